@@ -1,0 +1,295 @@
+//! Authenticators, Message-Authenticator and the BlastRADIUS policy.
+//!
+//! | packet | Authenticator field | Message-Authenticator HMAC over the packet with |
+//! |---|---|---|
+//! | Access-Request, Status-Server | random (caller-supplied) | the Request Authenticator |
+//! | Accounting-, CoA-, Disconnect-Request | `MD5(header, 16 zeros, attrs, secret)` (RFC 2866 §3, RFC 5176 §3.3) | 16 zero octets |
+//! | every reply | `MD5(header, Request Authenticator, attrs, secret)` | the Request Authenticator |
+//!
+//! In each case the HMAC-MD5 (RFC 2869 §5.14, RFC 3579 §3.2) is computed with the
+//! Message-Authenticator value zeroed, and before the Authenticator field is set.
+//! Comparisons are constant-time.
+
+use hmac::{Hmac, Mac};
+use md5::Md5;
+
+use crate::crypto::{ct_eq, md5};
+use crate::packet::{Packet, AUTHENTICATOR_FIELD, HEADER_LEN};
+use crate::{AttrType, AuthenticatorKind, Code, Error, Result, SharedSecret};
+
+type HmacMd5 = Hmac<Md5>;
+
+/// Offset (from the packet start) of the Message-Authenticator *value*, if present.
+pub(crate) fn find_message_authenticator(bytes: &[u8]) -> Option<usize> {
+    Packet::new_unchecked(bytes)
+        .first(AttrType::MESSAGE_AUTHENTICATOR)
+        .filter(|a| a.value().len() == 16)
+        .map(|a| a.offset() + 2)
+}
+
+/// HMAC-MD5 over `bytes` with the Authenticator field replaced by `auth` and the 16
+/// octets at `ma_offset` zeroed.
+pub(crate) fn compute_message_authenticator(
+    bytes: &[u8],
+    ma_offset: usize,
+    auth: &[u8; 16],
+    secret: &SharedSecret,
+) -> [u8; 16] {
+    let Ok(mut mac) = HmacMd5::new_from_slice(secret.expose()) else {
+        return [0; 16]; // HMAC accepts keys of any length; not reachable
+    };
+    mac.update(bytes.get(..4).unwrap_or_default());
+    mac.update(auth);
+    mac.update(bytes.get(HEADER_LEN..ma_offset).unwrap_or_default());
+    mac.update(&[0u8; 16]);
+    mac.update(bytes.get(ma_offset + 16..).unwrap_or_default());
+    mac.finalize().into_bytes().into()
+}
+
+/// `MD5(Code | Id | Length | auth | Attributes | Secret)`.
+pub(crate) fn compute_authenticator(bytes: &[u8], auth: &[u8; 16], secret: &SharedSecret) -> [u8; 16] {
+    md5(&[
+        bytes.get(..4).unwrap_or_default(),
+        auth,
+        bytes.get(HEADER_LEN..).unwrap_or_default(),
+        secret.expose(),
+    ])
+}
+
+impl<T: AsRef<[u8]>> Packet<T> {
+    /// The Message-Authenticator value, if the packet carries one.
+    pub fn message_authenticator(&self) -> Option<[u8; 16]> {
+        let bytes = self.as_bytes();
+        let off = find_message_authenticator(bytes)?;
+        bytes.get(off..off + 16).and_then(|v| v.try_into().ok())
+    }
+
+    /// Verifies Message-Authenticator if present; returns whether it was present.
+    ///
+    /// `request_authenticator` is the Request Authenticator of the request when this
+    /// packet is a reply, and `None` for requests (the right vector for the code is
+    /// chosen: the packet's own authenticator, or zeros for Accounting/CoA/Disconnect).
+    pub fn verify_message_authenticator(
+        &self,
+        secret: &SharedSecret,
+        request_authenticator: Option<&[u8; 16]>,
+    ) -> Result<bool> {
+        let bytes = self.as_bytes();
+        let Some(off) = find_message_authenticator(bytes) else {
+            return Ok(false);
+        };
+        let vector = match (self.code().authenticator_kind(), request_authenticator) {
+            (_, Some(ra)) => *ra,
+            (AuthenticatorKind::Random, None) => self.authenticator(),
+            (_, None) => [0; 16],
+        };
+        let expected = compute_message_authenticator(bytes, off, &vector, secret);
+        let got = bytes.get(off..off + 16).unwrap_or_default();
+        if cfg!(fuzzing) || ct_eq(&expected, got) {
+            Ok(true)
+        } else {
+            Err(Error::BadMessageAuthenticator)
+        }
+    }
+
+    /// Verifies a request as a server receives it: the Request Authenticator of
+    /// Accounting/CoA/Disconnect requests, and Message-Authenticator wherever present.
+    /// Whether a *missing* Message-Authenticator is acceptable is [`ServerPolicy`]'s
+    /// decision.
+    pub fn verify_request(&self, secret: &SharedSecret) -> Result<()> {
+        if self.code().authenticator_kind() == AuthenticatorKind::RequestMd5 {
+            let expected = compute_authenticator(self.as_bytes(), &[0; 16], secret);
+            if !cfg!(fuzzing) && !ct_eq(&expected, &self.authenticator()) {
+                return Err(Error::BadRequestAuthenticator);
+            }
+        }
+        self.verify_message_authenticator(secret, None)?;
+        Ok(())
+    }
+
+    /// Verifies a reply against the request it answers: the code pairing, the
+    /// Identifier, the Response Authenticator, Message-Authenticator if present, and
+    /// that every Proxy-State in the reply was sent in the request (BlastRADIUS).
+    /// Returns whether the reply carried Message-Authenticator.
+    pub fn verify_reply<U: AsRef<[u8]>>(&self, request: &Packet<U>, secret: &SharedSecret) -> Result<bool> {
+        let (req_code, code) = (request.code(), self.code());
+        if !req_code.accepts_reply(code) {
+            return Err(Error::UnexpectedReply {
+                request: req_code,
+                reply: code,
+            });
+        }
+        if request.identifier() != self.identifier() {
+            return Err(Error::IdentifierMismatch {
+                expected: request.identifier(),
+                got: self.identifier(),
+            });
+        }
+        let ra = request.authenticator();
+        let expected = compute_authenticator(self.as_bytes(), &ra, secret);
+        if !cfg!(fuzzing) && !ct_eq(&expected, &self.authenticator()) {
+            return Err(Error::BadResponseAuthenticator);
+        }
+        let has_ma = self.verify_message_authenticator(secret, Some(&ra))?;
+        let req = request.view();
+        let reply = self.view();
+        for ps in reply.all(AttrType::PROXY_STATE) {
+            if !req.all(AttrType::PROXY_STATE).any(|r| r.value() == ps.value()) {
+                return Err(Error::UnexpectedProxyState);
+            }
+        }
+        Ok(has_ma)
+    }
+}
+
+/// A three-way policy switch, as FreeRADIUS 3.2.5+ has them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Requirement {
+    /// Never required (still verified when present).
+    No,
+    /// Always required.
+    Yes,
+    /// Learned from the peer: see [`ServerPolicy`] and [`ReplyPolicy`].
+    #[default]
+    Auto,
+}
+
+/// What a server requires of the Access-Requests of one client (keep one per client).
+///
+/// Modelled on FreeRADIUS 3.2.5+ `require_message_authenticator` and
+/// `limit_proxy_state`:
+/// - `require_message_authenticator = yes`: an Access-Request without
+///   Message-Authenticator is an error. `auto`: if the first Access-Request from the
+///   client carries one, every later one must too.
+/// - `limit_proxy_state = yes`: an Access-Request carrying Proxy-State but no
+///   Message-Authenticator is an error. `auto`: decided by the first Access-Request:
+///   if it has Message-Authenticator or no Proxy-State, the limit applies from then on;
+///   a client whose first request is Proxy-State without Message-Authenticator is a
+///   legacy proxy and is let through.
+///
+/// Independently of the switches, Status-Server and any request with EAP-Message must
+/// carry Message-Authenticator (RFC 5997 §3, RFC 3579 §3.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerPolicy {
+    require_message_authenticator: Requirement,
+    limit_proxy_state: Requirement,
+    learned: Option<(bool, bool)>,
+}
+
+impl Default for ServerPolicy {
+    fn default() -> Self {
+        Self::new(Requirement::Auto, Requirement::Auto)
+    }
+}
+
+impl ServerPolicy {
+    /// A policy with the two switches.
+    #[must_use]
+    pub const fn new(require_message_authenticator: Requirement, limit_proxy_state: Requirement) -> Self {
+        Self {
+            require_message_authenticator,
+            limit_proxy_state,
+            learned: None,
+        }
+    }
+
+    /// Whether Message-Authenticator is currently required in Access-Requests.
+    #[must_use]
+    pub fn requires_message_authenticator(&self) -> bool {
+        match self.require_message_authenticator {
+            Requirement::Yes => true,
+            Requirement::No => false,
+            Requirement::Auto => self.learned.is_some_and(|(ma, _)| ma),
+        }
+    }
+
+    /// Checks a request that already passed [`Packet::verify_request`], learning from
+    /// it where a switch is `auto`.
+    pub fn check<T: AsRef<[u8]>>(&mut self, packet: &Packet<T>) -> Result<()> {
+        let p = packet.view();
+        let code = p.code();
+        let has_ma = p.first(AttrType::MESSAGE_AUTHENTICATOR).is_some();
+        if has_ma {
+            if code == Code::AccessRequest && self.learned.is_none() {
+                self.learned = Some((true, true));
+            }
+            return Ok(());
+        }
+        let missing = Error::MissingMessageAuthenticator { code };
+        if code == Code::StatusServer || p.first(AttrType::EAP_MESSAGE).is_some() {
+            return Err(missing);
+        }
+        if code != Code::AccessRequest {
+            return Ok(());
+        }
+        let has_proxy_state = p.first(AttrType::PROXY_STATE).is_some();
+        let first = self.learned.is_none();
+        if first {
+            self.learned = Some((false, !has_proxy_state));
+        }
+        if self.requires_message_authenticator() {
+            return Err(missing);
+        }
+        let limit = match self.limit_proxy_state {
+            Requirement::Yes => true,
+            Requirement::No => false,
+            Requirement::Auto => self.learned.is_some_and(|(_, limit)| limit),
+        };
+        if limit && has_proxy_state {
+            return Err(Error::ProxyStateWithoutMessageAuthenticator);
+        }
+        Ok(())
+    }
+}
+
+/// What a client requires of the replies of one server (keep one per server).
+///
+/// `Yes`: every Access-Accept/Reject/Challenge and every reply to Status-Server must
+/// carry Message-Authenticator. `Auto` (default): once a server has sent one, it must
+/// always send one (older servers, such as FreeRADIUS before 3.2.5, do not add it to
+/// plain PAP replies). `No`: verified when present only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReplyPolicy {
+    require: Requirement,
+    seen: bool,
+}
+
+impl ReplyPolicy {
+    /// A policy with the given switch.
+    #[must_use]
+    pub const fn new(require: Requirement) -> Self {
+        Self { require, seen: false }
+    }
+
+    /// Verifies `reply` against `request` ([`Packet::verify_reply`]) and applies the
+    /// policy.
+    pub fn verify<T: AsRef<[u8]>, U: AsRef<[u8]>>(
+        &mut self,
+        reply: &Packet<T>,
+        request: &Packet<U>,
+        secret: &SharedSecret,
+    ) -> Result<()> {
+        let has_ma = reply.verify_reply(request, secret)?;
+        let applies = matches!(request.code(), Code::AccessRequest | Code::StatusServer);
+        if !applies {
+            return Ok(());
+        }
+        if has_ma {
+            self.seen = true;
+            return Ok(());
+        }
+        let required = match self.require {
+            Requirement::Yes => true,
+            Requirement::No => false,
+            Requirement::Auto => self.seen,
+        };
+        if required {
+            return Err(Error::MissingMessageAuthenticator { code: reply.code() });
+        }
+        Ok(())
+    }
+}
+
+/// The Authenticator field range, re-exported for the builder.
+pub(crate) const AUTH_RANGE: core::ops::Range<usize> = AUTHENTICATOR_FIELD;

@@ -1,0 +1,356 @@
+//! Building packets.
+//!
+//! A [`PacketBuilder`] appends attributes by number and then [`PacketBuilder::finish`]
+//! sets, in order: the Length, the Message-Authenticator (HMAC over the packet with the
+//! right vector in the Authenticator field), and finally the Authenticator itself.
+//!
+//! Message-Authenticator goes FIRST in Access-Request, Status-Server and
+//! Access-Accept/Reject/Challenge by default (BlastRADIUS, CVE-2024-3596), as
+//! FreeRADIUS 3.2.5+ and pyrad 2.6 do.
+
+use crate::auth::{compute_authenticator, compute_message_authenticator, AUTH_RANGE};
+use crate::crypto::{chap_password, hide_ascend_secret, hide_salted, hide_user_password};
+use crate::extended::{encode_extended, EVS_TYPE};
+use crate::packet::{Packet, HEADER_LEN, MAX_PACKET_LEN, MAX_PACKET_LEN_TCP};
+use crate::value::encode_tagged;
+use crate::vsa::{encode_vsa, encode_wimax, VendorFormat};
+use crate::{AttrType, AuthenticatorKind, Code, Error, Result, SharedSecret, Value, VendorId};
+
+/// The largest value one attribute can carry.
+pub const MAX_VALUE_LEN: usize = 253;
+
+/// Builds one packet; see the [module docs](self).
+///
+/// ```
+/// use radius_codec::{AttrType, Code, Packet, PacketBuilder, SharedSecret};
+/// let secret = SharedSecret::from("testing123");
+/// let mut b = PacketBuilder::coa_request(7);
+/// b.add(AttrType::USER_NAME, b"alice")?
+///     .add_vsa(radius_codec::VendorId::CISCO, 1, b"subscriber:command=reauthenticate")?;
+/// let bytes = b.finish(&secret)?;
+/// let p = Packet::new_checked(&bytes[..])?;
+/// assert_eq!(p.code(), Code::CoaRequest);
+/// p.verify_request(&secret)?;
+/// # Ok::<(), radius_codec::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct PacketBuilder {
+    buf: Vec<u8>,
+    kind: AuthenticatorKind,
+    vector: [u8; 16],
+    ma_offset: Option<usize>,
+    max_len: usize,
+}
+
+impl PacketBuilder {
+    /// A packet of any code.
+    ///
+    /// `authenticator` means, by [`Code::authenticator_kind`]: for Access-Request and
+    /// Status-Server, the random Request Authenticator to send (use a CSPRNG); for
+    /// Accounting/CoA/Disconnect requests nothing (it is computed; pass zeros); for
+    /// replies, the Request Authenticator of the request being answered.
+    #[must_use]
+    pub fn new(code: Code, identifier: u8, authenticator: [u8; 16]) -> Self {
+        let kind = code.authenticator_kind();
+        let vector = match kind {
+            AuthenticatorKind::RequestMd5 => [0; 16],
+            _ => authenticator,
+        };
+        let mut buf = Vec::with_capacity(256);
+        buf.extend_from_slice(&[code.get(), identifier, 0, 0]);
+        buf.extend_from_slice(&[0; 16]);
+        let mut b = Self {
+            buf,
+            kind,
+            vector,
+            ma_offset: None,
+            max_len: MAX_PACKET_LEN,
+        };
+        if code.message_authenticator_first() {
+            b.add_message_authenticator();
+        }
+        b
+    }
+
+    /// An Access-Request with the given random Request Authenticator.
+    #[must_use]
+    pub fn access_request(identifier: u8, authenticator: [u8; 16]) -> Self {
+        Self::new(Code::AccessRequest, identifier, authenticator)
+    }
+
+    /// A Status-Server (RFC 5997) with the given random Request Authenticator.
+    #[must_use]
+    pub fn status_server(identifier: u8, authenticator: [u8; 16]) -> Self {
+        Self::new(Code::StatusServer, identifier, authenticator)
+    }
+
+    /// An Accounting-Request.
+    #[must_use]
+    pub fn accounting_request(identifier: u8) -> Self {
+        Self::new(Code::AccountingRequest, identifier, [0; 16])
+    }
+
+    /// A CoA-Request (RFC 5176).
+    #[must_use]
+    pub fn coa_request(identifier: u8) -> Self {
+        Self::new(Code::CoaRequest, identifier, [0; 16])
+    }
+
+    /// A Disconnect-Request (RFC 5176).
+    #[must_use]
+    pub fn disconnect_request(identifier: u8) -> Self {
+        Self::new(Code::DisconnectRequest, identifier, [0; 16])
+    }
+
+    /// A reply to `request` with the given code: same Identifier, the request's
+    /// authenticator as vector, every Proxy-State copied in order (RFC 2865 §5.33), and
+    /// Message-Authenticator first when the code calls for it or the request had one.
+    #[must_use]
+    pub fn reply_to<T: AsRef<[u8]>>(request: &Packet<T>, code: Code) -> Self {
+        let mut b = Self::new(code, request.identifier(), request.authenticator());
+        let req = request.view();
+        if req.first(AttrType::MESSAGE_AUTHENTICATOR).is_some() {
+            b.add_message_authenticator();
+        }
+        for ps in req.all(AttrType::PROXY_STATE) {
+            b.push_attr(AttrType::PROXY_STATE, ps.value());
+        }
+        b
+    }
+
+    /// Allows packets up to 65535 octets (RADIUS over TCP/TLS, RFC 7930).
+    #[must_use]
+    pub fn for_tcp(mut self) -> Self {
+        self.max_len = MAX_PACKET_LEN_TCP;
+        self
+    }
+
+    /// The vector hidden values are encrypted with: the Request Authenticator for
+    /// Access-Request/Status-Server and replies, zeros for requests whose authenticator
+    /// is computed. Use it with the [`crate::crypto`] functions for hidden VSAs.
+    #[must_use]
+    pub const fn hidden_vector(&self) -> &[u8; 16] {
+        &self.vector
+    }
+
+    /// Octets written so far (header included).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// True when no attribute was added.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.buf.len() == HEADER_LEN
+    }
+
+    /// Adds a Message-Authenticator placeholder here, unless there already is one.
+    pub fn add_message_authenticator(&mut self) -> &mut Self {
+        if self.ma_offset.is_none() {
+            self.ma_offset = Some(self.buf.len() + 2);
+            self.buf.extend_from_slice(&[80, 18]);
+            self.buf.extend_from_slice(&[0; 16]);
+        }
+        self
+    }
+
+    /// Removes the Message-Authenticator that was put first by default.
+    ///
+    /// Only for talking to peers that reject it: without it an Access-Request or
+    /// Access-* reply is exposed to BlastRADIUS (CVE-2024-3596).
+    pub fn without_message_authenticator(&mut self) -> &mut Self {
+        if let Some(off) = self.ma_offset.take() {
+            let start = off - 2;
+            self.buf.drain(start..start + 18);
+        }
+        self
+    }
+
+    fn push_attr(&mut self, typ: AttrType, value: &[u8]) {
+        self.buf.push(typ.0);
+        self.buf.push((value.len() + 2) as u8);
+        self.buf.extend_from_slice(value);
+    }
+
+    /// Appends an attribute with raw value octets (at most 253).
+    ///
+    /// Message-Authenticator (80) is refused: use
+    /// [`PacketBuilder::add_message_authenticator`].
+    pub fn add(&mut self, typ: AttrType, value: &[u8]) -> Result<&mut Self> {
+        if typ == AttrType::MESSAGE_AUTHENTICATOR {
+            return Err(Error::WrongAttributeKind { attr: typ });
+        }
+        if value.len() > MAX_VALUE_LEN {
+            return Err(Error::ValueTooLong {
+                attr: typ,
+                len: value.len(),
+                max: MAX_VALUE_LEN,
+            });
+        }
+        self.push_attr(typ, value);
+        Ok(self)
+    }
+
+    /// Appends an attribute with a typed value.
+    pub fn add_value(&mut self, typ: AttrType, value: &Value<'_>) -> Result<&mut Self> {
+        let mut v = Vec::new();
+        value.encode(&mut v)?;
+        self.add(typ, &v)
+    }
+
+    /// Appends a tagged attribute (RFC 2868): `Tunnel-Type:1 = VLAN` is
+    /// `add_tagged(AttrType::TUNNEL_TYPE, 1, &Value::Integer(13))`.
+    pub fn add_tagged(&mut self, typ: AttrType, tag: u8, value: &Value<'_>) -> Result<&mut Self> {
+        let mut v = Vec::new();
+        encode_tagged(value, tag, &mut v)?;
+        self.add(typ, &v)
+    }
+
+    /// Appends a `concat` value (EAP-Message, ...) split into 253-octet attributes.
+    pub fn add_concat(&mut self, typ: AttrType, value: &[u8]) -> Result<&mut Self> {
+        if value.is_empty() {
+            return self.add(typ, value);
+        }
+        for chunk in value.chunks(MAX_VALUE_LEN) {
+            self.add(typ, chunk)?;
+        }
+        Ok(self)
+    }
+
+    /// Appends a Vendor-Specific attribute in the vendor's built-in format
+    /// ([`VendorFormat::for_vendor`]).
+    pub fn add_vsa(&mut self, vendor: VendorId, vendor_type: u32, value: &[u8]) -> Result<&mut Self> {
+        self.add_vsa_with(vendor, VendorFormat::for_vendor(vendor), vendor_type, value)
+    }
+
+    /// Appends a Vendor-Specific attribute in the given format. With a continuation
+    /// format (WiMAX) a long value is split over several VSAs.
+    pub fn add_vsa_with(
+        &mut self,
+        vendor: VendorId,
+        format: VendorFormat,
+        vendor_type: u32,
+        value: &[u8],
+    ) -> Result<&mut Self> {
+        if format.has_continuation() {
+            encode_wimax(&mut self.buf, vendor, vendor_type, value)?;
+        } else {
+            encode_vsa(&mut self.buf, vendor, format, vendor_type, value, false)?;
+        }
+        Ok(self)
+    }
+
+    /// Appends an extended (241-244) or long-extended (245-246) attribute; a long value
+    /// in a long-extended attribute is fragmented with the More flag (RFC 6929 §2.2).
+    /// For TLV content, build the value with [`crate::extended::encode_tlv`].
+    pub fn add_extended(&mut self, attr: AttrType, ext_type: u8, value: &[u8]) -> Result<&mut Self> {
+        encode_extended(&mut self.buf, attr, ext_type, value)?;
+        Ok(self)
+    }
+
+    /// Appends an Extended-Vendor-Specific attribute (RFC 6929 §2.4) inside `attr`.
+    pub fn add_evs(&mut self, attr: AttrType, vendor: VendorId, vendor_type: u8, value: &[u8]) -> Result<&mut Self> {
+        let mut data = Vec::with_capacity(5 + value.len());
+        data.extend_from_slice(&vendor.0.to_be_bytes());
+        data.push(vendor_type);
+        data.extend_from_slice(value);
+        encode_extended(&mut self.buf, attr, EVS_TYPE, &data)?;
+        Ok(self)
+    }
+
+    /// Appends User-Password, hidden with the Request Authenticator (RFC 2865 §5.2).
+    pub fn add_user_password(&mut self, secret: &SharedSecret, password: &[u8]) -> Result<&mut Self> {
+        let hidden = hide_user_password(password, secret, &self.vector)?;
+        self.add(AttrType::USER_PASSWORD, &hidden)
+    }
+
+    /// Appends CHAP-Password for `password`, with the Request Authenticator as the
+    /// challenge (RFC 2865 §2.2).
+    pub fn add_chap_password(&mut self, chap_ident: u8, password: &[u8]) -> Result<&mut Self> {
+        let v = chap_password(chap_ident, password, &self.vector);
+        self.add(AttrType::CHAP_PASSWORD, &v)
+    }
+
+    /// Appends Tunnel-Password (RFC 2868 §3.5): tag, salt, salt-encrypted value.
+    pub fn add_tunnel_password(
+        &mut self,
+        secret: &SharedSecret,
+        tag: u8,
+        salt: u16,
+        password: &[u8],
+    ) -> Result<&mut Self> {
+        self.add_salted(AttrType::TUNNEL_PASSWORD, Some(tag), secret, salt, password)
+    }
+
+    /// Appends any salt-encrypted (`encrypt=2`) attribute, with an optional tag.
+    pub fn add_salted(
+        &mut self,
+        typ: AttrType,
+        tag: Option<u8>,
+        secret: &SharedSecret,
+        salt: u16,
+        value: &[u8],
+    ) -> Result<&mut Self> {
+        let hidden = hide_salted(value, secret, &self.vector, salt)?;
+        let mut v = Vec::with_capacity(hidden.len() + 1);
+        if let Some(tag) = tag {
+            if tag > 0x1f {
+                return Err(Error::InvalidTag { tag });
+            }
+            v.push(tag);
+        }
+        v.extend_from_slice(&hidden);
+        self.add(typ, &v)
+    }
+
+    /// Appends a salt-encrypted vendor attribute (MS-MPPE-Send-Key is vendor 311, type
+    /// 16; MS-MPPE-Recv-Key type 17).
+    pub fn add_salted_vsa(
+        &mut self,
+        secret: &SharedSecret,
+        vendor: VendorId,
+        vendor_type: u32,
+        salt: u16,
+        value: &[u8],
+    ) -> Result<&mut Self> {
+        let hidden = hide_salted(value, secret, &self.vector, salt)?;
+        self.add_vsa(vendor, vendor_type, &hidden)
+    }
+
+    /// Appends an Ascend-Send-Secret style (`encrypt=3`) attribute.
+    pub fn add_ascend_secret(&mut self, typ: AttrType, secret: &SharedSecret, value: &[u8]) -> Result<&mut Self> {
+        let hidden = hide_ascend_secret(value, secret, &self.vector)?;
+        self.add(typ, &hidden)
+    }
+
+    /// Finishes the packet: Length, Message-Authenticator, then Authenticator.
+    pub fn finish(mut self, secret: &SharedSecret) -> Result<Vec<u8>> {
+        let len = self.buf.len();
+        if len > self.max_len {
+            return Err(Error::PacketTooLong {
+                len,
+                max: self.max_len,
+            });
+        }
+        let len16 = (len as u16).to_be_bytes();
+        if let Some(dst) = self.buf.get_mut(2..4) {
+            dst.copy_from_slice(&len16);
+        }
+        if let Some(off) = self.ma_offset {
+            let ma = compute_message_authenticator(&self.buf, off, &self.vector, secret);
+            if let Some(dst) = self.buf.get_mut(off..off + 16) {
+                dst.copy_from_slice(&ma);
+            }
+        }
+        let auth = match self.kind {
+            AuthenticatorKind::Random => self.vector,
+            AuthenticatorKind::RequestMd5 => compute_authenticator(&self.buf, &[0; 16], secret),
+            AuthenticatorKind::Response => compute_authenticator(&self.buf, &self.vector, secret),
+        };
+        if let Some(dst) = self.buf.get_mut(AUTH_RANGE) {
+            dst.copy_from_slice(&auth);
+        }
+        Ok(self.buf)
+    }
+}

@@ -1,0 +1,310 @@
+//! Shared secrets, hidden values and the CHAP check.
+//!
+//! Hidden-value schemes (both directions, any legal length):
+//! - User-Password (RFC 2865 §5.2): `encrypt=1`, 16..=128 octets.
+//! - Salt encryption (RFC 2868 §3.5 Tunnel-Password, RFC 2548 §2.4.2 MS-MPPE-Send-Key
+//!   and MS-MPPE-Recv-Key): `encrypt=2`, a 2-octet salt with its top bit set, then a
+//!   length octet and the value, padded to 16 and chained over every block.
+//! - Ascend-Send-Secret (`encrypt=3`): `MD5(Authenticator | Secret)` XOR the value,
+//!   always 16 octets.
+
+use md5::{Digest, Md5};
+
+use crate::{Error, Result};
+
+/// A RADIUS shared secret.
+///
+/// No `Clone` (use [`SharedSecret::clone_secret`] when a copy is really meant), a
+/// `Debug` that prints `SharedSecret(..)`, and never stored inside a packet.
+pub struct SharedSecret(Box<[u8]>);
+
+impl SharedSecret {
+    /// Wraps secret octets.
+    pub fn new(secret: impl Into<Vec<u8>>) -> Self {
+        Self(secret.into().into_boxed_slice())
+    }
+
+    /// The secret octets. Handle with care.
+    #[must_use]
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// An explicit copy.
+    #[must_use]
+    pub fn clone_secret(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl core::fmt::Debug for SharedSecret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SharedSecret(..)")
+    }
+}
+
+impl From<&str> for SharedSecret {
+    fn from(s: &str) -> Self {
+        Self::new(s.as_bytes())
+    }
+}
+
+impl From<&[u8]> for SharedSecret {
+    fn from(s: &[u8]) -> Self {
+        Self::new(s)
+    }
+}
+
+impl Drop for SharedSecret {
+    fn drop(&mut self) {
+        // Best effort: overwrite before the allocation is released.
+        self.0.iter_mut().for_each(|b| *b = 0);
+    }
+}
+
+/// Compares two byte strings in time that depends only on their lengths.
+#[must_use]
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    core::hint::black_box(diff) == 0
+}
+
+fn md5_parts(parts: &[&[u8]]) -> [u8; 16] {
+    let mut h = Md5::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.finalize().into()
+}
+
+fn xor_into(block: &mut [u8], key: &[u8; 16]) {
+    block.iter_mut().zip(key).for_each(|(b, k)| *b ^= k);
+}
+
+/// Maximum User-Password length (RFC 2865 §5.2).
+pub const MAX_USER_PASSWORD: usize = 128;
+
+/// Hides a User-Password (RFC 2865 §5.2) with the Request Authenticator.
+///
+/// The password is padded with zeros to a multiple of 16 (an empty one to 16).
+pub fn hide_user_password(password: &[u8], secret: &SharedSecret, authenticator: &[u8; 16]) -> Result<Vec<u8>> {
+    if password.len() > MAX_USER_PASSWORD {
+        return Err(Error::HiddenLength { len: password.len() });
+    }
+    let padded = password.len().div_ceil(16).max(1) * 16;
+    let mut out = password.to_vec();
+    out.resize(padded, 0);
+    let mut prev: [u8; 16] = *authenticator;
+    for block in out.chunks_mut(16) {
+        let key = md5_parts(&[secret.expose(), &prev]);
+        xor_into(block, &key);
+        prev.copy_from_slice(block);
+    }
+    Ok(out)
+}
+
+/// Reveals a User-Password. Trailing zero padding is removed.
+pub fn unhide_user_password(hidden: &[u8], secret: &SharedSecret, authenticator: &[u8; 16]) -> Result<Vec<u8>> {
+    if hidden.is_empty() || hidden.len() % 16 != 0 || hidden.len() > MAX_USER_PASSWORD {
+        return Err(Error::HiddenLength { len: hidden.len() });
+    }
+    let mut out = hidden.to_vec();
+    let mut prev: [u8; 16] = *authenticator;
+    for (block, cipher) in out.chunks_mut(16).zip(hidden.chunks(16)) {
+        let key = md5_parts(&[secret.expose(), &prev]);
+        xor_into(block, &key);
+        prev.copy_from_slice(cipher);
+    }
+    while out.last() == Some(&0) {
+        out.pop();
+    }
+    Ok(out)
+}
+
+/// The largest value salt encryption can carry in one attribute with a tag octet
+/// (Tunnel-Password): 253 - tag - salt = 250 octets of ciphertext = 15 blocks, minus
+/// the length octet.
+pub const MAX_SALTED_TAGGED: usize = 239;
+
+/// Salt-encrypts a value (RFC 2868 §3.5, RFC 2548 §2.4.2). Returns `salt(2) | cipher`.
+///
+/// `salt` must have its most significant bit set; pick it at random and never reuse
+/// it with the same authenticator. `authenticator` is the Request Authenticator of the
+/// request this attribute is sent in or replies to.
+pub fn hide_salted(value: &[u8], secret: &SharedSecret, authenticator: &[u8; 16], salt: u16) -> Result<Vec<u8>> {
+    if salt & 0x8000 == 0 {
+        return Err(Error::InvalidSalt { salt });
+    }
+    if value.len() > 250 {
+        return Err(Error::HiddenLength { len: value.len() });
+    }
+    let salt = salt.to_be_bytes();
+    let plain_len = 1 + value.len();
+    let mut out = Vec::with_capacity(2 + plain_len.div_ceil(16) * 16);
+    out.extend_from_slice(&salt);
+    out.push(value.len() as u8);
+    out.extend_from_slice(value);
+    out.resize(2 + plain_len.div_ceil(16) * 16, 0);
+    let mut key = md5_parts(&[secret.expose(), authenticator, &salt]);
+    for block in out.get_mut(2..).unwrap_or_default().chunks_mut(16) {
+        xor_into(block, &key);
+        key = md5_parts(&[secret.expose(), block]);
+    }
+    Ok(out)
+}
+
+/// Reveals a salt-encrypted value (`salt(2) | cipher`), every block of it.
+pub fn unhide_salted(hidden: &[u8], secret: &SharedSecret, authenticator: &[u8; 16]) -> Result<Vec<u8>> {
+    let [s0, s1, cipher @ ..] = hidden else {
+        return Err(Error::HiddenLength { len: hidden.len() });
+    };
+    if cipher.is_empty() || cipher.len() % 16 != 0 {
+        return Err(Error::HiddenLength { len: hidden.len() });
+    }
+    let mut plain = cipher.to_vec();
+    let mut key = md5_parts(&[secret.expose(), authenticator, &[*s0, *s1]]);
+    for (block, c) in plain.chunks_mut(16).zip(cipher.chunks(16)) {
+        xor_into(block, &key);
+        key = md5_parts(&[secret.expose(), c]);
+    }
+    let [len, rest @ ..] = plain.as_slice() else {
+        return Err(Error::HiddenLength { len: hidden.len() });
+    };
+    let len = usize::from(*len);
+    rest.get(..len).map(<[u8]>::to_vec).ok_or(Error::HiddenInnerLength {
+        claimed: len,
+        available: rest.len(),
+    })
+}
+
+/// Hides an Ascend-Send-Secret style value (`encrypt=3`): at most 16 octets, sent as 16.
+pub fn hide_ascend_secret(value: &[u8], secret: &SharedSecret, authenticator: &[u8; 16]) -> Result<[u8; 16]> {
+    if value.len() > 16 {
+        return Err(Error::HiddenLength { len: value.len() });
+    }
+    let mut out = [0u8; 16];
+    out.iter_mut().zip(value).for_each(|(o, v)| *o = *v);
+    xor_into(&mut out, &md5_parts(&[authenticator, secret.expose()]));
+    Ok(out)
+}
+
+/// Reveals an Ascend-Send-Secret style value; trailing zeros are removed.
+pub fn unhide_ascend_secret(hidden: &[u8], secret: &SharedSecret, authenticator: &[u8; 16]) -> Result<Vec<u8>> {
+    let Ok(mut out) = <[u8; 16]>::try_from(hidden) else {
+        return Err(Error::HiddenLength { len: hidden.len() });
+    };
+    xor_into(&mut out, &md5_parts(&[authenticator, secret.expose()]));
+    let mut v = out.to_vec();
+    while v.last() == Some(&0) {
+        v.pop();
+    }
+    Ok(v)
+}
+
+/// Computes a CHAP response: `MD5(ident | password | challenge)` (RFC 1994 §4.1).
+#[must_use]
+pub fn chap_response(ident: u8, password: &[u8], challenge: &[u8]) -> [u8; 16] {
+    md5_parts(&[&[ident], password, challenge])
+}
+
+/// Builds a CHAP-Password value: `ident | MD5(ident | password | challenge)`.
+#[must_use]
+pub fn chap_password(ident: u8, password: &[u8], challenge: &[u8]) -> [u8; 17] {
+    let mut out = [0u8; 17];
+    out[0] = ident;
+    out[1..].copy_from_slice(&chap_response(ident, password, challenge));
+    out
+}
+
+/// Checks a CHAP-Password value against the clear-text password, in constant time.
+pub fn verify_chap_password(chap_value: &[u8], password: &[u8], challenge: &[u8]) -> Result<bool> {
+    let [ident, response @ ..] = chap_value else {
+        return Err(Error::ChapPasswordLength { len: chap_value.len() });
+    };
+    if response.len() != 16 {
+        return Err(Error::ChapPasswordLength { len: chap_value.len() });
+    }
+    Ok(ct_eq(&chap_response(*ident, password, challenge), response))
+}
+
+pub(crate) fn md5(parts: &[&[u8]]) -> [u8; 16] {
+    md5_parts(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RA: [u8; 16] = [
+        0x0f, 0x40, 0x3f, 0x94, 0x73, 0x97, 0x80, 0x57, 0xbd, 0x83, 0xd5, 0xcb, 0x98, 0xf4, 0x22, 0x7a,
+    ];
+
+    #[test]
+    fn rfc2865_7_1_password() {
+        let s = SharedSecret::from("xyzzy5461");
+        let hidden = hide_user_password(b"arctangent", &s, &RA).unwrap();
+        assert_eq!(
+            hidden,
+            [0x0d, 0xbe, 0x70, 0x8d, 0x93, 0xd4, 0x13, 0xce, 0x31, 0x96, 0xe4, 0x3f, 0x78, 0x2a, 0x0a, 0xee]
+        );
+        assert_eq!(unhide_user_password(&hidden, &s, &RA).unwrap(), b"arctangent");
+    }
+
+    #[test]
+    fn secret_is_redacted() {
+        assert_eq!(format!("{:?}", SharedSecret::from("hunter2")), "SharedSecret(..)");
+    }
+
+    #[test]
+    fn hidden_length_errors() {
+        let s = SharedSecret::from("s");
+        assert!(hide_user_password(&[1; 129], &s, &RA).is_err());
+        assert!(unhide_user_password(&[1; 15], &s, &RA).is_err());
+        assert!(unhide_user_password(&[], &s, &RA).is_err());
+        assert!(unhide_salted(&[0x80, 1], &s, &RA).is_err());
+        assert!(unhide_salted(&[0x80, 1, 2], &s, &RA).is_err());
+        assert!(hide_salted(b"x", &s, &RA, 0x1234).is_err());
+        assert!(unhide_ascend_secret(&[0; 15], &s, &RA).is_err());
+        assert!(hide_ascend_secret(&[0; 17], &s, &RA).is_err());
+    }
+
+    #[test]
+    fn salted_multi_block_chains_on_ciphertext() {
+        // A 40-octet value spans 3 blocks; a decoder that keys every block from the
+        // salt (the classic bug) gets blocks 2 and 3 wrong.
+        let s = SharedSecret::from("testing123");
+        let value: Vec<u8> = (0..40).collect();
+        let hidden = hide_salted(&value, &s, &RA, 0x8123).unwrap();
+        assert_eq!(hidden.len(), 2 + 48);
+        assert_eq!(unhide_salted(&hidden, &s, &RA).unwrap(), value);
+        // decrypting block 2 with the first key must not give the plaintext
+        let k1 = md5(&[s.expose(), &RA, &hidden[..2]]);
+        let mut wrong = hidden[18..34].to_vec();
+        xor_into(&mut wrong, &k1);
+        assert_ne!(&wrong[..], &value[15..31]);
+    }
+
+    #[test]
+    fn chap_rfc2865_7_2() {
+        let ra = [
+            0x2a, 0xee, 0x86, 0xf0, 0x8d, 0x0d, 0x55, 0x96, 0x9c, 0xa5, 0x97, 0x8e, 0x0d, 0x33, 0x67, 0xa2,
+        ];
+        let chap = [
+            0x16, 0xe9, 0x75, 0x57, 0xc3, 0x16, 0x18, 0x58, 0x95, 0xf2, 0x93, 0xff, 0x63, 0x44, 0x07, 0x72, 0x75,
+        ];
+        assert!(verify_chap_password(&chap, b"arctangent", &ra).unwrap());
+        assert!(!verify_chap_password(&chap, b"arctangenT", &ra).unwrap());
+        assert_eq!(chap_password(0x16, b"arctangent", &ra), chap);
+        assert!(verify_chap_password(&chap[..16], b"x", &ra).is_err());
+    }
+
+    #[test]
+    fn ct_eq_works() {
+        assert!(ct_eq(b"abc", b"abc"));
+        assert!(!ct_eq(b"abc", b"abd"));
+        assert!(!ct_eq(b"abc", b"ab"));
+    }
+}

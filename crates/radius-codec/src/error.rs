@@ -1,0 +1,238 @@
+//! The crate's one error type.
+
+use crate::{AttrType, Code, DataType, VendorId};
+
+/// Everything that can go wrong when decoding, building or verifying RADIUS data.
+///
+/// Small and `Copy`; every variant carries the numbers an operator needs to find the
+/// problem (offsets are from the start of the packet, or of the value for value errors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    // ---- packet structure -------------------------------------------------------
+    /// The buffer is shorter than the 20-octet header.
+    #[error("packet is {len} octets, shorter than the 20-octet header")]
+    HeaderTooShort {
+        /// Octets available.
+        len: usize,
+    },
+    /// The Length field is outside `20..=max`.
+    #[error("packet Length field {length} is outside 20..={max}")]
+    LengthOutOfRange {
+        /// The Length field.
+        length: usize,
+        /// The configured maximum (4096 over UDP, 65535 over TCP/TLS).
+        max: usize,
+    },
+    /// The buffer holds fewer octets than the Length field claims (RFC 2865 §3: discard).
+    #[error("packet Length field is {length} but only {available} octets were received")]
+    Truncated {
+        /// The Length field.
+        length: usize,
+        /// Octets available.
+        available: usize,
+    },
+    /// An attribute header is cut off or its Length is below the minimum for its kind.
+    #[error("attribute {attr} at offset {offset} has length {len}, below the minimum {min}")]
+    AttributeTooShort {
+        /// Offset of the attribute.
+        offset: usize,
+        /// Attribute type.
+        attr: AttrType,
+        /// Its Length octet (or the octets left, when the header itself is cut off).
+        len: usize,
+        /// The minimum length for this kind of attribute.
+        min: usize,
+    },
+    /// An attribute's Length runs past the end of the packet (or of its container).
+    #[error("attribute {attr} at offset {offset} has length {len} but only {remaining} octets remain")]
+    AttributeOverrun {
+        /// Offset of the attribute.
+        offset: usize,
+        /// Attribute type.
+        attr: AttrType,
+        /// Its Length octet.
+        len: usize,
+        /// Octets left in the packet or container.
+        remaining: usize,
+    },
+    /// A Vendor-Specific attribute's content does not parse in the vendor's format.
+    #[error("Vendor-Specific at offset {offset} (vendor {vendor}) is malformed at sub-attribute offset {sub_offset}")]
+    VsaMalformed {
+        /// Offset of the Vendor-Specific attribute.
+        offset: usize,
+        /// Vendor id.
+        vendor: VendorId,
+        /// Offset of the bad sub-attribute inside the vendor data.
+        sub_offset: usize,
+    },
+    /// A long-extended attribute has the More flag set but no continuation follows.
+    #[error("long-extended attribute {attr}.{ext_type} at offset {offset} has the More flag but no continuation")]
+    MissingContinuation {
+        /// Offset of the fragment with the More flag.
+        offset: usize,
+        /// Attribute type (245 or 246).
+        attr: AttrType,
+        /// Extended type.
+        ext_type: u8,
+    },
+    /// A TLV inside a value is cut off or overruns its container.
+    #[error("TLV at value offset {offset} (type {tlv_type}) has length {len}, invalid for the {remaining} octets left")]
+    TlvMalformed {
+        /// Offset inside the TLV container.
+        offset: usize,
+        /// TLV type.
+        tlv_type: u8,
+        /// Its Length octet.
+        len: usize,
+        /// Octets left in the container.
+        remaining: usize,
+    },
+    /// TLVs are nested deeper than supported.
+    #[error("TLVs nested deeper than {max} levels")]
+    TlvTooDeep {
+        /// The depth limit.
+        max: usize,
+    },
+
+    // ---- values -----------------------------------------------------------------
+    /// A value has a length its data type does not allow.
+    #[error("a {data_type} value cannot be {len} octets long")]
+    ValueLength {
+        /// The data type.
+        data_type: DataType,
+        /// The length found.
+        len: usize,
+    },
+    /// A prefix length is out of range or longer than the octets that carry it.
+    #[error("prefix length {bits} is invalid for a {data_type} value")]
+    PrefixLength {
+        /// The data type.
+        data_type: DataType,
+        /// The prefix length in bits.
+        bits: u8,
+    },
+    /// A tagged integer's tag or a tag argument is outside 0..=31.
+    #[error("tag {tag} is outside 0..=31")]
+    InvalidTag {
+        /// The tag.
+        tag: u8,
+    },
+    /// A hidden (encrypted) value has an impossible length.
+    #[error("hidden value of {len} octets is invalid for this scheme")]
+    HiddenLength {
+        /// The length found.
+        len: usize,
+    },
+    /// A decrypted salt-encrypted value carries an inner length larger than its data.
+    #[error("decrypted value claims {claimed} octets but only {available} are present")]
+    HiddenInnerLength {
+        /// The length octet after decryption.
+        claimed: usize,
+        /// Octets available.
+        available: usize,
+    },
+    /// A salt lacks its required high bit (RFC 2868 §3.5).
+    #[error("salt {salt:#06x} must have its most significant bit set")]
+    InvalidSalt {
+        /// The salt.
+        salt: u16,
+    },
+
+    // ---- building ---------------------------------------------------------------
+    /// A value is too long for the attribute that must carry it.
+    #[error("value of {len} octets is too long for attribute {attr} (at most {max})")]
+    ValueTooLong {
+        /// Attribute type.
+        attr: AttrType,
+        /// Value length.
+        len: usize,
+        /// Maximum.
+        max: usize,
+    },
+    /// The finished packet would exceed the maximum packet length.
+    #[error("packet would be {len} octets, more than the maximum {max}")]
+    PacketTooLong {
+        /// The length it would have.
+        len: usize,
+        /// The configured maximum.
+        max: usize,
+    },
+    /// The vendor format cannot represent this vendor type.
+    #[error("vendor type {vendor_type} does not fit the vendor's {type_len}-octet type field")]
+    VendorTypeTooLarge {
+        /// Vendor attribute type.
+        vendor_type: u32,
+        /// Width of the type field.
+        type_len: u8,
+    },
+    /// An attribute of this type cannot be added with this method.
+    #[error("attribute {attr} cannot be added this way")]
+    WrongAttributeKind {
+        /// Attribute type.
+        attr: AttrType,
+    },
+
+    // ---- verification -----------------------------------------------------------
+    /// The Request Authenticator of an Accounting/CoA/Disconnect request is wrong.
+    #[error("Request Authenticator does not verify (wrong shared secret?)")]
+    BadRequestAuthenticator,
+    /// The Response Authenticator of a reply is wrong.
+    #[error("Response Authenticator does not verify (wrong shared secret or forged reply)")]
+    BadResponseAuthenticator,
+    /// Message-Authenticator does not verify.
+    #[error("Message-Authenticator does not verify")]
+    BadMessageAuthenticator,
+    /// Message-Authenticator is required by policy but missing.
+    #[error("{code} has no Message-Authenticator, which policy requires (BlastRADIUS)")]
+    MissingMessageAuthenticator {
+        /// The packet code.
+        code: Code,
+    },
+    /// Message-Authenticator is not 16 octets or appears more than once.
+    #[error("Message-Authenticator at offset {offset} is malformed (length {len} or repeated)")]
+    MalformedMessageAuthenticator {
+        /// Offset of the attribute.
+        offset: usize,
+        /// Its value length.
+        len: usize,
+    },
+    /// The reply's Identifier does not match the request.
+    #[error("reply Identifier {got} does not match request Identifier {expected}")]
+    IdentifierMismatch {
+        /// The request's Identifier.
+        expected: u8,
+        /// The reply's Identifier.
+        got: u8,
+    },
+    /// The reply's code does not answer the request's code.
+    #[error("{reply} is not a valid reply to {request}")]
+    UnexpectedReply {
+        /// Request code.
+        request: Code,
+        /// Reply code.
+        reply: Code,
+    },
+    /// A reply carries Proxy-State the request did not carry (BlastRADIUS).
+    #[error("reply carries a Proxy-State the request did not send")]
+    UnexpectedProxyState,
+    /// An Access-Request carries Proxy-State but no Message-Authenticator and policy
+    /// `limit_proxy_state` forbids that.
+    #[error("request carries Proxy-State without Message-Authenticator")]
+    ProxyStateWithoutMessageAuthenticator,
+    /// CHAP-Password is not 17 octets.
+    #[error("CHAP-Password is {len} octets, not 17")]
+    ChapPasswordLength {
+        /// Its length.
+        len: usize,
+    },
+    /// The packet has no attribute needed for this operation.
+    #[error("packet has no {attr} attribute")]
+    MissingAttribute {
+        /// The attribute type.
+        attr: AttrType,
+    },
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;

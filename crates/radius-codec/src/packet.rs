@@ -1,0 +1,541 @@
+//! The validated packet view.
+//!
+//! # No panics after validation
+//!
+//! [`Packet::new_checked`] does all validation once: the header length rules of
+//! RFC 2865 §3, every attribute's length, the structure of Vendor-Specific attributes in
+//! their vendor's format, the RFC 6929 extended headers and long-extended fragment
+//! chains, and the shape of Message-Authenticator. If it returns `Ok`, no accessor and
+//! no iterator of that packet can fail or panic, and the attribute iterator never stops
+//! early: there is no "malformed tail" to lose a Message-Authenticator in.
+//! [`Packet::new_unchecked`] skips validation; the accessors still do not panic on such
+//! a packet, but attribute iteration stops at the first malformed attribute.
+
+use std::borrow::Cow;
+
+use crate::extended::{ExtendedAttr, EVS_TYPE, MORE_FLAG};
+use crate::reader::Reader;
+use crate::vsa::{VendorFormat, Vsa};
+use crate::{AttrType, Code, DataType, Error, Result, Value, VendorId};
+
+/// Byte ranges of the fixed header.
+mod field {
+    pub(crate) type Field = core::ops::Range<usize>;
+    pub(crate) const CODE: usize = 0;
+    pub(crate) const IDENTIFIER: usize = 1;
+    pub(crate) const LENGTH: Field = 2..4;
+    pub(crate) const AUTHENTICATOR: Field = 4..20;
+    pub(crate) const ATTRIBUTES: usize = 20;
+}
+
+pub(crate) use field::AUTHENTICATOR as AUTHENTICATOR_FIELD;
+
+/// Length of the fixed header.
+pub const HEADER_LEN: usize = 20;
+/// Maximum packet length over UDP (RFC 2865 §3).
+pub const MAX_PACKET_LEN: usize = 4096;
+/// Maximum packet length over TCP/TLS (RFC 7930 §2).
+pub const MAX_PACKET_LEN_TCP: usize = 65535;
+
+/// Looks up the Vendor-Specific format of a vendor during validation.
+pub trait VendorFormats {
+    /// The format of `vendor`'s Vendor-Specific attributes.
+    fn vendor_format(&self, vendor: VendorId) -> VendorFormat;
+}
+
+/// The formats FreeRADIUS' dictionaries assign ([`VendorFormat::for_vendor`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BuiltinFormats;
+
+impl VendorFormats for BuiltinFormats {
+    fn vendor_format(&self, vendor: VendorId) -> VendorFormat {
+        VendorFormat::for_vendor(vendor)
+    }
+}
+
+impl<F: Fn(VendorId) -> VendorFormat> VendorFormats for F {
+    fn vendor_format(&self, vendor: VendorId) -> VendorFormat {
+        self(vendor)
+    }
+}
+
+/// How strictly [`Packet::new_checked_with`] validates.
+#[derive(Clone, Copy)]
+pub struct DecodeOptions<'a> {
+    max_len: usize,
+    vsa: Option<&'a dyn VendorFormats>,
+}
+
+impl core::fmt::Debug for DecodeOptions<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("DecodeOptions")
+            .field("max_len", &self.max_len)
+            .field("check_vsa_structure", &self.vsa.is_some())
+            .finish()
+    }
+}
+
+impl Default for DecodeOptions<'_> {
+    fn default() -> Self {
+        Self::UDP
+    }
+}
+
+impl<'a> DecodeOptions<'a> {
+    /// UDP rules: Length at most 4096, VSAs checked in [`BuiltinFormats`].
+    pub const UDP: Self = Self {
+        max_len: MAX_PACKET_LEN,
+        vsa: Some(&BuiltinFormats),
+    };
+    /// RADIUS over TCP/TLS (RFC 7930): Length up to 65535, otherwise as [`Self::UDP`].
+    pub const TCP: Self = Self {
+        max_len: MAX_PACKET_LEN_TCP,
+        vsa: Some(&BuiltinFormats),
+    };
+
+    /// Checks Vendor-Specific content with the given formats (e.g. a dictionary's).
+    #[must_use]
+    pub fn vendor_formats(mut self, formats: &'a dyn VendorFormats) -> Self {
+        self.vsa = Some(formats);
+        self
+    }
+
+    /// Only checks that each Vendor-Specific attribute has a vendor id; its content is
+    /// left opaque (for vendors whose format is unknown or broken).
+    #[must_use]
+    pub const fn opaque_vsa(mut self) -> Self {
+        self.vsa = None;
+        self
+    }
+
+    /// Sets the largest accepted Length (clamped to 20..=65535).
+    #[must_use]
+    pub const fn max_len(mut self, max_len: usize) -> Self {
+        self.max_len = if max_len < HEADER_LEN {
+            HEADER_LEN
+        } else if max_len > MAX_PACKET_LEN_TCP {
+            MAX_PACKET_LEN_TCP
+        } else {
+            max_len
+        };
+        self
+    }
+}
+
+/// A RADIUS packet: a view over a buffer.
+///
+/// ```
+/// use radius_codec::{AttrType, Code, Packet};
+/// // RFC 2865 §7.1, the Access-Accept
+/// let bytes = [
+///     0x02, 0x00, 0x00, 0x26, 0x86, 0xfe, 0x22, 0x0e, 0x76, 0x24, 0xba, 0x2a, 0x10, 0x05,
+///     0xf6, 0xbf, 0x9b, 0x55, 0xe0, 0xb2, 0x06, 0x06, 0x00, 0x00, 0x00, 0x01, 0x0f, 0x06,
+///     0x00, 0x00, 0x00, 0x00, 0x0e, 0x06, 0xc0, 0xa8, 0x01, 0x03,
+/// ];
+/// let p = Packet::new_checked(&bytes[..])?;
+/// assert_eq!(p.code(), Code::AccessAccept);
+/// assert_eq!(p.attributes().count(), 3);
+/// assert_eq!(p.first(AttrType::LOGIN_IP_HOST).unwrap().value(), [192, 168, 1, 3]);
+/// # Ok::<(), radius_codec::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Packet<T> {
+    buffer: T,
+}
+
+impl<T: AsRef<[u8]>> core::fmt::Debug for Packet<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Packet")
+            .field("code", &self.code())
+            .field("identifier", &self.identifier())
+            .field("length", &self.length())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: AsRef<[u8]>> Packet<T> {
+    /// Wraps a buffer without validating it.
+    pub const fn new_unchecked(buffer: T) -> Self {
+        Self { buffer }
+    }
+
+    /// Wraps and validates a buffer with the UDP rules ([`DecodeOptions::UDP`]).
+    pub fn new_checked(buffer: T) -> Result<Self> {
+        Self::new_checked_with(buffer, &DecodeOptions::UDP)
+    }
+
+    /// Wraps and validates a buffer with the given options.
+    pub fn new_checked_with(buffer: T, opts: &DecodeOptions<'_>) -> Result<Self> {
+        let p = Self { buffer };
+        p.check(opts)?;
+        Ok(p)
+    }
+
+    /// Runs every check of [`Packet::new_checked_with`] on this packet.
+    pub fn check(&self, opts: &DecodeOptions<'_>) -> Result<()> {
+        let bytes = self.buffer.as_ref();
+        let length = check_header(bytes, opts.max_len)?;
+        let attrs = bytes.get(field::ATTRIBUTES..length).unwrap_or_default();
+        check_attributes(attrs, opts)
+    }
+
+    /// The packet Code.
+    pub fn code(&self) -> Code {
+        Code::new(self.byte(field::CODE))
+    }
+
+    /// The Identifier.
+    pub fn identifier(&self) -> u8 {
+        self.byte(field::IDENTIFIER)
+    }
+
+    /// The Length field.
+    pub fn length(&self) -> u16 {
+        self.buffer
+            .as_ref()
+            .get(field::LENGTH)
+            .map_or(0, |b| u16::from_be_bytes([b[0], b[1]]))
+    }
+
+    /// The Authenticator field.
+    pub fn authenticator(&self) -> [u8; 16] {
+        self.buffer
+            .as_ref()
+            .get(field::AUTHENTICATOR)
+            .and_then(|b| b.try_into().ok())
+            .unwrap_or_default()
+    }
+
+    /// The packet's octets, exactly `Length` of them (trailing padding excluded).
+    pub fn as_bytes(&self) -> &[u8] {
+        let b = self.buffer.as_ref();
+        b.get(..usize::from(self.length())).unwrap_or(b)
+    }
+
+    /// A borrowed view of this packet.
+    pub fn view(&self) -> Packet<&[u8]> {
+        Packet::new_unchecked(self.as_bytes())
+    }
+
+    /// A packet that owns a copy of the bytes.
+    pub fn to_owned_packet(&self) -> Packet<Vec<u8>> {
+        Packet::new_unchecked(self.as_bytes().to_vec())
+    }
+
+    /// The inner buffer.
+    pub fn into_inner(self) -> T {
+        self.buffer
+    }
+
+    fn byte(&self, i: usize) -> u8 {
+        self.buffer.as_ref().get(i).copied().unwrap_or(0)
+    }
+}
+
+impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
+    /// The attribute octets (from offset 20 up to Length).
+    pub fn attribute_bytes(&self) -> &'a [u8] {
+        let b = self.buffer.as_ref();
+        let end = usize::from(self.length()).min(b.len());
+        b.get(field::ATTRIBUTES..end).unwrap_or_default()
+    }
+
+    /// Every attribute, in wire order.
+    pub fn attributes(&self) -> Attributes<'a> {
+        Attributes {
+            reader: Reader::new(self.attribute_bytes()),
+        }
+    }
+
+    /// The first attribute of type `typ`.
+    pub fn first(&self, typ: AttrType) -> Option<Attribute<'a>> {
+        self.attributes().find(|a| a.typ == typ)
+    }
+
+    /// Every attribute of type `typ`, in order.
+    pub fn all(&self, typ: AttrType) -> impl Iterator<Item = Attribute<'a>> + 'a {
+        self.attributes().filter(move |a| a.typ == typ)
+    }
+
+    /// The values of every attribute of type `typ`, joined (EAP-Message and other
+    /// `concat` attributes). Borrowed when there is only one.
+    pub fn concat(&self, typ: AttrType) -> Option<Cow<'a, [u8]>> {
+        let mut it = self.all(typ);
+        let first = it.next()?;
+        let Some(second) = it.next() else {
+            return Some(Cow::Borrowed(first.value));
+        };
+        let mut v = first.value.to_vec();
+        v.extend_from_slice(second.value);
+        for a in it {
+            v.extend_from_slice(a.value);
+        }
+        Some(Cow::Owned(v))
+    }
+
+    /// Every Vendor-Specific attribute, parsed in the vendor's built-in format.
+    /// A VSA whose content does not parse in that format is skipped (it can only
+    /// occur in a packet validated with [`DecodeOptions::opaque_vsa`]).
+    pub fn vsas(&self) -> impl Iterator<Item = Vsa<'a>> + 'a {
+        self.all(AttrType::VENDOR_SPECIFIC).filter_map(|a| a.vsa().ok())
+    }
+
+    /// The extended (241-244) and long-extended (245-246) attributes, with long-extended
+    /// fragments reassembled.
+    pub fn extended(&self) -> ExtendedAttrs<'a> {
+        ExtendedAttrs {
+            inner: self.attributes(),
+        }
+    }
+}
+
+fn check_header(bytes: &[u8], max_len: usize) -> Result<usize> {
+    let Some(len) = bytes.get(field::LENGTH) else {
+        return Err(Error::HeaderTooShort { len: bytes.len() });
+    };
+    if bytes.len() < HEADER_LEN {
+        return Err(Error::HeaderTooShort { len: bytes.len() });
+    }
+    let length = usize::from(u16::from_be_bytes([len[0], len[1]]));
+    if !(HEADER_LEN..=max_len).contains(&length) {
+        return Err(Error::LengthOutOfRange {
+            length,
+            max: max_len,
+        });
+    }
+    if bytes.len() < length {
+        return Err(Error::Truncated {
+            length,
+            available: bytes.len(),
+        });
+    }
+    Ok(length)
+}
+
+/// A long-extended fragment chain that is waiting for its continuation.
+#[derive(Clone, Copy)]
+struct Pending {
+    offset: usize,
+    attr: AttrType,
+    ext_type: u8,
+}
+
+fn check_attributes(attrs: &[u8], opts: &DecodeOptions<'_>) -> Result<()> {
+    let mut r = Reader::new(attrs);
+    let mut pending: Option<Pending> = None;
+    let mut seen_ma = false;
+    while !r.is_empty() {
+        let a = read_attr(&mut r)?;
+        let is_continuation = pending.is_some();
+        if let Some(p) = pending.take() {
+            let continues = a.typ == p.attr && a.value.first() == Some(&p.ext_type);
+            if !continues {
+                return Err(Error::MissingContinuation {
+                    offset: p.offset,
+                    attr: p.attr,
+                    ext_type: p.ext_type,
+                });
+            }
+        }
+        let min = |min: usize| Error::AttributeTooShort {
+            offset: a.offset,
+            attr: a.typ,
+            len: a.value.len() + 2,
+            min,
+        };
+        match a.typ.0 {
+            26 => match opts.vsa {
+                Some(formats) => {
+                    let vendor = a.value.get(..4).map_or(0, |v| u32::from_be_bytes([v[0], v[1], v[2], v[3]]));
+                    let format = formats.vendor_format(VendorId(vendor));
+                    Vsa::new_checked(a.value, format, a.offset)?;
+                }
+                None if a.value.len() < 4 => return Err(min(6)),
+                None => {}
+            },
+            80 => {
+                if a.value.len() != 16 || seen_ma {
+                    return Err(Error::MalformedMessageAuthenticator {
+                        offset: a.offset,
+                        len: a.value.len(),
+                    });
+                }
+                seen_ma = true;
+            }
+            241..=244 => match a.value {
+                [] => return Err(min(3)),
+                [EVS_TYPE, rest @ ..] if rest.len() < 5 => return Err(min(8)),
+                _ => {}
+            },
+            245..=246 => match a.value {
+                [] | [_] => return Err(min(4)),
+                [ext, flags, rest @ ..] => {
+                    if *ext == EVS_TYPE && !is_continuation && rest.len() < 5 {
+                        return Err(min(9));
+                    }
+                    if flags & MORE_FLAG != 0 {
+                        pending = Some(Pending {
+                            offset: a.offset,
+                            attr: a.typ,
+                            ext_type: *ext,
+                        });
+                    }
+                }
+            },
+            _ => {}
+        }
+    }
+    match pending {
+        Some(p) => Err(Error::MissingContinuation {
+            offset: p.offset,
+            attr: p.attr,
+            ext_type: p.ext_type,
+        }),
+        None => Ok(()),
+    }
+}
+
+fn read_attr<'a>(r: &mut Reader<'a>) -> Result<Attribute<'a>> {
+    let offset = HEADER_LEN + r.offset();
+    let remaining = r.remaining();
+    let Some([typ, len]) = r.peek(2).and_then(|h| <[u8; 2]>::try_from(h).ok()) else {
+        return Err(Error::AttributeTooShort {
+            offset,
+            attr: AttrType(r.rest().first().copied().unwrap_or(0)),
+            len: remaining,
+            min: 2,
+        });
+    };
+    let (typ, len) = (AttrType(typ), usize::from(len));
+    if len < 2 {
+        return Err(Error::AttributeTooShort {
+            offset,
+            attr: typ,
+            len,
+            min: 2,
+        });
+    }
+    let Some(whole) = r.take(len) else {
+        return Err(Error::AttributeOverrun {
+            offset,
+            attr: typ,
+            len,
+            remaining,
+        });
+    };
+    Ok(Attribute {
+        offset,
+        typ,
+        value: whole.get(2..).unwrap_or_default(),
+    })
+}
+
+/// One attribute of a packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attribute<'a> {
+    offset: usize,
+    typ: AttrType,
+    value: &'a [u8],
+}
+
+impl<'a> Attribute<'a> {
+    /// The attribute type.
+    #[must_use]
+    pub const fn typ(&self) -> AttrType {
+        self.typ
+    }
+
+    /// The value octets (after type and length).
+    #[must_use]
+    pub const fn value(&self) -> &'a [u8] {
+        self.value
+    }
+
+    /// Offset of the attribute from the start of the packet.
+    #[must_use]
+    pub const fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// Decodes the value as the given data type.
+    pub fn decode(&self, data_type: DataType) -> Result<Value<'a>> {
+        Value::decode(data_type, self.value)
+    }
+
+    /// Parses a Vendor-Specific attribute in its vendor's built-in format.
+    pub fn vsa(&self) -> Result<Vsa<'a>> {
+        let vendor = self.value.get(..4).map_or(0, |v| u32::from_be_bytes([v[0], v[1], v[2], v[3]]));
+        self.vsa_with(VendorFormat::for_vendor(VendorId(vendor)))
+    }
+
+    /// Parses a Vendor-Specific attribute in the given format.
+    pub fn vsa_with(&self, format: VendorFormat) -> Result<Vsa<'a>> {
+        if self.typ != AttrType::VENDOR_SPECIFIC {
+            return Err(Error::WrongAttributeKind { attr: self.typ });
+        }
+        Vsa::new_checked(self.value, format, self.offset)
+    }
+}
+
+/// Iterator over the attributes of a packet, in wire order.
+#[derive(Clone, Debug)]
+pub struct Attributes<'a> {
+    reader: Reader<'a>,
+}
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = Attribute<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // A validated packet cannot fail here; an unchecked one ends at the first error.
+        read_attr(&mut self.reader).ok()
+    }
+}
+
+/// Iterator over reassembled extended attributes; see [`Packet::extended`].
+#[derive(Clone, Debug)]
+pub struct ExtendedAttrs<'a> {
+    inner: Attributes<'a>,
+}
+
+impl<'a> Iterator for ExtendedAttrs<'a> {
+    type Item = ExtendedAttr<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let a = self.inner.next()?;
+            if a.typ.is_extended() {
+                let (&ext_type, data) = a.value.split_first()?;
+                return Some(ExtendedAttr {
+                    offset: a.offset,
+                    attr: a.typ,
+                    ext_type,
+                    data: Cow::Borrowed(data),
+                    fragments: 1,
+                });
+            }
+            if !a.typ.is_long_extended() {
+                continue;
+            }
+            let [ext_type, flags, data @ ..] = a.value else {
+                continue;
+            };
+            let mut out = ExtendedAttr {
+                offset: a.offset,
+                attr: a.typ,
+                ext_type: *ext_type,
+                data: Cow::Borrowed(data),
+                fragments: 1,
+            };
+            let mut more = flags & MORE_FLAG != 0;
+            while more {
+                let Some(next) = self.inner.next() else { break };
+                let [_, flags, data @ ..] = next.value else { break };
+                out.data.to_mut().extend_from_slice(data);
+                out.fragments += 1;
+                more = flags & MORE_FLAG != 0;
+            }
+            return Some(out);
+        }
+    }
+}
