@@ -250,7 +250,13 @@ impl PacketBuilder {
     }
 
     /// Appends an Extended-Vendor-Specific attribute (RFC 6929 §2.4) inside `attr`.
-    pub fn add_evs(&mut self, attr: AttrType, vendor: VendorId, vendor_type: u8, value: &[u8]) -> Result<&mut Self> {
+    pub fn add_evs(
+        &mut self,
+        attr: AttrType,
+        vendor: VendorId,
+        vendor_type: u8,
+        value: &[u8],
+    ) -> Result<&mut Self> {
         let mut data = Vec::with_capacity(5 + value.len());
         data.extend_from_slice(&vendor.0.to_be_bytes());
         data.push(vendor_type);
@@ -319,7 +325,12 @@ impl PacketBuilder {
     }
 
     /// Appends an Ascend-Send-Secret style (`encrypt=3`) attribute.
-    pub fn add_ascend_secret(&mut self, typ: AttrType, secret: &SharedSecret, value: &[u8]) -> Result<&mut Self> {
+    pub fn add_ascend_secret(
+        &mut self,
+        typ: AttrType,
+        secret: &SharedSecret,
+        value: &[u8],
+    ) -> Result<&mut Self> {
         let hidden = hide_ascend_secret(value, secret, &self.vector)?;
         self.add(typ, &hidden)
     }

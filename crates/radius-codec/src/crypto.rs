@@ -90,7 +90,11 @@ pub const MAX_USER_PASSWORD: usize = 128;
 /// Hides a User-Password (RFC 2865 §5.2) with the Request Authenticator.
 ///
 /// The password is padded with zeros to a multiple of 16 (an empty one to 16).
-pub fn hide_user_password(password: &[u8], secret: &SharedSecret, authenticator: &[u8; 16]) -> Result<Vec<u8>> {
+pub fn hide_user_password(
+    password: &[u8],
+    secret: &SharedSecret,
+    authenticator: &[u8; 16],
+) -> Result<Vec<u8>> {
     if password.len() > MAX_USER_PASSWORD {
         return Err(Error::HiddenLength { len: password.len() });
     }
@@ -107,7 +111,11 @@ pub fn hide_user_password(password: &[u8], secret: &SharedSecret, authenticator:
 }
 
 /// Reveals a User-Password. Trailing zero padding is removed.
-pub fn unhide_user_password(hidden: &[u8], secret: &SharedSecret, authenticator: &[u8; 16]) -> Result<Vec<u8>> {
+pub fn unhide_user_password(
+    hidden: &[u8],
+    secret: &SharedSecret,
+    authenticator: &[u8; 16],
+) -> Result<Vec<u8>> {
     if hidden.is_empty() || hidden.len() % 16 != 0 || hidden.len() > MAX_USER_PASSWORD {
         return Err(Error::HiddenLength { len: hidden.len() });
     }
@@ -134,7 +142,12 @@ pub const MAX_SALTED_TAGGED: usize = 239;
 /// `salt` must have its most significant bit set; pick it at random and never reuse
 /// it with the same authenticator. `authenticator` is the Request Authenticator of the
 /// request this attribute is sent in or replies to.
-pub fn hide_salted(value: &[u8], secret: &SharedSecret, authenticator: &[u8; 16], salt: u16) -> Result<Vec<u8>> {
+pub fn hide_salted(
+    value: &[u8],
+    secret: &SharedSecret,
+    authenticator: &[u8; 16],
+    salt: u16,
+) -> Result<Vec<u8>> {
     if salt & 0x8000 == 0 {
         return Err(Error::InvalidSalt { salt });
     }
@@ -174,10 +187,12 @@ pub fn unhide_salted(hidden: &[u8], secret: &SharedSecret, authenticator: &[u8; 
         return Err(Error::HiddenLength { len: hidden.len() });
     };
     let len = usize::from(*len);
-    rest.get(..len).map(<[u8]>::to_vec).ok_or(Error::HiddenInnerLength {
-        claimed: len,
-        available: rest.len(),
-    })
+    rest.get(..len)
+        .map(<[u8]>::to_vec)
+        .ok_or(Error::HiddenInnerLength {
+            claimed: len,
+            available: rest.len(),
+        })
 }
 
 /// Hides an Ascend-Send-Secret style value (`encrypt=3`): at most 16 octets, sent as 16.
@@ -192,7 +207,11 @@ pub fn hide_ascend_secret(value: &[u8], secret: &SharedSecret, authenticator: &[
 }
 
 /// Reveals an Ascend-Send-Secret style value; trailing zeros are removed.
-pub fn unhide_ascend_secret(hidden: &[u8], secret: &SharedSecret, authenticator: &[u8; 16]) -> Result<Vec<u8>> {
+pub fn unhide_ascend_secret(
+    hidden: &[u8],
+    secret: &SharedSecret,
+    authenticator: &[u8; 16],
+) -> Result<Vec<u8>> {
     let Ok(mut out) = <[u8; 16]>::try_from(hidden) else {
         return Err(Error::HiddenLength { len: hidden.len() });
     };
@@ -222,10 +241,14 @@ pub fn chap_password(ident: u8, password: &[u8], challenge: &[u8]) -> [u8; 17] {
 /// Checks a CHAP-Password value against the clear-text password, in constant time.
 pub fn verify_chap_password(chap_value: &[u8], password: &[u8], challenge: &[u8]) -> Result<bool> {
     let [ident, response @ ..] = chap_value else {
-        return Err(Error::ChapPasswordLength { len: chap_value.len() });
+        return Err(Error::ChapPasswordLength {
+            len: chap_value.len(),
+        });
     };
     if response.len() != 16 {
-        return Err(Error::ChapPasswordLength { len: chap_value.len() });
+        return Err(Error::ChapPasswordLength {
+            len: chap_value.len(),
+        });
     }
     Ok(ct_eq(&chap_response(*ident, password, challenge), response))
 }
@@ -248,7 +271,10 @@ mod tests {
         let hidden = hide_user_password(b"arctangent", &s, &RA).unwrap();
         assert_eq!(
             hidden,
-            [0x0d, 0xbe, 0x70, 0x8d, 0x93, 0xd4, 0x13, 0xce, 0x31, 0x96, 0xe4, 0x3f, 0x78, 0x2a, 0x0a, 0xee]
+            [
+                0x0d, 0xbe, 0x70, 0x8d, 0x93, 0xd4, 0x13, 0xce, 0x31, 0x96, 0xe4, 0x3f, 0x78, 0x2a, 0x0a,
+                0xee
+            ]
         );
         assert_eq!(unhide_user_password(&hidden, &s, &RA).unwrap(), b"arctangent");
     }
@@ -293,7 +319,8 @@ mod tests {
             0x2a, 0xee, 0x86, 0xf0, 0x8d, 0x0d, 0x55, 0x96, 0x9c, 0xa5, 0x97, 0x8e, 0x0d, 0x33, 0x67, 0xa2,
         ];
         let chap = [
-            0x16, 0xe9, 0x75, 0x57, 0xc3, 0x16, 0x18, 0x58, 0x95, 0xf2, 0x93, 0xff, 0x63, 0x44, 0x07, 0x72, 0x75,
+            0x16, 0xe9, 0x75, 0x57, 0xc3, 0x16, 0x18, 0x58, 0x95, 0xf2, 0x93, 0xff, 0x63, 0x44, 0x07, 0x72,
+            0x75,
         ];
         assert!(verify_chap_password(&chap, b"arctangent", &ra).unwrap());
         assert!(!verify_chap_password(&chap, b"arctangenT", &ra).unwrap());

@@ -67,7 +67,9 @@ pub enum Error {
         sub_offset: usize,
     },
     /// A long-extended attribute has the More flag set but no continuation follows.
-    #[error("long-extended attribute {attr}.{ext_type} at offset {offset} has the More flag but no continuation")]
+    #[error(
+        "long-extended attribute {attr}.{ext_type} at offset {offset} has the More flag but no continuation"
+    )]
     MissingContinuation {
         /// Offset of the fragment with the More flag.
         offset: usize,
@@ -226,6 +228,12 @@ pub enum Error {
         /// Its length.
         len: usize,
     },
+    /// The exchange has no such destination.
+    #[error("unknown destination")]
+    UnknownDestination,
+    /// All 256 Identifiers of a destination are in flight.
+    #[error("all 256 Identifiers for this destination are in use")]
+    IdentifiersExhausted,
     /// The packet has no attribute needed for this operation.
     #[error("packet has no {attr} attribute")]
     MissingAttribute {

@@ -1,1 +1,714 @@
-//! placeholder
+//! Sans-I/O request/response exchange: the client side (identifier allocation,
+//! retransmission, reply matching and verification) and the server side (duplicate
+//! detection). Time is always a parameter; nothing here sleeps, reads a clock or
+//! touches a socket.
+//!
+//! ```
+//! use std::time::{Duration, Instant};
+//! use radius_codec::exchange::{Client, ClientEvent};
+//! use radius_codec::{Code, Packet, PacketBuilder, SharedSecret, AttrType};
+//!
+//! let t0 = Instant::now();
+//! let mut client = Client::new(42);
+//! client.add_destination("nas-1", SharedSecret::from("testing123"));
+//! let tx = client.send(&"nas-1", t0, |id, secret| {
+//!     let mut b = PacketBuilder::coa_request(id);
+//!     b.add(AttrType::USER_NAME, b"alice")?;
+//!     b.finish(secret)
+//! })?;
+//! // ... the caller sends tx.bytes to the NAS; the NAS answers:
+//! let req = Packet::new_checked(&tx.bytes[..])?;
+//! let secret = SharedSecret::from("testing123");
+//! let ack = PacketBuilder::reply_to(&req, Code::CoaAck).finish(&secret)?;
+//! match client.receive(&"nas-1", &ack, t0 + Duration::from_millis(5))? {
+//!     ClientEvent::Reply { reply, .. } => assert_eq!(Packet::new_unchecked(&reply[..]).code(), Code::CoaAck),
+//!     other => panic!("{other:?}"),
+//! }
+//! # Ok::<(), radius_codec::Error>(())
+//! ```
+
+use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
+use std::time::{Duration, Instant};
+
+use crate::auth::{compute_authenticator, AUTH_RANGE};
+use crate::{
+    AttrType, AuthenticatorKind, Code, Error, Packet, ReplyPolicy, Requirement, Result, SharedSecret,
+};
+
+/// Retransmission parameters (RFC 5080 §2.2.1; RFC 3315 §14 algorithm).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retransmit {
+    /// Initial retransmission time (IRT).
+    pub initial: Duration,
+    /// Maximum retransmission count (MRC); 0 means no limit.
+    pub max_count: u32,
+    /// Maximum retransmission time (MRT); zero means no limit.
+    pub max_time: Duration,
+    /// Maximum retransmission duration (MRD); zero means no limit.
+    pub max_duration: Duration,
+}
+
+impl Default for Retransmit {
+    /// The RFC 5080 §2.2.1 recommendation: IRT 2 s, MRC 5, MRT 16 s, MRD 30 s.
+    fn default() -> Self {
+        Self {
+            initial: Duration::from_secs(2),
+            max_count: 5,
+            max_time: Duration::from_secs(16),
+            max_duration: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A packet for the caller to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transmit<D> {
+    /// Where to send it.
+    pub dest: D,
+    /// The packet.
+    pub bytes: Vec<u8>,
+    /// 0 for the first transmission, then 1, 2, ...
+    pub attempt: u32,
+}
+
+/// What [`Client::receive`] and [`Client::handle_timeout`] report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClientEvent<D> {
+    /// A verified reply to a pending request.
+    Reply {
+        /// The destination that answered.
+        dest: D,
+        /// The request as last sent.
+        request: Vec<u8>,
+        /// The reply.
+        reply: Vec<u8>,
+        /// Round-trip time from the last transmission.
+        rtt: Duration,
+    },
+    /// A reply that matched no pending request (late, duplicate or spoofed); dropped.
+    Unmatched {
+        /// Its source.
+        dest: D,
+        /// Its Identifier.
+        identifier: u8,
+    },
+    /// A request is due for retransmission.
+    Retransmit(Transmit<D>),
+    /// A request gave up after MRC/MRD.
+    TimedOut {
+        /// Its destination.
+        dest: D,
+        /// The request as last sent.
+        request: Vec<u8>,
+    },
+}
+
+#[derive(Debug)]
+struct Pending {
+    bytes: Vec<u8>,
+    first_sent: Instant,
+    last_sent: Instant,
+    deadline: Instant,
+    rt: Duration,
+    count: u32,
+}
+
+#[derive(Debug)]
+struct DestState {
+    secret: SharedSecret,
+    policy: ReplyPolicy,
+    next_id: u8,
+    pending: HashMap<u8, Pending>,
+}
+
+/// The client side of RADIUS exchanges with any number of destinations
+/// (servers for Access/Accounting, NASes for CoA/Disconnect).
+///
+/// Each destination has 256 Identifiers; [`Client::send`] allocates a free one and
+/// fails when all 256 are in flight. Accounting-Requests that carry Acct-Delay-Time get
+/// it updated on every retransmission, with a new Identifier and Request Authenticator
+/// (RFC 5080 §2.2.1). Replies are verified against the request ([`Packet::verify_reply`])
+/// and the destination's [`ReplyPolicy`].
+#[derive(Debug)]
+pub struct Client<D> {
+    dests: HashMap<D, DestState>,
+    retransmit: Retransmit,
+    rng: u64,
+}
+
+impl<D: Clone + Eq + Hash> Client<D> {
+    /// A client whose retransmission jitter comes from a PRNG seeded with `seed`
+    /// (give it a random seed; a fixed one makes runs reproducible in tests).
+    #[must_use]
+    pub fn new(seed: u64) -> Self {
+        Self {
+            dests: HashMap::new(),
+            retransmit: Retransmit::default(),
+            rng: seed | 1,
+        }
+    }
+
+    /// Sets the retransmission parameters.
+    #[must_use]
+    pub fn with_retransmit(mut self, r: Retransmit) -> Self {
+        self.retransmit = r;
+        self
+    }
+
+    /// Registers a destination with its secret and the default [`ReplyPolicy`].
+    pub fn add_destination(&mut self, dest: D, secret: SharedSecret) {
+        self.add_destination_with(dest, secret, ReplyPolicy::new(Requirement::Auto));
+    }
+
+    /// Registers a destination with its secret and reply policy.
+    pub fn add_destination_with(&mut self, dest: D, secret: SharedSecret, policy: ReplyPolicy) {
+        self.dests.insert(
+            dest,
+            DestState {
+                secret,
+                policy,
+                next_id: 0,
+                pending: HashMap::new(),
+            },
+        );
+    }
+
+    /// Number of requests in flight to `dest`.
+    #[must_use]
+    pub fn in_flight(&self, dest: &D) -> usize {
+        self.dests.get(dest).map_or(0, |d| d.pending.len())
+    }
+
+    /// Uniform jitter factor in [-0.1, 0.1] (RFC 5080 "RAND").
+    fn rand(&mut self) -> f64 {
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        ((self.rng >> 11) as f64 / (1u64 << 53) as f64) * 0.2 - 0.1
+    }
+
+    fn jittered(&mut self, base: Duration, factor: f64) -> Duration {
+        let j = self.rand();
+        base.mul_f64((factor + j).max(0.0))
+    }
+
+    /// Allocates an Identifier for `dest`, builds the request with `build(id, secret)`
+    /// and records it as pending. Returns the packet to send.
+    pub fn send(
+        &mut self,
+        dest: &D,
+        now: Instant,
+        build: impl FnOnce(u8, &SharedSecret) -> Result<Vec<u8>>,
+    ) -> Result<Transmit<D>> {
+        let initial = self.retransmit.initial;
+        let rt = self.jittered(initial, 1.0);
+        let st = self.dests.get_mut(dest).ok_or(Error::UnknownDestination)?;
+        let id = free_id(st).ok_or(Error::IdentifiersExhausted)?;
+        let bytes = build(id, &st.secret)?;
+        let p = Packet::new_checked(&bytes[..])?;
+        if p.identifier() != id || !p.code().is_request() {
+            return Err(Error::WrongAttributeKind {
+                attr: AttrType(p.code().get()),
+            });
+        }
+        st.pending.insert(
+            id,
+            Pending {
+                bytes: bytes.clone(),
+                first_sent: now,
+                last_sent: now,
+                deadline: now + rt,
+                rt,
+                count: 0,
+            },
+        );
+        Ok(Transmit {
+            dest: dest.clone(),
+            bytes,
+            attempt: 0,
+        })
+    }
+
+    /// The earliest time [`Client::handle_timeout`] has work to do.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.dests
+            .values()
+            .flat_map(|d| d.pending.values())
+            .map(|p| p.deadline)
+            .min()
+    }
+
+    /// Retransmits what is due and gives up on what has run out of time or tries.
+    pub fn handle_timeout(&mut self, now: Instant) -> Vec<ClientEvent<D>> {
+        let mut out = Vec::new();
+        let cfg = self.retransmit;
+        let due: Vec<(D, u8)> = self
+            .dests
+            .iter()
+            .flat_map(|(d, st)| {
+                st.pending
+                    .iter()
+                    .filter(|(_, p)| p.deadline <= now)
+                    .map(|(id, _)| (d.clone(), *id))
+            })
+            .collect();
+        for (dest, id) in due {
+            let (j1, j2) = (self.rand(), self.rand());
+            let Some(st) = self.dests.get_mut(&dest) else {
+                continue;
+            };
+            let Some(mut p) = st.pending.remove(&id) else {
+                continue;
+            };
+            let elapsed = now.saturating_duration_since(p.first_sent);
+            let count_out = cfg.max_count != 0 && p.count >= cfg.max_count;
+            let time_out = !cfg.max_duration.is_zero() && elapsed >= cfg.max_duration;
+            if count_out || time_out {
+                out.push(ClientEvent::TimedOut {
+                    dest,
+                    request: p.bytes,
+                });
+                continue;
+            }
+            // RT = 2*RTprev + RAND*RTprev; capped at MRT + RAND*MRT
+            let mut rt = p.rt.mul_f64((2.0 + j1).max(0.0));
+            if !cfg.max_time.is_zero() && rt > cfg.max_time {
+                rt = cfg.max_time.mul_f64((1.0 + j2).max(0.0));
+            }
+            if !cfg.max_duration.is_zero() {
+                rt = rt.min(cfg.max_duration.saturating_sub(elapsed));
+            }
+            p.rt = rt;
+            p.count += 1;
+            p.last_sent = now;
+            p.deadline = now + rt;
+            let mut new_id = id;
+            if let Some(updated) = update_acct_delay(&p.bytes, elapsed, &st.secret) {
+                // RFC 5080 §2.2.1: a changed packet needs a new Identifier.
+                if let Some(fresh) = free_id(st) {
+                    new_id = fresh;
+                    p.bytes = updated;
+                    if let Some(b) = p.bytes.get_mut(1) {
+                        *b = fresh;
+                    }
+                    refresh_request_authenticator(&mut p.bytes, &st.secret);
+                }
+            }
+            out.push(ClientEvent::Retransmit(Transmit {
+                dest: dest.clone(),
+                bytes: p.bytes.clone(),
+                attempt: p.count,
+            }));
+            st.pending.insert(new_id, p);
+        }
+        out
+    }
+
+    /// Matches and verifies a reply from `dest`. A verified reply completes its
+    /// request; a reply for no pending request is reported as
+    /// [`ClientEvent::Unmatched`]; a reply that fails verification is an error and the
+    /// request stays pending (a forged reply must not cancel the real one).
+    pub fn receive(&mut self, dest: &D, bytes: &[u8], now: Instant) -> Result<ClientEvent<D>> {
+        let reply = Packet::new_checked(bytes)?;
+        let st = self.dests.get_mut(dest).ok_or(Error::UnknownDestination)?;
+        let id = reply.identifier();
+        let Some(p) = st.pending.get(&id) else {
+            return Ok(ClientEvent::Unmatched {
+                dest: dest.clone(),
+                identifier: id,
+            });
+        };
+        let request = Packet::new_unchecked(&p.bytes[..]);
+        st.policy.verify(&reply, &request, &st.secret)?;
+        let Some(p) = st.pending.remove(&id) else {
+            return Err(Error::UnknownDestination);
+        };
+        Ok(ClientEvent::Reply {
+            dest: dest.clone(),
+            rtt: now.saturating_duration_since(p.last_sent),
+            request: p.bytes,
+            reply: bytes.to_vec(),
+        })
+    }
+
+    /// Forgets a pending request (e.g. the caller gave up on it).
+    pub fn cancel(&mut self, dest: &D, identifier: u8) -> Option<Vec<u8>> {
+        self.dests
+            .get_mut(dest)?
+            .pending
+            .remove(&identifier)
+            .map(|p| p.bytes)
+    }
+}
+
+fn free_id(st: &mut DestState) -> Option<u8> {
+    for _ in 0..256 {
+        let id = st.next_id;
+        st.next_id = st.next_id.wrapping_add(1);
+        if !st.pending.contains_key(&id) {
+            return Some(id);
+        }
+    }
+    None
+}
+
+/// For an Accounting-Request carrying Acct-Delay-Time: a copy with it increased by the
+/// seconds elapsed since the first transmission.
+fn update_acct_delay(bytes: &[u8], elapsed: Duration, _secret: &SharedSecret) -> Option<Vec<u8>> {
+    let p = Packet::new_unchecked(bytes);
+    if p.code() != Code::AccountingRequest {
+        return None;
+    }
+    let a = p.view().first(AttrType::ACCT_DELAY_TIME)?;
+    let old = u32::from_be_bytes(a.value().try_into().ok()?);
+    let secs = u32::try_from(elapsed.as_secs()).unwrap_or(u32::MAX);
+    let mut out = bytes.to_vec();
+    let off = a.offset() + 2;
+    out.get_mut(off..off + 4)?
+        .copy_from_slice(&old.saturating_add(secs).to_be_bytes());
+    Some(out)
+}
+
+fn refresh_request_authenticator(bytes: &mut [u8], secret: &SharedSecret) {
+    if Packet::new_unchecked(&*bytes).code().authenticator_kind() != AuthenticatorKind::RequestMd5 {
+        return;
+    }
+    // Accounting-Requests carry no Message-Authenticator by default; if one is present
+    // it is computed over a zero authenticator and must be refreshed first.
+    if let Some(off) = crate::auth::find_message_authenticator(bytes) {
+        let ma = crate::auth::compute_message_authenticator(bytes, off, &[0; 16], secret);
+        if let Some(dst) = bytes.get_mut(off..off + 16) {
+            dst.copy_from_slice(&ma);
+        }
+    }
+    let auth = compute_authenticator(bytes, &[0; 16], secret);
+    if let Some(dst) = bytes.get_mut(AUTH_RANGE) {
+        dst.copy_from_slice(&auth);
+    }
+}
+
+/// What [`DuplicateCache::check`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Seen<'a> {
+    /// A new request: process it, then [`DuplicateCache::store_reply`].
+    New,
+    /// A retransmission of a request still being processed: drop it.
+    InProgress,
+    /// A retransmission of an answered request: send this cached reply again.
+    Replay(&'a [u8]),
+}
+
+#[derive(Debug)]
+struct CacheEntry {
+    authenticator: [u8; 16],
+    inserted: Instant,
+    reply: Option<Vec<u8>>,
+}
+
+/// Server-side duplicate detection (RFC 5080 §2.2.2): a request with the same source,
+/// Identifier and Request Authenticator as one seen within `lifetime` is a
+/// retransmission; its cached reply is sent again instead of processing it twice.
+#[derive(Debug)]
+pub struct DuplicateCache<K> {
+    entries: HashMap<(K, u8), CacheEntry>,
+    order: VecDeque<(Instant, K, u8)>,
+    lifetime: Duration,
+    max_entries: usize,
+}
+
+impl<K: Clone + Eq + Hash> DuplicateCache<K> {
+    /// A cache that remembers requests for `lifetime` (RFC 5080 suggests several
+    /// seconds; FreeRADIUS uses 5 s) and at most `max_entries` of them.
+    #[must_use]
+    pub fn new(lifetime: Duration, max_entries: usize) -> Self {
+        Self {
+            entries: HashMap::new(),
+            order: VecDeque::new(),
+            lifetime,
+            max_entries: max_entries.max(1),
+        }
+    }
+
+    fn expire(&mut self, now: Instant) {
+        while let Some((t, k, id)) = self.order.front() {
+            let stale = now.saturating_duration_since(*t) >= self.lifetime;
+            if !stale && self.order.len() <= self.max_entries {
+                break;
+            }
+            let key = (k.clone(), *id);
+            if self.entries.get(&key).is_some_and(|e| e.inserted == *t) {
+                self.entries.remove(&key);
+            }
+            self.order.pop_front();
+        }
+    }
+
+    /// Classifies a request from `source`. A new one is remembered as in progress.
+    pub fn check<T: AsRef<[u8]>>(&mut self, source: &K, request: &Packet<T>, now: Instant) -> Seen<'_> {
+        self.expire(now);
+        let key = (source.clone(), request.identifier());
+        let auth = request.authenticator();
+        let same = self.entries.get(&key).is_some_and(|e| e.authenticator == auth);
+        if !same {
+            self.entries.insert(
+                key.clone(),
+                CacheEntry {
+                    authenticator: auth,
+                    inserted: now,
+                    reply: None,
+                },
+            );
+            self.order.push_back((now, key.0, key.1));
+            self.expire(now);
+            return Seen::New;
+        }
+        match self.entries.get(&key).and_then(|e| e.reply.as_deref()) {
+            Some(r) => Seen::Replay(r),
+            None => Seen::InProgress,
+        }
+    }
+
+    /// Remembers the reply sent for a request from `source`.
+    pub fn store_reply<T: AsRef<[u8]>>(&mut self, source: &K, request: &Packet<T>, reply: &[u8]) {
+        let key = (source.clone(), request.identifier());
+        if let Some(e) = self.entries.get_mut(&key) {
+            if e.authenticator == request.authenticator() {
+                e.reply = Some(reply.to_vec());
+            }
+        }
+    }
+
+    /// Number of remembered requests.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when nothing is remembered.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Result of [`frame`]: whether a stream buffer holds a whole packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frame {
+    /// A whole packet of this many octets is at the start of the buffer.
+    Complete(usize),
+    /// More octets are needed (at least this many in total) — not an error.
+    Partial(usize),
+}
+
+/// Frames RADIUS over a byte stream (RFC 6613 TCP, RFC 6614 TLS): reads the Length
+/// field at the start of `buf`. Needing more bytes is [`Frame::Partial`]; a Length
+/// outside `20..=max_len` is an error (the stream must be closed).
+pub fn frame(buf: &[u8], max_len: usize) -> Result<Frame> {
+    let Some(&[hi, lo]) = buf.get(2..4) else {
+        return Ok(Frame::Partial(crate::HEADER_LEN));
+    };
+    let length = usize::from(u16::from_be_bytes([hi, lo]));
+    if !(crate::HEADER_LEN..=max_len).contains(&length) {
+        return Err(Error::LengthOutOfRange { length, max: max_len });
+    }
+    if buf.len() < length {
+        Ok(Frame::Partial(length))
+    } else {
+        Ok(Frame::Complete(length))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{PacketBuilder, Value};
+
+    fn secret() -> SharedSecret {
+        SharedSecret::from("testing123")
+    }
+
+    fn coa(client: &mut Client<&'static str>, now: Instant) -> Transmit<&'static str> {
+        client
+            .send(&"nas", now, |id, s| {
+                let mut b = PacketBuilder::coa_request(id);
+                b.add(AttrType::USER_NAME, b"u")?;
+                b.finish(s)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn identifiers_run_out_at_256() {
+        let t0 = Instant::now();
+        let mut c = Client::new(1);
+        c.add_destination("nas", secret());
+        let mut ids = std::collections::HashSet::new();
+        for _ in 0..256 {
+            ids.insert(coa(&mut c, t0).bytes[1]);
+        }
+        assert_eq!(ids.len(), 256);
+        let err = c.send(&"nas", t0, |id, s| PacketBuilder::coa_request(id).finish(s));
+        assert_eq!(err.unwrap_err(), Error::IdentifiersExhausted);
+        assert_eq!(
+            c.send(&"other", t0, |id, s| PacketBuilder::coa_request(id).finish(s))
+                .unwrap_err(),
+            Error::UnknownDestination
+        );
+    }
+
+    #[test]
+    fn retransmits_follow_rfc5080_then_time_out() {
+        let t0 = Instant::now();
+        let mut c = Client::new(7);
+        c.add_destination("nas", secret());
+        let tx = coa(&mut c, t0);
+        let mut now = t0;
+        let mut gaps = Vec::new();
+        let mut last = t0;
+        loop {
+            let next = c.poll_timeout().unwrap();
+            assert!(next > now);
+            now = next;
+            let ev = c.handle_timeout(now);
+            assert_eq!(ev.len(), 1);
+            gaps.push(now - last);
+            last = now;
+            match &ev[0] {
+                ClientEvent::Retransmit(t) => assert_eq!(t.bytes, tx.bytes),
+                ClientEvent::TimedOut { request, .. } => {
+                    assert_eq!(request, &tx.bytes);
+                    break;
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // first timeout IRT +-10%, then roughly doubling, total bounded by MRD (30 s)
+        assert!(
+            gaps[0] >= Duration::from_millis(1800) && gaps[0] <= Duration::from_millis(2200),
+            "{gaps:?}"
+        );
+        assert!(gaps[1] >= Duration::from_millis(3200), "{gaps:?}");
+        assert!(now - t0 <= Duration::from_secs(31), "{:?}", now - t0);
+        assert_eq!(c.in_flight(&"nas"), 0);
+        assert_eq!(c.poll_timeout(), None);
+    }
+
+    #[test]
+    fn replies_are_verified_and_forgeries_do_not_cancel() {
+        let t0 = Instant::now();
+        let mut c = Client::new(3);
+        c.add_destination("nas", secret());
+        let tx = coa(&mut c, t0);
+        let req = Packet::new_checked(&tx.bytes[..]).unwrap();
+        let forged = PacketBuilder::reply_to(&req, Code::CoaAck)
+            .finish(&SharedSecret::from("wrong"))
+            .unwrap();
+        assert_eq!(
+            c.receive(&"nas", &forged, t0),
+            Err(Error::BadResponseAuthenticator)
+        );
+        assert_eq!(c.in_flight(&"nas"), 1);
+        let wrong_code = PacketBuilder::reply_to(&req, Code::DisconnectAck)
+            .finish(&secret())
+            .unwrap();
+        assert!(matches!(
+            c.receive(&"nas", &wrong_code, t0),
+            Err(Error::UnexpectedReply { .. })
+        ));
+        let nak = PacketBuilder::reply_to(&req, Code::CoaNak)
+            .finish(&secret())
+            .unwrap();
+        let ev = c.receive(&"nas", &nak, t0 + Duration::from_millis(3)).unwrap();
+        assert!(matches!(ev, ClientEvent::Reply { rtt, .. } if rtt == Duration::from_millis(3)));
+        assert!(matches!(
+            c.receive(&"nas", &nak, t0),
+            Ok(ClientEvent::Unmatched { .. })
+        ));
+    }
+
+    #[test]
+    fn accounting_retransmit_updates_delay_time_and_identifier() {
+        let t0 = Instant::now();
+        let mut c = Client::new(5);
+        c.add_destination("srv", secret());
+        let tx = c
+            .send(&"srv", t0, |id, s| {
+                let mut b = PacketBuilder::accounting_request(id);
+                b.add_value(AttrType::ACCT_STATUS_TYPE, &Value::Integer(3))?
+                    .add_value(AttrType::ACCT_DELAY_TIME, &Value::Integer(0))?;
+                b.finish(s)
+            })
+            .unwrap();
+        let when = c.poll_timeout().unwrap() + Duration::from_secs(1);
+        let ev = c.handle_timeout(when);
+        let ClientEvent::Retransmit(rt) = &ev[0] else {
+            panic!("{ev:?}")
+        };
+        let p = Packet::new_checked(&rt.bytes[..]).unwrap();
+        p.verify_request(&secret()).unwrap();
+        assert_ne!(p.identifier(), tx.bytes[1]);
+        let delay = p
+            .view()
+            .first(AttrType::ACCT_DELAY_TIME)
+            .unwrap()
+            .decode(crate::DataType::Integer)
+            .unwrap();
+        assert_eq!(delay, Value::Integer((when - t0).as_secs() as u32));
+        // the reply to the new identifier completes it
+        let resp = PacketBuilder::reply_to(&p, Code::AccountingResponse)
+            .finish(&secret())
+            .unwrap();
+        assert!(matches!(
+            c.receive(&"srv", &resp, when),
+            Ok(ClientEvent::Reply { .. })
+        ));
+        assert_eq!(c.in_flight(&"srv"), 0);
+    }
+
+    #[test]
+    fn duplicate_cache_replays_and_expires() {
+        let t0 = Instant::now();
+        let mut cache = DuplicateCache::new(Duration::from_secs(5), 100);
+        let req = PacketBuilder::coa_request(9).finish(&secret()).unwrap();
+        let req = Packet::new_checked(&req[..]).unwrap();
+        assert_eq!(cache.check(&"a", &req, t0), Seen::New);
+        assert_eq!(cache.check(&"a", &req, t0), Seen::InProgress);
+        assert_eq!(cache.check(&"b", &req, t0), Seen::New);
+        cache.store_reply(&"a", &req, b"reply");
+        assert_eq!(
+            cache.check(&"a", &req, t0 + Duration::from_secs(1)),
+            Seen::Replay(b"reply")
+        );
+        assert_eq!(cache.check(&"a", &req, t0 + Duration::from_secs(6)), Seen::New);
+        // same id, different authenticator: a new request
+        let mut b = PacketBuilder::coa_request(9);
+        b.add(AttrType::USER_NAME, b"x").unwrap();
+        let other = b.finish(&secret()).unwrap();
+        assert_eq!(
+            cache.check(&"b", &Packet::new_checked(&other[..]).unwrap(), t0),
+            Seen::New
+        );
+        let mut small = DuplicateCache::new(Duration::from_secs(60), 2);
+        for src in 0..10u32 {
+            small.check(&src, &req, t0);
+        }
+        assert_eq!(small.len(), 2);
+    }
+
+    #[test]
+    fn stream_framing_tells_partial_from_malformed() {
+        let pkt = PacketBuilder::coa_request(1).finish(&secret()).unwrap();
+        assert_eq!(frame(&pkt[..3], 4096), Ok(Frame::Partial(20)));
+        assert_eq!(frame(&pkt[..10], 4096), Ok(Frame::Partial(20)));
+        let mut two = pkt.clone();
+        two.extend_from_slice(&pkt);
+        assert_eq!(frame(&two, 4096), Ok(Frame::Complete(20)));
+        assert!(frame(&[1, 1, 0, 5], 4096).is_err());
+        assert!(frame(&[1, 1, 0xff, 0xff], 4096).is_err());
+        assert_eq!(frame(&[1, 1, 0xff, 0xff], 65535), Ok(Frame::Partial(65535)));
+    }
+}

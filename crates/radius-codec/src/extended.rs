@@ -269,7 +269,9 @@ mod tests {
     #[test]
     fn tlvs_nest_and_fail_typed() {
         // 241.2 { 1 23 45 } { 3 { 1 ab cd } { 2 "foo" } } value part
-        let v = [1, 4, 0x23, 0x45, 3, 0x0b, 1, 4, 0xab, 0xcd, 2, 5, b'f', b'o', b'o'];
+        let v = [
+            1, 4, 0x23, 0x45, 3, 0x0b, 1, 4, 0xab, 0xcd, 2, 5, b'f', b'o', b'o',
+        ];
         let top: Vec<_> = Tlvs::new_checked(&v).unwrap().collect();
         assert_eq!(top.len(), 2);
         let inner: Vec<_> = top[1].children().unwrap().collect();
@@ -278,7 +280,10 @@ mod tests {
         assert!(Tlvs::new_checked(&[1]).is_err());
         assert!(Tlvs::new_checked(&[1, 1]).is_err());
         assert!(Tlvs::validate_tree(&v, 1).is_ok());
-        assert!(matches!(Tlvs::validate_tree(&v, 40), Err(Error::TlvTooDeep { .. })));
+        assert!(matches!(
+            Tlvs::validate_tree(&v, 40),
+            Err(Error::TlvTooDeep { .. })
+        ));
     }
 
     #[test]

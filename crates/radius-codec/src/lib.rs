@@ -51,7 +51,12 @@
 #![deny(missing_docs)]
 #![cfg_attr(
     test,
-    allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)
+    allow(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
 )]
 
 mod auth;
@@ -79,5 +84,9 @@ pub use types::{AttrType, AuthenticatorKind, Code, Identifier, VendorId};
 pub use value::{encode_tagged, split_tag, DataType, Value};
 pub use vsa::{VendorAttr, VendorFormat, Vsa};
 
+#[cfg(test)]
+mod malformed;
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod rfc_vectors;

@@ -191,10 +191,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
     /// The Length field.
     pub fn length(&self) -> u16 {
-        self.buffer
-            .as_ref()
-            .get(field::LENGTH)
-            .map_or(0, |b| u16::from_be_bytes([b[0], b[1]]))
+        be_u16(self.buffer.as_ref().get(field::LENGTH))
     }
 
     /// The Authenticator field.
@@ -289,19 +286,22 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     }
 }
 
+fn be_u16(b: Option<&[u8]>) -> u16 {
+    b.and_then(|b| b.try_into().ok()).map_or(0, u16::from_be_bytes)
+}
+
+/// The vendor id at the start of a Vendor-Specific value (0 if it is too short).
+fn vendor_of(value: &[u8]) -> VendorId {
+    VendorId(value.first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v)))
+}
+
 fn check_header(bytes: &[u8], max_len: usize) -> Result<usize> {
-    let Some(len) = bytes.get(field::LENGTH) else {
-        return Err(Error::HeaderTooShort { len: bytes.len() });
-    };
     if bytes.len() < HEADER_LEN {
         return Err(Error::HeaderTooShort { len: bytes.len() });
     }
-    let length = usize::from(u16::from_be_bytes([len[0], len[1]]));
+    let length = usize::from(be_u16(bytes.get(field::LENGTH)));
     if !(HEADER_LEN..=max_len).contains(&length) {
-        return Err(Error::LengthOutOfRange {
-            length,
-            max: max_len,
-        });
+        return Err(Error::LengthOutOfRange { length, max: max_len });
     }
     if bytes.len() < length {
         return Err(Error::Truncated {
@@ -346,8 +346,7 @@ fn check_attributes(attrs: &[u8], opts: &DecodeOptions<'_>) -> Result<()> {
         match a.typ.0 {
             26 => match opts.vsa {
                 Some(formats) => {
-                    let vendor = a.value.get(..4).map_or(0, |v| u32::from_be_bytes([v[0], v[1], v[2], v[3]]));
-                    let format = formats.vendor_format(VendorId(vendor));
+                    let format = formats.vendor_format(vendor_of(a.value));
                     Vsa::new_checked(a.value, format, a.offset)?;
                 }
                 None if a.value.len() < 4 => return Err(min(6)),
@@ -464,8 +463,7 @@ impl<'a> Attribute<'a> {
 
     /// Parses a Vendor-Specific attribute in its vendor's built-in format.
     pub fn vsa(&self) -> Result<Vsa<'a>> {
-        let vendor = self.value.get(..4).map_or(0, |v| u32::from_be_bytes([v[0], v[1], v[2], v[3]]));
-        self.vsa_with(VendorFormat::for_vendor(VendorId(vendor)))
+        self.vsa_with(VendorFormat::for_vendor(vendor_of(self.value)))
     }
 
     /// Parses a Vendor-Specific attribute in the given format.

@@ -35,13 +35,24 @@ fn rfc2865_7_1_deconstruct_and_construct() {
     let attrs: Vec<_> = req.attributes().map(|a| a.typ()).collect();
     assert_eq!(
         attrs,
-        [AttrType::USER_NAME, AttrType::USER_PASSWORD, AttrType::NAS_IP_ADDRESS, AttrType::NAS_PORT]
+        [
+            AttrType::USER_NAME,
+            AttrType::USER_PASSWORD,
+            AttrType::NAS_IP_ADDRESS,
+            AttrType::NAS_PORT
+        ]
     );
     assert_eq!(req.first(AttrType::USER_NAME).unwrap().value(), b"nemo");
     let pw = req.first(AttrType::USER_PASSWORD).unwrap();
-    assert_eq!(unhide_user_password(pw.value(), &secret, &req.authenticator()).unwrap(), b"arctangent");
     assert_eq!(
-        req.first(AttrType::NAS_IP_ADDRESS).unwrap().decode(DataType::IpAddr).unwrap(),
+        unhide_user_password(pw.value(), &secret, &req.authenticator()).unwrap(),
+        b"arctangent"
+    );
+    assert_eq!(
+        req.first(AttrType::NAS_IP_ADDRESS)
+            .unwrap()
+            .decode(DataType::IpAddr)
+            .unwrap(),
         Value::IpAddr([192, 168, 1, 16].into())
     );
 
@@ -111,7 +122,11 @@ fn rfc2865_7_2_chap() {
     let accept = Packet::new_checked(&accept[..]).unwrap();
     accept.verify_reply(&req, &secret).unwrap();
     assert_eq!(
-        accept.first(AttrType::FRAMED_MTU).unwrap().decode(DataType::Integer).unwrap(),
+        accept
+            .first(AttrType::FRAMED_MTU)
+            .unwrap()
+            .decode(DataType::Integer)
+            .unwrap(),
         Value::Integer(1500)
     );
 }
@@ -127,7 +142,10 @@ fn rfc2865_7_3_challenge_and_state_erratum() {
     );
     let req1 = Packet::new_checked(&req1[..]).unwrap();
     let pw = req1.first(AttrType::USER_PASSWORD).unwrap();
-    assert_eq!(unhide_user_password(pw.value(), &secret, &req1.authenticator()).unwrap(), b"challenge");
+    assert_eq!(
+        unhide_user_password(pw.value(), &secret, &req1.authenticator()).unwrap(),
+        b"challenge"
+    );
     let chal = hex(
         "0b 02 00 4e 36 f3 c8 76 4a e8 c7 11 57 40 3c 0c 71 ff 9c 45 12 30 43 68 61 6c 6c 65 6e 67 65 20
          33 32 37 36 39 34 33 30 2e 20 20 45 6e 74 65 72 20 72 65 73 70 6f 6e 73 65 20 61 74 20 70 72 6f
@@ -137,7 +155,8 @@ fn rfc2865_7_3_challenge_and_state_erratum() {
     chal.verify_reply(&req1, &secret).unwrap();
     assert_eq!(chal.first(AttrType::STATE).unwrap().value(), b"32769430");
 
-    let as_printed = "01 03 00 43 b1 22 55 6d 42 8a 13 d0 d6 25 38 07 c4 57 ec f0 01 07 6d 6f 70 73 79 02 12 69 2c 1f
+    let as_printed =
+        "01 03 00 43 b1 22 55 6d 42 8a 13 d0 d6 25 38 07 c4 57 ec f0 01 07 6d 6f 70 73 79 02 12 69 2c 1f
          20 5f c0 81 b9 19 b9 51 95 f5 61 a5 81 04 06 c0 a8 01 10 05 06 00 00 00 07 18 10 33 32 37 36 39
          34 33 30";
     assert_eq!(
@@ -152,9 +171,15 @@ fn rfc2865_7_3_challenge_and_state_erratum() {
     let fixed = hex(&as_printed.replace("18 10", "18 0a"));
     let req2 = Packet::new_checked(&fixed[..]).unwrap();
     let pw = req2.first(AttrType::USER_PASSWORD).unwrap();
-    assert_eq!(unhide_user_password(pw.value(), &secret, &req2.authenticator()).unwrap(), b"99101462");
+    assert_eq!(
+        unhide_user_password(pw.value(), &secret, &req2.authenticator()).unwrap(),
+        b"99101462"
+    );
     let reject = hex("03 03 00 14 a4 2f 4f ca 45 91 6c 4e 09 c8 34 0f 9e 74 6a a0");
-    Packet::new_checked(&reject[..]).unwrap().verify_reply(&req2, &secret).unwrap();
+    Packet::new_checked(&reject[..])
+        .unwrap()
+        .verify_reply(&req2, &secret)
+        .unwrap();
 }
 
 /// RFC 5997 §6: Status-Server with Message-Authenticator, and the replies (6.2 with
@@ -257,7 +282,8 @@ fn rfc6929_short_examples() {
         // rebuild from the decoded parts
         let mut b = PacketBuilder::accounting_request(1);
         if let Some(evs) = e.evs() {
-            b.add_evs(e.attr(), evs.vendor(), evs.vendor_type(), evs.value()).unwrap();
+            b.add_evs(e.attr(), evs.vendor(), evs.vendor_type(), evs.value())
+                .unwrap();
             assert_eq!(evs.vendor(), VendorId(1));
         } else {
             b.add_extended(e.attr(), e.ext_type(), e.data()).unwrap();
@@ -310,7 +336,10 @@ fn freeradius_disconnect_request() {
     let mut b = PacketBuilder::disconnect_request(1);
     b.add_message_authenticator();
     assert_eq!(b.finish(&secret).unwrap(), bytes);
-    assert_eq!(p.verify_request(&SharedSecret::from("testing124")), Err(Error::BadRequestAuthenticator));
+    assert_eq!(
+        p.verify_request(&SharedSecret::from("testing124")),
+        Err(Error::BadRequestAuthenticator)
+    );
 }
 
 /// FreeRADIUS `packet_rfc5176-2.txt`: Access-Request with two Error-Cause attributes.
@@ -323,7 +352,10 @@ fn freeradius_access_request_error_cause() {
     );
     let p = Packet::new_checked(&bytes[..]).unwrap();
     let pw = p.first(AttrType::USER_PASSWORD).unwrap();
-    assert_eq!(unhide_user_password(pw.value(), &secret, &p.authenticator()).unwrap(), b"hello");
+    assert_eq!(
+        unhide_user_password(pw.value(), &secret, &p.authenticator()).unwrap(),
+        b"hello"
+    );
     let causes: Vec<_> = p
         .all(AttrType::ERROR_CAUSE)
         .map(|a| a.decode(DataType::Integer).unwrap())
@@ -344,8 +376,14 @@ fn freeradius_eap_access_request() {
     let p = Packet::new_checked(&bytes[..]).unwrap();
     assert!(p.verify_message_authenticator(&secret, None).unwrap());
     let pw = p.first(AttrType::USER_PASSWORD).unwrap();
-    assert_eq!(unhide_user_password(pw.value(), &secret, &p.authenticator()).unwrap(), b"bad");
-    assert_eq!(&*p.concat(AttrType::EAP_MESSAGE).unwrap(), &hex("02 66 00 0a 01 73 74 65 76 65")[..]);
+    assert_eq!(
+        unhide_user_password(pw.value(), &secret, &p.authenticator()).unwrap(),
+        b"bad"
+    );
+    assert_eq!(
+        &*p.concat(AttrType::EAP_MESSAGE).unwrap(),
+        &hex("02 66 00 0a 01 73 74 65 76 65")[..]
+    );
     let mut policy = ServerPolicy::new(Requirement::Yes, Requirement::Yes);
     policy.check(&p).unwrap();
 }
@@ -357,7 +395,10 @@ fn bench_packets_verify() {
     let a = hex(include_str!("../../../../shared/vectors/bench-packets/A.hex"));
     let p = Packet::new_checked(&a[..]).unwrap();
     assert!(p.verify_message_authenticator(&secret, None).unwrap());
-    assert_eq!(p.attributes().next().unwrap().typ(), AttrType::MESSAGE_AUTHENTICATOR);
+    assert_eq!(
+        p.attributes().next().unwrap().typ(),
+        AttrType::MESSAGE_AUTHENTICATOR
+    );
     for f in [
         include_str!("../../../../shared/vectors/bench-packets/B.hex"),
         include_str!("../../../../shared/vectors/bench-packets/C.hex"),

@@ -421,10 +421,9 @@ impl Code {
     pub const fn authenticator_kind(self) -> AuthenticatorKind {
         match self {
             Self::AccessRequest | Self::StatusServer => AuthenticatorKind::Random,
-            Self::AccountingRequest
-            | Self::DisconnectRequest
-            | Self::CoaRequest
-            | Self::StatusClient => AuthenticatorKind::RequestMd5,
+            Self::AccountingRequest | Self::DisconnectRequest | Self::CoaRequest | Self::StatusClient => {
+                AuthenticatorKind::RequestMd5
+            }
             _ => AuthenticatorKind::Response,
         }
     }
@@ -442,10 +441,7 @@ impl Code {
                 Self::AccessRequest,
                 Self::AccessAccept | Self::AccessReject | Self::AccessChallenge
             ) | (Self::AccountingRequest, Self::AccountingResponse)
-                | (
-                    Self::StatusServer,
-                    Self::AccessAccept | Self::AccountingResponse
-                )
+                | (Self::StatusServer, Self::AccessAccept | Self::AccountingResponse)
                 | (Self::DisconnectRequest, Self::DisconnectAck | Self::DisconnectNak)
                 | (Self::CoaRequest, Self::CoaAck | Self::CoaNak)
                 | (_, Self::ProtocolError)

@@ -243,7 +243,10 @@ impl<'a> Value<'a> {
                     return Err(len_err);
                 }
                 if *bits > 128 || usize::from(*bits).div_ceil(8) > prefix.len() {
-                    return Err(Error::PrefixLength { data_type, bits: *bits });
+                    return Err(Error::PrefixLength {
+                        data_type,
+                        bits: *bits,
+                    });
                 }
                 let mut addr = [0u8; 16];
                 for (dst, src) in addr.iter_mut().zip(prefix) {
@@ -453,7 +456,10 @@ mod tests {
                 let short = vec![0u8; n - 1];
                 assert_eq!(
                     Value::decode(dt, &short),
-                    Err(Error::ValueLength { data_type: dt, len: n - 1 }),
+                    Err(Error::ValueLength {
+                        data_type: dt,
+                        len: n - 1
+                    }),
                     "{dt}"
                 );
                 let long = vec![0u8; n + 1];
@@ -486,14 +492,20 @@ mod tests {
         let mut out = Vec::new();
         encode_tagged(&Value::Integer(13), 1, &mut out).unwrap();
         assert_eq!(out, [1, 0, 0, 13]);
-        assert_eq!(split_tag(DataType::Integer, &out).unwrap(), (Some(1), Cow::Owned(vec![0, 0, 0, 13])));
+        assert_eq!(
+            split_tag(DataType::Integer, &out).unwrap(),
+            (Some(1), Cow::Owned(vec![0, 0, 0, 13]))
+        );
         let mut out = Vec::new();
         encode_tagged(&Value::String(Cow::Borrowed(b"100")), 0, &mut out).unwrap();
         assert_eq!(out, b"100");
         let mut out = Vec::new();
         encode_tagged(&Value::String(Cow::Borrowed(b"\x05x")), 0, &mut out).unwrap();
         assert_eq!(out, b"\x00\x05x");
-        assert_eq!(split_tag(DataType::String, &out).unwrap(), (None, Cow::Borrowed(&b"\x05x"[..])));
+        assert_eq!(
+            split_tag(DataType::String, &out).unwrap(),
+            (None, Cow::Borrowed(&b"\x05x"[..]))
+        );
         assert!(encode_tagged(&Value::Integer(1), 32, &mut out).is_err());
         assert!(split_tag(DataType::Integer, &[0x40, 0, 0, 1]).is_err());
     }

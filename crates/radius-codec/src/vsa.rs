@@ -177,11 +177,7 @@ impl<'a> Vsa<'a> {
                 sub_offset,
             });
         }
-        Ok(Self {
-            vendor,
-            format,
-            data,
-        })
+        Ok(Self { vendor, format, data })
     }
 
     /// The vendor id.
@@ -259,7 +255,11 @@ fn read_one<'a>(r: &mut Reader<'a>, f: VendorFormat) -> core::result::Result<Ven
 }
 
 /// Walks every sub-attribute of vendor data; returns the offset of the first bad one.
-fn walk(data: &[u8], format: VendorFormat, mut f: impl FnMut(VendorAttr<'_>)) -> core::result::Result<(), usize> {
+fn walk(
+    data: &[u8],
+    format: VendorFormat,
+    mut f: impl FnMut(VendorAttr<'_>),
+) -> core::result::Result<(), usize> {
     let mut r = Reader::new(data);
     if r.is_empty() {
         return Err(0);

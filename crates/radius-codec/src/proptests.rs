@@ -1,0 +1,256 @@
+//! Property tests: build -> decode -> equal for every data type and packet kind, and
+//! hide -> unhide identity for every hidden-value scheme at every length.
+
+use std::borrow::Cow;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use proptest::prelude::*;
+
+use crate::crypto::*;
+use crate::*;
+
+fn bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(any::<u8>(), 0..=max)
+}
+
+fn value() -> impl Strategy<Value = Value<'static>> {
+    prop_oneof![
+        bytes(253).prop_map(|b| Value::String(Cow::Owned(b))),
+        bytes(253).prop_map(|b| Value::Octets(Cow::Owned(b))),
+        any::<[u8; 4]>().prop_map(|a| Value::IpAddr(Ipv4Addr::from(a))),
+        any::<[u8; 16]>().prop_map(|a| Value::Ipv6Addr(Ipv6Addr::from(a))),
+        (any::<u128>(), 0u8..=128).prop_map(|(a, bits)| {
+            let mask = u128::MAX.checked_shl(128 - u32::from(bits)).unwrap_or(0);
+            Value::Ipv6Prefix(Ipv6Addr::from(a & mask), bits)
+        }),
+        (any::<u32>(), 0u8..=32).prop_map(|(a, bits)| {
+            let mask = u32::MAX.checked_shl(32 - u32::from(bits)).unwrap_or(0);
+            Value::Ipv4Prefix(Ipv4Addr::from(a & mask), bits)
+        }),
+        any::<u32>().prop_map(Value::Integer),
+        any::<u64>().prop_map(Value::Integer64),
+        any::<i32>().prop_map(Value::Signed),
+        any::<u16>().prop_map(Value::Short),
+        any::<u8>().prop_map(Value::Byte),
+        any::<u32>().prop_map(Value::Date),
+        any::<[u8; 8]>().prop_map(Value::Ifid),
+        any::<[u8; 6]>().prop_map(Value::Ether),
+        any::<[u8; 4]>().prop_map(|a| Value::ComboIp(IpAddr::from(a))),
+        any::<[u8; 16]>().prop_map(|a| Value::ComboIp(IpAddr::from(a))),
+        bytes(253).prop_map(|b| Value::Abinary(Cow::Owned(b))),
+        proptest::collection::vec((any::<u8>(), bytes(20)), 0..8).prop_map(|tlvs| {
+            let mut v = Vec::new();
+            for (t, b) in tlvs {
+                extended::encode_tlv(&mut v, t, &b).unwrap();
+            }
+            Value::Tlv(Cow::Owned(v))
+        }),
+        (any::<u32>(), bytes(200)).prop_map(|(vendor, b)| {
+            let mut v = vendor.to_be_bytes().to_vec();
+            v.extend_from_slice(&b);
+            Value::Vsa(Cow::Owned(v))
+        }),
+        bytes(200).prop_map(|b| Value::Extended(Cow::Owned(b))),
+        bytes(200).prop_map(|b| Value::LongExtended(Cow::Owned(b))),
+        (any::<u32>(), any::<u8>(), bytes(200)).prop_map(|(vendor, t, b)| {
+            let mut v = vendor.to_be_bytes().to_vec();
+            v.push(t);
+            v.extend_from_slice(&b);
+            Value::Evs(Cow::Owned(v))
+        }),
+    ]
+}
+
+fn code() -> impl Strategy<Value = Code> {
+    prop_oneof![
+        Just(Code::AccessRequest),
+        Just(Code::AccessAccept),
+        Just(Code::AccessReject),
+        Just(Code::AccountingRequest),
+        Just(Code::AccountingResponse),
+        Just(Code::AccessChallenge),
+        Just(Code::StatusServer),
+        Just(Code::StatusClient),
+        Just(Code::DisconnectRequest),
+        Just(Code::DisconnectAck),
+        Just(Code::DisconnectNak),
+        Just(Code::CoaRequest),
+        Just(Code::CoaAck),
+        Just(Code::CoaNak),
+        Just(Code::ProtocolError),
+        any::<u8>().prop_map(Code::new),
+    ]
+}
+
+/// An attribute to add to a builder, kept for comparison after decoding.
+#[derive(Clone, Debug)]
+enum Item {
+    Plain(u8, Value<'static>),
+    Vsa(u32, u32, Vec<u8>),
+    Extended(u8, u8, Vec<u8>),
+}
+
+fn item() -> impl Strategy<Value = Item> {
+    prop_oneof![
+        // plain attributes (not 26, 80 or 241-246, which have structure)
+        (1u8..=25, value()).prop_map(|(t, v)| Item::Plain(t, v)),
+        (27u8..=79, value()).prop_map(|(t, v)| Item::Plain(t, v)),
+        (81u8..=240, value()).prop_map(|(t, v)| Item::Plain(t, v)),
+        (any::<u32>(), 0u32..=255, bytes(240)).prop_map(|(v, t, b)| Item::Vsa(v, t, b)),
+        (
+            241u8..=246,
+            any::<u8>().prop_filter("not EVS", |e| *e != 26),
+            bytes(700)
+        )
+            .prop_map(|(t, e, b)| Item::Extended(t, e, b)),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn every_value_round_trips(v in value()) {
+        let bytes = v.to_bytes().unwrap();
+        let back = Value::decode(v.data_type(), &bytes).unwrap();
+        prop_assert_eq!(back.clone().into_owned(), v);
+        prop_assert_eq!(back.to_bytes().unwrap(), bytes);
+    }
+
+    #[test]
+    fn every_packet_kind_round_trips(
+        code in code(),
+        id in any::<u8>(),
+        auth in any::<[u8; 16]>(),
+        items in proptest::collection::vec(item(), 0..12),
+        secret in bytes(40),
+    ) {
+        let secret = SharedSecret::new(secret);
+        let mut b = PacketBuilder::new(code, id, auth);
+        for it in &items {
+            match it {
+                Item::Plain(t, v) => { b.add_value(AttrType(*t), v).unwrap(); }
+                Item::Vsa(vendor, t, v) => {
+                    b.add_vsa_with(VendorId(*vendor), VendorFormat::RFC, *t, v).unwrap();
+                }
+                Item::Extended(t, e, v) => {
+                    let t = AttrType(*t);
+                    let v = if t.is_extended() { &v[..v.len().min(252)] } else { &v[..] };
+                    b.add_extended(t, *e, v).unwrap();
+                }
+            }
+        }
+        let Ok(bytes) = b.finish(&secret) else {
+            return Ok(()); // over 4096 octets: a typed error, covered elsewhere
+        };
+        let opts = DecodeOptions::UDP.vendor_formats(&|_| VendorFormat::RFC);
+        let p = Packet::new_checked_with(&bytes[..], &opts).unwrap();
+        prop_assert_eq!(p.code(), code);
+        prop_assert_eq!(p.identifier(), id);
+        prop_assert_eq!(usize::from(p.length()), bytes.len());
+        // authenticators verify for the packet's kind
+        match code.authenticator_kind() {
+            AuthenticatorKind::Random => {
+                prop_assert_eq!(p.authenticator(), auth);
+                prop_assert!(p.verify_message_authenticator(&secret, None).unwrap());
+            }
+            AuthenticatorKind::RequestMd5 => p.verify_request(&secret).unwrap(),
+            AuthenticatorKind::Response => {
+                let mut req = bytes.clone();
+                req[0] = 1;
+                req[4..20].copy_from_slice(&auth);
+                let req = Packet::new_unchecked(&req[..]);
+                let vector = req.authenticator();
+                prop_assert_eq!(
+                    auth::compute_authenticator(&bytes, &vector, &secret),
+                    p.authenticator()
+                );
+            }
+        }
+        // every item comes back, in order
+        let mut plain = p.attributes().filter(|a| {
+            !matches!(a.typ().0, 26 | 80 | 241..=246)
+        });
+        let mut vsas = p.vsas();
+        let mut exts = p.extended();
+        for it in &items {
+            match it {
+                Item::Plain(t, v) => {
+                    let a = plain.next().unwrap();
+                    prop_assert_eq!(a.typ(), AttrType(*t));
+                    prop_assert_eq!(a.decode(v.data_type()).unwrap().into_owned(), v.clone());
+                }
+                Item::Vsa(vendor, t, v) => {
+                    let vsa = vsas.next().unwrap();
+                    prop_assert_eq!(vsa.vendor(), VendorId(*vendor));
+                    let sub: Vec<_> = vsa.attrs().collect();
+                    prop_assert_eq!(sub.len(), 1);
+                    prop_assert_eq!(sub[0].vendor_type(), *t);
+                    prop_assert_eq!(sub[0].value(), &v[..]);
+                }
+                Item::Extended(t, e, v) => {
+                    let x = exts.next().unwrap();
+                    let t = AttrType(*t);
+                    let v = if t.is_extended() { &v[..v.len().min(252)] } else { &v[..] };
+                    prop_assert_eq!(x.attr(), t);
+                    prop_assert_eq!(x.ext_type(), *e);
+                    prop_assert_eq!(x.data(), v);
+                }
+            }
+        }
+        prop_assert!(plain.next().is_none());
+    }
+
+    #[test]
+    fn user_password_hides_and_unhides(pw in bytes(128), secret in bytes(64), ra in any::<[u8; 16]>()) {
+        // trailing zeros are indistinguishable from padding (RFC 2865 §5.2)
+        let mut pw = pw;
+        while pw.last() == Some(&0) { pw.pop(); }
+        let s = SharedSecret::new(secret);
+        let hidden = hide_user_password(&pw, &s, &ra).unwrap();
+        prop_assert_eq!(hidden.len(), pw.len().div_ceil(16).max(1) * 16);
+        prop_assert_eq!(unhide_user_password(&hidden, &s, &ra).unwrap(), pw);
+    }
+
+    #[test]
+    fn salted_hides_and_unhides(v in bytes(250), secret in bytes(64), ra in any::<[u8; 16]>(), salt in 0x8000u16..) {
+        let s = SharedSecret::new(secret);
+        let hidden = hide_salted(&v, &s, &ra, salt).unwrap();
+        prop_assert_eq!(unhide_salted(&hidden, &s, &ra).unwrap(), v);
+    }
+
+    #[test]
+    fn ascend_hides_and_unhides(v in bytes(16), secret in bytes(64), ra in any::<[u8; 16]>()) {
+        let mut v = v;
+        while v.last() == Some(&0) { v.pop(); }
+        let s = SharedSecret::new(secret);
+        let hidden = hide_ascend_secret(&v, &s, &ra).unwrap();
+        prop_assert_eq!(unhide_ascend_secret(&hidden, &s, &ra).unwrap(), v);
+    }
+
+    #[test]
+    fn tunnel_password_through_a_reply(pw in bytes(239), salt in 0x8000u16.., tag in 0u8..=31) {
+        let s = SharedSecret::from("testing123");
+        let req = PacketBuilder::access_request(1, [5; 16]).finish(&s).unwrap();
+        let req = Packet::new_checked(&req[..]).unwrap();
+        let mut b = PacketBuilder::reply_to(&req, Code::AccessAccept);
+        b.add_tunnel_password(&s, tag, salt, &pw).unwrap();
+        let reply = b.finish(&s).unwrap();
+        let reply = Packet::new_checked(&reply[..]).unwrap();
+        reply.verify_reply(&req, &s).unwrap();
+        let v = reply.first(AttrType::TUNNEL_PASSWORD).unwrap().value();
+        prop_assert_eq!(v[0], tag);
+        prop_assert_eq!(unhide_salted(&v[1..], &s, &req.authenticator()).unwrap(), pw);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(data in bytes(600)) {
+        if let Ok(p) = Packet::new_checked(&data[..]) {
+            for a in p.attributes() {
+                for dt in DataType::ALL {
+                    let _ = a.decode(dt);
+                }
+            }
+            let _ = p.extended().count();
+            let _ = p.verify_request(&SharedSecret::from("x"));
+        }
+    }
+}
