@@ -392,7 +392,6 @@ fn refresh_request_authenticator(bytes: &mut [u8], secret: &SharedSecret) {
 
 /// What [`DuplicateCache::check`] found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Seen<'a> {
     /// A new request: process it, then [`DuplicateCache::store_reply`].
     New,

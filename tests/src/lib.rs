@@ -1,0 +1,249 @@
+//! Support for nacwire's interop tests: starting FreeRADIUS on loopback and finding the
+//! peers the test command installs. Not part of the library.
+
+use std::io::{BufRead, BufReader, ErrorKind};
+use std::net::{SocketAddr, UdpSocket};
+
+use radius_codec::exchange::{Client, ClientEvent};
+use radius_codec::SharedSecret;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The shared secret of every test client.
+pub const SECRET: &str = "testing123";
+
+/// Finds a peer program on the PATH or in `/usr/sbin`. A missing peer is a test
+/// failure: the README's test command installs FreeRADIUS. `NACWIRE_ALLOW_MISSING_PEERS=1`
+/// turns it into a skip for local runs, and is refused when `CI=true`.
+pub fn require_program(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/usr/bin")])
+        .map(|d| d.join(name))
+        .find(|p| p.is_file());
+    if found.is_some() {
+        return found;
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let allow = std::env::var("NACWIRE_ALLOW_MISSING_PEERS").is_ok_and(|v| v == "1");
+    assert!(
+        allow && !ci,
+        "`{name}` is not installed: run the README test command (scripts/test.sh), which installs \
+         freeradius and freeradius-utils. (Set NACWIRE_ALLOW_MISSING_PEERS=1 to skip locally; never under CI.)"
+    );
+    eprintln!("SKIPPED: {name} missing and NACWIRE_ALLOW_MISSING_PEERS=1");
+    None
+}
+
+/// A free UDP port on 127.0.0.1 (bound and released).
+pub fn free_udp_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(0)
+}
+
+/// A FreeRADIUS 3.2 server on loopback with a test configuration; killed on drop.
+#[derive(Debug)]
+pub struct FreeRadius {
+    child: Child,
+    dir: PathBuf,
+    /// Authentication port.
+    pub auth_port: u16,
+    /// Accounting port.
+    pub acct_port: u16,
+}
+
+const SITE: &str = r#"server default {
+listen {
+	type = auth
+	ipaddr = 127.0.0.1
+	port = AUTH_PORT
+}
+listen {
+	type = acct
+	ipaddr = 127.0.0.1
+	port = ACCT_PORT
+}
+authorize {
+	preprocess
+	chap
+	files
+	eap {
+		ok = return
+	}
+	pap
+}
+authenticate {
+	Auth-Type PAP {
+		pap
+	}
+	Auth-Type CHAP {
+		chap
+	}
+	eap
+}
+preacct {
+	preprocess
+	acct_unique
+}
+accounting {
+	ok
+}
+post-auth {
+	ok
+}
+}
+"#;
+
+const USERS: &str = r#"bob	Cleartext-Password := "hello"
+	Reply-Message := "Hello, %{User-Name}",
+	Session-Timeout := 3600
+"#;
+
+impl FreeRadius {
+    /// Copies the installed configuration (`/etc/freeradius/3.0`) to a temporary
+    /// directory, installs a small site (PAP, CHAP, EAP-MD5, accounting,
+    /// Status-Server), a client for 127.0.0.1 and the user `bob`/`hello`, starts
+    /// `freeradius -f` and waits for "Ready to process requests".
+    pub fn start(binary: &Path) -> std::io::Result<Self> {
+        let dir = std::env::temp_dir().join(format!("nacwire-freeradius-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let status = Command::new("cp")
+            .arg("-rL")
+            .arg("/etc/freeradius/3.0/.")
+            .arg(&dir)
+            .status()?;
+        if !status.success() {
+            return Err(std::io::Error::other("copying /etc/freeradius/3.0 failed"));
+        }
+        let (auth_port, acct_port) = (free_udp_port(), free_udp_port());
+        let site = SITE
+            .replace("AUTH_PORT", &auth_port.to_string())
+            .replace("ACCT_PORT", &acct_port.to_string());
+        std::fs::write(dir.join("sites-enabled/default"), site)?;
+        std::fs::write(
+            dir.join("clients.conf"),
+            format!("client localhost {{\n\tipaddr = 127.0.0.1\n\tsecret = {SECRET}\n}}\n"),
+        )?;
+        std::fs::write(dir.join("mods-config/files/authorize"), USERS)?;
+        // Run as the invoking user: the temporary copy is not readable by `freerad`.
+        let conf = std::fs::read_to_string(dir.join("radiusd.conf"))?;
+        let conf: String = conf
+            .lines()
+            .map(|l| {
+                let t = l.trim_start();
+                if t.starts_with("user = ") || t.starts_with("group = ") {
+                    format!("#{l}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        std::fs::write(dir.join("radiusd.conf"), conf)?;
+        let log = dir.join("radius.log");
+        let mut child = Command::new(binary)
+            .arg("-d")
+            .arg(&dir)
+            .arg("-f")
+            .arg("-x")
+            .arg("-l")
+            .arg("stdout")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| std::io::Error::other("no stdout"))?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let log_path = log.clone();
+        std::thread::spawn(move || {
+            let mut ready_sent = false;
+            let mut all = String::new();
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                all.push_str(&line);
+                all.push('\n');
+                let _ = std::fs::write(&log_path, &all);
+                if !ready_sent && line.contains("Ready to process requests") {
+                    ready_sent = true;
+                    let _ = tx.send(());
+                }
+            }
+        });
+        let server = Self {
+            child,
+            dir,
+            auth_port,
+            acct_port,
+        };
+        if rx.recv_timeout(Duration::from_secs(30)).is_err() {
+            let log = std::fs::read_to_string(&log).unwrap_or_default();
+            return Err(std::io::Error::other(format!(
+                "freeradius did not become ready:\n{log}"
+            )));
+        }
+        Ok(server)
+    }
+
+    /// The server's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("radius.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for FreeRadius {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Sends one request through the sans-I/O [`Client`] over a real UDP socket and drives
+/// it (retransmissions included) until a verified reply or a timeout.
+pub fn exchange(
+    sock: &UdpSocket,
+    client: &mut Client<SocketAddr>,
+    dest: SocketAddr,
+    build: impl FnOnce(u8, &SharedSecret) -> radius_codec::Result<Vec<u8>>,
+) -> Result<(Vec<u8>, Vec<u8>), String> {
+    let tx = client
+        .send(&dest, Instant::now(), build)
+        .map_err(|e| e.to_string())?;
+    sock.send_to(&tx.bytes, dest).map_err(|e| e.to_string())?;
+    let mut buf = vec![0u8; 4096];
+    loop {
+        let now = Instant::now();
+        let wait = client
+            .poll_timeout()
+            .map_or(Duration::from_secs(1), |t| t.saturating_duration_since(now))
+            .max(Duration::from_millis(1));
+        sock.set_read_timeout(Some(wait)).map_err(|e| e.to_string())?;
+        match sock.recv_from(&mut buf) {
+            Ok((n, from)) => {
+                let bytes = buf.get(..n).unwrap_or_default();
+                match client.receive(&from, bytes, Instant::now()) {
+                    Ok(ClientEvent::Reply { request, reply, .. }) => return Ok((request, reply)),
+                    Ok(_) => continue,
+                    Err(e) => return Err(format!("reply failed verification: {e}")),
+                }
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                for ev in client.handle_timeout(Instant::now()) {
+                    match ev {
+                        ClientEvent::Retransmit(t) => {
+                            sock.send_to(&t.bytes, t.dest).map_err(|e| e.to_string())?;
+                        }
+                        ClientEvent::TimedOut { .. } => return Err("no reply".into()),
+                        _ => {}
+                    }
+                }
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}
