@@ -19,7 +19,8 @@ use crate::{AttrType, AuthenticatorKind, Code, Error, Result, SharedSecret, Valu
 /// The largest value one attribute can carry.
 pub const MAX_VALUE_LEN: usize = 253;
 
-/// Builds one packet; see the [module docs](self).
+/// Builds one packet: attributes in order, then [`PacketBuilder::finish`] sets Length,
+/// Message-Authenticator and the Authenticator, in that order.
 ///
 /// ```
 /// use radius_codec::{AttrType, Code, Packet, PacketBuilder, SharedSecret};

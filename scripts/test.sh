@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The one test command: installs what it needs, then runs formatting, lints, every
+# test (unit, property, doc, live FreeRADIUS interop) and bounded fuzz runs.
+#
+#   scripts/test.sh                 # everything
+#   FUZZ_SECONDS=10 scripts/test.sh # shorter fuzz runs
+#
+# Needs root (or sudo) for apt-get on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+step() { printf '\n==> %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+step "peers: FreeRADIUS 3.2 (radiusd, radclient)"
+if ! command -v radclient >/dev/null || ! { command -v freeradius >/dev/null || [ -x /usr/sbin/freeradius ]; }; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq freeradius freeradius-utils >/dev/null
+fi
+/usr/sbin/freeradius -v | head -n 1
+
+step "tools: cargo-fuzz"
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  cargo install cargo-fuzz --locked --quiet
+fi
+cargo fuzz --version
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
+
+step "cargo clippy --all-targets -D warnings"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "cargo doc (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+
+step "cargo test (unit, property, doc and live interop tests)"
+cargo test --workspace 2>&1 | tee target/test-output.txt
+if grep -q "SKIPPED:" target/test-output.txt; then
+  echo "a peer was missing: interop tests were skipped" >&2
+  exit 1
+fi
+
+step "fuzz: build every target, run each for ${FUZZ_SECONDS}s"
+# The stable toolchain builds cargo-fuzz targets with RUSTC_BOOTSTRAP=1.
+export RUSTC_BOOTSTRAP=1
+cargo +stable fuzz build -O
+for target in $(cargo fuzz list); do
+  mkdir -p "fuzz/corpus/$target"
+  echo "-- $target"
+  log="target/fuzz-$target.log"
+  if ! cargo +stable fuzz run -O "$target" "fuzz/corpus/$target" -- \
+      -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -max_len=8192 -timeout=10 >"$log" 2>&1; then
+    tail -n 60 "$log" >&2
+    echo "fuzz target $target failed (crash, leak, timeout or out of memory): see fuzz/artifacts/$target" >&2
+    exit 1
+  fi
+  grep -E "^Done [0-9]+ runs" "$log" || tail -n 3 "$log"
+done
+
+step "all checks passed"
