@@ -8,8 +8,8 @@
 //! Access-Accept/Reject/Challenge by default (BlastRADIUS, CVE-2024-3596), as
 //! FreeRADIUS 3.2.5+ and pyrad 2.6 do.
 
-use crate::auth::{compute_authenticator, compute_message_authenticator, AUTH_RANGE};
-use crate::crypto::{chap_password, hide_ascend_secret, hide_salted, hide_user_password};
+use crate::auth::{compute_message_authenticator, AUTH_RANGE};
+use crate::crypto::{chap_password, hide_ascend_secret, hide_salted, hide_user_password, md5};
 use crate::extended::{encode_extended, EVS_TYPE};
 use crate::packet::{Packet, HEADER_LEN, MAX_PACKET_LEN, MAX_PACKET_LEN_TCP};
 use crate::value::encode_tagged;
@@ -57,7 +57,7 @@ impl PacketBuilder {
             AuthenticatorKind::RequestMd5 => [0; 16],
             _ => authenticator,
         };
-        let mut buf = Vec::with_capacity(256);
+        let mut buf = Vec::with_capacity(512);
         buf.extend_from_slice(&[code.get(), identifier, 0, 0]);
         buf.extend_from_slice(&[0; 16]);
         let mut b = Self {
@@ -168,6 +168,7 @@ impl PacketBuilder {
         self
     }
 
+    #[inline]
     fn push_attr(&mut self, typ: AttrType, value: &[u8]) {
         self.buf.push(typ.0);
         self.buf.push((value.len() + 2) as u8);
@@ -178,6 +179,7 @@ impl PacketBuilder {
     ///
     /// Message-Authenticator (80) is refused: use
     /// [`PacketBuilder::add_message_authenticator`].
+    #[inline]
     pub fn add(&mut self, typ: AttrType, value: &[u8]) -> Result<&mut Self> {
         if typ == AttrType::MESSAGE_AUTHENTICATOR {
             return Err(Error::WrongAttributeKind { attr: typ });
@@ -193,11 +195,32 @@ impl PacketBuilder {
         Ok(self)
     }
 
-    /// Appends an attribute with a typed value.
+    /// Appends an attribute with a typed value, encoded in place.
+    #[inline]
     pub fn add_value(&mut self, typ: AttrType, value: &Value<'_>) -> Result<&mut Self> {
-        let mut v = Vec::new();
-        value.encode(&mut v)?;
-        self.add(typ, &v)
+        if typ == AttrType::MESSAGE_AUTHENTICATOR {
+            return Err(Error::WrongAttributeKind { attr: typ });
+        }
+        let start = self.buf.len();
+        self.buf.extend_from_slice(&[typ.0, 0]);
+        let encoded = value.encode(&mut self.buf);
+        let len = self.buf.len() - start - 2;
+        if let Err(e) = encoded {
+            self.buf.truncate(start);
+            return Err(e);
+        }
+        if len > MAX_VALUE_LEN {
+            self.buf.truncate(start);
+            return Err(Error::ValueTooLong {
+                attr: typ,
+                len,
+                max: MAX_VALUE_LEN,
+            });
+        }
+        if let Some(l) = self.buf.get_mut(start + 1) {
+            *l = (len + 2) as u8;
+        }
+        Ok(self)
     }
 
     /// Appends a tagged attribute (RFC 2868): `Tunnel-Type:1 = VLAN` is
@@ -355,10 +378,17 @@ impl PacketBuilder {
                 dst.copy_from_slice(&ma);
             }
         }
+        // The Authenticator field still holds zeros. For a computed authenticator, put
+        // the vector (zeros for requests, the Request Authenticator for replies) in
+        // place and hash the buffer in one pass.
         let auth = match self.kind {
             AuthenticatorKind::Random => self.vector,
-            AuthenticatorKind::RequestMd5 => compute_authenticator(&self.buf, &[0; 16], secret),
-            AuthenticatorKind::Response => compute_authenticator(&self.buf, &self.vector, secret),
+            AuthenticatorKind::RequestMd5 | AuthenticatorKind::Response => {
+                if let Some(dst) = self.buf.get_mut(AUTH_RANGE) {
+                    dst.copy_from_slice(&self.vector);
+                }
+                md5(&[&self.buf, secret.expose()])
+            }
         };
         if let Some(dst) = self.buf.get_mut(AUTH_RANGE) {
             dst.copy_from_slice(&auth);

@@ -289,6 +289,7 @@ impl<'a> Value<'a> {
     ///
     /// Prefix values are masked to their prefix length; an IPv6 prefix is sent with
     /// just the octets its length needs, as FreeRADIUS does.
+    #[inline]
     pub fn encode(&self, out: &mut Vec<u8>) -> Result<()> {
         match self {
             Self::String(b)
