@@ -92,6 +92,19 @@ impl<T: AsRef<[u8]>> Packet<T> {
         }
     }
 
+    /// Checks the CHAP-Password of an Access-Request against the clear-text password,
+    /// with CHAP-Challenge as the challenge when present and the Request Authenticator
+    /// otherwise (RFC 2865 §2.2, §5.40). Constant-time.
+    pub fn verify_chap_password(&self, password: &[u8]) -> Result<bool> {
+        let p = self.view();
+        let chap = p.first(AttrType::CHAP_PASSWORD).ok_or(Error::MissingAttribute {
+            attr: AttrType::CHAP_PASSWORD,
+        })?;
+        let ra = self.authenticator();
+        let challenge = p.first(AttrType::CHAP_CHALLENGE).map_or(&ra[..], |a| a.value());
+        crate::crypto::verify_chap_password(chap.value(), password, challenge)
+    }
+
     /// Verifies a request as a server receives it: the Request Authenticator of
     /// Accounting/CoA/Disconnect requests, and Message-Authenticator wherever present.
     /// Whether a *missing* Message-Authenticator is acceptable is [`ServerPolicy`]'s

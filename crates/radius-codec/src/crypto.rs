@@ -280,6 +280,21 @@ mod tests {
     }
 
     #[test]
+    fn salted_inner_length_is_checked() {
+        let s = SharedSecret::from("testing123");
+        let mut hidden = hide_salted(b"abc", &s, &RA, 0x8001).unwrap();
+        // flip the decrypted length octet from 3 to 3 ^ 0x40 = 67 > 15 available
+        hidden[2] ^= 0x40;
+        assert_eq!(
+            unhide_salted(&hidden, &s, &RA),
+            Err(Error::HiddenInnerLength {
+                claimed: 67,
+                available: 15
+            })
+        );
+    }
+
+    #[test]
     fn secret_is_redacted() {
         assert_eq!(format!("{:?}", SharedSecret::from("hunter2")), "SharedSecret(..)");
     }

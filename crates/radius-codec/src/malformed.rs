@@ -419,3 +419,30 @@ fn proxy_state_is_echoed_and_checked() {
         Err(Error::UnexpectedProxyState)
     );
 }
+
+#[test]
+fn chap_with_chap_challenge_attribute() {
+    let s = SharedSecret::from("testing123");
+    let challenge = [0x42u8; 24];
+    let mut b = PacketBuilder::access_request(1, [1; 16]);
+    b.add(AttrType::USER_NAME, b"bob")
+        .unwrap()
+        .add(
+            AttrType::CHAP_PASSWORD,
+            &crypto::chap_password(9, b"hello", &challenge),
+        )
+        .unwrap()
+        .add(AttrType::CHAP_CHALLENGE, &challenge)
+        .unwrap();
+    let bytes = b.finish(&s).unwrap();
+    let p = Packet::new_checked(&bytes[..]).unwrap();
+    assert!(p.verify_chap_password(b"hello").unwrap());
+    assert!(!p.verify_chap_password(b"hellO").unwrap());
+    let none = PacketBuilder::access_request(1, [1; 16]).finish(&s).unwrap();
+    assert_eq!(
+        Packet::new_checked(&none[..]).unwrap().verify_chap_password(b"x"),
+        Err(Error::MissingAttribute {
+            attr: AttrType::CHAP_PASSWORD
+        })
+    );
+}

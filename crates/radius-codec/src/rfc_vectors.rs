@@ -100,6 +100,8 @@ fn rfc2865_7_2_chap() {
     let req = Packet::new_checked(&req_bytes[..]).unwrap();
     let chap = req.first(AttrType::CHAP_PASSWORD).unwrap();
     assert!(verify_chap_password(chap.value(), b"arctangent", &req.authenticator()).unwrap());
+    assert!(req.verify_chap_password(b"arctangent").unwrap());
+    assert!(!req.verify_chap_password(b"wrong").unwrap());
     let mut b = PacketBuilder::access_request(1, req.authenticator());
     b.without_message_authenticator()
         .add(AttrType::USER_NAME, b"flopsy")

@@ -257,6 +257,21 @@ impl<'a> Value<'a> {
         })
     }
 
+    /// Decodes an `array` attribute (FreeRADIUS flag `array`): several fixed-size
+    /// values of `data_type` packed into one attribute. Only fixed-size types can be
+    /// arrays; the length must be a whole multiple of the element size.
+    pub fn decode_array(data_type: DataType, bytes: &'a [u8]) -> Result<Vec<Self>> {
+        let len_err = Error::ValueLength {
+            data_type,
+            len: bytes.len(),
+        };
+        let size = data_type.fixed_len().ok_or(len_err)?;
+        if bytes.len() % size != 0 {
+            return Err(len_err);
+        }
+        bytes.chunks(size).map(|c| Self::decode(data_type, c)).collect()
+    }
+
     /// The data type of this value.
     #[must_use]
     pub const fn data_type(&self) -> DataType {
@@ -468,6 +483,21 @@ mod tests {
                 assert!(Value::decode(dt, &vec![0u8; n]).is_ok(), "{dt}");
             }
         }
+    }
+
+    #[test]
+    fn arrays() {
+        let v = Value::decode_array(DataType::IpAddr, &[10, 0, 0, 1, 10, 0, 0, 2]).unwrap();
+        assert_eq!(
+            v,
+            [
+                Value::IpAddr([10, 0, 0, 1].into()),
+                Value::IpAddr([10, 0, 0, 2].into())
+            ]
+        );
+        assert!(Value::decode_array(DataType::IpAddr, &[1, 2, 3, 4, 5]).is_err());
+        assert!(Value::decode_array(DataType::String, b"abc").is_err());
+        assert_eq!(Value::decode_array(DataType::Short, &[]).unwrap(), []);
     }
 
     #[test]
