@@ -1,0 +1,528 @@
+//! Extreme external captive portal (ECP) rules on top of the SigV4 engine: verifying
+//! signed URLs as received, signing URLs so that both raw and strict verifiers agree,
+//! and the two redirect models.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
+
+use crate::sigv4::{self, SigningKey, ALGORITHM, TERMINATOR, UNSIGNED_PAYLOAD};
+use crate::{AmzDate, Error, Url};
+
+/// The region of every ECP signature.
+pub const REGION: &str = "world";
+/// The service of every ECP signature.
+pub const SERVICE: &str = "ecp";
+
+/// A shared secret (the controller's "Shared Secret"). No `Clone` by accident; `Debug`
+/// is redacted.
+pub struct Secret(Box<[u8]>);
+
+impl Secret {
+    /// Wraps secret octets.
+    pub fn new(secret: impl Into<Vec<u8>>) -> Self {
+        Self(secret.into().into_boxed_slice())
+    }
+
+    /// The secret octets.
+    #[must_use]
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl core::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Self::new(s.as_bytes())
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.0.iter_mut().for_each(|b| *b = 0);
+    }
+}
+
+/// Maps an identity (the controller's "Identity", the access key id of the credential)
+/// to the secrets that may have signed for it: more than one while a key is rotated.
+pub trait SecretLookup {
+    /// The candidate secrets for `identity` (empty if unknown).
+    fn secrets(&self, identity: &str) -> &[Secret];
+}
+
+/// An in-memory [`SecretLookup`].
+#[derive(Debug, Default)]
+pub struct Keyring {
+    keys: HashMap<String, Vec<Secret>>,
+}
+
+impl Keyring {
+    /// An empty keyring.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a secret for an identity (a second one for key rotation).
+    pub fn insert(&mut self, identity: impl Into<String>, secret: Secret) -> &mut Self {
+        self.keys.entry(identity.into()).or_default().push(secret);
+        self
+    }
+
+    /// Removes every secret of an identity.
+    pub fn remove(&mut self, identity: &str) {
+        self.keys.remove(identity);
+    }
+}
+
+impl SecretLookup for Keyring {
+    fn secrets(&self, identity: &str) -> &[Secret] {
+        self.keys.get(identity).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Whether a non-default port goes into the signed `host:` line. Default ports (80 for
+/// http, 443 for https) never do. Extreme's sample code includes a non-default port,
+/// its deployment guide says the port is excluded; the default follows the code (and
+/// AWS), the other is a switch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PortRule {
+    /// `host:portal.example:8443`.
+    #[default]
+    IncludeNonDefault,
+    /// `host:portal.example`.
+    Omit,
+}
+
+/// The value of the signed `host:` line.
+#[must_use]
+pub fn host_value(scheme: &str, host: &str, port: Option<u16>, rule: PortRule) -> String {
+    let host = host.to_ascii_lowercase();
+    match (port, rule) {
+        (Some(p), PortRule::IncludeNonDefault) if !is_default_port(scheme, p) => format!("{host}:{p}"),
+        _ => host,
+    }
+}
+
+fn is_default_port(scheme: &str, port: u16) -> bool {
+    (scheme == "https" && port == 443) || (scheme == "http" && port == 80)
+}
+
+/// Verifies signed ECP URLs (either direction).
+///
+/// Time window: `X-Amz-Date - max_future_skew <= now <= X-Amz-Date + X-Amz-Expires + grace`.
+#[derive(Debug)]
+pub struct Verifier<'k, K: ?Sized> {
+    keys: &'k K,
+    max_future_skew: Duration,
+    expiry_grace: Duration,
+    max_expires: u64,
+    max_url_len: usize,
+    port_rule: PortRule,
+}
+
+/// A verified (or merely parsed, for unsigned URLs) query: the non-`X-Amz` parameters
+/// as received, plus what the signature said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedQuery<'u> {
+    params: Vec<(&'u str, &'u str)>,
+    signature: Option<SignatureInfo>,
+}
+
+/// Facts from a verified signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureInfo {
+    /// The identity that signed.
+    pub identity: String,
+    /// `X-Amz-Date`.
+    pub date: AmzDate,
+    /// `X-Amz-Expires`, seconds.
+    pub expires: u64,
+    /// Which of the identity's secrets matched (0 = first; >0 during rotation).
+    pub secret_index: usize,
+}
+
+impl<'u> SignedQuery<'u> {
+    /// The raw (still percent-encoded) value of a parameter.
+    #[must_use]
+    pub fn raw(&self, name: &str) -> Option<&'u str> {
+        self.params.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+    }
+
+    /// The percent-decoded value of a parameter.
+    pub fn get(&self, name: &str) -> Result<Option<Cow<'u, str>>, Error> {
+        self.raw(name).map(sigv4::decode_str).transpose()
+    }
+
+    /// Every non-`X-Amz` parameter, raw, in received order.
+    #[must_use]
+    pub fn params(&self) -> &[(&'u str, &'u str)] {
+        &self.params
+    }
+
+    /// The signature facts, when the URL was signed and verified.
+    #[must_use]
+    pub fn signature(&self) -> Option<&SignatureInfo> {
+        self.signature.as_ref()
+    }
+}
+
+struct AmzParams<'u> {
+    algorithm: Option<&'u str>,
+    credential: Option<&'u str>,
+    date: Option<&'u str>,
+    expires: Option<&'u str>,
+    signed_headers: Option<&'u str>,
+    signature: Option<&'u str>,
+}
+
+/// Splits a raw query into X-Amz and other parameters, rejecting duplicates and
+/// percent-encoded X-Amz names.
+/// Raw `(key, value)` pairs of a query.
+type Pairs<'u> = Vec<(&'u str, &'u str)>;
+
+fn split_params(raw: &str) -> Result<(AmzParams<'_>, Pairs<'_>), Error> {
+    let mut amz = AmzParams {
+        algorithm: None,
+        credential: None,
+        date: None,
+        expires: None,
+        signed_headers: None,
+        signature: None,
+    };
+    let mut rest: Vec<(&str, &str)> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (k, v) in sigv4::split_query(raw) {
+        let short = || k.chars().take(64).collect::<String>();
+        if seen.contains(&k) {
+            return Err(Error::DuplicateParameter { name: short() });
+        }
+        seen.push(k);
+        sigv4::check_escapes(v)?;
+        if k.contains('%') {
+            let decoded = sigv4::decode(k)?;
+            if decoded.len() >= 6
+                && decoded
+                    .get(..6)
+                    .is_some_and(|p| p.eq_ignore_ascii_case(b"x-amz-"))
+            {
+                return Err(Error::EncodedAmzName { name: short() });
+            }
+        }
+        let slot = match k {
+            "X-Amz-Algorithm" => &mut amz.algorithm,
+            "X-Amz-Credential" => &mut amz.credential,
+            "X-Amz-Date" => &mut amz.date,
+            "X-Amz-Expires" => &mut amz.expires,
+            "X-Amz-SignedHeaders" => &mut amz.signed_headers,
+            "X-Amz-Signature" => &mut amz.signature,
+            _ => {
+                rest.push((k, v));
+                continue;
+            }
+        };
+        *slot = Some(v);
+    }
+    Ok((amz, rest))
+}
+
+impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
+    /// A verifier with the defaults: 10 s future skew, no grace after expiry,
+    /// `X-Amz-Expires` at most 900 s, URLs at most 4096 octets, non-default ports in the
+    /// `host:` line.
+    pub fn new(keys: &'k K) -> Self {
+        Self {
+            keys,
+            max_future_skew: Duration::from_secs(10),
+            expiry_grace: Duration::ZERO,
+            max_expires: 900,
+            max_url_len: 4096,
+            port_rule: PortRule::IncludeNonDefault,
+        }
+    }
+
+    /// How far in the future `X-Amz-Date` may be.
+    #[must_use]
+    pub fn max_future_skew(mut self, d: Duration) -> Self {
+        self.max_future_skew = d;
+        self
+    }
+
+    /// How long after `X-Amz-Date + X-Amz-Expires` a URL is still accepted.
+    #[must_use]
+    pub fn expiry_grace(mut self, d: Duration) -> Self {
+        self.expiry_grace = d;
+        self
+    }
+
+    /// The largest accepted `X-Amz-Expires`, in seconds.
+    #[must_use]
+    pub fn max_expires(mut self, secs: u64) -> Self {
+        self.max_expires = secs;
+        self
+    }
+
+    /// The longest accepted URL.
+    #[must_use]
+    pub fn max_url_len(mut self, len: usize) -> Self {
+        self.max_url_len = len;
+        self
+    }
+
+    /// The port rule for the `host:` line.
+    #[must_use]
+    pub fn port_rule(mut self, rule: PortRule) -> Self {
+        self.port_rule = rule;
+        self
+    }
+
+    /// Verifies a whole signed URL as received. For a controller -> portal redirect,
+    /// rebuild the URL from the portal's *configured* ECP URL and the raw query, never
+    /// from a `Host` header.
+    pub fn verify_url<'u>(&self, url: &'u str, now: SystemTime) -> Result<SignedQuery<'u>, Error> {
+        if url.len() > self.max_url_len {
+            return Err(Error::UrlTooLong {
+                len: url.len(),
+                max: self.max_url_len,
+            });
+        }
+        let u = Url::parse(url)?;
+        self.verify(&u, now)
+    }
+
+    /// Verifies parsed URL parts.
+    pub fn verify<'u>(&self, url: &Url<'u>, now: SystemTime) -> Result<SignedQuery<'u>, Error> {
+        let total = url.host.len() + url.path.len() + url.query.len();
+        if total > self.max_url_len {
+            return Err(Error::UrlTooLong {
+                len: total,
+                max: self.max_url_len,
+            });
+        }
+        let (amz, params) = split_params(url.query)?;
+        let algorithm = amz.algorithm.ok_or(Error::MissingParameter("X-Amz-Algorithm"))?;
+        let credential = amz
+            .credential
+            .ok_or(Error::MissingParameter("X-Amz-Credential"))?;
+        let date_raw = amz.date.ok_or(Error::MissingParameter("X-Amz-Date"))?;
+        let expires_raw = amz.expires.ok_or(Error::MissingParameter("X-Amz-Expires"))?;
+        let signed_headers = amz
+            .signed_headers
+            .ok_or(Error::MissingParameter("X-Amz-SignedHeaders"))?;
+        let signature_raw = amz.signature.ok_or(Error::MissingParameter("X-Amz-Signature"))?;
+        let clip = |s: &str| s.chars().take(64).collect::<String>();
+
+        if algorithm != ALGORITHM {
+            return Err(Error::WrongAlgorithm(clip(algorithm)));
+        }
+        if signed_headers != "host" {
+            return Err(Error::WrongSignedHeaders(clip(signed_headers)));
+        }
+        let credential = sigv4::decode_str(credential)?;
+        let parts: Vec<&str> = credential.split('/').collect();
+        let [identity, cred_date, region, service, terminator] = parts.as_slice() else {
+            return Err(Error::BadCredential);
+        };
+        if identity.is_empty() {
+            return Err(Error::BadCredential);
+        }
+        if *region != REGION {
+            return Err(Error::WrongRegion {
+                got: clip(region),
+                expected: REGION,
+            });
+        }
+        if *service != SERVICE {
+            return Err(Error::WrongService {
+                got: clip(service),
+                expected: SERVICE,
+            });
+        }
+        if *terminator != TERMINATOR {
+            return Err(Error::WrongTerminator(clip(terminator)));
+        }
+        let date = AmzDate::parse(date_raw)?;
+        if date_raw.get(..8) != Some(*cred_date) {
+            return Err(Error::CredentialDateMismatch {
+                credential: clip(cred_date),
+                amz_date: clip(date_raw),
+            });
+        }
+        if expires_raw.is_empty()
+            || expires_raw.len() > 10
+            || !expires_raw.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(Error::BadExpires(clip(expires_raw)));
+        }
+        let expires: u64 = expires_raw
+            .parse()
+            .map_err(|_| Error::BadExpires(clip(expires_raw)))?;
+        if expires > self.max_expires {
+            return Err(Error::ExpiresTooLong {
+                expires,
+                max: self.max_expires,
+            });
+        }
+        let signature = sigv4::parse_signature(signature_raw)?;
+        let secrets = self.keys.secrets(identity);
+        if secrets.is_empty() {
+            return Err(Error::UnknownIdentity(clip(identity)));
+        }
+
+        let host = host_value(url.scheme, url.host, url.port, self.port_rule);
+        let path = if url.path.is_empty() { "/" } else { url.path };
+        let creq = sigv4::canonical_request(
+            "GET",
+            path,
+            &sigv4::canonical_query_raw(url.query),
+            &format!("host:{host}\n"),
+            "host",
+            UNSIGNED_PAYLOAD,
+        );
+        let scope = sigv4::scope(cred_date, REGION, SERVICE);
+        let sts = sigv4::string_to_sign(date_raw, &scope, &creq);
+        let matched = secrets.iter().position(|s| {
+            SigningKey::derive(s.expose(), cred_date, REGION, SERVICE).verify(&sts, &signature)
+        });
+        let Some(secret_index) = matched else {
+            return Err(Error::BadSignature);
+        };
+
+        let now = AmzDate::from_system_time(now).unix();
+        let skew = i64::try_from(self.max_future_skew.as_secs()).unwrap_or(i64::MAX);
+        let grace = i64::try_from(self.expiry_grace.as_secs()).unwrap_or(i64::MAX);
+        let earliest = date.unix().saturating_sub(skew);
+        let latest = date
+            .unix()
+            .saturating_add(i64::try_from(expires).unwrap_or(i64::MAX))
+            .saturating_add(grace);
+        if now < earliest {
+            return Err(Error::NotYetValid {
+                secs_early: earliest - now,
+            });
+        }
+        if now > latest {
+            return Err(Error::Expired {
+                secs_late: now - latest,
+            });
+        }
+        Ok(SignedQuery {
+            params,
+            signature: Some(SignatureInfo {
+                identity: (*identity).to_string(),
+                date,
+                expires,
+                secret_index,
+            }),
+        })
+    }
+}
+
+/// Parses an unsigned URL's query (no signature checks; duplicates still rejected).
+pub fn parse_unsigned(url: &str, max_len: usize) -> Result<SignedQuery<'_>, Error> {
+    if url.len() > max_len {
+        return Err(Error::UrlTooLong {
+            len: url.len(),
+            max: max_len,
+        });
+    }
+    let u = Url::parse(url)?;
+    let (_, params) = split_params(u.query)?;
+    Ok(SignedQuery {
+        params,
+        signature: None,
+    })
+}
+
+/// What to sign: the credential and the validity.
+#[derive(Debug)]
+pub struct Signer<'s> {
+    /// The identity (access key id).
+    pub identity: &'s str,
+    /// Its secret.
+    pub secret: &'s Secret,
+    /// `X-Amz-Expires`, seconds.
+    pub expires: u64,
+    /// The `host:` port rule (must match the verifier's).
+    pub port_rule: PortRule,
+}
+
+impl Signer<'_> {
+    /// Presigns `GET scheme://host[:port]path?params` at time `now`.
+    ///
+    /// Keys and values are percent-encoded strictly (RFC 3986), sorted by encoded key,
+    /// and the URL's query is emitted exactly as canonicalized, with `X-Amz-Signature`
+    /// last: a verifier that uses the raw query and one that re-encodes agree.
+    pub fn presign(
+        &self,
+        scheme: &str,
+        host: &str,
+        port: Option<u16>,
+        path: &str,
+        params: &[(&str, &str)],
+        now: SystemTime,
+    ) -> Result<String, Error> {
+        if self.identity.is_empty() || self.identity.contains('/') {
+            return Err(Error::BadCredential);
+        }
+        let date = AmzDate::from_system_time(now);
+        let (amz, day) = (date.to_amz(), date.date_stamp());
+        let credential = format!("{}/{}", self.identity, sigv4::scope(&day, REGION, SERVICE));
+        let expires = self.expires.to_string();
+        let mut pairs: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (sigv4::encode(k).into_owned(), sigv4::encode(v).into_owned()))
+            .collect();
+        for (k, v) in [
+            ("X-Amz-Algorithm", ALGORITHM),
+            ("X-Amz-Credential", credential.as_str()),
+            ("X-Amz-Date", amz.as_str()),
+            ("X-Amz-Expires", expires.as_str()),
+            ("X-Amz-SignedHeaders", "host"),
+        ] {
+            pairs.push((k.to_string(), sigv4::encode(v).into_owned()));
+        }
+        pairs.sort();
+        for w in pairs.windows(2) {
+            if let [a, b] = w {
+                if a.0 == b.0 {
+                    return Err(Error::DuplicateParameter {
+                        name: a.0.chars().take(64).collect(),
+                    });
+                }
+            }
+        }
+        let query = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        let path = if path.is_empty() { "/" } else { path };
+        let host_line = host_value(scheme, host, port, self.port_rule);
+        let creq = sigv4::canonical_request(
+            "GET",
+            path,
+            &query,
+            &format!("host:{host_line}\n"),
+            "host",
+            UNSIGNED_PAYLOAD,
+        );
+        let sts = sigv4::string_to_sign(&amz, &sigv4::scope(&day, REGION, SERVICE), &creq);
+        let sig = SigningKey::derive(self.secret.expose(), &day, REGION, SERVICE).sign(&sts);
+        let authority = match port {
+            Some(p) if !is_default_port(scheme, p) => format!("{host}:{p}"),
+            _ => host.to_string(),
+        };
+        Ok(format!(
+            "{scheme}://{authority}{path}?{query}&X-Amz-Signature={}",
+            sigv4::hex(&sig)
+        ))
+    }
+}

@@ -1,0 +1,285 @@
+//! The two redirects of an Extreme external captive portal, typed.
+
+use std::time::SystemTime;
+
+use crate::ecp::{SignatureInfo, SignedQuery, Signer};
+use crate::Error;
+
+/// A MAC address as the controller sends it (`aa:bb:cc:dd:ee:ff`, `-` separated or
+/// bare hex).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Mac(pub [u8; 6]);
+
+impl Mac {
+    /// Parses 12 hex digits, optionally separated by `:` or `-` every two.
+    pub fn parse(param: &str, s: &str) -> Result<Self, Error> {
+        let bad = || Error::InvalidValue {
+            param: param.to_string(),
+            reason: "not a MAC address",
+        };
+        let hex: Vec<u8> = match s.len() {
+            12 => s.bytes().collect(),
+            17 => {
+                let sep = s.as_bytes().get(2).copied().ok_or_else(bad)?;
+                if !matches!(sep, b':' | b'-') {
+                    return Err(bad());
+                }
+                let mut v = Vec::with_capacity(12);
+                for (i, b) in s.bytes().enumerate() {
+                    if i % 3 == 2 {
+                        if b != sep {
+                            return Err(bad());
+                        }
+                    } else {
+                        v.push(b);
+                    }
+                }
+                v
+            }
+            _ => return Err(bad()),
+        };
+        let bytes = decode_hex(&hex).ok_or_else(bad)?;
+        Ok(Self(bytes.try_into().map_err(|_| bad())?))
+    }
+}
+
+impl core::fmt::Display for Mac {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let [a, b, c, d, e, g] = self.0;
+        write!(f, "{a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{g:02x}")
+    }
+}
+
+fn decode_hex(h: &[u8]) -> Option<Vec<u8>> {
+    if h.len() % 2 != 0 {
+        return None;
+    }
+    h.chunks(2)
+        .map(|p| {
+            let s = core::str::from_utf8(p).ok()?;
+            u8::from_str_radix(s, 16).ok()
+        })
+        .collect()
+}
+
+/// The controller -> portal redirect: every documented parameter, typed and validated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ControllerRedirect {
+    /// Session token to echo in the approval (required).
+    pub token: String,
+    /// WLAN id (required).
+    pub wlan: String,
+    /// The URL the guest first asked for (required).
+    pub dest: String,
+    /// The controller's address for `/ext_approval.php`.
+    pub hwc_ip: Option<String>,
+    /// The controller's port for `/ext_approval.php`.
+    pub hwc_port: Option<u16>,
+    /// The guest's MAC address.
+    pub mac: Option<Mac>,
+    /// The AP radio's BSSID.
+    pub bssid: Option<Mac>,
+    /// The SSID octets (sent hex-encoded, at most 32 octets).
+    pub ssid: Option<Vec<u8>>,
+    /// The VNS name.
+    pub vns: Option<String>,
+    /// The AP name.
+    pub ap: Option<String>,
+    /// The AP serial number.
+    pub sn: Option<String>,
+    /// The guest's current role.
+    pub role: Option<String>,
+    /// The containment VLAN, 1..=4094.
+    pub vlan: Option<u16>,
+    /// Any other parameter, decoded, in received order.
+    pub extras: Vec<(String, String)>,
+    /// The verified signature, when the controller signed the redirect.
+    pub signature: Option<SignatureInfo>,
+}
+
+fn text(q: &SignedQuery<'_>, name: &'static str) -> Result<Option<String>, Error> {
+    Ok(q.get(name)?.map(std::borrow::Cow::into_owned))
+}
+
+fn required(q: &SignedQuery<'_>, name: &'static str) -> Result<String, Error> {
+    match text(q, name)? {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(Error::MissingParameter(name)),
+    }
+}
+
+fn number<T: core::str::FromStr>(q: &SignedQuery<'_>, name: &'static str) -> Result<Option<T>, Error> {
+    text(q, name)?
+        .map(|v| {
+            let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+            digits
+                .then(|| v.parse().ok())
+                .flatten()
+                .ok_or_else(|| Error::InvalidValue {
+                    param: name.into(),
+                    reason: "not a number in range",
+                })
+        })
+        .transpose()
+}
+
+impl ControllerRedirect {
+    /// Builds the typed redirect from a verified (or unsigned) query.
+    pub fn from_query(q: &SignedQuery<'_>) -> Result<Self, Error> {
+        const KNOWN: [&str; 13] = [
+            "token", "wlan", "dest", "hwc_ip", "hwc_port", "mac", "bssid", "ssid", "vns", "ap", "sn", "role",
+            "vlan",
+        ];
+        let ssid = text(q, "ssid")?
+            .map(|h| {
+                decode_hex(h.as_bytes())
+                    .filter(|b| b.len() <= 32)
+                    .ok_or_else(|| Error::InvalidValue {
+                        param: "ssid".into(),
+                        reason: "not hex-encoded octets (at most 32)",
+                    })
+            })
+            .transpose()?;
+        let vlan: Option<u16> = number(q, "vlan")?;
+        if vlan.is_some_and(|v| !(1..=4094).contains(&v)) {
+            return Err(Error::InvalidValue {
+                param: "vlan".into(),
+                reason: "outside 1..=4094",
+            });
+        }
+        let mut extras = Vec::new();
+        for (k, v) in q.params() {
+            if !KNOWN.contains(k) {
+                extras.push((
+                    crate::sigv4::decode_str(k)?.into_owned(),
+                    crate::sigv4::decode_str(v)?.into_owned(),
+                ));
+            }
+        }
+        Ok(Self {
+            token: required(q, "token")?,
+            wlan: required(q, "wlan")?,
+            dest: required(q, "dest")?,
+            hwc_ip: text(q, "hwc_ip")?,
+            hwc_port: number(q, "hwc_port")?,
+            mac: text(q, "mac")?.map(|m| Mac::parse("mac", &m)).transpose()?,
+            bssid: text(q, "bssid")?.map(|m| Mac::parse("bssid", &m)).transpose()?,
+            ssid,
+            vns: text(q, "vns")?,
+            ap: text(q, "ap")?,
+            sn: text(q, "sn")?,
+            role: text(q, "role")?,
+            vlan,
+            extras,
+            signature: q.signature().cloned(),
+        })
+    }
+}
+
+/// The portal's decision, sent back to the controller as a signed `/ext_approval.php`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Approval {
+    /// The token from the controller redirect.
+    pub token: String,
+    /// The WLAN id from the controller redirect.
+    pub wlan: String,
+    /// The user name to record (required even when signed).
+    pub username: String,
+    /// Where to send the guest afterwards.
+    pub dest: Option<String>,
+    /// The controller role to assign.
+    pub role: Option<String>,
+    /// Session-Timeout in seconds (RADIUS attribute 27).
+    pub opt27: Option<u32>,
+}
+
+impl Approval {
+    /// The approval for a redirect: token and WLAN copied, destination kept.
+    #[must_use]
+    pub fn for_redirect(r: &ControllerRedirect, username: impl Into<String>) -> Self {
+        Self {
+            token: r.token.clone(),
+            wlan: r.wlan.clone(),
+            username: username.into(),
+            dest: Some(r.dest.clone()),
+            role: None,
+            opt27: None,
+        }
+    }
+
+    /// The signed URL `http(s)://hwc_ip[:hwc_port]/ext_approval.php?...`: http when the
+    /// port is 80, https otherwise.
+    pub fn signed_url(
+        &self,
+        hwc_ip: &str,
+        hwc_port: u16,
+        signer: &Signer<'_>,
+        now: SystemTime,
+    ) -> Result<String, Error> {
+        for (name, v) in [
+            ("token", &self.token),
+            ("wlan", &self.wlan),
+            ("username", &self.username),
+        ] {
+            if v.is_empty() {
+                return Err(Error::MissingParameter(name));
+            }
+        }
+        let scheme = if hwc_port == 80 { "http" } else { "https" };
+        let host = if hwc_ip.contains(':') && !hwc_ip.starts_with('[') {
+            format!("[{hwc_ip}]")
+        } else {
+            hwc_ip.to_string()
+        };
+        let opt27 = self.opt27.map(|v| v.to_string());
+        let mut params: Vec<(&str, &str)> = vec![
+            ("token", &self.token),
+            ("wlan", &self.wlan),
+            ("username", &self.username),
+        ];
+        if let Some(d) = &self.dest {
+            params.push(("dest", d));
+        }
+        if let Some(r) = &self.role {
+            params.push(("role", r));
+        }
+        if let Some(o) = &opt27 {
+            params.push(("opt27", o));
+        }
+        signer.presign(scheme, &host, Some(hwc_port), "/ext_approval.php", &params, now)
+    }
+
+    /// Reads an approval (the controller side, or tests).
+    pub fn from_query(q: &SignedQuery<'_>) -> Result<Self, Error> {
+        Ok(Self {
+            token: required(q, "token")?,
+            wlan: required(q, "wlan")?,
+            username: required(q, "username")?,
+            dest: text(q, "dest")?,
+            role: text(q, "role")?,
+            opt27: number(q, "opt27")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn macs() {
+        for s in ["00:11:22:aa:BB:cc", "00-11-22-AA-BB-CC", "001122aabbcc"] {
+            assert_eq!(Mac::parse("mac", s).unwrap().to_string(), "00:11:22:aa:bb:cc");
+        }
+        for s in [
+            "00:11:22:aa:bb",
+            "00:11-22:aa:bb:cc",
+            "0011.22aa.bbcc",
+            "00112233445g",
+            "ééééééééé:éé",
+        ] {
+            assert!(Mac::parse("mac", s).is_err(), "{s}");
+        }
+    }
+}

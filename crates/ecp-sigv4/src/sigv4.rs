@@ -1,0 +1,371 @@
+//! A small AWS Signature Version 4 engine for presigned query strings: canonical
+//! request, string to sign, signing-key derivation and signatures, with the payload
+//! hash and the time as parameters.
+//!
+//! Two canonical-query rules are provided:
+//! - [`canonical_query_strict`]: the AWS rule (decode, RFC 3986-encode, sort);
+//! - [`canonical_query_raw`]: the pairs exactly as received minus `X-Amz-Signature`,
+//!   sorted by raw key, which is how Extreme's controller and sample verifier work.
+
+use std::borrow::Cow;
+
+use hmac::{Hmac, Mac};
+use percent_encoding::{percent_decode, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// `AWS4-HMAC-SHA256`, the only algorithm.
+pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+/// The credential-scope terminator.
+pub const TERMINATOR: &str = "aws4_request";
+/// The payload hash of a presigned URL whose body is not signed.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+/// SHA-256 of the empty string, the payload hash of an empty signed body.
+pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// RFC 3986: everything except the unreserved characters `A-Za-z0-9-_.~` is encoded.
+pub const STRICT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+/// [`STRICT`] but keeping `/`, for paths.
+pub const PATH: &AsciiSet = &STRICT.remove(b'/');
+
+/// Percent-encodes with the RFC 3986 unreserved set (space is `%20`, hex uppercase).
+#[must_use]
+pub fn encode(s: &str) -> Cow<'_, str> {
+    utf8_percent_encode(s, STRICT).into()
+}
+
+/// Percent-encodes raw bytes with the RFC 3986 unreserved set.
+#[must_use]
+pub fn encode_bytes(b: &[u8]) -> String {
+    percent_encoding::percent_encode(b, STRICT).to_string()
+}
+
+/// Lowercase hex.
+#[must_use]
+pub fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+        s.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
+    }
+    s
+}
+
+/// Parses 64 hex digits (either case) into 32 octets.
+pub fn parse_signature(s: &str) -> Result<[u8; 32], Error> {
+    let bad = || Error::BadSignatureFormat { len: s.len() };
+    if s.len() != 64 {
+        return Err(bad());
+    }
+    let mut out = [0u8; 32];
+    for (o, pair) in out.iter_mut().zip(s.as_bytes().chunks(2)) {
+        let d = |c: u8| (c as char).to_digit(16).ok_or_else(bad);
+        let [h, l] = pair else { return Err(bad()) };
+        *o = u8::try_from(d(*h)? << 4 | d(*l)?).map_err(|_| bad())?;
+    }
+    Ok(out)
+}
+
+/// Lowercase hex SHA-256.
+#[must_use]
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
+}
+
+/// A SigV4 signing key, derived from a secret for one date, region and service.
+///
+/// Derivation costs four HMAC-SHA256; the key is valid for every request of that day,
+/// so callers may cache it. No `Clone` by accident; `Debug` is redacted.
+pub struct SigningKey([u8; 32]);
+
+impl core::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SigningKey(..)")
+    }
+}
+
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    // HMAC accepts keys of every length; `new_from_slice` cannot fail here.
+    let mut mac = HmacSha256::new_from_slice(key).unwrap_or_else(|_| HmacSha256::new(&Default::default()));
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+impl SigningKey {
+    /// `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
+    #[must_use]
+    pub fn derive(secret: &[u8], date: &str, region: &str, service: &str) -> Self {
+        let mut k = Vec::with_capacity(4 + secret.len());
+        k.extend_from_slice(b"AWS4");
+        k.extend_from_slice(secret);
+        let k_date = hmac(&k, date.as_bytes());
+        k.iter_mut().for_each(|b| *b = 0);
+        let k_region = hmac(&k_date, region.as_bytes());
+        let k_service = hmac(&k_region, service.as_bytes());
+        Self(hmac(&k_service, TERMINATOR.as_bytes()))
+    }
+
+    /// The raw signature of a string to sign.
+    #[must_use]
+    pub fn sign(&self, string_to_sign: &str) -> [u8; 32] {
+        hmac(&self.0, string_to_sign.as_bytes())
+    }
+
+    /// Checks a signature in constant time.
+    #[must_use]
+    pub fn verify(&self, string_to_sign: &str, signature: &[u8; 32]) -> bool {
+        let Ok(mut mac) = HmacSha256::new_from_slice(&self.0) else {
+            return false;
+        };
+        mac.update(string_to_sign.as_bytes());
+        mac.verify_slice(signature).is_ok()
+    }
+}
+
+/// The credential scope `<date>/<region>/<service>/aws4_request`.
+#[must_use]
+pub fn scope(date: &str, region: &str, service: &str) -> String {
+    format!("{date}/{region}/{service}/{TERMINATOR}")
+}
+
+/// The string to sign: algorithm, timestamp, scope and the canonical request's hash.
+#[must_use]
+pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
+    format!(
+        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
+        sha256_hex(canonical_request.as_bytes())
+    )
+}
+
+/// Canonical headers and the signed-headers list from `(name, value)` pairs: names
+/// lowercased, values trimmed with inner runs of white space (and folded lines)
+/// collapsed to one space, repeated names joined with `,` in order, sorted by name.
+#[must_use]
+pub fn canonical_headers(headers: &[(&str, &str)]) -> (String, String) {
+    let mut merged: Vec<(String, String)> = Vec::new();
+    for (name, value) in headers {
+        let name = name.trim().to_ascii_lowercase();
+        let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+        match merged.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => {
+                v.push(',');
+                v.push_str(&value);
+            }
+            None => merged.push((name, value)),
+        }
+    }
+    merged.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut canon = String::new();
+    for (n, v) in &merged {
+        canon.push_str(n);
+        canon.push(':');
+        canon.push_str(v);
+        canon.push('\n');
+    }
+    let signed = merged
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(";");
+    (canon, signed)
+}
+
+/// The canonical request.
+#[must_use]
+pub fn canonical_request(
+    method: &str,
+    canonical_uri: &str,
+    canonical_query: &str,
+    canonical_headers: &str,
+    signed_headers: &str,
+    payload_hash: &str,
+) -> String {
+    format!(
+        "{method}\n{canonical_uri}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}"
+    )
+}
+
+/// The AWS canonical URI of a request path in its wire form: percent-decoded,
+/// optionally normalized (empty and `.` segments removed, `..` applied), then encoded
+/// once with the RFC 3986 set keeping `/`, and once more when `double_encode` (the
+/// rule for AWS services other than S3, which turns `%3A` into `%253A`). An empty path
+/// is `/`. A `%` that does not start a valid escape is kept as a literal character.
+#[must_use]
+pub fn canonical_uri(path: &str, normalize: bool, double_encode: bool) -> String {
+    let path = if path.is_empty() { "/" } else { path };
+    let decoded = String::from_utf8_lossy(&percent_decode(path.as_bytes()).collect::<Vec<u8>>()).into_owned();
+    let normalized = if normalize {
+        let mut out: Vec<&str> = Vec::new();
+        for seg in decoded.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    out.pop();
+                }
+                s => out.push(s),
+            }
+        }
+        let trailing = decoded.ends_with('/') && !out.is_empty();
+        let mut s = String::from("/");
+        s.push_str(&out.join("/"));
+        if trailing {
+            s.push('/');
+        }
+        s
+    } else {
+        decoded
+    };
+    let once = utf8_percent_encode(&normalized, PATH).to_string();
+    if double_encode {
+        utf8_percent_encode(&once, PATH).to_string()
+    } else {
+        once
+    }
+}
+
+/// Splits a raw query into `(key, value)` pairs on `&` and the first `=`, without
+/// decoding. A pair without `=` has an empty value.
+pub fn split_query(raw: &str) -> impl Iterator<Item = (&str, &str)> {
+    raw.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+}
+
+/// Percent-decodes (`%XX` only; `+` is kept) into bytes, rejecting a `%` not followed
+/// by two hex digits.
+pub fn decode(s: &str) -> Result<Cow<'_, [u8]>, Error> {
+    check_escapes(s)?;
+    Ok(percent_decode(s.as_bytes()).into())
+}
+
+/// Checks that every `%` starts a `%XX` escape.
+pub fn check_escapes(s: &str) -> Result<(), Error> {
+    let b = s.as_bytes();
+    for (i, _) in s.match_indices('%') {
+        let ok = b
+            .get(i + 1..i + 3)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+        if !ok {
+            return Err(Error::BadPercentEncoding {
+                value: s.chars().take(64).collect(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Percent-decodes to text, as UTF-8.
+pub fn decode_str(s: &str) -> Result<Cow<'_, str>, Error> {
+    match decode(s)? {
+        Cow::Borrowed(b) => core::str::from_utf8(b).map(Cow::Borrowed),
+        Cow::Owned(v) => String::from_utf8(v).map(Cow::Owned).map_err(|e| e.utf8_error()),
+    }
+    .map_err(|_| Error::InvalidValue {
+        param: "query".into(),
+        reason: "not UTF-8 after percent-decoding",
+    })
+}
+
+/// The AWS canonical query: every pair decoded, re-encoded with the RFC 3986 set,
+/// sorted by key then value, joined with `&`.
+pub fn canonical_query_strict<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<String, Error> {
+    let mut enc: Vec<(String, String)> = Vec::new();
+    for (k, v) in pairs {
+        enc.push((encode_bytes(&decode(k)?), encode_bytes(&decode(v)?)));
+    }
+    enc.sort();
+    Ok(join_pairs(enc.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
+}
+
+/// The canonical query as Extreme computes it: the raw pairs as received, minus
+/// `X-Amz-Signature`, sorted by raw key (stable for equal keys), nothing decoded.
+#[must_use]
+pub fn canonical_query_raw(raw: &str) -> String {
+    let mut pairs: Vec<(&str, &str)> = split_query(raw)
+        .filter(|(k, _)| *k != "X-Amz-Signature")
+        .collect();
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    join_pairs(pairs.into_iter())
+}
+
+fn join_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut s = String::new();
+    for (k, v) in pairs {
+        if !s.is_empty() {
+            s.push('&');
+        }
+        s.push_str(k);
+        s.push('=');
+        s.push_str(v);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoding_is_rfc3986() {
+        assert_eq!(encode("a b!*'()~._-/"), "a%20b%21%2A%27%28%29~._-%2F");
+        assert_eq!(encode("ሴ"), "%E1%88%B4");
+        assert_eq!(
+            canonical_uri("/example space/", false, false),
+            "/example%20space/"
+        );
+        assert_eq!(
+            canonical_uri("/example%20space/", true, false),
+            "/example%20space/"
+        );
+        assert_eq!(canonical_uri("//example//", true, false), "/example/");
+        assert_eq!(canonical_uri("/example1/example2/../..", true, false), "/");
+        assert_eq!(canonical_uri("/./example", false, false), "/./example");
+        assert_eq!(canonical_uri("/a%3Ab", false, true), "/a%253Ab");
+        assert_eq!(canonical_uri("", true, false), "/");
+    }
+
+    #[test]
+    fn queries() {
+        let q = "Param-3=Value3&Param=Value2&%E1%88%B4=Value1";
+        assert_eq!(
+            canonical_query_strict(split_query(q)).unwrap(),
+            "%E1%88%B4=Value1&Param=Value2&Param-3=Value3"
+        );
+        assert_eq!(
+            canonical_query_raw("wlan=1&token=a!!&X-Amz-Signature=00&dest=x"),
+            "dest=x&token=a!!&wlan=1"
+        );
+        assert!(decode("%zz").is_err());
+        assert!(decode("%4").is_err());
+        assert_eq!(&*decode("a+b%21").unwrap(), b"a+b!");
+    }
+
+    #[test]
+    fn signatures_parse_in_either_case() {
+        let s = "7C602377155ff66c976dd461f0f26df7c85fa30ae904db44eb65012021994e27";
+        assert_eq!(hex(&parse_signature(s).unwrap()), s.to_lowercase());
+        assert!(parse_signature(&s[1..]).is_err());
+        assert!(parse_signature(&s.replace('7', "g")).is_err());
+        assert!(parse_signature("éé").is_err());
+    }
+
+    #[test]
+    fn headers_are_canonicalized() {
+        let (c, s) = canonical_headers(&[
+            ("Host", "example.amazonaws.com"),
+            ("My-Header1", "value4"),
+            ("My-Header1", "  value1  value2 "),
+        ]);
+        assert_eq!(c, "host:example.amazonaws.com\nmy-header1:value4,value1 value2\n");
+        assert_eq!(s, "host;my-header1");
+    }
+}

@@ -1,0 +1,176 @@
+//! `X-Amz-Date` timestamps (`YYYYMMDDThhmmssZ`, UTC) without a date library.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::Error;
+
+/// A UTC timestamp with one-second resolution, as carried in `X-Amz-Date`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AmzDate {
+    unix: i64,
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+fn digits(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(s.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')))
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl AmzDate {
+    /// Parses `YYYYMMDDThhmmssZ`, checking every field's range.
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        let b = s.as_bytes();
+        let bad = || Error::BadDate {
+            value: s.chars().take(32).collect(),
+        };
+        let (Some(date), Some(b'T'), Some(time), Some(b'Z'), 16) =
+            (b.get(..8), b.get(8), b.get(9..15), b.get(15), b.len())
+        else {
+            return Err(bad());
+        };
+        let field = |s: &[u8], r: core::ops::Range<usize>| s.get(r).and_then(digits).ok_or_else(bad);
+        let (y, mo, d) = (field(date, 0..4)?, field(date, 4..6)?, field(date, 6..8)?);
+        let (h, mi, se) = (field(time, 0..2)?, field(time, 2..4)?, field(time, 4..6)?);
+        let ok =
+            (1..=12).contains(&mo) && (1..=days_in_month(y, mo)).contains(&d) && h < 24 && mi < 60 && se < 60;
+        if !ok {
+            return Err(bad());
+        }
+        Ok(Self {
+            unix: days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se,
+        })
+    }
+
+    /// The timestamp of a `SystemTime` (sub-second part dropped).
+    #[must_use]
+    pub fn from_system_time(t: SystemTime) -> Self {
+        let unix = match t.duration_since(UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            Err(e) => -i64::try_from(e.duration().as_secs().saturating_add(1)).unwrap_or(i64::MAX),
+        };
+        Self { unix }
+    }
+
+    /// From seconds since the Unix epoch.
+    #[must_use]
+    pub const fn from_unix(unix: i64) -> Self {
+        Self { unix }
+    }
+
+    /// Seconds since the Unix epoch.
+    #[must_use]
+    pub const fn unix(self) -> i64 {
+        self.unix
+    }
+
+    /// As a `SystemTime`.
+    #[must_use]
+    pub fn to_system_time(self) -> SystemTime {
+        if self.unix >= 0 {
+            UNIX_EPOCH + Duration::from_secs(self.unix.unsigned_abs())
+        } else {
+            UNIX_EPOCH - Duration::from_secs(self.unix.unsigned_abs())
+        }
+    }
+
+    fn parts(self) -> (i64, i64, i64, i64, i64, i64) {
+        let days = self.unix.div_euclid(86_400);
+        let secs = self.unix.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        (y, m, d, secs / 3600, secs / 60 % 60, secs % 60)
+    }
+
+    /// `YYYYMMDDThhmmssZ`.
+    #[must_use]
+    pub fn to_amz(self) -> String {
+        let (y, m, d, h, mi, s) = self.parts();
+        format!("{y:04}{m:02}{d:02}T{h:02}{mi:02}{s:02}Z")
+    }
+
+    /// `YYYYMMDD`, the credential-scope date.
+    #[must_use]
+    pub fn date_stamp(self) -> String {
+        let (y, m, d, ..) = self.parts();
+        format!("{y:04}{m:02}{d:02}")
+    }
+}
+
+impl core::fmt::Display for AmzDate {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.to_amz())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_formats() {
+        let d = AmzDate::parse("20150830T123600Z").unwrap();
+        assert_eq!(d.unix(), 1_440_938_160);
+        assert_eq!(d.to_amz(), "20150830T123600Z");
+        assert_eq!(d.date_stamp(), "20150830");
+        assert_eq!(
+            AmzDate::parse("20000229T235959Z").unwrap().to_amz(),
+            "20000229T235959Z"
+        );
+        for bad in [
+            "",
+            "20150830T123600",
+            "20150830 123600Z",
+            "2015083OT123600Z",
+            "20150230T000000Z",
+            "20190229T000000Z",
+            "20151301T000000Z",
+            "20150830T246000Z",
+            "20150830T126000Z",
+            "+0150830T123600Z",
+            "20150830T123600Zx",
+        ] {
+            assert!(AmzDate::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn round_trips_every_day_for_centuries() {
+        for day in (-719_468..2_932_896).step_by(97) {
+            let d = AmzDate::from_unix(day * 86_400 + 3723);
+            assert_eq!(AmzDate::parse(&d.to_amz()).unwrap(), d);
+        }
+    }
+}
