@@ -431,7 +431,7 @@ fn ipv6_controller_and_port_in_approval() {
         let q = Verifier::new(&k).verify_url(u, t0()).unwrap();
         assert_eq!(Approval::from_query(&q).unwrap(), a);
     }
-    let mut no_user = a.clone();
+    let mut no_user = a;
     no_user.username.clear();
     assert_eq!(
         no_user.signed_url("10.0.0.1", 443, &signer, t0()).unwrap_err(),
