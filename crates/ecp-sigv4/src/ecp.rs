@@ -4,7 +4,10 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
+
+use sha2::Digest;
 
 use crate::sigv4::{self, SigningKey, ALGORITHM, TERMINATOR, UNSIGNED_PAYLOAD};
 use crate::{AmzDate, Error, Url};
@@ -103,10 +106,16 @@ pub enum PortRule {
 
 /// The value of the signed `host:` line.
 #[must_use]
-pub fn host_value(scheme: &str, host: &str, port: Option<u16>, rule: PortRule) -> String {
-    let host = host.to_ascii_lowercase();
+pub fn host_value<'h>(scheme: &str, host: &'h str, port: Option<u16>, rule: PortRule) -> Cow<'h, str> {
+    let host: Cow<'h, str> = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(host)
+    };
     match (port, rule) {
-        (Some(p), PortRule::IncludeNonDefault) if !is_default_port(scheme, p) => format!("{host}:{p}"),
+        (Some(p), PortRule::IncludeNonDefault) if !is_default_port(scheme, p) => {
+            Cow::Owned(format!("{host}:{p}"))
+        }
         _ => host,
     }
 }
@@ -118,7 +127,9 @@ fn is_default_port(scheme: &str, port: u16) -> bool {
 /// Verifies signed ECP URLs (either direction).
 ///
 /// Time window: `X-Amz-Date - max_future_skew <= now <= X-Amz-Date + X-Amz-Expires + grace`.
-#[derive(Debug)]
+///
+/// Signing keys are derived per identity, day and secret (four HMAC-SHA256) and kept in
+/// a small cache, so only the first URL of a day pays for the derivation.
 pub struct Verifier<'k, K: ?Sized> {
     keys: &'k K,
     max_future_skew: Duration,
@@ -126,7 +137,31 @@ pub struct Verifier<'k, K: ?Sized> {
     max_expires: u64,
     max_url_len: usize,
     port_rule: PortRule,
+    cache: Mutex<Vec<CachedKey>>,
 }
+
+impl<K: ?Sized> core::fmt::Debug for Verifier<'_, K> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("max_future_skew", &self.max_future_skew)
+            .field("expiry_grace", &self.expiry_grace)
+            .field("max_expires", &self.max_expires)
+            .field("max_url_len", &self.max_url_len)
+            .field("port_rule", &self.port_rule)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A derived signing key: identity, `YYYYMMDD`, index of the secret.
+struct CachedKey {
+    identity: String,
+    date: String,
+    index: usize,
+    key: SigningKey,
+}
+
+/// How many derived keys a verifier keeps.
+const KEY_CACHE: usize = 16;
 
 /// A verified (or merely parsed, for unsigned URLs) query: the non-`X-Amz` parameters
 /// as received, plus what the signature said.
@@ -183,12 +218,20 @@ struct AmzParams<'u> {
     signature: Option<&'u str>,
 }
 
-/// Splits a raw query into X-Amz and other parameters, rejecting duplicates and
-/// percent-encoded X-Amz names.
 /// Raw `(key, value)` pairs of a query.
 type Pairs<'u> = Vec<(&'u str, &'u str)>;
 
-fn split_params(raw: &str) -> Result<(AmzParams<'_>, Pairs<'_>), Error> {
+/// A query split once: the X-Amz parameters, the other pairs in received order, and
+/// every pair but the signature sorted by raw key (the canonical query).
+struct Split<'u> {
+    amz: AmzParams<'u>,
+    params: Pairs<'u>,
+    sorted: Pairs<'u>,
+}
+
+/// Splits a raw query, rejecting duplicate keys, percent-encoded X-Amz names and
+/// malformed escapes.
+fn split_params(raw: &str) -> Result<Split<'_>, Error> {
     let mut amz = AmzParams {
         algorithm: None,
         credential: None,
@@ -197,23 +240,20 @@ fn split_params(raw: &str) -> Result<(AmzParams<'_>, Pairs<'_>), Error> {
         signed_headers: None,
         signature: None,
     };
-    let mut rest: Vec<(&str, &str)> = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
-    for (k, v) in sigv4::split_query(raw) {
-        let short = || k.chars().take(64).collect::<String>();
-        if seen.contains(&k) {
-            return Err(Error::DuplicateParameter { name: short() });
+    let mut params: Pairs<'_> = Vec::with_capacity(16);
+    let mut sorted: Pairs<'_> = Vec::with_capacity(24);
+    let clip = |k: &str| k.chars().take(64).collect::<String>();
+    for (k, v, key_pct, val_pct) in sigv4::split_query_flagged(raw) {
+        if val_pct {
+            sigv4::check_escapes(v)?;
         }
-        seen.push(k);
-        sigv4::check_escapes(v)?;
-        if k.contains('%') {
+        if key_pct {
             let decoded = sigv4::decode(k)?;
-            if decoded.len() >= 6
-                && decoded
-                    .get(..6)
-                    .is_some_and(|p| p.eq_ignore_ascii_case(b"x-amz-"))
+            if decoded
+                .get(..6)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"x-amz-"))
             {
-                return Err(Error::EncodedAmzName { name: short() });
+                return Err(Error::EncodedAmzName { name: clip(k) });
             }
         }
         let slot = match k {
@@ -224,13 +264,24 @@ fn split_params(raw: &str) -> Result<(AmzParams<'_>, Pairs<'_>), Error> {
             "X-Amz-SignedHeaders" => &mut amz.signed_headers,
             "X-Amz-Signature" => &mut amz.signature,
             _ => {
-                rest.push((k, v));
+                params.push((k, v));
+                sorted.push((k, v));
                 continue;
             }
         };
-        *slot = Some(v);
+        if slot.replace(v).is_some() {
+            return Err(Error::DuplicateParameter { name: clip(k) });
+        }
+        if k != "X-Amz-Signature" {
+            sorted.push((k, v));
+        }
     }
-    Ok((amz, rest))
+    sorted.sort_unstable_by(|a, b| sigv4::cmp_keys(a.0, b.0));
+    if let Some(w) = sorted.windows(2).find(|w| matches!(w, [a, b] if a.0 == b.0)) {
+        let name = w.first().map_or("", |p| p.0);
+        return Err(Error::DuplicateParameter { name: clip(name) });
+    }
+    Ok(Split { amz, params, sorted })
 }
 
 impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
@@ -245,7 +296,32 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
             max_expires: 900,
             max_url_len: 4096,
             port_rule: PortRule::IncludeNonDefault,
+            cache: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The signing key for one secret of an identity on a day, from the cache or
+    /// derived (and cached).
+    fn key(&self, identity: &str, date: &str, index: usize, secret: &Secret) -> SigningKey {
+        let hit = |c: &CachedKey| c.index == index && c.date == date && c.identity == identity;
+        if let Ok(cache) = self.cache.lock() {
+            if let Some(c) = cache.iter().find(|c| hit(c)) {
+                return c.key.clone_key();
+            }
+        }
+        let key = SigningKey::derive(secret.expose(), date, REGION, SERVICE);
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= KEY_CACHE {
+                cache.remove(0);
+            }
+            cache.push(CachedKey {
+                identity: identity.to_string(),
+                date: date.to_string(),
+                index,
+                key: key.clone_key(),
+            });
+        }
+        key
     }
 
     /// How far in the future `X-Amz-Date` may be.
@@ -306,7 +382,7 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
                 max: self.max_url_len,
             });
         }
-        let (amz, params) = split_params(url.query)?;
+        let Split { amz, params, sorted } = split_params(url.query)?;
         let algorithm = amz.algorithm.ok_or(Error::MissingParameter("X-Amz-Algorithm"))?;
         let credential = amz
             .credential
@@ -378,19 +454,41 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
 
         let host = host_value(url.scheme, url.host, url.port, self.port_rule);
         let path = if url.path.is_empty() { "/" } else { url.path };
-        let creq = sigv4::canonical_request(
-            "GET",
-            path,
-            &sigv4::canonical_query_raw(url.query),
-            &format!("host:{host}\n"),
-            "host",
-            UNSIGNED_PAYLOAD,
-        );
-        let scope = sigv4::scope(cred_date, REGION, SERVICE);
-        let sts = sigv4::string_to_sign(date_raw, &scope, &creq);
-        let matched = secrets.iter().position(|s| {
-            SigningKey::derive(s.expose(), cred_date, REGION, SERVICE).verify(&sts, &signature)
-        });
+        // The canonical request, hashed in pieces:
+        // GET \n path \n sorted raw query \n host:<host> \n \n host \n UNSIGNED-PAYLOAD
+        let mut creq = String::with_capacity(url.query.len() + path.len() + host.len() + 48);
+        creq.push_str("GET\n");
+        creq.push_str(path);
+        creq.push('\n');
+        for (i, (k, v)) in sorted.iter().enumerate() {
+            if i > 0 {
+                creq.push('&');
+            }
+            creq.push_str(k);
+            creq.push('=');
+            creq.push_str(v);
+        }
+        creq.push_str("\nhost:");
+        creq.push_str(&host);
+        creq.push_str("\n\nhost\n");
+        creq.push_str(UNSIGNED_PAYLOAD);
+        let h = sha2::Sha256::digest(creq.as_bytes());
+        let creq_hash = sigv4::hex_array(&h.into());
+        let sts: [&[u8]; 9] = [
+            b"AWS4-HMAC-SHA256\n",
+            date_raw.as_bytes(),
+            b"\n",
+            cred_date.as_bytes(),
+            b"/world/ecp/",
+            TERMINATOR.as_bytes(),
+            b"\n",
+            &creq_hash,
+            b"",
+        ];
+        let matched = secrets
+            .iter()
+            .enumerate()
+            .position(|(i, s)| self.key(identity, cred_date, i, s).verify_parts(&sts, &signature));
         let Some(secret_index) = matched else {
             return Err(Error::BadSignature);
         };
@@ -434,7 +532,7 @@ pub fn parse_unsigned(url: &str, max_len: usize) -> Result<SignedQuery<'_>, Erro
         });
     }
     let u = Url::parse(url)?;
-    let (_, params) = split_params(u.query)?;
+    let Split { params, .. } = split_params(u.query)?;
     Ok(SignedQuery {
         params,
         signature: None,
@@ -476,10 +574,10 @@ impl Signer<'_> {
         let (amz, day) = (date.to_amz(), date.date_stamp());
         let credential = format!("{}/{}", self.identity, sigv4::scope(&day, REGION, SERVICE));
         let expires = self.expires.to_string();
-        let mut pairs: Vec<(String, String)> = params
-            .iter()
-            .map(|(k, v)| (sigv4::encode(k).into_owned(), sigv4::encode(v).into_owned()))
-            .collect();
+        // Encoded keys, sorted; values are encoded straight into the URL's query, which
+        // is also the canonical query.
+        let mut pairs: Vec<(Cow<'_, str>, &str)> = Vec::with_capacity(params.len() + 5);
+        pairs.extend(params.iter().map(|(k, v)| (sigv4::encode(k), *v)));
         for (k, v) in [
             ("X-Amz-Algorithm", ALGORITHM),
             ("X-Amz-Credential", credential.as_str()),
@@ -487,42 +585,59 @@ impl Signer<'_> {
             ("X-Amz-Expires", expires.as_str()),
             ("X-Amz-SignedHeaders", "host"),
         ] {
-            pairs.push((k.to_string(), sigv4::encode(v).into_owned()));
+            pairs.push((Cow::Borrowed(k), v));
         }
-        pairs.sort();
-        for w in pairs.windows(2) {
-            if let [a, b] = w {
-                if a.0 == b.0 {
-                    return Err(Error::DuplicateParameter {
-                        name: a.0.chars().take(64).collect(),
-                    });
-                }
-            }
+        pairs.sort_unstable_by(|a, b| sigv4::cmp_keys(&a.0, &b.0).then_with(|| a.1.cmp(b.1)));
+        if let Some(w) = pairs.windows(2).find(|w| matches!(w, [a, b] if a.0 == b.0)) {
+            let name = w.first().map_or("", |p| &p.0);
+            return Err(Error::DuplicateParameter {
+                name: name.chars().take(64).collect(),
+            });
         }
-        let query = pairs
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("&");
         let path = if path.is_empty() { "/" } else { path };
+        let mut url = String::with_capacity(64 + host.len() + path.len() + params.len() * 48 + 256);
+        url.push_str(scheme);
+        url.push_str("://");
+        url.push_str(host);
+        if let Some(p) = port.filter(|p| !is_default_port(scheme, *p)) {
+            url.push(':');
+            url.push_str(&p.to_string());
+        }
+        url.push_str(path);
+        url.push('?');
+        let query_start = url.len();
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            if i > 0 {
+                url.push('&');
+            }
+            url.push_str(k);
+            url.push('=');
+            url.extend(percent_encoding::utf8_percent_encode(v, sigv4::STRICT));
+        }
+        let query = url.get(query_start..).unwrap_or_default();
         let host_line = host_value(scheme, host, port, self.port_rule);
-        let creq = sigv4::canonical_request(
-            "GET",
-            path,
-            &query,
-            &format!("host:{host_line}\n"),
-            "host",
-            UNSIGNED_PAYLOAD,
-        );
-        let sts = sigv4::string_to_sign(&amz, &sigv4::scope(&day, REGION, SERVICE), &creq);
-        let sig = SigningKey::derive(self.secret.expose(), &day, REGION, SERVICE).sign(&sts);
-        let authority = match port {
-            Some(p) if !is_default_port(scheme, p) => format!("{host}:{p}"),
-            _ => host.to_string(),
-        };
-        Ok(format!(
-            "{scheme}://{authority}{path}?{query}&X-Amz-Signature={}",
-            sigv4::hex(&sig)
-        ))
+        let creq_hash = sigv4::hash_parts(&[
+            b"GET\n",
+            path.as_bytes(),
+            b"\n",
+            query.as_bytes(),
+            b"\nhost:",
+            host_line.as_bytes(),
+            b"\n\nhost\n",
+            UNSIGNED_PAYLOAD.as_bytes(),
+        ]);
+        let sig = SigningKey::derive(self.secret.expose(), &day, REGION, SERVICE).sign_parts(&[
+            b"AWS4-HMAC-SHA256\n",
+            amz.as_bytes(),
+            b"\n",
+            day.as_bytes(),
+            b"/world/ecp/",
+            TERMINATOR.as_bytes(),
+            b"\n",
+            &creq_hash,
+        ]);
+        url.push_str("&X-Amz-Signature=");
+        url.push_str(&sigv4::hex(&sig));
+        Ok(url)
     }
 }

@@ -110,71 +110,82 @@ fn required(q: &SignedQuery<'_>, name: &'static str) -> Result<String, Error> {
 }
 
 fn number<T: core::str::FromStr>(q: &SignedQuery<'_>, name: &'static str) -> Result<Option<T>, Error> {
-    text(q, name)?
-        .map(|v| {
-            let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
-            digits
-                .then(|| v.parse().ok())
-                .flatten()
-                .ok_or_else(|| Error::InvalidValue {
-                    param: name.into(),
-                    reason: "not a number in range",
-                })
-        })
-        .transpose()
+    text(q, name)?.map(|v| parse_number(name, &v)).transpose()
 }
 
 impl ControllerRedirect {
-    /// Builds the typed redirect from a verified (or unsigned) query.
+    /// Builds the typed redirect from a verified (or unsigned) query, in one pass over
+    /// its parameters.
     pub fn from_query(q: &SignedQuery<'_>) -> Result<Self, Error> {
-        const KNOWN: [&str; 13] = [
-            "token", "wlan", "dest", "hwc_ip", "hwc_port", "mac", "bssid", "ssid", "vns", "ap", "sn", "role",
-            "vlan",
-        ];
-        let ssid = text(q, "ssid")?
-            .map(|h| {
-                decode_hex(h.as_bytes())
-                    .filter(|b| b.len() <= 32)
-                    .ok_or_else(|| Error::InvalidValue {
-                        param: "ssid".into(),
-                        reason: "not hex-encoded octets (at most 32)",
-                    })
-            })
-            .transpose()?;
-        let vlan: Option<u16> = number(q, "vlan")?;
-        if vlan.is_some_and(|v| !(1..=4094).contains(&v)) {
-            return Err(Error::InvalidValue {
-                param: "vlan".into(),
-                reason: "outside 1..=4094",
-            });
-        }
-        let mut extras = Vec::new();
-        for (k, v) in q.params() {
-            if !KNOWN.contains(k) {
-                extras.push((
-                    crate::sigv4::decode_str(k)?.into_owned(),
-                    crate::sigv4::decode_str(v)?.into_owned(),
-                ));
+        let mut r = Self {
+            token: String::new(),
+            wlan: String::new(),
+            dest: String::new(),
+            hwc_ip: None,
+            hwc_port: None,
+            mac: None,
+            bssid: None,
+            ssid: None,
+            vns: None,
+            ap: None,
+            sn: None,
+            role: None,
+            vlan: None,
+            extras: Vec::new(),
+            signature: q.signature().cloned(),
+        };
+        let invalid = |param: &str, reason| Error::InvalidValue {
+            param: param.into(),
+            reason,
+        };
+        for (k, raw) in q.params() {
+            let v = crate::sigv4::decode_str(raw)?;
+            match *k {
+                "token" => r.token = v.into_owned(),
+                "wlan" => r.wlan = v.into_owned(),
+                "dest" => r.dest = v.into_owned(),
+                "hwc_ip" => r.hwc_ip = Some(v.into_owned()),
+                "hwc_port" => r.hwc_port = Some(parse_number(k, &v)?),
+                "mac" => r.mac = Some(Mac::parse(k, &v)?),
+                "bssid" => r.bssid = Some(Mac::parse(k, &v)?),
+                "ssid" => {
+                    let bytes = decode_hex(v.as_bytes()).filter(|b| b.len() <= 32);
+                    r.ssid = Some(bytes.ok_or_else(|| invalid(k, "not hex-encoded octets (at most 32)"))?);
+                }
+                "vns" => r.vns = Some(v.into_owned()),
+                "ap" => r.ap = Some(v.into_owned()),
+                "sn" => r.sn = Some(v.into_owned()),
+                "role" => r.role = Some(v.into_owned()),
+                "vlan" => {
+                    let vlan: u16 = parse_number(k, &v)?;
+                    if !(1..=4094).contains(&vlan) {
+                        return Err(invalid(k, "outside 1..=4094"));
+                    }
+                    r.vlan = Some(vlan);
+                }
+                _ => r
+                    .extras
+                    .push((crate::sigv4::decode_str(k)?.into_owned(), v.into_owned())),
             }
         }
-        Ok(Self {
-            token: required(q, "token")?,
-            wlan: required(q, "wlan")?,
-            dest: required(q, "dest")?,
-            hwc_ip: text(q, "hwc_ip")?,
-            hwc_port: number(q, "hwc_port")?,
-            mac: text(q, "mac")?.map(|m| Mac::parse("mac", &m)).transpose()?,
-            bssid: text(q, "bssid")?.map(|m| Mac::parse("bssid", &m)).transpose()?,
-            ssid,
-            vns: text(q, "vns")?,
-            ap: text(q, "ap")?,
-            sn: text(q, "sn")?,
-            role: text(q, "role")?,
-            vlan,
-            extras,
-            signature: q.signature().cloned(),
-        })
+        for (name, v) in [("token", &r.token), ("wlan", &r.wlan), ("dest", &r.dest)] {
+            if v.is_empty() {
+                return Err(Error::MissingParameter(name));
+            }
+        }
+        Ok(r)
     }
+}
+
+fn parse_number<T: core::str::FromStr>(param: &str, v: &str) -> Result<T, Error> {
+    let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+    digits
+        .then(|| v.parse().ok())
+        .flatten()
+        .ok_or_else(|| Error::InvalidValue {
+            param: param.into(),
+            reason: "not a number in range",
+        })
 }
 
 /// The portal's decision, sent back to the controller as a signed `/ext_approval.php`.

@@ -102,14 +102,30 @@ impl SigningKey {
     /// `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
     #[must_use]
     pub fn derive(secret: &[u8], date: &str, region: &str, service: &str) -> Self {
-        let mut k = Vec::with_capacity(4 + secret.len());
-        k.extend_from_slice(b"AWS4");
-        k.extend_from_slice(secret);
-        let k_date = hmac(&k, date.as_bytes());
-        k.iter_mut().for_each(|b| *b = 0);
+        let mut stack = [0u8; 64];
+        let k_date = if let Some(dst) = stack.get_mut(4..4 + secret.len()) {
+            dst.copy_from_slice(secret);
+            stack[..4].copy_from_slice(b"AWS4");
+            let k = hmac(stack.get(..4 + secret.len()).unwrap_or_default(), date.as_bytes());
+            stack.iter_mut().for_each(|b| *b = 0);
+            k
+        } else {
+            let mut k = Vec::with_capacity(4 + secret.len());
+            k.extend_from_slice(b"AWS4");
+            k.extend_from_slice(secret);
+            let out = hmac(&k, date.as_bytes());
+            k.iter_mut().for_each(|b| *b = 0);
+            out
+        };
         let k_region = hmac(&k_date, region.as_bytes());
         let k_service = hmac(&k_region, service.as_bytes());
         Self(hmac(&k_service, TERMINATOR.as_bytes()))
+    }
+
+    /// An explicit copy (for caches).
+    #[must_use]
+    pub fn clone_key(&self) -> Self {
+        Self(self.0)
     }
 
     /// The raw signature of a string to sign.
@@ -121,12 +137,53 @@ impl SigningKey {
     /// Checks a signature in constant time.
     #[must_use]
     pub fn verify(&self, string_to_sign: &str, signature: &[u8; 32]) -> bool {
-        let Ok(mut mac) = HmacSha256::new_from_slice(&self.0) else {
-            return false;
-        };
-        mac.update(string_to_sign.as_bytes());
-        mac.verify_slice(signature).is_ok()
+        self.verify_parts(&[string_to_sign.as_bytes()], signature)
     }
+
+    /// The signature of a string to sign given in pieces (no concatenation needed).
+    #[must_use]
+    pub fn sign_parts(&self, parts: &[&[u8]]) -> [u8; 32] {
+        self.mac(parts).finalize().into_bytes().into()
+    }
+
+    /// Checks, in constant time, the signature of a string to sign given in pieces.
+    #[must_use]
+    pub fn verify_parts(&self, parts: &[&[u8]], signature: &[u8; 32]) -> bool {
+        self.mac(parts).verify_slice(signature).is_ok()
+    }
+
+    fn mac(&self, parts: &[&[u8]]) -> HmacSha256 {
+        let mut mac =
+            HmacSha256::new_from_slice(&self.0).unwrap_or_else(|_| HmacSha256::new(&Default::default()));
+        for p in parts {
+            mac.update(p);
+        }
+        mac
+    }
+}
+
+/// Hashes a canonical request given in pieces and returns the lowercase hex digest,
+/// without building the request as one string.
+#[must_use]
+pub fn hash_parts(parts: &[&[u8]]) -> [u8; 64] {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p);
+    }
+    hex_array(&h.finalize().into())
+}
+
+/// Lowercase hex of 32 octets into a fixed buffer.
+#[must_use]
+pub fn hex_array(bytes: &[u8; 32]) -> [u8; 64] {
+    const DIGITS: [u8; 16] = *b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        let hi = DIGITS.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+        let lo = DIGITS.get(usize::from(b & 15)).copied().unwrap_or(b'0');
+        pair.copy_from_slice(&[hi, lo]);
+    }
+    out
 }
 
 /// The credential scope `<date>/<region>/<service>/aws4_request`.
@@ -231,11 +288,95 @@ pub fn canonical_uri(path: &str, normalize: bool, double_encode: bool) -> String
 }
 
 /// Splits a raw query into `(key, value)` pairs on `&` and the first `=`, without
-/// decoding. A pair without `=` has an empty value.
-pub fn split_query(raw: &str) -> impl Iterator<Item = (&str, &str)> {
-    raw.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| p.split_once('=').unwrap_or((p, "")))
+/// decoding. Empty segments are skipped; a pair without `=` has an empty value.
+#[must_use]
+pub fn split_query(raw: &str) -> QueryPairs<'_> {
+    QueryPairs { rest: raw }
+}
+
+/// Splits a raw query like [`split_query`], in one pass over its bytes, also telling whether each key and value contains
+/// a `%`.
+pub(crate) fn split_query_flagged(raw: &str) -> Vec<(&str, &str, bool, bool)> {
+    let mut out = Vec::with_capacity(24);
+    let (mut start, mut eq, mut key_pct, mut val_pct) = (0usize, None::<usize>, false, false);
+    let mut push = |start: usize, end: usize, eq: Option<usize>, kp: bool, vp: bool| {
+        if end <= start {
+            return;
+        }
+        let pair = match eq {
+            Some(e) => (
+                raw.get(start..e).unwrap_or_default(),
+                raw.get(e + 1..end).unwrap_or_default(),
+                kp,
+                vp,
+            ),
+            None => (raw.get(start..end).unwrap_or_default(), "", kp, false),
+        };
+        out.push(pair);
+    };
+    for (i, &c) in raw.as_bytes().iter().enumerate() {
+        if !matches!(c, b'&' | b'=' | b'%') {
+            continue;
+        }
+        match c {
+            b'&' => {
+                push(start, i, eq, key_pct, val_pct);
+                (start, eq, key_pct, val_pct) = (i + 1, None, false, false);
+            }
+            b'=' if eq.is_none() => eq = Some(i),
+            b'%' if eq.is_none() => key_pct = true,
+            b'%' => val_pct = true,
+            _ => {}
+        }
+    }
+    push(start, raw.len(), eq, key_pct, val_pct);
+    out
+}
+
+/// Iterator returned by [`split_query`]: one byte scan, no allocation.
+#[derive(Clone, Debug)]
+pub struct QueryPairs<'a> {
+    rest: &'a str,
+}
+
+impl<'a> QueryPairs<'a> {
+    /// The next pair and whether its key and its value contain a `%`.
+    pub(crate) fn next_flagged(&mut self) -> Option<(&'a str, &'a str, bool, bool)> {
+        loop {
+            let bytes = self.rest.as_bytes();
+            if bytes.is_empty() {
+                return None;
+            }
+            let end = memchr::memchr(b'&', bytes).unwrap_or(bytes.len());
+            // `&` and `=` are ASCII, so these splits are on character boundaries.
+            let seg = self.rest.get(..end).unwrap_or_default();
+            self.rest = self.rest.get(end + 1..).unwrap_or_default();
+            if seg.is_empty() {
+                continue;
+            }
+            let sb = seg.as_bytes();
+            return Some(match memchr::memchr(b'=', sb) {
+                Some(i) => {
+                    let (k, v) = (
+                        seg.get(..i).unwrap_or_default(),
+                        seg.get(i + 1..).unwrap_or_default(),
+                    );
+                    let k_pct = memchr::memchr(b'%', k.as_bytes()).is_some();
+                    let v_pct = memchr::memchr(b'%', v.as_bytes()).is_some();
+                    (k, v, k_pct, v_pct)
+                }
+                None => (seg, "", memchr::memchr(b'%', sb).is_some(), false),
+            });
+        }
+    }
+}
+
+impl<'a> Iterator for QueryPairs<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_flagged().map(|(k, v, _, _)| (k, v))
+    }
 }
 
 /// Percent-decodes (`%XX` only; `+` is kept) into bytes, rejecting a `%` not followed
@@ -248,7 +389,7 @@ pub fn decode(s: &str) -> Result<Cow<'_, [u8]>, Error> {
 /// Checks that every `%` starts a `%XX` escape.
 pub fn check_escapes(s: &str) -> Result<(), Error> {
     let b = s.as_bytes();
-    for (i, _) in s.match_indices('%') {
+    for i in memchr::memchr_iter(b'%', b) {
         let ok = b
             .get(i + 1..i + 3)
             .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
@@ -263,6 +404,9 @@ pub fn check_escapes(s: &str) -> Result<(), Error> {
 
 /// Percent-decodes to text, as UTF-8.
 pub fn decode_str(s: &str) -> Result<Cow<'_, str>, Error> {
+    if memchr::memchr(b'%', s.as_bytes()).is_none() {
+        return Ok(Cow::Borrowed(s));
+    }
     match decode(s)? {
         Cow::Borrowed(b) => core::str::from_utf8(b).map(Cow::Borrowed),
         Cow::Owned(v) => String::from_utf8(v).map(Cow::Owned).map_err(|e| e.utf8_error()),
@@ -295,6 +439,16 @@ pub fn canonical_query_raw(raw: &str) -> String {
         .collect();
     pairs.sort_by(|a, b| a.0.cmp(b.0));
     join_pairs(pairs.into_iter())
+}
+
+/// Byte order of raw keys, deciding on the first octet without a `memcmp` call when
+/// it can (most keys differ there).
+#[inline]
+pub fn cmp_keys(a: &str, b: &str) -> core::cmp::Ordering {
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(x), Some(y)) if x != y => x.cmp(y),
+        _ => a.cmp(b),
+    }
 }
 
 fn join_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
