@@ -503,3 +503,40 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn key_cache_stays_correct_across_days_and_eviction() {
+    let secret = Secret::from("s3cret");
+    let signer = Signer {
+        identity: "portal-1",
+        secret: &secret,
+        expires: 60,
+        port_rule: PortRule::default(),
+    };
+    let k = keys();
+    let v = Verifier::new(&k);
+    // 40 different days: more than the cache holds; each verifies, twice
+    for day in 0..40u64 {
+        let when = t0() + Duration::from_secs(day * 86_400);
+        let url = signer
+            .presign("https", "p.example", None, "/x", &[("token", "t")], when)
+            .unwrap();
+        v.verify_url(&url, when).unwrap();
+        v.verify_url(&url, when).unwrap();
+        // a URL of that day signed with another secret still fails with the key cached
+        let other = Secret::from("other");
+        let bad = Signer {
+            secret: &other,
+            ..Signer {
+                identity: "portal-1",
+                secret: &secret,
+                expires: 60,
+                port_rule: PortRule::default(),
+            }
+        };
+        let bad_url = bad
+            .presign("https", "p.example", None, "/x", &[("token", "t")], when)
+            .unwrap();
+        assert_eq!(v.verify_url(&bad_url, when).unwrap_err(), Error::BadSignature);
+    }
+}
