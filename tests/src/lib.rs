@@ -247,3 +247,8 @@ pub fn exchange(
         }
     }
 }
+
+/// The README's Rust examples compile and run (they use every crate).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -90,8 +90,3 @@ mod malformed;
 mod proptests;
 #[cfg(test)]
 mod rfc_vectors;
-
-/// The README's Rust examples compile and run.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeDoctests;
