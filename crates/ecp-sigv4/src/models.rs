@@ -1,5 +1,6 @@
 //! The two redirects of an Extreme external captive portal, typed.
 
+use std::borrow::Cow;
 use std::time::SystemTime;
 
 use crate::ecp::{SignatureInfo, SignedQuery, Signer};
@@ -17,29 +18,33 @@ impl Mac {
             param: param.to_string(),
             reason: "not a MAC address",
         };
-        let hex: Vec<u8> = match s.len() {
-            12 => s.bytes().collect(),
-            17 => {
-                let sep = s.as_bytes().get(2).copied().ok_or_else(bad)?;
-                if !matches!(sep, b':' | b'-') {
-                    return Err(bad());
-                }
-                let mut v = Vec::with_capacity(12);
-                for (i, b) in s.bytes().enumerate() {
-                    if i % 3 == 2 {
-                        if b != sep {
-                            return Err(bad());
-                        }
-                    } else {
-                        v.push(b);
-                    }
-                }
-                v
-            }
+        let b = s.as_bytes();
+        let (step, sep) = match b.len() {
+            12 => (2, None),
+            17 => match b.get(2) {
+                Some(&c @ (b':' | b'-')) => (3, Some(c)),
+                _ => return Err(bad()),
+            },
             _ => return Err(bad()),
         };
-        let bytes = decode_hex(&hex).ok_or_else(bad)?;
-        Ok(Self(bytes.try_into().map_err(|_| bad())?))
+        let nibble = |c: u8| (c as char).to_digit(16).and_then(|d| u8::try_from(d).ok());
+        let mut out = [0u8; 6];
+        for (i, o) in out.iter_mut().enumerate() {
+            let at = i * step;
+            let (Some(&h), Some(&l)) = (b.get(at), b.get(at + 1)) else {
+                return Err(bad());
+            };
+            if let (Some(sep), true) = (sep, i < 5) {
+                if b.get(at + 2) != Some(&sep) {
+                    return Err(bad());
+                }
+            }
+            let (Some(h), Some(l)) = (nibble(h), nibble(l)) else {
+                return Err(bad());
+            };
+            *o = h << 4 | l;
+        }
+        Ok(Self(out))
     }
 }
 
@@ -63,17 +68,20 @@ fn decode_hex(h: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// The controller -> portal redirect: every documented parameter, typed and validated.
+///
+/// Text borrows from the URL (decoded values that needed no unescaping are not
+/// copied); [`ControllerRedirect::into_owned`] makes a `'static` copy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct ControllerRedirect {
+pub struct ControllerRedirect<'a> {
     /// Session token to echo in the approval (required).
-    pub token: String,
+    pub token: Cow<'a, str>,
     /// WLAN id (required).
-    pub wlan: String,
+    pub wlan: Cow<'a, str>,
     /// The URL the guest first asked for (required).
-    pub dest: String,
+    pub dest: Cow<'a, str>,
     /// The controller's address for `/ext_approval.php`.
-    pub hwc_ip: Option<String>,
+    pub hwc_ip: Option<Cow<'a, str>>,
     /// The controller's port for `/ext_approval.php`.
     pub hwc_port: Option<u16>,
     /// The guest's MAC address.
@@ -83,23 +91,23 @@ pub struct ControllerRedirect {
     /// The SSID octets (sent hex-encoded, at most 32 octets).
     pub ssid: Option<Vec<u8>>,
     /// The VNS name.
-    pub vns: Option<String>,
+    pub vns: Option<Cow<'a, str>>,
     /// The AP name.
-    pub ap: Option<String>,
+    pub ap: Option<Cow<'a, str>>,
     /// The AP serial number.
-    pub sn: Option<String>,
+    pub sn: Option<Cow<'a, str>>,
     /// The guest's current role.
-    pub role: Option<String>,
+    pub role: Option<Cow<'a, str>>,
     /// The containment VLAN, 1..=4094.
     pub vlan: Option<u16>,
     /// Any other parameter, decoded, in received order.
-    pub extras: Vec<(String, String)>,
+    pub extras: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The verified signature, when the controller signed the redirect.
     pub signature: Option<SignatureInfo>,
 }
 
 fn text(q: &SignedQuery<'_>, name: &'static str) -> Result<Option<String>, Error> {
-    Ok(q.get(name)?.map(std::borrow::Cow::into_owned))
+    Ok(q.get(name)?.map(Cow::into_owned))
 }
 
 fn required(q: &SignedQuery<'_>, name: &'static str) -> Result<String, Error> {
@@ -113,14 +121,14 @@ fn number<T: core::str::FromStr>(q: &SignedQuery<'_>, name: &'static str) -> Res
     text(q, name)?.map(|v| parse_number(name, &v)).transpose()
 }
 
-impl ControllerRedirect {
+impl<'a> ControllerRedirect<'a> {
     /// Builds the typed redirect from a verified (or unsigned) query, in one pass over
     /// its parameters.
-    pub fn from_query(q: &SignedQuery<'_>) -> Result<Self, Error> {
+    pub fn from_query(q: &SignedQuery<'a>) -> Result<Self, Error> {
         let mut r = Self {
-            token: String::new(),
-            wlan: String::new(),
-            dest: String::new(),
+            token: Cow::Borrowed(""),
+            wlan: Cow::Borrowed(""),
+            dest: Cow::Borrowed(""),
             hwc_ip: None,
             hwc_port: None,
             mac: None,
@@ -138,13 +146,13 @@ impl ControllerRedirect {
             param: param.into(),
             reason,
         };
-        for (k, raw) in q.params() {
+        for &(k, raw) in q.params() {
             let v = crate::sigv4::decode_str(raw)?;
-            match *k {
-                "token" => r.token = v.into_owned(),
-                "wlan" => r.wlan = v.into_owned(),
-                "dest" => r.dest = v.into_owned(),
-                "hwc_ip" => r.hwc_ip = Some(v.into_owned()),
+            match k {
+                "token" => r.token = v,
+                "wlan" => r.wlan = v,
+                "dest" => r.dest = v,
+                "hwc_ip" => r.hwc_ip = Some(v),
                 "hwc_port" => r.hwc_port = Some(parse_number(k, &v)?),
                 "mac" => r.mac = Some(Mac::parse(k, &v)?),
                 "bssid" => r.bssid = Some(Mac::parse(k, &v)?),
@@ -152,10 +160,10 @@ impl ControllerRedirect {
                     let bytes = decode_hex(v.as_bytes()).filter(|b| b.len() <= 32);
                     r.ssid = Some(bytes.ok_or_else(|| invalid(k, "not hex-encoded octets (at most 32)"))?);
                 }
-                "vns" => r.vns = Some(v.into_owned()),
-                "ap" => r.ap = Some(v.into_owned()),
-                "sn" => r.sn = Some(v.into_owned()),
-                "role" => r.role = Some(v.into_owned()),
+                "vns" => r.vns = Some(v),
+                "ap" => r.ap = Some(v),
+                "sn" => r.sn = Some(v),
+                "role" => r.role = Some(v),
                 "vlan" => {
                     let vlan: u16 = parse_number(k, &v)?;
                     if !(1..=4094).contains(&vlan) {
@@ -163,9 +171,7 @@ impl ControllerRedirect {
                     }
                     r.vlan = Some(vlan);
                 }
-                _ => r
-                    .extras
-                    .push((crate::sigv4::decode_str(k)?.into_owned(), v.into_owned())),
+                _ => r.extras.push((crate::sigv4::decode_str(k)?, v)),
             }
         }
         for (name, v) in [("token", &r.token), ("wlan", &r.wlan), ("dest", &r.dest)] {
@@ -174,6 +180,29 @@ impl ControllerRedirect {
             }
         }
         Ok(r)
+    }
+
+    /// A copy that owns its text.
+    #[must_use]
+    pub fn into_owned(self) -> ControllerRedirect<'static> {
+        let own = |c: Cow<'a, str>| Cow::Owned(c.into_owned());
+        ControllerRedirect {
+            token: own(self.token),
+            wlan: own(self.wlan),
+            dest: own(self.dest),
+            hwc_ip: self.hwc_ip.map(own),
+            hwc_port: self.hwc_port,
+            mac: self.mac,
+            bssid: self.bssid,
+            ssid: self.ssid,
+            vns: self.vns.map(own),
+            ap: self.ap.map(own),
+            sn: self.sn.map(own),
+            role: self.role.map(own),
+            vlan: self.vlan,
+            extras: self.extras.into_iter().map(|(k, v)| (own(k), own(v))).collect(),
+            signature: self.signature,
+        }
     }
 }
 
@@ -208,12 +237,12 @@ pub struct Approval {
 impl Approval {
     /// The approval for a redirect: token and WLAN copied, destination kept.
     #[must_use]
-    pub fn for_redirect(r: &ControllerRedirect, username: impl Into<String>) -> Self {
+    pub fn for_redirect(r: &ControllerRedirect<'_>, username: impl Into<String>) -> Self {
         Self {
-            token: r.token.clone(),
-            wlan: r.wlan.clone(),
+            token: r.token.clone().into_owned(),
+            wlan: r.wlan.clone().into_owned(),
             username: username.into(),
-            dest: Some(r.dest.clone()),
+            dest: Some(r.dest.clone().into_owned()),
             role: None,
             opt27: None,
         }

@@ -294,42 +294,30 @@ pub fn split_query(raw: &str) -> QueryPairs<'_> {
     QueryPairs { rest: raw }
 }
 
-/// Splits a raw query like [`split_query`], in one pass over its bytes, also telling whether each key and value contains
-/// a `%`.
+/// Splits a raw query like [`split_query`], also telling whether each key and value
+/// contains a `%` (SIMD search for `&`, `=` and `%`; keys are short and scanned).
 pub(crate) fn split_query_flagged(raw: &str) -> Vec<(&str, &str, bool, bool)> {
     let mut out = Vec::with_capacity(24);
-    let (mut start, mut eq, mut key_pct, mut val_pct) = (0usize, None::<usize>, false, false);
-    let mut push = |start: usize, end: usize, eq: Option<usize>, kp: bool, vp: bool| {
-        if end <= start {
-            return;
-        }
-        let pair = match eq {
-            Some(e) => (
-                raw.get(start..e).unwrap_or_default(),
-                raw.get(e + 1..end).unwrap_or_default(),
-                kp,
-                vp,
-            ),
-            None => (raw.get(start..end).unwrap_or_default(), "", kp, false),
-        };
-        out.push(pair);
-    };
-    for (i, &c) in raw.as_bytes().iter().enumerate() {
-        if !matches!(c, b'&' | b'=' | b'%') {
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let end = memchr::memchr(b'&', rest.as_bytes()).unwrap_or(rest.len());
+        // `&`, `=` are ASCII: these splits are on character boundaries.
+        let seg = rest.get(..end).unwrap_or_default();
+        rest = rest.get(end + 1..).unwrap_or_default();
+        if seg.is_empty() {
             continue;
         }
-        match c {
-            b'&' => {
-                push(start, i, eq, key_pct, val_pct);
-                (start, eq, key_pct, val_pct) = (i + 1, None, false, false);
-            }
-            b'=' if eq.is_none() => eq = Some(i),
-            b'%' if eq.is_none() => key_pct = true,
-            b'%' => val_pct = true,
-            _ => {}
-        }
+        let (k, v) = match memchr::memchr(b'=', seg.as_bytes()) {
+            Some(i) => (
+                seg.get(..i).unwrap_or_default(),
+                seg.get(i + 1..).unwrap_or_default(),
+            ),
+            None => (seg, ""),
+        };
+        let k_pct = k.bytes().any(|c| c == b'%');
+        let v_pct = memchr::memchr(b'%', v.as_bytes()).is_some();
+        out.push((k, v, k_pct, v_pct));
     }
-    push(start, raw.len(), eq, key_pct, val_pct);
     out
 }
 
@@ -382,8 +370,36 @@ impl<'a> Iterator for QueryPairs<'a> {
 /// Percent-decodes (`%XX` only; `+` is kept) into bytes, rejecting a `%` not followed
 /// by two hex digits.
 pub fn decode(s: &str) -> Result<Cow<'_, [u8]>, Error> {
-    check_escapes(s)?;
-    Ok(percent_decode(s.as_bytes()).into())
+    let b = s.as_bytes();
+    let Some(first) = memchr::memchr(b'%', b) else {
+        return Ok(Cow::Borrowed(b));
+    };
+    let bad = || Error::BadPercentEncoding {
+        value: s.chars().take(64).collect(),
+    };
+    let hex = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(b.len());
+    out.extend_from_slice(b.get(..first).unwrap_or_default());
+    let mut it = b.get(first..).unwrap_or_default().iter();
+    while let Some(&c) = it.next() {
+        if c != b'%' {
+            out.push(c);
+            continue;
+        }
+        let (Some(&h), Some(&l)) = (it.next(), it.next()) else {
+            return Err(bad());
+        };
+        let (Some(h), Some(l)) = (hex(h), hex(l)) else {
+            return Err(bad());
+        };
+        out.push(h << 4 | l);
+    }
+    Ok(Cow::Owned(out))
 }
 
 /// Checks that every `%` starts a `%XX` escape.

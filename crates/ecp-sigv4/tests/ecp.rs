@@ -140,7 +140,12 @@ fn controller_redirect_is_typed() {
     assert_eq!(r.ssid.as_deref(), Some(&b"guest"[..]));
     assert_eq!(r.vns.as_deref(), Some("Guest VNS"));
     assert_eq!(r.vlan, Some(200));
-    assert_eq!(r.extras, [("apmac".to_string(), "001122334455".to_string())]);
+    assert_eq!(r.extras, [("apmac".into(), "001122334455".into())]);
+    // text that needed no unescaping borrows from the URL; escaped text is owned
+    assert!(matches!(r.wlan, std::borrow::Cow::Borrowed(_)));
+    assert!(matches!(r.dest, std::borrow::Cow::Owned(_)));
+    let owned: ControllerRedirect<'static> = r.clone().into_owned();
+    assert_eq!(owned, r);
     assert_eq!(r.signature.as_ref().unwrap().identity, "portal-1");
 
     // an unsigned redirect (the controller signs only when configured to)
@@ -149,8 +154,11 @@ fn controller_redirect_is_typed() {
     assert_eq!((r.vlan, r.signature), (Some(4094), None));
 
     // typed errors for bad values and missing parameters
-    let bad =
-        |q: &str| ControllerRedirect::from_query(&parse_unsigned(&format!("https://p/x?{q}"), 4096).unwrap());
+    let bad = |q: &str| {
+        let url = format!("https://p/x?{q}");
+        ControllerRedirect::from_query(&parse_unsigned(&url, 4096).unwrap())
+            .map(ControllerRedirect::into_owned)
+    };
     let base = "token=t&wlan=1&dest=d";
     assert_eq!(
         bad("wlan=1&dest=d").unwrap_err(),
