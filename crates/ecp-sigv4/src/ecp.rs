@@ -402,30 +402,37 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
             return Err(Error::WrongSignedHeaders(clip(signed_headers)));
         }
         let credential = sigv4::decode_str(credential)?;
-        let parts: Vec<&str> = credential.split('/').collect();
-        let [identity, cred_date, region, service, terminator] = parts.as_slice() else {
+        let mut parts = credential.split('/');
+        let (Some(identity), Some(cred_date), Some(region), Some(service), Some(terminator), None) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
             return Err(Error::BadCredential);
         };
         if identity.is_empty() {
             return Err(Error::BadCredential);
         }
-        if *region != REGION {
+        if region != REGION {
             return Err(Error::WrongRegion {
                 got: clip(region),
                 expected: REGION,
             });
         }
-        if *service != SERVICE {
+        if service != SERVICE {
             return Err(Error::WrongService {
                 got: clip(service),
                 expected: SERVICE,
             });
         }
-        if *terminator != TERMINATOR {
+        if terminator != TERMINATOR {
             return Err(Error::WrongTerminator(clip(terminator)));
         }
         let date = AmzDate::parse(date_raw)?;
-        if date_raw.get(..8) != Some(*cred_date) {
+        if date_raw.get(..8) != Some(cred_date) {
             return Err(Error::CredentialDateMismatch {
                 credential: clip(cred_date),
                 amz_date: clip(date_raw),
@@ -514,7 +521,7 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
         Ok(SignedQuery {
             params,
             signature: Some(SignatureInfo {
-                identity: (*identity).to_string(),
+                identity: identity.to_string(),
                 date,
                 expires,
                 secret_index,
@@ -570,9 +577,10 @@ impl Signer<'_> {
         if self.identity.is_empty() || self.identity.contains('/') {
             return Err(Error::BadCredential);
         }
-        let date = AmzDate::from_system_time(now);
-        let (amz, day) = (date.to_amz(), date.date_stamp());
-        let credential = format!("{}/{}", self.identity, sigv4::scope(&day, REGION, SERVICE));
+        let amz_buf = AmzDate::from_system_time(now).amz_bytes();
+        let amz = core::str::from_utf8(&amz_buf).map_err(|_| Error::BadDate { value: String::new() })?;
+        let day = amz.get(..8).unwrap_or_default();
+        let credential = format!("{}/{}", self.identity, sigv4::scope(day, REGION, SERVICE));
         let expires = self.expires.to_string();
         // Encoded keys, sorted; values are encoded straight into the URL's query, which
         // is also the canonical query.
@@ -581,7 +589,7 @@ impl Signer<'_> {
         for (k, v) in [
             ("X-Amz-Algorithm", ALGORITHM),
             ("X-Amz-Credential", credential.as_str()),
-            ("X-Amz-Date", amz.as_str()),
+            ("X-Amz-Date", amz),
             ("X-Amz-Expires", expires.as_str()),
             ("X-Amz-SignedHeaders", "host"),
         ] {
@@ -626,7 +634,7 @@ impl Signer<'_> {
             b"\n\nhost\n",
             UNSIGNED_PAYLOAD.as_bytes(),
         ]);
-        let sig = SigningKey::derive(self.secret.expose(), &day, REGION, SERVICE).sign_parts(&[
+        let sig = SigningKey::derive(self.secret.expose(), day, REGION, SERVICE).sign_parts(&[
             b"AWS4-HMAC-SHA256\n",
             amz.as_bytes(),
             b"\n",
@@ -637,7 +645,7 @@ impl Signer<'_> {
             &creq_hash,
         ]);
         url.push_str("&X-Amz-Signature=");
-        url.push_str(&sigv4::hex(&sig));
+        url.push_str(core::str::from_utf8(&sigv4::hex_array(&sig)).unwrap_or_default());
         Ok(url)
     }
 }

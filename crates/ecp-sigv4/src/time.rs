@@ -117,15 +117,37 @@ impl AmzDate {
     /// `YYYYMMDDThhmmssZ`.
     #[must_use]
     pub fn to_amz(self) -> String {
+        String::from_utf8_lossy(&self.amz_bytes()).into_owned()
+    }
+
+    /// `YYYYMMDDThhmmssZ` in a stack buffer (years 0..=9999; others are clamped).
+    #[must_use]
+    pub fn amz_bytes(self) -> [u8; 16] {
         let (y, m, d, h, mi, s) = self.parts();
-        format!("{y:04}{m:02}{d:02}T{h:02}{mi:02}{s:02}Z")
+        let y = y.clamp(0, 9999);
+        let mut out = *b"00000000T000000Z";
+        let digits = |v: i64, width: usize, at: usize, out: &mut [u8; 16]| {
+            let mut v = v;
+            for i in (at..at + width).rev() {
+                if let Some(slot) = out.get_mut(i) {
+                    *slot = b'0' + u8::try_from(v % 10).unwrap_or(0);
+                }
+                v /= 10;
+            }
+        };
+        digits(y, 4, 0, &mut out);
+        digits(m, 2, 4, &mut out);
+        digits(d, 2, 6, &mut out);
+        digits(h, 2, 9, &mut out);
+        digits(mi, 2, 11, &mut out);
+        digits(s, 2, 13, &mut out);
+        out
     }
 
     /// `YYYYMMDD`, the credential-scope date.
     #[must_use]
     pub fn date_stamp(self) -> String {
-        let (y, m, d, ..) = self.parts();
-        format!("{y:04}{m:02}{d:02}")
+        String::from_utf8_lossy(self.amz_bytes().get(..8).unwrap_or_default()).into_owned()
     }
 }
 
