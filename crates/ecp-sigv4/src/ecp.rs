@@ -401,8 +401,17 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
         if signed_headers != "host" {
             return Err(Error::WrongSignedHeaders(clip(signed_headers)));
         }
-        let credential = sigv4::decode_str(credential)?;
-        let mut parts = credential.split('/');
+        // The credential is `identity%2Fdate%2Fregion%2Fservice%2Faws4_request`: when
+        // `%2F` is its only escape, split on it without decoding (no allocation).
+        let escapes = credential.bytes().filter(|&b| b == b'%').count();
+        let slashes = credential.matches("%2F").count() + credential.matches("%2f").count();
+        let decoded;
+        let mut parts = if escapes == slashes && !credential.contains('/') {
+            SlashSplit::new(credential, true)
+        } else {
+            decoded = sigv4::decode_str(credential)?;
+            SlashSplit::new(&decoded, false)
+        };
         let (Some(identity), Some(cred_date), Some(region), Some(service), Some(terminator), None) = (
             parts.next(),
             parts.next(),
@@ -463,23 +472,23 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
         let path = if url.path.is_empty() { "/" } else { url.path };
         // The canonical request, hashed in pieces:
         // GET \n path \n sorted raw query \n host:<host> \n \n host \n UNSIGNED-PAYLOAD
-        let mut creq = String::with_capacity(url.query.len() + path.len() + host.len() + 48);
-        creq.push_str("GET\n");
-        creq.push_str(path);
-        creq.push('\n');
+        let mut creq = StackBuf::new();
+        creq.push(b"GET\n");
+        creq.push(path.as_bytes());
+        creq.push(b"\n");
         for (i, (k, v)) in sorted.iter().enumerate() {
             if i > 0 {
-                creq.push('&');
+                creq.push(b"&");
             }
-            creq.push_str(k);
-            creq.push('=');
-            creq.push_str(v);
+            creq.push(k.as_bytes());
+            creq.push(b"=");
+            creq.push(v.as_bytes());
         }
-        creq.push_str("\nhost:");
-        creq.push_str(&host);
-        creq.push_str("\n\nhost\n");
-        creq.push_str(UNSIGNED_PAYLOAD);
-        let h = sha2::Sha256::digest(creq.as_bytes());
+        creq.push(b"\nhost:");
+        creq.push(host.as_bytes());
+        creq.push(b"\n\nhost\n");
+        creq.push(UNSIGNED_PAYLOAD.as_bytes());
+        let h = sha2::Sha256::digest(creq.as_slice());
         let creq_hash = sigv4::hex_array(&h.into());
         let sts: [&[u8]; 9] = [
             b"AWS4-HMAC-SHA256\n",
@@ -527,6 +536,82 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
                 secret_index,
             }),
         })
+    }
+}
+
+/// Splits a credential on `/`, or on `%2F` when it was left encoded.
+struct SlashSplit<'c> {
+    rest: Option<&'c str>,
+    encoded: bool,
+}
+
+impl<'c> SlashSplit<'c> {
+    fn new(s: &'c str, encoded: bool) -> Self {
+        Self { rest: Some(s), encoded }
+    }
+}
+
+impl<'c> Iterator for SlashSplit<'c> {
+    type Item = &'c str;
+
+    fn next(&mut self) -> Option<&'c str> {
+        let rest = self.rest?;
+        let found = if self.encoded {
+            rest.as_bytes()
+                .windows(3)
+                .position(|w| w.eq_ignore_ascii_case(b"%2F"))
+                .map(|i| (i, 3))
+        } else {
+            rest.bytes().position(|b| b == b'/').map(|i| (i, 1))
+        };
+        match found {
+            Some((i, skip)) => {
+                self.rest = rest.get(i + skip..);
+                rest.get(..i)
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
+/// A byte buffer on the stack that moves to the heap only when it outgrows it: the
+/// canonical request of a captive-portal URL fits in 2 KiB.
+struct StackBuf {
+    stack: [u8; 2048],
+    len: usize,
+    heap: Vec<u8>,
+}
+
+impl StackBuf {
+    fn new() -> Self {
+        Self {
+            stack: [0; 2048],
+            len: 0,
+            heap: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        if self.heap.is_empty() {
+            if let Some(dst) = self.stack.get_mut(self.len..self.len + bytes.len()) {
+                dst.copy_from_slice(bytes);
+                self.len += bytes.len();
+                return;
+            }
+            self.heap.extend_from_slice(self.stack.get(..self.len).unwrap_or_default());
+        }
+        self.heap.extend_from_slice(bytes);
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        if self.heap.is_empty() {
+            self.stack.get(..self.len).unwrap_or_default()
+        } else {
+            &self.heap
+        }
     }
 }
 
