@@ -547,7 +547,10 @@ struct SlashSplit<'c> {
 
 impl<'c> SlashSplit<'c> {
     fn new(s: &'c str, encoded: bool) -> Self {
-        Self { rest: Some(s), encoded }
+        Self {
+            rest: Some(s),
+            encoded,
+        }
     }
 }
 
@@ -601,7 +604,8 @@ impl StackBuf {
                 self.len += bytes.len();
                 return;
             }
-            self.heap.extend_from_slice(self.stack.get(..self.len).unwrap_or_default());
+            self.heap
+                .extend_from_slice(self.stack.get(..self.len).unwrap_or_default());
         }
         self.heap.extend_from_slice(bytes);
     }
@@ -665,7 +669,10 @@ impl Signer<'_> {
         let amz_buf = AmzDate::from_system_time(now).amz_bytes();
         let amz = core::str::from_utf8(&amz_buf).map_err(|_| Error::BadDate { value: String::new() })?;
         let day = amz.get(..8).unwrap_or_default();
-        let credential = format!("{}/{}", self.identity, sigv4::scope(day, REGION, SERVICE));
+        let mut credential = String::with_capacity(self.identity.len() + 40);
+        for part in [self.identity, "/", day, "/world/ecp/", TERMINATOR] {
+            credential.push_str(part);
+        }
         let expires = self.expires.to_string();
         // Encoded keys, sorted; values are encoded straight into the URL's query, which
         // is also the canonical query.

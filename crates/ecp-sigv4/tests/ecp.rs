@@ -553,8 +553,15 @@ fn key_cache_stays_correct_across_days_and_eviction() {
 fn identities_with_escapes_in_the_credential() {
     let secret = Secret::from("s3cret");
     for identity in ["my portal", "ecp+1", "ünïcode"] {
-        let signer = Signer { identity, secret: &secret, expires: 60, port_rule: PortRule::default() };
-        let url = signer.presign("https", "p.example", None, "/x", &[("token", "t")], t0()).unwrap();
+        let signer = Signer {
+            identity,
+            secret: &secret,
+            expires: 60,
+            port_rule: PortRule::default(),
+        };
+        let url = signer
+            .presign("https", "p.example", None, "/x", &[("token", "t")], t0())
+            .unwrap();
         let mut k = Keyring::new();
         k.insert(identity, Secret::from("s3cret"));
         let q = Verifier::new(&k).verify_url(&url, t0()).unwrap();

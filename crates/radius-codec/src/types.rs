@@ -237,7 +237,7 @@ open_number! {
         JUNIPER = 2636 => "Juniper",
         /// Unisphere / Juniper ERX.
         ERX = 4874 => "ERX",
-        /// Lucent (vendor format 2,2).
+        /// Lucent (vendor format 2,1).
         LUCENT = 4846 => "Lucent",
         /// Starent Networks (vendor format 2,2).
         STARENT = 8164 => "Starent",

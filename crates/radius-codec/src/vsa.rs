@@ -3,7 +3,7 @@
 //! The content of a Vendor-Specific attribute is a 4-octet vendor id followed by vendor
 //! data. Most vendors follow the RFC 2865 suggestion (1-octet type, 1-octet length), but
 //! some use wider fields: USR uses `4,0` (a 4-octet type and no length: one attribute
-//! fills the VSA), Lucent and Starent `2,2`, and WiMAX `1,1,c` (a continuation octet
+//! fills the VSA), Lucent `2,1`, Starent `2,2`, and WiMAX `1,1,c` (a continuation octet
 //! whose top bit says that the value goes on in the next VSA). The format is a property
 //! of the vendor, so it is a parameter here; [`VendorFormat::for_vendor`] knows the
 //! vendors whose format is not the default.
@@ -38,7 +38,13 @@ impl VendorFormat {
         len_len: 0,
         continuation: false,
     };
-    /// `format=2,2` (Lucent, Starent).
+    /// `format=2,1` (Lucent, Kineto, Alcatel-ESAM).
+    pub const TYPE2: Self = Self {
+        type_len: 2,
+        len_len: 1,
+        continuation: false,
+    };
+    /// `format=2,2` (Starent).
     pub const WIDE: Self = Self {
         type_len: 2,
         len_len: 2,
@@ -70,13 +76,16 @@ impl VendorFormat {
         }
     }
 
-    /// The format FreeRADIUS' dictionaries give this vendor (default `1,1`).
+    /// The format FreeRADIUS 3.2's dictionaries give this vendor (default `1,1`): USR
+    /// `4,0`; Lucent, Kineto, Alcatel-ESAM `2,1`; Starent `2,2`; WiMAX and Telrad
+    /// `1,1,c`.
     #[must_use]
     pub const fn for_vendor(vendor: VendorId) -> Self {
         match vendor.0 {
             429 => Self::USR,
-            4846 | 8164 => Self::WIDE,
-            24757 => Self::WIMAX,
+            637 | 4846 | 16445 => Self::TYPE2,
+            8164 => Self::WIDE,
+            5323 | 24757 => Self::WIMAX,
             _ => Self::RFC,
         }
     }
