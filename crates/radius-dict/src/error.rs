@@ -1,0 +1,144 @@
+//! Dictionary errors: where (file, line, column, token) and what.
+
+use std::fmt;
+
+/// What is wrong with a dictionary line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The keyword at the start of the line is not a dictionary keyword.
+    UnknownKeyword,
+    /// The line has too few or too many fields for its keyword.
+    WrongFieldCount {
+        /// Fields expected (a description such as "3 or 4").
+        expected: &'static str,
+        /// Fields found.
+        found: usize,
+    },
+    /// An attribute number, vendor id or value is not a valid number.
+    BadNumber,
+    /// An attribute number is out of range for where it is defined.
+    NumberOutOfRange,
+    /// The data type is not one FreeRADIUS 3.2 knows.
+    UnknownType,
+    /// An ATTRIBUTE flag is not one FreeRADIUS 3.2 knows.
+    UnknownFlag,
+    /// A flag does not apply to this data type (e.g. `concat` on a string).
+    FlagNotAllowed,
+    /// A VALUE names an attribute that is never defined.
+    UnknownAttribute,
+    /// A vendor name is not defined.
+    UnknownVendor,
+    /// The VENDOR `format=` is not `t,l[,c]` with t in 1,2,4 and l in 0,1,2.
+    BadVendorFormat,
+    /// A name is defined twice with different meanings.
+    Duplicate,
+    /// END-VENDOR / END-TLV does not close the open block.
+    BlockMismatch,
+    /// A block is still open at the end of the file.
+    UnclosedBlock,
+    /// A dotted number's parent attribute is not defined or cannot have children.
+    NoParent,
+    /// A TLV block or dotted child under an attribute that is not a `tlv`.
+    NotTlv,
+    /// An `$INCLUDE` that cannot be read.
+    MissingInclude,
+    /// An `$INCLUDE` that includes itself, directly or not.
+    IncludeCycle,
+    /// Includes nested deeper than the limit.
+    IncludeTooDeep,
+    /// A limit on the dictionary's size was reached.
+    TooLarge,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownKeyword => f.write_str("unknown keyword"),
+            Self::WrongFieldCount { expected, found } => {
+                write!(f, "expected {expected} fields, found {found}")
+            }
+            Self::BadNumber => f.write_str("invalid number"),
+            Self::NumberOutOfRange => f.write_str("number out of range"),
+            Self::UnknownType => f.write_str("unknown data type"),
+            Self::UnknownFlag => f.write_str("unknown flag"),
+            Self::FlagNotAllowed => f.write_str("flag not allowed for this data type"),
+            Self::UnknownAttribute => f.write_str("unknown attribute"),
+            Self::UnknownVendor => f.write_str("unknown vendor"),
+            Self::BadVendorFormat => f.write_str("invalid vendor format (expected format=t,l[,c])"),
+            Self::Duplicate => f.write_str("duplicate definition"),
+            Self::BlockMismatch => f.write_str("END does not match the open BEGIN block"),
+            Self::UnclosedBlock => f.write_str("BEGIN block not closed at end of file"),
+            Self::NoParent => f.write_str("parent attribute is not defined"),
+            Self::NotTlv => f.write_str("parent attribute is not of type tlv"),
+            Self::MissingInclude => f.write_str("included file cannot be read"),
+            Self::IncludeCycle => f.write_str("include cycle"),
+            Self::IncludeTooDeep => f.write_str("includes nested too deeply"),
+            Self::TooLarge => f.write_str("dictionary too large"),
+        }
+    }
+}
+
+/// A dictionary error with its location: `file:line:column: message (token)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    pub(crate) file: String,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) token: String,
+    pub(crate) kind: ErrorKind,
+}
+
+impl Error {
+    pub(crate) fn new(file: &str, line: usize, column: usize, token: &str, kind: ErrorKind) -> Self {
+        Self {
+            file: file.to_string(),
+            line,
+            column,
+            token: token.chars().take(80).collect(),
+            kind,
+        }
+    }
+
+    /// The file the error is in (as named in `$INCLUDE` or the root).
+    #[must_use]
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// 1-based line.
+    #[must_use]
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column of the offending token.
+    #[must_use]
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// The offending token (at most 80 characters).
+    #[must_use]
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// What is wrong.
+    #[must_use]
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.kind)?;
+        if !self.token.is_empty() {
+            write!(f, " ({:?})", self.token)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}

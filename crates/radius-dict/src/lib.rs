@@ -1,0 +1,217 @@
+//! # radius-dict
+//!
+//! The FreeRADIUS dictionary format: a strict parser that reads the whole FreeRADIUS
+//! 3.2 tree (every keyword, type name and flag it accepts), with errors that carry
+//! file, line, column and the offending token, and a model that maps names to numbers
+//! and back: vendors with their Vendor-Specific format, attributes by name
+//! (case-insensitive) or by numeric path, and enumerated values.
+//!
+//! ```
+//! use radius_dict::{Dictionary, MemoryResolver, Mode};
+//! use radius_codec::DataType;
+//!
+//! let mut files = MemoryResolver::new();
+//! files.insert("dictionary", "
+//! ATTRIBUTE  Service-Type  6  integer
+//! VALUE      Service-Type  Framed-User  2
+//! VENDOR     Cisco  9
+//! BEGIN-VENDOR Cisco
+//! ATTRIBUTE  Cisco-AVPair  1  string
+//! END-VENDOR Cisco
+//! ");
+//! let (dict, warnings) = Dictionary::load(&files, "dictionary", Mode::Strict)?;
+//! assert!(warnings.is_empty());
+//! let st = dict.attr("service-type").unwrap();
+//! assert_eq!(st.data_type(), DataType::Integer);
+//! assert_eq!(dict.values(st).unwrap().number("framed-user"), Some(2));
+//! assert_eq!(dict.attr("Cisco-AVPair").unwrap().key().vendor(), 9);
+//! # Ok::<(), radius_dict::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
+use std::collections::HashMap;
+
+mod error;
+mod model;
+mod parse;
+mod resolver;
+
+pub use error::{Error, ErrorKind};
+pub use model::{AttrDef, AttrKey, Encrypt, Flags, Values, Vendor, MAX_DEPTH};
+pub use parse::{Mode, Warning};
+pub use resolver::{FsResolver, MemoryResolver, Resolver};
+
+/// A loaded dictionary.
+#[derive(Clone, Debug, Default)]
+pub struct Dictionary {
+    vendors: Vec<Vendor>,
+    vendor_by_name: HashMap<String, usize>,
+    vendor_by_id: HashMap<u32, usize>,
+    attrs: Vec<AttrDef>,
+    by_name: HashMap<String, usize>,
+    by_key: HashMap<AttrKey, usize>,
+    values: Vec<Values>,
+}
+
+impl Dictionary {
+    /// An empty dictionary.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Loads `root` and everything it includes. Returns the dictionary and, in
+    /// [`Mode::Lenient`], the problems that were skipped.
+    pub fn load(resolver: &dyn Resolver, root: &str, mode: Mode) -> Result<(Self, Vec<Warning>), Error> {
+        Self::new().load_more(resolver, root, mode)
+    }
+
+    /// Loads a dictionary file from disk (strict).
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
+        let path = path.as_ref().to_string_lossy().into_owned();
+        Self::load(&FsResolver, &path, Mode::Strict).map(|(d, _)| d)
+    }
+
+    /// Loads more files on top of this dictionary (e.g. a site's own dictionary on top
+    /// of another).
+    pub fn load_more(
+        self,
+        resolver: &dyn Resolver,
+        root: &str,
+        mode: Mode,
+    ) -> Result<(Self, Vec<Warning>), Error> {
+        let mut loader = parse::Loader::new(self, resolver, mode);
+        loader.load_root(root)?;
+        Ok((loader.dict, loader.warnings))
+    }
+
+    /// An attribute by name (case-insensitive).
+    #[must_use]
+    pub fn attr(&self, name: &str) -> Option<&AttrDef> {
+        self.attr_index(name).map(|i| self.attr_at(i))
+    }
+
+    /// An attribute by vendor and numeric path.
+    #[must_use]
+    pub fn attr_by_key(&self, key: AttrKey) -> Option<&AttrDef> {
+        self.by_key.get(&key).and_then(|i| self.attrs.get(*i))
+    }
+
+    /// The enumerated values of an attribute.
+    #[must_use]
+    pub fn values(&self, attr: &AttrDef) -> Option<&Values> {
+        attr.values.and_then(|i| self.values.get(i))
+    }
+
+    /// A vendor by name (case-insensitive).
+    #[must_use]
+    pub fn vendor_by_name(&self, name: &str) -> Option<&Vendor> {
+        self.vendor_by_name
+            .get(&name.to_ascii_lowercase())
+            .and_then(|i| self.vendors.get(*i))
+    }
+
+    /// A vendor by id.
+    #[must_use]
+    pub fn vendor_by_id(&self, id: u32) -> Option<&Vendor> {
+        self.vendor_by_id.get(&id).and_then(|i| self.vendors.get(*i))
+    }
+
+    /// Every vendor, in definition order.
+    pub fn vendors(&self) -> impl Iterator<Item = &Vendor> {
+        self.vendors.iter()
+    }
+
+    /// Every attribute, in definition order.
+    pub fn attributes(&self) -> impl Iterator<Item = &AttrDef> {
+        self.attrs.iter()
+    }
+
+    /// Number of attributes.
+    #[must_use]
+    pub fn attr_count(&self) -> usize {
+        self.attrs.len()
+    }
+
+    /// Number of enumerated values over all attributes.
+    #[must_use]
+    pub fn value_count(&self) -> usize {
+        self.values.iter().map(Values::len).sum()
+    }
+
+    // ---- used by the loader ------------------------------------------------------
+
+    pub(crate) fn attr_index(&self, name: &str) -> Option<usize> {
+        self.by_name.get(&name.to_ascii_lowercase()).copied()
+    }
+
+    pub(crate) fn attr_at(&self, i: usize) -> &AttrDef {
+        // Indices come from our own maps, which only hold valid ones.
+        static EMPTY: std::sync::OnceLock<AttrDef> = std::sync::OnceLock::new();
+        self.attrs.get(i).unwrap_or_else(|| {
+            EMPTY.get_or_init(|| AttrDef {
+                name: String::new(),
+                key: AttrKey::standard(0),
+                data_type: radius_codec::DataType::Octets,
+                fixed_len: None,
+                flags: Flags::default(),
+                values: None,
+            })
+        })
+    }
+
+    pub(crate) fn add_vendor(&mut self, v: Vendor) {
+        if let Some(&i) = self.vendor_by_name.get(&v.name.to_ascii_lowercase()) {
+            // Redefinition with the same id: the later format wins, as in FreeRADIUS.
+            if let Some(old) = self.vendors.get_mut(i) {
+                old.format = v.format;
+            }
+            return;
+        }
+        let i = self.vendors.len();
+        self.vendor_by_name.insert(v.name.to_ascii_lowercase(), i);
+        self.vendor_by_id.insert(v.id.0, i);
+        self.vendors.push(v);
+    }
+
+    pub(crate) fn add_attr(&mut self, def: AttrDef) {
+        let i = self.attrs.len();
+        self.by_name.insert(def.name.to_ascii_lowercase(), i);
+        // A later name for the same number wins for printing, as in FreeRADIUS.
+        self.by_key.insert(def.key, i);
+        self.attrs.push(def);
+    }
+
+    pub(crate) fn add_value(&mut self, attr: usize, name: &str, number: u64) {
+        let Some(def) = self.attrs.get_mut(attr) else {
+            return;
+        };
+        let vi = match def.values {
+            Some(v) => v,
+            None => {
+                self.values.push(Values::default());
+                let v = self.values.len() - 1;
+                def.values = Some(v);
+                v
+            }
+        };
+        if let Some(v) = self.values.get_mut(vi) {
+            v.by_name.insert(name.to_ascii_lowercase(), number);
+            v.by_number.insert(number, name.to_string());
+        }
+    }
+
+    pub(crate) fn values_of_index(&self, attr: usize) -> Option<&Values> {
+        self.attrs.get(attr).and_then(|d| self.values(d))
+    }
+}

@@ -1,0 +1,596 @@
+//! The FreeRADIUS 3.2 dictionary parser.
+//!
+//! Line-based: `#` starts a comment anywhere; fields are separated by blanks;
+//! keywords and type names are case-insensitive. Directives: `ATTRIBUTE`, `VALUE`,
+//! `VENDOR`, `BEGIN-VENDOR`/`END-VENDOR`, `BEGIN-TLV`/`END-TLV`, `$INCLUDE`,
+//! `$INCLUDE-` (optional include) and `VALUE-ALIAS`.
+
+use radius_codec::{DataType, VendorFormat, VendorId};
+
+use crate::error::{Error, ErrorKind};
+use crate::model::{AttrDef, AttrKey, Encrypt, Flags, Vendor};
+use crate::{Dictionary, Resolver};
+
+/// How strict the loader is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Mode {
+    /// Every problem is an error (default).
+    #[default]
+    Strict,
+    /// Recoverable problems (a VALUE for an unknown attribute, an unknown flag, a
+    /// duplicate definition) become [`Warning`]s and the line is skipped, as pyrad does.
+    Lenient,
+}
+
+/// A problem the lenient loader skipped.
+pub type Warning = Error;
+
+/// Limits that keep hostile input bounded.
+const MAX_INCLUDE_DEPTH: usize = 32;
+const MAX_FILES: usize = 2048;
+const MAX_ATTRIBUTES: usize = 1 << 20;
+
+/// One token with its 1-based column.
+#[derive(Clone, Copy, Debug)]
+struct Tok<'a> {
+    text: &'a str,
+    col: usize,
+}
+
+fn tokenize(line: &str) -> Vec<Tok<'_>> {
+    let line = line.split('#').next().unwrap_or_default();
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices() {
+        let blank = c == ' ' || c == '\t' || c == '\r';
+        match (start, blank) {
+            (None, false) => start = Some(i),
+            (Some(s), true) => {
+                out.push(Tok {
+                    text: line.get(s..i).unwrap_or_default(),
+                    col: s + 1,
+                });
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(Tok {
+            text: line.get(s..).unwrap_or_default(),
+            col: s + 1,
+        });
+    }
+    out
+}
+
+/// Parses a FreeRADIUS number: decimal, or hex with `0x`.
+pub(crate) fn parse_u64(s: &str) -> Option<u64> {
+    if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        if h.is_empty() || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        return u64::from_str_radix(h, 16).ok();
+    }
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// The data type for a FreeRADIUS 3.2 type name (case-insensitive), with the fixed
+/// length of `octets[N]`.
+pub(crate) fn parse_type(s: &str) -> Option<(DataType, Option<u16>)> {
+    let lower = s.to_ascii_lowercase();
+    if let Some(n) = lower.strip_prefix("octets[").and_then(|r| r.strip_suffix(']')) {
+        let n = parse_u64(n).filter(|n| (1..=253).contains(n))?;
+        return Some((DataType::Octets, u16::try_from(n).ok()));
+    }
+    let t = match lower.as_str() {
+        "string" => DataType::String,
+        "octets" => DataType::Octets,
+        "ipaddr" => DataType::IpAddr,
+        "ipv6addr" => DataType::Ipv6Addr,
+        "ipv6prefix" => DataType::Ipv6Prefix,
+        "ipv4prefix" | "cidr" => DataType::Ipv4Prefix,
+        "integer" | "uint32" => DataType::Integer,
+        "integer64" | "uint64" => DataType::Integer64,
+        "signed" | "int32" => DataType::Signed,
+        "short" | "uint16" => DataType::Short,
+        "byte" | "uint8" => DataType::Byte,
+        "date" => DataType::Date,
+        "ifid" => DataType::Ifid,
+        "ether" => DataType::Ether,
+        "combo-ip" => DataType::ComboIp,
+        "abinary" => DataType::Abinary,
+        "tlv" => DataType::Tlv,
+        "vsa" => DataType::Vsa,
+        "extended" => DataType::Extended,
+        "long-extended" => DataType::LongExtended,
+        "evs" => DataType::Evs,
+        _ => return None,
+    };
+    Some((t, None))
+}
+
+/// An open BEGIN-VENDOR or BEGIN-TLV block.
+#[derive(Clone, Debug)]
+enum Block {
+    Vendor { name: String, id: u32, evs: Option<u32> },
+    Tlv { name: String, key: AttrKey },
+}
+
+/// A VALUE whose attribute was not defined yet (forward reference).
+struct PendingValue {
+    file: String,
+    line: usize,
+    col: usize,
+    attr: String,
+    name: String,
+    number: u64,
+}
+
+pub(crate) struct Loader<'r> {
+    pub(crate) dict: Dictionary,
+    resolver: &'r dyn Resolver,
+    mode: Mode,
+    pub(crate) warnings: Vec<Warning>,
+    stack: Vec<String>,
+    files: usize,
+    pending: Vec<PendingValue>,
+}
+
+impl<'r> Loader<'r> {
+    pub(crate) fn new(dict: Dictionary, resolver: &'r dyn Resolver, mode: Mode) -> Self {
+        Self {
+            dict,
+            resolver,
+            mode,
+            warnings: Vec::new(),
+            stack: Vec::new(),
+            files: 0,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Records a recoverable problem: an error in strict mode, a warning otherwise.
+    fn soft(&mut self, e: Error) -> Result<(), Error> {
+        match self.mode {
+            Mode::Strict => Err(e),
+            Mode::Lenient => {
+                self.warnings.push(e);
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn load_root(&mut self, name: &str) -> Result<(), Error> {
+        let canonical = self.resolver.resolve(None, name);
+        self.load_file(&canonical, None)?;
+        self.finish()
+    }
+
+    /// Resolves forward VALUE references once everything is loaded.
+    fn finish(&mut self) -> Result<(), Error> {
+        for p in std::mem::take(&mut self.pending) {
+            match self.dict.attr_index(&p.attr) {
+                Some(i) => self.add_value(i, &p.name, p.number),
+                None => self.soft(Error::new(
+                    &p.file,
+                    p.line,
+                    p.col,
+                    &p.attr,
+                    ErrorKind::UnknownAttribute,
+                ))?,
+            }
+        }
+        Ok(())
+    }
+
+    fn load_file(&mut self, name: &str, at: Option<(&str, usize, usize, &str)>) -> Result<(), Error> {
+        let here = |kind| match at {
+            Some((f, l, c, t)) => Error::new(f, l, c, t, kind),
+            None => Error::new(name, 0, 0, name, kind),
+        };
+        if self.stack.iter().any(|s| s == name) {
+            return Err(here(ErrorKind::IncludeCycle));
+        }
+        if self.stack.len() >= MAX_INCLUDE_DEPTH {
+            return Err(here(ErrorKind::IncludeTooDeep));
+        }
+        self.files += 1;
+        if self.files > MAX_FILES {
+            return Err(here(ErrorKind::TooLarge));
+        }
+        let Some(text) = self.resolver.read(name) else {
+            return Err(here(ErrorKind::MissingInclude));
+        };
+        self.stack.push(name.to_string());
+        let r = self.parse_text(name, &text);
+        self.stack.pop();
+        r
+    }
+
+    fn parse_text(&mut self, file: &str, text: &str) -> Result<(), Error> {
+        let mut blocks: Vec<Block> = Vec::new();
+        for (idx, raw) in text.lines().enumerate() {
+            let line = idx + 1;
+            let toks = tokenize(raw);
+            let Some(first) = toks.first() else { continue };
+            let err = |t: &Tok<'_>, kind| Error::new(file, line, t.col, t.text, kind);
+            let kw = first.text.to_ascii_uppercase();
+            match kw.as_str() {
+                "ATTRIBUTE" => self.attribute(file, line, &toks, &blocks)?,
+                "VALUE" => self.value(file, line, &toks)?,
+                "VENDOR" => self.vendor(file, line, &toks)?,
+                "VALUE-ALIAS" => self.value_alias(file, line, &toks)?,
+                "BEGIN-VENDOR" => {
+                    let name = expect(file, line, &toks, 2..=3, "2 or 3")?;
+                    let Some(v) = self.dict.vendor_by_name(name.text) else {
+                        return Err(err(&name, ErrorKind::UnknownVendor));
+                    };
+                    let id = v.id.0;
+                    let evs = match toks.get(2) {
+                        None => None,
+                        Some(t) => {
+                            let n = t
+                                .text
+                                .strip_prefix("format=Extended-Vendor-Specific-")
+                                .and_then(parse_u64)
+                                .filter(|n| (1..=6).contains(n))
+                                .ok_or_else(|| err(t, ErrorKind::BadVendorFormat))?;
+                            // Extended-Vendor-Specific-N lives in attribute 240 + N, type 26.
+                            Some(240 + n as u32)
+                        }
+                    };
+                    blocks.push(Block::Vendor {
+                        name: name.text.to_string(),
+                        id,
+                        evs,
+                    });
+                }
+                "END-VENDOR" => {
+                    let name = expect(file, line, &toks, 2..=2, "2")?;
+                    match blocks.pop() {
+                        Some(Block::Vendor { name: open, .. }) if open.eq_ignore_ascii_case(name.text) => {}
+                        _ => return Err(err(&name, ErrorKind::BlockMismatch)),
+                    }
+                }
+                "BEGIN-TLV" => {
+                    let name = expect(file, line, &toks, 2..=2, "2")?;
+                    let Some(i) = self.dict.attr_index(name.text) else {
+                        return Err(err(&name, ErrorKind::UnknownAttribute));
+                    };
+                    let def = self.dict.attr_at(i);
+                    if def.data_type != DataType::Tlv {
+                        return Err(err(&name, ErrorKind::NotTlv));
+                    }
+                    let key = def.key;
+                    blocks.push(Block::Tlv {
+                        name: name.text.to_string(),
+                        key,
+                    });
+                }
+                "END-TLV" => {
+                    let name = expect(file, line, &toks, 2..=2, "2")?;
+                    match blocks.pop() {
+                        Some(Block::Tlv { name: open, .. }) if open.eq_ignore_ascii_case(name.text) => {}
+                        _ => return Err(err(&name, ErrorKind::BlockMismatch)),
+                    }
+                }
+                "$INCLUDE" | "$INCLUDE-" => {
+                    let target = expect(file, line, &toks, 2..=2, "2")?;
+                    let resolved = self.resolver.resolve(Some(file), target.text);
+                    let optional = kw == "$INCLUDE-";
+                    if optional && self.resolver.read(&resolved).is_none() {
+                        continue;
+                    }
+                    self.load_file(&resolved, Some((file, line, target.col, target.text)))?;
+                }
+                _ => return Err(err(first, ErrorKind::UnknownKeyword)),
+            }
+        }
+        if let Some(b) = blocks.last() {
+            let name = match b {
+                Block::Vendor { name, .. } | Block::Tlv { name, .. } => name.clone(),
+            };
+            return Err(Error::new(
+                file,
+                text.lines().count(),
+                1,
+                &name,
+                ErrorKind::UnclosedBlock,
+            ));
+        }
+        Ok(())
+    }
+
+    fn vendor(&mut self, file: &str, line: usize, toks: &[Tok<'_>]) -> Result<(), Error> {
+        expect(file, line, toks, 3..=4, "3 or 4")?;
+        let (name, id_tok) = (tok(toks, 1), tok(toks, 2));
+        let id = parse_u64(id_tok.text)
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| Error::new(file, line, id_tok.col, id_tok.text, ErrorKind::BadNumber))?;
+        let format = match toks.get(3) {
+            Some(t) => parse_vendor_format(t.text)
+                .ok_or_else(|| Error::new(file, line, t.col, t.text, ErrorKind::BadVendorFormat))?,
+            None => VendorFormat::for_vendor(VendorId(id)),
+        };
+        if let Some(existing) = self.dict.vendor_by_name(name.text) {
+            if existing.id.0 != id {
+                let e = Error::new(file, line, name.col, name.text, ErrorKind::Duplicate);
+                return self.soft(e);
+            }
+        }
+        self.dict.add_vendor(Vendor {
+            name: name.text.to_string(),
+            id: VendorId(id),
+            format,
+        });
+        Ok(())
+    }
+
+    fn attribute(
+        &mut self,
+        file: &str,
+        line: usize,
+        toks: &[Tok<'_>],
+        blocks: &[Block],
+    ) -> Result<(), Error> {
+        expect(file, line, toks, 4..=5, "4 or 5")?;
+        let (name, num, ty) = (tok(toks, 1), tok(toks, 2), tok(toks, 3));
+        let err = |t: &Tok<'_>, kind| Error::new(file, line, t.col, t.text, kind);
+        if self.dict.attr_count() >= MAX_ATTRIBUTES {
+            return Err(err(&name, ErrorKind::TooLarge));
+        }
+        let (data_type, fixed_len) = parse_type(ty.text).ok_or_else(|| err(&ty, ErrorKind::UnknownType))?;
+        let mut numbers = Vec::with_capacity(4);
+        for part in num.text.split('.') {
+            let n = parse_u64(part)
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| err(&num, ErrorKind::BadNumber))?;
+            numbers.push(n);
+        }
+        // Flags and the old-style vendor column.
+        let mut flags = Flags::default();
+        let mut vendor_col: Option<u32> = None;
+        if let Some(f) = toks.get(4) {
+            for flag in f.text.split(',').filter(|s| !s.is_empty()) {
+                match flag {
+                    "has_tag" | "has_tag=1" => flags.has_tag = true,
+                    "array" => flags.array = true,
+                    "concat" => flags.concat = true,
+                    "virtual" => flags.virtual_ = true,
+                    "secret" => flags.secret = true,
+                    e if e.starts_with("encrypt=") => {
+                        flags.encrypt = match e.get(8..) {
+                            Some("0") => Encrypt::None,
+                            Some("1") => Encrypt::UserPassword,
+                            Some("2") => Encrypt::Salted,
+                            Some("3") => Encrypt::AscendSecret,
+                            _ => return self.soft(err(f, ErrorKind::UnknownFlag)),
+                        };
+                    }
+                    v => match self.dict.vendor_by_name(v) {
+                        Some(vd) if f.text == v => vendor_col = Some(vd.id.0),
+                        _ => return self.soft(Error::new(file, line, f.col, flag, ErrorKind::UnknownFlag)),
+                    },
+                }
+            }
+        }
+        let not_allowed = |ok: bool| {
+            if ok {
+                Ok(())
+            } else {
+                Err(err(toks.get(4).unwrap_or(&ty), ErrorKind::FlagNotAllowed))
+            }
+        };
+        if flags.has_tag {
+            not_allowed(matches!(
+                data_type,
+                DataType::String | DataType::Integer | DataType::Octets
+            ))?;
+        }
+        if flags.concat {
+            not_allowed(data_type == DataType::Octets)?;
+        }
+        if flags.array {
+            not_allowed(
+                data_type.fixed_len().is_some()
+                    || data_type == DataType::String
+                    || data_type == DataType::Octets,
+            )?;
+        }
+        if flags.encrypt == Encrypt::AscendSecret {
+            not_allowed(matches!(data_type, DataType::String | DataType::Octets))?;
+        }
+
+        // Where does it live?
+        let tlv_parent = blocks.iter().rev().find_map(|b| match b {
+            Block::Tlv { key, .. } => Some(*key),
+            Block::Vendor { .. } => None,
+        });
+        let vendor_block = blocks.iter().rev().find_map(|b| match b {
+            Block::Vendor { id, evs, .. } => Some((*id, *evs)),
+            Block::Tlv { .. } => None,
+        });
+        let key = if let Some(parent) = tlv_parent {
+            let mut k = parent;
+            for n in &numbers {
+                k = k
+                    .child(*n)
+                    .ok_or_else(|| err(&num, ErrorKind::NumberOutOfRange))?;
+            }
+            k
+        } else {
+            let vendor = match (vendor_block, vendor_col) {
+                (Some((id, _)), None) => id,
+                (None, Some(id)) => id,
+                (None, None) => 0,
+                (Some(_), Some(_)) => return Err(err(toks.get(4).unwrap_or(&ty), ErrorKind::UnknownFlag)),
+            };
+            let mut path = Vec::with_capacity(numbers.len() + 2);
+            if let Some((_, Some(evs_attr))) = vendor_block {
+                path.extend_from_slice(&[evs_attr, 26]);
+            }
+            path.extend_from_slice(&numbers);
+            AttrKey::new(vendor, &path).ok_or_else(|| err(&num, ErrorKind::NumberOutOfRange))?
+        };
+        // Range and parent checks.
+        let top = key.path().first().copied().unwrap_or(0);
+        if key.vendor() != 0 && key.path().len() == 1 {
+            let max = self
+                .dict
+                .vendor_by_id(key.vendor())
+                .map_or(255, |v| v.format.max_type());
+            if top > max {
+                return Err(err(&num, ErrorKind::NumberOutOfRange));
+            }
+        }
+        if key.vendor() == 0 && key.path().len() == 1 && top == 0 {
+            return Err(err(&num, ErrorKind::NumberOutOfRange));
+        }
+        if key.path().len() > 1 {
+            if key.path().iter().skip(1).any(|n| *n > 255) {
+                return Err(err(&num, ErrorKind::NumberOutOfRange));
+            }
+            let parent_key = key.parent().ok_or_else(|| err(&num, ErrorKind::NoParent))?;
+            let evs_root = vendor_block.and_then(|(_, e)| e).is_some() && key.path().len() == 3;
+            if !evs_root {
+                let Some(parent) = self.dict.attr_by_key(parent_key) else {
+                    return Err(err(&num, ErrorKind::NoParent));
+                };
+                let can_have_children = matches!(
+                    parent.data_type,
+                    DataType::Tlv
+                        | DataType::Extended
+                        | DataType::LongExtended
+                        | DataType::Evs
+                        | DataType::Vsa
+                );
+                if !can_have_children {
+                    return Err(err(&num, ErrorKind::NotTlv));
+                }
+            }
+        }
+        let def = AttrDef {
+            name: name.text.to_string(),
+            key,
+            data_type,
+            fixed_len,
+            flags,
+            values: None,
+        };
+        if let Some(i) = self.dict.attr_index(name.text) {
+            let old = self.dict.attr_at(i);
+            if old.key != def.key || old.data_type != def.data_type {
+                return self.soft(err(&name, ErrorKind::Duplicate));
+            }
+            return Ok(());
+        }
+        self.dict.add_attr(def);
+        Ok(())
+    }
+
+    fn value(&mut self, file: &str, line: usize, toks: &[Tok<'_>]) -> Result<(), Error> {
+        expect(file, line, toks, 4..=4, "4")?;
+        let (attr, name, num) = (tok(toks, 1), tok(toks, 2), tok(toks, 3));
+        let number = parse_u64(num.text)
+            .ok_or_else(|| Error::new(file, line, num.col, num.text, ErrorKind::BadNumber))?;
+        match self.dict.attr_index(attr.text) {
+            Some(i) => self.add_value(i, name.text, number),
+            None => self.pending.push(PendingValue {
+                file: file.to_string(),
+                line,
+                col: attr.col,
+                attr: attr.text.to_string(),
+                name: name.text.to_string(),
+                number,
+            }),
+        }
+        Ok(())
+    }
+
+    fn value_alias(&mut self, file: &str, line: usize, toks: &[Tok<'_>]) -> Result<(), Error> {
+        expect(file, line, toks, 3..=3, "3")?;
+        let (to, from) = (tok(toks, 1), tok(toks, 2));
+        let (Some(t), Some(f)) = (self.dict.attr_index(to.text), self.dict.attr_index(from.text)) else {
+            let bad = if self.dict.attr_index(to.text).is_none() {
+                to
+            } else {
+                from
+            };
+            return self.soft(Error::new(
+                file,
+                line,
+                bad.col,
+                bad.text,
+                ErrorKind::UnknownAttribute,
+            ));
+        };
+        let values: Vec<(u64, String)> = self
+            .dict
+            .values_of_index(f)
+            .map(|v| v.iter().map(|(n, s)| (n, s.to_string())).collect())
+            .unwrap_or_default();
+        for (n, s) in values {
+            self.add_value(t, &s, n);
+        }
+        Ok(())
+    }
+
+    fn add_value(&mut self, attr: usize, name: &str, number: u64) {
+        self.dict.add_value(attr, name, number);
+    }
+}
+
+fn tok<'a>(toks: &[Tok<'a>], i: usize) -> Tok<'a> {
+    toks.get(i).copied().unwrap_or(Tok { text: "", col: 1 })
+}
+
+fn expect<'a>(
+    file: &str,
+    line: usize,
+    toks: &[Tok<'a>],
+    range: core::ops::RangeInclusive<usize>,
+    expected: &'static str,
+) -> Result<Tok<'a>, Error> {
+    if !range.contains(&toks.len()) {
+        let at = toks
+            .get(*range.end())
+            .or_else(|| toks.last())
+            .copied()
+            .unwrap_or(Tok { text: "", col: 1 });
+        return Err(Error::new(
+            file,
+            line,
+            at.col,
+            at.text,
+            ErrorKind::WrongFieldCount {
+                expected,
+                found: toks.len(),
+            },
+        ));
+    }
+    Ok(tok(toks, 1))
+}
+
+/// `format=t,l` or `format=t,l,c`.
+fn parse_vendor_format(s: &str) -> Option<VendorFormat> {
+    let rest = s.get(..7).filter(|p| p.eq_ignore_ascii_case("format="))?;
+    let _ = rest;
+    let spec = s.get(7..)?;
+    let mut it = spec.split(',');
+    let t = it.next().and_then(|x| x.parse::<u8>().ok())?;
+    let l = it.next().and_then(|x| x.parse::<u8>().ok())?;
+    let c = match it.next() {
+        None => false,
+        Some("c") => true,
+        Some(_) => return None,
+    };
+    if it.next().is_some() {
+        return None;
+    }
+    VendorFormat::new(t, l, c)
+}
