@@ -47,6 +47,11 @@ step "fuzz: build every target, run each for ${FUZZ_SECONDS}s"
 # The stable toolchain builds cargo-fuzz targets with RUSTC_BOOTSTRAP=1.
 export RUSTC_BOOTSTRAP=1
 cargo +stable fuzz build -O
+# Seed the dictionary fuzzer with real FreeRADIUS files (CC-BY 4.0; not committed).
+mkdir -p fuzz/corpus/dict_parse
+for f in rfc2865 rfc6929 wimax cisco freeradius.evs5 juniper usr; do
+  cp "/usr/share/freeradius/dictionary.$f" "fuzz/corpus/dict_parse/fr-$f" 2>/dev/null || true
+done
 for target in $(cargo fuzz list); do
   mkdir -p "fuzz/corpus/$target"
   echo "-- $target"
