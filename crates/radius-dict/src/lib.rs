@@ -39,12 +39,13 @@
     )
 )]
 
-use std::collections::HashMap;
-
 mod error;
+mod hash;
 mod model;
 mod parse;
 mod resolver;
+
+use hash::{with_lowercase, FxMap};
 
 pub use error::{Error, ErrorKind};
 pub use model::{AttrDef, AttrKey, Encrypt, Flags, Values, Vendor, MAX_DEPTH};
@@ -55,11 +56,11 @@ pub use resolver::{FsResolver, MemoryResolver, Resolver};
 #[derive(Clone, Debug, Default)]
 pub struct Dictionary {
     vendors: Vec<Vendor>,
-    vendor_by_name: HashMap<String, usize>,
-    vendor_by_id: HashMap<u32, usize>,
+    vendor_by_name: FxMap<String, usize>,
+    vendor_by_id: FxMap<u32, usize>,
     attrs: Vec<AttrDef>,
-    by_name: HashMap<String, usize>,
-    by_key: HashMap<AttrKey, usize>,
+    by_name: FxMap<String, usize>,
+    by_key: FxMap<AttrKey, usize>,
     values: Vec<Values>,
 }
 
@@ -116,9 +117,7 @@ impl Dictionary {
     /// A vendor by name (case-insensitive).
     #[must_use]
     pub fn vendor_by_name(&self, name: &str) -> Option<&Vendor> {
-        self.vendor_by_name
-            .get(&name.to_ascii_lowercase())
-            .and_then(|i| self.vendors.get(*i))
+        with_lowercase(name, |n| self.vendor_by_name.get(n).copied()).and_then(|i| self.vendors.get(i))
     }
 
     /// A vendor by id.
@@ -152,7 +151,7 @@ impl Dictionary {
     // ---- used by the loader ------------------------------------------------------
 
     pub(crate) fn attr_index(&self, name: &str) -> Option<usize> {
-        self.by_name.get(&name.to_ascii_lowercase()).copied()
+        with_lowercase(name, |n| self.by_name.get(n).copied())
     }
 
     pub(crate) fn attr_at(&self, i: usize) -> &AttrDef {
@@ -168,6 +167,12 @@ impl Dictionary {
                 values: None,
             })
         })
+    }
+
+    pub(crate) fn reserve(&mut self, attrs: usize) {
+        self.attrs.reserve(attrs);
+        self.by_name.reserve(attrs);
+        self.by_key.reserve(attrs);
     }
 
     pub(crate) fn add_vendor(&mut self, v: Vendor) {

@@ -1,6 +1,8 @@
 //! The dictionary model: vendors, attribute definitions, enumerated values.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::hash::{with_lowercase, FxMap};
 
 use radius_codec::{DataType, VendorFormat, VendorId};
 
@@ -215,7 +217,7 @@ impl AttrDef {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Values {
     pub(crate) by_number: BTreeMap<u64, String>,
-    pub(crate) by_name: HashMap<String, u64>,
+    pub(crate) by_name: FxMap<String, u64>,
 }
 
 impl Values {
@@ -228,7 +230,7 @@ impl Values {
     /// The number of a name (case-insensitive).
     #[must_use]
     pub fn number(&self, name: &str) -> Option<u64> {
-        self.by_name.get(&name.to_ascii_lowercase()).copied()
+        with_lowercase(name, |n| self.by_name.get(n).copied())
     }
 
     /// Number of distinct names.

@@ -39,11 +39,13 @@ struct Tok<'a> {
 }
 
 fn tokenize(line: &str) -> Vec<Tok<'_>> {
-    let line = line.split('#').next().unwrap_or_default();
-    let mut out = Vec::new();
+    let bytes = line.as_bytes();
+    let end = bytes.iter().position(|&b| b == b'#').unwrap_or(bytes.len());
+    let mut out = Vec::with_capacity(6);
     let mut start = None;
-    for (i, c) in line.char_indices() {
-        let blank = c == ' ' || c == '\t' || c == '\r';
+    // Separators are ASCII, so every split is on a character boundary.
+    for (i, &c) in bytes.get(..end).unwrap_or_default().iter().enumerate() {
+        let blank = matches!(c, b' ' | b'\t' | b'\r');
         match (start, blank) {
             (None, false) => start = Some(i),
             (Some(s), true) => {
@@ -58,7 +60,7 @@ fn tokenize(line: &str) -> Vec<Tok<'_>> {
     }
     if let Some(s) = start {
         out.push(Tok {
-            text: line.get(s..).unwrap_or_default(),
+            text: line.get(s..end).unwrap_or_default(),
             col: s + 1,
         });
     }
@@ -166,6 +168,7 @@ impl<'r> Loader<'r> {
     }
 
     pub(crate) fn load_root(&mut self, name: &str) -> Result<(), Error> {
+        self.dict.reserve(8192);
         let canonical = self.resolver.resolve(None, name);
         self.load_file(&canonical, None)?;
         self.finish()
@@ -219,8 +222,8 @@ impl<'r> Loader<'r> {
             let toks = tokenize(raw);
             let Some(first) = toks.first() else { continue };
             let err = |t: &Tok<'_>, kind| Error::new(file, line, t.col, t.text, kind);
-            let kw = first.text.to_ascii_uppercase();
-            match kw.as_str() {
+            let kw = keyword(first.text);
+            match kw {
                 "ATTRIBUTE" => self.attribute(file, line, &toks, &blocks)?,
                 "VALUE" => self.value(file, line, &toks)?,
                 "VENDOR" => self.vendor(file, line, &toks)?,
@@ -543,6 +546,27 @@ impl<'r> Loader<'r> {
     fn add_value(&mut self, attr: usize, name: &str, number: u64) {
         self.dict.add_value(attr, name, number);
     }
+}
+
+/// The canonical spelling of a keyword (keywords are case-insensitive).
+fn keyword(s: &str) -> &'static str {
+    const KEYWORDS: [&str; 10] = [
+        "ATTRIBUTE",
+        "VALUE",
+        "VENDOR",
+        "VALUE-ALIAS",
+        "BEGIN-VENDOR",
+        "END-VENDOR",
+        "BEGIN-TLV",
+        "END-TLV",
+        "$INCLUDE",
+        "$INCLUDE-",
+    ];
+    KEYWORDS
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(s))
+        .copied()
+        .unwrap_or("")
 }
 
 fn tok<'a>(toks: &[Tok<'a>], i: usize) -> Tok<'a> {

@@ -1,0 +1,52 @@
+//! Dictionary benchmarks: parse the whole FreeRADIUS 3.2 tree from memory, and look
+//! attributes up by name and by number.
+//!
+//! Run: `cargo bench -p nacwire-benches --bench dict` (needs the Debian
+//! `freeradius-common` tree in /usr/share/freeradius).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use radius_dict::{AttrKey, Dictionary, MemoryResolver, Mode};
+
+const DIR: &str = "/usr/share/freeradius";
+
+fn tree() -> MemoryResolver {
+    let mut r = MemoryResolver::new();
+    for e in std::fs::read_dir(DIR).unwrap() {
+        let p = e.unwrap().path();
+        let name = format!("fr/{}", p.file_name().unwrap().to_string_lossy());
+        r.insert(
+            name,
+            String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned(),
+        );
+    }
+    r
+}
+
+fn bench(c: &mut Criterion) {
+    let files = tree();
+    c.bench_function("dict_parse_freeradius_tree_from_memory", |b| {
+        b.iter(|| Dictionary::load(black_box(&files), "fr/dictionary", Mode::Strict).unwrap())
+    });
+    let (d, _) = Dictionary::load(&files, "fr/dictionary", Mode::Strict).unwrap();
+    c.bench_function("dict_lookup_by_name", |b| {
+        b.iter(|| d.attr(black_box("Cisco-AVPair")).unwrap().key())
+    });
+    c.bench_function("dict_lookup_by_name_other_case", |b| {
+        b.iter(|| d.attr(black_box("cisco-avpair")).unwrap().key())
+    });
+    let key = AttrKey::new(9, &[1]).unwrap();
+    c.bench_function("dict_lookup_by_number", |b| {
+        b.iter(|| d.attr_by_key(black_box(key)).unwrap().name().len())
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
