@@ -42,15 +42,19 @@
 mod error;
 mod hash;
 mod model;
+mod packet;
 mod parse;
 mod resolver;
+mod text;
 
 use hash::{with_lowercase, FxMap};
 
 pub use error::{Error, ErrorKind};
 pub use model::{AttrDef, AttrKey, Encrypt, Flags, Values, Vendor, MAX_DEPTH};
+pub use packet::{Decoded, Hiding};
 pub use parse::{Mode, Warning};
 pub use resolver::{FsResolver, MemoryResolver, Resolver};
+pub use text::TextError;
 
 /// A loaded dictionary.
 #[derive(Clone, Debug, Default)]
@@ -61,7 +65,11 @@ pub struct Dictionary {
     attrs: Vec<AttrDef>,
     by_name: FxMap<String, usize>,
     by_key: FxMap<AttrKey, usize>,
-    values: Vec<Values>,
+    /// VALUEs belong to the attribute's number, shared by every name it has (as in
+    /// FreeRADIUS).
+    values: FxMap<AttrKey, Values>,
+    /// Distinct (attribute name, value name) pairs defined, for statistics.
+    value_pairs: usize,
 }
 
 impl Dictionary {
@@ -111,7 +119,7 @@ impl Dictionary {
     /// The enumerated values of an attribute.
     #[must_use]
     pub fn values(&self, attr: &AttrDef) -> Option<&Values> {
-        attr.values.and_then(|i| self.values.get(i))
+        self.values.get(&attr.key)
     }
 
     /// A vendor by name (case-insensitive).
@@ -142,10 +150,10 @@ impl Dictionary {
         self.attrs.len()
     }
 
-    /// Number of enumerated values over all attributes.
+    /// Number of VALUE definitions: distinct (attribute name, value name) pairs.
     #[must_use]
     pub fn value_count(&self) -> usize {
-        self.values.iter().map(Values::len).sum()
+        self.value_pairs
     }
 
     // ---- used by the loader ------------------------------------------------------
@@ -164,7 +172,7 @@ impl Dictionary {
                 data_type: radius_codec::DataType::Octets,
                 fixed_len: None,
                 flags: Flags::default(),
-                values: None,
+                value_names: None,
             })
         })
     }
@@ -201,19 +209,15 @@ impl Dictionary {
         let Some(def) = self.attrs.get_mut(attr) else {
             return;
         };
-        let vi = match def.values {
-            Some(v) => v,
-            None => {
-                self.values.push(Values::default());
-                let v = self.values.len() - 1;
-                def.values = Some(v);
-                v
-            }
-        };
-        if let Some(v) = self.values.get_mut(vi) {
-            v.by_name.insert(name.to_ascii_lowercase(), number);
-            v.by_number.insert(number, name.to_string());
+        let lower = name.to_ascii_lowercase();
+        // Count distinct (attribute name, value name) pairs: remembered per definition.
+        let names = def.value_names.get_or_insert_with(Default::default);
+        if names.insert(lower.clone()) {
+            self.value_pairs += 1;
         }
+        let v = self.values.entry(def.key).or_default();
+        v.by_name.insert(lower, number);
+        v.by_number.insert(number, name.to_string());
     }
 
     pub(crate) fn values_of_index(&self, attr: usize) -> Option<&Values> {

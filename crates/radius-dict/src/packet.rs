@@ -1,0 +1,356 @@
+//! Building packets by name and reading them back as names and text.
+
+use radius_codec::crypto::{
+    hide_ascend_secret, hide_salted, hide_user_password, unhide_ascend_secret, unhide_salted,
+    unhide_user_password,
+};
+use radius_codec::extended::{encode_tlv, Tlvs};
+use radius_codec::{
+    encode_tagged, split_tag, AttrType, DataType, Packet, PacketBuilder, SharedSecret, Value, VendorFormat,
+    VendorId,
+};
+
+use crate::model::{AttrDef, AttrKey, Encrypt};
+use crate::{Dictionary, TextError};
+
+/// Secrets for hidden values: the shared secret and the salt for `encrypt=2`
+/// attributes (pick it at random with the top bit set; see RFC 2868 §3.5).
+#[derive(Debug)]
+pub struct Hiding<'s> {
+    /// The shared secret.
+    pub secret: &'s SharedSecret,
+    /// The salt for salt-encrypted attributes.
+    pub salt: u16,
+}
+
+/// One attribute of a packet, decoded with the dictionary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded<'a> {
+    /// The name (`Attr-...` with the numbers when the dictionary does not know it).
+    pub name: String,
+    /// Where it lives.
+    pub key: AttrKey,
+    /// Its definition, if known.
+    pub def: Option<AttrDef>,
+    /// The RFC 2868 tag, for tagged attributes.
+    pub tag: Option<u8>,
+    /// The typed value (octets when unknown or malformed).
+    pub value: Value<'a>,
+    /// The value as text.
+    pub text: String,
+}
+
+fn codec(attr: &AttrDef) -> impl Fn(radius_codec::Error) -> TextError + '_ {
+    move |source| TextError::Codec {
+        attr: attr.name().to_string(),
+        source,
+    }
+}
+
+fn unknown_name(key: AttrKey) -> String {
+    let p: Vec<String> = key.path().iter().map(u32::to_string).collect();
+    match (key.vendor(), key.path()) {
+        (0, _) => format!("Attr-{}", p.join(".")),
+        (v, [e, 26, rest @ ..]) if (241..=246).contains(e) => {
+            let r: Vec<String> = rest.iter().map(u32::to_string).collect();
+            format!("Attr-{e}.26.{v}.{}", r.join("."))
+        }
+        (v, _) => format!("Attr-26.{v}.{}", p.join(".")),
+    }
+}
+
+impl Dictionary {
+    /// The vendor format the dictionary gives `vendor`, or the built-in one.
+    #[must_use]
+    pub fn vendor_format(&self, vendor: VendorId) -> VendorFormat {
+        self.vendor_by_id(vendor.0)
+            .map_or_else(|| VendorFormat::for_vendor(vendor), |v| v.format())
+    }
+
+    /// Appends `name = text` to a packet: `Tunnel-Type:1 = VLAN` style tags, VALUE
+    /// names, Vendor-Specific, extended, long-extended, EVS and TLV attributes, and
+    /// hidden values (`encrypt=1/2/3`) with `hiding`.
+    pub fn add(
+        &self,
+        b: &mut PacketBuilder,
+        name: &str,
+        text: &str,
+        hiding: Option<&Hiding<'_>>,
+    ) -> Result<(), TextError> {
+        let (base, tag) = match name.rsplit_once(':') {
+            Some((n, t)) if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) => {
+                (n, t.parse::<u8>().ok())
+            }
+            _ => (name, None),
+        };
+        let attr = self
+            .attr(base)
+            .ok_or_else(|| TextError::UnknownAttribute(base.to_string()))?;
+        if attr.key() == AttrKey::standard(80) {
+            // Message-Authenticator is computed when the packet is finished (radclient
+            // accepts `Message-Authenticator = 0x00` the same way).
+            b.add_message_authenticator();
+            return Ok(());
+        }
+        if attr.flags().virtual_ {
+            return Err(TextError::NotEncodable(attr.name().to_string()));
+        }
+        let tag = match (tag, attr.flags().has_tag) {
+            (Some(t), true) if (1..=31).contains(&t) => Some(t),
+            (None, _) => None,
+            _ => return Err(TextError::InvalidTag(attr.name().to_string())),
+        };
+        let value = self.parse_value(attr, text)?;
+        let mut bytes = Vec::new();
+        match (tag, attr.flags().has_tag && attr.flags().encrypt == Encrypt::None) {
+            (t, true) => encode_tagged(&value, t.unwrap_or(0), &mut bytes).map_err(codec(attr))?,
+            _ => value.encode(&mut bytes).map_err(codec(attr))?,
+        }
+        let vector = *b.hidden_vector();
+        let need = || TextError::NotEncodable(attr.name().to_string());
+        bytes = match attr.flags().encrypt {
+            Encrypt::None => bytes,
+            Encrypt::UserPassword => {
+                hide_user_password(&bytes, hiding.ok_or_else(need)?.secret, &vector).map_err(codec(attr))?
+            }
+            Encrypt::AscendSecret => hide_ascend_secret(&bytes, hiding.ok_or_else(need)?.secret, &vector)
+                .map_err(codec(attr))?
+                .to_vec(),
+            Encrypt::Salted => {
+                let h = hiding.ok_or_else(need)?;
+                let salted = hide_salted(&bytes, h.secret, &vector, h.salt).map_err(codec(attr))?;
+                if attr.flags().has_tag {
+                    let mut v = vec![tag.unwrap_or(0)];
+                    v.extend_from_slice(&salted);
+                    v
+                } else {
+                    salted
+                }
+            }
+        };
+        self.place(b, attr, &bytes)
+    }
+
+    /// Puts encoded value octets where the attribute's key says.
+    fn place(&self, b: &mut PacketBuilder, attr: &AttrDef, bytes: &[u8]) -> Result<(), TextError> {
+        let key = attr.key();
+        let path = key.path();
+        let not = || TextError::NotEncodable(attr.name().to_string());
+        let u8_of = |n: u32| u8::try_from(n).map_err(|_| not());
+        // Wrap the value in TLVs for every level below `depth`.
+        let nest = |depth: usize| -> Result<Vec<u8>, TextError> {
+            let mut v = bytes.to_vec();
+            for n in path.iter().skip(depth).rev() {
+                let mut out = Vec::with_capacity(v.len() + 2);
+                encode_tlv(&mut out, u8_of(*n)?, &v).map_err(codec(attr))?;
+                v = out;
+            }
+            Ok(v)
+        };
+        match (key.vendor(), path) {
+            (0, [t]) => {
+                let t = AttrType(u8_of(*t)?);
+                if attr.flags().concat {
+                    b.add_concat(t, bytes).map_err(codec(attr))?;
+                } else {
+                    b.add(t, bytes).map_err(codec(attr))?;
+                }
+            }
+            (0, [e, x, ..]) if (241..=246).contains(e) => {
+                let v = nest(2)?;
+                b.add_extended(AttrType(u8_of(*e)?), u8_of(*x)?, &v)
+                    .map_err(codec(attr))?;
+            }
+            (v, [e, 26, t, ..]) if v != 0 && (241..=246).contains(e) => {
+                let inner = nest(3)?;
+                b.add_evs(AttrType(u8_of(*e)?), VendorId(v), u8_of(*t)?, &inner)
+                    .map_err(codec(attr))?;
+            }
+            (0, [t, _, ..]) => {
+                // a TLV child of a standard tlv attribute (RFC 6930 IPv6-6rd-Configuration)
+                let v = nest(1)?;
+                b.add(AttrType(u8_of(*t)?), &v).map_err(codec(attr))?;
+            }
+            (v, [t, ..]) if v != 0 => {
+                let inner = nest(1)?;
+                b.add_vsa_with(VendorId(v), self.vendor_format(VendorId(v)), *t, &inner)
+                    .map_err(codec(attr))?;
+            }
+            _ => return Err(not()),
+        }
+        Ok(())
+    }
+
+    /// Decodes every attribute of a packet in wire order; nothing is dropped (unknown
+    /// attributes are named by number). With `hiding`, hidden values are revealed
+    /// using `authenticator` (the Request Authenticator of the request).
+    pub fn decode<'a>(
+        &self,
+        packet: &Packet<&'a [u8]>,
+        hiding: Option<(&SharedSecret, [u8; 16])>,
+    ) -> Vec<Decoded<'a>> {
+        let mut out = Vec::new();
+        let mut skip_until = 0usize;
+        let attrs: Vec<_> = packet.attributes().collect();
+        for (i, a) in attrs.iter().enumerate() {
+            if a.offset() < skip_until {
+                continue;
+            }
+            let t = u32::from(a.typ().0);
+            match a.typ().0 {
+                26 => {
+                    let vendor = a.value().first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v));
+                    match a.vsa_with(self.vendor_format(VendorId(vendor))) {
+                        Ok(vsa) => {
+                            for sub in vsa.attrs() {
+                                let key = AttrKey::new(vendor, &[sub.vendor_type()])
+                                    .unwrap_or_else(|| AttrKey::standard(26));
+                                self.decode_one(key, sub.value(), hiding, &mut out);
+                            }
+                        }
+                        Err(_) => self.decode_one(AttrKey::standard(26), a.value(), None, &mut out),
+                    }
+                }
+                241..=246 => {
+                    let (ext, data, more) = match (a.typ().is_long_extended(), a.value()) {
+                        (false, [x, rest @ ..]) => (*x, std::borrow::Cow::Borrowed(rest), false),
+                        (true, [x, f, rest @ ..]) => (*x, std::borrow::Cow::Borrowed(rest), f & 0x80 != 0),
+                        _ => {
+                            self.decode_one(AttrKey::standard(t), a.value(), None, &mut out);
+                            continue;
+                        }
+                    };
+                    let mut data = data;
+                    if more {
+                        // reassemble the following fragments (validated contiguous)
+                        let mut v = data.into_owned();
+                        for next in attrs.iter().skip(i + 1) {
+                            let [_, f, rest @ ..] = next.value() else { break };
+                            v.extend_from_slice(rest);
+                            skip_until = next.offset() + 1;
+                            if f & 0x80 == 0 {
+                                break;
+                            }
+                        }
+                        data = std::borrow::Cow::Owned(v);
+                    }
+                    if ext == 26 {
+                        if let (Some(v), Some(vt)) = (data.first_chunk::<4>(), data.get(4)) {
+                            let vendor = u32::from_be_bytes(*v);
+                            let key = AttrKey::new(vendor, &[t, 26, u32::from(*vt)])
+                                .unwrap_or_else(|| AttrKey::standard(t));
+                            let value = data.get(5..).unwrap_or_default().to_vec();
+                            self.decode_owned(key, value, &mut out);
+                            continue;
+                        }
+                    }
+                    let key = AttrKey::new(0, &[t, u32::from(ext)]).unwrap_or_else(|| AttrKey::standard(t));
+                    match data {
+                        std::borrow::Cow::Borrowed(d) => self.decode_one(key, d, hiding, &mut out),
+                        std::borrow::Cow::Owned(d) => self.decode_owned(key, d, &mut out),
+                    }
+                }
+                _ => self.decode_one(AttrKey::standard(t), a.value(), hiding, &mut out),
+            }
+        }
+        out
+    }
+
+    fn decode_owned<'a>(&self, key: AttrKey, value: Vec<u8>, out: &mut Vec<Decoded<'a>>) {
+        let mut tmp = Vec::new();
+        self.decode_one(key, &value, None, &mut tmp);
+        out.extend(tmp.into_iter().map(|d| Decoded {
+            value: d.value.into_owned(),
+            ..d
+        }));
+    }
+
+    fn decode_one<'a>(
+        &self,
+        key: AttrKey,
+        bytes: &'a [u8],
+        hiding: Option<(&SharedSecret, [u8; 16])>,
+        out: &mut Vec<Decoded<'a>>,
+    ) {
+        let Some(def) = self.attr_by_key(key) else {
+            let value = Value::Octets(bytes.into());
+            let text = self.format_hex(bytes);
+            out.push(Decoded {
+                name: unknown_name(key),
+                key,
+                def: None,
+                tag: None,
+                value,
+                text,
+            });
+            return;
+        };
+        if def.data_type() == DataType::Tlv {
+            if let Ok(tlvs) = Tlvs::new_checked(bytes) {
+                for tlv in tlvs {
+                    if let Some(child) = key.child(u32::from(tlv.tlv_type())) {
+                        self.decode_one(child, tlv.value(), hiding, out);
+                    }
+                }
+                return;
+            }
+        }
+        let flags = def.flags();
+        let (tag, body): (Option<u8>, std::borrow::Cow<'a, [u8]>) =
+            if flags.has_tag && flags.encrypt == Encrypt::None {
+                split_tag(def.data_type(), bytes).unwrap_or_else(|_| (None, bytes.into()))
+            } else if flags.has_tag {
+                match bytes.split_first() {
+                    Some((t, rest)) if *t <= 0x1f => ((*t != 0).then_some(*t), rest.into()),
+                    _ => (None, bytes.into()),
+                }
+            } else {
+                (None, bytes.into())
+            };
+        let revealed: Option<Vec<u8>> = match (flags.encrypt, hiding) {
+            (Encrypt::UserPassword, Some((s, ra))) => unhide_user_password(&body, s, &ra).ok(),
+            (Encrypt::Salted, Some((s, ra))) => unhide_salted(&body, s, &ra).ok(),
+            (Encrypt::AscendSecret, Some((s, ra))) => unhide_ascend_secret(&body, s, &ra).ok(),
+            _ => None,
+        };
+        let decoded = match (&revealed, &body) {
+            (Some(r), _) => Value::decode(def.data_type(), r).map(Value::into_owned),
+            (None, std::borrow::Cow::Borrowed(b)) => Value::decode(def.data_type(), b),
+            (None, std::borrow::Cow::Owned(b)) => Value::decode(def.data_type(), b).map(Value::into_owned),
+        };
+        let hidden_but_unrevealed = flags.encrypt != Encrypt::None && revealed.is_none();
+        let value = match decoded {
+            Ok(v) if !hidden_but_unrevealed => v,
+            _ => Value::Octets(bytes.into()),
+        };
+        let text = if flags.secret {
+            "<secret>".to_string()
+        } else {
+            self.format_value(def, &value)
+        };
+        out.push(Decoded {
+            name: def.name().to_string(),
+            key,
+            def: Some(def.clone()),
+            tag,
+            value,
+            text,
+        });
+    }
+
+    fn format_hex(&self, b: &[u8]) -> String {
+        let mut s = String::from("0x");
+        for x in b {
+            s.push_str(&format!("{x:02x}"));
+        }
+        s
+    }
+}
+
+/// A dictionary tells the codec each vendor's Vendor-Specific format:
+/// `DecodeOptions::UDP.vendor_formats(&dict)`.
+impl radius_codec::VendorFormats for Dictionary {
+    fn vendor_format(&self, vendor: VendorId) -> VendorFormat {
+        Self::vendor_format(self, vendor)
+    }
+}
