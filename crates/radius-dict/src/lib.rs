@@ -60,7 +60,10 @@ pub use text::TextError;
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("dictionary", include_str!("../builtin/dictionary")),
     ("dictionary.rfc", include_str!("../builtin/dictionary.rfc")),
-    ("dictionary.vendors", include_str!("../builtin/dictionary.vendors")),
+    (
+        "dictionary.vendors",
+        include_str!("../builtin/dictionary.vendors"),
+    ),
 ];
 
 /// A loaded dictionary.
@@ -100,7 +103,9 @@ impl Dictionary {
             }
             // The embedded files are checked by the tests: loading cannot fail, and an
             // empty dictionary would only make lookups miss, never panic.
-            Self::load(&files, "dictionary", Mode::Strict).map(|(d, _)| d).unwrap_or_default()
+            Self::load(&files, "dictionary", Mode::Strict)
+                .map(|(d, _)| d)
+                .unwrap_or_default()
         })
     }
 

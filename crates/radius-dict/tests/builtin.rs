@@ -1,7 +1,12 @@
 //! The built-in dictionary loads, and every definition in it agrees with FreeRADIUS
 //! 3.2's tree (same number, vendor and type for each name; same number for each
 //! VALUE) — an independent check of facts we wrote down from the RFCs.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use radius_dict::{Dictionary, FsResolver, MemoryResolver, Mode, BUILTIN_FILES};
 
@@ -15,7 +20,10 @@ fn builtin_loads_strictly() {
     assert!(w.is_empty());
     assert_eq!(d.attr_count(), Dictionary::builtin().attr_count());
     assert!(d.attr_count() > 250, "{}", d.attr_count());
-    assert_eq!(Dictionary::builtin().attr("cisco-avpair").unwrap().key().vendor(), 9);
+    assert_eq!(
+        Dictionary::builtin().attr("cisco-avpair").unwrap().key().vendor(),
+        9
+    );
 }
 
 #[test]
@@ -30,7 +38,10 @@ fn builtin_agrees_with_freeradius() {
     let (fr, _) = Dictionary::load(&FsResolver, root, Mode::Strict).unwrap();
     let ours = Dictionary::builtin();
     // Values from RFCs newer than what Debian's FreeRADIUS 3.2.1 ships.
-    const NEWER: [(&str, &str); 2] = [("Error-Cause", "Location-Info-Required"), ("Error-Cause", "Response-Too-Big")];
+    const NEWER: [(&str, &str); 2] = [
+        ("Error-Cause", "Location-Info-Required"),
+        ("Error-Cause", "Response-Too-Big"),
+    ];
     let mut problems = Vec::new();
     for a in ours.attributes() {
         match fr.attr(a.name()) {
@@ -51,7 +62,11 @@ fn builtin_agrees_with_freeradius() {
                 if let (Some(ov), Some(fv)) = (ours.values(a), fr.values(f)) {
                     for (n, name) in ov.iter() {
                         if fv.number(name) != Some(n) && !NEWER.contains(&(a.name(), name)) {
-                            problems.push(format!("{} = {name}: ours {n}, FreeRADIUS {:?}", a.name(), fv.number(name)));
+                            problems.push(format!(
+                                "{} = {name}: ours {n}, FreeRADIUS {:?}",
+                                a.name(),
+                                fv.number(name)
+                            ));
                         }
                     }
                 }
@@ -61,8 +76,17 @@ fn builtin_agrees_with_freeradius() {
     for v in ours.vendors() {
         match fr.vendor_by_name(v.name()) {
             Some(f) if f.id() == v.id() && f.format() == v.format() => {}
-            other => problems.push(format!("vendor {}: FreeRADIUS {:?}", v.name(), other.map(|f| f.id()))),
+            other => problems.push(format!(
+                "vendor {}: FreeRADIUS {:?}",
+                v.name(),
+                other.map(|f| f.id())
+            )),
         }
     }
-    assert!(problems.is_empty(), "{} disagreements:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} disagreements:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
