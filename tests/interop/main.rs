@@ -7,5 +7,6 @@
     clippy::indexing_slicing
 )]
 
+mod dictionaries;
 mod freeradius;
 mod radclient;

@@ -1,6 +1,11 @@
 //! proptest: text -> attribute -> text for every data type, with random values,
 //! through the built-in dictionary and through the FreeRADIUS tree.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::OnceLock;
@@ -14,7 +19,10 @@ fn tree() -> Option<&'static Dictionary> {
     TREE.get_or_init(|| {
         let root = "/usr/share/freeradius/dictionary";
         if !std::path::Path::new(root).is_file() {
-            assert!(std::env::var("CI").map_or(true, |v| v != "true"), "{root} missing under CI");
+            assert!(
+                std::env::var("CI").map_or(true, |v| v != "true"),
+                "{root} missing under CI"
+            );
             return None;
         }
         Some(Dictionary::load(&FsResolver, root, Mode::Strict).unwrap().0)
@@ -40,7 +48,9 @@ fn attr_of(dict: &Dictionary, dt: DataType) -> Option<String> {
 
 fn text_for(dt: DataType) -> BoxedStrategy<String> {
     match dt {
-        DataType::String => "[ -~]{1,60}".prop_filter("no quotes/space ends", |s| s.trim() == s && !s.starts_with('"')).boxed(),
+        DataType::String => "[ -~]{1,60}"
+            .prop_filter("no quotes/space ends", |s| s.trim() == s && !s.starts_with('"'))
+            .boxed(),
         DataType::Octets => proptest::collection::vec(any::<u8>(), 1..60)
             .prop_map(|b| format!("0x{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>()))
             .boxed(),
@@ -98,9 +108,13 @@ const TYPES: [DataType; 15] = [
 
 fn round_trip(dict: &Dictionary, name: &str, text: &str) -> Result<(), TestCaseError> {
     let secret = SharedSecret::from("s");
-    let hiding = Hiding { secret: &secret, salt: 0x8001 };
+    let hiding = Hiding {
+        secret: &secret,
+        salt: 0x8001,
+    };
     let mut b = PacketBuilder::accounting_request(1);
-    dict.add(&mut b, name, text, Some(&hiding)).map_err(|e| TestCaseError::fail(format!("{name} = {text}: {e}")))?;
+    dict.add(&mut b, name, text, Some(&hiding))
+        .map_err(|e| TestCaseError::fail(format!("{name} = {text}: {e}")))?;
     let bytes = b.finish(&secret).unwrap();
     let p = Packet::new_checked_with(&bytes[..], &DecodeOptions::UDP.vendor_formats(dict)).unwrap();
     let d = dict.decode(&p, None);
@@ -153,7 +167,16 @@ proptest! {
 #[test]
 fn builtin_covers_the_types_it_needs() {
     let d = Dictionary::builtin();
-    for dt in [DataType::String, DataType::Octets, DataType::IpAddr, DataType::Ipv6Addr, DataType::Ipv6Prefix, DataType::Integer, DataType::Date, DataType::Ifid] {
+    for dt in [
+        DataType::String,
+        DataType::Octets,
+        DataType::IpAddr,
+        DataType::Ipv6Addr,
+        DataType::Ipv6Prefix,
+        DataType::Integer,
+        DataType::Date,
+        DataType::Ifid,
+    ] {
         assert!(attr_of(d, dt).is_some(), "{dt:?}");
     }
 }
