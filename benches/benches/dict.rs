@@ -48,5 +48,45 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+fn builtin_and_decode(c: &mut Criterion) {
+    use nacwire_benches::{data_type, packets};
+    use radius_codec::{AttrType, Packet};
+    use radius_dict::BUILTIN_FILES;
+    c.bench_function("dict_builtin_first_use", |b| {
+        b.iter(|| {
+            let mut files = MemoryResolver::new();
+            for (n, t) in BUILTIN_FILES {
+                files.insert(*n, *t);
+            }
+            Dictionary::load(&files, "dictionary", Mode::Strict).unwrap()
+        })
+    });
+    let dict = Dictionary::builtin();
+    let [_, _, (_, c_bytes)] = packets();
+    let mut g = c.benchmark_group("decode_named_C");
+    g.bench_function("radius-dict", |b| {
+        b.iter(|| {
+            let p = Packet::new_checked(black_box(&c_bytes[..])).unwrap();
+            dict.decode(&p, None).len()
+        })
+    });
+    g.bench_function("radius-codec-typed", |b| {
+        b.iter(|| {
+            let p = Packet::new_checked(black_box(&c_bytes[..])).unwrap();
+            let mut n = 0usize;
+            for a in p.attributes() {
+                if a.typ() != AttrType::VENDOR_SPECIFIC {
+                    n += a
+                        .decode(data_type(a.typ().0))
+                        .map(|v| v.to_bytes().map_or(0, |b| b.len()))
+                        .unwrap_or(0);
+                }
+            }
+            n
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, builtin_and_decode);
 criterion_main!(benches);

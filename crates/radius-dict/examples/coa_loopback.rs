@@ -31,7 +31,7 @@ fn show(dict: &Dictionary, label: &str, bytes: &[u8]) {
     );
     for d in dict.decode(&p, None) {
         let tag = d.tag.map(|t| format!(":{t}")).unwrap_or_default();
-        println!("    {}{tag} = {}", d.name, d.text);
+        println!("    {}{tag} = {}", d.name, d.text());
     }
 }
 
@@ -54,7 +54,7 @@ fn main() {
             .decode(&req, None)
             .into_iter()
             .find(|d| d.name == "Acct-Session-Id")
-            .map(|d| d.text)
+            .map(|d| d.text())
             .unwrap_or_default();
         println!("responder: request verified; session {session} found; answering CoA-ACK");
         let ack = PacketBuilder::reply_to(&req, Code::CoaAck)

@@ -1,5 +1,7 @@
 //! Building packets by name and reading them back as names and text.
 
+use std::borrow::Cow;
+
 use radius_codec::crypto::{
     hide_ascend_secret, hide_salted, hide_user_password, unhide_ascend_secret, unhide_salted,
     unhide_user_password,
@@ -23,21 +25,42 @@ pub struct Hiding<'s> {
     pub salt: u16,
 }
 
-/// One attribute of a packet, decoded with the dictionary.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Decoded<'a> {
+/// One attribute of a packet, decoded with the dictionary `'d`; its value borrows
+/// from the packet `'a` where it can.
+#[derive(Clone, Debug)]
+pub struct Decoded<'d, 'a> {
     /// The name (`Attr-...` with the numbers when the dictionary does not know it).
-    pub name: String,
+    pub name: Cow<'d, str>,
     /// Where it lives.
     pub key: AttrKey,
     /// Its definition, if known.
-    pub def: Option<AttrDef>,
+    pub def: Option<&'d AttrDef>,
     /// The RFC 2868 tag, for tagged attributes.
     pub tag: Option<u8>,
-    /// The typed value (octets when unknown or malformed).
+    /// The typed value (octets when unknown, malformed or hidden).
     pub value: Value<'a>,
-    /// The value as text.
-    pub text: String,
+    dict: &'d Dictionary,
+}
+
+impl Decoded<'_, '_> {
+    /// The value as text: VALUE names where defined, FreeRADIUS notation otherwise
+    /// (`<secret>` for attributes flagged `secret`).
+    #[must_use]
+    pub fn text(&self) -> String {
+        match self.def {
+            Some(d) if d.flags().secret => "<secret>".to_string(),
+            Some(d) => self.dict.format_value(d, &self.value),
+            None => {
+                let mut s = String::from("0x");
+                if let Value::Octets(b) = &self.value {
+                    for x in b.iter() {
+                        s.push_str(&format!("{x:02x}"));
+                    }
+                }
+                s
+            }
+        }
+    }
 }
 
 fn codec(attr: &AttrDef) -> impl Fn(radius_codec::Error) -> TextError + '_ {
@@ -184,11 +207,11 @@ impl Dictionary {
     /// Decodes every attribute of a packet in wire order; nothing is dropped (unknown
     /// attributes are named by number). With `hiding`, hidden values are revealed
     /// using `authenticator` (the Request Authenticator of the request).
-    pub fn decode<'a>(
-        &self,
+    pub fn decode<'d, 'a>(
+        &'d self,
         packet: &Packet<&'a [u8]>,
         hiding: Option<(&SharedSecret, [u8; 16])>,
-    ) -> Vec<Decoded<'a>> {
+    ) -> Vec<Decoded<'d, 'a>> {
         let mut out = Vec::new();
         let mut skip_until = 0usize;
         let attrs: Vec<_> = packet.attributes().collect();
@@ -213,8 +236,8 @@ impl Dictionary {
                 }
                 241..=246 => {
                     let (ext, data, more) = match (a.typ().is_long_extended(), a.value()) {
-                        (false, [x, rest @ ..]) => (*x, std::borrow::Cow::Borrowed(rest), false),
-                        (true, [x, f, rest @ ..]) => (*x, std::borrow::Cow::Borrowed(rest), f & 0x80 != 0),
+                        (false, [x, rest @ ..]) => (*x, Cow::Borrowed(rest), false),
+                        (true, [x, f, rest @ ..]) => (*x, Cow::Borrowed(rest), f & 0x80 != 0),
                         _ => {
                             self.decode_one(AttrKey::standard(t), a.value(), None, &mut out);
                             continue;
@@ -232,7 +255,7 @@ impl Dictionary {
                                 break;
                             }
                         }
-                        data = std::borrow::Cow::Owned(v);
+                        data = Cow::Owned(v);
                     }
                     if ext == 26 {
                         if let (Some(v), Some(vt)) = (data.first_chunk::<4>(), data.get(4)) {
@@ -246,8 +269,8 @@ impl Dictionary {
                     }
                     let key = AttrKey::new(0, &[t, u32::from(ext)]).unwrap_or_else(|| AttrKey::standard(t));
                     match data {
-                        std::borrow::Cow::Borrowed(d) => self.decode_one(key, d, hiding, &mut out),
-                        std::borrow::Cow::Owned(d) => self.decode_owned(key, d, &mut out),
+                        Cow::Borrowed(d) => self.decode_one(key, d, hiding, &mut out),
+                        Cow::Owned(d) => self.decode_owned(key, d, &mut out),
                     }
                 }
                 _ => self.decode_one(AttrKey::standard(t), a.value(), hiding, &mut out),
@@ -256,7 +279,7 @@ impl Dictionary {
         out
     }
 
-    fn decode_owned<'a>(&self, key: AttrKey, value: Vec<u8>, out: &mut Vec<Decoded<'a>>) {
+    fn decode_owned<'d, 'a>(&'d self, key: AttrKey, value: Vec<u8>, out: &mut Vec<Decoded<'d, 'a>>) {
         let mut tmp = Vec::new();
         self.decode_one(key, &value, None, &mut tmp);
         out.extend(tmp.into_iter().map(|d| Decoded {
@@ -265,23 +288,21 @@ impl Dictionary {
         }));
     }
 
-    fn decode_one<'a>(
-        &self,
+    fn decode_one<'d, 'a>(
+        &'d self,
         key: AttrKey,
         bytes: &'a [u8],
         hiding: Option<(&SharedSecret, [u8; 16])>,
-        out: &mut Vec<Decoded<'a>>,
+        out: &mut Vec<Decoded<'d, 'a>>,
     ) {
         let Some(def) = self.attr_by_key(key) else {
-            let value = Value::Octets(bytes.into());
-            let text = self.format_hex(bytes);
             out.push(Decoded {
-                name: unknown_name(key),
+                name: Cow::Owned(unknown_name(key)),
                 key,
                 def: None,
                 tag: None,
-                value,
-                text,
+                value: Value::Octets(bytes.into()),
+                dict: self,
             });
             return;
         };
@@ -296,17 +317,16 @@ impl Dictionary {
             }
         }
         let flags = def.flags();
-        let (tag, body): (Option<u8>, std::borrow::Cow<'a, [u8]>) =
-            if flags.has_tag && flags.encrypt == Encrypt::None {
-                split_tag(def.data_type(), bytes).unwrap_or_else(|_| (None, bytes.into()))
-            } else if flags.has_tag {
-                match bytes.split_first() {
-                    Some((t, rest)) if *t <= 0x1f => ((*t != 0).then_some(*t), rest.into()),
-                    _ => (None, bytes.into()),
-                }
-            } else {
-                (None, bytes.into())
-            };
+        let (tag, body): (Option<u8>, Cow<'a, [u8]>) = if flags.has_tag && flags.encrypt == Encrypt::None {
+            split_tag(def.data_type(), bytes).unwrap_or_else(|_| (None, bytes.into()))
+        } else if flags.has_tag {
+            match bytes.split_first() {
+                Some((t, rest)) if *t <= 0x1f => ((*t != 0).then_some(*t), rest.into()),
+                _ => (None, bytes.into()),
+            }
+        } else {
+            (None, bytes.into())
+        };
         let revealed: Option<Vec<u8>> = match (flags.encrypt, hiding) {
             (Encrypt::UserPassword, Some((s, ra))) => unhide_user_password(&body, s, &ra).ok(),
             (Encrypt::Salted, Some((s, ra))) => unhide_salted(&body, s, &ra).ok(),
@@ -315,35 +335,22 @@ impl Dictionary {
         };
         let decoded = match (&revealed, &body) {
             (Some(r), _) => Value::decode(def.data_type(), r).map(Value::into_owned),
-            (None, std::borrow::Cow::Borrowed(b)) => Value::decode(def.data_type(), b),
-            (None, std::borrow::Cow::Owned(b)) => Value::decode(def.data_type(), b).map(Value::into_owned),
+            (None, Cow::Borrowed(b)) => Value::decode(def.data_type(), b),
+            (None, Cow::Owned(b)) => Value::decode(def.data_type(), b).map(Value::into_owned),
         };
         let hidden_but_unrevealed = flags.encrypt != Encrypt::None && revealed.is_none();
         let value = match decoded {
             Ok(v) if !hidden_but_unrevealed => v,
             _ => Value::Octets(bytes.into()),
         };
-        let text = if flags.secret {
-            "<secret>".to_string()
-        } else {
-            self.format_value(def, &value)
-        };
         out.push(Decoded {
-            name: def.name().to_string(),
+            name: Cow::Borrowed(def.name()),
             key,
-            def: Some(def.clone()),
+            def: Some(def),
             tag,
             value,
-            text,
+            dict: self,
         });
-    }
-
-    fn format_hex(&self, b: &[u8]) -> String {
-        let mut s = String::from("0x");
-        for x in b {
-            s.push_str(&format!("{x:02x}"));
-        }
-        s
     }
 }
 

@@ -166,15 +166,15 @@ fn every_attribute_of_the_tree_round_trips_through_text() {
         let decoded = dict.decode(&p, Some((&secret, ra)));
         let d = decoded
             .iter()
-            .find(|d| d.def.as_ref().is_some_and(|x| x.name() == def.name()) || d.key == key)
+            .find(|d| d.def.is_some_and(|x| x.name() == def.name()) || d.key == key)
             .unwrap_or_else(|| panic!("{}: not decoded back: {decoded:?}", def.name()));
         assert_eq!(d.key, key, "{}", def.name());
         // compare as values (a number may have several VALUE names)
         let want = dict.parse_value(def, &text).unwrap();
         let got = dict
-            .parse_value(def, &d.text)
-            .unwrap_or_else(|e| panic!("{}: {e} ({})", def.name(), d.text));
-        assert_eq!(got, want, "{}: {} -> {}", def.name(), text, d.text);
+            .parse_value(def, &d.text())
+            .unwrap_or_else(|e| panic!("{}: {e} ({})", def.name(), d.text()));
+        assert_eq!(got, want, "{}: {} -> {}", def.name(), text, d.text());
         if def.flags().has_tag {
             assert_eq!(d.tag, Some(3), "{}", def.name());
         }

@@ -121,8 +121,8 @@ fn round_trip(dict: &Dictionary, name: &str, text: &str) -> Result<(), TestCaseE
     prop_assert_eq!(d.len(), 1);
     let def = dict.attr(name).unwrap();
     let want = dict.parse_value(def, text).unwrap();
-    let got = dict.parse_value(def, &d[0].text).unwrap();
-    prop_assert_eq!(got, want, "{} = {} came back as {}", name, text, d[0].text);
+    let got = dict.parse_value(def, &d[0].text()).unwrap();
+    prop_assert_eq!(got, want, "{} = {} came back as {}", name, text, d[0].text());
     Ok(())
 }
 
