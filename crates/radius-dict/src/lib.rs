@@ -91,7 +91,8 @@ impl Dictionary {
 
     /// The built-in dictionary: the standard attributes of the RFCs nacwire's users
     /// meet and the common vendors (Cisco, Microsoft, Juniper/ERX, Aruba, HP, Extreme,
-    /// Fortinet, MikroTik, Ruckus, WISPr), written for nacwire from the RFCs and IANA
+    /// Fortinet, MikroTik, Ruckus, Meraki, WISPr, DSL Forum), written for nacwire from
+    /// the RFCs and IANA
     /// registries and checked against FreeRADIUS 3.2 by the tests. Parsed once, on
     /// first use.
     pub fn builtin() -> &'static Self {
