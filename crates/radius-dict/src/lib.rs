@@ -78,8 +78,9 @@ pub struct Dictionary {
     /// VALUEs belong to the attribute's number, shared by every name it has (as in
     /// FreeRADIUS).
     values: FxMap<AttrKey, Values>,
-    /// Distinct (attribute name, value name) pairs defined, for statistics.
-    value_pairs: usize,
+    /// Distinct (attribute name, value name) pairs defined, for statistics: keyed by
+    /// attribute index and a hash of the lowercase value name.
+    value_pairs: FxMap<(usize, u64), ()>,
 }
 
 impl Dictionary {
@@ -184,7 +185,7 @@ impl Dictionary {
     /// Number of VALUE definitions: distinct (attribute name, value name) pairs.
     #[must_use]
     pub fn value_count(&self) -> usize {
-        self.value_pairs
+        self.value_pairs.len()
     }
 
     // ---- used by the loader ------------------------------------------------------
@@ -203,7 +204,6 @@ impl Dictionary {
                 data_type: radius_codec::DataType::Octets,
                 fixed_len: None,
                 flags: Flags::default(),
-                value_names: None,
             })
         })
     }
@@ -241,11 +241,13 @@ impl Dictionary {
             return;
         };
         let lower = name.to_ascii_lowercase();
-        // Count distinct (attribute name, value name) pairs: remembered per definition.
-        let names = def.value_names.get_or_insert_with(Default::default);
-        if names.insert(lower.clone()) {
-            self.value_pairs += 1;
-        }
+        let name_hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = hash::FxHasher::default();
+            lower.hash(&mut h);
+            h.finish()
+        };
+        self.value_pairs.insert((attr, name_hash), ());
         let v = self.values.entry(def.key).or_default();
         v.by_name.insert(lower, number);
         v.by_number.insert(number, name.to_string());

@@ -178,8 +178,6 @@ pub struct AttrDef {
     pub(crate) data_type: DataType,
     pub(crate) fixed_len: Option<u16>,
     pub(crate) flags: Flags,
-    /// The VALUE names defined under this name (for statistics).
-    pub(crate) value_names: Option<std::collections::BTreeSet<String>>,
 }
 
 impl AttrDef {

@@ -483,7 +483,6 @@ impl<'r> Loader<'r> {
             data_type,
             fixed_len,
             flags,
-            value_names: None,
         };
         if let Some(i) = self.dict.attr_index(name.text) {
             let old = self.dict.attr_at(i);
