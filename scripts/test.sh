@@ -18,7 +18,7 @@ if ! command -v radclient >/dev/null || ! { command -v freeradius >/dev/null || 
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq freeradius freeradius-utils >/dev/null
 fi
-/usr/sbin/freeradius -v | head -n 1
+/usr/sbin/freeradius -v 2>&1 | sed -n 1p  # sed reads everything: no SIGPIPE under pipefail
 
 step "tools: cargo-fuzz"
 if ! cargo fuzz --version >/dev/null 2>&1; then
