@@ -106,6 +106,15 @@ const TYPES: [DataType; 15] = [
     DataType::ComboIp,
 ];
 
+/// A value of `dt` as text, drawn from its strategy with a reproducible seed.
+fn sample(dt: DataType, seed: u64) -> String {
+    let mut s = [0u8; 32];
+    s[..8].copy_from_slice(&seed.to_le_bytes());
+    let rng = proptest::test_runner::TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &s);
+    let mut runner = proptest::test_runner::TestRunner::new_with_rng(ProptestConfig::default(), rng);
+    text_for(dt).new_tree(&mut runner).unwrap().current()
+}
+
 fn round_trip(dict: &Dictionary, name: &str, text: &str) -> Result<(), TestCaseError> {
     let secret = SharedSecret::from("s");
     let hiding = Hiding {
@@ -134,15 +143,7 @@ proptest! {
         let Some(dict) = tree() else { return Ok(()) };
         let dt = TYPES[i];
         let name = attr_of(dict, dt).unwrap_or_else(|| panic!("no {dt:?} attribute in the tree"));
-        let mut runner = proptest::test_runner::TestRunner::new_with_rng(
-            ProptestConfig::default(),
-            proptest::test_runner::TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &{
-                let mut s = [0u8; 32];
-                s[..8].copy_from_slice(&seed.to_le_bytes());
-                s
-            }),
-        );
-        let text = text_for(dt).new_tree(&mut runner).unwrap().current();
+        let text = sample(dt, seed);
         round_trip(dict, &name, &text)?;
     }
 
@@ -151,15 +152,7 @@ proptest! {
         let dict = Dictionary::builtin();
         let dt = TYPES[i];
         let Some(name) = attr_of(dict, dt) else { return Ok(()) };
-        let mut runner = proptest::test_runner::TestRunner::new_with_rng(
-            ProptestConfig::default(),
-            proptest::test_runner::TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &{
-                let mut s = [0u8; 32];
-                s[..8].copy_from_slice(&seed.to_le_bytes());
-                s
-            }),
-        );
-        let text = text_for(dt).new_tree(&mut runner).unwrap().current();
+        let text = sample(dt, seed);
         round_trip(dict, &name, &text)?;
     }
 }
