@@ -163,10 +163,11 @@ struct CachedKey {
 /// How many derived keys a verifier keeps.
 const KEY_CACHE: usize = 16;
 
-/// A verified (or merely parsed, for unsigned URLs) query: the non-`X-Amz` parameters
-/// as received, plus what the signature said.
+/// A verified (or merely parsed, for unsigned URLs) query: the parameters as received
+/// (sorted by name, as signed), plus what the signature said.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignedQuery<'u> {
+    /// Every pair but the signature, sorted by raw key (`X-Amz-*` included).
     params: Vec<(&'u str, &'u str)>,
     signature: Option<SignatureInfo>,
 }
@@ -196,10 +197,12 @@ impl<'u> SignedQuery<'u> {
         self.raw(name).map(sigv4::decode_str).transpose()
     }
 
-    /// Every non-`X-Amz` parameter, raw, in received order.
-    #[must_use]
-    pub fn params(&self) -> &[(&'u str, &'u str)] {
-        &self.params
+    /// Every non-`X-Amz` parameter, raw, sorted by name.
+    pub fn params(&self) -> impl Iterator<Item = (&'u str, &'u str)> + '_ {
+        self.params
+            .iter()
+            .copied()
+            .filter(|(k, _)| !k.starts_with("X-Amz-"))
     }
 
     /// The signature facts, when the URL was signed and verified.
@@ -221,11 +224,10 @@ struct AmzParams<'u> {
 /// Raw `(key, value)` pairs of a query.
 type Pairs<'u> = Vec<(&'u str, &'u str)>;
 
-/// A query split once: the X-Amz parameters, the other pairs in received order, and
-/// every pair but the signature sorted by raw key (the canonical query).
+/// A query split once: the X-Amz parameters, and every pair but the signature sorted
+/// by raw key (the canonical query).
 struct Split<'u> {
     amz: AmzParams<'u>,
-    params: Pairs<'u>,
     sorted: Pairs<'u>,
 }
 
@@ -240,7 +242,6 @@ fn split_params(raw: &str) -> Result<Split<'_>, Error> {
         signed_headers: None,
         signature: None,
     };
-    let mut params: Pairs<'_> = Vec::with_capacity(16);
     let mut sorted: Pairs<'_> = Vec::with_capacity(24);
     let clip = |k: &str| k.chars().take(64).collect::<String>();
     for (k, v, key_pct, val_pct) in sigv4::split_query_flagged(raw) {
@@ -264,7 +265,6 @@ fn split_params(raw: &str) -> Result<Split<'_>, Error> {
             "X-Amz-SignedHeaders" => &mut amz.signed_headers,
             "X-Amz-Signature" => &mut amz.signature,
             _ => {
-                params.push((k, v));
                 sorted.push((k, v));
                 continue;
             }
@@ -281,7 +281,7 @@ fn split_params(raw: &str) -> Result<Split<'_>, Error> {
         let name = w.first().map_or("", |p| p.0);
         return Err(Error::DuplicateParameter { name: clip(name) });
     }
-    Ok(Split { amz, params, sorted })
+    Ok(Split { amz, sorted })
 }
 
 impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
@@ -382,7 +382,7 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
                 max: self.max_url_len,
             });
         }
-        let Split { amz, params, sorted } = split_params(url.query)?;
+        let Split { amz, sorted } = split_params(url.query)?;
         let algorithm = amz.algorithm.ok_or(Error::MissingParameter("X-Amz-Algorithm"))?;
         let credential = amz
             .credential
@@ -528,7 +528,7 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
             });
         }
         Ok(SignedQuery {
-            params,
+            params: sorted,
             signature: Some(SignatureInfo {
                 identity: identity.to_string(),
                 date,
@@ -628,9 +628,9 @@ pub fn parse_unsigned(url: &str, max_len: usize) -> Result<SignedQuery<'_>, Erro
         });
     }
     let u = Url::parse(url)?;
-    let Split { params, .. } = split_params(u.query)?;
+    let Split { sorted, .. } = split_params(u.query)?;
     Ok(SignedQuery {
-        params,
+        params: sorted,
         signature: None,
     })
 }

@@ -100,7 +100,7 @@ pub struct ControllerRedirect<'a> {
     pub role: Option<Cow<'a, str>>,
     /// The containment VLAN, 1..=4094.
     pub vlan: Option<u16>,
-    /// Any other parameter, decoded, in received order.
+    /// Any other parameter, decoded, sorted by name.
     pub extras: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The verified signature, when the controller signed the redirect.
     pub signature: Option<SignatureInfo>,
@@ -146,7 +146,7 @@ impl<'a> ControllerRedirect<'a> {
             param: param.into(),
             reason,
         };
-        for &(k, raw) in q.params() {
+        for (k, raw) in q.params() {
             let v = crate::sigv4::decode_str(raw)?;
             match k {
                 "token" => r.token = v,
@@ -204,6 +204,22 @@ impl<'a> ControllerRedirect<'a> {
             signature: self.signature,
         }
     }
+}
+
+/// `v` in decimal, written into `buf` (no allocation).
+fn decimal(mut v: u32, buf: &mut [u8; 10]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(d) = buf.get_mut(i) {
+            *d = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    core::str::from_utf8(buf.get(i..).unwrap_or_default()).unwrap_or_default()
 }
 
 fn parse_number<T: core::str::FromStr>(param: &str, v: &str) -> Result<T, Error> {
@@ -272,22 +288,31 @@ impl Approval {
         } else {
             hwc_ip.to_string()
         };
-        let opt27 = self.opt27.map(|v| v.to_string());
-        let mut params: Vec<(&str, &str)> = vec![
-            ("token", &self.token),
+        let mut digits = [0u8; 10];
+        let opt27 = self.opt27.map(|v| decimal(v, &mut digits));
+        let optional = [
+            ("dest", self.dest.as_deref()),
+            ("role", self.role.as_deref()),
+            ("opt27", opt27),
+        ];
+        let mut params = [("", ""); 6];
+        let mut n = 0;
+        let required = [
+            ("token", self.token.as_str()),
             ("wlan", &self.wlan),
             ("username", &self.username),
         ];
-        if let Some(d) = &self.dest {
-            params.push(("dest", d));
+        for (name, value) in required
+            .into_iter()
+            .chain(optional.into_iter().filter_map(|(k, v)| Some((k, v?))))
+        {
+            if let Some(slot) = params.get_mut(n) {
+                *slot = (name, value);
+                n += 1;
+            }
         }
-        if let Some(r) = &self.role {
-            params.push(("role", r));
-        }
-        if let Some(o) = &opt27 {
-            params.push(("opt27", o));
-        }
-        signer.presign(scheme, &host, Some(hwc_port), "/ext_approval.php", &params, now)
+        let params = params.get(..n).unwrap_or_default();
+        signer.presign(scheme, &host, Some(hwc_port), "/ext_approval.php", params, now)
     }
 
     /// Reads an approval (the controller side, or tests).

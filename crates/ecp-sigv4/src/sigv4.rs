@@ -295,30 +295,43 @@ pub fn split_query(raw: &str) -> QueryPairs<'_> {
 }
 
 /// Splits a raw query like [`split_query`], also telling whether each key and value
-/// contains a `%` (SIMD search for `&`, `=` and `%`; keys are short and scanned).
-pub(crate) fn split_query_flagged(raw: &str) -> Vec<(&str, &str, bool, bool)> {
-    let mut out = Vec::with_capacity(24);
-    let mut rest = raw;
-    while !rest.is_empty() {
-        let end = memchr::memchr(b'&', rest.as_bytes()).unwrap_or(rest.len());
-        // `&`, `=` are ASCII: these splits are on character boundaries.
-        let seg = rest.get(..end).unwrap_or_default();
-        rest = rest.get(end + 1..).unwrap_or_default();
-        if seg.is_empty() {
-            continue;
+/// contains a `%` (SIMD search for the delimiters; no allocation).
+pub(crate) fn split_query_flagged(raw: &str) -> FlaggedPairs<'_> {
+    FlaggedPairs { rest: raw }
+}
+
+/// Iterator of [`split_query_flagged`].
+pub(crate) struct FlaggedPairs<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for FlaggedPairs<'a> {
+    type Item = (&'a str, &'a str, bool, bool);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.rest.is_empty() {
+                return None;
+            }
+            let end = memchr::memchr(b'&', self.rest.as_bytes()).unwrap_or(self.rest.len());
+            // `&`, `=` are ASCII: these splits are on character boundaries.
+            let seg = self.rest.get(..end).unwrap_or_default();
+            self.rest = self.rest.get(end + 1..).unwrap_or_default();
+            if seg.is_empty() {
+                continue;
+            }
+            let (k, v) = match memchr::memchr(b'=', seg.as_bytes()) {
+                Some(i) => (
+                    seg.get(..i).unwrap_or_default(),
+                    seg.get(i + 1..).unwrap_or_default(),
+                ),
+                None => (seg, ""),
+            };
+            let k_pct = k.bytes().any(|c| c == b'%');
+            let v_pct = memchr::memchr(b'%', v.as_bytes()).is_some();
+            return Some((k, v, k_pct, v_pct));
         }
-        let (k, v) = match memchr::memchr(b'=', seg.as_bytes()) {
-            Some(i) => (
-                seg.get(..i).unwrap_or_default(),
-                seg.get(i + 1..).unwrap_or_default(),
-            ),
-            None => (seg, ""),
-        };
-        let k_pct = k.bytes().any(|c| c == b'%');
-        let v_pct = memchr::memchr(b'%', v.as_bytes()).is_some();
-        out.push((k, v, k_pct, v_pct));
     }
-    out
 }
 
 /// Iterator returned by [`split_query`]: one byte scan, no allocation.
