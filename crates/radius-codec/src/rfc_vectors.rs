@@ -394,7 +394,7 @@ fn freeradius_eap_access_request() {
 #[test]
 fn bench_packets_verify() {
     let secret = SharedSecret::from("testing123");
-    let a = hex(include_str!("../../../../shared/vectors/bench-packets/A.hex"));
+    let a = hex(include_str!("../../../benches/data/A.hex"));
     let p = Packet::new_checked(&a[..]).unwrap();
     assert!(p.verify_message_authenticator(&secret, None).unwrap());
     assert_eq!(
@@ -402,8 +402,8 @@ fn bench_packets_verify() {
         AttrType::MESSAGE_AUTHENTICATOR
     );
     for f in [
-        include_str!("../../../../shared/vectors/bench-packets/B.hex"),
-        include_str!("../../../../shared/vectors/bench-packets/C.hex"),
+        include_str!("../../../benches/data/B.hex"),
+        include_str!("../../../benches/data/C.hex"),
     ] {
         let b = hex(f);
         let p = Packet::new_checked(&b[..]).unwrap();
