@@ -286,7 +286,7 @@ impl<D: Clone + Eq + Hash> Client<D> {
             p.last_sent = now;
             p.deadline = now + rt;
             let mut new_id = id;
-            if let Some(updated) = update_acct_delay(&p.bytes, elapsed, &st.secret) {
+            if let Some(updated) = update_acct_delay(&p.bytes, elapsed) {
                 // RFC 5080 §2.2.1: a changed packet needs a new Identifier.
                 if let Some(fresh) = free_id(st) {
                     new_id = fresh;
@@ -357,7 +357,7 @@ fn free_id(st: &mut DestState) -> Option<u8> {
 
 /// For an Accounting-Request carrying Acct-Delay-Time: a copy with it increased by the
 /// seconds elapsed since the first transmission.
-fn update_acct_delay(bytes: &[u8], elapsed: Duration, _secret: &SharedSecret) -> Option<Vec<u8>> {
+fn update_acct_delay(bytes: &[u8], elapsed: Duration) -> Option<Vec<u8>> {
     let p = Packet::new_unchecked(bytes);
     if p.code() != Code::AccountingRequest {
         return None;

@@ -139,7 +139,7 @@ impl Dictionary {
     /// An attribute by name (case-insensitive).
     #[must_use]
     pub fn attr(&self, name: &str) -> Option<&AttrDef> {
-        self.attr_index(name).map(|i| self.attr_at(i))
+        self.attr_index(name).and_then(|i| self.attr_at(i))
     }
 
     /// An attribute by vendor and numeric path.
@@ -194,18 +194,8 @@ impl Dictionary {
         with_lowercase(name, |n| self.by_name.get(n).copied())
     }
 
-    pub(crate) fn attr_at(&self, i: usize) -> &AttrDef {
-        // Indices come from our own maps, which only hold valid ones.
-        static EMPTY: std::sync::OnceLock<AttrDef> = std::sync::OnceLock::new();
-        self.attrs.get(i).unwrap_or_else(|| {
-            EMPTY.get_or_init(|| AttrDef {
-                name: String::new(),
-                key: AttrKey::standard(0),
-                data_type: radius_codec::DataType::Octets,
-                fixed_len: None,
-                flags: Flags::default(),
-            })
-        })
+    pub(crate) fn attr_at(&self, i: usize) -> Option<&AttrDef> {
+        self.attrs.get(i)
     }
 
     pub(crate) fn reserve(&mut self, attrs: usize) {

@@ -265,7 +265,9 @@ impl<'r> Loader<'r> {
                     let Some(i) = self.dict.attr_index(name.text) else {
                         return Err(err(&name, ErrorKind::UnknownAttribute));
                     };
-                    let def = self.dict.attr_at(i);
+                    let Some(def) = self.dict.attr_at(i) else {
+                        return Err(err(&name, ErrorKind::UnknownAttribute));
+                    };
                     if def.data_type != DataType::Tlv {
                         return Err(err(&name, ErrorKind::NotTlv));
                     }
@@ -484,8 +486,7 @@ impl<'r> Loader<'r> {
             fixed_len,
             flags,
         };
-        if let Some(i) = self.dict.attr_index(name.text) {
-            let old = self.dict.attr_at(i);
+        if let Some(old) = self.dict.attr_index(name.text).and_then(|i| self.dict.attr_at(i)) {
             if old.key != def.key || old.data_type != def.data_type {
                 return self.soft(err(&name, ErrorKind::Duplicate));
             }
