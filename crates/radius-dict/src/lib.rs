@@ -91,7 +91,7 @@ impl Dictionary {
     }
 
     /// The built-in dictionary: the standard attributes of the RFCs nacwire's users
-    /// meet and the common vendors (Cisco, Microsoft, Juniper/ERX, Aruba, HP, Extreme,
+    /// meet and the common vendors (Cisco and Airespace, Microsoft, Juniper/ERX, Aruba, HP, Extreme,
     /// Fortinet, MikroTik, Ruckus, Meraki, WISPr, DSL Forum), written for nacwire from
     /// the RFCs and IANA
     /// registries and checked against FreeRADIUS 3.2 by the tests. Parsed once, on
@@ -224,6 +224,27 @@ impl Dictionary {
         // A later name for the same number wins for printing, as in FreeRADIUS.
         self.by_key.insert(def.key, i);
         self.attrs.push(def);
+    }
+
+    /// Makes the number of the definition at `i` resolve to it.
+    pub(crate) fn repoint_key(&mut self, i: usize) {
+        if let Some(def) = self.attrs.get(i) {
+            self.by_key.insert(def.key, i);
+        }
+    }
+
+    /// Replaces the definition at `i` (same name), re-indexing its number.
+    pub(crate) fn replace_attr(&mut self, i: usize, def: AttrDef) {
+        let Some(slot) = self.attrs.get_mut(i) else {
+            return;
+        };
+        let old_key = slot.key;
+        let new_key = def.key;
+        *slot = def;
+        if self.by_key.get(&old_key) == Some(&i) {
+            self.by_key.remove(&old_key);
+        }
+        self.by_key.insert(new_key, i);
     }
 
     pub(crate) fn add_value(&mut self, attr: usize, name: &str, number: u64) {

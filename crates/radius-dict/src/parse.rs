@@ -141,10 +141,14 @@ pub(crate) struct Loader<'r> {
     stack: Vec<String>,
     files: usize,
     pending: Vec<PendingValue>,
+    /// Attributes defined before this load (the dictionary given to `load_more`):
+    /// files loaded on top may redefine them.
+    base_attrs: usize,
 }
 
 impl<'r> Loader<'r> {
     pub(crate) fn new(dict: Dictionary, resolver: &'r dyn Resolver, mode: Mode) -> Self {
+        let base_attrs = dict.attr_count();
         Self {
             dict,
             resolver,
@@ -153,6 +157,7 @@ impl<'r> Loader<'r> {
             stack: Vec::new(),
             files: 0,
             pending: Vec::new(),
+            base_attrs,
         }
     }
 
@@ -486,11 +491,24 @@ impl<'r> Loader<'r> {
             fixed_len,
             flags,
         };
-        if let Some(old) = self.dict.attr_index(name.text).and_then(|i| self.dict.attr_at(i)) {
-            if old.key != def.key || old.data_type != def.data_type {
-                return self.soft(err(&name, ErrorKind::Duplicate));
+        if let Some(i) = self.dict.attr_index(name.text) {
+            let same = self
+                .dict
+                .attr_at(i)
+                .is_some_and(|old| old.key == def.key && old.data_type == def.data_type);
+            if same {
+                // As for a new definition, the name defined last is the one a
+                // number resolves to.
+                self.dict.repoint_key(i);
+                return Ok(());
             }
-            return Ok(());
+            if i < self.base_attrs {
+                // Files loaded on top of a dictionary (a site's tree over the
+                // builtin) are authoritative for the names they define.
+                self.dict.replace_attr(i, def);
+                return Ok(());
+            }
+            return self.soft(err(&name, ErrorKind::Duplicate));
         }
         self.dict.add_attr(def);
         Ok(())
