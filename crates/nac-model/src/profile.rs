@@ -1,0 +1,872 @@
+//! Vendor profiles: how each kind of NAS wants its Disconnect and CoA requests.
+//!
+//! A profile is data (ports, which identification attributes to send and in which MAC
+//! spelling, how roles change) plus a small recipe per vendor that maps an
+//! [`Intent`] to a request code and change attributes. Each builtin profile cites
+//! where its recipe comes from; the fields are public so a site can adjust one
+//! (`coa_port`, a firmware that wants NAS-Port instead of NAS-Port-Id, ...).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use radius_codec::{AttrType, VendorId};
+
+use crate::intent::{Intent, IntentKind, ReauthKind};
+use crate::mac::{MacFormat, StationId};
+use crate::plan::{AttrData, AttrId, AttrSpec, Deviation, PacketPlan, RequestKind};
+use crate::rfc5176;
+use crate::session::{Session, SessionKind};
+
+/// Which recipe a profile runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Vendor {
+    /// RFC 5176 only.
+    Generic,
+    /// Cisco IOS/IOS-XE switches (IBNS / Session Aware Networking).
+    CiscoIos,
+    /// Cisco wireless LAN controllers (AireOS, Catalyst 9800).
+    CiscoWlc,
+    /// Cisco ISG / ASR1k / ASR9k BNG.
+    CiscoIsg,
+    /// Juniper MX BNG (and JunosE).
+    JuniperMx,
+    /// Aruba Mobility Controllers (ArubaOS).
+    ArubaController,
+    /// Aruba AOS-CX switches.
+    ArubaCx,
+    /// HP / Aruba AOS-Switch (ProCurve, 2930M, 16.x).
+    HpAosSwitch,
+    /// Extreme (EXOS, ExtremeCloud IQ APs).
+    Extreme,
+    /// MikroTik RouterOS.
+    MikroTik,
+    /// Cisco Meraki MR/MS.
+    Meraki,
+    /// FortiGate (captive portal, VPN).
+    FortiGate,
+    /// FortiSwitch.
+    FortiSwitch,
+    /// Ruckus SmartZone / ZoneDirector.
+    Ruckus,
+}
+
+/// A NAS or session identification attribute a profile may send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdField {
+    /// NAS-IP-Address.
+    NasIpAddress,
+    /// NAS-IPv6-Address.
+    NasIpv6Address,
+    /// NAS-Identifier.
+    NasIdentifier,
+    /// User-Name as the session has it.
+    UserName,
+    /// User-Name set to the client MAC (from Calling-Station-Id) in
+    /// [`Profile::user_name_mac`] spelling.
+    UserNameMac,
+    /// Chargeable-User-Identity.
+    Cui,
+    /// Acct-Session-Id.
+    AcctSessionId,
+    /// Acct-Multi-Session-Id.
+    AcctMultiSessionId,
+    /// Calling-Station-Id, a MAC in [`Profile::calling_station_mac`] spelling.
+    CallingStationId,
+    /// Called-Station-Id as the session has it.
+    CalledStationId,
+    /// NAS-Port.
+    NasPort,
+    /// NAS-Port-Id.
+    NasPortId,
+    /// Framed-IP-Address.
+    FramedIpAddress,
+    /// Framed-IPv6-Prefix and Framed-Interface-Id.
+    FramedIpv6,
+    /// Framed-IPv6-Address.
+    FramedIpv6Address,
+    /// `Cisco-AVPair = "audit-session-id=..."`.
+    CiscoAuditSessionId,
+    /// Operator-Name and Operator-NAS-Identifier (RFC 8559), for proxies.
+    Operator,
+}
+
+impl IdField {
+    const fn is_nas(self) -> bool {
+        matches!(self, Self::NasIpAddress | Self::NasIpv6Address | Self::NasIdentifier | Self::Operator)
+    }
+}
+
+impl fmt::Display for IdField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NasIpAddress => "NAS-IP-Address",
+            Self::NasIpv6Address => "NAS-IPv6-Address",
+            Self::NasIdentifier => "NAS-Identifier",
+            Self::UserName => "User-Name",
+            Self::UserNameMac => "User-Name (client MAC)",
+            Self::Cui => "Chargeable-User-Identity",
+            Self::AcctSessionId => "Acct-Session-Id",
+            Self::AcctMultiSessionId => "Acct-Multi-Session-Id",
+            Self::CallingStationId => "Calling-Station-Id",
+            Self::CalledStationId => "Called-Station-Id",
+            Self::NasPort => "NAS-Port",
+            Self::NasPortId => "NAS-Port-Id",
+            Self::FramedIpAddress => "Framed-IP-Address",
+            Self::FramedIpv6 => "Framed-IPv6-Prefix",
+            Self::FramedIpv6Address => "Framed-IPv6-Address",
+            Self::CiscoAuditSessionId => "Cisco audit-session-id",
+            Self::Operator => "Operator-Name",
+        })
+    }
+}
+
+/// How a profile changes a session's role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RoleChange {
+    /// A CoA carrying the role name in this attribute.
+    Attribute(AttrId),
+    /// A CoA that re-runs authentication; the server then returns the new role.
+    Reauthenticate,
+    /// No role CoA: disconnect, and the client gets the new role when it reconnects.
+    Disconnect,
+}
+
+/// Why no request could be planned.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// The vendor has no recipe for this intent.
+    #[error("{profile} has no recipe for {intent}")]
+    Unsupported {
+        /// Profile name.
+        profile: &'static str,
+        /// The intent.
+        intent: IntentKind,
+    },
+    /// The profile needs an identification attribute the session does not have.
+    #[error("{profile} needs {field} to identify the session, and the session has none")]
+    MissingIdentity {
+        /// Profile name.
+        profile: &'static str,
+        /// What is missing.
+        field: IdField,
+    },
+    /// None of the profile's session identification attributes is known.
+    #[error("{profile}: the session has none of the attributes this NAS identifies sessions by")]
+    NoSessionIdentification {
+        /// Profile name.
+        profile: &'static str,
+    },
+    /// Authorize-Only needs the session's State (RFC 5176 §3.2).
+    #[error("Authorize-Only needs the session's State attribute (RFC 5176 §3.2)")]
+    MissingState,
+    /// The request would break RFC 5176 §3.6 where the profile does not allow it.
+    #[error("request breaks RFC 5176 §3.6: {}", .0.first().map(ToString::to_string).unwrap_or_default())]
+    NotAllowed(Vec<rfc5176::Violation>),
+}
+
+/// A vendor profile. Start from a builtin ([`Profile::for_vendor`], [`Profile::ALL`])
+/// and adjust fields for a site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    /// Which recipe.
+    pub vendor: Vendor,
+    /// A short name (`"cisco-ios"`).
+    pub name: &'static str,
+    /// Where the recipe comes from.
+    pub source: &'static str,
+    /// CoA-Request destination port.
+    pub coa_port: u16,
+    /// Disconnect-Request destination port.
+    pub disconnect_port: u16,
+    /// Identification attributes sent first, in this order, when the session has them.
+    pub identity: Cow<'static, [IdField]>,
+    /// Identification used instead for MAC-authenticated sessions, when set.
+    pub mac_auth_identity: Option<Cow<'static, [IdField]>>,
+    /// Identification attributes that must be present.
+    pub required: Cow<'static, [IdField]>,
+    /// Calling-Station-Id spelling.
+    pub calling_station_mac: MacFormat,
+    /// User-Name spelling for [`IdField::UserNameMac`].
+    pub user_name_mac: MacFormat,
+    /// Message-Authenticator in every request (BlastRADIUS-era NASes require it; RFC
+    /// 5176 §3.4 allows it everywhere).
+    pub message_authenticator: bool,
+    /// Event-Timestamp in every request (RFC 5176 §6.3 SHOULD, for replay protection).
+    pub event_timestamp: bool,
+    /// How roles change.
+    pub role: RoleChange,
+    /// RFC 5176 §3.6 departures this profile makes on purpose: the attribute and why.
+    pub allowed_deviations: Cow<'static, [(AttrId, &'static str)]>,
+}
+
+// ---- attribute numbers used by the recipes -----------------------------------------
+
+const CISCO_AVPAIR: AttrId = vsa(VendorId::CISCO, 1);
+const ARUBA_USER_ROLE: AttrId = vsa(VendorId::ARUBA, 1);
+const ARUBA_PORT_BOUNCE_HOST: AttrId = vsa(VendorId::ARUBA, 40);
+const HP_PORT_BOUNCE_HOST: AttrId = vsa(VendorId::HP, 23);
+const HP_USER_ROLE: AttrId = vsa(VendorId::HP, 25);
+const ERX_INGRESS_POLICY_NAME: AttrId = vsa(VendorId::ERX, 10);
+const ERX_EGRESS_POLICY_NAME: AttrId = vsa(VendorId::ERX, 11);
+const ERX_SERVICE_ACTIVATE: AttrId = vsa(VendorId::ERX, 65);
+const ERX_SERVICE_DEACTIVATE: AttrId = vsa(VendorId::ERX, 66);
+const MIKROTIK_RATE_LIMIT: AttrId = vsa(VendorId::MIKROTIK, 8);
+const FORTINET_HOST_PORT_AVPAIR: AttrId = vsa(VendorId::FORTINET, 42);
+const FILTER_ID: AttrId = AttrId::Ietf(AttrType::FILTER_ID);
+const OPERATOR_NAS_ID: AttrId = AttrId::Extended {
+    attr: AttrType::EXTENDED_1,
+    ext_type: 8,
+};
+const SERVICE_TYPE_AUTHORIZE_ONLY: u32 = 17;
+/// The port-bounce time ClearPass' and PacketFence's AOS recipes use.
+const DEFAULT_BOUNCE_SECONDS: u32 = 12;
+
+const fn vsa(vendor: VendorId, vendor_type: u32) -> AttrId {
+    AttrId::Vendor { vendor, vendor_type }
+}
+
+use IdField as F;
+
+impl Profile {
+    const fn with_coa_port(mut self, port: u16) -> Self {
+        self.coa_port = port;
+        self
+    }
+
+    const fn with_disconnect_port(mut self, port: u16) -> Self {
+        self.disconnect_port = port;
+        self
+    }
+
+    const fn with_role(mut self, role: RoleChange) -> Self {
+        self.role = role;
+        self
+    }
+
+    const fn with_calling_station_mac(mut self, f: MacFormat) -> Self {
+        self.calling_station_mac = f;
+        self
+    }
+
+    const fn with_user_name_mac(mut self, f: MacFormat) -> Self {
+        self.user_name_mac = f;
+        self
+    }
+
+    const fn base(vendor: Vendor, name: &'static str, source: &'static str, identity: &'static [IdField]) -> Self {
+        Self::base_full(vendor, name, source, identity, &[], None)
+    }
+
+    const fn base_full(
+        vendor: Vendor,
+        name: &'static str,
+        source: &'static str,
+        identity: &'static [IdField],
+        required: &'static [IdField],
+        mac_auth_identity: Option<&'static [IdField]>,
+    ) -> Self {
+        let mac_auth_identity = match mac_auth_identity {
+            Some(f) => Some(Cow::Borrowed(f)),
+            None => None,
+        };
+        Self {
+            vendor,
+            name,
+            source,
+            coa_port: 3799,
+            disconnect_port: 3799,
+            identity: Cow::Borrowed(identity),
+            mac_auth_identity,
+            required: Cow::Borrowed(required),
+            calling_station_mac: MacFormat::RFC3580,
+            user_name_mac: MacFormat::BARE_LOWER,
+            message_authenticator: true,
+            event_timestamp: true,
+            role: RoleChange::Disconnect,
+            allowed_deviations: Cow::Borrowed(&[]),
+        }
+    }
+
+    /// RFC 5176 only: NAS identification, User-Name/CUI, Acct-Session-Id and the RFC
+    /// 3580 Calling-Station-Id; roles as Filter-Id.
+    pub const GENERIC: Self = Self::base(
+            Vendor::Generic,
+            "generic",
+            "RFC 5176 §3 (identification), §3.2 (Authorize-Only), §3.6 (attributes); RFC 3580 §3.21",
+            &[
+                F::NasIpAddress,
+                F::NasIpv6Address,
+                F::NasIdentifier,
+                F::UserName,
+                F::Cui,
+                F::AcctSessionId,
+                F::AcctMultiSessionId,
+                F::CallingStationId,
+                F::FramedIpAddress,
+            ],
+    )
+        .with_role(RoleChange::Attribute(FILTER_ID));
+
+    /// Cisco IOS/IOS-XE switches: Cisco-AVPair `subscriber:command=...` CoA commands.
+    pub const CISCO_IOS: Self = Self::base(
+            Vendor::CiscoIos,
+            "cisco-ios",
+            "Cisco IBNS 15.2(4)E configuration guide, table \"RADIUS CoA Commands Supported by Identity-Based \
+             Networking Services\"; port 1700 per FreeRADIUS' CoA how-to",
+            &[F::NasIpAddress, F::CallingStationId, F::AcctSessionId, F::CiscoAuditSessionId],
+    )
+        .with_coa_port(1700)
+        .with_disconnect_port(1700)
+        .with_role(RoleChange::Reauthenticate);
+
+    /// Cisco wireless LAN controllers: CoA with audit-session-id and reauthenticate on
+    /// 1700, Disconnect on 3799.
+    pub const CISCO_WLC: Self = Self::base(
+            Vendor::CiscoWlc,
+            "cisco-wlc",
+            "PacketFence lib/pf/Switch/Cisco/WLC.pm radiusDisconnect (CoA 1700, Disconnect 3799)",
+            &[F::CallingStationId, F::NasIpAddress, F::NasPort, F::CiscoAuditSessionId],
+    )
+        .with_coa_port(1700)
+        .with_role(RoleChange::Reauthenticate);
+
+    /// Cisco ISG / ASR BNG: `subscriber:command=account-logon/-logoff`, services with
+    /// `subscriber:sa=`/`sd=`, QoS policies.
+    pub const CISCO_ISG: Self = Self::base(
+            Vendor::CiscoIsg,
+            "cisco-isg",
+            "Cisco ASR9000/XR BNG VSAs (as used by opencoa-client routes/vendors/cisco.py); ISG \
+             account-logon/logoff CoA",
+            &[F::UserName, F::AcctSessionId],
+    )
+        .with_coa_port(1700)
+        .with_disconnect_port(1700);
+
+    /// Juniper MX BNG: identified by Acct-Session-Id; services with tagged
+    /// ERX-Service-Activate.
+    pub const JUNIPER_MX: Self = Self::base_full(
+            Vendor::JuniperMx,
+            "juniper-mx",
+            "Juniper \"Using RADIUS Dynamic Requests for Subscriber Access Management\" (port 3799); JunosE 11.0 \
+             guide (Acct-Session-Id mandatory, service templates); farsonic/mx-bng-toolset coa.py, disconnect.py",
+            &[F::AcctSessionId],
+            &[F::AcctSessionId],
+            None,
+    );
+
+    /// Aruba Mobility Controllers: Calling-Station-Id and NAS-IP-Address (no
+    /// Acct-Session-Id); roles as Aruba-User-Role.
+    pub const ARUBA_CONTROLLER: Self = Self::base(
+            Vendor::ArubaController,
+            "aruba-controller",
+            "PacketFence lib/pf/Switch/Aruba.pm (\"controllers ... don't want the Acct-Session-Id\"); ClearPass \
+             Aruba change-user-role template",
+            &[F::CallingStationId, F::NasIpAddress],
+    )
+        .with_role(RoleChange::Attribute(ARUBA_USER_ROLE));
+
+    /// Aruba AOS-CX: the ClearPass templates' five attributes; Aruba-User-Role and
+    /// Aruba-Port-Bounce-Host.
+    pub const ARUBA_CX: Self = Self::base(
+            Vendor::ArubaCx,
+            "aruba-cx",
+            "aruba/clearpass-radius-dynamic-authorization-templates: AOS-CX Disconnect / Change User Role / Bounce \
+             Switch Port",
+            &[F::CallingStationId, F::NasPort, F::NasIpAddress, F::UserName],
+    )
+        .with_role(RoleChange::Attribute(ARUBA_USER_ROLE));
+
+    /// HP / Aruba AOS-Switch: lower-case hyphen Calling-Station-Id; HP-User-Role and
+    /// HP-Port-Bounce-Host.
+    pub const HP_AOS_SWITCH: Self = Self::base(
+            Vendor::HpAosSwitch,
+            "hp-aos-switch",
+            "PacketFence lib/pf/Switch/Aruba/2930M.pm and HP/AOS_Switch_v16_X.pm; ArubaSwitchNG template \
+             (HP-User-Role); HPE hp-port-bounce-host",
+            &[F::UserName, F::CallingStationId, F::NasIpAddress, F::NasPortId],
+    )
+        .with_calling_station_mac(MacFormat::HYPHEN_LOWER)
+        .with_role(RoleChange::Attribute(HP_USER_ROLE));
+
+    /// Extreme (EXOS, ExtremeCloud IQ APs): Calling-Station-Id and NAS-IP-Address,
+    /// roles as Filter-Id.
+    ///
+    /// Untested on EXOS hardware: PacketFence issue 6964 reports EXOS answering
+    /// Missing-Attribute to this recipe.
+    pub const EXTREME: Self = Self::base(
+            Vendor::Extreme,
+            "extreme",
+            "PacketFence lib/pf/Switch/Extreme/AP.pm and EXOS.pm (Filter-Id roles); PacketFence issue 6964",
+            &[F::CallingStationId, F::NasIpAddress, F::AcctSessionId],
+    )
+        .with_role(RoleChange::Attribute(FILTER_ID));
+
+    /// MikroTik RouterOS: hotspot/PPP sessions by login, Framed-IP-Address and
+    /// Acct-Session-Id; MAC-authenticated wireless clients by a colon upper-case MAC
+    /// User-Name; Mikrotik-Rate-Limit.
+    pub const MIKROTIK: Self = Self::base_full(
+            Vendor::MikroTik,
+            "mikrotik",
+            "PacketFence lib/pf/Switch/Mikrotik.pm and issue 7703 (hotspot needs Framed-IP-Address); RouterOS \
+             /radius incoming (port 3799); Mikrotik-Rate-Limit syntax from RouterOS docs",
+            &[F::UserName, F::FramedIpAddress, F::AcctSessionId],
+            &[],
+            Some(&[F::UserNameMac]),
+    )
+        .with_user_name_mac(MacFormat::COLON_UPPER)
+        .with_calling_station_mac(MacFormat::COLON_UPPER);
+
+    /// Cisco Meraki: CoA (reauthenticate) on 1700, Disconnect on 3799.
+    pub const MERAKI: Self = Self::base(
+            Vendor::Meraki,
+            "meraki",
+            "PacketFence lib/pf/Switch/Meraki/MR_v2.pm; ClearPass template \"Meraki - Terminate Session\"",
+            &[F::CallingStationId, F::NasIpAddress, F::AcctSessionId, F::CiscoAuditSessionId],
+    )
+        .with_coa_port(1700)
+        .with_role(RoleChange::Reauthenticate);
+
+    /// FortiGate: Disconnect with User-Name, Acct-Session-Id and Framed-IP-Address
+    /// (required: without it FortiGate answers Session-Context-Not-Found).
+    pub const FORTIGATE: Self = Self::base_full(
+            Vendor::FortiGate,
+            "fortigate",
+            "PacketFence lib/pf/Switch/Fortinet/FortiGate.pm and issue 7415; FortiOS 7 Message-Authenticator \
+             requirement (PacketFence issue 8213)",
+            &[F::UserName, F::AcctSessionId, F::FramedIpAddress],
+            &[F::FramedIpAddress],
+            None,
+    );
+
+    /// FortiSwitch: Fortinet-Host-Port-AVPair actions, Session-Timeout, Disconnect.
+    pub const FORTISWITCH: Self = Self::base(
+            Vendor::FortiSwitch,
+            "fortiswitch",
+            "FortiSwitchOS 7.0 administration guide, \"RADIUS change of authorization (CoA)\"; PacketFence \
+             Fortinet/FortiSwitchOS_v7_x.pm",
+            &[F::CallingStationId, F::NasIpAddress, F::AcctSessionId, F::UserName],
+    )
+        .with_calling_station_mac(MacFormat::HYPHEN_LOWER)
+        .with_role(RoleChange::Reauthenticate);
+
+    /// Ruckus SmartZone / ZoneDirector: Disconnect with Calling-Station-Id and the AP's
+    /// NAS-IP-Address (no Acct-Session-Id: newer ZoneDirector firmware rejects it).
+    pub const RUCKUS: Self = Self::base(
+        Vendor::Ruckus,
+        "ruckus",
+        "PacketFence lib/pf/Switch/Ruckus/SmartZone.pm; PacketFence issue 1971 (Acct-Session-Id rejected)",
+        &[F::CallingStationId, F::NasIpAddress],
+    );
+
+    /// Every builtin profile.
+    pub const ALL: [Self; 14] = [
+        Self::GENERIC,
+        Self::CISCO_IOS,
+        Self::CISCO_WLC,
+        Self::CISCO_ISG,
+        Self::JUNIPER_MX,
+        Self::ARUBA_CONTROLLER,
+        Self::ARUBA_CX,
+        Self::HP_AOS_SWITCH,
+        Self::EXTREME,
+        Self::MIKROTIK,
+        Self::MERAKI,
+        Self::FORTIGATE,
+        Self::FORTISWITCH,
+        Self::RUCKUS,
+    ];
+
+    /// The builtin profile for a vendor.
+    #[must_use]
+    pub fn for_vendor(vendor: Vendor) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.vendor == vendor)
+            .unwrap_or(Self::GENERIC)
+    }
+
+    /// The builtin profile with this name.
+    #[must_use]
+    pub fn by_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether the vendor's recipe covers this intent.
+    #[must_use]
+    pub fn supports(&self, intent: IntentKind) -> bool {
+        use IntentKind as K;
+        if matches!(intent, K::Disconnect | K::Raw) {
+            return true;
+        }
+        if intent == K::ChangeRole {
+            return matches!(self.role, RoleChange::Attribute(_));
+        }
+        match self.vendor {
+            Vendor::Generic => matches!(
+                intent,
+                K::ApplyFilter | K::SessionTimeout | K::IdleTimeout | K::AuthorizeOnly
+            ),
+            Vendor::CiscoIos => matches!(
+                intent,
+                K::Reauthenticate | K::BouncePort | K::DisablePort | K::ActivateService | K::DeactivateService
+            ),
+            Vendor::CiscoWlc | Vendor::Meraki => intent == K::Reauthenticate,
+            Vendor::CiscoIsg => matches!(
+                intent,
+                K::AccountLogon | K::AccountLogoff | K::ActivateService | K::DeactivateService | K::Policy
+            ),
+            Vendor::JuniperMx => matches!(intent, K::ActivateService | K::DeactivateService | K::Policy),
+            Vendor::ArubaController | Vendor::Extreme | Vendor::FortiGate | Vendor::Ruckus => false,
+            Vendor::ArubaCx | Vendor::HpAosSwitch => intent == K::BouncePort,
+            Vendor::MikroTik => matches!(intent, K::RateLimit | K::SessionTimeout),
+            Vendor::FortiSwitch => matches!(
+                intent,
+                K::Reauthenticate | K::BouncePort | K::DisablePort | K::SessionTimeout
+            ),
+        }
+    }
+
+    /// Plans the request that carries out `intent` on `session`. `now` becomes the
+    /// Event-Timestamp.
+    pub fn plan(&self, session: &Session, intent: &Intent, now: SystemTime) -> Result<PacketPlan, PlanError> {
+        let unsupported = || PlanError::Unsupported {
+            profile: self.name,
+            intent: intent.kind(),
+        };
+        if !self.supports(intent.kind()) {
+            return Err(unsupported());
+        }
+        let mut attrs = Vec::with_capacity(12);
+        self.identify(session, &mut attrs)?;
+        let (kind, authorize_only) = self.recipe(session, intent, &mut attrs).ok_or_else(unsupported)??;
+        if self.event_timestamp {
+            let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let secs = u32::try_from(secs).unwrap_or(u32::MAX);
+            attrs.push(AttrSpec::ietf(AttrType::EVENT_TIMESTAMP, AttrData::Date(secs)));
+        }
+        let code = kind.code();
+        let mut deviations = Vec::new();
+        let mut refused = Vec::new();
+        for v in rfc5176::check(code, &attrs) {
+            match self.allowed_deviations.iter().find(|(id, _)| *id == v.attr) {
+                Some((_, reason)) => deviations.push(Deviation { violation: v, reason }),
+                None => refused.push(v),
+            }
+        }
+        if !refused.is_empty() {
+            return Err(PlanError::NotAllowed(refused));
+        }
+        Ok(PacketPlan {
+            kind,
+            port: match kind {
+                RequestKind::Coa => self.coa_port,
+                RequestKind::Disconnect => self.disconnect_port,
+            },
+            attrs,
+            message_authenticator: self.message_authenticator,
+            authorize_only,
+            deviations,
+        })
+    }
+
+    /// Appends the identification attributes.
+    fn identify(&self, s: &Session, out: &mut Vec<AttrSpec>) -> Result<(), PlanError> {
+        let fields: &[IdField] = match (&self.mac_auth_identity, s.kind) {
+            (Some(f), SessionKind::MacAuth) => f,
+            _ => &self.identity,
+        };
+        for f in self.required.iter() {
+            if !present(s, *f) {
+                return Err(PlanError::MissingIdentity {
+                    profile: self.name,
+                    field: *f,
+                });
+            }
+        }
+        let mut session_ids = 0usize;
+        for &f in fields {
+            let before = out.len();
+            self.emit(s, f, out);
+            if out.len() > before && !f.is_nas() {
+                session_ids += 1;
+            }
+        }
+        if session_ids == 0 {
+            // Say which single attribute would have helped when there is one.
+            return Err(match fields.iter().filter(|f| !f.is_nas()).collect::<Vec<_>>().as_slice() {
+                [only] => PlanError::MissingIdentity {
+                    profile: self.name,
+                    field: **only,
+                },
+                _ => PlanError::NoSessionIdentification { profile: self.name },
+            });
+        }
+        Ok(())
+    }
+
+    fn emit(&self, s: &Session, f: IdField, out: &mut Vec<AttrSpec>) {
+        let text = |t: AttrType, v: &Option<String>, out: &mut Vec<AttrSpec>| {
+            if let Some(v) = v {
+                out.push(AttrSpec::ietf(t, AttrData::Text(v.clone())));
+            }
+        };
+        let id = &s.id;
+        match f {
+            F::NasIpAddress => {
+                if let Some(ip) = s.nas.ipv4 {
+                    out.push(AttrSpec::ietf(AttrType::NAS_IP_ADDRESS, AttrData::Ipv4(ip)));
+                }
+            }
+            F::NasIpv6Address => {
+                if let Some(ip) = s.nas.ipv6 {
+                    out.push(AttrSpec::ietf(AttrType::NAS_IPV6_ADDRESS, AttrData::Ipv6(ip)));
+                }
+            }
+            F::NasIdentifier => text(AttrType::NAS_IDENTIFIER, &s.nas.identifier, out),
+            F::UserName => text(AttrType::USER_NAME, &id.user_name, out),
+            F::UserNameMac => {
+                if let Some(mac) = id.calling_station.as_ref().and_then(StationId::mac) {
+                    out.push(AttrSpec::ietf(
+                        AttrType::USER_NAME,
+                        AttrData::Text(mac.format(self.user_name_mac)),
+                    ));
+                }
+            }
+            F::Cui => {
+                if let Some(c) = &id.cui {
+                    out.push(AttrSpec::ietf(AttrType::CHARGEABLE_USER_IDENTITY, AttrData::Octets(c.clone())));
+                }
+            }
+            F::AcctSessionId => text(AttrType::ACCT_SESSION_ID, &id.acct_session_id, out),
+            F::AcctMultiSessionId => text(AttrType::ACCT_MULTI_SESSION_ID, &id.acct_multi_session_id, out),
+            F::CallingStationId => {
+                if let Some(c) = &id.calling_station {
+                    out.push(AttrSpec::ietf(
+                        AttrType::CALLING_STATION_ID,
+                        AttrData::Text(c.render(self.calling_station_mac)),
+                    ));
+                }
+            }
+            F::CalledStationId => {
+                if let Some(c) = &id.called_station {
+                    out.push(AttrSpec::ietf(AttrType::CALLED_STATION_ID, AttrData::Text(c.raw.clone())));
+                }
+            }
+            F::NasPort => {
+                if let Some(p) = id.nas_port {
+                    out.push(AttrSpec::ietf(AttrType::NAS_PORT, AttrData::Integer(p)));
+                }
+            }
+            F::NasPortId => text(AttrType::NAS_PORT_ID, &id.nas_port_id, out),
+            F::FramedIpAddress => {
+                if let Some(ip) = id.framed_ip {
+                    out.push(AttrSpec::ietf(AttrType::FRAMED_IP_ADDRESS, AttrData::Ipv4(ip)));
+                }
+            }
+            F::FramedIpv6 => {
+                if let Some((p, l)) = id.framed_ipv6_prefix {
+                    out.push(AttrSpec::ietf(AttrType::FRAMED_IPV6_PREFIX, AttrData::Ipv6Prefix(p, l)));
+                }
+                if let Some(i) = id.framed_interface_id {
+                    out.push(AttrSpec::ietf(AttrType(96), AttrData::InterfaceId(i)));
+                }
+            }
+            F::FramedIpv6Address => {
+                if let Some(ip) = id.framed_ipv6_address {
+                    out.push(AttrSpec::ietf(AttrType::FRAMED_IPV6_ADDRESS, AttrData::Ipv6(ip)));
+                }
+            }
+            F::CiscoAuditSessionId => {
+                if let Some(a) = id.cisco_audit_session_id() {
+                    out.push(avpair(CISCO_AVPAIR, format!("audit-session-id={a}")));
+                }
+            }
+            F::Operator => {
+                text(AttrType(126), &id.operator_name, out);
+                if let Some(o) = &id.operator_nas_id {
+                    out.push(AttrSpec {
+                        id: OPERATOR_NAS_ID,
+                        tag: None,
+                        data: AttrData::Octets(o.clone()),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The vendor's recipe: request kind, Authorize-Only flag, change attributes.
+    /// `None` when the vendor has no recipe for the intent.
+    fn recipe(
+        &self,
+        s: &Session,
+        intent: &Intent,
+        out: &mut Vec<AttrSpec>,
+    ) -> Option<Result<(RequestKind, bool), PlanError>> {
+        use RequestKind::{Coa, Disconnect};
+        let coa = Some(Ok((Coa, false)));
+        match intent {
+            Intent::Disconnect { terminate_cause } => {
+                if let Some(c) = terminate_cause {
+                    out.push(AttrSpec::ietf(AttrType::ACCT_TERMINATE_CAUSE, AttrData::Integer(*c)));
+                }
+                return Some(Ok((Disconnect, false)));
+            }
+            Intent::Raw { kind, attrs } => {
+                out.extend(attrs.iter().cloned());
+                return Some(Ok((*kind, false)));
+            }
+            Intent::ChangeRole(role) => {
+                let RoleChange::Attribute(id) = self.role else {
+                    return None;
+                };
+                out.push(AttrSpec {
+                    id,
+                    tag: None,
+                    data: AttrData::Text(role.clone()),
+                });
+                return coa;
+            }
+            _ => {}
+        }
+        match (self.vendor, intent) {
+            (Vendor::Generic, Intent::ApplyFilter(f)) => out.push(AttrSpec::ietf(AttrType::FILTER_ID, text(f))),
+            (Vendor::Generic | Vendor::MikroTik | Vendor::FortiSwitch, Intent::SessionTimeout(t)) => {
+                out.push(AttrSpec::ietf(AttrType::SESSION_TIMEOUT, AttrData::Integer(*t)));
+            }
+            (Vendor::Generic, Intent::IdleTimeout(t)) => {
+                out.push(AttrSpec::ietf(AttrType::IDLE_TIMEOUT, AttrData::Integer(*t)));
+            }
+            (Vendor::Generic, Intent::AuthorizeOnly) => {
+                let Some(state) = &s.state else {
+                    return Some(Err(PlanError::MissingState));
+                };
+                out.push(AttrSpec::ietf(
+                    AttrType::SERVICE_TYPE,
+                    AttrData::Integer(SERVICE_TYPE_AUTHORIZE_ONLY),
+                ));
+                out.push(AttrSpec::ietf(AttrType::STATE, AttrData::Octets(state.clone())));
+                return Some(Ok((Coa, true)));
+            }
+            (Vendor::CiscoIos | Vendor::CiscoWlc | Vendor::Meraki, Intent::Reauthenticate(k)) => {
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=reauthenticate".into()));
+                let ty = match (k, self.vendor) {
+                    (ReauthKind::Rerun, _) => Some("rerun"),
+                    (ReauthKind::Last, _) | (ReauthKind::Default, Vendor::CiscoWlc | Vendor::Meraki) => Some("last"),
+                    (ReauthKind::Default, _) => None,
+                };
+                if let Some(ty) = ty {
+                    out.push(avpair(CISCO_AVPAIR, format!("subscriber:reauthenticate-type={ty}")));
+                }
+            }
+            (Vendor::CiscoIos, Intent::BouncePort { .. }) => {
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=bounce-host-port".into()));
+            }
+            (Vendor::CiscoIos, Intent::DisablePort) => {
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=disable-host-port".into()));
+            }
+            (Vendor::CiscoIos, Intent::ActivateService(svc)) => {
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=activate-service".into()));
+                out.push(avpair(CISCO_AVPAIR, format!("subscriber:service-name={}", svc.render())));
+            }
+            (Vendor::CiscoIos, Intent::DeactivateService(svc)) => {
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=deactivate-service".into()));
+                out.push(avpair(CISCO_AVPAIR, format!("subscriber:service-name={}", svc.render())));
+            }
+            (Vendor::CiscoIsg, Intent::AccountLogon) => {
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=account-logon".into()));
+            }
+            (Vendor::CiscoIsg, Intent::AccountLogoff) => {
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=account-logoff".into()));
+            }
+            (Vendor::CiscoIsg, Intent::ActivateService(svc)) => {
+                out.push(avpair(CISCO_AVPAIR, format!("subscriber:sa={}", svc.render())));
+            }
+            (Vendor::CiscoIsg, Intent::DeactivateService(svc)) => {
+                out.push(avpair(CISCO_AVPAIR, format!("subscriber:sd={}", svc.render())));
+            }
+            (Vendor::CiscoIsg, Intent::Policy { ingress, egress }) => {
+                if let Some(p) = ingress {
+                    out.push(avpair(CISCO_AVPAIR, format!("subscriber:sub-qos-policy-in={p}")));
+                }
+                if let Some(p) = egress {
+                    out.push(avpair(CISCO_AVPAIR, format!("subscriber:sub-qos-policy-out={p}")));
+                }
+            }
+            (Vendor::JuniperMx, Intent::ActivateService(svc)) => {
+                out.push(avpair(ERX_SERVICE_ACTIVATE, svc.render()).tagged(svc.tag.unwrap_or(1)));
+            }
+            (Vendor::JuniperMx, Intent::DeactivateService(svc)) => {
+                out.push(avpair(ERX_SERVICE_DEACTIVATE, svc.render()));
+            }
+            (Vendor::JuniperMx, Intent::Policy { ingress, egress }) => {
+                if let Some(p) = ingress {
+                    out.push(avpair(ERX_INGRESS_POLICY_NAME, p.clone()));
+                }
+                if let Some(p) = egress {
+                    out.push(avpair(ERX_EGRESS_POLICY_NAME, p.clone()));
+                }
+            }
+            (Vendor::ArubaCx, Intent::BouncePort { seconds }) => out.push(AttrSpec {
+                id: ARUBA_PORT_BOUNCE_HOST,
+                tag: None,
+                data: AttrData::Integer(seconds.unwrap_or(DEFAULT_BOUNCE_SECONDS)),
+            }),
+            (Vendor::HpAosSwitch, Intent::BouncePort { seconds }) => out.push(AttrSpec {
+                id: HP_PORT_BOUNCE_HOST,
+                tag: None,
+                data: AttrData::Integer(seconds.unwrap_or(DEFAULT_BOUNCE_SECONDS)),
+            }),
+            (Vendor::MikroTik, Intent::RateLimit(r)) => out.push(avpair(MIKROTIK_RATE_LIMIT, r.mikrotik())),
+            (Vendor::FortiSwitch, Intent::BouncePort { .. }) => {
+                out.push(avpair(FORTINET_HOST_PORT_AVPAIR, "action=bounce-port".into()));
+            }
+            (Vendor::FortiSwitch, Intent::DisablePort) => {
+                out.push(avpair(FORTINET_HOST_PORT_AVPAIR, "action=disable-port".into()));
+            }
+            (Vendor::FortiSwitch, Intent::Reauthenticate(_)) => {
+                out.push(avpair(FORTINET_HOST_PORT_AVPAIR, "action=reauth-port".into()));
+            }
+            _ => return None,
+        }
+        coa
+    }
+}
+
+fn text(s: &str) -> AttrData {
+    AttrData::Text(s.to_owned())
+}
+
+fn avpair(id: AttrId, value: String) -> AttrSpec {
+    AttrSpec {
+        id,
+        tag: None,
+        data: AttrData::Text(value),
+    }
+}
+
+fn present(s: &Session, f: IdField) -> bool {
+    let id = &s.id;
+    match f {
+        F::NasIpAddress => s.nas.ipv4.is_some(),
+        F::NasIpv6Address => s.nas.ipv6.is_some(),
+        F::NasIdentifier => s.nas.identifier.is_some(),
+        F::UserName => id.user_name.is_some(),
+        F::UserNameMac => id.calling_station.as_ref().and_then(StationId::mac).is_some(),
+        F::Cui => id.cui.is_some(),
+        F::AcctSessionId => id.acct_session_id.is_some(),
+        F::AcctMultiSessionId => id.acct_multi_session_id.is_some(),
+        F::CallingStationId => id.calling_station.is_some(),
+        F::CalledStationId => id.called_station.is_some(),
+        F::NasPort => id.nas_port.is_some(),
+        F::NasPortId => id.nas_port_id.is_some(),
+        F::FramedIpAddress => id.framed_ip.is_some(),
+        F::FramedIpv6 => id.framed_ipv6_prefix.is_some() || id.framed_interface_id.is_some(),
+        F::FramedIpv6Address => id.framed_ipv6_address.is_some(),
+        F::CiscoAuditSessionId => id.cisco_audit_session_id().is_some(),
+        F::Operator => id.operator_name.is_some() || id.operator_nas_id.is_some(),
+    }
+}

@@ -1,0 +1,277 @@
+//! The RFC 5176 §3.6 table of attributes, as data, and a checker that reports which
+//! attributes a Disconnect or CoA packet may not carry (or carries too often).
+
+use std::fmt;
+
+use radius_codec::{AttrType, Code};
+
+use crate::plan::{AttrId, AttrSpec};
+
+/// How often an attribute may appear in a packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Occurrence {
+    /// `0`: must not be present.
+    Never,
+    /// `0-1`.
+    AtMostOnce,
+    /// `0+`.
+    Any,
+}
+
+/// What the table says about one attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ViolationKind {
+    /// The table says `0` for this packet, or does not list the attribute.
+    NotAllowed,
+    /// The table says `0-1` and the packet has more.
+    TooMany {
+        /// How many the packet has.
+        count: usize,
+    },
+}
+
+/// One attribute a packet carries against the §3.6 table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Violation {
+    /// The packet code.
+    pub code: Code,
+    /// The attribute.
+    pub attr: AttrId,
+    /// What is wrong.
+    pub kind: ViolationKind,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            ViolationKind::NotAllowed => {
+                write!(f, "{} is not allowed in {} (RFC 5176 §3.6)", self.attr, self.code)
+            }
+            ViolationKind::TooMany { count } => write!(
+                f,
+                "{} appears {count} times in {}; at most once allowed (RFC 5176 §3.6)",
+                self.attr, self.code
+            ),
+        }
+    }
+}
+
+use Occurrence::{Any, AtMostOnce as One, Never as No};
+
+/// Columns: CoA-Request, CoA-ACK, CoA-NAK, Disconnect-Request, Disconnect-ACK,
+/// Disconnect-NAK. `None` in a column: the attribute is not listed for that packet.
+type Row = (u8, [Option<Occurrence>; 6]);
+
+const fn coa_only(req: Occurrence) -> [Option<Occurrence>; 6] {
+    [Some(req), Some(No), Some(No), None, None, None]
+}
+
+/// Identification attributes (Note 1): `0-1` in both requests, `0` in replies.
+const ID: [Option<Occurrence>; 6] = [Some(One), Some(No), Some(No), Some(One), Some(No), Some(No)];
+
+/// RFC 5176 §3.6, merged by attribute number, with RFC 5580/8559 (Operator-Name) and
+/// RFC 6911 (Framed-IPv6-Address). Choices where the RFC contradicts itself:
+/// Framed-IP-Address (8), Framed-Interface-Id (96) and Framed-IPv6-Prefix (97) are
+/// allowed in Disconnect-Request, as the session identification attributes §3 says
+/// they are (the table's `0` contradicts §3 and the §7 example "Disconnect Request with
+/// Framed-IP-Address"); FortiGate and MikroTik hotspots need Framed-IP-Address there.
+const TABLE: &[Row] = &[
+    (1, ID),
+    (4, ID),
+    (5, ID),
+    (6, [Some(One), Some(No), Some(One), Some(No), Some(No), Some(No)]),
+    (7, coa_only(One)),
+    (8, ID),
+    (9, coa_only(One)),
+    (10, coa_only(One)),
+    (11, coa_only(Any)),
+    (12, coa_only(One)),
+    (13, coa_only(Any)),
+    (14, coa_only(Any)),
+    (15, coa_only(One)),
+    (16, coa_only(One)),
+    (18, [Some(Any), Some(No), Some(No), Some(Any), Some(No), Some(No)]),
+    (19, coa_only(One)),
+    (20, coa_only(One)),
+    (22, coa_only(Any)),
+    (23, coa_only(One)),
+    (24, [Some(One), Some(One), Some(One), Some(No), Some(No), Some(No)]),
+    (25, [Some(Any), Some(No), Some(No), Some(Any), Some(No), Some(No)]),
+    (26, [Some(Any), Some(No), Some(No), Some(Any), Some(No), Some(No)]),
+    (27, coa_only(One)),
+    (28, coa_only(One)),
+    (29, coa_only(One)),
+    (30, ID),
+    (31, ID),
+    (32, ID),
+    (33, [Some(Any); 6]),
+    (34, coa_only(One)),
+    (35, coa_only(One)),
+    (36, coa_only(One)),
+    (37, coa_only(One)),
+    (38, coa_only(Any)),
+    (39, coa_only(One)),
+    (44, ID),
+    (49, [None, None, None, Some(One), Some(One), Some(No)]),
+    (50, ID),
+    (55, [Some(One); 6]),
+    (56, coa_only(Any)),
+    (57, coa_only(One)),
+    (58, coa_only(Any)),
+    (59, coa_only(One)),
+    (61, [Some(One), Some(No), Some(No), Some(No), Some(No), Some(No)]),
+    (62, coa_only(One)),
+    (63, coa_only(One)),
+    (64, coa_only(Any)),
+    (65, coa_only(Any)),
+    (66, coa_only(Any)),
+    (67, coa_only(Any)),
+    (69, coa_only(Any)),
+    (71, coa_only(One)),
+    (72, coa_only(One)),
+    (78, coa_only(Any)),
+    (79, [Some(Any), Some(One), Some(No), Some(Any), Some(One), Some(No)]),
+    (80, [Some(One); 6]),
+    (81, coa_only(Any)),
+    (82, coa_only(Any)),
+    (83, coa_only(Any)),
+    (85, coa_only(One)),
+    (87, ID),
+    (88, coa_only(One)),
+    (89, ID),
+    (90, coa_only(Any)),
+    (91, coa_only(Any)),
+    (92, coa_only(One)),
+    (94, [Some(No), Some(No), Some(No), None, None, None]),
+    (95, ID),
+    (96, ID),
+    (97, [Some(Any), Some(No), Some(No), Some(Any), Some(No), Some(No)]),
+    (98, coa_only(Any)),
+    (99, coa_only(Any)),
+    (100, coa_only(One)),
+    (101, [Some(No), Some(No), Some(Any), Some(No), Some(No), Some(Any)]),
+    (123, coa_only(Any)),
+    // RFC 8559 §3.1 allows Operator-Name in CoA-Request and Disconnect-Request.
+    (126, [Some(One), Some(No), Some(No), Some(One), Some(No), Some(No)]),
+    // RFC 6911 (0+ in CoA-Request); identification in Disconnect, as Framed-IP-Address.
+    (168, [Some(Any), Some(No), Some(No), Some(Any), Some(No), Some(No)]),
+];
+
+fn column(code: Code) -> Option<usize> {
+    Some(match code {
+        Code::CoaRequest => 0,
+        Code::CoaAck => 1,
+        Code::CoaNak => 2,
+        Code::DisconnectRequest => 3,
+        Code::DisconnectAck => 4,
+        Code::DisconnectNak => 5,
+        _ => return None,
+    })
+}
+
+/// What the table allows for `attr` in a packet of `code`; `None` for codes outside
+/// RFC 5176.
+#[must_use]
+pub fn allowed(code: Code, attr: AttrId) -> Option<Occurrence> {
+    let col = column(code)?;
+    let row = match attr {
+        AttrId::Ietf(t) => TABLE.iter().find(|(n, _)| *n == t.0).map(|(_, r)| r),
+        AttrId::Vendor { .. } => TABLE.iter().find(|(n, _)| *n == 26).map(|(_, r)| r),
+        // Operator-NAS-Identifier (RFC 8559 §3.4) in requests.
+        AttrId::Extended { attr, ext_type } if attr == AttrType::EXTENDED_1 && ext_type == 8 => {
+            return Some(if col == 0 || col == 3 { One } else { No });
+        }
+        AttrId::Extended { .. } => None,
+    };
+    Some(row.and_then(|r| r.get(col).copied().flatten()).unwrap_or(No))
+}
+
+/// Checks attribute ids against the table for `code`; every departure is reported,
+/// once per attribute.
+#[must_use]
+pub fn check_ids(code: Code, attrs: impl IntoIterator<Item = AttrId>) -> Vec<Violation> {
+    let mut seen: Vec<(AttrId, usize)> = Vec::new();
+    for a in attrs {
+        match seen.iter_mut().find(|(id, _)| *id == a) {
+            Some((_, n)) => *n += 1,
+            None => seen.push((a, 1)),
+        }
+    }
+    let mut out = Vec::new();
+    for (attr, count) in seen {
+        let Some(occ) = allowed(code, attr) else {
+            continue;
+        };
+        let kind = match occ {
+            No => Some(ViolationKind::NotAllowed),
+            One if count > 1 && !matches!(attr, AttrId::Vendor { .. }) => Some(ViolationKind::TooMany { count }),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            out.push(Violation { code, attr, kind });
+        }
+    }
+    out
+}
+
+/// Checks a planned request.
+#[must_use]
+pub fn check(code: Code, attrs: &[AttrSpec]) -> Vec<Violation> {
+    check_ids(code, attrs.iter().map(|a| a.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use radius_codec::VendorId;
+
+    fn ietf(n: u8) -> AttrId {
+        AttrId::Ietf(AttrType(n))
+    }
+
+    #[test]
+    fn table_rules() {
+        // Service-Type: CoA yes, Disconnect no; CoA-NAK may echo it (Authorize-Only).
+        assert_eq!(allowed(Code::CoaRequest, ietf(6)), Some(One));
+        assert_eq!(allowed(Code::DisconnectRequest, ietf(6)), Some(No));
+        assert_eq!(allowed(Code::CoaNak, ietf(6)), Some(One));
+        // Acct-Terminate-Cause is for Disconnect only (PacketFence sends it in CoA).
+        assert_eq!(allowed(Code::CoaRequest, ietf(49)), Some(No));
+        assert_eq!(allowed(Code::DisconnectRequest, ietf(49)), Some(One));
+        // State: CoA only.
+        assert_eq!(allowed(Code::DisconnectRequest, ietf(24)), Some(No));
+        // Error-Cause only in NAKs; Filter-Id not in Disconnect.
+        assert_eq!(allowed(Code::CoaNak, ietf(101)), Some(Any));
+        assert_eq!(allowed(Code::CoaAck, ietf(101)), Some(No));
+        assert_eq!(allowed(Code::DisconnectRequest, ietf(11)), Some(No));
+        // Unlisted standard attributes are not allowed; VSAs are.
+        assert_eq!(allowed(Code::CoaRequest, ietf(2)), Some(No));
+        let vsa = AttrId::Vendor {
+            vendor: VendorId::CISCO,
+            vendor_type: 1,
+        };
+        assert_eq!(allowed(Code::DisconnectRequest, vsa), Some(Any));
+        assert_eq!(allowed(Code::AccessRequest, vsa), None);
+        let v = check_ids(Code::DisconnectRequest, [ietf(1), ietf(1), ietf(6), vsa, vsa, ietf(8)]);
+        assert_eq!(
+            v,
+            vec![
+                Violation {
+                    code: Code::DisconnectRequest,
+                    attr: ietf(1),
+                    kind: ViolationKind::TooMany { count: 2 }
+                },
+                Violation {
+                    code: Code::DisconnectRequest,
+                    attr: ietf(6),
+                    kind: ViolationKind::NotAllowed
+                },
+            ]
+        );
+        assert_eq!(
+            v[1].to_string(),
+            "Service-Type is not allowed in Disconnect-Request (RFC 5176 §3.6)"
+        );
+    }
+}
