@@ -10,7 +10,9 @@ use nac_model::cos_core::Response;
 use nac_model::{CalledStationId, Intent, MacAddress, Outcome, Profile, ReauthKind, Reply, Session};
 use radius_codec::{Code, Packet, SharedSecret};
 
-fn json_round_trip<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(data: &[u8]) {
+fn json_round_trip<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+    data: &[u8],
+) {
     if let Ok(v) = serde_json::from_slice::<T>(data) {
         let text = serde_json::to_vec(&v).expect("serializes");
         let again: T = serde_json::from_slice(&text).expect("re-parses");
@@ -46,7 +48,11 @@ fuzz_target!(|data: &[u8]| {
             if let Ok(s) = Session::from_packet(&p) {
                 let secret = SharedSecret::from("fuzz");
                 for profile in Profile::ALL {
-                    for intent in [Intent::DISCONNECT, Intent::Reauthenticate(ReauthKind::Last), Intent::AuthorizeOnly] {
+                    for intent in [
+                        Intent::DISCONNECT,
+                        Intent::Reauthenticate(ReauthKind::Last),
+                        Intent::AuthorizeOnly,
+                    ] {
                         if let Ok(plan) = profile.plan(&s, &intent, UNIX_EPOCH) {
                             let _ = plan.encode(1, &secret);
                         }

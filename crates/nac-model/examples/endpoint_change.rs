@@ -7,7 +7,12 @@
 //! NAS does not know shows the "session not found" outcome.
 //!
 //! Run: `cargo run -p nac-model --example endpoint_change`
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::net::UdpSocket;
 use std::time::{Duration, SystemTime};
@@ -38,8 +43,11 @@ fn nas(sock: UdpSocket, requests: usize) {
             PacketBuilder::reply_to(&req, Code::CoaAck)
         } else {
             let mut b = PacketBuilder::reply_to(&req, Code::CoaNak);
-            b.add_value(AttrType::ERROR_CAUSE, &Value::Integer(ErrorCause::SESSION_CONTEXT_NOT_FOUND.0))
-                .unwrap();
+            b.add_value(
+                AttrType::ERROR_CAUSE,
+                &Value::Integer(ErrorCause::SESSION_CONTEXT_NOT_FOUND.0),
+            )
+            .unwrap();
             b
         };
         sock.send_to(&reply.finish(&secret).unwrap(), from).unwrap();
@@ -51,8 +59,11 @@ fn session_from_accounting(audit: &[u8], acct_id: &[u8]) -> Session {
     let secret = SharedSecret::from(SECRET);
     let mut b = PacketBuilder::accounting_request(1);
     b.add(AttrType::USER_NAME, b"b0ee7b977f33").unwrap();
-    b.add_value(AttrType::NAS_IP_ADDRESS, &Value::IpAddr("192.0.2.10".parse().unwrap()))
-        .unwrap();
+    b.add_value(
+        AttrType::NAS_IP_ADDRESS,
+        &Value::IpAddr("192.0.2.10".parse().unwrap()),
+    )
+    .unwrap();
     b.add(AttrType::CALLING_STATION_ID, b"B0-EE-7B-97-7F-33").unwrap();
     b.add(AttrType::ACCT_SESSION_ID, acct_id).unwrap();
     b.add_vsa(VendorId::CISCO, 1, audit).unwrap();
@@ -130,6 +141,9 @@ fn main() {
 fn endpoint_change_on_loopback() {
     assert_eq!(
         run(),
-        [Outcome::Applied { residual_only: false }, Outcome::SessionNotFound]
+        [
+            Outcome::Applied { residual_only: false },
+            Outcome::SessionNotFound
+        ]
     );
 }

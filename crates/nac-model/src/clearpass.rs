@@ -46,7 +46,11 @@ pub struct Endpoint {
     pub id: Option<u64>,
     /// MAC address: written bare lower case, as ClearPass returns it; any spelling
     /// is read.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::mac::bare_lower::option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::mac::bare_lower::option"
+    )]
     pub mac_address: Option<MacAddress>,
     /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -381,10 +385,13 @@ impl Action {
         let bare = |m: &MacAddress| m.format(MacFormat::BARE_LOWER);
         Ok(match self {
             Self::UpdateEndpoint { mac, patch } => {
-                HttpRequest::new(Method::Patch, format!("/api/endpoint/mac-address/{}", bare(mac))).json(patch)?
+                HttpRequest::new(Method::Patch, format!("/api/endpoint/mac-address/{}", bare(mac)))
+                    .json(patch)?
             }
             Self::CreateEndpoint(e) => HttpRequest::new(Method::Post, "/api/endpoint").json(e)?,
-            Self::GetEndpoint(mac) => HttpRequest::new(Method::Get, format!("/api/endpoint/mac-address/{}", bare(mac))),
+            Self::GetEndpoint(mac) => {
+                HttpRequest::new(Method::Get, format!("/api/endpoint/mac-address/{}", bare(mac)))
+            }
             Self::CreateDevice { device, coa } => {
                 if device.mac.is_none() {
                     return Err(ActionError::MissingField("mac"));
@@ -397,7 +404,10 @@ impl Action {
             Self::UpdateDevice { mac, patch, coa } => coa_param(
                 HttpRequest::new(
                     Method::Patch,
-                    format!("/api/device/mac/{}", encode_component(&mac.format(MacFormat::RFC3580))),
+                    format!(
+                        "/api/device/mac/{}",
+                        encode_component(&mac.format(MacFormat::RFC3580))
+                    ),
                 ),
                 *coa,
             )

@@ -122,7 +122,10 @@ impl AuthenticatedUser {
         if self.username.is_empty() {
             return Err(UserError::EmptyUsername);
         }
-        for (field, t) in [("session_timeout", Some(self.session_timeout)), ("idle_timeout", self.idle_timeout)] {
+        for (field, t) in [
+            ("session_timeout", Some(self.session_timeout)),
+            ("idle_timeout", self.idle_timeout),
+        ] {
             if let Some(seconds) = t {
                 if seconds == 0 || seconds > MAX_TIMEOUT {
                     return Err(UserError::Timeout { field, seconds });

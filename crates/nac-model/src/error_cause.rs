@@ -169,7 +169,10 @@ mod tests {
         assert_eq!(ErrorCause(508).class(), ErrorClass::ServerError);
         assert_eq!(ErrorCause(301).class(), ErrorClass::Reserved);
         assert_eq!(ErrorCause(9999).to_string(), "9999");
-        assert_eq!(ErrorCause::from_name("503"), Some(ErrorCause::SESSION_CONTEXT_NOT_FOUND));
+        assert_eq!(
+            ErrorCause::from_name("503"),
+            Some(ErrorCause::SESSION_CONTEXT_NOT_FOUND)
+        );
         assert_eq!(format!("{:?}", ErrorCause(503)), "Session-Context-Not-Found(503)");
     }
 }

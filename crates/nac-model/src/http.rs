@@ -64,7 +64,12 @@ pub struct HttpRequest {
 }
 
 /// Unreserved characters (RFC 3986) plus `,` stay as they are.
-const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b',');
+const QUERY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b',');
 
 /// Percent-encodes one query or form component.
 #[must_use]
@@ -122,7 +127,9 @@ impl HttpRequest {
     /// The body as text (JSON and form bodies are UTF-8).
     #[must_use]
     pub fn body_text(&self) -> Option<&str> {
-        self.body.as_ref().and_then(|b| std::str::from_utf8(&b.bytes).ok())
+        self.body
+            .as_ref()
+            .and_then(|b| std::str::from_utf8(&b.bytes).ok())
     }
 }
 

@@ -189,7 +189,9 @@ impl Intent {
     }
 
     /// A plain disconnect.
-    pub const DISCONNECT: Self = Self::Disconnect { terminate_cause: None };
+    pub const DISCONNECT: Self = Self::Disconnect {
+        terminate_cause: None,
+    };
 }
 
 impl fmt::Display for IntentKind {

@@ -253,7 +253,10 @@ impl FromStr for MacAddress {
                 continue;
             }
             if !matches!(c, b':' | b'-' | b'.' | b' ') {
-                let ch = s.get(position..).and_then(|r| r.chars().next()).unwrap_or('\u{fffd}');
+                let ch = s
+                    .get(position..)
+                    .and_then(|r| r.chars().next())
+                    .unwrap_or('\u{fffd}');
                 return Err(MacParseError::InvalidCharacter { position, ch });
             }
             if sep.is_some_and(|p| p != c) {
@@ -304,7 +307,11 @@ impl fmt::Display for MacAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut buf = [0u8; 17];
         let n = self.format_into(MacFormat::COLON_LOWER, &mut buf);
-        f.write_str(buf.get(..n).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default())
+        f.write_str(
+            buf.get(..n)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+        )
     }
 }
 
@@ -376,7 +383,8 @@ impl StationId {
     /// Parses `text`: a MAC if it is one, otherwise kept as text.
     #[must_use]
     pub fn parse(text: &str) -> Self {
-        text.parse().map_or_else(|_| Self::Other(text.to_owned()), Self::Mac)
+        text.parse()
+            .map_or_else(|_| Self::Other(text.to_owned()), Self::Mac)
     }
 
     /// The MAC address, when the value is one.
@@ -425,7 +433,11 @@ impl CalledStationId {
                 continue;
             };
             if tail.is_empty() {
-                return Self { mac: Some(mac), ssid: None, raw };
+                return Self {
+                    mac: Some(mac),
+                    ssid: None,
+                    raw,
+                };
             }
             if let Some(ssid) = tail.strip_prefix(':') {
                 return Self {
@@ -435,7 +447,11 @@ impl CalledStationId {
                 };
             }
         }
-        Self { mac: None, ssid: None, raw }
+        Self {
+            mac: None,
+            ssid: None,
+            raw,
+        }
     }
 
     /// Builds the RFC 3580 form `AA-BB-CC-DD-EE-FF:SSID` (or the MAC alone).
@@ -486,12 +502,24 @@ mod tests {
             ("b0:ee-7b:97:7f:33", MacParseError::BadGrouping),
             ("b0ee.7b97.7f3", MacParseError::BadGrouping),
             ("b0e:e7b:977:f33", MacParseError::BadGrouping),
-            ("b0:ee:7b:97:7f:3g", MacParseError::InvalidCharacter { position: 16, ch: 'g' }),
+            (
+                "b0:ee:7b:97:7f:3g",
+                MacParseError::InvalidCharacter {
+                    position: 16,
+                    ch: 'g',
+                },
+            ),
             ("b0ee7b977f33 ", MacParseError::BadGrouping),
             ("b0ee7b977f3", MacParseError::BadGrouping),
             ("b0ee7b977f3300", MacParseError::BadGrouping),
             (":b0ee7b977f33", MacParseError::BadGrouping),
-            ("b0:ee:7b:97:7f:é", MacParseError::InvalidCharacter { position: 15, ch: 'é' }),
+            (
+                "b0:ee:7b:97:7f:é",
+                MacParseError::InvalidCharacter {
+                    position: 15,
+                    ch: 'é',
+                },
+            ),
         ] {
             assert_eq!(s.parse::<MacAddress>(), Err(e), "{s:?}");
         }
@@ -510,7 +538,10 @@ mod tests {
             (MacFormat::CISCO, "0011.2233.cafe"),
             (MacFormat::OUI_NIC_LOWER, "001122-33cafe"),
             (MacFormat::OUI_NIC_UPPER, "001122-33CAFE"),
-            (MacFormat::new(Separator::Space, HexCase::Upper), "00 11 22 33 CA FE"),
+            (
+                MacFormat::new(Separator::Space, HexCase::Upper),
+                "00 11 22 33 CA FE",
+            ),
         ];
         for (style, text) in table {
             assert_eq!(m.format(style), text);

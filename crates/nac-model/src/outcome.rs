@@ -53,12 +53,17 @@ impl Reply {
         let int = |a: &radius_codec::Attribute<'_>| match a.decode(DataType::Integer) {
             Ok(Value::Integer(n)) => Ok(n),
             Ok(_) => Ok(0),
-            Err(source) => Err(ReplyError::BadValue { attr: a.typ(), source }),
+            Err(source) => Err(ReplyError::BadValue {
+                attr: a.typ(),
+                source,
+            }),
         };
         for a in packet.view().attributes() {
             match a.typ() {
                 AttrType::ERROR_CAUSE => r.error_causes.push(ErrorCause(int(&a)?)),
-                AttrType::REPLY_MESSAGE => r.reply_messages.push(String::from_utf8_lossy(a.value()).into_owned()),
+                AttrType::REPLY_MESSAGE => r
+                    .reply_messages
+                    .push(String::from_utf8_lossy(a.value()).into_owned()),
                 AttrType::STATE => r.state = Some(a.value().to_vec()),
                 AttrType::SERVICE_TYPE => r.service_type = Some(int(&a)?),
                 AttrType::ACCT_TERMINATE_CAUSE => r.acct_terminate_cause = Some(int(&a)?),
@@ -96,7 +101,9 @@ impl fmt::Display for ProtocolViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::WrongReplyCode { request, reply } => write!(f, "{reply} does not answer a {request}"),
-            Self::CauseInWrongReply { cause, reply } => write!(f, "Error-Cause {cause} is not allowed in a {reply}"),
+            Self::CauseInWrongReply { cause, reply } => {
+                write!(f, "Error-Cause {cause} is not allowed in a {reply}")
+            }
             Self::AckToAuthorizeOnly => f.write_str("CoA-ACK to an Authorize-Only request (RFC 5176 §3.2)"),
         }
     }
@@ -177,7 +184,9 @@ impl Outcome {
         if !causes.is_empty() && causes.iter().all(|c| *c == ErrorCause::SESSION_CONTEXT_NOT_FOUND) {
             return Self::SessionNotFound;
         }
-        Self::Rejected { causes: causes.clone() }
+        Self::Rejected {
+            causes: causes.clone(),
+        }
     }
 
     /// True for [`Outcome::Applied`] and [`Outcome::AuthorizeOnlyStarted`].
@@ -199,8 +208,12 @@ impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Applied { residual_only: false } => f.write_str("applied"),
-            Self::Applied { residual_only: true } => f.write_str("applied (session already gone; residual context removed)"),
-            Self::AuthorizeOnlyStarted => f.write_str("authorize-only started (NAS will send an Access-Request)"),
+            Self::Applied { residual_only: true } => {
+                f.write_str("applied (session already gone; residual context removed)")
+            }
+            Self::AuthorizeOnlyStarted => {
+                f.write_str("authorize-only started (NAS will send an Access-Request)")
+            }
             Self::SessionNotFound => f.write_str("session not found"),
             Self::Rejected { causes } if causes.is_empty() => f.write_str("rejected (no Error-Cause)"),
             Self::Rejected { causes } => {

@@ -1,6 +1,7 @@
 //! Packet plans: the request a vendor profile decided on, as numbers and typed values
 //! in wire order, ready for radius-codec's builder.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -43,8 +44,8 @@ impl fmt::Display for AttrId {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AttrData {
-    /// `string`: text.
-    Text(String),
+    /// `string`: text (borrowed for the recipes' fixed commands).
+    Text(Cow<'static, str>),
     /// `octets`.
     Octets(Vec<u8>),
     /// `integer`.
@@ -121,6 +122,17 @@ impl AttrSpec {
         match (self.id, self.tag) {
             (AttrId::Ietf(t), None) => b.add_value(t, &value).map(|_| ()),
             (AttrId::Ietf(t), Some(tag)) => b.add_tagged(t, tag, &value).map(|_| ()),
+            // Text and octets are their own encoding: no intermediate buffer.
+            (AttrId::Vendor { vendor, vendor_type }, None)
+                if matches!(self.data, AttrData::Text(_) | AttrData::Octets(_)) =>
+            {
+                let bytes = match &self.data {
+                    AttrData::Text(t) => t.as_bytes(),
+                    AttrData::Octets(o) => o.as_slice(),
+                    _ => &[],
+                };
+                b.add_vsa(vendor, vendor_type, bytes).map(|_| ())
+            }
             (AttrId::Vendor { vendor, vendor_type }, tag) => {
                 let mut bytes = Vec::with_capacity(16);
                 match tag {

@@ -95,7 +95,10 @@ pub enum IdField {
 
 impl IdField {
     const fn is_nas(self) -> bool {
-        matches!(self, Self::NasIpAddress | Self::NasIpv6Address | Self::NasIdentifier | Self::Operator)
+        matches!(
+            self,
+            Self::NasIpAddress | Self::NasIpv6Address | Self::NasIdentifier | Self::Operator
+        )
     }
 }
 
@@ -257,7 +260,12 @@ impl Profile {
         self
     }
 
-    const fn base(vendor: Vendor, name: &'static str, source: &'static str, identity: &'static [IdField]) -> Self {
+    const fn base(
+        vendor: Vendor,
+        name: &'static str,
+        source: &'static str,
+        identity: &'static [IdField],
+    ) -> Self {
         Self::base_full(vendor, name, source, identity, &[], None)
     }
 
@@ -294,57 +302,67 @@ impl Profile {
     /// RFC 5176 only: NAS identification, User-Name/CUI, Acct-Session-Id and the RFC
     /// 3580 Calling-Station-Id; roles as Filter-Id.
     pub const GENERIC: Self = Self::base(
-            Vendor::Generic,
-            "generic",
-            "RFC 5176 §3 (identification), §3.2 (Authorize-Only), §3.6 (attributes); RFC 3580 §3.21",
-            &[
-                F::NasIpAddress,
-                F::NasIpv6Address,
-                F::NasIdentifier,
-                F::UserName,
-                F::Cui,
-                F::AcctSessionId,
-                F::AcctMultiSessionId,
-                F::CallingStationId,
-                F::FramedIpAddress,
-            ],
+        Vendor::Generic,
+        "generic",
+        "RFC 5176 §3 (identification), §3.2 (Authorize-Only), §3.6 (attributes); RFC 3580 §3.21",
+        &[
+            F::NasIpAddress,
+            F::NasIpv6Address,
+            F::NasIdentifier,
+            F::UserName,
+            F::Cui,
+            F::AcctSessionId,
+            F::AcctMultiSessionId,
+            F::CallingStationId,
+            F::FramedIpAddress,
+        ],
     )
-        .with_role(RoleChange::Attribute(FILTER_ID));
+    .with_role(RoleChange::Attribute(FILTER_ID));
 
     /// Cisco IOS/IOS-XE switches: Cisco-AVPair `subscriber:command=...` CoA commands.
     pub const CISCO_IOS: Self = Self::base(
-            Vendor::CiscoIos,
-            "cisco-ios",
-            "Cisco IBNS 15.2(4)E configuration guide, table \"RADIUS CoA Commands Supported by Identity-Based \
+        Vendor::CiscoIos,
+        "cisco-ios",
+        "Cisco IBNS 15.2(4)E configuration guide, table \"RADIUS CoA Commands Supported by Identity-Based \
              Networking Services\"; port 1700 per FreeRADIUS' CoA how-to",
-            &[F::NasIpAddress, F::CallingStationId, F::AcctSessionId, F::CiscoAuditSessionId],
+        &[
+            F::NasIpAddress,
+            F::CallingStationId,
+            F::AcctSessionId,
+            F::CiscoAuditSessionId,
+        ],
     )
-        .with_coa_port(1700)
-        .with_disconnect_port(1700)
-        .with_role(RoleChange::Reauthenticate);
+    .with_coa_port(1700)
+    .with_disconnect_port(1700)
+    .with_role(RoleChange::Reauthenticate);
 
     /// Cisco wireless LAN controllers: CoA with audit-session-id and reauthenticate on
     /// 1700, Disconnect on 3799.
     pub const CISCO_WLC: Self = Self::base(
-            Vendor::CiscoWlc,
-            "cisco-wlc",
-            "PacketFence lib/pf/Switch/Cisco/WLC.pm radiusDisconnect (CoA 1700, Disconnect 3799)",
-            &[F::CallingStationId, F::NasIpAddress, F::NasPort, F::CiscoAuditSessionId],
+        Vendor::CiscoWlc,
+        "cisco-wlc",
+        "PacketFence lib/pf/Switch/Cisco/WLC.pm radiusDisconnect (CoA 1700, Disconnect 3799)",
+        &[
+            F::CallingStationId,
+            F::NasIpAddress,
+            F::NasPort,
+            F::CiscoAuditSessionId,
+        ],
     )
-        .with_coa_port(1700)
-        .with_role(RoleChange::Reauthenticate);
+    .with_coa_port(1700)
+    .with_role(RoleChange::Reauthenticate);
 
     /// Cisco ISG / ASR BNG: `subscriber:command=account-logon/-logoff`, services with
     /// `subscriber:sa=`/`sd=`, QoS policies.
     pub const CISCO_ISG: Self = Self::base(
-            Vendor::CiscoIsg,
-            "cisco-isg",
-            "Cisco ASR9000/XR BNG VSAs (as used by opencoa-client routes/vendors/cisco.py); ISG \
+        Vendor::CiscoIsg,
+        "cisco-isg",
+        "Cisco ASR9000/XR BNG VSAs (as used by opencoa-client routes/vendors/cisco.py); ISG \
              account-logon/logoff CoA",
-            &[F::UserName, F::AcctSessionId],
+        &[F::UserName, F::AcctSessionId],
     )
-        .with_coa_port(1700)
-        .with_disconnect_port(1700);
+    .with_coa_port(1700)
+    .with_disconnect_port(1700);
 
     /// Juniper MX BNG: identified by Acct-Session-Id; services with tagged
     /// ERX-Service-Activate.
@@ -361,13 +379,13 @@ impl Profile {
     /// Aruba Mobility Controllers: Calling-Station-Id and NAS-IP-Address (no
     /// Acct-Session-Id); roles as Aruba-User-Role.
     pub const ARUBA_CONTROLLER: Self = Self::base(
-            Vendor::ArubaController,
-            "aruba-controller",
-            "PacketFence lib/pf/Switch/Aruba.pm (\"controllers ... don't want the Acct-Session-Id\"); ClearPass \
+        Vendor::ArubaController,
+        "aruba-controller",
+        "PacketFence lib/pf/Switch/Aruba.pm (\"controllers ... don't want the Acct-Session-Id\"); ClearPass \
              Aruba change-user-role template",
-            &[F::CallingStationId, F::NasIpAddress],
+        &[F::CallingStationId, F::NasIpAddress],
     )
-        .with_role(RoleChange::Attribute(ARUBA_USER_ROLE));
+    .with_role(RoleChange::Attribute(ARUBA_USER_ROLE));
 
     /// Aruba AOS-CX: the ClearPass templates' five attributes; Aruba-User-Role and
     /// Aruba-Port-Bounce-Host.
@@ -383,14 +401,14 @@ impl Profile {
     /// HP / Aruba AOS-Switch: lower-case hyphen Calling-Station-Id; HP-User-Role and
     /// HP-Port-Bounce-Host.
     pub const HP_AOS_SWITCH: Self = Self::base(
-            Vendor::HpAosSwitch,
-            "hp-aos-switch",
-            "PacketFence lib/pf/Switch/Aruba/2930M.pm and HP/AOS_Switch_v16_X.pm; ArubaSwitchNG template \
+        Vendor::HpAosSwitch,
+        "hp-aos-switch",
+        "PacketFence lib/pf/Switch/Aruba/2930M.pm and HP/AOS_Switch_v16_X.pm; ArubaSwitchNG template \
              (HP-User-Role); HPE hp-port-bounce-host",
-            &[F::UserName, F::CallingStationId, F::NasIpAddress, F::NasPortId],
+        &[F::UserName, F::CallingStationId, F::NasIpAddress, F::NasPortId],
     )
-        .with_calling_station_mac(MacFormat::HYPHEN_LOWER)
-        .with_role(RoleChange::Attribute(HP_USER_ROLE));
+    .with_calling_station_mac(MacFormat::HYPHEN_LOWER)
+    .with_role(RoleChange::Attribute(HP_USER_ROLE));
 
     /// Extreme (EXOS, ExtremeCloud IQ APs): Calling-Station-Id and NAS-IP-Address,
     /// roles as Filter-Id.
@@ -398,60 +416,70 @@ impl Profile {
     /// Untested on EXOS hardware: PacketFence issue 6964 reports EXOS answering
     /// Missing-Attribute to this recipe.
     pub const EXTREME: Self = Self::base(
-            Vendor::Extreme,
-            "extreme",
-            "PacketFence lib/pf/Switch/Extreme/AP.pm and EXOS.pm (Filter-Id roles); PacketFence issue 6964",
-            &[F::CallingStationId, F::NasIpAddress, F::AcctSessionId],
+        Vendor::Extreme,
+        "extreme",
+        "PacketFence lib/pf/Switch/Extreme/AP.pm and EXOS.pm (Filter-Id roles); PacketFence issue 6964",
+        &[F::CallingStationId, F::NasIpAddress, F::AcctSessionId],
     )
-        .with_role(RoleChange::Attribute(FILTER_ID));
+    .with_role(RoleChange::Attribute(FILTER_ID));
 
     /// MikroTik RouterOS: hotspot/PPP sessions by login, Framed-IP-Address and
     /// Acct-Session-Id; MAC-authenticated wireless clients by a colon upper-case MAC
     /// User-Name; Mikrotik-Rate-Limit.
     pub const MIKROTIK: Self = Self::base_full(
-            Vendor::MikroTik,
-            "mikrotik",
-            "PacketFence lib/pf/Switch/Mikrotik.pm and issue 7703 (hotspot needs Framed-IP-Address); RouterOS \
+        Vendor::MikroTik,
+        "mikrotik",
+        "PacketFence lib/pf/Switch/Mikrotik.pm and issue 7703 (hotspot needs Framed-IP-Address); RouterOS \
              /radius incoming (port 3799); Mikrotik-Rate-Limit syntax from RouterOS docs",
-            &[F::UserName, F::FramedIpAddress, F::AcctSessionId],
-            &[],
-            Some(&[F::UserNameMac]),
+        &[F::UserName, F::FramedIpAddress, F::AcctSessionId],
+        &[],
+        Some(&[F::UserNameMac]),
     )
-        .with_user_name_mac(MacFormat::COLON_UPPER)
-        .with_calling_station_mac(MacFormat::COLON_UPPER);
+    .with_user_name_mac(MacFormat::COLON_UPPER)
+    .with_calling_station_mac(MacFormat::COLON_UPPER);
 
     /// Cisco Meraki: CoA (reauthenticate) on 1700, Disconnect on 3799.
     pub const MERAKI: Self = Self::base(
-            Vendor::Meraki,
-            "meraki",
-            "PacketFence lib/pf/Switch/Meraki/MR_v2.pm; ClearPass template \"Meraki - Terminate Session\"",
-            &[F::CallingStationId, F::NasIpAddress, F::AcctSessionId, F::CiscoAuditSessionId],
+        Vendor::Meraki,
+        "meraki",
+        "PacketFence lib/pf/Switch/Meraki/MR_v2.pm; ClearPass template \"Meraki - Terminate Session\"",
+        &[
+            F::CallingStationId,
+            F::NasIpAddress,
+            F::AcctSessionId,
+            F::CiscoAuditSessionId,
+        ],
     )
-        .with_coa_port(1700)
-        .with_role(RoleChange::Reauthenticate);
+    .with_coa_port(1700)
+    .with_role(RoleChange::Reauthenticate);
 
     /// FortiGate: Disconnect with User-Name, Acct-Session-Id and Framed-IP-Address
     /// (required: without it FortiGate answers Session-Context-Not-Found).
     pub const FORTIGATE: Self = Self::base_full(
-            Vendor::FortiGate,
-            "fortigate",
-            "PacketFence lib/pf/Switch/Fortinet/FortiGate.pm and issue 7415; FortiOS 7 Message-Authenticator \
+        Vendor::FortiGate,
+        "fortigate",
+        "PacketFence lib/pf/Switch/Fortinet/FortiGate.pm and issue 7415; FortiOS 7 Message-Authenticator \
              requirement (PacketFence issue 8213)",
-            &[F::UserName, F::AcctSessionId, F::FramedIpAddress],
-            &[F::FramedIpAddress],
-            None,
+        &[F::UserName, F::AcctSessionId, F::FramedIpAddress],
+        &[F::FramedIpAddress],
+        None,
     );
 
     /// FortiSwitch: Fortinet-Host-Port-AVPair actions, Session-Timeout, Disconnect.
     pub const FORTISWITCH: Self = Self::base(
-            Vendor::FortiSwitch,
-            "fortiswitch",
-            "FortiSwitchOS 7.0 administration guide, \"RADIUS change of authorization (CoA)\"; PacketFence \
+        Vendor::FortiSwitch,
+        "fortiswitch",
+        "FortiSwitchOS 7.0 administration guide, \"RADIUS change of authorization (CoA)\"; PacketFence \
              Fortinet/FortiSwitchOS_v7_x.pm",
-            &[F::CallingStationId, F::NasIpAddress, F::AcctSessionId, F::UserName],
+        &[
+            F::CallingStationId,
+            F::NasIpAddress,
+            F::AcctSessionId,
+            F::UserName,
+        ],
     )
-        .with_calling_station_mac(MacFormat::HYPHEN_LOWER)
-        .with_role(RoleChange::Reauthenticate);
+    .with_calling_station_mac(MacFormat::HYPHEN_LOWER)
+    .with_role(RoleChange::Reauthenticate);
 
     /// Ruckus SmartZone / ZoneDirector: Disconnect with Calling-Station-Id and the AP's
     /// NAS-IP-Address (no Acct-Session-Id: newer ZoneDirector firmware rejects it).
@@ -512,7 +540,11 @@ impl Profile {
             ),
             Vendor::CiscoIos => matches!(
                 intent,
-                K::Reauthenticate | K::BouncePort | K::DisablePort | K::ActivateService | K::DeactivateService
+                K::Reauthenticate
+                    | K::BouncePort
+                    | K::DisablePort
+                    | K::ActivateService
+                    | K::DeactivateService
             ),
             Vendor::CiscoWlc | Vendor::Meraki => intent == K::Reauthenticate,
             Vendor::CiscoIsg => matches!(
@@ -542,7 +574,9 @@ impl Profile {
         }
         let mut attrs = Vec::with_capacity(12);
         self.identify(session, &mut attrs)?;
-        let (kind, authorize_only) = self.recipe(session, intent, &mut attrs).ok_or_else(unsupported)??;
+        let (kind, authorize_only) = self
+            .recipe(session, intent, &mut attrs)
+            .ok_or_else(unsupported)??;
         if self.event_timestamp {
             let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
             let secs = u32::try_from(secs).unwrap_or(u32::MAX);
@@ -597,13 +631,20 @@ impl Profile {
         }
         if session_ids == 0 {
             // Say which single attribute would have helped when there is one.
-            return Err(match fields.iter().filter(|f| !f.is_nas()).collect::<Vec<_>>().as_slice() {
-                [only] => PlanError::MissingIdentity {
-                    profile: self.name,
-                    field: **only,
+            return Err(
+                match fields
+                    .iter()
+                    .filter(|f| !f.is_nas())
+                    .collect::<Vec<_>>()
+                    .as_slice()
+                {
+                    [only] => PlanError::MissingIdentity {
+                        profile: self.name,
+                        field: **only,
+                    },
+                    _ => PlanError::NoSessionIdentification { profile: self.name },
                 },
-                _ => PlanError::NoSessionIdentification { profile: self.name },
-            });
+            );
         }
         Ok(())
     }
@@ -611,7 +652,7 @@ impl Profile {
     fn emit(&self, s: &Session, f: IdField, out: &mut Vec<AttrSpec>) {
         let text = |t: AttrType, v: &Option<String>, out: &mut Vec<AttrSpec>| {
             if let Some(v) = v {
-                out.push(AttrSpec::ietf(t, AttrData::Text(v.clone())));
+                out.push(AttrSpec::ietf(t, AttrData::Text(Cow::Owned(v.clone()))));
             }
         };
         let id = &s.id;
@@ -632,13 +673,16 @@ impl Profile {
                 if let Some(mac) = id.calling_station.as_ref().and_then(StationId::mac) {
                     out.push(AttrSpec::ietf(
                         AttrType::USER_NAME,
-                        AttrData::Text(mac.format(self.user_name_mac)),
+                        AttrData::Text(Cow::Owned(mac.format(self.user_name_mac))),
                     ));
                 }
             }
             F::Cui => {
                 if let Some(c) = &id.cui {
-                    out.push(AttrSpec::ietf(AttrType::CHARGEABLE_USER_IDENTITY, AttrData::Octets(c.clone())));
+                    out.push(AttrSpec::ietf(
+                        AttrType::CHARGEABLE_USER_IDENTITY,
+                        AttrData::Octets(c.clone()),
+                    ));
                 }
             }
             F::AcctSessionId => text(AttrType::ACCT_SESSION_ID, &id.acct_session_id, out),
@@ -647,13 +691,16 @@ impl Profile {
                 if let Some(c) = &id.calling_station {
                     out.push(AttrSpec::ietf(
                         AttrType::CALLING_STATION_ID,
-                        AttrData::Text(c.render(self.calling_station_mac)),
+                        AttrData::Text(Cow::Owned(c.render(self.calling_station_mac))),
                     ));
                 }
             }
             F::CalledStationId => {
                 if let Some(c) = &id.called_station {
-                    out.push(AttrSpec::ietf(AttrType::CALLED_STATION_ID, AttrData::Text(c.raw.clone())));
+                    out.push(AttrSpec::ietf(
+                        AttrType::CALLED_STATION_ID,
+                        AttrData::Text(Cow::Owned(c.raw.clone())),
+                    ));
                 }
             }
             F::NasPort => {
@@ -669,7 +716,10 @@ impl Profile {
             }
             F::FramedIpv6 => {
                 if let Some((p, l)) = id.framed_ipv6_prefix {
-                    out.push(AttrSpec::ietf(AttrType::FRAMED_IPV6_PREFIX, AttrData::Ipv6Prefix(p, l)));
+                    out.push(AttrSpec::ietf(
+                        AttrType::FRAMED_IPV6_PREFIX,
+                        AttrData::Ipv6Prefix(p, l),
+                    ));
                 }
                 if let Some(i) = id.framed_interface_id {
                     out.push(AttrSpec::ietf(AttrType(96), AttrData::InterfaceId(i)));
@@ -711,7 +761,10 @@ impl Profile {
         match intent {
             Intent::Disconnect { terminate_cause } => {
                 if let Some(c) = terminate_cause {
-                    out.push(AttrSpec::ietf(AttrType::ACCT_TERMINATE_CAUSE, AttrData::Integer(*c)));
+                    out.push(AttrSpec::ietf(
+                        AttrType::ACCT_TERMINATE_CAUSE,
+                        AttrData::Integer(*c),
+                    ));
                 }
                 return Some(Ok((Disconnect, false)));
             }
@@ -726,14 +779,16 @@ impl Profile {
                 out.push(AttrSpec {
                     id,
                     tag: None,
-                    data: AttrData::Text(role.clone()),
+                    data: text(role),
                 });
                 return coa;
             }
             _ => {}
         }
         match (self.vendor, intent) {
-            (Vendor::Generic, Intent::ApplyFilter(f)) => out.push(AttrSpec::ietf(AttrType::FILTER_ID, text(f))),
+            (Vendor::Generic, Intent::ApplyFilter(f)) => {
+                out.push(AttrSpec::ietf(AttrType::FILTER_ID, text(f)))
+            }
             (Vendor::Generic | Vendor::MikroTik | Vendor::FortiSwitch, Intent::SessionTimeout(t)) => {
                 out.push(AttrSpec::ietf(AttrType::SESSION_TIMEOUT, AttrData::Integer(*t)));
             }
@@ -752,35 +807,43 @@ impl Profile {
                 return Some(Ok((Coa, true)));
             }
             (Vendor::CiscoIos | Vendor::CiscoWlc | Vendor::Meraki, Intent::Reauthenticate(k)) => {
-                out.push(avpair(CISCO_AVPAIR, "subscriber:command=reauthenticate".into()));
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=reauthenticate"));
                 let ty = match (k, self.vendor) {
-                    (ReauthKind::Rerun, _) => Some("rerun"),
-                    (ReauthKind::Last, _) | (ReauthKind::Default, Vendor::CiscoWlc | Vendor::Meraki) => Some("last"),
+                    (ReauthKind::Rerun, _) => Some("subscriber:reauthenticate-type=rerun"),
+                    (ReauthKind::Last, _) | (ReauthKind::Default, Vendor::CiscoWlc | Vendor::Meraki) => {
+                        Some("subscriber:reauthenticate-type=last")
+                    }
                     (ReauthKind::Default, _) => None,
                 };
                 if let Some(ty) = ty {
-                    out.push(avpair(CISCO_AVPAIR, format!("subscriber:reauthenticate-type={ty}")));
+                    out.push(avpair(CISCO_AVPAIR, ty));
                 }
             }
             (Vendor::CiscoIos, Intent::BouncePort { .. }) => {
-                out.push(avpair(CISCO_AVPAIR, "subscriber:command=bounce-host-port".into()));
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=bounce-host-port"));
             }
             (Vendor::CiscoIos, Intent::DisablePort) => {
-                out.push(avpair(CISCO_AVPAIR, "subscriber:command=disable-host-port".into()));
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=disable-host-port"));
             }
             (Vendor::CiscoIos, Intent::ActivateService(svc)) => {
-                out.push(avpair(CISCO_AVPAIR, "subscriber:command=activate-service".into()));
-                out.push(avpair(CISCO_AVPAIR, format!("subscriber:service-name={}", svc.render())));
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=activate-service"));
+                out.push(avpair(
+                    CISCO_AVPAIR,
+                    format!("subscriber:service-name={}", svc.render()),
+                ));
             }
             (Vendor::CiscoIos, Intent::DeactivateService(svc)) => {
-                out.push(avpair(CISCO_AVPAIR, "subscriber:command=deactivate-service".into()));
-                out.push(avpair(CISCO_AVPAIR, format!("subscriber:service-name={}", svc.render())));
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=deactivate-service"));
+                out.push(avpair(
+                    CISCO_AVPAIR,
+                    format!("subscriber:service-name={}", svc.render()),
+                ));
             }
             (Vendor::CiscoIsg, Intent::AccountLogon) => {
-                out.push(avpair(CISCO_AVPAIR, "subscriber:command=account-logon".into()));
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=account-logon"));
             }
             (Vendor::CiscoIsg, Intent::AccountLogoff) => {
-                out.push(avpair(CISCO_AVPAIR, "subscriber:command=account-logoff".into()));
+                out.push(avpair(CISCO_AVPAIR, "subscriber:command=account-logoff"));
             }
             (Vendor::CiscoIsg, Intent::ActivateService(svc)) => {
                 out.push(avpair(CISCO_AVPAIR, format!("subscriber:sa={}", svc.render())));
@@ -822,13 +885,13 @@ impl Profile {
             }),
             (Vendor::MikroTik, Intent::RateLimit(r)) => out.push(avpair(MIKROTIK_RATE_LIMIT, r.mikrotik())),
             (Vendor::FortiSwitch, Intent::BouncePort { .. }) => {
-                out.push(avpair(FORTINET_HOST_PORT_AVPAIR, "action=bounce-port".into()));
+                out.push(avpair(FORTINET_HOST_PORT_AVPAIR, "action=bounce-port"));
             }
             (Vendor::FortiSwitch, Intent::DisablePort) => {
-                out.push(avpair(FORTINET_HOST_PORT_AVPAIR, "action=disable-port".into()));
+                out.push(avpair(FORTINET_HOST_PORT_AVPAIR, "action=disable-port"));
             }
             (Vendor::FortiSwitch, Intent::Reauthenticate(_)) => {
-                out.push(avpair(FORTINET_HOST_PORT_AVPAIR, "action=reauth-port".into()));
+                out.push(avpair(FORTINET_HOST_PORT_AVPAIR, "action=reauth-port"));
             }
             _ => return None,
         }
@@ -837,14 +900,14 @@ impl Profile {
 }
 
 fn text(s: &str) -> AttrData {
-    AttrData::Text(s.to_owned())
+    AttrData::Text(Cow::Owned(s.to_owned()))
 }
 
-fn avpair(id: AttrId, value: String) -> AttrSpec {
+fn avpair(id: AttrId, value: impl Into<Cow<'static, str>>) -> AttrSpec {
     AttrSpec {
         id,
         tag: None,
-        data: AttrData::Text(value),
+        data: AttrData::Text(value.into()),
     }
 }
 

@@ -96,7 +96,10 @@ const TABLE: &[Row] = &[
     (20, coa_only(One)),
     (22, coa_only(Any)),
     (23, coa_only(One)),
-    (24, [Some(One), Some(One), Some(One), Some(No), Some(No), Some(No)]),
+    (
+        24,
+        [Some(One), Some(One), Some(One), Some(No), Some(No), Some(No)],
+    ),
     (25, [Some(Any), Some(No), Some(No), Some(Any), Some(No), Some(No)]),
     (26, [Some(Any), Some(No), Some(No), Some(Any), Some(No), Some(No)]),
     (27, coa_only(One)),
@@ -131,7 +134,10 @@ const TABLE: &[Row] = &[
     (71, coa_only(One)),
     (72, coa_only(One)),
     (78, coa_only(Any)),
-    (79, [Some(Any), Some(One), Some(No), Some(Any), Some(One), Some(No)]),
+    (
+        79,
+        [Some(Any), Some(One), Some(No), Some(Any), Some(One), Some(No)],
+    ),
     (80, [Some(One); 6]),
     (81, coa_only(Any)),
     (82, coa_only(Any)),
@@ -150,12 +156,21 @@ const TABLE: &[Row] = &[
     (98, coa_only(Any)),
     (99, coa_only(Any)),
     (100, coa_only(One)),
-    (101, [Some(No), Some(No), Some(Any), Some(No), Some(No), Some(Any)]),
+    (
+        101,
+        [Some(No), Some(No), Some(Any), Some(No), Some(No), Some(Any)],
+    ),
     (123, coa_only(Any)),
     // RFC 8559 §3.1 allows Operator-Name in CoA-Request and Disconnect-Request.
-    (126, [Some(One), Some(No), Some(No), Some(One), Some(No), Some(No)]),
+    (
+        126,
+        [Some(One), Some(No), Some(No), Some(One), Some(No), Some(No)],
+    ),
     // RFC 6911 (0+ in CoA-Request); identification in Disconnect, as Framed-IP-Address.
-    (168, [Some(Any), Some(No), Some(No), Some(Any), Some(No), Some(No)]),
+    (
+        168,
+        [Some(Any), Some(No), Some(No), Some(Any), Some(No), Some(No)],
+    ),
 ];
 
 fn column(code: Code) -> Option<usize> {
@@ -170,14 +185,28 @@ fn column(code: Code) -> Option<usize> {
     })
 }
 
+/// [`TABLE`] indexed by attribute number, built at compile time (an index out of
+/// range would fail the build, not panic at run time).
+#[allow(clippy::indexing_slicing)]
+const BY_TYPE: [Option<[Option<Occurrence>; 6]>; 256] = {
+    let mut out = [None; 256];
+    let mut i = 0;
+    while i < TABLE.len() {
+        let (n, row) = TABLE[i];
+        out[n as usize] = Some(row);
+        i += 1;
+    }
+    out
+};
+
 /// What the table allows for `attr` in a packet of `code`; `None` for codes outside
 /// RFC 5176.
 #[must_use]
 pub fn allowed(code: Code, attr: AttrId) -> Option<Occurrence> {
     let col = column(code)?;
     let row = match attr {
-        AttrId::Ietf(t) => TABLE.iter().find(|(n, _)| *n == t.0).map(|(_, r)| r),
-        AttrId::Vendor { .. } => TABLE.iter().find(|(n, _)| *n == 26).map(|(_, r)| r),
+        AttrId::Ietf(t) => BY_TYPE.get(usize::from(t.0)).copied().flatten(),
+        AttrId::Vendor { .. } => BY_TYPE.get(26).copied().flatten(),
         // Operator-NAS-Identifier (RFC 8559 §3.4) in requests.
         AttrId::Extended { attr, ext_type } if attr == AttrType::EXTENDED_1 && ext_type == 8 => {
             return Some(if col == 0 || col == 3 { One } else { No });
@@ -187,25 +216,30 @@ pub fn allowed(code: Code, attr: AttrId) -> Option<Occurrence> {
     Some(row.and_then(|r| r.get(col).copied().flatten()).unwrap_or(No))
 }
 
-/// Checks attribute ids against the table for `code`; every departure is reported,
-/// once per attribute.
+/// Checks attribute ids (in packet order) against the table for `code`; every
+/// departure is reported once per attribute, in order of first appearance.
 #[must_use]
 pub fn check_ids(code: Code, attrs: impl IntoIterator<Item = AttrId>) -> Vec<Violation> {
-    let mut seen: Vec<(AttrId, usize)> = Vec::new();
-    for a in attrs {
-        match seen.iter_mut().find(|(id, _)| *id == a) {
-            Some((_, n)) => *n += 1,
-            None => seen.push((a, 1)),
-        }
-    }
+    let ids: Vec<AttrId> = attrs.into_iter().collect();
+    check_slice(code, &ids, |a| *a)
+}
+
+/// Without allocating unless there is something to report (packets are short: the
+/// quadratic scan beats a map).
+fn check_slice<T>(code: Code, attrs: &[T], id: impl Fn(&T) -> AttrId) -> Vec<Violation> {
     let mut out = Vec::new();
-    for (attr, count) in seen {
-        let Some(occ) = allowed(code, attr) else {
+    for (i, a) in attrs.iter().enumerate() {
+        let attr = id(a);
+        let first = !attrs.iter().take(i).any(|b| id(b) == attr);
+        if !first {
             continue;
-        };
-        let kind = match occ {
-            No => Some(ViolationKind::NotAllowed),
-            One if count > 1 && !matches!(attr, AttrId::Vendor { .. }) => Some(ViolationKind::TooMany { count }),
+        }
+        let kind = match allowed(code, attr) {
+            Some(No) => Some(ViolationKind::NotAllowed),
+            Some(One) if !matches!(attr, AttrId::Vendor { .. }) => {
+                let count = attrs.iter().skip(i).filter(|b| id(b) == attr).count();
+                (count > 1).then_some(ViolationKind::TooMany { count })
+            }
             _ => None,
         };
         if let Some(kind) = kind {
@@ -218,7 +252,7 @@ pub fn check_ids(code: Code, attrs: impl IntoIterator<Item = AttrId>) -> Vec<Vio
 /// Checks a planned request.
 #[must_use]
 pub fn check(code: Code, attrs: &[AttrSpec]) -> Vec<Violation> {
-    check_ids(code, attrs.iter().map(|a| a.id))
+    check_slice(code, attrs, |a| a.id)
 }
 
 #[cfg(test)]
@@ -253,7 +287,10 @@ mod tests {
         };
         assert_eq!(allowed(Code::DisconnectRequest, vsa), Some(Any));
         assert_eq!(allowed(Code::AccessRequest, vsa), None);
-        let v = check_ids(Code::DisconnectRequest, [ietf(1), ietf(1), ietf(6), vsa, vsa, ietf(8)]);
+        let v = check_ids(
+            Code::DisconnectRequest,
+            [ietf(1), ietf(1), ietf(6), vsa, vsa, ietf(8)],
+        );
         assert_eq!(
             v,
             vec![

@@ -199,7 +199,8 @@ impl Session {
                 26 => {
                     if let Ok(vsa) = a.vsa() {
                         for sub in vsa.attrs() {
-                            s.id.vendor_ids.push(vendor_id(vsa.vendor(), sub.vendor_type(), sub.value()));
+                            s.id.vendor_ids
+                                .push(vendor_id(vsa.vendor(), sub.vendor_type(), sub.value()));
                         }
                     }
                 }
@@ -241,7 +242,10 @@ impl Session {
                 s.id.operator_nas_id = Some(e.data().to_vec());
             }
         }
-        let mac_user = match (&s.id.user_name, s.id.calling_station.as_ref().and_then(StationId::mac)) {
+        let mac_user = match (
+            &s.id.user_name,
+            s.id.calling_station.as_ref().and_then(StationId::mac),
+        ) {
             (Some(u), Some(mac)) => u.parse::<crate::MacAddress>().ok() == Some(mac),
             _ => false,
         };

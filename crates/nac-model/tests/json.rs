@@ -63,7 +63,10 @@ fn cos_core_other_replies() {
     assert_eq!(again, r);
 
     // Delete: ok, and not found.
-    assert_eq!(serde_json::from_str::<Response>(r#"{"error":false}"#).unwrap(), Response::Ok);
+    assert_eq!(
+        serde_json::from_str::<Response>(r#"{"error":false}"#).unwrap(),
+        Response::Ok
+    );
     let nf = r#"{"error":true,"error_code":404,"error_message":"User does not exist"}"#;
     let r: Response = serde_json::from_str(nf).unwrap();
     assert_eq!(
@@ -75,7 +78,10 @@ fn cos_core_other_replies() {
     );
     assert_eq!(serde_json::to_string(&r).unwrap(), nf);
     let bad = r#"{"error":true,"error_code":400,"error_message":"Bad Request, malformed"}"#;
-    assert!(matches!(serde_json::from_str::<Response>(bad).unwrap(), Response::Error { code: 400, .. }));
+    assert!(matches!(
+        serde_json::from_str::<Response>(bad).unwrap(),
+        Response::Error { code: 400, .. }
+    ));
 
     // Malformed replies are serde errors, not panics.
     for junk in [
@@ -92,34 +98,53 @@ fn cos_core_other_replies() {
 #[test]
 fn cos_core_requests() {
     // The guide's add example, field for field.
-    let mut u = AuthenticatedUser::new("user3", "192.168.1.10".parse().unwrap(), ["group1", "group2"], 60).unwrap();
+    let mut u =
+        AuthenticatedUser::new("user3", "192.168.1.10".parse().unwrap(), ["group1", "group2"], 60).unwrap();
     u.interface = Some("wan".into());
     u.idle_timeout = Some(30);
-    let r = Request::Add(u.clone()).to_http().unwrap();
+    let r = Request::Add(u).to_http().unwrap();
     assert_eq!(r.method, Method::Post);
-    assert_eq!(r.body.as_ref().unwrap().content_type, "application/x-www-form-urlencoded");
+    assert_eq!(
+        r.body.as_ref().unwrap().content_type,
+        "application/x-www-form-urlencoded"
+    );
     assert_eq!(
         r.body_text(),
         Some("ip=192.168.1.10&interface=wan&session_timeout=60&idle_timeout=30&username=user3&groups=group1,group2")
     );
     // No groups: the parameter is still sent, empty.
-    let solo = AuthenticatedUser::new("dhcp client", "192.0.2.7".parse().unwrap(), Vec::<String>::new(), 600).unwrap();
+    let solo = AuthenticatedUser::new(
+        "dhcp client",
+        "192.0.2.7".parse().unwrap(),
+        Vec::<String>::new(),
+        600,
+    )
+    .unwrap();
     assert_eq!(
         Request::Add(solo).to_http().unwrap().body_text(),
         Some("ip=192.0.2.7&session_timeout=600&username=dhcp%20client&groups=")
     );
     let ip = "192.168.1.201".parse().unwrap();
     let del = Request::Remove { ip, interface: None }.to_http().unwrap();
-    assert_eq!((del.method, del.path_and_query()), (Method::Delete, "/api/oper/userauth?ip=192.168.1.201".into()));
+    assert_eq!(
+        (del.method, del.path_and_query()),
+        (Method::Delete, "/api/oper/userauth?ip=192.168.1.201".into())
+    );
     let get = Request::Get {
         ip,
         interface: Some("wan".into()),
     }
     .to_http()
     .unwrap();
-    assert_eq!(get.path_and_query(), "/api/oper/userauth?ip=192.168.1.201&interface=wan");
     assert_eq!(
-        Request::List { num: Some(500) }.to_http().unwrap().path_and_query(),
+        get.path_and_query(),
+        "/api/oper/userauth?ip=192.168.1.201&interface=wan"
+    );
+    assert_eq!(
+        Request::List { num: Some(500) }
+            .to_http()
+            .unwrap()
+            .path_and_query(),
         "/api/oper/userauth?num=500"
     );
     // What the firewall would refuse is refused here.
@@ -130,7 +155,10 @@ fn cos_core_requests() {
             seconds: 32 * 24 * 3600
         }
     );
-    assert_eq!(AuthenticatedUser::new("", ip, ["a"], 60).unwrap_err(), UserError::EmptyUsername);
+    assert_eq!(
+        AuthenticatedUser::new("", ip, ["a"], 60).unwrap_err(),
+        UserError::EmptyUsername
+    );
     assert_eq!(
         AuthenticatedUser::new("u", ip, ["a,b"], 60).unwrap_err(),
         UserError::BadGroup("a,b".into())
@@ -144,7 +172,10 @@ fn cos_core_requests() {
     s.id.user_name = Some("bob".into());
     s.id.framed_ip = Some("10.0.0.9".parse().unwrap());
     let from = AuthenticatedUser::from_session(&s, vec!["staff".into()], 3600).unwrap();
-    assert_eq!((from.username.as_str(), from.ip.to_string()), ("bob", "10.0.0.9".into()));
+    assert_eq!(
+        (from.username.as_str(), from.ip.to_string()),
+        ("bob", "10.0.0.9".into())
+    );
 }
 
 #[test]
@@ -168,7 +199,12 @@ fn clearpass_endpoint() {
         ..Endpoint::default()
     };
     let mac: MacAddress = "00-50-56-89-4A-E2".parse().unwrap();
-    let req = Action::UpdateEndpoint { mac, patch: patch.clone() }.to_http().unwrap();
+    let req = Action::UpdateEndpoint {
+        mac,
+        patch: patch.clone(),
+    }
+    .to_http()
+    .unwrap();
     assert_eq!(req.method, Method::Patch);
     assert_eq!(req.path_and_query(), "/api/endpoint/mac-address/005056894ae2");
     let body: Value = serde_json::from_str(req.body_text().unwrap()).unwrap();
@@ -213,7 +249,10 @@ fn clearpass_device_with_airgroup() {
     assert_eq!(d.expire_time, Some(Timestamp::Epoch(1_767_225_600)));
     assert_eq!(d.airgroup_shared_user.as_deref(), Some("alice,bob"));
     assert_eq!(d.custom.get("custom_field"), Some(&json!("kept")));
-    assert_eq!(d.mac_address().unwrap().unwrap(), "b0:ee:7b:97:7f:33".parse().unwrap());
+    assert_eq!(
+        d.mac_address().unwrap().unwrap(),
+        "b0:ee:7b:97:7f:33".parse().unwrap()
+    );
     let req = Action::CreateDevice {
         device: d.clone(),
         coa: CoaFlag::Yes,
@@ -236,7 +275,10 @@ fn clearpass_device_with_airgroup() {
     .to_http()
     .unwrap()
     .to_string();
-    assert!(!logged.contains("s3cret") && logged.starts_with("POST /api/device ("), "{logged}");
+    assert!(
+        !logged.contains("s3cret") && logged.starts_with("POST /api/device ("),
+        "{logged}"
+    );
     // Required fields.
     assert!(Action::CreateDevice {
         device: Device::default(),
@@ -305,8 +347,14 @@ fn clearpass_sessions_and_actions() {
     }
     .to_http()
     .unwrap();
-    assert_eq!(coa.path_and_query(), "/api/session-action/coa/mac/b0ee7b977f33?async=false");
-    assert_eq!(coa.body_text(), Some(r#"{"enforcement_profile":["[Aruba Terminate Session]"]}"#));
+    assert_eq!(
+        coa.path_and_query(),
+        "/api/session-action/coa/mac/b0ee7b977f33?async=false"
+    );
+    assert_eq!(
+        coa.body_text(),
+        Some(r#"{"enforcement_profile":["[Aruba Terminate Session]"]}"#)
+    );
     // A CoA needs an enforcement profile.
     assert!(Action::SessionAction {
         kind: SessionActionKind::Coa,

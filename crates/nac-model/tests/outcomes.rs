@@ -2,6 +2,7 @@
 //! Error-Cause class; sessions read from real request packets; the endpoint-change
 //! planner on a table of transitions.
 #![allow(
+    clippy::redundant_clone,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
@@ -13,8 +14,8 @@ use std::time::UNIX_EPOCH;
 use nac_model::clearpass::{Device, Endpoint, EndpointStatus};
 use nac_model::planner::{plan_endpoint_change, EndpointState, Reason};
 use nac_model::{
-    ErrorCause, Intent, Outcome, ProtocolViolation, Profile, ReauthKind, Reply, Session, SessionError, SessionKind,
-    StationId,
+    ErrorCause, Intent, Outcome, Profile, ProtocolViolation, ReauthKind, Reply, Session, SessionError,
+    SessionKind, StationId,
 };
 use radius_codec::{AttrType, Code, Packet, PacketBuilder, SharedSecret, Value, VendorId};
 use radius_dict::Dictionary;
@@ -22,7 +23,13 @@ use radius_dict::Dictionary;
 const SECRET: &str = "testing123";
 
 /// The request, and a verified reply with these Error-Causes (and extras).
-fn exchange(profile: &Profile, intent: &Intent, reply_code: Code, causes: &[u32], echo_service: bool) -> Outcome {
+fn exchange(
+    profile: &Profile,
+    intent: &Intent,
+    reply_code: Code,
+    causes: &[u32],
+    echo_service: bool,
+) -> Outcome {
     let mut s = Session::default();
     s.nas.ipv4 = Some("192.0.2.1".parse().unwrap());
     s.id.user_name = Some("alice".into());
@@ -53,7 +60,10 @@ fn exchange(profile: &Profile, intent: &Intent, reply_code: Code, causes: &[u32]
     }
     let r = Reply::from_packet(&reply).unwrap();
     assert_eq!(r.reply_messages, ["done"]);
-    assert_eq!(r.error_causes, causes.iter().map(|c| ErrorCause(*c)).collect::<Vec<_>>());
+    assert_eq!(
+        r.error_causes,
+        causes.iter().map(|c| ErrorCause(*c)).collect::<Vec<_>>()
+    );
     plan.outcome(&r)
 }
 
@@ -64,47 +74,128 @@ fn outcomes_by_error_cause_class() {
     let dm = Intent::DISCONNECT;
     use Code::{CoaAck, CoaNak, DisconnectAck, DisconnectNak};
     let table: Vec<(&Intent, Code, &[u32], bool, Outcome)> = vec![
-        (&coa, CoaAck, &[], false, Outcome::Applied { residual_only: false }),
-        (&dm, DisconnectAck, &[], false, Outcome::Applied { residual_only: false }),
+        (
+            &coa,
+            CoaAck,
+            &[],
+            false,
+            Outcome::Applied { residual_only: false },
+        ),
+        (
+            &dm,
+            DisconnectAck,
+            &[],
+            false,
+            Outcome::Applied { residual_only: false },
+        ),
         // 2xx: success, in ACKs.
-        (&dm, DisconnectAck, &[201], false, Outcome::Applied { residual_only: true }),
+        (
+            &dm,
+            DisconnectAck,
+            &[201],
+            false,
+            Outcome::Applied { residual_only: true },
+        ),
         // 503 alone: not found.
         (&dm, DisconnectNak, &[503], false, Outcome::SessionNotFound),
         (&coa, CoaNak, &[503], false, Outcome::SessionNotFound),
         // 4xx: the request was wrong.
-        (&coa, CoaNak, &[401, 407], false, Outcome::Rejected { causes: vec![ErrorCause(401), ErrorCause(407)] }),
-        (&dm, DisconnectNak, &[402], false, Outcome::Rejected { causes: vec![ErrorCause::MISSING_ATTRIBUTE] }),
+        (
+            &coa,
+            CoaNak,
+            &[401, 407],
+            false,
+            Outcome::Rejected {
+                causes: vec![ErrorCause(401), ErrorCause(407)],
+            },
+        ),
+        (
+            &dm,
+            DisconnectNak,
+            &[402],
+            false,
+            Outcome::Rejected {
+                causes: vec![ErrorCause::MISSING_ATTRIBUTE],
+            },
+        ),
         // 5xx: the NAS failed.
-        (&dm, DisconnectNak, &[504], false, Outcome::Rejected { causes: vec![ErrorCause(504)] }),
-        (&coa, CoaNak, &[506], false, Outcome::Rejected { causes: vec![ErrorCause(506)] }),
-        (&coa, CoaNak, &[601], false, Outcome::Rejected { causes: vec![ErrorCause::RESPONSE_TOO_BIG] }),
+        (
+            &dm,
+            DisconnectNak,
+            &[504],
+            false,
+            Outcome::Rejected {
+                causes: vec![ErrorCause(504)],
+            },
+        ),
+        (
+            &coa,
+            CoaNak,
+            &[506],
+            false,
+            Outcome::Rejected {
+                causes: vec![ErrorCause(506)],
+            },
+        ),
+        (
+            &coa,
+            CoaNak,
+            &[601],
+            false,
+            Outcome::Rejected {
+                causes: vec![ErrorCause::RESPONSE_TOO_BIG],
+            },
+        ),
         (&coa, CoaNak, &[], false, Outcome::Rejected { causes: vec![] }),
         // Unknown values are kept.
-        (&coa, CoaNak, &[599], false, Outcome::Rejected { causes: vec![ErrorCause(599)] }),
+        (
+            &coa,
+            CoaNak,
+            &[599],
+            false,
+            Outcome::Rejected {
+                causes: vec![ErrorCause(599)],
+            },
+        ),
         // Violations: the wrong family, causes in the wrong reply.
         (
             &coa,
             DisconnectAck,
             &[],
             false,
-            Outcome::ProtocolViolation(ProtocolViolation::WrongReplyCode { request: Code::CoaRequest, reply: DisconnectAck }),
+            Outcome::ProtocolViolation(ProtocolViolation::WrongReplyCode {
+                request: Code::CoaRequest,
+                reply: DisconnectAck,
+            }),
         ),
         (
             &dm,
             DisconnectAck,
             &[503],
             false,
-            Outcome::ProtocolViolation(ProtocolViolation::CauseInWrongReply { cause: ErrorCause(503), reply: DisconnectAck }),
+            Outcome::ProtocolViolation(ProtocolViolation::CauseInWrongReply {
+                cause: ErrorCause(503),
+                reply: DisconnectAck,
+            }),
         ),
         (
             &dm,
             DisconnectNak,
             &[201],
             false,
-            Outcome::ProtocolViolation(ProtocolViolation::CauseInWrongReply { cause: ErrorCause(201), reply: DisconnectNak }),
+            Outcome::ProtocolViolation(ProtocolViolation::CauseInWrongReply {
+                cause: ErrorCause(201),
+                reply: DisconnectNak,
+            }),
         ),
         // Authorize-Only: NAK + 507 is success; an ACK is a violation; 405 is a refusal.
-        (&Intent::AuthorizeOnly, CoaNak, &[507], true, Outcome::AuthorizeOnlyStarted),
+        (
+            &Intent::AuthorizeOnly,
+            CoaNak,
+            &[507],
+            true,
+            Outcome::AuthorizeOnlyStarted,
+        ),
         (
             &Intent::AuthorizeOnly,
             CoaAck,
@@ -117,18 +208,34 @@ fn outcomes_by_error_cause_class() {
             CoaNak,
             &[405],
             false,
-            Outcome::Rejected { causes: vec![ErrorCause::UNSUPPORTED_SERVICE] },
+            Outcome::Rejected {
+                causes: vec![ErrorCause::UNSUPPORTED_SERVICE],
+            },
         ),
         // 507 to a plain CoA is just a refusal.
-        (&coa, CoaNak, &[507], false, Outcome::Rejected { causes: vec![ErrorCause(507)] }),
+        (
+            &coa,
+            CoaNak,
+            &[507],
+            false,
+            Outcome::Rejected {
+                causes: vec![ErrorCause(507)],
+            },
+        ),
     ];
     for (intent, code, causes, echo, want) in table {
         let got = exchange(&g, intent, code, causes, echo);
         assert_eq!(got, want, "{intent:?} {code} {causes:?}");
-        assert_eq!(got.is_success(), matches!(want, Outcome::Applied { .. } | Outcome::AuthorizeOnlyStarted));
+        assert_eq!(
+            got.is_success(),
+            matches!(want, Outcome::Applied { .. } | Outcome::AuthorizeOnlyStarted)
+        );
     }
     assert_eq!(
-        Outcome::Rejected { causes: vec![ErrorCause(401), ErrorCause(9999)] }.to_string(),
+        Outcome::Rejected {
+            causes: vec![ErrorCause(401), ErrorCause(9999)]
+        }
+        .to_string(),
         "rejected: Unsupported-Attribute, 9999"
     );
 }
@@ -153,12 +260,17 @@ fn session_from_requests() {
     b.add(AttrType::USER_NAME, b"b0ee7b977f33").unwrap();
     b.add_user_password(&secret, b"b0ee7b977f33").unwrap();
     b.add_value(AttrType::SERVICE_TYPE, &Value::Integer(10)).unwrap();
-    b.add_value(AttrType::NAS_IP_ADDRESS, &Value::IpAddr("192.0.2.10".parse().unwrap())).unwrap();
+    b.add_value(
+        AttrType::NAS_IP_ADDRESS,
+        &Value::IpAddr("192.0.2.10".parse().unwrap()),
+    )
+    .unwrap();
     b.add_value(AttrType::NAS_PORT, &Value::Integer(50101)).unwrap();
     b.add(AttrType::NAS_PORT_ID, b"GigabitEthernet1/0/3").unwrap();
     b.add(AttrType::CALLING_STATION_ID, b"B0-EE-7B-97-7F-33").unwrap();
     b.add(AttrType::CALLED_STATION_ID, b"00-11-22-33-44-55").unwrap();
-    b.add_vsa(VendorId::CISCO, 1, b"audit-session-id=0A0B0C0D0000001A2B3C4D5E").unwrap();
+    b.add_vsa(VendorId::CISCO, 1, b"audit-session-id=0A0B0C0D0000001A2B3C4D5E")
+        .unwrap();
     b.add_vsa(VendorId::CISCO, 1, b"service-type=Call Check").unwrap();
     b.add(AttrType::ACCT_SESSION_ID, b"0000002A").unwrap();
     b.add_extended(AttrType::EXTENDED_1, 8, b"op-nas-7").unwrap();
@@ -168,8 +280,14 @@ fn session_from_requests() {
     assert_eq!(s.nas.ipv4, Some("192.0.2.10".parse().unwrap()));
     assert_eq!(s.id.nas_port, Some(50101));
     assert_eq!(s.id.nas_port_id.as_deref(), Some("GigabitEthernet1/0/3"));
-    assert_eq!(s.id.calling_station, Some(StationId::Mac("b0:ee:7b:97:7f:33".parse().unwrap())));
-    assert_eq!(s.id.called_station.as_ref().unwrap().mac.unwrap().to_string(), "00:11:22:33:44:55");
+    assert_eq!(
+        s.id.calling_station,
+        Some(StationId::Mac("b0:ee:7b:97:7f:33".parse().unwrap()))
+    );
+    assert_eq!(
+        s.id.called_station.as_ref().unwrap().mac.unwrap().to_string(),
+        "00:11:22:33:44:55"
+    );
     assert_eq!(s.id.cisco_audit_session_id(), Some("0A0B0C0D0000001A2B3C4D5E"));
     assert_eq!(s.id.vendor_ids.len(), 2);
     assert_eq!(s.id.operator_nas_id.as_deref(), Some(&b"op-nas-7"[..]));
@@ -182,21 +300,35 @@ fn session_from_requests() {
     // An Accounting-Request for a PPP session.
     let mut b = PacketBuilder::accounting_request(2);
     b.add(AttrType::USER_NAME, b"sub@isp").unwrap();
-    b.add_value(AttrType::FRAMED_PROTOCOL, &Value::Integer(1)).unwrap();
-    b.add_value(AttrType::FRAMED_IP_ADDRESS, &Value::IpAddr("100.64.0.9".parse().unwrap())).unwrap();
-    b.add_value(AttrType::FRAMED_IPV6_PREFIX, &Value::Ipv6Prefix("2001:db8:1::".parse().unwrap(), 48)).unwrap();
+    b.add_value(AttrType::FRAMED_PROTOCOL, &Value::Integer(1))
+        .unwrap();
+    b.add_value(
+        AttrType::FRAMED_IP_ADDRESS,
+        &Value::IpAddr("100.64.0.9".parse().unwrap()),
+    )
+    .unwrap();
+    b.add_value(
+        AttrType::FRAMED_IPV6_PREFIX,
+        &Value::Ipv6Prefix("2001:db8:1::".parse().unwrap(), 48),
+    )
+    .unwrap();
     b.add(AttrType::CLASS, b"c1").unwrap();
     b.add(AttrType::CHARGEABLE_USER_IDENTITY, b"cui-1").unwrap();
     let bytes = b.finish(&secret).unwrap();
     let s = Session::from_packet(&Packet::new_checked(&bytes[..]).unwrap()).unwrap();
     assert_eq!(s.kind, SessionKind::Ppp);
     assert_eq!(s.id.framed_ip, Some("100.64.0.9".parse().unwrap()));
-    assert_eq!(s.id.framed_ipv6_prefix, Some(("2001:db8:1::".parse().unwrap(), 48)));
+    assert_eq!(
+        s.id.framed_ipv6_prefix,
+        Some(("2001:db8:1::".parse().unwrap(), 48))
+    );
     assert_eq!(s.class, [b"c1".to_vec()]);
     assert_eq!(s.id.cui.as_deref(), Some(&b"cui-1"[..]));
 
     // Errors: the wrong code, non-text identifiers, bad lengths.
-    let ack = PacketBuilder::new(Code::CoaAck, 1, [0; 16]).finish(&secret).unwrap();
+    let ack = PacketBuilder::new(Code::CoaAck, 1, [0; 16])
+        .finish(&secret)
+        .unwrap();
     assert_eq!(
         Session::from_packet(&Packet::new_checked(&ack[..]).unwrap()),
         Err(SessionError::WrongCode(Code::CoaAck))
@@ -213,7 +345,10 @@ fn session_from_requests() {
     let bytes = b.finish(&secret).unwrap();
     assert!(matches!(
         Session::from_packet(&Packet::new_checked(&bytes[..]).unwrap()),
-        Err(SessionError::BadValue { attr: AttrType::NAS_PORT, .. })
+        Err(SessionError::BadValue {
+            attr: AttrType::NAS_PORT,
+            ..
+        })
     ));
 }
 
@@ -237,8 +372,13 @@ fn planner_transitions() {
         (Profile::RUCKUS, "disconnect"),
     ];
     let reauth = Intent::Reauthenticate(ReauthKind::Last);
+    type Row = (
+        Option<EndpointState>,
+        EndpointState,
+        [Option<(Intent, Reason)>; 3],
+    );
     #[rustfmt::skip]
-    let table: Vec<(Option<EndpointState>, EndpointState, [Option<(Intent, Reason)>; 3])> = vec![
+    let table: Vec<Row> = vec![
         // New endpoint registered as Known: re-authenticate where possible.
         (None, state(Known, None, 0), [
             Some((Intent::DISCONNECT, Reason::BecameKnown)),
@@ -312,17 +452,28 @@ fn planner_inputs_from_clearpass() {
         EndpointState::from_endpoint(&after, Some("Role")),
     );
     assert_eq!(a.role.as_deref(), Some("staff"));
-    assert_eq!(a.attributes_digest, b.attributes_digest, "the role is not an 'other attribute'");
+    assert_eq!(
+        a.attributes_digest, b.attributes_digest,
+        "the role is not an 'other attribute'"
+    );
     let aruba = Profile::ARUBA_CONTROLLER;
     let p = plan_endpoint_change(Some(&b), &a, &[Session::default()], |_| &aruba);
     assert_eq!(p[0].intent, Intent::ChangeRole("staff".into()));
 
-    let mut moved = after.clone();
-    moved.attributes.as_mut().unwrap().insert("IPAM-Subnet".into(), "10.2.0.0/16".into());
+    let mut moved = after;
+    moved
+        .attributes
+        .as_mut()
+        .unwrap()
+        .insert("IPAM-Subnet".into(), "10.2.0.0/16".into());
     let m = EndpointState::from_endpoint(&moved, Some("Role"));
     assert_ne!(m.attributes_digest, a.attributes_digest);
 
-    let dev: Device = serde_json::from_str(r#"{"mac":"B0-EE-7B-97-7F-33","enabled":false,"role_id":2}"#).unwrap();
+    let dev: Device =
+        serde_json::from_str(r#"{"mac":"B0-EE-7B-97-7F-33","enabled":false,"role_id":2}"#).unwrap();
     let d = EndpointState::from_device(&dev);
-    assert_eq!((d.status, d.role.as_deref()), (EndpointStatus::Disabled, Some("2")));
+    assert_eq!(
+        (d.status, d.role.as_deref()),
+        (EndpointStatus::Disabled, Some("2"))
+    );
 }

@@ -3,6 +3,7 @@
 //! dictionary (whose numbers are cross-checked against FreeRADIUS by its own tests),
 //! and compared byte for byte with what the profile plans and encodes.
 #![allow(
+    clippy::redundant_clone,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
@@ -12,8 +13,8 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use nac_model::{
-    AttrData, AttrId, AttrSpec, CalledStationId, Intent, IntentKind, PlanError, Profile, RateLimit, ReauthKind,
-    RequestKind, ServiceRef, Session, SessionKind, StationId, Vendor, VendorSessionId,
+    AttrData, AttrId, AttrSpec, CalledStationId, Intent, IntentKind, PlanError, Profile, RateLimit,
+    ReauthKind, RequestKind, ServiceRef, Session, SessionKind, StationId, Vendor, VendorSessionId,
 };
 use radius_codec::{AttrType, Code, Packet, PacketBuilder, SharedSecret, VendorId};
 use radius_dict::Dictionary;
@@ -32,9 +33,9 @@ fn session() -> Session {
     s.id.nas_port = Some(50101);
     s.id.nas_port_id = Some("1/1/3".into());
     s.id.framed_ip = Some("10.20.30.40".parse().unwrap());
-    s.id
-        .vendor_ids
-        .push(VendorSessionId::CiscoAuditSessionId("0A0B0C0D0000001A2B3C4D5E".into()));
+    s.id.vendor_ids.push(VendorSessionId::CiscoAuditSessionId(
+        "0A0B0C0D0000001A2B3C4D5E".into(),
+    ));
     s.kind = SessionKind::Dot1x;
     s.state = Some(b"st-1".to_vec());
     s
@@ -46,7 +47,8 @@ fn by_names(code: Code, attrs: &[(&str, &str)]) -> Vec<u8> {
     let mut b = PacketBuilder::new(code, ID, [0; 16]);
     b.add_message_authenticator();
     for (name, text) in attrs {
-        dict.add(&mut b, name, text, None).unwrap_or_else(|e| panic!("{name} = {text}: {e}"));
+        dict.add(&mut b, name, text, None)
+            .unwrap_or_else(|e| panic!("{name} = {text}: {e}"));
     }
     b.add_value(AttrType::EVENT_TIMESTAMP, &radius_codec::Value::Date(NOW as u32))
         .unwrap();
@@ -109,10 +111,38 @@ fn generic() {
         DM,
         &with(&[("Acct-Terminate-Cause", "Admin-Reset")]),
     );
-    check(&p, &s, Intent::ChangeRole("staff".into()), 3799, COA, &with(&[("Filter-Id", "staff")]));
-    check(&p, &s, Intent::ApplyFilter("guest-acl".into()), 3799, COA, &with(&[("Filter-Id", "guest-acl")]));
-    check(&p, &s, Intent::SessionTimeout(3600), 3799, COA, &with(&[("Session-Timeout", "3600")]));
-    check(&p, &s, Intent::IdleTimeout(600), 3799, COA, &with(&[("Idle-Timeout", "600")]));
+    check(
+        &p,
+        &s,
+        Intent::ChangeRole("staff".into()),
+        3799,
+        COA,
+        &with(&[("Filter-Id", "staff")]),
+    );
+    check(
+        &p,
+        &s,
+        Intent::ApplyFilter("guest-acl".into()),
+        3799,
+        COA,
+        &with(&[("Filter-Id", "guest-acl")]),
+    );
+    check(
+        &p,
+        &s,
+        Intent::SessionTimeout(3600),
+        3799,
+        COA,
+        &with(&[("Session-Timeout", "3600")]),
+    );
+    check(
+        &p,
+        &s,
+        Intent::IdleTimeout(600),
+        3799,
+        COA,
+        &with(&[("Idle-Timeout", "600")]),
+    );
     check(
         &p,
         &s,
@@ -321,7 +351,10 @@ fn juniper() {
         },
         3799,
         COA,
-        &with(&[("ERX-Ingress-Policy-Name", "in-10M"), ("ERX-Egress-Policy-Name", "out-50M")]),
+        &with(&[
+            ("ERX-Ingress-Policy-Name", "in-10M"),
+            ("ERX-Egress-Policy-Name", "out-50M"),
+        ]),
     );
     // Acct-Session-Id is mandatory (JunosE).
     let mut s2 = s.clone();
@@ -339,7 +372,10 @@ fn juniper() {
 fn aruba_and_hp() {
     let s = session();
     let ctl = Profile::ARUBA_CONTROLLER;
-    let cid = [("Calling-Station-Id", "B0-EE-7B-97-7F-33"), ("NAS-IP-Address", "192.0.2.10")];
+    let cid = [
+        ("Calling-Station-Id", "B0-EE-7B-97-7F-33"),
+        ("NAS-IP-Address", "192.0.2.10"),
+    ];
     check(&ctl, &s, Intent::DISCONNECT, 3799, DM, &cid);
     check(
         &ctl,
@@ -427,7 +463,10 @@ fn extreme_ruckus_meraki() {
         Intent::DISCONNECT,
         3799,
         DM,
-        &[("Calling-Station-Id", "B0-EE-7B-97-7F-33"), ("NAS-IP-Address", "192.0.2.10")],
+        &[
+            ("Calling-Station-Id", "B0-EE-7B-97-7F-33"),
+            ("NAS-IP-Address", "192.0.2.10"),
+        ],
     );
 
     let mk = Profile::MERAKI;
@@ -488,7 +527,14 @@ fn mikrotik() {
     // A MAC-authenticated wireless client: User-Name is the MAC, colon upper case.
     let mut wifi = session();
     wifi.kind = SessionKind::MacAuth;
-    check(&p, &wifi, Intent::DISCONNECT, 3799, DM, &[("User-Name", "B0:EE:7B:97:7F:33")]);
+    check(
+        &p,
+        &wifi,
+        Intent::DISCONNECT,
+        3799,
+        DM,
+        &[("User-Name", "B0:EE:7B:97:7F:33")],
+    );
 }
 
 #[test]
@@ -631,10 +677,20 @@ fn raw_requests_are_checked() {
     // A VSA in a raw CoA is fine and lands after the identification attributes.
     let raw = Intent::Raw {
         kind: RequestKind::Coa,
-        attrs: vec![AttrSpec::vendor(VendorId::RUCKUS, 1, AttrData::Text("staff".into()))],
+        attrs: vec![AttrSpec::vendor(
+            VendorId::RUCKUS,
+            1,
+            AttrData::Text("staff".into()),
+        )],
     };
     let plan = zd.plan(&s, &raw, UNIX_EPOCH).unwrap();
-    assert_eq!(plan.attrs[2].id, AttrId::Vendor { vendor: VendorId::RUCKUS, vendor_type: 1 });
+    assert_eq!(
+        plan.attrs[2].id,
+        AttrId::Vendor {
+            vendor: VendorId::RUCKUS,
+            vendor_type: 1
+        }
+    );
     // No identification at all.
     let bare = Session::default();
     assert!(matches!(
@@ -644,6 +700,8 @@ fn raw_requests_are_checked() {
     // A value too long for one attribute is the codec's typed error at encode time.
     let mut long = s.clone();
     long.id.user_name = Some("x".repeat(300));
-    let plan = Profile::GENERIC.plan(&long, &Intent::DISCONNECT, UNIX_EPOCH).unwrap();
+    let plan = Profile::GENERIC
+        .plan(&long, &Intent::DISCONNECT, UNIX_EPOCH)
+        .unwrap();
     assert!(plan.encode(1, &SharedSecret::from(SECRET)).is_err());
 }
