@@ -17,7 +17,10 @@ fn main() {
     for e in std::fs::read_dir(&dir).expect("dictionary directory") {
         let p = e.unwrap().path();
         let name = format!("fr/{}", p.file_name().unwrap().to_string_lossy());
-        files.insert(name, String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned());
+        files.insert(
+            name,
+            String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned(),
+        );
     }
     let mut times = Vec::with_capacity(runs);
     let mut last = None;

@@ -223,11 +223,21 @@ impl Dictionary {
             match a.typ().0 {
                 26 => {
                     let vendor = a.value().first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v));
-                    match a.vsa_with(self.vendor_format(VendorId(vendor))) {
+                    let format = self.vendor_format(VendorId(vendor));
+                    match a.vsa_with(format) {
                         Ok(vsa) => {
                             for sub in vsa.attrs() {
                                 let key = AttrKey::new(vendor, &[sub.vendor_type()])
                                     .unwrap_or_else(|| AttrKey::standard(26));
+                                if sub.more() {
+                                    // WiMAX continuation: the value goes on in the
+                                    // following VSAs of the same vendor and type.
+                                    let (joined, end) =
+                                        join_continued(&attrs, i, format, sub.vendor_type(), sub.value());
+                                    skip_until = end;
+                                    self.decode_owned(key, joined, &mut out);
+                                    break;
+                                }
                                 self.decode_one(key, sub.value(), hiding, &mut out);
                             }
                         }
@@ -360,4 +370,41 @@ impl radius_codec::VendorFormats for Dictionary {
     fn vendor_format(&self, vendor: VendorId) -> VendorFormat {
         Self::vendor_format(self, vendor)
     }
+}
+
+/// Joins a WiMAX-continued value: `first` (from `attrs[i]`) and the values of the
+/// following Vendor-Specific attributes of the same vendor and type, up to the one
+/// without the continuation flag. Returns the value and the offset to skip to.
+fn join_continued(
+    attrs: &[radius_codec::Attribute<'_>],
+    i: usize,
+    format: VendorFormat,
+    vendor_type: u32,
+    first: &[u8],
+) -> (Vec<u8>, usize) {
+    let mut joined = first.to_vec();
+    let mut skip_until = attrs.get(i).map_or(0, |a| a.offset() + 1);
+    for next in attrs.iter().skip(i + 1) {
+        let Some(sub) = next
+            .vsa_with(format)
+            .ok()
+            .filter(|v| {
+                Some(v.vendor())
+                    == attrs
+                        .get(i)
+                        .and_then(|a| a.vsa_with(format).ok())
+                        .map(|f| f.vendor())
+            })
+            .and_then(|v| v.attrs().next())
+            .filter(|s| s.vendor_type() == vendor_type)
+        else {
+            break;
+        };
+        joined.extend_from_slice(sub.value());
+        skip_until = next.offset() + 1;
+        if !sub.more() {
+            break;
+        }
+    }
+    (joined, skip_until)
 }
