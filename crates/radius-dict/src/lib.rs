@@ -75,6 +75,9 @@ pub struct Dictionary {
     attrs: Vec<AttrDef>,
     by_name: FxMap<String, usize>,
     by_key: FxMap<AttrKey, usize>,
+    /// `by_key` for the 255 standard attributes, without hashing (the common case
+    /// when decoding). `u32::MAX`: none.
+    standard: Vec<u32>,
     /// VALUEs belong to the attribute's number, shared by every name it has (as in
     /// FreeRADIUS).
     values: FxMap<AttrKey, Values>,
@@ -145,6 +148,10 @@ impl Dictionary {
     /// An attribute by vendor and numeric path.
     #[must_use]
     pub fn attr_by_key(&self, key: AttrKey) -> Option<&AttrDef> {
+        if let (0, [t]) = (key.vendor(), key.path()) {
+            let i = self.standard.get(*t as usize).copied().unwrap_or(u32::MAX);
+            return self.attrs.get(i as usize);
+        }
         self.by_key.get(&key).and_then(|i| self.attrs.get(*i))
     }
 
@@ -222,14 +229,28 @@ impl Dictionary {
         let i = self.attrs.len();
         self.by_name.insert(def.name.to_ascii_lowercase(), i);
         // A later name for the same number wins for printing, as in FreeRADIUS.
-        self.by_key.insert(def.key, i);
+        self.index_key(def.key, i);
         self.attrs.push(def);
     }
 
     /// Makes the number of the definition at `i` resolve to it.
     pub(crate) fn repoint_key(&mut self, i: usize) {
         if let Some(def) = self.attrs.get(i) {
-            self.by_key.insert(def.key, i);
+            let key = def.key;
+            self.index_key(key, i);
+        }
+    }
+
+    /// Makes `key` resolve to attribute `i`.
+    fn index_key(&mut self, key: AttrKey, i: usize) {
+        self.by_key.insert(key, i);
+        if let (0, [t]) = (key.vendor(), key.path()) {
+            if self.standard.is_empty() {
+                self.standard = vec![u32::MAX; 256];
+            }
+            if let Some(slot) = self.standard.get_mut(*t as usize) {
+                *slot = u32::try_from(i).unwrap_or(u32::MAX);
+            }
         }
     }
 
@@ -243,8 +264,13 @@ impl Dictionary {
         *slot = def;
         if self.by_key.get(&old_key) == Some(&i) {
             self.by_key.remove(&old_key);
+            if let (0, [t]) = (old_key.vendor(), old_key.path()) {
+                if let Some(slot) = self.standard.get_mut(*t as usize) {
+                    *slot = u32::MAX;
+                }
+            }
         }
-        self.by_key.insert(new_key, i);
+        self.index_key(new_key, i);
     }
 
     pub(crate) fn add_value(&mut self, attr: usize, name: &str, number: u64) {

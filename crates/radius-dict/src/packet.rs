@@ -212,9 +212,9 @@ impl Dictionary {
         packet: &Packet<&'a [u8]>,
         hiding: Option<(&SharedSecret, [u8; 16])>,
     ) -> Vec<Decoded<'d, 'a>> {
-        let mut out = Vec::new();
-        let mut skip_until = 0usize;
         let attrs: Vec<_> = packet.attributes().collect();
+        let mut out = Vec::with_capacity(attrs.len() + 4);
+        let mut skip_until = 0usize;
         for (i, a) in attrs.iter().enumerate() {
             if a.offset() < skip_until {
                 continue;
