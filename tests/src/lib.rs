@@ -54,6 +54,8 @@ pub struct FreeRadius {
     pub auth_port: u16,
     /// Accounting port.
     pub acct_port: u16,
+    /// Status port (`type = status`: Status-Server with FreeRADIUS-Statistics-Type).
+    pub status_port: u16,
 }
 
 const SITE: &str = r#"server default {
@@ -75,6 +77,9 @@ authorize {
 		ok = return
 	}
 	pap
+	Autz-Type Status-Server {
+		ok
+	}
 }
 authenticate {
 	Auth-Type PAP {
@@ -94,6 +99,26 @@ accounting {
 }
 post-auth {
 	ok
+}
+}
+"#;
+
+/// FreeRADIUS' statistics server (as in its sites-available/status).
+const STATUS_SITE: &str = r#"server status {
+listen {
+	type = status
+	ipaddr = 127.0.0.1
+	port = STATUS_PORT
+}
+client admin {
+	ipaddr = 127.0.0.1
+	secret = SECRET
+}
+authorize {
+	ok
+	Autz-Type Status-Server {
+		ok
+	}
 }
 }
 "#;
@@ -120,11 +145,15 @@ impl FreeRadius {
         if !status.success() {
             return Err(std::io::Error::other("copying /etc/freeradius/3.0 failed"));
         }
-        let (auth_port, acct_port) = (free_udp_port(), free_udp_port());
+        let (auth_port, acct_port, status_port) = (free_udp_port(), free_udp_port(), free_udp_port());
         let site = SITE
             .replace("AUTH_PORT", &auth_port.to_string())
             .replace("ACCT_PORT", &acct_port.to_string());
         std::fs::write(dir.join("sites-enabled/default"), site)?;
+        let status_site = STATUS_SITE
+            .replace("STATUS_PORT", &status_port.to_string())
+            .replace("SECRET", SECRET);
+        std::fs::write(dir.join("sites-enabled/status"), status_site)?;
         std::fs::write(
             dir.join("clients.conf"),
             format!("client localhost {{\n\tipaddr = 127.0.0.1\n\tsecret = {SECRET}\n}}\n"),
@@ -179,6 +208,7 @@ impl FreeRadius {
             dir,
             auth_port,
             acct_port,
+            status_port,
         };
         if rx.recv_timeout(Duration::from_secs(30)).is_err() {
             let log = std::fs::read_to_string(&log).unwrap_or_default();
