@@ -403,10 +403,8 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
         }
         // The credential is `identity%2Fdate%2Fregion%2Fservice%2Faws4_request`: when
         // `%2F` is its only escape, split on it without decoding (no allocation).
-        let escapes = credential.bytes().filter(|&b| b == b'%').count();
-        let slashes = credential.matches("%2F").count() + credential.matches("%2f").count();
         let decoded;
-        let mut parts = if escapes == slashes && !credential.contains('/') {
+        let mut parts = if only_encoded_slashes(credential) {
             SlashSplit::new(credential, true)
         } else {
             decoded = sigv4::decode_str(credential)?;
@@ -478,11 +476,17 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
         creq.push(b"\n");
         for (i, (k, v)) in sorted.iter().enumerate() {
             if i > 0 {
-                creq.push(b"&");
+                creq.push_byte(b'&');
             }
-            creq.push(k.as_bytes());
-            creq.push(b"=");
-            creq.push(v.as_bytes());
+            // `k=v` is one slice of the URL when the pair had its `=`.
+            match adjacent_pair(url.query, k, v) {
+                Some(kv) => creq.push(kv.as_bytes()),
+                None => {
+                    creq.push(k.as_bytes());
+                    creq.push_byte(b'=');
+                    creq.push(v.as_bytes());
+                }
+            }
         }
         creq.push(b"\nhost:");
         creq.push(host.as_bytes());
@@ -539,6 +543,28 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
     }
 }
 
+/// The slice `k=v` of `raw`, when `k` and `v` are its parts around one `=` (the
+/// splitter's output for a pair that had its `=`).
+fn adjacent_pair<'r>(raw: &'r str, k: &str, v: &str) -> Option<&'r str> {
+    let base = raw.as_ptr() as usize;
+    let start = (k.as_ptr() as usize).checked_sub(base)?;
+    let eq = start + k.len();
+    if v.as_ptr() as usize != base + eq + 1 || raw.as_bytes().get(eq) != Some(&b'=') {
+        return None;
+    }
+    raw.get(start..eq + 1 + v.len())
+}
+
+/// True when every `%` in `s` starts `%2F`/`%2f` and there is no literal `/`.
+fn only_encoded_slashes(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().all(|(i, &c)| match c {
+        b'/' => false,
+        b'%' => matches!(b.get(i + 1..i + 3), Some([b'2', b'F' | b'f'])),
+        _ => true,
+    })
+}
+
 /// Splits a credential on `/`, or on `%2F` when it was left encoded.
 struct SlashSplit<'c> {
     rest: Option<&'c str>,
@@ -581,9 +607,9 @@ impl<'c> Iterator for SlashSplit<'c> {
 }
 
 /// A byte buffer on the stack that moves to the heap only when it outgrows it: the
-/// canonical request of a captive-portal URL fits in 2 KiB.
+/// canonical request of a captive-portal URL fits in 1 KiB.
 struct StackBuf {
-    stack: [u8; 2048],
+    stack: [u8; 1024],
     len: usize,
     heap: Vec<u8>,
 }
@@ -591,7 +617,7 @@ struct StackBuf {
 impl StackBuf {
     fn new() -> Self {
         Self {
-            stack: [0; 2048],
+            stack: [0; 1024],
             len: 0,
             heap: Vec::new(),
         }
@@ -608,6 +634,17 @@ impl StackBuf {
                 .extend_from_slice(self.stack.get(..self.len).unwrap_or_default());
         }
         self.heap.extend_from_slice(bytes);
+    }
+
+    fn push_byte(&mut self, b: u8) {
+        if self.heap.is_empty() {
+            if let Some(dst) = self.stack.get_mut(self.len) {
+                *dst = b;
+                self.len += 1;
+                return;
+            }
+        }
+        self.push(&[b]);
     }
 
     fn as_slice(&self) -> &[u8] {

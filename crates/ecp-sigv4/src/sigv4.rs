@@ -82,8 +82,12 @@ pub fn sha256_hex(data: &[u8]) -> String {
 /// A SigV4 signing key, derived from a secret for one date, region and service.
 ///
 /// Derivation costs four HMAC-SHA256; the key is valid for every request of that day,
-/// so callers may cache it. No `Clone` by accident; `Debug` is redacted.
-pub struct SigningKey([u8; 32]);
+/// so callers may cache it. It keeps the HMAC state keyed with it (the inner and outer
+/// pads already hashed), so each signature costs only the string to sign. No `Clone`
+/// by accident; `Debug` is redacted.
+pub struct SigningKey {
+    mac: HmacSha256,
+}
 
 impl core::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -119,19 +123,25 @@ impl SigningKey {
         };
         let k_region = hmac(&k_date, region.as_bytes());
         let k_service = hmac(&k_region, service.as_bytes());
-        Self(hmac(&k_service, TERMINATOR.as_bytes()))
+        let mut k_signing = hmac(&k_service, TERMINATOR.as_bytes());
+        let mac =
+            HmacSha256::new_from_slice(&k_signing).unwrap_or_else(|_| HmacSha256::new(&Default::default()));
+        k_signing.iter_mut().for_each(|b| *b = 0);
+        Self { mac }
     }
 
     /// An explicit copy (for caches).
     #[must_use]
     pub fn clone_key(&self) -> Self {
-        Self(self.0)
+        Self {
+            mac: self.mac.clone(),
+        }
     }
 
     /// The raw signature of a string to sign.
     #[must_use]
     pub fn sign(&self, string_to_sign: &str) -> [u8; 32] {
-        hmac(&self.0, string_to_sign.as_bytes())
+        self.sign_parts(&[string_to_sign.as_bytes()])
     }
 
     /// Checks a signature in constant time.
@@ -153,8 +163,7 @@ impl SigningKey {
     }
 
     fn mac(&self, parts: &[&[u8]]) -> HmacSha256 {
-        let mut mac =
-            HmacSha256::new_from_slice(&self.0).unwrap_or_else(|_| HmacSha256::new(&Default::default()));
+        let mut mac = self.mac.clone();
         for p in parts {
             mac.update(p);
         }
@@ -313,22 +322,35 @@ impl<'a> Iterator for FlaggedPairs<'a> {
             if self.rest.is_empty() {
                 return None;
             }
-            let end = memchr::memchr(b'&', self.rest.as_bytes()).unwrap_or(self.rest.len());
+            // One SIMD pass over the pair for `&`, the first `=` and any `%`.
+            let bytes = self.rest.as_bytes();
+            let (mut end, mut eq) = (bytes.len(), None);
+            let (mut k_pct, mut v_pct) = (false, false);
+            for i in memchr::memchr3_iter(b'&', b'=', b'%', bytes) {
+                match bytes.get(i).copied().unwrap_or(0) {
+                    b'&' => {
+                        end = i;
+                        break;
+                    }
+                    b'=' if eq.is_none() => eq = Some(i),
+                    b'%' if eq.is_none() => k_pct = true,
+                    b'%' => v_pct = true,
+                    _ => {}
+                }
+            }
             // `&`, `=` are ASCII: these splits are on character boundaries.
             let seg = self.rest.get(..end).unwrap_or_default();
             self.rest = self.rest.get(end + 1..).unwrap_or_default();
             if seg.is_empty() {
                 continue;
             }
-            let (k, v) = match memchr::memchr(b'=', seg.as_bytes()) {
+            let (k, v) = match eq {
                 Some(i) => (
                     seg.get(..i).unwrap_or_default(),
                     seg.get(i + 1..).unwrap_or_default(),
                 ),
                 None => (seg, ""),
             };
-            let k_pct = k.bytes().any(|c| c == b'%');
-            let v_pct = memchr::memchr(b'%', v.as_bytes()).is_some();
             return Some((k, v, k_pct, v_pct));
         }
     }
