@@ -10,14 +10,12 @@
 //! Message-Authenticator value zeroed, and before the Authenticator field is set.
 //! Comparisons are constant-time.
 
-use hmac::{Hmac, Mac};
-use md5::Md5;
+use hmac::Mac;
 
 use crate::crypto::{ct_eq, md5};
 use crate::packet::{Packet, AUTHENTICATOR_FIELD, HEADER_LEN};
 use crate::{AttrType, AuthenticatorKind, Code, Error, Result, SharedSecret};
 
-type HmacMd5 = Hmac<Md5>;
 
 /// Offset (from the packet start) of the Message-Authenticator *value*, if present.
 pub(crate) fn find_message_authenticator(bytes: &[u8]) -> Option<usize> {
@@ -35,9 +33,7 @@ pub(crate) fn compute_message_authenticator(
     auth: &[u8; 16],
     secret: &SharedSecret,
 ) -> [u8; 16] {
-    let Ok(mut mac) = HmacMd5::new_from_slice(secret.expose()) else {
-        return [0; 16]; // HMAC accepts keys of any length; not reachable
-    };
+    let mut mac = secret.hmac();
     mac.update(bytes.get(..4).unwrap_or_default());
     mac.update(auth);
     mac.update(bytes.get(HEADER_LEN..ma_offset).unwrap_or_default());

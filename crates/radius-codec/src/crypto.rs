@@ -16,24 +16,49 @@ use crate::{Error, Result};
 ///
 /// No `Clone` (use [`SharedSecret::clone_secret`] when a copy is really meant), a
 /// `Debug` that prints `SharedSecret(..)`, and never stored inside a packet.
-pub struct SharedSecret(Box<[u8]>);
+///
+/// It also keeps the HMAC-MD5 state keyed with the secret (its inner and outer pads
+/// already hashed), so a Message-Authenticator costs only the packet's blocks. Both
+/// are overwritten when the secret is dropped.
+pub struct SharedSecret {
+    bytes: Box<[u8]>,
+    hmac: HmacMd5,
+}
+
+pub(crate) type HmacMd5 = hmac::Hmac<Md5>;
+
+fn keyed(secret: &[u8]) -> HmacMd5 {
+    // HMAC accepts keys of every length: `new_from_slice` cannot fail.
+    <HmacMd5 as hmac::Mac>::new_from_slice(secret)
+        .unwrap_or_else(|_| <HmacMd5 as hmac::digest::KeyInit>::new(&Default::default()))
+}
 
 impl SharedSecret {
     /// Wraps secret octets.
     pub fn new(secret: impl Into<Vec<u8>>) -> Self {
-        Self(secret.into().into_boxed_slice())
+        let bytes = secret.into().into_boxed_slice();
+        let hmac = keyed(&bytes);
+        Self { bytes, hmac }
     }
 
     /// The secret octets. Handle with care.
     #[must_use]
     pub fn expose(&self) -> &[u8] {
-        &self.0
+        &self.bytes
+    }
+
+    /// A fresh HMAC-MD5 keyed with the secret.
+    pub(crate) fn hmac(&self) -> HmacMd5 {
+        self.hmac.clone()
     }
 
     /// An explicit copy.
     #[must_use]
     pub fn clone_secret(&self) -> Self {
-        Self(self.0.clone())
+        Self {
+            bytes: self.bytes.clone(),
+            hmac: self.hmac.clone(),
+        }
     }
 }
 
@@ -57,8 +82,11 @@ impl From<&[u8]> for SharedSecret {
 
 impl Drop for SharedSecret {
     fn drop(&mut self) {
-        // Best effort: overwrite before the allocation is released.
-        self.0.iter_mut().for_each(|b| *b = 0);
+        // Best effort: overwrite before the memory is released.
+        self.bytes.iter_mut().for_each(|b| *b = 0);
+        self.hmac = keyed(&[]);
+        core::hint::black_box(&self.hmac);
+        core::hint::black_box(&self.bytes);
     }
 }
 
