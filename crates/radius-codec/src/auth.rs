@@ -16,7 +16,6 @@ use crate::crypto::{ct_eq, md5};
 use crate::packet::{Packet, AUTHENTICATOR_FIELD, HEADER_LEN};
 use crate::{AttrType, AuthenticatorKind, Code, Error, Result, SharedSecret};
 
-
 /// Offset (from the packet start) of the Message-Authenticator *value*, if present.
 pub(crate) fn find_message_authenticator(bytes: &[u8]) -> Option<usize> {
     Packet::new_unchecked(bytes)
