@@ -169,14 +169,14 @@ const KEY_CACHE: usize = 16;
 pub struct SignedQuery<'u> {
     /// Every pair but the signature, sorted by raw key (`X-Amz-*` included).
     params: Vec<(&'u str, &'u str)>,
-    signature: Option<SignatureInfo>,
+    signature: Option<SignatureInfo<'u>>,
 }
 
 /// Facts from a verified signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignatureInfo {
-    /// The identity that signed.
-    pub identity: String,
+pub struct SignatureInfo<'u> {
+    /// The identity that signed (borrowed from the URL unless it had to be decoded).
+    pub identity: Cow<'u, str>,
     /// `X-Amz-Date`.
     pub date: AmzDate,
     /// `X-Amz-Expires`, seconds.
@@ -207,8 +207,21 @@ impl<'u> SignedQuery<'u> {
 
     /// The signature facts, when the URL was signed and verified.
     #[must_use]
-    pub fn signature(&self) -> Option<&SignatureInfo> {
+    pub fn signature(&self) -> Option<&SignatureInfo<'u>> {
         self.signature.as_ref()
+    }
+}
+
+impl SignatureInfo<'_> {
+    /// A copy that owns its text.
+    #[must_use]
+    pub fn into_owned(self) -> SignatureInfo<'static> {
+        SignatureInfo {
+            identity: Cow::Owned(self.identity.into_owned()),
+            date: self.date,
+            expires: self.expires,
+            secret_index: self.secret_index,
+        }
     }
 }
 
@@ -404,7 +417,8 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
         // The credential is `identity%2Fdate%2Fregion%2Fservice%2Faws4_request`: when
         // `%2F` is its only escape, split on it without decoding (no allocation).
         let decoded;
-        let mut parts = if only_encoded_slashes(credential) {
+        let raw_credential = only_encoded_slashes(credential);
+        let mut parts = if raw_credential {
             SlashSplit::new(credential, true)
         } else {
             decoded = sigv4::decode_str(credential)?;
@@ -534,7 +548,11 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
         Ok(SignedQuery {
             params: sorted,
             signature: Some(SignatureInfo {
-                identity: identity.to_string(),
+                // Undecoded, the identity is the credential's first part, in the URL.
+                identity: match credential.get(..identity.len()).filter(|_| raw_credential) {
+                    Some(borrowed) => Cow::Borrowed(borrowed),
+                    None => Cow::Owned(identity.to_string()),
+                },
                 date,
                 expires,
                 secret_index,

@@ -103,7 +103,7 @@ pub struct ControllerRedirect<'a> {
     /// Any other parameter, decoded, sorted by name.
     pub extras: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The verified signature, when the controller signed the redirect.
-    pub signature: Option<SignatureInfo>,
+    pub signature: Option<SignatureInfo<'a>>,
 }
 
 fn text(q: &SignedQuery<'_>, name: &'static str) -> Result<Option<String>, Error> {
@@ -201,7 +201,7 @@ impl<'a> ControllerRedirect<'a> {
             role: self.role.map(own),
             vlan: self.vlan,
             extras: self.extras.into_iter().map(|(k, v)| (own(k), own(v))).collect(),
-            signature: self.signature,
+            signature: self.signature.map(SignatureInfo::into_owned),
         }
     }
 }

@@ -552,7 +552,7 @@ fn key_cache_stays_correct_across_days_and_eviction() {
 #[test]
 fn identities_with_escapes_in_the_credential() {
     let secret = Secret::from("s3cret");
-    for identity in ["my portal", "ecp+1", "ünïcode"] {
+    for identity in ["my portal", "ecp+1", "ünïcode", "plain-portal"] {
         let signer = Signer {
             identity,
             secret: &secret,
@@ -565,6 +565,11 @@ fn identities_with_escapes_in_the_credential() {
         let mut k = Keyring::new();
         k.insert(identity, Secret::from("s3cret"));
         let q = Verifier::new(&k).verify_url(&url, t0()).unwrap();
-        assert_eq!(q.signature().unwrap().identity, identity);
+        let info = q.signature().unwrap();
+        assert_eq!(info.identity, identity);
+        // Borrowed from the URL unless the credential had to be decoded.
+        let borrowed = matches!(info.identity, std::borrow::Cow::Borrowed(_));
+        assert_eq!(borrowed, identity == "plain-portal", "{identity}");
+        assert_eq!(info.clone().into_owned(), *info);
     }
 }

@@ -210,7 +210,7 @@ fn ecp_synthetic_approvals_verify_sign_and_parse() {
         let verifier = Verifier::new(&keys).max_expires(900);
         let q = verifier.verify_url(url, at("20140729T153754Z", 5)).unwrap();
         let info = q.signature().unwrap();
-        assert_eq!((info.identity.as_str(), info.expires), ("BigAuthInc", 60));
+        assert_eq!((&*info.identity, info.expires), ("BigAuthInc", 60));
         let a = Approval::from_query(&q).unwrap();
         assert_eq!(a.token, "T7vb1LdUZmsuY0q9V60Iww!!");
         assert_eq!(a.dest.as_deref(), Some("http://1.2.3.4/news.com"));
