@@ -8,5 +8,6 @@
 )]
 
 mod dictionaries;
+mod dynauth;
 mod freeradius;
 mod radclient;

@@ -56,6 +56,9 @@ pub struct FreeRadius {
     pub acct_port: u16,
     /// Status port (`type = status`: Status-Server with FreeRADIUS-Statistics-Type).
     pub status_port: u16,
+    /// Dynamic-authorization port (`type = coa`: radiusd as the NAS, answering
+    /// CoA-Request and Disconnect-Request with ACKs).
+    pub coa_port: u16,
 }
 
 const SITE: &str = r#"server default {
@@ -123,6 +126,30 @@ authorize {
 }
 "#;
 
+/// radiusd as a dynamic-authorization server (as in its sites-available/coa): every
+/// CoA and Disconnect request is decoded, logged and acknowledged.
+const COA_SITE: &str = r#"listen {
+	type = coa
+	ipaddr = 127.0.0.1
+	port = COA_PORT
+	virtual_server = coa
+}
+server coa {
+	recv-coa {
+		ok
+	}
+	send-coa {
+		ok
+	}
+	recv-disconnect {
+		ok
+	}
+	send-disconnect {
+		ok
+	}
+}
+"#;
+
 const USERS: &str = r#"bob	Cleartext-Password := "hello"
 	Reply-Message := "Hello, %{User-Name}",
 	Session-Timeout := 3600
@@ -134,7 +161,10 @@ impl FreeRadius {
     /// Status-Server), a client for 127.0.0.1 and the user `bob`/`hello`, starts
     /// `freeradius -f` and waits for "Ready to process requests".
     pub fn start(binary: &Path) -> std::io::Result<Self> {
-        let dir = std::env::temp_dir().join(format!("nacwire-freeradius-{}", std::process::id()));
+        // One directory per server: tests in one binary run in parallel.
+        static SERVERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SERVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("nacwire-freeradius-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         let status = Command::new("cp")
@@ -145,7 +175,8 @@ impl FreeRadius {
         if !status.success() {
             return Err(std::io::Error::other("copying /etc/freeradius/3.0 failed"));
         }
-        let (auth_port, acct_port, status_port) = (free_udp_port(), free_udp_port(), free_udp_port());
+        let (auth_port, acct_port, status_port, coa_port) =
+            (free_udp_port(), free_udp_port(), free_udp_port(), free_udp_port());
         let site = SITE
             .replace("AUTH_PORT", &auth_port.to_string())
             .replace("ACCT_PORT", &acct_port.to_string());
@@ -154,6 +185,10 @@ impl FreeRadius {
             .replace("STATUS_PORT", &status_port.to_string())
             .replace("SECRET", SECRET);
         std::fs::write(dir.join("sites-enabled/status"), status_site)?;
+        std::fs::write(
+            dir.join("sites-enabled/coa"),
+            COA_SITE.replace("COA_PORT", &coa_port.to_string()),
+        )?;
         std::fs::write(
             dir.join("clients.conf"),
             format!("client localhost {{\n\tipaddr = 127.0.0.1\n\tsecret = {SECRET}\n}}\n"),
@@ -174,7 +209,16 @@ impl FreeRadius {
             .collect();
         std::fs::write(dir.join("radiusd.conf"), conf)?;
         let log = dir.join("radius.log");
-        let mut child = Command::new(binary)
+        // radiusd's debug log goes through stdio, block-buffered on a pipe: `stdbuf -oL`
+        // (coreutils) makes it line-buffered so the log is complete when a test reads it.
+        let mut command = if Path::new("/usr/bin/stdbuf").is_file() {
+            let mut c = Command::new("/usr/bin/stdbuf");
+            c.arg("-oL").arg(binary);
+            c
+        } else {
+            Command::new(binary)
+        };
+        let mut child = command
             .arg("-d")
             .arg(&dir)
             .arg("-f")
@@ -209,6 +253,7 @@ impl FreeRadius {
             auth_port,
             acct_port,
             status_port,
+            coa_port,
         };
         if rx.recv_timeout(Duration::from_secs(30)).is_err() {
             let log = std::fs::read_to_string(&log).unwrap_or_default();
@@ -222,6 +267,18 @@ impl FreeRadius {
     /// The server's log so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("radius.log")).unwrap_or_default()
+    }
+
+    /// The log once it contains `needle` (or after five seconds, as it is).
+    pub fn log_with(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let log = self.log();
+            if log.contains(needle) || Instant::now() > deadline {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 
