@@ -309,28 +309,27 @@ pub(crate) fn split_query_flagged(raw: &str) -> FlaggedPairs<'_> {
     FlaggedPairs { rest: raw }
 }
 
-/// The index of the first `&`, `=` or `%` in `b` at or after `from` (`b.len()` if
+/// The index of the first byte of `set` in `b` at or after `from` (`b.len()` if
 /// none), eight bytes at a time: a byte equal to `c` becomes a zero byte of
 /// `w ^ c * 0x01..01`, and the lowest zero byte of a word is found exactly by
 /// `(x - 0x01..01) & !x & 0x80..80`.
-fn next_delimiter(b: &[u8], from: usize) -> usize {
+fn find_any<const N: usize>(b: &[u8], from: usize, set: [u8; N]) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let mut i = from;
     while let Some(chunk) = b.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
         let w = u64::from_le_bytes(chunk);
-        let zero = |c: u8| {
+        let hit = set.iter().fold(0u64, |acc, &c| {
             let x = w ^ (LO * u64::from(c));
-            x.wrapping_sub(LO) & !x & HI
-        };
-        let hit = zero(b'&') | zero(b'=') | zero(b'%');
+            acc | (x.wrapping_sub(LO) & !x & HI)
+        });
         if hit != 0 {
             return i + (hit.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
-    while let Some(&c) = b.get(i) {
-        if matches!(c, b'&' | b'=' | b'%') {
+    while let Some(c) = b.get(i) {
+        if set.contains(c) {
             return i;
         }
         i += 1;
@@ -351,26 +350,38 @@ impl<'a> Iterator for FlaggedPairs<'a> {
             if self.rest.is_empty() {
                 return None;
             }
-            // One pass over the pair for `&`, the first `=` and any `%`, eight
-            // bytes at a time.
+            // The key up to `=` or `&` (noting a `%`), then the value up to `&`
+            // (noting the first `%`, after which only `&` is searched), eight bytes
+            // at a time.
             let bytes = self.rest.as_bytes();
             let (mut end, mut eq) = (bytes.len(), None);
             let (mut k_pct, mut v_pct) = (false, false);
             let mut at = 0;
             loop {
-                let i = next_delimiter(bytes, at);
+                let i = find_any(bytes, at, [b'&', b'=', b'%']);
                 match bytes.get(i) {
-                    None => break,
-                    Some(b'&') => {
+                    Some(b'%') => {
+                        k_pct = true;
+                        at = i + 1;
+                    }
+                    Some(b'=') => {
+                        eq = Some(i);
+                        break;
+                    }
+                    _ => {
                         end = i;
                         break;
                     }
-                    Some(b'=') if eq.is_none() => eq = Some(i),
-                    Some(b'%') if eq.is_none() => k_pct = true,
-                    Some(b'%') => v_pct = true,
-                    Some(_) => {}
                 }
-                at = i + 1;
+            }
+            if let Some(e) = eq {
+                let i = find_any(bytes, e + 1, [b'&', b'%']);
+                end = if bytes.get(i) == Some(&b'%') {
+                    v_pct = true;
+                    find_any(bytes, i + 1, [b'&'])
+                } else {
+                    i
+                };
             }
             // `&`, `=` are ASCII: these splits are on character boundaries.
             let seg = self.rest.get(..end).unwrap_or_default();
@@ -554,11 +565,13 @@ mod tests {
     proptest::proptest! {
         /// The word-at-a-time search finds what a byte loop finds, from any start.
         #[test]
-        fn next_delimiter_matches_a_byte_loop(b in proptest::collection::vec(
+        fn find_any_matches_a_byte_loop(b in proptest::collection::vec(
             proptest::sample::select(vec![b'a', b'&', b'=', b'%', 0x80, 0xff, 0x00, 0x25 ^ 0x01, b'<']), 0..40),
             from in 0usize..45) {
             let naive = (from..b.len()).find(|&i| matches!(b[i], b'&' | b'=' | b'%')).unwrap_or(b.len());
-            proptest::prop_assert_eq!(next_delimiter(&b, from), naive.max(from.min(b.len())));
+            proptest::prop_assert_eq!(find_any(&b, from, [b'&', b'=', b'%']), naive.max(from.min(b.len())));
+            let naive_amp = (from..b.len()).find(|&i| b[i] == b'&').unwrap_or(b.len());
+            proptest::prop_assert_eq!(find_any(&b, from, [b'&']), naive_amp.max(from.min(b.len())));
         }
     }
 
