@@ -133,24 +133,24 @@ impl AttrSpec {
                 };
                 b.add_vsa(vendor, vendor_type, bytes).map(|_| ())
             }
-            (AttrId::Vendor { vendor, vendor_type }, tag) => {
-                let mut bytes = Vec::with_capacity(16);
-                match tag {
-                    Some(tag) => encode_tagged(&value, tag, &mut bytes)?,
-                    None => value.encode(&mut bytes)?,
-                }
-                b.add_vsa(vendor, vendor_type, &bytes).map(|_| ())
-            }
-            (AttrId::Extended { attr, ext_type }, tag) => {
-                let mut bytes = Vec::with_capacity(16);
-                match tag {
-                    Some(tag) => encode_tagged(&value, tag, &mut bytes)?,
-                    None => value.encode(&mut bytes)?,
-                }
-                b.add_extended(attr, ext_type, &bytes).map(|_| ())
-            }
+            (AttrId::Vendor { vendor, vendor_type }, tag) => b
+                .add_vsa(vendor, vendor_type, &value_bytes(&value, tag)?)
+                .map(|_| ()),
+            (AttrId::Extended { attr, ext_type }, tag) => b
+                .add_extended(attr, ext_type, &value_bytes(&value, tag)?)
+                .map(|_| ()),
         }
     }
+}
+
+/// A value's octets, with the RFC 2868 tag when there is one.
+fn value_bytes(value: &Value<'_>, tag: Option<u8>) -> Result<Vec<u8>, radius_codec::Error> {
+    let mut bytes = Vec::with_capacity(16);
+    match tag {
+        Some(tag) => encode_tagged(value, tag, &mut bytes)?,
+        None => value.encode(&mut bytes)?,
+    }
+    Ok(bytes)
 }
 
 /// Disconnect-Request or CoA-Request.

@@ -232,8 +232,13 @@ impl Dictionary {
                                 if sub.more() {
                                     // WiMAX continuation: the value goes on in the
                                     // following VSAs of the same vendor and type.
-                                    let (joined, end) =
-                                        join_continued(&attrs, i, format, sub.vendor_type(), sub.value());
+                                    let (joined, end) = join_continued(
+                                        &attrs,
+                                        i,
+                                        (vsa.vendor(), format),
+                                        sub.vendor_type(),
+                                        sub.value(),
+                                    );
                                     skip_until = end;
                                     self.decode_owned(key, joined, &mut out);
                                     break;
@@ -373,12 +378,12 @@ impl radius_codec::VendorFormats for Dictionary {
 }
 
 /// Joins a WiMAX-continued value: `first` (from `attrs[i]`) and the values of the
-/// following Vendor-Specific attributes of the same vendor and type, up to the one
+/// following Vendor-Specific attributes of `vendor` with the same type, up to the one
 /// without the continuation flag. Returns the value and the offset to skip to.
 fn join_continued(
     attrs: &[radius_codec::Attribute<'_>],
     i: usize,
-    format: VendorFormat,
+    (vendor, format): (VendorId, VendorFormat),
     vendor_type: u32,
     first: &[u8],
 ) -> (Vec<u8>, usize) {
@@ -388,13 +393,7 @@ fn join_continued(
         let Some(sub) = next
             .vsa_with(format)
             .ok()
-            .filter(|v| {
-                Some(v.vendor())
-                    == attrs
-                        .get(i)
-                        .and_then(|a| a.vsa_with(format).ok())
-                        .map(|f| f.vendor())
-            })
+            .filter(|v| v.vendor() == vendor)
             .and_then(|v| v.attrs().next())
             .filter(|s| s.vendor_type() == vendor_type)
         else {
