@@ -614,7 +614,11 @@ impl Profile {
             _ => &self.identity,
         };
         for f in self.required.iter() {
-            if !present(s, *f) {
+            // Present when it would be emitted (required fields are few: the
+            // scratch list stays small).
+            let mut scratch = Vec::new();
+            self.emit(s, *f, &mut scratch);
+            if scratch.is_empty() {
                 return Err(PlanError::MissingIdentity {
                     profile: self.name,
                     field: *f,
@@ -908,28 +912,5 @@ fn avpair(id: AttrId, value: impl Into<Cow<'static, str>>) -> AttrSpec {
         id,
         tag: None,
         data: AttrData::Text(value.into()),
-    }
-}
-
-fn present(s: &Session, f: IdField) -> bool {
-    let id = &s.id;
-    match f {
-        F::NasIpAddress => s.nas.ipv4.is_some(),
-        F::NasIpv6Address => s.nas.ipv6.is_some(),
-        F::NasIdentifier => s.nas.identifier.is_some(),
-        F::UserName => id.user_name.is_some(),
-        F::UserNameMac => id.calling_station.as_ref().and_then(StationId::mac).is_some(),
-        F::Cui => id.cui.is_some(),
-        F::AcctSessionId => id.acct_session_id.is_some(),
-        F::AcctMultiSessionId => id.acct_multi_session_id.is_some(),
-        F::CallingStationId => id.calling_station.is_some(),
-        F::CalledStationId => id.called_station.is_some(),
-        F::NasPort => id.nas_port.is_some(),
-        F::NasPortId => id.nas_port_id.is_some(),
-        F::FramedIpAddress => id.framed_ip.is_some(),
-        F::FramedIpv6 => id.framed_ipv6_prefix.is_some() || id.framed_interface_id.is_some(),
-        F::FramedIpv6Address => id.framed_ipv6_address.is_some(),
-        F::CiscoAuditSessionId => id.cisco_audit_session_id().is_some(),
-        F::Operator => id.operator_name.is_some() || id.operator_nas_id.is_some(),
     }
 }
