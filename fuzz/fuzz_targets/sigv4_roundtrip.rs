@@ -4,7 +4,7 @@
 use std::time::{Duration, SystemTime};
 
 use arbitrary::Arbitrary;
-use ecp_sigv4::{Approval, Keyring, PortRule, Secret, Signer, Verifier};
+use ecp_sigv4::{Approval, Keyring, Secret, Signer, Verifier};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]
@@ -34,12 +34,7 @@ fuzz_target!(|i: Input| {
         opt27: i.opt27,
     };
     let secret = Secret::new(i.secret.clone());
-    let signer = Signer {
-        identity: "portal",
-        secret: &secret,
-        expires: u64::from(i.expires),
-        port_rule: PortRule::default(),
-    };
+    let signer = Signer::new("portal", &secret).expires(u64::from(i.expires));
     let now = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::from(i.secs));
     let url = a
         .signed_url("192.0.2.1", i.port, &signer, now)

@@ -488,20 +488,7 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
         creq.push(b"GET\n");
         creq.push(path.as_bytes());
         creq.push(b"\n");
-        for (i, (k, v)) in sorted.iter().enumerate() {
-            if i > 0 {
-                creq.push_byte(b'&');
-            }
-            // `k=v` is one slice of the URL when the pair had its `=`.
-            match adjacent_pair(url.query, k, v) {
-                Some(kv) => creq.push(kv.as_bytes()),
-                None => {
-                    creq.push(k.as_bytes());
-                    creq.push_byte(b'=');
-                    creq.push(v.as_bytes());
-                }
-            }
-        }
+        push_canonical_query(&mut creq, url.query, &sorted);
         creq.push(b"\nhost:");
         creq.push(host.as_bytes());
         creq.push(b"\n\nhost\n");
@@ -561,29 +548,69 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
     }
 }
 
-/// The slice `k=v` of `raw`, when `k` and `v` are its parts around one `=` (the
+/// Appends the sorted pairs joined with `&`. Pairs that follow each other in the raw
+/// query as well are copied as one slice of it: a query that arrives sorted (as
+/// [`Signer::presign`] emits it) is copied in one piece.
+fn push_canonical_query(creq: &mut StackBuf, raw: &str, sorted: &[(&str, &str)]) {
+    let mut first = true;
+    let mut piece = |creq: &mut StackBuf, bytes: &[u8]| {
+        if !core::mem::take(&mut first) {
+            creq.push_byte(b'&');
+        }
+        creq.push(bytes);
+    };
+    // The pending run `raw[start..end]`, as offsets.
+    let mut run: Option<(usize, usize)> = None;
+    for (k, v) in sorted {
+        match (pair_span(raw, k, v), run) {
+            (Some((start, end)), Some((s, e))) if start == e + 1 && raw.as_bytes().get(e) == Some(&b'&') => {
+                run = Some((s, end));
+            }
+            (span, pending) => {
+                if let Some((s, e)) = pending {
+                    piece(creq, raw.as_bytes().get(s..e).unwrap_or_default());
+                }
+                run = span;
+                if span.is_none() {
+                    // A pair without `=` is canonically `k=`.
+                    piece(creq, k.as_bytes());
+                    creq.push_byte(b'=');
+                }
+            }
+        }
+    }
+    if let Some((s, e)) = run {
+        piece(creq, raw.as_bytes().get(s..e).unwrap_or_default());
+    }
+}
+
+/// The offsets of `k=v` in `raw`, when `k` and `v` are its parts around one `=` (the
 /// splitter's output for a pair that had its `=`).
-fn adjacent_pair<'r>(raw: &'r str, k: &str, v: &str) -> Option<&'r str> {
+fn pair_span(raw: &str, k: &str, v: &str) -> Option<(usize, usize)> {
     let base = raw.as_ptr() as usize;
     let start = (k.as_ptr() as usize).checked_sub(base)?;
     let eq = start + k.len();
     if v.as_ptr() as usize != base + eq + 1 || raw.as_bytes().get(eq) != Some(&b'=') {
         return None;
     }
-    raw.get(start..eq + 1 + v.len())
+    Some((start, eq + 1 + v.len()))
 }
 
 /// True when every `%` in `s` starts `%2F`/`%2f` and there is no literal `/`.
 fn only_encoded_slashes(s: &str) -> bool {
     let b = s.as_bytes();
-    b.iter().enumerate().all(|(i, &c)| match c {
-        b'/' => false,
-        b'%' => matches!(b.get(i + 1..i + 3), Some([b'2', b'F' | b'f'])),
-        _ => true,
-    })
+    let mut from = 0;
+    while let Some(i) = sigv4::find_pct(b, from) {
+        if !matches!(b.get(i + 1..i + 3), Some([b'2', b'F' | b'f'])) {
+            return false;
+        }
+        from = i + 3;
+    }
+    memchr::memchr(b'/', b).is_none()
 }
 
-/// Splits a credential on `/`, or on `%2F` when it was left encoded.
+/// Splits a credential on `/`, or on `%2F` when it was left encoded (and, per
+/// [`only_encoded_slashes`], every `%` starts one).
 struct SlashSplit<'c> {
     rest: Option<&'c str>,
     encoded: bool,
@@ -604,12 +631,9 @@ impl<'c> Iterator for SlashSplit<'c> {
     fn next(&mut self) -> Option<&'c str> {
         let rest = self.rest?;
         let found = if self.encoded {
-            rest.as_bytes()
-                .windows(3)
-                .position(|w| w.eq_ignore_ascii_case(b"%2F"))
-                .map(|i| (i, 3))
+            sigv4::find_pct(rest.as_bytes(), 0).map(|i| (i, 3))
         } else {
-            rest.bytes().position(|b| b == b'/').map(|i| (i, 1))
+            memchr::memchr(b'/', rest.as_bytes()).map(|i| (i, 1))
         };
         match found {
             Some((i, skip)) => {
@@ -690,20 +714,71 @@ pub fn parse_unsigned(url: &str, max_len: usize) -> Result<SignedQuery<'_>, Erro
     })
 }
 
-/// What to sign: the credential and the validity.
+/// Signs ECP URLs for one identity: the credential, the validity and the port rule.
+///
+/// The signing key of the current day is derived once (four HMAC-SHA256) and kept, so
+/// each further URL of that day costs one SHA-256 and one HMAC-SHA256. Keep one signer
+/// per identity for as long as the secret is in use; it can be shared between threads.
 #[derive(Debug)]
 pub struct Signer<'s> {
-    /// The identity (access key id).
-    pub identity: &'s str,
-    /// Its secret.
-    pub secret: &'s Secret,
-    /// `X-Amz-Expires`, seconds.
-    pub expires: u64,
-    /// The `host:` port rule (must match the verifier's).
-    pub port_rule: PortRule,
+    identity: &'s str,
+    secret: &'s Secret,
+    expires: u64,
+    port_rule: PortRule,
+    /// The derived key of the last day signed for (`YYYYMMDD`).
+    key: Mutex<Option<([u8; 8], SigningKey)>>,
 }
 
-impl Signer<'_> {
+impl<'s> Signer<'s> {
+    /// A signer with the defaults: `X-Amz-Expires=60` (the vendor's example) and a
+    /// non-default port in the `host:` line.
+    #[must_use]
+    pub fn new(identity: &'s str, secret: &'s Secret) -> Self {
+        Self {
+            identity,
+            secret,
+            expires: 60,
+            port_rule: PortRule::IncludeNonDefault,
+            key: Mutex::new(None),
+        }
+    }
+
+    /// `X-Amz-Expires`, seconds.
+    #[must_use]
+    pub fn expires(mut self, secs: u64) -> Self {
+        self.expires = secs;
+        self
+    }
+
+    /// The `host:` port rule (must match the verifier's).
+    #[must_use]
+    pub fn port_rule(mut self, rule: PortRule) -> Self {
+        self.port_rule = rule;
+        self
+    }
+
+    /// The identity (access key id) this signer signs as.
+    #[must_use]
+    pub fn identity(&self) -> &'s str {
+        self.identity
+    }
+
+    /// The signing key for a day, from the one kept or derived (and kept).
+    fn key(&self, day: &str) -> SigningKey {
+        let Ok(day_bytes) = <[u8; 8]>::try_from(day.as_bytes()) else {
+            return SigningKey::derive(self.secret.expose(), day, REGION, SERVICE);
+        };
+        if let Ok(kept) = self.key.lock() {
+            if let Some((_, k)) = kept.as_ref().filter(|(d, _)| *d == day_bytes) {
+                return k.clone_key();
+            }
+        }
+        let key = SigningKey::derive(self.secret.expose(), day, REGION, SERVICE);
+        if let Ok(mut kept) = self.key.lock() {
+            *kept = Some((day_bytes, key.clone_key()));
+        }
+        key
+    }
     /// Presigns `GET scheme://host[:port]path?params` at time `now`.
     ///
     /// Keys and values are percent-encoded strictly (RFC 3986), sorted by encoded key,
@@ -724,50 +799,58 @@ impl Signer<'_> {
         let amz_buf = AmzDate::from_system_time(now).amz_bytes();
         let amz = core::str::from_utf8(&amz_buf).map_err(|_| Error::BadDate { value: String::new() })?;
         let day = amz.get(..8).unwrap_or_default();
-        let mut credential = String::with_capacity(self.identity.len() + 40);
-        for part in [self.identity, "/", day, "/world/ecp/", TERMINATOR] {
-            credential.push_str(part);
-        }
-        let expires = self.expires.to_string();
-        // Encoded keys, sorted; values are encoded straight into the URL's query, which
-        // is also the canonical query.
-        let mut pairs: Vec<(Cow<'_, str>, &str)> = Vec::with_capacity(params.len() + 5);
-        pairs.extend(params.iter().map(|(k, v)| (sigv4::encode(k), *v)));
-        for (k, v) in [
-            ("X-Amz-Algorithm", ALGORITHM),
-            ("X-Amz-Credential", credential.as_str()),
-            ("X-Amz-Date", amz),
-            ("X-Amz-Expires", expires.as_str()),
-            ("X-Amz-SignedHeaders", "host"),
-        ] {
-            pairs.push((Cow::Borrowed(k), v));
-        }
-        pairs.sort_unstable_by(|a, b| sigv4::cmp_keys(&a.0, &b.0).then_with(|| a.1.cmp(b.1)));
-        if let Some(w) = pairs.windows(2).find(|w| matches!(w, [a, b] if a.0 == b.0)) {
-            let name = w.first().map_or("", |p| &p.0);
-            return Err(Error::DuplicateParameter {
-                name: name.chars().take(64).collect(),
-            });
-        }
+        let mut digits = [0u8; 20];
+        let expires = sigv4::decimal(self.expires, &mut digits);
+        // The caller's pairs with encoded keys, sorted, then merged with the X-Amz
+        // pairs (already in order); values are encoded straight into the URL's query,
+        // which is also the canonical query.
+        let mut own: Vec<(Cow<'_, str>, Value<'_>)> = Vec::with_capacity(params.len());
+        own.extend(params.iter().map(|(k, v)| (sigv4::encode(k), Value::Encode(v))));
+        own.sort_unstable_by(|a, b| sigv4::cmp_keys(&a.0, &b.0));
+        let amz_pairs = [
+            ("X-Amz-Algorithm", Value::Literal(ALGORITHM)),
+            ("X-Amz-Credential", Value::Credential),
+            ("X-Amz-Date", Value::Literal(amz)),
+            ("X-Amz-Expires", Value::Literal(expires)),
+            ("X-Amz-SignedHeaders", Value::Literal("host")),
+        ];
         let path = if path.is_empty() { "/" } else { path };
-        let mut url = String::with_capacity(64 + host.len() + path.len() + params.len() * 48 + 256);
+        let value_len: usize = params.iter().map(|(k, v)| k.len() * 3 + v.len() * 3 + 2).sum();
+        let mut url =
+            String::with_capacity(host.len() + path.len() + value_len + self.identity.len() * 3 + 300);
         url.push_str(scheme);
         url.push_str("://");
         url.push_str(host);
         if let Some(p) = port.filter(|p| !is_default_port(scheme, *p)) {
             url.push(':');
-            url.push_str(&p.to_string());
+            url.push_str(sigv4::decimal(u64::from(p), &mut [0u8; 20]));
         }
         url.push_str(path);
         url.push('?');
         let query_start = url.len();
-        for (i, (k, v)) in pairs.iter().enumerate() {
+        let mut previous = None;
+        for (i, (k, v)) in merge_sorted(&own, &amz_pairs).enumerate() {
+            if previous == Some(k) {
+                return Err(Error::DuplicateParameter {
+                    name: k.chars().take(64).collect(),
+                });
+            }
+            previous = Some(k);
             if i > 0 {
                 url.push('&');
             }
             url.push_str(k);
             url.push('=');
-            url.extend(percent_encoding::utf8_percent_encode(v, sigv4::STRICT));
+            match v {
+                Value::Encode(v) => sigv4::encode_into(&mut url, v),
+                Value::Literal(v) => url.push_str(v),
+                Value::Credential => {
+                    sigv4::encode_into(&mut url, self.identity);
+                    for part in ["%2F", day, "%2Fworld%2Fecp%2F", TERMINATOR] {
+                        url.push_str(part);
+                    }
+                }
+            }
         }
         let query = url.get(query_start..).unwrap_or_default();
         let host_line = host_value(scheme, host, port, self.port_rule);
@@ -781,7 +864,7 @@ impl Signer<'_> {
             b"\n\nhost\n",
             UNSIGNED_PAYLOAD.as_bytes(),
         ]);
-        let sig = SigningKey::derive(self.secret.expose(), day, REGION, SERVICE).sign_parts(&[
+        let sig = self.key(day).sign_parts(&[
             b"AWS4-HMAC-SHA256\n",
             amz.as_bytes(),
             b"\n",
@@ -792,7 +875,72 @@ impl Signer<'_> {
             &creq_hash,
         ]);
         url.push_str("&X-Amz-Signature=");
-        url.push_str(core::str::from_utf8(&sigv4::hex_array(&sig)).unwrap_or_default());
+        url.extend(sigv4::hex_array(&sig).iter().map(|&c| char::from(c)));
         Ok(url)
+    }
+}
+
+/// Two lists of pairs, each sorted by key, merged in key order.
+fn merge_sorted<'p, 'v>(
+    mine: &'p [(Cow<'v, str>, Value<'v>)],
+    amz: &'p [(&'static str, Value<'v>)],
+) -> impl Iterator<Item = (&'p str, &'p Value<'v>)> {
+    let mut a = mine.iter().map(|(k, v)| (&**k, v)).peekable();
+    let mut b = amz.iter().map(|(k, v)| (*k, v)).peekable();
+    core::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if sigv4::cmp_keys(x.0, y.0).is_lt() => a.next(),
+        (_, Some(_)) => b.next(),
+        _ => a.next(),
+    })
+}
+
+/// A value of a query being signed.
+enum Value<'v> {
+    /// Text to percent-encode.
+    Encode(&'v str),
+    /// Text already in its wire form.
+    Literal(&'v str),
+    /// The signer's credential (`identity/day/world/ecp/aws4_request`, encoded).
+    Credential,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The canonical query assembled from runs of the raw query equals the one
+        /// built pair by pair, whatever the order, bare keys and empty segments.
+        #[test]
+        fn runs_build_the_canonical_query(
+            pairs in proptest::collection::vec(("[a-f]{1,3}", proptest::option::of("[a-z%0-9!]{0,4}")), 0..12),
+            empties in proptest::collection::vec(proptest::bool::ANY, 12),
+        ) {
+            let mut raw = String::new();
+            let mut seen = std::collections::HashSet::new();
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if !seen.insert(k.clone()) {
+                    continue;
+                }
+                if empties.get(i) == Some(&true) {
+                    raw.push('&');
+                }
+                if !raw.is_empty() {
+                    raw.push('&');
+                }
+                raw.push_str(k);
+                if let Some(v) = v {
+                    raw.push('=');
+                    raw.push_str(&v.replace('%', "%25"));
+                }
+            }
+            let Ok(Split { sorted, .. }) = split_params(&raw) else {
+                return Err(proptest::test_runner::TestCaseError::fail(format!("split {raw}")));
+            };
+            let mut creq = StackBuf::new();
+            push_canonical_query(&mut creq, &raw, &sorted);
+            let expected = sigv4::canonical_query_raw(&raw);
+            proptest::prop_assert_eq!(core::str::from_utf8(creq.as_slice()).unwrap(), expected.as_str());
+        }
     }
 }

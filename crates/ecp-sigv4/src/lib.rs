@@ -16,7 +16,7 @@
 //!
 //! ```
 //! use std::time::{Duration, SystemTime};
-//! use ecp_sigv4::{Approval, ControllerRedirect, Keyring, PortRule, Secret, Signer, Verifier};
+//! use ecp_sigv4::{Approval, ControllerRedirect, Keyring, Secret, Signer, Verifier};
 //!
 //! let mut keys = Keyring::new();
 //! keys.insert("BigAuthInc", Secret::from("s3cret"));
@@ -24,7 +24,7 @@
 //!
 //! // (what a controller sends; here signed by us for the example)
 //! let secret = Secret::from("s3cret");
-//! let controller = Signer { identity: "BigAuthInc", secret: &secret, expires: 20, port_rule: PortRule::default() };
+//! let controller = Signer::new("BigAuthInc", &secret).expires(20);
 //! let url = controller.presign("https", "portal.example", None, "/login",
 //!     &[("token", "T7vb1LdUZmsuY0q9V60Iww!!"), ("wlan", "1"), ("dest", "http://example.com/"),
 //!       ("hwc_ip", "10.10.21.6"), ("hwc_port", "443"), ("mac", "b0:ee:7b:97:7f:33")], now)?;

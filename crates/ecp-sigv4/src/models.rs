@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::time::SystemTime;
 
 use crate::ecp::{SignatureInfo, SignedQuery, Signer};
+use crate::sigv4::hex_octet;
 use crate::Error;
 
 /// A MAC address as the controller sends it (`aa:bb:cc:dd:ee:ff`, `-` separated or
@@ -14,37 +15,32 @@ pub struct Mac(pub [u8; 6]);
 impl Mac {
     /// Parses 12 hex digits, optionally separated by `:` or `-` every two.
     pub fn parse(param: &str, s: &str) -> Result<Self, Error> {
-        let bad = || Error::InvalidValue {
+        Self::parse_bytes(s.as_bytes()).ok_or_else(|| Error::InvalidValue {
             param: param.to_string(),
             reason: "not a MAC address",
-        };
-        let b = s.as_bytes();
+        })
+    }
+
+    fn parse_bytes(b: &[u8]) -> Option<Self> {
         let (step, sep) = match b.len() {
             12 => (2, None),
             17 => match b.get(2) {
                 Some(&c @ (b':' | b'-')) => (3, Some(c)),
-                _ => return Err(bad()),
+                _ => return None,
             },
-            _ => return Err(bad()),
+            _ => return None,
         };
-        let nibble = |c: u8| (c as char).to_digit(16).and_then(|d| u8::try_from(d).ok());
         let mut out = [0u8; 6];
         for (i, o) in out.iter_mut().enumerate() {
             let at = i * step;
-            let (Some(&h), Some(&l)) = (b.get(at), b.get(at + 1)) else {
-                return Err(bad());
-            };
             if let (Some(sep), true) = (sep, i < 5) {
                 if b.get(at + 2) != Some(&sep) {
-                    return Err(bad());
+                    return None;
                 }
             }
-            let (Some(h), Some(l)) = (nibble(h), nibble(l)) else {
-                return Err(bad());
-            };
-            *o = h << 4 | l;
+            *o = hex_octet(b.get(at..at + 2)?)?;
         }
-        Ok(Self(out))
+        Some(Self(out))
     }
 }
 
@@ -59,12 +55,7 @@ fn decode_hex(h: &[u8]) -> Option<Vec<u8>> {
     if h.len() % 2 != 0 {
         return None;
     }
-    h.chunks(2)
-        .map(|p| {
-            let s = core::str::from_utf8(p).ok()?;
-            u8::from_str_radix(s, 16).ok()
-        })
-        .collect()
+    h.chunks_exact(2).map(hex_octet).collect()
 }
 
 /// The controller -> portal redirect: every documented parameter, typed and validated.
@@ -118,7 +109,9 @@ fn required(q: &SignedQuery<'_>, name: &'static str) -> Result<String, Error> {
 }
 
 fn number<T: core::str::FromStr>(q: &SignedQuery<'_>, name: &'static str) -> Result<Option<T>, Error> {
-    text(q, name)?.map(|v| parse_number(name, &v)).transpose()
+    text(q, name)?
+        .map(|v| parse_number(name, v.as_bytes()))
+        .transpose()
 }
 
 impl<'a> ControllerRedirect<'a> {
@@ -146,32 +139,37 @@ impl<'a> ControllerRedirect<'a> {
             param: param.into(),
             reason,
         };
+        // Values that must be short ASCII (numbers, MACs, hex) are decoded on the stack.
+        let mut buf = [0u8; 96];
         for (k, raw) in q.params() {
-            let v = crate::sigv4::decode_str(raw)?;
+            let text = || crate::sigv4::decode_str(raw);
             match k {
-                "token" => r.token = v,
-                "wlan" => r.wlan = v,
-                "dest" => r.dest = v,
-                "hwc_ip" => r.hwc_ip = Some(v),
-                "hwc_port" => r.hwc_port = Some(parse_number(k, &v)?),
-                "mac" => r.mac = Some(Mac::parse(k, &v)?),
-                "bssid" => r.bssid = Some(Mac::parse(k, &v)?),
+                "token" => r.token = text()?,
+                "wlan" => r.wlan = text()?,
+                "dest" => r.dest = text()?,
+                "hwc_ip" => r.hwc_ip = Some(text()?),
+                "vns" => r.vns = Some(text()?),
+                "ap" => r.ap = Some(text()?),
+                "sn" => r.sn = Some(text()?),
+                "role" => r.role = Some(text()?),
+                "hwc_port" => r.hwc_port = Some(parse_number(k, short(k, raw, &mut buf)?)?),
+                "mac" | "bssid" => {
+                    let mac = Mac::parse_bytes(short(k, raw, &mut buf)?)
+                        .ok_or_else(|| invalid(k, "not a MAC address"))?;
+                    *(if k == "mac" { &mut r.mac } else { &mut r.bssid }) = Some(mac);
+                }
                 "ssid" => {
-                    let bytes = decode_hex(v.as_bytes()).filter(|b| b.len() <= 32);
+                    let bytes = decode_hex(short(k, raw, &mut buf)?).filter(|b| b.len() <= 32);
                     r.ssid = Some(bytes.ok_or_else(|| invalid(k, "not hex-encoded octets (at most 32)"))?);
                 }
-                "vns" => r.vns = Some(v),
-                "ap" => r.ap = Some(v),
-                "sn" => r.sn = Some(v),
-                "role" => r.role = Some(v),
                 "vlan" => {
-                    let vlan: u16 = parse_number(k, &v)?;
+                    let vlan: u16 = parse_number(k, short(k, raw, &mut buf)?)?;
                     if !(1..=4094).contains(&vlan) {
                         return Err(invalid(k, "outside 1..=4094"));
                     }
                     r.vlan = Some(vlan);
                 }
-                _ => r.extras.push((crate::sigv4::decode_str(k)?, v)),
+                _ => r.extras.push((crate::sigv4::decode_str(k)?, text()?)),
             }
         }
         for (name, v) in [("token", &r.token), ("wlan", &r.wlan), ("dest", &r.dest)] {
@@ -206,31 +204,23 @@ impl<'a> ControllerRedirect<'a> {
     }
 }
 
-/// `v` in decimal, written into `buf` (no allocation).
-fn decimal(mut v: u32, buf: &mut [u8; 10]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        if let Some(d) = buf.get_mut(i) {
-            *d = b'0' + (v % 10) as u8;
-        }
-        v /= 10;
-        if v == 0 || i == 0 {
-            break;
-        }
-    }
-    core::str::from_utf8(buf.get(i..).unwrap_or_default()).unwrap_or_default()
-}
-
-fn parse_number<T: core::str::FromStr>(param: &str, v: &str) -> Result<T, Error> {
-    let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+fn parse_number<T: core::str::FromStr>(param: &str, v: &[u8]) -> Result<T, Error> {
+    let digits = !v.is_empty() && v.iter().all(u8::is_ascii_digit);
     digits
-        .then(|| v.parse().ok())
+        .then(|| core::str::from_utf8(v).ok()?.parse().ok())
         .flatten()
         .ok_or_else(|| Error::InvalidValue {
             param: param.into(),
             reason: "not a number in range",
         })
+}
+
+/// A value that must be short ASCII, percent-decoded into `buf` when it has escapes.
+fn short<'b>(param: &str, raw: &'b str, buf: &'b mut [u8; 96]) -> Result<&'b [u8], Error> {
+    crate::sigv4::decode_into(raw, buf)?.ok_or_else(|| Error::InvalidValue {
+        param: param.into(),
+        reason: "too long",
+    })
 }
 
 /// The portal's decision, sent back to the controller as a signed `/ext_approval.php`.
@@ -284,12 +274,14 @@ impl Approval {
         }
         let scheme = if hwc_port == 80 { "http" } else { "https" };
         let host = if hwc_ip.contains(':') && !hwc_ip.starts_with('[') {
-            format!("[{hwc_ip}]")
+            Cow::Owned(format!("[{hwc_ip}]"))
         } else {
-            hwc_ip.to_string()
+            Cow::Borrowed(hwc_ip)
         };
-        let mut digits = [0u8; 10];
-        let opt27 = self.opt27.map(|v| decimal(v, &mut digits));
+        let mut digits = [0u8; 20];
+        let opt27 = self
+            .opt27
+            .map(|v| crate::sigv4::decimal(u64::from(v), &mut digits));
         let optional = [
             ("dest", self.dest.as_deref()),
             ("role", self.role.as_deref()),

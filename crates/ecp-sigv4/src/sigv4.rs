@@ -38,13 +38,81 @@ pub const PATH: &AsciiSet = &STRICT.remove(b'/');
 /// Percent-encodes with the RFC 3986 unreserved set (space is `%20`, hex uppercase).
 #[must_use]
 pub fn encode(s: &str) -> Cow<'_, str> {
-    utf8_percent_encode(s, STRICT).into()
+    if s.bytes().all(is_unreserved) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() * 3);
+    encode_into(&mut out, s);
+    Cow::Owned(out)
+}
+
+/// RFC 3986 unreserved octets (`A-Za-z0-9-_.~`), as a table.
+const UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c: u8 = 0;
+    loop {
+        if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~') {
+            // Compile-time evaluation: an out-of-range index would not compile.
+            #[allow(clippy::indexing_slicing)]
+            {
+                t[c as usize] = true;
+            }
+        }
+        if c == u8::MAX {
+            break t;
+        }
+        c += 1;
+    }
+};
+
+#[inline]
+fn is_unreserved(c: u8) -> bool {
+    UNRESERVED.get(usize::from(c)).copied().unwrap_or(false)
+}
+
+/// Appends `s` percent-encoded with the RFC 3986 unreserved set ([`encode`]'s rule):
+/// runs of unreserved octets are copied at once, every other octet becomes `%XX`.
+pub fn encode_into(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let hex = |n: u8| char::from(HEX.get(usize::from(n & 15)).copied().unwrap_or(b'0'));
+    let mut run = 0;
+    for (i, c) in s.bytes().enumerate() {
+        if is_unreserved(c) {
+            continue;
+        }
+        // `run..i` holds only unreserved (ASCII) octets, so both ends are character
+        // boundaries when it is not empty.
+        if run < i {
+            out.push_str(s.get(run..i).unwrap_or_default());
+        }
+        out.push('%');
+        out.push(hex(c >> 4));
+        out.push(hex(c));
+        run = i + 1;
+    }
+    if run < s.len() {
+        out.push_str(s.get(run..).unwrap_or_default());
+    }
 }
 
 /// Percent-encodes raw bytes with the RFC 3986 unreserved set.
 #[must_use]
 pub fn encode_bytes(b: &[u8]) -> String {
     percent_encoding::percent_encode(b, STRICT).to_string()
+}
+
+/// `v` in decimal, written into `buf` (no allocation).
+pub(crate) fn decimal(mut v: u64, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    while let Some(d) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
+        *d = b'0' + (v % 10) as u8;
+        i -= 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    core::str::from_utf8(buf.get(i..).unwrap_or_default()).unwrap_or_default()
 }
 
 /// Lowercase hex.
@@ -65,10 +133,8 @@ pub fn parse_signature(s: &str) -> Result<[u8; 32], Error> {
         return Err(bad());
     }
     let mut out = [0u8; 32];
-    for (o, pair) in out.iter_mut().zip(s.as_bytes().chunks(2)) {
-        let d = |c: u8| (c as char).to_digit(16).ok_or_else(bad);
-        let [h, l] = pair else { return Err(bad()) };
-        *o = u8::try_from(d(*h)? << 4 | d(*l)?).map_err(|_| bad())?;
+    for (o, pair) in out.iter_mut().zip(s.as_bytes().chunks_exact(2)) {
+        *o = hex_octet(pair).ok_or_else(bad)?;
     }
     Ok(out)
 }
@@ -337,6 +403,12 @@ fn find_any<const N: usize>(b: &[u8], from: usize, set: [u8; N]) -> usize {
     b.len()
 }
 
+/// The index of the first `%` in `b` at or after `from`. Query values are short: a
+/// word-at-a-time scan beats a call into a vectorized search.
+pub(crate) fn find_pct(b: &[u8], from: usize) -> Option<usize> {
+    Some(find_any(b, from, [b'%'])).filter(|&i| i < b.len())
+}
+
 /// Iterator of [`split_query_flagged`].
 pub(crate) struct FlaggedPairs<'a> {
     rest: &'a str,
@@ -451,58 +523,128 @@ impl<'a> Iterator for QueryPairs<'a> {
 /// by two hex digits.
 pub fn decode(s: &str) -> Result<Cow<'_, [u8]>, Error> {
     let b = s.as_bytes();
-    let Some(first) = memchr::memchr(b'%', b) else {
+    let Some(first) = find_pct(b, 0) else {
         return Ok(Cow::Borrowed(b));
     };
     let bad = || Error::BadPercentEncoding {
         value: s.chars().take(64).collect(),
     };
-    let hex = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
     let mut out = Vec::with_capacity(b.len());
     out.extend_from_slice(b.get(..first).unwrap_or_default());
-    let mut it = b.get(first..).unwrap_or_default().iter();
-    while let Some(&c) = it.next() {
-        if c != b'%' {
-            out.push(c);
-            continue;
+    let mut at = first;
+    loop {
+        out.push(b.get(at + 1..at + 3).and_then(hex_octet).ok_or_else(bad)?);
+        let run = at + 3;
+        match find_pct(b, run) {
+            Some(i) => {
+                out.extend_from_slice(b.get(run..i).unwrap_or_default());
+                at = i;
+            }
+            None => {
+                out.extend_from_slice(b.get(run..).unwrap_or_default());
+                return Ok(Cow::Owned(out));
+            }
         }
-        let (Some(&h), Some(&l)) = (it.next(), it.next()) else {
-            return Err(bad());
-        };
-        let (Some(h), Some(l)) = (hex(h), hex(l)) else {
-            return Err(bad());
-        };
-        out.push(h << 4 | l);
     }
-    Ok(Cow::Owned(out))
+}
+
+/// Percent-decodes into `buf`: the raw octets when there is nothing to decode,
+/// `Ok(None)` when the decoded value does not fit.
+pub(crate) fn decode_into<'b, const N: usize>(
+    raw: &'b str,
+    buf: &'b mut [u8; N],
+) -> Result<Option<&'b [u8]>, Error> {
+    let b = raw.as_bytes();
+    let Some(mut at) = find_pct(b, 0) else {
+        return Ok(Some(b));
+    };
+    let bad = || Error::BadPercentEncoding {
+        value: raw.chars().take(64).collect(),
+    };
+    let mut len = 0;
+    let mut run = 0;
+    loop {
+        let octet = b.get(at + 1..at + 3).and_then(hex_octet).ok_or_else(bad)?;
+        let plain = b.get(run..at).unwrap_or_default();
+        let Some(dst) = buf.get_mut(len..len + plain.len() + 1) else {
+            return Ok(None);
+        };
+        if let Some((last, head)) = dst.split_last_mut() {
+            head.copy_from_slice(plain);
+            *last = octet;
+        }
+        len += plain.len() + 1;
+        run = at + 3;
+        match find_pct(b, run) {
+            Some(i) => at = i,
+            None => break,
+        }
+    }
+    let tail = b.get(run..).unwrap_or_default();
+    let Some(dst) = buf.get_mut(len..len + tail.len()) else {
+        return Ok(None);
+    };
+    dst.copy_from_slice(tail);
+    Ok(buf.get(..len + tail.len()))
 }
 
 /// Checks that every `%` starts a `%XX` escape.
 pub fn check_escapes(s: &str) -> Result<(), Error> {
     let b = s.as_bytes();
-    for i in memchr::memchr_iter(b'%', b) {
-        let ok = b
-            .get(i + 1..i + 3)
-            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
-        if !ok {
+    let mut from = 0;
+    while let Some(i) = find_pct(b, from) {
+        if b.get(i + 1..i + 3).and_then(hex_octet).is_none() {
             return Err(Error::BadPercentEncoding {
                 value: s.chars().take(64).collect(),
             });
         }
+        from = i + 3;
     }
     Ok(())
 }
 
-/// Percent-decodes to text, as UTF-8.
+/// Percent-decodes to text, as UTF-8. Borrows when there is nothing to decode; text
+/// whose escapes are all ASCII is rebuilt without a second UTF-8 check.
 pub fn decode_str(s: &str) -> Result<Cow<'_, str>, Error> {
-    if memchr::memchr(b'%', s.as_bytes()).is_none() {
+    let b = s.as_bytes();
+    let Some(mut at) = find_pct(b, 0) else {
         return Ok(Cow::Borrowed(s));
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut run = 0;
+    loop {
+        let Some(c) = b.get(at + 1..at + 3).and_then(hex_octet).filter(u8::is_ascii) else {
+            // A malformed escape, or an escape of a non-ASCII octet: the general path.
+            return decode_str_bytes(s);
+        };
+        // `run` follows an escape and `at` is a `%`: both are character boundaries.
+        out.push_str(s.get(run..at).unwrap_or_default());
+        out.push(char::from(c));
+        run = at + 3;
+        match find_pct(b, run) {
+            Some(i) => at = i,
+            None => break,
+        }
     }
+    out.push_str(s.get(run..).unwrap_or_default());
+    Ok(Cow::Owned(out))
+}
+
+/// Two hex digits (either case) as an octet.
+pub(crate) fn hex_octet(h: &[u8]) -> Option<u8> {
+    let d = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    };
+    match h {
+        [hi, lo] => Some(d(*hi)? << 4 | d(*lo)?),
+        _ => None,
+    }
+}
+
+fn decode_str_bytes(s: &str) -> Result<Cow<'_, str>, Error> {
     match decode(s)? {
         Cow::Borrowed(b) => core::str::from_utf8(b).map(Cow::Borrowed),
         Cow::Owned(v) => String::from_utf8(v).map(Cow::Owned).map_err(|e| e.utf8_error()),
@@ -572,6 +714,43 @@ mod tests {
             proptest::prop_assert_eq!(find_any(&b, from, [b'&', b'=', b'%']), naive.max(from.min(b.len())));
             let naive_amp = (from..b.len()).find(|&i| b[i] == b'&').unwrap_or(b.len());
             proptest::prop_assert_eq!(find_any(&b, from, [b'&']), naive_amp.max(from.min(b.len())));
+        }
+    }
+
+    proptest::proptest! {
+        /// The table-driven encoder and the fast decoder agree with the
+        /// `percent-encoding` crate on arbitrary text and arbitrary escapes.
+        #[test]
+        fn codec_matches_percent_encoding(s in "\\PC*", raw in "([a-z!~ é]|%[0-9a-fA-F]{2}|%)*") {
+            let reference = utf8_percent_encode(&s, STRICT).to_string();
+            proptest::prop_assert_eq!(encode(&s), reference.as_str());
+            proptest::prop_assert_eq!(decode_str(&reference).unwrap(), s.as_str());
+            let bytes: Vec<u8> = percent_decode(raw.as_bytes()).collect();
+            let malformed = raw.as_bytes().iter().enumerate().any(|(i, &c)| {
+                c == b'%' && !raw.as_bytes().get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+            });
+            let mut small = [0u8; 8];
+            match (decode_into(&raw, &mut small), decode(&raw)) {
+                (Ok(Some(d)), Ok(full)) => proptest::prop_assert_eq!(d, &full[..]),
+                (Ok(None), Ok(full)) => proptest::prop_assert!(full.len() > 8),
+                // too long before the bad escape is reached: an error either way
+                (Ok(None), Err(_)) => {}
+                (Err(e), Err(f)) => proptest::prop_assert_eq!(e, f),
+                (a, b) => proptest::prop_assert!(false, "{a:?} {b:?}"),
+            }
+            match decode_str(&raw) {
+                Ok(d) => {
+                    proptest::prop_assert!(!malformed);
+                    proptest::prop_assert_eq!(d.as_bytes(), &bytes[..]);
+                }
+                Err(_) => proptest::prop_assert!(malformed || String::from_utf8(bytes).is_err()),
+            }
+        }
+
+        #[test]
+        fn decimal_matches_to_string(v in proptest::num::u64::ANY) {
+            let mut buf = [0; 20];
+            proptest::prop_assert_eq!(decimal(v, &mut buf), v.to_string());
         }
     }
 

@@ -24,7 +24,11 @@ fn bad(reason: &'static str) -> Error {
 impl<'a> Url<'a> {
     /// Parses `scheme://host[:port][/path][?query][#fragment]`.
     pub fn parse(url: &'a str) -> Result<Self, Error> {
-        let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("no scheme"))?;
+        let colon = memchr::memchr(b':', url.as_bytes()).ok_or_else(|| bad("no scheme"))?;
+        let (scheme, rest) = url
+            .get(..colon)
+            .zip(url.get(colon + 1..).and_then(|r| r.strip_prefix("//")))
+            .ok_or_else(|| bad("no scheme"))?;
         let scheme = match scheme {
             s if s.eq_ignore_ascii_case("https") => "https",
             s if s.eq_ignore_ascii_case("http") => "http",

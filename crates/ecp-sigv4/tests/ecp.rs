@@ -26,12 +26,7 @@ fn keys() -> Keyring {
 
 fn sign(params: &[(&str, &str)], expires: u64) -> String {
     let secret = Secret::from("s3cret");
-    let s = Signer {
-        identity: "portal-1",
-        secret: &secret,
-        expires,
-        port_rule: PortRule::default(),
-    };
+    let s = Signer::new("portal-1", &secret).expires(expires);
     s.presign("https", "portal.example.net", None, "/ecp/login", params, t0())
         .unwrap()
 }
@@ -413,12 +408,7 @@ fn raw_query_rule_accepts_literal_reserved_characters() {
 #[test]
 fn ipv6_controller_and_port_in_approval() {
     let secret = Secret::from("s3cret");
-    let signer = Signer {
-        identity: "portal-1",
-        secret: &secret,
-        expires: 60,
-        port_rule: PortRule::default(),
-    };
+    let signer = Signer::new("portal-1", &secret).expires(60);
     let a = Approval {
         token: "t".into(),
         wlan: "1".into(),
@@ -469,7 +459,7 @@ proptest! {
         prop_assume!(!token.is_empty() && !user.is_empty());
         prop_assume!(!["token", "wlan", "username", "dest", "role", "opt27"].contains(&extra_key.as_str()));
         let secret = Secret::from("s3cret");
-        let signer = Signer { identity: "portal-1", secret: &secret, expires: 60, port_rule: PortRule::default() };
+        let signer = Signer::new("portal-1", &secret).expires(60);
         let params = [("token", token.as_str()), ("wlan", "1"), ("username", user.as_str()),
             ("dest", dest.as_str()), ("role", role.as_str()), (extra_key.as_str(), extra.as_str())];
         let url = signer.presign(if port == 80 { "http" } else { "https" }, "ctl.example", Some(port), "/ext_approval.php", &params, t0()).unwrap();
@@ -515,12 +505,7 @@ proptest! {
 #[test]
 fn key_cache_stays_correct_across_days_and_eviction() {
     let secret = Secret::from("s3cret");
-    let signer = Signer {
-        identity: "portal-1",
-        secret: &secret,
-        expires: 60,
-        port_rule: PortRule::default(),
-    };
+    let signer = Signer::new("portal-1", &secret).expires(60);
     let k = keys();
     let v = Verifier::new(&k);
     // 40 different days: more than the cache holds; each verifies, twice
@@ -533,19 +518,23 @@ fn key_cache_stays_correct_across_days_and_eviction() {
         v.verify_url(&url, when).unwrap();
         // a URL of that day signed with another secret still fails with the key cached
         let other = Secret::from("other");
-        let bad = Signer {
-            secret: &other,
-            ..Signer {
-                identity: "portal-1",
-                secret: &secret,
-                expires: 60,
-                port_rule: PortRule::default(),
-            }
-        };
+        let bad = Signer::new("portal-1", &other);
         let bad_url = bad
             .presign("https", "p.example", None, "/x", &[("token", "t")], when)
             .unwrap();
         assert_eq!(v.verify_url(&bad_url, when).unwrap_err(), Error::BadSignature);
+    }
+    // the signer keeps one day's key: going back a day, or forth, signs exactly as a
+    // fresh signer does
+    for day in [3u64, 39, 3, 3, 0] {
+        let when = t0() + Duration::from_secs(day * 86_400 + 7);
+        let sign = |s: &Signer<'_>| {
+            s.presign("https", "p.example", None, "/x", &[("token", "t")], when)
+                .unwrap()
+        };
+        let url = sign(&signer);
+        assert_eq!(url, sign(&Signer::new("portal-1", &secret).expires(60)));
+        v.verify_url(&url, when).unwrap();
     }
 }
 
@@ -553,12 +542,7 @@ fn key_cache_stays_correct_across_days_and_eviction() {
 fn identities_with_escapes_in_the_credential() {
     let secret = Secret::from("s3cret");
     for identity in ["my portal", "ecp+1", "ünïcode", "plain-portal"] {
-        let signer = Signer {
-            identity,
-            secret: &secret,
-            expires: 60,
-            port_rule: PortRule::default(),
-        };
+        let signer = Signer::new(identity, &secret).expires(60);
         let url = signer
             .presign("https", "p.example", None, "/x", &[("token", "t")], t0())
             .unwrap();

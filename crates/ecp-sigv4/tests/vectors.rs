@@ -233,12 +233,9 @@ fn ecp_synthetic_approvals_verify_sign_and_parse() {
 
         // our signer reproduces the URL byte for byte
         let secret = Secret::from("ecp-sigv4-synthetic-test-secret");
-        let signer = Signer {
-            identity: "BigAuthInc",
-            secret: &secret,
-            expires: 60,
-            port_rule: PortRule::IncludeNonDefault,
-        };
+        let signer = Signer::new("BigAuthInc", &secret)
+            .expires(60)
+            .port_rule(PortRule::IncludeNonDefault);
         let approval = Approval {
             token: "T7vb1LdUZmsuY0q9V60Iww!!".into(),
             wlan: "1".into(),
