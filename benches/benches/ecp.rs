@@ -11,103 +11,15 @@
 )]
 
 use std::hint::black_box;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
+use common::ecp::*;
 use criterion::{criterion_group, criterion_main, Criterion};
 use ecp_sigv4::sigv4::{self, SigningKey};
-use ecp_sigv4::{Approval, ControllerRedirect, Keyring, Secret, Signer, Verifier};
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use ecp_sigv4::{ControllerRedirect, Keyring, Secret, Signer, Verifier};
 
-const SECRET: &str = "ecp-sigv4-synthetic-test-secret";
-
-fn now() -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(1_406_648_274) // 2014-07-29T15:37:54Z
-}
-
-fn approval() -> Approval {
-    Approval {
-        token: "T7vb1LdUZmsuY0q9V60Iww!!".into(),
-        wlan: "1".into(),
-        username: "test".into(),
-        dest: Some("http://1.2.3.4/news.com".into()),
-        role: Some("Guest_Access".into()),
-        opt27: Some(36000),
-    }
-}
-
-/// A controller redirect with the parameters a real one carries.
-fn redirect_url(secret: &Secret) -> String {
-    let signer = Signer::new("BigAuthInc", secret).expires(20);
-    signer
-        .presign(
-            "https",
-            "portal.example.net",
-            None,
-            "/ecp/login",
-            &[
-                ("token", "T7vb1LdUZmsuY0q9V60Iww!!"),
-                ("wlan", "1"),
-                ("dest", "http://neverssl.com/"),
-                ("hwc_ip", "10.10.21.6"),
-                ("hwc_port", "443"),
-                ("mac", "b0:ee:7b:97:7f:33"),
-                ("bssid", "00:11:22:33:44:55"),
-                ("ssid", "6775657374"),
-                ("vns", "Guest"),
-                ("ap", "AP-3rd-floor"),
-                ("role", "Unregistered"),
-                ("vlan", "200"),
-            ],
-            now(),
-        )
-        .unwrap()
-}
-
-type HmacSha256 = Hmac<Sha256>;
-
-fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut m = HmacSha256::new_from_slice(key).unwrap();
-    m.update(data);
-    m.finalize().into_bytes().into()
-}
-
-/// The steady-state floor with a cached signing key: one SHA-256 of the canonical
-/// request and one HMAC-SHA256 from an already keyed state.
-fn floor_cached(creq: &[u8], sts_prefix: &str, key: &HmacSha256) -> [u8; 32] {
-    let hash = sigv4::hex(&Sha256::digest(creq));
-    let mut sts = String::with_capacity(sts_prefix.len() + 64);
-    sts.push_str(sts_prefix);
-    sts.push_str(&hash);
-    let mut m = key.clone();
-    m.update(sts.as_bytes());
-    m.finalize().into_bytes().into()
-}
-
-fn keyed_state() -> HmacSha256 {
-    let mut k = b"AWS4".to_vec();
-    k.extend_from_slice(SECRET.as_bytes());
-    let k = hmac(&k, b"20140729");
-    let k = hmac(&k, b"world");
-    let k = hmac(&k, b"ecp");
-    let k = hmac(&k, b"aws4_request");
-    HmacSha256::new_from_slice(&k).unwrap()
-}
-
-/// Five HMAC-SHA256 (four for the key, one for the signature) and one SHA-256 of the
-/// canonical request, on inputs of the real sizes.
-fn floor(creq: &[u8], sts_prefix: &str) -> [u8; 32] {
-    let hash = sigv4::hex(&Sha256::digest(creq));
-    let mut k = b"AWS4".to_vec();
-    k.extend_from_slice(SECRET.as_bytes());
-    let k = hmac(&k, b"20140729");
-    let k = hmac(&k, b"world");
-    let k = hmac(&k, b"ecp");
-    let k = hmac(&k, b"aws4_request");
-    let mut sts = String::with_capacity(sts_prefix.len() + 64);
-    sts.push_str(sts_prefix);
-    sts.push_str(&hash);
-    hmac(&k, sts.as_bytes())
+mod common {
+    pub(crate) mod ecp;
 }
 
 fn bench(c: &mut Criterion) {
@@ -116,16 +28,8 @@ fn bench(c: &mut Criterion) {
     keys.insert("BigAuthInc", Secret::from(SECRET));
     let url = redirect_url(&secret);
     let verifier = Verifier::new(&keys);
-    let u = ecp_sigv4::Url::parse(&url).unwrap();
-    let creq = sigv4::canonical_request(
-        "GET",
-        u.path,
-        &sigv4::canonical_query_raw(u.query),
-        &format!("host:{}\n", u.host),
-        "host",
-        sigv4::UNSIGNED_PAYLOAD,
-    );
-    let sts_prefix = "AWS4-HMAC-SHA256\n20140729T153754Z\n20140729/world/ecp/aws4_request\n";
+    let creq = canonical_request(&url);
+    let sts_prefix = STS_PREFIX;
 
     let mut g = c.benchmark_group("ecp_verify_redirect");
     g.bench_function("ecp-sigv4", |b| {
