@@ -779,6 +779,7 @@ impl<'s> Signer<'s> {
         }
         key
     }
+
     /// Presigns `GET scheme://host[:port]path?params` at time `now`.
     ///
     /// Keys and values are percent-encoded strictly (RFC 3986), sorted by encoded key,
