@@ -757,6 +757,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn decimal_edges() {
+        for v in [0, 9, 10, 60, 36_000, u64::MAX] {
+            assert_eq!(decimal(v, &mut [0; 20]), v.to_string());
+        }
+    }
+
+    #[test]
     fn encoding_is_rfc3986() {
         assert_eq!(encode("a b!*'()~._-/"), "a%20b%21%2A%27%28%29~._-%2F");
         assert_eq!(encode("ሴ"), "%E1%88%B4");
