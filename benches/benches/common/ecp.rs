@@ -72,26 +72,25 @@ pub(crate) fn floor_cached(creq: &[u8], sts_prefix: &str, key: &HmacSha256) -> [
     m.finalize().into_bytes().into()
 }
 
-pub(crate) fn keyed_state() -> HmacSha256 {
+/// The four HMAC-SHA256 of the signing-key derivation.
+fn derive_key() -> [u8; 32] {
     let mut k = b"AWS4".to_vec();
     k.extend_from_slice(SECRET.as_bytes());
     let k = hmac(&k, b"20140729");
     let k = hmac(&k, b"world");
     let k = hmac(&k, b"ecp");
-    let k = hmac(&k, b"aws4_request");
-    HmacSha256::new_from_slice(&k).unwrap()
+    hmac(&k, b"aws4_request")
+}
+
+pub(crate) fn keyed_state() -> HmacSha256 {
+    HmacSha256::new_from_slice(&derive_key()).unwrap()
 }
 
 /// Five HMAC-SHA256 (four for the key, one for the signature) and one SHA-256 of the
 /// canonical request, on inputs of the real sizes.
 pub(crate) fn floor(creq: &[u8], sts_prefix: &str) -> [u8; 32] {
     let hash = sigv4::hex(&Sha256::digest(creq));
-    let mut k = b"AWS4".to_vec();
-    k.extend_from_slice(SECRET.as_bytes());
-    let k = hmac(&k, b"20140729");
-    let k = hmac(&k, b"world");
-    let k = hmac(&k, b"ecp");
-    let k = hmac(&k, b"aws4_request");
+    let k = derive_key();
     let mut sts = String::with_capacity(sts_prefix.len() + 64);
     sts.push_str(sts_prefix);
     sts.push_str(&hash);
