@@ -115,6 +115,29 @@ impl Dictionary {
             b.add_message_authenticator();
             return Ok(());
         }
+        if tag.is_some() && !attr.flags().has_tag {
+            return Err(TextError::InvalidTag(attr.name().to_string()));
+        }
+        let value = self.parse_value(attr, text)?;
+        self.add_typed(b, attr, tag, &value, hiding)
+    }
+
+    /// Appends a typed value of `attr` to a packet: the same placement, tagging and
+    /// hiding as [`Dictionary::add`], for callers that already hold a [`Value`] (the
+    /// Python bindings, programs that compute values). Message-Authenticator is
+    /// requested rather than added (it is computed when the packet is finished).
+    pub fn add_typed(
+        &self,
+        b: &mut PacketBuilder,
+        attr: &AttrDef,
+        tag: Option<u8>,
+        value: &Value<'_>,
+        hiding: Option<&Hiding<'_>>,
+    ) -> Result<(), TextError> {
+        if attr.key() == AttrKey::standard(80) {
+            b.add_message_authenticator();
+            return Ok(());
+        }
         if attr.flags().virtual_ {
             return Err(TextError::NotEncodable(attr.name().to_string()));
         }
@@ -123,10 +146,9 @@ impl Dictionary {
             (None, _) => None,
             _ => return Err(TextError::InvalidTag(attr.name().to_string())),
         };
-        let value = self.parse_value(attr, text)?;
         let mut bytes = Vec::new();
         match (tag, attr.flags().has_tag && attr.flags().encrypt == Encrypt::None) {
-            (t, true) => encode_tagged(&value, t.unwrap_or(0), &mut bytes).map_err(codec(attr))?,
+            (t, true) => encode_tagged(value, t.unwrap_or(0), &mut bytes).map_err(codec(attr))?,
             _ => value.encode(&mut bytes).map_err(codec(attr))?,
         }
         let vector = *b.hidden_vector();

@@ -1,0 +1,46 @@
+"""nacwire: the wire formats of network access control, from Rust.
+
+- :mod:`nacwire.radius`: RADIUS packets (decode, verify, build), FreeRADIUS
+  dictionaries, the sans-I/O client exchange, and UDP clients (blocking and asyncio).
+
+Every exception the package raises derives from :class:`nacwire.Error`.
+"""
+
+from nacwire._native import (
+    BuildError,
+    DictionaryError,
+    Error,
+    ExchangeError,
+    PacketError,
+    VerifyError,
+    __version__,
+)
+
+__all__ = [
+    "BuildError",
+    "DictionaryError",
+    "Error",
+    "ExchangeError",
+    "PacketError",
+    "Timeout",
+    "UnsignedReplyWarning",
+    "radius",
+    "VerifyError",
+    "__version__",
+]
+
+
+class Timeout(Error, TimeoutError):
+    """No verified reply arrived before the retransmission schedule gave up."""
+
+
+class UnsignedReplyWarning(UserWarning):
+    """An Access-* or Status-Server reply without Message-Authenticator was accepted.
+
+    Only possible with ``require_message_authenticator="auto"`` or ``False``: such a
+    reply is open to the BlastRADIUS forgery (CVE-2024-3596). Upgrade the server
+    (FreeRADIUS 3.2.5+ signs every reply) and use the default, ``True``.
+    """
+
+
+from nacwire import radius  # noqa: E402  (needs the names above)

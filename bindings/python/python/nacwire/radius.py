@@ -1,0 +1,311 @@
+"""RADIUS: packets, dictionaries, verification, the sans-I/O exchange and UDP clients.
+
+Decoding, verification, building and the exchange (identifiers, retransmission,
+reply matching) run in Rust; the two transports here only move datagrams.
+
+>>> from nacwire import radius
+>>> req = radius.build("Access-Request", b"testing123",
+...                    [("User-Name", "bob"), ("User-Password", "hello")], identifier=7)
+>>> req.code_name, req["User-Name"], "Message-Authenticator" in req
+('Access-Request', 'bob', True)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from nacwire import Timeout, UnsignedReplyWarning
+from nacwire._native import (
+    AttributeDef,
+    Client,
+    ClientEvent,
+    Dictionary,
+    DuplicateCache,
+    Packet,
+    build,
+    reply,
+)
+from nacwire._values import EnumValue
+
+__all__ = [
+    "AsyncClient",
+    "AttributeDef",
+    "Client",
+    "ClientEvent",
+    "Code",
+    "Dictionary",
+    "DuplicateCache",
+    "EnumValue",
+    "Packet",
+    "UdpClient",
+    "build",
+    "reply",
+]
+
+Attributes = Iterable[tuple[Any, Any]] | Mapping[Any, Any] | None
+
+
+class Code:
+    """Packet codes (RFC 2865, 2866, 5176, 5997, 7930)."""
+
+    ACCESS_REQUEST = 1
+    ACCESS_ACCEPT = 2
+    ACCESS_REJECT = 3
+    ACCOUNTING_REQUEST = 4
+    ACCOUNTING_RESPONSE = 5
+    ACCESS_CHALLENGE = 11
+    STATUS_SERVER = 12
+    STATUS_CLIENT = 13
+    DISCONNECT_REQUEST = 40
+    DISCONNECT_ACK = 41
+    DISCONNECT_NAK = 42
+    COA_REQUEST = 43
+    COA_ACK = 44
+    COA_NAK = 45
+    PROTOCOL_ERROR = 52
+
+
+_SIGNED_KINDS = (Code.ACCESS_REQUEST, Code.STATUS_SERVER)
+
+
+def _warn_if_unsigned(event: ClientEvent) -> None:
+    request, reply_ = event.request, event.reply
+    if request is None or reply_ is None:
+        return
+    if request.code in _SIGNED_KINDS and 80 not in reply_:
+        warnings.warn(
+            f"accepted {reply_.code_name} from {event.destination} without "
+            "Message-Authenticator (BlastRADIUS, CVE-2024-3596): use "
+            "require_message_authenticator=True once the server signs its replies",
+            UnsignedReplyWarning,
+            stacklevel=3,
+        )
+
+
+class UdpClient:
+    """A blocking RADIUS client over UDP for one server (or one NAS, for CoA).
+
+    ``timeout`` is the first retransmission time; the request is sent at most
+    ``retries + 1`` times, doubling the wait (RFC 5080), before :class:`nacwire.Timeout`.
+    Replies are verified against the request; ``require_message_authenticator=True``
+    (default, recommended) rejects unsigned Access-* and Status-Server replies.
+
+    >>> with UdpClient("127.0.0.1", 1812, b"testing123") as c:   # doctest: +SKIP
+    ...     r = c.request("Access-Request", {"User-Name": "bob", "User-Password": "pw"})
+    """
+
+    def __init__(
+        self,
+        server: str,
+        port: int,
+        secret: bytes | str,
+        *,
+        dictionary: Dictionary | None = None,
+        timeout: float = 2.0,
+        retries: int = 3,
+        require_message_authenticator: bool | str = True,
+        bind: tuple[str, int] | None = None,
+    ) -> None:
+        infos = socket.getaddrinfo(server, port, type=socket.SOCK_DGRAM)
+        family, _, _, _, address = infos[0]
+        self._address = address
+        self._destination = f"{server}:{port}"
+        self._sock = socket.socket(family, socket.SOCK_DGRAM)
+        if bind is not None:
+            self._sock.bind(bind)
+        self._client = Client(
+            timeout=timeout,
+            retries=retries,
+            max_timeout=max(timeout * 8, timeout),
+            max_duration=0.0,
+        )
+        self._client.add_destination(
+            self._destination,
+            secret,
+            dictionary=dictionary,
+            require_message_authenticator=require_message_authenticator,
+        )
+
+    def request(
+        self, code: int | str, attributes: Attributes = None, *, message_authenticator: bool | None = None
+    ) -> Packet:
+        """Sends a request and returns its verified reply (retransmitting as needed)."""
+        client = self._client
+        sent = client.send(
+            self._destination, code, attributes, message_authenticator=message_authenticator
+        )
+        identifier = sent.identifier
+        self._sock.sendto(bytes(sent), self._address)
+        while True:
+            deadline = client.poll_timeout()
+            wait = 0.0 if deadline is None else max(0.0, deadline - time.monotonic())
+            self._sock.settimeout(wait if wait > 0 else 0.000_001)
+            try:
+                data, source = self._sock.recvfrom(65535)
+            except (TimeoutError, BlockingIOError):
+                for event in client.handle_timeout():
+                    if event.kind == "retransmit" and event.data is not None:
+                        self._sock.sendto(event.data, self._address)
+                    elif event.kind == "timeout" and event.identifier == identifier:
+                        raise Timeout(
+                            f"no reply from {self._destination} to {sent.code_name} "
+                            f"id {identifier}"
+                        ) from None
+                continue
+            if source[:2] != self._address[:2]:
+                continue  # not from our server
+            try:
+                event = client.receive(self._destination, data)
+            except Exception:
+                # malformed or forged: keep waiting for the genuine reply
+                continue
+            if event.kind == "reply" and event.identifier == identifier and event.reply is not None:
+                _warn_if_unsigned(event)
+                return event.reply
+
+    def close(self) -> None:
+        """Closes the socket."""
+        self._sock.close()
+
+    def __enter__(self) -> UdpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Protocol(asyncio.DatagramProtocol):
+    def __init__(self, owner: AsyncClient) -> None:
+        self.owner = owner
+
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
+        self.owner._received(data, addr)
+
+
+class AsyncClient:
+    """An asyncio RADIUS client over UDP for one server (or NAS): many requests in
+    flight at once (up to 256), retransmission and verification in Rust.
+
+    Create it with ``await AsyncClient.connect(...)``; the arguments are those of
+    :class:`UdpClient`.
+    """
+
+    def __init__(self) -> None:
+        self._transport: asyncio.DatagramTransport | None = None
+        self._futures: dict[int, asyncio.Future[Packet]] = {}
+        self._timer: asyncio.TimerHandle | None = None
+        self._client: Client
+        self._destination = ""
+        self._address: tuple[Any, ...] = ()
+
+    @classmethod
+    async def connect(
+        cls,
+        server: str,
+        port: int,
+        secret: bytes | str,
+        *,
+        dictionary: Dictionary | None = None,
+        timeout: float = 2.0,
+        retries: int = 3,
+        require_message_authenticator: bool | str = True,
+    ) -> AsyncClient:
+        """Opens the socket and returns a ready client."""
+        self = cls()
+        loop = asyncio.get_running_loop()
+        infos = await loop.getaddrinfo(server, port, type=socket.SOCK_DGRAM)
+        family, _, _, _, address = infos[0]
+        self._address = address
+        self._destination = f"{server}:{port}"
+        self._client = Client(
+            timeout=timeout, retries=retries, max_timeout=max(timeout * 8, timeout), max_duration=0.0
+        )
+        self._client.add_destination(
+            self._destination,
+            secret,
+            dictionary=dictionary,
+            require_message_authenticator=require_message_authenticator,
+        )
+        transport, _ = await loop.create_datagram_endpoint(
+            lambda: _Protocol(self), remote_addr=address, family=family
+        )
+        self._transport = transport
+        return self
+
+    async def request(
+        self, code: int | str, attributes: Attributes = None, *, message_authenticator: bool | None = None
+    ) -> Packet:
+        """Sends a request and waits for its verified reply."""
+        if self._transport is None:
+            raise RuntimeError("the client is closed")
+        sent = self._client.send(
+            self._destination, code, attributes, message_authenticator=message_authenticator
+        )
+        future: asyncio.Future[Packet] = asyncio.get_running_loop().create_future()
+        self._futures[sent.identifier] = future
+        self._transport.sendto(bytes(sent))
+        self._arm()
+        try:
+            return await future
+        finally:
+            self._futures.pop(sent.identifier, None)
+
+    def _arm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        deadline = self._client.poll_timeout()
+        if deadline is None:
+            return
+        loop = asyncio.get_running_loop()
+        delay = max(0.0, deadline - time.monotonic())
+        self._timer = loop.call_later(delay, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        for event in self._client.handle_timeout():
+            if event.kind == "retransmit" and event.data is not None and self._transport:
+                self._transport.sendto(event.data)
+            elif event.kind == "timeout":
+                future = self._futures.get(event.identifier)
+                if future is not None and not future.done():
+                    future.set_exception(
+                        Timeout(f"no reply from {self._destination} id {event.identifier}")
+                    )
+        self._arm()
+
+    def _received(self, data: bytes, addr: tuple[Any, int]) -> None:
+        try:
+            event = self._client.receive(self._destination, data)
+        except Exception:
+            return  # malformed or forged: the request stays pending
+        if event.kind != "reply" or event.reply is None:
+            return
+        future = self._futures.get(event.identifier)
+        if future is not None and not future.done():
+            _warn_if_unsigned(event)
+            future.set_result(event.reply)
+        self._arm()
+
+    def close(self) -> None:
+        """Closes the socket; pending requests fail with :class:`nacwire.Timeout`."""
+        if self._timer is not None:
+            self._timer.cancel()
+        for future in self._futures.values():
+            if not future.done():
+                future.set_exception(Timeout("client closed"))
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+

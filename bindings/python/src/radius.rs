@@ -1,0 +1,1319 @@
+//! `nacwire.radius`: packets, dictionaries, verification and the sans-I/O exchange.
+
+use std::borrow::Cow;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+
+use radius_codec::exchange::{self, ClientEvent as Ev, Retransmit, Seen};
+use radius_codec::{
+    AttrType, AuthenticatorKind, Code, DataType, Packet as CodecPacket, PacketBuilder, ReplyPolicy,
+    Requirement, ServerPolicy, SharedSecret, Value,
+};
+use radius_dict::{AttrDef, AttrKey, Decoded, Dictionary as Dict, FsResolver, Hiding, Mode, Resolver};
+
+use crate::errors;
+
+// ---------------------------------------------------------------------------------
+// Python classes the conversions create (looked up once per interpreter).
+
+static IPV4: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static IPV6: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static IPV4NET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static IPV6NET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static FROMTS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static ENUMVALUE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static MONOTONIC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static URANDOM: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+fn import<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    module: &str,
+    name: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    cell.get_or_try_init(py, || py.import(module)?.getattr(name).map(Bound::unbind))
+        .map(|o| o.bind(py).clone())
+}
+
+fn monotonic(py: Python<'_>) -> PyResult<f64> {
+    import(py, &MONOTONIC, "time", "monotonic")?.call0()?.extract()
+}
+
+fn random16(py: Python<'_>) -> PyResult<[u8; 16]> {
+    let b: Vec<u8> = import(py, &URANDOM, "os", "urandom")?.call1((16,))?.extract()?;
+    b.try_into().map_err(|_| PyValueError::new_err("os.urandom returned the wrong length"))
+}
+
+// ---------------------------------------------------------------------------------
+// Secrets
+
+/// A shared secret given from Python as `bytes` or `str` (UTF-8).
+fn secret_of(obj: &Bound<'_, PyAny>) -> PyResult<SharedSecret> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(SharedSecret::new(b.as_bytes().to_vec()));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(SharedSecret::new(s.to_str()?.as_bytes().to_vec()));
+    }
+    Err(PyTypeError::new_err("a shared secret is bytes or str"))
+}
+
+fn requirement(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Requirement> {
+    let Some(obj) = obj else {
+        return Ok(Requirement::Auto);
+    };
+    if obj.is_none() {
+        return Ok(Requirement::Auto);
+    }
+    if let Ok(b) = obj.extract::<bool>() {
+        return Ok(if b { Requirement::Yes } else { Requirement::No });
+    }
+    match obj.extract::<String>()?.as_str() {
+        "auto" => Ok(Requirement::Auto),
+        "yes" | "require" => Ok(Requirement::Yes),
+        "no" => Ok(Requirement::No),
+        other => Err(PyValueError::new_err(format!(
+            "requirement must be True, False or \"auto\", not {other:?}"
+        ))),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Dictionary
+
+#[derive(Clone)]
+enum DictHandle {
+    Builtin(&'static Dict),
+    Owned(Arc<Dict>),
+}
+
+impl std::ops::Deref for DictHandle {
+    type Target = Dict;
+    fn deref(&self) -> &Dict {
+        match self {
+            Self::Builtin(d) => d,
+            Self::Owned(d) => d,
+        }
+    }
+}
+
+/// A RADIUS dictionary: names, numbers, data types and VALUE names of attributes.
+///
+/// `Dictionary.builtin()` is embedded (RFC attributes and the common vendors);
+/// `Dictionary.load(path)` reads a FreeRADIUS dictionary tree (the whole 3.2 tree
+/// loads). Immutable and safe to share between threads.
+#[pyclass(frozen, module = "nacwire.radius")]
+pub(crate) struct Dictionary {
+    inner: DictHandle,
+    warnings: Vec<String>,
+}
+
+impl Dictionary {
+    fn builtin_handle() -> DictHandle {
+        DictHandle::Builtin(Dict::builtin())
+    }
+}
+
+fn load_with(
+    py: Python<'_>,
+    resolver: &(dyn Resolver + Sync),
+    root: &str,
+    strict: bool,
+    base: Option<Dict>,
+) -> PyResult<Dictionary> {
+    let mode = if strict { Mode::Strict } else { Mode::Lenient };
+    let result = py.detach(|| base.unwrap_or_default().load_more(resolver, root, mode));
+    let (dict, warnings) = result.map_err(|e| errors::dict(&e))?;
+    Ok(Dictionary {
+        inner: DictHandle::Owned(Arc::new(dict)),
+        warnings: warnings.iter().map(ToString::to_string).collect(),
+    })
+}
+
+#[pymethods]
+impl Dictionary {
+    /// The built-in dictionary (embedded; no files read).
+    #[staticmethod]
+    fn builtin() -> Self {
+        Self {
+            inner: Self::builtin_handle(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Loads a FreeRADIUS dictionary file and everything it `$INCLUDE`s.
+    ///
+    /// `strict=False` skips bad lines and reports them in `warnings`.
+    /// `on_builtin=True` loads the files on top of the built-in dictionary.
+    /// The GIL is released while loading.
+    #[staticmethod]
+    #[pyo3(signature = (path, *, strict = true, on_builtin = false))]
+    fn load(py: Python<'_>, path: std::path::PathBuf, strict: bool, on_builtin: bool) -> PyResult<Self> {
+        let base = on_builtin.then(|| Dict::builtin().clone());
+        load_with(py, &FsResolver, &path.to_string_lossy(), strict, base)
+    }
+
+    /// Parses dictionary text given as a string (`$INCLUDE` is not available).
+    #[staticmethod]
+    #[pyo3(signature = (text, *, strict = true, on_builtin = false))]
+    fn parse(py: Python<'_>, text: &str, strict: bool, on_builtin: bool) -> PyResult<Self> {
+        let mut r = radius_dict::MemoryResolver::new();
+        r.insert("dictionary", text);
+        let base = on_builtin.then(|| Dict::builtin().clone());
+        load_with(py, &r, "dictionary", strict, base)
+    }
+
+    /// Problems skipped by a lenient load, as text (`file:line: message`).
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.attr_count()
+    }
+
+    fn __contains__(&self, name: &str) -> bool {
+        self.inner.attr(name).is_some()
+    }
+
+    /// The definition of an attribute by name, or `None`.
+    fn attribute(&self, name: &str) -> Option<AttributeDef> {
+        self.inner.attr(name).map(|d| AttributeDef::of(&self.inner, d))
+    }
+
+    /// Every attribute name, in definition order.
+    fn attribute_names(&self) -> Vec<String> {
+        self.inner.attributes().map(|a| a.name().to_string()).collect()
+    }
+
+    /// Vendor names and their numbers.
+    fn vendors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for v in self.inner.vendors() {
+            d.set_item(v.name(), v.id().0)?;
+        }
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        let kind = match self.inner {
+            DictHandle::Builtin(_) => "builtin",
+            DictHandle::Owned(_) => "loaded",
+        };
+        format!(
+            "<Dictionary {kind}: {} attributes, {} vendors, {} values>",
+            self.inner.attr_count(),
+            self.inner.vendors().count(),
+            self.inner.value_count()
+        )
+    }
+}
+
+/// What a dictionary says about one attribute.
+#[pyclass(frozen, get_all, module = "nacwire.radius")]
+pub(crate) struct AttributeDef {
+    /// The name.
+    name: String,
+    /// The vendor number (0 for standard attributes).
+    vendor: u32,
+    /// The numeric path (type, then sub-types of extended/TLV attributes).
+    path: Vec<u32>,
+    /// The FreeRADIUS data type name (`string`, `integer`, `ipaddr`, ...).
+    data_type: String,
+    /// Whether it takes an RFC 2868 tag.
+    tagged: bool,
+    /// Hiding: `None`, `"user-password"`, `"salted"` or `"ascend-secret"`.
+    encrypt: Option<&'static str>,
+    /// VALUE names and their numbers.
+    values: Vec<(String, u64)>,
+}
+
+impl AttributeDef {
+    fn of(dict: &Dict, d: &AttrDef) -> Self {
+        let key = d.key();
+        Self {
+            name: d.name().to_string(),
+            vendor: key.vendor(),
+            path: key.path().to_vec(),
+            data_type: type_name(d.data_type()).to_string(),
+            tagged: d.flags().has_tag,
+            encrypt: match d.flags().encrypt {
+                radius_dict::Encrypt::None => None,
+                radius_dict::Encrypt::UserPassword => Some("user-password"),
+                radius_dict::Encrypt::Salted => Some("salted"),
+                radius_dict::Encrypt::AscendSecret => Some("ascend-secret"),
+                _ => Some("other"),
+            },
+            values: dict
+                .values(d)
+                .map(|v| v.iter().map(|(n, s)| (s.to_string(), n)).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[pymethods]
+impl AttributeDef {
+    fn __repr__(&self) -> String {
+        let key = AttrKey::new(self.vendor, &self.path).map(|k| k.to_string()).unwrap_or_default();
+        format!("<AttributeDef {} {} {}>", self.name, key, self.data_type)
+    }
+}
+
+fn type_name(t: DataType) -> &'static str {
+    match t {
+        DataType::String => "string",
+        DataType::Octets => "octets",
+        DataType::IpAddr => "ipaddr",
+        DataType::Ipv6Addr => "ipv6addr",
+        DataType::Ipv6Prefix => "ipv6prefix",
+        DataType::Ipv4Prefix => "ipv4prefix",
+        DataType::Integer => "integer",
+        DataType::Integer64 => "integer64",
+        DataType::Signed => "signed",
+        DataType::Short => "short",
+        DataType::Byte => "byte",
+        DataType::Date => "date",
+        DataType::Ifid => "ifid",
+        DataType::Ether => "ether",
+        DataType::ComboIp => "combo-ip",
+        DataType::Abinary => "abinary",
+        DataType::Tlv => "tlv",
+        DataType::Vsa => "vsa",
+        DataType::Extended => "extended",
+        DataType::LongExtended => "long-extended",
+        _ => "evs",
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Values: Rust -> Python
+
+fn value_to_py<'py>(
+    py: Python<'py>,
+    dict: &Dict,
+    def: Option<&AttrDef>,
+    value: &Value<'_>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let named = |n: u64| -> PyResult<Option<Bound<'py, PyAny>>> {
+        let Some(name) = def.and_then(|d| dict.values(d)).and_then(|v| v.name(n)) else {
+            return Ok(None);
+        };
+        Ok(Some(import(py, &ENUMVALUE, "nacwire._values", "EnumValue")?.call1((n, name))?))
+    };
+    let int = |n: u64| -> PyResult<Bound<'py, PyAny>> {
+        match named(n)? {
+            Some(v) => Ok(v),
+            None => Ok(n.into_pyobject(py)?.into_any()),
+        }
+    };
+    Ok(match value {
+        Value::String(b) => match std::str::from_utf8(b) {
+            Ok(s) => PyString::new(py, s).into_any(),
+            Err(_) => PyBytes::new(py, b).into_any(),
+        },
+        Value::Octets(b)
+        | Value::Abinary(b)
+        | Value::Tlv(b)
+        | Value::Vsa(b)
+        | Value::Extended(b)
+        | Value::LongExtended(b)
+        | Value::Evs(b) => PyBytes::new(py, b).into_any(),
+        Value::Integer(v) => int(u64::from(*v))?,
+        Value::Integer64(v) => int(*v)?,
+        Value::Short(v) => int(u64::from(*v))?,
+        Value::Byte(v) => int(u64::from(*v))?,
+        Value::Signed(v) => v.into_pyobject(py)?.into_any(),
+        Value::Date(v) => {
+            let utc = import(py, &UTC, "datetime", "UTC")?;
+            import(py, &FROMTS, "nacwire._values", "from_timestamp")?.call1((*v, utc))?
+        }
+        Value::IpAddr(a) => ipv4(py, *a)?,
+        Value::Ipv6Addr(a) => ipv6(py, *a)?,
+        Value::ComboIp(IpAddr::V4(a)) => ipv4(py, *a)?,
+        Value::ComboIp(IpAddr::V6(a)) => ipv6(py, *a)?,
+        Value::Ipv4Prefix(a, l) => {
+            import(py, &IPV4NET, "ipaddress", "IPv4Network")?.call1(((u32::from(*a), *l), false))?
+        }
+        Value::Ipv6Prefix(a, l) => {
+            import(py, &IPV6NET, "ipaddress", "IPv6Network")?.call1(((u128::from(*a), *l), false))?
+        }
+        Value::Ifid(b) => PyBytes::new(py, b).into_any(),
+        Value::Ether(m) => PyString::new(
+            py,
+            &format!(
+                "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+                m[0], m[1], m[2], m[3], m[4], m[5]
+            ),
+        )
+        .into_any(),
+        _ => py.None().into_bound(py),
+    })
+}
+
+fn ipv4(py: Python<'_>, a: Ipv4Addr) -> PyResult<Bound<'_, PyAny>> {
+    import(py, &IPV4, "ipaddress", "IPv4Address")?.call1((u32::from(a),))
+}
+
+fn ipv6(py: Python<'_>, a: Ipv6Addr) -> PyResult<Bound<'_, PyAny>> {
+    import(py, &IPV6, "ipaddress", "IPv6Address")?.call1((u128::from(a),))
+}
+
+// ---------------------------------------------------------------------------------
+// Values: Python -> Rust
+
+/// Converts a Python value to the attribute's data type.
+///
+/// `str` is the FreeRADIUS text form for every type but `string`/`octets`, where it
+/// is sent exactly as given (UTF-8); `bytes` is sent as is for `string`, `octets` and
+/// the raw types; `int` fills the integer types and `date`; `ipaddress` objects fill
+/// address and prefix types; `datetime` fills `date`.
+fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult<Value<'static>> {
+    let t = def.data_type();
+    let wrong = |what: &str| {
+        errors::build(format!(
+            "{}: a {what} is not a valid {} value",
+            def.name(),
+            type_name(t)
+        ))
+    };
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        let v = b.as_bytes().to_vec();
+        return Ok(match t {
+            DataType::String => Value::String(Cow::Owned(v)),
+            DataType::Octets => Value::Octets(Cow::Owned(v)),
+            DataType::Abinary => Value::Abinary(Cow::Owned(v)),
+            DataType::Tlv => Value::Tlv(Cow::Owned(v)),
+            DataType::Vsa => Value::Vsa(Cow::Owned(v)),
+            DataType::Extended => Value::Extended(Cow::Owned(v)),
+            DataType::LongExtended => Value::LongExtended(Cow::Owned(v)),
+            DataType::Evs => Value::Evs(Cow::Owned(v)),
+            DataType::Ifid => Value::Ifid(v.try_into().map_err(|_| wrong("bytes of a length other than 8"))?),
+            DataType::Ether => Value::Ether(v.try_into().map_err(|_| wrong("bytes of a length other than 6"))?),
+            _ => return Err(wrong("bytes")),
+        });
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        let s = s.to_str()?;
+        return match t {
+            // data, not dictionary syntax: sent exactly as given
+            DataType::String => Ok(Value::String(Cow::Owned(s.as_bytes().to_vec()))),
+            DataType::Octets => Ok(Value::Octets(Cow::Owned(s.as_bytes().to_vec()))),
+            _ => dict.parse_value(def, s).map_err(errors::text_err),
+        };
+    }
+    if obj.is_instance_of::<pyo3::types::PyInt>() {
+        let too_big = || errors::build(format!("{}: {obj} is out of range for {}", def.name(), type_name(t)));
+        return Ok(match t {
+            DataType::Integer => Value::Integer(obj.extract().map_err(|_| too_big())?),
+            DataType::Date => Value::Date(obj.extract().map_err(|_| too_big())?),
+            DataType::Integer64 => Value::Integer64(obj.extract().map_err(|_| too_big())?),
+            DataType::Signed => Value::Signed(obj.extract().map_err(|_| too_big())?),
+            DataType::Short => Value::Short(obj.extract().map_err(|_| too_big())?),
+            DataType::Byte => Value::Byte(obj.extract().map_err(|_| too_big())?),
+            _ => return Err(wrong("int")),
+        });
+    }
+    if obj.hasattr("timestamp")? && obj.hasattr("tzinfo")? {
+        if t != DataType::Date {
+            return Err(wrong("datetime"));
+        }
+        let ts: f64 = obj.call_method0("timestamp")?.extract()?;
+        if !(0.0..=f64::from(u32::MAX)).contains(&ts) {
+            return Err(errors::build(format!("{}: date out of the 32-bit range", def.name())));
+        }
+        return Ok(Value::Date(ts as u32));
+    }
+    // ipaddress objects and anything else with a FreeRADIUS text form
+    let text = obj.str()?.to_str()?.to_owned();
+    match t {
+        DataType::String | DataType::Octets => Err(wrong(&obj.get_type().name()?.to_string())),
+        _ => dict.parse_value(def, &text).map_err(errors::text_err),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Attribute keys from Python
+
+/// A key as given from Python: a name (with an optional `:tag`), a standard type
+/// number, or a `(vendor, type, ...)` tuple.
+fn resolve<'d>(dict: &'d Dict, key: &Bound<'_, PyAny>) -> PyResult<(&'d AttrDef, Option<u8>)> {
+    if let Ok(s) = key.cast::<PyString>() {
+        let s = s.to_str()?;
+        let (base, tag) = split_name_tag(s).map_err(errors::build)?;
+        let def = dict
+            .attr(base)
+            .ok_or_else(|| errors::text_err(radius_dict::TextError::UnknownAttribute(base.to_string())))?;
+        return Ok((def, tag));
+    }
+    let k = key_of(key)?;
+    let def = dict
+        .attr_by_key(k)
+        .ok_or_else(|| errors::build(format!("the dictionary has no attribute {k}")))?;
+    Ok((def, None))
+}
+
+fn split_name_tag(name: &str) -> Result<(&str, Option<u8>), String> {
+    match name.rsplit_once(':') {
+        Some((n, t)) if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) => match t.parse::<u8>() {
+            Ok(tag) if tag <= 31 => Ok((n, Some(tag))),
+            _ => Err(format!("{n}: tag {t} is outside 0..=31")),
+        },
+        _ => Ok((name, None)),
+    }
+}
+
+fn key_of(key: &Bound<'_, PyAny>) -> PyResult<AttrKey> {
+    if let Ok(n) = key.extract::<u32>() {
+        return AttrKey::new(0, &[n]).ok_or_else(|| PyValueError::new_err("bad attribute number"));
+    }
+    if let Ok(t) = key.cast::<PyTuple>() {
+        let nums: Vec<u32> = t.extract()?;
+        if let [vendor, path @ ..] = nums.as_slice() {
+            if let Some(k) = AttrKey::new(*vendor, path) {
+                return Ok(k);
+            }
+        }
+        return Err(PyValueError::new_err(
+            "an attribute key tuple is (vendor, type, ...) with 1 to 5 numbers after the vendor",
+        ));
+    }
+    Err(PyTypeError::new_err(
+        "an attribute key is a name, a type number or a (vendor, type, ...) tuple",
+    ))
+}
+
+// ---------------------------------------------------------------------------------
+// Building
+
+/// Adds `(key, value)` pairs (or a mapping of key -> value or list of values) to `b`.
+fn add_attributes(
+    dict: &Dict,
+    b: &mut PacketBuilder,
+    attributes: Option<&Bound<'_, PyAny>>,
+    hiding: Option<&Hiding<'_>>,
+) -> PyResult<()> {
+    let Some(attributes) = attributes else {
+        return Ok(());
+    };
+    let pairs: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = if let Ok(d) = attributes.cast::<PyDict>() {
+        let mut v = Vec::new();
+        for (k, val) in d.iter() {
+            if val.is_instance_of::<PyList>() {
+                for item in val.try_iter()? {
+                    v.push((k.clone(), item?));
+                }
+            } else {
+                v.push((k, val));
+            }
+        }
+        v
+    } else {
+        let mut v = Vec::new();
+        for item in attributes.try_iter()? {
+            let item = item?;
+            let (k, val): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
+                PyTypeError::new_err("attributes are (key, value) pairs or a mapping of key to value")
+            })?;
+            v.push((k, val));
+        }
+        v
+    };
+    for (k, val) in pairs {
+        let (def, mut tag) = resolve(dict, &k)?;
+        let mut val = val;
+        if let Ok(t) = val.cast::<PyTuple>() {
+            if t.len() == 2 && def.flags().has_tag {
+                tag = Some(t.get_item(0)?.extract()?);
+                val = t.get_item(1)?;
+            }
+        }
+        let value = value_from_py(dict, def, &val)?;
+        dict.add_typed(b, def, tag, &value, hiding).map_err(errors::text_err)?;
+    }
+    Ok(())
+}
+
+fn code_of(obj: &Bound<'_, PyAny>) -> PyResult<Code> {
+    if let Ok(n) = obj.extract::<u8>() {
+        return Ok(Code::new(n));
+    }
+    let name: String = obj.extract().map_err(|_| PyTypeError::new_err("a packet code is an int or a name"))?;
+    (0..=255u8)
+        .map(Code::new)
+        .find(|c| c.name().is_some_and(|n| n.eq_ignore_ascii_case(&name)))
+        .ok_or_else(|| PyValueError::new_err(format!("unknown packet code {name:?}")))
+}
+
+fn salt_of(py: Python<'_>, salt: Option<u16>) -> PyResult<u16> {
+    match salt {
+        Some(s) => Ok(s),
+        None => {
+            let r = random16(py)?;
+            Ok(u16::from_be_bytes([r[0], r[1]]) | 0x8000)
+        }
+    }
+}
+
+/// Builds a request of any code: see the Python docstring in `nacwire/radius.pyi`.
+#[pyfunction]
+#[pyo3(signature = (code, secret, attributes = None, *, identifier = 0, authenticator = None,
+                    dictionary = None, message_authenticator = None, salt = None))]
+#[allow(clippy::too_many_arguments)]
+fn build(
+    py: Python<'_>,
+    code: &Bound<'_, PyAny>,
+    secret: &Bound<'_, PyAny>,
+    attributes: Option<&Bound<'_, PyAny>>,
+    identifier: u8,
+    authenticator: Option<[u8; 16]>,
+    dictionary: Option<&Bound<'_, Dictionary>>,
+    message_authenticator: Option<bool>,
+    salt: Option<u16>,
+) -> PyResult<Packet> {
+    let code = code_of(code)?;
+    let secret = secret_of(secret)?;
+    let dict = dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().inner.clone());
+    let auth = match (authenticator, code.authenticator_kind()) {
+        (Some(a), _) => a,
+        (None, AuthenticatorKind::Random) => random16(py)?,
+        (None, _) => [0; 16],
+    };
+    let mut b = PacketBuilder::new(code, identifier, auth);
+    match message_authenticator {
+        Some(true) => {
+            b.add_message_authenticator();
+        }
+        Some(false) => {
+            b.without_message_authenticator();
+        }
+        None => {}
+    }
+    let hiding = Hiding {
+        secret: &secret,
+        salt: salt_of(py, salt)?,
+    };
+    add_attributes(&dict, &mut b, attributes, Some(&hiding))?;
+    let bytes = b.finish(&secret).map_err(errors::codec)?;
+    Packet::from_vec(bytes, dict, Some((secret, None)))
+}
+
+/// Builds a reply to `request` (same Identifier, Proxy-State copied, the Response
+/// Authenticator and Message-Authenticator computed).
+#[pyfunction]
+#[pyo3(signature = (request, code, secret, attributes = None, *, dictionary = None,
+                    message_authenticator = None, salt = None))]
+#[allow(clippy::too_many_arguments)]
+fn reply(
+    py: Python<'_>,
+    request: &Bound<'_, Packet>,
+    code: &Bound<'_, PyAny>,
+    secret: &Bound<'_, PyAny>,
+    attributes: Option<&Bound<'_, PyAny>>,
+    dictionary: Option<&Bound<'_, Dictionary>>,
+    message_authenticator: Option<bool>,
+    salt: Option<u16>,
+) -> PyResult<Packet> {
+    let code = code_of(code)?;
+    let secret = secret_of(secret)?;
+    let req = request.get();
+    let dict = dictionary.map_or_else(|| req.dict.clone(), |d| d.get().inner.clone());
+    let view = CodecPacket::new_unchecked(&req.data[..]);
+    let mut b = PacketBuilder::reply_to(&view, code);
+    match message_authenticator {
+        Some(true) => {
+            b.add_message_authenticator();
+        }
+        Some(false) => {
+            b.without_message_authenticator();
+        }
+        None => {}
+    }
+    let hiding = Hiding {
+        secret: &secret,
+        salt: salt_of(py, salt)?,
+    };
+    add_attributes(&dict, &mut b, attributes, Some(&hiding))?;
+    let bytes = b.finish(&secret).map_err(errors::codec)?;
+    Packet::from_vec(bytes, dict, Some((secret, Some(view.authenticator()))))
+}
+
+// ---------------------------------------------------------------------------------
+// Packet
+
+/// A validated RADIUS packet (immutable). Attributes are decoded on access.
+///
+/// Create one with `Packet.decode(data)` (validates every attribute once), `build()`
+/// or `reply()`. With a secret (and, for replies, the request), hidden values such as
+/// User-Password and Tunnel-Password are revealed when read.
+#[pyclass(frozen, module = "nacwire.radius")]
+pub(crate) struct Packet {
+    data: Vec<u8>,
+    dict: DictHandle,
+    /// Secret and the vector for hidden values.
+    hiding: Option<(SharedSecret, [u8; 16])>,
+}
+
+impl Packet {
+    fn from_vec(
+        data: Vec<u8>,
+        dict: DictHandle,
+        secret: Option<(SharedSecret, Option<[u8; 16]>)>,
+    ) -> PyResult<Self> {
+        let view = CodecPacket::new_checked_with(&data[..], &decode_options(&dict)).map_err(errors::codec)?;
+        let hiding = secret.map(|(s, request_auth)| {
+            let vector = match (request_auth, view.code().authenticator_kind()) {
+                (Some(a), _) => a,
+                (None, AuthenticatorKind::RequestMd5) => [0; 16],
+                (None, _) => view.authenticator(),
+            };
+            (s, vector)
+        });
+        Ok(Self { data, dict, hiding })
+    }
+
+    fn view(&self) -> CodecPacket<&[u8]> {
+        // validated in `from_vec`
+        CodecPacket::new_unchecked(&self.data[..])
+    }
+
+    fn decoded(&self) -> Vec<Decoded<'_, '_>> {
+        let hiding = self.hiding.as_ref().map(|(s, v)| (s, *v));
+        self.dict.decode(&self.view(), hiding)
+    }
+
+    fn entry<'py>(&self, py: Python<'py>, d: &Decoded<'_, '_>) -> PyResult<Bound<'py, PyAny>> {
+        let v = value_to_py(py, &self.dict, d.def, &d.value)?;
+        match d.tag {
+            Some(t) => Ok(PyTuple::new(py, [t.into_pyobject(py)?.into_any(), v])?.into_any()),
+            None => Ok(v),
+        }
+    }
+
+    fn matches(&self, d: &Decoded<'_, '_>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
+        if let Ok(s) = key.cast::<PyString>() {
+            return Ok(d.name == s.to_str()?);
+        }
+        Ok(d.key == key_of(key)?)
+    }
+}
+
+fn decode_options(dict: &Dict) -> radius_codec::DecodeOptions<'_> {
+    radius_codec::DecodeOptions::default().vendor_formats(dict)
+}
+
+#[pymethods]
+impl Packet {
+    /// Validates `data` as a RADIUS packet (every attribute, once).
+    ///
+    /// `secret` (with `request` for a reply) lets hidden values be revealed when read;
+    /// it does not verify anything: call `verify_request` / `verify_reply` for that.
+    #[staticmethod]
+    #[pyo3(signature = (data, *, dictionary = None, secret = None, request = None))]
+    fn decode(
+        data: &[u8],
+        dictionary: Option<&Bound<'_, Dictionary>>,
+        secret: Option<&Bound<'_, PyAny>>,
+        request: Option<&Bound<'_, Packet>>,
+    ) -> PyResult<Self> {
+        let dict = dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().inner.clone());
+        let secret = secret.map(secret_of).transpose()?;
+        let req_auth = request.map(|r| r.get().view().authenticator());
+        Self::from_vec(data.to_vec(), dict, secret.map(|s| (s, req_auth)))
+    }
+
+    /// The packet code as a number.
+    #[getter]
+    fn code(&self) -> u8 {
+        self.view().code().get()
+    }
+
+    /// The packet code's name (`Access-Request`, `CoA-ACK`, ...).
+    #[getter]
+    fn code_name(&self) -> String {
+        self.view().code().to_string()
+    }
+
+    /// The Identifier.
+    #[getter]
+    fn identifier(&self) -> u8 {
+        self.view().identifier()
+    }
+
+    /// The 16-octet Authenticator field.
+    #[getter]
+    fn authenticator<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.view().authenticator())
+    }
+
+    /// The wire bytes.
+    #[getter]
+    fn raw<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.data)
+    }
+
+    fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.data)
+    }
+
+    fn __len__(&self) -> usize {
+        self.decoded().len()
+    }
+
+    /// Every attribute in wire order as `(name, value)` pairs.
+    fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for d in self.decoded() {
+            list.append((PyString::new(py, &d.name), self.entry(py, &d)?))?;
+        }
+        Ok(list)
+    }
+
+    /// Every attribute in wire order with its number: `(name, (vendor, type, ...), tag, value)`.
+    fn attributes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for d in self.decoded() {
+            let mut key: Vec<u32> = vec![d.key.vendor()];
+            key.extend_from_slice(d.key.path());
+            let v = value_to_py(py, &self.dict, d.def, &d.value)?;
+            list.append((
+                PyString::new(py, &d.name),
+                PyTuple::new(py, key)?,
+                d.tag,
+                v,
+            ))?;
+        }
+        Ok(list)
+    }
+
+    /// Attribute names mapped to lists of values (wire order within each list).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let out = PyDict::new(py);
+        for d in self.decoded() {
+            let v = self.entry(py, &d)?;
+            match out.get_item(&*d.name)? {
+                Some(l) => l.cast::<PyList>()?.append(v)?,
+                None => out.set_item(&*d.name, PyList::new(py, [v])?)?,
+            }
+        }
+        Ok(out)
+    }
+
+    /// The first value of an attribute (by name, type number or `(vendor, type, ...)`),
+    /// or `default`.
+    #[pyo3(signature = (key, default = None))]
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        default: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        for d in self.decoded() {
+            if self.matches(&d, key)? {
+                return self.entry(py, &d).map(Some);
+            }
+        }
+        Ok(default)
+    }
+
+    /// Every value of an attribute, in wire order (empty when absent).
+    fn get_all<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for d in self.decoded() {
+            if self.matches(&d, key)? {
+                list.append(self.entry(py, &d)?)?;
+            }
+        }
+        Ok(list)
+    }
+
+    fn __getitem__<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.get(py, key, None)?
+            .ok_or_else(|| PyKeyError::new_err(key.clone().unbind()))
+    }
+
+    fn __contains__(&self, key: &Bound<'_, PyAny>) -> PyResult<bool> {
+        for d in self.decoded() {
+            if self.matches(&d, key)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Verifies a request (Request Authenticator where computed, Message-Authenticator
+    /// where present) and applies the BlastRADIUS server policy. Returns whether a
+    /// valid Message-Authenticator was present; raises `VerifyError` otherwise.
+    #[pyo3(signature = (secret, *, require_message_authenticator = None, limit_proxy_state = None))]
+    fn verify_request(
+        &self,
+        secret: &Bound<'_, PyAny>,
+        require_message_authenticator: Option<&Bound<'_, PyAny>>,
+        limit_proxy_state: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        let secret = secret_of(secret)?;
+        let view = self.view();
+        view.verify_request(&secret).map_err(errors::codec)?;
+        let mut policy = ServerPolicy::new(
+            requirement(require_message_authenticator)?,
+            requirement(limit_proxy_state)?,
+        );
+        policy.check(&view).map_err(errors::codec)?;
+        Ok(view.message_authenticator().is_some())
+    }
+
+    /// Verifies a reply against its request (Identifier, code, Response Authenticator,
+    /// Message-Authenticator, Proxy-State) and the reply policy: `True` (default,
+    /// recommended) requires Message-Authenticator on Access-* and Status-Server
+    /// replies. Returns whether it was present.
+    #[pyo3(signature = (request, secret, *, require_message_authenticator = None))]
+    fn verify_reply(
+        &self,
+        request: &Bound<'_, Packet>,
+        secret: &Bound<'_, PyAny>,
+        require_message_authenticator: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        let secret = secret_of(secret)?;
+        let req = request.get().view();
+        let view = self.view();
+        let require = match require_message_authenticator {
+            None => Requirement::Yes,
+            Some(r) => requirement(Some(r))?,
+        };
+        ReplyPolicy::new(require)
+            .verify(&view, &req, &secret)
+            .map_err(errors::codec)?;
+        Ok(view.message_authenticator().is_some())
+    }
+
+    /// FreeRADIUS-style text: a header line, then `Name = value` lines (hidden and
+    /// secret values shown as `<secret>` unless `reveal=True`).
+    #[pyo3(signature = (*, reveal = false))]
+    fn text(&self, reveal: bool) -> String {
+        let v = self.view();
+        let mut out = format!(
+            "{} Id {} Length {}\n",
+            v.code(),
+            v.identifier(),
+            v.length()
+        );
+        for d in self.decoded() {
+            let hidden = d.def.is_some_and(|def| {
+                def.flags().secret || def.flags().encrypt != radius_dict::Encrypt::None
+            });
+            let text = if hidden && !reveal { "<secret>".to_string() } else { d.text() };
+            match d.tag {
+                Some(t) => out.push_str(&format!("\t{}:{} = {}\n", d.name, t, text)),
+                None => out.push_str(&format!("\t{} = {}\n", d.name, text)),
+            }
+        }
+        out
+    }
+
+    fn __repr__(&self) -> String {
+        let v = self.view();
+        let mut parts = Vec::new();
+        for d in self.decoded() {
+            let hidden = d.def.is_some_and(|def| {
+                def.flags().secret || def.flags().encrypt != radius_dict::Encrypt::None
+            });
+            let text = if hidden { "<secret>".to_string() } else { d.text() };
+            parts.push(format!("{}={}", d.name, text));
+        }
+        format!(
+            "<Packet {} id={} len={} [{}]>",
+            v.code(),
+            v.identifier(),
+            v.length(),
+            parts.join(", ")
+        )
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Packet>()
+            .is_ok_and(|o| o.get().data == self.data)
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.data.hash(&mut h);
+        h.finish()
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// The sans-I/O client exchange
+
+/// Time on Python's `time.monotonic()` clock, mapped onto `Instant`.
+struct Clock {
+    origin: Instant,
+    origin_secs: f64,
+}
+
+impl Clock {
+    fn new(py: Python<'_>) -> PyResult<Self> {
+        Ok(Self {
+            origin: Instant::now(),
+            origin_secs: monotonic(py)?,
+        })
+    }
+
+    fn at(&self, py: Python<'_>, now: Option<f64>) -> PyResult<Instant> {
+        let now = match now {
+            Some(n) => n,
+            None => monotonic(py)?,
+        };
+        let delta = now - self.origin_secs;
+        if !delta.is_finite() {
+            return Err(PyValueError::new_err("now must be a finite number of seconds"));
+        }
+        Ok(if delta >= 0.0 {
+            self.origin + Duration::from_secs_f64(delta.min(1e9))
+        } else {
+            self.origin
+                .checked_sub(Duration::from_secs_f64((-delta).min(1e9)))
+                .unwrap_or(self.origin)
+        })
+    }
+
+    fn secs(&self, t: Instant) -> f64 {
+        match t.checked_duration_since(self.origin) {
+            Some(d) => self.origin_secs + d.as_secs_f64(),
+            None => self.origin_secs - self.origin.duration_since(t).as_secs_f64(),
+        }
+    }
+}
+
+/// What the client reports: a verified reply, a retransmission due, a timeout, or a
+/// reply that matched nothing.
+#[pyclass(frozen, get_all, module = "nacwire.radius")]
+pub(crate) struct ClientEvent {
+    /// `"reply"`, `"retransmit"`, `"timeout"` or `"unmatched"`.
+    kind: &'static str,
+    /// The destination (as registered).
+    destination: String,
+    /// The request as last sent (`None` for `"unmatched"`).
+    request: Option<Py<Packet>>,
+    /// The verified reply (`"reply"` only).
+    reply: Option<Py<Packet>>,
+    /// Bytes to send again (`"retransmit"` only).
+    data: Option<Py<PyBytes>>,
+    /// Retransmission number (`"retransmit"`) .
+    attempt: u32,
+    /// Round-trip time in seconds (`"reply"`).
+    rtt: Option<f64>,
+    /// The Identifier (every kind).
+    identifier: u8,
+}
+
+#[pymethods]
+impl ClientEvent {
+    fn __repr__(&self) -> String {
+        format!(
+            "<ClientEvent {} {} id={}>",
+            self.kind, self.destination, self.identifier
+        )
+    }
+}
+
+/// The client side of RADIUS exchanges, sans I/O: it allocates identifiers, builds
+/// requests, schedules retransmissions (RFC 5080) and verifies replies (BlastRADIUS
+/// reply policy per destination). The caller moves the bytes.
+#[pyclass(module = "nacwire.radius")]
+pub(crate) struct Client {
+    inner: exchange::Client<String>,
+    dicts: std::collections::HashMap<String, DictHandle>,
+    clock: Clock,
+}
+
+#[pymethods]
+impl Client {
+    /// `retries`/`timeout` set the RFC 5080 parameters: the first retransmission after
+    /// `timeout` seconds, at most `retries` retransmissions, doubling up to
+    /// `max_timeout`, giving up after `max_duration` seconds in all (0: no limit).
+    #[new]
+    #[pyo3(signature = (*, timeout = 2.0, retries = 5, max_timeout = 16.0, max_duration = 30.0, seed = None))]
+    fn new(
+        py: Python<'_>,
+        timeout: f64,
+        retries: u32,
+        max_timeout: f64,
+        max_duration: f64,
+        seed: Option<u64>,
+    ) -> PyResult<Self> {
+        let dur = |s: f64, what: &str| {
+            Duration::try_from_secs_f64(s).map_err(|_| PyValueError::new_err(format!("{what} must be >= 0 seconds")))
+        };
+        let seed = match seed {
+            Some(s) => s,
+            None => {
+                let r = random16(py)?;
+                u64::from_le_bytes([r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]])
+            }
+        };
+        let inner = exchange::Client::new(seed).with_retransmit(Retransmit {
+            initial: dur(timeout, "timeout")?,
+            max_count: retries,
+            max_time: dur(max_timeout, "max_timeout")?,
+            max_duration: dur(max_duration, "max_duration")?,
+        });
+        Ok(Self {
+            inner,
+            dicts: std::collections::HashMap::new(),
+            clock: Clock::new(py)?,
+        })
+    }
+
+    /// Registers a destination (any string, e.g. `"127.0.0.1:1812"`) with its secret,
+    /// dictionary and reply policy: `require_message_authenticator` is `True`
+    /// (recommended: every Access-* and Status-Server reply must be signed), `"auto"`
+    /// (learn it from the server; for servers before FreeRADIUS 3.2.5) or `False`.
+    #[pyo3(signature = (destination, secret, *, dictionary = None, require_message_authenticator = None))]
+    fn add_destination(
+        &mut self,
+        destination: String,
+        secret: &Bound<'_, PyAny>,
+        dictionary: Option<&Bound<'_, Dictionary>>,
+        require_message_authenticator: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let secret = secret_of(secret)?;
+        let require = match require_message_authenticator {
+            None => Requirement::Yes,
+            Some(r) => requirement(Some(r))?,
+        };
+        let dict = dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().inner.clone());
+        self.dicts.insert(destination.clone(), dict);
+        self.inner
+            .add_destination_with(destination, secret, ReplyPolicy::new(require));
+        Ok(())
+    }
+
+    /// Builds a request to `destination` with a free Identifier and records it as
+    /// pending. Returns the packet to send.
+    #[pyo3(signature = (destination, code, attributes = None, *, now = None, message_authenticator = None))]
+    fn send(
+        &mut self,
+        py: Python<'_>,
+        destination: String,
+        code: &Bound<'_, PyAny>,
+        attributes: Option<&Bound<'_, PyAny>>,
+        now: Option<f64>,
+        message_authenticator: Option<bool>,
+    ) -> PyResult<Packet> {
+        let code = code_of(code)?;
+        if !code.is_request() {
+            return Err(errors::build(format!("{code} is not a request")));
+        }
+        let now = self.clock.at(py, now)?;
+        let dict = self
+            .dicts
+            .get(&destination)
+            .cloned()
+            .ok_or_else(|| errors::codec(radius_codec::Error::UnknownDestination))?;
+        let auth = random16(py)?;
+        let salt = salt_of(py, None)?;
+        let mut failure: Option<PyErr> = None;
+        let sent = self.inner.send(&destination, now, |id, secret| {
+            let mut b = PacketBuilder::new(code, id, auth);
+            match message_authenticator {
+                Some(true) => {
+                    b.add_message_authenticator();
+                }
+                Some(false) => {
+                    b.without_message_authenticator();
+                }
+                None => {}
+            }
+            let hiding = Hiding { secret, salt };
+            if let Err(e) = add_attributes(&dict, &mut b, attributes, Some(&hiding)) {
+                failure = Some(e);
+                return Err(radius_codec::Error::MissingAttribute {
+                    attr: AttrType(0),
+                });
+            }
+            b.finish(secret)
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        let t = sent.map_err(errors::codec)?;
+        Packet::from_vec(t.bytes, dict, None)
+    }
+
+    /// Feeds a datagram received from `destination`. Returns a `"reply"` event (the
+    /// reply verified against its request and the policy) or `"unmatched"`; raises
+    /// `PacketError`/`VerifyError` for a malformed or forged reply (the request stays
+    /// pending).
+    #[pyo3(signature = (destination, data, *, now = None))]
+    fn receive(&mut self, py: Python<'_>, destination: String, data: &[u8], now: Option<f64>) -> PyResult<ClientEvent> {
+        let now = self.clock.at(py, now)?;
+        let ev = self.inner.receive(&destination, data, now).map_err(errors::codec)?;
+        self.event(py, ev)
+    }
+
+    /// Advances timers: returns retransmissions due and requests that gave up.
+    #[pyo3(signature = (*, now = None))]
+    fn handle_timeout(&mut self, py: Python<'_>, now: Option<f64>) -> PyResult<Vec<ClientEvent>> {
+        let now = self.clock.at(py, now)?;
+        let events = self.inner.handle_timeout(now);
+        events.into_iter().map(|e| self.event(py, e)).collect()
+    }
+
+    /// When `handle_timeout` next has work (seconds on the `time.monotonic()` clock),
+    /// or `None` with nothing pending.
+    fn poll_timeout(&self) -> Option<f64> {
+        self.inner.poll_timeout().map(|t| self.clock.secs(t))
+    }
+
+    /// Requests in flight to `destination`.
+    fn in_flight(&self, destination: String) -> usize {
+        self.inner.in_flight(&destination)
+    }
+
+    /// Forgets a pending request; returns whether there was one.
+    fn cancel(&mut self, destination: String, identifier: u8) -> bool {
+        self.inner.cancel(&destination, identifier).is_some()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<Client {} destinations>", self.dicts.len())
+    }
+}
+
+impl Client {
+    fn packet(&self, py: Python<'_>, dest: &str, bytes: Vec<u8>) -> PyResult<Py<Packet>> {
+        let dict = self.dicts.get(dest).cloned().unwrap_or_else(Dictionary::builtin_handle);
+        Py::new(py, Packet::from_vec(bytes, dict, None)?)
+    }
+
+    fn event(&self, py: Python<'_>, ev: Ev<String>) -> PyResult<ClientEvent> {
+        let id_of = |b: &[u8]| b.get(1).copied().unwrap_or(0);
+        Ok(match ev {
+            Ev::Reply {
+                dest,
+                request,
+                reply,
+                rtt,
+            } => ClientEvent {
+                kind: "reply",
+                identifier: id_of(&reply),
+                request: Some(self.packet(py, &dest, request)?),
+                reply: Some(self.packet(py, &dest, reply)?),
+                destination: dest,
+                data: None,
+                attempt: 0,
+                rtt: Some(rtt.as_secs_f64()),
+            },
+            Ev::Unmatched { dest, identifier } => ClientEvent {
+                kind: "unmatched",
+                destination: dest,
+                request: None,
+                reply: None,
+                data: None,
+                attempt: 0,
+                rtt: None,
+                identifier,
+            },
+            Ev::Retransmit(t) => ClientEvent {
+                kind: "retransmit",
+                identifier: id_of(&t.bytes),
+                data: Some(PyBytes::new(py, &t.bytes).unbind()),
+                request: Some(self.packet(py, &t.dest, t.bytes)?),
+                destination: t.dest,
+                reply: None,
+                attempt: t.attempt,
+                rtt: None,
+            },
+            Ev::TimedOut { dest, request } => ClientEvent {
+                kind: "timeout",
+                identifier: id_of(&request),
+                request: Some(self.packet(py, &dest, request)?),
+                destination: dest,
+                reply: None,
+                data: None,
+                attempt: 0,
+                rtt: None,
+            },
+            _ => return Err(errors::build("unknown client event")),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Duplicate detection (server side)
+
+/// The server's duplicate-request cache (RFC 5080 §2.2.2): a retransmitted request
+/// gets the cached reply instead of being processed twice.
+#[pyclass(module = "nacwire.radius")]
+pub(crate) struct DuplicateCache {
+    inner: exchange::DuplicateCache<String>,
+    clock: Clock,
+}
+
+#[pymethods]
+impl DuplicateCache {
+    /// `lifetime` in seconds; at most `max_entries` entries.
+    #[new]
+    #[pyo3(signature = (*, lifetime = 30.0, max_entries = 65536))]
+    fn new(py: Python<'_>, lifetime: f64, max_entries: usize) -> PyResult<Self> {
+        let lifetime =
+            Duration::try_from_secs_f64(lifetime).map_err(|_| PyValueError::new_err("lifetime must be >= 0"))?;
+        Ok(Self {
+            inner: exchange::DuplicateCache::new(lifetime, max_entries),
+            clock: Clock::new(py)?,
+        })
+    }
+
+    /// Checks a request from `source` (e.g. `"192.0.2.1:50000"`): `None` when new
+    /// (process it, then `store_reply`), `True` while the first copy is being
+    /// processed (drop it), or the cached reply's bytes (send them again).
+    #[pyo3(signature = (source, request, *, now = None))]
+    fn check<'py>(
+        &mut self,
+        py: Python<'py>,
+        source: String,
+        request: &Bound<'py, Packet>,
+        now: Option<f64>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let now = self.clock.at(py, now)?;
+        let req = request.get().view();
+        Ok(match self.inner.check(&source, &req, now) {
+            Seen::New => None,
+            Seen::InProgress => Some(pyo3::types::PyBool::new(py, true).to_owned().into_any()),
+            Seen::Replay(b) => Some(PyBytes::new(py, b).into_any()),
+        })
+    }
+
+    /// Records the reply sent for a request.
+    fn store_reply(&mut self, source: String, request: &Bound<'_, Packet>, reply: &[u8]) {
+        let req = request.get().view();
+        self.inner.store_reply(&source, &req, reply);
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+}
+
+/// Registers the classes and functions on the native module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Dictionary>()?;
+    m.add_class::<AttributeDef>()?;
+    m.add_class::<Packet>()?;
+    m.add_class::<Client>()?;
+    m.add_class::<ClientEvent>()?;
+    m.add_class::<DuplicateCache>()?;
+    m.add_function(wrap_pyfunction!(build, m)?)?;
+    m.add_function(wrap_pyfunction!(reply, m)?)?;
+    Ok(())
+}
