@@ -1,0 +1,370 @@
+"""nacwire.radius on real bytes: RFC 2865 section 7, the shared bench packets, builds
+that reproduce them, verification, typed values, and errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+import threading
+
+import pytest
+from conftest import SECRET, VECTORS, bench_packet
+
+import nacwire
+from nacwire import radius
+
+RFC_7_1_REQUEST = bytes.fromhex(
+    "010000380f403f9473978057bd83d5cb98f4227a01066e656d6f02120dbe708d93d413ce3196e43f782a0aee"
+    "0406c0a80110050600000003"
+)
+RFC_7_1_ACCEPT = bytes.fromhex(
+    "0200002686fe220e7624ba2a1005f6bf9b55e0b20606000000010f06000000000e06c0a80103"
+)
+
+
+def test_rfc2865_7_1_decode_reveal_and_verify() -> None:
+    secret = b"xyzzy5461"
+    req = radius.Packet.decode(RFC_7_1_REQUEST, secret=secret)
+    assert req.code == radius.Code.ACCESS_REQUEST
+    assert req.code_name == "Access-Request"
+    assert req.identifier == 0
+    assert req["User-Name"] == "nemo"
+    assert req["User-Password"] == "arctangent"
+    assert req["NAS-IP-Address"] == ipaddress.IPv4Address("192.168.1.16")
+    assert req["NAS-Port"] == 3
+    # no Message-Authenticator: the default server policy ("auto") accepts it
+    assert req.verify_request(secret) is False
+    with pytest.raises(nacwire.VerifyError):
+        req.verify_request(secret, require_message_authenticator=True)
+
+    accept = radius.Packet.decode(RFC_7_1_ACCEPT)
+    assert accept.to_dict() == {
+        "Service-Type": [1],
+        "Login-Service": [0],
+        "Login-IP-Host": [ipaddress.IPv4Address("192.168.1.3")],
+    }
+    assert str(accept["Service-Type"]) == "Login-User"
+    assert accept.verify_reply(req, secret, require_message_authenticator=False) is False
+    # BlastRADIUS: the recommended default requires Message-Authenticator
+    with pytest.raises(nacwire.VerifyError, match="Message-Authenticator"):
+        accept.verify_reply(req, secret)
+    with pytest.raises(nacwire.VerifyError, match="Response Authenticator"):
+        accept.verify_reply(req, b"wrong", require_message_authenticator=False)
+
+
+def test_rfc2865_7_1_request_rebuilt_byte_for_byte() -> None:
+    req = radius.Packet.decode(RFC_7_1_REQUEST)
+    rebuilt = radius.build(
+        "Access-Request",
+        b"xyzzy5461",
+        [
+            ("User-Name", "nemo"),
+            ("User-Password", "arctangent"),
+            ("NAS-IP-Address", ipaddress.IPv4Address("192.168.1.16")),
+            ("NAS-Port", 3),
+        ],
+        identifier=0,
+        authenticator=req.authenticator,
+        message_authenticator=False,
+    )
+    assert bytes(rebuilt) == RFC_7_1_REQUEST
+
+
+def _attrs(name: str) -> tuple[dict, list[tuple[str, object]]]:
+    spec = json.loads((VECTORS / "bench-packets" / "attrs.json").read_text())[name]
+    pairs = [(a["name"], a["value"]) for a in spec["attrs"] if a["name"] != "Message-Authenticator"]
+    return spec, pairs
+
+
+@pytest.mark.parametrize("name", ["A", "B", "C"])
+def test_bench_packets_decode_verify_and_rebuild(name: str) -> None:
+    data = bench_packet(name)
+    spec, pairs = _attrs(name)
+    pkt = radius.Packet.decode(data, secret=SECRET)
+    assert pkt.code == spec["code"]
+    assert pkt.identifier == spec["id"]
+    assert bytes(pkt) == data
+    pkt.verify_request(SECRET)
+    got = [(n, v) for n, v in pkt.items() if n != "Message-Authenticator"]
+    assert len(got) == len(pairs)
+    for (gn, gv), (wn, wv) in zip(got, pairs, strict=True):
+        assert gn == wn
+        if isinstance(gv, ipaddress.IPv4Address):
+            assert gv == ipaddress.IPv4Address(wv)
+        elif isinstance(gv, dt.datetime):
+            assert gv.timestamp() == wv
+        elif isinstance(gv, bytes):
+            assert gv.hex() == wv or gv == bytes.fromhex(wv.removeprefix("0x"))
+        else:
+            assert gv == wv, gn
+    # the same attribute values give the same bytes
+    values = [(n, bytes.fromhex(v.removeprefix("0x")) if n == "Class" else v) for n, v in pairs]
+    auth = bytes.fromhex(spec["authenticator"]) if spec["code"] == 1 else None
+    rebuilt = radius.build(spec["code"], SECRET, values, identifier=spec["id"], authenticator=auth)
+    assert bytes(rebuilt) == data
+
+
+def test_tampered_packets_fail_verification() -> None:
+    for name in "ABC":
+        data = bytearray(bench_packet(name))
+        data[-1] ^= 1
+        pkt = radius.Packet.decode(bytes(data))
+        with pytest.raises(nacwire.VerifyError):
+            pkt.verify_request(SECRET)
+        with pytest.raises(nacwire.VerifyError):
+            radius.Packet.decode(bench_packet(name)).verify_request(b"not-the-secret")
+
+
+def test_reply_round_trip_with_proxy_state_and_tunnel_password() -> None:
+    req = radius.build(
+        "Access-Request",
+        SECRET,
+        {"User-Name": "bob", "User-Password": "hello", "Proxy-State": [b"\x01\x02", b"abc"]},
+        identifier=9,
+    )
+    server_view = radius.Packet.decode(bytes(req), secret=SECRET)
+    assert server_view["User-Password"] == "hello"
+    assert server_view.verify_request(SECRET, require_message_authenticator=True) is True
+    accept = radius.reply(
+        server_view,
+        "Access-Accept",
+        SECRET,
+        [
+            ("Tunnel-Type", (1, "VLAN")),
+            ("Tunnel-Medium-Type:1", "IEEE-802"),
+            ("Tunnel-Private-Group-Id:1", "vlan-20"),
+            ("Tunnel-Password:1", "s3cret"),
+            ("Session-Timeout", 3600),
+        ],
+        salt=0x8123,
+    )
+    assert accept.identifier == 9
+    client_view = radius.Packet.decode(bytes(accept), secret=SECRET, request=req)
+    assert client_view.verify_reply(req, SECRET) is True
+    assert client_view.get_all("Proxy-State") == [b"\x01\x02", b"abc"]
+    assert client_view["Tunnel-Type"] == (1, 13)
+    assert str(client_view["Tunnel-Type"][1]) == "VLAN"
+    assert client_view["Tunnel-Private-Group-Id"] == (1, "vlan-20")
+    assert client_view["Tunnel-Password"] == (1, "s3cret")
+    # without the secret the hidden value stays hidden
+    assert radius.Packet.decode(bytes(accept))["Tunnel-Password"] != (1, "s3cret")
+    # a reply to another request does not verify
+    other = radius.build("Access-Request", SECRET, {"User-Name": "eve"}, identifier=9)
+    with pytest.raises(nacwire.VerifyError):
+        client_view.verify_reply(other, SECRET)
+
+
+def test_values_are_sent_exactly_as_given() -> None:
+    tricky = [" bob ", '"quoted"', "a=b\t", "", "ünïcode", "x" * 253]
+    for text in tricky:
+        pkt = radius.build("Accounting-Request", SECRET, [("User-Name", text)])
+        if text == "":
+            # an empty string attribute is not allowed on the wire (RFC 2865 5)
+            continue
+        assert radius.Packet.decode(bytes(pkt))["User-Name"] == text
+
+
+def test_typed_values_round_trip() -> None:
+    when = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.timezone.utc)
+    attrs = [
+        ("Framed-IP-Address", ipaddress.IPv4Address("10.1.2.3")),
+        ("Framed-IPv6-Prefix", ipaddress.IPv6Network("2001:db8::/32")),
+        ("Event-Timestamp", when),
+        ("Acct-Input-Octets", 4_000_000_000),
+        ("NAS-Port-Type", "Wireless-802.11"),
+        ("Class", b"\x00\xffraw"),
+        ("Cisco-AVPair", "subscriber:command=reauthenticate"),
+    ]
+    pkt = radius.Packet.decode(bytes(radius.build("Accounting-Request", SECRET, attrs)))
+    assert pkt["Framed-IP-Address"] == ipaddress.IPv4Address("10.1.2.3")
+    assert pkt["Framed-IPv6-Prefix"] == ipaddress.IPv6Network("2001:db8::/32")
+    assert pkt["Event-Timestamp"] == when
+    assert pkt["Acct-Input-Octets"] == 4_000_000_000
+    assert pkt["NAS-Port-Type"] == 19 and pkt["NAS-Port-Type"].name == "Wireless-802.11"
+    assert pkt["Class"] == b"\x00\xffraw"
+    assert pkt[(9, 1)] == "subscriber:command=reauthenticate"
+    assert pkt[8] == ipaddress.IPv4Address("10.1.2.3")
+    assert 44 not in pkt and "User-Name" not in pkt
+    assert pkt.get("User-Name", "none") == "none"
+    with pytest.raises(KeyError):
+        pkt["User-Name"]
+    names = [a[0] for a in pkt.attributes()]
+    assert names == [n for n, _ in attrs]
+    assert pkt.attributes()[-1][1] == (9, 1)
+
+
+@pytest.mark.parametrize(
+    ("attrs", "message"),
+    [
+        ([("No-Such-Attribute", "x")], "No-Such-Attribute"),
+        ([("NAS-Port", "not-a-number")], "NAS-Port"),
+        ([("NAS-Port", 2**32)], "out of range"),
+        ([("NAS-Port", -1)], "out of range"),
+        ([("Framed-IP-Address", b"\x01\x02")], "Framed-IP-Address"),
+        ([("Tunnel-Private-Group-Id:32", "x")], "tag"),
+        ([("User-Name", "x" * 254)], ""),
+        ([("User-Name", 7)], "User-Name"),
+    ],
+)
+def test_build_errors_are_typed(attrs: list[tuple[str, object]], message: str) -> None:
+    with pytest.raises(nacwire.BuildError, match=message):
+        radius.build("Accounting-Request", SECRET, attrs)
+
+
+def test_build_error_names_the_attribute() -> None:
+    with pytest.raises(nacwire.BuildError) as info:
+        radius.build("CoA-Request", SECRET, [("Session-Timeout", "soon")])
+    assert info.value.attribute == "Session-Timeout"
+
+
+@pytest.mark.parametrize(
+    ("data", "offset"),
+    [
+        (b"", 0),
+        (b"\x01\x00\x00\x14", 0),
+        (bytes.fromhex("01000015") + bytes(16) + b"\x01", 20),
+        (bytes.fromhex("01000018") + bytes(16) + b"\x01\x09ab", 20),
+        (bytes.fromhex("01000016") + bytes(16) + b"\x01\x01", 20),
+    ],
+)
+def test_malformed_packets_raise_packet_error(data: bytes, offset: int) -> None:
+    with pytest.raises(nacwire.PacketError) as info:
+        radius.Packet.decode(data)
+    assert info.value.offset == offset
+    assert isinstance(info.value, nacwire.Error)
+
+
+def test_repr_redacts_hidden_values() -> None:
+    pkt = radius.build("Access-Request", SECRET, {"User-Name": "bob", "User-Password": "hunter2"})
+    shown = radius.Packet.decode(bytes(pkt), secret=SECRET)
+    assert "hunter2" not in repr(shown)
+    assert "hunter2" not in shown.text()
+    assert "hunter2" in shown.text(reveal=True)
+    assert "User-Name=bob" in repr(shown)
+    assert shown.text().startswith(f"Access-Request Id {pkt.identifier} Length {len(bytes(pkt))}")
+
+
+def test_dictionary_api(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    d = radius.Dictionary.builtin()
+    assert "User-Name" in d and len(d) > 400
+    a = d.attribute("Tunnel-Password")
+    assert a is not None
+    assert (a.vendor, a.path, a.data_type, a.tagged, a.encrypt) == (
+        0,
+        [69],
+        "string",
+        True,
+        "salted",
+    )
+    assert d.vendors()["Cisco"] == 9
+    assert ("Framed-User", 2) in d.attribute("Service-Type").values
+    site = radius.Dictionary.parse(
+        "VENDOR Example 65000\nBEGIN-VENDOR Example\nATTRIBUTE Example-Role 1 string\n"
+        "END-VENDOR Example\n",
+        on_builtin=True,
+    )
+    pkt = radius.build(
+        "CoA-Request", SECRET, {"Example-Role": "guest", "User-Name": "x"}, dictionary=site
+    )
+    assert radius.Packet.decode(bytes(pkt), dictionary=site)["Example-Role"] == "guest"
+    # unknown to the builtin dictionary: named by number, value kept as octets
+    assert radius.Packet.decode(bytes(pkt))["Attr-26.65000.1"] == b"guest"
+
+
+def test_dictionary_errors_carry_position(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "dictionary").write_text("ATTRIBUTE Good 1 string\nATTRIBUTE Bad x integer\n")
+    with pytest.raises(nacwire.DictionaryError) as info:
+        radius.Dictionary.load(tmp_path / "dictionary")
+    assert (info.value.line, info.value.file.endswith("dictionary")) == (2, True)
+    assert info.value.token == "x"
+    (tmp_path / "dictionary").write_text(
+        "ATTRIBUTE Good 1 string\nVALUE No-Such-Attribute Foo 1\nATTRIBUTE Also 2 integer\n"
+    )
+    with pytest.raises(nacwire.DictionaryError, match="unknown attribute"):
+        radius.Dictionary.load(tmp_path / "dictionary")
+    lenient = radius.Dictionary.load(tmp_path / "dictionary", strict=False)
+    assert "Good" in lenient and "Also" in lenient
+    assert len(lenient.warnings) == 1 and ":2:" in lenient.warnings[0]
+    with pytest.raises(nacwire.DictionaryError):
+        radius.Dictionary.load(tmp_path / "missing")
+
+
+def test_freeradius_tree_loads() -> None:
+    import os
+
+    root = "/usr/share/freeradius/dictionary"
+    if not os.path.exists(root):
+        if os.environ.get("CI") == "true":
+            pytest.fail("FreeRADIUS dictionaries are not installed")
+        pytest.skip("FreeRADIUS dictionaries are not installed")
+    d = radius.Dictionary.load(root)
+    assert len(d) > 5000
+    assert d.attribute("WiMAX-Capability") is not None
+
+
+def test_sans_io_client_retransmits_and_verifies() -> None:
+    client = radius.Client(timeout=1.0, retries=2, max_timeout=4.0, max_duration=0.0, seed=7)
+    client.add_destination("nas", SECRET, require_message_authenticator=True)
+    t0 = 1000.0
+    sent = client.send("nas", "CoA-Request", {"User-Name": "bob"}, now=t0)
+    assert client.in_flight("nas") == 1
+    deadline = client.poll_timeout()
+    assert deadline is not None and 1000.8 < deadline < 1001.2
+    assert client.handle_timeout(now=t0 + 0.5) == []
+    events = client.handle_timeout(now=t0 + 1.2)
+    assert [e.kind for e in events] == ["retransmit"]
+    assert events[0].data == bytes(sent) and events[0].attempt == 1
+    # a forged reply is rejected and the request stays pending
+    server_view = radius.Packet.decode(bytes(sent))
+    forged = radius.reply(server_view, "CoA-ACK", b"wrong")
+    with pytest.raises(nacwire.VerifyError):
+        client.receive("nas", bytes(forged), now=t0 + 1.3)
+    assert client.in_flight("nas") == 1
+    ack = radius.reply(server_view, "CoA-ACK", SECRET)
+    event = client.receive("nas", bytes(ack), now=t0 + 1.4)
+    assert event.kind == "reply" and event.reply == ack and event.request == sent
+    assert event.rtt is not None and event.rtt == pytest.approx(0.2, abs=0.01)
+    assert client.in_flight("nas") == 0
+    # the same reply again matches nothing
+    assert client.receive("nas", bytes(ack), now=t0 + 1.5).kind == "unmatched"
+    # and a request that nobody answers times out after the retries
+    client.send("nas", "Disconnect-Request", {"User-Name": "bob"}, now=t0 + 2)
+    kinds: list[str] = []
+    now = t0 + 2
+    while client.poll_timeout() is not None and now < t0 + 100:
+        now = client.poll_timeout() or now
+        kinds += [e.kind for e in client.handle_timeout(now=now)]
+    assert kinds == ["retransmit", "retransmit", "timeout"]
+    with pytest.raises(nacwire.ExchangeError):
+        client.send("elsewhere", "CoA-Request", {"User-Name": "x"})
+
+
+def test_duplicate_cache_replays_the_reply() -> None:
+    cache = radius.DuplicateCache(lifetime=30.0, max_entries=100)
+    req = radius.Packet.decode(bench_packet("B"))
+    assert cache.check("192.0.2.1:5000", req, now=10.0) is None
+    assert cache.check("192.0.2.1:5000", req, now=10.1) is True
+    ack = radius.reply(req, "CoA-ACK", SECRET)
+    cache.store_reply("192.0.2.1:5000", req, bytes(ack))
+    assert cache.check("192.0.2.1:5000", req, now=11.0) == bytes(ack)
+    assert cache.check("192.0.2.9:5000", req, now=11.0) is None
+    assert len(cache) == 2
+
+
+def test_classes_are_shareable_across_threads() -> None:
+    d = radius.Dictionary.builtin()
+    pkt = radius.Packet.decode(bench_packet("C"), dictionary=d)
+    expected = pkt.items()
+    results: list[bool] = []
+
+    def work() -> None:
+        for _ in range(200):
+            results.append(pkt.items() == expected)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 800 and all(results)
