@@ -536,6 +536,16 @@ fn add_attributes(
                 val = t.get_item(1)?;
             }
         }
+        if def.key() == AttrKey::standard(3) {
+            if let Ok(password) = val.cast::<PyString>() {
+                // CHAP-Password given as the cleartext password: the CHAP response is
+                // computed over the Request Authenticator (RFC 1994, RFC 2865 5.3)
+                let ident = b.hidden_vector()[15];
+                b.add_chap_password(ident, password.to_str()?.as_bytes())
+                    .map_err(errors::codec)?;
+                continue;
+            }
+        }
         let value = value_from_py(dict, def, &val)?;
         dict.add_typed(b, def, tag, &value, hiding).map_err(errors::text_err)?;
     }

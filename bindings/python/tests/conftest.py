@@ -60,16 +60,13 @@ listen {
 \tipaddr = 127.0.0.1
 \tport = ACCT_PORT
 }
-listen {
-\ttype = auth
-\tipaddr = 127.0.0.1
-\tport = SIGNED_PORT
-\tvirtual_server = signed
-}
 authorize {
 \tpreprocess
 \tchap
 \tfiles
+\teap {
+\t\tok = return
+\t}
 \tpap
 \tAutz-Type Status-Server {
 \t\tok
@@ -82,6 +79,7 @@ authenticate {
 \tAuth-Type CHAP {
 \t\tchap
 \t}
+\teap
 }
 preacct {
 \tpreprocess
@@ -92,22 +90,6 @@ accounting {
 }
 post-auth {
 \tok
-}
-}
-server signed {
-authorize {
-\tfiles
-\tpap
-}
-authenticate {
-\tAuth-Type PAP {
-\t\tpap
-\t}
-}
-post-auth {
-\tupdate reply {
-\t\tMessage-Authenticator := 0x00
-\t}
 }
 }
 """
@@ -124,7 +106,6 @@ class FreeRadius:
 
     auth_port: int
     acct_port: int
-    signed_port: int
     log: list[str]
 
 
@@ -134,13 +115,10 @@ def freeradius() -> Iterator[FreeRadius]:
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="nacwire-py-freeradius-"))
     conf = workdir / "raddb"
     shutil.copytree("/etc/freeradius/3.0", conf, symlinks=False)
-    ports = {name: free_udp_port() for name in ("AUTH_PORT", "ACCT_PORT", "SIGNED_PORT")}
+    ports = {name: free_udp_port() for name in ("AUTH_PORT", "ACCT_PORT")}
     site = SITE
     for name, port in ports.items():
         site = site.replace(name, str(port))
-    (conf / "sites-enabled").mkdir(exist_ok=True)
-    for f in (conf / "sites-enabled").iterdir():
-        f.unlink()
     (conf / "sites-enabled" / "default").write_text(site)
     (conf / "clients.conf").write_text(
         "client localhost {\n\tipaddr = 127.0.0.1\n\tsecret = testing123\n}\n"
@@ -173,7 +151,7 @@ def freeradius() -> Iterator[FreeRadius]:
         proc.kill()
         pytest.fail("freeradius did not start:\n" + "".join(log[-40:]))
     try:
-        yield FreeRadius(ports["AUTH_PORT"], ports["ACCT_PORT"], ports["SIGNED_PORT"], log)
+        yield FreeRadius(ports["AUTH_PORT"], ports["ACCT_PORT"], log)
     finally:
         proc.kill()
         proc.wait()

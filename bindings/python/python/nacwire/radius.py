@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from nacwire import Timeout, UnsignedReplyWarning
+from nacwire import Error, Timeout, UnsignedReplyWarning
 from nacwire._native import (
     AttributeDef,
     Client,
@@ -141,6 +141,7 @@ class UdpClient:
         )
         identifier = sent.identifier
         self._sock.sendto(bytes(sent), self._address)
+        rejected: Error | None = None
         while True:
             deadline = client.poll_timeout()
             wait = 0.0 if deadline is None else max(0.0, deadline - time.monotonic())
@@ -152,6 +153,9 @@ class UdpClient:
                     if event.kind == "retransmit" and event.data is not None:
                         self._sock.sendto(event.data, self._address)
                     elif event.kind == "timeout" and event.identifier == identifier:
+                        if rejected is not None:
+                            # every answer failed verification: say why, not "no reply"
+                            raise rejected
                         raise Timeout(
                             f"no reply from {self._destination} to {sent.code_name} "
                             f"id {identifier}"
@@ -161,8 +165,10 @@ class UdpClient:
                 continue  # not from our server
             try:
                 event = client.receive(self._destination, data)
-            except Exception:
-                # malformed or forged: keep waiting for the genuine reply
+            except Error as e:
+                # malformed or forged: keep waiting for a genuine reply until the
+                # schedule gives up, then raise this error
+                rejected = e
                 continue
             if event.kind == "reply" and event.identifier == identifier and event.reply is not None:
                 _warn_if_unsigned(event)
@@ -198,6 +204,7 @@ class AsyncClient:
     def __init__(self) -> None:
         self._transport: asyncio.DatagramTransport | None = None
         self._futures: dict[int, asyncio.Future[Packet]] = {}
+        self._rejected: dict[int, Error] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._client: Client
         self._destination = ""
@@ -254,6 +261,7 @@ class AsyncClient:
             return await future
         finally:
             self._futures.pop(sent.identifier, None)
+            self._rejected.pop(sent.identifier, None)
 
     def _arm(self) -> None:
         if self._timer is not None:
@@ -274,16 +282,21 @@ class AsyncClient:
             elif event.kind == "timeout":
                 future = self._futures.get(event.identifier)
                 if future is not None and not future.done():
+                    rejected = self._rejected.pop(event.identifier, None)
                     future.set_exception(
-                        Timeout(f"no reply from {self._destination} id {event.identifier}")
+                        rejected
+                        or Timeout(f"no reply from {self._destination} id {event.identifier}")
                     )
         self._arm()
 
     def _received(self, data: bytes, addr: tuple[Any, int]) -> None:
         try:
             event = self._client.receive(self._destination, data)
-        except Exception:
-            return  # malformed or forged: the request stays pending
+        except Error as e:
+            # malformed or forged: the request stays pending; remembered for its timeout
+            if len(data) >= 2 and data[1] in self._futures:
+                self._rejected[data[1]] = e
+            return
         if event.kind != "reply" or event.reply is None:
             return
         future = self._futures.get(event.identifier)
