@@ -133,9 +133,7 @@ def freeradius() -> Iterator[FreeRadius]:
     command = [binary, "-d", str(conf), "-f", "-x", "-l", "stdout"]
     if os.path.exists("/usr/bin/stdbuf"):
         command = ["/usr/bin/stdbuf", "-oL", *command]
-    proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log: list[str] = []
     ready = threading.Event()
 

@@ -8,9 +8,9 @@ import subprocess
 import warnings
 
 import pytest
-from conftest import SECRET, free_udp_port, require
 
 import nacwire
+from conftest import SECRET, free_udp_port, require
 from nacwire import radius
 
 
@@ -40,9 +40,7 @@ def test_blocking_client_pap_chap_accounting_status(freeradius) -> None:  # type
         assert reject.code == radius.Code.ACCESS_REJECT
 
         with pytest.warns(nacwire.UnsignedReplyWarning):
-            chap = client.request(
-                "Access-Request", {"User-Name": "bob", "CHAP-Password": "hello"}
-            )
+            chap = client.request("Access-Request", {"User-Name": "bob", "CHAP-Password": "hello"})
         assert chap.code_name == "Access-Accept"
 
         with warnings.catch_warnings():
@@ -64,16 +62,22 @@ def test_blocking_client_pap_chap_accounting_status(freeradius) -> None:  # type
 
 
 def test_blocking_client_rejects_an_unsigned_reply_by_default(freeradius) -> None:  # type: ignore[no-untyped-def]
-    with radius.UdpClient(
-        "127.0.0.1", freeradius.auth_port, SECRET, timeout=0.2, retries=1
-    ) as client, pytest.raises(nacwire.VerifyError, match="Message-Authenticator"):
+    with (
+        radius.UdpClient(
+            "127.0.0.1", freeradius.auth_port, SECRET, timeout=0.2, retries=1
+        ) as client,
+        pytest.raises(nacwire.VerifyError, match="Message-Authenticator"),
+    ):
         client.request("Access-Request", {"User-Name": "bob", "User-Password": "hello"})
 
 
 def test_wrong_secret_times_out_with_the_verification_error(freeradius) -> None:  # type: ignore[no-untyped-def]
-    with radius.UdpClient(
-        "127.0.0.1", freeradius.acct_port, b"not-the-secret", timeout=0.2, retries=1
-    ) as client, pytest.raises(nacwire.Timeout):
+    with (
+        radius.UdpClient(
+            "127.0.0.1", freeradius.acct_port, b"not-the-secret", timeout=0.2, retries=1
+        ) as client,
+        pytest.raises(nacwire.Timeout),
+    ):
         # radiusd drops requests whose authenticator does not verify: nothing comes back
         client.request("Accounting-Request", {"User-Name": "bob", "Acct-Status-Type": "Start"})
 
@@ -81,7 +85,10 @@ def test_wrong_secret_times_out_with_the_verification_error(freeradius) -> None:
 def test_asyncio_client_many_requests_in_flight(freeradius) -> None:  # type: ignore[no-untyped-def]
     async def main() -> list[radius.Packet]:
         client = await radius.AsyncClient.connect(
-            "127.0.0.1", freeradius.auth_port, SECRET, timeout=0.5,
+            "127.0.0.1",
+            freeradius.auth_port,
+            SECRET,
+            timeout=0.5,
             require_message_authenticator="auto",
         )
         async with client:
@@ -147,7 +154,9 @@ class CoaResponder(asyncio.DatagramProtocol):
         if ack is None:
             return
         if request.get("Acct-Session-Id") == "unknown-session":
-            answer = radius.reply(request, nak, SECRET, {"Error-Cause": "Session-Context-Not-Found"})
+            answer = radius.reply(
+                request, nak, SECRET, {"Error-Cause": "Session-Context-Not-Found"}
+            )
         else:
             answer = radius.reply(request, ack, SECRET)
         self.cache.store_reply(source, request, bytes(answer))
@@ -165,9 +174,19 @@ def test_radclient_against_an_asyncio_coa_responder() -> None:
             CoaResponder, local_addr=("127.0.0.1", port)
         )
 
-        async def run(kind: str, attrs: str, secret: str = "testing123") -> subprocess.CompletedProcess[str]:
+        async def run(
+            kind: str, attrs: str, secret: str = "testing123"
+        ) -> subprocess.CompletedProcess[str]:
             proc = await asyncio.create_subprocess_exec(
-                radclient, "-x", "-r", "1", "-t", "1", f"127.0.0.1:{port}", kind, secret,
+                radclient,
+                "-x",
+                "-r",
+                "1",
+                "-t",
+                "1",
+                f"127.0.0.1:{port}",
+                kind,
+                secret,
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
@@ -177,7 +196,11 @@ def test_radclient_against_an_asyncio_coa_responder() -> None:
 
         try:
             results = [
-                await run("coa", 'User-Name = "bob"\nAcct-Session-Id = "s-1"\nCisco-AVPair = "subscriber:command=reauthenticate"\n'),
+                await run(
+                    "coa",
+                    'User-Name = "bob"\nAcct-Session-Id = "s-1"\n'
+                    'Cisco-AVPair = "subscriber:command=reauthenticate"\n',
+                ),
                 await run("disconnect", 'User-Name = "bob"\nAcct-Session-Id = "s-1"\n'),
                 await run("coa", 'User-Name = "bob"\nAcct-Session-Id = "unknown-session"\n'),
                 await run("disconnect", 'User-Name = "bob"\n', secret="wrong-secret"),
@@ -189,7 +212,13 @@ def test_radclient_against_an_asyncio_coa_responder() -> None:
     (coa, disconnect, nak, wrong), responder = asyncio.run(main())
     assert coa.returncode == 0 and "Received CoA-ACK" in coa.stdout, coa.stdout
     assert disconnect.returncode == 0 and "Received Disconnect-ACK" in disconnect.stdout
-    assert "Received CoA-NAK" in nak.stdout and "Error-Cause = Session-Context-Not-Found" in nak.stdout
+    assert (
+        "Received CoA-NAK" in nak.stdout and "Error-Cause = Session-Context-Not-Found" in nak.stdout
+    )
     assert wrong.returncode != 0 and "Received" not in wrong.stdout
-    assert [p.code_name for p in responder.seen] == ["CoA-Request", "Disconnect-Request", "CoA-Request"]
+    assert [p.code_name for p in responder.seen] == [
+        "CoA-Request",
+        "Disconnect-Request",
+        "CoA-Request",
+    ]
     assert responder.seen[0]["Cisco-AVPair"] == "subscriber:command=reauthenticate"

@@ -9,9 +9,9 @@ import json
 import threading
 
 import pytest
-from conftest import SECRET, VECTORS, bench_packet
 
 import nacwire
+from conftest import SECRET, VECTORS, bench_packet
 from nacwire import radius
 
 RFC_7_1_REQUEST = bytes.fromhex(

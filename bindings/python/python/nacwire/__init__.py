@@ -24,9 +24,9 @@ __all__ = [
     "PacketError",
     "Timeout",
     "UnsignedReplyWarning",
-    "radius",
     "VerifyError",
     "__version__",
+    "radius",
 ]
 
 

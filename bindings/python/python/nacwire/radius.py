@@ -17,7 +17,7 @@ import socket
 import time
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from nacwire import Error, Timeout, UnsignedReplyWarning
 from nacwire._native import (
@@ -108,7 +108,7 @@ class UdpClient:
         dictionary: Dictionary | None = None,
         timeout: float = 2.0,
         retries: int = 3,
-        require_message_authenticator: bool | str = True,
+        require_message_authenticator: bool | Literal["auto"] = True,
         bind: tuple[str, int] | None = None,
     ) -> None:
         infos = socket.getaddrinfo(server, port, type=socket.SOCK_DGRAM)
@@ -132,7 +132,11 @@ class UdpClient:
         )
 
     def request(
-        self, code: int | str, attributes: Attributes = None, *, message_authenticator: bool | None = None
+        self,
+        code: int | str,
+        attributes: Attributes = None,
+        *,
+        message_authenticator: bool | None = None,
     ) -> Packet:
         """Sends a request and returns its verified reply (retransmitting as needed)."""
         client = self._client
@@ -155,10 +159,9 @@ class UdpClient:
                     elif event.kind == "timeout" and event.identifier == identifier:
                         if rejected is not None:
                             # every answer failed verification: say why, not "no reply"
-                            raise rejected
+                            raise rejected from None
                         raise Timeout(
-                            f"no reply from {self._destination} to {sent.code_name} "
-                            f"id {identifier}"
+                            f"no reply from {self._destination} to {sent.code_name} id {identifier}"
                         ) from None
                 continue
             if source[:2] != self._address[:2]:
@@ -220,7 +223,7 @@ class AsyncClient:
         dictionary: Dictionary | None = None,
         timeout: float = 2.0,
         retries: int = 3,
-        require_message_authenticator: bool | str = True,
+        require_message_authenticator: bool | Literal["auto"] = True,
     ) -> AsyncClient:
         """Opens the socket and returns a ready client."""
         self = cls()
@@ -230,7 +233,10 @@ class AsyncClient:
         self._address = address
         self._destination = f"{server}:{port}"
         self._client = Client(
-            timeout=timeout, retries=retries, max_timeout=max(timeout * 8, timeout), max_duration=0.0
+            timeout=timeout,
+            retries=retries,
+            max_timeout=max(timeout * 8, timeout),
+            max_duration=0.0,
         )
         self._client.add_destination(
             self._destination,
@@ -239,13 +245,17 @@ class AsyncClient:
             require_message_authenticator=require_message_authenticator,
         )
         transport, _ = await loop.create_datagram_endpoint(
-            lambda: _Protocol(self), remote_addr=address, family=family
+            lambda: _Protocol(self), remote_addr=(str(address[0]), int(address[1])), family=family
         )
         self._transport = transport
         return self
 
     async def request(
-        self, code: int | str, attributes: Attributes = None, *, message_authenticator: bool | None = None
+        self,
+        code: int | str,
+        attributes: Attributes = None,
+        *,
+        message_authenticator: bool | None = None,
     ) -> Packet:
         """Sends a request and waits for its verified reply."""
         if self._transport is None:
@@ -321,4 +331,3 @@ class AsyncClient:
 
     async def __aexit__(self, *exc: object) -> None:
         self.close()
-

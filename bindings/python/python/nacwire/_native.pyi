@@ -1,0 +1,240 @@
+"""Type stubs for the native module (import from ``nacwire`` and ``nacwire.radius``)."""
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, Literal, final
+
+__version__: Final[str]
+__all__ = [
+    "AttributeDef",
+    "BuildError",
+    "Client",
+    "ClientEvent",
+    "Dictionary",
+    "DictionaryError",
+    "DuplicateCache",
+    "Error",
+    "ExchangeError",
+    "Packet",
+    "PacketError",
+    "VerifyError",
+    "__version__",
+    "build",
+    "reply",
+]
+
+class Error(Exception):
+    """Base of every nacwire exception."""
+
+class PacketError(Error):
+    """Malformed RADIUS input."""
+
+    offset: int | None
+    attribute: int | str | None
+
+class VerifyError(Error):
+    """A packet parsed but failed verification."""
+
+class BuildError(Error):
+    """A packet could not be built."""
+
+    attribute: int | str | None
+
+class DictionaryError(Error):
+    """A dictionary file failed to load."""
+
+    file: str
+    line: int
+    column: int
+    token: str
+
+class ExchangeError(Error):
+    """The client exchange refused a request."""
+
+_Key = str | int | tuple[int, ...]
+_Attributes = Iterable[tuple[_Key, Any]] | Mapping[_Key, Any] | None
+_Secret = bytes | str
+_Requirement = bool | Literal["auto", "yes", "no"] | None
+
+@final
+class Dictionary:
+    """A RADIUS dictionary."""
+
+    @staticmethod
+    def builtin() -> Dictionary: ...
+    @staticmethod
+    def load(
+        path: str | os.PathLike[str], *, strict: bool = True, on_builtin: bool = False
+    ) -> Dictionary: ...
+    @staticmethod
+    def parse(text: str, *, strict: bool = True, on_builtin: bool = False) -> Dictionary: ...
+    @property
+    def warnings(self) -> list[str]: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, name: str, /) -> bool: ...
+    def attribute(self, name: str) -> AttributeDef | None: ...
+    def attribute_names(self) -> list[str]: ...
+    def vendors(self) -> dict[str, int]: ...
+
+@final
+class AttributeDef:
+    """What a dictionary says about one attribute."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def vendor(self) -> int: ...
+    @property
+    def path(self) -> list[int]: ...
+    @property
+    def data_type(self) -> str: ...
+    @property
+    def tagged(self) -> bool: ...
+    @property
+    def encrypt(self) -> str | None: ...
+    @property
+    def values(self) -> list[tuple[str, int]]: ...
+
+@final
+class Packet:
+    """A validated RADIUS packet."""
+
+    @staticmethod
+    def decode(
+        data: bytes,
+        *,
+        dictionary: Dictionary | None = None,
+        secret: _Secret | None = None,
+        request: Packet | None = None,
+    ) -> Packet: ...
+    @property
+    def code(self) -> int: ...
+    @property
+    def code_name(self) -> str: ...
+    @property
+    def identifier(self) -> int: ...
+    @property
+    def authenticator(self) -> bytes: ...
+    @property
+    def raw(self) -> bytes: ...
+    def __bytes__(self) -> bytes: ...
+    def __len__(self) -> int: ...
+    def items(self) -> list[tuple[str, Any]]: ...
+    def attributes(self) -> list[tuple[str, tuple[int, ...], int | None, Any]]: ...
+    def to_dict(self) -> dict[str, list[Any]]: ...
+    def get(self, key: _Key, default: Any = None) -> Any: ...
+    def get_all(self, key: _Key) -> list[Any]: ...
+    def __getitem__(self, key: _Key, /) -> Any: ...
+    def __contains__(self, key: _Key, /) -> bool: ...
+    def verify_request(
+        self,
+        secret: _Secret,
+        *,
+        require_message_authenticator: _Requirement = None,
+        limit_proxy_state: _Requirement = None,
+    ) -> bool: ...
+    def verify_reply(
+        self,
+        request: Packet,
+        secret: _Secret,
+        *,
+        require_message_authenticator: _Requirement = None,
+    ) -> bool: ...
+    def text(self, *, reveal: bool = False) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def build(
+    code: int | str,
+    secret: _Secret,
+    attributes: _Attributes = None,
+    *,
+    identifier: int = 0,
+    authenticator: bytes | None = None,
+    dictionary: Dictionary | None = None,
+    message_authenticator: bool | None = None,
+    salt: int | None = None,
+) -> Packet:
+    """Builds a request (or any packet) by attribute names."""
+
+def reply(
+    request: Packet,
+    code: int | str,
+    secret: _Secret,
+    attributes: _Attributes = None,
+    *,
+    dictionary: Dictionary | None = None,
+    message_authenticator: bool | None = None,
+    salt: int | None = None,
+) -> Packet:
+    """Builds a reply to a request."""
+
+@final
+class ClientEvent:
+    """What the client reports."""
+
+    @property
+    def kind(self) -> Literal["reply", "retransmit", "timeout", "unmatched"]: ...
+    @property
+    def destination(self) -> str: ...
+    @property
+    def request(self) -> Packet | None: ...
+    @property
+    def reply(self) -> Packet | None: ...
+    @property
+    def data(self) -> bytes | None: ...
+    @property
+    def attempt(self) -> int: ...
+    @property
+    def rtt(self) -> float | None: ...
+    @property
+    def identifier(self) -> int: ...
+
+@final
+class Client:
+    """The sans-I/O client exchange."""
+
+    def __new__(
+        cls,
+        *,
+        timeout: float = 2.0,
+        retries: int = 5,
+        max_timeout: float = 16.0,
+        max_duration: float = 30.0,
+        seed: int | None = None,
+    ) -> Client: ...
+    def add_destination(
+        self,
+        destination: str,
+        secret: _Secret,
+        *,
+        dictionary: Dictionary | None = None,
+        require_message_authenticator: _Requirement = None,
+    ) -> None: ...
+    def send(
+        self,
+        destination: str,
+        code: int | str,
+        attributes: _Attributes = None,
+        *,
+        now: float | None = None,
+        message_authenticator: bool | None = None,
+    ) -> Packet: ...
+    def receive(
+        self, destination: str, data: bytes, *, now: float | None = None
+    ) -> ClientEvent: ...
+    def handle_timeout(self, *, now: float | None = None) -> list[ClientEvent]: ...
+    def poll_timeout(self) -> float | None: ...
+    def in_flight(self, destination: str) -> int: ...
+    def cancel(self, destination: str, identifier: int) -> bool: ...
+
+@final
+class DuplicateCache:
+    """The server's duplicate-request cache."""
+
+    def __new__(cls, *, lifetime: float = 30.0, max_entries: int = 65536) -> DuplicateCache: ...
+    def check(
+        self, source: str, request: Packet, *, now: float | None = None
+    ) -> bytes | Literal[True] | None: ...
+    def store_reply(self, source: str, request: Packet, reply: bytes) -> None: ...
+    def __len__(self) -> int: ...
