@@ -43,6 +43,30 @@ if grep -q "SKIPPED:" target/test-output.txt; then
   exit 1
 fi
 
+step "Python bindings: wheel (maturin), fresh venv, ruff, stubtest, pytest"
+# Build the wheel in one venv, install it into a fresh one: a file missing from the
+# wheel fails here. pytest exits non-zero when it collects no test.
+PY="${PYTHON:-python3}"
+if ! "$PY" -c "import venv, ensurepip" >/dev/null 2>&1; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+fi
+rm -rf target/py-build target/py-test target/wheels
+"$PY" -m venv target/py-build
+target/py-build/bin/pip install -q --upgrade pip "maturin>=1.7,<2"
+target/py-build/bin/maturin build --manifest-path bindings/python/Cargo.toml -o target/wheels --quiet
+"$PY" -m venv target/py-test
+target/py-test/bin/pip install -q --upgrade pip
+target/py-test/bin/pip install -q target/wheels/nacwire-*.whl pytest hypothesis mypy ruff
+(
+  cd bindings/python
+  ../../target/py-test/bin/ruff check python tests
+  ../../target/py-test/bin/ruff format --check python tests
+  ../../target/py-test/bin/python -m mypy.stubtest nacwire --allowlist stubtest-allowlist.txt
+  ../../target/py-test/bin/python -c "import nacwire, sys; assert 'site-packages' in nacwire.__file__, nacwire.__file__"
+  ../../target/py-test/bin/python -m pytest tests -q -p no:cacheprovider
+)
+
 step "fuzz: build every target, run each for ${FUZZ_SECONDS}s"
 # The stable toolchain builds cargo-fuzz targets with RUSTC_BOOTSTRAP=1.
 export RUSTC_BOOTSTRAP=1
