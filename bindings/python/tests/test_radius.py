@@ -203,7 +203,7 @@ def test_typed_values_round_trip() -> None:
         ([("NAS-Port", -1)], "out of range"),
         ([("Framed-IP-Address", b"\x01\x02")], "Framed-IP-Address"),
         ([("Tunnel-Private-Group-Id:32", "x")], "tag"),
-        ([("User-Name", "x" * 254)], ""),
+        ([("User-Name", "x" * 254)], "253"),
         ([("User-Name", 7)], "User-Name"),
     ],
 )
