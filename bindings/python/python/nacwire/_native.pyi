@@ -17,6 +17,7 @@ __all__ = [
     "ExchangeError",
     "Packet",
     "PacketError",
+    "Secret",
     "VerifyError",
     "__version__",
     "build",
@@ -53,7 +54,14 @@ class ExchangeError(Error):
 
 _Key = str | int | tuple[int, ...]
 _Attributes = Iterable[tuple[_Key, Any]] | Mapping[_Key, Any] | None
-_Secret = bytes | str
+
+@final
+class Secret:
+    """A shared secret, prepared once; its repr never shows it."""
+
+    def __new__(cls, secret: bytes | str | Secret) -> Secret: ...
+
+_Secret = Secret | bytes | str
 _Requirement = bool | Literal["auto", "yes", "no"] | None
 
 @final

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-
-__all__ = ["EnumValue", "from_timestamp"]
+__all__ = ["EnumValue"]
 
 
 class EnumValue(int):
@@ -29,8 +27,3 @@ class EnumValue(int):
 
     def __reduce__(self) -> tuple[type[EnumValue], tuple[int, str]]:
         return (EnumValue, (int(self), self.name))
-
-
-def from_timestamp(seconds: int, tz: _dt.tzinfo) -> _dt.datetime:
-    """A RADIUS ``date`` value (seconds since 1970-01-01 UTC) as an aware datetime."""
-    return _dt.datetime.fromtimestamp(seconds, tz)
