@@ -681,31 +681,31 @@ impl Session {
         };
         push("nas_ip", s.nas.ipv4.map(|a| a.to_string()));
         push("nas_ipv6", s.nas.ipv6.map(|a| a.to_string()));
-        push("nas_identifier", s.nas.identifier.as_ref().map(|t| format!("{t:?}")));
-        push("user_name", s.id.user_name.as_ref().map(|t| format!("{t:?}")));
-        push("acct_session_id", s.id.acct_session_id.as_ref().map(|t| format!("{t:?}")));
+        push("nas_identifier", s.nas.identifier.as_ref().map(|t| py_text(t)));
+        push("user_name", s.id.user_name.as_ref().map(|t| py_text(t)));
+        push("acct_session_id", s.id.acct_session_id.as_ref().map(|t| py_text(t)));
         push(
             "acct_multi_session_id",
-            s.id.acct_multi_session_id.as_ref().map(|t| format!("{t:?}")),
+            s.id.acct_multi_session_id.as_ref().map(|t| py_text(t)),
         );
         push(
             "calling_station",
             s.id.calling_station.as_ref().map(|c| match c {
                 StationId::Mac(m) => m.to_string(),
-                StationId::Other(t) => format!("{t:?}"),
+                StationId::Other(t) => py_text(t),
             }),
         );
-        push("called_station", s.id.called_station.as_ref().map(|c| format!("{:?}", c.raw)));
+        push("called_station", s.id.called_station.as_ref().map(|c| py_text(&c.raw)));
         push("nas_port", s.id.nas_port.map(|p| p.to_string()));
-        push("nas_port_id", s.id.nas_port_id.as_ref().map(|t| format!("{t:?}")));
+        push("nas_port_id", s.id.nas_port_id.as_ref().map(|t| py_text(t)));
         push("framed_ip", s.id.framed_ip.map(|a| a.to_string()));
         push("framed_ipv6_prefix", s.id.framed_ipv6_prefix.map(|(a, l)| format!("{a}/{l}")));
         push("framed_ipv6_address", s.id.framed_ipv6_address.map(|a| a.to_string()));
         push(
             "cisco_audit_session_id",
-            s.id.cisco_audit_session_id().map(|t| format!("{t:?}")),
+            s.id.cisco_audit_session_id().map(|t| py_text(t)),
         );
-        push("operator_name", s.id.operator_name.as_ref().map(|t| format!("{t:?}")));
+        push("operator_name", s.id.operator_name.as_ref().map(|t| py_text(t)));
         push("cui", s.id.cui.as_ref().map(|c| format!("<{} bytes>", c.len())));
         push("state", s.state.as_ref().map(|c| format!("<{} bytes>", c.len())));
         if !s.class.is_empty() {
