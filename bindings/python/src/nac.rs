@@ -1744,6 +1744,1134 @@ impl Outcome {
     }
 }
 
+// ---------------------------------------------------------------------------------
+// HTTP request descriptions
+
+/// An HTTP request described as data, for any HTTP client to perform: `method`,
+/// `path` (percent-encoded), `query` (not encoded), `content_type` and `body`.
+/// `repr()` leaves the body out: it can hold credentials.
+#[pyclass(frozen, module = "nacwire.nac")]
+pub(crate) struct HttpRequest {
+    inner: nac_model::http::HttpRequest,
+}
+
+#[pymethods]
+impl HttpRequest {
+    /// `GET`, `POST`, `PUT`, `PATCH` or `DELETE`.
+    #[getter]
+    fn method(&self) -> &'static str {
+        self.inner.method.as_str()
+    }
+
+    /// The path, percent-encoded.
+    #[getter]
+    fn path(&self) -> String {
+        self.inner.path.clone()
+    }
+
+    /// Query parameters in order, not encoded.
+    #[getter]
+    fn query(&self) -> Vec<(String, String)> {
+        self.inner.query.clone()
+    }
+
+    /// The path with the encoded query string.
+    #[getter]
+    fn path_and_query(&self) -> String {
+        self.inner.path_and_query()
+    }
+
+    /// The body's `Content-Type`, if there is a body.
+    #[getter]
+    fn content_type(&self) -> Option<&'static str> {
+        self.inner.body.as_ref().map(|b| b.content_type)
+    }
+
+    /// The body, if any.
+    #[getter]
+    fn body<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        self.inner.body.as_ref().map(|b| PyBytes::new(py, &b.bytes))
+    }
+
+    /// The body as text (JSON and form bodies are UTF-8).
+    #[getter]
+    fn body_text(&self) -> Option<&str> {
+        self.inner.body_text()
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Self>().is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<HttpRequest {}>", self.inner)
+    }
+}
+
+fn http(inner: nac_model::http::HttpRequest) -> HttpRequest {
+    HttpRequest { inner }
+}
+
+// ---------------------------------------------------------------------------------
+// ClearPass
+
+use nac_model::clearpass as cp;
+
+/// Keyword arguments as a JSON object: `MacAddress` values become text, the rest
+/// goes through `json.dumps`.
+fn kwargs_json(
+    py: Python<'_>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+    known: Option<&[&str]>,
+    what: &str,
+) -> PyResult<String> {
+    let d = PyDict::new(py);
+    if let Some(kwargs) = kwargs {
+        for (k, v) in kwargs.iter() {
+            let key: String = k.extract()?;
+            if let Some(known) = known {
+                if !known.contains(&key.as_str()) {
+                    return Err(PyTypeError::new_err(format!("{what} has no field {key:?}")));
+                }
+            }
+            let key = if key == "links" { "_links".to_string() } else { key };
+            match v.cast::<MacAddress>() {
+                Ok(m) => d.set_item(key, m.get().inner.to_string())?,
+                Err(_) => d.set_item(key, v)?,
+            }
+        }
+    }
+    dumps(d.as_any())
+}
+
+const ENDPOINT_FIELDS: [&str; 9] = [
+    "id",
+    "mac_address",
+    "description",
+    "status",
+    "randomized_mac",
+    "device_insight_tags",
+    "attributes",
+    "profile",
+    "links",
+];
+
+fn status_name(s: cp::EndpointStatus) -> &'static str {
+    match s {
+        cp::EndpointStatus::Known => "Known",
+        cp::EndpointStatus::Unknown => "Unknown",
+        cp::EndpointStatus::Disabled => "Disabled",
+    }
+}
+
+fn status_of(s: &str) -> PyResult<cp::EndpointStatus> {
+    match s {
+        "Known" => Ok(cp::EndpointStatus::Known),
+        "Unknown" => Ok(cp::EndpointStatus::Unknown),
+        "Disabled" => Ok(cp::EndpointStatus::Disabled),
+        other => Err(invalid(
+            "invalid_value",
+            format!("endpoint status {other:?} is not Known, Unknown or Disabled"),
+        )),
+    }
+}
+
+fn opt_json<'py>(py: Python<'py>, v: Option<&serde_json::Value>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    v.map(|v| loads(py, &v.to_string())).transpose()
+}
+
+/// A ClearPass endpoint (`/api/endpoint`). Every field is optional, so the same
+/// class is a full object, a create body and a PATCH body.
+#[pyclass(frozen, module = "nacwire.nac")]
+#[derive(Clone)]
+pub(crate) struct Endpoint {
+    inner: cp::Endpoint,
+}
+
+#[pymethods]
+impl Endpoint {
+    /// An endpoint from its fields: `id`, `mac_address` (any spelling or a
+    /// `MacAddress`), `description`, `status` (`"Known"`, `"Unknown"`,
+    /// `"Disabled"`), `randomized_mac`, `device_insight_tags`, `attributes` (a dict),
+    /// `profile`, `links`.
+    #[new]
+    #[pyo3(signature = (**fields))]
+    fn new(py: Python<'_>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let text = kwargs_json(py, fields, Some(&ENDPOINT_FIELDS), "Endpoint")?;
+        let inner = serde_json::from_str(&text).map_err(|e| errors::model(Model::Json(e)))?;
+        Ok(Self { inner })
+    }
+
+    /// Parses ClearPass' JSON (`str` or `bytes`).
+    #[staticmethod]
+    fn from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Self {
+            inner: parse_json!(cp::Endpoint, text)?,
+        })
+    }
+
+    /// Parses a list reply (`{"_embedded":{"items":[...]},"count":N}`): the items and
+    /// the count, when asked for.
+    #[staticmethod]
+    fn list_from_json(text: &Bound<'_, PyAny>) -> PyResult<(Vec<Self>, Option<u64>)> {
+        let page = parse_json!(cp::ListPage<cp::Endpoint>, text)?;
+        Ok((
+            page.embedded.items.into_iter().map(|inner| Self { inner }).collect(),
+            page.count,
+        ))
+    }
+
+    /// The JSON ClearPass takes (absent fields are left out; the MAC bare, lower case).
+    fn to_json(&self) -> PyResult<String> {
+        to_json!(&self.inner)
+    }
+
+    /// The JSON as Python objects.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        loads(py, &to_json!(&self.inner)?)
+    }
+
+    /// Read-only id.
+    #[getter]
+    fn id(&self) -> Option<u64> {
+        self.inner.id
+    }
+
+    /// The MAC address.
+    #[getter]
+    fn mac_address(&self) -> Option<MacAddress> {
+        self.inner.mac_address.map(|inner| MacAddress { inner })
+    }
+
+    /// Description.
+    #[getter]
+    fn description(&self) -> Option<String> {
+        self.inner.description.clone()
+    }
+
+    /// `"Known"`, `"Unknown"` or `"Disabled"`.
+    #[getter]
+    fn status(&self) -> Option<&'static str> {
+        self.inner.status.map(status_name)
+    }
+
+    /// Whether the MAC is randomized.
+    #[getter]
+    fn randomized_mac(&self) -> Option<bool> {
+        self.inner.randomized_mac
+    }
+
+    /// Device Insight tags, as ClearPass sends them.
+    #[getter]
+    fn device_insight_tags<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        opt_json(py, self.inner.device_insight_tags.as_ref())
+    }
+
+    /// Custom attributes.
+    #[getter]
+    fn attributes<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner
+            .attributes
+            .as_ref()
+            .map(|a| loads(py, &to_json!(a)?))
+            .transpose()
+    }
+
+    /// Profiling information.
+    #[getter]
+    fn profile<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        opt_json(py, self.inner.profile.as_ref())
+    }
+
+    /// HAL links of a returned object.
+    #[getter]
+    fn links<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        opt_json(py, self.inner.links.as_ref())
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Self>().is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        let e = &self.inner;
+        let mut parts = Vec::new();
+        if let Some(id) = e.id {
+            parts.push(format!("id={id}"));
+        }
+        if let Some(m) = e.mac_address {
+            parts.push(format!("mac_address={m}"));
+        }
+        if let Some(s) = e.status {
+            parts.push(format!("status={}", status_name(s)));
+        }
+        if let Some(d) = &e.description {
+            parts.push(format!("description={}", py_text(d)));
+        }
+        if let Some(a) = &e.attributes {
+            let keys: Vec<String> = a.keys().map(|k| py_text(k)).collect();
+            parts.push(format!("attributes=[{}]", keys.join(", ")));
+        }
+        format!("<Endpoint {}>", parts.join(" "))
+    }
+}
+
+fn timestamp_to_py<'py>(py: Python<'py>, t: Option<&cp::Timestamp>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    Ok(match t {
+        None => None,
+        Some(cp::Timestamp::Epoch(n)) => Some(n.into_pyobject(py)?.into_any()),
+        Some(cp::Timestamp::Text(s)) => Some(PyString::new(py, s).into_any()),
+    })
+}
+
+/// A ClearPass guest device account (`/api/device`). Fields ClearPass does not
+/// document are kept in `custom`. The password is never shown by `repr()`.
+#[pyclass(frozen, module = "nacwire.nac")]
+#[derive(Clone)]
+pub(crate) struct Device {
+    inner: cp::Device,
+}
+
+#[pymethods]
+impl Device {
+    /// A device from its JSON field names (`mac`, `enabled`, `role_id`, `expire_time`,
+    /// `username`, `password`, `visitor_name`, ...); unknown names are custom fields.
+    #[new]
+    #[pyo3(signature = (**fields))]
+    fn new(py: Python<'_>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let text = kwargs_json(py, fields, None, "Device")?;
+        let inner = serde_json::from_str(&text).map_err(|e| errors::model(Model::Json(e)))?;
+        Ok(Self { inner })
+    }
+
+    /// Parses ClearPass' JSON (`str` or `bytes`).
+    #[staticmethod]
+    fn from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Self {
+            inner: parse_json!(cp::Device, text)?,
+        })
+    }
+
+    /// Parses a list reply: the items and the count, when asked for.
+    #[staticmethod]
+    fn list_from_json(text: &Bound<'_, PyAny>) -> PyResult<(Vec<Self>, Option<u64>)> {
+        let page = parse_json!(cp::ListPage<cp::Device>, text)?;
+        Ok((
+            page.embedded.items.into_iter().map(|inner| Self { inner }).collect(),
+            page.count,
+        ))
+    }
+
+    /// The JSON ClearPass takes (absent fields left out).
+    fn to_json(&self) -> PyResult<String> {
+        to_json!(&self.inner)
+    }
+
+    /// The JSON as Python objects.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        loads(py, &to_json!(&self.inner)?)
+    }
+
+    /// Read-only id.
+    #[getter]
+    fn id(&self) -> Option<u64> {
+        self.inner.id
+    }
+
+    /// The MAC address as ClearPass Guest writes it.
+    #[getter]
+    fn mac(&self) -> Option<String> {
+        self.inner.mac.clone()
+    }
+
+    /// The MAC address, parsed (`ModelError` when it is not one).
+    #[getter]
+    fn mac_address(&self) -> PyResult<Option<MacAddress>> {
+        self.inner
+            .mac_address()
+            .map(|r| r.map(|inner| MacAddress { inner }).map_err(|e| errors::model(Model::Mac(e))))
+            .transpose()
+    }
+
+    /// Account enabled.
+    #[getter]
+    fn enabled(&self) -> Option<bool> {
+        self.inner.enabled
+    }
+
+    /// Role id.
+    #[getter]
+    fn role_id(&self) -> Option<u32> {
+        self.inner.role_id
+    }
+
+    /// Role name.
+    #[getter]
+    fn role_name(&self) -> Option<String> {
+        self.inner.role_name.clone()
+    }
+
+    /// Activation time (epoch seconds or text, as received).
+    #[getter]
+    fn start_time<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        timestamp_to_py(py, self.inner.start_time.as_ref())
+    }
+
+    /// Expiry time (epoch seconds or text, as received).
+    #[getter]
+    fn expire_time<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        timestamp_to_py(py, self.inner.expire_time.as_ref())
+    }
+
+    /// Creation time (epoch seconds or text, as received).
+    #[getter]
+    fn create_time<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        timestamp_to_py(py, self.inner.create_time.as_ref())
+    }
+
+    /// Read-only state.
+    #[getter]
+    fn current_state(&self) -> Option<String> {
+        self.inner.current_state.clone()
+    }
+
+    /// Notes.
+    #[getter]
+    fn notes(&self) -> Option<String> {
+        self.inner.notes.clone()
+    }
+
+    /// Visitor name.
+    #[getter]
+    fn visitor_name(&self) -> Option<String> {
+        self.inner.visitor_name.clone()
+    }
+
+    /// Sponsor name.
+    #[getter]
+    fn sponsor_name(&self) -> Option<String> {
+        self.inner.sponsor_name.clone()
+    }
+
+    /// Account user name.
+    #[getter]
+    fn username(&self) -> Option<String> {
+        self.inner.username.clone()
+    }
+
+    /// Account password.
+    #[getter]
+    fn password(&self) -> Option<String> {
+        self.inner.password.clone()
+    }
+
+    /// Other fields, as received.
+    #[getter]
+    fn custom<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        loads(py, &to_json!(&self.inner.custom)?)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Self>().is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    /// The main fields; the password as `<redacted>`.
+    fn __repr__(&self) -> String {
+        let d = &self.inner;
+        let mut parts = Vec::new();
+        if let Some(id) = d.id {
+            parts.push(format!("id={id}"));
+        }
+        if let Some(m) = &d.mac {
+            parts.push(format!("mac={}", py_text(m)));
+        }
+        if let Some(e) = d.enabled {
+            parts.push(format!("enabled={}", if e { "True" } else { "False" }));
+        }
+        if let Some(r) = d.role_id {
+            parts.push(format!("role_id={r}"));
+        }
+        if let Some(r) = &d.role_name {
+            parts.push(format!("role_name={}", py_text(r)));
+        }
+        if let Some(u) = &d.username {
+            parts.push(format!("username={}", py_text(u)));
+        }
+        if d.password.is_some() {
+            parts.push("password=<redacted>".into());
+        }
+        format!("<Device {}>", parts.join(" "))
+    }
+}
+
+/// An entry of ClearPass' `/api/session`; fields that vary by version are in `other`.
+#[pyclass(frozen, module = "nacwire.nac")]
+pub(crate) struct ActiveSession {
+    inner: cp::ActiveSession,
+}
+
+#[pymethods]
+impl ActiveSession {
+    /// Parses one session object.
+    #[staticmethod]
+    fn from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Self {
+            inner: parse_json!(cp::ActiveSession, text)?,
+        })
+    }
+
+    /// Parses a list reply: the items and the count, when asked for.
+    #[staticmethod]
+    fn list_from_json(text: &Bound<'_, PyAny>) -> PyResult<(Vec<Self>, Option<u64>)> {
+        let page = parse_json!(cp::ListPage<cp::ActiveSession>, text)?;
+        Ok((
+            page.embedded.items.into_iter().map(|inner| Self { inner }).collect(),
+            page.count,
+        ))
+    }
+
+    /// Session id.
+    #[getter]
+    fn id(&self) -> String {
+        self.inner.id.clone()
+    }
+
+    /// Client MAC, as ClearPass writes it.
+    #[getter]
+    fn mac_address(&self) -> Option<String> {
+        self.inner.mac_address.clone()
+    }
+
+    /// Client IP, as ClearPass writes it.
+    #[getter]
+    fn framedipaddress(&self) -> Option<String> {
+        self.inner.framedipaddress.clone()
+    }
+
+    /// `"active"`, `"stale"` or `"closed"`.
+    #[getter]
+    fn state(&self) -> Option<&'static str> {
+        self.inner.state.map(|s| match s {
+            cp::SessionState::Active => "active",
+            cp::SessionState::Stale => "stale",
+            cp::SessionState::Closed => "closed",
+        })
+    }
+
+    /// Every other field.
+    #[getter]
+    fn other<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        loads(py, &to_json!(&self.inner.other)?)
+    }
+
+    /// The JSON, as received (field order aside).
+    fn to_json(&self) -> PyResult<String> {
+        to_json!(&self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<ActiveSession {} mac_address={} state={}>",
+            py_text(&self.inner.id),
+            self.inner.mac_address.as_deref().map_or_else(|| "None".into(), py_text),
+            self.state().unwrap_or("None")
+        )
+    }
+}
+
+fn coa_flag(coa: Option<bool>) -> cp::CoaFlag {
+    match coa {
+        None => cp::CoaFlag::ServerDefault,
+        Some(true) => cp::CoaFlag::Yes,
+        Some(false) => cp::CoaFlag::No,
+    }
+}
+
+fn action(a: &cp::Action) -> PyResult<HttpRequest> {
+    a.to_http().map(http).map_err(|e| errors::model(Model::Action(e)))
+}
+
+/// The ClearPass operations an integration performs, as `HttpRequest`s (paths
+/// relative to `https://<cppm>`; add the OAuth bearer token).
+#[pyclass(frozen, module = "nacwire.nac")]
+pub(crate) struct ClearPass;
+
+#[pymethods]
+impl ClearPass {
+    /// `PATCH /api/endpoint/mac-address/{mac}` with the fields set in `patch`.
+    #[staticmethod]
+    fn update_endpoint(mac: &Bound<'_, PyAny>, patch: &Bound<'_, Endpoint>) -> PyResult<HttpRequest> {
+        action(&cp::Action::UpdateEndpoint {
+            mac: MacAddress::of(mac)?,
+            patch: patch.get().inner.clone(),
+        })
+    }
+
+    /// `POST /api/endpoint`.
+    #[staticmethod]
+    fn create_endpoint(endpoint: &Bound<'_, Endpoint>) -> PyResult<HttpRequest> {
+        action(&cp::Action::CreateEndpoint(endpoint.get().inner.clone()))
+    }
+
+    /// `GET /api/endpoint/mac-address/{mac}`.
+    #[staticmethod]
+    fn get_endpoint(mac: &Bound<'_, PyAny>) -> PyResult<HttpRequest> {
+        action(&cp::Action::GetEndpoint(MacAddress::of(mac)?))
+    }
+
+    /// `POST /api/device` (`mac` and `role_id` required); `coa` sets
+    /// `?change_of_authorization=` (None: the server's default).
+    #[staticmethod]
+    #[pyo3(signature = (device, *, coa = None))]
+    fn create_device(device: &Bound<'_, Device>, coa: Option<bool>) -> PyResult<HttpRequest> {
+        action(&cp::Action::CreateDevice {
+            device: device.get().inner.clone(),
+            coa: coa_flag(coa),
+        })
+    }
+
+    /// `PATCH /api/device/mac/{mac}` with the fields set in `patch`.
+    #[staticmethod]
+    #[pyo3(signature = (mac, patch, *, coa = None))]
+    fn update_device(mac: &Bound<'_, PyAny>, patch: &Bound<'_, Device>, coa: Option<bool>) -> PyResult<HttpRequest> {
+        action(&cp::Action::UpdateDevice {
+            mac: MacAddress::of(mac)?,
+            patch: patch.get().inner.clone(),
+            coa: coa_flag(coa),
+        })
+    }
+
+    /// `GET /api/session?filter=...`: the active sessions of a MAC.
+    #[staticmethod]
+    fn active_sessions(mac: &Bound<'_, PyAny>) -> PyResult<HttpRequest> {
+        action(&cp::Action::ActiveSessions(MacAddress::of(mac)?))
+    }
+
+    /// `POST /api/session/{id}/disconnect`.
+    #[staticmethod]
+    fn disconnect_session(id: String) -> PyResult<HttpRequest> {
+        action(&cp::Action::DisconnectSession(id))
+    }
+
+    /// `POST /api/session/{id}/reauthorize` with a reauthorization profile.
+    #[staticmethod]
+    fn reauthorize_session(id: String, profile: String) -> PyResult<HttpRequest> {
+        action(&cp::Action::ReauthorizeSession { id, profile })
+    }
+
+    /// `POST /api/session-action/{disconnect|coa}[/mac|/username|/ip/...]`: `kind` is
+    /// `"disconnect"` or `"coa"` (which needs `enforcement_profiles`); exactly one
+    /// of `mac`, `username`, `ip` or `filter` (a dict) selects the sessions.
+    #[staticmethod]
+    #[pyo3(signature = (kind, *, mac = None, username = None, ip = None, filter = None,
+                        enforcement_profiles = Vec::new(), asynchronous = false))]
+    fn session_action(
+        kind: &str,
+        mac: Option<&Bound<'_, PyAny>>,
+        username: Option<String>,
+        ip: Option<&Bound<'_, PyAny>>,
+        filter: Option<&Bound<'_, PyAny>>,
+        enforcement_profiles: Vec<String>,
+        asynchronous: bool,
+    ) -> PyResult<HttpRequest> {
+        let kind = match kind {
+            "disconnect" => cp::SessionActionKind::Disconnect,
+            "coa" => cp::SessionActionKind::Coa,
+            other => {
+                return Err(invalid(
+                    "invalid_value",
+                    format!("session action {other:?} is not \"disconnect\" or \"coa\""),
+                ))
+            }
+        };
+        let mut selectors = Vec::new();
+        if let Some(m) = mac {
+            selectors.push(cp::Selector::Mac(MacAddress::of(m)?));
+        }
+        if let Some(u) = username {
+            selectors.push(cp::Selector::Username(u));
+        }
+        if let Some(ip) = ip {
+            let t = text_of(ip, "ip")?;
+            let addr = t
+                .parse()
+                .map_err(|_| invalid("invalid_value", format!("ip: {t:?} is not an IP address")))?;
+            selectors.push(cp::Selector::Ip(addr));
+        }
+        if let Some(f) = filter {
+            let text = dumps(f)?;
+            let map: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&text).map_err(|e| errors::model(Model::Json(e)))?;
+            selectors.push(cp::Selector::Filter(map));
+        }
+        if selectors.len() != 1 {
+            return Err(PyTypeError::new_err(
+                "give exactly one of mac, username, ip or filter",
+            ));
+        }
+        let selector = selectors.remove(0);
+        action(&cp::Action::SessionAction {
+            kind,
+            selector,
+            enforcement_profiles,
+            asynchronous,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// cOS Core
+
+use nac_model::cos_core as cos;
+
+/// A user cOS Core knows as authenticated (`/api/oper/userauth`), by IPv4 address.
+#[pyclass(frozen, module = "nacwire.nac")]
+#[derive(Clone)]
+pub(crate) struct AuthenticatedUser {
+    inner: cos::AuthenticatedUser,
+}
+
+fn user_err(e: cos::UserError) -> PyErr {
+    errors::model(Model::User(e))
+}
+
+#[pymethods]
+impl AuthenticatedUser {
+    /// A user, validated as the firewall would (non-empty name, timeouts of 1 s to
+    /// one month, group names without commas).
+    #[new]
+    #[pyo3(signature = (username, ip, groups = Vec::new(), session_timeout = 3600, *,
+                        interface = None, idle_timeout = None))]
+    fn new(
+        username: &str,
+        ip: &Bound<'_, PyAny>,
+        groups: Vec<String>,
+        session_timeout: u32,
+        interface: Option<String>,
+        idle_timeout: Option<u32>,
+    ) -> PyResult<Self> {
+        let mut inner = cos::AuthenticatedUser::new(username, ipv4_of(ip, "ip")?, groups, session_timeout)
+            .map_err(user_err)?;
+        inner.interface = interface;
+        inner.idle_timeout = idle_timeout;
+        inner.validate().map_err(user_err)?;
+        Ok(Self { inner })
+    }
+
+    /// From a RADIUS session (User-Name and Framed-IP-Address).
+    #[staticmethod]
+    #[pyo3(signature = (session, groups = Vec::new(), session_timeout = 3600))]
+    fn from_session(session: &Bound<'_, Session>, groups: Vec<String>, session_timeout: u32) -> PyResult<Self> {
+        cos::AuthenticatedUser::from_session(&session.get().inner, groups, session_timeout)
+            .map(|inner| Self { inner })
+            .map_err(user_err)
+    }
+
+    /// Parses one user object as the API writes it.
+    #[staticmethod]
+    fn from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Self {
+            inner: parse_json!(cos::AuthenticatedUser, text)?,
+        })
+    }
+
+    /// The JSON the API writes.
+    fn to_json(&self) -> PyResult<String> {
+        to_json!(&self.inner)
+    }
+
+    /// User name.
+    #[getter]
+    fn username(&self) -> String {
+        self.inner.username.clone()
+    }
+
+    /// IPv4 address.
+    #[getter]
+    fn ip<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_ipv4(py, self.inner.ip)
+    }
+
+    /// Group memberships.
+    #[getter]
+    fn groups(&self) -> Vec<String> {
+        self.inner.groups.clone()
+    }
+
+    /// The interface the user is restricted to.
+    #[getter]
+    fn interface(&self) -> Option<String> {
+        self.inner.interface.clone()
+    }
+
+    /// Output only (`"Identity Awareness"`).
+    #[getter]
+    fn agent_type(&self) -> Option<String> {
+        self.inner.agent_type.clone()
+    }
+
+    /// Seconds.
+    #[getter]
+    fn session_timeout(&self) -> u32 {
+        self.inner.session_timeout
+    }
+
+    /// Seconds (the firewall uses `session_timeout` when absent).
+    #[getter]
+    fn idle_timeout(&self) -> Option<u32> {
+        self.inner.idle_timeout
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Self>().is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        let u = &self.inner;
+        format!(
+            "<AuthenticatedUser {} ip={} groups=[{}] session_timeout={}>",
+            py_text(&u.username),
+            u.ip,
+            u.groups.iter().map(|g| py_text(g)).collect::<Vec<_>>().join(", "),
+            u.session_timeout
+        )
+    }
+}
+
+/// The cOS Core `/api/oper/userauth` operations, as `HttpRequest`s.
+#[pyclass(frozen, module = "nacwire.nac")]
+pub(crate) struct CosCore;
+
+#[pymethods]
+impl CosCore {
+    /// `GET` the authenticated users (`num` caps the count; the firewall's default
+    /// is 100).
+    #[staticmethod]
+    #[pyo3(signature = (num = None))]
+    fn list(num: Option<u32>) -> PyResult<HttpRequest> {
+        cos::Request::List { num }.to_http().map(http).map_err(user_err)
+    }
+
+    /// `GET` one user by IPv4 address (and interface).
+    #[staticmethod]
+    #[pyo3(signature = (ip, interface = None))]
+    fn get(ip: &Bound<'_, PyAny>, interface: Option<String>) -> PyResult<HttpRequest> {
+        cos::Request::Get {
+            ip: ipv4_of(ip, "ip")?,
+            interface,
+        }
+        .to_http()
+        .map(http)
+        .map_err(user_err)
+    }
+
+    /// `POST` (add or refresh) a user, form-encoded.
+    #[staticmethod]
+    fn add(user: &Bound<'_, AuthenticatedUser>) -> PyResult<HttpRequest> {
+        cos::Request::Add(user.get().inner.clone())
+            .to_http()
+            .map(http)
+            .map_err(user_err)
+    }
+
+    /// `DELETE` a user by IPv4 address (and interface).
+    #[staticmethod]
+    #[pyo3(signature = (ip, interface = None))]
+    fn remove(ip: &Bound<'_, PyAny>, interface: Option<String>) -> PyResult<HttpRequest> {
+        cos::Request::Remove {
+            ip: ipv4_of(ip, "ip")?,
+            interface,
+        }
+        .to_http()
+        .map(http)
+        .map_err(user_err)
+    }
+}
+
+/// A reply of `/api/oper/userauth`: `kind` is `"users"` (a list or lookup: `total`,
+/// `users`), `"added"` (`user`), `"ok"` (delete) or `"error"` (`error_code`,
+/// `error_message`).
+#[pyclass(frozen, module = "nacwire.nac")]
+pub(crate) struct UserauthResponse {
+    inner: cos::Response,
+}
+
+#[pymethods]
+impl UserauthResponse {
+    /// Parses the API's JSON (`str` or `bytes`).
+    #[staticmethod]
+    fn from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Self {
+            inner: parse_json!(cos::Response, text)?,
+        })
+    }
+
+    /// The JSON as the API writes it.
+    fn to_json(&self) -> PyResult<String> {
+        to_json!(&self.inner)
+    }
+
+    /// `"users"`, `"added"`, `"ok"` or `"error"`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        match self.inner {
+            cos::Response::Users { .. } => "users",
+            cos::Response::Added(_) => "added",
+            cos::Response::Ok => "ok",
+            cos::Response::Error { .. } => "error",
+        }
+    }
+
+    /// The number of authenticated users on the firewall (`active_users_count`).
+    #[getter]
+    fn total(&self) -> Option<u32> {
+        match &self.inner {
+            cos::Response::Users { total, .. } => *total,
+            _ => None,
+        }
+    }
+
+    /// The users of a list or lookup (empty otherwise).
+    #[getter]
+    fn users(&self) -> Vec<AuthenticatedUser> {
+        match &self.inner {
+            cos::Response::Users { users, .. } => users
+                .iter()
+                .map(|u| AuthenticatedUser { inner: u.clone() })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The user as added.
+    #[getter]
+    fn user(&self) -> Option<AuthenticatedUser> {
+        match &self.inner {
+            cos::Response::Added(u) => Some(AuthenticatedUser { inner: u.clone() }),
+            _ => None,
+        }
+    }
+
+    /// `error_code` of an error reply.
+    #[getter]
+    fn error_code(&self) -> Option<u16> {
+        match &self.inner {
+            cos::Response::Error { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// `error_message` of an error reply.
+    #[getter]
+    fn error_message(&self) -> Option<String> {
+        match &self.inner {
+            cos::Response::Error { message, .. } => Some(message.clone()),
+            _ => None,
+        }
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Self>().is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        match &self.inner {
+            cos::Response::Users { total, users } => format!(
+                "<UserauthResponse users total={} [{}]>",
+                total.map_or_else(|| "None".into(), |t| t.to_string()),
+                users.iter().map(|u| format!("{}@{}", u.username, u.ip)).collect::<Vec<_>>().join(", ")
+            ),
+            cos::Response::Added(u) => format!("<UserauthResponse added {}@{}>", u.username, u.ip),
+            cos::Response::Ok => "<UserauthResponse ok>".into(),
+            cos::Response::Error { code, message } => {
+                format!("<UserauthResponse error {code}: {}>", py_text(message))
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// The endpoint-change planner
+
+use nac_model::planner as pl;
+
+/// What the planner looks at in an endpoint: status, role, and a digest of the other
+/// policy attributes.
+#[pyclass(frozen, module = "nacwire.nac")]
+#[derive(Clone)]
+pub(crate) struct EndpointState {
+    inner: pl::EndpointState,
+}
+
+#[pymethods]
+impl EndpointState {
+    /// `status` is `"Known"`, `"Unknown"` or `"Disabled"`; `attributes_digest`
+    /// changes whenever other policy attributes change.
+    #[new]
+    #[pyo3(signature = (status, role = None, attributes_digest = 0))]
+    fn new(status: &str, role: Option<String>, attributes_digest: u64) -> PyResult<Self> {
+        Ok(Self {
+            inner: pl::EndpointState {
+                status: status_of(status)?,
+                role,
+                attributes_digest,
+            },
+        })
+    }
+
+    /// From a ClearPass endpoint; `role_attribute` names the custom attribute that
+    /// carries the role. A missing status counts as Unknown.
+    #[staticmethod]
+    #[pyo3(signature = (endpoint, role_attribute = None))]
+    fn from_endpoint(endpoint: &Bound<'_, Endpoint>, role_attribute: Option<&str>) -> Self {
+        Self {
+            inner: pl::EndpointState::from_endpoint(&endpoint.get().inner, role_attribute),
+        }
+    }
+
+    /// From a guest device: disabled accounts are Disabled, others Known; the role is
+    /// the role name (or id).
+    #[staticmethod]
+    fn from_device(device: &Bound<'_, Device>) -> Self {
+        Self {
+            inner: pl::EndpointState::from_device(&device.get().inner),
+        }
+    }
+
+    /// `"Known"`, `"Unknown"` or `"Disabled"`.
+    #[getter]
+    fn status(&self) -> &'static str {
+        status_name(self.inner.status)
+    }
+
+    /// The role, when known.
+    #[getter]
+    fn role(&self) -> Option<String> {
+        self.inner.role.clone()
+    }
+
+    /// Digest of the other policy attributes.
+    #[getter]
+    fn attributes_digest(&self) -> u64 {
+        self.inner.attributes_digest
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Self>().is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.inner.hash(&mut h);
+        h.finish()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "EndpointState('{}', {}, {})",
+            status_name(self.inner.status),
+            self.inner.role.as_deref().map_or_else(|| "None".into(), py_text),
+            self.inner.attributes_digest
+        )
+    }
+}
+
+/// One planned action: `intent` for `sessions[session]`, and why (`reason`:
+/// `"disabled"`, `"became_known"`, `"became_unknown"`, `"role_changed"` or
+/// `"attributes_changed"`).
+#[pyclass(frozen, get_all, module = "nacwire.nac")]
+pub(crate) struct PlannedIntent {
+    /// Index into the sessions given.
+    session: usize,
+    /// What to do.
+    intent: Py<Intent>,
+    /// Why.
+    reason: &'static str,
+}
+
+#[pymethods]
+impl PlannedIntent {
+    fn __repr__(&self) -> String {
+        format!(
+            "<PlannedIntent session={} {} ({})>",
+            self.session,
+            self.intent.get().__repr__(),
+            self.reason
+        )
+    }
+}
+
+fn reason_name(r: pl::Reason) -> &'static str {
+    match r {
+        pl::Reason::Disabled => "disabled",
+        pl::Reason::BecameKnown => "became_known",
+        pl::Reason::BecameUnknown => "became_unknown",
+        pl::Reason::RoleChanged => "role_changed",
+        pl::Reason::AttributesChanged => "attributes_changed",
+        _ => "other",
+    }
+}
+
+/// The intents that make an endpoint change take effect on its live sessions now
+/// (the "CoA when an IPAM marks a device Known" flow). `previous` is `None` for a
+/// new endpoint; `profile` is one `Profile` for every session or a callable giving
+/// each session's profile. Disabled: disconnect; Unknown <-> Known: re-authenticate
+/// (disconnect where the profile cannot); a new role: change it in place where the
+/// profile can, else re-authenticate or disconnect; other attributes changed:
+/// re-authenticate.
+#[pyfunction]
+fn plan_endpoint_change(
+    py: Python<'_>,
+    previous: Option<&Bound<'_, EndpointState>>,
+    current: &Bound<'_, EndpointState>,
+    sessions: &Bound<'_, PyAny>,
+    profile: &Bound<'_, PyAny>,
+) -> PyResult<Vec<PlannedIntent>> {
+    let mut list: Vec<nac_model::Session> = Vec::new();
+    let mut profiles: Vec<nac_model::Profile> = Vec::new();
+    for s in sessions.try_iter()? {
+        let s = s?;
+        let s = s
+            .cast::<Session>()
+            .map_err(|_| PyTypeError::new_err("sessions are nacwire.nac.Session objects"))?;
+        let p = match profile.cast::<Profile>() {
+            Ok(p) => p.get().inner.clone(),
+            Err(_) => {
+                let got = profile.call1((s,))?;
+                let p = got
+                    .cast::<Profile>()
+                    .map_err(|_| PyTypeError::new_err("profile(session) must return a Profile"))?;
+                p.get().inner.clone()
+            }
+        };
+        list.push(s.get().inner.clone());
+        profiles.push(p);
+    }
+    let generic = nac_model::Profile::GENERIC;
+    let planned = pl::plan_endpoint_change(
+        previous.map(|p| &p.get().inner),
+        &current.get().inner,
+        &list,
+        |s| {
+            list.iter()
+                .position(|x| std::ptr::eq(x, s))
+                .and_then(|i| profiles.get(i))
+                .unwrap_or(&generic)
+        },
+    );
+    planned
+        .into_iter()
+        .map(|p| {
+            Ok(PlannedIntent {
+                session: p.session,
+                intent: Py::new(py, Intent { inner: p.intent })?,
+                reason: reason_name(p.reason),
+            })
+        })
+        .collect()
+}
+
 /// Registers the classes and functions on the native module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MacAddress>()?;
@@ -1753,5 +2881,16 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PacketPlan>()?;
     m.add_class::<ErrorCause>()?;
     m.add_class::<Outcome>()?;
+    m.add_class::<HttpRequest>()?;
+    m.add_class::<Endpoint>()?;
+    m.add_class::<Device>()?;
+    m.add_class::<ActiveSession>()?;
+    m.add_class::<ClearPass>()?;
+    m.add_class::<AuthenticatedUser>()?;
+    m.add_class::<CosCore>()?;
+    m.add_class::<UserauthResponse>()?;
+    m.add_class::<EndpointState>()?;
+    m.add_class::<PlannedIntent>()?;
+    m.add_function(wrap_pyfunction!(plan_endpoint_change, m)?)?;
     Ok(())
 }

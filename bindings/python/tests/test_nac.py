@@ -663,4 +663,415 @@ def test_frozen() -> None:
         s.user_name = "mallory"  # type: ignore[misc]
 
 
-_ = json  # used by the ClearPass / cOS Core tests below
+# ---------------------------------------------------------------------------------
+# The endpoint-change planner (outcomes.rs planner_transitions)
+
+
+def st_(status: str, role: str | None = None, digest: int = 0) -> nac.EndpointState:
+    return nac.EndpointState(status, role, digest)
+
+
+REAUTH_LAST = nac.Intent.reauthenticate("last")
+DM = nac.Intent.disconnect()
+PLANNER = [
+    (None, st_("Known"), [(DM, "became_known"), (REAUTH_LAST, "became_known"),
+                          (DM, "became_known")]),
+    (st_("Unknown"), st_("Known"), [(DM, "became_known"), (REAUTH_LAST, "became_known"),
+                                    (DM, "became_known")]),
+    (st_("Known", "staff"), st_("Disabled", "staff"), [(DM, "disabled")] * 3),
+    (st_("Disabled"), st_("Disabled", None, 1), [None] * 3),
+    (st_("Known", "guest"), st_("Known", "staff"),
+     [(nac.Intent.change_role("staff"), "role_changed"), (REAUTH_LAST, "role_changed"),
+      (DM, "role_changed")]),
+    (st_("Known"), st_("Unknown"), [(DM, "became_unknown"), (REAUTH_LAST, "became_unknown"),
+                                    (DM, "became_unknown")]),
+    (st_("Known", "staff", 1), st_("Known", "staff", 2),
+     [(DM, "attributes_changed"), (REAUTH_LAST, "attributes_changed"),
+      (DM, "attributes_changed")]),
+    (st_("Known", "staff", 1), st_("Known", "staff", 1), [None] * 3),
+    (st_("Unknown"), st_("Unknown"), [None] * 3),
+]
+
+
+@pytest.mark.parametrize(("previous", "current", "want"), PLANNER)
+def test_planner_transitions(
+    previous: nac.EndpointState | None,
+    current: nac.EndpointState,
+    want: list[tuple[nac.Intent, str] | None],
+) -> None:
+    sessions = [nac.Session(), nac.Session()]
+    profiles = ["aruba-cx", "cisco-ios", "ruckus"]
+    for name, expected in zip(profiles, want, strict=True):
+        got = nac.plan_endpoint_change(previous, current, sessions, nac.Profile.get(name))
+        if expected is None:
+            assert got == [], name
+            continue
+        assert [(p.session, p.intent, p.reason) for p in got] == [
+            (0, *expected),
+            (1, *expected),
+        ], name
+    assert nac.plan_endpoint_change(previous, current, [], nac.Profile.get("generic")) == []
+
+
+def test_planner_profile_per_session_and_the_coa() -> None:
+    """The IPAM flow: an endpoint becomes Known; each session gets its vendor's CoA."""
+    cisco = session()
+    aruba = session(nas_ip="192.0.2.20")
+    by_nas = {"192.0.2.10": "cisco-ios", "192.0.2.20": "aruba-controller"}
+
+    def profile_of(s: nac.Session) -> nac.Profile:
+        return nac.Profile.get(by_nas[str(s.nas_ip)])
+
+    planned = nac.plan_endpoint_change(
+        nac.EndpointState("Unknown"), nac.EndpointState("Known"), [cisco, aruba], profile_of
+    )
+    assert [(p.session, p.intent, p.reason) for p in planned] == [
+        (0, REAUTH_LAST, "became_known"),
+        (1, DM, "became_known"),
+    ]
+    assert "session=0" in repr(planned[0])
+    sessions = [cisco, aruba]
+    packets = [
+        profile_of(sessions[p.session]).plan(sessions[p.session], p.intent, now=NOW).packet(1, SECRET)
+        for p in planned
+    ]
+    assert packets[0].code_name == "CoA-Request"
+    assert packets[0].get_all("Cisco-AVPair")[-1] == "subscriber:reauthenticate-type=last"
+    assert packets[1].code_name == "Disconnect-Request"
+    assert packets[1]["NAS-IP-Address"] == ipaddress.IPv4Address("192.0.2.20")
+    with pytest.raises(TypeError):
+        nac.plan_endpoint_change(None, nac.EndpointState("Known"), [cisco], lambda s: "generic")
+    with pytest.raises(TypeError):
+        nac.plan_endpoint_change(None, nac.EndpointState("Known"), ["x"], nac.Profile.get("generic"))
+    with pytest.raises(nacwire.ModelError):
+        nac.EndpointState("known")
+
+
+def test_planner_inputs_from_clearpass() -> None:
+    before = nac.Endpoint.from_json(
+        '{"mac_address":"b0ee7b977f33","status":"Known",'
+        '"attributes":{"Role":"guest","IPAM-Subnet":"10.1.0.0/16"}}'
+    )
+    after = nac.Endpoint.from_json(
+        b'{"mac_address":"b0ee7b977f33","status":"Known",'
+        b'"attributes":{"Role":"staff","IPAM-Subnet":"10.1.0.0/16"}}'
+    )
+    b = nac.EndpointState.from_endpoint(before, "Role")
+    a = nac.EndpointState.from_endpoint(after, "Role")
+    assert a.role == "staff" and a.status == "Known"
+    assert a.attributes_digest == b.attributes_digest
+    p = nac.plan_endpoint_change(b, a, [nac.Session()], nac.Profile.get("aruba-controller"))
+    assert p[0].intent == nac.Intent.change_role("staff")
+    moved = nac.Endpoint(
+        mac_address=after.mac_address,
+        status="Known",
+        attributes={"Role": "staff", "IPAM-Subnet": "10.2.0.0/16"},
+    )
+    assert nac.EndpointState.from_endpoint(moved, "Role").attributes_digest != a.attributes_digest
+    dev = nac.Device.from_json('{"mac":"B0-EE-7B-97-7F-33","enabled":false,"role_id":2}')
+    d = nac.EndpointState.from_device(dev)
+    assert (d.status, d.role) == ("Disabled", "2")
+    assert repr(d) == "EndpointState('Disabled', '2', " + str(d.attributes_digest) + ")"
+
+
+# ---------------------------------------------------------------------------------
+# ClearPass (json.rs)
+
+ENDPOINT = (
+    '{"id":3001,"mac_address":"005056894ae2","description":"test","status":"Known",'
+    '"attributes":{"A":"B","C":"D"},"_links":{"self":{"href":"https://cppm/api/endpoint/3001"}}}'
+)
+
+
+def test_clearpass_endpoint() -> None:
+    e = nac.Endpoint.from_json(ENDPOINT)
+    assert e.id == 3001
+    assert e.mac_address == nac.MacAddress("00:50:56:89:4a:e2")
+    assert e.status == "Known" and e.description == "test"
+    assert e.attributes == {"A": "B", "C": "D"}
+    assert e.links == {"self": {"href": "https://cppm/api/endpoint/3001"}}
+    assert e.to_json() == ENDPOINT
+    assert nac.Endpoint.from_json(e.to_json()) == e
+    assert "mac_address=00:50:56:89:4a:e2" in repr(e)
+
+    # The IPAM PATCH body: status Known and the IPAM attributes, nothing else.
+    attrs = {"IPAM-Subnet": "10.20.0.0/16", "IPAM-Hostname": "printer-3f", "IPAM-Registered": True}
+    patch = nac.Endpoint(status="Known", attributes=attrs)
+    req = nac.ClearPass.update_endpoint("00-50-56-89-4A-E2", patch)
+    assert req.method == "PATCH"
+    assert req.path_and_query == "/api/endpoint/mac-address/005056894ae2"
+    assert req.content_type == "application/json"
+    assert req.body is not None and json.loads(req.body) == {"status": "Known", "attributes": attrs}
+    assert patch.to_dict() == {"status": "Known", "attributes": attrs}
+    assert nac.ClearPass.get_endpoint(nac.MacAddress("005056894ae2")).path == (
+        "/api/endpoint/mac-address/005056894ae2"
+    )
+    assert nac.ClearPass.create_endpoint(e).method == "POST"
+
+    # Status is case-sensitive; MACs must be MACs; unknown fields are refused.
+    with pytest.raises(nacwire.ModelError) as err:
+        nac.Endpoint.from_json('{"status":"known"}')
+    assert err.value.kind == "json" and err.value.line == 1
+    with pytest.raises(nacwire.ModelError):
+        nac.Endpoint.from_json('{"mac_address":"00505689"}')
+    with pytest.raises(nacwire.ModelError):
+        nac.Endpoint(mac_address="nope")
+    with pytest.raises(TypeError):
+        nac.Endpoint(colour="blue")
+
+    page = (
+        '{"_embedded":{"items":[{"id":1,"mac_address":"0000e349473f","status":"Unknown"}]},'
+        '"_links":{"self":{"href":"https://cppm/api/endpoint"}},"count":1}'
+    )
+    items, count = nac.Endpoint.list_from_json(page)
+    assert count == 1 and items[0].status == "Unknown"
+
+
+def test_clearpass_device() -> None:
+    body = {
+        "mac": "B0-EE-7B-97-7F-33",
+        "enabled": True,
+        "role_id": 2,
+        "expire_time": 1_767_225_600,
+        "sponsor_name": "reception",
+        "sponsor_profile": "1",
+        "visitor_name": "Apple TV, meeting room 2",
+        "notes": "registered by IPAM",
+        "airgroup_enable": "1",
+        "airgroup_shared_user": "alice,bob",
+        "custom_field": "kept",
+    }
+    d = nac.Device.from_json(json.dumps(body))
+    assert d.expire_time == 1_767_225_600
+    assert d.custom == {"custom_field": "kept"}
+    assert d.mac_address == nac.MacAddress("b0:ee:7b:97:7f:33")
+    assert nac.Device(**body) == d
+    req = nac.ClearPass.create_device(d, coa=True)
+    assert req.path_and_query == "/api/device?change_of_authorization=true"
+    assert req.body_text is not None and json.loads(req.body_text) == body
+    # The password never shows in repr().
+    with_pw = nac.Device(**body, password="s3cret")
+    assert with_pw.password == "s3cret"
+    assert "s3cret" not in repr(with_pw) and "password=<redacted>" in repr(with_pw)
+    logged = repr(nac.ClearPass.create_device(with_pw))
+    assert "s3cret" not in logged and logged.startswith("<HttpRequest POST /api/device (")
+    # Required fields.
+    with pytest.raises(nacwire.ModelError) as e:
+        nac.ClearPass.create_device(nac.Device())
+    assert e.value.kind == "missing_field" and e.value.field == "mac"
+    upd = nac.ClearPass.update_device("b0:ee:7b:97:7f:33", nac.Device(enabled=False), coa=False)
+    assert upd.path_and_query == "/api/device/mac/B0-EE-7B-97-7F-33?change_of_authorization=false"
+    assert upd.body_text == '{"enabled":false}'
+    bad = nac.Device(mac="not a mac")
+    with pytest.raises(nacwire.ModelError):
+        _ = bad.mac_address
+
+
+def test_clearpass_sessions_and_actions() -> None:
+    page = (
+        '{"_embedded":{"items":[{"id":"1234","mac_address":"b0ee7b977f33",'
+        '"framedipaddress":"10.20.30.40","state":"active","acctsessionid":"0A1B2C3D-00000042",'
+        '"nasipaddress":"192.0.2.10"}]}}'
+    )
+    items, count = nac.ActiveSession.list_from_json(page)
+    assert count is None
+    s = items[0]
+    assert (s.id, s.state, s.framedipaddress) == ("1234", "active", "10.20.30.40")
+    assert s.other == {"acctsessionid": "0A1B2C3D-00000042", "nasipaddress": "192.0.2.10"}
+
+    mac = nac.MacAddress("b0:ee:7b:97:7f:33")
+    q = nac.ClearPass.active_sessions(mac)
+    assert q.path_and_query == (
+        "/api/session?filter=%7B%22mac_address%22%3A%22b0ee7b977f33%22,%22state%22%3A%22active%22%7D"
+    )
+    assert q.query == [("filter", '{"mac_address":"b0ee7b977f33","state":"active"}')]
+    assert q.body is None and q.content_type is None
+    d = nac.ClearPass.disconnect_session("1234")
+    assert (d.path_and_query, d.body_text) == (
+        "/api/session/1234/disconnect",
+        '{"id":"1234","confirm_disconnect":true}',
+    )
+    r = nac.ClearPass.reauthorize_session("1234", "Aruba Terminate Session")
+    assert r.body_text == (
+        '{"confirm_reauthorize":true,"reauthorize_profile":"Aruba Terminate Session"}'
+    )
+    coa = nac.ClearPass.session_action(
+        "coa", mac=mac, enforcement_profiles=["[Aruba Terminate Session]"]
+    )
+    assert coa.path_and_query == "/api/session-action/coa/mac/b0ee7b977f33?async=false"
+    assert coa.body_text == '{"enforcement_profile":["[Aruba Terminate Session]"]}'
+    with pytest.raises(nacwire.ModelError) as e:
+        nac.ClearPass.session_action("coa", username="alice", asynchronous=True)
+    assert e.value.kind == "no_enforcement_profile"
+    dis = nac.ClearPass.session_action("disconnect", filter={"username": "alice"}, asynchronous=True)
+    assert dis.path_and_query == "/api/session-action/disconnect?async=true"
+    assert dis.body_text == '{"filter":{"username":"alice"}}'
+    by_ip = nac.ClearPass.session_action("disconnect", ip=ipaddress.IPv4Address("10.0.0.1"))
+    assert by_ip.path == "/api/session-action/disconnect/ip/10.0.0.1"
+    with pytest.raises(TypeError):
+        nac.ClearPass.session_action("disconnect", mac=mac, username="alice")
+    with pytest.raises(nacwire.ModelError):
+        nac.ClearPass.session_action("reboot", mac=mac)
+
+
+# ---------------------------------------------------------------------------------
+# cOS Core (json.rs)
+
+COS_LIST = (
+    '{"error":false,"active_users_count":2,"active_users":[{"username":"user1",'
+    '"ip":"203.0.113.5","groups":"group1,group2","interface":"wan",'
+    '"agent_type":"Identity Awareness","session_timeout":60,"idle_timeout":60},'
+    '{"username":"user2","ip":"203.0.113.6","groups":"","interface":"lan",'
+    '"agent_type":"Identity Awareness","session_timeout":3600,"idle_timeout":300}]}'
+)
+
+
+def test_cos_core_replies() -> None:
+    r = nac.UserauthResponse.from_json(COS_LIST)
+    assert r.kind == "users" and r.total == 2
+    assert [u.username for u in r.users] == ["user1", "user2"]
+    assert r.users[0].groups == ["group1", "group2"]
+    assert r.users[0].ip == ipaddress.IPv4Address("203.0.113.5")
+    assert r.users[0].agent_type == "Identity Awareness"
+    assert r.users[1].groups == []
+    assert r.to_json() == COS_LIST
+    added = nac.UserauthResponse.from_json(
+        b'{"error":false,"user":{"username":"user1","ip":"192.168.1.10",'
+        b'"groups":"group1, group2","interface":"wan","agent_type":"Identity Awareness",'
+        b'"session_timeout":60,"idle_timeout":60}}'
+    )
+    assert added.kind == "added" and added.user is not None
+    assert added.user.groups == ["group1", "group2"]
+    assert nac.UserauthResponse.from_json('{"error":false}').kind == "ok"
+    nf = nac.UserauthResponse.from_json(
+        '{"error":true,"error_code":404,"error_message":"User does not exist"}'
+    )
+    assert (nf.kind, nf.error_code, nf.error_message) == ("error", 404, "User does not exist")
+    assert nf.users == [] and nf.user is None and nf.total is None
+    for junk in [
+        "",
+        "{}",
+        '{"error":"no"}',
+        '{"error":false,"active_users":[{"username":"u","ip":"::1","groups":"",'
+        '"session_timeout":1}]}',
+        '{"error":false,"active_users":[{"username":"u","ip":"1.2.3.4","groups":"",'
+        '"session_timeout":-1}]}',
+    ]:
+        with pytest.raises(nacwire.ModelError) as e:
+            nac.UserauthResponse.from_json(junk)
+        assert e.value.kind == "json"
+
+
+def test_cos_core_requests() -> None:
+    u = nac.AuthenticatedUser(
+        "user3", "192.168.1.10", ["group1", "group2"], 60, interface="wan", idle_timeout=30
+    )
+    r = nac.CosCore.add(u)
+    assert r.method == "POST" and r.content_type == "application/x-www-form-urlencoded"
+    assert r.body_text == (
+        "ip=192.168.1.10&interface=wan&session_timeout=60&idle_timeout=30"
+        "&username=user3&groups=group1,group2"
+    )
+    solo = nac.AuthenticatedUser("dhcp client", ipaddress.IPv4Address("192.0.2.7"), [], 600)
+    assert nac.CosCore.add(solo).body_text == (
+        "ip=192.0.2.7&session_timeout=600&username=dhcp%20client&groups="
+    )
+    d = nac.CosCore.remove("192.168.1.201")
+    assert (d.method, d.path_and_query) == ("DELETE", "/api/oper/userauth?ip=192.168.1.201")
+    g = nac.CosCore.get("192.168.1.201", "wan")
+    assert g.path_and_query == "/api/oper/userauth?ip=192.168.1.201&interface=wan"
+    assert nac.CosCore.list(500).path_and_query == "/api/oper/userauth?num=500"
+    assert nac.CosCore.list().path_and_query == "/api/oper/userauth"
+    # What the firewall would refuse is refused here.
+    with pytest.raises(nacwire.ModelError) as e:
+        nac.AuthenticatedUser("u", "192.0.2.1", ["a"], 32 * 24 * 3600)
+    assert (e.value.kind, e.value.field, e.value.seconds) == (
+        "timeout",
+        "session_timeout",
+        32 * 24 * 3600,
+    )
+    with pytest.raises(nacwire.ModelError) as e:
+        nac.AuthenticatedUser("", "192.0.2.1", ["a"], 60)
+    assert e.value.kind == "empty_username"
+    with pytest.raises(nacwire.ModelError) as e:
+        nac.AuthenticatedUser("u", "192.0.2.1", ["a,b"], 60)
+    assert (e.value.kind, e.value.group) == ("bad_group", "a,b")
+    with pytest.raises(nacwire.ModelError) as e:
+        nac.AuthenticatedUser("u", "::1", ["a"], 60)
+    # From a RADIUS session (accounting to firewall SSO).
+    with pytest.raises(nacwire.ModelError) as e:
+        nac.AuthenticatedUser.from_session(nac.Session(), [], 60)
+    assert (e.value.kind, e.value.field) == ("missing_from_session", "User-Name")
+    s = nac.Session(user_name="bob", framed_ip="10.0.0.9")
+    u = nac.AuthenticatedUser.from_session(s, ["staff"], 3600)
+    assert (u.username, str(u.ip), u.groups) == ("bob", "10.0.0.9", ["staff"])
+    assert nac.AuthenticatedUser.from_json(u.to_json()) == u
+
+
+# ---------------------------------------------------------------------------------
+# Nothing but ModelError (or TypeError for wrong Python types) escapes the parsers.
+
+JSON_PARSERS = [
+    nac.Endpoint.from_json,
+    nac.Endpoint.list_from_json,
+    nac.Device.from_json,
+    nac.Device.list_from_json,
+    nac.ActiveSession.from_json,
+    nac.ActiveSession.list_from_json,
+    nac.AuthenticatedUser.from_json,
+    nac.UserauthResponse.from_json,
+]
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+FIELD_NAMES = [
+    "id", "mac_address", "mac", "status", "attributes", "enabled", "role_id", "expire_time",
+    "error", "error_code", "error_message", "active_users", "active_users_count", "user",
+    "username", "ip", "groups", "session_timeout", "idle_timeout", "_embedded", "items",
+    "state", "count",
+]
+shaped = st.dictionaries(st.sampled_from(FIELD_NAMES), json_values, max_size=6)
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.text(max_size=64), st.binary(max_size=64), shaped.map(json.dumps),
+                 json_values.map(json.dumps)))
+def test_json_fuzz(text: str | bytes) -> None:
+    for parse in JSON_PARSERS:
+        try:
+            parse(text)  # type: ignore[operator]
+        except nacwire.ModelError as e:
+            assert isinstance(e.kind, str)
+
+
+@settings(max_examples=200)
+@given(st.binary(max_size=120))
+def test_packet_fuzz(data: bytes) -> None:
+    try:
+        nac.Session.from_packet(data)
+    except (nacwire.ModelError, nacwire.PacketError):
+        pass
+    request = radius.build("Disconnect-Request", SECRET, [("User-Name", "a")], identifier=1)
+    try:
+        nac.Outcome.from_reply(request, data, SECRET)
+    except (nacwire.ModelError, nacwire.PacketError, nacwire.VerifyError):
+        pass
+
+
+@settings(max_examples=200)
+@given(shaped)
+def test_endpoint_and_device_kwargs_fuzz(fields: dict[str, object]) -> None:
+    for cls in (nac.Device,):
+        try:
+            cls(**fields)
+        except nacwire.ModelError:
+            pass
+    endpoint_fields = {k: v for k, v in fields.items() if k in (
+        "id", "mac_address", "status", "attributes")}
+    try:
+        nac.Endpoint(**endpoint_fields)
+    except nacwire.ModelError:
+        pass

@@ -22,21 +22,43 @@ immutable and safe to share between threads. Malformed input raises
 from __future__ import annotations
 
 from nacwire._native import (
+    ActiveSession,
+    AuthenticatedUser,
+    ClearPass,
+    CosCore,
+    Device,
+    Endpoint,
+    EndpointState,
     ErrorCause,
+    HttpRequest,
     Intent,
     MacAddress,
     Outcome,
     PacketPlan,
+    PlannedIntent,
     Profile,
     Session,
+    UserauthResponse,
+    plan_endpoint_change,
 )
 
 __all__ = [
+    "ActiveSession",
+    "AuthenticatedUser",
+    "ClearPass",
+    "CosCore",
+    "Device",
+    "Endpoint",
+    "EndpointState",
     "ErrorCause",
+    "HttpRequest",
     "Intent",
     "MacAddress",
     "Outcome",
     "PacketPlan",
+    "PlannedIntent",
     "Profile",
     "Session",
+    "UserauthResponse",
+    "plan_endpoint_change",
 ]
