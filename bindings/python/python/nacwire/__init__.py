@@ -28,10 +28,10 @@ __all__ = [
     "PacketError",
     "Timeout",
     "UnsignedReplyWarning",
-    "nac",
-    "radius",
     "VerifyError",
     "__version__",
+    "nac",
+    "radius",
 ]
 
 
