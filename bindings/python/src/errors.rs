@@ -310,9 +310,10 @@ pub(crate) fn model(e: Model) -> PyErr {
     };
     let mut all: Vec<(&str, Option<Py<PyAny>>)> = vec![("kind", text(kind))];
     for name in MODEL_FIELDS {
-        let v = fields.iter().find(|(n, _)| *n == name).and_then(|(_, v)| {
-            v.as_ref().map(|v| Python::attach(|py| v.clone_ref(py)))
-        });
+        let v = fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| v.as_ref().map(|v| Python::attach(|py| v.clone_ref(py))));
         all.push((name, v));
     }
     with_fields::<ModelError>(msg, &all)

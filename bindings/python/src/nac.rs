@@ -65,7 +65,9 @@ fn secret_of(obj: &Bound<'_, PyAny>) -> PyResult<SharedSecret> {
 /// Text of a `str` or of an `ipaddress` object (anything but bytes and numbers).
 fn text_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     if obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyInt>() {
-        return Err(PyTypeError::new_err(format!("{what} is a str or an ipaddress object")));
+        return Err(PyTypeError::new_err(format!(
+            "{what} is a str or an ipaddress object"
+        )));
     }
     Ok(obj.str()?.to_str()?.to_owned())
 }
@@ -84,7 +86,12 @@ fn ipv6_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Ipv6Addr> {
 
 fn ipv6_prefix_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<(Ipv6Addr, u8)> {
     let t = text_of(obj, what)?;
-    let bad = || invalid("invalid_value", format!("{what}: {t:?} is not an IPv6 prefix (addr/len)"));
+    let bad = || {
+        invalid(
+            "invalid_value",
+            format!("{what}: {t:?} is not an IPv6 prefix (addr/len)"),
+        )
+    };
     let (a, l) = t.split_once('/').ok_or_else(bad)?;
     let a: Ipv6Addr = a.parse().map_err(|_| bad())?;
     let l: u8 = l.parse().map_err(|_| bad())?;
@@ -218,7 +225,9 @@ impl MacAddress {
             })?;
             return Ok(nac_model::MacAddress::new(octets));
         }
-        Err(PyTypeError::new_err("a MAC address is a str, 6 bytes or a MacAddress"))
+        Err(PyTypeError::new_err(
+            "a MAC address is a str, 6 bytes or a MacAddress",
+        ))
     }
 }
 
@@ -228,7 +237,9 @@ impl MacAddress {
     /// `aabb.ccdd.eeff`, `aabbcc-ddeeff`, `aabbccddeeff`, ...), or takes 6 octets.
     #[new]
     fn new(value: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(Self { inner: Self::of(value)? })
+        Ok(Self {
+            inner: Self::of(value)?,
+        })
     }
 
     /// The broadcast address `ff:ff:ff:ff:ff:ff`.
@@ -298,7 +309,9 @@ impl MacAddress {
             return py.NotImplemented();
         };
         let result = op.matches(self.inner.cmp(&o.get().inner));
-        result.into_pyobject(py).map_or_else(|_| py.NotImplemented(), |b| b.to_owned().into_any().unbind())
+        result
+            .into_pyobject(py)
+            .map_or_else(|_| py.NotImplemented(), |b| b.to_owned().into_any().unbind())
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
@@ -321,7 +334,10 @@ const SESSION_KINDS: [(&str, SessionKind); 8] = [
 ];
 
 fn session_kind_name(k: SessionKind) -> &'static str {
-    SESSION_KINDS.iter().find(|(_, v)| *v == k).map_or("unknown", |(n, _)| n)
+    SESSION_KINDS
+        .iter()
+        .find(|(_, v)| *v == k)
+        .map_or("unknown", |(n, _)| n)
 }
 
 /// A live session: the NAS' identification and the attributes that identify the
@@ -359,7 +375,13 @@ fn apply_session(s: &mut nac_model::Session, changes: Option<&Bound<'_, PyDict>>
         let none = v.is_none();
         match key.as_str() {
             "nas_ip" => s.nas.ipv4 = if none { None } else { Some(ipv4_of(&v, "nas_ip")?) },
-            "nas_ipv6" => s.nas.ipv6 = if none { None } else { Some(ipv6_of(&v, "nas_ipv6")?) },
+            "nas_ipv6" => {
+                s.nas.ipv6 = if none {
+                    None
+                } else {
+                    Some(ipv6_of(&v, "nas_ipv6")?)
+                }
+            }
             "nas_identifier" => s.nas.identifier = opt_text(&v)?,
             "user_name" => s.id.user_name = opt_text(&v)?,
             "cui" => s.id.cui = opt_bytes(&v)?,
@@ -377,7 +399,13 @@ fn apply_session(s: &mut nac_model::Session, changes: Option<&Bound<'_, PyDict>>
             "called_station" => s.id.called_station = opt_text(&v)?.map(|t| CalledStationId::parse(&t)),
             "nas_port" => s.id.nas_port = if none { None } else { Some(v.extract()?) },
             "nas_port_id" => s.id.nas_port_id = opt_text(&v)?,
-            "framed_ip" => s.id.framed_ip = if none { None } else { Some(ipv4_of(&v, "framed_ip")?) },
+            "framed_ip" => {
+                s.id.framed_ip = if none {
+                    None
+                } else {
+                    Some(ipv4_of(&v, "framed_ip")?)
+                }
+            }
             "framed_ipv6_prefix" => {
                 s.id.framed_ipv6_prefix = if none {
                     None
@@ -388,9 +416,10 @@ fn apply_session(s: &mut nac_model::Session, changes: Option<&Bound<'_, PyDict>>
             "framed_interface_id" => {
                 s.id.framed_interface_id = match opt_bytes(&v)? {
                     None => None,
-                    Some(b) => Some(b.try_into().map_err(|_| {
-                        invalid("invalid_value", "framed_interface_id is 8 octets")
-                    })?),
+                    Some(b) => Some(
+                        b.try_into()
+                            .map_err(|_| invalid("invalid_value", "framed_interface_id is 8 octets"))?,
+                    ),
                 };
             }
             "framed_ipv6_address" => {
@@ -450,7 +479,9 @@ fn with_packet<R>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&CodecPacket<&[u8]>) ->
         let view = CodecPacket::new_checked(b.as_bytes()).map_err(errors::codec)?;
         return f(&view);
     }
-    Err(PyTypeError::new_err("a packet is a nacwire.radius.Packet or bytes"))
+    Err(PyTypeError::new_err(
+        "a packet is a nacwire.radius.Packet or bytes",
+    ))
 }
 
 #[pymethods]
@@ -602,7 +633,11 @@ impl Session {
     /// Framed-IPv6-Address.
     #[getter]
     fn framed_ipv6_address<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.inner.id.framed_ipv6_address.map(|a| py_ipv6(py, a)).transpose()
+        self.inner
+            .id
+            .framed_ipv6_address
+            .map(|a| py_ipv6(py, a))
+            .transpose()
     }
 
     /// Cisco `audit-session-id` (from Cisco-AVPair).
@@ -637,7 +672,11 @@ impl Session {
     /// Operator-NAS-Identifier (RFC 8559).
     #[getter]
     fn operator_nas_id<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
-        self.inner.id.operator_nas_id.as_ref().map(|b| PyBytes::new(py, b))
+        self.inner
+            .id
+            .operator_nas_id
+            .as_ref()
+            .map(|b| PyBytes::new(py, b))
     }
 
     /// How the session was authenticated: `dot1x`, `mac_auth`, `web_auth`, `ppp`,
@@ -681,12 +720,12 @@ impl Session {
         };
         push("nas_ip", s.nas.ipv4.map(|a| a.to_string()));
         push("nas_ipv6", s.nas.ipv6.map(|a| a.to_string()));
-        push("nas_identifier", s.nas.identifier.as_ref().map(|t| py_text(t)));
-        push("user_name", s.id.user_name.as_ref().map(|t| py_text(t)));
-        push("acct_session_id", s.id.acct_session_id.as_ref().map(|t| py_text(t)));
+        push("nas_identifier", s.nas.identifier.as_deref().map(py_text));
+        push("user_name", s.id.user_name.as_deref().map(py_text));
+        push("acct_session_id", s.id.acct_session_id.as_deref().map(py_text));
         push(
             "acct_multi_session_id",
-            s.id.acct_multi_session_id.as_ref().map(|t| py_text(t)),
+            s.id.acct_multi_session_id.as_deref().map(py_text),
         );
         push(
             "calling_station",
@@ -695,17 +734,26 @@ impl Session {
                 StationId::Other(t) => py_text(t),
             }),
         );
-        push("called_station", s.id.called_station.as_ref().map(|c| py_text(&c.raw)));
+        push(
+            "called_station",
+            s.id.called_station.as_ref().map(|c| py_text(&c.raw)),
+        );
         push("nas_port", s.id.nas_port.map(|p| p.to_string()));
-        push("nas_port_id", s.id.nas_port_id.as_ref().map(|t| py_text(t)));
+        push("nas_port_id", s.id.nas_port_id.as_deref().map(py_text));
         push("framed_ip", s.id.framed_ip.map(|a| a.to_string()));
-        push("framed_ipv6_prefix", s.id.framed_ipv6_prefix.map(|(a, l)| format!("{a}/{l}")));
-        push("framed_ipv6_address", s.id.framed_ipv6_address.map(|a| a.to_string()));
+        push(
+            "framed_ipv6_prefix",
+            s.id.framed_ipv6_prefix.map(|(a, l)| format!("{a}/{l}")),
+        );
+        push(
+            "framed_ipv6_address",
+            s.id.framed_ipv6_address.map(|a| a.to_string()),
+        );
         push(
             "cisco_audit_session_id",
-            s.id.cisco_audit_session_id().map(|t| py_text(t)),
+            s.id.cisco_audit_session_id().map(py_text),
         );
-        push("operator_name", s.id.operator_name.as_ref().map(|t| py_text(t)));
+        push("operator_name", s.id.operator_name.as_deref().map(py_text));
         push("cui", s.id.cui.as_ref().map(|c| format!("<{} bytes>", c.len())));
         push("state", s.state.as_ref().map(|c| format!("<{} bytes>", c.len())));
         if !s.class.is_empty() {
@@ -731,7 +779,10 @@ fn attr_id_of(obj: &Bound<'_, PyAny>) -> PyResult<AttrId> {
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
         let (vendor, vendor_type): (u32, u32) = t.extract().map_err(|_| {
-            invalid("invalid_value", "a vendor attribute is a (vendor, vendor_type) pair")
+            invalid(
+                "invalid_value",
+                "a vendor attribute is a (vendor, vendor_type) pair",
+            )
         })?;
         return Ok(AttrId::Vendor {
             vendor: VendorId(vendor),
@@ -740,7 +791,12 @@ fn attr_id_of(obj: &Bound<'_, PyAny>) -> PyResult<AttrId> {
     }
     if let Ok(s) = obj.cast::<PyString>() {
         let s = s.to_str()?;
-        let bad = || invalid("invalid_value", format!("{s:?} is not an extended attribute (241.8)"));
+        let bad = || {
+            invalid(
+                "invalid_value",
+                format!("{s:?} is not an extended attribute (241.8)"),
+            )
+        };
         let (a, e) = s.split_once('.').ok_or_else(bad)?;
         let attr: u8 = a.parse().map_err(|_| bad())?;
         let ext_type: u8 = e.parse().map_err(|_| bad())?;
@@ -761,7 +817,9 @@ fn attr_id_to_py<'py>(py: Python<'py>, id: AttrId) -> PyResult<Bound<'py, PyAny>
     Ok(match id {
         AttrId::Ietf(t) => t.0.into_pyobject(py)?.into_any(),
         AttrId::Vendor { vendor, vendor_type } => (vendor.0, vendor_type).into_pyobject(py)?.into_any(),
-        AttrId::Extended { attr, ext_type } => PyString::new(py, &format!("{}.{ext_type}", attr.0)).into_any(),
+        AttrId::Extended { attr, ext_type } => {
+            PyString::new(py, &format!("{}.{ext_type}", attr.0)).into_any()
+        }
         #[allow(unreachable_patterns)]
         _ => py.None().into_bound(py),
     })
@@ -779,10 +837,9 @@ fn attr_data_of(obj: &Bound<'_, PyAny>) -> PyResult<AttrData> {
         return Ok(AttrData::Octets(b.as_bytes().to_vec()));
     }
     if obj.is_instance_of::<PyInt>() {
-        return Ok(AttrData::Integer(
-            obj.extract()
-                .map_err(|_| invalid("invalid_value", format!("{obj} is outside 0..=4294967295")))?,
-        ));
+        return Ok(AttrData::Integer(obj.extract().map_err(|_| {
+            invalid("invalid_value", format!("{obj} is outside 0..=4294967295"))
+        })?));
     }
     if obj.is_instance(&import(py, &IPV4_CLS, "ipaddress", "IPv4Address")?)? {
         return Ok(AttrData::Ipv4(ipv4_of(obj, "value")?));
@@ -813,9 +870,9 @@ fn attr_data_to_py<'py>(py: Python<'py>, d: &AttrData) -> PyResult<Bound<'py, Py
 }
 
 fn attr_spec_of(obj: &Bound<'_, PyAny>) -> PyResult<AttrSpec> {
-    let t = obj
-        .cast::<PyTuple>()
-        .map_err(|_| PyTypeError::new_err("a raw attribute is an (attribute, value) or (attribute, value, tag) tuple"))?;
+    let t = obj.cast::<PyTuple>().map_err(|_| {
+        PyTypeError::new_err("a raw attribute is an (attribute, value) or (attribute, value, tag) tuple")
+    })?;
     let (id, value, tag) = match t.len() {
         2 => (t.get_item(0)?, t.get_item(1)?, None),
         3 => {
@@ -929,7 +986,12 @@ impl Intent {
             .iter()
             .find(|(n, _)| *n == kind)
             .map(|(_, k)| *k)
-            .ok_or_else(|| invalid("invalid_value", format!("reauthenticate kind {kind:?} is not default, last or rerun")))?;
+            .ok_or_else(|| {
+                invalid(
+                    "invalid_value",
+                    format!("reauthenticate kind {kind:?} is not default, last or rerun"),
+                )
+            })?;
         Ok(Self {
             inner: RIntent::Reauthenticate(k),
         })
@@ -1095,9 +1157,14 @@ impl Intent {
     fn __repr__(&self) -> String {
         let opt = |v: Option<u32>| v.map_or_else(String::new, |v| v.to_string());
         match &self.inner {
-            RIntent::Disconnect { terminate_cause } => format!("Intent.disconnect({})", opt(*terminate_cause)),
+            RIntent::Disconnect { terminate_cause } => {
+                format!("Intent.disconnect({})", opt(*terminate_cause))
+            }
             RIntent::Reauthenticate(k) => {
-                let name = REAUTH_KINDS.iter().find(|(_, v)| v == k).map_or("default", |(n, _)| n);
+                let name = REAUTH_KINDS
+                    .iter()
+                    .find(|(_, v)| v == k)
+                    .map_or("default", |(n, _)| n);
                 format!("Intent.reauthenticate('{name}')")
             }
             RIntent::ChangeRole(r) => format!("Intent.change_role({})", py_text(r)),
@@ -1474,7 +1541,12 @@ impl PacketPlan {
 
     /// The request's bytes: Request Authenticator (and Message-Authenticator)
     /// computed with `secret`. Keep them for retransmission.
-    fn encode<'py>(&self, py: Python<'py>, identifier: u8, secret: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    fn encode<'py>(
+        &self,
+        py: Python<'py>,
+        identifier: u8,
+        secret: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let secret = secret_of(secret)?;
         let bytes = self.inner.encode(identifier, &secret).map_err(errors::codec)?;
         Ok(PyBytes::new(py, &bytes))
@@ -1537,7 +1609,11 @@ impl PacketPlan {
             "<PacketPlan {} port={}{} [{}]>",
             self.inner.code(),
             self.inner.port,
-            if self.inner.authorize_only { " authorize-only" } else { "" },
+            if self.inner.authorize_only {
+                " authorize-only"
+            } else {
+                ""
+            },
             attrs.join(", ")
         )
     }
@@ -1916,7 +1992,11 @@ impl Endpoint {
     fn list_from_json(text: &Bound<'_, PyAny>) -> PyResult<(Vec<Self>, Option<u64>)> {
         let page = parse_json!(cp::ListPage<cp::Endpoint>, text)?;
         Ok((
-            page.embedded.items.into_iter().map(|inner| Self { inner }).collect(),
+            page.embedded
+                .items
+                .into_iter()
+                .map(|inner| Self { inner })
+                .collect(),
             page.count,
         ))
     }
@@ -2057,7 +2137,11 @@ impl Device {
     fn list_from_json(text: &Bound<'_, PyAny>) -> PyResult<(Vec<Self>, Option<u64>)> {
         let page = parse_json!(cp::ListPage<cp::Device>, text)?;
         Ok((
-            page.embedded.items.into_iter().map(|inner| Self { inner }).collect(),
+            page.embedded
+                .items
+                .into_iter()
+                .map(|inner| Self { inner })
+                .collect(),
             page.count,
         ))
     }
@@ -2089,7 +2173,10 @@ impl Device {
     fn mac_address(&self) -> PyResult<Option<MacAddress>> {
         self.inner
             .mac_address()
-            .map(|r| r.map(|inner| MacAddress { inner }).map_err(|e| errors::model(Model::Mac(e))))
+            .map(|r| {
+                r.map(|inner| MacAddress { inner })
+                    .map_err(|e| errors::model(Model::Mac(e)))
+            })
             .transpose()
     }
 
@@ -2225,7 +2312,11 @@ impl ActiveSession {
     fn list_from_json(text: &Bound<'_, PyAny>) -> PyResult<(Vec<Self>, Option<u64>)> {
         let page = parse_json!(cp::ListPage<cp::ActiveSession>, text)?;
         Ok((
-            page.embedded.items.into_iter().map(|inner| Self { inner }).collect(),
+            page.embedded
+                .items
+                .into_iter()
+                .map(|inner| Self { inner })
+                .collect(),
             page.count,
         ))
     }
@@ -2273,7 +2364,10 @@ impl ActiveSession {
         format!(
             "<ActiveSession {} mac_address={} state={}>",
             py_text(&self.inner.id),
-            self.inner.mac_address.as_deref().map_or_else(|| "None".into(), py_text),
+            self.inner
+                .mac_address
+                .as_deref()
+                .map_or_else(|| "None".into(), py_text),
             self.state().unwrap_or("None")
         )
     }
@@ -2333,7 +2427,11 @@ impl ClearPass {
     /// `PATCH /api/device/mac/{mac}` with the fields set in `patch`.
     #[staticmethod]
     #[pyo3(signature = (mac, patch, *, coa = None))]
-    fn update_device(mac: &Bound<'_, PyAny>, patch: &Bound<'_, Device>, coa: Option<bool>) -> PyResult<HttpRequest> {
+    fn update_device(
+        mac: &Bound<'_, PyAny>,
+        patch: &Bound<'_, Device>,
+        coa: Option<bool>,
+    ) -> PyResult<HttpRequest> {
         action(&cp::Action::UpdateDevice {
             mac: MacAddress::of(mac)?,
             patch: patch.get().inner.clone(),
@@ -2461,7 +2559,11 @@ impl AuthenticatedUser {
     /// From a RADIUS session (User-Name and Framed-IP-Address).
     #[staticmethod]
     #[pyo3(signature = (session, groups = Vec::new(), session_timeout = 3600))]
-    fn from_session(session: &Bound<'_, Session>, groups: Vec<String>, session_timeout: u32) -> PyResult<Self> {
+    fn from_session(
+        session: &Bound<'_, Session>,
+        groups: Vec<String>,
+        session_timeout: u32,
+    ) -> PyResult<Self> {
         cos::AuthenticatedUser::from_session(&session.get().inner, groups, session_timeout)
             .map(|inner| Self { inner })
             .map_err(user_err)
@@ -2679,7 +2781,11 @@ impl UserauthResponse {
             cos::Response::Users { total, users } => format!(
                 "<UserauthResponse users total={} [{}]>",
                 total.map_or_else(|| "None".into(), |t| t.to_string()),
-                users.iter().map(|u| format!("{}@{}", u.username, u.ip)).collect::<Vec<_>>().join(", ")
+                users
+                    .iter()
+                    .map(|u| format!("{}@{}", u.username, u.ip))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             cos::Response::Added(u) => format!("<UserauthResponse added {}@{}>", u.username, u.ip),
             cos::Response::Ok => "<UserauthResponse ok>".into(),

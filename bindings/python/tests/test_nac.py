@@ -884,8 +884,8 @@ def test_planner_profile_per_session_and_the_coa() -> None:
     assert packets[1].code_name == "Disconnect-Request"
     assert packets[1]["NAS-IP-Address"] == ipaddress.IPv4Address("192.0.2.20")
     cisco_profile = nac.Profile.get("cisco-ios")
+    not_a_profile: Any = {"generic": "generic"}.get
     with pytest.raises(TypeError):
-        not_a_profile: Any = lambda s: "generic"
         nac.plan_endpoint_change(None, nac.EndpointState("Known"), [cisco], not_a_profile)
     with pytest.raises(TypeError):
         not_sessions: Any = ["x"]
