@@ -169,7 +169,7 @@ fn loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
 // ---------------------------------------------------------------------------------
 // MacAddress
 
-const STYLES: [(&str, MacFormat); 11] = [
+const STYLES: [(&str, MacFormat); 12] = [
     ("rfc3580", MacFormat::RFC3580),
     ("hyphen_lower", MacFormat::HYPHEN_LOWER),
     ("colon_lower", MacFormat::COLON_LOWER),
@@ -177,6 +177,7 @@ const STYLES: [(&str, MacFormat); 11] = [
     ("bare_lower", MacFormat::BARE_LOWER),
     ("bare_upper", MacFormat::BARE_UPPER),
     ("cisco", MacFormat::CISCO),
+    ("cisco_upper", MacFormat::new(Separator::Dot, HexCase::Upper)),
     ("oui_nic_lower", MacFormat::OUI_NIC_LOWER),
     ("oui_nic_upper", MacFormat::OUI_NIC_UPPER),
     ("space_lower", MacFormat::new(Separator::Space, HexCase::Lower)),
@@ -1645,6 +1646,15 @@ impl ErrorCause {
         nac_model::ErrorCause::from_name(&name)
             .map(|inner| Self { inner })
             .ok_or_else(|| invalid("invalid_value", format!("unknown Error-Cause {name:?}")))
+    }
+
+    /// Every value the crate names (FreeRADIUS' dictionary), in numeric order.
+    #[staticmethod]
+    fn all() -> Vec<Self> {
+        nac_model::ErrorCause::ALL
+            .iter()
+            .map(|inner| Self { inner: *inner })
+            .collect()
     }
 
     /// The number.

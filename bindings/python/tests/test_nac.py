@@ -86,6 +86,7 @@ def test_mac_formats_every_style() -> None:
         "bare_lower": "00112233cafe",
         "bare_upper": "00112233CAFE",
         "cisco": "0011.2233.cafe",
+        "cisco_upper": "0011.2233.CAFE",
         "oui_nic_lower": "001122-33cafe",
         "oui_nic_upper": "001122-33CAFE",
         "space_lower": "00 11 22 33 ca fe",
@@ -750,6 +751,39 @@ def test_error_cause() -> None:
     assert repr(c) == "ErrorCause(503, 'Session-Context-Not-Found')"
     with pytest.raises(nacwire.ModelError):
         nac.ErrorCause("no-such-cause")
+    every = nac.ErrorCause.all()
+    assert [int(c) for c in every] == sorted(int(c) for c in every)
+    assert 503 in every and all(c.name for c in every)
+    # The names agree with the builtin dictionary's VALUEs.
+    values = dict(radius.Dictionary.builtin().attribute("Error-Cause").values)  # type: ignore[union-attr]
+    for c in every:
+        assert values[c.name] == c.value
+
+
+def test_vlan_by_raw_attributes() -> None:
+    """nac-model has no VLAN intent: RFC 3580 tunnel attributes, tagged, in a raw CoA."""
+    intent = nac.Intent.raw("coa", [(64, 13, 1), (65, 6, 1), (81, "100", 1)])
+    p = nac.Profile.get("generic").plan(session(), intent, now=NOW).packet(5, SECRET)
+    assert p["Tunnel-Type"] == (1, 13) and p["Tunnel-Type"][1].name == "VLAN"
+    assert p["Tunnel-Medium-Type"] == (1, 6)
+    assert p["Tunnel-Private-Group-Id"] == (1, "100")
+
+
+def test_plan_repr_shows_content_not_state() -> None:
+    plan = nac.Profile.get("generic").plan(session(), nac.Intent.authorize_only(), now=NOW)
+    r = repr(plan)
+    assert r.startswith("<PacketPlan CoA-Request port=3799 authorize-only [")
+    assert 'User-Name="alice"' in r and "Service-Type=17" in r
+    assert "st-1" not in r and "State=<4 bytes>" in r
+    assert repr(nac.ClearPass.disconnect_session("1234")) == (
+        "<HttpRequest POST /api/session/1234/disconnect (39-byte application/json body)>"
+    )
+
+
+def test_module_doctest() -> None:
+    import doctest
+
+    assert doctest.testmod(nac).failed == 0
 
 
 # ---------------------------------------------------------------------------------

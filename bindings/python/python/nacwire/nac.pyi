@@ -43,6 +43,7 @@ _MacStyle = Literal[
     "bare_lower",
     "bare_upper",
     "cisco",
+    "cisco_upper",
     "oui_nic_lower",
     "oui_nic_upper",
     "space_lower",
@@ -534,6 +535,10 @@ class ErrorCause:
 
     def __new__(cls, value: int | str) -> Self:
         """From the number or FreeRADIUS' name (``"Session-Context-Not-Found"``)."""
+
+    @staticmethod
+    def all() -> list[ErrorCause]:
+        """Every value the crate names (FreeRADIUS' dictionary), in numeric order."""
 
     @property
     def value(self) -> int:
