@@ -1248,6 +1248,48 @@ pub(crate) struct Profile {
     inner: nac_model::Profile,
 }
 
+const ID_FIELDS: [IdField; 17] = [
+    IdField::NasIpAddress,
+    IdField::NasIpv6Address,
+    IdField::NasIdentifier,
+    IdField::UserName,
+    IdField::UserNameMac,
+    IdField::Cui,
+    IdField::AcctSessionId,
+    IdField::AcctMultiSessionId,
+    IdField::CallingStationId,
+    IdField::CalledStationId,
+    IdField::NasPort,
+    IdField::NasPortId,
+    IdField::FramedIpAddress,
+    IdField::FramedIpv6,
+    IdField::FramedIpv6Address,
+    IdField::CiscoAuditSessionId,
+    IdField::Operator,
+];
+
+fn id_fields_of(names: &[String]) -> PyResult<Vec<IdField>> {
+    names
+        .iter()
+        .map(|n| {
+            ID_FIELDS
+                .iter()
+                .find(|f| f.to_string().eq_ignore_ascii_case(n))
+                .copied()
+                .ok_or_else(|| {
+                    let all: Vec<String> = ID_FIELDS.iter().map(ToString::to_string).collect();
+                    invalid(
+                        "invalid_value",
+                        format!(
+                            "unknown identification attribute {n:?}; one of {}",
+                            all.join(", ")
+                        ),
+                    )
+                })
+        })
+        .collect()
+}
+
 fn id_fields(f: &[IdField]) -> Vec<String> {
     f.iter().map(ToString::to_string).collect()
 }
@@ -1283,9 +1325,14 @@ impl Profile {
             .collect()
     }
 
-    /// A copy adjusted for a site.
+    /// A copy adjusted for a site. `identity`, `mac_auth_identity` and `required` are
+    /// lists of identification attribute names as `identity` shows them
+    /// (`"NAS-Port"`, `"User-Name (client MAC)"`, ...); an empty `mac_auth_identity`
+    /// removes the MAC-authentication override.
     #[pyo3(signature = (*, coa_port = None, disconnect_port = None, message_authenticator = None,
-                        event_timestamp = None, calling_station_mac = None, user_name_mac = None))]
+                        event_timestamp = None, calling_station_mac = None, user_name_mac = None,
+                        identity = None, mac_auth_identity = None, required = None))]
+    #[allow(clippy::too_many_arguments)]
     fn replace(
         &self,
         coa_port: Option<u16>,
@@ -1294,6 +1341,9 @@ impl Profile {
         event_timestamp: Option<bool>,
         calling_station_mac: Option<&str>,
         user_name_mac: Option<&str>,
+        identity: Option<Vec<String>>,
+        mac_auth_identity: Option<Vec<String>>,
+        required: Option<Vec<String>>,
     ) -> PyResult<Self> {
         let mut p = self.inner.clone();
         if let Some(v) = coa_port {
@@ -1313,6 +1363,19 @@ impl Profile {
         }
         if let Some(v) = user_name_mac {
             p.user_name_mac = style_of(v)?;
+        }
+        if let Some(v) = identity {
+            p.identity = Cow::Owned(id_fields_of(&v)?);
+        }
+        if let Some(v) = mac_auth_identity {
+            p.mac_auth_identity = if v.is_empty() {
+                None
+            } else {
+                Some(Cow::Owned(id_fields_of(&v)?))
+            };
+        }
+        if let Some(v) = required {
+            p.required = Cow::Owned(id_fields_of(&v)?);
         }
         Ok(Self { inner: p })
     }

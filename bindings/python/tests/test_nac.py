@@ -563,6 +563,23 @@ def test_profiles() -> None:
     p = site.plan(session(), nac.Intent.reauthenticate(), now=NOW).packet(1, SECRET)
     assert p["Calling-Station-Id"] == "b0ee7b977f33"
     assert site != ios and ios == nac.Profile.get("cisco-ios")
+    # A firmware that wants NAS-Port-Id instead of NAS-Port, and requires it.
+    cx = nac.Profile.get("aruba-cx").replace(
+        identity=["Calling-Station-Id", "NAS-Port-Id", "NAS-IP-Address"], required=["nas-port-id"]
+    )
+    assert cx.required == ["NAS-Port-Id"]
+    p = cx.plan(session(), nac.Intent.disconnect(), now=NOW).packet(1, SECRET)
+    assert [n for n, _ in p.items()][1:-1] == [
+        "Calling-Station-Id",
+        "NAS-Port-Id",
+        "NAS-IP-Address",
+    ]
+    with pytest.raises(nacwire.ModelError) as e:
+        cx.plan(session(nas_port_id=None), nac.Intent.disconnect())
+    assert e.value.field == "NAS-Port-Id"
+    assert nac.Profile.get("mikrotik").replace(mac_auth_identity=[]).mac_auth_identity is None
+    with pytest.raises(nacwire.ModelError):
+        ios.replace(identity=["Favourite-Colour"])
     assert "cisco-ios" in repr(ios)
 
 

@@ -405,8 +405,14 @@ class Profile:
         event_timestamp: bool | None = None,
         calling_station_mac: _MacStyle | None = None,
         user_name_mac: _MacStyle | None = None,
+        identity: Sequence[str] | None = None,
+        mac_auth_identity: Sequence[str] | None = None,
+        required: Sequence[str] | None = None,
     ) -> Profile:
-        """A copy adjusted for a site."""
+        """A copy adjusted for a site. ``identity``, ``mac_auth_identity`` and
+        ``required`` list identification attribute names as ``identity`` shows them
+        (``"NAS-Port"``, ``"User-Name (client MAC)"``, ...); an empty
+        ``mac_auth_identity`` removes the MAC-authentication override."""
 
     @property
     def name(self) -> str:
