@@ -234,7 +234,7 @@ pub(crate) fn model(e: Model) -> PyErr {
             let kind = match p {
                 P::Unsupported { profile, intent } => {
                     fields.push(("profile", text(profile)));
-                    fields.push(("intent", text(&intent.to_string())));
+                    fields.push(("intent", text(&crate::nac::intent_kind_name(*intent))));
                     "unsupported"
                 }
                 P::MissingIdentity { profile, field } => {

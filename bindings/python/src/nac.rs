@@ -821,8 +821,6 @@ fn attr_id_to_py<'py>(py: Python<'py>, id: AttrId) -> PyResult<Bound<'py, PyAny>
         AttrId::Extended { attr, ext_type } => {
             PyString::new(py, &format!("{}.{ext_type}", attr.0)).into_any()
         }
-        #[allow(unreachable_patterns)]
-        _ => py.None().into_bound(py),
     })
 }
 
@@ -905,7 +903,8 @@ const REAUTH_KINDS: [(&str, ReauthKind); 3] = [
     ("rerun", ReauthKind::Rerun),
 ];
 
-fn intent_kind_name(k: nac_model::IntentKind) -> String {
+/// The Python name of an intent kind (`ChangeRole` -> `change_role`).
+pub(crate) fn intent_kind_name(k: nac_model::IntentKind) -> String {
     // CamelCase -> snake_case
     let mut out = String::new();
     for (i, c) in k.to_string().chars().enumerate() {

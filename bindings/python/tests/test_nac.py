@@ -609,7 +609,7 @@ def test_capability_matrix() -> None:
                 plan = p.plan(session(), i, now=0)
             except nacwire.ModelError as e:
                 assert e.kind == "unsupported", (p.name, i)
-                assert e.profile == p.name and e.intent
+                assert e.profile == p.name and e.intent == i.kind
                 assert not p.supports(i)
             else:
                 assert p.supports(i)
