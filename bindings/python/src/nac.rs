@@ -3050,6 +3050,43 @@ fn plan_endpoint_change(
         .collect()
 }
 
+// ---------------------------------------------------------------------------------
+// RFC 5176 §3.6
+
+/// What a Disconnect or CoA packet carries against the RFC 5176 §3.6 table (with
+/// RFC 5580/8559 Operator-Name and RFC 6911 Framed-IPv6-Address): one text per
+/// attribute that is not allowed or appears too often; empty when the packet
+/// conforms or is not a Disconnect/CoA packet.
+#[pyfunction]
+fn rfc5176_violations(packet: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    with_packet(packet, |p| {
+        let ids = p.view().attributes().map(|a| {
+            let t = a.typ();
+            let value = a.value();
+            match t.0 {
+                26 => AttrId::Vendor {
+                    vendor: VendorId(
+                        value
+                            .get(..4)
+                            .and_then(|b| b.try_into().ok())
+                            .map_or(0, u32::from_be_bytes),
+                    ),
+                    vendor_type: value.get(4).copied().map_or(0, u32::from),
+                },
+                241..=246 => AttrId::Extended {
+                    attr: t,
+                    ext_type: value.first().copied().unwrap_or(0),
+                },
+                _ => AttrId::Ietf(t),
+            }
+        });
+        Ok(nac_model::rfc5176::check_ids(p.code(), ids)
+            .iter()
+            .map(ToString::to_string)
+            .collect())
+    })
+}
+
 /// Registers the classes and functions on the native module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MacAddress>()?;
@@ -3070,5 +3107,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<EndpointState>()?;
     m.add_class::<PlannedIntent>()?;
     m.add_function(wrap_pyfunction!(plan_endpoint_change, m)?)?;
+    m.add_function(wrap_pyfunction!(rfc5176_violations, m)?)?;
     Ok(())
 }

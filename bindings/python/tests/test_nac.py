@@ -777,6 +777,26 @@ def test_error_cause() -> None:
         assert values[c.name] == c.value
 
 
+def test_rfc5176_violations() -> None:
+    """Hand-built requests against the §3.6 table (rfc5176.rs table_rules)."""
+    ok = planned("cisco-ios", nac.Intent.reauthenticate("last"))
+    assert nac.rfc5176_violations(ok) == []
+    bad = radius.build(
+        "Disconnect-Request",
+        SECRET,
+        [("User-Name", "a"), ("User-Name", "b"), ("Service-Type", 1), ("Cisco-AVPair", "x=y")],
+    )
+    assert nac.rfc5176_violations(bad.raw) == [
+        "User-Name appears 2 times in Disconnect-Request; at most once allowed (RFC 5176 §3.6)",
+        "Service-Type is not allowed in Disconnect-Request (RFC 5176 §3.6)",
+    ]
+    coa = radius.build("CoA-Request", SECRET, [("Acct-Terminate-Cause", 6), ("Filter-Id", "f")])
+    assert nac.rfc5176_violations(coa) == [
+        "Acct-Terminate-Cause is not allowed in CoA-Request (RFC 5176 §3.6)"
+    ]
+    assert nac.rfc5176_violations(access_request()) == []
+
+
 def test_vlan_by_raw_attributes() -> None:
     """nac-model has no VLAN intent: RFC 3580 tunnel attributes, tagged, in a raw CoA."""
     intent = nac.Intent.raw("coa", [(64, 13, 1), (65, 6, 1), (81, "100", 1)])
@@ -1280,6 +1300,10 @@ def test_packet_fuzz(data: bytes) -> None:
     try:
         nac.Session.from_packet(data)
     except (nacwire.ModelError, nacwire.PacketError):
+        pass
+    try:
+        assert isinstance(nac.rfc5176_violations(data), list)
+    except nacwire.PacketError:
         pass
     request = radius.build("Disconnect-Request", SECRET, [("User-Name", "a")], identifier=1)
     try:

@@ -40,6 +40,7 @@ from nacwire._native import (
     Session,
     UserauthResponse,
     plan_endpoint_change,
+    rfc5176_violations,
 )
 
 __all__ = [
@@ -61,4 +62,5 @@ __all__ = [
     "Session",
     "UserauthResponse",
     "plan_endpoint_change",
+    "rfc5176_violations",
 ]

@@ -33,6 +33,7 @@ __all__ = [
     "Session",
     "UserauthResponse",
     "plan_endpoint_change",
+    "rfc5176_violations",
 ]
 
 _MacStyle = Literal[
@@ -1105,3 +1106,7 @@ def plan_endpoint_change(
     """The intents that make an endpoint change take effect on its live sessions now.
     ``profile`` is one ``Profile`` for every session or a callable giving each
     session's profile."""
+
+def rfc5176_violations(packet: _PacketLike) -> list[str]:
+    """What a Disconnect or CoA packet carries against the RFC 5176 §3.6 table: one
+    text per attribute not allowed or repeated too often; empty when it conforms."""
