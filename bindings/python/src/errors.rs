@@ -39,6 +39,13 @@ create_exception!(
     "The client exchange refused a request: unknown destination, all 256 identifiers in flight."
 );
 
+create_exception!(
+    nacwire,
+    ModelError,
+    Error,
+    "Malformed or refused NAC model input: a MAC address, a packet that is not a session, a request a vendor profile cannot plan, JSON that does not fit (attributes: kind, position, character, length, attribute, profile, intent, field, violations, line, column, seconds, group; None where they do not apply)."
+);
+
 /// Registers the exception classes on the native module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -48,6 +55,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BuildError", py.get_type::<BuildError>())?;
     m.add("DictionaryError", py.get_type::<DictionaryError>())?;
     m.add("ExchangeError", py.get_type::<ExchangeError>())?;
+    m.add("ModelError", py.get_type::<ModelError>())?;
     Ok(())
 }
 
@@ -143,4 +151,170 @@ pub(crate) fn dict(e: &radius_dict::Error) -> PyErr {
 /// A plain `BuildError` with a message.
 pub(crate) fn build(msg: impl Into<String>) -> PyErr {
     PyErr::new::<BuildError, _>(msg.into())
+}
+
+/// A nac-model failure, for [`model`].
+#[derive(Debug)]
+pub(crate) enum Model {
+    /// A string that is not a MAC address.
+    Mac(nac_model::MacParseError),
+    /// A packet that does not describe a session.
+    Session(nac_model::SessionError),
+    /// A request a profile cannot plan.
+    Plan(nac_model::PlanError),
+    /// A reply that cannot be read.
+    Reply(nac_model::ReplyError),
+    /// JSON that does not parse or does not fit the shape.
+    Json(serde_json::Error),
+    /// A cOS Core user the firewall would refuse.
+    User(nac_model::cos_core::UserError),
+    /// A ClearPass request ClearPass would refuse.
+    Action(nac_model::clearpass::ActionError),
+    /// A value from Python that names nothing the model knows (`kind`, message).
+    Invalid(&'static str, String),
+}
+
+/// The fields every `ModelError` carries (None where they do not apply).
+const MODEL_FIELDS: [&str; 12] = [
+    "position",
+    "character",
+    "length",
+    "attribute",
+    "profile",
+    "intent",
+    "field",
+    "violations",
+    "line",
+    "column",
+    "seconds",
+    "group",
+];
+
+/// A nac-model error as `ModelError`, with `kind` and the error's structured fields.
+pub(crate) fn model(e: Model) -> PyErr {
+    use nac_model::clearpass::ActionError as A;
+    use nac_model::cos_core::UserError as U;
+    use nac_model::{MacParseError as M, PlanError as P, ReplyError as R, SessionError as S};
+    let attr = |a: radius_codec::AttrType| int(usize::from(a.0));
+    let mut fields: Vec<(&str, Option<Py<PyAny>>)> = Vec::new();
+    let (kind, msg): (&str, String) = match &e {
+        Model::Mac(m) => {
+            let kind = match *m {
+                M::Empty => "empty",
+                M::TooLong { len } => {
+                    fields.push(("length", int(len)));
+                    "too_long"
+                }
+                M::InvalidCharacter { position, ch } => {
+                    fields.push(("position", int(position)));
+                    fields.push(("character", text(ch.encode_utf8(&mut [0; 4]))));
+                    "invalid_character"
+                }
+                M::BadGrouping => "bad_grouping",
+                _ => "invalid_mac",
+            };
+            (kind, m.to_string())
+        }
+        Model::Session(s) => {
+            let kind = match s {
+                S::WrongCode(_) => "wrong_code",
+                S::NotText(a) => {
+                    fields.push(("attribute", attr(*a)));
+                    "not_text"
+                }
+                S::BadValue { attr: a, .. } => {
+                    fields.push(("attribute", attr(*a)));
+                    "bad_value"
+                }
+                _ => "bad_session",
+            };
+            (kind, s.to_string())
+        }
+        Model::Plan(p) => {
+            let kind = match p {
+                P::Unsupported { profile, intent } => {
+                    fields.push(("profile", text(profile)));
+                    fields.push(("intent", text(&crate::nac::intent_kind_name(*intent))));
+                    "unsupported"
+                }
+                P::MissingIdentity { profile, field } => {
+                    fields.push(("profile", text(profile)));
+                    fields.push(("field", text(&field.to_string())));
+                    "missing_identity"
+                }
+                P::NoSessionIdentification { profile } => {
+                    fields.push(("profile", text(profile)));
+                    "no_session_identification"
+                }
+                P::MissingState => "missing_state",
+                P::NotAllowed(v) => {
+                    let list: Vec<String> = v.iter().map(ToString::to_string).collect();
+                    fields.push((
+                        "violations",
+                        Python::attach(|py| list.into_pyobject(py).ok().map(|o| o.into_any().unbind())),
+                    ));
+                    "not_allowed"
+                }
+                _ => "plan",
+            };
+            (kind, p.to_string())
+        }
+        Model::Reply(r) => {
+            if let R::BadValue { attr: a, .. } = r {
+                fields.push(("attribute", attr(*a)));
+            }
+            ("bad_value", r.to_string())
+        }
+        Model::Json(j) => {
+            fields.push(("line", int(j.line())));
+            fields.push(("column", int(j.column())));
+            ("json", j.to_string())
+        }
+        Model::User(u) => {
+            let kind = match u {
+                U::EmptyUsername => "empty_username",
+                U::Timeout { field, seconds } => {
+                    fields.push(("field", text(field)));
+                    fields.push(("seconds", int(*seconds as usize)));
+                    "timeout"
+                }
+                U::BadGroup(g) => {
+                    fields.push(("group", text(g)));
+                    "bad_group"
+                }
+                U::MissingFromSession(f) => {
+                    fields.push(("field", text(f)));
+                    "missing_from_session"
+                }
+                _ => "bad_user",
+            };
+            (kind, u.to_string())
+        }
+        Model::Action(a) => {
+            let kind = match a {
+                A::NoEnforcementProfile => "no_enforcement_profile",
+                A::MissingField(f) => {
+                    fields.push(("field", text(f)));
+                    "missing_field"
+                }
+                A::Json(j) => {
+                    fields.push(("line", int(j.line())));
+                    fields.push(("column", int(j.column())));
+                    "json"
+                }
+                _ => "bad_action",
+            };
+            (kind, a.to_string())
+        }
+        Model::Invalid(kind, msg) => (kind, msg.clone()),
+    };
+    let mut all: Vec<(&str, Option<Py<PyAny>>)> = vec![("kind", text(kind))];
+    for name in MODEL_FIELDS {
+        let v = fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| v.as_ref().map(|v| Python::attach(|py| v.clone_ref(py))));
+        all.push((name, v));
+    }
+    with_fields::<ModelError>(msg, &all)
 }

@@ -788,7 +788,7 @@ fn reply(
 /// User-Password and Tunnel-Password are revealed when read.
 #[pyclass(frozen, module = "nacwire.radius")]
 pub(crate) struct Packet {
-    data: Vec<u8>,
+    pub(crate) data: Vec<u8>,
     dict: DictHandle,
     /// Secret and the vector for hidden values.
     hiding: Option<(Arc<SharedSecret>, [u8; 16])>,

@@ -2,6 +2,8 @@
 
 - :mod:`nacwire.radius`: RADIUS packets (decode, verify, build), FreeRADIUS
   dictionaries, the sans-I/O client exchange, and UDP clients (blocking and asyncio).
+- :mod:`nacwire.nac`: MAC addresses, sessions, CoA/Disconnect intents, vendor
+  profiles, outcomes, the endpoint-change planner, ClearPass and cOS Core shapes.
 
 Every exception the package raises derives from :class:`nacwire.Error`.
 """
@@ -11,6 +13,7 @@ from nacwire._native import (
     DictionaryError,
     Error,
     ExchangeError,
+    ModelError,
     PacketError,
     VerifyError,
     __version__,
@@ -21,11 +24,13 @@ __all__ = [
     "DictionaryError",
     "Error",
     "ExchangeError",
+    "ModelError",
     "PacketError",
     "Timeout",
     "UnsignedReplyWarning",
     "VerifyError",
     "__version__",
+    "nac",
     "radius",
 ]
 
@@ -43,4 +48,4 @@ class UnsignedReplyWarning(UserWarning):
     """
 
 
-from nacwire import radius  # noqa: E402  (needs the names above)
+from nacwire import nac, radius  # noqa: E402  (needs the names above)
