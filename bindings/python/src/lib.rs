@@ -7,6 +7,7 @@
 
 use pyo3::prelude::*;
 
+mod convert;
 mod errors;
 mod nac;
 mod radius;

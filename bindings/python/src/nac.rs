@@ -19,30 +19,18 @@ use nac_model::{
     RateLimit, ReauthKind, RequestKind, RoleChange, Separator, ServiceRef, SessionKind, StationId, Vendor,
     VendorSessionId,
 };
-use radius_codec::{AttrType, Code, Packet as CodecPacket, SharedSecret, VendorId};
+use radius_codec::{AttrType, Code, Packet as CodecPacket, VendorId};
 
+use crate::convert::{import, py_ipv4, py_ipv6, py_ipv6net, secret_of, IPV4, IPV6, IPV6NET};
 use crate::errors::{self, Model};
 use crate::radius;
 
 // ---------------------------------------------------------------------------------
 // Python classes the conversions create (looked up once per interpreter).
 
-static IPV4: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static IPV6: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static IPV6NET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static TIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static JSON_DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-fn import<'py>(
-    py: Python<'py>,
-    cell: &'static PyOnceLock<Py<PyAny>>,
-    module: &str,
-    name: &str,
-) -> PyResult<Bound<'py, PyAny>> {
-    cell.get_or_try_init(py, || py.import(module)?.getattr(name).map(Bound::unbind))
-        .map(|o| o.bind(py).clone())
-}
 
 fn invalid(kind: &'static str, msg: impl Into<String>) -> PyErr {
     errors::model(Model::Invalid(kind, msg.into()))
@@ -50,17 +38,6 @@ fn invalid(kind: &'static str, msg: impl Into<String>) -> PyErr {
 
 // ---------------------------------------------------------------------------------
 // Small conversions
-
-/// A shared secret given from Python as `bytes` or `str` (UTF-8).
-fn secret_of(obj: &Bound<'_, PyAny>) -> PyResult<SharedSecret> {
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(SharedSecret::new(b.as_bytes().to_vec()));
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(SharedSecret::new(s.to_str()?.as_bytes().to_vec()));
-    }
-    Err(PyTypeError::new_err("a shared secret is bytes or str"))
-}
 
 /// Text of a `str` or of an `ipaddress` object (anything but bytes and numbers).
 fn text_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
@@ -99,18 +76,6 @@ fn ipv6_prefix_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<(Ipv6Addr, u8)
         return Err(bad());
     }
     Ok((a, l))
-}
-
-fn py_ipv4(py: Python<'_>, a: Ipv4Addr) -> PyResult<Bound<'_, PyAny>> {
-    import(py, &IPV4, "ipaddress", "IPv4Address")?.call1((u32::from(a),))
-}
-
-fn py_ipv6(py: Python<'_>, a: Ipv6Addr) -> PyResult<Bound<'_, PyAny>> {
-    import(py, &IPV6, "ipaddress", "IPv6Address")?.call1((u128::from(a),))
-}
-
-fn py_ipv6net(py: Python<'_>, a: Ipv6Addr, l: u8) -> PyResult<Bound<'_, PyAny>> {
-    import(py, &IPV6NET, "ipaddress", "IPv6Network")?.call1(((u128::from(a), l), false))
 }
 
 /// `now` as seconds since 1970 (`float`/`int`) or an aware `datetime`; `None` is
@@ -767,10 +732,6 @@ impl Session {
 // ---------------------------------------------------------------------------------
 // Raw attributes (Intent.raw, PacketPlan.attributes)
 
-static IPV4_CLS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static IPV6_CLS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static IPV6NET_CLS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
 fn attr_id_of(obj: &Bound<'_, PyAny>) -> PyResult<AttrId> {
     if let Ok(n) = obj.cast::<PyInt>() {
         let n: u8 = n
@@ -840,13 +801,13 @@ fn attr_data_of(obj: &Bound<'_, PyAny>) -> PyResult<AttrData> {
             invalid("invalid_value", format!("{obj} is outside 0..=4294967295"))
         })?));
     }
-    if obj.is_instance(&import(py, &IPV4_CLS, "ipaddress", "IPv4Address")?)? {
+    if obj.is_instance(&import(py, &IPV4, "ipaddress", "IPv4Address")?)? {
         return Ok(AttrData::Ipv4(ipv4_of(obj, "value")?));
     }
-    if obj.is_instance(&import(py, &IPV6_CLS, "ipaddress", "IPv6Address")?)? {
+    if obj.is_instance(&import(py, &IPV6, "ipaddress", "IPv6Address")?)? {
         return Ok(AttrData::Ipv6(ipv6_of(obj, "value")?));
     }
-    if obj.is_instance(&import(py, &IPV6NET_CLS, "ipaddress", "IPv6Network")?)? {
+    if obj.is_instance(&import(py, &IPV6NET, "ipaddress", "IPv6Network")?)? {
         let (a, l) = ipv6_prefix_of(obj, "value")?;
         return Ok(AttrData::Ipv6Prefix(a, l));
     }

@@ -1,7 +1,7 @@
 //! `nacwire.radius`: packets, dictionaries, verification and the sans-I/O exchange.
 
 use std::borrow::Cow;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,31 +17,18 @@ use radius_codec::{
 };
 use radius_dict::{AttrDef, AttrKey, Decoded, Dictionary as Dict, FsResolver, Hiding, Mode, Resolver};
 
+use crate::convert::{import, py_ipv4, py_ipv4net, py_ipv6, py_ipv6net, secret_of};
 use crate::errors;
 
 // ---------------------------------------------------------------------------------
 // Python classes the conversions create (looked up once per interpreter).
 
-static IPV4: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static IPV6: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static IPV4NET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static IPV6NET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static FROMTS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static DATETIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static ENUMVALUE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static MONOTONIC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static URANDOM: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-fn import<'py>(
-    py: Python<'py>,
-    cell: &'static PyOnceLock<Py<PyAny>>,
-    module: &str,
-    name: &str,
-) -> PyResult<Bound<'py, PyAny>> {
-    cell.get_or_try_init(py, || py.import(module)?.getattr(name).map(Bound::unbind))
-        .map(|o| o.bind(py).clone())
-}
 
 fn monotonic(py: Python<'_>) -> PyResult<f64> {
     import(py, &MONOTONIC, "time", "monotonic")?.call0()?.extract()
@@ -100,20 +87,10 @@ impl Secret {
     }
 }
 
-/// A shared secret given from Python as `Secret`, `bytes` or `str` (UTF-8).
-fn secret_of(obj: &Bound<'_, PyAny>) -> PyResult<Arc<SharedSecret>> {
-    if let Ok(s) = obj.cast::<Secret>() {
-        return Ok(Arc::clone(&s.get().inner));
+impl Secret {
+    pub(crate) fn shared(&self) -> &Arc<SharedSecret> {
+        &self.inner
     }
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(Arc::new(SharedSecret::new(b.as_bytes().to_vec())));
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Arc::new(SharedSecret::new(s.to_str()?.as_bytes().to_vec())));
-    }
-    Err(PyTypeError::new_err(
-        "a shared secret is a nacwire.radius.Secret, bytes or str",
-    ))
 }
 
 fn requirement(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Requirement> {
@@ -440,16 +417,12 @@ fn value_to_py<'py>(
                 .bind(py)
                 .call1((*v, utc))?
         }
-        Value::IpAddr(a) => ipv4(py, *a)?,
-        Value::Ipv6Addr(a) => ipv6(py, *a)?,
-        Value::ComboIp(IpAddr::V4(a)) => ipv4(py, *a)?,
-        Value::ComboIp(IpAddr::V6(a)) => ipv6(py, *a)?,
-        Value::Ipv4Prefix(a, l) => {
-            import(py, &IPV4NET, "ipaddress", "IPv4Network")?.call1(((u32::from(*a), *l), false))?
-        }
-        Value::Ipv6Prefix(a, l) => {
-            import(py, &IPV6NET, "ipaddress", "IPv6Network")?.call1(((u128::from(*a), *l), false))?
-        }
+        Value::IpAddr(a) => py_ipv4(py, *a)?,
+        Value::Ipv6Addr(a) => py_ipv6(py, *a)?,
+        Value::ComboIp(IpAddr::V4(a)) => py_ipv4(py, *a)?,
+        Value::ComboIp(IpAddr::V6(a)) => py_ipv6(py, *a)?,
+        Value::Ipv4Prefix(a, l) => py_ipv4net(py, *a, *l)?,
+        Value::Ipv6Prefix(a, l) => py_ipv6net(py, *a, *l)?,
         Value::Ifid(b) => PyBytes::new(py, b).into_any(),
         Value::Ether(m) => PyString::new(
             py,
@@ -461,14 +434,6 @@ fn value_to_py<'py>(
         .into_any(),
         _ => py.None().into_bound(py),
     })
-}
-
-fn ipv4(py: Python<'_>, a: Ipv4Addr) -> PyResult<Bound<'_, PyAny>> {
-    import(py, &IPV4, "ipaddress", "IPv4Address")?.call1((u32::from(a),))
-}
-
-fn ipv6(py: Python<'_>, a: Ipv6Addr) -> PyResult<Bound<'_, PyAny>> {
-    import(py, &IPV6, "ipaddress", "IPv6Address")?.call1((u128::from(a),))
 }
 
 // ---------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ import pickle
 import threading
 from typing import Any
 
-import nacwire
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
+
+import nacwire
 from nacwire import nac, radius
 
 SECRET = b"testing123"

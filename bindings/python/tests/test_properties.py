@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 import nacwire
 from conftest import SECRET, bench_packet

@@ -4,24 +4,66 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal, final
 
+from nacwire.nac import (
+    ActiveSession as ActiveSession,
+    AuthenticatedUser as AuthenticatedUser,
+    ClearPass as ClearPass,
+    CosCore as CosCore,
+    Device as Device,
+    Endpoint as Endpoint,
+    EndpointState as EndpointState,
+    ErrorCause as ErrorCause,
+    HttpRequest as HttpRequest,
+    Intent as Intent,
+    MacAddress as MacAddress,
+    Outcome as Outcome,
+    PacketPlan as PacketPlan,
+    PlannedIntent as PlannedIntent,
+    Profile as Profile,
+    Session as Session,
+    UserauthResponse as UserauthResponse,
+    plan_endpoint_change as plan_endpoint_change,
+    rfc5176_violations as rfc5176_violations,
+)
+
 __version__: Final[str]
 __all__ = [
+    "ActiveSession",
     "AttributeDef",
+    "AuthenticatedUser",
     "BuildError",
+    "ClearPass",
     "Client",
     "ClientEvent",
+    "CosCore",
+    "Device",
     "Dictionary",
     "DictionaryError",
     "DuplicateCache",
+    "Endpoint",
+    "EndpointState",
     "Error",
+    "ErrorCause",
     "ExchangeError",
+    "HttpRequest",
+    "Intent",
+    "MacAddress",
+    "ModelError",
+    "Outcome",
     "Packet",
     "PacketError",
+    "PacketPlan",
+    "PlannedIntent",
+    "Profile",
     "Secret",
+    "Session",
+    "UserauthResponse",
     "VerifyError",
     "__version__",
     "build",
+    "plan_endpoint_change",
     "reply",
+    "rfc5176_violations",
 ]
 
 class Error(Exception):
@@ -51,6 +93,23 @@ class DictionaryError(Error):
 
 class ExchangeError(Error):
     """The client exchange refused a request."""
+
+class ModelError(Error):
+    """Input the NAC model rejects (MAC strings, JSON shapes, plans); see nacwire.nac."""
+
+    kind: str
+    position: int | None
+    character: str | None
+    length: int | None
+    attribute: str | None
+    profile: str | None
+    intent: str | None
+    field: str | None
+    violations: list[str] | None
+    line: int | None
+    column: int | None
+    seconds: int | None
+    group: str | None
 
 _Key = str | int | tuple[int, ...]
 _Attributes = Iterable[tuple[_Key, Any]] | Mapping[_Key, Any] | None

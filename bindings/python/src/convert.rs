@@ -1,0 +1,65 @@
+//! Conversions shared by every module of the binding: Python classes looked up once,
+//! shared secrets, addresses.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyString};
+use radius_codec::SharedSecret;
+
+use crate::radius::Secret;
+
+pub(crate) static IPV4: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+pub(crate) static IPV6: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+pub(crate) static IPV4NET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+pub(crate) static IPV6NET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// `module.name`, looked up once per interpreter and kept in `cell`.
+pub(crate) fn import<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    module: &str,
+    name: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    cell.get_or_try_init(py, || py.import(module)?.getattr(name).map(Bound::unbind))
+        .map(|o| o.bind(py).clone())
+}
+
+/// A shared secret given from Python as `Secret`, `bytes` or `str` (UTF-8).
+pub(crate) fn secret_of(obj: &Bound<'_, PyAny>) -> PyResult<Arc<SharedSecret>> {
+    if let Ok(s) = obj.cast::<Secret>() {
+        return Ok(Arc::clone(s.get().shared()));
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(Arc::new(SharedSecret::new(b.as_bytes().to_vec())));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Arc::new(SharedSecret::new(s.to_str()?.as_bytes().to_vec())));
+    }
+    Err(PyTypeError::new_err(
+        "a shared secret is a nacwire.radius.Secret, bytes or str",
+    ))
+}
+
+/// An `ipaddress.IPv4Address`.
+pub(crate) fn py_ipv4(py: Python<'_>, a: Ipv4Addr) -> PyResult<Bound<'_, PyAny>> {
+    import(py, &IPV4, "ipaddress", "IPv4Address")?.call1((u32::from(a),))
+}
+
+/// An `ipaddress.IPv6Address`.
+pub(crate) fn py_ipv6(py: Python<'_>, a: Ipv6Addr) -> PyResult<Bound<'_, PyAny>> {
+    import(py, &IPV6, "ipaddress", "IPv6Address")?.call1((u128::from(a),))
+}
+
+/// An `ipaddress.IPv4Network` (host bits allowed).
+pub(crate) fn py_ipv4net(py: Python<'_>, a: Ipv4Addr, l: u8) -> PyResult<Bound<'_, PyAny>> {
+    import(py, &IPV4NET, "ipaddress", "IPv4Network")?.call1(((u32::from(a), l), false))
+}
+
+/// An `ipaddress.IPv6Network` (host bits allowed).
+pub(crate) fn py_ipv6net(py: Python<'_>, a: Ipv6Addr, l: u8) -> PyResult<Bound<'_, PyAny>> {
+    import(py, &IPV6NET, "ipaddress", "IPv6Network")?.call1(((u128::from(a), l), false))
+}
