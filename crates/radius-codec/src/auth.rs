@@ -16,12 +16,11 @@ use crate::crypto::{ct_eq, md5};
 use crate::packet::{Packet, AUTHENTICATOR_FIELD, HEADER_LEN};
 use crate::{AttrType, AuthenticatorKind, Code, Error, Result, SharedSecret};
 
-/// Offset (from the packet start) of the Message-Authenticator *value*, if present.
-pub(crate) fn find_message_authenticator(bytes: &[u8]) -> Option<usize> {
-    Packet::new_unchecked(bytes)
-        .first(AttrType::MESSAGE_AUTHENTICATOR)
-        .filter(|a| a.value().len() == 16)
-        .map(|a| a.offset() + 2)
+/// Offset (from the packet start) of the Message-Authenticator *value*, if present;
+/// an error if the packet is malformed around it (see
+/// [`crate::packet::scan_message_authenticator`], the one definition).
+pub(crate) fn find_message_authenticator(bytes: &[u8]) -> Result<Option<usize>> {
+    crate::packet::scan_message_authenticator(bytes)
 }
 
 /// HMAC-MD5 over `bytes` with the Authenticator field replaced by `auth` and the 16
@@ -52,14 +51,24 @@ pub(crate) fn compute_authenticator(bytes: &[u8], auth: &[u8; 16], secret: &Shar
 }
 
 impl<T: AsRef<[u8]>> Packet<T> {
-    /// The Message-Authenticator value, if the packet carries one.
+    /// The Message-Authenticator value, if the packet carries exactly one, of 16 octets,
+    /// in a well-formed attribute list.
+    ///
+    /// This is the one definition every verifier and policy of this crate uses; for a
+    /// packet made with [`Packet::new_unchecked`], a malformed attribute list or
+    /// Message-Authenticator gives `None` here and an error from the verifiers.
     pub fn message_authenticator(&self) -> Option<[u8; 16]> {
         let bytes = self.as_bytes();
-        let off = find_message_authenticator(bytes)?;
+        let off = find_message_authenticator(bytes).ok().flatten()?;
         bytes.get(off..off + 16).and_then(|v| v.try_into().ok())
     }
 
     /// Verifies Message-Authenticator if present; returns whether it was present.
+    ///
+    /// A Message-Authenticator of the wrong length, a repeated one, or an attribute
+    /// list that does not parse up to Length is an error
+    /// ([`Error::MalformedMessageAuthenticator`] or the decode error), also for a
+    /// packet made with [`Packet::new_unchecked`].
     ///
     /// `request_authenticator` is the Request Authenticator of the request when this
     /// packet is a reply, and `None` for requests (the right vector for the code is
@@ -70,7 +79,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
         request_authenticator: Option<&[u8; 16]>,
     ) -> Result<bool> {
         let bytes = self.as_bytes();
-        let Some(off) = find_message_authenticator(bytes) else {
+        let Some(off) = find_message_authenticator(bytes)? else {
             return Ok(false);
         };
         let vector = match (self.code().authenticator_kind(), request_authenticator) {
@@ -80,7 +89,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
         };
         let expected = compute_message_authenticator(bytes, off, &vector, secret);
         let got = bytes.get(off..off + 16).unwrap_or_default();
-        if cfg!(fuzzing) || ct_eq(&expected, got) {
+        if ct_eq(&expected, got) {
             Ok(true)
         } else {
             Err(Error::BadMessageAuthenticator)
@@ -107,7 +116,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     pub fn verify_request(&self, secret: &SharedSecret) -> Result<()> {
         if self.code().authenticator_kind() == AuthenticatorKind::RequestMd5 {
             let expected = compute_authenticator(self.as_bytes(), &[0; 16], secret);
-            if !cfg!(fuzzing) && !ct_eq(&expected, &self.authenticator()) {
+            if !ct_eq(&expected, &self.authenticator()) {
                 return Err(Error::BadRequestAuthenticator);
             }
         }
@@ -135,7 +144,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
         }
         let ra = request.authenticator();
         let expected = compute_authenticator(self.as_bytes(), &ra, secret);
-        if !cfg!(fuzzing) && !ct_eq(&expected, &self.authenticator()) {
+        if !ct_eq(&expected, &self.authenticator()) {
             return Err(Error::BadResponseAuthenticator);
         }
         let has_ma = self.verify_message_authenticator(secret, Some(&ra))?;
@@ -214,10 +223,14 @@ impl ServerPolicy {
 
     /// Checks a request that already passed [`Packet::verify_request`], learning from
     /// it where a switch is `auto`.
+    ///
+    /// "Has Message-Authenticator" means what [`Packet::message_authenticator`] means:
+    /// a malformed one (wrong length, repeated, or in an attribute list that does not
+    /// parse) is an error, never "present".
     pub fn check<T: AsRef<[u8]>>(&mut self, packet: &Packet<T>) -> Result<()> {
         let p = packet.view();
         let code = p.code();
-        let has_ma = p.first(AttrType::MESSAGE_AUTHENTICATOR).is_some();
+        let has_ma = find_message_authenticator(p.as_bytes())?.is_some();
         if has_ma {
             if code == Code::AccessRequest && self.learned.is_none() {
                 self.learned = Some((true, true));
@@ -301,3 +314,96 @@ impl ReplyPolicy {
 
 /// The Authenticator field range, re-exported for the builder.
 pub(crate) const AUTH_RANGE: core::ops::Range<usize> = AUTHENTICATOR_FIELD;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PacketBuilder;
+
+    fn secret() -> SharedSecret {
+        SharedSecret::from("testing123")
+    }
+
+    /// An Access-Request with Proxy-State and a "Message-Authenticator" whose value is
+    /// `ma` (any length), as raw bytes: only `new_unchecked` takes it.
+    fn access_request_with_ma(ma: &[u8]) -> Vec<u8> {
+        let mut b = vec![1, 7, 0, 0];
+        b.extend_from_slice(&[0x42; 16]);
+        b.extend_from_slice(&[33, 5, b'p', b's', b'1']);
+        b.push(80);
+        b.push(u8::try_from(ma.len() + 2).unwrap());
+        b.extend_from_slice(ma);
+        let len = u16::try_from(b.len()).unwrap().to_be_bytes();
+        b[2..4].copy_from_slice(&len);
+        b
+    }
+
+    // RFC 2869 §5.14: "Message-Authenticator ... Length 18".
+    #[test]
+    fn short_message_authenticator_is_never_present() {
+        let bytes = access_request_with_ma(&[1, 2, 3]);
+        assert!(Packet::new_checked(&bytes[..]).is_err());
+        let p = Packet::new_unchecked(&bytes[..]);
+        assert_eq!(p.message_authenticator(), None);
+        assert!(matches!(
+            p.verify_request(&secret()),
+            Err(Error::MalformedMessageAuthenticator { len: 3, .. })
+        ));
+        let mut strict = ServerPolicy::new(Requirement::Yes, Requirement::Yes);
+        assert!(strict.check(&p).is_err());
+        let mut auto = ServerPolicy::default();
+        assert!(auto.check(&p).is_err());
+        // a reply to it is not signed on the strength of the bogus attribute
+        let mut coa = access_request_with_ma(&[1, 2, 3]);
+        coa[0] = Code::CoaRequest.get();
+        let reply = PacketBuilder::reply_to(&Packet::new_unchecked(&coa[..]), Code::CoaAck)
+            .finish(&secret())
+            .unwrap();
+        assert_eq!(
+            Packet::new_checked(&reply[..]).unwrap().message_authenticator(),
+            None
+        );
+    }
+
+    #[test]
+    fn repeated_or_hidden_message_authenticator_is_an_error() {
+        // A valid request, then a second MA appended: unchecked, still refused.
+        let good = PacketBuilder::access_request(1, [9; 16])
+            .finish(&secret())
+            .unwrap();
+        let mut twice = good.clone();
+        twice.extend_from_slice(&good[20..38]);
+        let len = u16::try_from(twice.len()).unwrap().to_be_bytes();
+        twice[2..4].copy_from_slice(&len);
+        let p = Packet::new_unchecked(&twice[..]);
+        assert!(matches!(
+            p.verify_request(&secret()),
+            Err(Error::MalformedMessageAuthenticator { .. })
+        ));
+        assert!(ServerPolicy::default().check(&p).is_err());
+        // A malformed attribute in front of the MA must not make it "absent".
+        let mut hidden = vec![1, 1, 0, 0];
+        hidden.extend_from_slice(&[0; 16]);
+        hidden.extend_from_slice(&[1, 1]); // length 1: malformed
+        hidden.extend_from_slice(&good[20..38]);
+        let len = u16::try_from(hidden.len()).unwrap().to_be_bytes();
+        hidden[2..4].copy_from_slice(&len);
+        let p = Packet::new_unchecked(&hidden[..]);
+        assert!(p.verify_request(&secret()).is_err());
+        assert!(ServerPolicy::new(Requirement::No, Requirement::No)
+            .check(&p)
+            .is_err());
+    }
+
+    #[test]
+    fn well_formed_message_authenticator_still_verifies() {
+        let bytes = PacketBuilder::access_request(1, [9; 16])
+            .finish(&secret())
+            .unwrap();
+        let p = Packet::new_unchecked(&bytes[..]);
+        assert!(p.verify_message_authenticator(&secret(), None).unwrap());
+        ServerPolicy::new(Requirement::Yes, Requirement::Yes)
+            .check(&p)
+            .unwrap();
+    }
+}

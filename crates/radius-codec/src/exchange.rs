@@ -378,7 +378,7 @@ fn refresh_request_authenticator(bytes: &mut [u8], secret: &SharedSecret) {
     }
     // Accounting-Requests carry no Message-Authenticator by default; if one is present
     // it is computed over a zero authenticator and must be refreshed first.
-    if let Some(off) = crate::auth::find_message_authenticator(bytes) {
+    if let Ok(Some(off)) = crate::auth::find_message_authenticator(bytes) {
         let ma = crate::auth::compute_message_authenticator(bytes, off, &[0; 16], secret);
         if let Some(dst) = bytes.get_mut(off..off + 16) {
             dst.copy_from_slice(&ma);
