@@ -27,13 +27,15 @@
 //! # Ok::<(), radius_codec::Error>(())
 //! ```
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 use std::time::{Duration, Instant};
 
 use crate::auth::{compute_authenticator, AUTH_RANGE};
 use crate::{
-    AttrType, AuthenticatorKind, Code, Error, Packet, ReplyPolicy, Requirement, Result, SharedSecret,
+    AttrType, AuthenticatorKind, Code, Error, LearnedReplies, Packet, ReplyPolicy, ReplySignature,
+    Requirement, Result, SharedSecret,
 };
 
 /// Retransmission parameters (RFC 5080 §2.2.1; RFC 3315 §14 algorithm).
@@ -86,6 +88,10 @@ pub enum ClientEvent<D> {
         reply: Vec<u8>,
         /// Round-trip time from the last transmission.
         rtt: Duration,
+        /// How the reply stood with respect to Message-Authenticator. Show
+        /// [`ReplySignature::AcceptedUnsigned`] to the user: an unsigned Access-* reply
+        /// is open to BlastRADIUS (CVE-2024-3596).
+        signature: ReplySignature,
     },
     /// A reply that matched no pending request (late, duplicate or spoofed); dropped.
     Unmatched {
@@ -157,7 +163,9 @@ impl<D: Clone + Eq + Hash> Client<D> {
         self
     }
 
-    /// Registers a destination with its secret and the default [`ReplyPolicy`].
+    /// Registers a destination with its secret and the default [`ReplyPolicy`]
+    /// (`Auto`). Prefer [`Client::add_destination_with`] and [`Requirement::Yes`] for
+    /// servers that sign their replies (see [`ReplyPolicy`]).
     pub fn add_destination(&mut self, dest: D, secret: SharedSecret) {
         self.add_destination_with(dest, secret, ReplyPolicy::new(Requirement::Auto));
     }
@@ -173,6 +181,20 @@ impl<D: Clone + Eq + Hash> Client<D> {
                 pending: HashMap::new(),
             },
         );
+    }
+
+    /// What the reply policy of `dest` has learned, to persist (see [`LearnedReplies`]);
+    /// `None` for an unknown destination.
+    #[must_use]
+    pub fn reply_state(&self, dest: &D) -> Option<LearnedReplies> {
+        self.dests.get(dest).map(|d| d.policy.learned())
+    }
+
+    /// Restores what the reply policy of `dest` had learned (e.g. after a restart).
+    pub fn set_reply_state(&mut self, dest: &D, learned: LearnedReplies) -> Result<()> {
+        let st = self.dests.get_mut(dest).ok_or(Error::UnknownDestination)?;
+        st.policy.set_learned(learned);
+        Ok(())
     }
 
     /// Number of requests in flight to `dest`.
@@ -208,9 +230,13 @@ impl<D: Clone + Eq + Hash> Client<D> {
         let id = free_id(st).ok_or(Error::IdentifiersExhausted)?;
         let bytes = build(id, &st.secret)?;
         let p = Packet::new_checked(&bytes[..])?;
-        if p.identifier() != id || !p.code().is_request() {
-            return Err(Error::WrongAttributeKind {
-                attr: AttrType(p.code().get()),
+        if !p.code().is_request() {
+            return Err(Error::NotARequest { code: p.code() });
+        }
+        if p.identifier() != id {
+            return Err(Error::WrongIdentifier {
+                allocated: id,
+                built: p.identifier(),
             });
         }
         st.pending.insert(
@@ -315,22 +341,22 @@ impl<D: Clone + Eq + Hash> Client<D> {
         let reply = Packet::new_checked(bytes)?;
         let st = self.dests.get_mut(dest).ok_or(Error::UnknownDestination)?;
         let id = reply.identifier();
-        let Some(p) = st.pending.get(&id) else {
+        let Entry::Occupied(entry) = st.pending.entry(id) else {
             return Ok(ClientEvent::Unmatched {
                 dest: dest.clone(),
                 identifier: id,
             });
         };
+        let p = entry.get();
         let request = Packet::new_unchecked(&p.bytes[..]);
-        st.policy.verify(&reply, &request, &st.secret)?;
-        let Some(p) = st.pending.remove(&id) else {
-            return Err(Error::UnknownDestination);
-        };
+        let signature = st.policy.verify(&reply, &request, &st.secret)?;
+        let p = entry.remove();
         Ok(ClientEvent::Reply {
             dest: dest.clone(),
             rtt: now.saturating_duration_since(p.last_sent),
             request: p.bytes,
             reply: bytes.to_vec(),
+            signature,
         })
     }
 
@@ -709,5 +735,70 @@ mod tests {
         assert!(frame(&[1, 1, 0, 5], 4096).is_err());
         assert!(frame(&[1, 1, 0xff, 0xff], 4096).is_err());
         assert_eq!(frame(&[1, 1, 0xff, 0xff], 65535), Ok(Frame::Partial(65535)));
+    }
+
+    #[test]
+    fn send_reports_what_the_closure_got_wrong() {
+        let t0 = Instant::now();
+        let mut c = Client::new(1);
+        c.add_destination("nas", secret());
+        let wrong_id = c.send(&"nas", t0, |id, s| {
+            PacketBuilder::coa_request(id.wrapping_add(1)).finish(s)
+        });
+        assert_eq!(
+            wrong_id,
+            Err(Error::WrongIdentifier {
+                allocated: 0,
+                built: 1
+            })
+        );
+        let not_request = c.send(&"nas", t0, |id, s| {
+            PacketBuilder::new(Code::CoaAck, id, [0; 16]).finish(s)
+        });
+        assert_eq!(not_request, Err(Error::NotARequest { code: Code::CoaAck }));
+        let builder_error = c.send(&"nas", t0, |_, _| Err(Error::IdentifiersExhausted));
+        assert_eq!(builder_error, Err(Error::IdentifiersExhausted));
+        assert_eq!(c.in_flight(&"nas"), 0);
+    }
+
+    #[test]
+    fn reply_events_say_whether_the_reply_was_signed() {
+        let t0 = Instant::now();
+        let mut c = Client::new(1);
+        c.add_destination("srv", secret());
+        let ask = |c: &mut Client<&'static str>, signed: bool| {
+            let tx = c
+                .send(&"srv", t0, |id, s| {
+                    PacketBuilder::access_request(id, [id; 16]).finish(s)
+                })
+                .unwrap();
+            let req = Packet::new_checked(&tx.bytes[..]).unwrap();
+            let mut b = PacketBuilder::reply_to(&req, Code::AccessAccept);
+            if !signed {
+                b.without_message_authenticator();
+            }
+            c.receive(&"srv", &b.finish(&secret()).unwrap(), t0)
+        };
+        let Ok(ClientEvent::Reply { signature, .. }) = ask(&mut c, false) else {
+            panic!()
+        };
+        assert_eq!(signature, ReplySignature::AcceptedUnsigned);
+        assert_eq!(
+            c.reply_state(&"srv").map(|l| l.access),
+            Some(crate::Learned::Legacy)
+        );
+        let Ok(ClientEvent::Reply { signature, .. }) = ask(&mut c, true) else {
+            panic!()
+        };
+        assert_eq!(signature, ReplySignature::Signed);
+        // a restored "signs" state makes the next unsigned reply an error
+        let signs = LearnedReplies {
+            access: crate::Learned::Signs,
+            status_server: crate::Learned::Unknown,
+        };
+        c.set_reply_state(&"srv", signs).unwrap();
+        assert!(ask(&mut c, false).is_err());
+        assert_eq!(c.set_reply_state(&"nope", signs), Err(Error::UnknownDestination));
+        assert_eq!(c.reply_state(&"nope"), None);
     }
 }
