@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use nacwire_tests::{require_program, SECRET};
-use radius_codec::exchange::{DuplicateCache, Seen};
+use radius_codec::exchange::{DuplicateCache, Origin, Seen};
 use radius_codec::{AttrType, Code, Packet, PacketBuilder, ServerPolicy, SharedSecret, Value};
 
 /// Error-Cause 503: Session-Context-Not-Found (RFC 5176 §3.5).
@@ -19,7 +19,8 @@ const SESSION_CONTEXT_NOT_FOUND: u32 = 503;
 fn responder(sock: UdpSocket, stop: &AtomicBool) -> Vec<String> {
     let secret = SharedSecret::from(SECRET);
     let mut policy = ServerPolicy::default();
-    let mut cache = DuplicateCache::new(Duration::from_secs(5), 1000);
+    let mut cache = DuplicateCache::default();
+    let local = sock.local_addr().unwrap();
     let mut seen = Vec::new();
     let mut buf = [0u8; 4096];
     sock.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
@@ -35,7 +36,8 @@ fn responder(sock: UdpSocket, stop: &AtomicBool) -> Vec<String> {
             seen.push(format!("dropped: {e}"));
             continue;
         }
-        match cache.check(&from, &req, Instant::now()) {
+        let origin = Origin::from_sockets(from, local);
+        match cache.check(&origin, &req, Instant::now()) {
             Seen::New => {}
             Seen::InProgress => continue,
             Seen::Replay(r) => {
@@ -67,7 +69,7 @@ fn responder(sock: UdpSocket, stop: &AtomicBool) -> Vec<String> {
                 .unwrap();
         }
         let reply = reply.finish(&secret).unwrap();
-        cache.store_reply(&from, &req, &reply);
+        cache.store_reply(&origin, &req, &reply);
         sock.send_to(&reply, from).unwrap();
     }
     seen
