@@ -213,7 +213,7 @@ impl<D: Clone + Eq + Hash> Client<D> {
 
     fn jittered(&mut self, base: Duration, factor: f64) -> Duration {
         let j = self.rand();
-        base.mul_f64((factor + j).max(0.0))
+        scale(base, factor + j)
     }
 
     /// Allocates an Identifier for `dest`, builds the request with `build(id, secret)`
@@ -245,7 +245,7 @@ impl<D: Clone + Eq + Hash> Client<D> {
                 bytes: bytes.clone(),
                 first_sent: now,
                 last_sent: now,
-                deadline: now + rt,
+                deadline: deadline_after(now, rt),
                 rt,
                 count: 0,
             },
@@ -300,17 +300,17 @@ impl<D: Clone + Eq + Hash> Client<D> {
                 continue;
             }
             // RT = 2*RTprev + RAND*RTprev; capped at MRT + RAND*MRT
-            let mut rt = p.rt.mul_f64((2.0 + j1).max(0.0));
+            let mut rt = scale(p.rt, 2.0 + j1);
             if !cfg.max_time.is_zero() && rt > cfg.max_time {
-                rt = cfg.max_time.mul_f64((1.0 + j2).max(0.0));
+                rt = scale(cfg.max_time, 1.0 + j2);
             }
             if !cfg.max_duration.is_zero() {
                 rt = rt.min(cfg.max_duration.saturating_sub(elapsed));
             }
             p.rt = rt;
-            p.count += 1;
+            p.count = p.count.saturating_add(1);
             p.last_sent = now;
-            p.deadline = now + rt;
+            p.deadline = deadline_after(now, rt);
             let mut new_id = id;
             if let Some(updated) = update_acct_delay(&p.bytes, elapsed) {
                 // RFC 5080 §2.2.1: a changed packet needs a new Identifier.
@@ -368,6 +368,27 @@ impl<D: Clone + Eq + Hash> Client<D> {
             .remove(&identifier)
             .map(|p| p.bytes)
     }
+}
+
+/// The longest retransmission interval: with MRT and MRD 0 ("no limit") the interval
+/// keeps doubling; it stops at about 136 years instead of overflowing.
+const MAX_RT: Duration = Duration::from_secs(u32::MAX as u64);
+
+/// `base * factor` (a negative or NaN factor counts as 0), saturating at [`MAX_RT`]:
+/// never panics, whatever the caller's [`Retransmit`].
+fn scale(base: Duration, factor: f64) -> Duration {
+    let secs = base.as_secs_f64() * factor;
+    if secs.is_nan() || secs <= 0.0 {
+        return Duration::ZERO;
+    }
+    Duration::try_from_secs_f64(secs).map_or(MAX_RT, |d| d.min(MAX_RT))
+}
+
+/// `now + rt`, or the latest representable of `now + 1 day` and `now` on overflow.
+fn deadline_after(now: Instant, rt: Duration) -> Instant {
+    now.checked_add(rt)
+        .or_else(|| now.checked_add(Duration::from_secs(86_400)))
+        .unwrap_or(now)
 }
 
 fn free_id(st: &mut DestState) -> Option<u8> {
@@ -1083,5 +1104,48 @@ mod tests {
         assert!(ask(&mut c, false).is_err());
         assert_eq!(c.set_reply_state(&"nope", signs), Err(Error::UnknownDestination));
         assert_eq!(c.reply_state(&"nope"), None);
+    }
+
+    /// MRC, MRT and MRD 0 mean "no limit" (RFC 5080 §2.2.1): the interval doubles on
+    /// and on, which overflowed `Duration` (a panic) after 62 retransmissions.
+    #[test]
+    fn unlimited_retransmission_never_panics() {
+        let t0 = Instant::now();
+        let unlimited = Retransmit {
+            initial: Duration::from_millis(1),
+            max_count: 0,
+            max_time: Duration::ZERO,
+            max_duration: Duration::ZERO,
+        };
+        let mut c = Client::new(11).with_retransmit(unlimited);
+        c.add_destination("nas", secret());
+        coa(&mut c, t0);
+        let mut now = t0;
+        let mut last_gap = Duration::ZERO;
+        for attempt in 1..=200u32 {
+            let next = c.poll_timeout().unwrap();
+            assert!(next >= now);
+            last_gap = next - now;
+            now = next;
+            let ev = c.handle_timeout(now);
+            assert!(
+                matches!(&ev[..], [ClientEvent::Retransmit(t)] if t.attempt == attempt),
+                "{ev:?}"
+            );
+        }
+        assert_eq!(c.in_flight(&"nas"), 1);
+        assert!(last_gap >= Duration::from_secs(3600 * 24 * 365), "{last_gap:?}");
+        // absurd parameters: still no panic
+        let mut c = Client::new(12).with_retransmit(Retransmit {
+            initial: Duration::MAX,
+            max_count: u32::MAX,
+            max_time: Duration::MAX,
+            max_duration: Duration::ZERO,
+        });
+        c.add_destination("nas", secret());
+        coa(&mut c, t0);
+        let next = c.poll_timeout().unwrap();
+        assert!(next > t0);
+        assert_eq!(c.handle_timeout(next).len(), 1);
     }
 }
