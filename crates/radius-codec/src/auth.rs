@@ -10,8 +10,6 @@
 //! Message-Authenticator value zeroed, and before the Authenticator field is set.
 //! Comparisons are constant-time.
 
-use hmac::Mac;
-
 use crate::crypto::{ct_eq, md5};
 use crate::packet::{Packet, AUTHENTICATOR_FIELD, HEADER_LEN};
 use crate::{AttrType, AuthenticatorKind, Code, Error, Result, SharedSecret};
@@ -37,7 +35,7 @@ pub(crate) fn compute_message_authenticator(
     mac.update(bytes.get(HEADER_LEN..ma_offset).unwrap_or_default());
     mac.update(&[0u8; 16]);
     mac.update(bytes.get(ma_offset + 16..).unwrap_or_default());
-    mac.finalize().into_bytes().into()
+    mac.finish()
 }
 
 /// `MD5(Code | Id | Length | auth | Attributes | Secret)`.
