@@ -45,6 +45,9 @@ fn responder(sock: UdpSocket, stop: &AtomicBool) -> Vec<String> {
                 continue;
             }
         }
+        if let Some(a) = req.first(AttrType::FRAMED_IPV6_PREFIX) {
+            seen.push(format!("Framed-IPv6-Prefix {:02x?}", a.value()));
+        }
         let user = req
             .first(AttrType::USER_NAME)
             .map(|a| a.value().to_vec())
@@ -135,6 +138,17 @@ fn radclient_coa_and_disconnect_against_radius_codec_responder() {
     assert!(out.contains("Received Disconnect-NAK"), "{out}");
     assert!(out.contains("Session-Context-Not-Found"), "{out}");
 
+    // radclient (FreeRADIUS 3.2) sends an IPv6 prefix with all 16 octets, as
+    // radius-codec now does.
+    let (ok, out) = radclient(
+        &bin,
+        port,
+        "coa",
+        SECRET,
+        "User-Name = bob\nFramed-IPv6-Prefix = 2001:db8::/32\n",
+    );
+    assert!(ok, "{out}");
+
     // With the wrong secret the responder drops the request and radclient gets nothing.
     let (ok, out) = radclient(&bin, port, "coa", "wrong-secret", "User-Name = bob\n");
     assert!(!ok, "{out}");
@@ -155,5 +169,13 @@ fn radclient_coa_and_disconnect_against_radius_codec_responder() {
         seen.iter()
             .any(|s| s.starts_with("dropped: Request Authenticator")),
         "{seen:?}"
+    );
+    let ours = Value::Ipv6Prefix("2001:db8::".parse().unwrap(), 32)
+        .to_bytes()
+        .unwrap();
+    assert_eq!(ours.len(), 18);
+    assert!(
+        seen.contains(&format!("Framed-IPv6-Prefix {ours:02x?}")),
+        "radclient's encoding differs from ours: {seen:?}"
     );
 }
