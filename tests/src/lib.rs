@@ -204,6 +204,14 @@ impl FreeRadius {
             format!("client localhost {{\n\tipaddr = 127.0.0.1\n\tsecret = {SECRET}\n}}\n"),
         )?;
         std::fs::write(dir.join("mods-config/files/authorize"), USERS)?;
+        // The stock inner-tunnel site listens on the fixed port 18120: two servers on one
+        // machine (tests in parallel, other checkouts) would collide there. Move it to a
+        // free port; the eap module refers to the site by name, not by port.
+        let inner = dir.join("sites-enabled/inner-tunnel");
+        if let Ok(site) = std::fs::read_to_string(&inner) {
+            let port = free_udp_port();
+            std::fs::write(&inner, site.replace("port = 18120", &format!("port = {port}")))?;
+        }
         // Run as the invoking user: the temporary copy is not readable by `freerad`.
         let conf = std::fs::read_to_string(dir.join("radiusd.conf"))?;
         let conf: String = conf
@@ -345,6 +353,9 @@ pub fn exchange_signed(
                     Err(e) => return Err(format!("reply failed verification: {e}")),
                 }
             }
+            // A signal (e.g. SIGCHLD from another test's child process) interrupts the
+            // wait: wait again.
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 for ev in client.handle_timeout(Instant::now()) {
                     match ev {
