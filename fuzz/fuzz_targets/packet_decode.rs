@@ -1,12 +1,24 @@
 //! No panic on any input: validate, walk, decode every attribute as every type,
-//! reassemble extended attributes, parse VSAs, verify (integrity checks are skipped
-//! under `cfg(fuzzing)` so the fuzzer reaches attribute decoding).
+//! reassemble extended attributes, parse VSAs. Then, so that the verifiers and the
+//! policies run on packets that pass their integrity checks (nothing is skipped under
+//! `cfg(fuzzing)`), the same attributes are re-signed with a fixed secret and verified,
+//! and the unsigned original is verified as it came (it must not pass where it
+//! carries an integrity check).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use radius_codec::{DataType, DecodeOptions, Packet, ServerPolicy, SharedSecret, Tlvs};
+use radius_codec::{
+    AttrType, AuthenticatorKind, Code, DataType, DecodeOptions, Packet, PacketBuilder, ReplyPolicy, Requirement,
+    ServerPolicy, SharedSecret, Tlvs,
+};
 
 fuzz_target!(|data: &[u8]| {
-    for opts in [DecodeOptions::UDP, DecodeOptions::TCP.opaque_vsa()] {
+    let secret = SharedSecret::from("testing123");
+    // Unchecked views must never panic in the verifiers either.
+    let raw = Packet::new_unchecked(data);
+    let _ = raw.verify_request(&secret);
+    let _ = raw.message_authenticator();
+    let _ = ServerPolicy::default().check(&raw);
+    for (tcp, opts) in [(false, DecodeOptions::UDP), (true, DecodeOptions::TCP.opaque_vsa())] {
         let Ok(p) = Packet::new_checked_with(data, &opts) else {
             continue;
         };
@@ -24,10 +36,55 @@ fuzz_target!(|data: &[u8]| {
             let _ = e.evs();
             let _ = Tlvs::validate_tree(e.data(), 8);
         }
-        let secret = SharedSecret::from("testing123");
         let _ = p.verify_request(&secret);
         let _ = p.verify_reply(&p, &secret);
         let _ = ServerPolicy::default().check(&p);
-        let _ = p.concat(radius_codec::AttrType::EAP_MESSAGE);
+        let _ = p.concat(AttrType::EAP_MESSAGE);
+
+        // The same packet, signed: the request verifiers must accept it, and the
+        // policies then decide on Message-Authenticator alone.
+        if !p.code().is_request() {
+            continue;
+        }
+        let mut b = PacketBuilder::new(p.code(), p.identifier(), p.authenticator());
+        b.without_message_authenticator();
+        if tcp {
+            b = b.for_tcp();
+        }
+        for a in p.attributes() {
+            if a.typ() == AttrType::MESSAGE_AUTHENTICATOR {
+                b.add_message_authenticator();
+            } else if b.add(a.typ(), a.value()).is_err() {
+                return;
+            }
+        }
+        let Ok(signed) = b.finish(&secret) else { return };
+        let q = Packet::new_checked_with(&signed[..], &opts).expect("a re-signed valid packet validates");
+        q.verify_request(&secret).expect("a signed request verifies");
+        // ServerPolicy(yes, yes): Message-Authenticator, or a request kind that needs none.
+        let strict = ServerPolicy::new(Requirement::Yes, Requirement::Yes).check(&q);
+        let needs_ma = matches!(q.code(), Code::AccessRequest | Code::StatusServer)
+            || q.first(AttrType::EAP_MESSAGE).is_some();
+        assert_eq!(strict.is_ok(), q.message_authenticator().is_some() || !needs_ma);
+        // The unsigned original passes only where it carries no integrity check, or
+        // where it is byte for byte what was signed.
+        let protected =
+            p.message_authenticator().is_some() || p.code().authenticator_kind() == AuthenticatorKind::RequestMd5;
+        if protected && p.as_bytes() != q.as_bytes() {
+            assert!(p.verify_request(&secret).is_err(), "an unsigned packet verified");
+        }
+        // A reply to it, signed, verifies under every reply policy that allows it.
+        let reply_code = match p.code() {
+            Code::AccessRequest | Code::StatusServer => Code::AccessAccept,
+            Code::AccountingRequest => Code::AccountingResponse,
+            Code::CoaRequest => Code::CoaAck,
+            Code::DisconnectRequest => Code::DisconnectAck,
+            _ => continue,
+        };
+        let Ok(reply) = PacketBuilder::reply_to(&q, reply_code).finish(&secret) else { continue };
+        let reply = Packet::new_checked(&reply[..]).expect("reply validates");
+        for req in [Requirement::Yes, Requirement::Auto, Requirement::No] {
+            ReplyPolicy::new(req).verify(&reply, &q, &secret).expect("a signed reply verifies");
+        }
     }
 });

@@ -1,23 +1,33 @@
 //! radius-codec as a client of FreeRADIUS' radiusd: PAP, CHAP, EAP-MD5 (for a
-//! Message-Authenticator in the replies), accounting and Status-Server.
+//! Message-Authenticator in the replies), a reply a post-auth rule signs, accounting and
+//! Status-Server — all through ONE long-lived client, as a real service keeps one, so
+//! that what `ReplyPolicy::Auto` learns from one exchange applies to the next.
 
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use nacwire_tests::{exchange, require_program, FreeRadius, SECRET};
+use nacwire_tests::{exchange, exchange_signed, require_program, FreeRadius, SECRET};
 use radius_codec::exchange::{Client, Retransmit};
 use radius_codec::{
-    crypto, AttrType, Code, DataType, Packet, PacketBuilder, ReplyPolicy, Requirement, SharedSecret, Value,
+    crypto, AttrType, Code, DataType, Learned, LearnedReplies, Packet, PacketBuilder, ReplyPolicy,
+    ReplySignature, Requirement, SharedSecret, Value,
 };
 
-fn client(dest: SocketAddr, require_ma: Requirement) -> Client<SocketAddr> {
+/// One client for every destination, each with the default `Auto` reply policy.
+fn client(dests: &[SocketAddr]) -> Client<SocketAddr> {
     let mut c = Client::new(0x5eed).with_retransmit(Retransmit {
         initial: Duration::from_millis(500),
         max_count: 3,
         max_time: Duration::from_secs(2),
         max_duration: Duration::from_secs(5),
     });
-    c.add_destination_with(dest, SharedSecret::from(SECRET), ReplyPolicy::new(require_ma));
+    for d in dests {
+        c.add_destination_with(
+            *d,
+            SharedSecret::from(SECRET),
+            ReplyPolicy::new(Requirement::Auto),
+        );
+    }
     c
 }
 
@@ -40,12 +50,14 @@ fn radiusd_accepts_what_radius_codec_builds() {
     let auth: SocketAddr = format!("127.0.0.1:{}", server.auth_port).parse().unwrap();
     let acct: SocketAddr = format!("127.0.0.1:{}", server.acct_port).parse().unwrap();
     let log = || server.log();
+    let status = SocketAddr::from(([127, 0, 0, 1], server.status_port));
+    // ONE client, kept across every scenario below.
+    let mut c = client(&[auth, acct, status]);
 
     // (a) PAP: our Access-Request (Message-Authenticator first) is accepted; the
     // Access-Accept verifies. FreeRADIUS 3.2.1 adds no Message-Authenticator to PAP
-    // replies, so the default `auto` reply policy applies.
-    let mut c = client(auth, Requirement::Auto);
-    let (req, reply) = exchange(&sock, &mut c, auth, |id, s| {
+    // replies: `auto` accepts it, says so, and learns that this server is legacy.
+    let (req, reply, sig) = exchange_signed(&sock, &mut c, auth, |id, s| {
         let mut b = PacketBuilder::access_request(id, authenticator(1));
         b.add(AttrType::USER_NAME, b"bob")?
             .add_user_password(s, b"hello")?;
@@ -54,6 +66,8 @@ fn radiusd_accepts_what_radius_codec_builds() {
     .unwrap_or_else(|e| panic!("PAP: {e}\n{}", log()));
     let reply = Packet::new_checked(&reply[..]).unwrap();
     assert_eq!(reply.code(), Code::AccessAccept, "{}", log());
+    assert_eq!(sig, ReplySignature::AcceptedUnsigned);
+    assert_eq!(c.reply_state(&auth).unwrap().access, Learned::Legacy);
     assert_eq!(text(&reply, AttrType::REPLY_MESSAGE), "Hello, bob");
     assert_eq!(
         reply
@@ -101,10 +115,10 @@ fn radiusd_accepts_what_radius_codec_builds() {
         log()
     );
 
-    // (a) EAP-MD5: every reply must carry a Message-Authenticator that verifies.
-    let mut c = client(auth, Requirement::Yes);
+    // (a) EAP-MD5: every reply must carry a Message-Authenticator that verifies (RFC
+    // 3579 §3.2, obliged: `auto` requires it and learns nothing from it).
     let identity = [2u8, 1, 0, 8, 1, b'b', b'o', b'b'];
-    let (_, challenge) = exchange(&sock, &mut c, auth, |id, s| {
+    let (_, challenge, sig) = exchange_signed(&sock, &mut c, auth, |id, s| {
         let mut b = PacketBuilder::access_request(id, authenticator(4));
         b.add(AttrType::USER_NAME, b"bob")?
             .add_concat(AttrType::EAP_MESSAGE, &identity)?;
@@ -113,6 +127,7 @@ fn radiusd_accepts_what_radius_codec_builds() {
     .unwrap_or_else(|e| panic!("EAP identity: {e}\n{}", log()));
     let challenge = Packet::new_checked(&challenge[..]).unwrap();
     assert_eq!(challenge.code(), Code::AccessChallenge, "{}", log());
+    assert_eq!(sig, ReplySignature::Signed);
     assert!(challenge.message_authenticator().is_some());
     let eap = challenge.concat(AttrType::EAP_MESSAGE).unwrap();
     // EAP-Request (1), id, length, type MD5-Challenge (4), value-size 16, value
@@ -138,8 +153,44 @@ fn radiusd_accepts_what_radius_codec_builds() {
     );
     assert_eq!(accept.concat(AttrType::EAP_MESSAGE).unwrap()[0], 3, "EAP-Success");
 
+    // (a) After signed EAP replies, a plain PAP reply (unsigned) is still accepted by
+    // the same client: the EAP replies were obliged to be signed and taught nothing.
+    let (_, reply, sig) = exchange_signed(&sock, &mut c, auth, |id, s| {
+        let mut b = PacketBuilder::access_request(id, authenticator(10));
+        b.add(AttrType::USER_NAME, b"bob")?
+            .add_user_password(s, b"hello")?;
+        b.finish(s)
+    })
+    .unwrap_or_else(|e| panic!("PAP after EAP: {e}\n{}", log()));
+    assert_eq!(
+        Packet::new_checked(&reply[..]).unwrap().code(),
+        Code::AccessAccept
+    );
+    assert_eq!(sig, ReplySignature::AcceptedUnsigned);
+
+    // (a) A reply that a post-auth rule signs verifies as signed ...
+    let (_, reply, sig) = exchange_signed(&sock, &mut c, auth, |id, s| {
+        let mut b = PacketBuilder::access_request(id, authenticator(11));
+        b.add(AttrType::USER_NAME, b"signed")?
+            .add_user_password(s, b"hello")?;
+        b.finish(s)
+    })
+    .unwrap_or_else(|e| panic!("post-auth signed: {e}\n{}", log()));
+    let reply = Packet::new_checked(&reply[..]).unwrap();
+    assert_eq!(reply.code(), Code::AccessAccept, "{}", log());
+    assert!(reply.message_authenticator().is_some(), "post-auth rule signs");
+    assert_eq!(sig, ReplySignature::Signed);
+    // ... and the next plain PAP reply is still accepted.
+    let (_, _, sig) = exchange_signed(&sock, &mut c, auth, |id, s| {
+        let mut b = PacketBuilder::access_request(id, authenticator(12));
+        b.add(AttrType::USER_NAME, b"bob")?
+            .add_chap_password(9, b"hello")?;
+        b.finish(s)
+    })
+    .unwrap_or_else(|e| panic!("CHAP after post-auth signed: {e}\n{}", log()));
+    assert_eq!(sig, ReplySignature::AcceptedUnsigned);
+
     // (b) Accounting-Request -> verified Accounting-Response.
-    let mut c = client(acct, Requirement::Auto);
     let (_, resp) = exchange(&sock, &mut c, acct, |id, s| {
         let mut b = PacketBuilder::accounting_request(id);
         b.add(AttrType::USER_NAME, b"bob")?
@@ -155,21 +206,27 @@ fn radiusd_accepts_what_radius_codec_builds() {
         Code::AccountingResponse
     );
 
-    // (c) Status-Server on the auth port -> Access-Accept.
-    let mut c = client(auth, Requirement::Auto);
-    let (_, resp) = exchange(&sock, &mut c, auth, |id, s| {
+    // (c) Status-Server on the auth port -> Access-Accept, unsigned by 3.2.1: learned
+    // apart from Access-* replies.
+    let (_, resp, sig) = exchange_signed(&sock, &mut c, auth, |id, s| {
         PacketBuilder::status_server(id, authenticator(6)).finish(s)
     })
     .unwrap_or_else(|e| panic!("Status-Server: {e}\n{}", log()));
     assert_eq!(Packet::new_checked(&resp[..]).unwrap().code(), Code::AccessAccept);
+    assert_eq!(sig, ReplySignature::AcceptedUnsigned);
+    assert_eq!(
+        c.reply_state(&auth),
+        Some(LearnedReplies {
+            access: Learned::Legacy,
+            status_server: Learned::Legacy
+        })
+    );
 
     // (d) Statistics: Status-Server to the status server with
     // FreeRADIUS-Statistics-Type built by name from the builtin dictionary; the
     // counters in the reply decode by name, and count what this test sent.
-    let status = SocketAddr::from(([127, 0, 0, 1], server.status_port));
     let dict = radius_dict::Dictionary::builtin();
     // FreeRADIUS 3.2.1 does not put Message-Authenticator in statistics replies.
-    let mut c = client(status, Requirement::Auto);
     let (_, resp) = exchange(&sock, &mut c, status, |id, s| {
         let mut b = PacketBuilder::status_server(id, authenticator(8));
         dict.add(&mut b, "FreeRADIUS-Statistics-Type", "All", None)
@@ -185,7 +242,8 @@ fn radiusd_accepts_what_radius_codec_builds() {
         .map(|d| (d.name.to_string(), d.text()))
         .collect();
     // Counted on receipt (the per-result counters move when requests are cleaned up,
-    // seconds later): PAP, the rejected PAP, CHAP, two EAP rounds and Status-Server.
+    // seconds later): PAP, the rejected PAP, CHAP, two EAP rounds, PAP, the post-auth
+    // signed PAP, CHAP, and Status-Server.
     let count = |name: &str| -> u64 {
         stats
             .get(name)
@@ -193,7 +251,7 @@ fn radiusd_accepts_what_radius_codec_builds() {
             .parse()
             .unwrap()
     };
-    assert!(count("FreeRADIUS-Total-Access-Requests") >= 5, "{stats:?}");
+    assert!(count("FreeRADIUS-Total-Access-Requests") >= 8, "{stats:?}");
     assert_eq!(count("FreeRADIUS-Total-Accounting-Requests"), 1, "{stats:?}");
     assert!(
         stats.keys().all(|k| !k.starts_with("Attr-")),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use nacwire_tests::{require_program, SECRET};
-use radius_codec::exchange::{DuplicateCache, Seen};
+use radius_codec::exchange::{DuplicateCache, Origin, Seen};
 use radius_codec::{AttrType, Code, Packet, PacketBuilder, ServerPolicy, SharedSecret, Value};
 
 /// Error-Cause 503: Session-Context-Not-Found (RFC 5176 §3.5).
@@ -19,7 +19,8 @@ const SESSION_CONTEXT_NOT_FOUND: u32 = 503;
 fn responder(sock: UdpSocket, stop: &AtomicBool) -> Vec<String> {
     let secret = SharedSecret::from(SECRET);
     let mut policy = ServerPolicy::default();
-    let mut cache = DuplicateCache::new(Duration::from_secs(5), 1000);
+    let mut cache = DuplicateCache::default();
+    let local = sock.local_addr().unwrap();
     let mut seen = Vec::new();
     let mut buf = [0u8; 4096];
     sock.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
@@ -35,13 +36,17 @@ fn responder(sock: UdpSocket, stop: &AtomicBool) -> Vec<String> {
             seen.push(format!("dropped: {e}"));
             continue;
         }
-        match cache.check(&from, &req, Instant::now()) {
+        let origin = Origin::from_sockets(from, local);
+        match cache.check(&origin, &req, Instant::now()) {
             Seen::New => {}
             Seen::InProgress => continue,
             Seen::Replay(r) => {
                 sock.send_to(r, from).unwrap();
                 continue;
             }
+        }
+        if let Some(a) = req.first(AttrType::FRAMED_IPV6_PREFIX) {
+            seen.push(format!("Framed-IPv6-Prefix {:02x?}", a.value()));
         }
         let user = req
             .first(AttrType::USER_NAME)
@@ -67,7 +72,7 @@ fn responder(sock: UdpSocket, stop: &AtomicBool) -> Vec<String> {
                 .unwrap();
         }
         let reply = reply.finish(&secret).unwrap();
-        cache.store_reply(&from, &req, &reply);
+        cache.store_reply(&origin, &req, &reply);
         sock.send_to(&reply, from).unwrap();
     }
     seen
@@ -133,6 +138,17 @@ fn radclient_coa_and_disconnect_against_radius_codec_responder() {
     assert!(out.contains("Received Disconnect-NAK"), "{out}");
     assert!(out.contains("Session-Context-Not-Found"), "{out}");
 
+    // radclient (FreeRADIUS 3.2) sends an IPv6 prefix with all 16 octets, as
+    // radius-codec now does.
+    let (ok, out) = radclient(
+        &bin,
+        port,
+        "coa",
+        SECRET,
+        "User-Name = bob\nFramed-IPv6-Prefix = 2001:db8::/32\n",
+    );
+    assert!(ok, "{out}");
+
     // With the wrong secret the responder drops the request and radclient gets nothing.
     let (ok, out) = radclient(&bin, port, "coa", "wrong-secret", "User-Name = bob\n");
     assert!(!ok, "{out}");
@@ -153,5 +169,13 @@ fn radclient_coa_and_disconnect_against_radius_codec_responder() {
         seen.iter()
             .any(|s| s.starts_with("dropped: Request Authenticator")),
         "{seen:?}"
+    );
+    let ours = Value::Ipv6Prefix("2001:db8::".parse().unwrap(), 32)
+        .to_bytes()
+        .unwrap();
+    assert_eq!(ours.len(), 18);
+    assert!(
+        seen.contains(&format!("Framed-IPv6-Prefix {ours:02x?}")),
+        "radclient's encoding differs from ours: {seen:?}"
     );
 }

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, ErrorKind};
 use std::net::{SocketAddr, UdpSocket};
 
 use radius_codec::exchange::{Client, ClientEvent};
-use radius_codec::SharedSecret;
+use radius_codec::{ReplySignature, SharedSecret};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -101,6 +101,11 @@ accounting {
 	ok
 }
 post-auth {
+	if (&User-Name == "signed") {
+		update reply {
+			&Message-Authenticator := 0x00
+		}
+	}
 	ok
 }
 }
@@ -150,9 +155,14 @@ server coa {
 }
 "#;
 
+/// `bob`, and `signed`, whose replies a post-auth rule signs with
+/// Message-Authenticator (as an operator of a server before 3.2.5 may do).
 const USERS: &str = r#"bob	Cleartext-Password := "hello"
 	Reply-Message := "Hello, %{User-Name}",
 	Session-Timeout := 3600
+
+signed	Cleartext-Password := "hello"
+	Reply-Message := "Signed, %{User-Name}"
 "#;
 
 impl FreeRadius {
@@ -194,6 +204,14 @@ impl FreeRadius {
             format!("client localhost {{\n\tipaddr = 127.0.0.1\n\tsecret = {SECRET}\n}}\n"),
         )?;
         std::fs::write(dir.join("mods-config/files/authorize"), USERS)?;
+        // The stock inner-tunnel site listens on the fixed port 18120: two servers on one
+        // machine (tests in parallel, other checkouts) would collide there. Move it to a
+        // free port; the eap module refers to the site by name, not by port.
+        let inner = dir.join("sites-enabled/inner-tunnel");
+        if let Ok(site) = std::fs::read_to_string(&inner) {
+            let port = free_udp_port();
+            std::fs::write(&inner, site.replace("port = 18120", &format!("port = {port}")))?;
+        }
         // Run as the invoking user: the temporary copy is not readable by `freerad`.
         let conf = std::fs::read_to_string(dir.join("radiusd.conf"))?;
         let conf: String = conf
@@ -298,6 +316,17 @@ pub fn exchange(
     dest: SocketAddr,
     build: impl FnOnce(u8, &SharedSecret) -> radius_codec::Result<Vec<u8>>,
 ) -> Result<(Vec<u8>, Vec<u8>), String> {
+    exchange_signed(sock, client, dest, build).map(|(req, reply, _)| (req, reply))
+}
+
+/// [`exchange`], also returning how the reply stood with respect to
+/// Message-Authenticator.
+pub fn exchange_signed(
+    sock: &UdpSocket,
+    client: &mut Client<SocketAddr>,
+    dest: SocketAddr,
+    build: impl FnOnce(u8, &SharedSecret) -> radius_codec::Result<Vec<u8>>,
+) -> Result<(Vec<u8>, Vec<u8>, ReplySignature), String> {
     let tx = client
         .send(&dest, Instant::now(), build)
         .map_err(|e| e.to_string())?;
@@ -314,11 +343,19 @@ pub fn exchange(
             Ok((n, from)) => {
                 let bytes = buf.get(..n).unwrap_or_default();
                 match client.receive(&from, bytes, Instant::now()) {
-                    Ok(ClientEvent::Reply { request, reply, .. }) => return Ok((request, reply)),
+                    Ok(ClientEvent::Reply {
+                        request,
+                        reply,
+                        signature,
+                        ..
+                    }) => return Ok((request, reply, signature)),
                     Ok(_) => continue,
                     Err(e) => return Err(format!("reply failed verification: {e}")),
                 }
             }
+            // A signal (e.g. SIGCHLD from another test's child process) interrupts the
+            // wait: wait again.
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 for ev in client.handle_timeout(Instant::now()) {
                     match ev {

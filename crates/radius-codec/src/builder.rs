@@ -110,7 +110,7 @@ impl PacketBuilder {
     pub fn reply_to<T: AsRef<[u8]>>(request: &Packet<T>, code: Code) -> Self {
         let mut b = Self::new(code, request.identifier(), request.authenticator());
         let req = request.view();
-        if req.first(AttrType::MESSAGE_AUTHENTICATOR).is_some() {
+        if req.message_authenticator().is_some() {
             b.add_message_authenticator();
         }
         for ps in req.all(AttrType::PROXY_STATE) {

@@ -19,10 +19,13 @@ use crate::{Error, Result};
 ///
 /// It also keeps the HMAC-MD5 state keyed with the secret (its inner and outer pads
 /// already hashed), so a Message-Authenticator costs only the packet's blocks. Both
-/// are overwritten when the secret is dropped.
+/// live on the heap (moving a `SharedSecret` copies no key material) and are
+/// overwritten when the secret is dropped; the per-packet copies of the keyed state
+/// are overwritten when each Message-Authenticator is done. Best effort: a transient
+/// copy on the stack while a digest is finalized is not wiped.
 pub struct SharedSecret {
     bytes: Box<[u8]>,
-    hmac: HmacMd5,
+    hmac: Box<HmacMd5>,
 }
 
 pub(crate) type HmacMd5 = hmac::Hmac<Md5>;
@@ -37,7 +40,7 @@ impl SharedSecret {
     /// Wraps secret octets.
     pub fn new(secret: impl Into<Vec<u8>>) -> Self {
         let bytes = secret.into().into_boxed_slice();
-        let hmac = keyed(&bytes);
+        let hmac = Box::new(keyed(&bytes));
         Self { bytes, hmac }
     }
 
@@ -47,9 +50,17 @@ impl SharedSecret {
         &self.bytes
     }
 
-    /// A fresh HMAC-MD5 keyed with the secret.
-    pub(crate) fn hmac(&self) -> HmacMd5 {
-        self.hmac.clone()
+    /// A scratch copy of the HMAC-MD5 state keyed with the secret, wiped on drop.
+    pub(crate) fn hmac(&self) -> KeyedMac {
+        KeyedMac(Box::new((*self.hmac).clone()))
+    }
+
+    /// Overwrites the secret octets with zeros and the keyed state with the state of
+    /// an empty key, in place.
+    fn wipe(&mut self) {
+        self.bytes.iter_mut().for_each(|b| *b = 0);
+        wipe_mac(&mut self.hmac);
+        core::hint::black_box(&self.bytes);
     }
 
     /// An explicit copy.
@@ -83,10 +94,36 @@ impl From<&[u8]> for SharedSecret {
 impl Drop for SharedSecret {
     fn drop(&mut self) {
         // Best effort: overwrite before the memory is released.
-        self.bytes.iter_mut().for_each(|b| *b = 0);
-        self.hmac = keyed(&[]);
-        core::hint::black_box(&self.hmac);
-        core::hint::black_box(&self.bytes);
+        self.wipe();
+    }
+}
+
+/// Overwrites a keyed HMAC state, in place, with the state of an empty key.
+fn wipe_mac(mac: &mut HmacMd5) {
+    *mac = keyed(&[]);
+    core::hint::black_box(mac);
+}
+
+/// A per-packet copy of the keyed HMAC-MD5 state, on the heap and overwritten when
+/// dropped (also after [`KeyedMac::finish`]).
+pub(crate) struct KeyedMac(Box<HmacMd5>);
+
+impl KeyedMac {
+    /// Feeds `data` to the HMAC.
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        hmac::Mac::update(&mut *self.0, data);
+    }
+
+    /// The HMAC value; the keyed state is overwritten.
+    pub(crate) fn finish(mut self) -> [u8; 16] {
+        let mac = core::mem::replace(&mut *self.0, keyed(&[]));
+        hmac::Mac::finalize(mac).into_bytes().into()
+    }
+}
+
+impl Drop for KeyedMac {
+    fn drop(&mut self) {
+        wipe_mac(&mut self.0);
     }
 }
 
@@ -320,6 +357,33 @@ mod tests {
                 available: 15
             })
         );
+    }
+
+    fn hmac_of(mac: KeyedMac, data: &[u8]) -> [u8; 16] {
+        let mut mac = mac;
+        mac.update(data);
+        mac.finish()
+    }
+
+    #[test]
+    fn keyed_state_is_wiped() {
+        let empty_key = hmac_of(KeyedMac(Box::new(keyed(&[]))), b"data");
+        let mut s = SharedSecret::from("hunter2");
+        let keyed_mac = hmac_of(s.hmac(), b"data");
+        assert_ne!(keyed_mac, empty_key);
+        // HMAC-MD5("hunter2", "data"), computed with Python's hmac module
+        let expected = [
+            0x42, 0xe2, 0x0c, 0xc0, 0x2f, 0x5c, 0x75, 0x67, 0x8a, 0xde, 0x7b, 0x38, 0xe9, 0x31, 0xa2, 0x71,
+        ];
+        assert_eq!(keyed_mac, expected);
+        // what Drop does: the secret octets are zeros and the keyed state is gone
+        s.wipe();
+        assert!(s.expose().iter().all(|b| *b == 0));
+        assert_eq!(hmac_of(s.hmac(), b"data"), empty_key);
+        // a scratch copy is wiped in place on drop
+        let mut scratch = SharedSecret::from("hunter2").hmac();
+        wipe_mac(&mut scratch.0);
+        assert_eq!(hmac_of(scratch, b"data"), empty_key);
     }
 
     #[test]

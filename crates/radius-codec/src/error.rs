@@ -231,6 +231,21 @@ pub enum Error {
     /// The exchange has no such destination.
     #[error("unknown destination")]
     UnknownDestination,
+    /// The packet a [`crate::exchange::Client::send`] closure built is not a request.
+    #[error("the built packet is a {code}, not a request")]
+    NotARequest {
+        /// Its code.
+        code: Code,
+    },
+    /// The packet a [`crate::exchange::Client::send`] closure built does not carry the
+    /// Identifier the exchange allocated for it.
+    #[error("the built packet has Identifier {built}, not the allocated {allocated}")]
+    WrongIdentifier {
+        /// The Identifier the exchange allocated.
+        allocated: u8,
+        /// The Identifier in the built packet.
+        built: u8,
+    },
     /// All 256 Identifiers of a destination are in flight.
     #[error("all 256 Identifiers for this destination are in use")]
     IdentifiersExhausted,

@@ -27,13 +27,15 @@
 //! # Ok::<(), radius_codec::Error>(())
 //! ```
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 use std::time::{Duration, Instant};
 
 use crate::auth::{compute_authenticator, AUTH_RANGE};
 use crate::{
-    AttrType, AuthenticatorKind, Code, Error, Packet, ReplyPolicy, Requirement, Result, SharedSecret,
+    AttrType, AuthenticatorKind, Code, Error, LearnedReplies, Packet, ReplyPolicy, ReplySignature,
+    Requirement, Result, SharedSecret,
 };
 
 /// Retransmission parameters (RFC 5080 §2.2.1; RFC 3315 §14 algorithm).
@@ -86,6 +88,10 @@ pub enum ClientEvent<D> {
         reply: Vec<u8>,
         /// Round-trip time from the last transmission.
         rtt: Duration,
+        /// How the reply stood with respect to Message-Authenticator. Show
+        /// [`ReplySignature::AcceptedUnsigned`] to the user: an unsigned Access-* reply
+        /// is open to BlastRADIUS (CVE-2024-3596).
+        signature: ReplySignature,
     },
     /// A reply that matched no pending request (late, duplicate or spoofed); dropped.
     Unmatched {
@@ -157,7 +163,9 @@ impl<D: Clone + Eq + Hash> Client<D> {
         self
     }
 
-    /// Registers a destination with its secret and the default [`ReplyPolicy`].
+    /// Registers a destination with its secret and the default [`ReplyPolicy`]
+    /// (`Auto`). Prefer [`Client::add_destination_with`] and [`Requirement::Yes`] for
+    /// servers that sign their replies (see [`ReplyPolicy`]).
     pub fn add_destination(&mut self, dest: D, secret: SharedSecret) {
         self.add_destination_with(dest, secret, ReplyPolicy::new(Requirement::Auto));
     }
@@ -173,6 +181,20 @@ impl<D: Clone + Eq + Hash> Client<D> {
                 pending: HashMap::new(),
             },
         );
+    }
+
+    /// What the reply policy of `dest` has learned, to persist (see [`LearnedReplies`]);
+    /// `None` for an unknown destination.
+    #[must_use]
+    pub fn reply_state(&self, dest: &D) -> Option<LearnedReplies> {
+        self.dests.get(dest).map(|d| d.policy.learned())
+    }
+
+    /// Restores what the reply policy of `dest` had learned (e.g. after a restart).
+    pub fn set_reply_state(&mut self, dest: &D, learned: LearnedReplies) -> Result<()> {
+        let st = self.dests.get_mut(dest).ok_or(Error::UnknownDestination)?;
+        st.policy.set_learned(learned);
+        Ok(())
     }
 
     /// Number of requests in flight to `dest`.
@@ -191,7 +213,7 @@ impl<D: Clone + Eq + Hash> Client<D> {
 
     fn jittered(&mut self, base: Duration, factor: f64) -> Duration {
         let j = self.rand();
-        base.mul_f64((factor + j).max(0.0))
+        scale(base, factor + j)
     }
 
     /// Allocates an Identifier for `dest`, builds the request with `build(id, secret)`
@@ -208,9 +230,13 @@ impl<D: Clone + Eq + Hash> Client<D> {
         let id = free_id(st).ok_or(Error::IdentifiersExhausted)?;
         let bytes = build(id, &st.secret)?;
         let p = Packet::new_checked(&bytes[..])?;
-        if p.identifier() != id || !p.code().is_request() {
-            return Err(Error::WrongAttributeKind {
-                attr: AttrType(p.code().get()),
+        if !p.code().is_request() {
+            return Err(Error::NotARequest { code: p.code() });
+        }
+        if p.identifier() != id {
+            return Err(Error::WrongIdentifier {
+                allocated: id,
+                built: p.identifier(),
             });
         }
         st.pending.insert(
@@ -219,7 +245,7 @@ impl<D: Clone + Eq + Hash> Client<D> {
                 bytes: bytes.clone(),
                 first_sent: now,
                 last_sent: now,
-                deadline: now + rt,
+                deadline: deadline_after(now, rt),
                 rt,
                 count: 0,
             },
@@ -274,17 +300,17 @@ impl<D: Clone + Eq + Hash> Client<D> {
                 continue;
             }
             // RT = 2*RTprev + RAND*RTprev; capped at MRT + RAND*MRT
-            let mut rt = p.rt.mul_f64((2.0 + j1).max(0.0));
+            let mut rt = scale(p.rt, 2.0 + j1);
             if !cfg.max_time.is_zero() && rt > cfg.max_time {
-                rt = cfg.max_time.mul_f64((1.0 + j2).max(0.0));
+                rt = scale(cfg.max_time, 1.0 + j2);
             }
             if !cfg.max_duration.is_zero() {
                 rt = rt.min(cfg.max_duration.saturating_sub(elapsed));
             }
             p.rt = rt;
-            p.count += 1;
+            p.count = p.count.saturating_add(1);
             p.last_sent = now;
-            p.deadline = now + rt;
+            p.deadline = deadline_after(now, rt);
             let mut new_id = id;
             if let Some(updated) = update_acct_delay(&p.bytes, elapsed) {
                 // RFC 5080 §2.2.1: a changed packet needs a new Identifier.
@@ -315,22 +341,22 @@ impl<D: Clone + Eq + Hash> Client<D> {
         let reply = Packet::new_checked(bytes)?;
         let st = self.dests.get_mut(dest).ok_or(Error::UnknownDestination)?;
         let id = reply.identifier();
-        let Some(p) = st.pending.get(&id) else {
+        let Entry::Occupied(entry) = st.pending.entry(id) else {
             return Ok(ClientEvent::Unmatched {
                 dest: dest.clone(),
                 identifier: id,
             });
         };
+        let p = entry.get();
         let request = Packet::new_unchecked(&p.bytes[..]);
-        st.policy.verify(&reply, &request, &st.secret)?;
-        let Some(p) = st.pending.remove(&id) else {
-            return Err(Error::UnknownDestination);
-        };
+        let signature = st.policy.verify(&reply, &request, &st.secret)?;
+        let p = entry.remove();
         Ok(ClientEvent::Reply {
             dest: dest.clone(),
             rtt: now.saturating_duration_since(p.last_sent),
             request: p.bytes,
             reply: bytes.to_vec(),
+            signature,
         })
     }
 
@@ -342,6 +368,27 @@ impl<D: Clone + Eq + Hash> Client<D> {
             .remove(&identifier)
             .map(|p| p.bytes)
     }
+}
+
+/// The longest retransmission interval: with MRT and MRD 0 ("no limit") the interval
+/// keeps doubling; it stops at about 136 years instead of overflowing.
+const MAX_RT: Duration = Duration::from_secs(u32::MAX as u64);
+
+/// `base * factor` (a negative or NaN factor counts as 0), saturating at [`MAX_RT`]:
+/// never panics, whatever the caller's [`Retransmit`].
+fn scale(base: Duration, factor: f64) -> Duration {
+    let secs = base.as_secs_f64() * factor;
+    if secs.is_nan() || secs <= 0.0 {
+        return Duration::ZERO;
+    }
+    Duration::try_from_secs_f64(secs).map_or(MAX_RT, |d| d.min(MAX_RT))
+}
+
+/// `now + rt`, or the latest representable of `now + 1 day` and `now` on overflow.
+fn deadline_after(now: Instant, rt: Duration) -> Instant {
+    now.checked_add(rt)
+        .or_else(|| now.checked_add(Duration::from_secs(86_400)))
+        .unwrap_or(now)
 }
 
 fn free_id(st: &mut DestState) -> Option<u8> {
@@ -378,7 +425,7 @@ fn refresh_request_authenticator(bytes: &mut [u8], secret: &SharedSecret) {
     }
     // Accounting-Requests carry no Message-Authenticator by default; if one is present
     // it is computed over a zero authenticator and must be refreshed first.
-    if let Some(off) = crate::auth::find_message_authenticator(bytes) {
+    if let Ok(Some(off)) = crate::auth::find_message_authenticator(bytes) {
         let ma = crate::auth::compute_message_authenticator(bytes, off, &[0; 16], secret);
         if let Some(dst) = bytes.get_mut(off..off + 16) {
             dst.copy_from_slice(&ma);
@@ -401,96 +448,305 @@ pub enum Seen<'a> {
     Replay(&'a [u8]),
 }
 
+/// Where a request came from and where it arrived: with the packet's Code, Identifier
+/// and Request Authenticator, the RFC 5080 §2.2.2 duplicate-detection key.
+///
+/// `host` is the source address (an `IpAddr`, or whatever identifies the client); the
+/// per-source quota of [`DuplicateCache`] counts per `host`, across its ports, so a
+/// flood from many source ports of one host is still one source.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Origin<K> {
+    /// The source host.
+    pub host: K,
+    /// The source UDP port.
+    pub port: u16,
+    /// The local port the request arrived on.
+    pub local_port: u16,
+}
+
+impl<K> Origin<K> {
+    /// An origin from its parts.
+    pub const fn new(host: K, port: u16, local_port: u16) -> Self {
+        Self {
+            host,
+            port,
+            local_port,
+        }
+    }
+}
+
+impl Origin<std::net::IpAddr> {
+    /// The origin of a datagram received from `source` on the socket bound to `local`.
+    #[must_use]
+    pub fn from_sockets(source: std::net::SocketAddr, local: std::net::SocketAddr) -> Self {
+        Self::new(source.ip(), source.port(), local.port())
+    }
+}
+
+/// The key parts of one request within its source host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct RequestKey {
+    port: u16,
+    local_port: u16,
+    code: u8,
+    identifier: u8,
+}
+
 #[derive(Debug)]
 struct CacheEntry {
     authenticator: [u8; 16],
-    inserted: Instant,
+    /// Insertion number: queue items whose number differs from the entry's are stale.
+    seq: u64,
     reply: Option<Vec<u8>>,
 }
 
-/// Server-side duplicate detection (RFC 5080 §2.2.2): a request with the same source,
-/// Identifier and Request Authenticator as one seen within `lifetime` is a
-/// retransmission; its cached reply is sent again instead of processing it twice.
+#[derive(Debug, Default)]
+struct SourceState {
+    entries: HashMap<RequestKey, CacheEntry>,
+    /// Insertion order within the source, for the per-source quota.
+    order: VecDeque<(u64, RequestKey)>,
+}
+
+/// How long [`DuplicateCache::default`] remembers a request: 5 s, FreeRADIUS'
+/// `cleanup_delay`.
+pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(5);
+/// The default bound of [`DuplicateCache`] on remembered requests, all sources together.
+pub const DEFAULT_MAX_ENTRIES: usize = 65_536;
+/// The default per-source quota of [`DuplicateCache`]: four full Identifier spaces.
+pub const DEFAULT_PER_SOURCE: usize = 1024;
+
+/// Server-side duplicate detection (RFC 5080 §2.2.2): a request with the same source
+/// address and port, local port, Code, Identifier and Request Authenticator as one
+/// seen within `lifetime` is a retransmission; its cached reply is sent again instead
+/// of processing it twice.
+///
+/// Memory is bounded and one source cannot push out another's entries. The eviction
+/// rule, applied when a request is remembered:
+/// 1. entries older than `lifetime` are forgotten;
+/// 2. if its source host already has `per_source` entries, that host's oldest entry
+///    is forgotten (a flood only evicts the flooder's own entries);
+/// 3. if the cache holds `max_entries`, the oldest entry of the host with the most
+///    entries is forgotten (the heaviest user pays; this scans the hosts, so it is
+///    `O(hosts)`, and only happens when many hosts together fill the cache).
+///
+/// A request whose key is remembered with a different Request Authenticator is a new
+/// request and replaces the old entry.
 #[derive(Debug)]
 pub struct DuplicateCache<K> {
-    entries: HashMap<(K, u8), CacheEntry>,
-    order: VecDeque<(Instant, K, u8)>,
+    sources: HashMap<K, SourceState>,
+    /// Global insertion order, for expiry.
+    order: VecDeque<(u64, Instant, K, RequestKey)>,
+    len: usize,
+    seq: u64,
     lifetime: Duration,
     max_entries: usize,
+    per_source: usize,
+}
+
+impl<K: Clone + Eq + Hash> Default for DuplicateCache<K> {
+    /// [`DEFAULT_LIFETIME`], [`DEFAULT_MAX_ENTRIES`], [`DEFAULT_PER_SOURCE`].
+    fn default() -> Self {
+        Self::new(DEFAULT_LIFETIME, DEFAULT_MAX_ENTRIES)
+    }
 }
 
 impl<K: Clone + Eq + Hash> DuplicateCache<K> {
     /// A cache that remembers requests for `lifetime` (RFC 5080 suggests several
-    /// seconds; FreeRADIUS uses 5 s) and at most `max_entries` of them.
+    /// seconds; FreeRADIUS uses 5 s) and at most `max_entries` of them (at least 1),
+    /// with a per-source quota of [`DEFAULT_PER_SOURCE`] (at most `max_entries`).
     #[must_use]
     pub fn new(lifetime: Duration, max_entries: usize) -> Self {
+        let max_entries = max_entries.max(1);
         Self {
-            entries: HashMap::new(),
+            sources: HashMap::new(),
             order: VecDeque::new(),
+            len: 0,
+            seq: 0,
             lifetime,
-            max_entries: max_entries.max(1),
+            max_entries,
+            per_source: DEFAULT_PER_SOURCE.min(max_entries),
         }
+    }
+
+    /// Sets the per-source quota (at least 1, at most `max_entries`).
+    #[must_use]
+    pub fn with_per_source_limit(mut self, per_source: usize) -> Self {
+        self.per_source = per_source.clamp(1, self.max_entries);
+        self
+    }
+
+    /// Removes the entry of `host`/`key` if it is still insertion `seq`.
+    fn remove_if(&mut self, host: &K, key: &RequestKey, seq: u64) -> bool {
+        let Some(src) = self.sources.get_mut(host) else {
+            return false;
+        };
+        if !src.entries.get(key).is_some_and(|e| e.seq == seq) {
+            return false;
+        }
+        src.entries.remove(key);
+        self.len = self.len.saturating_sub(1);
+        if src.entries.is_empty() {
+            self.sources.remove(host);
+        }
+        true
     }
 
     fn expire(&mut self, now: Instant) {
-        while let Some((t, k, id)) = self.order.front() {
-            let stale = now.saturating_duration_since(*t) >= self.lifetime;
-            if !stale && self.order.len() <= self.max_entries {
+        while let Some((seq, t, host, key)) = self.order.front() {
+            let live = self
+                .sources
+                .get(host)
+                .and_then(|s| s.entries.get(key))
+                .is_some_and(|e| e.seq == *seq);
+            if live && now.saturating_duration_since(*t) < self.lifetime {
                 break;
             }
-            let key = (k.clone(), *id);
-            if self.entries.get(&key).is_some_and(|e| e.inserted == *t) {
-                self.entries.remove(&key);
+            if let Some((seq, _, host, key)) = self.order.pop_front() {
+                self.remove_if(&host, &key, seq);
             }
-            self.order.pop_front();
         }
     }
 
-    /// Classifies a request from `source`. A new one is remembered as in progress.
-    pub fn check<T: AsRef<[u8]>>(&mut self, source: &K, request: &Packet<T>, now: Instant) -> Seen<'_> {
+    /// Forgets the oldest entry of `host`.
+    fn evict_oldest_of(&mut self, host: &K) {
+        while let Some((seq, key)) = self.sources.get_mut(host).and_then(|s| s.order.pop_front()) {
+            if self.remove_if(host, &key, seq) {
+                return;
+            }
+        }
+    }
+
+    fn insert(&mut self, origin: &Origin<K>, key: RequestKey, authenticator: [u8; 16], now: Instant) {
+        let host = &origin.host;
+        // a new request under a remembered key replaces it
+        let old = self
+            .sources
+            .get(host)
+            .and_then(|s| s.entries.get(&key))
+            .map(|e| e.seq);
+        if let Some(old) = old {
+            self.remove_if(host, &key, old);
+        }
+        if self
+            .sources
+            .get(host)
+            .is_some_and(|s| s.entries.len() >= self.per_source)
+        {
+            self.evict_oldest_of(host);
+        }
+        if self.len >= self.max_entries {
+            let victim = self
+                .sources
+                .iter()
+                .max_by_key(|(_, s)| s.entries.len())
+                .map(|(h, _)| h.clone());
+            if let Some(victim) = victim {
+                self.evict_oldest_of(&victim);
+            }
+        }
+        self.seq = self.seq.wrapping_add(1);
+        let seq = self.seq;
+        let src = self.sources.entry(host.clone()).or_default();
+        src.entries.insert(
+            key,
+            CacheEntry {
+                authenticator,
+                seq,
+                reply: None,
+            },
+        );
+        src.order.push_back((seq, key));
+        // Queue items of replaced or evicted entries are skipped lazily; compact when
+        // they outnumber the live ones, so memory stays proportional to the entries.
+        if src.order.len() > 2 * src.entries.len() + 16 {
+            let entries = &src.entries;
+            src.order
+                .retain(|(seq, key)| entries.get(key).is_some_and(|e| e.seq == *seq));
+        }
+        self.len = self.len.saturating_add(1);
+        self.order.push_back((seq, now, host.clone(), key));
+        if self.order.len() > 2 * self.len + 64 {
+            let sources = &self.sources;
+            self.order.retain(|(seq, _, host, key)| {
+                sources
+                    .get(host)
+                    .and_then(|s| s.entries.get(key))
+                    .is_some_and(|e| e.seq == *seq)
+            });
+        }
+    }
+
+    fn key_of<T: AsRef<[u8]>>(origin: &Origin<K>, request: &Packet<T>) -> RequestKey {
+        RequestKey {
+            port: origin.port,
+            local_port: origin.local_port,
+            code: request.code().get(),
+            identifier: request.identifier(),
+        }
+    }
+
+    /// Classifies a request from `origin`. A new one is remembered as in progress.
+    pub fn check<T: AsRef<[u8]>>(
+        &mut self,
+        origin: &Origin<K>,
+        request: &Packet<T>,
+        now: Instant,
+    ) -> Seen<'_> {
         self.expire(now);
-        let key = (source.clone(), request.identifier());
+        let key = Self::key_of(origin, request);
         let auth = request.authenticator();
-        let same = self.entries.get(&key).is_some_and(|e| e.authenticator == auth);
+        let same = self
+            .sources
+            .get(&origin.host)
+            .and_then(|s| s.entries.get(&key))
+            .is_some_and(|e| e.authenticator == auth);
         if !same {
-            self.entries.insert(
-                key.clone(),
-                CacheEntry {
-                    authenticator: auth,
-                    inserted: now,
-                    reply: None,
-                },
-            );
-            self.order.push_back((now, key.0, key.1));
-            self.expire(now);
+            self.insert(origin, key, auth, now);
             return Seen::New;
         }
-        match self.entries.get(&key).and_then(|e| e.reply.as_deref()) {
+        match self
+            .sources
+            .get(&origin.host)
+            .and_then(|s| s.entries.get(&key))
+            .and_then(|e| e.reply.as_deref())
+        {
             Some(r) => Seen::Replay(r),
             None => Seen::InProgress,
         }
     }
 
-    /// Remembers the reply sent for a request from `source`.
-    pub fn store_reply<T: AsRef<[u8]>>(&mut self, source: &K, request: &Packet<T>, reply: &[u8]) {
-        let key = (source.clone(), request.identifier());
-        if let Some(e) = self.entries.get_mut(&key) {
+    /// Remembers the reply sent for a request from `origin` (if the request is still
+    /// remembered).
+    pub fn store_reply<T: AsRef<[u8]>>(&mut self, origin: &Origin<K>, request: &Packet<T>, reply: &[u8]) {
+        let key = Self::key_of(origin, request);
+        let entry = self
+            .sources
+            .get_mut(&origin.host)
+            .and_then(|s| s.entries.get_mut(&key));
+        if let Some(e) = entry {
             if e.authenticator == request.authenticator() {
                 e.reply = Some(reply.to_vec());
             }
         }
     }
 
-    /// Number of remembered requests.
+    /// Number of remembered requests (entries past their lifetime may be counted until
+    /// the next [`DuplicateCache::check`]).
     #[must_use]
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
+    }
+
+    /// Number of remembered requests from `host`.
+    #[must_use]
+    pub fn len_for(&self, host: &K) -> usize {
+        self.sources.get(host).map_or(0, |s| s.entries.len())
     }
 
     /// True when nothing is remembered.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
     }
 }
 
@@ -668,34 +924,108 @@ mod tests {
         assert_eq!(c.in_flight(&"srv"), 0);
     }
 
+    fn origin(host: &'static str, port: u16) -> Origin<&'static str> {
+        Origin::new(host, port, 3799)
+    }
+
     #[test]
     fn duplicate_cache_replays_and_expires() {
         let t0 = Instant::now();
         let mut cache = DuplicateCache::new(Duration::from_secs(5), 100);
+        let (a, b) = (origin("a", 1000), origin("b", 1000));
         let req = PacketBuilder::coa_request(9).finish(&secret()).unwrap();
         let req = Packet::new_checked(&req[..]).unwrap();
-        assert_eq!(cache.check(&"a", &req, t0), Seen::New);
-        assert_eq!(cache.check(&"a", &req, t0), Seen::InProgress);
-        assert_eq!(cache.check(&"b", &req, t0), Seen::New);
-        cache.store_reply(&"a", &req, b"reply");
+        assert_eq!(cache.check(&a, &req, t0), Seen::New);
+        assert_eq!(cache.check(&a, &req, t0), Seen::InProgress);
+        assert_eq!(cache.check(&b, &req, t0), Seen::New);
+        cache.store_reply(&a, &req, b"reply");
         assert_eq!(
-            cache.check(&"a", &req, t0 + Duration::from_secs(1)),
+            cache.check(&a, &req, t0 + Duration::from_secs(1)),
             Seen::Replay(b"reply")
         );
-        assert_eq!(cache.check(&"a", &req, t0 + Duration::from_secs(6)), Seen::New);
+        assert_eq!(cache.check(&a, &req, t0 + Duration::from_secs(6)), Seen::New);
         // same id, different authenticator: a new request
-        let mut b = PacketBuilder::coa_request(9);
-        b.add(AttrType::USER_NAME, b"x").unwrap();
-        let other = b.finish(&secret()).unwrap();
+        let mut bld = PacketBuilder::coa_request(9);
+        bld.add(AttrType::USER_NAME, b"x").unwrap();
+        let other = bld.finish(&secret()).unwrap();
         assert_eq!(
-            cache.check(&"b", &Packet::new_checked(&other[..]).unwrap(), t0),
+            cache.check(&b, &Packet::new_checked(&other[..]).unwrap(), t0),
             Seen::New
         );
         let mut small = DuplicateCache::new(Duration::from_secs(60), 2);
-        for src in 0..10u32 {
-            small.check(&src, &req, t0);
+        for port in 0..10u16 {
+            small.check(&origin("x", port), &req, t0);
         }
         assert_eq!(small.len(), 2);
+    }
+
+    // RFC 5080 §2.2.2: "the source IP address, source UDP port, [...] Code, Identifier
+    // and Request Authenticator" and the local port identify a request.
+    #[test]
+    fn duplicate_key_has_code_and_local_port() {
+        let t0 = Instant::now();
+        let mut cache = DuplicateCache::default();
+        // A CoA-Request and a Disconnect-Request with the same Identifier and
+        // Authenticator (the authenticator is forced equal) are different requests.
+        let coa = PacketBuilder::coa_request(5).finish(&secret()).unwrap();
+        let mut disc = coa.clone();
+        disc[0] = Code::DisconnectRequest.get();
+        let coa = Packet::new_checked(&coa[..]).unwrap();
+        let disc = Packet::new_checked(&disc[..]).unwrap();
+        let o = origin("nas", 1);
+        assert_eq!(cache.check(&o, &coa, t0), Seen::New);
+        cache.store_reply(&o, &coa, b"coa-ack");
+        assert_eq!(cache.check(&o, &disc, t0), Seen::New);
+        // the same request arriving on another local port is another request
+        assert_eq!(cache.check(&Origin::new("nas", 1, 1700), &coa, t0), Seen::New);
+        assert_eq!(cache.check(&o, &coa, t0), Seen::Replay(b"coa-ack"));
+    }
+
+    #[test]
+    fn a_flood_from_one_source_does_not_evict_another() {
+        let t0 = Instant::now();
+        let mut cache = DuplicateCache::default();
+        let victim = origin("victim", 1812);
+        let mut victims = Vec::new();
+        for id in 0..10u8 {
+            let req = PacketBuilder::coa_request(id).finish(&secret()).unwrap();
+            let p = Packet::new_checked(&req[..]).unwrap();
+            assert_eq!(cache.check(&victim, &p, t0), Seen::New);
+            cache.store_reply(&victim, &p, &[id]);
+            victims.push(req);
+        }
+        // 100,000 distinct requests from one host, over many source ports, within the
+        // lifetime.
+        for n in 0..100_000u32 {
+            let [_, hi, lo, id] = n.to_be_bytes();
+            let mut req = PacketBuilder::coa_request(id).finish(&secret()).unwrap();
+            req[4] = hi; // distinct authenticators
+            req[5] = lo;
+            let port = u16::from_be_bytes([hi, lo]);
+            let p = Packet::new_checked(&req[..]).unwrap();
+            assert_eq!(cache.check(&origin("flood", port), &p, t0), Seen::New);
+        }
+        assert!(cache.len_for(&"flood") <= DEFAULT_PER_SOURCE);
+        assert!(cache.len() <= DEFAULT_MAX_ENTRIES);
+        for (id, req) in victims.iter().enumerate() {
+            let p = Packet::new_checked(&req[..]).unwrap();
+            assert_eq!(
+                cache.check(&victim, &p, t0 + Duration::from_secs(1)),
+                Seen::Replay(&[id as u8][..])
+            );
+        }
+        // many hosts together hit the global bound: the heaviest host pays first
+        let mut small = DuplicateCache::new(Duration::from_secs(5), 64).with_per_source_limit(48);
+        let req = PacketBuilder::coa_request(1).finish(&secret()).unwrap();
+        let p = Packet::new_checked(&req[..]).unwrap();
+        small.check(&origin("quiet", 1), &p, t0);
+        small.store_reply(&origin("quiet", 1), &p, b"r");
+        for port in 0..200u16 {
+            small.check(&origin("heavy", port), &p, t0);
+            small.check(&origin("heavy2", port), &p, t0);
+        }
+        assert!(small.len() <= 64);
+        assert_eq!(small.check(&origin("quiet", 1), &p, t0), Seen::Replay(b"r"));
     }
 
     #[test]
@@ -709,5 +1039,113 @@ mod tests {
         assert!(frame(&[1, 1, 0, 5], 4096).is_err());
         assert!(frame(&[1, 1, 0xff, 0xff], 4096).is_err());
         assert_eq!(frame(&[1, 1, 0xff, 0xff], 65535), Ok(Frame::Partial(65535)));
+    }
+
+    #[test]
+    fn send_reports_what_the_closure_got_wrong() {
+        let t0 = Instant::now();
+        let mut c = Client::new(1);
+        c.add_destination("nas", secret());
+        let wrong_id = c.send(&"nas", t0, |id, s| {
+            PacketBuilder::coa_request(id.wrapping_add(1)).finish(s)
+        });
+        assert_eq!(
+            wrong_id,
+            Err(Error::WrongIdentifier {
+                allocated: 0,
+                built: 1
+            })
+        );
+        let not_request = c.send(&"nas", t0, |id, s| {
+            PacketBuilder::new(Code::CoaAck, id, [0; 16]).finish(s)
+        });
+        assert_eq!(not_request, Err(Error::NotARequest { code: Code::CoaAck }));
+        let builder_error = c.send(&"nas", t0, |_, _| Err(Error::IdentifiersExhausted));
+        assert_eq!(builder_error, Err(Error::IdentifiersExhausted));
+        assert_eq!(c.in_flight(&"nas"), 0);
+    }
+
+    #[test]
+    fn reply_events_say_whether_the_reply_was_signed() {
+        let t0 = Instant::now();
+        let mut c = Client::new(1);
+        c.add_destination("srv", secret());
+        let ask = |c: &mut Client<&'static str>, signed: bool| {
+            let tx = c
+                .send(&"srv", t0, |id, s| {
+                    PacketBuilder::access_request(id, [id; 16]).finish(s)
+                })
+                .unwrap();
+            let req = Packet::new_checked(&tx.bytes[..]).unwrap();
+            let mut b = PacketBuilder::reply_to(&req, Code::AccessAccept);
+            if !signed {
+                b.without_message_authenticator();
+            }
+            c.receive(&"srv", &b.finish(&secret()).unwrap(), t0)
+        };
+        let Ok(ClientEvent::Reply { signature, .. }) = ask(&mut c, false) else {
+            panic!()
+        };
+        assert_eq!(signature, ReplySignature::AcceptedUnsigned);
+        assert_eq!(
+            c.reply_state(&"srv").map(|l| l.access),
+            Some(crate::Learned::Legacy)
+        );
+        let Ok(ClientEvent::Reply { signature, .. }) = ask(&mut c, true) else {
+            panic!()
+        };
+        assert_eq!(signature, ReplySignature::Signed);
+        // a restored "signs" state makes the next unsigned reply an error
+        let signs = LearnedReplies {
+            access: crate::Learned::Signs,
+            status_server: crate::Learned::Unknown,
+        };
+        c.set_reply_state(&"srv", signs).unwrap();
+        assert!(ask(&mut c, false).is_err());
+        assert_eq!(c.set_reply_state(&"nope", signs), Err(Error::UnknownDestination));
+        assert_eq!(c.reply_state(&"nope"), None);
+    }
+
+    /// MRC, MRT and MRD 0 mean "no limit" (RFC 5080 §2.2.1): the interval doubles on
+    /// and on, which overflowed `Duration` (a panic) after 62 retransmissions.
+    #[test]
+    fn unlimited_retransmission_never_panics() {
+        let t0 = Instant::now();
+        let unlimited = Retransmit {
+            initial: Duration::from_millis(1),
+            max_count: 0,
+            max_time: Duration::ZERO,
+            max_duration: Duration::ZERO,
+        };
+        let mut c = Client::new(11).with_retransmit(unlimited);
+        c.add_destination("nas", secret());
+        coa(&mut c, t0);
+        let mut now = t0;
+        let mut last_gap = Duration::ZERO;
+        for attempt in 1..=200u32 {
+            let next = c.poll_timeout().unwrap();
+            assert!(next >= now);
+            last_gap = next - now;
+            now = next;
+            let ev = c.handle_timeout(now);
+            assert!(
+                matches!(&ev[..], [ClientEvent::Retransmit(t)] if t.attempt == attempt),
+                "{ev:?}"
+            );
+        }
+        assert_eq!(c.in_flight(&"nas"), 1);
+        assert!(last_gap >= Duration::from_secs(3600 * 24 * 365), "{last_gap:?}");
+        // absurd parameters: still no panic
+        let mut c = Client::new(12).with_retransmit(Retransmit {
+            initial: Duration::MAX,
+            max_count: u32::MAX,
+            max_time: Duration::MAX,
+            max_duration: Duration::ZERO,
+        });
+        c.add_destination("nas", secret());
+        coa(&mut c, t0);
+        let next = c.poll_timeout().unwrap();
+        assert!(next > t0);
+        assert_eq!(c.handle_timeout(next).len(), 1);
     }
 }

@@ -378,10 +378,14 @@ fn blastradius_policies() {
     assert!(ReplyPolicy::new(Requirement::Yes)
         .verify(&p(&bare_accept), &req, &s)
         .is_err());
+    // auto: the first reply not obliged to be signed decides (trust on first use)
     let mut auto = ReplyPolicy::default();
-    auto.verify(&p(&bare_accept), &req, &s).unwrap();
     auto.verify(&p(&signed_accept), &req, &s).unwrap();
     assert!(auto.verify(&p(&bare_accept), &req, &s).is_err(), "auto learns");
+    let mut legacy = ReplyPolicy::default();
+    legacy.verify(&p(&bare_accept), &req, &s).unwrap();
+    legacy.verify(&p(&signed_accept), &req, &s).unwrap();
+    legacy.verify(&p(&bare_accept), &req, &s).unwrap();
     // a tampered Message-Authenticator in a reply is caught even though the
     // Response Authenticator is recomputed over it
     let mut forged = signed_accept;

@@ -394,6 +394,33 @@ fn check_attributes(attrs: &[u8], opts: &DecodeOptions<'_>) -> Result<()> {
     }
 }
 
+/// The one definition of "this packet carries a Message-Authenticator", used by every
+/// verifier and policy: the offset (from the packet start) of its 16-octet value.
+///
+/// Walks the header and the whole top-level attribute list up to Length, whether or not
+/// the packet was validated: a malformed list (which could hide one), a
+/// Message-Authenticator that is not 16 octets, or a second one is an error, never
+/// "absent". So a packet made with [`Packet::new_unchecked`] is held to the same rule
+/// as one made with [`Packet::new_checked`].
+pub(crate) fn scan_message_authenticator(bytes: &[u8]) -> Result<Option<usize>> {
+    let length = check_header(bytes, MAX_PACKET_LEN_TCP)?;
+    let mut r = Reader::new(bytes.get(field::ATTRIBUTES..length).unwrap_or_default());
+    let mut found = None;
+    while !r.is_empty() {
+        let a = read_attr(&mut r)?;
+        if a.typ == AttrType::MESSAGE_AUTHENTICATOR {
+            if a.value.len() != 16 || found.is_some() {
+                return Err(Error::MalformedMessageAuthenticator {
+                    offset: a.offset,
+                    len: a.value.len(),
+                });
+            }
+            found = Some(a.offset + 2);
+        }
+    }
+    Ok(found)
+}
+
 fn read_attr<'a>(r: &mut Reader<'a>) -> Result<Attribute<'a>> {
     let offset = HEADER_LEN + r.offset();
     let remaining = r.remaining();

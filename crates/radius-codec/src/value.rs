@@ -302,8 +302,10 @@ impl<'a> Value<'a> {
 
     /// Appends the wire encoding of the value to `out`.
     ///
-    /// Prefix values are masked to their prefix length; an IPv6 prefix is sent with
-    /// just the octets its length needs, as FreeRADIUS does.
+    /// Prefix values are masked to their prefix length. An IPv6 prefix is sent with all
+    /// 16 address octets (`2001:db8::/32` is 18 octets of value), as FreeRADIUS 3.2
+    /// (radclient) and pyrad 2.6 send it; [`Value::decode`] accepts both that and the
+    /// shorter form RFC 3162 §2.3 allows (just the octets the prefix length needs).
     #[inline]
     pub fn encode(&self, out: &mut Vec<u8>) -> Result<()> {
         match self {
@@ -347,8 +349,7 @@ impl<'a> Value<'a> {
                 let mask = u128::MAX.checked_shl(128 - u32::from(*bits)).unwrap_or(0);
                 let masked = (u128::from(*a) & mask).to_be_bytes();
                 out.extend_from_slice(&[0, *bits]);
-                let n = usize::from(*bits).div_ceil(8);
-                out.extend_from_slice(masked.get(..n).unwrap_or(&masked));
+                out.extend_from_slice(&masked);
             }
         }
         Ok(())
@@ -502,10 +503,30 @@ mod tests {
 
     #[test]
     fn prefixes() {
-        // 2001:db8::/32 as FreeRADIUS sends it
-        let v = Value::decode(DataType::Ipv6Prefix, &[0, 32, 0x20, 0x01, 0x0d, 0xb8]).unwrap();
+        // 2001:db8::/32 as FreeRADIUS 3.2 radclient and pyrad 2.6 send it: all 16 octets
+        let full = [0, 32, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        let v = Value::decode(DataType::Ipv6Prefix, &full).unwrap();
         assert_eq!(v, Value::Ipv6Prefix("2001:db8::".parse().unwrap(), 32));
-        assert_eq!(v.to_bytes().unwrap(), [0, 32, 0x20, 0x01, 0x0d, 0xb8]);
+        assert_eq!(v.to_bytes().unwrap(), full);
+        // the short form RFC 3162 §2.3 allows still decodes, and is re-sent in full
+        let short = Value::decode(DataType::Ipv6Prefix, &[0, 32, 0x20, 0x01, 0x0d, 0xb8]).unwrap();
+        assert_eq!(short, v);
+        assert_eq!(short.to_bytes().unwrap(), full);
+        // host bits are masked; /0 and /128 are 16 octets too
+        let v = Value::Ipv6Prefix("2001:db8:ffff::1".parse().unwrap(), 33);
+        assert_eq!(v.to_bytes().unwrap()[2..6], [0x20, 0x01, 0x0d, 0xb8]);
+        assert_eq!(v.to_bytes().unwrap()[6], 0x80);
+        assert_eq!(
+            Value::Ipv6Prefix(Ipv6Addr::LOCALHOST, 0).to_bytes().unwrap(),
+            [0u8; 18]
+        );
+        assert_eq!(
+            Value::Ipv6Prefix(Ipv6Addr::LOCALHOST, 128)
+                .to_bytes()
+                .unwrap()
+                .len(),
+            18
+        );
         assert!(matches!(
             Value::decode(DataType::Ipv6Prefix, &[0, 64, 0x20, 0x01]),
             Err(Error::PrefixLength { bits: 64, .. })
