@@ -13,7 +13,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use radius_codec::exchange::{self, ClientEvent as Ev, Retransmit, Seen};
 use radius_codec::{
     AttrType, AuthenticatorKind, Code, DataType, Packet as CodecPacket, PacketBuilder, ReplyPolicy,
-    Requirement, ServerPolicy, SharedSecret, Value,
+    ReplySignature, Requirement, ServerPolicy, SharedSecret, Value,
 };
 use radius_dict::{AttrDef, AttrKey, Decoded, Dictionary as Dict, FsResolver, Hiding, Mode, Resolver};
 
@@ -1103,6 +1103,11 @@ pub(crate) struct ClientEvent {
     rtt: Option<f64>,
     /// The Identifier (every kind).
     identifier: u8,
+    /// For `"reply"`: `"signed"` (a valid Message-Authenticator), `"not-required"`
+    /// (Accounting, CoA, Disconnect: the Response Authenticator protects it) or
+    /// `"accepted-unsigned"` (an Access-* or Status-Server reply without
+    /// Message-Authenticator that the policy let through: BlastRADIUS exposure).
+    signature: Option<&'static str>,
 }
 
 #[pymethods]
@@ -1272,6 +1277,24 @@ impl Client {
         self.inner.poll_timeout().map(|t| self.clock.secs(t))
     }
 
+    /// What the client has learned of a destination's replies under
+    /// `require_message_authenticator="auto"` (2 bytes), to persist across restarts;
+    /// `None` for an unknown destination.
+    fn reply_state<'py>(&self, py: Python<'py>, destination: String) -> Option<Bound<'py, PyBytes>> {
+        self.inner
+            .reply_state(&destination)
+            .map(|l| PyBytes::new(py, &l.to_bytes()))
+    }
+
+    /// Restores what `reply_state` returned (after `add_destination`).
+    fn set_reply_state(&mut self, destination: String, state: [u8; 2]) -> PyResult<()> {
+        let learned = radius_codec::LearnedReplies::from_bytes(state)
+            .ok_or_else(|| PyValueError::new_err("not a reply state from Client.reply_state"))?;
+        self.inner
+            .set_reply_state(&destination, learned)
+            .map_err(errors::codec)
+    }
+
     /// Requests in flight to `destination`.
     fn in_flight(&self, destination: String) -> usize {
         self.inner.in_flight(&destination)
@@ -1305,8 +1328,14 @@ impl Client {
                 request,
                 reply,
                 rtt,
+                signature,
             } => ClientEvent {
                 kind: "reply",
+                signature: Some(match signature {
+                    ReplySignature::Signed => "signed",
+                    ReplySignature::NotRequired => "not-required",
+                    _ => "accepted-unsigned",
+                }),
                 identifier: id_of(&reply),
                 request: Some(self.packet(py, &dest, request)?),
                 reply: Some(self.packet(py, &dest, reply)?),
@@ -1317,6 +1346,7 @@ impl Client {
             },
             Ev::Unmatched { dest, identifier } => ClientEvent {
                 kind: "unmatched",
+                signature: None,
                 destination: dest,
                 request: None,
                 reply: None,
@@ -1327,6 +1357,7 @@ impl Client {
             },
             Ev::Retransmit(t) => ClientEvent {
                 kind: "retransmit",
+                signature: None,
                 identifier: id_of(&t.bytes),
                 data: Some(PyBytes::new(py, &t.bytes).unbind()),
                 request: Some(self.packet(py, &t.dest, t.bytes)?),
@@ -1337,6 +1368,7 @@ impl Client {
             },
             Ev::TimedOut { dest, request } => ClientEvent {
                 kind: "timeout",
+                signature: None,
                 identifier: id_of(&request),
                 request: Some(self.packet(py, &dest, request)?),
                 destination: dest,
@@ -1363,42 +1395,56 @@ pub(crate) struct DuplicateCache {
 
 #[pymethods]
 impl DuplicateCache {
-    /// `lifetime` in seconds; at most `max_entries` entries.
+    /// Entries live `lifetime` seconds; at most `max_entries` in all and `per_source`
+    /// per source host (a flood from one host evicts its own oldest entries, never
+    /// another host's).
     #[new]
-    #[pyo3(signature = (*, lifetime = 30.0, max_entries = 65536))]
-    fn new(py: Python<'_>, lifetime: f64, max_entries: usize) -> PyResult<Self> {
+    #[pyo3(signature = (*, lifetime = 5.0, max_entries = 65536, per_source = 1024))]
+    fn new(py: Python<'_>, lifetime: f64, max_entries: usize, per_source: usize) -> PyResult<Self> {
         let lifetime = Duration::try_from_secs_f64(lifetime)
             .map_err(|_| PyValueError::new_err("lifetime must be >= 0"))?;
         Ok(Self {
-            inner: exchange::DuplicateCache::new(lifetime, max_entries),
+            inner: exchange::DuplicateCache::new(lifetime, max_entries).with_per_source_limit(per_source),
             clock: Clock::new(py)?,
         })
     }
 
-    /// Checks a request from `source` (e.g. `"192.0.2.1:50000"`): `None` when new
-    /// (process it, then `store_reply`), `True` while the first copy is being
-    /// processed (drop it), or the cached reply's bytes (send them again).
-    #[pyo3(signature = (source, request, *, now = None))]
+    /// Checks a request from `source`, a `(host, port)` pair as asyncio and `socket`
+    /// give it, that arrived on `local_port` (the key is RFC 5080's: source, local
+    /// port, code, Identifier, Request Authenticator). Returns `None` when new (process
+    /// it, then `store_reply`), `True` while the first copy is being processed (drop
+    /// it), or the cached reply's bytes (send them again).
+    #[pyo3(signature = (source, request, *, local_port = 0, now = None))]
     fn check<'py>(
         &mut self,
         py: Python<'py>,
-        source: String,
+        source: (String, u16),
         request: &Bound<'py, Packet>,
+        local_port: u16,
         now: Option<f64>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let now = self.clock.at(py, now)?;
         let req = request.get().view();
-        Ok(match self.inner.check(&source, &req, now) {
+        let origin = exchange::Origin::new(source.0, source.1, local_port);
+        Ok(match self.inner.check(&origin, &req, now) {
             Seen::New => None,
             Seen::InProgress => Some(pyo3::types::PyBool::new(py, true).to_owned().into_any()),
             Seen::Replay(b) => Some(PyBytes::new(py, b).into_any()),
         })
     }
 
-    /// Records the reply sent for a request.
-    fn store_reply(&mut self, source: String, request: &Bound<'_, Packet>, reply: &[u8]) {
+    /// Records the reply sent for a request (same `source` and `local_port` as `check`).
+    #[pyo3(signature = (source, request, reply, *, local_port = 0))]
+    fn store_reply(
+        &mut self,
+        source: (String, u16),
+        request: &Bound<'_, Packet>,
+        reply: &[u8],
+        local_port: u16,
+    ) {
         let req = request.get().view();
-        self.inner.store_reply(&source, &req, reply);
+        let origin = exchange::Origin::new(source.0, source.1, local_port);
+        self.inner.store_reply(&origin, &req, reply);
     }
 
     fn __len__(&self) -> usize {

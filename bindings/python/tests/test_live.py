@@ -138,7 +138,7 @@ class CoaResponder(asyncio.DatagramProtocol):
             request.verify_request(SECRET)
         except nacwire.Error:
             return  # silently discarded (RFC 5176 3.3)
-        source = f"{addr[0]}:{addr[1]}"
+        source = (addr[0], addr[1])
         cached = self.cache.check(source, request)
         if cached is True:
             return

@@ -324,6 +324,7 @@ def test_sans_io_client_retransmits_and_verifies() -> None:
     ack = radius.reply(server_view, "CoA-ACK", SECRET)
     event = client.receive("nas", bytes(ack), now=t0 + 1.4)
     assert event.kind == "reply" and event.reply == ack and event.request == sent
+    assert event.signature == "not-required"
     assert event.rtt is not None and event.rtt == pytest.approx(0.2, abs=0.01)
     assert client.in_flight("nas") == 0
     # the same reply again matches nothing
@@ -343,13 +344,29 @@ def test_sans_io_client_retransmits_and_verifies() -> None:
 def test_duplicate_cache_replays_the_reply() -> None:
     cache = radius.DuplicateCache(lifetime=30.0, max_entries=100)
     req = radius.Packet.decode(bench_packet("B"))
-    assert cache.check("192.0.2.1:5000", req, now=10.0) is None
-    assert cache.check("192.0.2.1:5000", req, now=10.1) is True
+    nas = ("192.0.2.1", 5000)
+    assert cache.check(nas, req, local_port=3799, now=10.0) is None
+    assert cache.check(nas, req, local_port=3799, now=10.1) is True
     ack = radius.reply(req, "CoA-ACK", SECRET)
-    cache.store_reply("192.0.2.1:5000", req, bytes(ack))
-    assert cache.check("192.0.2.1:5000", req, now=11.0) == bytes(ack)
-    assert cache.check("192.0.2.9:5000", req, now=11.0) is None
-    assert len(cache) == 2
+    cache.store_reply(nas, req, bytes(ack), local_port=3799)
+    assert cache.check(nas, req, local_port=3799, now=11.0) == bytes(ack)
+    # another source, another local port: new requests (RFC 5080 2.2.2 key)
+    assert cache.check(("192.0.2.9", 5000), req, local_port=3799, now=11.0) is None
+    assert cache.check(nas, req, local_port=1700, now=11.0) is None
+    assert len(cache) == 3
+    # after the lifetime the entry is gone
+    assert cache.check(nas, req, local_port=3799, now=100.0) is None
+
+
+def test_duplicate_cache_flood_from_one_host_keeps_the_others() -> None:
+    cache = radius.DuplicateCache(lifetime=30.0, max_entries=1000, per_source=100)
+    victim = radius.Packet.decode(bench_packet("B"))
+    assert cache.check(("192.0.2.1", 1), victim, now=1.0) is None
+    cache.store_reply(("192.0.2.1", 1), victim, b"reply")
+    for i in range(2000):
+        flood = radius.build("CoA-Request", SECRET, {"User-Name": f"x{i}"}, identifier=i % 256)
+        cache.check(("198.51.100.7", 1000 + i), flood, now=1.0)
+    assert cache.check(("192.0.2.1", 1), victim, now=2.0) == b"reply"
 
 
 def test_classes_are_shareable_across_threads() -> None:
@@ -368,3 +385,35 @@ def test_classes_are_shareable_across_threads() -> None:
     for t in threads:
         t.join()
     assert len(results) == 800 and all(results)
+
+
+def test_auto_policy_learns_per_server_and_the_state_persists() -> None:
+    def exchange(client: radius.Client, signed: bool) -> radius.ClientEvent:
+        sent = client.send("old-server", "Access-Request", {"User-Name": "bob"}, now=1.0)
+        server_view = radius.Packet.decode(bytes(sent))
+        accept = radius.reply(
+            server_view, "Access-Accept", SECRET, message_authenticator=signed
+        )
+        return client.receive("old-server", bytes(accept), now=1.1)
+
+    client = radius.Client(seed=1)
+    client.add_destination("old-server", SECRET, require_message_authenticator="auto")
+    first = exchange(client, signed=False)
+    assert first.kind == "reply" and first.signature == "accepted-unsigned"
+    state = client.reply_state("old-server")
+    assert isinstance(state, bytes) and len(state) == 2
+    # a fresh client restores what was learned (a restart does not start over)
+    restored = radius.Client(seed=2)
+    restored.add_destination("old-server", SECRET, require_message_authenticator="auto")
+    restored.set_reply_state("old-server", state)
+    assert restored.reply_state("old-server") == state
+    assert exchange(restored, signed=False).signature == "accepted-unsigned"
+    assert exchange(restored, signed=True).signature == "signed"
+    with pytest.raises(ValueError):
+        restored.set_reply_state("old-server", b"\xff\xff")
+    # the recommended policy refuses the unsigned reply outright
+    strict = radius.Client(seed=3)
+    strict.add_destination("old-server", SECRET)
+    with pytest.raises(nacwire.VerifyError, match="Message-Authenticator"):
+        exchange(strict, signed=False)
+    assert exchange(strict, signed=True).signature == "signed"

@@ -72,14 +72,9 @@ class Code:
     PROTOCOL_ERROR = 52
 
 
-_SIGNED_KINDS = (Code.ACCESS_REQUEST, Code.STATUS_SERVER)
-
-
 def _warn_if_unsigned(event: ClientEvent) -> None:
-    request, reply_ = event.request, event.reply
-    if request is None or reply_ is None:
-        return
-    if request.code in _SIGNED_KINDS and 80 not in reply_:
+    reply_ = event.reply
+    if reply_ is not None and event.signature == "accepted-unsigned":
         warnings.warn(
             f"accepted {reply_.code_name} from {event.destination} without "
             "Message-Authenticator (BlastRADIUS, CVE-2024-3596): use "
