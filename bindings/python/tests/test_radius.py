@@ -391,9 +391,7 @@ def test_auto_policy_learns_per_server_and_the_state_persists() -> None:
     def exchange(client: radius.Client, signed: bool) -> radius.ClientEvent:
         sent = client.send("old-server", "Access-Request", {"User-Name": "bob"}, now=1.0)
         server_view = radius.Packet.decode(bytes(sent))
-        accept = radius.reply(
-            server_view, "Access-Accept", SECRET, message_authenticator=signed
-        )
+        accept = radius.reply(server_view, "Access-Accept", SECRET, message_authenticator=signed)
         return client.receive("old-server", bytes(accept), now=1.1)
 
     client = radius.Client(seed=1)
