@@ -159,6 +159,23 @@ impl Settings {
         Self::new(SharedSecret::from(DEFAULT_TLS_SECRET))
     }
 
+    /// A copy (the secret too): one per connection a driver opens. Not `Clone`, so
+    /// that secrets are not copied by accident.
+    #[must_use]
+    pub fn duplicate(&self) -> Self {
+        Self {
+            secret: SharedSecret::from(self.secret.expose()),
+            ..*self
+        }
+    }
+
+    /// Sets the secret.
+    #[must_use]
+    pub fn secret(mut self, secret: SharedSecret) -> Self {
+        self.secret = secret;
+        self
+    }
+
     /// Sets the watchdog interval and timeout.
     #[must_use]
     pub fn watchdog(mut self, interval: Duration, timeout: Duration) -> Self {
