@@ -1,5 +1,7 @@
 //! RadSec test support: certificates made at test time (rcgen; no key is committed),
 //! radsecproxy on loopback, and the pyrad2 interpreter the test command installs.
+// Test set-up: a certificate that cannot be made is a failed test.
+#![allow(clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -27,6 +29,8 @@ pub struct Pki {
 fn leaf(issuer: &Issuer<'_, KeyPair>, cn: &str, sans: Vec<String>) -> (rcgen::Certificate, KeyPair) {
     let mut params = CertificateParams::new(sans).expect("params");
     params.distinguished_name.push(DnType::CommonName, cn);
+    // Python 3.13's strict X.509 checks want the Authority Key Identifier.
+    params.use_authority_key_identifier_extension = true;
     let key = KeyPair::generate().expect("key");
     let cert = params.signed_by(&key, issuer).expect("sign");
     (cert, key)
@@ -42,7 +46,14 @@ impl Pki {
         std::fs::create_dir_all(&dir)?;
         let mut params = CertificateParams::new(Vec::<String>::new()).map_err(std::io::Error::other)?;
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.distinguished_name.push(DnType::CommonName, format!("nacwire test CA {name}"));
+        params.key_usages = vec![
+            rcgen::KeyUsagePurpose::KeyCertSign,
+            rcgen::KeyUsagePurpose::CrlSign,
+            rcgen::KeyUsagePurpose::DigitalSignature,
+        ];
+        params
+            .distinguished_name
+            .push(DnType::CommonName, format!("nacwire test CA {name}"));
         let ca_key = KeyPair::generate().map_err(std::io::Error::other)?;
         let ca = params.self_signed(&ca_key).map_err(std::io::Error::other)?;
         let issuer = Issuer::new(params, ca_key);
@@ -82,12 +93,14 @@ impl Pki {
 
     /// A client configuration presenting the client certificate.
     pub fn client_config(&self, alpn: Alpn, versions: TlsVersions) -> Arc<rustls::ClientConfig> {
-        client_config(self.roots(), Some(Self::identity(&self.client)), alpn, versions).expect("client config")
+        client_config(self.roots(), Some(Self::identity(&self.client)), alpn, versions)
+            .expect("client config")
     }
 
     /// A server configuration requiring client certificates from this CA.
     pub fn server_config(&self, alpn: Alpn, versions: TlsVersions) -> Arc<rustls::ServerConfig> {
-        server_config(Self::identity(&self.server), Some(self.roots()), alpn, versions).expect("server config")
+        server_config(Self::identity(&self.server), Some(self.roots()), alpn, versions)
+            .expect("server config")
     }
 }
 
@@ -110,8 +123,14 @@ impl Peer {
     pub fn spawn(mut command: Command, log: PathBuf, dir: Option<PathBuf>) -> std::io::Result<Self> {
         let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
         for stream in [
-            child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-            child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
         ]
         .into_iter()
         .flatten()

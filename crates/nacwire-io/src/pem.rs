@@ -39,13 +39,19 @@ pub fn certs(path: impl AsRef<Path>) -> Result<Vec<CertificateDer<'static>>, Pem
     let path = path.as_ref();
     CertificateDer::pem_file_iter(path)
         .and_then(Iterator::collect)
-        .map_err(|source| PemError::Pem { path: name(path), source })
+        .map_err(|source| PemError::Pem {
+            path: name(path),
+            source,
+        })
 }
 
 /// The private key in a PEM file (PKCS#8, PKCS#1 or SEC1).
 pub fn key(path: impl AsRef<Path>) -> Result<PrivateKeyDer<'static>, PemError> {
     let path = path.as_ref();
-    PrivateKeyDer::from_pem_file(path).map_err(|source| PemError::Pem { path: name(path), source })
+    PrivateKeyDer::from_pem_file(path).map_err(|source| PemError::Pem {
+        path: name(path),
+        source,
+    })
 }
 
 /// A certificate chain and its key.
@@ -61,9 +67,10 @@ pub fn roots(path: impl AsRef<Path>) -> Result<RootCertStore, PemError> {
     let path = path.as_ref();
     let mut store = RootCertStore::empty();
     for cert in certs(path)? {
-        store
-            .add(cert)
-            .map_err(|source| PemError::Anchor { path: name(path), source })?;
+        store.add(cert).map_err(|source| PemError::Anchor {
+            path: name(path),
+            source,
+        })?;
     }
     Ok(store)
 }

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use radius_codec::{DecodeOptions, Packet, PacketBuilder, SharedSecret};
-use radius_stream::{CloseReason, Connection, Event, LostReason, RequestHandle, Secrets, Settings, Transport, Version};
+use radius_stream::{
+    CloseReason, Connection, Event, LostReason, RequestHandle, Secrets, Settings, Transport, Version,
+};
 use rustls::pki_types::ServerName;
 
 /// How a client reaches its server.
@@ -124,6 +126,9 @@ impl Default for Backoff {
     }
 }
 
+/// A client's handler of CoA/Disconnect requests arriving over its connection.
+type DynAuthHandler = Box<dyn FnMut(&Packet<&[u8]>) -> Option<PacketBuilder> + Send>;
+
 struct Live {
     sock: TcpStream,
     conn: Connection,
@@ -146,7 +151,8 @@ pub struct StreamClient {
     completions: VecDeque<Completion>,
     buf: Vec<u8>,
     out: Vec<u8>,
-    dynauth: Option<Box<dyn FnMut(&Packet<&[u8]>) -> Option<PacketBuilder> + Send>>,
+    dynauth: Option<DynAuthHandler>,
+    opened: u64,
 }
 
 impl std::fmt::Debug for StreamClient {
@@ -184,7 +190,14 @@ impl StreamClient {
             buf: vec![0; 32 * 1024],
             out: Vec::new(),
             dynauth: None,
+            opened: 0,
         }
+    }
+
+    /// How many connections were opened so far (reuse and reconnects show here).
+    #[must_use]
+    pub const fn connections_opened(&self) -> u64 {
+        self.opened
     }
 
     /// Sets the backoff between failed connection attempts.
@@ -228,7 +241,12 @@ impl StreamClient {
     /// Opens the connection if none is open, waiting for the TLS handshake. Fails with
     /// [`Error::Backoff`] while a failed attempt's backoff runs.
     pub fn connect(&mut self) -> Result<Version, Error> {
-        if let Some(v) = self.live.as_ref().and_then(|l| l.conn.is_open().then(|| l.conn.version())).flatten() {
+        if let Some(v) = self
+            .live
+            .as_ref()
+            .and_then(|l| l.conn.is_open().then(|| l.conn.version()))
+            .flatten()
+        {
             return Ok(v);
         }
         self.live = None;
@@ -268,6 +286,7 @@ impl StreamClient {
             }
         };
         self.live = Some(Live { sock, conn });
+        self.opened += 1;
         let deadline = Instant::now() + self.connect_timeout;
         loop {
             if let Some(v) = self.version() {
@@ -323,7 +342,9 @@ impl StreamClient {
         loop {
             match self.next_completion(wait)? {
                 Completion::Reply { handle: h, reply } if h == handle => return Ok(reply),
-                Completion::Lost { handle: h, reason, .. } if h == handle => return Err(Error::Lost(reason)),
+                Completion::Lost {
+                    handle: h, reason, ..
+                } if h == handle => return Err(Error::Lost(reason)),
                 _ => {}
             }
         }
@@ -383,9 +404,15 @@ impl StreamClient {
         match live.sock.read(&mut self.buf) {
             Ok(0) => live.conn.peer_closed(),
             Ok(n) => {
-                let _ = live.conn.receive(self.buf.get(..n).unwrap_or_default(), Instant::now());
+                let _ = live
+                    .conn
+                    .receive(self.buf.get(..n).unwrap_or_default(), Instant::now());
             }
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) => {}
             Err(_) => live.conn.peer_closed(),
         }
         live.conn.handle_timeout(Instant::now());
@@ -404,9 +431,19 @@ impl StreamClient {
         let mut closed = None;
         while let Some(ev) = live.conn.poll_event() {
             match ev {
-                Event::Reply { handle, reply, .. } => self.completions.push_back(Completion::Reply { handle, reply }),
-                Event::Lost { handle, request, reason } => {
-                    self.completions.push_back(Completion::Lost { handle, request, reason });
+                Event::Reply { handle, reply, .. } => {
+                    self.completions.push_back(Completion::Reply { handle, reply })
+                }
+                Event::Lost {
+                    handle,
+                    request,
+                    reason,
+                } => {
+                    self.completions.push_back(Completion::Lost {
+                        handle,
+                        request,
+                        reason,
+                    });
                 }
                 Event::Request { packet } => {
                     let reply = Packet::new_checked_with(&packet[..], &DecodeOptions::TCP)
@@ -485,7 +522,12 @@ impl Drop for ServerHandle {
 impl StreamServer {
     /// Listens on `addr`. `settings` is the template of every connection (its secret
     /// is replaced by the peer's from `secrets`).
-    pub fn bind(addr: SocketAddr, acceptor: Acceptor, settings: Settings, secrets: Secrets) -> Result<Self, Error> {
+    pub fn bind(
+        addr: SocketAddr,
+        acceptor: Acceptor,
+        settings: Settings,
+        secrets: Secrets,
+    ) -> Result<Self, Error> {
         Ok(Self {
             listener: TcpListener::bind(addr)?,
             acceptor,
@@ -573,7 +615,11 @@ fn serve_connection(
             Ok(n) => {
                 let _ = conn.receive(buf.get(..n).unwrap_or_default(), Instant::now());
             }
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) => {}
             Err(_) => conn.peer_closed(),
         }
         conn.handle_timeout(Instant::now());

@@ -639,6 +639,9 @@ impl Connection {
             }));
         }
         self.queue(&bytes);
+        // The watchdog counts quiet time from the last packet received, or from the
+        // first request when nothing was received yet.
+        self.last_rx.get_or_insert(now);
         let handle = RequestHandle(self.next_handle);
         self.next_handle += 1;
         self.pending.insert(
