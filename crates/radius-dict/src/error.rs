@@ -47,8 +47,12 @@ pub enum ErrorKind {
     IncludeCycle,
     /// Includes nested deeper than the limit.
     IncludeTooDeep,
-    /// A limit on the dictionary's size was reached.
+    /// A limit on the dictionary's size was reached: attributes, files, the size of
+    /// one file or the bytes read in one load.
     TooLarge,
+    /// The last warning of a lenient load that had too many: the token is the number
+    /// of warnings that were dropped.
+    TooManyWarnings,
 }
 
 impl fmt::Display for ErrorKind {
@@ -75,6 +79,7 @@ impl fmt::Display for ErrorKind {
             Self::IncludeCycle => f.write_str("include cycle"),
             Self::IncludeTooDeep => f.write_str("includes nested too deeply"),
             Self::TooLarge => f.write_str("dictionary too large"),
+            Self::TooManyWarnings => f.write_str("too many warnings; the rest were dropped"),
         }
     }
 }
