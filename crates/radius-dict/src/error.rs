@@ -94,13 +94,27 @@ pub struct Error {
     pub(crate) kind: ErrorKind,
 }
 
+/// The most characters of a token an error quotes.
+const MAX_TOKEN: usize = 40;
+
+/// A token as an error may quote it: at most [`MAX_TOKEN`] characters, anything but
+/// printable ASCII replaced by `?` (dictionary names and numbers are ASCII; what is
+/// not is not worth printing to a terminal or a log).
+fn short_token(token: &str) -> String {
+    token
+        .chars()
+        .take(MAX_TOKEN)
+        .map(|c| if c.is_ascii_graphic() { c } else { '?' })
+        .collect()
+}
+
 impl Error {
     pub(crate) fn new(file: &str, line: usize, column: usize, token: &str, kind: ErrorKind) -> Self {
         Self {
             file: file.to_string(),
             line,
             column,
-            token: token.chars().take(80).collect(),
+            token: short_token(token),
             kind,
         }
     }
@@ -123,7 +137,9 @@ impl Error {
         self.column
     }
 
-    /// The offending token (at most 80 characters).
+    /// The offending token: at most 40 characters of printable ASCII (others shown
+    /// as `?`), and empty when the file's first line is not a dictionary line (an
+    /// `$INCLUDE` of a file that is not a dictionary never quotes its content).
     #[must_use]
     pub fn token(&self) -> &str {
         &self.token

@@ -157,6 +157,10 @@ pub(crate) struct Loader<'r> {
     names: Vec<String>,
     /// Bytes of text read in this load.
     bytes: usize,
+    /// Whether errors on the current file may quote its tokens: not until a line of
+    /// it has started with a dictionary keyword (`$INCLUDE /etc/shadow` must not
+    /// print a line of the shadow file).
+    quote: bool,
     pending: Vec<PendingValue>,
     /// Attributes defined before this load (the dictionary given to `load_more`):
     /// files loaded on top may redefine them.
@@ -176,13 +180,17 @@ impl<'r> Loader<'r> {
             seen: std::collections::HashSet::new(),
             names: Vec::new(),
             bytes: 0,
+            quote: false,
             pending: Vec::new(),
             base_attrs,
         }
     }
 
     /// Records a recoverable problem: an error in strict mode, a warning otherwise.
-    fn soft(&mut self, e: Error) -> Result<(), Error> {
+    fn soft(&mut self, mut e: Error) -> Result<(), Error> {
+        if !self.quote && self.stack.last().is_some_and(|f| *f == e.file) {
+            e.token.clear();
+        }
         match self.mode {
             Mode::Strict => Err(e),
             Mode::Lenient => {
@@ -267,7 +275,9 @@ impl<'r> Loader<'r> {
         self.names.push(name.to_string());
         let index = self.names.len() - 1;
         self.stack.push(name.to_string());
+        let quote = std::mem::replace(&mut self.quote, false);
         let r = self.parse_text(name, index, &text);
+        self.quote = quote;
         self.stack.pop();
         r
     }
@@ -277,77 +287,22 @@ impl<'r> Loader<'r> {
         for (idx, raw) in text.lines().enumerate() {
             let line = idx + 1;
             let toks = tokenize(raw);
-            let Some(first) = toks.first() else { continue };
-            let err = |t: &Tok<'_>, kind| Error::new(file, line, t.col, t.text, kind);
-            let kw = keyword(first.text);
-            match kw {
-                "ATTRIBUTE" => self.attribute(file, line, &toks, &blocks)?,
-                "VALUE" => self.value((file, file_index), line, &toks)?,
-                "VENDOR" => self.vendor(file, line, &toks)?,
-                "VALUE-ALIAS" => self.value_alias(file, line, &toks)?,
-                "BEGIN-VENDOR" => {
-                    let name = expect(file, line, &toks, 2..=3, "2 or 3")?;
-                    let Some(v) = self.dict.vendor_by_name(name.text) else {
-                        return Err(err(&name, ErrorKind::UnknownVendor));
-                    };
-                    let id = v.id.0;
-                    let evs = match toks.get(2) {
-                        None => None,
-                        Some(t) => {
-                            let n = t
-                                .text
-                                .strip_prefix("format=Extended-Vendor-Specific-")
-                                .and_then(parse_u64)
-                                .filter(|n| (1..=6).contains(n))
-                                .ok_or_else(|| err(t, ErrorKind::BadVendorFormat))?;
-                            // Extended-Vendor-Specific-N lives in attribute 240 + N, type 26.
-                            Some(240 + n as u32)
-                        }
-                    };
-                    blocks.push(Block::Vendor {
-                        name: name.text.to_string(),
-                        id,
-                        evs,
-                    });
-                }
-                "END-VENDOR" => {
-                    let name = expect(file, line, &toks, 2..=2, "2")?;
-                    match blocks.pop() {
-                        Some(Block::Vendor { name: open, .. }) if open.eq_ignore_ascii_case(name.text) => {}
-                        _ => return Err(err(&name, ErrorKind::BlockMismatch)),
+            let Some(first) = toks.first() else {
+                continue;
+            };
+            // A line that starts with a dictionary keyword makes the file a
+            // dictionary: from then on, errors may quote its tokens.
+            if !keyword(first.text).is_empty() {
+                self.quote = true;
+            }
+            match self.parse_line((file, file_index), line, &toks, &mut blocks) {
+                Ok(()) => {}
+                Err(mut e) => {
+                    if !self.quote && e.file == file && e.line == line {
+                        e.token.clear();
                     }
+                    return Err(e);
                 }
-                "BEGIN-TLV" => {
-                    let name = expect(file, line, &toks, 2..=2, "2")?;
-                    let Some(i) = self.dict.attr_index(name.text) else {
-                        return Err(err(&name, ErrorKind::UnknownAttribute));
-                    };
-                    let Some(def) = self.dict.attr_at(i) else {
-                        return Err(err(&name, ErrorKind::UnknownAttribute));
-                    };
-                    if def.data_type != DataType::Tlv {
-                        return Err(err(&name, ErrorKind::NotTlv));
-                    }
-                    let key = def.key;
-                    blocks.push(Block::Tlv {
-                        name: name.text.to_string(),
-                        key,
-                    });
-                }
-                "END-TLV" => {
-                    let name = expect(file, line, &toks, 2..=2, "2")?;
-                    match blocks.pop() {
-                        Some(Block::Tlv { name: open, .. }) if open.eq_ignore_ascii_case(name.text) => {}
-                        _ => return Err(err(&name, ErrorKind::BlockMismatch)),
-                    }
-                }
-                "$INCLUDE" | "$INCLUDE-" => {
-                    let target = expect(file, line, &toks, 2..=2, "2")?;
-                    let resolved = self.resolver.resolve(Some(file), target.text);
-                    let optional = kw == "$INCLUDE-";
-                    self.load_file(&resolved, Some((file, line, target.col, target.text)), optional)?;
-                }
-                _ => return Err(err(first, ErrorKind::UnknownKeyword)),
             }
         }
         if let Some(b) = blocks.last() {
@@ -361,6 +316,91 @@ impl<'r> Loader<'r> {
                 &name,
                 ErrorKind::UnclosedBlock,
             ));
+        }
+        Ok(())
+    }
+
+    /// One non-blank line of `file`.
+    fn parse_line(
+        &mut self,
+        (file, file_index): (&str, usize),
+        line: usize,
+        toks: &[Tok<'_>],
+        blocks: &mut Vec<Block>,
+    ) -> Result<(), Error> {
+        let Some(first) = toks.first() else {
+            return Ok(());
+        };
+        let err = |t: &Tok<'_>, kind| Error::new(file, line, t.col, t.text, kind);
+        let kw = keyword(first.text);
+        match kw {
+            "ATTRIBUTE" => self.attribute(file, line, toks, blocks)?,
+            "VALUE" => self.value((file, file_index), line, toks)?,
+            "VENDOR" => self.vendor(file, line, toks)?,
+            "VALUE-ALIAS" => self.value_alias(file, line, toks)?,
+            "BEGIN-VENDOR" => {
+                let name = expect(file, line, toks, 2..=3, "2 or 3")?;
+                let Some(v) = self.dict.vendor_by_name(name.text) else {
+                    return Err(err(&name, ErrorKind::UnknownVendor));
+                };
+                let id = v.id.0;
+                let evs = match toks.get(2) {
+                    None => None,
+                    Some(t) => {
+                        let n = t
+                            .text
+                            .strip_prefix("format=Extended-Vendor-Specific-")
+                            .and_then(parse_u64)
+                            .filter(|n| (1..=6).contains(n))
+                            .ok_or_else(|| err(t, ErrorKind::BadVendorFormat))?;
+                        // Extended-Vendor-Specific-N lives in attribute 240 + N, type 26.
+                        Some(240 + n as u32)
+                    }
+                };
+                blocks.push(Block::Vendor {
+                    name: name.text.to_string(),
+                    id,
+                    evs,
+                });
+            }
+            "END-VENDOR" => {
+                let name = expect(file, line, toks, 2..=2, "2")?;
+                match blocks.pop() {
+                    Some(Block::Vendor { name: open, .. }) if open.eq_ignore_ascii_case(name.text) => {}
+                    _ => return Err(err(&name, ErrorKind::BlockMismatch)),
+                }
+            }
+            "BEGIN-TLV" => {
+                let name = expect(file, line, toks, 2..=2, "2")?;
+                let Some(i) = self.dict.attr_index(name.text) else {
+                    return Err(err(&name, ErrorKind::UnknownAttribute));
+                };
+                let Some(def) = self.dict.attr_at(i) else {
+                    return Err(err(&name, ErrorKind::UnknownAttribute));
+                };
+                if def.data_type != DataType::Tlv {
+                    return Err(err(&name, ErrorKind::NotTlv));
+                }
+                let key = def.key;
+                blocks.push(Block::Tlv {
+                    name: name.text.to_string(),
+                    key,
+                });
+            }
+            "END-TLV" => {
+                let name = expect(file, line, toks, 2..=2, "2")?;
+                match blocks.pop() {
+                    Some(Block::Tlv { name: open, .. }) if open.eq_ignore_ascii_case(name.text) => {}
+                    _ => return Err(err(&name, ErrorKind::BlockMismatch)),
+                }
+            }
+            "$INCLUDE" | "$INCLUDE-" => {
+                let target = expect(file, line, toks, 2..=2, "2")?;
+                let resolved = self.resolver.resolve(Some(file), target.text);
+                let optional = kw == "$INCLUDE-";
+                self.load_file(&resolved, Some((file, line, target.col, target.text)), optional)?;
+            }
+            _ => return Err(err(first, ErrorKind::UnknownKeyword)),
         }
         Ok(())
     }
