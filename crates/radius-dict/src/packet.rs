@@ -27,7 +27,11 @@ pub struct Hiding<'s> {
 
 /// One attribute of a packet, decoded with the dictionary `'d`; its value borrows
 /// from the packet `'a` where it can.
-#[derive(Clone, Debug)]
+///
+/// `Debug` prints the attribute (name, key, definition, tag, value), not the
+/// dictionary, and `<hidden>` for the value of a hidden (`encrypt=`) or `secret`
+/// attribute.
+#[derive(Clone)]
 pub struct Decoded<'d, 'a> {
     /// The name (`Attr-...` with the numbers when the dictionary does not know it).
     pub name: Cow<'d, str>,
@@ -40,6 +44,25 @@ pub struct Decoded<'d, 'a> {
     /// The typed value (octets when unknown, malformed or hidden).
     pub value: Value<'a>,
     dict: &'d Dictionary,
+}
+
+impl core::fmt::Debug for Decoded<'_, '_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let hidden = self
+            .def
+            .is_some_and(|d| d.flags().secret || d.flags().encrypt != Encrypt::None);
+        let mut s = f.debug_struct("Decoded");
+        s.field("name", &self.name)
+            .field("key", &self.key)
+            .field("def", &self.def)
+            .field("tag", &self.tag);
+        if hidden {
+            s.field("value", &format_args!("<hidden>"));
+        } else {
+            s.field("value", &self.value);
+        }
+        s.finish_non_exhaustive()
+    }
 }
 
 impl Decoded<'_, '_> {
@@ -406,4 +429,42 @@ fn join_continued(
         }
     }
     (joined, skip_until)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue: `Debug` of a decoded attribute printed the whole dictionary (150 KB)
+    /// and revealed passwords.
+    #[test]
+    fn debug_prints_the_attribute_not_the_dictionary() {
+        let d = Dictionary::builtin();
+        let secret = SharedSecret::from("s3cret");
+        let ra = [9u8; 16];
+        let mut b = PacketBuilder::access_request(1, ra);
+        let hiding = Hiding {
+            secret: &secret,
+            salt: 0x8001,
+        };
+        d.add(&mut b, "User-Name", "alice", None).unwrap();
+        d.add(&mut b, "User-Password", "hunter2-pw", Some(&hiding))
+            .unwrap();
+        d.add(&mut b, "Tunnel-Password:1", "tunnel-pw", Some(&hiding))
+            .unwrap();
+        let bytes = b.finish(&secret).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let decoded = d.decode(&p, Some((&secret, ra)));
+        let pw = decoded.iter().find(|a| a.name == "User-Password").unwrap();
+        assert_eq!(pw.text(), "hunter2-pw", "revealed for the caller");
+        let debug = format!("{decoded:?}");
+        assert!(debug.len() < 2000, "{} bytes", debug.len());
+        assert!(
+            debug.contains("User-Name") && debug.contains("Tunnel-Password"),
+            "{debug}"
+        );
+        for secret in ["hunter2", "104, 117, 110", "tunnel-pw", "s3cret"] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+    }
 }
