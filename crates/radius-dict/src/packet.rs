@@ -238,83 +238,124 @@ impl Dictionary {
         let attrs: Vec<_> = packet.attributes().collect();
         let mut out = Vec::with_capacity(attrs.len() + 4);
         let mut skip_until = 0usize;
+        // A WiMAX-continued value being joined: (vendor, vendor type, octets so far).
+        let mut continued: Option<(u32, u32, Vec<u8>)> = None;
         for (i, a) in attrs.iter().enumerate() {
             if a.offset() < skip_until {
                 continue;
             }
             let t = u32::from(a.typ().0);
-            match a.typ().0 {
-                26 => {
-                    let vendor = a.value().first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v));
-                    let format = self.vendor_format(VendorId(vendor));
-                    match a.vsa_with(format) {
-                        Ok(vsa) => {
-                            for sub in vsa.attrs() {
-                                let key = AttrKey::new(vendor, &[sub.vendor_type()])
-                                    .unwrap_or_else(|| AttrKey::standard(26));
-                                if sub.more() {
-                                    // WiMAX continuation: the value goes on in the
-                                    // following VSAs of the same vendor and type.
-                                    let (joined, end) = join_continued(
-                                        &attrs,
-                                        i,
-                                        (vsa.vendor(), format),
-                                        sub.vendor_type(),
-                                        sub.value(),
-                                    );
-                                    skip_until = end;
-                                    self.decode_owned(key, joined, &mut out);
-                                    break;
-                                }
-                                self.decode_one(key, sub.value(), hiding, &mut out);
-                            }
+            let vendor = a.value().first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v));
+            let format = self.vendor_format(VendorId(vendor));
+            let vsa = if a.typ().0 == 26 {
+                a.vsa_with(format).ok()
+            } else {
+                None
+            };
+            let Some(vsa) = vsa else {
+                // Anything but a Vendor-Specific ends a continuation: keep what was joined.
+                self.end_continued(&mut continued, &mut out);
+                match a.typ().0 {
+                    26 => self.decode_one(AttrKey::standard(26), a.value(), None, &mut out),
+                    241..=246 => {
+                        if let Some(end) = self.decode_extended(&attrs, i, hiding, &mut out) {
+                            skip_until = end;
                         }
-                        Err(_) => self.decode_one(AttrKey::standard(26), a.value(), None, &mut out),
                     }
+                    _ => self.decode_one(AttrKey::standard(t), a.value(), hiding, &mut out),
                 }
-                241..=246 => {
-                    let (ext, data, more) = match (a.typ().is_long_extended(), a.value()) {
-                        (false, [x, rest @ ..]) => (*x, Cow::Borrowed(rest), false),
-                        (true, [x, f, rest @ ..]) => (*x, Cow::Borrowed(rest), f & 0x80 != 0),
-                        _ => {
-                            self.decode_one(AttrKey::standard(t), a.value(), None, &mut out);
-                            continue;
+                continue;
+            };
+            // Every sub-attribute is decoded. WiMAX continuation (format `1,1,c`): a
+            // sub-attribute with the continuation flag goes on in the first
+            // sub-attribute of the next VSA of the same vendor and type; the other
+            // sub-attributes of that VSA are attributes of their own.
+            for (j, sub) in vsa.attrs().enumerate() {
+                let key = AttrKey::new(vendor, &[sub.vendor_type()]).unwrap_or_else(|| AttrKey::standard(26));
+                match &mut continued {
+                    Some((v, vt, data)) if j == 0 && *v == vendor && *vt == sub.vendor_type() => {
+                        data.extend_from_slice(sub.value());
+                        if !sub.more() {
+                            self.end_continued(&mut continued, &mut out);
                         }
-                    };
-                    let mut data = data;
-                    if more {
-                        // reassemble the following fragments (validated contiguous)
-                        let mut v = data.into_owned();
-                        for next in attrs.iter().skip(i + 1) {
-                            let [_, f, rest @ ..] = next.value() else { break };
-                            v.extend_from_slice(rest);
-                            skip_until = next.offset() + 1;
-                            if f & 0x80 == 0 {
-                                break;
-                            }
-                        }
-                        data = Cow::Owned(v);
+                        continue;
                     }
-                    if ext == 26 {
-                        if let (Some(v), Some(vt)) = (data.first_chunk::<4>(), data.get(4)) {
-                            let vendor = u32::from_be_bytes(*v);
-                            let key = AttrKey::new(vendor, &[t, 26, u32::from(*vt)])
-                                .unwrap_or_else(|| AttrKey::standard(t));
-                            let value = data.get(5..).unwrap_or_default().to_vec();
-                            self.decode_owned(key, value, &mut out);
-                            continue;
-                        }
-                    }
-                    let key = AttrKey::new(0, &[t, u32::from(ext)]).unwrap_or_else(|| AttrKey::standard(t));
-                    match data {
-                        Cow::Borrowed(d) => self.decode_one(key, d, hiding, &mut out),
-                        Cow::Owned(d) => self.decode_owned(key, d, &mut out),
-                    }
+                    Some(_) => self.end_continued(&mut continued, &mut out),
+                    None => {}
                 }
-                _ => self.decode_one(AttrKey::standard(t), a.value(), hiding, &mut out),
+                if sub.more() {
+                    continued = Some((vendor, sub.vendor_type(), sub.value().to_vec()));
+                } else {
+                    self.decode_one(key, sub.value(), hiding, &mut out);
+                }
             }
         }
+        self.end_continued(&mut continued, &mut out);
         out
+    }
+
+    /// Decodes the joined value of a WiMAX continuation, if one is open.
+    fn end_continued<'d>(
+        &'d self,
+        continued: &mut Option<(u32, u32, Vec<u8>)>,
+        out: &mut Vec<Decoded<'d, '_>>,
+    ) {
+        if let Some((vendor, vendor_type, data)) = continued.take() {
+            let key = AttrKey::new(vendor, &[vendor_type]).unwrap_or_else(|| AttrKey::standard(26));
+            self.decode_owned(key, data, out);
+        }
+    }
+
+    /// Decodes the extended or long-extended attribute `attrs[i]`, joining
+    /// long-extended fragments; returns the offset to skip to past the fragments used.
+    fn decode_extended<'d, 'a>(
+        &'d self,
+        attrs: &[radius_codec::Attribute<'a>],
+        i: usize,
+        hiding: Option<(&SharedSecret, [u8; 16])>,
+        out: &mut Vec<Decoded<'d, 'a>>,
+    ) -> Option<usize> {
+        let a = attrs.get(i)?;
+        let t = u32::from(a.typ().0);
+        let mut skip_until = None;
+        let (ext, data, more) = match (a.typ().is_long_extended(), a.value()) {
+            (false, [x, rest @ ..]) => (*x, Cow::Borrowed(rest), false),
+            (true, [x, f, rest @ ..]) => (*x, Cow::Borrowed(rest), f & 0x80 != 0),
+            _ => {
+                self.decode_one(AttrKey::standard(t), a.value(), None, out);
+                return None;
+            }
+        };
+        let mut data = data;
+        if more {
+            // reassemble the following fragments (validated contiguous)
+            let mut v = data.into_owned();
+            for next in attrs.iter().skip(i + 1) {
+                let [_, f, rest @ ..] = next.value() else { break };
+                v.extend_from_slice(rest);
+                skip_until = Some(next.offset() + 1);
+                if f & 0x80 == 0 {
+                    break;
+                }
+            }
+            data = Cow::Owned(v);
+        }
+        if ext == 26 {
+            if let (Some(v), Some(vt)) = (data.first_chunk::<4>(), data.get(4)) {
+                let vendor = u32::from_be_bytes(*v);
+                let key =
+                    AttrKey::new(vendor, &[t, 26, u32::from(*vt)]).unwrap_or_else(|| AttrKey::standard(t));
+                let value = data.get(5..).unwrap_or_default().to_vec();
+                self.decode_owned(key, value, out);
+                return skip_until;
+            }
+        }
+        let key = AttrKey::new(0, &[t, u32::from(ext)]).unwrap_or_else(|| AttrKey::standard(t));
+        match data {
+            Cow::Borrowed(d) => self.decode_one(key, d, hiding, out),
+            Cow::Owned(d) => self.decode_owned(key, d, out),
+        }
+        skip_until
     }
 
     fn decode_owned<'d, 'a>(&'d self, key: AttrKey, value: Vec<u8>, out: &mut Vec<Decoded<'d, 'a>>) {
@@ -398,37 +439,6 @@ impl radius_codec::VendorFormats for Dictionary {
     fn vendor_format(&self, vendor: VendorId) -> VendorFormat {
         Self::vendor_format(self, vendor)
     }
-}
-
-/// Joins a WiMAX-continued value: `first` (from `attrs[i]`) and the values of the
-/// following Vendor-Specific attributes of `vendor` with the same type, up to the one
-/// without the continuation flag. Returns the value and the offset to skip to.
-fn join_continued(
-    attrs: &[radius_codec::Attribute<'_>],
-    i: usize,
-    (vendor, format): (VendorId, VendorFormat),
-    vendor_type: u32,
-    first: &[u8],
-) -> (Vec<u8>, usize) {
-    let mut joined = first.to_vec();
-    let mut skip_until = attrs.get(i).map_or(0, |a| a.offset() + 1);
-    for next in attrs.iter().skip(i + 1) {
-        let Some(sub) = next
-            .vsa_with(format)
-            .ok()
-            .filter(|v| v.vendor() == vendor)
-            .and_then(|v| v.attrs().next())
-            .filter(|s| s.vendor_type() == vendor_type)
-        else {
-            break;
-        };
-        joined.extend_from_slice(sub.value());
-        skip_until = next.offset() + 1;
-        if !sub.more() {
-            break;
-        }
-    }
-    (joined, skip_until)
 }
 
 #[cfg(test)]
