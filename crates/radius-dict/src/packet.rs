@@ -115,7 +115,12 @@ impl Dictionary {
 
     /// Appends `name = text` to a packet: `Tunnel-Type:1 = VLAN` style tags, VALUE
     /// names, Vendor-Specific, extended, long-extended, EVS and TLV attributes, and
-    /// hidden values (`encrypt=1/2/3`) with `hiding`.
+    /// hidden values (`encrypt=1/2/3`) with `hiding`. `text` is data, taken exactly
+    /// (see [`Dictionary::parse_value`]).
+    ///
+    /// A tag (`Name:N`) must be in 1..=31, or 0 for `integer` and salt-encrypted
+    /// attributes, on an attribute flagged `has_tag`; anything else is
+    /// [`TextError::InvalidTag`] and nothing is added.
     pub fn add(
         &self,
         b: &mut PacketBuilder,
@@ -123,10 +128,8 @@ impl Dictionary {
         text: &str,
         hiding: Option<&Hiding<'_>>,
     ) -> Result<(), TextError> {
-        let (base, tag) = match name.rsplit_once(':') {
-            Some((n, t)) if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) => {
-                (n, t.parse::<u8>().ok())
-            }
+        let (base, tag_text) = match name.rsplit_once(':') {
+            Some((n, t)) if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) => (n, Some(t)),
             _ => (name, None),
         };
         let attr = self
@@ -141,10 +144,21 @@ impl Dictionary {
         if attr.flags().virtual_ {
             return Err(TextError::NotEncodable(attr.name().to_string()));
         }
-        let tag = match (tag, attr.flags().has_tag) {
-            (Some(t), true) if (1..=31).contains(&t) => Some(t),
-            (None, _) => None,
-            _ => return Err(TextError::InvalidTag(attr.name().to_string())),
+        // RFC 2868: tags 1..=31; 0 ("no tag") only where the tag octet is always
+        // sent (integers, and salt-encrypted values such as Tunnel-Password).
+        let zero_ok = attr.data_type() == DataType::Integer || attr.flags().encrypt == Encrypt::Salted;
+        let tag = match tag_text {
+            None => None,
+            Some(t) => {
+                let n = t
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|n| attr.flags().has_tag && (matches!(n, 1..=31) || (*n == 0 && zero_ok)));
+                Some(n.ok_or_else(|| TextError::InvalidTag {
+                    attr: attr.name().to_string(),
+                    tag: t.chars().take(20).collect(),
+                })?)
+            }
         };
         let value = self.parse_value(attr, text)?;
         let mut bytes = Vec::new();
@@ -444,6 +458,58 @@ impl radius_codec::VendorFormats for Dictionary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue: `Tunnel-Private-Group-Id:256` was added untagged, without an error.
+    #[test]
+    fn tags_out_of_range_are_errors() {
+        let d = Dictionary::builtin();
+        let secret = SharedSecret::from("s");
+        let hiding = Hiding {
+            secret: &secret,
+            salt: 0x8001,
+        };
+        let mut b = PacketBuilder::access_request(1, [0; 16]);
+        let empty = b.len();
+        for (name, text) in [
+            ("Tunnel-Private-Group-Id:256", "10"),
+            ("Tunnel-Private-Group-Id:32", "10"),
+            ("Tunnel-Private-Group-Id:0", "10"),
+            ("Tunnel-Private-Group-Id:99999999999999999999999", "10"),
+            ("Tunnel-Type:32", "VLAN"),
+            ("Tunnel-Password:300", "pw"),
+            ("User-Name:1", "bob"),
+        ] {
+            let e = d.add(&mut b, name, text, Some(&hiding)).unwrap_err();
+            let (base, tag) = name.rsplit_once(':').unwrap();
+            assert_eq!(
+                e,
+                TextError::InvalidTag {
+                    attr: base.to_string(),
+                    tag: tag.chars().take(20).collect()
+                },
+                "{name}"
+            );
+            assert_eq!(b.len(), empty, "{name}: nothing added");
+        }
+        for (name, text) in [
+            ("Tunnel-Private-Group-Id:1", "10"),
+            ("Tunnel-Private-Group-Id:31", "10"),
+            ("Tunnel-Type:0", "VLAN"),
+            ("Tunnel-Type:31", "VLAN"),
+            ("Tunnel-Password:0", "pw"),
+            ("Tunnel-Password:5", "pw"),
+        ] {
+            d.add(&mut b, name, text, Some(&hiding)).unwrap();
+        }
+        let bytes = b.finish(&secret).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let tags: Vec<_> = d
+            .decode(&p, Some((&secret, [0; 16])))
+            .iter()
+            .map(|a| a.tag)
+            .collect();
+        assert_eq!(tags, [None, Some(1), Some(31), None, Some(31), None, Some(5)]);
+    }
 
     /// Issue: `Debug` of a decoded attribute printed the whole dictionary (150 KB)
     /// and revealed passwords.

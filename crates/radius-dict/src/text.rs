@@ -26,9 +26,15 @@ pub enum TextError {
         /// The text (at most 80 characters).
         value: String,
     },
-    /// A tag outside 1..=31, or a tag on an attribute without `has_tag`.
-    #[error("invalid tag for {0}")]
-    InvalidTag(String),
+    /// A tag outside 1..=31 (0 is allowed for `integer` and salt-encrypted
+    /// attributes), or a tag on an attribute without `has_tag`.
+    #[error("invalid tag {tag:?} for {attr}")]
+    InvalidTag {
+        /// The attribute.
+        attr: String,
+        /// The tag as written (at most 20 characters).
+        tag: String,
+    },
     /// The attribute cannot be encoded (virtual, or a container type).
     #[error("{0} cannot be sent in a packet")]
     NotEncodable(String),
