@@ -400,11 +400,17 @@ impl Dictionary {
             return;
         };
         if def.data_type() == DataType::Tlv {
-            if let Ok(tlvs) = Tlvs::new_checked(bytes) {
-                for tlv in tlvs {
-                    if let Some(child) = key.child(u32::from(tlv.tlv_type())) {
-                        self.decode_one(child, tlv.value(), hiding, out);
-                    }
+            // Children when there are some and every one has a key; otherwise (empty,
+            // malformed, nested deeper than the model) the value as it is: nothing
+            // is dropped.
+            let children: Option<Vec<_>> = Tlvs::new_checked(bytes).ok().map(|tlvs| {
+                tlvs.map(|tlv| key.child(u32::from(tlv.tlv_type())).map(|k| (k, tlv.value())))
+                    .collect::<Option<Vec<_>>>()
+                    .unwrap_or_default()
+            });
+            if let Some(children) = children.filter(|c| !c.is_empty()) {
+                for (child, value) in children {
+                    self.decode_one(child, value, hiding, out);
                 }
                 return;
             }
@@ -509,6 +515,28 @@ mod tests {
             .map(|a| a.tag)
             .collect();
         assert_eq!(tags, [None, Some(1), Some(31), None, Some(31), None, Some(5)]);
+    }
+
+    /// An empty or malformed `tlv` value is decoded as it is, not dropped.
+    #[test]
+    fn tlv_without_children_is_kept() {
+        let d = Dictionary::builtin();
+        let mut b = PacketBuilder::accounting_request(1);
+        b.add(radius_codec::AttrType(173), &[]).unwrap();
+        b.add(radius_codec::AttrType(173), &[1, 9]).unwrap();
+        b.add(radius_codec::AttrType(173), &[1, 3, 7]).unwrap();
+        let bytes = b.finish(&SharedSecret::from("s")).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let got: Vec<_> = d.decode(&p, None).iter().map(|a| (a.key, a.text())).collect();
+        let six_rd = AttrKey::standard(173);
+        assert_eq!(
+            got,
+            [
+                (six_rd, "0x".to_string()),
+                (six_rd, "0x0109".to_string()),
+                (six_rd.child(1).unwrap(), "7".to_string()),
+            ]
+        );
     }
 
     /// Issue: `Debug` of a decoded attribute printed the whole dictionary (150 KB)
