@@ -522,9 +522,9 @@ mod tests {
     fn tlv_without_children_is_kept() {
         let d = Dictionary::builtin();
         let mut b = PacketBuilder::accounting_request(1);
-        b.add(radius_codec::AttrType(173), &[]).unwrap();
-        b.add(radius_codec::AttrType(173), &[1, 9]).unwrap();
-        b.add(radius_codec::AttrType(173), &[1, 3, 7]).unwrap();
+        b.add(AttrType(173), &[]).unwrap();
+        b.add(AttrType(173), &[1, 9]).unwrap();
+        b.add(AttrType(173), &[1, 3, 7]).unwrap();
         let bytes = b.finish(&SharedSecret::from("s")).unwrap();
         let p = Packet::new_checked(&bytes[..]).unwrap();
         let got: Vec<_> = d.decode(&p, None).iter().map(|a| (a.key, a.text())).collect();
