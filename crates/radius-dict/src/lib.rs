@@ -148,10 +148,12 @@ impl Dictionary {
     /// An attribute by vendor and numeric path.
     #[must_use]
     pub fn attr_by_key(&self, key: AttrKey) -> Option<&AttrDef> {
-        if let (0, [t]) = (key.vendor(), key.path()) {
+        if let (0, [t @ 0..=255]) = (key.vendor(), key.path()) {
             let i = self.standard.get(*t as usize).copied().unwrap_or(u32::MAX);
             return self.attrs.get(i as usize);
         }
+        // Everything else, standard numbers over 255 (FreeRADIUS's internal and
+        // virtual attributes) included.
         self.by_key.get(&key).and_then(|i| self.attrs.get(*i))
     }
 
