@@ -54,7 +54,6 @@ pub use model::{AttrDef, AttrKey, Encrypt, Flags, Values, Vendor, MAX_DEPTH};
 pub use packet::{Decoded, Hiding};
 pub use parse::{Mode, Warning};
 pub use resolver::{FsResolver, MemoryResolver, Resolver};
-pub use text::TextError;
 
 /// The embedded files of [`Dictionary::builtin`].
 pub const BUILTIN_FILES: &[(&str, &str)] = &[

@@ -12,8 +12,9 @@ use radius_codec::{
     VendorId,
 };
 
+use crate::error::{Error, ErrorKind};
 use crate::model::{AttrDef, AttrKey, Encrypt};
-use crate::{Dictionary, TextError};
+use crate::Dictionary;
 
 /// Secrets for hidden values: the shared secret and the salt for `encrypt=2`
 /// attributes (pick it at random with the top bit set; see RFC 2868 §3.5).
@@ -86,11 +87,8 @@ impl Decoded<'_, '_> {
     }
 }
 
-fn codec(attr: &AttrDef) -> impl Fn(radius_codec::Error) -> TextError + '_ {
-    move |source| TextError::Codec {
-        attr: attr.name().to_string(),
-        source,
-    }
+fn codec(attr: &AttrDef) -> impl Fn(radius_codec::Error) -> Error + '_ {
+    move |source| Error::value(attr.name(), "", ErrorKind::Codec(source))
 }
 
 fn unknown_name(key: AttrKey) -> String {
@@ -120,21 +118,21 @@ impl Dictionary {
     ///
     /// A tag (`Name:N`) must be in 1..=31, or 0 for `integer` and salt-encrypted
     /// attributes, on an attribute flagged `has_tag`; anything else is
-    /// [`TextError::InvalidTag`] and nothing is added.
+    /// [`ErrorKind::InvalidTag`] and nothing is added.
     pub fn add(
         &self,
         b: &mut PacketBuilder,
         name: &str,
         text: &str,
         hiding: Option<&Hiding<'_>>,
-    ) -> Result<(), TextError> {
+    ) -> Result<(), Error> {
         let (base, tag_text) = match name.rsplit_once(':') {
             Some((n, t)) if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) => (n, Some(t)),
             _ => (name, None),
         };
         let attr = self
             .attr(base)
-            .ok_or_else(|| TextError::UnknownAttribute(base.to_string()))?;
+            .ok_or_else(|| Error::value(base, base, ErrorKind::UnknownAttribute))?;
         if attr.key() == AttrKey::standard(80) {
             // Message-Authenticator is computed when the packet is finished (radclient
             // accepts `Message-Authenticator = 0x00` the same way).
@@ -142,7 +140,7 @@ impl Dictionary {
             return Ok(());
         }
         if attr.flags().virtual_ {
-            return Err(TextError::NotEncodable(attr.name().to_string()));
+            return Err(Error::value(attr.name(), "", ErrorKind::NotEncodable));
         }
         // RFC 2868: tags 1..=31; 0 ("no tag") only where the tag octet is always
         // sent (integers, and salt-encrypted values such as Tunnel-Password).
@@ -154,10 +152,7 @@ impl Dictionary {
                     .parse::<u8>()
                     .ok()
                     .filter(|n| attr.flags().has_tag && (matches!(n, 1..=31) || (*n == 0 && zero_ok)));
-                Some(n.ok_or_else(|| TextError::InvalidTag {
-                    attr: attr.name().to_string(),
-                    tag: t.chars().take(20).collect(),
-                })?)
+                Some(n.ok_or_else(|| Error::value(attr.name(), t, ErrorKind::InvalidTag))?)
             }
         };
         let value = self.parse_value(attr, text)?;
@@ -167,7 +162,7 @@ impl Dictionary {
             _ => value.encode(&mut bytes).map_err(codec(attr))?,
         }
         let vector = *b.hidden_vector();
-        let need = || TextError::NotEncodable(attr.name().to_string());
+        let need = || Error::value(attr.name(), "", ErrorKind::NotEncodable);
         bytes = match attr.flags().encrypt {
             Encrypt::None => bytes,
             Encrypt::UserPassword => {
@@ -192,13 +187,13 @@ impl Dictionary {
     }
 
     /// Puts encoded value octets where the attribute's key says.
-    fn place(&self, b: &mut PacketBuilder, attr: &AttrDef, bytes: &[u8]) -> Result<(), TextError> {
+    fn place(&self, b: &mut PacketBuilder, attr: &AttrDef, bytes: &[u8]) -> Result<(), Error> {
         let key = attr.key();
         let path = key.path();
-        let not = || TextError::NotEncodable(attr.name().to_string());
+        let not = || Error::value(attr.name(), "", ErrorKind::NotEncodable);
         let u8_of = |n: u32| u8::try_from(n).map_err(|_| not());
         // Wrap the value in TLVs for every level below `depth`.
-        let nest = |depth: usize| -> Result<Vec<u8>, TextError> {
+        let nest = |depth: usize| -> Result<Vec<u8>, Error> {
             let mut v = bytes.to_vec();
             for n in path.iter().skip(depth).rev() {
                 let mut out = Vec::with_capacity(v.len() + 2);
@@ -487,12 +482,10 @@ mod tests {
         ] {
             let e = d.add(&mut b, name, text, Some(&hiding)).unwrap_err();
             let (base, tag) = name.rsplit_once(':').unwrap();
+            assert_eq!(*e.kind(), ErrorKind::InvalidTag, "{name}");
             assert_eq!(
-                e,
-                TextError::InvalidTag {
-                    attr: base.to_string(),
-                    tag: tag.chars().take(20).collect()
-                },
+                (e.attribute(), e.token()),
+                (Some(base), &tag[..tag.len().min(40)]),
                 "{name}"
             );
             assert_eq!(b.len(), empty, "{name}: nothing added");

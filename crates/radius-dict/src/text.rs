@@ -5,48 +5,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use radius_codec::{DataType, Value};
 
+use crate::error::{Error, ErrorKind};
 use crate::model::{AttrDef, Encrypt};
 use crate::{parse::parse_u64, Dictionary};
-
-/// Why a text value does not fit an attribute.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TextError {
-    /// No attribute has this name.
-    #[error("unknown attribute {0:?}")]
-    UnknownAttribute(String),
-    /// The text is not a valid value of the attribute's type (and not one of its
-    /// VALUE names).
-    #[error("{value:?} is not a valid {data_type} value for {attr}")]
-    InvalidValue {
-        /// The attribute.
-        attr: String,
-        /// Its data type.
-        data_type: DataType,
-        /// The text (at most 80 characters).
-        value: String,
-    },
-    /// A tag outside 1..=31 (0 is allowed for `integer` and salt-encrypted
-    /// attributes), or a tag on an attribute without `has_tag`.
-    #[error("invalid tag {tag:?} for {attr}")]
-    InvalidTag {
-        /// The attribute.
-        attr: String,
-        /// The tag as written (at most 20 characters).
-        tag: String,
-    },
-    /// The attribute cannot be encoded (virtual, or a container type).
-    #[error("{0} cannot be sent in a packet")]
-    NotEncodable(String),
-    /// Encoding failed in the codec.
-    #[error("{attr}: {source}")]
-    Codec {
-        /// The attribute.
-        attr: String,
-        /// The codec's error.
-        source: radius_codec::Error,
-    },
-}
 
 fn hex_bytes(s: &str) -> Option<Vec<u8>> {
     let h = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X"))?;
@@ -96,13 +57,12 @@ fn ifid(s: &str) -> Option<[u8; 8]> {
     Some(out)
 }
 
-/// The value as an error may quote it: never for hidden or secret attributes, and at
-/// most 80 characters.
-fn shown_value(attr: &AttrDef, text: &str) -> String {
+/// The value as an error may quote it: never for hidden or secret attributes.
+fn shown_value<'t>(attr: &AttrDef, text: &'t str) -> &'t str {
     if attr.flags().secret || attr.flags().encrypt != Encrypt::None {
-        return "<hidden>".to_string();
+        return "<hidden>";
     }
-    text.chars().take(80).collect()
+    text
 }
 
 /// The characters FreeRADIUS skips around a value.
@@ -186,11 +146,15 @@ impl Dictionary {
     /// [`Dictionary::format_value`] is the inverse for every value whose text is
     /// UTF-8. For FreeRADIUS syntax (quoted strings with escapes), use
     /// [`Dictionary::parse_value_freeradius`].
-    pub fn parse_value(&self, attr: &AttrDef, text: &str) -> Result<Value<'static>, TextError> {
-        let bad = || TextError::InvalidValue {
-            attr: attr.name().to_string(),
-            data_type: attr.data_type(),
-            value: shown_value(attr, text),
+    pub fn parse_value(&self, attr: &AttrDef, text: &str) -> Result<Value<'static>, Error> {
+        let bad = || {
+            Error::value(
+                attr.name(),
+                shown_value(attr, text),
+                ErrorKind::InvalidValue {
+                    data_type: attr.data_type(),
+                },
+            )
         };
         let number =
             || -> Option<u64> { parse_u64(text).or_else(|| self.values(attr).and_then(|v| v.number(text))) };
@@ -310,11 +274,15 @@ impl Dictionary {
     /// not contain blanks.
     ///
     /// [`Dictionary::format_value_freeradius`] is its inverse for every value.
-    pub fn parse_value_freeradius(&self, attr: &AttrDef, text: &str) -> Result<Value<'static>, TextError> {
-        let bad = || TextError::InvalidValue {
-            attr: attr.name().to_string(),
-            data_type: attr.data_type(),
-            value: shown_value(attr, text),
+    pub fn parse_value_freeradius(&self, attr: &AttrDef, text: &str) -> Result<Value<'static>, Error> {
+        let bad = || {
+            Error::value(
+                attr.name(),
+                shown_value(attr, text),
+                ErrorKind::InvalidValue {
+                    data_type: attr.data_type(),
+                },
+            )
         };
         let t = text.trim_matches(is_blank);
         let quoted = match t.chars().next() {
@@ -408,8 +376,10 @@ mod tests {
         for bad in ["\"open", "\"a\"b\"", "bob smith", "\"\\q\"", "\"\\400\""] {
             assert!(
                 matches!(
-                    d.parse_value_freeradius(un, bad),
-                    Err(TextError::InvalidValue { .. })
+                    d.parse_value_freeradius(un, bad).map_err(|e| e.kind().clone()),
+                    Err(ErrorKind::InvalidValue {
+                        data_type: DataType::String
+                    })
                 ),
                 "{bad}"
             );
@@ -420,6 +390,40 @@ mod tests {
             Value::Integer(2)
         );
         assert_eq!(d.format_value_freeradius(st, &Value::Integer(2)), "Framed-User");
+    }
+
+    /// Value errors are the crate's one error type, with the attribute and token.
+    #[test]
+    fn value_errors_name_the_attribute() {
+        let d = Dictionary::builtin();
+        let e = d.parse_value(attr("Session-Timeout"), "ten").unwrap_err();
+        assert_eq!(
+            *e.kind(),
+            ErrorKind::InvalidValue {
+                data_type: DataType::Integer
+            }
+        );
+        assert_eq!(
+            (e.attribute(), e.token(), e.file(), e.line()),
+            (Some("Session-Timeout"), "ten", "", 0)
+        );
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "Session-Timeout: not a valid {} value (\"ten\")",
+                DataType::Integer
+            )
+        );
+        let mut b = radius_codec::PacketBuilder::accounting_request(1);
+        let e = d.add(&mut b, "No-Such-Attribute", "x", None).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.attribute()),
+            (&ErrorKind::UnknownAttribute, Some("No-Such-Attribute"))
+        );
+        let long = "x".repeat(300);
+        let e = d.add(&mut b, "Filter-Id", &long, None).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Codec(_)), "{e}");
+        assert!(std::error::Error::source(&e).is_some());
     }
 
     #[test]
