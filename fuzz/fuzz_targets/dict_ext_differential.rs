@@ -56,7 +56,9 @@ fuzz_target!(|ops: Vec<Op>| {
     let dict: Vec<(AttrKey, Vec<u8>)> = empty
         .decode(&p, None)
         .into_iter()
-        .filter(|d| d.key.path().first().is_some_and(|t| (241..=246).contains(t)))
+        // Extended keys are `0, [t, ext, ..]` or `vendor, [t, 26, type]`; a vendor's
+        // own attribute 241..=246 inside a Vendor-Specific is `vendor, [t]`.
+        .filter(|d| matches!(d.key.path(), [241..=246, _, ..]))
         .map(|d| {
             let octets = match &d.value {
                 Value::Octets(b) => b.to_vec(),
