@@ -115,6 +115,13 @@ impl Dictionary {
 
     /// Loads `root` and everything it includes. Returns the dictionary and, in
     /// [`Mode::Lenient`], the problems that were skipped.
+    ///
+    /// Hostile trees stay bounded: each file (by the resolver's canonical name) is
+    /// read and parsed at most once per load, a file including itself is
+    /// [`ErrorKind::IncludeCycle`], and includes nest at most 32 deep. A load reads
+    /// at most 2048 files, 4 MiB per file and 16 MiB in all, and defines at most
+    /// 2^20 attributes ([`ErrorKind::TooLarge`]); a lenient load keeps at most 1000
+    /// warnings, then one [`ErrorKind::TooManyWarnings`].
     pub fn load(resolver: &dyn Resolver, root: &str, mode: Mode) -> Result<(Self, Vec<Warning>), Error> {
         Self::new().load_more(resolver, root, mode)
     }
