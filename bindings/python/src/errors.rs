@@ -115,24 +115,27 @@ pub(crate) fn codec(e: radius_codec::Error) -> PyErr {
     }
 }
 
-/// A dictionary text/value error (unknown name, bad value) as `BuildError`.
-pub(crate) fn text_err(e: radius_dict::TextError) -> PyErr {
-    use radius_dict::TextError as T;
-    let msg = e.to_string();
-    match e {
-        T::UnknownAttribute(name) => with_fields::<BuildError>(msg, &[("attribute", text(&name))]),
-        T::InvalidValue { attr, .. } | T::InvalidTag(attr) | T::NotEncodable(attr) => {
-            with_fields::<BuildError>(msg, &[("attribute", text(&attr))])
-        }
-        T::Codec { attr, source } => {
-            let inner = codec(source);
-            Python::attach(|py| {
-                let _ = inner.value(py).setattr("attribute", attr.as_str());
-            });
-            inner
-        }
-        _ => PyErr::new::<BuildError, _>(msg),
+/// A dictionary error about a value or name given to build a packet (unknown name,
+/// bad value, bad tag) as `BuildError` with `attribute`; a codec error inside it keeps
+/// its own class and fields.
+pub(crate) fn text_err(e: radius_dict::Error) -> PyErr {
+    let attribute = e.attribute().map(str::to_owned);
+    if let radius_dict::ErrorKind::Codec(inner) = e.kind() {
+        let err = codec(*inner);
+        Python::attach(|py| {
+            let _ = err.value(py).setattr("attribute", attribute.as_deref());
+        });
+        return err;
     }
+    with_fields::<BuildError>(
+        e.to_string(),
+        &[("attribute", attribute.as_deref().and_then(text))],
+    )
+}
+
+/// An unknown attribute name, as `BuildError`.
+pub(crate) fn unknown_attribute(name: &str) -> PyErr {
+    with_fields::<BuildError>(format!("{name}: unknown attribute"), &[("attribute", text(name))])
 }
 
 /// A dictionary load error as `DictionaryError` with file, line, column and token.

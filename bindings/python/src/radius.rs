@@ -533,9 +533,7 @@ fn resolve<'d>(dict: &'d Dict, key: &Bound<'_, PyAny>) -> PyResult<(&'d AttrDef,
     if let Ok(s) = key.cast::<PyString>() {
         let s = s.to_str()?;
         let (base, tag) = split_name_tag(s).map_err(errors::build)?;
-        let def = dict
-            .attr(base)
-            .ok_or_else(|| errors::text_err(radius_dict::TextError::UnknownAttribute(base.to_string())))?;
+        let def = dict.attr(base).ok_or_else(|| errors::unknown_attribute(base))?;
         return Ok((def, tag));
     }
     let k = key_of(key)?;

@@ -120,6 +120,12 @@ def freeradius() -> Iterator[FreeRadius]:
     for name, port in ports.items():
         site = site.replace(name, str(port))
     (conf / "sites-enabled" / "default").write_text(site)
+    # the stock inner-tunnel listens on the fixed port 18120: move it to a free one
+    # so that several servers (other test runs) can share the machine
+    inner = conf / "sites-enabled" / "inner-tunnel"
+    if inner.exists():
+        text = inner.read_text().replace("port = 18120", f"port = {free_udp_port()}")
+        inner.write_text(text)
     (conf / "clients.conf").write_text(
         "client localhost {\n\tipaddr = 127.0.0.1\n\tsecret = testing123\n}\n"
     )

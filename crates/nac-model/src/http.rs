@@ -36,8 +36,9 @@ impl fmt::Display for Method {
     }
 }
 
-/// A request body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A request body. Its `Debug` prints the content type and length, never the bytes:
+/// bodies carry credentials (a guest device's `password`) and custom fields.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Body {
     /// `Content-Type` header value.
     pub content_type: &'static str,
@@ -45,12 +46,22 @@ pub struct Body {
     pub bytes: Vec<u8>,
 }
 
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Body")
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish_non_exhaustive()
+    }
+}
+
 /// `application/json`.
 pub const JSON: &str = "application/json";
 /// `application/x-www-form-urlencoded`.
 pub const FORM: &str = "application/x-www-form-urlencoded";
 
-/// A request to perform.
+/// A request to perform. `Debug` shows the method, path and query, and the body's
+/// type and length only (see [`Body`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpRequest {
     /// Method.
@@ -142,5 +153,32 @@ impl fmt::Display for HttpRequest {
             write!(f, " ({}-byte {} body)", b.bytes.len(), b.content_type)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// Issue: `Debug` printed request bodies byte by byte, a guest's password included.
+    #[test]
+    fn debug_does_not_print_bodies() {
+        let body = serde_json::json!({
+            "mac": "00-50-56-89-4a-e2",
+            "password": "hunter2",
+            "my_custom_field": "private-note",
+        });
+        let r = HttpRequest::new(Method::Post, "/api/device")
+            .param("change_of_authorization", "true")
+            .json(&body)
+            .unwrap();
+        let debug = format!("{r:?} {:?} {r:#?}", r.body);
+        for secret in ["hunter2", "private-note", "104, 117, 110"] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        let len = r.body.as_ref().unwrap().bytes.len();
+        assert!(debug.contains(&format!("len: {len}")), "{debug}");
+        assert!(debug.contains("/api/device") && debug.contains("change_of_authorization"));
     }
 }

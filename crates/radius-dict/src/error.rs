@@ -1,6 +1,9 @@
-//! Dictionary errors: where (file, line, column, token) and what.
+//! The crate's one error type: dictionary errors (file, line, column, token) and
+//! text-value errors (attribute, token).
 
 use std::fmt;
+
+use radius_codec::DataType;
 
 /// What is wrong with a dictionary line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,8 +50,27 @@ pub enum ErrorKind {
     IncludeCycle,
     /// Includes nested deeper than the limit.
     IncludeTooDeep,
-    /// A limit on the dictionary's size was reached.
+    /// A limit on the dictionary's size was reached: attributes, files, the size of
+    /// one file or the bytes read in one load.
     TooLarge,
+    /// The last warning of a lenient load that had too many: the token is the number
+    /// of warnings that were dropped.
+    TooManyWarnings,
+    /// A text value is not a valid value of the attribute's type (nor one of its
+    /// VALUE names); the token is the text (not shown for hidden or secret
+    /// attributes).
+    InvalidValue {
+        /// The attribute's data type.
+        data_type: DataType,
+    },
+    /// A tag outside 1..=31 (0 is allowed for `integer` and salt-encrypted
+    /// attributes), or a tag on an attribute without `has_tag`; the token is the tag.
+    InvalidTag,
+    /// The attribute cannot be sent in a packet (virtual, a container type, or a
+    /// hidden value without the secret to hide it).
+    NotEncodable,
+    /// Encoding the value failed in the codec (also the error's `source`).
+    Codec(radius_codec::Error),
 }
 
 impl fmt::Display for ErrorKind {
@@ -75,13 +97,22 @@ impl fmt::Display for ErrorKind {
             Self::IncludeCycle => f.write_str("include cycle"),
             Self::IncludeTooDeep => f.write_str("includes nested too deeply"),
             Self::TooLarge => f.write_str("dictionary too large"),
+            Self::TooManyWarnings => f.write_str("too many warnings; the rest were dropped"),
+            Self::InvalidValue { data_type } => write!(f, "not a valid {data_type} value"),
+            Self::InvalidTag => f.write_str("invalid tag"),
+            Self::NotEncodable => f.write_str("cannot be sent in a packet"),
+            Self::Codec(e) => write!(f, "cannot be encoded: {e}"),
         }
     }
 }
 
-/// A dictionary error with its location: `file:line:column: message (token)`.
+/// The crate's error: a dictionary error with its location
+/// (`file:line:column: message ("token")`), or an error about a text value or an
+/// attribute to add (`attribute: message ("token")`, with an empty file and line 0).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
+    /// The attribute a text-value error is about (empty for dictionary errors).
+    pub(crate) attr: String,
     pub(crate) file: String,
     pub(crate) line: usize,
     pub(crate) column: usize,
@@ -89,24 +120,53 @@ pub struct Error {
     pub(crate) kind: ErrorKind,
 }
 
+/// The most characters of a token an error quotes.
+const MAX_TOKEN: usize = 40;
+
+/// A token as an error may quote it: at most [`MAX_TOKEN`] characters, anything but
+/// printable ASCII replaced by `?` (dictionary names and numbers are ASCII; what is
+/// not is not worth printing to a terminal or a log).
+fn short_token(token: &str) -> String {
+    token
+        .chars()
+        .take(MAX_TOKEN)
+        .map(|c| if c.is_ascii_graphic() { c } else { '?' })
+        .collect()
+}
+
 impl Error {
     pub(crate) fn new(file: &str, line: usize, column: usize, token: &str, kind: ErrorKind) -> Self {
         Self {
+            attr: String::new(),
             file: file.to_string(),
             line,
             column,
-            token: token.chars().take(80).collect(),
+            token: short_token(token),
             kind,
         }
     }
 
-    /// The file the error is in (as named in `$INCLUDE` or the root).
+    /// An error about a value or tag for attribute `attr`.
+    pub(crate) fn value(attr: &str, token: &str, kind: ErrorKind) -> Self {
+        let mut e = Self::new("", 0, 0, token, kind);
+        e.attr = short_token(attr);
+        e
+    }
+
+    /// The attribute a text-value error is about (`None` for dictionary errors).
+    #[must_use]
+    pub fn attribute(&self) -> Option<&str> {
+        (!self.attr.is_empty()).then_some(self.attr.as_str())
+    }
+
+    /// The file the error is in (as resolved from `$INCLUDE` or the root; empty for
+    /// text-value errors).
     #[must_use]
     pub fn file(&self) -> &str {
         &self.file
     }
 
-    /// 1-based line.
+    /// 1-based line (0 for text-value errors and whole-file problems).
     #[must_use]
     pub fn line(&self) -> usize {
         self.line
@@ -118,7 +178,9 @@ impl Error {
         self.column
     }
 
-    /// The offending token (at most 80 characters).
+    /// The offending token: at most 40 characters of printable ASCII (others shown
+    /// as `?`), and empty when the file's first line is not a dictionary line (an
+    /// `$INCLUDE` of a file that is not a dictionary never quotes its content).
     #[must_use]
     pub fn token(&self) -> &str {
         &self.token
@@ -133,7 +195,11 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.kind)?;
+        if self.file.is_empty() && !self.attr.is_empty() {
+            write!(f, "{}: {}", self.attr, self.kind)?;
+        } else {
+            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.kind)?;
+        }
         if !self.token.is_empty() {
             write!(f, " ({:?})", self.token)?;
         }
@@ -141,4 +207,11 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Codec(e) => Some(e),
+            _ => None,
+        }
+    }
+}

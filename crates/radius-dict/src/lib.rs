@@ -54,7 +54,6 @@ pub use model::{AttrDef, AttrKey, Encrypt, Flags, Values, Vendor, MAX_DEPTH};
 pub use packet::{Decoded, Hiding};
 pub use parse::{Mode, Warning};
 pub use resolver::{FsResolver, MemoryResolver, Resolver};
-pub use text::TextError;
 
 /// The embedded files of [`Dictionary::builtin`].
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
@@ -116,6 +115,13 @@ impl Dictionary {
 
     /// Loads `root` and everything it includes. Returns the dictionary and, in
     /// [`Mode::Lenient`], the problems that were skipped.
+    ///
+    /// Hostile trees stay bounded: each file (by the resolver's canonical name) is
+    /// read and parsed at most once per load, a file including itself is
+    /// [`ErrorKind::IncludeCycle`], and includes nest at most 32 deep. A load reads
+    /// at most 2048 files, 4 MiB per file and 16 MiB in all, and defines at most
+    /// 2^20 attributes ([`ErrorKind::TooLarge`]); a lenient load keeps at most 1000
+    /// warnings, then one [`ErrorKind::TooManyWarnings`].
     pub fn load(resolver: &dyn Resolver, root: &str, mode: Mode) -> Result<(Self, Vec<Warning>), Error> {
         Self::new().load_more(resolver, root, mode)
     }
@@ -148,10 +154,12 @@ impl Dictionary {
     /// An attribute by vendor and numeric path.
     #[must_use]
     pub fn attr_by_key(&self, key: AttrKey) -> Option<&AttrDef> {
-        if let (0, [t]) = (key.vendor(), key.path()) {
+        if let (0, [t @ 0..=255]) = (key.vendor(), key.path()) {
             let i = self.standard.get(*t as usize).copied().unwrap_or(u32::MAX);
             return self.attrs.get(i as usize);
         }
+        // Everything else, standard numbers over 255 (FreeRADIUS's internal and
+        // virtual attributes) included.
         self.by_key.get(&key).and_then(|i| self.attrs.get(*i))
     }
 

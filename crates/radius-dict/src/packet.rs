@@ -12,8 +12,9 @@ use radius_codec::{
     VendorId,
 };
 
+use crate::error::{Error, ErrorKind};
 use crate::model::{AttrDef, AttrKey, Encrypt};
-use crate::{Dictionary, TextError};
+use crate::Dictionary;
 
 /// Secrets for hidden values: the shared secret and the salt for `encrypt=2`
 /// attributes (pick it at random with the top bit set; see RFC 2868 §3.5).
@@ -27,7 +28,11 @@ pub struct Hiding<'s> {
 
 /// One attribute of a packet, decoded with the dictionary `'d`; its value borrows
 /// from the packet `'a` where it can.
-#[derive(Clone, Debug)]
+///
+/// `Debug` prints the attribute (name, key, definition, tag, value), not the
+/// dictionary, and `<hidden>` for the value of a hidden (`encrypt=`) or `secret`
+/// attribute.
+#[derive(Clone)]
 pub struct Decoded<'d, 'a> {
     /// The name (`Attr-...` with the numbers when the dictionary does not know it).
     pub name: Cow<'d, str>,
@@ -40,6 +45,25 @@ pub struct Decoded<'d, 'a> {
     /// The typed value (octets when unknown, malformed or hidden).
     pub value: Value<'a>,
     dict: &'d Dictionary,
+}
+
+impl core::fmt::Debug for Decoded<'_, '_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let hidden = self
+            .def
+            .is_some_and(|d| d.flags().secret || d.flags().encrypt != Encrypt::None);
+        let mut s = f.debug_struct("Decoded");
+        s.field("name", &self.name)
+            .field("key", &self.key)
+            .field("def", &self.def)
+            .field("tag", &self.tag);
+        if hidden {
+            s.field("value", &format_args!("<hidden>"));
+        } else {
+            s.field("value", &self.value);
+        }
+        s.finish_non_exhaustive()
+    }
 }
 
 impl Decoded<'_, '_> {
@@ -63,11 +87,8 @@ impl Decoded<'_, '_> {
     }
 }
 
-fn codec(attr: &AttrDef) -> impl Fn(radius_codec::Error) -> TextError + '_ {
-    move |source| TextError::Codec {
-        attr: attr.name().to_string(),
-        source,
-    }
+fn codec(attr: &AttrDef) -> impl Fn(radius_codec::Error) -> Error + '_ {
+    move |source| Error::value(attr.name(), "", ErrorKind::Codec(source))
 }
 
 fn unknown_name(key: AttrKey) -> String {
@@ -82,6 +103,14 @@ fn unknown_name(key: AttrKey) -> String {
     }
 }
 
+/// RFC 2868: tags 1..=31 on attributes flagged `has_tag`; 0 ("no tag") only where the
+/// tag octet is always sent (integers, and salt-encrypted values such as
+/// Tunnel-Password).
+fn tag_allowed(attr: &AttrDef, tag: u8) -> bool {
+    let zero_ok = attr.data_type() == DataType::Integer || attr.flags().encrypt == Encrypt::Salted;
+    attr.flags().has_tag && (matches!(tag, 1..=31) || (tag == 0 && zero_ok))
+}
+
 impl Dictionary {
     /// The vendor format the dictionary gives `vendor`, or the built-in one.
     #[must_use]
@@ -92,32 +121,41 @@ impl Dictionary {
 
     /// Appends `name = text` to a packet: `Tunnel-Type:1 = VLAN` style tags, VALUE
     /// names, Vendor-Specific, extended, long-extended, EVS and TLV attributes, and
-    /// hidden values (`encrypt=1/2/3`) with `hiding`.
+    /// hidden values (`encrypt=1/2/3`) with `hiding`. `text` is data, taken exactly
+    /// (see [`Dictionary::parse_value`]).
+    ///
+    /// A tag (`Name:N`) must be in 1..=31, or 0 for `integer` and salt-encrypted
+    /// attributes, on an attribute flagged `has_tag`; anything else is
+    /// [`ErrorKind::InvalidTag`] and nothing is added.
     pub fn add(
         &self,
         b: &mut PacketBuilder,
         name: &str,
         text: &str,
         hiding: Option<&Hiding<'_>>,
-    ) -> Result<(), TextError> {
-        let (base, tag) = match name.rsplit_once(':') {
-            Some((n, t)) if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) => {
-                (n, t.parse::<u8>().ok())
-            }
+    ) -> Result<(), Error> {
+        let (base, tag_text) = match name.rsplit_once(':') {
+            Some((n, t)) if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) => (n, Some(t)),
             _ => (name, None),
         };
         let attr = self
             .attr(base)
-            .ok_or_else(|| TextError::UnknownAttribute(base.to_string()))?;
+            .ok_or_else(|| Error::value(base, base, ErrorKind::UnknownAttribute))?;
         if attr.key() == AttrKey::standard(80) {
             // Message-Authenticator is computed when the packet is finished (radclient
             // accepts `Message-Authenticator = 0x00` the same way).
             b.add_message_authenticator();
             return Ok(());
         }
-        if tag.is_some() && !attr.flags().has_tag {
-            return Err(TextError::InvalidTag(attr.name().to_string()));
-        }
+        let tag = match tag_text {
+            None => None,
+            Some(t) => Some(
+                t.parse::<u8>()
+                    .ok()
+                    .filter(|n| tag_allowed(attr, *n))
+                    .ok_or_else(|| Error::value(attr.name(), t, ErrorKind::InvalidTag))?,
+            ),
+        };
         let value = self.parse_value(attr, text)?;
         self.add_typed(b, attr, tag, &value, hiding)
     }
@@ -133,26 +171,24 @@ impl Dictionary {
         tag: Option<u8>,
         value: &Value<'_>,
         hiding: Option<&Hiding<'_>>,
-    ) -> Result<(), TextError> {
+    ) -> Result<(), Error> {
         if attr.key() == AttrKey::standard(80) {
             b.add_message_authenticator();
             return Ok(());
         }
         if attr.flags().virtual_ {
-            return Err(TextError::NotEncodable(attr.name().to_string()));
+            return Err(Error::value(attr.name(), "", ErrorKind::NotEncodable));
         }
-        let tag = match (tag, attr.flags().has_tag) {
-            (Some(t), true) if (1..=31).contains(&t) => Some(t),
-            (None, _) => None,
-            _ => return Err(TextError::InvalidTag(attr.name().to_string())),
-        };
+        if let Some(t) = tag.filter(|t| !tag_allowed(attr, *t)) {
+            return Err(Error::value(attr.name(), &t.to_string(), ErrorKind::InvalidTag));
+        }
         let mut bytes = Vec::new();
         match (tag, attr.flags().has_tag && attr.flags().encrypt == Encrypt::None) {
             (t, true) => encode_tagged(value, t.unwrap_or(0), &mut bytes).map_err(codec(attr))?,
             _ => value.encode(&mut bytes).map_err(codec(attr))?,
         }
         let vector = *b.hidden_vector();
-        let need = || TextError::NotEncodable(attr.name().to_string());
+        let need = || Error::value(attr.name(), "", ErrorKind::NotEncodable);
         bytes = match attr.flags().encrypt {
             Encrypt::None => bytes,
             Encrypt::UserPassword => {
@@ -177,13 +213,13 @@ impl Dictionary {
     }
 
     /// Puts encoded value octets where the attribute's key says.
-    fn place(&self, b: &mut PacketBuilder, attr: &AttrDef, bytes: &[u8]) -> Result<(), TextError> {
+    fn place(&self, b: &mut PacketBuilder, attr: &AttrDef, bytes: &[u8]) -> Result<(), Error> {
         let key = attr.key();
         let path = key.path();
-        let not = || TextError::NotEncodable(attr.name().to_string());
+        let not = || Error::value(attr.name(), "", ErrorKind::NotEncodable);
         let u8_of = |n: u32| u8::try_from(n).map_err(|_| not());
         // Wrap the value in TLVs for every level below `depth`.
-        let nest = |depth: usize| -> Result<Vec<u8>, TextError> {
+        let nest = |depth: usize| -> Result<Vec<u8>, Error> {
             let mut v = bytes.to_vec();
             for n in path.iter().skip(depth).rev() {
                 let mut out = Vec::with_capacity(v.len() + 2);
@@ -237,83 +273,124 @@ impl Dictionary {
         let attrs: Vec<_> = packet.attributes().collect();
         let mut out = Vec::with_capacity(attrs.len() + 4);
         let mut skip_until = 0usize;
+        // A WiMAX-continued value being joined: (vendor, vendor type, octets so far).
+        let mut continued: Option<(u32, u32, Vec<u8>)> = None;
         for (i, a) in attrs.iter().enumerate() {
             if a.offset() < skip_until {
                 continue;
             }
             let t = u32::from(a.typ().0);
-            match a.typ().0 {
-                26 => {
-                    let vendor = a.value().first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v));
-                    let format = self.vendor_format(VendorId(vendor));
-                    match a.vsa_with(format) {
-                        Ok(vsa) => {
-                            for sub in vsa.attrs() {
-                                let key = AttrKey::new(vendor, &[sub.vendor_type()])
-                                    .unwrap_or_else(|| AttrKey::standard(26));
-                                if sub.more() {
-                                    // WiMAX continuation: the value goes on in the
-                                    // following VSAs of the same vendor and type.
-                                    let (joined, end) = join_continued(
-                                        &attrs,
-                                        i,
-                                        (vsa.vendor(), format),
-                                        sub.vendor_type(),
-                                        sub.value(),
-                                    );
-                                    skip_until = end;
-                                    self.decode_owned(key, joined, &mut out);
-                                    break;
-                                }
-                                self.decode_one(key, sub.value(), hiding, &mut out);
-                            }
+            let vendor = a.value().first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v));
+            let format = self.vendor_format(VendorId(vendor));
+            let vsa = if a.typ().0 == 26 {
+                a.vsa_with(format).ok()
+            } else {
+                None
+            };
+            let Some(vsa) = vsa else {
+                // Anything but a Vendor-Specific ends a continuation: keep what was joined.
+                self.end_continued(&mut continued, &mut out);
+                match a.typ().0 {
+                    26 => self.decode_one(AttrKey::standard(26), a.value(), None, &mut out),
+                    241..=246 => {
+                        if let Some(end) = self.decode_extended(&attrs, i, hiding, &mut out) {
+                            skip_until = end;
                         }
-                        Err(_) => self.decode_one(AttrKey::standard(26), a.value(), None, &mut out),
                     }
+                    _ => self.decode_one(AttrKey::standard(t), a.value(), hiding, &mut out),
                 }
-                241..=246 => {
-                    let (ext, data, more) = match (a.typ().is_long_extended(), a.value()) {
-                        (false, [x, rest @ ..]) => (*x, Cow::Borrowed(rest), false),
-                        (true, [x, f, rest @ ..]) => (*x, Cow::Borrowed(rest), f & 0x80 != 0),
-                        _ => {
-                            self.decode_one(AttrKey::standard(t), a.value(), None, &mut out);
-                            continue;
+                continue;
+            };
+            // Every sub-attribute is decoded. WiMAX continuation (format `1,1,c`): a
+            // sub-attribute with the continuation flag goes on in the first
+            // sub-attribute of the next VSA of the same vendor and type; the other
+            // sub-attributes of that VSA are attributes of their own.
+            for (j, sub) in vsa.attrs().enumerate() {
+                let key = AttrKey::new(vendor, &[sub.vendor_type()]).unwrap_or_else(|| AttrKey::standard(26));
+                match &mut continued {
+                    Some((v, vt, data)) if j == 0 && *v == vendor && *vt == sub.vendor_type() => {
+                        data.extend_from_slice(sub.value());
+                        if !sub.more() {
+                            self.end_continued(&mut continued, &mut out);
                         }
-                    };
-                    let mut data = data;
-                    if more {
-                        // reassemble the following fragments (validated contiguous)
-                        let mut v = data.into_owned();
-                        for next in attrs.iter().skip(i + 1) {
-                            let [_, f, rest @ ..] = next.value() else { break };
-                            v.extend_from_slice(rest);
-                            skip_until = next.offset() + 1;
-                            if f & 0x80 == 0 {
-                                break;
-                            }
-                        }
-                        data = Cow::Owned(v);
+                        continue;
                     }
-                    if ext == 26 {
-                        if let (Some(v), Some(vt)) = (data.first_chunk::<4>(), data.get(4)) {
-                            let vendor = u32::from_be_bytes(*v);
-                            let key = AttrKey::new(vendor, &[t, 26, u32::from(*vt)])
-                                .unwrap_or_else(|| AttrKey::standard(t));
-                            let value = data.get(5..).unwrap_or_default().to_vec();
-                            self.decode_owned(key, value, &mut out);
-                            continue;
-                        }
-                    }
-                    let key = AttrKey::new(0, &[t, u32::from(ext)]).unwrap_or_else(|| AttrKey::standard(t));
-                    match data {
-                        Cow::Borrowed(d) => self.decode_one(key, d, hiding, &mut out),
-                        Cow::Owned(d) => self.decode_owned(key, d, &mut out),
-                    }
+                    Some(_) => self.end_continued(&mut continued, &mut out),
+                    None => {}
                 }
-                _ => self.decode_one(AttrKey::standard(t), a.value(), hiding, &mut out),
+                if sub.more() {
+                    continued = Some((vendor, sub.vendor_type(), sub.value().to_vec()));
+                } else {
+                    self.decode_one(key, sub.value(), hiding, &mut out);
+                }
             }
         }
+        self.end_continued(&mut continued, &mut out);
         out
+    }
+
+    /// Decodes the joined value of a WiMAX continuation, if one is open.
+    fn end_continued<'d>(
+        &'d self,
+        continued: &mut Option<(u32, u32, Vec<u8>)>,
+        out: &mut Vec<Decoded<'d, '_>>,
+    ) {
+        if let Some((vendor, vendor_type, data)) = continued.take() {
+            let key = AttrKey::new(vendor, &[vendor_type]).unwrap_or_else(|| AttrKey::standard(26));
+            self.decode_owned(key, data, out);
+        }
+    }
+
+    /// Decodes the extended or long-extended attribute `attrs[i]`, joining
+    /// long-extended fragments; returns the offset to skip to past the fragments used.
+    fn decode_extended<'d, 'a>(
+        &'d self,
+        attrs: &[radius_codec::Attribute<'a>],
+        i: usize,
+        hiding: Option<(&SharedSecret, [u8; 16])>,
+        out: &mut Vec<Decoded<'d, 'a>>,
+    ) -> Option<usize> {
+        let a = attrs.get(i)?;
+        let t = u32::from(a.typ().0);
+        let mut skip_until = None;
+        let (ext, data, more) = match (a.typ().is_long_extended(), a.value()) {
+            (false, [x, rest @ ..]) => (*x, Cow::Borrowed(rest), false),
+            (true, [x, f, rest @ ..]) => (*x, Cow::Borrowed(rest), f & 0x80 != 0),
+            _ => {
+                self.decode_one(AttrKey::standard(t), a.value(), None, out);
+                return None;
+            }
+        };
+        let mut data = data;
+        if more {
+            // reassemble the following fragments (validated contiguous)
+            let mut v = data.into_owned();
+            for next in attrs.iter().skip(i + 1) {
+                let [_, f, rest @ ..] = next.value() else { break };
+                v.extend_from_slice(rest);
+                skip_until = Some(next.offset() + 1);
+                if f & 0x80 == 0 {
+                    break;
+                }
+            }
+            data = Cow::Owned(v);
+        }
+        if ext == 26 {
+            if let (Some(v), Some(vt)) = (data.first_chunk::<4>(), data.get(4)) {
+                let vendor = u32::from_be_bytes(*v);
+                let key =
+                    AttrKey::new(vendor, &[t, 26, u32::from(*vt)]).unwrap_or_else(|| AttrKey::standard(t));
+                let value = data.get(5..).unwrap_or_default().to_vec();
+                self.decode_owned(key, value, out);
+                return skip_until;
+            }
+        }
+        let key = AttrKey::new(0, &[t, u32::from(ext)]).unwrap_or_else(|| AttrKey::standard(t));
+        match data {
+            Cow::Borrowed(d) => self.decode_one(key, d, hiding, out),
+            Cow::Owned(d) => self.decode_owned(key, d, out),
+        }
+        skip_until
     }
 
     fn decode_owned<'d, 'a>(&'d self, key: AttrKey, value: Vec<u8>, out: &mut Vec<Decoded<'d, 'a>>) {
@@ -344,11 +421,17 @@ impl Dictionary {
             return;
         };
         if def.data_type() == DataType::Tlv {
-            if let Ok(tlvs) = Tlvs::new_checked(bytes) {
-                for tlv in tlvs {
-                    if let Some(child) = key.child(u32::from(tlv.tlv_type())) {
-                        self.decode_one(child, tlv.value(), hiding, out);
-                    }
+            // Children when there are some and every one has a key; otherwise (empty,
+            // malformed, nested deeper than the model) the value as it is: nothing
+            // is dropped.
+            let children: Option<Vec<_>> = Tlvs::new_checked(bytes).ok().map(|tlvs| {
+                tlvs.map(|tlv| key.child(u32::from(tlv.tlv_type())).map(|k| (k, tlv.value())))
+                    .collect::<Option<Vec<_>>>()
+                    .unwrap_or_default()
+            });
+            if let Some(children) = children.filter(|c| !c.is_empty()) {
+                for (child, value) in children {
+                    self.decode_one(child, value, hiding, out);
                 }
                 return;
             }
@@ -399,33 +482,112 @@ impl radius_codec::VendorFormats for Dictionary {
     }
 }
 
-/// Joins a WiMAX-continued value: `first` (from `attrs[i]`) and the values of the
-/// following Vendor-Specific attributes of `vendor` with the same type, up to the one
-/// without the continuation flag. Returns the value and the offset to skip to.
-fn join_continued(
-    attrs: &[radius_codec::Attribute<'_>],
-    i: usize,
-    (vendor, format): (VendorId, VendorFormat),
-    vendor_type: u32,
-    first: &[u8],
-) -> (Vec<u8>, usize) {
-    let mut joined = first.to_vec();
-    let mut skip_until = attrs.get(i).map_or(0, |a| a.offset() + 1);
-    for next in attrs.iter().skip(i + 1) {
-        let Some(sub) = next
-            .vsa_with(format)
-            .ok()
-            .filter(|v| v.vendor() == vendor)
-            .and_then(|v| v.attrs().next())
-            .filter(|s| s.vendor_type() == vendor_type)
-        else {
-            break;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue: `Tunnel-Private-Group-Id:256` was added untagged, without an error.
+    #[test]
+    fn tags_out_of_range_are_errors() {
+        let d = Dictionary::builtin();
+        let secret = SharedSecret::from("s");
+        let hiding = Hiding {
+            secret: &secret,
+            salt: 0x8001,
         };
-        joined.extend_from_slice(sub.value());
-        skip_until = next.offset() + 1;
-        if !sub.more() {
-            break;
+        let mut b = PacketBuilder::access_request(1, [0; 16]);
+        let empty = b.len();
+        for (name, text) in [
+            ("Tunnel-Private-Group-Id:256", "10"),
+            ("Tunnel-Private-Group-Id:32", "10"),
+            ("Tunnel-Private-Group-Id:0", "10"),
+            ("Tunnel-Private-Group-Id:99999999999999999999999", "10"),
+            ("Tunnel-Type:32", "VLAN"),
+            ("Tunnel-Password:300", "pw"),
+            ("User-Name:1", "bob"),
+        ] {
+            let e = d.add(&mut b, name, text, Some(&hiding)).unwrap_err();
+            let (base, tag) = name.rsplit_once(':').unwrap();
+            assert_eq!(*e.kind(), ErrorKind::InvalidTag, "{name}");
+            assert_eq!(
+                (e.attribute(), e.token()),
+                (Some(base), &tag[..tag.len().min(40)]),
+                "{name}"
+            );
+            assert_eq!(b.len(), empty, "{name}: nothing added");
+        }
+        for (name, text) in [
+            ("Tunnel-Private-Group-Id:1", "10"),
+            ("Tunnel-Private-Group-Id:31", "10"),
+            ("Tunnel-Type:0", "VLAN"),
+            ("Tunnel-Type:31", "VLAN"),
+            ("Tunnel-Password:0", "pw"),
+            ("Tunnel-Password:5", "pw"),
+        ] {
+            d.add(&mut b, name, text, Some(&hiding)).unwrap();
+        }
+        let bytes = b.finish(&secret).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let tags: Vec<_> = d
+            .decode(&p, Some((&secret, [0; 16])))
+            .iter()
+            .map(|a| a.tag)
+            .collect();
+        assert_eq!(tags, [None, Some(1), Some(31), None, Some(31), None, Some(5)]);
+    }
+
+    /// An empty or malformed `tlv` value is decoded as it is, not dropped.
+    #[test]
+    fn tlv_without_children_is_kept() {
+        let d = Dictionary::builtin();
+        let mut b = PacketBuilder::accounting_request(1);
+        b.add(AttrType(173), &[]).unwrap();
+        b.add(AttrType(173), &[1, 9]).unwrap();
+        b.add(AttrType(173), &[1, 3, 7]).unwrap();
+        let bytes = b.finish(&SharedSecret::from("s")).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let got: Vec<_> = d.decode(&p, None).iter().map(|a| (a.key, a.text())).collect();
+        let six_rd = AttrKey::standard(173);
+        assert_eq!(
+            got,
+            [
+                (six_rd, "0x".to_string()),
+                (six_rd, "0x0109".to_string()),
+                (six_rd.child(1).unwrap(), "7".to_string()),
+            ]
+        );
+    }
+
+    /// Issue: `Debug` of a decoded attribute printed the whole dictionary (150 KB)
+    /// and revealed passwords.
+    #[test]
+    fn debug_prints_the_attribute_not_the_dictionary() {
+        let d = Dictionary::builtin();
+        let secret = SharedSecret::from("s3cret");
+        let ra = [9u8; 16];
+        let mut b = PacketBuilder::access_request(1, ra);
+        let hiding = Hiding {
+            secret: &secret,
+            salt: 0x8001,
+        };
+        d.add(&mut b, "User-Name", "alice", None).unwrap();
+        d.add(&mut b, "User-Password", "hunter2-pw", Some(&hiding))
+            .unwrap();
+        d.add(&mut b, "Tunnel-Password:1", "tunnel-pw", Some(&hiding))
+            .unwrap();
+        let bytes = b.finish(&secret).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let decoded = d.decode(&p, Some((&secret, ra)));
+        let pw = decoded.iter().find(|a| a.name == "User-Password").unwrap();
+        assert_eq!(pw.text(), "hunter2-pw", "revealed for the caller");
+        let debug = format!("{decoded:?}");
+        assert!(debug.len() < 2000, "{} bytes", debug.len());
+        assert!(
+            debug.contains("User-Name") && debug.contains("Tunnel-Password"),
+            "{debug}"
+        );
+        for secret in ["hunter2", "104, 117, 110", "tunnel-pw", "s3cret"] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
         }
     }
-    (joined, skip_until)
 }

@@ -26,10 +26,18 @@ pub enum Mode {
 /// A problem the lenient loader skipped.
 pub type Warning = Error;
 
-/// Limits that keep hostile input bounded.
-const MAX_INCLUDE_DEPTH: usize = 32;
-const MAX_FILES: usize = 2048;
-const MAX_ATTRIBUTES: usize = 1 << 20;
+/// Limits that keep hostile input bounded. Each file is parsed at most once per
+/// load, so the work is bounded by the bytes read, and those by `MAX_TOTAL_BYTES`.
+pub(crate) const MAX_INCLUDE_DEPTH: usize = 32;
+pub(crate) const MAX_FILES: usize = 2048;
+pub(crate) const MAX_ATTRIBUTES: usize = 1 << 20;
+/// The largest dictionary file (FreeRADIUS 3.2's largest is about 100 KB).
+pub(crate) const MAX_FILE_BYTES: usize = 4 << 20;
+/// The most text one load reads (the whole FreeRADIUS 3.2 tree is about 1.7 MB).
+pub(crate) const MAX_TOTAL_BYTES: usize = 16 << 20;
+/// The most warnings one lenient load keeps; one more, [`ErrorKind::TooManyWarnings`],
+/// says that the rest were dropped.
+pub(crate) const MAX_WARNINGS: usize = 1000;
 
 /// One token with its 1-based column.
 #[derive(Clone, Copy, Debug)]
@@ -125,7 +133,8 @@ enum Block {
 
 /// A VALUE whose attribute was not defined yet (forward reference).
 struct PendingValue {
-    file: String,
+    /// Index into `Loader::names`.
+    file: usize,
     line: usize,
     col: usize,
     attr: String,
@@ -138,8 +147,20 @@ pub(crate) struct Loader<'r> {
     resolver: &'r dyn Resolver,
     mode: Mode,
     pub(crate) warnings: Vec<Warning>,
+    /// Warnings dropped over [`MAX_WARNINGS`].
+    dropped_warnings: usize,
+    /// The files being parsed (include stack), by canonical name.
     stack: Vec<String>,
-    files: usize,
+    /// Every file read in this load, by canonical name: each is parsed once.
+    seen: std::collections::HashSet<String>,
+    /// Names of the files read, in order (pending values point into it).
+    names: Vec<String>,
+    /// Bytes of text read in this load.
+    bytes: usize,
+    /// Whether errors on the current file may quote its tokens: not until a line of
+    /// it has started with a dictionary keyword (`$INCLUDE /etc/shadow` must not
+    /// print a line of the shadow file).
+    quote: bool,
     pending: Vec<PendingValue>,
     /// Attributes defined before this load (the dictionary given to `load_more`):
     /// files loaded on top may redefine them.
@@ -154,19 +175,30 @@ impl<'r> Loader<'r> {
             resolver,
             mode,
             warnings: Vec::new(),
+            dropped_warnings: 0,
             stack: Vec::new(),
-            files: 0,
+            seen: std::collections::HashSet::new(),
+            names: Vec::new(),
+            bytes: 0,
+            quote: false,
             pending: Vec::new(),
             base_attrs,
         }
     }
 
     /// Records a recoverable problem: an error in strict mode, a warning otherwise.
-    fn soft(&mut self, e: Error) -> Result<(), Error> {
+    fn soft(&mut self, mut e: Error) -> Result<(), Error> {
+        if !self.quote && self.stack.last().is_some_and(|f| *f == e.file) {
+            e.token.clear();
+        }
         match self.mode {
             Mode::Strict => Err(e),
             Mode::Lenient => {
-                self.warnings.push(e);
+                if self.warnings.len() < MAX_WARNINGS {
+                    self.warnings.push(e);
+                } else {
+                    self.dropped_warnings += 1;
+                }
                 Ok(())
             }
         }
@@ -175,8 +207,15 @@ impl<'r> Loader<'r> {
     pub(crate) fn load_root(&mut self, name: &str) -> Result<(), Error> {
         self.dict.reserve(8192);
         let canonical = self.resolver.resolve(None, name);
-        self.load_file(&canonical, None)?;
-        self.finish()
+        self.load_file(&canonical, None, false)?;
+        self.finish()?;
+        if self.dropped_warnings > 0 {
+            let name = self.names.first().map_or("", String::as_str);
+            let mut e = Error::new(name, 0, 0, "", ErrorKind::TooManyWarnings);
+            e.token = self.dropped_warnings.to_string();
+            self.warnings.push(e);
+        }
+        Ok(())
     }
 
     /// Resolves forward VALUE references once everything is loaded.
@@ -185,7 +224,7 @@ impl<'r> Loader<'r> {
             match self.dict.attr_index(&p.attr) {
                 Some(i) => self.add_value(i, &p.name, p.number),
                 None => self.soft(Error::new(
-                    &p.file,
+                    self.names.get(p.file).map_or("", String::as_str),
                     p.line,
                     p.col,
                     &p.attr,
@@ -196,7 +235,16 @@ impl<'r> Loader<'r> {
         Ok(())
     }
 
-    fn load_file(&mut self, name: &str, at: Option<(&str, usize, usize, &str)>) -> Result<(), Error> {
+    /// Reads and parses `name` (a canonical name from the resolver) unless this load
+    /// already did: a file parsed twice defines the same things twice, so the result is
+    /// the same. `at` is the including `$INCLUDE` (file, line, column, target);
+    /// `optional` for `$INCLUDE-`, where a file that cannot be read is skipped.
+    fn load_file(
+        &mut self,
+        name: &str,
+        at: Option<(&str, usize, usize, &str)>,
+        optional: bool,
+    ) -> Result<(), Error> {
         let here = |kind| match at {
             Some((f, l, c, t)) => Error::new(f, l, c, t, kind),
             None => Error::new(name, 0, 0, name, kind),
@@ -204,101 +252,57 @@ impl<'r> Loader<'r> {
         if self.stack.iter().any(|s| s == name) {
             return Err(here(ErrorKind::IncludeCycle));
         }
+        if self.seen.contains(name) {
+            return Ok(());
+        }
         if self.stack.len() >= MAX_INCLUDE_DEPTH {
             return Err(here(ErrorKind::IncludeTooDeep));
         }
-        self.files += 1;
-        if self.files > MAX_FILES {
+        if self.seen.len() >= MAX_FILES {
             return Err(here(ErrorKind::TooLarge));
         }
         let Some(text) = self.resolver.read(name) else {
+            if optional {
+                return Ok(());
+            }
             return Err(here(ErrorKind::MissingInclude));
         };
+        self.bytes = self.bytes.saturating_add(text.len());
+        if text.len() > MAX_FILE_BYTES || self.bytes > MAX_TOTAL_BYTES {
+            return Err(here(ErrorKind::TooLarge));
+        }
+        self.seen.insert(name.to_string());
+        self.names.push(name.to_string());
+        let index = self.names.len() - 1;
         self.stack.push(name.to_string());
-        let r = self.parse_text(name, &text);
+        let quote = std::mem::replace(&mut self.quote, false);
+        let r = self.parse_text(name, index, &text);
+        self.quote = quote;
         self.stack.pop();
         r
     }
 
-    fn parse_text(&mut self, file: &str, text: &str) -> Result<(), Error> {
+    fn parse_text(&mut self, file: &str, file_index: usize, text: &str) -> Result<(), Error> {
         let mut blocks: Vec<Block> = Vec::new();
         for (idx, raw) in text.lines().enumerate() {
             let line = idx + 1;
             let toks = tokenize(raw);
-            let Some(first) = toks.first() else { continue };
-            let err = |t: &Tok<'_>, kind| Error::new(file, line, t.col, t.text, kind);
-            let kw = keyword(first.text);
-            match kw {
-                "ATTRIBUTE" => self.attribute(file, line, &toks, &blocks)?,
-                "VALUE" => self.value(file, line, &toks)?,
-                "VENDOR" => self.vendor(file, line, &toks)?,
-                "VALUE-ALIAS" => self.value_alias(file, line, &toks)?,
-                "BEGIN-VENDOR" => {
-                    let name = expect(file, line, &toks, 2..=3, "2 or 3")?;
-                    let Some(v) = self.dict.vendor_by_name(name.text) else {
-                        return Err(err(&name, ErrorKind::UnknownVendor));
-                    };
-                    let id = v.id.0;
-                    let evs = match toks.get(2) {
-                        None => None,
-                        Some(t) => {
-                            let n = t
-                                .text
-                                .strip_prefix("format=Extended-Vendor-Specific-")
-                                .and_then(parse_u64)
-                                .filter(|n| (1..=6).contains(n))
-                                .ok_or_else(|| err(t, ErrorKind::BadVendorFormat))?;
-                            // Extended-Vendor-Specific-N lives in attribute 240 + N, type 26.
-                            Some(240 + n as u32)
-                        }
-                    };
-                    blocks.push(Block::Vendor {
-                        name: name.text.to_string(),
-                        id,
-                        evs,
-                    });
-                }
-                "END-VENDOR" => {
-                    let name = expect(file, line, &toks, 2..=2, "2")?;
-                    match blocks.pop() {
-                        Some(Block::Vendor { name: open, .. }) if open.eq_ignore_ascii_case(name.text) => {}
-                        _ => return Err(err(&name, ErrorKind::BlockMismatch)),
+            let Some(first) = toks.first() else {
+                continue;
+            };
+            // A line that starts with a dictionary keyword makes the file a
+            // dictionary: from then on, errors may quote its tokens.
+            if !keyword(first.text).is_empty() {
+                self.quote = true;
+            }
+            match self.parse_line((file, file_index), line, &toks, &mut blocks) {
+                Ok(()) => {}
+                Err(mut e) => {
+                    if !self.quote && e.file == file && e.line == line {
+                        e.token.clear();
                     }
+                    return Err(e);
                 }
-                "BEGIN-TLV" => {
-                    let name = expect(file, line, &toks, 2..=2, "2")?;
-                    let Some(i) = self.dict.attr_index(name.text) else {
-                        return Err(err(&name, ErrorKind::UnknownAttribute));
-                    };
-                    let Some(def) = self.dict.attr_at(i) else {
-                        return Err(err(&name, ErrorKind::UnknownAttribute));
-                    };
-                    if def.data_type != DataType::Tlv {
-                        return Err(err(&name, ErrorKind::NotTlv));
-                    }
-                    let key = def.key;
-                    blocks.push(Block::Tlv {
-                        name: name.text.to_string(),
-                        key,
-                    });
-                }
-                "END-TLV" => {
-                    let name = expect(file, line, &toks, 2..=2, "2")?;
-                    match blocks.pop() {
-                        Some(Block::Tlv { name: open, .. }) if open.eq_ignore_ascii_case(name.text) => {}
-                        _ => return Err(err(&name, ErrorKind::BlockMismatch)),
-                    }
-                }
-                "$INCLUDE" | "$INCLUDE-" => {
-                    let target = expect(file, line, &toks, 2..=2, "2")?;
-                    let resolved = self.resolver.resolve(Some(file), target.text);
-                    let optional = kw == "$INCLUDE-";
-                    if optional && self.resolver.read(&resolved).is_none() {
-                        continue;
-                    }
-                    self.load_file(&resolved, Some((file, line, target.col, target.text)))?;
-                }
-                _ => return Err(err(first, ErrorKind::UnknownKeyword)),
             }
         }
         if let Some(b) = blocks.last() {
@@ -312,6 +316,91 @@ impl<'r> Loader<'r> {
                 &name,
                 ErrorKind::UnclosedBlock,
             ));
+        }
+        Ok(())
+    }
+
+    /// One non-blank line of `file`.
+    fn parse_line(
+        &mut self,
+        (file, file_index): (&str, usize),
+        line: usize,
+        toks: &[Tok<'_>],
+        blocks: &mut Vec<Block>,
+    ) -> Result<(), Error> {
+        let Some(first) = toks.first() else {
+            return Ok(());
+        };
+        let err = |t: &Tok<'_>, kind| Error::new(file, line, t.col, t.text, kind);
+        let kw = keyword(first.text);
+        match kw {
+            "ATTRIBUTE" => self.attribute(file, line, toks, blocks)?,
+            "VALUE" => self.value((file, file_index), line, toks)?,
+            "VENDOR" => self.vendor(file, line, toks)?,
+            "VALUE-ALIAS" => self.value_alias(file, line, toks)?,
+            "BEGIN-VENDOR" => {
+                let name = expect(file, line, toks, 2..=3, "2 or 3")?;
+                let Some(v) = self.dict.vendor_by_name(name.text) else {
+                    return Err(err(&name, ErrorKind::UnknownVendor));
+                };
+                let id = v.id.0;
+                let evs = match toks.get(2) {
+                    None => None,
+                    Some(t) => {
+                        let n = t
+                            .text
+                            .strip_prefix("format=Extended-Vendor-Specific-")
+                            .and_then(parse_u64)
+                            .filter(|n| (1..=6).contains(n))
+                            .ok_or_else(|| err(t, ErrorKind::BadVendorFormat))?;
+                        // Extended-Vendor-Specific-N lives in attribute 240 + N, type 26.
+                        Some(240 + n as u32)
+                    }
+                };
+                blocks.push(Block::Vendor {
+                    name: name.text.to_string(),
+                    id,
+                    evs,
+                });
+            }
+            "END-VENDOR" => {
+                let name = expect(file, line, toks, 2..=2, "2")?;
+                match blocks.pop() {
+                    Some(Block::Vendor { name: open, .. }) if open.eq_ignore_ascii_case(name.text) => {}
+                    _ => return Err(err(&name, ErrorKind::BlockMismatch)),
+                }
+            }
+            "BEGIN-TLV" => {
+                let name = expect(file, line, toks, 2..=2, "2")?;
+                let Some(i) = self.dict.attr_index(name.text) else {
+                    return Err(err(&name, ErrorKind::UnknownAttribute));
+                };
+                let Some(def) = self.dict.attr_at(i) else {
+                    return Err(err(&name, ErrorKind::UnknownAttribute));
+                };
+                if def.data_type != DataType::Tlv {
+                    return Err(err(&name, ErrorKind::NotTlv));
+                }
+                let key = def.key;
+                blocks.push(Block::Tlv {
+                    name: name.text.to_string(),
+                    key,
+                });
+            }
+            "END-TLV" => {
+                let name = expect(file, line, toks, 2..=2, "2")?;
+                match blocks.pop() {
+                    Some(Block::Tlv { name: open, .. }) if open.eq_ignore_ascii_case(name.text) => {}
+                    _ => return Err(err(&name, ErrorKind::BlockMismatch)),
+                }
+            }
+            "$INCLUDE" | "$INCLUDE-" => {
+                let target = expect(file, line, toks, 2..=2, "2")?;
+                let resolved = self.resolver.resolve(Some(file), target.text);
+                let optional = kw == "$INCLUDE-";
+                self.load_file(&resolved, Some((file, line, target.col, target.text)), optional)?;
+            }
+            _ => return Err(err(first, ErrorKind::UnknownKeyword)),
         }
         Ok(())
     }
@@ -514,7 +603,12 @@ impl<'r> Loader<'r> {
         Ok(())
     }
 
-    fn value(&mut self, file: &str, line: usize, toks: &[Tok<'_>]) -> Result<(), Error> {
+    fn value(
+        &mut self,
+        (file, file_index): (&str, usize),
+        line: usize,
+        toks: &[Tok<'_>],
+    ) -> Result<(), Error> {
         expect(file, line, toks, 4..=4, "4")?;
         let (attr, name, num) = (tok(toks, 1), tok(toks, 2), tok(toks, 3));
         let number = parse_u64(num.text)
@@ -522,7 +616,7 @@ impl<'r> Loader<'r> {
         match self.dict.attr_index(attr.text) {
             Some(i) => self.add_value(i, name.text, number),
             None => self.pending.push(PendingValue {
-                file: file.to_string(),
+                file: file_index,
                 line,
                 col: attr.col,
                 attr: attr.text.to_string(),

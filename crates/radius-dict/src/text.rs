@@ -5,42 +5,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use radius_codec::{DataType, Value};
 
-use crate::model::AttrDef;
+use crate::error::{Error, ErrorKind};
+use crate::model::{AttrDef, Encrypt};
 use crate::{parse::parse_u64, Dictionary};
-
-/// Why a text value does not fit an attribute.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TextError {
-    /// No attribute has this name.
-    #[error("unknown attribute {0:?}")]
-    UnknownAttribute(String),
-    /// The text is not a valid value of the attribute's type (and not one of its
-    /// VALUE names).
-    #[error("{value:?} is not a valid {data_type} value for {attr}")]
-    InvalidValue {
-        /// The attribute.
-        attr: String,
-        /// Its data type.
-        data_type: DataType,
-        /// The text (at most 80 characters).
-        value: String,
-    },
-    /// A tag outside 1..=31, or a tag on an attribute without `has_tag`.
-    #[error("invalid tag for {0}")]
-    InvalidTag(String),
-    /// The attribute cannot be encoded (virtual, or a container type).
-    #[error("{0} cannot be sent in a packet")]
-    NotEncodable(String),
-    /// Encoding failed in the codec.
-    #[error("{attr}: {source}")]
-    Codec {
-        /// The attribute.
-        attr: String,
-        /// The codec's error.
-        source: radius_codec::Error,
-    },
-}
 
 fn hex_bytes(s: &str) -> Option<Vec<u8>> {
     let h = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X"))?;
@@ -58,12 +25,24 @@ fn mac(s: &str) -> Option<[u8; 6]> {
     let bytes: Vec<u8> = if parts.len() == 6 {
         parts
             .iter()
-            .map(|p| u8::from_str_radix(p, 16).ok())
+            .map(|p| {
+                hex16(p)
+                    .filter(|_| p.len() <= 2)
+                    .and_then(|v| u8::try_from(v).ok())
+            })
             .collect::<Option<_>>()?
     } else {
         hex_bytes(&format!("0x{}", s.replace('.', "")))?
     };
     bytes.try_into().ok()
+}
+
+/// One to four hex digits (no sign, unlike `from_str_radix`).
+fn hex16(p: &str) -> Option<u16> {
+    if p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u16::from_str_radix(p, 16).ok()
 }
 
 fn ifid(s: &str) -> Option<[u8; 8]> {
@@ -73,24 +52,109 @@ fn ifid(s: &str) -> Option<[u8; 8]> {
     }
     let mut out = [0u8; 8];
     for (chunk, p) in out.chunks_mut(2).zip(parts) {
-        chunk.copy_from_slice(&u16::from_str_radix(p, 16).ok()?.to_be_bytes());
+        chunk.copy_from_slice(&hex16(p)?.to_be_bytes());
     }
     Some(out)
 }
 
+/// The value as an error may quote it: never for hidden or secret attributes.
+fn shown_value<'t>(attr: &AttrDef, text: &'t str) -> &'t str {
+    if attr.flags().secret || attr.flags().encrypt != Encrypt::None {
+        return "<hidden>";
+    }
+    text
+}
+
+/// The characters FreeRADIUS skips around a value.
+fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// The octets of a FreeRADIUS quoted string's inside (`q` is the quote character):
+/// `\\`, `\"`, `\'`, `\n`, `\r`, `\t` and three-digit octal `\NNN`. A bare quote
+/// character inside, or any other escape, is an error.
+fn unescape(inner: &str, q: char) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == q {
+            return None;
+        }
+        if c != '\\' {
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            continue;
+        }
+        match chars.next()? {
+            '\\' => out.push(b'\\'),
+            '"' => out.push(b'"'),
+            '\'' => out.push(b'\''),
+            'n' => out.push(b'\n'),
+            'r' => out.push(b'\r'),
+            't' => out.push(b'\t'),
+            d0 @ '0'..='3' => {
+                let d1 = chars.next()?.to_digit(8)?;
+                let d2 = chars.next()?.to_digit(8)?;
+                let n = d0.to_digit(8)? * 64 + d1 * 8 + d2;
+                out.push(u8::try_from(n).ok()?);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// `"..."` with FreeRADIUS escapes: `\\`, `\"`, `\n`, `\r`, `\t`; other control
+/// characters and octets that are not UTF-8 as `\NNN` octal; printable text as it is.
+fn quote(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() + 2);
+    s.push('"');
+    let octal = |s: &mut String, b: u8| s.push_str(&format!("\\{b:03o}"));
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => s.push_str("\\\\"),
+                '"' => s.push_str("\\\""),
+                '\n' => s.push_str("\\n"),
+                '\r' => s.push_str("\\r"),
+                '\t' => s.push_str("\\t"),
+                c if c.is_control() => {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        octal(&mut s, b);
+                    }
+                }
+                c => s.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            octal(&mut s, *b);
+        }
+    }
+    s.push('"');
+    s
+}
+
 impl Dictionary {
-    /// Parses the text form of a value for `attr`: numbers or VALUE names for
-    /// integers, dotted or colon addresses, `addr/len` prefixes, `0x...` octets.
-    pub fn parse_value(&self, attr: &AttrDef, text: &str) -> Result<Value<'static>, TextError> {
-        let text = text.trim();
-        let text = text
-            .strip_prefix('"')
-            .and_then(|t| t.strip_suffix('"'))
-            .unwrap_or(text);
-        let bad = || TextError::InvalidValue {
-            attr: attr.name().to_string(),
-            data_type: attr.data_type(),
-            value: text.chars().take(80).collect(),
+    /// Parses the text form of a value for `attr`. The text is data, taken exactly as
+    /// given: nothing is trimmed and no quotes or escapes are interpreted, so
+    /// `" bob "` is the five-character string with its blanks and `"\"x\""` keeps its
+    /// quotes. Integers accept numbers (decimal or `0x` hex) and the attribute's VALUE
+    /// names; addresses are dotted or colon notation, prefixes `addr/len`; octets are
+    /// `0x` hex or, without `0x`, the text's own bytes.
+    ///
+    /// [`Dictionary::format_value`] is the inverse for every value whose text is
+    /// UTF-8. For FreeRADIUS syntax (quoted strings with escapes), use
+    /// [`Dictionary::parse_value_freeradius`].
+    pub fn parse_value(&self, attr: &AttrDef, text: &str) -> Result<Value<'static>, Error> {
+        let bad = || {
+            Error::value(
+                attr.name(),
+                shown_value(attr, text),
+                ErrorKind::InvalidValue {
+                    data_type: attr.data_type(),
+                },
+            )
         };
         let number =
             || -> Option<u64> { parse_u64(text).or_else(|| self.values(attr).and_then(|v| v.number(text))) };
@@ -153,8 +217,12 @@ impl Dictionary {
         })
     }
 
-    /// The text form of a value of `attr`: VALUE names where defined, printable
-    /// strings as they are, everything else in FreeRADIUS notation.
+    /// The text form of a value of `attr`, the inverse of
+    /// [`Dictionary::parse_value`]: VALUE names where defined, strings exactly as
+    /// they are (blanks, quotes and control characters included; a string that is
+    /// not UTF-8 as `0x` hex, which `parse_value` reads back as text, so use
+    /// [`Dictionary::format_value_freeradius`] for a form that keeps every octet),
+    /// everything else in FreeRADIUS notation (IPv6 interface ids as `211:22ff:fe33:4455`).
     #[must_use]
     pub fn format_value(&self, attr: &AttrDef, value: &Value<'_>) -> String {
         let named = |n: u64| self.values(attr).and_then(|v| v.name(n)).map(str::to_string);
@@ -167,8 +235,8 @@ impl Dictionary {
         };
         match value {
             Value::String(b) => match core::str::from_utf8(b) {
-                Ok(s) if !s.chars().any(char::is_control) => s.to_string(),
-                _ => hex(b),
+                Ok(s) => s.to_string(),
+                Err(_) => hex(b),
             },
             Value::Octets(b)
             | Value::Abinary(b)
@@ -188,12 +256,240 @@ impl Dictionary {
             Value::Ipv4Prefix(a, l) => format!("{a}/{l}"),
             Value::Ipv6Prefix(a, l) => format!("{a}/{l}"),
             Value::Ether(m) => m.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":"),
+            // FreeRADIUS's ifid_ntoa: `%x:%x:%x:%x`, no leading zeros.
             Value::Ifid(i) => i
                 .chunks(2)
-                .map(|c| c.iter().map(|b| format!("{b:02x}")).collect::<String>())
+                .map(|c| format!("{:x}", c.iter().fold(0u16, |a, b| a << 8 | u16::from(*b))))
                 .collect::<Vec<_>>()
                 .join(":"),
             _ => String::new(),
+        }
+    }
+
+    /// Parses a value in FreeRADIUS syntax, as written after `=` in radclient input
+    /// or a users file: blanks around it are skipped; `"..."` or `'...'` is a quoted
+    /// string with the escapes `\\`, `\"`, `\'`, `\n`, `\r`, `\t` and octal `\NNN`
+    /// (its octets are the value of a `string` or `octets` attribute, or the text of
+    /// any other type); a bare word is read as by [`Dictionary::parse_value`] and may
+    /// not contain blanks.
+    ///
+    /// [`Dictionary::format_value_freeradius`] is its inverse for every value.
+    pub fn parse_value_freeradius(&self, attr: &AttrDef, text: &str) -> Result<Value<'static>, Error> {
+        let bad = || {
+            Error::value(
+                attr.name(),
+                shown_value(attr, text),
+                ErrorKind::InvalidValue {
+                    data_type: attr.data_type(),
+                },
+            )
+        };
+        let t = text.trim_matches(is_blank);
+        let quoted = match t.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let inner = t
+                    .strip_prefix(q)
+                    .and_then(|r| r.strip_suffix(q))
+                    .ok_or_else(bad)?;
+                Some(unescape(inner, q).ok_or_else(bad)?)
+            }
+            _ => None,
+        };
+        match (quoted, attr.data_type()) {
+            (Some(bytes), DataType::String) => Ok(Value::String(Cow::Owned(bytes))),
+            (Some(bytes), DataType::Octets) => Ok(Value::Octets(Cow::Owned(bytes))),
+            (Some(bytes), _) => {
+                let s = String::from_utf8(bytes).map_err(|_| bad())?;
+                self.parse_value(attr, &s)
+            }
+            (None, _) if t.contains(is_blank) => Err(bad()),
+            (None, _) => self.parse_value(attr, t),
+        }
+    }
+
+    /// The text of a value in FreeRADIUS syntax: strings in double quotes with
+    /// escapes (every octet kept, control characters and non-UTF-8 octets as `\NNN`),
+    /// everything else as [`Dictionary::format_value`] prints it.
+    /// [`Dictionary::parse_value_freeradius`] reads it back to the same value.
+    #[must_use]
+    pub fn format_value_freeradius(&self, attr: &AttrDef, value: &Value<'_>) -> String {
+        match value {
+            Value::String(b) => quote(b),
+            other => self.format_value(attr, other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn attr(name: &str) -> &'static AttrDef {
+        Dictionary::builtin().attr(name).unwrap()
+    }
+
+    fn string(s: &[u8]) -> Value<'static> {
+        Value::String(Cow::Owned(s.to_vec()))
+    }
+
+    /// Issue: `" bob "` was sent as `bob`, `"quoted"` as `quoted`, `a=b<TAB>` as `a=b`.
+    #[test]
+    fn api_values_are_data() {
+        let d = Dictionary::builtin();
+        for name in ["User-Name", "User-Password", "Filter-Id"] {
+            for text in [" bob ", "\"quoted\"", "a=b\t", "", " ", "\"", "'x'", "\\n"] {
+                let v = d.parse_value(attr(name), text).unwrap();
+                assert_eq!(v, string(text.as_bytes()), "{name} {text:?}");
+                assert_eq!(d.format_value(attr(name), &v), text);
+            }
+        }
+        // Numbers are not trimmed either.
+        assert!(d.parse_value(attr("Session-Timeout"), " 5").is_err());
+        assert!(d.parse_value(attr("Session-Timeout"), "\"5\"").is_err());
+    }
+
+    #[test]
+    fn freeradius_syntax_round_trips() {
+        let d = Dictionary::builtin();
+        let un = attr("User-Name");
+        let cases: &[(&[u8], &str)] = &[
+            (b" bob ", "\" bob \""),
+            (b"\"quoted\"", "\"\\\"quoted\\\"\""),
+            (b"a=b\t", "\"a=b\\t\""),
+            (b"back\\slash", "\"back\\\\slash\""),
+            (b"\xff\x00\x1b", "\"\\377\\000\\033\""),
+            ("caf\u{e9}".as_bytes(), "\"caf\u{e9}\""),
+            (b"", "\"\""),
+        ];
+        for (bytes, text) in cases {
+            let v = string(bytes);
+            assert_eq!(d.format_value_freeradius(un, &v), *text);
+            assert_eq!(d.parse_value_freeradius(un, text).unwrap(), v, "{text}");
+        }
+        // Syntax: blanks around, single quotes, bare words; errors are typed.
+        assert_eq!(
+            d.parse_value_freeradius(un, "  'it\\'s' ").unwrap(),
+            string(b"it's")
+        );
+        assert_eq!(d.parse_value_freeradius(un, " bob\t").unwrap(), string(b"bob"));
+        for bad in ["\"open", "\"a\"b\"", "bob smith", "\"\\q\"", "\"\\400\""] {
+            assert!(
+                matches!(
+                    d.parse_value_freeradius(un, bad).map_err(|e| e.kind().clone()),
+                    Err(ErrorKind::InvalidValue {
+                        data_type: DataType::String
+                    })
+                ),
+                "{bad}"
+            );
+        }
+        let st = attr("Service-Type");
+        assert_eq!(
+            d.parse_value_freeradius(st, "\"Framed-User\"").unwrap(),
+            Value::Integer(2)
+        );
+        assert_eq!(d.format_value_freeradius(st, &Value::Integer(2)), "Framed-User");
+    }
+
+    /// Value errors are the crate's one error type, with the attribute and token.
+    #[test]
+    fn value_errors_name_the_attribute() {
+        let d = Dictionary::builtin();
+        let e = d.parse_value(attr("Session-Timeout"), "ten").unwrap_err();
+        assert_eq!(
+            *e.kind(),
+            ErrorKind::InvalidValue {
+                data_type: DataType::Integer
+            }
+        );
+        assert_eq!(
+            (e.attribute(), e.token(), e.file(), e.line()),
+            (Some("Session-Timeout"), "ten", "", 0)
+        );
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "Session-Timeout: not a valid {} value (\"ten\")",
+                DataType::Integer
+            )
+        );
+        let mut b = radius_codec::PacketBuilder::accounting_request(1);
+        let e = d.add(&mut b, "No-Such-Attribute", "x", None).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.attribute()),
+            (&ErrorKind::UnknownAttribute, Some("No-Such-Attribute"))
+        );
+        let long = "x".repeat(300);
+        let e = d.add(&mut b, "Filter-Id", &long, None).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Codec(_)), "{e}");
+        assert!(std::error::Error::source(&e).is_some());
+    }
+
+    #[test]
+    fn ifid_prints_as_freeradius() {
+        let d = Dictionary::builtin();
+        let a = attr("Framed-Interface-Id");
+        let v = Value::Ifid([0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x00, 0x05]);
+        assert_eq!(d.format_value(a, &v), "211:22ff:fe33:5");
+        assert_eq!(d.parse_value(a, "211:22ff:fe33:5").unwrap(), v);
+        assert_eq!(d.parse_value(a, "0211:22ff:fe33:0005").unwrap(), v);
+        assert!(d.parse_value(a, "+211:22ff:fe33:5").is_err());
+        assert!(d.parse_value(a, "00211:22ff:fe33:5").is_err());
+    }
+
+    #[test]
+    fn errors_do_not_quote_hidden_values() {
+        // A hidden octets attribute: bad hex must not be quoted in the error.
+        let mut files = crate::MemoryResolver::new();
+        files.insert("d", "ATTRIBUTE Key 1 octets encrypt=2\n");
+        let (d, _) = Dictionary::load(&files, "d", crate::Mode::Strict).unwrap();
+        let key = d.attr("Key").unwrap();
+        let e = d.parse_value(key, "0xsecretsecret").unwrap_err();
+        assert!(!e.to_string().contains("secret"), "{e}");
+    }
+
+    /// The password a caller gives is the password the server decrypts.
+    #[test]
+    fn user_password_is_sent_exactly() {
+        use radius_codec::{Packet, PacketBuilder, SharedSecret};
+        let d = Dictionary::builtin();
+        let secret = SharedSecret::from("s3cret");
+        let ra = [7u8; 16];
+        let mut b = PacketBuilder::access_request(1, ra);
+        let hiding = crate::Hiding {
+            secret: &secret,
+            salt: 0x8001,
+        };
+        d.add(&mut b, "User-Password", " pass word\t", Some(&hiding))
+            .unwrap();
+        let bytes = b.finish(&secret).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let got = d.decode(&p, Some((&secret, ra)));
+        let pw = got.iter().find(|a| a.name == "User-Password").unwrap();
+        assert_eq!(pw.value, string(b" pass word\t"));
+    }
+
+    proptest! {
+        #[test]
+        fn every_string_round_trips(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let d = Dictionary::builtin();
+            let un = attr("User-Name");
+            let v = string(&bytes);
+            let text = d.format_value_freeradius(un, &v);
+            prop_assert_eq!(d.parse_value_freeradius(un, &text).unwrap(), v.clone());
+            if let Ok(s) = core::str::from_utf8(&bytes) {
+                prop_assert_eq!(d.format_value(un, &v), s);
+                prop_assert_eq!(d.parse_value(un, s).unwrap(), v);
+            }
+        }
+
+        #[test]
+        fn every_ifid_round_trips(b in any::<[u8; 8]>()) {
+            let d = Dictionary::builtin();
+            let a = attr("Framed-Interface-Id");
+            let text = d.format_value(a, &Value::Ifid(b));
+            prop_assert_eq!(d.parse_value(a, &text).unwrap(), Value::Ifid(b));
         }
     }
 }

@@ -146,3 +146,22 @@ fn freeradius_tree_loads_on_top_of_builtin() {
     );
     assert!(merged.attr_count() >= fr.attr_count());
 }
+
+/// Found by the dict_parse fuzz target: a standard attribute numbered over 255 (as
+/// FreeRADIUS's internal and virtual ones are) was not found by its key.
+#[test]
+fn standard_numbers_over_255_are_found_by_key() {
+    let mut r = MemoryResolver::new();
+    r.insert(
+        "d",
+        "ATTRIBUTE Internal 3006 string\nATTRIBUTE User-Name 1 string\n",
+    );
+    let (d, _) = Dictionary::load(&r, "d", Mode::Strict).unwrap();
+    let def = d.attr_by_key(radius_dict::AttrKey::standard(3006)).unwrap();
+    assert_eq!(def.name(), "Internal");
+    assert_eq!(
+        d.attr_by_key(radius_dict::AttrKey::standard(1)).unwrap().name(),
+        "User-Name"
+    );
+    assert!(d.attr_by_key(radius_dict::AttrKey::standard(2)).is_none());
+}

@@ -317,3 +317,43 @@ fn extended_evs_and_tlv_blocks() {
     let evs = d.attr("FR-Evs-Attr").unwrap();
     assert_eq!((evs.key().vendor(), evs.key().path()), (11344, &[245, 26, 1][..]));
 }
+
+/// Issue: `$INCLUDE /etc/shadow` printed the first line of the shadow file as the
+/// error's token. A file whose first line is not a dictionary line is never quoted.
+#[test]
+fn errors_do_not_quote_files_that_are_not_dictionaries() {
+    let secret = "root:$6$s3cretHash:19000:0:99999:7:::";
+    for mode in [Mode::Strict, Mode::Lenient] {
+        let mut r = MemoryResolver::new();
+        r.insert("dictionary", "ATTRIBUTE A 1 string\n$INCLUDE shadow\n");
+        r.insert("shadow", format!("\n# comment\n{secret}\nATTRIBUTE B 2 string\n"));
+        let e = Dictionary::load(&r, "dictionary", mode).unwrap_err();
+        assert_eq!(*e.kind(), ErrorKind::UnknownKeyword);
+        assert_eq!((e.file(), e.line(), e.column(), e.token()), ("shadow", 3, 1, ""));
+        assert!(!e.to_string().contains("s3cret"), "{e}");
+        assert!(!format!("{e:?}").contains("s3cret"), "{e:?}");
+    }
+    // In a dictionary, a bad token is quoted, short and printable.
+    let mut r = MemoryResolver::new();
+    let long = format!("X{}\u{1b}[31m", "y".repeat(100));
+    r.insert("dictionary", format!("ATTRIBUTE A 1 string\n{long} 1\n"));
+    let e = Dictionary::load(&r, "dictionary", Mode::Strict).unwrap_err();
+    assert_eq!(e.token(), format!("X{}", "y".repeat(39)));
+    let mut r = MemoryResolver::new();
+    r.insert("dictionary", "ATTRIBUTE A 1 string\nVALUE A caf\u{e9}\u{1b} x\n");
+    let e = Dictionary::load(&r, "dictionary", Mode::Strict).unwrap_err();
+    assert_eq!(*e.kind(), ErrorKind::BadNumber);
+    assert_eq!(e.token(), "x");
+    r.insert(
+        "dictionary",
+        "ATTRIBUTE A 1 string\nATTRIBUTE caf\u{e9}\u{1b} 1 strin\n",
+    );
+    let e = Dictionary::load(&r, "dictionary", Mode::Strict).unwrap_err();
+    assert_eq!(e.token(), "strin");
+    r.insert(
+        "dictionary",
+        "ATTRIBUTE A 1 string\nVALUE-ALIAS caf\u{e9}\u{1b} A\n",
+    );
+    let (_, w) = Dictionary::load(&r, "dictionary", Mode::Lenient).unwrap();
+    assert_eq!(w[0].token(), "caf??");
+}

@@ -39,3 +39,107 @@ fn continued_values_are_joined() {
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
+
+fn wimax_dict() -> Dictionary {
+    let mut r = MemoryResolver::new();
+    r.insert(
+        "dictionary",
+        "VENDOR WiMAX 24757 format=1,1,c\nBEGIN-VENDOR WiMAX\nATTRIBUTE WiMAX-Blob 99 octets\n\
+         ATTRIBUTE WiMAX-Name 98 string\nATTRIBUTE WiMAX-Num 97 integer\nEND-VENDOR WiMAX\n",
+    );
+    Dictionary::load(&r, "dictionary", Mode::Strict).unwrap().0
+}
+
+/// One WiMAX sub-attribute: type, length, continuation flag, value.
+fn sub(t: u8, more: bool, value: &[u8]) -> Vec<u8> {
+    let mut v = vec![
+        t,
+        u8::try_from(value.len() + 3).unwrap(),
+        if more { 0x80 } else { 0 },
+    ];
+    v.extend_from_slice(value);
+    v
+}
+
+/// A packet of Vendor-Specific attributes (vendor 24757), each with the given
+/// sub-attributes, decoded as (name, text) pairs.
+fn decode_vsas(vsas: &[Vec<Vec<u8>>]) -> Vec<(String, String)> {
+    let dict = wimax_dict();
+    let mut b = PacketBuilder::accounting_request(1);
+    for subs in vsas {
+        let mut value = 24757u32.to_be_bytes().to_vec();
+        for s in subs {
+            value.extend_from_slice(s);
+        }
+        b.add(radius_codec::AttrType::VENDOR_SPECIFIC, &value).unwrap();
+    }
+    let bytes = b.finish(&SharedSecret::from("s")).unwrap();
+    let opts = radius_codec::DecodeOptions::UDP.vendor_formats(&dict);
+    let p = Packet::new_checked_with(&bytes[..], &opts).unwrap();
+    dict.decode(&p, None)
+        .iter()
+        .map(|d| (d.name.to_string(), d.text()))
+        .collect()
+}
+
+fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+    p.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+}
+
+/// Issue: only the first sub-attribute of each continued VSA was read; the others
+/// disappeared ("3 sub-attributes decode to 1").
+#[test]
+fn every_sub_attribute_is_decoded() {
+    // Several sub-attributes, none continued.
+    let got = decode_vsas(&[vec![
+        sub(98, false, b"a"),
+        sub(99, false, &[1, 2]),
+        sub(97, false, &[0, 0, 0, 7]),
+    ]]);
+    assert_eq!(
+        got,
+        pairs(&[("WiMAX-Name", "a"), ("WiMAX-Blob", "0x0102"), ("WiMAX-Num", "7")])
+    );
+
+    // A continued value, with other sub-attributes before it and after its end.
+    let got = decode_vsas(&[
+        vec![sub(98, false, b"x"), sub(99, true, &[1, 2])],
+        vec![
+            sub(99, false, &[3]),
+            sub(98, false, b"y"),
+            sub(97, false, &[0, 0, 0, 9]),
+        ],
+    ]);
+    assert_eq!(
+        got,
+        pairs(&[
+            ("WiMAX-Name", "x"),
+            ("WiMAX-Blob", "0x010203"),
+            ("WiMAX-Name", "y"),
+            ("WiMAX-Num", "9")
+        ])
+    );
+
+    // Over three VSAs, each continuation carrying more sub-attributes.
+    let got = decode_vsas(&[
+        vec![sub(99, true, &[1])],
+        vec![sub(99, true, &[2]), sub(98, false, b"mid")],
+        vec![sub(99, false, &[3])],
+        vec![sub(98, true, b"ab"), sub(97, false, &[0, 0, 0, 1])],
+        vec![sub(98, false, b"cd"), sub(98, false, b"tail")],
+    ]);
+    // The flag on a sub-attribute that is not the last of its VSA cannot continue:
+    // the value so far stands alone, and so does the next fragment.
+    assert_eq!(
+        got,
+        pairs(&[
+            ("WiMAX-Blob", "0x0102"),
+            ("WiMAX-Name", "mid"),
+            ("WiMAX-Blob", "0x03"),
+            ("WiMAX-Name", "ab"),
+            ("WiMAX-Num", "1"),
+            ("WiMAX-Name", "cd"),
+            ("WiMAX-Name", "tail"),
+        ])
+    );
+}
