@@ -36,5 +36,6 @@
 
 pub mod pem;
 pub mod stream;
+pub mod udp;
 
 pub use radius_stream;
