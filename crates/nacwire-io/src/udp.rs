@@ -80,6 +80,9 @@ pub struct UdpClientOptions {
     pub max_sockets: usize,
     /// Seed of the retransmission jitter.
     pub seed: u64,
+    /// The Identifier of the first request on each source port (then the next ones in
+    /// order): for tests that need a given Identifier.
+    pub first_identifier: u8,
 }
 
 impl Default for UdpClientOptions {
@@ -90,6 +93,7 @@ impl Default for UdpClientOptions {
             bind: None,
             max_sockets: 64,
             seed: 0x9e37_79b9_7f4a_7c15,
+            first_identifier: 0,
         }
     }
 }
@@ -251,6 +255,13 @@ impl UdpClient {
             self.secret.clone_secret(),
             ReplyPolicy::new(self.opts.require_message_authenticator),
         );
+        // The exchange hands out Identifiers in order from 0 and moves on even when the
+        // build fails: refused builds skip to the first Identifier asked for.
+        for _ in 0..self.opts.first_identifier {
+            let _ = self
+                .exchange
+                .send(&dest, Instant::now(), |_, _| Err(radius_codec::Error::IdentifiersExhausted));
+        }
         self.sockets.push(socket);
         Ok(dest)
     }
@@ -259,6 +270,12 @@ impl UdpClient {
     #[must_use]
     pub fn server(&self) -> SocketAddr {
         self.server
+    }
+
+    /// The shared secret (to reveal hidden values of what was sent and received).
+    #[must_use]
+    pub fn secret(&self) -> &SharedSecret {
+        &self.secret
     }
 
     /// Requests in flight.

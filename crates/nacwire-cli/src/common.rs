@@ -1,0 +1,334 @@
+//! What the subcommands share: exit codes, the one-line error, secrets, dictionaries,
+//! attribute lists, and printing packets as text or JSON.
+
+use std::fmt;
+use std::io::Write;
+use std::time::Duration;
+
+use radius_codec::{Packet, SharedSecret};
+use radius_dict::{Dictionary, FsResolver, Hiding, Mode};
+use serde_json::{json, Map, Value as Json};
+
+/// The documented exit codes (README, `nacwire --help`).
+pub(crate) mod exit {
+    /// Every request got the reply it expected; a decode verified.
+    pub(crate) const OK: u8 = 0;
+    /// A reply was a reject or a NAK (Access-Reject, CoA-NAK, Disconnect-NAK), or not
+    /// the `Response-Packet-Type` asked for.
+    pub(crate) const REJECTED: u8 = 1;
+    /// A request got no valid reply (lost after every retry).
+    pub(crate) const LOST: u8 = 2;
+    /// Bad arguments, unreadable or malformed input, unknown attribute names.
+    pub(crate) const USAGE: u8 = 3;
+    /// A packet did not verify with the secret (wrong secret?).
+    pub(crate) const BAD_SECRET: u8 = 4;
+}
+
+/// A one-line error and its exit code.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) code: u8,
+    pub(crate) message: String,
+}
+
+impl Failure {
+    pub(crate) fn usage(message: impl fmt::Display) -> Self {
+        Self {
+            code: exit::USAGE,
+            message: message.to_string(),
+        }
+    }
+}
+
+pub(crate) type CliResult<T> = Result<T, Failure>;
+
+/// The secret: from the command line, a file (first line) or an environment variable.
+pub(crate) fn resolve_secret(
+    arg: Option<&str>,
+    file: Option<&std::path::Path>,
+    env: Option<&str>,
+) -> CliResult<SharedSecret> {
+    if let Some(f) = file {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| Failure::usage(format!("{}: cannot read secret file: {e}", f.display())))?;
+        let line = text.lines().next().unwrap_or_default().trim_end_matches('\r');
+        if line.is_empty() {
+            return Err(Failure::usage(format!("{}: secret file is empty", f.display())));
+        }
+        return Ok(SharedSecret::from(line));
+    }
+    if let Some(var) = env {
+        let v = std::env::var(var)
+            .map_err(|_| Failure::usage(format!("environment variable {var} is not set")))?;
+        return Ok(SharedSecret::from(v.as_str()));
+    }
+    match arg {
+        Some(s) if !s.is_empty() => Ok(SharedSecret::from(s)),
+        _ => Err(Failure::usage(
+            "no secret: give SECRET, --secret-file FILE or --secret-env VAR",
+        )),
+    }
+}
+
+/// The built-in dictionary, or a FreeRADIUS tree (`DIR/dictionary`) loaded strictly.
+pub(crate) fn dictionary(dir: Option<&std::path::Path>) -> CliResult<&'static Dictionary> {
+    let Some(dir) = dir else {
+        return Ok(Dictionary::builtin());
+    };
+    let root = if dir.is_dir() {
+        dir.join("dictionary")
+    } else {
+        dir.to_path_buf()
+    };
+    let (d, _) = Dictionary::load(&FsResolver, &root.to_string_lossy(), Mode::Strict)
+        .map_err(|e| Failure::usage(format!("dictionary: {e}")))?;
+    Ok(Box::leak(Box::new(d)))
+}
+
+/// One `Name = value` item, as written on the command line or in a radclient file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Item {
+    pub(crate) name: String,
+    pub(crate) value: String,
+}
+
+/// Parses `Name=value`, `Name = value`, `Name := value` or `Name += value` (the value in
+/// FreeRADIUS syntax: quoted with escapes, or a bare word).
+pub(crate) fn parse_item(text: &str) -> Option<Item> {
+    let (name, value) = text.split_once('=')?;
+    let name = name.trim().trim_end_matches([':', '+']).trim();
+    let value = value.trim();
+    if name.is_empty() || name.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(Item {
+        name: name.to_string(),
+        value: value.to_string(),
+    })
+}
+
+/// Items separated by commas or newlines (radclient input): packets are separated by
+/// blank lines. Commas inside quotes are kept.
+pub(crate) fn parse_packets(text: &str, origin: &str) -> CliResult<Vec<Vec<Item>>> {
+    let mut packets = Vec::new();
+    let mut current = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                packets.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if line.starts_with('#') {
+            continue;
+        }
+        for part in split_commas(line) {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            let item = parse_item(part).ok_or_else(|| {
+                Failure::usage(format!("{origin}:{}: expected `Name = value`, got `{part}`", n + 1))
+            })?;
+            current.push(item);
+        }
+    }
+    if !current.is_empty() {
+        packets.push(current);
+    }
+    Ok(packets)
+}
+
+pub(crate) fn split_commas(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quote, mut escape) = (0, None, false);
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (Some(_), '\\') if !escape => {
+                escape = true;
+                continue;
+            }
+            (Some(q), c) if c == q && !escape => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, ',') => {
+                out.push(line.get(start..i).unwrap_or_default());
+                start = i + 1;
+            }
+            _ => {}
+        }
+        escape = false;
+    }
+    out.push(line.get(start..).unwrap_or_default());
+    out
+}
+
+/// Adds one item to a packet by name, the value in FreeRADIUS syntax (quotes and
+/// escapes), hidden values hidden with `hiding`.
+pub(crate) fn add_item(
+    dict: &Dictionary,
+    b: &mut radius_codec::PacketBuilder,
+    item: &Item,
+    hiding: &Hiding<'_>,
+) -> Result<(), String> {
+    let base = item.name.rsplit_once(':').map_or(item.name.as_str(), |(n, t)| {
+        if t.bytes().all(|c| c.is_ascii_digit()) {
+            n
+        } else {
+            item.name.as_str()
+        }
+    });
+    let attr = dict
+        .attr(base)
+        .ok_or_else(|| format!("unknown attribute `{base}`"))?;
+    let v = item.value.trim();
+    let text = if v.starts_with(['"', '\'']) {
+        let value = dict
+            .parse_value_freeradius(attr, v)
+            .map_err(|e| format!("{}: {e}", item.name))?;
+        match &value {
+            radius_codec::Value::String(b) | radius_codec::Value::Octets(b) => match std::str::from_utf8(b) {
+                Ok(s) => s.to_string(),
+                Err(_) => dict.format_value(attr, &value),
+            },
+            other => dict.format_value(attr, other),
+        }
+    } else {
+        v.to_string()
+    };
+    dict.add(b, &item.name, &text, Some(hiding))
+        .map_err(|e| format!("{}: {e}", item.name))
+}
+
+/// Hex string to bytes (`0x` prefix, blanks and colons allowed).
+pub(crate) fn parse_hex(text: &str) -> Option<Vec<u8>> {
+    let t = text.trim();
+    let t = t.strip_prefix("0x").unwrap_or(t);
+    let digits: Vec<u8> = t
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b':')
+        .collect();
+    if digits.len() % 2 != 0 {
+        return None;
+    }
+    digits
+        .chunks(2)
+        .map(|p| {
+            let s = std::str::from_utf8(p).ok()?;
+            u8::from_str_radix(s, 16).ok()
+        })
+        .collect()
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// The attributes of a packet by name, as text (FreeRADIUS syntax), revealing hidden
+/// values when `hiding` (secret, Request Authenticator) is given.
+pub(crate) fn attributes(
+    dict: &Dictionary,
+    packet: &Packet<&[u8]>,
+    hiding: Option<(&SharedSecret, [u8; 16])>,
+) -> Vec<(String, String)> {
+    dict.decode(packet, hiding)
+        .into_iter()
+        .map(|a| {
+            let name = match a.tag {
+                Some(t) if t != 0 => format!("{}:{t}", a.name),
+                _ => a.name.to_string(),
+            };
+            let text = match a.def {
+                Some(d) if !d.flags().secret => dict.format_value_freeradius(d, &a.value),
+                _ => a.text(),
+            };
+            (name, text)
+        })
+        .collect()
+}
+
+/// The attributes as JSON: plain text values (no FreeRADIUS quoting).
+pub(crate) fn attributes_plain(
+    dict: &Dictionary,
+    packet: &Packet<&[u8]>,
+    hiding: Option<(&SharedSecret, [u8; 16])>,
+) -> Vec<(String, String)> {
+    dict.decode(packet, hiding)
+        .into_iter()
+        .map(|a| {
+            let name = match a.tag {
+                Some(t) if t != 0 => format!("{}:{t}", a.name),
+                _ => a.name.to_string(),
+            };
+            (name, a.text())
+        })
+        .collect()
+}
+
+/// A header line and the attributes, radclient style.
+pub(crate) fn print_text(out: &mut impl Write, header: &str, attrs: &[(String, String)]) {
+    let _ = writeln!(out, "{header}");
+    for (n, v) in attrs {
+        let _ = writeln!(out, "\t{n} = {v}");
+    }
+}
+
+/// The attributes as a JSON object by name; a repeated name holds an array.
+pub(crate) fn attrs_json(attrs: &[(String, String)]) -> Json {
+    let mut m = Map::new();
+    for (n, v) in attrs {
+        let v = Json::String(v.clone());
+        match m.get_mut(n) {
+            Some(Json::Array(a)) => a.push(v),
+            Some(old) => {
+                let first = old.take();
+                *old = Json::Array(vec![first, v]);
+            }
+            None => {
+                m.insert(n.clone(), v);
+            }
+        }
+    }
+    Json::Object(m)
+}
+
+/// One JSON object for a packet.
+pub(crate) fn packet_json(event: &str, packet: &Packet<&[u8]>, attrs: &[(String, String)]) -> Map<String, Json> {
+    let mut m = Map::new();
+    m.insert("event".into(), json!(event));
+    m.insert("code".into(), json!(code_name(packet.code())));
+    m.insert("code_number".into(), json!(packet.code().get()));
+    m.insert("id".into(), json!(packet.identifier()));
+    m.insert("length".into(), json!(packet.length()));
+    m.insert("authenticator".into(), json!(hex(&packet.authenticator())));
+    m.insert("attributes".into(), attrs_json(attrs));
+    m
+}
+
+pub(crate) fn code_name(code: radius_codec::Code) -> String {
+    code.to_string()
+}
+
+pub(crate) fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+/// Prints one JSON value on one line.
+pub(crate) fn emit_json(out: &mut impl Write, v: &Json) {
+    let _ = writeln!(out, "{v}");
+}
+
+/// The vector hidden values of `packet` are hidden with: zeros for requests whose
+/// authenticator is computed, the packet's own authenticator for Access-Request and
+/// Status-Server, the request's authenticator (`request`) for replies.
+pub(crate) fn hiding_vector(packet: &Packet<&[u8]>, request: Option<[u8; 16]>) -> [u8; 16] {
+    match packet.code().authenticator_kind() {
+        radius_codec::AuthenticatorKind::RequestMd5 => [0; 16],
+        radius_codec::AuthenticatorKind::Random => packet.authenticator(),
+        _ => request.unwrap_or_else(|| packet.authenticator()),
+    }
+}

@@ -1,0 +1,64 @@
+//! `nacwire`: send RADIUS requests (radclient, radtest), run a test responder, decode
+//! packets and captures (radsniff), check dictionaries, sign and verify ECP URLs and
+//! plan vendor CoA requests. Each subcommand parses its arguments, calls the crates and
+//! prints; the sockets are nacwire-io's.
+//!
+//! Exit codes: 0 expected reply (or a decode that verified), 1 reject/NAK or another
+//! reply than expected, 2 lost (no valid reply), 3 usage, input or configuration
+//! error, 4 a packet failed verification with the secret.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod common;
+mod decode;
+mod send;
+mod serve;
+
+/// RADIUS from the command line: radclient + radtest + radsniff, with JSON output,
+/// fractional timers, load options and a test responder.
+#[derive(Debug, Parser)]
+#[command(
+    name = "nacwire",
+    version,
+    after_help = "Exit codes: 0 expected reply / verified, 1 reject or NAK, 2 lost (no reply), \
+                  3 usage or input error, 4 a packet failed verification (wrong secret?)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Send requests: auth, acct, status, coa, disconnect (radclient, radtest).
+    Send(send::SendArgs),
+    /// Run a test responder that answers and prints each request.
+    Serve(serve::ServeArgs),
+    /// Decode packets: hex, a raw file, or a pcap/pcapng capture (radsniff).
+    Decode(decode::DecodeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { common::exit::USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Send(a) => send::run(a),
+        Command::Serve(a) => serve::run(a),
+        Command::Decode(a) => decode::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            eprintln!("nacwire: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}

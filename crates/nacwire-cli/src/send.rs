@@ -1,0 +1,640 @@
+//! `nacwire send`: radclient and radtest, with fractional timers, JSON, load options.
+
+use std::io::{IsTerminal, Read, Write};
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::{Args, ValueEnum};
+use nacwire_io::udp::{DropReason, Event, Token, UdpClient, UdpClientOptions};
+use radius_codec::exchange::Retransmit;
+use radius_codec::{Code, Packet, PacketBuilder, Requirement, SharedSecret};
+use radius_dict::{Dictionary, Hiding};
+use serde_json::json;
+
+use crate::common::{
+    add_item, attributes, attributes_plain, dictionary, emit_json, exit, hiding_vector, ms, packet_json, parse_hex, parse_item,
+    parse_packets, print_text, resolve_secret, CliResult, Failure, Item,
+};
+
+/// Arguments of `nacwire send`.
+#[derive(Debug, Args)]
+pub(crate) struct SendArgs {
+    /// Packet type: auth, acct, status, coa, disconnect, or a code number.
+    kind: String,
+    /// Server (or NAS) address, `HOST[:PORT]`; the port defaults to 1812 (auth,
+    /// status), 1813 (acct) or 3799 (coa, disconnect).
+    server: String,
+    /// The shared secret (unless --secret-file or --secret-env), then attributes as
+    /// `Name=value` (values in FreeRADIUS syntax: `User-Name="bob"`, `Tunnel-Type:1=VLAN`).
+    #[arg(value_name = "SECRET] [Name=value")]
+    rest: Vec<String>,
+    /// Read packets from a radclient-format file (`-` for stdin): `Name = value` lines,
+    /// a blank line between packets; `Packet-Type`, `Packet-Dst-IP-Address`,
+    /// `Packet-Dst-Port`, `Response-Packet-Type` and `Cleartext-Password` are understood.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// A FreeRADIUS dictionary directory (or file) instead of the built-in dictionary.
+    #[arg(short = 'D', long = "dict-dir", value_name = "DIR")]
+    dict_dir: Option<PathBuf>,
+    /// Read the secret from the first line of this file.
+    #[arg(long, value_name = "FILE")]
+    secret_file: Option<PathBuf>,
+    /// Read the secret from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    secret_env: Option<String>,
+    /// Send the password (User-Password or Cleartext-Password) as CHAP-Password.
+    #[arg(long)]
+    chap: bool,
+    /// Retransmissions after the first send.
+    #[arg(short = 'r', long, default_value_t = 3)]
+    retries: u32,
+    /// Seconds to wait for a reply before each retransmission (fractions allowed).
+    #[arg(short = 't', long, default_value_t = 3.0)]
+    timeout: f64,
+    /// Do not send Message-Authenticator (on by default in Access-Request,
+    /// Status-Server, CoA-Request and Disconnect-Request).
+    #[arg(long, conflicts_with = "bad_message_authenticator")]
+    no_message_authenticator: bool,
+    /// Send a Message-Authenticator with a wrong value (to test servers). In
+    /// Accounting/CoA/Disconnect requests the Request Authenticator is then wrong too.
+    #[arg(long)]
+    bad_message_authenticator: bool,
+    /// Whether replies to Access-Request/Status-Server must carry
+    /// Message-Authenticator: auto (once the server has shown it signs), yes, no.
+    #[arg(long, value_enum, default_value_t = Require::Auto)]
+    require_message_authenticator: Require,
+    /// The Identifier of the first request (then the next ones in order).
+    #[arg(long, value_name = "0-255")]
+    id: Option<u8>,
+    /// The Request Authenticator of Access-Request/Status-Server, 32 hex digits
+    /// (random by default).
+    #[arg(long, value_name = "HEX")]
+    authenticator: Option<String>,
+    /// One JSON object per line for each packet sent and received, then a summary.
+    #[arg(long)]
+    json: bool,
+    /// Print no packets, only errors and the summary.
+    #[arg(short = 'q', long)]
+    quiet: bool,
+    /// Print every packet even in load mode.
+    #[arg(short = 'v', long)]
+    verbose: bool,
+    /// Print a summary (always printed with --count > 1 or --rate).
+    #[arg(short = 's', long)]
+    summary: bool,
+    /// Send each packet this many times.
+    #[arg(short = 'c', long, default_value_t = 1)]
+    count: u64,
+    /// Requests per second, open loop: requests start on a fixed schedule whether or
+    /// not earlier ones were answered.
+    #[arg(short = 'n', long)]
+    rate: Option<f64>,
+    /// Requests in flight at most (a new one starts as soon as one ends; past 256 the
+    /// requests are spread over several source ports). Default 1, or unlimited with --rate.
+    #[arg(short = 'p', long)]
+    concurrency: Option<usize>,
+    /// Transport: udp (default), tcp or tls (RadSec).
+    #[arg(long, value_enum, default_value_t = Transport::Udp)]
+    transport: Transport,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Require {
+    Auto,
+    Yes,
+    No,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Transport {
+    Udp,
+    Tcp,
+    Tls,
+}
+
+/// One packet to send: its code, attributes and the reply that counts as success.
+#[derive(Debug, Clone)]
+struct Template {
+    code: Code,
+    items: Vec<Item>,
+    expect: Option<Code>,
+    password: Option<String>,
+    chap: bool,
+}
+
+fn kind_code(kind: &str) -> CliResult<Code> {
+    Ok(match kind.to_ascii_lowercase().as_str() {
+        "auth" => Code::AccessRequest,
+        "acct" => Code::AccountingRequest,
+        "status" => Code::StatusServer,
+        "coa" => Code::CoaRequest,
+        "disconnect" => Code::DisconnectRequest,
+        n => Code::new(n.parse::<u8>().map_err(|_| {
+            Failure::usage(format!(
+                "unknown packet type `{kind}`: use auth, acct, status, coa, disconnect or a number"
+            ))
+        })?),
+    })
+}
+
+fn code_by_name(name: &str) -> Option<Code> {
+    (0..=255u8)
+        .map(Code::new)
+        .find(|c| c.name().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        .or_else(|| name.parse::<u8>().ok().map(Code::new))
+}
+
+fn default_port(code: Code) -> u16 {
+    match code {
+        Code::AccountingRequest => 1813,
+        Code::CoaRequest | Code::DisconnectRequest => 3799,
+        _ => 1812,
+    }
+}
+
+pub(crate) fn resolve_addr(server: &str, port: u16) -> CliResult<SocketAddr> {
+    let with_port = if server.parse::<SocketAddr>().is_ok() {
+        server.to_string()
+    } else if server.parse::<std::net::Ipv6Addr>().is_ok() {
+        format!("[{server}]:{port}")
+    } else if server.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+        server.to_string()
+    } else {
+        format!("{server}:{port}")
+    };
+    with_port
+        .to_socket_addrs()
+        .map_err(|e| Failure::usage(format!("{server}: {e}")))?
+        .next()
+        .ok_or_else(|| Failure::usage(format!("{server}: no address")))
+}
+
+/// Splits the special radclient attributes off a packet's items.
+fn template(
+    code: Code,
+    items: Vec<Item>,
+    chap: bool,
+    dest: &mut Option<(Option<String>, Option<u16>)>,
+) -> CliResult<Template> {
+    let mut t = Template {
+        code,
+        items: Vec::new(),
+        expect: None,
+        password: None,
+        chap,
+    };
+    for item in items {
+        let unq = item.value.trim().trim_matches('"').to_string();
+        match item.name.to_ascii_lowercase().as_str() {
+            "packet-type" => {
+                t.code = code_by_name(&unq).ok_or_else(|| Failure::usage(format!("unknown Packet-Type `{unq}`")))?
+            }
+            "response-packet-type" => {
+                t.expect = Some(
+                    code_by_name(&unq)
+                        .ok_or_else(|| Failure::usage(format!("unknown Response-Packet-Type `{unq}`")))?,
+                );
+            }
+            "packet-dst-ip-address" | "packet-dst-ipv6-address" => {
+                dest.get_or_insert((None, None)).0 = Some(unq);
+            }
+            "packet-dst-port" => {
+                let p = unq
+                    .parse::<u16>()
+                    .map_err(|_| Failure::usage(format!("bad Packet-Dst-Port `{unq}`")))?;
+                dest.get_or_insert((None, None)).1 = Some(p);
+            }
+            "cleartext-password" => t.password = Some(unq),
+            "chap-password" if item.value.trim().is_empty() || t.password.is_some() => t.chap = true,
+            "user-password" if chap => t.password = Some(unq),
+            _ => t.items.push(item),
+        }
+    }
+    Ok(t)
+}
+
+fn random16() -> [u8; 16] {
+    let mut b = [0u8; 16];
+    // getrandom fails only where the OS has no RNG; then the run cannot be trusted anyway.
+    if getrandom::getrandom(&mut b).is_err() {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
+        b.copy_from_slice(&t.to_le_bytes());
+    }
+    b
+}
+
+struct Build<'a> {
+    dict: &'a Dictionary,
+    authenticator: Option<[u8; 16]>,
+    message_authenticator: bool,
+    bad_message_authenticator: bool,
+}
+
+impl Build<'_> {
+    fn build(&self, t: &Template, id: u8, secret: &SharedSecret) -> radius_codec::Result<Vec<u8>> {
+        let auth = self.authenticator.unwrap_or_else(random16);
+        let mut b = PacketBuilder::new(t.code, id, auth);
+        let ma = self.message_authenticator || self.bad_message_authenticator;
+        if ma && matches!(t.code, Code::CoaRequest | Code::DisconnectRequest) {
+            b.add_message_authenticator();
+        }
+        if !ma {
+            b.without_message_authenticator();
+        }
+        let hiding = Hiding { secret, salt: 0x8000 | u16::from_le_bytes([auth[0], auth[1]]) };
+        for item in &t.items {
+            // Items were checked once before sending (check_templates).
+            let _ = add_item(self.dict, &mut b, item, &hiding);
+        }
+        if let Some(pw) = &t.password {
+            if t.chap {
+                b.add_chap_password(id, pw.as_bytes())?;
+            } else {
+                b.add_user_password(secret, pw.as_bytes())?;
+            }
+        }
+        if self.bad_message_authenticator {
+            let mut wrong = secret.expose().to_vec();
+            wrong.extend_from_slice(b"-wrong");
+            return b.finish(&SharedSecret::new(wrong));
+        }
+        b.finish(secret)
+    }
+}
+
+fn check_templates(dict: &Dictionary, templates: &[Template], secret: &SharedSecret) -> CliResult<()> {
+    for t in templates {
+        let mut b = PacketBuilder::new(t.code, 0, [0; 16]);
+        let hiding = Hiding { secret, salt: 0x8001 };
+        for item in &t.items {
+            add_item(dict, &mut b, item, &hiding).map_err(Failure::usage)?;
+        }
+        if !t.code.is_request() {
+            return Err(Failure::usage(format!("{} is not a request", t.code)));
+        }
+    }
+    Ok(())
+}
+
+fn is_success(request: Code, reply: Code, expect: Option<Code>) -> bool {
+    if let Some(e) = expect {
+        return reply == e;
+    }
+    match request {
+        Code::StatusServer => matches!(reply, Code::AccessAccept | Code::AccountingResponse),
+        _ => matches!(
+            reply,
+            Code::AccessAccept | Code::AccountingResponse | Code::CoaAck | Code::DisconnectAck
+        ),
+    }
+}
+
+#[derive(Default)]
+struct Stats {
+    sent: u64,
+    accepted: u64,
+    rejected: u64,
+    lost: u64,
+    retransmissions: u64,
+    invalid: u64,
+    unsigned: u64,
+    latencies: Vec<Duration>,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted.get(rank.saturating_sub(1).min(sorted.len() - 1)).copied().unwrap_or_default()
+}
+
+pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
+    let code = kind_code(&args.kind)?;
+    let dict = dictionary(args.dict_dir.as_deref())?;
+    let takes_secret = args.secret_file.is_none() && args.secret_env.is_none();
+    let (secret_arg, attr_args) = match (takes_secret, args.rest.split_first()) {
+        (true, Some((s, rest))) => (Some(s.as_str()), rest),
+        _ => (None, &args.rest[..]),
+    };
+    let secret = resolve_secret(secret_arg, args.secret_file.as_deref(), args.secret_env.as_deref())?;
+    if args.transport != Transport::Udp {
+        return Err(Failure::usage(
+            "--transport tcp|tls: not in this build yet (use nacwire-io's StreamClient)",
+        ));
+    }
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        return Err(Failure::usage("--timeout must be a positive number of seconds"));
+    }
+    if args.rate.is_some_and(|r| !(r.is_finite() && r > 0.0)) {
+        return Err(Failure::usage("--rate must be a positive number"));
+    }
+    let authenticator = match &args.authenticator {
+        None => None,
+        Some(h) => Some(
+            parse_hex(h)
+                .and_then(|v| <[u8; 16]>::try_from(v).ok())
+                .ok_or_else(|| Failure::usage("--authenticator needs 32 hex digits"))?,
+        ),
+    };
+
+    // Packets: arguments, files, or stdin.
+    let mut groups: Vec<Vec<Item>> = Vec::new();
+    if !attr_args.is_empty() {
+        let mut items = Vec::new();
+        for a in attr_args {
+            items.push(
+                parse_item(a).ok_or_else(|| Failure::usage(format!("expected `Name=value`, got `{a}`")))?,
+            );
+        }
+        groups.push(items);
+    }
+    for f in &args.files {
+        let (text, origin) = if f.as_os_str() == "-" {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| Failure::usage(format!("stdin: {e}")))?;
+            (s, "stdin".to_string())
+        } else {
+            let s = std::fs::read_to_string(f).map_err(|e| Failure::usage(format!("{}: {e}", f.display())))?;
+            (s, f.display().to_string())
+        };
+        groups.extend(parse_packets(&text, &origin)?);
+    }
+    if groups.is_empty() && args.files.is_empty() && !std::io::stdin().is_terminal() {
+        let mut s = String::new();
+        let _ = std::io::stdin().read_to_string(&mut s);
+        groups.extend(parse_packets(&s, "stdin")?);
+    }
+    if groups.is_empty() {
+        groups.push(Vec::new());
+    }
+    let mut dest = None;
+    let templates = groups
+        .into_iter()
+        .map(|g| template(code, g, args.chap, &mut dest))
+        .collect::<CliResult<Vec<_>>>()?;
+    check_templates(dict, &templates, &secret)?;
+    let (host, port) = match dest {
+        Some((h, p)) => (h.unwrap_or_else(|| args.server.clone()), p),
+        None => (args.server.clone(), None),
+    };
+    let server = match port {
+        Some(p) => resolve_addr(host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h), p)?,
+        None => resolve_addr(&host, default_port(templates.first().map_or(code, |t| t.code)))?,
+    };
+
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let opts = UdpClientOptions {
+        retransmit: Retransmit {
+            initial: timeout,
+            max_count: args.retries,
+            max_time: timeout,
+            max_duration: timeout.saturating_mul(args.retries.saturating_add(1)),
+        },
+        require_message_authenticator: match args.require_message_authenticator {
+            Require::Auto => Requirement::Auto,
+            Require::Yes => Requirement::Yes,
+            Require::No => Requirement::No,
+        },
+        first_identifier: args.id.unwrap_or(0),
+        seed: u64::from_le_bytes(random16().get(..8).and_then(|s| s.try_into().ok()).unwrap_or([7; 8])),
+        ..UdpClientOptions::default()
+    };
+    let mut client = UdpClient::new(server, secret, opts).map_err(|e| Failure::usage(format!("{server}: {e}")))?;
+    let local = client
+        .local_addrs()
+        .ok()
+        .and_then(|v| v.first().copied())
+        .map_or_else(|| "?".to_string(), |a| a.to_string());
+
+    let load = args.count > 1 || args.rate.is_some();
+    let print_packets = !args.quiet && (!load || args.verbose);
+    let total = (templates.len() as u64).saturating_mul(args.count);
+    let concurrency = args
+        .concurrency
+        .unwrap_or(if args.rate.is_some() { usize::MAX } else { 1 })
+        .max(1);
+    let builder = Build {
+        dict,
+        authenticator,
+        message_authenticator: !args.no_message_authenticator,
+        bad_message_authenticator: args.bad_message_authenticator,
+    };
+    let progress = if load && !args.json {
+        let pb = indicatif::ProgressBar::new(total);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(pb)
+    } else {
+        None
+    };
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::new(out.lock());
+    let mut stats = Stats::default();
+    let mut templates_of: std::collections::HashMap<Token, usize> = std::collections::HashMap::new();
+    let mut warned_invalid = false;
+    let start = Instant::now();
+    let interval = args.rate.map(|r| Duration::from_secs_f64(1.0 / r));
+    let mut next_at = start;
+
+    loop {
+        // Start what is due.
+        while stats.sent < total && client.in_flight() < concurrency {
+            if interval.is_some() && Instant::now() < next_at {
+                break;
+            }
+            let idx = (stats.sent % templates.len() as u64) as usize;
+            let Some(t) = templates.get(idx) else { break };
+            let token = match client.send(|id, s| builder.build(t, id, s)) {
+                Ok(tok) => tok,
+                Err(nacwire_io::udp::Error::Codec(radius_codec::Error::IdentifiersExhausted)) => break,
+                Err(e) => return Err(Failure::usage(format!("{server}: {e}"))),
+            };
+            templates_of.insert(token, idx);
+            stats.sent += 1;
+            if let Some(iv) = interval {
+                next_at += iv;
+            }
+        }
+        if stats.sent >= total && client.in_flight() == 0 {
+            break;
+        }
+        let until = match interval {
+            Some(_) if stats.sent < total && client.in_flight() < concurrency => next_at,
+            _ => Instant::now() + Duration::from_secs(1),
+        };
+        let events = client.poll(until).map_err(|e| Failure::usage(format!("{server}: {e}")))?;
+        for ev in events {
+            match ev {
+                Event::Reply {
+                    token,
+                    request,
+                    reply,
+                    rtt,
+                    elapsed,
+                    signature,
+                } => {
+                    let t = templates_of.remove(&token).and_then(|i| templates.get(i));
+                    let req = Packet::new_unchecked(&request[..]);
+                    let rep = Packet::new_unchecked(&reply[..]);
+                    let ok = is_success(req.code(), rep.code(), t.and_then(|t| t.expect));
+                    if ok {
+                        stats.accepted += 1;
+                    } else {
+                        stats.rejected += 1;
+                    }
+                    if signature == radius_codec::ReplySignature::AcceptedUnsigned {
+                        stats.unsigned += 1;
+                    }
+                    stats.latencies.push(elapsed);
+                    if let Some(pb) = &progress {
+                        pb.inc(1);
+                    }
+                    if print_packets || args.json {
+                        let ra = req.authenticator();
+                        let decode = if args.json { attributes_plain } else { attributes };
+                        let sent_attrs = decode(dict, &req, Some((client.secret(), hiding_vector(&req, None))));
+                        let recv_attrs = decode(dict, &rep, Some((client.secret(), ra)));
+                        if args.json {
+                            let mut s = packet_json("sent", &req, &sent_attrs);
+                            s.insert("to".into(), json!(server.to_string()));
+                            emit_json(&mut out, &serde_json::Value::Object(s));
+                            let mut r = packet_json("received", &rep, &recv_attrs);
+                            r.insert("from".into(), json!(server.to_string()));
+                            r.insert("rtt_ms".into(), json!(ms(rtt)));
+                            r.insert("elapsed_ms".into(), json!(ms(elapsed)));
+                            r.insert("signature".into(), json!(format!("{signature:?}")));
+                            r.insert("expected".into(), json!(ok));
+                            emit_json(&mut out, &serde_json::Value::Object(r));
+                        } else {
+                            print_text(
+                                &mut out,
+                                &format!(
+                                    "Sent {} Id {} from {local} to {server} length {}",
+                                    req.code(),
+                                    req.identifier(),
+                                    req.length()
+                                ),
+                                &sent_attrs,
+                            );
+                            print_text(
+                                &mut out,
+                                &format!(
+                                    "Received {} Id {} from {server} to {local} length {} ({:.3} ms)",
+                                    rep.code(),
+                                    rep.identifier(),
+                                    rep.length(),
+                                    ms(elapsed)
+                                ),
+                                &recv_attrs,
+                            );
+                            if signature == radius_codec::ReplySignature::AcceptedUnsigned {
+                                let _ = writeln!(
+                                    out,
+                                    "(warning: reply without Message-Authenticator accepted: open to BlastRADIUS)"
+                                );
+                            }
+                        }
+                    }
+                }
+                Event::Lost { token, request, elapsed } => {
+                    templates_of.remove(&token);
+                    stats.lost += 1;
+                    if let Some(pb) = &progress {
+                        pb.inc(1);
+                    }
+                    let req = Packet::new_unchecked(&request[..]);
+                    if args.json {
+                        emit_json(
+                            &mut out,
+                            &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
+                                    "to": server.to_string(), "elapsed_ms": ms(elapsed)}),
+                        );
+                    } else if print_packets {
+                        let _ = writeln!(
+                            out,
+                            "No reply to {} Id {} from {server} after {:.3} s",
+                            req.code(),
+                            req.identifier(),
+                            elapsed.as_secs_f64()
+                        );
+                    }
+                }
+                Event::Retransmitted { .. } => stats.retransmissions += 1,
+                Event::Dropped { from, reason } => {
+                    if let DropReason::Invalid(e) = reason {
+                        stats.invalid += 1;
+                        if !warned_invalid {
+                            warned_invalid = true;
+                            eprintln!("nacwire: reply from {from} dropped: {e}");
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    let wall = start.elapsed();
+    let mut lat = std::mem::take(&mut stats.latencies);
+    lat.sort_unstable();
+    let rate = stats.sent as f64 / wall.as_secs_f64().max(1e-9);
+    if args.json {
+        emit_json(
+            &mut out,
+            &json!({
+                "event": "summary", "sent": stats.sent, "accepted": stats.accepted,
+                "rejected": stats.rejected, "lost": stats.lost,
+                "retransmissions": stats.retransmissions, "invalid_replies": stats.invalid,
+                "unsigned_replies": stats.unsigned,
+                "latency_ms": {"p50": ms(percentile(&lat, 50.0)), "p90": ms(percentile(&lat, 90.0)),
+                               "p99": ms(percentile(&lat, 99.0)), "max": ms(lat.last().copied().unwrap_or_default())},
+                "seconds": wall.as_secs_f64(), "rate": rate,
+            }),
+        );
+    } else if load || args.summary {
+        let _ = writeln!(
+            out,
+            "sent {} accepted {} rejected {} lost {} retransmissions {} | latency p50 {:.3} ms p90 {:.3} ms p99 {:.3} ms max {:.3} ms | {:.0} requests/s over {:.3} s",
+            stats.sent,
+            stats.accepted,
+            stats.rejected,
+            stats.lost,
+            stats.retransmissions,
+            ms(percentile(&lat, 50.0)),
+            ms(percentile(&lat, 90.0)),
+            ms(percentile(&lat, 99.0)),
+            ms(lat.last().copied().unwrap_or_default()),
+            rate,
+            wall.as_secs_f64()
+        );
+    }
+    let _ = out.flush();
+    if stats.lost > 0 && stats.invalid > 0 {
+        eprintln!(
+            "nacwire: {} request(s) lost, {} reply(ies) failed verification: check the secret",
+            stats.lost, stats.invalid
+        );
+        return Ok(exit::BAD_SECRET);
+    }
+    if stats.lost > 0 {
+        if !args.json && !print_packets {
+            eprintln!("nacwire: {} request(s) got no reply from {server}", stats.lost);
+        }
+        return Ok(exit::LOST);
+    }
+    if stats.rejected > 0 {
+        return Ok(exit::REJECTED);
+    }
+    Ok(exit::OK)
+}

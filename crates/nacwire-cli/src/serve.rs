@@ -1,0 +1,378 @@
+//! `nacwire serve`: a test responder (Access, Accounting, Status-Server, CoA and
+//! Disconnect) that prints each request decoded.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use clap::Args;
+use nacwire_io::udp::{Request, ServerDrop, ServerEvent, UdpServer};
+use radius_codec::{AttrType, Code, Packet, PacketBuilder, Requirement, ServerPolicy};
+use radius_dict::{Dictionary, Hiding};
+use serde_json::json;
+
+use crate::common::{
+    add_item, attributes, attributes_plain, dictionary, emit_json, hiding_vector, packet_json, parse_item, print_text,
+    resolve_secret, split_commas, CliResult, Failure, Item,
+};
+use crate::send::resolve_addr;
+
+/// Arguments of `nacwire serve`.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The shared secret of every client (unless --secret-file or --secret-env).
+    secret: Option<String>,
+    /// Address to listen on (`HOST[:PORT]`, port 1812 by default; port 0 picks one and
+    /// prints it).
+    #[arg(short = 'l', long, default_value = "127.0.0.1:1812")]
+    listen: String,
+    /// Read the secret from the first line of this file.
+    #[arg(long, value_name = "FILE")]
+    secret_file: Option<PathBuf>,
+    /// Read the secret from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    secret_env: Option<String>,
+    /// A FreeRADIUS-style users file: `name Cleartext-Password := "pw"` then indented
+    /// reply items; `%{User-Name}` in a reply value is replaced.
+    #[arg(short = 'u', long, value_name = "FILE")]
+    users: Option<PathBuf>,
+    /// A user as `NAME:PASSWORD` (repeatable), accepted with PAP or CHAP.
+    #[arg(long = "user", value_name = "NAME:PASSWORD")]
+    user: Vec<String>,
+    /// NAK CoA/Disconnect requests carrying this attribute, with Error-Cause
+    /// (`NAME` or `NAME=CAUSE`; cause 401 Unsupported-Attribute by default).
+    #[arg(long = "nak-if", value_name = "ATTR[=CAUSE]")]
+    nak_if: Vec<String>,
+    /// A known session (Acct-Session-Id, repeatable): when any is given, CoA and
+    /// Disconnect for other sessions get a NAK with Error-Cause 503
+    /// Session-Context-Not-Found.
+    #[arg(long = "session", value_name = "ID")]
+    sessions: Vec<String>,
+    /// Refuse Access-Requests without Message-Authenticator (auto: once a client sent one).
+    #[arg(long, value_enum, default_value_t = RequireArg::Auto)]
+    require_message_authenticator: RequireArg,
+    /// A FreeRADIUS dictionary directory instead of the built-in dictionary.
+    #[arg(short = 'D', long = "dict-dir", value_name = "DIR")]
+    dict_dir: Option<PathBuf>,
+    /// One JSON object per line for each request and reply.
+    #[arg(long)]
+    json: bool,
+    /// Print nothing per request (for benchmarks).
+    #[arg(short = 'q', long)]
+    quiet: bool,
+    /// Exit after answering this many requests.
+    #[arg(long)]
+    exit_after: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum RequireArg {
+    Auto,
+    Yes,
+    No,
+}
+
+#[derive(Debug, Clone, Default)]
+struct User {
+    password: Option<String>,
+    reply: Vec<Item>,
+}
+
+fn load_users(text: &str, origin: &str) -> CliResult<HashMap<String, User>> {
+    let mut users = HashMap::new();
+    let mut current: Option<String> = None;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim_end();
+        let content = line.trim();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let bad = |what: &str| Failure::usage(format!("{origin}:{}: {what}", n + 1));
+        if line.starts_with([' ', '\t']) {
+            let name = current.as_ref().ok_or_else(|| bad("reply item before any user"))?;
+            for part in split_commas(content) {
+                if part.trim().is_empty() {
+                    continue;
+                }
+                let item = parse_item(part).ok_or_else(|| bad("expected `Name := value`"))?;
+                users.entry(name.clone()).or_insert_with(User::default).reply.push(item);
+            }
+            continue;
+        }
+        let (name, checks) = match content.strip_prefix('"') {
+            Some(rest) => rest.split_once('"').ok_or_else(|| bad("unterminated user name"))?,
+            None => content.split_once(char::is_whitespace).unwrap_or((content, "")),
+        };
+        let mut user = User::default();
+        for part in split_commas(checks) {
+            if part.trim().is_empty() {
+                continue;
+            }
+            let item = parse_item(part).ok_or_else(|| bad("expected `Name := value`"))?;
+            if item.name.eq_ignore_ascii_case("Cleartext-Password") || item.name.eq_ignore_ascii_case("User-Password") {
+                user.password = Some(unquote(&item.value));
+            }
+        }
+        users.insert(name.to_string(), user);
+        current = Some(name.to_string());
+    }
+    Ok(users)
+}
+
+fn unquote(v: &str) -> String {
+    let v = v.trim();
+    v.strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(v)
+        .replace("\\\"", "\"")
+}
+
+struct Responder<'a> {
+    dict: &'a Dictionary,
+    users: HashMap<String, User>,
+    nak_if: Vec<(String, String)>,
+    sessions: Vec<String>,
+    policy: ServerPolicy,
+}
+
+impl Responder<'_> {
+    fn answer(&mut self, req: &Request<'_>) -> Option<Vec<u8>> {
+        let p = req.packet.view();
+        match p.code() {
+            Code::AccessRequest => {
+                if self.policy.check(&p).is_err() {
+                    return None;
+                }
+                let (ok, user) = self.authenticate(&p, req.secret);
+                let mut b = PacketBuilder::reply_to(&p, if ok { Code::AccessAccept } else { Code::AccessReject });
+                if let (true, Some((name, u))) = (ok, user) {
+                    let hiding = Hiding {
+                        secret: req.secret,
+                        salt: 0x8000 | u16::from(p.identifier()),
+                    };
+                    for item in &u.reply {
+                        let item = Item {
+                            name: item.name.clone(),
+                            value: item.value.replace("%{User-Name}", &name),
+                        };
+                        let _ = add_item(self.dict, &mut b, &item, &hiding);
+                    }
+                }
+                b.finish(req.secret).ok()
+            }
+            Code::AccountingRequest => PacketBuilder::reply_to(&p, Code::AccountingResponse).finish(req.secret).ok(),
+            Code::StatusServer => PacketBuilder::reply_to(&p, Code::AccessAccept).finish(req.secret).ok(),
+            Code::CoaRequest | Code::DisconnectRequest => {
+                let (ack, nak) = if p.code() == Code::CoaRequest {
+                    (Code::CoaAck, Code::CoaNak)
+                } else {
+                    (Code::DisconnectAck, Code::DisconnectNak)
+                };
+                let cause = self.nak_cause(&p);
+                let mut b = PacketBuilder::reply_to(&p, if cause.is_some() { nak } else { ack });
+                if let Some(c) = cause {
+                    let hiding = Hiding {
+                        secret: req.secret,
+                        salt: 0x8001,
+                    };
+                    let _ = add_item(
+                        self.dict,
+                        &mut b,
+                        &Item {
+                            name: "Error-Cause".into(),
+                            value: c,
+                        },
+                        &hiding,
+                    );
+                }
+                b.finish(req.secret).ok()
+            }
+            _ => None,
+        }
+    }
+
+    fn nak_cause(&self, p: &Packet<&[u8]>) -> Option<String> {
+        let attrs = attributes(self.dict, p, None);
+        for (name, cause) in &self.nak_if {
+            if attrs.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                return Some(cause.clone());
+            }
+        }
+        if !self.sessions.is_empty() {
+            let sid = p
+                .first(AttrType(44))
+                .map(|a| String::from_utf8_lossy(a.value()).into_owned());
+            if !sid.is_some_and(|s| self.sessions.contains(&s)) {
+                return Some("Session-Context-Not-Found".into());
+            }
+        }
+        None
+    }
+
+    fn authenticate(
+        &self,
+        p: &Packet<&[u8]>,
+        secret: &radius_codec::SharedSecret,
+    ) -> (bool, Option<(String, User)>) {
+        let Some(name) = p
+            .first(AttrType::USER_NAME)
+            .map(|a| String::from_utf8_lossy(a.value()).into_owned())
+        else {
+            return (false, None);
+        };
+        let Some(user) = self.users.get(&name).or_else(|| self.users.get("DEFAULT")) else {
+            return (false, None);
+        };
+        let ok = match &user.password {
+            None => true,
+            Some(pw) => {
+                if let Some(hidden) = p.first(AttrType::USER_PASSWORD) {
+                    radius_codec::crypto::unhide_user_password(hidden.value(), secret, &p.authenticator())
+                        .is_ok_and(|clear| radius_codec::crypto::ct_eq(&clear, pw.as_bytes()))
+                } else if p.first(AttrType::CHAP_PASSWORD).is_some() {
+                    p.verify_chap_password(pw.as_bytes()).unwrap_or(false)
+                } else {
+                    false
+                }
+            }
+        };
+        (ok, Some((name, user.clone())))
+    }
+}
+
+pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
+    let secret = resolve_secret(args.secret.as_deref(), args.secret_file.as_deref(), args.secret_env.as_deref())?;
+    let dict = dictionary(args.dict_dir.as_deref())?;
+    let addr = resolve_addr(&args.listen, 1812)?;
+    let mut users = HashMap::new();
+    if let Some(f) = &args.users {
+        let text = std::fs::read_to_string(f).map_err(|e| Failure::usage(format!("{}: {e}", f.display())))?;
+        users = load_users(&text, &f.display().to_string())?;
+    }
+    for u in &args.user {
+        let (n, p) = u
+            .split_once(':')
+            .ok_or_else(|| Failure::usage(format!("--user `{u}`: expected NAME:PASSWORD")))?;
+        users.insert(
+            n.to_string(),
+            User {
+                password: Some(p.to_string()),
+                reply: Vec::new(),
+            },
+        );
+    }
+    let mut nak_if = Vec::new();
+    for n in &args.nak_if {
+        let (name, cause) = n.split_once('=').unwrap_or((n.as_str(), "Unsupported-Attribute"));
+        if dict.attr(name).is_none() {
+            return Err(Failure::usage(format!("--nak-if: unknown attribute `{name}`")));
+        }
+        nak_if.push((name.to_string(), cause.to_string()));
+    }
+    let mut responder = Responder {
+        dict,
+        users,
+        nak_if,
+        sessions: args.sessions.clone(),
+        policy: ServerPolicy::new(
+            match args.require_message_authenticator {
+                RequireArg::Auto => Requirement::Auto,
+                RequireArg::Yes => Requirement::Yes,
+                RequireArg::No => Requirement::No,
+            },
+            Requirement::Auto,
+        ),
+    };
+    let secret_bytes = secret.expose().to_vec();
+    let mut server = UdpServer::bind(addr, move |_| Some(radius_codec::SharedSecret::new(secret_bytes.clone())))
+        .map_err(|e| Failure::usage(format!("{addr}: {e}")))?;
+    let local = server.local_addr().map_err(|e| Failure::usage(e.to_string()))?;
+    eprintln!("nacwire serve: listening on {local} (udp)");
+    let stop = server.stop_flag();
+    let answered = Arc::new(AtomicU64::new(0));
+    let exit_after = args.exit_after;
+    let (json_out, quiet) = (args.json, args.quiet);
+    let stdout = std::io::stdout();
+    let counter = Arc::clone(&answered);
+    server
+        .run(
+            |req| responder.answer(req),
+            |ev| {
+                let mut out = stdout.lock();
+                match ev {
+                    ServerEvent::Handled { request, reply } => {
+                        let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
+                        if !quiet {
+                            let p = request.packet.view();
+                            let decode = if json_out { attributes_plain } else { attributes };
+                            let attrs = decode(dict, &p, Some((request.secret, hiding_vector(&p, None))));
+                            let rp = reply.and_then(|r| Packet::new_checked(r).ok());
+                            let rattrs = rp
+                                .as_ref()
+                                .map(|r| decode(dict, r, Some((request.secret, p.authenticator()))))
+                                .unwrap_or_default();
+                            if json_out {
+                                let mut m = packet_json("received", &p, &attrs);
+                                m.insert("from".into(), json!(request.peer.to_string()));
+                                emit_json(&mut out, &serde_json::Value::Object(m));
+                                if let Some(r) = &rp {
+                                    let mut m = packet_json("sent", r, &rattrs);
+                                    m.insert("to".into(), json!(request.peer.to_string()));
+                                    emit_json(&mut out, &serde_json::Value::Object(m));
+                                }
+                            } else {
+                                print_text(
+                                    &mut out,
+                                    &format!(
+                                        "Received {} Id {} from {} to {local} length {}",
+                                        p.code(),
+                                        p.identifier(),
+                                        request.peer,
+                                        p.length()
+                                    ),
+                                    &attrs,
+                                );
+                                match &rp {
+                                    Some(r) => print_text(
+                                        &mut out,
+                                        &format!(
+                                            "Sent {} Id {} from {local} to {} length {}",
+                                            r.code(),
+                                            r.identifier(),
+                                            request.peer,
+                                            r.length()
+                                        ),
+                                        &rattrs,
+                                    ),
+                                    None => {
+                                        let _ = writeln!(out, "(no reply)");
+                                    }
+                                }
+                            }
+                            let _ = out.flush();
+                        }
+                        if exit_after.is_some_and(|m| n >= m) {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    ServerEvent::Dropped { peer, reason } => {
+                        let why = match reason {
+                            ServerDrop::UnknownClient => "unknown client".to_string(),
+                            ServerDrop::Invalid(e) => e.to_string(),
+                            _ => "dropped".to_string(),
+                        };
+                        if json_out {
+                            emit_json(&mut out, &json!({"event": "dropped", "from": peer.to_string(), "reason": why}));
+                        } else {
+                            eprintln!("nacwire serve: dropped a packet from {peer}: {why}");
+                        }
+                    }
+                    _ => {}
+                }
+            },
+        )
+        .map_err(|e| Failure::usage(format!("{local}: {e}")))?;
+    Ok(0)
+}
