@@ -306,6 +306,7 @@ pub(crate) fn packet_json(event: &str, packet: &Packet<&[u8]>, attrs: &[(String,
     m.insert("length".into(), json!(packet.length()));
     m.insert("authenticator".into(), json!(hex(&packet.authenticator())));
     m.insert("attributes".into(), attrs_json(attrs));
+    m.insert("hex".into(), json!(hex(packet.as_bytes())));
     m
 }
 

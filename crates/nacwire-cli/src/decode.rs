@@ -1,12 +1,496 @@
-//! `nacwire decode`.
-use clap::Args;
+//! `nacwire decode`: radsniff without libpcap. Hex, a raw packet file, or a pcap/pcapng
+//! capture (UDP on the RADIUS ports and TCP); verifies with the secret and says so when
+//! it does not verify, instead of printing garbage.
 
-use crate::common::CliResult;
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use pcap_parser::{Linktype, PcapBlockOwned, PcapError};
+use radius_codec::{AuthenticatorKind, Code, Packet, SharedSecret};
+use serde_json::json;
+
+use crate::common::{
+    attributes, attributes_plain, dictionary, emit_json, exit, hiding_vector, packet_json, parse_hex, print_text,
+    resolve_secret, CliResult, Failure,
+};
+
+/// UDP ports decoded in captures (and TCP 1812/1813/2083 ... on either side).
+const RADIUS_PORTS: [u16; 7] = [1812, 1813, 1645, 1646, 3799, 1700, 2083];
 
 /// Arguments of `nacwire decode`.
 #[derive(Debug, Args)]
-pub(crate) struct DecodeArgs {}
+pub(crate) struct DecodeArgs {
+    /// Hex of one packet, or a file: a raw packet, or a pcap/pcapng capture (detected
+    /// by its magic number).
+    input: String,
+    /// The shared secret: verify authenticators and Message-Authenticator, reveal
+    /// hidden values.
+    #[arg(short = 's', long)]
+    secret: Option<String>,
+    /// Read the secret from the first line of this file.
+    #[arg(long, value_name = "FILE")]
+    secret_file: Option<PathBuf>,
+    /// Read the secret from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    secret_env: Option<String>,
+    /// More UDP ports to decode in captures.
+    #[arg(long = "port", value_name = "PORT")]
+    ports: Vec<u16>,
+    /// A FreeRADIUS dictionary directory instead of the built-in dictionary.
+    #[arg(short = 'D', long = "dict-dir", value_name = "DIR")]
+    dict_dir: Option<PathBuf>,
+    /// One JSON object per line per packet, then a summary.
+    #[arg(long)]
+    json: bool,
+}
 
-pub(crate) fn run(_args: DecodeArgs) -> CliResult<u8> {
-    Ok(0)
+/// A RADIUS packet found in the input.
+struct Found {
+    bytes: Vec<u8>,
+    time: Option<f64>,
+    src: Option<SocketAddr>,
+    dst: Option<SocketAddr>,
+    transport: &'static str,
+}
+
+#[derive(Clone, Copy)]
+struct Sent {
+    authenticator: [u8; 16],
+    time: Option<f64>,
+    index: usize,
+}
+
+pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
+    let dict = dictionary(args.dict_dir.as_deref())?;
+    let secret = if args.secret.is_some() || args.secret_file.is_some() || args.secret_env.is_some() {
+        Some(resolve_secret(args.secret.as_deref(), args.secret_file.as_deref(), args.secret_env.as_deref())?)
+    } else {
+        None
+    };
+    let path = Path::new(&args.input);
+    let mut ports = RADIUS_PORTS.to_vec();
+    ports.extend(&args.ports);
+    let (found, truncated) = if path.is_file() {
+        let data = std::fs::read(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+        if is_capture(&data) {
+            read_capture(&data, &ports, &args.input)?
+        } else {
+            (vec![raw(data)], None)
+        }
+    } else if let Some(bytes) = parse_hex(&args.input) {
+        (vec![raw(bytes)], None)
+    } else if args.input.contains(['/', '.']) {
+        return Err(Failure::usage(format!("{}: no such file", args.input)));
+    } else {
+        return Err(Failure::usage(format!(
+            "`{}` is neither hex nor a readable file",
+            args.input
+        )));
+    };
+
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::new(out.lock());
+    let mut pending: HashMap<(Option<SocketAddr>, Option<SocketAddr>, u8), Sent> = HashMap::new();
+    let (mut good, mut bad, mut malformed, mut linked) = (0u64, 0u64, 0u64, 0u64);
+    for (i, f) in found.iter().enumerate() {
+        let n = i + 1;
+        let packet = match Packet::new_checked(&f.bytes[..]) {
+            Ok(p) => p,
+            Err(e) => {
+                malformed += 1;
+                if args.json {
+                    emit_json(&mut out, &json!({"event": "malformed", "index": n, "error": e.to_string()}));
+                } else {
+                    let _ = writeln!(out, "#{n} malformed RADIUS packet ({} octets): {e}", f.bytes.len());
+                }
+                continue;
+            }
+        };
+        let code = packet.code();
+        let request = code.is_request();
+        // Link replies to requests: (client, server, identifier).
+        let link = if request {
+            pending.insert(
+                (f.src, f.dst, packet.identifier()),
+                Sent {
+                    authenticator: packet.authenticator(),
+                    time: f.time,
+                    index: n,
+                },
+            );
+            None
+        } else {
+            pending.remove(&(f.dst, f.src, packet.identifier()))
+        };
+        if link.is_some() {
+            linked += 1;
+        }
+        let verdict = secret.as_ref().map(|s| verify(&packet, s, link.map(|l| l.authenticator)));
+        let reveal = match (&verdict, &secret) {
+            (Some(Verdict::Bad(_)), _) | (_, None) => None,
+            (_, Some(s)) => {
+                let vector = hiding_vector(&packet, link.map(|l| l.authenticator));
+                if code.authenticator_kind() == AuthenticatorKind::Response && link.is_none() {
+                    None
+                } else {
+                    Some((s, vector))
+                }
+            }
+        };
+        let mut verdict = verdict;
+        // A password that does not decode to text is the one sign left of a wrong
+        // secret on an Access-Request without Message-Authenticator.
+        if let (Some(Verdict::Unverifiable(_)), Some(h)) = (&verdict, reveal) {
+            if let Some(pw) = packet.first(radius_codec::AttrType::USER_PASSWORD) {
+                let clear = radius_codec::crypto::unhide_user_password(pw.value(), h.0, &h.1).unwrap_or_default();
+                if std::str::from_utf8(&clear).map_or(true, |s| s.chars().any(char::is_control)) {
+                    verdict = Some(Verdict::Bad(
+                        "User-Password does not decode to text: wrong secret?".into(),
+                    ));
+                }
+            }
+        }
+        let reveal = if matches!(verdict, Some(Verdict::Bad(_))) {
+            None
+        } else {
+            reveal
+        };
+        match &verdict {
+            Some(Verdict::Bad(_)) => bad += 1,
+            Some(_) => good += 1,
+            None => {}
+        }
+        let latency = match (link, f.time) {
+            (Some(Sent { time: Some(t0), .. }), Some(t1)) => Some(t1 - t0),
+            _ => None,
+        };
+        if args.json {
+            let attrs = attributes_plain(dict, &packet, reveal);
+            let mut m = packet_json("packet", &packet, &attrs);
+            m.insert("index".into(), json!(n));
+            m.insert("transport".into(), json!(f.transport));
+            if let Some(t) = f.time {
+                m.insert("time".into(), json!(t));
+            }
+            if let Some(s) = f.src {
+                m.insert("from".into(), json!(s.to_string()));
+            }
+            if let Some(d) = f.dst {
+                m.insert("to".into(), json!(d.to_string()));
+            }
+            if let Some(l) = link {
+                m.insert("reply_to".into(), json!(l.index));
+            }
+            if let Some(l) = latency {
+                m.insert("latency_ms".into(), json!((l * 1e6).round() / 1e3));
+            }
+            m.insert(
+                "verified".into(),
+                match &verdict {
+                    None => json!(null),
+                    Some(Verdict::Ok(what)) => json!({"ok": true, "checked": what}),
+                    Some(Verdict::Unverifiable(why)) => json!({"ok": null, "why": why}),
+                    Some(Verdict::Bad(why)) => json!({"ok": false, "why": why}),
+                },
+            );
+            emit_json(&mut out, &serde_json::Value::Object(m));
+        } else {
+            let mut header = format!("#{n} {} Id {}", code, packet.identifier());
+            if let (Some(s), Some(d)) = (f.src, f.dst) {
+                header.push_str(&format!(" from {s} to {d} ({})", f.transport));
+            }
+            header.push_str(&format!(" length {}", packet.length()));
+            if let Some(t) = f.time {
+                header.push_str(&format!(" at {t:.6}"));
+            }
+            if let Some(l) = link {
+                header.push_str(&format!(" reply to #{}", l.index));
+            }
+            if let Some(l) = latency {
+                header.push_str(&format!(" after {:.3} ms", l * 1e3));
+            }
+            match &verdict {
+                Some(Verdict::Ok(what)) => header.push_str(&format!(" [verified: {what}]")),
+                Some(Verdict::Unverifiable(why)) => header.push_str(&format!(" [not verifiable: {why}]")),
+                Some(Verdict::Bad(why)) => {
+                    header.push_str(&format!(" [DOES NOT VERIFY: {why}; hidden values not shown]"));
+                }
+                None => {}
+            }
+            print_text(&mut out, &header, &attributes(dict, &packet, reveal));
+        }
+    }
+    if args.json {
+        emit_json(
+            &mut out,
+            &json!({"event": "summary", "packets": found.len(), "malformed": malformed,
+                    "verified": good, "failed_verification": bad, "linked_replies": linked,
+                    "truncated": truncated.is_some()}),
+        );
+    }
+    let _ = out.flush();
+    if let Some(t) = truncated {
+        return Err(Failure::usage(t));
+    }
+    if bad > 0 {
+        eprintln!("nacwire: {bad} packet(s) did not verify with the secret given: wrong secret?");
+        return Ok(exit::BAD_SECRET);
+    }
+    if malformed > 0 {
+        eprintln!("nacwire: {}: {malformed} malformed packet(s)", args.input);
+        return Ok(exit::USAGE);
+    }
+    if found.is_empty() {
+        eprintln!("nacwire: {}: no RADIUS packet found", args.input);
+    }
+    Ok(exit::OK)
+}
+
+enum Verdict {
+    Ok(&'static str),
+    Unverifiable(String),
+    Bad(String),
+}
+
+fn verify(p: &Packet<&[u8]>, secret: &SharedSecret, request_authenticator: Option<[u8; 16]>) -> Verdict {
+    let has_ma = p.message_authenticator().is_some();
+    match p.code().authenticator_kind() {
+        AuthenticatorKind::RequestMd5 => match p.verify_request(secret) {
+            Ok(()) => Verdict::Ok(if has_ma {
+                "Request Authenticator, Message-Authenticator"
+            } else {
+                "Request Authenticator"
+            }),
+            Err(e) => Verdict::Bad(e.to_string()),
+        },
+        AuthenticatorKind::Random if has_ma => match p.verify_message_authenticator(secret, None) {
+            Ok(_) => Verdict::Ok("Message-Authenticator"),
+            Err(e) => Verdict::Bad(e.to_string()),
+        },
+        AuthenticatorKind::Random => Verdict::Unverifiable("no Message-Authenticator".into()),
+        AuthenticatorKind::Response => match request_authenticator {
+            None => Verdict::Unverifiable("its request is not in the input".into()),
+            Some(ra) => {
+                match verify_reply_with(p, ra, secret) {
+                    Ok(true) => Verdict::Ok("Response Authenticator, Message-Authenticator"),
+                    Ok(false) => Verdict::Ok("Response Authenticator"),
+                    Err(e) => Verdict::Bad(e.to_string()),
+                }
+            }
+        },
+        _ => Verdict::Unverifiable("unknown code".into()),
+    }
+}
+
+/// Verifies a reply given only its request's authenticator: a minimal request (same
+/// Identifier, the code the reply answers, that authenticator) stands in for it.
+fn verify_reply_with(p: &Packet<&[u8]>, ra: [u8; 16], secret: &SharedSecret) -> radius_codec::Result<bool> {
+    let req_code = match p.code() {
+        Code::AccountingResponse => Code::AccountingRequest,
+        Code::CoaAck | Code::CoaNak => Code::CoaRequest,
+        Code::DisconnectAck | Code::DisconnectNak => Code::DisconnectRequest,
+        _ => Code::AccessRequest,
+    };
+    let mut req = vec![req_code.get(), p.identifier(), 0, 20];
+    req.extend_from_slice(&ra);
+    // Proxy-State in the reply must have been in the request: copy them.
+    let mut attrs = Vec::new();
+    for ps in p.all(radius_codec::AttrType::PROXY_STATE) {
+        attrs.push(33u8);
+        attrs.push((ps.value().len() + 2) as u8);
+        attrs.extend_from_slice(ps.value());
+    }
+    req.extend_from_slice(&attrs);
+    let len = (req.len() as u16).to_be_bytes();
+    if let Some(l) = req.get_mut(2..4) {
+        l.copy_from_slice(&len);
+    }
+    let request = Packet::new_checked(&req[..])?;
+    p.verify_reply(&request, secret)
+}
+
+fn raw(bytes: Vec<u8>) -> Found {
+    Found {
+        bytes,
+        time: None,
+        src: None,
+        dst: None,
+        transport: "raw",
+    }
+}
+
+fn is_capture(data: &[u8]) -> bool {
+    matches!(
+        data.get(..4),
+        Some([0xa1, 0xb2, 0xc3, 0xd4] | [0xd4, 0xc3, 0xb2, 0xa1] | [0xa1, 0xb2, 0x3c, 0x4d] | [0x4d, 0x3c, 0xb2, 0xa1] | [0x0a, 0x0d, 0x0d, 0x0a])
+    )
+}
+
+/// Reads every RADIUS packet of a capture; the second value says where it was cut.
+fn read_capture(data: &[u8], ports: &[u16], name: &str) -> CliResult<(Vec<Found>, Option<String>)> {
+    let mut reader = pcap_parser::create_reader(65536, data)
+        .map_err(|e| Failure::usage(format!("{name}: not a pcap or pcapng capture: {e:?}")))?;
+    let mut found = Vec::new();
+    let mut linktypes: Vec<(Linktype, u64)> = Vec::new();
+    let mut legacy = (Linktype::ETHERNET, 1_000_000u64);
+    let mut streams: HashMap<(SocketAddr, SocketAddr), Vec<u8>> = HashMap::new();
+    let mut frames = 0usize;
+    loop {
+        match reader.next() {
+            Ok((offset, block)) => {
+                let frame = match block {
+                    PcapBlockOwned::LegacyHeader(h) => {
+                        let res = if h.magic_number == 0xa1b2_3c4d { 1_000_000_000 } else { 1_000_000 };
+                        legacy = (h.network, res);
+                        None
+                    }
+                    PcapBlockOwned::Legacy(b) => Some((
+                        legacy.0,
+                        f64::from(b.ts_sec) + f64::from(b.ts_usec) / legacy.1 as f64,
+                        b.data.get(..b.caplen as usize).unwrap_or(b.data).to_vec(),
+                    )),
+                    PcapBlockOwned::NG(pcap_parser::Block::InterfaceDescription(idb)) => {
+                        linktypes.push((idb.linktype, idb.ts_resolution().unwrap_or(1_000_000)));
+                        None
+                    }
+                    PcapBlockOwned::NG(pcap_parser::Block::EnhancedPacket(epb)) => {
+                        let (lt, res) = linktypes
+                            .get(epb.if_id as usize)
+                            .copied()
+                            .unwrap_or((Linktype::ETHERNET, 1_000_000));
+                        Some((
+                            lt,
+                            epb.decode_ts_f64(0, res),
+                            epb.data.get(..epb.caplen as usize).unwrap_or(epb.data).to_vec(),
+                        ))
+                    }
+                    PcapBlockOwned::NG(pcap_parser::Block::SimplePacket(spb)) => {
+                        let lt = linktypes.first().map_or(Linktype::ETHERNET, |l| l.0);
+                        Some((lt, 0.0, spb.data.to_vec()))
+                    }
+                    PcapBlockOwned::NG(_) => None,
+                };
+                reader.consume(offset);
+                if let Some((lt, t, bytes)) = frame {
+                    frames += 1;
+                    extract(lt, t, &bytes, ports, &mut streams, &mut found);
+                }
+            }
+            Err(PcapError::Eof) => break,
+            Err(PcapError::Incomplete(_)) => {
+                if reader.reader_exhausted() {
+                    return Ok((
+                        found,
+                        Some(format!("{name}: capture truncated after frame {frames}")),
+                    ));
+                }
+                reader
+                    .refill()
+                    .map_err(|e| Failure::usage(format!("{name}: {e:?}")))?;
+            }
+            Err(e) => {
+                return Ok((found, Some(format!("{name}: bad capture after frame {frames}: {e:?}"))));
+            }
+        }
+    }
+    Ok((found, None))
+}
+
+/// Link layer -> IP -> UDP/TCP -> RADIUS.
+fn extract(
+    lt: Linktype,
+    time: f64,
+    frame: &[u8],
+    ports: &[u16],
+    streams: &mut HashMap<(SocketAddr, SocketAddr), Vec<u8>>,
+    out: &mut Vec<Found>,
+) {
+    let ip = match lt {
+        Linktype::ETHERNET => {
+            let mut off = 12;
+            let mut ethertype = be16(frame, off);
+            while ethertype == Some(0x8100) || ethertype == Some(0x88a8) {
+                off += 4;
+                ethertype = be16(frame, off);
+            }
+            frame.get(off + 2..)
+        }
+        Linktype::NULL | Linktype::LOOP => frame.get(4..),
+        Linktype::LINUX_SLL => frame.get(16..),
+        Linktype::LINUX_SLL2 => frame.get(20..),
+        Linktype::RAW | Linktype::IPV4 | Linktype::IPV6 => Some(frame),
+        _ => None,
+    };
+    let Some(ip) = ip else { return };
+    let (src, dst, proto, payload) = match ip.first().map(|b| b >> 4) {
+        Some(4) => {
+            let ihl = usize::from(ip.first().map_or(0, |b| b & 0x0f)) * 4;
+            let total = be16(ip, 2).map_or(ip.len(), usize::from).min(ip.len());
+            let (Some(s), Some(d)) = (ip.get(12..16), ip.get(16..20)) else { return };
+            let s = IpAddr::from(<[u8; 4]>::try_from(s).unwrap_or_default());
+            let d = IpAddr::from(<[u8; 4]>::try_from(d).unwrap_or_default());
+            (s, d, ip.get(9).copied(), ip.get(ihl..total))
+        }
+        Some(6) => {
+            let (Some(s), Some(d)) = (ip.get(8..24), ip.get(24..40)) else { return };
+            let s = IpAddr::from(<[u8; 16]>::try_from(s).unwrap_or_default());
+            let d = IpAddr::from(<[u8; 16]>::try_from(d).unwrap_or_default());
+            (s, d, ip.get(6).copied(), ip.get(40..))
+        }
+        _ => return,
+    };
+    let Some(l4) = payload else { return };
+    let (Some(sp), Some(dp)) = (be16(l4, 0), be16(l4, 2)) else { return };
+    if !ports.contains(&sp) && !ports.contains(&dp) {
+        return;
+    }
+    let (s, d) = (SocketAddr::new(src, sp), SocketAddr::new(dst, dp));
+    match proto {
+        Some(17) => {
+            let len = be16(l4, 4).map_or(l4.len(), usize::from).min(l4.len());
+            if let Some(body) = l4.get(8..len) {
+                out.push(Found {
+                    bytes: body.to_vec(),
+                    time: Some(time),
+                    src: Some(s),
+                    dst: Some(d),
+                    transport: "udp",
+                });
+            }
+        }
+        Some(6) => {
+            let hl = usize::from(l4.get(12).map_or(0, |b| b >> 4)) * 4;
+            let Some(body) = l4.get(hl..) else { return };
+            if body.is_empty() {
+                return;
+            }
+            // Segments in capture order (no reordering): RADIUS frames by their Length.
+            let buf = streams.entry((s, d)).or_default();
+            buf.extend_from_slice(body);
+            while let Some(len) = be16(buf, 2).map(usize::from) {
+                if len < 20 || buf.len() < len {
+                    if len < 20 {
+                        buf.clear();
+                    }
+                    break;
+                }
+                let pkt: Vec<u8> = buf.drain(..len).collect();
+                out.push(Found {
+                    bytes: pkt,
+                    time: Some(time),
+                    src: Some(s),
+                    dst: Some(d),
+                    transport: "tcp",
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+fn be16(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|x| u16::from_be_bytes([x.first().copied().unwrap_or(0), x.get(1).copied().unwrap_or(0)]))
 }
