@@ -129,7 +129,10 @@ pub(crate) fn parse_packets(text: &str, origin: &str) -> CliResult<Vec<Vec<Item>
                 continue;
             }
             let item = parse_item(part).ok_or_else(|| {
-                Failure::usage(format!("{origin}:{}: expected `Name = value`, got `{part}`", n + 1))
+                Failure::usage(format!(
+                    "{origin}:{}: expected `Name = value`, got `{part}`",
+                    n + 1
+                ))
             })?;
             current.push(item);
         }
@@ -297,7 +300,11 @@ pub(crate) fn attrs_json(attrs: &[(String, String)]) -> Json {
 }
 
 /// One JSON object for a packet.
-pub(crate) fn packet_json(event: &str, packet: &Packet<&[u8]>, attrs: &[(String, String)]) -> Map<String, Json> {
+pub(crate) fn packet_json(
+    event: &str,
+    packet: &Packet<&[u8]>,
+    attrs: &[(String, String)],
+) -> Map<String, Json> {
     let mut m = Map::new();
     m.insert("event".into(), json!(event));
     m.insert("code".into(), json!(code_name(packet.code())));

@@ -13,8 +13,8 @@ use radius_codec::{AuthenticatorKind, Code, Packet, SharedSecret};
 use serde_json::json;
 
 use crate::common::{
-    attributes, attributes_plain, dictionary, emit_json, exit, hiding_vector, packet_json, parse_hex, print_text,
-    resolve_secret, CliResult, Failure,
+    attributes, attributes_plain, dictionary, emit_json, exit, hiding_vector, packet_json, parse_hex,
+    print_text, resolve_secret, CliResult, Failure,
 };
 
 /// UDP ports decoded in captures (and TCP 1812/1813/2083 ... on either side).
@@ -66,7 +66,11 @@ struct Sent {
 pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
     let dict = dictionary(args.dict_dir.as_deref())?;
     let secret = if args.secret.is_some() || args.secret_file.is_some() || args.secret_env.is_some() {
-        Some(resolve_secret(args.secret.as_deref(), args.secret_file.as_deref(), args.secret_env.as_deref())?)
+        Some(resolve_secret(
+            args.secret.as_deref(),
+            args.secret_file.as_deref(),
+            args.secret_env.as_deref(),
+        )?)
     } else {
         None
     };
@@ -102,9 +106,16 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
             Err(e) => {
                 malformed += 1;
                 if args.json {
-                    emit_json(&mut out, &json!({"event": "malformed", "index": n, "error": e.to_string()}));
+                    emit_json(
+                        &mut out,
+                        &json!({"event": "malformed", "index": n, "error": e.to_string()}),
+                    );
                 } else {
-                    let _ = writeln!(out, "#{n} malformed RADIUS packet ({} octets): {e}", f.bytes.len());
+                    let _ = writeln!(
+                        out,
+                        "#{n} malformed RADIUS packet ({} octets): {e}",
+                        f.bytes.len()
+                    );
                 }
                 continue;
             }
@@ -128,7 +139,9 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         if link.is_some() {
             linked += 1;
         }
-        let verdict = secret.as_ref().map(|s| verify(&packet, s, link.map(|l| l.authenticator)));
+        let verdict = secret
+            .as_ref()
+            .map(|s| verify(&packet, s, link.map(|l| l.authenticator)));
         let reveal = match (&verdict, &secret) {
             (Some(Verdict::Bad(_)), _) | (_, None) => None,
             (_, Some(s)) => {
@@ -145,7 +158,8 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         // secret on an Access-Request without Message-Authenticator.
         if let (Some(Verdict::Unverifiable(_)), Some(h)) = (&verdict, reveal) {
             if let Some(pw) = packet.first(radius_codec::AttrType::USER_PASSWORD) {
-                let clear = radius_codec::crypto::unhide_user_password(pw.value(), h.0, &h.1).unwrap_or_default();
+                let clear =
+                    radius_codec::crypto::unhide_user_password(pw.value(), h.0, &h.1).unwrap_or_default();
                 if std::str::from_utf8(&clear).map_or(true, |s| s.chars().any(char::is_control)) {
                     verdict = Some(Verdict::Bad(
                         "User-Password does not decode to text: wrong secret?".into(),
@@ -273,13 +287,11 @@ fn verify(p: &Packet<&[u8]>, secret: &SharedSecret, request_authenticator: Optio
         AuthenticatorKind::Random => Verdict::Unverifiable("no Message-Authenticator".into()),
         AuthenticatorKind::Response => match request_authenticator {
             None => Verdict::Unverifiable("its request is not in the input".into()),
-            Some(ra) => {
-                match verify_reply_with(p, ra, secret) {
-                    Ok(true) => Verdict::Ok("Response Authenticator, Message-Authenticator"),
-                    Ok(false) => Verdict::Ok("Response Authenticator"),
-                    Err(e) => Verdict::Bad(e.to_string()),
-                }
-            }
+            Some(ra) => match verify_reply_with(p, ra, secret) {
+                Ok(true) => Verdict::Ok("Response Authenticator, Message-Authenticator"),
+                Ok(false) => Verdict::Ok("Response Authenticator"),
+                Err(e) => Verdict::Bad(e.to_string()),
+            },
         },
         _ => Verdict::Unverifiable("unknown code".into()),
     }
@@ -325,7 +337,13 @@ fn raw(bytes: Vec<u8>) -> Found {
 fn is_capture(data: &[u8]) -> bool {
     matches!(
         data.get(..4),
-        Some([0xa1, 0xb2, 0xc3, 0xd4] | [0xd4, 0xc3, 0xb2, 0xa1] | [0xa1, 0xb2, 0x3c, 0x4d] | [0x4d, 0x3c, 0xb2, 0xa1] | [0x0a, 0x0d, 0x0d, 0x0a])
+        Some(
+            [0xa1, 0xb2, 0xc3, 0xd4]
+                | [0xd4, 0xc3, 0xb2, 0xa1]
+                | [0xa1, 0xb2, 0x3c, 0x4d]
+                | [0x4d, 0x3c, 0xb2, 0xa1]
+                | [0x0a, 0x0d, 0x0d, 0x0a]
+        )
     )
 }
 
@@ -343,7 +361,11 @@ fn read_capture(data: &[u8], ports: &[u16], name: &str) -> CliResult<(Vec<Found>
             Ok((offset, block)) => {
                 let frame = match block {
                     PcapBlockOwned::LegacyHeader(h) => {
-                        let res = if h.magic_number == 0xa1b2_3c4d { 1_000_000_000 } else { 1_000_000 };
+                        let res = if h.magic_number == 0xa1b2_3c4d {
+                            1_000_000_000
+                        } else {
+                            1_000_000
+                        };
                         legacy = (h.network, res);
                         None
                     }
@@ -391,8 +413,17 @@ fn read_capture(data: &[u8], ports: &[u16], name: &str) -> CliResult<(Vec<Found>
                     .refill()
                     .map_err(|e| Failure::usage(format!("{name}: {e:?}")))?;
             }
+            Err(PcapError::UnexpectedEof) => {
+                return Ok((
+                    found,
+                    Some(format!("{name}: capture truncated after frame {frames}")),
+                ));
+            }
             Err(e) => {
-                return Ok((found, Some(format!("{name}: bad capture after frame {frames}: {e:?}"))));
+                return Ok((
+                    found,
+                    Some(format!("{name}: bad capture after frame {frames}: {e:?}")),
+                ));
             }
         }
     }
@@ -429,13 +460,17 @@ fn extract(
         Some(4) => {
             let ihl = usize::from(ip.first().map_or(0, |b| b & 0x0f)) * 4;
             let total = be16(ip, 2).map_or(ip.len(), usize::from).min(ip.len());
-            let (Some(s), Some(d)) = (ip.get(12..16), ip.get(16..20)) else { return };
+            let (Some(s), Some(d)) = (ip.get(12..16), ip.get(16..20)) else {
+                return;
+            };
             let s = IpAddr::from(<[u8; 4]>::try_from(s).unwrap_or_default());
             let d = IpAddr::from(<[u8; 4]>::try_from(d).unwrap_or_default());
             (s, d, ip.get(9).copied(), ip.get(ihl..total))
         }
         Some(6) => {
-            let (Some(s), Some(d)) = (ip.get(8..24), ip.get(24..40)) else { return };
+            let (Some(s), Some(d)) = (ip.get(8..24), ip.get(24..40)) else {
+                return;
+            };
             let s = IpAddr::from(<[u8; 16]>::try_from(s).unwrap_or_default());
             let d = IpAddr::from(<[u8; 16]>::try_from(d).unwrap_or_default());
             (s, d, ip.get(6).copied(), ip.get(40..))
@@ -443,7 +478,9 @@ fn extract(
         _ => return,
     };
     let Some(l4) = payload else { return };
-    let (Some(sp), Some(dp)) = (be16(l4, 0), be16(l4, 2)) else { return };
+    let (Some(sp), Some(dp)) = (be16(l4, 0), be16(l4, 2)) else {
+        return;
+    };
     if !ports.contains(&sp) && !ports.contains(&dp) {
         return;
     }
@@ -492,5 +529,6 @@ fn extract(
 }
 
 fn be16(b: &[u8], at: usize) -> Option<u16> {
-    b.get(at..at + 2).map(|x| u16::from_be_bytes([x.first().copied().unwrap_or(0), x.get(1).copied().unwrap_or(0)]))
+    b.get(at..at + 2)
+        .map(|x| u16::from_be_bytes([x.first().copied().unwrap_or(0), x.get(1).copied().unwrap_or(0)]))
 }

@@ -13,8 +13,8 @@ use radius_dict::{Dictionary, Hiding};
 use serde_json::json;
 
 use crate::common::{
-    add_item, attributes, attributes_plain, dictionary, emit_json, exit, hiding_vector, ms, packet_json, parse_hex, parse_item,
-    parse_packets, print_text, resolve_secret, CliResult, Failure, Item,
+    add_item, attributes, attributes_plain, dictionary, emit_json, exit, hiding_vector, ms, packet_json,
+    parse_hex, parse_item, parse_packets, print_text, resolve_secret, CliResult, Failure, Item,
 };
 
 /// Arguments of `nacwire send`.
@@ -158,7 +158,10 @@ pub(crate) fn resolve_addr(server: &str, port: u16) -> CliResult<SocketAddr> {
         server.to_string()
     } else if server.parse::<std::net::Ipv6Addr>().is_ok() {
         format!("[{server}]:{port}")
-    } else if server.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+    } else if server
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+    {
         server.to_string()
     } else {
         format!("{server}:{port}")
@@ -188,7 +191,8 @@ fn template(
         let unq = item.value.trim().trim_matches('"').to_string();
         match item.name.to_ascii_lowercase().as_str() {
             "packet-type" => {
-                t.code = code_by_name(&unq).ok_or_else(|| Failure::usage(format!("unknown Packet-Type `{unq}`")))?
+                t.code = code_by_name(&unq)
+                    .ok_or_else(|| Failure::usage(format!("unknown Packet-Type `{unq}`")))?
             }
             "response-packet-type" => {
                 t.expect = Some(
@@ -245,7 +249,10 @@ impl Build<'_> {
         if !ma {
             b.without_message_authenticator();
         }
-        let hiding = Hiding { secret, salt: 0x8000 | u16::from_le_bytes([auth[0], auth[1]]) };
+        let hiding = Hiding {
+            secret,
+            salt: 0x8000 | u16::from_le_bytes([auth[0], auth[1]]),
+        };
         for item in &t.items {
             // Items were checked once before sending (check_templates).
             let _ = add_item(self.dict, &mut b, item, &hiding);
@@ -310,7 +317,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
         return Duration::ZERO;
     }
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted.get(rank.saturating_sub(1).min(sorted.len() - 1)).copied().unwrap_or_default()
+    sorted
+        .get(rank.saturating_sub(1).min(sorted.len() - 1))
+        .copied()
+        .unwrap_or_default()
 }
 
 pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
@@ -321,7 +331,11 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
         (true, Some((s, rest))) => (Some(s.as_str()), rest),
         _ => (None, &args.rest[..]),
     };
-    let secret = resolve_secret(secret_arg, args.secret_file.as_deref(), args.secret_env.as_deref())?;
+    let secret = resolve_secret(
+        secret_arg,
+        args.secret_file.as_deref(),
+        args.secret_env.as_deref(),
+    )?;
     if args.transport != Transport::Udp {
         return Err(Failure::usage(
             "--transport tcp|tls: not in this build yet (use nacwire-io's StreamClient)",
@@ -361,7 +375,8 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
                 .map_err(|e| Failure::usage(format!("stdin: {e}")))?;
             (s, "stdin".to_string())
         } else {
-            let s = std::fs::read_to_string(f).map_err(|e| Failure::usage(format!("{}: {e}", f.display())))?;
+            let s =
+                std::fs::read_to_string(f).map_err(|e| Failure::usage(format!("{}: {e}", f.display())))?;
             (s, f.display().to_string())
         };
         groups.extend(parse_packets(&text, &origin)?);
@@ -403,10 +418,16 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
             Require::No => Requirement::No,
         },
         first_identifier: args.id.unwrap_or(0),
-        seed: u64::from_le_bytes(random16().get(..8).and_then(|s| s.try_into().ok()).unwrap_or([7; 8])),
+        seed: u64::from_le_bytes(
+            random16()
+                .get(..8)
+                .and_then(|s| s.try_into().ok())
+                .unwrap_or([7; 8]),
+        ),
         ..UdpClientOptions::default()
     };
-    let mut client = UdpClient::new(server, secret, opts).map_err(|e| Failure::usage(format!("{server}: {e}")))?;
+    let mut client =
+        UdpClient::new(server, secret, opts).map_err(|e| Failure::usage(format!("{server}: {e}")))?;
     let local = client
         .local_addrs()
         .ok()
@@ -418,7 +439,7 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
     let total = (templates.len() as u64).saturating_mul(args.count);
     let concurrency = args
         .concurrency
-        .unwrap_or(if args.rate.is_some() { usize::MAX } else { 1 })
+        .unwrap_or_else(|| if args.rate.is_some() { usize::MAX } else { 1 })
         .max(1);
     let builder = Build {
         dict,
@@ -471,7 +492,9 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
             Some(_) if stats.sent < total && client.in_flight() < concurrency => next_at,
             _ => Instant::now() + Duration::from_secs(1),
         };
-        let events = client.poll(until).map_err(|e| Failure::usage(format!("{server}: {e}")))?;
+        let events = client
+            .poll(until)
+            .map_err(|e| Failure::usage(format!("{server}: {e}")))?;
         for ev in events {
             match ev {
                 Event::Reply {
@@ -501,7 +524,8 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
                     if print_packets || args.json {
                         let ra = req.authenticator();
                         let decode = if args.json { attributes_plain } else { attributes };
-                        let sent_attrs = decode(dict, &req, Some((client.secret(), hiding_vector(&req, None))));
+                        let sent_attrs =
+                            decode(dict, &req, Some((client.secret(), hiding_vector(&req, None))));
                         let recv_attrs = decode(dict, &rep, Some((client.secret(), ra)));
                         if args.json {
                             let mut s = packet_json("sent", &req, &sent_attrs);
@@ -545,7 +569,11 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
                         }
                     }
                 }
-                Event::Lost { token, request, elapsed } => {
+                Event::Lost {
+                    token,
+                    request,
+                    elapsed,
+                } => {
                     templates_of.remove(&token);
                     stats.lost += 1;
                     if let Some(pb) = &progress {
@@ -569,13 +597,14 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
                     }
                 }
                 Event::Retransmitted { .. } => stats.retransmissions += 1,
-                Event::Dropped { from, reason } => {
-                    if let DropReason::Invalid(e) = reason {
-                        stats.invalid += 1;
-                        if !warned_invalid {
-                            warned_invalid = true;
-                            eprintln!("nacwire: reply from {from} dropped: {e}");
-                        }
+                Event::Dropped {
+                    from,
+                    reason: DropReason::Invalid(e),
+                } => {
+                    stats.invalid += 1;
+                    if !warned_invalid {
+                        warned_invalid = true;
+                        eprintln!("nacwire: reply from {from} dropped: {e}");
                     }
                 }
                 _ => {}

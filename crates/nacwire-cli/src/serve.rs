@@ -14,8 +14,8 @@ use radius_dict::{Dictionary, Hiding};
 use serde_json::json;
 
 use crate::common::{
-    add_item, attributes, attributes_plain, dictionary, emit_json, hiding_vector, packet_json, parse_item, print_text,
-    resolve_secret, split_commas, CliResult, Failure, Item,
+    add_item, attributes, attributes_plain, dictionary, emit_json, hiding_vector, packet_json, parse_item,
+    print_text, resolve_secret, split_commas, CliResult, Failure, Item,
 };
 use crate::send::resolve_addr;
 
@@ -91,18 +91,26 @@ fn load_users(text: &str, origin: &str) -> CliResult<HashMap<String, User>> {
         }
         let bad = |what: &str| Failure::usage(format!("{origin}:{}: {what}", n + 1));
         if line.starts_with([' ', '\t']) {
-            let name = current.as_ref().ok_or_else(|| bad("reply item before any user"))?;
+            let name = current
+                .as_ref()
+                .ok_or_else(|| bad("reply item before any user"))?;
             for part in split_commas(content) {
                 if part.trim().is_empty() {
                     continue;
                 }
                 let item = parse_item(part).ok_or_else(|| bad("expected `Name := value`"))?;
-                users.entry(name.clone()).or_insert_with(User::default).reply.push(item);
+                users
+                    .entry(name.clone())
+                    .or_insert_with(User::default)
+                    .reply
+                    .push(item);
             }
             continue;
         }
         let (name, checks) = match content.strip_prefix('"') {
-            Some(rest) => rest.split_once('"').ok_or_else(|| bad("unterminated user name"))?,
+            Some(rest) => rest
+                .split_once('"')
+                .ok_or_else(|| bad("unterminated user name"))?,
             None => content.split_once(char::is_whitespace).unwrap_or((content, "")),
         };
         let mut user = User::default();
@@ -111,7 +119,9 @@ fn load_users(text: &str, origin: &str) -> CliResult<HashMap<String, User>> {
                 continue;
             }
             let item = parse_item(part).ok_or_else(|| bad("expected `Name := value`"))?;
-            if item.name.eq_ignore_ascii_case("Cleartext-Password") || item.name.eq_ignore_ascii_case("User-Password") {
+            if item.name.eq_ignore_ascii_case("Cleartext-Password")
+                || item.name.eq_ignore_ascii_case("User-Password")
+            {
                 user.password = Some(unquote(&item.value));
             }
         }
@@ -146,7 +156,14 @@ impl Responder<'_> {
                     return None;
                 }
                 let (ok, user) = self.authenticate(&p, req.secret);
-                let mut b = PacketBuilder::reply_to(&p, if ok { Code::AccessAccept } else { Code::AccessReject });
+                let mut b = PacketBuilder::reply_to(
+                    &p,
+                    if ok {
+                        Code::AccessAccept
+                    } else {
+                        Code::AccessReject
+                    },
+                );
                 if let (true, Some((name, u))) = (ok, user) {
                     let hiding = Hiding {
                         secret: req.secret,
@@ -162,8 +179,12 @@ impl Responder<'_> {
                 }
                 b.finish(req.secret).ok()
             }
-            Code::AccountingRequest => PacketBuilder::reply_to(&p, Code::AccountingResponse).finish(req.secret).ok(),
-            Code::StatusServer => PacketBuilder::reply_to(&p, Code::AccessAccept).finish(req.secret).ok(),
+            Code::AccountingRequest => PacketBuilder::reply_to(&p, Code::AccountingResponse)
+                .finish(req.secret)
+                .ok(),
+            Code::StatusServer => PacketBuilder::reply_to(&p, Code::AccessAccept)
+                .finish(req.secret)
+                .ok(),
             Code::CoaRequest | Code::DisconnectRequest => {
                 let (ack, nak) = if p.code() == Code::CoaRequest {
                     (Code::CoaAck, Code::CoaNak)
@@ -243,7 +264,11 @@ impl Responder<'_> {
 }
 
 pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
-    let secret = resolve_secret(args.secret.as_deref(), args.secret_file.as_deref(), args.secret_env.as_deref())?;
+    let secret = resolve_secret(
+        args.secret.as_deref(),
+        args.secret_file.as_deref(),
+        args.secret_env.as_deref(),
+    )?;
     let dict = dictionary(args.dict_dir.as_deref())?;
     let addr = resolve_addr(&args.listen, 1812)?;
     let mut users = HashMap::new();
@@ -286,8 +311,10 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
         ),
     };
     let secret_bytes = secret.expose().to_vec();
-    let mut server = UdpServer::bind(addr, move |_| Some(radius_codec::SharedSecret::new(secret_bytes.clone())))
-        .map_err(|e| Failure::usage(format!("{addr}: {e}")))?;
+    let mut server = UdpServer::bind(addr, move |_| {
+        Some(radius_codec::SharedSecret::new(secret_bytes.clone()))
+    })
+    .map_err(|e| Failure::usage(format!("{addr}: {e}")))?;
     let local = server.local_addr().map_err(|e| Failure::usage(e.to_string()))?;
     eprintln!("nacwire serve: listening on {local} (udp)");
     let stop = server.stop_flag();
@@ -364,7 +391,10 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
                             _ => "dropped".to_string(),
                         };
                         if json_out {
-                            emit_json(&mut out, &json!({"event": "dropped", "from": peer.to_string(), "reason": why}));
+                            emit_json(
+                                &mut out,
+                                &json!({"event": "dropped", "from": peer.to_string(), "reason": why}),
+                            );
                         } else {
                             eprintln!("nacwire serve: dropped a packet from {peer}: {why}");
                         }

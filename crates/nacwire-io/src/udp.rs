@@ -258,9 +258,9 @@ impl UdpClient {
         // The exchange hands out Identifiers in order from 0 and moves on even when the
         // build fails: refused builds skip to the first Identifier asked for.
         for _ in 0..self.opts.first_identifier {
-            let _ = self
-                .exchange
-                .send(&dest, Instant::now(), |_, _| Err(radius_codec::Error::IdentifiersExhausted));
+            let _ = self.exchange.send(&dest, Instant::now(), |_, _| {
+                Err(radius_codec::Error::IdentifiersExhausted)
+            });
         }
         self.sockets.push(socket);
         Ok(dest)

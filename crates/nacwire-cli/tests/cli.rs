@@ -1,0 +1,738 @@
+//! The `nacwire` binary end to end: against `nacwire serve`, radiusd and radclient on
+//! loopback, `decode` on captures written here, JSON parsed, exit codes checked.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    unreachable_pub
+)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use nacwire_tests::{free_udp_port, require_program, FreeRadius, SECRET};
+use serde_json::Value;
+
+fn nacwire() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_nacwire"))
+}
+
+fn run(args: &[&str]) -> Output {
+    nacwire()
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run nacwire")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json_lines(o: &Output) -> Vec<Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+/// `nacwire serve` on a free loopback port; killed on drop.
+struct Serve {
+    child: Child,
+    port: u16,
+}
+
+impl Serve {
+    fn start(extra: &[&str]) -> Self {
+        let port = free_udp_port();
+        let listen = format!("127.0.0.1:{port}");
+        let mut child = nacwire()
+            .args(["serve", SECRET, "-l", &listen])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start nacwire serve");
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        err.read_line(&mut line).unwrap();
+        assert!(line.contains("listening on"), "{line}");
+        std::thread::spawn(move || for _ in err.lines() {});
+        Self { child, port }
+    }
+
+    fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// Stops the server and returns what it printed.
+    fn output(mut self) -> String {
+        let _ = self.child.kill();
+        let mut s = String::new();
+        std::io::Read::read_to_string(self.child.stdout.as_mut().unwrap(), &mut s).unwrap();
+        let _ = self.child.wait();
+        s
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const USERS: &str = "bob\tCleartext-Password := \"hello\"\n\tReply-Message := \"Hello, %{User-Name}\",\n\tSession-Timeout := 3600\n";
+
+fn users_file() -> tempfile_path::TempPath {
+    tempfile_path::write("users", USERS)
+}
+
+/// A minimal temporary-file helper (no extra dependency).
+mod tempfile_path {
+    use std::path::PathBuf;
+
+    pub struct TempPath(pub PathBuf);
+
+    impl Drop for TempPath {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    impl TempPath {
+        pub fn s(&self) -> &str {
+            self.0.to_str().unwrap()
+        }
+    }
+
+    pub fn write(name: &str, contents: impl AsRef<[u8]>) -> TempPath {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let p = std::env::temp_dir().join(format!("nacwire-cli-{}-{n}-{name}", std::process::id()));
+        std::fs::write(&p, contents).unwrap();
+        TempPath(p)
+    }
+}
+
+#[test]
+fn send_against_serve_pap_chap_reject_json() {
+    let users = users_file();
+    let srv = Serve::start(&["--users", users.s(), "--json"]);
+    let a = srv.addr();
+
+    let o = run(&["send", "auth", &a, SECRET, "User-Name=bob", "User-Password=hello"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Received Access-Accept"), "{out}");
+    assert!(out.contains("Reply-Message = \"Hello, bob\""), "{out}");
+    assert!(out.contains("Session-Timeout = 3600"), "{out}");
+
+    let o = run(&[
+        "send",
+        "auth",
+        &a,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "--chap",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let lines = json_lines(&o);
+    assert_eq!(lines[0]["event"], "sent");
+    assert_eq!(lines[0]["code"], "Access-Request");
+    assert!(lines[0]["attributes"]["CHAP-Password"].is_string());
+    assert_eq!(lines[1]["event"], "received");
+    assert_eq!(lines[1]["code"], "Access-Accept");
+    assert_eq!(lines[1]["signature"], "Signed");
+    assert_eq!(lines[1]["attributes"]["Reply-Message"], "Hello, bob");
+    assert_eq!(lines[2]["event"], "summary");
+    assert_eq!(lines[2]["accepted"], 1);
+
+    // Wrong password: Access-Reject, exit 1.
+    let o = run(&["send", "auth", &a, SECRET, "User-Name=bob", "User-Password=nope"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("Access-Reject"));
+
+    // Identifier and authenticator set by hand.
+    let o = run(&[
+        "send",
+        "auth",
+        &a,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "--id",
+        "77",
+        "--authenticator",
+        "00112233445566778899aabbccddeeff",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let lines = json_lines(&o);
+    assert_eq!(lines[0]["id"], 77);
+    assert_eq!(lines[0]["authenticator"], "00112233445566778899aabbccddeeff");
+
+    // The server printed each request decoded, as JSON.
+    let printed = srv.output();
+    let first: Value = serde_json::from_str(printed.lines().next().unwrap()).unwrap();
+    assert_eq!(first["event"], "received");
+    assert_eq!(first["attributes"]["User-Name"], "bob");
+    assert_eq!(first["attributes"]["User-Password"], "hello");
+}
+
+#[test]
+fn coa_disconnect_rules_acct_status_and_secret_sources() {
+    let srv = Serve::start(&["--session", "S1", "--nak-if", "Filter-Id"]);
+    let a = srv.addr();
+    let o = run(&["send", "coa", &a, SECRET, "Acct-Session-Id=S1"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("CoA-ACK"));
+    let o = run(&["send", "coa", &a, SECRET, "Acct-Session-Id=S2", "--json"]);
+    assert_eq!(code(&o), 1);
+    let l = json_lines(&o);
+    assert_eq!(l[1]["code"], "CoA-NAK");
+    assert_eq!(l[1]["attributes"]["Error-Cause"], "Session-Context-Not-Found");
+    let o = run(&[
+        "send",
+        "disconnect",
+        &a,
+        SECRET,
+        "Acct-Session-Id=S1",
+        "Filter-Id=x",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 1);
+    let l = json_lines(&o);
+    assert_eq!(l[1]["code"], "Disconnect-NAK");
+    assert_eq!(l[1]["attributes"]["Error-Cause"], "Unsupported-Attribute");
+    let o = run(&["send", "disconnect", &a, SECRET, "Acct-Session-Id=S1"]);
+    assert_eq!(code(&o), 0);
+
+    // Secret from a file and from the environment; attributes from a radclient file.
+    let secret = tempfile_path::write("secret", format!("{SECRET}\n"));
+    let packets = tempfile_path::write(
+        "packets",
+        "User-Name = \"bob\", Acct-Status-Type = Start\nAcct-Session-Id = \"S1\"\n\nPacket-Type = Status-Server\n",
+    );
+    let o = run(&[
+        "send",
+        "acct",
+        &a,
+        "--secret-file",
+        secret.s(),
+        "-f",
+        packets.s(),
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[0]["code"], "Accounting-Request");
+    assert_eq!(l[0]["attributes"]["Acct-Status-Type"], "Start");
+    assert_eq!(l[1]["code"], "Accounting-Response");
+    assert_eq!(l[2]["code"], "Status-Server");
+    let o = nacwire()
+        .args(["send", "status", &a, "--secret-env", "NACWIRE_TEST_SECRET"])
+        .env("NACWIRE_TEST_SECRET", SECRET)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    // Attributes from stdin.
+    let mut child = nacwire()
+        .args(["send", "acct", &a, SECRET, "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"User-Name = bob\nAcct-Status-Type = Stop\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 0);
+    assert_eq!(json_lines(&o)[0]["attributes"]["Acct-Status-Type"], "Stop");
+}
+
+#[test]
+fn lost_wrong_secret_and_load() {
+    let srv = Serve::start(&["--user", "bob:hello", "-q"]);
+    let a = srv.addr();
+    // Nobody listens: lost after 1 retry of 0.2 s, exit 2, in well under a second.
+    let silent = format!("127.0.0.1:{}", free_udp_port());
+    let t0 = std::time::Instant::now();
+    let o = run(&[
+        "send",
+        "auth",
+        &silent,
+        SECRET,
+        "User-Name=bob",
+        "-t",
+        "0.2",
+        "-r",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(t0.elapsed() < Duration::from_secs(2));
+    let l = json_lines(&o);
+    assert_eq!(l[0]["event"], "lost");
+    assert_eq!(l[1]["lost"], 1);
+
+    // Wrong secret, no Message-Authenticator: the server answers, the reply does not
+    // verify: exit 4 with a one-line hint.
+    let o = run(&[
+        "send",
+        "auth",
+        &a,
+        "wrong",
+        "User-Name=bob",
+        "User-Password=hello",
+        "--no-message-authenticator",
+        "-t",
+        "0.2",
+        "-r",
+        "1",
+    ]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert!(stderr(&o).contains("secret"), "{}", stderr(&o));
+    // With Message-Authenticator the server drops it: lost, exit 2.
+    let o = run(&[
+        "send",
+        "auth",
+        &a,
+        "wrong",
+        "User-Name=bob",
+        "-t",
+        "0.2",
+        "-r",
+        "0",
+    ]);
+    assert_eq!(code(&o), 2);
+    // A wrong Message-Authenticator is dropped by the server too.
+    let o = run(&[
+        "send",
+        "auth",
+        &a,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "--bad-message-authenticator",
+        "-t",
+        "0.2",
+        "-r",
+        "0",
+    ]);
+    assert_eq!(code(&o), 2);
+
+    // Load: 600 requests, 300 in flight (two source ports), summary in JSON.
+    let o = run(&[
+        "send",
+        "auth",
+        &a,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "-c",
+        "600",
+        "-p",
+        "300",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    let s = l.last().unwrap();
+    assert_eq!(s["event"], "summary");
+    assert_eq!(s["sent"], 600);
+    assert_eq!(s["accepted"], 600);
+    assert!(s["latency_ms"]["p99"].as_f64().unwrap() > 0.0);
+    // Open-loop rate: 200 requests at 400/s take about half a second.
+    let t0 = std::time::Instant::now();
+    let o = run(&["send", "status", &a, SECRET, "-c", "200", "--rate", "400"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let took = t0.elapsed().as_secs_f64();
+    assert!((0.4..2.0).contains(&took), "{took}");
+    assert!(stdout(&o).contains("accepted 200"), "{}", stdout(&o));
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_3() {
+    let cases: &[&[&str]] = &[
+        &["send", "auth", "127.0.0.1:9", SECRET, "User-Name"],
+        &["send", "auth", "127.0.0.1:9", SECRET, "No-Such-Attribute=1"],
+        &["send", "auth", "127.0.0.1:9", SECRET, "Session-Timeout=abc"],
+        &[
+            "send",
+            "auth",
+            "127.0.0.1:9",
+            SECRET,
+            "-f",
+            "/nonexistent/packets",
+        ],
+        &["send", "frob", "127.0.0.1:9", SECRET],
+        &[
+            "send",
+            "auth",
+            "127.0.0.1:9",
+            "--secret-file",
+            "/nonexistent/secret",
+        ],
+        &["send", "auth", "127.0.0.1:9", SECRET, "--authenticator", "abc"],
+        &["send", "auth", "127.0.0.1:9", SECRET, "-t", "-1"],
+        &["send"],
+        &["decode", "zz"],
+        &["decode", "/nonexistent/capture.pcap"],
+        &["serve", SECRET, "--users", "/nonexistent/users"],
+        &["serve", SECRET, "--nak-if", "No-Such-Attribute"],
+    ];
+    for args in cases {
+        let o = run(args);
+        assert_eq!(code(&o), 3, "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        if args.len() > 1 {
+            assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        }
+    }
+}
+
+// --- captures written by the test --------------------------------------------------
+
+fn udp_frame(src: ([u8; 4], u16), dst: ([u8; 4], u16), payload: &[u8]) -> Vec<u8> {
+    let mut f = vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00];
+    let total = (20 + 8 + payload.len()) as u16;
+    f.extend_from_slice(&[0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0, 0, 64, 17, 0, 0]);
+    f.extend_from_slice(&src.0);
+    f.extend_from_slice(&dst.0);
+    let ulen = (8 + payload.len()) as u16;
+    f.extend_from_slice(&src.1.to_be_bytes());
+    f.extend_from_slice(&dst.1.to_be_bytes());
+    f.extend_from_slice(&ulen.to_be_bytes());
+    f.extend_from_slice(&[0, 0]);
+    f.extend_from_slice(payload);
+    f
+}
+
+fn pcap(frames: &[(f64, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&4u16.to_le_bytes());
+    out.extend_from_slice(&[0; 8]);
+    out.extend_from_slice(&65535u32.to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    for (t, f) in frames {
+        out.extend_from_slice(&(*t as u32).to_le_bytes());
+        out.extend_from_slice(&(((t.fract()) * 1e6).round() as u32).to_le_bytes());
+        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
+        out.extend_from_slice(f);
+    }
+    out
+}
+
+fn pcapng(frames: &[(f64, Vec<u8>)]) -> Vec<u8> {
+    let block = |typ: u32, body: &[u8]| {
+        let mut b = body.to_vec();
+        while b.len() % 4 != 0 {
+            b.push(0);
+        }
+        let len = (12 + b.len()) as u32;
+        let mut out = typ.to_le_bytes().to_vec();
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&b);
+        out.extend_from_slice(&len.to_le_bytes());
+        out
+    };
+    let mut shb = 0x1a2b_3c4du32.to_le_bytes().to_vec();
+    shb.extend_from_slice(&1u16.to_le_bytes());
+    shb.extend_from_slice(&0u16.to_le_bytes());
+    shb.extend_from_slice(&u64::MAX.to_le_bytes());
+    let mut out = block(0x0a0d_0d0a, &shb);
+    let mut idb = 1u16.to_le_bytes().to_vec();
+    idb.extend_from_slice(&0u16.to_le_bytes());
+    idb.extend_from_slice(&65535u32.to_le_bytes());
+    out.extend(block(1, &idb));
+    for (t, f) in frames {
+        let us = (t * 1e6).round() as u64;
+        let mut epb = 0u32.to_le_bytes().to_vec();
+        epb.extend_from_slice(&((us >> 32) as u32).to_le_bytes());
+        epb.extend_from_slice(&(us as u32).to_le_bytes());
+        epb.extend_from_slice(&(f.len() as u32).to_le_bytes());
+        epb.extend_from_slice(&(f.len() as u32).to_le_bytes());
+        epb.extend_from_slice(f);
+        out.extend(block(6, &epb));
+    }
+    out
+}
+
+fn hex_to_bytes(h: &str) -> Vec<u8> {
+    (0..h.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn decode_captures_links_verifies_and_warns() {
+    let srv = Serve::start(&["--user", "bob:hello", "-q"]);
+    let a = srv.addr();
+    // Packets sent through loopback by the binary itself (hex from its JSON output).
+    let o = run(&[
+        "send",
+        "auth",
+        &a,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0);
+    let auth = json_lines(&o);
+    let o = run(&[
+        "send",
+        "acct",
+        &a,
+        SECRET,
+        "User-Name=bob",
+        "Acct-Status-Type=Start",
+        "--json",
+    ]);
+    let acct = json_lines(&o);
+    let client = ([127, 0, 0, 1], 40000);
+    let server = ([127, 0, 0, 1], 1812);
+    let acct_server = ([127, 0, 0, 1], 1813);
+    let frames = vec![
+        (
+            100.0,
+            udp_frame(client, server, &hex_to_bytes(auth[0]["hex"].as_str().unwrap())),
+        ),
+        (
+            100.002,
+            udp_frame(server, client, &hex_to_bytes(auth[1]["hex"].as_str().unwrap())),
+        ),
+        (
+            101.0,
+            udp_frame(
+                client,
+                acct_server,
+                &hex_to_bytes(acct[0]["hex"].as_str().unwrap()),
+            ),
+        ),
+        (
+            101.001,
+            udp_frame(
+                acct_server,
+                client,
+                &hex_to_bytes(acct[1]["hex"].as_str().unwrap()),
+            ),
+        ),
+        // Not RADIUS: another port.
+        (102.0, udp_frame(client, ([127, 0, 0, 1], 53), b"\x00\x01dns")),
+    ];
+    for (name, bytes) in [("cap.pcap", pcap(&frames)), ("cap.pcapng", pcapng(&frames))] {
+        let f = tempfile_path::write(name, &bytes);
+        let o = run(&["decode", f.s(), "--secret", SECRET, "--json"]);
+        assert_eq!(code(&o), 0, "{name}: {}", stderr(&o));
+        let l = json_lines(&o);
+        assert_eq!(l.len(), 5, "{name}: {}", stdout(&o));
+        assert_eq!(l[0]["code"], "Access-Request");
+        assert_eq!(l[0]["attributes"]["User-Password"], "hello");
+        assert_eq!(l[0]["verified"]["ok"], true);
+        assert_eq!(l[1]["code"], "Access-Accept");
+        assert_eq!(l[1]["reply_to"], 1);
+        let lat = l[1]["latency_ms"].as_f64().unwrap();
+        assert!((1.9..2.1).contains(&lat), "{lat}");
+        assert_eq!(l[1]["verified"]["ok"], true);
+        assert_eq!(l[2]["verified"]["ok"], true);
+        assert_eq!(l[3]["reply_to"], 3);
+        assert_eq!(l[4]["event"], "summary");
+        assert_eq!(l[4]["linked_replies"], 2);
+
+        // Text output with a wrong secret: a warning per packet, no garbage, exit 4.
+        let o = run(&["decode", f.s(), "--secret", "wrong"]);
+        assert_eq!(code(&o), 4);
+        let out = stdout(&o);
+        assert!(out.contains("DOES NOT VERIFY"), "{out}");
+        assert!(!out.contains("User-Password = \""), "{out}");
+        assert!(stderr(&o).contains("wrong secret"));
+
+        // Truncated: what was read is printed, then one line and exit 3.
+        let cut = tempfile_path::write("cut.pcap", &bytes[..bytes.len() - 7]);
+        let o = run(&["decode", cut.s(), "--secret", SECRET]);
+        assert_eq!(code(&o), 3, "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains("truncated"), "{}", stderr(&o));
+    }
+    // Hex on the command line.
+    let o = run(&["decode", auth[1]["hex"].as_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("Access-Accept"));
+}
+
+// --- live peers: radiusd and radclient ---------------------------------------------
+
+#[test]
+fn send_against_radiusd() {
+    let Some(bin) = require_program("freeradius") else {
+        return;
+    };
+    let server = FreeRadius::start(&bin).expect("start freeradius");
+    let auth = format!("127.0.0.1:{}", server.auth_port);
+    let acct = format!("127.0.0.1:{}", server.acct_port);
+    let status = format!("127.0.0.1:{}", server.status_port);
+    let o = run(&[
+        "send",
+        "auth",
+        &auth,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[1]["code"], "Access-Accept");
+    assert_eq!(l[1]["attributes"]["Reply-Message"], "Hello, bob");
+    let o = run(&[
+        "send",
+        "auth",
+        &auth,
+        SECRET,
+        "User-Name=bob",
+        "Cleartext-Password=hello",
+        "--chap",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let o = run(&[
+        "send",
+        "auth",
+        &auth,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=bad",
+        "-t",
+        "2",
+    ]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let o = run(&[
+        "send",
+        "acct",
+        &acct,
+        SECRET,
+        "User-Name=bob",
+        "Acct-Status-Type=Start",
+        "Acct-Session-Id=1",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let o = run(&[
+        "send",
+        "status",
+        &status,
+        SECRET,
+        "FreeRADIUS-Statistics-Type=All",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert!(
+        l[1]["attributes"]["FreeRADIUS-Total-Access-Requests"].is_string(),
+        "{}",
+        l[1]
+    );
+}
+
+fn radclient(radclient: &std::path::Path, input: &str, args: &[&str]) -> Output {
+    let mut child = Command::new(radclient)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn radclient_against_serve() {
+    let Some(rc) = require_program("radclient") else {
+        return;
+    };
+    let users = users_file();
+    let srv = Serve::start(&["--users", users.s(), "--session", "S1"]);
+    let a = srv.addr();
+    let o = radclient(
+        &rc,
+        "User-Name = bob\nUser-Password = hello\n",
+        &["-x", "-r", "1", "-t", "2", &a, "auth", SECRET],
+    );
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("Access-Accept"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("Hello, bob"), "{}", stdout(&o));
+    let o = radclient(
+        &rc,
+        "User-Name = bob\nCHAP-Password = hello\n",
+        &["-x", "-r", "1", "-t", "2", &a, "auth", SECRET],
+    );
+    assert!(
+        stdout(&o).contains("Access-Accept"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let o = radclient(
+        &rc,
+        "User-Name = bob\nAcct-Status-Type = Start\n",
+        &["-x", "-r", "1", "-t", "2", &a, "acct", SECRET],
+    );
+    assert!(
+        stdout(&o).contains("Accounting-Response"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let o = radclient(
+        &rc,
+        "Acct-Session-Id = S1\n",
+        &["-x", "-r", "1", "-t", "2", &a, "coa", SECRET],
+    );
+    assert!(stdout(&o).contains("CoA-ACK"), "{}{}", stdout(&o), stderr(&o));
+    let o = radclient(
+        &rc,
+        "Acct-Session-Id = S9\n",
+        &["-x", "-r", "1", "-t", "2", &a, "disconnect", SECRET],
+    );
+    assert!(
+        stdout(&o).contains("Disconnect-NAK"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("Session-Context-Not-Found"), "{}", stdout(&o));
+    // Wrong secret: nacwire serve drops what does not verify; radclient gets nothing.
+    let o = radclient(
+        &rc,
+        "User-Name = bob\nAcct-Status-Type = Start\n",
+        &["-x", "-r", "1", "-t", "1", &a, "acct", "wrong"],
+    );
+    assert!(!o.status.success());
+    assert!(!stdout(&o).contains("Accounting-Response"));
+    let printed = srv.output();
+    assert!(printed.contains("Received Access-Request"), "{printed}");
+    assert!(printed.contains("Received Disconnect-Request"), "{printed}");
+}
