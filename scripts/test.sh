@@ -73,6 +73,12 @@ if grep -q "SKIPPED:" target/test-output.txt; then
   exit 1
 fi
 
+step "README main job: scripts/demo.sh (nacwire serve + send on loopback)"
+scripts/demo.sh > target/demo-output.txt 2>&1 || { cat target/demo-output.txt >&2; exit 1; }
+grep -q "Received CoA-ACK" target/demo-output.txt
+grep -q "Received Access-Accept" target/demo-output.txt
+echo "demo ok"
+
 step "Python bindings: wheel (maturin), fresh venv, ruff, stubtest, pytest"
 # Build the wheel in one venv, install it into a fresh one: a file missing from the
 # wheel fails here. pytest exits non-zero when it collects no test.
