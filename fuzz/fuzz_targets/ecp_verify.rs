@@ -15,7 +15,7 @@ fuzz_target!(|input: (u32, bool, &str)| {
         PortRule::IncludeNonDefault
     };
     let now = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::from(secs));
-    let v = Verifier::new(&keys).port_rule(rule).max_expires(u64::MAX);
+    let v = Verifier::new(keys).port_rule(rule).max_expires(u64::MAX);
     if let Ok(q) = v.verify_url(url, now) {
         let _ = ControllerRedirect::from_query(&q);
         let _ = Approval::from_query(&q);
