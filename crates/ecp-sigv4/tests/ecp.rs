@@ -695,6 +695,354 @@ fn far_times_saturate() {
     let lax = Verifier::new(keys())
         .max_future_skew(Duration::MAX)
         .expiry_grace(Duration::MAX);
-    lax.verify_url(&old, year1 + Duration::from_secs(1 << 40)).unwrap();
+    lax.verify_url(&old, year1 + Duration::from_secs(1 << 40))
+        .unwrap();
     lax.verify_url(&recent, far_past).unwrap_err();
+}
+
+/// Issue 12 (2): owned verifier and signer, in a `static` and across threads, with
+/// secrets that change while serving.
+#[test]
+fn owned_verifier_and_signer_live_in_statics_and_rotate_keys() {
+    use std::sync::{Arc, OnceLock};
+    static SIGNER: OnceLock<Signer> = OnceLock::new();
+    static VERIFIER: OnceLock<(SharedKeyring, Verifier)> = OnceLock::new();
+    let signer = SIGNER.get_or_init(|| Signer::new("portal-1", Secret::from("s3cret")).expires(20));
+    let (live, verifier) = VERIFIER.get_or_init(|| {
+        let live = SharedKeyring::new(keys());
+        (live.clone(), Verifier::new(live))
+    });
+    let url = signer
+        .presign("https", "p.example", None, "/x", &[("token", "t")], t0())
+        .unwrap();
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| verifier.verify_url(&url, t0()).unwrap());
+        }
+    });
+    // rotation without a restart: the new secret first, the old one still accepted
+    let mut rotated = Keyring::new();
+    rotated
+        .insert("portal-1", Secret::from("new"))
+        .insert("portal-1", Secret::from("s3cret"));
+    live.replace(rotated);
+    assert_eq!(
+        verifier
+            .verify_url(&url, t0())
+            .unwrap()
+            .signature()
+            .unwrap()
+            .secret_index,
+        1
+    );
+    // ... then the old secret is retired: the cached key of the old secret is not used
+    let mut retired = Keyring::new();
+    retired.insert("portal-1", Secret::from("new"));
+    live.replace(retired);
+    assert_eq!(verifier.verify_url(&url, t0()).unwrap_err(), Error::BadSignature);
+
+    // a callback lookup (e.g. a secret store); fresh Arcs each call still verify
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let by_callback = Verifier::new(move |identity: &str| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if identity == "portal-1" {
+            vec![Arc::new(Secret::from("s3cret"))]
+        } else {
+            Vec::new()
+        }
+    });
+    by_callback.verify_url(&url, t0()).unwrap();
+    by_callback.clone().verify_url(&url, t0()).unwrap();
+    assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 2);
+
+    // a signer stored in a struct, cloned, and a shared secret
+    struct Service {
+        signer: Signer,
+    }
+    let svc = Service {
+        signer: signer.clone(),
+    };
+    assert_eq!(
+        svc.signer
+            .presign("https", "p.example", None, "/x", &[("token", "t")], t0())
+            .unwrap(),
+        url
+    );
+    let shared = Arc::new(Secret::from("s3cret"));
+    let s2 = Signer::with_shared_secret("portal-1", shared).expires(20);
+    assert_eq!(
+        s2.presign("https", "p.example", None, "/x", &[("token", "t")], t0())
+            .unwrap(),
+        url
+    );
+}
+
+/// Issue 12 (3): the signer refuses hosts that are not hosts and parameters that are
+/// the signature's; `hwc_ip` can be checked against an allow-list.
+#[test]
+fn signer_side_safety() {
+    let signer = Signer::new("portal-1", Secret::from("s3cret"));
+    let a = Approval {
+        token: "t".into(),
+        wlan: "1".into(),
+        username: "u".into(),
+        dest: None,
+        role: None,
+        opt27: None,
+    };
+    for host in [
+        "",
+        "evil.com/x?",
+        "evil.com#",
+        "10.0.0.1:8443",
+        "a b",
+        "user@evil.com",
+        "[::1",
+    ] {
+        assert_eq!(
+            a.signed_url(host, 443, &signer, t0()).unwrap_err(),
+            Error::InvalidHost { host: host.into() },
+            "{host:?}"
+        );
+    }
+    for name in ["X-Amz-Signature", "x-amz-date", "X-AMZ-Anything"] {
+        assert_eq!(
+            signer
+                .presign(
+                    "https",
+                    "p.example",
+                    None,
+                    "/x",
+                    &[("token", "t"), (name, "0")],
+                    t0()
+                )
+                .unwrap_err(),
+            Error::ReservedParameter { name: name.into() }
+        );
+    }
+    assert!(matches!(
+        signer.presign("https", "p.example", None, "x?y", &[], t0()),
+        Err(Error::InvalidUrl { .. })
+    ));
+    assert!(matches!(
+        signer.presign("ftp", "p.example", None, "/x", &[], t0()),
+        Err(Error::InvalidUrl { .. })
+    ));
+
+    // allow-list of controllers for unsigned redirects
+    let allowed: [std::net::IpAddr; 2] = ["10.10.21.6".parse().unwrap(), "2001:db8::6".parse().unwrap()];
+    let redirect = |q: &str| {
+        ControllerRedirect::from_query(
+            &parse_unsigned(&format!("https://p/x?token=t&wlan=1&dest=d{q}"), 4096).unwrap(),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        redirect("&hwc_ip=10.10.21.6&hwc_port=8443")
+            .controller_allowed(&allowed)
+            .unwrap(),
+        (allowed[0], 8443)
+    );
+    assert_eq!(
+        redirect("&hwc_ip=%5B2001%3Adb8%3A%3A6%5D")
+            .controller_allowed(&allowed)
+            .unwrap(),
+        (allowed[1], 443)
+    );
+    for q in [
+        "&hwc_ip=10.10.21.7",
+        "&hwc_ip=evil.example",
+        "&hwc_ip=10.10.21.6.evil",
+    ] {
+        assert!(
+            matches!(
+                redirect(q).controller_allowed(&allowed),
+                Err(Error::ControllerNotAllowed { .. })
+            ),
+            "{q}"
+        );
+    }
+    assert_eq!(
+        redirect("").controller_allowed(&allowed).unwrap_err(),
+        Error::MissingParameter("hwc_ip")
+    );
+}
+
+/// Issue 12 (4): an empty canonical path, as a switch on both sides.
+#[test]
+fn empty_path_switch() {
+    let signer = Signer::new("portal-1", Secret::from("s3cret")).empty_path(EmptyPath::Empty);
+    let url = signer
+        .presign("https", "portal.example.net", None, "", &[("token", "t")], t0())
+        .unwrap();
+    assert!(
+        url.starts_with("https://portal.example.net?X-Amz-Algorithm="),
+        "{url}"
+    );
+    Verifier::new(keys())
+        .empty_path(EmptyPath::Empty)
+        .verify_url(&url, t0())
+        .unwrap();
+    assert_eq!(
+        Verifier::new(keys()).verify_url(&url, t0()).unwrap_err(),
+        Error::BadSignature
+    );
+    // the default signs an empty path as "/" and emits it
+    let default = Signer::new("portal-1", Secret::from("s3cret"))
+        .presign("https", "portal.example.net", None, "", &[("token", "t")], t0())
+        .unwrap();
+    assert!(default.starts_with("https://portal.example.net/?"), "{default}");
+    Verifier::new(keys()).verify_url(&default, t0()).unwrap();
+    // a URL received without a path verifies under "/" by default
+    Verifier::new(keys())
+        .verify_url(&default.replacen(".net/?", ".net?", 1), t0())
+        .unwrap();
+}
+
+/// A framework's re-serialization: decode, then encode with `+` for a space and
+/// `%XX` (uppercase) for everything but `A-Za-z0-9-_.~` (PHP `http_build_query`,
+/// Python `urlencode`).
+fn reserialize(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let enc = |s: &str| {
+                let bytes: Vec<u8> = percent_encoding::percent_decode_str(s).collect();
+                bytes
+                    .iter()
+                    .map(|&b| match b {
+                        b' ' => "+".to_string(),
+                        b if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) => char::from(b).to_string(),
+                        b => format!("%{b:02X}"),
+                    })
+                    .collect::<String>()
+            };
+            format!("{}={}", enc(k), enc(v))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Issue 12 (4): the re-serialized-query fallback, off by default.
+#[test]
+fn reserialized_query_fallback() {
+    use ecp_sigv4::sigv4::SigningKey;
+    // a controller-style redirect: `!!` raw and `%20` for the space in `vns`
+    let query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=portal-1%2F20261122%2Fworld%2Fecp%2Faws4_request&X-Amz-Date=20261122T120000Z&X-Amz-Expires=20&X-Amz-SignedHeaders=host&dest=http%3A%2F%2Fx%2F&token=abc!!&vns=Guest%20VNS&wlan=1";
+    let creq = format!("GET\n/login\n{query}\nhost:portal.example.net\n\nhost\nUNSIGNED-PAYLOAD");
+    let sts = sigv4::string_to_sign("20261122T120000Z", "20261122/world/ecp/aws4_request", &creq);
+    let sig = hex(&SigningKey::derive(b"s3cret", "20261122", "world", "ecp").sign(&sts));
+    let raw = format!("https://portal.example.net/login?{query}&X-Amz-Signature={sig}");
+    let framework = format!(
+        "https://portal.example.net/login?{}&X-Amz-Signature={sig}",
+        reserialize(query)
+    );
+    assert!(
+        framework.contains("token=abc%21%21") && framework.contains("vns=Guest+VNS"),
+        "{framework}"
+    );
+
+    let strict = Verifier::new(keys());
+    let tolerant = Verifier::new(keys()).reserialized_query_fallback(true);
+    assert_eq!(
+        strict.verify_url(&framework, t0()).unwrap_err(),
+        Error::BadSignature
+    );
+    let q = tolerant.verify_url(&raw, t0()).unwrap();
+    assert_eq!(q.signature().unwrap().query_form, QueryForm::Raw);
+    let q = tolerant.verify_url(&framework, t0()).unwrap();
+    assert_eq!(
+        q.signature().unwrap().query_form,
+        QueryForm::ReencodedUriComponent
+    );
+    let r = ControllerRedirect::from_query(&q).unwrap();
+    assert_eq!((r.token.as_str(), r.vns.as_deref()), ("abc!!", Some("Guest VNS")));
+
+    // what our own signer emits, re-serialized, matches the strict re-encoding
+    let ours = sign(&[("token", "a b!"), ("wlan", "1"), ("dest", "d")], 20);
+    let (base, q) = ours.split_once('?').unwrap();
+    let (q, sig) = q.rsplit_once("&X-Amz-Signature=").unwrap();
+    let re = format!("{base}?{}&X-Amz-Signature={sig}", reserialize(q));
+    assert_ne!(re, ours);
+    let q = tolerant.verify_url(&re, t0()).unwrap();
+    assert_eq!(q.signature().unwrap().query_form, QueryForm::ReencodedStrict);
+    assert_eq!(q.get("token").unwrap().as_deref(), Some("a b!"));
+
+    // repeated keys stay an error; altered values still fail
+    assert_eq!(
+        tolerant
+            .verify_url(&format!("{framework}&wlan=1"), t0())
+            .unwrap_err(),
+        Error::DuplicateParameter { name: "wlan".into() }
+    );
+    assert_eq!(
+        tolerant
+            .verify_url(&framework.replace("abc%21%21", "abd%21%21"), t0())
+            .unwrap_err(),
+        Error::BadSignature
+    );
+}
+
+/// Issue 12 (5): messages a portal developer can act on.
+#[test]
+fn error_messages() {
+    let v = Verifier::new(keys());
+    let good = sign(&[("token", "t"), ("wlan", "1"), ("dest", "d"), ("vns", "v")], 20);
+    let msg = |r: Result<SignedQuery<'_>, Error>| r.unwrap_err().to_string();
+    let cases: [(&str, String, &[&str]); 5] = [
+        (
+            "bad signature",
+            msg(v.verify_url(&good.replace("wlan=1", "wlan=2"), t0())),
+            &[
+                "shared secret",
+                "host, port, path",
+                "re-encoded the query",
+                "reserialized_query_fallback",
+            ],
+        ),
+        (
+            "not signed",
+            msg(v.verify_url("https://p.example/x?token=t&wlan=1&dest=d", t0())),
+            &[
+                "not signed",
+                "no X-Amz-* parameters",
+                "Identity and Shared Secret",
+                "WLAN",
+            ],
+        ),
+        (
+            "bad hex counts characters",
+            msg(v.verify_url(&format!("{}é", &good[..good.len() - 2]), t0())),
+            &["64 hex digits, got 63 characters"],
+        ),
+        (
+            "non-UTF-8 names its parameter",
+            ControllerRedirect::from_query(
+                &parse_unsigned("https://p/x?token=t&wlan=1&dest=d&vns=%FF", 4096).unwrap(),
+            )
+            .unwrap_err()
+            .to_string(),
+            &["parameter \"vns\" is not UTF-8"],
+        ),
+        (
+            "SSID hex rule",
+            ControllerRedirect::from_query(
+                &parse_unsigned("https://p/x?token=t&wlan=1&dest=d&ssid=67756", 4096).unwrap(),
+            )
+            .unwrap()
+            .ssid
+            .unwrap()
+            .octets(SsidRule::Hex)
+            .unwrap_err()
+            .to_string(),
+            &["invalid ssid", "even number of hex digits"],
+        ),
+    ];
+    for (name, message, needles) in cases {
+        for needle in needles {
+            assert!(message.contains(needle), "{name}: {message:?} lacks {needle:?}");
+        }
+    }
 }
