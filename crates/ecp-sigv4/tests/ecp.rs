@@ -752,8 +752,9 @@ fn owned_verifier_and_signer_live_in_statics_and_rotate_keys() {
             Vec::new()
         }
     });
+    let cloned = by_callback.clone();
+    cloned.verify_url(&url, t0()).unwrap();
     by_callback.verify_url(&url, t0()).unwrap();
-    by_callback.clone().verify_url(&url, t0()).unwrap();
     assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 2);
 
     // a signer stored in a struct, cloned, and a shared secret
