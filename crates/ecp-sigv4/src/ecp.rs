@@ -343,10 +343,24 @@ pub struct SignatureInfo {
 }
 
 impl<'u> SignedQuery<'u> {
-    /// The raw (still percent-encoded) value of a parameter.
+    /// The raw (still percent-encoded) value of a parameter. Names are compared as
+    /// received, or decoded when the query matched in a re-serialized form.
     #[must_use]
     pub fn raw(&self, name: &str) -> Option<&'u str> {
-        self.params.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+        self.params
+            .iter()
+            .find(|(k, _)| self.name(k).is_ok_and(|k| k == name))
+            .map(|(_, v)| *v)
+    }
+
+    /// A parameter name as received, or decoded when the query matched in a
+    /// re-serialized form (where a framework may have encoded it).
+    pub(crate) fn name<'v>(&self, raw: &'v str) -> Result<std::borrow::Cow<'v, str>, Error> {
+        if self.form == QueryForm::Raw {
+            Ok(std::borrow::Cow::Borrowed(raw))
+        } else {
+            self.decode("parameter name", raw)
+        }
     }
 
     /// The decoded value of a parameter (`+` is a space only when the query matched

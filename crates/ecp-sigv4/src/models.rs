@@ -10,7 +10,7 @@ use std::time::SystemTime;
 
 use crate::ecp::{SignatureInfo, SignedQuery, Signer};
 use crate::error::clip;
-use crate::sigv4::hex_octet;
+use crate::sigv4::{self, hex_octet};
 use crate::Error;
 
 /// A MAC address (`aa:bb:cc:dd:ee:ff`, `-` separated or bare hex).
@@ -197,6 +197,8 @@ impl ControllerRedirect {
             reason,
         };
         for (k, raw) in q.params() {
+            let name = q.name(k)?;
+            let k = &*name;
             let text = || q.decode(k, raw).map(String::from);
             match k {
                 "token" => r.token = text()?,
@@ -231,7 +233,7 @@ impl ControllerRedirect {
                         raw
                     };
                     r.ssid = Some(Ssid {
-                        sent: crate::sigv4::decode(raw)?.into_owned(),
+                        sent: sigv4::decode(raw)?.into_owned(),
                     });
                 }
                 "vlan" => {
@@ -243,9 +245,14 @@ impl ControllerRedirect {
                         _ => return Err(invalid(k, "not 0, empty or a VLAN id in 1..=4094")),
                     };
                 }
-                _ => r
-                    .extras
-                    .push((q.decode("parameter name", k)?.into_owned(), text()?)),
+                _ => {
+                    // `k` is already decoded when the query matched re-serialized.
+                    let key = match q.form() {
+                        crate::QueryForm::Raw => sigv4::decode_text("parameter name", k, false)?.into_owned(),
+                        _ => k.to_string(),
+                    };
+                    r.extras.push((key, text()?));
+                }
             }
         }
         for (name, v) in [("token", &r.token), ("wlan", &r.wlan), ("dest", &r.dest)] {
