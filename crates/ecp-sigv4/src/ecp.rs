@@ -343,8 +343,8 @@ pub struct SignatureInfo {
 }
 
 impl<'u> SignedQuery<'u> {
-    /// The raw (still percent-encoded) value of a parameter. Names are compared as
-    /// received, or decoded when the query matched in a re-serialized form.
+    /// The raw (still percent-encoded) value of a parameter, found by its decoded
+    /// name.
     #[must_use]
     pub fn raw(&self, name: &str) -> Option<&'u str> {
         self.params
@@ -353,14 +353,9 @@ impl<'u> SignedQuery<'u> {
             .map(|(_, v)| *v)
     }
 
-    /// A parameter name as received, or decoded when the query matched in a
-    /// re-serialized form (where a framework may have encoded it).
+    /// A parameter name, decoded by the rule of this query.
     pub(crate) fn name<'v>(&self, raw: &'v str) -> Result<std::borrow::Cow<'v, str>, Error> {
-        if self.form == QueryForm::Raw {
-            Ok(std::borrow::Cow::Borrowed(raw))
-        } else {
-            self.decode("parameter name", raw)
-        }
+        self.decode("parameter name", raw)
     }
 
     /// The decoded value of a parameter (`+` is a space only when the query matched
@@ -457,6 +452,19 @@ fn split_params(raw: &str) -> Result<Split<'_>, Error> {
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     if let Some([a, _]) = sorted.windows(2).find(|w| matches!(w, [a, b] if a.0 == b.0)) {
         return Err(Error::DuplicateParameter { name: clip(a.0) });
+    }
+    // Names are looked up decoded: `a%41` and `aA` are the same parameter.
+    if params.iter().any(|(k, _)| k.contains('%')) {
+        let mut names = Vec::with_capacity(params.len());
+        for (k, _) in &params {
+            names.push(sigv4::decode(k)?);
+        }
+        names.sort();
+        if let Some([a, _]) = names.windows(2).find(|w| matches!(w, [a, b] if a == b)) {
+            return Err(Error::DuplicateParameter {
+                name: clip(&String::from_utf8_lossy(a)),
+            });
+        }
     }
     Ok(Split { amz, params, sorted })
 }

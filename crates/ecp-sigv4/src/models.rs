@@ -245,14 +245,7 @@ impl ControllerRedirect {
                         _ => return Err(invalid(k, "not 0, empty or a VLAN id in 1..=4094")),
                     };
                 }
-                _ => {
-                    // `k` is already decoded when the query matched re-serialized.
-                    let key = match q.form() {
-                        crate::QueryForm::Raw => sigv4::decode_text("parameter name", k, false)?.into_owned(),
-                        _ => k.to_string(),
-                    };
-                    r.extras.push((key, text()?));
-                }
+                _ => r.extras.push((k.to_string(), text()?)),
             }
         }
         for (name, v) in [("token", &r.token), ("wlan", &r.wlan), ("dest", &r.dest)] {

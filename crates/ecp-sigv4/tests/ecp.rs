@@ -975,7 +975,17 @@ fn reserialized_query_fallback() {
     let q = tolerant.verify_url(&encoded_name, t0()).unwrap();
     assert_eq!(q.get("token").unwrap().as_deref(), Some("a b!"));
     assert_eq!(ControllerRedirect::from_query(&q).unwrap().token, "a b!");
-    assert_eq!(strict.verify_url(&encoded_name, t0()).unwrap_err(), Error::BadSignature);
+    assert_eq!(
+        strict.verify_url(&encoded_name, t0()).unwrap_err(),
+        Error::BadSignature
+    );
+    // names that decode alike are one parameter, repeated
+    assert_eq!(
+        parse_unsigned("https://p/x?token=a&%74oken=b", 4096).unwrap_err(),
+        Error::DuplicateParameter { name: "token".into() }
+    );
+    let q = parse_unsigned("https://p/x?token=t&wlan=1&dest=d&ap%20loc=2", 4096).unwrap();
+    assert_eq!(q.get("ap loc").unwrap().as_deref(), Some("2"));
 
     // repeated keys stay an error; altered values still fail
     assert_eq!(
