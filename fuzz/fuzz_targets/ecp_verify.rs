@@ -143,7 +143,8 @@ fuzz_target!(|i: Input| {
                     *p = format!("{k}={v}");
                 }
             }
-            Mutation::Swap(a, b) => pairs.swap(usize::from(*a) % n, usize::from(*b) % n),
+            Mutation::Swap(a, b) if !pairs.is_empty() => pairs.swap(usize::from(*a) % n, usize::from(*b) % n),
+            Mutation::Swap(..) => {}
             Mutation::Escape(at, pos, lower) => {
                 if let Some(p) = pairs.get_mut(usize::from(*at) % n) {
                     let pos = usize::from(*pos) % p.len().max(1);
