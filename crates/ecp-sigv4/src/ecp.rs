@@ -410,8 +410,6 @@ struct Split<'u> {
     amz: AmzParams<'u>,
     /// Every pair but the signature, in the order received.
     params: Vec<(&'u str, &'u str)>,
-    /// The same pairs sorted by raw key (stable): the raw canonical query.
-    sorted: Vec<(&'u str, &'u str)>,
 }
 
 /// Splits a raw query, rejecting duplicate keys, percent-encoded X-Amz names and
@@ -466,29 +464,39 @@ fn split_params(raw: &str) -> Result<Split<'_>, Error> {
             });
         }
     }
-    Ok(Split { amz, params, sorted })
+    Ok(Split { amz, params })
 }
 
-/// The canonical query of `sorted` re-spelled as `form`: each key and value decoded as
-/// a form field (`+` is a space) and encoded again, sorted by the new keys.
-fn reencoded_query(sorted: &[(&str, &str)], form: QueryForm) -> Result<String, Error> {
-    let set = match form {
-        QueryForm::Raw => return Ok(sigv4::join_pairs(sorted.iter().copied())),
-        QueryForm::ReencodedUriComponent => sigv4::URI_COMPONENT,
-        QueryForm::ReencodedStrict => sigv4::STRICT,
+/// The canonical query of `query` in spelling `form`: [`sigv4::canonical_query_raw`]
+/// as received; or each key and value decoded as a form field (`+` is a space) and
+/// encoded again, the controller's way or strictly ([`sigv4::canonical_query_strict`]).
+fn canonical_query(query: &str, pairs: &[(&str, &str)], form: QueryForm) -> Result<String, Error> {
+    let spaced = || {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.replace('+', "%20"), v.replace('+', "%20")))
+            .collect::<Vec<_>>()
     };
-    let enc = |s: &str| -> Result<String, Error> {
-        let plus = s.replace('+', " ");
-        Ok(percent_encode(&sigv4::decode(&plus)?, set).to_string())
-    };
-    let mut pairs = Vec::with_capacity(sorted.len());
-    for (k, v) in sorted {
-        pairs.push((enc(k)?, enc(v)?));
+    match form {
+        QueryForm::Raw => Ok(sigv4::canonical_query_raw(query)),
+        QueryForm::ReencodedStrict => {
+            let spaced = spaced();
+            sigv4::canonical_query_strict(spaced.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        }
+        QueryForm::ReencodedUriComponent => {
+            let enc = |s: &str| -> Result<String, Error> {
+                Ok(percent_encode(&sigv4::decode(s)?, sigv4::URI_COMPONENT).to_string())
+            };
+            let mut out = Vec::with_capacity(pairs.len());
+            for (k, v) in spaced() {
+                out.push((enc(&k)?, enc(&v)?));
+            }
+            out.sort();
+            Ok(sigv4::join_pairs(
+                out.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ))
+        }
     }
-    pairs.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(sigv4::join_pairs(
-        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    ))
 }
 
 impl Verifier {
@@ -624,7 +632,7 @@ impl Verifier {
                 max: self.max_url_len,
             });
         }
-        let Split { amz, params, sorted } = split_params(url.query)?;
+        let Split { amz, params } = split_params(url.query)?;
         if !amz.any {
             return Err(Error::NotSigned);
         }
@@ -715,7 +723,7 @@ impl Verifier {
         let mut matched = None;
         let mut tried: Vec<String> = Vec::with_capacity(forms.len());
         'forms: for &form in forms {
-            let query = reencoded_query(&sorted, form)?;
+            let query = canonical_query(url.query, &params, form)?;
             if tried.contains(&query) {
                 continue;
             }

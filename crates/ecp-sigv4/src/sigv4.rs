@@ -27,8 +27,10 @@ pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 pub const TERMINATOR: &str = "aws4_request";
 /// The payload hash of a presigned URL whose body is not signed.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
-/// SHA-256 of the empty string, the payload hash of an empty signed body.
-pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+/// SHA-256 of the empty string, the payload hash of an empty signed body (only the
+/// AWS suite signs bodies).
+#[cfg(test)]
+pub(crate) const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// RFC 3986: everything except the unreserved characters `A-Za-z0-9-_.~` is encoded.
 pub(crate) const STRICT: &AsciiSet = &NON_ALPHANUMERIC
