@@ -54,9 +54,14 @@ pub(crate) fn redirect_url() -> String {
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
-/// Lowercase hex.
+/// Lowercase hex (two pushes per octet, as the crate's own helper).
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from_digit(u32::from(b >> 4), 16).unwrap());
+        s.push(char::from_digit(u32::from(b & 15), 16).unwrap());
+    }
+    s
 }
 
 pub(crate) fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {

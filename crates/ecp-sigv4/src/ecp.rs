@@ -202,11 +202,15 @@ pub enum QueryForm {
 /// The value of the signed `host:` line.
 #[must_use]
 pub fn host_value(scheme: &str, host: &str, port: Option<u16>, rule: PortRule) -> String {
-    let host = host.to_ascii_lowercase();
+    let mut value = host.to_ascii_lowercase();
     match (port, rule) {
-        (Some(p), PortRule::IncludeNonDefault) if !is_default_port(scheme, p) => format!("{host}:{p}"),
-        _ => host,
+        (Some(p), PortRule::IncludeNonDefault) if !is_default_port(scheme, p) => {
+            value.push(':');
+            value.push_str(&p.to_string());
+        }
+        _ => {}
     }
+    value
 }
 
 fn is_default_port(scheme: &str, port: u16) -> bool {
@@ -236,15 +240,10 @@ pub fn canonical_request(
         ("", EmptyPath::Slash) => "/",
         (p, _) => p,
     };
-    let host = host_value(url.scheme, url.host, url.port, port_rule);
-    sigv4::canonical_request(
-        "GET",
-        path,
-        canonical_query,
-        &format!("host:{host}\n"),
-        "host",
-        UNSIGNED_PAYLOAD,
-    )
+    let mut host = String::from("host:");
+    host.push_str(&host_value(url.scheme, url.host, url.port, port_rule));
+    host.push('\n');
+    sigv4::canonical_request("GET", path, canonical_query, &host, "host", UNSIGNED_PAYLOAD)
 }
 
 /// The ECP string to sign for a canonical request signed at `amz_date`.
@@ -721,7 +720,7 @@ impl Verifier {
             &[QueryForm::Raw]
         };
         let mut matched = None;
-        let mut tried: Vec<String> = Vec::with_capacity(forms.len());
+        let mut tried: Vec<String> = Vec::new();
         'forms: for &form in forms {
             let query = canonical_query(url.query, &params, form)?;
             if tried.contains(&query) {
@@ -735,7 +734,9 @@ impl Verifier {
                     break 'forms;
                 }
             }
-            tried.push(query);
+            if forms.len() > 1 {
+                tried.push(query);
+            }
         }
         let Some((secret_index, query_form)) = matched else {
             return Err(Error::BadSignature);
@@ -961,7 +962,9 @@ impl Signer {
         }
         let amz = AmzDate::from_system_time(now).to_amz();
         let day = amz.get(..8).unwrap_or_default();
-        let credential = format!("{}/{}", self.identity, sigv4::scope(day, REGION, SERVICE));
+        let mut credential = self.identity.clone();
+        credential.push('/');
+        credential.push_str(&sigv4::scope(day, REGION, SERVICE));
         let expires = self.expires.to_string();
         let mut pairs: Vec<(String, String)> = params
             .iter()
@@ -994,14 +997,18 @@ impl Signer {
         };
         let creq = canonical_request(&target, &query, self.port_rule, self.empty_path);
         let sig = self.sign(day, &string_to_sign(&amz, &creq));
-        let port = match port {
-            Some(p) if !is_default_port(scheme, p) => format!(":{p}"),
-            _ => String::new(),
-        };
-        Ok(format!(
-            "{scheme}://{host}{port}{path}?{query}&X-Amz-Signature={}",
-            sigv4::hex(&sig)
-        ))
+        let mut url = String::with_capacity(scheme.len() + host.len() + path.len() + query.len() + 100);
+        for part in [scheme, "://", host] {
+            url.push_str(part);
+        }
+        if let Some(p) = port.filter(|p| !is_default_port(scheme, *p)) {
+            url.push(':');
+            url.push_str(&p.to_string());
+        }
+        for part in [path, "?", &query, "&X-Amz-Signature=", &sigv4::hex(&sig)] {
+            url.push_str(part);
+        }
+        Ok(url)
     }
 }
 

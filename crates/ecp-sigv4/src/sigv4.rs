@@ -101,10 +101,24 @@ pub(crate) fn decode_text<'a>(param: &str, s: &'a str, plus_is_space: bool) -> R
 #[must_use]
 pub(crate) fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
+    push_hex(&mut s, bytes);
+    s
+}
+
+/// Appends `bytes` in lowercase hex.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let digit = |n: u8| char::from(DIGITS.get(usize::from(n & 15)).copied().unwrap_or(b'0'));
     for b in bytes {
-        s.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
-        s.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
+        out.push(digit(b >> 4));
+        out.push(digit(*b));
     }
+}
+
+/// The concatenation of `parts`, allocated once.
+fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    parts.iter().for_each(|p| s.push_str(p));
     s
 }
 
@@ -135,11 +149,6 @@ pub(crate) fn parse_signature(s: &str) -> Result<[u8; 32], Error> {
         *o = hex_octet(pair).ok_or_else(bad)?;
     }
     Ok(out)
-}
-
-/// Lowercase hex SHA-256.
-fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
 }
 
 /// Overwrites `bytes` with zeros; `black_box` keeps the stores from being removed as
@@ -238,16 +247,18 @@ impl Drop for SigningKey {
 /// The credential scope `<date>/<region>/<service>/aws4_request`.
 #[must_use]
 pub fn scope(date: &str, region: &str, service: &str) -> String {
-    format!("{date}/{region}/{service}/{TERMINATOR}")
+    concat(&[date, "/", region, "/", service, "/", TERMINATOR])
 }
 
 /// The string to sign: algorithm, timestamp, scope and the canonical request's hash.
 #[must_use]
 pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
-    format!(
-        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    )
+    let mut s = String::with_capacity(ALGORITHM.len() + amz_date.len() + scope.len() + 3 + 64);
+    for part in [ALGORITHM, "\n", amz_date, "\n", scope, "\n"] {
+        s.push_str(part);
+    }
+    push_hex(&mut s, &Sha256::digest(canonical_request.as_bytes()));
+    s
 }
 
 /// The canonical request (the one recipe, for signing and verifying alike).
@@ -260,9 +271,19 @@ pub fn canonical_request(
     signed_headers: &str,
     payload_hash: &str,
 ) -> String {
-    format!(
-        "{method}\n{canonical_uri}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}"
-    )
+    concat(&[
+        method,
+        "\n",
+        canonical_uri,
+        "\n",
+        canonical_query,
+        "\n",
+        canonical_headers,
+        "\n",
+        signed_headers,
+        "\n",
+        payload_hash,
+    ])
 }
 
 /// Canonical headers and the signed-headers list from `(name, value)` pairs: names
@@ -367,8 +388,8 @@ pub fn canonical_query_raw(raw: &str) -> String {
 }
 
 /// `k=v` pairs joined with `&`.
-pub(crate) fn join_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
-    let mut s = String::new();
+pub(crate) fn join_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> String {
+    let mut s = String::with_capacity(pairs.clone().map(|(k, v)| k.len() + v.len() + 2).sum());
     for (k, v) in pairs {
         if !s.is_empty() {
             s.push('&');
