@@ -409,6 +409,8 @@ struct Split<'u> {
     amz: AmzParams<'u>,
     /// Every pair but the signature, in the order received.
     params: Vec<(&'u str, &'u str)>,
+    /// The same pairs in the order of the raw canonical query.
+    sorted: Vec<(&'u str, &'u str)>,
 }
 
 /// Splits a raw query, rejecting duplicate keys, percent-encoded X-Amz names and
@@ -425,7 +427,11 @@ fn split_params(raw: &str) -> Result<Split<'_>, Error> {
         {
             return Err(Error::EncodedAmzName { name: clip(k) });
         }
-        amz.any |= k.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"));
+        if !k.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("x-amz-")) {
+            params.push((k, v));
+            continue;
+        }
+        amz.any = true;
         let slot = match k {
             "X-Amz-Algorithm" => &mut amz.algorithm,
             "X-Amz-Credential" => &mut amz.credential,
@@ -445,8 +451,7 @@ fn split_params(raw: &str) -> Result<Split<'_>, Error> {
             params.push((k, v));
         }
     }
-    let mut sorted = params.clone();
-    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let sorted = sigv4::sorted_by_raw_key(params.iter().copied());
     if let Some([a, _]) = sorted.windows(2).find(|w| matches!(w, [a, b] if a.0 == b.0)) {
         return Err(Error::DuplicateParameter { name: clip(a.0) });
     }
@@ -463,21 +468,22 @@ fn split_params(raw: &str) -> Result<Split<'_>, Error> {
             });
         }
     }
-    Ok(Split { amz, params })
+    Ok(Split { amz, params, sorted })
 }
 
-/// The canonical query of `query` in spelling `form`: [`sigv4::canonical_query_raw`]
-/// as received; or each key and value decoded as a form field (`+` is a space) and
-/// encoded again, the controller's way or strictly ([`sigv4::canonical_query_strict`]).
-fn canonical_query(query: &str, pairs: &[(&str, &str)], form: QueryForm) -> Result<String, Error> {
+/// The canonical query in spelling `form` of `sorted`, the pairs in raw canonical
+/// order (see [`sigv4::canonical_query_raw`]): as received; or each key and value
+/// decoded as a form field (`+` is a space) and encoded again, the controller's way or
+/// strictly ([`sigv4::canonical_query_strict`]).
+fn canonical_query(sorted: &[(&str, &str)], form: QueryForm) -> Result<String, Error> {
     let spaced = || {
-        pairs
+        sorted
             .iter()
             .map(|(k, v)| (k.replace('+', "%20"), v.replace('+', "%20")))
             .collect::<Vec<_>>()
     };
     match form {
-        QueryForm::Raw => Ok(sigv4::canonical_query_raw(query)),
+        QueryForm::Raw => Ok(sigv4::join_pairs(sorted.iter().copied())),
         QueryForm::ReencodedStrict => {
             let spaced = spaced();
             sigv4::canonical_query_strict(spaced.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -486,7 +492,7 @@ fn canonical_query(query: &str, pairs: &[(&str, &str)], form: QueryForm) -> Resu
             let enc = |s: &str| -> Result<String, Error> {
                 Ok(percent_encode(&sigv4::decode(s)?, sigv4::URI_COMPONENT).to_string())
             };
-            let mut out = Vec::with_capacity(pairs.len());
+            let mut out = Vec::with_capacity(sorted.len());
             for (k, v) in spaced() {
                 out.push((enc(&k)?, enc(&v)?));
             }
@@ -631,7 +637,7 @@ impl Verifier {
                 max: self.max_url_len,
             });
         }
-        let Split { amz, params } = split_params(url.query)?;
+        let Split { amz, params, sorted } = split_params(url.query)?;
         if !amz.any {
             return Err(Error::NotSigned);
         }
@@ -722,7 +728,7 @@ impl Verifier {
         let mut matched = None;
         let mut tried: Vec<String> = Vec::new();
         'forms: for &form in forms {
-            let query = canonical_query(url.query, &params, form)?;
+            let query = canonical_query(&sorted, form)?;
             if tried.contains(&query) {
                 continue;
             }

@@ -56,17 +56,16 @@ pub fn encode(s: &str) -> Cow<'_, str> {
 
 /// Checks that every `%` starts a `%XX` escape.
 pub(crate) fn check_escapes(s: &str) -> Result<(), Error> {
-    let b = s.as_bytes();
-    let ok = b
-        .iter()
-        .enumerate()
-        .filter(|(_, &c)| c == b'%')
-        .all(|(i, _)| b.get(i + 1..i + 3).and_then(hex_octet).is_some());
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::BadPercentEncoding { value: clip(s) })
+    let mut rest = s;
+    while let Some(i) = rest.find('%') {
+        let after = rest.get(i + 1..).unwrap_or_default();
+        if after.as_bytes().get(..2).and_then(hex_octet).is_none() {
+            return Err(Error::BadPercentEncoding { value: clip(s) });
+        }
+        // two ASCII hex digits: a character boundary
+        rest = after.get(2..).unwrap_or_default();
     }
+    Ok(())
 }
 
 /// Percent-decodes (`%XX` only; `+` is kept) into octets, rejecting a `%` that is not
@@ -84,6 +83,9 @@ pub(crate) fn decode_text<'a>(param: &str, s: &'a str, plus_is_space: bool) -> R
     } else {
         Cow::Borrowed(s)
     };
+    if !s.contains('%') {
+        return Ok(s);
+    }
     let not_utf8 = || Error::NotUtf8 { param: clip(param) };
     match s {
         Cow::Borrowed(b) => match decode(b)? {
@@ -380,11 +382,17 @@ pub fn canonical_query_strict<'a>(
 /// `X-Amz-Signature`, sorted by raw key (stable for equal keys), nothing decoded.
 #[must_use]
 pub fn canonical_query_raw(raw: &str) -> String {
-    let mut pairs: Vec<(&str, &str)> = split_query(raw)
-        .filter(|(k, _)| *k != "X-Amz-Signature")
-        .collect();
+    let pairs = sorted_by_raw_key(split_query(raw).filter(|(k, _)| *k != "X-Amz-Signature"));
+    join_pairs(pairs.iter().copied())
+}
+
+/// Pairs sorted by raw key, stable for equal keys: the order of the raw canonical query.
+pub(crate) fn sorted_by_raw_key<'a>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Vec<(&'a str, &'a str)> {
+    let mut pairs: Vec<_> = pairs.collect();
     pairs.sort_by(|a, b| a.0.cmp(b.0));
-    join_pairs(pairs.into_iter())
+    pairs
 }
 
 /// `k=v` pairs joined with `&`.
