@@ -416,11 +416,18 @@ struct Split<'u> {
 /// Splits a raw query, rejecting duplicate keys, percent-encoded X-Amz names and
 /// malformed escapes.
 fn split_params(raw: &str) -> Result<Split<'_>, Error> {
+    // Escapes are checked once over the whole query; on error, name the pair at fault.
+    if sigv4::check_escapes(raw).is_err() {
+        for (k, v) in sigv4::split_query(raw) {
+            sigv4::check_escapes(k)?;
+            sigv4::check_escapes(v)?;
+        }
+        return Err(Error::BadPercentEncoding { value: clip(raw) });
+    }
     let mut amz = AmzParams::default();
-    let mut params = Vec::new();
+    let mut params = Vec::with_capacity(24);
     for (k, v) in sigv4::split_query(raw) {
-        sigv4::check_escapes(v)?;
-        if k.contains('%')
+        if sigv4::has_pct(k)
             && sigv4::decode(k)?
                 .get(..6)
                 .is_some_and(|p| p.eq_ignore_ascii_case(b"x-amz-"))
@@ -456,7 +463,7 @@ fn split_params(raw: &str) -> Result<Split<'_>, Error> {
         return Err(Error::DuplicateParameter { name: clip(a.0) });
     }
     // Names are looked up decoded: `a%41` and `aA` are the same parameter.
-    if params.iter().any(|(k, _)| k.contains('%')) {
+    if params.iter().any(|(k, _)| sigv4::has_pct(k)) {
         let mut names = Vec::with_capacity(params.len());
         for (k, _) in &params {
             names.push(sigv4::decode(k)?);

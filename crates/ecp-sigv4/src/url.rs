@@ -35,7 +35,10 @@ impl<'a> Url<'a> {
             _ => return Err(bad("scheme is not http or https")),
         };
         let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
-        if rest.bytes().any(|c| c <= b' ' || c == 0x7f) {
+        // No control characters or spaces: a branch-free pass the compiler vectorizes
+        // (a byte loop with an early exit cost as much as hashing the URL in
+        // `--bench ecp_interleaved`).
+        if rest.bytes().fold(false, |bad, c| bad | (c <= b' ') | (c == 0x7f)) {
             return Err(bad("control character or space in URL"));
         }
         let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
