@@ -69,14 +69,12 @@ pub(crate) fn check_escapes(s: &str) -> Result<(), Error> {
     if !has_pct(s) {
         return Ok(());
     }
-    let mut rest = s;
-    while let Some(i) = rest.find('%') {
-        let after = rest.get(i + 1..).unwrap_or_default();
-        if after.as_bytes().get(..2).and_then(hex_octet).is_none() {
+    let mut rest = s.as_bytes();
+    while let Some(i) = rest.iter().position(|&b| b == b'%') {
+        if rest.get(i + 1..i + 3).and_then(hex_octet).is_none() {
             return Err(Error::BadPercentEncoding { value: clip(s) });
         }
-        // two ASCII hex digits: a character boundary
-        rest = after.get(2..).unwrap_or_default();
+        rest = rest.get(i + 3..).unwrap_or_default();
     }
     Ok(())
 }
@@ -401,24 +399,15 @@ impl<'a> Iterator for QueryPairs<'a> {
             if self.rest.is_empty() {
                 return None;
             }
-            let (mut eq, mut end) = (None, self.rest.len());
-            for (i, b) in self.rest.bytes().enumerate() {
-                match b {
-                    b'&' => {
-                        end = i;
-                        break;
-                    }
-                    b'=' if eq.is_none() => eq = Some(i),
-                    _ => {}
-                }
-            }
+            let b = self.rest.as_bytes();
+            let end = b.iter().position(|&c| c == b'&').unwrap_or(b.len());
             // `&` and `=` are ASCII: every split below is on a character boundary.
             let seg = self.rest.get(..end).unwrap_or_default();
             self.rest = self.rest.get(end + 1..).unwrap_or_default();
             if seg.is_empty() {
                 continue;
             }
-            return Some(match eq {
+            return Some(match seg.bytes().position(|c| c == b'=') {
                 Some(i) => (
                     seg.get(..i).unwrap_or_default(),
                     seg.get(i + 1..).unwrap_or_default(),
