@@ -186,7 +186,7 @@ fuzz_target!(|i: Input| {
     assert_eq!(q.params().count(), params.len(), "{url}");
     // The tolerant model on what verifies.
     if let Ok(r) = ControllerRedirect::from_query(&q) {
-        assert_eq!((r.token.as_str(), r.wlan.as_str(), r.dest.as_str()), (&*i.token, &*i.wlan, &*i.dest));
+        assert_eq!((&*r.token, &*r.wlan, &*r.dest), (&*i.token, &*i.wlan, &*i.dest));
         if let Some(ssid) = &r.ssid {
             for rule in [SsidRule::Text, SsidRule::Hex, SsidRule::Auto] {
                 let _ = ssid.octets(rule);

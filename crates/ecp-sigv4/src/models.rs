@@ -5,6 +5,7 @@
 //! empty `vlan` for "no containment VLAN", extra parameters such as AP location
 //! fields) and still gives typed values.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 use std::time::SystemTime;
 
@@ -60,11 +61,22 @@ impl core::fmt::Display for Mac {
 /// A MAC address parameter: the text as sent (percent-decoded; portals echo it back,
 /// e.g. as the approval's user name) beside the parsed address.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct MacParam {
+pub struct MacParam<'a> {
     /// The value as sent, percent-decoded (`B0-EE-7B-97-7F-33`, `b0:ee:...`).
-    pub sent: String,
+    pub sent: Cow<'a, str>,
     /// The parsed address.
     pub addr: Mac,
+}
+
+impl MacParam<'_> {
+    /// A copy that owns its text.
+    #[must_use]
+    pub fn into_owned(self) -> MacParam<'static> {
+        MacParam {
+            sent: Cow::Owned(self.sent.into_owned()),
+            addr: self.addr,
+        }
+    }
 }
 
 /// How to turn the `ssid` parameter into SSID octets.
@@ -87,11 +99,19 @@ pub enum SsidRule {
 
 /// The `ssid` parameter, kept as sent; [`Ssid::octets`] applies a [`SsidRule`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Ssid {
-    sent: Vec<u8>,
+pub struct Ssid<'a> {
+    sent: Cow<'a, [u8]>,
 }
 
-impl Ssid {
+impl Ssid<'_> {
+    /// A copy that owns its octets.
+    #[must_use]
+    pub fn into_owned(self) -> Ssid<'static> {
+        Ssid {
+            sent: Cow::Owned(self.sent.into_owned()),
+        }
+    }
+
     /// The value as sent, percent-decoded, as octets (SSIDs need not be UTF-8).
     #[must_use]
     pub fn as_sent(&self) -> &[u8] {
@@ -120,7 +140,7 @@ impl Ssid {
             SsidRule::Auto => self.looks_hex(),
         };
         if !hex {
-            return Ok(self.sent.clone());
+            return Ok(self.sent.to_vec());
         }
         if !self.looks_hex() {
             return Err(Error::InvalidValue {
@@ -133,52 +153,56 @@ impl Ssid {
 }
 
 /// The controller -> portal redirect: the documented parameters typed, every other
-/// parameter kept in the order received. Owned, so it can outlive the URL.
+/// parameter kept in the order received.
+///
+/// Text borrows from the URL when it needed no unescaping;
+/// [`ControllerRedirect::into_owned`] gives a `'static` copy (to keep it, or to hand
+/// it to another language).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct ControllerRedirect {
+pub struct ControllerRedirect<'a> {
     /// Session token to echo in the approval (required).
-    pub token: String,
+    pub token: Cow<'a, str>,
     /// WLAN id (required).
-    pub wlan: String,
+    pub wlan: Cow<'a, str>,
     /// The URL the guest first asked for (required).
-    pub dest: String,
+    pub dest: Cow<'a, str>,
     /// The controller's address for `/ext_approval.php`. Unchecked text: when the
     /// redirect is not signed, use [`ControllerRedirect::controller_allowed`].
-    pub hwc_ip: Option<String>,
+    pub hwc_ip: Option<Cow<'a, str>>,
     /// The controller's port for `/ext_approval.php`.
     pub hwc_port: Option<u16>,
     /// The guest's MAC address.
-    pub mac: Option<MacParam>,
+    pub mac: Option<MacParam<'a>>,
     /// The AP radio's BSSID.
-    pub bssid: Option<MacParam>,
+    pub bssid: Option<MacParam<'a>>,
     /// The SSID, as sent (see [`Ssid::octets`]).
-    pub ssid: Option<Ssid>,
+    pub ssid: Option<Ssid<'a>>,
     /// The VNS name.
-    pub vns: Option<String>,
+    pub vns: Option<Cow<'a, str>>,
     /// The AP name.
-    pub ap: Option<String>,
+    pub ap: Option<Cow<'a, str>>,
     /// The AP serial number.
-    pub sn: Option<String>,
+    pub sn: Option<Cow<'a, str>>,
     /// The guest's current role.
-    pub role: Option<String>,
+    pub role: Option<Cow<'a, str>>,
     /// The containment VLAN, 1..=4094; `None` when absent, empty or `0` (the role has
     /// no containment VLAN).
     pub vlan: Option<u16>,
     /// Every other parameter (but `X-Amz-*`), decoded, in the order received.
-    pub extras: Vec<(String, String)>,
+    pub extras: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The verified signature, when the controller signed the redirect.
     pub signature: Option<SignatureInfo>,
 }
 
-impl ControllerRedirect {
+impl<'a> ControllerRedirect<'a> {
     /// Builds the typed redirect from a verified (or unsigned) query, in one pass over
     /// its parameters.
-    pub fn from_query(q: &SignedQuery<'_>) -> Result<Self, Error> {
+    pub fn from_query(q: &SignedQuery<'a>) -> Result<Self, Error> {
         let mut r = Self {
-            token: String::new(),
-            wlan: String::new(),
-            dest: String::new(),
+            token: Cow::Borrowed(""),
+            wlan: Cow::Borrowed(""),
+            dest: Cow::Borrowed(""),
             hwc_ip: None,
             hwc_port: None,
             mac: None,
@@ -199,7 +223,7 @@ impl ControllerRedirect {
         for (k, raw) in q.params() {
             let name = q.name(k)?;
             let k = &*name;
-            let text = || q.decode(k, raw).map(String::from);
+            let text = || q.decode(k, raw);
             match k {
                 "token" => r.token = text()?,
                 "wlan" => r.wlan = text()?,
@@ -224,17 +248,12 @@ impl ControllerRedirect {
                     *(if k == "mac" { &mut r.mac } else { &mut r.bssid }) = Some(MacParam { sent, addr });
                 }
                 "ssid" => {
-                    let plus = q.form() != crate::QueryForm::Raw;
-                    let spaced;
-                    let raw = if plus && raw.contains('+') {
-                        spaced = raw.replace('+', " ");
-                        spaced.as_str()
+                    let sent = if q.form() != crate::QueryForm::Raw && raw.contains('+') {
+                        Cow::Owned(sigv4::decode(&raw.replace('+', " "))?.into_owned())
                     } else {
-                        raw
+                        sigv4::decode(raw)?
                     };
-                    r.ssid = Some(Ssid {
-                        sent: sigv4::decode(raw)?.into_owned(),
-                    });
+                    r.ssid = Some(Ssid { sent });
                 }
                 "vlan" => {
                     let v = text()?;
@@ -245,7 +264,7 @@ impl ControllerRedirect {
                         _ => return Err(invalid(k, "not 0, empty or a VLAN id in 1..=4094")),
                     };
                 }
-                _ => r.extras.push((k.to_string(), text()?)),
+                _ => r.extras.push((name.clone(), text()?)),
             }
         }
         for (name, v) in [("token", &r.token), ("wlan", &r.wlan), ("dest", &r.dest)] {
@@ -261,8 +280,33 @@ impl ControllerRedirect {
     pub fn extra(&self, name: &str) -> Option<&str> {
         self.extras
             .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+            .find(|(k, _)| k.as_ref() == name)
+            .map(|(_, v)| v.as_ref())
+    }
+
+    /// A copy that owns its text.
+    #[must_use]
+    pub fn into_owned(self) -> ControllerRedirect<'static> {
+        fn own(c: Cow<'_, str>) -> Cow<'static, str> {
+            Cow::Owned(c.into_owned())
+        }
+        ControllerRedirect {
+            token: own(self.token),
+            wlan: own(self.wlan),
+            dest: own(self.dest),
+            hwc_ip: self.hwc_ip.map(own),
+            hwc_port: self.hwc_port,
+            mac: self.mac.map(MacParam::into_owned),
+            bssid: self.bssid.map(MacParam::into_owned),
+            ssid: self.ssid.map(Ssid::into_owned),
+            vns: self.vns.map(own),
+            ap: self.ap.map(own),
+            sn: self.sn.map(own),
+            role: self.role.map(own),
+            vlan: self.vlan,
+            extras: self.extras.into_iter().map(|(k, v)| (own(k), own(v))).collect(),
+            signature: self.signature,
+        }
     }
 
     /// Where to send the approval: `hwc_ip` and `hwc_port` (443 when absent). Trust it
@@ -323,12 +367,12 @@ pub struct Approval {
 impl Approval {
     /// The approval for a redirect: token and WLAN copied, destination kept.
     #[must_use]
-    pub fn for_redirect(r: &ControllerRedirect, username: impl Into<String>) -> Self {
+    pub fn for_redirect(r: &ControllerRedirect<'_>, username: impl Into<String>) -> Self {
         Self {
-            token: r.token.clone(),
-            wlan: r.wlan.clone(),
+            token: r.token.to_string(),
+            wlan: r.wlan.to_string(),
             username: username.into(),
-            dest: Some(r.dest.clone()),
+            dest: Some(r.dest.to_string()),
             role: None,
             opt27: None,
         }
@@ -411,7 +455,11 @@ mod tests {
 
     #[test]
     fn ssid_rules() {
-        let ssid = |s: &[u8]| Ssid { sent: s.to_vec() };
+        fn ssid(s: &[u8]) -> Ssid<'_> {
+            Ssid {
+                sent: Cow::Borrowed(s),
+            }
+        }
         type Case = (&'static [u8], SsidRule, Option<&'static [u8]>);
         let cases: [Case; 10] = [
             (b"Guest-WiFi", SsidRule::Auto, Some(b"Guest-WiFi")),

@@ -143,7 +143,12 @@ fn controller_redirect_is_typed() {
     assert_eq!(r.ssid.as_ref().unwrap().octets(SsidRule::Auto).unwrap(), b"guest");
     assert_eq!(r.vns.as_deref(), Some("Guest VNS"));
     assert_eq!(r.vlan, Some(200));
-    assert_eq!(r.extras, [("apmac".to_string(), "001122334455".to_string())]);
+    assert_eq!(r.extras, [("apmac".into(), "001122334455".into())]);
+    // text that needed no unescaping borrows from the URL; escaped text is owned
+    assert!(matches!(r.wlan, std::borrow::Cow::Borrowed(_)));
+    assert!(matches!(r.dest, std::borrow::Cow::Owned(_)));
+    let owned: ControllerRedirect<'static> = r.clone().into_owned();
+    assert_eq!(owned, r);
     assert_eq!(r.signature.as_ref().unwrap().identity, "portal-1");
     assert_eq!(r.signature.as_ref().unwrap().query_form, QueryForm::Raw);
 
@@ -156,6 +161,7 @@ fn controller_redirect_is_typed() {
     let bad = |q: &str| {
         let url = format!("https://p/x?{q}");
         ControllerRedirect::from_query(&parse_unsigned(&url, 4096).unwrap())
+            .map(ControllerRedirect::into_owned)
     };
     let base = "token=t&wlan=1&dest=d";
     assert_eq!(
@@ -290,7 +296,7 @@ fn realistic_redirects_decode() {
             assert_eq!(ssid(SsidRule::Text).as_deref(), row.ssid_text, "{}", row.name);
             assert_eq!(ssid(SsidRule::Auto).as_deref(), row.ssid_auto, "{}", row.name);
             assert_eq!(r.vlan, row.vlan, "{}", row.name);
-            let extras: Vec<(&str, &str)> = r.extras.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let extras: Vec<(&str, &str)> = r.extras.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
             if how == "unsigned" {
                 assert_eq!(extras, row.extras, "{}: order received", row.name);
             } else {
@@ -838,6 +844,7 @@ fn signer_side_safety() {
             &parse_unsigned(&format!("https://p/x?token=t&wlan=1&dest=d{q}"), 4096).unwrap(),
         )
         .unwrap()
+        .into_owned()
     };
     assert_eq!(
         redirect("&hwc_ip=10.10.21.6&hwc_port=8443")
@@ -959,7 +966,7 @@ fn reserialized_query_fallback() {
         QueryForm::ReencodedUriComponent
     );
     let r = ControllerRedirect::from_query(&q).unwrap();
-    assert_eq!((r.token.as_str(), r.vns.as_deref()), ("abc!!", Some("Guest VNS")));
+    assert_eq!((r.token.as_ref(), r.vns.as_deref()), ("abc!!", Some("Guest VNS")));
 
     // what our own signer emits, re-serialized, matches the strict re-encoding
     let ours = sign(&[("token", "a b!"), ("wlan", "1"), ("dest", "d")], 20);

@@ -147,7 +147,7 @@ fn controller_signed_redirect_verifies_and_decodes() {
     assert_eq!(
         r.extras,
         [("empty", ""), ("note", "=&#"), ("aploc", "Bâtiment B / étage 2")]
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|(k, v)| (k.into(), v.into()))
     );
     // a single changed value fails
     let bad = url.replacen("wlan=7", "wlan=8", 1);
