@@ -202,15 +202,20 @@ pub enum QueryForm {
 /// The value of the signed `host:` line.
 #[must_use]
 pub fn host_value(scheme: &str, host: &str, port: Option<u16>, rule: PortRule) -> String {
-    let mut value = host.to_ascii_lowercase();
+    let mut value = String::with_capacity(host.len() + 6);
+    push_host_value(&mut value, scheme, host, port, rule);
+    value
+}
+
+fn push_host_value(out: &mut String, scheme: &str, host: &str, port: Option<u16>, rule: PortRule) {
+    out.extend(host.chars().map(|c| c.to_ascii_lowercase()));
     match (port, rule) {
         (Some(p), PortRule::IncludeNonDefault) if !is_default_port(scheme, p) => {
-            value.push(':');
-            value.push_str(&p.to_string());
+            out.push(':');
+            out.push_str(&p.to_string());
         }
         _ => {}
     }
-    value
 }
 
 fn is_default_port(scheme: &str, port: u16) -> bool {
@@ -240,8 +245,9 @@ pub fn canonical_request(
         ("", EmptyPath::Slash) => "/",
         (p, _) => p,
     };
-    let mut host = String::from("host:");
-    host.push_str(&host_value(url.scheme, url.host, url.port, port_rule));
+    let mut host = String::with_capacity(url.host.len() + 13);
+    host.push_str("host:");
+    push_host_value(&mut host, url.scheme, url.host, url.port, port_rule);
     host.push('\n');
     sigv4::canonical_request("GET", path, canonical_query, &host, "host", UNSIGNED_PAYLOAD)
 }
