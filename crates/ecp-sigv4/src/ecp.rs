@@ -541,9 +541,16 @@ impl Verifier {
         }
     }
 
-    /// The signing key for one secret of an identity on a day, from the cache or
-    /// derived (and cached).
-    fn key(&self, identity: &str, day: &str, secret: &Arc<Secret>) -> SigningKey {
+    /// Runs `f` with the signing key for one secret of an identity on a day, from the
+    /// cache or derived (and cached). The key is used in place: a copy would cost its
+    /// wipe on drop.
+    fn with_key<T>(
+        &self,
+        identity: &str,
+        day: &str,
+        secret: &Arc<Secret>,
+        f: impl FnOnce(&SigningKey) -> T,
+    ) -> T {
         let hit = |c: &CachedKey| {
             c.day == day
                 && c.identity == identity
@@ -551,19 +558,20 @@ impl Verifier {
         };
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(c) = cache.iter().find(|c| hit(c)) {
-            return c.key.clone_key();
+            return f(&c.key);
         }
-        let key = SigningKey::derive(secret.expose(), day, REGION, SERVICE);
         if cache.len() >= KEY_CACHE {
             cache.remove(0);
         }
+        let key = SigningKey::derive(secret.expose(), day, REGION, SERVICE);
+        let out = f(&key);
         cache.push(CachedKey {
             identity: identity.to_string(),
             day: day.to_string(),
             secret: Arc::clone(secret),
-            key: key.clone_key(),
+            key,
         });
-        key
+        out
     }
 
     /// How far in the future `X-Amz-Date` may be.
@@ -748,7 +756,7 @@ impl Verifier {
             let creq = canonical_request(url, &query, self.port_rule, self.empty_path);
             let sts = string_to_sign(date_raw, &creq);
             for (i, secret) in secrets.iter().enumerate() {
-                if self.key(identity, cred_date, secret).verify(&sts, &signature) {
+                if self.with_key(identity, cred_date, secret, |key| key.verify(&sts, &signature)) {
                     matched = Some((i, form));
                     break 'forms;
                 }

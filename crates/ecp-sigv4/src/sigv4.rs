@@ -243,13 +243,6 @@ impl SigningKey {
         Self { mac }
     }
 
-    /// An explicit copy (for caches).
-    pub(crate) fn clone_key(&self) -> Self {
-        Self {
-            mac: self.mac.clone(),
-        }
-    }
-
     /// The raw signature of a string to sign.
     #[must_use]
     pub fn sign(&self, string_to_sign: &str) -> [u8; 32] {
