@@ -96,6 +96,11 @@ pub fn decode(s: &str) -> Result<Cow<'_, [u8]>, Error> {
     if !has_pct(s) {
         return Ok(Cow::Borrowed(s.as_bytes()));
     }
+    decode_escapes(s)
+}
+
+/// [`decode`] of a value known to contain a `%`.
+fn decode_escapes(s: &str) -> Result<Cow<'_, [u8]>, Error> {
     let bad = || Error::BadPercentEncoding { value: clip(s) };
     let mut out = Vec::with_capacity(s.len());
     let mut rest = s.as_bytes();
@@ -121,7 +126,7 @@ pub(crate) fn decode_text<'a>(param: &str, s: &'a str, plus_is_space: bool) -> R
     }
     let not_utf8 = || Error::NotUtf8 { param: clip(param) };
     match s {
-        Cow::Borrowed(b) => match decode(b)? {
+        Cow::Borrowed(b) => match decode_escapes(b)? {
             Cow::Borrowed(d) => core::str::from_utf8(d).map(Cow::Borrowed).map_err(|_| not_utf8()),
             Cow::Owned(d) => String::from_utf8(d).map(Cow::Owned).map_err(|_| not_utf8()),
         },
@@ -143,10 +148,14 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// Appends `bytes` in lowercase hex.
 fn push_hex(out: &mut String, bytes: &[u8]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let digit = |n: u8| char::from(DIGITS.get(usize::from(n & 15)).copied().unwrap_or(b'0'));
-    for b in bytes {
-        out.push(digit(b >> 4));
-        out.push(digit(*b));
+    let digit = |n: u8| DIGITS.get(usize::from(n & 15)).copied().unwrap_or(b'0');
+    for chunk in bytes.chunks(32) {
+        let mut buf = [0u8; 64];
+        for (pair, b) in buf.chunks_exact_mut(2).zip(chunk) {
+            pair.copy_from_slice(&[digit(b >> 4), digit(*b)]);
+        }
+        let hex = buf.get(..chunk.len() * 2).unwrap_or_default();
+        out.push_str(core::str::from_utf8(hex).unwrap_or_default());
     }
 }
 
