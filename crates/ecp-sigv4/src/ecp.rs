@@ -241,21 +241,55 @@ pub fn canonical_request(
     port_rule: PortRule,
     empty_path: EmptyPath,
 ) -> String {
-    let path = match (url.path, empty_path) {
+    let host = host_line(url, port_rule);
+    sigv4::canonical_request_parts(
+        "GET",
+        canonical_path(url, empty_path),
+        canonical_query,
+        &host,
+        "host",
+        UNSIGNED_PAYLOAD,
+    )
+    .concat()
+}
+
+/// The canonical path: the path as written, `/` (or `""`) when empty.
+fn canonical_path<'u>(url: &Url<'u>, empty_path: EmptyPath) -> &'u str {
+    match (url.path, empty_path) {
         ("", EmptyPath::Slash) => "/",
         (p, _) => p,
-    };
+    }
+}
+
+/// The canonical headers: the one `host` line.
+fn host_line(url: &Url<'_>, port_rule: PortRule) -> String {
     let mut host = String::with_capacity(url.host.len() + 13);
     host.push_str("host:");
     push_host_value(&mut host, url.scheme, url.host, url.port, port_rule);
     host.push('\n');
-    sigv4::canonical_request("GET", path, canonical_query, &host, "host", UNSIGNED_PAYLOAD)
+    host
 }
 
-/// The ECP string to sign for a canonical request signed at `amz_date`.
-fn string_to_sign(amz_date: &str, canonical_request: &str) -> String {
+/// The ECP string to sign of `GET url` with `canonical_query`, signed at `amz_date`:
+/// the recipe of [`canonical_request`], hashed piece by piece.
+fn string_to_sign(
+    url: &Url<'_>,
+    canonical_query: &str,
+    port_rule: PortRule,
+    empty_path: EmptyPath,
+    amz_date: &str,
+) -> String {
+    let host = host_line(url, port_rule);
+    let parts = sigv4::canonical_request_parts(
+        "GET",
+        canonical_path(url, empty_path),
+        canonical_query,
+        &host,
+        "host",
+        UNSIGNED_PAYLOAD,
+    );
     let day = amz_date.get(..8).unwrap_or_default();
-    sigv4::string_to_sign(amz_date, &sigv4::scope(day, REGION, SERVICE), canonical_request)
+    sigv4::string_to_sign_of_parts(amz_date, &sigv4::scope(day, REGION, SERVICE), &parts)
 }
 
 /// Verifies signed ECP URLs (either direction). Owns its configuration and a handle
@@ -753,8 +787,7 @@ impl Verifier {
             if tried.contains(&query) {
                 continue;
             }
-            let creq = canonical_request(url, &query, self.port_rule, self.empty_path);
-            let sts = string_to_sign(date_raw, &creq);
+            let sts = string_to_sign(url, &query, self.port_rule, self.empty_path, date_raw);
             for (i, secret) in secrets.iter().enumerate() {
                 if self.with_key(identity, cred_date, secret, |key| key.verify(&sts, &signature)) {
                     matched = Some((i, form));
@@ -1022,8 +1055,8 @@ impl Signer {
             path,
             query: "",
         };
-        let creq = canonical_request(&target, &query, self.port_rule, self.empty_path);
-        let sig = self.sign(day, &string_to_sign(&amz, &creq));
+        let sts = string_to_sign(&target, &query, self.port_rule, self.empty_path, &amz);
+        let sig = self.sign(day, &sts);
         let mut url = String::with_capacity(scheme.len() + host.len() + path.len() + query.len() + 100);
         for part in [scheme, "://", host] {
             url.push_str(part);

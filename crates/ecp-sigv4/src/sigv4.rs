@@ -290,11 +290,19 @@ pub fn scope(date: &str, region: &str, service: &str) -> String {
 /// The string to sign: algorithm, timestamp, scope and the canonical request's hash.
 #[must_use]
 pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
+    string_to_sign_of_parts(amz_date, scope, &[canonical_request])
+}
+
+/// [`string_to_sign`] of a canonical request given as the pieces that make it up
+/// ([`canonical_request_parts`]), hashed without joining them.
+pub(crate) fn string_to_sign_of_parts(amz_date: &str, scope: &str, canonical_request: &[&str]) -> String {
+    let mut hash = Sha256::new();
+    canonical_request.iter().for_each(|p| hash.update(p.as_bytes()));
     let mut s = String::with_capacity(ALGORITHM.len() + amz_date.len() + scope.len() + 3 + 64);
     for part in [ALGORITHM, "\n", amz_date, "\n", scope, "\n"] {
         s.push_str(part);
     }
-    push_hex(&mut s, &Sha256::digest(canonical_request.as_bytes()));
+    push_hex(&mut s, &hash.finalize());
     s
 }
 
@@ -308,7 +316,26 @@ pub fn canonical_request(
     signed_headers: &str,
     payload_hash: &str,
 ) -> String {
-    concat(&[
+    concat(&canonical_request_parts(
+        method,
+        canonical_uri,
+        canonical_query,
+        canonical_headers,
+        signed_headers,
+        payload_hash,
+    ))
+}
+
+/// The pieces of [`canonical_request`], in order.
+pub(crate) fn canonical_request_parts<'a>(
+    method: &'a str,
+    canonical_uri: &'a str,
+    canonical_query: &'a str,
+    canonical_headers: &'a str,
+    signed_headers: &'a str,
+    payload_hash: &'a str,
+) -> [&'a str; 11] {
+    [
         method,
         "\n",
         canonical_uri,
@@ -320,7 +347,7 @@ pub fn canonical_request(
         signed_headers,
         "\n",
         payload_hash,
-    ])
+    ]
 }
 
 /// Canonical headers and the signed-headers list from `(name, value)` pairs: names
