@@ -368,8 +368,8 @@ pub struct SignedQuery<'u> {
 /// Facts from a verified signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignatureInfo {
-    /// The identity that signed.
-    pub identity: String,
+    /// The identity that signed (shared: copies of these facts do not allocate).
+    pub identity: Arc<str>,
     /// `X-Amz-Date`.
     pub date: AmzDate,
     /// `X-Amz-Expires`, seconds.
@@ -825,7 +825,7 @@ impl Verifier {
             params,
             form: query_form,
             signature: Some(SignatureInfo {
-                identity: identity.to_string(),
+                identity: Arc::from(identity),
                 date,
                 expires,
                 secret_index,

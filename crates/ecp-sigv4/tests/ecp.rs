@@ -149,7 +149,7 @@ fn controller_redirect_is_typed() {
     assert!(matches!(r.dest, std::borrow::Cow::Owned(_)));
     let owned: ControllerRedirect<'static> = r.clone().into_owned();
     assert_eq!(owned, r);
-    assert_eq!(r.signature.as_ref().unwrap().identity, "portal-1");
+    assert_eq!(&*r.signature.as_ref().unwrap().identity, "portal-1");
     assert_eq!(r.signature.as_ref().unwrap().query_form, QueryForm::Raw);
 
     // an unsigned redirect (the controller signs only when configured to)
@@ -672,7 +672,7 @@ fn identities_with_escapes_in_the_credential() {
         k.insert(identity, Secret::from("s3cret"));
         let q = Verifier::new(k.clone()).verify_url(&url, t0()).unwrap();
         let info = q.signature().unwrap();
-        assert_eq!(info.identity, identity);
+        assert_eq!(&*info.identity, identity);
     }
 }
 
