@@ -544,7 +544,15 @@ impl Connection {
         let Some(pending) = self.pending.remove(&key) else {
             return Err(CloseReason::UnmatchedReply { code, key });
         };
-        self.verify(&p, &pending.request, version)?;
+        if let Err(reason) = self.verify(&p, &pending.request, version) {
+            // The request's reply failed verification: it is lost too, not forgotten.
+            self.events.push_back(Event::Lost {
+                handle: pending.handle,
+                request: pending.request,
+                reason: LostReason::Closed(reason.clone()),
+            });
+            return Err(reason);
+        }
         self.events.push_back(Event::Reply {
             handle: pending.handle,
             request: pending.request,

@@ -454,3 +454,24 @@ fn unmatched_reply_closes() {
     ));
     let _ = Arc::new(());
 }
+
+#[test]
+fn a_reply_failing_verification_reports_its_request_lost() {
+    // Found by the stream_connection fuzz target: the request whose reply failed
+    // verification vanished without an Event::Lost.
+    let mut p = Pair::tcp("s");
+    let h = p.client.send_request(p.now, acct).unwrap();
+    let mut wire = Vec::new();
+    p.client.poll_transmit(&mut wire);
+    let req = Packet::new_checked(&wire[..]).unwrap();
+    let forged = PacketBuilder::reply_to(&req, Code::AccountingResponse)
+        .finish(&SharedSecret::from("not-s"))
+        .unwrap();
+    assert!(p.client.receive(&forged, p.now).is_err());
+    let ev = Pair::events(&mut p.client);
+    assert!(
+        ev.iter().any(|e| matches!(e,
+            Event::Lost { handle, reason: LostReason::Closed(CloseReason::BadPacket(_)), .. } if *handle == h)),
+        "{ev:?}"
+    );
+}
