@@ -11,8 +11,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod coa;
 mod common;
 mod decode;
+mod dict;
+mod ecp;
 mod send;
 mod serve;
 
@@ -38,6 +41,12 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Decode packets: hex, a raw file, or a pcap/pcapng capture (radsniff).
     Decode(decode::DecodeArgs),
+    /// Check a FreeRADIUS dictionary tree, or show an attribute.
+    Dict(dict::DictArgs),
+    /// Verify or sign ExtremeCloud IQ Controller captive-portal URLs (SigV4).
+    Ecp(ecp::EcpArgs),
+    /// Plan (and send) the CoA/Disconnect request a vendor profile makes.
+    Coa(coa::CoaArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +72,9 @@ fn main() -> ExitCode {
         Command::Send(a) => send::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Decode(a) => decode::run(a),
+        Command::Dict(a) => dict::run(a),
+        Command::Ecp(a) => ecp::run(a),
+        Command::Coa(a) => coa::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -736,3 +736,168 @@ fn radclient_against_serve() {
     assert!(printed.contains("Received Access-Request"), "{printed}");
     assert!(printed.contains("Received Disconnect-Request"), "{printed}");
 }
+
+// --- dict, ecp, coa plan --------------------------------------------------------------
+
+#[test]
+fn dict_check_and_show() {
+    let o = run(&["dict", "check", "/usr/share/freeradius", "--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert!(l[0]["attributes"].as_u64().unwrap() > 5000);
+    let bad = tempfile_path::write(
+        "dictionary",
+        "ATTRIBUTE\tGood\t3000\tstring\nATTRIBUTE\tGood\t3001\tinteger\n",
+    );
+    let o = run(&["dict", "check", bad.s()]);
+    assert_eq!(code(&o), 3);
+    assert!(stderr(&o).contains(":2"), "{}", stderr(&o));
+    let o = run(&["dict", "check", bad.s(), "--lenient"]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("warning:"), "{}", stdout(&o));
+    let o = run(&["dict", "show", "Cisco-AVPair", "--json"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(json_lines(&o)[0]["vendor"], "Cisco (9)");
+    let o = run(&["dict", "show", "26.9.1"]);
+    assert!(stdout(&o).starts_with("Cisco-AVPair"));
+    let o = run(&["dict", "show", "Service-Type"]);
+    assert!(stdout(&o).contains("VALUE\tFramed-User\t2"), "{}", stdout(&o));
+    assert_eq!(code(&run(&["dict", "show", "No-Such"])), 3);
+}
+
+#[test]
+fn ecp_approve_then_verify() {
+    let key = tempfile_path::write("ecpkey", "s3cret\n");
+    let wrong = tempfile_path::write("ecpwrong", "other\n");
+    let now = "1764000000";
+    let o = run(&[
+        "ecp",
+        "approve",
+        "--identity",
+        "BigAuthInc",
+        "--secret-file",
+        key.s(),
+        "--now",
+        now,
+        "--token",
+        "T7",
+        "--wlan",
+        "1",
+        "--hwc-ip",
+        "10.10.21.6",
+        "--username",
+        "guest",
+        "--role",
+        "Guest",
+        "--opt27",
+        "3600",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let url = stdout(&o).trim().to_string();
+    assert!(url.starts_with("https://10.10.21.6/ext_approval.php?"), "{url}");
+    let o = run(&[
+        "ecp",
+        "verify",
+        &url,
+        "--identity",
+        "BigAuthInc",
+        "--secret-file",
+        key.s(),
+        "--now",
+        now,
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(json_lines(&o)[0]["role"], "Guest");
+    let o = run(&[
+        "ecp",
+        "verify",
+        &url,
+        "--identity",
+        "BigAuthInc",
+        "--secret-file",
+        wrong.s(),
+        "--now",
+        now,
+    ]);
+    assert_eq!(code(&o), 4);
+    assert_eq!(stderr(&o).trim_end().lines().count(), 1);
+    // Expired: an hour later.
+    let o = run(&[
+        "ecp",
+        "verify",
+        &url,
+        "--identity",
+        "BigAuthInc",
+        "--secret-file",
+        key.s(),
+        "--now",
+        "1764003600",
+    ]);
+    assert_eq!(code(&o), 4);
+}
+
+#[test]
+fn coa_plan_prints_and_sends() {
+    let o = run(&[
+        "coa",
+        "plan",
+        "--profile",
+        "cisco-ios",
+        "--intent",
+        "reauthenticate",
+        "User-Name=bob",
+        "Acct-Session-Id=0A1B",
+        "Calling-Station-Id=00-11-22-33-44-55",
+        "NAS-IP-Address=10.0.0.1",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[0]["code"], "CoA-Request");
+    assert_eq!(l[0]["port"], 1700);
+    assert_eq!(
+        l[0]["attributes"]["Cisco-AVPair"],
+        "subscriber:command=reauthenticate"
+    );
+    let srv = Serve::start(&["--session", "0A1B", "-q"]);
+    let o = run(&[
+        "coa",
+        "plan",
+        "--profile",
+        "generic",
+        "--intent",
+        "disconnect",
+        "Acct-Session-Id=0A1B",
+        "User-Name=bob",
+        "NAS-IP-Address=10.0.0.1",
+        "--send",
+        &srv.addr(),
+        "--secret",
+        SECRET,
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("Disconnect-ACK"));
+    assert_eq!(
+        code(&run(&[
+            "coa",
+            "plan",
+            "--profile",
+            "nope",
+            "--intent",
+            "disconnect"
+        ])),
+        3
+    );
+    assert_eq!(
+        code(&run(&[
+            "coa",
+            "plan",
+            "--profile",
+            "cisco-ios",
+            "--intent",
+            "fly"
+        ])),
+        3
+    );
+}

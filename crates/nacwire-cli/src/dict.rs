@@ -1,0 +1,130 @@
+//! `nacwire dict check DIR` and `nacwire dict show NAME|NUMBER`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use radius_dict::{AttrKey, Dictionary, FsResolver, Mode};
+use serde_json::json;
+
+use crate::common::{dictionary, emit_json, CliResult, Failure};
+
+/// Arguments of `nacwire dict`.
+#[derive(Debug, Args)]
+pub(crate) struct DictArgs {
+    #[command(subcommand)]
+    command: DictCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum DictCommand {
+    /// Load a FreeRADIUS dictionary tree strictly: counts, or the first error with
+    /// file:line:column; `--lenient` lists every problem as a warning instead.
+    Check {
+        /// The directory holding `dictionary` (or the root file itself).
+        dir: PathBuf,
+        /// Skip bad lines and report them as warnings (file:line) instead of failing.
+        #[arg(long)]
+        lenient: bool,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an attribute by name, or by number (`26.9.1` for a VSA, `241.1` extended).
+    Show {
+        /// Name or number.
+        attr: String,
+        /// A FreeRADIUS dictionary directory instead of the built-in dictionary.
+        #[arg(short = 'D', long = "dict-dir", value_name = "DIR")]
+        dict_dir: Option<PathBuf>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
+    match args.command {
+        DictCommand::Check { dir, lenient, json } => {
+            let root = if dir.is_dir() { dir.join("dictionary") } else { dir };
+            let mode = if lenient { Mode::Lenient } else { Mode::Strict };
+            let (d, warnings) = Dictionary::load(&FsResolver, &root.to_string_lossy(), mode)
+                .map_err(|e| Failure::usage(format!("dictionary: {e}")))?;
+            let vendors = d.vendors().count();
+            let mut out = std::io::stdout();
+            if json {
+                let w: Vec<_> = warnings.iter().map(|w| w.to_string()).collect();
+                emit_json(
+                    &mut out,
+                    &json!({"root": root.display().to_string(), "attributes": d.attr_count(),
+                            "values": d.value_count(), "vendors": vendors, "warnings": w}),
+                );
+            } else {
+                for w in &warnings {
+                    println!("warning: {w}");
+                }
+                println!(
+                    "{}: {} attributes, {} values, {} vendors, {} warnings",
+                    root.display(),
+                    d.attr_count(),
+                    d.value_count(),
+                    vendors,
+                    warnings.len()
+                );
+            }
+            Ok(if warnings.is_empty() {
+                0
+            } else {
+                crate::common::exit::REJECTED
+            })
+        }
+        DictCommand::Show { attr, dict_dir, json } => {
+            let d = dictionary(dict_dir.as_deref())?;
+            let def = d
+                .attr(&attr)
+                .or_else(|| by_number(d, &attr))
+                .ok_or_else(|| Failure::usage(format!("unknown attribute `{attr}`")))?;
+            let key = def.key();
+            let number: Vec<String> = key.path().iter().map(u32::to_string).collect();
+            let vendor = (key.vendor() != 0).then(|| {
+                d.vendor_by_id(key.vendor()).map_or_else(
+                    || key.vendor().to_string(),
+                    |v| format!("{} ({})", v.name(), key.vendor()),
+                )
+            });
+            let values: Vec<(u64, String)> = d
+                .values(def)
+                .map(|v| v.iter().map(|(n, s)| (n, s.to_string())).collect())
+                .unwrap_or_default();
+            if json {
+                emit_json(
+                    &mut std::io::stdout(),
+                    &json!({"name": def.name(), "number": number.join("."), "vendor": vendor,
+                            "type": format!("{:?}", def.data_type()), "flags": format!("{:?}", def.flags()),
+                            "values": values.iter().map(|(n, s)| json!({"name": s, "number": n})).collect::<Vec<_>>()}),
+                );
+            } else {
+                println!("{}", def.name());
+                println!("\tnumber\t{}", number.join("."));
+                if let Some(v) = vendor {
+                    println!("\tvendor\t{v}");
+                }
+                println!("\ttype\t{:?}", def.data_type());
+                println!("\tflags\t{:?}", def.flags());
+                for (n, s) in values {
+                    println!("\tVALUE\t{s}\t{n}");
+                }
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// `1`, `26.9.1` (vendor 9, type 1), `241.1`.
+fn by_number<'d>(d: &'d Dictionary, text: &str) -> Option<&'d radius_dict::AttrDef> {
+    let parts: Vec<u32> = text.split('.').map(str::parse).collect::<Result<_, _>>().ok()?;
+    let key = match parts.as_slice() {
+        [26, vendor, rest @ ..] if !rest.is_empty() => AttrKey::new(*vendor, rest)?,
+        path => AttrKey::new(0, path)?,
+    };
+    d.attr_by_key(key)
+}

@@ -1,0 +1,222 @@
+//! `nacwire ecp verify` and `nacwire ecp approve`: ExtremeCloud IQ Controller external
+//! captive portal redirects (SigV4 presigned URLs).
+
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use clap::{Args, Subcommand};
+use ecp_sigv4::{Approval, ControllerRedirect, Keyring, Secret, Signer, Verifier};
+use serde_json::json;
+
+use crate::common::{emit_json, exit, CliResult, Failure};
+
+/// Arguments of `nacwire ecp`.
+#[derive(Debug, Args)]
+pub(crate) struct EcpArgs {
+    #[command(subcommand)]
+    command: EcpCommand,
+}
+
+#[derive(Debug, Args)]
+struct Key {
+    /// The identity (access key id) the controller signs with.
+    #[arg(long)]
+    identity: String,
+    /// The shared secret, first line of this file.
+    #[arg(long, value_name = "FILE")]
+    secret_file: Option<PathBuf>,
+    /// The shared secret, from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    secret_env: Option<String>,
+    /// The time to check against, in Unix seconds (default: now).
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    now: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+enum EcpCommand {
+    /// Verify a controller redirect URL and print its fields.
+    Verify {
+        /// The URL as the portal received it.
+        url: String,
+        #[command(flatten)]
+        key: Key,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign an approval URL (`/ext_approval.php`) for the controller.
+    Approve {
+        #[command(flatten)]
+        key: Key,
+        /// Take token, WLAN, destination and controller address from this (verified)
+        /// redirect URL.
+        #[arg(long)]
+        redirect: Option<String>,
+        /// The token from the redirect.
+        #[arg(long)]
+        token: Option<String>,
+        /// The WLAN id from the redirect.
+        #[arg(long)]
+        wlan: Option<String>,
+        /// The controller address (hwc_ip).
+        #[arg(long)]
+        hwc_ip: Option<String>,
+        /// The controller port (hwc_port).
+        #[arg(long)]
+        hwc_port: Option<u16>,
+        /// The user name to record.
+        #[arg(long)]
+        username: String,
+        /// The role to assign.
+        #[arg(long)]
+        role: Option<String>,
+        /// Session-Timeout in seconds.
+        #[arg(long)]
+        opt27: Option<u32>,
+        /// Where to send the guest afterwards.
+        #[arg(long)]
+        dest: Option<String>,
+        /// Validity of the signed URL in seconds.
+        #[arg(long, default_value_t = 60)]
+        expires: u64,
+    },
+}
+
+fn secret(key: &Key) -> CliResult<Secret> {
+    let s = crate::common::resolve_secret(None, key.secret_file.as_deref(), key.secret_env.as_deref())?;
+    Ok(Secret::new(s.expose().to_vec()))
+}
+
+fn now(key: &Key) -> SystemTime {
+    key.now
+        .map_or_else(SystemTime::now, |s| UNIX_EPOCH + Duration::from_secs(s))
+}
+
+fn verified_query<'u>(url: &'u str, key: &Key) -> CliResult<ecp_sigv4::SignedQuery<'u>> {
+    let mut keys = Keyring::new();
+    keys.insert(key.identity.clone(), secret(key)?);
+    let verifier = Verifier::new(keys);
+    verifier.verify_url(url, now(key)).map_err(|e| Failure {
+        code: exit::BAD_SECRET,
+        message: format!("URL does not verify: {e}"),
+    })
+}
+
+fn verified<'u>(url: &'u str, key: &Key) -> CliResult<ControllerRedirect<'u>> {
+    let q = verified_query(url, key)?;
+    ControllerRedirect::from_query(&q).map_err(|e| Failure::usage(format!("redirect: {e}")))
+}
+
+pub(crate) fn run(args: EcpArgs) -> CliResult<u8> {
+    match args.command {
+        EcpCommand::Verify { url, key, json } => {
+            let q = verified_query(&url, &key)?;
+            let Ok(r) = ControllerRedirect::from_query(&q) else {
+                // Not a controller redirect (an approval URL, say): the signed parameters.
+                let params: Vec<(String, String)> = q
+                    .params()
+                    .map(|(k, _)| (k.to_string(), q.get(k).ok().flatten().unwrap_or_default()))
+                    .collect();
+                if json {
+                    let mut m = serde_json::Map::new();
+                    m.insert("verified".into(), json!(true));
+                    for (k, v) in params {
+                        m.insert(k, json!(v));
+                    }
+                    emit_json(&mut std::io::stdout(), &serde_json::Value::Object(m));
+                } else {
+                    println!("verified: signed by {}", key.identity);
+                    for (k, v) in params {
+                        println!("\t{k} = {v}");
+                    }
+                }
+                return Ok(0);
+            };
+            let fields = [
+                ("token", Some(r.token.to_string())),
+                ("wlan", Some(r.wlan.to_string())),
+                ("dest", Some(r.dest.to_string())),
+                ("hwc_ip", r.hwc_ip.as_ref().map(ToString::to_string)),
+                ("hwc_port", r.hwc_port.map(|p| p.to_string())),
+                ("mac", r.mac.as_ref().map(|m| format!("{m:?}"))),
+                ("bssid", r.bssid.as_ref().map(|m| format!("{m:?}"))),
+                ("ssid", r.ssid.as_ref().and_then(|s| s.text().map(str::to_string))),
+                ("role", r.role.as_ref().map(ToString::to_string)),
+                ("vlan", r.vlan.map(|v| v.to_string())),
+                ("ap", r.ap.as_ref().map(ToString::to_string)),
+                ("vns", r.vns.as_ref().map(ToString::to_string)),
+            ];
+            if json {
+                let mut m = serde_json::Map::new();
+                m.insert("verified".into(), json!(true));
+                for (k, v) in fields {
+                    if let Some(v) = v {
+                        m.insert(k.into(), json!(v));
+                    }
+                }
+                emit_json(&mut std::io::stdout(), &serde_json::Value::Object(m));
+            } else {
+                println!("verified: signed by {}", key.identity);
+                for (k, v) in fields {
+                    if let Some(v) = v {
+                        println!("\t{k} = {v}");
+                    }
+                }
+            }
+            Ok(0)
+        }
+        EcpCommand::Approve {
+            key,
+            redirect,
+            token,
+            wlan,
+            hwc_ip,
+            hwc_port,
+            username,
+            role,
+            opt27,
+            dest,
+            expires,
+        } => {
+            let mut approval = Approval {
+                token: String::new(),
+                wlan: String::new(),
+                username,
+                dest: None,
+                role,
+                opt27,
+            };
+            let (mut ip, mut port) = (None, None);
+            if let Some(url) = &redirect {
+                let r = verified(url, &key)?;
+                approval = Approval {
+                    role: approval.role,
+                    opt27: approval.opt27,
+                    ..Approval::for_redirect(&r, approval.username)
+                };
+                ip = r.hwc_ip.as_ref().map(ToString::to_string);
+                port = r.hwc_port;
+            }
+            if let Some(t) = token {
+                approval.token = t;
+            }
+            if let Some(w) = wlan {
+                approval.wlan = w;
+            }
+            if dest.is_some() {
+                approval.dest = dest;
+            }
+            let ip = hwc_ip
+                .or(ip)
+                .ok_or_else(|| Failure::usage("--hwc-ip (or --redirect) is required"))?;
+            let port = hwc_port.or(port).unwrap_or(443);
+            let signer = Signer::new(key.identity.clone(), secret(&key)?).expires(expires);
+            let url = approval
+                .signed_url(&ip, port, &signer, now(&key))
+                .map_err(|e| Failure::usage(format!("approval: {e}")))?;
+            println!("{url}");
+            Ok(0)
+        }
+    }
+}
