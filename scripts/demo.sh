@@ -25,5 +25,5 @@ echo "== nacwire send auth 127.0.0.1:$PORT testing123 User-Name=bob User-Passwor
 "$nw" send auth "127.0.0.1:$PORT" testing123 User-Name=bob User-Password=hello
 sleep 0.2
 echo "== the same Access-Request as JSON (one object per packet, then a summary)"
-"$nw" send auth "127.0.0.1:$PORT" testing123 User-Name=bob User-Password=hello --json --quiet
+"$nw" send auth "127.0.0.1:$PORT" testing123 User-Name=bob User-Password=hello --json
 sleep 0.2

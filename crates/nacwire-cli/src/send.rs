@@ -521,7 +521,7 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
                     if let Some(pb) = &progress {
                         pb.inc(1);
                     }
-                    if print_packets || args.json {
+                    if print_packets {
                         let ra = req.authenticator();
                         let decode = if args.json { attributes_plain } else { attributes };
                         let sent_attrs =
@@ -580,7 +580,7 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
                         pb.inc(1);
                     }
                     let req = Packet::new_unchecked(&request[..]);
-                    if args.json {
+                    if print_packets && args.json {
                         emit_json(
                             &mut out,
                             &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
