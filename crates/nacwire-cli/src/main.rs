@@ -18,6 +18,7 @@ mod dict;
 mod ecp;
 mod send;
 mod serve;
+mod stream;
 
 /// RADIUS from the command line: radclient + radtest + radsniff, with JSON output,
 /// fractional timers, load options and a test responder.

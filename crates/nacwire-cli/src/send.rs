@@ -94,9 +94,32 @@ pub(crate) struct SendArgs {
     /// requests are spread over several source ports). Default 1, or unlimited with --rate.
     #[arg(short = 'p', long)]
     concurrency: Option<usize>,
-    /// Transport: udp (default), tcp or tls (RadSec).
+    /// Transport: udp (default), tcp or tls (RadSec; port 2083 by default, and the
+    /// secret `radsec` unless one is given).
     #[arg(long, value_enum, default_value_t = Transport::Udp)]
     transport: Transport,
+    /// TLS: the CA certificates (PEM) that sign the server's certificate.
+    #[arg(long, value_name = "PEM")]
+    ca: Option<PathBuf>,
+    /// TLS: the client certificate chain (PEM).
+    #[arg(long, value_name = "PEM", requires = "key")]
+    cert: Option<PathBuf>,
+    /// TLS: the client private key (PEM).
+    #[arg(long, value_name = "PEM", requires = "cert")]
+    key: Option<PathBuf>,
+    /// TLS: the name the server's certificate must carry (default: the server's host).
+    #[arg(long)]
+    server_name: Option<String>,
+    /// TLS: RADIUS/1.1 (RFC 9765) by ALPN: off (plain RadSec), allow, require.
+    #[arg(long, value_enum, default_value_t = Radius11::Off)]
+    radius11: Radius11,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Radius11 {
+    Off,
+    Allow,
+    Require,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -259,6 +282,16 @@ struct Build<'a> {
 
 impl Build<'_> {
     fn build(&self, t: &Template, id: u8, secret: &SharedSecret) -> radius_codec::Result<Vec<u8>> {
+        let b = self.builder(t, id, secret)?;
+        if self.bad_message_authenticator {
+            let mut wrong = secret.expose().to_vec();
+            wrong.extend_from_slice(b"-wrong");
+            return b.finish(&SharedSecret::new(wrong));
+        }
+        b.finish(secret)
+    }
+
+    fn builder(&self, t: &Template, id: u8, secret: &SharedSecret) -> radius_codec::Result<PacketBuilder> {
         let auth = self.authenticator.unwrap_or_else(random16);
         let mut b = PacketBuilder::new(t.code, id, auth);
         let ma = self.message_authenticator || self.bad_message_authenticator;
@@ -283,12 +316,7 @@ impl Build<'_> {
                 b.add_user_password(secret, pw.as_bytes())?;
             }
         }
-        if self.bad_message_authenticator {
-            let mut wrong = secret.expose().to_vec();
-            wrong.extend_from_slice(b"-wrong");
-            return b.finish(&SharedSecret::new(wrong));
-        }
-        b.finish(secret)
+        Ok(b)
     }
 }
 
@@ -306,7 +334,38 @@ fn check_templates(dict: &Dictionary, templates: &[Template], secret: &SharedSec
     Ok(())
 }
 
-fn is_success(request: Code, reply: Code, expect: Option<Code>) -> bool {
+/// What the stream driver needs of the arguments.
+fn args_stream(args: &SendArgs, host: &str) -> crate::stream::StreamArgs {
+    crate::stream::StreamArgs {
+        tls: args.transport == Transport::Tls,
+        ca: args.ca.clone(),
+        cert: args.cert.clone(),
+        key: args.key.clone(),
+        server_name: args.server_name.clone().unwrap_or_else(|| {
+            host.rsplit_once(':')
+                .map_or(host, |(h, _)| h)
+                .trim_matches(['[', ']'])
+                .to_string()
+        }),
+        radius11: match args.radius11 {
+            Radius11::Off => nacwire_io::radius_stream::tls::Alpn::Off,
+            Radius11::Allow => nacwire_io::radius_stream::tls::Alpn::Allow,
+            Radius11::Require => nacwire_io::radius_stream::tls::Alpn::Require,
+        },
+        timeout: Duration::from_secs_f64(args.timeout),
+        count: args.count,
+        concurrency: args.concurrency.unwrap_or(1).max(1),
+        json: args.json,
+        quiet: args.quiet || ((args.count > 1 || args.rate.is_some()) && !args.verbose),
+        summary: args.summary || args.count > 1,
+    }
+}
+
+fn templates_view(t: &[Template]) -> Vec<(Code, Option<Code>)> {
+    t.iter().map(|t| (t.code, t.expect)).collect()
+}
+
+pub(crate) fn is_success(request: Code, reply: Code, expect: Option<Code>) -> bool {
     if let Some(e) = expect {
         return reply == e;
     }
@@ -345,21 +404,28 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
     let code = kind_code(&args.kind)?;
     let dict = dictionary(args.dict_dir.as_deref())?;
-    let takes_secret = args.secret_file.is_none() && args.secret_env.is_none();
+    // The first positional is the secret, unless the secret comes from elsewhere or it
+    // is `Name=value` for a known attribute (over TLS the secret defaults to `radsec`).
+    let looks_like_attr = args.rest.first().and_then(|s| parse_item(s)).is_some_and(|i| {
+        dict.attr(i.name.rsplit_once(':').map_or(i.name.as_str(), |(n, _)| n))
+            .is_some()
+    });
+    let takes_secret = args.secret_file.is_none() && args.secret_env.is_none() && !looks_like_attr;
     let (secret_arg, attr_args) = match (takes_secret, args.rest.split_first()) {
         (true, Some((s, rest))) => (Some(s.as_str()), rest),
         _ => (None, &args.rest[..]),
     };
-    let secret = resolve_secret(
-        secret_arg,
-        args.secret_file.as_deref(),
-        args.secret_env.as_deref(),
-    )?;
-    if args.transport != Transport::Udp {
-        return Err(Failure::usage(
-            "--transport tcp|tls: not in this build yet (use nacwire-io's StreamClient)",
-        ));
-    }
+    let secret = match (args.transport, secret_arg) {
+        // RFC 6614 §2.3: the secret over TLS is `radsec` unless configured.
+        (Transport::Tls, None) if args.secret_file.is_none() && args.secret_env.is_none() => {
+            SharedSecret::from("radsec")
+        }
+        _ => resolve_secret(
+            secret_arg,
+            args.secret_file.as_deref(),
+            args.secret_env.as_deref(),
+        )?,
+    };
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         return Err(Failure::usage("--timeout must be a positive number of seconds"));
     }
@@ -420,8 +486,31 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
     };
     let server = match port {
         Some(p) => resolve_addr(host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h), p)?,
+        None if args.transport == Transport::Tls => resolve_addr(&host, 2083)?,
         None => resolve_addr(&host, default_port(templates.first().map_or(code, |t| t.code)))?,
     };
+    if args.transport != Transport::Udp {
+        let builder = Build {
+            dict,
+            authenticator,
+            message_authenticator: !args.no_message_authenticator,
+            bad_message_authenticator: false,
+        };
+        return crate::stream::run(
+            &args_stream(&args, &host),
+            server,
+            secret,
+            dict,
+            &templates_view(&templates),
+            &|i, id, s| {
+                templates
+                    .get(i)
+                    .map_or(Err(radius_codec::Error::IdentifiersExhausted), |t| {
+                        builder.builder(t, id, s)
+                    })
+            },
+        );
+    }
 
     let timeout = Duration::from_secs_f64(args.timeout);
     let opts = UdpClientOptions {

@@ -901,3 +901,63 @@ fn coa_plan_prints_and_sends() {
         3
     );
 }
+
+#[test]
+fn send_over_tls_to_radiusd() {
+    let Some(bin) = require_program("freeradius") else {
+        return;
+    };
+    let pki = nacwire_tests::radsec::Pki::new("cli").expect("pki");
+    let server = FreeRadius::start_tls(&bin, &pki, "1.3").expect("start freeradius with RadSec");
+    let addr = format!("127.0.0.1:{}", server.tls_port);
+    let (ca, cert, key) = (pki.path("ca.pem"), pki.path("client.pem"), pki.path("client.key"));
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        "--transport",
+        "tls",
+        "--ca",
+        ca.to_str().unwrap(),
+        "--cert",
+        cert.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "User-Name=bob",
+        "User-Password=hello",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[0]["code"], "Access-Accept");
+    assert_eq!(l[0]["transport"], "tls");
+    assert_eq!(l[0]["attributes"]["Reply-Message"], "Hello, bob");
+    // Several in flight on the one connection.
+    let o = run(&[
+        "send",
+        "acct",
+        &addr,
+        "--transport",
+        "tls",
+        "--ca",
+        ca.to_str().unwrap(),
+        "--cert",
+        cert.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "User-Name=bob",
+        "Acct-Status-Type=Start",
+        "-c",
+        "20",
+        "-p",
+        "4",
+        "-t",
+        "10",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(json_lines(&o).last().unwrap()["accepted"], 20);
+    // No CA: a one-line usage error.
+    let o = run(&["send", "auth", &addr, "--transport", "tls", "User-Name=bob"]);
+    assert_eq!(code(&o), 3);
+}

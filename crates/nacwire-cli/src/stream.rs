@@ -1,0 +1,179 @@
+//! `nacwire send --transport tcp|tls`: the same packets over nacwire-io's
+//! `StreamClient` (RFC 6613 TCP, RFC 6614 TLS, RADIUS/1.1 by ALPN).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use nacwire_io::radius_stream::tls::{client_config, Alpn, TlsVersions};
+use nacwire_io::radius_stream::Settings;
+use nacwire_io::stream::{Completion, Connector, StreamClient};
+use radius_codec::{Code, Packet, PacketBuilder, SharedSecret};
+use radius_dict::Dictionary;
+use serde_json::json;
+
+use crate::common::{
+    attributes, attributes_plain, emit_json, exit, ms, packet_json, print_text, CliResult, Failure,
+};
+
+/// The options of `send` that the stream transports use.
+#[derive(Debug)]
+pub(crate) struct StreamArgs {
+    pub(crate) tls: bool,
+    pub(crate) ca: Option<PathBuf>,
+    pub(crate) cert: Option<PathBuf>,
+    pub(crate) key: Option<PathBuf>,
+    pub(crate) server_name: String,
+    pub(crate) radius11: Alpn,
+    pub(crate) timeout: Duration,
+    pub(crate) count: u64,
+    pub(crate) concurrency: usize,
+    pub(crate) json: bool,
+    pub(crate) quiet: bool,
+    pub(crate) summary: bool,
+}
+
+type BuildFn<'a> = dyn Fn(usize, u8, &SharedSecret) -> radius_codec::Result<PacketBuilder> + 'a;
+
+pub(crate) fn run(
+    a: &StreamArgs,
+    server: SocketAddr,
+    secret: SharedSecret,
+    dict: &Dictionary,
+    templates: &[(Code, Option<Code>)],
+    build: &BuildFn<'_>,
+) -> CliResult<u8> {
+    let connector = if a.tls {
+        let ca =
+            a.ca.as_ref()
+                .ok_or_else(|| Failure::usage("--transport tls needs --ca (the server's CA, PEM)"))?;
+        let roots =
+            nacwire_io::pem::roots(ca).map_err(|e| Failure::usage(format!("{}: {e}", ca.display())))?;
+        let identity = match (&a.cert, &a.key) {
+            (Some(c), Some(k)) => Some(
+                nacwire_io::pem::identity(c, k)
+                    .map_err(|e| Failure::usage(format!("{}: {e}", c.display())))?,
+            ),
+            _ => None,
+        };
+        let config = client_config(roots, identity, a.radius11, TlsVersions::Tls12And13)
+            .map_err(|e| Failure::usage(format!("TLS configuration: {e}")))?;
+        Connector::tls(config, &a.server_name)
+            .map_err(|e| Failure::usage(format!("{}: {e}", a.server_name)))?
+    } else {
+        Connector::Tcp
+    };
+    let settings = Settings::new(secret).request_timeout(a.timeout);
+    let mut client = StreamClient::new(server, connector, settings).with_connect_timeout(a.timeout);
+    let transport = if a.tls { "tls" } else { "tcp" };
+    let total = (templates.len() as u64).saturating_mul(a.count);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let (mut sent, mut accepted, mut rejected, mut lost) = (0u64, 0u64, 0u64, 0u64);
+    let mut inflight: HashMap<_, (usize, Instant)> = HashMap::new();
+    let mut lat = Vec::new();
+    let start = Instant::now();
+    while sent < total || !inflight.is_empty() {
+        while sent < total && inflight.len() < a.concurrency {
+            let idx = (sent % templates.len() as u64) as usize;
+            let h = client
+                .send(|id, _version, s| build(idx, id, s))
+                .map_err(|e| Failure::usage(format!("{server} ({transport}): {e}")))?;
+            inflight.insert(h, (idx, Instant::now()));
+            sent += 1;
+        }
+        let c = match client.next_completion(a.timeout + Duration::from_secs(1)) {
+            Ok(c) => c,
+            Err(e) => {
+                // The connection failed: everything in flight is lost.
+                lost += inflight.len() as u64;
+                inflight.clear();
+                eprintln!("nacwire: {server} ({transport}): {e}");
+                if sent >= total {
+                    break;
+                }
+                continue;
+            }
+        };
+        match c {
+            Completion::Reply { handle, reply } => {
+                let Some((idx, t0)) = inflight.remove(&handle) else {
+                    continue;
+                };
+                let elapsed = t0.elapsed();
+                lat.push(elapsed);
+                let rep = Packet::new_unchecked(&reply[..]);
+                let (req_code, expect) = templates.get(idx).copied().unwrap_or((Code::AccessRequest, None));
+                let ok = crate::send::is_success(req_code, rep.code(), expect);
+                if ok {
+                    accepted += 1;
+                } else {
+                    rejected += 1;
+                }
+                if !a.quiet {
+                    if a.json {
+                        let mut m = packet_json("received", &rep, &attributes_plain(dict, &rep, None));
+                        m.insert("from".into(), json!(server.to_string()));
+                        m.insert("transport".into(), json!(transport));
+                        m.insert("elapsed_ms".into(), json!(ms(elapsed)));
+                        m.insert("expected".into(), json!(ok));
+                        emit_json(&mut out, &serde_json::Value::Object(m));
+                    } else {
+                        print_text(
+                            &mut out,
+                            &format!(
+                                "Received {} Id {} from {server} ({transport}) length {} ({:.3} ms)",
+                                rep.code(),
+                                rep.identifier(),
+                                rep.length(),
+                                ms(elapsed)
+                            ),
+                            &attributes(dict, &rep, None),
+                        );
+                    }
+                }
+            }
+            Completion::Lost { handle, reason, .. } => {
+                inflight.remove(&handle);
+                lost += 1;
+                if !a.quiet {
+                    let _ = writeln!(out, "No reply from {server} ({transport}): {reason:?}");
+                }
+            }
+            _ => {}
+        }
+    }
+    lat.sort_unstable();
+    let wall = start.elapsed().as_secs_f64().max(1e-9);
+    let p = |q: f64| {
+        lat.get(((q / 100.0) * lat.len() as f64).ceil().max(1.0) as usize - 1)
+            .copied()
+            .map_or(0.0, ms)
+    };
+    if a.json {
+        emit_json(
+            &mut out,
+            &json!({"event": "summary", "transport": transport, "sent": sent, "accepted": accepted,
+                    "rejected": rejected, "lost": lost,
+                    "latency_ms": {"p50": p(50.0), "p90": p(90.0), "p99": p(99.0), "max": lat.last().copied().map_or(0.0, ms)},
+                    "seconds": wall, "rate": sent as f64 / wall}),
+        );
+    } else if a.summary {
+        let _ = writeln!(
+            out,
+            "sent {sent} accepted {accepted} rejected {rejected} lost {lost} | latency p50 {:.3} ms p99 {:.3} ms | {:.0} requests/s ({transport})",
+            p(50.0),
+            p(99.0),
+            sent as f64 / wall
+        );
+    }
+    let _ = out.flush();
+    Ok(if lost > 0 {
+        exit::LOST
+    } else if rejected > 0 {
+        exit::REJECTED
+    } else {
+        exit::OK
+    })
+}
