@@ -19,12 +19,26 @@ use radius_codec::{
 
 #[derive(Arbitrary, Debug)]
 enum Op {
-    Send { dest: bool, kind: u8, eap: bool },
-    Deliver { index: u16, keep: bool },
-    Reply { index: u16, keep: bool, tamper: Option<(u16, u8)> },
+    Send {
+        dest: bool,
+        kind: u8,
+        eap: bool,
+    },
+    Deliver {
+        index: u16,
+        keep: bool,
+    },
+    Reply {
+        index: u16,
+        keep: bool,
+        tamper: Option<(u16, u8)>,
+    },
     Forge(Vec<u8>),
     Advance(u16),
-    Cancel { dest: bool, identifier: u8 },
+    Cancel {
+        dest: bool,
+        identifier: u8,
+    },
     ServerSigns(bool),
 }
 
@@ -53,7 +67,8 @@ impl Server {
     fn handle(&mut self, dest: u8, bytes: &[u8], now: Instant) -> Option<Vec<u8>> {
         let secret = secret(dest);
         let req = Packet::new_checked(bytes).expect("the client sends valid packets");
-        req.verify_request(&secret).expect("the client signs what it sends");
+        req.verify_request(&secret)
+            .expect("the client signs what it sends");
         let origin = Origin::new(0u8, 1000, 1812 + u16::from(dest));
         let key = (dest, req.code().get(), req.identifier(), req.authenticator());
         match self.cache.check(&origin, &req, now) {
@@ -62,7 +77,9 @@ impl Server {
             Seen::Replay(r) => {
                 // Never a reply made for another request.
                 let reply = Packet::new_checked(r).expect("cached reply is valid");
-                reply.verify_reply(&req, &secret).expect("a replayed reply answers this request");
+                reply
+                    .verify_reply(&req, &secret)
+                    .expect("a replayed reply answers this request");
                 assert_eq!(self.answered.get(&key).map(Vec::as_slice), Some(r));
                 return Some(r.to_vec());
             }
@@ -149,10 +166,15 @@ fuzz_target!(|input: Input| {
                 match res {
                     Ok(tx) => {
                         let id = tx.bytes[1];
-                        assert!(pending[usize::from(d)].insert(id, tx.bytes.clone()).is_none(), "identifier reused");
+                        assert!(
+                            pending[usize::from(d)].insert(id, tx.bytes.clone()).is_none(),
+                            "identifier reused"
+                        );
                         to_server.push((d, tx.bytes));
                     }
-                    Err(radius_codec::Error::IdentifiersExhausted) => assert_eq!(pending[usize::from(d)].len(), 256),
+                    Err(radius_codec::Error::IdentifiersExhausted) => {
+                        assert_eq!(pending[usize::from(d)].len(), 256)
+                    }
                     Err(e) => panic!("send failed: {e}"),
                 }
             }
@@ -161,7 +183,11 @@ fuzz_target!(|input: Input| {
                     continue;
                 }
                 let i = usize::from(index) % to_server.len();
-                let (d, bytes) = if keep { to_server[i].clone() } else { to_server.swap_remove(i) };
+                let (d, bytes) = if keep {
+                    to_server[i].clone()
+                } else {
+                    to_server.swap_remove(i)
+                };
                 if let Some(reply) = server.handle(d, &bytes, now) {
                     genuine.insert(reply.clone());
                     to_client.push((d, reply));
@@ -172,7 +198,11 @@ fuzz_target!(|input: Input| {
                     continue;
                 }
                 let i = usize::from(index) % to_client.len();
-                let (d, mut bytes) = if keep { to_client[i].clone() } else { to_client.swap_remove(i) };
+                let (d, mut bytes) = if keep {
+                    to_client[i].clone()
+                } else {
+                    to_client.swap_remove(i)
+                };
                 if let Some((at, mask)) = tamper {
                     let n = bytes.len();
                     bytes[usize::from(at) % n] ^= mask;
@@ -188,7 +218,8 @@ fuzz_target!(|input: Input| {
                     match ev {
                         ClientEvent::Retransmit(tx) => {
                             let p = Packet::new_checked(&tx.bytes[..]).expect("retransmission is valid");
-                            p.verify_request(&secret(tx.dest)).expect("retransmission is signed");
+                            p.verify_request(&secret(tx.dest))
+                                .expect("retransmission is signed");
                             let model = &mut pending[usize::from(tx.dest)];
                             let name = user_name(&p);
                             let old = model
@@ -208,7 +239,11 @@ fuzz_target!(|input: Input| {
                         }
                         ClientEvent::TimedOut { dest, request } => {
                             let removed = pending[usize::from(dest)].remove(&request[1]);
-                            assert_eq!(removed.as_deref(), Some(&request[..]), "timed out request was pending");
+                            assert_eq!(
+                                removed.as_deref(),
+                                Some(&request[..]),
+                                "timed out request was pending"
+                            );
                         }
                         other => panic!("unexpected timer event {other:?}"),
                     }
@@ -224,7 +259,11 @@ fuzz_target!(|input: Input| {
         for d in 0..2u8 {
             let n = client.in_flight(&d);
             assert!(n <= 256);
-            assert_eq!(n, pending[usize::from(d)].len(), "in-flight count matches the model");
+            assert_eq!(
+                n,
+                pending[usize::from(d)].len(),
+                "in-flight count matches the model"
+            );
         }
         let total: usize = pending.iter().map(HashMap::len).sum();
         assert_eq!(client.poll_timeout().is_some(), total > 0);
@@ -234,7 +273,9 @@ fuzz_target!(|input: Input| {
 });
 
 fn user_name(p: &Packet<&[u8]>) -> Vec<u8> {
-    p.first(AttrType::USER_NAME).map(|a| a.value().to_vec()).unwrap_or_default()
+    p.first(AttrType::USER_NAME)
+        .map(|a| a.value().to_vec())
+        .unwrap_or_default()
 }
 
 fn receive(
@@ -254,13 +295,22 @@ fn receive(
             ..
         }) => {
             assert_eq!(dest, d);
-            assert!(genuine.contains(&reply), "a reply the server never sent completed a request");
+            assert!(
+                genuine.contains(&reply),
+                "a reply the server never sent completed a request"
+            );
             let req = Packet::new_checked(&request[..]).expect("request valid");
             let rep = Packet::new_checked(&reply[..]).expect("reply valid");
-            let signed = rep.verify_reply(&req, &secret(d)).expect("completed by a verified reply");
+            let signed = rep
+                .verify_reply(&req, &secret(d))
+                .expect("completed by a verified reply");
             assert_eq!(signed, signature == ReplySignature::Signed);
             let model = pending[usize::from(d)].remove(&req.identifier());
-            assert_eq!(model.as_deref(), Some(&request[..]), "completed request was pending");
+            assert_eq!(
+                model.as_deref(),
+                Some(&request[..]),
+                "completed request was pending"
+            );
         }
         Ok(ClientEvent::Unmatched { .. }) | Err(_) => {}
         Ok(other) => panic!("unexpected receive event {other:?}"),

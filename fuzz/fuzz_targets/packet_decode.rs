@@ -7,8 +7,8 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use radius_codec::{
-    AttrType, AuthenticatorKind, Code, DataType, DecodeOptions, Packet, PacketBuilder, ReplyPolicy, Requirement,
-    ServerPolicy, SharedSecret, Tlvs,
+    AttrType, AuthenticatorKind, Code, DataType, DecodeOptions, Packet, PacketBuilder, ReplyPolicy,
+    Requirement, ServerPolicy, SharedSecret, Tlvs,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = raw.verify_request(&secret);
     let _ = raw.message_authenticator();
     let _ = ServerPolicy::default().check(&raw);
-    for (tcp, opts) in [(false, DecodeOptions::UDP), (true, DecodeOptions::TCP.opaque_vsa())] {
+    for (tcp, opts) in [
+        (false, DecodeOptions::UDP),
+        (true, DecodeOptions::TCP.opaque_vsa()),
+    ] {
         let Ok(p) = Packet::new_checked_with(data, &opts) else {
             continue;
         };
@@ -68,8 +71,8 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(strict.is_ok(), q.message_authenticator().is_some() || !needs_ma);
         // The unsigned original passes only where it carries no integrity check, or
         // where it is byte for byte what was signed.
-        let protected =
-            p.message_authenticator().is_some() || p.code().authenticator_kind() == AuthenticatorKind::RequestMd5;
+        let protected = p.message_authenticator().is_some()
+            || p.code().authenticator_kind() == AuthenticatorKind::RequestMd5;
         if protected && p.as_bytes() != q.as_bytes() {
             assert!(p.verify_request(&secret).is_err(), "an unsigned packet verified");
         }
@@ -81,10 +84,14 @@ fuzz_target!(|data: &[u8]| {
             Code::DisconnectRequest => Code::DisconnectAck,
             _ => continue,
         };
-        let Ok(reply) = PacketBuilder::reply_to(&q, reply_code).finish(&secret) else { continue };
+        let Ok(reply) = PacketBuilder::reply_to(&q, reply_code).finish(&secret) else {
+            continue;
+        };
         let reply = Packet::new_checked(&reply[..]).expect("reply validates");
         for req in [Requirement::Yes, Requirement::Auto, Requirement::No] {
-            ReplyPolicy::new(req).verify(&reply, &q, &secret).expect("a signed reply verifies");
+            ReplyPolicy::new(req)
+                .verify(&reply, &q, &secret)
+                .expect("a signed reply verifies");
         }
     }
 });

@@ -47,9 +47,15 @@ fuzz_target!(|data: &[u8]| {
         q.verify_message_authenticator(&secret, Some(&vector))
             .expect("rebuilt Message-Authenticator verifies");
         // and against a request with that authenticator, the Response Authenticator too
-        let request_code = [Code::AccessRequest, Code::AccountingRequest, Code::CoaRequest, Code::DisconnectRequest, Code::StatusServer]
-            .into_iter()
-            .find(|c| c.accepts_reply(q.code()));
+        let request_code = [
+            Code::AccessRequest,
+            Code::AccountingRequest,
+            Code::CoaRequest,
+            Code::DisconnectRequest,
+            Code::StatusServer,
+        ]
+        .into_iter()
+        .find(|c| c.accepts_reply(q.code()));
         if let Some(code) = request_code {
             let mut req = vec![code.get(), q.identifier(), 0, 0];
             req.extend_from_slice(&vector);

@@ -23,8 +23,11 @@ struct State {
 impl State {
     fn to_state(&self) -> EndpointState {
         EndpointState {
-            status: [EndpointStatus::Known, EndpointStatus::Unknown, EndpointStatus::Disabled]
-                [usize::from(self.status % 3)],
+            status: [
+                EndpointStatus::Known,
+                EndpointStatus::Unknown,
+                EndpointStatus::Disabled,
+            ][usize::from(self.status % 3)],
             role: self.role.clone(),
             attributes_digest: self.digest,
         }
@@ -71,7 +74,10 @@ fuzz_target!(|i: Input| {
         profiles.push(Profile::ALL[usize::from(s.profile) % Profile::ALL.len()].clone());
     }
     let profile_of = |s: &Session| {
-        let idx = sessions.iter().position(|x| std::ptr::eq(x, s)).expect("a given session");
+        let idx = sessions
+            .iter()
+            .position(|x| std::ptr::eq(x, s))
+            .expect("a given session");
         &profiles[idx]
     };
     let plan = plan_endpoint_change(previous.as_ref(), &current, &sessions, profile_of);
@@ -80,17 +86,24 @@ fuzz_target!(|i: Input| {
     let mut last = None;
     for p in &plan {
         assert!(p.session < sessions.len());
-        assert!(last.is_none_or(|l| l < p.session), "sessions out of order or repeated");
+        assert!(
+            last.is_none_or(|l| l < p.session),
+            "sessions out of order or repeated"
+        );
         last = Some(p.session);
     }
     // Rules that hold whatever the profile.
     if previous.as_ref() == Some(&current) {
         assert!(plan.is_empty(), "nothing changed, yet {plan:?}");
     }
-    let was_disabled = previous.as_ref().is_some_and(|p| p.status == EndpointStatus::Disabled);
+    let was_disabled = previous
+        .as_ref()
+        .is_some_and(|p| p.status == EndpointStatus::Disabled);
     if current.status == EndpointStatus::Disabled && !was_disabled {
         assert_eq!(plan.len(), sessions.len());
-        assert!(plan.iter().all(|p| p.intent == Intent::DISCONNECT && p.reason == Reason::Disabled));
+        assert!(plan
+            .iter()
+            .all(|p| p.intent == Intent::DISCONNECT && p.reason == Reason::Disabled));
     }
     if current.status == EndpointStatus::Disabled && was_disabled {
         assert!(plan.is_empty());
