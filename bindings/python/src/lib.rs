@@ -8,6 +8,7 @@
 use pyo3::prelude::*;
 
 mod errors;
+mod pyrad;
 mod radius;
 
 /// The native module. Classes are registered here and re-exported by the Python
@@ -17,5 +18,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     radius::register(m)?;
+    pyrad::register(m)?;
     Ok(())
 }

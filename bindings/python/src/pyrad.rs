@@ -1,0 +1,205 @@
+//! Native helpers of `nacwire.pyrad`, the pyrad 2.6 drop-in.
+//!
+//! pyrad keeps a packet as an ordered dict from wire keys (the attribute code, or
+//! `(vendor, code)` for an RFC 2865 vendor attribute) to lists of value octets; a
+//! TLV's value is a dict from sub-attribute code to a list. These two functions move
+//! whole packets between bytes and that raw view in one call each, so the Python layer
+//! only does what pyrad's API needs on top (names, tags, typed values).
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+
+/// pyrad's limit on a packet's Length field.
+const MAX_PACKET: usize = 8192;
+const VENDOR_SPECIFIC: u8 = 26;
+
+/// Splits `data` into (type, value) pairs; `None` when the list is not well formed.
+fn split_tlvs(data: &[u8]) -> Option<Vec<(u8, &[u8])>> {
+    let mut out = Vec::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        let (&kind, tail) = rest.split_first()?;
+        let (&len, _) = tail.split_first()?;
+        let len = usize::from(len);
+        if len < 2 || len > rest.len() {
+            return None;
+        }
+        let (attr, next) = rest.split_at(len);
+        out.push((kind, attr.get(2..)?));
+        rest = next;
+    }
+    Some(out)
+}
+
+/// A TLV's value as pyrad stores it: `{sub code: [octets, ...]}`.
+fn tlv_dict<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyDict>> {
+    let subs =
+        split_tlvs(data).ok_or_else(|| PyValueError::new_err("TLV sub-attribute length is invalid"))?;
+    let dict = PyDict::new(py);
+    for (kind, value) in subs {
+        let value = PyBytes::new(py, value);
+        match dict.get_item(kind)? {
+            Some(list) => list.cast::<PyList>()?.append(value)?,
+            None => dict.set_item(kind, PyList::new(py, [value])?)?,
+        }
+    }
+    Ok(dict)
+}
+
+/// Decodes a packet into `(code, id, authenticator, items, length)`: `items` lists
+/// `(key, value)` in wire order, value being octets or, for a TLV, a dict.
+///
+/// `vendor_split` is false for a packet without dictionary (Vendor-Specific stays
+/// whole under 26); `tlvs` answers `key in tlvs` for the keys that are TLVs.
+/// Errors are `ValueError`s with pyrad's messages (the Python layer raises them as
+/// `PacketError`). Like pyrad, octets after the Length field are ignored and an
+/// attribute running past the end is cut short there rather than rejected.
+#[pyfunction]
+#[pyo3(signature = (packet, vendor_split, tlvs=None))]
+fn pyrad_split<'py>(
+    py: Python<'py>,
+    packet: &[u8],
+    vendor_split: bool,
+    tlvs: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let (header, _) = packet
+        .split_at_checked(20)
+        .ok_or_else(|| PyValueError::new_err("Packet header is corrupt"))?;
+    let length = usize::from(u16::from_be_bytes([header[2], header[3]]));
+    if length < 20 || packet.len() < length {
+        return Err(PyValueError::new_err("Packet has invalid length"));
+    }
+    if length > MAX_PACKET {
+        return Err(PyValueError::new_err(format!("Packet length is too long ({length})")));
+    }
+    let is_tlv = |key: &Bound<'py, PyAny>| -> PyResult<bool> {
+        match tlvs {
+            Some(t) => t.contains(key),
+            None => Ok(false),
+        }
+    };
+    let items = PyList::empty(py);
+    let mut rest = packet.get(20..length).unwrap_or_default();
+    while !rest.is_empty() {
+        let (kind, attr_len) = match rest {
+            [k, l, ..] => (*k, usize::from(*l)),
+            _ => return Err(PyValueError::new_err("Attribute header is corrupt")),
+        };
+        if attr_len < 2 {
+            return Err(PyValueError::new_err(format!("Attribute length is too small ({attr_len})")));
+        }
+        let value = rest.get(2..attr_len.min(rest.len())).unwrap_or_default();
+        rest = rest.get(attr_len..).unwrap_or_default();
+        if kind == VENDOR_SPECIFIC {
+            let vsas = match (vendor_split, value) {
+                (true, [a, b, c, d, tail @ ..]) if value.len() >= 6 => {
+                    split_tlvs(tail).map(|s| (u32::from_be_bytes([*a, *b, *c, *d]), s))
+                }
+                _ => None,
+            };
+            match vsas {
+                Some((vendor, subs)) => {
+                    for (sub, v) in subs {
+                        let key = PyTuple::new(py, [vendor, u32::from(sub)])?.into_any();
+                        if is_tlv(&key)? {
+                            items.append((key, tlv_dict(py, v)?))?;
+                        } else {
+                            items.append((key, PyBytes::new(py, v)))?;
+                        }
+                    }
+                }
+                None => items.append((kind, PyBytes::new(py, value)))?,
+            }
+            continue;
+        }
+        let key = kind.into_pyobject(py)?.into_any();
+        if kind != 80 && is_tlv(&key)? {
+            items.append((key, tlv_dict(py, value)?))?;
+        } else {
+            items.append((key, PyBytes::new(py, value)))?;
+        }
+    }
+    PyTuple::new(
+        py,
+        [
+            header[0].into_pyobject(py)?.into_any(),
+            header[1].into_pyobject(py)?.into_any(),
+            PyBytes::new(py, &header[4..20]).into_any(),
+            items.into_any(),
+            length.into_pyobject(py)?.into_any(),
+        ],
+    )
+}
+
+fn too_long(key: &Bound<'_, PyAny>, len: usize) -> PyErr {
+    let shown = key.repr().map(|r| r.to_string()).unwrap_or_default();
+    PyValueError::new_err(format!(
+        "Value of attribute {shown} is too long ({len} octets, at most 253 fit into an attribute)"
+    ))
+}
+
+/// Appends one attribute: `key` an int code or a `(vendor, code)` tuple.
+fn encode_one(out: &mut Vec<u8>, key: &Bound<'_, PyAny>, value: &[u8]) -> PyResult<()> {
+    if let Ok(code) = key.extract::<u8>() {
+        if value.len() > 253 {
+            return Err(too_long(key, value.len()));
+        }
+        out.push(code);
+        out.extend_from_slice(&[value.len() as u8 + 2]);
+        out.extend_from_slice(value);
+        return Ok(());
+    }
+    let Ok((vendor, sub)) = key.extract::<(u32, Bound<'_, PyAny>)>() else {
+        return Err(PyTypeError::new_err(format!("invalid attribute key {key}")));
+    };
+    let sub_code: u8 = sub.extract()?;
+    if value.len() > 253 {
+        return Err(too_long(&sub, value.len()));
+    }
+    if value.len() + 6 > 253 {
+        return Err(too_long(key, value.len() + 6));
+    }
+    out.extend_from_slice(&[VENDOR_SPECIFIC, value.len() as u8 + 8]);
+    out.extend_from_slice(&vendor.to_be_bytes());
+    out.extend_from_slice(&[sub_code, value.len() as u8 + 2]);
+    out.extend_from_slice(value);
+    Ok(())
+}
+
+/// Encodes a packet's raw view (`(key, values)` pairs) into attribute octets; a dict
+/// value (a TLV) is encoded by `encode_tlv(key, value)`, pyrad's `_PktEncodeTlv`.
+#[pyfunction]
+fn pyrad_encode<'py>(
+    py: Python<'py>,
+    items: &Bound<'py, PyAny>,
+    encode_tlv: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mut out = Vec::with_capacity(256);
+    for item in items.try_iter()? {
+        let (key, values): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item?.extract()?;
+        if values.is_instance_of::<PyDict>() {
+            let encoded = encode_tlv.call1((&key, &values))?;
+            out.extend_from_slice(encoded.cast::<PyBytes>()?.as_bytes());
+            continue;
+        }
+        for value in values.try_iter()? {
+            let value = value?;
+            match value.cast::<PyBytes>() {
+                Ok(b) => encode_one(&mut out, &key, b.as_bytes())?,
+                Err(_) => {
+                    let v: Vec<u8> = value.extract()?;
+                    encode_one(&mut out, &key, &v)?;
+                }
+            }
+        }
+    }
+    Ok(PyBytes::new(py, &out))
+}
+
+/// Registers the helpers on the native module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(pyrad_split, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_encode, m)?)?;
+    Ok(())
+}
