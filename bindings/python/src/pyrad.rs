@@ -64,14 +64,17 @@ fn pyrad_split<'py>(
     tlvs: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTuple>> {
     let (header, _) = packet
-        .split_at_checked(20)
+        .split_first_chunk::<20>()
         .ok_or_else(|| PyValueError::new_err("Packet header is corrupt"))?;
-    let length = usize::from(u16::from_be_bytes([header[2], header[3]]));
+    let [code, ident, l0, l1, auth @ ..] = *header;
+    let length = usize::from(u16::from_be_bytes([l0, l1]));
     if length < 20 || packet.len() < length {
         return Err(PyValueError::new_err("Packet has invalid length"));
     }
     if length > MAX_PACKET {
-        return Err(PyValueError::new_err(format!("Packet length is too long ({length})")));
+        return Err(PyValueError::new_err(format!(
+            "Packet length is too long ({length})"
+        )));
     }
     let is_tlv = |key: &Bound<'py, PyAny>| -> PyResult<bool> {
         match tlvs {
@@ -87,7 +90,9 @@ fn pyrad_split<'py>(
             _ => return Err(PyValueError::new_err("Attribute header is corrupt")),
         };
         if attr_len < 2 {
-            return Err(PyValueError::new_err(format!("Attribute length is too small ({attr_len})")));
+            return Err(PyValueError::new_err(format!(
+                "Attribute length is too small ({attr_len})"
+            )));
         }
         let value = rest.get(2..attr_len.min(rest.len())).unwrap_or_default();
         rest = rest.get(attr_len..).unwrap_or_default();
@@ -123,9 +128,9 @@ fn pyrad_split<'py>(
     PyTuple::new(
         py,
         [
-            header[0].into_pyobject(py)?.into_any(),
-            header[1].into_pyobject(py)?.into_any(),
-            PyBytes::new(py, &header[4..20]).into_any(),
+            code.into_pyobject(py)?.into_any(),
+            ident.into_pyobject(py)?.into_any(),
+            PyBytes::new(py, &auth).into_any(),
             items.into_any(),
             length.into_pyobject(py)?.into_any(),
         ],

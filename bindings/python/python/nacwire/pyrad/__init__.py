@@ -36,7 +36,7 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
         if fullname != "pyrad" and not fullname.startswith("pyrad."):
             return None
-        real = _PREFIX + fullname[len("pyrad"):]
+        real = _PREFIX + fullname[len("pyrad") :]
         try:
             if importlib.util.find_spec(real) is None:
                 return None
@@ -46,7 +46,7 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def create_module(self, spec: Any) -> ModuleType:
         # The same module object under both names: patching pyrad.client.time patches ours.
-        module = importlib.import_module(_PREFIX + spec.name[len("pyrad"):])
+        module = importlib.import_module(_PREFIX + spec.name[len("pyrad") :])
         self._specs[spec.name] = (module.__spec__, module.__loader__)
         return module
 
@@ -66,6 +66,8 @@ def install() -> None:
     """
     loaded = sys.modules.get("pyrad")
     if loaded is not None and loaded is not sys.modules[_PREFIX]:
-        raise RuntimeError("pyrad is already imported; call nacwire.pyrad.install() before importing it")
+        raise RuntimeError(
+            "pyrad is already imported; call nacwire.pyrad.install() before importing it"
+        )
     if not any(isinstance(f, _Alias) for f in sys.meta_path):
         sys.meta_path.insert(0, _Alias())

@@ -17,7 +17,7 @@ class BiDict:
         self.forward: dict[Any, Any] = {}
         self.backward: dict[Any, Any] = {}
 
-    def Add(self, one: Any, two: Any) -> None:  # noqa: N802 (pyrad's name)
+    def Add(self, one: Any, two: Any) -> None:
         old = self.forward.get(one, _MISSING)
         if old is not _MISSING and old != two:
             self._unlink(one)
@@ -50,16 +50,16 @@ class BiDict:
         for one in [k for k, v in self.forward.items() if v == key]:
             del self.forward[one]
 
-    def GetForward(self, key: Any) -> Any:  # noqa: N802
+    def GetForward(self, key: Any) -> Any:
         return self.forward[key]
 
-    def HasForward(self, key: Any) -> bool:  # noqa: N802
+    def HasForward(self, key: Any) -> bool:
         return key in self.forward
 
-    def GetBackward(self, key: Any) -> Any:  # noqa: N802
+    def GetBackward(self, key: Any) -> Any:
         return self.backward[key]
 
-    def HasBackward(self, key: Any) -> bool:  # noqa: N802
+    def HasBackward(self, key: Any) -> bool:
         return key in self.backward
 
 

@@ -20,19 +20,24 @@ _EAP_MESSAGE = 79
 _STATE = 24
 
 
-def _EapMd5Identity(pkt: Any) -> tuple[bytes, Any]:  # noqa: N802 (pyrad's private name)
+def _EapMd5Identity(pkt: Any) -> tuple[bytes, Any]:
     """Turn User-Password into an EAP-Response/Identity; returns (password, saved value)."""
     if 1 not in pkt or 2 not in pkt:
         raise ValueError("EAP-MD5 requires User-Name and the cleartext password as User-Password")
     identity = pkt[1][0]
     saved = pkt[2]
     del pkt[2]
-    eap = struct.pack("!BBHB", EAP_CODE_RESPONSE, packet.CurrentID, len(identity) + 5, EAP_TYPE_IDENTITY) + identity
-    pkt[_EAP_MESSAGE] = [eap[i:i + 253] for i in range(0, len(eap), 253)]
+    eap = (
+        struct.pack(
+            "!BBHB", EAP_CODE_RESPONSE, packet.CurrentID, len(identity) + 5, EAP_TYPE_IDENTITY
+        )
+        + identity
+    )
+    pkt[_EAP_MESSAGE] = [eap[i : i + 253] for i in range(0, len(eap), 253)]
     return saved[0], saved
 
 
-def _EapMd5Response(pkt: Any, reply: Any, password: bytes) -> bool:  # noqa: N802
+def _EapMd5Response(pkt: Any, reply: Any, password: bytes) -> bool:
     """Answer an EAP-MD5 challenge (RFC 3748 5.4) in pkt; False if reply is not one."""
     if reply.code != packet.AccessChallenge:
         return False
@@ -40,11 +45,13 @@ def _EapMd5Response(pkt: Any, reply: Any, password: bytes) -> bool:  # noqa: N80
     if len(eap) < 6 or eap[0] != EAP_CODE_REQUEST or eap[4] != EAP_TYPE_MD5:
         return False
     eap_id = eap[1]
-    eap = eap[:struct.unpack("!H", eap[2:4])[0]]
-    challenge = eap[6:6 + eap[5]]
+    eap = eap[: struct.unpack("!H", eap[2:4])[0]]
+    challenge = eap[6 : 6 + eap[5]]
     digest = hashlib.md5(bytes((eap_id,)) + password + challenge).digest()
-    pkt[_EAP_MESSAGE] = [struct.pack("!BBHBB", EAP_CODE_RESPONSE, eap_id, len(digest) + 6, EAP_TYPE_MD5,
-                                     len(digest)) + digest]
+    pkt[_EAP_MESSAGE] = [
+        struct.pack("!BBHBB", EAP_CODE_RESPONSE, eap_id, len(digest) + 6, EAP_TYPE_MD5, len(digest))
+        + digest
+    ]
     if _STATE in reply:
         pkt[_STATE] = reply[_STATE]
     elif _STATE in pkt:
@@ -65,9 +72,18 @@ class Client(host.Host):
     ``enforce_ma=True`` also ignores Access replies without Message-Authenticator.
     """
 
-    def __init__(self, server: str, authport: int = 1812, acctport: int = 1813, coaport: int = 3799,
-                 secret: bytes = b"", dict: Any = None, retries: int = 3, timeout: float = 5,  # noqa: A002
-                 enforce_ma: bool = False) -> None:
+    def __init__(
+        self,
+        server: str,
+        authport: int = 1812,
+        acctport: int = 1813,
+        coaport: int = 3799,
+        secret: bytes = b"",
+        dict: Any = None,
+        retries: int = 3,
+        timeout: float = 5,
+        enforce_ma: bool = False,
+    ) -> None:
         host.Host.__init__(self, authport, acctport, coaport, dict)
         self.server = server
         self.secret = secret
@@ -84,7 +100,7 @@ class Client(host.Host):
         assert self._socket is not None
         self._socket.bind(addr)
 
-    def _SocketOpen(self) -> None:  # noqa: N802
+    def _SocketOpen(self) -> None:
         try:
             family = socket.getaddrinfo(self.server, 80)[0][0]
         except Exception:
@@ -94,25 +110,25 @@ class Client(host.Host):
             self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             self._poll.register(self._socket, select.POLLIN)
 
-    def _CloseSocket(self) -> None:  # noqa: N802
+    def _CloseSocket(self) -> None:
         if self._socket:
             self._poll.unregister(self._socket)
             self._socket.close()
             self._socket = None
 
-    def CreateAuthPacket(self, **args: Any) -> packet.AuthPacket:  # noqa: N802
+    def CreateAuthPacket(self, **args: Any) -> packet.AuthPacket:
         """An Access-Request carrying Message-Authenticator unless told otherwise."""
         if "packet" not in args:
             args.setdefault("message_authenticator", True)
         return host.Host.CreateAuthPacket(self, secret=self.secret, **args)
 
-    def CreateAcctPacket(self, **args: Any) -> packet.AcctPacket:  # noqa: N802
+    def CreateAcctPacket(self, **args: Any) -> packet.AcctPacket:
         return host.Host.CreateAcctPacket(self, secret=self.secret, **args)
 
-    def CreateCoAPacket(self, **args: Any) -> packet.CoAPacket:  # noqa: N802
+    def CreateCoAPacket(self, **args: Any) -> packet.CoAPacket:
         return host.Host.CreateCoAPacket(self, secret=self.secret, **args)
 
-    def _UpdateAcctDelayTime(self, pkt: Any) -> None:  # noqa: N802
+    def _UpdateAcctDelayTime(self, pkt: Any) -> None:
         """RFC 2866 5.2: a re-sent Accounting-Request counts the time waited."""
         d = getattr(pkt, "dict", None)
         if d is None or "Acct-Delay-Time" not in d:
@@ -120,8 +136,9 @@ class Client(host.Host):
         delay = pkt["Acct-Delay-Time"][0] if "Acct-Delay-Time" in pkt else 0
         pkt["Acct-Delay-Time"] = delay + self.timeout
 
-    def _VerifyReply(self, pkt: Any, reply: Any, rawreply: bytes,  # noqa: N802
-                     authenticators: list[Any]) -> tuple[bool, Any]:
+    def _VerifyReply(
+        self, pkt: Any, reply: Any, rawreply: bytes, authenticators: list[Any]
+    ) -> tuple[bool, Any]:
         """Check reply against every authenticator sent so far, newest first."""
         current = getattr(pkt, "authenticator", None)
         for auth in reversed(authenticators):
@@ -137,7 +154,7 @@ class Client(host.Host):
                 return True, auth
         return False, None
 
-    def _SendPacket(self, pkt: Any, port: int) -> Any:  # noqa: N802
+    def _SendPacket(self, pkt: Any, port: int) -> Any:
         self._SocketOpen()
         assert self._socket is not None
         sent: list[Any] = []
@@ -168,7 +185,7 @@ class Client(host.Host):
                 now = time.monotonic()
         raise Timeout
 
-    def _SendEapMd5Packet(self, pkt: Any) -> Any:  # noqa: N802
+    def _SendEapMd5Packet(self, pkt: Any) -> Any:
         password, saved = _EapMd5Identity(pkt)
         try:
             reply = self._SendPacket(pkt, self.authport)
@@ -181,7 +198,7 @@ class Client(host.Host):
         finally:
             pkt[2] = saved
 
-    def SendPacket(self, pkt: Any) -> Any:  # noqa: N802
+    def SendPacket(self, pkt: Any) -> Any:
         """Send pkt to the port of its kind and return the verified reply (or raise Timeout)."""
         if isinstance(pkt, packet.AuthPacket):
             if pkt.auth_type == "eap-md5":

@@ -24,8 +24,15 @@ def _is_open(protocol: Any) -> bool:
 class DatagramProtocolClient(asyncio.Protocol):
     """One UDP transport to one server port, with its pending requests by identifier."""
 
-    def __init__(self, server: str, port: int, logger: logging.Logger, client: Any, retries: int = 3,
-                 timeout: float = 30) -> None:
+    def __init__(
+        self,
+        server: str,
+        port: int,
+        logger: logging.Logger,
+        client: Any,
+        retries: int = 3,
+        timeout: float = 30,
+    ) -> None:
         self.transport: Any = None
         self.port = port
         self.server = server
@@ -50,14 +57,21 @@ class DatagramProtocolClient(asyncio.Protocol):
                 if waited < self.timeout:
                     wake = min(wake, self.timeout - waited)
                 elif req["retries"] == self.retries:
-                    self.logger.debug("[%s:%d] For request %d execute all retries", self.server, self.port, ident)
+                    self.logger.debug(
+                        "[%s:%d] For request %d execute all retries", self.server, self.port, ident
+                    )
                     req["future"].set_exception(TimeoutError("Timeout on Reply"))
                     done.append(ident)
                 else:
                     req["send_date"] = now
                     req["retries"] += 1
-                    self.logger.debug("[%s:%d] For request %d execute retry %d", self.server, self.port, ident,
-                                      req["retries"])
+                    self.logger.debug(
+                        "[%s:%d] For request %d execute retry %d",
+                        self.server,
+                        self.port,
+                        ident,
+                        req["retries"],
+                    )
                     try:
                         self.transport.sendto(req["raw"])
                     except Exception as exc:
@@ -72,8 +86,14 @@ class DatagramProtocolClient(asyncio.Protocol):
             raise Exception(f"Packet with id {packet.id} already present")
         raw = packet.RequestPacket()
         now = time.monotonic()
-        self.pending_requests[packet.id] = {"packet": packet, "raw": raw, "creation_date": now, "retries": 0,
-                                            "future": future, "send_date": now}
+        self.pending_requests[packet.id] = {
+            "packet": packet,
+            "raw": raw,
+            "creation_date": now,
+            "retries": 0,
+            "future": future,
+            "send_date": now,
+        }
         future.add_done_callback(lambda fut, ident=packet.id: self.__forget_request__(ident, fut))
         self.transport.sendto(raw)
 
@@ -85,7 +105,13 @@ class DatagramProtocolClient(asyncio.Protocol):
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
         name = transport.get_extra_info("socket").getsockname()
-        self.logger.info("[%s:%d] Transport created with binding in %s:%d", self.server, self.port, name[0], name[1])
+        self.logger.info(
+            "[%s:%d] Transport created with binding in %s:%d",
+            self.server,
+            self.port,
+            name[0],
+            name[1],
+        )
         self.timeout_future = self.client.loop.create_task(self.__timeout_handler__())
 
     def error_received(self, exc: Exception) -> None:
@@ -102,7 +128,9 @@ class DatagramProtocolClient(asyncio.Protocol):
             reply = Packet(packet=data, dict=self.client.dict)
             req = self.pending_requests.get(reply.id) if reply.code else None
             if req is None:
-                self.logger.warning("[%s:%d] Ignore invalid reply: %s", self.server, self.port, data)
+                self.logger.warning(
+                    "[%s:%d] Ignore invalid reply: %s", self.server, self.port, data
+                )
                 return
             request = req["packet"]
             reply.dict = request.dict
@@ -113,8 +141,13 @@ class DatagramProtocolClient(asyncio.Protocol):
                 if not req["future"].done():
                     req["future"].set_result(reply)
             else:
-                self.logger.warning("[%s:%d] Ignore invalid reply for id %d: %s", self.server, self.port, reply.id,
-                                    data)
+                self.logger.warning(
+                    "[%s:%d] Ignore invalid reply for id %d: %s",
+                    self.server,
+                    self.port,
+                    reply.id,
+                    data,
+                )
         except Exception as exc:
             self.logger.error("[%s:%d] Error on decode packet: %s", self.server, self.port, exc)
 
@@ -149,9 +182,20 @@ class DatagramProtocolClient(asyncio.Protocol):
 class ClientAsync:
     """An asyncio client: ``await initialize_transports(...)``, then ``await SendPacket(pkt)``."""
 
-    def __init__(self, server: str, auth_port: int = 1812, acct_port: int = 1813, coa_port: int = 3799,
-                 secret: bytes = b"", dict: Any = None, loop: Any = None, retries: int = 3,  # noqa: A002
-                 timeout: float = 30, logger_name: str = "pyrad", enforce_ma: bool = False) -> None:
+    def __init__(
+        self,
+        server: str,
+        auth_port: int = 1812,
+        acct_port: int = 1813,
+        coa_port: int = 3799,
+        secret: bytes = b"",
+        dict: Any = None,
+        loop: Any = None,
+        retries: int = 3,
+        timeout: float = 30,
+        logger_name: str = "pyrad",
+        enforce_ma: bool = False,
+    ) -> None:
         self.loop = loop
         self.logger = logging.getLogger(logger_name)
         self.server = server
@@ -181,25 +225,43 @@ class ClientAsync:
     def loop(self, loop: Any) -> None:
         self._loop = loop
 
-    async def initialize_transports(self, enable_acct: bool = False, enable_auth: bool = False,
-                                    enable_coa: bool = False, local_addr: str | None = None,
-                                    local_auth_port: int | None = None, local_acct_port: int | None = None,
-                                    local_coa_port: int | None = None) -> None:
+    async def initialize_transports(
+        self,
+        enable_acct: bool = False,
+        enable_auth: bool = False,
+        enable_coa: bool = False,
+        local_addr: str | None = None,
+        local_auth_port: int | None = None,
+        local_acct_port: int | None = None,
+        local_coa_port: int | None = None,
+    ) -> None:
         if not (enable_acct or enable_auth or enable_coa):
             raise Exception("No transports selected")
         pending = []
         for enabled, attr, port, local_port in (
-                (enable_acct, "protocol_acct", self.acct_port, local_acct_port),
-                (enable_auth, "protocol_auth", self.auth_port, local_auth_port),
-                (enable_coa, "protocol_coa", self.coa_port, local_coa_port)):
+            (enable_acct, "protocol_acct", self.acct_port, local_acct_port),
+            (enable_auth, "protocol_auth", self.auth_port, local_auth_port),
+            (enable_coa, "protocol_coa", self.coa_port, local_coa_port),
+        ):
             if not enabled or getattr(self, attr):
                 continue
-            protocol = DatagramProtocolClient(self.server, port, self.logger, self, retries=self.retries,
-                                              timeout=self.timeout)
+            protocol = DatagramProtocolClient(
+                self.server, port, self.logger, self, retries=self.retries, timeout=self.timeout
+            )
             setattr(self, attr, protocol)
             local = (local_addr, local_port or 0) if local_addr else None
-            pending.append((attr, protocol, self.loop.create_datagram_endpoint(
-                protocol, remote_addr=(self.server, port), local_addr=local, **_endpoint_options())))
+            pending.append(
+                (
+                    attr,
+                    protocol,
+                    self.loop.create_datagram_endpoint(
+                        protocol,
+                        remote_addr=(self.server, port),
+                        local_addr=local,
+                        **_endpoint_options(),
+                    ),
+                )
+            )
         try:
             results = await asyncio.gather(*(c for _, _, c in pending), return_exceptions=True)
         finally:
@@ -215,42 +277,56 @@ class ClientAsync:
             if isinstance(result, BaseException):
                 raise result
 
-    async def deinitialize_transports(self, deinit_coa: bool = True, deinit_auth: bool = True,
-                                      deinit_acct: bool = True) -> None:
-        for flag, attr in ((deinit_coa, "protocol_coa"), (deinit_auth, "protocol_auth"),
-                           (deinit_acct, "protocol_acct")):
+    async def deinitialize_transports(
+        self, deinit_coa: bool = True, deinit_auth: bool = True, deinit_acct: bool = True
+    ) -> None:
+        for flag, attr in (
+            (deinit_coa, "protocol_coa"),
+            (deinit_auth, "protocol_auth"),
+            (deinit_acct, "protocol_acct"),
+        ):
             protocol = getattr(self, attr)
             if protocol and flag:
                 await protocol.close_transport()
                 setattr(self, attr, None)
 
-    def CreateAuthPacket(self, **args: Any) -> AuthPacket:  # noqa: N802 (pyrad's names)
+    def CreateAuthPacket(self, **args: Any) -> AuthPacket:
         if not self.protocol_auth:
             raise Exception("Transport not initialized")
         if "packet" not in args:
             args.setdefault("message_authenticator", True)
-        return AuthPacket(dict=self.dict, id=self.protocol_auth.create_id(), secret=self.secret, **args)
+        return AuthPacket(
+            dict=self.dict, id=self.protocol_auth.create_id(), secret=self.secret, **args
+        )
 
-    def CreateAcctPacket(self, **args: Any) -> AcctPacket:  # noqa: N802
+    def CreateAcctPacket(self, **args: Any) -> AcctPacket:
         if not self.protocol_acct:
             raise Exception("Transport not initialized")
-        return AcctPacket(id=self.protocol_acct.create_id(), dict=self.dict, secret=self.secret, **args)
+        return AcctPacket(
+            id=self.protocol_acct.create_id(), dict=self.dict, secret=self.secret, **args
+        )
 
-    def CreateCoAPacket(self, **args: Any) -> CoAPacket:  # noqa: N802
+    def CreateCoAPacket(self, **args: Any) -> CoAPacket:
         if not self.protocol_coa:
             raise Exception("Transport not initialized")
-        return CoAPacket(id=self.protocol_coa.create_id(), dict=self.dict, secret=self.secret, **args)
+        return CoAPacket(
+            id=self.protocol_coa.create_id(), dict=self.dict, secret=self.secret, **args
+        )
 
-    def CreatePacket(self, id: int | None, **args: Any) -> Packet:  # noqa: N802, A002
+    def CreatePacket(self, id: int | None, **args: Any) -> Packet:
         if id is None:
             raise Exception("Missing mandatory packet id")
         return Packet(id=id, dict=self.dict, secret=self.secret, **args)
 
-    def SendPacket(self, pkt: Any) -> Any:  # noqa: N802
+    def SendPacket(self, pkt: Any) -> Any:
         """A future resolving to the verified reply (TimeoutError after the retries)."""
         if isinstance(pkt, AuthPacket) and pkt.auth_type == "eap-md5":
             return self._SendEapMd5Packet(pkt)
-        for kind, attr in ((AuthPacket, "protocol_auth"), (AcctPacket, "protocol_acct"), (CoAPacket, "protocol_coa")):
+        for kind, attr in (
+            (AuthPacket, "protocol_auth"),
+            (AcctPacket, "protocol_acct"),
+            (CoAPacket, "protocol_coa"),
+        ):
             if isinstance(pkt, kind):
                 protocol = getattr(self, attr)
                 if not protocol:
@@ -260,7 +336,7 @@ class ClientAsync:
                 return future
         raise Exception("Unsupported packet")
 
-    def _SendEapMd5Packet(self, pkt: Any) -> Any:  # noqa: N802
+    def _SendEapMd5Packet(self, pkt: Any) -> Any:
         if not self.protocol_auth:
             raise Exception("Transport not initialized")
         password, saved = _EapMd5Identity(pkt)
@@ -280,7 +356,7 @@ class ClientAsync:
         task.add_done_callback(restore)
         return task
 
-    async def _AnswerEapMd5Challenge(self, pkt: Any, first: Any, password: bytes) -> Any:  # noqa: N802
+    async def _AnswerEapMd5Challenge(self, pkt: Any, first: Any, password: bytes) -> Any:
         reply = await first
         if not _EapMd5Response(pkt, reply, password):
             return reply

@@ -19,26 +19,31 @@ class RADIUS(host.Host, protocol.DatagramProtocol):  # type: ignore[misc]
     """Decodes datagrams, finds the sender's secret in ``hosts``, checks the request
     (Message-Authenticator, Accounting authenticator) and calls ``processPacket``."""
 
-    def __init__(self, hosts: dict[Any, Any] | None = None, dict: Any = None, enforce_ma: bool = False,  # noqa: A002
-                 enable_pkt_verify: bool = True) -> None:
+    def __init__(
+        self,
+        hosts: dict[Any, Any] | None = None,
+        dict: Any = None,
+        enforce_ma: bool = False,
+        enable_pkt_verify: bool = True,
+    ) -> None:
         host.Host.__init__(self, dict=dictionary.Dictionary() if dict is None else dict)
         self.hosts = {} if hosts is None else hosts
         self.enforce_ma = enforce_ma
         self.enable_pkt_verify = enable_pkt_verify
 
-    def processPacket(self, pkt: Any) -> None:  # noqa: N802 (pyrad's names)
+    def processPacket(self, pkt: Any) -> None:
         """Handle a checked packet; override."""
 
-    def createPacket(self, **kwargs: Any) -> Any:  # noqa: N802
+    def createPacket(self, **kwargs: Any) -> Any:
         raise NotImplementedError("Attempted to use a pure base class")
 
-    def _createPacket(self, **kwargs: Any) -> Any:  # noqa: N802
+    def _createPacket(self, **kwargs: Any) -> Any:
         if type(self).createPacket is RADIUS.createPacket:
             return self.CreatePacket(**kwargs)
         pkt = self.createPacket(**kwargs)
         return self.CreatePacket(**kwargs) if pkt is None else pkt
 
-    def _HostSecret(self, key: Any) -> bytes | None:  # noqa: N802
+    def _HostSecret(self, key: Any) -> bytes | None:
         try:
             entry = self.hosts[key]
         except (TypeError, KeyError):
@@ -47,14 +52,14 @@ class RADIUS(host.Host, protocol.DatagramProtocol):  # type: ignore[misc]
             return entry
         return getattr(entry, "secret", None)
 
-    def _verifyPacket(self, pkt: Any) -> None:  # noqa: N802
+    def _verifyPacket(self, pkt: Any) -> None:
         if pkt.code == packet.AccessRequest:
             CheckMessageAuthenticator(pkt, self.enforce_ma)
         elif pkt.code == packet.AccountingRequest and self.enable_pkt_verify:
             if not packet.AcctPacket.VerifyAcctRequest(pkt):
                 raise packet.PacketError("Packet verification failed")
 
-    def datagramReceived(self, datagram: bytes, source: Any) -> None:  # noqa: N802
+    def datagramReceived(self, datagram: bytes, source: Any) -> None:
         address, port = source[:2]
         try:
             pkt = self._createPacket(packet=datagram)
@@ -90,10 +95,10 @@ class RADIUS(host.Host, protocol.DatagramProtocol):  # type: ignore[misc]
 class RADIUSAccess(RADIUS):
     """Access-Requests only."""
 
-    def createPacket(self, **kwargs: Any) -> Any:  # noqa: N802
+    def createPacket(self, **kwargs: Any) -> Any:
         return self.CreateAuthPacket(**kwargs)
 
-    def processPacket(self, pkt: Any) -> None:  # noqa: N802
+    def processPacket(self, pkt: Any) -> None:
         if pkt.code != packet.AccessRequest:
             raise PacketError("non-AccessRequest packet on authentication socket")
 
@@ -101,9 +106,9 @@ class RADIUSAccess(RADIUS):
 class RADIUSAccounting(RADIUS):
     """Accounting-Requests only."""
 
-    def createPacket(self, **kwargs: Any) -> Any:  # noqa: N802
+    def createPacket(self, **kwargs: Any) -> Any:
         return self.CreateAcctPacket(**kwargs)
 
-    def processPacket(self, pkt: Any) -> None:  # noqa: N802
+    def processPacket(self, pkt: Any) -> None:
         if pkt.code != packet.AccountingRequest:
             raise PacketError("non-AccountingRequest packet on accounting socket")

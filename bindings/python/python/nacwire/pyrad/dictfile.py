@@ -49,11 +49,11 @@ class DictFile:
             src = _Source(fil.readlines(), "", base, None)
         self.stack.append(src)
 
-    def Line(self) -> int:  # noqa: N802 (pyrad's name)
+    def Line(self) -> int:
         """The line number in the current file (-1 when done)."""
         return self.stack[-1].pos if self.stack else -1
 
-    def File(self) -> str:  # noqa: N802
+    def File(self) -> str:
         """The name of the current file ('' when done)."""
         return self.stack[-1].name if self.stack else ""
 

@@ -19,10 +19,38 @@ from nacwire.pyrad import bidict, dictfile, tools
 
 logger = logging.getLogger("pyrad")
 
-DATATYPES = frozenset(["string", "ipaddr", "integer", "date", "octets", "abinary", "ipv6addr",
-                       "ipv6prefix", "short", "byte", "signed", "ifid", "ether", "tlv", "integer64"])
-UNSUPPORTED_DATATYPES = frozenset(["vsa", "extended", "long-extended", "evs", "ipv4prefix",
-                                   "combo-ip", "bool", "uint16", "uint32"])
+DATATYPES = frozenset(
+    [
+        "string",
+        "ipaddr",
+        "integer",
+        "date",
+        "octets",
+        "abinary",
+        "ipv6addr",
+        "ipv6prefix",
+        "short",
+        "byte",
+        "signed",
+        "ifid",
+        "ether",
+        "tlv",
+        "integer64",
+    ]
+)
+UNSUPPORTED_DATATYPES = frozenset(
+    [
+        "vsa",
+        "extended",
+        "long-extended",
+        "evs",
+        "ipv4prefix",
+        "combo-ip",
+        "bool",
+        "uint16",
+        "uint32",
+    ]
+)
 ATTRIBUTE_FLAGS = frozenset(["has_tag", "encrypt", "secret", "array", "virtual", "concat"])
 _NUMERIC = frozenset(["integer", "signed", "short", "byte", "integer64", "date"])
 
@@ -44,9 +72,17 @@ class ParseError(Exception):
 class Attribute:
     """One attribute definition (``ValueError`` for an unknown data type)."""
 
-    def __init__(self, name: str, code: int, datatype: str, is_sub_attribute: bool = False,
-                 vendor: str = "", values: dict[str, bytes] | None = None, encrypt: int = 0,
-                 has_tag: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        code: int,
+        datatype: str,
+        is_sub_attribute: bool = False,
+        vendor: str = "",
+        values: dict[str, bytes] | None = None,
+        encrypt: int = 0,
+        has_tag: bool = False,
+    ) -> None:
         if datatype not in DATATYPES:
             raise ValueError("Invalid data type")
         self.name = name
@@ -97,7 +133,7 @@ class Dictionary:
     ``d['User-Name']`` is the :class:`Attribute`, ``'User-Name' in d`` checks it.
     """
 
-    def __init__(self, dict: str | IO[str] | None = None, *dicts: str | IO[str]) -> None:  # noqa: A002
+    def __init__(self, dict: str | IO[str] | None = None, *dicts: str | IO[str]) -> None:
         self.vendors = bidict.BiDict()
         self.vendors.Add("", 0)
         self.attrindex = bidict.BiDict()
@@ -129,7 +165,9 @@ class Dictionary:
         cached = getattr(self, "_tlv_cache", None)
         if cached is None or cached[0] != stamp:
             fwd = self.attrindex.forward
-            keys = frozenset(fwd[n] for n, a in self.attributes.items() if a.type == "tlv" and n in fwd)
+            keys = frozenset(
+                fwd[n] for n, a in self.attributes.items() if a.type == "tlv" and n in fwd
+            )
             cached = self._tlv_cache = (stamp, keys)
         return cached[1]
 
@@ -146,7 +184,9 @@ class Dictionary:
         if len(tokens) == 5:
             opts = [_option(kv) for kv in tokens[4].split(",")]
             is_flags = any(k in ATTRIBUTE_FLAGS for k, _ in opts)
-            if self.vendors.HasForward(tokens[4]) and not any(k in ("has_tag", "encrypt") for k, _ in opts):
+            if self.vendors.HasForward(tokens[4]) and not any(
+                k in ("has_tag", "encrypt") for k, _ in opts
+            ):
                 vendor = tokens[4]
             elif not is_flags:
                 raise st.error("Unknown vendor " + tokens[4])
@@ -223,7 +263,12 @@ class Dictionary:
                 saved.file, saved.line = st.file, st.line
                 self.defer_parse.append((saved, list(tokens)))
             else:
-                logger.warning("%s(%d): ignoring value defined for unknown attribute %s", st.file, st.line, attr_name)
+                logger.warning(
+                    "%s(%d): ignoring value defined for unknown attribute %s",
+                    st.file,
+                    st.line,
+                    attr_name,
+                )
             return
         try:
             value: Any = int(text, 0) if attr.type in _NUMERIC else text
@@ -265,7 +310,7 @@ class Dictionary:
         if len(tokens) == 3:
             if not tokens[2].startswith("format="):
                 raise st.error(f"Unknown option '{tokens[2]}' for begin-vendor statement")
-            fmt = tokens[2][len("format="):]
+            fmt = tokens[2][len("format=") :]
         if not self.vendors.HasForward(tokens[1]):
             raise st.error(f"Unknown vendor {tokens[1]} in begin-vendor statement")
         st.vendor, st.format = tokens[1], fmt
@@ -277,13 +322,17 @@ class Dictionary:
             raise st.error("Ending non-open vendor " + tokens[1])
         st.vendor, st.format = "", None
 
-    def ReadDictionary(self, file: str | IO[str]) -> None:  # noqa: N802 (pyrad's name)
+    def ReadDictionary(self, file: str | IO[str]) -> None:
         """Merge the definitions of a dictionary file (and its includes)."""
         lines = dictfile.DictFile(file)
         st = _State()
         self.defer_parse = []
-        handlers = {"ATTRIBUTE": self._attribute, "VENDOR": self._vendor,
-                    "BEGIN-VENDOR": self._begin_vendor, "END-VENDOR": self._end_vendor}
+        handlers = {
+            "ATTRIBUTE": self._attribute,
+            "VENDOR": self._vendor,
+            "BEGIN-VENDOR": self._begin_vendor,
+            "END-VENDOR": self._end_vendor,
+        }
         for line in lines:
             tokens = line.split("#", 1)[0].split()
             if not tokens:
@@ -300,5 +349,8 @@ class Dictionary:
             self._value(saved, tokens, False)
         self.defer_parse = []
         if st.skipped:
-            logger.warning("Skipped %d unsupported dictionary attributes (%s)", len(st.skipped),
-                           ", ".join(sorted(set(st.skipped))))
+            logger.warning(
+                "Skipped %d unsupported dictionary attributes (%s)",
+                len(st.skipped),
+                ", ".join(sorted(set(st.skipped))),
+            )

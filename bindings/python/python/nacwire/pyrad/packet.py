@@ -55,8 +55,14 @@ def _xor16(a: bytes, b: bytes) -> bytes:
 class Packet(OrderedDict):  # type: ignore[type-arg]
     """A RADIUS packet: a dict of attributes plus code, id, secret and authenticator."""
 
-    def __init__(self, code: int = 0, id: int | None = None, secret: bytes = b"",  # noqa: A002
-                 authenticator: bytes | None = None, **attributes: Any) -> None:
+    def __init__(
+        self,
+        code: int = 0,
+        id: int | None = None,
+        secret: bytes = b"",
+        authenticator: bytes | None = None,
+        **attributes: Any,
+    ) -> None:
         OrderedDict.__init__(self)
         self.code = code
         self.id = id if id is not None else CreateID()
@@ -102,15 +108,20 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         if first:
             self.move_to_end(_MA, last=False)
 
-    def _message_authenticator_vector(self, original_authenticator: bytes | None = None,
-                                      original_code: int | None = None) -> bytes:
+    def _message_authenticator_vector(
+        self, original_authenticator: bytes | None = None, original_code: int | None = None
+    ) -> bytes:
         """The 16 octets that stand in the authenticator field while the HMAC is computed."""
         code = self.code
         if code in (AccountingRequest, DisconnectRequest, CoARequest) or (
-                code == AccountingResponse and original_code != StatusServer):
+            code == AccountingResponse and original_code != StatusServer
+        ):
             return _ZERO16
-        vector = self.authenticator if code in (AccessRequest, StatusServer) else (
-            original_authenticator or self.authenticator)
+        vector = (
+            self.authenticator
+            if code in (AccessRequest, StatusServer)
+            else (original_authenticator or self.authenticator)
+        )
         if vector is None:
             raise Exception("No authenticator found")
         return vector
@@ -120,7 +131,9 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         attrs = self._PktEncodeAttributes()
         mac = hmac.new(self.secret, digestmod="MD5")
         mac.update(struct.pack("!BBH", self.code, self.id, 20 + len(attrs)))
-        mac.update(self._message_authenticator_vector(original_code=getattr(self, "_request_code", None)))
+        mac.update(
+            self._message_authenticator_vector(original_code=getattr(self, "_request_code", None))
+        )
         mac.update(attrs)
         self._set_message_authenticator(mac.digest())
 
@@ -133,13 +146,16 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             if length < 2:
                 break
             if kind == _MA:
-                return attr[:pos + 2] + _ZERO16 + attr[pos + length:]
+                return attr[: pos + 2] + _ZERO16 + attr[pos + length :]
             pos += length
         return attr
 
-    def verify_message_authenticator(self, secret: bytes | None = None,
-                                     original_authenticator: bytes | None = None,
-                                     original_code: int | None = None) -> bool:
+    def verify_message_authenticator(
+        self,
+        secret: bytes | None = None,
+        original_authenticator: bytes | None = None,
+        original_code: int | None = None,
+    ) -> bool:
         if self.message_authenticator is None:
             raise Exception("No Message-Authenticator AVP present")
         received = OrderedDict.__getitem__(self, _MA)
@@ -160,21 +176,34 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
 
     # -- replies ---------------------------------------------------------------------
 
-    def _PrepareReply(self, reply: Packet, attributes: dict[str, Any]) -> Packet:  # noqa: N802
+    def _PrepareReply(self, reply: Packet, attributes: dict[str, Any]) -> Packet:
         """Remember the request's code and copy its Proxy-State (RFC 2865 5.33)."""
         reply._request_code = self.code
-        if ("packet" not in attributes and OrderedDict.__contains__(self, _PROXY_STATE)
-                and not OrderedDict.__contains__(reply, _PROXY_STATE)):
-            OrderedDict.__setitem__(reply, _PROXY_STATE, list(OrderedDict.__getitem__(self, _PROXY_STATE)))
+        if (
+            "packet" not in attributes
+            and OrderedDict.__contains__(self, _PROXY_STATE)
+            and not OrderedDict.__contains__(reply, _PROXY_STATE)
+        ):
+            OrderedDict.__setitem__(
+                reply, _PROXY_STATE, list(OrderedDict.__getitem__(self, _PROXY_STATE))
+            )
         return reply
 
-    def CreateReply(self, **attributes: Any) -> Packet:  # noqa: N802
-        return self._PrepareReply(Packet(id=self.id, secret=self.secret, authenticator=self.authenticator,
-                                         dict=self.dict, **attributes), attributes)
+    def CreateReply(self, **attributes: Any) -> Packet:
+        return self._PrepareReply(
+            Packet(
+                id=self.id,
+                secret=self.secret,
+                authenticator=self.authenticator,
+                dict=self.dict,
+                **attributes,
+            ),
+            attributes,
+        )
 
     # -- values and keys -------------------------------------------------------------
 
-    def _DecodeValue(self, attr: Any, value: bytes) -> Any:  # noqa: N802
+    def _DecodeValue(self, attr: Any, value: bytes) -> Any:
         if attr.encrypt == 2:
             value = self.SaltDecrypt(value)
         backward = attr.values.backward
@@ -182,7 +211,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             return backward[value]
         return tools.DecodeAttr(attr.type, value)
 
-    def _EncodeValue(self, attr: Any, value: Any) -> bytes:  # noqa: N802
+    def _EncodeValue(self, attr: Any, value: Any) -> bytes:
         try:
             result = attr.values.forward[value]
         except (KeyError, TypeError):
@@ -191,7 +220,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             result = self.SaltCrypt(result)
         return result
 
-    def _EncodeKeyValues(self, key: Any, values: Any) -> tuple[Any, Any]:  # noqa: N802
+    def _EncodeKeyValues(self, key: Any, values: Any) -> tuple[Any, Any]:
         if not isinstance(key, str):
             return key, values
         if not isinstance(values, (list, tuple)):
@@ -218,7 +247,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         return wire_key, encoded
 
     @staticmethod
-    def _SplitTag(attr: Any, value: bytes) -> tuple[int, bytes]:  # noqa: N802
+    def _SplitTag(attr: Any, value: bytes) -> tuple[int, bytes]:
         if not attr.has_tag or not value:
             return 0, value
         if attr.type == "integer":
@@ -229,7 +258,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             return value[0], value[1:]
         return 0, value
 
-    def _EncodeKey(self, key: Any) -> Any:  # noqa: N802
+    def _EncodeKey(self, key: Any) -> Any:
         if not isinstance(key, str):
             return key
         attr = self.dict.attributes[key]
@@ -237,15 +266,17 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             return (self.dict.vendors.forward[attr.vendor], attr.code)
         return attr.code
 
-    def _DecodeKey(self, key: Any) -> Any:  # noqa: N802
+    def _DecodeKey(self, key: Any) -> Any:
         """The attribute name of a wire key, or the key itself when it is unknown."""
         return self.dict.attrindex.backward.get(key, key)
 
-    def AddAttribute(self, key: str, value: Any) -> None:  # noqa: N802
+    def AddAttribute(self, key: str, value: Any) -> None:
         """Append value(s) to an attribute given by name (``'Name'`` or ``'Name:tag'``)."""
         if not isinstance(key, str):
-            raise TypeError(f"Attribute key must be an attribute name, not {type(key).__name__}; "
-                            "use pkt[code] = [value] for raw values")
+            raise TypeError(
+                f"Attribute key must be an attribute name, not {type(key).__name__}; "
+                "use pkt[code] = [value] for raw values"
+            )
         attr = self.dict.attributes[key.partition(":")[0]]
         wire_key, encoded = self._EncodeKeyValues(key, value)
         if attr.is_sub_attribute:
@@ -291,7 +322,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             raise KeyError(f"{name}:{tag}")
         return res
 
-    def _GetTlv(self, attr: Any) -> dict[Any, Any]:  # noqa: N802
+    def _GetTlv(self, attr: Any) -> dict[Any, Any]:
         tlv = OrderedDict.__getitem__(self, self._EncodeKey(attr.parent.name))
         if not isinstance(tlv, dict):
             raise KeyError(attr.parent.name)
@@ -336,16 +367,16 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         return [backward.get(k, k) for k in OrderedDict.keys(self)]
 
     @staticmethod
-    def CreateAuthenticator() -> bytes:  # noqa: N802
+    def CreateAuthenticator() -> bytes:
         """16 random octets from the system's CSPRNG."""
         return secrets.token_bytes(16)
 
-    def CreateID(self) -> int:  # noqa: N802
+    def CreateID(self) -> int:
         return random_generator.randrange(0, 256)
 
     # -- encoding --------------------------------------------------------------------
 
-    def ReplyPacket(self) -> bytes:  # noqa: N802
+    def ReplyPacket(self) -> bytes:
         """The reply on the wire: Response Authenticator over the request's authenticator."""
         assert self.authenticator
         assert self.secret is not None
@@ -353,9 +384,13 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             self._refresh_message_authenticator()
         attrs = self._PktEncodeAttributes()
         header = struct.pack("!BBH", self.code, self.id, 20 + len(attrs))
-        return header + hashlib.md5(header + self.authenticator + attrs + self.secret).digest() + attrs
+        return (
+            header + hashlib.md5(header + self.authenticator + attrs + self.secret).digest() + attrs
+        )
 
-    def VerifyReply(self, reply: Packet, rawreply: bytes | None = None, enforce_ma: bool = False) -> bool:  # noqa: N802
+    def VerifyReply(
+        self, reply: Packet, rawreply: bytes | None = None, enforce_ma: bool = False
+    ) -> bool:
         """Whether reply answers this request: id, Response Authenticator,
         Message-Authenticator (required for Access/Status replies with ``enforce_ma``)
         and the Proxy-State attributes echoed in order."""
@@ -364,31 +399,38 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         if rawreply is None:
             rawreply = reply.raw_packet if reply.raw_packet is not None else reply.ReplyPacket()
         elif len(rawreply) >= 4:
-            rawreply = rawreply[:struct.unpack("!H", rawreply[2:4])[0]]
-        expected = hashlib.md5(rawreply[:4] + self.authenticator + rawreply[20:] + self.secret).digest()
+            rawreply = rawreply[: struct.unpack("!H", rawreply[2:4])[0]]
+        expected = hashlib.md5(
+            rawreply[:4] + self.authenticator + rawreply[20:] + self.secret
+        ).digest()
         if not hmac.compare_digest(expected, rawreply[4:20]):
             return False
         signed_kind = self.code in (AccessRequest, StatusServer)
         if OrderedDict.__contains__(reply, _MA):
-            if not reply.verify_message_authenticator(secret=self.secret, original_authenticator=self.authenticator,
-                                                      original_code=self.code):
+            if not reply.verify_message_authenticator(
+                secret=self.secret,
+                original_authenticator=self.authenticator,
+                original_code=self.code,
+            ):
                 return False
         elif enforce_ma and signed_kind:
             return False
         if signed_kind:
             sent = OrderedDict.get(self, _PROXY_STATE, [])
             got = OrderedDict.get(reply, _PROXY_STATE, [])
-            if got != sent[:len(got)]:
+            if got != sent[: len(got)]:
                 return False
         return True
 
     @staticmethod
-    def _CheckAttributeLength(key: Any, length: int) -> None:  # noqa: N802
+    def _CheckAttributeLength(key: Any, length: int) -> None:
         if length + 2 > 255:
-            raise ValueError(f"Value of attribute {key!r} is too long ({length} octets, "
-                             "at most 253 fit into an attribute)")
+            raise ValueError(
+                f"Value of attribute {key!r} is too long ({length} octets, "
+                "at most 253 fit into an attribute)"
+            )
 
-    def _PktEncodeAttribute(self, key: Any, value: bytes) -> bytes:  # noqa: N802
+    def _PktEncodeAttribute(self, key: Any, value: bytes) -> bytes:
         if isinstance(key, tuple):
             inner = self._PktEncodeAttribute(key[1], value)
             self._CheckAttributeLength(key, 4 + len(inner))
@@ -398,7 +440,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             self._CheckAttributeLength(key, len(value))
         return bytes((key, len(value) + 2)) + value
 
-    def _PktEncodeTlv(self, tlv_key: Any, tlv_value: dict[Any, list[bytes]]) -> bytes:  # noqa: N802
+    def _PktEncodeTlv(self, tlv_key: Any, tlv_value: dict[Any, list[bytes]]) -> bytes:
         """A TLV: the n-th values of all sub-attributes together, split over as many
         TLV attributes as needed, each inside a Vendor-Specific for a vendor TLV."""
         tlv = self.dict.attributes[self._DecodeKey(tlv_key)]
@@ -406,8 +448,11 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         current = b""
         rounds = max((len(v) for v in tlv_value.values()), default=0)
         for i in range(rounds):
-            part = b"".join(self._PktEncodeAttribute(code, values[i])
-                            for code, values in tlv_value.items() if i < len(values))
+            part = b"".join(
+                self._PktEncodeAttribute(code, values[i])
+                for code, values in tlv_value.items()
+                if i < len(values)
+            )
             if len(part) + len(current) < 245:
                 current += part
             else:
@@ -421,17 +466,20 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             avp = bytes((tlv.code, len(chunk) + 2)) + chunk
             if tlv.vendor:
                 self._CheckAttributeLength(tlv.name, 4 + len(avp))
-                avp = struct.pack("!BBL", 26, len(avp) + 6, self.dict.vendors.forward[tlv.vendor]) + avp
+                avp = (
+                    struct.pack("!BBL", 26, len(avp) + 6, self.dict.vendors.forward[tlv.vendor])
+                    + avp
+                )
             out.append(avp)
         return b"".join(out)
 
-    def _PktEncodeAttributes(self) -> bytes:  # noqa: N802
+    def _PktEncodeAttributes(self) -> bytes:
         """All attributes in order, encoded (in Rust; TLVs through ``_PktEncodeTlv``)."""
         return pyrad_encode(self.items(), self._PktEncodeTlv)
 
     # -- decoding --------------------------------------------------------------------
 
-    def _PktDecodeVendorAttribute(self, data: bytes) -> list[tuple[Any, bytes]]:  # noqa: N802
+    def _PktDecodeVendorAttribute(self, data: bytes) -> list[tuple[Any, bytes]]:
         """The (key, value) pairs of a Vendor-Specific value; the value itself under 26
         when it is not a well-formed RFC 2865 vendor attribute list."""
         if len(data) < 6:
@@ -449,7 +497,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         return out
 
     @staticmethod
-    def _PktSplitSubAttributes(data: bytes, loc: int = 0) -> list[tuple[int, bytes]] | None:  # noqa: N802
+    def _PktSplitSubAttributes(data: bytes, loc: int = 0) -> list[tuple[int, bytes]] | None:
         out = []
         end = len(data)
         while loc < end:
@@ -458,11 +506,11 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             kind, length = data[loc], data[loc + 1]
             if length < 2 or loc + length > end:
                 return None
-            out.append((kind, data[loc + 2:loc + length]))
+            out.append((kind, data[loc + 2 : loc + length]))
             loc += length
         return out
 
-    def _PktDecodeTlvAttribute(self, code: Any, data: bytes) -> None:  # noqa: N802
+    def _PktDecodeTlvAttribute(self, code: Any, data: bytes) -> None:
         subs = self._PktSplitSubAttributes(data)
         if subs is None:
             raise PacketError("TLV sub-attribute length is invalid")
@@ -470,18 +518,20 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         for kind, value in subs:
             tlv.setdefault(kind, []).append(value)
 
-    def _PktIsTlvAttribute(self, code: Any) -> bool:  # noqa: N802
+    def _PktIsTlvAttribute(self, code: Any) -> bool:
         d = getattr(self, "dict", None)
         if d is None:
             return False
         attr = d.attributes.get(d.attrindex.backward.get(code, code))
         return attr is not None and attr.type == "tlv"
 
-    def DecodePacket(self, packet: bytes) -> None:  # noqa: N802
+    def DecodePacket(self, packet: bytes) -> None:
         """Replace header and attributes with those of a received packet (PacketError
         when it is malformed). Octets after the Length field's end are ignored."""
         d = getattr(self, "dict", None)
-        tlvs = d._tlv_keys() if hasattr(d, "_tlv_keys") else _TlvTest(self) if d is not None else None
+        tlvs = (
+            d._tlv_keys() if hasattr(d, "_tlv_keys") else _TlvTest(self) if d is not None else None
+        )
         try:
             code, ident, auth, items, length = pyrad_split(packet, d is not None, tlvs)
         except ValueError as e:
@@ -509,35 +559,40 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         if self.code in (AccountingRequest, CoARequest, DisconnectRequest):
             return _ZERO16
         if self.authenticator is None:
-            self.authenticator = (self.CreateAuthenticator() if self.code in (AccessRequest, StatusServer)
-                                  else _ZERO16)
+            self.authenticator = (
+                self.CreateAuthenticator()
+                if self.code in (AccessRequest, StatusServer)
+                else _ZERO16
+            )
         return self.authenticator
 
     def _salt_en_decrypt(self, data: bytes, salt: bytes, encrypt: bool = True) -> bytes:
         out = []
         last = self._salt_vector() + salt
         for i in range(0, len(data), 16):
-            block = data[i:i + 16]
+            block = data[i : i + 16]
             plain = _xor16(hashlib.md5(self.secret + last).digest(), block)
             out.append(plain)
             last = plain if encrypt else block
         return b"".join(out)
 
-    def SaltCrypt(self, value: str | bytes) -> bytes:  # noqa: N802
+    def SaltCrypt(self, value: str | bytes) -> bytes:
         if isinstance(value, str):
             value = value.encode("utf-8")
         salt = struct.pack("!H", 0x8000 + random_generator.randrange(0, 32767))
         if len(value) > 255:
-            raise ValueError(f"Value is too long for salt encryption ({len(value)} octets, at most 255)")
+            raise ValueError(
+                f"Value is too long for salt encryption ({len(value)} octets, at most 255)"
+            )
         plain = bytes((len(value),)) + value
         plain += bytes(-len(plain) % 16)
         return salt + self._salt_en_decrypt(plain, salt)
 
-    def SaltDecrypt(self, value: bytes) -> bytes:  # noqa: N802
+    def SaltDecrypt(self, value: bytes) -> bytes:
         if len(value) < 18 or (len(value) - 2) % 16:
             raise PacketError("Invalid length of salt encrypted value")
         plain = self._salt_en_decrypt(value[2:], value[:2], encrypt=False)
-        return plain[1:plain[0] + 1]
+        return plain[1 : plain[0] + 1]
 
 
 class _TlvTest:
@@ -575,22 +630,39 @@ def _signed_request(pkt: Packet) -> bytes:
 class AuthPacket(Packet):
     """An Access-Request (or a reply to one)."""
 
-    def __init__(self, code: int = AccessRequest, id: int | None = None, secret: bytes = b"",  # noqa: A002
-                 authenticator: bytes | None = None, auth_type: str = "pap", **attributes: Any) -> None:
+    def __init__(
+        self,
+        code: int = AccessRequest,
+        id: int | None = None,
+        secret: bytes = b"",
+        authenticator: bytes | None = None,
+        auth_type: str = "pap",
+        **attributes: Any,
+    ) -> None:
         Packet.__init__(self, code, id, secret, authenticator, **attributes)
         self.auth_type = auth_type
 
-    def CreateReply(self, **attributes: Any) -> Packet:  # noqa: N802
+    def CreateReply(self, **attributes: Any) -> Packet:
         """An Access-Accept by default; replies to Access-Request and Status-Server carry
         Message-Authenticator unless ``message_authenticator=False`` is given."""
-        reply = AuthPacket(AccessAccept, self.id, self.secret, self.authenticator, dict=self.dict,
-                           auth_type=self.auth_type, **attributes)
-        if ("packet" not in attributes and "message_authenticator" not in attributes
-                and self.code in (AccessRequest, StatusServer)):
+        reply = AuthPacket(
+            AccessAccept,
+            self.id,
+            self.secret,
+            self.authenticator,
+            dict=self.dict,
+            auth_type=self.auth_type,
+            **attributes,
+        )
+        if (
+            "packet" not in attributes
+            and "message_authenticator" not in attributes
+            and self.code in (AccessRequest, StatusServer)
+        ):
             reply.message_authenticator = True
         return self._PrepareReply(reply, attributes)
 
-    def RequestPacket(self) -> bytes:  # noqa: N802
+    def RequestPacket(self) -> bytes:
         if self.authenticator is None:
             self.authenticator = self.CreateAuthenticator()
         if self.id is None:
@@ -600,12 +672,18 @@ class AuthPacket(Packet):
         attrs = self._PktEncodeAttributes()
         if self.auth_type == "eap-md5" and not self.message_authenticator:
             # RFC 3579 3.3: EAP needs Message-Authenticator; appended last here.
-            header = struct.pack("!BBH16s", self.code, self.id, 20 + 18 + len(attrs), self.authenticator)
-            mac = hmac.new(self.secret, header + attrs + b"\x50\x12" + _ZERO16, digestmod="MD5").digest()
+            header = struct.pack(
+                "!BBH16s", self.code, self.id, 20 + 18 + len(attrs), self.authenticator
+            )
+            mac = hmac.new(
+                self.secret, header + attrs + b"\x50\x12" + _ZERO16, digestmod="MD5"
+            ).digest()
             return header + attrs + b"\x50\x12" + mac
-        return struct.pack("!BBH16s", self.code, self.id, 20 + len(attrs), self.authenticator) + attrs
+        return (
+            struct.pack("!BBH16s", self.code, self.id, 20 + len(attrs), self.authenticator) + attrs
+        )
 
-    def PwDecrypt(self, password: str | bytes | bytearray) -> str:  # noqa: N802
+    def PwDecrypt(self, password: str | bytes | bytearray) -> str:
         """RFC 2865 5.2 User-Password, decrypted (trailing NULs removed)."""
         if isinstance(password, str):
             password = password.encode("utf-8")
@@ -615,12 +693,12 @@ class AuthPacket(Packet):
         out = []
         last = self.authenticator
         for i in range(0, len(password), 16):
-            block = password[i:i + 16]
+            block = password[i : i + 16]
             out.append(_xor16(hashlib.md5(self.secret + last).digest(), block))
             last = block
         return b"".join(out).rstrip(b"\x00").decode("utf-8", errors="ignore")
 
-    def PwCrypt(self, password: str | bytes) -> bytes:  # noqa: N802
+    def PwCrypt(self, password: str | bytes) -> bytes:
         """RFC 2865 5.2 User-Password, encrypted (creates the authenticator if needed)."""
         if self.authenticator is None:
             self.authenticator = self.CreateAuthenticator()
@@ -632,11 +710,11 @@ class AuthPacket(Packet):
         out = []
         last = self.authenticator
         for i in range(0, len(buf), 16):
-            last = _xor16(hashlib.md5(self.secret + last).digest(), buf[i:i + 16])
+            last = _xor16(hashlib.md5(self.secret + last).digest(), buf[i : i + 16])
             out.append(last)
         return b"".join(out)
 
-    def VerifyChapPasswd(self, userpwd: str | bytes) -> bool:  # noqa: N802
+    def VerifyChapPasswd(self, userpwd: str | bytes) -> bool:
         """RFC 2865 5.3: CHAP-Password against the cleartext password."""
         if not self.authenticator:
             self.authenticator = self.CreateAuthenticator()
@@ -646,9 +724,11 @@ class AuthPacket(Packet):
         if not chap or len(chap[0]) != 17:
             return False
         challenge = self["CHAP-Challenge"][0] if "CHAP-Challenge" in self else self.authenticator
-        return hmac.compare_digest(chap[0][1:], hashlib.md5(chap[0][:1] + userpwd + challenge).digest())
+        return hmac.compare_digest(
+            chap[0][1:], hashlib.md5(chap[0][:1] + userpwd + challenge).digest()
+        )
 
-    def VerifyAuthRequest(self) -> bool:  # noqa: N802
+    def VerifyAuthRequest(self) -> bool:
         """The accounting-style authenticator check (not meaningful for Access-Request)."""
         return _verify_request_authenticator(self)
 
@@ -656,25 +736,41 @@ class AuthPacket(Packet):
 class AcctPacket(Packet):
     """An Accounting-Request (or Status-Server sent to the accounting port)."""
 
-    def __init__(self, code: int = AccountingRequest, id: int | None = None, secret: bytes = b"",  # noqa: A002
-                 authenticator: bytes | None = None, **attributes: Any) -> None:
+    def __init__(
+        self,
+        code: int = AccountingRequest,
+        id: int | None = None,
+        secret: bytes = b"",
+        authenticator: bytes | None = None,
+        **attributes: Any,
+    ) -> None:
         Packet.__init__(self, code, id, secret, authenticator, **attributes)
 
-    def CreateReply(self, **attributes: Any) -> Packet:  # noqa: N802
-        reply = AcctPacket(AccountingResponse, self.id, self.secret, self.authenticator, dict=self.dict,
-                           **attributes)
-        if "packet" not in attributes and "message_authenticator" not in attributes and self.code == StatusServer:
+    def CreateReply(self, **attributes: Any) -> Packet:
+        reply = AcctPacket(
+            AccountingResponse,
+            self.id,
+            self.secret,
+            self.authenticator,
+            dict=self.dict,
+            **attributes,
+        )
+        if (
+            "packet" not in attributes
+            and "message_authenticator" not in attributes
+            and self.code == StatusServer
+        ):
             reply.message_authenticator = True
         return self._PrepareReply(reply, attributes)
 
-    def VerifyAcctRequest(self) -> bool:  # noqa: N802
+    def VerifyAcctRequest(self) -> bool:
         """Status-Server: its Message-Authenticator; otherwise the Request Authenticator."""
         assert self.raw_packet
         if self.code == StatusServer:
             return bool(self.message_authenticator) and self.verify_message_authenticator()
         return _verify_request_authenticator(self)
 
-    def RequestPacket(self) -> bytes:  # noqa: N802
+    def RequestPacket(self) -> bytes:
         if self.id is None:
             self.id = self.CreateID()
         if self.code != StatusServer:
@@ -687,29 +783,39 @@ class AcctPacket(Packet):
         if self.message_authenticator:
             self._refresh_message_authenticator()
         attrs = self._PktEncodeAttributes()
-        return struct.pack("!BBH16s", self.code, self.id, 20 + len(attrs), self.authenticator) + attrs
+        return (
+            struct.pack("!BBH16s", self.code, self.id, 20 + len(attrs), self.authenticator) + attrs
+        )
 
 
 class CoAPacket(Packet):
     """A CoA-Request or Disconnect-Request (RFC 5176), or a reply to one."""
 
-    def __init__(self, code: int = CoARequest, id: int | None = None, secret: bytes = b"",  # noqa: A002
-                 authenticator: bytes | None = None, **attributes: Any) -> None:
+    def __init__(
+        self,
+        code: int = CoARequest,
+        id: int | None = None,
+        secret: bytes = b"",
+        authenticator: bytes | None = None,
+        **attributes: Any,
+    ) -> None:
         Packet.__init__(self, code, id, secret, authenticator, **attributes)
 
-    def CreateReply(self, **attributes: Any) -> Packet:  # noqa: N802
+    def CreateReply(self, **attributes: Any) -> Packet:
         code = DisconnectACK if self.code == DisconnectRequest else CoAACK
-        return self._PrepareReply(CoAPacket(code, self.id, self.secret, self.authenticator, dict=self.dict,
-                                            **attributes), attributes)
+        return self._PrepareReply(
+            CoAPacket(code, self.id, self.secret, self.authenticator, dict=self.dict, **attributes),
+            attributes,
+        )
 
-    def VerifyCoARequest(self) -> bool:  # noqa: N802
+    def VerifyCoARequest(self) -> bool:
         return _verify_request_authenticator(self)
 
-    def RequestPacket(self) -> bytes:  # noqa: N802
+    def RequestPacket(self) -> bytes:
         return _signed_request(self)
 
 
-def CreateID() -> int:  # noqa: N802
+def CreateID() -> int:
     """The next identifier of the module-wide counter."""
     global CurrentID
     CurrentID = (CurrentID + 1) % 256

@@ -16,8 +16,15 @@ logger = logging.getLogger("pyrad")
 class RemoteHost:
     """A client the server accepts packets from, with its shared secret."""
 
-    def __init__(self, address: str, secret: bytes, name: str, authport: int = 1812, acctport: int = 1813,
-                 coaport: int = 3799) -> None:
+    def __init__(
+        self,
+        address: str,
+        secret: bytes,
+        name: str,
+        authport: int = 1812,
+        acctport: int = 1813,
+        coaport: int = 3799,
+    ) -> None:
         self.address = address
         self.secret = secret
         self.authport = authport
@@ -30,7 +37,7 @@ class ServerPacketError(Exception):
     """A packet the server drops (unknown host, wrong port, bad Message-Authenticator)."""
 
 
-def CheckMessageAuthenticator(pkt: Any, enforce_ma: bool = False) -> None:  # noqa: N802
+def CheckMessageAuthenticator(pkt: Any, enforce_ma: bool = False) -> None:
     """Verify an Access-Request's Message-Authenticator; with enforce_ma, require it."""
     if pkt.message_authenticator:
         if not pkt.verify_message_authenticator():
@@ -39,7 +46,7 @@ def CheckMessageAuthenticator(pkt: Any, enforce_ma: bool = False) -> None:  # no
         raise ServerPacketError("Received Access-Request without Message-Authenticator")
 
 
-def _HostAddresses(address: Any) -> list[Any]:  # noqa: N802
+def _HostAddresses(address: Any) -> list[Any]:
     """The address and, for an IPv4-mapped IPv6 address, its IPv4 form."""
     out = [address]
     try:
@@ -51,7 +58,7 @@ def _HostAddresses(address: Any) -> list[Any]:  # noqa: N802
     return out
 
 
-def _LookupHost(hosts: dict[Any, Any], address: Any) -> Any:  # noqa: N802
+def _LookupHost(hosts: dict[Any, Any], address: Any) -> Any:
     for key in _HostAddresses(address):
         if key in hosts:
             return hosts[key]
@@ -63,10 +70,20 @@ class Server(host.Host):
 
     MaxPacketSize = 8192
 
-    def __init__(self, addresses: list[str] = [], authport: int = 1812, acctport: int = 1813,  # noqa: B006
-                 coaport: int = 3799, hosts: dict[Any, Any] | None = None, dict: Any = None,  # noqa: A002
-                 auth_enabled: bool = True, acct_enabled: bool = True, coa_enabled: bool = False,
-                 enforce_ma: bool = False, enable_pkt_verify: bool = True) -> None:
+    def __init__(
+        self,
+        addresses: list[str] = [],  # noqa: B006 (pyrad's signature; never mutated)
+        authport: int = 1812,
+        acctport: int = 1813,
+        coaport: int = 3799,
+        hosts: dict[Any, Any] | None = None,
+        dict: Any = None,
+        auth_enabled: bool = True,
+        acct_enabled: bool = True,
+        coa_enabled: bool = False,
+        enforce_ma: bool = False,
+        enable_pkt_verify: bool = True,
+    ) -> None:
         host.Host.__init__(self, authport, acctport, coaport, dict)
         self.hosts = {} if hosts is None else hosts
         self.auth_enabled = auth_enabled
@@ -80,38 +97,40 @@ class Server(host.Host):
         for addr in addresses:
             self.BindToAddress(addr)
 
-    def _GetAddrInfo(self, addr: str) -> Any:  # noqa: N802
+    def _GetAddrInfo(self, addr: str) -> Any:
         try:
             infos = socket.getaddrinfo(addr, 80)
         except socket.gaierror:
             return []
         return {(info[0], info[4][0]) for info in infos}
 
-    def BindToAddress(self, addr: str) -> None:  # noqa: N802
+    def BindToAddress(self, addr: str) -> None:
         """Open the enabled ports on every address addr resolves to."""
         for family, address in self._GetAddrInfo(addr):
-            for enabled, port, fds in ((self.auth_enabled, self.authport, self.authfds),
-                                       (self.acct_enabled, self.acctport, self.acctfds),
-                                       (self.coa_enabled, self.coaport, self.coafds)):
+            for enabled, port, fds in (
+                (self.auth_enabled, self.authport, self.authfds),
+                (self.acct_enabled, self.acctport, self.acctfds),
+                (self.coa_enabled, self.coaport, self.coafds),
+            ):
                 if enabled:
                     fd = socket.socket(family, socket.SOCK_DGRAM)
                     fd.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                     fd.bind((address, port))
                     fds.append(fd)
 
-    def HandleAuthPacket(self, pkt: Any) -> None:  # noqa: N802
+    def HandleAuthPacket(self, pkt: Any) -> None:
         """Called with each valid Access-Request."""
 
-    def HandleAcctPacket(self, pkt: Any) -> None:  # noqa: N802
+    def HandleAcctPacket(self, pkt: Any) -> None:
         """Called with each valid Accounting-Request."""
 
-    def HandleCoaPacket(self, pkt: Any) -> None:  # noqa: N802
+    def HandleCoaPacket(self, pkt: Any) -> None:
         """Called with each valid CoA-Request."""
 
-    def HandleDisconnectPacket(self, pkt: Any) -> None:  # noqa: N802
+    def HandleDisconnectPacket(self, pkt: Any) -> None:
         """Called with each valid Disconnect-Request."""
 
-    def _AddSecret(self, pkt: Any) -> None:  # noqa: N802
+    def _AddSecret(self, pkt: Any) -> None:
         remote = _LookupHost(self.hosts, pkt.source[0])
         if remote is None:
             remote = self.hosts.get("0.0.0.0")
@@ -119,14 +138,14 @@ class Server(host.Host):
             raise ServerPacketError("Received packet from unknown host")
         pkt.secret = remote.secret
 
-    def _HandleAuthPacket(self, pkt: Any) -> None:  # noqa: N802
+    def _HandleAuthPacket(self, pkt: Any) -> None:
         self._AddSecret(pkt)
         if pkt.code != packet.AccessRequest:
             raise ServerPacketError("Received non-authentication packet on authentication port")
         CheckMessageAuthenticator(pkt, self.enforce_ma)
         self.HandleAuthPacket(pkt)
 
-    def _HandleAcctPacket(self, pkt: Any) -> None:  # noqa: N802
+    def _HandleAcctPacket(self, pkt: Any) -> None:
         self._AddSecret(pkt)
         if pkt.code != packet.AccountingRequest:
             raise ServerPacketError("Received non-accounting packet on accounting port")
@@ -134,7 +153,7 @@ class Server(host.Host):
             raise packet.PacketError("Packet verification failed")
         self.HandleAcctPacket(pkt)
 
-    def _HandleCoaPacket(self, pkt: Any) -> None:  # noqa: N802
+    def _HandleCoaPacket(self, pkt: Any) -> None:
         self._AddSecret(pkt)
         if pkt.code not in (packet.CoARequest, packet.DisconnectRequest):
             raise ServerPacketError("Received non-coa packet on coa port")
@@ -145,7 +164,7 @@ class Server(host.Host):
         else:
             self.HandleDisconnectPacket(pkt)
 
-    def _GrabPacket(self, pktgen: Any, fd: Any) -> Any:  # noqa: N802
+    def _GrabPacket(self, pktgen: Any, fd: Any) -> Any:
         """Read one datagram and decode it; any decoding failure is a PacketError."""
         data, source = fd.recvfrom(self.MaxPacketSize)
         try:
@@ -158,7 +177,7 @@ class Server(host.Host):
         pkt.fd = fd
         return pkt
 
-    def _PrepareSockets(self) -> None:  # noqa: N802
+    def _PrepareSockets(self) -> None:
         for fd in self.authfds + self.acctfds + self.coafds:
             self._fdmap[fd.fileno()] = fd
             self._poll.register(fd.fileno(), select.POLLIN | select.POLLPRI | select.POLLERR)
@@ -169,22 +188,28 @@ class Server(host.Host):
         if self.coa_enabled:
             self._realcoafds = [fd.fileno() for fd in self.coafds]
 
-    def CreateReplyPacket(self, pkt: Any, **attributes: Any) -> Any:  # noqa: N802
+    def CreateReplyPacket(self, pkt: Any, **attributes: Any) -> Any:
         reply = pkt.CreateReply(**attributes)
         reply.source = pkt.source
         return reply
 
-    def _ProcessInput(self, fd: Any) -> None:  # noqa: N802
+    def _ProcessInput(self, fd: Any) -> None:
         if self.auth_enabled and fd.fileno() in self._realauthfds:
-            self._HandleAuthPacket(self._GrabPacket(lambda data: self.CreateAuthPacket(packet=data), fd))
+            self._HandleAuthPacket(
+                self._GrabPacket(lambda data: self.CreateAuthPacket(packet=data), fd)
+            )
         elif self.acct_enabled and fd.fileno() in self._realacctfds:
-            self._HandleAcctPacket(self._GrabPacket(lambda data: self.CreateAcctPacket(packet=data), fd))
+            self._HandleAcctPacket(
+                self._GrabPacket(lambda data: self.CreateAcctPacket(packet=data), fd)
+            )
         elif self.coa_enabled:
-            self._HandleCoaPacket(self._GrabPacket(lambda data: self.CreateCoAPacket(packet=data), fd))
+            self._HandleCoaPacket(
+                self._GrabPacket(lambda data: self.CreateCoAPacket(packet=data), fd)
+            )
         else:
             raise ServerPacketError("Received packet for unknown handler")
 
-    def Run(self) -> None:  # noqa: N802
+    def Run(self) -> None:
         """Serve forever."""
         self._poll = select.poll()
         self._fdmap: dict[int, Any] = {}

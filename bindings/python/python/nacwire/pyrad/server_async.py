@@ -29,7 +29,15 @@ from nacwire.pyrad.packet import (
 )
 from nacwire.pyrad.server import CheckMessageAuthenticator, ServerPacketError, _LookupHost
 
-_REPLIES = (AccountingResponse, AccessAccept, AccessReject, CoANAK, CoAACK, DisconnectNAK, DisconnectACK)
+_REPLIES = (
+    AccountingResponse,
+    AccessAccept,
+    AccessReject,
+    CoANAK,
+    CoAACK,
+    DisconnectNAK,
+    DisconnectACK,
+)
 
 
 def _endpoint_options() -> dict[str, Any]:
@@ -49,8 +57,16 @@ class ServerType(Enum):
 class DatagramProtocolServer(asyncio.Protocol):
     """One listening UDP port: decodes, checks and hands each request to the server."""
 
-    def __init__(self, ip: str, port: int, logger: logging.Logger, server: Any, server_type: ServerType,
-                 hosts: dict[Any, Any], request_callback: Any) -> None:
+    def __init__(
+        self,
+        ip: str,
+        port: int,
+        logger: logging.Logger,
+        server: Any,
+        server_type: ServerType,
+        hosts: dict[Any, Any],
+        request_callback: Any,
+    ) -> None:
         self.transport: Any = None
         self.ip = ip
         self.port = port
@@ -101,7 +117,9 @@ class DatagramProtocolServer(asyncio.Protocol):
         if remote is None:
             remote = self.hosts.get("0.0.0.0")
         if remote is None:
-            self.logger.warning("[%s:%d] Drop packet from unknown source %s", self.ip, self.port, addr)
+            self.logger.warning(
+                "[%s:%d] Drop packet from unknown source %s", self.ip, self.port, addr
+            )
             return
         try:
             first = Packet(packet=data, dict=self.server.dict)
@@ -116,7 +134,9 @@ class DatagramProtocolServer(asyncio.Protocol):
             if self.server.debug:
                 self.logger.exception("[%s:%d] Error for packet from %s", self.ip, self.port, addr)
             else:
-                self.logger.error("[%s:%d] Error for packet from %s: %s", self.ip, self.port, addr, exc)
+                self.logger.error(
+                    "[%s:%d] Error for packet from %s: %s", self.ip, self.port, addr, exc
+                )
 
     def error_received(self, exc: Exception) -> None:
         self.logger.error("[%s:%d] Error received: %s", self.ip, self.port, exc)
@@ -138,10 +158,19 @@ class ServerAsync(metaclass=ABCMeta):
     """Subclass and implement the four ``handle_*_packet(protocol, pkt, addr)`` methods
     (plain functions); reply with ``protocol.send_response(self.CreateReplyPacket(pkt), addr)``."""
 
-    def __init__(self, auth_port: int = 1812, acct_port: int = 1813, coa_port: int = 3799,
-                 hosts: dict[Any, Any] | None = None, dictionary: Any = None, loop: Any = None,
-                 logger_name: str = "pyrad", enable_pkt_verify: bool = True, debug: bool = False,
-                 enforce_ma: bool = False) -> None:
+    def __init__(
+        self,
+        auth_port: int = 1812,
+        acct_port: int = 1813,
+        coa_port: int = 3799,
+        hosts: dict[Any, Any] | None = None,
+        dictionary: Any = None,
+        loop: Any = None,
+        logger_name: str = "pyrad",
+        enable_pkt_verify: bool = True,
+        debug: bool = False,
+        enforce_ma: bool = False,
+    ) -> None:
         self.loop = loop
         self.logger = logging.getLogger(logger_name)
         self.hosts = {} if hosts is None else hosts
@@ -176,14 +205,17 @@ class ServerAsync(metaclass=ABCMeta):
                 self.logger.error("[%s:%s] Unexpected error: %s", protocol.ip, protocol.port, exc)
 
     def __is_present_proto__(self, ip: str, port: int) -> bool:
-        for p, protocols in ((self.auth_port, self.auth_protocols), (self.acct_port, self.acct_protocols),
-                             (self.coa_port, self.coa_protocols)):
+        for p, protocols in (
+            (self.auth_port, self.auth_protocols),
+            (self.acct_port, self.acct_protocols),
+            (self.coa_port, self.coa_protocols),
+        ):
             if port == p:
                 return any(proto.ip == ip for proto in protocols)
         return False
 
     @staticmethod
-    def CreateReplyPacket(pkt: Any, **attributes: Any) -> Any:  # noqa: N802 (pyrad's name)
+    def CreateReplyPacket(pkt: Any, **attributes: Any) -> Any:
         return pkt.CreateReply(**attributes)
 
     @property
@@ -199,23 +231,37 @@ class ServerAsync(metaclass=ABCMeta):
     def loop(self, loop: Any) -> None:
         self._loop = loop
 
-    async def initialize_transports(self, enable_acct: bool = False, enable_auth: bool = False,
-                                    enable_coa: bool = False, addresses: list[str] | None = None) -> None:
+    async def initialize_transports(
+        self,
+        enable_acct: bool = False,
+        enable_auth: bool = False,
+        enable_coa: bool = False,
+        addresses: list[str] | None = None,
+    ) -> None:
         if not (enable_acct or enable_auth or enable_coa):
             raise Exception("No transports selected")
         pending = []
         for addr in addresses or ["127.0.0.1"]:
             for enabled, port, kind, protocols in (
-                    (enable_acct, self.acct_port, ServerType.Acct, self.acct_protocols),
-                    (enable_auth, self.auth_port, ServerType.Auth, self.auth_protocols),
-                    (enable_coa, self.coa_port, ServerType.Coa, self.coa_protocols)):
+                (enable_acct, self.acct_port, ServerType.Acct, self.acct_protocols),
+                (enable_auth, self.auth_port, ServerType.Auth, self.auth_protocols),
+                (enable_coa, self.coa_port, ServerType.Coa, self.coa_protocols),
+            ):
                 if not enabled or self.__is_present_proto__(addr, port):
                     continue
-                protocol = DatagramProtocolServer(addr, port, self.logger, self, kind, self.hosts,
-                                                  self.__request_handler__)
+                protocol = DatagramProtocolServer(
+                    addr, port, self.logger, self, kind, self.hosts, self.__request_handler__
+                )
                 protocols.append(protocol)
-                pending.append((protocols, protocol, self.loop.create_datagram_endpoint(
-                    protocol, local_addr=(addr, port), **_endpoint_options())))
+                pending.append(
+                    (
+                        protocols,
+                        protocol,
+                        self.loop.create_datagram_endpoint(
+                            protocol, local_addr=(addr, port), **_endpoint_options()
+                        ),
+                    )
+                )
         try:
             results = await asyncio.gather(*(c for _, _, c in pending), return_exceptions=True)
         finally:
@@ -226,8 +272,9 @@ class ServerAsync(metaclass=ABCMeta):
             if isinstance(result, BaseException):
                 raise result
 
-    async def deinitialize_transports(self, deinit_coa: bool = True, deinit_auth: bool = True,
-                                      deinit_acct: bool = True) -> None:
+    async def deinitialize_transports(
+        self, deinit_coa: bool = True, deinit_auth: bool = True, deinit_acct: bool = True
+    ) -> None:
         if deinit_coa:
             for proto in self.coa_protocols:
                 await proto.close_transport()

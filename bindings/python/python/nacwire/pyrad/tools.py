@@ -14,8 +14,10 @@ from typing import Any
 
 _MAX = 253
 _IFID = re.compile(r"([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4})")
-_ETHER = re.compile(r"([0-9a-fA-F]{1,2})([:-])([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})\2"
-                    r"([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})")
+_ETHER = re.compile(
+    r"([0-9a-fA-F]{1,2})([:-])([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})\2"
+    r"([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})"
+)
 
 
 def _fits(octets: bytes) -> bytes:
@@ -29,7 +31,7 @@ def _exact(value: bytes, n: int, datatype: str) -> None:
         raise ValueError(f"Invalid {datatype} value: expected {n} bytes, got {len(value)}")
 
 
-def EncodeString(value: Any) -> bytes:  # noqa: N802 (pyrad's names throughout)
+def EncodeString(value: Any) -> bytes:
     if value is None:
         return b""
     if isinstance(value, bytes):
@@ -39,7 +41,7 @@ def EncodeString(value: Any) -> bytes:  # noqa: N802 (pyrad's names throughout)
     raise TypeError("Can only encode str/bytes as string")
 
 
-def EncodeOctets(value: Any) -> bytes:  # noqa: N802
+def EncodeOctets(value: Any) -> bytes:
     if value is None:
         return b""
     if isinstance(value, (bytes, bytearray)):
@@ -62,13 +64,13 @@ def EncodeOctets(value: Any) -> bytes:  # noqa: N802
     raise TypeError("Can only encode str/bytes as octets")
 
 
-def EncodeAddress(addr: Any) -> bytes:  # noqa: N802
+def EncodeAddress(addr: Any) -> bytes:
     if not isinstance(addr, str):
         raise TypeError("Address has to be a string")
     return ipaddress.IPv4Address(addr).packed
 
 
-def EncodeIPv6Address(addr: Any) -> bytes:  # noqa: N802
+def EncodeIPv6Address(addr: Any) -> bytes:
     if isinstance(addr, ipaddress.IPv6Address):
         return addr.packed
     if not isinstance(addr, str):
@@ -76,13 +78,15 @@ def EncodeIPv6Address(addr: Any) -> bytes:  # noqa: N802
     return ipaddress.IPv6Address(addr).packed
 
 
-def EncodeIPv6Prefix(value: Any, default_prefixlen: int = 128) -> bytes:  # noqa: N802
+def EncodeIPv6Prefix(value: Any, default_prefixlen: int = 128) -> bytes:
     net: Any
     if isinstance(value, str):
         if "/" in value:
             net = ipaddress.ip_network(value, strict=False)
         else:
-            net = ipaddress.IPv6Network((ipaddress.IPv6Address(value), default_prefixlen), strict=False)
+            net = ipaddress.IPv6Network(
+                (ipaddress.IPv6Address(value), default_prefixlen), strict=False
+            )
     elif isinstance(value, ipaddress.IPv6Network):
         net = value
     elif isinstance(value, ipaddress.IPv6Address):
@@ -90,13 +94,15 @@ def EncodeIPv6Prefix(value: Any, default_prefixlen: int = 128) -> bytes:  # noqa
     elif hasattr(value, "ip") and hasattr(value, "prefixlen"):  # netaddr.IPNetwork
         net = ipaddress.ip_network(f"{value.ip}/{int(value.prefixlen)}", strict=False)
     else:
-        raise TypeError("IPv6 Prefix has to be a string, IPv6Network, IPv6Address, or netaddr IPNetwork")
+        raise TypeError(
+            "IPv6 Prefix has to be a string, IPv6Network, IPv6Address, or netaddr IPNetwork"
+        )
     if getattr(net, "version", None) != 6:
         raise ValueError("not an IPv6 prefix")
     return bytes((0, net.prefixlen)) + net.network_address.packed
 
 
-def EncodeAscendBinary(orig_str: str) -> bytes:  # noqa: N802
+def EncodeAscendBinary(orig_str: str) -> bytes:
     """An Ascend filter such as ``'family=ipv4 action=accept direction=in dst=10.0.0.0/8'``."""
     if orig_str.strip() == "delete":
         return bytes(8)
@@ -132,22 +138,39 @@ def EncodeAscendBinary(orig_str: str) -> bytes:  # noqa: N802
         if packed is None:
             addrs[key] = bytes(size)
         elif len(packed) != size:
-            raise ValueError(f"{key} address does not match the filter family {'ipv6' if size == 16 else 'ipv4'}")
-    return (bytes((family, action, direction, 0)) + (addrs["src"] or b"") + (addrs["dst"] or b"")
-            + struct.pack("!BBBBHHBB", lens["src"], lens["dst"], proto, 0,
-                          ports["sport"], ports["dport"], sportq, dportq)
-            + bytes(10))
+            raise ValueError(
+                f"{key} address does not match the filter family {'ipv6' if size == 16 else 'ipv4'}"
+            )
+    return (
+        bytes((family, action, direction, 0))
+        + (addrs["src"] or b"")
+        + (addrs["dst"] or b"")
+        + struct.pack(
+            "!BBBBHHBB",
+            lens["src"],
+            lens["dst"],
+            proto,
+            0,
+            ports["sport"],
+            ports["dport"],
+            sportq,
+            dportq,
+        )
+        + bytes(10)
+    )
 
 
 def _pack(num: int, fmt: str, datatype: str) -> bytes:
     bits = 8 * struct.calcsize(fmt)
-    lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if fmt[-1].islower() else (0, (1 << bits) - 1)
+    lo, hi = (
+        (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if fmt[-1].islower() else (0, (1 << bits) - 1)
+    )
     if not lo <= num <= hi:
         raise ValueError(f"{datatype} value {num} out of range ({lo}..{hi})")
     return struct.pack(fmt, num)
 
 
-def EncodeIfId(value: Any) -> bytes:  # noqa: N802
+def EncodeIfId(value: Any) -> bytes:
     if isinstance(value, (bytes, bytearray)):
         _exact(bytes(value), 8, "ifid")
         return bytes(value)
@@ -159,7 +182,7 @@ def EncodeIfId(value: Any) -> bytes:  # noqa: N802
     return struct.pack("!4H", *(int(g, 16) for g in m.groups()))
 
 
-def EncodeEther(value: Any) -> bytes:  # noqa: N802
+def EncodeEther(value: Any) -> bytes:
     if isinstance(value, (bytes, bytearray)):
         _exact(bytes(value), 6, "ether")
         return bytes(value)
@@ -172,7 +195,7 @@ def EncodeEther(value: Any) -> bytes:  # noqa: N802
     return bytes(int(x, 16) for x in (g[0], *g[2:]))
 
 
-def EncodeInteger(num: Any, format: str = "!I") -> bytes:  # noqa: N802, A002
+def EncodeInteger(num: Any, format: str = "!I") -> bytes:
     try:
         num = int(num)
     except Exception:
@@ -180,7 +203,7 @@ def EncodeInteger(num: Any, format: str = "!I") -> bytes:  # noqa: N802, A002
     return _pack(num, format, "integer")
 
 
-def EncodeInteger64(num: Any, format: str = "!Q") -> bytes:  # noqa: N802, A002
+def EncodeInteger64(num: Any, format: str = "!Q") -> bytes:
     try:
         num = int(num)
     except Exception:
@@ -188,13 +211,13 @@ def EncodeInteger64(num: Any, format: str = "!Q") -> bytes:  # noqa: N802, A002
     return _pack(num, format, "integer64")
 
 
-def EncodeDate(num: Any) -> bytes:  # noqa: N802
+def EncodeDate(num: Any) -> bytes:
     if not isinstance(num, int):
         raise TypeError("Can not encode non-integer as date")
     return _pack(num, "!I", "date")
 
 
-def DecodeString(value: Any) -> Any:  # noqa: N802
+def DecodeString(value: Any) -> Any:
     """UTF-8 text, or the bytes themselves when they are not valid UTF-8."""
     if isinstance(value, bytes):
         try:
@@ -204,53 +227,53 @@ def DecodeString(value: Any) -> Any:  # noqa: N802
     return value
 
 
-def DecodeOctets(value: bytes) -> bytes:  # noqa: N802
+def DecodeOctets(value: bytes) -> bytes:
     return value
 
 
-def DecodeAddress(addr: bytes) -> str:  # noqa: N802
+def DecodeAddress(addr: bytes) -> str:
     _exact(addr, 4, "ipaddr")
     return str(ipaddress.IPv4Address(addr))
 
 
-def DecodeIPv6Prefix(addr: bytes) -> str:  # noqa: N802
+def DecodeIPv6Prefix(addr: bytes) -> str:
     if not 2 <= len(addr) <= 18:
         raise ValueError(f"Invalid ipv6prefix value: expected 2 to 18 bytes, got {len(addr)}")
     prefix = ipaddress.IPv6Address(addr[2:].ljust(16, b"\0"))
     return str(ipaddress.IPv6Network((prefix, addr[1]), strict=False))
 
 
-def DecodeIPv6Address(addr: bytes) -> str:  # noqa: N802
+def DecodeIPv6Address(addr: bytes) -> str:
     if len(addr) > 16:
         raise ValueError(f"Invalid ipv6addr value: expected at most 16 bytes, got {len(addr)}")
     return str(ipaddress.IPv6Address(addr.ljust(16, b"\0")))
 
 
-def DecodeIfId(value: bytes) -> str:  # noqa: N802
+def DecodeIfId(value: bytes) -> str:
     _exact(value, 8, "ifid")
-    return "%x:%x:%x:%x" % struct.unpack("!4H", value)
+    return ":".join(f"{g:x}" for g in struct.unpack("!4H", value))
 
 
-def DecodeEther(value: bytes) -> str:  # noqa: N802
+def DecodeEther(value: bytes) -> str:
     _exact(value, 6, "ether")
     return ":".join(f"{b:02x}" for b in value)
 
 
-def DecodeAscendBinary(value: bytes) -> bytes:  # noqa: N802
+def DecodeAscendBinary(value: bytes) -> bytes:
     return value
 
 
-def DecodeInteger(num: bytes, format: str = "!I") -> int:  # noqa: N802, A002
+def DecodeInteger(num: bytes, format: str = "!I") -> int:
     _exact(num, struct.calcsize(format), "integer")
     return int(struct.unpack(format, num)[0])
 
 
-def DecodeInteger64(num: bytes, format: str = "!Q") -> int:  # noqa: N802, A002
+def DecodeInteger64(num: bytes, format: str = "!Q") -> int:
     _exact(num, struct.calcsize(format), "integer64")
     return int(struct.unpack(format, num)[0])
 
 
-def DecodeDate(num: bytes) -> int:  # noqa: N802
+def DecodeDate(num: bytes) -> int:
     _exact(num, 4, "date")
     return int(struct.unpack("!I", num)[0])
 
@@ -290,14 +313,14 @@ _DECODERS: dict[str, Any] = {
 }
 
 
-def EncodeAttr(datatype: str, value: Any) -> bytes:  # noqa: N802
+def EncodeAttr(datatype: str, value: Any) -> bytes:
     enc = _ENCODERS.get(datatype)
     if enc is None:
         raise ValueError(f"Unknown attribute type {datatype}")
     return bytes(enc(value))
 
 
-def DecodeAttr(datatype: str, value: bytes) -> Any:  # noqa: N802
+def DecodeAttr(datatype: str, value: bytes) -> Any:
     dec = _DECODERS.get(datatype)
     if dec is None:
         raise ValueError(f"Unknown attribute type {datatype}")
