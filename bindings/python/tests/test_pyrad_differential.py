@@ -19,13 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-if os.environ.get("NACWIRE_REQUIRE_PYRAD") == "1":
-    import pyrad.dictionary
-    import pyrad.packet
-else:
-    pyrad = pytest.importorskip("pyrad")
-    import pyrad.dictionary
-    import pyrad.packet
+if os.environ.get("NACWIRE_REQUIRE_PYRAD") != "1":
+    pytest.importorskip("pyrad")
+import pyrad.dictionary
+import pyrad.packet
 
 import nacwire.pyrad.dictionary
 import nacwire.pyrad.packet
