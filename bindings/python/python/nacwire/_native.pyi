@@ -21,6 +21,8 @@ __all__ = [
     "VerifyError",
     "__version__",
     "build",
+    "pyrad_encode",
+    "pyrad_split",
     "reply",
 ]
 
@@ -176,6 +178,14 @@ def reply(
     salt: int | None = None,
 ) -> Packet:
     """Builds a reply to a request."""
+
+def pyrad_split(
+    packet: bytes, vendor_split: bool, tlvs: Any = None
+) -> tuple[int, int, bytes, list[tuple[Any, Any]], int]:
+    """nacwire.pyrad: a packet's header and pyrad's raw view of its attributes."""
+
+def pyrad_encode(items: Iterable[tuple[Any, Any]], encode_tlv: Any) -> bytes:
+    """nacwire.pyrad: attribute octets of pyrad's raw view."""
 
 @final
 class ClientEvent:

@@ -71,3 +71,7 @@ def install() -> None:
         )
     if not any(isinstance(f, _Alias) for f in sys.meta_path):
         sys.meta_path.insert(0, _Alias())
+
+
+# pyrad's __all__ names its modules; here they are imported with the package.
+from nacwire.pyrad import client, dictfile, dictionary, packet, server, tools  # noqa: E402

@@ -198,7 +198,7 @@ class Client(host.Host):
         finally:
             pkt[2] = saved
 
-    def SendPacket(self, pkt: Any) -> Any:
+    def SendPacket(self, pkt: Any) -> Any:  # type: ignore[override]
         """Send pkt to the port of its kind and return the verified reply (or raise Timeout)."""
         if isinstance(pkt, packet.AuthPacket):
             if pkt.auth_type == "eap-md5":

@@ -94,7 +94,12 @@ class DatagramProtocolClient(asyncio.Protocol):
             "future": future,
             "send_date": now,
         }
-        future.add_done_callback(lambda fut, ident=packet.id: self.__forget_request__(ident, fut))
+        ident = packet.id
+
+        def forget(fut: Any) -> None:
+            self.__forget_request__(ident, fut)
+
+        future.add_done_callback(forget)
         self.transport.sendto(raw)
 
     def __forget_request__(self, ident: int, future: Any) -> None:

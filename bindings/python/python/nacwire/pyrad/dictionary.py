@@ -11,6 +11,7 @@ code, ``(vendor, code)``, ``(tlv, code)`` or ``(vendor, tlv, code)``) and ``vend
 
 from __future__ import annotations
 
+import builtins
 import logging
 import struct
 from typing import IO, Any
@@ -137,11 +138,11 @@ class Dictionary:
         self.vendors = bidict.BiDict()
         self.vendors.Add("", 0)
         self.attrindex = bidict.BiDict()
-        self.attributes: dict[str, Attribute] = {}
+        self.attributes: builtins.dict[str, Attribute] = {}
         self.defer_parse: list[tuple[Any, list[str]]] = []
         self.skipped_attributes: set[str] = set()
         self._bad_vendors: set[str] = set()  # vendor format other than 1,1
-        self._tlvs: dict[tuple[int, int], Attribute] = {}  # (vendor id, code) -> TLV
+        self._tlvs: builtins.dict[tuple[int, int], Attribute] = {}  # (vendor id, code) -> TLV
         self._skipped_codes: set[tuple[int, int]] = set()
         if dict:
             self.ReadDictionary(dict)

@@ -71,12 +71,12 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         self.secret = secret
         if authenticator is not None and not isinstance(authenticator, bytes):
             raise TypeError("authenticator must be a binary string")
-        self.authenticator = authenticator
+        self.authenticator: Any = authenticator
         self.request_authenticator: bytes | None = None
         self._request_code: int | None = None
         self.message_authenticator: bool | None = None
         self.raw_packet: bytes | None = None
-        self.dict = attributes.get("dict", getattr(self, "dict", None))
+        self.dict: Any = attributes.get("dict", getattr(self, "dict", None))
         if "packet" in attributes:
             self.raw_packet = attributes["packet"]
             self.DecodePacket(self.raw_packet)
@@ -528,7 +528,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     def DecodePacket(self, packet: bytes) -> None:
         """Replace header and attributes with those of a received packet (PacketError
         when it is malformed). Octets after the Length field's end are ignored."""
-        d = getattr(self, "dict", None)
+        d: Any = getattr(self, "dict", None)
         tlvs = (
             d._tlv_keys() if hasattr(d, "_tlv_keys") else _TlvTest(self) if d is not None else None
         )
