@@ -47,8 +47,42 @@ fn tlv_dict<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyDict>> {
     Ok(dict)
 }
 
-/// Decodes a packet into `(code, id, authenticator, items, length)`: `items` lists
-/// `(key, value)` in wire order, value being octets or, for a TLV, a dict.
+/// Appends `value` to the list under `key` in `groups` (creating it).
+fn push<'py>(groups: &Bound<'py, PyDict>, key: &Bound<'py, PyAny>, value: Bound<'py, PyAny>) -> PyResult<()> {
+    match groups.get_item(key)? {
+        Some(list) => list.cast::<PyList>()?.append(value),
+        None => groups.set_item(key, PyList::new(groups.py(), [value])?),
+    }
+}
+
+/// Merges a TLV's sub-attributes into the dict under `key` in `groups`.
+fn push_tlv<'py>(groups: &Bound<'py, PyDict>, key: &Bound<'py, PyAny>, data: &[u8]) -> PyResult<()> {
+    let py = groups.py();
+    let subs = tlv_dict(py, data)?;
+    match groups.get_item(key)? {
+        Some(existing) => {
+            let existing = existing.cast::<PyDict>()?;
+            for (sub, values) in subs.iter() {
+                match existing.get_item(&sub)? {
+                    Some(list) => {
+                        let list = list.cast::<PyList>()?;
+                        for v in values.try_iter()? {
+                            list.append(v?)?;
+                        }
+                    }
+                    None => existing.set_item(sub, values)?,
+                }
+            }
+            Ok(())
+        }
+        None => groups.set_item(key, subs),
+    }
+}
+
+/// Decodes a packet into `(code, id, authenticator, groups, length, has_ma)`:
+/// `groups` maps each key, in order of first appearance, to its list of value octets
+/// (a TLV to a dict of sub-attribute lists), as pyrad's packet dict holds them, and
+/// `has_ma` says whether Message-Authenticator (80) is present.
 ///
 /// `vendor_split` is false for a packet without dictionary (Vendor-Specific stays
 /// whole under 26); `tlvs` answers `key in tlvs` for the keys that are TLVs.
@@ -82,7 +116,8 @@ fn pyrad_split<'py>(
             None => Ok(false),
         }
     };
-    let items = PyList::empty(py);
+    let groups = PyDict::new(py);
+    let mut has_ma = false;
     let mut rest = packet.get(20..length).unwrap_or_default();
     while !rest.is_empty() {
         let (kind, attr_len) = match rest {
@@ -105,24 +140,37 @@ fn pyrad_split<'py>(
             };
             match vsas {
                 Some((vendor, subs)) => {
+                    // pyrad files a vendor TLV while splitting the Vendor-Specific,
+                    // before the plain sub-attributes of the same one.
+                    let mut plain = Vec::with_capacity(subs.len());
                     for (sub, v) in subs {
                         let key = PyTuple::new(py, [vendor, u32::from(sub)])?.into_any();
                         if is_tlv(&key)? {
-                            items.append((key, tlv_dict(py, v)?))?;
+                            push_tlv(&groups, &key, v)?;
                         } else {
-                            items.append((key, PyBytes::new(py, v)))?;
+                            plain.push((key, v));
                         }
                     }
+                    for (key, v) in plain {
+                        push(&groups, &key, PyBytes::new(py, v).into_any())?;
+                    }
                 }
-                None => items.append((kind, PyBytes::new(py, value)))?,
+                None => push(
+                    &groups,
+                    &kind.into_pyobject(py)?.into_any(),
+                    PyBytes::new(py, value).into_any(),
+                )?,
             }
             continue;
         }
         let key = kind.into_pyobject(py)?.into_any();
-        if kind != 80 && is_tlv(&key)? {
-            items.append((key, tlv_dict(py, value)?))?;
+        if kind == 80 {
+            has_ma = true;
+            push(&groups, &key, PyBytes::new(py, value).into_any())?;
+        } else if is_tlv(&key)? {
+            push_tlv(&groups, &key, value)?;
         } else {
-            items.append((key, PyBytes::new(py, value)))?;
+            push(&groups, &key, PyBytes::new(py, value).into_any())?;
         }
     }
     PyTuple::new(
@@ -131,8 +179,9 @@ fn pyrad_split<'py>(
             code.into_pyobject(py)?.into_any(),
             ident.into_pyobject(py)?.into_any(),
             PyBytes::new(py, &auth).into_any(),
-            items.into_any(),
+            groups.into_any(),
             length.into_pyobject(py)?.into_any(),
+            pyo3::types::PyBool::new(py, has_ma).to_owned().into_any(),
         ],
     )
 }

@@ -181,8 +181,8 @@ def reply(
 
 def pyrad_split(
     packet: bytes, vendor_split: bool, tlvs: Any = None
-) -> tuple[int, int, bytes, list[tuple[Any, Any]], int]:
-    """nacwire.pyrad: a packet's header and pyrad's raw view of its attributes."""
+) -> tuple[int, int, bytes, dict[Any, Any], int, bool]:
+    """nacwire.pyrad: header, pyrad's raw view of the attributes, length, has MA."""
 
 def pyrad_encode(items: Iterable[tuple[Any, Any]], encode_tlv: Any) -> bytes:
     """nacwire.pyrad: attribute octets of pyrad's raw view."""

@@ -144,6 +144,8 @@ class Dictionary:
         self._bad_vendors: set[str] = set()  # vendor format other than 1,1
         self._tlvs: builtins.dict[tuple[int, int], Attribute] = {}  # (vendor id, code) -> TLV
         self._skipped_codes: set[tuple[int, int]] = set()
+        # name -> how packets read and write a plain attribute (see packet._read_plan)
+        self._plans: builtins.dict[str, Any] = {}
         if dict:
             self.ReadDictionary(dict)
         for extra in dicts:
@@ -346,6 +348,7 @@ class Dictionary:
                 handler = handlers.get(kw)
                 if handler is not None:
                     handler(st, tokens)
+        self._plans.clear()
         for saved, tokens in self.defer_parse:
             self._value(saved, tokens, False)
         self.defer_parse = []

@@ -44,6 +44,10 @@ _PROXY_STATE = 33
 _SPECIAL = frozenset(["dict", "fd", "packet", "message_authenticator"])
 
 
+_od_getitem = OrderedDict.__getitem__
+_od_setitem = OrderedDict.__setitem__
+
+
 class PacketError(Exception):
     """A malformed packet (also raised for packets that fail to decode)."""
 
@@ -292,8 +296,16 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             return failobj
 
     def __getitem__(self, key: Any) -> Any:
-        if not isinstance(key, str):
-            return OrderedDict.__getitem__(self, key)
+        if type(key) is str:
+            # Plain attributes (no tag, TLV or salt) go through a per-name plan.
+            plan = _plans(self.dict).get(key) or _read_plan(self.dict, key)
+            if plan is not None and self.dict.attributes.get(key) is plan[0]:
+                return [plan[2](v) for v in _od_getitem(self, plan[1])]
+        elif not isinstance(key, str):
+            return _od_getitem(self, key)
+        return self._GetNamed(key)
+
+    def _GetNamed(self, key: str) -> Any:
         name, _, tag = key.partition(":")
         attr = self.dict.attributes[name]
         if attr.is_sub_attribute:
@@ -353,6 +365,14 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     def __setitem__(self, key: Any, item: Any) -> None:
         if not isinstance(key, str):
             OrderedDict.__setitem__(self, key, item)
+            return
+        plan = _plans(self.dict).get(key) or _read_plan(self.dict, key)
+        if plan is not None and self.dict.attributes.get(key) is plan[0]:
+            enc = plan[3]
+            if isinstance(item, (list, tuple)):
+                _od_setitem(self, plan[1], [enc(v) for v in item])
+            else:
+                _od_setitem(self, plan[1], [enc(item)])
             return
         attr = self.dict.attributes[key.partition(":")[0]]
         wire_key, encoded = self._EncodeKeyValues(key, item)
@@ -533,7 +553,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             d._tlv_keys() if hasattr(d, "_tlv_keys") else _TlvTest(self) if d is not None else None
         )
         try:
-            code, ident, auth, items, length = pyrad_split(packet, d is not None, tlvs)
+            code, ident, auth, groups, length, has_ma = pyrad_split(packet, d is not None, tlvs)
         except ValueError as e:
             raise PacketError(str(e)) from None
         except TypeError:
@@ -541,15 +561,10 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         self.code, self.id, self.authenticator = code, ident, auth
         self.raw_packet = packet[:length] if len(packet) != length else packet
         self.clear()
-        for key, value in items:
-            if type(value) is dict:
-                tlv = self.setdefault(key, {})
-                for sub, subvalues in value.items():
-                    tlv.setdefault(sub, []).extend(subvalues)
-            else:
-                if key == _MA:
-                    self.message_authenticator = True
-                OrderedDict.setdefault(self, key, []).append(value)
+        for key, values in groups.items():
+            _od_setitem(self, key, values)
+        if has_ma:
+            self.message_authenticator = True
 
     # -- salt encryption (RFC 2868 3.5) ----------------------------------------------
 
@@ -593,6 +608,33 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             raise PacketError("Invalid length of salt encrypted value")
         plain = self._salt_en_decrypt(value[2:], value[:2], encrypt=False)
         return plain[1 : plain[0] + 1]
+
+
+_NO_PLANS: dict[str, Any] = {}
+
+
+def _plans(d: Any) -> dict[str, Any]:
+    return getattr(d, "_plans", _NO_PLANS)
+
+
+def _read_plan(d: Any, key: str) -> Any:
+    """(attribute, wire key, decode, encode) for a plain attribute of a nacwire.pyrad
+    Dictionary (cached there until it reads another file), else None."""
+    plans = getattr(d, "_plans", None)
+    if plans is None or ":" in key:
+        return None
+    attr = d.attributes.get(key)
+    if (
+        attr is None
+        or attr.has_tag
+        or attr.encrypt == 2
+        or attr.is_sub_attribute
+        or attr.type == "tlv"
+    ):
+        return None
+    wire = (d.vendors.forward[attr.vendor], attr.code) if attr.vendor else attr.code
+    plan = plans[key] = (attr, wire, *tools._codec(attr.type, attr.values))
+    return plan
 
 
 class _TlvTest:

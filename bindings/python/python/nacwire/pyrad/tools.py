@@ -9,10 +9,13 @@ from __future__ import annotations
 import binascii
 import ipaddress
 import re
+import socket
 import struct
 from typing import Any
 
 _MAX = 253
+_inet_pton = socket.inet_pton
+_AF_INET = socket.AF_INET
 _IFID = re.compile(r"([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4})")
 _ETHER = re.compile(
     r"([0-9a-fA-F]{1,2})([:-])([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})\2"
@@ -325,3 +328,85 @@ def DecodeAttr(datatype: str, value: bytes) -> Any:
     if dec is None:
         raise ValueError(f"Unknown attribute type {datatype}")
     return dec(value)
+
+
+def _codec(datatype: str, values: Any) -> tuple[Any, Any]:
+    """Decode and encode functions for one attribute: named values first (as
+    ``pyrad.packet`` looks them up), then the type's codec, with fast paths for the
+    common types that give the same results and errors as the functions above."""
+    back, fwd = values.backward, values.forward
+    dec = _DECODERS.get(datatype)
+    enc = _ENCODERS.get(datatype)
+    if dec is None or enc is None:
+        raise ValueError(f"Unknown attribute type {datatype}")
+
+    if datatype == "integer":
+
+        def plain_dec(v: bytes) -> Any:
+            if len(v) == 4:
+                return int.from_bytes(v, "big")
+            return DecodeInteger(v)
+
+    elif datatype == "string":
+
+        def plain_dec(v: bytes) -> Any:
+            try:
+                return v.decode("utf-8")
+            except UnicodeDecodeError:
+                return v
+
+    elif datatype == "ipaddr":
+
+        def plain_dec(v: bytes) -> Any:
+            if len(v) == 4:
+                return "%d.%d.%d.%d" % (v[0], v[1], v[2], v[3])  # noqa: UP031 (fastest)
+            return DecodeAddress(v)
+
+    else:
+        plain_dec = dec
+
+    def decode(v: bytes) -> Any:
+        if back:
+            name = back.get(v)
+            if name is not None:
+                return name
+        return plain_dec(v)
+
+    if datatype == "ipaddr":
+
+        def plain_enc(v: Any) -> bytes:
+            if type(v) is str:
+                try:
+                    return _inet_pton(_AF_INET, v)
+                except OSError:
+                    pass  # the slow path raises pyrad's error
+            return EncodeAddress(v)
+
+    elif datatype == "string":
+
+        def plain_enc(v: Any) -> bytes:
+            if type(v) is str:
+                b = v.encode("utf-8")
+                if len(b) <= _MAX:
+                    return b
+            return EncodeString(v)
+
+    elif datatype == "integer":
+
+        def plain_enc(v: Any) -> bytes:
+            if type(v) is int and 0 <= v <= 0xFFFFFFFF:
+                return v.to_bytes(4, "big")
+            return EncodeInteger(v)
+
+    else:
+        plain_enc = enc
+
+    def encode(v: Any) -> bytes:
+        if fwd:
+            try:
+                return fwd[v]
+            except (KeyError, TypeError):
+                pass
+        return bytes(plain_enc(v))
+
+    return decode, encode
