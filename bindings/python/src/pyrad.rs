@@ -251,8 +251,102 @@ fn pyrad_encode<'py>(
     Ok(PyBytes::new(py, &out))
 }
 
+/// How a plan decodes a plain attribute's values (see `nacwire.pyrad.tools._codec`).
+const KIND_STRING: u8 = 1;
+const KIND_INTEGER: u8 = 2;
+const KIND_IPADDR: u8 = 3;
+const KIND_OCTETS: u8 = 4;
+
+/// Decodes one value of a plain attribute: a named value first, then the type.
+fn read_value<'py>(
+    py: Python<'py>,
+    value: &Bound<'py, PyAny>,
+    kind: u8,
+    named: &Bound<'py, PyDict>,
+    decode: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if !named.is_empty() {
+        if let Some(name) = named.get_item(value)? {
+            return Ok(name);
+        }
+    }
+    let Ok(bytes) = value.cast::<PyBytes>() else {
+        return decode.call1((value,));
+    };
+    let octets = bytes.as_bytes();
+    match (kind, octets) {
+        (KIND_STRING, _) => match std::str::from_utf8(octets) {
+            Ok(text) => Ok(pyo3::types::PyString::new(py, text).into_any()),
+            Err(_) => Ok(value.clone()),
+        },
+        (KIND_INTEGER, [a, b, c, d]) => {
+            Ok(u32::from_be_bytes([*a, *b, *c, *d]).into_pyobject(py)?.into_any())
+        }
+        (KIND_IPADDR, [a, b, c, d]) => {
+            Ok(pyo3::types::PyString::new(py, &format!("{a}.{b}.{c}.{d}")).into_any())
+        }
+        (KIND_OCTETS, _) => Ok(value.clone()),
+        // Other types, and wrong sizes (pyrad's error messages), in Python.
+        _ => decode.call1((value,)),
+    }
+}
+
+/// `pkt[key]` for pyrad's packet dict: a plain attribute by name through the plan its
+/// dictionary caches (`_plans`: name -> (attribute, wire key, decode, encode, kind,
+/// named values)), or a wire key's raw list. Returns `slow` when the Python layer must
+/// answer (tags, TLVs, salt encryption, no plan yet, another dictionary class).
+///
+/// One call per read instead of several Python frames: the read path of
+/// "decode + read every attribute" in benches/python/bench_radius.py.
+#[pyfunction]
+fn pyrad_read<'py>(
+    py: Python<'py>,
+    pkt: &Bound<'py, PyDict>,
+    key: &Bound<'py, PyAny>,
+    slow: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if !key.is_instance_of::<pyo3::types::PyString>() {
+        return pkt
+            .get_item(key)?
+            .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(key.clone().unbind()));
+    }
+    let dict = pkt.getattr(pyo3::intern!(py, "dict"))?;
+    let Ok(plans) = dict.getattr(pyo3::intern!(py, "_plans")) else {
+        return Ok(slow.clone());
+    };
+    let Ok(plans) = plans.cast::<PyDict>() else {
+        return Ok(slow.clone());
+    };
+    let Some(plan) = plans.get_item(key)? else {
+        return Ok(slow.clone());
+    };
+    let plan = plan.cast::<PyTuple>()?;
+    let attr = plan.get_item(0)?;
+    let current = dict
+        .getattr(pyo3::intern!(py, "attributes"))?
+        .cast::<PyDict>()?
+        .get_item(key)?;
+    if !current.is_some_and(|c| c.is(&attr)) {
+        return Ok(slow.clone());
+    }
+    let wire = plan.get_item(1)?;
+    let decode = plan.get_item(2)?;
+    let kind: u8 = plan.get_item(4)?.extract()?;
+    let named = plan.get_item(5)?;
+    let named = named.cast::<PyDict>()?;
+    let raw = pkt
+        .get_item(&wire)?
+        .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(wire.clone().unbind()))?;
+    let out = PyList::empty(py);
+    for value in raw.try_iter()? {
+        out.append(read_value(py, &value?, kind, named, &decode)?)?;
+    }
+    Ok(out.into_any())
+}
+
 /// Registers the helpers on the native module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(pyrad_read, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_split, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_encode, m)?)?;
     Ok(())

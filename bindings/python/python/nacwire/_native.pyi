@@ -22,6 +22,7 @@ __all__ = [
     "__version__",
     "build",
     "pyrad_encode",
+    "pyrad_read",
     "pyrad_split",
     "reply",
 ]
@@ -183,6 +184,9 @@ def pyrad_split(
     packet: bytes, vendor_split: bool, tlvs: Any = None
 ) -> tuple[int, int, bytes, dict[Any, Any], int, bool]:
     """nacwire.pyrad: header, pyrad's raw view of the attributes, length, has MA."""
+
+def pyrad_read(pkt: dict[Any, Any], key: Any, slow: Any) -> Any:
+    """nacwire.pyrad: ``pkt[key]`` for wire keys and plain attributes, else ``slow``."""
 
 def pyrad_encode(items: Iterable[tuple[Any, Any]], encode_tlv: Any) -> bytes:
     """nacwire.pyrad: attribute octets of pyrad's raw view."""

@@ -16,7 +16,7 @@ import struct
 from collections import OrderedDict
 from typing import Any
 
-from nacwire._native import pyrad_encode, pyrad_split
+from nacwire._native import pyrad_encode, pyrad_read, pyrad_split
 from nacwire.pyrad import tools
 
 random_generator = secrets.SystemRandom()
@@ -296,13 +296,13 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             return failobj
 
     def __getitem__(self, key: Any) -> Any:
-        if type(key) is str:
-            # Plain attributes (no tag, TLV or salt) go through a per-name plan.
-            plan = _plans(self.dict).get(key) or _read_plan(self.dict, key)
-            if plan is not None and self.dict.attributes.get(key) is plan[0]:
-                return [plan[2](v) for v in _od_getitem(self, plan[1])]
-        elif not isinstance(key, str):
-            return _od_getitem(self, key)
+        # Wire keys, and plain attributes (no tag, TLV or salt) through the per-name
+        # plan cached on the dictionary, are read in Rust; the rest here.
+        value = pyrad_read(self, key, _SLOW)
+        if value is not _SLOW:
+            return value
+        if _read_plan(self.dict, key) is not None:
+            return pyrad_read(self, key, _SLOW)
         return self._GetNamed(key)
 
     def _GetNamed(self, key: str) -> Any:
@@ -383,8 +383,10 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
 
     def keys(self) -> list[Any]:  # type: ignore[override]
         """Attribute names for known attributes, wire keys for the others."""
-        backward = self.dict.attrindex.backward if self.dict is not None else {}
-        return [backward.get(k, k) for k in OrderedDict.keys(self)]
+        wire = OrderedDict.keys(self)
+        if self.dict is None:
+            return list(wire)
+        return list(map(self.dict.attrindex.backward.get, wire, wire))
 
     @staticmethod
     def CreateAuthenticator() -> bytes:
@@ -611,6 +613,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
 
 
 _NO_PLANS: dict[str, Any] = {}
+_SLOW = object()
 
 
 def _plans(d: Any) -> dict[str, Any]:

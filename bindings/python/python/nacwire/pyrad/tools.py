@@ -330,7 +330,10 @@ def DecodeAttr(datatype: str, value: bytes) -> Any:
     return dec(value)
 
 
-def _codec(datatype: str, values: Any) -> tuple[Any, Any]:
+_KINDS = {"string": 1, "integer": 2, "ipaddr": 3, "octets": 4}
+
+
+def _codec(datatype: str, values: Any) -> tuple[Any, Any, int, dict[Any, Any]]:
     """Decode and encode functions for one attribute: named values first (as
     ``pyrad.packet`` looks them up), then the type's codec, with fast paths for the
     common types that give the same results and errors as the functions above."""
@@ -409,4 +412,5 @@ def _codec(datatype: str, values: Any) -> tuple[Any, Any]:
                 pass
         return bytes(plain_enc(v))
 
-    return decode, encode
+    # the native reader (pyrad_read) decodes these kinds itself, named values first
+    return decode, encode, _KINDS.get(datatype, 0), back
