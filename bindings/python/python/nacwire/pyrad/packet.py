@@ -390,8 +390,8 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
 
     @staticmethod
     def CreateAuthenticator() -> bytes:
-        """16 random octets from the system's CSPRNG."""
-        return secrets.token_bytes(16)
+        """16 random octets from ``random_generator`` (the system's CSPRNG)."""
+        return random_generator.getrandbits(128).to_bytes(16, "big")
 
     def CreateID(self) -> int:
         return random_generator.randrange(0, 256)
@@ -555,6 +555,8 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             d._tlv_keys() if hasattr(d, "_tlv_keys") else _TlvTest(self) if d is not None else None
         )
         try:
+            if not isinstance(packet, bytes) and isinstance(packet, (bytearray, memoryview)):
+                packet = bytes(packet)
             code, ident, auth, groups, length, has_ma = pyrad_split(packet, d is not None, tlvs)
         except ValueError as e:
             raise PacketError(str(e)) from None
