@@ -344,9 +344,118 @@ fn pyrad_read<'py>(
     Ok(out.into_any())
 }
 
+/// Encodes one value of a plain attribute: a named value first, then the type; `None`
+/// when the Python encoder must do it (other types, other value types, errors).
+fn write_value(value: &Bound<'_, PyAny>, kind: u8, named: &Bound<'_, PyDict>) -> PyResult<Option<Vec<u8>>> {
+    if !named.is_empty() {
+        match named.get_item(value) {
+            Ok(Some(encoded)) => return Ok(encoded.extract::<Vec<u8>>().ok()),
+            Ok(None) => {}
+            Err(_) => return Ok(None), // unhashable: the Python encoder raises pyrad's error
+        }
+    }
+    let encoded = match kind {
+        KIND_STRING => match value.cast::<pyo3::types::PyString>() {
+            Ok(text) => Some(text.to_str()?.as_bytes().to_vec()),
+            Err(_) => value.cast::<PyBytes>().ok().map(|b| b.as_bytes().to_vec()),
+        },
+        KIND_INTEGER if value.is_exact_instance_of::<pyo3::types::PyInt>() => {
+            value.extract::<u32>().ok().map(|n| n.to_be_bytes().to_vec())
+        }
+        KIND_IPADDR => match value.cast_exact::<pyo3::types::PyString>() {
+            // Only the canonical dotted quad; anything else gets pyrad's checks.
+            Ok(text) => {
+                let text = text.to_str()?;
+                text.parse::<std::net::Ipv4Addr>()
+                    .ok()
+                    .filter(|a| a.to_string() == text)
+                    .map(|a| a.octets().to_vec())
+            }
+            Err(_) => None,
+        },
+        _ => None,
+    };
+    Ok(encoded.filter(|e| e.len() <= 253))
+}
+
+/// `pkt[key] = item` for a plain attribute named `key`: `(wire key, [octets, ...])`
+/// for the caller to store, or `slow` when the Python layer must encode (no plan, a
+/// value the fast codecs do not take).
+#[pyfunction]
+fn pyrad_write<'py>(
+    py: Python<'py>,
+    pkt: &Bound<'py, PyDict>,
+    key: &Bound<'py, PyAny>,
+    item: &Bound<'py, PyAny>,
+    slow: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let dict = pkt.getattr(pyo3::intern!(py, "dict"))?;
+    let Ok(plans) = dict.getattr(pyo3::intern!(py, "_plans")) else {
+        return Ok(slow.clone());
+    };
+    let Ok(plans) = plans.cast::<PyDict>() else {
+        return Ok(slow.clone());
+    };
+    let Some(plan) = plans.get_item(key)? else {
+        return Ok(slow.clone());
+    };
+    let plan = plan.cast::<PyTuple>()?;
+    let attr = plan.get_item(0)?;
+    let current = dict
+        .getattr(pyo3::intern!(py, "attributes"))?
+        .cast::<PyDict>()?
+        .get_item(key)?;
+    if !current.is_some_and(|c| c.is(&attr)) {
+        return Ok(slow.clone());
+    }
+    let kind: u8 = plan.get_item(4)?.extract()?;
+    let forward = attr
+        .getattr(pyo3::intern!(py, "values"))?
+        .getattr(pyo3::intern!(py, "forward"))?;
+    let named = forward.cast::<PyDict>()?;
+    let out = PyList::empty(py);
+    let one;
+    let values: Vec<Bound<'py, PyAny>> =
+        if item.is_instance_of::<PyList>() || item.is_instance_of::<PyTuple>() {
+            item.try_iter()?.collect::<PyResult<_>>()?
+        } else {
+            one = item.clone();
+            vec![one]
+        };
+    for value in &values {
+        match write_value(value, kind, named)? {
+            Some(encoded) => out.append(PyBytes::new(py, &encoded))?,
+            None => return Ok(slow.clone()),
+        }
+    }
+    Ok(PyTuple::new(py, [plan.get_item(1)?, out.into_any()])?.into_any())
+}
+
+/// pyrad's `PwCrypt` (`hide`) and `PwDecrypt` (reveal, trailing NULs removed) for the
+/// lengths RFC 2865 5.2 allows (`None` otherwise: the Python code handles the rest).
+#[pyfunction]
+fn pyrad_pw<'py>(
+    py: Python<'py>,
+    secret: &[u8],
+    authenticator: &[u8],
+    data: &[u8],
+    hide: bool,
+) -> Option<Bound<'py, PyBytes>> {
+    let auth: &[u8; 16] = authenticator.try_into().ok()?;
+    let secret = radius_codec::SharedSecret::new(secret.to_vec());
+    let out = if hide {
+        radius_codec::crypto::hide_user_password(data, &secret, auth).ok()?
+    } else {
+        radius_codec::crypto::unhide_user_password(data, &secret, auth).ok()?
+    };
+    Some(PyBytes::new(py, &out))
+}
+
 /// Registers the helpers on the native module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pyrad_read, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_write, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_pw, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_split, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_encode, m)?)?;
     Ok(())

@@ -22,8 +22,10 @@ __all__ = [
     "__version__",
     "build",
     "pyrad_encode",
+    "pyrad_pw",
     "pyrad_read",
     "pyrad_split",
+    "pyrad_write",
     "reply",
 ]
 
@@ -187,6 +189,12 @@ def pyrad_split(
 
 def pyrad_read(pkt: dict[Any, Any], key: Any, slow: Any) -> Any:
     """nacwire.pyrad: ``pkt[key]`` for wire keys and plain attributes, else ``slow``."""
+
+def pyrad_write(pkt: dict[Any, Any], key: Any, item: Any, slow: Any) -> Any:
+    """nacwire.pyrad: ``(wire key, [octets])`` for ``pkt[key] = item``, else ``slow``."""
+
+def pyrad_pw(secret: bytes, authenticator: bytes, data: bytes, hide: bool) -> bytes | None:
+    """nacwire.pyrad: RFC 2865 5.2 User-Password hiding and revealing."""
 
 def pyrad_encode(items: Iterable[tuple[Any, Any]], encode_tlv: Any) -> bytes:
     """nacwire.pyrad: attribute octets of pyrad's raw view."""

@@ -146,6 +146,7 @@ class Dictionary:
         self._skipped_codes: set[tuple[int, int]] = set()
         # name -> how packets read and write a plain attribute (see packet._read_plan)
         self._plans: builtins.dict[str, Any] = {}
+        self._tlv_cache: tuple[int, frozenset[Any]] = (-1, frozenset())
         if dict:
             self.ReadDictionary(dict)
         for extra in dicts:
@@ -164,9 +165,9 @@ class Dictionary:
 
     def _tlv_keys(self) -> frozenset[Any]:
         """The wire keys of the TLV attributes (cached while the dictionary is unchanged)."""
-        stamp = (len(self.attributes), len(self.attrindex))
-        cached = getattr(self, "_tlv_cache", None)
-        if cached is None or cached[0] != stamp:
+        stamp = len(self.attributes) << 32 | len(self.attrindex)
+        cached = self._tlv_cache
+        if cached[0] != stamp:
             fwd = self.attrindex.forward
             keys = frozenset(
                 fwd[n] for n, a in self.attributes.items() if a.type == "tlv" and n in fwd

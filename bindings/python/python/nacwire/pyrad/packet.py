@@ -16,8 +16,9 @@ import struct
 from collections import OrderedDict
 from typing import Any
 
-from nacwire._native import pyrad_encode, pyrad_read, pyrad_split
+from nacwire._native import pyrad_encode, pyrad_pw, pyrad_read, pyrad_split, pyrad_write
 from nacwire.pyrad import tools
+from nacwire.pyrad.dictionary import Dictionary
 
 random_generator = secrets.SystemRandom()
 
@@ -67,7 +68,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         authenticator: bytes | None = None,
         **attributes: Any,
     ) -> None:
-        OrderedDict.__init__(self)
+        # (OrderedDict.__init__ without arguments does nothing: not called)
         self.code = code
         self.id = id if id is not None else CreateID()
         if not isinstance(secret, bytes):
@@ -80,15 +81,16 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         self._request_code: int | None = None
         self.message_authenticator: bool | None = None
         self.raw_packet: bytes | None = None
-        self.dict: Any = attributes.get("dict", getattr(self, "dict", None))
+        self.dict: Any = attributes["dict"] if "dict" in attributes else getattr(self, "dict", None)
         if "packet" in attributes:
             self.raw_packet = attributes["packet"]
             self.DecodePacket(self.raw_packet)
         if "message_authenticator" in attributes:
             self.message_authenticator = attributes["message_authenticator"]
-        for key, value in attributes.items():
-            if key not in _SPECIAL:
-                self.AddAttribute(key.replace("_", "-"), value)
+        if not attributes.keys() <= _SPECIAL:
+            for key, value in attributes.items():
+                if key not in _SPECIAL:
+                    self.AddAttribute(key.replace("_", "-"), value)
 
     # -- Message-Authenticator (RFC 3579 3.2) ----------------------------------------
 
@@ -366,13 +368,17 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         if not isinstance(key, str):
             OrderedDict.__setitem__(self, key, item)
             return
-        plan = _plans(self.dict).get(key) or _read_plan(self.dict, key)
-        if plan is not None and self.dict.attributes.get(key) is plan[0]:
-            enc = plan[3]
-            if isinstance(item, (list, tuple)):
-                _od_setitem(self, plan[1], [enc(v) for v in item])
-            else:
-                _od_setitem(self, plan[1], [enc(item)])
+        # A plain attribute through its plan: encoded in Rust, or by the plan's Python
+        # encoder for the values the native one leaves.
+        done = pyrad_write(self, key, item, _SLOW)
+        if done is _SLOW:
+            plan = _plans(self.dict).get(key) or _read_plan(self.dict, key)
+            if plan is not None and self.dict.attributes.get(key) is plan[0]:
+                enc = plan[3]
+                many = isinstance(item, (list, tuple))
+                done = (plan[1], [enc(v) for v in item] if many else [enc(item)])
+        if done is not _SLOW:
+            _od_setitem(self, done[0], done[1])
             return
         attr = self.dict.attributes[key.partition(":")[0]]
         wire_key, encoded = self._EncodeKeyValues(key, item)
@@ -551,9 +557,12 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         """Replace header and attributes with those of a received packet (PacketError
         when it is malformed). Octets after the Length field's end are ignored."""
         d: Any = getattr(self, "dict", None)
-        tlvs = (
-            d._tlv_keys() if hasattr(d, "_tlv_keys") else _TlvTest(self) if d is not None else None
-        )
+        if type(d) is Dictionary:
+            tlvs: Any = d._tlv_keys()
+        elif d is None:
+            tlvs = None
+        else:
+            tlvs = d._tlv_keys() if hasattr(d, "_tlv_keys") else _TlvTest(self)
         try:
             if not isinstance(packet, bytes) and isinstance(packet, (bytearray, memoryview)):
                 packet = bytes(packet)
@@ -734,7 +743,12 @@ class AuthPacket(Packet):
         """RFC 2865 5.2 User-Password, decrypted (trailing NULs removed)."""
         if isinstance(password, str):
             password = password.encode("utf-8")
-        password = bytes(password)
+        elif type(password) is not bytes:
+            password = bytes(password)
+        if type(self.authenticator) is bytes and type(self.secret) is bytes:
+            revealed = pyrad_pw(self.secret, self.authenticator, password, False)
+            if revealed is not None:
+                return revealed.decode("utf-8", errors="ignore")
         if len(password) % 16:
             raise PacketError(f"Invalid length of encrypted password ({len(password)})")
         out = []
@@ -753,6 +767,10 @@ class AuthPacket(Packet):
             password = password.encode("utf-8")
         if len(password) > 128:
             raise ValueError(f"Password is longer than 128 octets ({len(password)})")
+        if type(self.authenticator) is bytes and type(self.secret) is bytes:
+            hidden = pyrad_pw(self.secret, self.authenticator, password, True)
+            if hidden is not None:
+                return hidden
         buf = password + bytes(-len(password) % 16 if password else 16)
         out = []
         last = self.authenticator
