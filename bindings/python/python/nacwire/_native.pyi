@@ -21,9 +21,11 @@ __all__ = [
     "VerifyError",
     "__version__",
     "build",
+    "pyrad_dict_lines",
     "pyrad_encode",
     "pyrad_pw",
     "pyrad_read",
+    "pyrad_read_dictionary",
     "pyrad_split",
     "pyrad_write",
     "reply",
@@ -195,6 +197,16 @@ def pyrad_write(pkt: dict[Any, Any], key: Any, item: Any, slow: Any) -> Any:
 
 def pyrad_pw(secret: bytes, authenticator: bytes, data: bytes, hide: bool) -> bytes | None:
     """nacwire.pyrad: RFC 2865 5.2 User-Password hiding and revealing."""
+
+def pyrad_dict_lines(
+    path: str | None, text: str | None, parse_error: Any
+) -> tuple[list[tuple[str, int, str]], BaseException | None]:
+    """nacwire.pyrad: a dictionary's lines, includes resolved, and the error ending them."""
+
+def pyrad_read_dictionary(
+    d: Any, path: str | None, text: str | None, helpers: tuple[Any, ...], debug: bool
+) -> tuple[list[str], list[tuple[str, int, str, str]] | None, list[tuple[str, int, str]]]:
+    """nacwire.pyrad: pyrad's ReadDictionary into d."""
 
 def pyrad_encode(items: Iterable[tuple[Any, Any]], encode_tlv: Any) -> bytes:
     """nacwire.pyrad: attribute octets of pyrad's raw view."""

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from typing import IO, Any
 
+from nacwire._native import pyrad_dict_lines
 
-class _Source:
-    __slots__ = ("dir", "lines", "name", "path", "pos")
 
-    def __init__(self, lines: list[str], name: str, base: str, path: str | None) -> None:
-        self.lines = lines
-        self.pos = 0
-        self.name = os.path.basename(name)
-        self.path = path
-        sub = os.path.dirname(name)
-        self.dir = sub if os.path.isabs(sub) else os.path.join(base, sub)
+def _parse_error() -> Any:
+    from nacwire.pyrad.dictionary import ParseError  # (dictionary imports this module)
+
+    return ParseError
 
 
 class DictFile:
@@ -23,56 +18,46 @@ class DictFile:
 
     ``$INCLUDE name`` is relative to the including file's directory (the current
     directory for a file object); ``$INCLUDE- name`` skips a missing file; a file
-    that includes itself (directly or not) raises ``ParseError``.
+    that includes itself (directly or not) raises ``ParseError`` where the include
+    is. The files are read in Rust (``pyrad_dict_lines``), all at once.
     """
 
-    __slots__ = ("stack",)
+    __slots__ = ("_error", "_lines", "_pos", "stack")
 
     def __init__(self, fil: str | IO[str]) -> None:
-        self.stack: list[_Source] = []
-        self._open(fil)
-
-    def _open(self, fil: Any, optional: bool = False) -> None:
-        base = self.stack[-1].dir if self.stack else os.path.realpath(os.curdir)
         if isinstance(fil, str):
-            fname = fil if os.path.isabs(fil) else os.path.join(base, fil)
-            if optional and not os.path.exists(fname):
-                return
-            real = os.path.realpath(fname)
-            if any(s.path == real for s in self.stack):
-                from nacwire.pyrad.dictionary import ParseError
-
-                raise ParseError("Recursive include of " + fil, file=self.File(), line=self.Line())
-            with open(fname) as fd:
-                src = _Source(fd.readlines(), fil, base, real)
+            self._lines, self._error = pyrad_dict_lines(fil, None, _parse_error())
         else:
-            src = _Source(fil.readlines(), "", base, None)
-        self.stack.append(src)
+            self._lines, self._error = pyrad_dict_lines(
+                None, "".join(fil.readlines()), _parse_error()
+            )
+        self._pos = 0
+        self.stack: list[Any] = []  # pyrad's include stack; kept for compatibility
+
+    def _entries(self) -> list[tuple[str, int, str]]:
+        """Every (file, line number, line) at once, for the dictionary reader; the
+        include error (if any) is raised after them by the caller via ``_raise``."""
+        return self._lines
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
 
     def Line(self) -> int:
         """The line number in the current file (-1 when done)."""
-        return self.stack[-1].pos if self.stack else -1
+        return self._lines[self._pos - 1][1] if 0 < self._pos <= len(self._lines) else -1
 
     def File(self) -> str:
         """The name of the current file ('' when done)."""
-        return self.stack[-1].name if self.stack else ""
+        return self._lines[self._pos - 1][0] if 0 < self._pos <= len(self._lines) else ""
 
     def __iter__(self) -> DictFile:
         return self
 
     def __next__(self) -> str:
-        while self.stack:
-            top = self.stack[-1]
-            if top.pos >= len(top.lines):
-                self.stack.pop()
-                continue
-            line = top.lines[top.pos]
-            top.pos += 1
-            words = line.split("#", 1)[0].split()
-            if words and words[0].upper() in ("$INCLUDE", "$INCLUDE-"):
-                target = " ".join(words[1:])
-                if target:
-                    self._open(target, words[0].endswith("-"))
-                    continue
-            return line
+        if self._pos < len(self._lines):
+            self._pos += 1
+            return self._lines[self._pos - 1][2]
+        self._pos = len(self._lines) + 1
+        self._raise()
         raise StopIteration

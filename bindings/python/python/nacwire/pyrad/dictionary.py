@@ -16,7 +16,8 @@ import logging
 import struct
 from typing import IO, Any
 
-from nacwire.pyrad import bidict, dictfile, tools
+from nacwire._native import pyrad_read_dictionary
+from nacwire.pyrad import bidict, tools
 
 logger = logging.getLogger("pyrad")
 
@@ -108,25 +109,6 @@ def _code(text: str) -> int:
     return int(text, 10)
 
 
-def _option(text: str) -> tuple[str, str | None]:
-    parts = text.split("=")
-    return parts[0], (parts[1] if len(parts) == 2 else None)
-
-
-class _State:
-    __slots__ = ("file", "format", "line", "skipped", "vendor")
-
-    def __init__(self) -> None:
-        self.file = ""
-        self.line = -1
-        self.vendor = ""
-        self.format: str | None = None
-        self.skipped: list[str] = []
-
-    def error(self, msg: str) -> ParseError:
-        return ParseError(msg, file=self.file, line=self.line)
-
-
 class Dictionary:
     """Vendors, attributes and named values read from dictionary files.
 
@@ -175,187 +157,39 @@ class Dictionary:
             cached = self._tlv_cache = (stamp, keys)
         return cached[1]
 
-    def _skip(self, st: _State, name: str, reason: str) -> None:
-        self.skipped_attributes.add(name)
-        st.skipped.append(reason)
-        logger.debug("%s(%d): skipping attribute %s: %s", st.file, st.line, name, reason)
-
-    def _attribute(self, st: _State, tokens: list[str]) -> None:
-        if len(tokens) not in (4, 5):
-            raise st.error("Incorrect number of tokens for attribute definition")
-        vendor = st.vendor
-        has_tag, encrypt, array = False, 0, False
-        if len(tokens) == 5:
-            opts = [_option(kv) for kv in tokens[4].split(",")]
-            is_flags = any(k in ATTRIBUTE_FLAGS for k, _ in opts)
-            if self.vendors.HasForward(tokens[4]) and not any(
-                k in ("has_tag", "encrypt") for k, _ in opts
-            ):
-                vendor = tokens[4]
-            elif not is_flags:
-                raise st.error("Unknown vendor " + tokens[4])
-            for k, v in opts if is_flags else ():
-                if k == "has_tag":
-                    has_tag = True
-                elif k == "encrypt":
-                    if v not in ("1", "2", "3"):
-                        raise st.error(f"Illegal attribute encryption: {v}")
-                    encrypt = int(v)
-                elif k == "array":
-                    array = True
-        name, code_text, datatype = tokens[1:4]
-        try:
-            codes = [_code(c) for c in code_text.split(".")]
-        except ValueError:
-            raise st.error("Illegal attribute code: " + code_text) from None
-        datatype = datatype.split("[")[0]
-        if datatype not in DATATYPES and datatype not in UNSUPPORTED_DATATYPES:
-            # FreeRADIUS itself reads type names case-insensitively (juniper's `String`).
-            if datatype.lower() in DATATYPES:
-                datatype = datatype.lower()
-            else:
-                raise st.error("Illegal type: " + datatype)
-        vid = self.vendors.GetForward(vendor)
-        if len(codes) > 1 and (vid, codes[0]) in self._skipped_codes:
-            return self._skip(st, name, "sub-attribute of unsupported attribute")
-        if st.format:
-            return self._skip(st, name, "extended vendor-specific attribute")
-        if vendor in self._bad_vendors:
-            return self._skip(st, name, "vendor format")
-        if datatype in UNSUPPORTED_DATATYPES:
-            if len(codes) == 1:
-                self._skipped_codes.add((vid, codes[0]))
-                self._tlvs.pop((vid, codes[0]), None)
-            return self._skip(st, name, "data type " + datatype)
-        if array:
-            return self._skip(st, name, "array flag")
-        if len(codes) > 2 or (len(codes) == 2 and datatype == "tlv"):
-            return self._skip(st, name, "nested TLV")
-        sub = len(codes) == 2
-        parent = None
-        if sub:
-            parent = self._tlvs.get((vid, codes[0]))
-            if parent is None:
-                raise st.error(f"Sub-attribute {name} of unknown TLV {codes[0]}")
-            key: Any = (vid, codes[0], codes[1]) if vendor else (codes[0], codes[1])
-        else:
-            key = (vid, codes[0]) if vendor else codes[0]
-        code = codes[-1]
-        self.attrindex.Add(name, key)
-        attr = Attribute(name, code, datatype, sub, vendor, encrypt=encrypt, has_tag=has_tag)
-        self.attributes[name] = attr
-        if parent is not None:
-            parent.sub_attributes[code] = name
-            attr.parent = parent
-        else:
-            self._skipped_codes.discard((vid, code))
-            if datatype == "tlv":
-                self._tlvs[(vid, code)] = attr
-            else:
-                self._tlvs.pop((vid, code), None)
-
-    def _value(self, st: _State, tokens: list[str], defer: bool) -> None:
-        if len(tokens) != 4:
-            raise st.error("Incorrect number of tokens for value definition")
-        attr_name, key, text = tokens[1:]
-        if attr_name in self.skipped_attributes and attr_name not in self.attributes:
-            return
-        attr = self.attributes.get(attr_name)
-        if attr is None:
-            if defer:
-                saved = _State()
-                saved.file, saved.line = st.file, st.line
-                self.defer_parse.append((saved, list(tokens)))
-            else:
-                logger.warning(
-                    "%s(%d): ignoring value defined for unknown attribute %s",
-                    st.file,
-                    st.line,
-                    attr_name,
-                )
-            return
-        try:
-            value: Any = int(text, 0) if attr.type in _NUMERIC else text
-            encoded = tools.EncodeAttr(attr.type, value)
-        except (ValueError, TypeError, struct.error) as e:
-            raise st.error(f"Illegal value {text} for attribute {attr_name}: {e}") from None
-        attr.values.Add(key, encoded)
-
-    def _vendor(self, st: _State, tokens: list[str]) -> None:
-        if len(tokens) not in (3, 4):
-            raise st.error("Incorrect number of tokens for vendor definition")
-        name, ident = tokens[1:3]
-        if len(tokens) == 4:
-            option = tokens[3].split("=")
-            if option[0] != "format":
-                raise st.error(f"Unknown option '{option[0]}' for vendor definition")
-            try:
-                parts = option[1].split(",")
-                continuation = len(parts) == 3 and parts[2] == "c"
-                t, length = (int(p) for p in (parts[:2] if continuation else parts))
-            except (ValueError, IndexError):
-                raise st.error("Syntax error in vendor specification") from None
-            if t not in (1, 2, 4) or length not in (0, 1, 2):
-                raise st.error(f"Unknown vendor format specification {option[1]}")
-            if (t, length, continuation) == (1, 1, False):
-                self._bad_vendors.discard(name)
-            else:
-                self._bad_vendors.add(name)
-        try:
-            vid = int(ident, 0)
-        except ValueError:
-            raise st.error("Illegal vendor code: " + ident) from None
-        self.vendors.Add(name, vid)
-
-    def _begin_vendor(self, st: _State, tokens: list[str]) -> None:
-        if len(tokens) not in (2, 3):
-            raise st.error("Incorrect number of tokens for begin-vendor statement")
-        fmt = None
-        if len(tokens) == 3:
-            if not tokens[2].startswith("format="):
-                raise st.error(f"Unknown option '{tokens[2]}' for begin-vendor statement")
-            fmt = tokens[2][len("format=") :]
-        if not self.vendors.HasForward(tokens[1]):
-            raise st.error(f"Unknown vendor {tokens[1]} in begin-vendor statement")
-        st.vendor, st.format = tokens[1], fmt
-
-    def _end_vendor(self, st: _State, tokens: list[str]) -> None:
-        if len(tokens) != 2:
-            raise st.error("Incorrect number of tokens for end-vendor statement")
-        if st.vendor != tokens[1]:
-            raise st.error("Ending non-open vendor " + tokens[1])
-        st.vendor, st.format = "", None
-
     def ReadDictionary(self, file: str | IO[str]) -> None:
-        """Merge the definitions of a dictionary file (and its includes)."""
-        lines = dictfile.DictFile(file)
-        st = _State()
+        """Merge the definitions of a dictionary file (and its includes).
+
+        Parsed in Rust (``pyrad_read_dictionary``) with pyrad's rules; the definitions
+        land in this object's ``vendors``, ``attributes`` and ``attrindex``. Raises
+        ``ParseError`` (with ``file`` and ``line``) or ``OSError``.
+        """
+        if isinstance(file, str):
+            path, text = file, None
+        else:
+            path, text = None, "".join(file.readlines())
         self.defer_parse = []
-        handlers = {
-            "ATTRIBUTE": self._attribute,
-            "VENDOR": self._vendor,
-            "BEGIN-VENDOR": self._begin_vendor,
-            "END-VENDOR": self._end_vendor,
-        }
-        for line in lines:
-            tokens = line.split("#", 1)[0].split()
-            if not tokens:
-                continue
-            st.file, st.line = lines.File(), lines.Line()
-            kw = tokens[0].upper()
-            if kw == "VALUE":
-                self._value(st, tokens, True)
-            else:
-                handler = handlers.get(kw)
-                if handler is not None:
-                    handler(st, tokens)
-        self._plans.clear()
-        for saved, tokens in self.defer_parse:
-            self._value(saved, tokens, False)
-        self.defer_parse = []
-        if st.skipped:
+        try:
+            reasons, debug, warnings = pyrad_read_dictionary(
+                self, path, text, _HELPERS, logger.isEnabledFor(logging.DEBUG)
+            )
+        finally:
+            self._plans.clear()
+        for skipped in debug or ():
+            logger.debug("%s(%d): skipping attribute %s: %s", *skipped)
+        for unknown in warnings:
+            logger.warning("%s(%d): ignoring value defined for unknown attribute %s", *unknown)
+        if reasons:
             logger.warning(
                 "Skipped %d unsupported dictionary attributes (%s)",
-                len(st.skipped),
-                ", ".join(sorted(set(st.skipped))),
+                len(reasons),
+                ", ".join(sorted(set(reasons))),
             )
+
+
+def _value_octets(datatype: str, text: str) -> bytes:
+    """A VALUE's octets as pyrad computes them (the native reader's slow path)."""
+    return tools.EncodeAttr(datatype, int(text, 0) if datatype in _NUMERIC else text)
+
+
+_HELPERS = (ParseError, Attribute, _value_octets, _code, struct.error)
