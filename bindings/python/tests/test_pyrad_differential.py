@@ -207,3 +207,42 @@ def test_pwcrypt_same_bytes(password: bytes, seed: int) -> None:
     ours = nacwire.pyrad.packet.AuthPacket(secret=SECRET, authenticator=auth, dict=OURS)
     assert ours.PwCrypt(password) == theirs.PwCrypt(password)
     assert ours.PwDecrypt(theirs.PwCrypt(password)) == theirs.PwDecrypt(ours.PwCrypt(password))
+
+
+FR = "/usr/share/freeradius"
+
+
+@pytest.mark.skipif(not os.path.exists(FR + "/dictionary"), reason="FreeRADIUS dictionaries")
+def test_freeradius_tree_same_view(tmp_path: Any) -> None:
+    """pyrad (on a copy with the two `String` lines it rejects lower-cased) and
+    nacwire.pyrad (on the tree as shipped) see the same vendors, attributes, codes,
+    types, flags and named values; we skip nothing pyrad keeps."""
+    import shutil
+
+    copy = tmp_path / "fr"
+    shutil.copytree(FR, copy)
+    juniper = copy / "dictionary.juniper"
+    juniper.write_text(juniper.read_text().replace("\tString", "\tstring"))
+    theirs = pyrad.dictionary.Dictionary(str(copy / "dictionary"))
+    ours = nacwire.pyrad.dictionary.Dictionary(FR + "/dictionary")
+    assert ours.vendors.forward == theirs.vendors.forward
+    assert ours.attrindex.forward == theirs.attrindex.forward
+    assert ours.attrindex.backward == theirs.attrindex.backward
+    assert ours.skipped_attributes == theirs.skipped_attributes
+    assert ours.attributes.keys() == theirs.attributes.keys()
+    for name, attr in theirs.attributes.items():
+        mine = ours.attributes[name]
+        assert (mine.code, mine.type, mine.vendor, mine.encrypt, mine.has_tag) == (
+            attr.code,
+            attr.type,
+            attr.vendor,
+            attr.encrypt,
+            attr.has_tag,
+        ), name
+        assert (mine.is_sub_attribute, mine.sub_attributes) == (
+            attr.is_sub_attribute,
+            attr.sub_attributes,
+        ), name
+        assert (mine.parent and mine.parent.name) == (attr.parent and attr.parent.name), name
+        assert mine.values.forward == attr.values.forward, name
+        assert mine.values.backward == attr.values.backward, name
