@@ -466,13 +466,14 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 // ---------------------------------------------------------------------------------
 // Dictionaries: pyrad's reader (`pyrad.dictionary` / `pyrad.dictfile`) in Rust.
 
-/// One dictionary source being read: its lines and where it sits.
+/// One dictionary source being read: its text, the read position and where it sits.
 struct Source {
-    name: String,
+    name: usize,
     dir: std::path::PathBuf,
     path: Option<std::path::PathBuf>,
-    lines: Vec<String>,
-    pos: usize,
+    text: usize,
+    offset: usize,
+    line: usize,
 }
 
 /// Why reading stopped early.
@@ -487,17 +488,55 @@ enum WalkError {
     Io(std::io::Error, String),
 }
 
-/// A line with the file (basename) and 1-based line number it came from.
+/// A line: the file (index into `Walk::files`), its 1-based number, and where its
+/// text is (`Walk::texts[text][start..end]`, the newline included).
 struct Line {
     file: usize,
     line: usize,
-    text: String,
+    text: usize,
+    start: usize,
+    end: usize,
 }
 
-/// Lines as Python's text mode reads them (universal newlines, ends kept).
-fn split_lines(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    text.split_inclusive('\n').map(str::to_owned).collect()
+/// pyrad's `DictFile`: every line of a dictionary and its `$INCLUDE`s, in order.
+/// `$INCLUDE name` is relative to the including file's directory (the current
+/// directory for text given directly); `$INCLUDE-` skips a missing file.
+struct Walk {
+    files: Vec<String>,
+    texts: Vec<String>,
+    lines: Vec<Line>,
+    error: Option<WalkError>,
+}
+
+impl Walk {
+    fn text(&self, l: &Line) -> &str {
+        self.texts
+            .get(l.text)
+            .and_then(|t| t.get(l.start..l.end))
+            .unwrap_or_default()
+    }
+
+    fn file(&self, l: &Line) -> &str {
+        self.files.get(l.file).map(String::as_str).unwrap_or_default()
+    }
+
+    /// Adds a source's text (newlines as Python's text mode reads them) and name.
+    fn add(&mut self, name: String, text: String) -> (usize, usize) {
+        let text = if text.contains('\r') {
+            text.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            text
+        };
+        self.texts.push(text);
+        let id = match self.files.iter().position(|f| *f == name) {
+            Some(i) => i,
+            None => {
+                self.files.push(name);
+                self.files.len() - 1
+            }
+        };
+        (id, self.texts.len() - 1)
+    }
 }
 
 fn basename(name: &str) -> String {
@@ -507,18 +546,10 @@ fn basename(name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// pyrad's `DictFile`: every line of a dictionary and its `$INCLUDE`s, in order.
-/// `$INCLUDE name` is relative to the including file's directory (the current
-/// directory for text given directly); `$INCLUDE-` skips a missing file.
-struct Walk {
-    files: Vec<String>,
-    lines: Vec<Line>,
-    error: Option<WalkError>,
-}
-
 fn walk(path: Option<&str>, text: Option<&str>) -> Walk {
     let mut out = Walk {
         files: Vec::new(),
+        texts: Vec::new(),
         lines: Vec::new(),
         error: None,
     };
@@ -526,7 +557,11 @@ fn walk(path: Option<&str>, text: Option<&str>) -> Walk {
         .and_then(std::fs::canonicalize)
         .unwrap_or_default();
     let mut stack: Vec<Source> = Vec::new();
-    let open = |stack: &[Source], target: &str, optional: bool| -> Result<Option<Source>, WalkError> {
+    let open = |out: &mut Walk,
+                stack: &[Source],
+                target: &str,
+                optional: bool|
+     -> Result<Option<Source>, WalkError> {
         let base = stack.last().map_or_else(|| cwd.clone(), |s| s.dir.clone());
         let fname = base.join(target); // an absolute target replaces base
         if optional && !fname.exists() {
@@ -537,8 +572,8 @@ fn walk(path: Option<&str>, text: Option<&str>) -> Walk {
         if let Some(top) = stack.last() {
             if stack.iter().any(|s| s.path.as_ref() == Some(&real)) {
                 return Err(WalkError::Recursive {
-                    file: top.name.clone(),
-                    line: top.pos,
+                    file: out.files.get(top.name).cloned().unwrap_or_default(),
+                    line: top.line,
                     target: target.to_owned(),
                 });
             }
@@ -547,23 +582,29 @@ fn walk(path: Option<&str>, text: Option<&str>) -> Walk {
         let sub = std::path::Path::new(target)
             .parent()
             .unwrap_or_else(|| std::path::Path::new(""));
+        let (name, text) = out.add(basename(target), body);
         Ok(Some(Source {
-            name: basename(target),
+            name,
             dir: base.join(sub),
             path: Some(real),
-            lines: split_lines(&body),
-            pos: 0,
+            text,
+            offset: 0,
+            line: 0,
         }))
     };
     let first = match (path, text) {
-        (Some(p), _) => open(&stack, p, false),
-        (None, t) => Ok(Some(Source {
-            name: String::new(),
-            dir: cwd.clone(),
-            path: None,
-            lines: split_lines(t.unwrap_or_default()),
-            pos: 0,
-        })),
+        (Some(p), _) => open(&mut out, &stack, p, false),
+        (None, t) => {
+            let (name, text) = out.add(String::new(), t.unwrap_or_default().to_owned());
+            Ok(Some(Source {
+                name,
+                dir: cwd.clone(),
+                path: None,
+                text,
+                offset: 0,
+                line: 0,
+            }))
+        }
     };
     match first {
         Ok(Some(s)) => stack.push(s),
@@ -573,40 +614,42 @@ fn walk(path: Option<&str>, text: Option<&str>) -> Walk {
             return out;
         }
     }
-    let mut file_ids: Vec<usize> = Vec::new();
-    let intern = |files: &mut Vec<String>, name: &str| -> usize {
-        match files.iter().position(|f| f == name) {
-            Some(i) => i,
-            None => {
-                files.push(name.to_owned());
-                files.len() - 1
-            }
-        }
-    };
-    if let Some(s) = stack.last() {
-        let id = intern(&mut out.files, &s.name);
-        file_ids.push(id);
-    }
     while let Some(top) = stack.last_mut() {
-        let Some(text) = top.lines.get(top.pos).cloned() else {
+        let rest = out
+            .texts
+            .get(top.text)
+            .and_then(|t| t.get(top.offset..))
+            .unwrap_or_default();
+        if rest.is_empty() {
             stack.pop();
-            file_ids.pop();
             continue;
+        }
+        let len = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let line = Line {
+            file: top.name,
+            line: top.line + 1,
+            text: top.text,
+            start: top.offset,
+            end: top.offset + len,
         };
-        top.pos += 1;
-        let line_no = top.pos;
-        let content = text.split('#').next().unwrap_or_default();
+        top.offset += len;
+        top.line += 1;
+        let content = rest
+            .get(..len)
+            .unwrap_or_default()
+            .split('#')
+            .next()
+            .unwrap_or_default();
         let mut words = content.split_whitespace();
-        let directive = words.next().map(str::to_ascii_uppercase);
-        if let Some(d) = directive.filter(|d| d == "$INCLUDE" || d == "$INCLUDE-") {
+        let directive = words
+            .next()
+            .filter(|d| d.eq_ignore_ascii_case("$INCLUDE") || d.eq_ignore_ascii_case("$INCLUDE-"));
+        if let Some(d) = directive {
+            let optional = d.ends_with('-');
             let target = words.collect::<Vec<_>>().join(" ");
             if !target.is_empty() {
-                match open(&stack, &target, d.ends_with('-')) {
-                    Ok(Some(s)) => {
-                        let id = intern(&mut out.files, &s.name);
-                        file_ids.push(id);
-                        stack.push(s);
-                    }
+                match open(&mut out, &stack, &target, optional) {
+                    Ok(Some(s)) => stack.push(s),
                     Ok(None) => {}
                     Err(e) => {
                         out.error = Some(e);
@@ -616,12 +659,7 @@ fn walk(path: Option<&str>, text: Option<&str>) -> Walk {
                 continue;
             }
         }
-        let file = file_ids.last().copied().unwrap_or_default();
-        out.lines.push(Line {
-            file,
-            line: line_no,
-            text,
-        });
+        out.lines.push(line);
     }
     out
 }
@@ -665,8 +703,7 @@ fn pyrad_dict_lines<'py>(
     let w = walk(path, text);
     let lines = PyList::empty(py);
     for l in &w.lines {
-        let file = w.files.get(l.file).map(String::as_str).unwrap_or_default();
-        lines.append((file, l.line, l.text.as_str()))?;
+        lines.append((w.file(l), l.line, w.text(l)))?;
     }
     let error = match w.error {
         Some(e) => walk_error(py, e, parse_error)
@@ -767,6 +804,43 @@ impl<'py> DictState<'py> {
         }
         fwd.set_item(one, two)?;
         bidict.getattr(pyo3::intern!(py, "backward"))?.set_item(two, one)
+    }
+
+    /// A new `Attribute` (`helpers[1]`) without its `__init__`: the fields that differ
+    /// from the class's defaults go into the instance dict (the class makes `values`
+    /// and `sub_attributes` on first use). 5,800 `__init__` frames and their BiDicts
+    /// were most of loading the FreeRADIUS tree.
+    #[allow(clippy::too_many_arguments)]
+    fn new_attribute(
+        &self,
+        name: &Bound<'py, PyAny>,
+        code: &Bound<'py, PyAny>,
+        datatype: &str,
+        sub: bool,
+        vendor: &str,
+        encrypt: u8,
+        has_tag: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let new = py.get_type::<PyAny>().getattr(pyo3::intern!(py, "__new__"))?;
+        let attr = new.call1((self.helpers.get_item(1)?,))?;
+        let ad = attr.getattr(pyo3::intern!(py, "__dict__"))?;
+        ad.set_item(pyo3::intern!(py, "name"), name)?;
+        ad.set_item(pyo3::intern!(py, "code"), code)?;
+        ad.set_item(pyo3::intern!(py, "type"), datatype)?;
+        if !vendor.is_empty() {
+            ad.set_item(pyo3::intern!(py, "vendor"), vendor)?;
+        }
+        if encrypt != 0 {
+            ad.set_item(pyo3::intern!(py, "encrypt"), encrypt)?;
+        }
+        if has_tag {
+            ad.set_item(pyo3::intern!(py, "has_tag"), true)?;
+        }
+        if sub {
+            ad.set_item(pyo3::intern!(py, "is_sub_attribute"), true)?;
+        }
+        Ok(attr)
     }
 
     /// An attribute code: decimal, `0x` hex or `0o` octal (Python's `int` for the rest).
@@ -912,16 +986,7 @@ impl<'py> DictState<'py> {
         };
         let name_obj = pyo3::types::PyString::new(py, name).into_any();
         Self::bidict_add(&self.attrindex, &name_obj, &key)?;
-        let attr = self.helpers.get_item(1)?.call1((
-            &name_obj,
-            &last,
-            datatype.as_str(),
-            sub,
-            vendor.as_str(),
-            py.None(),
-            encrypt,
-            has_tag,
-        ))?;
+        let attr = self.new_attribute(&name_obj, &last, &datatype, sub, &vendor, encrypt, has_tag)?;
         self.attributes.set_item(&name_obj, &attr)?;
         match parent {
             Some(p) => {
@@ -1130,10 +1195,12 @@ fn pyrad_read_dictionary<'py>(
     let warnings = PyList::empty(py);
     let mut deferred = Vec::new();
     for l in &w.lines {
-        let content = l.text.split('#').next().unwrap_or_default();
+        let content = w.text(l).split('#').next().unwrap_or_default();
         let tokens: Vec<&str> = content.split_whitespace().collect();
         let Some(first) = tokens.first() else { continue };
-        st.file = w.files.get(l.file).cloned().unwrap_or_default();
+        if st.file != w.file(l) {
+            w.file(l).clone_into(&mut st.file);
+        }
         st.line = l.line;
         match first.to_uppercase().as_str() {
             "ATTRIBUTE" => st.attribute(&tokens)?,
