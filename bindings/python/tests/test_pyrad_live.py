@@ -4,6 +4,7 @@ Disconnect)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import pathlib
 import subprocess
@@ -150,3 +151,106 @@ def test_radclient_against_nacwire_pyrad_server(fr_dict: Any) -> None:
     assert "Received CoA-ACK" in coa, coa
     disconnect = run("disconnect", "coa", 'User-Name = "bob"\n')
     assert "Received Disconnect-ACK" in disconnect, disconnect
+
+
+def test_async_client_against_freeradius(freeradius: Any, fr_dict: Any) -> None:
+    from nacwire.pyrad.client_async import ClientAsync
+
+    async def main() -> list[int]:
+        client = ClientAsync(
+            server="127.0.0.1",
+            auth_port=freeradius.auth_port,
+            acct_port=freeradius.acct_port,
+            secret=SECRET,
+            dict=fr_dict,
+            timeout=2,
+        )
+        await client.initialize_transports(
+            enable_auth=True, enable_acct=True, local_addr="127.0.0.1"
+        )
+        try:
+            codes = []
+            for password in ("hello", "wrong"):
+                req = client.CreateAuthPacket(User_Name="bob")
+                req["User-Password"] = req.PwCrypt(password)
+                codes.append((await client.SendPacket(req)).code)
+            acct = client.CreateAcctPacket(User_Name="bob")
+            acct["Acct-Status-Type"] = "Stop"
+            acct["Acct-Session-Id"] = "pyrad-async-1"
+            codes.append((await client.SendPacket(acct)).code)
+            return codes
+        finally:
+            await client.deinitialize_transports()
+
+    assert asyncio.run(main()) == [
+        packet.AccessAccept,
+        packet.AccessReject,
+        packet.AccountingResponse,
+    ]
+
+
+def test_radclient_against_nacwire_pyrad_async_server(fr_dict: Any) -> None:
+    from nacwire.pyrad.server_async import ServerAsync
+
+    radclient = require("radclient")
+    ports = {"auth": free_udp_port(), "acct": free_udp_port(), "coa": free_udp_port()}
+
+    class Async(ServerAsync):
+        def handle_auth_packet(self, protocol: Any, pkt: Any, addr: Any) -> None:
+            ok = pkt.PwDecrypt(pkt["User-Password"][0]) == "hello"
+            reply = self.CreateReplyPacket(pkt, Reply_Message="async")
+            reply.code = packet.AccessAccept if ok else packet.AccessReject
+            protocol.send_response(reply, addr)
+
+        def handle_acct_packet(self, protocol: Any, pkt: Any, addr: Any) -> None:
+            protocol.send_response(self.CreateReplyPacket(pkt), addr)
+
+        def handle_coa_packet(self, protocol: Any, pkt: Any, addr: Any) -> None:
+            protocol.send_response(self.CreateReplyPacket(pkt), addr)
+
+        def handle_disconnect_packet(self, protocol: Any, pkt: Any, addr: Any) -> None:
+            protocol.send_response(self.CreateReplyPacket(pkt), addr)
+
+    async def main() -> list[str]:
+        srv = Async(
+            auth_port=ports["auth"],
+            acct_port=ports["acct"],
+            coa_port=ports["coa"],
+            hosts={"127.0.0.1": server.RemoteHost("127.0.0.1", SECRET, "radclient")},
+            dictionary=fr_dict,
+        )
+        await srv.initialize_transports(enable_auth=True, enable_acct=True, enable_coa=True)
+
+        async def run(kind: str, port: str, attrs: str) -> str:
+            proc = await asyncio.create_subprocess_exec(
+                radclient,
+                "-x",
+                "-r",
+                "2",
+                "-t",
+                "2",
+                f"127.0.0.1:{ports[port]}",
+                kind,
+                "testing123",
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+            out, _ = await proc.communicate(attrs.encode())
+            return out.decode()
+
+        try:
+            return [
+                await run("auth", "auth", 'User-Name = "bob"\nUser-Password = "hello"\n'),
+                await run("auth", "auth", 'User-Name = "bob"\nUser-Password = "nope"\n'),
+                await run("acct", "acct", 'User-Name = "bob"\nAcct-Status-Type = Start\n'),
+                await run("coa", "coa", 'User-Name = "bob"\n'),
+            ]
+        finally:
+            await srv.deinitialize_transports()
+
+    ok, bad, acct, coa = asyncio.run(main())
+    assert "Received Access-Accept" in ok and 'Reply-Message = "async"' in ok, ok
+    assert "Received Access-Reject" in bad, bad
+    assert "Received Accounting-Response" in acct, acct
+    assert "Received CoA-ACK" in coa, coa
