@@ -178,7 +178,7 @@ class Dictionary:
 
     def _tlv_keys(self) -> frozenset[Any]:
         """The wire keys of the TLV attributes (cached while the dictionary is unchanged)."""
-        stamp = len(self.attributes) << 32 | len(self.attrindex)
+        stamp = len(self.attributes) << 32 | len(self.attrindex.forward)
         cached = self._tlv_cache
         if cached[0] != stamp:
             fwd = self.attrindex.forward

@@ -564,7 +564,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         else:
             tlvs = d._tlv_keys() if hasattr(d, "_tlv_keys") else _TlvTest(self)
         try:
-            if not isinstance(packet, bytes) and isinstance(packet, (bytearray, memoryview)):
+            if type(packet) is not bytes and isinstance(packet, (bytearray, memoryview)):
                 packet = bytes(packet)
             code, ident, auth, groups, length, has_ma = pyrad_split(packet, d is not None, tlvs)
         except ValueError as e:
@@ -573,7 +573,8 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             raise PacketError("Packet header is corrupt") from None
         self.code, self.id, self.authenticator = code, ident, auth
         self.raw_packet = packet[:length] if len(packet) != length else packet
-        self.clear()
+        if self:
+            self.clear()
         for key, values in groups.items():
             _od_setitem(self, key, values)
         if has_ma:
