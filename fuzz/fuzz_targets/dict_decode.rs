@@ -14,7 +14,11 @@ mod common;
 #[derive(Arbitrary, Debug)]
 enum Op {
     /// A dictionary attribute (by index) with a value decoded from octets.
-    Named { attr: u16, tag: Option<u8>, value: Vec<u8> },
+    Named {
+        attr: u16,
+        tag: Option<u8>,
+        value: Vec<u8>,
+    },
     /// A WiMAX Vendor-Specific with raw sub-attributes (type, continuation, value).
     Wimax { subs: Vec<(u8, bool, Vec<u8>)> },
     /// Any attribute with raw octets.
@@ -83,7 +87,12 @@ fuzz_target!(|input: Input| {
     let decoded_standard = decoded
         .iter()
         .filter(|d| d.key.vendor() == 0)
-        .filter(|d| d.key.path().first().is_some_and(|t| u8::try_from(*t).is_ok_and(top)))
+        .filter(|d| {
+            d.key
+                .path()
+                .first()
+                .is_some_and(|t| u8::try_from(*t).is_ok_and(top))
+        })
         .count();
     assert!(decoded_standard >= standard, "{decoded_standard} < {standard}");
 

@@ -12,19 +12,40 @@ use radius_dict::{AttrKey, Dictionary};
 
 #[derive(Arbitrary, Debug)]
 enum Op {
-    Extended { attr: u8, ext_type: u8, value: Vec<u8> },
-    Evs { attr: u8, vendor: u32, vendor_type: u8, value: Vec<u8> },
-    Raw { typ: u8, value: Vec<u8> },
+    Extended {
+        attr: u8,
+        ext_type: u8,
+        value: Vec<u8>,
+    },
+    Evs {
+        attr: u8,
+        vendor: u32,
+        vendor_type: u8,
+        value: Vec<u8>,
+    },
+    Raw {
+        typ: u8,
+        value: Vec<u8>,
+    },
 }
 
 fuzz_target!(|ops: Vec<Op>| {
     let mut b = PacketBuilder::accounting_request(7);
     for op in ops.iter().take(16) {
         let _ = match op {
-            Op::Extended { attr, ext_type, value } => {
-                b.add_extended(AttrType(241 + attr % 6), *ext_type, value).map(|_| ())
-            }
-            Op::Evs { attr, vendor, vendor_type, value } => b
+            Op::Extended {
+                attr,
+                ext_type,
+                value,
+            } => b
+                .add_extended(AttrType(241 + attr % 6), *ext_type, value)
+                .map(|_| ()),
+            Op::Evs {
+                attr,
+                vendor,
+                vendor_type,
+                value,
+            } => b
                 .add_evs(AttrType(241 + attr % 6), VendorId(*vendor), *vendor_type, value)
                 .map(|_| ()),
             Op::Raw { typ, value } => b.add(AttrType(*typ), value).map(|_| ()),

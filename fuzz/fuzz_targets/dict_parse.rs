@@ -9,34 +9,88 @@ use radius_dict::{Dictionary, MemoryResolver, Mode};
 
 const NAMES: [&str; 6] = ["dictionary", "a/one", "a/two", "a/b/three", "a/b/four", "five"];
 const TYPES: [&str; 12] = [
-    "string", "octets", "integer", "ipaddr", "tlv", "byte", "short", "ifid", "ether", "octets[4]", "extended",
+    "string",
+    "octets",
+    "integer",
+    "ipaddr",
+    "tlv",
+    "byte",
+    "short",
+    "ifid",
+    "ether",
+    "octets[4]",
+    "extended",
     "long-extended",
 ];
-const FLAGS: [&str; 8] = ["", "has_tag", "encrypt=1", "encrypt=2", "array", "concat", "virtual", "Fuzz"];
+const FLAGS: [&str; 8] = [
+    "",
+    "has_tag",
+    "encrypt=1",
+    "encrypt=2",
+    "array",
+    "concat",
+    "virtual",
+    "Fuzz",
+];
 
 #[derive(Arbitrary, Debug)]
 enum Line {
-    Attribute { name: u8, number: u16, sub: Option<u8>, typ: u8, flags: u8 },
-    Value { attr: u8, name: u8, number: u32 },
-    Vendor { id: u32, format: Option<(u8, u8, bool)> },
+    Attribute {
+        name: u8,
+        number: u16,
+        sub: Option<u8>,
+        typ: u8,
+        flags: u8,
+    },
+    Value {
+        attr: u8,
+        name: u8,
+        number: u32,
+    },
+    Vendor {
+        id: u32,
+        format: Option<(u8, u8, bool)>,
+    },
     BeginVendor,
     EndVendor,
-    BeginTlv { attr: u8 },
-    EndTlv { attr: u8 },
-    Include { file: u8, alias: u8, optional: bool },
-    ValueAlias { to: u8, from: u8 },
+    BeginTlv {
+        attr: u8,
+    },
+    EndTlv {
+        attr: u8,
+    },
+    Include {
+        file: u8,
+        alias: u8,
+        optional: bool,
+    },
+    ValueAlias {
+        to: u8,
+        from: u8,
+    },
     Raw(String),
 }
 
 fn render(line: &Line) -> String {
     let pick = |list: &[&'static str], i: u8| list.get(usize::from(i) % list.len()).copied().unwrap_or("");
     match line {
-        Line::Attribute { name, number, sub, typ, flags } => {
+        Line::Attribute {
+            name,
+            number,
+            sub,
+            typ,
+            flags,
+        } => {
             let number = match sub {
                 Some(s) => format!("{number}.{s}"),
                 None => number.to_string(),
             };
-            format!("ATTRIBUTE A{} {number} {} {}", name % 16, pick(&TYPES, *typ), pick(&FLAGS, *flags))
+            format!(
+                "ATTRIBUTE A{} {number} {} {}",
+                name % 16,
+                pick(&TYPES, *typ),
+                pick(&FLAGS, *flags)
+            )
         }
         Line::Value { attr, name, number } => format!("VALUE A{} V{name} {number}", attr % 16),
         Line::Vendor { id, format } => match format {
@@ -47,7 +101,11 @@ fn render(line: &Line) -> String {
         Line::EndVendor => "END-VENDOR Fuzz".to_string(),
         Line::BeginTlv { attr } => format!("BEGIN-TLV A{}", attr % 16),
         Line::EndTlv { attr } => format!("END-TLV A{}", attr % 16),
-        Line::Include { file, alias, optional } => {
+        Line::Include {
+            file,
+            alias,
+            optional,
+        } => {
             let target = pick(&NAMES, *file);
             let path = match alias % 4 {
                 0 => format!("/{target}"),

@@ -35,10 +35,15 @@ fuzz_target!(|input: (u16, &[u8])| {
 
     // Arbitrary text: text -> value -> text -> value is stable.
     let text = String::from_utf8_lossy(data);
-    for parsed in [dict.parse_value(def, &text), dict.parse_value_freeradius(def, &text)] {
+    for parsed in [
+        dict.parse_value(def, &text),
+        dict.parse_value_freeradius(def, &text),
+    ] {
         if let Ok(v) = parsed {
             let again = dict.format_value_freeradius(def, &v);
-            let back = dict.parse_value_freeradius(def, &again).expect("printed text parses");
+            let back = dict
+                .parse_value_freeradius(def, &again)
+                .expect("printed text parses");
             assert_eq!(canonical(&back), canonical(&v), "{} {again:?}", def.name());
         }
     }

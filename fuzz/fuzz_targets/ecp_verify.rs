@@ -10,14 +10,16 @@ use std::time::{Duration, SystemTime};
 
 use arbitrary::Arbitrary;
 use ecp_sigv4::{
-    parse_unsigned, Approval, ControllerRedirect, Error, Keyring, PortRule, Secret, Signer, SsidRule, Verifier,
+    parse_unsigned, Approval, ControllerRedirect, Error, Keyring, PortRule, Secret, Signer, SsidRule,
+    Verifier,
 };
 use libfuzzer_sys::fuzz_target;
 
 const SECRET: &str = "ecp-sigv4-synthetic-test-secret";
 const IDENTITIES: [&str; 4] = ["BigAuthInc", "portal 1", "ünïcode", "a+b"];
 const NAMES: [&str; 14] = [
-    "ssid", "vlan", "mac", "bssid", "hwc_ip", "hwc_port", "vns", "ap", "sn", "role", "aploc", "apmac", "token2", "x y",
+    "ssid", "vlan", "mac", "bssid", "hwc_ip", "hwc_port", "vns", "ap", "sn", "role", "aploc", "apmac",
+    "token2", "x y",
 ];
 /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: what `X-Amz-Date` can carry.
 const FIRST: i64 = -62_135_596_800;
@@ -97,7 +99,11 @@ fuzz_target!(|i: Input| {
     let identity = IDENTITIES[usize::from(i.identity) % IDENTITIES.len()];
     let mut keys = Keyring::new();
     keys.insert(identity, Secret::from(SECRET));
-    let rule = if i.omit_port { PortRule::Omit } else { PortRule::IncludeNonDefault };
+    let rule = if i.omit_port {
+        PortRule::Omit
+    } else {
+        PortRule::IncludeNonDefault
+    };
     let verifier = Verifier::new(keys)
         .port_rule(rule)
         .max_expires(u64::MAX)
@@ -129,7 +135,14 @@ fuzz_target!(|i: Input| {
         .expires(u64::from(i.expires))
         .port_rule(rule);
     let url = signer
-        .presign("https", "portal.example.net", i.port.filter(|p| *p != 0), "/ecp/login", &params, at(sign_secs))
+        .presign(
+            "https",
+            "portal.example.net",
+            i.port.filter(|p| *p != 0),
+            "/ecp/login",
+            &params,
+            at(sign_secs),
+        )
         .expect("valid parameters sign");
     let (base, query) = url.split_once('?').expect("a query");
     let mut pairs: Vec<String> = query.split('&').map(str::to_string).collect();
@@ -148,8 +161,17 @@ fuzz_target!(|i: Input| {
             Mutation::Escape(at, pos, lower) => {
                 if let Some(p) = pairs.get_mut(usize::from(*at) % n) {
                     let pos = usize::from(*pos) % p.len().max(1);
-                    if let Some(c) = p.as_bytes().get(pos).copied().filter(|c| c.is_ascii_alphanumeric()) {
-                        let esc = if *lower { format!("%{c:02x}") } else { format!("%{c:02X}") };
+                    if let Some(c) = p
+                        .as_bytes()
+                        .get(pos)
+                        .copied()
+                        .filter(|c| c.is_ascii_alphanumeric())
+                    {
+                        let esc = if *lower {
+                            format!("%{c:02x}")
+                        } else {
+                            format!("%{c:02X}")
+                        };
                         p.replace_range(pos..=pos, &esc);
                     }
                 }
@@ -181,7 +203,11 @@ fuzz_target!(|i: Input| {
     let Ok(q) = result else { return };
     // What verifies means what was signed.
     for (k, v) in &params {
-        assert_eq!(q.get(k).expect("signed values decode").as_deref(), Some(*v), "{k} in {url}");
+        assert_eq!(
+            q.get(k).expect("signed values decode").as_deref(),
+            Some(*v),
+            "{k} in {url}"
+        );
     }
     assert_eq!(q.params().count(), params.len(), "{url}");
     // The tolerant model on what verifies.

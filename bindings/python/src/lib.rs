@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 mod convert;
 mod errors;
 mod nac;
+mod pyrad;
 mod radius;
 
 /// The native module. Classes are registered here and re-exported by the Python
@@ -20,5 +21,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     radius::register(m)?;
     nac::register(m)?;
+    pyrad::register(m)?;
     Ok(())
 }

@@ -669,7 +669,7 @@ fn build(
     secret: &Bound<'_, PyAny>,
     attributes: Option<&Bound<'_, PyAny>>,
     identifier: u8,
-    authenticator: Option<[u8; 16]>,
+    authenticator: Option<&[u8]>,
     dictionary: Option<&Bound<'_, Dictionary>>,
     message_authenticator: Option<bool>,
     salt: Option<u16>,
@@ -677,6 +677,13 @@ fn build(
     let code = code_of(code)?;
     let secret = secret_of(secret)?;
     let dict = dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().inner.clone());
+    // taken as bytes: a `[u8; 16]` argument would be extracted element by element
+    let authenticator: Option<[u8; 16]> = authenticator
+        .map(|a| {
+            a.try_into()
+                .map_err(|_| PyValueError::new_err("the authenticator is 16 octets"))
+        })
+        .transpose()?;
     let auth = match (authenticator, code.authenticator_kind()) {
         (Some(a), _) => a,
         (None, AuthenticatorKind::Random) => random16(py)?,
@@ -1285,8 +1292,10 @@ impl Client {
     }
 
     /// Restores what `reply_state` returned (after `add_destination`).
-    fn set_reply_state(&mut self, destination: String, state: [u8; 2]) -> PyResult<()> {
-        let learned = radius_codec::LearnedReplies::from_bytes(state)
+    fn set_reply_state(&mut self, destination: String, state: &[u8]) -> PyResult<()> {
+        let learned = <[u8; 2]>::try_from(state)
+            .ok()
+            .and_then(radius_codec::LearnedReplies::from_bytes)
             .ok_or_else(|| PyValueError::new_err("not a reply state from Client.reply_state"))?;
         self.inner
             .set_reply_state(&destination, learned)

@@ -62,6 +62,13 @@ __all__ = [
     "__version__",
     "build",
     "plan_endpoint_change",
+    "pyrad_dict_lines",
+    "pyrad_encode",
+    "pyrad_pw",
+    "pyrad_read",
+    "pyrad_read_dictionary",
+    "pyrad_split",
+    "pyrad_write",
     "reply",
     "rfc5176_violations",
 ]
@@ -235,6 +242,33 @@ def reply(
     salt: int | None = None,
 ) -> Packet:
     """Builds a reply to a request."""
+
+def pyrad_split(
+    packet: bytes, vendor_split: bool, tlvs: Any = None
+) -> tuple[int, int, bytes, dict[Any, Any], int, bool]:
+    """nacwire.pyrad: header, pyrad's raw view of the attributes, length, has MA."""
+
+def pyrad_read(pkt: dict[Any, Any], key: Any, slow: Any) -> Any:
+    """nacwire.pyrad: ``pkt[key]`` for wire keys and plain attributes, else ``slow``."""
+
+def pyrad_write(pkt: dict[Any, Any], key: Any, item: Any, slow: Any) -> Any:
+    """nacwire.pyrad: ``(wire key, [octets])`` for ``pkt[key] = item``, else ``slow``."""
+
+def pyrad_pw(secret: bytes, authenticator: bytes, data: bytes, hide: bool) -> bytes | None:
+    """nacwire.pyrad: RFC 2865 5.2 User-Password hiding and revealing."""
+
+def pyrad_dict_lines(
+    path: str | None, text: str | None, parse_error: Any
+) -> tuple[list[tuple[str, int, str]], BaseException | None]:
+    """nacwire.pyrad: a dictionary's lines, includes resolved, and the error ending them."""
+
+def pyrad_read_dictionary(
+    d: Any, path: str | None, text: str | None, helpers: tuple[Any, ...], debug: bool
+) -> tuple[list[str], list[tuple[str, int, str, str]] | None, list[tuple[str, int, str]]]:
+    """nacwire.pyrad: pyrad's ReadDictionary into d."""
+
+def pyrad_encode(items: Iterable[tuple[Any, Any]], encode_tlv: Any) -> bytes:
+    """nacwire.pyrad: attribute octets of pyrad's raw view."""
 
 @final
 class ClientEvent:

@@ -1,0 +1,63 @@
+"""Dictionary file lines with ``$INCLUDE`` resolved, as ``pyrad.dictfile``."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from nacwire._native import pyrad_dict_lines
+
+
+def _parse_error() -> Any:
+    from nacwire.pyrad.dictionary import ParseError  # (dictionary imports this module)
+
+    return ParseError
+
+
+class DictFile:
+    """Iterate over the lines of a dictionary file, included files in place.
+
+    ``$INCLUDE name`` is relative to the including file's directory (the current
+    directory for a file object); ``$INCLUDE- name`` skips a missing file; a file
+    that includes itself (directly or not) raises ``ParseError`` where the include
+    is. The files are read in Rust (``pyrad_dict_lines``), all at once.
+    """
+
+    __slots__ = ("_error", "_lines", "_pos", "stack")
+
+    def __init__(self, fil: str | IO[str]) -> None:
+        if isinstance(fil, str):
+            self._lines, self._error = pyrad_dict_lines(fil, None, _parse_error())
+        else:
+            self._lines, self._error = pyrad_dict_lines(
+                None, "".join(fil.readlines()), _parse_error()
+            )
+        self._pos = 0
+        self.stack: list[Any] = []  # pyrad's include stack; kept for compatibility
+
+    def _entries(self) -> list[tuple[str, int, str]]:
+        """Every (file, line number, line) at once, for the dictionary reader; the
+        include error (if any) is raised after them by the caller via ``_raise``."""
+        return self._lines
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def Line(self) -> int:
+        """The line number in the current file (-1 when done)."""
+        return self._lines[self._pos - 1][1] if 0 < self._pos <= len(self._lines) else -1
+
+    def File(self) -> str:
+        """The name of the current file ('' when done)."""
+        return self._lines[self._pos - 1][0] if 0 < self._pos <= len(self._lines) else ""
+
+    def __iter__(self) -> DictFile:
+        return self
+
+    def __next__(self) -> str:
+        if self._pos < len(self._lines):
+            self._pos += 1
+            return self._lines[self._pos - 1][2]
+        self._pos = len(self._lines) + 1
+        self._raise()
+        raise StopIteration

@@ -1,0 +1,231 @@
+"""FreeRADIUS-format dictionaries in pyrad's shape, as ``pyrad.dictionary``.
+
+``Dictionary(path)`` reads a dictionary file and its ``$INCLUDE``s: ``ATTRIBUTE``,
+``VALUE``, ``VENDOR``, ``BEGIN-VENDOR``/``END-VENDOR``. What pyrad's packet model
+cannot carry (RFC 6929 extended attributes, ``array``, vendors whose format is not
+``1,1``, TLVs inside TLVs, ``combo-ip`` and friends) is skipped and listed in
+``skipped_attributes``, so the FreeRADIUS tree loads as shipped. The result keeps
+pyrad's view: ``attributes`` (name -> :class:`Attribute`), ``attrindex`` (name <->
+code, ``(vendor, code)``, ``(tlv, code)`` or ``(vendor, tlv, code)``) and ``vendors``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import gc
+import logging
+import struct
+from typing import IO, Any
+
+from nacwire._native import pyrad_read_dictionary
+from nacwire.pyrad import bidict, tools
+
+logger = logging.getLogger("pyrad")
+
+DATATYPES = frozenset(
+    [
+        "string",
+        "ipaddr",
+        "integer",
+        "date",
+        "octets",
+        "abinary",
+        "ipv6addr",
+        "ipv6prefix",
+        "short",
+        "byte",
+        "signed",
+        "ifid",
+        "ether",
+        "tlv",
+        "integer64",
+    ]
+)
+UNSUPPORTED_DATATYPES = frozenset(
+    [
+        "vsa",
+        "extended",
+        "long-extended",
+        "evs",
+        "ipv4prefix",
+        "combo-ip",
+        "bool",
+        "uint16",
+        "uint32",
+    ]
+)
+ATTRIBUTE_FLAGS = frozenset(["has_tag", "encrypt", "secret", "array", "virtual", "concat"])
+_NUMERIC = frozenset(["integer", "signed", "short", "byte", "integer64", "date"])
+
+
+class ParseError(Exception):
+    """A dictionary file could not be read; ``file`` and ``line`` say where."""
+
+    def __init__(self, msg: str | None = None, **data: Any) -> None:
+        self.msg = msg
+        self.file = data.get("file", "")
+        self.line = data.get("line", -1)
+
+    def __str__(self) -> str:
+        where = (self.file or "") + (f"({self.line})" if self.line > -1 else "")
+        text = (where + ": " if where else "") + "Parse error"
+        return text + (f": {self.msg}" if self.msg else "")
+
+
+class _PerInstance:
+    """A value made for each instance on first read (a non-data descriptor: then the
+    instance's own attribute shadows it). Attributes read from files get their
+    ``values`` BiDict and ``sub_attributes`` dict only when something uses them: most
+    of the FreeRADIUS tree's 5,800 attributes never do, and the objects were a large
+    part of loading it."""
+
+    def __init__(self, make: Any) -> None:
+        self.make = make
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.make()
+        return value
+
+
+class Attribute:
+    """One attribute definition (``ValueError`` for an unknown data type)."""
+
+    # Defaults for the attributes the native reader creates without __init__.
+    vendor = ""
+    encrypt = 0
+    has_tag = False
+    parent: Attribute | None = None
+    is_sub_attribute = False
+    values: Any = _PerInstance(bidict.BiDict)
+    sub_attributes: Any = _PerInstance(dict)
+
+    def __init__(
+        self,
+        name: str,
+        code: int,
+        datatype: str,
+        is_sub_attribute: bool = False,
+        vendor: str = "",
+        values: dict[str, bytes] | None = None,
+        encrypt: int = 0,
+        has_tag: bool = False,
+    ) -> None:
+        if datatype not in DATATYPES:
+            raise ValueError("Invalid data type")
+        self.name = name
+        self.code = code
+        self.type = datatype
+        self.vendor = vendor
+        self.encrypt = encrypt
+        self.has_tag = has_tag
+        self.values = bidict.BiDict()
+        self.sub_attributes = {}
+        self.parent = None
+        self.is_sub_attribute = is_sub_attribute
+        for key, value in (values or {}).items():
+            self.values.Add(key, value)
+
+
+def _code(text: str) -> int:
+    if text.startswith("0x"):
+        return int(text, 16)
+    if text.startswith("0o"):
+        return int(text, 8)
+    return int(text, 10)
+
+
+class Dictionary:
+    """Vendors, attributes and named values read from dictionary files.
+
+    ``Dictionary(path, *more)`` reads each file in turn (later definitions win);
+    ``d['User-Name']`` is the :class:`Attribute`, ``'User-Name' in d`` checks it.
+    """
+
+    def __init__(self, dict: str | IO[str] | None = None, *dicts: str | IO[str]) -> None:
+        self.vendors = bidict.BiDict()
+        self.vendors.Add("", 0)
+        self.attrindex = bidict.BiDict()
+        self.attributes: builtins.dict[str, Attribute] = {}
+        self.defer_parse: list[tuple[Any, list[str]]] = []
+        self.skipped_attributes: set[str] = set()
+        self._bad_vendors: set[str] = set()  # vendor format other than 1,1
+        self._tlvs: builtins.dict[tuple[int, int], Attribute] = {}  # (vendor id, code) -> TLV
+        self._skipped_codes: set[tuple[int, int]] = set()
+        # name -> how packets read and write a plain attribute (see packet._read_plan)
+        self._plans: builtins.dict[str, Any] = {}
+        self._tlv_cache: tuple[int, frozenset[Any]] = (-1, frozenset())
+        if dict:
+            self.ReadDictionary(dict)
+        for extra in dicts:
+            self.ReadDictionary(extra)
+
+    def __len__(self) -> int:
+        return len(self.attributes)
+
+    def __getitem__(self, key: str) -> Attribute:
+        return self.attributes[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.attributes
+
+    has_key = __contains__
+
+    def _tlv_keys(self) -> frozenset[Any]:
+        """The wire keys of the TLV attributes (cached while the dictionary is unchanged)."""
+        stamp = len(self.attributes) << 32 | len(self.attrindex.forward)
+        cached = self._tlv_cache
+        if cached[0] != stamp:
+            fwd = self.attrindex.forward
+            keys = frozenset(
+                fwd[n] for n, a in self.attributes.items() if a.type == "tlv" and n in fwd
+            )
+            cached = self._tlv_cache = (stamp, keys)
+        return cached[1]
+
+    def ReadDictionary(self, file: str | IO[str]) -> None:
+        """Merge the definitions of a dictionary file (and its includes).
+
+        Parsed in Rust (``pyrad_read_dictionary``) with pyrad's rules; the definitions
+        land in this object's ``vendors``, ``attributes`` and ``attrindex``. Raises
+        ``ParseError`` (with ``file`` and ``line``) or ``OSError``.
+        """
+        if isinstance(file, str):
+            path, text = file, None
+        else:
+            path, text = None, "".join(file.readlines())
+        self.defer_parse = []
+        # The tree makes some 20,000 objects and no cycles: no collections meanwhile.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            reasons, debug, warnings = pyrad_read_dictionary(
+                self, path, text, _HELPERS, logger.isEnabledFor(logging.DEBUG)
+            )
+        finally:
+            if collecting:
+                gc.enable()
+            self._plans.clear()
+        for skipped in debug or ():
+            logger.debug("%s(%d): skipping attribute %s: %s", *skipped)
+        for unknown in warnings:
+            logger.warning("%s(%d): ignoring value defined for unknown attribute %s", *unknown)
+        if reasons:
+            logger.warning(
+                "Skipped %d unsupported dictionary attributes (%s)",
+                len(reasons),
+                ", ".join(sorted(set(reasons))),
+            )
+
+
+def _value_octets(datatype: str, text: str) -> bytes:
+    """A VALUE's octets as pyrad computes them (the native reader's slow path)."""
+    return tools.EncodeAttr(datatype, int(text, 0) if datatype in _NUMERIC else text)
+
+
+_HELPERS = (ParseError, Attribute, _value_octets, _code, struct.error, bidict.BiDict)

@@ -1,0 +1,888 @@
+"""RADIUS packets as pyrad 2.6 models them, as ``pyrad.packet``.
+
+A :class:`Packet` is an ordered dict from wire keys (the attribute code, ``(vendor,
+code)`` for a vendor attribute) to lists of encoded values; a TLV's value is a dict
+from sub-attribute code to a list. Name keys (``pkt['User-Name']``, ``'Tunnel-Type:1'``)
+go through the dictionary. Splitting a received packet into that raw view runs in
+Rust (``nacwire._native.pyrad_split``), as does the MD5 work of the crypt helpers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import struct
+from collections import OrderedDict
+from typing import Any
+
+from nacwire._native import pyrad_encode, pyrad_pw, pyrad_read, pyrad_split, pyrad_write
+from nacwire.pyrad import tools
+from nacwire.pyrad.dictionary import Dictionary
+
+random_generator = secrets.SystemRandom()
+
+AccessRequest = 1
+AccessAccept = 2
+AccessReject = 3
+AccountingRequest = 4
+AccountingResponse = 5
+AccessChallenge = 11
+StatusServer = 12
+StatusClient = 13
+DisconnectRequest = 40
+DisconnectACK = 41
+DisconnectNAK = 42
+CoARequest = 43
+CoAACK = 44
+CoANAK = 45
+
+CurrentID = random_generator.randrange(1, 255)
+
+_ZERO16 = bytes(16)
+_MA = 80  # Message-Authenticator
+_PROXY_STATE = 33
+_SPECIAL = frozenset(["dict", "fd", "packet", "message_authenticator"])
+
+
+_od_getitem = OrderedDict.__getitem__
+_od_setitem = OrderedDict.__setitem__
+
+
+class PacketError(Exception):
+    """A malformed packet (also raised for packets that fail to decode)."""
+
+
+def _xor16(a: bytes, b: bytes) -> bytes:
+    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(16, "big")
+
+
+class Packet(OrderedDict):  # type: ignore[type-arg]
+    """A RADIUS packet: a dict of attributes plus code, id, secret and authenticator."""
+
+    def __init__(
+        self,
+        code: int = 0,
+        id: int | None = None,
+        secret: bytes = b"",
+        authenticator: bytes | None = None,
+        **attributes: Any,
+    ) -> None:
+        # (OrderedDict.__init__ without arguments does nothing: not called)
+        self.code = code
+        self.id = id if id is not None else CreateID()
+        if not isinstance(secret, bytes):
+            raise TypeError("secret must be a binary string")
+        self.secret = secret
+        if authenticator is not None and not isinstance(authenticator, bytes):
+            raise TypeError("authenticator must be a binary string")
+        self.authenticator: Any = authenticator
+        self.request_authenticator: bytes | None = None
+        self._request_code: int | None = None
+        self.message_authenticator: bool | None = None
+        self.raw_packet: bytes | None = None
+        self.dict: Any = attributes["dict"] if "dict" in attributes else getattr(self, "dict", None)
+        if "packet" in attributes:
+            self.raw_packet = attributes["packet"]
+            self.DecodePacket(self.raw_packet)
+        if "message_authenticator" in attributes:
+            self.message_authenticator = attributes["message_authenticator"]
+        if not attributes.keys() <= _SPECIAL:
+            for key, value in attributes.items():
+                if key not in _SPECIAL:
+                    self.AddAttribute(key.replace("_", "-"), value)
+
+    # -- Message-Authenticator (RFC 3579 3.2) ----------------------------------------
+
+    def add_message_authenticator(self) -> None:
+        """Mark the packet to carry Message-Authenticator (added as the first attribute)."""
+        self.message_authenticator = True
+        self._set_message_authenticator(_ZERO16)
+        if self.id is None:
+            self.id = self.CreateID()
+        if self.authenticator is None and self.code == AccessRequest:
+            self.authenticator = self.CreateAuthenticator()
+            self._refresh_message_authenticator()
+
+    def get_message_authenticator(self) -> bool | None:
+        self._refresh_message_authenticator()
+        return self.message_authenticator
+
+    def _set_message_authenticator(self, value: bytes) -> None:
+        first = not OrderedDict.__contains__(self, _MA)
+        OrderedDict.__setitem__(self, _MA, [value])
+        if first:
+            self.move_to_end(_MA, last=False)
+
+    def _message_authenticator_vector(
+        self, original_authenticator: bytes | None = None, original_code: int | None = None
+    ) -> bytes:
+        """The 16 octets that stand in the authenticator field while the HMAC is computed."""
+        code = self.code
+        if code in (AccountingRequest, DisconnectRequest, CoARequest) or (
+            code == AccountingResponse and original_code != StatusServer
+        ):
+            return _ZERO16
+        vector = (
+            self.authenticator
+            if code in (AccessRequest, StatusServer)
+            else (original_authenticator or self.authenticator)
+        )
+        if vector is None:
+            raise Exception("No authenticator found")
+        return vector
+
+    def _refresh_message_authenticator(self) -> None:
+        self._set_message_authenticator(_ZERO16)
+        attrs = self._PktEncodeAttributes()
+        mac = hmac.new(self.secret, digestmod="MD5")
+        mac.update(struct.pack("!BBH", self.code, self.id, 20 + len(attrs)))
+        mac.update(
+            self._message_authenticator_vector(original_code=getattr(self, "_request_code", None))
+        )
+        mac.update(attrs)
+        self._set_message_authenticator(mac.digest())
+
+    @staticmethod
+    def _zero_message_authenticator(attr: bytes) -> bytes:
+        """The attribute octets with the first Message-Authenticator's value zeroed."""
+        pos = 0
+        while pos + 2 <= len(attr):
+            kind, length = attr[pos], attr[pos + 1]
+            if length < 2:
+                break
+            if kind == _MA:
+                return attr[: pos + 2] + _ZERO16 + attr[pos + length :]
+            pos += length
+        return attr
+
+    def verify_message_authenticator(
+        self,
+        secret: bytes | None = None,
+        original_authenticator: bytes | None = None,
+        original_code: int | None = None,
+    ) -> bool:
+        if self.message_authenticator is None:
+            raise Exception("No Message-Authenticator AVP present")
+        received = OrderedDict.__getitem__(self, _MA)
+        if secret is None and self.secret is None:
+            raise Exception("Missing secret for HMAC/MD5 verification")
+        key = secret or self.secret
+        if self.raw_packet:
+            attrs = self._zero_message_authenticator(self.raw_packet[20:])
+        else:
+            self._set_message_authenticator(_ZERO16)
+            attrs = self._PktEncodeAttributes()
+            self._set_message_authenticator(received[0])
+        mac = hmac.new(key, digestmod="MD5")
+        mac.update(struct.pack("!BBH", self.code, self.id, 20 + len(attrs)))
+        mac.update(self._message_authenticator_vector(original_authenticator, original_code))
+        mac.update(attrs)
+        return hmac.compare_digest(received[0], mac.digest())
+
+    # -- replies ---------------------------------------------------------------------
+
+    def _PrepareReply(self, reply: Packet, attributes: dict[str, Any]) -> Packet:
+        """Remember the request's code and copy its Proxy-State (RFC 2865 5.33)."""
+        reply._request_code = self.code
+        if (
+            "packet" not in attributes
+            and OrderedDict.__contains__(self, _PROXY_STATE)
+            and not OrderedDict.__contains__(reply, _PROXY_STATE)
+        ):
+            OrderedDict.__setitem__(
+                reply, _PROXY_STATE, list(OrderedDict.__getitem__(self, _PROXY_STATE))
+            )
+        return reply
+
+    def CreateReply(self, **attributes: Any) -> Packet:
+        return self._PrepareReply(
+            Packet(
+                id=self.id,
+                secret=self.secret,
+                authenticator=self.authenticator,
+                dict=self.dict,
+                **attributes,
+            ),
+            attributes,
+        )
+
+    # -- values and keys -------------------------------------------------------------
+
+    def _DecodeValue(self, attr: Any, value: bytes) -> Any:
+        if attr.encrypt == 2:
+            value = self.SaltDecrypt(value)
+        backward = attr.values.backward
+        if value in backward:
+            return backward[value]
+        return tools.DecodeAttr(attr.type, value)
+
+    def _EncodeValue(self, attr: Any, value: Any) -> bytes:
+        try:
+            result = attr.values.forward[value]
+        except (KeyError, TypeError):
+            result = tools.EncodeAttr(attr.type, value)
+        if attr.encrypt == 2:
+            result = self.SaltCrypt(result)
+        return result
+
+    def _EncodeKeyValues(self, key: Any, values: Any) -> tuple[Any, Any]:
+        if not isinstance(key, str):
+            return key, values
+        if not isinstance(values, (list, tuple)):
+            values = [values]
+        name, _, tag_text = key.partition(":")
+        attr = self.dict.attributes[name]
+        wire_key = self._EncodeKey(name)
+        tag = b""
+        if tag_text:
+            n = int(tag_text)
+            if not 0 <= n <= 31:
+                raise ValueError(f"Invalid tag {n} for attribute {attr.name}")
+            tag = bytes((n,))
+        elif attr.has_tag and attr.encrypt == 2:
+            tag = b"\x00"
+        if tag:
+            # RFC 2868: a tagged integer's tag replaces its first octet.
+            cut = 1 if attr.type == "integer" else 0
+            return wire_key, [tag + self._EncodeValue(attr, v)[cut:] for v in values]
+        encoded = [self._EncodeValue(attr, v) for v in values]
+        if attr.has_tag and attr.type != "integer":
+            # An untagged value whose first octet looks like a tag gets tag 0.
+            encoded = [b"\x00" + v if v and v[0] <= 0x1F else v for v in encoded]
+        return wire_key, encoded
+
+    @staticmethod
+    def _SplitTag(attr: Any, value: bytes) -> tuple[int, bytes]:
+        if not attr.has_tag or not value:
+            return 0, value
+        if attr.type == "integer":
+            return value[0], b"\x00" + value[1:]
+        if attr.encrypt == 2:
+            return (0, value) if len(value) % 16 == 2 else (value[0], value[1:])
+        if value[0] <= 0x1F:
+            return value[0], value[1:]
+        return 0, value
+
+    def _EncodeKey(self, key: Any) -> Any:
+        if not isinstance(key, str):
+            return key
+        attr = self.dict.attributes[key]
+        if attr.vendor and not attr.is_sub_attribute:
+            return (self.dict.vendors.forward[attr.vendor], attr.code)
+        return attr.code
+
+    def _DecodeKey(self, key: Any) -> Any:
+        """The attribute name of a wire key, or the key itself when it is unknown."""
+        return self.dict.attrindex.backward.get(key, key)
+
+    def AddAttribute(self, key: str, value: Any) -> None:
+        """Append value(s) to an attribute given by name (``'Name'`` or ``'Name:tag'``)."""
+        if not isinstance(key, str):
+            raise TypeError(
+                f"Attribute key must be an attribute name, not {type(key).__name__}; "
+                "use pkt[code] = [value] for raw values"
+            )
+        attr = self.dict.attributes[key.partition(":")[0]]
+        wire_key, encoded = self._EncodeKeyValues(key, value)
+        if attr.is_sub_attribute:
+            target = self.setdefault(self._EncodeKey(attr.parent.name), {}).setdefault(wire_key, [])
+        else:
+            target = self.setdefault(wire_key, [])
+        target.extend(encoded)
+
+    def get(self, key: Any, failobj: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return failobj
+
+    def __getitem__(self, key: Any) -> Any:
+        # Wire keys, and plain attributes (no tag, TLV or salt) through the per-name
+        # plan cached on the dictionary, are read in Rust; the rest here.
+        value = pyrad_read(self, key, _SLOW)
+        if value is not _SLOW:
+            return value
+        if _read_plan(self.dict, key) is not None:
+            return pyrad_read(self, key, _SLOW)
+        return self._GetNamed(key)
+
+    def _GetNamed(self, key: str) -> Any:
+        name, _, tag = key.partition(":")
+        attr = self.dict.attributes[name]
+        if attr.is_sub_attribute:
+            raw = self._GetTlv(attr)[self._EncodeKey(name)]
+        else:
+            raw = OrderedDict.__getitem__(self, self._EncodeKey(name))
+        if attr.type == "tlv":
+            out: dict[Any, list[Any]] = {}
+            for code, values in raw.items():
+                sub_name = attr.sub_attributes.get(code)
+                if sub_name is None:
+                    out.setdefault(code, []).extend(values)
+                else:
+                    sub = self.dict.attributes[sub_name]
+                    out.setdefault(sub_name, []).extend(self._DecodeValue(sub, v) for v in values)
+            return out
+        if not attr.has_tag:
+            return [self._DecodeValue(attr, v) for v in raw]
+        want = int(tag) if tag else None
+        res = []
+        for v in raw:
+            value_tag, v = self._SplitTag(attr, v)
+            if want is None or value_tag == want:
+                res.append(self._DecodeValue(attr, v))
+        if want is not None and not res:
+            raise KeyError(f"{name}:{tag}")
+        return res
+
+    def _GetTlv(self, attr: Any) -> dict[Any, Any]:
+        tlv = OrderedDict.__getitem__(self, self._EncodeKey(attr.parent.name))
+        if not isinstance(tlv, dict):
+            raise KeyError(attr.parent.name)
+        return tlv
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            if isinstance(key, str) and (":" in key or self.dict.attributes[key].is_sub_attribute):
+                self[key]
+                return True
+            return OrderedDict.__contains__(self, self._EncodeKey(key))
+        except KeyError:
+            return False
+
+    has_key = __contains__
+
+    def __delitem__(self, key: Any) -> None:
+        if isinstance(key, str):
+            attr = self.dict.attributes[key]
+            if attr.is_sub_attribute:
+                tlv = self._GetTlv(attr)
+                del tlv[self._EncodeKey(key)]
+                if not tlv:
+                    OrderedDict.__delitem__(self, self._EncodeKey(attr.parent.name))
+                return
+        OrderedDict.__delitem__(self, self._EncodeKey(key))
+
+    def __setitem__(self, key: Any, item: Any) -> None:
+        if not isinstance(key, str):
+            OrderedDict.__setitem__(self, key, item)
+            return
+        # A plain attribute through its plan: encoded in Rust, or by the plan's Python
+        # encoder for the values the native one leaves.
+        done = pyrad_write(self, key, item, _SLOW)
+        if done is _SLOW:
+            plan = _plans(self.dict).get(key) or _read_plan(self.dict, key)
+            if plan is not None and self.dict.attributes.get(key) is plan[0]:
+                enc = plan[3]
+                many = isinstance(item, (list, tuple))
+                done = (plan[1], [enc(v) for v in item] if many else [enc(item)])
+        if done is not _SLOW:
+            _od_setitem(self, done[0], done[1])
+            return
+        attr = self.dict.attributes[key.partition(":")[0]]
+        wire_key, encoded = self._EncodeKeyValues(key, item)
+        if attr.is_sub_attribute:
+            self.setdefault(self._EncodeKey(attr.parent.name), {})[wire_key] = encoded
+        else:
+            OrderedDict.__setitem__(self, wire_key, encoded)
+
+    def keys(self) -> list[Any]:  # type: ignore[override]
+        """Attribute names for known attributes, wire keys for the others."""
+        wire = OrderedDict.keys(self)
+        if self.dict is None:
+            return list(wire)
+        return list(map(self.dict.attrindex.backward.get, wire, wire))
+
+    @staticmethod
+    def CreateAuthenticator() -> bytes:
+        """16 random octets from ``random_generator`` (the system's CSPRNG)."""
+        return random_generator.getrandbits(128).to_bytes(16, "big")
+
+    def CreateID(self) -> int:
+        return random_generator.randrange(0, 256)
+
+    # -- encoding --------------------------------------------------------------------
+
+    def ReplyPacket(self) -> bytes:
+        """The reply on the wire: Response Authenticator over the request's authenticator."""
+        assert self.authenticator
+        assert self.secret is not None
+        if self.message_authenticator:
+            self._refresh_message_authenticator()
+        attrs = self._PktEncodeAttributes()
+        header = struct.pack("!BBH", self.code, self.id, 20 + len(attrs))
+        return (
+            header + hashlib.md5(header + self.authenticator + attrs + self.secret).digest() + attrs
+        )
+
+    def VerifyReply(
+        self, reply: Packet, rawreply: bytes | None = None, enforce_ma: bool = False
+    ) -> bool:
+        """Whether reply answers this request: id, Response Authenticator,
+        Message-Authenticator (required for Access/Status replies with ``enforce_ma``)
+        and the Proxy-State attributes echoed in order."""
+        if reply.id != self.id:
+            return False
+        if rawreply is None:
+            rawreply = reply.raw_packet if reply.raw_packet is not None else reply.ReplyPacket()
+        elif len(rawreply) >= 4:
+            rawreply = rawreply[: struct.unpack("!H", rawreply[2:4])[0]]
+        expected = hashlib.md5(
+            rawreply[:4] + self.authenticator + rawreply[20:] + self.secret
+        ).digest()
+        if not hmac.compare_digest(expected, rawreply[4:20]):
+            return False
+        signed_kind = self.code in (AccessRequest, StatusServer)
+        if OrderedDict.__contains__(reply, _MA):
+            if not reply.verify_message_authenticator(
+                secret=self.secret,
+                original_authenticator=self.authenticator,
+                original_code=self.code,
+            ):
+                return False
+        elif enforce_ma and signed_kind:
+            return False
+        if signed_kind:
+            sent = OrderedDict.get(self, _PROXY_STATE, [])
+            got = OrderedDict.get(reply, _PROXY_STATE, [])
+            if got != sent[: len(got)]:
+                return False
+        return True
+
+    @staticmethod
+    def _CheckAttributeLength(key: Any, length: int) -> None:
+        if length + 2 > 255:
+            raise ValueError(
+                f"Value of attribute {key!r} is too long ({length} octets, "
+                "at most 253 fit into an attribute)"
+            )
+
+    def _PktEncodeAttribute(self, key: Any, value: bytes) -> bytes:
+        if isinstance(key, tuple):
+            inner = self._PktEncodeAttribute(key[1], value)
+            self._CheckAttributeLength(key, 4 + len(inner))
+            value = struct.pack("!L", key[0]) + inner
+            key = 26
+        else:
+            self._CheckAttributeLength(key, len(value))
+        return bytes((key, len(value) + 2)) + value
+
+    def _PktEncodeTlv(self, tlv_key: Any, tlv_value: dict[Any, list[bytes]]) -> bytes:
+        """A TLV: the n-th values of all sub-attributes together, split over as many
+        TLV attributes as needed, each inside a Vendor-Specific for a vendor TLV."""
+        tlv = self.dict.attributes[self._DecodeKey(tlv_key)]
+        chunks: list[bytes] = []
+        current = b""
+        rounds = max((len(v) for v in tlv_value.values()), default=0)
+        for i in range(rounds):
+            part = b"".join(
+                self._PktEncodeAttribute(code, values[i])
+                for code, values in tlv_value.items()
+                if i < len(values)
+            )
+            if len(part) + len(current) < 245:
+                current += part
+            else:
+                if current:
+                    chunks.append(current)
+                current = part
+        chunks.append(current)
+        out = []
+        for chunk in chunks:
+            self._CheckAttributeLength(tlv.name, len(chunk))
+            avp = bytes((tlv.code, len(chunk) + 2)) + chunk
+            if tlv.vendor:
+                self._CheckAttributeLength(tlv.name, 4 + len(avp))
+                avp = (
+                    struct.pack("!BBL", 26, len(avp) + 6, self.dict.vendors.forward[tlv.vendor])
+                    + avp
+                )
+            out.append(avp)
+        return b"".join(out)
+
+    def _PktEncodeAttributes(self) -> bytes:
+        """All attributes in order, encoded (in Rust; TLVs through ``_PktEncodeTlv``)."""
+        return pyrad_encode(self.items(), self._PktEncodeTlv)
+
+    # -- decoding --------------------------------------------------------------------
+
+    def _PktDecodeVendorAttribute(self, data: bytes) -> list[tuple[Any, bytes]]:
+        """The (key, value) pairs of a Vendor-Specific value; the value itself under 26
+        when it is not a well-formed RFC 2865 vendor attribute list."""
+        if len(data) < 6:
+            return [(26, data)]
+        vendor = struct.unpack("!L", data[:4])[0]
+        subs = self._PktSplitSubAttributes(data, 4)
+        if subs is None or getattr(self, "dict", None) is None:
+            return [(26, data)]
+        out = []
+        for kind, value in subs:
+            if self._PktIsTlvAttribute((vendor, kind)):
+                self._PktDecodeTlvAttribute((vendor, kind), value)
+            else:
+                out.append(((vendor, kind), value))
+        return out
+
+    @staticmethod
+    def _PktSplitSubAttributes(data: bytes, loc: int = 0) -> list[tuple[int, bytes]] | None:
+        out = []
+        end = len(data)
+        while loc < end:
+            if end - loc < 2:
+                return None
+            kind, length = data[loc], data[loc + 1]
+            if length < 2 or loc + length > end:
+                return None
+            out.append((kind, data[loc + 2 : loc + length]))
+            loc += length
+        return out
+
+    def _PktDecodeTlvAttribute(self, code: Any, data: bytes) -> None:
+        subs = self._PktSplitSubAttributes(data)
+        if subs is None:
+            raise PacketError("TLV sub-attribute length is invalid")
+        tlv = self.setdefault(code, {})
+        for kind, value in subs:
+            tlv.setdefault(kind, []).append(value)
+
+    def _PktIsTlvAttribute(self, code: Any) -> bool:
+        d = getattr(self, "dict", None)
+        if d is None:
+            return False
+        attr = d.attributes.get(d.attrindex.backward.get(code, code))
+        return attr is not None and attr.type == "tlv"
+
+    def DecodePacket(self, packet: bytes) -> None:
+        """Replace header and attributes with those of a received packet (PacketError
+        when it is malformed). Octets after the Length field's end are ignored."""
+        d: Any = getattr(self, "dict", None)
+        if type(d) is Dictionary:
+            tlvs: Any = d._tlv_keys()
+        elif d is None:
+            tlvs = None
+        else:
+            tlvs = d._tlv_keys() if hasattr(d, "_tlv_keys") else _TlvTest(self)
+        try:
+            if type(packet) is not bytes and isinstance(packet, (bytearray, memoryview)):
+                packet = bytes(packet)
+            code, ident, auth, groups, length, has_ma = pyrad_split(packet, d is not None, tlvs)
+        except ValueError as e:
+            raise PacketError(str(e)) from None
+        except TypeError:
+            raise PacketError("Packet header is corrupt") from None
+        self.code, self.id, self.authenticator = code, ident, auth
+        self.raw_packet = packet[:length] if len(packet) != length else packet
+        if self:
+            self.clear()
+        for key, values in groups.items():
+            _od_setitem(self, key, values)
+        if has_ma:
+            self.message_authenticator = True
+
+    # -- salt encryption (RFC 2868 3.5) ----------------------------------------------
+
+    def _salt_vector(self) -> bytes:
+        if self.request_authenticator is not None:
+            return self.request_authenticator
+        if self.code in (AccountingRequest, CoARequest, DisconnectRequest):
+            return _ZERO16
+        if self.authenticator is None:
+            self.authenticator = (
+                self.CreateAuthenticator()
+                if self.code in (AccessRequest, StatusServer)
+                else _ZERO16
+            )
+        return self.authenticator
+
+    def _salt_en_decrypt(self, data: bytes, salt: bytes, encrypt: bool = True) -> bytes:
+        out = []
+        last = self._salt_vector() + salt
+        for i in range(0, len(data), 16):
+            block = data[i : i + 16]
+            plain = _xor16(hashlib.md5(self.secret + last).digest(), block)
+            out.append(plain)
+            last = plain if encrypt else block
+        return b"".join(out)
+
+    def SaltCrypt(self, value: str | bytes) -> bytes:
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        salt = struct.pack("!H", 0x8000 + random_generator.randrange(0, 32767))
+        if len(value) > 255:
+            raise ValueError(
+                f"Value is too long for salt encryption ({len(value)} octets, at most 255)"
+            )
+        plain = bytes((len(value),)) + value
+        plain += bytes(-len(plain) % 16)
+        return salt + self._salt_en_decrypt(plain, salt)
+
+    def SaltDecrypt(self, value: bytes) -> bytes:
+        if len(value) < 18 or (len(value) - 2) % 16:
+            raise PacketError("Invalid length of salt encrypted value")
+        plain = self._salt_en_decrypt(value[2:], value[:2], encrypt=False)
+        return plain[1 : plain[0] + 1]
+
+
+_NO_PLANS: dict[str, Any] = {}
+_SLOW = object()
+
+
+def _plans(d: Any) -> dict[str, Any]:
+    return getattr(d, "_plans", _NO_PLANS)
+
+
+def _read_plan(d: Any, key: str) -> Any:
+    """(attribute, wire key, decode, encode) for a plain attribute of a nacwire.pyrad
+    Dictionary (cached there until it reads another file), else None."""
+    plans = getattr(d, "_plans", None)
+    if plans is None or ":" in key:
+        return None
+    attr = d.attributes.get(key)
+    if (
+        attr is None
+        or attr.has_tag
+        or attr.encrypt == 2
+        or attr.is_sub_attribute
+        or attr.type == "tlv"
+    ):
+        return None
+    wire = (d.vendors.forward[attr.vendor], attr.code) if attr.vendor else attr.code
+    plan = plans[key] = (attr, wire, *tools._codec(attr.type, attr.values))
+    return plan
+
+
+class _TlvTest:
+    """``key in _TlvTest(pkt)``: whether key is a TLV, for dictionaries of other types."""
+
+    __slots__ = ("pkt",)
+
+    def __init__(self, pkt: Packet) -> None:
+        self.pkt = pkt
+
+    def __contains__(self, key: object) -> bool:
+        return self.pkt._PktIsTlvAttribute(key)
+
+
+def _verify_request_authenticator(pkt: Packet) -> bool:
+    """RFC 2866 3 / RFC 5176 3: the Request Authenticator over a zeroed field."""
+    raw = pkt.raw_packet
+    assert raw
+    expected = hashlib.md5(raw[:4] + _ZERO16 + raw[20:] + pkt.secret).digest()
+    return hmac.compare_digest(expected, pkt.authenticator)
+
+
+def _signed_request(pkt: Packet) -> bytes:
+    """Accounting/CoA/Disconnect requests: the authenticator is an MD5 over the packet."""
+    if pkt.id is None:
+        pkt.id = pkt.CreateID()
+    if pkt.message_authenticator:
+        pkt._refresh_message_authenticator()
+    attrs = pkt._PktEncodeAttributes()
+    header = struct.pack("!BBH", pkt.code, pkt.id, 20 + len(attrs))
+    pkt.authenticator = hashlib.md5(header + _ZERO16 + attrs + pkt.secret).digest()
+    return header + pkt.authenticator + attrs
+
+
+class AuthPacket(Packet):
+    """An Access-Request (or a reply to one)."""
+
+    def __init__(
+        self,
+        code: int = AccessRequest,
+        id: int | None = None,
+        secret: bytes = b"",
+        authenticator: bytes | None = None,
+        auth_type: str = "pap",
+        **attributes: Any,
+    ) -> None:
+        Packet.__init__(self, code, id, secret, authenticator, **attributes)
+        self.auth_type = auth_type
+
+    def CreateReply(self, **attributes: Any) -> Packet:
+        """An Access-Accept by default; replies to Access-Request and Status-Server carry
+        Message-Authenticator unless ``message_authenticator=False`` is given."""
+        reply = AuthPacket(
+            AccessAccept,
+            self.id,
+            self.secret,
+            self.authenticator,
+            dict=self.dict,
+            auth_type=self.auth_type,
+            **attributes,
+        )
+        if (
+            "packet" not in attributes
+            and "message_authenticator" not in attributes
+            and self.code in (AccessRequest, StatusServer)
+        ):
+            reply.message_authenticator = True
+        return self._PrepareReply(reply, attributes)
+
+    def RequestPacket(self) -> bytes:
+        if self.authenticator is None:
+            self.authenticator = self.CreateAuthenticator()
+        if self.id is None:
+            self.id = self.CreateID()
+        if self.message_authenticator:
+            self._refresh_message_authenticator()
+        attrs = self._PktEncodeAttributes()
+        if self.auth_type == "eap-md5" and not self.message_authenticator:
+            # RFC 3579 3.3: EAP needs Message-Authenticator; appended last here.
+            header = struct.pack(
+                "!BBH16s", self.code, self.id, 20 + 18 + len(attrs), self.authenticator
+            )
+            mac = hmac.new(
+                self.secret, header + attrs + b"\x50\x12" + _ZERO16, digestmod="MD5"
+            ).digest()
+            return header + attrs + b"\x50\x12" + mac
+        return (
+            struct.pack("!BBH16s", self.code, self.id, 20 + len(attrs), self.authenticator) + attrs
+        )
+
+    def PwDecrypt(self, password: str | bytes | bytearray) -> str:
+        """RFC 2865 5.2 User-Password, decrypted (trailing NULs removed)."""
+        if isinstance(password, str):
+            password = password.encode("utf-8")
+        elif type(password) is not bytes:
+            password = bytes(password)
+        if type(self.authenticator) is bytes and type(self.secret) is bytes:
+            revealed = pyrad_pw(self.secret, self.authenticator, password, False)
+            if revealed is not None:
+                return revealed.decode("utf-8", errors="ignore")
+        if len(password) % 16:
+            raise PacketError(f"Invalid length of encrypted password ({len(password)})")
+        out = []
+        last = self.authenticator
+        for i in range(0, len(password), 16):
+            block = password[i : i + 16]
+            out.append(_xor16(hashlib.md5(self.secret + last).digest(), block))
+            last = block
+        return b"".join(out).rstrip(b"\x00").decode("utf-8", errors="ignore")
+
+    def PwCrypt(self, password: str | bytes) -> bytes:
+        """RFC 2865 5.2 User-Password, encrypted (creates the authenticator if needed)."""
+        if self.authenticator is None:
+            self.authenticator = self.CreateAuthenticator()
+        if isinstance(password, str):
+            password = password.encode("utf-8")
+        if len(password) > 128:
+            raise ValueError(f"Password is longer than 128 octets ({len(password)})")
+        if type(self.authenticator) is bytes and type(self.secret) is bytes:
+            hidden = pyrad_pw(self.secret, self.authenticator, password, True)
+            if hidden is not None:
+                return hidden
+        buf = password + bytes(-len(password) % 16 if password else 16)
+        out = []
+        last = self.authenticator
+        for i in range(0, len(buf), 16):
+            last = _xor16(hashlib.md5(self.secret + last).digest(), buf[i : i + 16])
+            out.append(last)
+        return b"".join(out)
+
+    def VerifyChapPasswd(self, userpwd: str | bytes) -> bool:
+        """RFC 2865 5.3: CHAP-Password against the cleartext password."""
+        if not self.authenticator:
+            self.authenticator = self.CreateAuthenticator()
+        if isinstance(userpwd, str):
+            userpwd = userpwd.strip().encode("utf-8")
+        chap = self.get(3)
+        if not chap or len(chap[0]) != 17:
+            return False
+        challenge = self["CHAP-Challenge"][0] if "CHAP-Challenge" in self else self.authenticator
+        return hmac.compare_digest(
+            chap[0][1:], hashlib.md5(chap[0][:1] + userpwd + challenge).digest()
+        )
+
+    def VerifyAuthRequest(self) -> bool:
+        """The accounting-style authenticator check (not meaningful for Access-Request)."""
+        return _verify_request_authenticator(self)
+
+
+class AcctPacket(Packet):
+    """An Accounting-Request (or Status-Server sent to the accounting port)."""
+
+    def __init__(
+        self,
+        code: int = AccountingRequest,
+        id: int | None = None,
+        secret: bytes = b"",
+        authenticator: bytes | None = None,
+        **attributes: Any,
+    ) -> None:
+        Packet.__init__(self, code, id, secret, authenticator, **attributes)
+
+    def CreateReply(self, **attributes: Any) -> Packet:
+        reply = AcctPacket(
+            AccountingResponse,
+            self.id,
+            self.secret,
+            self.authenticator,
+            dict=self.dict,
+            **attributes,
+        )
+        if (
+            "packet" not in attributes
+            and "message_authenticator" not in attributes
+            and self.code == StatusServer
+        ):
+            reply.message_authenticator = True
+        return self._PrepareReply(reply, attributes)
+
+    def VerifyAcctRequest(self) -> bool:
+        """Status-Server: its Message-Authenticator; otherwise the Request Authenticator."""
+        assert self.raw_packet
+        if self.code == StatusServer:
+            return bool(self.message_authenticator) and self.verify_message_authenticator()
+        return _verify_request_authenticator(self)
+
+    def RequestPacket(self) -> bytes:
+        if self.id is None:
+            self.id = self.CreateID()
+        if self.code != StatusServer:
+            return _signed_request(self)
+        # RFC 5997: a random authenticator and Message-Authenticator.
+        if self.authenticator is None:
+            self.authenticator = self.CreateAuthenticator()
+        if self.message_authenticator is None:
+            self.message_authenticator = True
+        if self.message_authenticator:
+            self._refresh_message_authenticator()
+        attrs = self._PktEncodeAttributes()
+        return (
+            struct.pack("!BBH16s", self.code, self.id, 20 + len(attrs), self.authenticator) + attrs
+        )
+
+
+class CoAPacket(Packet):
+    """A CoA-Request or Disconnect-Request (RFC 5176), or a reply to one."""
+
+    def __init__(
+        self,
+        code: int = CoARequest,
+        id: int | None = None,
+        secret: bytes = b"",
+        authenticator: bytes | None = None,
+        **attributes: Any,
+    ) -> None:
+        Packet.__init__(self, code, id, secret, authenticator, **attributes)
+
+    def CreateReply(self, **attributes: Any) -> Packet:
+        code = DisconnectACK if self.code == DisconnectRequest else CoAACK
+        return self._PrepareReply(
+            CoAPacket(code, self.id, self.secret, self.authenticator, dict=self.dict, **attributes),
+            attributes,
+        )
+
+    def VerifyCoARequest(self) -> bool:
+        return _verify_request_authenticator(self)
+
+    def RequestPacket(self) -> bytes:
+        return _signed_request(self)
+
+
+def CreateID() -> int:
+    """The next identifier of the module-wide counter."""
+    global CurrentID
+    CurrentID = (CurrentID + 1) % 256
+    return CurrentID

@@ -1,0 +1,1229 @@
+//! Native helpers of `nacwire.pyrad`, the pyrad 2.6 drop-in.
+//!
+//! pyrad keeps a packet as an ordered dict from wire keys (the attribute code, or
+//! `(vendor, code)` for an RFC 2865 vendor attribute) to lists of value octets; a
+//! TLV's value is a dict from sub-attribute code to a list. These two functions move
+//! whole packets between bytes and that raw view in one call each, so the Python layer
+//! only does what pyrad's API needs on top (names, tags, typed values).
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+
+/// pyrad's limit on a packet's Length field.
+const MAX_PACKET: usize = 8192;
+const VENDOR_SPECIFIC: u8 = 26;
+
+/// Splits `data` into (type, value) pairs; `None` when the list is not well formed.
+fn split_tlvs(data: &[u8]) -> Option<Vec<(u8, &[u8])>> {
+    let mut out = Vec::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        let (&kind, tail) = rest.split_first()?;
+        let (&len, _) = tail.split_first()?;
+        let len = usize::from(len);
+        if len < 2 || len > rest.len() {
+            return None;
+        }
+        let (attr, next) = rest.split_at(len);
+        out.push((kind, attr.get(2..)?));
+        rest = next;
+    }
+    Some(out)
+}
+
+/// A TLV's value as pyrad stores it: `{sub code: [octets, ...]}`.
+fn tlv_dict<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyDict>> {
+    let subs =
+        split_tlvs(data).ok_or_else(|| PyValueError::new_err("TLV sub-attribute length is invalid"))?;
+    let dict = PyDict::new(py);
+    for (kind, value) in subs {
+        let value = PyBytes::new(py, value);
+        match dict.get_item(kind)? {
+            Some(list) => list.cast::<PyList>()?.append(value)?,
+            None => dict.set_item(kind, PyList::new(py, [value])?)?,
+        }
+    }
+    Ok(dict)
+}
+
+/// Appends `value` to the list under `key` in `groups` (creating it).
+fn push<'py>(groups: &Bound<'py, PyDict>, key: &Bound<'py, PyAny>, value: Bound<'py, PyAny>) -> PyResult<()> {
+    match groups.get_item(key)? {
+        Some(list) => list.cast::<PyList>()?.append(value),
+        None => groups.set_item(key, PyList::new(groups.py(), [value])?),
+    }
+}
+
+/// Merges a TLV's sub-attributes into the dict under `key` in `groups`.
+fn push_tlv<'py>(groups: &Bound<'py, PyDict>, key: &Bound<'py, PyAny>, data: &[u8]) -> PyResult<()> {
+    let py = groups.py();
+    let subs = tlv_dict(py, data)?;
+    match groups.get_item(key)? {
+        Some(existing) => {
+            let existing = existing.cast::<PyDict>()?;
+            for (sub, values) in subs.iter() {
+                match existing.get_item(&sub)? {
+                    Some(list) => {
+                        let list = list.cast::<PyList>()?;
+                        for v in values.try_iter()? {
+                            list.append(v?)?;
+                        }
+                    }
+                    None => existing.set_item(sub, values)?,
+                }
+            }
+            Ok(())
+        }
+        None => groups.set_item(key, subs),
+    }
+}
+
+/// Decodes a packet into `(code, id, authenticator, groups, length, has_ma)`:
+/// `groups` maps each key, in order of first appearance, to its list of value octets
+/// (a TLV to a dict of sub-attribute lists), as pyrad's packet dict holds them, and
+/// `has_ma` says whether Message-Authenticator (80) is present.
+///
+/// `vendor_split` is false for a packet without dictionary (Vendor-Specific stays
+/// whole under 26); `tlvs` answers `key in tlvs` for the keys that are TLVs.
+/// Errors are `ValueError`s with pyrad's messages (the Python layer raises them as
+/// `PacketError`). Like pyrad, octets after the Length field are ignored and an
+/// attribute running past the end is cut short there rather than rejected.
+#[pyfunction]
+#[pyo3(signature = (packet, vendor_split, tlvs=None))]
+fn pyrad_split<'py>(
+    py: Python<'py>,
+    packet: &[u8],
+    vendor_split: bool,
+    tlvs: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let (header, _) = packet
+        .split_first_chunk::<20>()
+        .ok_or_else(|| PyValueError::new_err("Packet header is corrupt"))?;
+    let [code, ident, l0, l1, auth @ ..] = *header;
+    let length = usize::from(u16::from_be_bytes([l0, l1]));
+    if length < 20 || packet.len() < length {
+        return Err(PyValueError::new_err("Packet has invalid length"));
+    }
+    if length > MAX_PACKET {
+        return Err(PyValueError::new_err(format!(
+            "Packet length is too long ({length})"
+        )));
+    }
+    let is_tlv = |key: &Bound<'py, PyAny>| -> PyResult<bool> {
+        match tlvs {
+            Some(t) => t.contains(key),
+            None => Ok(false),
+        }
+    };
+    let groups = PyDict::new(py);
+    let mut has_ma = false;
+    let mut rest = packet.get(20..length).unwrap_or_default();
+    while !rest.is_empty() {
+        let (kind, attr_len) = match rest {
+            [k, l, ..] => (*k, usize::from(*l)),
+            _ => return Err(PyValueError::new_err("Attribute header is corrupt")),
+        };
+        if attr_len < 2 {
+            return Err(PyValueError::new_err(format!(
+                "Attribute length is too small ({attr_len})"
+            )));
+        }
+        let value = rest.get(2..attr_len.min(rest.len())).unwrap_or_default();
+        rest = rest.get(attr_len..).unwrap_or_default();
+        if kind == VENDOR_SPECIFIC {
+            let vsas = match (vendor_split, value) {
+                (true, [a, b, c, d, tail @ ..]) if value.len() >= 6 => {
+                    split_tlvs(tail).map(|s| (u32::from_be_bytes([*a, *b, *c, *d]), s))
+                }
+                _ => None,
+            };
+            match vsas {
+                Some((vendor, subs)) => {
+                    // pyrad files a vendor TLV while splitting the Vendor-Specific,
+                    // before the plain sub-attributes of the same one.
+                    let mut plain = Vec::with_capacity(subs.len());
+                    for (sub, v) in subs {
+                        let key = PyTuple::new(py, [vendor, u32::from(sub)])?.into_any();
+                        if is_tlv(&key)? {
+                            push_tlv(&groups, &key, v)?;
+                        } else {
+                            plain.push((key, v));
+                        }
+                    }
+                    for (key, v) in plain {
+                        push(&groups, &key, PyBytes::new(py, v).into_any())?;
+                    }
+                }
+                None => push(
+                    &groups,
+                    &kind.into_pyobject(py)?.into_any(),
+                    PyBytes::new(py, value).into_any(),
+                )?,
+            }
+            continue;
+        }
+        let key = kind.into_pyobject(py)?.into_any();
+        if kind == 80 {
+            has_ma = true;
+            push(&groups, &key, PyBytes::new(py, value).into_any())?;
+        } else if is_tlv(&key)? {
+            push_tlv(&groups, &key, value)?;
+        } else {
+            push(&groups, &key, PyBytes::new(py, value).into_any())?;
+        }
+    }
+    PyTuple::new(
+        py,
+        [
+            code.into_pyobject(py)?.into_any(),
+            ident.into_pyobject(py)?.into_any(),
+            PyBytes::new(py, &auth).into_any(),
+            groups.into_any(),
+            length.into_pyobject(py)?.into_any(),
+            pyo3::types::PyBool::new(py, has_ma).to_owned().into_any(),
+        ],
+    )
+}
+
+fn too_long(key: &Bound<'_, PyAny>, len: usize) -> PyErr {
+    let shown = key.repr().map(|r| r.to_string()).unwrap_or_default();
+    PyValueError::new_err(format!(
+        "Value of attribute {shown} is too long ({len} octets, at most 253 fit into an attribute)"
+    ))
+}
+
+/// Appends one attribute: `key` an int code or a `(vendor, code)` tuple.
+fn encode_one(out: &mut Vec<u8>, key: &Bound<'_, PyAny>, value: &[u8]) -> PyResult<()> {
+    if let Ok(code) = key.extract::<u8>() {
+        if value.len() > 253 {
+            return Err(too_long(key, value.len()));
+        }
+        out.push(code);
+        out.extend_from_slice(&[value.len() as u8 + 2]);
+        out.extend_from_slice(value);
+        return Ok(());
+    }
+    let Ok((vendor, sub)) = key.extract::<(u32, Bound<'_, PyAny>)>() else {
+        return Err(PyTypeError::new_err(format!("invalid attribute key {key}")));
+    };
+    let sub_code: u8 = sub.extract()?;
+    if value.len() > 253 {
+        return Err(too_long(&sub, value.len()));
+    }
+    if value.len() + 6 > 253 {
+        return Err(too_long(key, value.len() + 6));
+    }
+    out.extend_from_slice(&[VENDOR_SPECIFIC, value.len() as u8 + 8]);
+    out.extend_from_slice(&vendor.to_be_bytes());
+    out.extend_from_slice(&[sub_code, value.len() as u8 + 2]);
+    out.extend_from_slice(value);
+    Ok(())
+}
+
+/// Encodes a packet's raw view (`(key, values)` pairs) into attribute octets; a dict
+/// value (a TLV) is encoded by `encode_tlv(key, value)`, pyrad's `_PktEncodeTlv`.
+#[pyfunction]
+fn pyrad_encode<'py>(
+    py: Python<'py>,
+    items: &Bound<'py, PyAny>,
+    encode_tlv: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mut out = Vec::with_capacity(256);
+    for item in items.try_iter()? {
+        let (key, values): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item?.extract()?;
+        if values.is_instance_of::<PyDict>() {
+            let encoded = encode_tlv.call1((&key, &values))?;
+            out.extend_from_slice(encoded.cast::<PyBytes>()?.as_bytes());
+            continue;
+        }
+        for value in values.try_iter()? {
+            let value = value?;
+            match value.cast::<PyBytes>() {
+                Ok(b) => encode_one(&mut out, &key, b.as_bytes())?,
+                Err(_) => {
+                    let v: Vec<u8> = value.extract()?;
+                    encode_one(&mut out, &key, &v)?;
+                }
+            }
+        }
+    }
+    Ok(PyBytes::new(py, &out))
+}
+
+/// How a plan decodes a plain attribute's values (see `nacwire.pyrad.tools._codec`).
+const KIND_STRING: u8 = 1;
+const KIND_INTEGER: u8 = 2;
+const KIND_IPADDR: u8 = 3;
+const KIND_OCTETS: u8 = 4;
+
+/// Decodes one value of a plain attribute: a named value first, then the type.
+fn read_value<'py>(
+    py: Python<'py>,
+    value: &Bound<'py, PyAny>,
+    kind: u8,
+    named: &Bound<'py, PyDict>,
+    decode: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if !named.is_empty() {
+        if let Some(name) = named.get_item(value)? {
+            return Ok(name);
+        }
+    }
+    let Ok(bytes) = value.cast::<PyBytes>() else {
+        return decode.call1((value,));
+    };
+    let octets = bytes.as_bytes();
+    match (kind, octets) {
+        (KIND_STRING, _) => match std::str::from_utf8(octets) {
+            Ok(text) => Ok(pyo3::types::PyString::new(py, text).into_any()),
+            Err(_) => Ok(value.clone()),
+        },
+        (KIND_INTEGER, [a, b, c, d]) => {
+            Ok(u32::from_be_bytes([*a, *b, *c, *d]).into_pyobject(py)?.into_any())
+        }
+        (KIND_IPADDR, [a, b, c, d]) => {
+            Ok(pyo3::types::PyString::new(py, &format!("{a}.{b}.{c}.{d}")).into_any())
+        }
+        (KIND_OCTETS, _) => Ok(value.clone()),
+        // Other types, and wrong sizes (pyrad's error messages), in Python.
+        _ => decode.call1((value,)),
+    }
+}
+
+/// `pkt[key]` for pyrad's packet dict: a plain attribute by name through the plan its
+/// dictionary caches (`_plans`: name -> (attribute, wire key, decode, encode, kind,
+/// named values)), or a wire key's raw list. Returns `slow` when the Python layer must
+/// answer (tags, TLVs, salt encryption, no plan yet, another dictionary class).
+///
+/// One call per read instead of several Python frames: the read path of
+/// "decode + read every attribute" in benches/python/bench_radius.py.
+#[pyfunction]
+fn pyrad_read<'py>(
+    py: Python<'py>,
+    pkt: &Bound<'py, PyDict>,
+    key: &Bound<'py, PyAny>,
+    slow: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if !key.is_instance_of::<pyo3::types::PyString>() {
+        return pkt
+            .get_item(key)?
+            .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(key.clone().unbind()));
+    }
+    let dict = pkt.getattr(pyo3::intern!(py, "dict"))?;
+    let Ok(plans) = dict.getattr(pyo3::intern!(py, "_plans")) else {
+        return Ok(slow.clone());
+    };
+    let Ok(plans) = plans.cast::<PyDict>() else {
+        return Ok(slow.clone());
+    };
+    let Some(plan) = plans.get_item(key)? else {
+        return Ok(slow.clone());
+    };
+    let plan = plan.cast::<PyTuple>()?;
+    let attr = plan.get_item(0)?;
+    let current = dict
+        .getattr(pyo3::intern!(py, "attributes"))?
+        .cast::<PyDict>()?
+        .get_item(key)?;
+    if !current.is_some_and(|c| c.is(&attr)) {
+        return Ok(slow.clone());
+    }
+    let wire = plan.get_item(1)?;
+    let decode = plan.get_item(2)?;
+    let kind: u8 = plan.get_item(4)?.extract()?;
+    let named = plan.get_item(5)?;
+    let named = named.cast::<PyDict>()?;
+    let raw = pkt
+        .get_item(&wire)?
+        .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(wire.clone().unbind()))?;
+    let out = PyList::empty(py);
+    for value in raw.try_iter()? {
+        out.append(read_value(py, &value?, kind, named, &decode)?)?;
+    }
+    Ok(out.into_any())
+}
+
+/// Encodes one value of a plain attribute: a named value first, then the type; `None`
+/// when the Python encoder must do it (other types, other value types, errors).
+fn write_value(value: &Bound<'_, PyAny>, kind: u8, named: &Bound<'_, PyDict>) -> PyResult<Option<Vec<u8>>> {
+    if !named.is_empty() {
+        match named.get_item(value) {
+            Ok(Some(encoded)) => return Ok(encoded.extract::<Vec<u8>>().ok()),
+            Ok(None) => {}
+            Err(_) => return Ok(None), // unhashable: the Python encoder raises pyrad's error
+        }
+    }
+    let encoded = match kind {
+        KIND_STRING => match value.cast::<pyo3::types::PyString>() {
+            Ok(text) => Some(text.to_str()?.as_bytes().to_vec()),
+            Err(_) => value.cast::<PyBytes>().ok().map(|b| b.as_bytes().to_vec()),
+        },
+        KIND_INTEGER if value.is_exact_instance_of::<pyo3::types::PyInt>() => {
+            value.extract::<u32>().ok().map(|n| n.to_be_bytes().to_vec())
+        }
+        KIND_IPADDR => match value.cast_exact::<pyo3::types::PyString>() {
+            // Only the canonical dotted quad; anything else gets pyrad's checks.
+            Ok(text) => {
+                let text = text.to_str()?;
+                text.parse::<std::net::Ipv4Addr>()
+                    .ok()
+                    .filter(|a| a.to_string() == text)
+                    .map(|a| a.octets().to_vec())
+            }
+            Err(_) => None,
+        },
+        _ => None,
+    };
+    Ok(encoded.filter(|e| e.len() <= 253))
+}
+
+/// `pkt[key] = item` for a plain attribute named `key`: `(wire key, [octets, ...])`
+/// for the caller to store, or `slow` when the Python layer must encode (no plan, a
+/// value the fast codecs do not take).
+#[pyfunction]
+fn pyrad_write<'py>(
+    py: Python<'py>,
+    pkt: &Bound<'py, PyDict>,
+    key: &Bound<'py, PyAny>,
+    item: &Bound<'py, PyAny>,
+    slow: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let dict = pkt.getattr(pyo3::intern!(py, "dict"))?;
+    let Ok(plans) = dict.getattr(pyo3::intern!(py, "_plans")) else {
+        return Ok(slow.clone());
+    };
+    let Ok(plans) = plans.cast::<PyDict>() else {
+        return Ok(slow.clone());
+    };
+    let Some(plan) = plans.get_item(key)? else {
+        return Ok(slow.clone());
+    };
+    let plan = plan.cast::<PyTuple>()?;
+    let attr = plan.get_item(0)?;
+    let current = dict
+        .getattr(pyo3::intern!(py, "attributes"))?
+        .cast::<PyDict>()?
+        .get_item(key)?;
+    if !current.is_some_and(|c| c.is(&attr)) {
+        return Ok(slow.clone());
+    }
+    let kind: u8 = plan.get_item(4)?.extract()?;
+    let forward = attr
+        .getattr(pyo3::intern!(py, "values"))?
+        .getattr(pyo3::intern!(py, "forward"))?;
+    let named = forward.cast::<PyDict>()?;
+    let out = PyList::empty(py);
+    let one;
+    let values: Vec<Bound<'py, PyAny>> =
+        if item.is_instance_of::<PyList>() || item.is_instance_of::<PyTuple>() {
+            item.try_iter()?.collect::<PyResult<_>>()?
+        } else {
+            one = item.clone();
+            vec![one]
+        };
+    for value in &values {
+        match write_value(value, kind, named)? {
+            Some(encoded) => out.append(PyBytes::new(py, &encoded))?,
+            None => return Ok(slow.clone()),
+        }
+    }
+    Ok(PyTuple::new(py, [plan.get_item(1)?, out.into_any()])?.into_any())
+}
+
+/// pyrad's `PwCrypt` (`hide`) and `PwDecrypt` (reveal, trailing NULs removed) for the
+/// lengths RFC 2865 5.2 allows (`None` otherwise: the Python code handles the rest).
+#[pyfunction]
+fn pyrad_pw<'py>(
+    py: Python<'py>,
+    secret: &[u8],
+    authenticator: &[u8],
+    data: &[u8],
+    hide: bool,
+) -> Option<Bound<'py, PyBytes>> {
+    let auth: &[u8; 16] = authenticator.try_into().ok()?;
+    let secret = radius_codec::SharedSecret::new(secret.to_vec());
+    let out = if hide {
+        radius_codec::crypto::hide_user_password(data, &secret, auth).ok()?
+    } else {
+        radius_codec::crypto::unhide_user_password(data, &secret, auth).ok()?
+    };
+    Some(PyBytes::new(py, &out))
+}
+
+/// Registers the helpers on the native module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(pyrad_read, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_write, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_pw, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_dict_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_read_dictionary, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_split, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_encode, m)?)?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------
+// Dictionaries: pyrad's reader (`pyrad.dictionary` / `pyrad.dictfile`) in Rust.
+
+/// One dictionary source being read: its text, the read position and where it sits.
+struct Source {
+    name: usize,
+    dir: std::path::PathBuf,
+    path: Option<std::path::PathBuf>,
+    text: usize,
+    offset: usize,
+    line: usize,
+}
+
+/// Why reading stopped early.
+enum WalkError {
+    /// A file includes itself (directly or not): pyrad's `ParseError`.
+    Recursive {
+        file: String,
+        line: usize,
+        target: String,
+    },
+    /// A file could not be read: `OSError` (with the file name, as `open` gives it).
+    Io(std::io::Error, String),
+}
+
+/// A line: the file (index into `Walk::files`), its 1-based number, and where its
+/// text is (`Walk::texts[text][start..end]`, the newline included).
+struct Line {
+    file: usize,
+    line: usize,
+    text: usize,
+    start: usize,
+    end: usize,
+}
+
+/// pyrad's `DictFile`: every line of a dictionary and its `$INCLUDE`s, in order.
+/// `$INCLUDE name` is relative to the including file's directory (the current
+/// directory for text given directly); `$INCLUDE-` skips a missing file.
+struct Walk {
+    files: Vec<String>,
+    texts: Vec<String>,
+    lines: Vec<Line>,
+    error: Option<WalkError>,
+}
+
+impl Walk {
+    fn text(&self, l: &Line) -> &str {
+        self.texts
+            .get(l.text)
+            .and_then(|t| t.get(l.start..l.end))
+            .unwrap_or_default()
+    }
+
+    fn file(&self, l: &Line) -> &str {
+        self.files.get(l.file).map(String::as_str).unwrap_or_default()
+    }
+
+    /// Adds a source's text (newlines as Python's text mode reads them) and name.
+    fn add(&mut self, name: String, text: String) -> (usize, usize) {
+        let text = if text.contains('\r') {
+            text.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            text
+        };
+        self.texts.push(text);
+        let id = match self.files.iter().position(|f| *f == name) {
+            Some(i) => i,
+            None => {
+                self.files.push(name);
+                self.files.len() - 1
+            }
+        };
+        (id, self.texts.len() - 1)
+    }
+}
+
+fn basename(name: &str) -> String {
+    std::path::Path::new(name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn walk(path: Option<&str>, text: Option<&str>) -> Walk {
+    let mut out = Walk {
+        files: Vec::new(),
+        texts: Vec::new(),
+        lines: Vec::new(),
+        error: None,
+    };
+    let cwd = std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .unwrap_or_default();
+    let mut stack: Vec<Source> = Vec::new();
+    let open = |out: &mut Walk,
+                stack: &[Source],
+                target: &str,
+                optional: bool|
+     -> Result<Option<Source>, WalkError> {
+        let base = stack.last().map_or_else(|| cwd.clone(), |s| s.dir.clone());
+        let fname = base.join(target); // an absolute target replaces base
+        if optional && !fname.exists() {
+            return Ok(None);
+        }
+        let io = |e| WalkError::Io(e, fname.to_string_lossy().into_owned());
+        let real = std::fs::canonicalize(&fname).map_err(io)?;
+        if let Some(top) = stack.last() {
+            if stack.iter().any(|s| s.path.as_ref() == Some(&real)) {
+                return Err(WalkError::Recursive {
+                    file: out.files.get(top.name).cloned().unwrap_or_default(),
+                    line: top.line,
+                    target: target.to_owned(),
+                });
+            }
+        }
+        let body = std::fs::read_to_string(&fname).map_err(io)?;
+        let sub = std::path::Path::new(target)
+            .parent()
+            .unwrap_or_else(|| std::path::Path::new(""));
+        let (name, text) = out.add(basename(target), body);
+        Ok(Some(Source {
+            name,
+            dir: base.join(sub),
+            path: Some(real),
+            text,
+            offset: 0,
+            line: 0,
+        }))
+    };
+    let first = match (path, text) {
+        (Some(p), _) => open(&mut out, &stack, p, false),
+        (None, t) => {
+            let (name, text) = out.add(String::new(), t.unwrap_or_default().to_owned());
+            Ok(Some(Source {
+                name,
+                dir: cwd.clone(),
+                path: None,
+                text,
+                offset: 0,
+                line: 0,
+            }))
+        }
+    };
+    match first {
+        Ok(Some(s)) => stack.push(s),
+        Ok(None) => {}
+        Err(e) => {
+            out.error = Some(e);
+            return out;
+        }
+    }
+    while let Some(top) = stack.last_mut() {
+        let rest = out
+            .texts
+            .get(top.text)
+            .and_then(|t| t.get(top.offset..))
+            .unwrap_or_default();
+        if rest.is_empty() {
+            stack.pop();
+            continue;
+        }
+        let len = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let line = Line {
+            file: top.name,
+            line: top.line + 1,
+            text: top.text,
+            start: top.offset,
+            end: top.offset + len,
+        };
+        top.offset += len;
+        top.line += 1;
+        let content = rest
+            .get(..len)
+            .unwrap_or_default()
+            .split('#')
+            .next()
+            .unwrap_or_default();
+        let mut words = content.split_whitespace();
+        let directive = words
+            .next()
+            .filter(|d| d.eq_ignore_ascii_case("$INCLUDE") || d.eq_ignore_ascii_case("$INCLUDE-"));
+        if let Some(d) = directive {
+            let optional = d.ends_with('-');
+            let target = words.collect::<Vec<_>>().join(" ");
+            if !target.is_empty() {
+                match open(&mut out, &stack, &target, optional) {
+                    Ok(Some(s)) => stack.push(s),
+                    Ok(None) => {}
+                    Err(e) => {
+                        out.error = Some(e);
+                        return out;
+                    }
+                }
+                continue;
+            }
+        }
+        out.lines.push(line);
+    }
+    out
+}
+
+/// The walk's error as a Python exception (`parse_error` is pyrad's `ParseError`).
+fn walk_error(py: Python<'_>, err: WalkError, parse_error: &Bound<'_, PyAny>) -> PyErr {
+    match err {
+        WalkError::Io(e, name) => {
+            // OSError(errno, strerror, filename) picks the subclass (FileNotFoundError).
+            let text = e.to_string();
+            let strerror = text.split(" (os error").next().unwrap_or_default().to_owned();
+            match e.raw_os_error() {
+                Some(errno) => pyo3::exceptions::PyOSError::new_err((errno, strerror, name)),
+                None => pyo3::exceptions::PyOSError::new_err(format!("{strerror}: {name}")),
+            }
+        }
+        WalkError::Recursive { file, line, target } => {
+            let kwargs = PyDict::new(py);
+            let made = kwargs
+                .set_item("file", file)
+                .and_then(|()| kwargs.set_item("line", line))
+                .and_then(|()| parse_error.call((format!("Recursive include of {target}"),), Some(&kwargs)));
+            match made {
+                Ok(exc) => PyErr::from_value(exc),
+                Err(e) => e,
+            }
+        }
+    }
+}
+
+/// `DictFile`'s lines: `([(file, line, text), ...], error)`; the caller raises the
+/// error (an exception instance, or None) after the lines, where pyrad would.
+#[pyfunction]
+#[pyo3(signature = (path, text, parse_error))]
+fn pyrad_dict_lines<'py>(
+    py: Python<'py>,
+    path: Option<&str>,
+    text: Option<&str>,
+    parse_error: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let w = walk(path, text);
+    let lines = PyList::empty(py);
+    for l in &w.lines {
+        lines.append((w.file(l), l.line, w.text(l)))?;
+    }
+    let error = match w.error {
+        Some(e) => walk_error(py, e, parse_error)
+            .into_value(py)
+            .into_any()
+            .into_bound(py),
+        None => py.None().into_bound(py),
+    };
+    PyTuple::new(py, [lines.into_any(), error])
+}
+
+const DATATYPES: [&str; 15] = [
+    "string",
+    "ipaddr",
+    "integer",
+    "date",
+    "octets",
+    "abinary",
+    "ipv6addr",
+    "ipv6prefix",
+    "short",
+    "byte",
+    "signed",
+    "ifid",
+    "ether",
+    "tlv",
+    "integer64",
+];
+const UNSUPPORTED_DATATYPES: [&str; 9] = [
+    "vsa",
+    "extended",
+    "long-extended",
+    "evs",
+    "ipv4prefix",
+    "combo-ip",
+    "bool",
+    "uint16",
+    "uint32",
+];
+const ATTRIBUTE_FLAGS: [&str; 6] = ["has_tag", "encrypt", "secret", "array", "virtual", "concat"];
+
+/// The Python objects a dictionary read works on (pyrad's `Dictionary` state).
+struct DictState<'py> {
+    py: Python<'py>,
+    vendors: Bound<'py, PyAny>,
+    vendors_fwd: Bound<'py, PyDict>,
+    attrindex: Bound<'py, PyAny>,
+    attributes: Bound<'py, PyDict>,
+    skipped_attributes: Bound<'py, pyo3::types::PySet>,
+    bad_vendors: Bound<'py, pyo3::types::PySet>,
+    tlvs: Bound<'py, PyDict>,
+    skipped_codes: Bound<'py, pyo3::types::PySet>,
+    helpers: Bound<'py, PyTuple>,
+    file: String,
+    line: usize,
+    vendor: String,
+    format: Option<String>,
+    reasons: Vec<&'static str>,
+    debug: Option<Bound<'py, PyList>>,
+}
+
+impl<'py> DictState<'py> {
+    /// pyrad's `ParseError(msg, file=..., line=...)` at the current line.
+    fn error(&self, msg: impl Into<String>) -> PyErr {
+        let made = (|| -> PyResult<Bound<'py, PyAny>> {
+            let kwargs = PyDict::new(self.py);
+            kwargs.set_item("file", &self.file)?;
+            kwargs.set_item("line", self.line)?;
+            self.helpers.get_item(0)?.call((msg.into(),), Some(&kwargs))
+        })();
+        match made {
+            Ok(exc) => PyErr::from_value(exc),
+            Err(e) => e,
+        }
+    }
+
+    fn skip(&mut self, name: &str, reason: &'static str) -> PyResult<()> {
+        self.skipped_attributes.add(name)?;
+        self.reasons.push(reason);
+        if let Some(debug) = &self.debug {
+            debug.append((&self.file, self.line, name, reason))?;
+        }
+        Ok(())
+    }
+
+    /// `BiDict.Add(one, two)`: inline for a new key, through Python otherwise.
+    fn bidict_add(
+        bidict: &Bound<'py, PyAny>,
+        one: &Bound<'py, PyAny>,
+        two: &Bound<'py, PyAny>,
+    ) -> PyResult<()> {
+        let py = bidict.py();
+        let fwd = bidict.getattr(pyo3::intern!(py, "forward"))?;
+        let fwd = fwd.cast::<PyDict>()?;
+        if fwd.contains(one)? {
+            bidict.call_method1(pyo3::intern!(py, "Add"), (one, two))?;
+            return Ok(());
+        }
+        fwd.set_item(one, two)?;
+        bidict.getattr(pyo3::intern!(py, "backward"))?.set_item(two, one)
+    }
+
+    /// A new `Attribute` (`helpers[1]`) without its `__init__`: the fields that differ
+    /// from the class's defaults go into the instance dict (the class makes `values`
+    /// and `sub_attributes` on first use). 5,800 `__init__` frames and their BiDicts
+    /// were most of loading the FreeRADIUS tree.
+    #[allow(clippy::too_many_arguments)]
+    fn new_attribute(
+        &self,
+        name: &Bound<'py, PyAny>,
+        code: &Bound<'py, PyAny>,
+        datatype: &str,
+        sub: bool,
+        vendor: &str,
+        encrypt: u8,
+        has_tag: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let new = py.get_type::<PyAny>().getattr(pyo3::intern!(py, "__new__"))?;
+        let attr = new.call1((self.helpers.get_item(1)?,))?;
+        let ad = attr.getattr(pyo3::intern!(py, "__dict__"))?;
+        ad.set_item(pyo3::intern!(py, "name"), name)?;
+        ad.set_item(pyo3::intern!(py, "code"), code)?;
+        ad.set_item(pyo3::intern!(py, "type"), datatype)?;
+        if !vendor.is_empty() {
+            ad.set_item(pyo3::intern!(py, "vendor"), vendor)?;
+        }
+        if encrypt != 0 {
+            ad.set_item(pyo3::intern!(py, "encrypt"), encrypt)?;
+        }
+        if has_tag {
+            ad.set_item(pyo3::intern!(py, "has_tag"), true)?;
+        }
+        if sub {
+            ad.set_item(pyo3::intern!(py, "is_sub_attribute"), true)?;
+        }
+        Ok(attr)
+    }
+
+    /// An attribute code: decimal, `0x` hex or `0o` octal (Python's `int` for the rest).
+    fn code(&self, text: &str) -> PyResult<Bound<'py, PyAny>> {
+        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            if let Ok(n) = text.parse::<u64>() {
+                return Ok(n.into_pyobject(self.py)?.into_any());
+            }
+        }
+        self.helpers.get_item(3)?.call1((text,))
+    }
+
+    fn attribute(&mut self, tokens: &[&str]) -> PyResult<()> {
+        let py = self.py;
+        if !(4..=5).contains(&tokens.len()) {
+            return Err(self.error("Incorrect number of tokens for attribute definition"));
+        }
+        let mut vendor = self.vendor.clone();
+        let (mut has_tag, mut encrypt, mut array) = (false, 0u8, false);
+        if let Some(flags) = tokens.get(4) {
+            let opts: Vec<(&str, Option<&str>)> = flags
+                .split(',')
+                .map(|kv| {
+                    let parts: Vec<&str> = kv.split('=').collect();
+                    (
+                        parts.first().copied().unwrap_or_default(),
+                        if parts.len() == 2 {
+                            parts.get(1).copied()
+                        } else {
+                            None
+                        },
+                    )
+                })
+                .collect();
+            let is_flags = opts.iter().any(|(k, _)| ATTRIBUTE_FLAGS.contains(k));
+            if self.vendors_fwd.contains(*flags)?
+                && !opts.iter().any(|(k, _)| *k == "has_tag" || *k == "encrypt")
+            {
+                vendor = (*flags).to_owned();
+            } else if !is_flags {
+                return Err(self.error(format!("Unknown vendor {flags}")));
+            }
+            if is_flags {
+                for (k, v) in &opts {
+                    match *k {
+                        "has_tag" => has_tag = true,
+                        "encrypt" => {
+                            encrypt = match *v {
+                                Some("1") => 1,
+                                Some("2") => 2,
+                                Some("3") => 3,
+                                Some(other) => {
+                                    return Err(self.error(format!("Illegal attribute encryption: {other}")))
+                                }
+                                None => return Err(self.error("Illegal attribute encryption: None")),
+                            }
+                        }
+                        "array" => array = true,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let (name, code_text, datatype) = match tokens {
+            [_, n, c, t, ..] => (*n, *c, *t),
+            _ => return Err(self.error("Incorrect number of tokens for attribute definition")),
+        };
+        let mut codes = Vec::new();
+        for c in code_text.split('.') {
+            match self.code(c) {
+                Ok(v) => codes.push(v),
+                Err(_) => return Err(self.error(format!("Illegal attribute code: {code_text}"))),
+            }
+        }
+        let mut datatype = datatype.split('[').next().unwrap_or_default().to_owned();
+        if !DATATYPES.contains(&datatype.as_str()) && !UNSUPPORTED_DATATYPES.contains(&datatype.as_str()) {
+            // FreeRADIUS itself reads type names case-insensitively (juniper's `String`).
+            let lower = datatype.to_lowercase();
+            if DATATYPES.contains(&lower.as_str()) {
+                datatype = lower;
+            } else {
+                return Err(self.error(format!("Illegal type: {datatype}")));
+            }
+        }
+        let vid = self
+            .vendors_fwd
+            .get_item(&vendor)?
+            .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(vendor.clone()))?;
+        let pair = |a: &Bound<'py, PyAny>| PyTuple::new(py, [vid.clone(), a.clone()]);
+        let (first, last) = match (codes.first(), codes.last()) {
+            (Some(f), Some(l)) => (f.clone(), l.clone()),
+            _ => return Err(self.error(format!("Illegal attribute code: {code_text}"))),
+        };
+        if codes.len() > 1 && self.skipped_codes.contains(pair(&first)?)? {
+            return self.skip(name, "sub-attribute of unsupported attribute");
+        }
+        if self.format.is_some() {
+            return self.skip(name, "extended vendor-specific attribute");
+        }
+        if self.bad_vendors.contains(&vendor)? {
+            return self.skip(name, "vendor format");
+        }
+        if UNSUPPORTED_DATATYPES.contains(&datatype.as_str()) {
+            if codes.len() == 1 {
+                self.skipped_codes.add(pair(&first)?)?;
+                self.tlvs.del_item(pair(&first)?).ok();
+            }
+            let reason = match datatype.as_str() {
+                "vsa" => "data type vsa",
+                "extended" => "data type extended",
+                "long-extended" => "data type long-extended",
+                "evs" => "data type evs",
+                "ipv4prefix" => "data type ipv4prefix",
+                "combo-ip" => "data type combo-ip",
+                "bool" => "data type bool",
+                "uint16" => "data type uint16",
+                _ => "data type uint32",
+            };
+            return self.skip(name, reason);
+        }
+        if array {
+            return self.skip(name, "array flag");
+        }
+        if codes.len() > 2 || (codes.len() == 2 && datatype == "tlv") {
+            return self.skip(name, "nested TLV");
+        }
+        let sub = codes.len() == 2;
+        let mut parent = None;
+        let key = if sub {
+            match self.tlvs.get_item(pair(&first)?)? {
+                Some(p) => parent = Some(p),
+                None => return Err(self.error(format!("Sub-attribute {name} of unknown TLV {first}"))),
+            }
+            if vendor.is_empty() {
+                PyTuple::new(py, [first.clone(), last.clone()])?.into_any()
+            } else {
+                PyTuple::new(py, [vid.clone(), first.clone(), last.clone()])?.into_any()
+            }
+        } else if vendor.is_empty() {
+            first.clone()
+        } else {
+            pair(&first)?.into_any()
+        };
+        let name_obj = pyo3::types::PyString::new(py, name).into_any();
+        Self::bidict_add(&self.attrindex, &name_obj, &key)?;
+        let attr = self.new_attribute(&name_obj, &last, &datatype, sub, &vendor, encrypt, has_tag)?;
+        self.attributes.set_item(&name_obj, &attr)?;
+        match parent {
+            Some(p) => {
+                p.getattr(pyo3::intern!(py, "sub_attributes"))?
+                    .set_item(&last, &name_obj)?;
+                attr.setattr(pyo3::intern!(py, "parent"), p)?;
+            }
+            None => {
+                self.skipped_codes.discard(pair(&last)?)?;
+                if datatype == "tlv" {
+                    self.tlvs.set_item(pair(&last)?, &attr)?;
+                } else {
+                    self.tlvs.del_item(pair(&last)?).ok();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A VALUE's octets: integers in Rust, everything else (and every error) by
+    /// `helpers[2](type, text)`, pyrad's `int(text, 0)` + `tools.EncodeAttr`.
+    fn value_octets(&self, datatype: &str, text: &str) -> PyResult<Bound<'py, PyAny>> {
+        let plain = !text.is_empty()
+            && text.bytes().all(|b| b.is_ascii_digit())
+            && (text == "0" || !text.starts_with('0'));
+        if plain {
+            if let Ok(n) = text.parse::<u64>() {
+                let bytes: Option<Vec<u8>> = match datatype {
+                    "integer" | "date" => u32::try_from(n).ok().map(|v| v.to_be_bytes().to_vec()),
+                    "short" => u16::try_from(n).ok().map(|v| v.to_be_bytes().to_vec()),
+                    "byte" => u8::try_from(n).ok().map(|v| vec![v]),
+                    "signed" => i32::try_from(n).ok().map(|v| v.to_be_bytes().to_vec()),
+                    "integer64" => Some(n.to_be_bytes().to_vec()),
+                    _ => None,
+                };
+                if let Some(b) = bytes {
+                    return Ok(PyBytes::new(self.py, &b).into_any());
+                }
+            }
+        }
+        self.helpers.get_item(2)?.call1((datatype, text))
+    }
+
+    fn value(
+        &mut self,
+        tokens: &[&str],
+        deferred: Option<&mut Vec<(String, usize, Vec<String>)>>,
+        warnings: &Bound<'py, PyList>,
+    ) -> PyResult<()> {
+        let py = self.py;
+        let [_, attr_name, key, text] = tokens else {
+            return Err(self.error("Incorrect number of tokens for value definition"));
+        };
+        if self.skipped_attributes.contains(*attr_name)? && !self.attributes.contains(*attr_name)? {
+            return Ok(());
+        }
+        let Some(attr) = self.attributes.get_item(*attr_name)? else {
+            match deferred {
+                Some(list) => list.push((
+                    self.file.clone(),
+                    self.line,
+                    tokens.iter().map(|t| (*t).to_owned()).collect(),
+                )),
+                None => warnings.append((&self.file, self.line, *attr_name))?,
+            }
+            return Ok(());
+        };
+        let datatype: String = attr.getattr(pyo3::intern!(py, "type"))?.extract()?;
+        let encoded = match self.value_octets(&datatype, text) {
+            Ok(v) => v,
+            Err(e) => {
+                let is_value_error = e.is_instance_of::<PyValueError>(py)
+                    || e.is_instance_of::<PyTypeError>(py)
+                    || e.matches(py, self.helpers.get_item(4)?)?;
+                if !is_value_error {
+                    return Err(e);
+                }
+                let shown = e.value(py).str()?.to_string();
+                return Err(self.error(format!("Illegal value {text} for attribute {attr_name}: {shown}")));
+            }
+        };
+        let values = attr.getattr(pyo3::intern!(py, "values"))?;
+        Self::bidict_add(&values, &pyo3::types::PyString::new(py, key).into_any(), &encoded)
+    }
+
+    fn vendor_def(&mut self, tokens: &[&str]) -> PyResult<()> {
+        let py = self.py;
+        if !(3..=4).contains(&tokens.len()) {
+            return Err(self.error("Incorrect number of tokens for vendor definition"));
+        }
+        let (name, ident) = match tokens {
+            [_, n, i, ..] => (*n, *i),
+            _ => return Err(self.error("Incorrect number of tokens for vendor definition")),
+        };
+        if let Some(opt) = tokens.get(3) {
+            let option: Vec<&str> = opt.split('=').collect();
+            let head = option.first().copied().unwrap_or_default();
+            if head != "format" {
+                return Err(self.error(format!("Unknown option '{head}' for vendor definition")));
+            }
+            let Some(spec) = option.get(1) else {
+                return Err(self.error("Syntax error in vendor specification"));
+            };
+            let parts: Vec<&str> = spec.split(',').collect();
+            let continuation = parts.len() == 3 && parts.get(2) == Some(&"c");
+            let nums = if continuation {
+                parts.get(..2).unwrap_or_default()
+            } else {
+                &parts[..]
+            };
+            let int = py.import("builtins")?.getattr("int")?;
+            let parsed: Option<(i64, i64)> = match nums {
+                [t, l] => match (int.call1((*t,)), int.call1((*l,))) {
+                    (Ok(t), Ok(l)) => Some((t.extract()?, l.extract()?)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let Some((t, length)) = parsed else {
+                return Err(self.error("Syntax error in vendor specification"));
+            };
+            if ![1, 2, 4].contains(&t) || ![0, 1, 2].contains(&length) {
+                return Err(self.error(format!("Unknown vendor format specification {spec}")));
+            }
+            if (t, length, continuation) == (1, 1, false) {
+                self.bad_vendors.discard(name)?;
+            } else {
+                self.bad_vendors.add(name)?;
+            }
+        }
+        let int = py.import("builtins")?.getattr("int")?;
+        let Ok(vid) = int.call1((ident, 0)) else {
+            return Err(self.error(format!("Illegal vendor code: {ident}")));
+        };
+        self.vendors.call_method1(pyo3::intern!(py, "Add"), (name, vid))?;
+        Ok(())
+    }
+
+    fn begin_vendor(&mut self, tokens: &[&str]) -> PyResult<()> {
+        if !(2..=3).contains(&tokens.len()) {
+            return Err(self.error("Incorrect number of tokens for begin-vendor statement"));
+        }
+        let mut format = None;
+        if let Some(opt) = tokens.get(2) {
+            match opt.strip_prefix("format=") {
+                Some(f) => format = Some(f.to_owned()),
+                None => return Err(self.error(format!("Unknown option '{opt}' for begin-vendor statement"))),
+            }
+        }
+        let vendor = tokens.get(1).copied().unwrap_or_default();
+        if !self.vendors_fwd.contains(vendor)? {
+            return Err(self.error(format!("Unknown vendor {vendor} in begin-vendor statement")));
+        }
+        self.vendor = vendor.to_owned();
+        self.format = format;
+        Ok(())
+    }
+
+    fn end_vendor(&mut self, tokens: &[&str]) -> PyResult<()> {
+        let [_, vendor] = tokens else {
+            return Err(self.error("Incorrect number of tokens for end-vendor statement"));
+        };
+        if self.vendor != *vendor {
+            return Err(self.error(format!("Ending non-open vendor {vendor}")));
+        }
+        self.vendor.clear();
+        self.format = None;
+        Ok(())
+    }
+}
+
+/// pyrad's `Dictionary.ReadDictionary` on a path or on text: the definitions go into
+/// `d`'s `vendors`, `attributes`, `attrindex` and private state, as the Python class
+/// keeps them. `helpers` = (ParseError, Attribute, value octets(type, text), int code
+/// parser, struct.error). Returns (skip reasons, debug records or None, warnings).
+#[pyfunction]
+#[pyo3(signature = (d, path, text, helpers, debug))]
+fn pyrad_read_dictionary<'py>(
+    py: Python<'py>,
+    d: &Bound<'py, PyAny>,
+    path: Option<&str>,
+    text: Option<&str>,
+    helpers: &Bound<'py, PyTuple>,
+    debug: bool,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let vendors = d.getattr("vendors")?;
+    let mut st = DictState {
+        py,
+        vendors_fwd: vendors.getattr("forward")?.cast_into::<PyDict>()?,
+        vendors,
+        attrindex: d.getattr("attrindex")?,
+        attributes: d.getattr("attributes")?.cast_into::<PyDict>()?,
+        skipped_attributes: d.getattr("skipped_attributes")?.cast_into()?,
+        bad_vendors: d.getattr("_bad_vendors")?.cast_into()?,
+        tlvs: d.getattr("_tlvs")?.cast_into::<PyDict>()?,
+        skipped_codes: d.getattr("_skipped_codes")?.cast_into()?,
+        helpers: helpers.clone(),
+        file: String::new(),
+        line: 0,
+        vendor: String::new(),
+        format: None,
+        reasons: Vec::new(),
+        debug: if debug { Some(PyList::empty(py)) } else { None },
+    };
+    let w = walk(path, text);
+    let warnings = PyList::empty(py);
+    let mut deferred = Vec::new();
+    for l in &w.lines {
+        let content = w.text(l).split('#').next().unwrap_or_default();
+        let tokens: Vec<&str> = content.split_whitespace().collect();
+        let Some(first) = tokens.first() else { continue };
+        if st.file != w.file(l) {
+            w.file(l).clone_into(&mut st.file);
+        }
+        st.line = l.line;
+        match first.to_uppercase().as_str() {
+            "ATTRIBUTE" => st.attribute(&tokens)?,
+            "VALUE" => st.value(&tokens, Some(&mut deferred), &warnings)?,
+            "VENDOR" => st.vendor_def(&tokens)?,
+            "BEGIN-VENDOR" => st.begin_vendor(&tokens)?,
+            "END-VENDOR" => st.end_vendor(&tokens)?,
+            _ => {}
+        }
+    }
+    if let Some(e) = w.error {
+        return Err(walk_error(py, e, &helpers.get_item(0)?));
+    }
+    for (file, line, tokens) in &deferred {
+        st.file.clone_from(file);
+        st.line = *line;
+        let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        st.value(&tokens, None, &warnings)?;
+    }
+    let reasons = PyList::new(py, st.reasons.iter().copied())?;
+    let debug = match st.debug {
+        Some(l) => l.into_any(),
+        None => py.None().into_bound(py),
+    };
+    PyTuple::new(py, [reasons.into_any(), debug, warnings.into_any()])
+}
