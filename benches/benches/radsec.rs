@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nacwire_io::stream::{Acceptor, Completion, Connector, Handler, RequestInfo, StreamClient, StreamServer};
-use nacwire_tests::radsec::{radsecproxy, wait_tcp, Pki};
+use nacwire_tests::radsec::{radsecproxy_logging, wait_tcp, Pki};
 use radius_codec::exchange::{Client, ClientEvent};
 use radius_codec::{crypto, AttrType, Code, Packet, PacketBuilder, SharedSecret};
 use radius_stream::tls::{Alpn, TlsVersions};
@@ -182,7 +182,7 @@ fn pipelined(c: &mut Criterion) {
             key = pki.path("server.key").display(),
             port = udp_dest.port(),
         );
-        let _p = radsecproxy(proxy, "bench", &conf).unwrap();
+        let _p = radsecproxy_logging(proxy, "bench", &conf, 1).unwrap();
         assert!(wait_tcp(tls, Duration::from_secs(5)));
         let connector =
             Connector::tls(pki.client_config(Alpn::Off, TlsVersions::Tls13), "localhost").unwrap();
