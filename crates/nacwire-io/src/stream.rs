@@ -164,7 +164,8 @@ impl std::fmt::Debug for StreamClient {
     }
 }
 
-fn seed() -> u64 {
+/// A seed for Status-Server authenticators, from std's per-process random SipHash keys.
+pub(crate) fn random_seed() -> u64 {
     // Seeds Status-Server authenticators: std's per-process random SipHash keys.
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
@@ -185,7 +186,7 @@ impl StreamClient {
             live: None,
             failures: 0,
             retry_at: None,
-            seed: seed(),
+            seed: random_seed(),
             completions: VecDeque::new(),
             buf: vec![0; 32 * 1024],
             out: Vec::new(),
