@@ -708,3 +708,68 @@ fn nacwire_radius11_both_sides_pipelined() {
     }
     assert_eq!(c.version(), Some(Version::V1_1));
 }
+
+/// RFC 6614 §2.5: a server sends CoA/Disconnect back over the client's connection. A
+/// client with a handler answers it; one without NAKs with Error-Cause 406.
+#[test]
+fn reverse_coa_over_the_clients_tls_connection() {
+    let pki = Pki::new("reverse").unwrap();
+    let server = tls_server(&pki, Alpn::Allow, TlsVersions::Tls13);
+    for accept in [true, false] {
+        let mut c = tls_client(&pki, server.local_addr(), Alpn::Allow, TlsVersions::Tls13);
+        if accept {
+            c = c.with_dynamic_authorization(|p: &Packet<&[u8]>| {
+                (p.code() == Code::CoaRequest).then(|| PacketBuilder::reply_to(p, Code::CoaAck))
+            });
+        }
+        c.connect().unwrap();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop2 = stop.clone();
+        // The blocking client reads (and answers) while it is polled.
+        let pump = std::thread::spawn(move || {
+            while !stop2.load(Ordering::SeqCst) {
+                c.poll().unwrap();
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let peer = loop {
+            if let Some(p) = server.peers().into_iter().next() {
+                break p;
+            }
+            assert!(Instant::now() < deadline, "the client never showed up");
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let done = server
+            .request_to(
+                peer,
+                |id, _, _| {
+                    let mut b = PacketBuilder::coa_request(id);
+                    b.add(AttrType::USER_NAME, b"bob")?;
+                    Ok(b)
+                },
+                Duration::from_secs(5),
+            )
+            .unwrap();
+        stop.store(true, Ordering::SeqCst);
+        pump.join().unwrap();
+        let nacwire_io::stream::Completion::Reply { reply, .. } = done else {
+            panic!("{done:?}")
+        };
+        let reply = parse(&reply);
+        if accept {
+            assert_eq!(reply.code(), Code::CoaAck);
+        } else {
+            assert_eq!(reply.code(), Code::CoaNak);
+            assert_eq!(
+                reply.first(AttrType::ERROR_CAUSE).unwrap().value(),
+                406u32.to_be_bytes()
+            );
+        }
+        // The client's connection closes when it is dropped; the server forgets it.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while server.peers().contains(&peer) {
+            assert!(Instant::now() < deadline, "closed connection still listed");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
