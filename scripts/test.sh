@@ -63,6 +63,9 @@ cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 step "cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+step "cargo clippy: nacwire-io with its tokio feature"
+cargo clippy -p nacwire-io --all-targets --features tokio --quiet -- -D warnings
+
 step "cargo doc (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 
@@ -78,6 +81,9 @@ scripts/demo.sh > target/demo-output.txt 2>&1 || { cat target/demo-output.txt >&
 grep -q "Received CoA-ACK" target/demo-output.txt
 grep -q "Received Access-Accept" target/demo-output.txt
 echo "demo ok"
+
+step "cargo test: nacwire-io's async (tokio) client"
+cargo test -p nacwire-io --features tokio --quiet
 
 step "Python bindings: wheel (maturin), fresh venv, ruff, stubtest, pytest"
 # Build the wheel in one venv, install it into a fresh one: a file missing from the

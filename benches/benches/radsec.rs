@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nacwire_io::stream::{Acceptor, Completion, Connector, Handler, RequestInfo, StreamClient, StreamServer};
-use nacwire_tests::radsec::{radsecproxy, wait_tcp, Pki};
+use nacwire_tests::radsec::{radsecproxy_logging, wait_tcp, Pki};
 use radius_codec::exchange::{Client, ClientEvent};
 use radius_codec::{crypto, AttrType, Code, Packet, PacketBuilder, SharedSecret};
 use radius_stream::tls::{Alpn, TlsVersions};
@@ -64,7 +64,9 @@ fn udp_server() -> SocketAddr {
         let secret = SharedSecret::from(UDP_SECRET);
         let mut buf = [0u8; 4096];
         while let Ok((n, from)) = sock.recv_from(&mut buf) {
-            let Ok(p) = Packet::new_checked(&buf[..n]) else { continue };
+            let Ok(p) = Packet::new_checked(&buf[..n]) else {
+                continue;
+            };
             if p.verify_request(&secret).is_err() || p.message_authenticator().is_none() {
                 continue;
             }
@@ -108,7 +110,8 @@ fn udp_round(sock: &UdpSocket, client: &mut Client<SocketAddr>, dest: SocketAddr
         let tx = client
             .send(&dest, now, |id, s| {
                 let mut b = PacketBuilder::access_request(id, a);
-                b.add(AttrType::USER_NAME, b"bob")?.add_user_password(s, b"hello")?;
+                b.add(AttrType::USER_NAME, b"bob")?
+                    .add_user_password(s, b"hello")?;
                 b.finish(s)
             })
             .unwrap();
@@ -146,7 +149,10 @@ fn pipelined(c: &mut Criterion) {
 
     // One TLS 1.3 connection, RADIUS/1.0 (MD5 + Message-Authenticator inside TLS) and
     // RADIUS/1.1 (no MD5).
-    for (name, alpn) in [("tls1.3/radius1.0", Alpn::Off), ("tls1.3/radius1.1", Alpn::Require)] {
+    for (name, alpn) in [
+        ("tls1.3/radius1.0", Alpn::Off),
+        ("tls1.3/radius1.1", Alpn::Require),
+    ] {
         let server = StreamServer::bind(
             "127.0.0.1:0".parse().unwrap(),
             Acceptor::Tls(pki.server_config(alpn, TlsVersions::Tls13)),
@@ -182,14 +188,20 @@ fn pipelined(c: &mut Criterion) {
             key = pki.path("server.key").display(),
             port = udp_dest.port(),
         );
-        let _p = radsecproxy(proxy, "bench", &conf).unwrap();
+        let _p = radsecproxy_logging(proxy, "bench", &conf, 1).unwrap();
         assert!(wait_tcp(tls, Duration::from_secs(5)));
         let connector =
             Connector::tls(pki.client_config(Alpn::Off, TlsVersions::Tls13), "localhost").unwrap();
-        let mut c = StreamClient::new(SocketAddr::from(([127, 0, 0, 1], tls)), connector, Settings::tls());
+        let mut c = StreamClient::new(
+            SocketAddr::from(([127, 0, 0, 1], tls)),
+            connector,
+            Settings::tls(),
+        );
         c.connect().unwrap();
         let mut n = 0;
-        g.bench_function("radsecproxy(tls1.3->udp)", |b| b.iter(|| tls_round(&mut c, &mut n)));
+        g.bench_function("radsecproxy(tls1.3->udp)", |b| {
+            b.iter(|| tls_round(&mut c, &mut n))
+        });
     } else {
         eprintln!("radsecproxy not installed: its bench is skipped");
     }

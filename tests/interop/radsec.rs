@@ -434,6 +434,61 @@ fn nacwire_radius11_client_against_pyrad2_server() {
     assert_eq!(reply.code(), Code::AccessAccept, "{}", peer.log());
 }
 
+/// RFC 7930 §2 lets RADIUS over TCP/TLS carry packets up to 65535 octets (and defines
+/// Protocol-Error with Error-Cause 601 for replies that are too big). pyrad2 3.2 refuses
+/// anything over 8192 octets (`Packet length is too long`) by dropping the connection,
+/// without a reply. nacwire sends the 10 000-octet request (RFC 7930 allows it) and
+/// reports it lost when pyrad2 closes; a new connection then works.
+#[test]
+fn pyrad2_drops_rfc7930_packets_over_8192_octets() {
+    let Some(python) = require_pyrad2() else {
+        return;
+    };
+    let pki = Pki::new("pyrad2-7930").unwrap();
+    pyrad2_files(&pki);
+    let port = free_tcp_port();
+    let mut cmd = Command::new(&python);
+    cmd.arg(pki.path("server.py"))
+        .arg(&pki.dir)
+        .arg(port.to_string())
+        .arg("both");
+    let peer = Peer::spawn(cmd, pki.path("server.log"), None).unwrap();
+    assert!(wait_tcp(port, Duration::from_secs(20)), "{}", peer.log());
+    let mut c = tls_client(
+        &pki,
+        SocketAddr::from(([127, 0, 0, 1], port)),
+        Alpn::Require,
+        TlsVersions::Tls13,
+    );
+    // An Accounting-Request of 20 + 5 + n * 250 octets.
+    let classes = |n: usize| {
+        move |id: u8, _: Version, _: &SharedSecret| {
+            let mut b = PacketBuilder::accounting_request(id);
+            b.add(AttrType::USER_NAME, b"bob")?;
+            for _ in 0..n {
+                b.add(AttrType::CLASS, &[0x61; 248])?;
+            }
+            Ok(b)
+        }
+    };
+    let (fits, big) = (classes(32), classes(40)); // 8025 and 10025 octets
+    assert_eq!(parse(&c.request(fits).unwrap()).code(), Code::AccountingResponse);
+    match c.request(big) {
+        Err(IoError::Lost(LostReason::Closed(CloseReason::PeerClosed))) => {}
+        other => panic!("{other:?}\n{}", peer.log()),
+    }
+    assert!(
+        peer.wait_for("too long", Duration::from_secs(5)),
+        "{}",
+        peer.log()
+    );
+    assert_eq!(
+        parse(&c.request(accounting).unwrap()).code(),
+        Code::AccountingResponse
+    );
+    assert_eq!(c.connections_opened(), 2);
+}
+
 #[test]
 fn pyrad2_radius11_client_against_nacwire_server() {
     let Some(python) = require_pyrad2() else {
@@ -652,4 +707,69 @@ fn nacwire_radius11_both_sides_pipelined() {
         }
     }
     assert_eq!(c.version(), Some(Version::V1_1));
+}
+
+/// RFC 6614 §2.5: a server sends CoA/Disconnect back over the client's connection. A
+/// client with a handler answers it; one without NAKs with Error-Cause 406.
+#[test]
+fn reverse_coa_over_the_clients_tls_connection() {
+    let pki = Pki::new("reverse").unwrap();
+    let server = tls_server(&pki, Alpn::Allow, TlsVersions::Tls13);
+    for accept in [true, false] {
+        let mut c = tls_client(&pki, server.local_addr(), Alpn::Allow, TlsVersions::Tls13);
+        if accept {
+            c = c.with_dynamic_authorization(|p: &Packet<&[u8]>| {
+                (p.code() == Code::CoaRequest).then(|| PacketBuilder::reply_to(p, Code::CoaAck))
+            });
+        }
+        c.connect().unwrap();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop2 = stop.clone();
+        // The blocking client reads (and answers) while it is polled.
+        let pump = std::thread::spawn(move || {
+            while !stop2.load(Ordering::SeqCst) {
+                c.poll().unwrap();
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let peer = loop {
+            if let Some(p) = server.peers().into_iter().next() {
+                break p;
+            }
+            assert!(Instant::now() < deadline, "the client never showed up");
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let done = server
+            .request_to(
+                peer,
+                |id, _, _| {
+                    let mut b = PacketBuilder::coa_request(id);
+                    b.add(AttrType::USER_NAME, b"bob")?;
+                    Ok(b)
+                },
+                Duration::from_secs(5),
+            )
+            .unwrap();
+        stop.store(true, Ordering::SeqCst);
+        pump.join().unwrap();
+        let nacwire_io::stream::Completion::Reply { reply, .. } = done else {
+            panic!("{done:?}")
+        };
+        let reply = parse(&reply);
+        if accept {
+            assert_eq!(reply.code(), Code::CoaAck);
+        } else {
+            assert_eq!(reply.code(), Code::CoaNak);
+            assert_eq!(
+                reply.first(AttrType::ERROR_CAUSE).unwrap().value(),
+                406u32.to_be_bytes()
+            );
+        }
+        // The client's connection closes when it is dropped; the server forgets it.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while server.peers().contains(&peer) {
+            assert!(Instant::now() < deadline, "closed connection still listed");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
 }

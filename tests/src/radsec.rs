@@ -187,15 +187,20 @@ pub fn wait_tcp(port: u16, timeout: Duration) -> bool {
     false
 }
 
-/// Starts radsecproxy in the foreground with `config` (its `-f -d 4`).
+/// Starts radsecproxy in the foreground with `config` (its `-f -d 4`: debug log).
 pub fn radsecproxy(binary: &Path, name: &str, config: &str) -> std::io::Result<Peer> {
+    radsecproxy_logging(binary, name, config, 4)
+}
+
+/// [`radsecproxy`] with log level `level` (1 = errors only, for benchmarks).
+pub fn radsecproxy_logging(binary: &Path, name: &str, config: &str, level: u8) -> std::io::Result<Peer> {
     let dir = std::env::temp_dir().join(format!("nacwire-radsecproxy-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
     let conf = dir.join("radsecproxy.conf");
     std::fs::write(&conf, config)?;
     let mut c = Command::new(binary);
-    c.arg("-f").arg("-d").arg("4").arg("-c").arg(&conf);
+    c.arg("-f").arg("-d").arg(level.to_string()).arg("-c").arg(&conf);
     c.arg("-i").arg(dir.join("pid"));
     Peer::spawn(c, dir.join("log"), Some(dir))
 }

@@ -9,6 +9,7 @@
 //!   request ends in a reply or a [`stream::Completion::Lost`].
 //! - [`stream::StreamServer`]: accepts TCP or TLS connections, one thread each, and
 //!   answers requests with a handler; secrets by peer address and transport.
+//! - `tokio_stream::AsyncStreamClient` (feature `tokio`): the same client, async.
 //! - [`pem`]: certificates and keys from PEM files for the TLS configurations of
 //!   [`radius_stream::tls`].
 //!
@@ -37,5 +38,7 @@
 pub mod pem;
 pub mod stream;
 pub mod udp;
+#[cfg(feature = "tokio")]
+pub mod tokio_stream;
 
 pub use radius_stream;

@@ -1,10 +1,10 @@
 //! Blocking TCP and TLS drivers for [`radius_stream::Connection`].
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -164,7 +164,8 @@ impl std::fmt::Debug for StreamClient {
     }
 }
 
-fn seed() -> u64 {
+/// A seed for Status-Server authenticators, from std's per-process random SipHash keys.
+pub(crate) fn random_seed() -> u64 {
     // Seeds Status-Server authenticators: std's per-process random SipHash keys.
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
@@ -185,7 +186,7 @@ impl StreamClient {
             live: None,
             failures: 0,
             retry_at: None,
-            seed: seed(),
+            seed: random_seed(),
             completions: VecDeque::new(),
             buf: vec![0; 32 * 1024],
             out: Vec::new(),
@@ -498,13 +499,57 @@ pub struct ServerHandle {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    peers: Peers,
 }
+
+/// A request a server sends back over a client's connection (RFC 6614 §2.5).
+type ReverseBuild = Box<dyn FnOnce(u8, Version, &SharedSecret) -> radius_codec::Result<PacketBuilder> + Send>;
+
+struct ReverseRequest {
+    build: ReverseBuild,
+    done: mpsc::Sender<Result<Completion, Error>>,
+}
+
+type Peers = Arc<Mutex<HashMap<SocketAddr, mpsc::Sender<ReverseRequest>>>>;
 
 impl ServerHandle {
     /// The listening address.
     #[must_use]
     pub const fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The peers with an open connection.
+    #[must_use]
+    pub fn peers(&self) -> Vec<SocketAddr> {
+        self.peers
+            .lock()
+            .map(|p| p.keys().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// Sends a request (CoA-Request, Disconnect-Request) to `peer` over its open
+    /// connection (RFC 6614 §2.5) and waits up to `timeout` for its reply. A client that
+    /// does not accept them answers a NAK with Error-Cause 406.
+    pub fn request_to(
+        &self,
+        peer: SocketAddr,
+        build: impl FnOnce(u8, Version, &SharedSecret) -> radius_codec::Result<PacketBuilder> + Send + 'static,
+        timeout: Duration,
+    ) -> Result<Completion, Error> {
+        let tx = self
+            .peers
+            .lock()
+            .ok()
+            .and_then(|p| p.get(&peer).cloned())
+            .ok_or(Error::Closed(CloseReason::PeerClosed))?;
+        let (done, rx) = mpsc::channel();
+        tx.send(ReverseRequest {
+            build: Box::new(build),
+            done,
+        })
+        .map_err(|_| Error::Closed(CloseReason::PeerClosed))?;
+        rx.recv_timeout(timeout).map_err(|_| Error::Timeout)?
     }
 }
 
@@ -546,6 +591,8 @@ impl StreamServer {
         let addr = self.listener.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
+        let peers: Peers = Arc::default();
+        let peers2 = peers.clone();
         let thread = std::thread::spawn(move || {
             for sock in self.listener.incoming() {
                 if stop2.load(Ordering::SeqCst) {
@@ -570,13 +617,24 @@ impl StreamServer {
                 };
                 let handler = handler.clone();
                 let stop = stop2.clone();
-                std::thread::spawn(move || serve_connection(sock, conn, peer, transport, &handler, &stop));
+                let (tx, rx) = mpsc::channel();
+                if let Ok(mut p) = peers2.lock() {
+                    p.insert(peer, tx);
+                }
+                let peers = peers2.clone();
+                std::thread::spawn(move || {
+                    serve_connection(sock, conn, peer, transport, &handler, &stop, &rx);
+                    if let Ok(mut p) = peers.lock() {
+                        p.remove(&peer);
+                    }
+                });
             }
         });
         Ok(ServerHandle {
             addr,
             stop,
             thread: Some(thread),
+            peers,
         })
     }
 }
@@ -588,11 +646,23 @@ fn serve_connection(
     transport: Transport,
     handler: &Handler,
     stop: &AtomicBool,
+    reverse: &mpsc::Receiver<ReverseRequest>,
 ) {
     let _ = sock.set_nodelay(true);
     let mut buf = vec![0u8; 32 * 1024];
     let mut out = Vec::new();
+    let mut waiting: HashMap<RequestHandle, mpsc::Sender<Result<Completion, Error>>> = HashMap::new();
     loop {
+        while let Ok(r) = reverse.try_recv() {
+            match conn.send_request(Instant::now(), r.build) {
+                Ok(h) => {
+                    waiting.insert(h, r.done);
+                }
+                Err(e) => {
+                    let _ = r.done.send(Err(e.into()));
+                }
+            }
+        }
         out.clear();
         conn.poll_transmit(&mut out);
         if !out.is_empty() && sock.write_all(&out).is_err() {
@@ -606,7 +676,7 @@ fn serve_connection(
         let wait = conn
             .poll_timeout()
             .map_or(Duration::from_millis(500), |t| t.saturating_duration_since(now))
-            .clamp(Duration::from_millis(1), Duration::from_millis(500));
+            .clamp(Duration::from_millis(1), Duration::from_millis(50));
         if sock.set_read_timeout(Some(wait)).is_err() {
             return;
         }
@@ -624,6 +694,29 @@ fn serve_connection(
         }
         conn.handle_timeout(Instant::now());
         while let Some(ev) = conn.poll_event() {
+            match ev {
+                Event::Reply { handle, reply, .. } => {
+                    if let Some(done) = waiting.remove(&handle) {
+                        let _ = done.send(Ok(Completion::Reply { handle, reply }));
+                    }
+                    continue;
+                }
+                Event::Lost {
+                    handle,
+                    request,
+                    reason,
+                } => {
+                    if let Some(done) = waiting.remove(&handle) {
+                        let _ = done.send(Ok(Completion::Lost {
+                            handle,
+                            request,
+                            reason,
+                        }));
+                    }
+                    continue;
+                }
+                _ => {}
+            }
             if let Event::Request { packet } = ev {
                 let Some(version) = conn.version() else { continue };
                 let info = RequestInfo {

@@ -41,7 +41,7 @@ pub enum Error {
     /// The built packet is not a request.
     #[error("the built packet is a {0}, not a request")]
     NotARequest(radius_codec::Code),
-    /// No pending request has this handle.
+    /// [`crate::Connection::reply`] was given a packet that is not a request.
     #[error("the packet to reply to is not a request")]
     NotAReply,
 }
