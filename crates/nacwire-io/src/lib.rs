@@ -37,8 +37,8 @@
 
 pub mod pem;
 pub mod stream;
-pub mod udp;
 #[cfg(feature = "tokio")]
 pub mod tokio_stream;
+pub mod udp;
 
 pub use radius_stream;
