@@ -10,6 +10,10 @@
 //! - [`stream::StreamServer`]: accepts TCP or TLS connections, one thread each, and
 //!   answers requests with a handler; secrets by peer address and transport.
 //! - `tokio_stream::AsyncStreamClient` (feature `tokio`): the same client, async.
+//! - [`udp::UdpClient`] and [`udp::UdpServer`]: RADIUS over UDP around the sans-I/O
+//!   exchange (source-port pool past 256 in flight, RFC 5080 timers) and duplicate
+//!   cache; with the `tokio` feature, `udp_tokio::AsyncUdpClient` and
+//!   `udp_tokio::AsyncUdpServer` (example: `coa_responder`).
 //! - [`pem`]: certificates and keys from PEM files for the TLS configurations of
 //!   [`radius_stream::tls`].
 //!
@@ -40,5 +44,7 @@ pub mod stream;
 #[cfg(feature = "tokio")]
 pub mod tokio_stream;
 pub mod udp;
+#[cfg(feature = "tokio")]
+pub mod udp_tokio;
 
 pub use radius_stream;

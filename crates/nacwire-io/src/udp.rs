@@ -717,7 +717,10 @@ impl UdpServer {
 
 /// Checks a datagram as a request: parses, refuses replies, verifies the computed
 /// Request Authenticator and any Message-Authenticator.
-fn check_request<'a>(data: &'a [u8], secret: &SharedSecret) -> radius_codec::Result<Packet<&'a [u8]>> {
+pub(crate) fn check_request<'a>(
+    data: &'a [u8],
+    secret: &SharedSecret,
+) -> radius_codec::Result<Packet<&'a [u8]>> {
     let packet = Packet::new_checked(data)?;
     if !packet.code().is_request() {
         return Err(radius_codec::Error::NotARequest { code: packet.code() });
