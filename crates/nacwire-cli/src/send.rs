@@ -32,6 +32,8 @@ pub(crate) struct SendArgs {
     /// Read packets from a radclient-format file (`-` for stdin): `Name = value` lines,
     /// a blank line between packets; `Packet-Type`, `Packet-Dst-IP-Address`,
     /// `Packet-Dst-Port`, `Response-Packet-Type` and `Cleartext-Password` are understood.
+    /// With no attributes and no file, packets are read from stdin when it is not a
+    /// terminal (as radclient does).
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     files: Vec<PathBuf>,
     /// A FreeRADIUS dictionary directory (or file) instead of the built-in dictionary.

@@ -428,6 +428,19 @@ fn udp_frame(src: ([u8; 4], u16), dst: ([u8; 4], u16), payload: &[u8]) -> Vec<u8
     f
 }
 
+fn tcp_frame(src: ([u8; 4], u16), dst: ([u8; 4], u16), payload: &[u8]) -> Vec<u8> {
+    let mut f = vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00];
+    let total = (20 + 20 + payload.len()) as u16;
+    f.extend_from_slice(&[0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0, 0, 64, 6, 0, 0]);
+    f.extend_from_slice(&src.0);
+    f.extend_from_slice(&dst.0);
+    f.extend_from_slice(&src.1.to_be_bytes());
+    f.extend_from_slice(&dst.1.to_be_bytes());
+    f.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
+    f.extend_from_slice(payload);
+    f
+}
+
 fn pcap(frames: &[(f64, Vec<u8>)]) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
@@ -578,6 +591,23 @@ fn decode_captures_links_verifies_and_warns() {
         assert_eq!(code(&o), 3, "{name}: {}", stderr(&o));
         assert!(stderr(&o).contains("truncated"), "{}", stderr(&o));
     }
+    // RADIUS over TCP: a request split over two segments, then its reply.
+    let req = hex_to_bytes(acct[0]["hex"].as_str().unwrap());
+    let rep = hex_to_bytes(acct[1]["hex"].as_str().unwrap());
+    let (c, s) = (([10, 0, 0, 1], 50000), ([10, 0, 0, 2], 2083));
+    let frames = vec![
+        (5.0, tcp_frame(c, s, &req[..10])),
+        (5.001, tcp_frame(c, s, &req[10..])),
+        (5.004, tcp_frame(s, c, &rep)),
+    ];
+    let f = tempfile_path::write("tcp.pcap", pcap(&frames));
+    let o = run(&["decode", f.s(), "--secret", SECRET, "--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[0]["transport"], "tcp");
+    assert_eq!(l[0]["code"], "Accounting-Request");
+    assert_eq!(l[1]["reply_to"], 1);
+    assert_eq!(l[1]["verified"]["ok"], true);
     // Hex on the command line.
     let o = run(&["decode", auth[1]["hex"].as_str().unwrap()]);
     assert_eq!(code(&o), 0);
