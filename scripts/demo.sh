@@ -6,8 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${NACWIRE_DEMO_PORT:-31812}"
-cargo build --release --quiet -p nacwire-cli
-nw=target/release/nacwire
+# scripts/test.sh sets NACWIRE_DEMO_PROFILE=debug to reuse the test build.
+if [ "${NACWIRE_DEMO_PROFILE:-release}" = debug ]; then
+  cargo build --quiet -p nacwire-cli
+  nw=target/debug/nacwire
+else
+  cargo build --release --quiet -p nacwire-cli
+  nw=target/release/nacwire
+fi
 
 "$nw" serve testing123 --listen "127.0.0.1:$PORT" --user bob:hello \
   --session 0A1B2C3D-00000042 > >(sed -u 's/^/    server| /') 2>&1 &

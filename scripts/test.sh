@@ -77,7 +77,7 @@ if grep -q "SKIPPED:" target/test-output.txt; then
 fi
 
 step "README main job: scripts/demo.sh (nacwire serve + send on loopback)"
-scripts/demo.sh > target/demo-output.txt 2>&1 || { cat target/demo-output.txt >&2; exit 1; }
+NACWIRE_DEMO_PROFILE=debug scripts/demo.sh > target/demo-output.txt 2>&1 || { cat target/demo-output.txt >&2; exit 1; }
 grep -q "Received CoA-ACK" target/demo-output.txt
 grep -q "Received Access-Accept" target/demo-output.txt
 echo "demo ok"
