@@ -8,6 +8,7 @@
 use pyo3::prelude::*;
 
 mod convert;
+mod ecp;
 mod errors;
 mod nac;
 mod radius;
@@ -20,5 +21,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     radius::register(m)?;
     nac::register(m)?;
+    ecp::register(m)?;
     Ok(())
 }
