@@ -403,7 +403,7 @@ impl Verifier {
         let port_rule = port_rule_of(port_rule)?;
         let empty = empty_path_of(empty_path)?;
         let settings = format!(
-            "max_future_skew={}, expiry_grace={}, max_expires={max_expires}, max_url_len={max_url_len}, \
+            "max_future_skew={:?}, expiry_grace={:?}, max_expires={max_expires}, max_url_len={max_url_len}, \
              port_rule='{}', empty_path='{empty_path}', reserialized_query_fallback={}",
             skew.as_secs_f64(),
             grace.as_secs_f64(),

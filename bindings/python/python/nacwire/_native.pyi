@@ -114,7 +114,7 @@ class ExchangeError(Error):
     """The client exchange refused a request."""
 
 class SignatureError(Error):
-    """An ECP URL that does not parse or verify, or an approval that cannot be signed; see nacwire.ecp."""
+    """An ECP URL that does not parse or verify, or an unsignable approval; see nacwire.ecp."""
 
     kind: str
     parameter: str | None
