@@ -529,7 +529,7 @@ def test_key_rotation() -> None:
     assert sig is not None and sig.secret_index == 1
     assert ring.identities == ["portal-1"] and "portal-1" in ring and len(ring) == 1
     # the controller moved to the new secret; the old one is dropped while v is in use
-    ring.replace({"portal-1": "new-secret", "portal-2": [SECRET]})
+    ring.replace({"portal-1": "new-secret", "portal-2": "s3cret"})
     with pytest.raises(nacwire.SignatureError) as e:
         v.verify(url, now=NOW)
     assert e.value.kind == "bad_signature"
