@@ -8,6 +8,7 @@
 use pyo3::prelude::*;
 
 mod convert;
+mod ecp;
 mod errors;
 mod nac;
 mod pyrad;
@@ -22,5 +23,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     radius::register(m)?;
     nac::register(m)?;
     pyrad::register(m)?;
+    ecp::register(m)?;
     Ok(())
 }

@@ -2,6 +2,8 @@
 
 - :mod:`nacwire.radius`: RADIUS packets (decode, verify, build), FreeRADIUS
   dictionaries, the sans-I/O client exchange, and UDP clients (blocking and asyncio).
+- :mod:`nacwire.ecp`: Extreme external captive portals: verify signed controller
+  redirects into typed objects, sign approvals, rotate keys.
 - :mod:`nacwire.nac`: MAC addresses, sessions, CoA/Disconnect intents, vendor
   profiles, outcomes, the endpoint-change planner, ClearPass and cOS Core shapes.
 
@@ -15,6 +17,7 @@ from nacwire._native import (
     ExchangeError,
     ModelError,
     PacketError,
+    SignatureError,
     VerifyError,
     __version__,
 )
@@ -26,10 +29,12 @@ __all__ = [
     "ExchangeError",
     "ModelError",
     "PacketError",
+    "SignatureError",
     "Timeout",
     "UnsignedReplyWarning",
     "VerifyError",
     "__version__",
+    "ecp",
     "nac",
     "radius",
 ]
@@ -48,4 +53,4 @@ class UnsignedReplyWarning(UserWarning):
     """
 
 
-from nacwire import nac, radius  # noqa: E402  (needs the names above)
+from nacwire import ecp, nac, radius  # noqa: E402  (needs the names above)

@@ -4,6 +4,16 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal, final
 
+from nacwire.ecp import (
+    Approval as Approval,
+    ControllerRedirect as ControllerRedirect,
+    Keyring as Keyring,
+    SignatureInfo as SignatureInfo,
+    Signer as Signer,
+    Verifier as Verifier,
+    parse_amz_date as parse_amz_date,
+    parse_unsigned as parse_unsigned,
+)
 from nacwire.nac import (
     ActiveSession as ActiveSession,
     AuthenticatedUser as AuthenticatedUser,
@@ -29,12 +39,14 @@ from nacwire.nac import (
 __version__: Final[str]
 __all__ = [
     "ActiveSession",
+    "Approval",
     "AttributeDef",
     "AuthenticatedUser",
     "BuildError",
     "ClearPass",
     "Client",
     "ClientEvent",
+    "ControllerRedirect",
     "CosCore",
     "Device",
     "Dictionary",
@@ -47,6 +59,7 @@ __all__ = [
     "ExchangeError",
     "HttpRequest",
     "Intent",
+    "Keyring",
     "MacAddress",
     "ModelError",
     "Outcome",
@@ -57,10 +70,16 @@ __all__ = [
     "Profile",
     "Secret",
     "Session",
+    "SignatureError",
+    "SignatureInfo",
+    "Signer",
     "UserauthResponse",
+    "Verifier",
     "VerifyError",
     "__version__",
     "build",
+    "parse_amz_date",
+    "parse_unsigned",
     "plan_endpoint_change",
     "pyrad_dict_lines",
     "pyrad_encode",
@@ -100,6 +119,19 @@ class DictionaryError(Error):
 
 class ExchangeError(Error):
     """The client exchange refused a request."""
+
+class SignatureError(Error):
+    """An ECP URL that does not parse or verify, or an unsignable approval; see nacwire.ecp."""
+
+    kind: str
+    parameter: str | None
+    value: str | None
+    expected: str | None
+    reason: str | None
+    length: int | None
+    maximum: int | None
+    seconds: int | None
+    identity: str | None
 
 class ModelError(Error):
     """Input the NAC model rejects (MAC strings, JSON shapes, plans); see nacwire.nac."""
