@@ -20,6 +20,36 @@ if ! command -v radclient >/dev/null || ! { command -v freeradius >/dev/null || 
 fi
 /usr/sbin/freeradius -v 2>&1 | sed -n 1p  # sed reads everything: no SIGPIPE under pipefail
 
+step "peers: radsecproxy (RadSec interop, both directions)"
+if ! command -v radsecproxy >/dev/null && [ ! -x /usr/sbin/radsecproxy ]; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq radsecproxy >/dev/null
+fi
+(radsecproxy -v 2>&1 || /usr/sbin/radsecproxy -v 2>&1) | sed -n 1p
+
+step "peers: pyrad2 (RADIUS/1.1 interop) in target/pyrad2 (needs Python >= 3.12)"
+# pyrad2 3.x requires Python >= 3.12; Debian 12's python3 is 3.11. Use the first
+# interpreter >= 3.12 found (PYRAD2_PYTHON, python3.1x on the PATH, pyenv's versions).
+py312=""
+for cand in "${PYRAD2_PYTHON:-}" python3.14 python3.13 python3.12 python3 \
+    "$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n1)"; do
+  [ -n "$cand" ] || continue
+  if "$cand" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then
+    py312="$cand"; break
+  fi
+done
+if [ -z "$py312" ]; then
+  echo "no Python >= 3.12 for pyrad2: set PYRAD2_PYTHON" >&2
+  exit 1
+fi
+if ! target/pyrad2/bin/python -c 'import pyrad2.radsec.v11' >/dev/null 2>&1; then
+  rm -rf target/pyrad2
+  "$py312" -m venv target/pyrad2
+  target/pyrad2/bin/pip install -q --upgrade pip
+  target/pyrad2/bin/pip install -q "pyrad2==3.2"
+fi
+target/pyrad2/bin/pip show pyrad2 | sed -n 2p
+
 step "tools: cargo-fuzz"
 if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked --quiet
@@ -33,6 +63,9 @@ cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 step "cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+step "cargo clippy: nacwire-io with its tokio feature"
+cargo clippy -p nacwire-io --all-targets --features tokio --quiet -- -D warnings
+
 step "cargo doc (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 
@@ -42,6 +75,9 @@ if grep -q "SKIPPED:" target/test-output.txt; then
   echo "a peer was missing: interop tests were skipped" >&2
   exit 1
 fi
+
+step "cargo test: nacwire-io's async (tokio) client"
+cargo test -p nacwire-io --features tokio --quiet
 
 step "Python bindings: wheel (maturin), fresh venv, ruff, stubtest, pytest"
 # Build the wheel in one venv, install it into a fresh one: a file missing from the

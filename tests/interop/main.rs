@@ -11,3 +11,4 @@ mod dictionaries;
 mod dynauth;
 mod freeradius;
 mod radclient;
+mod radsec;

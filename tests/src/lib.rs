@@ -37,6 +37,16 @@ pub fn require_program(name: &str) -> Option<PathBuf> {
     None
 }
 
+pub mod radsec;
+
+/// A free TCP port on 127.0.0.1 (bound and released).
+pub fn free_tcp_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(0)
+}
+
 /// A free UDP port on 127.0.0.1 (bound and released).
 pub fn free_udp_port() -> u16 {
     UdpSocket::bind("127.0.0.1:0")
@@ -59,7 +69,42 @@ pub struct FreeRadius {
     /// Dynamic-authorization port (`type = coa`: radiusd as the NAS, answering
     /// CoA-Request and Disconnect-Request with ACKs).
     pub coa_port: u16,
+    /// RadSec port (auth+acct over TLS, secret `radsec`) when started with
+    /// [`FreeRadius::start_tls`]; 0 otherwise.
+    pub tls_port: u16,
 }
+
+/// FreeRADIUS' RadSec listener (as in its `sites-available/tls`), clients `radsec`.
+const TLS_SITE: &str = r#"listen {
+	ipaddr = 127.0.0.1
+	port = TLS_PORT
+	type = auth+acct
+	proto = tcp
+	virtual_server = default
+	clients = radsec
+	tls {
+		private_key_file = DIR/server.key
+		certificate_file = DIR/server.pem
+		ca_file = DIR/ca.pem
+		dh_file = ${certdir}/dh
+		fragment_size = 8192
+		cipher_list = "DEFAULT"
+		tls_min_version = "1.2"
+		tls_max_version = "MAX_VERSION"
+		cache {
+			enable = no
+		}
+		require_client_cert = yes
+	}
+}
+clients radsec {
+	client 127.0.0.1 {
+		ipaddr = 127.0.0.1
+		proto = tls
+		secret = radsec
+	}
+}
+"#;
 
 const SITE: &str = r#"server default {
 listen {
@@ -171,6 +216,18 @@ impl FreeRadius {
     /// Status-Server), a client for 127.0.0.1 and the user `bob`/`hello`, starts
     /// `freeradius -f` and waits for "Ready to process requests".
     pub fn start(binary: &Path) -> std::io::Result<Self> {
+        Self::start_inner(binary, None)
+    }
+
+    /// [`FreeRadius::start`] plus a RadSec listener on [`FreeRadius::tls_port`] with
+    /// the certificates in `pki` (client certificates required) and TLS versions
+    /// 1.2..=`max_version` (`"1.2"` or `"1.3"`). radiusd refuses TLS sockets when not
+    /// threaded, so it runs with `-f -xx`, not `-X`.
+    pub fn start_tls(binary: &Path, pki: &radsec::Pki, max_version: &str) -> std::io::Result<Self> {
+        Self::start_inner(binary, Some((pki, max_version)))
+    }
+
+    fn start_inner(binary: &Path, tls: Option<(&radsec::Pki, &str)>) -> std::io::Result<Self> {
         // One directory per server: tests in one binary run in parallel.
         static SERVERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = SERVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -204,6 +261,15 @@ impl FreeRadius {
             format!("client localhost {{\n\tipaddr = 127.0.0.1\n\tsecret = {SECRET}\n}}\n"),
         )?;
         std::fs::write(dir.join("mods-config/files/authorize"), USERS)?;
+        let mut tls_port = 0;
+        if let Some((pki, max_version)) = tls {
+            tls_port = free_tcp_port();
+            let site = TLS_SITE
+                .replace("TLS_PORT", &tls_port.to_string())
+                .replace("DIR", &pki.dir.display().to_string())
+                .replace("MAX_VERSION", max_version);
+            std::fs::write(dir.join("sites-enabled/tls"), site)?;
+        }
         // The stock inner-tunnel site listens on the fixed port 18120: two servers on one
         // machine (tests in parallel, other checkouts) would collide there. Move it to a
         // free port; the eap module refers to the site by name, not by port.
@@ -240,7 +306,7 @@ impl FreeRadius {
             .arg("-d")
             .arg(&dir)
             .arg("-f")
-            .arg("-x")
+            .arg(if tls.is_some() { "-xx" } else { "-x" })
             .arg("-l")
             .arg("stdout")
             .stdout(Stdio::piped())
@@ -272,6 +338,7 @@ impl FreeRadius {
             acct_port,
             status_port,
             coa_port,
+            tls_port,
         };
         if rx.recv_timeout(Duration::from_secs(30)).is_err() {
             let log = std::fs::read_to_string(&log).unwrap_or_default();

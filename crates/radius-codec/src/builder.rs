@@ -359,6 +359,22 @@ impl PacketBuilder {
         self.add(typ, &hidden)
     }
 
+    /// The buffer with its Length set and nothing signed (for RADIUS/1.1, which has
+    /// no MD5 authenticators).
+    pub(crate) fn into_unsigned(mut self) -> Result<Vec<u8>> {
+        let len = self.buf.len();
+        if len > self.max_len {
+            return Err(Error::PacketTooLong {
+                len,
+                max: self.max_len,
+            });
+        }
+        if let Some(dst) = self.buf.get_mut(2..4) {
+            dst.copy_from_slice(&(len as u16).to_be_bytes());
+        }
+        Ok(self.buf)
+    }
+
     /// Finishes the packet: Length, Message-Authenticator, then Authenticator.
     pub fn finish(mut self, secret: &SharedSecret) -> Result<Vec<u8>> {
         let len = self.buf.len();

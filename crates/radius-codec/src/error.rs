@@ -207,6 +207,14 @@ pub enum Error {
         /// The reply's Identifier.
         got: u8,
     },
+    /// A RADIUS/1.1 reply's Token does not match the request's (RFC 9765).
+    #[error("reply Token {got:#010x} does not match request Token {expected:#010x}")]
+    TokenMismatch {
+        /// The request's Token.
+        expected: u32,
+        /// The reply's Token.
+        got: u32,
+    },
     /// The reply's code does not answer the request's code.
     #[error("{reply} is not a valid reply to {request}")]
     UnexpectedReply {

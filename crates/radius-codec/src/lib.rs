@@ -66,6 +66,7 @@ mod error;
 pub mod exchange;
 pub mod extended;
 mod packet;
+pub mod radius11;
 mod reader;
 mod types;
 mod value;

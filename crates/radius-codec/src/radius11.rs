@@ -1,0 +1,205 @@
+//! RADIUS/1.1 (RFC 9765) packets and the RFC 7930 Protocol-Error reply.
+//!
+//! RADIUS/1.1 is negotiated with TLS ALPN ([`ALPN_RADIUS_1_1`], TLS 1.3 only). On such a
+//! connection the header changes meaning:
+//!
+//! ```text
+//!  Code | Reserved-1 (the old Identifier, 0) | Length | Token (4) | Reserved-2 (12 zeros)
+//! ```
+//!
+//! - "The Reserved-1 field ... MUST be set to zero" when sending, and is ignored on
+//!   receipt; requests and replies are matched by the 4-octet Token instead (a reply
+//!   carries its request's Token), so more than 256 requests can be in flight.
+//! - There is no MD5: no Request/Response Authenticator, no shared secret, no
+//!   Message-Authenticator (never sent, ignored on receipt), and attributes that were
+//!   obfuscated (User-Password, ...) are sent as plain values: add them with
+//!   [`PacketBuilder::add`], not [`PacketBuilder::add_user_password`].
+//!
+//! ```
+//! use radius_codec::{AttrType, Code, Packet, PacketBuilder};
+//! let mut req = PacketBuilder::new(Code::AccessRequest, 0, [0; 16]);
+//! req.add(AttrType::USER_NAME, b"bob")?.add(AttrType::USER_PASSWORD, b"hello")?;
+//! let req = req.finish_radius11(0x0102_0304)?;
+//! let req = Packet::new_checked(&req[..])?;
+//! assert_eq!(req.token(), 0x0102_0304);
+//! assert!(req.message_authenticator().is_none());
+//! let reply = PacketBuilder::reply_to(&req, Code::AccessAccept).finish_radius11(req.token())?;
+//! Packet::new_checked(&reply[..])?.verify_reply_radius11(&req)?;
+//! # Ok::<(), radius_codec::Error>(())
+//! ```
+
+use crate::auth::AUTH_RANGE;
+use crate::packet::Packet;
+use crate::{AttrType, Code, Error, PacketBuilder, Result, Value};
+
+/// ALPN protocol name of RADIUS/TLS as in RFC 6614 (RFC 9765 §3.1).
+pub const ALPN_RADIUS_1_0: &[u8] = b"radius/1.0";
+/// ALPN protocol name of RADIUS/1.1 (RFC 9765 §3.1).
+pub const ALPN_RADIUS_1_1: &[u8] = b"radius/1.1";
+
+/// Error-Cause 406, "Unsupported Extension" (RFC 5176 §3.6): what a RadSec server that
+/// does not accept CoA/Disconnect over the connection answers (RFC 6614 §2.5).
+pub const ERROR_CAUSE_UNSUPPORTED_EXTENSION: u32 = 406;
+/// Error-Cause 601, "Response Too Big" (RFC 7930 §4).
+pub const ERROR_CAUSE_RESPONSE_TOO_BIG: u32 = 601;
+/// Extended-Type 3 of Extended-Attribute-1: Response-Length (241.3, RFC 7930 §3.1).
+pub const RESPONSE_LENGTH_EXT_TYPE: u8 = 3;
+/// Extended-Type 4 of Extended-Attribute-1: Original-Packet-Code (241.4, RFC 7930 §3.2).
+pub const ORIGINAL_PACKET_CODE_EXT_TYPE: u8 = 4;
+
+impl<T: AsRef<[u8]>> Packet<T> {
+    /// The RADIUS/1.1 Token: the first four octets of the Authenticator field.
+    pub fn token(&self) -> u32 {
+        let a = self.authenticator();
+        u32::from_be_bytes([a[0], a[1], a[2], a[3]])
+    }
+
+    /// Verifies a RADIUS/1.1 reply against its request (RFC 9765): the code pairing,
+    /// the Token, and that every Proxy-State in the reply was sent in the request. The
+    /// Identifier (Reserved-1), Reserved-2 and any Message-Authenticator are ignored,
+    /// as the RFC says they are on receipt.
+    pub fn verify_reply_radius11<U: AsRef<[u8]>>(&self, request: &Packet<U>) -> Result<()> {
+        let (req_code, code) = (request.code(), self.code());
+        if !req_code.accepts_reply(code) {
+            return Err(Error::UnexpectedReply {
+                request: req_code,
+                reply: code,
+            });
+        }
+        if request.token() != self.token() {
+            return Err(Error::TokenMismatch {
+                expected: request.token(),
+                got: self.token(),
+            });
+        }
+        let (req, reply) = (request.view(), self.view());
+        for ps in reply.all(AttrType::PROXY_STATE) {
+            if !req.all(AttrType::PROXY_STATE).any(|r| r.value() == ps.value()) {
+                return Err(Error::UnexpectedProxyState);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl PacketBuilder {
+    /// Finishes the packet as RADIUS/1.1 (RFC 9765): Reserved-1 (Identifier) zero, the
+    /// Token then twelve zero octets in the Authenticator field, no
+    /// Message-Authenticator (one added by default is removed), no MD5. Replies carry
+    /// their request's Token.
+    pub fn finish_radius11(mut self, token: u32) -> Result<Vec<u8>> {
+        self.without_message_authenticator();
+        let mut buf = self.into_unsigned()?;
+        if let Some(id) = buf.get_mut(1) {
+            *id = 0;
+        }
+        let mut field = [0u8; 16];
+        field[..4].copy_from_slice(&token.to_be_bytes());
+        if let Some(dst) = buf.get_mut(AUTH_RANGE) {
+            dst.copy_from_slice(&field);
+        }
+        Ok(buf)
+    }
+
+    /// A Protocol-Error reply (code 52, RFC 7930 §4) to `request`: its Identifier,
+    /// Original-Packet-Code (241.4) naming the request's code, and `error_cause`
+    /// (e.g. [`ERROR_CAUSE_RESPONSE_TOO_BIG`] with `response_length` set to the largest
+    /// reply the requester said it accepts, Response-Length 241.3). Finish it with
+    /// [`PacketBuilder::finish`] (Response Authenticator) or
+    /// [`PacketBuilder::finish_radius11`].
+    pub fn protocol_error<T: AsRef<[u8]>>(
+        request: &Packet<T>,
+        error_cause: u32,
+        response_length: Option<u32>,
+    ) -> Result<Self> {
+        let mut b = Self::reply_to(request, Code::ProtocolError).for_tcp();
+        b.add_message_authenticator();
+        b.add_extended(
+            AttrType::EXTENDED_1,
+            ORIGINAL_PACKET_CODE_EXT_TYPE,
+            &u32::from(request.code().get()).to_be_bytes(),
+        )?;
+        if let Some(len) = response_length {
+            b.add_extended(AttrType::EXTENDED_1, RESPONSE_LENGTH_EXT_TYPE, &len.to_be_bytes())?;
+        }
+        b.add_value(AttrType::ERROR_CAUSE, &Value::Integer(error_cause))?;
+        Ok(b)
+    }
+}
+
+/// The Original-Packet-Code (241.4) of a Protocol-Error, if present and well formed.
+pub fn original_packet_code<T: AsRef<[u8]>>(packet: &Packet<T>) -> Option<Code> {
+    packet.view().extended().find_map(|a| {
+        if a.attr() == AttrType::EXTENDED_1 && a.ext_type() == ORIGINAL_PACKET_CODE_EXT_TYPE {
+            let v: [u8; 4] = a.data().try_into().ok()?;
+            u8::try_from(u32::from_be_bytes(v)).ok().map(Code::new)
+        } else {
+            None
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SharedSecret;
+
+    #[test]
+    fn radius11_header_layout() {
+        // RFC 9765 §4: Reserved-1 zero, Token in the first 4 octets, Reserved-2 zero.
+        let mut b = PacketBuilder::access_request(77, [9; 16]);
+        b.add(AttrType::USER_PASSWORD, b"hello").unwrap();
+        let bytes = b.finish_radius11(0xdead_beef).unwrap();
+        assert_eq!(bytes[0], 1);
+        assert_eq!(bytes[1], 0);
+        assert_eq!(&bytes[4..8], &[0xde, 0xad, 0xbe, 0xef]);
+        assert_eq!(&bytes[8..20], &[0; 12]);
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        // "Message-Authenticator ... MUST NOT be sent"; the password is plain.
+        assert!(p.message_authenticator().is_none());
+        assert_eq!(p.first(AttrType::USER_PASSWORD).unwrap().value(), b"hello");
+        assert_eq!(usize::from(p.length()), bytes.len());
+    }
+
+    #[test]
+    fn radius11_reply_matches_by_token_not_identifier() {
+        let req = PacketBuilder::accounting_request(5).finish_radius11(42).unwrap();
+        let req = Packet::new_checked(&req[..]).unwrap();
+        let reply = PacketBuilder::reply_to(&req, Code::AccountingResponse)
+            .finish_radius11(42)
+            .unwrap();
+        Packet::new_checked(&reply[..])
+            .unwrap()
+            .verify_reply_radius11(&req)
+            .unwrap();
+        let wrong = PacketBuilder::reply_to(&req, Code::AccountingResponse)
+            .finish_radius11(43)
+            .unwrap();
+        assert_eq!(
+            Packet::new_checked(&wrong[..])
+                .unwrap()
+                .verify_reply_radius11(&req),
+            Err(Error::TokenMismatch {
+                expected: 42,
+                got: 43
+            })
+        );
+    }
+
+    #[test]
+    fn protocol_error_carries_original_code_and_cause() {
+        let s = SharedSecret::from("radsec");
+        let req = PacketBuilder::access_request(3, [1; 16]).finish(&s).unwrap();
+        let req = Packet::new_checked(&req[..]).unwrap();
+        let pe = PacketBuilder::protocol_error(&req, ERROR_CAUSE_RESPONSE_TOO_BIG, Some(4096))
+            .unwrap()
+            .finish(&s)
+            .unwrap();
+        let pe = Packet::new_checked(&pe[..]).unwrap();
+        assert_eq!(pe.code(), Code::ProtocolError);
+        assert!(pe.verify_reply(&req, &s).unwrap());
+        assert_eq!(original_packet_code(&pe), Some(Code::AccessRequest));
+        let cause = pe.first(AttrType::ERROR_CAUSE).unwrap().value();
+        assert_eq!(cause, 601u32.to_be_bytes());
+    }
+}
