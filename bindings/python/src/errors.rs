@@ -53,6 +53,13 @@ create_exception!(
     "A captive-portal (ECP) URL that does not parse or verify, or an approval that cannot be signed (attributes: kind, parameter, value, expected, reason, length, maximum, seconds, identity; None where they do not apply)."
 );
 
+create_exception!(
+    nacwire,
+    TransportError,
+    Error,
+    "A connection could not be made or used: sockets, TLS (certificates, ALPN), a peer that closed."
+);
+
 /// Registers the exception classes on the native module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -62,6 +69,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BuildError", py.get_type::<BuildError>())?;
     m.add("DictionaryError", py.get_type::<DictionaryError>())?;
     m.add("ExchangeError", py.get_type::<ExchangeError>())?;
+    m.add("TransportError", py.get_type::<TransportError>())?;
     m.add("ModelError", py.get_type::<ModelError>())?;
     m.add("SignatureError", py.get_type::<SignatureError>())?;
     Ok(())
@@ -492,4 +500,9 @@ pub(crate) fn ecp(e: ecp_sigv4::Error) -> PyErr {
         all.push((name, v));
     }
     with_fields::<SignatureError>(msg, &all)
+}
+
+/// A transport failure (socket, TLS, closed connection) as `TransportError`.
+pub(crate) fn transport(msg: impl Into<String>) -> PyErr {
+    PyErr::new::<TransportError, _>(msg.into())
 }

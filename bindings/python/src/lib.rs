@@ -13,6 +13,7 @@ mod errors;
 mod nac;
 mod pyrad;
 mod radius;
+mod radsec;
 
 /// The native module. Classes are registered here and re-exported by the Python
 /// package; import `nacwire`, not this module.
@@ -24,5 +25,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     nac::register(m)?;
     pyrad::register(m)?;
     ecp::register(m)?;
+    radsec::register(m)?;
     Ok(())
 }

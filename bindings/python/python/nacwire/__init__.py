@@ -4,6 +4,8 @@
   dictionaries, the sans-I/O client exchange, and UDP clients (blocking and asyncio).
 - :mod:`nacwire.ecp`: Extreme external captive portals: verify signed controller
   redirects into typed objects, sign approvals, rotate keys.
+- :mod:`nacwire.radsec`: RADIUS over TLS (RadSec) and TCP, RADIUS/1.1: a client and
+  a server with a Python handler.
 - :mod:`nacwire.nac`: MAC addresses, sessions, CoA/Disconnect intents, vendor
   profiles, outcomes, the endpoint-change planner, ClearPass and cOS Core shapes.
 
@@ -18,6 +20,7 @@ from nacwire._native import (
     ModelError,
     PacketError,
     SignatureError,
+    TransportError,
     VerifyError,
     __version__,
 )
@@ -31,12 +34,14 @@ __all__ = [
     "PacketError",
     "SignatureError",
     "Timeout",
+    "TransportError",
     "UnsignedReplyWarning",
     "VerifyError",
     "__version__",
     "ecp",
     "nac",
     "radius",
+    "radsec",
 ]
 
 
@@ -53,4 +58,4 @@ class UnsignedReplyWarning(UserWarning):
     """
 
 
-from nacwire import ecp, nac, radius  # noqa: E402  (needs the names above)
+from nacwire import ecp, nac, radius, radsec  # noqa: E402  (needs the names above)
