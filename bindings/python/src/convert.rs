@@ -3,8 +3,9 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyString};
@@ -16,6 +17,7 @@ pub(crate) static IPV4: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 pub(crate) static IPV6: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 pub(crate) static IPV4NET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 pub(crate) static IPV6NET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static TIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// `module.name`, looked up once per interpreter and kept in `cell`.
 pub(crate) fn import<'py>(
@@ -62,4 +64,18 @@ pub(crate) fn py_ipv4net(py: Python<'_>, a: Ipv4Addr, l: u8) -> PyResult<Bound<'
 /// An `ipaddress.IPv6Network` (host bits allowed).
 pub(crate) fn py_ipv6net(py: Python<'_>, a: Ipv6Addr, l: u8) -> PyResult<Bound<'_, PyAny>> {
     import(py, &IPV6NET, "ipaddress", "IPv6Network")?.call1(((u128::from(a), l), false))
+}
+
+/// `now` as seconds since 1970 (`float`/`int`) or an aware `datetime`; `None` is
+/// `time.time()`. A time before 1970 or not finite is a `ValueError`.
+pub(crate) fn time_of(py: Python<'_>, now: Option<&Bound<'_, PyAny>>) -> PyResult<SystemTime> {
+    let secs: f64 = match now {
+        None => import(py, &TIME, "time", "time")?.call0()?.extract()?,
+        Some(o) if o.hasattr("timestamp")? => o.call_method0("timestamp")?.extract()?,
+        Some(o) => o.extract()?,
+    };
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(PyValueError::new_err("now must be a finite time after 1970"));
+    }
+    Ok(UNIX_EPOCH + Duration::from_secs_f64(secs.min(1e12)))
 }

@@ -46,6 +46,20 @@ create_exception!(
     "Malformed or refused NAC model input: a MAC address, a packet that is not a session, a request a vendor profile cannot plan, JSON that does not fit (attributes: kind, position, character, length, attribute, profile, intent, field, violations, line, column, seconds, group; None where they do not apply)."
 );
 
+create_exception!(
+    nacwire,
+    SignatureError,
+    Error,
+    "A captive-portal (ECP) URL that does not parse or verify, or an approval that cannot be signed (attributes: kind, parameter, value, expected, reason, length, maximum, seconds, identity; None where they do not apply)."
+);
+
+create_exception!(
+    nacwire,
+    TransportError,
+    Error,
+    "A connection could not be made or used: sockets, TLS (certificates, ALPN), a peer that closed."
+);
+
 /// Registers the exception classes on the native module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -55,7 +69,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BuildError", py.get_type::<BuildError>())?;
     m.add("DictionaryError", py.get_type::<DictionaryError>())?;
     m.add("ExchangeError", py.get_type::<ExchangeError>())?;
+    m.add("TransportError", py.get_type::<TransportError>())?;
     m.add("ModelError", py.get_type::<ModelError>())?;
+    m.add("SignatureError", py.get_type::<SignatureError>())?;
     Ok(())
 }
 
@@ -320,4 +336,173 @@ pub(crate) fn model(e: Model) -> PyErr {
         all.push((name, v));
     }
     with_fields::<ModelError>(msg, &all)
+}
+
+/// The fields every `SignatureError` carries (None where they do not apply).
+const SIGNATURE_FIELDS: [&str; 8] = [
+    "parameter",
+    "value",
+    "expected",
+    "reason",
+    "length",
+    "maximum",
+    "seconds",
+    "identity",
+];
+
+/// An ecp-sigv4 error as `SignatureError`, with `kind` (the variant in snake case) and
+/// the error's structured fields.
+pub(crate) fn ecp(e: ecp_sigv4::Error) -> PyErr {
+    use ecp_sigv4::Error as E;
+    let msg = e.to_string();
+    let secs = |n: i64| Python::attach(|py| Some(n.into_pyobject(py).ok()?.into_any().unbind()));
+    let big = |n: u64| Python::attach(|py| Some(n.into_pyobject(py).ok()?.into_any().unbind()));
+    let mut f: Vec<(&str, Option<Py<PyAny>>)> = Vec::new();
+    let kind = match e {
+        E::UrlTooLong { len, max } => {
+            f.extend([("length", int(len)), ("maximum", int(max))]);
+            "url_too_long"
+        }
+        E::InvalidUrl { reason } => {
+            f.push(("reason", text(reason)));
+            "invalid_url"
+        }
+        E::BadPercentEncoding { value } => {
+            f.push(("value", text(&value)));
+            "bad_percent_encoding"
+        }
+        E::MissingParameter(name) => {
+            f.push(("parameter", text(name)));
+            "missing_parameter"
+        }
+        E::DuplicateParameter { name } => {
+            f.push(("parameter", text(&name)));
+            "duplicate_parameter"
+        }
+        E::EncodedAmzName { name } => {
+            f.push(("parameter", text(&name)));
+            "encoded_amz_name"
+        }
+        E::WrongAlgorithm(v) => {
+            f.extend([
+                ("parameter", text("X-Amz-Algorithm")),
+                ("value", text(&v)),
+                ("expected", text("AWS4-HMAC-SHA256")),
+            ]);
+            "wrong_algorithm"
+        }
+        E::BadCredential => {
+            f.push(("parameter", text("X-Amz-Credential")));
+            "bad_credential"
+        }
+        E::WrongRegion { got, expected } => {
+            f.extend([
+                ("parameter", text("X-Amz-Credential")),
+                ("value", text(&got)),
+                ("expected", text(expected)),
+            ]);
+            "wrong_region"
+        }
+        E::WrongService { got, expected } => {
+            f.extend([
+                ("parameter", text("X-Amz-Credential")),
+                ("value", text(&got)),
+                ("expected", text(expected)),
+            ]);
+            "wrong_service"
+        }
+        E::WrongTerminator(v) => {
+            f.extend([
+                ("parameter", text("X-Amz-Credential")),
+                ("value", text(&v)),
+                ("expected", text("aws4_request")),
+            ]);
+            "wrong_terminator"
+        }
+        E::CredentialDateMismatch { credential, amz_date } => {
+            f.extend([
+                ("parameter", text("X-Amz-Credential")),
+                ("value", text(&credential)),
+                ("expected", text(amz_date.get(..8).unwrap_or(&amz_date))),
+            ]);
+            "credential_date_mismatch"
+        }
+        E::BadDate { value } => {
+            f.extend([("parameter", text("X-Amz-Date")), ("value", text(&value))]);
+            "bad_date"
+        }
+        E::BadExpires(v) => {
+            f.extend([("parameter", text("X-Amz-Expires")), ("value", text(&v))]);
+            "bad_expires"
+        }
+        E::ExpiresTooLong { expires, max } => {
+            f.extend([
+                ("parameter", text("X-Amz-Expires")),
+                ("seconds", big(expires)),
+                ("maximum", big(max)),
+            ]);
+            "expires_too_long"
+        }
+        E::WrongSignedHeaders(v) => {
+            f.extend([
+                ("parameter", text("X-Amz-SignedHeaders")),
+                ("value", text(&v)),
+                ("expected", text("host")),
+            ]);
+            "wrong_signed_headers"
+        }
+        E::NotYetValid { secs_early } => {
+            f.push(("seconds", secs(secs_early)));
+            "not_yet_valid"
+        }
+        E::Expired { secs_late } => {
+            f.push(("seconds", secs(secs_late)));
+            "expired"
+        }
+        E::UnknownIdentity(identity) => {
+            f.push(("identity", text(&identity)));
+            "unknown_identity"
+        }
+        E::BadSignatureFormat { len } => {
+            f.extend([("parameter", text("X-Amz-Signature")), ("length", int(len))]);
+            "bad_signature_format"
+        }
+        E::BadSignature => "bad_signature",
+        E::NotSigned => "not_signed",
+        E::NotUtf8 { param } => {
+            f.push(("parameter", text(&param)));
+            "not_utf8"
+        }
+        E::InvalidHost { host } => {
+            f.push(("value", text(&host)));
+            "invalid_host"
+        }
+        E::ReservedParameter { name } => {
+            f.push(("parameter", text(&name)));
+            "reserved_parameter"
+        }
+        E::ControllerNotAllowed { hwc_ip } => {
+            f.extend([("parameter", text("hwc_ip")), ("value", text(&hwc_ip))]);
+            "controller_not_allowed"
+        }
+        E::InvalidValue { param, reason } => {
+            f.extend([("parameter", text(&param)), ("reason", text(reason))]);
+            "invalid_value"
+        }
+        _ => "signature",
+    };
+    let mut all: Vec<(&str, Option<Py<PyAny>>)> = vec![("kind", text(kind))];
+    for name in SIGNATURE_FIELDS {
+        let v = f
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| v.as_ref().map(|v| Python::attach(|py| v.clone_ref(py))));
+        all.push((name, v));
+    }
+    with_fields::<SignatureError>(msg, &all)
+}
+
+/// A transport failure (socket, TLS, closed connection) as `TransportError`.
+pub(crate) fn transport(msg: impl Into<String>) -> PyErr {
+    PyErr::new::<TransportError, _>(msg.into())
 }

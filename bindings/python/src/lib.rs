@@ -8,10 +8,12 @@
 use pyo3::prelude::*;
 
 mod convert;
+mod ecp;
 mod errors;
 mod nac;
 mod pyrad;
 mod radius;
+mod radsec;
 
 /// The native module. Classes are registered here and re-exported by the Python
 /// package; import `nacwire`, not this module.
@@ -22,5 +24,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     radius::register(m)?;
     nac::register(m)?;
     pyrad::register(m)?;
+    ecp::register(m)?;
+    radsec::register(m)?;
     Ok(())
 }

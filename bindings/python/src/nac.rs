@@ -6,7 +6,6 @@
 
 use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -21,14 +20,13 @@ use nac_model::{
 };
 use radius_codec::{AttrType, Code, Packet as CodecPacket, VendorId};
 
-use crate::convert::{import, py_ipv4, py_ipv6, py_ipv6net, secret_of, IPV4, IPV6, IPV6NET};
+use crate::convert::{import, py_ipv4, py_ipv6, py_ipv6net, secret_of, time_of, IPV4, IPV6, IPV6NET};
 use crate::errors::{self, Model};
 use crate::radius;
 
 // ---------------------------------------------------------------------------------
 // Python classes the conversions create (looked up once per interpreter).
 
-static TIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static JSON_DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
@@ -76,20 +74,6 @@ fn ipv6_prefix_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<(Ipv6Addr, u8)
         return Err(bad());
     }
     Ok((a, l))
-}
-
-/// `now` as seconds since 1970 (`float`/`int`) or an aware `datetime`; `None` is
-/// `time.time()`.
-fn time_of(py: Python<'_>, now: Option<&Bound<'_, PyAny>>) -> PyResult<SystemTime> {
-    let secs: f64 = match now {
-        None => import(py, &TIME, "time", "time")?.call0()?.extract()?,
-        Some(o) if o.hasattr("timestamp")? => o.call_method0("timestamp")?.extract()?,
-        Some(o) => o.extract()?,
-    };
-    if !secs.is_finite() || secs < 0.0 {
-        return Err(invalid("invalid_value", "now must be a finite time after 1970"));
-    }
-    Ok(UNIX_EPOCH + Duration::from_secs_f64(secs.min(1e12)))
 }
 
 /// JSON text given as `str` or `bytes` (UTF-8).

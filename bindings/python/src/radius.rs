@@ -58,7 +58,7 @@ fn random<const N: usize>(py: Python<'_>) -> PyResult<[u8; N]> {
     take(&mut pool).ok_or_else(|| PyValueError::new_err("os.urandom returned too few octets"))
 }
 
-fn random16(py: Python<'_>) -> PyResult<[u8; 16]> {
+pub(crate) fn random16(py: Python<'_>) -> PyResult<[u8; 16]> {
     random::<16>(py)
 }
 
@@ -129,7 +129,7 @@ type EnumCache = Arc<std::sync::Mutex<std::collections::HashMap<(AttrKey, u64), 
 /// costs a lookup instead of a Python constructor call (decode of packet A: -1.3 us,
 /// benches/python/bench_radius.py). Bounded by the dictionary's VALUE count.
 #[derive(Clone)]
-struct DictHandle {
+pub(crate) struct DictHandle {
     dict: DictRef,
     enums: EnumCache,
 }
@@ -187,7 +187,12 @@ pub(crate) struct Dictionary {
 }
 
 impl Dictionary {
-    fn builtin_handle() -> DictHandle {
+    /// The dictionary (with its value cache) for the other modules.
+    pub(crate) fn handle(&self) -> DictHandle {
+        self.inner.clone()
+    }
+
+    pub(crate) fn builtin_handle() -> DictHandle {
         DictHandle {
             dict: DictRef::Builtin(Dict::builtin()),
             enums: Arc::clone(BUILTIN_ENUMS.get_or_init(EnumCache::default)),
@@ -576,15 +581,26 @@ fn key_of(key: &Bound<'_, PyAny>) -> PyResult<AttrKey> {
 // ---------------------------------------------------------------------------------
 // Building
 
-/// Adds `(key, value)` pairs (or a mapping of key -> value or list of values) to `b`.
-fn add_attributes(
+/// An attribute converted from Python, ready to be added without the GIL.
+pub(crate) enum Prepared {
+    /// A typed value of a dictionary attribute.
+    Typed {
+        key: AttrKey,
+        tag: Option<u8>,
+        value: Value<'static>,
+    },
+    /// CHAP-Password given as the cleartext password: the CHAP response is computed
+    /// over the Request Authenticator (RFC 1994, RFC 2865 5.3).
+    Chap(Vec<u8>),
+}
+
+/// Converts `(key, value)` pairs (or a mapping of key -> value or list of values).
+pub(crate) fn prepare_attributes(
     dict: &Dict,
-    b: &mut PacketBuilder,
     attributes: Option<&Bound<'_, PyAny>>,
-    hiding: Option<&Hiding<'_>>,
-) -> PyResult<()> {
+) -> PyResult<Vec<Prepared>> {
     let Some(attributes) = attributes else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let pairs: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = if let Ok(d) = attributes.cast::<PyDict>() {
         let mut v = Vec::new();
@@ -609,6 +625,7 @@ fn add_attributes(
         }
         v
     };
+    let mut out = Vec::with_capacity(pairs.len());
     for (k, val) in pairs {
         let (def, mut tag) = resolve(dict, &k)?;
         let mut val = val;
@@ -620,22 +637,105 @@ fn add_attributes(
         }
         if def.key() == AttrKey::standard(3) {
             if let Ok(password) = val.cast::<PyString>() {
-                // CHAP-Password given as the cleartext password: the CHAP response is
-                // computed over the Request Authenticator (RFC 1994, RFC 2865 5.3)
-                let ident = b.hidden_vector()[15];
-                b.add_chap_password(ident, password.to_str()?.as_bytes())
-                    .map_err(errors::codec)?;
+                out.push(Prepared::Chap(password.to_str()?.as_bytes().to_vec()));
                 continue;
             }
         }
-        let value = value_from_py(dict, def, &val)?;
-        dict.add_typed(b, def, tag, &value, hiding)
-            .map_err(errors::text_err)?;
+        out.push(Prepared::Typed {
+            key: def.key(),
+            tag,
+            value: value_from_py(dict, def, &val)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Why prepared attributes could not be added (mapped to Python after the GIL is back).
+pub(crate) enum AddError {
+    Dict(radius_dict::Error),
+    Codec(radius_codec::Error),
+    Unsupported(String),
+}
+
+impl AddError {
+    pub(crate) fn into_py(self) -> PyErr {
+        match self {
+            Self::Dict(e) => errors::text_err(e),
+            Self::Codec(e) => errors::codec(e),
+            Self::Unsupported(m) => errors::build(m),
+        }
+    }
+}
+
+/// Adds prepared attributes to `b`. `clear` sends hidden attributes unobfuscated, as
+/// RADIUS/1.1 requires (RFC 9765: TLS protects them; there is no MD5 obfuscation).
+pub(crate) fn apply_attributes(
+    dict: &Dict,
+    b: &mut PacketBuilder,
+    prepared: &[Prepared],
+    hiding: Option<&Hiding<'_>>,
+    clear: bool,
+) -> Result<(), AddError> {
+    for p in prepared {
+        match p {
+            Prepared::Chap(password) => {
+                let ident = b.hidden_vector()[15];
+                b.add_chap_password(ident, password).map_err(AddError::Codec)?;
+            }
+            Prepared::Typed { key, tag, value } => {
+                let def = dict
+                    .attr_by_key(*key)
+                    .ok_or_else(|| AddError::Unsupported(format!("the dictionary has no attribute {key}")))?;
+                if clear && def.flags().encrypt != radius_dict::Encrypt::None {
+                    add_clear(b, def, *tag, value)?;
+                } else {
+                    dict.add_typed(b, def, *tag, value, hiding)
+                        .map_err(AddError::Dict)?;
+                }
+            }
+        }
     }
     Ok(())
 }
 
-fn code_of(obj: &Bound<'_, PyAny>) -> PyResult<Code> {
+/// A hidden attribute sent in clear (RADIUS/1.1): standard attributes only
+/// (User-Password, Tunnel-Password, ...), tag octet first where the attribute has one.
+fn add_clear(
+    b: &mut PacketBuilder,
+    def: &AttrDef,
+    tag: Option<u8>,
+    value: &Value<'_>,
+) -> Result<(), AddError> {
+    let key = def.key();
+    let (0, [n]) = (key.vendor(), key.path()) else {
+        return Err(AddError::Unsupported(format!(
+            "{}: hidden vendor attributes are not supported over RADIUS/1.1 here",
+            def.name()
+        )));
+    };
+    let typ = u8::try_from(*n)
+        .map_err(|_| AddError::Unsupported(format!("{}: not a standard attribute", def.name())))?;
+    let mut bytes = Vec::new();
+    if def.flags().has_tag {
+        bytes.push(tag.unwrap_or(0));
+    }
+    value.encode(&mut bytes).map_err(AddError::Codec)?;
+    b.add(AttrType(typ), &bytes).map_err(AddError::Codec)?;
+    Ok(())
+}
+
+/// Adds `(key, value)` pairs (or a mapping of key -> value or list of values) to `b`.
+fn add_attributes(
+    dict: &Dict,
+    b: &mut PacketBuilder,
+    attributes: Option<&Bound<'_, PyAny>>,
+    hiding: Option<&Hiding<'_>>,
+) -> PyResult<()> {
+    let prepared = prepare_attributes(dict, attributes)?;
+    apply_attributes(dict, b, &prepared, hiding, false).map_err(AddError::into_py)
+}
+
+pub(crate) fn code_of(obj: &Bound<'_, PyAny>) -> PyResult<Code> {
     if let Ok(n) = obj.extract::<u8>() {
         return Ok(Code::new(n));
     }
@@ -648,7 +748,7 @@ fn code_of(obj: &Bound<'_, PyAny>) -> PyResult<Code> {
         .ok_or_else(|| PyValueError::new_err(format!("unknown packet code {name:?}")))
 }
 
-fn salt_of(py: Python<'_>, salt: Option<u16>) -> PyResult<u16> {
+pub(crate) fn salt_of(py: Python<'_>, salt: Option<u16>) -> PyResult<u16> {
     match salt {
         Some(s) => Ok(s),
         None => {
@@ -762,10 +862,12 @@ pub(crate) struct Packet {
     dict: DictHandle,
     /// Secret and the vector for hidden values.
     hiding: Option<(Arc<SharedSecret>, [u8; 16])>,
+    /// Hidden attributes travel in clear (RADIUS/1.1, RFC 9765): read them as such.
+    clear_hidden: bool,
 }
 
 impl Packet {
-    fn from_vec(
+    pub(crate) fn from_vec(
         data: Vec<u8>,
         dict: DictHandle,
         secret: Option<(Arc<SharedSecret>, Option<[u8; 16]>)>,
@@ -779,7 +881,12 @@ impl Packet {
             };
             (s, vector)
         });
-        Ok(Self { data, dict, hiding })
+        Ok(Self {
+            data,
+            dict,
+            hiding,
+            clear_hidden: false,
+        })
     }
 
     fn view(&self) -> CodecPacket<&[u8]> {
@@ -787,9 +894,34 @@ impl Packet {
         CodecPacket::new_unchecked(&self.data[..])
     }
 
+    /// The packet of a RADIUS/1.1 connection: hidden attributes are in clear.
+    pub(crate) const fn with_clear_hidden(mut self) -> Self {
+        self.clear_hidden = true;
+        self
+    }
+
     fn decoded(&self) -> Vec<Decoded<'_, '_>> {
         let hiding = self.hiding.as_ref().map(|(s, v)| (&**s, *v));
-        self.dict.decode(&self.view(), hiding)
+        let mut all = self.dict.decode(&self.view(), hiding);
+        if self.clear_hidden {
+            for d in &mut all {
+                let (Some(def), Value::Octets(raw)) = (d.def, &d.value) else {
+                    continue;
+                };
+                if def.flags().encrypt == radius_dict::Encrypt::None {
+                    continue;
+                }
+                let (tag, body) = match (def.flags().has_tag, raw.split_first()) {
+                    (true, Some((t, rest))) if *t <= 0x1f => ((*t != 0).then_some(*t), rest),
+                    _ => (None, &raw[..]),
+                };
+                if let Ok(v) = Value::decode(def.data_type(), body).map(Value::into_owned) {
+                    d.tag = tag;
+                    d.value = v;
+                }
+            }
+        }
+        all
     }
 
     fn entry<'py>(&self, py: Python<'py>, d: &Decoded<'_, '_>) -> PyResult<Bound<'py, PyAny>> {

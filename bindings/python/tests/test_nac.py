@@ -644,7 +644,7 @@ def test_plan_errors() -> None:
     plan = g.plan(session(user_name="x" * 300), nac.Intent.disconnect())
     with pytest.raises(nacwire.BuildError):
         plan.encode(1, SECRET)
-    with pytest.raises(nacwire.ModelError):
+    with pytest.raises(ValueError):
         g.plan(session(), nac.Intent.disconnect(), now=-1)
 
 

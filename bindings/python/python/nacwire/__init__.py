@@ -2,6 +2,10 @@
 
 - :mod:`nacwire.radius`: RADIUS packets (decode, verify, build), FreeRADIUS
   dictionaries, the sans-I/O client exchange, and UDP clients (blocking and asyncio).
+- :mod:`nacwire.ecp`: Extreme external captive portals: verify signed controller
+  redirects into typed objects, sign approvals, rotate keys.
+- :mod:`nacwire.radsec`: RADIUS over TLS (RadSec) and TCP, RADIUS/1.1: a client and
+  a server with a Python handler.
 - :mod:`nacwire.nac`: MAC addresses, sessions, CoA/Disconnect intents, vendor
   profiles, outcomes, the endpoint-change planner, ClearPass and cOS Core shapes.
 
@@ -15,6 +19,8 @@ from nacwire._native import (
     ExchangeError,
     ModelError,
     PacketError,
+    SignatureError,
+    TransportError,
     VerifyError,
     __version__,
 )
@@ -26,12 +32,16 @@ __all__ = [
     "ExchangeError",
     "ModelError",
     "PacketError",
+    "SignatureError",
     "Timeout",
+    "TransportError",
     "UnsignedReplyWarning",
     "VerifyError",
     "__version__",
+    "ecp",
     "nac",
     "radius",
+    "radsec",
 ]
 
 
@@ -48,4 +58,4 @@ class UnsignedReplyWarning(UserWarning):
     """
 
 
-from nacwire import nac, radius  # noqa: E402  (needs the names above)
+from nacwire import ecp, nac, radius, radsec  # noqa: E402  (needs the names above)

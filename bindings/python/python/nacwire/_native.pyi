@@ -1,9 +1,19 @@
 """Type stubs for the native module (import from ``nacwire`` and ``nacwire.radius``)."""
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Literal, final
 
+from nacwire.ecp import (
+    Approval as Approval,
+    ControllerRedirect as ControllerRedirect,
+    Keyring as Keyring,
+    SignatureInfo as SignatureInfo,
+    Signer as Signer,
+    Verifier as Verifier,
+    parse_amz_date as parse_amz_date,
+    parse_unsigned as parse_unsigned,
+)
 from nacwire.nac import (
     ActiveSession as ActiveSession,
     AuthenticatedUser as AuthenticatedUser,
@@ -29,12 +39,14 @@ from nacwire.nac import (
 __version__: Final[str]
 __all__ = [
     "ActiveSession",
+    "Approval",
     "AttributeDef",
     "AuthenticatedUser",
     "BuildError",
     "ClearPass",
     "Client",
     "ClientEvent",
+    "ControllerRedirect",
     "CosCore",
     "Device",
     "Dictionary",
@@ -47,6 +59,7 @@ __all__ = [
     "ExchangeError",
     "HttpRequest",
     "Intent",
+    "Keyring",
     "MacAddress",
     "ModelError",
     "Outcome",
@@ -55,12 +68,21 @@ __all__ = [
     "PacketPlan",
     "PlannedIntent",
     "Profile",
+    "RadSecClient",
+    "RadSecServer",
     "Secret",
     "Session",
+    "SignatureError",
+    "SignatureInfo",
+    "Signer",
+    "TransportError",
     "UserauthResponse",
+    "Verifier",
     "VerifyError",
     "__version__",
     "build",
+    "parse_amz_date",
+    "parse_unsigned",
     "plan_endpoint_change",
     "pyrad_dict_lines",
     "pyrad_encode",
@@ -100,6 +122,22 @@ class DictionaryError(Error):
 
 class ExchangeError(Error):
     """The client exchange refused a request."""
+
+class SignatureError(Error):
+    """An ECP URL that does not parse or verify, or an unsignable approval; see nacwire.ecp."""
+
+    kind: str
+    parameter: str | None
+    value: str | None
+    expected: str | None
+    reason: str | None
+    length: int | None
+    maximum: int | None
+    seconds: int | None
+    identity: str | None
+
+class TransportError(Error):
+    """A connection could not be made or used (sockets, TLS, a peer that closed)."""
 
 class ModelError(Error):
     """Input the NAC model rejects (MAC strings, JSON shapes, plans); see nacwire.nac."""
@@ -352,3 +390,59 @@ class DuplicateCache:
         self, source: tuple[str, int], request: Packet, reply: bytes, *, local_port: int = 0
     ) -> None: ...
     def __len__(self) -> int: ...
+
+_Path = str | os.PathLike[str]
+
+@final
+class RadSecClient:
+    """A RadSec (or RADIUS/TCP) client: one reused connection."""
+
+    def __new__(
+        cls,
+        host: str,
+        port: int = 2083,
+        *,
+        transport: Literal["tls", "tcp"] = "tls",
+        secret: _Secret | None = None,
+        ca: _Path | None = None,
+        cert: _Path | None = None,
+        key: _Path | None = None,
+        server_name: str | None = None,
+        alpn: Literal["off", "allow", "require"] = "allow",
+        tls_versions: Literal["1.2+", "1.2", "1.3"] = "1.2+",
+        dictionary: Dictionary | None = None,
+        timeout: float = 5.0,
+    ) -> RadSecClient: ...
+    def request(self, code: int | str, attributes: _Attributes = None) -> Packet: ...
+    @property
+    def version(self) -> Literal["1.0", "1.1"] | None: ...
+    def connect(self) -> Literal["1.0", "1.1"]: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> RadSecClient: ...
+    def __exit__(self, *_exc: object) -> None: ...
+
+_Handler = Callable[[Packet, dict[str, Any]], tuple[int | str, _Attributes] | int | str | None]
+
+@final
+class RadSecServer:
+    """A RadSec (or RADIUS/TCP) server answering with a Python handler."""
+
+    def __new__(
+        cls,
+        address: tuple[str, int],
+        handler: _Handler,
+        *,
+        transport: Literal["tls", "tcp"] = "tls",
+        cert: _Path | None = None,
+        key: _Path | None = None,
+        ca: _Path | None = None,
+        alpn: Literal["off", "allow", "require"] = "allow",
+        tls_versions: Literal["1.2+", "1.2", "1.3"] = "1.2+",
+        secrets: Mapping[str, _Secret] | None = None,
+        dictionary: Dictionary | None = None,
+    ) -> RadSecServer: ...
+    @property
+    def address(self) -> tuple[str, int]: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> RadSecServer: ...
+    def __exit__(self, *_exc: object) -> None: ...

@@ -1,0 +1,428 @@
+//! `nacwire.radsec`: RADIUS over TLS (RadSec, RFC 6614) and TCP (RFC 6613), with
+//! RADIUS/1.1 (RFC 9765) by ALPN, over the blocking drivers of `nacwire-io`.
+//!
+//! Requests are converted from Python first, then sent and awaited with the GIL
+//! released; the server calls the Python handler on its connection threads.
+
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use nacwire_io::stream::{Acceptor, Connector, Error as IoError, RequestInfo, StreamClient, StreamServer};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+use radius_codec::{Packet as CodecPacket, PacketBuilder};
+use radius_dict::Hiding;
+use radius_stream::tls::{client_config, server_config, Alpn, TlsVersions};
+use radius_stream::{Secrets, Settings, Transport, Version};
+
+use crate::convert::{import, secret_of};
+use crate::errors;
+use crate::radius::{apply_attributes, code_of, prepare_attributes, DictHandle, Dictionary, Packet};
+
+static TIMEOUT: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+
+fn alpn_of(s: &str) -> PyResult<Alpn> {
+    match s {
+        "off" => Ok(Alpn::Off),
+        "allow" => Ok(Alpn::Allow),
+        "require" => Ok(Alpn::Require),
+        _ => Err(PyValueError::new_err(
+            "alpn is \"off\", \"allow\" (radius/1.0 or 1.1) or \"require\" (1.1 only)",
+        )),
+    }
+}
+
+fn versions_of(s: &str) -> PyResult<TlsVersions> {
+    match s {
+        "1.2+" => Ok(TlsVersions::Tls12And13),
+        "1.2" => Ok(TlsVersions::Tls12),
+        "1.3" => Ok(TlsVersions::Tls13),
+        _ => Err(PyValueError::new_err(
+            "tls_versions is \"1.2+\", \"1.2\" or \"1.3\"",
+        )),
+    }
+}
+
+fn transport_of(s: &str) -> PyResult<Transport> {
+    match s {
+        "tls" => Ok(Transport::Tls),
+        "tcp" => Ok(Transport::Tcp),
+        _ => Err(PyValueError::new_err("transport is \"tls\" or \"tcp\"")),
+    }
+}
+
+const fn version_name(v: Version) -> &'static str {
+    match v {
+        Version::V1_1 => "1.1",
+        _ => "1.0",
+    }
+}
+
+/// A driver error as a Python exception: `nacwire.Timeout` when no reply came in time
+/// or the request was lost, `nacwire.TransportError` for sockets, TLS and the rest.
+fn io_err(e: IoError) -> PyErr {
+    match e {
+        IoError::Timeout | IoError::Lost(_) => Python::attach(|py| {
+            match import(py, &TIMEOUT, "nacwire", "Timeout").and_then(|t| t.call1((e.to_string(),))) {
+                Ok(exc) => PyErr::from_value(exc),
+                Err(err) => err,
+            }
+        }),
+        other => errors::transport(other.to_string()),
+    }
+}
+
+fn pem_err(e: impl std::fmt::Display) -> PyErr {
+    errors::transport(format!("certificates: {e}"))
+}
+
+fn address_of(host: &str, port: u16) -> PyResult<SocketAddr> {
+    (host, port)
+        .to_socket_addrs()
+        .map_err(|e| errors::transport(format!("{host}:{port}: {e}")))?
+        .next()
+        .ok_or_else(|| errors::transport(format!("{host}:{port}: no address")))
+}
+
+/// A RadSec (or RADIUS/TCP) client: one connection, opened on first use, reused for
+/// every request, re-opened with backoff after it closes. Thread-safe (requests from
+/// several threads take turns).
+#[pyclass(frozen, module = "nacwire.radsec")]
+pub(crate) struct RadSecClient {
+    inner: Mutex<StreamClient>,
+    dict: DictHandle,
+}
+
+#[pymethods]
+impl RadSecClient {
+    /// `ca` (PEM) is required over TLS; `cert`/`key` are the client certificate most
+    /// RadSec servers require. `secret` is `radsec` over TLS unless the server says
+    /// otherwise; over TCP it is the shared secret. `alpn="allow"` offers RADIUS/1.1
+    /// and 1.0, `"require"` insists on 1.1 (TLS 1.3).
+    #[new]
+    #[pyo3(signature = (host, port = 2083, *, transport = "tls", secret = None, ca = None, cert = None,
+                        key = None, server_name = None, alpn = "allow", tls_versions = "1.2+",
+                        dictionary = None, timeout = 5.0))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        host: &str,
+        port: u16,
+        transport: &str,
+        secret: Option<&Bound<'_, PyAny>>,
+        ca: Option<PathBuf>,
+        cert: Option<PathBuf>,
+        key: Option<PathBuf>,
+        server_name: Option<&str>,
+        alpn: &str,
+        tls_versions: &str,
+        dictionary: Option<&Bound<'_, Dictionary>>,
+        timeout: f64,
+    ) -> PyResult<Self> {
+        let addr = address_of(host, port)?;
+        let timeout = Duration::try_from_secs_f64(timeout)
+            .map_err(|_| PyValueError::new_err("timeout must be a number of seconds >= 0"))?;
+        let transport = transport_of(transport)?;
+        let mut settings = match transport {
+            Transport::Tls => Settings::tls(),
+            _ => Settings::new(radius_codec::SharedSecret::new(b"radsec".to_vec())),
+        };
+        if let Some(s) = secret {
+            settings = settings.secret(secret_of(s)?.clone_secret());
+        } else if transport == Transport::Tcp {
+            return Err(PyValueError::new_err("RADIUS over TCP needs the shared secret"));
+        }
+        settings = settings.request_timeout(timeout);
+        let connector = match transport {
+            Transport::Tls => {
+                let ca = ca.ok_or_else(|| PyValueError::new_err("TLS needs ca= (the server's CA, PEM)"))?;
+                let roots = nacwire_io::pem::roots(&ca).map_err(pem_err)?;
+                let identity = match (cert, key) {
+                    (Some(c), Some(k)) => Some(nacwire_io::pem::identity(&c, &k).map_err(pem_err)?),
+                    (None, None) => None,
+                    _ => return Err(PyValueError::new_err("cert= and key= go together")),
+                };
+                let config = client_config(roots, identity, alpn_of(alpn)?, versions_of(tls_versions)?)
+                    .map_err(pem_err)?;
+                Connector::tls(config, server_name.unwrap_or(host)).map_err(io_err)?
+            }
+            _ => Connector::Tcp,
+        };
+        let client = StreamClient::new(addr, connector, settings).with_connect_timeout(timeout);
+        Ok(Self {
+            inner: Mutex::new(client),
+            dict: dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().handle()),
+        })
+    }
+
+    /// Sends a request and returns its verified reply (the GIL is released while
+    /// waiting). Raises `nacwire.Timeout` when it is lost (no reply, connection closed:
+    /// requests are never resent on an open connection) and `nacwire.TransportError`
+    /// when the connection cannot be made.
+    #[pyo3(signature = (code, attributes = None))]
+    fn request(
+        &self,
+        py: Python<'_>,
+        code: &Bound<'_, PyAny>,
+        attributes: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Packet> {
+        let code = code_of(code)?;
+        if !code.is_request() {
+            return Err(errors::build(format!("{code} is not a request")));
+        }
+        let prepared = prepare_attributes(&self.dict, attributes)?;
+        let auth = crate::radius::random16(py)?;
+        let salt = crate::radius::salt_of(py, None)?;
+        let dict = self.dict.clone();
+        let mut failure = None;
+        let result = py.detach(|| {
+            let mut client = self
+                .inner
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            client.request(|id, version, secret| {
+                let mut b = PacketBuilder::new(code, id, auth);
+                let hiding = Hiding { secret, salt };
+                let clear = version == Version::V1_1;
+                if let Err(e) = apply_attributes(&dict, &mut b, &prepared, Some(&hiding), clear) {
+                    failure = Some(e);
+                    return Err(radius_codec::Error::NotARequest { code });
+                }
+                Ok(b)
+            })
+        });
+        if let Some(e) = failure {
+            return Err(e.into_py());
+        }
+        let reply = result.map_err(io_err)?;
+        let v11 = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .version()
+            == Some(Version::V1_1);
+        let packet = Packet::from_vec(reply.to_vec(), self.dict.clone(), None)?;
+        Ok(if v11 { packet.with_clear_hidden() } else { packet })
+    }
+
+    /// The RADIUS version of the open connection (`"1.0"`, `"1.1"`), or `None`.
+    #[getter]
+    fn version(&self) -> Option<&'static str> {
+        let client = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        client.version().map(version_name)
+    }
+
+    /// Opens the connection now (it is opened on first use otherwise); returns the
+    /// RADIUS version negotiated.
+    fn connect(&self, py: Python<'_>) -> PyResult<&'static str> {
+        py.detach(|| {
+            let mut client = self
+                .inner
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            client.connect()
+        })
+        .map(version_name)
+        .map_err(io_err)
+    }
+
+    /// Closes the connection (it is re-opened by the next request).
+    fn close(&self) {
+        let mut client = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        client.close();
+    }
+
+    fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, _exc: &Bound<'_, PyTuple>) {
+        self.close();
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<RadSecClient version={:?}>", self.version())
+    }
+}
+
+/// A RadSec (or RADIUS/TCP) server on background threads, answering with a Python
+/// handler: `handler(request: Packet, info: dict) -> (code, attributes) | None`. `info`
+/// holds `peer` ((host, port)), `version` ("1.0"/"1.1") and `transport`.
+#[pyclass(frozen, module = "nacwire.radsec")]
+pub(crate) struct RadSecServer {
+    handle: Mutex<Option<nacwire_io::stream::ServerHandle>>,
+    address: SocketAddr,
+}
+
+#[pymethods]
+impl RadSecServer {
+    /// `cert`/`key` (PEM) are the server's identity over TLS; with `ca` every client
+    /// must present a certificate issued under it (RFC 6614 2.3). `secrets` maps
+    /// client IP addresses to shared secrets (required over TCP; over TLS an unknown
+    /// client uses `radsec`).
+    #[new]
+    #[pyo3(signature = (address, handler, *, transport = "tls", cert = None, key = None, ca = None,
+                        alpn = "allow", tls_versions = "1.2+", secrets = None, dictionary = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        address: (String, u16),
+        handler: Py<PyAny>,
+        transport: &str,
+        cert: Option<PathBuf>,
+        key: Option<PathBuf>,
+        ca: Option<PathBuf>,
+        alpn: &str,
+        tls_versions: &str,
+        secrets: Option<&Bound<'_, PyDict>>,
+        dictionary: Option<&Bound<'_, Dictionary>>,
+    ) -> PyResult<Self> {
+        let transport = transport_of(transport)?;
+        let addr = address_of(&address.0, address.1)?;
+        let mut table = Secrets::new();
+        if let Some(secrets) = secrets {
+            for (ip, secret) in secrets.iter() {
+                let ip: IpAddr = ip
+                    .extract::<String>()?
+                    .parse()
+                    .map_err(|_| PyValueError::new_err("secrets maps IP addresses (str) to secrets"))?;
+                table.insert(ip, transport, secret_of(&secret)?.clone_secret());
+            }
+        }
+        let acceptor = match transport {
+            Transport::Tls => {
+                let (Some(cert), Some(key)) = (cert, key) else {
+                    return Err(PyValueError::new_err("TLS needs cert= and key= (PEM)"));
+                };
+                let identity = nacwire_io::pem::identity(&cert, &key).map_err(pem_err)?;
+                let roots = ca
+                    .map(|c| nacwire_io::pem::roots(c).map_err(pem_err))
+                    .transpose()?;
+                Acceptor::Tls(
+                    server_config(identity, roots, alpn_of(alpn)?, versions_of(tls_versions)?)
+                        .map_err(pem_err)?,
+                )
+            }
+            _ => Acceptor::Tcp,
+        };
+        let settings = Settings::tls();
+        let server = StreamServer::bind(addr, acceptor, settings, table).map_err(io_err)?;
+        let address = server.local_addr().map_err(io_err)?;
+        let dict = dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().handle());
+        let handler = Arc::new(handler);
+        let callback: nacwire_io::stream::Handler =
+            Arc::new(move |request: &CodecPacket<&[u8]>, info: &RequestInfo| {
+                answer(&handler, &dict, request, info)
+            });
+        let handle = server.spawn(callback).map_err(io_err)?;
+        Ok(Self {
+            handle: Mutex::new(Some(handle)),
+            address,
+        })
+    }
+
+    /// The listening `(host, port)`.
+    #[getter]
+    fn address(&self) -> (String, u16) {
+        (self.address.ip().to_string(), self.address.port())
+    }
+
+    /// Stops accepting connections.
+    fn close(&self, py: Python<'_>) {
+        let handle = self
+            .handle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        py.detach(move || drop(handle));
+    }
+
+    fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) {
+        self.close(py);
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<RadSecServer {}>", self.address)
+    }
+}
+
+/// Runs the Python handler for one request (on a connection thread) and builds its
+/// reply. A handler that raises is reported through `sys.unraisablehook` and the
+/// request gets no reply.
+fn answer(
+    handler: &Py<PyAny>,
+    dict: &DictHandle,
+    request: &CodecPacket<&[u8]>,
+    info: &RequestInfo,
+) -> Option<PacketBuilder> {
+    Python::attach(|py| {
+        let run = || -> PyResult<Option<PacketBuilder>> {
+            let v11 = info.version == Version::V1_1;
+            let secret = (!v11).then(|| Arc::new(info.secret.clone_secret()));
+            let packet = Packet::from_vec(
+                request.as_bytes().to_vec(),
+                dict.clone(),
+                secret.map(|s| (s, None)),
+            )?;
+            let packet = if v11 { packet.with_clear_hidden() } else { packet };
+            let details = PyDict::new(py);
+            details.set_item("peer", (info.peer.ip().to_string(), info.peer.port()))?;
+            details.set_item("version", version_name(info.version))?;
+            details.set_item(
+                "transport",
+                if info.transport == Transport::Tls {
+                    "tls"
+                } else {
+                    "tcp"
+                },
+            )?;
+            let out = handler.bind(py).call1((packet, details))?;
+            if out.is_none() {
+                return Ok(None);
+            }
+            let (code, attributes): (Bound<'_, PyAny>, Bound<'_, PyAny>) = match out.cast::<PyTuple>() {
+                Ok(t) if t.len() == 2 => (t.get_item(0)?, t.get_item(1)?),
+                _ => (out.clone(), py.None().into_bound(py)),
+            };
+            let code = code_of(&code)?;
+            let attributes = (!attributes.is_none()).then_some(attributes);
+            let prepared = prepare_attributes(dict, attributes.as_ref())?;
+            let mut b = PacketBuilder::reply_to(request, code);
+            let salt = crate::radius::salt_of(py, None)?;
+            let hiding = Hiding {
+                secret: &info.secret,
+                salt,
+            };
+            apply_attributes(dict, &mut b, &prepared, Some(&hiding), v11)
+                .map_err(crate::radius::AddError::into_py)?;
+            Ok(Some(b))
+        };
+        match run() {
+            Ok(b) => b,
+            Err(e) => {
+                e.write_unraisable(py, Some(handler.bind(py)));
+                None
+            }
+        }
+    })
+}
+
+/// Registers the classes on the native module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<RadSecClient>()?;
+    m.add_class::<RadSecServer>()?;
+    Ok(())
+}
