@@ -123,7 +123,7 @@ fn radiusd_acknowledges_every_vendor_recipe() {
                 profile.name
             );
             for a in &plan.attrs {
-                expected.extend(expected_log_line(dict, a.id, a.tag, &a.data).map(|l| (profile.name, l)));
+                expected.extend(expected_log_line(dict, a.id, a.tag, &a.data).map(|l| (profile.name.clone(), l)));
             }
             sent += 1;
         }

@@ -180,7 +180,7 @@ impl MacAddress {
             return Ok(m.get().inner);
         }
         if let Ok(s) = obj.cast::<PyString>() {
-            return s.to_str()?.parse().map_err(|e| errors::model(Model::Mac(e)));
+            return s.to_str()?.parse().map_err(|e| errors::model(Model::Nac(e)));
         }
         if let Ok(b) = obj.cast::<PyBytes>() {
             let octets: [u8; 6] = b.as_bytes().try_into().map_err(|_| {
@@ -475,7 +475,7 @@ impl Session {
         with_packet(packet, |view| {
             nac_model::Session::from_packet(view)
                 .map(|inner| Self { inner })
-                .map_err(|e| errors::model(Model::Session(e)))
+                .map_err(|e| errors::model(Model::Nac(e)))
         })
     }
 
@@ -1272,8 +1272,11 @@ impl Profile {
 
     /// The builtin profiles' names.
     #[staticmethod]
-    fn names() -> Vec<&'static str> {
-        nac_model::Profile::ALL.iter().map(|p| p.name).collect()
+    fn names() -> Vec<String> {
+        nac_model::Profile::ALL
+            .iter()
+            .map(|p| p.name.to_string())
+            .collect()
     }
 
     /// Every builtin profile.
@@ -1342,8 +1345,8 @@ impl Profile {
 
     /// The short name (`"cisco-ios"`).
     #[getter]
-    fn name(&self) -> &'static str {
-        self.inner.name
+    fn name(&self) -> &str {
+        &self.inner.name
     }
 
     /// The vendor recipe (`"cisco_ios"`, `"juniper_mx"`, ...).
@@ -1357,8 +1360,8 @@ impl Profile {
 
     /// Where the recipe comes from.
     #[getter]
-    fn source(&self) -> &'static str {
-        self.inner.source
+    fn source(&self) -> &str {
+        &self.inner.source
     }
 
     /// CoA-Request destination port.
@@ -1464,7 +1467,7 @@ impl Profile {
         self.inner
             .plan(&session.get().inner, &intent.get().inner, now)
             .map(|inner| PacketPlan { inner })
-            .map_err(|e| errors::model(Model::Plan(e)))
+            .map_err(|e| errors::model(Model::Nac(e)))
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
@@ -1555,11 +1558,11 @@ impl PacketPlan {
 
     /// RFC 5176 §3.6 departures the profile makes on purpose: `(what, why)`.
     #[getter]
-    fn deviations(&self) -> Vec<(String, &'static str)> {
+    fn deviations(&self) -> Vec<(String, String)> {
         self.inner
             .deviations
             .iter()
-            .map(|d| (d.violation.to_string(), d.reason))
+            .map(|d| (d.violation.to_string(), d.reason.to_string()))
             .collect()
     }
 
@@ -1785,7 +1788,7 @@ impl Outcome {
                 if let Some(secret) = &secret {
                     rep.verify_reply(req, secret).map_err(errors::codec)?;
                 }
-                let r = nac_model::Reply::from_packet(rep).map_err(|e| errors::model(Model::Reply(e)))?;
+                let r = nac_model::Reply::from_packet(rep).map_err(|e| errors::model(Model::Nac(e)))?;
                 let authorize_only = authorize_only.unwrap_or_else(|| is_authorize_only(req));
                 let o = nac_model::Outcome::interpret(req.code(), authorize_only, &r);
                 Ok(Self::of(&o, &r))
@@ -2208,7 +2211,7 @@ impl Device {
             .mac_address()
             .map(|r| {
                 r.map(|inner| MacAddress { inner })
-                    .map_err(|e| errors::model(Model::Mac(e)))
+                    .map_err(|e| errors::model(Model::Nac(e)))
             })
             .transpose()
     }
@@ -2415,7 +2418,7 @@ fn coa_flag(coa: Option<bool>) -> cp::CoaFlag {
 }
 
 fn action(a: &cp::Action) -> PyResult<HttpRequest> {
-    a.to_http().map(http).map_err(|e| errors::model(Model::Action(e)))
+    a.to_http().map(http).map_err(|e| errors::model(Model::Nac(e)))
 }
 
 /// The ClearPass operations an integration performs, as `HttpRequest`s (paths
@@ -2562,8 +2565,8 @@ pub(crate) struct AuthenticatedUser {
     inner: cos::AuthenticatedUser,
 }
 
-fn user_err(e: cos::UserError) -> PyErr {
-    errors::model(Model::User(e))
+fn user_err(e: nac_model::Error) -> PyErr {
+    errors::model(Model::Nac(e))
 }
 
 #[pymethods]

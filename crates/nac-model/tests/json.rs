@@ -12,8 +12,9 @@ use nac_model::clearpass::{
     Action, ActiveSession, CoaFlag, Device, Endpoint, EndpointStatus, ListPage, Selector, SessionActionKind,
     SessionState, Timestamp,
 };
-use nac_model::cos_core::{AuthenticatedUser, Request, Response, UserError};
+use nac_model::cos_core::{AuthenticatedUser, Request, Response};
 use nac_model::http::Method;
+use nac_model::Error as UserError;
 use nac_model::{MacAddress, Session};
 use serde_json::{json, Value};
 
