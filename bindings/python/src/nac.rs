@@ -1575,8 +1575,8 @@ impl PacketPlan {
         secret: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let secret = secret_of(secret)?;
-        let bytes = self.inner.encode(identifier, &secret).map_err(errors::codec)?;
-        Ok(PyBytes::new(py, &bytes))
+        let packet = self.inner.encode(identifier, &secret).map_err(errors::codec)?;
+        Ok(PyBytes::new(py, packet.as_bytes()))
     }
 
     /// The request as a `nacwire.radius.Packet` (attributes readable by name).

@@ -35,8 +35,7 @@
 //! let plan = Profile::CISCO_IOS.plan(&session, &Intent::Reauthenticate(ReauthKind::Last), now)?;
 //! assert_eq!(plan.port, 1700);
 //! let secret = SharedSecret::from("testing123");
-//! let bytes = plan.encode(42, &secret)?;
-//! let packet = Packet::new_checked(&bytes[..])?;
+//! let packet = plan.encode(42, &secret)?; // owned and validated: send packet.as_bytes()
 //! packet.verify_request(&secret)?;
 //! assert!(packet.message_authenticator().is_some());
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use radius_codec::{Code, PacketBuilder, SharedSecret};
+use radius_codec::{Code, Packet, PacketBuilder, SharedSecret};
 
 use crate::attr::AttrSpec;
 use crate::rfc5176::Violation;
@@ -66,8 +66,13 @@ impl PacketPlan {
     /// Encodes the request: Message-Authenticator first if planned, attributes in
     /// order, Request Authenticator computed (RFC 5176 §3.3).
     ///
-    /// Keep the bytes for retransmission: a retransmit must be identical.
-    pub fn encode(&self, identifier: u8, secret: &SharedSecret) -> Result<Vec<u8>, radius_codec::Error> {
+    /// Returns the owned, validated packet: send [`Packet::as_bytes`], read it back
+    /// without re-wrapping. Keep it for retransmission: a retransmit must be identical.
+    pub fn encode(
+        &self,
+        identifier: u8,
+        secret: &SharedSecret,
+    ) -> Result<Packet<Vec<u8>>, radius_codec::Error> {
         let mut b = match self.kind {
             RequestKind::Disconnect => PacketBuilder::disconnect_request(identifier),
             RequestKind::Coa => PacketBuilder::coa_request(identifier),
@@ -78,6 +83,6 @@ impl PacketPlan {
         for a in &self.attrs {
             a.encode(&mut b)?;
         }
-        b.finish(secret)
+        b.finish_packet(secret)
     }
 }

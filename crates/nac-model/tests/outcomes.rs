@@ -37,8 +37,7 @@ fn exchange(
     s.state = Some(b"st".to_vec());
     let plan = profile.plan(&s, intent, UNIX_EPOCH).unwrap();
     let secret = SharedSecret::from(SECRET);
-    let req_bytes = plan.encode(9, &secret).unwrap();
-    let req = Packet::new_checked(&req_bytes[..]).unwrap();
+    let req = plan.encode(9, &secret).unwrap();
     let mut b = PacketBuilder::reply_to(&req, reply_code);
     b.add_message_authenticator();
     for c in causes {

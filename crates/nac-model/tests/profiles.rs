@@ -62,7 +62,7 @@ fn check(profile: &Profile, s: &Session, intent: Intent, port: u16, code: Code, 
         .unwrap_or_else(|e| panic!("{} {intent:?}: {e}", profile.name));
     assert_eq!(plan.port, port, "{} {intent:?}", profile.name);
     assert_eq!(plan.code(), code, "{} {intent:?}", profile.name);
-    let got = plan.encode(ID, &SharedSecret::from(SECRET)).unwrap();
+    let got = plan.encode(ID, &SharedSecret::from(SECRET)).unwrap().into_inner();
     let want_bytes = by_names(code, want);
     if got != want_bytes {
         let show = |b: &[u8]| {
