@@ -14,7 +14,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use radius_codec::exchange::{Client, ClientEvent, DuplicateCache, Origin, Retransmit, Seen};
 use radius_codec::{
-    AttrType, Code, Packet, PacketBuilder, ReplyPolicy, ReplySignature, Requirement, SharedSecret, Value,
+    AttrType, Code, Packet, PacketBuilder, ReplyPolicy, Signature, Requirement, SharedSecret, Value,
 };
 
 #[derive(Arbitrary, Debug)]
@@ -258,7 +258,7 @@ fn receive(
             let req = Packet::new_checked(&request[..]).expect("request valid");
             let rep = Packet::new_checked(&reply[..]).expect("reply valid");
             let signed = rep.verify_reply(&req, &secret(d)).expect("completed by a verified reply");
-            assert_eq!(signed, signature == ReplySignature::Signed);
+            assert_eq!(signed, signature == Signature::Signed);
             let model = pending[usize::from(d)].remove(&req.identifier());
             assert_eq!(model.as_deref(), Some(&request[..]), "completed request was pending");
         }

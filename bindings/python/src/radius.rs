@@ -13,7 +13,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use radius_codec::exchange::{self, ClientEvent as Ev, Retransmit, Seen};
 use radius_codec::{
     AttrType, AuthenticatorKind, Code, DataType, Packet as CodecPacket, PacketBuilder, ReplyPolicy,
-    ReplySignature, Requirement, ServerPolicy, SharedSecret, Value,
+    Requirement, ServerPolicy, SharedSecret, Signature, Value,
 };
 use radius_dict::{AttrDef, AttrKey, Decoded, Dictionary as Dict, FsResolver, Hiding, Mode, Resolver};
 
@@ -951,13 +951,12 @@ impl Packet {
     ) -> PyResult<bool> {
         let secret = secret_of(secret)?;
         let view = self.view();
-        view.verify_request(&secret).map_err(errors::codec)?;
         let mut policy = ServerPolicy::new(
             requirement(require_message_authenticator)?,
             requirement(limit_proxy_state)?,
         );
-        policy.check(&view).map_err(errors::codec)?;
-        Ok(view.message_authenticator().is_some())
+        let signature = policy.verify(&view, &secret).map_err(errors::codec)?;
+        Ok(signature == Signature::Signed)
     }
 
     /// Verifies a reply against its request (Identifier, code, Response Authenticator,
@@ -1330,8 +1329,8 @@ impl Client {
             } => ClientEvent {
                 kind: "reply",
                 signature: Some(match signature {
-                    ReplySignature::Signed => "signed",
-                    ReplySignature::NotRequired => "not-required",
+                    Signature::Signed => "signed",
+                    Signature::NotRequired => "not-required",
                     _ => "accepted-unsigned",
                 }),
                 identifier: id_of(&reply),

@@ -71,7 +71,7 @@ mod types;
 mod value;
 pub mod vsa;
 
-pub use auth::{Learned, LearnedReplies, ReplyPolicy, ReplySignature, Requirement, ServerPolicy};
+pub use auth::{Learned, LearnedReplies, ReplyPolicy, Requirement, ServerPolicy, Signature};
 pub use builder::{PacketBuilder, MAX_VALUE_LEN};
 pub use crypto::SharedSecret;
 pub use error::{Error, ErrorKind, Result};
