@@ -30,14 +30,13 @@ const ITERS: u32 = 20_000;
 fn main() {
     // `cargo test --benches` runs this with `--test`: one short round is enough there.
     let quick = std::env::args().any(|a| a == "--test");
-    let secret = Secret::from(SECRET);
     let mut keys = Keyring::new();
     keys.insert("BigAuthInc", Secret::from(SECRET));
-    let verifier = Verifier::new(&keys);
-    let url = redirect_url(&secret);
+    let verifier = Verifier::new(keys);
+    let url = redirect_url();
     let creq = canonical_request(&url);
     let a = approval();
-    let signer = Signer::new("BigAuthInc", &secret).expires(60);
+    let signer = Signer::new("BigAuthInc", Secret::from(SECRET)).expires(60);
     let approval_url = a.signed_url("10.10.21.6", 443, &signer, now()).unwrap();
     let approval_creq = canonical_request(&approval_url);
     let keyed = keyed_state();
@@ -93,7 +92,7 @@ fn main() {
         (
             "sign: key derived",
             Box::new(|| {
-                let fresh = Signer::new("BigAuthInc", &secret).expires(60);
+                let fresh = Signer::new("BigAuthInc", Secret::from(SECRET)).expires(60);
                 black_box(a.signed_url("10.10.21.6", 443, &fresh, now()).unwrap());
             }),
         ),

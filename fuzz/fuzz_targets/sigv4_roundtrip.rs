@@ -33,15 +33,14 @@ fuzz_target!(|i: Input| {
         role: i.role.filter(|r| !r.is_empty()),
         opt27: i.opt27,
     };
-    let secret = Secret::new(i.secret.clone());
-    let signer = Signer::new("portal", &secret).expires(u64::from(i.expires));
+    let signer = Signer::new("portal", Secret::new(i.secret.clone())).expires(u64::from(i.expires));
     let now = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::from(i.secs));
     let url = a
         .signed_url("192.0.2.1", i.port, &signer, now)
         .expect("valid approval signs");
     let mut keys = Keyring::new();
     keys.insert("portal", Secret::new(i.secret));
-    let v = Verifier::new(&keys).max_expires(u64::MAX).max_url_len(usize::MAX);
+    let v = Verifier::new(keys).max_expires(u64::MAX).max_url_len(usize::MAX);
     let q = v.verify_url(&url, now).expect("what we sign verifies");
     assert_eq!(Approval::from_query(&q).expect("parses"), a);
 });

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use ecp_sigv4::sigv4;
+use ecp_sigv4::{sigv4, EmptyPath, PortRule};
 use ecp_sigv4::{Approval, Secret, Signer};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -25,8 +25,8 @@ pub(crate) fn approval() -> Approval {
 }
 
 /// A controller redirect with the parameters a real one carries.
-pub(crate) fn redirect_url(secret: &Secret) -> String {
-    let signer = Signer::new("BigAuthInc", secret).expires(20);
+pub(crate) fn redirect_url() -> String {
+    let signer = Signer::new("BigAuthInc", Secret::from(SECRET)).expires(20);
     signer
         .presign(
             "https",
@@ -54,6 +54,16 @@ pub(crate) fn redirect_url(secret: &Secret) -> String {
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
+/// Lowercase hex (two pushes per octet, as the crate's own helper).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from_digit(u32::from(b >> 4), 16).unwrap());
+        s.push(char::from_digit(u32::from(b & 15), 16).unwrap());
+    }
+    s
+}
+
 pub(crate) fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     let mut m = HmacSha256::new_from_slice(key).unwrap();
     m.update(data);
@@ -63,7 +73,7 @@ pub(crate) fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 /// The steady-state floor with a cached signing key: one SHA-256 of the canonical
 /// request and one HMAC-SHA256 from an already keyed state.
 pub(crate) fn floor_cached(creq: &[u8], sts_prefix: &str, key: &HmacSha256) -> [u8; 32] {
-    let hash = sigv4::hex(&Sha256::digest(creq));
+    let hash = hex(&Sha256::digest(creq));
     let mut sts = String::with_capacity(sts_prefix.len() + 64);
     sts.push_str(sts_prefix);
     sts.push_str(&hash);
@@ -89,7 +99,7 @@ pub(crate) fn keyed_state() -> HmacSha256 {
 /// Five HMAC-SHA256 (four for the key, one for the signature) and one SHA-256 of the
 /// canonical request, on inputs of the real sizes.
 pub(crate) fn floor(creq: &[u8], sts_prefix: &str) -> [u8; 32] {
-    let hash = sigv4::hex(&Sha256::digest(creq));
+    let hash = hex(&Sha256::digest(creq));
     let k = derive_key();
     let mut sts = String::with_capacity(sts_prefix.len() + 64);
     sts.push_str(sts_prefix);
@@ -100,13 +110,11 @@ pub(crate) fn floor(creq: &[u8], sts_prefix: &str) -> [u8; 32] {
 /// The canonical request of a signed URL, as the raw-query rule builds it.
 pub(crate) fn canonical_request(url: &str) -> String {
     let u = ecp_sigv4::Url::parse(url).unwrap();
-    sigv4::canonical_request(
-        "GET",
-        u.path,
+    ecp_sigv4::canonical_request(
+        &u,
         &sigv4::canonical_query_raw(u.query),
-        &format!("host:{}\n", u.host),
-        "host",
-        sigv4::UNSIGNED_PAYLOAD,
+        PortRule::IncludeNonDefault,
+        EmptyPath::Slash,
     )
 }
 

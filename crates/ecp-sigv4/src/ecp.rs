@@ -1,14 +1,15 @@
 //! Extreme external captive portal (ECP) rules on top of the SigV4 engine: verifying
 //! signed URLs as received, signing URLs so that both raw and strict verifiers agree,
-//! and the two redirect models.
+//! and the secrets and rules both sides share.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
 
-use sha2::Digest;
+use percent_encoding::percent_encode;
 
+use crate::error::clip;
 use crate::sigv4::{self, SigningKey, ALGORITHM, TERMINATOR, UNSIGNED_PAYLOAD};
 use crate::{AmzDate, Error, Url};
 
@@ -17,8 +18,8 @@ pub const REGION: &str = "world";
 /// The service of every ECP signature.
 pub const SERVICE: &str = "ecp";
 
-/// A shared secret (the controller's "Shared Secret"). No `Clone` by accident; `Debug`
-/// is redacted.
+/// A shared secret (the controller's "Shared Secret"). No `Clone` by accident (share
+/// one with `Arc<Secret>`); `Debug` is redacted; the octets are wiped on drop.
 pub struct Secret(Box<[u8]>);
 
 impl Secret {
@@ -46,23 +47,44 @@ impl From<&str> for Secret {
     }
 }
 
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Self::new(s.into_bytes())
+    }
+}
+
 impl Drop for Secret {
     fn drop(&mut self) {
-        self.0.iter_mut().for_each(|b| *b = 0);
+        sigv4::wipe(&mut self.0);
     }
 }
 
 /// Maps an identity (the controller's "Identity", the access key id of the credential)
 /// to the secrets that may have signed for it: more than one while a key is rotated.
-pub trait SecretLookup {
-    /// The candidate secrets for `identity` (empty if unknown).
-    fn secrets(&self, identity: &str) -> &[Secret];
+///
+/// Implemented by [`Keyring`] (fixed), [`SharedKeyring`] (replaced while serving) and
+/// by any `Fn(&str) -> Vec<Arc<Secret>> + Send + Sync` (a callback, e.g. into a secret
+/// store). A [`Verifier`] caches the keys it derives per identity, day and secret
+/// octets, so a lookup may return fresh `Arc`s every time.
+pub trait SecretLookup: Send + Sync {
+    /// The candidate secrets for `identity`, in the order to try them (empty if the
+    /// identity is unknown).
+    fn secrets(&self, identity: &str) -> Vec<Arc<Secret>>;
 }
 
-/// An in-memory [`SecretLookup`].
-#[derive(Debug, Default)]
+impl<F> SecretLookup for F
+where
+    F: Fn(&str) -> Vec<Arc<Secret>> + Send + Sync,
+{
+    fn secrets(&self, identity: &str) -> Vec<Arc<Secret>> {
+        self(identity)
+    }
+}
+
+/// An in-memory [`SecretLookup`]. Cloning shares the secrets (no copy of the octets).
+#[derive(Clone, Debug, Default)]
 pub struct Keyring {
-    keys: HashMap<String, Vec<Secret>>,
+    keys: HashMap<String, Vec<Arc<Secret>>>,
 }
 
 impl Keyring {
@@ -72,9 +94,13 @@ impl Keyring {
         Self::default()
     }
 
-    /// Adds a secret for an identity (a second one for key rotation).
+    /// Adds a secret for an identity (a second one for key rotation: secrets are tried
+    /// in the order they were added).
     pub fn insert(&mut self, identity: impl Into<String>, secret: Secret) -> &mut Self {
-        self.keys.entry(identity.into()).or_default().push(secret);
+        self.keys
+            .entry(identity.into())
+            .or_default()
+            .push(Arc::new(secret));
         self
     }
 
@@ -85,8 +111,43 @@ impl Keyring {
 }
 
 impl SecretLookup for Keyring {
-    fn secrets(&self, identity: &str) -> &[Secret] {
-        self.keys.get(identity).map_or(&[], Vec::as_slice)
+    fn secrets(&self, identity: &str) -> Vec<Arc<Secret>> {
+        self.keys.get(identity).cloned().unwrap_or_default()
+    }
+}
+
+/// A [`Keyring`] that can be replaced while verifiers use it (key rotation without a
+/// restart). Clones are handles to the same keyring: give one to the [`Verifier`],
+/// keep one to [`SharedKeyring::replace`] it.
+#[derive(Clone, Debug, Default)]
+pub struct SharedKeyring {
+    current: Arc<RwLock<Arc<Keyring>>>,
+}
+
+impl SharedKeyring {
+    /// A handle to `keys`.
+    #[must_use]
+    pub fn new(keys: Keyring) -> Self {
+        Self {
+            current: Arc::new(RwLock::new(Arc::new(keys))),
+        }
+    }
+
+    /// Replaces the keyring; verifications that already started finish with the old one.
+    pub fn replace(&self, keys: Keyring) {
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(keys);
+    }
+
+    /// The keyring in use now.
+    #[must_use]
+    pub fn snapshot(&self) -> Arc<Keyring> {
+        Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+impl SecretLookup for SharedKeyring {
+    fn secrets(&self, identity: &str) -> Vec<Arc<Secret>> {
+        self.snapshot().secrets(identity)
     }
 }
 
@@ -104,19 +165,56 @@ pub enum PortRule {
     Omit,
 }
 
+/// The canonical path of a URL without a path (`https://portal.example?...`).
+///
+/// SigV4 says `/`. Some verifiers take the path from the configured URL with PHP's
+/// `parse_url`, which gives an empty string, and sign or check an empty line instead.
+/// Compatibility switch, off by default. Risk: none for security (the path is still
+/// signed), but both sides must agree, or every URL fails with
+/// [`Error::BadSignature`]; use it only for a portal URL configured without a path whose
+/// peer is known to sign the empty string.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EmptyPath {
+    /// An empty path is signed as `/` (SigV4).
+    #[default]
+    Slash,
+    /// An empty path is signed as the empty string.
+    Empty,
+}
+
+/// Which spelling of the query a signature matched (see
+/// [`Verifier::reserialized_query_fallback`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QueryForm {
+    /// The raw query as received (the normal case).
+    #[default]
+    Raw,
+    /// The query had been re-serialized by a web framework; it matched once decoded
+    /// (`+` as space) and re-encoded as a controller does (JavaScript's
+    /// `encodeURIComponent`: `!*'()` kept).
+    ReencodedUriComponent,
+    /// It matched once decoded and re-encoded strictly (RFC 3986, as [`Signer`] does).
+    ReencodedStrict,
+}
+
 /// The value of the signed `host:` line.
 #[must_use]
-pub fn host_value<'h>(scheme: &str, host: &'h str, port: Option<u16>, rule: PortRule) -> Cow<'h, str> {
-    let host: Cow<'h, str> = if host.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(host.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(host)
-    };
+pub fn host_value(scheme: &str, host: &str, port: Option<u16>, rule: PortRule) -> String {
+    let mut value = String::with_capacity(host.len() + 6);
+    push_host_value(&mut value, scheme, host, port, rule);
+    value
+}
+
+fn push_host_value(out: &mut String, scheme: &str, host: &str, port: Option<u16>, rule: PortRule) {
+    out.extend(host.chars().map(|c| c.to_ascii_lowercase()));
     match (port, rule) {
         (Some(p), PortRule::IncludeNonDefault) if !is_default_port(scheme, p) => {
-            Cow::Owned(format!("{host}:{p}"))
+            out.push(':');
+            out.push_str(&p.to_string());
         }
-        _ => host,
+        _ => {}
     }
 }
 
@@ -124,23 +222,98 @@ fn is_default_port(scheme: &str, port: u16) -> bool {
     (scheme == "https" && port == 443) || (scheme == "http" && port == 80)
 }
 
-/// Verifies signed ECP URLs (either direction).
+/// The ECP canonical request of `GET url` with `canonical_query`: the one recipe that
+/// [`Verifier`] and [`Signer`] both use (`url.query` is ignored).
+///
+/// ```text
+/// GET
+/// <path, or "/" (or "" with EmptyPath::Empty) when empty>
+/// <canonical query>
+/// host:<host_value>
+///
+/// host
+/// UNSIGNED-PAYLOAD
+/// ```
+#[must_use]
+pub fn canonical_request(
+    url: &Url<'_>,
+    canonical_query: &str,
+    port_rule: PortRule,
+    empty_path: EmptyPath,
+) -> String {
+    let host = host_line(url, port_rule);
+    sigv4::canonical_request_parts(
+        "GET",
+        canonical_path(url, empty_path),
+        canonical_query,
+        &host,
+        "host",
+        UNSIGNED_PAYLOAD,
+    )
+    .concat()
+}
+
+/// The canonical path: the path as written, `/` (or `""`) when empty.
+fn canonical_path<'u>(url: &Url<'u>, empty_path: EmptyPath) -> &'u str {
+    match (url.path, empty_path) {
+        ("", EmptyPath::Slash) => "/",
+        (p, _) => p,
+    }
+}
+
+/// The canonical headers: the one `host` line.
+fn host_line(url: &Url<'_>, port_rule: PortRule) -> String {
+    let mut host = String::with_capacity(url.host.len() + 13);
+    host.push_str("host:");
+    push_host_value(&mut host, url.scheme, url.host, url.port, port_rule);
+    host.push('\n');
+    host
+}
+
+/// The ECP string to sign of `GET url` with `canonical_query`, signed at `amz_date`:
+/// the recipe of [`canonical_request`], hashed piece by piece.
+fn string_to_sign(
+    url: &Url<'_>,
+    canonical_query: &str,
+    port_rule: PortRule,
+    empty_path: EmptyPath,
+    amz_date: &str,
+) -> String {
+    let host = host_line(url, port_rule);
+    let parts = sigv4::canonical_request_parts(
+        "GET",
+        canonical_path(url, empty_path),
+        canonical_query,
+        &host,
+        "host",
+        UNSIGNED_PAYLOAD,
+    );
+    let day = amz_date.get(..8).unwrap_or_default();
+    sigv4::string_to_sign_of_parts(amz_date, &sigv4::scope(day, REGION, SERVICE), &parts)
+}
+
+/// Verifies signed ECP URLs (either direction). Owns its configuration and a handle
+/// to the secrets: keep one for the life of the service and share it between threads
+/// (`Send + Sync`; a `static` works).
 ///
 /// Time window: `X-Amz-Date - max_future_skew <= now <= X-Amz-Date + X-Amz-Expires + grace`.
 ///
 /// Signing keys are derived per identity, day and secret (four HMAC-SHA256) and kept in
-/// a small cache, so only the first URL of a day pays for the derivation.
-pub struct Verifier<'k, K: ?Sized> {
-    keys: &'k K,
+/// a small cache (which keeps the secrets of its entries alive until they are evicted),
+/// so only the first URL of a day pays for the derivation.
+pub struct Verifier {
+    keys: Arc<dyn SecretLookup>,
     max_future_skew: Duration,
     expiry_grace: Duration,
     max_expires: u64,
     max_url_len: usize,
     port_rule: PortRule,
+    empty_path: EmptyPath,
+    reserialized_fallback: bool,
     cache: Mutex<Vec<CachedKey>>,
 }
 
-impl<K: ?Sized> core::fmt::Debug for Verifier<'_, K> {
+impl core::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Verifier")
             .field("max_future_skew", &self.max_future_skew)
@@ -148,56 +321,96 @@ impl<K: ?Sized> core::fmt::Debug for Verifier<'_, K> {
             .field("max_expires", &self.max_expires)
             .field("max_url_len", &self.max_url_len)
             .field("port_rule", &self.port_rule)
+            .field("empty_path", &self.empty_path)
+            .field("reserialized_fallback", &self.reserialized_fallback)
             .finish_non_exhaustive()
     }
 }
 
-/// A derived signing key: identity, `YYYYMMDD`, index of the secret.
+impl Clone for Verifier {
+    /// The same secrets and configuration, with an empty key cache.
+    fn clone(&self) -> Self {
+        Self {
+            keys: Arc::clone(&self.keys),
+            max_future_skew: self.max_future_skew,
+            expiry_grace: self.expiry_grace,
+            max_expires: self.max_expires,
+            max_url_len: self.max_url_len,
+            port_rule: self.port_rule,
+            empty_path: self.empty_path,
+            reserialized_fallback: self.reserialized_fallback,
+            cache: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+/// A derived signing key for one identity, day and secret.
 struct CachedKey {
     identity: String,
-    date: String,
-    index: usize,
+    day: String,
+    secret: Arc<Secret>,
     key: SigningKey,
 }
 
 /// How many derived keys a verifier keeps.
 const KEY_CACHE: usize = 16;
 
-/// A verified (or merely parsed, for unsigned URLs) query: the parameters as received
-/// (sorted by name, as signed), plus what the signature said.
+/// A verified (or merely parsed, for unsigned URLs) query: the parameters as received,
+/// in the order received, plus what the signature said.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignedQuery<'u> {
-    /// Every pair but the signature, sorted by raw key (`X-Amz-*` included).
+    /// Every pair but `X-Amz-Signature`, raw, in the order received.
     params: Vec<(&'u str, &'u str)>,
-    signature: Option<SignatureInfo<'u>>,
+    form: QueryForm,
+    signature: Option<SignatureInfo>,
 }
 
 /// Facts from a verified signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignatureInfo<'u> {
-    /// The identity that signed (borrowed from the URL unless it had to be decoded).
-    pub identity: Cow<'u, str>,
+pub struct SignatureInfo {
+    /// The identity that signed (shared: copies of these facts do not allocate).
+    pub identity: Arc<str>,
     /// `X-Amz-Date`.
     pub date: AmzDate,
     /// `X-Amz-Expires`, seconds.
     pub expires: u64,
     /// Which of the identity's secrets matched (0 = first; >0 during rotation).
     pub secret_index: usize,
+    /// Which spelling of the query matched ([`QueryForm::Raw`] unless the
+    /// re-serialized-query fallback was needed).
+    pub query_form: QueryForm,
 }
 
 impl<'u> SignedQuery<'u> {
-    /// The raw (still percent-encoded) value of a parameter.
+    /// The raw (still percent-encoded) value of a parameter, found by its decoded
+    /// name.
     #[must_use]
     pub fn raw(&self, name: &str) -> Option<&'u str> {
-        self.params.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+        self.params
+            .iter()
+            .find(|(k, _)| self.name(k).is_ok_and(|k| k == name))
+            .map(|(_, v)| *v)
     }
 
-    /// The percent-decoded value of a parameter.
-    pub fn get(&self, name: &str) -> Result<Option<Cow<'u, str>>, Error> {
-        self.raw(name).map(sigv4::decode_str).transpose()
+    /// A parameter name, decoded by the rule of this query.
+    pub(crate) fn name<'v>(&self, raw: &'v str) -> Result<std::borrow::Cow<'v, str>, Error> {
+        self.decode("parameter name", raw)
     }
 
-    /// Every non-`X-Amz` parameter, raw, sorted by name.
+    /// The decoded value of a parameter (`+` is a space only when the query matched
+    /// in a re-serialized form).
+    pub fn get(&self, name: &str) -> Result<Option<String>, Error> {
+        self.raw(name)
+            .map(|v| self.decode(name, v).map(String::from))
+            .transpose()
+    }
+
+    /// Percent-decodes a raw value of parameter `name` by the rule of this query.
+    pub(crate) fn decode<'v>(&self, name: &str, raw: &'v str) -> Result<std::borrow::Cow<'v, str>, Error> {
+        sigv4::decode_text(name, raw, self.form != QueryForm::Raw)
+    }
+
+    /// Every non-`X-Amz` parameter, raw, in the order received.
     pub fn params(&self) -> impl Iterator<Item = (&'u str, &'u str)> + '_ {
         self.params
             .iter()
@@ -205,26 +418,21 @@ impl<'u> SignedQuery<'u> {
             .filter(|(k, _)| !k.starts_with("X-Amz-"))
     }
 
+    /// The spelling of the query the signature matched ([`QueryForm::Raw`] when unsigned).
+    #[must_use]
+    pub fn form(&self) -> QueryForm {
+        self.form
+    }
+
     /// The signature facts, when the URL was signed and verified.
     #[must_use]
-    pub fn signature(&self) -> Option<&SignatureInfo<'u>> {
+    pub fn signature(&self) -> Option<&SignatureInfo> {
         self.signature.as_ref()
     }
 }
 
-impl SignatureInfo<'_> {
-    /// A copy that owns its text.
-    #[must_use]
-    pub fn into_owned(self) -> SignatureInfo<'static> {
-        SignatureInfo {
-            identity: Cow::Owned(self.identity.into_owned()),
-            date: self.date,
-            expires: self.expires,
-            secret_index: self.secret_index,
-        }
-    }
-}
-
+/// The `X-Amz-*` parameters the verifier reads.
+#[derive(Default)]
 struct AmzParams<'u> {
     algorithm: Option<&'u str>,
     credential: Option<&'u str>,
@@ -232,44 +440,45 @@ struct AmzParams<'u> {
     expires: Option<&'u str>,
     signed_headers: Option<&'u str>,
     signature: Option<&'u str>,
+    /// Whether any `X-Amz-*` name was present.
+    any: bool,
 }
 
-/// Raw `(key, value)` pairs of a query.
-type Pairs<'u> = Vec<(&'u str, &'u str)>;
-
-/// A query split once: the X-Amz parameters, and every pair but the signature sorted
-/// by raw key (the canonical query).
+/// A query split once.
 struct Split<'u> {
     amz: AmzParams<'u>,
-    sorted: Pairs<'u>,
+    /// Every pair but the signature, in the order received.
+    params: Vec<(&'u str, &'u str)>,
+    /// The same pairs in the order of the raw canonical query.
+    sorted: Vec<(&'u str, &'u str)>,
 }
 
 /// Splits a raw query, rejecting duplicate keys, percent-encoded X-Amz names and
 /// malformed escapes.
 fn split_params(raw: &str) -> Result<Split<'_>, Error> {
-    let mut amz = AmzParams {
-        algorithm: None,
-        credential: None,
-        date: None,
-        expires: None,
-        signed_headers: None,
-        signature: None,
-    };
-    let mut sorted: Pairs<'_> = Vec::with_capacity(24);
-    let clip = |k: &str| k.chars().take(64).collect::<String>();
-    for (k, v, key_pct, val_pct) in sigv4::split_query_flagged(raw) {
-        if val_pct {
+    // Escapes are checked once over the whole query; on error, name the pair at fault.
+    if sigv4::check_escapes(raw).is_err() {
+        for (k, v) in sigv4::split_query(raw) {
+            sigv4::check_escapes(k)?;
             sigv4::check_escapes(v)?;
         }
-        if key_pct {
-            let decoded = sigv4::decode(k)?;
-            if decoded
+        return Err(Error::BadPercentEncoding { value: clip(raw) });
+    }
+    let mut amz = AmzParams::default();
+    let mut params = Vec::with_capacity(24);
+    for (k, v) in sigv4::split_query(raw) {
+        if sigv4::has_pct(k)
+            && sigv4::decode(k)?
                 .get(..6)
                 .is_some_and(|p| p.eq_ignore_ascii_case(b"x-amz-"))
-            {
-                return Err(Error::EncodedAmzName { name: clip(k) });
-            }
+        {
+            return Err(Error::EncodedAmzName { name: clip(k) });
         }
+        if !k.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("x-amz-")) {
+            params.push((k, v));
+            continue;
+        }
+        amz.any = true;
         let slot = match k {
             "X-Amz-Algorithm" => &mut amz.algorithm,
             "X-Amz-Credential" => &mut amz.credential,
@@ -278,7 +487,7 @@ fn split_params(raw: &str) -> Result<Split<'_>, Error> {
             "X-Amz-SignedHeaders" => &mut amz.signed_headers,
             "X-Amz-Signature" => &mut amz.signature,
             _ => {
-                sorted.push((k, v));
+                params.push((k, v));
                 continue;
             }
         };
@@ -286,22 +495,73 @@ fn split_params(raw: &str) -> Result<Split<'_>, Error> {
             return Err(Error::DuplicateParameter { name: clip(k) });
         }
         if k != "X-Amz-Signature" {
-            sorted.push((k, v));
+            params.push((k, v));
         }
     }
-    sorted.sort_unstable_by(|a, b| sigv4::cmp_keys(a.0, b.0));
-    if let Some(w) = sorted.windows(2).find(|w| matches!(w, [a, b] if a.0 == b.0)) {
-        let name = w.first().map_or("", |p| p.0);
-        return Err(Error::DuplicateParameter { name: clip(name) });
+    let sorted = sigv4::sorted_by_raw_key(params.iter().copied());
+    if let Some([a, _]) = sorted.windows(2).find(|w| matches!(w, [a, b] if a.0 == b.0)) {
+        return Err(Error::DuplicateParameter { name: clip(a.0) });
     }
-    Ok(Split { amz, sorted })
+    // Names are looked up decoded: `a%41` and `aA` are the same parameter.
+    if params.iter().any(|(k, _)| sigv4::has_pct(k)) {
+        let mut names = Vec::with_capacity(params.len());
+        for (k, _) in &params {
+            names.push(sigv4::decode(k)?);
+        }
+        names.sort();
+        if let Some([a, _]) = names.windows(2).find(|w| matches!(w, [a, b] if a == b)) {
+            return Err(Error::DuplicateParameter {
+                name: clip(&String::from_utf8_lossy(a)),
+            });
+        }
+    }
+    Ok(Split { amz, params, sorted })
 }
 
-impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
-    /// A verifier with the defaults: 10 s future skew, no grace after expiry,
-    /// `X-Amz-Expires` at most 900 s, URLs at most 4096 octets, non-default ports in the
-    /// `host:` line.
-    pub fn new(keys: &'k K) -> Self {
+/// The canonical query in spelling `form` of `sorted`, the pairs in raw canonical
+/// order (see [`sigv4::canonical_query_raw`]): as received; or each key and value
+/// decoded as a form field (`+` is a space) and encoded again, the controller's way or
+/// strictly ([`sigv4::canonical_query_strict`]).
+fn canonical_query(sorted: &[(&str, &str)], form: QueryForm) -> Result<String, Error> {
+    let spaced = || {
+        sorted
+            .iter()
+            .map(|(k, v)| (k.replace('+', "%20"), v.replace('+', "%20")))
+            .collect::<Vec<_>>()
+    };
+    match form {
+        QueryForm::Raw => Ok(sigv4::join_pairs(sorted.iter().copied())),
+        QueryForm::ReencodedStrict => {
+            let spaced = spaced();
+            sigv4::canonical_query_strict(spaced.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        }
+        QueryForm::ReencodedUriComponent => {
+            let enc = |s: &str| -> Result<String, Error> {
+                Ok(percent_encode(&sigv4::decode(s)?, sigv4::URI_COMPONENT).to_string())
+            };
+            let mut out = Vec::with_capacity(sorted.len());
+            for (k, v) in spaced() {
+                out.push((enc(&k)?, enc(&v)?));
+            }
+            out.sort();
+            Ok(sigv4::join_pairs(
+                out.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ))
+        }
+    }
+}
+
+impl Verifier {
+    /// A verifier over `keys` with the defaults: 10 s future skew, no grace after
+    /// expiry, `X-Amz-Expires` at most 900 s, URLs at most 4096 octets, non-default
+    /// ports in the `host:` line, `/` for an empty path, raw query only.
+    pub fn new(keys: impl SecretLookup + 'static) -> Self {
+        Self::with_lookup(Arc::new(keys))
+    }
+
+    /// [`Verifier::new`] over a lookup that is already shared.
+    #[must_use]
+    pub fn with_lookup(keys: Arc<dyn SecretLookup>) -> Self {
         Self {
             keys,
             max_future_skew: Duration::from_secs(10),
@@ -309,32 +569,43 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
             max_expires: 900,
             max_url_len: 4096,
             port_rule: PortRule::IncludeNonDefault,
+            empty_path: EmptyPath::Slash,
+            reserialized_fallback: false,
             cache: Mutex::new(Vec::new()),
         }
     }
 
-    /// The signing key for one secret of an identity on a day, from the cache or
-    /// derived (and cached).
-    fn key(&self, identity: &str, date: &str, index: usize, secret: &Secret) -> SigningKey {
-        let hit = |c: &CachedKey| c.index == index && c.date == date && c.identity == identity;
-        if let Ok(cache) = self.cache.lock() {
-            if let Some(c) = cache.iter().find(|c| hit(c)) {
-                return c.key.clone_key();
-            }
+    /// Runs `f` with the signing key for one secret of an identity on a day, from the
+    /// cache or derived (and cached). The key is used in place: a copy would cost its
+    /// wipe on drop.
+    fn with_key<T>(
+        &self,
+        identity: &str,
+        day: &str,
+        secret: &Arc<Secret>,
+        f: impl FnOnce(&SigningKey) -> T,
+    ) -> T {
+        let hit = |c: &CachedKey| {
+            c.day == day
+                && c.identity == identity
+                && (Arc::ptr_eq(&c.secret, secret) || c.secret.expose() == secret.expose())
+        };
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(c) = cache.iter().find(|c| hit(c)) {
+            return f(&c.key);
         }
-        let key = SigningKey::derive(secret.expose(), date, REGION, SERVICE);
-        if let Ok(mut cache) = self.cache.lock() {
-            if cache.len() >= KEY_CACHE {
-                cache.remove(0);
-            }
-            cache.push(CachedKey {
-                identity: identity.to_string(),
-                date: date.to_string(),
-                index,
-                key: key.clone_key(),
-            });
+        if cache.len() >= KEY_CACHE {
+            cache.remove(0);
         }
-        key
+        let key = SigningKey::derive(secret.expose(), day, REGION, SERVICE);
+        let out = f(&key);
+        cache.push(CachedKey {
+            identity: identity.to_string(),
+            day: day.to_string(),
+            secret: Arc::clone(secret),
+            key,
+        });
+        out
     }
 
     /// How far in the future `X-Amz-Date` may be.
@@ -372,6 +643,32 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
         self
     }
 
+    /// The canonical path of a URL without a path (compatibility switch, see
+    /// [`EmptyPath`]).
+    #[must_use]
+    pub fn empty_path(mut self, rule: EmptyPath) -> Self {
+        self.empty_path = rule;
+        self
+    }
+
+    /// Compatibility switch, off by default: when the raw query does not match, also
+    /// try the query as a web framework re-serializes it (decoded, then re-encoded with
+    /// `+` for a space and `%21` for `!`): decode every key and value (`+` as a space)
+    /// and encode them again the controller's way ([`QueryForm::ReencodedUriComponent`])
+    /// and the strict way ([`QueryForm::ReencodedStrict`]). [`SignatureInfo::query_form`]
+    /// says which matched; values are then read with `+` as a space. Repeated keys
+    /// are still an error.
+    ///
+    /// Risk: the signature then covers the decoded values, not the bytes received, so a
+    /// URL is accepted in spellings that differ from the one signed (same values); a
+    /// bad URL costs up to three hashes per secret instead of one. Prefer handing the
+    /// verifier the raw query bytes.
+    #[must_use]
+    pub fn reserialized_query_fallback(mut self, on: bool) -> Self {
+        self.reserialized_fallback = on;
+        self
+    }
+
     /// Verifies a whole signed URL as received. For a controller -> portal redirect,
     /// rebuild the URL from the portal's *configured* ECP URL and the raw query, never
     /// from a `Host` header.
@@ -395,7 +692,10 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
                 max: self.max_url_len,
             });
         }
-        let Split { amz, sorted } = split_params(url.query)?;
+        let Split { amz, params, sorted } = split_params(url.query)?;
+        if !amz.any {
+            return Err(Error::NotSigned);
+        }
         let algorithm = amz.algorithm.ok_or(Error::MissingParameter("X-Amz-Algorithm"))?;
         let credential = amz
             .credential
@@ -406,7 +706,6 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
             .signed_headers
             .ok_or(Error::MissingParameter("X-Amz-SignedHeaders"))?;
         let signature_raw = amz.signature.ok_or(Error::MissingParameter("X-Amz-Signature"))?;
-        let clip = |s: &str| s.chars().take(64).collect::<String>();
 
         if algorithm != ALGORITHM {
             return Err(Error::WrongAlgorithm(clip(algorithm)));
@@ -414,16 +713,8 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
         if signed_headers != "host" {
             return Err(Error::WrongSignedHeaders(clip(signed_headers)));
         }
-        // The credential is `identity%2Fdate%2Fregion%2Fservice%2Faws4_request`: when
-        // `%2F` is its only escape, split on it without decoding (no allocation).
-        let decoded;
-        let raw_credential = only_encoded_slashes(credential);
-        let mut parts = if raw_credential {
-            SlashSplit::new(credential, true)
-        } else {
-            decoded = sigv4::decode_str(credential)?;
-            SlashSplit::new(&decoded, false)
-        };
+        let credential = sigv4::decode_text("X-Amz-Credential", credential, false)?;
+        let mut parts = credential.split('/');
         let (Some(identity), Some(cred_date), Some(region), Some(service), Some(terminator), None) = (
             parts.next(),
             parts.next(),
@@ -480,40 +771,38 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
             return Err(Error::UnknownIdentity(clip(identity)));
         }
 
-        let host = host_value(url.scheme, url.host, url.port, self.port_rule);
-        let path = if url.path.is_empty() { "/" } else { url.path };
-        // The canonical request, hashed in pieces:
-        // GET \n path \n sorted raw query \n host:<host> \n \n host \n UNSIGNED-PAYLOAD
-        let mut creq = StackBuf::new();
-        creq.push(b"GET\n");
-        creq.push(path.as_bytes());
-        creq.push(b"\n");
-        push_canonical_query(&mut creq, url.query, &sorted);
-        creq.push(b"\nhost:");
-        creq.push(host.as_bytes());
-        creq.push(b"\n\nhost\n");
-        creq.push(UNSIGNED_PAYLOAD.as_bytes());
-        let h = sha2::Sha256::digest(creq.as_slice());
-        let creq_hash = sigv4::hex_array(&h.into());
-        let sts: [&[u8]; 9] = [
-            b"AWS4-HMAC-SHA256\n",
-            date_raw.as_bytes(),
-            b"\n",
-            cred_date.as_bytes(),
-            b"/world/ecp/",
-            TERMINATOR.as_bytes(),
-            b"\n",
-            &creq_hash,
-            b"",
-        ];
-        let matched = secrets
-            .iter()
-            .enumerate()
-            .position(|(i, s)| self.key(identity, cred_date, i, s).verify_parts(&sts, &signature));
-        let Some(secret_index) = matched else {
+        let forms: &[QueryForm] = if self.reserialized_fallback {
+            &[
+                QueryForm::Raw,
+                QueryForm::ReencodedUriComponent,
+                QueryForm::ReencodedStrict,
+            ]
+        } else {
+            &[QueryForm::Raw]
+        };
+        let mut matched = None;
+        let mut tried: Vec<String> = Vec::new();
+        'forms: for &form in forms {
+            let query = canonical_query(&sorted, form)?;
+            if tried.contains(&query) {
+                continue;
+            }
+            let sts = string_to_sign(url, &query, self.port_rule, self.empty_path, date_raw);
+            for (i, secret) in secrets.iter().enumerate() {
+                if self.with_key(identity, cred_date, secret, |key| key.verify(&sts, &signature)) {
+                    matched = Some((i, form));
+                    break 'forms;
+                }
+            }
+            if forms.len() > 1 {
+                tried.push(query);
+            }
+        }
+        let Some((secret_index, query_form)) = matched else {
             return Err(Error::BadSignature);
         };
 
+        // Saturating: `now` and the date may be anywhere in the i64 range (H9).
         let now = AmzDate::from_system_time(now).unix();
         let skew = i64::try_from(self.max_future_skew.as_secs()).unwrap_or(i64::MAX);
         let grace = i64::try_from(self.expiry_grace.as_secs()).unwrap_or(i64::MAX);
@@ -524,177 +813,25 @@ impl<'k, K: SecretLookup + ?Sized> Verifier<'k, K> {
             .saturating_add(grace);
         if now < earliest {
             return Err(Error::NotYetValid {
-                secs_early: earliest - now,
+                secs_early: earliest.saturating_sub(now),
             });
         }
         if now > latest {
             return Err(Error::Expired {
-                secs_late: now - latest,
+                secs_late: now.saturating_sub(latest),
             });
         }
         Ok(SignedQuery {
-            params: sorted,
+            params,
+            form: query_form,
             signature: Some(SignatureInfo {
-                // Undecoded, the identity is the credential's first part, in the URL.
-                identity: match credential.get(..identity.len()).filter(|_| raw_credential) {
-                    Some(borrowed) => Cow::Borrowed(borrowed),
-                    None => Cow::Owned(identity.to_string()),
-                },
+                identity: Arc::from(identity),
                 date,
                 expires,
                 secret_index,
+                query_form,
             }),
         })
-    }
-}
-
-/// Appends the sorted pairs joined with `&`. Pairs that follow each other in the raw
-/// query as well are copied as one slice of it: a query that arrives sorted (as
-/// [`Signer::presign`] emits it) is copied in one piece.
-fn push_canonical_query(creq: &mut StackBuf, raw: &str, sorted: &[(&str, &str)]) {
-    let mut first = true;
-    let mut piece = |creq: &mut StackBuf, bytes: &[u8]| {
-        if !core::mem::take(&mut first) {
-            creq.push_byte(b'&');
-        }
-        creq.push(bytes);
-    };
-    // The pending run `raw[start..end]`, as offsets.
-    let mut run: Option<(usize, usize)> = None;
-    for (k, v) in sorted {
-        match (pair_span(raw, k, v), run) {
-            (Some((start, end)), Some((s, e))) if start == e + 1 && raw.as_bytes().get(e) == Some(&b'&') => {
-                run = Some((s, end));
-            }
-            (span, pending) => {
-                if let Some((s, e)) = pending {
-                    piece(creq, raw.as_bytes().get(s..e).unwrap_or_default());
-                }
-                run = span;
-                if span.is_none() {
-                    // A pair without `=` is canonically `k=`.
-                    piece(creq, k.as_bytes());
-                    creq.push_byte(b'=');
-                }
-            }
-        }
-    }
-    if let Some((s, e)) = run {
-        piece(creq, raw.as_bytes().get(s..e).unwrap_or_default());
-    }
-}
-
-/// The offsets of `k=v` in `raw`, when `k` and `v` are its parts around one `=` (the
-/// splitter's output for a pair that had its `=`).
-fn pair_span(raw: &str, k: &str, v: &str) -> Option<(usize, usize)> {
-    let base = raw.as_ptr() as usize;
-    let start = (k.as_ptr() as usize).checked_sub(base)?;
-    let eq = start + k.len();
-    if v.as_ptr() as usize != base + eq + 1 || raw.as_bytes().get(eq) != Some(&b'=') {
-        return None;
-    }
-    Some((start, eq + 1 + v.len()))
-}
-
-/// True when every `%` in `s` starts `%2F`/`%2f` and there is no literal `/`.
-fn only_encoded_slashes(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut from = 0;
-    while let Some(i) = sigv4::find_pct(b, from) {
-        if !matches!(b.get(i + 1..i + 3), Some([b'2', b'F' | b'f'])) {
-            return false;
-        }
-        from = i + 3;
-    }
-    memchr::memchr(b'/', b).is_none()
-}
-
-/// Splits a credential on `/`, or on `%2F` when it was left encoded (and, per
-/// [`only_encoded_slashes`], every `%` starts one).
-struct SlashSplit<'c> {
-    rest: Option<&'c str>,
-    encoded: bool,
-}
-
-impl<'c> SlashSplit<'c> {
-    fn new(s: &'c str, encoded: bool) -> Self {
-        Self {
-            rest: Some(s),
-            encoded,
-        }
-    }
-}
-
-impl<'c> Iterator for SlashSplit<'c> {
-    type Item = &'c str;
-
-    fn next(&mut self) -> Option<&'c str> {
-        let rest = self.rest?;
-        let found = if self.encoded {
-            sigv4::find_pct(rest.as_bytes(), 0).map(|i| (i, 3))
-        } else {
-            memchr::memchr(b'/', rest.as_bytes()).map(|i| (i, 1))
-        };
-        match found {
-            Some((i, skip)) => {
-                self.rest = rest.get(i + skip..);
-                rest.get(..i)
-            }
-            None => {
-                self.rest = None;
-                Some(rest)
-            }
-        }
-    }
-}
-
-/// A byte buffer on the stack that moves to the heap only when it outgrows it: the
-/// canonical request of a captive-portal URL fits in 1 KiB.
-struct StackBuf {
-    stack: [u8; 1024],
-    len: usize,
-    heap: Vec<u8>,
-}
-
-impl StackBuf {
-    fn new() -> Self {
-        Self {
-            stack: [0; 1024],
-            len: 0,
-            heap: Vec::new(),
-        }
-    }
-
-    fn push(&mut self, bytes: &[u8]) {
-        if self.heap.is_empty() {
-            if let Some(dst) = self.stack.get_mut(self.len..self.len + bytes.len()) {
-                dst.copy_from_slice(bytes);
-                self.len += bytes.len();
-                return;
-            }
-            self.heap
-                .extend_from_slice(self.stack.get(..self.len).unwrap_or_default());
-        }
-        self.heap.extend_from_slice(bytes);
-    }
-
-    fn push_byte(&mut self, b: u8) {
-        if self.heap.is_empty() {
-            if let Some(dst) = self.stack.get_mut(self.len) {
-                *dst = b;
-                self.len += 1;
-                return;
-            }
-        }
-        self.push(&[b]);
-    }
-
-    fn as_slice(&self) -> &[u8] {
-        if self.heap.is_empty() {
-            self.stack.get(..self.len).unwrap_or_default()
-        } else {
-            &self.heap
-        }
     }
 }
 
@@ -707,38 +844,95 @@ pub fn parse_unsigned(url: &str, max_len: usize) -> Result<SignedQuery<'_>, Erro
         });
     }
     let u = Url::parse(url)?;
-    let Split { sorted, .. } = split_params(u.query)?;
+    let Split { params, .. } = split_params(u.query)?;
     Ok(SignedQuery {
-        params: sorted,
+        params,
+        form: QueryForm::Raw,
         signature: None,
     })
 }
 
-/// Signs ECP URLs for one identity: the credential, the validity and the port rule.
-///
-/// The signing key of the current day is derived once (four HMAC-SHA256) and kept, so
-/// each further URL of that day costs one SHA-256 and one HMAC-SHA256. Keep one signer
-/// per identity for as long as the secret is in use; it can be shared between threads.
-#[derive(Debug)]
-pub struct Signer<'s> {
-    identity: &'s str,
-    secret: &'s Secret,
-    expires: u64,
-    port_rule: PortRule,
-    /// The derived key of the last day signed for (`YYYYMMDD`).
-    key: Mutex<Option<([u8; 8], SigningKey)>>,
+/// Checks that `host` is a hostname (letters, digits and `-` in dot-separated labels
+/// of 1..=63 characters, 253 at most), an IPv4 address or a bracketed IPv6 address.
+pub(crate) fn check_host(host: &str) -> Result<(), Error> {
+    let ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        v6.parse::<Ipv6Addr>().is_ok()
+    } else {
+        host.parse::<Ipv4Addr>().is_ok()
+            || (host.len() <= 253
+                && host.split('.').all(|label| {
+                    (1..=63).contains(&label.len())
+                        && !label.starts_with('-')
+                        && !label.ends_with('-')
+                        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                }))
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidHost { host: clip(host) })
+    }
 }
 
-impl<'s> Signer<'s> {
-    /// A signer with the defaults: `X-Amz-Expires=60` (the vendor's example) and a
-    /// non-default port in the `host:` line.
-    #[must_use]
-    pub fn new(identity: &'s str, secret: &'s Secret) -> Self {
+/// Signs ECP URLs for one identity: the credential, the validity and the rules.
+///
+/// Owns its identity and secret: keep one per identity for as long as the secret is in
+/// use and share it between threads (`Send + Sync`; a `static` works). The signing key
+/// of the current day is derived once (four HMAC-SHA256) and kept, so each further URL
+/// of that day costs one SHA-256 and one HMAC-SHA256. Cloning shares the secret.
+pub struct Signer {
+    identity: String,
+    secret: Arc<Secret>,
+    expires: u64,
+    port_rule: PortRule,
+    empty_path: EmptyPath,
+    /// The derived key of the last day signed for (`YYYYMMDD`).
+    key: Mutex<Option<(String, SigningKey)>>,
+}
+
+impl core::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Signer")
+            .field("identity", &self.identity)
+            .field("secret", &self.secret)
+            .field("expires", &self.expires)
+            .field("port_rule", &self.port_rule)
+            .field("empty_path", &self.empty_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Clone for Signer {
+    /// The same identity, secret (shared) and rules; the day's key is derived again.
+    fn clone(&self) -> Self {
         Self {
-            identity,
+            identity: self.identity.clone(),
+            secret: Arc::clone(&self.secret),
+            expires: self.expires,
+            port_rule: self.port_rule,
+            empty_path: self.empty_path,
+            key: Mutex::new(None),
+        }
+    }
+}
+
+impl Signer {
+    /// A signer with the defaults: `X-Amz-Expires=60` (the vendor's example), a
+    /// non-default port in the `host:` line, `/` for an empty path.
+    #[must_use]
+    pub fn new(identity: impl Into<String>, secret: Secret) -> Self {
+        Self::with_shared_secret(identity, Arc::new(secret))
+    }
+
+    /// [`Signer::new`] with a secret that is shared (e.g. with a [`Keyring`]).
+    #[must_use]
+    pub fn with_shared_secret(identity: impl Into<String>, secret: Arc<Secret>) -> Self {
+        Self {
+            identity: identity.into(),
             secret,
             expires: 60,
             port_rule: PortRule::IncludeNonDefault,
+            empty_path: EmptyPath::Slash,
             key: Mutex::new(None),
         }
     }
@@ -757,34 +951,42 @@ impl<'s> Signer<'s> {
         self
     }
 
-    /// The identity (access key id) this signer signs as.
+    /// The canonical path of a URL without a path (must match the verifier's; see
+    /// [`EmptyPath`]).
     #[must_use]
-    pub fn identity(&self) -> &'s str {
-        self.identity
+    pub fn empty_path(mut self, rule: EmptyPath) -> Self {
+        self.empty_path = rule;
+        self
     }
 
-    /// The signing key for a day, from the one kept or derived (and kept).
-    fn key(&self, day: &str) -> SigningKey {
-        let Ok(day_bytes) = <[u8; 8]>::try_from(day.as_bytes()) else {
-            return SigningKey::derive(self.secret.expose(), day, REGION, SERVICE);
-        };
-        if let Ok(kept) = self.key.lock() {
-            if let Some((_, k)) = kept.as_ref().filter(|(d, _)| *d == day_bytes) {
-                return k.clone_key();
+    /// The identity (access key id) this signer signs as.
+    #[must_use]
+    pub fn identity(&self) -> &str {
+        &self.identity
+    }
+
+    /// Signs a string to sign with the day's key, kept or derived (and kept).
+    fn sign(&self, day: &str, sts: &str) -> [u8; 32] {
+        let mut kept = self.key.lock().unwrap_or_else(PoisonError::into_inner);
+        match kept.as_ref() {
+            Some((d, key)) if d == day => key.sign(sts),
+            _ => {
+                let key = SigningKey::derive(self.secret.expose(), day, REGION, SERVICE);
+                let sig = key.sign(sts);
+                *kept = Some((day.to_string(), key));
+                sig
             }
         }
-        let key = SigningKey::derive(self.secret.expose(), day, REGION, SERVICE);
-        if let Ok(mut kept) = self.key.lock() {
-            *kept = Some((day_bytes, key.clone_key()));
-        }
-        key
     }
 
     /// Presigns `GET scheme://host[:port]path?params` at time `now`.
     ///
-    /// Keys and values are percent-encoded strictly (RFC 3986), sorted by encoded key,
-    /// and the URL's query is emitted exactly as canonicalized, with `X-Amz-Signature`
-    /// last: a verifier that uses the raw query and one that re-encodes agree.
+    /// `host` must be a hostname, an IPv4 address or a bracketed IPv6 address; `path`
+    /// empty or starting with `/`, in its wire form. Keys and values are
+    /// percent-encoded strictly (RFC 3986), sorted by encoded key, and the URL's query
+    /// is emitted exactly as canonicalized, with `X-Amz-Signature` last: a verifier
+    /// that uses the raw query and one that re-encodes agree. Parameter names starting
+    /// with `X-Amz-` (any case) are refused: the signature owns them.
     pub fn presign(
         &self,
         scheme: &str,
@@ -794,154 +996,131 @@ impl<'s> Signer<'s> {
         params: &[(&str, &str)],
         now: SystemTime,
     ) -> Result<String, Error> {
+        if scheme != "https" && scheme != "http" {
+            return Err(Error::InvalidUrl {
+                reason: "scheme is not http or https",
+            });
+        }
+        check_host(host)?;
+        if !(path.is_empty() || path.starts_with('/'))
+            || path
+                .bytes()
+                .any(|c| c <= b' ' || c == 0x7f || c == b'?' || c == b'#')
+        {
+            return Err(Error::InvalidUrl {
+                reason: "path must be empty or start with /, without ?, # or spaces",
+            });
+        }
         if self.identity.is_empty() || self.identity.contains('/') {
             return Err(Error::BadCredential);
         }
-        let amz_buf = AmzDate::from_system_time(now).amz_bytes();
-        let amz = core::str::from_utf8(&amz_buf).map_err(|_| Error::BadDate { value: String::new() })?;
+        if let Some((k, _)) = params
+            .iter()
+            .find(|(k, _)| k.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("x-amz-")))
+        {
+            return Err(Error::ReservedParameter { name: clip(k) });
+        }
+        let amz = AmzDate::from_system_time(now).to_amz();
         let day = amz.get(..8).unwrap_or_default();
-        let mut digits = [0u8; 20];
-        let expires = sigv4::decimal(self.expires, &mut digits);
-        // The caller's pairs with encoded keys, sorted, then merged with the X-Amz
-        // pairs (already in order); values are encoded straight into the URL's query,
-        // which is also the canonical query.
-        let mut own: Vec<(Cow<'_, str>, Value<'_>)> = Vec::with_capacity(params.len());
-        own.extend(params.iter().map(|(k, v)| (sigv4::encode(k), Value::Encode(v))));
-        own.sort_unstable_by(|a, b| sigv4::cmp_keys(&a.0, &b.0));
-        let amz_pairs = [
-            ("X-Amz-Algorithm", Value::Literal(ALGORITHM)),
-            ("X-Amz-Credential", Value::Credential),
-            ("X-Amz-Date", Value::Literal(amz)),
-            ("X-Amz-Expires", Value::Literal(expires)),
-            ("X-Amz-SignedHeaders", Value::Literal("host")),
-        ];
-        let path = if path.is_empty() { "/" } else { path };
-        let value_len: usize = params.iter().map(|(k, v)| k.len() * 3 + v.len() * 3 + 2).sum();
-        let mut url =
-            String::with_capacity(host.len() + path.len() + value_len + self.identity.len() * 3 + 300);
-        url.push_str(scheme);
-        url.push_str("://");
-        url.push_str(host);
+        let mut credential = self.identity.clone();
+        credential.push('/');
+        credential.push_str(&sigv4::scope(day, REGION, SERVICE));
+        let expires = self.expires.to_string();
+        let mut pairs: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (sigv4::encode(k).into_owned(), sigv4::encode(v).into_owned()))
+            .collect();
+        for (k, v) in [
+            ("X-Amz-Algorithm", ALGORITHM),
+            ("X-Amz-Credential", &credential),
+            ("X-Amz-Date", &amz),
+            ("X-Amz-Expires", &expires),
+            ("X-Amz-SignedHeaders", "host"),
+        ] {
+            pairs.push((k.to_string(), sigv4::encode(v).into_owned()));
+        }
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        if let Some([a, _]) = pairs.windows(2).find(|w| matches!(w, [a, b] if a.0 == b.0)) {
+            return Err(Error::DuplicateParameter { name: clip(&a.0) });
+        }
+        let query = sigv4::join_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let path = match (path, self.empty_path) {
+            ("", EmptyPath::Slash) => "/",
+            (p, _) => p,
+        };
+        let target = Url {
+            scheme,
+            host,
+            port,
+            path,
+            query: "",
+        };
+        let sts = string_to_sign(&target, &query, self.port_rule, self.empty_path, &amz);
+        let sig = self.sign(day, &sts);
+        let mut url = String::with_capacity(scheme.len() + host.len() + path.len() + query.len() + 100);
+        for part in [scheme, "://", host] {
+            url.push_str(part);
+        }
         if let Some(p) = port.filter(|p| !is_default_port(scheme, *p)) {
             url.push(':');
-            url.push_str(sigv4::decimal(u64::from(p), &mut [0u8; 20]));
+            url.push_str(&p.to_string());
         }
-        url.push_str(path);
-        url.push('?');
-        let query_start = url.len();
-        let mut previous = None;
-        for (i, (k, v)) in merge_sorted(&own, &amz_pairs).enumerate() {
-            if previous == Some(k) {
-                return Err(Error::DuplicateParameter {
-                    name: k.chars().take(64).collect(),
-                });
-            }
-            previous = Some(k);
-            if i > 0 {
-                url.push('&');
-            }
-            url.push_str(k);
-            url.push('=');
-            match v {
-                Value::Encode(v) => sigv4::encode_into(&mut url, v),
-                Value::Literal(v) => url.push_str(v),
-                Value::Credential => {
-                    sigv4::encode_into(&mut url, self.identity);
-                    for part in ["%2F", day, "%2Fworld%2Fecp%2F", TERMINATOR] {
-                        url.push_str(part);
-                    }
-                }
-            }
+        for part in [path, "?", &query, "&X-Amz-Signature=", &sigv4::hex(&sig)] {
+            url.push_str(part);
         }
-        let query = url.get(query_start..).unwrap_or_default();
-        let host_line = host_value(scheme, host, port, self.port_rule);
-        let creq_hash = sigv4::hash_parts(&[
-            b"GET\n",
-            path.as_bytes(),
-            b"\n",
-            query.as_bytes(),
-            b"\nhost:",
-            host_line.as_bytes(),
-            b"\n\nhost\n",
-            UNSIGNED_PAYLOAD.as_bytes(),
-        ]);
-        let sig = self.key(day).sign_parts(&[
-            b"AWS4-HMAC-SHA256\n",
-            amz.as_bytes(),
-            b"\n",
-            day.as_bytes(),
-            b"/world/ecp/",
-            TERMINATOR.as_bytes(),
-            b"\n",
-            &creq_hash,
-        ]);
-        url.push_str("&X-Amz-Signature=");
-        url.extend(sigv4::hex_array(&sig).iter().map(|&c| char::from(c)));
         Ok(url)
     }
 }
 
-/// Two lists of pairs, each sorted by key, merged in key order.
-fn merge_sorted<'p, 'v>(
-    mine: &'p [(Cow<'v, str>, Value<'v>)],
-    amz: &'p [(&'static str, Value<'v>)],
-) -> impl Iterator<Item = (&'p str, &'p Value<'v>)> {
-    let mut a = mine.iter().map(|(k, v)| (&**k, v)).peekable();
-    let mut b = amz.iter().map(|(k, v)| (*k, v)).peekable();
-    core::iter::from_fn(move || match (a.peek(), b.peek()) {
-        (Some(x), Some(y)) if sigv4::cmp_keys(x.0, y.0).is_lt() => a.next(),
-        (_, Some(_)) => b.next(),
-        _ => a.next(),
-    })
-}
-
-/// A value of a query being signed.
-enum Value<'v> {
-    /// Text to percent-encode.
-    Encode(&'v str),
-    /// Text already in its wire form.
-    Literal(&'v str),
-    /// The signer's credential (`identity/day/world/ecp/aws4_request`, encoded).
-    Credential,
-}
+/// `Verifier` and `Signer` can live in a `static` and be shared between threads.
+const _: () = {
+    const fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<Verifier>();
+    send_sync::<Signer>();
+    send_sync::<SharedKeyring>();
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    proptest::proptest! {
-        /// The canonical query assembled from runs of the raw query equals the one
-        /// built pair by pair, whatever the order, bare keys and empty segments.
-        #[test]
-        fn runs_build_the_canonical_query(
-            pairs in proptest::collection::vec(("[a-f]{1,3}", proptest::option::of("[a-z%0-9!]{0,4}")), 0..12),
-            empties in proptest::collection::vec(proptest::bool::ANY, 12),
-        ) {
-            let mut raw = String::new();
-            let mut seen = std::collections::HashSet::new();
-            for (i, (k, v)) in pairs.iter().enumerate() {
-                if !seen.insert(k.clone()) {
-                    continue;
-                }
-                if empties.get(i) == Some(&true) {
-                    raw.push('&');
-                }
-                if !raw.is_empty() {
-                    raw.push('&');
-                }
-                raw.push_str(k);
-                if let Some(v) = v {
-                    raw.push('=');
-                    raw.push_str(&v.replace('%', "%25"));
-                }
-            }
-            let Ok(Split { sorted, .. }) = split_params(&raw) else {
-                return Err(proptest::test_runner::TestCaseError::fail(format!("split {raw}")));
-            };
-            let mut creq = StackBuf::new();
-            push_canonical_query(&mut creq, &raw, &sorted);
-            let expected = sigv4::canonical_query_raw(&raw);
-            proptest::prop_assert_eq!(core::str::from_utf8(creq.as_slice()).unwrap(), expected.as_str());
+    #[test]
+    fn hosts_to_sign_for() {
+        for ok in [
+            "portal.example",
+            "10.10.21.6",
+            "[2001:db8::6]",
+            "a-b.c1",
+            "localhost",
+        ] {
+            check_host(ok).unwrap();
         }
+        for bad in [
+            "",
+            "evil.com/x?",
+            "evil.com#",
+            "a..b",
+            "-a.b",
+            "a b",
+            "2001:db8::6",
+            "[10.0.0.1]",
+            "user@host",
+            "host:443",
+            &"a".repeat(64),
+        ] {
+            assert_eq!(
+                check_host(bad).unwrap_err(),
+                Error::InvalidHost { host: clip(bad) },
+                "{bad}"
+            );
+        }
+    }
+
+    /// H10: a secret's octets are wiped by what `Drop` runs.
+    #[test]
+    fn secrets_are_wiped() {
+        let mut s = Secret::from("s3cret");
+        sigv4::wipe(&mut s.0);
+        assert_eq!(s.expose(), [0; 6]);
     }
 }

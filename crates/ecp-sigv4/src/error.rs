@@ -110,12 +110,49 @@ pub enum Error {
     /// `X-Amz-Signature` is not 64 hex digits.
     #[error("X-Amz-Signature must be 64 hex digits, got {len} characters")]
     BadSignatureFormat {
-        /// Its length.
+        /// Its length in characters (not octets).
         len: usize,
     },
     /// The signature does not match with any configured secret for the identity.
-    #[error("signature does not match (wrong shared secret, or the URL was altered)")]
+    #[error(
+        "signature does not match: either the shared secret differs from the controller's, \
+         or the URL checked is not the one signed. Usual causes: the portal URL configured \
+         here (scheme, host, port, path) differs from the ECP URL set on the controller; \
+         the URL was rebuilt from a Host header; a proxy or web framework re-encoded the \
+         query (verify the raw query bytes, or enable Verifier::reserialized_query_fallback)"
+    )]
     BadSignature,
+    /// The URL has no `X-Amz-*` parameter at all: the controller is not signing.
+    #[error(
+        "the redirect is not signed (no X-Amz-* parameters): set the Identity and Shared \
+         Secret in the WLAN's external captive portal settings on the controller, or read \
+         unsigned redirects with parse_unsigned"
+    )]
+    NotSigned,
+    /// A parameter's value is not UTF-8 text after percent-decoding.
+    #[error("parameter {param:?} is not UTF-8 text after percent-decoding")]
+    NotUtf8 {
+        /// The parameter (at most 64 characters).
+        param: String,
+    },
+    /// A host to sign for is empty or not a hostname or an IP literal.
+    #[error("host {host:?} is not a hostname or an IP address literal")]
+    InvalidHost {
+        /// The host as given (at most 64 characters).
+        host: String,
+    },
+    /// A caller's parameter uses a name the signature itself needs (`X-Amz-*`).
+    #[error("parameter name {name:?} is reserved for the signature (X-Amz-*)")]
+    ReservedParameter {
+        /// The name as given (at most 64 characters).
+        name: String,
+    },
+    /// `hwc_ip` is not one of the controllers the portal is configured for.
+    #[error("hwc_ip {hwc_ip:?} is not an allowed controller address")]
+    ControllerNotAllowed {
+        /// The value received (at most 64 characters).
+        hwc_ip: String,
+    },
     /// A parameter's value is invalid for its type.
     #[error("invalid {param}: {reason}")]
     InvalidValue {
@@ -124,4 +161,9 @@ pub enum Error {
         /// What is wrong.
         reason: &'static str,
     },
+}
+
+/// At most 64 characters of `s`, for error messages.
+pub(crate) fn clip(s: &str) -> String {
+    s.chars().take(64).collect()
 }

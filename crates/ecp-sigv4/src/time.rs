@@ -80,7 +80,11 @@ impl AmzDate {
     pub fn from_system_time(t: SystemTime) -> Self {
         let unix = match t.duration_since(UNIX_EPOCH) {
             Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-            Err(e) => -i64::try_from(e.duration().as_secs().saturating_add(1)).unwrap_or(i64::MAX),
+            // Before the epoch: round down to the whole second (-0.5 s is -1, -5 s is -5).
+            Err(e) => {
+                let d = e.duration();
+                0i64.saturating_sub_unsigned(d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0)))
+            }
         };
         Self { unix }
     }
@@ -186,6 +190,16 @@ mod tests {
         ] {
             assert!(AmzDate::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn system_times_before_the_epoch_round_down() {
+        let before = |secs, nanos| AmzDate::from_system_time(UNIX_EPOCH - Duration::new(secs, nanos)).unix();
+        assert_eq!(before(5, 0), -5);
+        assert_eq!(before(0, 500_000_000), -1);
+        assert_eq!(before(5, 1), -6);
+        let far = UNIX_EPOCH + Duration::from_secs(u64::MAX / 2);
+        assert_eq!(AmzDate::from_system_time(far).unix(), i64::MAX);
     }
 
     #[test]
