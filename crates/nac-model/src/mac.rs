@@ -186,15 +186,6 @@ impl MacAddress {
     }
 }
 
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
 impl FromStr for MacAddress {
     type Err = Error;
 
@@ -202,65 +193,16 @@ impl FromStr for MacAddress {
     /// `aa bb cc dd ee ff`, `aabb.ccdd.eeff`, `aabbcc-ddeeff`, `aabbcc:ddeeff` and
     /// `aabbccddeeff`. One separator per spelling; no surrounding blanks.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let b = s.as_bytes();
-        if b.is_empty() {
-            return Err(Error::MacEmpty);
+        use nacwire_mac::{Error as E, Spelling};
+        match nacwire_mac::parse(s) {
+            // FreeRADIUS' one-digit groups are not a spelling NASes send.
+            Ok((_, Spelling::ShortGroups(_))) => Err(Error::MacBadGrouping),
+            Ok((octets, _)) => Ok(Self(octets)),
+            Err(E::Empty) => Err(Error::MacEmpty),
+            Err(E::TooLong { len }) => Err(Error::MacTooLong { len }),
+            Err(E::InvalidCharacter { position, ch }) => Err(Error::MacInvalidCharacter { position, ch }),
+            Err(_) => Err(Error::MacBadGrouping),
         }
-        if b.len() > 17 {
-            return Err(Error::MacTooLong { len: b.len() });
-        }
-        let mut nibbles = [0u8; 12];
-        let mut count = 0usize;
-        let mut sep: Option<u8> = None;
-        // Lengths of the digit runs between separators.
-        let mut groups = [0usize; 6];
-        let mut group = 0usize;
-        for (position, &c) in b.iter().enumerate() {
-            if let Some(v) = hex_value(c) {
-                let Some(slot) = nibbles.get_mut(count) else {
-                    return Err(Error::MacBadGrouping);
-                };
-                *slot = v;
-                count += 1;
-                if let Some(g) = groups.get_mut(group) {
-                    *g += 1;
-                }
-                continue;
-            }
-            if !matches!(c, b':' | b'-' | b'.' | b' ') {
-                let ch = s
-                    .get(position..)
-                    .and_then(|r| r.chars().next())
-                    .unwrap_or('\u{fffd}');
-                return Err(Error::MacInvalidCharacter { position, ch });
-            }
-            if sep.is_some_and(|p| p != c) {
-                return Err(Error::MacBadGrouping);
-            }
-            sep = Some(c);
-            group += 1;
-            if group >= groups.len() {
-                return Err(Error::MacBadGrouping);
-            }
-        }
-        let shape = groups.get(..=group).unwrap_or(&[]);
-        let ok = matches!(
-            (sep, shape),
-            (None, [12])
-                | (Some(b':' | b'-' | b' '), [2, 2, 2, 2, 2, 2])
-                | (Some(b'.'), [4, 4, 4])
-                | (Some(b'-' | b':'), [6, 6])
-        );
-        if !ok || count != 12 {
-            return Err(Error::MacBadGrouping);
-        }
-        let mut out = [0u8; 6];
-        for (o, pair) in out.iter_mut().zip(nibbles.chunks_exact(2)) {
-            if let [hi, lo] = pair {
-                *o = (hi << 4) | lo;
-            }
-        }
-        Ok(Self(out))
     }
 }
 
