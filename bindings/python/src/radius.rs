@@ -754,7 +754,8 @@ pub(crate) struct Packet {
     pub(crate) data: Vec<u8>,
     dict: DictHandle,
     /// Secret and the vector for hidden values.
-    hiding: Option<(Arc<SharedSecret>, [u8; 16])>,
+    /// The secret for hidden values, and the request's header when this is a reply.
+    hiding: Option<(Arc<SharedSecret>, Option<Vec<u8>>)>,
 }
 
 impl Packet {
@@ -763,14 +764,18 @@ impl Packet {
         dict: DictHandle,
         secret: Option<(Arc<SharedSecret>, Option<[u8; 16]>)>,
     ) -> PyResult<Self> {
-        let view = CodecPacket::new_checked_with(&data[..], &decode_options(&dict)).map_err(errors::codec)?;
+        CodecPacket::new_checked_with(&data[..], &decode_options(&dict)).map_err(errors::codec)?;
+        // The request's header is all a reply's hidden values need (its Request
+        // Authenticator): kept as a 20-octet packet for `Dictionary::decode_reply`.
         let hiding = secret.map(|(s, request_auth)| {
-            let vector = match (request_auth, view.code().authenticator_kind()) {
-                (Some(a), _) => a,
-                (None, AuthenticatorKind::RequestMd5) => [0; 16],
-                (None, _) => view.authenticator(),
-            };
-            (s, vector)
+            (
+                s,
+                request_auth.map(|a| {
+                    let mut header = vec![1, 0, 0, 20];
+                    header.extend_from_slice(&a);
+                    header
+                }),
+            )
         });
         Ok(Self { data, dict, hiding })
     }
@@ -781,8 +786,17 @@ impl Packet {
     }
 
     fn decoded(&self) -> Vec<Decoded<'_, '_>> {
-        let hiding = self.hiding.as_ref().map(|(s, v)| (&**s, *v));
-        self.dict.decode(&self.view(), hiding)
+        let Some((secret, request)) = &self.hiding else {
+            return self.dict.decode(&self.view(), None);
+        };
+        let hiding = Hiding { secret, salt: 0 };
+        match request {
+            Some(r) => {
+                self.dict
+                    .decode_reply(&self.view(), &CodecPacket::new_unchecked(&r[..]), Some(&hiding))
+            }
+            None => self.dict.decode(&self.view(), Some(&hiding)),
+        }
     }
 
     fn entry<'py>(&self, py: Python<'py>, d: &Decoded<'_, '_>) -> PyResult<Bound<'py, PyAny>> {

@@ -454,7 +454,7 @@ mod tests {
             .unwrap();
         let bytes = b.finish(&secret).unwrap();
         let p = Packet::new_checked(&bytes[..]).unwrap();
-        let got = d.decode(&p, Some((&secret, ra)));
+        let got = d.decode(&p, Some(&hiding));
         let pw = got.iter().find(|a| a.name == "User-Password").unwrap();
         assert_eq!(pw.value, string(b" pass word\t"));
     }
