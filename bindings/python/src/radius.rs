@@ -753,7 +753,6 @@ fn reply(
 pub(crate) struct Packet {
     pub(crate) data: Vec<u8>,
     dict: DictHandle,
-    /// Secret and the vector for hidden values.
     /// The secret for hidden values, and the request's header when this is a reply.
     hiding: Option<(Arc<SharedSecret>, Option<Vec<u8>>)>,
 }
