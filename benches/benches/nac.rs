@@ -74,7 +74,8 @@ fn bench(c: &mut Criterion) {
         .plan(&s, &Intent::Reauthenticate(ReauthKind::Last), now)
         .unwrap()
         .encode(7, &secret)
-        .unwrap();
+        .unwrap()
+        .into_inner();
     c.bench_function("nac_floor_hmac_md5_plus_md5", |b| {
         use hmac::{Hmac, Mac};
         use md5::{Digest, Md5};

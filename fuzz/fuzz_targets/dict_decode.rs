@@ -75,7 +75,7 @@ fuzz_target!(|input: Input| {
     let Ok(p) = Packet::new_checked_with(&bytes[..], &opts) else {
         return;
     };
-    let decoded = dict.decode(&p, Some((&secret, input.authenticator)));
+    let decoded = dict.decode(&p, Some(&hiding));
     for d in &decoded {
         let _ = d.text();
         let _ = format!("{d:?}");

@@ -14,7 +14,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use radius_codec::exchange::{Client, ClientEvent, DuplicateCache, Origin, Retransmit, Seen};
 use radius_codec::{
-    AttrType, Code, Packet, PacketBuilder, ReplyPolicy, ReplySignature, Requirement, SharedSecret, Value,
+    AttrType, Code, Packet, PacketBuilder, ReplyPolicy, Requirement, SharedSecret, Signature, Value,
 };
 
 #[derive(Arbitrary, Debug)]
@@ -304,7 +304,7 @@ fn receive(
             let signed = rep
                 .verify_reply(&req, &secret(d))
                 .expect("completed by a verified reply");
-            assert_eq!(signed, signature == ReplySignature::Signed);
+            assert_eq!(signed, signature == Signature::Signed);
             let model = pending[usize::from(d)].remove(&req.identifier());
             assert_eq!(
                 model.as_deref(),

@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let raw = Packet::new_unchecked(data);
     let _ = raw.verify_request(&secret);
     let _ = raw.message_authenticator();
-    let _ = ServerPolicy::default().check(&raw);
+    let _ = ServerPolicy::default().verify(&raw, &secret);
     for (tcp, opts) in [
         (false, DecodeOptions::UDP),
         (true, DecodeOptions::TCP.opaque_vsa()),
@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
         }
         let _ = p.verify_request(&secret);
         let _ = p.verify_reply(&p, &secret);
-        let _ = ServerPolicy::default().check(&p);
+        let _ = ServerPolicy::default().verify(&p, &secret);
         let _ = p.concat(AttrType::EAP_MESSAGE);
 
         // The same packet, signed: the request verifiers must accept it, and the
@@ -65,7 +65,7 @@ fuzz_target!(|data: &[u8]| {
         let q = Packet::new_checked_with(&signed[..], &opts).expect("a re-signed valid packet validates");
         q.verify_request(&secret).expect("a signed request verifies");
         // ServerPolicy(yes, yes): Message-Authenticator, or a request kind that needs none.
-        let strict = ServerPolicy::new(Requirement::Yes, Requirement::Yes).check(&q);
+        let strict = ServerPolicy::new(Requirement::Yes, Requirement::Yes).verify(&q, &secret);
         let needs_ma = matches!(q.code(), Code::AccessRequest | Code::StatusServer)
             || q.first(AttrType::EAP_MESSAGE).is_some();
         assert_eq!(strict.is_ok(), q.message_authenticator().is_some() || !needs_ma);

@@ -116,10 +116,11 @@ fuzz_target!(|i: Input| {
         let Ok(packet) = profiles[p.session].plan(&sessions[p.session], &p.intent, now) else {
             continue;
         };
-        let Ok(bytes) = packet.encode(i.identifier, &secret) else {
+        let Ok(q) = packet.encode(i.identifier, &secret) else {
             continue;
         };
-        let q = Packet::new_checked(&bytes[..]).expect("a planned packet validates");
+        // encode validated it; check again with the strict default rules.
+        Packet::new_checked(q.as_bytes()).expect("a planned packet validates");
         assert!(q.code().is_request());
         assert_eq!(q.identifier(), i.identifier);
         q.verify_request(&secret).expect("a planned packet is signed");

@@ -107,8 +107,10 @@ fn radiusd_acknowledges_every_vendor_recipe() {
             let plan = profile
                 .plan(&s, intent, SystemTime::now())
                 .unwrap_or_else(|e| panic!("{} {intent:?}: {e}", profile.name));
-            let (request, reply) = exchange(&sock, &mut client, dest, |id, secret| plan.encode(id, secret))
-                .unwrap_or_else(|e| panic!("{} {intent:?}: {e}\n{}", profile.name, server.log()));
+            let (request, reply) = exchange(&sock, &mut client, dest, |id, secret| {
+                plan.encode(id, secret).map(Packet::into_inner)
+            })
+            .unwrap_or_else(|e| panic!("{} {intent:?}: {e}\n{}", profile.name, server.log()));
             let reply = Packet::new_checked(&reply[..]).unwrap();
             reply
                 .verify_reply(
@@ -123,7 +125,8 @@ fn radiusd_acknowledges_every_vendor_recipe() {
                 profile.name
             );
             for a in &plan.attrs {
-                expected.extend(expected_log_line(dict, a.id, a.tag, &a.data).map(|l| (profile.name, l)));
+                expected
+                    .extend(expected_log_line(dict, a.id, a.tag, &a.data).map(|l| (profile.name.clone(), l)));
             }
             sent += 1;
         }

@@ -10,7 +10,7 @@ use nacwire_tests::{exchange, exchange_signed, require_program, FreeRadius, SECR
 use radius_codec::exchange::{Client, Retransmit};
 use radius_codec::{
     crypto, AttrType, Code, DataType, Learned, LearnedReplies, Packet, PacketBuilder, ReplyPolicy,
-    ReplySignature, Requirement, SharedSecret, Value,
+    Requirement, SharedSecret, Signature, Value,
 };
 
 /// One client for every destination, each with the default `Auto` reply policy.
@@ -66,7 +66,7 @@ fn radiusd_accepts_what_radius_codec_builds() {
     .unwrap_or_else(|e| panic!("PAP: {e}\n{}", log()));
     let reply = Packet::new_checked(&reply[..]).unwrap();
     assert_eq!(reply.code(), Code::AccessAccept, "{}", log());
-    assert_eq!(sig, ReplySignature::AcceptedUnsigned);
+    assert_eq!(sig, Signature::AcceptedUnsigned);
     assert_eq!(c.reply_state(&auth).unwrap().access, Learned::Legacy);
     assert_eq!(text(&reply, AttrType::REPLY_MESSAGE), "Hello, bob");
     assert_eq!(
@@ -127,7 +127,7 @@ fn radiusd_accepts_what_radius_codec_builds() {
     .unwrap_or_else(|e| panic!("EAP identity: {e}\n{}", log()));
     let challenge = Packet::new_checked(&challenge[..]).unwrap();
     assert_eq!(challenge.code(), Code::AccessChallenge, "{}", log());
-    assert_eq!(sig, ReplySignature::Signed);
+    assert_eq!(sig, Signature::Signed);
     assert!(challenge.message_authenticator().is_some());
     let eap = challenge.concat(AttrType::EAP_MESSAGE).unwrap();
     // EAP-Request (1), id, length, type MD5-Challenge (4), value-size 16, value
@@ -166,7 +166,7 @@ fn radiusd_accepts_what_radius_codec_builds() {
         Packet::new_checked(&reply[..]).unwrap().code(),
         Code::AccessAccept
     );
-    assert_eq!(sig, ReplySignature::AcceptedUnsigned);
+    assert_eq!(sig, Signature::AcceptedUnsigned);
 
     // (a) A reply that a post-auth rule signs verifies as signed ...
     let (_, reply, sig) = exchange_signed(&sock, &mut c, auth, |id, s| {
@@ -179,7 +179,7 @@ fn radiusd_accepts_what_radius_codec_builds() {
     let reply = Packet::new_checked(&reply[..]).unwrap();
     assert_eq!(reply.code(), Code::AccessAccept, "{}", log());
     assert!(reply.message_authenticator().is_some(), "post-auth rule signs");
-    assert_eq!(sig, ReplySignature::Signed);
+    assert_eq!(sig, Signature::Signed);
     // ... and the next plain PAP reply is still accepted.
     let (_, _, sig) = exchange_signed(&sock, &mut c, auth, |id, s| {
         let mut b = PacketBuilder::access_request(id, authenticator(12));
@@ -188,7 +188,7 @@ fn radiusd_accepts_what_radius_codec_builds() {
         b.finish(s)
     })
     .unwrap_or_else(|e| panic!("CHAP after post-auth signed: {e}\n{}", log()));
-    assert_eq!(sig, ReplySignature::AcceptedUnsigned);
+    assert_eq!(sig, Signature::AcceptedUnsigned);
 
     // (b) Accounting-Request -> verified Accounting-Response.
     let (_, resp) = exchange(&sock, &mut c, acct, |id, s| {
@@ -213,7 +213,7 @@ fn radiusd_accepts_what_radius_codec_builds() {
     })
     .unwrap_or_else(|e| panic!("Status-Server: {e}\n{}", log()));
     assert_eq!(Packet::new_checked(&resp[..]).unwrap().code(), Code::AccessAccept);
-    assert_eq!(sig, ReplySignature::AcceptedUnsigned);
+    assert_eq!(sig, Signature::AcceptedUnsigned);
     assert_eq!(
         c.reply_state(&auth),
         Some(LearnedReplies {

@@ -32,7 +32,7 @@ fn responder(sock: UdpSocket, stop: &AtomicBool) -> Vec<String> {
             seen.push("malformed".into());
             continue;
         };
-        if let Err(e) = req.verify_request(&secret).and_then(|()| policy.check(&req)) {
+        if let Err(e) = policy.verify(&req, &secret) {
             seen.push(format!("dropped: {e}"));
             continue;
         }

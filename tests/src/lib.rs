@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, ErrorKind};
 use std::net::{SocketAddr, UdpSocket};
 
 use radius_codec::exchange::{Client, ClientEvent};
-use radius_codec::{ReplySignature, SharedSecret};
+use radius_codec::{SharedSecret, Signature};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -393,7 +393,7 @@ pub fn exchange_signed(
     client: &mut Client<SocketAddr>,
     dest: SocketAddr,
     build: impl FnOnce(u8, &SharedSecret) -> radius_codec::Result<Vec<u8>>,
-) -> Result<(Vec<u8>, Vec<u8>, ReplySignature), String> {
+) -> Result<(Vec<u8>, Vec<u8>, Signature), String> {
     let tx = client
         .send(&dest, Instant::now(), build)
         .map_err(|e| e.to_string())?;

@@ -96,38 +96,36 @@ fn text(s: &str) -> Option<Py<PyAny>> {
     Python::attach(|py| Some(pyo3::types::PyString::new(py, s).into_any().unbind()))
 }
 
-/// A codec error as the matching Python exception.
+/// A codec error as the matching Python exception: one `match` on its
+/// [`radius_codec::ErrorKind`], then the structured fields where the variant has them.
 pub(crate) fn codec(e: radius_codec::Error) -> PyErr {
-    use radius_codec::Error as E;
+    use radius_codec::{Error as E, ErrorKind as K};
     let msg = e.to_string();
     let attr = |a: radius_codec::AttrType| int(usize::from(a.0));
-    match e {
-        E::HeaderTooShort { .. } | E::LengthOutOfRange { .. } | E::Truncated { .. } => {
-            with_fields::<PacketError>(msg, &[("offset", int(0)), ("attribute", None)])
+    match e.kind() {
+        K::Malformed => {
+            let (offset, attribute) = match e {
+                E::AttributeTooShort { offset, attr: a, .. }
+                | E::AttributeOverrun { offset, attr: a, .. } => (int(offset), attr(a)),
+                E::VsaMalformed { offset, .. }
+                | E::MissingContinuation { offset, .. }
+                | E::TlvMalformed { offset, .. }
+                | E::MalformedMessageAuthenticator { offset, .. } => (int(offset), None),
+                E::HeaderTooShort { .. } | E::LengthOutOfRange { .. } | E::Truncated { .. } => (int(0), None),
+                _ => (None, None),
+            };
+            with_fields::<PacketError>(msg, &[("offset", offset), ("attribute", attribute)])
         }
-        E::AttributeTooShort { offset, attr: a, .. } | E::AttributeOverrun { offset, attr: a, .. } => {
-            with_fields::<PacketError>(msg, &[("offset", int(offset)), ("attribute", attr(a))])
-        }
-        E::VsaMalformed { offset, .. }
-        | E::MissingContinuation { offset, .. }
-        | E::TlvMalformed { offset, .. }
-        | E::MalformedMessageAuthenticator { offset, .. } => {
-            with_fields::<PacketError>(msg, &[("offset", int(offset)), ("attribute", None)])
-        }
-        E::BadRequestAuthenticator
-        | E::BadResponseAuthenticator
-        | E::BadMessageAuthenticator
-        | E::MissingMessageAuthenticator { .. }
-        | E::IdentifierMismatch { .. }
-        | E::UnexpectedReply { .. }
-        | E::UnexpectedProxyState
-        | E::ProxyStateWithoutMessageAuthenticator => PyErr::new::<VerifyError, _>(msg),
-        E::UnknownDestination | E::IdentifiersExhausted => PyErr::new::<ExchangeError, _>(msg),
-        E::MissingAttribute { attr: a } | E::WrongAttributeKind { attr: a } => {
-            with_fields::<BuildError>(msg, &[("attribute", attr(a))])
-        }
-        E::ChapPasswordLength { .. } | E::TlvTooDeep { .. } => PyErr::new::<PacketError, _>(msg),
-        _ => PyErr::new::<BuildError, _>(msg),
+        K::Verification => PyErr::new::<VerifyError, _>(msg),
+        K::Exchange => PyErr::new::<ExchangeError, _>(msg),
+        // A value that does not fit its type reaches Python only from a build.
+        K::Build | K::Value => match e {
+            E::MissingAttribute { attr: a } | E::WrongAttributeKind { attr: a } => {
+                with_fields::<BuildError>(msg, &[("attribute", attr(a))])
+            }
+            _ => PyErr::new::<BuildError, _>(msg),
+        },
+        _ => PyErr::new::<PacketError, _>(msg),
     }
 }
 
@@ -175,22 +173,18 @@ pub(crate) fn build(msg: impl Into<String>) -> PyErr {
 /// A nac-model failure, for [`model`].
 #[derive(Debug)]
 pub(crate) enum Model {
-    /// A string that is not a MAC address.
-    Mac(nac_model::MacParseError),
-    /// A packet that does not describe a session.
-    Session(nac_model::SessionError),
-    /// A request a profile cannot plan.
-    Plan(nac_model::PlanError),
-    /// A reply that cannot be read.
-    Reply(nac_model::ReplyError),
+    /// nac-model's one error type.
+    Nac(nac_model::Error),
     /// JSON that does not parse or does not fit the shape.
     Json(serde_json::Error),
-    /// A cOS Core user the firewall would refuse.
-    User(nac_model::cos_core::UserError),
-    /// A ClearPass request ClearPass would refuse.
-    Action(nac_model::clearpass::ActionError),
     /// A value from Python that names nothing the model knows (`kind`, message).
     Invalid(&'static str, String),
+}
+
+impl From<nac_model::Error> for Model {
+    fn from(e: nac_model::Error) -> Self {
+        Self::Nac(e)
+    }
 }
 
 /// The fields every `ModelError` carries (None where they do not apply).
@@ -211,62 +205,48 @@ const MODEL_FIELDS: [&str; 12] = [
 
 /// A nac-model error as `ModelError`, with `kind` and the error's structured fields.
 pub(crate) fn model(e: Model) -> PyErr {
-    use nac_model::clearpass::ActionError as A;
-    use nac_model::cos_core::UserError as U;
-    use nac_model::{MacParseError as M, PlanError as P, ReplyError as R, SessionError as S};
+    use nac_model::Error as N;
     let attr = |a: radius_codec::AttrType| int(usize::from(a.0));
     let mut fields: Vec<(&str, Option<Py<PyAny>>)> = Vec::new();
     let (kind, msg): (&str, String) = match &e {
-        Model::Mac(m) => {
-            let kind = match *m {
-                M::Empty => "empty",
-                M::TooLong { len } => {
-                    fields.push(("length", int(len)));
+        Model::Nac(n) => {
+            let kind = match n {
+                N::MacEmpty => "empty",
+                N::MacTooLong { len } => {
+                    fields.push(("length", int(*len)));
                     "too_long"
                 }
-                M::InvalidCharacter { position, ch } => {
-                    fields.push(("position", int(position)));
+                N::MacInvalidCharacter { position, ch } => {
+                    fields.push(("position", int(*position)));
                     fields.push(("character", text(ch.encode_utf8(&mut [0; 4]))));
                     "invalid_character"
                 }
-                M::BadGrouping => "bad_grouping",
-                _ => "invalid_mac",
-            };
-            (kind, m.to_string())
-        }
-        Model::Session(s) => {
-            let kind = match s {
-                S::WrongCode(_) => "wrong_code",
-                S::NotText(a) => {
+                N::MacBadGrouping => "bad_grouping",
+                N::WrongCode(_) => "wrong_code",
+                N::NotText(a) => {
                     fields.push(("attribute", attr(*a)));
                     "not_text"
                 }
-                S::BadValue { attr: a, .. } => {
+                N::BadValue { attr: a, .. } => {
                     fields.push(("attribute", attr(*a)));
                     "bad_value"
                 }
-                _ => "bad_session",
-            };
-            (kind, s.to_string())
-        }
-        Model::Plan(p) => {
-            let kind = match p {
-                P::Unsupported { profile, intent } => {
+                N::Unsupported { profile, intent } => {
                     fields.push(("profile", text(profile)));
                     fields.push(("intent", text(&crate::nac::intent_kind_name(*intent))));
                     "unsupported"
                 }
-                P::MissingIdentity { profile, field } => {
+                N::MissingIdentity { profile, field } => {
                     fields.push(("profile", text(profile)));
                     fields.push(("field", text(&field.to_string())));
                     "missing_identity"
                 }
-                P::NoSessionIdentification { profile } => {
+                N::NoSessionIdentification { profile } => {
                     fields.push(("profile", text(profile)));
                     "no_session_identification"
                 }
-                P::MissingState => "missing_state",
-                P::NotAllowed(v) => {
+                N::MissingState => "missing_state",
+                N::NotAllowed(v) => {
                     let list: Vec<String> = v.iter().map(ToString::to_string).collect();
                     fields.push((
                         "violations",
@@ -274,56 +254,38 @@ pub(crate) fn model(e: Model) -> PyErr {
                     ));
                     "not_allowed"
                 }
-                _ => "plan",
+                N::EmptyUsername => "empty_username",
+                N::Timeout { field, seconds } => {
+                    fields.push(("field", text(field)));
+                    fields.push(("seconds", int(*seconds as usize)));
+                    "timeout"
+                }
+                N::BadGroup(g) => {
+                    fields.push(("group", text(g)));
+                    "bad_group"
+                }
+                N::MissingFromSession(f) => {
+                    fields.push(("field", text(f)));
+                    "missing_from_session"
+                }
+                N::NoEnforcementProfile => "no_enforcement_profile",
+                N::MissingField(f) => {
+                    fields.push(("field", text(f)));
+                    "missing_field"
+                }
+                N::Json(j) => {
+                    fields.push(("line", int(j.inner().line())));
+                    fields.push(("column", int(j.inner().column())));
+                    "json"
+                }
+                _ => "model",
             };
-            (kind, p.to_string())
-        }
-        Model::Reply(r) => {
-            if let R::BadValue { attr: a, .. } = r {
-                fields.push(("attribute", attr(*a)));
-            }
-            ("bad_value", r.to_string())
+            (kind, n.to_string())
         }
         Model::Json(j) => {
             fields.push(("line", int(j.line())));
             fields.push(("column", int(j.column())));
             ("json", j.to_string())
-        }
-        Model::User(u) => {
-            let kind = match u {
-                U::EmptyUsername => "empty_username",
-                U::Timeout { field, seconds } => {
-                    fields.push(("field", text(field)));
-                    fields.push(("seconds", int(*seconds as usize)));
-                    "timeout"
-                }
-                U::BadGroup(g) => {
-                    fields.push(("group", text(g)));
-                    "bad_group"
-                }
-                U::MissingFromSession(f) => {
-                    fields.push(("field", text(f)));
-                    "missing_from_session"
-                }
-                _ => "bad_user",
-            };
-            (kind, u.to_string())
-        }
-        Model::Action(a) => {
-            let kind = match a {
-                A::NoEnforcementProfile => "no_enforcement_profile",
-                A::MissingField(f) => {
-                    fields.push(("field", text(f)));
-                    "missing_field"
-                }
-                A::Json(j) => {
-                    fields.push(("line", int(j.line())));
-                    fields.push(("column", int(j.column())));
-                    "json"
-                }
-                _ => "bad_action",
-            };
-            (kind, a.to_string())
         }
         Model::Invalid(kind, msg) => (kind, msg.clone()),
     };

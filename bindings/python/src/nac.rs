@@ -164,7 +164,7 @@ impl MacAddress {
             return Ok(m.get().inner);
         }
         if let Ok(s) = obj.cast::<PyString>() {
-            return s.to_str()?.parse().map_err(|e| errors::model(Model::Mac(e)));
+            return s.to_str()?.parse().map_err(|e| errors::model(Model::Nac(e)));
         }
         if let Ok(b) = obj.cast::<PyBytes>() {
             let octets: [u8; 6] = b.as_bytes().try_into().map_err(|_| {
@@ -459,7 +459,7 @@ impl Session {
         with_packet(packet, |view| {
             nac_model::Session::from_packet(view)
                 .map(|inner| Self { inner })
-                .map_err(|e| errors::model(Model::Session(e)))
+                .map_err(|e| errors::model(Model::Nac(e)))
         })
     }
 
@@ -1256,8 +1256,11 @@ impl Profile {
 
     /// The builtin profiles' names.
     #[staticmethod]
-    fn names() -> Vec<&'static str> {
-        nac_model::Profile::ALL.iter().map(|p| p.name).collect()
+    fn names() -> Vec<String> {
+        nac_model::Profile::ALL
+            .iter()
+            .map(|p| p.name.to_string())
+            .collect()
     }
 
     /// Every builtin profile.
@@ -1326,8 +1329,8 @@ impl Profile {
 
     /// The short name (`"cisco-ios"`).
     #[getter]
-    fn name(&self) -> &'static str {
-        self.inner.name
+    fn name(&self) -> &str {
+        &self.inner.name
     }
 
     /// The vendor recipe (`"cisco_ios"`, `"juniper_mx"`, ...).
@@ -1341,8 +1344,8 @@ impl Profile {
 
     /// Where the recipe comes from.
     #[getter]
-    fn source(&self) -> &'static str {
-        self.inner.source
+    fn source(&self) -> &str {
+        &self.inner.source
     }
 
     /// CoA-Request destination port.
@@ -1448,7 +1451,7 @@ impl Profile {
         self.inner
             .plan(&session.get().inner, &intent.get().inner, now)
             .map(|inner| PacketPlan { inner })
-            .map_err(|e| errors::model(Model::Plan(e)))
+            .map_err(|e| errors::model(Model::Nac(e)))
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
@@ -1539,11 +1542,11 @@ impl PacketPlan {
 
     /// RFC 5176 §3.6 departures the profile makes on purpose: `(what, why)`.
     #[getter]
-    fn deviations(&self) -> Vec<(String, &'static str)> {
+    fn deviations(&self) -> Vec<(String, String)> {
         self.inner
             .deviations
             .iter()
-            .map(|d| (d.violation.to_string(), d.reason))
+            .map(|d| (d.violation.to_string(), d.reason.to_string()))
             .collect()
     }
 
@@ -1556,8 +1559,8 @@ impl PacketPlan {
         secret: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let secret = secret_of(secret)?;
-        let bytes = self.inner.encode(identifier, &secret).map_err(errors::codec)?;
-        Ok(PyBytes::new(py, &bytes))
+        let packet = self.inner.encode(identifier, &secret).map_err(errors::codec)?;
+        Ok(PyBytes::new(py, packet.as_bytes()))
     }
 
     /// The request as a `nacwire.radius.Packet` (attributes readable by name).
@@ -1769,7 +1772,7 @@ impl Outcome {
                 if let Some(secret) = &secret {
                     rep.verify_reply(req, secret).map_err(errors::codec)?;
                 }
-                let r = nac_model::Reply::from_packet(rep).map_err(|e| errors::model(Model::Reply(e)))?;
+                let r = nac_model::Reply::from_packet(rep).map_err(|e| errors::model(Model::Nac(e)))?;
                 let authorize_only = authorize_only.unwrap_or_else(|| is_authorize_only(req));
                 let o = nac_model::Outcome::interpret(req.code(), authorize_only, &r);
                 Ok(Self::of(&o, &r))
@@ -2192,7 +2195,7 @@ impl Device {
             .mac_address()
             .map(|r| {
                 r.map(|inner| MacAddress { inner })
-                    .map_err(|e| errors::model(Model::Mac(e)))
+                    .map_err(|e| errors::model(Model::Nac(e)))
             })
             .transpose()
     }
@@ -2399,7 +2402,7 @@ fn coa_flag(coa: Option<bool>) -> cp::CoaFlag {
 }
 
 fn action(a: &cp::Action) -> PyResult<HttpRequest> {
-    a.to_http().map(http).map_err(|e| errors::model(Model::Action(e)))
+    a.to_http().map(http).map_err(|e| errors::model(Model::Nac(e)))
 }
 
 /// The ClearPass operations an integration performs, as `HttpRequest`s (paths
@@ -2546,8 +2549,8 @@ pub(crate) struct AuthenticatedUser {
     inner: cos::AuthenticatedUser,
 }
 
-fn user_err(e: cos::UserError) -> PyErr {
-    errors::model(Model::User(e))
+fn user_err(e: nac_model::Error) -> PyErr {
+    errors::model(Model::Nac(e))
 }
 
 #[pymethods]

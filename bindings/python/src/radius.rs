@@ -13,7 +13,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use radius_codec::exchange::{self, ClientEvent as Ev, Retransmit, Seen};
 use radius_codec::{
     AttrType, AuthenticatorKind, Code, DataType, Packet as CodecPacket, PacketBuilder, ReplyPolicy,
-    ReplySignature, Requirement, ServerPolicy, SharedSecret, Value,
+    Requirement, ServerPolicy, SharedSecret, Signature, Value,
 };
 use radius_dict::{AttrDef, AttrKey, Decoded, Dictionary as Dict, FsResolver, Hiding, Mode, Resolver};
 
@@ -860,8 +860,8 @@ fn reply(
 pub(crate) struct Packet {
     pub(crate) data: Vec<u8>,
     dict: DictHandle,
-    /// Secret and the vector for hidden values.
-    hiding: Option<(Arc<SharedSecret>, [u8; 16])>,
+    /// The secret for hidden values, and the request's header when this is a reply.
+    hiding: Option<(Arc<SharedSecret>, Option<Vec<u8>>)>,
     /// Hidden attributes travel in clear (RADIUS/1.1, RFC 9765): read them as such.
     clear_hidden: bool,
 }
@@ -872,14 +872,18 @@ impl Packet {
         dict: DictHandle,
         secret: Option<(Arc<SharedSecret>, Option<[u8; 16]>)>,
     ) -> PyResult<Self> {
-        let view = CodecPacket::new_checked_with(&data[..], &decode_options(&dict)).map_err(errors::codec)?;
+        CodecPacket::new_checked_with(&data[..], &decode_options(&dict)).map_err(errors::codec)?;
+        // The request's header is all a reply's hidden values need (its Request
+        // Authenticator): kept as a 20-octet packet for `Dictionary::decode_reply`.
         let hiding = secret.map(|(s, request_auth)| {
-            let vector = match (request_auth, view.code().authenticator_kind()) {
-                (Some(a), _) => a,
-                (None, AuthenticatorKind::RequestMd5) => [0; 16],
-                (None, _) => view.authenticator(),
-            };
-            (s, vector)
+            (
+                s,
+                request_auth.map(|a| {
+                    let mut header = vec![1, 0, 0, 20];
+                    header.extend_from_slice(&a);
+                    header
+                }),
+            )
         });
         Ok(Self {
             data,
@@ -901,8 +905,20 @@ impl Packet {
     }
 
     fn decoded(&self) -> Vec<Decoded<'_, '_>> {
-        let hiding = self.hiding.as_ref().map(|(s, v)| (&**s, *v));
-        let mut all = self.dict.decode(&self.view(), hiding);
+        let mut all = match &self.hiding {
+            None => self.dict.decode(&self.view(), None),
+            Some((secret, request)) => {
+                let hiding = Hiding { secret, salt: 0 };
+                match request {
+                    Some(r) => self.dict.decode_reply(
+                        &self.view(),
+                        &CodecPacket::new_unchecked(&r[..]),
+                        Some(&hiding),
+                    ),
+                    None => self.dict.decode(&self.view(), Some(&hiding)),
+                }
+            }
+        };
         if self.clear_hidden {
             for d in &mut all {
                 let (Some(def), Value::Octets(raw)) = (d.def, &d.value) else {
@@ -1090,13 +1106,12 @@ impl Packet {
     ) -> PyResult<bool> {
         let secret = secret_of(secret)?;
         let view = self.view();
-        view.verify_request(&secret).map_err(errors::codec)?;
         let mut policy = ServerPolicy::new(
             requirement(require_message_authenticator)?,
             requirement(limit_proxy_state)?,
         );
-        policy.check(&view).map_err(errors::codec)?;
-        Ok(view.message_authenticator().is_some())
+        let signature = policy.verify(&view, &secret).map_err(errors::codec)?;
+        Ok(signature == Signature::Signed)
     }
 
     /// Verifies a reply against its request (Identifier, code, Response Authenticator,
@@ -1471,8 +1486,8 @@ impl Client {
             } => ClientEvent {
                 kind: "reply",
                 signature: Some(match signature {
-                    ReplySignature::Signed => "signed",
-                    ReplySignature::NotRequired => "not-required",
+                    Signature::Signed => "signed",
+                    Signature::NotRequired => "not-required",
                     _ => "accepted-unsigned",
                 }),
                 identifier: id_of(&reply),

@@ -28,26 +28,14 @@ impl Mac {
         })
     }
 
+    /// The two spellings controllers send: twelve hex digits, or six pairs separated
+    /// by `:` or `-` (through the one MAC parser, `nacwire-mac`).
     fn parse_bytes(b: &[u8]) -> Option<Self> {
-        let (step, sep) = match b.len() {
-            12 => (2, None),
-            17 => match b.get(2) {
-                Some(&c @ (b':' | b'-')) => (3, Some(c)),
-                _ => return None,
-            },
-            _ => return None,
-        };
-        let mut out = [0u8; 6];
-        for (i, o) in out.iter_mut().enumerate() {
-            let at = i * step;
-            if let (Some(sep), true) = (sep, i < 5) {
-                if b.get(at + 2) != Some(&sep) {
-                    return None;
-                }
-            }
-            *o = hex_octet(b.get(at..at + 2)?)?;
+        use nacwire_mac::Spelling;
+        match nacwire_mac::parse(core::str::from_utf8(b).ok()?).ok()? {
+            (octets, Spelling::Bare | Spelling::Groups(b':' | b'-')) => Some(Self(octets)),
+            _ => None,
         }
-        Some(Self(out))
     }
 }
 

@@ -118,13 +118,12 @@ fn run() -> Vec<Outcome> {
             plan.port,
             plan.attrs.len()
         );
-        sock.send_to(&request, ("127.0.0.1", plan.port)).unwrap();
+        sock.send_to(request.as_bytes(), ("127.0.0.1", plan.port))
+            .unwrap();
         let mut buf = [0u8; 4096];
         let (len, _) = sock.recv_from(&mut buf).unwrap();
         let reply = Packet::new_checked(&buf[..len]).unwrap();
-        reply
-            .verify_reply(&Packet::new_checked(&request[..]).unwrap(), &secret)
-            .unwrap();
+        reply.verify_reply(&request, &secret).unwrap();
         let outcome = plan.outcome(&Reply::from_packet(&reply).unwrap());
         println!("    {} -> {outcome}", reply.code());
         outcomes.push(outcome);

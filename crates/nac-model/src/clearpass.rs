@@ -22,6 +22,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::error::Error;
 use crate::http::{encode_component, HttpRequest, Method};
 use crate::mac::{MacAddress, MacFormat};
 
@@ -187,7 +188,7 @@ impl std::fmt::Debug for Device {
 
 impl Device {
     /// The MAC address, parsed.
-    pub fn mac_address(&self) -> Option<Result<MacAddress, crate::MacParseError>> {
+    pub fn mac_address(&self) -> Option<Result<MacAddress, Error>> {
         self.mac.as_deref().map(str::parse)
     }
 }
@@ -335,21 +336,6 @@ pub enum Action {
     },
 }
 
-/// A request ClearPass would refuse.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ActionError {
-    /// A session-action CoA without enforcement profiles.
-    #[error("a session-action CoA needs at least one enforcement profile")]
-    NoEnforcementProfile,
-    /// A device create without `mac` or `role_id`.
-    #[error("creating a device needs {0}")]
-    MissingField(&'static str),
-    /// A body did not serialize.
-    #[error("body: {0}")]
-    Json(#[from] serde_json::Error),
-}
-
 #[derive(Serialize)]
 struct DisconnectBody<'a> {
     id: &'a str,
@@ -381,7 +367,7 @@ fn coa_param(r: HttpRequest, coa: CoaFlag) -> HttpRequest {
 impl Action {
     /// The HTTP request (paths relative to `https://<cppm>`; add the OAuth bearer
     /// token).
-    pub fn to_http(&self) -> Result<HttpRequest, ActionError> {
+    pub fn to_http(&self) -> Result<HttpRequest, Error> {
         let bare = |m: &MacAddress| m.format(MacFormat::BARE_LOWER);
         Ok(match self {
             Self::UpdateEndpoint { mac, patch } => {
@@ -394,10 +380,10 @@ impl Action {
             }
             Self::CreateDevice { device, coa } => {
                 if device.mac.is_none() {
-                    return Err(ActionError::MissingField("mac"));
+                    return Err(Error::MissingField("mac"));
                 }
                 if device.role_id.is_none() {
-                    return Err(ActionError::MissingField("role_id"));
+                    return Err(Error::MissingField("role_id"));
                 }
                 coa_param(HttpRequest::new(Method::Post, "/api/device"), *coa).json(device)?
             }
@@ -443,7 +429,7 @@ impl Action {
                     SessionActionKind::Coa => "coa",
                 };
                 if *kind == SessionActionKind::Coa && enforcement_profiles.is_empty() {
-                    return Err(ActionError::NoEnforcementProfile);
+                    return Err(Error::NoEnforcementProfile);
                 }
                 let (path, filter) = match selector {
                     Selector::Mac(m) => (format!("/api/session-action/{verb}/mac/{}", bare(m)), None),

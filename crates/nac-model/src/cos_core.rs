@@ -20,6 +20,7 @@ use std::net::Ipv4Addr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
 use crate::http::{encode_pairs, Body, HttpRequest, Method, FORM};
 use crate::session::Session;
 
@@ -55,32 +56,9 @@ pub struct AuthenticatedUser {
     pub idle_timeout: Option<u32>,
 }
 
-/// A user that the firewall would refuse.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum UserError {
-    /// Empty user name.
-    #[error("user name is empty")]
-    EmptyUsername,
-    /// A timeout of zero or over one month.
-    #[error("{field} of {seconds} s is outside 1..={MAX_TIMEOUT} s (one month)")]
-    Timeout {
-        /// `session_timeout` or `idle_timeout`.
-        field: &'static str,
-        /// The value.
-        seconds: u32,
-    },
-    /// A group name containing a comma (the wire separator) or empty.
-    #[error("group name {0:?} is empty or contains a comma")]
-    BadGroup(String),
-    /// The session has no User-Name or no Framed-IP-Address.
-    #[error("the session has no {0}")]
-    MissingFromSession(&'static str),
-}
-
 impl AuthenticatedUser {
     /// A user, validated.
-    pub fn new<I, S>(username: &str, ip: Ipv4Addr, groups: I, session_timeout: u32) -> Result<Self, UserError>
+    pub fn new<I, S>(username: &str, ip: Ipv4Addr, groups: I, session_timeout: u32) -> Result<Self, Error>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
@@ -100,27 +78,23 @@ impl AuthenticatedUser {
 
     /// From a RADIUS session (accounting to firewall single sign-on): User-Name and
     /// Framed-IP-Address.
-    pub fn from_session(
-        session: &Session,
-        groups: Vec<String>,
-        session_timeout: u32,
-    ) -> Result<Self, UserError> {
+    pub fn from_session(session: &Session, groups: Vec<String>, session_timeout: u32) -> Result<Self, Error> {
         let username = session
             .id
             .user_name
             .as_deref()
-            .ok_or(UserError::MissingFromSession("User-Name"))?;
+            .ok_or(Error::MissingFromSession("User-Name"))?;
         let ip = session
             .id
             .framed_ip
-            .ok_or(UserError::MissingFromSession("Framed-IP-Address"))?;
+            .ok_or(Error::MissingFromSession("Framed-IP-Address"))?;
         Self::new(username, ip, groups, session_timeout)
     }
 
     /// Checks what the firewall would refuse.
-    pub fn validate(&self) -> Result<(), UserError> {
+    pub fn validate(&self) -> Result<(), Error> {
         if self.username.is_empty() {
-            return Err(UserError::EmptyUsername);
+            return Err(Error::EmptyUsername);
         }
         for (field, t) in [
             ("session_timeout", Some(self.session_timeout)),
@@ -128,12 +102,12 @@ impl AuthenticatedUser {
         ] {
             if let Some(seconds) = t {
                 if seconds == 0 || seconds > MAX_TIMEOUT {
-                    return Err(UserError::Timeout { field, seconds });
+                    return Err(Error::Timeout { field, seconds });
                 }
             }
         }
         if let Some(g) = self.groups.iter().find(|g| g.is_empty() || g.contains(',')) {
-            return Err(UserError::BadGroup(g.clone()));
+            return Err(Error::BadGroup(g.clone()));
         }
         Ok(())
     }
@@ -186,7 +160,7 @@ pub enum Request {
 impl Request {
     /// The HTTP request: `GET`/`POST`/`DELETE` on [`PATH`], form-encoded body for
     /// add (with `groups=` always present, as the API requires).
-    pub fn to_http(&self) -> Result<HttpRequest, UserError> {
+    pub fn to_http(&self) -> Result<HttpRequest, Error> {
         Ok(match self {
             Self::List { num } => {
                 let r = HttpRequest::new(Method::Get, PATH);

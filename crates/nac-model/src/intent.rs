@@ -3,7 +3,8 @@
 
 use std::fmt;
 
-use crate::plan::{AttrSpec, RequestKind};
+use crate::attr::AttrSpec;
+use crate::plan::RequestKind;
 
 /// How a re-authentication is run (Cisco `subscriber:reauthenticate-type`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

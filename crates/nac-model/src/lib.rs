@@ -35,8 +35,7 @@
 //! let plan = Profile::CISCO_IOS.plan(&session, &Intent::Reauthenticate(ReauthKind::Last), now)?;
 //! assert_eq!(plan.port, 1700);
 //! let secret = SharedSecret::from("testing123");
-//! let bytes = plan.encode(42, &secret)?;
-//! let packet = Packet::new_checked(&bytes[..])?;
+//! let packet = plan.encode(42, &secret)?; // owned and validated: send packet.as_bytes()
 //! packet.verify_request(&secret)?;
 //! assert!(packet.message_authenticator().is_some());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -53,8 +52,10 @@
     )
 )]
 
+mod attr;
 pub mod clearpass;
 pub mod cos_core;
+mod error;
 mod error_cause;
 pub mod http;
 mod intent;
@@ -66,10 +67,12 @@ mod profile;
 pub mod rfc5176;
 mod session;
 
+pub use attr::{AttrData, AttrId, AttrSpec};
+pub use error::{Error, JsonError};
 pub use error_cause::{ErrorCause, ErrorClass};
 pub use intent::{Intent, IntentKind, RateLimit, ReauthKind, ServiceRef};
-pub use mac::{CalledStationId, HexCase, MacAddress, MacFormat, MacParseError, Separator, StationId};
-pub use outcome::{Outcome, ProtocolViolation, Reply, ReplyError};
-pub use plan::{AttrData, AttrId, AttrSpec, Deviation, PacketPlan, RequestKind};
-pub use profile::{IdField, PlanError, Profile, RoleChange, Vendor};
-pub use session::{NasIdentity, Session, SessionError, SessionIdentity, SessionKind, VendorSessionId};
+pub use mac::{CalledStationId, HexCase, MacAddress, MacFormat, Separator, StationId};
+pub use outcome::{Outcome, ProtocolViolation, Reply};
+pub use plan::{Deviation, PacketPlan, RequestKind};
+pub use profile::{IdField, Profile, RoleChange, Vendor};
+pub use session::{NasIdentity, Session, SessionIdentity, SessionKind, VendorSessionId};

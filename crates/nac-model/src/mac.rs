@@ -8,6 +8,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::error::Error;
+
 /// A 48-bit IEEE MAC address (EUI-48).
 ///
 /// ```
@@ -16,7 +18,7 @@ use std::str::FromStr;
 /// assert_eq!(mac.format(MacFormat::RFC3580), "B0-EE-7B-97-7F-33");
 /// assert_eq!(mac.format(MacFormat::BARE_LOWER), "b0ee7b977f33");
 /// assert_eq!(mac.to_string(), "b0:ee:7b:97:7f:33");
-/// # Ok::<(), nac_model::MacParseError>(())
+/// # Ok::<(), nac_model::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct MacAddress([u8; 6]);
@@ -97,33 +99,6 @@ impl MacFormat {
         Self::OUI_NIC_LOWER,
         Self::OUI_NIC_UPPER,
     ];
-}
-
-/// Why a string is not a MAC address.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum MacParseError {
-    /// Empty input.
-    #[error("empty MAC address")]
-    Empty,
-    /// Longer than any MAC spelling (17 characters).
-    #[error("MAC address too long ({len} characters, at most 17)")]
-    TooLong {
-        /// Input length in bytes.
-        len: usize,
-    },
-    /// A character that is neither a hex digit nor the separator of this spelling.
-    #[error("invalid character {ch:?} at position {position} of MAC address")]
-    InvalidCharacter {
-        /// 0-based byte position.
-        position: usize,
-        /// The character.
-        ch: char,
-    },
-    /// The groups do not form one of the known spellings (6x2, 3x4 with `.`, 2x6, 1x12),
-    /// or separators are mixed.
-    #[error("MAC address groups do not form a known spelling (aa:bb:cc:dd:ee:ff, aabb.ccdd.eeff, aabbcc-ddeeff or aabbccddeeff)")]
-    BadGrouping,
 }
 
 impl MacAddress {
@@ -211,86 +186,28 @@ impl MacAddress {
     }
 }
 
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
 impl FromStr for MacAddress {
-    type Err = MacParseError;
+    type Err = Error;
 
     /// Accepts, in any case: `aa:bb:cc:dd:ee:ff`, `aa-bb-cc-dd-ee-ff`,
     /// `aa bb cc dd ee ff`, `aabb.ccdd.eeff`, `aabbcc-ddeeff`, `aabbcc:ddeeff` and
     /// `aabbccddeeff`. One separator per spelling; no surrounding blanks.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let b = s.as_bytes();
-        if b.is_empty() {
-            return Err(MacParseError::Empty);
+        use nacwire_mac::{Error as E, Spelling};
+        match nacwire_mac::parse(s) {
+            // FreeRADIUS' one-digit groups are not a spelling NASes send.
+            Ok((_, Spelling::ShortGroups(_))) => Err(Error::MacBadGrouping),
+            Ok((octets, _)) => Ok(Self(octets)),
+            Err(E::Empty) => Err(Error::MacEmpty),
+            Err(E::TooLong { len }) => Err(Error::MacTooLong { len }),
+            Err(E::InvalidCharacter { position, ch }) => Err(Error::MacInvalidCharacter { position, ch }),
+            Err(_) => Err(Error::MacBadGrouping),
         }
-        if b.len() > 17 {
-            return Err(MacParseError::TooLong { len: b.len() });
-        }
-        let mut nibbles = [0u8; 12];
-        let mut count = 0usize;
-        let mut sep: Option<u8> = None;
-        // Lengths of the digit runs between separators.
-        let mut groups = [0usize; 6];
-        let mut group = 0usize;
-        for (position, &c) in b.iter().enumerate() {
-            if let Some(v) = hex_value(c) {
-                let Some(slot) = nibbles.get_mut(count) else {
-                    return Err(MacParseError::BadGrouping);
-                };
-                *slot = v;
-                count += 1;
-                if let Some(g) = groups.get_mut(group) {
-                    *g += 1;
-                }
-                continue;
-            }
-            if !matches!(c, b':' | b'-' | b'.' | b' ') {
-                let ch = s
-                    .get(position..)
-                    .and_then(|r| r.chars().next())
-                    .unwrap_or('\u{fffd}');
-                return Err(MacParseError::InvalidCharacter { position, ch });
-            }
-            if sep.is_some_and(|p| p != c) {
-                return Err(MacParseError::BadGrouping);
-            }
-            sep = Some(c);
-            group += 1;
-            if group >= groups.len() {
-                return Err(MacParseError::BadGrouping);
-            }
-        }
-        let shape = groups.get(..=group).unwrap_or(&[]);
-        let ok = matches!(
-            (sep, shape),
-            (None, [12])
-                | (Some(b':' | b'-' | b' '), [2, 2, 2, 2, 2, 2])
-                | (Some(b'.'), [4, 4, 4])
-                | (Some(b'-' | b':'), [6, 6])
-        );
-        if !ok || count != 12 {
-            return Err(MacParseError::BadGrouping);
-        }
-        let mut out = [0u8; 6];
-        for (o, pair) in out.iter_mut().zip(nibbles.chunks_exact(2)) {
-            if let [hi, lo] = pair {
-                *o = (hi << 4) | lo;
-            }
-        }
-        Ok(Self(out))
     }
 }
 
 impl TryFrom<&str> for MacAddress {
-    type Error = MacParseError;
+    type Error = Error;
     fn try_from(s: &str) -> Result<Self, Self::Error> {
         s.parse()
     }
@@ -496,26 +413,26 @@ mod tests {
             assert_eq!(s.parse::<MacAddress>(), Ok(want), "{s}");
         }
         for (s, e) in [
-            ("", MacParseError::Empty),
-            ("b0:ee:7b:97:7f:33:00", MacParseError::TooLong { len: 20 }),
-            ("b0:ee:7b:97:7f", MacParseError::BadGrouping),
-            ("b0:ee-7b:97:7f:33", MacParseError::BadGrouping),
-            ("b0ee.7b97.7f3", MacParseError::BadGrouping),
-            ("b0e:e7b:977:f33", MacParseError::BadGrouping),
+            ("", Error::MacEmpty),
+            ("b0:ee:7b:97:7f:33:00", Error::MacTooLong { len: 20 }),
+            ("b0:ee:7b:97:7f", Error::MacBadGrouping),
+            ("b0:ee-7b:97:7f:33", Error::MacBadGrouping),
+            ("b0ee.7b97.7f3", Error::MacBadGrouping),
+            ("b0e:e7b:977:f33", Error::MacBadGrouping),
             (
                 "b0:ee:7b:97:7f:3g",
-                MacParseError::InvalidCharacter {
+                Error::MacInvalidCharacter {
                     position: 16,
                     ch: 'g',
                 },
             ),
-            ("b0ee7b977f33 ", MacParseError::BadGrouping),
-            ("b0ee7b977f3", MacParseError::BadGrouping),
-            ("b0ee7b977f3300", MacParseError::BadGrouping),
-            (":b0ee7b977f33", MacParseError::BadGrouping),
+            ("b0ee7b977f33 ", Error::MacBadGrouping),
+            ("b0ee7b977f3", Error::MacBadGrouping),
+            ("b0ee7b977f3300", Error::MacBadGrouping),
+            (":b0ee7b977f33", Error::MacBadGrouping),
             (
                 "b0:ee:7b:97:7f:é",
-                MacParseError::InvalidCharacter {
+                Error::MacInvalidCharacter {
                     position: 15,
                     ch: 'é',
                 },

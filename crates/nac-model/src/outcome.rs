@@ -4,6 +4,7 @@ use std::fmt;
 
 use radius_codec::{AttrType, Code, DataType, Packet, Value};
 
+use crate::error::Error;
 use crate::error_cause::{ErrorCause, ErrorClass};
 use crate::plan::PacketPlan;
 
@@ -24,24 +25,9 @@ pub struct Reply {
     pub acct_terminate_cause: Option<u32>,
 }
 
-/// A reply that could not be read.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ReplyError {
-    /// An integer attribute with the wrong length.
-    #[error("attribute {attr}: {source}")]
-    BadValue {
-        /// Which attribute.
-        attr: AttrType,
-        /// The codec's error.
-        #[source]
-        source: radius_codec::Error,
-    },
-}
-
 impl Reply {
     /// Reads a validated (and verified: see radius-codec's `verify_reply`) reply.
-    pub fn from_packet<T: AsRef<[u8]>>(packet: &Packet<T>) -> Result<Self, ReplyError> {
+    pub fn from_packet<T: AsRef<[u8]>>(packet: &Packet<T>) -> Result<Self, Error> {
         let mut r = Self {
             code: packet.code(),
             error_causes: Vec::new(),
@@ -53,7 +39,7 @@ impl Reply {
         let int = |a: &radius_codec::Attribute<'_>| match a.decode(DataType::Integer) {
             Ok(Value::Integer(n)) => Ok(n),
             Ok(_) => Ok(0),
-            Err(source) => Err(ReplyError::BadValue {
+            Err(source) => Err(Error::BadValue {
                 attr: a.typ(),
                 source,
             }),

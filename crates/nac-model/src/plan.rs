@@ -2,156 +2,11 @@
 //! in wire order, ready for radius-codec's builder.
 
 use std::borrow::Cow;
-use std::fmt;
-use std::net::{Ipv4Addr, Ipv6Addr};
 
-use radius_codec::{encode_tagged, AttrType, Code, PacketBuilder, SharedSecret, Value, VendorId};
+use radius_codec::{Code, Packet, PacketBuilder, SharedSecret};
 
+use crate::attr::AttrSpec;
 use crate::rfc5176::Violation;
-
-/// Which attribute, by number (names live in dictionaries).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AttrId {
-    /// A standard attribute (1-240).
-    Ietf(AttrType),
-    /// A Vendor-Specific sub-attribute in the vendor's format.
-    Vendor {
-        /// Vendor.
-        vendor: VendorId,
-        /// Vendor type.
-        vendor_type: u32,
-    },
-    /// An RFC 6929 extended attribute (`241.8` is `Extended { attr: 241, ext_type: 8 }`).
-    Extended {
-        /// 241-246.
-        attr: AttrType,
-        /// Extended-Type.
-        ext_type: u8,
-    },
-}
-
-impl fmt::Display for AttrId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Ietf(t) => write!(f, "{t}"),
-            Self::Vendor { vendor, vendor_type } => write!(f, "26.{}.{vendor_type} ({vendor})", vendor.0),
-            Self::Extended { attr, ext_type } => write!(f, "{}.{ext_type}", attr.0),
-        }
-    }
-}
-
-/// A value to send.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AttrData {
-    /// `string`: text (borrowed for the recipes' fixed commands).
-    Text(Cow<'static, str>),
-    /// `octets`.
-    Octets(Vec<u8>),
-    /// `integer`.
-    Integer(u32),
-    /// `date` (Event-Timestamp): seconds since 1970.
-    Date(u32),
-    /// `ipaddr`.
-    Ipv4(Ipv4Addr),
-    /// `ipv6addr`.
-    Ipv6(Ipv6Addr),
-    /// `ipv6prefix`.
-    Ipv6Prefix(Ipv6Addr, u8),
-    /// `ifid`.
-    InterfaceId([u8; 8]),
-}
-
-impl AttrData {
-    fn value(&self) -> Value<'_> {
-        match self {
-            Self::Text(t) => Value::String(t.as_bytes().into()),
-            Self::Octets(o) => Value::Octets(o.as_slice().into()),
-            Self::Integer(n) => Value::Integer(*n),
-            Self::Date(n) => Value::Date(*n),
-            Self::Ipv4(a) => Value::IpAddr(*a),
-            Self::Ipv6(a) => Value::Ipv6Addr(*a),
-            Self::Ipv6Prefix(a, l) => Value::Ipv6Prefix(*a, *l),
-            Self::InterfaceId(i) => Value::Ifid(*i),
-        }
-    }
-}
-
-/// One attribute of a plan.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct AttrSpec {
-    /// Which attribute.
-    pub id: AttrId,
-    /// RFC 2868 tag (1-31) for tagged attributes such as ERX-Service-Activate.
-    pub tag: Option<u8>,
-    /// The value.
-    pub data: AttrData,
-}
-
-impl AttrSpec {
-    /// A standard attribute.
-    #[must_use]
-    pub fn ietf(t: AttrType, data: AttrData) -> Self {
-        Self {
-            id: AttrId::Ietf(t),
-            tag: None,
-            data,
-        }
-    }
-
-    /// A vendor attribute.
-    #[must_use]
-    pub fn vendor(vendor: VendorId, vendor_type: u32, data: AttrData) -> Self {
-        Self {
-            id: AttrId::Vendor { vendor, vendor_type },
-            tag: None,
-            data,
-        }
-    }
-
-    /// The same attribute with a tag.
-    #[must_use]
-    pub fn tagged(mut self, tag: u8) -> Self {
-        self.tag = Some(tag);
-        self
-    }
-
-    /// Appends this attribute to `b`.
-    pub fn encode(&self, b: &mut PacketBuilder) -> Result<(), radius_codec::Error> {
-        let value = self.data.value();
-        match (self.id, self.tag) {
-            (AttrId::Ietf(t), None) => b.add_value(t, &value).map(|_| ()),
-            (AttrId::Ietf(t), Some(tag)) => b.add_tagged(t, tag, &value).map(|_| ()),
-            // Text and octets are their own encoding: no intermediate buffer.
-            (AttrId::Vendor { vendor, vendor_type }, None)
-                if matches!(self.data, AttrData::Text(_) | AttrData::Octets(_)) =>
-            {
-                let bytes = match &self.data {
-                    AttrData::Text(t) => t.as_bytes(),
-                    AttrData::Octets(o) => o.as_slice(),
-                    _ => &[],
-                };
-                b.add_vsa(vendor, vendor_type, bytes).map(|_| ())
-            }
-            (AttrId::Vendor { vendor, vendor_type }, tag) => b
-                .add_vsa(vendor, vendor_type, &value_bytes(&value, tag)?)
-                .map(|_| ()),
-            (AttrId::Extended { attr, ext_type }, tag) => b
-                .add_extended(attr, ext_type, &value_bytes(&value, tag)?)
-                .map(|_| ()),
-        }
-    }
-}
-
-/// A value's octets, with the RFC 2868 tag when there is one.
-fn value_bytes(value: &Value<'_>, tag: Option<u8>) -> Result<Vec<u8>, radius_codec::Error> {
-    let mut bytes = Vec::with_capacity(16);
-    match tag {
-        Some(tag) => encode_tagged(value, tag, &mut bytes)?,
-        None => value.encode(&mut bytes)?,
-    }
-    Ok(bytes)
-}
 
 /// Disconnect-Request or CoA-Request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -198,7 +53,7 @@ pub struct Deviation {
     /// What the table says.
     pub violation: Violation,
     /// Why the profile does it anyway (device behaviour, with its source).
-    pub reason: &'static str,
+    pub reason: Cow<'static, str>,
 }
 
 impl PacketPlan {
@@ -211,8 +66,13 @@ impl PacketPlan {
     /// Encodes the request: Message-Authenticator first if planned, attributes in
     /// order, Request Authenticator computed (RFC 5176 §3.3).
     ///
-    /// Keep the bytes for retransmission: a retransmit must be identical.
-    pub fn encode(&self, identifier: u8, secret: &SharedSecret) -> Result<Vec<u8>, radius_codec::Error> {
+    /// Returns the owned, validated packet: send [`Packet::as_bytes`], read it back
+    /// without re-wrapping. Keep it for retransmission: a retransmit must be identical.
+    pub fn encode(
+        &self,
+        identifier: u8,
+        secret: &SharedSecret,
+    ) -> Result<Packet<Vec<u8>>, radius_codec::Error> {
         let mut b = match self.kind {
             RequestKind::Disconnect => PacketBuilder::disconnect_request(identifier),
             RequestKind::Coa => PacketBuilder::coa_request(identifier),
@@ -223,6 +83,6 @@ impl PacketPlan {
         for a in &self.attrs {
             a.encode(&mut b)?;
         }
-        b.finish(secret)
+        b.finish_packet(secret)
     }
 }

@@ -12,9 +12,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use radius_codec::{AttrType, VendorId};
 
-use crate::intent::{Intent, IntentKind, ReauthKind};
+use crate::attr::{AttrData, AttrId, AttrSpec};
+use crate::error::Error;
+use crate::intent::{Intent, IntentKind, RateLimit, ReauthKind, ServiceRef};
 use crate::mac::{MacFormat, StationId};
-use crate::plan::{AttrData, AttrId, AttrSpec, Deviation, PacketPlan, RequestKind};
+use crate::plan::{Deviation, PacketPlan, RequestKind};
 use crate::rfc5176;
 use crate::session::{Session, SessionKind};
 
@@ -137,40 +139,6 @@ pub enum RoleChange {
     Disconnect,
 }
 
-/// Why no request could be planned.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PlanError {
-    /// The vendor has no recipe for this intent.
-    #[error("{profile} has no recipe for {intent}")]
-    Unsupported {
-        /// Profile name.
-        profile: &'static str,
-        /// The intent.
-        intent: IntentKind,
-    },
-    /// The profile needs an identification attribute the session does not have.
-    #[error("{profile} needs {field} to identify the session, and the session has none")]
-    MissingIdentity {
-        /// Profile name.
-        profile: &'static str,
-        /// What is missing.
-        field: IdField,
-    },
-    /// None of the profile's session identification attributes is known.
-    #[error("{profile}: the session has none of the attributes this NAS identifies sessions by")]
-    NoSessionIdentification {
-        /// Profile name.
-        profile: &'static str,
-    },
-    /// Authorize-Only needs the session's State (RFC 5176 §3.2).
-    #[error("Authorize-Only needs the session's State attribute (RFC 5176 §3.2)")]
-    MissingState,
-    /// The request would break RFC 5176 §3.6 where the profile does not allow it.
-    #[error("request breaks RFC 5176 §3.6: {}", .0.first().map(ToString::to_string).unwrap_or_default())]
-    NotAllowed(Vec<rfc5176::Violation>),
-}
-
 /// A vendor profile. Start from a builtin ([`Profile::for_vendor`], [`Profile::ALL`])
 /// and adjust fields for a site.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -178,9 +146,9 @@ pub struct Profile {
     /// Which recipe.
     pub vendor: Vendor,
     /// A short name (`"cisco-ios"`).
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     /// Where the recipe comes from.
-    pub source: &'static str,
+    pub source: Cow<'static, str>,
     /// CoA-Request destination port.
     pub coa_port: u16,
     /// Disconnect-Request destination port.
@@ -203,7 +171,7 @@ pub struct Profile {
     /// How roles change.
     pub role: RoleChange,
     /// RFC 5176 §3.6 departures this profile makes on purpose: the attribute and why.
-    pub allowed_deviations: Cow<'static, [(AttrId, &'static str)]>,
+    pub allowed_deviations: Cow<'static, [(AttrId, Cow<'static, str>)]>,
 }
 
 // ---- attribute numbers used by the recipes -----------------------------------------
@@ -283,8 +251,8 @@ impl Profile {
         };
         Self {
             vendor,
-            name,
-            source,
+            name: Cow::Borrowed(name),
+            source: Cow::Borrowed(source),
             coa_port: 3799,
             disconnect_port: 3799,
             identity: Cow::Borrowed(identity),
@@ -524,59 +492,33 @@ impl Profile {
     }
 
     /// Whether the vendor's recipe covers this intent.
+    ///
+    /// Derived from the recipe itself (run on a representative intent of this kind and
+    /// an empty session), so the two cannot disagree.
     #[must_use]
     pub fn supports(&self, intent: IntentKind) -> bool {
-        use IntentKind as K;
-        if matches!(intent, K::Disconnect | K::Raw) {
-            return true;
-        }
-        if intent == K::ChangeRole {
-            return matches!(self.role, RoleChange::Attribute(_));
-        }
-        match self.vendor {
-            Vendor::Generic => matches!(
-                intent,
-                K::ApplyFilter | K::SessionTimeout | K::IdleTimeout | K::AuthorizeOnly
-            ),
-            Vendor::CiscoIos => matches!(
-                intent,
-                K::Reauthenticate
-                    | K::BouncePort
-                    | K::DisablePort
-                    | K::ActivateService
-                    | K::DeactivateService
-            ),
-            Vendor::CiscoWlc | Vendor::Meraki => intent == K::Reauthenticate,
-            Vendor::CiscoIsg => matches!(
-                intent,
-                K::AccountLogon | K::AccountLogoff | K::ActivateService | K::DeactivateService | K::Policy
-            ),
-            Vendor::JuniperMx => matches!(intent, K::ActivateService | K::DeactivateService | K::Policy),
-            Vendor::ArubaController | Vendor::Extreme | Vendor::FortiGate | Vendor::Ruckus => false,
-            Vendor::ArubaCx | Vendor::HpAosSwitch => intent == K::BouncePort,
-            Vendor::MikroTik => matches!(intent, K::RateLimit | K::SessionTimeout),
-            Vendor::FortiSwitch => matches!(
-                intent,
-                K::Reauthenticate | K::BouncePort | K::DisablePort | K::SessionTimeout
-            ),
-        }
+        let mut scratch = Vec::new();
+        self.recipe(&Session::default(), &representative(intent), &mut scratch)
+            .is_some()
     }
 
     /// Plans the request that carries out `intent` on `session`. `now` becomes the
     /// Event-Timestamp.
-    pub fn plan(&self, session: &Session, intent: &Intent, now: SystemTime) -> Result<PacketPlan, PlanError> {
-        let unsupported = || PlanError::Unsupported {
-            profile: self.name,
+    pub fn plan(&self, session: &Session, intent: &Intent, now: SystemTime) -> Result<PacketPlan, Error> {
+        let unsupported = || Error::Unsupported {
+            profile: self.name.clone(),
             intent: intent.kind(),
         };
-        if !self.supports(intent.kind()) {
-            return Err(unsupported());
-        }
+        // The recipe decides whether the intent is supported; its attributes follow
+        // the identification attributes.
+        let mut change = Vec::new();
+        let recipe = self
+            .recipe(session, intent, &mut change)
+            .ok_or_else(unsupported)?;
         let mut attrs = Vec::with_capacity(12);
         self.identify(session, &mut attrs)?;
-        let (kind, authorize_only) = self
-            .recipe(session, intent, &mut attrs)
-            .ok_or_else(unsupported)??;
+        let (kind, authorize_only) = recipe?;
+        attrs.append(&mut change);
         if self.event_timestamp {
             let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
             let secs = u32::try_from(secs).unwrap_or(u32::MAX);
@@ -587,12 +529,15 @@ impl Profile {
         let mut refused = Vec::new();
         for v in rfc5176::check(code, &attrs) {
             match self.allowed_deviations.iter().find(|(id, _)| *id == v.attr) {
-                Some((_, reason)) => deviations.push(Deviation { violation: v, reason }),
+                Some((_, reason)) => deviations.push(Deviation {
+                    violation: v,
+                    reason: reason.clone(),
+                }),
                 None => refused.push(v),
             }
         }
         if !refused.is_empty() {
-            return Err(PlanError::NotAllowed(refused));
+            return Err(Error::NotAllowed(refused));
         }
         Ok(PacketPlan {
             kind,
@@ -608,7 +553,7 @@ impl Profile {
     }
 
     /// Appends the identification attributes.
-    fn identify(&self, s: &Session, out: &mut Vec<AttrSpec>) -> Result<(), PlanError> {
+    fn identify(&self, s: &Session, out: &mut Vec<AttrSpec>) -> Result<(), Error> {
         let fields: &[IdField] = match (&self.mac_auth_identity, s.kind) {
             (Some(f), SessionKind::MacAuth) => f,
             _ => &self.identity,
@@ -619,8 +564,8 @@ impl Profile {
             let mut scratch = Vec::new();
             self.emit(s, *f, &mut scratch);
             if scratch.is_empty() {
-                return Err(PlanError::MissingIdentity {
-                    profile: self.name,
+                return Err(Error::MissingIdentity {
+                    profile: self.name.clone(),
                     field: *f,
                 });
             }
@@ -642,11 +587,13 @@ impl Profile {
                     .collect::<Vec<_>>()
                     .as_slice()
                 {
-                    [only] => PlanError::MissingIdentity {
-                        profile: self.name,
+                    [only] => Error::MissingIdentity {
+                        profile: self.name.clone(),
                         field: **only,
                     },
-                    _ => PlanError::NoSessionIdentification { profile: self.name },
+                    _ => Error::NoSessionIdentification {
+                        profile: self.name.clone(),
+                    },
                 },
             );
         }
@@ -726,7 +673,10 @@ impl Profile {
                     ));
                 }
                 if let Some(i) = id.framed_interface_id {
-                    out.push(AttrSpec::ietf(AttrType(96), AttrData::InterfaceId(i)));
+                    out.push(AttrSpec::ietf(
+                        AttrType::FRAMED_INTERFACE_ID,
+                        AttrData::InterfaceId(i),
+                    ));
                 }
             }
             F::FramedIpv6Address => {
@@ -740,7 +690,7 @@ impl Profile {
                 }
             }
             F::Operator => {
-                text(AttrType(126), &id.operator_name, out);
+                text(AttrType::OPERATOR_NAME, &id.operator_name, out);
                 if let Some(o) = &id.operator_nas_id {
                     out.push(AttrSpec {
                         id: OPERATOR_NAS_ID,
@@ -759,7 +709,7 @@ impl Profile {
         s: &Session,
         intent: &Intent,
         out: &mut Vec<AttrSpec>,
-    ) -> Option<Result<(RequestKind, bool), PlanError>> {
+    ) -> Option<Result<(RequestKind, bool), Error>> {
         use RequestKind::{Coa, Disconnect};
         let coa = Some(Ok((Coa, false)));
         match intent {
@@ -801,7 +751,7 @@ impl Profile {
             }
             (Vendor::Generic, Intent::AuthorizeOnly) => {
                 let Some(state) = &s.state else {
-                    return Some(Err(PlanError::MissingState));
+                    return Some(Err(Error::MissingState));
                 };
                 out.push(AttrSpec::ietf(
                     AttrType::SERVICE_TYPE,
@@ -900,6 +850,43 @@ impl Profile {
             _ => return None,
         }
         coa
+    }
+}
+
+/// An intent of this kind with empty data, to ask the recipe whether it has one.
+fn representative(kind: IntentKind) -> Intent {
+    use IntentKind as K;
+    let service = || ServiceRef {
+        name: String::new(),
+        params: Vec::new(),
+        tag: None,
+    };
+    match kind {
+        K::Disconnect => Intent::DISCONNECT,
+        K::Reauthenticate => Intent::Reauthenticate(ReauthKind::Default),
+        K::ChangeRole => Intent::ChangeRole(String::new()),
+        K::ApplyFilter => Intent::ApplyFilter(String::new()),
+        K::SessionTimeout => Intent::SessionTimeout(0),
+        K::IdleTimeout => Intent::IdleTimeout(0),
+        K::BouncePort => Intent::BouncePort { seconds: None },
+        K::DisablePort => Intent::DisablePort,
+        K::RateLimit => Intent::RateLimit(RateLimit {
+            upload_bps: 0,
+            download_bps: 0,
+        }),
+        K::Policy => Intent::Policy {
+            ingress: None,
+            egress: None,
+        },
+        K::ActivateService => Intent::ActivateService(service()),
+        K::DeactivateService => Intent::DeactivateService(service()),
+        K::AccountLogon => Intent::AccountLogon,
+        K::AccountLogoff => Intent::AccountLogoff,
+        K::AuthorizeOnly => Intent::AuthorizeOnly,
+        K::Raw => Intent::Raw {
+            kind: RequestKind::Coa,
+            attrs: Vec::new(),
+        },
     }
 }
 

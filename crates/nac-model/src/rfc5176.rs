@@ -5,7 +5,7 @@ use std::fmt;
 
 use radius_codec::{AttrType, Code};
 
-use crate::plan::{AttrId, AttrSpec};
+use crate::attr::{AttrId, AttrSpec};
 
 /// How often an attribute may appear in a packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

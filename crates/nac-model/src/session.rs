@@ -5,6 +5,8 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use radius_codec::{AttrType, Code, DataType, Packet, Value, VendorId};
 
+use crate::error::Error;
+
 use crate::mac::{CalledStationId, StationId};
 
 /// How the NAS identifies itself (NAS-IP-Address, NAS-IPv6-Address, NAS-Identifier).
@@ -126,40 +128,19 @@ pub struct Session {
     pub class: Vec<Vec<u8>>,
 }
 
-/// Why a packet could not be read as a session.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SessionError {
-    /// Only Access-Request and Accounting-Request describe a session.
-    #[error("a {0} does not describe a session (need Access-Request or Accounting-Request)")]
-    WrongCode(Code),
-    /// An identification attribute that must be text is not UTF-8.
-    #[error("attribute {0} is not valid UTF-8 text")]
-    NotText(AttrType),
-    /// An attribute value has the wrong length for its type.
-    #[error("attribute {attr}: {source}")]
-    BadValue {
-        /// The attribute.
-        attr: AttrType,
-        /// What the codec found.
-        #[source]
-        source: radius_codec::Error,
-    },
-}
-
 const SERVICE_TYPE_CALL_CHECK: u32 = 10;
 const FRAMED_PROTOCOL_PPP: u32 = 1;
 const NAS_PORT_TYPE_VIRTUAL: u32 = 5;
 const OPERATOR_NAS_IDENTIFIER: u8 = 8;
 
-fn text(attr: AttrType, v: &[u8]) -> Result<String, SessionError> {
+fn text(attr: AttrType, v: &[u8]) -> Result<String, Error> {
     std::str::from_utf8(v)
         .map(str::to_owned)
-        .map_err(|_| SessionError::NotText(attr))
+        .map_err(|_| Error::NotText(attr))
 }
 
-fn typed<'a>(attr: AttrType, dt: DataType, v: &'a [u8]) -> Result<Value<'a>, SessionError> {
-    Value::decode(dt, v).map_err(|source| SessionError::BadValue { attr, source })
+fn typed<'a>(attr: AttrType, dt: DataType, v: &'a [u8]) -> Result<Value<'a>, Error> {
+    Value::decode(dt, v).map_err(|source| Error::BadValue { attr, source })
 }
 
 impl Session {
@@ -170,33 +151,33 @@ impl Session {
     /// User-Name that is the Calling-Station-Id MAC, means MAC authentication;
     /// Framed-Protocol PPP means PPP. Otherwise it is [`SessionKind::Unknown`]; set it
     /// if you know better.
-    pub fn from_packet<T: AsRef<[u8]>>(packet: &Packet<T>) -> Result<Self, SessionError> {
+    pub fn from_packet<T: AsRef<[u8]>>(packet: &Packet<T>) -> Result<Self, Error> {
         if !matches!(packet.code(), Code::AccessRequest | Code::AccountingRequest) {
-            return Err(SessionError::WrongCode(packet.code()));
+            return Err(Error::WrongCode(packet.code()));
         }
         let mut s = Self::default();
         let (mut eap, mut call_check, mut ppp, mut virtual_port) = (false, false, false, false);
         for a in packet.view().attributes() {
             let t = a.typ();
             let v = a.value();
-            match t.0 {
-                1 => s.id.user_name = Some(text(t, v)?),
-                4 => {
+            match t {
+                AttrType::USER_NAME => s.id.user_name = Some(text(t, v)?),
+                AttrType::NAS_IP_ADDRESS => {
                     if let Value::IpAddr(ip) = typed(t, DataType::IpAddr, v)? {
                         s.nas.ipv4 = Some(ip);
                     }
                 }
-                5 => s.id.nas_port = integer(t, v)?,
-                6 => call_check = integer(t, v)? == Some(SERVICE_TYPE_CALL_CHECK),
-                7 => ppp = integer(t, v)? == Some(FRAMED_PROTOCOL_PPP),
-                8 => {
+                AttrType::NAS_PORT => s.id.nas_port = integer(t, v)?,
+                AttrType::SERVICE_TYPE => call_check = integer(t, v)? == Some(SERVICE_TYPE_CALL_CHECK),
+                AttrType::FRAMED_PROTOCOL => ppp = integer(t, v)? == Some(FRAMED_PROTOCOL_PPP),
+                AttrType::FRAMED_IP_ADDRESS => {
                     if let Value::IpAddr(ip) = typed(t, DataType::IpAddr, v)? {
                         s.id.framed_ip = Some(ip);
                     }
                 }
-                24 => s.state = Some(v.to_vec()),
-                25 => s.class.push(v.to_vec()),
-                26 => {
+                AttrType::STATE => s.state = Some(v.to_vec()),
+                AttrType::CLASS => s.class.push(v.to_vec()),
+                AttrType::VENDOR_SPECIFIC => {
                     if let Ok(vsa) = a.vsa() {
                         for sub in vsa.attrs() {
                             s.id.vendor_ids
@@ -204,32 +185,34 @@ impl Session {
                         }
                     }
                 }
-                30 => s.id.called_station = Some(CalledStationId::parse(&text(t, v)?)),
-                31 => s.id.calling_station = Some(StationId::parse(&text(t, v)?)),
-                32 => s.nas.identifier = Some(text(t, v)?),
-                44 => s.id.acct_session_id = Some(text(t, v)?),
-                50 => s.id.acct_multi_session_id = Some(text(t, v)?),
-                61 => virtual_port = integer(t, v)? == Some(NAS_PORT_TYPE_VIRTUAL),
-                79 => eap = true,
-                87 => s.id.nas_port_id = Some(text(t, v)?),
-                89 => s.id.cui = Some(v.to_vec()),
-                95 => {
+                AttrType::CALLED_STATION_ID => {
+                    s.id.called_station = Some(CalledStationId::parse(&text(t, v)?))
+                }
+                AttrType::CALLING_STATION_ID => s.id.calling_station = Some(StationId::parse(&text(t, v)?)),
+                AttrType::NAS_IDENTIFIER => s.nas.identifier = Some(text(t, v)?),
+                AttrType::ACCT_SESSION_ID => s.id.acct_session_id = Some(text(t, v)?),
+                AttrType::ACCT_MULTI_SESSION_ID => s.id.acct_multi_session_id = Some(text(t, v)?),
+                AttrType::NAS_PORT_TYPE => virtual_port = integer(t, v)? == Some(NAS_PORT_TYPE_VIRTUAL),
+                AttrType::EAP_MESSAGE => eap = true,
+                AttrType::NAS_PORT_ID => s.id.nas_port_id = Some(text(t, v)?),
+                AttrType::CHARGEABLE_USER_IDENTITY => s.id.cui = Some(v.to_vec()),
+                AttrType::NAS_IPV6_ADDRESS => {
                     if let Value::Ipv6Addr(ip) = typed(t, DataType::Ipv6Addr, v)? {
                         s.nas.ipv6 = Some(ip);
                     }
                 }
-                96 => {
+                AttrType::FRAMED_INTERFACE_ID => {
                     if let Value::Ifid(id) = typed(t, DataType::Ifid, v)? {
                         s.id.framed_interface_id = Some(id);
                     }
                 }
-                97 => {
+                AttrType::FRAMED_IPV6_PREFIX => {
                     if let Value::Ipv6Prefix(p, l) = typed(t, DataType::Ipv6Prefix, v)? {
                         s.id.framed_ipv6_prefix = Some((p, l));
                     }
                 }
-                126 => s.id.operator_name = Some(text(t, v)?),
-                168 => {
+                AttrType::OPERATOR_NAME => s.id.operator_name = Some(text(t, v)?),
+                AttrType::FRAMED_IPV6_ADDRESS => {
                     if let Value::Ipv6Addr(ip) = typed(t, DataType::Ipv6Addr, v)? {
                         s.id.framed_ipv6_address = Some(ip);
                     }
@@ -264,7 +247,7 @@ impl Session {
     }
 }
 
-fn integer(t: AttrType, v: &[u8]) -> Result<Option<u32>, SessionError> {
+fn integer(t: AttrType, v: &[u8]) -> Result<Option<u32>, Error> {
     Ok(match typed(t, DataType::Integer, v)? {
         Value::Integer(n) => Some(n),
         _ => None,

@@ -12,8 +12,9 @@ use nac_model::clearpass::{
     Action, ActiveSession, CoaFlag, Device, Endpoint, EndpointStatus, ListPage, Selector, SessionActionKind,
     SessionState, Timestamp,
 };
-use nac_model::cos_core::{AuthenticatedUser, Request, Response, UserError};
+use nac_model::cos_core::{AuthenticatedUser, Request, Response};
 use nac_model::http::Method;
+use nac_model::Error;
 use nac_model::{MacAddress, Session};
 use serde_json::{json, Value};
 
@@ -150,24 +151,24 @@ fn cos_core_requests() {
     // What the firewall would refuse is refused here.
     assert_eq!(
         AuthenticatedUser::new("u", ip, ["a"], 32 * 24 * 3600).unwrap_err(),
-        UserError::Timeout {
+        Error::Timeout {
             field: "session_timeout",
             seconds: 32 * 24 * 3600
         }
     );
     assert_eq!(
         AuthenticatedUser::new("", ip, ["a"], 60).unwrap_err(),
-        UserError::EmptyUsername
+        Error::EmptyUsername
     );
     assert_eq!(
         AuthenticatedUser::new("u", ip, ["a,b"], 60).unwrap_err(),
-        UserError::BadGroup("a,b".into())
+        Error::BadGroup("a,b".into())
     );
     // From a RADIUS session (accounting to firewall SSO).
     let mut s = Session::default();
     assert_eq!(
         AuthenticatedUser::from_session(&s, vec![], 60).unwrap_err(),
-        UserError::MissingFromSession("User-Name")
+        Error::MissingFromSession("User-Name")
     );
     s.id.user_name = Some("bob".into());
     s.id.framed_ip = Some("10.0.0.9".parse().unwrap());

@@ -14,8 +14,8 @@ use std::time::UNIX_EPOCH;
 use nac_model::clearpass::{Device, Endpoint, EndpointStatus};
 use nac_model::planner::{plan_endpoint_change, EndpointState, Reason};
 use nac_model::{
-    ErrorCause, Intent, Outcome, Profile, ProtocolViolation, ReauthKind, Reply, Session, SessionError,
-    SessionKind, StationId,
+    Error, ErrorCause, Intent, Outcome, Profile, ProtocolViolation, ReauthKind, Reply, Session, SessionKind,
+    StationId,
 };
 use radius_codec::{AttrType, Code, Packet, PacketBuilder, SharedSecret, Value, VendorId};
 use radius_dict::Dictionary;
@@ -37,8 +37,7 @@ fn exchange(
     s.state = Some(b"st".to_vec());
     let plan = profile.plan(&s, intent, UNIX_EPOCH).unwrap();
     let secret = SharedSecret::from(SECRET);
-    let req_bytes = plan.encode(9, &secret).unwrap();
-    let req = Packet::new_checked(&req_bytes[..]).unwrap();
+    let req = plan.encode(9, &secret).unwrap();
     let mut b = PacketBuilder::reply_to(&req, reply_code);
     b.add_message_authenticator();
     for c in causes {
@@ -331,21 +330,21 @@ fn session_from_requests() {
         .unwrap();
     assert_eq!(
         Session::from_packet(&Packet::new_checked(&ack[..]).unwrap()),
-        Err(SessionError::WrongCode(Code::CoaAck))
+        Err(Error::WrongCode(Code::CoaAck))
     );
     let mut b = PacketBuilder::accounting_request(3);
     b.add(AttrType::USER_NAME, &[0xff, 0xfe]).unwrap();
     let bytes = b.finish(&secret).unwrap();
     assert_eq!(
         Session::from_packet(&Packet::new_checked(&bytes[..]).unwrap()),
-        Err(SessionError::NotText(AttrType::USER_NAME))
+        Err(Error::NotText(AttrType::USER_NAME))
     );
     let mut b = PacketBuilder::accounting_request(4);
     b.add(AttrType::NAS_PORT, &[1, 2]).unwrap();
     let bytes = b.finish(&secret).unwrap();
     assert!(matches!(
         Session::from_packet(&Packet::new_checked(&bytes[..]).unwrap()),
-        Err(SessionError::BadValue {
+        Err(Error::BadValue {
             attr: AttrType::NAS_PORT,
             ..
         })

@@ -106,7 +106,7 @@ pub(crate) fn run(args: CoaArgs) -> CliResult<u8> {
     let profile = Profile::by_name(&a.profile)
         .or_else(|| (a.profile.eq_ignore_ascii_case("rfc5176")).then_some(Profile::GENERIC))
         .ok_or_else(|| {
-            let names: Vec<&str> = Profile::ALL.iter().map(|p| p.name).collect();
+            let names: Vec<String> = Profile::ALL.iter().map(|p| p.name.to_string()).collect();
             Failure::usage(format!(
                 "unknown profile `{}` (one of: {})",
                 a.profile,
@@ -145,7 +145,7 @@ pub(crate) fn run(args: CoaArgs) -> CliResult<u8> {
     let bytes = plan
         .encode(0, &secret)
         .map_err(|e| Failure::usage(format!("encode: {e}")))?;
-    let p = Packet::new_unchecked(&bytes[..]);
+    let p = bytes.view();
     let mut out = std::io::stdout();
     let Some(nas) = &a.send else {
         if a.json {
@@ -190,7 +190,7 @@ pub(crate) fn run(args: CoaArgs) -> CliResult<u8> {
     let mut client =
         UdpClient::new(addr, secret, opts).map_err(|e| Failure::usage(format!("{addr}: {e}")))?;
     let ev = client
-        .request(|id, s| plan.encode(id, s))
+        .request(|id, s| plan.encode(id, s).map(Packet::into_inner))
         .map_err(|e| Failure::usage(format!("{addr}: {e}")))?;
     match ev {
         Event::Reply {

@@ -231,6 +231,28 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// The attributes of a packet, revealing hidden values with `hiding` (secret, and the
+/// Request Authenticator of the request when `packet` is a reply; a request's own
+/// vector is picked by the dictionary).
+fn decoded<'d, 'a>(
+    dict: &'d Dictionary,
+    packet: &Packet<&'a [u8]>,
+    hiding: Option<(&SharedSecret, [u8; 16])>,
+) -> Vec<radius_dict::Decoded<'d, 'a>> {
+    let Some((secret, vector)) = hiding else {
+        return dict.decode(packet, None);
+    };
+    let h = Hiding { secret, salt: 0 };
+    if packet.code().is_request() {
+        return dict.decode(packet, Some(&h));
+    }
+    // only the request's Authenticator field matters for a reply's hidden values
+    let mut header = [0u8; 20];
+    header[3] = 20;
+    header[4..].copy_from_slice(&vector);
+    dict.decode_reply(packet, &Packet::new_unchecked(&header[..]), Some(&h))
+}
+
 /// The attributes of a packet by name, as text (FreeRADIUS syntax), revealing hidden
 /// values when `hiding` (secret, Request Authenticator) is given.
 pub(crate) fn attributes(
@@ -238,7 +260,7 @@ pub(crate) fn attributes(
     packet: &Packet<&[u8]>,
     hiding: Option<(&SharedSecret, [u8; 16])>,
 ) -> Vec<(String, String)> {
-    dict.decode(packet, hiding)
+    decoded(dict, packet, hiding)
         .into_iter()
         .map(|a| {
             let name = match a.tag {
@@ -260,7 +282,7 @@ pub(crate) fn attributes_plain(
     packet: &Packet<&[u8]>,
     hiding: Option<(&SharedSecret, [u8; 16])>,
 ) -> Vec<(String, String)> {
-    dict.decode(packet, hiding)
+    decoded(dict, packet, hiding)
         .into_iter()
         .map(|a| {
             let name = match a.tag {

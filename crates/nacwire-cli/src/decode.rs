@@ -273,7 +273,7 @@ fn verify(p: &Packet<&[u8]>, secret: &SharedSecret, request_authenticator: Optio
     let has_ma = p.message_authenticator().is_some();
     match p.code().authenticator_kind() {
         AuthenticatorKind::RequestMd5 => match p.verify_request(secret) {
-            Ok(()) => Verdict::Ok(if has_ma {
+            Ok(_) => Verdict::Ok(if has_ma {
                 "Request Authenticator, Message-Authenticator"
             } else {
                 "Request Authenticator"

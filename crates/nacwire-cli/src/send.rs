@@ -624,7 +624,7 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
                     } else {
                         stats.rejected += 1;
                     }
-                    if signature == radius_codec::ReplySignature::AcceptedUnsigned {
+                    if signature == radius_codec::Signature::AcceptedUnsigned {
                         stats.unsigned += 1;
                     }
                     stats.latencies.push(elapsed);
@@ -670,7 +670,7 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
                                 ),
                                 &recv_attrs,
                             );
-                            if signature == radius_codec::ReplySignature::AcceptedUnsigned {
+                            if signature == radius_codec::Signature::AcceptedUnsigned {
                                 let _ = writeln!(
                                     out,
                                     "(warning: reply without Message-Authenticator accepted: open to BlastRADIUS)"

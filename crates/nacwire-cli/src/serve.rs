@@ -152,7 +152,7 @@ impl Responder<'_> {
         let p = req.packet.view();
         match p.code() {
             Code::AccessRequest => {
-                if self.policy.check(&p).is_err() {
+                if self.policy.verify(&p, req.secret).is_err() {
                     return None;
                 }
                 let (ok, user) = self.authenticate(&p, req.secret);

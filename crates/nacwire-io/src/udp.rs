@@ -42,7 +42,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use radius_codec::exchange::{Client, ClientEvent, DuplicateCache, Origin, Retransmit, Seen};
-use radius_codec::{Packet, ReplyPolicy, ReplySignature, Requirement, SharedSecret};
+use radius_codec::{Packet, ReplyPolicy, Requirement, SharedSecret, Signature};
 
 /// Largest RADIUS packet over UDP (RFC 2865 §3).
 const MAX_UDP: usize = 4096;
@@ -119,7 +119,7 @@ pub enum Event {
         /// Round-trip time from the first transmission.
         elapsed: Duration,
         /// How it stood with respect to Message-Authenticator.
-        signature: ReplySignature,
+        signature: Signature,
     },
     /// A request got no valid reply after every retransmission.
     Lost {

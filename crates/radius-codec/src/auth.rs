@@ -109,17 +109,17 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
     /// Verifies a request as a server receives it: the Request Authenticator of
     /// Accounting/CoA/Disconnect requests, and Message-Authenticator wherever present.
-    /// Whether a *missing* Message-Authenticator is acceptable is [`ServerPolicy`]'s
-    /// decision.
-    pub fn verify_request(&self, secret: &SharedSecret) -> Result<()> {
+    /// Returns whether the request carried Message-Authenticator, as
+    /// [`Packet::verify_reply`] does for replies. Whether a *missing* one is acceptable
+    /// is policy: [`ServerPolicy::verify`] verifies and applies it in one call.
+    pub fn verify_request(&self, secret: &SharedSecret) -> Result<bool> {
         if self.code().authenticator_kind() == AuthenticatorKind::RequestMd5 {
             let expected = compute_authenticator(self.as_bytes(), &[0; 16], secret);
             if !ct_eq(&expected, &self.authenticator()) {
                 return Err(Error::BadRequestAuthenticator);
             }
         }
-        self.verify_message_authenticator(secret, None)?;
-        Ok(())
+        self.verify_message_authenticator(secret, None)
     }
 
     /// Verifies a reply against the request it answers: the code pairing, the
@@ -219,28 +219,45 @@ impl ServerPolicy {
         }
     }
 
-    /// Checks a request that already passed [`Packet::verify_request`], learning from
-    /// it where a switch is `auto`.
+    /// Verifies `request` ([`Packet::verify_request`]), applies the policy and learns
+    /// where a switch is `auto`: the server side of [`ReplyPolicy::verify`], with the
+    /// same shape. Reports how the request stood with respect to Message-Authenticator.
     ///
     /// "Has Message-Authenticator" means what [`Packet::message_authenticator`] means:
     /// a malformed one (wrong length, repeated, or in an attribute list that does not
     /// parse) is an error, never "present".
-    pub fn check<T: AsRef<[u8]>>(&mut self, packet: &Packet<T>) -> Result<()> {
-        let p = packet.view();
+    pub fn verify<T: AsRef<[u8]>>(
+        &mut self,
+        request: &Packet<T>,
+        secret: &SharedSecret,
+    ) -> Result<Signature> {
+        let has_ma = request.verify_request(secret)?;
+        self.apply(request, has_ma)
+    }
+
+    /// The policy half of [`ServerPolicy::verify`], for the crate's tests of packets
+    /// that carry no valid signature.
+    #[cfg(test)]
+    pub(crate) fn check<T: AsRef<[u8]>>(&mut self, request: &Packet<T>) -> Result<Signature> {
+        let has_ma = find_message_authenticator(request.as_bytes())?.is_some();
+        self.apply(request, has_ma)
+    }
+
+    fn apply<T: AsRef<[u8]>>(&mut self, request: &Packet<T>, has_ma: bool) -> Result<Signature> {
+        let p = request.view();
         let code = p.code();
-        let has_ma = find_message_authenticator(p.as_bytes())?.is_some();
         if has_ma {
             if code == Code::AccessRequest && self.learned.is_none() {
                 self.learned = Some((true, true));
             }
-            return Ok(());
+            return Ok(Signature::Signed);
         }
         let missing = Error::MissingMessageAuthenticator { code };
         if code == Code::StatusServer || p.first(AttrType::EAP_MESSAGE).is_some() {
             return Err(missing);
         }
         if code != Code::AccessRequest {
-            return Ok(());
+            return Ok(Signature::NotRequired);
         }
         let has_proxy_state = p.first(AttrType::PROXY_STATE).is_some();
         let first = self.learned.is_none();
@@ -258,7 +275,7 @@ impl ServerPolicy {
         if limit && has_proxy_state {
             return Err(Error::ProxyStateWithoutMessageAuthenticator);
         }
-        Ok(())
+        Ok(Signature::AcceptedUnsigned)
     }
 }
 
@@ -274,7 +291,7 @@ pub enum Learned {
     Signs,
     /// The first such reply carried none (FreeRADIUS before 3.2.5 and other legacy
     /// servers): unsigned replies of this kind are accepted, and reported as
-    /// [`ReplySignature::AcceptedUnsigned`]. A later signed reply does not change this,
+    /// [`Signature::AcceptedUnsigned`]. A later signed reply does not change this,
     /// because such servers sign some replies (EAP, post-auth rules) and not others.
     Legacy,
 }
@@ -338,20 +355,21 @@ impl LearnedReplies {
     }
 }
 
-/// How a reply that passed [`ReplyPolicy::verify`] stood with respect to
-/// Message-Authenticator. Front ends should show [`ReplySignature::AcceptedUnsigned`]
-/// visibly: such a reply is open to BlastRADIUS (CVE-2024-3596).
+/// How a packet that passed [`ServerPolicy::verify`] (a request) or
+/// [`ReplyPolicy::verify`] (a reply) stood with respect to Message-Authenticator.
+/// Front ends should show [`Signature::AcceptedUnsigned`] visibly: such a packet is
+/// open to BlastRADIUS (CVE-2024-3596).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ReplySignature {
-    /// The reply carried a Message-Authenticator and it verified.
+pub enum Signature {
+    /// The packet carried a Message-Authenticator and it verified.
     Signed,
     /// No Message-Authenticator, and none is expected for this exchange (Accounting,
-    /// CoA, Disconnect): the Response Authenticator alone protects it.
+    /// CoA, Disconnect): the Request or Response Authenticator alone protects it.
     NotRequired,
-    /// An Access-Accept/Reject/Challenge or a reply to Status-Server without
-    /// Message-Authenticator, accepted because the policy is `No`, or `Auto` and the
-    /// server is (or is now learned to be) [`Learned::Legacy`].
+    /// An Access-Request, an Access-Accept/Reject/Challenge or a reply to
+    /// Status-Server without Message-Authenticator, accepted because the policy is
+    /// `No`, or `Auto` and the peer is (or is now learned to be) a legacy one.
     AcceptedUnsigned,
 }
 
@@ -426,13 +444,13 @@ impl ReplyPolicy {
         reply: &Packet<T>,
         request: &Packet<U>,
         secret: &SharedSecret,
-    ) -> Result<ReplySignature> {
+    ) -> Result<Signature> {
         let has_ma = reply.verify_reply(request, secret)?;
         let slot = match request.code() {
             Code::AccessRequest => &mut self.learned.access,
             Code::StatusServer => &mut self.learned.status_server,
-            _ if has_ma => return Ok(ReplySignature::Signed),
-            _ => return Ok(ReplySignature::NotRequired),
+            _ if has_ma => return Ok(Signature::Signed),
+            _ => return Ok(Signature::NotRequired),
         };
         // RFC 3579 §3.2: replies carrying EAP-Message, and so every reply to an EAP
         // request, MUST carry Message-Authenticator. Such replies teach nothing.
@@ -442,7 +460,7 @@ impl ReplyPolicy {
             if !obliged && *slot == Learned::Unknown {
                 *slot = Learned::Signs;
             }
-            return Ok(ReplySignature::Signed);
+            return Ok(Signature::Signed);
         }
         let required = match self.require {
             Requirement::Yes => true,
@@ -455,7 +473,7 @@ impl ReplyPolicy {
         if !obliged && *slot == Learned::Unknown {
             *slot = Learned::Legacy;
         }
-        Ok(ReplySignature::AcceptedUnsigned)
+        Ok(Signature::AcceptedUnsigned)
     }
 }
 
@@ -578,7 +596,7 @@ mod tests {
         b.finish(&secret()).unwrap()
     }
 
-    fn run(policy: &mut ReplyPolicy, request: &[u8], signed: bool) -> Result<ReplySignature> {
+    fn run(policy: &mut ReplyPolicy, request: &[u8], signed: bool) -> Result<Signature> {
         let reply = accept(request, signed);
         policy.verify(
             &Packet::new_checked(&reply[..]).unwrap(),
@@ -595,31 +613,28 @@ mod tests {
     fn auto_survives_a_pre_3_2_5_server() {
         let mut p = ReplyPolicy::default();
         // EAP first: obliged, teaches nothing.
-        assert_eq!(
-            run(&mut p, &access_request(1, true), true),
-            Ok(ReplySignature::Signed)
-        );
+        assert_eq!(run(&mut p, &access_request(1, true), true), Ok(Signature::Signed));
         assert_eq!(p.learned(), LearnedReplies::default());
         // then plain PAP, unsigned: accepted, and reported as such.
         assert_eq!(
             run(&mut p, &access_request(2, false), false),
-            Ok(ReplySignature::AcceptedUnsigned)
+            Ok(Signature::AcceptedUnsigned)
         );
         assert_eq!(p.learned().access, Learned::Legacy);
         // a post-auth rule signs one: fine, and it does not flip the server to "signs".
         assert_eq!(
             run(&mut p, &access_request(3, false), true),
-            Ok(ReplySignature::Signed)
+            Ok(Signature::Signed)
         );
         assert_eq!(
             run(&mut p, &access_request(4, false), false),
-            Ok(ReplySignature::AcceptedUnsigned)
+            Ok(Signature::AcceptedUnsigned)
         );
         // Status-Server is learned apart.
         assert_eq!(p.learned().status_server, Learned::Unknown);
         assert_eq!(
             run(&mut p, &status_server(5), false),
-            Ok(ReplySignature::AcceptedUnsigned)
+            Ok(Signature::AcceptedUnsigned)
         );
         assert_eq!(p.learned().status_server, Learned::Legacy);
         // An EAP reply without Message-Authenticator is still refused.
@@ -636,14 +651,14 @@ mod tests {
         let mut p = ReplyPolicy::default();
         assert_eq!(
             run(&mut p, &access_request(1, false), true),
-            Ok(ReplySignature::Signed)
+            Ok(Signature::Signed)
         );
         assert_eq!(p.learned().access, Learned::Signs);
         assert!(run(&mut p, &access_request(2, false), false).is_err());
         // Status-Server replies have their own state.
         assert_eq!(
             run(&mut p, &status_server(3), false),
-            Ok(ReplySignature::AcceptedUnsigned)
+            Ok(Signature::AcceptedUnsigned)
         );
         assert!(run(&mut p, &access_request(4, false), false).is_err());
     }
@@ -679,13 +694,13 @@ mod tests {
         assert!(run(&mut yes, &status_server(2), false).is_err());
         assert_eq!(
             run(&mut yes, &access_request(3, false), true),
-            Ok(ReplySignature::Signed)
+            Ok(Signature::Signed)
         );
         let mut no = ReplyPolicy::new(Requirement::No);
         run(&mut no, &access_request(4, false), true).unwrap();
         assert_eq!(
             run(&mut no, &access_request(5, false), false),
-            Ok(ReplySignature::AcceptedUnsigned)
+            Ok(Signature::AcceptedUnsigned)
         );
         let coa = PacketBuilder::coa_request(6).finish(&secret()).unwrap();
         let coa = Packet::new_checked(&coa[..]).unwrap();
@@ -694,7 +709,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             yes.verify(&Packet::new_checked(&ack[..]).unwrap(), &coa, &secret()),
-            Ok(ReplySignature::NotRequired)
+            Ok(Signature::NotRequired)
         );
     }
 }

@@ -11,7 +11,7 @@
 use crate::auth::{compute_message_authenticator, AUTH_RANGE};
 use crate::crypto::{chap_password, hide_ascend_secret, hide_salted, hide_user_password, md5};
 use crate::extended::{encode_extended, EVS_TYPE};
-use crate::packet::{Packet, HEADER_LEN, MAX_PACKET_LEN, MAX_PACKET_LEN_TCP};
+use crate::packet::{DecodeOptions, Packet, HEADER_LEN, MAX_PACKET_LEN, MAX_PACKET_LEN_TCP};
 use crate::value::encode_tagged;
 use crate::vsa::{encode_vsa, encode_wimax, VendorFormat};
 use crate::{AttrType, AuthenticatorKind, Code, Error, Result, SharedSecret, Value, VendorId};
@@ -410,5 +410,27 @@ impl PacketBuilder {
             dst.copy_from_slice(&auth);
         }
         Ok(self.buf)
+    }
+
+    /// [`finish`](Self::finish), returned as an owned, validated [`Packet`]: read it
+    /// back (attributes, verification) without re-wrapping the bytes, send
+    /// [`Packet::as_bytes`], keep it with [`Packet::into_inner`].
+    ///
+    /// ```
+    /// use radius_codec::{AttrType, PacketBuilder, SharedSecret};
+    /// let secret = SharedSecret::from("testing123");
+    /// let mut b = PacketBuilder::coa_request(9);
+    /// b.add(AttrType::USER_NAME, b"bob")?;
+    /// let packet = b.finish_packet(&secret)?;
+    /// packet.verify_request(&secret)?;
+    /// assert_eq!(packet.first(AttrType::USER_NAME).unwrap().value(), b"bob");
+    /// # Ok::<(), radius_codec::Error>(())
+    /// ```
+    pub fn finish_packet(self, secret: &SharedSecret) -> Result<Packet<Vec<u8>>> {
+        let max_len = self.max_len;
+        let bytes = self.finish(secret)?;
+        // The builder emits only well-formed attributes; checking costs one walk and
+        // keeps "validated" true whatever raw octets the caller added.
+        Packet::new_checked_with(bytes, &DecodeOptions::UDP.max_len(max_len).opaque_vsa())
     }
 }

@@ -267,3 +267,76 @@ pub enum Error {
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// The category of an [`Error`]: what a binding or a command line tool maps errors by,
+/// in one `match`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The packet does not parse: header, attribute, VSA, extended or TLV structure,
+    /// a malformed Message-Authenticator or CHAP-Password.
+    Malformed,
+    /// A value does not fit its data type (length, prefix, tag, hidden-value length,
+    /// salt). Malformed input when decoding, misuse when building: the caller knows
+    /// which it was doing.
+    Value,
+    /// The input parsed but failed verification: authenticators,
+    /// Message-Authenticator, BlastRADIUS policy, Proxy-State, reply matching.
+    Verification,
+    /// The caller asked the builder for something it cannot emit: a value too long, a
+    /// packet too large, an attribute added the wrong way, a missing attribute.
+    Build,
+    /// The client exchange refused a request: unknown destination, Identifiers
+    /// exhausted, a built packet that is not the request it allocated.
+    Exchange,
+}
+
+impl Error {
+    /// The error's category.
+    ///
+    /// ```
+    /// use radius_codec::{Error, ErrorKind};
+    /// assert_eq!(Error::BadMessageAuthenticator.kind(), ErrorKind::Verification);
+    /// assert_eq!(Error::HeaderTooShort { len: 3 }.kind(), ErrorKind::Malformed);
+    /// ```
+    #[must_use]
+    pub const fn kind(&self) -> ErrorKind {
+        match self {
+            Self::HeaderTooShort { .. }
+            | Self::LengthOutOfRange { .. }
+            | Self::Truncated { .. }
+            | Self::AttributeTooShort { .. }
+            | Self::AttributeOverrun { .. }
+            | Self::VsaMalformed { .. }
+            | Self::MissingContinuation { .. }
+            | Self::TlvMalformed { .. }
+            | Self::TlvTooDeep { .. }
+            | Self::MalformedMessageAuthenticator { .. }
+            | Self::ChapPasswordLength { .. } => ErrorKind::Malformed,
+            Self::ValueLength { .. }
+            | Self::PrefixLength { .. }
+            | Self::InvalidTag { .. }
+            | Self::HiddenLength { .. }
+            | Self::HiddenInnerLength { .. }
+            | Self::InvalidSalt { .. } => ErrorKind::Value,
+            Self::BadRequestAuthenticator
+            | Self::BadResponseAuthenticator
+            | Self::BadMessageAuthenticator
+            | Self::MissingMessageAuthenticator { .. }
+            | Self::IdentifierMismatch { .. }
+            | Self::UnexpectedReply { .. }
+            | Self::UnexpectedProxyState
+            | Self::ProxyStateWithoutMessageAuthenticator
+            | Self::TokenMismatch { .. } => ErrorKind::Verification,
+            Self::ValueTooLong { .. }
+            | Self::PacketTooLong { .. }
+            | Self::VendorTypeTooLarge { .. }
+            | Self::WrongAttributeKind { .. }
+            | Self::MissingAttribute { .. } => ErrorKind::Build,
+            Self::UnknownDestination
+            | Self::NotARequest { .. }
+            | Self::WrongIdentifier { .. }
+            | Self::IdentifiersExhausted => ErrorKind::Exchange,
+        }
+    }
+}

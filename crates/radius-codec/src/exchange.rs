@@ -34,8 +34,8 @@ use std::time::{Duration, Instant};
 
 use crate::auth::{compute_authenticator, AUTH_RANGE};
 use crate::{
-    AttrType, AuthenticatorKind, Code, Error, LearnedReplies, Packet, ReplyPolicy, ReplySignature,
-    Requirement, Result, SharedSecret,
+    AttrType, AuthenticatorKind, Code, Error, LearnedReplies, Packet, ReplyPolicy, Requirement, Result,
+    SharedSecret, Signature,
 };
 
 /// Retransmission parameters (RFC 5080 §2.2.1; RFC 3315 §14 algorithm).
@@ -89,9 +89,9 @@ pub enum ClientEvent<D> {
         /// Round-trip time from the last transmission.
         rtt: Duration,
         /// How the reply stood with respect to Message-Authenticator. Show
-        /// [`ReplySignature::AcceptedUnsigned`] to the user: an unsigned Access-* reply
+        /// [`Signature::AcceptedUnsigned`] to the user: an unsigned Access-* reply
         /// is open to BlastRADIUS (CVE-2024-3596).
-        signature: ReplySignature,
+        signature: Signature,
     },
     /// A reply that matched no pending request (late, duplicate or spoofed); dropped.
     Unmatched {
@@ -1086,7 +1086,7 @@ mod tests {
         let Ok(ClientEvent::Reply { signature, .. }) = ask(&mut c, false) else {
             panic!()
         };
-        assert_eq!(signature, ReplySignature::AcceptedUnsigned);
+        assert_eq!(signature, Signature::AcceptedUnsigned);
         assert_eq!(
             c.reply_state(&"srv").map(|l| l.access),
             Some(crate::Learned::Legacy)
@@ -1094,7 +1094,7 @@ mod tests {
         let Ok(ClientEvent::Reply { signature, .. }) = ask(&mut c, true) else {
             panic!()
         };
-        assert_eq!(signature, ReplySignature::Signed);
+        assert_eq!(signature, Signature::Signed);
         // a restored "signs" state makes the next unsigned reply an error
         let signs = LearnedReplies {
             access: crate::Learned::Signs,

@@ -72,16 +72,16 @@ mod types;
 mod value;
 pub mod vsa;
 
-pub use auth::{Learned, LearnedReplies, ReplyPolicy, ReplySignature, Requirement, ServerPolicy};
+pub use auth::{Learned, LearnedReplies, ReplyPolicy, Requirement, ServerPolicy, Signature};
 pub use builder::{PacketBuilder, MAX_VALUE_LEN};
 pub use crypto::SharedSecret;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use extended::{Evs, ExtendedAttr, Tlv, Tlvs};
 pub use packet::{
     Attribute, Attributes, BuiltinFormats, DecodeOptions, ExtendedAttrs, Packet, VendorFormats, HEADER_LEN,
     MAX_PACKET_LEN, MAX_PACKET_LEN_TCP,
 };
-pub use types::{AttrType, AuthenticatorKind, Code, Identifier, VendorId};
+pub use types::{AttrType, AuthenticatorKind, Code, VendorId};
 pub use value::{encode_tagged, split_tag, DataType, Value};
 pub use vsa::{VendorAttr, VendorFormat, Vsa};
 

@@ -286,6 +286,79 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     }
 }
 
+/// The owned packet: the same readers as the borrowed view, over the packet's own
+/// buffer (what [`crate::PacketBuilder::finish_packet`] returns and
+/// [`Packet::to_owned_packet`] makes). A binding or a long-lived state holds one without
+/// a lifetime and reads it without copying; [`Packet::attribute_at`] iterates with an
+/// offset cursor instead of a borrow.
+impl Packet<Vec<u8>> {
+    /// The attribute octets (from offset 20 up to Length).
+    pub fn attribute_bytes(&self) -> &[u8] {
+        self.view().attribute_bytes()
+    }
+
+    /// Every attribute, in wire order.
+    pub fn attributes(&self) -> Attributes<'_> {
+        self.view().attributes()
+    }
+
+    /// The first attribute of type `typ`.
+    pub fn first(&self, typ: AttrType) -> Option<Attribute<'_>> {
+        self.view().first(typ)
+    }
+
+    /// Every attribute of type `typ`, in order.
+    pub fn all(&self, typ: AttrType) -> impl Iterator<Item = Attribute<'_>> + '_ {
+        self.view().all(typ)
+    }
+
+    /// The values of every attribute of type `typ`, joined.
+    pub fn concat(&self, typ: AttrType) -> Option<Cow<'_, [u8]>> {
+        self.view().concat(typ)
+    }
+
+    /// Every Vendor-Specific attribute, parsed in the vendor's built-in format.
+    pub fn vsas(&self) -> impl Iterator<Item = Vsa<'_>> + '_ {
+        self.view().vsas()
+    }
+
+    /// The extended and long-extended attributes, fragments reassembled.
+    pub fn extended(&self) -> ExtendedAttrs<'_> {
+        self.view().extended()
+    }
+}
+
+impl<T: AsRef<[u8]>> Packet<T> {
+    /// The attribute at packet offset `offset` and the offset of the next one: a
+    /// cursor that needs no borrow between steps. Start at [`HEADER_LEN`]; `None` at the
+    /// end (or at an offset that is not an attribute of a validated packet).
+    ///
+    /// ```
+    /// use radius_codec::{AttrType, PacketBuilder, SharedSecret, HEADER_LEN};
+    /// let mut b = PacketBuilder::disconnect_request(1);
+    /// b.add(AttrType::USER_NAME, b"bob")?.add(AttrType::ACCT_SESSION_ID, b"42")?;
+    /// let packet = b.finish_packet(&SharedSecret::from("s"))?;
+    /// let (mut at, mut types) = (HEADER_LEN, Vec::new());
+    /// while let Some((attr, next)) = packet.attribute_at(at) {
+    ///     types.push(attr.typ());
+    ///     at = next;
+    /// }
+    /// assert_eq!(types, [AttrType::USER_NAME, AttrType::ACCT_SESSION_ID]);
+    /// # Ok::<(), radius_codec::Error>(())
+    /// ```
+    pub fn attribute_at(&self, offset: usize) -> Option<(Attribute<'_>, usize)> {
+        let bytes = self.as_bytes();
+        let rest = bytes.get(offset..)?;
+        let start = offset.checked_sub(HEADER_LEN)?;
+        let mut r = Reader::new(rest);
+        let mut a = read_attr(&mut r).ok()?;
+        // read_attr numbers offsets as if `rest` began at the attribute list.
+        a.offset = offset;
+        let next = start + r.offset() + HEADER_LEN;
+        Some((a, next))
+    }
+}
+
 fn be_u16(b: Option<&[u8]>) -> u16 {
     b.and_then(|b| b.try_into().ok()).map_or(0, u16::from_be_bytes)
 }

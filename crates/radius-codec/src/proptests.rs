@@ -152,7 +152,9 @@ proptest! {
                 prop_assert_eq!(p.authenticator(), auth);
                 prop_assert!(p.verify_message_authenticator(&secret, None).unwrap());
             }
-            AuthenticatorKind::RequestMd5 => p.verify_request(&secret).unwrap(),
+            AuthenticatorKind::RequestMd5 => {
+                p.verify_request(&secret).unwrap();
+            }
             AuthenticatorKind::Response => {
                 let mut req = bytes.clone();
                 req[0] = 1;

@@ -183,10 +183,14 @@ open_number! {
         CHARGEABLE_USER_IDENTITY = 89 => "Chargeable-User-Identity",
         /// NAS-IPv6-Address (RFC 3162 §2.1).
         NAS_IPV6_ADDRESS = 95 => "NAS-IPv6-Address",
+        /// Framed-Interface-Id (RFC 3162 §2.2).
+        FRAMED_INTERFACE_ID = 96 => "Framed-Interface-Id",
         /// Framed-IPv6-Prefix (RFC 3162 §2.3).
         FRAMED_IPV6_PREFIX = 97 => "Framed-IPv6-Prefix",
         /// Error-Cause (RFC 5176 §3.5).
         ERROR_CAUSE = 101 => "Error-Cause",
+        /// Operator-Name (RFC 5580 §4.1).
+        OPERATOR_NAME = 126 => "Operator-Name",
         /// Framed-IPv6-Address (RFC 6911).
         FRAMED_IPV6_ADDRESS = 168 => "Framed-IPv6-Address",
         /// Extended-Attribute-1 (RFC 6929 §2.1).
@@ -257,22 +261,6 @@ open_number! {
         MERAKI = 29671 => "Meraki",
         /// FreeRADIUS' own vendor space.
         FREERADIUS = 11344 => "FreeRADIUS",
-    }
-}
-
-/// The packet Identifier (RFC 2865 §3), used to match replies to requests.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Identifier(pub u8);
-
-impl fmt::Display for Identifier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl From<u8> for Identifier {
-    fn from(v: u8) -> Self {
-        Self(v)
     }
 }
 

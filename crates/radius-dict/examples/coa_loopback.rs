@@ -48,8 +48,7 @@ fn main() {
         let mut buf = [0u8; 4096];
         let (n, from) = nas.recv_from(&mut buf).unwrap();
         let req = Packet::new_checked(&buf[..n]).unwrap();
-        req.verify_request(&secret).unwrap();
-        policy.check(&req).unwrap();
+        policy.verify(&req, &secret).unwrap();
         let session = Dictionary::builtin()
             .decode(&req, None)
             .into_iter()

@@ -39,6 +39,7 @@
     )
 )]
 
+mod display;
 mod error;
 mod hash;
 mod model;
@@ -49,6 +50,7 @@ mod text;
 
 use hash::{with_lowercase, FxMap};
 
+pub use display::PacketDisplay;
 pub use error::{Error, ErrorKind};
 pub use model::{AttrDef, AttrKey, Encrypt, Flags, Values, Vendor, MAX_DEPTH};
 pub use packet::{Decoded, Hiding};

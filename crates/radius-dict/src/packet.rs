@@ -8,8 +8,8 @@ use radius_codec::crypto::{
 };
 use radius_codec::extended::{encode_tlv, Tlvs};
 use radius_codec::{
-    encode_tagged, split_tag, AttrType, DataType, Packet, PacketBuilder, SharedSecret, Value, VendorFormat,
-    VendorId,
+    encode_tagged, split_tag, AttrType, AuthenticatorKind, DataType, Packet, PacketBuilder, SharedSecret,
+    Value, VendorFormat, VendorId,
 };
 
 use crate::error::{Error, ErrorKind};
@@ -262,10 +262,39 @@ impl Dictionary {
         Ok(())
     }
 
-    /// Decodes every attribute of a packet in wire order; nothing is dropped (unknown
-    /// attributes are named by number). With `hiding`, hidden values are revealed
-    /// using `authenticator` (the Request Authenticator of the request).
+    /// Decodes every attribute of a request in wire order; nothing is dropped (unknown
+    /// attributes are named by number). With `hiding` (the same [`Hiding`] that
+    /// [`Dictionary::add`] takes; its salt is not used here), hidden values are
+    /// revealed with the vector the packet's code calls for: its own Request
+    /// Authenticator for Access-Request and Status-Server, zeros for
+    /// Accounting/CoA/Disconnect requests (RFC 2866 §3, RFC 5176 §3.5). A reply's hidden
+    /// values need its request: use [`Dictionary::decode_reply`]; here they stay hidden.
     pub fn decode<'d, 'a>(
+        &'d self,
+        packet: &Packet<&'a [u8]>,
+        hiding: Option<&Hiding<'_>>,
+    ) -> Vec<Decoded<'d, 'a>> {
+        let vector = match packet.code().authenticator_kind() {
+            AuthenticatorKind::Random => Some(packet.authenticator()),
+            AuthenticatorKind::RequestMd5 => Some([0; 16]),
+            _ => None,
+        };
+        let reveal = hiding.zip(vector).map(|(h, v)| (h.secret, v));
+        self.decode_with(packet, reveal)
+    }
+
+    /// Decodes a reply as [`Dictionary::decode`] does a request; with `hiding`, its
+    /// hidden values are revealed with the Request Authenticator of `request`.
+    pub fn decode_reply<'d, 'a, U: AsRef<[u8]>>(
+        &'d self,
+        reply: &Packet<&'a [u8]>,
+        request: &Packet<U>,
+        hiding: Option<&Hiding<'_>>,
+    ) -> Vec<Decoded<'d, 'a>> {
+        self.decode_with(reply, hiding.map(|h| (h.secret, request.authenticator())))
+    }
+
+    fn decode_with<'d, 'a>(
         &'d self,
         packet: &Packet<&'a [u8]>,
         hiding: Option<(&SharedSecret, [u8; 16])>,
@@ -528,11 +557,7 @@ mod tests {
         }
         let bytes = b.finish(&secret).unwrap();
         let p = Packet::new_checked(&bytes[..]).unwrap();
-        let tags: Vec<_> = d
-            .decode(&p, Some((&secret, [0; 16])))
-            .iter()
-            .map(|a| a.tag)
-            .collect();
+        let tags: Vec<_> = d.decode(&p, Some(&hiding)).iter().map(|a| a.tag).collect();
         assert_eq!(tags, [None, Some(1), Some(31), None, Some(31), None, Some(5)]);
     }
 
@@ -577,7 +602,7 @@ mod tests {
             .unwrap();
         let bytes = b.finish(&secret).unwrap();
         let p = Packet::new_checked(&bytes[..]).unwrap();
-        let decoded = d.decode(&p, Some((&secret, ra)));
+        let decoded = d.decode(&p, Some(&hiding));
         let pw = decoded.iter().find(|a| a.name == "User-Password").unwrap();
         assert_eq!(pw.text(), "hunter2-pw", "revealed for the caller");
         let debug = format!("{decoded:?}");
