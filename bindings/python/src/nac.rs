@@ -1913,6 +1913,11 @@ fn http(inner: nac_model::http::HttpRequest) -> HttpRequest {
 
 use nac_model::clearpass as cp;
 
+/// A list reply's items, each wrapped for Python, and its count.
+fn list_page<T, W>(page: cp::ListPage<T>, wrap: impl FnMut(T) -> W) -> (Vec<W>, Option<u64>) {
+    (page.embedded.items.into_iter().map(wrap).collect(), page.count)
+}
+
 /// Keyword arguments as a JSON object: `MacAddress` values become text, the rest
 /// goes through `json.dumps`.
 fn kwargs_json(
@@ -2011,14 +2016,7 @@ impl Endpoint {
     #[staticmethod]
     fn list_from_json(text: &Bound<'_, PyAny>) -> PyResult<(Vec<Self>, Option<u64>)> {
         let page = parse_json!(cp::ListPage<cp::Endpoint>, text)?;
-        Ok((
-            page.embedded
-                .items
-                .into_iter()
-                .map(|inner| Self { inner })
-                .collect(),
-            page.count,
-        ))
+        Ok(list_page(page, |inner| Self { inner }))
     }
 
     /// The JSON ClearPass takes (absent fields are left out; the MAC bare, lower case).
@@ -2156,14 +2154,7 @@ impl Device {
     #[staticmethod]
     fn list_from_json(text: &Bound<'_, PyAny>) -> PyResult<(Vec<Self>, Option<u64>)> {
         let page = parse_json!(cp::ListPage<cp::Device>, text)?;
-        Ok((
-            page.embedded
-                .items
-                .into_iter()
-                .map(|inner| Self { inner })
-                .collect(),
-            page.count,
-        ))
+        Ok(list_page(page, |inner| Self { inner }))
     }
 
     /// The JSON ClearPass takes (absent fields left out).
@@ -2331,14 +2322,7 @@ impl ActiveSession {
     #[staticmethod]
     fn list_from_json(text: &Bound<'_, PyAny>) -> PyResult<(Vec<Self>, Option<u64>)> {
         let page = parse_json!(cp::ListPage<cp::ActiveSession>, text)?;
-        Ok((
-            page.embedded
-                .items
-                .into_iter()
-                .map(|inner| Self { inner })
-                .collect(),
-            page.count,
-        ))
+        Ok(list_page(page, |inner| Self { inner }))
     }
 
     /// Session id.

@@ -291,6 +291,32 @@ fn read_value<'py>(
     }
 }
 
+/// The plan the pure-Python dictionary cached for `key` (and its attribute), when it
+/// is still for the attribute the dictionary holds now; `None`: take the slow path.
+fn current_plan<'py>(
+    py: Python<'py>,
+    pkt: &Bound<'py, PyDict>,
+    key: &Bound<'py, PyAny>,
+) -> PyResult<Option<(Bound<'py, PyTuple>, Bound<'py, PyAny>)>> {
+    let dict = pkt.getattr(pyo3::intern!(py, "dict"))?;
+    let Ok(plans) = dict.getattr(pyo3::intern!(py, "_plans")) else {
+        return Ok(None);
+    };
+    let Ok(plans) = plans.cast::<PyDict>() else {
+        return Ok(None);
+    };
+    let Some(plan) = plans.get_item(key)? else {
+        return Ok(None);
+    };
+    let plan = plan.cast::<PyTuple>()?.clone();
+    let attr = plan.get_item(0)?;
+    let current = dict
+        .getattr(pyo3::intern!(py, "attributes"))?
+        .cast::<PyDict>()?
+        .get_item(key)?;
+    Ok(current.is_some_and(|c| c.is(&attr)).then_some((plan, attr)))
+}
+
 /// `pkt[key]` for pyrad's packet dict: a plain attribute by name through the plan its
 /// dictionary caches (`_plans`: name -> (attribute, wire key, decode, encode, kind,
 /// named values)), or a wire key's raw list. Returns `slow` when the Python layer must
@@ -310,25 +336,9 @@ fn pyrad_read<'py>(
             .get_item(key)?
             .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(key.clone().unbind()));
     }
-    let dict = pkt.getattr(pyo3::intern!(py, "dict"))?;
-    let Ok(plans) = dict.getattr(pyo3::intern!(py, "_plans")) else {
+    let Some((plan, _)) = current_plan(py, pkt, key)? else {
         return Ok(slow.clone());
     };
-    let Ok(plans) = plans.cast::<PyDict>() else {
-        return Ok(slow.clone());
-    };
-    let Some(plan) = plans.get_item(key)? else {
-        return Ok(slow.clone());
-    };
-    let plan = plan.cast::<PyTuple>()?;
-    let attr = plan.get_item(0)?;
-    let current = dict
-        .getattr(pyo3::intern!(py, "attributes"))?
-        .cast::<PyDict>()?
-        .get_item(key)?;
-    if !current.is_some_and(|c| c.is(&attr)) {
-        return Ok(slow.clone());
-    }
     let wire = plan.get_item(1)?;
     let decode = plan.get_item(2)?;
     let kind: u8 = plan.get_item(4)?.extract()?;
@@ -389,25 +399,9 @@ fn pyrad_write<'py>(
     item: &Bound<'py, PyAny>,
     slow: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let dict = pkt.getattr(pyo3::intern!(py, "dict"))?;
-    let Ok(plans) = dict.getattr(pyo3::intern!(py, "_plans")) else {
+    let Some((plan, attr)) = current_plan(py, pkt, key)? else {
         return Ok(slow.clone());
     };
-    let Ok(plans) = plans.cast::<PyDict>() else {
-        return Ok(slow.clone());
-    };
-    let Some(plan) = plans.get_item(key)? else {
-        return Ok(slow.clone());
-    };
-    let plan = plan.cast::<PyTuple>()?;
-    let attr = plan.get_item(0)?;
-    let current = dict
-        .getattr(pyo3::intern!(py, "attributes"))?
-        .cast::<PyDict>()?
-        .get_item(key)?;
-    if !current.is_some_and(|c| c.is(&attr)) {
-        return Ok(slow.clone());
-    }
     let kind: u8 = plan.get_item(4)?.extract()?;
     let forward = attr
         .getattr(pyo3::intern!(py, "values"))?

@@ -322,7 +322,7 @@ impl AttributeDef {
             name: d.name().to_string(),
             vendor: key.vendor(),
             path: key.path().to_vec(),
-            data_type: type_name(d.data_type()).to_string(),
+            data_type: d.data_type().name().to_string(),
             tagged: d.flags().has_tag,
             encrypt: match d.flags().encrypt {
                 radius_dict::Encrypt::None => None,
@@ -346,32 +346,6 @@ impl AttributeDef {
             .map(|k| k.to_string())
             .unwrap_or_default();
         format!("<AttributeDef {} {} {}>", self.name, key, self.data_type)
-    }
-}
-
-fn type_name(t: DataType) -> &'static str {
-    match t {
-        DataType::String => "string",
-        DataType::Octets => "octets",
-        DataType::IpAddr => "ipaddr",
-        DataType::Ipv6Addr => "ipv6addr",
-        DataType::Ipv6Prefix => "ipv6prefix",
-        DataType::Ipv4Prefix => "ipv4prefix",
-        DataType::Integer => "integer",
-        DataType::Integer64 => "integer64",
-        DataType::Signed => "signed",
-        DataType::Short => "short",
-        DataType::Byte => "byte",
-        DataType::Date => "date",
-        DataType::Ifid => "ifid",
-        DataType::Ether => "ether",
-        DataType::ComboIp => "combo-ip",
-        DataType::Abinary => "abinary",
-        DataType::Tlv => "tlv",
-        DataType::Vsa => "vsa",
-        DataType::Extended => "extended",
-        DataType::LongExtended => "long-extended",
-        _ => "evs",
     }
 }
 
@@ -456,7 +430,7 @@ fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult
         errors::build(format!(
             "{}: a {what} is not a valid {} value",
             def.name(),
-            type_name(t)
+            t.name()
         ))
     };
     if let Ok(b) = obj.cast::<PyBytes>() {
@@ -491,13 +465,7 @@ fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult
         };
     }
     if obj.is_instance_of::<pyo3::types::PyInt>() {
-        let too_big = || {
-            errors::build(format!(
-                "{}: {obj} is out of range for {}",
-                def.name(),
-                type_name(t)
-            ))
-        };
+        let too_big = || errors::build(format!("{}: {obj} is out of range for {}", def.name(), t.name()));
         return Ok(match t {
             DataType::Integer => Value::Integer(obj.extract().map_err(|_| too_big())?),
             DataType::Date => Value::Date(obj.extract().map_err(|_| too_big())?),
@@ -758,6 +726,40 @@ pub(crate) fn salt_of(py: Python<'_>, salt: Option<u16>) -> PyResult<u16> {
     }
 }
 
+/// Adds Message-Authenticator (`Some(true)`), leaves it out (`Some(false)`) or keeps
+/// the builder's default for the code (`None`).
+fn choose_message_authenticator(b: &mut PacketBuilder, choice: Option<bool>) {
+    match choice {
+        Some(true) => {
+            b.add_message_authenticator();
+        }
+        Some(false) => {
+            b.without_message_authenticator();
+        }
+        None => {}
+    }
+}
+
+/// The end of `build` and `reply`: the Message-Authenticator choice, the attributes
+/// (hidden with `secret` and `salt`), then lengths and authenticators.
+fn finish_built(
+    py: Python<'_>,
+    mut b: PacketBuilder,
+    dict: &Dict,
+    attributes: Option<&Bound<'_, PyAny>>,
+    message_authenticator: Option<bool>,
+    secret: &SharedSecret,
+    salt: Option<u16>,
+) -> PyResult<Vec<u8>> {
+    choose_message_authenticator(&mut b, message_authenticator);
+    let hiding = Hiding {
+        secret,
+        salt: salt_of(py, salt)?,
+    };
+    add_attributes(dict, &mut b, attributes, Some(&hiding))?;
+    b.finish(secret).map_err(errors::codec)
+}
+
 /// Builds a request of any code: see the Python docstring in `nacwire/radius.pyi`.
 #[pyfunction]
 #[pyo3(signature = (code, secret, attributes = None, *, identifier = 0, authenticator = None,
@@ -789,22 +791,8 @@ fn build(
         (None, AuthenticatorKind::Random) => random16(py)?,
         (None, _) => [0; 16],
     };
-    let mut b = PacketBuilder::new(code, identifier, auth);
-    match message_authenticator {
-        Some(true) => {
-            b.add_message_authenticator();
-        }
-        Some(false) => {
-            b.without_message_authenticator();
-        }
-        None => {}
-    }
-    let hiding = Hiding {
-        secret: &secret,
-        salt: salt_of(py, salt)?,
-    };
-    add_attributes(&dict, &mut b, attributes, Some(&hiding))?;
-    let bytes = b.finish(&secret).map_err(errors::codec)?;
+    let b = PacketBuilder::new(code, identifier, auth);
+    let bytes = finish_built(py, b, &dict, attributes, message_authenticator, &secret, salt)?;
     Packet::from_vec(bytes, dict, Some((secret, None)))
 }
 
@@ -829,22 +817,8 @@ fn reply(
     let req = request.get();
     let dict = dictionary.map_or_else(|| req.dict.clone(), |d| d.get().inner.clone());
     let view = CodecPacket::new_unchecked(&req.data[..]);
-    let mut b = PacketBuilder::reply_to(&view, code);
-    match message_authenticator {
-        Some(true) => {
-            b.add_message_authenticator();
-        }
-        Some(false) => {
-            b.without_message_authenticator();
-        }
-        None => {}
-    }
-    let hiding = Hiding {
-        secret: &secret,
-        salt: salt_of(py, salt)?,
-    };
-    add_attributes(&dict, &mut b, attributes, Some(&hiding))?;
-    let bytes = b.finish(&secret).map_err(errors::codec)?;
+    let b = PacketBuilder::reply_to(&view, code);
+    let bytes = finish_built(py, b, &dict, attributes, message_authenticator, &secret, salt)?;
     Packet::from_vec(bytes, dict, Some((secret, Some(view.authenticator()))))
 }
 
@@ -1372,15 +1346,7 @@ impl Client {
         let mut failure: Option<PyErr> = None;
         let sent = self.inner.send(&destination, now, |id, secret| {
             let mut b = PacketBuilder::new(code, id, auth);
-            match message_authenticator {
-                Some(true) => {
-                    b.add_message_authenticator();
-                }
-                Some(false) => {
-                    b.without_message_authenticator();
-                }
-                None => {}
-            }
+            choose_message_authenticator(&mut b, message_authenticator);
             let hiding = Hiding { secret, salt };
             if let Err(e) = add_attributes(&dict, &mut b, attributes, Some(&hiding)) {
                 failure = Some(e);

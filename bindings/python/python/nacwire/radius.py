@@ -84,6 +84,31 @@ def _warn_if_unsigned(event: ClientEvent) -> None:
         )
 
 
+def _one_destination_client(
+    destination: str,
+    secret: Secret | bytes | str,
+    dictionary: Dictionary | None,
+    timeout: float,
+    retries: int,
+    require_message_authenticator: bool | Literal["auto"],
+) -> Client:
+    """The exchange state of `UdpClient` and `AsyncClient`: one destination, retries
+    backing off up to eight times `timeout`, no overall limit."""
+    client = Client(
+        timeout=timeout,
+        retries=retries,
+        max_timeout=max(timeout * 8, timeout),
+        max_duration=0.0,
+    )
+    client.add_destination(
+        destination,
+        secret,
+        dictionary=dictionary,
+        require_message_authenticator=require_message_authenticator,
+    )
+    return client
+
+
 class UdpClient:
     """A blocking RADIUS client over UDP for one server (or one NAS, for CoA).
 
@@ -115,17 +140,8 @@ class UdpClient:
         self._sock = socket.socket(family, socket.SOCK_DGRAM)
         if bind is not None:
             self._sock.bind(bind)
-        self._client = Client(
-            timeout=timeout,
-            retries=retries,
-            max_timeout=max(timeout * 8, timeout),
-            max_duration=0.0,
-        )
-        self._client.add_destination(
-            self._destination,
-            secret,
-            dictionary=dictionary,
-            require_message_authenticator=require_message_authenticator,
+        self._client = _one_destination_client(
+            self._destination, secret, dictionary, timeout, retries, require_message_authenticator
         )
 
     def request(
@@ -229,17 +245,8 @@ class AsyncClient:
         family, _, _, _, address = infos[0]
         self._address = address
         self._destination = f"{server}:{port}"
-        self._client = Client(
-            timeout=timeout,
-            retries=retries,
-            max_timeout=max(timeout * 8, timeout),
-            max_duration=0.0,
-        )
-        self._client.add_destination(
-            self._destination,
-            secret,
-            dictionary=dictionary,
-            require_message_authenticator=require_message_authenticator,
+        self._client = _one_destination_client(
+            self._destination, secret, dictionary, timeout, retries, require_message_authenticator
         )
         transport, _ = await loop.create_datagram_endpoint(
             lambda: _Protocol(self), remote_addr=(str(address[0]), int(address[1])), family=family

@@ -5,20 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import socket
 import time
 from typing import Any
 
+from nacwire.pyrad._aio import LoopHolder, endpoint_options, is_open
 from nacwire.pyrad.client import _EapMd5Identity, _EapMd5Response
 from nacwire.pyrad.packet import AcctPacket, AuthPacket, CoAPacket, Packet
-
-
-def _endpoint_options() -> dict[str, Any]:
-    return {"reuse_port": True} if hasattr(socket, "SO_REUSEPORT") else {}
-
-
-def _is_open(protocol: Any) -> bool:
-    return protocol.transport is not None and not protocol.transport.is_closing()
 
 
 class DatagramProtocolClient(asyncio.Protocol):
@@ -184,7 +176,7 @@ class DatagramProtocolClient(asyncio.Protocol):
         return self
 
 
-class ClientAsync:
+class ClientAsync(LoopHolder):
     """An asyncio client: ``await initialize_transports(...)``, then ``await SendPacket(pkt)``."""
 
     def __init__(
@@ -215,20 +207,6 @@ class ClientAsync:
         self.protocol_coa: Any = None
         self.coa_port = coa_port
         self.enforce_ma = enforce_ma
-
-    @property
-    def loop(self) -> Any:
-        """The loop given, else the running (or current) one."""
-        if self._loop is not None:
-            return self._loop
-        try:
-            return asyncio.get_running_loop()
-        except RuntimeError:
-            return asyncio.get_event_loop()
-
-    @loop.setter
-    def loop(self, loop: Any) -> None:
-        self._loop = loop
 
     async def initialize_transports(
         self,
@@ -263,7 +241,7 @@ class ClientAsync:
                         protocol,
                         remote_addr=(self.server, port),
                         local_addr=local,
-                        **_endpoint_options(),
+                        **endpoint_options(),
                     ),
                 )
             )
@@ -272,7 +250,7 @@ class ClientAsync:
         finally:
             # A transport that failed to open is forgotten (and its timer stopped).
             for attr, protocol, _ in pending:
-                if _is_open(protocol) or getattr(self, attr) is not protocol:
+                if is_open(protocol) or getattr(self, attr) is not protocol:
                     continue
                 setattr(self, attr, None)
                 if protocol.timeout_future:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 from abc import ABCMeta, abstractmethod
 from enum import Enum
 from typing import Any
 
+from nacwire.pyrad._aio import LoopHolder, endpoint_options, is_open
 from nacwire.pyrad.packet import (
     AccessAccept,
     AccessReject,
@@ -38,14 +38,6 @@ _REPLIES = (
     DisconnectNAK,
     DisconnectACK,
 )
-
-
-def _endpoint_options() -> dict[str, Any]:
-    return {"reuse_port": True} if hasattr(socket, "SO_REUSEPORT") else {}
-
-
-def _is_open(protocol: Any) -> bool:
-    return protocol.transport is not None and not protocol.transport.is_closing()
 
 
 class ServerType(Enum):
@@ -154,7 +146,7 @@ class DatagramProtocolServer(asyncio.Protocol):
         return self
 
 
-class ServerAsync(metaclass=ABCMeta):
+class ServerAsync(LoopHolder, metaclass=ABCMeta):
     """Subclass and implement the four ``handle_*_packet(protocol, pkt, addr)`` methods
     (plain functions); reply with ``protocol.send_response(self.CreateReplyPacket(pkt), addr)``."""
 
@@ -218,19 +210,6 @@ class ServerAsync(metaclass=ABCMeta):
     def CreateReplyPacket(pkt: Any, **attributes: Any) -> Any:
         return pkt.CreateReply(**attributes)
 
-    @property
-    def loop(self) -> Any:
-        if self._loop is not None:
-            return self._loop
-        try:
-            return asyncio.get_running_loop()
-        except RuntimeError:
-            return asyncio.get_event_loop()
-
-    @loop.setter
-    def loop(self, loop: Any) -> None:
-        self._loop = loop
-
     async def initialize_transports(
         self,
         enable_acct: bool = False,
@@ -258,7 +237,7 @@ class ServerAsync(metaclass=ABCMeta):
                         protocols,
                         protocol,
                         self.loop.create_datagram_endpoint(
-                            protocol, local_addr=(addr, port), **_endpoint_options()
+                            protocol, local_addr=(addr, port), **endpoint_options()
                         ),
                     )
                 )
@@ -266,7 +245,7 @@ class ServerAsync(metaclass=ABCMeta):
             results = await asyncio.gather(*(c for _, _, c in pending), return_exceptions=True)
         finally:
             for protocols, protocol, _ in pending:
-                if not _is_open(protocol) and protocol in protocols:
+                if not is_open(protocol) and protocol in protocols:
                     protocols.remove(protocol)
         for result in results:
             if isinstance(result, BaseException):
