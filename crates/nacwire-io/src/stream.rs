@@ -108,6 +108,43 @@ pub enum Completion {
     },
 }
 
+impl Completion {
+    /// The completion an event reports (a reply or a loss); any other event back.
+    pub(crate) fn from_event(ev: Event) -> Result<Self, Event> {
+        match ev {
+            Event::Reply { handle, reply, .. } => Ok(Self::Reply { handle, reply }),
+            Event::Lost {
+                handle,
+                request,
+                reason,
+            } => Ok(Self::Lost {
+                handle,
+                request,
+                reason,
+            }),
+            other => Err(other),
+        }
+    }
+
+    /// The outcome of the request `handle`: its reply or why it was lost; `None` when
+    /// this completion is another request's.
+    pub(crate) fn outcome_for(self, handle: RequestHandle) -> Option<Result<Bytes, Error>> {
+        match self {
+            Self::Reply { handle: h, reply } if h == handle => Some(Ok(reply)),
+            Self::Lost {
+                handle: h, reason, ..
+            } if h == handle => Some(Err(Error::Lost(reason))),
+            _ => None,
+        }
+    }
+}
+
+/// How long [`StreamClient::request`] waits for each completion: the request timeout
+/// plus a watchdog round, and a second to spare.
+pub(crate) fn reply_wait(settings: &Settings) -> Duration {
+    settings.request_timeout + settings.watchdog_timeout + Duration::from_secs(1)
+}
+
 /// Exponential backoff between connection attempts.
 #[derive(Clone, Copy, Debug)]
 pub struct Backoff {
@@ -339,14 +376,10 @@ impl StreamClient {
         build: impl FnOnce(u8, Version, &SharedSecret) -> radius_codec::Result<PacketBuilder>,
     ) -> Result<Bytes, Error> {
         let handle = self.send(build)?;
-        let wait = self.settings.request_timeout + self.settings.watchdog_timeout + Duration::from_secs(1);
+        let wait = reply_wait(&self.settings);
         loop {
-            match self.next_completion(wait)? {
-                Completion::Reply { handle: h, reply } if h == handle => return Ok(reply),
-                Completion::Lost {
-                    handle: h, reason, ..
-                } if h == handle => return Err(Error::Lost(reason)),
-                _ => {}
+            if let Some(outcome) = self.next_completion(wait)?.outcome_for(handle) {
+                return outcome;
             }
         }
     }
@@ -431,22 +464,9 @@ impl StreamClient {
         let live = self.live.as_mut()?;
         let mut closed = None;
         while let Some(ev) = live.conn.poll_event() {
-            match ev {
-                Event::Reply { handle, reply, .. } => {
-                    self.completions.push_back(Completion::Reply { handle, reply })
-                }
-                Event::Lost {
-                    handle,
-                    request,
-                    reason,
-                } => {
-                    self.completions.push_back(Completion::Lost {
-                        handle,
-                        request,
-                        reason,
-                    });
-                }
-                Event::Request { packet } => {
+            match Completion::from_event(ev) {
+                Ok(c) => self.completions.push_back(c),
+                Err(Event::Request { packet }) => {
                     let reply = Packet::new_checked_with(&packet[..], &DecodeOptions::TCP)
                         .ok()
                         .and_then(|p| Some((self.dynauth.as_mut()?(&p)?, p)));
@@ -454,8 +474,8 @@ impl StreamClient {
                         let _ = live.conn.reply(&p, builder);
                     }
                 }
-                Event::Closed(reason) => closed = Some(reason),
-                _ => {}
+                Err(Event::Closed(reason)) => closed = Some(reason),
+                Err(_) => {}
             }
         }
         closed

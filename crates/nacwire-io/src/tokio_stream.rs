@@ -10,7 +10,7 @@ use radius_stream::{CloseReason, Connection, Event, RequestHandle, Settings, Ver
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::stream::{Completion, Connector, Error};
+use crate::stream::{reply_wait, Completion, Connector, Error};
 
 /// An async client: one connection, opened on first use, reused, re-opened after it
 /// closes. Requests are pipelined: [`AsyncStreamClient::send`] then
@@ -132,14 +132,10 @@ impl AsyncStreamClient {
         build: impl FnOnce(u8, Version, &SharedSecret) -> radius_codec::Result<PacketBuilder>,
     ) -> Result<Bytes, Error> {
         let handle = self.send(build).await?;
-        let wait = self.settings.request_timeout + self.settings.watchdog_timeout + Duration::from_secs(1);
+        let wait = reply_wait(&self.settings);
         loop {
-            match self.next_completion(wait).await? {
-                Completion::Reply { handle: h, reply } if h == handle => return Ok(reply),
-                Completion::Lost {
-                    handle: h, reason, ..
-                } if h == handle => return Err(Error::Lost(reason)),
-                _ => {}
+            if let Some(outcome) = self.next_completion(wait).await?.outcome_for(handle) {
+                return outcome;
             }
         }
     }
@@ -189,23 +185,10 @@ impl AsyncStreamClient {
         let (_, conn) = self.live.as_mut()?;
         let mut closed = None;
         while let Some(ev) = conn.poll_event() {
-            match ev {
-                Event::Reply { handle, reply, .. } => {
-                    self.completions.push_back(Completion::Reply { handle, reply })
-                }
-                Event::Lost {
-                    handle,
-                    request,
-                    reason,
-                } => {
-                    self.completions.push_back(Completion::Lost {
-                        handle,
-                        request,
-                        reason,
-                    });
-                }
-                Event::Closed(reason) => closed = Some(reason),
-                _ => {}
+            match Completion::from_event(ev) {
+                Ok(c) => self.completions.push_back(c),
+                Err(Event::Closed(reason)) => closed = Some(reason),
+                Err(_) => {}
             }
         }
         closed

@@ -393,14 +393,7 @@ impl UdpClient {
                 let data = buf.get(..n).unwrap_or_default().to_vec();
                 self.on_datagram((0, from, data, Instant::now()), events);
             }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                        | io::ErrorKind::ConnectionRefused
-                ) => {}
+            Err(e) if nothing_received(&e) => {}
             Err(e) => return Err(e.into()),
         }
         Ok(())
@@ -595,6 +588,18 @@ pub enum ServerDrop {
     Invalid(radius_codec::Error),
 }
 
+/// A `recv_from` error that only means no datagram came: the read timeout, a signal,
+/// or the ICMP port unreachable an earlier send provoked.
+fn nothing_received(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock
+            | io::ErrorKind::TimedOut
+            | io::ErrorKind::Interrupted
+            | io::ErrorKind::ConnectionRefused
+    )
+}
+
 /// A blocking RADIUS/UDP server: one socket, a duplicate cache, a handler.
 pub struct UdpServer {
     socket: UdpSocket,
@@ -652,18 +657,7 @@ impl UdpServer {
         while !self.stop.load(Ordering::Relaxed) {
             let (n, peer) = match self.socket.recv_from(&mut buf) {
                 Ok(x) => x,
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock
-                            | io::ErrorKind::TimedOut
-                            | io::ErrorKind::Interrupted
-                            | io::ErrorKind::ConnectionRefused
-                            | io::ErrorKind::ConnectionReset
-                    ) =>
-                {
-                    continue
-                }
+                Err(e) if nothing_received(&e) || e.kind() == io::ErrorKind::ConnectionReset => continue,
                 Err(e) => return Err(e.into()),
             };
             let received = Instant::now();
