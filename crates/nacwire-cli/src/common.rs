@@ -253,6 +253,14 @@ fn decoded<'d, 'a>(
     dict.decode_reply(packet, &Packet::new_unchecked(&header[..]), Some(&h))
 }
 
+/// An attribute's name, with `:tag` when it has a nonzero tag.
+fn tagged_name(a: &radius_dict::Decoded<'_, '_>) -> String {
+    match a.tag {
+        Some(t) if t != 0 => format!("{}:{t}", a.name),
+        _ => a.name.to_string(),
+    }
+}
+
 /// The attributes of a packet by name, as text (FreeRADIUS syntax), revealing hidden
 /// values when `hiding` (secret, Request Authenticator) is given.
 pub(crate) fn attributes(
@@ -263,15 +271,11 @@ pub(crate) fn attributes(
     decoded(dict, packet, hiding)
         .into_iter()
         .map(|a| {
-            let name = match a.tag {
-                Some(t) if t != 0 => format!("{}:{t}", a.name),
-                _ => a.name.to_string(),
-            };
             let text = match a.def {
                 Some(d) if !d.flags().secret => dict.format_value_freeradius(d, &a.value),
                 _ => a.text(),
             };
-            (name, text)
+            (tagged_name(&a), text)
         })
         .collect()
 }
@@ -284,13 +288,7 @@ pub(crate) fn attributes_plain(
 ) -> Vec<(String, String)> {
     decoded(dict, packet, hiding)
         .into_iter()
-        .map(|a| {
-            let name = match a.tag {
-                Some(t) if t != 0 => format!("{}:{t}", a.name),
-                _ => a.name.to_string(),
-            };
-            (name, a.text())
-        })
+        .map(|a| (tagged_name(&a), a.text()))
         .collect()
 }
 
