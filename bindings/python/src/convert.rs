@@ -79,3 +79,11 @@ pub(crate) fn time_of(py: Python<'_>, now: Option<&Bound<'_, PyAny>>) -> PyResul
     }
     Ok(UNIX_EPOCH + Duration::from_secs_f64(secs.min(1e12)))
 }
+
+/// `__hash__` of a value: its `Hash`, through the standard library's hasher.
+pub(crate) fn hash_of(v: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
+}

@@ -311,6 +311,21 @@ impl Verifier {
         }
         result.map_err(errors::ecp)
     }
+
+    /// `verify` and `verify_request`: the redirect at `url`, verified and typed.
+    fn redirect(
+        &self,
+        py: Python<'_>,
+        url: String,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ControllerRedirect> {
+        let now = time_of(py, now)?;
+        let inner = self.run(py, move |v| {
+            let q = v.verify_url(&url, now)?;
+            RRedirect::from_query(&q).map(RRedirect::into_owned)
+        })?;
+        Ok(ControllerRedirect { inner })
+    }
 }
 
 /// `scheme://host[:port]path?query` from parts; the crate's URL parser checks it.
@@ -425,12 +440,7 @@ impl Verifier {
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<ControllerRedirect> {
         let url = url_text(url, "url")?;
-        let now = time_of(py, now)?;
-        let inner = self.run(py, move |v| {
-            let q = v.verify_url(&url, now)?;
-            RRedirect::from_query(&q).map(RRedirect::into_owned)
-        })?;
-        Ok(ControllerRedirect { inner })
+        self.redirect(py, url, now)
     }
 
     /// `verify` from parts: the configured host (a name or an address, without the
@@ -449,12 +459,7 @@ impl Verifier {
     ) -> PyResult<ControllerRedirect> {
         let query = url_text(query, "query")?;
         let url = compose(scheme, host, port, path, &query).map_err(errors::ecp)?;
-        let now = time_of(py, now)?;
-        let inner = self.run(py, move |v| {
-            let q = v.verify_url(&url, now)?;
-            RRedirect::from_query(&q).map(RRedirect::into_owned)
-        })?;
-        Ok(ControllerRedirect { inner })
+        self.redirect(py, url, now)
     }
 
     /// Verifies a signed `/ext_approval.php` URL (the controller's side, or tests).

@@ -20,7 +20,9 @@ use nac_model::{
 };
 use radius_codec::{AttrType, Code, Packet as CodecPacket, VendorId};
 
-use crate::convert::{import, py_ipv4, py_ipv6, py_ipv6net, secret_of, time_of, IPV4, IPV6, IPV6NET};
+use crate::convert::{
+    hash_of, import, py_ipv4, py_ipv6, py_ipv6net, secret_of, time_of, IPV4, IPV6, IPV6NET,
+};
 use crate::errors::{self, Model};
 use crate::radius;
 
@@ -653,10 +655,7 @@ impl Session {
     }
 
     fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.inner.hash(&mut h);
-        h.finish()
+        hash_of(&self.inner)
     }
 
     /// Identification fields; State and Class are shown by length only.
@@ -1092,10 +1091,7 @@ impl Intent {
     }
 
     fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.inner.hash(&mut h);
-        h.finish()
+        hash_of(&self.inner)
     }
 
     /// The call that builds this intent.
@@ -1459,12 +1455,7 @@ impl Profile {
     }
 
     fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.inner.name.hash(&mut h);
-        self.inner.coa_port.hash(&mut h);
-        self.inner.disconnect_port.hash(&mut h);
-        h.finish()
+        hash_of(&(&self.inner.name, self.inner.coa_port, self.inner.disconnect_port))
     }
 
     fn __repr__(&self) -> String {
@@ -2537,6 +2528,11 @@ fn user_err(e: nac_model::Error) -> PyErr {
     errors::model(Model::Nac(e))
 }
 
+/// The HTTP request for a CoS user-auth call.
+fn cos_http(r: cos::Request) -> PyResult<HttpRequest> {
+    r.to_http().map(http).map_err(user_err)
+}
+
 #[pymethods]
 impl AuthenticatedUser {
     /// A user, validated as the firewall would (non-empty name, timeouts of 1 s to
@@ -2655,42 +2651,33 @@ impl CosCore {
     #[staticmethod]
     #[pyo3(signature = (num = None))]
     fn list(num: Option<u32>) -> PyResult<HttpRequest> {
-        cos::Request::List { num }.to_http().map(http).map_err(user_err)
+        cos_http(cos::Request::List { num })
     }
 
     /// `GET` one user by IPv4 address (and interface).
     #[staticmethod]
     #[pyo3(signature = (ip, interface = None))]
     fn get(ip: &Bound<'_, PyAny>, interface: Option<String>) -> PyResult<HttpRequest> {
-        cos::Request::Get {
+        cos_http(cos::Request::Get {
             ip: ipv4_of(ip, "ip")?,
             interface,
-        }
-        .to_http()
-        .map(http)
-        .map_err(user_err)
+        })
     }
 
     /// `POST` (add or refresh) a user, form-encoded.
     #[staticmethod]
     fn add(user: &Bound<'_, AuthenticatedUser>) -> PyResult<HttpRequest> {
-        cos::Request::Add(user.get().inner.clone())
-            .to_http()
-            .map(http)
-            .map_err(user_err)
+        cos_http(cos::Request::Add(user.get().inner.clone()))
     }
 
     /// `DELETE` a user by IPv4 address (and interface).
     #[staticmethod]
     #[pyo3(signature = (ip, interface = None))]
     fn remove(ip: &Bound<'_, PyAny>, interface: Option<String>) -> PyResult<HttpRequest> {
-        cos::Request::Remove {
+        cos_http(cos::Request::Remove {
             ip: ipv4_of(ip, "ip")?,
             interface,
-        }
-        .to_http()
-        .map(http)
-        .map_err(user_err)
+        })
     }
 }
 
@@ -2871,10 +2858,7 @@ impl EndpointState {
     }
 
     fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.inner.hash(&mut h);
-        h.finish()
+        hash_of(&self.inner)
     }
 
     fn __repr__(&self) -> String {

@@ -17,7 +17,7 @@ use radius_codec::{
 };
 use radius_dict::{AttrDef, AttrKey, Decoded, Dictionary as Dict, FsResolver, Hiding, Mode, Resolver};
 
-use crate::convert::{import, py_ipv4, py_ipv4net, py_ipv6, py_ipv6net, secret_of};
+use crate::convert::{hash_of, import, py_ipv4, py_ipv4net, py_ipv6, py_ipv6net, secret_of};
 use crate::errors;
 
 // ---------------------------------------------------------------------------------
@@ -1159,10 +1159,7 @@ impl Packet {
     }
 
     fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.data.hash(&mut h);
-        h.finish()
+        hash_of(&self.data)
     }
 }
 
