@@ -454,6 +454,13 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pyrad_read_dictionary, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_split, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_encode, m)?)?;
+    // the one copy of these lists: `nacwire.pyrad.dictionary` builds its sets from them
+    m.add("pyrad_datatypes", PyTuple::new(m.py(), DATATYPES)?)?;
+    m.add(
+        "pyrad_unsupported_datatypes",
+        PyTuple::new(m.py(), UNSUPPORTED_DATATYPES)?,
+    )?;
+    m.add("pyrad_attribute_flags", PyTuple::new(m.py(), ATTRIBUTE_FLAGS)?)?;
     Ok(())
 }
 

@@ -84,12 +84,15 @@ __all__ = [
     "parse_amz_date",
     "parse_unsigned",
     "plan_endpoint_change",
+    "pyrad_attribute_flags",
+    "pyrad_datatypes",
     "pyrad_dict_lines",
     "pyrad_encode",
     "pyrad_pw",
     "pyrad_read",
     "pyrad_read_dictionary",
     "pyrad_split",
+    "pyrad_unsupported_datatypes",
     "pyrad_write",
     "reply",
     "rfc5176_violations",
@@ -294,6 +297,13 @@ def pyrad_write(pkt: dict[Any, Any], key: Any, item: Any, slow: Any) -> Any:
 
 def pyrad_pw(secret: bytes, authenticator: bytes, data: bytes, hide: bool) -> bytes | None:
     """nacwire.pyrad: RFC 2865 5.2 User-Password hiding and revealing."""
+
+pyrad_datatypes: Final[tuple[str, ...]]
+"""nacwire.pyrad: the data types pyrad's dictionary reader takes."""
+pyrad_unsupported_datatypes: Final[tuple[str, ...]]
+"""nacwire.pyrad: the data types it skips (with a warning)."""
+pyrad_attribute_flags: Final[tuple[str, ...]]
+"""nacwire.pyrad: the ATTRIBUTE flags it knows."""
 
 def pyrad_dict_lines(
     path: str | None, text: str | None, parse_error: Any

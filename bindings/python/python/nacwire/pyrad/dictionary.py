@@ -17,44 +17,19 @@ import logging
 import struct
 from typing import IO, Any
 
-from nacwire._native import pyrad_read_dictionary
+from nacwire._native import (
+    pyrad_attribute_flags,
+    pyrad_datatypes,
+    pyrad_read_dictionary,
+    pyrad_unsupported_datatypes,
+)
 from nacwire.pyrad import bidict, tools
 
 logger = logging.getLogger("pyrad")
 
-DATATYPES = frozenset(
-    [
-        "string",
-        "ipaddr",
-        "integer",
-        "date",
-        "octets",
-        "abinary",
-        "ipv6addr",
-        "ipv6prefix",
-        "short",
-        "byte",
-        "signed",
-        "ifid",
-        "ether",
-        "tlv",
-        "integer64",
-    ]
-)
-UNSUPPORTED_DATATYPES = frozenset(
-    [
-        "vsa",
-        "extended",
-        "long-extended",
-        "evs",
-        "ipv4prefix",
-        "combo-ip",
-        "bool",
-        "uint16",
-        "uint32",
-    ]
-)
-ATTRIBUTE_FLAGS = frozenset(["has_tag", "encrypt", "secret", "array", "virtual", "concat"])
+DATATYPES = frozenset(pyrad_datatypes)
+UNSUPPORTED_DATATYPES = frozenset(pyrad_unsupported_datatypes)
+ATTRIBUTE_FLAGS = frozenset(pyrad_attribute_flags)
 _NUMERIC = frozenset(["integer", "signed", "short", "byte", "integer64", "date"])
 
 
