@@ -435,21 +435,7 @@ impl StreamClient {
         };
         let wait = wake.saturating_duration_since(now).max(Duration::from_millis(1));
         live.sock.set_read_timeout(Some(wait))?;
-        match live.sock.read(&mut self.buf) {
-            Ok(0) => live.conn.peer_closed(),
-            Ok(n) => {
-                let _ = live
-                    .conn
-                    .receive(self.buf.get(..n).unwrap_or_default(), Instant::now());
-            }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
-                ) => {}
-            Err(_) => live.conn.peer_closed(),
-        }
-        live.conn.handle_timeout(Instant::now());
+        feed(&mut live.sock, &mut live.conn, &mut self.buf);
         let closed = self.collect();
         let _ = self.flush();
         if closed.is_some() {
@@ -480,6 +466,24 @@ impl StreamClient {
         }
         closed
     }
+}
+
+/// One blocking read (up to the socket's read timeout) fed to the connection, then
+/// its timers: end of stream or a read error closes it from the peer's side.
+fn feed(sock: &mut impl Read, conn: &mut Connection, buf: &mut [u8]) {
+    match sock.read(buf) {
+        Ok(0) => conn.peer_closed(),
+        Ok(n) => {
+            let _ = conn.receive(buf.get(..n).unwrap_or_default(), Instant::now());
+        }
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+            ) => {}
+        Err(_) => conn.peer_closed(),
+    }
+    conn.handle_timeout(Instant::now());
 }
 
 /// What a server's handler learns about a request besides the packet.
@@ -700,19 +704,7 @@ fn serve_connection(
         if sock.set_read_timeout(Some(wait)).is_err() {
             return;
         }
-        match sock.read(&mut buf) {
-            Ok(0) => conn.peer_closed(),
-            Ok(n) => {
-                let _ = conn.receive(buf.get(..n).unwrap_or_default(), Instant::now());
-            }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
-                ) => {}
-            Err(_) => conn.peer_closed(),
-        }
-        conn.handle_timeout(Instant::now());
+        feed(&mut sock, &mut conn, &mut buf);
         while let Some(ev) = conn.poll_event() {
             match ev {
                 Event::Reply { handle, reply, .. } => {
