@@ -6,10 +6,10 @@ use radius_codec::crypto::{
     hide_ascend_secret, hide_salted, hide_user_password, unhide_ascend_secret, unhide_salted,
     unhide_user_password,
 };
-use radius_codec::extended::{encode_tlv, Tlvs};
+use radius_codec::extended::Tlvs;
 use radius_codec::{
-    encode_tagged, split_tag, AttrType, AuthenticatorKind, DataType, Packet, PacketBuilder, SharedSecret,
-    Value, VendorFormat, VendorId,
+    encode_tagged, split_tag, AttrAddr, AttrType, AuthenticatorKind, DataType, Packet, PacketBuilder,
+    SharedSecret, Value, VendorFormat, VendorId,
 };
 
 use crate::error::{Error, ErrorKind};
@@ -212,54 +212,29 @@ impl Dictionary {
         self.place(b, attr, &bytes)
     }
 
-    /// Puts encoded value octets where the attribute's key says.
+    /// Puts encoded value octets where the attribute's key says: the codec's
+    /// [`PacketBuilder::add_at_with`] with this dictionary's vendor formats, or
+    /// [`PacketBuilder::add_concat`] for a standard `concat` attribute.
     fn place(&self, b: &mut PacketBuilder, attr: &AttrDef, bytes: &[u8]) -> Result<(), Error> {
         let key = attr.key();
-        let path = key.path();
-        let not = || Error::value(attr.name(), "", ErrorKind::NotEncodable);
-        let u8_of = |n: u32| u8::try_from(n).map_err(|_| not());
-        // Wrap the value in TLVs for every level below `depth`.
-        let nest = |depth: usize| -> Result<Vec<u8>, Error> {
-            let mut v = bytes.to_vec();
-            for n in path.iter().skip(depth).rev() {
-                let mut out = Vec::with_capacity(v.len() + 2);
-                encode_tlv(&mut out, u8_of(*n)?, &v).map_err(codec(attr))?;
-                v = out;
-            }
-            Ok(v)
+        let addr = AttrAddr::new(VendorId(key.vendor()), key.path())
+            .ok_or_else(|| Error::value(attr.name(), "", ErrorKind::NotEncodable))?;
+        let placed = match (key.vendor(), key.path()) {
+            (0, [t]) if attr.flags().concat => match u8::try_from(*t) {
+                Ok(t) => b.add_concat(AttrType(t), bytes).map(|_| ()),
+                Err(_) => Err(radius_codec::Error::AddressNotEncodable {
+                    vendor: VendorId(0),
+                    number: *t,
+                }),
+            },
+            _ => b.add_at_with(&addr, self, bytes).map(|_| ()),
         };
-        match (key.vendor(), path) {
-            (0, [t]) => {
-                let t = AttrType(u8_of(*t)?);
-                if attr.flags().concat {
-                    b.add_concat(t, bytes).map_err(codec(attr))?;
-                } else {
-                    b.add(t, bytes).map_err(codec(attr))?;
-                }
+        placed.map_err(|e| match e {
+            radius_codec::Error::AddressNotEncodable { .. } => {
+                Error::value(attr.name(), "", ErrorKind::NotEncodable)
             }
-            (0, [e, x, ..]) if (241..=246).contains(e) => {
-                let v = nest(2)?;
-                b.add_extended(AttrType(u8_of(*e)?), u8_of(*x)?, &v)
-                    .map_err(codec(attr))?;
-            }
-            (v, [e, 26, t, ..]) if v != 0 && (241..=246).contains(e) => {
-                let inner = nest(3)?;
-                b.add_evs(AttrType(u8_of(*e)?), VendorId(v), u8_of(*t)?, &inner)
-                    .map_err(codec(attr))?;
-            }
-            (0, [t, _, ..]) => {
-                // a TLV child of a standard tlv attribute (RFC 6930 IPv6-6rd-Configuration)
-                let v = nest(1)?;
-                b.add(AttrType(u8_of(*t)?), &v).map_err(codec(attr))?;
-            }
-            (v, [t, ..]) if v != 0 => {
-                let inner = nest(1)?;
-                b.add_vsa_with(VendorId(v), self.vendor_format(VendorId(v)), *t, &inner)
-                    .map_err(codec(attr))?;
-            }
-            _ => return Err(not()),
-        }
-        Ok(())
+            e => codec(attr)(e),
+        })
     }
 
     /// Decodes every attribute of a request in wire order; nothing is dropped (unknown
