@@ -8,8 +8,8 @@ use radius_codec::crypto::{
 };
 use radius_codec::extended::Tlvs;
 use radius_codec::{
-    encode_tagged, split_tag, AttrAddr, AttrType, AuthenticatorKind, DataType, Packet, PacketBuilder,
-    SharedSecret, Value, VendorFormat, VendorId,
+    encode_tagged, split_tag, AttrType, AuthenticatorKind, DataType, Packet, PacketBuilder, SharedSecret,
+    Value, VendorFormat, VendorId,
 };
 
 use crate::error::{Error, ErrorKind};
@@ -91,18 +91,6 @@ fn codec(attr: &AttrDef) -> impl Fn(radius_codec::Error) -> Error + '_ {
     move |source| Error::value(attr.name(), "", ErrorKind::Codec(source))
 }
 
-fn unknown_name(key: AttrKey) -> String {
-    let p: Vec<String> = key.path().iter().map(u32::to_string).collect();
-    match (key.vendor(), key.path()) {
-        (0, _) => format!("Attr-{}", p.join(".")),
-        (v, [e, 26, rest @ ..]) if (241..=246).contains(e) => {
-            let r: Vec<String> = rest.iter().map(u32::to_string).collect();
-            format!("Attr-{e}.26.{v}.{}", r.join("."))
-        }
-        (v, _) => format!("Attr-26.{v}.{}", p.join(".")),
-    }
-}
-
 /// RFC 2868: tags 1..=31 on attributes flagged `has_tag`; 0 ("no tag") only where the
 /// tag octet is always sent (integers, and salt-encrypted values such as
 /// Tunnel-Password).
@@ -115,7 +103,7 @@ impl Dictionary {
     /// The vendor format the dictionary gives `vendor`, or the built-in one.
     #[must_use]
     pub fn vendor_format(&self, vendor: VendorId) -> VendorFormat {
-        self.vendor_by_id(vendor.0)
+        self.vendor_by_id(vendor)
             .map_or_else(|| VendorFormat::for_vendor(vendor), |v| v.format())
     }
 
@@ -217,17 +205,15 @@ impl Dictionary {
     /// [`PacketBuilder::add_concat`] for a standard `concat` attribute.
     fn place(&self, b: &mut PacketBuilder, attr: &AttrDef, bytes: &[u8]) -> Result<(), Error> {
         let key = attr.key();
-        let addr = AttrAddr::new(VendorId(key.vendor()), key.path())
-            .ok_or_else(|| Error::value(attr.name(), "", ErrorKind::NotEncodable))?;
         let placed = match (key.vendor(), key.path()) {
-            (0, [t]) if attr.flags().concat => match u8::try_from(*t) {
+            (VendorId(0), [t]) if attr.flags().concat => match u8::try_from(*t) {
                 Ok(t) => b.add_concat(AttrType(t), bytes).map(|_| ()),
                 Err(_) => Err(radius_codec::Error::AddressNotEncodable {
                     vendor: VendorId(0),
                     number: *t,
                 }),
             },
-            _ => b.add_at_with(&addr, self, bytes).map(|_| ()),
+            _ => b.add_at_with(&key, self, bytes).map(|_| ()),
         };
         placed.map_err(|e| match e {
             radius_codec::Error::AddressNotEncodable { .. } => {
@@ -310,7 +296,8 @@ impl Dictionary {
             // sub-attribute of the next VSA of the same vendor and type; the other
             // sub-attributes of that VSA are attributes of their own.
             for (j, sub) in vsa.attrs().enumerate() {
-                let key = AttrKey::new(vendor, &[sub.vendor_type()]).unwrap_or_else(|| AttrKey::standard(26));
+                let key = AttrKey::new(VendorId(vendor), &[sub.vendor_type()])
+                    .unwrap_or_else(|| AttrKey::standard(26));
                 match &mut continued {
                     Some((v, vt, data)) if j == 0 && *v == vendor && *vt == sub.vendor_type() => {
                         data.extend_from_slice(sub.value());
@@ -340,7 +327,7 @@ impl Dictionary {
         out: &mut Vec<Decoded<'d, '_>>,
     ) {
         if let Some((vendor, vendor_type, data)) = continued.take() {
-            let key = AttrKey::new(vendor, &[vendor_type]).unwrap_or_else(|| AttrKey::standard(26));
+            let key = AttrKey::new(VendorId(vendor), &[vendor_type]).unwrap_or_else(|| AttrKey::standard(26));
             self.decode_owned(key, data, out);
         }
     }
@@ -382,14 +369,14 @@ impl Dictionary {
         if ext == 26 {
             if let (Some(v), Some(vt)) = (data.first_chunk::<4>(), data.get(4)) {
                 let vendor = u32::from_be_bytes(*v);
-                let key =
-                    AttrKey::new(vendor, &[t, 26, u32::from(*vt)]).unwrap_or_else(|| AttrKey::standard(t));
+                let key = AttrKey::new(VendorId(vendor), &[t, 26, u32::from(*vt)])
+                    .unwrap_or_else(|| AttrKey::standard(t));
                 let value = data.get(5..).unwrap_or_default().to_vec();
                 self.decode_owned(key, value, out);
                 return skip_until;
             }
         }
-        let key = AttrKey::new(0, &[t, u32::from(ext)]).unwrap_or_else(|| AttrKey::standard(t));
+        let key = AttrKey::new(VendorId(0), &[t, u32::from(ext)]).unwrap_or_else(|| AttrKey::standard(t));
         match data {
             Cow::Borrowed(d) => self.decode_one(key, d, hiding, out),
             Cow::Owned(d) => self.decode_owned(key, d, out),
@@ -415,7 +402,7 @@ impl Dictionary {
     ) {
         let Some(def) = self.attr_by_key(key) else {
             out.push(Decoded {
-                name: Cow::Owned(unknown_name(key)),
+                name: Cow::Owned(key.to_string()),
                 key,
                 def: None,
                 tag: None,
