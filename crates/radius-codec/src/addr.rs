@@ -72,6 +72,27 @@ impl AttrAddr {
         }
     }
 
+    /// The Vendor-Specific attribute `vendor_type` of `vendor`.
+    #[must_use]
+    pub const fn vendor_specific(vendor: VendorId, vendor_type: u32) -> Self {
+        let mut path = [0u32; MAX_DEPTH];
+        path[0] = vendor_type;
+        Self { vendor, path, len: 1 }
+    }
+
+    /// The extended or long-extended attribute `attr.ext_type` (`241.8`).
+    #[must_use]
+    pub const fn extended(attr: u8, ext_type: u8) -> Self {
+        let mut path = [0u32; MAX_DEPTH];
+        path[0] = attr as u32;
+        path[1] = ext_type as u32;
+        Self {
+            vendor: VendorId(0),
+            path,
+            len: 2,
+        }
+    }
+
     /// The vendor id (0 for standard attributes).
     #[must_use]
     pub const fn vendor(&self) -> VendorId {
@@ -163,6 +184,14 @@ mod tests {
             .child(1)
             .is_none());
         assert!(AttrAddr::standard(1).parent().is_none());
+        assert_eq!(
+            AttrAddr::vendor_specific(VendorId(9), 1),
+            AttrAddr::new(VendorId(9), &[1]).unwrap()
+        );
+        assert_eq!(
+            AttrAddr::extended(241, 8),
+            AttrAddr::new(VendorId(0), &[241, 8]).unwrap()
+        );
         assert_eq!(
             AttrAddr::new(VendorId(0), &[1, 2]).unwrap().parent(),
             Some(AttrAddr::standard(1))
