@@ -86,7 +86,7 @@ fuzz_target!(|input: Input| {
     let standard = p.attributes().filter(|a| top(a.typ().0)).count();
     let decoded_standard = decoded
         .iter()
-        .filter(|d| d.key.vendor() == 0)
+        .filter(|d| d.key.vendor().0 == 0)
         .filter(|d| {
             d.key
                 .path()
@@ -105,7 +105,7 @@ fuzz_target!(|input: Input| {
         .sum();
     let got: usize = decoded
         .iter()
-        .filter(|d| d.key.vendor() == common::WIMAX)
+        .filter(|d| d.key.vendor().0 == common::WIMAX)
         .map(|d| d.value.to_bytes().map_or(0, |b| b.len()))
         .sum();
     assert_eq!(sent, got, "WiMAX octets");

@@ -65,10 +65,17 @@ fuzz_target!(|ops: Vec<Op>| {
             let t = u32::from(e.attr().0);
             match (e.ext_type(), e.data()) {
                 (EVS_TYPE, [v0, v1, v2, v3, vt, rest @ ..]) => (
-                    AttrKey::new(u32::from_be_bytes([*v0, *v1, *v2, *v3]), &[t, 26, u32::from(*vt)]).unwrap(),
+                    AttrKey::new(
+                        radius_codec::VendorId(u32::from_be_bytes([*v0, *v1, *v2, *v3])),
+                        &[t, 26, u32::from(*vt)],
+                    )
+                    .unwrap(),
                     rest.to_vec(),
                 ),
-                (x, data) => (AttrKey::new(0, &[t, u32::from(x)]).unwrap(), data.to_vec()),
+                (x, data) => (
+                    AttrKey::new(radius_codec::VendorId(0), &[t, u32::from(x)]).unwrap(),
+                    data.to_vec(),
+                ),
             }
         })
         .collect();

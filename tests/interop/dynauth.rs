@@ -39,7 +39,7 @@ fn expected_log_line(dict: &Dictionary, id: AttrId, tag: Option<u8>, data: &Attr
     let AttrId::Vendor { vendor, vendor_type } = id else {
         return None;
     };
-    let def = dict.attr_by_key(AttrKey::new(vendor.0, &[vendor_type])?)?;
+    let def = dict.attr_by_key(AttrKey::new(vendor, &[vendor_type])?)?;
     let tag = tag.map(|t| format!(":{t}")).unwrap_or_default();
     Some(match data {
         AttrData::Text(t) => format!("{}{tag} = \"{t}\"", def.name()),

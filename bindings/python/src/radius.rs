@@ -320,7 +320,7 @@ impl AttributeDef {
         let key = d.key();
         Self {
             name: d.name().to_string(),
-            vendor: key.vendor(),
+            vendor: key.vendor().0,
             path: key.path().to_vec(),
             data_type: d.data_type().name().to_string(),
             tagged: d.flags().has_tag,
@@ -342,7 +342,7 @@ impl AttributeDef {
 #[pymethods]
 impl AttributeDef {
     fn __repr__(&self) -> String {
-        let key = AttrKey::new(self.vendor, &self.path)
+        let key = AttrKey::new(radius_codec::VendorId(self.vendor), &self.path)
             .map(|k| k.to_string())
             .unwrap_or_default();
         format!("<AttributeDef {} {} {}>", self.name, key, self.data_type)
@@ -528,12 +528,13 @@ fn split_name_tag(name: &str) -> Result<(&str, Option<u8>), String> {
 
 fn key_of(key: &Bound<'_, PyAny>) -> PyResult<AttrKey> {
     if let Ok(n) = key.extract::<u32>() {
-        return AttrKey::new(0, &[n]).ok_or_else(|| PyValueError::new_err("bad attribute number"));
+        return AttrKey::new(radius_codec::VendorId(0), &[n])
+            .ok_or_else(|| PyValueError::new_err("bad attribute number"));
     }
     if let Ok(t) = key.cast::<PyTuple>() {
         let nums: Vec<u32> = t.extract()?;
         if let [vendor, path @ ..] = nums.as_slice() {
-            if let Some(k) = AttrKey::new(*vendor, path) {
+            if let Some(k) = AttrKey::new(radius_codec::VendorId(*vendor), path) {
                 return Ok(k);
             }
         }
@@ -675,7 +676,7 @@ fn add_clear(
     value: &Value<'_>,
 ) -> Result<(), AddError> {
     let key = def.key();
-    let (0, [n]) = (key.vendor(), key.path()) else {
+    let (0, [n]) = (key.vendor().0, key.path()) else {
         return Err(AddError::Unsupported(format!(
             "{}: hidden vendor attributes are not supported over RADIUS/1.1 here",
             def.name()
@@ -1005,7 +1006,7 @@ impl Packet {
     fn attributes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for d in self.decoded() {
-            let mut key: Vec<u32> = vec![d.key.vendor()];
+            let mut key: Vec<u32> = vec![d.key.vendor().0];
             key.extend_from_slice(d.key.path());
             let v = value_to_py(py, &self.dict, d.def, &d.value)?;
             list.append((PyString::new(py, &d.name), PyTuple::new(py, key)?, d.tag, v))?;

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use radius_codec::{encode_tagged, AttrType, PacketBuilder, Value, VendorId};
+use radius_codec::{encode_tagged, AttrAddr, AttrType, PacketBuilder, Value, VendorId};
 
 /// Which attribute, by number (names live in dictionaries).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -28,6 +28,18 @@ pub enum AttrId {
         /// Extended-Type.
         ext_type: u8,
     },
+}
+
+impl AttrId {
+    /// The codec's address of this attribute.
+    #[must_use]
+    pub const fn addr(self) -> AttrAddr {
+        match self {
+            Self::Ietf(t) => AttrAddr::standard(t.0 as u32),
+            Self::Vendor { vendor, vendor_type } => AttrAddr::vendor_specific(vendor, vendor_type),
+            Self::Extended { attr, ext_type } => AttrAddr::extended(attr.0, ext_type),
+        }
+    }
 }
 
 impl fmt::Display for AttrId {
@@ -116,30 +128,17 @@ impl AttrSpec {
         self
     }
 
-    /// Appends this attribute to `b`.
+    /// Appends this attribute to `b`, where the codec's
+    /// [`PacketBuilder::add_at`] places its address.
     pub fn encode(&self, b: &mut PacketBuilder) -> Result<(), radius_codec::Error> {
-        let value = self.data.value();
-        match (self.id, self.tag) {
-            (AttrId::Ietf(t), None) => b.add_value(t, &value).map(|_| ()),
-            (AttrId::Ietf(t), Some(tag)) => b.add_tagged(t, tag, &value).map(|_| ()),
+        let addr = self.id.addr();
+        match (&self.data, self.tag) {
             // Text and octets are their own encoding: no intermediate buffer.
-            (AttrId::Vendor { vendor, vendor_type }, None)
-                if matches!(self.data, AttrData::Text(_) | AttrData::Octets(_)) =>
-            {
-                let bytes = match &self.data {
-                    AttrData::Text(t) => t.as_bytes(),
-                    AttrData::Octets(o) => o.as_slice(),
-                    _ => &[],
-                };
-                b.add_vsa(vendor, vendor_type, bytes).map(|_| ())
-            }
-            (AttrId::Vendor { vendor, vendor_type }, tag) => b
-                .add_vsa(vendor, vendor_type, &value_bytes(&value, tag)?)
-                .map(|_| ()),
-            (AttrId::Extended { attr, ext_type }, tag) => b
-                .add_extended(attr, ext_type, &value_bytes(&value, tag)?)
-                .map(|_| ()),
+            (AttrData::Text(t), None) => b.add_at(&addr, t.as_bytes()),
+            (AttrData::Octets(o), None) => b.add_at(&addr, o),
+            (data, tag) => b.add_at(&addr, &value_bytes(&data.value(), tag)?),
         }
+        .map(|_| ())
     }
 }
 

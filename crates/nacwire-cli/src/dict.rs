@@ -85,10 +85,10 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
                 .ok_or_else(|| Failure::usage(format!("unknown attribute `{attr}`")))?;
             let key = def.key();
             let number: Vec<String> = key.path().iter().map(u32::to_string).collect();
-            let vendor = (key.vendor() != 0).then(|| {
+            let vendor = (key.vendor().0 != 0).then(|| {
                 d.vendor_by_id(key.vendor()).map_or_else(
-                    || key.vendor().to_string(),
-                    |v| format!("{} ({})", v.name(), key.vendor()),
+                    || key.vendor().0.to_string(),
+                    |v| format!("{} ({})", v.name(), key.vendor().0),
                 )
             });
             let values: Vec<(u64, String)> = d
@@ -123,8 +123,8 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
 fn by_number<'d>(d: &'d Dictionary, text: &str) -> Option<&'d radius_dict::AttrDef> {
     let parts: Vec<u32> = text.split('.').map(str::parse).collect::<Result<_, _>>().ok()?;
     let key = match parts.as_slice() {
-        [26, vendor, rest @ ..] if !rest.is_empty() => AttrKey::new(*vendor, rest)?,
-        path => AttrKey::new(0, path)?,
+        [26, vendor, rest @ ..] if !rest.is_empty() => AttrKey::new(radius_codec::VendorId(*vendor), rest)?,
+        path => AttrKey::new(radius_codec::VendorId(0), path)?,
     };
     d.attr_by_key(key)
 }

@@ -10,11 +10,13 @@
 
 use crate::auth::{compute_message_authenticator, AUTH_RANGE};
 use crate::crypto::{chap_password, hide_ascend_secret, hide_salted, hide_user_password, md5};
-use crate::extended::{encode_extended, EVS_TYPE};
-use crate::packet::{DecodeOptions, Packet, HEADER_LEN, MAX_PACKET_LEN, MAX_PACKET_LEN_TCP};
+use crate::extended::{encode_extended, encode_tlv, EVS_TYPE};
+use crate::packet::{
+    BuiltinFormats, DecodeOptions, Packet, VendorFormats, HEADER_LEN, MAX_PACKET_LEN, MAX_PACKET_LEN_TCP,
+};
 use crate::value::encode_tagged;
 use crate::vsa::{encode_vsa, encode_wimax, VendorFormat};
-use crate::{AttrType, AuthenticatorKind, Code, Error, Result, SharedSecret, Value, VendorId};
+use crate::{AttrAddr, AttrType, AuthenticatorKind, Code, Error, Result, SharedSecret, Value, VendorId};
 
 /// The largest value one attribute can carry.
 pub const MAX_VALUE_LEN: usize = 253;
@@ -289,6 +291,97 @@ impl PacketBuilder {
         Ok(self)
     }
 
+    /// Appends raw value octets at an attribute address, Vendor-Specific attributes in
+    /// their vendor's built-in format ([`VendorFormat::for_vendor`]); see
+    /// [`PacketBuilder::add_at_with`].
+    ///
+    /// ```
+    /// use radius_codec::{AttrAddr, Packet, PacketBuilder, SharedSecret, VendorId};
+    /// let mut b = PacketBuilder::coa_request(1);
+    /// b.add_at(&AttrAddr::standard(1), b"alice")?
+    ///     .add_at(&AttrAddr::new(VendorId::CISCO, &[1]).unwrap(), b"a=b")?
+    ///     .add_at(&AttrAddr::new(VendorId(0), &[241, 2, 1]).unwrap(), &[7])?;
+    /// let bytes = b.finish(&SharedSecret::from("s"))?;
+    /// assert!(Packet::new_checked(&bytes[..]).is_ok());
+    /// # Ok::<(), radius_codec::Error>(())
+    /// ```
+    pub fn add_at(&mut self, addr: &AttrAddr, value: &[u8]) -> Result<&mut Self> {
+        self.add_at_with(addr, &BuiltinFormats, value)
+    }
+
+    /// Encodes a typed value and appends it at an attribute address (see
+    /// [`PacketBuilder::add_at`]).
+    pub fn add_value_at(&mut self, addr: &AttrAddr, value: &Value<'_>) -> Result<&mut Self> {
+        let mut bytes = Vec::new();
+        value.encode(&mut bytes)?;
+        self.add_at(addr, &bytes)
+    }
+
+    /// Appends raw value octets at an attribute address, Vendor-Specific attributes in
+    /// the format `formats` gives their vendor:
+    ///
+    /// - `vendor 0, [t]`: a standard attribute ([`PacketBuilder::add`]; a `concat`
+    ///   value is [`PacketBuilder::add_concat`]'s);
+    /// - `vendor 0, [t, c, ..]` with `t` not extended: TLVs nested in a standard `tlv`
+    ///   attribute;
+    /// - `vendor 0, [241..=246, x, ..]`: an extended or long-extended attribute
+    ///   (fragmented when long), deeper numbers as nested TLVs;
+    /// - `vendor V, [241..=246, 26, t, ..]`: Extended-Vendor-Specific;
+    /// - `vendor V, [t, ..]`: a Vendor-Specific attribute (WiMAX continuation when the
+    ///   format has it), deeper numbers as nested TLVs.
+    ///
+    /// A number too large for its octet is [`Error::AddressNotEncodable`], and nothing
+    /// is appended.
+    pub fn add_at_with(
+        &mut self,
+        addr: &AttrAddr,
+        formats: &dyn VendorFormats,
+        value: &[u8],
+    ) -> Result<&mut Self> {
+        let path = addr.path();
+        let not = Error::AddressNotEncodable {
+            vendor: addr.vendor(),
+            number: path.first().copied().unwrap_or(0),
+        };
+        let u8_of = |n: u32| u8::try_from(n).map_err(|_| not);
+        let nest = |depth: usize| -> Result<Vec<u8>> {
+            let mut v = value.to_vec();
+            for n in path.iter().skip(depth).rev() {
+                let mut out = Vec::with_capacity(v.len() + 2);
+                encode_tlv(&mut out, u8_of(*n)?, &v)?;
+                v = out;
+            }
+            Ok(v)
+        };
+        match (addr.vendor(), path) {
+            (VendorId(0), [t]) => {
+                self.add(AttrType(u8_of(*t)?), value)?;
+            }
+            (VendorId(0), [e, x, ..]) if (241..=246).contains(e) => {
+                let (e, x) = (u8_of(*e)?, u8_of(*x)?);
+                let v = nest(2)?;
+                self.add_extended(AttrType(e), x, &v)?;
+            }
+            (v, [e, 26, t, ..]) if v.0 != 0 && (241..=246).contains(e) => {
+                let (e, t) = (u8_of(*e)?, u8_of(*t)?);
+                let inner = nest(3)?;
+                self.add_evs(AttrType(e), v, t, &inner)?;
+            }
+            (VendorId(0), [t, _, ..]) => {
+                // a TLV child of a standard tlv attribute (RFC 6930 IPv6-6rd-Configuration)
+                let t = u8_of(*t)?;
+                let v = nest(1)?;
+                self.add(AttrType(t), &v)?;
+            }
+            (v, [t, ..]) if v.0 != 0 => {
+                let inner = nest(1)?;
+                self.add_vsa_with(v, formats.vendor_format(v), *t, &inner)?;
+            }
+            _ => return Err(not),
+        }
+        Ok(self)
+    }
+
     /// Appends User-Password, hidden with the Request Authenticator (RFC 2865 §5.2).
     pub fn add_user_password(&mut self, secret: &SharedSecret, password: &[u8]) -> Result<&mut Self> {
         let hidden = hide_user_password(password, secret, &self.vector)?;
@@ -432,5 +525,91 @@ impl PacketBuilder {
         // The builder emits only well-formed attributes; checking costs one walk and
         // keeps "validated" true whatever raw octets the caller added.
         Packet::new_checked_with(bytes, &DecodeOptions::UDP.max_len(max_len).opaque_vsa())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extended::encode_tlv;
+
+    fn bytes_of(f: impl FnOnce(&mut PacketBuilder) -> Result<()>) -> Vec<u8> {
+        let mut b = PacketBuilder::coa_request(1);
+        f(&mut b).unwrap();
+        b.buf
+    }
+
+    /// `add_at` puts each address kind where the explicit methods do.
+    #[test]
+    fn add_at_places_every_kind() {
+        let a = |v: u32, p: &[u32]| AttrAddr::new(VendorId(v), p).unwrap();
+        let long = [7u8; 300];
+        let tlv = |t: u8, v: &[u8]| {
+            let mut o = Vec::new();
+            encode_tlv(&mut o, t, v).unwrap();
+            o
+        };
+        let cases: Vec<(AttrAddr, &[u8], Vec<u8>)> = vec![
+            (
+                a(0, &[1]),
+                b"bob",
+                bytes_of(|b| b.add(AttrType(1), b"bob").map(|_| ())),
+            ),
+            (
+                a(0, &[173, 1]),
+                &[9],
+                bytes_of(|b| b.add(AttrType(173), &tlv(1, &[9])).map(|_| ())),
+            ),
+            (
+                a(0, &[241, 8]),
+                &[1, 2],
+                bytes_of(|b| b.add_extended(AttrType(241), 8, &[1, 2]).map(|_| ())),
+            ),
+            (
+                a(0, &[245, 1]),
+                &long,
+                bytes_of(|b| b.add_extended(AttrType(245), 1, &long).map(|_| ())),
+            ),
+            (
+                a(0, &[241, 2, 1]),
+                &[5],
+                bytes_of(|b| b.add_extended(AttrType(241), 2, &tlv(1, &[5])).map(|_| ())),
+            ),
+            (
+                a(9, &[245, 26, 3]),
+                b"x",
+                bytes_of(|b| b.add_evs(AttrType(245), VendorId(9), 3, b"x").map(|_| ())),
+            ),
+            (
+                a(9, &[1]),
+                b"a=b",
+                bytes_of(|b| b.add_vsa(VendorId(9), 1, b"a=b").map(|_| ())),
+            ),
+            (
+                a(24757, &[1, 3]),
+                &[4],
+                bytes_of(|b| b.add_vsa(VendorId::WIMAX, 1, &tlv(3, &[4])).map(|_| ())),
+            ),
+        ];
+        for (addr, value, want) in cases {
+            assert_eq!(bytes_of(|b| b.add_at(&addr, value).map(|_| ())), want, "{addr}");
+        }
+    }
+
+    /// A number too large for its octet is an error and nothing is appended.
+    #[test]
+    fn add_at_refuses_what_has_no_place() {
+        let mut b = PacketBuilder::coa_request(1);
+        let empty = b.len();
+        for addr in [
+            AttrAddr::standard(256),
+            AttrAddr::new(VendorId(0), &[241, 300]).unwrap(),
+            AttrAddr::new(VendorId(0), &[1, 256]).unwrap(),
+            AttrAddr::new(VendorId(9), &[245, 26, 256]).unwrap(),
+        ] {
+            let e = b.add_at(&addr, b"x").unwrap_err();
+            assert!(matches!(e, Error::AddressNotEncodable { .. }), "{addr}: {e}");
+            assert_eq!(b.len(), empty, "{addr}");
+        }
     }
 }

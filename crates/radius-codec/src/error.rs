@@ -174,6 +174,16 @@ pub enum Error {
         /// Attribute type.
         attr: AttrType,
     },
+    /// An [`crate::AttrAddr`] has no place on the wire: a number too large for its
+    /// octet, or a path shape no attribute format has (`number` is the first number
+    /// of the path).
+    #[error("attribute address (vendor {vendor}, {number}...) cannot be encoded")]
+    AddressNotEncodable {
+        /// The address's vendor.
+        vendor: VendorId,
+        /// The first number of its path.
+        number: u32,
+    },
 
     // ---- verification -----------------------------------------------------------
     /// The Request Authenticator of an Accounting/CoA/Disconnect request is wrong.
@@ -332,6 +342,7 @@ impl Error {
             | Self::PacketTooLong { .. }
             | Self::VendorTypeTooLarge { .. }
             | Self::WrongAttributeKind { .. }
+            | Self::AddressNotEncodable { .. }
             | Self::MissingAttribute { .. } => ErrorKind::Build,
             Self::UnknownDestination
             | Self::NotARequest { .. }

@@ -59,6 +59,7 @@
     )
 )]
 
+mod addr;
 mod auth;
 mod builder;
 pub mod crypto;
@@ -72,6 +73,7 @@ mod types;
 mod value;
 pub mod vsa;
 
+pub use addr::{AttrAddr, MAX_DEPTH};
 pub use auth::{Learned, LearnedReplies, ReplyPolicy, Requirement, ServerPolicy, Signature};
 pub use builder::{PacketBuilder, MAX_VALUE_LEN};
 pub use crypto::SharedSecret;

@@ -24,7 +24,7 @@
 //! let st = dict.attr("service-type").unwrap();
 //! assert_eq!(st.data_type(), DataType::Integer);
 //! assert_eq!(dict.values(st).unwrap().number("framed-user"), Some(2));
-//! assert_eq!(dict.attr("Cisco-AVPair").unwrap().key().vendor(), 9);
+//! assert_eq!(dict.attr("Cisco-AVPair").unwrap().key().vendor(), radius_codec::VendorId(9));
 //! # Ok::<(), radius_dict::Error>(())
 //! ```
 #![forbid(unsafe_code)]
@@ -49,6 +49,7 @@ mod resolver;
 mod text;
 
 use hash::{with_lowercase, FxMap};
+use radius_codec::VendorId;
 
 pub use display::PacketDisplay;
 pub use error::{Error, ErrorKind};
@@ -156,7 +157,7 @@ impl Dictionary {
     /// An attribute by vendor and numeric path.
     #[must_use]
     pub fn attr_by_key(&self, key: AttrKey) -> Option<&AttrDef> {
-        if let (0, [t @ 0..=255]) = (key.vendor(), key.path()) {
+        if let (VendorId(0), [t @ 0..=255]) = (key.vendor(), key.path()) {
             let i = self.standard.get(*t as usize).copied().unwrap_or(u32::MAX);
             return self.attrs.get(i as usize);
         }
@@ -179,8 +180,8 @@ impl Dictionary {
 
     /// A vendor by id.
     #[must_use]
-    pub fn vendor_by_id(&self, id: u32) -> Option<&Vendor> {
-        self.vendor_by_id.get(&id).and_then(|i| self.vendors.get(*i))
+    pub fn vendor_by_id(&self, id: VendorId) -> Option<&Vendor> {
+        self.vendor_by_id.get(&id.0).and_then(|i| self.vendors.get(*i))
     }
 
     /// Every vendor, in definition order.
@@ -254,7 +255,7 @@ impl Dictionary {
     /// Makes `key` resolve to attribute `i`.
     fn index_key(&mut self, key: AttrKey, i: usize) {
         self.by_key.insert(key, i);
-        if let (0, [t]) = (key.vendor(), key.path()) {
+        if let (VendorId(0), [t]) = (key.vendor(), key.path()) {
             if self.standard.is_empty() {
                 self.standard = vec![u32::MAX; 256];
             }
@@ -274,7 +275,7 @@ impl Dictionary {
         *slot = def;
         if self.by_key.get(&old_key) == Some(&i) {
             self.by_key.remove(&old_key);
-            if let (0, [t]) = (old_key.vendor(), old_key.path()) {
+            if let (VendorId(0), [t]) = (old_key.vendor(), old_key.path()) {
                 if let Some(slot) = self.standard.get_mut(*t as usize) {
                     *slot = u32::MAX;
                 }

@@ -6,108 +6,11 @@ use crate::hash::{with_lowercase, FxMap};
 
 use radius_codec::{DataType, VendorFormat, VendorId};
 
-/// The deepest attribute path (type, TLV levels, extended types) the model keeps.
-pub const MAX_DEPTH: usize = 8;
+pub use radius_codec::MAX_DEPTH;
 
-/// Where an attribute lives: a vendor (0 for the RADIUS standard space) and a
-/// numeric path.
-///
-/// - `vendor 0, [1]`: User-Name; `vendor 0, [241, 1]`: an extended attribute.
-/// - Vendor attributes keep the vendor apart: `vendor 9, [1]` is Cisco-AVPair.
-/// - TLV children append to their parent's path: `vendor 0, [241, 2, 1]`.
-/// - Extended-Vendor-Specific attributes: `vendor V, [245, 26, type]`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AttrKey {
-    vendor: u32,
-    len: u8,
-    path: [u32; MAX_DEPTH],
-}
-
-impl AttrKey {
-    /// A key from a vendor and a path (at most [`MAX_DEPTH`] numbers).
-    #[must_use]
-    pub fn new(vendor: u32, path: &[u32]) -> Option<Self> {
-        if path.is_empty() || path.len() > MAX_DEPTH {
-            return None;
-        }
-        let mut p = [0u32; MAX_DEPTH];
-        p.iter_mut().zip(path).for_each(|(d, s)| *d = *s);
-        Some(Self {
-            vendor,
-            len: path.len() as u8,
-            path: p,
-        })
-    }
-
-    /// The standard attribute `typ`.
-    #[must_use]
-    pub const fn standard(typ: u32) -> Self {
-        let mut path = [0u32; MAX_DEPTH];
-        path[0] = typ;
-        Self {
-            vendor: 0,
-            len: 1,
-            path,
-        }
-    }
-
-    /// The vendor id (0 for standard attributes).
-    #[must_use]
-    pub const fn vendor(&self) -> u32 {
-        self.vendor
-    }
-
-    /// The numeric path.
-    #[must_use]
-    pub fn path(&self) -> &[u32] {
-        self.path.get(..usize::from(self.len)).unwrap_or_default()
-    }
-
-    /// The key with one more number appended (a TLV child).
-    #[must_use]
-    pub fn child(&self, n: u32) -> Option<Self> {
-        let mut k = *self;
-        let slot = k.path.get_mut(usize::from(k.len))?;
-        *slot = n;
-        k.len += 1;
-        Some(k)
-    }
-
-    /// The parent's key (`None` at the top).
-    #[must_use]
-    pub fn parent(&self) -> Option<Self> {
-        if self.len <= 1 {
-            return None;
-        }
-        let mut k = *self;
-        k.len -= 1;
-        if let Some(slot) = k.path.get_mut(usize::from(k.len)) {
-            *slot = 0;
-        }
-        Some(k)
-    }
-}
-
-impl core::fmt::Debug for AttrKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{self}")
-    }
-}
-
-impl core::fmt::Display for AttrKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        if self.vendor != 0 {
-            write!(f, "{}:", self.vendor)?;
-        }
-        for (i, n) in self.path().iter().enumerate() {
-            if i > 0 {
-                f.write_str(".")?;
-            }
-            write!(f, "{n}")?;
-        }
-        Ok(())
-    }
-}
+/// Where an attribute lives: the codec's one attribute address type, under the name
+/// this crate has always used (same methods; the vendor is a [`VendorId`]).
+pub type AttrKey = radius_codec::AttrAddr;
 
 /// The `encrypt=` flag: which hidden-value scheme an attribute uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

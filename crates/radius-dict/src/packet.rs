@@ -6,7 +6,7 @@ use radius_codec::crypto::{
     hide_ascend_secret, hide_salted, hide_user_password, unhide_ascend_secret, unhide_salted,
     unhide_user_password,
 };
-use radius_codec::extended::{encode_tlv, Tlvs};
+use radius_codec::extended::Tlvs;
 use radius_codec::{
     encode_tagged, split_tag, AttrType, AuthenticatorKind, DataType, Packet, PacketBuilder, SharedSecret,
     Value, VendorFormat, VendorId,
@@ -91,18 +91,6 @@ fn codec(attr: &AttrDef) -> impl Fn(radius_codec::Error) -> Error + '_ {
     move |source| Error::value(attr.name(), "", ErrorKind::Codec(source))
 }
 
-fn unknown_name(key: AttrKey) -> String {
-    let p: Vec<String> = key.path().iter().map(u32::to_string).collect();
-    match (key.vendor(), key.path()) {
-        (0, _) => format!("Attr-{}", p.join(".")),
-        (v, [e, 26, rest @ ..]) if (241..=246).contains(e) => {
-            let r: Vec<String> = rest.iter().map(u32::to_string).collect();
-            format!("Attr-{e}.26.{v}.{}", r.join("."))
-        }
-        (v, _) => format!("Attr-26.{v}.{}", p.join(".")),
-    }
-}
-
 /// RFC 2868: tags 1..=31 on attributes flagged `has_tag`; 0 ("no tag") only where the
 /// tag octet is always sent (integers, and salt-encrypted values such as
 /// Tunnel-Password).
@@ -115,7 +103,7 @@ impl Dictionary {
     /// The vendor format the dictionary gives `vendor`, or the built-in one.
     #[must_use]
     pub fn vendor_format(&self, vendor: VendorId) -> VendorFormat {
-        self.vendor_by_id(vendor.0)
+        self.vendor_by_id(vendor)
             .map_or_else(|| VendorFormat::for_vendor(vendor), |v| v.format())
     }
 
@@ -212,54 +200,27 @@ impl Dictionary {
         self.place(b, attr, &bytes)
     }
 
-    /// Puts encoded value octets where the attribute's key says.
+    /// Puts encoded value octets where the attribute's key says: the codec's
+    /// [`PacketBuilder::add_at_with`] with this dictionary's vendor formats, or
+    /// [`PacketBuilder::add_concat`] for a standard `concat` attribute.
     fn place(&self, b: &mut PacketBuilder, attr: &AttrDef, bytes: &[u8]) -> Result<(), Error> {
         let key = attr.key();
-        let path = key.path();
-        let not = || Error::value(attr.name(), "", ErrorKind::NotEncodable);
-        let u8_of = |n: u32| u8::try_from(n).map_err(|_| not());
-        // Wrap the value in TLVs for every level below `depth`.
-        let nest = |depth: usize| -> Result<Vec<u8>, Error> {
-            let mut v = bytes.to_vec();
-            for n in path.iter().skip(depth).rev() {
-                let mut out = Vec::with_capacity(v.len() + 2);
-                encode_tlv(&mut out, u8_of(*n)?, &v).map_err(codec(attr))?;
-                v = out;
-            }
-            Ok(v)
+        let placed = match (key.vendor(), key.path()) {
+            (VendorId(0), [t]) if attr.flags().concat => match u8::try_from(*t) {
+                Ok(t) => b.add_concat(AttrType(t), bytes).map(|_| ()),
+                Err(_) => Err(radius_codec::Error::AddressNotEncodable {
+                    vendor: VendorId(0),
+                    number: *t,
+                }),
+            },
+            _ => b.add_at_with(&key, self, bytes).map(|_| ()),
         };
-        match (key.vendor(), path) {
-            (0, [t]) => {
-                let t = AttrType(u8_of(*t)?);
-                if attr.flags().concat {
-                    b.add_concat(t, bytes).map_err(codec(attr))?;
-                } else {
-                    b.add(t, bytes).map_err(codec(attr))?;
-                }
+        placed.map_err(|e| match e {
+            radius_codec::Error::AddressNotEncodable { .. } => {
+                Error::value(attr.name(), "", ErrorKind::NotEncodable)
             }
-            (0, [e, x, ..]) if (241..=246).contains(e) => {
-                let v = nest(2)?;
-                b.add_extended(AttrType(u8_of(*e)?), u8_of(*x)?, &v)
-                    .map_err(codec(attr))?;
-            }
-            (v, [e, 26, t, ..]) if v != 0 && (241..=246).contains(e) => {
-                let inner = nest(3)?;
-                b.add_evs(AttrType(u8_of(*e)?), VendorId(v), u8_of(*t)?, &inner)
-                    .map_err(codec(attr))?;
-            }
-            (0, [t, _, ..]) => {
-                // a TLV child of a standard tlv attribute (RFC 6930 IPv6-6rd-Configuration)
-                let v = nest(1)?;
-                b.add(AttrType(u8_of(*t)?), &v).map_err(codec(attr))?;
-            }
-            (v, [t, ..]) if v != 0 => {
-                let inner = nest(1)?;
-                b.add_vsa_with(VendorId(v), self.vendor_format(VendorId(v)), *t, &inner)
-                    .map_err(codec(attr))?;
-            }
-            _ => return Err(not()),
-        }
-        Ok(())
+            e => codec(attr)(e),
+        })
     }
 
     /// Decodes every attribute of a request in wire order; nothing is dropped (unknown
@@ -335,7 +296,8 @@ impl Dictionary {
             // sub-attribute of the next VSA of the same vendor and type; the other
             // sub-attributes of that VSA are attributes of their own.
             for (j, sub) in vsa.attrs().enumerate() {
-                let key = AttrKey::new(vendor, &[sub.vendor_type()]).unwrap_or_else(|| AttrKey::standard(26));
+                let key = AttrKey::new(VendorId(vendor), &[sub.vendor_type()])
+                    .unwrap_or_else(|| AttrKey::standard(26));
                 match &mut continued {
                     Some((v, vt, data)) if j == 0 && *v == vendor && *vt == sub.vendor_type() => {
                         data.extend_from_slice(sub.value());
@@ -365,7 +327,7 @@ impl Dictionary {
         out: &mut Vec<Decoded<'d, '_>>,
     ) {
         if let Some((vendor, vendor_type, data)) = continued.take() {
-            let key = AttrKey::new(vendor, &[vendor_type]).unwrap_or_else(|| AttrKey::standard(26));
+            let key = AttrKey::new(VendorId(vendor), &[vendor_type]).unwrap_or_else(|| AttrKey::standard(26));
             self.decode_owned(key, data, out);
         }
     }
@@ -407,14 +369,14 @@ impl Dictionary {
         if ext == 26 {
             if let (Some(v), Some(vt)) = (data.first_chunk::<4>(), data.get(4)) {
                 let vendor = u32::from_be_bytes(*v);
-                let key =
-                    AttrKey::new(vendor, &[t, 26, u32::from(*vt)]).unwrap_or_else(|| AttrKey::standard(t));
+                let key = AttrKey::new(VendorId(vendor), &[t, 26, u32::from(*vt)])
+                    .unwrap_or_else(|| AttrKey::standard(t));
                 let value = data.get(5..).unwrap_or_default().to_vec();
                 self.decode_owned(key, value, out);
                 return skip_until;
             }
         }
-        let key = AttrKey::new(0, &[t, u32::from(ext)]).unwrap_or_else(|| AttrKey::standard(t));
+        let key = AttrKey::new(VendorId(0), &[t, u32::from(ext)]).unwrap_or_else(|| AttrKey::standard(t));
         match data {
             Cow::Borrowed(d) => self.decode_one(key, d, hiding, out),
             Cow::Owned(d) => self.decode_owned(key, d, out),
@@ -440,7 +402,7 @@ impl Dictionary {
     ) {
         let Some(def) = self.attr_by_key(key) else {
             out.push(Decoded {
-                name: Cow::Owned(unknown_name(key)),
+                name: Cow::Owned(key.to_string()),
                 key,
                 def: None,
                 tag: None,

@@ -534,11 +534,11 @@ impl<'r> Loader<'r> {
                 path.extend_from_slice(&[evs_attr, 26]);
             }
             path.extend_from_slice(&numbers);
-            AttrKey::new(vendor, &path).ok_or_else(|| err(&num, ErrorKind::NumberOutOfRange))?
+            AttrKey::new(VendorId(vendor), &path).ok_or_else(|| err(&num, ErrorKind::NumberOutOfRange))?
         };
         // Range and parent checks.
         let top = key.path().first().copied().unwrap_or(0);
-        if key.vendor() != 0 && key.path().len() == 1 {
+        if key.vendor().0 != 0 && key.path().len() == 1 {
             let max = self
                 .dict
                 .vendor_by_id(key.vendor())
@@ -547,7 +547,7 @@ impl<'r> Loader<'r> {
                 return Err(err(&num, ErrorKind::NumberOutOfRange));
             }
         }
-        if key.vendor() == 0 && key.path().len() == 1 && top == 0 {
+        if key.vendor().0 == 0 && key.path().len() == 1 && top == 0 {
             return Err(err(&num, ErrorKind::NumberOutOfRange));
         }
         if key.path().len() > 1 {

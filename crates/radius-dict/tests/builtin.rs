@@ -21,7 +21,12 @@ fn builtin_loads_strictly() {
     assert_eq!(d.attr_count(), Dictionary::builtin().attr_count());
     assert!(d.attr_count() > 250, "{}", d.attr_count());
     assert_eq!(
-        Dictionary::builtin().attr("cisco-avpair").unwrap().key().vendor(),
+        Dictionary::builtin()
+            .attr("cisco-avpair")
+            .unwrap()
+            .key()
+            .vendor()
+            .0,
         9
     );
 }

@@ -110,7 +110,7 @@ fn every_attribute_of_the_tree_round_trips_through_text() {
     let (mut checked, mut skipped, mut shadowed) = (0, 0, 0);
     for def in dict.attributes() {
         let key = def.key();
-        let internal = key.vendor() == 0 && key.path().first().is_some_and(|t| *t > 255 || *t == 80);
+        let internal = key.vendor().0 == 0 && key.path().first().is_some_and(|t| *t > 255 || *t == 80);
         let container = matches!(
             def.data_type(),
             DataType::Tlv

@@ -301,7 +301,7 @@ fn forward_references_hex_and_case() {
     assert_eq!(d.values(later).unwrap().number("up"), Some(16));
     assert_eq!(d.values(later).unwrap().name(16), Some("Up"));
     let leaf = d.attr("acme-leaf").unwrap();
-    assert_eq!(leaf.key().vendor(), 555);
+    assert_eq!(leaf.key().vendor().0, 555);
     assert_eq!(leaf.key().path(), [300, 2]);
     assert_eq!(leaf.fixed_len(), Some(4));
     assert_eq!(d.attr_by_key(leaf.key()).unwrap().name(), "Acme-Leaf");
@@ -315,7 +315,10 @@ fn extended_evs_and_tlv_blocks() {
     .unwrap();
     assert_eq!(d.attr("Ext-Tlv-A").unwrap().key().path(), [241, 2, 1]);
     let evs = d.attr("FR-Evs-Attr").unwrap();
-    assert_eq!((evs.key().vendor(), evs.key().path()), (11344, &[245, 26, 1][..]));
+    assert_eq!(
+        (evs.key().vendor().0, evs.key().path()),
+        (11344, &[245, 26, 1][..])
+    );
 }
 
 /// Issue: `$INCLUDE /etc/shadow` printed the first line of the shadow file as the

@@ -39,7 +39,7 @@ fn attr_of(dict: &Dictionary, dt: DataType) -> Option<String> {
             a.data_type() == dt
                 && a.flags() == radius_dict::Flags::default()
                 && a.fixed_len().is_none()
-                && !(k.vendor() == 0 && k.path()[0] > 255)
+                && !(k.vendor().0 == 0 && k.path()[0] > 255)
                 && k.path() != [80]
                 && dict.attr_by_key(k).is_some_and(|c| c.name() == a.name())
         })
