@@ -361,12 +361,14 @@ fn lost_wrong_secret_and_load() {
     assert_eq!(s["sent"], 600);
     assert_eq!(s["accepted"], 600);
     assert!(s["latency_ms"]["p99"].as_f64().unwrap() > 0.0);
-    // Open-loop rate: 200 requests at 400/s take about half a second.
+    // Open-loop rate: 200 requests at 400/s cannot take less than half a second (an
+    // unpaced run takes milliseconds); the upper bound only catches a stall, it is
+    // wide because the test may share a loaded machine.
     let t0 = std::time::Instant::now();
     let o = run(&["send", "status", &a, SECRET, "-c", "200", "--rate", "400"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let took = t0.elapsed().as_secs_f64();
-    assert!((0.4..2.0).contains(&took), "{took}");
+    assert!((0.45..10.0).contains(&took), "{took}");
     assert!(stdout(&o).contains("accepted 200"), "{}", stdout(&o));
 }
 
