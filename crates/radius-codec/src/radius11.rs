@@ -1,19 +1,23 @@
 //! RADIUS/1.1 (RFC 9765) packets and the RFC 7930 Protocol-Error reply.
 //!
-//! RADIUS/1.1 is negotiated with TLS ALPN ([`ALPN_RADIUS_1_1`], TLS 1.3 only). On such a
-//! connection the header changes meaning:
+//! RADIUS/1.1 is negotiated with TLS ALPN ([`ALPN_RADIUS_1_1`], TLS 1.3 only, RFC 9765
+//! §3.4). On such a connection the header changes meaning (RFC 9765 §4.1):
 //!
 //! ```text
 //!  Code | Reserved-1 (the old Identifier, 0) | Length | Token (4) | Reserved-2 (12 zeros)
 //! ```
 //!
-//! - "The Reserved-1 field ... MUST be set to zero" when sending, and is ignored on
-//!   receipt; requests and replies are matched by the 4-octet Token instead (a reply
-//!   carries its request's Token), so more than 256 requests can be in flight.
+//! - Reserved-1 and Reserved-2 are sent as zeros and ignored on receipt; requests and
+//!   replies are matched by the 4-octet Token instead (a reply carries its request's
+//!   Token), so more than 256 requests can be in flight.
 //! - There is no MD5: no Request/Response Authenticator, no shared secret, no
-//!   Message-Authenticator (never sent, ignored on receipt), and attributes that were
-//!   obfuscated (User-Password, ...) are sent as plain values: add them with
+//!   Message-Authenticator (never sent, ignored on receipt, §5.2), no
+//!   Original-Packet-Code (§5.5), and attributes that were obfuscated (User-Password,
+//!   Tunnel-Password, ...) are sent as plain values (§5.1): add them with
 //!   [`PacketBuilder::add`], not [`PacketBuilder::add_user_password`].
+//! - [`PacketBuilder::finish_radius11`] enforces the sender's rules of §5.1.1 and §5.1.2:
+//!   a User-Password of 1 to 128 octets, and CHAP-Password only with a CHAP-Challenge
+//!   (there is no Request Authenticator to use as the challenge).
 //!
 //! ```
 //! use radius_codec::{AttrType, Code, Packet, PacketBuilder};
@@ -29,22 +33,24 @@
 //! ```
 
 use crate::auth::AUTH_RANGE;
+use crate::crypto::MAX_USER_PASSWORD;
 use crate::packet::Packet;
-use crate::{AttrType, Code, Error, PacketBuilder, Result, Value};
+use crate::{AttrType, Code, DataType, Error, PacketBuilder, Result, Value};
 
 /// ALPN protocol name of RADIUS/TLS as in RFC 6614 (RFC 9765 §3.1).
 pub const ALPN_RADIUS_1_0: &[u8] = b"radius/1.0";
 /// ALPN protocol name of RADIUS/1.1 (RFC 9765 §3.1).
 pub const ALPN_RADIUS_1_1: &[u8] = b"radius/1.1";
 
-/// Error-Cause 406, "Unsupported Extension" (RFC 5176 §3.6): what a RadSec server that
+/// Error-Cause 406, "Unsupported Extension" (RFC 5176 §3.5): what a RadSec server that
 /// does not accept CoA/Disconnect over the connection answers (RFC 6614 §2.5).
 pub const ERROR_CAUSE_UNSUPPORTED_EXTENSION: u32 = 406;
 /// Error-Cause 601, "Response Too Big" (RFC 7930 §4).
 pub const ERROR_CAUSE_RESPONSE_TOO_BIG: u32 = 601;
 /// Extended-Type 3 of Extended-Attribute-1: Response-Length (241.3, RFC 7930 §3.1).
 pub const RESPONSE_LENGTH_EXT_TYPE: u8 = 3;
-/// Extended-Type 4 of Extended-Attribute-1: Original-Packet-Code (241.4, RFC 7930 §3.2).
+/// Extended-Type 4 of Extended-Attribute-1: Original-Packet-Code (241.4, RFC 7930; RFC 9765
+/// §5.5 cites its definition as RFC 7930 §4). Never sent over RADIUS/1.1.
 pub const ORIGINAL_PACKET_CODE_EXT_TYPE: u8 = 4;
 
 impl<T: AsRef<[u8]>> Packet<T> {
@@ -84,12 +90,19 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
 impl PacketBuilder {
     /// Finishes the packet as RADIUS/1.1 (RFC 9765): Reserved-1 (Identifier) zero, the
-    /// Token then twelve zero octets in the Authenticator field, no
-    /// Message-Authenticator (one added by default is removed), no MD5. Replies carry
-    /// their request's Token.
+    /// Token then twelve zero octets in the Authenticator field (§4.1), no MD5. Replies
+    /// carry their request's Token.
+    ///
+    /// Attributes RADIUS/1.1 forbids are left out: a Message-Authenticator (one added by
+    /// default is removed, §5.2) and Original-Packet-Code (241.4, added by
+    /// [`PacketBuilder::protocol_error`], §5.5). An Access-Request is refused
+    /// ([`Error::ValueLength`], [`Error::ValueTooLong`]) when its User-Password is empty
+    /// or longer than 128 octets (§5.1.1), and ([`Error::MissingAttribute`]) when it
+    /// carries CHAP-Password without CHAP-Challenge (§5.1.2).
     pub fn finish_radius11(mut self, token: u32) -> Result<Vec<u8>> {
         self.without_message_authenticator();
-        let mut buf = self.into_unsigned()?;
+        let mut buf = without_original_packet_code(self.into_unsigned()?);
+        check_obfuscated_attributes(&buf)?;
         if let Some(id) = buf.get_mut(1) {
             *id = 0;
         }
@@ -106,7 +119,8 @@ impl PacketBuilder {
     /// (e.g. [`ERROR_CAUSE_RESPONSE_TOO_BIG`] with `response_length` set to the largest
     /// reply the requester said it accepts, Response-Length 241.3). Finish it with
     /// [`PacketBuilder::finish`] (Response Authenticator) or
-    /// [`PacketBuilder::finish_radius11`].
+    /// [`PacketBuilder::finish_radius11`] (which leaves out Original-Packet-Code and
+    /// Message-Authenticator, RFC 9765 §5.5 and §5.2).
     pub fn protocol_error<T: AsRef<[u8]>>(
         request: &Packet<T>,
         error_cause: u32,
@@ -125,6 +139,79 @@ impl PacketBuilder {
         b.add_value(AttrType::ERROR_CAUSE, &Value::Integer(error_cause))?;
         Ok(b)
     }
+}
+
+/// The packet without its Original-Packet-Code attributes (RFC 9765 §5.5), Length fixed.
+/// `buf` is a packet this crate built: well-formed attributes after the header.
+fn without_original_packet_code(buf: Vec<u8>) -> Vec<u8> {
+    let is_opc = |a: &[u8]| {
+        a.first() == Some(&AttrType::EXTENDED_1.0) && a.get(2) == Some(&ORIGINAL_PACKET_CODE_EXT_TYPE)
+    };
+    let header = crate::HEADER_LEN;
+    let mut attrs = buf.get(header..).unwrap_or_default();
+    if !attr_chunks(attrs).any(is_opc) {
+        return buf;
+    }
+    let mut out = buf.get(..header).unwrap_or_default().to_vec();
+    while let Some((a, rest)) = split_attr(attrs) {
+        if !is_opc(a) {
+            out.extend_from_slice(a);
+        }
+        attrs = rest;
+    }
+    let len = (out.len() as u16).to_be_bytes();
+    if let Some(dst) = out.get_mut(2..4) {
+        dst.copy_from_slice(&len);
+    }
+    out
+}
+
+/// The first attribute of `attrs` and the rest, or `None` at the end (or on a length
+/// that does not fit, which a built packet never has).
+fn split_attr(attrs: &[u8]) -> Option<(&[u8], &[u8])> {
+    let len = usize::from(*attrs.get(1)?);
+    if len < 2 || len > attrs.len() {
+        return None;
+    }
+    Some(attrs.split_at(len))
+}
+
+fn attr_chunks(mut attrs: &[u8]) -> impl Iterator<Item = &[u8]> {
+    std::iter::from_fn(move || {
+        let (a, rest) = split_attr(attrs)?;
+        attrs = rest;
+        Some(a)
+    })
+}
+
+/// RFC 9765 §5.1.1 and §5.1.2 for an Access-Request about to be sent over RADIUS/1.1.
+fn check_obfuscated_attributes(buf: &[u8]) -> Result<()> {
+    let p = Packet::new_unchecked(buf);
+    if p.code() != Code::AccessRequest {
+        return Ok(());
+    }
+    for pw in p.all(AttrType::USER_PASSWORD) {
+        let len = pw.value().len();
+        if len == 0 {
+            return Err(Error::ValueLength {
+                data_type: DataType::String,
+                len,
+            });
+        }
+        if len > MAX_USER_PASSWORD {
+            return Err(Error::ValueTooLong {
+                attr: AttrType::USER_PASSWORD,
+                len,
+                max: MAX_USER_PASSWORD,
+            });
+        }
+    }
+    if p.first(AttrType::CHAP_PASSWORD).is_some() && p.first(AttrType::CHAP_CHALLENGE).is_none() {
+        return Err(Error::MissingAttribute {
+            attr: AttrType::CHAP_CHALLENGE,
+        });
+    }
+    Ok(())
 }
 
 /// The Original-Packet-Code (241.4) of a Protocol-Error, if present and well formed.
@@ -201,5 +288,74 @@ mod tests {
         assert_eq!(original_packet_code(&pe), Some(Code::AccessRequest));
         let cause = pe.first(AttrType::ERROR_CAUSE).unwrap().value();
         assert_eq!(cause, 601u32.to_be_bytes());
+    }
+
+    #[test]
+    fn radius11_protocol_error_has_no_original_packet_code() {
+        // RFC 9765 §5.5: Original-Packet-Code MUST NOT be sent over RADIUS/1.1 (the old
+        // finish_radius11 kept the one protocol_error adds).
+        let req = PacketBuilder::accounting_request(0).finish_radius11(7).unwrap();
+        let req = Packet::new_checked(&req[..]).unwrap();
+        let pe = PacketBuilder::protocol_error(&req, ERROR_CAUSE_RESPONSE_TOO_BIG, Some(4096))
+            .unwrap()
+            .finish_radius11(req.token())
+            .unwrap();
+        let pe = Packet::new_checked(&pe[..]).unwrap();
+        assert_eq!(pe.code(), Code::ProtocolError);
+        assert_eq!(original_packet_code(&pe), None);
+        assert!(pe.message_authenticator().is_none());
+        // The rest survives: Response-Length, Error-Cause, the Token; Length is right.
+        assert_eq!(
+            pe.first(AttrType::ERROR_CAUSE).unwrap().value(),
+            601u32.to_be_bytes()
+        );
+        assert!(pe
+            .view()
+            .extended()
+            .any(|a| a.ext_type() == RESPONSE_LENGTH_EXT_TYPE && a.data() == 4096u32.to_be_bytes()));
+        assert_eq!(pe.token(), 7);
+        pe.verify_reply_radius11(&req).unwrap();
+    }
+
+    #[test]
+    fn radius11_chap_password_needs_chap_challenge() {
+        // RFC 9765 §5.1.2: no Request Authenticator to take the challenge from.
+        let mut b = PacketBuilder::access_request(0, [0; 16]);
+        b.add(AttrType::CHAP_PASSWORD, &[1; 17]).unwrap();
+        assert_eq!(
+            b.clone().finish_radius11(1),
+            Err(Error::MissingAttribute {
+                attr: AttrType::CHAP_CHALLENGE
+            })
+        );
+        b.add(AttrType::CHAP_CHALLENGE, &[2; 16]).unwrap();
+        assert!(b.finish_radius11(1).is_ok());
+    }
+
+    #[test]
+    fn radius11_user_password_is_1_to_128_octets() {
+        // RFC 9765 §5.1.1: at least one octet, at most 128.
+        let with = |pw: &[u8]| {
+            let mut b = PacketBuilder::access_request(0, [0; 16]);
+            b.add(AttrType::USER_PASSWORD, pw).unwrap();
+            b.finish_radius11(1)
+        };
+        assert!(with(&[b'x'; 128]).is_ok());
+        assert!(with(b"x").is_ok());
+        assert_eq!(
+            with(&[b'x'; 129]),
+            Err(Error::ValueTooLong {
+                attr: AttrType::USER_PASSWORD,
+                len: 129,
+                max: 128
+            })
+        );
+        assert_eq!(
+            with(b""),
+            Err(Error::ValueLength {
+                data_type: DataType::String,
+                len: 0
+            })
+        );
     }
 }
