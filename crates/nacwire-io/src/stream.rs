@@ -635,7 +635,8 @@ impl StreamServer {
                 let conn = match &self.acceptor {
                     Acceptor::Tcp => Connection::tcp_server(settings),
                     Acceptor::Tls(config) => match Connection::tls_server(config.clone(), settings) {
-                        Ok(c) => c,
+                        // A random start for the RADIUS/1.1 Token counter (RFC 9765 §4.2.1).
+                        Ok(c) => c.with_seed(random_seed()),
                         Err(_) => continue,
                     },
                 };

@@ -47,7 +47,8 @@ pub enum CloseReason {
     /// A packet failed verification (authenticator, Message-Authenticator, code
     /// pairing): RFC 6613 §2.6.4, "silently discard" becomes discard and close.
     BadPacket(radius_codec::Error),
-    /// A reply matched no request in flight (also discard and close).
+    /// A reply matched no request in flight: discarded, and the connection closed
+    /// (RFC 6613 §2.6.4 leaves open or close to the implementation; this one closes).
     UnmatchedReply {
         /// The packet's code.
         code: Code,
@@ -93,7 +94,8 @@ pub enum Event {
         handle: RequestHandle,
         /// The request as sent.
         request: Vec<u8>,
-        /// The reply (possibly a Protocol-Error, code 52).
+        /// The reply (possibly a Protocol-Error, code 52: RFC 9765 §6.1 says to send
+        /// the request elsewhere, never again over this connection).
         reply: Bytes,
     },
     /// A request that will get no reply. Every request ends in exactly one
@@ -132,7 +134,8 @@ pub struct Settings {
     /// Whether Status-Server from the peer is answered (Access-Accept) by the
     /// connection itself.
     pub answer_status_server: bool,
-    /// The largest packet accepted (RFC 7930: up to 65535).
+    /// The largest packet accepted: 4096 (RFC 2865 §3) to 65535 (RFC 7930 §2); values
+    /// outside are clamped. A longer packet closes the connection.
     pub max_packet_len: usize,
 }
 
@@ -199,9 +202,11 @@ impl Settings {
     }
 }
 
-/// The Identifier reserved for the Status-Server watchdog (RFC 6613 §2.6.5: a client
-/// reserves one for it), and the Token RADIUS/1.1 watchdogs use.
-pub const WATCHDOG_KEY: u32 = 255;
+/// The Identifier reserved for the Status-Server watchdog on a RADIUS/1.0 connection:
+/// zero, as RFC 6613 §2.6.5 recommends (and RFC 9765 §6.2 recalls). No request is
+/// given it. RADIUS/1.1 reserves no Token (RFC 9765 §6.2 forbids it): its watchdog
+/// takes the next value of the connection's Token counter like any request.
+pub const WATCHDOG_KEY: u32 = 0;
 
 #[derive(Debug)]
 struct Pending {
@@ -212,6 +217,8 @@ struct Pending {
 
 #[derive(Debug)]
 struct Watchdog {
+    /// Its Identifier ([`WATCHDOG_KEY`]) or Token.
+    key: u32,
     request: Vec<u8>,
     deadline: Instant,
 }
@@ -308,6 +315,20 @@ impl Connection {
         let require = requires_v11(&config.alpn_protocols);
         let tls = rustls::ServerConnection::new(config)?;
         Ok(Self::new(Some(tls.into()), require, false, settings, 0))
+    }
+
+    /// Seeds the connection's randomness (from the caller's RNG): Status-Server
+    /// authenticators and the start of the RADIUS/1.1 Token counter, which RFC 9765
+    /// §4.2.1 says SHOULD be random for every new connection. The client constructors
+    /// take a seed; a server side should be given one here before its handshake ends
+    /// (it otherwise starts from a fixed seed, the same on every connection).
+    #[must_use]
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.rng = seed;
+        if self.version.is_none() {
+            self.next_key = (seed as u32) & 0xff;
+        }
+        self
     }
 
     /// The RADIUS variant, once open.
@@ -534,7 +555,7 @@ impl Connection {
             Version::V1_0 => u32::from(p.identifier()),
             Version::V1_1 => p.token(),
         };
-        if key == WATCHDOG_KEY && self.client {
+        if self.client && self.watchdog.as_ref().is_some_and(|w| w.key == key) {
             if let Some(wd) = self.watchdog.take() {
                 self.verify(&p, &wd.request, version)?;
                 self.events.push_back(Event::WatchdogAnswered);
@@ -663,18 +684,26 @@ impl Connection {
         Ok(handle)
     }
 
+    /// The next Identifier (RADIUS/1.0: never [`WATCHDOG_KEY`]) or Token (RADIUS/1.1:
+    /// the per-connection 32-bit counter, RFC 9765 §4.2.1), skipping values still in
+    /// flight (for a Token, only possible after the counter wrapped).
     fn allocate(&mut self, version: Version) -> Result<u32, Error> {
         let space: u64 = match version {
             Version::V1_0 => 256,
             Version::V1_1 => 1 << 32,
         };
+        let watchdog = self.watchdog.as_ref().map(|w| w.key);
         for _ in 0..256 {
             let key = match version {
                 Version::V1_0 => self.next_key & 0xff,
                 Version::V1_1 => self.next_key,
             };
             self.next_key = ((u64::from(self.next_key) + 1) % space) as u32;
-            if key != WATCHDOG_KEY && !self.pending.contains_key(&key) {
+            let reserved = match version {
+                Version::V1_0 => key == WATCHDOG_KEY,
+                Version::V1_1 => watchdog == Some(key),
+            };
+            if !reserved && !self.pending.contains_key(&key) {
                 return Ok(key);
             }
         }
@@ -746,12 +775,20 @@ impl Connection {
         auth[..8].copy_from_slice(&a);
         auth[8..].copy_from_slice(&b);
         let built = match self.version {
-            Some(Version::V1_1) => PacketBuilder::status_server(0, auth).finish_radius11(WATCHDOG_KEY),
-            _ => PacketBuilder::status_server(WATCHDOG_KEY as u8, auth).finish(&self.settings.secret),
+            // RFC 9765 §6.2: no reserved Token; the counter gives the next one.
+            Some(Version::V1_1) => self.allocate(Version::V1_1).ok().and_then(|token| {
+                let p = PacketBuilder::status_server(0, auth).finish_radius11(token);
+                p.ok().map(|p| (token, p))
+            }),
+            _ => PacketBuilder::status_server(WATCHDOG_KEY as u8, auth)
+                .finish(&self.settings.secret)
+                .ok()
+                .map(|p| (WATCHDOG_KEY, p)),
         };
-        if let Ok(request) = built {
+        if let Some((key, request)) = built {
             self.queue(&request);
             self.watchdog = Some(Watchdog {
+                key,
                 request,
                 deadline: now + self.settings.watchdog_timeout,
             });

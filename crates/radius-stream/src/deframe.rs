@@ -2,7 +2,7 @@
 
 use bytes::{Bytes, BytesMut};
 use radius_codec::exchange::{frame, Frame};
-use radius_codec::{DecodeOptions, Packet, MAX_PACKET_LEN_TCP};
+use radius_codec::{DecodeOptions, Packet, MAX_PACKET_LEN, MAX_PACKET_LEN_TCP};
 
 use crate::FrameError;
 
@@ -39,12 +39,14 @@ impl Deframer {
         Self::with_max_len(MAX_PACKET_LEN_TCP)
     }
 
-    /// A deframer accepting packets up to `max_len` octets (clamped to 20..=65535).
+    /// A deframer accepting packets up to `max_len` octets, clamped to 4096..=65535: a
+    /// stream peer may always send the 4096 octets RFC 2865 §3 allows (RFC 7930 §2 raises
+    /// the limit, it does not lower it).
     #[must_use]
     pub fn with_max_len(max_len: usize) -> Self {
         Self {
             buf: BytesMut::with_capacity(4096),
-            max_len: max_len.clamp(radius_codec::HEADER_LEN, MAX_PACKET_LEN_TCP),
+            max_len: max_len.clamp(MAX_PACKET_LEN, MAX_PACKET_LEN_TCP),
         }
     }
 
@@ -124,7 +126,7 @@ mod tests {
 
     #[test]
     fn rfc7930_lengths_up_to_65535() {
-        // RFC 7930 §2: "the maximum packet size ... over TCP/TLS ... 65535 octets".
+        // RFC 7930 §2 raises the maximum packet length over streams from 4096 to 65535.
         let big = acct(65_534);
         let mut d = Deframer::new();
         d.extend(&big);
@@ -163,5 +165,24 @@ mod tests {
         let mut d = Deframer::new();
         d.extend(&p);
         assert!(matches!(d.next_packet(), Err(FrameError::Malformed(_))));
+    }
+
+    #[test]
+    fn a_configured_maximum_never_refuses_4096_octets() {
+        // RFC 2865 §3 allows 4096 octets on any transport; a smaller configured maximum
+        // used to close the connection on a legal packet.
+        let p = acct(4096);
+        let mut d = Deframer::with_max_len(100);
+        d.extend(&p);
+        assert_eq!(d.next_packet().unwrap().unwrap().len(), 4096);
+        let mut d = Deframer::with_max_len(100);
+        d.extend(&acct(4097));
+        assert_eq!(
+            d.next_packet(),
+            Err(FrameError::BadLength {
+                length: 4097,
+                max: 4096
+            })
+        );
     }
 }

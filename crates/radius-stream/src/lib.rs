@@ -9,12 +9,16 @@
 //! - [`Deframer`]: packets out of a byte stream (`bytes::BytesMut`); needing more
 //!   bytes is `Ok(None)`, a bad Length is an error (the connection must close).
 //! - [`Connection`]: one connection with RFC 6613's rules: identifiers per connection
-//!   (one reserved for the Status-Server watchdog), no retransmission, "silently
-//!   discard" becomes "discard and close", CoA/Disconnect in either direction
-//!   (RFC 6614 §2.5, NAK with Error-Cause 406 when not accepted), every lost request
-//!   reported as an [`Event::Lost`].
+//!   (Identifier 0 reserved for the Status-Server watchdog, §2.6.5; RADIUS/1.1 reserves
+//!   no Token), no retransmission (§2.6.1), "silently discard" becomes "discard and
+//!   close" (§2.6.4), CoA/Disconnect in either direction (RFC 6614 §2.5, NAK with
+//!   Error-Cause 406 when not accepted), every lost request reported as an
+//!   [`Event::Lost`].
 //! - TLS through rustls's sans-I/O [`rustls::ClientConnection`] /
 //!   [`rustls::ServerConnection`], with ALPN `radius/1.0` and `radius/1.1` ([`tls`]).
+//!
+//! `RFC-CHECK.md` (beside this crate's `Cargo.toml`) lists each RFC 9765 and
+//! RFC 6613/6614/7930 rule and where it is handled.
 //!
 //! ```
 //! use std::time::Instant;

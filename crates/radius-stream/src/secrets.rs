@@ -1,4 +1,4 @@
-//! Shared secrets keyed by peer address and transport (RFC 6613 §2.3).
+//! Shared secrets keyed by peer address and transport (RFC 6613 §2.1).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -9,7 +9,7 @@ use radius_codec::SharedSecret;
 /// "radsec").
 pub const DEFAULT_TLS_SECRET: &str = "radsec";
 
-/// A transport a RADIUS peer is reached over. RFC 6613 §2.3: a secret is chosen by
+/// A transport a RADIUS peer is reached over. RFC 6613 §2.1: a secret is chosen by
 /// source address *and* transport, so one host may use different secrets over UDP,
 /// TCP and TLS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

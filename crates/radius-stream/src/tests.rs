@@ -62,19 +62,15 @@ impl Pair {
     }
 
     fn tls(client_alpn: Alpn, server_alpn: Alpn, versions: TlsVersions) -> Self {
-        let pki = Pki::new();
-        let cc = client_config(pki.roots(), Some(pki.identity("client")), client_alpn, versions).unwrap();
-        let sc = server_config(
-            pki.identity("localhost"),
-            Some(pki.roots()),
-            server_alpn,
-            versions,
-        )
-        .unwrap();
+        let (cc, sc) = configs(client_alpn, server_alpn, versions);
+        Self::with_configs(&cc, &sc)
+    }
+
+    fn with_configs(cc: &Arc<rustls::ClientConfig>, sc: &Arc<rustls::ServerConfig>) -> Self {
         let name = ServerName::try_from("localhost").unwrap();
         Self {
-            client: Connection::tls_client(cc, name, Settings::tls(), 3).unwrap(),
-            server: Connection::tls_server(sc, Settings::tls()).unwrap(),
+            client: Connection::tls_client(cc.clone(), name, Settings::tls(), 3).unwrap(),
+            server: Connection::tls_server(sc.clone(), Settings::tls()).unwrap(),
             now: Instant::now(),
         }
     }
@@ -97,6 +93,23 @@ impl Pair {
     fn events(c: &mut Connection) -> Vec<Event> {
         std::iter::from_fn(|| c.poll_event()).collect()
     }
+}
+
+fn configs(
+    client_alpn: Alpn,
+    server_alpn: Alpn,
+    versions: TlsVersions,
+) -> (Arc<rustls::ClientConfig>, Arc<rustls::ServerConfig>) {
+    let pki = Pki::new();
+    let cc = client_config(pki.roots(), Some(pki.identity("client")), client_alpn, versions).unwrap();
+    let sc = server_config(
+        pki.identity("localhost"),
+        Some(pki.roots()),
+        server_alpn,
+        versions,
+    )
+    .unwrap();
+    (cc, sc)
 }
 
 fn acct(id: u8, _v: Version, _s: &SharedSecret) -> radius_codec::Result<PacketBuilder> {
@@ -279,6 +292,8 @@ fn watchdog_fires_on_quiet_and_closes_when_unanswered() {
     let mut wire = Vec::new();
     p.client.poll_transmit(&mut wire);
     assert_eq!(wire[0], 12);
+    // RFC 6613 §2.6.5: Identifier 0 is the one reserved for Status-Server (it was 255).
+    assert_eq!(wire[1], 0);
     assert_eq!(u32::from(wire[1]), WATCHDOG_KEY);
     p.server.receive(&wire, p.now).unwrap();
     p.drive();
@@ -474,4 +489,261 @@ fn a_reply_failing_verification_reports_its_request_lost() {
             Event::Lost { handle, reason: LostReason::Closed(CloseReason::BadPacket(_)), .. } if *handle == h)),
         "{ev:?}"
     );
+}
+
+#[test]
+fn radius_1_0_requests_never_take_identifier_0() {
+    // RFC 6613 §2.6.5: Identifier 0 stays free for the Status-Server watchdog (the old
+    // code reserved 255 and handed 0 to a request).
+    let mut p = Pair::tcp("s");
+    let mut ids = Vec::new();
+    while p.client.send_request(p.now, acct).is_ok() {}
+    let mut wire = Vec::new();
+    p.client.poll_transmit(&mut wire);
+    let mut rest = &wire[..];
+    while rest.len() >= 4 {
+        let len = usize::from(u16::from_be_bytes([rest[2], rest[3]]));
+        ids.push(rest[1]);
+        rest = &rest[len..];
+    }
+    ids.sort_unstable();
+    assert_eq!(ids, (1..=255).collect::<Vec<u8>>());
+}
+
+/// The Token of every RADIUS/1.1 request the server sees, in order.
+fn server_tokens(p: &mut Pair) -> Vec<(Code, u32)> {
+    Pair::events(&mut p.server)
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Request { packet } => {
+                let req = Packet::new_checked_with(&packet[..], &DecodeOptions::TCP).unwrap();
+                let (code, token) = (req.code(), req.token());
+                p.server
+                    .reply(&req, PacketBuilder::reply_to(&req, Code::AccountingResponse))
+                    .unwrap();
+                Some((code, token))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn radius_1_1_watchdog_takes_the_next_token_not_a_reserved_one() {
+    // RFC 9765 §6.2: the reserved-Identifier practice MUST NOT be used for RADIUS/1.1;
+    // §4.2.1: every new packet takes the next value of the connection's counter. The
+    // old code sent every RADIUS/1.1 watchdog with the fixed Token 255.
+    let (cc, sc) = configs(Alpn::Allow, Alpn::Allow, TlsVersions::Tls13);
+    let mut p = Pair::with_configs(&cc, &sc);
+    let mut settings = Settings::tls();
+    settings.answer_status_server = false; // see the Status-Server as a request
+    p.server = Connection::tls_server(sc, settings).unwrap();
+    p.drive();
+    assert_eq!(connected(&mut p.client), Version::V1_1);
+    Pair::events(&mut p.server);
+    p.client.handle_timeout(p.now);
+    p.client.send_request(p.now, acct).unwrap();
+    p.drive();
+    let first = server_tokens(&mut p);
+    p.drive();
+    p.now += Duration::from_secs(30);
+    p.client.handle_timeout(p.now); // quiet for 30 s: the watchdog goes out
+    p.drive();
+    let watchdog = server_tokens(&mut p);
+    p.drive();
+    assert!(Pair::events(&mut p.client)
+        .iter()
+        .any(|e| matches!(e, Event::WatchdogAnswered)));
+    p.client.send_request(p.now, acct).unwrap();
+    p.drive();
+    let last = server_tokens(&mut p);
+    let t = first[0].1;
+    assert_eq!(first, vec![(Code::AccountingRequest, t)]);
+    assert_eq!(watchdog, vec![(Code::StatusServer, t.wrapping_add(1))]);
+    assert_eq!(last, vec![(Code::AccountingRequest, t.wrapping_add(2))]);
+}
+
+#[test]
+fn radius_1_1_protocol_error_reply_has_no_original_packet_code() {
+    // RFC 9765 §5.5: Original-Packet-Code MUST NOT be sent over RADIUS/1.1.
+    let mut p = Pair::tls(Alpn::Require, Alpn::Require, TlsVersions::Tls13);
+    p.drive();
+    assert_eq!(connected(&mut p.client), Version::V1_1);
+    let h = p.client.send_request(p.now, acct).unwrap();
+    p.drive();
+    for ev in Pair::events(&mut p.server) {
+        if let Event::Request { packet } = ev {
+            let req = Packet::new_checked_with(&packet[..], &DecodeOptions::TCP).unwrap();
+            let pe = PacketBuilder::protocol_error(&req, 506, None).unwrap();
+            p.server.reply(&req, pe).unwrap();
+        }
+    }
+    p.drive();
+    let reply = Pair::events(&mut p.client)
+        .into_iter()
+        .find_map(|e| match e {
+            Event::Reply { handle, reply, .. } if handle == h => Some(reply),
+            _ => None,
+        })
+        .unwrap();
+    let reply = Packet::new_checked_with(&reply[..], &DecodeOptions::TCP).unwrap();
+    assert_eq!(reply.code(), Code::ProtocolError);
+    assert_eq!(original_packet_code(&reply), None);
+    assert_eq!(
+        reply.first(AttrType::ERROR_CAUSE).unwrap().value(),
+        506u32.to_be_bytes()
+    );
+}
+
+#[test]
+fn radius_1_1_chap_without_chap_challenge_is_not_sent() {
+    // RFC 9765 §5.1.2: a client MUST include CHAP-Challenge with CHAP-Password.
+    let mut p = Pair::tls(Alpn::Allow, Alpn::Allow, TlsVersions::Tls13);
+    p.drive();
+    assert_eq!(connected(&mut p.client), Version::V1_1);
+    let r = p.client.send_request(p.now, |id, _, _| {
+        let mut b = PacketBuilder::access_request(id, [0; 16]);
+        b.add(AttrType::CHAP_PASSWORD, &[1; 17])?;
+        Ok(b)
+    });
+    assert!(matches!(
+        r,
+        Err(Error::Codec(radius_codec::Error::MissingAttribute { attr })) if attr == AttrType::CHAP_CHALLENGE
+    ));
+    assert_eq!(p.client.in_flight(), 0);
+}
+
+#[test]
+fn allow_does_not_resume_tls_sessions() {
+    // RFC 9765 §3.5: a session that negotiated radius/1.1 may only be resumed as
+    // radius/1.1; rustls does not bind ALPN to tickets, so `Allow` does not resume.
+    // The old configs resumed the second connection.
+    let (cc, sc) = configs(Alpn::Allow, Alpn::Allow, TlsVersions::Tls13);
+    for _ in 0..2 {
+        let mut p = Pair::with_configs(&cc, &sc);
+        p.drive();
+        assert_eq!(connected(&mut p.client), Version::V1_1);
+        p.client.send_request(p.now, acct).unwrap();
+        p.drive();
+        assert_eq!(answer_all(&mut p.server), 1);
+        p.drive();
+        let kind = p.client.tls().unwrap().handshake_kind();
+        assert_eq!(kind, Some(rustls::HandshakeKind::Full));
+    }
+    // `Require` may resume: every handshake is radius/1.1 or fails.
+    let (cc, sc) = configs(Alpn::Require, Alpn::Require, TlsVersions::Tls13);
+    let mut kinds = Vec::new();
+    for _ in 0..2 {
+        let mut p = Pair::with_configs(&cc, &sc);
+        p.drive();
+        assert_eq!(connected(&mut p.client), Version::V1_1);
+        p.client.send_request(p.now, acct).unwrap();
+        p.drive();
+        answer_all(&mut p.server);
+        p.drive();
+        kinds.push(p.client.tls().unwrap().handshake_kind());
+    }
+    assert_eq!(kinds[1], Some(rustls::HandshakeKind::Resumed));
+}
+
+#[test]
+fn forbid_offers_radius_1_0_and_refuses_1_1_with_an_alert() {
+    // RFC 9765 §3.3 value "1.0": send radius/1.0; a server so configured answers a
+    // client offering only radius/1.1 with no_application_protocol (120) ("Alert").
+    let mut p = Pair::tls(Alpn::Forbid, Alpn::Allow, TlsVersions::Tls13);
+    p.drive();
+    assert_eq!(connected(&mut p.client), Version::V1_0);
+    assert_eq!(connected(&mut p.server), Version::V1_0);
+    assert_eq!(p.server.tls().unwrap().alpn_protocol(), Some(&b"radius/1.0"[..]));
+
+    let mut p = Pair::tls(Alpn::Require, Alpn::Forbid, TlsVersions::Tls13);
+    p.drive();
+    let ev = Pair::events(&mut p.client);
+    assert!(
+        ev.iter().any(|e| matches!(
+            e,
+            Event::Closed(CloseReason::Tls(rustls::Error::AlertReceived(
+                rustls::AlertDescription::NoApplicationProtocol
+            )))
+        )),
+        "{ev:?}"
+    );
+    assert!(matches!(
+        Pair::events(&mut p.server).last(),
+        Some(Event::Closed(CloseReason::Tls(
+            rustls::Error::NoApplicationProtocol
+        )))
+    ));
+
+    // A server that requires radius/1.1 closes a client sending no ALPN ("Close-S").
+    let mut p = Pair::tls(Alpn::Off, Alpn::Require, TlsVersions::Tls13);
+    p.drive();
+    assert!(Pair::events(&mut p.server)
+        .iter()
+        .any(|e| matches!(e, Event::Closed(CloseReason::Alpn))));
+    // The default is "1.0, 1.1" (RFC 9765 §3.3).
+    assert_eq!(Alpn::default(), Alpn::Allow);
+}
+
+#[test]
+fn server_side_radius_1_1_token_counter_starts_from_the_given_seed() {
+    // RFC 9765 §4.2.1: the counter SHOULD start at a random value on every connection.
+    // A server side had no seed: every connection's CoA Tokens started at the same value.
+    let first_token = |seed: Option<u64>| {
+        let (cc, sc) = configs(Alpn::Require, Alpn::Require, TlsVersions::Tls13);
+        let mut p = Pair::with_configs(&cc, &sc);
+        if let Some(seed) = seed {
+            p.server = Connection::tls_server(sc, Settings::tls())
+                .unwrap()
+                .with_seed(seed);
+        }
+        p.drive();
+        assert_eq!(connected(&mut p.server), Version::V1_1);
+        p.server
+            .send_request(p.now, |id, _, _| Ok(PacketBuilder::coa_request(id)))
+            .unwrap();
+        p.drive();
+        // The client NAKs it (406); the NAK carries the request's Token.
+        Pair::events(&mut p.server)
+            .into_iter()
+            .find_map(|e| match e {
+                Event::Reply { reply, .. } => Some(Packet::new_unchecked(&reply[..]).token()),
+                _ => None,
+            })
+            .unwrap()
+    };
+    assert_eq!(first_token(None), first_token(None));
+    let (a, b) = (first_token(Some(1)), first_token(Some(2)));
+    assert_ne!(a, b);
+    assert_eq!(a, first_token(Some(1)));
+}
+
+#[test]
+fn radius_1_1_over_tls_1_2_closes() {
+    // RFC 9765 §3.4: RADIUS/1.1 requires TLS 1.3. A TLS 1.2 handshake that agrees on
+    // radius/1.1 is closed on both sides rather than used.
+    let pki = Pki::new();
+    let cc = client_config(
+        pki.roots(),
+        Some(pki.identity("client")),
+        Alpn::Allow,
+        TlsVersions::Tls12,
+    )
+    .unwrap();
+    let sc = server_config(
+        pki.identity("localhost"),
+        Some(pki.roots()),
+        Alpn::Allow,
+        TlsVersions::Tls12And13,
+    )
+    .unwrap();
+    let mut p = Pair::with_configs(&cc, &sc);
+    p.drive();
+    for c in [&mut p.client, &mut p.server] {
+        assert_eq!(c.tls().unwrap().alpn_protocol(), Some(&b"radius/1.1"[..]));
+        assert!(Pair::events(c)
+            .iter()
+            .any(|e| matches!(e, Event::Closed(CloseReason::Alpn))));
+        assert!(!c.is_open());
+    }
 }

@@ -10,17 +10,32 @@ use radius_codec::radius11::{ALPN_RADIUS_1_0, ALPN_RADIUS_1_1};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::{ClientConfig, RootCertStore, ServerConfig, SupportedProtocolVersion};
 
-/// Which RADIUS variants a side offers with ALPN (FreeRADIUS' `radiusv1_1 =
-/// forbid|allow|require`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which RADIUS versions a side accepts, signalled with ALPN: the "Version"
+/// configuration of RFC 9765 §3.3 (FreeRADIUS: `radiusv1_1 = forbid|allow|require`).
+///
+/// Outcomes (RFC 9765 §3.3.2): a server with ALPN picks the highest version both
+/// offer (rustls picks in the server's order, which lists 1.1 first); a client that
+/// offered ALPN and gets a version it did not offer, or none while requiring 1.1,
+/// closes; a server that offers protocols none of which the client offered sends the
+/// TLS alert `no_application_protocol` (120) and closes; a server requiring 1.1 closes
+/// a client that sent no ALPN.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Alpn {
-    /// No ALPN extension: plain RFC 6614 RadSec (what FreeRADIUS 3.2 and radsecproxy
-    /// 1.9 speak).
+    /// No ALPN extension (RFC 9765 "unset"): plain RFC 6614 RadSec, what FreeRADIUS 3.2
+    /// and radsecproxy 1.9 speak. A server ignores the names a client sends.
     Off,
-    /// Offer `radius/1.1` and `radius/1.0` (preferring 1.1).
+    /// Offer only `radius/1.0` (RFC 9765 "1.0"): historic RadSec, but signalling that
+    /// ALPN is understood. A server answers a client offering only `radius/1.1` with
+    /// the `no_application_protocol` alert.
+    Forbid,
+    /// Offer `radius/1.1` and `radius/1.0` (RFC 9765 "1.0, 1.1", preferring 1.1): the
+    /// default RFC 9765 §3.3 requires of implementations supporting both. TLS session
+    /// resumption is off in this mode (see [`client_config`]).
+    #[default]
     Allow,
-    /// Offer only `radius/1.1` (TLS 1.3 only); anything else closes the connection.
+    /// Offer only `radius/1.1` (RFC 9765 "1.1", TLS 1.3 only); anything else closes the
+    /// connection.
     Require,
 }
 
@@ -30,9 +45,20 @@ impl Alpn {
     pub fn protocols(self) -> Vec<Vec<u8>> {
         match self {
             Self::Off => Vec::new(),
+            Self::Forbid => vec![ALPN_RADIUS_1_0.to_vec()],
             Self::Allow => vec![ALPN_RADIUS_1_1.to_vec(), ALPN_RADIUS_1_0.to_vec()],
             Self::Require => vec![ALPN_RADIUS_1_1.to_vec()],
         }
+    }
+
+    /// RFC 9765 §3.5: a session that negotiated `radius/1.1` must only be resumed as
+    /// `radius/1.1`. rustls neither binds ALPN to a session ticket nor lets a client
+    /// offer other names when resuming, so where both versions can be negotiated
+    /// ([`Alpn::Allow`]) resumption is turned off; with [`Alpn::Require`] every
+    /// handshake (resumed or not) is `radius/1.1` or fails, and with [`Alpn::Off`] and
+    /// [`Alpn::Forbid`] it never is.
+    const fn resumption_allowed(self) -> bool {
+        !matches!(self, Self::Allow)
     }
 }
 
@@ -53,7 +79,8 @@ impl TlsVersions {
         static BOTH: &[&SupportedProtocolVersion] = &[&rustls::version::TLS13, &rustls::version::TLS12];
         static V12: &[&SupportedProtocolVersion] = &[&rustls::version::TLS12];
         static V13: &[&SupportedProtocolVersion] = &[&rustls::version::TLS13];
-        // RFC 9765: RADIUS/1.1 only over TLS 1.3.
+        // RFC 9765 §3.4: RADIUS/1.1 requires TLS 1.3. With `Allow` over TLS 1.2 a
+        // negotiated `radius/1.1` closes the connection (`CloseReason::Alpn`).
         match (self, alpn) {
             (_, Alpn::Require) | (Self::Tls13, _) => V13,
             (Self::Tls12, _) => V12,
@@ -76,7 +103,8 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 }
 
 /// A client configuration: the server's certificate is checked against `roots`; the
-/// client presents `identity` when given (RadSec servers normally require one).
+/// client presents `identity` when given (RadSec servers normally require one). With
+/// [`Alpn::Allow`] sessions are not resumed (RFC 9765 §3.5, see [`Alpn`]).
 pub fn client_config(
     roots: RootCertStore,
     identity: Option<Identity>,
@@ -91,11 +119,15 @@ pub fn client_config(
         None => builder.with_no_client_auth(),
     };
     config.alpn_protocols = alpn.protocols();
+    if !alpn.resumption_allowed() {
+        config.resumption = rustls::client::Resumption::disabled();
+    }
     Ok(Arc::new(config))
 }
 
 /// A server configuration presenting `identity`; with `client_roots` every client must
-/// present a certificate issued under them (RFC 6614 §2.3).
+/// present a certificate issued under them (RFC 6614 §2.3). With [`Alpn::Allow`] no
+/// session is stored and no ticket issued (RFC 9765 §3.5, see [`Alpn`]).
 pub fn server_config(
     identity: Identity,
     client_roots: Option<RootCertStore>,
@@ -116,5 +148,9 @@ pub fn server_config(
     };
     let mut config = builder.with_single_cert(identity.chain, identity.key)?;
     config.alpn_protocols = alpn.protocols();
+    if !alpn.resumption_allowed() {
+        config.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
+        config.send_tls13_tickets = 0;
+    }
     Ok(Arc::new(config))
 }
