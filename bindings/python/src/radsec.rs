@@ -27,10 +27,11 @@ static TIMEOUT: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new(
 fn alpn_of(s: &str) -> PyResult<Alpn> {
     match s {
         "off" => Ok(Alpn::Off),
+        "forbid" => Ok(Alpn::Forbid),
         "allow" => Ok(Alpn::Allow),
         "require" => Ok(Alpn::Require),
         _ => Err(PyValueError::new_err(
-            "alpn is \"off\", \"allow\" (radius/1.0 or 1.1) or \"require\" (1.1 only)",
+            "alpn is \"off\" (no ALPN), \"forbid\" (radius/1.0 only), \"allow\" (radius/1.0 or 1.1) or \"require\" (1.1 only)",
         )),
     }
 }
@@ -100,8 +101,9 @@ pub(crate) struct RadSecClient {
 impl RadSecClient {
     /// `ca` (PEM) is required over TLS; `cert`/`key` are the client certificate most
     /// RadSec servers require. `secret` is `radsec` over TLS unless the server says
-    /// otherwise; over TCP it is the shared secret. `alpn="allow"` offers RADIUS/1.1
-    /// and 1.0, `"require"` insists on 1.1 (TLS 1.3).
+    /// otherwise; over TCP it is the shared secret. `alpn="allow"` (the RFC 9765 §3.3
+    /// default) offers RADIUS/1.1 and 1.0, `"require"` insists on 1.1 (TLS 1.3),
+    /// `"forbid"` offers only 1.0 and `"off"` sends no ALPN at all.
     #[new]
     #[pyo3(signature = (host, port = 2083, *, transport = "tls", secret = None, ca = None, cert = None,
                         key = None, server_name = None, alpn = "allow", tls_versions = "1.2+",

@@ -175,6 +175,21 @@ def test_tls_radius_1_0_hides_the_password_with_the_radsec_secret(pki: pathlib.P
     assert request["User-Password"] == "hello"  # revealed by the server
 
 
+def test_forbid_speaks_radius_1_0_by_alpn_and_refuses_a_1_1_only_peer(pki: pathlib.Path) -> None:
+    # RFC 9765 "1.0": ALPN radius/1.0 only. A default client ("allow") falls back to 1.0.
+    with _server(pki, Recorder(), alpn="forbid") as server:
+        with _client(pki, server) as client:
+            reply = client.request("Access-Request", {"User-Name": "bob", "User-Password": "hello"})
+            assert reply.code_name == "Access-Accept"
+            assert client.version == "1.0"
+        # a client that requires 1.1 gets the no_application_protocol alert
+        with _client(pki, server, alpn="require", timeout=1.0) as client:
+            with pytest.raises(nacwire.TransportError):
+                client.request("Access-Request", {"User-Name": "bob"})
+    with pytest.raises(ValueError, match="forbid"):
+        radsec.RadSecClient("127.0.0.1", 2083, ca=pki / "ca.pem", alpn="1.0")
+
+
 def test_tcp_with_a_shared_secret(pki: pathlib.Path) -> None:
     handler = Recorder()
     with radsec.RadSecServer(
