@@ -10,9 +10,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use radius_codec::{AttrType, VendorId};
+use radius_codec::{AttrAddr, AttrType, Value, VendorId};
 
-use crate::attr::{AttrData, AttrId, AttrSpec};
+use crate::attr::AttrSpec;
 use crate::error::Error;
 use crate::intent::{Intent, IntentKind, RateLimit, ReauthKind, ServiceRef};
 use crate::mac::{MacFormat, StationId};
@@ -132,7 +132,7 @@ impl fmt::Display for IdField {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RoleChange {
     /// A CoA carrying the role name in this attribute.
-    Attribute(AttrId),
+    Attribute(AttrAddr),
     /// A CoA that re-runs authentication; the server then returns the new role.
     Reauthenticate,
     /// No role CoA: disconnect, and the client gets the new role when it reconnects.
@@ -171,34 +171,27 @@ pub struct Profile {
     /// How roles change.
     pub role: RoleChange,
     /// RFC 5176 §3.6 departures this profile makes on purpose: the attribute and why.
-    pub allowed_deviations: Cow<'static, [(AttrId, Cow<'static, str>)]>,
+    pub allowed_deviations: Cow<'static, [(AttrAddr, Cow<'static, str>)]>,
 }
 
 // ---- attribute numbers used by the recipes -----------------------------------------
 
-const CISCO_AVPAIR: AttrId = vsa(VendorId::CISCO, 1);
-const ARUBA_USER_ROLE: AttrId = vsa(VendorId::ARUBA, 1);
-const ARUBA_PORT_BOUNCE_HOST: AttrId = vsa(VendorId::ARUBA, 40);
-const HP_PORT_BOUNCE_HOST: AttrId = vsa(VendorId::HP, 23);
-const HP_USER_ROLE: AttrId = vsa(VendorId::HP, 25);
-const ERX_INGRESS_POLICY_NAME: AttrId = vsa(VendorId::ERX, 10);
-const ERX_EGRESS_POLICY_NAME: AttrId = vsa(VendorId::ERX, 11);
-const ERX_SERVICE_ACTIVATE: AttrId = vsa(VendorId::ERX, 65);
-const ERX_SERVICE_DEACTIVATE: AttrId = vsa(VendorId::ERX, 66);
-const MIKROTIK_RATE_LIMIT: AttrId = vsa(VendorId::MIKROTIK, 8);
-const FORTINET_HOST_PORT_AVPAIR: AttrId = vsa(VendorId::FORTINET, 42);
-const FILTER_ID: AttrId = AttrId::Ietf(AttrType::FILTER_ID);
-const OPERATOR_NAS_ID: AttrId = AttrId::Extended {
-    attr: AttrType::EXTENDED_1,
-    ext_type: 8,
-};
+const CISCO_AVPAIR: AttrAddr = AttrAddr::vendor_specific(VendorId::CISCO, 1);
+const ARUBA_USER_ROLE: AttrAddr = AttrAddr::vendor_specific(VendorId::ARUBA, 1);
+const ARUBA_PORT_BOUNCE_HOST: AttrAddr = AttrAddr::vendor_specific(VendorId::ARUBA, 40);
+const HP_PORT_BOUNCE_HOST: AttrAddr = AttrAddr::vendor_specific(VendorId::HP, 23);
+const HP_USER_ROLE: AttrAddr = AttrAddr::vendor_specific(VendorId::HP, 25);
+const ERX_INGRESS_POLICY_NAME: AttrAddr = AttrAddr::vendor_specific(VendorId::ERX, 10);
+const ERX_EGRESS_POLICY_NAME: AttrAddr = AttrAddr::vendor_specific(VendorId::ERX, 11);
+const ERX_SERVICE_ACTIVATE: AttrAddr = AttrAddr::vendor_specific(VendorId::ERX, 65);
+const ERX_SERVICE_DEACTIVATE: AttrAddr = AttrAddr::vendor_specific(VendorId::ERX, 66);
+const MIKROTIK_RATE_LIMIT: AttrAddr = AttrAddr::vendor_specific(VendorId::MIKROTIK, 8);
+const FORTINET_HOST_PORT_AVPAIR: AttrAddr = AttrAddr::vendor_specific(VendorId::FORTINET, 42);
+const FILTER_ID: AttrAddr = AttrAddr::standard(AttrType::FILTER_ID.0 as u32);
+const OPERATOR_NAS_ID: AttrAddr = AttrAddr::extended(AttrType::EXTENDED_1.0, 8);
 const SERVICE_TYPE_AUTHORIZE_ONLY: u32 = 17;
 /// The port-bounce time ClearPass' and PacketFence's AOS recipes use.
 const DEFAULT_BOUNCE_SECONDS: u32 = 12;
-
-const fn vsa(vendor: VendorId, vendor_type: u32) -> AttrId {
-    AttrId::Vendor { vendor, vendor_type }
-}
 
 use IdField as F;
 
@@ -522,13 +515,13 @@ impl Profile {
         if self.event_timestamp {
             let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
             let secs = u32::try_from(secs).unwrap_or(u32::MAX);
-            attrs.push(AttrSpec::ietf(AttrType::EVENT_TIMESTAMP, AttrData::Date(secs)));
+            attrs.push(AttrSpec::ietf(AttrType::EVENT_TIMESTAMP, Value::Date(secs)));
         }
         let code = kind.code();
         let mut deviations = Vec::new();
         let mut refused = Vec::new();
         for v in rfc5176::check(code, &attrs) {
-            match self.allowed_deviations.iter().find(|(id, _)| *id == v.attr) {
+            match self.allowed_deviations.iter().find(|(addr, _)| *addr == v.attr) {
                 Some((_, reason)) => deviations.push(Deviation {
                     violation: v,
                     reason: reason.clone(),
@@ -603,19 +596,22 @@ impl Profile {
     fn emit(&self, s: &Session, f: IdField, out: &mut Vec<AttrSpec>) {
         let text = |t: AttrType, v: &Option<String>, out: &mut Vec<AttrSpec>| {
             if let Some(v) = v {
-                out.push(AttrSpec::ietf(t, AttrData::Text(Cow::Owned(v.clone()))));
+                out.push(AttrSpec::ietf(
+                    t,
+                    Value::String(Cow::Owned(v.clone().into_bytes())),
+                ));
             }
         };
         let id = &s.id;
         match f {
             F::NasIpAddress => {
                 if let Some(ip) = s.nas.ipv4 {
-                    out.push(AttrSpec::ietf(AttrType::NAS_IP_ADDRESS, AttrData::Ipv4(ip)));
+                    out.push(AttrSpec::ietf(AttrType::NAS_IP_ADDRESS, Value::IpAddr(ip)));
                 }
             }
             F::NasIpv6Address => {
                 if let Some(ip) = s.nas.ipv6 {
-                    out.push(AttrSpec::ietf(AttrType::NAS_IPV6_ADDRESS, AttrData::Ipv6(ip)));
+                    out.push(AttrSpec::ietf(AttrType::NAS_IPV6_ADDRESS, Value::Ipv6Addr(ip)));
                 }
             }
             F::NasIdentifier => text(AttrType::NAS_IDENTIFIER, &s.nas.identifier, out),
@@ -624,7 +620,7 @@ impl Profile {
                 if let Some(mac) = id.calling_station.as_ref().and_then(StationId::mac) {
                     out.push(AttrSpec::ietf(
                         AttrType::USER_NAME,
-                        AttrData::Text(Cow::Owned(mac.format(self.user_name_mac))),
+                        Value::String(Cow::Owned(mac.format(self.user_name_mac).into_bytes())),
                     ));
                 }
             }
@@ -632,7 +628,7 @@ impl Profile {
                 if let Some(c) = &id.cui {
                     out.push(AttrSpec::ietf(
                         AttrType::CHARGEABLE_USER_IDENTITY,
-                        AttrData::Octets(c.clone()),
+                        Value::Octets(Cow::Owned(c.clone())),
                     ));
                 }
             }
@@ -642,7 +638,7 @@ impl Profile {
                 if let Some(c) = &id.calling_station {
                     out.push(AttrSpec::ietf(
                         AttrType::CALLING_STATION_ID,
-                        AttrData::Text(Cow::Owned(c.render(self.calling_station_mac))),
+                        Value::String(Cow::Owned(c.render(self.calling_station_mac).into_bytes())),
                     ));
                 }
             }
@@ -650,38 +646,35 @@ impl Profile {
                 if let Some(c) = &id.called_station {
                     out.push(AttrSpec::ietf(
                         AttrType::CALLED_STATION_ID,
-                        AttrData::Text(Cow::Owned(c.raw.clone())),
+                        Value::String(Cow::Owned(c.raw.clone().into_bytes())),
                     ));
                 }
             }
             F::NasPort => {
                 if let Some(p) = id.nas_port {
-                    out.push(AttrSpec::ietf(AttrType::NAS_PORT, AttrData::Integer(p)));
+                    out.push(AttrSpec::ietf(AttrType::NAS_PORT, Value::Integer(p)));
                 }
             }
             F::NasPortId => text(AttrType::NAS_PORT_ID, &id.nas_port_id, out),
             F::FramedIpAddress => {
                 if let Some(ip) = id.framed_ip {
-                    out.push(AttrSpec::ietf(AttrType::FRAMED_IP_ADDRESS, AttrData::Ipv4(ip)));
+                    out.push(AttrSpec::ietf(AttrType::FRAMED_IP_ADDRESS, Value::IpAddr(ip)));
                 }
             }
             F::FramedIpv6 => {
                 if let Some((p, l)) = id.framed_ipv6_prefix {
                     out.push(AttrSpec::ietf(
                         AttrType::FRAMED_IPV6_PREFIX,
-                        AttrData::Ipv6Prefix(p, l),
+                        Value::Ipv6Prefix(p, l),
                     ));
                 }
                 if let Some(i) = id.framed_interface_id {
-                    out.push(AttrSpec::ietf(
-                        AttrType::FRAMED_INTERFACE_ID,
-                        AttrData::InterfaceId(i),
-                    ));
+                    out.push(AttrSpec::ietf(AttrType::FRAMED_INTERFACE_ID, Value::Ifid(i)));
                 }
             }
             F::FramedIpv6Address => {
                 if let Some(ip) = id.framed_ipv6_address {
-                    out.push(AttrSpec::ietf(AttrType::FRAMED_IPV6_ADDRESS, AttrData::Ipv6(ip)));
+                    out.push(AttrSpec::ietf(AttrType::FRAMED_IPV6_ADDRESS, Value::Ipv6Addr(ip)));
                 }
             }
             F::CiscoAuditSessionId => {
@@ -692,11 +685,10 @@ impl Profile {
             F::Operator => {
                 text(AttrType::OPERATOR_NAME, &id.operator_name, out);
                 if let Some(o) = &id.operator_nas_id {
-                    out.push(AttrSpec {
-                        id: OPERATOR_NAS_ID,
-                        tag: None,
-                        data: AttrData::Octets(o.clone()),
-                    });
+                    out.push(AttrSpec::new(
+                        OPERATOR_NAS_ID,
+                        Value::Octets(Cow::Owned(o.clone())),
+                    ));
                 }
             }
         }
@@ -715,10 +707,7 @@ impl Profile {
         match intent {
             Intent::Disconnect { terminate_cause } => {
                 if let Some(c) = terminate_cause {
-                    out.push(AttrSpec::ietf(
-                        AttrType::ACCT_TERMINATE_CAUSE,
-                        AttrData::Integer(*c),
-                    ));
+                    out.push(AttrSpec::ietf(AttrType::ACCT_TERMINATE_CAUSE, Value::Integer(*c)));
                 }
                 return Some(Ok((Disconnect, false)));
             }
@@ -727,27 +716,21 @@ impl Profile {
                 return Some(Ok((*kind, false)));
             }
             Intent::ChangeRole(role) => {
-                let RoleChange::Attribute(id) = self.role else {
+                let RoleChange::Attribute(addr) = self.role else {
                     return None;
                 };
-                out.push(AttrSpec {
-                    id,
-                    tag: None,
-                    data: text(role),
-                });
+                out.push(AttrSpec::text(addr, role.clone()));
                 return coa;
             }
             _ => {}
         }
         match (self.vendor, intent) {
-            (Vendor::Generic, Intent::ApplyFilter(f)) => {
-                out.push(AttrSpec::ietf(AttrType::FILTER_ID, text(f)))
-            }
+            (Vendor::Generic, Intent::ApplyFilter(f)) => out.push(AttrSpec::text(FILTER_ID, f.clone())),
             (Vendor::Generic | Vendor::MikroTik | Vendor::FortiSwitch, Intent::SessionTimeout(t)) => {
-                out.push(AttrSpec::ietf(AttrType::SESSION_TIMEOUT, AttrData::Integer(*t)));
+                out.push(AttrSpec::ietf(AttrType::SESSION_TIMEOUT, Value::Integer(*t)));
             }
             (Vendor::Generic, Intent::IdleTimeout(t)) => {
-                out.push(AttrSpec::ietf(AttrType::IDLE_TIMEOUT, AttrData::Integer(*t)));
+                out.push(AttrSpec::ietf(AttrType::IDLE_TIMEOUT, Value::Integer(*t)));
             }
             (Vendor::Generic, Intent::AuthorizeOnly) => {
                 let Some(state) = &s.state else {
@@ -755,9 +738,12 @@ impl Profile {
                 };
                 out.push(AttrSpec::ietf(
                     AttrType::SERVICE_TYPE,
-                    AttrData::Integer(SERVICE_TYPE_AUTHORIZE_ONLY),
+                    Value::Integer(SERVICE_TYPE_AUTHORIZE_ONLY),
                 ));
-                out.push(AttrSpec::ietf(AttrType::STATE, AttrData::Octets(state.clone())));
+                out.push(AttrSpec::ietf(
+                    AttrType::STATE,
+                    Value::Octets(Cow::Owned(state.clone())),
+                ));
                 return Some(Ok((Coa, true)));
             }
             (Vendor::CiscoIos | Vendor::CiscoWlc | Vendor::Meraki, Intent::Reauthenticate(k)) => {
@@ -827,16 +813,14 @@ impl Profile {
                     out.push(avpair(ERX_EGRESS_POLICY_NAME, p.clone()));
                 }
             }
-            (Vendor::ArubaCx, Intent::BouncePort { seconds }) => out.push(AttrSpec {
-                id: ARUBA_PORT_BOUNCE_HOST,
-                tag: None,
-                data: AttrData::Integer(seconds.unwrap_or(DEFAULT_BOUNCE_SECONDS)),
-            }),
-            (Vendor::HpAosSwitch, Intent::BouncePort { seconds }) => out.push(AttrSpec {
-                id: HP_PORT_BOUNCE_HOST,
-                tag: None,
-                data: AttrData::Integer(seconds.unwrap_or(DEFAULT_BOUNCE_SECONDS)),
-            }),
+            (Vendor::ArubaCx, Intent::BouncePort { seconds }) => out.push(AttrSpec::new(
+                ARUBA_PORT_BOUNCE_HOST,
+                Value::Integer(seconds.unwrap_or(DEFAULT_BOUNCE_SECONDS)),
+            )),
+            (Vendor::HpAosSwitch, Intent::BouncePort { seconds }) => out.push(AttrSpec::new(
+                HP_PORT_BOUNCE_HOST,
+                Value::Integer(seconds.unwrap_or(DEFAULT_BOUNCE_SECONDS)),
+            )),
             (Vendor::MikroTik, Intent::RateLimit(r)) => out.push(avpair(MIKROTIK_RATE_LIMIT, r.mikrotik())),
             (Vendor::FortiSwitch, Intent::BouncePort { .. }) => {
                 out.push(avpair(FORTINET_HOST_PORT_AVPAIR, "action=bounce-port"));
@@ -890,14 +874,6 @@ fn representative(kind: IntentKind) -> Intent {
     }
 }
 
-fn text(s: &str) -> AttrData {
-    AttrData::Text(Cow::Owned(s.to_owned()))
-}
-
-fn avpair(id: AttrId, value: impl Into<Cow<'static, str>>) -> AttrSpec {
-    AttrSpec {
-        id,
-        tag: None,
-        data: AttrData::Text(value.into()),
-    }
+fn avpair(addr: AttrAddr, value: impl Into<Cow<'static, str>>) -> AttrSpec {
+    AttrSpec::text(addr, value)
 }

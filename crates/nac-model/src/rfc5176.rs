@@ -3,9 +3,9 @@
 
 use std::fmt;
 
-use radius_codec::{AttrType, Code};
+use radius_codec::{AttrAddr, AttrType, Code};
 
-use crate::attr::{AttrId, AttrSpec};
+use crate::attr::AttrSpec;
 
 /// How often an attribute may appear in a packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -37,7 +37,7 @@ pub struct Violation {
     /// The packet code.
     pub code: Code,
     /// The attribute.
-    pub attr: AttrId,
+    pub attr: AttrAddr,
     /// What is wrong.
     pub kind: ViolationKind,
 }
@@ -46,13 +46,39 @@ impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             ViolationKind::NotAllowed => {
-                write!(f, "{} is not allowed in {} (RFC 5176 §3.6)", self.attr, self.code)
+                write!(
+                    f,
+                    "{} is not allowed in {} (RFC 5176 §3.6)",
+                    Named(self.attr),
+                    self.code
+                )
             }
             ViolationKind::TooMany { count } => write!(
                 f,
                 "{} appears {count} times in {}; at most once allowed (RFC 5176 §3.6)",
-                self.attr, self.code
+                Named(self.attr),
+                self.code
             ),
+        }
+    }
+}
+
+/// An attribute as the violation texts name it: a standard attribute by the codec's
+/// name (`Service-Type`), a VSA as `26.9.1 (Cisco)`, an extended one as `241.8`, any
+/// other address in FreeRADIUS numbering (`Attr-245.26.9.1`).
+struct Named(AttrAddr);
+
+impl fmt::Display for Named {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = self.0;
+        match (a.vendor().0, a.path()) {
+            (0, [t]) => match u8::try_from(*t) {
+                Ok(t) => write!(f, "{}", AttrType(t)),
+                Err(_) => write!(f, "{a}"),
+            },
+            (0, [e @ 241..=246, x]) => write!(f, "{e}.{x}"),
+            (v, [t]) if v != 0 => write!(f, "26.{v}.{t} ({})", a.vendor()),
+            _ => write!(f, "{a}"),
         }
     }
 }
@@ -202,31 +228,35 @@ const BY_TYPE: [Option<[Option<Occurrence>; 6]>; 256] = {
 /// What the table allows for `attr` in a packet of `code`; `None` for codes outside
 /// RFC 5176.
 #[must_use]
-pub fn allowed(code: Code, attr: AttrId) -> Option<Occurrence> {
+pub fn allowed(code: Code, attr: AttrAddr) -> Option<Occurrence> {
     let col = column(code)?;
-    let row = match attr {
-        AttrId::Ietf(t) => BY_TYPE.get(usize::from(t.0)).copied().flatten(),
-        AttrId::Vendor { .. } => BY_TYPE.get(26).copied().flatten(),
+    let row = match (attr.vendor().0, attr.path()) {
         // Operator-NAS-Identifier (RFC 8559 §3.4) in requests.
-        AttrId::Extended { attr, ext_type } if attr == AttrType::EXTENDED_1 && ext_type == 8 => {
-            return Some(if col == 0 || col == 3 { One } else { No });
-        }
-        AttrId::Extended { .. } => None,
+        (0, [241, 8]) => return Some(if col == 0 || col == 3 { One } else { No }),
+        (0, [t]) => usize::try_from(*t)
+            .ok()
+            .and_then(|t| BY_TYPE.get(t).copied())
+            .flatten(),
+        // Other extended attributes and TLV children are not in the table.
+        (0, _) => None,
+        // Extended-Vendor-Specific (RFC 6929) postdates the table.
+        _ if attr.is_evs() => None,
+        _ => BY_TYPE.get(26).copied().flatten(),
     };
     Some(row.and_then(|r| r.get(col).copied().flatten()).unwrap_or(No))
 }
 
-/// Checks attribute ids (in packet order) against the table for `code`; every
+/// Checks attribute addresses (in packet order) against the table for `code`; every
 /// departure is reported once per attribute, in order of first appearance.
 #[must_use]
-pub fn check_ids(code: Code, attrs: impl IntoIterator<Item = AttrId>) -> Vec<Violation> {
-    let ids: Vec<AttrId> = attrs.into_iter().collect();
+pub fn check_ids(code: Code, attrs: impl IntoIterator<Item = AttrAddr>) -> Vec<Violation> {
+    let ids: Vec<AttrAddr> = attrs.into_iter().collect();
     check_slice(code, &ids, |a| *a)
 }
 
 /// Without allocating unless there is something to report (packets are short: the
 /// quadratic scan beats a map).
-fn check_slice<T>(code: Code, attrs: &[T], id: impl Fn(&T) -> AttrId) -> Vec<Violation> {
+fn check_slice<T>(code: Code, attrs: &[T], id: impl Fn(&T) -> AttrAddr) -> Vec<Violation> {
     let mut out = Vec::new();
     for (i, a) in attrs.iter().enumerate() {
         let attr = id(a);
@@ -236,7 +266,7 @@ fn check_slice<T>(code: Code, attrs: &[T], id: impl Fn(&T) -> AttrId) -> Vec<Vio
         }
         let kind = match allowed(code, attr) {
             Some(No) => Some(ViolationKind::NotAllowed),
-            Some(One) if !matches!(attr, AttrId::Vendor { .. }) => {
+            Some(One) if attr.vendor().0 == 0 => {
                 let count = attrs.iter().skip(i).filter(|b| id(b) == attr).count();
                 (count > 1).then_some(ViolationKind::TooMany { count })
             }
@@ -252,7 +282,7 @@ fn check_slice<T>(code: Code, attrs: &[T], id: impl Fn(&T) -> AttrId) -> Vec<Vio
 /// Checks a planned request.
 #[must_use]
 pub fn check(code: Code, attrs: &[AttrSpec]) -> Vec<Violation> {
-    check_slice(code, attrs, |a| a.id)
+    check_slice(code, attrs, |a| a.addr)
 }
 
 #[cfg(test)]
@@ -260,8 +290,8 @@ mod tests {
     use super::*;
     use radius_codec::VendorId;
 
-    fn ietf(n: u8) -> AttrId {
-        AttrId::Ietf(AttrType(n))
+    fn ietf(n: u32) -> AttrAddr {
+        AttrAddr::standard(n)
     }
 
     #[test]
@@ -281,10 +311,7 @@ mod tests {
         assert_eq!(allowed(Code::DisconnectRequest, ietf(11)), Some(No));
         // Unlisted standard attributes are not allowed; VSAs are.
         assert_eq!(allowed(Code::CoaRequest, ietf(2)), Some(No));
-        let vsa = AttrId::Vendor {
-            vendor: VendorId::CISCO,
-            vendor_type: 1,
-        };
+        let vsa = AttrAddr::vendor_specific(VendorId::CISCO, 1);
         assert_eq!(allowed(Code::DisconnectRequest, vsa), Some(Any));
         assert_eq!(allowed(Code::AccessRequest, vsa), None);
         let v = check_ids(
@@ -309,6 +336,28 @@ mod tests {
         assert_eq!(
             v[1].to_string(),
             "Service-Type is not allowed in Disconnect-Request (RFC 5176 §3.6)"
+        );
+        // Operator-NAS-Identifier (241.8) once in requests; other extended attributes,
+        // EVS and TLV children are outside the table.
+        let op_nas = AttrAddr::extended(241, 8);
+        assert_eq!(allowed(Code::CoaRequest, op_nas), Some(One));
+        assert_eq!(allowed(Code::CoaAck, op_nas), Some(No));
+        assert_eq!(allowed(Code::CoaRequest, AttrAddr::extended(241, 9)), Some(No));
+        let evs = AttrAddr::new(VendorId::CISCO, &[245, 26, 1]).unwrap();
+        assert_eq!(allowed(Code::CoaRequest, evs), Some(No));
+        let v = check_ids(Code::CoaAck, [vsa, op_nas, evs]);
+        let texts: Vec<String> = v.iter().map(ToString::to_string).collect();
+        assert_eq!(texts.len(), 3, "{texts:?}");
+        assert!(texts[0].starts_with("26.9.1 ("), "{}", texts[0]);
+        assert!(
+            texts[1].starts_with("241.8 is not allowed in CoA-ACK"),
+            "{}",
+            texts[1]
+        );
+        assert!(
+            texts[2].starts_with("Attr-245.26.9.1 is not allowed"),
+            "{}",
+            texts[2]
         );
     }
 }

@@ -24,43 +24,33 @@ use radius_codec::SharedSecret;
 
 /// The attributes of the `Raw` intents, in the plan vocabulary of the day.
 mod raw {
-
-    use std::borrow::Cow;
-
-    use nac_model::{AttrData, AttrId, AttrSpec};
-    use radius_codec::{AttrType, VendorId};
+    use nac_model::AttrSpec;
+    use radius_codec::{AttrAddr, AttrType, Value, VendorId};
 
     /// Standard, vendor (tagged and not), extended and IPv6 values.
-    pub fn coa_attrs() -> Vec<AttrSpec> {
+    pub(super) fn coa_attrs() -> Vec<AttrSpec> {
         vec![
-            AttrSpec::ietf(AttrType::FILTER_ID, AttrData::Text(Cow::Borrowed("raw-filter"))),
-            AttrSpec::ietf(AttrType::SESSION_TIMEOUT, AttrData::Integer(120)),
-            AttrSpec::vendor(VendorId::CISCO, 1, AttrData::Text(Cow::Borrowed("a=b"))),
-            AttrSpec::vendor(VendorId::ERX, 65, AttrData::Text(Cow::Borrowed("svc(1)"))).tagged(2),
+            AttrSpec::text(AttrAddr::standard(11), "raw-filter"),
+            AttrSpec::ietf(AttrType::SESSION_TIMEOUT, Value::Integer(120)),
+            AttrSpec::text(AttrAddr::vendor_specific(VendorId::CISCO, 1), "a=b"),
+            AttrSpec::text(AttrAddr::vendor_specific(VendorId::ERX, 65), "svc(1)").tagged(2),
             AttrSpec::ietf(
                 AttrType::FRAMED_IPV6_PREFIX,
-                AttrData::Ipv6Prefix("2001:db8::".parse().unwrap(), 32),
+                Value::Ipv6Prefix("2001:db8::".parse().unwrap(), 32),
             ),
-            AttrSpec::ietf(AttrType::FRAMED_INTERFACE_ID, AttrData::InterfaceId([9; 8])),
-            AttrSpec::ietf(AttrType(168), AttrData::Ipv6("2001:db8::9".parse().unwrap())),
-            AttrSpec {
-                id: AttrId::Extended {
-                    attr: AttrType::EXTENDED_1,
-                    ext_type: 8,
-                },
-                tag: None,
-                data: AttrData::Octets(vec![1, 2, 3]),
-            },
+            AttrSpec::ietf(AttrType::FRAMED_INTERFACE_ID, Value::Ifid([9; 8])),
+            AttrSpec::ietf(AttrType(168), Value::Ipv6Addr("2001:db8::9".parse().unwrap())),
+            AttrSpec::new(AttrAddr::extended(241, 8), Value::Octets(vec![1, 2, 3].into())),
         ]
     }
 
     /// A Disconnect with a reply message and a framed address.
-    pub fn disconnect_attrs() -> Vec<AttrSpec> {
+    pub(super) fn disconnect_attrs() -> Vec<AttrSpec> {
         vec![
-            AttrSpec::ietf(AttrType::REPLY_MESSAGE, AttrData::Text(Cow::Borrowed("bye"))),
+            AttrSpec::text(AttrAddr::standard(18), "bye"),
             AttrSpec::ietf(
                 AttrType::FRAMED_IP_ADDRESS,
-                AttrData::Ipv4("10.0.0.9".parse().unwrap()),
+                Value::IpAddr("10.0.0.9".parse().unwrap()),
             ),
         ]
     }
