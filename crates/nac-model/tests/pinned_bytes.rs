@@ -17,8 +17,8 @@ use std::fmt::Write as _;
 use std::time::{Duration, UNIX_EPOCH};
 
 use nac_model::{
-    CalledStationId, Intent, Profile, RateLimit, ReauthKind, RequestKind, ServiceRef, Session, SessionKind,
-    StationId, VendorSessionId,
+    CalledStationId, Error, Intent, Profile, RateLimit, ReauthKind, RequestKind, ServiceRef, Session,
+    SessionKind, StationId, VendorSessionId,
 };
 use radius_codec::SharedSecret;
 
@@ -163,8 +163,9 @@ fn intents() -> Vec<(&'static str, Intent)> {
     ]
 }
 
-/// One line per profile x session x intent: the encoded packet in hex, or `error`
-/// (error texts are not pinned: they name attributes, and naming is what changes).
+/// One line per profile x session x intent: the encoded packet in hex, `unsupported`
+/// (no recipe) or `error` (error texts are not pinned: they name attributes, and
+/// naming is what changes).
 fn render() -> String {
     let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
     let secret = SharedSecret::from("testing123");
@@ -185,6 +186,7 @@ fn render() -> String {
                         }
                         Err(_) => "encode-error".into(),
                     },
+                    Err(Error::Unsupported { .. }) => "unsupported".into(),
                     Err(_) => "error".into(),
                 };
                 writeln!(out, "{} {sname} {iname} {line}", profile.name).unwrap();
