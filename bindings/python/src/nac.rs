@@ -15,8 +15,7 @@ use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
 
 use nac_model::{
     AttrSpec, CalledStationId, ErrorClass, HexCase, IdField, Intent as RIntent, MacFormat, RateLimit,
-    ReauthKind, RequestKind, RoleChange, Separator, ServiceRef, SessionKind, StationId, Vendor,
-    VendorSessionId,
+    ReauthKind, RequestKind, RoleChange, Separator, ServiceRef, SessionKind, StationId, VendorSessionId,
 };
 use radius_codec::{AttrAddr, AttrType, Code, Packet as CodecPacket, Value, VendorId};
 
@@ -1149,23 +1148,6 @@ impl Intent {
 // ---------------------------------------------------------------------------------
 // Profile
 
-const VENDORS: [(&str, Vendor); 14] = [
-    ("generic", Vendor::Generic),
-    ("cisco_ios", Vendor::CiscoIos),
-    ("cisco_wlc", Vendor::CiscoWlc),
-    ("cisco_isg", Vendor::CiscoIsg),
-    ("juniper_mx", Vendor::JuniperMx),
-    ("aruba_controller", Vendor::ArubaController),
-    ("aruba_cx", Vendor::ArubaCx),
-    ("hp_aos_switch", Vendor::HpAosSwitch),
-    ("extreme", Vendor::Extreme),
-    ("mikrotik", Vendor::MikroTik),
-    ("meraki", Vendor::Meraki),
-    ("fortigate", Vendor::FortiGate),
-    ("fortiswitch", Vendor::FortiSwitch),
-    ("ruckus", Vendor::Ruckus),
-];
-
 const INTENT_KINDS: [nac_model::IntentKind; 16] = {
     use nac_model::IntentKind as K;
     [
@@ -1340,11 +1322,12 @@ impl Profile {
 
     /// The vendor recipe (`"cisco_ios"`, `"juniper_mx"`, ...).
     #[getter]
-    fn vendor(&self) -> &'static str {
-        VENDORS
-            .iter()
-            .find(|(_, v)| *v == self.inner.vendor)
-            .map_or("unknown", |(n, _)| n)
+    fn vendor(&self) -> String {
+        // The builtin profile's name in Python spelling: one row in nac-model's table.
+        match self.inner.vendor.name() {
+            "" => "unknown".to_owned(),
+            name => name.replace('-', "_"),
+        }
     }
 
     /// Where the recipe comes from.
