@@ -251,30 +251,54 @@ pub fn allowed(code: Code, attr: AttrAddr) -> Option<Occurrence> {
 #[must_use]
 pub fn check_ids(code: Code, attrs: impl IntoIterator<Item = AttrAddr>) -> Vec<Violation> {
     let ids: Vec<AttrAddr> = attrs.into_iter().collect();
-    check_slice(code, &ids, |a| *a)
+    check_slice(code, &ids, |a| a)
 }
 
-/// Without allocating unless there is something to report (packets are short: the
-/// quadratic scan beats a map).
-fn check_slice<T>(code: Code, attrs: &[T], id: impl Fn(&T) -> AttrAddr) -> Vec<Violation> {
+/// The number of a standard attribute (the table's rows), `None` for any other
+/// address.
+fn standard(attr: &AttrAddr) -> Option<usize> {
+    match (attr.vendor().0, attr.path()) {
+        (0, [t @ 0..=255]) => usize::try_from(*t).ok(),
+        _ => None,
+    }
+}
+
+/// Without allocating unless there is something to report: standard attributes are
+/// counted by number in one pass, other addresses (VSAs, 241.8) compared in full.
+fn check_slice<T>(code: Code, attrs: &[T], id: impl Fn(&T) -> &AttrAddr) -> Vec<Violation> {
+    // How often each standard attribute occurs; zeroed once its first occurrence has
+    // been judged, so it is reported once.
+    let mut counts = [0u32; 256];
+    for a in attrs {
+        if let Some(n) = standard(id(a)).and_then(|t| counts.get_mut(t)) {
+            *n += 1;
+        }
+    }
     let mut out = Vec::new();
     for (i, a) in attrs.iter().enumerate() {
         let attr = id(a);
-        let first = !attrs.iter().take(i).any(|b| id(b) == attr);
-        if !first {
-            continue;
-        }
-        let kind = match allowed(code, attr) {
-            Some(No) => Some(ViolationKind::NotAllowed),
-            Some(One) if attr.vendor().0 == 0 => {
-                let count = attrs.iter().skip(i).filter(|b| id(b) == attr).count();
-                (count > 1).then_some(ViolationKind::TooMany { count })
+        let count = match standard(attr).and_then(|t| counts.get_mut(t)) {
+            Some(n) => match core::mem::take(n) {
+                0 => continue, // judged at its first occurrence
+                n => n as usize,
+            },
+            None => {
+                if attrs.iter().take(i).any(|b| id(b) == attr) {
+                    continue;
+                }
+                attrs.iter().skip(i).filter(|b| id(b) == attr).count()
             }
-            _ => None,
         };
-        if let Some(kind) = kind {
-            out.push(Violation { code, attr, kind });
-        }
+        let kind = match allowed(code, *attr) {
+            Some(No) => ViolationKind::NotAllowed,
+            Some(One) if attr.vendor().0 == 0 && count > 1 => ViolationKind::TooMany { count },
+            _ => continue,
+        };
+        out.push(Violation {
+            code,
+            attr: *attr,
+            kind,
+        });
     }
     out
 }
@@ -282,7 +306,7 @@ fn check_slice<T>(code: Code, attrs: &[T], id: impl Fn(&T) -> AttrAddr) -> Vec<V
 /// Checks a planned request.
 #[must_use]
 pub fn check(code: Code, attrs: &[AttrSpec]) -> Vec<Violation> {
-    check_slice(code, attrs, |a| a.addr)
+    check_slice(code, attrs, |a| &a.addr)
 }
 
 #[cfg(test)]
@@ -359,5 +383,48 @@ mod tests {
             "{}",
             texts[2]
         );
+    }
+
+    /// The one-pass check reports exactly what the plain quadratic reading of the
+    /// table does, in the same order.
+    #[test]
+    fn one_pass_matches_the_quadratic_reading() {
+        use proptest::prelude::*;
+        fn naive(code: Code, attrs: &[AttrAddr]) -> Vec<Violation> {
+            let mut out = Vec::new();
+            for (i, &attr) in attrs.iter().enumerate() {
+                if attrs[..i].contains(&attr) {
+                    continue;
+                }
+                let count = attrs[i..].iter().filter(|b| **b == attr).count();
+                let kind = match allowed(code, attr) {
+                    Some(No) => ViolationKind::NotAllowed,
+                    Some(One) if attr.vendor().0 == 0 && count > 1 => ViolationKind::TooMany { count },
+                    _ => continue,
+                };
+                out.push(Violation { code, attr, kind });
+            }
+            out
+        }
+        let addr = prop_oneof![
+            (1u32..=60).prop_map(AttrAddr::standard),
+            (95u32..=101).prop_map(AttrAddr::standard),
+            (1u32..=3).prop_map(|t| AttrAddr::vendor_specific(VendorId::CISCO, t)),
+            (7u8..=9).prop_map(|x| AttrAddr::extended(241, x)),
+            Just(AttrAddr::new(VendorId::CISCO, &[245, 26, 1]).unwrap()),
+        ];
+        let codes = [
+            Code::CoaRequest,
+            Code::CoaAck,
+            Code::CoaNak,
+            Code::DisconnectRequest,
+            Code::DisconnectAck,
+            Code::DisconnectNak,
+            Code::AccessRequest,
+        ];
+        proptest!(|(attrs in proptest::collection::vec(addr, 0..24), c in 0usize..7)| {
+            let code = codes[c];
+            prop_assert_eq!(check_ids(code, attrs.iter().copied()), naive(code, &attrs));
+        });
     }
 }
