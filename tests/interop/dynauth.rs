@@ -8,13 +8,13 @@ use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, SystemTime};
 
 use nac_model::{
-    AttrData, AttrId, CalledStationId, Intent, Outcome, Profile, RateLimit, ReauthKind, Reply, ServiceRef,
-    Session, SessionKind, StationId, VendorSessionId,
+    CalledStationId, Intent, Outcome, Profile, RateLimit, ReauthKind, Reply, ServiceRef, Session,
+    SessionKind, StationId, VendorSessionId,
 };
 use nacwire_tests::{exchange, require_program, FreeRadius, SECRET};
 use radius_codec::exchange::{Client, Retransmit};
-use radius_codec::{Packet, ReplyPolicy, Requirement, SharedSecret};
-use radius_dict::{AttrKey, Dictionary};
+use radius_codec::{AttrAddr, Packet, ReplyPolicy, Requirement, SharedSecret, Value};
+use radius_dict::Dictionary;
 
 fn session(kind: SessionKind) -> Session {
     let mut s = Session::default();
@@ -35,15 +35,20 @@ fn session(kind: SessionKind) -> Session {
 }
 
 /// How radiusd prints a vendor attribute we sent.
-fn expected_log_line(dict: &Dictionary, id: AttrId, tag: Option<u8>, data: &AttrData) -> Option<String> {
-    let AttrId::Vendor { vendor, vendor_type } = id else {
+fn expected_log_line(
+    dict: &Dictionary,
+    addr: AttrAddr,
+    tag: Option<u8>,
+    value: &Value<'_>,
+) -> Option<String> {
+    if addr.vendor().0 == 0 {
         return None;
-    };
-    let def = dict.attr_by_key(AttrKey::new(vendor, &[vendor_type])?)?;
+    }
+    let def = dict.attr_by_key(addr)?;
     let tag = tag.map(|t| format!(":{t}")).unwrap_or_default();
-    Some(match data {
-        AttrData::Text(t) => format!("{}{tag} = \"{t}\"", def.name()),
-        AttrData::Integer(n) => format!("{}{tag} = {n}", def.name()),
+    Some(match value {
+        Value::String(_) => format!("{}{tag} = \"{}\"", def.name(), value.as_str()?),
+        Value::Integer(n) => format!("{}{tag} = {n}", def.name()),
         _ => return None,
     })
 }
@@ -125,8 +130,9 @@ fn radiusd_acknowledges_every_vendor_recipe() {
                 profile.name
             );
             for a in &plan.attrs {
-                expected
-                    .extend(expected_log_line(dict, a.id, a.tag, &a.data).map(|l| (profile.name.clone(), l)));
+                expected.extend(
+                    expected_log_line(dict, a.addr, a.tag, &a.value).map(|l| (profile.name.clone(), l)),
+                );
             }
             sent += 1;
         }

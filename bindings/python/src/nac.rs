@@ -14,11 +14,10 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
 
 use nac_model::{
-    AttrData, AttrId, AttrSpec, CalledStationId, ErrorClass, HexCase, IdField, Intent as RIntent, MacFormat,
-    RateLimit, ReauthKind, RequestKind, RoleChange, Separator, ServiceRef, SessionKind, StationId, Vendor,
-    VendorSessionId,
+    AttrSpec, CalledStationId, ErrorClass, HexCase, IdField, Intent as RIntent, MacFormat, RateLimit,
+    ReauthKind, RequestKind, RoleChange, Separator, ServiceRef, SessionKind, StationId, VendorSessionId,
 };
-use radius_codec::{AttrType, Code, Packet as CodecPacket, VendorId};
+use radius_codec::{AttrAddr, AttrType, Code, Packet as CodecPacket, Value, VendorId};
 
 use crate::convert::{
     hash_of, import, py_ipv4, py_ipv6, py_ipv6net, secret_of, time_of, IPV4, IPV6, IPV6NET,
@@ -715,12 +714,12 @@ impl Session {
 // ---------------------------------------------------------------------------------
 // Raw attributes (Intent.raw, PacketPlan.attributes)
 
-fn attr_id_of(obj: &Bound<'_, PyAny>) -> PyResult<AttrId> {
+fn attr_id_of(obj: &Bound<'_, PyAny>) -> PyResult<AttrAddr> {
     if let Ok(n) = obj.cast::<PyInt>() {
         let n: u8 = n
             .extract()
             .map_err(|_| invalid("invalid_value", "a standard attribute number is 1..=255"))?;
-        return Ok(AttrId::Ietf(AttrType(n)));
+        return Ok(AttrAddr::standard(u32::from(n)));
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
         let (vendor, vendor_type): (u32, u32) = t.extract().map_err(|_| {
@@ -729,10 +728,7 @@ fn attr_id_of(obj: &Bound<'_, PyAny>) -> PyResult<AttrId> {
                 "a vendor attribute is a (vendor, vendor_type) pair",
             )
         })?;
-        return Ok(AttrId::Vendor {
-            vendor: VendorId(vendor),
-            vendor_type,
-        });
+        return Ok(AttrAddr::vendor_specific(VendorId(vendor), vendor_type));
     }
     if let Ok(s) = obj.cast::<PyString>() {
         let s = s.to_str()?;
@@ -748,66 +744,78 @@ fn attr_id_of(obj: &Bound<'_, PyAny>) -> PyResult<AttrId> {
         if !(241..=246).contains(&attr) {
             return Err(bad());
         }
-        return Ok(AttrId::Extended {
-            attr: AttrType(attr),
-            ext_type,
-        });
+        return Ok(AttrAddr::extended(attr, ext_type));
     }
     Err(PyTypeError::new_err(
         "an attribute is a type number, a (vendor, vendor_type) pair or \"241.N\"",
     ))
 }
 
-fn attr_id_to_py<'py>(py: Python<'py>, id: AttrId) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match id {
-        AttrId::Ietf(t) => t.0.into_pyobject(py)?.into_any(),
-        AttrId::Vendor { vendor, vendor_type } => (vendor.0, vendor_type).into_pyobject(py)?.into_any(),
-        AttrId::Extended { attr, ext_type } => {
-            PyString::new(py, &format!("{}.{ext_type}", attr.0)).into_any()
-        }
+/// A type number, a `(vendor, vendor_type)` pair or `"241.N"`; any other address
+/// (EVS, TLV child) as FreeRADIUS numbers it (`"Attr-245.26.9.1"`).
+fn attr_id_to_py<'py>(py: Python<'py>, addr: AttrAddr) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match (addr.vendor().0, addr.path()) {
+        (0, [t]) => t.into_pyobject(py)?.into_any(),
+        (0, [e @ 241..=246, x]) => PyString::new(py, &format!("{e}.{x}")).into_any(),
+        (v, [t]) if v != 0 => (v, *t).into_pyobject(py)?.into_any(),
+        _ => PyString::new(py, &addr.to_string()).into_any(),
     })
 }
 
-fn attr_data_of(obj: &Bound<'_, PyAny>) -> PyResult<AttrData> {
+/// The attribute as `Intent` and `PacketPlan` reprs show it: the standard name,
+/// `26.V.T (Vendor)`, `241.N`, or FreeRADIUS numbering for anything else.
+fn attr_label(addr: AttrAddr) -> String {
+    match (addr.vendor().0, addr.path()) {
+        (0, [t]) => u8::try_from(*t).map_or_else(|_| addr.to_string(), |t| AttrType(t).to_string()),
+        (0, [e @ 241..=246, x]) => format!("{e}.{x}"),
+        (v, [t]) if v != 0 => format!("26.{v}.{t} ({})", addr.vendor()),
+        _ => addr.to_string(),
+    }
+}
+
+fn attr_data_of(obj: &Bound<'_, PyAny>) -> PyResult<Value<'static>> {
     let py = obj.py();
     if obj.is_instance_of::<pyo3::types::PyBool>() {
         return Err(PyTypeError::new_err("a bool is not an attribute value"));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(AttrData::Text(Cow::Owned(s.to_str()?.to_owned())));
+        return Ok(Value::String(Cow::Owned(s.to_str()?.as_bytes().to_vec())));
     }
     if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(AttrData::Octets(b.as_bytes().to_vec()));
+        return Ok(Value::Octets(Cow::Owned(b.as_bytes().to_vec())));
     }
     if obj.is_instance_of::<PyInt>() {
-        return Ok(AttrData::Integer(obj.extract().map_err(|_| {
+        return Ok(Value::Integer(obj.extract().map_err(|_| {
             invalid("invalid_value", format!("{obj} is outside 0..=4294967295"))
         })?));
     }
     if obj.is_instance(&import(py, &IPV4, "ipaddress", "IPv4Address")?)? {
-        return Ok(AttrData::Ipv4(ipv4_of(obj, "value")?));
+        return Ok(Value::IpAddr(ipv4_of(obj, "value")?));
     }
     if obj.is_instance(&import(py, &IPV6, "ipaddress", "IPv6Address")?)? {
-        return Ok(AttrData::Ipv6(ipv6_of(obj, "value")?));
+        return Ok(Value::Ipv6Addr(ipv6_of(obj, "value")?));
     }
     if obj.is_instance(&import(py, &IPV6NET, "ipaddress", "IPv6Network")?)? {
         let (a, l) = ipv6_prefix_of(obj, "value")?;
-        return Ok(AttrData::Ipv6Prefix(a, l));
+        return Ok(Value::Ipv6Prefix(a, l));
     }
     Err(PyTypeError::new_err(
         "an attribute value is str, bytes, int, IPv4Address, IPv6Address or IPv6Network",
     ))
 }
 
-fn attr_data_to_py<'py>(py: Python<'py>, d: &AttrData) -> PyResult<Bound<'py, PyAny>> {
+fn attr_data_to_py<'py>(py: Python<'py>, d: &Value<'_>) -> PyResult<Bound<'py, PyAny>> {
     Ok(match d {
-        AttrData::Text(t) => PyString::new(py, t).into_any(),
-        AttrData::Octets(o) => PyBytes::new(py, o).into_any(),
-        AttrData::Integer(n) | AttrData::Date(n) => n.into_pyobject(py)?.into_any(),
-        AttrData::Ipv4(a) => py_ipv4(py, *a)?,
-        AttrData::Ipv6(a) => py_ipv6(py, *a)?,
-        AttrData::Ipv6Prefix(a, l) => py_ipv6net(py, *a, *l)?,
-        AttrData::InterfaceId(i) => PyBytes::new(py, i).into_any(),
+        Value::String(t) => match core::str::from_utf8(t) {
+            Ok(t) => PyString::new(py, t).into_any(),
+            Err(_) => PyBytes::new(py, t).into_any(),
+        },
+        Value::Octets(o) => PyBytes::new(py, o).into_any(),
+        Value::Integer(n) | Value::Date(n) => n.into_pyobject(py)?.into_any(),
+        Value::IpAddr(a) => py_ipv4(py, *a)?,
+        Value::Ipv6Addr(a) => py_ipv6(py, *a)?,
+        Value::Ipv6Prefix(a, l) => py_ipv6net(py, *a, *l)?,
+        Value::Ifid(i) => PyBytes::new(py, i).into_any(),
         _ => py.None().into_bound(py),
     })
 }
@@ -832,9 +840,9 @@ fn attr_spec_of(obj: &Bound<'_, PyAny>) -> PyResult<AttrSpec> {
         }
     };
     Ok(AttrSpec {
-        id: attr_id_of(&id)?,
+        addr: attr_id_of(&id)?,
         tag,
-        data: attr_data_of(&value)?,
+        value: attr_data_of(&value)?,
     })
 }
 
@@ -1129,7 +1137,7 @@ impl Intent {
                     RequestKind::Disconnect => "disconnect",
                     RequestKind::Coa => "coa",
                 };
-                let a: Vec<String> = attrs.iter().map(|a| format!("{}", a.id)).collect();
+                let a: Vec<String> = attrs.iter().map(|a| attr_label(a.addr)).collect();
                 format!("Intent.raw('{k}', <{}>)", a.join(", "))
             }
             _ => format!("<Intent {}>", self.kind()),
@@ -1139,23 +1147,6 @@ impl Intent {
 
 // ---------------------------------------------------------------------------------
 // Profile
-
-const VENDORS: [(&str, Vendor); 14] = [
-    ("generic", Vendor::Generic),
-    ("cisco_ios", Vendor::CiscoIos),
-    ("cisco_wlc", Vendor::CiscoWlc),
-    ("cisco_isg", Vendor::CiscoIsg),
-    ("juniper_mx", Vendor::JuniperMx),
-    ("aruba_controller", Vendor::ArubaController),
-    ("aruba_cx", Vendor::ArubaCx),
-    ("hp_aos_switch", Vendor::HpAosSwitch),
-    ("extreme", Vendor::Extreme),
-    ("mikrotik", Vendor::MikroTik),
-    ("meraki", Vendor::Meraki),
-    ("fortigate", Vendor::FortiGate),
-    ("fortiswitch", Vendor::FortiSwitch),
-    ("ruckus", Vendor::Ruckus),
-];
 
 const INTENT_KINDS: [nac_model::IntentKind; 16] = {
     use nac_model::IntentKind as K;
@@ -1331,11 +1322,12 @@ impl Profile {
 
     /// The vendor recipe (`"cisco_ios"`, `"juniper_mx"`, ...).
     #[getter]
-    fn vendor(&self) -> &'static str {
-        VENDORS
-            .iter()
-            .find(|(_, v)| *v == self.inner.vendor)
-            .map_or("unknown", |(n, _)| n)
+    fn vendor(&self) -> String {
+        // The builtin profile's name in Python spelling: one row in nac-model's table.
+        match self.inner.vendor.name() {
+            "" => "unknown".to_owned(),
+            name => name.replace('-', "_"),
+        }
     }
 
     /// Where the recipe comes from.
@@ -1526,7 +1518,7 @@ impl PacketPlan {
     fn attributes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for a in &self.inner.attrs {
-            list.append((attr_id_to_py(py, a.id)?, a.tag, attr_data_to_py(py, &a.data)?))?;
+            list.append((attr_id_to_py(py, a.addr)?, a.tag, attr_data_to_py(py, &a.value)?))?;
         }
         Ok(list)
     }
@@ -1591,19 +1583,23 @@ impl PacketPlan {
             .attrs
             .iter()
             .map(|a| {
-                let v = match &a.data {
-                    AttrData::Text(t) => format!("{t:?}"),
-                    AttrData::Octets(o) => format!("<{} bytes>", o.len()),
-                    AttrData::Integer(n) | AttrData::Date(n) => n.to_string(),
-                    AttrData::Ipv4(x) => x.to_string(),
-                    AttrData::Ipv6(x) => x.to_string(),
-                    AttrData::Ipv6Prefix(x, l) => format!("{x}/{l}"),
-                    AttrData::InterfaceId(_) => "<ifid>".into(),
+                let v = match &a.value {
+                    Value::String(t) => match core::str::from_utf8(t) {
+                        Ok(t) => format!("{t:?}"),
+                        Err(_) => format!("<{} bytes>", t.len()),
+                    },
+                    Value::Octets(o) => format!("<{} bytes>", o.len()),
+                    Value::Integer(n) | Value::Date(n) => n.to_string(),
+                    Value::IpAddr(x) => x.to_string(),
+                    Value::Ipv6Addr(x) => x.to_string(),
+                    Value::Ipv6Prefix(x, l) => format!("{x}/{l}"),
+                    Value::Ifid(_) => "<ifid>".into(),
                     _ => "?".into(),
                 };
+                let id = attr_label(a.addr);
                 match a.tag {
-                    Some(t) => format!("{}:{t}={v}", a.id),
-                    None => format!("{}={v}", a.id),
+                    Some(t) => format!("{id}:{t}={v}"),
+                    None => format!("{id}={v}"),
                 }
             })
             .collect();
@@ -2980,20 +2976,18 @@ fn rfc5176_violations(packet: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
             let t = a.typ();
             let value = a.value();
             match t.0 {
-                26 => AttrId::Vendor {
-                    vendor: VendorId(
-                        value
-                            .get(..4)
-                            .and_then(|b| b.try_into().ok())
-                            .map_or(0, u32::from_be_bytes),
-                    ),
-                    vendor_type: value.get(4).copied().map_or(0, u32::from),
+                // A Vendor-Specific with vendor id 0 (or too short for one) has no
+                // vendor address: the table's row 26 still applies.
+                26 => match value
+                    .get(..4)
+                    .and_then(|b| b.try_into().ok())
+                    .map_or(0, u32::from_be_bytes)
+                {
+                    0 => AttrAddr::standard(26),
+                    v => AttrAddr::vendor_specific(VendorId(v), value.get(4).copied().map_or(0, u32::from)),
                 },
-                241..=246 => AttrId::Extended {
-                    attr: t,
-                    ext_type: value.first().copied().unwrap_or(0),
-                },
-                _ => AttrId::Ietf(t),
+                241..=246 => AttrAddr::extended(t.0, value.first().copied().unwrap_or(0)),
+                _ => AttrAddr::standard(u32::from(t.0)),
             }
         });
         Ok(nac_model::rfc5176::check_ids(p.code(), ids)

@@ -1,124 +1,67 @@
-//! Plan attributes: which attribute (by number) and the value to send.
+//! Plan attributes in the codec's vocabulary: an [`AttrAddr`] (where the attribute
+//! lives), an owned [`Value`] (what it carries) and an optional RFC 2868 tag.
 //!
 //! Shared by [`crate::plan`] and [`crate::rfc5176`], which both depend on this module
 //! and not on each other.
 
 use std::borrow::Cow;
-use std::fmt;
-use std::net::{Ipv4Addr, Ipv6Addr};
 
 use radius_codec::{encode_tagged, AttrAddr, AttrType, PacketBuilder, Value, VendorId};
 
-/// Which attribute, by number (names live in dictionaries).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AttrId {
-    /// A standard attribute (1-240).
-    Ietf(AttrType),
-    /// A Vendor-Specific sub-attribute in the vendor's format.
-    Vendor {
-        /// Vendor.
-        vendor: VendorId,
-        /// Vendor type.
-        vendor_type: u32,
-    },
-    /// An RFC 6929 extended attribute (`241.8` is `Extended { attr: 241, ext_type: 8 }`).
-    Extended {
-        /// 241-246.
-        attr: AttrType,
-        /// Extended-Type.
-        ext_type: u8,
-    },
-}
-
-impl AttrId {
-    /// The codec's address of this attribute.
-    #[must_use]
-    pub const fn addr(self) -> AttrAddr {
-        match self {
-            Self::Ietf(t) => AttrAddr::standard(t.0 as u32),
-            Self::Vendor { vendor, vendor_type } => AttrAddr::vendor_specific(vendor, vendor_type),
-            Self::Extended { attr, ext_type } => AttrAddr::extended(attr.0, ext_type),
-        }
-    }
-}
-
-impl fmt::Display for AttrId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Ietf(t) => write!(f, "{t}"),
-            Self::Vendor { vendor, vendor_type } => write!(f, "26.{}.{vendor_type} ({vendor})", vendor.0),
-            Self::Extended { attr, ext_type } => write!(f, "{}.{ext_type}", attr.0),
-        }
-    }
-}
-
-/// A value to send.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AttrData {
-    /// `string`: text (borrowed for the recipes' fixed commands).
-    Text(Cow<'static, str>),
-    /// `octets`.
-    Octets(Vec<u8>),
-    /// `integer`.
-    Integer(u32),
-    /// `date` (Event-Timestamp): seconds since 1970.
-    Date(u32),
-    /// `ipaddr`.
-    Ipv4(Ipv4Addr),
-    /// `ipv6addr`.
-    Ipv6(Ipv6Addr),
-    /// `ipv6prefix`.
-    Ipv6Prefix(Ipv6Addr, u8),
-    /// `ifid`.
-    InterfaceId([u8; 8]),
-}
-
-impl AttrData {
-    fn value(&self) -> Value<'_> {
-        match self {
-            Self::Text(t) => Value::String(t.as_bytes().into()),
-            Self::Octets(o) => Value::Octets(o.as_slice().into()),
-            Self::Integer(n) => Value::Integer(*n),
-            Self::Date(n) => Value::Date(*n),
-            Self::Ipv4(a) => Value::IpAddr(*a),
-            Self::Ipv6(a) => Value::Ipv6Addr(*a),
-            Self::Ipv6Prefix(a, l) => Value::Ipv6Prefix(*a, *l),
-            Self::InterfaceId(i) => Value::Ifid(*i),
-        }
-    }
-}
-
-/// One attribute of a plan.
+/// One attribute of a plan: the codec's address and an owned value.
+///
+/// Placement on the wire (standard, Vendor-Specific, extended, EVS, TLV child) is
+/// [`PacketBuilder::add_at`]'s; the value's octets are [`Value::encode`]'s.
+///
+/// ```
+/// use nac_model::AttrSpec;
+/// use radius_codec::{AttrAddr, AttrType, Value, VendorId};
+/// let role = AttrSpec::text(AttrAddr::vendor_specific(VendorId::ARUBA, 1), "employee");
+/// assert_eq!(role.value.as_str(), Some("employee"));
+/// let port = AttrSpec::ietf(AttrType::NAS_PORT, Value::Integer(7));
+/// assert_eq!(port.addr, AttrAddr::standard(5));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AttrSpec {
     /// Which attribute.
-    pub id: AttrId,
+    pub addr: AttrAddr,
     /// RFC 2868 tag (1-31) for tagged attributes such as ERX-Service-Activate.
     pub tag: Option<u8>,
-    /// The value.
-    pub data: AttrData,
+    /// The value (text is [`Value::String`]; constant text borrows, without allocating).
+    pub value: Value<'static>,
 }
 
 impl AttrSpec {
-    /// A standard attribute.
+    /// An untagged attribute.
     #[must_use]
-    pub fn ietf(t: AttrType, data: AttrData) -> Self {
+    pub const fn new(addr: AttrAddr, value: Value<'static>) -> Self {
         Self {
-            id: AttrId::Ietf(t),
+            addr,
             tag: None,
-            data,
+            value,
         }
     }
 
-    /// A vendor attribute.
+    /// A standard attribute.
     #[must_use]
-    pub fn vendor(vendor: VendorId, vendor_type: u32, data: AttrData) -> Self {
-        Self {
-            id: AttrId::Vendor { vendor, vendor_type },
-            tag: None,
-            data,
-        }
+    pub const fn ietf(t: AttrType, value: Value<'static>) -> Self {
+        Self::new(AttrAddr::standard(t.0 as u32), value)
+    }
+
+    /// A Vendor-Specific attribute.
+    #[must_use]
+    pub const fn vendor(vendor: VendorId, vendor_type: u32, value: Value<'static>) -> Self {
+        Self::new(AttrAddr::vendor_specific(vendor, vendor_type), value)
+    }
+
+    /// A `string` attribute from text (a `&'static str` is borrowed, a `String` moved).
+    #[must_use]
+    pub fn text(addr: AttrAddr, text: impl Into<Cow<'static, str>>) -> Self {
+        let bytes = match text.into() {
+            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+        };
+        Self::new(addr, Value::String(bytes))
     }
 
     /// The same attribute with a tag.
@@ -131,12 +74,10 @@ impl AttrSpec {
     /// Appends this attribute to `b`, where the codec's
     /// [`PacketBuilder::add_at`] places its address.
     pub fn encode(&self, b: &mut PacketBuilder) -> Result<(), radius_codec::Error> {
-        let addr = self.id.addr();
-        match (&self.data, self.tag) {
+        match (&self.value, self.tag) {
             // Text and octets are their own encoding: no intermediate buffer.
-            (AttrData::Text(t), None) => b.add_at(&addr, t.as_bytes()),
-            (AttrData::Octets(o), None) => b.add_at(&addr, o),
-            (data, tag) => b.add_at(&addr, &value_bytes(&data.value(), tag)?),
+            (Value::String(o) | Value::Octets(o), None) => b.add_at(&self.addr, o),
+            (value, tag) => b.add_at(&self.addr, &value_bytes(value, tag)?),
         }
         .map(|_| ())
     }

@@ -67,7 +67,7 @@ mod profile;
 pub mod rfc5176;
 mod session;
 
-pub use attr::{AttrData, AttrId, AttrSpec};
+pub use attr::AttrSpec;
 pub use error::{Error, JsonError};
 pub use error_cause::{ErrorCause, ErrorClass};
 pub use intent::{Intent, IntentKind, RateLimit, ReauthKind, ServiceRef};

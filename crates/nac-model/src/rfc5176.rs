@@ -3,9 +3,9 @@
 
 use std::fmt;
 
-use radius_codec::{AttrType, Code};
+use radius_codec::{AttrAddr, AttrType, Code};
 
-use crate::attr::{AttrId, AttrSpec};
+use crate::attr::AttrSpec;
 
 /// How often an attribute may appear in a packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -37,7 +37,7 @@ pub struct Violation {
     /// The packet code.
     pub code: Code,
     /// The attribute.
-    pub attr: AttrId,
+    pub attr: AttrAddr,
     /// What is wrong.
     pub kind: ViolationKind,
 }
@@ -46,13 +46,39 @@ impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             ViolationKind::NotAllowed => {
-                write!(f, "{} is not allowed in {} (RFC 5176 §3.6)", self.attr, self.code)
+                write!(
+                    f,
+                    "{} is not allowed in {} (RFC 5176 §3.6)",
+                    Named(self.attr),
+                    self.code
+                )
             }
             ViolationKind::TooMany { count } => write!(
                 f,
                 "{} appears {count} times in {}; at most once allowed (RFC 5176 §3.6)",
-                self.attr, self.code
+                Named(self.attr),
+                self.code
             ),
+        }
+    }
+}
+
+/// An attribute as the violation texts name it: a standard attribute by the codec's
+/// name (`Service-Type`), a VSA as `26.9.1 (Cisco)`, an extended one as `241.8`, any
+/// other address in FreeRADIUS numbering (`Attr-245.26.9.1`).
+struct Named(AttrAddr);
+
+impl fmt::Display for Named {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = self.0;
+        match (a.vendor().0, a.path()) {
+            (0, [t]) => match u8::try_from(*t) {
+                Ok(t) => write!(f, "{}", AttrType(t)),
+                Err(_) => write!(f, "{a}"),
+            },
+            (0, [e @ 241..=246, x]) => write!(f, "{e}.{x}"),
+            (v, [t]) if v != 0 => write!(f, "26.{v}.{t} ({})", a.vendor()),
+            _ => write!(f, "{a}"),
         }
     }
 }
@@ -202,49 +228,77 @@ const BY_TYPE: [Option<[Option<Occurrence>; 6]>; 256] = {
 /// What the table allows for `attr` in a packet of `code`; `None` for codes outside
 /// RFC 5176.
 #[must_use]
-pub fn allowed(code: Code, attr: AttrId) -> Option<Occurrence> {
+pub fn allowed(code: Code, attr: AttrAddr) -> Option<Occurrence> {
     let col = column(code)?;
-    let row = match attr {
-        AttrId::Ietf(t) => BY_TYPE.get(usize::from(t.0)).copied().flatten(),
-        AttrId::Vendor { .. } => BY_TYPE.get(26).copied().flatten(),
+    let row = match (attr.vendor().0, attr.path()) {
         // Operator-NAS-Identifier (RFC 8559 §3.4) in requests.
-        AttrId::Extended { attr, ext_type } if attr == AttrType::EXTENDED_1 && ext_type == 8 => {
-            return Some(if col == 0 || col == 3 { One } else { No });
-        }
-        AttrId::Extended { .. } => None,
+        (0, [241, 8]) => return Some(if col == 0 || col == 3 { One } else { No }),
+        (0, [t]) => usize::try_from(*t)
+            .ok()
+            .and_then(|t| BY_TYPE.get(t).copied())
+            .flatten(),
+        // Other extended attributes and TLV children are not in the table.
+        (0, _) => None,
+        // Extended-Vendor-Specific (RFC 6929) postdates the table.
+        _ if attr.is_evs() => None,
+        _ => BY_TYPE.get(26).copied().flatten(),
     };
     Some(row.and_then(|r| r.get(col).copied().flatten()).unwrap_or(No))
 }
 
-/// Checks attribute ids (in packet order) against the table for `code`; every
+/// Checks attribute addresses (in packet order) against the table for `code`; every
 /// departure is reported once per attribute, in order of first appearance.
 #[must_use]
-pub fn check_ids(code: Code, attrs: impl IntoIterator<Item = AttrId>) -> Vec<Violation> {
-    let ids: Vec<AttrId> = attrs.into_iter().collect();
-    check_slice(code, &ids, |a| *a)
+pub fn check_ids(code: Code, attrs: impl IntoIterator<Item = AttrAddr>) -> Vec<Violation> {
+    let ids: Vec<AttrAddr> = attrs.into_iter().collect();
+    check_slice(code, &ids, |a| a)
 }
 
-/// Without allocating unless there is something to report (packets are short: the
-/// quadratic scan beats a map).
-fn check_slice<T>(code: Code, attrs: &[T], id: impl Fn(&T) -> AttrId) -> Vec<Violation> {
+/// The number of a standard attribute (the table's rows), `None` for any other
+/// address.
+fn standard(attr: &AttrAddr) -> Option<usize> {
+    match (attr.vendor().0, attr.path()) {
+        (0, [t @ 0..=255]) => usize::try_from(*t).ok(),
+        _ => None,
+    }
+}
+
+/// Without allocating unless there is something to report: standard attributes are
+/// counted by number in one pass, other addresses (VSAs, 241.8) compared in full.
+fn check_slice<T>(code: Code, attrs: &[T], id: impl Fn(&T) -> &AttrAddr) -> Vec<Violation> {
+    // How often each standard attribute occurs; zeroed once its first occurrence has
+    // been judged, so it is reported once.
+    let mut counts = [0u32; 256];
+    for a in attrs {
+        if let Some(n) = standard(id(a)).and_then(|t| counts.get_mut(t)) {
+            *n += 1;
+        }
+    }
     let mut out = Vec::new();
     for (i, a) in attrs.iter().enumerate() {
         let attr = id(a);
-        let first = !attrs.iter().take(i).any(|b| id(b) == attr);
-        if !first {
-            continue;
-        }
-        let kind = match allowed(code, attr) {
-            Some(No) => Some(ViolationKind::NotAllowed),
-            Some(One) if !matches!(attr, AttrId::Vendor { .. }) => {
-                let count = attrs.iter().skip(i).filter(|b| id(b) == attr).count();
-                (count > 1).then_some(ViolationKind::TooMany { count })
+        let count = match standard(attr).and_then(|t| counts.get_mut(t)) {
+            Some(n) => match core::mem::take(n) {
+                0 => continue, // judged at its first occurrence
+                n => n as usize,
+            },
+            None => {
+                if attrs.iter().take(i).any(|b| id(b) == attr) {
+                    continue;
+                }
+                attrs.iter().skip(i).filter(|b| id(b) == attr).count()
             }
-            _ => None,
         };
-        if let Some(kind) = kind {
-            out.push(Violation { code, attr, kind });
-        }
+        let kind = match allowed(code, *attr) {
+            Some(No) => ViolationKind::NotAllowed,
+            Some(One) if attr.vendor().0 == 0 && count > 1 => ViolationKind::TooMany { count },
+            _ => continue,
+        };
+        out.push(Violation {
+            code,
+            attr: *attr,
+            kind,
+        });
     }
     out
 }
@@ -252,7 +306,7 @@ fn check_slice<T>(code: Code, attrs: &[T], id: impl Fn(&T) -> AttrId) -> Vec<Vio
 /// Checks a planned request.
 #[must_use]
 pub fn check(code: Code, attrs: &[AttrSpec]) -> Vec<Violation> {
-    check_slice(code, attrs, |a| a.id)
+    check_slice(code, attrs, |a| &a.addr)
 }
 
 #[cfg(test)]
@@ -260,8 +314,8 @@ mod tests {
     use super::*;
     use radius_codec::VendorId;
 
-    fn ietf(n: u8) -> AttrId {
-        AttrId::Ietf(AttrType(n))
+    fn ietf(n: u32) -> AttrAddr {
+        AttrAddr::standard(n)
     }
 
     #[test]
@@ -281,10 +335,7 @@ mod tests {
         assert_eq!(allowed(Code::DisconnectRequest, ietf(11)), Some(No));
         // Unlisted standard attributes are not allowed; VSAs are.
         assert_eq!(allowed(Code::CoaRequest, ietf(2)), Some(No));
-        let vsa = AttrId::Vendor {
-            vendor: VendorId::CISCO,
-            vendor_type: 1,
-        };
+        let vsa = AttrAddr::vendor_specific(VendorId::CISCO, 1);
         assert_eq!(allowed(Code::DisconnectRequest, vsa), Some(Any));
         assert_eq!(allowed(Code::AccessRequest, vsa), None);
         let v = check_ids(
@@ -310,5 +361,70 @@ mod tests {
             v[1].to_string(),
             "Service-Type is not allowed in Disconnect-Request (RFC 5176 §3.6)"
         );
+        // Operator-NAS-Identifier (241.8) once in requests; other extended attributes,
+        // EVS and TLV children are outside the table.
+        let op_nas = AttrAddr::extended(241, 8);
+        assert_eq!(allowed(Code::CoaRequest, op_nas), Some(One));
+        assert_eq!(allowed(Code::CoaAck, op_nas), Some(No));
+        assert_eq!(allowed(Code::CoaRequest, AttrAddr::extended(241, 9)), Some(No));
+        let evs = AttrAddr::new(VendorId::CISCO, &[245, 26, 1]).unwrap();
+        assert_eq!(allowed(Code::CoaRequest, evs), Some(No));
+        let v = check_ids(Code::CoaAck, [vsa, op_nas, evs]);
+        let texts: Vec<String> = v.iter().map(ToString::to_string).collect();
+        assert_eq!(texts.len(), 3, "{texts:?}");
+        assert!(texts[0].starts_with("26.9.1 ("), "{}", texts[0]);
+        assert!(
+            texts[1].starts_with("241.8 is not allowed in CoA-ACK"),
+            "{}",
+            texts[1]
+        );
+        assert!(
+            texts[2].starts_with("Attr-245.26.9.1 is not allowed"),
+            "{}",
+            texts[2]
+        );
+    }
+
+    /// The one-pass check reports exactly what the plain quadratic reading of the
+    /// table does, in the same order.
+    #[test]
+    fn one_pass_matches_the_quadratic_reading() {
+        use proptest::prelude::*;
+        fn naive(code: Code, attrs: &[AttrAddr]) -> Vec<Violation> {
+            let mut out = Vec::new();
+            for (i, &attr) in attrs.iter().enumerate() {
+                if attrs[..i].contains(&attr) {
+                    continue;
+                }
+                let count = attrs[i..].iter().filter(|b| **b == attr).count();
+                let kind = match allowed(code, attr) {
+                    Some(No) => ViolationKind::NotAllowed,
+                    Some(One) if attr.vendor().0 == 0 && count > 1 => ViolationKind::TooMany { count },
+                    _ => continue,
+                };
+                out.push(Violation { code, attr, kind });
+            }
+            out
+        }
+        let addr = prop_oneof![
+            (1u32..=60).prop_map(AttrAddr::standard),
+            (95u32..=101).prop_map(AttrAddr::standard),
+            (1u32..=3).prop_map(|t| AttrAddr::vendor_specific(VendorId::CISCO, t)),
+            (7u8..=9).prop_map(|x| AttrAddr::extended(241, x)),
+            Just(AttrAddr::new(VendorId::CISCO, &[245, 26, 1]).unwrap()),
+        ];
+        let codes = [
+            Code::CoaRequest,
+            Code::CoaAck,
+            Code::CoaNak,
+            Code::DisconnectRequest,
+            Code::DisconnectAck,
+            Code::DisconnectNak,
+            Code::AccessRequest,
+        ];
+        proptest!(|(attrs in proptest::collection::vec(addr, 0..24), c in 0usize..7)| {
+            let code = codes[c];
+            prop_assert_eq!(check_ids(code, attrs.iter().copied()), naive(code, &attrs));
+        });
     }
 }

@@ -13,10 +13,10 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use nac_model::{
-    AttrData, AttrId, AttrSpec, CalledStationId, Error, Intent, IntentKind, Profile, RateLimit, ReauthKind,
-    RequestKind, ServiceRef, Session, SessionKind, StationId, Vendor, VendorSessionId,
+    AttrSpec, CalledStationId, Error, Intent, IntentKind, Profile, RateLimit, ReauthKind, RequestKind,
+    ServiceRef, Session, SessionKind, StationId, Vendor, VendorSessionId,
 };
-use radius_codec::{AttrType, Code, Packet, PacketBuilder, SharedSecret, VendorId};
+use radius_codec::{AttrAddr, AttrType, Code, Packet, PacketBuilder, SharedSecret, Value, VendorId};
 use radius_dict::Dictionary;
 
 const NOW: u64 = 1_700_000_000;
@@ -50,7 +50,7 @@ fn by_names(code: Code, attrs: &[(&str, &str)]) -> Vec<u8> {
         dict.add(&mut b, name, text, None)
             .unwrap_or_else(|e| panic!("{name} = {text}: {e}"));
     }
-    b.add_value(AttrType::EVENT_TIMESTAMP, &radius_codec::Value::Date(NOW as u32))
+    b.add_value(AttrType::EVENT_TIMESTAMP, &Value::Date(NOW as u32))
         .unwrap();
     b.finish(&SharedSecret::from(SECRET)).unwrap()
 }
@@ -656,7 +656,7 @@ fn raw_requests_are_checked() {
     // Service-Type in a Disconnect-Request breaks §3.6 unless the profile allows it.
     let raw = Intent::Raw {
         kind: RequestKind::Disconnect,
-        attrs: vec![AttrSpec::ietf(AttrType::SERVICE_TYPE, AttrData::Integer(1))],
+        attrs: vec![AttrSpec::ietf(AttrType::SERVICE_TYPE, Value::Integer(1))],
     };
     let err = p.plan(&s, &raw, UNIX_EPOCH).unwrap_err();
     assert!(matches!(&err, Error::NotAllowed(v) if v.len() == 1));
@@ -667,7 +667,7 @@ fn raw_requests_are_checked() {
     // A site profile for Ruckus ZoneDirector 9.10, which only ACKs with Service-Type.
     let mut zd = Profile::RUCKUS;
     zd.allowed_deviations = vec![(
-        AttrId::Ietf(AttrType::SERVICE_TYPE),
+        AttrAddr::standard(6),
         "ZoneDirector 9.10 only ACKs with Service-Type (PacketFence issue 3004)".into(),
     )]
     .into();
@@ -677,20 +677,13 @@ fn raw_requests_are_checked() {
     // A VSA in a raw CoA is fine and lands after the identification attributes.
     let raw = Intent::Raw {
         kind: RequestKind::Coa,
-        attrs: vec![AttrSpec::vendor(
-            VendorId::RUCKUS,
-            1,
-            AttrData::Text("staff".into()),
+        attrs: vec![AttrSpec::text(
+            AttrAddr::vendor_specific(VendorId::RUCKUS, 1),
+            "staff",
         )],
     };
     let plan = zd.plan(&s, &raw, UNIX_EPOCH).unwrap();
-    assert_eq!(
-        plan.attrs[2].id,
-        AttrId::Vendor {
-            vendor: VendorId::RUCKUS,
-            vendor_type: 1
-        }
-    );
+    assert_eq!(plan.attrs[2].addr, AttrAddr::vendor_specific(VendorId::RUCKUS, 1));
     // No identification at all.
     let bare = Session::default();
     assert!(matches!(
