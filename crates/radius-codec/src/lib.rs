@@ -60,6 +60,7 @@
 )]
 
 mod addr;
+mod addressed;
 mod auth;
 mod builder;
 pub mod crypto;
@@ -74,6 +75,7 @@ mod value;
 pub mod vsa;
 
 pub use addr::{AttrAddr, MAX_DEPTH};
+pub use addressed::{AddrValue, Addressed};
 pub use auth::{Learned, LearnedReplies, ReplyPolicy, Requirement, ServerPolicy, Signature};
 pub use builder::{PacketBuilder, MAX_VALUE_LEN};
 pub use crypto::SharedSecret;
