@@ -224,7 +224,10 @@ impl Dictionary {
     }
 
     /// Decodes every attribute of a request in wire order; nothing is dropped (unknown
-    /// attributes are named by number). With `hiding` (the same [`Hiding`] that
+    /// attributes are named by number). The structure (Vendor-Specific in this
+    /// dictionary's vendor formats, WiMAX continuation, long-extended fragments, EVS)
+    /// is the codec's [`Packet::addressed`]; TLVs are descended where the type is
+    /// `tlv`. Hidden values are revealed wherever they live, joined ones included. With `hiding` (the same [`Hiding`] that
     /// [`Dictionary::add`] takes; its salt is not used here), hidden values are
     /// revealed with the vector the packet's code calls for: its own Request
     /// Authenticator for Access-Request and Status-Server, zeros for
@@ -263,7 +266,9 @@ impl Dictionary {
         packet: &Packet<&'a [u8]>,
         hiding: Option<(&SharedSecret, [u8; 16])>,
     ) -> Vec<Decoded<'d, 'a>> {
-        let mut out = Vec::with_capacity(16);
+        // One entry per attribute in the common case: a second walk of the attribute
+        // list is cheaper than growing the vector (decode_named_C bench, 23 attributes).
+        let mut out = Vec::with_capacity(packet.attributes().count() + 4);
         for item in packet.addressed(self) {
             let addr = item.addr();
             match item.into_value() {
