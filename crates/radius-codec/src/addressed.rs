@@ -243,8 +243,9 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     /// sub-attribute flagged "more" goes on in the first sub-attribute of the next VSA
     /// of the same vendor and type; the other sub-attributes of that VSA are attributes
     /// of their own, and anything else (another attribute, the end of the packet) ends
-    /// the value with what was joined. Items come in wire order of their first octet.
-    /// Nothing is dropped.
+    /// the value with what was joined. An EVS too short for its vendor header (only in
+    /// an unchecked packet) is the extended attribute `0, [t, 26]`. Items come in wire
+    /// order of their first octet. Nothing is dropped.
     ///
     /// TLVs are not descended: whether a value is TLVs is a property of its data type,
     /// which the caller knows; it descends with [`crate::Tlvs`] and [`AttrAddr::child`].
