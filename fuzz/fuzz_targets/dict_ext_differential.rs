@@ -1,8 +1,10 @@
 //! Differential: the codec's extended / long-extended reassembly
-//! (`Packet::extended`) against the dictionary's decoding, on packets built from
-//! fuzz input (extended, long-extended with fragments, EVS, other attributes in
-//! between). With an empty dictionary every extended attribute is decoded as octets,
-//! so both must list the same attributes with the same octets, in the same order.
+//! (`Packet::extended`, with the EVS header split here by hand) against the
+//! dictionary's decoding (which names what `Packet::addressed` reads), on packets
+//! built from fuzz input (extended, long-extended with fragments, EVS, other
+//! attributes in between). With an empty dictionary every extended attribute is
+//! decoded as octets, so both must list the same attributes with the same octets, in
+//! the same order.
 #![no_main]
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;

@@ -1,5 +1,6 @@
 //! No panic on any input: validate, walk, decode every attribute as every type,
-//! reassemble extended attributes, parse VSAs. Then, so that the verifiers and the
+//! reassemble extended attributes, parse VSAs, read the structure with
+//! `Packet::addressed` (on the unchecked view too). Then, so that the verifiers and the
 //! policies run on packets that pass their integrity checks (nothing is skipped under
 //! `cfg(fuzzing)`), the same attributes are re-signed with a fixed secret and verified,
 //! and the unsigned original is verified as it came (it must not pass where it
@@ -7,7 +8,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use radius_codec::{
-    AttrType, AuthenticatorKind, Code, DataType, DecodeOptions, Packet, PacketBuilder, ReplyPolicy,
+    AttrType, AuthenticatorKind, BuiltinFormats, Code, DataType, DecodeOptions, Packet, PacketBuilder, ReplyPolicy,
     Requirement, ServerPolicy, SharedSecret, Tlvs,
 };
 
@@ -18,6 +19,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = raw.verify_request(&secret);
     let _ = raw.message_authenticator();
     let _ = ServerPolicy::default().verify(&raw, &secret);
+    for a in raw.addressed(&BuiltinFormats) {
+        let _ = a.decode(DataType::Octets);
+    }
     for (tcp, opts) in [
         (false, DecodeOptions::UDP),
         (true, DecodeOptions::TCP.opaque_vsa()),
@@ -38,6 +42,11 @@ fuzz_target!(|data: &[u8]| {
         for e in p.extended() {
             let _ = e.evs();
             let _ = Tlvs::validate_tree(e.data(), 8);
+        }
+        for a in p.addressed(&BuiltinFormats) {
+            for dt in DataType::ALL {
+                let _ = a.decode(dt);
+            }
         }
         let _ = p.verify_request(&secret);
         let _ = p.verify_reply(&p, &secret);

@@ -93,6 +93,17 @@ impl AttrAddr {
         }
     }
 
+    /// The Extended-Vendor-Specific attribute `vendor_type` of `vendor`, carried in
+    /// the extended or long-extended attribute `attr` (`245.26.V.t`).
+    #[must_use]
+    pub const fn evs(attr: u8, vendor: VendorId, vendor_type: u8) -> Self {
+        let mut path = [0u32; MAX_DEPTH];
+        path[0] = attr as u32;
+        path[1] = 26;
+        path[2] = vendor_type as u32;
+        Self { vendor, path, len: 3 }
+    }
+
     /// The vendor id (0 for standard attributes).
     #[must_use]
     pub const fn vendor(&self) -> VendorId {
@@ -192,6 +203,9 @@ mod tests {
             AttrAddr::extended(241, 8),
             AttrAddr::new(VendorId(0), &[241, 8]).unwrap()
         );
+        let evs = AttrAddr::evs(245, VendorId(9), 7);
+        assert_eq!(evs, AttrAddr::new(VendorId(9), &[245, 26, 7]).unwrap());
+        assert!(evs.is_evs());
         assert_eq!(
             AttrAddr::new(VendorId(0), &[1, 2]).unwrap().parent(),
             Some(AttrAddr::standard(1))

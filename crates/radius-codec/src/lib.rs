@@ -15,8 +15,15 @@
 //!   Status-Server and Access-* replies; replies always verified; Proxy-State echoed and
 //!   checked; [`ServerPolicy`] and [`ReplyPolicy`] follow FreeRADIUS 3.2.5+.
 //!
+//! - **One structural reader**: [`Packet::addressed`] yields every attribute as an
+//!   [`AttrAddr`] and its value octets, in wire order: Vendor-Specific split in each
+//!   vendor's format, WiMAX continuations and long-extended fragments joined, EVS split,
+//!   nothing dropped; [`AddrValue::decode`] gives the typed [`Value`]. Its counterpart
+//!   for building is [`PacketBuilder::add_at`].
+//!
 //! Names (`User-Name`, `Cisco-AVPair`) live in dictionaries: see the `radius-dict`
-//! crate. This crate works on numbers.
+//! crate, which names and formats what [`Packet::addressed`] reads. This crate works
+//! on numbers.
 //!
 //! ```
 //! use radius_codec::{AttrType, Code, DataType, Packet, PacketBuilder, SharedSecret, Value};
@@ -60,6 +67,7 @@
 )]
 
 mod addr;
+mod addressed;
 mod auth;
 mod builder;
 pub mod crypto;
@@ -74,6 +82,7 @@ mod value;
 pub mod vsa;
 
 pub use addr::{AttrAddr, MAX_DEPTH};
+pub use addressed::{AddrValue, Addressed};
 pub use auth::{Learned, LearnedReplies, ReplyPolicy, Requirement, ServerPolicy, Signature};
 pub use builder::{PacketBuilder, MAX_VALUE_LEN};
 pub use crypto::SharedSecret;

@@ -364,7 +364,7 @@ fn be_u16(b: Option<&[u8]>) -> u16 {
 }
 
 /// The vendor id at the start of a Vendor-Specific value (0 if it is too short).
-fn vendor_of(value: &[u8]) -> VendorId {
+pub(crate) fn vendor_of(value: &[u8]) -> VendorId {
     VendorId(value.first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v)))
 }
 
@@ -602,38 +602,47 @@ impl<'a> Iterator for ExtendedAttrs<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             let a = self.inner.next()?;
-            if a.typ.is_extended() {
-                let (&ext_type, data) = a.value.split_first()?;
-                return Some(ExtendedAttr {
-                    offset: a.offset,
-                    attr: a.typ,
-                    ext_type,
-                    data: Cow::Borrowed(data),
-                    fragments: 1,
-                });
+            if let Some(e) = read_extended(a, &mut self.inner) {
+                return Some(e);
             }
-            if !a.typ.is_long_extended() {
-                continue;
-            }
-            let [ext_type, flags, data @ ..] = a.value else {
-                continue;
-            };
-            let mut out = ExtendedAttr {
-                offset: a.offset,
-                attr: a.typ,
-                ext_type: *ext_type,
-                data: Cow::Borrowed(data),
-                fragments: 1,
-            };
-            let mut more = flags & MORE_FLAG != 0;
-            while more {
-                let Some(next) = self.inner.next() else { break };
-                let [_, flags, data @ ..] = next.value else { break };
-                out.data.to_mut().extend_from_slice(data);
-                out.fragments += 1;
-                more = flags & MORE_FLAG != 0;
-            }
-            return Some(out);
         }
     }
+}
+
+/// Reads `a` as an extended (241-244) or long-extended (245-246) attribute, joining
+/// the long-extended fragments that follow it in `rest` (RFC 6929 §2.2): the one
+/// reassembly of the crate, used by [`Packet::extended`] and [`Packet::addressed`].
+///
+/// `None` when `a` is neither, or too short for its header (only in an unchecked
+/// packet). In a validated packet every fragment is the same attribute and
+/// Extended-Type; in an unchecked one anything else ends the chain (keeping what was
+/// joined) and is left in `rest` to be read on its own.
+pub(crate) fn read_extended<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> Option<ExtendedAttr<'a>> {
+    let (ext_type, mut more, data) = match a.value {
+        [ext, data @ ..] if a.typ.is_extended() => (*ext, false, data),
+        [ext, flags, data @ ..] if a.typ.is_long_extended() => (*ext, flags & MORE_FLAG != 0, data),
+        _ => return None,
+    };
+    let mut out = ExtendedAttr {
+        offset: a.offset,
+        attr: a.typ,
+        ext_type,
+        data: Cow::Borrowed(data),
+        fragments: 1,
+    };
+    while more {
+        let mut ahead = rest.clone();
+        let Some(next) = ahead.next() else { break };
+        let [ext, flags, data @ ..] = next.value else {
+            break;
+        };
+        if next.typ != a.typ || *ext != ext_type {
+            break;
+        }
+        out.data.to_mut().extend_from_slice(data);
+        out.fragments += 1;
+        more = flags & MORE_FLAG != 0;
+        *rest = ahead;
+    }
+    Some(out)
 }

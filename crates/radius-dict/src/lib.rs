@@ -6,6 +6,15 @@
 //! and back: vendors with their Vendor-Specific format, attributes by name
 //! (case-insensitive) or by numeric path, and enumerated values.
 //!
+//! The dictionary names and formats; it does not parse packet structure. Reading a
+//! packet ([`Dictionary::decode`]) takes what the codec's structural reader
+//! ([`radius_codec::Packet::addressed`]) yields, an address and value octets per
+//! attribute (Vendor-Specific split, WiMAX continuations and long-extended fragments
+//! joined, EVS split), and only looks the address up, descends TLVs where the type is
+//! `tlv`, splits tags, reveals hidden values and names. Building
+//! ([`Dictionary::add`]) places values with the codec's
+//! [`radius_codec::PacketBuilder::add_at_with`].
+//!
 //! ```
 //! use radius_dict::{Dictionary, MemoryResolver, Mode};
 //! use radius_codec::DataType;

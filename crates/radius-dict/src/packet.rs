@@ -224,7 +224,10 @@ impl Dictionary {
     }
 
     /// Decodes every attribute of a request in wire order; nothing is dropped (unknown
-    /// attributes are named by number). With `hiding` (the same [`Hiding`] that
+    /// attributes are named by number). The structure (Vendor-Specific in this
+    /// dictionary's vendor formats, WiMAX continuation, long-extended fragments, EVS)
+    /// is the codec's [`Packet::addressed`]; TLVs are descended where the type is
+    /// `tlv`. Hidden values are revealed wherever they live, joined ones included. With `hiding` (the same [`Hiding`] that
     /// [`Dictionary::add`] takes; its salt is not used here), hidden values are
     /// revealed with the vector the packet's code calls for: its own Request
     /// Authenticator for Access-Request and Status-Server, zeros for
@@ -255,138 +258,37 @@ impl Dictionary {
         self.decode_with(reply, hiding.map(|h| (h.secret, request.authenticator())))
     }
 
+    /// Names and formats what the codec's structural reader ([`Packet::addressed`],
+    /// with this dictionary's vendor formats) yields: looks each address up, descends
+    /// TLVs, splits tags and reveals hidden values.
     fn decode_with<'d, 'a>(
         &'d self,
         packet: &Packet<&'a [u8]>,
         hiding: Option<(&SharedSecret, [u8; 16])>,
     ) -> Vec<Decoded<'d, 'a>> {
-        let attrs: Vec<_> = packet.attributes().collect();
-        let mut out = Vec::with_capacity(attrs.len() + 4);
-        let mut skip_until = 0usize;
-        // A WiMAX-continued value being joined: (vendor, vendor type, octets so far).
-        let mut continued: Option<(u32, u32, Vec<u8>)> = None;
-        for (i, a) in attrs.iter().enumerate() {
-            if a.offset() < skip_until {
-                continue;
-            }
-            let t = u32::from(a.typ().0);
-            let vendor = a.value().first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v));
-            let format = self.vendor_format(VendorId(vendor));
-            let vsa = if a.typ().0 == 26 {
-                a.vsa_with(format).ok()
-            } else {
-                None
-            };
-            let Some(vsa) = vsa else {
-                // Anything but a Vendor-Specific ends a continuation: keep what was joined.
-                self.end_continued(&mut continued, &mut out);
-                match a.typ().0 {
-                    26 => self.decode_one(AttrKey::standard(26), a.value(), None, &mut out),
-                    241..=246 => {
-                        if let Some(end) = self.decode_extended(&attrs, i, hiding, &mut out) {
-                            skip_until = end;
-                        }
-                    }
-                    _ => self.decode_one(AttrKey::standard(t), a.value(), hiding, &mut out),
-                }
-                continue;
-            };
-            // Every sub-attribute is decoded. WiMAX continuation (format `1,1,c`): a
-            // sub-attribute with the continuation flag goes on in the first
-            // sub-attribute of the next VSA of the same vendor and type; the other
-            // sub-attributes of that VSA are attributes of their own.
-            for (j, sub) in vsa.attrs().enumerate() {
-                let key = AttrKey::new(VendorId(vendor), &[sub.vendor_type()])
-                    .unwrap_or_else(|| AttrKey::standard(26));
-                match &mut continued {
-                    Some((v, vt, data)) if j == 0 && *v == vendor && *vt == sub.vendor_type() => {
-                        data.extend_from_slice(sub.value());
-                        if !sub.more() {
-                            self.end_continued(&mut continued, &mut out);
-                        }
-                        continue;
-                    }
-                    Some(_) => self.end_continued(&mut continued, &mut out),
-                    None => {}
-                }
-                if sub.more() {
-                    continued = Some((vendor, sub.vendor_type(), sub.value().to_vec()));
-                } else {
-                    self.decode_one(key, sub.value(), hiding, &mut out);
-                }
+        // One entry per attribute in the common case.
+        let mut out = Vec::with_capacity(packet.attributes().count() + 4);
+        for item in packet.addressed(self) {
+            let addr = item.addr();
+            match item.into_value() {
+                Cow::Borrowed(value) => self.decode_one(addr, value, hiding, &mut out),
+                Cow::Owned(value) => self.decode_owned(addr, &value, hiding, &mut out),
             }
         }
-        self.end_continued(&mut continued, &mut out);
         out
     }
 
-    /// Decodes the joined value of a WiMAX continuation, if one is open.
-    fn end_continued<'d>(
+    /// `decode_one` for a value joined from several attributes: the
+    /// result owns its octets.
+    fn decode_owned<'d>(
         &'d self,
-        continued: &mut Option<(u32, u32, Vec<u8>)>,
+        key: AttrKey,
+        value: &[u8],
+        hiding: Option<(&SharedSecret, [u8; 16])>,
         out: &mut Vec<Decoded<'d, '_>>,
     ) {
-        if let Some((vendor, vendor_type, data)) = continued.take() {
-            let key = AttrKey::new(VendorId(vendor), &[vendor_type]).unwrap_or_else(|| AttrKey::standard(26));
-            self.decode_owned(key, data, out);
-        }
-    }
-
-    /// Decodes the extended or long-extended attribute `attrs[i]`, joining
-    /// long-extended fragments; returns the offset to skip to past the fragments used.
-    fn decode_extended<'d, 'a>(
-        &'d self,
-        attrs: &[radius_codec::Attribute<'a>],
-        i: usize,
-        hiding: Option<(&SharedSecret, [u8; 16])>,
-        out: &mut Vec<Decoded<'d, 'a>>,
-    ) -> Option<usize> {
-        let a = attrs.get(i)?;
-        let t = u32::from(a.typ().0);
-        let mut skip_until = None;
-        let (ext, data, more) = match (a.typ().is_long_extended(), a.value()) {
-            (false, [x, rest @ ..]) => (*x, Cow::Borrowed(rest), false),
-            (true, [x, f, rest @ ..]) => (*x, Cow::Borrowed(rest), f & 0x80 != 0),
-            _ => {
-                self.decode_one(AttrKey::standard(t), a.value(), None, out);
-                return None;
-            }
-        };
-        let mut data = data;
-        if more {
-            // reassemble the following fragments (validated contiguous)
-            let mut v = data.into_owned();
-            for next in attrs.iter().skip(i + 1) {
-                let [_, f, rest @ ..] = next.value() else { break };
-                v.extend_from_slice(rest);
-                skip_until = Some(next.offset() + 1);
-                if f & 0x80 == 0 {
-                    break;
-                }
-            }
-            data = Cow::Owned(v);
-        }
-        if ext == 26 {
-            if let (Some(v), Some(vt)) = (data.first_chunk::<4>(), data.get(4)) {
-                let vendor = u32::from_be_bytes(*v);
-                let key = AttrKey::new(VendorId(vendor), &[t, 26, u32::from(*vt)])
-                    .unwrap_or_else(|| AttrKey::standard(t));
-                let value = data.get(5..).unwrap_or_default().to_vec();
-                self.decode_owned(key, value, out);
-                return skip_until;
-            }
-        }
-        let key = AttrKey::new(VendorId(0), &[t, u32::from(ext)]).unwrap_or_else(|| AttrKey::standard(t));
-        match data {
-            Cow::Borrowed(d) => self.decode_one(key, d, hiding, out),
-            Cow::Owned(d) => self.decode_owned(key, d, out),
-        }
-        skip_until
-    }
-
-    fn decode_owned<'d, 'a>(&'d self, key: AttrKey, value: Vec<u8>, out: &mut Vec<Decoded<'d, 'a>>) {
         let mut tmp = Vec::new();
-        self.decode_one(key, &value, None, &mut tmp);
+        self.decode_one(key, value, hiding, &mut tmp);
         out.extend(tmp.into_iter().map(|d| Decoded {
             value: d.value.into_owned(),
             ..d
@@ -543,6 +445,56 @@ mod tests {
                 (six_rd.child(1).unwrap(), "7".to_string()),
             ]
         );
+    }
+
+    /// A hidden value is revealed wherever it lives, also when the codec joined it
+    /// from several attributes (here a salt-encrypted WiMAX value of 258 octets, over
+    /// two continued Vendor-Specific attributes).
+    #[test]
+    fn joined_hidden_values_are_revealed() {
+        let mut files = crate::MemoryResolver::new();
+        files.insert(
+            "d",
+            "VENDOR WiMAX 24757 format=1,1,c\nBEGIN-VENDOR WiMAX\n\
+             ATTRIBUTE WiMAX-Key 5 octets encrypt=2\nEND-VENDOR WiMAX\n",
+        );
+        let (d, _) = Dictionary::load(&files, "d", crate::Mode::Strict).unwrap();
+        let secret = SharedSecret::from("s3cret");
+        let hiding = Hiding {
+            secret: &secret,
+            salt: 0x8001,
+        };
+        let key: Vec<u8> = (0..240u8).collect();
+        let text: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        let mut b = PacketBuilder::access_request(1, [3; 16]);
+        d.add(&mut b, "WiMAX-Key", &format!("0x{text}"), Some(&hiding))
+            .unwrap();
+        d.add(&mut b, "WiMAX-Key", "0x0102", Some(&hiding)).unwrap();
+        let bytes = b.finish(&secret).unwrap();
+        let opts = radius_codec::DecodeOptions::UDP.vendor_formats(&d);
+        let p = Packet::new_checked_with(&bytes[..], &opts).unwrap();
+        assert_eq!(p.all(AttrType::VENDOR_SPECIFIC).count(), 3);
+        let got: Vec<_> = d
+            .decode(&p, Some(&hiding))
+            .into_iter()
+            .filter(|a| a.key.vendor() == VendorId::WIMAX)
+            .map(|a| (a.name.to_string(), a.value))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("WiMAX-Key".to_string(), Value::Octets(key.into())),
+                ("WiMAX-Key".to_string(), Value::Octets(vec![1, 2].into())),
+            ]
+        );
+        // Without the secret both stay hidden: the salted octets, joined.
+        let hidden: Vec<_> = d
+            .decode(&p, None)
+            .iter()
+            .filter(|a| a.key.vendor() == VendorId::WIMAX)
+            .map(|a| a.value.to_bytes().unwrap().len())
+            .collect();
+        assert_eq!(hidden, [258, 18]);
     }
 
     /// Issue: `Debug` of a decoded attribute printed the whole dictionary (150 KB)
