@@ -13,7 +13,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use radius_dict::{AttrKey, Dictionary, MemoryResolver, Mode};
+use radius_dict::{AttrAddr, Dictionary, MemoryResolver, Mode};
 
 const DIR: &str = "/usr/share/freeradius";
 
@@ -42,7 +42,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("dict_lookup_by_name_other_case", |b| {
         b.iter(|| d.attr(black_box("cisco-avpair")).unwrap().key())
     });
-    let key = AttrKey::new(radius_codec::VendorId(9), &[1]).unwrap();
+    let key = AttrAddr::new(radius_codec::VendorId(9), &[1]).unwrap();
     c.bench_function("dict_lookup_by_number", |b| {
         b.iter(|| d.attr_by_key(black_box(key)).unwrap().name().len())
     });

@@ -10,7 +10,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use radius_codec::extended::EVS_TYPE;
 use radius_codec::{AttrType, Packet, PacketBuilder, SharedSecret, Value, VendorId};
-use radius_dict::{AttrKey, Dictionary};
+use radius_dict::{AttrAddr, Dictionary};
 
 #[derive(Arbitrary, Debug)]
 enum Op {
@@ -61,13 +61,13 @@ fuzz_target!(|ops: Vec<Op>| {
     };
 
     // The codec's view: (key, octets) as the dictionary names them.
-    let codec: Vec<(AttrKey, Vec<u8>)> = p
+    let codec: Vec<(AttrAddr, Vec<u8>)> = p
         .extended()
         .map(|e| {
             let t = u32::from(e.attr().0);
             match (e.ext_type(), e.data()) {
                 (EVS_TYPE, [v0, v1, v2, v3, vt, rest @ ..]) => (
-                    AttrKey::new(
+                    AttrAddr::new(
                         radius_codec::VendorId(u32::from_be_bytes([*v0, *v1, *v2, *v3])),
                         &[t, 26, u32::from(*vt)],
                     )
@@ -75,7 +75,7 @@ fuzz_target!(|ops: Vec<Op>| {
                     rest.to_vec(),
                 ),
                 (x, data) => (
-                    AttrKey::new(radius_codec::VendorId(0), &[t, u32::from(x)]).unwrap(),
+                    AttrAddr::new(radius_codec::VendorId(0), &[t, u32::from(x)]).unwrap(),
                     data.to_vec(),
                 ),
             }
@@ -83,7 +83,7 @@ fuzz_target!(|ops: Vec<Op>| {
         .collect();
 
     let empty = Dictionary::new();
-    let dict: Vec<(AttrKey, Vec<u8>)> = empty
+    let dict: Vec<(AttrAddr, Vec<u8>)> = empty
         .decode(&p, None)
         .into_iter()
         // Extended keys are `0, [t, ext, ..]` or `vendor, [t, 26, type]`; a vendor's

@@ -15,7 +15,7 @@ use radius_codec::{
     AttrType, AuthenticatorKind, Code, DataType, Packet as CodecPacket, PacketBuilder, ReplyPolicy,
     Requirement, ServerPolicy, SharedSecret, Signature, Value,
 };
-use radius_dict::{AttrDef, AttrKey, Decoded, Dictionary as Dict, FsResolver, Hiding, Mode, Resolver};
+use radius_dict::{AttrAddr, AttrDef, Decoded, Dictionary as Dict, FsResolver, Hiding, Mode, Resolver};
 
 use crate::convert::{hash_of, import, py_ipv4, py_ipv4net, py_ipv6, py_ipv6net, secret_of};
 use crate::errors;
@@ -122,7 +122,7 @@ enum DictRef {
     Owned(Arc<Dict>),
 }
 
-type EnumCache = Arc<std::sync::Mutex<std::collections::HashMap<(AttrKey, u64), Py<PyAny>>>>;
+type EnumCache = Arc<std::sync::Mutex<std::collections::HashMap<(AttrAddr, u64), Py<PyAny>>>>;
 
 /// A dictionary and the `EnumValue` objects made for its VALUE names. They are
 /// immutable, so each is made once per dictionary and shared: reading a named integer
@@ -145,7 +145,7 @@ impl DictHandle {
     fn enum_value<'py>(
         &self,
         py: Python<'py>,
-        key: AttrKey,
+        key: AttrAddr,
         n: u64,
         name: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
@@ -342,7 +342,7 @@ impl AttributeDef {
 #[pymethods]
 impl AttributeDef {
     fn __repr__(&self) -> String {
-        let key = AttrKey::new(radius_codec::VendorId(self.vendor), &self.path)
+        let key = AttrAddr::new(radius_codec::VendorId(self.vendor), &self.path)
             .map(|k| k.to_string())
             .unwrap_or_default();
         format!("<AttributeDef {} {} {}>", self.name, key, self.data_type)
@@ -526,15 +526,15 @@ fn split_name_tag(name: &str) -> Result<(&str, Option<u8>), String> {
     }
 }
 
-fn key_of(key: &Bound<'_, PyAny>) -> PyResult<AttrKey> {
+fn key_of(key: &Bound<'_, PyAny>) -> PyResult<AttrAddr> {
     if let Ok(n) = key.extract::<u32>() {
-        return AttrKey::new(radius_codec::VendorId(0), &[n])
+        return AttrAddr::new(radius_codec::VendorId(0), &[n])
             .ok_or_else(|| PyValueError::new_err("bad attribute number"));
     }
     if let Ok(t) = key.cast::<PyTuple>() {
         let nums: Vec<u32> = t.extract()?;
         if let [vendor, path @ ..] = nums.as_slice() {
-            if let Some(k) = AttrKey::new(radius_codec::VendorId(*vendor), path) {
+            if let Some(k) = AttrAddr::new(radius_codec::VendorId(*vendor), path) {
                 return Ok(k);
             }
         }
@@ -554,7 +554,7 @@ fn key_of(key: &Bound<'_, PyAny>) -> PyResult<AttrKey> {
 pub(crate) enum Prepared {
     /// A typed value of a dictionary attribute.
     Typed {
-        key: AttrKey,
+        key: AttrAddr,
         tag: Option<u8>,
         value: Value<'static>,
     },
@@ -604,7 +604,7 @@ pub(crate) fn prepare_attributes(
                 val = t.get_item(1)?;
             }
         }
-        if def.key() == AttrKey::standard(3) {
+        if def.key() == AttrAddr::standard(3) {
             if let Ok(password) = val.cast::<PyString>() {
                 out.push(Prepared::Chap(password.to_str()?.as_bytes().to_vec()));
                 continue;

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use radius_dict::{AttrKey, Dictionary, FsResolver, Mode};
+use radius_dict::{AttrAddr, Dictionary, FsResolver, Mode};
 use serde_json::json;
 
 use crate::common::{dictionary, emit_json, CliResult, Failure};
@@ -123,8 +123,8 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
 fn by_number<'d>(d: &'d Dictionary, text: &str) -> Option<&'d radius_dict::AttrDef> {
     let parts: Vec<u32> = text.split('.').map(str::parse).collect::<Result<_, _>>().ok()?;
     let key = match parts.as_slice() {
-        [26, vendor, rest @ ..] if !rest.is_empty() => AttrKey::new(radius_codec::VendorId(*vendor), rest)?,
-        path => AttrKey::new(radius_codec::VendorId(0), path)?,
+        [26, vendor, rest @ ..] if !rest.is_empty() => AttrAddr::new(radius_codec::VendorId(*vendor), rest)?,
+        path => AttrAddr::new(radius_codec::VendorId(0), path)?,
     };
     d.attr_by_key(key)
 }

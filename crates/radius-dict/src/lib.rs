@@ -62,9 +62,11 @@ use radius_codec::VendorId;
 
 pub use display::PacketDisplay;
 pub use error::{Error, ErrorKind};
-pub use model::{AttrDef, AttrKey, Encrypt, Flags, Values, Vendor, MAX_DEPTH};
+pub use model::{AttrDef, Encrypt, Flags, Values, Vendor, MAX_DEPTH};
 pub use packet::{Decoded, Hiding};
 pub use parse::{Mode, Warning};
+/// Where an attribute lives: the codec's one attribute address type, re-exported.
+pub use radius_codec::AttrAddr;
 pub use resolver::{FsResolver, MemoryResolver, Resolver};
 
 /// The embedded files of [`Dictionary::builtin`].
@@ -85,13 +87,13 @@ pub struct Dictionary {
     vendor_by_id: FxMap<u32, usize>,
     attrs: Vec<AttrDef>,
     by_name: FxMap<String, usize>,
-    by_key: FxMap<AttrKey, usize>,
+    by_key: FxMap<AttrAddr, usize>,
     /// `by_key` for the 255 standard attributes, without hashing (the common case
     /// when decoding). `u32::MAX`: none.
     standard: Vec<u32>,
     /// VALUEs belong to the attribute's number, shared by every name it has (as in
     /// FreeRADIUS).
-    values: FxMap<AttrKey, Values>,
+    values: FxMap<AttrAddr, Values>,
     /// Distinct (attribute name, value name) pairs defined, for statistics: keyed by
     /// attribute index and a hash of the lowercase value name.
     value_pairs: FxMap<(usize, u64), ()>,
@@ -165,7 +167,7 @@ impl Dictionary {
 
     /// An attribute by vendor and numeric path.
     #[must_use]
-    pub fn attr_by_key(&self, key: AttrKey) -> Option<&AttrDef> {
+    pub fn attr_by_key(&self, key: AttrAddr) -> Option<&AttrDef> {
         if let (VendorId(0), [t @ 0..=255]) = (key.vendor(), key.path()) {
             let i = self.standard.get(*t as usize).copied().unwrap_or(u32::MAX);
             return self.attrs.get(i as usize);
@@ -262,7 +264,7 @@ impl Dictionary {
     }
 
     /// Makes `key` resolve to attribute `i`.
-    fn index_key(&mut self, key: AttrKey, i: usize) {
+    fn index_key(&mut self, key: AttrAddr, i: usize) {
         self.by_key.insert(key, i);
         if let (VendorId(0), [t]) = (key.vendor(), key.path()) {
             if self.standard.is_empty() {

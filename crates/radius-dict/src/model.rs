@@ -4,13 +4,9 @@ use std::collections::BTreeMap;
 
 use crate::hash::{with_lowercase, FxMap};
 
-use radius_codec::{DataType, VendorFormat, VendorId};
+use radius_codec::{AttrAddr, DataType, VendorFormat, VendorId};
 
 pub use radius_codec::MAX_DEPTH;
-
-/// Where an attribute lives: the codec's one attribute address type, under the name
-/// this crate has always used (same methods; the vendor is a [`VendorId`]).
-pub type AttrKey = radius_codec::AttrAddr;
 
 /// The `encrypt=` flag: which hidden-value scheme an attribute uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -77,7 +73,7 @@ impl Vendor {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AttrDef {
     pub(crate) name: String,
-    pub(crate) key: AttrKey,
+    pub(crate) key: AttrAddr,
     pub(crate) data_type: DataType,
     pub(crate) fixed_len: Option<u16>,
     pub(crate) flags: Flags,
@@ -92,7 +88,7 @@ impl AttrDef {
 
     /// Where it lives.
     #[must_use]
-    pub fn key(&self) -> AttrKey {
+    pub fn key(&self) -> AttrAddr {
         self.key
     }
 

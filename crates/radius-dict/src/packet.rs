@@ -13,8 +13,9 @@ use radius_codec::{
 };
 
 use crate::error::{Error, ErrorKind};
-use crate::model::{AttrDef, AttrKey, Encrypt};
+use crate::model::{AttrDef, Encrypt};
 use crate::Dictionary;
+use radius_codec::AttrAddr;
 
 /// Secrets for hidden values: the shared secret and the salt for `encrypt=2`
 /// attributes (pick it at random with the top bit set; see RFC 2868 §3.5).
@@ -37,7 +38,7 @@ pub struct Decoded<'d, 'a> {
     /// The name (`Attr-...` with the numbers when the dictionary does not know it).
     pub name: Cow<'d, str>,
     /// Where it lives.
-    pub key: AttrKey,
+    pub key: AttrAddr,
     /// Its definition, if known.
     pub def: Option<&'d AttrDef>,
     /// The RFC 2868 tag, for tagged attributes.
@@ -129,7 +130,7 @@ impl Dictionary {
         let attr = self
             .attr(base)
             .ok_or_else(|| Error::value(base, base, ErrorKind::UnknownAttribute))?;
-        if attr.key() == AttrKey::standard(80) {
+        if attr.key() == AttrAddr::standard(80) {
             // Message-Authenticator is computed when the packet is finished (radclient
             // accepts `Message-Authenticator = 0x00` the same way).
             b.add_message_authenticator();
@@ -160,7 +161,7 @@ impl Dictionary {
         value: &Value<'_>,
         hiding: Option<&Hiding<'_>>,
     ) -> Result<(), Error> {
-        if attr.key() == AttrKey::standard(80) {
+        if attr.key() == AttrAddr::standard(80) {
             b.add_message_authenticator();
             return Ok(());
         }
@@ -282,7 +283,7 @@ impl Dictionary {
     /// result owns its octets.
     fn decode_owned<'d>(
         &'d self,
-        key: AttrKey,
+        key: AttrAddr,
         value: &[u8],
         hiding: Option<(&SharedSecret, [u8; 16])>,
         out: &mut Vec<Decoded<'d, '_>>,
@@ -297,7 +298,7 @@ impl Dictionary {
 
     fn decode_one<'d, 'a>(
         &'d self,
-        key: AttrKey,
+        key: AttrAddr,
         bytes: &'a [u8],
         hiding: Option<(&SharedSecret, [u8; 16])>,
         out: &mut Vec<Decoded<'d, 'a>>,
@@ -436,7 +437,7 @@ mod tests {
         let bytes = b.finish(&SharedSecret::from("s")).unwrap();
         let p = Packet::new_checked(&bytes[..]).unwrap();
         let got: Vec<_> = d.decode(&p, None).iter().map(|a| (a.key, a.text())).collect();
-        let six_rd = AttrKey::standard(173);
+        let six_rd = AttrAddr::standard(173);
         assert_eq!(
             got,
             [

@@ -8,8 +8,9 @@
 use radius_codec::{DataType, VendorFormat, VendorId};
 
 use crate::error::{Error, ErrorKind};
-use crate::model::{AttrDef, AttrKey, Encrypt, Flags, Vendor};
+use crate::model::{AttrDef, Encrypt, Flags, Vendor};
 use crate::{Dictionary, Resolver};
+use radius_codec::AttrAddr;
 
 /// How strict the loader is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -128,7 +129,7 @@ pub(crate) fn parse_type(s: &str) -> Option<(DataType, Option<u16>)> {
 #[derive(Clone, Debug)]
 enum Block {
     Vendor { name: String, id: u32, evs: Option<u32> },
-    Tlv { name: String, key: AttrKey },
+    Tlv { name: String, key: AttrAddr },
 }
 
 /// A VALUE whose attribute was not defined yet (forward reference).
@@ -534,7 +535,7 @@ impl<'r> Loader<'r> {
                 path.extend_from_slice(&[evs_attr, 26]);
             }
             path.extend_from_slice(&numbers);
-            AttrKey::new(VendorId(vendor), &path).ok_or_else(|| err(&num, ErrorKind::NumberOutOfRange))?
+            AttrAddr::new(VendorId(vendor), &path).ok_or_else(|| err(&num, ErrorKind::NumberOutOfRange))?
         };
         // Range and parent checks.
         let top = key.path().first().copied().unwrap_or(0);

@@ -162,11 +162,11 @@ fn standard_numbers_over_255_are_found_by_key() {
         "ATTRIBUTE Internal 3006 string\nATTRIBUTE User-Name 1 string\n",
     );
     let (d, _) = Dictionary::load(&r, "d", Mode::Strict).unwrap();
-    let def = d.attr_by_key(radius_dict::AttrKey::standard(3006)).unwrap();
+    let def = d.attr_by_key(radius_dict::AttrAddr::standard(3006)).unwrap();
     assert_eq!(def.name(), "Internal");
     assert_eq!(
-        d.attr_by_key(radius_dict::AttrKey::standard(1)).unwrap().name(),
+        d.attr_by_key(radius_dict::AttrAddr::standard(1)).unwrap().name(),
         "User-Name"
     );
-    assert!(d.attr_by_key(radius_dict::AttrKey::standard(2)).is_none());
+    assert!(d.attr_by_key(radius_dict::AttrAddr::standard(2)).is_none());
 }
