@@ -96,7 +96,8 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
     /// Checks the CHAP-Password of an Access-Request against the clear-text password,
     /// with CHAP-Challenge as the challenge when present and the Request Authenticator
-    /// otherwise (RFC 2865 §2.2, §5.40). Constant-time.
+    /// otherwise (RFC 2865 §2.2, §5.40). Constant-time. Over RADIUS/1.1 use
+    /// [`Packet::verify_chap_password_radius11`], which requires CHAP-Challenge.
     pub fn verify_chap_password(&self, password: &[u8]) -> Result<bool> {
         let p = self.view();
         let chap = p.first(AttrType::CHAP_PASSWORD).ok_or(Error::MissingAttribute {

@@ -86,6 +86,20 @@ impl<T: AsRef<[u8]>> Packet<T> {
         }
         Ok(())
     }
+
+    /// Checks the CHAP-Password of a RADIUS/1.1 Access-Request against the clear-text
+    /// password. Unlike [`Packet::verify_chap_password`], the challenge must be a
+    /// CHAP-Challenge attribute ([`Error::MissingAttribute`] otherwise): over RADIUS/1.1
+    /// the Authenticator field holds the Token and zeros, not a random challenge
+    /// (RFC 9765 §5.1.2). Constant-time.
+    pub fn verify_chap_password_radius11(&self, password: &[u8]) -> Result<bool> {
+        if self.view().first(AttrType::CHAP_CHALLENGE).is_none() {
+            return Err(Error::MissingAttribute {
+                attr: AttrType::CHAP_CHALLENGE,
+            });
+        }
+        self.verify_chap_password(password)
+    }
 }
 
 impl PacketBuilder {
@@ -330,6 +344,46 @@ mod tests {
         );
         b.add(AttrType::CHAP_CHALLENGE, &[2; 16]).unwrap();
         assert!(b.finish_radius11(1).is_ok());
+    }
+
+    #[test]
+    fn radius11_chap_is_verified_only_with_a_chap_challenge() {
+        // A CHAP response computed over the Authenticator field (Token + zeros) must
+        // not verify over RADIUS/1.1: the field is no challenge there (§5.1.2).
+        let token_field = {
+            let mut f = [0u8; 16];
+            f[..4].copy_from_slice(&9u32.to_be_bytes());
+            f
+        };
+        let chap = |challenge: &[u8]| {
+            use md5::{Digest, Md5};
+            let mut h = Md5::new();
+            h.update([7u8]);
+            h.update(b"hello");
+            h.update(challenge);
+            let mut v = vec![7u8];
+            v.extend_from_slice(&h.finalize());
+            v
+        };
+        let mut b = PacketBuilder::access_request(0, [0; 16]);
+        b.add(AttrType::CHAP_PASSWORD, &chap(&token_field)).unwrap();
+        let mut raw = b.into_unsigned().unwrap();
+        raw[4..20].copy_from_slice(&token_field);
+        let p = Packet::new_checked(&raw[..]).unwrap();
+        assert!(p.verify_chap_password(b"hello").unwrap()); // RADIUS/1.0 reading
+        assert_eq!(
+            p.verify_chap_password_radius11(b"hello"),
+            Err(Error::MissingAttribute {
+                attr: AttrType::CHAP_CHALLENGE
+            })
+        );
+        let mut b = PacketBuilder::access_request(0, [0; 16]);
+        b.add(AttrType::CHAP_PASSWORD, &chap(&[3; 16])).unwrap();
+        b.add(AttrType::CHAP_CHALLENGE, &[3; 16]).unwrap();
+        let raw = b.finish_radius11(9).unwrap();
+        let p = Packet::new_checked(&raw[..]).unwrap();
+        assert!(p.verify_chap_password_radius11(b"hello").unwrap());
+        assert!(!p.verify_chap_password_radius11(b"hellO").unwrap());
     }
 
     #[test]
