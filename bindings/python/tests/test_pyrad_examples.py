@@ -389,3 +389,21 @@ def test_server_async_py(
         ),
         *_async_request(1812, 119, request),
     ]
+
+
+def test_star_import_binds_pyrads_names() -> None:
+    """`from pyrad import *` binds pyrad 2.6's __all__ (its six modules), nothing more."""
+    code = (
+        "import nacwire.pyrad; nacwire.pyrad.install()\n"
+        "ns = {}\n"
+        "exec('from pyrad import *', ns)\n"
+        "print(sorted(k for k in ns if not k.startswith('__')))\n"
+        "print(ns['packet'].AccessAccept, ns['client'].Timeout.__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines() == [
+        "['client', 'dictfile', 'dictionary', 'packet', 'server', 'tools']",
+        "2 Timeout",
+    ]
