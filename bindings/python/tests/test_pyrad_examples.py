@@ -129,7 +129,7 @@ class Runner:
     def env(self, impl: str) -> dict[str, str]:
         env = dict(os.environ)
         env["EXAMPLE_IMPL"] = impl
-        env["EXAMPLE_PORTS"] = ",".join(f"{a}={b}" for a, b in self.ports.items())
+        env["EXAMPLE_PORTS"] = ",".join(f"{a}={b}" for a, b in self.ports.items()) or "0=0"
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(self.examples.parent / "shim"), env.get("PYTHONPATH")) if p
         )
@@ -558,3 +558,41 @@ def test_clients_against_freeradius(
         assert [re.sub(r"\d+\]$", "N]", x) for x in real] == [
             re.sub(r"\d+\]$", "N]", x) for x in lines
         ]
+
+
+USAGE_DOC = [
+    "str secret raises TypeError secret must be a binary string",
+    "['alice'] True [] ['first', 'second', 'third']",
+    "['User-Name', 'NAS-Port', 'NAS-Identifier'] [(1, [b'alice']), (5, [b'\\x00\\x00\\x00\\x01'])]",
+    "unknown attribute raises KeyError 'No-Such'",
+    "integer from text raises TypeError Can not encode non-integer as integer",
+    "bad address raises AddressValueError Octet 300 (> 255) not permitted in '300.1.1.1'",
+    "unknown value name raises TypeError Can not encode non-integer as integer",
+    "missing attribute raises KeyError 25",
+    "status-server -> (12, False)",
+    "ERROR pyrad Error processing packet [RuntimeError]",
+    "user boom raises Timeout ",
+    "INFO pyrad Dropping packet: dropping on purpose",
+    "user drop raises Timeout ",
+    "server: reply ['Reply-Message', 'Proxy-State'] request Proxy-State [b'ps1', b'ps2']",
+    "user alice -> (2, ['Message-Authenticator', 'Reply-Message', 'Proxy-State'],"
+    " [b'ps1', b'ps2'])",
+    "INFO pyrad Dropping packet: Received non-authentication packet on authentication port",
+    "status-server to a pyrad server raises Timeout ",
+    "fake plain -> (2, ['Message-Authenticator', 'Reply-Message'])",
+    "fake inject raises Timeout ",
+    "INFO pyrad [127.0.0.1:P] Transport created with binding in 127.0.0.1:P",
+    "async: acct packet without its transport raises Exception Transport not initialized",
+    "INFO pyrad [127.0.0.1:P] Transport closed",
+    "async: pending on deinitialize_transports: ConnectionAbortedError Transport closed",
+]
+
+
+@pytest.mark.parametrize("impl", ["nacwire", "real"] if REAL else ["nacwire"])
+def test_usage_documentation_code(examples: pathlib.Path, impl: str) -> None:
+    """pyrad_suite/usage_doc.py: the code of pyrad 2.6's usage documentation (attributes
+    and their errors, Server handlers that raise, Proxy-State, ClientAsync errors)."""
+    program = pathlib.Path(__file__).parent / "pyrad_suite" / "usage_doc.py"
+    out = Runner(examples, {}).client(impl, str(program), str(examples))
+    lines = [re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:P", line) for line in out.splitlines()]
+    assert lines == USAGE_DOC
