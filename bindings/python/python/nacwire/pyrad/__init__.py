@@ -22,7 +22,9 @@ from types import ModuleType
 from typing import Any
 
 __version__ = "2.6.0"
-__all__ = ["client", "dictfile", "dictionary", "install", "packet", "server", "tools"]
+# pyrad's own __all__ (its modules): `from pyrad import *` binds the same names; install
+# is reached as nacwire.pyrad.install.
+__all__ = ["client", "dictfile", "dictionary", "packet", "server", "tools"]
 
 _PREFIX = __name__  # "nacwire.pyrad"
 

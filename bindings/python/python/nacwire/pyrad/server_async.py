@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from abc import ABCMeta, abstractmethod
 from enum import Enum
 from typing import Any
@@ -113,6 +114,14 @@ class DatagramProtocolServer(asyncio.Protocol):
                 "[%s:%d] Drop packet from unknown source %s", self.ip, self.port, addr
             )
             return
+        # pyrad's two DEBUG records (the packet in hex, the time taken), only computed
+        # when DEBUG is on
+        debug = self.logger.isEnabledFor(logging.DEBUG)
+        if debug:
+            received = time.monotonic()
+            self.logger.debug(
+                "[%s:%d] Received from %s packet: %s", self.ip, self.port, addr, data.hex()
+            )
         try:
             first = Packet(packet=data, dict=self.server.dict)
         except Exception as exc:
@@ -129,6 +138,14 @@ class DatagramProtocolServer(asyncio.Protocol):
                 self.logger.error(
                     "[%s:%d] Error for packet from %s: %s", self.ip, self.port, addr, exc
                 )
+        if debug:
+            self.logger.debug(
+                "[%s:%d] Request from %s processed in %d ms",
+                self.ip,
+                self.port,
+                addr,
+                (time.monotonic() - received) * 1000,
+            )
 
     def error_received(self, exc: Exception) -> None:
         self.logger.error("[%s:%d] Error received: %s", self.ip, self.port, exc)
