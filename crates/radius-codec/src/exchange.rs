@@ -639,7 +639,10 @@ impl<K: Clone + Eq + Hash> DuplicateCache<K> {
                 break;
             }
             if let Some((seq, _, host, key)) = self.order.pop_front() {
-                self.remove_if(&host, &key, seq);
+                // A stale item (its entry was replaced or evicted) only leaves the queue.
+                if live {
+                    self.remove_if(&host, &key, seq);
+                }
             }
         }
     }
@@ -648,19 +651,28 @@ impl<K: Clone + Eq + Hash> DuplicateCache<K> {
     fn evict_oldest_of(&mut self, host: &K) {
         while let Some((seq, key)) = self.sources.get_mut(host).and_then(|s| s.order.pop_front()) {
             if self.remove_if(host, &key, seq) {
+                // Usually (one busy source) it is also the oldest of all: take it off
+                // the global queue now rather than as a stale item later.
+                if self.order.front().is_some_and(|f| f.0 == seq) {
+                    self.order.pop_front();
+                }
                 return;
             }
         }
     }
 
-    fn insert(&mut self, origin: &Origin<K>, key: RequestKey, authenticator: [u8; 16], now: Instant) {
+    /// Remembers a new request; `old` is the insertion number of the entry remembered
+    /// under the same key with another authenticator, if any.
+    fn insert(
+        &mut self,
+        origin: &Origin<K>,
+        key: RequestKey,
+        authenticator: [u8; 16],
+        now: Instant,
+        old: Option<u64>,
+    ) {
         let host = &origin.host;
         // a new request under a remembered key replaces it
-        let old = self
-            .sources
-            .get(host)
-            .and_then(|s| s.entries.get(&key))
-            .map(|e| e.seq);
         if let Some(old) = old {
             self.remove_if(host, &key, old);
         }
@@ -732,13 +744,13 @@ impl<K: Clone + Eq + Hash> DuplicateCache<K> {
         self.expire(now);
         let key = Self::key_of(origin, request);
         let auth = request.authenticator();
-        let same = self
-            .sources
-            .get(&origin.host)
-            .and_then(|s| s.entries.get(&key))
-            .is_some_and(|e| e.authenticator == auth);
+        // One lookup for the common case, a new request.
+        let (same, old) = match self.sources.get(&origin.host).and_then(|s| s.entries.get(&key)) {
+            Some(e) => (e.authenticator == auth, Some(e.seq)),
+            None => (false, None),
+        };
         if !same {
-            self.insert(origin, key, auth, now);
+            self.insert(origin, key, auth, now, old);
             return Seen::New;
         }
         match self
