@@ -645,10 +645,18 @@ fn nothing_received(e: &io::Error) -> bool {
     )
 }
 
+/// Where a [`UdpServer`] takes each client's secret from.
+enum Secrets {
+    /// One secret for every client, kept keyed (no copy per request).
+    One(SharedSecret),
+    /// A secret per client address, looked up per request.
+    Lookup(Box<dyn Fn(SocketAddr) -> Option<SharedSecret> + Send>),
+}
+
 /// A blocking RADIUS/UDP server: one socket, a duplicate cache, a handler.
 pub struct UdpServer {
     socket: UdpSocket,
-    secrets: Box<dyn Fn(SocketAddr) -> Option<SharedSecret> + Send>,
+    secrets: Secrets,
     cache: DuplicateCache<std::net::IpAddr>,
     policy: Option<ServerPolicy>,
     stop: Arc<AtomicBool>,
@@ -673,7 +681,7 @@ impl UdpServer {
         socket.set_read_timeout(Some(READ_TICK))?;
         Ok(Self {
             socket,
-            secrets: Box::new(secrets),
+            secrets: Secrets::Lookup(Box::new(secrets)),
             cache: DuplicateCache::default(),
             policy: None,
             stop: Arc::new(AtomicBool::new(false)),
@@ -688,6 +696,15 @@ impl UdpServer {
     pub fn with_policy(mut self, policy: ServerPolicy) -> Self {
         self.policy = Some(policy);
         self
+    }
+
+    /// Binds `addr` with one secret for every client: the same as [`UdpServer::bind`]
+    /// with `|_| Some(secret)`, without a copy of the secret (and its wiping) per
+    /// request.
+    pub fn bind_with_secret(addr: SocketAddr, secret: SharedSecret) -> Result<Self, Error> {
+        let mut server = Self::bind(addr, |_| None)?;
+        server.secrets = Secrets::One(secret);
+        Ok(server)
     }
 
     /// The bound address.
@@ -719,14 +736,24 @@ impl UdpServer {
             };
             let received = Instant::now();
             let data = buf.get(..n).unwrap_or_default();
-            let Some(secret) = (self.secrets)(peer) else {
-                log(ServerEvent::Dropped {
-                    peer,
-                    reason: ServerDrop::UnknownClient,
-                });
-                continue;
+            let looked_up;
+            let secret = match &self.secrets {
+                Secrets::One(s) => s,
+                Secrets::Lookup(f) => match f(peer) {
+                    Some(s) => {
+                        looked_up = s;
+                        &looked_up
+                    }
+                    None => {
+                        log(ServerEvent::Dropped {
+                            peer,
+                            reason: ServerDrop::UnknownClient,
+                        });
+                        continue;
+                    }
+                },
             };
-            let packet = match check_request(data, &secret, self.policy.as_mut()) {
+            let packet = match check_request(data, secret, self.policy.as_mut()) {
                 Ok(p) => p,
                 Err(e) => {
                     log(ServerEvent::Dropped {
@@ -749,7 +776,7 @@ impl UdpServer {
             let request = Request {
                 packet,
                 peer,
-                secret: &secret,
+                secret,
                 received,
             };
             let reply = handler(&request);
@@ -847,6 +874,70 @@ mod tests {
         assert_eq!(replies, 600);
         stop.store(true, Ordering::Relaxed);
         t.join().unwrap();
+    }
+
+    /// One secret for every client, and a policy: a request is verified once, with the
+    /// server's secret, and what the policy refuses never reaches the handler.
+    #[test]
+    fn one_secret_with_a_policy() {
+        let srv = UdpServer::bind_with_secret("127.0.0.1:0".parse().unwrap(), SharedSecret::from("s3"))
+            .unwrap()
+            .with_policy(ServerPolicy::new(Requirement::Yes, Requirement::No));
+        let mut srv = srv;
+        let addr = srv.local_addr().unwrap();
+        let stop = srv.stop_flag();
+        let (tx, rx) = mpsc::channel();
+        let t = std::thread::spawn(move || {
+            srv.run(
+                |r| {
+                    PacketBuilder::reply_to(&r.packet, Code::AccessAccept)
+                        .finish(r.secret)
+                        .ok()
+                },
+                |e| {
+                    let what = match e {
+                        ServerEvent::Handled { .. } => "handled".to_string(),
+                        ServerEvent::Dropped { reason, .. } => format!("{reason:?}"),
+                        _ => "other".to_string(),
+                    };
+                    let _ = tx.send(what);
+                },
+            )
+            .unwrap();
+        });
+        let opts = UdpClientOptions {
+            retransmit: Retransmit {
+                initial: Duration::from_millis(100),
+                max_count: 1,
+                max_time: Duration::from_millis(100),
+                max_duration: Duration::from_millis(300),
+            },
+            ..UdpClientOptions::default()
+        };
+        let access = |ma: bool| {
+            move |id: u8, s: &SharedSecret| {
+                let mut b = PacketBuilder::access_request(id, [id ^ 0x5a; 16]);
+                b.add(AttrType::USER_NAME, b"bob")?;
+                if !ma {
+                    b.without_message_authenticator();
+                }
+                b.finish(s)
+            }
+        };
+        let mut c = UdpClient::new(addr, SharedSecret::from("s3"), opts.clone()).unwrap();
+        assert!(matches!(c.request(access(true)).unwrap(), Event::Reply { .. }));
+        assert_eq!(rx.recv().unwrap(), "handled");
+        // no Message-Authenticator: the policy (Yes) drops it, twice (retransmission)
+        assert!(matches!(c.request(access(false)).unwrap(), Event::Lost { .. }));
+        assert!(rx.recv().unwrap().contains("MissingMessageAuthenticator"));
+        // another secret: it does not verify
+        let mut wrong = UdpClient::new(addr, SharedSecret::from("other"), opts).unwrap();
+        assert!(matches!(wrong.request(access(true)).unwrap(), Event::Lost { .. }));
+        stop.store(true, Ordering::Relaxed);
+        t.join().unwrap();
+        let rest: Vec<String> = rx.try_iter().collect();
+        assert!(rest.iter().all(|r| r != "handled"), "{rest:?}");
+        assert!(rest.iter().any(|r| r.starts_with("Invalid")), "{rest:?}");
     }
 
     #[test]
