@@ -2,18 +2,28 @@
 # CLI benchmark (not part of scripts/test.sh): Access-Request with Message-Authenticator
 # against the same responder (`nacwire serve -q` on loopback), radclient 3.2 and
 # `nacwire send` at the same parallelism, in one run; plus what the responder absorbs
-# alone (several senders at once). Results go to stdout; copy them into
-# benches/RESULTS.md with this command line.
+# alone. Results go to stdout; copy them into benches/RESULTS.md with this command line.
 #
-#   benches/cli/run.sh            # N=20000 requests per run
-#   N=50000 PAR="32 256" benches/cli/run.sh
+#   benches/cli/run.sh            # N=20000 requests per run, PAR="1 32 256", REPEAT=1
+#   N=50000 PAR="32 256" REPEAT=3 benches/cli/run.sh
+#   NW=/path/to/nacwire benches/cli/run.sh   # another build (e.g. a baseline), not rebuilt
+#
+# Per row: requests/s over the client process's wall time (the same measure for both
+# tools, process start included: radclient loads its dictionaries in about 45 ms), the
+# client's CPU time per request (user+system, from wait4) and the responder's (from
+# /proc/PID/schedstat), which depend much less on the other tenants of the machine than
+# the rates do. For nacwire also its own rate (first send to last reply) and p50/p99.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N="${N:-20000}"
 PAR="${PAR:-1 32 256}"
 PORT="${PORT:-31999}"
-cargo build --release --quiet -p nacwire-cli
-nw=target/release/nacwire
+REPEAT="${REPEAT:-1}"
+if [ -z "${NW:-}" ]; then
+  cargo build --release --quiet -p nacwire-cli
+  NW=target/release/nacwire
+fi
+nw="$NW"
 radclient=$(command -v radclient || echo /usr/bin/radclient)
 
 # Socket receive buffers: the default 208 KiB overflows (RcvbufErrors) when 256
@@ -26,35 +36,54 @@ if [ "$RMEM" != 0 ] && [ "$old_rmem" != 0 ]; then
 fi
 "$nw" serve testing123 --listen "127.0.0.1:$PORT" --user bob:hello -q 2>/dev/null &
 server=$!
-trap 'kill $server 2>/dev/null || true; [ "$old_rmem" = 0 ] || sysctl -q -w net.core.rmem_default="$old_rmem" || true' EXIT
-sleep 0.5
-
 req=$(mktemp)
+out=$(mktemp)
+trap 'kill $server 2>/dev/null || true; rm -f "$req" "$out"; [ "$old_rmem" = 0 ] || sysctl -q -w net.core.rmem_default="$old_rmem" || true' EXIT
+sleep 0.5
 printf 'User-Name = "bob"\nUser-Password = "hello"\nMessage-Authenticator = 0x00\n' > "$req"
-now() { date +%s.%N; }
-summary() { python3 -c 'import json,sys
-s=[json.loads(l) for l in sys.stdin if "\"summary\"" in l][-1]
-print("%8.0f req/s  p50 %6.3f ms  p99 %7.3f ms  accepted %d lost %d" % (s["rate"], s["latency_ms"]["p50"], s["latency_ms"]["p99"], s["accepted"], s["lost"]))'; }
 
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, load average $(cut -d" " -f1 /proc/loadavg); rmem_default $(sysctl -n net.core.rmem_default); N=$N Access-Requests (PAP, Message-Authenticator) per run"
-echo "# $("$radclient" -v 2>&1 | sed -n 1p)"
-for p in $PAR; do
-  # radclient: -c repeats the packet, -p sends a batch of p and waits for all of it.
-  t0=$(now)
-  "$radclient" -q -s -c "$N" -p "$p" -r 3 -t 5 -f "$req" "127.0.0.1:$PORT" auth testing123 > /tmp/radclient.out 2>&1 || true
-  t1=$(now)
-  acc=$(sed -n 's/.*accepted *: *\([0-9]*\).*/\1/Ip' /tmp/radclient.out | head -n1)
-  rc_rate=$(python3 -c "print('%.0f' % ($N/($t1-$t0)))")
-  printf 'parallel %4s  radclient %8s req/s  (p99 not reported by radclient; accepted %s)\n' "$p" "$rc_rate" "${acc:-?}"
-  printf 'parallel %4s  nacwire   ' "$p"
-  "$nw" send auth "127.0.0.1:$PORT" testing123 User-Name=bob User-Password=hello -c "$N" -p "$p" --json -q | summary
+# measure OUT CMD...: runs CMD (stdout to OUT); prints "wall_s client_cpu_s responder_cpu_s".
+measure() {
+  local o=$1
+  shift
+  python3 - "$server" "$o" "$@" <<'PY'
+import os, resource, subprocess, sys, time
+srv, out, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+def srv_ns():
+    with open(f"/proc/{srv}/schedstat") as f:
+        return int(f.read().split()[0])
+r0 = resource.getrusage(resource.RUSAGE_CHILDREN); s0 = srv_ns(); t0 = time.monotonic()
+with open(out, "w") as f:
+    subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
+t1 = time.monotonic(); s1 = srv_ns(); r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+print(f"{t1 - t0} {cpu} {(s1 - s0) / 1e9}")
+PY
+}
+us() { python3 -c "print('%5.2f' % ($1 / $N * 1e6))"; }
+
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, uptime:$(uptime | sed 's/.*load/ load/'); rmem_default $(sysctl -n net.core.rmem_default); N=$N Access-Requests (PAP, Message-Authenticator) per run"
+echo "# $("$radclient" -v 2>&1 | sed -n 1p); nacwire: $nw"
+echo "# rate = N / client process wall time; cpu = us per request (client, responder)"
+for r in $(seq "$REPEAT"); do
+  for p in $PAR; do
+    # radclient: -c repeats the packet, -p sends a batch of p and waits for all of it.
+    read -r w c s < <(measure "$out" "$radclient" -q -s -c "$N" -p "$p" -r 3 -t 5 -f "$req" "127.0.0.1:$PORT" auth testing123)
+    acc=$(sed -n 's/.*accepted *: *\([0-9]*\).*/\1/Ip' "$out" | head -n1)
+    rc_rate=$(python3 -c "print('%.0f' % ($N/$w))")
+    printf 'parallel %4s  radclient %7s req/s  cpu %s / %s  accepted %s\n' "$p" "$rc_rate" "$(us "$c")" "$(us "$s")" "${acc:-?}"
+    read -r w c s < <(measure "$out" "$nw" send auth "127.0.0.1:$PORT" testing123 User-Name=bob User-Password=hello -c "$N" -p "$p" --json -q)
+    nw_rate=$(python3 -c "print('%.0f' % ($N/$w))")
+    own=$(python3 -c 'import json,sys
+s=[json.loads(l) for l in open(sys.argv[1]) if "\"summary\"" in l][-1]
+print("(own %6.0f req/s, p50 %6.3f ms, p99 %7.3f ms, accepted %d, lost %d)" % (s["rate"], s["latency_ms"]["p50"], s["latency_ms"]["p99"], s["accepted"], s["lost"]))' "$out")
+    ratio=$(python3 -c "print('%.1fx' % ($nw_rate/$rc_rate))")
+    printf 'parallel %4s  nacwire   %7s req/s  cpu %s / %s  %s  %s radclient\n' "$p" "$nw_rate" "$(us "$c")" "$(us "$s")" "$own" "$ratio"
+  done
 done
 
-# What the responder absorbs alone: its own CPU time for N requests (utime+stime of the
-# `nacwire serve` process, from /proc) gives the rate one core of it sustains.
-cpu() { awk '{print $14+$15}' "/proc/$server/stat"; }
-c0=$(cpu)
-"$nw" send auth "127.0.0.1:$PORT" testing123 User-Name=bob User-Password=hello -c "$N" -p 256 --json -q > /dev/null
-c1=$(cpu)
-python3 -c "import os; t=($c1-$c0)/os.sysconf('SC_CLK_TCK'); print('responder alone: %.0f req/s per core (%d requests in %.2f s of its CPU time)' % ($N/max(t,1e-9), $N, t))"
-rm -f "$req"
+# What the responder absorbs alone: its own CPU time for N requests (from
+# /proc/PID/schedstat) gives the rate one core of it sustains.
+read -r w c s < <(measure "$out" "$nw" send auth "127.0.0.1:$PORT" testing123 User-Name=bob User-Password=hello -c "$N" -p 256 --json -q)
+python3 -c "print('responder alone: %.0f req/s per core (%d requests in %.3f s of its CPU time, -p 256)' % ($N/$s, $N, $s))"
+echo "# end $(date -u +%H:%MZ), uptime:$(uptime | sed 's/.*load/ load/')"

@@ -174,6 +174,73 @@ pub(crate) fn add_item(
     item: &Item,
     hiding: &Hiding<'_>,
 ) -> Result<(), String> {
+    let text = item_text(dict, item)?;
+    dict.add(b, &item.name, &text, Some(hiding))
+        .map_err(|e| format!("{}: {e}", item.name))
+}
+
+/// An item looked up and parsed once (attribute, tag, value), to add to many packets:
+/// what [`add_item`] does per packet, without the name lookup and the value parsing.
+#[derive(Clone, Debug)]
+pub(crate) struct ResolvedItem<'d> {
+    name: String,
+    attr: &'d radius_dict::AttrDef,
+    tag: Option<u8>,
+    value: radius_codec::Value<'static>,
+}
+
+/// Resolves `item` for [`add_resolved`]; the errors are those of [`add_item`] (it is
+/// tried once on a scratch packet of `code`).
+pub(crate) fn resolve_item<'d>(
+    dict: &'d Dictionary,
+    code: radius_codec::Code,
+    item: &Item,
+    hiding: &Hiding<'_>,
+) -> Result<ResolvedItem<'d>, String> {
+    let mut scratch = radius_codec::PacketBuilder::new(code, 0, [0; 16]);
+    add_item(dict, &mut scratch, item, hiding)?;
+    let text = item_text(dict, item)?;
+    // The split of `Dictionary::add`: `Name:N` is a tag.
+    let (base, tag) = match item.name.rsplit_once(':') {
+        Some((n, t)) if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) => (n, Some(t)),
+        _ => (item.name.as_str(), None),
+    };
+    let bad = |what: &dyn fmt::Display| format!("{}: {what}", item.name);
+    let attr = dict
+        .attr(base)
+        .ok_or_else(|| bad(&format_args!("unknown attribute `{base}`")))?;
+    let tag = tag
+        .map(|t| t.parse::<u8>().map_err(|_| bad(&"invalid tag")))
+        .transpose()?;
+    let value = if attr.key() == radius_dict::AttrKey::standard(80) {
+        // Message-Authenticator: computed when the packet is finished.
+        radius_codec::Value::Octets(std::borrow::Cow::Borrowed(&[]))
+    } else {
+        dict.parse_value(attr, &text).map_err(|e| bad(&e))?
+    };
+    Ok(ResolvedItem {
+        name: item.name.clone(),
+        attr,
+        tag,
+        value,
+    })
+}
+
+/// Adds a resolved item to a packet: the same bytes as [`add_item`] with the same
+/// builder and hiding.
+pub(crate) fn add_resolved(
+    dict: &Dictionary,
+    b: &mut radius_codec::PacketBuilder,
+    item: &ResolvedItem<'_>,
+    hiding: &Hiding<'_>,
+) -> Result<(), String> {
+    dict.add_typed(b, item.attr, item.tag, &item.value, Some(hiding))
+        .map_err(|e| format!("{}: {e}", item.name))
+}
+
+/// The value text of an item as `Dictionary::add` takes it: a quoted FreeRADIUS value
+/// unquoted and unescaped (then formatted back when it is not text).
+fn item_text(dict: &Dictionary, item: &Item) -> Result<String, String> {
     let base = item.name.rsplit_once(':').map_or(item.name.as_str(), |(n, t)| {
         if t.bytes().all(|c| c.is_ascii_digit()) {
             n
@@ -199,8 +266,7 @@ pub(crate) fn add_item(
     } else {
         v.to_string()
     };
-    dict.add(b, &item.name, &text, Some(hiding))
-        .map_err(|e| format!("{}: {e}", item.name))
+    Ok(text)
 }
 
 /// Hex string to bytes (`0x` prefix, blanks and colons allowed).

@@ -13,8 +13,9 @@ use radius_dict::{Dictionary, Hiding};
 use serde_json::json;
 
 use crate::common::{
-    add_item, attributes, attributes_plain, dictionary, emit_json, exit, hiding_vector, ms, packet_json,
-    parse_hex, parse_item, parse_packets, print_text, resolve_secret, CliResult, Failure, Item,
+    add_resolved, attributes, attributes_plain, dictionary, emit_json, exit, hiding_vector, ms, packet_json,
+    parse_hex, parse_item, parse_packets, print_text, resolve_item, resolve_secret, CliResult, Failure, Item,
+    ResolvedItem,
 };
 
 /// Arguments of `nacwire send`.
@@ -143,6 +144,8 @@ enum Transport {
 struct Template {
     code: Code,
     items: Vec<Item>,
+    /// `items` looked up and parsed once ([`check_templates`]), added to each request.
+    resolved: Vec<ResolvedItem<'static>>,
     expect: Option<Code>,
     password: Option<String>,
     chap: bool,
@@ -208,6 +211,7 @@ fn template(
     let mut t = Template {
         code,
         items: Vec::new(),
+        resolved: Vec::new(),
         expect: None,
         password: None,
         chap,
@@ -307,9 +311,9 @@ impl Build<'_> {
             secret,
             salt: 0x8000 | u16::from_le_bytes([auth[0], auth[1]]),
         };
-        for item in &t.items {
+        for item in &t.resolved {
             // Items were checked once before sending (check_templates).
-            let _ = add_item(self.dict, &mut b, item, &hiding);
+            let _ = add_resolved(self.dict, &mut b, item, &hiding);
         }
         if let Some(pw) = &t.password {
             if t.chap {
@@ -322,13 +326,21 @@ impl Build<'_> {
     }
 }
 
-fn check_templates(dict: &Dictionary, templates: &[Template], secret: &SharedSecret) -> CliResult<()> {
+/// Checks every item of every packet once and keeps them resolved (one dictionary
+/// lookup and value parse per distinct input packet, not per request).
+fn check_templates(
+    dict: &'static Dictionary,
+    templates: &mut [Template],
+    secret: &SharedSecret,
+) -> CliResult<()> {
     for t in templates {
-        let mut b = PacketBuilder::new(t.code, 0, [0; 16]);
         let hiding = Hiding { secret, salt: 0x8001 };
-        for item in &t.items {
-            add_item(dict, &mut b, item, &hiding).map_err(Failure::usage)?;
-        }
+        t.resolved = t
+            .items
+            .iter()
+            .map(|item| resolve_item(dict, t.code, item, &hiding))
+            .collect::<Result<_, _>>()
+            .map_err(Failure::usage)?;
         if !t.code.is_request() {
             return Err(Failure::usage(format!("{} is not a request", t.code)));
         }
@@ -477,11 +489,11 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
         groups.push(Vec::new());
     }
     let mut dest = None;
-    let templates = groups
+    let mut templates = groups
         .into_iter()
         .map(|g| template(code, g, args.chap, &mut dest))
         .collect::<CliResult<Vec<_>>>()?;
-    check_templates(dict, &templates, &secret)?;
+    check_templates(dict, &mut templates, &secret)?;
     let (host, port) = match dest {
         Some((h, p)) => (h.unwrap_or_else(|| args.server.clone()), p),
         None => (args.server.clone(), None),
@@ -776,4 +788,77 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
         return Ok(exit::REJECTED);
     }
     Ok(exit::OK)
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+    use crate::common::add_item;
+
+    /// Items resolved once give the bytes of items added by name, packet after packet
+    /// (hidden values redone with each Request Authenticator, tags, VSAs, quoted text,
+    /// Message-Authenticator), and resolving reports what adding by name reports.
+    #[test]
+    fn resolved_items_build_the_same_packets() {
+        let dict = Dictionary::builtin();
+        let secret = SharedSecret::from("testing123");
+        let items: Vec<Item> = [
+            "User-Name = \"bob \\\"the\\\" user\"",
+            "User-Password = hello",
+            "Service-Type = Framed-User",
+            "Framed-IP-Address = 192.0.2.7",
+            "Tunnel-Type:1 = VLAN",
+            "Tunnel-Private-Group-Id:1 = \"42\"",
+            "Tunnel-Password:2 = \"s3cret\"",
+            "Cisco-AVPair = \"shell:priv-lvl=15\"",
+            "Message-Authenticator = 0x00",
+        ]
+        .iter()
+        .map(|t| parse_item(t).unwrap())
+        .collect();
+        let hiding = Hiding {
+            secret: &secret,
+            salt: 0x8001,
+        };
+        let resolved: Vec<_> = items
+            .iter()
+            .map(|i| resolve_item(dict, Code::AccessRequest, i, &hiding).unwrap())
+            .collect();
+        for n in 0..4u8 {
+            let auth = [n.wrapping_mul(37); 16];
+            let hiding = Hiding {
+                secret: &secret,
+                salt: 0x8000 | u16::from(n),
+            };
+            let mut by_name = PacketBuilder::new(Code::AccessRequest, n, auth);
+            let mut once = PacketBuilder::new(Code::AccessRequest, n, auth);
+            for (item, r) in items.iter().zip(&resolved) {
+                add_item(dict, &mut by_name, item, &hiding).unwrap();
+                add_resolved(dict, &mut once, r, &hiding).unwrap();
+            }
+            let (a, b) = (by_name.finish(&secret).unwrap(), once.finish(&secret).unwrap());
+            assert_eq!(a, b, "packet {n}");
+            Packet::new_checked(&a[..])
+                .unwrap()
+                .verify_request(&secret)
+                .unwrap();
+        }
+        for bad in [
+            "No-Such-Attribute = 1",
+            "Framed-IP-Address = x",
+            "Tunnel-Type:99 = VLAN",
+        ] {
+            let item = parse_item(bad).unwrap();
+            let mut b = PacketBuilder::new(Code::AccessRequest, 0, [0; 16]);
+            let by_name = add_item(dict, &mut b, &item, &hiding).unwrap_err();
+            let once = resolve_item(dict, Code::AccessRequest, &item, &hiding).unwrap_err();
+            assert_eq!(by_name, once);
+        }
+    }
 }

@@ -144,17 +144,15 @@ struct Responder<'a> {
     users: HashMap<String, User>,
     nak_if: Vec<(String, String)>,
     sessions: Vec<String>,
-    policy: ServerPolicy,
 }
 
 impl Responder<'_> {
-    fn answer(&mut self, req: &Request<'_>) -> Option<Vec<u8>> {
+    /// Answers a request the server has verified (signatures and the
+    /// Message-Authenticator policy, once: `UdpServer::with_policy`).
+    fn answer(&self, req: &Request<'_>) -> Option<Vec<u8>> {
         let p = req.packet.view();
         match p.code() {
             Code::AccessRequest => {
-                if self.policy.verify(&p, req.secret).is_err() {
-                    return None;
-                }
                 let (ok, user) = self.authenticate(&p, req.secret);
                 let mut b = PacketBuilder::reply_to(
                     &p,
@@ -165,6 +163,12 @@ impl Responder<'_> {
                     },
                 );
                 if let (true, Some((name, u))) = (ok, user) {
+                    // Only users with reply items pay for the name.
+                    let name = if u.reply.is_empty() {
+                        String::new()
+                    } else {
+                        String::from_utf8_lossy(name).into_owned()
+                    };
                     let hiding = Hiding {
                         secret: req.secret,
                         salt: 0x8000 | u16::from(p.identifier()),
@@ -232,18 +236,20 @@ impl Responder<'_> {
         None
     }
 
-    fn authenticate(
+    fn authenticate<'p>(
         &self,
-        p: &Packet<&[u8]>,
+        p: &Packet<&'p [u8]>,
         secret: &radius_codec::SharedSecret,
-    ) -> (bool, Option<(String, User)>) {
-        let Some(name) = p
-            .first(AttrType::USER_NAME)
-            .map(|a| String::from_utf8_lossy(a.value()).into_owned())
-        else {
+    ) -> (bool, Option<(&'p [u8], &User)>) {
+        let Some(name) = p.first(AttrType::USER_NAME).map(|a| a.value()) else {
             return (false, None);
         };
-        let Some(user) = self.users.get(&name).or_else(|| self.users.get("DEFAULT")) else {
+        let user = std::str::from_utf8(name)
+            .ok()
+            .and_then(|n| self.users.get(n))
+            .or_else(|| self.users.get(String::from_utf8_lossy(name).as_ref()))
+            .or_else(|| self.users.get("DEFAULT"));
+        let Some(user) = user else {
             return (false, None);
         };
         let ok = match &user.password {
@@ -259,7 +265,7 @@ impl Responder<'_> {
                 }
             }
         };
-        (ok, Some((name, user.clone())))
+        (ok, Some((name, user)))
     }
 }
 
@@ -296,25 +302,25 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
         }
         nak_if.push((name.to_string(), cause.to_string()));
     }
-    let mut responder = Responder {
+    let responder = Responder {
         dict,
         users,
         nak_if,
         sessions: args.sessions.clone(),
-        policy: ServerPolicy::new(
-            match args.require_message_authenticator {
-                RequireArg::Auto => Requirement::Auto,
-                RequireArg::Yes => Requirement::Yes,
-                RequireArg::No => Requirement::No,
-            },
-            Requirement::Auto,
-        ),
     };
-    let secret_bytes = secret.expose().to_vec();
-    let mut server = UdpServer::bind(addr, move |_| {
-        Some(radius_codec::SharedSecret::new(secret_bytes.clone()))
-    })
-    .map_err(|e| Failure::usage(format!("{addr}: {e}")))?;
+    let policy = ServerPolicy::new(
+        match args.require_message_authenticator {
+            RequireArg::Auto => Requirement::Auto,
+            RequireArg::Yes => Requirement::Yes,
+            RequireArg::No => Requirement::No,
+        },
+        Requirement::Auto,
+    );
+    // One keyed secret for every client, used in place (keying one per request cost
+    // two MD5 blocks, and wiping a copy two more).
+    let mut server = UdpServer::bind_with_secret(addr, secret)
+        .map_err(|e| Failure::usage(format!("{addr}: {e}")))?
+        .with_policy(policy);
     let local = server.local_addr().map_err(|e| Failure::usage(e.to_string()))?;
     eprintln!("nacwire serve: listening on {local} (udp)");
     let stop = server.stop_flag();

@@ -73,7 +73,7 @@ impl AsyncUdpServer {
             let Some(secret) = (self.secrets)(peer) else {
                 continue;
             };
-            let Ok(packet) = check_request(buf.get(..n).unwrap_or_default(), &secret) else {
+            let Ok(packet) = check_request(buf.get(..n).unwrap_or_default(), &secret, None) else {
                 continue;
             };
             let origin = Origin::from_sockets(peer, local);

@@ -28,7 +28,7 @@
 //! ```
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::hash::Hash;
 use std::time::{Duration, Instant};
 
@@ -116,10 +116,15 @@ struct Pending {
     bytes: Vec<u8>,
     first_sent: Instant,
     last_sent: Instant,
-    deadline: Instant,
+    /// The request's entry in [`Client`]'s timer queue: its deadline and a sequence
+    /// number that makes the key unique.
+    timer: TimerKey,
     rt: Duration,
     count: u32,
 }
+
+/// A deadline and a tie-breaking sequence number.
+type TimerKey = (Instant, u64);
 
 #[derive(Debug)]
 struct DestState {
@@ -137,9 +142,16 @@ struct DestState {
 /// it updated on every retransmission, with a new Identifier and Request Authenticator
 /// (RFC 5080 §2.2.1). Replies are verified against the request ([`Packet::verify_reply`])
 /// and the destination's [`ReplyPolicy`].
+///
+/// Timers are kept in deadline order (one entry per pending request), so
+/// [`Client::poll_timeout`] is `O(log n)` and [`Client::handle_timeout`] visits only the
+/// requests that are due, whatever the number in flight.
 #[derive(Debug)]
 pub struct Client<D> {
     dests: HashMap<D, DestState>,
+    /// Deadline -> (destination, Identifier) of every pending request.
+    timers: BTreeMap<TimerKey, (D, u8)>,
+    timer_seq: u64,
     retransmit: Retransmit,
     rng: u64,
 }
@@ -151,6 +163,8 @@ impl<D: Clone + Eq + Hash> Client<D> {
     pub fn new(seed: u64) -> Self {
         Self {
             dests: HashMap::new(),
+            timers: BTreeMap::new(),
+            timer_seq: 0,
             retransmit: Retransmit::default(),
             rng: seed | 1,
         }
@@ -172,7 +186,7 @@ impl<D: Clone + Eq + Hash> Client<D> {
 
     /// Registers a destination with its secret and reply policy.
     pub fn add_destination_with(&mut self, dest: D, secret: SharedSecret, policy: ReplyPolicy) {
-        self.dests.insert(
+        let old = self.dests.insert(
             dest,
             DestState {
                 secret,
@@ -181,6 +195,10 @@ impl<D: Clone + Eq + Hash> Client<D> {
                 pending: HashMap::new(),
             },
         );
+        // A destination registered again forgets what was in flight to it.
+        for p in old.iter().flat_map(|st| st.pending.values()) {
+            self.timers.remove(&p.timer);
+        }
     }
 
     /// What the reply policy of `dest` has learned, to persist (see [`LearnedReplies`]);
@@ -216,6 +234,14 @@ impl<D: Clone + Eq + Hash> Client<D> {
         scale(base, factor + j)
     }
 
+    /// Registers the timer of `(dest, id)` at `deadline`; returns its key.
+    fn arm(&mut self, deadline: Instant, dest: D, id: u8) -> TimerKey {
+        self.timer_seq = self.timer_seq.wrapping_add(1);
+        let key = (deadline, self.timer_seq);
+        self.timers.insert(key, (dest, id));
+        key
+    }
+
     /// Allocates an Identifier for `dest`, builds the request with `build(id, secret)`
     /// and records it as pending. Returns the packet to send.
     pub fn send(
@@ -239,17 +265,20 @@ impl<D: Clone + Eq + Hash> Client<D> {
                 built: p.identifier(),
             });
         }
-        st.pending.insert(
-            id,
-            Pending {
-                bytes: bytes.clone(),
-                first_sent: now,
-                last_sent: now,
-                deadline: deadline_after(now, rt),
-                rt,
-                count: 0,
-            },
-        );
+        let timer = self.arm(deadline_after(now, rt), dest.clone(), id);
+        if let Some(st) = self.dests.get_mut(dest) {
+            st.pending.insert(
+                id,
+                Pending {
+                    bytes: bytes.clone(),
+                    first_sent: now,
+                    last_sent: now,
+                    timer,
+                    rt,
+                    count: 0,
+                },
+            );
+        }
         Ok(Transmit {
             dest: dest.clone(),
             bytes,
@@ -260,32 +289,34 @@ impl<D: Clone + Eq + Hash> Client<D> {
     /// The earliest time [`Client::handle_timeout`] has work to do.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.dests
-            .values()
-            .flat_map(|d| d.pending.values())
-            .map(|p| p.deadline)
-            .min()
+        self.timers.first_key_value().map(|((deadline, _), _)| *deadline)
     }
 
     /// Retransmits what is due and gives up on what has run out of time or tries.
     pub fn handle_timeout(&mut self, now: Instant) -> Vec<ClientEvent<D>> {
         let mut out = Vec::new();
         let cfg = self.retransmit;
-        let due: Vec<(D, u8)> = self
-            .dests
-            .iter()
-            .flat_map(|(d, st)| {
-                st.pending
-                    .iter()
-                    .filter(|(_, p)| p.deadline <= now)
-                    .map(|(id, _)| (d.clone(), *id))
-            })
-            .collect();
-        for (dest, id) in due {
+        // Everything due, in deadline order; the timers of those that go on are
+        // re-armed below, after the loop (so none is visited twice).
+        let mut due = Vec::new();
+        while let Some(entry) = self.timers.first_entry() {
+            if entry.key().0 > now {
+                break;
+            }
+            let key = *entry.key();
+            due.push((key, entry.remove()));
+        }
+        let mut rearm = Vec::new();
+        for (key, (dest, id)) in due {
             let (j1, j2) = (self.rand(), self.rand());
             let Some(st) = self.dests.get_mut(&dest) else {
                 continue;
             };
+            // Only the request this timer was armed for (never a later one that got
+            // the same Identifier).
+            if st.pending.get(&id).map(|p| p.timer) != Some(key) {
+                continue;
+            }
             let Some(mut p) = st.pending.remove(&id) else {
                 continue;
             };
@@ -310,7 +341,7 @@ impl<D: Clone + Eq + Hash> Client<D> {
             p.rt = rt;
             p.count = p.count.saturating_add(1);
             p.last_sent = now;
-            p.deadline = deadline_after(now, rt);
+            let deadline = deadline_after(now, rt);
             let mut new_id = id;
             if let Some(updated) = update_acct_delay(&p.bytes, elapsed) {
                 // RFC 5080 §2.2.1: a changed packet needs a new Identifier.
@@ -329,6 +360,13 @@ impl<D: Clone + Eq + Hash> Client<D> {
                 attempt: p.count,
             }));
             st.pending.insert(new_id, p);
+            rearm.push((deadline, dest, new_id));
+        }
+        for (deadline, dest, id) in rearm {
+            let key = self.arm(deadline, dest.clone(), id);
+            if let Some(p) = self.dests.get_mut(&dest).and_then(|st| st.pending.get_mut(&id)) {
+                p.timer = key;
+            }
         }
         out
     }
@@ -351,6 +389,7 @@ impl<D: Clone + Eq + Hash> Client<D> {
         let request = Packet::new_unchecked(&p.bytes[..]);
         let signature = st.policy.verify(&reply, &request, &st.secret)?;
         let p = entry.remove();
+        self.timers.remove(&p.timer);
         Ok(ClientEvent::Reply {
             dest: dest.clone(),
             rtt: now.saturating_duration_since(p.last_sent),
@@ -362,11 +401,9 @@ impl<D: Clone + Eq + Hash> Client<D> {
 
     /// Forgets a pending request (e.g. the caller gave up on it).
     pub fn cancel(&mut self, dest: &D, identifier: u8) -> Option<Vec<u8>> {
-        self.dests
-            .get_mut(dest)?
-            .pending
-            .remove(&identifier)
-            .map(|p| p.bytes)
+        let p = self.dests.get_mut(dest)?.pending.remove(&identifier)?;
+        self.timers.remove(&p.timer);
+        Some(p.bytes)
     }
 }
 
@@ -584,9 +621,18 @@ impl<K: Clone + Eq + Hash> DuplicateCache<K> {
             return false;
         }
         src.entries.remove(key);
+        // The entry removed is usually the oldest (of its source, and of all when one
+        // source is busy): its queue items leave at once instead of as stale items
+        // (fewer lookups, no compaction).
+        if src.order.front().is_some_and(|f| f.0 == seq) {
+            src.order.pop_front();
+        }
         self.len = self.len.saturating_sub(1);
         if src.entries.is_empty() {
             self.sources.remove(host);
+        }
+        if self.order.front().is_some_and(|f| f.0 == seq) {
+            self.order.pop_front();
         }
         true
     }
@@ -602,7 +648,10 @@ impl<K: Clone + Eq + Hash> DuplicateCache<K> {
                 break;
             }
             if let Some((seq, _, host, key)) = self.order.pop_front() {
-                self.remove_if(&host, &key, seq);
+                // A stale item (its entry was replaced or evicted) only leaves the queue.
+                if live {
+                    self.remove_if(&host, &key, seq);
+                }
             }
         }
     }
@@ -616,14 +665,18 @@ impl<K: Clone + Eq + Hash> DuplicateCache<K> {
         }
     }
 
-    fn insert(&mut self, origin: &Origin<K>, key: RequestKey, authenticator: [u8; 16], now: Instant) {
+    /// Remembers a new request; `old` is the insertion number of the entry remembered
+    /// under the same key with another authenticator, if any.
+    fn insert(
+        &mut self,
+        origin: &Origin<K>,
+        key: RequestKey,
+        authenticator: [u8; 16],
+        now: Instant,
+        old: Option<u64>,
+    ) {
         let host = &origin.host;
         // a new request under a remembered key replaces it
-        let old = self
-            .sources
-            .get(host)
-            .and_then(|s| s.entries.get(&key))
-            .map(|e| e.seq);
         if let Some(old) = old {
             self.remove_if(host, &key, old);
         }
@@ -695,13 +748,13 @@ impl<K: Clone + Eq + Hash> DuplicateCache<K> {
         self.expire(now);
         let key = Self::key_of(origin, request);
         let auth = request.authenticator();
-        let same = self
-            .sources
-            .get(&origin.host)
-            .and_then(|s| s.entries.get(&key))
-            .is_some_and(|e| e.authenticator == auth);
+        // One lookup for the common case, a new request.
+        let (same, old) = match self.sources.get(&origin.host).and_then(|s| s.entries.get(&key)) {
+            Some(e) => (e.authenticator == auth, Some(e.seq)),
+            None => (false, None),
+        };
         if !same {
-            self.insert(origin, key, auth, now);
+            self.insert(origin, key, auth, now, old);
             return Seen::New;
         }
         match self
@@ -1104,6 +1157,76 @@ mod tests {
         assert!(ask(&mut c, false).is_err());
         assert_eq!(c.set_reply_state(&"nope", signs), Err(Error::UnknownDestination));
         assert_eq!(c.reply_state(&"nope"), None);
+    }
+
+    /// The timer queue: `poll_timeout` is the earliest deadline of what is pending,
+    /// replies and cancellations take their timers away, `handle_timeout` visits
+    /// exactly what is due, in deadline order, and a destination registered again
+    /// forgets its timers (a later request with a reused Identifier keeps its own).
+    #[test]
+    fn timers_follow_the_pending_requests() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let fixed = Retransmit {
+            initial: Duration::from_secs(1),
+            max_count: 3,
+            max_time: Duration::from_secs(1),
+            max_duration: Duration::from_secs(10),
+        };
+        let mut c = Client::new(9).with_retransmit(fixed);
+        c.add_destination("nas", secret());
+        assert_eq!(c.poll_timeout(), None);
+        // 300 ms apart: deadlines 1 s +-10% after each send, so in send order.
+        let sent: Vec<Transmit<&str>> = (0..5u32).map(|i| coa(&mut c, t0 + ms(300) * i)).collect();
+        let first = c.poll_timeout().unwrap();
+        assert!(
+            first >= t0 + ms(900) && first <= t0 + ms(1100),
+            "{:?}",
+            first - t0
+        );
+        // the reply to the first request moves the earliest deadline to the second's
+        let req = Packet::new_checked(&sent[0].bytes[..]).unwrap();
+        let ack = PacketBuilder::reply_to(&req, Code::CoaAck)
+            .finish(&secret())
+            .unwrap();
+        assert!(matches!(
+            c.receive(&"nas", &ack, t0 + ms(10)),
+            Ok(ClientEvent::Reply { .. })
+        ));
+        let second = c.poll_timeout().unwrap();
+        assert!(
+            second >= t0 + ms(1200) && second <= t0 + ms(1400),
+            "{:?}",
+            second - t0
+        );
+        // cancel the third: at 2 s the second and the fourth are due, the fifth not
+        assert_eq!(
+            c.cancel(&"nas", sent[2].bytes[1]).as_deref(),
+            Some(&sent[2].bytes[..])
+        );
+        let at = t0 + ms(2050);
+        let due: Vec<u8> = c
+            .handle_timeout(at)
+            .into_iter()
+            .map(|e| match e {
+                ClientEvent::Retransmit(t) => t.bytes[1],
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(due, vec![sent[1].bytes[1], sent[3].bytes[1]]);
+        // the fifth is next; the retransmitted ones are re-armed about 1 s after `at`
+        let next = c.poll_timeout().unwrap();
+        assert!(next >= t0 + ms(2100) && next <= t0 + ms(2300), "{:?}", next - t0);
+        assert_eq!(c.handle_timeout(next).len(), 1);
+        assert!(c.poll_timeout().unwrap() >= at + ms(900));
+        // registering the destination again forgets everything in flight to it
+        c.add_destination("nas", secret());
+        assert_eq!(c.in_flight(&"nas"), 0);
+        assert_eq!(c.poll_timeout(), None);
+        let again = coa(&mut c, at);
+        assert_eq!(again.bytes[1], 0);
+        assert!(c.handle_timeout(at + ms(500)).is_empty());
+        assert_eq!(c.in_flight(&"nas"), 1);
     }
 
     /// MRC, MRT and MRD 0 mean "no limit" (RFC 5080 §2.2.1): the interval doubles on
