@@ -98,9 +98,16 @@ impl Drop for SharedSecret {
     }
 }
 
+/// The state of an HMAC with the empty key, made once: what a keyed state is
+/// overwritten with (keying anew would cost two MD5 blocks per wipe).
+fn empty_mac() -> &'static HmacMd5 {
+    static EMPTY: std::sync::OnceLock<HmacMd5> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| keyed(&[]))
+}
+
 /// Overwrites a keyed HMAC state, in place, with the state of an empty key.
 fn wipe_mac(mac: &mut HmacMd5) {
-    *mac = keyed(&[]);
+    mac.clone_from(empty_mac());
     core::hint::black_box(mac);
 }
 
@@ -116,7 +123,7 @@ impl KeyedMac {
 
     /// The HMAC value; the keyed state is overwritten.
     pub(crate) fn finish(mut self) -> [u8; 16] {
-        let mac = core::mem::replace(&mut *self.0, keyed(&[]));
+        let mac = core::mem::replace(&mut *self.0, empty_mac().clone());
         hmac::Mac::finalize(mac).into_bytes().into()
     }
 }
