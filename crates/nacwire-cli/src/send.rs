@@ -113,14 +113,16 @@ pub(crate) struct SendArgs {
     /// TLS: the name the server's certificate must carry (default: the server's host).
     #[arg(long)]
     server_name: Option<String>,
-    /// TLS: RADIUS/1.1 (RFC 9765) by ALPN: off (plain RadSec), allow, require.
-    #[arg(long, value_enum, default_value_t = Radius11::Off)]
+    /// TLS: RADIUS/1.1 (RFC 9765) by ALPN: allow (offer 1.1 and 1.0, the RFC's
+    /// default), require (1.1 only), forbid (offer 1.0 only), off (no ALPN at all).
+    #[arg(long, value_enum, default_value_t = Radius11::Allow)]
     radius11: Radius11,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Radius11 {
     Off,
+    Forbid,
     Allow,
     Require,
 }
@@ -363,6 +365,7 @@ fn args_stream(args: &SendArgs, host: &str) -> crate::stream::StreamArgs {
         }),
         radius11: match args.radius11 {
             Radius11::Off => nacwire_io::radius_stream::tls::Alpn::Off,
+            Radius11::Forbid => nacwire_io::radius_stream::tls::Alpn::Forbid,
             Radius11::Allow => nacwire_io::radius_stream::tls::Alpn::Allow,
             Radius11::Require => nacwire_io::radius_stream::tls::Alpn::Require,
         },
