@@ -10,9 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nacwire_io::stream::{
-    Acceptor, Connector, Error as IoError, Handler, RequestInfo, StreamClient, StreamServer,
-};
+use nacwire_io::stream::{Acceptor, Connector, Handler, RequestInfo, StreamClient, StreamServer};
+use nacwire_io::Error as IoError;
 use nacwire_tests::radsec::{radsecproxy, require_pyrad2, wait_tcp, Peer, Pki};
 use nacwire_tests::{free_tcp_port, free_udp_port, require_program, FreeRadius, SECRET};
 use radius_codec::{crypto, AttrType, Code, DecodeOptions, Packet, PacketBuilder, SharedSecret, Value};

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use nacwire_io::stream::{Acceptor, Connector, Error as IoError, RequestInfo, StreamClient, StreamServer};
+use nacwire_io::stream::{Acceptor, Connector, RequestInfo, StreamClient, StreamServer};
+use nacwire_io::Error as IoError;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};

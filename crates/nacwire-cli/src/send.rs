@@ -601,7 +601,7 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
             let Some(t) = templates.get(idx) else { break };
             let token = match client.send(|id, s| builder.build(t, id, s)) {
                 Ok(tok) => tok,
-                Err(nacwire_io::udp::Error::Codec(radius_codec::Error::IdentifiersExhausted)) => break,
+                Err(nacwire_io::Error::Codec(radius_codec::Error::IdentifiersExhausted)) => break,
                 Err(e) => return Err(Failure::usage(format!("{server}: {e}"))),
             };
             templates_of.insert(token, idx);

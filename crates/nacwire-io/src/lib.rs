@@ -39,6 +39,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod error;
 pub mod pem;
 pub mod stream;
 #[cfg(feature = "tokio")]
@@ -47,4 +48,5 @@ pub mod udp;
 #[cfg(feature = "tokio")]
 pub mod udp_tokio;
 
+pub use error::Error;
 pub use radius_stream;

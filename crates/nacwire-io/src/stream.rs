@@ -15,6 +15,8 @@ use radius_stream::{
 };
 use rustls::pki_types::ServerName;
 
+use crate::Error;
+
 /// How a client reaches its server.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -57,33 +59,6 @@ pub enum Acceptor {
     Tcp,
     /// TLS with this configuration.
     Tls(Arc<rustls::ServerConfig>),
-}
-
-/// Errors of the drivers.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// A socket error.
-    #[error("I/O: {0}")]
-    Io(#[from] std::io::Error),
-    /// The connection state machine refused the call.
-    #[error(transparent)]
-    Stream(#[from] radius_stream::Error),
-    /// The connection closed before it opened (TLS failure, ALPN, peer closed).
-    #[error("connection closed: {0:?}")]
-    Closed(CloseReason),
-    /// The request got no reply.
-    #[error("request lost: {0:?}")]
-    Lost(LostReason),
-    /// Nothing happened before the deadline.
-    #[error("timed out")]
-    Timeout,
-    /// The last connection attempt failed; the next is allowed after this wait.
-    #[error("reconnecting in {0:?} (backoff)")]
-    Backoff(Duration),
-    /// The TLS server name is neither a DNS name nor an IP address.
-    #[error("invalid TLS server name")]
-    BadServerName,
 }
 
 /// What became of a request sent with [`StreamClient::send`].

@@ -10,7 +10,8 @@ use radius_stream::{CloseReason, Connection, Event, RequestHandle, Settings, Ver
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::stream::{reply_wait, Completion, Connector, Error};
+use crate::stream::{reply_wait, Completion, Connector};
+use crate::Error;
 
 /// An async client: one connection, opened on first use, reused, re-opened after it
 /// closes. Requests are pipelined: [`AsyncStreamClient::send`] then

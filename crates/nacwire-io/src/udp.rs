@@ -44,26 +44,12 @@ use std::time::{Duration, Instant};
 use radius_codec::exchange::{Client, ClientEvent, DuplicateCache, Origin, Retransmit, Seen};
 use radius_codec::{Packet, ReplyPolicy, Requirement, ServerPolicy, SharedSecret, Signature};
 
+use crate::Error;
+
 /// Largest RADIUS packet over UDP (RFC 2865 §3).
 const MAX_UDP: usize = 4096;
 /// How often blocked reader threads look at their stop flag.
 const READ_TICK: Duration = Duration::from_millis(100);
-
-/// What can go wrong in the UDP drivers.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// A socket call failed.
-    #[error("socket: {0}")]
-    Io(#[from] io::Error),
-    /// The exchange refused the request (it could not be built, or every Identifier of
-    /// every allowed socket is in flight).
-    #[error(transparent)]
-    Codec(#[from] radius_codec::Error),
-    /// [`UdpClient::request`] waited past every deadline without a completion.
-    #[error("no completion")]
-    NoCompletion,
-}
 
 /// Settings of a [`UdpClient`].
 #[derive(Clone, Debug)]

@@ -15,7 +15,8 @@ use radius_codec::exchange::{Client, ClientEvent, DuplicateCache, Origin, Retran
 use radius_codec::{ReplyPolicy, Requirement, SharedSecret};
 use tokio::net::UdpSocket;
 
-use crate::udp::{check_request, Error, Event, Request, Token};
+use crate::udp::{check_request, Event, Request, Token};
+use crate::Error;
 
 /// Largest RADIUS packet over UDP (RFC 2865 §3).
 const MAX_UDP: usize = 4096;
