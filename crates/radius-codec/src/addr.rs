@@ -72,7 +72,10 @@ impl AttrAddr {
         }
     }
 
-    /// The Vendor-Specific attribute `vendor_type` of `vendor`.
+    /// The Vendor-Specific attribute `vendor_type` of `vendor`. Vendor 0 is the
+    /// standard space, not a vendor: `vendor_specific(VendorId(0), t)` is
+    /// [`AttrAddr::standard`]`(t)`, so a caller holding a vendor id read from a packet
+    /// must not pass 0 ([`crate::Packet::addressed`] never does).
     #[must_use]
     pub const fn vendor_specific(vendor: VendorId, vendor_type: u32) -> Self {
         let mut path = [0u32; MAX_DEPTH];
@@ -94,7 +97,8 @@ impl AttrAddr {
     }
 
     /// The Extended-Vendor-Specific attribute `vendor_type` of `vendor`, carried in
-    /// the extended or long-extended attribute `attr` (`245.26.V.t`).
+    /// the extended or long-extended attribute `attr` (`245.26.V.t`). With vendor 0
+    /// this is the TLV child `attr.26.vendor_type`, not an EVS.
     #[must_use]
     pub const fn evs(attr: u8, vendor: VendorId, vendor_type: u8) -> Self {
         let mut path = [0u32; MAX_DEPTH];

@@ -498,6 +498,23 @@ mod tests {
         assert_eq!(hidden, [258, 18]);
     }
 
+    /// A Vendor-Specific of vendor id 0 carrying sub-attribute 1 decoded as a second
+    /// User-Name (vendor 0's address `[1]` is User-Name's): it is the plain
+    /// Vendor-Specific attribute.
+    #[test]
+    fn a_vendor_zero_vsa_is_not_a_user_name() {
+        let d = Dictionary::builtin();
+        let mut b = PacketBuilder::accounting_request(1);
+        b.add(AttrType::USER_NAME, b"alice")
+            .unwrap()
+            .add(AttrType::VENDOR_SPECIFIC, &[0, 0, 0, 0, 1, 5, b'e', b'v', b'e'])
+            .unwrap();
+        let bytes = b.finish(&SharedSecret::from("s")).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let names: Vec<_> = d.decode(&p, None).iter().map(|a| a.name.to_string()).collect();
+        assert_eq!(names, ["User-Name", "Vendor-Specific"]);
+    }
+
     /// Issue: `Debug` of a decoded attribute printed the whole dictionary (150 KB)
     /// and revealed passwords.
     #[test]
