@@ -277,7 +277,6 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     /// );
     /// # Ok::<(), radius_codec::Error>(())
     /// ```
-    #[must_use]
     pub fn addressed<'f>(&self, formats: &'f dyn VendorFormats) -> Addressed<'a, 'f> {
         Addressed {
             attrs: self.attributes(),
@@ -291,7 +290,6 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
 
 impl Packet<Vec<u8>> {
     /// Every attribute as an address and its value; see [`Packet::addressed`].
-    #[must_use]
     pub fn addressed<'f>(&self, formats: &'f dyn VendorFormats) -> Addressed<'_, 'f> {
         self.view().addressed(formats)
     }
@@ -561,7 +559,7 @@ mod tests {
             got,
             [
                 (AttrAddr::standard(1), b"alice".to_vec()),
-                (AttrAddr::standard(26), smuggled.clone()),
+                (AttrAddr::standard(26), smuggled),
                 (AttrAddr::extended(241, 26), evs0[1..].to_vec()),
             ]
         );
