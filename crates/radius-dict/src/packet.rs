@@ -228,9 +228,9 @@ impl Dictionary {
     /// attributes are named by number). The structure (Vendor-Specific in this
     /// dictionary's vendor formats, WiMAX continuation, long-extended fragments, EVS)
     /// is the codec's [`Packet::addressed`]; TLVs are descended where the type is
-    /// `tlv`. Hidden values are revealed wherever they live, joined ones included. With `hiding` (the same [`Hiding`] that
-    /// [`Dictionary::add`] takes; its salt is not used here), hidden values are
-    /// revealed with the vector the packet's code calls for: its own Request
+    /// `tlv`. With `hiding` (the same [`Hiding`] that [`Dictionary::add`] takes; its
+    /// salt is not used here), hidden values are revealed wherever they live, joined
+    /// ones included, with the vector the packet's code calls for: its own Request
     /// Authenticator for Access-Request and Status-Server, zeros for
     /// Accounting/CoA/Disconnect requests (RFC 2866 §3, RFC 5176 §3.5). A reply's hidden
     /// values need its request: use [`Dictionary::decode_reply`]; here they stay hidden.
