@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use radius_codec::{AttrAddr, AttrType, Code};
+use radius_codec::{AttrAddr, AttrType, BuiltinFormats, Code, Packet};
 
 use crate::attr::AttrSpec;
 
@@ -309,6 +309,37 @@ pub fn check(code: Code, attrs: &[AttrSpec]) -> Vec<Violation> {
     check_slice(code, attrs, |a| &a.addr)
 }
 
+/// Checks a packet on the wire: its attributes as the codec's structural reader
+/// ([`Packet::addressed`], built-in vendor formats) addresses them, so each
+/// sub-attribute of a Vendor-Specific counts, a fragmented long-extended attribute
+/// counts once, and a Vendor-Specific of vendor id 0 is attribute 26 itself. Empty
+/// for codes outside RFC 5176.
+///
+/// ```
+/// use nac_model::rfc5176;
+/// use radius_codec::{AttrType, Code, Packet, PacketBuilder, SharedSecret};
+/// let mut b = PacketBuilder::new(Code::DisconnectRequest, 1, [0; 16]);
+/// b.add(AttrType::USER_NAME, b"bob")?.add(AttrType::SERVICE_TYPE, &[0, 0, 0, 8])?;
+/// let bytes = b.finish(&SharedSecret::from("s"))?;
+/// let v = rfc5176::check_packet(&Packet::new_checked(&bytes[..])?);
+/// assert_eq!(v.len(), 1);
+/// assert_eq!(v[0].attr, radius_codec::AttrAddr::standard(6));
+/// # Ok::<(), radius_codec::Error>(())
+/// ```
+#[must_use]
+pub fn check_packet<T: AsRef<[u8]>>(packet: &Packet<T>) -> Vec<Violation> {
+    let code = packet.code();
+    if column(code).is_none() {
+        return Vec::new();
+    }
+    let addrs: Vec<AttrAddr> = packet
+        .view()
+        .addressed(&BuiltinFormats)
+        .map(|a| a.addr())
+        .collect();
+    check_slice(code, &addrs, |a| a)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,6 +414,38 @@ mod tests {
             "{}",
             texts[2]
         );
+    }
+
+    /// A packet is checked as the codec addresses it: every VSA sub-attribute, a
+    /// fragmented long-extended attribute once, a vendor-0 VSA as attribute 26.
+    #[test]
+    fn packets_are_checked_by_address() {
+        use radius_codec::{PacketBuilder, SharedSecret};
+        let mut b = PacketBuilder::new(Code::CoaAck, 1, [0; 16]);
+        b.add(AttrType::VENDOR_SPECIFIC, &[0, 0, 0, 0, 1, 5, b'e', b'v', b'e'])
+            .unwrap()
+            .add_vsa(VendorId::CISCO, 1, b"a=b")
+            .unwrap()
+            .add_extended(AttrType(245), 1, &[0; 400])
+            .unwrap();
+        let bytes = b.finish(&SharedSecret::from("s")).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let got: Vec<_> = check_packet(&p).iter().map(|v| (v.attr, v.kind)).collect();
+        assert_eq!(
+            got,
+            [
+                (AttrAddr::standard(26), ViolationKind::NotAllowed),
+                (
+                    AttrAddr::vendor_specific(VendorId::CISCO, 1),
+                    ViolationKind::NotAllowed
+                ),
+                (AttrAddr::extended(245, 1), ViolationKind::NotAllowed),
+            ]
+        );
+        let req = PacketBuilder::accounting_request(1)
+            .finish(&SharedSecret::from("s"))
+            .unwrap();
+        assert!(check_packet(&Packet::new_checked(&req[..]).unwrap()).is_empty());
     }
 
     /// The one-pass check reports exactly what the plain quadratic reading of the

@@ -3,7 +3,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use radius_codec::{AttrType, Code, DataType, Packet, Value, VendorId};
+use radius_codec::{AttrType, BuiltinFormats, Code, DataType, Packet, Value, VendorId};
 
 use crate::error::Error;
 
@@ -157,9 +157,26 @@ impl Session {
         }
         let mut s = Self::default();
         let (mut eap, mut call_check, mut ppp, mut virtual_port) = (false, false, false, false);
-        for a in packet.view().attributes() {
-            let t = a.typ();
+        // One structural walk, the codec's: Vendor-Specific split (a VSA of vendor
+        // id 0 stays the plain attribute 26), extended attributes read.
+        for a in packet.view().addressed(&BuiltinFormats) {
             let v = a.value();
+            let t = match (a.addr().vendor(), a.addr().path()) {
+                (VendorId(0), [t]) => match u8::try_from(*t) {
+                    Ok(t) => AttrType(t),
+                    Err(_) => continue,
+                },
+                (VendorId(0), [241, x]) if *x == u32::from(OPERATOR_NAS_IDENTIFIER) => {
+                    s.id.operator_nas_id = Some(v.to_vec());
+                    continue;
+                }
+                (VendorId(0), _) => continue,
+                (vendor, [vendor_type]) => {
+                    s.id.vendor_ids.push(vendor_id(vendor, *vendor_type, v));
+                    continue;
+                }
+                _ => continue,
+            };
             match t {
                 AttrType::USER_NAME => s.id.user_name = Some(text(t, v)?),
                 AttrType::NAS_IP_ADDRESS => {
@@ -177,14 +194,6 @@ impl Session {
                 }
                 AttrType::STATE => s.state = Some(v.to_vec()),
                 AttrType::CLASS => s.class.push(v.to_vec()),
-                AttrType::VENDOR_SPECIFIC => {
-                    if let Ok(vsa) = a.vsa() {
-                        for sub in vsa.attrs() {
-                            s.id.vendor_ids
-                                .push(vendor_id(vsa.vendor(), sub.vendor_type(), sub.value()));
-                        }
-                    }
-                }
                 AttrType::CALLED_STATION_ID => {
                     s.id.called_station = Some(CalledStationId::parse(&text(t, v)?))
                 }
@@ -218,11 +227,6 @@ impl Session {
                     }
                 }
                 _ => {}
-            }
-        }
-        for e in packet.view().extended() {
-            if e.attr() == AttrType::EXTENDED_1 && e.ext_type() == OPERATOR_NAS_IDENTIFIER {
-                s.id.operator_nas_id = Some(e.data().to_vec());
             }
         }
         let mac_user = match (

@@ -324,6 +324,18 @@ fn session_from_requests() {
     assert_eq!(s.class, [b"c1".to_vec()]);
     assert_eq!(s.id.cui.as_deref(), Some(&b"cui-1"[..]));
 
+    // A Vendor-Specific of vendor id 0 is no vendor attribute: neither a vendor
+    // session id nor (its sub-attribute 1) a second User-Name.
+    let mut b = PacketBuilder::accounting_request(2);
+    b.add(AttrType::USER_NAME, b"alice").unwrap();
+    b.add(AttrType::VENDOR_SPECIFIC, &[0, 0, 0, 0, 1, 5, b'e', b'v', b'e'])
+        .unwrap();
+    b.add_vsa(VendorId::ARUBA, 1, b"role").unwrap();
+    let bytes = b.finish(&secret).unwrap();
+    let s = Session::from_packet(&Packet::new_checked(&bytes[..]).unwrap()).unwrap();
+    assert_eq!(s.id.user_name.as_deref(), Some("alice"));
+    assert_eq!(s.id.vendor_ids.len(), 1);
+
     // Errors: the wrong code, non-text identifiers, bad lengths.
     let ack = PacketBuilder::new(Code::CoaAck, 1, [0; 16])
         .finish(&secret)

@@ -72,7 +72,10 @@ impl AttrAddr {
         }
     }
 
-    /// The Vendor-Specific attribute `vendor_type` of `vendor`.
+    /// The Vendor-Specific attribute `vendor_type` of `vendor`. Vendor 0 is the
+    /// standard space, not a vendor: `vendor_specific(VendorId(0), t)` is
+    /// [`AttrAddr::standard`]`(t)`, so a caller holding a vendor id read from a packet
+    /// must not pass 0 ([`crate::Packet::addressed`] never does).
     #[must_use]
     pub const fn vendor_specific(vendor: VendorId, vendor_type: u32) -> Self {
         let mut path = [0u32; MAX_DEPTH];
@@ -94,7 +97,8 @@ impl AttrAddr {
     }
 
     /// The Extended-Vendor-Specific attribute `vendor_type` of `vendor`, carried in
-    /// the extended or long-extended attribute `attr` (`245.26.V.t`).
+    /// the extended or long-extended attribute `attr` (`245.26.V.t`). With vendor 0
+    /// this is the TLV child `attr.26.vendor_type`, not an EVS.
     #[must_use]
     pub const fn evs(attr: u8, vendor: VendorId, vendor_type: u8) -> Self {
         let mut path = [0u32; MAX_DEPTH];
@@ -141,6 +145,52 @@ impl AttrAddr {
         Some(k)
     }
 
+    /// Reads FreeRADIUS's numbering, as [`Display`](fmt::Display) writes it, with or
+    /// without the `Attr-` prefix: `1`, `173.1` (TLV child), `26.V.t[.c..]`
+    /// (Vendor-Specific), `241.1`, `241.2.1`, `245.26.V.t[.c..]`
+    /// (Extended-Vendor-Specific). `None` for anything else, for a vendor id 0 (`26.0.1`
+    /// is not User-Name) and for more than [`MAX_DEPTH`] numbers in the path.
+    ///
+    /// ```
+    /// use radius_codec::{AttrAddr, VendorId};
+    /// assert_eq!(AttrAddr::parse("Attr-26.9.1"), Some(AttrAddr::vendor_specific(VendorId::CISCO, 1)));
+    /// assert_eq!(AttrAddr::parse("245.26.9.7"), Some(AttrAddr::evs(245, VendorId::CISCO, 7)));
+    /// assert_eq!(AttrAddr::parse("241.8"), Some(AttrAddr::extended(241, 8)));
+    /// assert_eq!(AttrAddr::parse("26.0.1"), None);
+    /// let a = AttrAddr::parse("Attr-26.24757.1.3").unwrap();
+    /// assert_eq!(AttrAddr::parse(&a.to_string()), Some(a));
+    /// ```
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.strip_prefix("Attr-").unwrap_or(text);
+        let mut numbers = [0u32; MAX_DEPTH + 2];
+        let mut n = 0usize;
+        for part in text.split('.') {
+            // Digits only: `str::parse` would take a leading `+`.
+            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            *numbers.get_mut(n)? = part.parse().ok()?;
+            n += 1;
+        }
+        let numbers = numbers.get(..n)?;
+        match numbers {
+            [26, vendor, path @ ..] if !path.is_empty() => {
+                (*vendor != 0).then_some(())?;
+                Self::new(VendorId(*vendor), path)
+            }
+            [e @ 241..=246, 26, vendor, t, rest @ ..] => {
+                (*vendor != 0).then_some(())?;
+                let mut a = Self::new(VendorId(*vendor), &[*e, 26, *t])?;
+                for c in rest {
+                    a = a.child(*c)?;
+                }
+                Some(a)
+            }
+            path => Self::new(VendorId(0), path),
+        }
+    }
+
     /// True for an Extended-Vendor-Specific address (`vendor V, [241..=246, 26, ..]`).
     #[must_use]
     pub fn is_evs(&self) -> bool {
@@ -179,6 +229,61 @@ impl fmt::Display for AttrAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_reads_what_display_writes() {
+        use proptest::prelude::*;
+        let n = || 0u32..300;
+        let addr = prop_oneof![
+            (1u32..=255, proptest::collection::vec(n(), 0..3)).prop_map(|(t, rest)| {
+                let t = if t == 26 || (241..=246).contains(&t) { 1 } else { t };
+                let mut p = vec![t];
+                p.extend(rest);
+                AttrAddr::new(VendorId(0), &p).unwrap()
+            }),
+            (1u32.., proptest::collection::vec(n(), 1..4))
+                .prop_map(|(v, p)| AttrAddr::new(VendorId(v), &p).unwrap()),
+            (241u8..=246, 0u8..=255, proptest::collection::vec(n(), 0..3)).prop_map(|(e, x, rest)| {
+                let x = if x == 26 { 1 } else { x };
+                let mut a = AttrAddr::extended(e, x);
+                for c in rest {
+                    a = a.child(c).unwrap();
+                }
+                a
+            }),
+            (241u8..=246, 1u32.., 0u8..=255).prop_map(|(e, v, t)| AttrAddr::evs(e, VendorId(v), t)),
+        ];
+        proptest!(|(a in addr)| {
+            prop_assert_eq!(AttrAddr::parse(&a.to_string()), Some(a));
+            let bare = a.to_string();
+            prop_assert_eq!(AttrAddr::parse(bare.trim_start_matches("Attr-")), Some(a));
+        });
+        for bad in [
+            "",
+            "Attr-",
+            "1.",
+            ".1",
+            "1..2",
+            "+1",
+            "-1",
+            "x",
+            "26.0.1",
+            "245.26.0.1",
+            "4294967296",
+            "1.2.3.4.5.6.7.8.9",
+        ] {
+            assert_eq!(AttrAddr::parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(AttrAddr::parse("26"), Some(AttrAddr::standard(26)));
+        assert_eq!(
+            AttrAddr::parse("26.9"),
+            Some(AttrAddr::new(VendorId(0), &[26, 9]).unwrap())
+        );
+        assert_eq!(
+            AttrAddr::parse("1.2.3.4.5.6.7.8"),
+            AttrAddr::new(VendorId(0), &[1, 2, 3, 4, 5, 6, 7, 8])
+        );
+    }
 
     #[test]
     fn display_is_freeradius_numbering() {

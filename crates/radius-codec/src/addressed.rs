@@ -93,6 +93,7 @@ struct VsaCursor<'a> {
 /// Iterator over the attributes of a packet as addresses and values; see
 /// [`Packet::addressed`].
 #[derive(Clone)]
+#[must_use = "iterators are lazy and do nothing unless consumed"]
 pub struct Addressed<'a, 'f> {
     attrs: Attributes<'a>,
     formats: &'f dyn VendorFormats,
@@ -163,8 +164,11 @@ impl<'a> Iterator for Addressed<'a, '_> {
                 // The packet ends a continuation: what was joined stands.
                 return self.continued.take();
             };
-            if a.typ() == AttrType::VENDOR_SPECIFIC {
-                let format = self.formats.vendor_format(vendor_of(a.value()));
+            // Vendor id 0 is the standard space, not a vendor: its sub-attribute `t`
+            // would read as the standard attribute `t` (a User-Name inside a VSA).
+            let vendor = vendor_of(a.value());
+            if a.typ() == AttrType::VENDOR_SPECIFIC && vendor != VendorId(0) {
+                let format = self.formats.vendor_format(vendor);
                 if let Ok(vsa) = a.vsa_with(format) {
                     self.vsa = Some(VsaCursor {
                         offset: a.offset(),
@@ -186,12 +190,13 @@ impl<'a> Iterator for Addressed<'a, '_> {
     }
 }
 
-/// A standard, extended, long-extended (joining the fragments that follow in `rest`)
-/// or EVS attribute; a Vendor-Specific that did not parse, or an extended attribute too
-/// short for its header, as the plain attribute.
 /// Octets of an EVS vendor header: vendor id (4) and vendor type (1).
 const EVS_HEADER: usize = 5;
 
+/// A standard, extended, long-extended (joining the fragments that follow in `rest`)
+/// or EVS attribute; a Vendor-Specific that did not parse, or an extended attribute too
+/// short for its header, as the plain attribute; an EVS of vendor id 0 as the extended
+/// attribute `t.26` (vendor 0 is no vendor address: `0, [t, 26, vt]` is a TLV child).
 fn read_plain<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> AddrValue<'a> {
     let plain = AddrValue {
         addr: AttrAddr::standard(u32::from(a.typ().0)),
@@ -203,7 +208,8 @@ fn read_plain<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> AddrValue<'a> 
         return plain;
     };
     let (attr, offset, fragments) = (e.attr().0, e.offset(), e.fragments());
-    let (addr, value) = match e.evs().map(|evs| (evs.vendor(), evs.vendor_type())) {
+    let evs = e.evs().map(|evs| (evs.vendor(), evs.vendor_type()));
+    let (addr, value) = match evs.filter(|(vendor, _)| *vendor != VendorId(0)) {
         // The vendor header (vendor id, vendor type) is in the first fragment only.
         Some((vendor, vendor_type)) => {
             let value = match e.into_data() {
@@ -237,6 +243,8 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     /// | extended (241-244), long-extended (245-246)      | `0, [t, ext]`    | fragments joined            |
     /// | Extended-Vendor-Specific (Extended-Type 26)      | `V, [t, 26, vt]` | after the vendor header     |
     /// | a VSA or extended attribute that does not parse  | `0, [t]`         | the whole value             |
+    /// | a VSA of vendor id 0                             | `0, [26]`        | the whole value             |
+    /// | an EVS of vendor id 0                            | `0, [t, 26]`     | after the Extended-Type     |
     ///
     /// Vendor-Specific attributes are split in the format `formats` gives each vendor
     /// (a dictionary, or [`crate::BuiltinFormats`]). WiMAX continuation: a
@@ -530,6 +538,38 @@ mod tests {
         let p = Packet::new_checked_with(&bytes[..], &opts).unwrap();
         let got: Vec<_> = p.addressed(&BuiltinFormats).map(|a| a.addr()).collect();
         assert_eq!(got, [AttrAddr::standard(26), AttrAddr::standard(1)]);
+    }
+
+    /// Vendor id 0 is the standard space: a Vendor-Specific or an
+    /// Extended-Vendor-Specific of vendor 0 has no vendor address. Read as one, its
+    /// sub-attribute `1` was the address of User-Name (`0, [1]`), so a dictionary
+    /// decoded a second User-Name smuggled inside a VSA, and an EVS came out as a TLV
+    /// child of `241.26`. Each comes out whole, as its plain attribute.
+    #[test]
+    fn vendor_id_zero_is_not_a_vendor_address() {
+        let smuggled = vsa(0, &[&[1, 5, b'e', b'v', b'e']]);
+        let evs0 = [26u8, 0, 0, 0, 0, 1, b'x'];
+        let bytes = raw(&[(1, b"alice"), (26, &smuggled), (241, &evs0)]);
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let got: Vec<_> = p
+            .addressed(&BuiltinFormats)
+            .map(|a| (a.addr(), a.value().to_vec()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (AttrAddr::standard(1), b"alice".to_vec()),
+                (AttrAddr::standard(26), smuggled),
+                (AttrAddr::extended(241, 26), evs0[1..].to_vec()),
+            ]
+        );
+        // What comes out is where it goes back: add_at writes the same bytes.
+        let mut b = PacketBuilder::accounting_request(1);
+        for (addr, value) in &got {
+            b.add_at(addr, value).unwrap();
+        }
+        let again = b.finish(&SharedSecret::from("s")).unwrap();
+        assert_eq!(again[HEADER_LEN..], bytes[HEADER_LEN..]);
     }
 
     /// In an unchecked packet a fragment chain ends at anything that is not its next

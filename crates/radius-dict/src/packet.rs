@@ -228,9 +228,9 @@ impl Dictionary {
     /// attributes are named by number). The structure (Vendor-Specific in this
     /// dictionary's vendor formats, WiMAX continuation, long-extended fragments, EVS)
     /// is the codec's [`Packet::addressed`]; TLVs are descended where the type is
-    /// `tlv`. Hidden values are revealed wherever they live, joined ones included. With `hiding` (the same [`Hiding`] that
-    /// [`Dictionary::add`] takes; its salt is not used here), hidden values are
-    /// revealed with the vector the packet's code calls for: its own Request
+    /// `tlv`. With `hiding` (the same [`Hiding`] that [`Dictionary::add`] takes; its
+    /// salt is not used here), hidden values are revealed wherever they live, joined
+    /// ones included, with the vector the packet's code calls for: its own Request
     /// Authenticator for Access-Request and Status-Server, zeros for
     /// Accounting/CoA/Disconnect requests (RFC 2866 §3, RFC 5176 §3.5). A reply's hidden
     /// values need its request: use [`Dictionary::decode_reply`]; here they stay hidden.
@@ -496,6 +496,23 @@ mod tests {
             .map(|a| a.value.to_bytes().unwrap().len())
             .collect();
         assert_eq!(hidden, [258, 18]);
+    }
+
+    /// A Vendor-Specific of vendor id 0 carrying sub-attribute 1 decoded as a second
+    /// User-Name (vendor 0's address `[1]` is User-Name's): it is the plain
+    /// Vendor-Specific attribute.
+    #[test]
+    fn a_vendor_zero_vsa_is_not_a_user_name() {
+        let d = Dictionary::builtin();
+        let mut b = PacketBuilder::accounting_request(1);
+        b.add(AttrType::USER_NAME, b"alice")
+            .unwrap()
+            .add(AttrType::VENDOR_SPECIFIC, &[0, 0, 0, 0, 1, 5, b'e', b'v', b'e'])
+            .unwrap();
+        let bytes = b.finish(&SharedSecret::from("s")).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let names: Vec<_> = d.decode(&p, None).iter().map(|a| a.name.to_string()).collect();
+        assert_eq!(names, ["User-Name", "Vendor-Specific"]);
     }
 
     /// Issue: `Debug` of a decoded attribute printed the whole dictionary (150 KB)
