@@ -168,7 +168,7 @@ pub(crate) fn run(args: CoaArgs) -> CliResult<u8> {
                 &attributes(dict, &p, None),
             );
             for d in &plan.deviations {
-                println!("(RFC 5176 deviation on purpose: {d:?})");
+                outln!("(RFC 5176 deviation on purpose: {d:?})");
             }
         }
         return Ok(0);

@@ -24,6 +24,21 @@ pub(crate) mod exit {
     pub(crate) const BAD_SECRET: u8 = 4;
 }
 
+/// Writes to stdout. A closed pipe ends the program with [`exit::OK`] and no message
+/// (what the reader wanted is printed; `head` closed the pipe); any other write error
+/// ends it with [`exit::USAGE`] and one line on stderr. Never a panic.
+pub(crate) fn write_stdout(args: fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(exit::OK.into());
+        }
+        let _ = writeln!(std::io::stderr(), "nacwire: writing to stdout: {e}");
+        std::process::exit(exit::USAGE.into());
+    }
+}
+
 /// A one-line error and its exit code.
 #[derive(Debug)]
 pub(crate) struct Failure {

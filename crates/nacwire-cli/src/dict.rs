@@ -60,9 +60,9 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
                 );
             } else {
                 for w in &warnings {
-                    println!("warning: {w}");
+                    outln!("warning: {w}");
                 }
-                println!(
+                outln!(
                     "{}: {} attributes, {} values, {} vendors, {} warnings",
                     root.display(),
                     d.attr_count(),
@@ -103,15 +103,15 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
                             "values": values.iter().map(|(n, s)| json!({"name": s, "number": n})).collect::<Vec<_>>()}),
                 );
             } else {
-                println!("{}", def.name());
-                println!("\tnumber\t{}", number.join("."));
+                outln!("{}", def.name());
+                outln!("\tnumber\t{}", number.join("."));
                 if let Some(v) = vendor {
-                    println!("\tvendor\t{v}");
+                    outln!("\tvendor\t{v}");
                 }
-                println!("\ttype\t{:?}", def.data_type());
-                println!("\tflags\t{:?}", def.flags());
+                outln!("\ttype\t{:?}", def.data_type());
+                outln!("\tflags\t{:?}", def.flags());
                 for (n, s) in values {
-                    println!("\tVALUE\t{s}\t{n}");
+                    outln!("\tVALUE\t{s}\t{n}");
                 }
             }
             Ok(0)
@@ -119,12 +119,8 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
     }
 }
 
-/// `1`, `26.9.1` (vendor 9, type 1), `241.1`.
+/// `1`, `26.9.1` (vendor 9, type 1), `241.1`, `245.26.9.7` (EVS), with or without
+/// `Attr-`: FreeRADIUS numbering, read by [`AttrAddr::parse`].
 fn by_number<'d>(d: &'d Dictionary, text: &str) -> Option<&'d radius_dict::AttrDef> {
-    let parts: Vec<u32> = text.split('.').map(str::parse).collect::<Result<_, _>>().ok()?;
-    let key = match parts.as_slice() {
-        [26, vendor, rest @ ..] if !rest.is_empty() => AttrAddr::new(radius_codec::VendorId(*vendor), rest)?,
-        path => AttrAddr::new(radius_codec::VendorId(0), path)?,
-    };
-    d.attr_by_key(key)
+    d.attr_by_key(AttrAddr::parse(text)?)
 }

@@ -126,9 +126,9 @@ pub(crate) fn run(args: EcpArgs) -> CliResult<u8> {
                     }
                     emit_json(&mut std::io::stdout(), &serde_json::Value::Object(m));
                 } else {
-                    println!("verified: signed by {}", key.identity);
+                    outln!("verified: signed by {}", key.identity);
                     for (k, v) in params {
-                        println!("\t{k} = {v}");
+                        outln!("\t{k} = {v}");
                     }
                 }
                 return Ok(0);
@@ -157,10 +157,10 @@ pub(crate) fn run(args: EcpArgs) -> CliResult<u8> {
                 }
                 emit_json(&mut std::io::stdout(), &serde_json::Value::Object(m));
             } else {
-                println!("verified: signed by {}", key.identity);
+                outln!("verified: signed by {}", key.identity);
                 for (k, v) in fields {
                     if let Some(v) = v {
-                        println!("\t{k} = {v}");
+                        outln!("\t{k} = {v}");
                     }
                 }
             }
@@ -215,7 +215,7 @@ pub(crate) fn run(args: EcpArgs) -> CliResult<u8> {
             let url = approval
                 .signed_url(&ip, port, &signer, now(&key))
                 .map_err(|e| Failure::usage(format!("approval: {e}")))?;
-            println!("{url}");
+            outln!("{url}");
             Ok(0)
         }
     }

@@ -11,6 +11,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// `println!` that ends the program quietly when stdout is a closed pipe
+/// (`nacwire dict show X | head -1`) instead of panicking.
+macro_rules! outln {
+    () => { $crate::common::write_stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::common::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod coa;
 mod common;
 mod decode;

@@ -792,6 +792,27 @@ fn dict_check_and_show() {
     assert_eq!(json_lines(&o)[0]["vendor"], "Cisco (9)");
     let o = run(&["dict", "show", "26.9.1"]);
     assert!(stdout(&o).starts_with("Cisco-AVPair"));
+    // FreeRADIUS numbering: Attr- prefix, EVS by number; vendor 0 is no vendor
+    let o = run(&["dict", "show", "Attr-26.9.1"]);
+    assert!(stdout(&o).starts_with("Cisco-AVPair"));
+    let o = run(&["dict", "show", "-D", "/usr/share/freeradius", "245.26.11344.1"]);
+    assert!(
+        stdout(&o).starts_with("FreeRADIUS-802.1X-Anonce"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(code(&run(&["dict", "show", "26.0.1"])), 3);
+    // a reader that closes the pipe early (`| head -1`): a quiet exit, no panic
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nacwire"))
+        .args(["dict", "show", "Service-Type"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = run(&["dict", "show", "Service-Type"]);
     assert!(stdout(&o).contains("VALUE\tFramed-User\t2"), "{}", stdout(&o));
     assert_eq!(code(&run(&["dict", "show", "No-Such"])), 3);
