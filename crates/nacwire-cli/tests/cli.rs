@@ -803,10 +803,10 @@ fn dict_check_and_show() {
     );
     assert_eq!(code(&run(&["dict", "show", "26.0.1"])), 3);
     // a reader that closes the pipe early (`| head -1`): a quiet exit, no panic
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nacwire"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nacwire"))
         .args(["dict", "show", "Service-Type"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     drop(child.stdout.take());
