@@ -728,23 +728,25 @@ fn attr_id_of(obj: &Bound<'_, PyAny>) -> PyResult<AttrAddr> {
                 "a vendor attribute is a (vendor, vendor_type) pair",
             )
         })?;
+        if vendor == 0 {
+            return Err(invalid(
+                "invalid_value",
+                "vendor id 0 is no vendor (a (0, 1) pair would be User-Name)",
+            ));
+        }
         return Ok(AttrAddr::vendor_specific(VendorId(vendor), vendor_type));
     }
     if let Ok(s) = obj.cast::<PyString>() {
         let s = s.to_str()?;
-        let bad = || {
-            invalid(
-                "invalid_value",
-                format!("{s:?} is not an extended attribute (241.8)"),
-            )
-        };
-        let (a, e) = s.split_once('.').ok_or_else(bad)?;
-        let attr: u8 = a.parse().map_err(|_| bad())?;
-        let ext_type: u8 = e.parse().map_err(|_| bad())?;
-        if !(241..=246).contains(&attr) {
-            return Err(bad());
-        }
-        return Ok(AttrAddr::extended(attr, ext_type));
+        // FreeRADIUS numbering of an extended attribute ("241.8"), read by the codec.
+        return AttrAddr::parse(s)
+            .filter(|a| a.vendor() == VendorId(0) && matches!(a.path(), [241..=246, _]))
+            .ok_or_else(|| {
+                invalid(
+                    "invalid_value",
+                    format!("{s:?} is not an extended attribute (241.8)"),
+                )
+            });
     }
     Err(PyTypeError::new_err(
         "an attribute is a type number, a (vendor, vendor_type) pair or \"241.N\"",
@@ -2972,25 +2974,7 @@ fn plan_endpoint_change(
 #[pyfunction]
 fn rfc5176_violations(packet: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     with_packet(packet, |p| {
-        let ids = p.view().attributes().map(|a| {
-            let t = a.typ();
-            let value = a.value();
-            match t.0 {
-                // A Vendor-Specific with vendor id 0 (or too short for one) has no
-                // vendor address: the table's row 26 still applies.
-                26 => match value
-                    .get(..4)
-                    .and_then(|b| b.try_into().ok())
-                    .map_or(0, u32::from_be_bytes)
-                {
-                    0 => AttrAddr::standard(26),
-                    v => AttrAddr::vendor_specific(VendorId(v), value.get(4).copied().map_or(0, u32::from)),
-                },
-                241..=246 => AttrAddr::extended(t.0, value.first().copied().unwrap_or(0)),
-                _ => AttrAddr::standard(u32::from(t.0)),
-            }
-        });
-        Ok(nac_model::rfc5176::check_ids(p.code(), ids)
+        Ok(nac_model::rfc5176::check_packet(p)
             .iter()
             .map(ToString::to_string)
             .collect())

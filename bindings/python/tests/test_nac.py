@@ -667,6 +667,14 @@ def test_intents() -> None:
         nac.Intent.raw("accept", [])  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         nac.Intent.raw("coa", [(1.5, "x")])  # type: ignore[list-item]
+    # vendor id 0 is no vendor: (0, 1) would be User-Name in disguise
+    with pytest.raises(nacwire.ModelError, match="vendor id 0"):
+        nac.Intent.raw("coa", [((0, 1), "eve")])
+    # a string is FreeRADIUS numbering of an extended attribute, nothing else
+    assert nac.Intent.raw("coa", [("241.8", b"x")]).kind == "raw"
+    for bad in ("26.9.1", "8.1", "241", "241.x"):
+        with pytest.raises(nacwire.ModelError, match="extended attribute"):
+            nac.Intent.raw("coa", [(bad, b"x")])
     plan = nac.Profile.get("generic").plan(
         session(framed_ip=None),
         nac.Intent.raw(
