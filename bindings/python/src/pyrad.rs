@@ -287,12 +287,35 @@ fn pyrad_pw<'py>(
     hide: bool,
 ) -> Option<Bound<'py, PyBytes>> {
     let auth: &[u8; 16] = authenticator.try_into().ok()?;
-    let secret = radius_codec::SharedSecret::new(secret.to_vec());
-    let out = if hide {
-        radius_codec::crypto::hide_user_password(data, &secret, auth).ok()?
-    } else {
-        radius_codec::crypto::unhide_user_password(data, &secret, auth).ok()?
-    };
+    // RFC 2865 5.2 with the limits of radius_codec::crypto::{hide,unhide}_user_password,
+    // without building a SharedSecret (its keyed HMAC state) for each call.
+    let max = radius_codec::crypto::MAX_USER_PASSWORD;
+    if data.len() > max || (!hide && (data.is_empty() || data.len() % 16 != 0)) {
+        return None;
+    }
+    let mut out = data.to_vec();
+    if hide {
+        out.resize(data.len().div_ceil(16).max(1) * 16, 0);
+    }
+    let mut prev: [u8; 16] = *auth;
+    for (i, block) in out.chunks_mut(16).enumerate() {
+        let mut h = <md5::Md5 as md5::Digest>::new();
+        md5::Digest::update(&mut h, secret);
+        md5::Digest::update(&mut h, prev);
+        let key: [u8; 16] = md5::Digest::finalize(h).into();
+        block.iter_mut().zip(key).for_each(|(b, k)| *b ^= k);
+        let next = if hide {
+            &*block
+        } else {
+            data.get(i * 16..i * 16 + 16)?
+        };
+        prev.copy_from_slice(next);
+    }
+    if !hide {
+        while out.last() == Some(&0) {
+            out.pop();
+        }
+    }
     Some(PyBytes::new(py, &out))
 }
 
@@ -1359,6 +1382,7 @@ fn tlv_source<'py>(
 /// packet's; `PacketError` when it is malformed (the packet is then unchanged).
 fn decode_into<'py>(
     pkt: &Bound<'py, PyDict>,
+    fields: &Bound<'py, PyDict>,
     packet: &Bound<'py, PyAny>,
     hooks: &Bound<'py, PyTuple>,
 ) -> PyResult<()> {
@@ -1403,15 +1427,15 @@ fn decode_into<'py>(
         }
         Err(e) => return Err(e),
     };
-    any.setattr(pyo3::intern!(py, "code"), split.code)?;
-    any.setattr(pyo3::intern!(py, "id"), split.ident)?;
-    any.setattr(pyo3::intern!(py, "authenticator"), PyBytes::new(py, &split.auth))?;
+    fields.set_item(pyo3::intern!(py, "code"), split.code)?;
+    fields.set_item(pyo3::intern!(py, "id"), split.ident)?;
+    fields.set_item(pyo3::intern!(py, "authenticator"), PyBytes::new(py, &split.auth))?;
     let raw = if data.len() == split.length {
         packet.clone()
     } else {
         PyBytes::new(py, data.get(..split.length).unwrap_or_default()).into_any()
     };
-    any.setattr(pyo3::intern!(py, "raw_packet"), raw)?;
+    fields.set_item(pyo3::intern!(py, "raw_packet"), raw)?;
     if !pkt.is_empty() {
         hooks.get_item(HOOK_OD_CLEAR)?.call1((pkt,))?;
     }
@@ -1430,7 +1454,7 @@ fn decode_into<'py>(
         setitem.call1((pkt, group.obj, value))?;
     }
     if split.has_ma {
-        any.setattr(pyo3::intern!(py, "message_authenticator"), true)?;
+        fields.set_item(pyo3::intern!(py, "message_authenticator"), true)?;
     }
     Ok(())
 }
@@ -1442,7 +1466,15 @@ fn pyrad_decode<'py>(
     packet: &Bound<'py, PyAny>,
     hooks: &Bound<'py, PyTuple>,
 ) -> PyResult<()> {
-    decode_into(pkt, packet, hooks)
+    decode_into(pkt, &instance_dict(pkt.as_any())?, packet, hooks)
+}
+
+/// The instance dict of a packet: its fields are set there directly (pyrad's packet
+/// classes define no descriptors for them).
+fn instance_dict<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    Ok(obj
+        .getattr(pyo3::intern!(obj.py(), "__dict__"))?
+        .cast_into::<PyDict>()?)
 }
 
 /// The next id of `nacwire.pyrad.packet`'s module-wide counter (its `CreateID()`;
@@ -1487,31 +1519,32 @@ fn pyrad_init<'py>(
     let py = pkt.py();
     let any = pkt.as_any();
     let none = py.None().into_bound(py);
-    any.setattr(pyo3::intern!(py, "code"), code)?;
+    let fields = instance_dict(any)?;
+    fields.set_item(pyo3::intern!(py, "code"), code)?;
     if id.is_none() {
-        any.setattr(pyo3::intern!(py, "id"), next_id(hooks)?)?;
+        fields.set_item(pyo3::intern!(py, "id"), next_id(hooks)?)?;
     } else {
-        any.setattr(pyo3::intern!(py, "id"), id)?;
+        fields.set_item(pyo3::intern!(py, "id"), id)?;
     }
     if !secret.is_instance_of::<PyBytes>() {
         return Err(PyTypeError::new_err("secret must be a binary string"));
     }
-    any.setattr(pyo3::intern!(py, "secret"), secret)?;
+    fields.set_item(pyo3::intern!(py, "secret"), secret)?;
     if !authenticator.is_none() && !authenticator.is_instance_of::<PyBytes>() {
         return Err(PyTypeError::new_err("authenticator must be a binary string"));
     }
-    any.setattr(pyo3::intern!(py, "authenticator"), authenticator)?;
-    any.setattr(pyo3::intern!(py, "request_authenticator"), &none)?;
-    any.setattr(pyo3::intern!(py, "_request_code"), &none)?;
-    any.setattr(pyo3::intern!(py, "message_authenticator"), &none)?;
-    any.setattr(pyo3::intern!(py, "raw_packet"), &none)?;
+    fields.set_item(pyo3::intern!(py, "authenticator"), authenticator)?;
+    fields.set_item(pyo3::intern!(py, "request_authenticator"), &none)?;
+    fields.set_item(pyo3::intern!(py, "_request_code"), &none)?;
+    fields.set_item(pyo3::intern!(py, "message_authenticator"), &none)?;
+    fields.set_item(pyo3::intern!(py, "raw_packet"), &none)?;
     if attributes.is_empty() {
         let d = match any.getattr(pyo3::intern!(py, "dict")) {
             Ok(d) => d,
             Err(e) if e.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => none.clone(),
             Err(e) => return Err(e),
         };
-        any.setattr(pyo3::intern!(py, "dict"), d)?;
+        fields.set_item(pyo3::intern!(py, "dict"), d)?;
         return Ok(false);
     }
     let d = match attributes.get_item(pyo3::intern!(py, "dict"))? {
@@ -1522,18 +1555,18 @@ fn pyrad_init<'py>(
             Err(e) => return Err(e),
         },
     };
-    any.setattr(pyo3::intern!(py, "dict"), d)?;
+    fields.set_item(pyo3::intern!(py, "dict"), d)?;
     if let Some(packet) = attributes.get_item(pyo3::intern!(py, "packet"))? {
-        any.setattr(pyo3::intern!(py, "raw_packet"), &packet)?;
+        fields.set_item(pyo3::intern!(py, "raw_packet"), &packet)?;
         let decode = any.get_type().getattr(pyo3::intern!(py, "DecodePacket"))?;
         if decode.is(&hooks.get_item(HOOK_DECODE_PACKET)?) {
-            decode_into(pkt, &packet, hooks)?;
+            decode_into(pkt, &fields, &packet, hooks)?;
         } else {
             any.call_method1(pyo3::intern!(py, "DecodePacket"), (packet,))?;
         }
     }
     if let Some(ma) = attributes.get_item(pyo3::intern!(py, "message_authenticator"))? {
-        any.setattr(pyo3::intern!(py, "message_authenticator"), ma)?;
+        fields.set_item(pyo3::intern!(py, "message_authenticator"), ma)?;
     }
     let special = hooks.get_item(HOOK_SPECIAL)?;
     for key in attributes.keys() {
