@@ -718,6 +718,15 @@ impl<'py> DictState<'py> {
         Ok(attr)
     }
 
+    /// Removes a key from the TLV map when it is there (without raising and
+    /// discarding a `KeyError` for each of the thousands of attributes that are not).
+    fn forget_tlv(&self, key: &Bound<'py, PyTuple>) -> PyResult<()> {
+        if !self.tlvs.is_empty() && self.tlvs.contains(key)? {
+            self.tlvs.del_item(key)?;
+        }
+        Ok(())
+    }
+
     /// An attribute code: decimal, `0x` hex or `0o` octal (Python's `int` for the rest).
     fn code(&self, text: &str) -> PyResult<Bound<'py, PyAny>> {
         if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
@@ -821,7 +830,7 @@ impl<'py> DictState<'py> {
         if UNSUPPORTED_DATATYPES.contains(&datatype.as_str()) {
             if codes.len() == 1 {
                 self.skipped_codes.add(pair(&first)?)?;
-                self.tlvs.del_item(pair(&first)?).ok();
+                self.forget_tlv(&pair(&first)?)?;
             }
             let reason = match datatype.as_str() {
                 "vsa" => "data type vsa",
@@ -874,7 +883,7 @@ impl<'py> DictState<'py> {
                 if datatype == "tlv" {
                     self.tlvs.set_item(pair(&last)?, &attr)?;
                 } else {
-                    self.tlvs.del_item(pair(&last)?).ok();
+                    self.forget_tlv(&pair(&last)?)?;
                 }
             }
         }
