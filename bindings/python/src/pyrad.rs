@@ -1257,7 +1257,7 @@ struct Split<'a, 'py> {
     has_ma: bool,
 }
 
-/// pyrad's split of a packet into its raw view (the rules of `pyrad_split`), without
+/// pyrad's split of a packet into its raw view (pyrad 2.6's `DecodePacket` rules), without
 /// touching the packet object: errors leave it as it was.
 fn split_packet<'a, 'py>(
     py: Python<'py>,
