@@ -86,12 +86,15 @@ __all__ = [
     "plan_endpoint_change",
     "pyrad_attribute_flags",
     "pyrad_datatypes",
+    "pyrad_decode",
     "pyrad_dict_lines",
     "pyrad_encode",
+    "pyrad_init",
+    "pyrad_keys",
     "pyrad_pw",
     "pyrad_read",
     "pyrad_read_dictionary",
-    "pyrad_split",
+    "pyrad_sign",
     "pyrad_unsupported_datatypes",
     "pyrad_write",
     "reply",
@@ -284,16 +287,11 @@ def reply(
 ) -> Packet:
     """Builds a reply to a request."""
 
-def pyrad_split(
-    packet: bytes, vendor_split: bool, tlvs: Any = None
-) -> tuple[int, int, bytes, dict[Any, Any], int, bool]:
-    """nacwire.pyrad: header, pyrad's raw view of the attributes, length, has MA."""
-
 def pyrad_read(pkt: dict[Any, Any], key: Any, slow: Any) -> Any:
     """nacwire.pyrad: ``pkt[key]`` for wire keys and plain attributes, else ``slow``."""
 
-def pyrad_write(pkt: dict[Any, Any], key: Any, item: Any, slow: Any) -> Any:
-    """nacwire.pyrad: ``(wire key, [octets])`` for ``pkt[key] = item``, else ``slow``."""
+def pyrad_write(pkt: dict[Any, Any], key: Any, item: Any, slow: Any, hooks: tuple[Any, ...]) -> Any:
+    """nacwire.pyrad: ``pkt[key] = item`` for plain attributes (None), else ``slow``."""
 
 def pyrad_pw(secret: bytes, authenticator: bytes, data: bytes, hide: bool) -> bytes | None:
     """nacwire.pyrad: RFC 2865 5.2 User-Password hiding and revealing."""
@@ -317,6 +315,26 @@ def pyrad_read_dictionary(
 
 def pyrad_encode(items: Iterable[tuple[Any, Any]], encode_tlv: Any) -> bytes:
     """nacwire.pyrad: attribute octets of pyrad's raw view."""
+
+def pyrad_init(
+    pkt: dict[Any, Any],
+    code: Any,
+    id: Any,
+    secret: Any,
+    authenticator: Any,
+    attributes: dict[str, Any],
+    hooks: tuple[Any, ...],
+) -> bool:
+    """nacwire.pyrad: ``Packet.__init__`` but the named attributes (true: some to add)."""
+
+def pyrad_decode(pkt: dict[Any, Any], packet: Any, hooks: tuple[Any, ...]) -> None:
+    """nacwire.pyrad: ``Packet.DecodePacket``."""
+
+def pyrad_keys(pkt: dict[Any, Any], d: Any) -> list[Any]:
+    """nacwire.pyrad: ``Packet.keys()``, names for known wire keys."""
+
+def pyrad_sign(pkt: dict[Any, Any], encode_tlv: Any, hooks: tuple[Any, ...], whole: bool) -> bytes:
+    """nacwire.pyrad: Message-Authenticator refreshed; the attributes (or the packet)."""
 
 @final
 class ClientEvent:

@@ -3,8 +3,9 @@
 A :class:`Packet` is an ordered dict from wire keys (the attribute code, ``(vendor,
 code)`` for a vendor attribute) to lists of encoded values; a TLV's value is a dict
 from sub-attribute code to a list. Name keys (``pkt['User-Name']``, ``'Tunnel-Type:1'``)
-go through the dictionary. Splitting a received packet into that raw view runs in
-Rust (``nacwire._native.pyrad_split``), as does the MD5 work of the crypt helpers.
+go through the dictionary. Construction, decoding into that raw view, ``keys()``,
+plain reads and writes, encoding with Message-Authenticator and the MD5 work of the
+crypt helpers run in Rust (``nacwire._native.pyrad_*``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,18 @@ import hmac
 import secrets
 import struct
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nacwire._native import pyrad_encode, pyrad_pw, pyrad_read, pyrad_split, pyrad_write
+from nacwire._native import (
+    pyrad_decode,
+    pyrad_encode,
+    pyrad_init,
+    pyrad_keys,
+    pyrad_pw,
+    pyrad_read,
+    pyrad_sign,
+    pyrad_write,
+)
 from nacwire.pyrad import tools
 from nacwire.pyrad.dictionary import Dictionary
 
@@ -68,36 +78,40 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         authenticator: bytes | None = None,
         **attributes: Any,
     ) -> None:
-        # (OrderedDict.__init__ without arguments does nothing: not called)
-        self.code = code
-        self.id = id if id is not None else CreateID()
-        if not isinstance(secret, bytes):
-            raise TypeError("secret must be a binary string")
-        self.secret = secret
-        if authenticator is not None and not isinstance(authenticator, bytes):
-            raise TypeError("authenticator must be a binary string")
-        self.authenticator: Any = authenticator
-        self.request_authenticator: bytes | None = None
-        self._request_code: int | None = None
-        self.message_authenticator: bool | None = None
-        self.raw_packet: bytes | None = None
-        self.dict: Any = attributes["dict"] if "dict" in attributes else getattr(self, "dict", None)
-        if "packet" in attributes:
-            self.raw_packet = attributes["packet"]
-            self.DecodePacket(self.raw_packet)
-        if "message_authenticator" in attributes:
-            self.message_authenticator = attributes["message_authenticator"]
-        if not attributes.keys() <= _SPECIAL:
-            for key, value in attributes.items():
-                if key not in _SPECIAL:
-                    self.AddAttribute(key.replace("_", "-"), value)
+        # (OrderedDict.__init__ without arguments does nothing: not called.) In Rust:
+        # code, id (the module's CreateID() when None), secret, authenticator,
+        # request_authenticator, _request_code, message_authenticator, raw_packet
+        # and dict, then DecodePacket(packet) when given; true when attributes
+        # holds names to add.
+        if pyrad_init(self, code, id, secret, authenticator, attributes, _HOOKS):
+            self._AddNamed(attributes)
+
+    if TYPE_CHECKING:
+        code: int
+        id: Any
+        secret: bytes
+        authenticator: Any
+        request_authenticator: bytes | None
+        _request_code: int | None
+        message_authenticator: bool | None
+        raw_packet: bytes | None
+        dict: Any
+
+    def _AddNamed(self, attributes: dict[str, Any]) -> None:
+        for key, value in attributes.items():
+            if key not in _SPECIAL:
+                self.AddAttribute(key.replace("_", "-"), value)
 
     # -- Message-Authenticator (RFC 3579 3.2) ----------------------------------------
 
     def add_message_authenticator(self) -> None:
         """Mark the packet to carry Message-Authenticator (added as the first attribute)."""
         self.message_authenticator = True
-        self._set_message_authenticator(_ZERO16)
+        if OrderedDict.__contains__(self, _MA):
+            _od_setitem(self, _MA, [_ZERO16])
+        else:
+            _od_setitem(self, _MA, [_ZERO16])
+            self.move_to_end(_MA, last=False)
         if self.id is None:
             self.id = self.CreateID()
         if self.authenticator is None and self.code == AccessRequest:
@@ -132,16 +146,10 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             raise Exception("No authenticator found")
         return vector
 
-    def _refresh_message_authenticator(self) -> None:
-        self._set_message_authenticator(_ZERO16)
-        attrs = self._PktEncodeAttributes()
-        mac = hmac.new(self.secret, digestmod="MD5")
-        mac.update(struct.pack("!BBH", self.code, self.id, 20 + len(attrs)))
-        mac.update(
-            self._message_authenticator_vector(original_code=getattr(self, "_request_code", None))
-        )
-        mac.update(attrs)
-        self._set_message_authenticator(mac.digest())
+    def _refresh_message_authenticator(self) -> bytes:
+        """Message-Authenticator recomputed (zeros while the HMAC runs; first in the
+        packet when new): the encoded attributes with it, from one call into Rust."""
+        return pyrad_sign(self, self._PktEncodeTlv, _HOOKS, False)
 
     @staticmethod
     def _zero_message_authenticator(attr: bytes) -> bytes:
@@ -370,15 +378,13 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             return
         # A plain attribute through its plan: encoded in Rust, or by the plan's Python
         # encoder for the values the native one leaves.
-        done = pyrad_write(self, key, item, _SLOW)
-        if done is _SLOW:
-            plan = _plans(self.dict).get(key) or _read_plan(self.dict, key)
-            if plan is not None and self.dict.attributes.get(key) is plan[0]:
-                enc = plan[3]
-                many = isinstance(item, (list, tuple))
-                done = (plan[1], [enc(v) for v in item] if many else [enc(item)])
-        if done is not _SLOW:
-            _od_setitem(self, done[0], done[1])
+        if pyrad_write(self, key, item, _SLOW, _HOOKS) is not _SLOW:
+            return
+        plan = _plans(self.dict).get(key) or _read_plan(self.dict, key)
+        if plan is not None and self.dict.attributes.get(key) is plan[0]:
+            enc = plan[3]
+            many = isinstance(item, (list, tuple))
+            _od_setitem(self, plan[1], [enc(v) for v in item] if many else [enc(item)])
             return
         attr = self.dict.attributes[key.partition(":")[0]]
         wire_key, encoded = self._EncodeKeyValues(key, item)
@@ -389,10 +395,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
 
     def keys(self) -> list[Any]:  # type: ignore[override]
         """Attribute names for known attributes, wire keys for the others."""
-        wire = OrderedDict.keys(self)
-        if self.dict is None:
-            return list(wire)
-        return list(map(self.dict.attrindex.backward.get, wire, wire))
+        return pyrad_keys(self, self.dict)
 
     @staticmethod
     def CreateAuthenticator() -> bytes:
@@ -409,8 +412,9 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         assert self.authenticator
         assert self.secret is not None
         if self.message_authenticator:
-            self._refresh_message_authenticator()
-        attrs = self._PktEncodeAttributes()
+            attrs = self._refresh_message_authenticator()
+        else:
+            attrs = self._PktEncodeAttributes()
         header = struct.pack("!BBH", self.code, self.id, 20 + len(attrs))
         return (
             header + hashlib.md5(header + self.authenticator + attrs + self.secret).digest() + attrs
@@ -556,29 +560,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     def DecodePacket(self, packet: bytes) -> None:
         """Replace header and attributes with those of a received packet (PacketError
         when it is malformed). Octets after the Length field's end are ignored."""
-        d: Any = getattr(self, "dict", None)
-        if type(d) is Dictionary:
-            tlvs: Any = d._tlv_keys()
-        elif d is None:
-            tlvs = None
-        else:
-            tlvs = d._tlv_keys() if hasattr(d, "_tlv_keys") else _TlvTest(self)
-        try:
-            if type(packet) is not bytes and isinstance(packet, (bytearray, memoryview)):
-                packet = bytes(packet)
-            code, ident, auth, groups, length, has_ma = pyrad_split(packet, d is not None, tlvs)
-        except ValueError as e:
-            raise PacketError(str(e)) from None
-        except TypeError:
-            raise PacketError("Packet header is corrupt") from None
-        self.code, self.id, self.authenticator = code, ident, auth
-        self.raw_packet = packet[:length] if len(packet) != length else packet
-        if self:
-            self.clear()
-        for key, values in groups.items():
-            _od_setitem(self, key, values)
-        if has_ma:
-            self.message_authenticator = True
+        pyrad_decode(self, packet, _HOOKS)
 
     # -- salt encryption (RFC 2868 3.5) ----------------------------------------------
 
@@ -677,8 +659,9 @@ def _signed_request(pkt: Packet) -> bytes:
     if pkt.id is None:
         pkt.id = pkt.CreateID()
     if pkt.message_authenticator:
-        pkt._refresh_message_authenticator()
-    attrs = pkt._PktEncodeAttributes()
+        attrs = pkt._refresh_message_authenticator()
+    else:
+        attrs = pkt._PktEncodeAttributes()
     header = struct.pack("!BBH", pkt.code, pkt.id, 20 + len(attrs))
     pkt.authenticator = hashlib.md5(header + _ZERO16 + attrs + pkt.secret).digest()
     return header + pkt.authenticator + attrs
@@ -696,7 +679,8 @@ class AuthPacket(Packet):
         auth_type: str = "pap",
         **attributes: Any,
     ) -> None:
-        Packet.__init__(self, code, id, secret, authenticator, **attributes)
+        if pyrad_init(self, code, id, secret, authenticator, attributes, _HOOKS):
+            self._AddNamed(attributes)
         self.auth_type = auth_type
 
     def CreateReply(self, **attributes: Any) -> Packet:
@@ -725,9 +709,10 @@ class AuthPacket(Packet):
         if self.id is None:
             self.id = self.CreateID()
         if self.message_authenticator:
-            self._refresh_message_authenticator()
+            # Message-Authenticator, the attributes and the header in one native call.
+            return pyrad_sign(self, self._PktEncodeTlv, _HOOKS, True)
         attrs = self._PktEncodeAttributes()
-        if self.auth_type == "eap-md5" and not self.message_authenticator:
+        if self.auth_type == "eap-md5":
             # RFC 3579 3.3: EAP needs Message-Authenticator; appended last here.
             header = struct.pack(
                 "!BBH16s", self.code, self.id, 20 + 18 + len(attrs), self.authenticator
@@ -847,7 +832,7 @@ class AcctPacket(Packet):
         if self.message_authenticator is None:
             self.message_authenticator = True
         if self.message_authenticator:
-            self._refresh_message_authenticator()
+            return pyrad_sign(self, self._PktEncodeTlv, _HOOKS, True)
         attrs = self._PktEncodeAttributes()
         return (
             struct.pack("!BBH16s", self.code, self.id, 20 + len(attrs), self.authenticator) + attrs
@@ -886,3 +871,20 @@ def CreateID() -> int:
     global CurrentID
     CurrentID = (CurrentID + 1) % 256
     return CurrentID
+
+
+# What the native packet functions (pyrad_init, pyrad_decode, pyrad_sign) work with:
+# the OrderedDict methods that keep its order, the classes, the module's globals (the
+# CreateID counter) and the names __init__ takes besides attributes.
+_HOOKS = (
+    OrderedDict.__setitem__,
+    OrderedDict.clear,
+    OrderedDict.move_to_end,
+    Dictionary,
+    _TlvTest,
+    PacketError,
+    globals(),
+    CreateID,
+    Packet.DecodePacket,
+    _SPECIAL,
+)
