@@ -50,6 +50,10 @@ use crate::Error;
 const MAX_UDP: usize = 4096;
 /// How often blocked reader threads look at their stop flag.
 const READ_TICK: Duration = Duration::from_millis(100);
+/// How long the direct reader polls without blocking before it sleeps in `recv_from`
+/// while requests are in flight: on an idle VM a blocked reader's vCPU halts and the
+/// wake-up costs more than a loopback round trip (benches/RESULTS.md, session 6).
+const SPIN: Duration = Duration::from_micros(50);
 
 /// Settings of a [`UdpClient`].
 #[derive(Clone, Debug)]
@@ -402,6 +406,23 @@ impl UdpClient {
         }
         if got > 0 || wait.is_zero() {
             return Ok(());
+        }
+        if limit > 0 {
+            let spin_until = Instant::now() + SPIN.min(wait);
+            while Instant::now() < spin_until {
+                let Some(socket) = self.sockets.first() else {
+                    return Ok(());
+                };
+                match socket.recv_from(&mut buf) {
+                    Ok((n, from)) => {
+                        let data = buf.get(..n).unwrap_or_default().to_vec();
+                        self.on_datagram((0, from, data, Instant::now()), events);
+                        return Ok(());
+                    }
+                    Err(e) if nothing_received(&e) => std::hint::spin_loop(),
+                    Err(e) => return Err(e.into()),
+                }
+            }
         }
         self.set_direct_nonblocking(false)?;
         let Some(socket) = self.sockets.first() else {
