@@ -8,8 +8,8 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use radius_codec::{
-    AttrType, AuthenticatorKind, BuiltinFormats, Code, DataType, DecodeOptions, Packet, PacketBuilder, ReplyPolicy,
-    Requirement, ServerPolicy, SharedSecret, Tlvs,
+    AttrType, AuthenticatorKind, BuiltinFormats, Code, DataType, DecodeOptions, Packet, PacketBuilder,
+    ReplyPolicy, Requirement, ServerPolicy, SharedSecret, Tlvs,
 };
 
 fuzz_target!(|data: &[u8]| {
