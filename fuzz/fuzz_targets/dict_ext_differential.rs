@@ -66,7 +66,8 @@ fuzz_target!(|ops: Vec<Op>| {
         .map(|e| {
             let t = u32::from(e.attr().0);
             match (e.ext_type(), e.data()) {
-                (EVS_TYPE, [v0, v1, v2, v3, vt, rest @ ..]) => (
+                // Vendor id 0 is no vendor: such an EVS stays `0, [t, 26]`, whole.
+                (EVS_TYPE, [v0, v1, v2, v3, vt, rest @ ..]) if [*v0, *v1, *v2, *v3] != [0; 4] => (
                     AttrAddr::new(
                         radius_codec::VendorId(u32::from_be_bytes([*v0, *v1, *v2, *v3])),
                         &[t, 26, u32::from(*vt)],
