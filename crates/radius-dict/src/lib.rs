@@ -64,7 +64,7 @@ pub use display::PacketDisplay;
 pub use error::{Error, ErrorKind};
 pub use model::{AttrDef, Encrypt, Flags, Values, Vendor, MAX_DEPTH};
 pub use packet::{Decoded, Hiding};
-pub use parse::{Mode, Warning};
+pub use parse::Mode;
 /// Where an attribute lives: the codec's one attribute address type, re-exported.
 pub use radius_codec::AttrAddr;
 pub use resolver::{FsResolver, MemoryResolver, Resolver};
@@ -136,7 +136,7 @@ impl Dictionary {
     /// at most 2048 files, 4 MiB per file and 16 MiB in all, and defines at most
     /// 2^20 attributes ([`ErrorKind::TooLarge`]); a lenient load keeps at most 1000
     /// warnings, then one [`ErrorKind::TooManyWarnings`].
-    pub fn load(resolver: &dyn Resolver, root: &str, mode: Mode) -> Result<(Self, Vec<Warning>), Error> {
+    pub fn load(resolver: &dyn Resolver, root: &str, mode: Mode) -> Result<(Self, Vec<Error>), Error> {
         Self::new().load_more(resolver, root, mode)
     }
 
@@ -153,7 +153,7 @@ impl Dictionary {
         resolver: &dyn Resolver,
         root: &str,
         mode: Mode,
-    ) -> Result<(Self, Vec<Warning>), Error> {
+    ) -> Result<(Self, Vec<Error>), Error> {
         let mut loader = parse::Loader::new(self, resolver, mode);
         loader.load_root(root)?;
         Ok((loader.dict, loader.warnings))

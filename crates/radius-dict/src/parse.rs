@@ -20,12 +20,10 @@ pub enum Mode {
     #[default]
     Strict,
     /// Recoverable problems (a VALUE for an unknown attribute, an unknown flag, a
-    /// duplicate definition) become [`Warning`]s and the line is skipped, as pyrad does.
+    /// duplicate definition) are returned as warnings (each an [`Error`]) and the line is
+    /// skipped, as pyrad does.
     Lenient,
 }
-
-/// A problem the lenient loader skipped.
-pub type Warning = Error;
 
 /// Limits that keep hostile input bounded. Each file is parsed at most once per
 /// load, so the work is bounded by the bytes read, and those by `MAX_TOTAL_BYTES`.
@@ -147,7 +145,7 @@ pub(crate) struct Loader<'r> {
     pub(crate) dict: Dictionary,
     resolver: &'r dyn Resolver,
     mode: Mode,
-    pub(crate) warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Error>,
     /// Warnings dropped over [`MAX_WARNINGS`].
     dropped_warnings: usize,
     /// The files being parsed (include stack), by canonical name.
