@@ -37,14 +37,14 @@ fn bench(c: &mut Criterion) {
     });
     let (d, _) = Dictionary::load(&files, "fr/dictionary", Mode::Strict).unwrap();
     c.bench_function("dict_lookup_by_name", |b| {
-        b.iter(|| d.attr(black_box("Cisco-AVPair")).unwrap().key())
+        b.iter(|| d.attr(black_box("Cisco-AVPair")).unwrap().addr())
     });
     c.bench_function("dict_lookup_by_name_other_case", |b| {
-        b.iter(|| d.attr(black_box("cisco-avpair")).unwrap().key())
+        b.iter(|| d.attr(black_box("cisco-avpair")).unwrap().addr())
     });
     let key = AttrAddr::new(radius_codec::VendorId(9), &[1]).unwrap();
     c.bench_function("dict_lookup_by_number", |b| {
-        b.iter(|| d.attr_by_key(black_box(key)).unwrap().name().len())
+        b.iter(|| d.attr_by_addr(black_box(key)).unwrap().name().len())
     });
 }
 

@@ -86,9 +86,9 @@ fuzz_target!(|input: Input| {
     let standard = p.attributes().filter(|a| top(a.typ().0)).count();
     let decoded_standard = decoded
         .iter()
-        .filter(|d| d.key.vendor().0 == 0)
+        .filter(|d| d.addr.vendor().0 == 0)
         .filter(|d| {
-            d.key
+            d.addr
                 .path()
                 .first()
                 .is_some_and(|t| u8::try_from(*t).is_ok_and(top))
@@ -105,7 +105,7 @@ fuzz_target!(|input: Input| {
         .sum();
     let got: usize = decoded
         .iter()
-        .filter(|d| d.key.vendor().0 == common::WIMAX)
+        .filter(|d| d.addr.vendor().0 == common::WIMAX)
         .map(|d| d.value.to_bytes().map_or(0, |b| b.len()))
         .sum();
     assert_eq!(sent, got, "WiMAX octets");

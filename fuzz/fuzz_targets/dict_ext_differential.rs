@@ -89,13 +89,13 @@ fuzz_target!(|ops: Vec<Op>| {
         .into_iter()
         // Extended keys are `0, [t, ext, ..]` or `vendor, [t, 26, type]`; a vendor's
         // own attribute 241..=246 inside a Vendor-Specific is `vendor, [t]`.
-        .filter(|d| matches!(d.key.path(), [241..=246, _, ..]))
+        .filter(|d| matches!(d.addr.path(), [241..=246, _, ..]))
         .map(|d| {
             let octets = match &d.value {
                 Value::Octets(b) => b.to_vec(),
                 other => panic!("unknown attribute decoded as {other:?}"),
             };
-            (d.key, octets)
+            (d.addr, octets)
         })
         .collect();
     assert_eq!(codec, dict);

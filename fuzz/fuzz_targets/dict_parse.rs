@@ -133,7 +133,7 @@ fuzz_target!(|files: Vec<Vec<Line>>| {
                 assert!(warnings.len() <= 1001);
                 for a in d.attributes() {
                     assert!(d.attr(a.name()).is_some(), "{}", a.name());
-                    assert!(d.attr_by_key(a.key()).is_some(), "{}", a.key());
+                    assert!(d.attr_by_addr(a.addr()).is_some(), "{}", a.addr());
                     let _ = d.values(a).map(|v| v.iter().count());
                 }
             }

@@ -44,7 +44,7 @@ fn expected_log_line(
     if addr.vendor().0 == 0 {
         return None;
     }
-    let def = dict.attr_by_key(addr)?;
+    let def = dict.attr_by_addr(addr)?;
     let tag = tag.map(|t| format!(":{t}")).unwrap_or_default();
     Some(match value {
         Value::String(_) => format!("{}{tag} = \"{}\"", def.name(), value.as_str()?),

@@ -317,7 +317,7 @@ pub(crate) struct AttributeDef {
 
 impl AttributeDef {
     fn of(dict: &Dict, d: &AttrDef) -> Self {
-        let key = d.key();
+        let key = d.addr();
         Self {
             name: d.name().to_string(),
             vendor: key.vendor().0,
@@ -363,7 +363,7 @@ fn value_to_py<'py>(
         let Some(name) = dict.values(d).and_then(|v| v.name(n)) else {
             return Ok(None);
         };
-        dict.enum_value(py, d.key(), n, name).map(Some)
+        dict.enum_value(py, d.addr(), n, name).map(Some)
     };
     let int = |n: u64| -> PyResult<Bound<'py, PyAny>> {
         match named(n)? {
@@ -511,7 +511,7 @@ fn resolve<'d>(dict: &'d Dict, key: &Bound<'_, PyAny>) -> PyResult<(&'d AttrDef,
     }
     let k = key_of(key)?;
     let def = dict
-        .attr_by_key(k)
+        .attr_by_addr(k)
         .ok_or_else(|| errors::build(format!("the dictionary has no attribute {k}")))?;
     Ok((def, None))
 }
@@ -604,14 +604,14 @@ pub(crate) fn prepare_attributes(
                 val = t.get_item(1)?;
             }
         }
-        if def.key() == AttrAddr::standard(3) {
+        if def.addr() == AttrAddr::standard(3) {
             if let Ok(password) = val.cast::<PyString>() {
                 out.push(Prepared::Chap(password.to_str()?.as_bytes().to_vec()));
                 continue;
             }
         }
         out.push(Prepared::Typed {
-            key: def.key(),
+            key: def.addr(),
             tag,
             value: value_from_py(dict, def, &val)?,
         });
@@ -653,7 +653,7 @@ pub(crate) fn apply_attributes(
             }
             Prepared::Typed { key, tag, value } => {
                 let def = dict
-                    .attr_by_key(*key)
+                    .attr_by_addr(*key)
                     .ok_or_else(|| AddError::Unsupported(format!("the dictionary has no attribute {key}")))?;
                 if clear && def.flags().encrypt != radius_dict::Encrypt::None {
                     add_clear(b, def, *tag, value)?;
@@ -675,7 +675,7 @@ fn add_clear(
     tag: Option<u8>,
     value: &Value<'_>,
 ) -> Result<(), AddError> {
-    let key = def.key();
+    let key = def.addr();
     let (0, [n]) = (key.vendor().0, key.path()) else {
         return Err(AddError::Unsupported(format!(
             "{}: hidden vendor attributes are not supported over RADIUS/1.1 here",
@@ -927,7 +927,7 @@ impl Packet {
         if let Ok(s) = key.cast::<PyString>() {
             return Ok(d.name == s.to_str()?);
         }
-        Ok(d.key == key_of(key)?)
+        Ok(d.addr == key_of(key)?)
     }
 }
 
@@ -1006,8 +1006,8 @@ impl Packet {
     fn attributes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for d in self.decoded() {
-            let mut key: Vec<u32> = vec![d.key.vendor().0];
-            key.extend_from_slice(d.key.path());
+            let mut key: Vec<u32> = vec![d.addr.vendor().0];
+            key.extend_from_slice(d.addr.path());
             let v = value_to_py(py, &self.dict, d.def, &d.value)?;
             list.append((PyString::new(py, &d.name), PyTuple::new(py, key)?, d.tag, v))?;
         }

@@ -227,7 +227,7 @@ pub(crate) fn resolve_item<'d>(
     let tag = tag
         .map(|t| t.parse::<u8>().map_err(|_| bad(&"invalid tag")))
         .transpose()?;
-    let value = if attr.key() == radius_dict::AttrAddr::standard(80) {
+    let value = if attr.addr() == radius_dict::AttrAddr::standard(80) {
         // Message-Authenticator: computed when the packet is finished.
         radius_codec::Value::Octets(std::borrow::Cow::Borrowed(&[]))
     } else {

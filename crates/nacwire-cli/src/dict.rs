@@ -83,7 +83,7 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
                 .attr(&attr)
                 .or_else(|| by_number(d, &attr))
                 .ok_or_else(|| Failure::usage(format!("unknown attribute `{attr}`")))?;
-            let key = def.key();
+            let key = def.addr();
             let number: Vec<String> = key.path().iter().map(u32::to_string).collect();
             let vendor = (key.vendor().0 != 0).then(|| {
                 d.vendor_by_id(key.vendor()).map_or_else(
@@ -122,5 +122,5 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
 /// `1`, `26.9.1` (vendor 9, type 1), `241.1`, `245.26.9.7` (EVS), with or without
 /// `Attr-`: FreeRADIUS numbering, read by [`AttrAddr::parse`].
 fn by_number<'d>(d: &'d Dictionary, text: &str) -> Option<&'d radius_dict::AttrDef> {
-    d.attr_by_key(AttrAddr::parse(text)?)
+    d.attr_by_addr(AttrAddr::parse(text)?)
 }

@@ -33,7 +33,7 @@
 //! let st = dict.attr("service-type").unwrap();
 //! assert_eq!(st.data_type(), DataType::Integer);
 //! assert_eq!(dict.values(st).unwrap().number("framed-user"), Some(2));
-//! assert_eq!(dict.attr("Cisco-AVPair").unwrap().key().vendor(), radius_codec::VendorId(9));
+//! assert_eq!(dict.attr("Cisco-AVPair").unwrap().addr().vendor(), radius_codec::VendorId(9));
 //! # Ok::<(), radius_dict::Error>(())
 //! ```
 #![forbid(unsafe_code)]
@@ -167,7 +167,7 @@ impl Dictionary {
 
     /// An attribute by vendor and numeric path.
     #[must_use]
-    pub fn attr_by_key(&self, key: AttrAddr) -> Option<&AttrDef> {
+    pub fn attr_by_addr(&self, key: AttrAddr) -> Option<&AttrDef> {
         if let (VendorId(0), [t @ 0..=255]) = (key.vendor(), key.path()) {
             let i = self.standard.get(*t as usize).copied().unwrap_or(u32::MAX);
             return self.attrs.get(i as usize);
@@ -180,7 +180,7 @@ impl Dictionary {
     /// The enumerated values of an attribute.
     #[must_use]
     pub fn values(&self, attr: &AttrDef) -> Option<&Values> {
-        self.values.get(&attr.key)
+        self.values.get(&attr.addr)
     }
 
     /// A vendor by name (case-insensitive).
@@ -251,14 +251,14 @@ impl Dictionary {
         let i = self.attrs.len();
         self.by_name.insert(def.name.to_ascii_lowercase(), i);
         // A later name for the same number wins for printing, as in FreeRADIUS.
-        self.index_key(def.key, i);
+        self.index_key(def.addr, i);
         self.attrs.push(def);
     }
 
     /// Makes the number of the definition at `i` resolve to it.
     pub(crate) fn repoint_key(&mut self, i: usize) {
         if let Some(def) = self.attrs.get(i) {
-            let key = def.key;
+            let key = def.addr;
             self.index_key(key, i);
         }
     }
@@ -281,8 +281,8 @@ impl Dictionary {
         let Some(slot) = self.attrs.get_mut(i) else {
             return;
         };
-        let old_key = slot.key;
-        let new_key = def.key;
+        let old_key = slot.addr;
+        let new_key = def.addr;
         *slot = def;
         if self.by_key.get(&old_key) == Some(&i) {
             self.by_key.remove(&old_key);
@@ -307,7 +307,7 @@ impl Dictionary {
             h.finish()
         };
         self.value_pairs.insert((attr, name_hash), ());
-        let v = self.values.entry(def.key).or_default();
+        let v = self.values.entry(def.addr).or_default();
         v.by_name.insert(lower, number);
         v.by_number.insert(number, name.to_string());
     }

@@ -73,7 +73,7 @@ impl Vendor {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AttrDef {
     pub(crate) name: String,
-    pub(crate) key: AttrAddr,
+    pub(crate) addr: AttrAddr,
     pub(crate) data_type: DataType,
     pub(crate) fixed_len: Option<u16>,
     pub(crate) flags: Flags,
@@ -88,8 +88,8 @@ impl AttrDef {
 
     /// Where it lives.
     #[must_use]
-    pub fn key(&self) -> AttrAddr {
-        self.key
+    pub fn addr(&self) -> AttrAddr {
+        self.addr
     }
 
     /// Its data type.

@@ -38,7 +38,7 @@ pub struct Decoded<'d, 'a> {
     /// The name (`Attr-...` with the numbers when the dictionary does not know it).
     pub name: Cow<'d, str>,
     /// Where it lives.
-    pub key: AttrAddr,
+    pub addr: AttrAddr,
     /// Its definition, if known.
     pub def: Option<&'d AttrDef>,
     /// The RFC 2868 tag, for tagged attributes.
@@ -55,7 +55,7 @@ impl core::fmt::Debug for Decoded<'_, '_> {
             .is_some_and(|d| d.flags().secret || d.flags().encrypt != Encrypt::None);
         let mut s = f.debug_struct("Decoded");
         s.field("name", &self.name)
-            .field("key", &self.key)
+            .field("addr", &self.addr)
             .field("def", &self.def)
             .field("tag", &self.tag);
         if hidden {
@@ -130,7 +130,7 @@ impl Dictionary {
         let attr = self
             .attr(base)
             .ok_or_else(|| Error::value(base, base, ErrorKind::UnknownAttribute))?;
-        if attr.key() == AttrAddr::standard(80) {
+        if attr.addr() == AttrAddr::standard(80) {
             // Message-Authenticator is computed when the packet is finished (radclient
             // accepts `Message-Authenticator = 0x00` the same way).
             b.add_message_authenticator();
@@ -161,7 +161,7 @@ impl Dictionary {
         value: &Value<'_>,
         hiding: Option<&Hiding<'_>>,
     ) -> Result<(), Error> {
-        if attr.key() == AttrAddr::standard(80) {
+        if attr.addr() == AttrAddr::standard(80) {
             b.add_message_authenticator();
             return Ok(());
         }
@@ -205,7 +205,7 @@ impl Dictionary {
     /// [`PacketBuilder::add_at_with`] with this dictionary's vendor formats, or
     /// [`PacketBuilder::add_concat`] for a standard `concat` attribute.
     fn place(&self, b: &mut PacketBuilder, attr: &AttrDef, bytes: &[u8]) -> Result<(), Error> {
-        let key = attr.key();
+        let key = attr.addr();
         let placed = match (key.vendor(), key.path()) {
             (VendorId(0), [t]) if attr.flags().concat => match u8::try_from(*t) {
                 Ok(t) => b.add_concat(AttrType(t), bytes).map(|_| ()),
@@ -303,10 +303,10 @@ impl Dictionary {
         hiding: Option<(&SharedSecret, [u8; 16])>,
         out: &mut Vec<Decoded<'d, 'a>>,
     ) {
-        let Some(def) = self.attr_by_key(key) else {
+        let Some(def) = self.attr_by_addr(key) else {
             out.push(Decoded {
                 name: Cow::Owned(key.to_string()),
-                key,
+                addr: key,
                 def: None,
                 tag: None,
                 value: Value::Octets(bytes.into()),
@@ -359,7 +359,7 @@ impl Dictionary {
         };
         out.push(Decoded {
             name: Cow::Borrowed(def.name()),
-            key,
+            addr: key,
             def: Some(def),
             tag,
             value,
@@ -436,7 +436,7 @@ mod tests {
         b.add(AttrType(173), &[1, 3, 7]).unwrap();
         let bytes = b.finish(&SharedSecret::from("s")).unwrap();
         let p = Packet::new_checked(&bytes[..]).unwrap();
-        let got: Vec<_> = d.decode(&p, None).iter().map(|a| (a.key, a.text())).collect();
+        let got: Vec<_> = d.decode(&p, None).iter().map(|a| (a.addr, a.text())).collect();
         let six_rd = AttrAddr::standard(173);
         assert_eq!(
             got,
@@ -478,7 +478,7 @@ mod tests {
         let got: Vec<_> = d
             .decode(&p, Some(&hiding))
             .into_iter()
-            .filter(|a| a.key.vendor() == VendorId::WIMAX)
+            .filter(|a| a.addr.vendor() == VendorId::WIMAX)
             .map(|a| (a.name.to_string(), a.value))
             .collect();
         assert_eq!(
@@ -492,7 +492,7 @@ mod tests {
         let hidden: Vec<_> = d
             .decode(&p, None)
             .iter()
-            .filter(|a| a.key.vendor() == VendorId::WIMAX)
+            .filter(|a| a.addr.vendor() == VendorId::WIMAX)
             .map(|a| a.value.to_bytes().unwrap().len())
             .collect();
         assert_eq!(hidden, [258, 18]);

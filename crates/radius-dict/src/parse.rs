@@ -380,7 +380,7 @@ impl<'r> Loader<'r> {
                 if def.data_type != DataType::Tlv {
                     return Err(err(&name, ErrorKind::NotTlv));
                 }
-                let key = def.key;
+                let key = def.addr;
                 blocks.push(Block::Tlv {
                     name: name.text.to_string(),
                     key,
@@ -556,7 +556,7 @@ impl<'r> Loader<'r> {
             let parent_key = key.parent().ok_or_else(|| err(&num, ErrorKind::NoParent))?;
             let evs_root = vendor_block.and_then(|(_, e)| e).is_some() && key.path().len() == 3;
             if !evs_root {
-                let Some(parent) = self.dict.attr_by_key(parent_key) else {
+                let Some(parent) = self.dict.attr_by_addr(parent_key) else {
                     return Err(err(&num, ErrorKind::NoParent));
                 };
                 let can_have_children = matches!(
@@ -574,7 +574,7 @@ impl<'r> Loader<'r> {
         }
         let def = AttrDef {
             name: name.text.to_string(),
-            key,
+            addr: key,
             data_type,
             fixed_len,
             flags,
@@ -583,7 +583,7 @@ impl<'r> Loader<'r> {
             let same = self
                 .dict
                 .attr_at(i)
-                .is_some_and(|old| old.key == def.key && old.data_type == def.data_type);
+                .is_some_and(|old| old.addr == def.addr && old.data_type == def.data_type);
             if same {
                 // As for a new definition, the name defined last is the one a
                 // number resolves to.

@@ -24,7 +24,7 @@ fn builtin_loads_strictly() {
         Dictionary::builtin()
             .attr("cisco-avpair")
             .unwrap()
-            .key()
+            .addr()
             .vendor()
             .0,
         9
@@ -79,14 +79,14 @@ fn builtin_agrees_with_freeradius() {
         match reference.attr(a.name()) {
             None => problems.push(format!("{}: not in FreeRADIUS", a.name())),
             Some(f) => {
-                if f.key() != a.key() || f.data_type() != a.data_type() || f.flags() != a.flags() {
+                if f.addr() != a.addr() || f.data_type() != a.data_type() || f.flags() != a.flags() {
                     problems.push(format!(
                         "{}: ours {} {:?} {:?}, FreeRADIUS {} {:?} {:?}",
                         a.name(),
-                        a.key(),
+                        a.addr(),
                         a.data_type(),
                         a.flags(),
-                        f.key(),
+                        f.addr(),
                         f.data_type(),
                         f.flags()
                     ));
@@ -132,7 +132,7 @@ fn freeradius_tree_loads_on_top_of_builtin() {
         return;
     };
     let builtin = Dictionary::builtin();
-    assert_eq!(builtin.attr("Digest-Realm").unwrap().key().path(), &[104]);
+    assert_eq!(builtin.attr("Digest-Realm").unwrap().addr().path(), &[104]);
     let (merged, warnings) = builtin
         .clone()
         .load_more(&FsResolver, root, Mode::Strict)
@@ -143,10 +143,15 @@ fn freeradius_tree_loads_on_top_of_builtin() {
         let m = merged
             .attr(a.name())
             .unwrap_or_else(|| panic!("{} lost", a.name()));
-        assert_eq!((m.key(), m.data_type()), (a.key(), a.data_type()), "{}", a.name());
+        assert_eq!(
+            (m.addr(), m.data_type()),
+            (a.addr(), a.data_type()),
+            "{}",
+            a.name()
+        );
     }
     assert_eq!(
-        merged.attr("IP-Port-Range-Range-End").unwrap().key().path(),
+        merged.attr("IP-Port-Range-Range-End").unwrap().addr().path(),
         &[241, 6, 10]
     );
     assert!(merged.attr_count() >= fr.attr_count());
@@ -162,11 +167,11 @@ fn standard_numbers_over_255_are_found_by_key() {
         "ATTRIBUTE Internal 3006 string\nATTRIBUTE User-Name 1 string\n",
     );
     let (d, _) = Dictionary::load(&r, "d", Mode::Strict).unwrap();
-    let def = d.attr_by_key(radius_dict::AttrAddr::standard(3006)).unwrap();
+    let def = d.attr_by_addr(radius_dict::AttrAddr::standard(3006)).unwrap();
     assert_eq!(def.name(), "Internal");
     assert_eq!(
-        d.attr_by_key(radius_dict::AttrAddr::standard(1)).unwrap().name(),
+        d.attr_by_addr(radius_dict::AttrAddr::standard(1)).unwrap().name(),
         "User-Name"
     );
-    assert!(d.attr_by_key(radius_dict::AttrAddr::standard(2)).is_none());
+    assert!(d.attr_by_addr(radius_dict::AttrAddr::standard(2)).is_none());
 }

@@ -74,12 +74,12 @@ proptest! {
                 let number = u32::from(*t);
                 // A `tlv` attribute may come out as its children (same first number).
                 prop_assert!(
-                    got.iter().any(|a| a.key.vendor().0 == 0 && a.key.path().first() == Some(&number)),
+                    got.iter().any(|a| a.addr.vendor().0 == 0 && a.addr.path().first() == Some(&number)),
                     "attribute {} missing from {:?}", t, got
                 );
             }
             // A Vendor-Specific of vendor id 0 never becomes a standard attribute.
-            let standard = got.iter().filter(|a| a.key == AttrAddr::standard(1)).count();
+            let standard = got.iter().filter(|a| a.addr == AttrAddr::standard(1)).count();
             prop_assert_eq!(standard, attrs.iter().filter(|(t, _)| *t == 1).count());
             let _ = d.display(&p).to_string();
         }

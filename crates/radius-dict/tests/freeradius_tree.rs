@@ -109,7 +109,7 @@ fn every_attribute_of_the_tree_round_trips_through_text() {
     let ra = [7u8; 16];
     let (mut checked, mut skipped, mut shadowed) = (0, 0, 0);
     for def in dict.attributes() {
-        let key = def.key();
+        let key = def.addr();
         let internal = key.vendor().0 == 0 && key.path().first().is_some_and(|t| *t > 255 || *t == 80);
         let container = matches!(
             def.data_type(),
@@ -127,7 +127,7 @@ fn every_attribute_of_the_tree_round_trips_through_text() {
         // Old vendor attributes that reuse a standard number with another type (e.g.
         // X-Ascend-* on 97): the number decodes as the definition FreeRADIUS keeps,
         // the last one, as FreeRADIUS does.
-        let current = dict.attr_by_key(key).unwrap();
+        let current = dict.attr_by_addr(key).unwrap();
         if current.data_type() != def.data_type() || current.flags() != def.flags() {
             shadowed += 1;
             continue;
@@ -166,9 +166,9 @@ fn every_attribute_of_the_tree_round_trips_through_text() {
         let decoded = dict.decode(&p, Some(&hiding));
         let d = decoded
             .iter()
-            .find(|d| d.def.is_some_and(|x| x.name() == def.name()) || d.key == key)
+            .find(|d| d.def.is_some_and(|x| x.name() == def.name()) || d.addr == key)
             .unwrap_or_else(|| panic!("{}: not decoded back: {decoded:?}", def.name()));
-        assert_eq!(d.key, key, "{}", def.name());
+        assert_eq!(d.addr, key, "{}", def.name());
         // compare as values (a number may have several VALUE names)
         let want = dict.parse_value(def, &text).unwrap();
         let got = dict

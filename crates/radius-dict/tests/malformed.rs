@@ -301,10 +301,10 @@ fn forward_references_hex_and_case() {
     assert_eq!(d.values(later).unwrap().number("up"), Some(16));
     assert_eq!(d.values(later).unwrap().name(16), Some("Up"));
     let leaf = d.attr("acme-leaf").unwrap();
-    assert_eq!(leaf.key().vendor().0, 555);
-    assert_eq!(leaf.key().path(), [300, 2]);
+    assert_eq!(leaf.addr().vendor().0, 555);
+    assert_eq!(leaf.addr().path(), [300, 2]);
     assert_eq!(leaf.fixed_len(), Some(4));
-    assert_eq!(d.attr_by_key(leaf.key()).unwrap().name(), "Acme-Leaf");
+    assert_eq!(d.attr_by_addr(leaf.addr()).unwrap().name(), "Acme-Leaf");
 }
 
 #[test]
@@ -313,10 +313,10 @@ fn extended_evs_and_tlv_blocks() {
         "ATTRIBUTE Extended-Attribute-1 241 extended\nATTRIBUTE Extended-Attribute-5 245 long-extended\nATTRIBUTE Extended-Vendor-Specific-5 245.26 evs\nATTRIBUTE Frag 245.4 octets\nATTRIBUTE Ext-Tlv 241.2 tlv\nBEGIN-TLV Ext-Tlv\nATTRIBUTE Ext-Tlv-A 1 integer\nEND-TLV Ext-Tlv\nVENDOR FreeRADIUS 11344\nBEGIN-VENDOR FreeRADIUS format=Extended-Vendor-Specific-5\nATTRIBUTE FR-Evs-Attr 1 string\nEND-VENDOR FreeRADIUS\n",
     )
     .unwrap();
-    assert_eq!(d.attr("Ext-Tlv-A").unwrap().key().path(), [241, 2, 1]);
+    assert_eq!(d.attr("Ext-Tlv-A").unwrap().addr().path(), [241, 2, 1]);
     let evs = d.attr("FR-Evs-Attr").unwrap();
     assert_eq!(
-        (evs.key().vendor().0, evs.key().path()),
+        (evs.addr().vendor().0, evs.addr().path()),
         (11344, &[245, 26, 1][..])
     );
 }

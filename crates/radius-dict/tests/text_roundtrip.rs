@@ -35,13 +35,13 @@ fn tree() -> Option<&'static Dictionary> {
 fn attr_of(dict: &Dictionary, dt: DataType) -> Option<String> {
     dict.attributes()
         .find(|a| {
-            let k = a.key();
+            let k = a.addr();
             a.data_type() == dt
                 && a.flags() == radius_dict::Flags::default()
                 && a.fixed_len().is_none()
                 && !(k.vendor().0 == 0 && k.path()[0] > 255)
                 && k.path() != [80]
-                && dict.attr_by_key(k).is_some_and(|c| c.name() == a.name())
+                && dict.attr_by_addr(k).is_some_and(|c| c.name() == a.name())
         })
         .map(|a| a.name().to_string())
 }
