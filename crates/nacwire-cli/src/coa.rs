@@ -141,7 +141,7 @@ pub(crate) fn run(args: CoaArgs) -> CliResult<u8> {
         .map_err(|e| Failure::usage(format!("session: {e}")))?;
     let plan = profile
         .plan(&session, &intent, SystemTime::now())
-        .map_err(|e| Failure::usage(format!("{}: {e}", profile.name)))?;
+        .map_err(|e| Failure::usage(crate::common::named(&profile.name, e)))?;
     let bytes = plan
         .encode(0, &secret)
         .map_err(|e| Failure::usage(format!("encode: {e}")))?;
@@ -177,14 +177,9 @@ pub(crate) fn run(args: CoaArgs) -> CliResult<u8> {
         return Err(Failure::usage("--send needs --secret or --secret-file"));
     }
     let addr = crate::send::resolve_addr(nas, plan.port)?;
-    let timeout = std::time::Duration::from_secs_f64(a.timeout.max(0.001));
+    let timeout = crate::common::seconds("--timeout", a.timeout)?;
     let opts = UdpClientOptions {
-        retransmit: radius_codec::exchange::Retransmit {
-            initial: timeout,
-            max_count: a.retries,
-            max_time: timeout,
-            max_duration: timeout.saturating_mul(a.retries + 1),
-        },
+        retransmit: crate::common::retransmit(timeout, a.retries),
         ..UdpClientOptions::default()
     };
     let mut client =

@@ -2,7 +2,7 @@
 //! attribute lists, and printing packets as text or JSON.
 
 use std::fmt;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::time::Duration;
 
 use radius_codec::{Packet, SharedSecret};
@@ -22,6 +22,47 @@ pub(crate) mod exit {
     pub(crate) const USAGE: u8 = 3;
     /// A packet did not verify with the secret (wrong secret?).
     pub(crate) const BAD_SECRET: u8 = 4;
+}
+
+/// The longest timeout or pacing interval the command line accepts: one day.
+const MAX_SECONDS: f64 = 86_400.0;
+
+/// A number of seconds from the command line (`--timeout 0.5`): positive, finite and
+/// at most one day, or a usage error naming the option. Never a panic.
+pub(crate) fn seconds(option: &str, value: f64) -> Result<Duration, Failure> {
+    if !(value.is_finite() && value > 0.0 && value <= MAX_SECONDS) {
+        return Err(Failure::usage(format!(
+            "{option} must be a number of seconds above 0 and at most {MAX_SECONDS} (one day)"
+        )));
+    }
+    Duration::try_from_secs_f64(value).map_err(|e| Failure::usage(format!("{option}: {e}")))
+}
+
+/// The time between two requests at `--rate` requests per second (at least one a day).
+pub(crate) fn pacing(rate: f64) -> Result<Duration, Failure> {
+    if !(rate.is_finite() && rate > 0.0 && rate >= 1.0 / MAX_SECONDS) {
+        return Err(Failure::usage(
+            "--rate must be a positive number of requests per second (at least one a day)",
+        ));
+    }
+    Ok(Duration::try_from_secs_f64(1.0 / rate).unwrap_or(Duration::ZERO))
+}
+
+/// The RFC 5080 schedule of `-t TIMEOUT -r RETRIES`: the first wait is the timeout,
+/// each retransmission waits at most the timeout again, `retries` of them at most. An
+/// exchange reads a count of 0 as "no limit" (RFC 5080 MRC), so no retransmission at
+/// all is said with a maximum duration the first timer always reaches.
+pub(crate) fn retransmit(timeout: Duration, retries: u32) -> radius_codec::exchange::Retransmit {
+    radius_codec::exchange::Retransmit {
+        initial: timeout,
+        max_count: retries,
+        max_time: timeout,
+        max_duration: if retries == 0 {
+            Duration::from_nanos(1)
+        } else {
+            timeout.saturating_mul(retries.saturating_add(1))
+        },
+    }
 }
 
 /// Writes to stdout. A closed pipe ends the program with [`exit::OK`] and no message
@@ -57,6 +98,30 @@ impl Failure {
 
 pub(crate) type CliResult<T> = Result<T, Failure>;
 
+/// The most octets a text input (packet file, stdin, users file) may hold.
+pub(crate) const MAX_TEXT_INPUT: u64 = 16 << 20;
+
+/// Reads a whole text input of at most `limit` octets: `/dev/zero`, an endless pipe
+/// or a huge file is a usage error naming `origin`, never an unbounded allocation.
+pub(crate) fn read_text(mut input: impl Read, origin: &str, limit: u64) -> CliResult<String> {
+    let mut bytes = Vec::new();
+    (&mut input)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::usage(format!("{origin}: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(Failure::usage(format!("{origin}: larger than {limit} octets")));
+    }
+    String::from_utf8(bytes).map_err(|_| Failure::usage(format!("{origin}: not UTF-8 text")))
+}
+
+/// [`read_text`] of a file by path.
+pub(crate) fn read_text_file(path: &std::path::Path, limit: u64) -> CliResult<String> {
+    let origin = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Failure::usage(format!("{origin}: {e}")))?;
+    read_text(file, &origin, limit)
+}
+
 /// The secret: from the command line, a file (first line) or an environment variable.
 pub(crate) fn resolve_secret(
     arg: Option<&str>,
@@ -64,8 +129,7 @@ pub(crate) fn resolve_secret(
     env: Option<&str>,
 ) -> CliResult<SharedSecret> {
     if let Some(f) = file {
-        let text = std::fs::read_to_string(f)
-            .map_err(|e| Failure::usage(format!("{}: cannot read secret file: {e}", f.display())))?;
+        let text = read_text_file(f, 64 << 10)?;
         let line = text.lines().next().unwrap_or_default().trim_end_matches('\r');
         if line.is_empty() {
             return Err(Failure::usage(format!("{}: secret file is empty", f.display())));
@@ -191,7 +255,17 @@ pub(crate) fn add_item(
 ) -> Result<(), String> {
     let text = item_text(dict, item)?;
     dict.add(b, &item.name, &text, Some(hiding))
-        .map_err(|e| format!("{}: {e}", item.name))
+        .map_err(|e| named(&item.name, e))
+}
+
+/// `subject: error`, without saying the subject twice when the error names it already.
+pub(crate) fn named(subject: &str, e: impl fmt::Display) -> String {
+    let text = e.to_string();
+    if text.starts_with(subject) {
+        text
+    } else {
+        format!("{subject}: {text}")
+    }
 }
 
 /// An item looked up and parsed once (attribute, tag, value), to add to many packets:
@@ -250,7 +324,7 @@ pub(crate) fn add_resolved(
     hiding: &Hiding<'_>,
 ) -> Result<(), String> {
     dict.add_typed(b, item.attr, item.tag, &item.value, Some(hiding))
-        .map_err(|e| format!("{}: {e}", item.name))
+        .map_err(|e| named(&item.name, e))
 }
 
 /// The value text of an item as `Dictionary::add` takes it: a quoted FreeRADIUS value
@@ -270,7 +344,7 @@ fn item_text(dict: &Dictionary, item: &Item) -> Result<String, String> {
     let text = if v.starts_with(['"', '\'']) {
         let value = dict
             .parse_value_freeradius(attr, v)
-            .map_err(|e| format!("{}: {e}", item.name))?;
+            .map_err(|e| named(&item.name, e))?;
         match &value {
             radius_codec::Value::String(b) | radius_codec::Value::Octets(b) => match std::str::from_utf8(b) {
                 Ok(s) => s.to_string(),

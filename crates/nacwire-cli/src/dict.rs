@@ -99,7 +99,7 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
                 emit_json(
                     &mut std::io::stdout(),
                     &json!({"name": def.name(), "number": number.join("."), "vendor": vendor,
-                            "type": format!("{:?}", def.data_type()), "flags": format!("{:?}", def.flags()),
+                            "type": def.data_type().to_string(), "flags": def.flags().to_string(),
                             "values": values.iter().map(|(n, s)| json!({"name": s, "number": n})).collect::<Vec<_>>()}),
                 );
             } else {
@@ -108,8 +108,11 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
                 if let Some(v) = vendor {
                     outln!("\tvendor\t{v}");
                 }
-                outln!("\ttype\t{:?}", def.data_type());
-                outln!("\tflags\t{:?}", def.flags());
+                outln!("\ttype\t{}", def.data_type());
+                let flags = def.flags().to_string();
+                if !flags.is_empty() {
+                    outln!("\tflags\t{flags}");
+                }
                 for (n, s) in values {
                     outln!("\tVALUE\t{s}\t{n}");
                 }

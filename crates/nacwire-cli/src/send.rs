@@ -1,21 +1,20 @@
 //! `nacwire send`: radclient and radtest, with fractional timers, JSON, load options.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use nacwire_io::udp::{DropReason, Event, Token, UdpClient, UdpClientOptions};
-use radius_codec::exchange::Retransmit;
 use radius_codec::{Code, Packet, PacketBuilder, Requirement, SharedSecret};
 use radius_dict::{Dictionary, Hiding};
 use serde_json::json;
 
 use crate::common::{
     add_resolved, attributes, attributes_plain, dictionary, emit_json, exit, hiding_vector, ms, packet_json,
-    parse_hex, parse_item, parse_packets, print_text, resolve_item, resolve_secret, CliResult, Failure, Item,
-    ResolvedItem,
+    parse_hex, parse_item, parse_packets, print_text, read_text, read_text_file, resolve_item,
+    resolve_secret, CliResult, Failure, Item, ResolvedItem, MAX_TEXT_INPUT,
 };
 
 /// Arguments of `nacwire send`.
@@ -184,6 +183,33 @@ fn default_port(code: Code) -> u16 {
 }
 
 pub(crate) fn resolve_addr(server: &str, port: u16) -> CliResult<SocketAddr> {
+    resolve(server, port, false)
+}
+
+/// A local address to listen on: as [`resolve_addr`], and port 0 picks a free port.
+pub(crate) fn resolve_listen(local: &str, port: u16) -> CliResult<SocketAddr> {
+    resolve(local, port, true)
+}
+
+fn resolve(server: &str, port: u16, listen: bool) -> CliResult<SocketAddr> {
+    if server.is_empty() {
+        return Err(Failure::usage("the server address is empty"));
+    }
+    // HOST:PORT (not a bare IPv6 address): the port must be 1..=65535.
+    if let Some((host, p)) = server.rsplit_once(':') {
+        let bracketed_or_plain = !host.contains(':') || host.ends_with(']');
+        if bracketed_or_plain && server.parse::<std::net::Ipv6Addr>().is_err() {
+            match p.parse::<u16>() {
+                Ok(0) if listen => {}
+                Ok(0) | Err(_) => {
+                    return Err(Failure::usage(format!(
+                        "{server}: `{p}` is not a port (1..=65535)"
+                    )))
+                }
+                Ok(_) => {}
+            }
+        }
+    }
     let with_port = if server.parse::<SocketAddr>().is_ok() {
         server.to_string()
     } else if server.parse::<std::net::Ipv6Addr>().is_ok() {
@@ -369,7 +395,7 @@ fn args_stream(args: &SendArgs, host: &str) -> crate::stream::StreamArgs {
             Radius11::Allow => nacwire_io::radius_stream::tls::Alpn::Allow,
             Radius11::Require => nacwire_io::radius_stream::tls::Alpn::Require,
         },
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout: crate::common::seconds("--timeout", args.timeout).unwrap_or(Duration::from_secs(3)),
         count: args.count,
         concurrency: args.concurrency.unwrap_or(1).max(1),
         json: args.json,
@@ -443,12 +469,8 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
             args.secret_env.as_deref(),
         )?,
     };
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        return Err(Failure::usage("--timeout must be a positive number of seconds"));
-    }
-    if args.rate.is_some_and(|r| !(r.is_finite() && r > 0.0)) {
-        return Err(Failure::usage("--rate must be a positive number"));
-    }
+    let timeout = crate::common::seconds("--timeout", args.timeout)?;
+    let interval = args.rate.map(crate::common::pacing).transpose()?;
     let authenticator = match &args.authenticator {
         None => None,
         Some(h) => Some(
@@ -471,21 +493,23 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
     }
     for f in &args.files {
         let (text, origin) = if f.as_os_str() == "-" {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| Failure::usage(format!("stdin: {e}")))?;
-            (s, "stdin".to_string())
+            let origin = "stdin".to_string();
+            (
+                read_text(std::io::stdin().lock(), &origin, MAX_TEXT_INPUT)?,
+                origin,
+            )
         } else {
-            let s =
-                std::fs::read_to_string(f).map_err(|e| Failure::usage(format!("{}: {e}", f.display())))?;
-            (s, f.display().to_string())
+            (read_text_file(f, MAX_TEXT_INPUT)?, f.display().to_string())
         };
-        groups.extend(parse_packets(&text, &origin)?);
+        let packets = parse_packets(&text, &origin)?;
+        if packets.is_empty() {
+            return Err(Failure::usage(format!("{origin}: no packets (attribute lines)")));
+        }
+        groups.extend(packets);
     }
     if groups.is_empty() && args.files.is_empty() && !std::io::stdin().is_terminal() {
-        let mut s = String::new();
-        let _ = std::io::stdin().read_to_string(&mut s);
+        // Attributes piped in; nothing (`< /dev/null`) means a packet without any.
+        let s = read_text(std::io::stdin().lock(), "stdin", MAX_TEXT_INPUT)?;
         groups.extend(parse_packets(&s, "stdin")?);
     }
     if groups.is_empty() {
@@ -529,14 +553,8 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
         );
     }
 
-    let timeout = Duration::from_secs_f64(args.timeout);
     let opts = UdpClientOptions {
-        retransmit: Retransmit {
-            initial: timeout,
-            max_count: args.retries,
-            max_time: timeout,
-            max_duration: timeout.saturating_mul(args.retries.saturating_add(1)),
-        },
+        retransmit: crate::common::retransmit(timeout, args.retries),
         require_message_authenticator: match args.require_message_authenticator {
             Require::Auto => Requirement::Auto,
             Require::Yes => Requirement::Yes,
@@ -588,7 +606,6 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
     let mut templates_of: std::collections::HashMap<Token, usize> = std::collections::HashMap::new();
     let mut warned_invalid = false;
     let start = Instant::now();
-    let interval = args.rate.map(|r| Duration::from_secs_f64(1.0 / r));
     let mut next_at = start;
 
     loop {

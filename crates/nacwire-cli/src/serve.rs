@@ -17,7 +17,7 @@ use crate::common::{
     add_item, attributes, attributes_plain, dictionary, emit_json, hiding_vector, packet_json, parse_item,
     print_text, resolve_secret, split_commas, CliResult, Failure, Item,
 };
-use crate::send::resolve_addr;
+use crate::send::resolve_listen;
 
 /// Arguments of `nacwire serve`.
 #[derive(Debug, Args)]
@@ -276,10 +276,10 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
         args.secret_env.as_deref(),
     )?;
     let dict = dictionary(args.dict_dir.as_deref())?;
-    let addr = resolve_addr(&args.listen, 1812)?;
+    let addr = resolve_listen(&args.listen, 1812)?;
     let mut users = HashMap::new();
     if let Some(f) = &args.users {
-        let text = std::fs::read_to_string(f).map_err(|e| Failure::usage(format!("{}: {e}", f.display())))?;
+        let text = crate::common::read_text_file(f, crate::common::MAX_TEXT_INPUT)?;
         users = load_users(&text, &f.display().to_string())?;
     }
     for u in &args.user {

@@ -293,6 +293,43 @@ fn lost_wrong_secret_and_load() {
     let l = json_lines(&o);
     assert_eq!(l[0]["event"], "lost");
     assert_eq!(l[1]["lost"], 1);
+    // -r 0 is no retransmission at all, also under load (RFC 5080's MRC 0 would be
+    // "no limit"): a silent server sees each request once.
+    let o = run(&[
+        "send",
+        "auth",
+        &silent,
+        SECRET,
+        "User-Name=bob",
+        "-t",
+        "0.2",
+        "-r",
+        "0",
+        "-c",
+        "60",
+        "-p",
+        "10",
+        "--json",
+        "-q",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let summary = json_lines(&o).pop().unwrap();
+    assert_eq!(summary["lost"], 60, "{summary}");
+    assert_eq!(summary["retransmissions"], 0, "{summary}");
+    // Numbers that do not fit a Duration are usage errors, not panics.
+    for bad in [["-t", "1e20"], ["--rate", "1e-20"], ["-t", "-1"]] {
+        let o = run(&["send", "auth", &silent, SECRET, "User-Name=bob", bad[0], bad[1]]);
+        assert_eq!(code(&o), 3, "{bad:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+    // Bounded input: an endless file is refused, an empty packet file is an error.
+    let o = run(&["send", "auth", &silent, SECRET, "-f", "/dev/zero"]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(stderr(&o).contains("/dev/zero"), "{}", stderr(&o));
+    let empty = tempfile_path::write("empty-packets", "");
+    let o = run(&["send", "auth", &silent, SECRET, "-f", empty.s()]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(stderr(&o).contains("no packets"), "{}", stderr(&o));
 
     // Wrong secret, no Message-Authenticator: the server answers, the reply does not
     // verify: exit 4 with a one-line hint.
@@ -802,6 +839,13 @@ fn dict_check_and_show() {
         stderr(&o)
     );
     assert_eq!(code(&run(&["dict", "show", "26.0.1"])), 3);
+    // flags and types as a FreeRADIUS ATTRIBUTE line writes them
+    let o = run(&["dict", "show", "Tunnel-Password"]);
+    assert!(
+        stdout(&o).contains("\ttype\tstring\n\tflags\thas_tag,encrypt=2\n"),
+        "{}",
+        stdout(&o)
+    );
     // a reader that closes the pipe early (`| head -1`): a quiet exit, no panic
     let mut child = Command::new(env!("CARGO_BIN_EXE_nacwire"))
         .args(["dict", "show", "Service-Type"])

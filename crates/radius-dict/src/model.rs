@@ -41,6 +41,34 @@ pub struct Flags {
     pub secret: bool,
 }
 
+impl core::fmt::Display for Flags {
+    /// The flags as a FreeRADIUS `ATTRIBUTE` line writes them (`has_tag,encrypt=2`);
+    /// nothing when none is set.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let encrypt = match self.encrypt {
+            Encrypt::None => None,
+            Encrypt::UserPassword => Some("encrypt=1"),
+            Encrypt::Salted => Some("encrypt=2"),
+            Encrypt::AscendSecret => Some("encrypt=3"),
+        };
+        let all = [
+            self.has_tag.then_some("has_tag"),
+            encrypt,
+            self.array.then_some("array"),
+            self.concat.then_some("concat"),
+            self.virtual_.then_some("virtual"),
+            self.secret.then_some("secret"),
+        ];
+        for (i, flag) in all.into_iter().flatten().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(flag)?;
+        }
+        Ok(())
+    }
+}
+
 /// A vendor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Vendor {
