@@ -859,19 +859,8 @@ const REAUTH_KINDS: [(&str, ReauthKind); 3] = [
 
 /// The Python name of an intent kind (`ChangeRole` -> `change_role`).
 pub(crate) fn intent_kind_name(k: nac_model::IntentKind) -> String {
-    // CamelCase -> snake_case
-    let mut out = String::new();
-    for (i, c) in k.to_string().chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    // Display says `change-role`
+    k.to_string().replace('-', "_")
 }
 
 fn service_of(name: String, params: Vec<String>, tag: Option<u8>) -> PyResult<ServiceRef> {

@@ -196,7 +196,19 @@ impl Intent {
 }
 
 impl fmt::Display for IntentKind {
+    /// The kind in words, as the command line spells it (`bounce-port`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
+        let camel = format!("{self:?}");
+        for (i, c) in camel.chars().enumerate() {
+            if c.is_ascii_uppercase() {
+                if i > 0 {
+                    f.write_str("-")?;
+                }
+                write!(f, "{}", c.to_ascii_lowercase())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
     }
 }

@@ -86,6 +86,11 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         }
     } else if let Some(bytes) = parse_hex(&args.input) {
         (vec![raw(bytes)], None)
+    } else if path.exists() {
+        return Err(Failure::usage(format!(
+            "{}: not a regular file (give a capture, a raw packet file or hex)",
+            args.input
+        )));
     } else if args.input.contains(['/', '.']) {
         return Err(Failure::usage(format!("{}: no such file", args.input)));
     } else {
@@ -347,10 +352,24 @@ fn is_capture(data: &[u8]) -> bool {
     )
 }
 
+/// What a capture reader's error means, in words.
+fn capture_error<I>(e: &PcapError<I>) -> &'static str {
+    match e {
+        PcapError::Eof | PcapError::UnexpectedEof | PcapError::Incomplete(_) => "truncated",
+        PcapError::HeaderNotRecognized => "unknown file header",
+        PcapError::BufferTooSmall => "a block larger than 64 KiB",
+        _ => "malformed block",
+    }
+}
+
 /// Reads every RADIUS packet of a capture; the second value says where it was cut.
 fn read_capture(data: &[u8], ports: &[u16], name: &str) -> CliResult<(Vec<Found>, Option<String>)> {
-    let mut reader = pcap_parser::create_reader(65536, data)
-        .map_err(|e| Failure::usage(format!("{name}: not a pcap or pcapng capture: {e:?}")))?;
+    let mut reader = pcap_parser::create_reader(65536, data).map_err(|e| {
+        Failure::usage(format!(
+            "{name}: not a pcap or pcapng capture ({})",
+            capture_error(&e)
+        ))
+    })?;
     let mut found = Vec::new();
     let mut linktypes: Vec<(Linktype, u64)> = Vec::new();
     let mut legacy = (Linktype::ETHERNET, 1_000_000u64);
@@ -422,7 +441,10 @@ fn read_capture(data: &[u8], ports: &[u16], name: &str) -> CliResult<(Vec<Found>
             Err(e) => {
                 return Ok((
                     found,
-                    Some(format!("{name}: bad capture after frame {frames}: {e:?}")),
+                    Some(format!(
+                        "{name}: bad capture after frame {frames} ({})",
+                        capture_error(&e)
+                    )),
                 ));
             }
         }

@@ -161,7 +161,7 @@ fn kind_code(kind: &str) -> CliResult<Code> {
         "disconnect" => Code::DisconnectRequest,
         n => Code::new(n.parse::<u8>().map_err(|_| {
             Failure::usage(format!(
-                "unknown packet type `{kind}`: use auth, acct, status, coa, disconnect or a number"
+                "unknown packet type `{kind}`: use auth, acct, status, coa, disconnect or a code 1..=255"
             ))
         })?),
     })
