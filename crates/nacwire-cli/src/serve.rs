@@ -294,13 +294,40 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
             },
         );
     }
+    // Every reply item and NAK cause is checked now, on a scratch packet, so that a
+    // typo is an error at start and not a silently shorter reply later.
+    let scratch_secret = radius_codec::SharedSecret::from("check");
+    let scratch_hiding = Hiding {
+        secret: &scratch_secret,
+        salt: 0x8000,
+    };
+    let mut scratch = PacketBuilder::new(Code::AccessAccept, 0, [0; 16]);
+    for (name, user) in &users {
+        for item in &user.reply {
+            let item = Item {
+                name: item.name.clone(),
+                value: item.value.replace("%{User-Name}", name),
+            };
+            add_item(dict, &mut scratch, &item, &scratch_hiding)
+                .map_err(|e| Failure::usage(format!("user `{name}`: reply {e}")))?;
+        }
+    }
     let mut nak_if = Vec::new();
     for n in &args.nak_if {
         let (name, cause) = n.split_once('=').unwrap_or((n.as_str(), "Unsupported-Attribute"));
         if dict.attr(name).is_none() {
             return Err(Failure::usage(format!("--nak-if: unknown attribute `{name}`")));
         }
+        let item = Item {
+            name: "Error-Cause".into(),
+            value: cause.to_string(),
+        };
+        add_item(dict, &mut scratch, &item, &scratch_hiding)
+            .map_err(|e| Failure::usage(format!("--nak-if {n}: {e}")))?;
         nak_if.push((name.to_string(), cause.to_string()));
+    }
+    if args.exit_after == Some(0) {
+        return Err(Failure::usage("--exit-after must be at least 1"));
     }
     let responder = Responder {
         dict,

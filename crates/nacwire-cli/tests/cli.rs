@@ -438,7 +438,21 @@ fn bad_input_is_one_line_and_exit_3() {
         &["decode", "/nonexistent/capture.pcap"],
         &["serve", SECRET, "--users", "/nonexistent/users"],
         &["serve", SECRET, "--nak-if", "No-Such-Attribute"],
+        &["serve", SECRET, "--nak-if", "Filter-Id=not-a-cause"],
+        &["serve", SECRET, "--exit-after", "0"],
+        &["serve", SECRET, "--listen", "127.0.0.1:99999"],
+        &["send", "auth", "127.0.0.1:99999", SECRET, "User-Name=bob"],
+        &["send", "auth", "127.0.0.1:0", SECRET, "User-Name=bob"],
+        &["send", "999", "127.0.0.1:9", SECRET, "User-Name=bob"],
+        &["decode", "/tmp"],
     ];
+    let bad_users = tempfile_path::write(
+        "bad-users",
+        "alice Cleartext-Password := \"pw\"\n\tBogus-Attr = 1\n",
+    );
+    let o = run(&["serve", SECRET, "--users", bad_users.s()]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(stderr(&o).contains("Bogus-Attr"), "{}", stderr(&o));
     for args in cases {
         let o = run(args);
         assert_eq!(code(&o), 3, "{args:?}: {}", stderr(&o));
