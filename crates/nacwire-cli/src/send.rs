@@ -800,7 +800,11 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
     }
     if stats.lost > 0 {
         if !args.json && !print_packets {
-            eprintln!("nacwire: {} request(s) got no reply from {server}", stats.lost);
+            // A server drops a request that does not verify: a wrong secret looks lost.
+            eprintln!(
+                "nacwire: {} request(s) got no reply from {server} (is it up, is the port right, is the secret right?)",
+                stats.lost
+            );
         }
         return Ok(exit::LOST);
     }
