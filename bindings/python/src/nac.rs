@@ -1139,28 +1139,6 @@ impl Intent {
 // ---------------------------------------------------------------------------------
 // Profile
 
-const INTENT_KINDS: [nac_model::IntentKind; 16] = {
-    use nac_model::IntentKind as K;
-    [
-        K::Disconnect,
-        K::Reauthenticate,
-        K::ChangeRole,
-        K::ApplyFilter,
-        K::SessionTimeout,
-        K::IdleTimeout,
-        K::BouncePort,
-        K::DisablePort,
-        K::RateLimit,
-        K::Policy,
-        K::ActivateService,
-        K::DeactivateService,
-        K::AccountLogon,
-        K::AccountLogoff,
-        K::AuthorizeOnly,
-        K::Raw,
-    ]
-};
-
 /// A vendor profile: how one kind of NAS wants its Disconnect and CoA requests
 /// (ports, identification attributes and MAC spellings, the recipe per intent).
 /// `Profile.get("cisco-ios")`; adjust a copy for a site with `replace`.
@@ -1394,7 +1372,7 @@ impl Profile {
 
     /// The intent kinds this profile's recipe covers.
     fn supported(&self) -> Vec<String> {
-        INTENT_KINDS
+        nac_model::IntentKind::ALL
             .iter()
             .filter(|k| self.inner.supports(**k))
             .map(|k| intent_kind_name(*k))
@@ -1407,7 +1385,7 @@ impl Profile {
             return Ok(self.inner.supports(i.get().inner.kind()));
         }
         let name: String = intent.extract()?;
-        INTENT_KINDS
+        nac_model::IntentKind::ALL
             .iter()
             .find(|k| intent_kind_name(**k) == name)
             .map(|k| self.inner.supports(*k))

@@ -3,6 +3,7 @@
 //! signature.
 //!
 //! A unit-test module: the AWS suite needs engine helpers that only tests use.
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};

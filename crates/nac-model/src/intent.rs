@@ -195,6 +195,28 @@ impl Intent {
     };
 }
 
+impl IntentKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [Self; 16] = [
+        Self::Disconnect,
+        Self::Reauthenticate,
+        Self::ChangeRole,
+        Self::ApplyFilter,
+        Self::SessionTimeout,
+        Self::IdleTimeout,
+        Self::BouncePort,
+        Self::DisablePort,
+        Self::RateLimit,
+        Self::Policy,
+        Self::ActivateService,
+        Self::DeactivateService,
+        Self::AccountLogon,
+        Self::AccountLogoff,
+        Self::AuthorizeOnly,
+        Self::Raw,
+    ];
+}
+
 impl fmt::Display for IntentKind {
     /// The kind in words, as the command line spells it (`bounce-port`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -980,25 +980,6 @@ mod tests {
 
     use super::*;
 
-    const KINDS: [IntentKind; 16] = [
-        K::Disconnect,
-        K::Reauthenticate,
-        K::ChangeRole,
-        K::ApplyFilter,
-        K::SessionTimeout,
-        K::IdleTimeout,
-        K::BouncePort,
-        K::DisablePort,
-        K::RateLimit,
-        K::Policy,
-        K::ActivateService,
-        K::DeactivateService,
-        K::AccountLogon,
-        K::AccountLogoff,
-        K::AuthorizeOnly,
-        K::Raw,
-    ];
-
     /// The table is the one place a vendor is described: the enum, the constants,
     /// [`Profile::ALL`], the names and the capabilities all come from its rows.
     #[test]
@@ -1035,7 +1016,7 @@ mod tests {
                 steps += 1;
             }
             let listed = row.recipes.len() + 2 + usize::from(matches!(p.role, RoleChange::Attribute(_)));
-            let supported = KINDS.iter().filter(|k| p.supports(**k)).count();
+            let supported = IntentKind::ALL.iter().filter(|k| p.supports(**k)).count();
             assert_eq!(supported, listed, "{}", row.name);
         }
         assert_eq!(steps, 27);
