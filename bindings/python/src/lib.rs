@@ -12,6 +12,7 @@ mod ecp;
 mod errors;
 mod nac;
 mod pyrad;
+mod pyrad_dict;
 mod radius;
 mod radsec;
 
