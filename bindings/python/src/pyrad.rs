@@ -348,8 +348,11 @@ const HOOK_GLOBALS: usize = 6;
 const HOOK_CREATE_ID: usize = 7;
 const HOOK_DECODE_PACKET: usize = 8;
 const HOOK_SPECIAL: usize = 9;
+const HOOK_OD_KEYS: usize = 10;
+const HOOK_NATIVE_TYPES: usize = 11;
 
 const MESSAGE_AUTHENTICATOR: u8 = 80;
+const PROXY_STATE: u8 = 33;
 
 /// A wire key of the raw view.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -666,6 +669,37 @@ fn decode_into<'py>(
     if !pkt.is_empty() {
         hooks.get_item(HOOK_OD_CLEAR)?.call1((pkt,))?;
     }
+    if split.has_ma {
+        fields.set_item(pyo3::intern!(py, "message_authenticator"), true)?;
+    }
+    if native_type(any, hooks)? {
+        let mut st = PyradAttrs::new();
+        st.data.reserve(split.length);
+        for group in split.groups.list {
+            let (tlv, values) = match group.values {
+                Values::Plain(v) => (false, v.into_iter().map(|b| (0, b)).collect::<Vec<_>>()),
+                Values::Tlv(subs) => (
+                    true,
+                    subs.into_iter()
+                        .flat_map(|(sub, v)| v.into_iter().map(move |b| (sub, b)))
+                        .collect(),
+                ),
+            };
+            let mut vals = Vec::with_capacity(values.len());
+            for (sub, b) in values {
+                let (s, e) = st.store(b)?;
+                vals.push((sub, s, e));
+            }
+            st.groups.push(NGroup {
+                key: group.key,
+                tlv,
+                vals,
+            });
+        }
+        fields.set_item(pyo3::intern!(py, "_nw"), Bound::new(py, st)?)?;
+        return Ok(());
+    }
+    fields.set_item(pyo3::intern!(py, "_nw"), py.None())?;
     let setitem = hooks.get_item(HOOK_OD_SETITEM)?;
     for group in split.groups.list {
         let value = match group.values {
@@ -679,9 +713,6 @@ fn decode_into<'py>(
             }
         };
         setitem.call1((pkt, group.obj, value))?;
-    }
-    if split.has_ma {
-        fields.set_item(pyo3::intern!(py, "message_authenticator"), true)?;
     }
     Ok(())
 }
@@ -702,6 +733,18 @@ fn instance_dict<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     Ok(obj
         .getattr(pyo3::intern!(obj.py(), "__dict__"))?
         .cast_into::<PyDict>()?)
+}
+
+/// Whether `pkt` is of one of nacwire.pyrad's own packet classes (native mode is for
+/// those only: a subclass may use the OrderedDict directly, as pyrad's code does).
+fn native_type(pkt: &Bound<'_, PyAny>, hooks: &Bound<'_, PyTuple>) -> PyResult<bool> {
+    let ty = pkt.get_type();
+    for t in hooks.get_item(HOOK_NATIVE_TYPES)?.cast::<PyTuple>()?.iter() {
+        if t.is(&ty) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The next id of `nacwire.pyrad.packet`'s module-wide counter (its `CreateID()`;
@@ -765,6 +808,11 @@ fn pyrad_init<'py>(
     fields.set_item(pyo3::intern!(py, "_request_code"), &none)?;
     fields.set_item(pyo3::intern!(py, "message_authenticator"), &none)?;
     fields.set_item(pyo3::intern!(py, "raw_packet"), &none)?;
+    if pkt.is_empty() && native_type(any, hooks)? {
+        fields.set_item(pyo3::intern!(py, "_nw"), Bound::new(py, PyradAttrs::new())?)?;
+    } else {
+        fields.set_item(pyo3::intern!(py, "_nw"), &none)?;
+    }
     if attributes.is_empty() {
         let d = match any.getattr(pyo3::intern!(py, "dict")) {
             Ok(d) => d,
@@ -971,11 +1019,585 @@ fn pyrad_sign<'py>(
     Ok(PyBytes::new(py, &out))
 }
 
+// ---------------------------------------------------------------------------------
+// Native mode. A packet of one of nacwire.pyrad's own classes keeps its attributes in a
+// `PyradAttrs` (the instance attribute `_nw`) instead of the OrderedDict, as long as only
+// the operations below touch it: construction, decoding, reads, writes and `in` by
+// plain attribute name, `keys()`, Message-Authenticator, encoding and Proxy-State
+// copying. Anything else first fills the OrderedDict (`pyrad_fill`, pyrad's raw view
+// exactly) and the packet continues in dict mode. Filling costs one Python call per
+// wire key; most packets never need it.
+
+/// One wire key's values in the order they came.
+struct NGroup {
+    key: WireKey,
+    /// A TLV: each value carries its sub-attribute code.
+    tlv: bool,
+    /// (sub-attribute code, 0 for a plain attribute; start; end) into `PyradAttrs::data`.
+    vals: Vec<(u8, u32, u32)>,
+}
+
+/// The attributes of a packet in native mode (see above).
+#[pyclass(module = "nacwire._native")]
+pub(crate) struct PyradAttrs {
+    data: Vec<u8>,
+    groups: Vec<NGroup>,
+}
+
+impl PyradAttrs {
+    fn new() -> Self {
+        Self {
+            data: Vec::new(),
+            groups: Vec::new(),
+        }
+    }
+
+    fn find(&self, key: WireKey) -> Option<usize> {
+        self.groups.iter().position(|g| g.key == key)
+    }
+
+    fn bytes(&self, start: u32, end: u32) -> &[u8] {
+        self.data.get(start as usize..end as usize).unwrap_or_default()
+    }
+
+    /// Stores `value`, returning its range.
+    fn store(&mut self, value: &[u8]) -> PyResult<(u32, u32)> {
+        let start = u32::try_from(self.data.len()).map_err(|_| PyValueError::new_err("packet too large"))?;
+        self.data.extend_from_slice(value);
+        let end = u32::try_from(self.data.len()).map_err(|_| PyValueError::new_err("packet too large"))?;
+        Ok((start, end))
+    }
+
+    /// Sets `key`'s values (in place when present, else first or last).
+    fn set(&mut self, key: WireKey, values: &[&[u8]], front: bool) -> PyResult<()> {
+        let mut vals = Vec::with_capacity(values.len());
+        for v in values {
+            let (s, e) = self.store(v)?;
+            vals.push((0, s, e));
+        }
+        match self.find(key) {
+            Some(i) => {
+                if let Some(g) = self.groups.get_mut(i) {
+                    g.tlv = false;
+                    g.vals = vals;
+                }
+            }
+            None if front => self.groups.insert(0, NGroup { key, tlv: false, vals }),
+            None => self.groups.push(NGroup { key, tlv: false, vals }),
+        }
+        Ok(())
+    }
+
+    /// The OrderedDict value of a group: a list of bytes, or a TLV's dict of lists.
+    fn value_object<'py>(&self, py: Python<'py>, g: &NGroup) -> PyResult<Bound<'py, PyAny>> {
+        if !g.tlv {
+            let list = PyList::empty(py);
+            for &(_, s, e) in &g.vals {
+                list.append(PyBytes::new(py, self.bytes(s, e)))?;
+            }
+            return Ok(list.into_any());
+        }
+        let dict = PyDict::new(py);
+        for &(sub, s, e) in &g.vals {
+            let value = PyBytes::new(py, self.bytes(s, e));
+            match dict.get_item(sub)? {
+                Some(list) => list.cast::<PyList>()?.append(value)?,
+                None => dict.set_item(sub, PyList::new(py, [value])?)?,
+            }
+        }
+        Ok(dict.into_any())
+    }
+
+    /// The attribute octets (no TLV groups: `None`), and where the first
+    /// Message-Authenticator value sits in `out`.
+    fn encode(&self, py: Python<'_>, out: &mut Vec<u8>) -> PyResult<Option<Option<usize>>> {
+        let mut ma = None;
+        for g in &self.groups {
+            if g.tlv {
+                return Ok(None);
+            }
+            for &(_, s, e) in &g.vals {
+                let value = self.bytes(s, e);
+                if ma.is_none() && g.key == WireKey::Code(MESSAGE_AUTHENTICATOR) {
+                    ma = Some(out.len() + 2);
+                }
+                match g.key {
+                    WireKey::Code(code) if value.len() <= 253 => {
+                        out.extend_from_slice(&[code, value.len() as u8 + 2]);
+                        out.extend_from_slice(value);
+                    }
+                    WireKey::Vsa(vendor, sub) if value.len() + 6 <= 253 => {
+                        out.extend_from_slice(&[VENDOR_SPECIFIC, value.len() as u8 + 8]);
+                        out.extend_from_slice(&vendor.to_be_bytes());
+                        out.extend_from_slice(&[sub, value.len() as u8 + 2]);
+                        out.extend_from_slice(value);
+                    }
+                    _ => {
+                        // pyrad's error, named as it names it
+                        let mut scratch = Vec::new();
+                        encode_one(&mut scratch, &key_object(py, g.key)?, value)?;
+                    }
+                }
+            }
+        }
+        Ok(Some(ma))
+    }
+}
+
+/// The wire key of a plan's wire key object (an int, or `(vendor, code)`).
+fn wire_key(obj: &Bound<'_, PyAny>) -> Option<WireKey> {
+    if let Ok(code) = obj.extract::<u8>() {
+        return Some(WireKey::Code(code));
+    }
+    let (vendor, code) = obj.extract::<(u32, u8)>().ok()?;
+    Some(WireKey::Vsa(vendor, code))
+}
+
+/// What a native-mode call found for a name key: the plan's parts, or why not.
+enum Planned<'py> {
+    Plan(Bound<'py, PyTuple>, WireKey),
+    /// No current plan for this name (the caller makes one and asks again).
+    NoPlan,
+    /// Not a plain attribute name of a nacwire.pyrad dictionary: dict mode.
+    Slow,
+}
+
+/// The dictionary's current plan for a name key (see `current_plan`).
+fn native_plan<'py>(d: &Bound<'py, PyAny>, key: &Bound<'py, PyAny>) -> PyResult<Planned<'py>> {
+    let py = d.py();
+    if !key.is_instance_of::<pyo3::types::PyString>() {
+        return Ok(Planned::Slow);
+    }
+    let Ok(plans) = d.getattr(pyo3::intern!(py, "_plans")) else {
+        return Ok(Planned::Slow);
+    };
+    let Ok(plans) = plans.cast_into::<PyDict>() else {
+        return Ok(Planned::Slow);
+    };
+    let Some(plan) = plans.get_item(key)? else {
+        return Ok(Planned::NoPlan);
+    };
+    let plan = plan.cast_into::<PyTuple>()?;
+    let attributes = d.getattr(pyo3::intern!(py, "attributes"))?;
+    let current = match attributes.cast::<PyDict>() {
+        Ok(a) => a.get_item(key)?,
+        Err(_) => return Ok(Planned::Slow),
+    };
+    if !current.is_some_and(|c| plan.get_item(0).is_ok_and(|a| a.is(&c))) {
+        return Ok(Planned::NoPlan);
+    }
+    match wire_key(&plan.get_item(1)?) {
+        Some(wire) => Ok(Planned::Plan(plan, wire)),
+        None => Ok(Planned::Slow),
+    }
+}
+
+/// Decodes one value of a plain attribute from its octets (see `read_value`).
+fn read_octets<'py>(
+    py: Python<'py>,
+    octets: &[u8],
+    kind: u8,
+    named: &Bound<'py, PyDict>,
+    decode: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if !named.is_empty() {
+        if let Some(name) = named.get_item(PyBytes::new(py, octets))? {
+            return Ok(name);
+        }
+    }
+    match (kind, octets) {
+        (KIND_STRING, _) => match std::str::from_utf8(octets) {
+            Ok(text) => Ok(pyo3::types::PyString::new(py, text).into_any()),
+            Err(_) => Ok(PyBytes::new(py, octets).into_any()),
+        },
+        (KIND_INTEGER, [a, b, c, d]) => Ok(u32::from_be_bytes([*a, *b, *c, *d]).into_pyobject(py)?.into_any()),
+        (KIND_IPADDR, [a, b, c, d]) => {
+            let mut text = String::with_capacity(15);
+            for (i, n) in [a, b, c, d].into_iter().enumerate() {
+                if i > 0 {
+                    text.push('.');
+                }
+                push_decimal(&mut text, *n);
+            }
+            Ok(pyo3::types::PyString::new(py, &text).into_any())
+        }
+        (KIND_OCTETS, _) => Ok(PyBytes::new(py, octets).into_any()),
+        _ => decode.call1((PyBytes::new(py, octets),)),
+    }
+}
+
+fn push_decimal(text: &mut String, n: u8) {
+    if n >= 100 {
+        text.push(char::from(b'0' + n / 100));
+    }
+    if n >= 10 {
+        text.push(char::from(b'0' + n / 10 % 10));
+    }
+    text.push(char::from(b'0' + n % 10));
+}
+
+/// `pkt[key]` in native mode: the decoded values of a plain attribute by name; `noplan`
+/// when the dictionary has no current plan for it, `slow` when dict mode must answer.
+#[pyfunction]
+fn pyrad_nread<'py>(
+    py: Python<'py>,
+    pkt: &Bound<'py, PyDict>,
+    nw: &Bound<'py, PyradAttrs>,
+    key: &Bound<'py, PyAny>,
+    d: &Bound<'py, PyAny>,
+    slow: &Bound<'py, PyAny>,
+    noplan: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if !pkt.is_empty() {
+        return Ok(slow.clone());
+    }
+    let (plan, wire) = match native_plan(d, key)? {
+        Planned::Plan(p, w) => (p, w),
+        Planned::NoPlan => return Ok(noplan.clone()),
+        Planned::Slow => return Ok(slow.clone()),
+    };
+    let st = nw.borrow();
+    let Some(g) = st.find(wire).and_then(|i| st.groups.get(i)) else {
+        return Err(pyo3::exceptions::PyKeyError::new_err(plan.get_item(1)?.unbind()));
+    };
+    if g.tlv {
+        return Ok(slow.clone());
+    }
+    let decode = plan.get_item(2)?;
+    let kind: u8 = plan.get_item(4)?.extract()?;
+    let named = plan.get_item(5)?;
+    let named = named.cast::<PyDict>()?;
+    let out = PyList::empty(py);
+    for &(_, s, e) in &g.vals {
+        out.append(read_octets(py, st.bytes(s, e), kind, named, &decode)?)?;
+    }
+    Ok(out.into_any())
+}
+
+/// `key in pkt` in native mode (as `pyrad_nread`: a bool, `noplan` or `slow`).
+#[pyfunction]
+fn pyrad_ncontains<'py>(
+    py: Python<'py>,
+    pkt: &Bound<'py, PyDict>,
+    nw: &Bound<'py, PyradAttrs>,
+    key: &Bound<'py, PyAny>,
+    d: &Bound<'py, PyAny>,
+    slow: &Bound<'py, PyAny>,
+    noplan: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if !pkt.is_empty() {
+        return Ok(slow.clone());
+    }
+    match native_plan(d, key)? {
+        Planned::Plan(_, wire) => {
+            let found = nw.borrow().find(wire).is_some();
+            Ok(pyo3::types::PyBool::new(py, found).to_owned().into_any())
+        }
+        Planned::NoPlan => Ok(noplan.clone()),
+        Planned::Slow => Ok(slow.clone()),
+    }
+}
+
+/// `pkt[key] = item` (or with `append`, `AddAttribute(key, item)`) in native mode, for a
+/// plain attribute by name: None when done, else `noplan` or `slow` (nothing changed).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn pyrad_nwrite<'py>(
+    py: Python<'py>,
+    pkt: &Bound<'py, PyDict>,
+    nw: &Bound<'py, PyradAttrs>,
+    key: &Bound<'py, PyAny>,
+    item: &Bound<'py, PyAny>,
+    d: &Bound<'py, PyAny>,
+    append: bool,
+    slow: &Bound<'py, PyAny>,
+    noplan: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if !pkt.is_empty() {
+        return Ok(slow.clone());
+    }
+    let (plan, wire) = match native_plan(d, key)? {
+        Planned::Plan(p, w) => (p, w),
+        Planned::NoPlan => return Ok(noplan.clone()),
+        Planned::Slow => return Ok(slow.clone()),
+    };
+    let kind: u8 = plan.get_item(4)?.extract()?;
+    let named = plan.get_item(6)?;
+    let named = named.cast::<PyDict>()?;
+    let mut encoded: Vec<Vec<u8>> = Vec::new();
+    if item.is_instance_of::<PyList>() || item.is_instance_of::<PyTuple>() {
+        for value in item.try_iter()? {
+            match write_value(&value?, kind, named)? {
+                Some(e) => encoded.push(e),
+                None => return Ok(slow.clone()),
+            }
+        }
+    } else {
+        match write_value(item, kind, named)? {
+            Some(e) => encoded.push(e),
+            None => return Ok(slow.clone()),
+        }
+    }
+    let mut st = nw.borrow_mut();
+    let values: Vec<&[u8]> = encoded.iter().map(Vec::as_slice).collect();
+    match st.find(wire) {
+        Some(i) if append => {
+            if st.groups.get(i).is_some_and(|g| g.tlv) {
+                return Ok(slow.clone());
+            }
+            let mut added = Vec::with_capacity(values.len());
+            for v in &values {
+                let (s, e) = st.store(v)?;
+                added.push((0, s, e));
+            }
+            if let Some(g) = st.groups.get_mut(i) {
+                g.vals.extend(added);
+            }
+        }
+        _ => st.set(wire, &values, false)?,
+    }
+    Ok(py.None().into_bound(py))
+}
+
+/// `keys()` in native mode: attribute names for known wire keys, the keys otherwise;
+/// None when dict mode must answer.
+#[pyfunction]
+fn pyrad_nkeys<'py>(
+    py: Python<'py>,
+    pkt: &Bound<'py, PyDict>,
+    nw: &Bound<'py, PyradAttrs>,
+    d: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyList>>> {
+    if !pkt.is_empty() {
+        return Ok(None);
+    }
+    let st = nw.borrow();
+    let out = PyList::empty(py);
+    if d.is_none() {
+        for g in &st.groups {
+            out.append(key_object(py, g.key)?)?;
+        }
+        return Ok(Some(out));
+    }
+    let back = d
+        .getattr(pyo3::intern!(py, "attrindex"))?
+        .getattr(pyo3::intern!(py, "backward"))?;
+    let Ok(back) = back.cast::<PyDict>() else {
+        return Ok(None);
+    };
+    for g in &st.groups {
+        let k = key_object(py, g.key)?;
+        match back.get_item(&k)? {
+            Some(name) => out.append(name)?,
+            None => out.append(k)?,
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Message-Authenticator's value in native mode: set in place, or added first; false
+/// when dict mode must do it.
+#[pyfunction]
+fn pyrad_nset_ma(pkt: &Bound<'_, PyDict>, nw: &Bound<'_, PyradAttrs>, value: &[u8]) -> PyResult<bool> {
+    if !pkt.is_empty() {
+        return Ok(false);
+    }
+    nw.borrow_mut()
+        .set(WireKey::Code(MESSAGE_AUTHENTICATOR), &[value], true)?;
+    Ok(true)
+}
+
+/// The raw view's value for a wire key in native mode (a new list, or a TLV's dict),
+/// None when absent, `slow` when dict mode must answer.
+#[pyfunction]
+fn pyrad_nraw<'py>(
+    py: Python<'py>,
+    pkt: &Bound<'py, PyDict>,
+    nw: &Bound<'py, PyradAttrs>,
+    key: &Bound<'py, PyAny>,
+    slow: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let Some(wire) = wire_key(key).filter(|_| pkt.is_empty()) else {
+        return Ok(slow.clone());
+    };
+    let st = nw.borrow();
+    match st.find(wire).and_then(|i| st.groups.get(i)) {
+        Some(g) => st.value_object(py, g),
+        None => Ok(py.None().into_bound(py)),
+    }
+}
+
+/// The attribute octets in native mode; None when dict mode must encode (TLVs, or
+/// entries put into the OrderedDict directly).
+#[pyfunction]
+fn pyrad_nencode<'py>(
+    py: Python<'py>,
+    pkt: &Bound<'py, PyDict>,
+    nw: &Bound<'py, PyradAttrs>,
+) -> PyResult<Option<Bound<'py, PyBytes>>> {
+    if !pkt.is_empty() {
+        return Ok(None);
+    }
+    let mut out = Vec::with_capacity(256);
+    Ok(nw.borrow().encode(py, &mut out)?.map(|_| PyBytes::new(py, &out)))
+}
+
+/// `pyrad_sign` in native mode (the packet's fields passed in); None when dict mode
+/// must do it.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn pyrad_nsign<'py>(
+    py: Python<'py>,
+    pkt: &Bound<'py, PyDict>,
+    nw: &Bound<'py, PyradAttrs>,
+    code: u8,
+    ident: u8,
+    secret: &[u8],
+    authenticator: &Bound<'py, PyAny>,
+    request_code: &Bound<'py, PyAny>,
+    whole: bool,
+) -> PyResult<Option<Bound<'py, PyBytes>>> {
+    if !pkt.is_empty() || nw.borrow().groups.iter().any(|g| g.tlv) {
+        return Ok(None);
+    }
+    let mut st = nw.borrow_mut();
+    st.set(WireKey::Code(MESSAGE_AUTHENTICATOR), &[&[0u8; 16]], true)?;
+    let request_code = request_code.extract::<i64>().ok();
+    let zero_vector = matches!(code, 4 | 40 | 43) || (code == 5 && request_code != Some(12));
+    let vector: &[u8] = if zero_vector {
+        &[0; 16]
+    } else if authenticator.is_none() {
+        return Err(pyo3::exceptions::PyException::new_err("No authenticator found"));
+    } else {
+        authenticator.extract()?
+    };
+    let mut out = Vec::with_capacity(256);
+    out.extend_from_slice(&[code, ident, 0, 0]);
+    out.extend_from_slice(&[0; 16]);
+    let Some(ma) = st.encode(py, &mut out)? else {
+        return Ok(None);
+    };
+    let total = u16::try_from(out.len())
+        .map_err(|_| PyValueError::new_err(format!("Packet is too long ({} octets)", out.len())))?;
+    if let Some(len) = out.get_mut(2..4) {
+        len.copy_from_slice(&total.to_be_bytes());
+    }
+    let mac = hmac_md5(
+        secret,
+        &[
+            out.get(..4).unwrap_or_default(),
+            vector,
+            out.get(20..).unwrap_or_default(),
+        ],
+    );
+    if let Some(slot) = ma.and_then(|at| out.get_mut(at..at + 16)) {
+        slot.copy_from_slice(&mac);
+    }
+    st.set(WireKey::Code(MESSAGE_AUTHENTICATOR), &[&mac], true)?;
+    if !whole {
+        return Ok(Some(PyBytes::new(py, out.get(20..).unwrap_or_default())));
+    }
+    let a = authenticator
+        .cast::<PyBytes>()
+        .map_err(|_| PyTypeError::new_err("authenticator must be a binary string"))?
+        .as_bytes();
+    if let Some(slot) = out.get_mut(4..20) {
+        for (f, b) in slot.iter_mut().zip(a.iter().chain(std::iter::repeat(&0))) {
+            *f = *b;
+        }
+    }
+    Ok(Some(PyBytes::new(py, &out)))
+}
+
+/// A request's Proxy-State values copied to its reply (both in native mode; the reply
+/// has none yet): true when done, false when dict mode must do it.
+#[pyfunction]
+fn pyrad_ncopy_proxy_state(
+    request: &Bound<'_, PyDict>,
+    request_nw: &Bound<'_, PyradAttrs>,
+    reply: &Bound<'_, PyDict>,
+    reply_nw: &Bound<'_, PyradAttrs>,
+) -> PyResult<bool> {
+    if !request.is_empty() || !reply.is_empty() || request_nw.is(reply_nw) {
+        return Ok(false);
+    }
+    let src = request_nw.borrow();
+    let key = WireKey::Code(PROXY_STATE);
+    let Some(g) = src.find(key).and_then(|i| src.groups.get(i)) else {
+        return Ok(true);
+    };
+    if g.tlv {
+        return Ok(false);
+    }
+    let mut dst = reply_nw.borrow_mut();
+    if dst.find(key).is_some() {
+        return Ok(true);
+    }
+    let values: Vec<&[u8]> = g.vals.iter().map(|&(_, s, e)| src.bytes(s, e)).collect();
+    dst.set(key, &values, false)?;
+    Ok(true)
+}
+
+/// Leaves native mode: the attributes go into the OrderedDict (pyrad's raw view, in
+/// order; entries put there directly meanwhile keep their values and come after).
+#[pyfunction]
+fn pyrad_fill(pkt: &Bound<'_, PyDict>, nw: &Bound<'_, PyradAttrs>, hooks: &Bound<'_, PyTuple>) -> PyResult<()> {
+    let py = pkt.py();
+    let fields = instance_dict(pkt.as_any())?;
+    fields.set_item(pyo3::intern!(py, "_nw"), py.None())?;
+    let st = nw.borrow();
+    let setitem = hooks.get_item(HOOK_OD_SETITEM)?;
+    if pkt.is_empty() {
+        for g in &st.groups {
+            setitem.call1((pkt, key_object(py, g.key)?, st.value_object(py, g)?))?;
+        }
+        return Ok(());
+    }
+    let move_to_end = hooks.get_item(HOOK_OD_MOVE_TO_END)?;
+    let before: Vec<Bound<'_, PyAny>> = hooks
+        .get_item(HOOK_OD_KEYS)?
+        .call1((pkt,))?
+        .try_iter()?
+        .collect::<PyResult<_>>()?;
+    let mut ours = Vec::with_capacity(st.groups.len());
+    for g in &st.groups {
+        let key = key_object(py, g.key)?;
+        if !pkt.contains(&key)? {
+            setitem.call1((pkt, &key, st.value_object(py, g)?))?;
+        }
+        move_to_end.call1((pkt, &key))?;
+        ours.push(key);
+    }
+    for key in before {
+        let mut theirs = true;
+        for k in &ours {
+            if k.eq(&key)? {
+                theirs = false;
+                break;
+            }
+        }
+        if theirs {
+            move_to_end.call1((pkt, &key))?;
+        }
+    }
+    Ok(())
+}
+
 /// Registers the packet helpers.
 pub(crate) fn register_packet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pyrad_init, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_decode, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_keys, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_sign, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_nread, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_ncontains, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_nwrite, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_nkeys, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_nset_ma, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_nencode, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_nsign, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_ncopy_proxy_state, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_fill, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_nraw, m)?)?;
     Ok(())
 }

@@ -20,8 +20,18 @@ from typing import TYPE_CHECKING, Any
 from nacwire._native import (
     pyrad_decode,
     pyrad_encode,
+    pyrad_fill,
     pyrad_init,
     pyrad_keys,
+    pyrad_ncontains,
+    pyrad_ncopy_proxy_state,
+    pyrad_nencode,
+    pyrad_nkeys,
+    pyrad_nraw,
+    pyrad_nread,
+    pyrad_nset_ma,
+    pyrad_nsign,
+    pyrad_nwrite,
     pyrad_pw,
     pyrad_read,
     pyrad_sign,
@@ -68,7 +78,16 @@ def _xor16(a: bytes, b: bytes) -> bytes:
 
 
 class Packet(OrderedDict):  # type: ignore[type-arg]
-    """A RADIUS packet: a dict of attributes plus code, id, secret and authenticator."""
+    """A RADIUS packet: a dict of attributes plus code, id, secret and authenticator.
+
+    Native mode: a packet of this module's own classes keeps its attributes in Rust
+    (``_nw``) while only reads, writes and ``in`` by plain attribute name, ``keys()``,
+    Message-Authenticator, encoding and replies touch them. Any other use of the
+    packet as a dict first fills the OrderedDict with pyrad's raw view (``_fill``),
+    so what a program sees is the same either way.
+    """
+
+    _nw: Any = None  # the native attributes, or None once the OrderedDict holds them
 
     def __init__(
         self,
@@ -97,6 +116,22 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         raw_packet: bytes | None
         dict: Any
 
+    def _fill(self) -> None:
+        """Leave native mode: pyrad's raw view goes into the OrderedDict."""
+        nw = self._nw
+        if nw is not None:
+            pyrad_fill(self, nw, _HOOKS)
+
+    def _raw(self, key: Any, default: Any = None) -> Any:
+        """The raw view's value for a wire key (a copy in native mode), or default."""
+        nw = self._nw
+        if nw is not None:
+            value = pyrad_nraw(self, nw, key, _SLOW)
+            if value is not _SLOW:
+                return default if value is None else value
+            pyrad_fill(self, nw, _HOOKS)
+        return OrderedDict.get(self, key, default)
+
     def _AddNamed(self, attributes: dict[str, Any]) -> None:
         for key, value in attributes.items():
             if key not in _SPECIAL:
@@ -107,11 +142,14 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     def add_message_authenticator(self) -> None:
         """Mark the packet to carry Message-Authenticator (added as the first attribute)."""
         self.message_authenticator = True
-        if OrderedDict.__contains__(self, _MA):
-            _od_setitem(self, _MA, [_ZERO16])
-        else:
-            _od_setitem(self, _MA, [_ZERO16])
-            self.move_to_end(_MA, last=False)
+        nw = self._nw
+        if nw is None or not pyrad_nset_ma(self, nw, _ZERO16):
+            self._fill()
+            if OrderedDict.__contains__(self, _MA):
+                _od_setitem(self, _MA, [_ZERO16])
+            else:
+                _od_setitem(self, _MA, [_ZERO16])
+                OrderedDict.move_to_end(self, _MA, last=False)
         if self.id is None:
             self.id = self.CreateID()
         if self.authenticator is None and self.code == AccessRequest:
@@ -123,10 +161,14 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         return self.message_authenticator
 
     def _set_message_authenticator(self, value: bytes) -> None:
+        nw = self._nw
+        if nw is not None and pyrad_nset_ma(self, nw, value):
+            return
+        self._fill()
         first = not OrderedDict.__contains__(self, _MA)
         OrderedDict.__setitem__(self, _MA, [value])
         if first:
-            self.move_to_end(_MA, last=False)
+            OrderedDict.move_to_end(self, _MA, last=False)
 
     def _message_authenticator_vector(
         self, original_authenticator: bytes | None = None, original_code: int | None = None
@@ -149,7 +191,26 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     def _refresh_message_authenticator(self) -> bytes:
         """Message-Authenticator recomputed (zeros while the HMAC runs; first in the
         packet when new): the encoded attributes with it, from one call into Rust."""
-        return pyrad_sign(self, self._PktEncodeTlv, _HOOKS, False)
+        return self._sign(False)
+
+    def _sign(self, whole: bool) -> bytes:
+        """Message-Authenticator recomputed; the attribute octets, or the whole packet."""
+        nw = self._nw
+        if nw is not None:
+            out = pyrad_nsign(
+                self,
+                nw,
+                self.code,
+                self.id,
+                self.secret,
+                self.authenticator,
+                self._request_code,
+                whole,
+            )
+            if out is not None:
+                return out
+            pyrad_fill(self, nw, _HOOKS)
+        return pyrad_sign(self, self._PktEncodeTlv, _HOOKS, whole)
 
     @staticmethod
     def _zero_message_authenticator(attr: bytes) -> bytes:
@@ -172,7 +233,9 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     ) -> bool:
         if self.message_authenticator is None:
             raise Exception("No Message-Authenticator AVP present")
-        received = OrderedDict.__getitem__(self, _MA)
+        received = self._raw(_MA)
+        if received is None:
+            raise KeyError(_MA)
         if secret is None and self.secret is None:
             raise Exception("Missing secret for HMAC/MD5 verification")
         key = secret or self.secret
@@ -193,9 +256,19 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     def _PrepareReply(self, reply: Packet, attributes: dict[str, Any]) -> Packet:
         """Remember the request's code and copy its Proxy-State (RFC 2865 5.33)."""
         reply._request_code = self.code
+        if "packet" in attributes:
+            return reply
+        nw, reply_nw = self._nw, reply._nw
         if (
-            "packet" not in attributes
-            and OrderedDict.__contains__(self, _PROXY_STATE)
+            nw is not None
+            and reply_nw is not None
+            and pyrad_ncopy_proxy_state(self, nw, reply, reply_nw)
+        ):
+            return reply
+        self._fill()
+        reply._fill()
+        if (
+            OrderedDict.__contains__(self, _PROXY_STATE)
             and not OrderedDict.__contains__(reply, _PROXY_STATE)
         ):
             OrderedDict.__setitem__(
@@ -291,6 +364,16 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
                 f"Attribute key must be an attribute name, not {type(key).__name__}; "
                 "use pkt[code] = [value] for raw values"
             )
+        nw = self._nw
+        if nw is not None:
+            done = pyrad_nwrite(self, nw, key, value, self.dict, True, _SLOW, _NOPLAN)
+            if done is _NOPLAN:
+                done = _SLOW
+                if _read_plan(self.dict, key) is not None:
+                    done = pyrad_nwrite(self, nw, key, value, self.dict, True, _SLOW, _SLOW)
+            if done is not _SLOW:
+                return
+            self._fill()
         attr = self.dict.attributes[key.partition(":")[0]]
         wire_key, encoded = self._EncodeKeyValues(key, value)
         if attr.is_sub_attribute:
@@ -308,6 +391,16 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     def __getitem__(self, key: Any) -> Any:
         # Wire keys, and plain attributes (no tag, TLV or salt) through the per-name
         # plan cached on the dictionary, are read in Rust; the rest here.
+        nw = self._nw
+        if nw is not None:
+            value = pyrad_nread(self, nw, key, self.dict, _SLOW, _NOPLAN)
+            if value is _NOPLAN:
+                value = _SLOW
+                if _read_plan(self.dict, key) is not None:
+                    value = pyrad_nread(self, nw, key, self.dict, _SLOW, _SLOW)
+            if value is not _SLOW:
+                return value
+            self._fill()
         value = pyrad_read(self, key, _SLOW)
         if value is not _SLOW:
             return value
@@ -316,6 +409,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         return self._GetNamed(key)
 
     def _GetNamed(self, key: str) -> Any:
+        self._fill()
         name, _, tag = key.partition(":")
         attr = self.dict.attributes[name]
         if attr.is_sub_attribute:
@@ -345,12 +439,23 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         return res
 
     def _GetTlv(self, attr: Any) -> dict[Any, Any]:
+        self._fill()
         tlv = OrderedDict.__getitem__(self, self._EncodeKey(attr.parent.name))
         if not isinstance(tlv, dict):
             raise KeyError(attr.parent.name)
         return tlv
 
     def __contains__(self, key: object) -> bool:
+        nw = self._nw
+        if nw is not None:
+            found = pyrad_ncontains(self, nw, key, self.dict, _SLOW, _NOPLAN)
+            if found is _NOPLAN:
+                found = _SLOW
+                if _read_plan(self.dict, key) is not None:  # type: ignore[arg-type]
+                    found = pyrad_ncontains(self, nw, key, self.dict, _SLOW, _SLOW)
+            if found is not _SLOW:
+                return found  # type: ignore[no-any-return]
+            self._fill()
         try:
             if isinstance(key, str) and (":" in key or self.dict.attributes[key].is_sub_attribute):
                 self[key]
@@ -362,6 +467,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     has_key = __contains__
 
     def __delitem__(self, key: Any) -> None:
+        self._fill()
         if isinstance(key, str):
             attr = self.dict.attributes[key]
             if attr.is_sub_attribute:
@@ -373,6 +479,16 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         OrderedDict.__delitem__(self, self._EncodeKey(key))
 
     def __setitem__(self, key: Any, item: Any) -> None:
+        nw = self._nw
+        if nw is not None:
+            done = pyrad_nwrite(self, nw, key, item, self.dict, False, _SLOW, _NOPLAN)
+            if done is _NOPLAN:
+                done = _SLOW
+                if _read_plan(self.dict, key) is not None:
+                    done = pyrad_nwrite(self, nw, key, item, self.dict, False, _SLOW, _SLOW)
+            if done is not _SLOW:
+                return
+            self._fill()
         if not isinstance(key, str):
             OrderedDict.__setitem__(self, key, item)
             return
@@ -395,6 +511,12 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
 
     def keys(self) -> list[Any]:  # type: ignore[override]
         """Attribute names for known attributes, wire keys for the others."""
+        nw = self._nw
+        if nw is not None:
+            keys = pyrad_nkeys(self, nw, self.dict)
+            if keys is not None:
+                return keys
+            self._fill()
         return pyrad_keys(self, self.dict)
 
     @staticmethod
@@ -438,7 +560,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         if not hmac.compare_digest(expected, rawreply[4:20]):
             return False
         signed_kind = self.code in (AccessRequest, StatusServer)
-        if OrderedDict.__contains__(reply, _MA):
+        if reply._raw(_MA) is not None:
             if not reply.verify_message_authenticator(
                 secret=self.secret,
                 original_authenticator=self.authenticator,
@@ -448,8 +570,8 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         elif enforce_ma and signed_kind:
             return False
         if signed_kind:
-            sent = OrderedDict.get(self, _PROXY_STATE, [])
-            got = OrderedDict.get(reply, _PROXY_STATE, [])
+            sent = self._raw(_PROXY_STATE, [])
+            got = reply._raw(_PROXY_STATE, [])
             if got != sent[: len(got)]:
                 return False
         return True
@@ -507,7 +629,13 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
 
     def _PktEncodeAttributes(self) -> bytes:
         """All attributes in order, encoded (in Rust; TLVs through ``_PktEncodeTlv``)."""
-        return pyrad_encode(self.items(), self._PktEncodeTlv)
+        nw = self._nw
+        if nw is not None:
+            out = pyrad_nencode(self, nw)
+            if out is not None:
+                return out
+            pyrad_fill(self, nw, _HOOKS)
+        return pyrad_encode(OrderedDict.items(self), self._PktEncodeTlv)
 
     # -- decoding --------------------------------------------------------------------
 
@@ -608,6 +736,71 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
 
 _NO_PLANS: dict[str, Any] = {}
 _SLOW = object()
+_NOPLAN = object()
+
+
+def _filled(method: Any) -> Any:
+    """An OrderedDict method of a packet, after leaving native mode."""
+
+    def call(self: Packet, *args: Any, **kwargs: Any) -> Any:
+        nw = self._nw
+        if nw is not None:
+            pyrad_fill(self, nw, _HOOKS)
+        return method(self, *args, **kwargs)
+
+    call.__name__ = call.__qualname__ = method.__name__
+    call.__doc__ = method.__doc__
+    return call
+
+
+# Every OrderedDict method that reads or changes its entries sees them filled in.
+for _name in (
+    "__iter__",
+    "__len__",
+    "__reversed__",
+    "__reduce__",
+    "__or__",
+    "__ror__",
+    "__ior__",
+    "items",
+    "values",
+    "pop",
+    "popitem",
+    "setdefault",
+    "update",
+    "clear",
+    "copy",
+    "move_to_end",
+):
+    setattr(Packet, _name, _filled(getattr(OrderedDict, _name)))
+
+
+def _packet_eq(self: Packet, other: object) -> bool:
+    self._fill()
+    if isinstance(other, Packet):
+        other._fill()
+    return OrderedDict.__eq__(self, other)  # type: ignore[no-any-return]
+
+
+def _packet_ne(self: Packet, other: object) -> bool:
+    self._fill()
+    if isinstance(other, Packet):
+        other._fill()
+    return OrderedDict.__ne__(self, other)  # type: ignore[no-any-return]
+
+
+def _packet_missing(self: Packet, key: Any) -> Any:
+    """``OrderedDict.__getitem__(pkt, key)`` on a packet in native mode fills it first."""
+    if self._nw is None:
+        raise KeyError(key)
+    self._fill()
+    return OrderedDict.__getitem__(self, key)
+
+
+Packet.__eq__ = _packet_eq  # type: ignore[method-assign,assignment]
+Packet.__ne__ = _packet_ne  # type: ignore[method-assign,assignment]
+Packet.__missing__ = _packet_missing  # type: ignore[attr-defined]
+Packet.__hash__ = None  # type: ignore[assignment]
 
 
 def _plans(d: Any) -> dict[str, Any]:
@@ -710,7 +903,7 @@ class AuthPacket(Packet):
             self.id = self.CreateID()
         if self.message_authenticator:
             # Message-Authenticator, the attributes and the header in one native call.
-            return pyrad_sign(self, self._PktEncodeTlv, _HOOKS, True)
+            return self._sign(True)
         attrs = self._PktEncodeAttributes()
         if self.auth_type == "eap-md5":
             # RFC 3579 3.3: EAP needs Message-Authenticator; appended last here.
@@ -832,7 +1025,7 @@ class AcctPacket(Packet):
         if self.message_authenticator is None:
             self.message_authenticator = True
         if self.message_authenticator:
-            return pyrad_sign(self, self._PktEncodeTlv, _HOOKS, True)
+            return self._sign(True)
         attrs = self._PktEncodeAttributes()
         return (
             struct.pack("!BBH16s", self.code, self.id, 20 + len(attrs), self.authenticator) + attrs
@@ -887,4 +1080,6 @@ _HOOKS = (
     CreateID,
     Packet.DecodePacket,
     _SPECIAL,
+    OrderedDict.keys,
+    (Packet, AuthPacket, AcctPacket, CoAPacket),
 )

@@ -333,7 +333,9 @@ def DecodeAttr(datatype: str, value: bytes) -> Any:
 _KINDS = {"string": 1, "integer": 2, "ipaddr": 3, "octets": 4}
 
 
-def _codec(datatype: str, values: Any) -> tuple[Any, Any, int, dict[Any, Any]]:
+def _codec(
+    datatype: str, values: Any
+) -> tuple[Any, Any, int, dict[Any, Any], dict[Any, Any]]:
     """Decode and encode functions for one attribute: named values first (as
     ``pyrad.packet`` looks them up), then the type's codec, with fast paths for the
     common types that give the same results and errors as the functions above."""
@@ -413,4 +415,4 @@ def _codec(datatype: str, values: Any) -> tuple[Any, Any, int, dict[Any, Any]]:
         return bytes(plain_enc(v))
 
     # the native reader (pyrad_read) decodes these kinds itself, named values first
-    return decode, encode, _KINDS.get(datatype, 0), back
+    return decode, encode, _KINDS.get(datatype, 0), back, fwd
