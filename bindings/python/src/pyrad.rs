@@ -14,24 +14,6 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 const MAX_PACKET: usize = 8192;
 const VENDOR_SPECIFIC: u8 = 26;
 
-/// Splits `data` into (type, value) pairs; `None` when the list is not well formed.
-fn split_tlvs(data: &[u8]) -> Option<Vec<(u8, &[u8])>> {
-    let mut out = Vec::new();
-    let mut rest = data;
-    while !rest.is_empty() {
-        let (&kind, tail) = rest.split_first()?;
-        let (&len, _) = tail.split_first()?;
-        let len = usize::from(len);
-        if len < 2 || len > rest.len() {
-            return None;
-        }
-        let (attr, next) = rest.split_at(len);
-        out.push((kind, attr.get(2..)?));
-        rest = next;
-    }
-    Some(out)
-}
-
 fn too_long(key: &Bound<'_, PyAny>, len: usize) -> PyErr {
     let shown = key.repr().map(|r| r.to_string()).unwrap_or_default();
     PyValueError::new_err(format!(
@@ -341,15 +323,14 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 const HOOK_OD_SETITEM: usize = 0;
 const HOOK_OD_CLEAR: usize = 1;
 const HOOK_OD_MOVE_TO_END: usize = 2;
-const HOOK_DICTIONARY: usize = 3;
-const HOOK_TLV_TEST: usize = 4;
-const HOOK_PACKET_ERROR: usize = 5;
-const HOOK_GLOBALS: usize = 6;
-const HOOK_CREATE_ID: usize = 7;
-const HOOK_DECODE_PACKET: usize = 8;
-const HOOK_SPECIAL: usize = 9;
-const HOOK_OD_KEYS: usize = 10;
-const HOOK_NATIVE_TYPES: usize = 11;
+const HOOK_TLV_TEST: usize = 3;
+const HOOK_PACKET_ERROR: usize = 4;
+const HOOK_GLOBALS: usize = 5;
+const HOOK_CREATE_ID: usize = 6;
+const HOOK_DECODE_PACKET: usize = 7;
+const HOOK_SPECIAL: usize = 8;
+const HOOK_OD_KEYS: usize = 9;
+const HOOK_NATIVE_TYPES: usize = 10;
 
 const MESSAGE_AUTHENTICATOR: u8 = 80;
 const PROXY_STATE: u8 = 33;
@@ -361,106 +342,6 @@ enum WireKey {
     Vsa(u32, u8),
 }
 
-/// One key's values, in order.
-enum Values<'a> {
-    Plain(Vec<&'a [u8]>),
-    Tlv(Vec<(u8, Vec<&'a [u8]>)>),
-}
-
-struct Group<'a, 'py> {
-    key: WireKey,
-    obj: Bound<'py, PyAny>,
-    values: Values<'a>,
-}
-
-/// The groups of a packet in order of first appearance (an index once there are many).
-struct Groups<'a, 'py> {
-    list: Vec<Group<'a, 'py>>,
-    index: std::collections::HashMap<WireKey, usize>,
-}
-
-impl<'a, 'py> Groups<'a, 'py> {
-    fn find(&self, key: WireKey) -> Option<usize> {
-        if self.index.is_empty() {
-            self.list.iter().position(|g| g.key == key)
-        } else {
-            self.index.get(&key).copied()
-        }
-    }
-
-    fn add(&mut self, group: Group<'a, 'py>) -> usize {
-        let at = self.list.len();
-        if !self.index.is_empty() || at >= 32 {
-            if self.index.is_empty() {
-                for (i, g) in self.list.iter().enumerate() {
-                    self.index.insert(g.key, i);
-                }
-            }
-            self.index.insert(group.key, at);
-        }
-        self.list.push(group);
-        at
-    }
-
-    fn push_plain(&mut self, py: Python<'py>, key: WireKey, value: &'a [u8]) -> PyResult<()> {
-        match self.find(key).and_then(|i| self.list.get_mut(i)) {
-            Some(Group {
-                values: Values::Plain(v),
-                ..
-            }) => v.push(value),
-            Some(_) => return Err(PyTypeError::new_err("a TLV and a plain attribute share a key")),
-            None => {
-                let obj = key_object(py, key)?;
-                self.add(Group {
-                    key,
-                    obj,
-                    values: Values::Plain(vec![value]),
-                });
-            }
-        }
-        Ok(())
-    }
-
-    fn push_tlv(
-        &mut self,
-        py: Python<'py>,
-        key: WireKey,
-        obj: Option<Bound<'py, PyAny>>,
-        data: &'a [u8],
-    ) -> PyResult<()> {
-        let subs =
-            split_tlvs(data).ok_or_else(|| PyValueError::new_err("TLV sub-attribute length is invalid"))?;
-        let at = match self.find(key) {
-            Some(i) => i,
-            None => {
-                let obj = match obj {
-                    Some(o) => o,
-                    None => key_object(py, key)?,
-                };
-                self.add(Group {
-                    key,
-                    obj,
-                    values: Values::Tlv(Vec::new()),
-                })
-            }
-        };
-        let Some(Group {
-            values: Values::Tlv(tlv),
-            ..
-        }) = self.list.get_mut(at)
-        else {
-            return Err(PyTypeError::new_err("a TLV and a plain attribute share a key"));
-        };
-        for (sub, value) in subs {
-            match tlv.iter_mut().find(|(s, _)| *s == sub) {
-                Some((_, v)) => v.push(value),
-                None => tlv.push((sub, vec![value])),
-            }
-        }
-        Ok(())
-    }
-}
-
 fn key_object<'py>(py: Python<'py>, key: WireKey) -> PyResult<Bound<'py, PyAny>> {
     Ok(match key {
         WireKey::Code(c) => c.into_pyobject(py)?.into_any(),
@@ -468,24 +349,368 @@ fn key_object<'py>(py: Python<'py>, key: WireKey) -> PyResult<Bound<'py, PyAny>>
     })
 }
 
-/// A received packet, split: header fields, the groups and whether MA is present.
-struct Split<'a, 'py> {
+/// The wire key of a key object (an int, or `(vendor, code)`), if it is one.
+fn wire_key(obj: &Bound<'_, PyAny>) -> Option<WireKey> {
+    if let Ok(code) = obj.extract::<u8>() {
+        return Some(WireKey::Code(code));
+    }
+    let (vendor, code) = obj.extract::<(u32, u8)>().ok()?;
+    Some(WireKey::Vsa(vendor, code))
+}
+
+// ---------------------------------------------------------------------------------
+// A packet's attributes in Rust. A packet of one of nacwire.pyrad's own classes keeps
+// them in a `PyradAttrs` (the instance attribute `_nw`, "native mode") instead of the
+// OrderedDict while only these operations touch them: construction, decoding, reads,
+// writes and `in` by plain attribute name, `keys()`, Message-Authenticator, encoding
+// and Proxy-State copying. Anything else first fills the OrderedDict with pyrad's raw
+// view (`pyrad_fill`) and the packet goes on in dict mode. Decoding in dict mode is
+// the same split, filled at once.
+
+/// One wire key's values in the order they came.
+struct NGroup {
+    key: WireKey,
+    /// A TLV: each value carries its sub-attribute code.
+    tlv: bool,
+    /// (sub-attribute code, 0 for a plain attribute; start; end) into `PyradAttrs::data`.
+    vals: Vec<(u8, u32, u32)>,
+}
+
+/// The attributes of a packet in native mode (see above).
+#[pyclass(module = "nacwire._native")]
+pub(crate) struct PyradAttrs {
+    data: Vec<u8>,
+    groups: Vec<NGroup>,
+    /// Group positions by key, once there are many groups (empty before).
+    index: std::collections::HashMap<WireKey, usize>,
+    /// The dictionary the packet was made with, and its lookup tables.
+    ctx: Option<(Py<PyAny>, Py<PyradDictCtx>)>,
+}
+
+/// Above this many groups, `PyradAttrs::find` uses an index.
+const INDEX_AFTER: usize = 32;
+
+impl PyradAttrs {
+    fn new(ctx: Option<(Py<PyAny>, Py<PyradDictCtx>)>) -> Self {
+        Self {
+            data: Vec::new(),
+            groups: Vec::new(),
+            index: std::collections::HashMap::new(),
+            ctx,
+        }
+    }
+
+    fn find(&self, key: WireKey) -> Option<usize> {
+        if self.index.is_empty() {
+            self.groups.iter().position(|g| g.key == key)
+        } else {
+            self.index.get(&key).copied()
+        }
+    }
+
+    fn group(&self, key: WireKey) -> Option<&NGroup> {
+        self.find(key).and_then(|i| self.groups.get(i))
+    }
+
+    fn push_group(&mut self, group: NGroup) -> usize {
+        let at = self.groups.len();
+        if !self.index.is_empty() || at >= INDEX_AFTER {
+            if self.index.is_empty() {
+                for (i, g) in self.groups.iter().enumerate() {
+                    self.index.insert(g.key, i);
+                }
+            }
+            self.index.insert(group.key, at);
+        }
+        self.groups.push(group);
+        at
+    }
+
+    fn bytes(&self, start: u32, end: u32) -> &[u8] {
+        self.data.get(start as usize..end as usize).unwrap_or_default()
+    }
+
+    /// Stores `value`, returning its range.
+    fn store(&mut self, value: &[u8]) -> PyResult<(u32, u32)> {
+        let too_big = |_| PyValueError::new_err("packet too large");
+        let start = u32::try_from(self.data.len()).map_err(too_big)?;
+        self.data.extend_from_slice(value);
+        let end = u32::try_from(self.data.len()).map_err(too_big)?;
+        Ok((start, end))
+    }
+
+    /// Sets `key`'s values (in place when present, else first or last).
+    fn set(&mut self, key: WireKey, values: &[&[u8]], front: bool) -> PyResult<()> {
+        let mut vals = Vec::with_capacity(values.len());
+        for v in values {
+            let (s, e) = self.store(v)?;
+            vals.push((0, s, e));
+        }
+        match self.find(key).and_then(|i| self.groups.get_mut(i)) {
+            Some(g) => {
+                g.tlv = false;
+                g.vals = vals;
+            }
+            None if front => {
+                self.groups.insert(0, NGroup { key, tlv: false, vals });
+                if !self.index.is_empty() {
+                    self.index = self.groups.iter().enumerate().map(|(i, g)| (g.key, i)).collect();
+                }
+            }
+            None => {
+                self.push_group(NGroup { key, tlv: false, vals });
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends a plain value received at `start..end` of `data` (pyrad's split).
+    fn push_plain(&mut self, key: WireKey, start: u32, end: u32) -> PyResult<()> {
+        match self.find(key).and_then(|i| self.groups.get_mut(i)) {
+            Some(g) if !g.tlv => g.vals.push((0, start, end)),
+            Some(_) => return Err(PyTypeError::new_err("a TLV and a plain attribute share a key")),
+            None => {
+                self.push_group(NGroup {
+                    key,
+                    tlv: false,
+                    vals: vec![(0, start, end)],
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends a TLV's sub-attributes, received at `start..end` of `data`.
+    fn push_tlv(&mut self, key: WireKey, start: u32, end: u32) -> PyResult<()> {
+        let subs = split_ranges(self.bytes(start, end), start)
+            .ok_or_else(|| PyValueError::new_err("TLV sub-attribute length is invalid"))?;
+        let at = match self.find(key) {
+            Some(i) => i,
+            None => self.push_group(NGroup {
+                key,
+                tlv: true,
+                vals: Vec::new(),
+            }),
+        };
+        match self.groups.get_mut(at) {
+            Some(g) if g.tlv => g.vals.extend(subs),
+            _ => return Err(PyTypeError::new_err("a TLV and a plain attribute share a key")),
+        }
+        Ok(())
+    }
+
+    /// The OrderedDict value of a group: a list of bytes, or a TLV's dict of lists.
+    fn value_object<'py>(&self, py: Python<'py>, g: &NGroup) -> PyResult<Bound<'py, PyAny>> {
+        if !g.tlv {
+            let list = PyList::empty(py);
+            for &(_, s, e) in &g.vals {
+                list.append(PyBytes::new(py, self.bytes(s, e)))?;
+            }
+            return Ok(list.into_any());
+        }
+        let dict = PyDict::new(py);
+        for &(sub, s, e) in &g.vals {
+            let value = PyBytes::new(py, self.bytes(s, e));
+            match dict.get_item(sub)? {
+                Some(list) => list.cast::<PyList>()?.append(value)?,
+                None => dict.set_item(sub, PyList::new(py, [value])?)?,
+            }
+        }
+        Ok(dict.into_any())
+    }
+
+    /// The attribute octets (`None` when there is a TLV group), and where the first
+    /// Message-Authenticator value sits in `out`.
+    fn encode(&self, py: Python<'_>, out: &mut Vec<u8>) -> PyResult<Option<Option<usize>>> {
+        let mut ma = None;
+        for g in &self.groups {
+            if g.tlv {
+                return Ok(None);
+            }
+            for &(_, s, e) in &g.vals {
+                let value = self.bytes(s, e);
+                if ma.is_none() && g.key == WireKey::Code(MESSAGE_AUTHENTICATOR) {
+                    ma = Some(out.len() + 2);
+                }
+                match g.key {
+                    WireKey::Code(code) if value.len() <= 253 => {
+                        out.extend_from_slice(&[code, value.len() as u8 + 2]);
+                        out.extend_from_slice(value);
+                    }
+                    WireKey::Vsa(vendor, sub) if value.len() + 6 <= 253 => {
+                        out.extend_from_slice(&[VENDOR_SPECIFIC, value.len() as u8 + 8]);
+                        out.extend_from_slice(&vendor.to_be_bytes());
+                        out.extend_from_slice(&[sub, value.len() as u8 + 2]);
+                        out.extend_from_slice(value);
+                    }
+                    // Too long: pyrad's error, naming the key as it does.
+                    _ => encode_one(&mut Vec::new(), &key_object(py, g.key)?, value)?,
+                }
+            }
+        }
+        Ok(Some(ma))
+    }
+
+    /// The lookup tables of dictionary `d`, from the cache when `d` is the packet's.
+    fn ctx<'py>(&mut self, d: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyradDictCtx>>> {
+        if let Some((dict, ctx)) = &self.ctx {
+            if dict.is(d) {
+                return Ok(Some(ctx.bind(d.py()).clone()));
+            }
+        }
+        let ctx = dict_ctx(d)?;
+        self.ctx = ctx.as_ref().map(|c| (d.clone().unbind(), c.clone().unbind()));
+        Ok(ctx)
+    }
+}
+
+/// Splits a TLV's value into (sub-attribute, start, end) ranges (`base`: the value's
+/// offset); `None` when the list is not well formed.
+fn split_ranges(data: &[u8], base: u32) -> Option<Vec<(u8, u32, u32)>> {
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    while pos < data.len() {
+        let kind = *data.get(pos)?;
+        let len = usize::from(*data.get(pos + 1)?);
+        if len < 2 || pos + len > data.len() {
+            return None;
+        }
+        let start = base + u32::try_from(pos + 2).ok()?;
+        let end = base + u32::try_from(pos + len).ok()?;
+        out.push((kind, start, end));
+        pos += len;
+    }
+    Some(out)
+}
+
+/// The lookup tables of a nacwire.pyrad `Dictionary` that native mode reads, kept on
+/// the dictionary (`_nwctx`): its plans, attributes and index (the same dict objects,
+/// so they stay current), and its TLV wire keys while it is unchanged.
+#[pyclass(module = "nacwire._native")]
+pub(crate) struct PyradDictCtx {
+    plans: Py<PyDict>,
+    attributes: Py<PyDict>,
+    backward: Py<PyDict>,
+    forward: Py<PyDict>,
+    /// (number of attributes, number of index entries) when `tlvs` was made.
+    tlv_stamp: Option<(usize, usize)>,
+    tlvs: std::collections::HashSet<WireKey>,
+}
+
+/// `d`'s tables, made and kept on `d` when it is a nacwire.pyrad `Dictionary`
+/// (`None` for other dictionary classes: their packets take the Python paths).
+fn dict_ctx<'py>(d: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyradDictCtx>>> {
+    let py = d.py();
+    if d.is_none() {
+        return Ok(None);
+    }
+    if let Ok(Some(ctx)) = d.getattr_opt(pyo3::intern!(py, "_nwctx")) {
+        if let Ok(ctx) = ctx.cast_into::<PyradDictCtx>() {
+            return Ok(Some(ctx));
+        }
+    }
+    let get = |name: &Bound<'py, pyo3::types::PyString>, on: &Bound<'py, PyAny>| -> Option<Bound<'py, PyDict>> {
+        on.getattr(name).ok()?.cast_into::<PyDict>().ok()
+    };
+    let (Some(plans), Some(attributes)) = (
+        get(pyo3::intern!(py, "_plans"), d),
+        get(pyo3::intern!(py, "attributes"), d),
+    ) else {
+        return Ok(None);
+    };
+    let Ok(index) = d.getattr(pyo3::intern!(py, "attrindex")) else {
+        return Ok(None);
+    };
+    let (Some(backward), Some(forward)) = (
+        get(pyo3::intern!(py, "backward"), &index),
+        get(pyo3::intern!(py, "forward"), &index),
+    ) else {
+        return Ok(None);
+    };
+    let ctx = Bound::new(
+        py,
+        PyradDictCtx {
+            plans: plans.unbind(),
+            attributes: attributes.unbind(),
+            backward: backward.unbind(),
+            forward: forward.unbind(),
+            tlv_stamp: None,
+            tlvs: std::collections::HashSet::new(),
+        },
+    )?;
+    if d.setattr(pyo3::intern!(py, "_nwctx"), &ctx).is_err() {
+        return Ok(None);
+    }
+    Ok(Some(ctx))
+}
+
+/// Whether a key not seen yet in a packet is a TLV of its dictionary.
+enum TlvTest<'py> {
+    /// No dictionary: nothing is a TLV (and Vendor-Specific stays whole).
+    NoDictionary,
+    Keys(Bound<'py, PyradDictCtx>),
+    /// Another dictionary class: `key in obj`.
+    Container(Bound<'py, PyAny>),
+}
+
+impl TlvTest<'_> {
+    fn is_tlv(&self, key: WireKey) -> PyResult<bool> {
+        match self {
+            Self::NoDictionary => Ok(false),
+            Self::Keys(ctx) => Ok(ctx.borrow().tlvs.contains(&key)),
+            Self::Container(c) => c.contains(key_object(c.py(), key)?),
+        }
+    }
+}
+
+/// The TLV test for dictionary `d` (its TLV keys refreshed when it changed).
+fn tlv_test<'py>(
+    pkt: &Bound<'py, PyAny>,
+    d: &Bound<'py, PyAny>,
+    ctx: Option<&Bound<'py, PyradDictCtx>>,
+    hooks: &Bound<'py, PyTuple>,
+) -> PyResult<TlvTest<'py>> {
+    let py = pkt.py();
+    if d.is_none() {
+        return Ok(TlvTest::NoDictionary);
+    }
+    let Some(ctx) = ctx else {
+        if d.hasattr(pyo3::intern!(py, "_tlv_keys"))? {
+            return Ok(TlvTest::Container(d.call_method0(pyo3::intern!(py, "_tlv_keys"))?));
+        }
+        return Ok(TlvTest::Container(hooks.get_item(HOOK_TLV_TEST)?.call1((pkt,))?));
+    };
+    let stamp = {
+        let c = ctx.borrow();
+        (c.attributes.bind(py).len(), c.forward.bind(py).len())
+    };
+    if ctx.borrow().tlv_stamp != Some(stamp) {
+        let keys = d.call_method0(pyo3::intern!(py, "_tlv_keys"))?;
+        let mut tlvs = std::collections::HashSet::new();
+        for key in keys.try_iter()? {
+            if let Some(k) = wire_key(&key?) {
+                tlvs.insert(k);
+            }
+        }
+        let mut c = ctx.borrow_mut();
+        c.tlvs = tlvs;
+        c.tlv_stamp = Some(stamp);
+    }
+    Ok(TlvTest::Keys(ctx.clone()))
+}
+
+/// A received packet's header fields.
+struct Header {
     code: u8,
     ident: u8,
     auth: [u8; 16],
     length: usize,
-    groups: Groups<'a, 'py>,
-    has_ma: bool,
 }
 
-/// pyrad's split of a packet into its raw view (pyrad 2.6's `DecodePacket` rules), without
-/// touching the packet object: errors leave it as it was.
-fn split_packet<'a, 'py>(
-    py: Python<'py>,
-    packet: &'a [u8],
-    vendor_split: bool,
-    tlvs: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Split<'a, 'py>> {
+/// pyrad's split of a packet into its raw view (pyrad 2.6's `DecodePacket` rules),
+/// into `st` (empty); returns the header and whether Message-Authenticator is present.
+/// `ValueError`/`TypeError` for a malformed packet (the caller's `PacketError`).
+fn split_packet(st: &mut PyradAttrs, packet: &[u8], tlvs: &TlvTest<'_>) -> PyResult<(Header, bool)> {
     let (header, _) = packet
         .split_first_chunk::<20>()
         .ok_or_else(|| PyValueError::new_err("Packet header is corrupt"))?;
@@ -499,29 +724,20 @@ fn split_packet<'a, 'py>(
             "Packet length is too long ({length})"
         )));
     }
-    // No TLV in the dictionary (an empty set): no lookups at all.
-    let tlvs = match tlvs {
-        Some(t) if t.len().ok() == Some(0) => None,
-        other => other,
-    };
-    let mut groups = Groups {
-        list: Vec::with_capacity(16),
-        index: std::collections::HashMap::new(),
-    };
-    // Whether a key not seen yet is a TLV (one lookup per new key).
-    let tlv_key = |groups: &Groups<'a, 'py>, key: WireKey| -> PyResult<(bool, Option<Bound<'py, PyAny>>)> {
-        let Some(t) = tlvs else { return Ok((false, None)) };
-        if let Some(g) = groups.find(key).and_then(|i| groups.list.get(i)) {
-            return Ok((matches!(g.values, Values::Tlv(_)), None));
+    st.data = packet.get(..length).unwrap_or_default().to_vec();
+    // Whether a key is a TLV: the group's kind once it exists.
+    let is_tlv = |st: &PyradAttrs, key: WireKey| -> PyResult<bool> {
+        match st.group(key) {
+            Some(g) => Ok(g.tlv),
+            None => tlvs.is_tlv(key),
         }
-        let obj = key_object(py, key)?;
-        Ok((t.contains(&obj)?, Some(obj)))
     };
+    let vendor_split = !matches!(tlvs, TlvTest::NoDictionary);
     let mut has_ma = false;
-    let mut rest = packet.get(20..length).unwrap_or_default();
-    while !rest.is_empty() {
-        let (kind, attr_len) = match rest {
-            [k, l, ..] => (*k, usize::from(*l)),
+    let mut pos = 20usize;
+    while pos < length {
+        let (kind, attr_len) = match st.data.get(pos..length) {
+            Some([k, l, ..]) => (*k, usize::from(*l)),
             _ => return Err(PyValueError::new_err("Attribute header is corrupt")),
         };
         if attr_len < 2 {
@@ -529,12 +745,16 @@ fn split_packet<'a, 'py>(
                 "Attribute length is too small ({attr_len})"
             )));
         }
-        let value = rest.get(2..attr_len.min(rest.len())).unwrap_or_default();
-        rest = rest.get(attr_len..).unwrap_or_default();
+        // A value running past the end is cut there (pyrad slices).
+        let (start, end) = (pos + 2, (pos + attr_len).min(length));
+        pos += attr_len;
+        let range = |a: usize, b: usize| -> (u32, u32) { (a as u32, b as u32) };
         if kind == VENDOR_SPECIFIC {
+            let value = st.data.get(start..end).unwrap_or_default();
             let vsas = match (vendor_split, value) {
                 (true, [a, b, c, d, tail @ ..]) if value.len() >= 6 => {
-                    split_tlvs(tail).map(|s| (u32::from_be_bytes([*a, *b, *c, *d]), s))
+                    let (s, _) = range(start + 4, end);
+                    split_ranges(tail, s).map(|subs| (u32::from_be_bytes([*a, *b, *c, *d]), subs))
                 }
                 _ => None,
             };
@@ -543,69 +763,45 @@ fn split_packet<'a, 'py>(
                     // pyrad files a vendor TLV while splitting the Vendor-Specific,
                     // before the plain sub-attributes of the same one.
                     let mut plain = Vec::with_capacity(subs.len());
-                    for (sub, v) in subs {
+                    for (sub, s, e) in subs {
                         let key = WireKey::Vsa(vendor, sub);
-                        match tlv_key(&groups, key)? {
-                            (true, obj) => groups.push_tlv(py, key, obj, v)?,
-                            (false, _) => plain.push((key, v)),
+                        if is_tlv(st, key)? {
+                            st.push_tlv(key, s, e)?;
+                        } else {
+                            plain.push((key, s, e));
                         }
                     }
-                    for (key, v) in plain {
-                        groups.push_plain(py, key, v)?;
+                    for (key, s, e) in plain {
+                        st.push_plain(key, s, e)?;
                     }
                 }
-                None => groups.push_plain(py, WireKey::Code(kind), value)?,
+                None => {
+                    let (s, e) = range(start.min(end), end);
+                    st.push_plain(WireKey::Code(kind), s, e)?;
+                }
             }
             continue;
         }
         let key = WireKey::Code(kind);
+        let (s, e) = range(start.min(end), end);
         if kind == MESSAGE_AUTHENTICATOR {
             has_ma = true;
-            groups.push_plain(py, key, value)?;
-            continue;
-        }
-        match tlv_key(&groups, key)? {
-            (true, obj) => groups.push_tlv(py, key, obj, value)?,
-            (false, _) => groups.push_plain(py, key, value)?,
+            st.push_plain(key, s, e)?;
+        } else if is_tlv(st, key)? {
+            st.push_tlv(key, s, e)?;
+        } else {
+            st.push_plain(key, s, e)?;
         }
     }
-    Ok(Split {
-        code,
-        ident,
-        auth,
-        length,
-        groups,
+    Ok((
+        Header {
+            code,
+            ident,
+            auth,
+            length,
+        },
         has_ma,
-    })
-}
-
-/// What answers `key in tlvs` for the packet's dictionary `d` (None: no dictionary).
-fn tlv_source<'py>(
-    pkt: &Bound<'py, PyAny>,
-    d: &Bound<'py, PyAny>,
-    hooks: &Bound<'py, PyTuple>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let py = pkt.py();
-    if d.get_type().is(&hooks.get_item(HOOK_DICTIONARY)?) {
-        // Dictionary._tlv_keys's cache, read here while it is current.
-        let cache = d.getattr(pyo3::intern!(py, "_tlv_cache"))?;
-        if let Ok(cache) = cache.cast::<PyTuple>() {
-            let attributes = d.getattr(pyo3::intern!(py, "attributes"))?.len()?;
-            let index = d
-                .getattr(pyo3::intern!(py, "attrindex"))?
-                .getattr(pyo3::intern!(py, "forward"))?
-                .len()?;
-            let stamp = ((attributes as u64) << 32) | index as u64;
-            if cache.get_item(0)?.extract::<u64>().ok() == Some(stamp) {
-                return cache.get_item(1);
-            }
-        }
-        return d.call_method0(pyo3::intern!(py, "_tlv_keys"));
-    }
-    if d.hasattr(pyo3::intern!(py, "_tlv_keys"))? {
-        return d.call_method0(pyo3::intern!(py, "_tlv_keys"));
-    }
-    hooks.get_item(HOOK_TLV_TEST)?.call1((pkt,))
+    ))
 }
 
 /// `Packet.DecodePacket`: replaces header fields and attributes with a received
@@ -618,10 +814,13 @@ fn decode_into<'py>(
 ) -> PyResult<()> {
     let py = pkt.py();
     let any = pkt.as_any();
-    let d = match any.getattr(pyo3::intern!(py, "dict")) {
-        Ok(d) => d,
-        Err(e) if e.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => py.None().into_bound(py),
-        Err(e) => return Err(e),
+    let d = match fields.get_item(pyo3::intern!(py, "dict"))? {
+        Some(d) => d,
+        None => match any.getattr(pyo3::intern!(py, "dict")) {
+            Ok(d) => d,
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => py.None().into_bound(py),
+            Err(e) => return Err(e),
+        },
     };
     let packet_error = |msg: String| {
         PyErr::from_value(
@@ -631,23 +830,21 @@ fn decode_into<'py>(
             },
         )
     };
-    let (vendor_split, tlvs) = if d.is_none() {
-        (false, None)
-    } else {
-        (true, Some(tlv_source(any, &d, hooks)?))
-    };
-    let packet = if packet.is_instance_of::<PyBytes>() {
-        packet.clone()
+    let ctx = dict_ctx(&d)?;
+    let tlvs = tlv_test(any, &d, ctx.as_ref(), hooks)?;
+    let bytes;
+    let data: &[u8] = if let Ok(b) = packet.cast::<PyBytes>() {
+        b.as_bytes()
     } else if packet.is_instance_of::<pyo3::types::PyByteArray>()
         || packet.is_instance_of::<pyo3::types::PyMemoryView>()
     {
-        py.get_type::<PyBytes>().call1((packet,))?
+        bytes = py.get_type::<PyBytes>().call1((packet,))?.cast_into::<PyBytes>()?;
+        bytes.as_bytes()
     } else {
         return Err(packet_error("Packet header is corrupt".to_owned()));
     };
-    let bytes = packet.cast::<PyBytes>()?;
-    let data = bytes.as_bytes();
-    let split = match split_packet(py, data, vendor_split, tlvs.as_ref()) {
+    let mut st = PyradAttrs::new(ctx.map(|c| (d.clone().unbind(), c.unbind())));
+    let (header, has_ma) = match split_packet(&mut st, data, &tlvs) {
         Ok(s) => s,
         Err(e) if e.is_instance_of::<PyValueError>(py) => {
             return Err(packet_error(e.value(py).str()?.to_string()))
@@ -657,62 +854,29 @@ fn decode_into<'py>(
         }
         Err(e) => return Err(e),
     };
-    fields.set_item(pyo3::intern!(py, "code"), split.code)?;
-    fields.set_item(pyo3::intern!(py, "id"), split.ident)?;
-    fields.set_item(pyo3::intern!(py, "authenticator"), PyBytes::new(py, &split.auth))?;
-    let raw = if data.len() == split.length {
+    fields.set_item(pyo3::intern!(py, "code"), header.code)?;
+    fields.set_item(pyo3::intern!(py, "id"), header.ident)?;
+    fields.set_item(pyo3::intern!(py, "authenticator"), PyBytes::new(py, &header.auth))?;
+    let raw = if data.len() == header.length && packet.is_instance_of::<PyBytes>() {
         packet.clone()
     } else {
-        PyBytes::new(py, data.get(..split.length).unwrap_or_default()).into_any()
+        PyBytes::new(py, data.get(..header.length).unwrap_or_default()).into_any()
     };
     fields.set_item(pyo3::intern!(py, "raw_packet"), raw)?;
     if !pkt.is_empty() {
         hooks.get_item(HOOK_OD_CLEAR)?.call1((pkt,))?;
     }
-    if split.has_ma {
+    if has_ma {
         fields.set_item(pyo3::intern!(py, "message_authenticator"), true)?;
     }
     if native_type(any, hooks)? {
-        let mut st = PyradAttrs::new();
-        st.data.reserve(split.length);
-        for group in split.groups.list {
-            let (tlv, values) = match group.values {
-                Values::Plain(v) => (false, v.into_iter().map(|b| (0, b)).collect::<Vec<_>>()),
-                Values::Tlv(subs) => (
-                    true,
-                    subs.into_iter()
-                        .flat_map(|(sub, v)| v.into_iter().map(move |b| (sub, b)))
-                        .collect(),
-                ),
-            };
-            let mut vals = Vec::with_capacity(values.len());
-            for (sub, b) in values {
-                let (s, e) = st.store(b)?;
-                vals.push((sub, s, e));
-            }
-            st.groups.push(NGroup {
-                key: group.key,
-                tlv,
-                vals,
-            });
-        }
         fields.set_item(pyo3::intern!(py, "_nw"), Bound::new(py, st)?)?;
         return Ok(());
     }
     fields.set_item(pyo3::intern!(py, "_nw"), py.None())?;
     let setitem = hooks.get_item(HOOK_OD_SETITEM)?;
-    for group in split.groups.list {
-        let value = match group.values {
-            Values::Plain(v) => PyList::new(py, v.into_iter().map(|b| PyBytes::new(py, b)))?.into_any(),
-            Values::Tlv(subs) => {
-                let dict = PyDict::new(py);
-                for (sub, v) in subs {
-                    dict.set_item(sub, PyList::new(py, v.into_iter().map(|b| PyBytes::new(py, b)))?)?;
-                }
-                dict.into_any()
-            }
-        };
-        setitem.call1((pkt, group.obj, value))?;
+    for g in &st.groups {
+        setitem.call1((pkt, key_object(py, g.key)?, st.value_object(py, g)?))?;
     }
     Ok(())
 }
@@ -790,6 +954,7 @@ fn pyrad_init<'py>(
     let any = pkt.as_any();
     let none = py.None().into_bound(py);
     let fields = instance_dict(any)?;
+    let fresh = fields.is_empty();
     fields.set_item(pyo3::intern!(py, "code"), code)?;
     if id.is_none() {
         fields.set_item(pyo3::intern!(py, "id"), next_id(hooks)?)?;
@@ -804,23 +969,16 @@ fn pyrad_init<'py>(
         return Err(PyTypeError::new_err("authenticator must be a binary string"));
     }
     fields.set_item(pyo3::intern!(py, "authenticator"), authenticator)?;
-    fields.set_item(pyo3::intern!(py, "request_authenticator"), &none)?;
-    fields.set_item(pyo3::intern!(py, "_request_code"), &none)?;
-    fields.set_item(pyo3::intern!(py, "message_authenticator"), &none)?;
-    fields.set_item(pyo3::intern!(py, "raw_packet"), &none)?;
-    if pkt.is_empty() && native_type(any, hooks)? {
-        fields.set_item(pyo3::intern!(py, "_nw"), Bound::new(py, PyradAttrs::new())?)?;
-    } else {
-        fields.set_item(pyo3::intern!(py, "_nw"), &none)?;
-    }
-    if attributes.is_empty() {
-        let d = match any.getattr(pyo3::intern!(py, "dict")) {
-            Ok(d) => d,
-            Err(e) if e.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => none.clone(),
-            Err(e) => return Err(e),
-        };
-        fields.set_item(pyo3::intern!(py, "dict"), d)?;
-        return Ok(false);
+    if !fresh {
+        // Initialised again: back to the defaults the packet classes hold.
+        for name in [
+            pyo3::intern!(py, "request_authenticator"),
+            pyo3::intern!(py, "_request_code"),
+            pyo3::intern!(py, "message_authenticator"),
+            pyo3::intern!(py, "raw_packet"),
+        ] {
+            fields.set_item(name, &none)?;
+        }
     }
     let d = match attributes.get_item(pyo3::intern!(py, "dict"))? {
         Some(d) => d,
@@ -830,15 +988,31 @@ fn pyrad_init<'py>(
             Err(e) => return Err(e),
         },
     };
-    fields.set_item(pyo3::intern!(py, "dict"), d)?;
-    if let Some(packet) = attributes.get_item(pyo3::intern!(py, "packet"))? {
-        fields.set_item(pyo3::intern!(py, "raw_packet"), &packet)?;
-        let decode = any.get_type().getattr(pyo3::intern!(py, "DecodePacket"))?;
-        if decode.is(&hooks.get_item(HOOK_DECODE_PACKET)?) {
-            decode_into(pkt, &fields, &packet, hooks)?;
-        } else {
-            any.call_method1(pyo3::intern!(py, "DecodePacket"), (packet,))?;
+    fields.set_item(pyo3::intern!(py, "dict"), &d)?;
+    let packet = if attributes.is_empty() {
+        None
+    } else {
+        attributes.get_item(pyo3::intern!(py, "packet"))?
+    };
+    match packet {
+        Some(packet) => {
+            let decode = any.get_type().getattr(pyo3::intern!(py, "DecodePacket"))?;
+            if decode.is(&hooks.get_item(HOOK_DECODE_PACKET)?) {
+                decode_into(pkt, &fields, &packet, hooks)?;
+            } else {
+                fields.set_item(pyo3::intern!(py, "raw_packet"), &packet)?;
+                fields.set_item(pyo3::intern!(py, "_nw"), &none)?;
+                any.call_method1(pyo3::intern!(py, "DecodePacket"), (packet,))?;
+            }
         }
+        None if pkt.is_empty() && native_type(any, hooks)? => {
+            let ctx = dict_ctx(&d)?.map(|c| (d.clone().unbind(), c.unbind()));
+            fields.set_item(pyo3::intern!(py, "_nw"), Bound::new(py, PyradAttrs::new(ctx))?)?;
+        }
+        None => fields.set_item(pyo3::intern!(py, "_nw"), &none)?,
+    }
+    if attributes.is_empty() {
+        return Ok(false);
     }
     if let Some(ma) = attributes.get_item(pyo3::intern!(py, "message_authenticator"))? {
         fields.set_item(pyo3::intern!(py, "message_authenticator"), ma)?;
@@ -1019,140 +1193,6 @@ fn pyrad_sign<'py>(
     Ok(PyBytes::new(py, &out))
 }
 
-// ---------------------------------------------------------------------------------
-// Native mode. A packet of one of nacwire.pyrad's own classes keeps its attributes in a
-// `PyradAttrs` (the instance attribute `_nw`) instead of the OrderedDict, as long as only
-// the operations below touch it: construction, decoding, reads, writes and `in` by
-// plain attribute name, `keys()`, Message-Authenticator, encoding and Proxy-State
-// copying. Anything else first fills the OrderedDict (`pyrad_fill`, pyrad's raw view
-// exactly) and the packet continues in dict mode. Filling costs one Python call per
-// wire key; most packets never need it.
-
-/// One wire key's values in the order they came.
-struct NGroup {
-    key: WireKey,
-    /// A TLV: each value carries its sub-attribute code.
-    tlv: bool,
-    /// (sub-attribute code, 0 for a plain attribute; start; end) into `PyradAttrs::data`.
-    vals: Vec<(u8, u32, u32)>,
-}
-
-/// The attributes of a packet in native mode (see above).
-#[pyclass(module = "nacwire._native")]
-pub(crate) struct PyradAttrs {
-    data: Vec<u8>,
-    groups: Vec<NGroup>,
-}
-
-impl PyradAttrs {
-    fn new() -> Self {
-        Self {
-            data: Vec::new(),
-            groups: Vec::new(),
-        }
-    }
-
-    fn find(&self, key: WireKey) -> Option<usize> {
-        self.groups.iter().position(|g| g.key == key)
-    }
-
-    fn bytes(&self, start: u32, end: u32) -> &[u8] {
-        self.data.get(start as usize..end as usize).unwrap_or_default()
-    }
-
-    /// Stores `value`, returning its range.
-    fn store(&mut self, value: &[u8]) -> PyResult<(u32, u32)> {
-        let start = u32::try_from(self.data.len()).map_err(|_| PyValueError::new_err("packet too large"))?;
-        self.data.extend_from_slice(value);
-        let end = u32::try_from(self.data.len()).map_err(|_| PyValueError::new_err("packet too large"))?;
-        Ok((start, end))
-    }
-
-    /// Sets `key`'s values (in place when present, else first or last).
-    fn set(&mut self, key: WireKey, values: &[&[u8]], front: bool) -> PyResult<()> {
-        let mut vals = Vec::with_capacity(values.len());
-        for v in values {
-            let (s, e) = self.store(v)?;
-            vals.push((0, s, e));
-        }
-        match self.find(key) {
-            Some(i) => {
-                if let Some(g) = self.groups.get_mut(i) {
-                    g.tlv = false;
-                    g.vals = vals;
-                }
-            }
-            None if front => self.groups.insert(0, NGroup { key, tlv: false, vals }),
-            None => self.groups.push(NGroup { key, tlv: false, vals }),
-        }
-        Ok(())
-    }
-
-    /// The OrderedDict value of a group: a list of bytes, or a TLV's dict of lists.
-    fn value_object<'py>(&self, py: Python<'py>, g: &NGroup) -> PyResult<Bound<'py, PyAny>> {
-        if !g.tlv {
-            let list = PyList::empty(py);
-            for &(_, s, e) in &g.vals {
-                list.append(PyBytes::new(py, self.bytes(s, e)))?;
-            }
-            return Ok(list.into_any());
-        }
-        let dict = PyDict::new(py);
-        for &(sub, s, e) in &g.vals {
-            let value = PyBytes::new(py, self.bytes(s, e));
-            match dict.get_item(sub)? {
-                Some(list) => list.cast::<PyList>()?.append(value)?,
-                None => dict.set_item(sub, PyList::new(py, [value])?)?,
-            }
-        }
-        Ok(dict.into_any())
-    }
-
-    /// The attribute octets (no TLV groups: `None`), and where the first
-    /// Message-Authenticator value sits in `out`.
-    fn encode(&self, py: Python<'_>, out: &mut Vec<u8>) -> PyResult<Option<Option<usize>>> {
-        let mut ma = None;
-        for g in &self.groups {
-            if g.tlv {
-                return Ok(None);
-            }
-            for &(_, s, e) in &g.vals {
-                let value = self.bytes(s, e);
-                if ma.is_none() && g.key == WireKey::Code(MESSAGE_AUTHENTICATOR) {
-                    ma = Some(out.len() + 2);
-                }
-                match g.key {
-                    WireKey::Code(code) if value.len() <= 253 => {
-                        out.extend_from_slice(&[code, value.len() as u8 + 2]);
-                        out.extend_from_slice(value);
-                    }
-                    WireKey::Vsa(vendor, sub) if value.len() + 6 <= 253 => {
-                        out.extend_from_slice(&[VENDOR_SPECIFIC, value.len() as u8 + 8]);
-                        out.extend_from_slice(&vendor.to_be_bytes());
-                        out.extend_from_slice(&[sub, value.len() as u8 + 2]);
-                        out.extend_from_slice(value);
-                    }
-                    _ => {
-                        // pyrad's error, named as it names it
-                        let mut scratch = Vec::new();
-                        encode_one(&mut scratch, &key_object(py, g.key)?, value)?;
-                    }
-                }
-            }
-        }
-        Ok(Some(ma))
-    }
-}
-
-/// The wire key of a plan's wire key object (an int, or `(vendor, code)`).
-fn wire_key(obj: &Bound<'_, PyAny>) -> Option<WireKey> {
-    if let Ok(code) = obj.extract::<u8>() {
-        return Some(WireKey::Code(code));
-    }
-    let (vendor, code) = obj.extract::<(u32, u8)>().ok()?;
-    Some(WireKey::Vsa(vendor, code))
-}
-
 /// What a native-mode call found for a name key: the plan's parts, or why not.
 enum Planned<'py> {
     Plan(Bound<'py, PyTuple>, WireKey),
@@ -1162,28 +1202,27 @@ enum Planned<'py> {
     Slow,
 }
 
-/// The dictionary's current plan for a name key (see `current_plan`).
-fn native_plan<'py>(d: &Bound<'py, PyAny>, key: &Bound<'py, PyAny>) -> PyResult<Planned<'py>> {
+/// The dictionary's current plan for a name key (see `current_plan`), through the
+/// packet's cached tables for dictionary `d`.
+fn native_plan<'py>(
+    st: &mut PyradAttrs,
+    d: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
+) -> PyResult<Planned<'py>> {
     let py = d.py();
     if !key.is_instance_of::<pyo3::types::PyString>() {
         return Ok(Planned::Slow);
     }
-    let Ok(plans) = d.getattr(pyo3::intern!(py, "_plans")) else {
+    let Some(ctx) = st.ctx(d)? else {
         return Ok(Planned::Slow);
     };
-    let Ok(plans) = plans.cast_into::<PyDict>() else {
-        return Ok(Planned::Slow);
-    };
-    let Some(plan) = plans.get_item(key)? else {
+    let c = ctx.borrow();
+    let Some(plan) = c.plans.bind(py).get_item(key)? else {
         return Ok(Planned::NoPlan);
     };
     let plan = plan.cast_into::<PyTuple>()?;
-    let attributes = d.getattr(pyo3::intern!(py, "attributes"))?;
-    let current = match attributes.cast::<PyDict>() {
-        Ok(a) => a.get_item(key)?,
-        Err(_) => return Ok(Planned::Slow),
-    };
-    if !current.is_some_and(|c| plan.get_item(0).is_ok_and(|a| a.is(&c))) {
+    let current = c.attributes.bind(py).get_item(key)?;
+    if !current.is_some_and(|cur| plan.get_item(0).is_ok_and(|a| a.is(&cur))) {
         return Ok(Planned::NoPlan);
     }
     match wire_key(&plan.get_item(1)?) {
@@ -1251,13 +1290,13 @@ fn pyrad_nread<'py>(
     if !pkt.is_empty() {
         return Ok(slow.clone());
     }
-    let (plan, wire) = match native_plan(d, key)? {
+    let mut st = nw.borrow_mut();
+    let (plan, wire) = match native_plan(&mut st, d, key)? {
         Planned::Plan(p, w) => (p, w),
         Planned::NoPlan => return Ok(noplan.clone()),
         Planned::Slow => return Ok(slow.clone()),
     };
-    let st = nw.borrow();
-    let Some(g) = st.find(wire).and_then(|i| st.groups.get(i)) else {
+    let Some(g) = st.group(wire) else {
         return Err(pyo3::exceptions::PyKeyError::new_err(plan.get_item(1)?.unbind()));
     };
     if g.tlv {
@@ -1288,9 +1327,10 @@ fn pyrad_ncontains<'py>(
     if !pkt.is_empty() {
         return Ok(slow.clone());
     }
-    match native_plan(d, key)? {
+    let mut st = nw.borrow_mut();
+    match native_plan(&mut st, d, key)? {
         Planned::Plan(_, wire) => {
-            let found = nw.borrow().find(wire).is_some();
+            let found = st.find(wire).is_some();
             Ok(pyo3::types::PyBool::new(py, found).to_owned().into_any())
         }
         Planned::NoPlan => Ok(noplan.clone()),
@@ -1316,7 +1356,8 @@ fn pyrad_nwrite<'py>(
     if !pkt.is_empty() {
         return Ok(slow.clone());
     }
-    let (plan, wire) = match native_plan(d, key)? {
+    let mut st = nw.borrow_mut();
+    let (plan, wire) = match native_plan(&mut st, d, key)? {
         Planned::Plan(p, w) => (p, w),
         Planned::NoPlan => return Ok(noplan.clone()),
         Planned::Slow => return Ok(slow.clone()),
@@ -1338,7 +1379,6 @@ fn pyrad_nwrite<'py>(
             None => return Ok(slow.clone()),
         }
     }
-    let mut st = nw.borrow_mut();
     let values: Vec<&[u8]> = encoded.iter().map(Vec::as_slice).collect();
     match st.find(wire) {
         Some(i) if append => {
@@ -1371,23 +1411,16 @@ fn pyrad_nkeys<'py>(
     if !pkt.is_empty() {
         return Ok(None);
     }
-    let st = nw.borrow();
+    let mut st = nw.borrow_mut();
     let out = PyList::empty(py);
-    if d.is_none() {
-        for g in &st.groups {
-            out.append(key_object(py, g.key)?)?;
-        }
-        return Ok(Some(out));
-    }
-    let back = d
-        .getattr(pyo3::intern!(py, "attrindex"))?
-        .getattr(pyo3::intern!(py, "backward"))?;
-    let Ok(back) = back.cast::<PyDict>() else {
+    let ctx = st.ctx(d)?;
+    if ctx.is_none() && !d.is_none() {
         return Ok(None);
-    };
+    }
+    let back = ctx.map(|c| c.borrow().backward.bind(py).clone());
     for g in &st.groups {
         let k = key_object(py, g.key)?;
-        match back.get_item(&k)? {
+        match back.as_ref().map(|b| b.get_item(&k)).transpose()?.flatten() {
             Some(name) => out.append(name)?,
             None => out.append(k)?,
         }

@@ -38,7 +38,6 @@ from nacwire._native import (
     pyrad_write,
 )
 from nacwire.pyrad import tools
-from nacwire.pyrad.dictionary import Dictionary
 
 random_generator = secrets.SystemRandom()
 
@@ -88,6 +87,11 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     """
 
     _nw: Any = None  # the native attributes, or None once the OrderedDict holds them
+    # Defaults (a new packet sets only what differs).
+    request_authenticator: bytes | None = None
+    _request_code: int | None = None
+    message_authenticator: bool | None = None
+    raw_packet: bytes | None = None
 
     def __init__(
         self,
@@ -110,10 +114,6 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         id: Any
         secret: bytes
         authenticator: Any
-        request_authenticator: bytes | None
-        _request_code: int | None
-        message_authenticator: bool | None
-        raw_packet: bytes | None
         dict: Any
 
     def _fill(self) -> None:
@@ -1066,14 +1066,15 @@ def CreateID() -> int:
     return CurrentID
 
 
-# What the native packet functions (pyrad_init, pyrad_decode, pyrad_sign) work with:
-# the OrderedDict methods that keep its order, the classes, the module's globals (the
-# CreateID counter) and the names __init__ takes besides attributes.
+# What the native packet functions work with (in this order, see HOOK_* in pyrad.rs):
+# the OrderedDict methods that keep its order, the TLV test for other dictionary
+# classes, the exception, the module's globals (the CreateID counter), CreateID,
+# DecodePacket, the names __init__ takes besides attributes, OrderedDict.keys and the
+# classes whose packets may use native mode (this module's own, not subclasses).
 _HOOKS = (
     OrderedDict.__setitem__,
     OrderedDict.clear,
     OrderedDict.move_to_end,
-    Dictionary,
     _TlvTest,
     PacketError,
     globals(),
