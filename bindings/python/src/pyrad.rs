@@ -331,6 +331,7 @@ const HOOK_DECODE_PACKET: usize = 7;
 const HOOK_SPECIAL: usize = 8;
 const HOOK_OD_KEYS: usize = 9;
 const HOOK_NATIVE_TYPES: usize = 10;
+const HOOK_READ_PLAN: usize = 11;
 
 const MESSAGE_AUTHENTICATOR: u8 = 80;
 const PROXY_STATE: u8 = 33;
@@ -592,9 +593,23 @@ pub(crate) struct PyradDictCtx {
     attributes: Py<PyDict>,
     backward: Py<PyDict>,
     forward: Py<PyDict>,
-    /// (number of attributes, number of index entries) when `tlvs` was made.
+    /// (number of attributes, number of index entries) when the TLV keys were taken.
     tlv_stamp: Option<(usize, usize)>,
-    tlvs: std::collections::HashSet<WireKey>,
+    /// The TLV attribute codes (a bit per code) and vendor TLV keys, sorted.
+    tlv_codes: [u64; 4],
+    tlv_vsas: Vec<(u32, u8)>,
+}
+
+impl PyradDictCtx {
+    fn is_tlv(&self, key: WireKey) -> bool {
+        match key {
+            WireKey::Code(c) => self
+                .tlv_codes
+                .get(usize::from(c / 64))
+                .is_some_and(|w| w & (1 << (c % 64)) != 0),
+            WireKey::Vsa(v, c) => self.tlv_vsas.binary_search(&(v, c)).is_ok(),
+        }
+    }
 }
 
 /// `d`'s tables, made and kept on `d` when it is a nacwire.pyrad `Dictionary`
@@ -635,7 +650,8 @@ fn dict_ctx<'py>(d: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyradDictC
             backward: backward.unbind(),
             forward: forward.unbind(),
             tlv_stamp: None,
-            tlvs: std::collections::HashSet::new(),
+            tlv_codes: [0; 4],
+            tlv_vsas: Vec::new(),
         },
     )?;
     if d.setattr(pyo3::intern!(py, "_nwctx"), &ctx).is_err() {
@@ -657,7 +673,7 @@ impl TlvTest<'_> {
     fn is_tlv(&self, key: WireKey) -> PyResult<bool> {
         match self {
             Self::NoDictionary => Ok(false),
-            Self::Keys(ctx) => Ok(ctx.borrow().tlvs.contains(&key)),
+            Self::Keys(ctx) => Ok(ctx.borrow().is_tlv(key)),
             Self::Container(c) => c.contains(key_object(c.py(), key)?),
         }
     }
@@ -686,14 +702,23 @@ fn tlv_test<'py>(
     };
     if ctx.borrow().tlv_stamp != Some(stamp) {
         let keys = d.call_method0(pyo3::intern!(py, "_tlv_keys"))?;
-        let mut tlvs = std::collections::HashSet::new();
+        let mut codes = [0u64; 4];
+        let mut vsas = Vec::new();
         for key in keys.try_iter()? {
-            if let Some(k) = wire_key(&key?) {
-                tlvs.insert(k);
+            match wire_key(&key?) {
+                Some(WireKey::Code(c)) => {
+                    if let Some(w) = codes.get_mut(usize::from(c / 64)) {
+                        *w |= 1 << (c % 64);
+                    }
+                }
+                Some(WireKey::Vsa(v, c)) => vsas.push((v, c)),
+                None => {}
             }
         }
+        vsas.sort_unstable();
         let mut c = ctx.borrow_mut();
-        c.tlvs = tlvs;
+        c.tlv_codes = codes;
+        c.tlv_vsas = vsas;
         c.tlv_stamp = Some(stamp);
     }
     Ok(TlvTest::Keys(ctx.clone()))
@@ -870,6 +895,14 @@ fn decode_into<'py>(
         fields.set_item(pyo3::intern!(py, "message_authenticator"), true)?;
     }
     if native_type(any, hooks)? {
+        if let Some(ctx) = st.ctx.as_ref().map(|(_, c)| c.bind(py).clone()) {
+            let (names, values) = decoded_view(&st, &d, &ctx, hooks)?;
+            fields.set_item(pyo3::intern!(py, "_nk"), names)?;
+            fields.set_item(pyo3::intern!(py, "_nv"), values)?;
+        } else if fields.contains(pyo3::intern!(py, "_nv"))? {
+            fields.set_item(pyo3::intern!(py, "_nk"), py.None())?;
+            fields.set_item(pyo3::intern!(py, "_nv"), py.None())?;
+        }
         fields.set_item(pyo3::intern!(py, "_nw"), Bound::new(py, st)?)?;
         return Ok(());
     }
@@ -879,6 +912,65 @@ fn decode_into<'py>(
         setitem.call1((pkt, key_object(py, g.key)?, st.value_object(py, g)?))?;
     }
     Ok(())
+}
+
+/// A received packet's names and values as its reads give them, made while decoding:
+/// `keys()` (names, and wire keys for unknown attributes) and name -> decoded values
+/// for the plain attributes (the packet's `_nk` and `_nv`, dropped at its first change).
+fn decoded_view<'py>(
+    st: &PyradAttrs,
+    d: &Bound<'py, PyAny>,
+    ctx: &Bound<'py, PyradDictCtx>,
+    hooks: &Bound<'py, PyTuple>,
+) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
+    let py = d.py();
+    let c = ctx.borrow();
+    let (plans, attributes, backward) = (c.plans.bind(py), c.attributes.bind(py), c.backward.bind(py));
+    let names = PyList::empty(py);
+    let values = PyDict::new(py);
+    for g in &st.groups {
+        let key = key_object(py, g.key)?;
+        let Some(name) = backward.get_item(&key)? else {
+            names.append(key)?;
+            continue;
+        };
+        names.append(&name)?;
+        if g.tlv || !name.is_instance_of::<pyo3::types::PyString>() {
+            continue;
+        }
+        let current = |plan: &Bound<'py, PyAny>| -> PyResult<Option<Bound<'py, PyTuple>>> {
+            let Ok(plan) = plan.cast::<PyTuple>() else { return Ok(None) };
+            let attr = attributes.get_item(&name)?;
+            let ok = attr.is_some_and(|a| plan.get_item(0).is_ok_and(|p| p.is(&a)))
+                && plan.get_item(1).ok().as_ref().and_then(wire_key) == Some(g.key);
+            Ok(ok.then(|| plan.clone()))
+        };
+        let plan = match plans.get_item(&name)? {
+            Some(p) => current(&p)?,
+            None => None,
+        };
+        let plan = match plan {
+            Some(p) => p,
+            None => match current(&hooks.get_item(HOOK_READ_PLAN)?.call1((d, &name))?)? {
+                Some(p) => p,
+                None => continue,
+            },
+        };
+        let decode = plan.get_item(2)?;
+        let kind: u8 = plan.get_item(4)?.extract()?;
+        let named = plan.get_item(5)?;
+        let named = named.cast::<PyDict>()?;
+        // A value that does not decode raises when it is read, as in pyrad: left out.
+        let list = PyList::empty(py);
+        let decoded = g
+            .vals
+            .iter()
+            .try_for_each(|&(_, s, e)| list.append(read_octets(py, st.bytes(s, e), kind, named, &decode)?));
+        if decoded.is_ok() {
+            values.set_item(name, list)?;
+        }
+    }
+    Ok((names, values))
 }
 
 /// `Packet.DecodePacket(packet)` in one call (`hooks`: see `nacwire.pyrad.packet`).
@@ -1578,6 +1670,8 @@ fn pyrad_fill(pkt: &Bound<'_, PyDict>, nw: &Bound<'_, PyradAttrs>, hooks: &Bound
     let py = pkt.py();
     let fields = instance_dict(pkt.as_any())?;
     fields.set_item(pyo3::intern!(py, "_nw"), py.None())?;
+    fields.set_item(pyo3::intern!(py, "_nv"), py.None())?;
+    fields.set_item(pyo3::intern!(py, "_nk"), py.None())?;
     let st = nw.borrow();
     let setitem = hooks.get_item(HOOK_OD_SETITEM)?;
     if pkt.is_empty() {

@@ -87,6 +87,10 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     """
 
     _nw: Any = None  # the native attributes, or None once the OrderedDict holds them
+    # A received packet in native mode, until its first change: keys() and the
+    # decoded values of its plain attributes by name, made while decoding.
+    _nk: list[Any] | None = None
+    _nv: dict[str, list[Any]] | None = None
     # Defaults (a new packet sets only what differs).
     request_authenticator: bytes | None = None
     _request_code: int | None = None
@@ -142,6 +146,8 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     def add_message_authenticator(self) -> None:
         """Mark the packet to carry Message-Authenticator (added as the first attribute)."""
         self.message_authenticator = True
+        if self._nv is not None:
+            self._nv = self._nk = None
         nw = self._nw
         if nw is None or not pyrad_nset_ma(self, nw, _ZERO16):
             self._fill()
@@ -161,6 +167,8 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         return self.message_authenticator
 
     def _set_message_authenticator(self, value: bytes) -> None:
+        if self._nv is not None:
+            self._nv = self._nk = None
         nw = self._nw
         if nw is not None and pyrad_nset_ma(self, nw, value):
             return
@@ -195,6 +203,8 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
 
     def _sign(self, whole: bool) -> bytes:
         """Message-Authenticator recomputed; the attribute octets, or the whole packet."""
+        if self._nv is not None:
+            self._nv = self._nk = None
         nw = self._nw
         if nw is not None:
             out = pyrad_nsign(
@@ -364,6 +374,8 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
                 f"Attribute key must be an attribute name, not {type(key).__name__}; "
                 "use pkt[code] = [value] for raw values"
             )
+        if self._nv is not None:
+            self._nv = self._nk = None
         nw = self._nw
         if nw is not None:
             done = pyrad_nwrite(self, nw, key, value, self.dict, True, _SLOW, _NOPLAN)
@@ -391,6 +403,12 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     def __getitem__(self, key: Any) -> Any:
         # Wire keys, and plain attributes (no tag, TLV or salt) through the per-name
         # plan cached on the dictionary, are read in Rust; the rest here.
+        nv = self._nv
+        if nv is not None:
+            try:
+                return nv[key][:]
+            except KeyError:
+                pass
         nw = self._nw
         if nw is not None:
             value = pyrad_nread(self, nw, key, self.dict, _SLOW, _NOPLAN)
@@ -479,6 +497,8 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         OrderedDict.__delitem__(self, self._EncodeKey(key))
 
     def __setitem__(self, key: Any, item: Any) -> None:
+        if self._nv is not None:
+            self._nv = self._nk = None
         nw = self._nw
         if nw is not None:
             done = pyrad_nwrite(self, nw, key, item, self.dict, False, _SLOW, _NOPLAN)
@@ -511,6 +531,9 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
 
     def keys(self) -> list[Any]:  # type: ignore[override]
         """Attribute names for known attributes, wire keys for the others."""
+        nk = self._nk
+        if nk is not None:
+            return nk[:]
         nw = self._nw
         if nw is not None:
             keys = pyrad_nkeys(self, nw, self.dict)
@@ -1083,4 +1106,5 @@ _HOOKS = (
     _SPECIAL,
     OrderedDict.keys,
     (Packet, AuthPacket, AcctPacket, CoAPacket),
+    _read_plan,
 )
