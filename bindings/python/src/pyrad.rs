@@ -600,6 +600,14 @@ pub(crate) struct PyradDictCtx {
     tlv_vsas: Vec<(u32, u8)>,
 }
 
+#[pymethods]
+impl PyradDictCtx {
+    /// A copied or pickled dictionary makes its own tables again: this copies as None.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> (Bound<'py, pyo3::types::PyType>, ()) {
+        (py.None().into_bound(py).get_type(), ())
+    }
+}
+
 impl PyradDictCtx {
     fn is_tlv(&self, key: WireKey) -> bool {
         match key {
