@@ -23,7 +23,11 @@ fn too_long(key: &Bound<'_, PyAny>, len: usize) -> PyErr {
 
 /// Appends one attribute: `key` an int code or a `(vendor, code)` tuple.
 fn encode_one(out: &mut Vec<u8>, key: &Bound<'_, PyAny>, value: &[u8]) -> PyResult<()> {
-    if let Ok(code) = key.extract::<u8>() {
+    if let Some(code) = key
+        .is_instance_of::<pyo3::types::PyInt>()
+        .then(|| key.extract::<u8>().ok())
+        .flatten()
+    {
         if value.len() > 253 {
             return Err(too_long(key, value.len()));
         }
@@ -260,14 +264,7 @@ fn pyrad_write<'py>(
 
 /// pyrad's `PwCrypt` (`hide`) and `PwDecrypt` (reveal, trailing NULs removed) for the
 /// lengths RFC 2865 5.2 allows (`None` otherwise: the Python code handles the rest).
-#[pyfunction]
-fn pyrad_pw<'py>(
-    py: Python<'py>,
-    secret: &[u8],
-    authenticator: &[u8],
-    data: &[u8],
-    hide: bool,
-) -> Option<Bound<'py, PyBytes>> {
+fn pw_octets(secret: &[u8], authenticator: &[u8], data: &[u8], hide: bool) -> Option<Vec<u8>> {
     let auth: &[u8; 16] = authenticator.try_into().ok()?;
     // RFC 2865 5.2 with the limits of radius_codec::crypto::{hide,unhide}_user_password,
     // without building a SharedSecret (its keyed HMAC state) for each call.
@@ -298,7 +295,65 @@ fn pyrad_pw<'py>(
             out.pop();
         }
     }
-    Some(PyBytes::new(py, &out))
+    Some(out)
+}
+
+/// [`pw_octets`] on bytes.
+#[pyfunction]
+fn pyrad_pw<'py>(
+    py: Python<'py>,
+    secret: &[u8],
+    authenticator: &[u8],
+    data: &[u8],
+    hide: bool,
+) -> Option<Bound<'py, PyBytes>> {
+    pw_octets(secret, authenticator, data, hide).map(|out| PyBytes::new(py, &out))
+}
+
+/// `AuthPacket.PwCrypt(password)` (`hide`) and `PwDecrypt(password)` in one call, with
+/// the packet's secret and authenticator when both are bytes and the password is str
+/// or bytes of a length RFC 2865 5.2 allows; else `slow` (the Python code does it,
+/// with pyrad's errors).
+#[pyfunction]
+fn pyrad_pwfield<'py>(
+    pkt: &Bound<'py, PyAny>,
+    password: &Bound<'py, PyAny>,
+    hide: bool,
+    slow: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = pkt.py();
+    let fields = instance_dict(pkt)?;
+    let (Some(secret), Some(auth)) = (
+        fields.get_item(pyo3::intern!(py, "secret"))?,
+        fields.get_item(pyo3::intern!(py, "authenticator"))?,
+    ) else {
+        return Ok(slow.clone());
+    };
+    let (Ok(secret), Ok(auth)) = (secret.cast_exact::<PyBytes>(), auth.cast_exact::<PyBytes>()) else {
+        return Ok(slow.clone());
+    };
+    let data: &[u8] = if let Ok(text) = password.cast_exact::<pyo3::types::PyString>() {
+        match text.to_str() {
+            Ok(t) => t.as_bytes(),
+            Err(_) => return Ok(slow.clone()),
+        }
+    } else if let Ok(b) = password.cast_exact::<PyBytes>() {
+        b.as_bytes()
+    } else {
+        return Ok(slow.clone());
+    };
+    let Some(out) = pw_octets(secret.as_bytes(), auth.as_bytes(), data, hide) else {
+        return Ok(slow.clone());
+    };
+    if hide {
+        return Ok(PyBytes::new(py, &out).into_any());
+    }
+    // bytes.decode("utf-8", errors="ignore")
+    let mut text = String::with_capacity(out.len());
+    for chunk in out.utf8_chunks() {
+        text.push_str(chunk.valid());
+    }
+    Ok(pyo3::types::PyString::new(py, &text).into_any())
 }
 
 /// Registers the helpers on the native module.
@@ -306,6 +361,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pyrad_read, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_write, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_pw, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_pwfield, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_encode, m)?)?;
     register_packet(m)?;
     crate::pyrad_dict::register(m)?;
@@ -352,11 +408,26 @@ fn key_object<'py>(py: Python<'py>, key: WireKey) -> PyResult<Bound<'py, PyAny>>
 
 /// The wire key of a key object (an int, or `(vendor, code)`), if it is one.
 fn wire_key(obj: &Bound<'_, PyAny>) -> Option<WireKey> {
-    if let Ok(code) = obj.extract::<u8>() {
-        return Some(WireKey::Code(code));
+    // Type checks first: a failed extraction makes an exception, which costs more
+    // than the whole lookup.
+    if obj.is_instance_of::<pyo3::types::PyInt>() {
+        return obj.extract::<u8>().ok().map(WireKey::Code);
     }
-    let (vendor, code) = obj.extract::<(u32, u8)>().ok()?;
-    Some(WireKey::Vsa(vendor, code))
+    let pair = obj.cast::<PyTuple>().ok().filter(|t| t.len() == 2)?;
+    let (vendor, code) = (pair.get_item(0).ok()?, pair.get_item(1).ok()?);
+    if !vendor.is_instance_of::<pyo3::types::PyInt>() || !code.is_instance_of::<pyo3::types::PyInt>() {
+        return None;
+    }
+    Some(WireKey::Vsa(vendor.extract().ok()?, code.extract().ok()?))
+}
+
+/// An int field's value, if it is one (no exception made for None).
+fn int_field(obj: &Bound<'_, PyAny>) -> Option<i64> {
+    if obj.is_instance_of::<pyo3::types::PyInt>() {
+        obj.extract().ok()
+    } else {
+        None
+    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -1182,7 +1253,7 @@ fn encode_packet<'py>(
             out.extend_from_slice(encoded.cast::<PyBytes>()?.as_bytes());
             continue;
         }
-        let is_ma = ma.is_none() && key.extract::<u8>().ok() == Some(MESSAGE_AUTHENTICATOR);
+        let is_ma = ma.is_none() && wire_key(&key) == Some(WireKey::Code(MESSAGE_AUTHENTICATOR));
         for value in values.try_iter()? {
             let value = value?;
             let at = out.len() + 2;
@@ -1241,7 +1312,7 @@ fn pyrad_sign<'py>(
     let auth_obj = any.getattr(pyo3::intern!(py, "authenticator"))?;
     let request_code = any
         .getattr_opt(pyo3::intern!(py, "_request_code"))?
-        .and_then(|c| c.extract::<i64>().ok());
+        .and_then(|c| int_field(&c));
     let zero_vector = matches!(code, 4 | 40 | 43) || (code == 5 && request_code != Some(12));
     let vector: &[u8] = if zero_vector {
         &[0; 16]
@@ -1595,7 +1666,7 @@ fn pyrad_nsign<'py>(
     }
     let mut st = nw.borrow_mut();
     st.set(WireKey::Code(MESSAGE_AUTHENTICATOR), &[&[0u8; 16]], true)?;
-    let request_code = request_code.extract::<i64>().ok();
+    let request_code = int_field(request_code);
     let zero_vector = matches!(code, 4 | 40 | 43) || (code == 5 && request_code != Some(12));
     let vector: &[u8] = if zero_vector {
         &[0; 16]

@@ -33,6 +33,7 @@ from nacwire._native import (
     pyrad_nsign,
     pyrad_nwrite,
     pyrad_pw,
+    pyrad_pwfield,
     pyrad_read,
     pyrad_sign,
     pyrad_write,
@@ -943,6 +944,9 @@ class AuthPacket(Packet):
 
     def PwDecrypt(self, password: str | bytes | bytearray) -> str:
         """RFC 2865 5.2 User-Password, decrypted (trailing NULs removed)."""
+        revealed = pyrad_pwfield(self, password, False, _SLOW)
+        if revealed is not _SLOW:
+            return revealed  # type: ignore[no-any-return]
         if isinstance(password, str):
             password = password.encode("utf-8")
         elif type(password) is not bytes:
@@ -963,6 +967,9 @@ class AuthPacket(Packet):
 
     def PwCrypt(self, password: str | bytes) -> bytes:
         """RFC 2865 5.2 User-Password, encrypted (creates the authenticator if needed)."""
+        hidden = pyrad_pwfield(self, password, True, _SLOW)
+        if hidden is not _SLOW:
+            return hidden  # type: ignore[no-any-return]
         if self.authenticator is None:
             self.authenticator = self.CreateAuthenticator()
         if isinstance(password, str):
