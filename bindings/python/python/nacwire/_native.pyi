@@ -89,9 +89,20 @@ __all__ = [
     "pyrad_decode",
     "pyrad_dict_lines",
     "pyrad_encode",
+    "pyrad_fill",
     "pyrad_init",
     "pyrad_keys",
+    "pyrad_ncontains",
+    "pyrad_ncopy_proxy_state",
+    "pyrad_nencode",
+    "pyrad_nkeys",
+    "pyrad_nraw",
+    "pyrad_nread",
+    "pyrad_nset_ma",
+    "pyrad_nsign",
+    "pyrad_nwrite",
     "pyrad_pw",
+    "pyrad_pwfield",
     "pyrad_read",
     "pyrad_read_dictionary",
     "pyrad_sign",
@@ -335,6 +346,61 @@ def pyrad_keys(pkt: dict[Any, Any], d: Any) -> list[Any]:
 
 def pyrad_sign(pkt: dict[Any, Any], encode_tlv: Any, hooks: tuple[Any, ...], whole: bool) -> bytes:
     """nacwire.pyrad: Message-Authenticator refreshed; the attributes (or the packet)."""
+
+def pyrad_pwfield(pkt: dict[Any, Any], password: Any, hide: bool, slow: Any) -> Any:
+    """nacwire.pyrad: ``PwCrypt``/``PwDecrypt`` with the packet's fields, else ``slow``."""
+
+# Native mode (see nacwire.pyrad.packet.Packet): `nw` is the packet's native attributes.
+
+def pyrad_nread(pkt: dict[Any, Any], nw: Any, key: Any, d: Any, slow: Any, noplan: Any) -> Any:
+    """nacwire.pyrad: ``pkt[name]`` in native mode, else ``noplan`` or ``slow``."""
+
+def pyrad_ncontains(pkt: dict[Any, Any], nw: Any, key: Any, d: Any, slow: Any, noplan: Any) -> Any:
+    """nacwire.pyrad: ``name in pkt`` in native mode, else ``noplan`` or ``slow``."""
+
+def pyrad_nwrite(
+    pkt: dict[Any, Any],
+    nw: Any,
+    key: Any,
+    item: Any,
+    d: Any,
+    append: bool,
+    slow: Any,
+    noplan: Any,
+) -> Any:
+    """nacwire.pyrad: ``pkt[name] = item`` (or ``AddAttribute``) in native mode."""
+
+def pyrad_nkeys(pkt: dict[Any, Any], nw: Any, d: Any) -> list[Any] | None:
+    """nacwire.pyrad: ``keys()`` in native mode, else None."""
+
+def pyrad_nset_ma(pkt: dict[Any, Any], nw: Any, value: bytes) -> bool:
+    """nacwire.pyrad: Message-Authenticator's value in native mode (false: not done)."""
+
+def pyrad_nraw(pkt: dict[Any, Any], nw: Any, key: Any, slow: Any) -> Any:
+    """nacwire.pyrad: the raw view's value for a wire key in native mode."""
+
+def pyrad_nencode(pkt: dict[Any, Any], nw: Any) -> bytes | None:
+    """nacwire.pyrad: the attribute octets in native mode, else None."""
+
+def pyrad_nsign(
+    pkt: dict[Any, Any],
+    nw: Any,
+    code: int,
+    ident: int,
+    secret: bytes,
+    authenticator: Any,
+    request_code: Any,
+    whole: bool,
+) -> bytes | None:
+    """nacwire.pyrad: ``pyrad_sign`` in native mode, else None."""
+
+def pyrad_ncopy_proxy_state(
+    request: dict[Any, Any], request_nw: Any, reply: dict[Any, Any], reply_nw: Any
+) -> bool:
+    """nacwire.pyrad: Proxy-State copied to a reply in native mode (false: not done)."""
+
+def pyrad_fill(pkt: dict[Any, Any], nw: Any, hooks: tuple[Any, ...]) -> None:
+    """nacwire.pyrad: leaves native mode, filling the OrderedDict."""
 
 @final
 class ClientEvent:

@@ -66,6 +66,7 @@ _SPECIAL = frozenset(["dict", "fd", "packet", "message_authenticator"])
 
 
 _od_getitem = OrderedDict.__getitem__
+_od_len = OrderedDict.__len__
 _od_setitem = OrderedDict.__setitem__
 
 
@@ -278,9 +279,8 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
             return reply
         self._fill()
         reply._fill()
-        if (
-            OrderedDict.__contains__(self, _PROXY_STATE)
-            and not OrderedDict.__contains__(reply, _PROXY_STATE)
+        if OrderedDict.__contains__(self, _PROXY_STATE) and not OrderedDict.__contains__(
+            reply, _PROXY_STATE
         ):
             OrderedDict.__setitem__(
                 reply, _PROXY_STATE, list(OrderedDict.__getitem__(self, _PROXY_STATE))
@@ -405,7 +405,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         # Wire keys, and plain attributes (no tag, TLV or salt) through the per-name
         # plan cached on the dictionary, are read in Rust; the rest here.
         nv = self._nv
-        if nv is not None:
+        if nv is not None and not _od_len(self):  # (entries put in directly: not current)
             try:
                 return nv[key][:]
             except KeyError:
@@ -533,7 +533,7 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     def keys(self) -> list[Any]:  # type: ignore[override]
         """Attribute names for known attributes, wire keys for the others."""
         nk = self._nk
-        if nk is not None:
+        if nk is not None and not _od_len(self):
             return nk[:]
         nw = self._nw
         if nw is not None:

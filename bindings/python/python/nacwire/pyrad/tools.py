@@ -333,9 +333,7 @@ def DecodeAttr(datatype: str, value: bytes) -> Any:
 _KINDS = {"string": 1, "integer": 2, "ipaddr": 3, "octets": 4}
 
 
-def _codec(
-    datatype: str, values: Any
-) -> tuple[Any, Any, int, dict[Any, Any], dict[Any, Any]]:
+def _codec(datatype: str, values: Any) -> tuple[Any, Any, int, dict[Any, Any], dict[Any, Any]]:
     """Decode and encode functions for one attribute: named values first (as
     ``pyrad.packet`` looks them up), then the type's codec, with fast paths for the
     common types that give the same results and errors as the functions above."""
