@@ -141,6 +141,9 @@ fn current_plan<'py>(
         return Ok(None);
     };
     let plan = plan.cast::<PyTuple>()?.clone();
+    if plan.len() < 7 {
+        return Ok(None); // `(attribute,)`: not a plain attribute
+    }
     let attr = plan.get_item(0)?;
     let current = dict
         .getattr(pyo3::intern!(py, "attributes"))?
@@ -151,7 +154,8 @@ fn current_plan<'py>(
 
 /// `pkt[key]` for pyrad's packet dict: a plain attribute by name through the plan its
 /// dictionary caches (`_plans`: name -> (attribute, wire key, decode, encode, kind,
-/// named values)), or a wire key's raw list. Returns `slow` when the Python layer must
+/// named values, values by name), or `(attribute,)` for one that is not plain), or a
+/// wire key's raw list. Returns `slow` when the Python layer must
 /// answer (tags, TLVs, salt encryption, no plan yet, another dictionary class).
 ///
 /// One call per read instead of several Python frames: the read path of
@@ -1017,8 +1021,14 @@ fn decoded_view<'py>(
         if g.tlv || !name.is_instance_of::<pyo3::types::PyString>() {
             continue;
         }
+        // Some(plan), or None; `(attribute,)` (not plain) is current too: skipped.
         let current = |plan: &Bound<'py, PyAny>| -> PyResult<Option<Bound<'py, PyTuple>>> {
             let Ok(plan) = plan.cast::<PyTuple>() else { return Ok(None) };
+            if plan.len() == 1 {
+                let attr = attributes.get_item(&name)?;
+                let same = attr.is_some_and(|a| plan.get_item(0).is_ok_and(|p| p.is(&a)));
+                return Ok(same.then(|| plan.clone()));
+            }
             let attr = attributes.get_item(&name)?;
             let ok = attr.is_some_and(|a| plan.get_item(0).is_ok_and(|p| p.is(&a)))
                 && plan.get_item(1).ok().as_ref().and_then(wire_key) == Some(g.key);
@@ -1035,6 +1045,9 @@ fn decoded_view<'py>(
                 None => continue,
             },
         };
+        if plan.len() < 7 {
+            continue;
+        }
         let decode = plan.get_item(2)?;
         let kind: u8 = plan.get_item(4)?.extract()?;
         let named = plan.get_item(5)?;
@@ -1395,6 +1408,9 @@ fn native_plan<'py>(
     let current = c.attributes.bind(py).get_item(key)?;
     if !current.is_some_and(|cur| plan.get_item(0).is_ok_and(|a| a.is(&cur))) {
         return Ok(Planned::NoPlan);
+    }
+    if plan.len() < 7 {
+        return Ok(Planned::Slow); // `(attribute,)`: not a plain attribute
     }
     match wire_key(&plan.get_item(1)?) {
         Some(wire) => Ok(Planned::Plan(plan, wire)),

@@ -517,7 +517,9 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         # encoder for the values the native one leaves.
         if pyrad_write(self, key, item, _SLOW, _HOOKS) is not _SLOW:
             return
-        plan = _plans(self.dict).get(key) or _read_plan(self.dict, key)
+        plan = _plans(self.dict).get(key)
+        if plan is None or len(plan) == 1:
+            plan = _read_plan(self.dict, key)
         if plan is not None and self.dict.attributes.get(key) is plan[0]:
             enc = plan[3]
             many = isinstance(item, (list, tuple))
@@ -832,19 +834,17 @@ def _plans(d: Any) -> dict[str, Any]:
 
 
 def _read_plan(d: Any, key: str) -> Any:
-    """(attribute, wire key, decode, encode) for a plain attribute of a nacwire.pyrad
-    Dictionary (cached there until it reads another file), else None."""
+    """(attribute, wire key, decode, encode, kind, named values, values by name) for a
+    plain attribute of a nacwire.pyrad Dictionary (cached there until it reads another
+    file), else None (and ``(attribute,)`` cached: not a plain attribute)."""
     plans = getattr(d, "_plans", None)
     if plans is None or ":" in key:
         return None
     attr = d.attributes.get(key)
-    if (
-        attr is None
-        or attr.has_tag
-        or attr.encrypt == 2
-        or attr.is_sub_attribute
-        or attr.type == "tlv"
-    ):
+    if attr is None:
+        return None
+    if attr.has_tag or attr.encrypt == 2 or attr.is_sub_attribute or attr.type == "tlv":
+        plans[key] = (attr,)
         return None
     wire = (d.vendors.forward[attr.vendor], attr.code) if attr.vendor else attr.code
     plan = plans[key] = (attr, wire, *tools._codec(attr.type, attr.values))
