@@ -461,6 +461,8 @@ pub(crate) struct PyradAttrs {
     index: std::collections::HashMap<WireKey, usize>,
     /// The dictionary the packet was made with, and its lookup tables.
     ctx: Option<(Py<PyAny>, Py<PyradDictCtx>)>,
+    /// The packet holds `_nk`/`_nv` made while decoding (dropped at the first change).
+    view: bool,
 }
 
 /// Above this many groups, `PyradAttrs::find` uses an index.
@@ -473,7 +475,20 @@ impl PyradAttrs {
             groups: Vec::new(),
             index: std::collections::HashMap::new(),
             ctx,
+            view: false,
         }
+    }
+
+    /// Before a change: the packet's decoded view goes.
+    fn drop_view(&mut self, pkt: &Bound<'_, PyAny>) -> PyResult<()> {
+        if self.view {
+            let py = pkt.py();
+            let fields = instance_dict(pkt)?;
+            fields.set_item(pyo3::intern!(py, "_nv"), py.None())?;
+            fields.set_item(pyo3::intern!(py, "_nk"), py.None())?;
+            self.view = false;
+        }
+        Ok(())
     }
 
     fn find(&self, key: WireKey) -> Option<usize> {
@@ -528,13 +543,24 @@ impl PyradAttrs {
                 g.vals = vals;
             }
             None if front => {
-                self.groups.insert(0, NGroup { key, tlv: false, vals });
+                self.groups.insert(
+                    0,
+                    NGroup {
+                        key,
+                        tlv: false,
+                        vals,
+                    },
+                );
                 if !self.index.is_empty() {
                     self.index = self.groups.iter().enumerate().map(|(i, g)| (g.key, i)).collect();
                 }
             }
             None => {
-                self.push_group(NGroup { key, tlv: false, vals });
+                self.push_group(NGroup {
+                    key,
+                    tlv: false,
+                    vals,
+                });
             }
         }
         Ok(())
@@ -707,9 +733,9 @@ fn dict_ctx<'py>(d: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyradDictC
             return Ok(Some(ctx));
         }
     }
-    let get = |name: &Bound<'py, pyo3::types::PyString>, on: &Bound<'py, PyAny>| -> Option<Bound<'py, PyDict>> {
-        on.getattr(name).ok()?.cast_into::<PyDict>().ok()
-    };
+    let get = |name: &Bound<'py, pyo3::types::PyString>,
+               on: &Bound<'py, PyAny>|
+     -> Option<Bound<'py, PyDict>> { on.getattr(name).ok()?.cast_into::<PyDict>().ok() };
     let (Some(plans), Some(attributes)) = (
         get(pyo3::intern!(py, "_plans"), d),
         get(pyo3::intern!(py, "attributes"), d),
@@ -775,7 +801,9 @@ fn tlv_test<'py>(
     }
     let Some(ctx) = ctx else {
         if d.hasattr(pyo3::intern!(py, "_tlv_keys"))? {
-            return Ok(TlvTest::Container(d.call_method0(pyo3::intern!(py, "_tlv_keys"))?));
+            return Ok(TlvTest::Container(
+                d.call_method0(pyo3::intern!(py, "_tlv_keys"))?,
+            ));
         }
         return Ok(TlvTest::Container(hooks.get_item(HOOK_TLV_TEST)?.call1((pkt,))?));
     };
@@ -946,7 +974,10 @@ fn decode_into<'py>(
     } else if packet.is_instance_of::<pyo3::types::PyByteArray>()
         || packet.is_instance_of::<pyo3::types::PyMemoryView>()
     {
-        bytes = py.get_type::<PyBytes>().call1((packet,))?.cast_into::<PyBytes>()?;
+        bytes = py
+            .get_type::<PyBytes>()
+            .call1((packet,))?
+            .cast_into::<PyBytes>()?;
         bytes.as_bytes()
     } else {
         return Err(packet_error("Packet header is corrupt".to_owned()));
@@ -982,6 +1013,7 @@ fn decode_into<'py>(
             let (names, values) = decoded_view(&st, &d, &ctx, hooks)?;
             fields.set_item(pyo3::intern!(py, "_nk"), names)?;
             fields.set_item(pyo3::intern!(py, "_nv"), values)?;
+            st.view = true;
         } else if fields.contains(pyo3::intern!(py, "_nv"))? {
             fields.set_item(pyo3::intern!(py, "_nk"), py.None())?;
             fields.set_item(pyo3::intern!(py, "_nv"), py.None())?;
@@ -1023,7 +1055,9 @@ fn decoded_view<'py>(
         }
         // Some(plan), or None; `(attribute,)` (not plain) is current too: skipped.
         let current = |plan: &Bound<'py, PyAny>| -> PyResult<Option<Bound<'py, PyTuple>>> {
-            let Ok(plan) = plan.cast::<PyTuple>() else { return Ok(None) };
+            let Ok(plan) = plan.cast::<PyTuple>() else {
+                return Ok(None);
+            };
             if plan.len() == 1 {
                 let attr = attributes.get_item(&name)?;
                 let same = attr.is_some_and(|a| plan.get_item(0).is_ok_and(|p| p.is(&a)));
@@ -1436,7 +1470,9 @@ fn read_octets<'py>(
             Ok(text) => Ok(pyo3::types::PyString::new(py, text).into_any()),
             Err(_) => Ok(PyBytes::new(py, octets).into_any()),
         },
-        (KIND_INTEGER, [a, b, c, d]) => Ok(u32::from_be_bytes([*a, *b, *c, *d]).into_pyobject(py)?.into_any()),
+        (KIND_INTEGER, [a, b, c, d]) => {
+            Ok(u32::from_be_bytes([*a, *b, *c, *d]).into_pyobject(py)?.into_any())
+        }
         (KIND_IPADDR, [a, b, c, d]) => {
             let mut text = String::with_capacity(15);
             for (i, n) in [a, b, c, d].into_iter().enumerate() {
@@ -1566,6 +1602,7 @@ fn pyrad_nwrite<'py>(
             None => return Ok(slow.clone()),
         }
     }
+    st.drop_view(pkt.as_any())?;
     let values: Vec<&[u8]> = encoded.iter().map(Vec::as_slice).collect();
     match st.find(wire) {
         Some(i) if append => {
@@ -1622,8 +1659,9 @@ fn pyrad_nset_ma(pkt: &Bound<'_, PyDict>, nw: &Bound<'_, PyradAttrs>, value: &[u
     if !pkt.is_empty() {
         return Ok(false);
     }
-    nw.borrow_mut()
-        .set(WireKey::Code(MESSAGE_AUTHENTICATOR), &[value], true)?;
+    let mut st = nw.borrow_mut();
+    st.drop_view(pkt.as_any())?;
+    st.set(WireKey::Code(MESSAGE_AUTHENTICATOR), &[value], true)?;
     Ok(true)
 }
 
@@ -1662,27 +1700,41 @@ fn pyrad_nencode<'py>(
     Ok(nw.borrow().encode(py, &mut out)?.map(|_| PyBytes::new(py, &out)))
 }
 
-/// `pyrad_sign` in native mode (the packet's fields passed in); None when dict mode
-/// must do it.
+/// `pyrad_sign` in native mode, with the packet's fields (code, id, secret,
+/// authenticator, `_request_code`); None when dict mode must do it (TLVs, entries put
+/// into the OrderedDict directly, a field missing or of another type).
 #[pyfunction]
-#[allow(clippy::too_many_arguments)]
 fn pyrad_nsign<'py>(
     py: Python<'py>,
     pkt: &Bound<'py, PyDict>,
     nw: &Bound<'py, PyradAttrs>,
-    code: u8,
-    ident: u8,
-    secret: &[u8],
-    authenticator: &Bound<'py, PyAny>,
-    request_code: &Bound<'py, PyAny>,
     whole: bool,
 ) -> PyResult<Option<Bound<'py, PyBytes>>> {
     if !pkt.is_empty() || nw.borrow().groups.iter().any(|g| g.tlv) {
         return Ok(None);
     }
+    let fields = instance_dict(pkt.as_any())?;
+    let field = |name: &Bound<'py, pyo3::types::PyString>| fields.get_item(name);
+    let (Some(code), Some(ident), Some(secret), Some(authenticator)) = (
+        field(pyo3::intern!(py, "code"))?,
+        field(pyo3::intern!(py, "id"))?,
+        field(pyo3::intern!(py, "secret"))?,
+        field(pyo3::intern!(py, "authenticator"))?,
+    ) else {
+        return Ok(None);
+    };
+    let (Some(code), Some(ident), Ok(secret)) = (
+        int_field(&code).and_then(|c| u8::try_from(c).ok()),
+        int_field(&ident).and_then(|i| u8::try_from(i).ok()),
+        secret.cast::<PyBytes>(),
+    ) else {
+        return Ok(None);
+    };
+    let secret = secret.as_bytes();
+    let request_code = field(pyo3::intern!(py, "_request_code"))?.and_then(|c| int_field(&c));
     let mut st = nw.borrow_mut();
+    st.drop_view(pkt.as_any())?;
     st.set(WireKey::Code(MESSAGE_AUTHENTICATOR), &[&[0u8; 16]], true)?;
-    let request_code = int_field(request_code);
     let zero_vector = matches!(code, 4 | 40 | 43) || (code == 5 && request_code != Some(12));
     let vector: &[u8] = if zero_vector {
         &[0; 16]
@@ -1754,6 +1806,7 @@ fn pyrad_ncopy_proxy_state(
         return Ok(true);
     }
     let values: Vec<&[u8]> = g.vals.iter().map(|&(_, s, e)| src.bytes(s, e)).collect();
+    dst.drop_view(reply.as_any())?;
     dst.set(key, &values, false)?;
     Ok(true)
 }
@@ -1761,7 +1814,11 @@ fn pyrad_ncopy_proxy_state(
 /// Leaves native mode: the attributes go into the OrderedDict (pyrad's raw view, in
 /// order; entries put there directly meanwhile keep their values and come after).
 #[pyfunction]
-fn pyrad_fill(pkt: &Bound<'_, PyDict>, nw: &Bound<'_, PyradAttrs>, hooks: &Bound<'_, PyTuple>) -> PyResult<()> {
+fn pyrad_fill(
+    pkt: &Bound<'_, PyDict>,
+    nw: &Bound<'_, PyradAttrs>,
+    hooks: &Bound<'_, PyTuple>,
+) -> PyResult<()> {
     let py = pkt.py();
     let fields = instance_dict(pkt.as_any())?;
     fields.set_item(pyo3::intern!(py, "_nw"), py.None())?;

@@ -382,16 +382,7 @@ def pyrad_nraw(pkt: dict[Any, Any], nw: Any, key: Any, slow: Any) -> Any:
 def pyrad_nencode(pkt: dict[Any, Any], nw: Any) -> bytes | None:
     """nacwire.pyrad: the attribute octets in native mode, else None."""
 
-def pyrad_nsign(
-    pkt: dict[Any, Any],
-    nw: Any,
-    code: int,
-    ident: int,
-    secret: bytes,
-    authenticator: Any,
-    request_code: Any,
-    whole: bool,
-) -> bytes | None:
+def pyrad_nsign(pkt: dict[Any, Any], nw: Any, whole: bool) -> bytes | None:
     """nacwire.pyrad: ``pyrad_sign`` in native mode, else None."""
 
 def pyrad_ncopy_proxy_state(

@@ -148,8 +148,6 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     def add_message_authenticator(self) -> None:
         """Mark the packet to carry Message-Authenticator (added as the first attribute)."""
         self.message_authenticator = True
-        if self._nv is not None:
-            self._nv = self._nk = None
         nw = self._nw
         if nw is None or not pyrad_nset_ma(self, nw, _ZERO16):
             self._fill()
@@ -169,8 +167,6 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         return self.message_authenticator
 
     def _set_message_authenticator(self, value: bytes) -> None:
-        if self._nv is not None:
-            self._nv = self._nk = None
         nw = self._nw
         if nw is not None and pyrad_nset_ma(self, nw, value):
             return
@@ -205,20 +201,9 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
 
     def _sign(self, whole: bool) -> bytes:
         """Message-Authenticator recomputed; the attribute octets, or the whole packet."""
-        if self._nv is not None:
-            self._nv = self._nk = None
         nw = self._nw
         if nw is not None:
-            out = pyrad_nsign(
-                self,
-                nw,
-                self.code,
-                self.id,
-                self.secret,
-                self.authenticator,
-                self._request_code,
-                whole,
-            )
+            out = pyrad_nsign(self, nw, whole)
             if out is not None:
                 return out
             pyrad_fill(self, nw, _HOOKS)
@@ -375,8 +360,6 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
                 f"Attribute key must be an attribute name, not {type(key).__name__}; "
                 "use pkt[code] = [value] for raw values"
             )
-        if self._nv is not None:
-            self._nv = self._nk = None
         nw = self._nw
         if nw is not None:
             done = pyrad_nwrite(self, nw, key, value, self.dict, True, _SLOW, _NOPLAN)
@@ -498,8 +481,6 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         OrderedDict.__delitem__(self, self._EncodeKey(key))
 
     def __setitem__(self, key: Any, item: Any) -> None:
-        if self._nv is not None:
-            self._nv = self._nk = None
         nw = self._nw
         if nw is not None:
             done = pyrad_nwrite(self, nw, key, item, self.dict, False, _SLOW, _NOPLAN)
