@@ -188,8 +188,14 @@ def test_direct_orderedict_writes_come_after_the_native_attributes() -> None:
     p = received()
     OrderedDict.__setitem__(p, 200, [b"x"])
     OrderedDict.__setitem__(p, 1, [b"bob"])
+    # keys() sees them and fills the packet: reads see them from then on
     assert p.keys() == ["Message-Authenticator", "User-Name", "NAS-Port", 200]
+    assert not native(p)
     assert p["User-Name"] == ["bob"]
+    q = packet.AuthPacket(id=1, secret=SECRET, authenticator=AUTH, dict=DICT)
+    q["NAS-Port"] = 1
+    OrderedDict.__setitem__(q, 5, [bytes([0, 0, 0, 2])])
+    assert q["NAS-Port"] == [2]  # a built packet: the native read checks the OrderedDict
 
 
 def test_a_write_drops_the_decoded_view() -> None:

@@ -388,7 +388,10 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         # Wire keys, and plain attributes (no tag, TLV or salt) through the per-name
         # plan cached on the dictionary, are read in Rust; the rest here.
         nv = self._nv
-        if nv is not None and not _od_len(self):  # (entries put in directly: not current)
+        # The values decoded on receipt, until the packet's first change through its
+        # own methods (an entry put in with OrderedDict.__setitem__ itself is seen
+        # once something fills the packet, keys() included: COMPATIBILITY.md).
+        if nv is not None:
             try:
                 return nv[key][:]
             except KeyError:
