@@ -89,6 +89,7 @@ __all__ = [
     "pyrad_decode",
     "pyrad_dict_lines",
     "pyrad_encode",
+    "pyrad_fill_values",
     "pyrad_init",
     "pyrad_keys",
     "pyrad_pw",
@@ -312,6 +313,9 @@ def pyrad_read_dictionary(
     d: Any, path: str | None, text: str | None, helpers: tuple[Any, ...], debug: bool
 ) -> tuple[list[str], list[tuple[str, int, str, str]] | None, list[tuple[str, int, str]]]:
     """nacwire.pyrad: pyrad's ReadDictionary into d."""
+
+def pyrad_fill_values(values: Any, packed: bytes) -> None:
+    """nacwire.pyrad: an attribute's VALUEs, as the reader packed them, into its BiDict."""
 
 def pyrad_encode(items: Iterable[tuple[Any, Any]], encode_tlv: Any) -> bytes:
     """nacwire.pyrad: attribute octets of pyrad's raw view."""

@@ -20,6 +20,7 @@ from typing import IO, Any
 from nacwire._native import (
     pyrad_attribute_flags,
     pyrad_datatypes,
+    pyrad_fill_values,
     pyrad_read_dictionary,
     pyrad_unsupported_datatypes,
 )
@@ -68,6 +69,25 @@ class _PerInstance:
         return value
 
 
+class _Values:
+    """``Attribute.values``: a BiDict made for each instance on first read (a non-data
+    descriptor, like :class:`_PerInstance`). The reader keeps an attribute's VALUE
+    definitions packed in its ``_pending_values`` (octets already checked and
+    encoded); they fill the BiDict here, in the order the files gave them, so that
+    the 9,000 values of the FreeRADIUS tree become objects only for the attributes
+    something reads."""
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        values = bidict.BiDict()
+        pending = obj.__dict__.pop("_pending_values", None)
+        if pending is not None:
+            pyrad_fill_values(values, pending)
+        obj.__dict__["values"] = values
+        return values
+
+
 class Attribute:
     """One attribute definition (``ValueError`` for an unknown data type)."""
 
@@ -77,7 +97,7 @@ class Attribute:
     has_tag = False
     parent: Attribute | None = None
     is_sub_attribute = False
-    values: Any = _PerInstance(bidict.BiDict)
+    values: Any = _Values()
     sub_attributes: Any = _PerInstance(dict)
 
     def __init__(
@@ -105,6 +125,23 @@ class Attribute:
         self.is_sub_attribute = is_sub_attribute
         for key, value in (values or {}).items():
             self.values.Add(key, value)
+
+
+def _share_field_names() -> None:
+    """Puts every field name of :class:`Attribute` in the key table its instances share.
+
+    CPython (3.11+) keeps the fields of a class's instances in one shared key table
+    plus a small array per instance, but stops adding names to the table after a few
+    dozen instances; an instance that then sets a name the table lacks gets a dict of
+    its own. The reader sets ``vendor`` first on attributes that come after hundreds
+    without one: this instance, made before any of them, sets every field.
+    """
+    a = Attribute("", 0, "string")
+    setattr(a, "_pending_values", b"")  # noqa: B010 (a name the class does not declare)
+    delattr(a, "_pending_values")
+
+
+_share_field_names()
 
 
 def _code(text: str) -> int:
