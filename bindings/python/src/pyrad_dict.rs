@@ -43,10 +43,26 @@ struct Line {
 /// missing file. An include that cannot be read ends the lines (`error`).
 struct Walk {
     files: Vec<String>,
+    /// Where each name is in `files` (the tree has some 240).
+    file_ids: FxMap<String, usize>,
     texts: Vec<String>,
     stack: Vec<Source>,
     cwd: std::path::PathBuf,
     error: Option<WalkError>,
+}
+
+/// Whether the text has a carriage return (eight bytes at a time, no early exit: the
+/// loop vectorizes; a flagged byte is only ever wrong above a real `\r` in its word).
+fn has_cr(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut found = 0;
+    for c in &mut chunks {
+        let x = <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes) ^ (ONES * u64::from(b'\r'));
+        found |= x.wrapping_sub(ONES) & !x;
+    }
+    found & HIGH != 0 || chunks.remainder().contains(&b'\r')
 }
 
 /// Whitespace as `str::split_whitespace` sees it, for ASCII bytes.
@@ -76,6 +92,27 @@ fn word_run(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Where the line that `bytes[i]` is on ends (after its newline), eight bytes at a time.
+fn find_newline(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+        let x = u64::from_le_bytes(chunk) ^ (ONES * u64::from(b'\n'));
+        let found = x.wrapping_sub(ONES) & !x & HIGH;
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize + 1;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
+        if b == b'\n' {
+            break;
+        }
+    }
+    i
+}
+
 /// Finds the end of the line `rest` begins with (after its newline) and appends to
 /// `out` where its words are (offsets plus `base`): the part before its first `#`,
 /// split as `str::split_whitespace` splits it. ASCII lines (all of the FreeRADIUS tree)
@@ -96,10 +133,7 @@ fn split_line(rest: &str, base: usize, out: &mut Vec<(usize, usize)>) -> usize {
         match bytes.get(i) {
             None => return i,
             Some(b'\n') => return i + 1,
-            Some(b'#') => {
-                let tail = rest.get(i..).unwrap_or_default();
-                return i + tail.find('\n').map_or(tail.len(), |n| n + 1);
-            }
+            Some(b'#') => return find_newline(bytes, i),
             Some(0x80..) => break,
             Some(_) => {}
         }
@@ -137,6 +171,7 @@ impl Walk {
     fn new(path: Option<&str>, text: Option<&str>) -> Self {
         let mut w = Self {
             files: Vec::new(),
+            file_ids: FxMap::default(),
             texts: Vec::new(),
             stack: Vec::new(),
             cwd: std::env::current_dir()
@@ -187,19 +222,17 @@ impl Walk {
 
     /// Adds a source's text (newlines as Python's text mode reads them) and name.
     fn add(&mut self, name: String, text: String) -> (usize, usize) {
-        let text = if text.contains('\r') {
+        let text = if has_cr(text.as_bytes()) {
             text.replace("\r\n", "\n").replace('\r', "\n")
         } else {
             text
         };
         self.texts.push(text);
-        let id = match self.files.iter().position(|f| *f == name) {
-            Some(i) => i,
-            None => {
-                self.files.push(name);
-                self.files.len() - 1
-            }
-        };
+        let next = self.files.len();
+        let id = *self.file_ids.entry(name.clone()).or_insert(next);
+        if id == next {
+            self.files.push(name);
+        }
         (id, self.texts.len() - 1)
     }
 
@@ -535,10 +568,16 @@ impl Keyword {
     /// (`attrıbute` is `ATTRIBUTE`).
     fn of(word: &str) -> Option<Self> {
         if word.is_ascii() {
-            Self::ALL
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(word))
-                .map(|&(_, kw)| kw)
+            // the five have five lengths
+            let (k, kw) = match word.len() {
+                9 => ("ATTRIBUTE", Self::Attribute),
+                5 => ("VALUE", Self::Value),
+                6 => ("VENDOR", Self::Vendor),
+                12 => ("BEGIN-VENDOR", Self::BeginVendor),
+                10 => ("END-VENDOR", Self::EndVendor),
+                _ => return None,
+            };
+            k.eq_ignore_ascii_case(word).then_some(kw)
         } else {
             let upper = word.to_uppercase();
             Self::ALL.iter().find(|(k, _)| *k == upper).map(|&(_, kw)| kw)
@@ -546,16 +585,33 @@ impl Keyword {
     }
 }
 
-/// A VALUE's octets for the integer types when the text is plain decimal (pyrad's
-/// `int(text, 0)` then `tools.EncodeAttr`); `None` sends it to Python.
+/// `0x` and hex digits as `int(text, 0)` and `int(text, 16)` read them (`None` for
+/// anything else, or too large for a `u64`).
+fn hex(text: &str) -> Option<u64> {
+    let digits = text.strip_prefix("0x")?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u64::from_str_radix(digits, 16).ok()
+}
+
+/// A VALUE's octets for the integer types when the text is plain decimal or `0x` hex
+/// (pyrad's `int(text, 0)` then `tools.EncodeAttr`); `None` sends it to Python.
 fn int_octets(datatype: &str, text: &str) -> Option<([u8; 8], usize)> {
+    if !matches!(
+        datatype,
+        "integer" | "date" | "short" | "byte" | "signed" | "integer64"
+    ) {
+        return None;
+    }
     let plain = !text.is_empty()
         && text.bytes().all(|b| b.is_ascii_digit())
         && (text == "0" || !text.starts_with('0'));
-    if !plain {
-        return None;
-    }
-    let n = text.parse::<u64>().ok()?;
+    let n = if plain {
+        text.parse::<u64>().ok()?
+    } else {
+        hex(text)?
+    };
     let mut out = [0u8; 8];
     let len = match datatype {
         "integer" | "date" => {
@@ -619,12 +675,14 @@ struct DictState<'py> {
     last_vendor: Option<(String, std::rc::Rc<VendorInfo<'py>>)>,
     skipped_codes_keys: MayHold,
     tlvs_keys: MayHold,
+    /// The attributes this read defined that have had a VALUE, by name.
     slots: FxMap<String, Slot<'py>>,
-    /// The dictionary had no attributes and skipped none when the read began: a name
-    /// this read did not define is then not in `attributes`, and it is in
-    /// `skipped_attributes` exactly when it is in `skipped_here`.
-    fresh: bool,
-    skipped_here: FxSet<String>,
+    /// The attributes this read made (their addresses: they are alive while the read
+    /// runs, and an attribute of an earlier read cannot share one), with their types.
+    made_here: FxMap<usize, usize>,
+    /// Names whose VALUEs are dropped (skipped, and not in `attributes`): the FreeRADIUS
+    /// tree has 2,400 such VALUEs. A name leaves when an ATTRIBUTE defines it.
+    dropped: FxSet<String>,
 }
 
 impl<'py> DictState<'py> {
@@ -636,7 +694,6 @@ impl<'py> DictState<'py> {
         let skipped_attributes = d.getattr("skipped_attributes")?.cast_into::<PySet>()?;
         let tlvs = d.getattr("_tlvs")?.cast_into::<PyDict>()?;
         let skipped_codes = d.getattr("_skipped_codes")?.cast_into::<PySet>()?;
-        let fresh = attributes.is_empty() && skipped_attributes.is_empty();
         Ok(Self {
             py,
             vendors_fwd: vendors.getattr("forward")?.cast_into::<PyDict>()?,
@@ -663,9 +720,9 @@ impl<'py> DictState<'py> {
             debug: if debug { Some(PyList::empty(py)) } else { None },
             vendor_cache: FxMap::default(),
             last_vendor: None,
-            slots: FxMap::with_capacity_and_hasher(1024, FxBuild::default()),
-            fresh,
-            skipped_here: FxSet::default(),
+            slots: FxMap::default(),
+            made_here: FxMap::with_capacity_and_hasher(1024, FxBuild::default()),
+            dropped: FxSet::default(),
         })
     }
 
@@ -685,9 +742,6 @@ impl<'py> DictState<'py> {
 
     fn skip(&mut self, name: &str, reason: &'static str) -> PyResult<()> {
         self.skipped_attributes.add(name)?;
-        if self.fresh && !self.skipped_here.contains(name) {
-            self.skipped_here.insert(name.to_owned());
-        }
         self.reasons.push(reason);
         if let Some(debug) = &self.debug {
             debug.append((&self.file, self.line, name, reason))?;
@@ -713,14 +767,16 @@ impl<'py> DictState<'py> {
     }
 
     /// `attrindex.Add(name, key)`, inline for a new name.
-    fn index_add(&self, name: &Bound<'py, PyString>, key: &Bound<'py, PyAny>) -> PyResult<()> {
+    /// Returns whether the name was there already.
+    fn index_add(&self, name: &Bound<'py, PyString>, key: &Bound<'py, PyAny>) -> PyResult<bool> {
         if self.index_fwd.contains(name)? {
             self.attrindex
                 .call_method1(pyo3::intern!(self.py, "Add"), (name, key))?;
-            return Ok(());
+            return Ok(true);
         }
         self.index_fwd.set_item(name, key)?;
-        self.index_bwd.set_item(key, name)
+        self.index_bwd.set_item(key, name)?;
+        Ok(false)
     }
 
     /// A vendor by name, from the cache or from `vendors.forward` (`KeyError` as
@@ -800,13 +856,16 @@ impl<'py> DictState<'py> {
 
     /// An attribute code: decimal, `0x` hex or `0o` octal (Python's `int` for the rest).
     fn code(&self, text: &str) -> PyResult<Code<'py>> {
-        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-            if let Ok(n) = text.parse::<u64>() {
-                return Ok(Code {
-                    obj: n.into_pyobject(self.py)?.into_any(),
-                    key: i64::try_from(n).ok(),
-                });
-            }
+        let n = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            text.parse::<u64>().ok()
+        } else {
+            hex(text)
+        };
+        if let Some(n) = n {
+            return Ok(Code {
+                obj: n.into_pyobject(self.py)?.into_any(),
+                key: i64::try_from(n).ok(),
+            });
         }
         let obj = self.helpers.get_item(3)?.call1((text,))?;
         let key = obj.extract::<i64>().ok();
@@ -879,8 +938,11 @@ impl<'py> DictState<'py> {
             depth += 1;
         }
         let datatype = datatype.split('[').next().unwrap_or_default();
-        let unsupported = UNSUPPORTED_DATATYPES.iter().position(|t| *t == datatype);
         let mut known = DATATYPES.iter().position(|t| *t == datatype);
+        let unsupported = known
+            .is_none()
+            .then(|| UNSUPPORTED_DATATYPES.iter().position(|t| *t == datatype))
+            .flatten();
         if known.is_none() && unsupported.is_none() {
             // FreeRADIUS itself reads type names case-insensitively (juniper's `String`).
             let lower = datatype.to_lowercase();
@@ -965,7 +1027,8 @@ impl<'py> DictState<'py> {
             PyTuple::new(py, [vid, &first.obj])?.into_any()
         };
         let name_obj = PyString::new(py, name);
-        self.index_add(&name_obj, &key)?;
+        // A slot is only for a name this read defined, which attrindex then has.
+        let redefined = self.index_add(&name_obj, &key)?;
         let type_obj = self
             .datatypes
             .get(datatype)
@@ -980,14 +1043,14 @@ impl<'py> DictState<'py> {
             has_tag,
         )?;
         self.attributes.set_item(&name_obj, &attr)?;
-        let slot = Slot {
-            attr: attr.clone(),
-            datatype,
-            pending: Vec::new(),
-            values: None,
-        };
-        if let Some(old) = self.slots.insert(name.to_owned(), slot) {
-            Self::flush(&old)?;
+        self.made_here.insert(attr.as_ptr() as usize, datatype);
+        if !self.dropped.is_empty() {
+            self.dropped.remove(name);
+        }
+        if redefined && !self.slots.is_empty() {
+            if let Some(old) = self.slots.remove(name) {
+                Self::flush(&old)?;
+            }
         }
         let last_key = pair_key(vendor.key, last.key);
         match parent {
@@ -1053,61 +1116,77 @@ impl<'py> DictState<'py> {
             return Err(self.error("Incorrect number of tokens for value definition"));
         };
         if let Some(slot) = self.slots.get_mut(*attr_name) {
-            let datatype = DATATYPES.get(slot.datatype).copied().unwrap_or_default();
             if slot.values.is_none() {
+                let datatype = DATATYPES.get(slot.datatype).copied().unwrap_or_default();
                 if let Some((octets, len)) = int_octets(datatype, text) {
                     return pack_value(&mut slot.pending, key, octets.get(..len).unwrap_or_default());
                 }
             }
-            let encoded = self.helper_octets(datatype, attr_name, text)?;
-            let Some(slot) = self.slots.get_mut(*attr_name) else {
+        } else {
+            if self.dropped.contains(*attr_name) {
+                return Ok(());
+            }
+            let name = PyString::new(py, attr_name);
+            let Some(attr) = self.attributes.get_item(&name)? else {
+                if self.skipped_attributes.contains(&name)? {
+                    self.dropped.insert((*attr_name).to_owned());
+                    return Ok(());
+                }
+                match deferred {
+                    Some(list) => list.push((
+                        self.file.clone(),
+                        self.line,
+                        tokens.iter().map(|t| (*t).to_owned()).collect(),
+                    )),
+                    None => warnings.append((&self.file, self.line, *attr_name))?,
+                }
                 return Ok(());
             };
-            if slot.values.is_none() {
-                if let Ok(b) = encoded.cast::<PyBytes>() {
-                    return pack_value(&mut slot.pending, key, b.as_bytes());
-                }
-                // Not bytes: the BiDict takes it as it is, from now on directly.
-                Self::flush(slot)?;
-                slot.pending.clear();
-                slot.values = Some(slot.attr.getattr(pyo3::intern!(py, "values"))?);
-            }
-            let values = slot
-                .values
-                .as_ref()
-                .ok_or_else(|| PyValueError::new_err("values"))?;
-            return Self::bidict_add(values, PyString::new(py, key).as_any(), &encoded);
+            let Some(&datatype) = self.made_here.get(&(attr.as_ptr() as usize)) else {
+                // An attribute of an earlier read: straight into its BiDict.
+                let datatype: String = attr.getattr(pyo3::intern!(py, "type"))?.extract()?;
+                let encoded = match int_octets(&datatype, text) {
+                    Some((octets, len)) => PyBytes::new(py, octets.get(..len).unwrap_or_default()).into_any(),
+                    None => self.helper_octets(&datatype, attr_name, text)?,
+                };
+                let values = attr.getattr(pyo3::intern!(py, "values"))?;
+                return Self::bidict_add(&values, PyString::new(py, key).as_any(), &encoded);
+            };
+            let slot = Slot {
+                attr,
+                datatype,
+                pending: Vec::with_capacity(64),
+                values: None,
+            };
+            self.slots.insert((*attr_name).to_owned(), slot);
         }
-        let attr = if self.fresh {
-            if self.skipped_here.contains(*attr_name) {
-                return Ok(());
-            }
-            None
-        } else {
-            if self.skipped_attributes.contains(*attr_name)? && !self.attributes.contains(*attr_name)? {
-                return Ok(());
-            }
-            self.attributes.get_item(*attr_name)?
-        };
-        let Some(attr) = attr else {
-            match deferred {
-                Some(list) => list.push((
-                    self.file.clone(),
-                    self.line,
-                    tokens.iter().map(|t| (*t).to_owned()).collect(),
-                )),
-                None => warnings.append((&self.file, self.line, *attr_name))?,
-            }
+        let Some(slot) = self.slots.get_mut(*attr_name) else {
             return Ok(());
         };
-        // An attribute of an earlier read: straight into its BiDict.
-        let datatype: String = attr.getattr(pyo3::intern!(py, "type"))?.extract()?;
-        let encoded = match int_octets(&datatype, text) {
-            Some((octets, len)) => PyBytes::new(py, octets.get(..len).unwrap_or_default()).into_any(),
-            None => self.helper_octets(&datatype, attr_name, text)?,
+        let datatype = DATATYPES.get(slot.datatype).copied().unwrap_or_default();
+        if slot.values.is_none() {
+            if let Some((octets, len)) = int_octets(datatype, text) {
+                return pack_value(&mut slot.pending, key, octets.get(..len).unwrap_or_default());
+            }
+        }
+        let encoded = self.helper_octets(datatype, attr_name, text)?;
+        let Some(slot) = self.slots.get_mut(*attr_name) else {
+            return Ok(());
         };
-        let values = attr.getattr(pyo3::intern!(py, "values"))?;
-        Self::bidict_add(&values, PyString::new(py, key).as_any(), &encoded)
+        if slot.values.is_none() {
+            if let Ok(b) = encoded.cast::<PyBytes>() {
+                return pack_value(&mut slot.pending, key, b.as_bytes());
+            }
+            // Not bytes: the BiDict takes it as it is, from now on directly.
+            Self::flush(slot)?;
+            slot.pending.clear();
+            slot.values = Some(slot.attr.getattr(pyo3::intern!(py, "values"))?);
+        }
+        let values = slot
+            .values
+            .as_ref()
+            .ok_or_else(|| PyValueError::new_err("values"))?;
+        Self::bidict_add(values, PyString::new(py, key).as_any(), &encoded)
     }
 
     fn vendor_def(&mut self, tokens: &[&str]) -> PyResult<()> {
