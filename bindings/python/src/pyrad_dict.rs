@@ -577,7 +577,8 @@ impl Keyword {
                 10 => ("END-VENDOR", Self::EndVendor),
                 _ => return None,
             };
-            k.eq_ignore_ascii_case(word).then_some(kw)
+            // dictionaries write them in capitals: one memcmp, mostly
+            (k == word || k.eq_ignore_ascii_case(word)).then_some(kw)
         } else {
             let upper = word.to_uppercase();
             Self::ALL.iter().find(|(k, _)| *k == upper).map(|&(_, kw)| kw)
@@ -929,15 +930,30 @@ impl<'py> DictState<'py> {
         };
         // the codes of `a.b.c`: only the first, the last and how many matter
         let (mut first, mut last, mut depth) = (None, None, 0usize);
-        for c in code_text.split('.') {
+        let mut rest = code_text;
+        loop {
+            // `split('.')`, byte by byte
+            let (c, more) = match rest.as_bytes().iter().position(|&b| b == b'.') {
+                Some(i) => (rest.get(..i).unwrap_or_default(), rest.get(i + 1..)),
+                None => (rest, None),
+            };
             match self.code(c) {
                 Ok(v) if first.is_none() => first = Some(v),
                 Ok(v) => last = Some(v),
                 Err(_) => return Err(self.error(format!("Illegal attribute code: {code_text}"))),
             }
             depth += 1;
+            match more {
+                Some(m) => rest = m,
+                None => break,
+            }
         }
-        let datatype = datatype.split('[').next().unwrap_or_default();
+        let datatype = datatype
+            .as_bytes()
+            .iter()
+            .position(|&b| b == b'[')
+            .and_then(|i| datatype.get(..i))
+            .unwrap_or(datatype);
         let mut known = DATATYPES.iter().position(|t| *t == datatype);
         let unsupported = known
             .is_none()
