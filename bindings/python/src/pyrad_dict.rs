@@ -523,8 +523,8 @@ struct VendorInfo<'py> {
 }
 
 /// An attribute this read defined: its object, its data type (index into `DATATYPES`)
-/// and the VALUEs given for it so far, packed as `pyrad_fill_values` reads them: the
-/// attribute gets them (`_pending_values`) when the read ends, its `values` BiDict is
+/// and the VALUEs given for it so far, packed as [`fill_values`] reads them: the
+/// attribute gets them when the read ends (or is redefined), its `values` BiDict is
 /// made from them when first read. `values` is the BiDict itself once a VALUE needed
 /// Python to add it.
 struct Slot<'py> {
@@ -534,7 +534,7 @@ struct Slot<'py> {
     values: Option<Bound<'py, PyAny>>,
 }
 
-/// Packs one VALUE for `pyrad_fill_values`: the name's and the octets' lengths (u32,
+/// Packs one VALUE for [`fill_values`]: the name's and the octets' lengths (u32,
 /// little-endian) before each.
 fn pack_value(out: &mut Vec<u8>, key: &str, octets: &[u8]) -> PyResult<()> {
     for part in [key.as_bytes(), octets] {
@@ -659,10 +659,6 @@ struct DictState<'py> {
     tlvs: Bound<'py, PyDict>,
     skipped_codes: Bound<'py, PySet>,
     helpers: Bound<'py, PyTuple>,
-    /// `object.__new__` and the `Attribute` class: attributes are made without `__init__`.
-    object_new: Bound<'py, PyAny>,
-    /// `(Attribute,)`: the arguments of every `object.__new__` call.
-    new_args: Bound<'py, PyTuple>,
     /// The data types' names as Python strings (one object for all attributes of a type).
     datatypes: Vec<Bound<'py, PyString>>,
     file: String,
@@ -709,8 +705,6 @@ impl<'py> DictState<'py> {
             tlvs,
             skipped_codes_keys: MayHold::of(skipped_codes.iter()),
             skipped_codes,
-            object_new: py.get_type::<PyAny>().getattr("__new__")?,
-            new_args: PyTuple::new(py, [helpers.get_item(1)?])?,
             helpers: helpers.clone(),
             datatypes: DATATYPES.iter().map(|t| PyString::intern(py, t)).collect(),
             file: String::new(),
@@ -806,41 +800,6 @@ impl<'py> DictState<'py> {
         self.vendor_cache.insert(vendor.to_owned(), info.clone());
         self.last_vendor = Some((vendor.to_owned(), info.clone()));
         Ok(info)
-    }
-
-    /// A new `Attribute` without its `__init__`: the fields that differ from the
-    /// class's defaults are set on it (the class makes `values` and `sub_attributes` on
-    /// first use). 5,800 `__init__` frames and their BiDicts were most of loading the
-    /// FreeRADIUS tree.
-    #[allow(clippy::too_many_arguments)]
-    fn new_attribute(
-        &self,
-        name: &Bound<'py, PyString>,
-        code: &Bound<'py, PyAny>,
-        datatype: &Bound<'py, PyString>,
-        sub: bool,
-        vendor: Option<&Bound<'py, PyString>>,
-        encrypt: u8,
-        has_tag: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let py = self.py;
-        let attr = self.object_new.call1(&self.new_args)?;
-        attr.setattr(pyo3::intern!(py, "name"), name)?;
-        attr.setattr(pyo3::intern!(py, "code"), code)?;
-        attr.setattr(pyo3::intern!(py, "type"), datatype)?;
-        if let Some(v) = vendor {
-            attr.setattr(pyo3::intern!(py, "vendor"), v)?;
-        }
-        if encrypt != 0 {
-            attr.setattr(pyo3::intern!(py, "encrypt"), encrypt)?;
-        }
-        if has_tag {
-            attr.setattr(pyo3::intern!(py, "has_tag"), true)?;
-        }
-        if sub {
-            attr.setattr(pyo3::intern!(py, "is_sub_attribute"), true)?;
-        }
-        Ok(attr)
     }
 
     /// Removes a key from the TLV map when it is there (without raising and
@@ -1049,7 +1008,8 @@ impl<'py> DictState<'py> {
             .datatypes
             .get(datatype)
             .ok_or_else(|| PyValueError::new_err("Invalid data type"))?;
-        let attr = self.new_attribute(
+        let attr = PyradAttribute::made(
+            py,
             &name_obj,
             &last.obj,
             type_obj,
@@ -1057,15 +1017,16 @@ impl<'py> DictState<'py> {
             vendor.name.as_ref(),
             encrypt,
             has_tag,
-        )?;
+        )?
+        .into_any();
         self.attributes.set_item(&name_obj, &attr)?;
         self.made_here.insert(attr.as_ptr() as usize, datatype);
         if !self.dropped.is_empty() {
             self.dropped.remove(name);
         }
         if redefined && !self.slots.is_empty() {
-            if let Some(old) = self.slots.remove(name) {
-                Self::flush(&old)?;
+            if let Some(mut old) = self.slots.remove(name) {
+                Self::flush(&mut old)?;
             }
         }
         let last_key = pair_key(vendor.key, last.key);
@@ -1090,16 +1051,14 @@ impl<'py> DictState<'py> {
         Ok(())
     }
 
-    /// Gives a slot's attribute the VALUEs kept for it (`_pending_values`).
-    fn flush(slot: &Slot<'py>) -> PyResult<()> {
+    /// Gives a slot's attribute the VALUEs kept for it.
+    fn flush(slot: &mut Slot<'py>) -> PyResult<()> {
         if slot.pending.is_empty() {
             return Ok(());
         }
-        let py = slot.attr.py();
-        slot.attr.setattr(
-            pyo3::intern!(py, "_pending_values"),
-            PyBytes::new(py, &slot.pending),
-        )
+        let attr = slot.attr.cast::<PyradAttribute>()?;
+        attr.borrow_mut().pending = std::mem::take(&mut slot.pending);
+        Ok(())
     }
 
     /// A VALUE's octets by `helpers[2](type, text)` (pyrad's `int(text, 0)` +
@@ -1195,7 +1154,6 @@ impl<'py> DictState<'py> {
             }
             // Not bytes: the BiDict takes it as it is, from now on directly.
             Self::flush(slot)?;
-            slot.pending.clear();
             slot.values = Some(slot.attr.getattr(pyo3::intern!(py, "values"))?);
         }
         let values = slot
@@ -1344,8 +1302,8 @@ impl<'py> DictState<'py> {
 
 /// pyrad's `Dictionary.ReadDictionary` on a path or on text: the definitions go into
 /// `d`'s `vendors`, `attributes` and `attrindex` and private state, as the Python class
-/// keeps them; an attribute's VALUEs wait in its `_pending_values` until its `values`
-/// is first read (`pyrad_fill_values`). `helpers` = (ParseError, Attribute, value
+/// keeps them; an attribute's VALUEs wait in it, packed, until its `values` is first
+/// read. `helpers` = (ParseError, Attribute, value
 /// octets(type, text), int code parser, struct.error). Returns (skip reasons, debug
 /// records or None, warnings).
 #[pyfunction]
@@ -1363,7 +1321,7 @@ fn pyrad_read_dictionary<'py>(
     let warnings = PyList::empty(py);
     let read = st.read(&mut w, &warnings);
     // Even after an error: the attributes read so far are in `d`, with their VALUEs.
-    for slot in st.slots.values() {
+    for slot in st.slots.values_mut() {
         DictState::flush(slot)?;
     }
     read?;
@@ -1375,10 +1333,9 @@ fn pyrad_read_dictionary<'py>(
     PyTuple::new(py, [reasons.into_any(), debug, warnings.into_any()])
 }
 
-/// Fills an attribute's `values` BiDict from the VALUEs the reader packed for it
-/// (`_pending_values`), in their order, with `BiDict.Add`'s rules.
-#[pyfunction]
-fn pyrad_fill_values(values: &Bound<'_, PyAny>, packed: &[u8]) -> PyResult<()> {
+/// Fills an attribute's `values` BiDict from the VALUEs the reader packed for it, in
+/// their order, with `BiDict.Add`'s rules.
+fn fill_values(values: &Bound<'_, PyAny>, packed: &[u8]) -> PyResult<()> {
     let py = values.py();
     let fwd = values
         .getattr(pyo3::intern!(py, "forward"))?
@@ -1409,11 +1366,251 @@ fn pyrad_fill_values(values: &Bound<'_, PyAny>, packed: &[u8]) -> PyResult<()> {
     Ok(())
 }
 
+/// `nacwire.pyrad.BiDict`, the class of `values` (imported on first use).
+fn bidict_class(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static CLASS: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    CLASS
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(py.import("nacwire.pyrad.bidict")?.getattr("BiDict")?.unbind())
+        })
+        .map(|c| c.bind(py))
+}
+
+/// pyrad's `dictionary.Attribute`: one attribute definition. `Attribute(name, code,
+/// datatype, is_sub_attribute=False, vendor='', values=None, encrypt=0,
+/// has_tag=False)` raises `ValueError` for a data type pyrad does not know. The
+/// fields live in the object (the reader makes 5,800 of them per FreeRADIUS tree
+/// without a Python call each); other attributes go in its `__dict__`. `values` (a
+/// BiDict) is made on first read, from the VALUEs the reader kept packed for it;
+/// `sub_attributes` (a dict) on first read too.
+#[pyclass(
+    name = "Attribute",
+    module = "nacwire.pyrad.dictionary",
+    subclass,
+    dict,
+    weakref
+)]
+pub(crate) struct PyradAttribute {
+    #[pyo3(get, set)]
+    name: Py<PyAny>,
+    #[pyo3(get, set)]
+    code: Py<PyAny>,
+    #[pyo3(get, set, name = "type")]
+    datatype: Py<PyAny>,
+    #[pyo3(get, set)]
+    vendor: Py<PyAny>,
+    #[pyo3(get, set)]
+    encrypt: Py<PyAny>,
+    #[pyo3(get, set)]
+    has_tag: Py<PyAny>,
+    parent: Option<Py<PyAny>>,
+    #[pyo3(get, set)]
+    is_sub_attribute: Py<PyAny>,
+    values: Option<Py<PyAny>>,
+    /// VALUEs not yet in `values` (see [`pack_value`]).
+    pending: Vec<u8>,
+    sub_attributes: Option<Py<PyAny>>,
+}
+
+impl PyradAttribute {
+    /// An attribute as the reader makes it.
+    #[allow(clippy::too_many_arguments)]
+    fn made<'py>(
+        py: Python<'py>,
+        name: &Bound<'py, PyString>,
+        code: &Bound<'py, PyAny>,
+        datatype: &Bound<'py, PyString>,
+        sub: bool,
+        vendor: Option<&Bound<'py, PyString>>,
+        encrypt: u8,
+        has_tag: bool,
+    ) -> PyResult<Bound<'py, Self>> {
+        let vendor = match vendor {
+            Some(v) => v.clone().into_any().unbind(),
+            None => pyo3::intern!(py, "").clone().into_any().unbind(),
+        };
+        Bound::new(
+            py,
+            Self {
+                name: name.clone().into_any().unbind(),
+                code: code.clone().unbind(),
+                datatype: datatype.clone().into_any().unbind(),
+                vendor,
+                encrypt: encrypt.into_pyobject(py)?.into_any().unbind(),
+                has_tag: pyo3::types::PyBool::new(py, has_tag)
+                    .to_owned()
+                    .into_any()
+                    .unbind(),
+                parent: None,
+                is_sub_attribute: pyo3::types::PyBool::new(py, sub).to_owned().into_any().unbind(),
+                values: None,
+                pending: Vec::new(),
+                sub_attributes: None,
+            },
+        )
+    }
+}
+
+#[pymethods]
+impl PyradAttribute {
+    #[new]
+    #[pyo3(signature = (name, code, datatype, is_sub_attribute=None, vendor=None, values=None, encrypt=None, has_tag=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        name: Py<PyAny>,
+        code: Py<PyAny>,
+        datatype: &Bound<'_, PyAny>,
+        is_sub_attribute: Option<Py<PyAny>>,
+        vendor: Option<Py<PyAny>>,
+        values: Option<&Bound<'_, PyAny>>,
+        encrypt: Option<Py<PyAny>>,
+        has_tag: Option<Py<PyAny>>,
+    ) -> PyResult<Self> {
+        let known = datatype.extract::<&str>().is_ok_and(|t| DATATYPES.contains(&t));
+        if !known {
+            return Err(PyValueError::new_err("Invalid data type"));
+        }
+        let mut filled = None;
+        if let Some(v) = values.filter(|v| v.is_truthy().unwrap_or(true)) {
+            let bidict = bidict_class(py)?.call0()?;
+            for item in v.call_method0("items")?.try_iter()? {
+                let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+                bidict.call_method1(pyo3::intern!(py, "Add"), (key, value))?;
+            }
+            filled = Some(bidict.unbind());
+        }
+        let no = || pyo3::types::PyBool::new(py, false).to_owned().into_any().unbind();
+        Ok(Self {
+            name,
+            code,
+            datatype: datatype.clone().unbind(),
+            vendor: vendor.unwrap_or_else(|| pyo3::intern!(py, "").clone().into_any().unbind()),
+            encrypt: match encrypt {
+                Some(e) => e,
+                None => 0u8.into_pyobject(py)?.into_any().unbind(),
+            },
+            has_tag: has_tag.unwrap_or_else(no),
+            parent: None,
+            is_sub_attribute: is_sub_attribute.unwrap_or_else(no),
+            values: filled,
+            pending: Vec::new(),
+            sub_attributes: None,
+        })
+    }
+
+    /// The TLV of a sub-attribute (None for the others).
+    #[getter]
+    fn parent(&self, py: Python<'_>) -> Py<PyAny> {
+        self.parent
+            .as_ref()
+            .map_or_else(|| py.None(), |p| p.clone_ref(py))
+    }
+
+    #[setter]
+    fn set_parent(&mut self, py: Python<'_>, parent: Py<PyAny>) {
+        self.parent = (!parent.is_none(py)).then_some(parent);
+    }
+
+    /// The fields that hold containers (the others are a name, numbers and flags).
+    fn __traverse__(&self, visit: pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
+        for field in [&self.parent, &self.values, &self.sub_attributes]
+            .into_iter()
+            .flatten()
+        {
+            visit.call(field)?;
+        }
+        Ok(())
+    }
+
+    fn __clear__(&mut self) {
+        self.parent = None;
+        self.values = None;
+        self.sub_attributes = None;
+    }
+
+    /// The named values (a BiDict), made on first read.
+    #[getter]
+    fn values(&mut self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        if let Some(v) = &self.values {
+            return Ok(v.clone_ref(py));
+        }
+        let bidict = bidict_class(py)?.call0()?;
+        fill_values(&bidict, &std::mem::take(&mut self.pending))?;
+        self.values = Some(bidict.clone().unbind());
+        Ok(bidict.unbind())
+    }
+
+    #[setter]
+    fn set_values(&mut self, values: Py<PyAny>) {
+        self.pending.clear();
+        self.values = Some(values);
+    }
+
+    /// The sub-attributes of a TLV (code -> name), a dict made on first read.
+    #[getter]
+    fn sub_attributes(&mut self, py: Python<'_>) -> Py<PyAny> {
+        self.sub_attributes
+            .get_or_insert_with(|| PyDict::new(py).into_any().unbind())
+            .clone_ref(py)
+    }
+
+    #[setter]
+    fn set_sub_attributes(&mut self, value: Py<PyAny>) {
+        self.sub_attributes = Some(value);
+    }
+
+    /// Copies and pickles: the constructor's arguments, then the rest as state.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let values = slf.getattr(pyo3::intern!(py, "values"))?;
+        let subs = slf.getattr(pyo3::intern!(py, "sub_attributes"))?;
+        let me = slf.borrow();
+        let args = PyTuple::new(
+            py,
+            [
+                me.name.bind(py),
+                me.code.bind(py),
+                me.datatype.bind(py),
+                me.is_sub_attribute.bind(py),
+                me.vendor.bind(py),
+                &py.None().into_bound(py),
+                me.encrypt.bind(py),
+                me.has_tag.bind(py),
+            ],
+        )?;
+        let extra = slf.getattr(pyo3::intern!(py, "__dict__"))?;
+        let parent = me
+            .parent
+            .as_ref()
+            .map_or_else(|| py.None().into_bound(py), |p| p.bind(py).clone());
+        let state = PyTuple::new(py, [&parent, &values, &subs, &extra])?;
+        PyTuple::new(py, [slf.get_type().into_any(), args.into_any(), state.into_any()])
+    }
+
+    fn __setstate__(slf: &Bound<'_, Self>, state: &Bound<'_, PyTuple>) -> PyResult<()> {
+        let py = slf.py();
+        let (parent, values, subs, extra): (Py<PyAny>, Py<PyAny>, Py<PyAny>, Bound<'_, PyAny>) =
+            state.extract()?;
+        {
+            let mut me = slf.borrow_mut();
+            me.parent = (!parent.is_none(py)).then_some(parent);
+            me.pending.clear();
+            me.values = Some(values);
+            me.sub_attributes = Some(subs);
+        }
+        slf.getattr(pyo3::intern!(py, "__dict__"))?
+            .call_method1(pyo3::intern!(py, "update"), (extra,))?;
+        Ok(())
+    }
+}
+
 /// Registers the dictionary reader on the native module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pyrad_dict_lines, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_read_dictionary, m)?)?;
-    m.add_function(wrap_pyfunction!(pyrad_fill_values, m)?)?;
+    // `nacwire.pyrad.dictionary.Attribute` (a private name here: the public one is there)
+    m.setattr("_PyradAttribute", m.py().get_type::<PyradAttribute>())?;
     // the one copy of these lists: `nacwire.pyrad.dictionary` builds its sets from them
     m.add("pyrad_datatypes", PyTuple::new(m.py(), DATATYPES)?)?;
     m.add(

@@ -4,6 +4,8 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Literal, final
 
+from typing_extensions import disjoint_base
+
 from nacwire.ecp import (
     Approval as Approval,
     ControllerRedirect as ControllerRedirect,
@@ -89,7 +91,6 @@ __all__ = [
     "pyrad_decode",
     "pyrad_dict_lines",
     "pyrad_encode",
-    "pyrad_fill_values",
     "pyrad_init",
     "pyrad_keys",
     "pyrad_pw",
@@ -314,8 +315,33 @@ def pyrad_read_dictionary(
 ) -> tuple[list[str], list[tuple[str, int, str, str]] | None, list[tuple[str, int, str]]]:
     """nacwire.pyrad: pyrad's ReadDictionary into d."""
 
-def pyrad_fill_values(values: Any, packed: bytes) -> None:
-    """nacwire.pyrad: an attribute's VALUEs, as the reader packed them, into its BiDict."""
+@disjoint_base
+class _PyradAttribute:
+    """nacwire.pyrad.dictionary.Attribute (the fields live in the object)."""
+
+    name: Any
+    code: Any
+    type: Any
+    vendor: Any
+    encrypt: Any
+    has_tag: Any
+    parent: Any
+    is_sub_attribute: Any
+    values: Any
+    sub_attributes: Any
+    def __new__(
+        cls,
+        name: Any,
+        code: Any,
+        datatype: Any,
+        is_sub_attribute: Any = None,
+        vendor: Any = None,
+        values: Any = None,
+        encrypt: Any = None,
+        has_tag: Any = None,
+    ) -> _PyradAttribute: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    def __setstate__(self, state: tuple[Any, ...], /) -> None: ...
 
 def pyrad_encode(items: Iterable[tuple[Any, Any]], encode_tlv: Any) -> bytes:
     """nacwire.pyrad: attribute octets of pyrad's raw view."""

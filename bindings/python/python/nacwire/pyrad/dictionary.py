@@ -18,9 +18,9 @@ import struct
 from typing import IO, Any
 
 from nacwire._native import (
+    _PyradAttribute,
     pyrad_attribute_flags,
     pyrad_datatypes,
-    pyrad_fill_values,
     pyrad_read_dictionary,
     pyrad_unsupported_datatypes,
 )
@@ -48,100 +48,13 @@ class ParseError(Exception):
         return text + (f": {self.msg}" if self.msg else "")
 
 
-class _PerInstance:
-    """A value made for each instance on first read (a non-data descriptor: then the
-    instance's own attribute shadows it). Attributes read from files get their
-    ``values`` BiDict and ``sub_attributes`` dict only when something uses them: most
-    of the FreeRADIUS tree's 5,800 attributes never do, and the objects were a large
-    part of loading it."""
-
-    def __init__(self, make: Any) -> None:
-        self.make = make
-        self.name = ""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.make()
-        return value
-
-
-class _Values:
-    """``Attribute.values``: a BiDict made for each instance on first read (a non-data
-    descriptor, like :class:`_PerInstance`). The reader keeps an attribute's VALUE
-    definitions packed in its ``_pending_values`` (octets already checked and
-    encoded); they fill the BiDict here, in the order the files gave them, so that
-    the 9,000 values of the FreeRADIUS tree become objects only for the attributes
-    something reads."""
-
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
-        if obj is None:
-            return self
-        values = bidict.BiDict()
-        pending = obj.__dict__.pop("_pending_values", None)
-        if pending is not None:
-            pyrad_fill_values(values, pending)
-        obj.__dict__["values"] = values
-        return values
-
-
-class Attribute:
-    """One attribute definition (``ValueError`` for an unknown data type)."""
-
-    # Defaults for the attributes the native reader creates without __init__.
-    vendor = ""
-    encrypt = 0
-    has_tag = False
-    parent: Attribute | None = None
-    is_sub_attribute = False
-    values: Any = _Values()
-    sub_attributes: Any = _PerInstance(dict)
-
-    def __init__(
-        self,
-        name: str,
-        code: int,
-        datatype: str,
-        is_sub_attribute: bool = False,
-        vendor: str = "",
-        values: dict[str, bytes] | None = None,
-        encrypt: int = 0,
-        has_tag: bool = False,
-    ) -> None:
-        if datatype not in DATATYPES:
-            raise ValueError("Invalid data type")
-        self.name = name
-        self.code = code
-        self.type = datatype
-        self.vendor = vendor
-        self.encrypt = encrypt
-        self.has_tag = has_tag
-        self.values = bidict.BiDict()
-        self.sub_attributes = {}
-        self.parent = None
-        self.is_sub_attribute = is_sub_attribute
-        for key, value in (values or {}).items():
-            self.values.Add(key, value)
-
-
-def _share_field_names() -> None:
-    """Puts every field name of :class:`Attribute` in the key table its instances share.
-
-    CPython (3.11+) keeps the fields of a class's instances in one shared key table
-    plus a small array per instance, but stops adding names to the table after a few
-    dozen instances; an instance that then sets a name the table lacks gets a dict of
-    its own. The reader sets ``vendor`` first on attributes that come after hundreds
-    without one: this instance, made before any of them, sets every field.
-    """
-    a = Attribute("", 0, "string")
-    setattr(a, "_pending_values", b"")  # noqa: B010 (a name the class does not declare)
-    delattr(a, "_pending_values")
-
-
-_share_field_names()
+Attribute = _PyradAttribute
+"""One attribute definition (``ValueError`` for an unknown data type): pyrad's
+``Attribute(name, code, datatype, is_sub_attribute=False, vendor='', values=None,
+encrypt=0, has_tag=False)``, a native class. The reader makes the 5,800 attributes of
+the FreeRADIUS tree without a Python call each; ``values`` (a BiDict) and
+``sub_attributes`` (a dict) are made on first read, ``values`` from the VALUE
+definitions the reader kept packed for the attribute."""
 
 
 def _code(text: str) -> int:
@@ -240,4 +153,11 @@ def _value_octets(datatype: str, text: str) -> bytes:
     return tools.EncodeAttr(datatype, int(text, 0) if datatype in _NUMERIC else text)
 
 
-_HELPERS = (ParseError, Attribute, _value_octets, _code, struct.error, bidict.BiDict)
+_HELPERS: tuple[Any, ...] = (
+    ParseError,
+    Attribute,
+    _value_octets,
+    _code,
+    struct.error,
+    bidict.BiDict,
+)
