@@ -1499,6 +1499,11 @@ impl PyradAttribute {
         })
     }
 
+    /// Does nothing: `Attribute(...)` is made by `__new__`. Here for subclasses whose
+    /// `__init__` calls `super().__init__(...)` with the constructor's arguments.
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn __init__(&self, _args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) {}
+
     /// The TLV of a sub-attribute (None for the others).
     #[getter]
     fn parent(&self, py: Python<'_>) -> Py<PyAny> {
@@ -1566,9 +1571,13 @@ impl PyradAttribute {
         let values = slf.getattr(pyo3::intern!(py, "values"))?;
         let subs = slf.getattr(pyo3::intern!(py, "sub_attributes"))?;
         let me = slf.borrow();
+        // copyreg.__newobj__(cls, *args): `cls.__new__` without `__init__`, as pickle
+        // makes other objects (a subclass's `__init__` may take other arguments)
+        let cls = slf.get_type().into_any();
         let args = PyTuple::new(
             py,
             [
+                &cls,
                 me.name.bind(py),
                 me.code.bind(py),
                 me.datatype.bind(py),
@@ -1585,7 +1594,8 @@ impl PyradAttribute {
             .as_ref()
             .map_or_else(|| py.None().into_bound(py), |p| p.bind(py).clone());
         let state = PyTuple::new(py, [&parent, &values, &subs, &extra])?;
-        PyTuple::new(py, [slf.get_type().into_any(), args.into_any(), state.into_any()])
+        let newobj = py.import("copyreg")?.getattr("__newobj__")?;
+        PyTuple::new(py, [newobj, args.into_any(), state.into_any()])
     }
 
     fn __setstate__(slf: &Bound<'_, Self>, state: &Bound<'_, PyTuple>) -> PyResult<()> {

@@ -141,3 +141,35 @@ def test_a_parse_error_leaves_the_values_read_before_it() -> None:
         d.ReadDictionary(io.StringIO(HEAD + "VALUE Mode On 1\nVALUE Mode Bad 4294967296\n"))
     assert err.value.line == 4
     assert d["Mode"].values.forward == {"On": b"\x00\x00\x00\x01"}
+
+
+class Tagged(dictionary.Attribute):
+    def __init__(self, name: str, code: int, datatype: str, **kw: object) -> None:
+        super().__init__(name, code, datatype, **kw)
+        self.tag = "mine"
+
+
+def test_attribute_constructor_and_subclasses() -> None:
+    """pyrad's constructor (values through BiDict.Add, ValueError for an unknown type),
+    and a subclass that calls super().__init__ with those arguments and adds a field."""
+    attr = dictionary.Attribute("Mode", 5, "integer", vendor="Acme", values={"On": b"\0\0\0\1"})
+    assert (attr.name, attr.code, attr.type, attr.vendor) == ("Mode", 5, "integer", "Acme")
+    assert (attr.encrypt, attr.has_tag, attr.is_sub_attribute, attr.parent) == (
+        0,
+        False,
+        False,
+        None,
+    )
+    assert attr.values.forward == {"On": b"\0\0\0\1"} and attr.sub_attributes == {}
+    with pytest.raises(ValueError, match="Invalid data type"):
+        dictionary.Attribute("Mode", 5, "bogus")
+
+    t = Tagged("Name", 1, "string", has_tag=True)
+    assert (t.name, t.has_tag, t.tag, isinstance(t, dictionary.Attribute)) == (
+        "Name",
+        True,
+        "mine",
+        True,
+    )
+    back = pickle.loads(pickle.dumps(t))
+    assert (type(back), back.name, back.has_tag, back.tag) == (Tagged, "Name", True, "mine")

@@ -340,6 +340,17 @@ class _PyradAttribute:
         encrypt: Any = None,
         has_tag: Any = None,
     ) -> _PyradAttribute: ...
+    def __init__(
+        self,
+        name: Any,
+        code: Any,
+        datatype: Any,
+        is_sub_attribute: Any = None,
+        vendor: Any = None,
+        values: Any = None,
+        encrypt: Any = None,
+        has_tag: Any = None,
+    ) -> None: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
     def __setstate__(self, state: tuple[Any, ...], /) -> None: ...
 
