@@ -528,6 +528,7 @@ struct VendorInfo<'py> {
 /// made from them when first read. `values` is the BiDict itself once a VALUE needed
 /// Python to add it.
 struct Slot<'py> {
+    name: String,
     attr: Bound<'py, PyAny>,
     datatype: usize,
     pending: Vec<u8>,
@@ -537,11 +538,14 @@ struct Slot<'py> {
 /// Packs one VALUE for [`fill_values`]: the name's and the octets' lengths (u32,
 /// little-endian) before each.
 fn pack_value(out: &mut Vec<u8>, key: &str, octets: &[u8]) -> PyResult<()> {
-    for part in [key.as_bytes(), octets] {
-        let len = u32::try_from(part.len()).map_err(|_| PyValueError::new_err("VALUE too long"))?;
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(part);
-    }
+    let too_long = |_| PyValueError::new_err("VALUE too long");
+    let key_len = u32::try_from(key.len()).map_err(too_long)?;
+    let octets_len = u32::try_from(octets.len()).map_err(too_long)?;
+    out.reserve(8 + key.len() + octets.len());
+    out.extend_from_slice(&key_len.to_le_bytes());
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(&octets_len.to_le_bytes());
+    out.extend_from_slice(octets);
     Ok(())
 }
 
@@ -599,49 +603,38 @@ fn hex(text: &str) -> Option<u64> {
 /// A VALUE's octets for the integer types when the text is plain decimal or `0x` hex
 /// (pyrad's `int(text, 0)` then `tools.EncodeAttr`); `None` sends it to Python.
 fn int_octets(datatype: &str, text: &str) -> Option<([u8; 8], usize)> {
-    if !matches!(
-        datatype,
-        "integer" | "date" | "short" | "byte" | "signed" | "integer64"
-    ) {
-        return None;
-    }
-    let plain = !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_digit())
-        && (text == "0" || !text.starts_with('0'));
-    let n = if plain {
-        text.parse::<u64>().ok()?
-    } else {
-        hex(text)?
-    };
-    let mut out = [0u8; 8];
-    let len = match datatype {
-        "integer" | "date" => {
-            let b = u32::try_from(n).ok()?.to_be_bytes();
-            out.iter_mut().zip(b).for_each(|(d, s)| *d = s);
-            4
-        }
-        "short" => {
-            let b = u16::try_from(n).ok()?.to_be_bytes();
-            out.iter_mut().zip(b).for_each(|(d, s)| *d = s);
-            2
-        }
-        "byte" => {
-            let b = u8::try_from(n).ok()?;
-            out.iter_mut().zip([b]).for_each(|(d, s)| *d = s);
-            1
-        }
-        "signed" => {
-            let b = i32::try_from(n).ok()?.to_be_bytes();
-            out.iter_mut().zip(b).for_each(|(d, s)| *d = s);
-            4
-        }
-        "integer64" => {
-            out = n.to_be_bytes();
-            8
-        }
+    let (width, max) = match datatype {
+        "integer" | "date" => (4, u64::from(u32::MAX)),
+        "short" => (2, u64::from(u16::MAX)),
+        "byte" => (1, u64::from(u8::MAX)),
+        "signed" => (4, 0x7fff_ffff),
+        "integer64" => (8, u64::MAX),
         _ => return None,
     };
-    Some((out, len))
+    let n = decimal(text).or_else(|| hex(text))?;
+    if n > max {
+        return None;
+    }
+    // the low `width` bytes, big-endian, at the front
+    Some(((n << (64 - 8 * width)).to_be_bytes(), width))
+}
+
+/// Plain decimal as `int(text, 0)` reads it (no sign, no `_`, no leading zero but in
+/// `0`), when it fits a `u64`.
+fn decimal(text: &str) -> Option<u64> {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || (bytes.len() > 1 && bytes.first() == Some(&b'0')) {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in bytes {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(digit))?;
+    }
+    Some(n)
 }
 
 /// The Python objects a dictionary read works on (pyrad's `Dictionary` state), and
@@ -673,7 +666,12 @@ struct DictState<'py> {
     skipped_codes_keys: MayHold,
     tlvs_keys: MayHold,
     /// The attributes this read defined that have had a VALUE, by name.
-    slots: FxMap<String, Slot<'py>>,
+    slots: Vec<Slot<'py>>,
+    slot_ids: FxMap<String, usize>,
+    /// The slot the last VALUE went to (VALUEs come grouped by attribute).
+    last_slot: usize,
+    /// The name the last dropped VALUE had.
+    last_dropped: String,
     /// The attributes this read made (their addresses: they are alive while the read
     /// runs, and an attribute of an earlier read cannot share one), with their types.
     made_here: FxMap<usize, usize>,
@@ -715,7 +713,10 @@ impl<'py> DictState<'py> {
             debug: if debug { Some(PyList::empty(py)) } else { None },
             vendor_cache: FxMap::default(),
             last_vendor: None,
-            slots: FxMap::default(),
+            slots: Vec::new(),
+            slot_ids: FxMap::default(),
+            last_slot: usize::MAX,
+            last_dropped: String::new(),
             made_here: FxMap::with_capacity_and_hasher(1024, FxBuild::default()),
             dropped: FxSet::default(),
         })
@@ -1021,12 +1022,15 @@ impl<'py> DictState<'py> {
         .into_any();
         self.attributes.set_item(&name_obj, &attr)?;
         self.made_here.insert(attr.as_ptr() as usize, datatype);
-        if !self.dropped.is_empty() {
-            self.dropped.remove(name);
+        if !self.dropped.is_empty() && self.dropped.remove(name) {
+            self.last_dropped.clear();
         }
-        if redefined && !self.slots.is_empty() {
-            if let Some(mut old) = self.slots.remove(name) {
-                Self::flush(&mut old)?;
+        if redefined && !self.slot_ids.is_empty() {
+            if let Some(i) = self.slot_ids.remove(name) {
+                self.last_slot = usize::MAX;
+                if let Some(old) = self.slots.get_mut(i) {
+                    Self::flush(old)?;
+                }
             }
         }
         let last_key = pair_key(vendor.key, last.key);
@@ -1090,21 +1094,26 @@ impl<'py> DictState<'py> {
         let [_, attr_name, key, text] = tokens else {
             return Err(self.error("Incorrect number of tokens for value definition"));
         };
-        if let Some(slot) = self.slots.get_mut(*attr_name) {
-            if slot.values.is_none() {
-                let datatype = DATATYPES.get(slot.datatype).copied().unwrap_or_default();
-                if let Some((octets, len)) = int_octets(datatype, text) {
-                    return pack_value(&mut slot.pending, key, octets.get(..len).unwrap_or_default());
-                }
-            }
+        let cached = self
+            .slots
+            .get(self.last_slot)
+            .is_some_and(|s| s.name == *attr_name);
+        let found = if cached {
+            Some(self.last_slot)
         } else {
-            if self.dropped.contains(*attr_name) {
+            self.slot_ids.get(*attr_name).copied()
+        };
+        let index = if let Some(i) = found {
+            i
+        } else {
+            if self.last_dropped == *attr_name || self.dropped.contains(*attr_name) {
                 return Ok(());
             }
             let name = PyString::new(py, attr_name);
             let Some(attr) = self.attributes.get_item(&name)? else {
                 if self.skipped_attributes.contains(&name)? {
                     self.dropped.insert((*attr_name).to_owned());
+                    (*attr_name).clone_into(&mut self.last_dropped);
                     return Ok(());
                 }
                 match deferred {
@@ -1127,15 +1136,19 @@ impl<'py> DictState<'py> {
                 let values = attr.getattr(pyo3::intern!(py, "values"))?;
                 return Self::bidict_add(&values, PyString::new(py, key).as_any(), &encoded);
             };
-            let slot = Slot {
+            self.slots.push(Slot {
+                name: (*attr_name).to_owned(),
                 attr,
                 datatype,
                 pending: Vec::with_capacity(64),
                 values: None,
-            };
-            self.slots.insert((*attr_name).to_owned(), slot);
-        }
-        let Some(slot) = self.slots.get_mut(*attr_name) else {
+            });
+            let i = self.slots.len() - 1;
+            self.slot_ids.insert((*attr_name).to_owned(), i);
+            i
+        };
+        self.last_slot = index;
+        let Some(slot) = self.slots.get_mut(index) else {
             return Ok(());
         };
         let datatype = DATATYPES.get(slot.datatype).copied().unwrap_or_default();
@@ -1145,7 +1158,7 @@ impl<'py> DictState<'py> {
             }
         }
         let encoded = self.helper_octets(datatype, attr_name, text)?;
-        let Some(slot) = self.slots.get_mut(*attr_name) else {
+        let Some(slot) = self.slots.get_mut(index) else {
             return Ok(());
         };
         if slot.values.is_none() {
@@ -1321,7 +1334,7 @@ fn pyrad_read_dictionary<'py>(
     let warnings = PyList::empty(py);
     let read = st.read(&mut w, &warnings);
     // Even after an error: the attributes read so far are in `d`, with their VALUEs.
-    for slot in st.slots.values_mut() {
+    for slot in &mut st.slots {
         DictState::flush(slot)?;
     }
     read?;
