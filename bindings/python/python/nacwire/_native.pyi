@@ -4,6 +4,8 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Literal, final
 
+from typing_extensions import disjoint_base
+
 from nacwire.ecp import (
     Approval as Approval,
     ControllerRedirect as ControllerRedirect,
@@ -323,6 +325,45 @@ def pyrad_read_dictionary(
     d: Any, path: str | None, text: str | None, helpers: tuple[Any, ...], debug: bool
 ) -> tuple[list[str], list[tuple[str, int, str, str]] | None, list[tuple[str, int, str]]]:
     """nacwire.pyrad: pyrad's ReadDictionary into d."""
+
+@disjoint_base
+class _PyradAttribute:
+    """nacwire.pyrad.dictionary.Attribute (the fields live in the object)."""
+
+    name: Any
+    code: Any
+    type: Any
+    vendor: Any
+    encrypt: Any
+    has_tag: Any
+    parent: Any
+    is_sub_attribute: Any
+    values: Any
+    sub_attributes: Any
+    def __new__(
+        cls,
+        name: Any,
+        code: Any,
+        datatype: Any,
+        is_sub_attribute: Any = None,
+        vendor: Any = None,
+        values: Any = None,
+        encrypt: Any = None,
+        has_tag: Any = None,
+    ) -> _PyradAttribute: ...
+    def __init__(
+        self,
+        name: Any,
+        code: Any,
+        datatype: Any,
+        is_sub_attribute: Any = None,
+        vendor: Any = None,
+        values: Any = None,
+        encrypt: Any = None,
+        has_tag: Any = None,
+    ) -> None: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    def __setstate__(self, state: tuple[Any, ...], /) -> None: ...
 
 def pyrad_encode(items: Iterable[tuple[Any, Any]], encode_tlv: Any) -> bytes:
     """nacwire.pyrad: attribute octets of pyrad's raw view."""

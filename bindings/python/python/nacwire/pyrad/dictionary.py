@@ -18,6 +18,7 @@ import struct
 from typing import IO, Any
 
 from nacwire._native import (
+    _PyradAttribute,
     pyrad_attribute_flags,
     pyrad_datatypes,
     pyrad_read_dictionary,
@@ -47,64 +48,13 @@ class ParseError(Exception):
         return text + (f": {self.msg}" if self.msg else "")
 
 
-class _PerInstance:
-    """A value made for each instance on first read (a non-data descriptor: then the
-    instance's own attribute shadows it). Attributes read from files get their
-    ``values`` BiDict and ``sub_attributes`` dict only when something uses them: most
-    of the FreeRADIUS tree's 5,800 attributes never do, and the objects were a large
-    part of loading it."""
-
-    def __init__(self, make: Any) -> None:
-        self.make = make
-        self.name = ""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.make()
-        return value
-
-
-class Attribute:
-    """One attribute definition (``ValueError`` for an unknown data type)."""
-
-    # Defaults for the attributes the native reader creates without __init__.
-    vendor = ""
-    encrypt = 0
-    has_tag = False
-    parent: Attribute | None = None
-    is_sub_attribute = False
-    values: Any = _PerInstance(bidict.BiDict)
-    sub_attributes: Any = _PerInstance(dict)
-
-    def __init__(
-        self,
-        name: str,
-        code: int,
-        datatype: str,
-        is_sub_attribute: bool = False,
-        vendor: str = "",
-        values: dict[str, bytes] | None = None,
-        encrypt: int = 0,
-        has_tag: bool = False,
-    ) -> None:
-        if datatype not in DATATYPES:
-            raise ValueError("Invalid data type")
-        self.name = name
-        self.code = code
-        self.type = datatype
-        self.vendor = vendor
-        self.encrypt = encrypt
-        self.has_tag = has_tag
-        self.values = bidict.BiDict()
-        self.sub_attributes = {}
-        self.parent = None
-        self.is_sub_attribute = is_sub_attribute
-        for key, value in (values or {}).items():
-            self.values.Add(key, value)
+Attribute = _PyradAttribute
+"""One attribute definition (``ValueError`` for an unknown data type): pyrad's
+``Attribute(name, code, datatype, is_sub_attribute=False, vendor='', values=None,
+encrypt=0, has_tag=False)``, a native class. The reader makes the 5,800 attributes of
+the FreeRADIUS tree without a Python call each; ``values`` (a BiDict) and
+``sub_attributes`` (a dict) are made on first read, ``values`` from the VALUE
+definitions the reader kept packed for the attribute."""
 
 
 def _code(text: str) -> int:
@@ -203,4 +153,11 @@ def _value_octets(datatype: str, text: str) -> bytes:
     return tools.EncodeAttr(datatype, int(text, 0) if datatype in _NUMERIC else text)
 
 
-_HELPERS = (ParseError, Attribute, _value_octets, _code, struct.error, bidict.BiDict)
+_HELPERS: tuple[Any, ...] = (
+    ParseError,
+    Attribute,
+    _value_octets,
+    _code,
+    struct.error,
+    bidict.BiDict,
+)
