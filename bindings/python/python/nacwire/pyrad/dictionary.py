@@ -93,6 +93,17 @@ class Dictionary:
     def __len__(self) -> int:
         return len(self.attributes)
 
+    # Copies and pickles carry the definitions, not the caches of the packet code
+    # (`_plans` holds closures; `_nwctx` is native): a copy makes its own again.
+    def __getstate__(self) -> builtins.dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_nwctx", None)
+        state["_plans"] = {}
+        return state
+
+    def __setstate__(self, state: builtins.dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     def __getitem__(self, key: str) -> Attribute:
         return self.attributes[key]
 
