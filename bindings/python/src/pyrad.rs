@@ -468,6 +468,21 @@ pub(crate) struct PyradAttrs {
 /// Above this many groups, `PyradAttrs::find` uses an index.
 const INDEX_AFTER: usize = 32;
 
+#[pymethods]
+impl PyradAttrs {
+    fn __traverse__(&self, visit: pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
+        if let Some((d, ctx)) = &self.ctx {
+            visit.call(d)?;
+            visit.call(ctx)?;
+        }
+        Ok(())
+    }
+
+    fn __clear__(&mut self) {
+        self.ctx = None;
+    }
+}
+
 impl PyradAttrs {
     fn new(ctx: Option<(Py<PyAny>, Py<PyradDictCtx>)>) -> Self {
         Self {
@@ -530,8 +545,35 @@ impl PyradAttrs {
         Ok((start, end))
     }
 
+    /// Rewrites `data` with only the values in use once most of it is not (values
+    /// replaced by writes stay behind otherwise: a packet reused for many writes).
+    fn compact(&mut self) {
+        let live: usize = self
+            .groups
+            .iter()
+            .flat_map(|g| &g.vals)
+            .map(|&(_, s, e)| e.saturating_sub(s) as usize)
+            .sum();
+        if self.data.len() <= 2 * live + 1024 {
+            return;
+        }
+        let mut data = Vec::with_capacity(live);
+        for g in &mut self.groups {
+            for v in &mut g.vals {
+                let (s, e) = (v.1 as usize, v.2 as usize);
+                let start = data.len();
+                data.extend_from_slice(self.data.get(s..e).unwrap_or_default());
+                // within u32: the live bytes were addressed by u32 ranges already
+                v.1 = u32::try_from(start).unwrap_or(u32::MAX);
+                v.2 = u32::try_from(data.len()).unwrap_or(u32::MAX);
+            }
+        }
+        self.data = data;
+    }
+
     /// Sets `key`'s values (in place when present, else first or last).
     fn set(&mut self, key: WireKey, values: &[&[u8]], front: bool) -> PyResult<()> {
+        self.compact();
         let mut vals = Vec::with_capacity(values.len());
         for v in values {
             let (s, e) = self.store(v)?;
@@ -703,6 +745,13 @@ pub(crate) struct PyradDictCtx {
 
 #[pymethods]
 impl PyradDictCtx {
+    fn __traverse__(&self, visit: pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
+        visit.call(&self.plans)?;
+        visit.call(&self.attributes)?;
+        visit.call(&self.backward)?;
+        visit.call(&self.forward)
+    }
+
     /// A copied or pickled dictionary makes its own tables again: this copies as None.
     fn __reduce__<'py>(&self, py: Python<'py>) -> (Bound<'py, pyo3::types::PyType>, ()) {
         (py.None().into_bound(py).get_type(), ())
@@ -827,7 +876,10 @@ fn tlv_test<'py>(
             }
         }
         vsas.sort_unstable();
-        let mut c = ctx.borrow_mut();
+        let Ok(mut c) = ctx.try_borrow_mut() else {
+            // read by a decode on another thread just now: ask the keys themselves
+            return Ok(TlvTest::Container(keys));
+        };
         c.tlv_codes = codes;
         c.tlv_vsas = vsas;
         c.tlv_stamp = Some(stamp);
@@ -1173,6 +1225,15 @@ fn pyrad_init<'py>(
     let none = py.None().into_bound(py);
     let fields = instance_dict(any)?;
     let fresh = fields.is_empty();
+    if !fresh {
+        // Initialised again: OrderedDict.__init__() keeps the entries, so the
+        // attributes of native mode go into the OrderedDict first.
+        if let Some(nw) = fields.get_item(pyo3::intern!(py, "_nw"))? {
+            if let Ok(nw) = nw.cast::<PyradAttrs>() {
+                pyrad_fill(pkt, nw, hooks)?;
+            }
+        }
+    }
     fields.set_item(pyo3::intern!(py, "code"), code)?;
     if id.is_none() {
         fields.set_item(pyo3::intern!(py, "id"), next_id(hooks)?)?;
@@ -1513,11 +1574,25 @@ fn pyrad_nread<'py>(
     if !pkt.is_empty() {
         return Ok(slow.clone());
     }
-    let mut st = nw.borrow_mut();
-    let (plan, wire) = match native_plan(&mut st, d, key)? {
-        Planned::Plan(p, w) => (p, w),
-        Planned::NoPlan => return Ok(noplan.clone()),
-        Planned::Slow => return Ok(slow.clone()),
+    // Borrows are tried, never waited for: a decoder written in Python (a type Rust
+    // does not decode) runs while the attributes are borrowed, and another thread may
+    // come in then; the dict path answers it.
+    let (plan, wire) = {
+        let Ok(mut st) = nw.try_borrow_mut() else {
+            return Ok(slow.clone());
+        };
+        match native_plan(&mut st, d, key)? {
+            Planned::Plan(p, w) => (p, w),
+            Planned::NoPlan => return Ok(noplan.clone()),
+            Planned::Slow => return Ok(slow.clone()),
+        }
+    };
+    let decode = plan.get_item(2)?;
+    let kind: u8 = plan.get_item(4)?.extract()?;
+    let named = plan.get_item(5)?;
+    let named = named.cast::<PyDict>()?;
+    let Ok(st) = nw.try_borrow() else {
+        return Ok(slow.clone());
     };
     let Some(g) = st.group(wire) else {
         return Err(pyo3::exceptions::PyKeyError::new_err(plan.get_item(1)?.unbind()));
@@ -1525,10 +1600,6 @@ fn pyrad_nread<'py>(
     if g.tlv {
         return Ok(slow.clone());
     }
-    let decode = plan.get_item(2)?;
-    let kind: u8 = plan.get_item(4)?.extract()?;
-    let named = plan.get_item(5)?;
-    let named = named.cast::<PyDict>()?;
     let out = PyList::empty(py);
     for &(_, s, e) in &g.vals {
         out.append(read_octets(py, st.bytes(s, e), kind, named, &decode)?)?;
@@ -1550,7 +1621,9 @@ fn pyrad_ncontains<'py>(
     if !pkt.is_empty() {
         return Ok(slow.clone());
     }
-    let mut st = nw.borrow_mut();
+    let Ok(mut st) = nw.try_borrow_mut() else {
+        return Ok(slow.clone());
+    };
     match native_plan(&mut st, d, key)? {
         Planned::Plan(_, wire) => {
             let found = st.find(wire).is_some();
@@ -1579,11 +1652,15 @@ fn pyrad_nwrite<'py>(
     if !pkt.is_empty() {
         return Ok(slow.clone());
     }
-    let mut st = nw.borrow_mut();
-    let (plan, wire) = match native_plan(&mut st, d, key)? {
-        Planned::Plan(p, w) => (p, w),
-        Planned::NoPlan => return Ok(noplan.clone()),
-        Planned::Slow => return Ok(slow.clone()),
+    let (plan, wire) = {
+        let Ok(mut st) = nw.try_borrow_mut() else {
+            return Ok(slow.clone());
+        };
+        match native_plan(&mut st, d, key)? {
+            Planned::Plan(p, w) => (p, w),
+            Planned::NoPlan => return Ok(noplan.clone()),
+            Planned::Slow => return Ok(slow.clone()),
+        }
     };
     let kind: u8 = plan.get_item(4)?.extract()?;
     let named = plan.get_item(6)?;
@@ -1602,6 +1679,10 @@ fn pyrad_nwrite<'py>(
             None => return Ok(slow.clone()),
         }
     }
+    // (values encoded first: a named value's lookup may run Python code)
+    let Ok(mut st) = nw.try_borrow_mut() else {
+        return Ok(slow.clone());
+    };
     st.drop_view(pkt.as_any())?;
     let values: Vec<&[u8]> = encoded.iter().map(Vec::as_slice).collect();
     match st.find(wire) {
@@ -1635,7 +1716,9 @@ fn pyrad_nkeys<'py>(
     if !pkt.is_empty() {
         return Ok(None);
     }
-    let mut st = nw.borrow_mut();
+    let Ok(mut st) = nw.try_borrow_mut() else {
+        return Ok(None);
+    };
     let out = PyList::empty(py);
     let ctx = st.ctx(d)?;
     if ctx.is_none() && !d.is_none() {
@@ -1659,7 +1742,9 @@ fn pyrad_nset_ma(pkt: &Bound<'_, PyDict>, nw: &Bound<'_, PyradAttrs>, value: &[u
     if !pkt.is_empty() {
         return Ok(false);
     }
-    let mut st = nw.borrow_mut();
+    let Ok(mut st) = nw.try_borrow_mut() else {
+        return Ok(false);
+    };
     st.drop_view(pkt.as_any())?;
     st.set(WireKey::Code(MESSAGE_AUTHENTICATOR), &[value], true)?;
     Ok(true)
@@ -1678,7 +1763,9 @@ fn pyrad_nraw<'py>(
     let Some(wire) = wire_key(key).filter(|_| pkt.is_empty()) else {
         return Ok(slow.clone());
     };
-    let st = nw.borrow();
+    let Ok(st) = nw.try_borrow() else {
+        return Ok(slow.clone());
+    };
     match st.find(wire).and_then(|i| st.groups.get(i)) {
         Some(g) => st.value_object(py, g),
         None => Ok(py.None().into_bound(py)),
@@ -1697,7 +1784,10 @@ fn pyrad_nencode<'py>(
         return Ok(None);
     }
     let mut out = Vec::with_capacity(256);
-    Ok(nw.borrow().encode(py, &mut out)?.map(|_| PyBytes::new(py, &out)))
+    let Ok(st) = nw.try_borrow() else {
+        return Ok(None);
+    };
+    Ok(st.encode(py, &mut out)?.map(|_| PyBytes::new(py, &out)))
 }
 
 /// `pyrad_sign` in native mode, with the packet's fields (code, id, secret,
@@ -1710,7 +1800,7 @@ fn pyrad_nsign<'py>(
     nw: &Bound<'py, PyradAttrs>,
     whole: bool,
 ) -> PyResult<Option<Bound<'py, PyBytes>>> {
-    if !pkt.is_empty() || nw.borrow().groups.iter().any(|g| g.tlv) {
+    if !pkt.is_empty() {
         return Ok(None);
     }
     let fields = instance_dict(pkt.as_any())?;
@@ -1732,7 +1822,12 @@ fn pyrad_nsign<'py>(
     };
     let secret = secret.as_bytes();
     let request_code = field(pyo3::intern!(py, "_request_code"))?.and_then(|c| int_field(&c));
-    let mut st = nw.borrow_mut();
+    let Ok(mut st) = nw.try_borrow_mut() else {
+        return Ok(None);
+    };
+    if st.groups.iter().any(|g| g.tlv) {
+        return Ok(None);
+    }
     st.drop_view(pkt.as_any())?;
     st.set(WireKey::Code(MESSAGE_AUTHENTICATOR), &[&[0u8; 16]], true)?;
     let zero_vector = matches!(code, 4 | 40 | 43) || (code == 5 && request_code != Some(12));
@@ -1793,7 +1888,9 @@ fn pyrad_ncopy_proxy_state(
     if !request.is_empty() || !reply.is_empty() || request_nw.is(reply_nw) {
         return Ok(false);
     }
-    let src = request_nw.borrow();
+    let Ok(src) = request_nw.try_borrow() else {
+        return Ok(false);
+    };
     let key = WireKey::Code(PROXY_STATE);
     let Some(g) = src.find(key).and_then(|i| src.groups.get(i)) else {
         return Ok(true);
@@ -1801,7 +1898,9 @@ fn pyrad_ncopy_proxy_state(
     if g.tlv {
         return Ok(false);
     }
-    let mut dst = reply_nw.borrow_mut();
+    let Ok(mut dst) = reply_nw.try_borrow_mut() else {
+        return Ok(false);
+    };
     if dst.find(key).is_some() {
         return Ok(true);
     }
@@ -1820,11 +1919,15 @@ fn pyrad_fill(
     hooks: &Bound<'_, PyTuple>,
 ) -> PyResult<()> {
     let py = pkt.py();
+    let Ok(st) = nw.try_borrow() else {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(
+            "the packet is being changed by another thread",
+        ));
+    };
     let fields = instance_dict(pkt.as_any())?;
     fields.set_item(pyo3::intern!(py, "_nw"), py.None())?;
     fields.set_item(pyo3::intern!(py, "_nv"), py.None())?;
     fields.set_item(pyo3::intern!(py, "_nk"), py.None())?;
-    let st = nw.borrow();
     let setitem = hooks.get_item(HOOK_OD_SETITEM)?;
     if pkt.is_empty() {
         for g in &st.groups {

@@ -246,3 +246,117 @@ def test_a_bad_value_raises_when_read_not_when_received() -> None:
     assert observe(p, ("get", "NAS-Port")) == observe(q, ("get", "NAS-Port"))
     with pytest.raises(Exception):  # noqa: B017 (pyrad's own error type for the length)
         p["NAS-Port"]
+
+
+def test_repr_shows_the_attributes() -> None:
+    built = packet.AuthPacket(secret=SECRET, authenticator=AUTH, dict=DICT, User_Name="bob")
+    assert repr(built) == "AuthPacket([(1, [b'bob'])])"
+    p = received()
+    ma = p.raw_packet[22:38]
+    port = bytes([0, 0, 0, 5])
+    assert str(p) == repr(p) == f"AuthPacket([(80, [{ma!r}]), (1, [b'alice']), (5, [{port!r}])])"
+
+
+def test_init_again_keeps_the_attributes_as_ordereddict_does() -> None:
+    for p in (received(), packet.AuthPacket(secret=SECRET, dict=DICT, User_Name="bob")):
+        before = list(p.keys())
+        p.__init__(secret=SECRET, dict=DICT)  # type: ignore[misc]
+        assert p.keys() == before
+        assert "User-Name" in p
+        assert not native(p)
+
+
+def test_reads_from_several_threads_while_values_decode_in_python() -> None:
+    import sys
+    import threading
+
+    d = dictionary.Dictionary(io.StringIO(DICT_TEXT + "ATTRIBUTE Event-Timestamp 55 date\n"))
+    q = packet.AcctPacket(id=1, secret=SECRET, dict=d, Event_Timestamp=list(range(1, 9)))
+    p = packet.AcctPacket(secret=SECRET, dict=d, packet=q.RequestPacket())
+    p["User-Name"] = "x"  # a change: reads go through the native path, dates decode in Python
+    errors: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            for _ in range(2000):
+                assert p["Event-Timestamp"] == list(range(1, 9))
+                p["User-Name"] = "y"
+        except BaseException as e:  # a PanicException is a BaseException
+            errors.append(e)
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=reader) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert errors == []
+
+
+def test_packets_and_their_dictionary_in_a_cycle_are_collected() -> None:
+    import gc
+    import weakref
+
+    d = dictionary.Dictionary(io.StringIO(DICT_TEXT))
+    p = packet.AuthPacket(secret=SECRET, dict=d, User_Name="x")
+    q = packet.AuthPacket(packet=p.RequestPacket(), secret=SECRET, dict=d)
+    assert q["User-Name"] == ["x"]
+    d.last = (p, q)  # type: ignore[attr-defined]
+    refs = [weakref.ref(o) for o in (d, p, q)]
+    del d, p, q
+    gc.collect()
+    assert [r() for r in refs] == [None, None, None]
+
+
+def test_a_reused_packet_keeps_writing() -> None:
+    p = packet.AuthPacket(id=1, secret=SECRET, authenticator=AUTH, dict=DICT)
+    p.add_message_authenticator()
+    for i in range(3000):
+        p["User-Name"] = "x" * 200
+        p["NAS-Port"] = i
+        wire = p.RequestPacket()
+    back = packet.AuthPacket(packet=wire, secret=SECRET, dict=DICT)
+    assert back["User-Name"] == ["x" * 200] and back["NAS-Port"] == [2999]
+    assert back.verify_message_authenticator()
+
+
+def test_client_async_reads_replies_with_the_requests_dictionary() -> None:
+    # pyrad's ClientAsync decodes a reply with the client's dictionary and then sets
+    # the request's; ours decodes it with the request's (a packet's decoded view is
+    # that of the dictionary it was received with: COMPATIBILITY.md)
+    import asyncio
+    import logging
+
+    from nacwire.pyrad import client_async
+
+    d1 = dictionary.Dictionary(io.StringIO("ATTRIBUTE User-Name 1 string\n"))
+    d2 = dictionary.Dictionary(
+        io.StringIO("ATTRIBUTE User-Name 1 octets\nATTRIBUTE Reply-Message 18 string\n")
+    )
+
+    class Client:
+        dict = d1
+        enforce_ma = False
+
+    proto = client_async.DatagramProtocolClient(
+        "127.0.0.1", 1812, logging.getLogger("test"), Client()
+    )
+    request = packet.Packet(code=12, id=5, secret=SECRET, authenticator=AUTH, dict=d2)
+    loop = asyncio.new_event_loop()
+    try:
+        future = loop.create_future()
+        proto.pending_requests[5] = {"packet": request, "future": future}
+        reply = packet.Packet(code=2, id=5, secret=SECRET, authenticator=AUTH, dict=d2)
+        reply["User-Name"] = b"u"
+        reply["Reply-Message"] = "hello"
+        proto.datagram_received(reply.ReplyPacket(), ("127.0.0.1", 1812))
+        got = future.result()
+    finally:
+        loop.close()
+    assert got.keys() == ["User-Name", "Reply-Message"]
+    assert got["User-Name"] == [b"u"]
+    assert got["Reply-Message"] == ["hello"]

@@ -130,7 +130,9 @@ class DatagramProtocolClient(asyncio.Protocol):
                 )
                 return
             request = req["packet"]
-            reply.dict = request.dict
+            if request.dict is not reply.dict:
+                # decoded again with the request's dictionary (what pyrad's reads give)
+                reply = Packet(packet=data, dict=request.dict)
             reply.secret = request.secret
             reply.request_authenticator = request.authenticator
             if request.VerifyReply(reply, data, enforce_ma=self.client.enforce_ma):

@@ -765,6 +765,7 @@ def _filled(method: Any) -> Any:
 
 # Every OrderedDict method that reads or changes its entries sees them filled in.
 for _name in (
+    "__repr__",
     "__iter__",
     "__len__",
     "__reversed__",
@@ -958,6 +959,8 @@ class AuthPacket(Packet):
             self.authenticator = self.CreateAuthenticator()
         if isinstance(password, str):
             password = password.encode("utf-8")
+        elif isinstance(password, (bytearray, memoryview)):
+            password = bytes(password)  # as pyrad's arithmetic takes them
         if len(password) > 128:
             raise ValueError(f"Password is longer than 128 octets ({len(password)})")
         if type(self.authenticator) is bytes and type(self.secret) is bytes:
