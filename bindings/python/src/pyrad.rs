@@ -1559,6 +1559,38 @@ fn push_decimal(text: &mut String, n: u8) {
     text.push(char::from(b'0' + n % 10));
 }
 
+/// A plan and its wire key, or the sentinel to return instead.
+type PlanOr<'py> = Result<(Bound<'py, PyTuple>, WireKey), Bound<'py, PyAny>>;
+
+/// The current plan for a name key of a packet in native mode, or what to return
+/// instead: `noplan` (the caller makes one and asks again) or `slow` (dict mode
+/// answers: entries put into the OrderedDict directly, not a plain attribute, or the
+/// attributes borrowed by another thread).
+///
+/// Borrows are tried, never waited for: a decoder written in Python (a type Rust does
+/// not decode) runs while the attributes are borrowed, and another thread may come in
+/// then; the dict path answers it.
+fn plan_or<'py>(
+    pkt: &Bound<'py, PyDict>,
+    nw: &Bound<'py, PyradAttrs>,
+    d: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
+    slow: &Bound<'py, PyAny>,
+    noplan: &Bound<'py, PyAny>,
+) -> PyResult<PlanOr<'py>> {
+    if !pkt.is_empty() {
+        return Ok(Err(slow.clone()));
+    }
+    let Ok(mut st) = nw.try_borrow_mut() else {
+        return Ok(Err(slow.clone()));
+    };
+    Ok(match native_plan(&mut st, d, key)? {
+        Planned::Plan(p, w) => Ok((p, w)),
+        Planned::NoPlan => Err(noplan.clone()),
+        Planned::Slow => Err(slow.clone()),
+    })
+}
+
 /// `pkt[key]` in native mode: the decoded values of a plain attribute by name; `noplan`
 /// when the dictionary has no current plan for it, `slow` when dict mode must answer.
 #[pyfunction]
@@ -1571,21 +1603,9 @@ fn pyrad_nread<'py>(
     slow: &Bound<'py, PyAny>,
     noplan: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    if !pkt.is_empty() {
-        return Ok(slow.clone());
-    }
-    // Borrows are tried, never waited for: a decoder written in Python (a type Rust
-    // does not decode) runs while the attributes are borrowed, and another thread may
-    // come in then; the dict path answers it.
-    let (plan, wire) = {
-        let Ok(mut st) = nw.try_borrow_mut() else {
-            return Ok(slow.clone());
-        };
-        match native_plan(&mut st, d, key)? {
-            Planned::Plan(p, w) => (p, w),
-            Planned::NoPlan => return Ok(noplan.clone()),
-            Planned::Slow => return Ok(slow.clone()),
-        }
+    let (plan, wire) = match plan_or(pkt, nw, d, key, slow, noplan)? {
+        Ok(found) => found,
+        Err(instead) => return Ok(instead),
     };
     let decode = plan.get_item(2)?;
     let kind: u8 = plan.get_item(4)?.extract()?;
@@ -1618,20 +1638,16 @@ fn pyrad_ncontains<'py>(
     slow: &Bound<'py, PyAny>,
     noplan: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    if !pkt.is_empty() {
-        return Ok(slow.clone());
-    }
-    let Ok(mut st) = nw.try_borrow_mut() else {
+    let wire = match plan_or(pkt, nw, d, key, slow, noplan)? {
+        Ok((_, wire)) => wire,
+        Err(instead) => return Ok(instead),
+    };
+    let Ok(st) = nw.try_borrow() else {
         return Ok(slow.clone());
     };
-    match native_plan(&mut st, d, key)? {
-        Planned::Plan(_, wire) => {
-            let found = st.find(wire).is_some();
-            Ok(pyo3::types::PyBool::new(py, found).to_owned().into_any())
-        }
-        Planned::NoPlan => Ok(noplan.clone()),
-        Planned::Slow => Ok(slow.clone()),
-    }
+    Ok(pyo3::types::PyBool::new(py, st.find(wire).is_some())
+        .to_owned()
+        .into_any())
 }
 
 /// `pkt[key] = item` (or with `append`, `AddAttribute(key, item)`) in native mode, for a
@@ -1649,18 +1665,9 @@ fn pyrad_nwrite<'py>(
     slow: &Bound<'py, PyAny>,
     noplan: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    if !pkt.is_empty() {
-        return Ok(slow.clone());
-    }
-    let (plan, wire) = {
-        let Ok(mut st) = nw.try_borrow_mut() else {
-            return Ok(slow.clone());
-        };
-        match native_plan(&mut st, d, key)? {
-            Planned::Plan(p, w) => (p, w),
-            Planned::NoPlan => return Ok(noplan.clone()),
-            Planned::Slow => return Ok(slow.clone()),
-        }
+    let (plan, wire) = match plan_or(pkt, nw, d, key, slow, noplan)? {
+        Ok(found) => found,
+        Err(instead) => return Ok(instead),
     };
     let kind: u8 = plan.get_item(4)?.extract()?;
     let named = plan.get_item(6)?;
