@@ -392,6 +392,8 @@ const HOOK_SPECIAL: usize = 8;
 const HOOK_OD_KEYS: usize = 9;
 const HOOK_NATIVE_TYPES: usize = 10;
 const HOOK_READ_PLAN: usize = 11;
+const HOOK_GETITEM: usize = 12;
+const HOOK_KEYS: usize = 13;
 
 const MESSAGE_AUTHENTICATOR: u8 = 80;
 const PROXY_STATE: u8 = 33;
@@ -461,8 +463,6 @@ pub(crate) struct PyradAttrs {
     index: std::collections::HashMap<WireKey, usize>,
     /// The dictionary the packet was made with, and its lookup tables.
     ctx: Option<(Py<PyAny>, Py<PyradDictCtx>)>,
-    /// The packet holds `_nk`/`_nv` made while decoding (dropped at the first change).
-    view: bool,
 }
 
 /// Above this many groups, `PyradAttrs::find` uses an index.
@@ -490,20 +490,7 @@ impl PyradAttrs {
             groups: Vec::new(),
             index: std::collections::HashMap::new(),
             ctx,
-            view: false,
         }
-    }
-
-    /// Before a change: the packet's decoded view goes.
-    fn drop_view(&mut self, pkt: &Bound<'_, PyAny>) -> PyResult<()> {
-        if self.view {
-            let py = pkt.py();
-            let fields = instance_dict(pkt)?;
-            fields.set_item(pyo3::intern!(py, "_nv"), py.None())?;
-            fields.set_item(pyo3::intern!(py, "_nk"), py.None())?;
-            self.view = false;
-        }
-        Ok(())
     }
 
     fn find(&self, key: WireKey) -> Option<usize> {
@@ -1061,15 +1048,6 @@ fn decode_into<'py>(
         fields.set_item(pyo3::intern!(py, "message_authenticator"), true)?;
     }
     if native_type(any, hooks)? {
-        if let Some(ctx) = st.ctx.as_ref().map(|(_, c)| c.bind(py).clone()) {
-            let (names, values) = decoded_view(&st, &d, &ctx, hooks)?;
-            fields.set_item(pyo3::intern!(py, "_nk"), names)?;
-            fields.set_item(pyo3::intern!(py, "_nv"), values)?;
-            st.view = true;
-        } else if fields.contains(pyo3::intern!(py, "_nv"))? {
-            fields.set_item(pyo3::intern!(py, "_nk"), py.None())?;
-            fields.set_item(pyo3::intern!(py, "_nv"), py.None())?;
-        }
         fields.set_item(pyo3::intern!(py, "_nw"), Bound::new(py, st)?)?;
         return Ok(());
     }
@@ -1079,76 +1057,6 @@ fn decode_into<'py>(
         setitem.call1((pkt, key_object(py, g.key)?, st.value_object(py, g)?))?;
     }
     Ok(())
-}
-
-/// A received packet's names and values as its reads give them, made while decoding:
-/// `keys()` (names, and wire keys for unknown attributes) and name -> decoded values
-/// for the plain attributes (the packet's `_nk` and `_nv`, dropped at its first change).
-fn decoded_view<'py>(
-    st: &PyradAttrs,
-    d: &Bound<'py, PyAny>,
-    ctx: &Bound<'py, PyradDictCtx>,
-    hooks: &Bound<'py, PyTuple>,
-) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
-    let py = d.py();
-    let c = ctx.borrow();
-    let (plans, attributes, backward) = (c.plans.bind(py), c.attributes.bind(py), c.backward.bind(py));
-    let names = PyList::empty(py);
-    let values = PyDict::new(py);
-    for g in &st.groups {
-        let key = key_object(py, g.key)?;
-        let Some(name) = backward.get_item(&key)? else {
-            names.append(key)?;
-            continue;
-        };
-        names.append(&name)?;
-        if g.tlv || !name.is_instance_of::<pyo3::types::PyString>() {
-            continue;
-        }
-        // Some(plan), or None; `(attribute,)` (not plain) is current too: skipped.
-        let current = |plan: &Bound<'py, PyAny>| -> PyResult<Option<Bound<'py, PyTuple>>> {
-            let Ok(plan) = plan.cast::<PyTuple>() else {
-                return Ok(None);
-            };
-            if plan.len() == 1 {
-                let attr = attributes.get_item(&name)?;
-                let same = attr.is_some_and(|a| plan.get_item(0).is_ok_and(|p| p.is(&a)));
-                return Ok(same.then(|| plan.clone()));
-            }
-            let attr = attributes.get_item(&name)?;
-            let ok = attr.is_some_and(|a| plan.get_item(0).is_ok_and(|p| p.is(&a)))
-                && plan.get_item(1).ok().as_ref().and_then(wire_key) == Some(g.key);
-            Ok(ok.then(|| plan.clone()))
-        };
-        let plan = match plans.get_item(&name)? {
-            Some(p) => current(&p)?,
-            None => None,
-        };
-        let plan = match plan {
-            Some(p) => p,
-            None => match current(&hooks.get_item(HOOK_READ_PLAN)?.call1((d, &name))?)? {
-                Some(p) => p,
-                None => continue,
-            },
-        };
-        if plan.len() < 7 {
-            continue;
-        }
-        let decode = plan.get_item(2)?;
-        let kind: u8 = plan.get_item(4)?.extract()?;
-        let named = plan.get_item(5)?;
-        let named = named.cast::<PyDict>()?;
-        // A value that does not decode raises when it is read, as in pyrad: left out.
-        let list = PyList::empty(py);
-        let decoded = g
-            .vals
-            .iter()
-            .try_for_each(|&(_, s, e)| list.append(read_octets(py, st.bytes(s, e), kind, named, &decode)?));
-        if decoded.is_ok() {
-            values.set_item(name, list)?;
-        }
-    }
-    Ok((names, values))
 }
 
 /// `Packet.DecodePacket(packet)` in one call (`hooks`: see `nacwire.pyrad.packet`).
@@ -1578,17 +1486,27 @@ fn plan_or<'py>(
     slow: &Bound<'py, PyAny>,
     noplan: &Bound<'py, PyAny>,
 ) -> PyResult<PlanOr<'py>> {
-    if !pkt.is_empty() {
-        return Ok(Err(slow.clone()));
-    }
-    let Ok(mut st) = nw.try_borrow_mut() else {
-        return Ok(Err(slow.clone()));
-    };
-    Ok(match native_plan(&mut st, d, key)? {
+    Ok(match plan_for(pkt, nw, d, key)? {
         Planned::Plan(p, w) => Ok((p, w)),
         Planned::NoPlan => Err(noplan.clone()),
         Planned::Slow => Err(slow.clone()),
     })
+}
+
+/// `plan_or` without sentinels.
+fn plan_for<'py>(
+    pkt: &Bound<'py, PyDict>,
+    nw: &Bound<'py, PyradAttrs>,
+    d: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
+) -> PyResult<Planned<'py>> {
+    if !pkt.is_empty() {
+        return Ok(Planned::Slow);
+    }
+    let Ok(mut st) = nw.try_borrow_mut() else {
+        return Ok(Planned::Slow);
+    };
+    native_plan(&mut st, d, key)
 }
 
 /// `pkt[key]` in native mode: the decoded values of a plain attribute by name; `noplan`
@@ -1607,24 +1525,37 @@ fn pyrad_nread<'py>(
         Ok(found) => found,
         Err(instead) => return Ok(instead),
     };
+    Ok(match nread_plan(py, nw, &plan, wire)? {
+        Some(out) => out.into_any(),
+        None => slow.clone(),
+    })
+}
+
+/// The values of the attribute `plan` reads, or None when dict mode must answer.
+fn nread_plan<'py>(
+    py: Python<'py>,
+    nw: &Bound<'py, PyradAttrs>,
+    plan: &Bound<'py, PyTuple>,
+    wire: WireKey,
+) -> PyResult<Option<Bound<'py, PyList>>> {
     let decode = plan.get_item(2)?;
     let kind: u8 = plan.get_item(4)?.extract()?;
     let named = plan.get_item(5)?;
     let named = named.cast::<PyDict>()?;
     let Ok(st) = nw.try_borrow() else {
-        return Ok(slow.clone());
+        return Ok(None);
     };
     let Some(g) = st.group(wire) else {
         return Err(pyo3::exceptions::PyKeyError::new_err(plan.get_item(1)?.unbind()));
     };
     if g.tlv {
-        return Ok(slow.clone());
+        return Ok(None);
     }
     let out = PyList::empty(py);
     for &(_, s, e) in &g.vals {
         out.append(read_octets(py, st.bytes(s, e), kind, named, &decode)?)?;
     }
-    Ok(out.into_any())
+    Ok(Some(out))
 }
 
 /// `key in pkt` in native mode (as `pyrad_nread`: a bool, `noplan` or `slow`).
@@ -1690,7 +1621,6 @@ fn pyrad_nwrite<'py>(
     let Ok(mut st) = nw.try_borrow_mut() else {
         return Ok(slow.clone());
     };
-    st.drop_view(pkt.as_any())?;
     let values: Vec<&[u8]> = encoded.iter().map(Vec::as_slice).collect();
     match st.find(wire) {
         Some(i) if append => {
@@ -1752,7 +1682,6 @@ fn pyrad_nset_ma(pkt: &Bound<'_, PyDict>, nw: &Bound<'_, PyradAttrs>, value: &[u
     let Ok(mut st) = nw.try_borrow_mut() else {
         return Ok(false);
     };
-    st.drop_view(pkt.as_any())?;
     st.set(WireKey::Code(MESSAGE_AUTHENTICATOR), &[value], true)?;
     Ok(true)
 }
@@ -1835,7 +1764,6 @@ fn pyrad_nsign<'py>(
     if st.groups.iter().any(|g| g.tlv) {
         return Ok(None);
     }
-    st.drop_view(pkt.as_any())?;
     st.set(WireKey::Code(MESSAGE_AUTHENTICATOR), &[&[0u8; 16]], true)?;
     let zero_vector = matches!(code, 4 | 40 | 43) || (code == 5 && request_code != Some(12));
     let vector: &[u8] = if zero_vector {
@@ -1912,7 +1840,6 @@ fn pyrad_ncopy_proxy_state(
         return Ok(true);
     }
     let values: Vec<&[u8]> = g.vals.iter().map(|&(_, s, e)| src.bytes(s, e)).collect();
-    dst.drop_view(reply.as_any())?;
     dst.set(key, &values, false)?;
     Ok(true)
 }
@@ -1933,8 +1860,6 @@ fn pyrad_fill(
     };
     let fields = instance_dict(pkt.as_any())?;
     fields.set_item(pyo3::intern!(py, "_nw"), py.None())?;
-    fields.set_item(pyo3::intern!(py, "_nv"), py.None())?;
-    fields.set_item(pyo3::intern!(py, "_nk"), py.None())?;
     let setitem = hooks.get_item(HOOK_OD_SETITEM)?;
     if pkt.is_empty() {
         for g in &st.groups {
@@ -1975,6 +1900,8 @@ fn pyrad_fill(
 /// Registers the packet helpers.
 pub(crate) fn register_packet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pyrad_init, m)?)?;
+    m.add_function(wrap_pyfunction!(pyrad_set_hooks, m)?)?;
+    m.add_class::<PyradPacketMethods>()?;
     m.add_function(wrap_pyfunction!(pyrad_decode, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_keys, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_sign, m)?)?;
@@ -1989,4 +1916,259 @@ pub(crate) fn register_packet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pyrad_fill, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_nraw, m)?)?;
     Ok(())
+}
+
+/// The hooks of `nacwire.pyrad.packet` (its `_HOOKS`), for the native methods of
+/// `PyradPacketMethods`; set when the module is imported (again on a reload).
+static PACKET_HOOKS: std::sync::RwLock<Option<Py<PyTuple>>> = std::sync::RwLock::new(None);
+
+/// Registers `nacwire.pyrad.packet`'s hooks (see `PACKET_HOOKS`).
+#[pyfunction]
+fn pyrad_set_hooks(hooks: &Bound<'_, PyTuple>) {
+    if let Ok(mut slot) = PACKET_HOOKS.write() {
+        *slot = Some(hooks.clone().unbind());
+    }
+}
+
+fn packet_hooks(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    PACKET_HOOKS
+        .read()
+        .ok()
+        .and_then(|slot| slot.as_ref().map(|h| h.bind(py).clone()))
+        .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("nacwire.pyrad.packet is not loaded"))
+}
+
+/// The hot methods of `nacwire.pyrad`'s packet classes, in Rust. A base class with no
+/// storage of its own (its instances are the size of `object`), so that the packet
+/// classes, `OrderedDict` subclasses, can take it as a second base and use its methods
+/// as theirs: a call then runs no Python frame. What the fast paths do not answer goes
+/// to the Python method (`_HOOKS`), as before.
+#[pyclass(frozen, subclass, module = "nacwire._native", name = "PyradPacketMethods")]
+#[derive(Debug)]
+pub(crate) struct PyradPacketMethods;
+
+#[pymethods]
+impl PyradPacketMethods {
+    /// `pkt[key]`: the decoded values (a new list) of an attribute by name, or the raw
+    /// values of a wire key; see `Packet._getitem`.
+    fn __getitem__<'py>(slf: &Bound<'py, Self>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let any = slf.as_any();
+        if let Some((pkt, nw, d)) = native_state(any)? {
+            let mut planned = plan_for(&pkt, &nw, &d, key)?;
+            if matches!(planned, Planned::NoPlan) {
+                let hooks = packet_hooks(py)?;
+                if !hooks.get_item(HOOK_READ_PLAN)?.call1((&d, key))?.is_none() {
+                    planned = plan_for(&pkt, &nw, &d, key)?;
+                }
+            }
+            if let Planned::Plan(plan, wire) = planned {
+                if let Some(out) = nread_plan(py, &nw, &plan, wire)? {
+                    return Ok(out.into_any());
+                }
+            }
+        }
+        packet_hooks(py)?.get_item(HOOK_GETITEM)?.call1((any, key))
+    }
+
+    /// `Packet.__init__(code=0, id=None, secret=b"", authenticator=None, **attributes)`.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, code=0, id=None, secret=b'', authenticator=None, **attributes)")]
+    fn _init_packet(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        init_packet(slf.as_any(), args, kwargs, 0, false)
+    }
+
+    /// `AuthPacket.__init__(code=AccessRequest, id=None, secret=b"",
+    /// authenticator=None, auth_type="pap", **attributes)`.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, code=1, id=None, secret=b'', authenticator=None, auth_type='pap', **attributes)")]
+    fn _init_auth(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        init_packet(slf.as_any(), args, kwargs, 1, true)
+    }
+
+    /// `AcctPacket.__init__(code=AccountingRequest, ...)`.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, code=4, id=None, secret=b'', authenticator=None, **attributes)")]
+    fn _init_acct(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        init_packet(slf.as_any(), args, kwargs, 4, false)
+    }
+
+    /// `CoAPacket.__init__(code=CoARequest, ...)`.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, code=43, id=None, secret=b'', authenticator=None, **attributes)")]
+    fn _init_coa(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        init_packet(slf.as_any(), args, kwargs, 43, false)
+    }
+
+    /// The packet's dictionary (kept in the instance dict, as pyrad does); setting it
+    /// also points the attributes of native mode at the new dictionary's tables.
+    #[getter(dict)]
+    fn get_dict<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        instance_dict(slf.as_any())?
+            .get_item(pyo3::intern!(py, "dict"))?
+            .ok_or_else(|| pyo3::exceptions::PyAttributeError::new_err("dict"))
+    }
+
+    #[setter(dict)]
+    fn set_dict(slf: &Bound<'_, Self>, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let py = slf.py();
+        let fields = instance_dict(slf.as_any())?;
+        let name = pyo3::intern!(py, "dict");
+        match value {
+            Some(d) => fields.set_item(name, d)?,
+            None if fields.contains(name)? => fields.del_item(name)?,
+            None => return Err(pyo3::exceptions::PyAttributeError::new_err("dict")),
+        }
+        if let Some(nw) = fields.get_item(pyo3::intern!(py, "_nw"))? {
+            if let Ok(nw) = nw.cast::<PyradAttrs>() {
+                let ctx = match value {
+                    Some(d) => dict_ctx(d)?.map(|c| (d.clone().unbind(), c.unbind())),
+                    None => None,
+                };
+                let Ok(mut st) = nw.try_borrow_mut() else {
+                    return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                        "the packet is being changed by another thread",
+                    ));
+                };
+                st.ctx = ctx;
+            }
+        }
+        Ok(())
+    }
+
+    /// Attribute names for known attributes, wire keys for the others, in the
+    /// packet's order; see `Packet._keys`.
+    fn keys<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let any = slf.as_any();
+        if let Some((pkt, nw, d)) = native_state(any)? {
+            if let Some(keys) = pyrad_nkeys(py, &pkt, &nw, &d)? {
+                return Ok(keys.into_any());
+            }
+        }
+        packet_hooks(py)?.get_item(HOOK_KEYS)?.call1((any,))
+    }
+}
+
+/// The packet classes' `__init__`: Python's argument rules for `(self, code=<code>,
+/// id=None, secret=b"", authenticator=None[, auth_type="pap"], **attributes)`, then
+/// `pyrad_init`, the attributes given by name and (AuthPacket) `auth_type`.
+fn init_packet(
+    pkt: &Bound<'_, PyAny>,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+    code: u8,
+    auth: bool,
+) -> PyResult<()> {
+    let py = pkt.py();
+    let names = [
+        pyo3::intern!(py, "code"),
+        pyo3::intern!(py, "id"),
+        pyo3::intern!(py, "secret"),
+        pyo3::intern!(py, "authenticator"),
+        pyo3::intern!(py, "auth_type"),
+    ];
+    let count = if auth { 5 } else { 4 };
+    let class = if auth { "AuthPacket" } else { "Packet" };
+    if args.len() > count {
+        return Err(PyTypeError::new_err(format!(
+            "{class}.__init__() takes from 1 to {} positional arguments but {} were given",
+            count + 1,
+            args.len() + 1
+        )));
+    }
+    let mut given: [Option<Bound<'_, PyAny>>; 5] = Default::default();
+    for (slot, value) in given.iter_mut().zip(args.iter()) {
+        *slot = Some(value);
+    }
+    let attributes = match kwargs {
+        None => PyDict::new(py),
+        Some(kw) => {
+            let mut own: Option<Bound<'_, PyDict>> = None;
+            for (i, name) in names.iter().enumerate().take(count) {
+                let source = own.as_ref().unwrap_or(kw);
+                if let Some(value) = source.get_item(name)? {
+                    if given.get(i).is_some_and(Option::is_some) {
+                        return Err(PyTypeError::new_err(format!(
+                            "{class}.__init__() got multiple values for argument '{}'",
+                            name.to_str()?
+                        )));
+                    }
+                    let copy = match own.take() {
+                        Some(c) => c,
+                        None => kw.copy()?,
+                    };
+                    copy.del_item(name)?;
+                    own = Some(copy);
+                    if let Some(slot) = given.get_mut(i) {
+                        *slot = Some(value);
+                    }
+                }
+            }
+            match own {
+                Some(c) => c,
+                None => kw.clone(),
+            }
+        }
+    };
+    let [c, id, secret, authenticator, auth_type] = given;
+    let none = py.None().into_bound(py);
+    let hooks = packet_hooks(py)?;
+    let named = pyrad_init(
+        pkt.cast::<PyDict>()?,
+        &c.unwrap_or_else(|| {
+            code.into_pyobject(py)
+                .map_or_else(|_| none.clone(), |v| v.into_any())
+        }),
+        &id.unwrap_or_else(|| none.clone()),
+        &secret.unwrap_or_else(|| PyBytes::new(py, b"").into_any()),
+        &authenticator.unwrap_or_else(|| none.clone()),
+        &attributes,
+        &hooks,
+    )?;
+    if named {
+        pkt.call_method1(pyo3::intern!(py, "_AddNamed"), (&attributes,))?;
+    }
+    if auth {
+        let auth_type = match auth_type {
+            Some(a) => a,
+            None => pyo3::intern!(py, "pap").clone().into_any(),
+        };
+        pkt.setattr(pyo3::intern!(py, "auth_type"), auth_type)?;
+    }
+    Ok(())
+}
+
+/// A packet in native mode: itself as a dict, its attributes and its dictionary.
+type NativeState<'py> = (Bound<'py, PyDict>, Bound<'py, PyradAttrs>, Bound<'py, PyAny>);
+
+/// The native state of a packet, or None when it is in dict mode or its dictionary is
+/// not a nacwire.pyrad `Dictionary`. The dictionary is the one the attributes hold:
+/// `pkt.dict = other` goes through `PyradPacketMethods.dict`, which re-points them.
+fn native_state<'py>(any: &Bound<'py, PyAny>) -> PyResult<Option<NativeState<'py>>> {
+    let py = any.py();
+    let Ok(nw) = any.getattr(pyo3::intern!(py, "_nw"))?.cast_into::<PyradAttrs>() else {
+        return Ok(None);
+    };
+    let d = match nw.try_borrow() {
+        Ok(st) => st.ctx.as_ref().map(|(d, _)| d.bind(py).clone()),
+        Err(_) => None,
+    };
+    let (Some(d), Ok(pkt)) = (d, any.cast::<PyDict>()) else {
+        return Ok(None);
+    };
+    Ok(Some((pkt.clone(), nw, d)))
 }

@@ -18,6 +18,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from nacwire._native import (
+    PyradPacketMethods,
     pyrad_decode,
     pyrad_encode,
     pyrad_fill,
@@ -35,6 +36,7 @@ from nacwire._native import (
     pyrad_pw,
     pyrad_pwfield,
     pyrad_read,
+    pyrad_set_hooks,
     pyrad_sign,
     pyrad_write,
 )
@@ -78,7 +80,7 @@ def _xor16(a: bytes, b: bytes) -> bytes:
     return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(16, "big")
 
 
-class Packet(OrderedDict):  # type: ignore[type-arg]
+class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
     """A RADIUS packet: a dict of attributes plus code, id, secret and authenticator.
 
     Native mode: a packet of this module's own classes keeps its attributes in Rust
@@ -89,31 +91,18 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
     """
 
     _nw: Any = None  # the native attributes, or None once the OrderedDict holds them
-    # A received packet in native mode, until its first change: keys() and the
-    # decoded values of its plain attributes by name, made while decoding.
-    _nk: list[Any] | None = None
-    _nv: dict[str, list[Any]] | None = None
     # Defaults (a new packet sets only what differs).
     request_authenticator: bytes | None = None
     _request_code: int | None = None
     message_authenticator: bool | None = None
     raw_packet: bytes | None = None
 
-    def __init__(
-        self,
-        code: int = 0,
-        id: int | None = None,
-        secret: bytes = b"",
-        authenticator: bytes | None = None,
-        **attributes: Any,
-    ) -> None:
-        # (OrderedDict.__init__ without arguments does nothing: not called.) In Rust:
-        # code, id (the module's CreateID() when None), secret, authenticator,
-        # request_authenticator, _request_code, message_authenticator, raw_packet
-        # and dict, then DecodePacket(packet) when given; true when attributes
-        # holds names to add.
-        if pyrad_init(self, code, id, secret, authenticator, attributes, _HOOKS):
-            self._AddNamed(attributes)
+    # (code=0, id=None, secret=b"", authenticator=None, **attributes) in Rust:
+    # code, id (the module's CreateID() when None), secret, authenticator,
+    # request_authenticator, _request_code, message_authenticator, raw_packet and
+    # dict, then DecodePacket(packet) when given, then the attributes given by name.
+    # (OrderedDict.__init__ without arguments does nothing: not called.)
+    __init__ = PyradPacketMethods._init_packet
 
     if TYPE_CHECKING:
         code: int
@@ -384,18 +373,11 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         except KeyError:
             return failobj
 
-    def __getitem__(self, key: Any) -> Any:
+    __getitem__ = PyradPacketMethods.__getitem__
+
+    def _getitem(self, key: Any) -> Any:
         # Wire keys, and plain attributes (no tag, TLV or salt) through the per-name
         # plan cached on the dictionary, are read in Rust; the rest here.
-        nv = self._nv
-        # The values decoded on receipt, until the packet's first change through its
-        # own methods (an entry put in with OrderedDict.__setitem__ itself is seen
-        # once something fills the packet, keys() included: COMPATIBILITY.md).
-        if nv is not None:
-            try:
-                return nv[key][:]
-            except KeyError:
-                pass
         nw = self._nw
         if nw is not None:
             value = pyrad_nread(self, nw, key, self.dict, _SLOW, _NOPLAN)
@@ -516,11 +498,10 @@ class Packet(OrderedDict):  # type: ignore[type-arg]
         else:
             OrderedDict.__setitem__(self, wire_key, encoded)
 
-    def keys(self) -> list[Any]:  # type: ignore[override]
+    keys = PyradPacketMethods.keys
+
+    def _keys(self) -> list[Any]:
         """Attribute names for known attributes, wire keys for the others."""
-        nk = self._nk
-        if nk is not None and not _od_len(self):
-            return nk[:]
         nw = self._nw
         if nw is not None:
             keys = pyrad_nkeys(self, nw, self.dict)
@@ -872,18 +853,8 @@ def _signed_request(pkt: Packet) -> bytes:
 class AuthPacket(Packet):
     """An Access-Request (or a reply to one)."""
 
-    def __init__(
-        self,
-        code: int = AccessRequest,
-        id: int | None = None,
-        secret: bytes = b"",
-        authenticator: bytes | None = None,
-        auth_type: str = "pap",
-        **attributes: Any,
-    ) -> None:
-        if pyrad_init(self, code, id, secret, authenticator, attributes, _HOOKS):
-            self._AddNamed(attributes)
-        self.auth_type = auth_type
+    # (code=AccessRequest, id=None, secret=b"", authenticator=None, auth_type="pap", **attributes)
+    __init__ = PyradPacketMethods._init_auth
 
     def CreateReply(self, **attributes: Any) -> Packet:
         """An Access-Accept by default; replies to Access-Request and Status-Server carry
@@ -997,15 +968,8 @@ class AuthPacket(Packet):
 class AcctPacket(Packet):
     """An Accounting-Request (or Status-Server sent to the accounting port)."""
 
-    def __init__(
-        self,
-        code: int = AccountingRequest,
-        id: int | None = None,
-        secret: bytes = b"",
-        authenticator: bytes | None = None,
-        **attributes: Any,
-    ) -> None:
-        Packet.__init__(self, code, id, secret, authenticator, **attributes)
+    # (code=AccountingRequest, id=None, secret=b"", authenticator=None, **attributes)
+    __init__ = PyradPacketMethods._init_acct
 
     def CreateReply(self, **attributes: Any) -> Packet:
         reply = AcctPacket(
@@ -1052,15 +1016,8 @@ class AcctPacket(Packet):
 class CoAPacket(Packet):
     """A CoA-Request or Disconnect-Request (RFC 5176), or a reply to one."""
 
-    def __init__(
-        self,
-        code: int = CoARequest,
-        id: int | None = None,
-        secret: bytes = b"",
-        authenticator: bytes | None = None,
-        **attributes: Any,
-    ) -> None:
-        Packet.__init__(self, code, id, secret, authenticator, **attributes)
+    # (code=CoARequest, id=None, secret=b"", authenticator=None, **attributes)
+    __init__ = PyradPacketMethods._init_coa
 
     def CreateReply(self, **attributes: Any) -> Packet:
         code = DisconnectACK if self.code == DisconnectRequest else CoAACK
@@ -1101,4 +1058,7 @@ _HOOKS = (
     OrderedDict.keys,
     (Packet, AuthPacket, AcctPacket, CoAPacket),
     _read_plan,
+    Packet._getitem,
+    Packet._keys,
 )
+pyrad_set_hooks(_HOOKS)
