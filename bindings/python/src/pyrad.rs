@@ -88,6 +88,7 @@ const KIND_STRING: u8 = 1;
 const KIND_INTEGER: u8 = 2;
 const KIND_IPADDR: u8 = 3;
 const KIND_OCTETS: u8 = 4;
+const KIND_DATE: u8 = 5;
 
 /// Decodes one value of a plain attribute: a named value first, then the type.
 fn read_value<'py>(
@@ -111,7 +112,7 @@ fn read_value<'py>(
             Ok(text) => Ok(pyo3::types::PyString::new(py, text).into_any()),
             Err(_) => Ok(value.clone()),
         },
-        (KIND_INTEGER, [a, b, c, d]) => {
+        (KIND_INTEGER | KIND_DATE, [a, b, c, d]) => {
             Ok(u32::from_be_bytes([*a, *b, *c, *d]).into_pyobject(py)?.into_any())
         }
         (KIND_IPADDR, [a, b, c, d]) => {
@@ -205,7 +206,7 @@ fn write_value(value: &Bound<'_, PyAny>, kind: u8, named: &Bound<'_, PyDict>) ->
             Ok(text) => Some(text.to_str()?.as_bytes().to_vec()),
             Err(_) => value.cast::<PyBytes>().ok().map(|b| b.as_bytes().to_vec()),
         },
-        KIND_INTEGER if value.is_exact_instance_of::<pyo3::types::PyInt>() => {
+        KIND_INTEGER | KIND_DATE if value.is_exact_instance_of::<pyo3::types::PyInt>() => {
             value.extract::<u32>().ok().map(|n| n.to_be_bytes().to_vec())
         }
         KIND_IPADDR => match value.cast_exact::<pyo3::types::PyString>() {
@@ -405,6 +406,38 @@ enum WireKey {
     Vsa(u32, u8),
 }
 
+impl WireKey {
+    /// One number per key (a vendor key has bit 40 set), for fast scans.
+    fn packed(self) -> u64 {
+        match self {
+            Self::Code(c) => u64::from(c),
+            Self::Vsa(v, c) => 1 << 40 | u64::from(v) << 8 | u64::from(c),
+        }
+    }
+}
+
+/// A hasher for object addresses (the keys of `PyradDictCtx::resolved`): one multiply.
+#[derive(Default, Clone, Copy)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64 >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type AddressMap<V> = std::collections::HashMap<usize, V, std::hash::BuildHasherDefault<AddressHasher>>;
+
 fn key_object<'py>(py: Python<'py>, key: WireKey) -> PyResult<Bound<'py, PyAny>> {
     Ok(match key {
         WireKey::Code(c) => c.into_pyobject(py)?.into_any(),
@@ -451,7 +484,52 @@ struct NGroup {
     /// A TLV: each value carries its sub-attribute code.
     tlv: bool,
     /// (sub-attribute code, 0 for a plain attribute; start; end) into `PyradAttrs::data`.
-    vals: Vec<(u8, u32, u32)>,
+    vals: Vals,
+}
+
+/// A value's (sub-attribute code, start, end).
+type ValRange = (u8, u32, u32);
+
+/// A group's values: the first kept inline (most attributes occur once, and a packet
+/// is decoded without an allocation per attribute), the others in a `Vec`.
+#[derive(Default)]
+struct Vals {
+    first: Option<ValRange>,
+    rest: Vec<ValRange>,
+}
+
+impl Vals {
+    fn push(&mut self, v: ValRange) {
+        if self.first.is_none() {
+            self.first = Some(v);
+        } else {
+            self.rest.push(v);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &ValRange> {
+        self.first.iter().chain(self.rest.iter())
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut ValRange> {
+        self.first.iter_mut().chain(self.rest.iter_mut())
+    }
+}
+
+impl Extend<ValRange> for Vals {
+    fn extend<I: IntoIterator<Item = ValRange>>(&mut self, values: I) {
+        for v in values {
+            self.push(v);
+        }
+    }
+}
+
+impl FromIterator<ValRange> for Vals {
+    fn from_iter<I: IntoIterator<Item = ValRange>>(values: I) -> Self {
+        let mut out = Self::default();
+        out.extend(values);
+        out
+    }
 }
 
 /// The attributes of a packet in native mode (see above).
@@ -459,6 +537,8 @@ struct NGroup {
 pub(crate) struct PyradAttrs {
     data: Vec<u8>,
     groups: Vec<NGroup>,
+    /// The groups' keys (`WireKey::packed`), in the same order: what `find` scans.
+    keys: Vec<u64>,
     /// Group positions by key, once there are many groups (empty before).
     index: std::collections::HashMap<WireKey, usize>,
     /// The dictionary the packet was made with, and its lookup tables.
@@ -487,7 +567,8 @@ impl PyradAttrs {
     fn new(ctx: Option<(Py<PyAny>, Py<PyradDictCtx>)>) -> Self {
         Self {
             data: Vec::new(),
-            groups: Vec::new(),
+            groups: Vec::with_capacity(16),
+            keys: Vec::with_capacity(16),
             index: std::collections::HashMap::new(),
             ctx,
         }
@@ -495,7 +576,8 @@ impl PyradAttrs {
 
     fn find(&self, key: WireKey) -> Option<usize> {
         if self.index.is_empty() {
-            self.groups.iter().position(|g| g.key == key)
+            let packed = key.packed();
+            self.keys.iter().position(|&k| k == packed)
         } else {
             self.index.get(&key).copied()
         }
@@ -515,6 +597,7 @@ impl PyradAttrs {
             }
             self.index.insert(group.key, at);
         }
+        self.keys.push(group.key.packed());
         self.groups.push(group);
         at
     }
@@ -538,7 +621,7 @@ impl PyradAttrs {
         let live: usize = self
             .groups
             .iter()
-            .flat_map(|g| &g.vals)
+            .flat_map(|g| g.vals.iter())
             .map(|&(_, s, e)| e.saturating_sub(s) as usize)
             .sum();
         if self.data.len() <= 2 * live + 1024 {
@@ -546,7 +629,7 @@ impl PyradAttrs {
         }
         let mut data = Vec::with_capacity(live);
         for g in &mut self.groups {
-            for v in &mut g.vals {
+            for v in g.vals.iter_mut() {
                 let (s, e) = (v.1 as usize, v.2 as usize);
                 let start = data.len();
                 data.extend_from_slice(self.data.get(s..e).unwrap_or_default());
@@ -561,7 +644,7 @@ impl PyradAttrs {
     /// Sets `key`'s values (in place when present, else first or last).
     fn set(&mut self, key: WireKey, values: &[&[u8]], front: bool) -> PyResult<()> {
         self.compact();
-        let mut vals = Vec::with_capacity(values.len());
+        let mut vals = Vals::default();
         for v in values {
             let (s, e) = self.store(v)?;
             vals.push((0, s, e));
@@ -580,6 +663,7 @@ impl PyradAttrs {
                         vals,
                     },
                 );
+                self.keys.insert(0, key.packed());
                 if !self.index.is_empty() {
                     self.index = self.groups.iter().enumerate().map(|(i, g)| (g.key, i)).collect();
                 }
@@ -604,7 +688,10 @@ impl PyradAttrs {
                 self.push_group(NGroup {
                     key,
                     tlv: false,
-                    vals: vec![(0, start, end)],
+                    vals: Vals {
+                        first: Some((0, start, end)),
+                        rest: Vec::new(),
+                    },
                 });
             }
         }
@@ -620,7 +707,7 @@ impl PyradAttrs {
             None => self.push_group(NGroup {
                 key,
                 tlv: true,
-                vals: Vec::new(),
+                vals: Vals::default(),
             }),
         };
         match self.groups.get_mut(at) {
@@ -634,13 +721,13 @@ impl PyradAttrs {
     fn value_object<'py>(&self, py: Python<'py>, g: &NGroup) -> PyResult<Bound<'py, PyAny>> {
         if !g.tlv {
             let list = PyList::empty(py);
-            for &(_, s, e) in &g.vals {
+            for &(_, s, e) in g.vals.iter() {
                 list.append(PyBytes::new(py, self.bytes(s, e)))?;
             }
             return Ok(list.into_any());
         }
         let dict = PyDict::new(py);
-        for &(sub, s, e) in &g.vals {
+        for &(sub, s, e) in g.vals.iter() {
             let value = PyBytes::new(py, self.bytes(s, e));
             match dict.get_item(sub)? {
                 Some(list) => list.cast::<PyList>()?.append(value)?,
@@ -658,7 +745,7 @@ impl PyradAttrs {
             if g.tlv {
                 return Ok(None);
             }
-            for &(_, s, e) in &g.vals {
+            for &(_, s, e) in g.vals.iter() {
                 let value = self.bytes(s, e);
                 if ma.is_none() && g.key == WireKey::Code(MESSAGE_AUTHENTICATOR) {
                     ma = Some(out.len() + 2);
@@ -728,6 +815,52 @@ pub(crate) struct PyradDictCtx {
     /// The TLV attribute codes (a bit per code) and vendor TLV keys, sorted.
     tlv_codes: [u64; 4],
     tlv_vsas: Vec<(u32, u8)>,
+    /// Plans already taken apart, by the address of the name object they were asked
+    /// for (the entry holds the name, so the address stays its own). An entry holds
+    /// while the dictionary maps the name to the same attribute object; reading
+    /// another file clears them all (`clear`), as it clears the plans.
+    resolved: AddressMap<Resolved>,
+}
+
+/// A plan's parts (see `PyradDictCtx::resolved`).
+struct Resolved {
+    name: Py<PyAny>,
+    attr: Py<PyAny>,
+    wire: WireKey,
+    wire_obj: Py<PyAny>,
+    kind: u8,
+    decode: Py<PyAny>,
+    back: Py<PyDict>,
+    fwd: Py<PyDict>,
+}
+
+/// At most this many resolved names are kept (names made anew for each call would
+/// otherwise add entries without end).
+const RESOLVED_MAX: usize = 4096;
+
+/// The parts of a plain attribute's plan that native reads and writes use.
+struct PlanParts<'py> {
+    wire: WireKey,
+    /// The wire key as pyrad's raw view has it (an int or a (vendor, code) tuple).
+    wire_obj: Bound<'py, PyAny>,
+    kind: u8,
+    decode: Bound<'py, PyAny>,
+    /// Named values: encoded octets -> name, and name -> encoded octets.
+    back: Bound<'py, PyDict>,
+    fwd: Bound<'py, PyDict>,
+}
+
+impl Resolved {
+    fn parts<'py>(&self, py: Python<'py>) -> PlanParts<'py> {
+        PlanParts {
+            wire: self.wire,
+            wire_obj: self.wire_obj.bind(py).clone(),
+            kind: self.kind,
+            decode: self.decode.bind(py).clone(),
+            back: self.back.bind(py).clone(),
+            fwd: self.fwd.bind(py).clone(),
+        }
+    }
 }
 
 #[pymethods]
@@ -736,7 +869,25 @@ impl PyradDictCtx {
         visit.call(&self.plans)?;
         visit.call(&self.attributes)?;
         visit.call(&self.backward)?;
-        visit.call(&self.forward)
+        visit.call(&self.forward)?;
+        for r in self.resolved.values() {
+            visit.call(&r.name)?;
+            visit.call(&r.attr)?;
+            visit.call(&r.wire_obj)?;
+            visit.call(&r.decode)?;
+            visit.call(&r.back)?;
+            visit.call(&r.fwd)?;
+        }
+        Ok(())
+    }
+
+    fn __clear__(&mut self) {
+        self.resolved.clear();
+    }
+
+    /// Forgets the plans taken apart (the dictionary read another file).
+    fn clear(&mut self) {
+        self.resolved.clear();
     }
 
     /// A copied or pickled dictionary makes its own tables again: this copies as None.
@@ -797,6 +948,7 @@ fn dict_ctx<'py>(d: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyradDictC
             tlv_stamp: None,
             tlv_codes: [0; 4],
             tlv_vsas: Vec::new(),
+            resolved: AddressMap::default(),
         },
     )?;
     if d.setattr(pyo3::intern!(py, "_nwctx"), &ctx).is_err() {
@@ -1382,7 +1534,7 @@ fn pyrad_sign<'py>(
 
 /// What a native-mode call found for a name key: the plan's parts, or why not.
 enum Planned<'py> {
-    Plan(Bound<'py, PyTuple>, WireKey),
+    Plan(PlanParts<'py>),
     /// No current plan for this name (the caller makes one and asks again).
     NoPlan,
     /// Not a plain attribute name of a nacwire.pyrad dictionary: dict mode.
@@ -1403,22 +1555,59 @@ fn native_plan<'py>(
     let Some(ctx) = st.ctx(d)? else {
         return Ok(Planned::Slow);
     };
+    let address = key.as_ptr() as usize;
     let c = ctx.borrow();
+    let current = c.attributes.bind(py).get_item(key)?;
+    let Some(current) = current else {
+        return Ok(Planned::NoPlan);
+    };
+    if let Some(r) = c.resolved.get(&address) {
+        if r.attr.bind(py).is(&current) {
+            return Ok(Planned::Plan(r.parts(py)));
+        }
+    }
     let Some(plan) = c.plans.bind(py).get_item(key)? else {
         return Ok(Planned::NoPlan);
     };
+    drop(c);
     let plan = plan.cast_into::<PyTuple>()?;
-    let current = c.attributes.bind(py).get_item(key)?;
-    if !current.is_some_and(|cur| plan.get_item(0).is_ok_and(|a| a.is(&cur))) {
+    if !plan.get_item(0).is_ok_and(|a| a.is(&current)) {
         return Ok(Planned::NoPlan);
     }
     if plan.len() < 7 {
         return Ok(Planned::Slow); // `(attribute,)`: not a plain attribute
     }
-    match wire_key(&plan.get_item(1)?) {
-        Some(wire) => Ok(Planned::Plan(plan, wire)),
-        None => Ok(Planned::Slow),
+    let wire_obj = plan.get_item(1)?;
+    let Some(wire) = wire_key(&wire_obj) else {
+        return Ok(Planned::Slow);
+    };
+    let parts = PlanParts {
+        wire,
+        wire_obj,
+        kind: plan.get_item(4)?.extract()?,
+        decode: plan.get_item(2)?,
+        back: plan.get_item(5)?.cast_into::<PyDict>()?,
+        fwd: plan.get_item(6)?.cast_into::<PyDict>()?,
+    };
+    if let Ok(mut c) = ctx.try_borrow_mut() {
+        if c.resolved.len() >= RESOLVED_MAX {
+            c.resolved.clear();
+        }
+        c.resolved.insert(
+            address,
+            Resolved {
+                name: key.clone().unbind(),
+                attr: current.unbind(),
+                wire,
+                wire_obj: parts.wire_obj.clone().unbind(),
+                kind: parts.kind,
+                decode: parts.decode.clone().unbind(),
+                back: parts.back.clone().unbind(),
+                fwd: parts.fwd.clone().unbind(),
+            },
+        );
     }
+    Ok(Planned::Plan(parts))
 }
 
 /// Decodes one value of a plain attribute from its octets (see `read_value`).
@@ -1439,7 +1628,7 @@ fn read_octets<'py>(
             Ok(text) => Ok(pyo3::types::PyString::new(py, text).into_any()),
             Err(_) => Ok(PyBytes::new(py, octets).into_any()),
         },
-        (KIND_INTEGER, [a, b, c, d]) => {
+        (KIND_INTEGER | KIND_DATE, [a, b, c, d]) => {
             Ok(u32::from_be_bytes([*a, *b, *c, *d]).into_pyobject(py)?.into_any())
         }
         (KIND_IPADDR, [a, b, c, d]) => {
@@ -1468,7 +1657,7 @@ fn push_decimal(text: &mut String, n: u8) {
 }
 
 /// A plan and its wire key, or the sentinel to return instead.
-type PlanOr<'py> = Result<(Bound<'py, PyTuple>, WireKey), Bound<'py, PyAny>>;
+type PlanOr<'py> = Result<PlanParts<'py>, Bound<'py, PyAny>>;
 
 /// The current plan for a name key of a packet in native mode, or what to return
 /// instead: `noplan` (the caller makes one and asks again) or `slow` (dict mode
@@ -1487,7 +1676,7 @@ fn plan_or<'py>(
     noplan: &Bound<'py, PyAny>,
 ) -> PyResult<PlanOr<'py>> {
     Ok(match plan_for(pkt, nw, d, key)? {
-        Planned::Plan(p, w) => Ok((p, w)),
+        Planned::Plan(p) => Ok(p),
         Planned::NoPlan => Err(noplan.clone()),
         Planned::Slow => Err(slow.clone()),
     })
@@ -1521,11 +1710,11 @@ fn pyrad_nread<'py>(
     slow: &Bound<'py, PyAny>,
     noplan: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (plan, wire) = match plan_or(pkt, nw, d, key, slow, noplan)? {
+    let plan = match plan_or(pkt, nw, d, key, slow, noplan)? {
         Ok(found) => found,
         Err(instead) => return Ok(instead),
     };
-    Ok(match nread_plan(py, nw, &plan, wire)? {
+    Ok(match nread_plan(py, nw, &plan)? {
         Some(out) => out.into_any(),
         None => slow.clone(),
     })
@@ -1535,25 +1724,23 @@ fn pyrad_nread<'py>(
 fn nread_plan<'py>(
     py: Python<'py>,
     nw: &Bound<'py, PyradAttrs>,
-    plan: &Bound<'py, PyTuple>,
-    wire: WireKey,
+    plan: &PlanParts<'py>,
 ) -> PyResult<Option<Bound<'py, PyList>>> {
-    let decode = plan.get_item(2)?;
-    let kind: u8 = plan.get_item(4)?.extract()?;
-    let named = plan.get_item(5)?;
-    let named = named.cast::<PyDict>()?;
+    let (decode, kind, named) = (&plan.decode, plan.kind, &plan.back);
     let Ok(st) = nw.try_borrow() else {
         return Ok(None);
     };
-    let Some(g) = st.group(wire) else {
-        return Err(pyo3::exceptions::PyKeyError::new_err(plan.get_item(1)?.unbind()));
+    let Some(g) = st.group(plan.wire) else {
+        return Err(pyo3::exceptions::PyKeyError::new_err(
+            plan.wire_obj.clone().unbind(),
+        ));
     };
     if g.tlv {
         return Ok(None);
     }
     let out = PyList::empty(py);
-    for &(_, s, e) in &g.vals {
-        out.append(read_octets(py, st.bytes(s, e), kind, named, &decode)?)?;
+    for &(_, s, e) in g.vals.iter() {
+        out.append(read_octets(py, st.bytes(s, e), kind, named, decode)?)?;
     }
     Ok(Some(out))
 }
@@ -1570,7 +1757,7 @@ fn pyrad_ncontains<'py>(
     noplan: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let wire = match plan_or(pkt, nw, d, key, slow, noplan)? {
-        Ok((_, wire)) => wire,
+        Ok(plan) => plan.wire,
         Err(instead) => return Ok(instead),
     };
     let Ok(st) = nw.try_borrow() else {
@@ -1596,13 +1783,11 @@ fn pyrad_nwrite<'py>(
     slow: &Bound<'py, PyAny>,
     noplan: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (plan, wire) = match plan_or(pkt, nw, d, key, slow, noplan)? {
+    let plan = match plan_or(pkt, nw, d, key, slow, noplan)? {
         Ok(found) => found,
         Err(instead) => return Ok(instead),
     };
-    let kind: u8 = plan.get_item(4)?.extract()?;
-    let named = plan.get_item(6)?;
-    let named = named.cast::<PyDict>()?;
+    let (wire, kind, named) = (plan.wire, plan.kind, &plan.fwd);
     let mut encoded: Vec<Vec<u8>> = Vec::new();
     if item.is_instance_of::<PyList>() || item.is_instance_of::<PyTuple>() {
         for value in item.try_iter()? {
@@ -1962,8 +2147,8 @@ impl PyradPacketMethods {
                     planned = plan_for(&pkt, &nw, &d, key)?;
                 }
             }
-            if let Planned::Plan(plan, wire) = planned {
-                if let Some(out) = nread_plan(py, &nw, &plan, wire)? {
+            if let Planned::Plan(plan) = planned {
+                if let Some(out) = nread_plan(py, &nw, &plan)? {
                     return Ok(out.into_any());
                 }
             }

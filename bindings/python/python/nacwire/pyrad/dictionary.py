@@ -147,6 +147,9 @@ class Dictionary:
             if collecting:
                 gc.enable()
             self._plans.clear()
+            ctx = self.__dict__.get("_nwctx")
+            if ctx is not None:
+                ctx.clear()
         for skipped in debug or ():
             logger.debug("%s(%d): skipping attribute %s: %s", *skipped)
         for unknown in warnings:

@@ -330,7 +330,7 @@ def DecodeAttr(datatype: str, value: bytes) -> Any:
     return dec(value)
 
 
-_KINDS = {"string": 1, "integer": 2, "ipaddr": 3, "octets": 4}
+_KINDS = {"string": 1, "integer": 2, "ipaddr": 3, "octets": 4, "date": 5}
 
 
 def _codec(datatype: str, values: Any) -> tuple[Any, Any, int, dict[Any, Any], dict[Any, Any]]:
