@@ -317,48 +317,46 @@ fn pyrad_pw<'py>(
 
 /// `AuthPacket.PwCrypt(password)` (`hide`) and `PwDecrypt(password)` in one call, with
 /// the packet's secret and authenticator when both are bytes and the password is str
-/// or bytes of a length RFC 2865 5.2 allows; else `slow` (the Python code does it,
-/// with pyrad's errors).
-#[pyfunction]
-fn pyrad_pwfield<'py>(
+/// or bytes of a length RFC 2865 5.2 allows; else None (the Python code does it, with
+/// pyrad's errors).
+fn pwfield<'py>(
     pkt: &Bound<'py, PyAny>,
     password: &Bound<'py, PyAny>,
     hide: bool,
-    slow: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> PyResult<Option<Bound<'py, PyAny>>> {
     let py = pkt.py();
     let fields = instance_dict(pkt)?;
     let (Some(secret), Some(auth)) = (
         fields.get_item(pyo3::intern!(py, "secret"))?,
         fields.get_item(pyo3::intern!(py, "authenticator"))?,
     ) else {
-        return Ok(slow.clone());
+        return Ok(None);
     };
     let (Ok(secret), Ok(auth)) = (secret.cast_exact::<PyBytes>(), auth.cast_exact::<PyBytes>()) else {
-        return Ok(slow.clone());
+        return Ok(None);
     };
     let data: &[u8] = if let Ok(text) = password.cast_exact::<pyo3::types::PyString>() {
         match text.to_str() {
             Ok(t) => t.as_bytes(),
-            Err(_) => return Ok(slow.clone()),
+            Err(_) => return Ok(None),
         }
     } else if let Ok(b) = password.cast_exact::<PyBytes>() {
         b.as_bytes()
     } else {
-        return Ok(slow.clone());
+        return Ok(None);
     };
     let Some(out) = pw_octets(secret.as_bytes(), auth.as_bytes(), data, hide) else {
-        return Ok(slow.clone());
+        return Ok(None);
     };
     if hide {
-        return Ok(PyBytes::new(py, &out).into_any());
+        return Ok(Some(PyBytes::new(py, &out).into_any()));
     }
     // bytes.decode("utf-8", errors="ignore")
     let mut text = String::with_capacity(out.len());
     for chunk in out.utf8_chunks() {
         text.push_str(chunk.valid());
     }
-    Ok(pyo3::types::PyString::new(py, &text).into_any())
+    Ok(Some(pyo3::types::PyString::new(py, &text).into_any()))
 }
 
 /// Registers the helpers on the native module.
@@ -366,7 +364,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pyrad_read, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_write, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_pw, m)?)?;
-    m.add_function(wrap_pyfunction!(pyrad_pwfield, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_encode, m)?)?;
     register_packet(m)?;
     crate::pyrad_dict::register(m)?;
@@ -389,12 +386,15 @@ const HOOK_PACKET_ERROR: usize = 4;
 const HOOK_GLOBALS: usize = 5;
 const HOOK_CREATE_ID: usize = 6;
 const HOOK_DECODE_PACKET: usize = 7;
-const HOOK_SPECIAL: usize = 8;
 const HOOK_OD_KEYS: usize = 9;
 const HOOK_NATIVE_TYPES: usize = 10;
 const HOOK_READ_PLAN: usize = 11;
 const HOOK_GETITEM: usize = 12;
 const HOOK_KEYS: usize = 13;
+const HOOK_SETITEM: usize = 14;
+const HOOK_PWCRYPT: usize = 15;
+const HOOK_PWDECRYPT: usize = 16;
+const HOOK_AUTH_REQUEST: usize = 17;
 
 const MESSAGE_AUTHENTICATOR: u8 = 80;
 const PROXY_STATE: u8 = 33;
@@ -1268,10 +1268,9 @@ fn next_id<'py>(hooks: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
 }
 
 /// `Packet.__init__` up to the attributes given by name: header fields, secret,
-/// dictionary, decoding `packet=`; returns whether `attributes` holds names to add.
-#[pyfunction]
+/// dictionary, decoding `packet=`; returns the packet's instance dict.
 #[allow(clippy::too_many_arguments)]
-fn pyrad_init<'py>(
+fn init_fields<'py>(
     pkt: &Bound<'py, PyDict>,
     code: &Bound<'py, PyAny>,
     id: &Bound<'py, PyAny>,
@@ -1279,7 +1278,7 @@ fn pyrad_init<'py>(
     authenticator: &Bound<'py, PyAny>,
     attributes: &Bound<'py, PyDict>,
     hooks: &Bound<'py, PyTuple>,
-) -> PyResult<bool> {
+) -> PyResult<Bound<'py, PyDict>> {
     let py = pkt.py();
     let any = pkt.as_any();
     let none = py.None().into_bound(py);
@@ -1294,8 +1293,14 @@ fn pyrad_init<'py>(
             }
         }
     }
+    let packet = if attributes.is_empty() {
+        None
+    } else {
+        attributes.get_item(pyo3::intern!(py, "packet"))?
+    };
     fields.set_item(pyo3::intern!(py, "code"), code)?;
     if id.is_none() {
+        // (with packet= too: pyrad takes an id before decoding, and the counter moves)
         fields.set_item(pyo3::intern!(py, "id"), next_id(hooks)?)?;
     } else {
         fields.set_item(pyo3::intern!(py, "id"), id)?;
@@ -1328,11 +1333,6 @@ fn pyrad_init<'py>(
         },
     };
     fields.set_item(pyo3::intern!(py, "dict"), &d)?;
-    let packet = if attributes.is_empty() {
-        None
-    } else {
-        attributes.get_item(pyo3::intern!(py, "packet"))?
-    };
     match packet {
         Some(packet) => {
             let decode = any.get_type().getattr(pyo3::intern!(py, "DecodePacket"))?;
@@ -1351,18 +1351,12 @@ fn pyrad_init<'py>(
         None => fields.set_item(pyo3::intern!(py, "_nw"), &none)?,
     }
     if attributes.is_empty() {
-        return Ok(false);
+        return Ok(fields);
     }
     if let Some(ma) = attributes.get_item(pyo3::intern!(py, "message_authenticator"))? {
         fields.set_item(pyo3::intern!(py, "message_authenticator"), ma)?;
     }
-    let special = hooks.get_item(HOOK_SPECIAL)?;
-    for key in attributes.keys() {
-        if !special.contains(key)? {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Ok(fields)
 }
 
 /// `Packet.keys()`: attribute names for known wire keys, the keys themselves
@@ -1787,30 +1781,45 @@ fn pyrad_nwrite<'py>(
         Ok(found) => found,
         Err(instead) => return Ok(instead),
     };
+    Ok(if nwrite_plan(nw, &plan, item, append)? {
+        py.None().into_bound(py)
+    } else {
+        slow.clone()
+    })
+}
+
+/// Writes `item` (a value or a list of values) as the attribute `plan` is for; false
+/// when dict mode must do it (nothing changed then).
+fn nwrite_plan(
+    nw: &Bound<'_, PyradAttrs>,
+    plan: &PlanParts<'_>,
+    item: &Bound<'_, PyAny>,
+    append: bool,
+) -> PyResult<bool> {
     let (wire, kind, named) = (plan.wire, plan.kind, &plan.fwd);
     let mut encoded: Vec<Vec<u8>> = Vec::new();
     if item.is_instance_of::<PyList>() || item.is_instance_of::<PyTuple>() {
         for value in item.try_iter()? {
             match write_value(&value?, kind, named)? {
                 Some(e) => encoded.push(e),
-                None => return Ok(slow.clone()),
+                None => return Ok(false),
             }
         }
     } else {
         match write_value(item, kind, named)? {
             Some(e) => encoded.push(e),
-            None => return Ok(slow.clone()),
+            None => return Ok(false),
         }
     }
     // (values encoded first: a named value's lookup may run Python code)
     let Ok(mut st) = nw.try_borrow_mut() else {
-        return Ok(slow.clone());
+        return Ok(false);
     };
     let values: Vec<&[u8]> = encoded.iter().map(Vec::as_slice).collect();
     match st.find(wire) {
         Some(i) if append => {
             if st.groups.get(i).is_some_and(|g| g.tlv) {
-                return Ok(slow.clone());
+                return Ok(false);
             }
             let mut added = Vec::with_capacity(values.len());
             for v in &values {
@@ -1823,7 +1832,7 @@ fn pyrad_nwrite<'py>(
         }
         _ => st.set(wire, &values, false)?,
     }
-    Ok(py.None().into_bound(py))
+    Ok(true)
 }
 
 /// `keys()` in native mode: attribute names for known wire keys, the keys otherwise;
@@ -2084,7 +2093,6 @@ fn pyrad_fill(
 
 /// Registers the packet helpers.
 pub(crate) fn register_packet(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(pyrad_init, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_set_hooks, m)?)?;
     m.add_class::<PyradPacketMethods>()?;
     m.add_function(wrap_pyfunction!(pyrad_decode, m)?)?;
@@ -2197,6 +2205,80 @@ impl PyradPacketMethods {
         init_packet(slf.as_any(), args, kwargs, 43, false)
     }
 
+    /// `pkt[key] = item`; see `Packet._setitem`.
+    fn __setitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>, item: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = slf.py();
+        let any = slf.as_any();
+        if let Some((pkt, nw, d)) = native_state(any)? {
+            let mut planned = plan_for(&pkt, &nw, &d, key)?;
+            if matches!(planned, Planned::NoPlan) {
+                let hooks = packet_hooks(py)?;
+                if !hooks.get_item(HOOK_READ_PLAN)?.call1((&d, key))?.is_none() {
+                    planned = plan_for(&pkt, &nw, &d, key)?;
+                }
+            }
+            if let Planned::Plan(plan) = planned {
+                if nwrite_plan(&nw, &plan, item, false)? {
+                    return Ok(());
+                }
+            }
+        }
+        packet_hooks(py)?
+            .get_item(HOOK_SETITEM)?
+            .call1((any, key, item))?;
+        Ok(())
+    }
+
+    /// `AuthPacket.PwCrypt`; see `AuthPacket._PwCrypt`.
+    fn _pw_crypt<'py>(slf: &Bound<'py, Self>, password: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        match pwfield(slf.as_any(), password, true)? {
+            Some(out) => Ok(out),
+            None => packet_hooks(slf.py())?
+                .get_item(HOOK_PWCRYPT)?
+                .call1((slf, password)),
+        }
+    }
+
+    /// `AuthPacket.PwDecrypt`; see `AuthPacket._PwDecrypt`.
+    fn _pw_decrypt<'py>(slf: &Bound<'py, Self>, password: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        match pwfield(slf.as_any(), password, false)? {
+            Some(out) => Ok(out),
+            None => packet_hooks(slf.py())?
+                .get_item(HOOK_PWDECRYPT)?
+                .call1((slf, password)),
+        }
+    }
+
+    /// `AuthPacket.RequestPacket`: signed in one call when the packet has its id and
+    /// authenticator and carries Message-Authenticator; see `AuthPacket._RequestPacket`.
+    fn _auth_request_packet<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let any = slf.as_any();
+        let hooks = packet_hooks(py)?;
+        if native_type(any, &hooks)? {
+            let fields = instance_dict(any)?;
+            let ready = fields
+                .get_item(pyo3::intern!(py, "message_authenticator"))?
+                .is_some_and(|m| m.is_truthy().unwrap_or(false))
+                && fields
+                    .get_item(pyo3::intern!(py, "id"))?
+                    .is_some_and(|i| !i.is_none())
+                && fields
+                    .get_item(pyo3::intern!(py, "authenticator"))?
+                    .is_some_and(|a| !a.is_none());
+            if ready {
+                if let Some(nw) = fields.get_item(pyo3::intern!(py, "_nw"))? {
+                    if let (Ok(nw), Ok(pkt)) = (nw.cast::<PyradAttrs>(), any.cast::<PyDict>()) {
+                        if let Some(out) = pyrad_nsign(py, pkt, nw, true)? {
+                            return Ok(out.into_any());
+                        }
+                    }
+                }
+            }
+        }
+        hooks.get_item(HOOK_AUTH_REQUEST)?.call1((any,))
+    }
+
     /// The packet's dictionary (kept in the instance dict, as pyrad does); setting it
     /// also points the attributes of native mode at the new dictionary's tables.
     #[getter(dict)]
@@ -2279,40 +2361,33 @@ fn init_packet(
     for (slot, value) in given.iter_mut().zip(args.iter()) {
         *slot = Some(value);
     }
+    // The header's names given by keyword stay in `attributes` (not copied out): the
+    // rest of `__init__` passes over them.
+    let mut by_keyword = 0usize;
     let attributes = match kwargs {
         None => PyDict::new(py),
         Some(kw) => {
-            let mut own: Option<Bound<'_, PyDict>> = None;
             for (i, name) in names.iter().enumerate().take(count) {
-                let source = own.as_ref().unwrap_or(kw);
-                if let Some(value) = source.get_item(name)? {
+                if let Some(value) = kw.get_item(name)? {
                     if given.get(i).is_some_and(Option::is_some) {
                         return Err(PyTypeError::new_err(format!(
                             "{class}.__init__() got multiple values for argument '{}'",
                             name.to_str()?
                         )));
                     }
-                    let copy = match own.take() {
-                        Some(c) => c,
-                        None => kw.copy()?,
-                    };
-                    copy.del_item(name)?;
-                    own = Some(copy);
                     if let Some(slot) = given.get_mut(i) {
                         *slot = Some(value);
                     }
+                    by_keyword += 1;
                 }
             }
-            match own {
-                Some(c) => c,
-                None => kw.clone(),
-            }
+            kw.clone()
         }
     };
     let [c, id, secret, authenticator, auth_type] = given;
     let none = py.None().into_bound(py);
     let hooks = packet_hooks(py)?;
-    let named = pyrad_init(
+    let fields = init_fields(
         pkt.cast::<PyDict>()?,
         &c.unwrap_or_else(|| {
             code.into_pyobject(py)
@@ -2324,15 +2399,38 @@ fn init_packet(
         &attributes,
         &hooks,
     )?;
-    if named {
-        pkt.call_method1(pyo3::intern!(py, "_AddNamed"), (&attributes,))?;
+    let special = [
+        pyo3::intern!(py, "packet"),
+        pyo3::intern!(py, "dict"),
+        pyo3::intern!(py, "fd"),
+        pyo3::intern!(py, "message_authenticator"),
+    ];
+    let header = names.get(..count).unwrap_or_default();
+    // (keys of **kwargs are str; the interned names are compared by identity first)
+    let passed = |key: &Bound<'_, PyAny>| {
+        let mut names = header.iter().chain(special.iter());
+        names.clone().any(|n| key.is(n)) || names.any(|n| key.eq(n).unwrap_or(false))
+    };
+    if attributes.len() > by_keyword && attributes.keys().iter().any(|k| !passed(&k)) {
+        let named = PyDict::new(py);
+        for (key, value) in attributes.iter() {
+            if !passed(&key) {
+                named.set_item(key, value)?;
+            }
+        }
+        pkt.call_method1(pyo3::intern!(py, "_AddNamed"), (&named,))?;
     }
     if auth {
-        let auth_type = match auth_type {
-            Some(a) => a,
-            None => pyo3::intern!(py, "pap").clone().into_any(),
-        };
-        pkt.setattr(pyo3::intern!(py, "auth_type"), auth_type)?;
+        // "pap" is AuthPacket's class attribute: set only when given, when initialised
+        // again over another value, or for a subclass (whose class may say otherwise).
+        let name = pyo3::intern!(py, "auth_type");
+        match auth_type {
+            Some(a) => fields.set_item(name, a)?,
+            None if fields.contains(name)? || !native_type(pkt, &hooks)? => {
+                fields.set_item(name, pyo3::intern!(py, "pap"))?;
+            }
+            None => {}
+        }
     }
     Ok(())
 }

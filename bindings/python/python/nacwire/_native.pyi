@@ -70,6 +70,7 @@ __all__ = [
     "PacketPlan",
     "PlannedIntent",
     "Profile",
+    "PyradPacketMethods",
     "RadSecClient",
     "RadSecServer",
     "Secret",
@@ -92,7 +93,6 @@ __all__ = [
     "pyrad_dict_lines",
     "pyrad_encode",
     "pyrad_fill",
-    "pyrad_init",
     "pyrad_keys",
     "pyrad_ncontains",
     "pyrad_ncopy_proxy_state",
@@ -104,9 +104,9 @@ __all__ = [
     "pyrad_nsign",
     "pyrad_nwrite",
     "pyrad_pw",
-    "pyrad_pwfield",
     "pyrad_read",
     "pyrad_read_dictionary",
+    "pyrad_set_hooks",
     "pyrad_sign",
     "pyrad_unsupported_datatypes",
     "pyrad_write",
@@ -368,16 +368,52 @@ class _PyradAttribute:
 def pyrad_encode(items: Iterable[tuple[Any, Any]], encode_tlv: Any) -> bytes:
     """nacwire.pyrad: attribute octets of pyrad's raw view."""
 
-def pyrad_init(
-    pkt: dict[Any, Any],
-    code: Any,
-    id: Any,
-    secret: Any,
-    authenticator: Any,
-    attributes: dict[str, Any],
-    hooks: tuple[Any, ...],
-) -> bool:
-    """nacwire.pyrad: ``Packet.__init__`` but the named attributes (true: some to add)."""
+def pyrad_set_hooks(hooks: tuple[Any, ...]) -> None:
+    """nacwire.pyrad: registers ``nacwire.pyrad.packet._HOOKS`` for PyradPacketMethods."""
+
+class PyradPacketMethods:
+    """nacwire.pyrad: the packet classes' native methods (a base with no storage)."""
+
+    dict: Any
+    def __getitem__(self, key: Any, /) -> Any: ...
+    def __setitem__(self, key: Any, value: Any, /) -> None: ...
+    def keys(self) -> list[Any]: ...
+    def _init_packet(
+        self,
+        code: Any = 0,
+        id: Any = None,
+        secret: Any = b"",
+        authenticator: Any = None,
+        **attributes: Any,
+    ) -> None: ...
+    def _init_auth(
+        self,
+        code: Any = 1,
+        id: Any = None,
+        secret: Any = b"",
+        authenticator: Any = None,
+        auth_type: Any = "pap",
+        **attributes: Any,
+    ) -> None: ...
+    def _init_acct(
+        self,
+        code: Any = 4,
+        id: Any = None,
+        secret: Any = b"",
+        authenticator: Any = None,
+        **attributes: Any,
+    ) -> None: ...
+    def _init_coa(
+        self,
+        code: Any = 43,
+        id: Any = None,
+        secret: Any = b"",
+        authenticator: Any = None,
+        **attributes: Any,
+    ) -> None: ...
+    def _pw_crypt(self, password: Any) -> Any: ...
+    def _pw_decrypt(self, password: Any) -> Any: ...
+    def _auth_request_packet(self) -> Any: ...
 
 def pyrad_decode(pkt: dict[Any, Any], packet: Any, hooks: tuple[Any, ...]) -> None:
     """nacwire.pyrad: ``Packet.DecodePacket``."""
@@ -387,9 +423,6 @@ def pyrad_keys(pkt: dict[Any, Any], d: Any) -> list[Any]:
 
 def pyrad_sign(pkt: dict[Any, Any], encode_tlv: Any, hooks: tuple[Any, ...], whole: bool) -> bytes:
     """nacwire.pyrad: Message-Authenticator refreshed; the attributes (or the packet)."""
-
-def pyrad_pwfield(pkt: dict[Any, Any], password: Any, hide: bool, slow: Any) -> Any:
-    """nacwire.pyrad: ``PwCrypt``/``PwDecrypt`` with the packet's fields, else ``slow``."""
 
 # Native mode (see nacwire.pyrad.packet.Packet): `nw` is the packet's native attributes.
 

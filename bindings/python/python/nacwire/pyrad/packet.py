@@ -22,7 +22,6 @@ from nacwire._native import (
     pyrad_decode,
     pyrad_encode,
     pyrad_fill,
-    pyrad_init,
     pyrad_keys,
     pyrad_ncontains,
     pyrad_ncopy_proxy_state,
@@ -34,7 +33,6 @@ from nacwire._native import (
     pyrad_nsign,
     pyrad_nwrite,
     pyrad_pw,
-    pyrad_pwfield,
     pyrad_read,
     pyrad_set_hooks,
     pyrad_sign,
@@ -465,7 +463,9 @@ class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
                 return
         OrderedDict.__delitem__(self, self._EncodeKey(key))
 
-    def __setitem__(self, key: Any, item: Any) -> None:
+    __setitem__ = PyradPacketMethods.__setitem__
+
+    def _setitem(self, key: Any, item: Any) -> None:
         nw = self._nw
         if nw is not None:
             done = pyrad_nwrite(self, nw, key, item, self.dict, False, _SLOW, _NOPLAN)
@@ -498,7 +498,7 @@ class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
         else:
             OrderedDict.__setitem__(self, wire_key, encoded)
 
-    keys = PyradPacketMethods.keys
+    keys = PyradPacketMethods.keys  # type: ignore[assignment]
 
     def _keys(self) -> list[Any]:
         """Attribute names for known attributes, wire keys for the others."""
@@ -853,6 +853,8 @@ def _signed_request(pkt: Packet) -> bytes:
 class AuthPacket(Packet):
     """An Access-Request (or a reply to one)."""
 
+    auth_type: str = "pap"  # (set on the packet when given, as pyrad does)
+
     # (code=AccessRequest, id=None, secret=b"", authenticator=None, auth_type="pap", **attributes)
     __init__ = PyradPacketMethods._init_auth
 
@@ -876,7 +878,9 @@ class AuthPacket(Packet):
             reply.message_authenticator = True
         return self._PrepareReply(reply, attributes)
 
-    def RequestPacket(self) -> bytes:
+    RequestPacket = PyradPacketMethods._auth_request_packet
+
+    def _RequestPacket(self) -> bytes:
         if self.authenticator is None:
             self.authenticator = self.CreateAuthenticator()
         if self.id is None:
@@ -898,11 +902,12 @@ class AuthPacket(Packet):
             struct.pack("!BBH16s", self.code, self.id, 20 + len(attrs), self.authenticator) + attrs
         )
 
-    def PwDecrypt(self, password: str | bytes | bytearray) -> str:
+    # RFC 2865 5.2 User-Password, decrypted (trailing NULs removed): in Rust when the
+    # secret and authenticator are bytes, else _PwDecrypt.
+    PwDecrypt = PyradPacketMethods._pw_decrypt
+
+    def _PwDecrypt(self, password: str | bytes | bytearray) -> str:
         """RFC 2865 5.2 User-Password, decrypted (trailing NULs removed)."""
-        revealed = pyrad_pwfield(self, password, False, _SLOW)
-        if revealed is not _SLOW:
-            return revealed  # type: ignore[no-any-return]
         if isinstance(password, str):
             password = password.encode("utf-8")
         elif type(password) is not bytes:
@@ -921,11 +926,12 @@ class AuthPacket(Packet):
             last = block
         return b"".join(out).rstrip(b"\x00").decode("utf-8", errors="ignore")
 
-    def PwCrypt(self, password: str | bytes) -> bytes:
+    # RFC 2865 5.2 User-Password, encrypted (creates the authenticator if needed): in
+    # Rust when the secret and authenticator are bytes, else _PwCrypt.
+    PwCrypt = PyradPacketMethods._pw_crypt
+
+    def _PwCrypt(self, password: str | bytes) -> bytes:
         """RFC 2865 5.2 User-Password, encrypted (creates the authenticator if needed)."""
-        hidden = pyrad_pwfield(self, password, True, _SLOW)
-        if hidden is not _SLOW:
-            return hidden  # type: ignore[no-any-return]
         if self.authenticator is None:
             self.authenticator = self.CreateAuthenticator()
         if isinstance(password, str):
@@ -1060,5 +1066,9 @@ _HOOKS = (
     _read_plan,
     Packet._getitem,
     Packet._keys,
+    Packet._setitem,
+    AuthPacket._PwCrypt,
+    AuthPacket._PwDecrypt,
+    AuthPacket._RequestPacket,
 )
 pyrad_set_hooks(_HOOKS)
