@@ -416,7 +416,8 @@ impl WireKey {
     }
 }
 
-/// A hasher for object addresses (the keys of `PyradDictCtx::resolved`): one multiply.
+/// A hasher for object addresses and packed wire keys (the keys of `PyradDictCtx`'s
+/// caches): one multiply.
 #[derive(Default, Clone, Copy)]
 struct AddressHasher(u64);
 
@@ -434,9 +435,13 @@ impl std::hash::Hasher for AddressHasher {
     fn write_usize(&mut self, n: usize) {
         self.0 = (n as u64 >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
-type AddressMap<V> = std::collections::HashMap<usize, V, std::hash::BuildHasherDefault<AddressHasher>>;
+type AddressMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<AddressHasher>>;
 
 fn key_object<'py>(py: Python<'py>, key: WireKey) -> PyResult<Bound<'py, PyAny>> {
     Ok(match key {
@@ -819,7 +824,11 @@ pub(crate) struct PyradDictCtx {
     /// for (the entry holds the name, so the address stays its own). An entry holds
     /// while the dictionary maps the name to the same attribute object; reading
     /// another file clears them all (`clear`), as it clears the plans.
-    resolved: AddressMap<Resolved>,
+    resolved: AddressMap<usize, Resolved>,
+    /// Attribute names by packed wire key (`WireKey::packed`), for `keys()`, and the
+    /// index's size when they were taken.
+    names: AddressMap<u64, Py<PyAny>>,
+    names_stamp: usize,
 }
 
 /// A plan's parts (see `PyradDictCtx::resolved`).
@@ -878,16 +887,21 @@ impl PyradDictCtx {
             visit.call(&r.back)?;
             visit.call(&r.fwd)?;
         }
+        for name in self.names.values() {
+            visit.call(name)?;
+        }
         Ok(())
     }
 
     fn __clear__(&mut self) {
         self.resolved.clear();
+        self.names.clear();
     }
 
-    /// Forgets the plans taken apart (the dictionary read another file).
+    /// Forgets the plans taken apart and the names (the dictionary read another file).
     fn clear(&mut self) {
         self.resolved.clear();
+        self.names.clear();
     }
 
     /// A copied or pickled dictionary makes its own tables again: this copies as None.
@@ -949,6 +963,8 @@ fn dict_ctx<'py>(d: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyradDictC
             tlv_codes: [0; 4],
             tlv_vsas: Vec::new(),
             resolved: AddressMap::default(),
+            names: AddressMap::default(),
+            names_stamp: 0,
         },
     )?;
     if d.setattr(pyo3::intern!(py, "_nwctx"), &ctx).is_err() {
@@ -1298,11 +1314,26 @@ fn init_fields<'py>(
     } else {
         attributes.get_item(pyo3::intern!(py, "packet"))?
     };
-    fields.set_item(pyo3::intern!(py, "code"), code)?;
+    // Decoded by our DecodePacket: code, id and authenticator come from the packet (a
+    // failed decode raises, and the packet is not made), so they are not set twice.
+    let decode = match &packet {
+        Some(_) => {
+            let decode = any.get_type().getattr(pyo3::intern!(py, "DecodePacket"))?;
+            Some(decode.is(&hooks.get_item(HOOK_DECODE_PACKET)?))
+        }
+        None => None,
+    };
+    let header_from_packet = fresh && decode == Some(true);
+    if !header_from_packet {
+        fields.set_item(pyo3::intern!(py, "code"), code)?;
+    }
     if id.is_none() {
         // (with packet= too: pyrad takes an id before decoding, and the counter moves)
-        fields.set_item(pyo3::intern!(py, "id"), next_id(hooks)?)?;
-    } else {
+        let next = next_id(hooks)?;
+        if !header_from_packet {
+            fields.set_item(pyo3::intern!(py, "id"), next)?;
+        }
+    } else if !header_from_packet {
         fields.set_item(pyo3::intern!(py, "id"), id)?;
     }
     if !secret.is_instance_of::<PyBytes>() {
@@ -1312,7 +1343,9 @@ fn init_fields<'py>(
     if !authenticator.is_none() && !authenticator.is_instance_of::<PyBytes>() {
         return Err(PyTypeError::new_err("authenticator must be a binary string"));
     }
-    fields.set_item(pyo3::intern!(py, "authenticator"), authenticator)?;
+    if !header_from_packet {
+        fields.set_item(pyo3::intern!(py, "authenticator"), authenticator)?;
+    }
     if !fresh {
         // Initialised again: back to the defaults the packet classes hold.
         for name in [
@@ -1335,8 +1368,7 @@ fn init_fields<'py>(
     fields.set_item(pyo3::intern!(py, "dict"), &d)?;
     match packet {
         Some(packet) => {
-            let decode = any.get_type().getattr(pyo3::intern!(py, "DecodePacket"))?;
-            if decode.is(&hooks.get_item(HOOK_DECODE_PACKET)?) {
+            if decode == Some(true) {
                 decode_into(pkt, &fields, &packet, hooks)?;
             } else {
                 fields.set_item(pyo3::intern!(py, "raw_packet"), &packet)?;
@@ -1732,6 +1764,12 @@ fn nread_plan<'py>(
     if g.tlv {
         return Ok(None);
     }
+    if let (Some((_, s, e)), true) = (g.vals.first, g.vals.rest.is_empty()) {
+        return Ok(Some(PyList::new(
+            py,
+            [read_octets(py, st.bytes(s, e), kind, named, decode)?],
+        )?));
+    }
     let out = PyList::empty(py);
     for &(_, s, e) in g.vals.iter() {
         out.append(read_octets(py, st.bytes(s, e), kind, named, decode)?)?;
@@ -1855,11 +1893,36 @@ fn pyrad_nkeys<'py>(
     if ctx.is_none() && !d.is_none() {
         return Ok(None);
     }
-    let back = ctx.map(|c| c.borrow().backward.bind(py).clone());
+    let Some(ctx) = ctx else {
+        for g in &st.groups {
+            out.append(key_object(py, g.key)?)?;
+        }
+        return Ok(Some(out));
+    };
+    let Ok(mut c) = ctx.try_borrow_mut() else {
+        return Ok(None);
+    };
+    let back = c.backward.bind(py).clone();
+    // The names by wire key, kept while the index has as many entries as when they
+    // were taken (and until the dictionary reads another file).
+    if c.names_stamp != back.len() {
+        c.names.clear();
+        c.names_stamp = back.len();
+    }
     for g in &st.groups {
+        let packed = g.key.packed();
+        if let Some(name) = c.names.get(&packed) {
+            out.append(name.bind(py))?;
+            continue;
+        }
         let k = key_object(py, g.key)?;
-        match back.as_ref().map(|b| b.get_item(&k)).transpose()?.flatten() {
-            Some(name) => out.append(name)?,
+        match back.get_item(&k)? {
+            Some(name) => {
+                out.append(&name)?;
+                if c.names.len() < RESOLVED_MAX {
+                    c.names.insert(packed, name.unbind());
+                }
+            }
             None => out.append(k)?,
         }
     }
