@@ -1285,14 +1285,12 @@ fn next_id<'py>(hooks: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
 
 /// `Packet.__init__` up to the attributes given by name: header fields, secret,
 /// dictionary, decoding `packet=`; returns the packet's instance dict.
-#[allow(clippy::too_many_arguments)]
 fn init_fields<'py>(
     pkt: &Bound<'py, PyDict>,
-    code: &Bound<'py, PyAny>,
-    id: &Bound<'py, PyAny>,
-    secret: &Bound<'py, PyAny>,
-    authenticator: &Bound<'py, PyAny>,
-    attributes: &Bound<'py, PyDict>,
+    header: InitHeader<'_, 'py>,
+    packet: Option<Bound<'py, PyAny>>,
+    dict: Option<Bound<'py, PyAny>>,
+    message_authenticator: Option<Bound<'py, PyAny>>,
     hooks: &Bound<'py, PyTuple>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let py = pkt.py();
@@ -1309,11 +1307,12 @@ fn init_fields<'py>(
             }
         }
     }
-    let packet = if attributes.is_empty() {
-        None
-    } else {
-        attributes.get_item(pyo3::intern!(py, "packet"))?
-    };
+    let InitHeader {
+        code,
+        id,
+        secret,
+        authenticator,
+    } = header;
     // Decoded by our DecodePacket: code, id and authenticator come from the packet (a
     // failed decode raises, and the packet is not made), so they are not set twice.
     let decode = match &packet {
@@ -1357,7 +1356,7 @@ fn init_fields<'py>(
             fields.set_item(name, &none)?;
         }
     }
-    let d = match attributes.get_item(pyo3::intern!(py, "dict"))? {
+    let d = match dict {
         Some(d) => d,
         None => match any.getattr(pyo3::intern!(py, "dict")) {
             Ok(d) => d,
@@ -1382,10 +1381,7 @@ fn init_fields<'py>(
         }
         None => fields.set_item(pyo3::intern!(py, "_nw"), &none)?,
     }
-    if attributes.is_empty() {
-        return Ok(fields);
-    }
-    if let Some(ma) = attributes.get_item(pyo3::intern!(py, "message_authenticator"))? {
+    if let Some(ma) = message_authenticator {
         fields.set_item(pyo3::intern!(py, "message_authenticator"), ma)?;
     }
     Ok(fields)
@@ -2210,6 +2206,9 @@ impl PyradPacketMethods {
     fn __getitem__<'py>(slf: &Bound<'py, Self>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         let any = slf.as_any();
+        if let Some(out) = read_resolved(any, key)? {
+            return Ok(out.into_any());
+        }
         if let Some((pkt, nw, d)) = native_state(any)? {
             let mut planned = plan_for(&pkt, &nw, &d, key)?;
             if matches!(planned, Planned::NoPlan) {
@@ -2404,13 +2403,20 @@ fn init_packet(
     auth: bool,
 ) -> PyResult<()> {
     let py = pkt.py();
+    // The parameters (the first `count`), then the names `attributes` may hold that
+    // are not attributes.
     let names = [
         pyo3::intern!(py, "code"),
         pyo3::intern!(py, "id"),
         pyo3::intern!(py, "secret"),
         pyo3::intern!(py, "authenticator"),
         pyo3::intern!(py, "auth_type"),
+        pyo3::intern!(py, "packet"),
+        pyo3::intern!(py, "dict"),
+        pyo3::intern!(py, "message_authenticator"),
+        pyo3::intern!(py, "fd"),
     ];
+    const PACKET: usize = 5; // (then dict, message_authenticator, fd)
     let count = if auth { 5 } else { 4 };
     let class = if auth { "AuthPacket" } else { "Packet" };
     if args.len() > count {
@@ -2420,68 +2426,68 @@ fn init_packet(
             args.len() + 1
         )));
     }
-    let mut given: [Option<Bound<'_, PyAny>>; 5] = Default::default();
+    let mut given: [Option<Bound<'_, PyAny>>; 9] = Default::default();
     for (slot, value) in given.iter_mut().zip(args.iter()) {
         *slot = Some(value);
     }
-    // The header's names given by keyword stay in `attributes` (not copied out): the
-    // rest of `__init__` passes over them.
-    let mut by_keyword = 0usize;
-    let attributes = match kwargs {
-        None => PyDict::new(py),
-        Some(kw) => {
-            for (i, name) in names.iter().enumerate().take(count) {
-                if let Some(value) = kw.get_item(name)? {
+    // One pass over the keywords: names are interned, so most match by identity.
+    let mut named = false;
+    if let Some(kw) = kwargs {
+        for (key, value) in kw.iter() {
+            let at = match names.iter().position(|n| key.is(n)) {
+                Some(at) => Some(at),
+                None => names.iter().position(|n| key.eq(n).unwrap_or(false)),
+            };
+            match at {
+                Some(i) if i < count => {
                     if given.get(i).is_some_and(Option::is_some) {
                         return Err(PyTypeError::new_err(format!(
                             "{class}.__init__() got multiple values for argument '{}'",
-                            name.to_str()?
+                            key.str()?
                         )));
                     }
                     if let Some(slot) = given.get_mut(i) {
                         *slot = Some(value);
                     }
-                    by_keyword += 1;
                 }
+                Some(i) if i >= PACKET => {
+                    if let Some(slot) = given.get_mut(i) {
+                        *slot = Some(value);
+                    }
+                }
+                _ => named = true,
             }
-            kw.clone()
         }
-    };
-    let [c, id, secret, authenticator, auth_type] = given;
+    }
+    let [c, id, secret, authenticator, auth_type, packet, dict, ma, _fd] = given;
     let none = py.None().into_bound(py);
     let hooks = packet_hooks(py)?;
     let fields = init_fields(
         pkt.cast::<PyDict>()?,
-        &c.unwrap_or_else(|| {
-            code.into_pyobject(py)
-                .map_or_else(|_| none.clone(), |v| v.into_any())
-        }),
-        &id.unwrap_or_else(|| none.clone()),
-        &secret.unwrap_or_else(|| PyBytes::new(py, b"").into_any()),
-        &authenticator.unwrap_or_else(|| none.clone()),
-        &attributes,
+        InitHeader {
+            code: &c.unwrap_or_else(|| {
+                code.into_pyobject(py)
+                    .map_or_else(|_| none.clone(), |v| v.into_any())
+            }),
+            id: &id.unwrap_or_else(|| none.clone()),
+            secret: &secret.unwrap_or_else(|| PyBytes::new(py, b"").into_any()),
+            authenticator: &authenticator.unwrap_or_else(|| none.clone()),
+        },
+        packet,
+        dict,
+        ma,
         &hooks,
     )?;
-    let special = [
-        pyo3::intern!(py, "packet"),
-        pyo3::intern!(py, "dict"),
-        pyo3::intern!(py, "fd"),
-        pyo3::intern!(py, "message_authenticator"),
-    ];
-    let header = names.get(..count).unwrap_or_default();
-    // (keys of **kwargs are str; the interned names are compared by identity first)
-    let passed = |key: &Bound<'_, PyAny>| {
-        let mut names = header.iter().chain(special.iter());
-        names.clone().any(|n| key.is(n)) || names.any(|n| key.eq(n).unwrap_or(false))
-    };
-    if attributes.len() > by_keyword && attributes.keys().iter().any(|k| !passed(&k)) {
-        let named = PyDict::new(py);
-        for (key, value) in attributes.iter() {
-            if !passed(&key) {
-                named.set_item(key, value)?;
+    if let (true, Some(kw)) = (named, kwargs) {
+        // The attributes given by name (pyrad's **attributes without its own names).
+        let attributes = PyDict::new(py);
+        for (key, value) in kw.iter() {
+            let known = names.iter().take(count).chain(names.iter().skip(PACKET));
+            if !known.clone().any(|n| key.is(n) || key.eq(n).unwrap_or(false)) {
+                attributes.set_item(key, value)?;
             }
         }
-        pkt.call_method1(pyo3::intern!(py, "_AddNamed"), (&named,))?;
+        pkt.call_method1(pyo3::intern!(py, "_AddNamed"), (&attributes,))?;
     }
     if auth {
         // "pap" is AuthPacket's class attribute: set only when given, when initialised
@@ -2496,6 +2502,67 @@ fn init_packet(
         }
     }
     Ok(())
+}
+
+/// The header fields `__init__` was given (or their defaults).
+struct InitHeader<'a, 'py> {
+    code: &'a Bound<'py, PyAny>,
+    id: &'a Bound<'py, PyAny>,
+    secret: &'a Bound<'py, PyAny>,
+    authenticator: &'a Bound<'py, PyAny>,
+}
+
+/// `pkt[key]` in one pass when the packet is in native mode and its dictionary has
+/// resolved `key` already (the common case: a name read before); None otherwise.
+fn read_resolved<'py>(
+    any: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyList>>> {
+    let py = any.py();
+    let Ok(nw) = any.getattr(pyo3::intern!(py, "_nw"))?.cast_into::<PyradAttrs>() else {
+        return Ok(None);
+    };
+    if !any.cast::<PyDict>().is_ok_and(|pkt| pkt.is_empty()) {
+        return Ok(None);
+    }
+    let Ok(st) = nw.try_borrow() else {
+        return Ok(None);
+    };
+    let Some((_, ctx)) = &st.ctx else {
+        return Ok(None);
+    };
+    let Ok(c) = ctx.bind(py).try_borrow() else {
+        return Ok(None);
+    };
+    let Some(r) = c.resolved.get(&(key.as_ptr() as usize)) else {
+        return Ok(None);
+    };
+    if !c
+        .attributes
+        .bind(py)
+        .get_item(key)?
+        .is_some_and(|cur| cur.is(&r.attr))
+    {
+        return Ok(None);
+    }
+    let Some(g) = st.group(r.wire) else {
+        return Err(pyo3::exceptions::PyKeyError::new_err(r.wire_obj.clone_ref(py)));
+    };
+    if g.tlv {
+        return Ok(None);
+    }
+    let (kind, named, decode) = (r.kind, r.back.bind(py), r.decode.bind(py));
+    if let (Some((_, s, e)), true) = (g.vals.first, g.vals.rest.is_empty()) {
+        return Ok(Some(PyList::new(
+            py,
+            [read_octets(py, st.bytes(s, e), kind, named, decode)?],
+        )?));
+    }
+    let out = PyList::empty(py);
+    for &(_, s, e) in g.vals.iter() {
+        out.append(read_octets(py, st.bytes(s, e), kind, named, decode)?)?;
+    }
+    Ok(Some(out))
 }
 
 /// A packet in native mode: itself as a dict, its attributes and its dictionary.
