@@ -196,7 +196,7 @@ fn pyrad_read<'py>(
 fn write_value(value: &Bound<'_, PyAny>, kind: u8, named: &Bound<'_, PyDict>) -> PyResult<Option<Vec<u8>>> {
     if !named.is_empty() {
         match named.get_item(value) {
-            Ok(Some(encoded)) => return Ok(encoded.extract::<Vec<u8>>().ok()),
+            Ok(Some(encoded)) => return Ok(encoded.cast::<PyBytes>().ok().map(|b| b.as_bytes().to_vec())),
             Ok(None) => {}
             Err(_) => return Ok(None), // unhashable: the Python encoder raises pyrad's error
         }
@@ -395,6 +395,8 @@ const HOOK_SETITEM: usize = 14;
 const HOOK_PWCRYPT: usize = 15;
 const HOOK_PWDECRYPT: usize = 16;
 const HOOK_AUTH_REQUEST: usize = 17;
+const HOOK_DELITEM: usize = 18;
+const HOOK_CONTAINS: usize = 19;
 
 const MESSAGE_AUTHENTICATOR: u8 = 80;
 const PROXY_STATE: u8 = 33;
@@ -571,7 +573,7 @@ impl PyradAttrs {
 impl PyradAttrs {
     fn new(ctx: Option<(Py<PyAny>, Py<PyradDictCtx>)>) -> Self {
         Self {
-            data: Vec::new(),
+            data: Vec::with_capacity(256),
             groups: Vec::with_capacity(16),
             keys: Vec::with_capacity(16),
             index: std::collections::HashMap::new(),
@@ -623,6 +625,9 @@ impl PyradAttrs {
     /// Rewrites `data` with only the values in use once most of it is not (values
     /// replaced by writes stay behind otherwise: a packet reused for many writes).
     fn compact(&mut self) {
+        if self.data.len() <= 1024 {
+            return; // (at most this much left behind: not worth counting)
+        }
         let live: usize = self
             .groups
             .iter()
@@ -1067,7 +1072,9 @@ fn split_packet(st: &mut PyradAttrs, packet: &[u8], tlvs: &TlvTest<'_>) -> PyRes
             "Packet length is too long ({length})"
         )));
     }
-    st.data = packet.get(..length).unwrap_or_default().to_vec();
+    st.data.clear();
+    st.data
+        .extend_from_slice(packet.get(..length).unwrap_or_default());
     // Whether a key is a TLV: the group's kind once it exists.
     let is_tlv = |st: &PyradAttrs, key: WireKey| -> PyResult<bool> {
         match st.group(key) {
@@ -2271,6 +2278,11 @@ impl PyradPacketMethods {
     fn __setitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>, item: &Bound<'_, PyAny>) -> PyResult<()> {
         let py = slf.py();
         let any = slf.as_any();
+        if let Some((nw, plan)) = resolved_plan(any, key)? {
+            if nwrite_plan(&nw, &plan, item, false)? {
+                return Ok(());
+            }
+        }
         if let Some((pkt, nw, d)) = native_state(any)? {
             let mut planned = plan_for(&pkt, &nw, &d, key)?;
             if matches!(planned, Planned::NoPlan) {
@@ -2289,6 +2301,39 @@ impl PyradPacketMethods {
             .get_item(HOOK_SETITEM)?
             .call1((any, key, item))?;
         Ok(())
+    }
+
+    /// `del pkt[key]`; see `Packet._delitem`. (Native as well so that `pkt[key] = item`
+    /// reaches `__setitem__` directly: CPython keeps both in one slot.)
+    fn __delitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<()> {
+        packet_hooks(slf.py())?
+            .get_item(HOOK_DELITEM)?
+            .call1((slf, key))?;
+        Ok(())
+    }
+
+    /// `key in pkt`; see `Packet._contains`.
+    fn __contains__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let py = slf.py();
+        let any = slf.as_any();
+        if let Some((pkt, nw, d)) = native_state(any)? {
+            let mut planned = plan_for(&pkt, &nw, &d, key)?;
+            if matches!(planned, Planned::NoPlan) {
+                let hooks = packet_hooks(py)?;
+                if !hooks.get_item(HOOK_READ_PLAN)?.call1((&d, key))?.is_none() {
+                    planned = plan_for(&pkt, &nw, &d, key)?;
+                }
+            }
+            if let Planned::Plan(plan) = planned {
+                if let Ok(st) = nw.try_borrow() {
+                    return Ok(st.find(plan.wire).is_some());
+                }
+            }
+        }
+        packet_hooks(py)?
+            .get_item(HOOK_CONTAINS)?
+            .call1((any, key))?
+            .is_truthy()
     }
 
     /// `AuthPacket.PwCrypt`; see `AuthPacket._PwCrypt`.
@@ -2563,6 +2608,45 @@ fn read_resolved<'py>(
         out.append(read_octets(py, st.bytes(s, e), kind, named, decode)?)?;
     }
     Ok(Some(out))
+}
+
+/// The packet's native attributes and the plan for `key`, when the packet is in native
+/// mode and its dictionary has resolved `key` already (as `read_resolved`).
+fn resolved_plan<'py>(
+    any: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
+) -> PyResult<Option<(Bound<'py, PyradAttrs>, PlanParts<'py>)>> {
+    let py = any.py();
+    let Ok(nw) = any.getattr(pyo3::intern!(py, "_nw"))?.cast_into::<PyradAttrs>() else {
+        return Ok(None);
+    };
+    if !any.cast::<PyDict>().is_ok_and(|pkt| pkt.is_empty()) {
+        return Ok(None);
+    }
+    let parts = {
+        let Ok(st) = nw.try_borrow() else {
+            return Ok(None);
+        };
+        let Some((_, ctx)) = &st.ctx else {
+            return Ok(None);
+        };
+        let Ok(c) = ctx.bind(py).try_borrow() else {
+            return Ok(None);
+        };
+        let Some(r) = c.resolved.get(&(key.as_ptr() as usize)) else {
+            return Ok(None);
+        };
+        if !c
+            .attributes
+            .bind(py)
+            .get_item(key)?
+            .is_some_and(|cur| cur.is(&r.attr))
+        {
+            return Ok(None);
+        }
+        r.parts(py)
+    };
+    Ok(Some((nw, parts)))
 }
 
 /// A packet in native mode: itself as a dict, its attributes and its dictionary.

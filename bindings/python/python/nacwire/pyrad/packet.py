@@ -430,7 +430,9 @@ class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
             raise KeyError(attr.parent.name)
         return tlv
 
-    def __contains__(self, key: object) -> bool:
+    __contains__ = PyradPacketMethods.__contains__  # type: ignore[assignment]
+
+    def _contains(self, key: object) -> bool:
         nw = self._nw
         if nw is not None:
             found = pyrad_ncontains(self, nw, key, self.dict, _SLOW, _NOPLAN)
@@ -451,7 +453,9 @@ class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
 
     has_key = __contains__
 
-    def __delitem__(self, key: Any) -> None:
+    __delitem__ = PyradPacketMethods.__delitem__
+
+    def _delitem(self, key: Any) -> None:
         self._fill()
         if isinstance(key, str):
             attr = self.dict.attributes[key]
@@ -1070,5 +1074,7 @@ _HOOKS = (
     AuthPacket._PwCrypt,
     AuthPacket._PwDecrypt,
     AuthPacket._RequestPacket,
+    Packet._delitem,
+    Packet._contains,
 )
 pyrad_set_hooks(_HOOKS)
