@@ -397,6 +397,7 @@ const HOOK_PWDECRYPT: usize = 16;
 const HOOK_AUTH_REQUEST: usize = 17;
 const HOOK_DELITEM: usize = 18;
 const HOOK_CONTAINS: usize = 19;
+const HOOK_ADD_MA: usize = 20;
 
 const MESSAGE_AUTHENTICATOR: u8 = 80;
 const PROXY_STATE: u8 = 33;
@@ -1471,12 +1472,40 @@ fn encode_packet<'py>(
 
 fn hmac_md5(key: &[u8], parts: &[&[u8]]) -> [u8; 16] {
     use hmac::Mac;
-    let mut mac = <hmac::Hmac<md5::Md5> as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| <hmac::Hmac<md5::Md5> as hmac::digest::KeyInit>::new(&Default::default()));
+    let mut mac = LAST_MAC.with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            return keyed_md5(key);
+        };
+        if let Some((k, mac)) = slot.as_ref() {
+            if radius_codec::crypto::ct_eq(k, key) {
+                return mac.clone();
+            }
+        }
+        if let Some((mut old, _)) = slot.take() {
+            old.fill(0);
+            std::hint::black_box(&old);
+        }
+        let mac = keyed_md5(key);
+        *slot = Some((key.to_vec(), mac.clone()));
+        mac
+    });
     for p in parts {
         mac.update(p);
     }
     mac.finalize().into_bytes().into()
+}
+
+fn keyed_md5(key: &[u8]) -> hmac::Hmac<md5::Md5> {
+    <hmac::Hmac<md5::Md5> as hmac::Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| <hmac::Hmac<md5::Md5> as hmac::digest::KeyInit>::new(&Default::default()))
+}
+
+thread_local! {
+    /// The secret last used for an HMAC-MD5 on this thread and its keyed state: keying
+    /// costs two MD5 blocks, and a program signs with few secrets. (The secret is
+    /// compared in constant time and overwritten when another replaces it.)
+    static LAST_MAC: std::cell::RefCell<Option<(Vec<u8>, hmac::Hmac<md5::Md5>)>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// `Packet._refresh_message_authenticator` and the encoding after it, in one call:
@@ -2334,6 +2363,30 @@ impl PyradPacketMethods {
             .get_item(HOOK_CONTAINS)?
             .call1((any, key))?
             .is_truthy()
+    }
+
+    /// `add_message_authenticator()` when the packet has its id and authenticator (a
+    /// packet of these classes in native mode); see `Packet._add_message_authenticator`.
+    fn _add_message_authenticator(slf: &Bound<'_, Self>) -> PyResult<()> {
+        let py = slf.py();
+        let any = slf.as_any();
+        let hooks = packet_hooks(py)?;
+        if native_type(any, &hooks)? {
+            let fields = instance_dict(any)?;
+            let set = |name| -> PyResult<bool> { Ok(fields.get_item(name)?.is_some_and(|v| !v.is_none())) };
+            if set(pyo3::intern!(py, "id"))? && set(pyo3::intern!(py, "authenticator"))? {
+                if let Some(nw) = fields.get_item(pyo3::intern!(py, "_nw"))? {
+                    if let (Ok(nw), Ok(pkt)) = (nw.cast::<PyradAttrs>(), any.cast::<PyDict>()) {
+                        if pyrad_nset_ma(pkt, nw, &[0; 16])? {
+                            fields.set_item(pyo3::intern!(py, "message_authenticator"), true)?;
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+        }
+        hooks.get_item(HOOK_ADD_MA)?.call1((any,))?;
+        Ok(())
     }
 
     /// `AuthPacket.PwCrypt`; see `AuthPacket._PwCrypt`.

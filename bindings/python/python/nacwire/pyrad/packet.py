@@ -132,7 +132,11 @@ class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
 
     # -- Message-Authenticator (RFC 3579 3.2) ----------------------------------------
 
-    def add_message_authenticator(self) -> None:
+    # Mark the packet to carry Message-Authenticator (added as the first attribute): in
+    # Rust when the packet has its id and authenticator, else _add_message_authenticator.
+    add_message_authenticator = PyradPacketMethods._add_message_authenticator
+
+    def _add_message_authenticator(self) -> None:
         """Mark the packet to carry Message-Authenticator (added as the first attribute)."""
         self.message_authenticator = True
         nw = self._nw
@@ -1076,5 +1080,6 @@ _HOOKS = (
     AuthPacket._RequestPacket,
     Packet._delitem,
     Packet._contains,
+    Packet._add_message_authenticator,
 )
 pyrad_set_hooks(_HOOKS)
