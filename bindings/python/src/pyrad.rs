@@ -226,7 +226,7 @@ fn write_value(value: &Bound<'_, PyAny>, kind: u8, named: &Bound<'_, PyDict>) ->
 }
 
 /// `pkt[key] = item` for a plain attribute named `key`: stores `[octets, ...]` under
-/// its wire key (through `OrderedDict.__setitem__`, `hooks` as for `pyrad_init`) and
+/// its wire key (through `OrderedDict.__setitem__`, `hooks`: `nacwire.pyrad.packet._HOOKS`) and
 /// returns None, or returns `slow` when the Python layer must encode (no plan, a value
 /// the fast codecs do not take).
 #[pyfunction]
@@ -2269,7 +2269,7 @@ impl PyradPacketMethods {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        init_packet(slf.as_any(), args, kwargs, 0, false)
+        init_packet(slf.as_any(), args, kwargs, ("Packet", 0), false)
     }
 
     /// `AuthPacket.__init__(code=AccessRequest, id=None, secret=b"",
@@ -2280,7 +2280,7 @@ impl PyradPacketMethods {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        init_packet(slf.as_any(), args, kwargs, 1, true)
+        init_packet(slf.as_any(), args, kwargs, ("AuthPacket", 1), true)
     }
 
     /// `AcctPacket.__init__(code=AccountingRequest, ...)`.
@@ -2290,7 +2290,7 @@ impl PyradPacketMethods {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        init_packet(slf.as_any(), args, kwargs, 4, false)
+        init_packet(slf.as_any(), args, kwargs, ("AcctPacket", 4), false)
     }
 
     /// `CoAPacket.__init__(code=CoARequest, ...)`.
@@ -2300,7 +2300,7 @@ impl PyradPacketMethods {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        init_packet(slf.as_any(), args, kwargs, 43, false)
+        init_packet(slf.as_any(), args, kwargs, ("CoAPacket", 43), false)
     }
 
     /// `pkt[key] = item`; see `Packet._setitem`.
@@ -2490,14 +2490,15 @@ impl PyradPacketMethods {
     }
 }
 
-/// The packet classes' `__init__`: Python's argument rules for `(self, code=<code>,
-/// id=None, secret=b"", authenticator=None[, auth_type="pap"], **attributes)`, then
-/// `pyrad_init`, the attributes given by name and (AuthPacket) `auth_type`.
+/// The packet classes' `__init__` (`class`: the class that defines it, for messages):
+/// Python's argument rules for `(self, code=<code>, id=None, secret=b"",
+/// authenticator=None[, auth_type="pap"], **attributes)`, then `init_fields`, the
+/// attributes given by name and (AuthPacket) `auth_type`.
 fn init_packet(
     pkt: &Bound<'_, PyAny>,
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
-    code: u8,
+    (class, code): (&str, u8),
     auth: bool,
 ) -> PyResult<()> {
     let py = pkt.py();
@@ -2516,7 +2517,6 @@ fn init_packet(
     ];
     const PACKET: usize = 5; // (then dict, message_authenticator, fd)
     let count = if auth { 5 } else { 4 };
-    let class = if auth { "AuthPacket" } else { "Packet" };
     if args.len() > count {
         return Err(PyTypeError::new_err(format!(
             "{class}.__init__() takes from 1 to {} positional arguments but {} were given",
