@@ -182,10 +182,25 @@ init_call = st.tuples(
     st.dictionaries(st.sampled_from(sorted(KEYWORDS)), st.none(), max_size=6).flatmap(
         lambda kw: st.fixed_dictionaries({k: KEYWORDS[k] for k in kw})
     ),
+    st.booleans(),
 )
 
 
-def build(lib: str, d: Any, mod: Any, cls: str, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
+class Name(str):
+    """A str subclass as keyword name."""
+
+
+def build(
+    lib: str,
+    d: Any,
+    mod: Any,
+    cls: str,
+    args: tuple[Any, ...],
+    kw: dict[str, Any],
+    fresh_names: bool = False,
+) -> Any:
+    if fresh_names:  # keyword names that are not the interned strings
+        kw = {"".join(list(k)) if len(k) % 2 else Name(k): v for k, v in kw.items()}
     kw = dict(kw)
     if "dict" in kw:
         kw["dict"] = d if kw["dict"] else None
@@ -200,10 +215,111 @@ def id_given(args: tuple[Any, ...], kw: dict[str, Any]) -> bool:
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(init_call)
-def test_init_arguments_as_pyrad(call: tuple[str, tuple[Any, ...], dict[str, Any]]) -> None:
-    cls, args, kw = call
+def test_init_arguments_as_pyrad(call: tuple[str, tuple[Any, ...], dict[str, Any], bool]) -> None:
+    cls, args, kw, fresh = call
     with_id = id_given(args, kw)
-    same(lambda lib, d, mod: outcome(lambda: view(build(lib, d, mod, cls, args, kw), with_id)))
+    same(
+        lambda lib, d, mod: outcome(lambda: view(build(lib, d, mod, cls, args, kw, fresh), with_id))
+    )
+
+
+ODD_INIT: list[tuple[str, dict[str, Any]]] = [
+    ("code None", {"code": None}),
+    ("code str", {"code": "1"}),
+    ("code float", {"code": 1.5}),
+    ("id 300", {"id": 300}),
+    ("id -1", {"id": -1}),
+    ("id str", {"id": "x"}),
+    ("name with dashes", {"User-Name": "x", "dict": True}),
+    ("authenticator bytearray", {"authenticator": bytearray(16)}),
+    ("secret bytearray", {"secret": bytearray(b"x")}),
+    ("short authenticator", {"authenticator": b"short"}),
+    ("message_authenticator str", {"message_authenticator": "yes"}),
+    ("packet empty", {"packet": b""}),
+    ("dict 5 with attribute", {"dict": 5, "User_Name": "x"}),
+    ("attribute int for string", {"dict": True, "User_Name": 5}),
+    ("attribute str for integer", {"dict": True, "NAS_Port": "x"}),
+    ("attribute too big", {"dict": True, "NAS_Port": 2**40}),
+    ("tagged attribute", {"dict": True, "Tunnel_Type": "L2TP"}),
+    ("fd with packet", {"fd": None, "dict": True, "packet": RECEIVED}),
+]
+
+
+def odd_init(cls: str, kw: dict[str, Any]) -> Any:
+    def run(lib: str, d: Any, mod: Any) -> Any:
+        res = []
+        for klass in (getattr(mod, cls), type("Sub", (getattr(mod, cls),), {})):
+            given = {k: (d if k == "dict" and v is True else v) for k, v in kw.items()}
+
+            def make(klass: Any = klass, given: dict[str, Any] = given) -> Any:
+                p = klass(**given)
+                return view(p, "id" in given)
+
+            res.append(outcome(make))
+        return res
+
+    return same(run)
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+@pytest.mark.parametrize("kw", [kw for _, kw in ODD_INIT], ids=[n for n, _ in ODD_INIT])
+def test_init_odd_arguments(cls: str, kw: dict[str, Any]) -> None:
+    odd_init(cls, kw)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a packet= that is not bytes (None, str, int): pyrad raises TypeError, "
+    "nacwire PacketError (native and dict mode)",
+)
+@pytest.mark.parametrize("data", [None, RECEIVED.decode("latin-1"), 5], ids=["None", "str", "int"])
+def test_init_packet_of_another_type(data: Any) -> None:
+    odd_init("AuthPacket", {"packet": data})
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="packet= a bytearray or memoryview: nacwire makes raw_packet bytes and reads "
+    "the names (['alice'], ...); pyrad keeps the object and its name reads raise TypeError "
+    "(the raw values read are bytearray)",
+)
+@pytest.mark.parametrize("kind", [bytearray, memoryview])
+def test_init_raw_packet_type(kind: type) -> None:
+    def run(lib: str, d: Any, mod: Any) -> Any:
+        pkt = mod.AuthPacket(packet=kind(RECEIVED), dict=d)
+        return type(pkt.raw_packet), view(pkt)
+
+    same(run)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="keys() of an empty packet whose dict is not a Dictionary (dict=5): pyrad "
+    "returns [], nacwire raises AttributeError",
+)
+@pytest.mark.parametrize("cls", CLASSES)
+def test_keys_with_a_dict_that_is_not_a_dictionary(cls: str) -> None:
+    same(lambda lib, d, mod: outcome(lambda: getattr(mod, cls)(dict=5).keys()))
+
+
+def test_dict_that_is_not_a_dictionary() -> None:
+    def run(lib: str, d: Any, mod: Any) -> Any:
+        pkt = mod.AuthPacket(dict=5)
+        other = mod.AuthPacket(dict=d, User_Name="x")
+        other.dict = 5
+        return [pkt.dict, outcome(lambda: pkt["User-Name"]), other.dict]
+
+    same(run)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="self= as keyword: pyrad raises TypeError (multiple values for argument "
+    "'self'), nacwire takes it as an attribute (KeyError 'self', AttributeError without dict)",
+)
+@pytest.mark.parametrize("with_dict", [False, True])
+def test_init_self_keyword(with_dict: bool) -> None:
+    odd_init("AuthPacket", {"self": 1, "dict": True} if with_dict else {"self": 1})
 
 
 @pytest.mark.parametrize("cls", CLASSES)
