@@ -849,6 +849,45 @@ def test_attribute_type_changed_in_place(read_first: bool) -> None:
     same(run)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="a vendor attribute read before d.vendors.Add('Acme', 9999) keeps its old wire "
+    "key (4242, 3): nacwire still reads [5] and writes to (4242, 3); pyrad raises KeyError "
+    "and writes to (9999, 3) (native and dict mode)",
+)
+@pytest.mark.parametrize("subclass", [False, True])
+def test_vendor_id_changed_after_a_read(subclass: bool) -> None:
+    def run(lib: str, d: Any, mod: Any) -> Any:
+        cls = type("Sub", (mod.AuthPacket,), {}) if subclass else mod.AuthPacket
+        pkt = cls(dict=d, packet=RECEIVED, secret=SECRET)
+        seen = [pkt["Acme-Number"]]
+        d.vendors.Add("Acme", 9999)
+        seen += [outcome(lambda: pkt["Acme-Number"]), outcome(lambda: "Acme-Number" in pkt)]
+        pkt["Acme-Number"] = 1
+        seen.append(list(pkt.items()))
+        return seen
+
+    same(run)
+
+
+def test_many_name_objects() -> None:
+    """Names made anew for each call (more than the resolved-name cache keeps)."""
+
+    def run(lib: str, d: Any, mod: Any) -> Any:
+        received = mod.AuthPacket(secret=SECRET, dict=d, packet=RECEIVED)
+        pkt = mod.AuthPacket(dict=d)
+        parts = ["User-", "Name"], ["NAS-", "Port"], ["Acme-", "Number"], ["No-", "Such"]
+        seen = []
+        for i in range(5000):
+            name = "".join(parts[i % 4])
+            if i % 7 == 0:
+                pkt.__setitem__(name, i) if i % 4 in (1, 2) else None
+            seen.append((outcome(lambda n=name: received[n]), outcome(lambda n=name: pkt[n])))
+        return seen, list(pkt.items())
+
+    same(run)
+
+
 # --- 6. keys() and attrindex -----------------------------------------------------------
 
 
@@ -1034,6 +1073,89 @@ def test_password_crypt_alternating_secrets(calls: list[tuple[bytes, bytes]]) ->
         return out
 
     same(run)
+
+
+ODD_PASSWORDS = [
+    b"",
+    b"abc",
+    b"a" * 17,
+    b"a" * 16,
+    "str",
+    None,
+    5.0,
+    "\u00e9t\u00e9",
+]
+
+
+@pytest.mark.parametrize("value", ODD_PASSWORDS, ids=[repr(v) for v in ODD_PASSWORDS])
+def test_password_odd_values(value: Any) -> None:
+    def run(lib: str, d: Any, mod: Any) -> Any:
+        pkt = mod.AuthPacket(secret=b"k", authenticator=AUTH, dict=d)
+        seen = [outcome(lambda: pkt.PwCrypt(value)), outcome(lambda: pkt.PwDecrypt(value))]
+        pkt.secret = "str-secret"
+        seen += [outcome(lambda: pkt.PwCrypt(value)), outcome(lambda: pkt.PwDecrypt(value))]
+        pkt.secret, pkt.authenticator = b"k", "not-bytes"
+        seen += [outcome(lambda: pkt.PwCrypt(value)), outcome(lambda: pkt.PwDecrypt(value))]
+        pkt.authenticator = b"short"
+        seen += [outcome(lambda: pkt.PwCrypt(value)), outcome(lambda: pkt.PwDecrypt(value))]
+        return seen
+
+    same(run)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PwDecrypt(5): pyrad raises TypeError (len() of an int), nacwire PacketError",
+)
+def test_password_decrypt_of_an_int() -> None:
+    same(lambda lib, d, mod: outcome(lambda: mod.AuthPacket(secret=b"k").PwDecrypt(5)))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PwCrypt(bytearray(b'ab')): pyrad pads the caller's bytearray in place to 16 "
+    "octets (password += NULs); nacwire leaves it b'ab' (same ciphertext)",
+)
+def test_password_crypt_of_a_bytearray() -> None:
+    def run(lib: str, d: Any, mod: Any) -> Any:
+        value = bytearray(b"ab")
+        crypted = mod.AuthPacket(secret=b"k", authenticator=AUTH).PwCrypt(value)
+        return crypted, value
+
+    same(run)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PwCrypt([1]) (a list of ints): pyrad encrypts it (padding the list in place), "
+    "nacwire raises TypeError",
+)
+def test_password_crypt_of_a_list() -> None:
+    same(lambda lib, d, mod: outcome(lambda: mod.AuthPacket(secret=b"k").PwCrypt([1])))
+
+
+def test_password_crypt_of_bytearrays() -> None:
+    def run(lib: str, d: Any, mod: Any) -> Any:
+        pkt = mod.AuthPacket(secret=b"k", authenticator=AUTH)
+        return [
+            pkt.PwCrypt(bytearray(b"ab")),
+            pkt.PwDecrypt(bytearray(b"a" * 16)),
+            outcome(lambda: pkt.PwDecrypt(bytearray(b"ab"))),
+        ]
+
+    same(run)
+
+
+def test_password_crypt_makes_the_authenticator() -> None:
+    """PwCrypt without an authenticator makes one and keeps it, as pyrad does."""
+    ds = dictionaries()
+    for lib, (_, mod) in LIBS.items():
+        pkt = mod.AuthPacket(secret=SECRET, dict=ds[lib])
+        crypted = pkt.PwCrypt("password")
+        assert isinstance(pkt.authenticator, bytes) and len(pkt.authenticator) == 16, lib
+        ref = PY.AuthPacket(secret=SECRET, authenticator=pkt.authenticator, dict=ds["pyrad"])
+        assert ref.PwCrypt("password") == crypted, lib
+        assert ref.PwDecrypt(crypted) == "password", lib
 
 
 # --- 9. threads ------------------------------------------------------------------------
