@@ -222,9 +222,19 @@ def id_given(args: tuple[Any, ...], kw: dict[str, Any]) -> bool:
 def test_init_arguments_as_pyrad(call: tuple[str, tuple[Any, ...], dict[str, Any], bool]) -> None:
     cls, args, kw, fresh = call
     with_id = id_given(args, kw)
-    same(
-        lambda lib, d, mod: outcome(lambda: view(build(lib, d, mod, cls, args, kw, fresh), with_id))
-    )
+
+    def run(lib: str, d: Any, mod: Any) -> Any:
+        made = outcome(lambda: build(lib, d, mod, cls, args, kw, fresh))
+        if made[0] != "ok":
+            return made
+        pkt = made[1]
+        seen = [view(pkt, with_id)]
+        # The encoded request, when it does not depend on random numbers.
+        if with_id and cls != "Packet" and (cls != "AuthPacket" or pkt.authenticator):
+            seen.append(outcome(pkt.RequestPacket))
+        return seen
+
+    same(run)
 
 
 ODD_INIT: list[tuple[str, dict[str, Any]]] = [
@@ -1179,6 +1189,36 @@ def work(mod: Any, d: Any, n: int) -> list[Any]:
         back = mod.AuthPacket(secret=secret, dict=d, packet=wire)
         out.append((wire, view(back), "NAS-Port" in back, back.verify_message_authenticator()))
     return out
+
+
+def test_threads_reading_one_received_packet() -> None:
+    """Threads reading the same received packet (reads only) see what one thread sees."""
+    ds = dictionaries()
+    names = ["User-Name", "NAS-Port", "Acme-Number", "Event-Timestamp", "Test-Tlv-Str", "No-Such"]
+    ref = PY.AuthPacket(secret=SECRET, dict=ds["pyrad"], packet=RECEIVED)
+    pkt = NW.AuthPacket(secret=SECRET, dict=ds["nacwire"], packet=RECEIVED)
+
+    def reads(p: Any) -> Any:
+        return [(outcome(lambda n=n: p[n]), n in p) for n in names] + [list(p.keys())]
+
+    expected = reads(ref)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            for _ in range(200):
+                results.append(reads(pkt))
+        except BaseException as e:  # (reported below)
+            errors.append(e)
+
+    threads = [threading.Thread(target=target) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(results) == 800 and all(r == expected for r in results)
 
 
 def test_threads_match_sequential() -> None:
