@@ -419,8 +419,7 @@ impl WireKey {
     }
 }
 
-/// A hasher for object addresses and packed wire keys (the keys of `PyradDictCtx`'s
-/// caches): one multiply.
+/// A hasher for object addresses (the keys of `PyradDictCtx::resolved`): one multiply.
 #[derive(Default, Clone, Copy)]
 struct AddressHasher(u64);
 
@@ -437,10 +436,6 @@ impl std::hash::Hasher for AddressHasher {
 
     fn write_usize(&mut self, n: usize) {
         self.0 = (n as u64 >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
@@ -831,10 +826,6 @@ pub(crate) struct PyradDictCtx {
     /// while the dictionary maps the name to the same attribute object; reading
     /// another file clears them all (`clear`), as it clears the plans.
     resolved: AddressMap<usize, Resolved>,
-    /// Attribute names by packed wire key (`WireKey::packed`), for `keys()`, and the
-    /// index's size when they were taken.
-    names: AddressMap<u64, Py<PyAny>>,
-    names_stamp: usize,
 }
 
 /// A plan's parts (see `PyradDictCtx::resolved`).
@@ -893,21 +884,26 @@ impl PyradDictCtx {
             visit.call(&r.back)?;
             visit.call(&r.fwd)?;
         }
-        for name in self.names.values() {
-            visit.call(name)?;
-        }
         Ok(())
     }
 
     fn __clear__(&mut self) {
         self.resolved.clear();
-        self.names.clear();
     }
 
-    /// Forgets the plans taken apart and the names (the dictionary read another file).
-    fn clear(&mut self) {
-        self.resolved.clear();
-        self.names.clear();
+    /// Forgets the plans taken apart (the dictionary read another file). They are
+    /// released after the tables' borrow ends (releasing one may run Python code).
+    fn clear(slf: &Bound<'_, Self>) -> PyResult<()> {
+        let released = match slf.try_borrow_mut() {
+            Ok(mut c) => std::mem::take(&mut c.resolved),
+            Err(_) => {
+                return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                    "the dictionary's tables are in use by another thread",
+                ))
+            }
+        };
+        drop(released);
+        Ok(())
     }
 
     /// A copied or pickled dictionary makes its own tables again: this copies as None.
@@ -969,8 +965,6 @@ fn dict_ctx<'py>(d: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyradDictC
             tlv_codes: [0; 4],
             tlv_vsas: Vec::new(),
             resolved: AddressMap::default(),
-            names: AddressMap::default(),
-            names_stamp: 0,
         },
     )?;
     if d.setattr(pyo3::intern!(py, "_nwctx"), &ctx).is_err() {
@@ -983,8 +977,10 @@ fn dict_ctx<'py>(d: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyradDictC
 enum TlvTest<'py> {
     /// No dictionary: nothing is a TLV (and Vendor-Specific stays whole).
     NoDictionary,
-    Keys(Bound<'py, PyradDictCtx>),
-    /// Another dictionary class: `key in obj`.
+    /// A nacwire.pyrad `Dictionary`'s tables, borrowed while the packet is split (no
+    /// Python code runs meanwhile).
+    Keys(PyRef<'py, PyradDictCtx>),
+    /// Another dictionary class (or tables in use elsewhere): `key in obj`.
     Container(Bound<'py, PyAny>),
 }
 
@@ -992,7 +988,7 @@ impl TlvTest<'_> {
     fn is_tlv(&self, key: WireKey) -> PyResult<bool> {
         match self {
             Self::NoDictionary => Ok(false),
-            Self::Keys(ctx) => Ok(ctx.borrow().is_tlv(key)),
+            Self::Keys(ctx) => Ok(ctx.is_tlv(key)),
             Self::Container(c) => c.contains(key_object(c.py(), key)?),
         }
     }
@@ -1017,11 +1013,21 @@ fn tlv_test<'py>(
         }
         return Ok(TlvTest::Container(hooks.get_item(HOOK_TLV_TEST)?.call1((pkt,))?));
     };
-    let stamp = {
-        let c = ctx.borrow();
-        (c.attributes.bind(py).len(), c.forward.bind(py).len())
+    // Tables borrowed elsewhere (a finalizer that runs during a read, say): the
+    // dictionary's own answer.
+    let container = || -> PyResult<TlvTest<'py>> {
+        Ok(TlvTest::Container(
+            d.call_method0(pyo3::intern!(py, "_tlv_keys"))?,
+        ))
     };
-    if ctx.borrow().tlv_stamp != Some(stamp) {
+    let Ok(stamp) = ctx
+        .try_borrow()
+        .map(|c| (c.attributes.bind(py).len(), c.forward.bind(py).len(), c.tlv_stamp))
+    else {
+        return container();
+    };
+    let (stamp, taken) = ((stamp.0, stamp.1), stamp.2);
+    if taken != Some(stamp) {
         let keys = d.call_method0(pyo3::intern!(py, "_tlv_keys"))?;
         let mut codes = [0u64; 4];
         let mut vsas = Vec::new();
@@ -1045,7 +1051,10 @@ fn tlv_test<'py>(
         c.tlv_vsas = vsas;
         c.tlv_stamp = Some(stamp);
     }
-    Ok(TlvTest::Keys(ctx.clone()))
+    match ctx.try_borrow() {
+        Ok(c) => Ok(TlvTest::Keys(c)),
+        Err(_) => container(),
+    }
 }
 
 /// A received packet's header fields.
@@ -1321,8 +1330,8 @@ fn init_fields<'py>(
         secret,
         authenticator,
     } = header;
-    // Decoded by our DecodePacket: code, id and authenticator come from the packet (a
-    // failed decode raises, and the packet is not made), so they are not set twice.
+    // Decoded by our DecodePacket: code, id and authenticator come from the packet, so
+    // they are set once (after a failed decode, as pyrad leaves them: below).
     let decode = match &packet {
         Some(_) => {
             let decode = any.get_type().getattr(pyo3::intern!(py, "DecodePacket"))?;
@@ -1334,14 +1343,11 @@ fn init_fields<'py>(
     if !header_from_packet {
         fields.set_item(pyo3::intern!(py, "code"), code)?;
     }
-    if id.is_none() {
-        // (with packet= too: pyrad takes an id before decoding, and the counter moves)
-        let next = next_id(hooks)?;
-        if !header_from_packet {
-            fields.set_item(pyo3::intern!(py, "id"), next)?;
-        }
-    } else if !header_from_packet {
-        fields.set_item(pyo3::intern!(py, "id"), id)?;
+    // (id None, with packet= too: pyrad takes an id before decoding, and the counter
+    // moves)
+    let id = if id.is_none() { next_id(hooks)? } else { id.clone() };
+    if !header_from_packet {
+        fields.set_item(pyo3::intern!(py, "id"), &id)?;
     }
     if !secret.is_instance_of::<PyBytes>() {
         return Err(PyTypeError::new_err("secret must be a binary string"));
@@ -1376,7 +1382,33 @@ fn init_fields<'py>(
     match packet {
         Some(packet) => {
             if decode == Some(true) {
-                decode_into(pkt, &fields, &packet, hooks)?;
+                if let Err(e) = decode_into(pkt, &fields, &packet, hooks) {
+                    if header_from_packet {
+                        // pyrad's fields after a failed decode: the header's when it
+                        // unpacked (20 octets), else those given
+                        let head = packet.cast::<PyBytes>().ok().and_then(|b| {
+                            let h = b.as_bytes().get(..20)?;
+                            Some((
+                                h.first().copied()?,
+                                h.get(1).copied()?,
+                                PyBytes::new(py, h.get(4..)?),
+                            ))
+                        });
+                        match head {
+                            Some((c, i, a)) => {
+                                fields.set_item(pyo3::intern!(py, "code"), c)?;
+                                fields.set_item(pyo3::intern!(py, "id"), i)?;
+                                fields.set_item(pyo3::intern!(py, "authenticator"), a)?;
+                            }
+                            None => {
+                                fields.set_item(pyo3::intern!(py, "code"), code)?;
+                                fields.set_item(pyo3::intern!(py, "id"), &id)?;
+                                fields.set_item(pyo3::intern!(py, "authenticator"), authenticator)?;
+                            }
+                        }
+                    }
+                    return Err(e);
+                }
             } else {
                 fields.set_item(pyo3::intern!(py, "raw_packet"), &packet)?;
                 fields.set_item(pyo3::intern!(py, "_nw"), &none)?;
@@ -1401,6 +1433,9 @@ fn init_fields<'py>(
 fn pyrad_keys<'py>(pkt: &Bound<'py, PyDict>, d: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
     let py = pkt.py();
     let out = PyList::empty(py);
+    if pkt.is_empty() {
+        return Ok(out); // (pyrad looks at the dictionary only for a key)
+    }
     // The OrderedDict's own iteration (its order, not the dict storage's).
     let keys = pkt.as_any().try_iter()?;
     if d.is_none() {
@@ -1472,7 +1507,7 @@ fn encode_packet<'py>(
 
 fn hmac_md5(key: &[u8], parts: &[&[u8]]) -> [u8; 16] {
     use hmac::Mac;
-    let mut mac = LAST_MAC.with(|cell| {
+    let cached = LAST_MAC.try_with(|cell| {
         let Ok(mut slot) = cell.try_borrow_mut() else {
             return keyed_md5(key);
         };
@@ -1481,14 +1516,18 @@ fn hmac_md5(key: &[u8], parts: &[&[u8]]) -> [u8; 16] {
                 return mac.clone();
             }
         }
-        if let Some((mut old, _)) = slot.take() {
+        if let Some((mut old, mut old_mac)) = slot.take() {
+            // overwritten before release: the keyed state is as good as the secret
             old.fill(0);
-            std::hint::black_box(&old);
+            old_mac.clone_from(&keyed_md5(&[]));
+            std::hint::black_box((&old, &old_mac));
         }
         let mac = keyed_md5(key);
         *slot = Some((key.to_vec(), mac.clone()));
         mac
     });
+    // (no cache while the thread's storage is being torn down)
+    let mut mac = cached.unwrap_or_else(|_| keyed_md5(key));
     for p in parts {
         mac.update(p);
     }
@@ -1614,7 +1653,9 @@ fn native_plan<'py>(
         return Ok(Planned::Slow);
     };
     let address = key.as_ptr() as usize;
-    let c = ctx.borrow();
+    let Ok(c) = ctx.try_borrow() else {
+        return Ok(Planned::Slow);
+    };
     let current = c.attributes.bind(py).get_item(key)?;
     let Some(current) = current else {
         return Ok(Planned::NoPlan);
@@ -1647,11 +1688,15 @@ fn native_plan<'py>(
         back: plan.get_item(5)?.cast_into::<PyDict>()?,
         fwd: plan.get_item(6)?.cast_into::<PyDict>()?,
     };
+    // (entries replaced or dropped are released after the borrow: releasing one may
+    // run Python code that reads packets)
+    let mut released = None;
+    let mut replaced = None;
     if let Ok(mut c) = ctx.try_borrow_mut() {
         if c.resolved.len() >= RESOLVED_MAX {
-            c.resolved.clear();
+            released = Some(std::mem::take(&mut c.resolved));
         }
-        c.resolved.insert(
+        replaced = c.resolved.insert(
             address,
             Resolved {
                 name: key.clone().unbind(),
@@ -1665,6 +1710,7 @@ fn native_plan<'py>(
             },
         );
     }
+    drop((released, replaced));
     Ok(Planned::Plan(parts))
 }
 
@@ -1931,30 +1977,14 @@ fn pyrad_nkeys<'py>(
         }
         return Ok(Some(out));
     };
-    let Ok(mut c) = ctx.try_borrow_mut() else {
+    let Ok(back) = ctx.try_borrow().map(|c| c.backward.bind(py).clone()) else {
         return Ok(None);
     };
-    let back = c.backward.bind(py).clone();
-    // The names by wire key, kept while the index has as many entries as when they
-    // were taken (and until the dictionary reads another file).
-    if c.names_stamp != back.len() {
-        c.names.clear();
-        c.names_stamp = back.len();
-    }
+    // (looked up each time: a program may add names to the index at any time)
     for g in &st.groups {
-        let packed = g.key.packed();
-        if let Some(name) = c.names.get(&packed) {
-            out.append(name.bind(py))?;
-            continue;
-        }
         let k = key_object(py, g.key)?;
         match back.get_item(&k)? {
-            Some(name) => {
-                out.append(&name)?;
-                if c.names.len() < RESOLVED_MAX {
-                    c.names.insert(packed, name.unbind());
-                }
-            }
+            Some(name) => out.append(&name)?,
             None => out.append(k)?,
         }
     }
@@ -2450,30 +2480,13 @@ impl PyradPacketMethods {
     }
 
     #[setter(dict)]
-    fn set_dict(slf: &Bound<'_, Self>, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        let py = slf.py();
-        let fields = instance_dict(slf.as_any())?;
-        let name = pyo3::intern!(py, "dict");
-        match value {
-            Some(d) => fields.set_item(name, d)?,
-            None if fields.contains(name)? => fields.del_item(name)?,
-            None => return Err(pyo3::exceptions::PyAttributeError::new_err("dict")),
-        }
-        if let Some(nw) = fields.get_item(pyo3::intern!(py, "_nw"))? {
-            if let Ok(nw) = nw.cast::<PyradAttrs>() {
-                let ctx = match value {
-                    Some(d) => dict_ctx(d)?.map(|c| (d.clone().unbind(), c.unbind())),
-                    None => None,
-                };
-                let Ok(mut st) = nw.try_borrow_mut() else {
-                    return Err(pyo3::exceptions::PyRuntimeError::new_err(
-                        "the packet is being changed by another thread",
-                    ));
-                };
-                st.ctx = ctx;
-            }
-        }
-        Ok(())
+    fn set_dict(slf: &Bound<'_, Self>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        set_packet_dict(slf.as_any(), Some(value))
+    }
+
+    #[deleter(dict)]
+    fn del_dict(slf: &Bound<'_, Self>) -> PyResult<()> {
+        set_packet_dict(slf.as_any(), None)
     }
 
     /// Attribute names for known attributes, wire keys for the others, in the
@@ -2553,6 +2566,11 @@ fn init_packet(
                         *slot = Some(value);
                     }
                 }
+                _ if key.eq(pyo3::intern!(py, "self"))? => {
+                    return Err(PyTypeError::new_err(format!(
+                        "{class}.__init__() got multiple values for argument 'self'"
+                    )));
+                }
                 _ => named = true,
             }
         }
@@ -2588,16 +2606,11 @@ fn init_packet(
         pkt.call_method1(pyo3::intern!(py, "_AddNamed"), (&attributes,))?;
     }
     if auth {
-        // "pap" is AuthPacket's class attribute: set only when given, when initialised
-        // again over another value, or for a subclass (whose class may say otherwise).
-        let name = pyo3::intern!(py, "auth_type");
-        match auth_type {
-            Some(a) => fields.set_item(name, a)?,
-            None if fields.contains(name)? || !native_type(pkt, &hooks)? => {
-                fields.set_item(name, pyo3::intern!(py, "pap"))?;
-            }
-            None => {}
-        }
+        let auth_type = match auth_type {
+            Some(a) => a,
+            None => pyo3::intern!(py, "pap").clone().into_any(),
+        };
+        fields.set_item(pyo3::intern!(py, "auth_type"), auth_type)?;
     }
     Ok(())
 }
@@ -2629,27 +2642,32 @@ fn read_resolved<'py>(
     let Some((_, ctx)) = &st.ctx else {
         return Ok(None);
     };
-    let Ok(c) = ctx.bind(py).try_borrow() else {
-        return Ok(None);
+    // The plan's parts are copied out: the tables are not borrowed while a value is
+    // decoded (a decoder may be Python code).
+    let r = {
+        let Ok(c) = ctx.bind(py).try_borrow() else {
+            return Ok(None);
+        };
+        let Some(r) = c.resolved.get(&(key.as_ptr() as usize)) else {
+            return Ok(None);
+        };
+        if !c
+            .attributes
+            .bind(py)
+            .get_item(key)?
+            .is_some_and(|cur| cur.is(&r.attr))
+        {
+            return Ok(None);
+        }
+        r.parts(py)
     };
-    let Some(r) = c.resolved.get(&(key.as_ptr() as usize)) else {
-        return Ok(None);
-    };
-    if !c
-        .attributes
-        .bind(py)
-        .get_item(key)?
-        .is_some_and(|cur| cur.is(&r.attr))
-    {
-        return Ok(None);
-    }
     let Some(g) = st.group(r.wire) else {
-        return Err(pyo3::exceptions::PyKeyError::new_err(r.wire_obj.clone_ref(py)));
+        return Err(pyo3::exceptions::PyKeyError::new_err(r.wire_obj.unbind()));
     };
     if g.tlv {
         return Ok(None);
     }
-    let (kind, named, decode) = (r.kind, r.back.bind(py), r.decode.bind(py));
+    let (kind, named, decode) = (r.kind, &r.back, &r.decode);
     if let (Some((_, s, e)), true) = (g.vals.first, g.vals.rest.is_empty()) {
         return Ok(Some(PyList::new(
             py,
@@ -2700,6 +2718,41 @@ fn resolved_plan<'py>(
         r.parts(py)
     };
     Ok(Some((nw, parts)))
+}
+
+/// Sets (or, with None, deletes) a packet's `dict`, and points the attributes of native
+/// mode at the new dictionary's tables (None: the Python paths answer, and raise
+/// `AttributeError` as pyrad's do). Nothing changes when they are borrowed elsewhere.
+fn set_packet_dict(pkt: &Bound<'_, PyAny>, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    let py = pkt.py();
+    let fields = instance_dict(pkt)?;
+    let name = pyo3::intern!(py, "dict");
+    let nw = fields
+        .get_item(pyo3::intern!(py, "_nw"))?
+        .and_then(|nw| nw.cast_into::<PyradAttrs>().ok());
+    let ctx = match (&nw, value) {
+        (Some(_), Some(d)) => dict_ctx(d)?.map(|c| (d.clone().unbind(), c.unbind())),
+        _ => None,
+    };
+    let st = match &nw {
+        Some(nw) => match nw.try_borrow_mut() {
+            Ok(st) => Some(st),
+            Err(_) => {
+                return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                    "the packet is being changed by another thread",
+                ))
+            }
+        },
+        None => None,
+    };
+    match value {
+        Some(d) => fields.set_item(name, d)?,
+        None if fields.contains(name)? => fields.del_item(name)?,
+        None => return Err(pyo3::exceptions::PyAttributeError::new_err("dict")),
+    }
+    let old = st.map(|mut st| std::mem::replace(&mut st.ctx, ctx));
+    drop(old); // (released after the borrow)
+    Ok(())
 }
 
 /// A packet in native mode: itself as a dict, its attributes and its dictionary.

@@ -319,11 +319,6 @@ def test_init_raw_packet_type(kind: type) -> None:
     same(run)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="keys() of an empty packet whose dict is not a Dictionary (dict=5): pyrad "
-    "returns [], nacwire raises AttributeError",
-)
 @pytest.mark.parametrize("cls", CLASSES)
 def test_keys_with_a_dict_that_is_not_a_dictionary(cls: str) -> None:
     same(lambda lib, d, mod: outcome(lambda: getattr(mod, cls)(dict=5).keys()))
@@ -339,11 +334,6 @@ def test_dict_that_is_not_a_dictionary() -> None:
     same(run)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="self= as keyword: pyrad raises TypeError (multiple values for argument "
-    "'self'), nacwire takes it as an attribute (KeyError 'self', AttributeError without dict)",
-)
 @pytest.mark.parametrize("with_dict", [False, True])
 def test_init_self_keyword(with_dict: bool) -> None:
     odd_init("AuthPacket", {"self": 1, "dict": True} if with_dict else {"self": 1})
@@ -363,11 +353,6 @@ def test_init_too_many_positional_and_duplicates(cls: str) -> None:
         assert klass(*args[:count]).code == 1, lib
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the native __init__ names the class 'Packet' in its TypeError for AcctPacket "
-    "and CoAPacket (Python says 'AcctPacket.__init__()'/'CoAPacket.__init__()')",
-)
 @pytest.mark.parametrize("cls", ["AcctPacket", "CoAPacket"])
 def test_init_error_messages_as_pyrad(cls: str) -> None:
     def message(lib: str, d: Any, mod: Any) -> list[str]:
@@ -432,11 +417,6 @@ def test_init_from_user_subclasses() -> None:
     same(run)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="AuthPacket.auth_type is a class attribute in nacwire: an AuthPacket subclass "
-    "whose __init__ calls Packet.__init__ has auth_type 'pap' where pyrad has none",
-)
 def test_auth_subclass_through_packet_init_has_no_auth_type() -> None:
     def run(lib: str, d: Any, mod: Any) -> Any:
         class Old(mod.AuthPacket):
@@ -527,12 +507,6 @@ def test_auth_type_through_copy_and_pickle() -> None:
     same(run)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="auth_type 'pap' is a class attribute of nacwire's AuthPacket: "
-    "AuthPacket.auth_type is 'pap' (pyrad: AttributeError) and a packet made without "
-    "auth_type has no 'auth_type' in vars(pkt) (pyrad: it has)",
-)
 def test_auth_type_on_the_instance() -> None:
     def run(lib: str, d: Any, mod: Any) -> Any:
         pkt = mod.AuthPacket(dict=d)
@@ -579,11 +553,6 @@ def test_dict_replaced_after_construction(subclass: bool) -> None:
     same(run)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="del pkt.dict: pyrad deletes the instance attribute (then pkt.dict and name "
-    "reads raise AttributeError), nacwire's dict property raises AttributeError on del",
-)
 def test_dict_deleted() -> None:
     def run(lib: str, d: Any, mod: Any) -> Any:
         pkt = mod.AuthPacket(dict=d, User_Name="u")
@@ -761,12 +730,6 @@ def test_keys_without_a_dictionary_when_empty() -> None:
     same(lambda lib, d, mod: [outcome(lambda c=c: getattr(mod, c)().keys()) for c in CLASSES])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a tag on an attribute without has_tag: pyrad's pkt['User-Name:1'] raises "
-    "KeyError and 'User-Name:1' in pkt is False (only tag 0 matches); nacwire returns all "
-    "values and True (native and dict mode)",
-)
 @pytest.mark.parametrize("received", [False, True])
 def test_tag_on_an_attribute_without_tags(received: bool) -> None:
     def run(lib: str, d: Any, mod: Any) -> Any:
@@ -944,11 +907,6 @@ def test_many_name_objects() -> None:
 # --- 6. keys() and attrindex -----------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="keys() names cached per dictionary are not dropped by attrindex.Add of a new "
-    "name for an existing code: pyrad lists 'User-Alias', nacwire still 'User-Name'",
-)
 def test_keys_after_attrindex_changes() -> None:
     def run(lib: str, d: Any, mod: Any) -> Any:
         pkt = mod.AuthPacket(id=1, secret=SECRET, dict=d, packet=RECEIVED)
@@ -966,11 +924,6 @@ def test_keys_after_attrindex_changes() -> None:
     same(run)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="keys() names are kept while attrindex.backward keeps its size: a new name "
-    "for a code plus the old name deleted leave it the same size, pyrad lists the new name",
-)
 def test_keys_after_attrindex_change_of_the_same_size() -> None:
     """An existing name re-added for another code: attrindex keeps its size."""
 
@@ -1181,10 +1134,6 @@ def test_password_odd_values(value: Any) -> None:
     same(run)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PwDecrypt(5): pyrad raises TypeError (len() of an int), nacwire PacketError",
-)
 def test_password_decrypt_of_an_int() -> None:
     same(lambda lib, d, mod: outcome(lambda: mod.AuthPacket(secret=b"k").PwDecrypt(5)))
 

@@ -416,6 +416,9 @@ class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
                     out.setdefault(sub_name, []).extend(self._DecodeValue(sub, v) for v in values)
             return out
         if not attr.has_tag:
+            # pyrad: the values of an attribute without tags have tag 0
+            if tag and int(tag) != 0:
+                raise KeyError(f"{name}:{tag}")
             return [self._DecodeValue(attr, v) for v in raw]
         want = int(tag) if tag else None
         res = []
@@ -861,7 +864,8 @@ def _signed_request(pkt: Packet) -> bytes:
 class AuthPacket(Packet):
     """An Access-Request (or a reply to one)."""
 
-    auth_type: str = "pap"  # (set on the packet when given, as pyrad does)
+    if TYPE_CHECKING:
+        auth_type: str
 
     # (code=AccessRequest, id=None, secret=b"", authenticator=None, auth_type="pap", **attributes)
     __init__ = PyradPacketMethods._init_auth
@@ -918,7 +922,7 @@ class AuthPacket(Packet):
         """RFC 2865 5.2 User-Password, decrypted (trailing NULs removed)."""
         if isinstance(password, str):
             password = password.encode("utf-8")
-        elif type(password) is not bytes:
+        elif isinstance(password, (bytearray, memoryview)):
             password = bytes(password)
         if type(self.authenticator) is bytes and type(self.secret) is bytes:
             revealed = pyrad_pw(self.secret, self.authenticator, password, False)
