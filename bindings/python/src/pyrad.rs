@@ -2642,9 +2642,9 @@ fn read_resolved<'py>(
     let Some((_, ctx)) = &st.ctx else {
         return Ok(None);
     };
-    // The plan's parts are copied out: the tables are not borrowed while a value is
+    // What decoding needs is copied out: the tables are not borrowed while a value is
     // decoded (a decoder may be Python code).
-    let r = {
+    let (wire, kind, named, decode) = {
         let Ok(c) = ctx.bind(py).try_borrow() else {
             return Ok(None);
         };
@@ -2659,15 +2659,17 @@ fn read_resolved<'py>(
         {
             return Ok(None);
         }
-        r.parts(py)
+        (r.wire, r.kind, r.back.bind(py).clone(), r.decode.bind(py).clone())
     };
-    let Some(g) = st.group(r.wire) else {
-        return Err(pyo3::exceptions::PyKeyError::new_err(r.wire_obj.unbind()));
+    let Some(g) = st.group(wire) else {
+        return Err(pyo3::exceptions::PyKeyError::new_err(
+            key_object(py, wire)?.unbind(),
+        ));
     };
     if g.tlv {
         return Ok(None);
     }
-    let (kind, named, decode) = (r.kind, &r.back, &r.decode);
+    let (named, decode) = (&named, &decode);
     if let (Some((_, s, e)), true) = (g.vals.first, g.vals.rest.is_empty()) {
         return Ok(Some(PyList::new(
             py,
