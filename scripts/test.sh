@@ -116,7 +116,7 @@ step "nacwire.pyrad: pyrad 2.6.0's own test-suite (sdist from PyPI) against the 
 target/py-test/bin/pip install -q netaddr
 target/py-test/bin/python bindings/python/tests/pyrad_suite/run_pyrad_suite.py --min-pass 502
 
-step "nacwire.pyrad against the real pyrad 2.6 (differential tests, the gateway app and pyrad's example programs with both)"
+step "nacwire.pyrad against the real pyrad 2.6 (differential tests, the native methods, the gateway app and pyrad's example programs with both)"
 # A separate venv: here the real pyrad is installed next to nacwire (no install()).
 rm -rf target/py-pyrad
 "$PY" -m venv target/py-pyrad
@@ -125,7 +125,8 @@ target/py-pyrad/bin/pip install -q target/wheels/nacwire-*.whl "pyrad==2.6.0" py
 (
   cd bindings/python
   NACWIRE_REQUIRE_PYRAD=1 ../../target/py-pyrad/bin/python -m pytest -q -p no:cacheprovider \
-    tests/test_pyrad_differential.py tests/test_pyrad_gateway.py tests/test_pyrad_examples.py
+    tests/test_pyrad_differential.py tests/test_pyrad_gateway.py tests/test_pyrad_examples.py \
+    tests/test_pyrad_native_methods.py
 )
 
 step "fuzz: build every target, run each for ${FUZZ_SECONDS}s"
