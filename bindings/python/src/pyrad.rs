@@ -2275,18 +2275,9 @@ impl PyradPacketMethods {
         if let Some(out) = read_resolved(any, key)? {
             return Ok(out.into_any());
         }
-        if let Some((pkt, nw, d)) = native_state(any)? {
-            let mut planned = plan_for(&pkt, &nw, &d, key)?;
-            if matches!(planned, Planned::NoPlan) {
-                let hooks = packet_hooks(py)?;
-                if !hooks.get_item(HOOK_READ_PLAN)?.call1((&d, key))?.is_none() {
-                    planned = plan_for(&pkt, &nw, &d, key)?;
-                }
-            }
-            if let Planned::Plan(plan) = planned {
-                if let Some(out) = nread_plan(py, &nw, &plan)? {
-                    return Ok(out.into_any());
-                }
+        if let Some((nw, plan)) = planned(any, key)? {
+            if let Some(out) = nread_plan(py, &nw, &plan)? {
+                return Ok(out.into_any());
             }
         }
         packet_hooks(py)?.get_item(HOOK_GETITEM)?.call1((any, key))
@@ -2342,18 +2333,9 @@ impl PyradPacketMethods {
                 return Ok(());
             }
         }
-        if let Some((pkt, nw, d)) = native_state(any)? {
-            let mut planned = plan_for(&pkt, &nw, &d, key)?;
-            if matches!(planned, Planned::NoPlan) {
-                let hooks = packet_hooks(py)?;
-                if !hooks.get_item(HOOK_READ_PLAN)?.call1((&d, key))?.is_none() {
-                    planned = plan_for(&pkt, &nw, &d, key)?;
-                }
-            }
-            if let Planned::Plan(plan) = planned {
-                if nwrite_plan(&nw, &plan, item, false)? {
-                    return Ok(());
-                }
+        if let Some((nw, plan)) = planned(any, key)? {
+            if nwrite_plan(&nw, &plan, item, false)? {
+                return Ok(());
             }
         }
         packet_hooks(py)?
@@ -2375,18 +2357,9 @@ impl PyradPacketMethods {
     fn __contains__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
         let py = slf.py();
         let any = slf.as_any();
-        if let Some((pkt, nw, d)) = native_state(any)? {
-            let mut planned = plan_for(&pkt, &nw, &d, key)?;
-            if matches!(planned, Planned::NoPlan) {
-                let hooks = packet_hooks(py)?;
-                if !hooks.get_item(HOOK_READ_PLAN)?.call1((&d, key))?.is_none() {
-                    planned = plan_for(&pkt, &nw, &d, key)?;
-                }
-            }
-            if let Planned::Plan(plan) = planned {
-                if let Ok(st) = nw.try_borrow() {
-                    return Ok(st.find(plan.wire).is_some());
-                }
+        if let Some((nw, plan)) = planned(any, key)? {
+            if let Ok(st) = nw.try_borrow() {
+                return Ok(st.find(plan.wire).is_some());
             }
         }
         packet_hooks(py)?
@@ -2755,6 +2728,28 @@ fn set_packet_dict(pkt: &Bound<'_, PyAny>, value: Option<&Bound<'_, PyAny>>) -> 
     let old = st.map(|mut st| std::mem::replace(&mut st.ctx, ctx));
     drop(old); // (released after the borrow)
     Ok(())
+}
+
+/// The packet's native attributes and the current plan for the name `key`, made by the
+/// dictionary (`_read_plan`) when it has none yet; None when dict mode must answer.
+fn planned<'py>(
+    any: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
+) -> PyResult<Option<(Bound<'py, PyradAttrs>, PlanParts<'py>)>> {
+    let Some((pkt, nw, d)) = native_state(any)? else {
+        return Ok(None);
+    };
+    let mut planned = plan_for(&pkt, &nw, &d, key)?;
+    if matches!(planned, Planned::NoPlan) {
+        let hooks = packet_hooks(any.py())?;
+        if !hooks.get_item(HOOK_READ_PLAN)?.call1((&d, key))?.is_none() {
+            planned = plan_for(&pkt, &nw, &d, key)?;
+        }
+    }
+    Ok(match planned {
+        Planned::Plan(plan) => Some((nw, plan)),
+        _ => None,
+    })
 }
 
 /// A packet in native mode: itself as a dict, its attributes and its dictionary.
