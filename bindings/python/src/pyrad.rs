@@ -2220,6 +2220,9 @@ fn pyrad_fill(
 pub(crate) fn register_packet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pyrad_set_hooks, m)?)?;
     m.add_class::<PyradPacketMethods>()?;
+    m.add_class::<PyradAuthInit>()?;
+    m.add_class::<PyradAcctInit>()?;
+    m.add_class::<PyradCoAInit>()?;
     m.add_function(wrap_pyfunction!(pyrad_decode, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_keys, m)?)?;
     m.add_function(wrap_pyfunction!(pyrad_sign, m)?)?;
@@ -2284,44 +2287,16 @@ impl PyradPacketMethods {
     }
 
     /// `Packet.__init__(code=0, id=None, secret=b"", authenticator=None, **attributes)`.
-    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, code=0, id=None, secret=b'', authenticator=None, **attributes)")]
-    fn _init_packet(
+    /// `Packet` takes it as its `__init__`, which makes it the class's `tp_init` slot:
+    /// a packet is made with no Python frame and no second copy of its arguments.
+    /// `AuthPacket`, `AcctPacket` and `CoAPacket` take theirs from the bases below.
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __init__(
         slf: &Bound<'_, Self>,
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        init_packet(slf.as_any(), args, kwargs, ("Packet", 0), false)
-    }
-
-    /// `AuthPacket.__init__(code=AccessRequest, id=None, secret=b"",
-    /// authenticator=None, auth_type="pap", **attributes)`.
-    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, code=1, id=None, secret=b'', authenticator=None, auth_type='pap', **attributes)")]
-    fn _init_auth(
-        slf: &Bound<'_, Self>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        init_packet(slf.as_any(), args, kwargs, ("AuthPacket", 1), true)
-    }
-
-    /// `AcctPacket.__init__(code=AccountingRequest, ...)`.
-    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, code=4, id=None, secret=b'', authenticator=None, **attributes)")]
-    fn _init_acct(
-        slf: &Bound<'_, Self>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        init_packet(slf.as_any(), args, kwargs, ("AcctPacket", 4), false)
-    }
-
-    /// `CoAPacket.__init__(code=CoARequest, ...)`.
-    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, code=43, id=None, secret=b'', authenticator=None, **attributes)")]
-    fn _init_coa(
-        slf: &Bound<'_, Self>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        init_packet(slf.as_any(), args, kwargs, ("CoAPacket", 43), false)
+        init_packet(slf.as_any(), args, kwargs, INIT_PACKET)
     }
 
     /// `pkt[key] = item`; see `Packet._setitem`.
@@ -2476,7 +2451,77 @@ impl PyradPacketMethods {
     }
 }
 
-/// The packet classes' `__init__` (`class`: the class that defines it, for messages):
+/// What `__init__` takes for one of `nacwire.pyrad.packet`'s classes: its name (for
+/// messages), its default code and whether it has `auth_type`.
+#[derive(Clone, Copy, Debug)]
+struct InitVariant {
+    class: &'static str,
+    code: u8,
+    auth: bool,
+}
+
+const INIT_PACKET: InitVariant = InitVariant {
+    class: "Packet",
+    code: 0,
+    auth: false,
+};
+
+/// Defines a base class with no storage whose only method is the `__init__` of one of
+/// the packet subclasses (a class of its own, so that `Packet.__init__(self, ...)`
+/// stays `Packet`'s in a subclass, as in pyrad).
+macro_rules! init_base {
+    ($rust:ident, $name:literal, $doc:literal, $class:literal, $code:literal, $auth:literal) => {
+        #[doc = $doc]
+        #[pyclass(frozen, subclass, module = "nacwire._native", name = $name)]
+        #[derive(Debug)]
+        pub(crate) struct $rust;
+
+        #[pymethods]
+        impl $rust {
+            #[doc = $doc]
+            #[pyo3(signature = (*args, **kwargs))]
+            fn __init__(
+                slf: &Bound<'_, Self>,
+                args: &Bound<'_, PyTuple>,
+                kwargs: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<()> {
+                let variant = InitVariant {
+                    class: $class,
+                    code: $code,
+                    auth: $auth,
+                };
+                init_packet(slf.as_any(), args, kwargs, variant)
+            }
+        }
+    };
+}
+
+init_base!(
+    PyradAuthInit,
+    "PyradAuthInit",
+    "`AuthPacket.__init__(code=AccessRequest, id=None, secret=b\"\", authenticator=None, auth_type=\"pap\", **attributes)`.",
+    "AuthPacket",
+    1,
+    true
+);
+init_base!(
+    PyradAcctInit,
+    "PyradAcctInit",
+    "`AcctPacket.__init__(code=AccountingRequest, id=None, secret=b\"\", authenticator=None, **attributes)`.",
+    "AcctPacket",
+    4,
+    false
+);
+init_base!(
+    PyradCoAInit,
+    "PyradCoAInit",
+    "`CoAPacket.__init__(code=CoARequest, id=None, secret=b\"\", authenticator=None, **attributes)`.",
+    "CoAPacket",
+    43,
+    false
+);
+
+/// The packet classes' `__init__` (`class`: the class of `nacwire.pyrad.packet` it is for, named in messages):
 /// Python's argument rules for `(self, code=<code>, id=None, secret=b"",
 /// authenticator=None[, auth_type="pap"], **attributes)`, then `init_fields`, the
 /// attributes given by name and (AuthPacket) `auth_type`.
@@ -2484,10 +2529,10 @@ fn init_packet(
     pkt: &Bound<'_, PyAny>,
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
-    (class, code): (&str, u8),
-    auth: bool,
+    InitVariant { class, code, auth }: InitVariant,
 ) -> PyResult<()> {
     let py = pkt.py();
+    let hooks = packet_hooks(py)?;
     // The parameters (the first `count`), then the names `attributes` may hold that
     // are not attributes.
     let names = [
@@ -2550,7 +2595,6 @@ fn init_packet(
     }
     let [c, id, secret, authenticator, auth_type, packet, dict, ma, _fd] = given;
     let none = py.None().into_bound(py);
-    let hooks = packet_hooks(py)?;
     let fields = init_fields(
         pkt.cast::<PyDict>()?,
         InitHeader {

@@ -70,6 +70,9 @@ __all__ = [
     "PacketPlan",
     "PlannedIntent",
     "Profile",
+    "PyradAcctInit",
+    "PyradAuthInit",
+    "PyradCoAInit",
     "PyradPacketMethods",
     "RadSecClient",
     "RadSecServer",
@@ -371,6 +374,21 @@ def pyrad_encode(items: Iterable[tuple[Any, Any]], encode_tlv: Any) -> bytes:
 def pyrad_set_hooks(hooks: tuple[Any, ...]) -> None:
     """nacwire.pyrad: registers ``nacwire.pyrad.packet._HOOKS`` for PyradPacketMethods."""
 
+class PyradAuthInit:
+    """nacwire.pyrad: ``AuthPacket.__init__`` (a base with no storage)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+
+class PyradAcctInit:
+    """nacwire.pyrad: ``AcctPacket.__init__`` (a base with no storage)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+
+class PyradCoAInit:
+    """nacwire.pyrad: ``CoAPacket.__init__`` (a base with no storage)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+
 class PyradPacketMethods:
     """nacwire.pyrad: the packet classes' native methods (a base with no storage)."""
 
@@ -380,39 +398,7 @@ class PyradPacketMethods:
     def __delitem__(self, key: Any, /) -> None: ...
     def __contains__(self, key: Any, /) -> bool: ...
     def keys(self) -> list[Any]: ...
-    def _init_packet(
-        self,
-        code: Any = 0,
-        id: Any = None,
-        secret: Any = b"",
-        authenticator: Any = None,
-        **attributes: Any,
-    ) -> None: ...
-    def _init_auth(
-        self,
-        code: Any = 1,
-        id: Any = None,
-        secret: Any = b"",
-        authenticator: Any = None,
-        auth_type: Any = "pap",
-        **attributes: Any,
-    ) -> None: ...
-    def _init_acct(
-        self,
-        code: Any = 4,
-        id: Any = None,
-        secret: Any = b"",
-        authenticator: Any = None,
-        **attributes: Any,
-    ) -> None: ...
-    def _init_coa(
-        self,
-        code: Any = 43,
-        id: Any = None,
-        secret: Any = b"",
-        authenticator: Any = None,
-        **attributes: Any,
-    ) -> None: ...
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...
     def _add_message_authenticator(self) -> None: ...
     def _pw_crypt(self, password: Any) -> Any: ...
     def _pw_decrypt(self, password: Any) -> Any: ...

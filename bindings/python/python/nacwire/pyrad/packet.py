@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import inspect
 import secrets
 import struct
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from nacwire._native import (
+    PyradAcctInit,
+    PyradAuthInit,
+    PyradCoAInit,
     PyradPacketMethods,
     pyrad_decode,
     pyrad_encode,
@@ -78,6 +82,40 @@ def _xor16(a: bytes, b: bytes) -> bytes:
     return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(16, "big")
 
 
+def _init_signature(code: int, auth: bool) -> inspect.Signature:
+    P = inspect.Parameter
+    params = [
+        P("code", P.POSITIONAL_OR_KEYWORD, default=code),
+        P("id", P.POSITIONAL_OR_KEYWORD, default=None),
+        P("secret", P.POSITIONAL_OR_KEYWORD, default=b""),
+        P("authenticator", P.POSITIONAL_OR_KEYWORD, default=None),
+    ]
+    if auth:
+        params.append(P("auth_type", P.POSITIONAL_OR_KEYWORD, default="pap"))
+    return inspect.Signature([*params, P("attributes", P.VAR_KEYWORD)])
+
+
+# The classes' __init__ are native slots (see PyradPacketMethods.__init__), whose own
+# signature reads (self, /, *args, **kwargs): inspect.signature(cls) gets pyrad's.
+_INIT_SIGNATURES = {
+    PyradPacketMethods.__init__: _init_signature(0, False),
+    PyradAuthInit.__init__: _init_signature(AccessRequest, True),
+    PyradAcctInit.__init__: _init_signature(AccountingRequest, False),
+    PyradCoAInit.__init__: _init_signature(CoARequest, False),
+}
+
+
+class _ClassSignature:
+    """``cls.__signature__`` for a packet class: pyrad's ``__init__`` signature while
+    the class uses one of the native ``__init__`` (None otherwise: ``inspect`` then
+    reads the subclass's own ``__init__``); instances have none."""
+
+    def __get__(self, obj: object, owner: type | None = None) -> inspect.Signature | None:
+        if obj is not None or owner is None:
+            raise AttributeError("__signature__")
+        return _INIT_SIGNATURES.get(owner.__init__)  # type: ignore[misc]
+
+
 class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
     """A RADIUS packet: a dict of attributes plus code, id, secret and authenticator.
 
@@ -100,7 +138,8 @@ class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
     # request_authenticator, _request_code, message_authenticator, raw_packet and
     # dict, then DecodePacket(packet) when given, then the attributes given by name.
     # (OrderedDict.__init__ without arguments does nothing: not called.)
-    __init__ = PyradPacketMethods._init_packet
+    __init__ = PyradPacketMethods.__init__
+    __signature__ = _ClassSignature()
 
     if TYPE_CHECKING:
         code: int
@@ -861,14 +900,14 @@ def _signed_request(pkt: Packet) -> bytes:
     return header + pkt.authenticator + attrs
 
 
-class AuthPacket(Packet):
+class AuthPacket(Packet, PyradAuthInit):
     """An Access-Request (or a reply to one)."""
 
     if TYPE_CHECKING:
         auth_type: str
 
     # (code=AccessRequest, id=None, secret=b"", authenticator=None, auth_type="pap", **attributes)
-    __init__ = PyradPacketMethods._init_auth
+    __init__ = PyradAuthInit.__init__
 
     def CreateReply(self, **attributes: Any) -> Packet:
         """An Access-Accept by default; replies to Access-Request and Status-Server carry
@@ -983,11 +1022,11 @@ class AuthPacket(Packet):
         return _verify_request_authenticator(self)
 
 
-class AcctPacket(Packet):
+class AcctPacket(Packet, PyradAcctInit):
     """An Accounting-Request (or Status-Server sent to the accounting port)."""
 
     # (code=AccountingRequest, id=None, secret=b"", authenticator=None, **attributes)
-    __init__ = PyradPacketMethods._init_acct
+    __init__ = PyradAcctInit.__init__
 
     def CreateReply(self, **attributes: Any) -> Packet:
         reply = AcctPacket(
@@ -1031,11 +1070,11 @@ class AcctPacket(Packet):
         )
 
 
-class CoAPacket(Packet):
+class CoAPacket(Packet, PyradCoAInit):
     """A CoA-Request or Disconnect-Request (RFC 5176), or a reply to one."""
 
     # (code=CoARequest, id=None, secret=b"", authenticator=None, **attributes)
-    __init__ = PyradPacketMethods._init_coa
+    __init__ = PyradCoAInit.__init__
 
     def CreateReply(self, **attributes: Any) -> Packet:
         code = DisconnectACK if self.code == DisconnectRequest else CoAACK
