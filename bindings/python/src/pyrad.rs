@@ -90,6 +90,19 @@ const KIND_IPADDR: u8 = 3;
 const KIND_OCTETS: u8 = 4;
 const KIND_DATE: u8 = 5;
 
+/// The text of a `string` value, or None when it is not UTF-8 (pyrad then gives the
+/// octets). Checked here (a failed decode in Python makes an exception, which costs
+/// far more: an encrypted `User-Password` read as a string); ASCII, the common case,
+/// is checked by the cheaper test and decoded by Python alone.
+fn text_or<'py>(py: Python<'py>, octets: &[u8]) -> PyResult<Option<Bound<'py, PyAny>>> {
+    if octets.is_ascii() {
+        return Ok(Some(pyo3::types::PyString::from_bytes(py, octets)?.into_any()));
+    }
+    Ok(std::str::from_utf8(octets)
+        .ok()
+        .map(|text| pyo3::types::PyString::new(py, text).into_any()))
+}
+
 /// Decodes one value of a plain attribute: a named value first, then the type.
 fn read_value<'py>(
     py: Python<'py>,
@@ -108,10 +121,7 @@ fn read_value<'py>(
     };
     let octets = bytes.as_bytes();
     match (kind, octets) {
-        (KIND_STRING, _) => match std::str::from_utf8(octets) {
-            Ok(text) => Ok(pyo3::types::PyString::new(py, text).into_any()),
-            Err(_) => Ok(value.clone()),
-        },
+        (KIND_STRING, _) => Ok(text_or(py, octets)?.unwrap_or_else(|| value.clone())),
         (KIND_INTEGER | KIND_DATE, [a, b, c, d]) => {
             Ok(u32::from_be_bytes([*a, *b, *c, *d]).into_pyobject(py)?.into_any())
         }
@@ -788,6 +798,45 @@ impl PyradAttrs {
     }
 }
 
+/// A cursor over a list of sub-attributes (type, length, value) at `pos..end` of a
+/// buffer that each step is given (so the buffer is not borrowed in between).
+#[derive(Clone, Copy, Debug)]
+struct SubCursor {
+    pos: usize,
+    end: usize,
+}
+
+impl SubCursor {
+    /// The next sub-attribute's (type, value start, value end); None at the end or
+    /// where the list is not well formed.
+    fn next(&mut self, data: &[u8]) -> Option<(u8, u32, u32)> {
+        if self.pos >= self.end {
+            return None;
+        }
+        let kind = *data.get(self.pos)?;
+        let len = usize::from(*data.get(self.pos + 1)?);
+        if len < 2 || self.pos + len > self.end {
+            return None;
+        }
+        let range = (
+            u32::try_from(self.pos + 2).ok()?,
+            u32::try_from(self.pos + len).ok()?,
+        );
+        self.pos += len;
+        Some((kind, range.0, range.1))
+    }
+
+    /// Whether the whole list is well formed (pyrad's `_PktSplitSubAttributes`).
+    fn well_formed(mut self, data: &[u8]) -> bool {
+        while self.pos < self.end {
+            if self.next(data).is_none() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
 /// Splits a TLV's value into (sub-attribute, start, end) ranges (`base`: the value's
 /// offset); `None` when the list is not well formed.
 fn split_ranges(data: &[u8], base: u32) -> Option<Vec<(u8, u32, u32)>> {
@@ -1111,28 +1160,33 @@ fn split_packet(st: &mut PyradAttrs, packet: &[u8], tlvs: &TlvTest<'_>) -> PyRes
         let range = |a: usize, b: usize| -> (u32, u32) { (a as u32, b as u32) };
         if kind == VENDOR_SPECIFIC {
             let value = st.data.get(start..end).unwrap_or_default();
-            let vsas = match (vendor_split, value) {
-                (true, [a, b, c, d, tail @ ..]) if value.len() >= 6 => {
-                    let (s, _) = range(start + 4, end);
-                    split_ranges(tail, s).map(|subs| (u32::from_be_bytes([*a, *b, *c, *d]), subs))
+            let list = SubCursor { pos: start + 4, end };
+            let vendor = match (vendor_split, value) {
+                (true, [a, b, c, d, _, _, ..]) if list.well_formed(&st.data) => {
+                    Some(u32::from_be_bytes([*a, *b, *c, *d]))
                 }
                 _ => None,
             };
-            match vsas {
-                Some((vendor, subs)) => {
+            match vendor {
+                Some(vendor) => {
                     // pyrad files a vendor TLV while splitting the Vendor-Specific,
-                    // before the plain sub-attributes of the same one.
-                    let mut plain = Vec::with_capacity(subs.len());
-                    for (sub, s, e) in subs {
+                    // before the plain sub-attributes of the same one. (Which were
+                    // TLVs: a bit each, as at most 124 sub-attributes fit in one.)
+                    let (mut cur, mut i, mut tlvs_at) = (list, 0u32, 0u128);
+                    while let Some((sub, s, e)) = cur.next(&st.data) {
                         let key = WireKey::Vsa(vendor, sub);
                         if is_tlv(st, key)? {
                             st.push_tlv(key, s, e)?;
-                        } else {
-                            plain.push((key, s, e));
+                            tlvs_at |= 1u128.checked_shl(i).unwrap_or(0);
                         }
+                        i += 1;
                     }
-                    for (key, s, e) in plain {
-                        st.push_plain(key, s, e)?;
+                    let (mut cur, mut i) = (list, 0u32);
+                    while let Some((sub, s, e)) = cur.next(&st.data) {
+                        if tlvs_at & 1u128.checked_shl(i).unwrap_or(0) == 0 {
+                            st.push_plain(WireKey::Vsa(vendor, sub), s, e)?;
+                        }
+                        i += 1;
                     }
                 }
                 None => {
@@ -1728,9 +1782,9 @@ fn read_octets<'py>(
         }
     }
     match (kind, octets) {
-        (KIND_STRING, _) => match std::str::from_utf8(octets) {
-            Ok(text) => Ok(pyo3::types::PyString::new(py, text).into_any()),
-            Err(_) => Ok(PyBytes::new(py, octets).into_any()),
+        (KIND_STRING, _) => match text_or(py, octets)? {
+            Some(text) => Ok(text),
+            None => Ok(PyBytes::new(py, octets).into_any()),
         },
         (KIND_INTEGER | KIND_DATE, [a, b, c, d]) => {
             Ok(u32::from_be_bytes([*a, *b, *c, *d]).into_pyobject(py)?.into_any())
