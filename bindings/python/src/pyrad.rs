@@ -1354,11 +1354,43 @@ fn next_id<'py>(hooks: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
     }
 }
 
+/// The instance dict a new packet starts from: pyrad 2.6's fields in the order its
+/// `__init__` assigns them (`AuthPacket`'s with `auth_type`), then `_nw`, all None.
+/// Never changed: copied into each new packet's dict.
+fn init_template(py: Python<'_>, auth: bool) -> PyResult<&Bound<'_, PyDict>> {
+    static PLAIN: pyo3::sync::PyOnceLock<Py<PyDict>> = pyo3::sync::PyOnceLock::new();
+    static AUTH: pyo3::sync::PyOnceLock<Py<PyDict>> = pyo3::sync::PyOnceLock::new();
+    let make = |auth: bool| -> PyResult<Py<PyDict>> {
+        let d = PyDict::new(py);
+        for name in [
+            "code",
+            "id",
+            "secret",
+            "authenticator",
+            "request_authenticator",
+            "_request_code",
+            "message_authenticator",
+            "raw_packet",
+            "dict",
+        ] {
+            d.set_item(pyo3::types::PyString::intern(py, name), py.None())?;
+        }
+        if auth {
+            d.set_item(pyo3::intern!(py, "auth_type"), py.None())?;
+        }
+        d.set_item(pyo3::intern!(py, "_nw"), py.None())?;
+        Ok(d.unbind())
+    };
+    let cell = if auth { &AUTH } else { &PLAIN };
+    Ok(cell.get_or_try_init(py, || make(auth))?.bind(py))
+}
+
 /// `Packet.__init__` up to the attributes given by name: header fields, secret,
 /// dictionary, decoding `packet=`; returns the packet's instance dict.
 fn init_fields<'py>(
     pkt: &Bound<'py, PyDict>,
     header: InitHeader<'_, 'py>,
+    auth: bool,
     packet: Option<Bound<'py, PyAny>>,
     dict: Option<Bound<'py, PyAny>>,
     message_authenticator: Option<Bound<'py, PyAny>>,
@@ -1369,7 +1401,20 @@ fn init_fields<'py>(
     let none = py.None().into_bound(py);
     let fields = instance_dict(any)?;
     let fresh = fields.is_empty();
-    if !fresh {
+    // (before the template below hides a `dict` of the class)
+    let d = match dict {
+        Some(d) => d,
+        None => match any.getattr(pyo3::intern!(py, "dict")) {
+            Ok(d) => d,
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => none.clone(),
+            Err(e) => return Err(e),
+        },
+    };
+    if fresh {
+        // pyrad's fields, in its order, all at once (one copy of the keys, sized for
+        // them: no resize as they are set below).
+        fields.update(init_template(py, auth)?.as_mapping())?;
+    } else {
         // Initialised again: OrderedDict.__init__() keeps the entries, so the
         // attributes of native mode go into the OrderedDict first.
         if let Some(nw) = fields.get_item(pyo3::intern!(py, "_nw"))? {
@@ -1424,14 +1469,6 @@ fn init_fields<'py>(
             fields.set_item(name, &none)?;
         }
     }
-    let d = match dict {
-        Some(d) => d,
-        None => match any.getattr(pyo3::intern!(py, "dict")) {
-            Ok(d) => d,
-            Err(e) if e.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => none.clone(),
-            Err(e) => return Err(e),
-        },
-    };
     fields.set_item(pyo3::intern!(py, "dict"), &d)?;
     match packet {
         Some(packet) => {
@@ -2660,6 +2697,7 @@ fn init_packet(
             secret: &secret.unwrap_or_else(|| PyBytes::new(py, b"").into_any()),
             authenticator: &authenticator.unwrap_or_else(|| none.clone()),
         },
+        auth,
         packet,
         dict,
         ma,

@@ -471,6 +471,30 @@ def test_init_signature(cls: str) -> None:
     signature(cls, of_init=True)
 
 
+@pytest.mark.parametrize("cls", CLASSES)
+def test_instance_fields_in_pyrads_order(cls: str) -> None:
+    """``vars(pkt)``: pyrad's fields in its order (native mode adds ``_nw`` only), for
+    a new packet, a decoded one and one made with a class-level ``dict``."""
+
+    def run(lib: str, d: Any, mod: Any) -> Any:
+        klass = getattr(mod, cls)
+
+        class WithDict(klass):  # type: ignore[misc,valid-type]
+            dict = d
+
+        made = [
+            klass(),
+            klass(id=3, secret=SECRET, dict=d, User_Name="x"),
+            klass(packet=RECEIVED, secret=SECRET, dict=d),
+            WithDict(),
+        ]
+        fields = [[k for k in vars(p) if k != "_nw"] for p in made]
+        return fields, made[3].dict is d
+
+    fields, class_dict_kept = same(run)
+    assert fields[0][:4] == ["code", "id", "secret", "authenticator"] and class_dict_kept
+
+
 def test_fd_and_non_attribute_keywords_per_class() -> None:
     """``auth_type`` is an attribute name (auth-type) for the classes other than AuthPacket."""
 
