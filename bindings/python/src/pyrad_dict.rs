@@ -166,6 +166,63 @@ fn split_line(rest: &str, base: usize, out: &mut Vec<(usize, usize)>) -> usize {
     len
 }
 
+/// [`split_line`] for the lines of ASCII words, tabs and spaces (nearly all): a word
+/// ends at the first byte up to 0x20, `#` or non-ASCII byte ([`word_end`]). A line
+/// with another control character or a non-ASCII byte before its comment goes to
+/// [`split_line`] from its start.
+fn split_fast(rest: &str, base: usize, out: &mut Vec<(usize, usize)>) -> usize {
+    let bytes = rest.as_bytes();
+    let mark = out.len();
+    let mut i = 0;
+    loop {
+        match bytes.get(i) {
+            Some(b'\t' | b' ') => i += 1,
+            Some(b'\n') => return i + 1,
+            Some(b'#') => return find_newline(bytes, i),
+            Some(0..=0x1f | 0x80..) => {
+                out.truncate(mark);
+                return split_line(rest, base, out);
+            }
+            Some(_) => {
+                let end = word_end(bytes, i + 1);
+                out.push((base + i, base + end));
+                i = end;
+            }
+            None => return i,
+        }
+    }
+}
+
+/// Where the word that `bytes[i - 1]` is in ends for [`split_fast`]:
+/// the first byte from `i` on that is up to 0x20, a `#` or non-ASCII, or the end.
+fn word_end(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    loop {
+        let x = match bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+            Some(c) => u64::from_le_bytes(*c),
+            None => {
+                // the last bytes, then newlines: a stop at the end at the latest
+                let mut pad = [b'\n'; 8];
+                pad.iter_mut()
+                    .zip(bytes.get(i..).unwrap_or_default())
+                    .for_each(|(d, s)| *d = *s);
+                u64::from_le_bytes(pad)
+            }
+        };
+        // a byte below 0x21, a `#` (0x23) or a byte with its high bit set: the lowest
+        // flagged byte is the first of them (a borrow only flags bytes above it)
+        let low = x.wrapping_sub(ONES * 0x21) & !x;
+        let hash = x ^ (ONES * 0x23);
+        let hash = hash.wrapping_sub(ONES) & !hash;
+        let stop = (low | hash | x) & HIGH;
+        if stop != 0 {
+            return (i + (stop.trailing_zeros() / 8) as usize).min(bytes.len());
+        }
+        i += 8;
+    }
+}
+
 impl Walk {
     /// Starts at a file (`path`) or at text given directly.
     fn new(path: Option<&str>, text: Option<&str>) -> Self {
@@ -287,7 +344,7 @@ impl Walk {
                 self.stack.pop();
                 continue;
             }
-            let len = split_line(rest, top.offset, spans);
+            let len = split_fast(rest, top.offset, spans);
             let line = Line {
                 file: top.name,
                 line: top.line + 1,
@@ -402,6 +459,35 @@ const DATATYPES: [&str; 15] = [
     "tlv",
     "integer64",
 ];
+#[cfg(test)]
+mod datatype_tests {
+    use super::{int_octets_of, DATATYPES};
+
+    #[test]
+    fn int_octets_of_takes_the_index_of_the_named_type() {
+        let index = |t: &str| DATATYPES.iter().position(|d| *d == t).unwrap_or(usize::MAX);
+        let octets = |t: &str, text: &str| {
+            int_octets_of(index(t), text).map(|(o, n)| o.get(..n).unwrap_or_default().to_vec())
+        };
+        for t in ["integer", "date"] {
+            assert_eq!(octets(t, "258"), Some(vec![0, 0, 1, 2]));
+            assert_eq!(octets(t, "4294967296"), None);
+        }
+        assert_eq!(octets("short", "0x102"), Some(vec![1, 2]));
+        assert_eq!(octets("short", "65536"), None);
+        assert_eq!(octets("byte", "255"), Some(vec![255]));
+        assert_eq!(octets("byte", "256"), None);
+        assert_eq!(octets("signed", "2147483647"), Some(vec![0x7f, 0xff, 0xff, 0xff]));
+        assert_eq!(octets("signed", "2147483648"), None);
+        assert_eq!(octets("integer64", "258"), Some(vec![0, 0, 0, 0, 0, 0, 1, 2]));
+        for t in DATATYPES {
+            if !["integer", "date", "short", "byte", "signed", "integer64"].contains(&t) {
+                assert_eq!(octets(t, "1"), None, "{t}");
+            }
+        }
+    }
+}
+
 const UNSUPPORTED_DATATYPES: [&str; 9] = [
     "vsa",
     "extended",
@@ -603,12 +689,18 @@ fn hex(text: &str) -> Option<u64> {
 /// A VALUE's octets for the integer types when the text is plain decimal or `0x` hex
 /// (pyrad's `int(text, 0)` then `tools.EncodeAttr`); `None` sends it to Python.
 fn int_octets(datatype: &str, text: &str) -> Option<([u8; 8], usize)> {
+    int_octets_of(DATATYPES.iter().position(|t| *t == datatype)?, text)
+}
+
+/// [`int_octets`] for a data type given as its index in `DATATYPES`.
+fn int_octets_of(datatype: usize, text: &str) -> Option<([u8; 8], usize)> {
+    // the indices of integer, date, short, byte, signed and integer64
     let (width, max) = match datatype {
-        "integer" | "date" => (4, u64::from(u32::MAX)),
-        "short" => (2, u64::from(u16::MAX)),
-        "byte" => (1, u64::from(u8::MAX)),
-        "signed" => (4, 0x7fff_ffff),
-        "integer64" => (8, u64::MAX),
+        2 | 3 => (4, u64::from(u32::MAX)),
+        8 => (2, u64::from(u16::MAX)),
+        9 => (1, u64::from(u8::MAX)),
+        10 => (4, 0x7fff_ffff),
+        14 => (8, u64::MAX),
         _ => return None,
     };
     let n = decimal(text).or_else(|| hex(text))?;
@@ -1151,12 +1243,12 @@ impl<'py> DictState<'py> {
         let Some(slot) = self.slots.get_mut(index) else {
             return Ok(());
         };
-        let datatype = DATATYPES.get(slot.datatype).copied().unwrap_or_default();
         if slot.values.is_none() {
-            if let Some((octets, len)) = int_octets(datatype, text) {
+            if let Some((octets, len)) = int_octets_of(slot.datatype, text) {
                 return pack_value(&mut slot.pending, key, octets.get(..len).unwrap_or_default());
             }
         }
+        let datatype = DATATYPES.get(slot.datatype).copied().unwrap_or_default();
         let encoded = self.helper_octets(datatype, attr_name, text)?;
         let Some(slot) = self.slots.get_mut(index) else {
             return Ok(());
@@ -1272,19 +1364,21 @@ impl<'py> DictState<'py> {
         let mut file = None;
         while let Some(l) = w.next_line(&mut spans) {
             let Some(&first) = spans.first() else { continue };
-            let Some(keyword) = Keyword::of(w.word(&l, first)) else {
+            let text = w.texts.get(l.text).map_or("", String::as_str);
+            let word = |s: &(usize, usize)| text.get(s.0..s.1).unwrap_or_default();
+            let Some(keyword) = Keyword::of(word(&first)) else {
                 continue;
             };
             // the words, without a heap allocation for the lines pyrad reads (at most 5)
             let mut few = [""; 8];
             let many: Vec<&str>;
             let tokens: &[&str] = if spans.len() <= few.len() {
-                for (t, &s) in few.iter_mut().zip(spans.iter()) {
-                    *t = w.word(&l, s);
+                for (t, s) in few.iter_mut().zip(spans.iter()) {
+                    *t = word(s);
                 }
                 few.get(..spans.len()).unwrap_or_default()
             } else {
-                many = spans.iter().map(|&s| w.word(&l, s)).collect();
+                many = spans.iter().map(word).collect();
                 &many
             };
             if file != Some(l.file) {
