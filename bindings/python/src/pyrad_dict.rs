@@ -49,6 +49,8 @@ struct Walk {
     stack: Vec<Source>,
     cwd: std::path::PathBuf,
     error: Option<WalkError>,
+    /// Whether [`Walk::next_line`] skips the lines without words (blank or comment).
+    words_only: bool,
 }
 
 /// Whether the text has a carriage return (eight bytes at a time, no early exit: the
@@ -195,32 +197,31 @@ fn split_fast(rest: &str, base: usize, out: &mut Vec<(usize, usize)>) -> usize {
 
 /// Where the word that `bytes[i - 1]` is in ends for [`split_fast`]:
 /// the first byte from `i` on that is up to 0x20, a `#` or non-ASCII, or the end.
-fn word_end(bytes: &[u8], mut i: usize) -> usize {
+fn word_end(bytes: &[u8], i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    loop {
-        let x = match bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
-            Some(c) => u64::from_le_bytes(*c),
-            None => {
-                // the last bytes, then newlines: a stop at the end at the latest
-                let mut pad = [b'\n'; 8];
-                pad.iter_mut()
-                    .zip(bytes.get(i..).unwrap_or_default())
-                    .for_each(|(d, s)| *d = *s);
-                u64::from_le_bytes(pad)
-            }
-        };
-        // a byte below 0x21, a `#` (0x23) or a byte with its high bit set: the lowest
-        // flagged byte is the first of them (a borrow only flags bytes above it)
+    // a byte below 0x21, a `#` (0x23) or a byte with its high bit set: the lowest
+    // flagged byte is the first of them (a borrow only flags bytes above it)
+    let stops = |x: u64| {
         let low = x.wrapping_sub(ONES * 0x21) & !x;
         let hash = x ^ (ONES * 0x23);
         let hash = hash.wrapping_sub(ONES) & !hash;
-        let stop = (low | hash | x) & HIGH;
+        (low | hash | x) & HIGH
+    };
+    let mut chunks = bytes.get(i..).unwrap_or_default().chunks_exact(8);
+    let mut at = i;
+    for c in &mut chunks {
+        let stop = stops(<[u8; 8]>::try_from(c).map_or(HIGH, u64::from_le_bytes));
         if stop != 0 {
-            return (i + (stop.trailing_zeros() / 8) as usize).min(bytes.len());
+            return at + (stop.trailing_zeros() / 8) as usize;
         }
-        i += 8;
+        at += 8;
     }
+    // the last bytes, then newlines: a stop at the end at the latest
+    let mut pad = [b'\n'; 8];
+    pad.iter_mut().zip(chunks.remainder()).for_each(|(d, s)| *d = *s);
+    let stop = stops(u64::from_le_bytes(pad));
+    (at + (stop.trailing_zeros() / 8) as usize).min(bytes.len())
 }
 
 impl Walk {
@@ -235,6 +236,7 @@ impl Walk {
                 .and_then(std::fs::canonicalize)
                 .unwrap_or_default(),
             error: None,
+            words_only: false,
         };
         let first = match (path, text) {
             (Some(p), _) => w.open(p, false),
@@ -354,7 +356,14 @@ impl Walk {
             };
             top.offset += len;
             top.line += 1;
-            let directive = spans.first().map(|&s| self.word(&line, s));
+            let Some(&first) = spans.first() else {
+                if self.words_only {
+                    continue;
+                }
+                return Some(line);
+            };
+            // `$INCLUDE` and `$INCLUDE-` (most lines start with a keyword's letter)
+            let directive = Some(self.word(&line, first)).filter(|d| d.starts_with('$'));
             if !directive
                 .is_some_and(|d| d.eq_ignore_ascii_case("$INCLUDE") || d.eq_ignore_ascii_case("$INCLUDE-"))
             {
@@ -1362,6 +1371,7 @@ impl<'py> DictState<'py> {
         let mut deferred = Vec::new();
         let mut spans = Vec::new();
         let mut file = None;
+        w.words_only = true;
         while let Some(l) = w.next_line(&mut spans) {
             let Some(&first) = spans.first() else { continue };
             let text = w.texts.get(l.text).map_or("", String::as_str);
