@@ -773,9 +773,9 @@ struct DictState<'py> {
     last_slot: usize,
     /// The name the last dropped VALUE had.
     last_dropped: String,
-    /// The attributes this read made (their addresses: they are alive while the read
-    /// runs, and an attribute of an earlier read cannot share one), with their types.
-    made_here: FxMap<usize, usize>,
+    /// This read's number: the attributes it makes carry it (with their data type), so
+    /// that a VALUE knows them from attributes of earlier reads.
+    read_id: u64,
     /// Names whose VALUEs are dropped (skipped, and not in `attributes`): the FreeRADIUS
     /// tree has 2,400 such VALUEs. A name leaves when an ATTRIBUTE defines it.
     dropped: FxSet<String>,
@@ -818,7 +818,7 @@ impl<'py> DictState<'py> {
             slot_ids: FxMap::default(),
             last_slot: usize::MAX,
             last_dropped: String::new(),
-            made_here: FxMap::with_capacity_and_hasher(1024, FxBuild::default()),
+            read_id: READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             dropped: FxSet::default(),
         })
     }
@@ -1119,10 +1119,10 @@ impl<'py> DictState<'py> {
             vendor.name.as_ref(),
             encrypt,
             has_tag,
+            (self.read_id, datatype),
         )?
         .into_any();
         self.attributes.set_item(&name_obj, &attr)?;
-        self.made_here.insert(attr.as_ptr() as usize, datatype);
         if !self.dropped.is_empty() && self.dropped.remove(name) {
             self.last_dropped.clear();
         }
@@ -1227,7 +1227,11 @@ impl<'py> DictState<'py> {
                 }
                 return Ok(());
             };
-            let Some(&datatype) = self.made_here.get(&(attr.as_ptr() as usize)) else {
+            let made_here = attr.cast::<PyradAttribute>().ok().and_then(|a| {
+                let a = a.try_borrow().ok()?;
+                (a.made_by.0 == self.read_id).then_some(a.made_by.1)
+            });
+            let Some(datatype) = made_here else {
                 // An attribute of an earlier read: straight into its BiDict.
                 let datatype: String = attr.getattr(pyo3::intern!(py, "type"))?.extract()?;
                 let encoded = match int_octets(&datatype, text) {
@@ -1527,7 +1531,13 @@ pub(crate) struct PyradAttribute {
     /// VALUEs not yet in `values` (see [`pack_value`]).
     pending: Vec<u8>,
     sub_attributes: Option<Py<PyAny>>,
+    /// The reader's number and the data type (index into `DATATYPES`) for an attribute
+    /// a reader made; `(0, 0)` for the others.
+    made_by: (u64, usize),
 }
+
+/// The number of the next dictionary read (0 is for attributes no read made).
+static READS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl PyradAttribute {
     /// An attribute as the reader makes it.
@@ -1541,6 +1551,7 @@ impl PyradAttribute {
         vendor: Option<&Bound<'py, PyString>>,
         encrypt: u8,
         has_tag: bool,
+        made_by: (u64, usize),
     ) -> PyResult<Bound<'py, Self>> {
         let vendor = match vendor {
             Some(v) => v.clone().into_any().unbind(),
@@ -1563,6 +1574,7 @@ impl PyradAttribute {
                 values: None,
                 pending: Vec::new(),
                 sub_attributes: None,
+                made_by,
             },
         )
     }
@@ -1613,6 +1625,7 @@ impl PyradAttribute {
             values: filled,
             pending: Vec::new(),
             sub_attributes: None,
+            made_by: (0, 0),
         })
     }
 
