@@ -495,6 +495,17 @@ mod datatype_tests {
             }
         }
     }
+
+    #[test]
+    fn pack_int_packs_as_pack_value() {
+        for width in 0..=8 {
+            let octets = [1, 2, 3, 4, 5, 6, 7, 8];
+            let (mut a, mut b) = (vec![9], vec![9]);
+            assert!(super::pack_int(&mut a, "Key-Name", octets, width).is_ok());
+            assert!(super::pack_value(&mut b, "Key-Name", octets.get(..width).unwrap_or_default()).is_ok());
+            assert_eq!(a, b, "{width}");
+        }
+    }
 }
 
 const UNSUPPORTED_DATATYPES: [&str; 9] = [
@@ -641,6 +652,23 @@ fn pack_value(out: &mut Vec<u8>, key: &str, octets: &[u8]) -> PyResult<()> {
     out.extend_from_slice(key.as_bytes());
     out.extend_from_slice(&octets_len.to_le_bytes());
     out.extend_from_slice(octets);
+    Ok(())
+}
+
+/// [`pack_value`] for the octets of [`int_octets`] (the first `width` of `octets`, at
+/// most 8): the length and the eight bytes copied as one, the extra ones cut.
+fn pack_int(out: &mut Vec<u8>, key: &str, octets: [u8; 8], width: usize) -> PyResult<()> {
+    let key_len = u32::try_from(key.len()).map_err(|_| PyValueError::new_err("VALUE too long"))?;
+    let width = width.min(8);
+    let mut tail = [0u8; 12];
+    let (len, bytes) = tail.split_at_mut(4);
+    len.copy_from_slice(&u32::try_from(width).unwrap_or(8).to_le_bytes());
+    bytes.copy_from_slice(&octets);
+    out.reserve(16 + key.len());
+    out.extend_from_slice(&key_len.to_le_bytes());
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(&tail);
+    out.truncate(out.len() - (8 - width));
     Ok(())
 }
 
@@ -1258,7 +1286,7 @@ impl<'py> DictState<'py> {
         };
         if slot.values.is_none() {
             if let Some((octets, len)) = int_octets_of(slot.datatype, text) {
-                return pack_value(&mut slot.pending, key, octets.get(..len).unwrap_or_default());
+                return pack_int(&mut slot.pending, key, octets, len);
             }
         }
         let datatype = DATATYPES.get(slot.datatype).copied().unwrap_or_default();
