@@ -540,12 +540,17 @@ impl std::hash::Hasher for Fx {
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(c);
-            self.add(u64::from_le_bytes(word));
+            self.add(<[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes));
         }
-        let mut tail = [0u8; 8];
-        tail.iter_mut().zip(chunks.remainder()).for_each(|(d, s)| *d = *s);
+        if chunks.remainder().is_empty() {
+            return;
+        }
+        // the last eight bytes (overlapping the last chunk), or the few there are
+        let tail = bytes.last_chunk::<8>().copied().unwrap_or_else(|| {
+            let mut tail = [0u8; 8];
+            tail.iter_mut().zip(bytes).for_each(|(d, s)| *d = *s);
+            tail
+        });
         self.add(u64::from_le_bytes(tail));
     }
 
