@@ -753,6 +753,21 @@ fn int_octets_of(datatype: usize, text: &str) -> Option<([u8; 8], usize)> {
     Some(((n << (64 - 8 * width)).to_be_bytes(), width))
 }
 
+/// Decimal digits (leading zeros too) as a `u64`, in one pass: `None` for anything else
+/// or too large.
+fn digits(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |n, b| {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
 /// Plain decimal as `int(text, 0)` reads it (no sign, no `_`, no leading zero but in
 /// `0`), when it fits a `u64`.
 fn decimal(text: &str) -> Option<u64> {
@@ -769,6 +784,11 @@ fn decimal(text: &str) -> Option<u64> {
         n = n.checked_mul(10)?.checked_add(u64::from(digit))?;
     }
     Some(n)
+}
+
+/// `(a, b)` as a Python tuple (what the reader's keys are).
+fn pair<'py>(a: &Bound<'py, PyAny>, b: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
+    (a, b).into_pyobject(a.py())
 }
 
 /// The Python objects a dictionary read works on (pyrad's `Dictionary` state), and
@@ -941,9 +961,9 @@ impl<'py> DictState<'py> {
     /// discarding a `KeyError` for each of the thousands of attributes that are not).
     fn forget_tlv(&self, vid: &Bound<'py, PyAny>, code: &Code<'py>, key: PairKey) -> PyResult<()> {
         if self.tlvs_keys.may_hold(key) && !self.tlvs.is_empty() {
-            let pair = PyTuple::new(self.py, [vid, &code.obj])?;
-            if self.tlvs.contains(&pair)? {
-                self.tlvs.del_item(&pair)?;
+            let key = pair(vid, &code.obj)?;
+            if self.tlvs.contains(&key)? {
+                self.tlvs.del_item(&key)?;
             }
         }
         Ok(())
@@ -951,10 +971,10 @@ impl<'py> DictState<'py> {
 
     /// An attribute code: decimal, `0x` hex or `0o` octal (Python's `int` for the rest).
     fn code(&self, text: &str) -> PyResult<Code<'py>> {
-        let n = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-            text.parse::<u64>().ok()
+        let n = if text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            digits(text).or_else(|| hex(text))
         } else {
-            hex(text)
+            None
         };
         if let Some(n) = n {
             return Ok(Code {
@@ -1080,7 +1100,7 @@ impl<'py> DictState<'py> {
             && self.skipped_codes_keys.may_hold(first_key)
             && self
                 .skipped_codes
-                .contains(PyTuple::new(py, [vid, &first.obj])?)?
+                .contains(pair(vid, &first.obj)?)?
         {
             return self.skip(name, "sub-attribute of unsupported attribute");
         }
@@ -1094,7 +1114,7 @@ impl<'py> DictState<'py> {
             (Some(i), _) => i,
             (None, u) => {
                 if depth == 1 {
-                    self.skipped_codes.add(PyTuple::new(py, [vid, &first.obj])?)?;
+                    self.skipped_codes.add(pair(vid, &first.obj)?)?;
                     self.skipped_codes_keys.note(first_key);
                     self.forget_tlv(vid, first, first_key)?;
                 }
@@ -1122,19 +1142,19 @@ impl<'py> DictState<'py> {
         let sub = depth == 2;
         let mut parent = None;
         let key = if sub {
-            match self.tlvs.get_item(PyTuple::new(py, [vid, &first.obj])?)? {
+            match self.tlvs.get_item(pair(vid, &first.obj)?)? {
                 Some(p) => parent = Some(p),
                 None => return Err(self.error(format!("Sub-attribute {name} of unknown TLV {}", first.obj))),
             }
             if vendor.name.is_none() {
-                PyTuple::new(py, [&first.obj, &last.obj])?.into_any()
+                pair(&first.obj, &last.obj)?.into_any()
             } else {
                 PyTuple::new(py, [vid, &first.obj, &last.obj])?.into_any()
             }
         } else if vendor.name.is_none() {
             first.obj.clone()
         } else {
-            PyTuple::new(py, [vid, &first.obj])?.into_any()
+            pair(vid, &first.obj)?.into_any()
         };
         let name_obj = PyString::new(py, name);
         // A slot is only for a name this read defined, which attrindex then has.
@@ -1176,10 +1196,10 @@ impl<'py> DictState<'py> {
             }
             None => {
                 if self.skipped_codes_keys.may_hold(last_key) {
-                    self.skipped_codes.discard(PyTuple::new(py, [vid, &last.obj])?)?;
+                    self.skipped_codes.discard(pair(vid, &last.obj)?)?;
                 }
                 if is_tlv {
-                    self.tlvs.set_item(PyTuple::new(py, [vid, &last.obj])?, &attr)?;
+                    self.tlvs.set_item(pair(vid, &last.obj)?, &attr)?;
                     self.tlvs_keys.note(last_key);
                 } else {
                     self.forget_tlv(vid, last, last_key)?;
