@@ -786,6 +786,16 @@ fn decimal(text: &str) -> Option<u64> {
     Some(n)
 }
 
+/// A name's bit in a 4096-bit filter (`[u64; 64]`: the word and the bit in it), from its
+/// length and its first and last eight bytes.
+fn name_bit(name: &str) -> (usize, u64) {
+    let b = name.as_bytes();
+    let word = |c: Option<&[u8; 8]>| c.map_or(0, |c| u64::from_le_bytes(*c));
+    let h = (word(b.first_chunk::<8>()) ^ word(b.last_chunk::<8>()).rotate_left(29) ^ b.len() as u64)
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    ((h >> 58) as usize, 1 << ((h >> 52) & 63))
+}
+
 /// `(a, b)` as a Python tuple (what the reader's keys are).
 fn pair<'py>(a: &Bound<'py, PyAny>, b: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
     (a, b).into_pyobject(a.py())
@@ -832,6 +842,9 @@ struct DictState<'py> {
     /// Names whose VALUEs are dropped (skipped, and not in `attributes`): the FreeRADIUS
     /// tree has 2,400 such VALUEs. A name leaves when an ATTRIBUTE defines it.
     dropped: FxSet<String>,
+    /// A Bloom filter of `dropped` (one bit per name, see [`name_bit`]): most ATTRIBUTE
+    /// names are not there, and the bit says so without hashing the name.
+    dropped_bits: [u64; 64],
 }
 
 impl<'py> DictState<'py> {
@@ -873,6 +886,7 @@ impl<'py> DictState<'py> {
             last_dropped: String::new(),
             read_id: READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             dropped: FxSet::default(),
+            dropped_bits: [0; 64],
         })
     }
 
@@ -1098,9 +1112,7 @@ impl<'py> DictState<'py> {
         let first_key = pair_key(vendor.key, first.key);
         if depth > 1
             && self.skipped_codes_keys.may_hold(first_key)
-            && self
-                .skipped_codes
-                .contains(pair(vid, &first.obj)?)?
+            && self.skipped_codes.contains(pair(vid, &first.obj)?)?
         {
             return self.skip(name, "sub-attribute of unsupported attribute");
         }
@@ -1176,7 +1188,9 @@ impl<'py> DictState<'py> {
         )?
         .into_any();
         self.attributes.set_item(&name_obj, &attr)?;
-        if !self.dropped.is_empty() && self.dropped.remove(name) {
+        let (word, bit) = name_bit(name);
+        let maybe_dropped = self.dropped_bits.get(word).is_some_and(|w| w & bit != 0);
+        if maybe_dropped && self.dropped.remove(name) {
             self.last_dropped.clear();
         }
         if redefined && !self.slot_ids.is_empty() {
@@ -1267,6 +1281,10 @@ impl<'py> DictState<'py> {
             let Some(attr) = self.attributes.get_item(&name)? else {
                 if self.skipped_attributes.contains(&name)? {
                     self.dropped.insert((*attr_name).to_owned());
+                    let (word, bit) = name_bit(attr_name);
+                    if let Some(w) = self.dropped_bits.get_mut(word) {
+                        *w |= bit;
+                    }
                     (*attr_name).clone_into(&mut self.last_dropped);
                     return Ok(());
                 }

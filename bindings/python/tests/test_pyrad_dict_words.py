@@ -74,3 +74,15 @@ def test_lines_split_as_split_whitespace(texts: list[str], last: str) -> None:
     else:
         d = dictionary.Dictionary(io.StringIO(text))
         assert dict(d["Mode"].values.forward) == expected
+
+
+@pytest.mark.parametrize("name", ["Gone", "Gone-Longer-Name-X", "G"])
+def test_a_dropped_name_takes_values_once_an_attribute_defines_it(name: str) -> None:
+    # the VALUEs of a skipped attribute are dropped, until an ATTRIBUTE defines the name
+    text = (
+        f"ATTRIBUTE {name} 7 uint32\nVALUE {name} A 1\nVALUE Other Z 9\n"
+        f"ATTRIBUTE {name} 7 integer\nVALUE {name} B 2\nATTRIBUTE Other 8 short\n"
+    )
+    d = dictionary.Dictionary(io.StringIO(text))
+    assert dict(d[name].values.forward) == {"B": b"\x00\x00\x00\x02"}
+    assert dict(d["Other"].values.forward) == {"Z": b"\x00\x09"}
