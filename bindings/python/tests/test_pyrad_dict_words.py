@@ -26,7 +26,9 @@ def _words(line: str) -> list[str]:
 
 
 SEPARATOR = st.text(alphabet="\t \x0b\x0c", min_size=1, max_size=3)
-ODD = st.sampled_from(["\x00", "\x1c", "\x1f", "\x7f", "#", "\xa0", "\u3000", "é", "\x85", "\u2028"])
+ODD = st.sampled_from(
+    ["\x00", "\x1c", "\x1f", "\x7f", "#", "\xa0", "\u3000", "é", "\x85", "\u2028"]
+)
 WORD = st.text(alphabet="aZ09-_.x", min_size=1, max_size=19)
 PIECE = st.one_of(SEPARATOR, WORD, ODD, st.sampled_from(["VALUE", "Mode", "7", "0x1f"]))
 
@@ -51,7 +53,9 @@ def _expected(lines: list[str]) -> dict[str, bytes] | int:
 
 # a VALUE line's name and number with odd characters among them, then anything
 NAME = st.lists(st.one_of(WORD, ODD), min_size=1, max_size=3).map("".join)
-NUMBER = st.lists(st.one_of(st.sampled_from(["7", "12", "0x1f"]), ODD), min_size=1, max_size=2).map("".join)
+NUMBER = st.lists(st.one_of(st.sampled_from(["7", "12", "0x1f"]), ODD), min_size=1, max_size=2).map(
+    "".join
+)
 VALUE_LINE = st.tuples(
     st.sampled_from(["VALUE\tMode\t", " VALUE Mode ", "VALUE\x0bMode\t\t"]),
     NAME,
