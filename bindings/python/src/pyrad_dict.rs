@@ -468,6 +468,29 @@ const DATATYPES: [&str; 15] = [
     "tlv",
     "integer64",
 ];
+/// A data type's index in `DATATYPES` (one `match`: the common ones without comparing
+/// the name with the ones before them).
+fn datatype_index(name: &str) -> Option<usize> {
+    Some(match name {
+        "string" => 0,
+        "ipaddr" => 1,
+        "integer" => 2,
+        "date" => 3,
+        "octets" => 4,
+        "abinary" => 5,
+        "ipv6addr" => 6,
+        "ipv6prefix" => 7,
+        "short" => 8,
+        "byte" => 9,
+        "signed" => 10,
+        "ifid" => 11,
+        "ether" => 12,
+        "tlv" => 13,
+        "integer64" => 14,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod datatype_tests {
     use super::{int_octets_of, DATATYPES};
@@ -493,6 +516,16 @@ mod datatype_tests {
             if !["integer", "date", "short", "byte", "signed", "integer64"].contains(&t) {
                 assert_eq!(octets(t, "1"), None, "{t}");
             }
+        }
+    }
+
+    #[test]
+    fn datatype_index_is_the_position_in_datatypes() {
+        for (i, t) in DATATYPES.iter().enumerate() {
+            assert_eq!(super::datatype_index(t), Some(i), "{t}");
+        }
+        for t in ["", "String", "uint32", "vsa", "integer6", "tlvx"] {
+            assert_eq!(super::datatype_index(t), None, "{t}");
         }
     }
 
@@ -699,22 +732,26 @@ impl Keyword {
     /// pyrad compares `tokens[0].upper()`: for non-ASCII words Unicode's upper case
     /// (`attrıbute` is `ATTRIBUTE`).
     fn of(word: &str) -> Option<Self> {
-        if word.is_ascii() {
-            // the five have five lengths
-            let (k, kw) = match word.len() {
-                9 => ("ATTRIBUTE", Self::Attribute),
-                5 => ("VALUE", Self::Value),
-                6 => ("VENDOR", Self::Vendor),
-                12 => ("BEGIN-VENDOR", Self::BeginVendor),
-                10 => ("END-VENDOR", Self::EndVendor),
-                _ => return None,
-            };
-            // dictionaries write them in capitals: one memcmp, mostly
-            (k == word || k.eq_ignore_ascii_case(word)).then_some(kw)
-        } else {
-            let upper = word.to_uppercase();
-            Self::ALL.iter().find(|(k, _)| *k == upper).map(|&(_, kw)| kw)
+        // the five have five lengths; dictionaries write them in capitals: one memcmp,
+        // mostly (a word with other characters cannot match one ignoring ASCII case)
+        let known = match word.len() {
+            9 => Some(("ATTRIBUTE", Self::Attribute)),
+            5 => Some(("VALUE", Self::Value)),
+            6 => Some(("VENDOR", Self::Vendor)),
+            12 => Some(("BEGIN-VENDOR", Self::BeginVendor)),
+            10 => Some(("END-VENDOR", Self::EndVendor)),
+            _ => None,
+        };
+        if let Some((k, kw)) = known {
+            if k == word || k.eq_ignore_ascii_case(word) {
+                return Some(kw);
+            }
         }
+        if word.is_ascii() {
+            return None;
+        }
+        let upper = word.to_uppercase();
+        Self::ALL.iter().find(|(k, _)| *k == upper).map(|&(_, kw)| kw)
     }
 }
 
@@ -1082,7 +1119,7 @@ impl<'py> DictState<'py> {
             .position(|&b| b == b'[')
             .and_then(|i| datatype.get(..i))
             .unwrap_or(datatype);
-        let mut known = DATATYPES.iter().position(|t| *t == datatype);
+        let mut known = datatype_index(datatype);
         let unsupported = known
             .is_none()
             .then(|| UNSUPPORTED_DATATYPES.iter().position(|t| *t == datatype))
