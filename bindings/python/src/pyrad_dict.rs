@@ -49,6 +49,8 @@ struct Walk {
     stack: Vec<Source>,
     cwd: std::path::PathBuf,
     error: Option<WalkError>,
+    /// Whether [`Walk::next_line`] skips the lines without words (blank or comment).
+    words_only: bool,
 }
 
 /// Whether the text has a carriage return (eight bytes at a time, no early exit: the
@@ -166,6 +168,62 @@ fn split_line(rest: &str, base: usize, out: &mut Vec<(usize, usize)>) -> usize {
     len
 }
 
+/// [`split_line`] for the lines of ASCII words, tabs and spaces (nearly all): a word
+/// ends at the first byte up to 0x20, `#` or non-ASCII byte ([`word_end`]). A line
+/// with another control character or a non-ASCII byte before its comment goes to
+/// [`split_line`] from its start.
+fn split_fast(rest: &str, base: usize, out: &mut Vec<(usize, usize)>) -> usize {
+    let bytes = rest.as_bytes();
+    let mark = out.len();
+    let mut i = 0;
+    loop {
+        match bytes.get(i) {
+            Some(b'\t' | b' ') => i += 1,
+            Some(b'\n') => return i + 1,
+            Some(b'#') => return find_newline(bytes, i),
+            Some(0..=0x1f | 0x80..) => {
+                out.truncate(mark);
+                return split_line(rest, base, out);
+            }
+            Some(_) => {
+                let end = word_end(bytes, i + 1);
+                out.push((base + i, base + end));
+                i = end;
+            }
+            None => return i,
+        }
+    }
+}
+
+/// Where the word that `bytes[i - 1]` is in ends for [`split_fast`]:
+/// the first byte from `i` on that is up to 0x20, a `#` or non-ASCII, or the end.
+fn word_end(bytes: &[u8], i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // a byte below 0x21, a `#` (0x23) or a byte with its high bit set: the lowest
+    // flagged byte is the first of them (a borrow only flags bytes above it)
+    let stops = |x: u64| {
+        let low = x.wrapping_sub(ONES * 0x21) & !x;
+        let hash = x ^ (ONES * 0x23);
+        let hash = hash.wrapping_sub(ONES) & !hash;
+        (low | hash | x) & HIGH
+    };
+    let mut chunks = bytes.get(i..).unwrap_or_default().chunks_exact(8);
+    let mut at = i;
+    for c in &mut chunks {
+        let stop = stops(<[u8; 8]>::try_from(c).map_or(HIGH, u64::from_le_bytes));
+        if stop != 0 {
+            return at + (stop.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    // the last bytes, then newlines: a stop at the end at the latest
+    let mut pad = [b'\n'; 8];
+    pad.iter_mut().zip(chunks.remainder()).for_each(|(d, s)| *d = *s);
+    let stop = stops(u64::from_le_bytes(pad));
+    (at + (stop.trailing_zeros() / 8) as usize).min(bytes.len())
+}
+
 impl Walk {
     /// Starts at a file (`path`) or at text given directly.
     fn new(path: Option<&str>, text: Option<&str>) -> Self {
@@ -178,6 +236,7 @@ impl Walk {
                 .and_then(std::fs::canonicalize)
                 .unwrap_or_default(),
             error: None,
+            words_only: false,
         };
         let first = match (path, text) {
             (Some(p), _) => w.open(p, false),
@@ -287,7 +346,7 @@ impl Walk {
                 self.stack.pop();
                 continue;
             }
-            let len = split_line(rest, top.offset, spans);
+            let len = split_fast(rest, top.offset, spans);
             let line = Line {
                 file: top.name,
                 line: top.line + 1,
@@ -297,7 +356,14 @@ impl Walk {
             };
             top.offset += len;
             top.line += 1;
-            let directive = spans.first().map(|&s| self.word(&line, s));
+            let Some(&first) = spans.first() else {
+                if self.words_only {
+                    continue;
+                }
+                return Some(line);
+            };
+            // `$INCLUDE` and `$INCLUDE-` (most lines start with a keyword's letter)
+            let directive = Some(self.word(&line, first)).filter(|d| d.starts_with('$'));
             if !directive
                 .is_some_and(|d| d.eq_ignore_ascii_case("$INCLUDE") || d.eq_ignore_ascii_case("$INCLUDE-"))
             {
@@ -402,6 +468,79 @@ const DATATYPES: [&str; 15] = [
     "tlv",
     "integer64",
 ];
+/// A data type's index in `DATATYPES` (one `match`: the common ones without comparing
+/// the name with the ones before them).
+fn datatype_index(name: &str) -> Option<usize> {
+    Some(match name {
+        "string" => 0,
+        "ipaddr" => 1,
+        "integer" => 2,
+        "date" => 3,
+        "octets" => 4,
+        "abinary" => 5,
+        "ipv6addr" => 6,
+        "ipv6prefix" => 7,
+        "short" => 8,
+        "byte" => 9,
+        "signed" => 10,
+        "ifid" => 11,
+        "ether" => 12,
+        "tlv" => 13,
+        "integer64" => 14,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod datatype_tests {
+    use super::{int_octets_of, DATATYPES};
+
+    #[test]
+    fn int_octets_of_takes_the_index_of_the_named_type() {
+        let index = |t: &str| DATATYPES.iter().position(|d| *d == t).unwrap_or(usize::MAX);
+        let octets = |t: &str, text: &str| {
+            int_octets_of(index(t), text).map(|(o, n)| o.get(..n).unwrap_or_default().to_vec())
+        };
+        for t in ["integer", "date"] {
+            assert_eq!(octets(t, "258"), Some(vec![0, 0, 1, 2]));
+            assert_eq!(octets(t, "4294967296"), None);
+        }
+        assert_eq!(octets("short", "0x102"), Some(vec![1, 2]));
+        assert_eq!(octets("short", "65536"), None);
+        assert_eq!(octets("byte", "255"), Some(vec![255]));
+        assert_eq!(octets("byte", "256"), None);
+        assert_eq!(octets("signed", "2147483647"), Some(vec![0x7f, 0xff, 0xff, 0xff]));
+        assert_eq!(octets("signed", "2147483648"), None);
+        assert_eq!(octets("integer64", "258"), Some(vec![0, 0, 0, 0, 0, 0, 1, 2]));
+        for t in DATATYPES {
+            if !["integer", "date", "short", "byte", "signed", "integer64"].contains(&t) {
+                assert_eq!(octets(t, "1"), None, "{t}");
+            }
+        }
+    }
+
+    #[test]
+    fn datatype_index_is_the_position_in_datatypes() {
+        for (i, t) in DATATYPES.iter().enumerate() {
+            assert_eq!(super::datatype_index(t), Some(i), "{t}");
+        }
+        for t in ["", "String", "uint32", "vsa", "integer6", "tlvx"] {
+            assert_eq!(super::datatype_index(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn pack_int_packs_as_pack_value() {
+        for width in 0..=8 {
+            let octets = [1, 2, 3, 4, 5, 6, 7, 8];
+            let (mut a, mut b) = (vec![9], vec![9]);
+            assert!(super::pack_int(&mut a, "Key-Name", octets, width).is_ok());
+            assert!(super::pack_value(&mut b, "Key-Name", octets.get(..width).unwrap_or_default()).is_ok());
+            assert_eq!(a, b, "{width}");
+        }
+    }
+}
+
 const UNSUPPORTED_DATATYPES: [&str; 9] = [
     "vsa",
     "extended",
@@ -434,12 +573,17 @@ impl std::hash::Hasher for Fx {
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(c);
-            self.add(u64::from_le_bytes(word));
+            self.add(<[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes));
         }
-        let mut tail = [0u8; 8];
-        tail.iter_mut().zip(chunks.remainder()).for_each(|(d, s)| *d = *s);
+        if chunks.remainder().is_empty() {
+            return;
+        }
+        // the last eight bytes (overlapping the last chunk), or the few there are
+        let tail = bytes.last_chunk::<8>().copied().unwrap_or_else(|| {
+            let mut tail = [0u8; 8];
+            tail.iter_mut().zip(bytes).for_each(|(d, s)| *d = *s);
+            tail
+        });
         self.add(u64::from_le_bytes(tail));
     }
 
@@ -549,6 +693,23 @@ fn pack_value(out: &mut Vec<u8>, key: &str, octets: &[u8]) -> PyResult<()> {
     Ok(())
 }
 
+/// [`pack_value`] for the octets of [`int_octets`] (the first `width` of `octets`, at
+/// most 8): the length and the eight bytes copied as one, the extra ones cut.
+fn pack_int(out: &mut Vec<u8>, key: &str, octets: [u8; 8], width: usize) -> PyResult<()> {
+    let key_len = u32::try_from(key.len()).map_err(|_| PyValueError::new_err("VALUE too long"))?;
+    let width = width.min(8);
+    let mut tail = [0u8; 12];
+    let (len, bytes) = tail.split_at_mut(4);
+    len.copy_from_slice(&u32::try_from(width).unwrap_or(8).to_le_bytes());
+    bytes.copy_from_slice(&octets);
+    out.reserve(16 + key.len());
+    out.extend_from_slice(&key_len.to_le_bytes());
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(&tail);
+    out.truncate(out.len() - (8 - width));
+    Ok(())
+}
+
 /// The directives a dictionary line can start with (case does not matter).
 #[derive(Clone, Copy)]
 enum Keyword {
@@ -571,22 +732,26 @@ impl Keyword {
     /// pyrad compares `tokens[0].upper()`: for non-ASCII words Unicode's upper case
     /// (`attrıbute` is `ATTRIBUTE`).
     fn of(word: &str) -> Option<Self> {
-        if word.is_ascii() {
-            // the five have five lengths
-            let (k, kw) = match word.len() {
-                9 => ("ATTRIBUTE", Self::Attribute),
-                5 => ("VALUE", Self::Value),
-                6 => ("VENDOR", Self::Vendor),
-                12 => ("BEGIN-VENDOR", Self::BeginVendor),
-                10 => ("END-VENDOR", Self::EndVendor),
-                _ => return None,
-            };
-            // dictionaries write them in capitals: one memcmp, mostly
-            (k == word || k.eq_ignore_ascii_case(word)).then_some(kw)
-        } else {
-            let upper = word.to_uppercase();
-            Self::ALL.iter().find(|(k, _)| *k == upper).map(|&(_, kw)| kw)
+        // the five have five lengths; dictionaries write them in capitals: one memcmp,
+        // mostly (a word with other characters cannot match one ignoring ASCII case)
+        let known = match word.len() {
+            9 => Some(("ATTRIBUTE", Self::Attribute)),
+            5 => Some(("VALUE", Self::Value)),
+            6 => Some(("VENDOR", Self::Vendor)),
+            12 => Some(("BEGIN-VENDOR", Self::BeginVendor)),
+            10 => Some(("END-VENDOR", Self::EndVendor)),
+            _ => None,
+        };
+        if let Some((k, kw)) = known {
+            if k == word || k.eq_ignore_ascii_case(word) {
+                return Some(kw);
+            }
         }
+        if word.is_ascii() {
+            return None;
+        }
+        let upper = word.to_uppercase();
+        Self::ALL.iter().find(|(k, _)| *k == upper).map(|&(_, kw)| kw)
     }
 }
 
@@ -603,12 +768,18 @@ fn hex(text: &str) -> Option<u64> {
 /// A VALUE's octets for the integer types when the text is plain decimal or `0x` hex
 /// (pyrad's `int(text, 0)` then `tools.EncodeAttr`); `None` sends it to Python.
 fn int_octets(datatype: &str, text: &str) -> Option<([u8; 8], usize)> {
+    int_octets_of(DATATYPES.iter().position(|t| *t == datatype)?, text)
+}
+
+/// [`int_octets`] for a data type given as its index in `DATATYPES`.
+fn int_octets_of(datatype: usize, text: &str) -> Option<([u8; 8], usize)> {
+    // the indices of integer, date, short, byte, signed and integer64
     let (width, max) = match datatype {
-        "integer" | "date" => (4, u64::from(u32::MAX)),
-        "short" => (2, u64::from(u16::MAX)),
-        "byte" => (1, u64::from(u8::MAX)),
-        "signed" => (4, 0x7fff_ffff),
-        "integer64" => (8, u64::MAX),
+        2 | 3 => (4, u64::from(u32::MAX)),
+        8 => (2, u64::from(u16::MAX)),
+        9 => (1, u64::from(u8::MAX)),
+        10 => (4, 0x7fff_ffff),
+        14 => (8, u64::MAX),
         _ => return None,
     };
     let n = decimal(text).or_else(|| hex(text))?;
@@ -617,6 +788,21 @@ fn int_octets(datatype: &str, text: &str) -> Option<([u8; 8], usize)> {
     }
     // the low `width` bytes, big-endian, at the front
     Some(((n << (64 - 8 * width)).to_be_bytes(), width))
+}
+
+/// Decimal digits (leading zeros too) as a `u64`, in one pass: `None` for anything else
+/// or too large.
+fn digits(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |n, b| {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
 }
 
 /// Plain decimal as `int(text, 0)` reads it (no sign, no `_`, no leading zero but in
@@ -635,6 +821,21 @@ fn decimal(text: &str) -> Option<u64> {
         n = n.checked_mul(10)?.checked_add(u64::from(digit))?;
     }
     Some(n)
+}
+
+/// A name's bit in a 4096-bit filter (`[u64; 64]`: the word and the bit in it), from its
+/// length and its first and last eight bytes.
+fn name_bit(name: &str) -> (usize, u64) {
+    let b = name.as_bytes();
+    let word = |c: Option<&[u8; 8]>| c.map_or(0, |c| u64::from_le_bytes(*c));
+    let h = (word(b.first_chunk::<8>()) ^ word(b.last_chunk::<8>()).rotate_left(29) ^ b.len() as u64)
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    ((h >> 58) as usize, 1 << ((h >> 52) & 63))
+}
+
+/// `(a, b)` as a Python tuple (what the reader's keys are).
+fn pair<'py>(a: &Bound<'py, PyAny>, b: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
+    (a, b).into_pyobject(a.py())
 }
 
 /// The Python objects a dictionary read works on (pyrad's `Dictionary` state), and
@@ -672,12 +873,15 @@ struct DictState<'py> {
     last_slot: usize,
     /// The name the last dropped VALUE had.
     last_dropped: String,
-    /// The attributes this read made (their addresses: they are alive while the read
-    /// runs, and an attribute of an earlier read cannot share one), with their types.
-    made_here: FxMap<usize, usize>,
+    /// This read's number: the attributes it makes carry it (with their data type), so
+    /// that a VALUE knows them from attributes of earlier reads.
+    read_id: u64,
     /// Names whose VALUEs are dropped (skipped, and not in `attributes`): the FreeRADIUS
     /// tree has 2,400 such VALUEs. A name leaves when an ATTRIBUTE defines it.
     dropped: FxSet<String>,
+    /// A Bloom filter of `dropped` (one bit per name, see [`name_bit`]): most ATTRIBUTE
+    /// names are not there, and the bit says so without hashing the name.
+    dropped_bits: [u64; 64],
 }
 
 impl<'py> DictState<'py> {
@@ -717,8 +921,9 @@ impl<'py> DictState<'py> {
             slot_ids: FxMap::default(),
             last_slot: usize::MAX,
             last_dropped: String::new(),
-            made_here: FxMap::with_capacity_and_hasher(1024, FxBuild::default()),
+            read_id: READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             dropped: FxSet::default(),
+            dropped_bits: [0; 64],
         })
     }
 
@@ -807,9 +1012,9 @@ impl<'py> DictState<'py> {
     /// discarding a `KeyError` for each of the thousands of attributes that are not).
     fn forget_tlv(&self, vid: &Bound<'py, PyAny>, code: &Code<'py>, key: PairKey) -> PyResult<()> {
         if self.tlvs_keys.may_hold(key) && !self.tlvs.is_empty() {
-            let pair = PyTuple::new(self.py, [vid, &code.obj])?;
-            if self.tlvs.contains(&pair)? {
-                self.tlvs.del_item(&pair)?;
+            let key = pair(vid, &code.obj)?;
+            if self.tlvs.contains(&key)? {
+                self.tlvs.del_item(&key)?;
             }
         }
         Ok(())
@@ -817,10 +1022,10 @@ impl<'py> DictState<'py> {
 
     /// An attribute code: decimal, `0x` hex or `0o` octal (Python's `int` for the rest).
     fn code(&self, text: &str) -> PyResult<Code<'py>> {
-        let n = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-            text.parse::<u64>().ok()
+        let n = if text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            digits(text).or_else(|| hex(text))
         } else {
-            hex(text)
+            None
         };
         if let Some(n) = n {
             return Ok(Code {
@@ -914,7 +1119,7 @@ impl<'py> DictState<'py> {
             .position(|&b| b == b'[')
             .and_then(|i| datatype.get(..i))
             .unwrap_or(datatype);
-        let mut known = DATATYPES.iter().position(|t| *t == datatype);
+        let mut known = datatype_index(datatype);
         let unsupported = known
             .is_none()
             .then(|| UNSUPPORTED_DATATYPES.iter().position(|t| *t == datatype))
@@ -944,9 +1149,7 @@ impl<'py> DictState<'py> {
         let first_key = pair_key(vendor.key, first.key);
         if depth > 1
             && self.skipped_codes_keys.may_hold(first_key)
-            && self
-                .skipped_codes
-                .contains(PyTuple::new(py, [vid, &first.obj])?)?
+            && self.skipped_codes.contains(pair(vid, &first.obj)?)?
         {
             return self.skip(name, "sub-attribute of unsupported attribute");
         }
@@ -960,7 +1163,7 @@ impl<'py> DictState<'py> {
             (Some(i), _) => i,
             (None, u) => {
                 if depth == 1 {
-                    self.skipped_codes.add(PyTuple::new(py, [vid, &first.obj])?)?;
+                    self.skipped_codes.add(pair(vid, &first.obj)?)?;
                     self.skipped_codes_keys.note(first_key);
                     self.forget_tlv(vid, first, first_key)?;
                 }
@@ -988,19 +1191,19 @@ impl<'py> DictState<'py> {
         let sub = depth == 2;
         let mut parent = None;
         let key = if sub {
-            match self.tlvs.get_item(PyTuple::new(py, [vid, &first.obj])?)? {
+            match self.tlvs.get_item(pair(vid, &first.obj)?)? {
                 Some(p) => parent = Some(p),
                 None => return Err(self.error(format!("Sub-attribute {name} of unknown TLV {}", first.obj))),
             }
             if vendor.name.is_none() {
-                PyTuple::new(py, [&first.obj, &last.obj])?.into_any()
+                pair(&first.obj, &last.obj)?.into_any()
             } else {
                 PyTuple::new(py, [vid, &first.obj, &last.obj])?.into_any()
             }
         } else if vendor.name.is_none() {
             first.obj.clone()
         } else {
-            PyTuple::new(py, [vid, &first.obj])?.into_any()
+            pair(vid, &first.obj)?.into_any()
         };
         let name_obj = PyString::new(py, name);
         // A slot is only for a name this read defined, which attrindex then has.
@@ -1018,11 +1221,13 @@ impl<'py> DictState<'py> {
             vendor.name.as_ref(),
             encrypt,
             has_tag,
+            (self.read_id, datatype),
         )?
         .into_any();
         self.attributes.set_item(&name_obj, &attr)?;
-        self.made_here.insert(attr.as_ptr() as usize, datatype);
-        if !self.dropped.is_empty() && self.dropped.remove(name) {
+        let (word, bit) = name_bit(name);
+        let maybe_dropped = self.dropped_bits.get(word).is_some_and(|w| w & bit != 0);
+        if maybe_dropped && self.dropped.remove(name) {
             self.last_dropped.clear();
         }
         if redefined && !self.slot_ids.is_empty() {
@@ -1042,10 +1247,10 @@ impl<'py> DictState<'py> {
             }
             None => {
                 if self.skipped_codes_keys.may_hold(last_key) {
-                    self.skipped_codes.discard(PyTuple::new(py, [vid, &last.obj])?)?;
+                    self.skipped_codes.discard(pair(vid, &last.obj)?)?;
                 }
                 if is_tlv {
-                    self.tlvs.set_item(PyTuple::new(py, [vid, &last.obj])?, &attr)?;
+                    self.tlvs.set_item(pair(vid, &last.obj)?, &attr)?;
                     self.tlvs_keys.note(last_key);
                 } else {
                     self.forget_tlv(vid, last, last_key)?;
@@ -1113,6 +1318,10 @@ impl<'py> DictState<'py> {
             let Some(attr) = self.attributes.get_item(&name)? else {
                 if self.skipped_attributes.contains(&name)? {
                     self.dropped.insert((*attr_name).to_owned());
+                    let (word, bit) = name_bit(attr_name);
+                    if let Some(w) = self.dropped_bits.get_mut(word) {
+                        *w |= bit;
+                    }
                     (*attr_name).clone_into(&mut self.last_dropped);
                     return Ok(());
                 }
@@ -1126,7 +1335,11 @@ impl<'py> DictState<'py> {
                 }
                 return Ok(());
             };
-            let Some(&datatype) = self.made_here.get(&(attr.as_ptr() as usize)) else {
+            let made_here = attr.cast::<PyradAttribute>().ok().and_then(|a| {
+                let a = a.try_borrow().ok()?;
+                (a.made_by.0 == self.read_id).then_some(a.made_by.1)
+            });
+            let Some(datatype) = made_here else {
                 // An attribute of an earlier read: straight into its BiDict.
                 let datatype: String = attr.getattr(pyo3::intern!(py, "type"))?.extract()?;
                 let encoded = match int_octets(&datatype, text) {
@@ -1151,12 +1364,12 @@ impl<'py> DictState<'py> {
         let Some(slot) = self.slots.get_mut(index) else {
             return Ok(());
         };
-        let datatype = DATATYPES.get(slot.datatype).copied().unwrap_or_default();
         if slot.values.is_none() {
-            if let Some((octets, len)) = int_octets(datatype, text) {
-                return pack_value(&mut slot.pending, key, octets.get(..len).unwrap_or_default());
+            if let Some((octets, len)) = int_octets_of(slot.datatype, text) {
+                return pack_int(&mut slot.pending, key, octets, len);
             }
         }
+        let datatype = DATATYPES.get(slot.datatype).copied().unwrap_or_default();
         let encoded = self.helper_octets(datatype, attr_name, text)?;
         let Some(slot) = self.slots.get_mut(index) else {
             return Ok(());
@@ -1270,21 +1483,24 @@ impl<'py> DictState<'py> {
         let mut deferred = Vec::new();
         let mut spans = Vec::new();
         let mut file = None;
+        w.words_only = true;
         while let Some(l) = w.next_line(&mut spans) {
             let Some(&first) = spans.first() else { continue };
-            let Some(keyword) = Keyword::of(w.word(&l, first)) else {
+            let text = w.texts.get(l.text).map_or("", String::as_str);
+            let word = |s: &(usize, usize)| text.get(s.0..s.1).unwrap_or_default();
+            let Some(keyword) = Keyword::of(word(&first)) else {
                 continue;
             };
             // the words, without a heap allocation for the lines pyrad reads (at most 5)
             let mut few = [""; 8];
             let many: Vec<&str>;
             let tokens: &[&str] = if spans.len() <= few.len() {
-                for (t, &s) in few.iter_mut().zip(spans.iter()) {
-                    *t = w.word(&l, s);
+                for (t, s) in few.iter_mut().zip(spans.iter()) {
+                    *t = word(s);
                 }
                 few.get(..spans.len()).unwrap_or_default()
             } else {
-                many = spans.iter().map(|&s| w.word(&l, s)).collect();
+                many = spans.iter().map(word).collect();
                 &many
             };
             if file != Some(l.file) {
@@ -1423,7 +1639,13 @@ pub(crate) struct PyradAttribute {
     /// VALUEs not yet in `values` (see [`pack_value`]).
     pending: Vec<u8>,
     sub_attributes: Option<Py<PyAny>>,
+    /// The reader's number and the data type (index into `DATATYPES`) for an attribute
+    /// a reader made; `(0, 0)` for the others.
+    made_by: (u64, usize),
 }
+
+/// The number of the next dictionary read (0 is for attributes no read made).
+static READS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl PyradAttribute {
     /// An attribute as the reader makes it.
@@ -1437,6 +1659,7 @@ impl PyradAttribute {
         vendor: Option<&Bound<'py, PyString>>,
         encrypt: u8,
         has_tag: bool,
+        made_by: (u64, usize),
     ) -> PyResult<Bound<'py, Self>> {
         let vendor = match vendor {
             Some(v) => v.clone().into_any().unbind(),
@@ -1459,6 +1682,7 @@ impl PyradAttribute {
                 values: None,
                 pending: Vec::new(),
                 sub_attributes: None,
+                made_by,
             },
         )
     }
@@ -1509,6 +1733,7 @@ impl PyradAttribute {
             values: filled,
             pending: Vec::new(),
             sub_attributes: None,
+            made_by: (0, 0),
         })
     }
 
