@@ -9,7 +9,8 @@ use pyo3::types::{PyBytes, PyDict, PyList, PySet, PyString, PyTuple};
 struct Source {
     name: usize,
     dir: std::path::PathBuf,
-    path: Option<std::path::PathBuf>,
+    /// The file it was read from (as named, not resolved) and its (device, inode).
+    path: Option<(std::path::PathBuf, Option<(u64, u64)>)>,
     text: usize,
     offset: usize,
     line: usize,
@@ -224,6 +225,19 @@ fn word_end(bytes: &[u8], i: usize) -> usize {
     (at + (stop.trailing_zeros() / 8) as usize).min(bytes.len())
 }
 
+/// A file's identity, (device, inode), where the platform has one.
+#[cfg(unix)]
+fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+/// A file's identity: none here (real paths are compared for every file).
+#[cfg(not(unix))]
+fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
 impl Walk {
     /// Starts at a file (`path`) or at text given directly.
     fn new(path: Option<&str>, text: Option<&str>) -> Self {
@@ -306,9 +320,31 @@ impl Walk {
             return Ok(None);
         }
         let io = |e| WalkError::Io(e, fname.to_string_lossy().into_owned());
-        let real = std::fs::canonicalize(&fname).map_err(io)?;
+        let id = file_id(&std::fs::metadata(&fname).map_err(io)?);
         if let Some(top) = self.stack.last() {
-            if self.stack.iter().any(|s| s.path.as_ref() == Some(&real)) {
+            // The same file by real path, as pyrad compares; resolved only for a file
+            // with the same (device, inode), the only ones whose real path can match.
+            let mut real = None;
+            let mut same = |(path, other): &(std::path::PathBuf, Option<(u64, u64)>)| {
+                if id.is_some() && other.is_some() && id != *other {
+                    return Ok(false);
+                }
+                let real = match &real {
+                    Some(r) => r,
+                    None => real.insert(std::fs::canonicalize(&fname).map_err(io)?),
+                };
+                Ok(std::fs::canonicalize(path).is_ok_and(|p| p == *real))
+            };
+            let mut recursive = false;
+            for s in &self.stack {
+                if let Some(p) = &s.path {
+                    if same(p)? {
+                        recursive = true;
+                        break;
+                    }
+                }
+            }
+            if recursive {
                 return Err(WalkError::Recursive {
                     file: self.files.get(top.name).cloned().unwrap_or_default(),
                     line: top.line,
@@ -324,7 +360,7 @@ impl Walk {
         Ok(Some(Source {
             name,
             dir: base.join(sub),
-            path: Some(real),
+            path: Some((fname.clone(), id)),
             text,
             offset: 0,
             line: 0,
