@@ -551,6 +551,33 @@ def test_init_again(cls: str) -> None:
     same(run)
 
 
+def test_class_assignment_and_weak_references() -> None:
+    """``pkt.__class__ = ...`` between the packet classes (each has its own native
+    base now) and to a subclass; weak references to packets."""
+
+    def run(lib: str, d: Any, mod: Any) -> Any:
+        import weakref
+
+        class Sub(mod.AcctPacket):
+            pass
+
+        seen = []
+        for a in CLASSES:
+            for b in [*CLASSES, "Sub"]:
+                pkt = getattr(mod, a)(id=1, dict=d, User_Name="u")
+                klass = Sub if b == "Sub" else getattr(mod, b)
+                done = outcome(lambda pkt=pkt, klass=klass: setattr(pkt, "__class__", klass))
+                seen.append((done, type(pkt).__name__, fields(pkt), view(pkt)))
+                again = outcome(lambda pkt=pkt: type(pkt).__init__(pkt, id=2, NAS_Port=1))
+                seen.append((again, fields(pkt), view(pkt)))
+        pkt = mod.AuthPacket()
+        ref = weakref.ref(pkt)
+        seen.append(ref() is pkt)
+        return seen
+
+    same(run)
+
+
 # --- 4. Arguments, messages, signatures, help() ---------------------------------------
 
 
@@ -645,6 +672,53 @@ def test_signatures_of_classes_and_subclasses() -> None:
     )
 
 
+def test_signature_of_a_subclass_with_its_own_new_or_metaclass_call() -> None:
+    """Fixed here: ``__signature__`` gave pyrad's ``__init__`` signature where
+    ``inspect`` reads pyrad's classes' ``__new__`` or the metaclass's ``__call__``
+    (it looks at ``__signature__`` first)."""
+
+    def run(lib: str, d: Any, mod: Any) -> Any:
+        class New(mod.AuthPacket):
+            def __new__(cls, peer: Any, *args: Any, **kw: Any) -> Any:
+                return super().__new__(cls)
+
+        class BelowNew(New):
+            def __init__(self, q: Any) -> None:
+                super().__init__()
+
+        class Meta(type):
+            def __call__(cls, peer: Any) -> Any:
+                return type.__call__(cls)
+
+        class Called(mod.AcctPacket, metaclass=Meta):
+            pass
+
+        class PlainMeta(type):
+            pass
+
+        class NotCalled(mod.Packet, metaclass=PlainMeta):
+            pass
+
+        class NewMixin:
+            def __new__(cls, z: Any, *args: Any, **kw: Any) -> Any:
+                return super().__new__(cls)
+
+        class MixinAfter(mod.CoAPacket, NewMixin):  # pyrad's __init__ comes first
+            pass
+
+        class MixinBefore(NewMixin, mod.CoAPacket):
+            pass
+
+        class Own(mod.AuthPacket):
+            __signature__ = inspect.Signature()
+
+        classes = (New, BelowNew, Called, NotCalled, MixinAfter, MixinBefore, Own)
+        return [str(inspect.signature(k)) for k in classes]
+
+    got = same(run)
+    assert got[0] == "(peer: 'Any', *args: 'Any', **kw: 'Any') -> 'Any'"
+
+
 @pytest.mark.parametrize("cls", CLASSES)
 def test_help_shows_pyrads_constructor(cls: str) -> None:
     """``help()`` renders (class, subclass, instance) and its constructor line is
@@ -677,6 +751,8 @@ def test_help_shows_pyrads_constructor(cls: str) -> None:
 
 VENDOR_TLV_TEXT = """
 ATTRIBUTE User-Name 1 string
+ATTRIBUTE User-Password 2 string encrypt=1
+ATTRIBUTE Tunnel-Client-Endpoint 66 string has_tag
 ATTRIBUTE Reply-Message 18 string
 ATTRIBUTE Class 25 octets
 ATTRIBUTE Test-Tlv 241 tlv
@@ -722,7 +798,9 @@ def decoded(mod: Any, d: Any, attrs: bytes) -> Any:
 
 
 def string_carriers(s: bytes) -> list[bytes]:
-    out = [attr(1, s), attr(18, s) + attr(1, s) + attr(1, s[:1])]
+    out = [attr(1, s), attr(18, s) + attr(1, s) + attr(1, s[:1]), attr(2, s)]
+    if len(s) <= 252:  # tagged: a tag octet (1..31 is a tag) then the value
+        out += [attr(66, b"\x01" + s), attr(66, s)]
     if len(s) <= 247:
         out += [vsa(4242, attr(2, s)), attr(241, attr(1, s))]
     return out
