@@ -1477,18 +1477,27 @@ fn init_fields<'py>(
     if !header_from_packet {
         fields.set_item(pyo3::intern!(py, "id"), &id)?;
     }
-    if !secret.is_instance_of::<PyBytes>() {
-        if fresh {
-            untemplate(&fields, "secret")?;
+    // A TypeError below: pyrad has set code and id (and the fields before the one that
+    // fails), not what the packet would have given.
+    let early_error = |first: &str, message: &'static str| -> PyResult<PyErr> {
+        if header_from_packet {
+            fields.set_item(pyo3::intern!(py, "code"), code)?;
+            fields.set_item(pyo3::intern!(py, "id"), &id)?;
         }
-        return Err(PyTypeError::new_err("secret must be a binary string"));
+        if fresh {
+            untemplate(&fields, first)?;
+        }
+        Ok(PyTypeError::new_err(message))
+    };
+    if !secret.is_instance_of::<PyBytes>() {
+        return Err(early_error("secret", "secret must be a binary string")?);
     }
     fields.set_item(pyo3::intern!(py, "secret"), secret)?;
     if !authenticator.is_none() && !authenticator.is_instance_of::<PyBytes>() {
-        if fresh {
-            untemplate(&fields, "authenticator")?;
-        }
-        return Err(PyTypeError::new_err("authenticator must be a binary string"));
+        return Err(early_error(
+            "authenticator",
+            "authenticator must be a binary string",
+        )?);
     }
     if !header_from_packet {
         fields.set_item(pyo3::intern!(py, "authenticator"), authenticator)?;
@@ -2683,8 +2692,22 @@ fn init_packet(
     ];
     const PACKET: usize = 5; // (then dict, message_authenticator, fd)
     let count = if auth { 5 } else { 4 };
+    // An argument error; Python's call of pyrad's __init__ checks the keyword names
+    // first (a slot is given the caller's dict as it is: `Packet(**{1: 2})`).
+    let arg_error = |message: String| -> PyErr {
+        let bad = kwargs.is_some_and(|kw| {
+            kw.keys()
+                .iter()
+                .any(|k| !k.is_instance_of::<pyo3::types::PyString>())
+        });
+        PyTypeError::new_err(if bad {
+            "keywords must be strings".to_owned()
+        } else {
+            message
+        })
+    };
     if args.len() > count {
-        return Err(PyTypeError::new_err(format!(
+        return Err(arg_error(format!(
             "{class}.__init__() takes from 1 to {} positional arguments but {} were given",
             count + 1,
             args.len() + 1
@@ -2700,17 +2723,15 @@ fn init_packet(
         for (key, value) in kw.iter() {
             let at = match names.iter().position(|n| key.is(n)) {
                 Some(at) => Some(at),
-                // (checked by Python's call of pyrad's __init__; a slot is given the
-                // caller's dict as it is: `Packet(**{1: 2})`)
                 None if !key.is_instance_of::<pyo3::types::PyString>() => {
-                    return Err(PyTypeError::new_err("keywords must be strings"));
+                    return Err(arg_error(String::new()));
                 }
                 None => names.iter().position(|n| key.eq(n).unwrap_or(false)),
             };
             match at {
                 Some(i) if i < count => {
                     if given.get(i).is_some_and(Option::is_some) {
-                        return Err(PyTypeError::new_err(format!(
+                        return Err(arg_error(format!(
                             "{class}.__init__() got multiple values for argument '{}'",
                             key.str()?
                         )));
@@ -2725,7 +2746,7 @@ fn init_packet(
                     }
                 }
                 _ if key.eq(pyo3::intern!(py, "self"))? => {
-                    return Err(PyTypeError::new_err(format!(
+                    return Err(arg_error(format!(
                         "{class}.__init__() got multiple values for argument 'self'"
                     )));
                 }

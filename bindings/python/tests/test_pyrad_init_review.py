@@ -39,6 +39,8 @@ from test_pyrad_native_methods import (
     LIBS,
     RECEIVED,
     SECRET,
+    id_given,
+    init_call,
     outcome,
     same,
     view,
@@ -108,6 +110,8 @@ CAUGHT: list[tuple[str, dict[str, Any]]] = [
     ("unknown attribute", {"No_Such": 1}),
     ("bad value", {"NAS_Port": "x"}),
     ("bad packet then attribute", {"packet": BAD_PACKET, "User_Name": "u"}),
+    ("packet and secret str", {"packet": RECEIVED, "secret": "text"}),
+    ("packet and authenticator str", {"packet": RECEIVED, "authenticator": "text"}),
 ]
 
 
@@ -136,6 +140,48 @@ def test_fields_after_an_error_caught_in_a_subclass(cls: str, kw: dict[str, Any]
     assert got[0][-1][0] == "error"
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(init_call)
+def test_any_arguments_through_subclasses(
+    call: tuple[str, tuple[Any, ...], dict[str, Any], bool],
+) -> None:
+    """test_pyrad_native_methods' argument mixes through a subclass that passes them on
+    and one that catches the error: the same fields (in order), values and errors."""
+    cls, args, kw, _ = call
+    with_id = id_given(args, kw)
+
+    def run(lib: str, d: Any, mod: Any) -> Any:
+        base = getattr(mod, cls)
+
+        class Passes(base):  # type: ignore[misc,valid-type]
+            def __init__(self, *args: Any, **kw: Any) -> None:
+                super().__init__(*args, **kw)
+
+        class Catches(base):  # type: ignore[misc,valid-type]
+            def __init__(self, *args: Any, **kw: Any) -> None:
+                try:
+                    base.__init__(self, *args, **kw)
+                except Exception as e:  # (what is left is compared)
+                    self.error = type(e).__name__
+
+        given = dict(kw)
+        if "dict" in given:
+            given["dict"] = d if given["dict"] else None
+        if "packet" in given:
+            given["packet"] = RECEIVED
+        seen = []
+        for klass in (Passes, Catches):
+            made = outcome(lambda klass=klass: klass(*args, **given))
+            if made[0] != "ok":
+                seen.append(made)
+                continue
+            pkt = made[1]
+            seen.append((fields(pkt, with_id), list(pkt.items())))
+        return seen
+
+    same(run)
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="pre-existing, not in COMPATIBILITY.md: nacwire's Packet class holds defaults "
@@ -158,9 +204,16 @@ def test_keywords_that_are_not_strings(cls: str) -> None:
         sub = type("Sub", (klass,), {})
         out = []
         for k in (klass, sub):
-            for kw in ({1: 2}, {"id": 3, b"x": 1}, {"dict": d, None: 1}):
+            for args, kw in (
+                ((), {1: 2}),
+                ((), {"id": 3, b"x": 1}),
+                ((), {"dict": d, None: 1}),
+                ((1, 2, b"", None, "pap", "x"), {1: 2}),  # and too many positionals
+                ((1,), {"code": 1, 2: 3}),  # and a duplicate
+                ((), {"self": 1, 2: 3}),
+            ):
                 try:
-                    k(**kw)
+                    k(*args, **kw)
                     out.append("made")
                 except Exception as e:
                     out.append((type(e).__name__, str(e)))
