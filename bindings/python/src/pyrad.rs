@@ -1362,31 +1362,60 @@ fn init_template(py: Python<'_>, auth: bool) -> PyResult<&Bound<'_, PyDict>> {
     static AUTH: pyo3::sync::PyOnceLock<Py<PyDict>> = pyo3::sync::PyOnceLock::new();
     let make = |auth: bool| -> PyResult<Py<PyDict>> {
         let d = PyDict::new(py);
-        for name in [
-            "code",
-            "id",
-            "secret",
-            "authenticator",
-            "request_authenticator",
-            "_request_code",
-            "message_authenticator",
-            "raw_packet",
-            "dict",
-        ] {
-            d.set_item(pyo3::types::PyString::intern(py, name), py.None())?;
+        for name in TEMPLATE_FIELDS {
+            if auth || name != "auth_type" {
+                d.set_item(pyo3::types::PyString::intern(py, name), py.None())?;
+            }
         }
-        if auth {
-            d.set_item(pyo3::intern!(py, "auth_type"), py.None())?;
-        }
-        d.set_item(pyo3::intern!(py, "_nw"), py.None())?;
         Ok(d.unbind())
     };
     let cell = if auth { &AUTH } else { &PLAIN };
     Ok(cell.get_or_try_init(py, || make(auth))?.bind(py))
 }
 
+/// The fields of `init_template`, in its order (`auth_type` for `AuthPacket` only).
+const TEMPLATE_FIELDS: [&str; 11] = [
+    "code",
+    "id",
+    "secret",
+    "authenticator",
+    "request_authenticator",
+    "_request_code",
+    "message_authenticator",
+    "raw_packet",
+    "dict",
+    "auth_type",
+    "_nw",
+];
+
+/// A new `AuthPacket`'s `__init__` failed after `Packet.__init__`'s part had begun:
+/// pyrad's assigns `auth_type` only once that has returned, so it is taken out again.
+fn untemplate_auth_type(fields: &Bound<'_, PyDict>) -> PyResult<()> {
+    let name = pyo3::intern!(fields.py(), "auth_type");
+    if fields.contains(name)? {
+        fields.del_item(name)?;
+    }
+    Ok(())
+}
+
+/// A new packet's `__init__` failed before pyrad's would have assigned the template's
+/// fields from `first` on: they are taken out again, so that a subclass that catches
+/// the error sees the fields pyrad's packet has (and the class defaults, as before).
+fn untemplate(fields: &Bound<'_, PyDict>, first: &str) -> PyResult<()> {
+    let py = fields.py();
+    let from = TEMPLATE_FIELDS.iter().position(|n| *n == first).unwrap_or(0);
+    for name in TEMPLATE_FIELDS.iter().skip(from) {
+        let name = pyo3::types::PyString::intern(py, name);
+        if fields.contains(&name)? {
+            fields.del_item(name)?;
+        }
+    }
+    Ok(())
+}
+
 /// `Packet.__init__` up to the attributes given by name: header fields, secret,
-/// dictionary, decoding `packet=`; returns the packet's instance dict.
+/// dictionary, decoding `packet=`; returns the packet's instance dict and whether the
+/// packet is new (its instance dict was empty).
 fn init_fields<'py>(
     pkt: &Bound<'py, PyDict>,
     header: InitHeader<'_, 'py>,
@@ -1395,7 +1424,7 @@ fn init_fields<'py>(
     dict: Option<Bound<'py, PyAny>>,
     message_authenticator: Option<Bound<'py, PyAny>>,
     hooks: &Bound<'py, PyTuple>,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<(Bound<'py, PyDict>, bool)> {
     let py = pkt.py();
     let any = pkt.as_any();
     let none = py.None().into_bound(py);
@@ -1448,12 +1477,27 @@ fn init_fields<'py>(
     if !header_from_packet {
         fields.set_item(pyo3::intern!(py, "id"), &id)?;
     }
+    // A TypeError below: pyrad has set code and id (and the fields before the one that
+    // fails), not what the packet would have given.
+    let early_error = |first: &str, message: &'static str| -> PyResult<PyErr> {
+        if header_from_packet {
+            fields.set_item(pyo3::intern!(py, "code"), code)?;
+            fields.set_item(pyo3::intern!(py, "id"), &id)?;
+        }
+        if fresh {
+            untemplate(&fields, first)?;
+        }
+        Ok(PyTypeError::new_err(message))
+    };
     if !secret.is_instance_of::<PyBytes>() {
-        return Err(PyTypeError::new_err("secret must be a binary string"));
+        return Err(early_error("secret", "secret must be a binary string")?);
     }
     fields.set_item(pyo3::intern!(py, "secret"), secret)?;
     if !authenticator.is_none() && !authenticator.is_instance_of::<PyBytes>() {
-        return Err(PyTypeError::new_err("authenticator must be a binary string"));
+        return Err(early_error(
+            "authenticator",
+            "authenticator must be a binary string",
+        )?);
     }
     if !header_from_packet {
         fields.set_item(pyo3::intern!(py, "authenticator"), authenticator)?;
@@ -1474,6 +1518,12 @@ fn init_fields<'py>(
         Some(packet) => {
             if decode == Some(true) {
                 if let Err(e) = decode_into(pkt, &fields, &packet, hooks) {
+                    // pyrad sets raw_packet before DecodePacket; auth_type (AuthPacket)
+                    // only after the whole Packet.__init__
+                    fields.set_item(pyo3::intern!(py, "raw_packet"), &packet)?;
+                    if fresh {
+                        untemplate_auth_type(&fields)?;
+                    }
                     if header_from_packet {
                         // pyrad's fields after a failed decode: the header's when it
                         // unpacked (20 octets), else those given
@@ -1503,7 +1553,12 @@ fn init_fields<'py>(
             } else {
                 fields.set_item(pyo3::intern!(py, "raw_packet"), &packet)?;
                 fields.set_item(pyo3::intern!(py, "_nw"), &none)?;
-                any.call_method1(pyo3::intern!(py, "DecodePacket"), (packet,))?;
+                if let Err(e) = any.call_method1(pyo3::intern!(py, "DecodePacket"), (packet,)) {
+                    if fresh {
+                        untemplate_auth_type(&fields)?;
+                    }
+                    return Err(e);
+                }
             }
         }
         None if pkt.is_empty() && native_type(any, hooks)? => {
@@ -1515,7 +1570,7 @@ fn init_fields<'py>(
     if let Some(ma) = message_authenticator {
         fields.set_item(pyo3::intern!(py, "message_authenticator"), ma)?;
     }
-    Ok(fields)
+    Ok((fields, fresh))
 }
 
 /// `Packet.keys()`: attribute names for known wire keys, the keys themselves
@@ -2637,8 +2692,22 @@ fn init_packet(
     ];
     const PACKET: usize = 5; // (then dict, message_authenticator, fd)
     let count = if auth { 5 } else { 4 };
+    // An argument error; Python's call of pyrad's __init__ checks the keyword names
+    // first (a slot is given the caller's dict as it is: `Packet(**{1: 2})`).
+    let arg_error = |message: String| -> PyErr {
+        let bad = kwargs.is_some_and(|kw| {
+            kw.keys()
+                .iter()
+                .any(|k| !k.is_instance_of::<pyo3::types::PyString>())
+        });
+        PyTypeError::new_err(if bad {
+            "keywords must be strings".to_owned()
+        } else {
+            message
+        })
+    };
     if args.len() > count {
-        return Err(PyTypeError::new_err(format!(
+        return Err(arg_error(format!(
             "{class}.__init__() takes from 1 to {} positional arguments but {} were given",
             count + 1,
             args.len() + 1
@@ -2654,12 +2723,15 @@ fn init_packet(
         for (key, value) in kw.iter() {
             let at = match names.iter().position(|n| key.is(n)) {
                 Some(at) => Some(at),
+                None if !key.is_instance_of::<pyo3::types::PyString>() => {
+                    return Err(arg_error(String::new()));
+                }
                 None => names.iter().position(|n| key.eq(n).unwrap_or(false)),
             };
             match at {
                 Some(i) if i < count => {
                     if given.get(i).is_some_and(Option::is_some) {
-                        return Err(PyTypeError::new_err(format!(
+                        return Err(arg_error(format!(
                             "{class}.__init__() got multiple values for argument '{}'",
                             key.str()?
                         )));
@@ -2674,7 +2746,7 @@ fn init_packet(
                     }
                 }
                 _ if key.eq(pyo3::intern!(py, "self"))? => {
-                    return Err(PyTypeError::new_err(format!(
+                    return Err(arg_error(format!(
                         "{class}.__init__() got multiple values for argument 'self'"
                     )));
                 }
@@ -2684,7 +2756,7 @@ fn init_packet(
     }
     let [c, id, secret, authenticator, auth_type, packet, dict, ma, _fd] = given;
     let none = py.None().into_bound(py);
-    let fields = init_fields(
+    let (fields, fresh) = init_fields(
         pkt.cast::<PyDict>()?,
         InitHeader {
             code: &c.unwrap_or_else(|| {
@@ -2710,7 +2782,12 @@ fn init_packet(
                 attributes.set_item(key, value)?;
             }
         }
-        pkt.call_method1(pyo3::intern!(py, "_AddNamed"), (&attributes,))?;
+        if let Err(e) = pkt.call_method1(pyo3::intern!(py, "_AddNamed"), (&attributes,)) {
+            if fresh {
+                untemplate_auth_type(&fields)?;
+            }
+            return Err(e);
+        }
     }
     if auth {
         let auth_type = match auth_type {

@@ -15,6 +15,7 @@ import hmac
 import inspect
 import secrets
 import struct
+import types
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
@@ -105,15 +106,39 @@ _INIT_SIGNATURES = {
 }
 
 
+# What inspect takes for code of the interpreter's own (not a Python function).
+_NOT_USER_DEFINED: tuple[type, ...] = (
+    types.WrapperDescriptorType,
+    types.MethodWrapperType,
+    types.ClassMethodDescriptorType,
+    types.BuiltinFunctionType,
+)
+
+
+def _user_defined(cls: type, name: str) -> bool:
+    return not isinstance(getattr(cls, name, None), (*_NOT_USER_DEFINED, type(None)))
+
+
 class _ClassSignature:
-    """``cls.__signature__`` for a packet class: pyrad's ``__init__`` signature while
-    the class uses one of the native ``__init__`` (None otherwise: ``inspect`` then
-    reads the subclass's own ``__init__``); instances have none."""
+    """``cls.__signature__`` for a packet class: pyrad's ``__init__`` signature where
+    ``inspect`` would read it from pyrad's Python ``__init__`` (None otherwise:
+    ``inspect`` then reads the subclass's own ``__init__``, ``__new__`` or its
+    metaclass's ``__call__``, as for pyrad's classes); instances have none."""
 
     def __get__(self, obj: object, owner: type | None = None) -> inspect.Signature | None:
         if obj is not None or owner is None:
             raise AttributeError("__signature__")
-        return _INIT_SIGNATURES.get(owner.__init__)  # type: ignore[misc]
+        # inspect.signature's order for a class: a metaclass __call__, then the first
+        # class of the MRO with a Python __new__ or __init__ of its own.
+        if _user_defined(type(owner), "__call__"):
+            return None
+        new = _user_defined(owner, "__new__")
+        for base in owner.__mro__:
+            if new and "__new__" in base.__dict__:
+                return None
+            if "__init__" in base.__dict__:
+                return _INIT_SIGNATURES.get(base.__dict__["__init__"])
+        return None
 
 
 class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
