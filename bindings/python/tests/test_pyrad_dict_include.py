@@ -7,6 +7,7 @@ naming the path."""
 
 from __future__ import annotations
 
+import logging
 import os
 import pathlib
 
@@ -70,3 +71,26 @@ def test_a_missing_include_names_the_path(tmp_path: pathlib.Path) -> None:
     with pytest.raises(FileNotFoundError) as err:
         Dictionary(str(tmp_path / "dictionary"))
     assert err.value.filename == str(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("level", [logging.DEBUG, logging.WARNING])
+def test_unsupported_attributes_are_counted_in_one_warning(
+    tmp_path: pathlib.Path, caplog: pytest.LogCaptureFixture, level: int
+) -> None:
+    """pyrad 2.6's report: each skipped attribute at DEBUG, then one warning with the
+    count and the kinds, sorted without repeats."""
+    (tmp_path / "dictionary").write_text(
+        ATTR
+        + "ATTRIBUTE\tA-Prefix\t200\tipv4prefix\n"
+        + "ATTRIBUTE\tB-Prefix\t201\tipv4prefix\n"
+        + "ATTRIBUTE\tC-Ext\t241\textended\n"
+    )
+    with caplog.at_level(level, logger="pyrad"):
+        d = Dictionary(str(tmp_path / "dictionary"))
+    assert "User-Name" in d.attributes and "A-Prefix" not in d.attributes
+    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(debug) == (3 if level == logging.DEBUG else 0)
+    assert warnings == [
+        "Skipped 3 unsupported dictionary attributes (data type extended, data type ipv4prefix)"
+    ]

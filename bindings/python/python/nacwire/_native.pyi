@@ -326,7 +326,7 @@ def pyrad_dict_lines(
 
 def pyrad_read_dictionary(
     d: Any, path: str | None, text: str | None, helpers: tuple[Any, ...], debug: bool
-) -> tuple[list[str], list[tuple[str, int, str, str]] | None, list[tuple[str, int, str]]]:
+) -> tuple[int, list[str], list[tuple[str, int, str, str]] | None, list[tuple[str, int, str]]]:
     """nacwire.pyrad: pyrad's ReadDictionary into d."""
 
 @disjoint_base

@@ -140,7 +140,7 @@ class Dictionary:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            reasons, debug, warnings = pyrad_read_dictionary(
+            unsupported, reasons, debug, warnings = pyrad_read_dictionary(
                 self, path, text, _HELPERS, logger.isEnabledFor(logging.DEBUG)
             )
         finally:
@@ -154,11 +154,11 @@ class Dictionary:
             logger.debug("%s(%d): skipping attribute %s: %s", *skipped)
         for unknown in warnings:
             logger.warning("%s(%d): ignoring value defined for unknown attribute %s", *unknown)
-        if reasons:
+        if unsupported:
             logger.warning(
                 "Skipped %d unsupported dictionary attributes (%s)",
-                len(reasons),
-                ", ".join(sorted(set(reasons))),
+                unsupported,
+                ", ".join(reasons),
             )
 
 
