@@ -90,3 +90,25 @@ def test_a_dropped_name_takes_values_once_an_attribute_defines_it(name: str) -> 
     d = dictionary.Dictionary(io.StringIO(text))
     assert dict(d[name].values.forward) == {"B": b"\x00\x00\x00\x02"}
     assert dict(d["Other"].values.forward) == {"Z": b"\x00\x09"}
+
+
+@pytest.mark.parametrize(
+    ("datatype", "text", "octets"),
+    [
+        ("byte", "255", b"\xff"),
+        ("short", "0x102", b"\x01\x02"),
+        ("integer", "258", b"\x00\x00\x01\x02"),
+        ("date", "4294967295", b"\xff\xff\xff\xff"),
+        ("signed", "-2", b"\xff\xff\xff\xfe"),
+        ("integer64", "258", b"\x00\x00\x00\x00\x00\x00\x01\x02"),
+    ],
+)
+def test_integer_values_keep_their_width(datatype: str, text: str, octets: bytes) -> None:
+    """VALUEs of each integer width (packed natively until ``values`` is read) come
+    back as pyrad encodes them, next to a name of every length up to 40."""
+    lines = [f"ATTRIBUTE Num 1 {datatype}"]
+    lines += [f"VALUE Num {'N' * n} {text}" for n in range(1, 41)]
+    d = dictionary.Dictionary(io.StringIO("\n".join(lines) + "\n"))
+    forward = d.attributes["Num"].values.forward
+    assert list(forward) == ["N" * n for n in range(1, 41)]
+    assert set(forward.values()) == {octets}
