@@ -68,9 +68,26 @@ fn has_cr(bytes: &[u8]) -> bool {
     found & HIGH != 0 || chunks.remainder().contains(&b'\r')
 }
 
-/// Whitespace as `str::split_whitespace` sees it, for ASCII bytes.
+/// A file's text with its newlines as Python's text mode (`open(name, "rt")`) reads
+/// them: `\r\n` and a lone `\r` become `\n`.
+fn text_mode(text: String) -> String {
+    if has_cr(text.as_bytes()) {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
+}
+
+/// Whitespace as Python's `str.split()` sees it, for ASCII bytes: tab to CR, space,
+/// and the separators U+001C to U+001F.
 fn is_space(b: u8) -> bool {
-    b == b' ' || (b'\t'..=b'\r').contains(&b)
+    b == b' ' || (b'\t'..=b'\r').contains(&b) || (0x1c..=0x1f).contains(&b)
+}
+
+/// Whitespace as Python's `str.split()` sees it: Unicode `White_Space` (Rust's
+/// `char::is_whitespace`) and U+001C to U+001F, which Python counts too.
+fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
 /// Skips from `i` over the bytes that are certainly part of a word (not ASCII
@@ -118,9 +135,9 @@ fn find_newline(bytes: &[u8], mut i: usize) -> usize {
 
 /// Finds the end of the line `rest` begins with (after its newline) and appends to
 /// `out` where its words are (offsets plus `base`): the part before its first `#`,
-/// split as `str::split_whitespace` splits it. ASCII lines (all of the FreeRADIUS tree)
+/// split as Python's `str.split()` splits it. ASCII lines (all of the FreeRADIUS tree)
 /// are split byte by byte in one pass; a line with other characters before its `#`
-/// goes through `split_whitespace` itself, whose whitespace includes some of them.
+/// is split on [`is_py_space`], whose whitespace includes some of them.
 fn split_line(rest: &str, base: usize, out: &mut Vec<(usize, usize)>) -> usize {
     let bytes = rest.as_bytes();
     let mut i = 0;
@@ -154,7 +171,7 @@ fn split_line(rest: &str, base: usize, out: &mut Vec<(usize, usize)>) -> usize {
             break;
         }
     }
-    // a non-ASCII character before the comment: the whole line by `split_whitespace`
+    // a non-ASCII character before the comment: the whole line by `is_py_space`
     while out.last().is_some_and(|&(s, _)| s >= base) {
         out.pop();
     }
@@ -162,7 +179,7 @@ fn split_line(rest: &str, base: usize, out: &mut Vec<(usize, usize)>) -> usize {
     let line = rest.get(..len).unwrap_or_default();
     let content = line.split('#').next().unwrap_or_default();
     let origin = line.as_ptr() as usize;
-    for w in content.split_whitespace() {
+    for w in content.split(is_py_space).filter(|w| !w.is_empty()) {
         let s = w.as_ptr() as usize - origin;
         out.push((base + s, base + s + w.len()));
     }
@@ -293,13 +310,11 @@ impl Walk {
             .unwrap_or_default()
     }
 
-    /// Adds a source's text (newlines as Python's text mode reads them) and name.
+    /// Adds a source's text and name. A file's text has its newlines as Python's text
+    /// mode reads them ([`text_mode`]); text given directly comes from a file-like
+    /// object's `readlines()` and is taken as it is (a `StringIO`'s lines end only at
+    /// `\n`, and pyrad splits a lone `\r` inside a line as white space).
     fn add(&mut self, name: String, text: String) -> (usize, usize) {
-        let text = if has_cr(text.as_bytes()) {
-            text.replace("\r\n", "\n").replace('\r', "\n")
-        } else {
-            text
-        };
         self.texts.push(text);
         let next = self.files.len();
         let id = *self.file_ids.entry(name.clone()).or_insert(next);
@@ -356,7 +371,7 @@ impl Walk {
         let sub = std::path::Path::new(target)
             .parent()
             .unwrap_or_else(|| std::path::Path::new(""));
-        let (name, text) = self.add(basename(target), body);
+        let (name, text) = self.add(basename(target), text_mode(body));
         Ok(Some(Source {
             name,
             dir: base.join(sub),
@@ -398,11 +413,14 @@ impl Walk {
                 }
                 return Some(line);
             };
-            // `$INCLUDE` and `$INCLUDE-` (most lines start with a keyword's letter)
+            // `$INCLUDE` and `$INCLUDE-` (most lines start with a keyword's letter), as
+            // pyrad compares `str.upper()`: `$\u{131}nclude` (dotless i) is one too
             let directive = Some(self.word(&line, first)).filter(|d| d.starts_with('$'));
-            if !directive
-                .is_some_and(|d| d.eq_ignore_ascii_case("$INCLUDE") || d.eq_ignore_ascii_case("$INCLUDE-"))
-            {
+            if !directive.is_some_and(|d| {
+                d.eq_ignore_ascii_case("$INCLUDE")
+                    || d.eq_ignore_ascii_case("$INCLUDE-")
+                    || (!d.is_ascii() && matches!(d.to_uppercase().as_str(), "$INCLUDE" | "$INCLUDE-"))
+            }) {
                 return Some(line);
             }
             let optional = directive.is_some_and(|d| d.ends_with('-'));
