@@ -1607,7 +1607,25 @@ fn pyrad_read_dictionary<'py>(
     for slot in &mut st.slots {
         DictState::flush(slot)?;
     }
-    read?;
+    if let Err(e) = read {
+        // pyrad logs these as it meets them, so they are out before its error too: a
+        // VALUE of an unknown attribute warned in the deferred pass before a later
+        // deferred VALUE fails, the attributes skipped before the failing line
+        let logger = py.import("logging")?.call_method1("getLogger", ("pyrad",))?;
+        for rec in st.debug.iter().flat_map(|l| l.iter()) {
+            let mut args = vec!["%s(%d): skipping attribute %s: %s".into_pyobject(py)?.into_any()];
+            args.extend(rec.try_iter()?.collect::<PyResult<Vec<_>>>()?);
+            logger.call_method1("debug", PyTuple::new(py, args)?)?;
+        }
+        for rec in warnings.iter() {
+            let mut args = vec!["%s(%d): ignoring value defined for unknown attribute %s"
+                .into_pyobject(py)?
+                .into_any()];
+            args.extend(rec.try_iter()?.collect::<PyResult<Vec<_>>>()?);
+            logger.call_method1("warning", PyTuple::new(py, args)?)?;
+        }
+        return Err(e);
+    }
     // (the count and the kinds are what is reported: a string per skipped attribute
     // cost 3,000 objects per load of the FreeRADIUS tree)
     let mut kinds = st.reasons.clone();
