@@ -1507,7 +1507,8 @@ impl<'py> DictState<'py> {
         let mut format = None;
         if let Some(opt) = tokens.get(2) {
             match opt.strip_prefix("format=") {
-                Some(f) => format = Some(f.to_owned()),
+                // pyrad tests the format's truth: `format=` (empty) skips nothing
+                Some(f) => format = Some(f.to_owned()).filter(|f| !f.is_empty()),
                 None => return Err(self.error(format!("Unknown option '{opt}' for begin-vendor statement"))),
             }
         }

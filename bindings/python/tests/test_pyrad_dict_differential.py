@@ -409,6 +409,12 @@ def test_warnings_before_a_deferred_value_error() -> None:
     assert _read(LIBS["pyrad"], text)[2], "pyrad warns here"
 
 
+def test_begin_vendor_with_an_empty_format() -> None:
+    # pyrad keeps `format=`'s empty text and tests its truth: the attributes are read,
+    # not skipped as extended vendor-specific ones (the reader once skipped them).
+    _compare("VENDOR V1 9\nBEGIN-VENDOR V1 format=\nATTRIBUTE A 1 integer\nEND-VENDOR V1\n")
+
+
 @pytest.fixture(autouse=True)
 def _quiet_pyrad_logger() -> Iterator[None]:
     # The warnings are compared, not shown: keep them out of the test report.
