@@ -404,6 +404,12 @@ def test_information_separators_split_words(text: str) -> None:
     _compare(text)
 
 
+def test_lone_carriage_return_in_text_from_a_file_object() -> None:
+    # A StringIO's lines end only at "\n": pyrad splits a lone "\r" inside a line as
+    # white space; the reader once made it a line end (text mode) for such text too.
+    _compare("ATTRIBUTE A 0\rabinary\nATTRIBUTE B\r2 string\n")
+
+
 def test_include_directive_in_unicode_case() -> None:
     # pyrad matches str.upper() of the first word: "$\u0131nclude-" (dotless i) is
     # "$INCLUDE-"; the reader once compared it in ASCII case only and ignored the line.
