@@ -68,6 +68,16 @@ fn has_cr(bytes: &[u8]) -> bool {
     found & HIGH != 0 || chunks.remainder().contains(&b'\r')
 }
 
+/// A file's text with its newlines as Python's text mode (`open(name, "rt")`) reads
+/// them: `\r\n` and a lone `\r` become `\n`.
+fn text_mode(text: String) -> String {
+    if has_cr(text.as_bytes()) {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
+}
+
 /// Whitespace as `str::split_whitespace` sees it, for ASCII bytes.
 fn is_space(b: u8) -> bool {
     b == b' ' || (b'\t'..=b'\r').contains(&b)
@@ -293,13 +303,11 @@ impl Walk {
             .unwrap_or_default()
     }
 
-    /// Adds a source's text (newlines as Python's text mode reads them) and name.
+    /// Adds a source's text and name. A file's text has its newlines as Python's text
+    /// mode reads them ([`text_mode`]); text given directly comes from a file-like
+    /// object's `readlines()` and is taken as it is (a `StringIO`'s lines end only at
+    /// `\n`, and pyrad splits a lone `\r` inside a line as white space).
     fn add(&mut self, name: String, text: String) -> (usize, usize) {
-        let text = if has_cr(text.as_bytes()) {
-            text.replace("\r\n", "\n").replace('\r', "\n")
-        } else {
-            text
-        };
         self.texts.push(text);
         let next = self.files.len();
         let id = *self.file_ids.entry(name.clone()).or_insert(next);
@@ -356,7 +364,7 @@ impl Walk {
         let sub = std::path::Path::new(target)
             .parent()
             .unwrap_or_else(|| std::path::Path::new(""));
-        let (name, text) = self.add(basename(target), body);
+        let (name, text) = self.add(basename(target), text_mode(body));
         Ok(Some(Source {
             name,
             dir: base.join(sub),
@@ -398,11 +406,14 @@ impl Walk {
                 }
                 return Some(line);
             };
-            // `$INCLUDE` and `$INCLUDE-` (most lines start with a keyword's letter)
+            // `$INCLUDE` and `$INCLUDE-` (most lines start with a keyword's letter), as
+            // pyrad compares `str.upper()`: `$\u{131}nclude` (dotless i) is one too
             let directive = Some(self.word(&line, first)).filter(|d| d.starts_with('$'));
-            if !directive
-                .is_some_and(|d| d.eq_ignore_ascii_case("$INCLUDE") || d.eq_ignore_ascii_case("$INCLUDE-"))
-            {
+            if !directive.is_some_and(|d| {
+                d.eq_ignore_ascii_case("$INCLUDE")
+                    || d.eq_ignore_ascii_case("$INCLUDE-")
+                    || (!d.is_ascii() && matches!(d.to_uppercase().as_str(), "$INCLUDE" | "$INCLUDE-"))
+            }) {
                 return Some(line);
             }
             let optional = directive.is_some_and(|d| d.ends_with('-'));
@@ -1478,7 +1489,8 @@ impl<'py> DictState<'py> {
         let mut format = None;
         if let Some(opt) = tokens.get(2) {
             match opt.strip_prefix("format=") {
-                Some(f) => format = Some(f.to_owned()),
+                // pyrad tests the format's truth: `format=` (empty) skips nothing
+                Some(f) => format = Some(f.to_owned()).filter(|f| !f.is_empty()),
                 None => return Err(self.error(format!("Unknown option '{opt}' for begin-vendor statement"))),
             }
         }
@@ -1578,7 +1590,25 @@ fn pyrad_read_dictionary<'py>(
     for slot in &mut st.slots {
         DictState::flush(slot)?;
     }
-    read?;
+    if let Err(e) = read {
+        // pyrad logs these as it meets them, so they are out before its error too: a
+        // VALUE of an unknown attribute warned in the deferred pass before a later
+        // deferred VALUE fails, the attributes skipped before the failing line
+        let logger = py.import("logging")?.call_method1("getLogger", ("pyrad",))?;
+        for rec in st.debug.iter().flat_map(|l| l.iter()) {
+            let mut args = vec!["%s(%d): skipping attribute %s: %s".into_pyobject(py)?.into_any()];
+            args.extend(rec.try_iter()?.collect::<PyResult<Vec<_>>>()?);
+            logger.call_method1("debug", PyTuple::new(py, args)?)?;
+        }
+        for rec in warnings.iter() {
+            let mut args = vec!["%s(%d): ignoring value defined for unknown attribute %s"
+                .into_pyobject(py)?
+                .into_any()];
+            args.extend(rec.try_iter()?.collect::<PyResult<Vec<_>>>()?);
+            logger.call_method1("warning", PyTuple::new(py, args)?)?;
+        }
+        return Err(e);
+    }
     // (the count and the kinds are what is reported: a string per skipped attribute
     // cost 3,000 objects per load of the FreeRADIUS tree)
     let mut kinds = st.reasons.clone();
