@@ -78,9 +78,16 @@ fn text_mode(text: String) -> String {
     }
 }
 
-/// Whitespace as `str::split_whitespace` sees it, for ASCII bytes.
+/// Whitespace as Python's `str.split()` sees it, for ASCII bytes: tab to CR, space,
+/// and the separators U+001C to U+001F.
 fn is_space(b: u8) -> bool {
-    b == b' ' || (b'\t'..=b'\r').contains(&b)
+    b == b' ' || (b'\t'..=b'\r').contains(&b) || (0x1c..=0x1f).contains(&b)
+}
+
+/// Whitespace as Python's `str.split()` sees it: Unicode `White_Space` (Rust's
+/// `char::is_whitespace`) and U+001C to U+001F, which Python counts too.
+fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
 /// Skips from `i` over the bytes that are certainly part of a word (not ASCII
@@ -128,9 +135,9 @@ fn find_newline(bytes: &[u8], mut i: usize) -> usize {
 
 /// Finds the end of the line `rest` begins with (after its newline) and appends to
 /// `out` where its words are (offsets plus `base`): the part before its first `#`,
-/// split as `str::split_whitespace` splits it. ASCII lines (all of the FreeRADIUS tree)
+/// split as Python's `str.split()` splits it. ASCII lines (all of the FreeRADIUS tree)
 /// are split byte by byte in one pass; a line with other characters before its `#`
-/// goes through `split_whitespace` itself, whose whitespace includes some of them.
+/// is split on [`is_py_space`], whose whitespace includes some of them.
 fn split_line(rest: &str, base: usize, out: &mut Vec<(usize, usize)>) -> usize {
     let bytes = rest.as_bytes();
     let mut i = 0;
@@ -164,7 +171,7 @@ fn split_line(rest: &str, base: usize, out: &mut Vec<(usize, usize)>) -> usize {
             break;
         }
     }
-    // a non-ASCII character before the comment: the whole line by `split_whitespace`
+    // a non-ASCII character before the comment: the whole line by `is_py_space`
     while out.last().is_some_and(|&(s, _)| s >= base) {
         out.pop();
     }
@@ -172,7 +179,7 @@ fn split_line(rest: &str, base: usize, out: &mut Vec<(usize, usize)>) -> usize {
     let line = rest.get(..len).unwrap_or_default();
     let content = line.split('#').next().unwrap_or_default();
     let origin = line.as_ptr() as usize;
-    for w in content.split_whitespace() {
+    for w in content.split(is_py_space).filter(|w| !w.is_empty()) {
         let s = w.as_ptr() as usize - origin;
         out.push((base + s, base + s + w.len()));
     }

@@ -237,15 +237,12 @@ def mangled(draw: st.DrawFn, words: list[str]) -> list[str]:
 
 
 # Word separators: str.split() splits on every Unicode white space, so the rare ones
-# (vertical tab, form feed, U+0085, NBSP, U+2003, U+2028, U+3000, a lone
+# (vertical tab, form feed, U+001C-U+001F, U+0085, NBSP, U+2003, U+2028, U+3000, a lone
 # CR) are in the mix with tabs and spaces. A line ends only at "\n" (StringIO).
-# Not U+001C..U+001F: Python splits there, the reader does not, and
-# test_pyrad_dict_words.py pins the reader's way (see
-# test_information_separators_split_words, an expected failure until that is settled).
 SEPARATORS = _mostly(
     st.sampled_from([" ", "\t", "  ", " \t ", "\t\t"]),
     st.sampled_from(
-        ["\x0b", "\x0c", "\x85", "\xa0", "\u2003", "\u2028",
+        ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u2003", "\u2028",
          "\u3000", "\r", "\u200b"]
     ),
 )  # fmt: skip
@@ -375,7 +372,7 @@ def test_generated_dictionaries_read_as_pyrad_reads_them(text: str) -> None:
     [
         "ATTRIBUTE A 1 integer\nVALUE A one 0x10\nVALUE A two -1\n",
         "attr\u0131bute A 1 string\nVALUE A x 1\n",
-        "ATTRIBUTE\x0bA\x851\u2028integer\n",
+        "ATTRIBUTE\x1cA\x851\u2028integer\n",
         "VENDOR V1 9\nBEGIN-VENDOR V1\nATTRIBUTE A 1 octets\nEND-VENDOR V2\n",
         "ATTRIBUTE Tlv 241 tlv\nATTRIBUTE Sub 241.1 integer\nVALUE Sub one 1\n",
         "VALUE U x 1\r\nATTRIBUTE A 1 ipv4prefix\r\nATTRIBUTE B 0x1a byte has_tag\r\n",
@@ -392,15 +389,9 @@ def test_fixed_dictionaries_read_as_pyrad_reads_them(text: str) -> None:
     "text",
     ["VALUE A one\x1c0\n", "ATTRIBUTE A 1\x1dinteger\n", "ATTRIBUTE\x1eÜ 1\x1finteger\n"],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="U+001C..U+001F: pyrad's str.split() splits there, the reader keeps them in"
-    " words (Rust's split_whitespace, pinned by test_pyrad_dict_words.py; not in"
-    " COMPATIBILITY.md): the lead's decision",
-)
 def test_information_separators_split_words(text: str) -> None:
     # Python's str.split() splits on U+001C..U+001F as well as on Unicode White_Space;
-    # the reader splits on White_Space only ("Incorrect number of tokens").
+    # the reader once split on White_Space only ("Incorrect number of tokens").
     _compare(text)
 
 
