@@ -126,7 +126,8 @@ target/py-pyrad/bin/pip install -q target/wheels/nacwire-*.whl "pyrad==2.6.0" py
   cd bindings/python
   NACWIRE_REQUIRE_PYRAD=1 ../../target/py-pyrad/bin/python -m pytest -q -p no:cacheprovider \
     tests/test_pyrad_differential.py tests/test_pyrad_gateway.py tests/test_pyrad_examples.py \
-    tests/test_pyrad_native_methods.py tests/test_pyrad_init_review.py
+    tests/test_pyrad_native_methods.py tests/test_pyrad_init_review.py \
+    tests/test_pyrad_dict_differential.py
 )
 
 step "fuzz: build every target, run each for ${FUZZ_SECONDS}s"
