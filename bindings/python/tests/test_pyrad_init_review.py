@@ -184,7 +184,7 @@ def test_any_arguments_through_subclasses(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="pre-existing, not in COMPATIBILITY.md: nacwire's Packet class holds defaults "
+    reason="COMPATIBILITY.md (class-level defaults row): nacwire's Packet class holds defaults "
     "(request_authenticator, _request_code, message_authenticator, raw_packet = None) that "
     "pyrad's has not, so they read None (not AttributeError) when __init__ failed before "
     "setting them",
@@ -346,7 +346,7 @@ def test_user_subclass_shapes(shape: str) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="pre-existing, not in COMPATIBILITY.md: a subclass that never runs Packet's "
+    reason="COMPATIBILITY.md (class-level defaults row): a subclass that never runs Packet's "
     "__init__ reads nacwire's class defaults (raw_packet, message_authenticator, ... None); "
     "pyrad's raises AttributeError",
 )
@@ -433,7 +433,8 @@ def test_multiple_inheritance(name: str) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not in COMPATIBILITY.md (reported): AuthPacket.__init__ (a slot wrapper of "
+    reason="COMPATIBILITY.md (a class's __init__ on another class's object): "
+    "AuthPacket.__init__ (a slot wrapper of "
     "PyradAuthInit) accepts only instances of AuthPacket, AcctPacket.__init__ only "
     "AcctPacket's, Packet.__init__ only packets; pyrad's are Python functions that take "
     "any OrderedDict (AuthPacket.__init__(a_packet, ...))",
@@ -456,7 +457,8 @@ def test_init_of_another_packet_class(pair: tuple[str, str]) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not in COMPATIBILITY.md (reported): Packet.__init__ on an OrderedDict that is "
+    reason="COMPATIBILITY.md (a class's __init__ on another class's object): "
+    "Packet.__init__ on an OrderedDict that is "
     "not a packet is a TypeError from the slot wrapper; pyrad's sets the fields",
 )
 def test_packet_init_on_an_ordered_dict() -> None:
