@@ -1988,17 +1988,26 @@ fn nread_plan<'py>(
     if g.tlv {
         return Ok(None);
     }
+    values_list(py, &st, g, kind, named, decode).map(Some)
+}
+
+/// The decoded values of a plain group, as a new list.
+fn values_list<'py>(
+    py: Python<'py>,
+    st: &PyradAttrs,
+    g: &NGroup,
+    kind: u8,
+    named: &Bound<'py, PyDict>,
+    decode: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyList>> {
     if let (Some((_, s, e)), true) = (g.vals.first, g.vals.rest.is_empty()) {
-        return Ok(Some(PyList::new(
-            py,
-            [read_octets(py, st.bytes(s, e), kind, named, decode)?],
-        )?));
+        return PyList::new(py, [read_octets(py, st.bytes(s, e), kind, named, decode)?]);
     }
     let out = PyList::empty(py);
     for &(_, s, e) in g.vals.iter() {
         out.append(read_octets(py, st.bytes(s, e), kind, named, decode)?)?;
     }
-    Ok(Some(out))
+    Ok(out)
 }
 
 /// `key in pkt` in native mode (as `pyrad_nread`: a bool, `noplan` or `slow`).
@@ -2807,6 +2816,25 @@ struct InitHeader<'a, 'py> {
     authenticator: &'a Bound<'py, PyAny>,
 }
 
+/// `f` of the dictionary's resolved entry for name `key`, while the dictionary still
+/// maps the name to the same `Attribute`; None when there is none (or the tables are
+/// borrowed). What `f` returns is taken out: the tables are not borrowed while a value
+/// is decoded (a decoder may be Python code).
+fn with_resolved<'py, R>(
+    ctx: &Bound<'py, PyradDictCtx>,
+    key: &Bound<'py, PyAny>,
+    f: impl FnOnce(&Resolved) -> R,
+) -> PyResult<Option<R>> {
+    let Ok(c) = ctx.try_borrow() else {
+        return Ok(None);
+    };
+    let Some(r) = c.resolved.get(&(key.as_ptr() as usize)) else {
+        return Ok(None);
+    };
+    let current = c.attributes.bind(ctx.py()).get_item(key)?;
+    Ok(current.is_some_and(|cur| cur.is(&r.attr)).then(|| f(r)))
+}
+
 /// `pkt[key]` in one pass when the packet is in native mode and its dictionary has
 /// resolved `key` already (the common case: a name read before); None otherwise.
 fn read_resolved<'py>(
@@ -2826,24 +2854,11 @@ fn read_resolved<'py>(
     let Some((_, ctx)) = &st.ctx else {
         return Ok(None);
     };
-    // What decoding needs is copied out: the tables are not borrowed while a value is
-    // decoded (a decoder may be Python code).
-    let (wire, kind, named, decode) = {
-        let Ok(c) = ctx.bind(py).try_borrow() else {
-            return Ok(None);
-        };
-        let Some(r) = c.resolved.get(&(key.as_ptr() as usize)) else {
-            return Ok(None);
-        };
-        if !c
-            .attributes
-            .bind(py)
-            .get_item(key)?
-            .is_some_and(|cur| cur.is(&r.attr))
-        {
-            return Ok(None);
-        }
+    let Some((wire, kind, named, decode)) = with_resolved(ctx.bind(py), key, |r| {
         (r.wire, r.kind, r.back.bind(py).clone(), r.decode.bind(py).clone())
+    })?
+    else {
+        return Ok(None);
     };
     let Some(g) = st.group(wire) else {
         return Err(pyo3::exceptions::PyKeyError::new_err(
@@ -2853,18 +2868,7 @@ fn read_resolved<'py>(
     if g.tlv {
         return Ok(None);
     }
-    let (named, decode) = (&named, &decode);
-    if let (Some((_, s, e)), true) = (g.vals.first, g.vals.rest.is_empty()) {
-        return Ok(Some(PyList::new(
-            py,
-            [read_octets(py, st.bytes(s, e), kind, named, decode)?],
-        )?));
-    }
-    let out = PyList::empty(py);
-    for &(_, s, e) in g.vals.iter() {
-        out.append(read_octets(py, st.bytes(s, e), kind, named, decode)?)?;
-    }
-    Ok(Some(out))
+    values_list(py, &st, g, kind, &named, &decode).map(Some)
 }
 
 /// The packet's native attributes and the plan for `key`, when the packet is in native
@@ -2887,21 +2891,10 @@ fn resolved_plan<'py>(
         let Some((_, ctx)) = &st.ctx else {
             return Ok(None);
         };
-        let Ok(c) = ctx.bind(py).try_borrow() else {
+        let Some(parts) = with_resolved(ctx.bind(py), key, |r| r.parts(py))? else {
             return Ok(None);
         };
-        let Some(r) = c.resolved.get(&(key.as_ptr() as usize)) else {
-            return Ok(None);
-        };
-        if !c
-            .attributes
-            .bind(py)
-            .get_item(key)?
-            .is_some_and(|cur| cur.is(&r.attr))
-        {
-            return Ok(None);
-        }
-        r.parts(py)
+        parts
     };
     Ok(Some((nw, parts)))
 }
