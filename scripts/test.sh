@@ -102,8 +102,8 @@ target/py-test/bin/pip install -q --upgrade pip
 target/py-test/bin/pip install -q target/wheels/nacwire-*.whl pytest hypothesis mypy ruff
 (
   cd bindings/python
-  ../../target/py-test/bin/ruff check python tests
-  ../../target/py-test/bin/ruff format --check python tests
+  ../../target/py-test/bin/ruff check python tests ../../benches/python
+  ../../target/py-test/bin/ruff format --check python tests ../../benches/python
   ../../target/py-test/bin/python -m mypy.stubtest nacwire --allowlist stubtest-allowlist.txt
   ../../target/py-test/bin/python -c "import nacwire, sys; assert 'site-packages' in nacwire.__file__, nacwire.__file__"
   ../../target/py-test/bin/python -m pytest tests -q -p no:cacheprovider

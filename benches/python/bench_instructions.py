@@ -4,10 +4,10 @@ for pyrad 2.6 and nacwire.pyrad: a figure the load of a shared machine does not 
 
 Each figure is (instructions of a run with N + 1 calls - instructions of a run with 1
 call) / N: the steady state, where imports, dictionary loading and what a first call
-does once (caches filled on first use, by either implementation) cancel out. The operations are the ones
-bench_radius.py times: decode + read every attribute (packets A, B, C; PwDecrypt for A),
-build + encode A with Message-Authenticator, load the FreeRADIUS tree (pyrad: the copy
-with the two lines it rejects commented out).
+does once (caches filled on first use, by either implementation) cancel out. The
+operations are the ones bench_radius.py times: decode + read every attribute (packets
+A, B, C; PwDecrypt for A), build + encode A with Message-Authenticator, load the
+FreeRADIUS tree (pyrad: the copy with the two lines it rejects commented out).
 
 `--impl floor` measures the same decode calls on a stand-in whose answers are all
 precomputed (see floor_module): what pyrad's API costs by itself in CPython.
@@ -59,8 +59,14 @@ def floor_module(packets: dict[str, bytes]) -> tuple[Any, Any]:
         answers[data] = (p.keys(), {k: p[k] for k in p.keys()})
 
     class Packet(OrderedDict):  # type: ignore[type-arg]
-        def __init__(self, code: int = 0, id: Any = None, secret: bytes = b"",
-                     authenticator: Any = None, **attributes: Any) -> None:
+        def __init__(
+            self,
+            code: int = 0,
+            id: Any = None,
+            secret: bytes = b"",
+            authenticator: Any = None,
+            **attributes: Any,
+        ) -> None:
             self._keys, self._values = answers[attributes["packet"]]
 
         def __getitem__(self, key: Any) -> Any:

@@ -37,7 +37,7 @@ from nacwire import radius
 from nacwire.pyrad.dictionary import Dictionary as DropInDictionary
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from dict_load import pyrad_copy  # noqa: E402
+from dict_load import pyrad_copy
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SHARED = pathlib.Path(os.environ.get("NACWIRE_SHARED", ROOT.parent / "shared"))
@@ -47,16 +47,25 @@ SECRET = b"testing123"
 ROUNDS = int(os.environ.get("ROUNDS", "7"))
 
 
+def race(*calls: tuple[Callable[[], object], int]) -> list[float]:
+    """Best-of-ROUNDS microseconds per call of each (fn, n), the calls taking turns
+    within every round: a change in the machine's load meets all of them alike, so
+    their ratios are same-moment ratios."""
+    for fn, _ in calls:
+        fn()
+    times: list[list[float]] = [[] for _ in calls]
+    for _ in range(ROUNDS):
+        for (fn, n), out in zip(calls, times, strict=True):
+            t = time.perf_counter()
+            for _ in range(n):
+                fn()
+            out.append((time.perf_counter() - t) / n * 1e6)
+    return [min(t) for t in times]
+
+
 def best(fn: Callable[[], object], n: int) -> float:
     """Best-of-ROUNDS microseconds per call of fn."""
-    fn()
-    times = []
-    for _ in range(ROUNDS):
-        t = time.perf_counter()
-        for _ in range(n):
-            fn()
-        times.append((time.perf_counter() - t) / n * 1e6)
-    return min(times)
+    return race((fn, n))[0]
 
 
 def main() -> None:
@@ -96,8 +105,9 @@ def main() -> None:
             return out
 
         assert dropin_decode() == pyrad_decode(), f"nacwire.pyrad reads packet {k} differently"
-        rows.append((f"decode + read all, packet {k}", best(pyrad_decode, 2000), best(nacwire_decode, 20000)))
-        dropin.append((f"decode + read all, packet {k}", rows[-1][1], best(dropin_decode, 5000)))
+        p, n, d = race((pyrad_decode, 2000), (nacwire_decode, 20000), (dropin_decode, 5000))
+        rows.append((f"decode + read all, packet {k}", p, n))
+        dropin.append((f"decode + read all, packet {k}", p, d))
 
     # the floor: creating the same Python objects in Python
     a_items = radius.Packet.decode(packets["A"], dictionary=nd, secret=SECRET).items()
@@ -150,8 +160,9 @@ def main() -> None:
     assert dropin_build() == packets["A"], "nacwire.pyrad does not reproduce packet A"
     assert nacwire_build() == packets["A"], "nacwire does not reproduce packet A"
     assert pyrad_build() == packets["A"], "pyrad does not reproduce packet A"
-    rows.append(("build + encode A with Message-Authenticator", best(pyrad_build, 2000), best(nacwire_build, 20000)))
-    dropin.append(("build + encode A with Message-Authenticator", rows[-1][1], best(dropin_build, 5000)))
+    p, n, d = race((pyrad_build, 2000), (nacwire_build, 20000), (dropin_build, 5000))
+    rows.append(("build + encode A with Message-Authenticator", p, n))
+    dropin.append(("build + encode A with Message-Authenticator", p, d))
 
     # verify a reply
     req = radius.Packet.decode(packets["A"], dictionary=nd)
@@ -166,27 +177,27 @@ def main() -> None:
         return radius.Packet.decode(accept, dictionary=nd).verify_reply(req, key)
 
     assert pyrad_verify() and nacwire_verify()
-    rows.append(("verify an Access-Accept with Message-Authenticator", best(pyrad_verify, 2000), best(nacwire_verify, 20000)))
+    rows.append(
+        (
+            "verify an Access-Accept with Message-Authenticator",
+            *race((pyrad_verify, 2000), (nacwire_verify, 20000)),
+        )
+    )
 
     # dictionary tree
     tree = os.path.join(FR, "dictionary")
-    rows.append(
-        (
-            "load the FreeRADIUS tree",
-            best(lambda: PyradDictionary(os.path.join(copy, "dictionary")), 1) ,
-            best(lambda: radius.Dictionary.load(tree), 3),
-        )
+    p, n, d = race(
+        (lambda: PyradDictionary(os.path.join(copy, "dictionary")), 1),
+        (lambda: radius.Dictionary.load(tree), 3),
+        (lambda: DropInDictionary(tree), 1),
     )
-    dropin.append(
-        (
-            "load the FreeRADIUS tree (pyrad: the part it can)",
-            rows[-1][1],
-            best(lambda: DropInDictionary(tree), 1),
-        )
-    )
+    rows.append(("load the FreeRADIUS tree", p, n))
+    dropin.append(("load the FreeRADIUS tree (pyrad: the part it can)", p, d))
     crossing = best(lambda: req.code, 200000)
 
-    print(f"nacwire {nacwire.__version__}, pyrad {pyrad.__version__}, Python {sys.version.split()[0]}")
+    print(
+        f"nacwire {nacwire.__version__}, pyrad {pyrad.__version__}, Python {sys.version.split()[0]}"
+    )
     print(f"best of {ROUNDS} rounds, microseconds per call\n")
     print("| operation | pyrad 2.6 | nacwire | nacwire faster |")
     print("|---|---|---|---|")
@@ -197,7 +208,10 @@ def main() -> None:
     print("|---|---|---|---|")
     for name, p, n in dropin:
         print(f"| {name} | {p:,.2f} | {n:,.2f} | {p / n:,.1f}x |")
-    print(f"\nfloor: creating packet A's {len(makers)} (name, value) tuples in Python: {floor_us:.2f} us")
+    print(
+        f"\nfloor: creating packet A's {len(makers)} (name, value) tuples in Python: "
+        f"{floor_us:.2f} us"
+    )
     print(f"crossing into Rust (Packet.code getter): {crossing:.3f} us")
 
 

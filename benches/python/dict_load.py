@@ -9,6 +9,7 @@ commented out in a private copy, and pyrad then skips what it does not support
 
 Run: benches/python/run.sh   (creates target/bench-venv with pyrad 2.6)
 """
+
 import json
 import os
 import shutil
@@ -64,7 +65,19 @@ def bench_pyrad(root):
 
 def bench_radius_dict():
     out = subprocess.run(
-        ["cargo", "run", "-q", "--release", "-p", "radius-dict", "--example", "load_tree", "--", FR, str(RUNS * 2)],
+        [
+            "cargo",
+            "run",
+            "-q",
+            "--release",
+            "-p",
+            "radius-dict",
+            "--example",
+            "load_tree",
+            "--",
+            FR,
+            str(RUNS * 2),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -86,10 +99,13 @@ def main():
     )
     print(
         f"radius-dict: {rs['median_ms']:.2f} ms median of {RUNS * 2} "
-        f"({rs['attributes']} attributes, {rs['vendors']} vendors, {rs['values']} values; unmodified, strict)"
+        f"({rs['attributes']} attributes, {rs['vendors']} vendors, {rs['values']} values; "
+        "unmodified, strict)"
     )
-    print(f"ratio: radius-dict is {py['median_ms'] / rs['median_ms']:.0f}x faster while loading "
-          f"{rs['attributes'] - py['attributes']} more attributes")
+    print(
+        f"ratio: radius-dict is {py['median_ms'] / rs['median_ms']:.0f}x faster while loading "
+        f"{rs['attributes'] - py['attributes']} more attributes"
+    )
 
 
 if __name__ == "__main__":
