@@ -255,6 +255,27 @@ fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 
+/// The text of an open file. A regular file is read up to the size its stat gave (as it
+/// was then: one read, where reading to the end takes a second one to see the end);
+/// anything else to its end. Invalid UTF-8 is an error, as `std::fs::read_to_string`'s.
+fn read_text(file: &mut std::fs::File, meta: &std::fs::Metadata) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    if meta.is_file() && size > 0 {
+        bytes.try_reserve_exact(size).map_err(std::io::Error::other)?;
+        file.take(meta.len()).read_to_end(&mut bytes)?;
+    } else {
+        file.read_to_end(&mut bytes)?;
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
 impl Walk {
     /// Starts at a file (`path`) or at text given directly.
     fn new(path: Option<&str>, text: Option<&str>) -> Self {
@@ -335,7 +356,11 @@ impl Walk {
             return Ok(None);
         }
         let io = |e| WalkError::Io(e, fname.to_string_lossy().into_owned());
-        let id = file_id(&std::fs::metadata(&fname).map_err(io)?);
+        // One open and one stat of the open file give both its identity and its size
+        // (a stat by path, then `read_to_string`'s own, was a syscall more per file).
+        let mut file = std::fs::File::open(&fname).map_err(io)?;
+        let meta = file.metadata().map_err(io)?;
+        let id = file_id(&meta);
         if let Some(top) = self.stack.last() {
             // The same file by real path, as pyrad compares; resolved only for a file
             // with the same (device, inode), the only ones whose real path can match.
@@ -367,7 +392,8 @@ impl Walk {
                 });
             }
         }
-        let body = std::fs::read_to_string(&fname).map_err(io)?;
+        let body = read_text(&mut file, &meta).map_err(io)?;
+        drop(file);
         let sub = std::path::Path::new(target)
             .parent()
             .unwrap_or_else(|| std::path::Path::new(""));
