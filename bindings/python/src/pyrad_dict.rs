@@ -26,6 +26,9 @@ enum WalkError {
     },
     /// A file could not be read: `OSError` (with the file name, as `open` gives it).
     Io(std::io::Error, String),
+    /// A file is not UTF-8 text: `UnicodeDecodeError`, as pyrad's text-mode read
+    /// raises it (its bytes and where decoding stopped).
+    Utf8(Vec<u8>, std::str::Utf8Error),
 }
 
 /// A line: the file (index into `Walk::files`), its 1-based number and where its text
@@ -255,10 +258,10 @@ fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 
-/// The text of an open file. A regular file is read up to the size its stat gave (as it
-/// was then: one read, where reading to the end takes a second one to see the end);
-/// anything else to its end. Invalid UTF-8 is an error, as `std::fs::read_to_string`'s.
-fn read_text(file: &mut std::fs::File, meta: &std::fs::Metadata) -> std::io::Result<String> {
+/// The bytes of an open file. A regular file is read up to the size its stat gave (as
+/// it was then: one read, where reading to the end takes a second one to see the end);
+/// anything else to its end.
+fn read_bytes(file: &mut std::fs::File, meta: &std::fs::Metadata) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::new();
     let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
@@ -268,12 +271,7 @@ fn read_text(file: &mut std::fs::File, meta: &std::fs::Metadata) -> std::io::Res
     } else {
         file.read_to_end(&mut bytes)?;
     }
-    String::from_utf8(bytes).map_err(|_| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            "stream did not contain valid UTF-8",
-        )
-    })
+    Ok(bytes)
 }
 
 impl Walk {
@@ -392,8 +390,12 @@ impl Walk {
                 });
             }
         }
-        let body = read_text(&mut file, &meta).map_err(io)?;
+        let bytes = read_bytes(&mut file, &meta).map_err(io)?;
         drop(file);
+        let body = String::from_utf8(bytes).map_err(|e| {
+            let err = e.utf8_error();
+            WalkError::Utf8(e.into_bytes(), err)
+        })?;
         let sub = std::path::Path::new(target)
             .parent()
             .unwrap_or_else(|| std::path::Path::new(""));
@@ -491,6 +493,12 @@ fn walk_error(py: Python<'_>, err: WalkError, parse_error: &Bound<'_, PyAny>) ->
                 None => pyo3::exceptions::PyOSError::new_err(format!("{strerror}: {name}")),
             }
         }
+        // Python's own decoder makes the exception, with its wording of the reason.
+        WalkError::Utf8(bytes, err) => match PyBytes::new(py, &bytes).call_method1("decode", ("utf-8",)) {
+            Err(e) => e,
+            Ok(_) => pyo3::exceptions::PyUnicodeDecodeError::new_utf8(py, &bytes, err)
+                .map_or_else(|e| e, |exc| PyErr::from_value(exc.into_any())),
+        },
         WalkError::Recursive { file, line, target } => {
             let kwargs = PyDict::new(py);
             let made = kwargs

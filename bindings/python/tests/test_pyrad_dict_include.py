@@ -73,6 +73,28 @@ def test_a_missing_include_names_the_path(tmp_path: pathlib.Path) -> None:
     assert err.value.filename == str(tmp_path / "nowhere")
 
 
+def test_an_include_that_is_not_utf8_is_a_unicode_decode_error(tmp_path: pathlib.Path) -> None:
+    """pyrad reads files in text mode: bytes that are not UTF-8 raise the decoder's
+    UnicodeDecodeError (a ValueError), not an OSError."""
+    (tmp_path / "dictionary").write_text(ATTR + "$INCLUDE latin1\n")
+    body = b"ATTRIBUTE\tCaf\xe9-Id\t2\tstring\n"
+    (tmp_path / "latin1").write_bytes(body)
+    with pytest.raises(UnicodeDecodeError) as err:
+        Dictionary(str(tmp_path / "dictionary"))
+    assert str(err.value) == (
+        "'utf-8' codec can't decode byte 0xe9 in position 13: invalid continuation byte"
+    )
+    assert (err.value.object, err.value.start) == (body, 13)
+
+
+def test_a_directory_named_by_include_is_an_os_error(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "dictionary").write_text("$INCLUDE sub\n")
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(IsADirectoryError) as err:
+        Dictionary(str(tmp_path / "dictionary"))
+    assert err.value.filename == str(tmp_path / "sub")
+
+
 @pytest.mark.parametrize("level", [logging.DEBUG, logging.WARNING])
 def test_unsupported_attributes_are_counted_in_one_warning(
     tmp_path: pathlib.Path, caplog: pytest.LogCaptureFixture, level: int
