@@ -130,6 +130,40 @@ target/py-pyrad/bin/pip install -q target/wheels/nacwire-*.whl "pyrad==2.6.0" py
     tests/test_pyrad_dict_differential.py
 )
 
+step "the wheel on the other CPython versions it supports (abi3, 3.10+): 3.10, 3.12, 3.13"
+# The same abi3 wheel, the Python suite (real pyrad 2.6 beside it; the live tests ran
+# above) and pyrad 2.6's own suite against the drop-in, on each version. Interpreters:
+# python3.1x on the PATH, else pyenv's. Under CI=true a missing one is a failure.
+for minor in 10 12 13; do
+  pyx="$(command -v "python3.$minor" || true)"
+  if [ -z "$pyx" ]; then
+    pyx="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3."$minor".*/bin/python3 2>/dev/null | sort -V | tail -n1)"
+  fi
+  if [ -z "$pyx" ] || ! "$pyx" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    if [ "${CI:-}" = true ]; then
+      echo "no Python 3.$minor with venv: the wheel is not tested there" >&2
+      exit 1
+    fi
+    echo "-- Python 3.$minor: not found, skipped (a failure under CI=true)"
+    continue
+  fi
+  echo "-- $("$pyx" --version)"
+  venv="target/py-3.$minor"
+  rm -rf "$venv" "$venv-suite"
+  "$pyx" -m venv "$venv"
+  "$venv/bin/pip" install -q --upgrade pip
+  "$venv/bin/pip" install -q target/wheels/nacwire-*.whl "pyrad==2.6.0" pytest hypothesis
+  (
+    cd bindings/python
+    NACWIRE_REQUIRE_PYRAD=1 "../../$venv/bin/python" -m pytest tests -q -p no:cacheprovider \
+      --ignore=tests/test_live.py --ignore=tests/test_pyrad_live.py
+  )
+  "$pyx" -m venv "$venv-suite"
+  "$venv-suite/bin/pip" install -q --upgrade pip
+  "$venv-suite/bin/pip" install -q target/wheels/nacwire-*.whl pytest netaddr
+  "$venv-suite/bin/python" bindings/python/tests/pyrad_suite/run_pyrad_suite.py --min-pass 502
+done
+
 step "fuzz: build every target, run each for ${FUZZ_SECONDS}s"
 # The stable toolchain builds cargo-fuzz targets with RUSTC_BOOTSTRAP=1.
 export RUSTC_BOOTSTRAP=1

@@ -30,6 +30,18 @@ pub(crate) fn import<'py>(
         .map(|o| o.bind(py).clone())
 }
 
+/// `datetime.timezone.utc` (the same object as `datetime.UTC`, which Python 3.10 lacks).
+pub(crate) fn utc(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    UTC.get_or_try_init(py, || {
+        py.import("datetime")?
+            .getattr("timezone")?
+            .getattr("utc")
+            .map(Bound::unbind)
+    })
+    .map(|o| o.bind(py).clone())
+}
+
 /// A shared secret given from Python as `Secret`, `bytes` or `str` (UTF-8).
 pub(crate) fn secret_of(obj: &Bound<'_, PyAny>) -> PyResult<Arc<SharedSecret>> {
     if let Ok(s) = obj.cast::<Secret>() {

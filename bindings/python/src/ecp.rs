@@ -29,7 +29,6 @@ use crate::errors;
 static MAC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static IP_ADDRESS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static DATETIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 // ---------------------------------------------------------------------------------
 // Small conversions
@@ -146,7 +145,7 @@ fn opt_r(py: Python<'_>, s: Option<&str>) -> String {
 
 /// An aware UTC `datetime` for seconds since 1970.
 fn py_datetime(py: Python<'_>, unix: i64) -> PyResult<Bound<'_, PyAny>> {
-    let utc = import(py, &UTC, "datetime", "UTC")?;
+    let utc = crate::convert::utc(py)?;
     import(py, &DATETIME, "datetime", "datetime")?.call_method1("fromtimestamp", (unix, utc))
 }
 

@@ -25,7 +25,6 @@ use crate::errors;
 
 static FROMTS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static DATETIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static ENUMVALUE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static MONOTONIC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static URANDOM: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -389,7 +388,7 @@ fn value_to_py<'py>(
         Value::Byte(v) => int(u64::from(*v))?,
         Value::Signed(v) => v.into_pyobject(py)?.into_any(),
         Value::Date(v) => {
-            let utc = import(py, &UTC, "datetime", "UTC")?;
+            let utc = crate::convert::utc(py)?;
             let datetime = import(py, &DATETIME, "datetime", "datetime")?;
             FROMTS
                 .get_or_try_init(py, || datetime.getattr("fromtimestamp").map(Bound::unbind))?
