@@ -127,7 +127,7 @@ target/py-pyrad/bin/pip install -q target/wheels/nacwire-*.whl "pyrad==2.6.0" py
   NACWIRE_REQUIRE_PYRAD=1 ../../target/py-pyrad/bin/python -m pytest -q -p no:cacheprovider \
     tests/test_pyrad_differential.py tests/test_pyrad_gateway.py tests/test_pyrad_examples.py \
     tests/test_pyrad_native_methods.py tests/test_pyrad_init_review.py \
-    tests/test_pyrad_dict_differential.py
+    tests/test_pyrad_dict_differential.py tests/test_pyrad_realworld.py
 )
 
 step "the wheel on the other CPython versions it supports (abi3, 3.10+): 3.10, 3.12, 3.13"

@@ -116,7 +116,7 @@ class DatagramProtocolClient(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         if exc:
-            self.logger.warning("[%s:%d] Connection lost: %s", self.server, self.port, exc)
+            self.logger.warning("[%s:%d] Connection lost: %s", self.server, self.port, str(exc))
         else:
             self.logger.info("[%s:%d] Transport closed", self.server, self.port)
 

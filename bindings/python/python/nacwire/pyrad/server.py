@@ -221,9 +221,11 @@ class Server(host.Host):
                     continue
                 try:
                     self._ProcessInput(self._fdmap[fd])
+                # pyrad logs the message whole (no arguments): handlers that group
+                # records by their template (Sentry's) see the same records
                 except ServerPacketError as err:
-                    logger.info("Dropping packet: %s", err)
+                    logger.info("Dropping packet: " + str(err))
                 except packet.PacketError as err:
-                    logger.info("Received a broken packet: %s", err)
+                    logger.info("Received a broken packet: " + str(err))
                 except Exception:
                     logger.exception("Error processing packet")

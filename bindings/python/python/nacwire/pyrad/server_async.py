@@ -75,7 +75,7 @@ class DatagramProtocolServer(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         if exc:
-            self.logger.warning("[%s:%d] Connection lost: %s", self.ip, self.port, exc)
+            self.logger.warning("[%s:%d] Connection lost: %s", self.ip, self.port, str(exc))
         else:
             self.logger.info("[%s:%d] Transport closed", self.ip, self.port)
 
