@@ -58,7 +58,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from conftest import free_udp_port
+from conftest import FreeRadius, free_udp_port
 
 REAL = importlib.util.find_spec("pyrad") is not None
 TIMEOUT = 60  # seconds for one program; the exchanges take milliseconds, timeouts < 2 s
@@ -273,12 +273,13 @@ from pyrad.packet import AccessAccept, AccessChallenge, AccessReject
 logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(levelname)s %(message)s")
 log = logging.getLogger("otp")
 PORT, SILENT, MODE = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+WAIT = 3 if MODE == "freeradius" else 0.3  # FreeRADIUS delays an Access-Reject by 1 s
 
 
 def request(user, password, state=None, check_ma=False, port=PORT):
     srv = Client(server="127.0.0.1", authport=port, secret=b"testing123",
                  dict=Dictionary("dictionary"))
-    srv.timeout = 0.3
+    srv.timeout = WAIT
     srv.retries = 2
     req = srv.CreateAuthPacket(code=pyrad.packet.AccessRequest,
                                User_Name=user.encode("utf-8"),
@@ -1261,3 +1262,41 @@ def test_async_connection_lost_records(which: str) -> None:
     ]
     if which == "pyrad":
         assert _connection_lost_records("pyrad") == ours
+
+
+# ---------------------------------------------------------------------------------------
+# Against FreeRADIUS 3.2 (conftest's radiusd: secret testing123, bob/hello)
+
+
+def test_against_freeradius(lab: pathlib.Path, which: str, freeradius: FreeRadius) -> None:
+    """privacyIDEA's request (FreeRADIUS 3.2.1 does not sign a PAP reply: the program's
+    Message-Authenticator check logs that it cannot verify) and websocket_nac's
+    accounting, with the real server."""
+    auth = {
+        impl: run(lab, impl, "otp_client.py", freeradius.auth_port, 0, "freeradius")
+        for impl in _impls(which)
+    }
+    lines = auth["nacwire"].splitlines()
+    assert lines[1:] == [
+        "bob -> accept True",
+        lines[2],
+        "['Reply-Message', 'Session-Timeout'] ['Hello, bob'] [3600]",
+        lines[4],
+        # the users file's reply items go out with the Access-Reject too
+        "bob -> reject True ['Hello, bob']",
+    ]
+    # 3.2.1 signs none of them; from 3.2.5 on FreeRADIUS signs replies to signed requests
+    assert {lines[0], lines[2], lines[4]} <= {
+        "INFO Message-Authenticator verified",
+        "WARNING Unable to verify Message-Authenticator Attribute in response: "
+        "No Message-Authenticator AVP present",
+    }
+    assert auth.get("real", auth["nacwire"]) == auth["nacwire"]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as dead:
+        dead.bind(("127.0.0.1", 0))
+        acct = {
+            impl: run(lab, impl, "mist_acct.py", freeradius.acct_port, dead.getsockname()[1])
+            for impl in _impls(which)
+        }
+    assert acct["nacwire"].splitlines()[1::2][:2] == ["sent", "sent"]
+    assert acct.get("real", acct["nacwire"]) == acct["nacwire"]
