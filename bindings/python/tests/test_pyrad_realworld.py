@@ -767,6 +767,61 @@ acct.stop(MistClient())
 RadiusAcct(SILENT).stop(MistClient())
 """
 
+# ---------------------------------------------------------------------------------------
+# A Twisted server on pyrad.curved, as the RADIUSAccess subclass found with the code search
+# (its __init__ calls curved.RADIUS.__init__, replies go out with transport.write).
+# argv: auth port.
+
+CURVED_SERVER = """\
+import sys
+
+from twisted.internet import reactor
+from twisted.python import log
+
+from pyrad import curved, dictionary, packet, server
+
+
+class RadiusServer(curved.RADIUSAccess):
+    def __init__(self, secret):
+        self.secret = secret
+        hosts = {"127.0.0.1": server.RemoteHost("127.0.0.1", secret, "localhost")}
+        curved.RADIUS.__init__(self, hosts=hosts, dict=dictionary.Dictionary("dictionary"))
+
+    def reply(self, code, pkt):
+        reply = pkt.CreateReply()
+        reply.source = pkt.source
+        reply.secret = self.secret
+        reply.code = code
+        return reply.ReplyPacket()
+
+    def processPacket(self, pkt):
+        curved.RADIUSAccess.processPacket(self, pkt)
+        attrs = {}
+        for attr in pkt.keys():
+            attrs[attr] = pkt[attr][0]
+        print("request", sorted(k for k in attrs if k != "Message-Authenticator"),
+              attrs.get("User-Name"))
+        sys.stdout.flush()
+        if attrs.get("User-Name") == "boom":
+            raise ValueError("handler failed")
+        self.transport.write(self.reply(packet.AccessAccept, pkt), pkt.source)
+
+
+def lines(event):
+    # Twisted's log events as plain lines: no times, a traceback by its last line
+    text = log.textFromEventDict(event)
+    if text:
+        text = text.strip().splitlines()
+        print("log", text[-1] if "Traceback (most recent call last):" in text else text[0])
+        sys.stdout.flush()
+
+
+log.startLoggingWithObserver(lines, setStdout=False)
+reactor.listenUDP(int(sys.argv[1]), RadiusServer(b"testing123"), interface="127.0.0.1")
+reactor.callWhenRunning(lambda: (print("ready"), sys.stdout.flush()))
+reactor.run()
+"""
+
 PROGRAMS = {
     "lab_server.py": LAB_SERVER,
     "otp_client.py": OTP_CLIENT,
@@ -775,6 +830,7 @@ PROGRAMS = {
     "coa_sender.py": COA_SENDER,
     "openwisp_radclient.py": OPENWISP_RADCLIENT,
     "mist_acct.py": MIST_ACCT,
+    "curved_server.py": CURVED_SERVER,
 }
 
 # ---------------------------------------------------------------------------------------
@@ -1300,3 +1356,82 @@ def test_against_freeradius(lab: pathlib.Path, which: str, freeradius: FreeRadiu
         }
     assert acct["nacwire"].splitlines()[1::2][:2] == ["sent", "sent"]
     assert acct.get("real", acct["nacwire"]) == acct["nacwire"]
+
+
+# ---------------------------------------------------------------------------------------
+# pyrad.curved (needs Twisted, as pyrad's does; scripts/test.sh does not install it)
+
+
+def test_curved_server(lab: pathlib.Path, which: str) -> None:
+    """A Twisted RADIUSAccess subclass: the same replies, drops and log lines."""
+    pytest.importorskip("twisted")
+    from nacwire.pyrad import dictionary, packet
+
+    d = dictionary.Dictionary(io.StringIO(DICT_RFC))
+
+    def auth(i: int, user: str, secret: bytes = b"testing123", ma: bool = True) -> bytes:
+        p = packet.AuthPacket(
+            id=i, secret=secret, authenticator=bytes([i]) * 16, dict=d, message_authenticator=ma
+        )
+        p["User-Name"] = user
+        p["User-Password"] = p.PwCrypt("pw")
+        return bytes(p.RequestPacket())
+
+    requests = [
+        auth(1, "alice"),
+        auth(2, "bob", ma=False),
+        auth(3, "alice", secret=b"wrong"),
+        auth(4, "boom"),
+        b"\x01\x02\x00\x05x",
+        bytes(packet.AcctPacket(id=5, secret=b"testing123", dict=d).RequestPacket()),
+    ]
+    outs = {}
+    for impl in _impls(which):
+        port = free_udp_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-c", PRELUDE, "curved_server.py", str(port)],
+            cwd=lab,
+            env=_env(impl),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            head: list[str] = []
+            while not head or head[-1] != "ready":
+                line = proc.stdout.readline()
+                assert line, "\n".join(head)
+                head.append(line.strip())
+            replies = []
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.settimeout(0.5)
+                for data in requests:
+                    s.sendto(data, ("127.0.0.1", port))
+                    try:
+                        replies.append(s.recv(4096).hex())
+                    except TimeoutError:
+                        replies.append("no reply")
+            time.sleep(0.1)
+        finally:
+            proc.terminate()
+            out, _ = proc.communicate(timeout=10)
+        # the protocol's repr has its address; the port number is the free port's
+        body = [line.split(" at 0x")[0] for line in out.splitlines() if str(port) not in line]
+        outs[impl] = (replies, body)
+    replies, lines = outs["nacwire"]
+    assert [r[:2] for r in replies] == ["02", "02", "no", "no", "no", "no"]
+    assert lines == [
+        "request ['User-Name', 'User-Password'] alice",
+        "request ['User-Name', 'User-Password'] bob",
+        "log Dropping packet from 127.0.0.1: Received Access-Request with invalid "
+        "Message-Authenticator",
+        "request ['User-Name', 'User-Password'] boom",
+        "log builtins.ValueError: handler failed",
+        "log Dropping invalid packet: Packet header is corrupt",
+        "log Dropping packet from 127.0.0.1: non-AccessRequest packet on authentication socket",
+        "log Received SIGTERM, shutting down.",
+        "log Stopping protocol <__main__.RadiusServer object",
+        "log Main loop terminated.",
+    ]
+    assert outs.get("real", outs["nacwire"]) == outs["nacwire"]
