@@ -113,6 +113,7 @@ ATTRIBUTE	Acct-Input-Packets	47	integer
 ATTRIBUTE	Acct-Output-Packets	48	integer
 ATTRIBUTE	Acct-Terminate-Cause	49	integer
 ATTRIBUTE	Event-Timestamp		55	date
+ATTRIBUTE	CHAP-Challenge		60	octets
 ATTRIBUTE	NAS-Port-Type		61	integer
 ATTRIBUTE	Message-Authenticator	80	octets
 ATTRIBUTE	Framed-IPv6-Prefix	97	ipv6prefix
@@ -175,6 +176,8 @@ def dump(pkt):
 
 class LabServer(Server):
     def HandleAuthPacket(self, pkt):
+        if "CHAP-Password" in pkt:
+            return self.chap(pkt)
         username = pkt[1][0]
         password = pkt.PwDecrypt(pkt[2][0])
         try:
@@ -208,6 +211,17 @@ class LabServer(Server):
             reply["Reply-Message"] = "Enter your challenge reply:"
         say("  reply", reply.code)
         self.SendReplyPacket(self._fdmap[self._realauthfds[0]], reply)
+
+    def chap(self, pkt):
+        name = pkt["User-Name"][0]
+        ok = pkt.VerifyChapPasswd(USERS.get(name, ""))
+        say("chap", repr(name), ok, "CHAP-Challenge" in pkt)
+        reply = self.CreateReplyPacket(pkt)
+        reply.code = AccessAccept if ok else AccessReject
+        if ok:
+            reply["Session-Timeout"] = 600
+            reply["Filter-Id"] = "portal-user"
+        self.SendReplyPacket(pkt.fd, reply)
 
     def _HandleAcctPacket(self, pkt):
         Server._HandleAcctPacket(self, pkt)
@@ -822,6 +836,45 @@ reactor.callWhenRunning(lambda: (print("ready"), sys.stdout.flush()))
 reactor.run()
 """
 
+# ---------------------------------------------------------------------------------------
+# A captive portal's CHAP login, as pyrad's documentation and CoovaChilli-style portals do
+# it: CHAP-Password = ident + MD5(ident + password + challenge), the challenge in
+# CHAP-Challenge or in the Request Authenticator. argv: auth port.
+
+PORTAL_CHAP = """\
+import hashlib
+import sys
+
+import pyrad.packet
+from pyrad.client import Client
+from pyrad.dictionary import Dictionary
+
+client = Client(server="127.0.0.1", authport=int(sys.argv[1]), secret=b"testing123",
+                dict=Dictionary("dictionary"), retries=2, timeout=1)
+
+
+def login(user, password, challenge=None, ident=b"\\x07"):
+    req = client.CreateAuthPacket(code=pyrad.packet.AccessRequest, User_Name=user,
+                                  NAS_Identifier="portal")
+    if challenge is None:  # RFC 2865 2.2: the Request Authenticator is the challenge
+        req.authenticator = req.CreateAuthenticator()
+        challenge_used = req.authenticator
+    else:
+        req["CHAP-Challenge"] = challenge
+        challenge_used = challenge
+    digest = hashlib.md5(ident + password.encode() + challenge_used).digest()
+    req["CHAP-Password"] = ident + digest
+    reply = client.SendPacket(req)
+    attrs = {k: reply[k] for k in reply.keys() if k != "Message-Authenticator"}
+    print(user, reply.code == pyrad.packet.AccessAccept, sorted(attrs.items()))
+
+
+login("alice", "wonderland", challenge=bytes(range(16)))
+login("alice", "wonderland")
+login("alice", "nope", challenge=b"c" * 16)
+login("nobody", "x")
+"""
+
 PROGRAMS = {
     "lab_server.py": LAB_SERVER,
     "otp_client.py": OTP_CLIENT,
@@ -830,6 +883,7 @@ PROGRAMS = {
     "coa_sender.py": COA_SENDER,
     "openwisp_radclient.py": OPENWISP_RADCLIENT,
     "mist_acct.py": MIST_ACCT,
+    "portal_chap.py": PORTAL_CHAP,
     "curved_server.py": CURVED_SERVER,
 }
 
@@ -1137,6 +1191,25 @@ def test_openwisp_radclient(lab: pathlib.Path, which: str, silent: int) -> None:
         "coa",
         "  Session-Timeout: [10800]",
         "  ERX-Ingress-Policy-Name: ['gold']",
+    ]
+
+
+def test_portal_chap(lab: pathlib.Path, which: str, silent: int) -> None:
+    """CHAP with CHAP-Challenge and with the Request Authenticator as the challenge,
+    checked by the server with VerifyChapPasswd."""
+    client, server = exchange(lab, which, silent, "portal_chap.py", lambda s: [s.auth])
+    accepted = "[('Filter-Id', ['portal-user']), ('Session-Timeout', [600])]"
+    assert client.splitlines() == [
+        f"alice True {accepted}",
+        f"alice True {accepted}",
+        "alice False []",
+        "nobody False []",
+    ]
+    assert server.splitlines()[:4] == [
+        "chap 'alice' True True",
+        "chap 'alice' True False",
+        "chap 'alice' False True",
+        "chap 'nobody' False False",
     ]
 
 
