@@ -102,7 +102,15 @@ class Dictionary:
         return state
 
     def __setstate__(self, state: builtins.dict[str, Any]) -> None:
+        state = builtins.dict(state)
+        # a pickle of pyrad 2.6's Dictionary (made before a program switched to
+        # nacwire.pyrad): its vendor set has another name, our caches are not in it
+        if "_unsupported_vendors" in state and "_bad_vendors" not in state:
+            state["_bad_vendors"] = state.pop("_unsupported_vendors")
         self.__dict__.update(state)
+        if not _FIELDS <= self.__dict__.keys():
+            for name, value in vars(Dictionary()).items():
+                self.__dict__.setdefault(name, value)
 
     def __getitem__(self, key: str) -> Attribute:
         return self.attributes[key]
@@ -166,6 +174,9 @@ def _value_octets(datatype: str, text: str) -> bytes:
     """A VALUE's octets as pyrad computes them (the native reader's slow path)."""
     return tools.EncodeAttr(datatype, int(text, 0) if datatype in _NUMERIC else text)
 
+
+# the instance fields of a Dictionary (a pickle of pyrad's lacks some of them)
+_FIELDS = frozenset(vars(Dictionary()))
 
 _HELPERS: tuple[Any, ...] = (
     ParseError,
