@@ -1622,3 +1622,85 @@ def test_pyrad_pickle_of_a_packet_with_its_dictionary() -> None:
     assert p["Service-Type"] == ["Framed-User"]
     assert p.dict["Service-Type"].values.GetForward("Framed-User") == b"\x00\x00\x00\x02"
     assert bytes(p.RequestPacket()) == _fresh_request()
+
+
+# ---------------------------------------------------------------------------------------
+# Dictionary files as programs meet them: a file that is not UTF-8 (a vendor file saved
+# in Latin-1), a missing one, DictFile's position before the first line.
+
+
+def _outcome(call: Any) -> tuple[str, str]:
+    try:
+        return ("ok", repr(call()))
+    except Exception as err:
+        return (type(err).__name__, str(err))
+
+
+def _dictionary_outcomes(prefix: str, work: pathlib.Path) -> list[tuple[str, str]]:
+    import importlib
+
+    dictionary = importlib.import_module(f"{prefix}.dictionary")
+    dictfile = importlib.import_module(f"{prefix}.dictfile")
+    cwd = os.getcwd()
+    os.chdir(work)
+    try:
+        partial = dictionary.Dictionary()
+        out = [
+            _outcome(lambda: dictionary.Dictionary("latin1.dict")),
+            _outcome(lambda: partial.ReadDictionary("root.dict")),
+            ("partial", repr(sorted(partial.attributes))),
+            _outcome(lambda: dictionary.Dictionary(io.StringIO("$INCLUDE latin1.dict\n"))),
+            _outcome(lambda: dictionary.Dictionary("missing.dict")),
+            _outcome(lambda: dictfile.DictFile("latin1.dict")),
+            _outcome(lambda: dictfile.DictFile("missing.dict")),
+        ]
+        f = dictfile.DictFile("root.dict")
+        out.append(("before the first line", repr((f.File(), f.Line()))))
+        out.append(_outcome(lambda: [line.strip() for line in f]))
+        return out
+    finally:
+        os.chdir(cwd)
+
+
+def test_dictionary_file_errors(which: str, tmp_path: pathlib.Path) -> None:
+    """A dictionary file that is not UTF-8 raises pyrad's UnicodeDecodeError (a
+    ValueError: programs catch OSError for a missing file), where pyrad raises it;
+    DictFile raises for its first file when made, and names it before the first line."""
+    (tmp_path / "latin1.dict").write_bytes(b"ATTRIBUTE Ok 3 string\nATTRIBUTE Caf\xe9 4 string\n")
+    (tmp_path / "root.dict").write_text(
+        "ATTRIBUTE A 1 string\n$INCLUDE latin1.dict\nATTRIBUTE B 2 string\n"
+    )
+    with pytest.raises(UnicodeDecodeError) as python_read:
+        (tmp_path / "latin1.dict").read_text(encoding="utf-8")
+    decode = ("UnicodeDecodeError", str(python_read.value))
+    missing = f"[Errno 2] No such file or directory: '{tmp_path / 'missing.dict'}'"
+    ours = _dictionary_outcomes("nacwire.pyrad", tmp_path)
+    assert ours == [
+        decode,
+        decode,
+        ("partial", "['A']"),  # the lines before the include were read
+        decode,
+        ("FileNotFoundError", missing),
+        decode,
+        ("FileNotFoundError", missing),
+        ("before the first line", "('root.dict', 0)"),
+        decode,
+    ]
+    if which == "pyrad":
+        assert _dictionary_outcomes("pyrad", tmp_path) == ours
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="after an $INCLUDE fails during iteration, pyrad's DictFile.File()/Line() still "
+    "name the including file and the include's line ('root.dict', 2); ours say ('', -1): "
+    "pyrad_dict_lines (pyrad_dict.rs) returns the error without the include's position",
+)
+def test_dictfile_position_after_an_include_error(tmp_path: pathlib.Path) -> None:
+    from nacwire.pyrad import dictfile
+
+    (tmp_path / "root.dict").write_text("ATTRIBUTE A 1 string\n$INCLUDE missing.dict\n")
+    f = dictfile.DictFile(str(tmp_path / "root.dict"))
+    with pytest.raises(FileNotFoundError):
+        list(f)
+    assert (f.File(), f.Line()) == ("root.dict", 2)

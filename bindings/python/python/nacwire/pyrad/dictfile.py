@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import os
 from typing import IO, Any
 
 from nacwire._native import pyrad_dict_lines
+
+# How the Rust reader reports a file that is not UTF-8 text (an OSError without errno).
+_NOT_UTF8 = "stream did not contain valid UTF-8: "
+
+
+def _pyrad_error(err: Any) -> Any:
+    """The exception pyrad raises where the Rust reader raised ``err``: for a file that
+    is not UTF-8, the ``UnicodeDecodeError`` of Python's text-mode read (pyrad reads
+    with ``open(name, "rt")``; a program may catch ``ValueError`` there and ``OSError``
+    for a missing file). ``err`` itself otherwise, and if Python reads the file (a
+    locale whose encoding is not UTF-8: pyrad would read it, we do not)."""
+    if isinstance(err, OSError) and err.errno is None and str(err).startswith(_NOT_UTF8):
+        try:
+            with open(str(err)[len(_NOT_UTF8) :]) as fd:
+                fd.readlines()
+        except UnicodeDecodeError as exact:
+            return exact.with_traceback(None)
+        except OSError:
+            pass
+    return err
 
 
 def _parse_error() -> Any:
@@ -22,15 +43,30 @@ class DictFile:
     is. The files are read in Rust (``pyrad_dict_lines``), all at once.
     """
 
-    __slots__ = ("_error", "_lines", "_pos", "stack")
+    __slots__ = ("_error", "_lines", "_pos", "_top", "stack")
 
     def __init__(self, fil: str | IO[str]) -> None:
+        self._top = ""
         if isinstance(fil, str):
-            self._lines, self._error = pyrad_dict_lines(fil, None, _parse_error())
-        else:
-            self._lines, self._error = pyrad_dict_lines(
-                None, "".join(fil.readlines()), _parse_error()
-            )
+            # pyrad opens the file here: a missing or unreadable file (or one that is
+            # not text in the locale's encoding) raises now, with pyrad's exception
+            name = fil if os.path.isabs(fil) else os.path.join(os.path.realpath(os.curdir), fil)
+            with open(name) as fd:
+                fd.readlines()
+            self._top = os.path.basename(fil)
+        try:
+            if isinstance(fil, str):
+                self._lines, self._error = pyrad_dict_lines(fil, None, _parse_error())
+            else:
+                self._lines, self._error = pyrad_dict_lines(
+                    None, "".join(fil.readlines()), _parse_error()
+                )
+        except OSError as err:
+            exact = _pyrad_error(err)
+            if exact is err:
+                raise
+            raise exact from None
+        self._error = _pyrad_error(self._error)
         self._pos = 0
         self.stack: list[Any] = []  # pyrad's include stack; kept for compatibility
 
@@ -44,12 +80,17 @@ class DictFile:
             raise self._error
 
     def Line(self) -> int:
-        """The line number in the current file (-1 when done)."""
-        return self._lines[self._pos - 1][1] if 0 < self._pos <= len(self._lines) else -1
+        """The line number in the current file (0 before the first line, -1 when done)."""
+        if self._pos == 0:
+            return 0
+        return self._lines[self._pos - 1][1] if self._pos <= len(self._lines) else -1
 
     def File(self) -> str:
-        """The name of the current file ('' when done)."""
-        return self._lines[self._pos - 1][0] if 0 < self._pos <= len(self._lines) else ""
+        """The name of the current file (the first file's before the first line, '' when
+        done; '' for a file object)."""
+        if self._pos == 0:
+            return self._top
+        return self._lines[self._pos - 1][0] if self._pos <= len(self._lines) else ""
 
     def __iter__(self) -> DictFile:
         return self
