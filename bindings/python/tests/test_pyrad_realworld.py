@@ -38,7 +38,10 @@ tests run every pairing of nacwire.pyrad and the real pyrad 2.6 (client and serv
 require the same transcripts from all of them, and the same reply bytes from the servers
 for the same request bytes. ``[pyrad]`` skips without pyrad 2.6 installed next to nacwire,
 except under ``NACWIRE_REQUIRE_PYRAD=1`` (scripts/test.sh's second venv), where it fails.
-Two programs also run against FreeRADIUS 3.2 (``require("freeradius")``).
+Two programs also run against FreeRADIUS 3.2 (``require("freeradius")``). Also: a
+captive portal's CHAP login (pyrad's documentation), a Twisted ``curved`` server (skips
+without Twisted), pickles made by pyrad 2.6 loaded after the switch (a cache, a task
+queue), and dictionary files as programs meet them (not UTF-8, missing, ``DictFile``).
 
 Run: ``cd bindings/python && python -m pytest tests/test_pyrad_realworld.py -q``
 """
