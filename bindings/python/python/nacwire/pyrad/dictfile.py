@@ -7,26 +7,6 @@ from typing import IO, Any
 
 from nacwire._native import pyrad_dict_lines
 
-# How the Rust reader reports a file that is not UTF-8 text (an OSError without errno).
-_NOT_UTF8 = "stream did not contain valid UTF-8: "
-
-
-def _pyrad_error(err: Any) -> Any:
-    """The exception pyrad raises where the Rust reader raised ``err``: for a file that
-    is not UTF-8, the ``UnicodeDecodeError`` of Python's text-mode read (pyrad reads
-    with ``open(name, "rt")``; a program may catch ``ValueError`` there and ``OSError``
-    for a missing file). ``err`` itself otherwise, and if Python reads the file (a
-    locale whose encoding is not UTF-8: pyrad would read it, we do not)."""
-    if isinstance(err, OSError) and err.errno is None and str(err).startswith(_NOT_UTF8):
-        try:
-            with open(str(err)[len(_NOT_UTF8) :]) as fd:
-                fd.readlines()
-        except UnicodeDecodeError as exact:
-            return exact.with_traceback(None)
-        except OSError:
-            pass
-    return err
-
 
 def _parse_error() -> Any:
     from nacwire.pyrad.dictionary import ParseError  # (dictionary imports this module)
@@ -54,19 +34,12 @@ class DictFile:
             with open(name) as fd:
                 fd.readlines()
             self._top = os.path.basename(fil)
-        try:
-            if isinstance(fil, str):
-                self._lines, self._error = pyrad_dict_lines(fil, None, _parse_error())
-            else:
-                self._lines, self._error = pyrad_dict_lines(
-                    None, "".join(fil.readlines()), _parse_error()
-                )
-        except OSError as err:
-            exact = _pyrad_error(err)
-            if exact is err:
-                raise
-            raise exact from None
-        self._error = _pyrad_error(self._error)
+        if isinstance(fil, str):
+            self._lines, self._error = pyrad_dict_lines(fil, None, _parse_error())
+        else:
+            self._lines, self._error = pyrad_dict_lines(
+                None, "".join(fil.readlines()), _parse_error()
+            )
         self._pos = 0
         self.stack: list[Any] = []  # pyrad's include stack; kept for compatibility
 

@@ -25,7 +25,6 @@ from nacwire._native import (
     pyrad_unsupported_datatypes,
 )
 from nacwire.pyrad import bidict, tools
-from nacwire.pyrad.dictfile import _pyrad_error
 
 logger = logging.getLogger("pyrad")
 
@@ -152,11 +151,6 @@ class Dictionary:
             unsupported, reasons, debug, warnings = pyrad_read_dictionary(
                 self, path, text, _HELPERS, logger.isEnabledFor(logging.DEBUG)
             )
-        except OSError as err:
-            exact = _pyrad_error(err)
-            if exact is err:
-                raise
-            raise exact from None
         finally:
             if collecting:
                 gc.enable()
