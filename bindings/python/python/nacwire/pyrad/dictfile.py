@@ -34,7 +34,6 @@ class DictFile:
             with open(name) as fd:
                 fd.readlines()
             self._top = os.path.basename(fil)
-        if isinstance(fil, str):
             self._lines, self._error = pyrad_dict_lines(fil, None, _parse_error())
         else:
             self._lines, self._error = pyrad_dict_lines(

@@ -219,10 +219,10 @@ class Server(host.Host):
                 if event != select.POLLIN:
                     logger.error("Unexpected event in server main loop")
                     continue
+                # pyrad logs a dropped packet's message whole (no arguments): handlers
+                # that group records by their template (Sentry's) see the same records
                 try:
                     self._ProcessInput(self._fdmap[fd])
-                # pyrad logs the message whole (no arguments): handlers that group
-                # records by their template (Sentry's) see the same records
                 except ServerPacketError as err:
                     logger.info("Dropping packet: " + str(err))
                 except packet.PacketError as err:
