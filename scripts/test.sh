@@ -121,7 +121,7 @@ step "nacwire.pyrad against the real pyrad 2.6 (differential tests, the native m
 rm -rf target/py-pyrad
 "$PY" -m venv target/py-pyrad
 target/py-pyrad/bin/pip install -q --upgrade pip
-target/py-pyrad/bin/pip install -q target/wheels/nacwire-*.whl "pyrad==2.6.0" pytest hypothesis
+target/py-pyrad/bin/pip install -q target/wheels/nacwire-*.whl "pyrad==2.6.0" pytest hypothesis twisted
 (
   cd bindings/python
   NACWIRE_REQUIRE_PYRAD=1 ../../target/py-pyrad/bin/python -m pytest -q -p no:cacheprovider \
@@ -152,7 +152,7 @@ for minor in 10 12 13; do
   rm -rf "$venv" "$venv-suite"
   "$pyx" -m venv "$venv"
   "$venv/bin/pip" install -q --upgrade pip
-  "$venv/bin/pip" install -q target/wheels/nacwire-*.whl "pyrad==2.6.0" pytest hypothesis
+  "$venv/bin/pip" install -q target/wheels/nacwire-*.whl "pyrad==2.6.0" pytest hypothesis twisted
   (
     cd bindings/python
     NACWIRE_REQUIRE_PYRAD=1 "../../$venv/bin/python" -m pytest tests -q -p no:cacheprovider \
