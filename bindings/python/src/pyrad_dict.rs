@@ -1749,6 +1749,185 @@ pub(crate) struct PyradAttribute {
 /// The number of the next dictionary read (0 is for attributes no read made).
 static READS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
+/// The constructor's parameters, in order (pyrad 2.6's `Attribute.__init__`).
+const ATTRIBUTE_PARAMS: [&str; 8] = [
+    "name",
+    "code",
+    "datatype",
+    "is_sub_attribute",
+    "vendor",
+    "values",
+    "encrypt",
+    "has_tag",
+];
+
+/// The constructor's arguments by parameter, bound as Python binds them: too many
+/// positional ones, an unknown keyword or one given twice is Python's TypeError.
+fn bind_arguments<'py>(
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<[Option<Bound<'py, PyAny>>; 8]> {
+    let mut out: [Option<Bound<'py, PyAny>>; 8] = Default::default();
+    if args.len() > out.len() {
+        return Err(PyTypeError::new_err(format!(
+            "Attribute.__init__() takes from 4 to 9 positional arguments but {} were given",
+            args.len() + 1
+        )));
+    }
+    for (slot, arg) in out.iter_mut().zip(args.iter()) {
+        *slot = Some(arg);
+    }
+    for (key, value) in kwargs.into_iter().flat_map(|k| k.iter()) {
+        let name = key.extract::<String>().unwrap_or_default();
+        let Some(at) = ATTRIBUTE_PARAMS.iter().position(|p| *p == name) else {
+            return Err(PyTypeError::new_err(format!(
+                "Attribute.__init__() got an unexpected keyword argument {}",
+                key.repr()?
+            )));
+        };
+        match out.get_mut(at) {
+            Some(slot @ None) => *slot = Some(value),
+            _ => {
+                return Err(PyTypeError::new_err(format!(
+                    "Attribute.__init__() got multiple values for argument '{name}'"
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Which of the three required parameters were given.
+fn given_required(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<[bool; 3]> {
+    let given = bind_arguments(args, kwargs)?;
+    Ok([0, 1, 2].map(|i| given.get(i).is_some_and(Option::is_some)))
+}
+
+/// Python's TypeError for required parameters not given (`given` by position).
+fn missing_arguments(given: &[bool; 3]) -> PyErr {
+    let names: Vec<String> = ATTRIBUTE_PARAMS
+        .iter()
+        .zip(given)
+        .filter(|(_, g)| !**g)
+        .map(|(n, _)| format!("'{n}'"))
+        .collect();
+    let list = match names.as_slice() {
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [rest @ .., last] => format!("{}, and {last}", rest.join(", ")),
+        [] => String::new(),
+    };
+    let plural = if names.len() == 1 { "argument" } else { "arguments" };
+    PyTypeError::new_err(format!(
+        "Attribute.__init__() missing {} required positional {plural}: {list}",
+        names.len()
+    ))
+}
+
+impl PyradAttribute {
+    /// An attribute from the constructor's arguments (`new`).
+    #[allow(clippy::too_many_arguments)]
+    fn checked(
+        py: Python<'_>,
+        name: Bound<'_, PyAny>,
+        code: Bound<'_, PyAny>,
+        datatype: &Bound<'_, PyAny>,
+        is_sub_attribute: Option<Bound<'_, PyAny>>,
+        vendor: Option<Bound<'_, PyAny>>,
+        values: Option<&Bound<'_, PyAny>>,
+        encrypt: Option<Bound<'_, PyAny>>,
+        has_tag: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let known = datatype.extract::<&str>().is_ok_and(|t| DATATYPES.contains(&t));
+        if !known {
+            return Err(PyValueError::new_err("Invalid data type"));
+        }
+        let mut filled = None;
+        if let Some(v) = values.filter(|v| v.is_truthy().unwrap_or(true)) {
+            let bidict = bidict_class(py)?.call0()?;
+            for item in v.call_method0("items")?.try_iter()? {
+                let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+                bidict.call_method1(pyo3::intern!(py, "Add"), (key, value))?;
+            }
+            filled = Some(bidict.unbind());
+        }
+        let no = || pyo3::types::PyBool::new(py, false).to_owned().into_any().unbind();
+        Ok(Self {
+            name: name.unbind(),
+            code: code.unbind(),
+            datatype: datatype.clone().unbind(),
+            vendor: vendor.map_or_else(
+                || pyo3::intern!(py, "").clone().into_any().unbind(),
+                Bound::unbind,
+            ),
+            encrypt: match encrypt {
+                Some(e) => e.unbind(),
+                None => 0u8.into_pyobject(py)?.into_any().unbind(),
+            },
+            has_tag: has_tag.map_or_else(no, Bound::unbind),
+            parent: None,
+            is_sub_attribute: is_sub_attribute.map_or_else(no, Bound::unbind),
+            values: filled,
+            pending: Vec::new(),
+            sub_attributes: None,
+            made_by: (0, 0),
+        })
+    }
+
+    /// pyrad 2.6's pickled state: its attribute's `__dict__`. Its fields go to ours
+    /// (`type` is the data type); anything else a program added to the instance dict.
+    fn set_pyrad_state(slf: &Bound<'_, Self>, fields: &Bound<'_, PyDict>) -> PyResult<()> {
+        let py = slf.py();
+        let extra = PyDict::new(py);
+        {
+            let mut me = slf.borrow_mut();
+            for (key, value) in fields.iter() {
+                let field = key.extract::<String>().unwrap_or_default();
+                let v = value.clone().unbind();
+                match field.as_str() {
+                    "name" => me.name = v,
+                    "code" => me.code = v,
+                    "type" => me.datatype = v,
+                    "vendor" => me.vendor = v,
+                    "encrypt" => me.encrypt = v,
+                    "has_tag" => me.has_tag = v,
+                    "is_sub_attribute" => me.is_sub_attribute = v,
+                    "parent" => me.parent = (!value.is_none()).then_some(v),
+                    "sub_attributes" => me.sub_attributes = Some(v),
+                    "values" => {
+                        me.pending.clear();
+                        me.values = Some(v);
+                    }
+                    _ => extra.set_item(key, value)?,
+                }
+            }
+        }
+        if !extra.is_empty() {
+            slf.getattr(pyo3::intern!(py, "__dict__"))?
+                .call_method1(pyo3::intern!(py, "update"), (extra,))?;
+        }
+        Ok(())
+    }
+
+    /// An attribute with every field None (its state comes next: unpickling).
+    fn blank(py: Python<'_>) -> Self {
+        Self {
+            name: py.None(),
+            code: py.None(),
+            datatype: py.None(),
+            vendor: py.None(),
+            encrypt: py.None(),
+            has_tag: py.None(),
+            parent: None,
+            is_sub_attribute: py.None(),
+            values: None,
+            pending: Vec::new(),
+            sub_attributes: None,
+            made_by: (0, 0),
+        }
+    }
+}
+
 impl PyradAttribute {
     /// An attribute as the reader makes it.
     #[allow(clippy::too_many_arguments)]
@@ -1792,57 +1971,45 @@ impl PyradAttribute {
 
 #[pymethods]
 impl PyradAttribute {
+    /// `Attribute(name, code, datatype, is_sub_attribute=False, vendor='', values=None,
+    /// encrypt=0, has_tag=False)`, bound as Python binds pyrad's `__init__` (the same
+    /// errors). With no arguments at all, a blank attribute: what unpickling makes
+    /// before `__setstate__` (pyrad's own pickles included); `__init__` then refuses
+    /// to be called that way, as pyrad's does.
     #[new]
-    #[pyo3(signature = (name, code, datatype, is_sub_attribute=None, vendor=None, values=None, encrypt=None, has_tag=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        name: Py<PyAny>,
-        code: Py<PyAny>,
-        datatype: &Bound<'_, PyAny>,
-        is_sub_attribute: Option<Py<PyAny>>,
-        vendor: Option<Py<PyAny>>,
-        values: Option<&Bound<'_, PyAny>>,
-        encrypt: Option<Py<PyAny>>,
-        has_tag: Option<Py<PyAny>>,
-    ) -> PyResult<Self> {
-        let known = datatype.extract::<&str>().is_ok_and(|t| DATATYPES.contains(&t));
-        if !known {
-            return Err(PyValueError::new_err("Invalid data type"));
+    #[pyo3(signature = (*args, **kwargs))]
+    fn new(py: Python<'_>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let given = bind_arguments(args, kwargs)?;
+        if given.iter().all(Option::is_none) {
+            return Ok(Self::blank(py));
         }
-        let mut filled = None;
-        if let Some(v) = values.filter(|v| v.is_truthy().unwrap_or(true)) {
-            let bidict = bidict_class(py)?.call0()?;
-            for item in v.call_method0("items")?.try_iter()? {
-                let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
-                bidict.call_method1(pyo3::intern!(py, "Add"), (key, value))?;
-            }
-            filled = Some(bidict.unbind());
-        }
-        let no = || pyo3::types::PyBool::new(py, false).to_owned().into_any().unbind();
-        Ok(Self {
+        let [name, code, datatype, is_sub_attribute, vendor, values, encrypt, has_tag] = given;
+        let (Some(name), Some(code), Some(datatype)) = (name, code, datatype) else {
+            return Err(missing_arguments(&given_required(args, kwargs)?));
+        };
+        Self::checked(
+            py,
             name,
             code,
-            datatype: datatype.clone().unbind(),
-            vendor: vendor.unwrap_or_else(|| pyo3::intern!(py, "").clone().into_any().unbind()),
-            encrypt: match encrypt {
-                Some(e) => e,
-                None => 0u8.into_pyobject(py)?.into_any().unbind(),
-            },
-            has_tag: has_tag.unwrap_or_else(no),
-            parent: None,
-            is_sub_attribute: is_sub_attribute.unwrap_or_else(no),
-            values: filled,
-            pending: Vec::new(),
-            sub_attributes: None,
-            made_by: (0, 0),
-        })
+            &datatype,
+            is_sub_attribute,
+            vendor,
+            values.as_ref(),
+            encrypt,
+            has_tag,
+        )
     }
 
-    /// Does nothing: `Attribute(...)` is made by `__new__`. Here for subclasses whose
+    /// Checks only that it is not called without arguments (pyrad's `__init__` needs
+    /// three): `Attribute(...)` is made by `__new__`. Here for subclasses whose
     /// `__init__` calls `super().__init__(...)` with the constructor's arguments.
-    #[pyo3(signature = (*_args, **_kwargs))]
-    fn __init__(&self, _args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) {}
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __init__(&self, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
+        if args.is_empty() && kwargs.is_none_or(|k| k.is_empty()) {
+            return Err(missing_arguments(&[false; 3]));
+        }
+        Ok(())
+    }
 
     /// The TLV of a sub-attribute (None for the others).
     #[getter]
@@ -1938,8 +2105,13 @@ impl PyradAttribute {
         PyTuple::new(py, [newobj, args.into_any(), state.into_any()])
     }
 
-    fn __setstate__(slf: &Bound<'_, Self>, state: &Bound<'_, PyTuple>) -> PyResult<()> {
+    /// Our pickles' state (a 4-tuple, see `__reduce__`), or pyrad 2.6's: its
+    /// attribute's `__dict__` (a pickle made by pyrad, loaded after the switch).
+    fn __setstate__(slf: &Bound<'_, Self>, state: &Bound<'_, PyAny>) -> PyResult<()> {
         let py = slf.py();
+        if let Ok(fields) = state.cast::<PyDict>() {
+            return Self::set_pyrad_state(slf, fields);
+        }
         let (parent, values, subs, extra): (Py<PyAny>, Py<PyAny>, Py<PyAny>, Bound<'_, PyAny>) =
             state.extract()?;
         {

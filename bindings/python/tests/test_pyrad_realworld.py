@@ -1613,15 +1613,75 @@ def test_pyrad_pickle_of_a_dictionary_without_attributes() -> None:
     assert p[(9, 1)] == [b"shell:priv-lvl=15"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="pyrad 2.6 pickles an Attribute (a plain class) as copyreg.__newobj__(cls) plus "
-    "its __dict__; nacwire's native Attribute.__new__ requires (name, code, datatype) and "
-    "__setstate__ takes a 4-tuple: 'Attribute.__new__() missing 3 required positional "
-    "arguments'. Needs pyrad_dict.rs: __new__ with no arguments (a blank attribute) and "
-    "__setstate__ accepting pyrad's dict state; Dictionary.__setstate__ already maps the rest",
-)
+def test_pyrad_pickle_of_an_attribute_with_a_program_field() -> None:
+    """pyrad's Attribute state is its __dict__: its fields go to the native ones, a
+    field a program added stays on the instance."""
+    data = _pickled_by_pyrad(
+        "(lambda a: (setattr(a, 'note', 'from the cache'), a)[1])("
+        "pyrad.dictionary.Dictionary(io.StringIO(TEXT))['Service-Type'])"
+    )
+    a = _load(data)
+    assert (a.name, a.code, a.type, a.vendor, a.encrypt, a.has_tag) == (
+        "Service-Type",
+        6,
+        "integer",
+        "",
+        0,
+        False,
+    )
+    assert (a.is_sub_attribute, a.parent, a.sub_attributes) == (False, None, {})
+    assert a.values.GetForward("Framed-User") == b"\x00\x00\x00\x02"
+    assert a.note == "from the cache"
+
+
+_ATTRIBUTE_CALLS = [
+    "()",
+    "('X',)",
+    "('X', 1)",
+    "(name='X', datatype='string')",
+    "('X', 1, 'string', False, '', None, 0, False, 9)",
+    "('X', 1, 'string', bogus=1)",
+    "('X', 1, 'string', name='Y')",
+    "('X', 1, 'nope')",
+    "(None, None, 'string')",
+    "('X', 1, 'integer', values={'A': 1}, encrypt=2, has_tag=True, vendor='Acme')",
+]
+
+
+@pytest.mark.parametrize("call", _ATTRIBUTE_CALLS)
+def test_attribute_constructor_binds_as_pyrads(call: str) -> None:
+    """Attribute(...) as pyrad 2.6's __init__ binds it: the same attributes, or the
+    same TypeError/ValueError text (the native __new__ binds its arguments itself, so
+    that unpickling can make a blank one)."""
+    _require_real()
+    import pyrad.dictionary
+
+    from nacwire.pyrad import dictionary
+
+    def outcome(cls: Any) -> tuple[str, str]:
+        try:
+            a = eval(f"cls{call}", {"cls": cls})
+        except Exception as err:
+            return (type(err).__name__, str(err))
+        return (
+            "ok",
+            repr(
+                (
+                    a.name,
+                    a.code,
+                    a.type,
+                    a.vendor,
+                    a.encrypt,
+                    a.has_tag,
+                    a.is_sub_attribute,
+                    dict(a.values.forward),
+                )
+            ),
+        )
+
+    assert outcome(dictionary.Attribute) == outcome(pyrad.dictionary.Attribute)
+
+
 def test_pyrad_pickle_of_a_packet_with_its_dictionary() -> None:
     """A packet pickled by pyrad 2.6 with its dictionary (a Celery task, a cached request)."""
     data = _pickled_by_pyrad(
