@@ -53,6 +53,9 @@ struct Walk {
     stack: Vec<Source>,
     cwd: std::path::PathBuf,
     error: Option<WalkError>,
+    /// Where the include that failed is (file index, 1-based line), as pyrad's
+    /// `DictFile` still reports it after the error.
+    error_at: Option<(usize, usize)>,
     /// Whether [`Walk::next_line`] skips the lines without words (blank or comment).
     words_only: bool,
 }
@@ -286,6 +289,7 @@ impl Walk {
                 .and_then(std::fs::canonicalize)
                 .unwrap_or_default(),
             error: None,
+            error_at: None,
             words_only: false,
         };
         let first = match (path, text) {
@@ -466,6 +470,7 @@ impl Walk {
                 Ok(None) => {}
                 Err(e) => {
                     self.error = Some(e);
+                    self.error_at = Some((line.file, line.line));
                     self.stack.clear();
                     return None;
                 }
@@ -513,8 +518,9 @@ fn walk_error(py: Python<'_>, err: WalkError, parse_error: &Bound<'_, PyAny>) ->
     }
 }
 
-/// `DictFile`'s lines: `([(file, line, text), ...], error)`; the caller raises the
-/// error (an exception instance, or None) after the lines, where pyrad would.
+/// `DictFile`'s lines: `([(file, line, text), ...], error, where)`; the caller raises
+/// the error (an exception instance, or None) after the lines, where pyrad would, and
+/// `where` is the failed include's `(file, line)` (None without one).
 #[pyfunction]
 #[pyo3(signature = (path, text, parse_error))]
 fn pyrad_dict_lines<'py>(
@@ -529,6 +535,12 @@ fn pyrad_dict_lines<'py>(
     while let Some(l) = w.next_line(&mut spans) {
         lines.append((w.file(&l), l.line, w.text(&l)))?;
     }
+    let at = match w.error_at {
+        Some((file, line)) => (w.files.get(file).cloned().unwrap_or_default(), line)
+            .into_pyobject(py)?
+            .into_any(),
+        None => py.None().into_bound(py),
+    };
     let error = match w.error {
         Some(e) => walk_error(py, e, parse_error)
             .into_value(py)
@@ -536,7 +548,7 @@ fn pyrad_dict_lines<'py>(
             .into_bound(py),
         None => py.None().into_bound(py),
     };
-    PyTuple::new(py, [lines.into_any(), error])
+    PyTuple::new(py, [lines.into_any(), error, at])
 }
 
 const DATATYPES: [&str; 15] = [

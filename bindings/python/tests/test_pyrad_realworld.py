@@ -1762,12 +1762,6 @@ def test_dictionary_file_errors(which: str, tmp_path: pathlib.Path) -> None:
         assert _dictionary_outcomes("pyrad", tmp_path) == ours
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after an $INCLUDE fails during iteration, pyrad's DictFile.File()/Line() still "
-    "name the including file and the include's line ('root.dict', 2); ours say ('', -1): "
-    "pyrad_dict_lines (pyrad_dict.rs) returns the error without the include's position",
-)
 def test_dictfile_position_after_an_include_error(tmp_path: pathlib.Path) -> None:
     from nacwire.pyrad import dictfile
 

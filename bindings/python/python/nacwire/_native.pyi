@@ -321,8 +321,9 @@ pyrad_attribute_flags: Final[tuple[str, ...]]
 
 def pyrad_dict_lines(
     path: str | None, text: str | None, parse_error: Any
-) -> tuple[list[tuple[str, int, str]], BaseException | None]:
-    """nacwire.pyrad: a dictionary's lines, includes resolved, and the error ending them."""
+) -> tuple[list[tuple[str, int, str]], BaseException | None, tuple[str, int] | None]:
+    """nacwire.pyrad: a dictionary's lines, includes resolved, the error ending them and
+    where the include that failed is."""
 
 def pyrad_read_dictionary(
     d: Any, path: str | None, text: str | None, helpers: tuple[Any, ...], debug: bool

@@ -23,7 +23,7 @@ class DictFile:
     is. The files are read in Rust (``pyrad_dict_lines``), all at once.
     """
 
-    __slots__ = ("_error", "_lines", "_pos", "_top", "stack")
+    __slots__ = ("_error", "_error_at", "_lines", "_pos", "_top", "stack")
 
     def __init__(self, fil: str | IO[str]) -> None:
         self._top = ""
@@ -34,9 +34,9 @@ class DictFile:
             with open(name) as fd:
                 fd.readlines()
             self._top = os.path.basename(fil)
-            self._lines, self._error = pyrad_dict_lines(fil, None, _parse_error())
+            self._lines, self._error, self._error_at = pyrad_dict_lines(fil, None, _parse_error())
         else:
-            self._lines, self._error = pyrad_dict_lines(
+            self._lines, self._error, self._error_at = pyrad_dict_lines(
                 None, "".join(fil.readlines()), _parse_error()
             )
         self._pos = 0
@@ -52,17 +52,22 @@ class DictFile:
             raise self._error
 
     def Line(self) -> int:
-        """The line number in the current file (0 before the first line, -1 when done)."""
+        """The line number in the current file (0 before the first line, -1 when done,
+        the include's after one that failed)."""
         if self._pos == 0:
             return 0
-        return self._lines[self._pos - 1][1] if self._pos <= len(self._lines) else -1
+        if self._pos <= len(self._lines):
+            return self._lines[self._pos - 1][1]
+        return self._error_at[1] if self._error_at is not None else -1
 
     def File(self) -> str:
         """The name of the current file (the first file's before the first line, '' when
-        done; '' for a file object)."""
+        done, the including file's after an include that failed; '' for a file object)."""
         if self._pos == 0:
             return self._top
-        return self._lines[self._pos - 1][0] if self._pos <= len(self._lines) else ""
+        if self._pos <= len(self._lines):
+            return self._lines[self._pos - 1][0]
+        return self._error_at[0] if self._error_at is not None else ""
 
     def __iter__(self) -> DictFile:
         return self
