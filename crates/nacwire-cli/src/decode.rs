@@ -36,8 +36,9 @@ pub(crate) struct DecodeArgs {
     /// Read the secret from this environment variable.
     #[arg(long, value_name = "VAR")]
     secret_env: Option<String>,
-    /// More UDP ports to decode in captures.
-    #[arg(long = "port", value_name = "PORT")]
+    /// More UDP/TCP ports to decode in captures (repeatable; radsniff's `-f` filter).
+    #[arg(long = "port", value_name = "PORT", allow_negative_numbers = true,
+          value_parser = crate::common::whole::<u16>(1, 65535))]
     ports: Vec<u16>,
     /// A FreeRADIUS dictionary directory instead of the built-in dictionary.
     #[arg(short = 'D', long = "dict-dir", value_name = "DIR")]
@@ -263,7 +264,16 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         return Ok(exit::USAGE);
     }
     if found.is_empty() {
-        eprintln!("nacwire: {}: no RADIUS packet found", args.input);
+        // Nothing decoded is not a success: say where it looked and how to look further.
+        let mut list: Vec<u16> = ports.clone();
+        list.sort_unstable();
+        list.dedup();
+        let list: Vec<String> = list.iter().map(ToString::to_string).collect();
+        return Err(Failure::usage(format!(
+            "{}: no RADIUS packet found on ports {} (another port: --port N)",
+            args.input,
+            list.join(", ")
+        )));
     }
     Ok(exit::OK)
 }

@@ -5,7 +5,8 @@
 //!
 //! Exit codes: 0 expected reply (or a decode that verified), 1 reject/NAK or another
 //! reply than expected, 2 lost (no valid reply), 3 usage, input or configuration
-//! error, 4 a packet failed verification with the secret.
+//! error (a capture with nothing to decode included), 4 a packet or an ECP URL failed
+//! verification with the secret.
 
 use std::process::ExitCode;
 
@@ -34,7 +35,8 @@ mod stream;
     name = "nacwire",
     version,
     after_help = "Exit codes: 0 expected reply / verified, 1 reject or NAK, 2 lost (no reply), \
-                  3 usage or input error, 4 a packet failed verification (wrong secret?)."
+                  3 usage or input error (nothing to decode included), 4 a packet or URL failed \
+                  verification (wrong secret?)."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -13,14 +13,17 @@ use serde_json::json;
 
 use crate::common::{
     add_resolved, attributes, attributes_plain, dictionary, emit_json, exit, hiding_vector, ms, packet_json,
-    parse_hex, parse_item, parse_packets, print_text, read_text, read_text_file, resolve_item,
-    resolve_secret, CliResult, Failure, Item, ResolvedItem, MAX_TEXT_INPUT,
+    parse_hex, parse_item, parse_packets, print_text, rate_arg, read_text, read_text_file, resolve_item,
+    resolve_secret, seconds_arg, unquote, whole, CliResult, Failure, Item, ResolvedItem, ABSENT,
+    MAX_TEXT_INPUT,
 };
 
 /// Arguments of `nacwire send`.
 #[derive(Debug, Args)]
 pub(crate) struct SendArgs {
-    /// Packet type: auth, acct, status, coa, disconnect, or a code number.
+    /// Packet type: auth, acct, status, coa, disconnect, auto (each packet's
+    /// `Packet-Type`), or a code number. radclient's order, `SERVER KIND SECRET`, works
+    /// too.
     kind: String,
     /// Server (or NAS) address, `HOST[:PORT]`; the port defaults to 1812 (auth,
     /// status), 1813 (acct) or 3799 (coa, disconnect).
@@ -29,18 +32,20 @@ pub(crate) struct SendArgs {
     /// `Name=value` (values in FreeRADIUS syntax: `User-Name="bob"`, `Tunnel-Type:1=VLAN`).
     #[arg(value_name = "SECRET] [Name=value")]
     rest: Vec<String>,
-    /// Read packets from a radclient-format file (`-` for stdin): `Name = value` lines,
-    /// a blank line between packets; `Packet-Type`, `Packet-Dst-IP-Address`,
-    /// `Packet-Dst-Port`, `Response-Packet-Type` and `Cleartext-Password` are understood.
+    /// Read packets from a radclient-format file (`-` for stdin): `Name = value` items
+    /// separated by commas or newlines (`:=`, `+=`, `==` too; quoted values; `#`
+    /// comments), a blank line between packets; `Packet-Type`, `Packet-Dst-IP-Address`,
+    /// `Packet-Dst-Port`, `Response-Packet-Type`, `Cleartext-Password`,
+    /// `CHAP-Password = cleartext` and `Message-Authenticator !* ANY` are understood.
     /// With no attributes and no file, packets are read from stdin when it is not a
-    /// terminal (as radclient does).
+    /// terminal (as radclient does). All packets of a run go to one server.
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     files: Vec<PathBuf>,
     /// A FreeRADIUS dictionary directory (or file) instead of the built-in dictionary.
     #[arg(short = 'D', long = "dict-dir", value_name = "DIR")]
     dict_dir: Option<PathBuf>,
-    /// Read the secret from the first line of this file.
-    #[arg(long, value_name = "FILE")]
+    /// Read the secret from the first line of this file (radclient's `-S`).
+    #[arg(short = 'S', long, value_name = "FILE")]
     secret_file: Option<PathBuf>,
     /// Read the secret from this environment variable.
     #[arg(long, value_name = "VAR")]
@@ -49,10 +54,12 @@ pub(crate) struct SendArgs {
     #[arg(long)]
     chap: bool,
     /// Retransmissions after the first send.
-    #[arg(short = 'r', long, default_value_t = 3)]
+    #[arg(short = 'r', long, default_value_t = 3, allow_negative_numbers = true,
+          value_parser = whole::<u32>(0, u64::MAX))]
     retries: u32,
     /// Seconds to wait for a reply before each retransmission (fractions allowed).
-    #[arg(short = 't', long, default_value_t = 3.0)]
+    #[arg(short = 't', long, default_value_t = 3.0, allow_negative_numbers = true,
+          value_parser = seconds_arg)]
     timeout: f64,
     /// Do not send Message-Authenticator (on by default in Access-Request,
     /// Status-Server, CoA-Request and Disconnect-Request).
@@ -67,7 +74,7 @@ pub(crate) struct SendArgs {
     #[arg(long, value_enum, default_value_t = Require::Auto)]
     require_message_authenticator: Require,
     /// The Identifier of the first request (then the next ones in order).
-    #[arg(long, value_name = "0-255")]
+    #[arg(long, value_name = "0-255", allow_negative_numbers = true, value_parser = whole::<u8>(0, 255))]
     id: Option<u8>,
     /// The Request Authenticator of Access-Request/Status-Server, 32 hex digits
     /// (random by default).
@@ -79,26 +86,28 @@ pub(crate) struct SendArgs {
     /// Print no packets, only errors and the summary.
     #[arg(short = 'q', long)]
     quiet: bool,
-    /// Print every packet even in load mode.
-    #[arg(short = 'v', long)]
+    /// Print every packet even in load mode (`-x`, as radclient's debug flag, is the
+    /// same).
+    #[arg(short = 'v', long, short_alias = 'x')]
     verbose: bool,
     /// Print a summary (always printed with --count > 1 or --rate).
     #[arg(short = 's', long)]
     summary: bool,
     /// Send each packet this many times.
-    #[arg(short = 'c', long, default_value_t = 1)]
+    #[arg(short = 'c', long, default_value_t = 1, allow_negative_numbers = true,
+          value_parser = whole::<u64>(1, u64::MAX))]
     count: u64,
     /// Requests per second, open loop: requests start on a fixed schedule whether or
     /// not earlier ones were answered.
-    #[arg(short = 'n', long)]
+    #[arg(short = 'n', long, allow_negative_numbers = true, value_parser = rate_arg)]
     rate: Option<f64>,
     /// Requests in flight at most (a new one starts as soon as one ends; past 256 the
     /// requests are spread over several source ports). Default 1, or unlimited with --rate.
-    #[arg(short = 'p', long)]
+    #[arg(short = 'p', long, allow_negative_numbers = true, value_parser = whole::<usize>(1, u64::MAX))]
     concurrency: Option<usize>,
     /// Transport: udp (default), tcp or tls (RadSec; port 2083 by default, and the
-    /// secret `radsec` unless one is given).
-    #[arg(long, value_enum, default_value_t = Transport::Udp)]
+    /// secret `radsec` unless one is given). `-P tcp|udp` as radclient.
+    #[arg(short = 'P', long, value_enum, default_value_t = Transport::Udp)]
     transport: Transport,
     /// TLS: the CA certificates (PEM) that sign the server's certificate.
     #[arg(long, value_name = "PEM")]
@@ -150,21 +159,26 @@ struct Template {
     expect: Option<Code>,
     password: Option<String>,
     chap: bool,
+    /// False when the packet says `Message-Authenticator !* ANY`.
+    message_authenticator: bool,
 }
 
-fn kind_code(kind: &str) -> CliResult<Code> {
-    Ok(match kind.to_ascii_lowercase().as_str() {
+/// The packet type on the command line; `None` for radclient's `auto` (each packet's
+/// `Packet-Type`).
+fn kind_code(kind: &str) -> CliResult<Option<Code>> {
+    Ok(Some(match kind.to_ascii_lowercase().as_str() {
         "auth" => Code::AccessRequest,
         "acct" => Code::AccountingRequest,
         "status" => Code::StatusServer,
         "coa" => Code::CoaRequest,
         "disconnect" => Code::DisconnectRequest,
-        n => Code::new(n.parse::<u8>().map_err(|_| {
+        "auto" => return Ok(None),
+        n => Code::new(n.parse::<u8>().ok().filter(|&c| c > 0).ok_or_else(|| {
             Failure::usage(format!(
-                "unknown packet type `{kind}`: use auth, acct, status, coa, disconnect or a code 1..=255"
+                "unknown packet type `{kind}`: use auth, acct, status, coa, disconnect, auto or a code 1..=255"
             ))
         })?),
-    })
+    }))
 }
 
 fn code_by_name(name: &str) -> Option<Code> {
@@ -172,6 +186,31 @@ fn code_by_name(name: &str) -> Option<Code> {
         .map(Code::new)
         .find(|c| c.name().is_some_and(|n| n.eq_ignore_ascii_case(name)))
         .or_else(|| name.parse::<u8>().ok().map(Code::new))
+}
+
+/// The address a packet goes to: the command line's `HOST[:PORT]`, overridden by the
+/// packet's `Packet-Dst-IP-Address`/`Packet-Dst-Port`; without a port, the default of
+/// the transport (TLS) or of the packet type. Also the host name as given (for TLS).
+fn destination(
+    server: &str,
+    transport: Transport,
+    code: Code,
+    dest: &Dest,
+) -> CliResult<(String, SocketAddr)> {
+    let host = dest.0.clone().unwrap_or_else(|| server.to_string());
+    let addr = match dest.1 {
+        Some(p) => {
+            let bare = if host.parse::<std::net::Ipv6Addr>().is_ok() {
+                host.as_str()
+            } else {
+                host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h)
+            };
+            resolve_addr(bare, p)?
+        }
+        None if transport == Transport::Tls => resolve_addr(&host, 2083)?,
+        None => resolve_addr(&host, default_port(code))?,
+    };
+    Ok((host, addr))
 }
 
 fn default_port(code: Code) -> u16 {
@@ -229,27 +268,32 @@ fn resolve(server: &str, port: u16, listen: bool) -> CliResult<SocketAddr> {
         .ok_or_else(|| Failure::usage(format!("{server}: no address")))
 }
 
-/// Splits the special radclient attributes off a packet's items.
-fn template(
-    code: Code,
-    items: Vec<Item>,
-    chap: bool,
-    dest: &mut Option<(Option<String>, Option<u16>)>,
-) -> CliResult<Template> {
+/// Where a packet goes when its items say so (`Packet-Dst-IP-Address`,
+/// `Packet-Dst-Port`); `None` parts come from the command line.
+type Dest = (Option<String>, Option<u16>);
+
+/// Splits the special radclient attributes off a packet's items. `code` is the type
+/// from the command line (`None` for `auto`: the packet's `Packet-Type` is required).
+fn template(code: Option<Code>, items: Vec<Item>, chap: bool) -> CliResult<(Template, Dest)> {
+    let mut code = code;
     let mut t = Template {
-        code,
+        code: Code::AccessRequest,
         items: Vec::new(),
         resolved: Vec::new(),
         expect: None,
         password: None,
         chap,
+        message_authenticator: true,
     };
+    let mut dest: Dest = (None, None);
     for item in items {
-        let unq = item.value.trim().trim_matches('"').to_string();
+        let unq = unquote(&item.value);
         match item.name.to_ascii_lowercase().as_str() {
             "packet-type" => {
-                t.code = code_by_name(&unq)
-                    .ok_or_else(|| Failure::usage(format!("unknown Packet-Type `{unq}`")))?
+                code = Some(
+                    code_by_name(&unq)
+                        .ok_or_else(|| Failure::usage(format!("unknown Packet-Type `{unq}`")))?,
+                )
             }
             "response-packet-type" => {
                 t.expect = Some(
@@ -257,22 +301,44 @@ fn template(
                         .ok_or_else(|| Failure::usage(format!("unknown Response-Packet-Type `{unq}`")))?,
                 );
             }
-            "packet-dst-ip-address" | "packet-dst-ipv6-address" => {
-                dest.get_or_insert((None, None)).0 = Some(unq);
-            }
+            "packet-dst-ip-address" | "packet-dst-ipv6-address" => dest.0 = Some(unq),
             "packet-dst-port" => {
                 let p = unq
                     .parse::<u16>()
-                    .map_err(|_| Failure::usage(format!("bad Packet-Dst-Port `{unq}`")))?;
-                dest.get_or_insert((None, None)).1 = Some(p);
+                    .ok()
+                    .filter(|&p| p > 0)
+                    .ok_or_else(|| Failure::usage(format!("bad Packet-Dst-Port `{unq}` (1..=65535)")))?;
+                dest.1 = Some(p);
             }
+            "message-authenticator" if item.value == ABSENT => t.message_authenticator = false,
             "cleartext-password" => t.password = Some(unq),
-            "chap-password" if item.value.trim().is_empty() || t.password.is_some() => t.chap = true,
+            // radclient: CHAP-Password holds the password to compute the CHAP response
+            // from (unless it is already a response: 17 octets in hex).
+            "chap-password" if !is_chap_response(&item.value) => {
+                if !unq.is_empty() {
+                    t.password = Some(unq);
+                }
+                t.chap = true;
+            }
             "user-password" if chap => t.password = Some(unq),
+            _ if item.value == ABSENT => {
+                return Err(Failure::usage(format!(
+                    "`{} !* ANY` is understood for Message-Authenticator only",
+                    item.name
+                )))
+            }
             _ => t.items.push(item),
         }
     }
-    Ok(t)
+    t.code = code.ok_or_else(|| {
+        Failure::usage("a packet has no Packet-Type: with `auto`, each packet names its type (Packet-Type = Access-Request)")
+    })?;
+    Ok((t, dest))
+}
+
+/// A CHAP-Password value that is a CHAP response already (`0x` and 17 octets).
+fn is_chap_response(value: &str) -> bool {
+    parse_hex(value).is_some_and(|v| v.len() == 17) && value.trim().starts_with("0x")
 }
 
 /// 16 random octets for a Request Authenticator, from a 4 KiB pool refilled from the
@@ -328,7 +394,7 @@ impl Build<'_> {
     fn builder(&self, t: &Template, id: u8, secret: &SharedSecret) -> radius_codec::Result<PacketBuilder> {
         let auth = self.authenticator.unwrap_or_else(random16);
         let mut b = PacketBuilder::new(t.code, id, auth);
-        let ma = self.message_authenticator || self.bad_message_authenticator;
+        let ma = (self.message_authenticator && t.message_authenticator) || self.bad_message_authenticator;
         if ma && matches!(t.code, Code::CoaRequest | Code::DisconnectRequest) {
             b.add_message_authenticator();
         }
@@ -444,7 +510,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
         .unwrap_or_default()
 }
 
-pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
+pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
+    // radclient's order (`radclient SERVER auth SECRET`) is understood too.
+    if kind_code(&args.kind).is_err() && kind_code(&args.server).is_ok() {
+        std::mem::swap(&mut args.kind, &mut args.server);
+    }
     let code = kind_code(&args.kind)?;
     let dict = dictionary(args.dict_dir.as_deref())?;
     // The first positional is the secret, unless the secret comes from elsewhere or it
@@ -515,21 +585,74 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
     if groups.is_empty() {
         groups.push(Vec::new());
     }
-    let mut dest = None;
-    let mut templates = groups
+    let (mut templates, dests): (Vec<Template>, Vec<Dest>) = groups
         .into_iter()
-        .map(|g| template(code, g, args.chap, &mut dest))
-        .collect::<CliResult<Vec<_>>>()?;
+        .map(|g| template(code, g, args.chap))
+        .collect::<CliResult<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     check_templates(dict, &mut templates, &secret)?;
-    let (host, port) = match dest {
-        Some((h, p)) => (h.unwrap_or_else(|| args.server.clone()), p),
-        None => (args.server.clone(), None),
+    // One run talks to one server: every packet must go to the same place.
+    let mut server = None;
+    let mut host = args.server.clone();
+    let mut resolved: std::collections::HashMap<(&Dest, u16), (String, SocketAddr)> =
+        std::collections::HashMap::new();
+    for (i, (t, d)) in templates.iter().zip(&dests).enumerate() {
+        let (h, addr) = match resolved.get(&(d, default_port(t.code))) {
+            Some(r) => r.clone(),
+            None => {
+                let r = destination(&args.server, args.transport, t.code, d)?;
+                resolved.insert((d, default_port(t.code)), r.clone());
+                r
+            }
+        };
+        match server {
+            None => {
+                server = Some(addr);
+                host = h;
+            }
+            Some(first) if first != addr => {
+                return Err(Failure::usage(format!(
+                    "packet {} goes to {addr} but packet 1 to {first} (Packet-Dst-*, or the default port \
+                     of its Packet-Type): one run sends to one server, run each destination separately",
+                    i + 1
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    let server = match server {
+        Some(s) => s,
+        None => {
+            destination(
+                &args.server,
+                args.transport,
+                code.unwrap_or(Code::AccessRequest),
+                &(None, None),
+            )?
+            .1
+        }
     };
-    let server = match port {
-        Some(p) => resolve_addr(host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h), p)?,
-        None if args.transport == Transport::Tls => resolve_addr(&host, 2083)?,
-        None => resolve_addr(&host, default_port(templates.first().map_or(code, |t| t.code)))?,
+    let builder = Build {
+        dict,
+        authenticator,
+        message_authenticator: !args.no_message_authenticator,
+        bad_message_authenticator: args.bad_message_authenticator,
     };
+    // Build each packet once before sending: what cannot be encoded (a malformed
+    // Vendor-Specific, a packet over 4096 octets) is an input error, named by packet.
+    for (i, t) in templates.iter().enumerate() {
+        builder
+            .build(t, 0, &secret)
+            .and_then(|bytes| Packet::new_checked(&bytes[..]).map(|_| ()))
+            .map_err(|e| {
+                Failure::usage(if templates.len() == 1 {
+                    format!("cannot build the {}: {e}", t.code)
+                } else {
+                    format!("packet {}: cannot build the {}: {e}", i + 1, t.code)
+                })
+            })?;
+    }
     if args.transport != Transport::Udp {
         let builder = Build {
             dict,
@@ -584,12 +707,6 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
         .concurrency
         .unwrap_or_else(|| if args.rate.is_some() { usize::MAX } else { 1 })
         .max(1);
-    let builder = Build {
-        dict,
-        authenticator,
-        message_authenticator: !args.no_message_authenticator,
-        bad_message_authenticator: args.bad_message_authenticator,
-    };
     let progress = if load && !args.json {
         let pb = indicatif::ProgressBar::new(total);
         pb.set_style(
@@ -799,7 +916,7 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
         return Ok(exit::BAD_SECRET);
     }
     if stats.lost > 0 {
-        if !args.json && !print_packets {
+        if !args.json {
             // A server drops a request that does not verify: a wrong secret looks lost.
             eprintln!(
                 "nacwire: {} request(s) got no reply from {server} (is it up, is the port right, is the secret right?)",

@@ -63,7 +63,7 @@ pub(crate) struct ServeArgs {
     #[arg(short = 'q', long)]
     quiet: bool,
     /// Exit after answering this many requests.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = crate::common::whole::<u64>(1, u64::MAX))]
     exit_after: Option<u64>,
 }
 
