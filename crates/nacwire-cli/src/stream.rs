@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use nacwire_io::radius_stream::tls::{client_config, Alpn, TlsVersions};
-use nacwire_io::radius_stream::Settings;
+use nacwire_io::radius_stream::{CloseReason, LostReason, Settings};
 use nacwire_io::stream::{Completion, Connector, StreamClient};
+use nacwire_io::Error;
 use radius_codec::{Code, Packet, PacketBuilder, SharedSecret};
 use radius_dict::Dictionary;
 use serde_json::json;
@@ -73,15 +74,35 @@ pub(crate) fn run(
     let (mut sent, mut accepted, mut rejected, mut lost) = (0u64, 0u64, 0u64, 0u64);
     let mut inflight: HashMap<_, (usize, Instant)> = HashMap::new();
     let mut lat = Vec::new();
+    let mut down = false;
+    let mut bad_replies = 0u64;
     let start = Instant::now();
     while sent < total || !inflight.is_empty() {
-        while sent < total && inflight.len() < a.concurrency {
+        while sent < total && inflight.len() < a.concurrency && !down {
             let idx = (sent % templates.len() as u64) as usize;
-            let h = client
-                .send(|id, _version, s| build(idx, id, s))
-                .map_err(|e| Failure::usage(format!("{server} ({transport}): {e}")))?;
-            inflight.insert(h, (idx, Instant::now()));
-            sent += 1;
+            match client.send(|id, _version, s| build(idx, id, s)) {
+                Ok(h) => {
+                    inflight.insert(h, (idx, Instant::now()));
+                    sent += 1;
+                }
+                // TLS refused (certificate, ALPN): a configuration error.
+                Err(e @ Error::Closed(CloseReason::Tls(_) | CloseReason::Alpn)) => {
+                    return Err(Failure::usage(format!("{server} ({transport}): {e}")));
+                }
+                Err(e @ (Error::Io(_) | Error::Timeout | Error::Backoff(_) | Error::Closed(_))) => {
+                    // The server is not there (refused, unreachable, closed): what was
+                    // not answered is lost, as over UDP.
+                    eprintln!("nacwire: {server} ({transport}): cannot connect: {e}");
+                    down = true;
+                }
+                Err(e) => return Err(Failure::usage(format!("{server} ({transport}): {e}"))),
+            }
+        }
+        if down {
+            // Not sent at all, or in flight on the connection that failed.
+            lost += total - sent + inflight.len() as u64;
+            inflight.clear();
+            break;
         }
         let c = match client.next_completion(a.timeout + Duration::from_secs(1)) {
             Ok(c) => c,
@@ -137,6 +158,12 @@ pub(crate) fn run(
             Completion::Lost { handle, reason, .. } => {
                 inflight.remove(&handle);
                 lost += 1;
+                if let LostReason::Closed(CloseReason::BadPacket(e)) = &reason {
+                    if bad_replies == 0 {
+                        eprintln!("nacwire: reply from {server} ({transport}) dropped: {e}");
+                    }
+                    bad_replies += 1;
+                }
                 if !a.quiet {
                     let _ = writeln!(out, "No reply from {server} ({transport}): {reason:?}");
                 }
@@ -169,6 +196,17 @@ pub(crate) fn run(
         );
     }
     let _ = out.flush();
+    if bad_replies > 0 {
+        eprintln!(
+            "nacwire: {lost} request(s) lost, {bad_replies} reply(ies) failed verification: check the secret"
+        );
+        return Ok(exit::BAD_SECRET);
+    }
+    if lost > 0 && !a.json {
+        eprintln!(
+            "nacwire: {lost} request(s) got no reply from {server} ({transport}) (is it up, is the port right, is the secret right?)"
+        );
+    }
     Ok(if lost > 0 {
         exit::LOST
     } else if rejected > 0 {

@@ -1071,6 +1071,72 @@ fn send_over_tls_to_radiusd() {
     // No CA: a one-line usage error.
     let o = run(&["send", "auth", &addr, "--transport", "tls", "User-Name=bob"]);
     assert_eq!(code(&o), 3);
+    // A wrong secret and no Message-Authenticator: radiusd answers, the reply does not
+    // verify: exit 4 and the secret named, as over UDP.
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        "wrong",
+        "--transport",
+        "tls",
+        "--ca",
+        ca.to_str().unwrap(),
+        "--cert",
+        cert.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "User-Name=bob",
+        "User-Password=hello",
+        "--no-message-authenticator",
+        "-t",
+        "5",
+    ]);
+    assert_eq!(code(&o), 4, "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("check the secret"), "{}", stderr(&o));
+}
+
+/// Nobody listening over TCP is "lost" (2) as over UDP, not a usage error, with the
+/// requests never sent counted lost and one line naming the server.
+#[test]
+fn stream_server_down_is_lost() {
+    let dead = format!("127.0.0.1:{}", nacwire_tests::free_tcp_port());
+    let o = run(&[
+        "send",
+        "auth",
+        &dead,
+        SECRET,
+        "-P",
+        "tcp",
+        "User-Name=bob",
+        "-t",
+        "1",
+        "-c",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let summary = json_lines(&o).pop().unwrap();
+    assert_eq!(summary["lost"], 3, "{summary}");
+    assert_eq!(summary["sent"], 0, "{summary}");
+    assert!(
+        stderr(&o).contains(&format!("{dead} (tcp): cannot connect")),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "send",
+        "auth",
+        &dead,
+        SECRET,
+        "--transport",
+        "tcp",
+        "User-Name=bob",
+        "-t",
+        "1",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("got no reply"), "{}", stderr(&o));
 }
 
 // --- radclient / radtest habits --------------------------------------------------------
