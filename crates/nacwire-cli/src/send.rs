@@ -38,7 +38,10 @@ pub(crate) struct SendArgs {
     /// `Packet-Dst-Port`, `Response-Packet-Type`, `Cleartext-Password`,
     /// `CHAP-Password = cleartext` and `Message-Authenticator !* ANY` are understood.
     /// With no attributes and no file, packets are read from stdin when it is not a
-    /// terminal (as radclient does). All packets of a run go to one server.
+    /// terminal (as radclient does); only `status` is sent without attributes. All
+    /// packets of a run go to one server. `FILE:FILTER` (radclient) checks each reply
+    /// against the filter packet at the same place (`Response-Packet-Type` and
+    /// attributes the reply must carry; a mismatch is exit 1).
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     files: Vec<PathBuf>,
     /// A FreeRADIUS dictionary directory (or file) instead of the built-in dictionary.
@@ -161,6 +164,12 @@ struct Template {
     chap: bool,
     /// False when the packet says `Message-Authenticator !* ANY`.
     message_authenticator: bool,
+    /// The `-f FILE:FILTER` packet for this one (radclient): attributes the reply must
+    /// carry, as given ...
+    filter_items: Vec<Item>,
+    /// ... and as (dictionary name, value in canonical text), set by
+    /// [`check_templates`].
+    filter: Vec<(String, String)>,
 }
 
 /// The packet type on the command line; `None` for radclient's `auto` (each packet's
@@ -274,7 +283,7 @@ type Dest = (Option<String>, Option<u16>);
 
 /// Splits the special radclient attributes off a packet's items. `code` is the type
 /// from the command line (`None` for `auto`: the packet's `Packet-Type` is required).
-fn template(code: Option<Code>, items: Vec<Item>, chap: bool) -> CliResult<(Template, Dest)> {
+fn template(code: Option<Code>, (items, filter): Group, chap: bool) -> CliResult<(Template, Dest)> {
     let mut code = code;
     let mut t = Template {
         code: Code::AccessRequest,
@@ -284,7 +293,20 @@ fn template(code: Option<Code>, items: Vec<Item>, chap: bool) -> CliResult<(Temp
         password: None,
         chap,
         message_authenticator: true,
+        filter_items: Vec::new(),
+        filter: Vec::new(),
     };
+    for item in filter.unwrap_or_default() {
+        if item.name.eq_ignore_ascii_case("Response-Packet-Type") {
+            let unq = unquote(&item.value);
+            t.expect = Some(
+                code_by_name(&unq)
+                    .ok_or_else(|| Failure::usage(format!("unknown Response-Packet-Type `{unq}`")))?,
+            );
+        } else {
+            t.filter_items.push(item);
+        }
+    }
     let mut dest: Dest = (None, None);
     for item in items {
         let unq = unquote(&item.value);
@@ -334,6 +356,75 @@ fn template(code: Option<Code>, items: Vec<Item>, chap: bool) -> CliResult<(Temp
         Failure::usage("a packet has no Packet-Type: with `auto`, each packet names its type (Packet-Type = Access-Request)")
     })?;
     Ok((t, dest))
+}
+
+/// A packet's items, and its `-f FILE:FILTER` filter when there is one.
+type Group = (Vec<Item>, Option<Vec<Item>>);
+
+/// Why a reply fails its packet's filter (radclient's "failed filter"): the first
+/// filter attribute the reply does not carry with that value.
+fn filter_mismatch(t: &Template, reply: &[(String, String)]) -> Option<String> {
+    t.filter.iter().find_map(|(name, want)| {
+        if reply.iter().any(|(n, v)| n == name && v == want) {
+            return None;
+        }
+        let got: Vec<&str> = reply
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        Some(if got.is_empty() {
+            format!("the reply has no {name} (the filter wants {want:?})")
+        } else {
+            format!("{name} is {:?}, the filter wants {want:?}", got.join(", "))
+        })
+    })
+}
+
+/// Reads `-f` files; `FILE:FILTER` (radclient) pairs each packet of FILE with the
+/// packet of FILTER at the same place (`Response-Packet-Type` and attributes the reply
+/// must carry).
+fn read_files(files: &[PathBuf]) -> CliResult<Vec<Group>> {
+    let read = |f: &std::path::Path| -> CliResult<Vec<Vec<Item>>> {
+        let (text, origin) = if f.as_os_str() == "-" {
+            let origin = "stdin".to_string();
+            (
+                read_text(std::io::stdin().lock(), &origin, MAX_TEXT_INPUT)?,
+                origin,
+            )
+        } else {
+            (read_text_file(f, MAX_TEXT_INPUT)?, f.display().to_string())
+        };
+        let packets = parse_packets(&text, &origin)?;
+        if packets.is_empty() {
+            return Err(Failure::usage(format!("{origin}: no packets (attribute lines)")));
+        }
+        Ok(packets)
+    };
+    let mut groups = Vec::new();
+    for f in files {
+        let text = f.to_string_lossy();
+        let split = (!f.exists())
+            .then(|| text.split_once(':'))
+            .flatten()
+            .filter(|(r, _)| *r == "-" || std::path::Path::new(r).is_file());
+        match split {
+            None => groups.extend(read(f)?.into_iter().map(|p| (p, None))),
+            Some((requests, filters)) => {
+                let requests = read(std::path::Path::new(requests))?;
+                let filters = read(std::path::Path::new(filters))?;
+                if requests.len() != filters.len() {
+                    return Err(Failure::usage(format!(
+                        "{text}: {} request packet(s) but {} filter packet(s): give one filter per packet",
+                        requests.len(),
+                        filters.len()
+                    )));
+                }
+                groups.extend(requests.into_iter().zip(filters.into_iter().map(Some)));
+            }
+        }
+    }
+    Ok(groups)
 }
 
 /// A CHAP-Password value that is a CHAP response already (`0x` and 17 octets).
@@ -438,6 +529,27 @@ fn check_templates(
         if !t.code.is_request() {
             return Err(Failure::usage(format!("{} is not a request", t.code)));
         }
+        t.filter = t
+            .filter_items
+            .iter()
+            .map(|item| {
+                let (base, tag) = match item.name.rsplit_once(':') {
+                    Some((n, t)) if t.bytes().all(|c| c.is_ascii_digit()) && !t.is_empty() => (n, t),
+                    _ => (item.name.as_str(), "0"),
+                };
+                let attr = dict
+                    .attr(base)
+                    .ok_or_else(|| Failure::usage(format!("filter: unknown attribute `{base}`")))?;
+                let value = dict.parse_value(attr, &unquote(&item.value)).map_err(|e| {
+                    Failure::usage(format!("filter: {}", crate::common::named(&item.name, e)))
+                })?;
+                let name = match tag.trim_start_matches('0') {
+                    "" => attr.name().to_string(),
+                    t => format!("{}:{t}", attr.name()),
+                };
+                Ok((name, dict.format_value(attr, &value)))
+            })
+            .collect::<CliResult<_>>()?;
     }
     Ok(())
 }
@@ -496,6 +608,7 @@ struct Stats {
     retransmissions: u64,
     invalid: u64,
     unsigned: u64,
+    failed_filter: u64,
     latencies: Vec<Duration>,
 }
 
@@ -551,7 +664,7 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     };
 
     // Packets: arguments, files, or stdin.
-    let mut groups: Vec<Vec<Item>> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     if !attr_args.is_empty() {
         let mut items = Vec::new();
         for a in attr_args {
@@ -559,31 +672,25 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                 parse_item(a).ok_or_else(|| Failure::usage(format!("expected `Name=value`, got `{a}`")))?,
             );
         }
-        groups.push(items);
+        groups.push((items, None));
     }
-    for f in &args.files {
-        let (text, origin) = if f.as_os_str() == "-" {
-            let origin = "stdin".to_string();
-            (
-                read_text(std::io::stdin().lock(), &origin, MAX_TEXT_INPUT)?,
-                origin,
-            )
-        } else {
-            (read_text_file(f, MAX_TEXT_INPUT)?, f.display().to_string())
-        };
-        let packets = parse_packets(&text, &origin)?;
-        if packets.is_empty() {
-            return Err(Failure::usage(format!("{origin}: no packets (attribute lines)")));
-        }
-        groups.extend(packets);
-    }
+    groups.extend(read_files(&args.files)?);
     if groups.is_empty() && args.files.is_empty() && !std::io::stdin().is_terminal() {
-        // Attributes piped in; nothing (`< /dev/null`) means a packet without any.
+        // Attributes piped in; nothing (`< /dev/null`) is a packet without any for
+        // `status`, and nothing to send otherwise.
         let s = read_text(std::io::stdin().lock(), "stdin", MAX_TEXT_INPUT)?;
-        groups.extend(parse_packets(&s, "stdin")?);
+        groups.extend(parse_packets(&s, "stdin")?.into_iter().map(|p| (p, None)));
     }
     if groups.is_empty() {
-        groups.push(Vec::new());
+        // Only Status-Server means something without attributes; anything else would
+        // go out empty and be dropped by the server (radclient: "Nothing to send").
+        if code != Some(Code::StatusServer) {
+            return Err(Failure::usage(
+                "nothing to send: give attributes (User-Name=bob ...), -f FILE, or pipe them on stdin \
+                 (only `status` goes without any)",
+            ));
+        }
+        groups.push((Vec::new(), None));
     }
     let (mut templates, dests): (Vec<Template>, Vec<Dest>) = groups
         .into_iter()
@@ -672,6 +779,10 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                     .map_or(Err(radius_codec::Error::IdentifiersExhausted), |t| {
                         builder.builder(t, id, s)
                     })
+            },
+            &|i, rep| {
+                let t = templates.get(i).filter(|t| !t.filter.is_empty())?;
+                filter_mismatch(t, &attributes_plain(dict, rep, None))
             },
         );
     }
@@ -767,7 +878,24 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                     let t = templates_of.remove(&token).and_then(|i| templates.get(i));
                     let req = Packet::new_unchecked(&request[..]);
                     let rep = Packet::new_unchecked(&reply[..]);
-                    let ok = is_success(req.code(), rep.code(), t.and_then(|t| t.expect));
+                    let mut ok = is_success(req.code(), rep.code(), t.and_then(|t| t.expect));
+                    let failed_filter = match t {
+                        Some(t) if ok && !t.filter.is_empty() => {
+                            let plain =
+                                attributes_plain(dict, &rep, Some((client.secret(), req.authenticator())));
+                            filter_mismatch(t, &plain)
+                        }
+                        _ => None,
+                    };
+                    if let Some(why) = &failed_filter {
+                        ok = false;
+                        stats.failed_filter += 1;
+                        eprintln!(
+                            "nacwire: {} Id {} failed the filter: {why}",
+                            rep.code(),
+                            rep.identifier()
+                        );
+                    }
                     if ok {
                         stats.accepted += 1;
                     } else {
@@ -796,6 +924,9 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                             r.insert("elapsed_ms".into(), json!(ms(elapsed)));
                             r.insert("signature".into(), json!(format!("{signature:?}")));
                             r.insert("expected".into(), json!(ok));
+                            if let Some(why) = &failed_filter {
+                                r.insert("failed_filter".into(), json!(why));
+                            }
                             emit_json(&mut out, &serde_json::Value::Object(r));
                         } else {
                             print_text(
@@ -884,7 +1015,7 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                 "event": "summary", "sent": stats.sent, "accepted": stats.accepted,
                 "rejected": stats.rejected, "lost": stats.lost,
                 "retransmissions": stats.retransmissions, "invalid_replies": stats.invalid,
-                "unsigned_replies": stats.unsigned,
+                "unsigned_replies": stats.unsigned, "failed_filter": stats.failed_filter,
                 "latency_ms": {"p50": ms(percentile(&lat, 50.0)), "p90": ms(percentile(&lat, 90.0)),
                                "p99": ms(percentile(&lat, 99.0)), "max": ms(lat.last().copied().unwrap_or_default())},
                 "seconds": wall.as_secs_f64(), "rate": rate,

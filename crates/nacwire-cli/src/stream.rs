@@ -38,6 +38,9 @@ pub(crate) struct StreamArgs {
 
 type BuildFn<'a> = dyn Fn(usize, u8, &SharedSecret) -> radius_codec::Result<PacketBuilder> + 'a;
 
+/// Why the reply to packet `usize` fails its `-f FILE:FILTER` filter, if it does.
+pub(crate) type FilterFn<'a> = dyn Fn(usize, &Packet<&[u8]>) -> Option<String> + 'a;
+
 pub(crate) fn run(
     a: &StreamArgs,
     server: SocketAddr,
@@ -45,6 +48,7 @@ pub(crate) fn run(
     dict: &Dictionary,
     templates: &[(Code, Option<Code>)],
     build: &BuildFn<'_>,
+    filter: &FilterFn<'_>,
 ) -> CliResult<u8> {
     let connector = if a.tls {
         let ca =
@@ -126,7 +130,17 @@ pub(crate) fn run(
                 lat.push(elapsed);
                 let rep = Packet::new_unchecked(&reply[..]);
                 let (req_code, expect) = templates.get(idx).copied().unwrap_or((Code::AccessRequest, None));
-                let ok = crate::send::is_success(req_code, rep.code(), expect);
+                let mut ok = crate::send::is_success(req_code, rep.code(), expect);
+                if ok {
+                    if let Some(why) = filter(idx, &rep) {
+                        ok = false;
+                        eprintln!(
+                            "nacwire: {} Id {} failed the filter: {why}",
+                            rep.code(),
+                            rep.identifier()
+                        );
+                    }
+                }
                 if ok {
                     accepted += 1;
                 } else {

@@ -1203,18 +1203,32 @@ fn radclient_habits_against_serve() {
         "0x0011223344556677889900112233445566"
     );
 
-    // `Message-Authenticator !* ANY` (radclient 3.2.5+): this packet goes without one.
+    // `Message-Authenticator !* ANY` (radclient 3.2.5+): this packet goes without one
+    // (to a responder that does not require it), the next one of the file with one.
+    let lax = Serve::start(&["--users", users.s(), "--require-message-authenticator", "no"]);
     let o = run_stdin(
-        &["send", "acct", &a, SECRET, "--json"],
-        "Packet-Type = Status-Server\nMessage-Authenticator !* ANY\n",
+        &["send", "auth", &lax.addr(), SECRET, "--json"],
+        "User-Name = bob, User-Password = hello\nMessage-Authenticator !* ANY\n\n\
+         User-Name = bob, User-Password = hello\n",
     );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
     let l = json_lines(&o);
-    assert_eq!(l[0]["code"], "Status-Server");
+    assert_eq!(
+        (l[0]["event"].as_str(), l[1]["code"].as_str()),
+        (Some("sent"), Some("Access-Accept"))
+    );
+    assert!(l[0]["attributes"].get("User-Name").is_some(), "{}", l[0]);
     assert!(
         l[0]["attributes"].get("Message-Authenticator").is_none(),
         "{}",
         l[0]
     );
+    assert!(
+        l[2]["attributes"].get("Message-Authenticator").is_some(),
+        "{}",
+        l[2]
+    );
+    drop(lax);
 
     // `auto`: each packet's Packet-Type; both go to the one server given.
     let o = run_stdin(
@@ -1239,6 +1253,60 @@ fn radclient_habits_against_serve() {
     assert_eq!(code(&o), 3, "{}{}", stdout(&o), stderr(&o));
     assert!(stderr(&o).contains("one server"), "{}", stderr(&o));
     assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+
+    // radclient's `-f FILE:FILTER`: one filter packet per request packet, the reply's
+    // code (Response-Packet-Type) and attributes checked; a mismatch is exit 1 and
+    // names what differs.
+    let requests = tempfile_path::write(
+        "requests",
+        "User-Name = bob, User-Password = hello\n\nUser-Name = bob, User-Password = bad\n",
+    );
+    let filters = tempfile_path::write(
+        "filters",
+        "Response-Packet-Type == Access-Accept\nReply-Message == \"Hello, bob\", Session-Timeout = 3600\n\n\
+         Response-Packet-Type = Access-Reject\n",
+    );
+    let pair = format!("{}:{}", requests.s(), filters.s());
+    let o = run(&["send", "auth", &a, SECRET, "-f", &pair, "--json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let summary = json_lines(&o).pop().unwrap();
+    assert_eq!(
+        (summary["accepted"].as_u64(), summary["failed_filter"].as_u64()),
+        (Some(2), Some(0))
+    );
+    let wrong = tempfile_path::write(
+        "filters-wrong",
+        "Reply-Message = \"Hello, alice\"\n\nResponse-Packet-Type = Access-Reject\n",
+    );
+    let o = run(&[
+        "send",
+        "auth",
+        &a,
+        SECRET,
+        "-f",
+        &format!("{}:{}", requests.s(), wrong.s()),
+        "--json",
+    ]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "failed the filter: Reply-Message is \"Hello, bob\", the filter wants \"Hello, alice\""
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let l = json_lines(&o);
+    assert_eq!(l[1]["expected"], false);
+    assert_eq!(l.last().unwrap()["failed_filter"], 1);
+    let o = run(&[
+        "send",
+        "auth",
+        &a,
+        SECRET,
+        "-f",
+        &format!("{}:{}", requests.s(), users.s()),
+    ]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
 
     // Lost with packets printed: the hint is on stderr too.
     let silent = format!("127.0.0.1:{}", free_udp_port());
@@ -1271,6 +1339,8 @@ fn radclient_input_errors_are_named() {
         vec![format!("Reply-Message = \"{}\"", "x".repeat(200)); 25].join(", ")
     );
     let cases: &[(&str, &str)] = &[
+        ("", "nothing to send"),
+        ("# a comment only\n\n", "nothing to send"),
         ("User-Name = \n", "stdin:1: User-Name: no value"),
         (
             "User-Name = bob User-Password = hello\n",
