@@ -62,6 +62,9 @@ struct Sent {
     authenticator: [u8; 16],
     time: Option<f64>,
     index: usize,
+    /// A reply was seen already: another one is a duplicate (the server answered a
+    /// retransmission too).
+    answered: bool,
 }
 
 pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
@@ -128,19 +131,34 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         };
         let code = packet.code();
         let request = code.is_request();
-        // Link replies to requests: (client, server, identifier).
+        // Link replies to requests: (client, server, identifier). A request with the
+        // key and the authenticator of one seen before is a retransmission (RFC 5080
+        // §2.2.1): replies link to the first send, so latency counts from it.
+        let mut retransmission_of = None;
+        let mut duplicate_reply = false;
         let link = if request {
-            pending.insert(
-                (f.src, f.dst, packet.identifier()),
-                Sent {
-                    authenticator: packet.authenticator(),
-                    time: f.time,
-                    index: n,
-                },
-            );
+            let key = (f.src, f.dst, packet.identifier());
+            match pending.get(&key) {
+                Some(s) if s.authenticator == packet.authenticator() => retransmission_of = Some(s.index),
+                _ => {
+                    pending.insert(
+                        key,
+                        Sent {
+                            authenticator: packet.authenticator(),
+                            time: f.time,
+                            index: n,
+                            answered: false,
+                        },
+                    );
+                }
+            }
             None
         } else {
-            pending.remove(&(f.dst, f.src, packet.identifier()))
+            pending.get_mut(&(f.dst, f.src, packet.identifier())).map(|s| {
+                duplicate_reply = s.answered;
+                s.answered = true;
+                *s
+            })
         };
         if link.is_some() {
             linked += 1;
@@ -204,6 +222,12 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
             if let Some(l) = link {
                 m.insert("reply_to".into(), json!(l.index));
             }
+            if duplicate_reply {
+                m.insert("duplicate_reply".into(), json!(true));
+            }
+            if let Some(first) = retransmission_of {
+                m.insert("retransmission_of".into(), json!(first));
+            }
             if let Some(l) = latency {
                 m.insert("latency_ms".into(), json!((l * 1e6).round() / 1e3));
             }
@@ -224,10 +248,14 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
             }
             header.push_str(&format!(" length {}", packet.length()));
             if let Some(t) = f.time {
-                header.push_str(&format!(" at {t:.6}"));
+                header.push_str(&format!(" at {}", utc(t)));
+            }
+            if let Some(first) = retransmission_of {
+                header.push_str(&format!(" retransmission of #{first}"));
             }
             if let Some(l) = link {
-                header.push_str(&format!(" reply to #{}", l.index));
+                let again = if duplicate_reply { "duplicate " } else { "" };
+                header.push_str(&format!(" {again}reply to #{}", l.index));
             }
             if let Some(l) = latency {
                 header.push_str(&format!(" after {:.3} ms", l * 1e3));
@@ -276,6 +304,33 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         )));
     }
     Ok(exit::OK)
+}
+
+/// A capture time (Unix seconds) as radsniff prints it, in UTC:
+/// `2026-12-02 05:55:08.262106`.
+fn utc(t: f64) -> String {
+    if !(t.is_finite() && t >= 0.0) {
+        return format!("{t:.6}");
+    }
+    let micros = (t * 1e6).round() as u64;
+    let (secs, frac) = (micros / 1_000_000, micros % 1_000_000);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Days to a civil date (Howard Hinnant's days_from_civil, inverted).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{frac:06}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 enum Verdict {
@@ -563,4 +618,21 @@ fn extract(
 fn be16(b: &[u8], at: usize) -> Option<u16> {
     b.get(at..at + 2)
         .map(|x| u16::from_be_bytes([x.first().copied().unwrap_or(0), x.get(1).copied().unwrap_or(0)]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc;
+
+    /// Against Python's `datetime.fromtimestamp(t, timezone.utc)`: leap days, a
+    /// century, the epoch, microseconds.
+    #[test]
+    fn capture_times_in_utc() {
+        assert_eq!(utc(1_796_192_496.306_452), "2026-12-02 06:21:36.306452");
+        assert_eq!(utc(0.0), "1970-01-01 00:00:00.000000");
+        assert_eq!(utc(951_782_400.5), "2000-02-29 00:00:00.500000");
+        assert_eq!(utc(4_102_444_800.0), "2100-01-01 00:00:00.000000");
+        assert_eq!(utc(1_709_164_800.0), "2024-02-29 00:00:00.000000");
+        assert_eq!(utc(-1.0), "-1.000000");
+    }
 }

@@ -1737,3 +1737,55 @@ fn radclient_and_nacwire_side_by_side_against_radiusd() {
     assert_eq!(code(&ours), 2, "{}", stderr(&ours));
     assert!(stderr(&ours).contains("secret"), "{}", stderr(&ours));
 }
+
+/// radclient retransmits with the same Identifier and Request Authenticator; radiusd
+/// may answer both sends. A retransmission is named, replies link to the first send
+/// (latency from it), the second reply is a duplicate that still verifies; times are
+/// printed in UTC as radsniff prints them.
+#[test]
+fn decode_links_retransmissions_to_the_first_send() {
+    let srv = Serve::start(&["--user", "bob:hello", "-q"]);
+    let o = run(&[
+        "send",
+        "acct",
+        &srv.addr(),
+        SECRET,
+        "User-Name=bob",
+        "Acct-Status-Type=Start",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    let (req, rep) = (
+        hex_to_bytes(l[0]["hex"].as_str().unwrap()),
+        hex_to_bytes(l[1]["hex"].as_str().unwrap()),
+    );
+    let (client, server) = (([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 1813));
+    let t0 = 1_796_192_496.0;
+    let frames = vec![
+        (t0, udp_frame(client, server, &req)),
+        (t0 + 1.0, udp_frame(client, server, &req)),
+        (t0 + 1.5, udp_frame(server, client, &rep)),
+        (t0 + 1.502, udp_frame(server, client, &rep)),
+    ];
+    let cap = tempfile_path::write("rtx.pcap", pcap(&frames));
+    let o = run(&["decode", cap.s(), "-s", SECRET]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    let headers: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).collect();
+    assert!(headers[0].contains("at 2026-12-02 06:21:36.000000"), "{out}");
+    assert!(headers[1].contains("retransmission of #1"), "{out}");
+    assert!(
+        headers[2].contains("reply to #1 after 1500.000 ms [verified"),
+        "{out}"
+    );
+    assert!(
+        headers[3].contains("duplicate reply to #1 after 1502.000 ms [verified"),
+        "{out}"
+    );
+    let o = run(&["decode", cap.s(), "-s", SECRET, "--json"]);
+    let l = json_lines(&o);
+    assert_eq!(l[1]["retransmission_of"], 1);
+    assert_eq!(l[3]["duplicate_reply"], true);
+    assert_eq!(l[3]["verified"]["ok"], true);
+}
