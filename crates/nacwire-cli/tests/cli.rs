@@ -1094,6 +1094,78 @@ fn send_over_tls_to_radiusd() {
     ]);
     assert_eq!(code(&o), 4, "{}{}", stdout(&o), stderr(&o));
     assert!(stderr(&o).contains("check the secret"), "{}", stderr(&o));
+    // No client certificate where radiusd requires one: radiusd closes the connection
+    // without a TLS alert; the request is lost (2) and the hint names the flags.
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        "--transport",
+        "tls",
+        "--ca",
+        ca.to_str().unwrap(),
+        "User-Name=bob",
+        "User-Password=hello",
+        "-t",
+        "3",
+    ]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("client certificate (--cert, --key)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).contains("Closed("), "{}", stdout(&o));
+}
+
+/// A TCP server that accepts and never answers: the request is lost after the
+/// timeout, said in words, and `--json` output stays JSON (a lost event per request).
+#[test]
+fn stream_lost_is_json_in_json_mode() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        SECRET,
+        "-P",
+        "tcp",
+        "User-Name=bob",
+        "-t",
+        "0.5",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[0]["event"], "lost");
+    assert_eq!(l[0]["code"], "Access-Request");
+    assert_eq!(l[0]["reason"], "no reply within 0.500 s");
+    assert_eq!(l[1]["event"], "summary");
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        SECRET,
+        "-P",
+        "tcp",
+        "User-Name=bob",
+        "-t",
+        "0.5",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("No reply to Access-Request Id"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("no reply within 0.500 s"), "{}", stdout(&o));
 }
 
 /// Nobody listening over TCP is "lost" (2) as over UDP, not a usage error, with the
@@ -1788,4 +1860,93 @@ fn decode_links_retransmissions_to_the_first_send() {
     assert_eq!(l[1]["retransmission_of"], 1);
     assert_eq!(l[3]["duplicate_reply"], true);
     assert_eq!(l[3]["verified"]["ok"], true);
+}
+
+/// `nacwire send --transport tls` through radsecproxy (TLS in, UDP out to radiusd): an
+/// Accept and a Reject relayed, Status-Server answered by the proxy, and no client
+/// certificate where radsecproxy requires one is a configuration error naming
+/// --cert/--key (radsecproxy's TLS 1.3 sends certificate_required after the handshake).
+#[test]
+fn send_through_radsecproxy() {
+    let (Some(proxy), Some(fr)) = (require_program("radsecproxy"), require_program("freeradius")) else {
+        return;
+    };
+    let pki = nacwire_tests::radsec::Pki::new("cli-rsp").expect("pki");
+    let radiusd = FreeRadius::start(&fr).expect("start freeradius");
+    let tls = nacwire_tests::free_tcp_port();
+    let conf = format!(
+        "ListenTLS 127.0.0.1:{tls}\n\
+         tls default {{\n CACertificateFile {ca}\n CertificateFile {cert}\n CertificateKeyFile {key}\n}}\n\
+         client nacwire {{\n host 127.0.0.1\n type tls\n secret radsec\n certificateNameCheck off\n}}\n\
+         server fr-auth {{\n host 127.0.0.1\n port {auth}\n type udp\n secret {SECRET}\n}}\n\
+         realm * {{\n server fr-auth\n}}\n",
+        ca = pki.path("ca.pem").display(),
+        cert = pki.path("server.pem").display(),
+        key = pki.path("server.key").display(),
+        auth = radiusd.auth_port,
+    );
+    let p = nacwire_tests::radsec::radsecproxy(&proxy, "cli", &conf).expect("start radsecproxy");
+    assert!(
+        nacwire_tests::radsec::wait_tcp(tls, Duration::from_secs(5)),
+        "{}",
+        p.log()
+    );
+    let addr = format!("127.0.0.1:{tls}");
+    let (ca, cert, key) = (pki.path("ca.pem"), pki.path("client.pem"), pki.path("client.key"));
+    let (ca, cert, key) = (
+        ca.to_str().unwrap(),
+        cert.to_str().unwrap(),
+        key.to_str().unwrap(),
+    );
+    let tls_args = [
+        "--transport",
+        "tls",
+        "--ca",
+        ca,
+        "--cert",
+        cert,
+        "--key",
+        key,
+        "-t",
+        "5",
+    ];
+    let o = run(&[
+        &[
+            "send",
+            "auth",
+            &addr,
+            "User-Name=bob",
+            "User-Password=hello",
+            "--json",
+        ][..],
+        &tls_args,
+    ]
+    .concat());
+    assert_eq!(code(&o), 0, "{}{}\n{}", stdout(&o), stderr(&o), p.log());
+    assert_eq!(json_lines(&o)[0]["attributes"]["Reply-Message"], "Hello, bob");
+    let o = run(&[
+        &["send", "auth", &addr, "User-Name=bob", "User-Password=bad"][..],
+        &tls_args,
+    ]
+    .concat());
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("Access-Reject"), "{}", stdout(&o));
+    let o = run(&[&["send", "status", &addr][..], &tls_args].concat());
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        "--transport",
+        "tls",
+        "--ca",
+        ca,
+        "User-Name=bob",
+        "User-Password=hello",
+        "-t",
+        "5",
+    ]);
+    assert!(matches!(code(&o), 2 | 3), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("--cert"), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("Closed("), "{}", stdout(&o));
 }
