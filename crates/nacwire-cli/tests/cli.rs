@@ -1950,3 +1950,58 @@ fn send_through_radsecproxy() {
     assert!(stderr(&o).contains("--cert"), "{}", stderr(&o));
     assert!(!stdout(&o).contains("Closed("), "{}", stdout(&o));
 }
+
+/// `nacwire serve --users` answers a FreeRADIUS users file as radiusd 3.2.1 does (each
+/// case checked against it): `Auth-Type := Accept/Reject`, `DEFAULT` for anyone else,
+/// an entry without a password rejected, the matched entry's reply items sent with a
+/// reject too; a check item it cannot honour is refused at start (ignoring it would
+/// accept what radiusd rejects).
+#[test]
+fn serve_users_file_as_radiusd_answers() {
+    let users = tempfile_path::write(
+        "users-radiusd",
+        "bob\tCleartext-Password := \"hello\"\n\tReply-Message := \"Hello, %{User-Name}\"\n\n\
+         carol\tAuth-Type := Accept\n\tReply-Message = \"welcome\"\n\n\
+         dave\n\tReply-Message = \"no password\"\n\n\
+         DEFAULT\tAuth-Type := Reject\n\tReply-Message = \"denied\"\n",
+    );
+    let srv = Serve::start(&["--users", users.s()]);
+    let a = srv.addr();
+    for (user, password, exit, reply) in [
+        ("bob", "hello", 0, "Hello, bob"),
+        ("bob", "wrong", 1, "Hello, bob"),
+        ("carol", "x", 0, "welcome"),
+        ("dave", "x", 1, "no password"),
+        ("alice", "x", 1, "denied"),
+    ] {
+        let o = run(&[
+            "send",
+            "auth",
+            &a,
+            SECRET,
+            &format!("User-Name={user}"),
+            &format!("User-Password={password}"),
+            "--json",
+        ]);
+        assert_eq!(code(&o), exit, "{user}: {}{}", stdout(&o), stderr(&o));
+        let l = json_lines(&o);
+        let want = if exit == 0 {
+            "Access-Accept"
+        } else {
+            "Access-Reject"
+        };
+        assert_eq!(l[1]["code"], want, "{user}");
+        assert_eq!(l[1]["attributes"]["Reply-Message"], reply, "{user}");
+    }
+    let checks = tempfile_path::write(
+        "users-checks",
+        "bob\tCleartext-Password := \"hello\", Simultaneous-Use := 1\n",
+    );
+    let o = run(&["serve", SECRET, "--users", checks.s()]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(":1: check item `Simultaneous-Use` is not supported"),
+        "{}",
+        stderr(&o)
+    );
+}
