@@ -17,6 +17,9 @@ use crate::common::{
     print_text, resolve_secret, CliResult, Failure,
 };
 
+/// The most octets `decode -` reads from stdin (a capture held in memory).
+const MAX_STDIN: u64 = 1 << 30;
+
 /// UDP ports decoded in captures (and TCP 1812/1813/2083 ... on either side).
 const RADIUS_PORTS: [u16; 7] = [1812, 1813, 1645, 1646, 3799, 1700, 2083];
 
@@ -24,7 +27,8 @@ const RADIUS_PORTS: [u16; 7] = [1812, 1813, 1645, 1646, 3799, 1700, 2083];
 #[derive(Debug, Args)]
 pub(crate) struct DecodeArgs {
     /// Hex of one packet, or a file: a raw packet, or a pcap/pcapng capture (detected
-    /// by its magic number).
+    /// by its magic number); `-` reads the same from stdin (`tcpdump -w - | nacwire
+    /// decode -`).
     input: String,
     /// The shared secret: verify authenticators and Message-Authenticator, reveal
     /// hidden values.
@@ -81,7 +85,28 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
     let path = Path::new(&args.input);
     let mut ports = RADIUS_PORTS.to_vec();
     ports.extend(&args.ports);
-    let (found, truncated) = if path.is_file() {
+    let (found, truncated) = if args.input == "-" {
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin().lock(), MAX_STDIN + 1),
+            &mut data,
+        )
+        .map_err(|e| Failure::usage(format!("stdin: {e}")))?;
+        if data.len() as u64 > MAX_STDIN {
+            return Err(Failure::usage(format!("stdin: larger than {MAX_STDIN} octets")));
+        }
+        if data.iter().all(u8::is_ascii_whitespace) {
+            return Err(Failure::usage(
+                "stdin: empty (give a capture, a raw packet or hex)",
+            ));
+        } else if is_capture(&data) {
+            read_capture(&data, &ports, "stdin")?
+        } else if let Some(bytes) = std::str::from_utf8(&data).ok().and_then(parse_hex) {
+            (vec![raw(bytes)], None)
+        } else {
+            (vec![raw(data)], None)
+        }
+    } else if path.is_file() {
         let data = std::fs::read(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
         if is_capture(&data) {
             read_capture(&data, &ports, &args.input)?

@@ -2005,3 +2005,44 @@ fn serve_users_file_as_radiusd_answers() {
         stderr(&o)
     );
 }
+
+/// `nacwire decode -` reads a capture, hex or a raw packet from stdin
+/// (`tcpdump -w - | nacwire decode -`); empty stdin is an input error.
+#[test]
+fn decode_reads_stdin() {
+    let req = hex_to_bytes(concat!(
+        "010000380f403f9473978057bd83d5cb98f4227a",
+        "01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003"
+    ));
+    let frames = vec![(
+        100.0,
+        udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 1812), &req),
+    )];
+    let capture = pcap(&frames);
+    let o = {
+        let mut child = nacwire()
+            .args(["decode", "-", "--json"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&capture).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[0]["transport"], "udp");
+    assert_eq!(l[0]["attributes"]["User-Name"], "nemo");
+    let hex: String = req.iter().map(|b| format!("{b:02x}")).collect();
+    let o = run_stdin(&["decode", "-"], &format!("{hex}\n"));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("#1 Access-Request Id 0 length 56"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run_stdin(&["decode", "-"], "");
+    assert_eq!(code(&o), 3);
+    assert!(stderr(&o).contains("stdin: empty"), "{}", stderr(&o));
+}
