@@ -27,8 +27,8 @@ const RADIUS_PORTS: [u16; 7] = [1812, 1813, 1645, 1646, 3799, 1700, 2083];
 #[derive(Debug, Args)]
 pub(crate) struct DecodeArgs {
     /// Hex of one packet, or a file: a raw packet, or a pcap/pcapng capture (detected
-    /// by its magic number); `-` reads the same from stdin (`tcpdump -w - | nacwire
-    /// decode -`).
+    /// by its magic number); `-` reads the same from stdin, to its end (`tcpdump -c
+    /// 200 -w - | nacwire decode -`; nothing is printed before the input ends).
     input: String,
     /// The shared secret: verify authenticators and Message-Authenticator, reveal
     /// hidden values.
