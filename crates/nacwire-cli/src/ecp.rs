@@ -37,6 +37,10 @@ struct Key {
     /// octets received: prefer the URL exactly as the portal received it.
     #[arg(long)]
     allow_reencoded_query: bool,
+    /// The longest validity (X-Amz-Expires) a URL may carry, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 900, allow_negative_numbers = true,
+          value_parser = crate::common::whole::<u64>(1, 604_800))]
+    max_expires: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -129,7 +133,11 @@ fn verify_failure(e: &ecp_sigv4::Error, key: &Key) -> String {
         E::NotSigned => "the URL is not signed (no X-Amz-* parameters): set the Identity and Shared Secret \
                          in the WLAN's external captive portal settings on the controller"
             .to_string(),
-        E::Expired { .. } | E::NotYetValid { .. } => format!("{e}{at}"),
+        E::Expired { .. } | E::NotYetValid { .. } if key.now.is_some() => format!("{e}{at}"),
+        E::Expired { .. } | E::NotYetValid { .. } => {
+            format!("{e}; --now UNIX_SECONDS checks it at another time")
+        }
+        E::ExpiresTooLong { .. } => format!("{e} (raise the limit with --max-expires)"),
         other => other.to_string(),
     }
 }
@@ -155,7 +163,9 @@ fn now(key: &Key) -> SystemTime {
 fn verified_query<'u>(url: &'u str, key: &Key) -> CliResult<ecp_sigv4::SignedQuery<'u>> {
     let mut keys = Keyring::new();
     keys.insert(key.identity.clone(), secret(key)?);
-    let verifier = Verifier::new(keys).reserialized_query_fallback(key.allow_reencoded_query);
+    let verifier = Verifier::new(keys)
+        .reserialized_query_fallback(key.allow_reencoded_query)
+        .max_expires(key.max_expires);
     verifier.verify_url(url, now(key)).map_err(|e| {
         use ecp_sigv4::Error as E;
         // A signature, identity or time window that does not check out is exit 4; a

@@ -1688,6 +1688,19 @@ fn ecp_messages_name_cli_flags() {
         3,
         "--redirect: not a controller redirect",
     );
+    // A validity longer than the verifier's limit (900 s) names --max-expires; an
+    // expired URL checked at the real time names --now.
+    let o = approve(&["--token", "T", "--hwc-ip", "10.0.0.1", "--expires", "3600"]);
+    let long = stdout(&o).trim().to_string();
+    let args = ["--identity", "BigAuthInc", "--secret-file", key.s()];
+    check(&verify(&long, &args), 4, "(raise the limit with --max-expires)");
+    let o = verify(&long, &[&args[..], &["--max-expires", "3600"]].concat());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    check(
+        &run(&[&["ecp", "verify", &url][..], &args].concat()),
+        4,
+        "--now UNIX_SECONDS checks it at another time",
+    );
     // A query re-encoded on the way (`+` for a space) verifies only when asked to.
     let reencoded = url.replace("T%207", "T+7");
     let args = ["--identity", "BigAuthInc", "--secret-file", key.s()];
