@@ -222,6 +222,19 @@ fn destination(
     Ok((host, addr))
 }
 
+/// The source address the kernel picks toward `server` (a connected UDP socket that
+/// sends nothing), for printing.
+fn source_ip(server: SocketAddr) -> Option<std::net::IpAddr> {
+    let any: SocketAddr = if server.is_ipv4() {
+        (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
+    } else {
+        (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+    };
+    let probe = std::net::UdpSocket::bind(any).ok()?;
+    probe.connect(server).ok()?;
+    probe.local_addr().ok().map(|a| a.ip())
+}
+
 fn default_port(code: Code) -> u16 {
     match code {
         Code::AccountingRequest => 1813,
@@ -805,10 +818,20 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     };
     let mut client =
         UdpClient::new(server, secret, opts).map_err(|e| Failure::usage(format!("{server}: {e}")))?;
+    // The socket is bound to the unspecified address; print the source address the
+    // kernel uses toward the server (radclient prints `to 127.0.0.1:PORT`), not 0.0.0.0.
     let local = client
         .local_addrs()
         .ok()
         .and_then(|v| v.first().copied())
+        .map(|mut a| {
+            if a.ip().is_unspecified() {
+                if let Some(ip) = source_ip(server) {
+                    a.set_ip(ip);
+                }
+            }
+            a
+        })
         .map_or_else(|| "?".to_string(), |a| a.to_string());
 
     let load = args.count > 1 || args.rate.is_some();

@@ -1243,6 +1243,16 @@ fn radclient_habits_against_serve() {
     );
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("Received Access-Accept"), "{}", stdout(&o));
+    // The local address printed is the one the packets used, not the bound 0.0.0.0.
+    let received = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("Received"))
+        .unwrap()
+        .to_string();
+    assert!(
+        received.contains(&format!("from {a} to 127.0.0.1:")),
+        "{received}"
+    );
 
     // A comment after a quoted value, `==`, a comma inside quotes, a comment line.
     let o = run_stdin(
