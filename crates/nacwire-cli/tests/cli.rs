@@ -2069,3 +2069,25 @@ fn decode_reads_stdin() {
     assert_eq!(code(&o), 3);
     assert!(stderr(&o).contains("stdin: empty"), "{}", stderr(&o));
 }
+
+/// A mistyped option or value keeps clap's suggestion in the one line on stderr.
+#[test]
+fn usage_errors_keep_the_suggestion() {
+    for (args, want) in [
+        (
+            &["send", "auth", "h", "s", "--tiemout", "1"][..],
+            "a similar argument exists: '--timeout'",
+        ),
+        (&["sned", "auth"][..], "a similar subcommand exists: 'send'"),
+        (
+            &["send", "auth", "h", "s", "--transport", "udpp"][..],
+            "possible values: udp, tcp, tls",
+        ),
+    ] {
+        let o = run(args);
+        let err = stderr(&o);
+        assert_eq!(code(&o), 3, "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    }
+}
