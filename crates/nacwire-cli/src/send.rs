@@ -38,8 +38,9 @@ pub(crate) struct SendArgs {
     /// `Packet-Dst-Port`, `Response-Packet-Type`, `Cleartext-Password`,
     /// `CHAP-Password = cleartext` and `Message-Authenticator !* ANY` are understood.
     /// With no attributes and no file, packets are read from stdin when it is not a
-    /// terminal (as radclient does); only `status` is sent without attributes. All
-    /// packets of a run go to one server. `FILE:FILTER` (radclient) checks each reply
+    /// terminal (as radclient does); only `status` is sent without attributes. Each
+    /// packet goes to its `Packet-Dst-*` (or its type's port when SERVER has none), in
+    /// order; over tcp/tls all must go to one server. `FILE:FILTER` (radclient) checks each reply
     /// against the filter packet at the same place (`Response-Packet-Type` and
     /// attributes the reply must carry; a mismatch is exit 1).
     #[arg(short = 'f', long = "file", value_name = "FILE")]
@@ -712,9 +713,9 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         .into_iter()
         .unzip();
     check_templates(dict, &mut templates, &secret)?;
-    // One run talks to one server: every packet must go to the same place.
-    let mut server = None;
-    let mut host = args.server.clone();
+    // Where each packet goes: consecutive packets for one destination form a run,
+    // sent in order (radclient sends a packet to its Packet-Dst-* or its type's port).
+    let mut runs: Vec<(SocketAddr, String, std::ops::Range<usize>)> = Vec::new();
     let mut resolved: std::collections::HashMap<(&Dest, u16), (String, SocketAddr)> =
         std::collections::HashMap::new();
     for (i, (t, d)) in templates.iter().zip(&dests).enumerate() {
@@ -726,33 +727,37 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                 r
             }
         };
-        match server {
-            None => {
-                server = Some(addr);
-                host = h;
-            }
-            Some(first) if first != addr => {
-                return Err(Failure::usage(format!(
-                    "packet {} goes to {addr} but packet 1 to {first} (Packet-Dst-*, or the default port \
-                     of its Packet-Type): one run sends to one server, run each destination separately",
-                    i + 1
-                )));
-            }
-            Some(_) => {}
+        match runs.last_mut() {
+            Some((a, _, range)) if *a == addr => range.end = i + 1,
+            _ => runs.push((addr, h, i..i + 1)),
         }
     }
-    let server = match server {
-        Some(s) => s,
-        None => {
-            destination(
-                &args.server,
-                args.transport,
-                code.unwrap_or(Code::AccessRequest),
-                &(None, None),
-            )?
-            .1
-        }
+    if runs.is_empty() {
+        let (h, addr) = destination(
+            &args.server,
+            args.transport,
+            code.unwrap_or(Code::AccessRequest),
+            &(None, None),
+        )?;
+        runs.push((addr, h, 0..templates.len()));
+    }
+    let (server, host) = match runs.first() {
+        Some((a, h, _)) => (*a, h.clone()),
+        None => return Err(Failure::usage("nothing to send")),
     };
+    if args.transport != Transport::Udp && runs.len() > 1 {
+        let transport = if args.transport == Transport::Tls {
+            "tls"
+        } else {
+            "tcp"
+        };
+        return Err(Failure::usage(format!(
+            "packets go to {server} and {} (Packet-Dst-*, or the default port of their \
+             Packet-Type): over --transport {transport} one run sends to one server, run each \
+             destination separately",
+            runs.get(1).map_or(server, |r| r.0),
+        )));
+    }
     let builder = Build {
         dict,
         authenticator,
@@ -816,33 +821,15 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         ),
         ..UdpClientOptions::default()
     };
-    let mut client =
-        UdpClient::new(server, secret, opts).map_err(|e| Failure::usage(format!("{server}: {e}")))?;
-    // The socket is bound to the unspecified address; print the source address the
-    // kernel uses toward the server (radclient prints `to 127.0.0.1:PORT`), not 0.0.0.0.
-    let local = client
-        .local_addrs()
-        .ok()
-        .and_then(|v| v.first().copied())
-        .map(|mut a| {
-            if a.ip().is_unspecified() {
-                if let Some(ip) = source_ip(server) {
-                    a.set_ip(ip);
-                }
-            }
-            a
-        })
-        .map_or_else(|| "?".to_string(), |a| a.to_string());
-
     let load = args.count > 1 || args.rate.is_some();
     let print_packets = !args.quiet && (!load || args.verbose);
-    let total = (templates.len() as u64).saturating_mul(args.count);
+    let total_all = (templates.len() as u64).saturating_mul(args.count);
     let concurrency = args
         .concurrency
         .unwrap_or_else(|| if args.rate.is_some() { usize::MAX } else { 1 })
         .max(1);
     let progress = if load && !args.json {
-        let pb = indicatif::ProgressBar::new(total);
+        let pb = indicatif::ProgressBar::new(total_all);
         pb.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -854,179 +841,216 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
     let mut stats = Stats::default();
-    let mut templates_of: std::collections::HashMap<Token, usize> = std::collections::HashMap::new();
     let mut warned_invalid = false;
     let start = Instant::now();
-    let mut next_at = start;
+    let all_templates = &templates;
+    // The servers that left requests unanswered, for the closing hint.
+    let mut silent: Vec<SocketAddr> = Vec::new();
+    for (server, _, range) in runs {
+        let templates = all_templates.get(range).unwrap_or_default();
+        let total = (templates.len() as u64).saturating_mul(args.count);
+        let mut sent = 0u64;
+        let mut templates_of: std::collections::HashMap<Token, usize> = std::collections::HashMap::new();
+        let mut client = UdpClient::new(server, SharedSecret::new(secret.expose().to_vec()), opts.clone())
+            .map_err(|e| Failure::usage(format!("{server}: {e}")))?;
+        // The socket is bound to the unspecified address; print the source address the
+        // kernel uses toward the server (radclient prints `to 127.0.0.1:PORT`), not 0.0.0.0.
+        let local = client
+            .local_addrs()
+            .ok()
+            .and_then(|v| v.first().copied())
+            .map(|mut a| {
+                if a.ip().is_unspecified() {
+                    if let Some(ip) = source_ip(server) {
+                        a.set_ip(ip);
+                    }
+                }
+                a
+            })
+            .map_or_else(|| "?".to_string(), |a| a.to_string());
+        let mut next_at = Instant::now();
 
-    loop {
-        // Start what is due.
-        while stats.sent < total && client.in_flight() < concurrency {
-            if interval.is_some() && Instant::now() < next_at {
+        loop {
+            // Start what is due.
+            while sent < total && client.in_flight() < concurrency {
+                if interval.is_some() && Instant::now() < next_at {
+                    break;
+                }
+                let idx = (sent % templates.len() as u64) as usize;
+                let Some(t) = templates.get(idx) else { break };
+                let token = match client.send(|id, s| builder.build(t, id, s)) {
+                    Ok(tok) => tok,
+                    Err(nacwire_io::Error::Codec(radius_codec::Error::IdentifiersExhausted)) => break,
+                    Err(e) => return Err(Failure::usage(format!("{server}: {e}"))),
+                };
+                templates_of.insert(token, idx);
+                sent += 1;
+                stats.sent += 1;
+                if let Some(iv) = interval {
+                    next_at += iv;
+                }
+            }
+            if sent >= total && client.in_flight() == 0 {
                 break;
             }
-            let idx = (stats.sent % templates.len() as u64) as usize;
-            let Some(t) = templates.get(idx) else { break };
-            let token = match client.send(|id, s| builder.build(t, id, s)) {
-                Ok(tok) => tok,
-                Err(nacwire_io::Error::Codec(radius_codec::Error::IdentifiersExhausted)) => break,
-                Err(e) => return Err(Failure::usage(format!("{server}: {e}"))),
+            let until = match interval {
+                Some(_) if sent < total && client.in_flight() < concurrency => next_at,
+                _ => Instant::now() + Duration::from_secs(1),
             };
-            templates_of.insert(token, idx);
-            stats.sent += 1;
-            if let Some(iv) = interval {
-                next_at += iv;
-            }
-        }
-        if stats.sent >= total && client.in_flight() == 0 {
-            break;
-        }
-        let until = match interval {
-            Some(_) if stats.sent < total && client.in_flight() < concurrency => next_at,
-            _ => Instant::now() + Duration::from_secs(1),
-        };
-        let events = client
-            .poll(until)
-            .map_err(|e| Failure::usage(format!("{server}: {e}")))?;
-        for ev in events {
-            match ev {
-                Event::Reply {
-                    token,
-                    request,
-                    reply,
-                    rtt,
-                    elapsed,
-                    signature,
-                } => {
-                    let t = templates_of.remove(&token).and_then(|i| templates.get(i));
-                    let req = Packet::new_unchecked(&request[..]);
-                    let rep = Packet::new_unchecked(&reply[..]);
-                    let mut ok = is_success(req.code(), rep.code(), t.and_then(|t| t.expect));
-                    let failed_filter = match t {
-                        Some(t) if ok && !t.filter.is_empty() => {
-                            let plain =
-                                attributes_plain(dict, &rep, Some((client.secret(), req.authenticator())));
-                            filter_mismatch(t, &plain)
-                        }
-                        _ => None,
-                    };
-                    if let Some(why) = &failed_filter {
-                        ok = false;
-                        stats.failed_filter += 1;
-                        eprintln!(
-                            "nacwire: {} Id {} failed the filter: {why}",
-                            rep.code(),
-                            rep.identifier()
-                        );
-                    }
-                    if ok {
-                        stats.accepted += 1;
-                    } else {
-                        stats.rejected += 1;
-                    }
-                    if signature == radius_codec::Signature::AcceptedUnsigned {
-                        stats.unsigned += 1;
-                    }
-                    stats.latencies.push(elapsed);
-                    if let Some(pb) = &progress {
-                        pb.inc(1);
-                    }
-                    if print_packets {
-                        let ra = req.authenticator();
-                        let decode = if args.json { attributes_plain } else { attributes };
-                        let sent_attrs =
-                            decode(dict, &req, Some((client.secret(), hiding_vector(&req, None))));
-                        let recv_attrs = decode(dict, &rep, Some((client.secret(), ra)));
-                        if args.json {
-                            let mut s = packet_json("sent", &req, &sent_attrs);
-                            s.insert("to".into(), json!(server.to_string()));
-                            emit_json(&mut out, &serde_json::Value::Object(s));
-                            let mut r = packet_json("received", &rep, &recv_attrs);
-                            r.insert("from".into(), json!(server.to_string()));
-                            r.insert("rtt_ms".into(), json!(ms(rtt)));
-                            r.insert("elapsed_ms".into(), json!(ms(elapsed)));
-                            r.insert("signature".into(), json!(format!("{signature:?}")));
-                            r.insert("expected".into(), json!(ok));
-                            if let Some(why) = &failed_filter {
-                                r.insert("failed_filter".into(), json!(why));
+            let events = client
+                .poll(until)
+                .map_err(|e| Failure::usage(format!("{server}: {e}")))?;
+            for ev in events {
+                match ev {
+                    Event::Reply {
+                        token,
+                        request,
+                        reply,
+                        rtt,
+                        elapsed,
+                        signature,
+                    } => {
+                        let t = templates_of.remove(&token).and_then(|i| templates.get(i));
+                        let req = Packet::new_unchecked(&request[..]);
+                        let rep = Packet::new_unchecked(&reply[..]);
+                        let mut ok = is_success(req.code(), rep.code(), t.and_then(|t| t.expect));
+                        let failed_filter = match t {
+                            Some(t) if ok && !t.filter.is_empty() => {
+                                let plain = attributes_plain(
+                                    dict,
+                                    &rep,
+                                    Some((client.secret(), req.authenticator())),
+                                );
+                                filter_mismatch(t, &plain)
                             }
-                            emit_json(&mut out, &serde_json::Value::Object(r));
+                            _ => None,
+                        };
+                        if let Some(why) = &failed_filter {
+                            ok = false;
+                            stats.failed_filter += 1;
+                            eprintln!(
+                                "nacwire: {} Id {} failed the filter: {why}",
+                                rep.code(),
+                                rep.identifier()
+                            );
+                        }
+                        if ok {
+                            stats.accepted += 1;
                         } else {
-                            print_text(
-                                &mut out,
-                                &format!(
-                                    "Sent {} Id {} from {local} to {server} length {}",
-                                    req.code(),
-                                    req.identifier(),
-                                    req.length()
-                                ),
-                                &sent_attrs,
-                            );
-                            print_text(
-                                &mut out,
-                                &format!(
-                                    "Received {} Id {} from {server} to {local} length {} ({:.3} ms)",
-                                    rep.code(),
-                                    rep.identifier(),
-                                    rep.length(),
-                                    ms(elapsed)
-                                ),
-                                &recv_attrs,
-                            );
-                            if signature == radius_codec::Signature::AcceptedUnsigned {
-                                let _ = writeln!(
+                            stats.rejected += 1;
+                        }
+                        if signature == radius_codec::Signature::AcceptedUnsigned {
+                            stats.unsigned += 1;
+                        }
+                        stats.latencies.push(elapsed);
+                        if let Some(pb) = &progress {
+                            pb.inc(1);
+                        }
+                        if print_packets {
+                            let ra = req.authenticator();
+                            let decode = if args.json { attributes_plain } else { attributes };
+                            let sent_attrs =
+                                decode(dict, &req, Some((client.secret(), hiding_vector(&req, None))));
+                            let recv_attrs = decode(dict, &rep, Some((client.secret(), ra)));
+                            if args.json {
+                                let mut s = packet_json("sent", &req, &sent_attrs);
+                                s.insert("to".into(), json!(server.to_string()));
+                                emit_json(&mut out, &serde_json::Value::Object(s));
+                                let mut r = packet_json("received", &rep, &recv_attrs);
+                                r.insert("from".into(), json!(server.to_string()));
+                                r.insert("rtt_ms".into(), json!(ms(rtt)));
+                                r.insert("elapsed_ms".into(), json!(ms(elapsed)));
+                                r.insert("signature".into(), json!(format!("{signature:?}")));
+                                r.insert("expected".into(), json!(ok));
+                                if let Some(why) = &failed_filter {
+                                    r.insert("failed_filter".into(), json!(why));
+                                }
+                                emit_json(&mut out, &serde_json::Value::Object(r));
+                            } else {
+                                print_text(
+                                    &mut out,
+                                    &format!(
+                                        "Sent {} Id {} from {local} to {server} length {}",
+                                        req.code(),
+                                        req.identifier(),
+                                        req.length()
+                                    ),
+                                    &sent_attrs,
+                                );
+                                print_text(
+                                    &mut out,
+                                    &format!(
+                                        "Received {} Id {} from {server} to {local} length {} ({:.3} ms)",
+                                        rep.code(),
+                                        rep.identifier(),
+                                        rep.length(),
+                                        ms(elapsed)
+                                    ),
+                                    &recv_attrs,
+                                );
+                                if signature == radius_codec::Signature::AcceptedUnsigned {
+                                    let _ = writeln!(
                                     out,
                                     "(warning: reply without Message-Authenticator accepted: open to BlastRADIUS)"
                                 );
+                                }
                             }
                         }
                     }
-                }
-                Event::Lost {
-                    token,
-                    request,
-                    elapsed,
-                } => {
-                    templates_of.remove(&token);
-                    stats.lost += 1;
-                    if let Some(pb) = &progress {
-                        pb.inc(1);
-                    }
-                    let req = Packet::new_unchecked(&request[..]);
-                    if print_packets && args.json {
-                        emit_json(
-                            &mut out,
-                            &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
+                    Event::Lost {
+                        token,
+                        request,
+                        elapsed,
+                    } => {
+                        templates_of.remove(&token);
+                        stats.lost += 1;
+                        if !silent.contains(&server) {
+                            silent.push(server);
+                        }
+                        if let Some(pb) = &progress {
+                            pb.inc(1);
+                        }
+                        let req = Packet::new_unchecked(&request[..]);
+                        if print_packets && args.json {
+                            emit_json(
+                                &mut out,
+                                &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
                                     "to": server.to_string(), "elapsed_ms": ms(elapsed)}),
-                        );
-                    } else if print_packets {
-                        let _ = writeln!(
-                            out,
-                            "No reply to {} Id {} from {server} after {:.3} s",
-                            req.code(),
-                            req.identifier(),
-                            elapsed.as_secs_f64()
-                        );
+                            );
+                        } else if print_packets {
+                            let _ = writeln!(
+                                out,
+                                "No reply to {} Id {} from {server} after {:.3} s",
+                                req.code(),
+                                req.identifier(),
+                                elapsed.as_secs_f64()
+                            );
+                        }
                     }
-                }
-                Event::Retransmitted { .. } => stats.retransmissions += 1,
-                Event::Dropped {
-                    from,
-                    reason: DropReason::Invalid(e),
-                } => {
-                    stats.invalid += 1;
-                    if !warned_invalid {
-                        warned_invalid = true;
-                        eprintln!("nacwire: reply from {from} dropped: {e}");
+                    Event::Retransmitted { .. } => stats.retransmissions += 1,
+                    Event::Dropped {
+                        from,
+                        reason: DropReason::Invalid(e),
+                    } => {
+                        stats.invalid += 1;
+                        if !warned_invalid {
+                            warned_invalid = true;
+                            eprintln!("nacwire: reply from {from} dropped: {e}");
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
             }
         }
     }
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
+    let server = silent
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
     let wall = start.elapsed();
     let mut lat = std::mem::take(&mut stats.latencies);
     lat.sort_unstable();

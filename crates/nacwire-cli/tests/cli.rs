@@ -1326,15 +1326,45 @@ fn radclient_habits_against_serve() {
     let o = run_stdin(&["send", "auto", &a, SECRET], "User-Name = bob\n");
     assert_eq!(code(&o), 3);
     assert!(stderr(&o).contains("Packet-Type"), "{}", stderr(&o));
-    // Packets for two destinations are refused, not all sent to the last one named.
-    let port = srv.port;
+    // Each packet goes to its own Packet-Dst-Port (radclient), in order, not all to the
+    // last one named: two responders each see theirs.
+    let other = Serve::start(&["--users", users.s()]);
     let o = run_stdin(
-        &["send", "acct", &a, SECRET],
-        &format!("User-Name = a\n\nUser-Name = b\nPacket-Dst-Port = {}\n", port + 1),
+        &["send", "auto", &a, SECRET, "--json"],
+        &format!(
+            "Packet-Type = Accounting-Request\nUser-Name = first\n\n\
+             Packet-Type = Accounting-Request\nUser-Name = second\nPacket-Dst-Port = {}\n\n\
+             Packet-Type = Access-Request\nUser-Name = bob\nUser-Password = hello\n",
+            other.port
+        ),
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    let to: Vec<&str> = l
+        .iter()
+        .filter(|e| e["event"] == "sent")
+        .map(|e| e["to"].as_str().unwrap())
+        .collect();
+    let other_addr = other.addr();
+    assert_eq!(to, [a.as_str(), other_addr.as_str(), a.as_str()]);
+    assert_eq!(l.last().unwrap()["accepted"], 3);
+    let printed = other.output();
+    assert!(printed.contains("User-Name = \"second\""), "{printed}");
+    assert!(!printed.contains("User-Name = \"first\""), "{printed}");
+    // Over a stream one run is one connection: two destinations are refused.
+    let o = run_stdin(
+        &["send", "acct", &a, SECRET, "-P", "tcp"],
+        &format!(
+            "User-Name = a\n\nUser-Name = b\nPacket-Dst-Port = {}\n",
+            srv.port + 1
+        ),
     );
     assert_eq!(code(&o), 3, "{}{}", stdout(&o), stderr(&o));
-    assert!(stderr(&o).contains("one server"), "{}", stderr(&o));
-    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("one run sends to one server"),
+        "{}",
+        stderr(&o)
+    );
 
     // radclient's `-f FILE:FILTER`: one filter packet per request packet, the reply's
     // code (Response-Packet-Type) and attributes checked; a mismatch is exit 1 and
