@@ -55,10 +55,12 @@ struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     secret_file: Option<PathBuf>,
     /// Seconds to wait for a reply before each retransmission.
-    #[arg(short = 't', long, default_value_t = 3.0)]
+    #[arg(short = 't', long, default_value_t = 3.0, allow_negative_numbers = true,
+          value_parser = crate::common::seconds_arg)]
     timeout: f64,
     /// Retransmissions.
-    #[arg(short = 'r', long, default_value_t = 2)]
+    #[arg(short = 'r', long, default_value_t = 2, allow_negative_numbers = true,
+          value_parser = crate::common::whole::<u32>(0, u64::MAX))]
     retries: u32,
     /// JSON output.
     #[arg(long)]

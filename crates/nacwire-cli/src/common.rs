@@ -38,6 +38,57 @@ pub(crate) fn seconds(option: &str, value: f64) -> Result<Duration, Failure> {
     Duration::try_from_secs_f64(value).map_err(|e| Failure::usage(format!("{option}: {e}")))
 }
 
+/// A clap value parser for a whole-number option in `min..=max`: a negative number,
+/// a fraction or a word is refused with one line saying what the option takes (the
+/// option is declared with `allow_negative_numbers`, so `-c -5` reaches this parser
+/// instead of clap's "unexpected argument").
+pub(crate) fn whole<T>(
+    min: u64,
+    max: u64,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: TryFrom<u64>,
+{
+    move |text: &str| {
+        text.trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .and_then(|n| T::try_from(n).ok())
+            .ok_or_else(|| {
+                let negative = text.trim().starts_with('-');
+                let what = if max == u64::MAX {
+                    format!("a whole number of {min} or more")
+                } else {
+                    format!("a whole number from {min} to {max}")
+                };
+                if negative {
+                    format!("negative numbers are not accepted: give {what}")
+                } else {
+                    format!("give {what}")
+                }
+            })
+    }
+}
+
+/// A clap value parser for a number of seconds (`-t 0.25`): above 0, at most one day.
+pub(crate) fn seconds_arg(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v > 0.0 && *v <= MAX_SECONDS)
+        .ok_or_else(|| format!("give a number of seconds above 0 and at most {MAX_SECONDS} (one day)"))
+}
+
+/// A clap value parser for `--rate`: requests per second, above 0 (at least one a day).
+pub(crate) fn rate_arg(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|r| r.is_finite() && *r >= 1.0 / MAX_SECONDS)
+        .ok_or_else(|| "give a positive number of requests per second (at least one a day)".to_string())
+}
+
 /// The time between two requests at `--rate` requests per second (at least one a day).
 pub(crate) fn pacing(rate: f64) -> Result<Duration, Failure> {
     if !(rate.is_finite() && rate > 0.0 && rate >= 1.0 / MAX_SECONDS) {
@@ -171,12 +222,14 @@ pub(crate) struct Item {
     pub(crate) value: String,
 }
 
-/// Parses `Name=value`, `Name = value`, `Name := value` or `Name += value` (the value in
-/// FreeRADIUS syntax: quoted with escapes, or a bare word).
+/// Parses `Name=value`, `Name = value`, `Name := value`, `Name += value` or
+/// `Name == value` (a command-line argument: the value is everything after the
+/// operator, in FreeRADIUS syntax: quoted with escapes, or a bare word).
 pub(crate) fn parse_item(text: &str) -> Option<Item> {
     let (name, value) = text.split_once('=')?;
     let name = name.trim().trim_end_matches([':', '+']).trim();
-    let value = value.trim();
+    // `Name == value`: radclient reads `==` as an assignment in a request.
+    let value = value.strip_prefix('=').unwrap_or(value).trim();
     if name.is_empty() || name.contains(char::is_whitespace) {
         return None;
     }
@@ -186,8 +239,12 @@ pub(crate) fn parse_item(text: &str) -> Option<Item> {
     })
 }
 
+/// The value of an item written `Name !* ANY` (radclient 3.2.5+: "do not add this
+/// attribute"; understood for Message-Authenticator).
+pub(crate) const ABSENT: &str = "!* ANY";
+
 /// Items separated by commas or newlines (radclient input): packets are separated by
-/// blank lines. Commas inside quotes are kept.
+/// blank lines, `#` starts a comment (outside quotes).
 pub(crate) fn parse_packets(text: &str, origin: &str) -> CliResult<Vec<Vec<Item>>> {
     let mut packets = Vec::new();
     let mut current = Vec::new();
@@ -199,27 +256,144 @@ pub(crate) fn parse_packets(text: &str, origin: &str) -> CliResult<Vec<Vec<Item>
             }
             continue;
         }
-        if line.starts_with('#') {
-            continue;
-        }
-        for part in split_commas(line) {
-            let part = part.trim();
-            if part.is_empty() {
-                continue;
-            }
-            let item = parse_item(part).ok_or_else(|| {
-                Failure::usage(format!(
-                    "{origin}:{}: expected `Name = value`, got `{part}`",
-                    n + 1
-                ))
-            })?;
-            current.push(item);
-        }
+        let items = parse_line(line).map_err(|e| Failure::usage(format!("{origin}:{}: {e}", n + 1)))?;
+        current.extend(items);
     }
     if !current.is_empty() {
         packets.push(current);
     }
     Ok(packets)
+}
+
+/// One line of a radclient input file, as FreeRADIUS reads it
+/// (`fr_pair_list_afrom_str`): `Name OP value` items separated by commas, each value
+/// a quoted string (`"..."`, `'...'`, backslash escapes) or a bare word, then a comma,
+/// the end of the line or a `#` comment. The operators `=`, `:=`, `+=` and `==` set a
+/// value; `Name !* ANY` leaves an attribute out; the filter operators (`!=`, `<`,
+/// `=~` ...) are refused.
+pub(crate) fn parse_line(line: &str) -> Result<Vec<Item>, String> {
+    let mut items = Vec::new();
+    let mut rest = line.trim_start();
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        if rest.is_empty() || rest.starts_with('#') {
+            return Ok(items);
+        }
+        // The name: up to blanks or an operator (`Tunnel-Type:1` keeps its tag).
+        let end = rest
+            .char_indices()
+            .find(|&(i, c)| {
+                c.is_whitespace()
+                    || matches!(c, '=' | '!' | '<' | '>' | '+' | '~' | ',' | '#' | '"' | '\'')
+                    || (c == ':' && rest.get(i + 1..).is_some_and(|r| r.starts_with('=')))
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let (name, after) = rest.split_at(end);
+        if name.is_empty() {
+            return Err(format!("expected an attribute name, got `{}`", clip(rest)));
+        }
+        let after = after.trim_start();
+        const OPS: [&str; 13] = [
+            ":=", "+=", "==", "!=", ">=", "<=", "=~", "!~", "=*", "!*", "=", "<", ">",
+        ];
+        let Some(op) = OPS.iter().find(|op| after.starts_with(**op)) else {
+            return Err(format!("expected `{name} = value`, got `{}`", clip(line)));
+        };
+        let after = after.get(op.len()..).unwrap_or_default().trim_start();
+        let (value, after) = value_token(after).map_err(|e| format!("{name}: {e}"))?;
+        match *op {
+            "=" | ":=" | "+=" | "==" => {}
+            "!*" => {
+                if !value.eq_ignore_ascii_case("ANY") {
+                    return Err(format!("{name}: `!*` takes ANY (`{name} !* ANY`), got `{value}`"));
+                }
+            }
+            other => {
+                return Err(format!(
+                    "{name}: `{other}` compares (a filter), it does not set a value: use `{name} = value`"
+                ))
+            }
+        }
+        if value.is_empty() {
+            return Err(format!("{name}: no value after `{op}`"));
+        }
+        items.push(Item {
+            name: name.to_string(),
+            value: if *op == "!*" {
+                ABSENT.to_string()
+            } else {
+                value.to_string()
+            },
+        });
+        let after = after.trim_start();
+        if !(after.is_empty() || after.starts_with([',', '#'])) {
+            return Err(format!(
+                "expected a comma or the end of the line after `{name} {op} {value}`, got `{}` (quote a value with blanks)",
+                clip(after)
+            ));
+        }
+        rest = after;
+    }
+}
+
+/// A value at the start of `text`: a quoted string (quotes and escapes kept, for
+/// [`item_text`]) or a bare word (up to a blank or a comma); and what follows it.
+fn value_token(text: &str) -> Result<(&str, &str), String> {
+    let Some(q) = text.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) else {
+        let end = text
+            .find(|c: char| c.is_whitespace() || c == ',')
+            .unwrap_or(text.len());
+        return Ok(text.split_at(end));
+    };
+    let mut escape = false;
+    for (i, c) in text.char_indices().skip(1) {
+        if escape {
+            escape = false;
+        } else if c == '\\' {
+            escape = true;
+        } else if c == q {
+            return Ok(text.split_at(i + c.len_utf8()));
+        }
+    }
+    Err(format!("no closing {q} in `{}`", clip(text)))
+}
+
+/// At most 40 characters of `s`, for error messages.
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().nth(40).is_some() {
+        out.push_str("...");
+    }
+    out
+}
+
+/// A quoted FreeRADIUS value without its quotes, escapes undone (`\"`, `\\`, `\n`,
+/// `\r`, `\t`); a bare word as it is.
+pub(crate) fn unquote(v: &str) -> String {
+    let v = v.trim();
+    let Some(q) = v.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) else {
+        return v.to_string();
+    };
+    let inner = v
+        .strip_prefix(q)
+        .and_then(|r| r.strip_suffix(q))
+        .unwrap_or_else(|| v.get(1..).unwrap_or_default());
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 pub(crate) fn split_commas(line: &str) -> Vec<&str> {
@@ -513,5 +687,80 @@ pub(crate) fn hiding_vector(packet: &Packet<&[u8]>, request: Option<[u8; 16]>) -
         radius_codec::AuthenticatorKind::RequestMd5 => [0; 16],
         radius_codec::AuthenticatorKind::Random => packet.authenticator(),
         _ => request.unwrap_or_else(|| packet.authenticator()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn pairs(line: &str) -> Vec<(String, String)> {
+        parse_line(line)
+            .unwrap()
+            .into_iter()
+            .map(|i| (i.name, i.value))
+            .collect()
+    }
+
+    /// radclient lines as FreeRADIUS reads them: operators, quotes with escapes and
+    /// commas, comments, tags, empty items between commas.
+    #[test]
+    fn radclient_lines() {
+        let p = |n: &str, v: &str| (n.to_string(), v.to_string());
+        assert_eq!(
+            pairs(r#"User-Name = "a \"b\", c", Tunnel-Type:1 = VLAN # note, more"#),
+            [p("User-Name", r#""a \"b\", c""#), p("Tunnel-Type:1", "VLAN")]
+        );
+        assert_eq!(
+            pairs("User-Name:=bob,,Class+=0x41 , Reply-Message == 'x y'"),
+            [
+                p("User-Name", "bob"),
+                p("Class", "0x41"),
+                p("Reply-Message", "'x y'")
+            ]
+        );
+        assert_eq!(
+            pairs("Message-Authenticator !* ANY"),
+            [p("Message-Authenticator", ABSENT)]
+        );
+        assert!(pairs("  # only a comment").is_empty());
+        for (bad, want) in [
+            ("User-Name", "expected `User-Name = value`"),
+            ("User-Name =", "no value"),
+            ("User-Name = bob smith", "expected a comma"),
+            ("User-Name = \"bob\" x", "expected a comma"),
+            ("User-Name < 3", "compares"),
+            ("User-Name !* bob", "takes ANY"),
+            ("User-Name = 'bob", "no closing '"),
+        ] {
+            let e = parse_line(bad).unwrap_err();
+            assert!(e.contains(want), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn unquote_undoes_freeradius_escapes() {
+        assert_eq!(unquote(r#""a\"b\\c\n""#), "a\"b\\c\n");
+        assert_eq!(unquote("'it''"), "it'");
+        assert_eq!(unquote("bare"), "bare");
+    }
+
+    /// Negative, fractional and out-of-range numbers are refused with what the option
+    /// takes; numbers in range parse.
+    #[test]
+    fn whole_numbers() {
+        let count = whole::<u64>(1, u64::MAX);
+        assert_eq!(count("5"), Ok(5));
+        assert!(count("-5")
+            .unwrap_err()
+            .starts_with("negative numbers are not accepted"));
+        assert_eq!(count("0").unwrap_err(), "give a whole number of 1 or more");
+        let id = whole::<u8>(0, 255);
+        assert_eq!(id("255"), Ok(255));
+        assert_eq!(id("256").unwrap_err(), "give a whole number from 0 to 255");
+        assert!(seconds_arg("-1").is_err() && seconds_arg("0").is_err() && seconds_arg("NaN").is_err());
+        assert_eq!(seconds_arg("0.25"), Ok(0.25));
+        assert!(rate_arg("-3").is_err() && rate_arg("inf").is_err());
     }
 }

@@ -17,6 +17,9 @@ use crate::common::{
     print_text, resolve_secret, CliResult, Failure,
 };
 
+/// The most octets `decode -` reads from stdin (a capture held in memory).
+const MAX_STDIN: u64 = 1 << 30;
+
 /// UDP ports decoded in captures (and TCP 1812/1813/2083 ... on either side).
 const RADIUS_PORTS: [u16; 7] = [1812, 1813, 1645, 1646, 3799, 1700, 2083];
 
@@ -24,7 +27,8 @@ const RADIUS_PORTS: [u16; 7] = [1812, 1813, 1645, 1646, 3799, 1700, 2083];
 #[derive(Debug, Args)]
 pub(crate) struct DecodeArgs {
     /// Hex of one packet, or a file: a raw packet, or a pcap/pcapng capture (detected
-    /// by its magic number).
+    /// by its magic number); `-` reads the same from stdin, to its end (`tcpdump -c
+    /// 200 -w - | nacwire decode -`; nothing is printed before the input ends).
     input: String,
     /// The shared secret: verify authenticators and Message-Authenticator, reveal
     /// hidden values.
@@ -36,8 +40,9 @@ pub(crate) struct DecodeArgs {
     /// Read the secret from this environment variable.
     #[arg(long, value_name = "VAR")]
     secret_env: Option<String>,
-    /// More UDP ports to decode in captures.
-    #[arg(long = "port", value_name = "PORT")]
+    /// More UDP/TCP ports to decode in captures (repeatable; radsniff's `-f` filter).
+    #[arg(long = "port", value_name = "PORT", allow_negative_numbers = true,
+          value_parser = crate::common::whole::<u16>(1, 65535))]
     ports: Vec<u16>,
     /// A FreeRADIUS dictionary directory instead of the built-in dictionary.
     #[arg(short = 'D', long = "dict-dir", value_name = "DIR")]
@@ -61,6 +66,9 @@ struct Sent {
     authenticator: [u8; 16],
     time: Option<f64>,
     index: usize,
+    /// A reply was seen already: another one is a duplicate (the server answered a
+    /// retransmission too).
+    answered: bool,
 }
 
 pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
@@ -77,7 +85,28 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
     let path = Path::new(&args.input);
     let mut ports = RADIUS_PORTS.to_vec();
     ports.extend(&args.ports);
-    let (found, truncated) = if path.is_file() {
+    let (found, truncated) = if args.input == "-" {
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin().lock(), MAX_STDIN + 1),
+            &mut data,
+        )
+        .map_err(|e| Failure::usage(format!("stdin: {e}")))?;
+        if data.len() as u64 > MAX_STDIN {
+            return Err(Failure::usage(format!("stdin: larger than {MAX_STDIN} octets")));
+        }
+        if data.iter().all(u8::is_ascii_whitespace) {
+            return Err(Failure::usage(
+                "stdin: empty (give a capture, a raw packet or hex)",
+            ));
+        } else if is_capture(&data) {
+            read_capture(&data, &ports, "stdin")?
+        } else if let Some(bytes) = std::str::from_utf8(&data).ok().and_then(parse_hex) {
+            (vec![raw(bytes)], None)
+        } else {
+            (vec![raw(data)], None)
+        }
+    } else if path.is_file() {
         let data = std::fs::read(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
         if is_capture(&data) {
             read_capture(&data, &ports, &args.input)?
@@ -127,19 +156,34 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         };
         let code = packet.code();
         let request = code.is_request();
-        // Link replies to requests: (client, server, identifier).
+        // Link replies to requests: (client, server, identifier). A request with the
+        // key and the authenticator of one seen before is a retransmission (RFC 5080
+        // §2.2.1): replies link to the first send, so latency counts from it.
+        let mut retransmission_of = None;
+        let mut duplicate_reply = false;
         let link = if request {
-            pending.insert(
-                (f.src, f.dst, packet.identifier()),
-                Sent {
-                    authenticator: packet.authenticator(),
-                    time: f.time,
-                    index: n,
-                },
-            );
+            let key = (f.src, f.dst, packet.identifier());
+            match pending.get(&key) {
+                Some(s) if s.authenticator == packet.authenticator() => retransmission_of = Some(s.index),
+                _ => {
+                    pending.insert(
+                        key,
+                        Sent {
+                            authenticator: packet.authenticator(),
+                            time: f.time,
+                            index: n,
+                            answered: false,
+                        },
+                    );
+                }
+            }
             None
         } else {
-            pending.remove(&(f.dst, f.src, packet.identifier()))
+            pending.get_mut(&(f.dst, f.src, packet.identifier())).map(|s| {
+                duplicate_reply = s.answered;
+                s.answered = true;
+                *s
+            })
         };
         if link.is_some() {
             linked += 1;
@@ -203,6 +247,12 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
             if let Some(l) = link {
                 m.insert("reply_to".into(), json!(l.index));
             }
+            if duplicate_reply {
+                m.insert("duplicate_reply".into(), json!(true));
+            }
+            if let Some(first) = retransmission_of {
+                m.insert("retransmission_of".into(), json!(first));
+            }
             if let Some(l) = latency {
                 m.insert("latency_ms".into(), json!((l * 1e6).round() / 1e3));
             }
@@ -223,10 +273,14 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
             }
             header.push_str(&format!(" length {}", packet.length()));
             if let Some(t) = f.time {
-                header.push_str(&format!(" at {t:.6}"));
+                header.push_str(&format!(" at {}", utc(t)));
+            }
+            if let Some(first) = retransmission_of {
+                header.push_str(&format!(" retransmission of #{first}"));
             }
             if let Some(l) = link {
-                header.push_str(&format!(" reply to #{}", l.index));
+                let again = if duplicate_reply { "duplicate " } else { "" };
+                header.push_str(&format!(" {again}reply to #{}", l.index));
             }
             if let Some(l) = latency {
                 header.push_str(&format!(" after {:.3} ms", l * 1e3));
@@ -263,9 +317,45 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         return Ok(exit::USAGE);
     }
     if found.is_empty() {
-        eprintln!("nacwire: {}: no RADIUS packet found", args.input);
+        // Nothing decoded is not a success: say where it looked and how to look further.
+        let mut list: Vec<u16> = ports.clone();
+        list.sort_unstable();
+        list.dedup();
+        let list: Vec<String> = list.iter().map(ToString::to_string).collect();
+        return Err(Failure::usage(format!(
+            "{}: no RADIUS packet found on ports {} (another port: --port N)",
+            args.input,
+            list.join(", ")
+        )));
     }
     Ok(exit::OK)
+}
+
+/// A capture time (Unix seconds) as radsniff prints it, in UTC:
+/// `2026-12-02 05:55:08.262106`.
+fn utc(t: f64) -> String {
+    if !(t.is_finite() && t >= 0.0) {
+        return format!("{t:.6}");
+    }
+    let micros = (t * 1e6).round() as u64;
+    let (secs, frac) = (micros / 1_000_000, micros % 1_000_000);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Days to a civil date (Howard Hinnant's days_from_civil, inverted).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{frac:06}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 enum Verdict {
@@ -553,4 +643,21 @@ fn extract(
 fn be16(b: &[u8], at: usize) -> Option<u16> {
     b.get(at..at + 2)
         .map(|x| u16::from_be_bytes([x.first().copied().unwrap_or(0), x.get(1).copied().unwrap_or(0)]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc;
+
+    /// Against Python's `datetime.fromtimestamp(t, timezone.utc)`: leap days, a
+    /// century, the epoch, microseconds.
+    #[test]
+    fn capture_times_in_utc() {
+        assert_eq!(utc(1_796_192_496.306_452), "2026-12-02 06:21:36.306452");
+        assert_eq!(utc(0.0), "1970-01-01 00:00:00.000000");
+        assert_eq!(utc(951_782_400.5), "2000-02-29 00:00:00.500000");
+        assert_eq!(utc(4_102_444_800.0), "2100-01-01 00:00:00.000000");
+        assert_eq!(utc(1_709_164_800.0), "2024-02-29 00:00:00.000000");
+        assert_eq!(utc(-1.0), "-1.000000");
+    }
 }

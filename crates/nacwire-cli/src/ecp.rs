@@ -29,8 +29,18 @@ struct Key {
     #[arg(long, value_name = "VAR")]
     secret_env: Option<String>,
     /// The time to check against, in Unix seconds (default: now).
-    #[arg(long, value_name = "UNIX_SECONDS")]
+    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true,
+          value_parser = crate::common::whole::<u64>(0, u64::MAX))]
     now: Option<u64>,
+    /// Also accept a URL whose query a proxy or web framework re-encoded (`+` for a
+    /// space, `%21` for `!`). The signature then covers the decoded values, not the
+    /// octets received: prefer the URL exactly as the portal received it.
+    #[arg(long)]
+    allow_reencoded_query: bool,
+    /// The longest validity (X-Amz-Expires) a URL may carry, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 900, allow_negative_numbers = true,
+          value_parser = crate::common::whole::<u64>(1, 604_800))]
+    max_expires: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,7 +73,7 @@ enum EcpCommand {
         #[arg(long)]
         hwc_ip: Option<String>,
         /// The controller port (hwc_port).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = crate::common::whole::<u16>(1, 65535))]
         hwc_port: Option<u16>,
         /// The user name to record.
         #[arg(long)]
@@ -72,20 +82,77 @@ enum EcpCommand {
         #[arg(long)]
         role: Option<String>,
         /// Session-Timeout in seconds.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true,
+              value_parser = crate::common::whole::<u32>(0, u64::from(u32::MAX)))]
         opt27: Option<u32>,
         /// Where to send the guest afterwards.
         #[arg(long)]
         dest: Option<String>,
-        /// Validity of the signed URL in seconds.
-        #[arg(long, default_value_t = 60)]
+        /// Validity of the signed URL in seconds (at most 604800, SigV4's seven days).
+        #[arg(long, default_value_t = 60, allow_negative_numbers = true,
+              value_parser = crate::common::whole::<u64>(1, 604_800))]
         expires: u64,
     },
 }
 
 fn secret(key: &Key) -> CliResult<Secret> {
+    if key.secret_file.is_none() && key.secret_env.is_none() {
+        return Err(Failure::usage(
+            "no secret: give --secret-file FILE or --secret-env VAR",
+        ));
+    }
     let s = crate::common::resolve_secret(None, key.secret_file.as_deref(), key.secret_env.as_deref())?;
     Ok(Secret::new(s.expose().to_vec()))
+}
+
+/// Why a URL did not verify, in the command line's terms: the library's messages name
+/// its own options (`Verifier::reserialized_query_fallback`, `parse_unsigned`); these
+/// name the flags of `nacwire ecp`.
+fn verify_failure(e: &ecp_sigv4::Error, key: &Key) -> String {
+    use ecp_sigv4::Error as E;
+    let at = key
+        .now
+        .map_or_else(String::new, |n| format!(" (checked at --now {n})"));
+    match e {
+        E::BadSignature => format!(
+            "signature does not match: either the secret (--secret-file/--secret-env) differs from the \
+             controller's, or the URL checked is not the one signed. Usual causes: the portal URL \
+             configured on the controller (scheme, host, port, path) differs from the URL given; the URL \
+             was rebuilt from a Host header; a proxy or web framework re-encoded the query (give the URL \
+             exactly as received, in single quotes{})",
+            if key.allow_reencoded_query {
+                ""
+            } else {
+                ", or try --allow-reencoded-query"
+            }
+        ),
+        E::UnknownIdentity(signer) => format!(
+            "the URL is signed by identity {signer:?}, not by --identity {:?}",
+            key.identity
+        ),
+        E::NotSigned => "the URL is not signed (no X-Amz-* parameters): set the Identity and Shared Secret \
+                         in the WLAN's external captive portal settings on the controller"
+            .to_string(),
+        E::Expired { .. } | E::NotYetValid { .. } if key.now.is_some() => format!("{e}{at}"),
+        E::Expired { .. } | E::NotYetValid { .. } => {
+            format!("{e}; --now UNIX_SECONDS checks it at another time")
+        }
+        E::ExpiresTooLong { .. } => format!("{e} (raise the limit with --max-expires)"),
+        other => other.to_string(),
+    }
+}
+
+/// Why an approval could not be signed, naming the flag at fault.
+fn approve_failure(e: &ecp_sigv4::Error, from_redirect: bool) -> String {
+    use ecp_sigv4::Error as E;
+    let via = if from_redirect { "" } else { " (or --redirect)" };
+    match e {
+        E::MissingParameter(p @ ("token" | "wlan")) => format!("--{p}{via} is required"),
+        E::MissingParameter("username") => "--username must not be empty".to_string(),
+        E::InvalidHost { host } => format!("--hwc-ip {host:?} is not a hostname or an IP address"),
+        E::BadCredential => "--identity must not be empty nor contain `/`".to_string(),
+        other => format!("approval: {other}"),
+    }
 }
 
 fn now(key: &Key) -> SystemTime {
@@ -96,16 +163,33 @@ fn now(key: &Key) -> SystemTime {
 fn verified_query<'u>(url: &'u str, key: &Key) -> CliResult<ecp_sigv4::SignedQuery<'u>> {
     let mut keys = Keyring::new();
     keys.insert(key.identity.clone(), secret(key)?);
-    let verifier = Verifier::new(keys);
-    verifier.verify_url(url, now(key)).map_err(|e| Failure {
-        code: exit::BAD_SECRET,
-        message: format!("URL does not verify: {e}"),
+    let verifier = Verifier::new(keys)
+        .reserialized_query_fallback(key.allow_reencoded_query)
+        .max_expires(key.max_expires);
+    verifier.verify_url(url, now(key)).map_err(|e| {
+        use ecp_sigv4::Error as E;
+        // A signature, identity or time window that does not check out is exit 4; a
+        // URL that cannot be read at all is an input error (3).
+        let code = match e {
+            E::BadSignature
+            | E::UnknownIdentity(_)
+            | E::NotSigned
+            | E::Expired { .. }
+            | E::NotYetValid { .. }
+            | E::ExpiresTooLong { .. } => exit::BAD_SECRET,
+            _ => exit::USAGE,
+        };
+        Failure {
+            code,
+            message: format!("URL does not verify: {}", verify_failure(&e, key)),
+        }
     })
 }
 
 fn verified<'u>(url: &'u str, key: &Key) -> CliResult<ControllerRedirect<'u>> {
     let q = verified_query(url, key)?;
-    ControllerRedirect::from_query(&q).map_err(|e| Failure::usage(format!("redirect: {e}")))
+    ControllerRedirect::from_query(&q)
+        .map_err(|e| Failure::usage(format!("--redirect: not a controller redirect: {e}")))
 }
 
 pub(crate) fn run(args: EcpArgs) -> CliResult<u8> {
@@ -214,7 +298,7 @@ pub(crate) fn run(args: EcpArgs) -> CliResult<u8> {
             let signer = Signer::new(key.identity.clone(), secret(&key)?).expires(expires);
             let url = approval
                 .signed_url(&ip, port, &signer, now(&key))
-                .map_err(|e| Failure::usage(format!("approval: {e}")))?;
+                .map_err(|e| Failure::usage(approve_failure(&e, redirect.is_some())))?;
             outln!("{url}");
             Ok(0)
         }

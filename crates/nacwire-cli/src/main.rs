@@ -5,7 +5,8 @@
 //!
 //! Exit codes: 0 expected reply (or a decode that verified), 1 reject/NAK or another
 //! reply than expected, 2 lost (no valid reply), 3 usage, input or configuration
-//! error, 4 a packet failed verification with the secret.
+//! error (a capture with nothing to decode included), 4 a packet or an ECP URL failed
+//! verification with the secret.
 
 use std::process::ExitCode;
 
@@ -34,7 +35,8 @@ mod stream;
     name = "nacwire",
     version,
     after_help = "Exit codes: 0 expected reply / verified, 1 reject or NAK, 2 lost (no reply), \
-                  3 usage or input error, 4 a packet failed verification (wrong secret?)."
+                  3 usage or input error (nothing to decode included), 4 a packet or URL failed \
+                  verification (wrong secret?)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -66,13 +68,24 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            // One line: clap's first line, without its "error: " prefix.
+            // One line: clap's first line, without its "error: " prefix, and its
+            // suggestion ("a similar argument exists: '--timeout'", the possible
+            // values) when it has one.
             let text = e.to_string();
-            let first = text
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("bad arguments");
-            eprintln!("nacwire: {} (see --help)", first.trim_start_matches("error: "));
+            let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+            let first = lines.next().unwrap_or("bad arguments");
+            let tips: Vec<&str> = lines
+                .filter_map(|l| {
+                    l.strip_prefix("tip: ")
+                        .or_else(|| l.strip_prefix('[').and_then(|l| l.strip_suffix(']')))
+                })
+                .filter(|t| !t.starts_with("to pass"))
+                .collect();
+            let mut line = first.trim_start_matches("error: ").to_string();
+            if !tips.is_empty() {
+                line.push_str(&format!(" ({})", tips.join("; ")));
+            }
+            eprintln!("nacwire: {line} (see --help)");
             return ExitCode::from(common::exit::USAGE);
         }
     };

@@ -13,14 +13,17 @@ use serde_json::json;
 
 use crate::common::{
     add_resolved, attributes, attributes_plain, dictionary, emit_json, exit, hiding_vector, ms, packet_json,
-    parse_hex, parse_item, parse_packets, print_text, read_text, read_text_file, resolve_item,
-    resolve_secret, CliResult, Failure, Item, ResolvedItem, MAX_TEXT_INPUT,
+    parse_hex, parse_item, parse_packets, print_text, rate_arg, read_text, read_text_file, resolve_item,
+    resolve_secret, seconds_arg, unquote, whole, CliResult, Failure, Item, ResolvedItem, ABSENT,
+    MAX_TEXT_INPUT,
 };
 
 /// Arguments of `nacwire send`.
 #[derive(Debug, Args)]
 pub(crate) struct SendArgs {
-    /// Packet type: auth, acct, status, coa, disconnect, or a code number.
+    /// Packet type: auth, acct, status, coa, disconnect, auto (each packet's
+    /// `Packet-Type`), or a code number. radclient's order, `SERVER KIND SECRET`, works
+    /// too.
     kind: String,
     /// Server (or NAS) address, `HOST[:PORT]`; the port defaults to 1812 (auth,
     /// status), 1813 (acct) or 3799 (coa, disconnect).
@@ -29,18 +32,24 @@ pub(crate) struct SendArgs {
     /// `Name=value` (values in FreeRADIUS syntax: `User-Name="bob"`, `Tunnel-Type:1=VLAN`).
     #[arg(value_name = "SECRET] [Name=value")]
     rest: Vec<String>,
-    /// Read packets from a radclient-format file (`-` for stdin): `Name = value` lines,
-    /// a blank line between packets; `Packet-Type`, `Packet-Dst-IP-Address`,
-    /// `Packet-Dst-Port`, `Response-Packet-Type` and `Cleartext-Password` are understood.
+    /// Read packets from a radclient-format file (`-` for stdin): `Name = value` items
+    /// separated by commas or newlines (`:=`, `+=`, `==` too; quoted values; `#`
+    /// comments), a blank line between packets; `Packet-Type`, `Packet-Dst-IP-Address`,
+    /// `Packet-Dst-Port`, `Response-Packet-Type`, `Cleartext-Password`,
+    /// `CHAP-Password = cleartext` and `Message-Authenticator !* ANY` are understood.
     /// With no attributes and no file, packets are read from stdin when it is not a
-    /// terminal (as radclient does).
+    /// terminal (as radclient does); only `status` is sent without attributes. Each
+    /// packet goes to its `Packet-Dst-*` (or its type's port when SERVER has none), in
+    /// order; over tcp/tls all must go to one server. `FILE:FILTER` (radclient) checks each reply
+    /// against the filter packet at the same place (`Response-Packet-Type` and
+    /// attributes the reply must carry; a mismatch is exit 1).
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     files: Vec<PathBuf>,
     /// A FreeRADIUS dictionary directory (or file) instead of the built-in dictionary.
     #[arg(short = 'D', long = "dict-dir", value_name = "DIR")]
     dict_dir: Option<PathBuf>,
-    /// Read the secret from the first line of this file.
-    #[arg(long, value_name = "FILE")]
+    /// Read the secret from the first line of this file (radclient's `-S`).
+    #[arg(short = 'S', long, value_name = "FILE")]
     secret_file: Option<PathBuf>,
     /// Read the secret from this environment variable.
     #[arg(long, value_name = "VAR")]
@@ -49,10 +58,12 @@ pub(crate) struct SendArgs {
     #[arg(long)]
     chap: bool,
     /// Retransmissions after the first send.
-    #[arg(short = 'r', long, default_value_t = 3)]
+    #[arg(short = 'r', long, default_value_t = 3, allow_negative_numbers = true,
+          value_parser = whole::<u32>(0, u64::MAX))]
     retries: u32,
     /// Seconds to wait for a reply before each retransmission (fractions allowed).
-    #[arg(short = 't', long, default_value_t = 3.0)]
+    #[arg(short = 't', long, default_value_t = 3.0, allow_negative_numbers = true,
+          value_parser = seconds_arg)]
     timeout: f64,
     /// Do not send Message-Authenticator (on by default in Access-Request,
     /// Status-Server, CoA-Request and Disconnect-Request).
@@ -67,7 +78,7 @@ pub(crate) struct SendArgs {
     #[arg(long, value_enum, default_value_t = Require::Auto)]
     require_message_authenticator: Require,
     /// The Identifier of the first request (then the next ones in order).
-    #[arg(long, value_name = "0-255")]
+    #[arg(long, value_name = "0-255", allow_negative_numbers = true, value_parser = whole::<u8>(0, 255))]
     id: Option<u8>,
     /// The Request Authenticator of Access-Request/Status-Server, 32 hex digits
     /// (random by default).
@@ -79,26 +90,28 @@ pub(crate) struct SendArgs {
     /// Print no packets, only errors and the summary.
     #[arg(short = 'q', long)]
     quiet: bool,
-    /// Print every packet even in load mode.
-    #[arg(short = 'v', long)]
+    /// Print every packet even in load mode (`-x`, as radclient's debug flag, is the
+    /// same).
+    #[arg(short = 'v', long, short_alias = 'x')]
     verbose: bool,
     /// Print a summary (always printed with --count > 1 or --rate).
     #[arg(short = 's', long)]
     summary: bool,
     /// Send each packet this many times.
-    #[arg(short = 'c', long, default_value_t = 1)]
+    #[arg(short = 'c', long, default_value_t = 1, allow_negative_numbers = true,
+          value_parser = whole::<u64>(1, u64::MAX))]
     count: u64,
     /// Requests per second, open loop: requests start on a fixed schedule whether or
     /// not earlier ones were answered.
-    #[arg(short = 'n', long)]
+    #[arg(short = 'n', long, allow_negative_numbers = true, value_parser = rate_arg)]
     rate: Option<f64>,
     /// Requests in flight at most (a new one starts as soon as one ends; past 256 the
     /// requests are spread over several source ports). Default 1, or unlimited with --rate.
-    #[arg(short = 'p', long)]
+    #[arg(short = 'p', long, allow_negative_numbers = true, value_parser = whole::<usize>(1, u64::MAX))]
     concurrency: Option<usize>,
     /// Transport: udp (default), tcp or tls (RadSec; port 2083 by default, and the
-    /// secret `radsec` unless one is given).
-    #[arg(long, value_enum, default_value_t = Transport::Udp)]
+    /// secret `radsec` unless one is given). `-P tcp|udp` as radclient.
+    #[arg(short = 'P', long, value_enum, default_value_t = Transport::Udp)]
     transport: Transport,
     /// TLS: the CA certificates (PEM) that sign the server's certificate.
     #[arg(long, value_name = "PEM")]
@@ -150,21 +163,32 @@ struct Template {
     expect: Option<Code>,
     password: Option<String>,
     chap: bool,
+    /// False when the packet says `Message-Authenticator !* ANY`.
+    message_authenticator: bool,
+    /// The `-f FILE:FILTER` packet for this one (radclient): attributes the reply must
+    /// carry, as given ...
+    filter_items: Vec<Item>,
+    /// ... and as (dictionary name, value in canonical text), set by
+    /// [`check_templates`].
+    filter: Vec<(String, String)>,
 }
 
-fn kind_code(kind: &str) -> CliResult<Code> {
-    Ok(match kind.to_ascii_lowercase().as_str() {
+/// The packet type on the command line; `None` for radclient's `auto` (each packet's
+/// `Packet-Type`).
+fn kind_code(kind: &str) -> CliResult<Option<Code>> {
+    Ok(Some(match kind.to_ascii_lowercase().as_str() {
         "auth" => Code::AccessRequest,
         "acct" => Code::AccountingRequest,
         "status" => Code::StatusServer,
         "coa" => Code::CoaRequest,
         "disconnect" => Code::DisconnectRequest,
-        n => Code::new(n.parse::<u8>().map_err(|_| {
+        "auto" => return Ok(None),
+        n => Code::new(n.parse::<u8>().ok().filter(|&c| c > 0).ok_or_else(|| {
             Failure::usage(format!(
-                "unknown packet type `{kind}`: use auth, acct, status, coa, disconnect or a code 1..=255"
+                "unknown packet type `{kind}`: use auth, acct, status, coa, disconnect, auto or a code 1..=255"
             ))
         })?),
-    })
+    }))
 }
 
 fn code_by_name(name: &str) -> Option<Code> {
@@ -172,6 +196,44 @@ fn code_by_name(name: &str) -> Option<Code> {
         .map(Code::new)
         .find(|c| c.name().is_some_and(|n| n.eq_ignore_ascii_case(name)))
         .or_else(|| name.parse::<u8>().ok().map(Code::new))
+}
+
+/// The address a packet goes to: the command line's `HOST[:PORT]`, overridden by the
+/// packet's `Packet-Dst-IP-Address`/`Packet-Dst-Port`; without a port, the default of
+/// the transport (TLS) or of the packet type. Also the host name as given (for TLS).
+fn destination(
+    server: &str,
+    transport: Transport,
+    code: Code,
+    dest: &Dest,
+) -> CliResult<(String, SocketAddr)> {
+    let host = dest.0.clone().unwrap_or_else(|| server.to_string());
+    let addr = match dest.1 {
+        Some(p) => {
+            let bare = if host.parse::<std::net::Ipv6Addr>().is_ok() {
+                host.as_str()
+            } else {
+                host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h)
+            };
+            resolve_addr(bare, p)?
+        }
+        None if transport == Transport::Tls => resolve_addr(&host, 2083)?,
+        None => resolve_addr(&host, default_port(code))?,
+    };
+    Ok((host, addr))
+}
+
+/// The source address the kernel picks toward `server` (a connected UDP socket that
+/// sends nothing), for printing.
+fn source_ip(server: SocketAddr) -> Option<std::net::IpAddr> {
+    let any: SocketAddr = if server.is_ipv4() {
+        (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
+    } else {
+        (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+    };
+    let probe = std::net::UdpSocket::bind(any).ok()?;
+    probe.connect(server).ok()?;
+    probe.local_addr().ok().map(|a| a.ip())
 }
 
 fn default_port(code: Code) -> u16 {
@@ -229,27 +291,45 @@ fn resolve(server: &str, port: u16, listen: bool) -> CliResult<SocketAddr> {
         .ok_or_else(|| Failure::usage(format!("{server}: no address")))
 }
 
-/// Splits the special radclient attributes off a packet's items.
-fn template(
-    code: Code,
-    items: Vec<Item>,
-    chap: bool,
-    dest: &mut Option<(Option<String>, Option<u16>)>,
-) -> CliResult<Template> {
+/// Where a packet goes when its items say so (`Packet-Dst-IP-Address`,
+/// `Packet-Dst-Port`); `None` parts come from the command line.
+type Dest = (Option<String>, Option<u16>);
+
+/// Splits the special radclient attributes off a packet's items. `code` is the type
+/// from the command line (`None` for `auto`: the packet's `Packet-Type` is required).
+fn template(code: Option<Code>, (items, filter): Group, chap: bool) -> CliResult<(Template, Dest)> {
+    let mut code = code;
     let mut t = Template {
-        code,
+        code: Code::AccessRequest,
         items: Vec::new(),
         resolved: Vec::new(),
         expect: None,
         password: None,
         chap,
+        message_authenticator: true,
+        filter_items: Vec::new(),
+        filter: Vec::new(),
     };
+    for item in filter.unwrap_or_default() {
+        if item.name.eq_ignore_ascii_case("Response-Packet-Type") {
+            let unq = unquote(&item.value);
+            t.expect = Some(
+                code_by_name(&unq)
+                    .ok_or_else(|| Failure::usage(format!("unknown Response-Packet-Type `{unq}`")))?,
+            );
+        } else {
+            t.filter_items.push(item);
+        }
+    }
+    let mut dest: Dest = (None, None);
     for item in items {
-        let unq = item.value.trim().trim_matches('"').to_string();
+        let unq = unquote(&item.value);
         match item.name.to_ascii_lowercase().as_str() {
             "packet-type" => {
-                t.code = code_by_name(&unq)
-                    .ok_or_else(|| Failure::usage(format!("unknown Packet-Type `{unq}`")))?
+                code = Some(
+                    code_by_name(&unq)
+                        .ok_or_else(|| Failure::usage(format!("unknown Packet-Type `{unq}`")))?,
+                )
             }
             "response-packet-type" => {
                 t.expect = Some(
@@ -257,22 +337,113 @@ fn template(
                         .ok_or_else(|| Failure::usage(format!("unknown Response-Packet-Type `{unq}`")))?,
                 );
             }
-            "packet-dst-ip-address" | "packet-dst-ipv6-address" => {
-                dest.get_or_insert((None, None)).0 = Some(unq);
-            }
+            "packet-dst-ip-address" | "packet-dst-ipv6-address" => dest.0 = Some(unq),
             "packet-dst-port" => {
                 let p = unq
                     .parse::<u16>()
-                    .map_err(|_| Failure::usage(format!("bad Packet-Dst-Port `{unq}`")))?;
-                dest.get_or_insert((None, None)).1 = Some(p);
+                    .ok()
+                    .filter(|&p| p > 0)
+                    .ok_or_else(|| Failure::usage(format!("bad Packet-Dst-Port `{unq}` (1..=65535)")))?;
+                dest.1 = Some(p);
             }
+            "message-authenticator" if item.value == ABSENT => t.message_authenticator = false,
             "cleartext-password" => t.password = Some(unq),
-            "chap-password" if item.value.trim().is_empty() || t.password.is_some() => t.chap = true,
+            // radclient: CHAP-Password holds the password to compute the CHAP response
+            // from (unless it is already a response: 17 octets in hex).
+            "chap-password" if !is_chap_response(&item.value) => {
+                if !unq.is_empty() {
+                    t.password = Some(unq);
+                }
+                t.chap = true;
+            }
             "user-password" if chap => t.password = Some(unq),
+            _ if item.value == ABSENT => {
+                return Err(Failure::usage(format!(
+                    "`{} !* ANY` is understood for Message-Authenticator only",
+                    item.name
+                )))
+            }
             _ => t.items.push(item),
         }
     }
-    Ok(t)
+    t.code = code.ok_or_else(|| {
+        Failure::usage("a packet has no Packet-Type: with `auto`, each packet names its type (Packet-Type = Access-Request)")
+    })?;
+    Ok((t, dest))
+}
+
+/// A packet's items, and its `-f FILE:FILTER` filter when there is one.
+type Group = (Vec<Item>, Option<Vec<Item>>);
+
+/// Why a reply fails its packet's filter (radclient's "failed filter"): the first
+/// filter attribute the reply does not carry with that value.
+fn filter_mismatch(t: &Template, reply: &[(String, String)]) -> Option<String> {
+    t.filter.iter().find_map(|(name, want)| {
+        if reply.iter().any(|(n, v)| n == name && v == want) {
+            return None;
+        }
+        let got: Vec<&str> = reply
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        Some(if got.is_empty() {
+            format!("the reply has no {name} (the filter wants {want:?})")
+        } else {
+            format!("{name} is {:?}, the filter wants {want:?}", got.join(", "))
+        })
+    })
+}
+
+/// Reads `-f` files; `FILE:FILTER` (radclient) pairs each packet of FILE with the
+/// packet of FILTER at the same place (`Response-Packet-Type` and attributes the reply
+/// must carry).
+fn read_files(files: &[PathBuf]) -> CliResult<Vec<Group>> {
+    let read = |f: &std::path::Path| -> CliResult<Vec<Vec<Item>>> {
+        let (text, origin) = if f.as_os_str() == "-" {
+            let origin = "stdin".to_string();
+            (
+                read_text(std::io::stdin().lock(), &origin, MAX_TEXT_INPUT)?,
+                origin,
+            )
+        } else {
+            (read_text_file(f, MAX_TEXT_INPUT)?, f.display().to_string())
+        };
+        let packets = parse_packets(&text, &origin)?;
+        if packets.is_empty() {
+            return Err(Failure::usage(format!("{origin}: no packets (attribute lines)")));
+        }
+        Ok(packets)
+    };
+    let mut groups = Vec::new();
+    for f in files {
+        let text = f.to_string_lossy();
+        let split = (!f.exists())
+            .then(|| text.split_once(':'))
+            .flatten()
+            .filter(|(r, _)| *r == "-" || std::path::Path::new(r).is_file());
+        match split {
+            None => groups.extend(read(f)?.into_iter().map(|p| (p, None))),
+            Some((requests, filters)) => {
+                let requests = read(std::path::Path::new(requests))?;
+                let filters = read(std::path::Path::new(filters))?;
+                if requests.len() != filters.len() {
+                    return Err(Failure::usage(format!(
+                        "{text}: {} request packet(s) but {} filter packet(s): give one filter per packet",
+                        requests.len(),
+                        filters.len()
+                    )));
+                }
+                groups.extend(requests.into_iter().zip(filters.into_iter().map(Some)));
+            }
+        }
+    }
+    Ok(groups)
+}
+
+/// A CHAP-Password value that is a CHAP response already (`0x` and 17 octets).
+fn is_chap_response(value: &str) -> bool {
+    parse_hex(value).is_some_and(|v| v.len() == 17) && value.trim().starts_with("0x")
 }
 
 /// 16 random octets for a Request Authenticator, from a 4 KiB pool refilled from the
@@ -328,7 +499,7 @@ impl Build<'_> {
     fn builder(&self, t: &Template, id: u8, secret: &SharedSecret) -> radius_codec::Result<PacketBuilder> {
         let auth = self.authenticator.unwrap_or_else(random16);
         let mut b = PacketBuilder::new(t.code, id, auth);
-        let ma = self.message_authenticator || self.bad_message_authenticator;
+        let ma = (self.message_authenticator && t.message_authenticator) || self.bad_message_authenticator;
         if ma && matches!(t.code, Code::CoaRequest | Code::DisconnectRequest) {
             b.add_message_authenticator();
         }
@@ -372,6 +543,27 @@ fn check_templates(
         if !t.code.is_request() {
             return Err(Failure::usage(format!("{} is not a request", t.code)));
         }
+        t.filter = t
+            .filter_items
+            .iter()
+            .map(|item| {
+                let (base, tag) = match item.name.rsplit_once(':') {
+                    Some((n, t)) if t.bytes().all(|c| c.is_ascii_digit()) && !t.is_empty() => (n, t),
+                    _ => (item.name.as_str(), "0"),
+                };
+                let attr = dict
+                    .attr(base)
+                    .ok_or_else(|| Failure::usage(format!("filter: unknown attribute `{base}`")))?;
+                let value = dict.parse_value(attr, &unquote(&item.value)).map_err(|e| {
+                    Failure::usage(format!("filter: {}", crate::common::named(&item.name, e)))
+                })?;
+                let name = match tag.trim_start_matches('0') {
+                    "" => attr.name().to_string(),
+                    t => format!("{}:{t}", attr.name()),
+                };
+                Ok((name, dict.format_value(attr, &value)))
+            })
+            .collect::<CliResult<_>>()?;
     }
     Ok(())
 }
@@ -430,6 +622,7 @@ struct Stats {
     retransmissions: u64,
     invalid: u64,
     unsigned: u64,
+    failed_filter: u64,
     latencies: Vec<Duration>,
 }
 
@@ -444,7 +637,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
         .unwrap_or_default()
 }
 
-pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
+pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
+    // radclient's order (`radclient SERVER auth SECRET`) is understood too.
+    if kind_code(&args.kind).is_err() && kind_code(&args.server).is_ok() {
+        std::mem::swap(&mut args.kind, &mut args.server);
+    }
     let code = kind_code(&args.kind)?;
     let dict = dictionary(args.dict_dir.as_deref())?;
     // The first positional is the secret, unless the secret comes from elsewhere or it
@@ -481,7 +678,7 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
     };
 
     // Packets: arguments, files, or stdin.
-    let mut groups: Vec<Vec<Item>> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     if !attr_args.is_empty() {
         let mut items = Vec::new();
         for a in attr_args {
@@ -489,47 +686,98 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
                 parse_item(a).ok_or_else(|| Failure::usage(format!("expected `Name=value`, got `{a}`")))?,
             );
         }
-        groups.push(items);
+        groups.push((items, None));
     }
-    for f in &args.files {
-        let (text, origin) = if f.as_os_str() == "-" {
-            let origin = "stdin".to_string();
-            (
-                read_text(std::io::stdin().lock(), &origin, MAX_TEXT_INPUT)?,
-                origin,
-            )
-        } else {
-            (read_text_file(f, MAX_TEXT_INPUT)?, f.display().to_string())
-        };
-        let packets = parse_packets(&text, &origin)?;
-        if packets.is_empty() {
-            return Err(Failure::usage(format!("{origin}: no packets (attribute lines)")));
-        }
-        groups.extend(packets);
-    }
+    groups.extend(read_files(&args.files)?);
     if groups.is_empty() && args.files.is_empty() && !std::io::stdin().is_terminal() {
-        // Attributes piped in; nothing (`< /dev/null`) means a packet without any.
+        // Attributes piped in; nothing (`< /dev/null`) is a packet without any for
+        // `status`, and nothing to send otherwise.
         let s = read_text(std::io::stdin().lock(), "stdin", MAX_TEXT_INPUT)?;
-        groups.extend(parse_packets(&s, "stdin")?);
+        groups.extend(parse_packets(&s, "stdin")?.into_iter().map(|p| (p, None)));
     }
     if groups.is_empty() {
-        groups.push(Vec::new());
+        // Only Status-Server means something without attributes; anything else would
+        // go out empty and be dropped by the server (radclient: "Nothing to send").
+        if code != Some(Code::StatusServer) {
+            return Err(Failure::usage(
+                "nothing to send: give attributes (User-Name=bob ...), -f FILE, or pipe them on stdin \
+                 (only `status` goes without any)",
+            ));
+        }
+        groups.push((Vec::new(), None));
     }
-    let mut dest = None;
-    let mut templates = groups
+    let (mut templates, dests): (Vec<Template>, Vec<Dest>) = groups
         .into_iter()
-        .map(|g| template(code, g, args.chap, &mut dest))
-        .collect::<CliResult<Vec<_>>>()?;
+        .map(|g| template(code, g, args.chap))
+        .collect::<CliResult<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     check_templates(dict, &mut templates, &secret)?;
-    let (host, port) = match dest {
-        Some((h, p)) => (h.unwrap_or_else(|| args.server.clone()), p),
-        None => (args.server.clone(), None),
+    // Where each packet goes: consecutive packets for one destination form a run,
+    // sent in order (radclient sends a packet to its Packet-Dst-* or its type's port).
+    let mut runs: Vec<(SocketAddr, String, std::ops::Range<usize>)> = Vec::new();
+    let mut resolved: std::collections::HashMap<(&Dest, u16), (String, SocketAddr)> =
+        std::collections::HashMap::new();
+    for (i, (t, d)) in templates.iter().zip(&dests).enumerate() {
+        let (h, addr) = match resolved.get(&(d, default_port(t.code))) {
+            Some(r) => r.clone(),
+            None => {
+                let r = destination(&args.server, args.transport, t.code, d)?;
+                resolved.insert((d, default_port(t.code)), r.clone());
+                r
+            }
+        };
+        match runs.last_mut() {
+            Some((a, _, range)) if *a == addr => range.end = i + 1,
+            _ => runs.push((addr, h, i..i + 1)),
+        }
+    }
+    if runs.is_empty() {
+        let (h, addr) = destination(
+            &args.server,
+            args.transport,
+            code.unwrap_or(Code::AccessRequest),
+            &(None, None),
+        )?;
+        runs.push((addr, h, 0..templates.len()));
+    }
+    let (server, host) = match runs.first() {
+        Some((a, h, _)) => (*a, h.clone()),
+        None => return Err(Failure::usage("nothing to send")),
     };
-    let server = match port {
-        Some(p) => resolve_addr(host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h), p)?,
-        None if args.transport == Transport::Tls => resolve_addr(&host, 2083)?,
-        None => resolve_addr(&host, default_port(templates.first().map_or(code, |t| t.code)))?,
+    if args.transport != Transport::Udp && runs.len() > 1 {
+        let transport = if args.transport == Transport::Tls {
+            "tls"
+        } else {
+            "tcp"
+        };
+        return Err(Failure::usage(format!(
+            "packets go to {server} and {} (Packet-Dst-*, or the default port of their \
+             Packet-Type): over --transport {transport} one run sends to one server, run each \
+             destination separately",
+            runs.get(1).map_or(server, |r| r.0),
+        )));
+    }
+    let builder = Build {
+        dict,
+        authenticator,
+        message_authenticator: !args.no_message_authenticator,
+        bad_message_authenticator: args.bad_message_authenticator,
     };
+    // Build each packet once before sending: what cannot be encoded (a malformed
+    // Vendor-Specific, a packet over 4096 octets) is an input error, named by packet.
+    for (i, t) in templates.iter().enumerate() {
+        builder
+            .build(t, 0, &secret)
+            .and_then(|bytes| Packet::new_checked(&bytes[..]).map(|_| ()))
+            .map_err(|e| {
+                Failure::usage(if templates.len() == 1 {
+                    format!("cannot build the {}: {e}", t.code)
+                } else {
+                    format!("packet {}: cannot build the {}: {e}", i + 1, t.code)
+                })
+            })?;
+    }
     if args.transport != Transport::Udp {
         let builder = Build {
             dict,
@@ -550,6 +798,10 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
                         builder.builder(t, id, s)
                     })
             },
+            &|i, rep| {
+                let t = templates.get(i).filter(|t| !t.filter.is_empty())?;
+                filter_mismatch(t, &attributes_plain(dict, rep, None))
+            },
         );
     }
 
@@ -569,29 +821,15 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
         ),
         ..UdpClientOptions::default()
     };
-    let mut client =
-        UdpClient::new(server, secret, opts).map_err(|e| Failure::usage(format!("{server}: {e}")))?;
-    let local = client
-        .local_addrs()
-        .ok()
-        .and_then(|v| v.first().copied())
-        .map_or_else(|| "?".to_string(), |a| a.to_string());
-
     let load = args.count > 1 || args.rate.is_some();
     let print_packets = !args.quiet && (!load || args.verbose);
-    let total = (templates.len() as u64).saturating_mul(args.count);
+    let total_all = (templates.len() as u64).saturating_mul(args.count);
     let concurrency = args
         .concurrency
         .unwrap_or_else(|| if args.rate.is_some() { usize::MAX } else { 1 })
         .max(1);
-    let builder = Build {
-        dict,
-        authenticator,
-        message_authenticator: !args.no_message_authenticator,
-        bad_message_authenticator: args.bad_message_authenticator,
-    };
     let progress = if load && !args.json {
-        let pb = indicatif::ProgressBar::new(total);
+        let pb = indicatif::ProgressBar::new(total_all);
         pb.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -603,159 +841,216 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
     let mut stats = Stats::default();
-    let mut templates_of: std::collections::HashMap<Token, usize> = std::collections::HashMap::new();
     let mut warned_invalid = false;
     let start = Instant::now();
-    let mut next_at = start;
+    let all_templates = &templates;
+    // The servers that left requests unanswered, for the closing hint.
+    let mut silent: Vec<SocketAddr> = Vec::new();
+    for (server, _, range) in runs {
+        let templates = all_templates.get(range).unwrap_or_default();
+        let total = (templates.len() as u64).saturating_mul(args.count);
+        let mut sent = 0u64;
+        let mut templates_of: std::collections::HashMap<Token, usize> = std::collections::HashMap::new();
+        let mut client = UdpClient::new(server, SharedSecret::new(secret.expose().to_vec()), opts.clone())
+            .map_err(|e| Failure::usage(format!("{server}: {e}")))?;
+        // The socket is bound to the unspecified address; print the source address the
+        // kernel uses toward the server (radclient prints `to 127.0.0.1:PORT`), not 0.0.0.0.
+        let local = client
+            .local_addrs()
+            .ok()
+            .and_then(|v| v.first().copied())
+            .map(|mut a| {
+                if a.ip().is_unspecified() {
+                    if let Some(ip) = source_ip(server) {
+                        a.set_ip(ip);
+                    }
+                }
+                a
+            })
+            .map_or_else(|| "?".to_string(), |a| a.to_string());
+        let mut next_at = Instant::now();
 
-    loop {
-        // Start what is due.
-        while stats.sent < total && client.in_flight() < concurrency {
-            if interval.is_some() && Instant::now() < next_at {
+        loop {
+            // Start what is due.
+            while sent < total && client.in_flight() < concurrency {
+                if interval.is_some() && Instant::now() < next_at {
+                    break;
+                }
+                let idx = (sent % templates.len() as u64) as usize;
+                let Some(t) = templates.get(idx) else { break };
+                let token = match client.send(|id, s| builder.build(t, id, s)) {
+                    Ok(tok) => tok,
+                    Err(nacwire_io::Error::Codec(radius_codec::Error::IdentifiersExhausted)) => break,
+                    Err(e) => return Err(Failure::usage(format!("{server}: {e}"))),
+                };
+                templates_of.insert(token, idx);
+                sent += 1;
+                stats.sent += 1;
+                if let Some(iv) = interval {
+                    next_at += iv;
+                }
+            }
+            if sent >= total && client.in_flight() == 0 {
                 break;
             }
-            let idx = (stats.sent % templates.len() as u64) as usize;
-            let Some(t) = templates.get(idx) else { break };
-            let token = match client.send(|id, s| builder.build(t, id, s)) {
-                Ok(tok) => tok,
-                Err(nacwire_io::Error::Codec(radius_codec::Error::IdentifiersExhausted)) => break,
-                Err(e) => return Err(Failure::usage(format!("{server}: {e}"))),
+            let until = match interval {
+                Some(_) if sent < total && client.in_flight() < concurrency => next_at,
+                _ => Instant::now() + Duration::from_secs(1),
             };
-            templates_of.insert(token, idx);
-            stats.sent += 1;
-            if let Some(iv) = interval {
-                next_at += iv;
-            }
-        }
-        if stats.sent >= total && client.in_flight() == 0 {
-            break;
-        }
-        let until = match interval {
-            Some(_) if stats.sent < total && client.in_flight() < concurrency => next_at,
-            _ => Instant::now() + Duration::from_secs(1),
-        };
-        let events = client
-            .poll(until)
-            .map_err(|e| Failure::usage(format!("{server}: {e}")))?;
-        for ev in events {
-            match ev {
-                Event::Reply {
-                    token,
-                    request,
-                    reply,
-                    rtt,
-                    elapsed,
-                    signature,
-                } => {
-                    let t = templates_of.remove(&token).and_then(|i| templates.get(i));
-                    let req = Packet::new_unchecked(&request[..]);
-                    let rep = Packet::new_unchecked(&reply[..]);
-                    let ok = is_success(req.code(), rep.code(), t.and_then(|t| t.expect));
-                    if ok {
-                        stats.accepted += 1;
-                    } else {
-                        stats.rejected += 1;
-                    }
-                    if signature == radius_codec::Signature::AcceptedUnsigned {
-                        stats.unsigned += 1;
-                    }
-                    stats.latencies.push(elapsed);
-                    if let Some(pb) = &progress {
-                        pb.inc(1);
-                    }
-                    if print_packets {
-                        let ra = req.authenticator();
-                        let decode = if args.json { attributes_plain } else { attributes };
-                        let sent_attrs =
-                            decode(dict, &req, Some((client.secret(), hiding_vector(&req, None))));
-                        let recv_attrs = decode(dict, &rep, Some((client.secret(), ra)));
-                        if args.json {
-                            let mut s = packet_json("sent", &req, &sent_attrs);
-                            s.insert("to".into(), json!(server.to_string()));
-                            emit_json(&mut out, &serde_json::Value::Object(s));
-                            let mut r = packet_json("received", &rep, &recv_attrs);
-                            r.insert("from".into(), json!(server.to_string()));
-                            r.insert("rtt_ms".into(), json!(ms(rtt)));
-                            r.insert("elapsed_ms".into(), json!(ms(elapsed)));
-                            r.insert("signature".into(), json!(format!("{signature:?}")));
-                            r.insert("expected".into(), json!(ok));
-                            emit_json(&mut out, &serde_json::Value::Object(r));
+            let events = client
+                .poll(until)
+                .map_err(|e| Failure::usage(format!("{server}: {e}")))?;
+            for ev in events {
+                match ev {
+                    Event::Reply {
+                        token,
+                        request,
+                        reply,
+                        rtt,
+                        elapsed,
+                        signature,
+                    } => {
+                        let t = templates_of.remove(&token).and_then(|i| templates.get(i));
+                        let req = Packet::new_unchecked(&request[..]);
+                        let rep = Packet::new_unchecked(&reply[..]);
+                        let mut ok = is_success(req.code(), rep.code(), t.and_then(|t| t.expect));
+                        let failed_filter = match t {
+                            Some(t) if ok && !t.filter.is_empty() => {
+                                let plain = attributes_plain(
+                                    dict,
+                                    &rep,
+                                    Some((client.secret(), req.authenticator())),
+                                );
+                                filter_mismatch(t, &plain)
+                            }
+                            _ => None,
+                        };
+                        if let Some(why) = &failed_filter {
+                            ok = false;
+                            stats.failed_filter += 1;
+                            eprintln!(
+                                "nacwire: {} Id {} failed the filter: {why}",
+                                rep.code(),
+                                rep.identifier()
+                            );
+                        }
+                        if ok {
+                            stats.accepted += 1;
                         } else {
-                            print_text(
-                                &mut out,
-                                &format!(
-                                    "Sent {} Id {} from {local} to {server} length {}",
-                                    req.code(),
-                                    req.identifier(),
-                                    req.length()
-                                ),
-                                &sent_attrs,
-                            );
-                            print_text(
-                                &mut out,
-                                &format!(
-                                    "Received {} Id {} from {server} to {local} length {} ({:.3} ms)",
-                                    rep.code(),
-                                    rep.identifier(),
-                                    rep.length(),
-                                    ms(elapsed)
-                                ),
-                                &recv_attrs,
-                            );
-                            if signature == radius_codec::Signature::AcceptedUnsigned {
-                                let _ = writeln!(
+                            stats.rejected += 1;
+                        }
+                        if signature == radius_codec::Signature::AcceptedUnsigned {
+                            stats.unsigned += 1;
+                        }
+                        stats.latencies.push(elapsed);
+                        if let Some(pb) = &progress {
+                            pb.inc(1);
+                        }
+                        if print_packets {
+                            let ra = req.authenticator();
+                            let decode = if args.json { attributes_plain } else { attributes };
+                            let sent_attrs =
+                                decode(dict, &req, Some((client.secret(), hiding_vector(&req, None))));
+                            let recv_attrs = decode(dict, &rep, Some((client.secret(), ra)));
+                            if args.json {
+                                let mut s = packet_json("sent", &req, &sent_attrs);
+                                s.insert("to".into(), json!(server.to_string()));
+                                emit_json(&mut out, &serde_json::Value::Object(s));
+                                let mut r = packet_json("received", &rep, &recv_attrs);
+                                r.insert("from".into(), json!(server.to_string()));
+                                r.insert("rtt_ms".into(), json!(ms(rtt)));
+                                r.insert("elapsed_ms".into(), json!(ms(elapsed)));
+                                r.insert("signature".into(), json!(format!("{signature:?}")));
+                                r.insert("expected".into(), json!(ok));
+                                if let Some(why) = &failed_filter {
+                                    r.insert("failed_filter".into(), json!(why));
+                                }
+                                emit_json(&mut out, &serde_json::Value::Object(r));
+                            } else {
+                                print_text(
+                                    &mut out,
+                                    &format!(
+                                        "Sent {} Id {} from {local} to {server} length {}",
+                                        req.code(),
+                                        req.identifier(),
+                                        req.length()
+                                    ),
+                                    &sent_attrs,
+                                );
+                                print_text(
+                                    &mut out,
+                                    &format!(
+                                        "Received {} Id {} from {server} to {local} length {} ({:.3} ms)",
+                                        rep.code(),
+                                        rep.identifier(),
+                                        rep.length(),
+                                        ms(elapsed)
+                                    ),
+                                    &recv_attrs,
+                                );
+                                if signature == radius_codec::Signature::AcceptedUnsigned {
+                                    let _ = writeln!(
                                     out,
                                     "(warning: reply without Message-Authenticator accepted: open to BlastRADIUS)"
                                 );
+                                }
                             }
                         }
                     }
-                }
-                Event::Lost {
-                    token,
-                    request,
-                    elapsed,
-                } => {
-                    templates_of.remove(&token);
-                    stats.lost += 1;
-                    if let Some(pb) = &progress {
-                        pb.inc(1);
-                    }
-                    let req = Packet::new_unchecked(&request[..]);
-                    if print_packets && args.json {
-                        emit_json(
-                            &mut out,
-                            &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
+                    Event::Lost {
+                        token,
+                        request,
+                        elapsed,
+                    } => {
+                        templates_of.remove(&token);
+                        stats.lost += 1;
+                        if !silent.contains(&server) {
+                            silent.push(server);
+                        }
+                        if let Some(pb) = &progress {
+                            pb.inc(1);
+                        }
+                        let req = Packet::new_unchecked(&request[..]);
+                        if print_packets && args.json {
+                            emit_json(
+                                &mut out,
+                                &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
                                     "to": server.to_string(), "elapsed_ms": ms(elapsed)}),
-                        );
-                    } else if print_packets {
-                        let _ = writeln!(
-                            out,
-                            "No reply to {} Id {} from {server} after {:.3} s",
-                            req.code(),
-                            req.identifier(),
-                            elapsed.as_secs_f64()
-                        );
+                            );
+                        } else if print_packets {
+                            let _ = writeln!(
+                                out,
+                                "No reply to {} Id {} from {server} after {:.3} s",
+                                req.code(),
+                                req.identifier(),
+                                elapsed.as_secs_f64()
+                            );
+                        }
                     }
-                }
-                Event::Retransmitted { .. } => stats.retransmissions += 1,
-                Event::Dropped {
-                    from,
-                    reason: DropReason::Invalid(e),
-                } => {
-                    stats.invalid += 1;
-                    if !warned_invalid {
-                        warned_invalid = true;
-                        eprintln!("nacwire: reply from {from} dropped: {e}");
+                    Event::Retransmitted { .. } => stats.retransmissions += 1,
+                    Event::Dropped {
+                        from,
+                        reason: DropReason::Invalid(e),
+                    } => {
+                        stats.invalid += 1;
+                        if !warned_invalid {
+                            warned_invalid = true;
+                            eprintln!("nacwire: reply from {from} dropped: {e}");
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
             }
         }
     }
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
+    let server = silent
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
     let wall = start.elapsed();
     let mut lat = std::mem::take(&mut stats.latencies);
     lat.sort_unstable();
@@ -767,7 +1062,7 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
                 "event": "summary", "sent": stats.sent, "accepted": stats.accepted,
                 "rejected": stats.rejected, "lost": stats.lost,
                 "retransmissions": stats.retransmissions, "invalid_replies": stats.invalid,
-                "unsigned_replies": stats.unsigned,
+                "unsigned_replies": stats.unsigned, "failed_filter": stats.failed_filter,
                 "latency_ms": {"p50": ms(percentile(&lat, 50.0)), "p90": ms(percentile(&lat, 90.0)),
                                "p99": ms(percentile(&lat, 99.0)), "max": ms(lat.last().copied().unwrap_or_default())},
                 "seconds": wall.as_secs_f64(), "rate": rate,
@@ -799,7 +1094,7 @@ pub(crate) fn run(args: SendArgs) -> CliResult<u8> {
         return Ok(exit::BAD_SECRET);
     }
     if stats.lost > 0 {
-        if !args.json && !print_packets {
+        if !args.json {
             // A server drops a request that does not verify: a wrong secret looks lost.
             eprintln!(
                 "nacwire: {} request(s) got no reply from {server} (is it up, is the port right, is the secret right?)",

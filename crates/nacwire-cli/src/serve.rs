@@ -34,8 +34,11 @@ pub(crate) struct ServeArgs {
     /// Read the secret from this environment variable.
     #[arg(long, value_name = "VAR")]
     secret_env: Option<String>,
-    /// A FreeRADIUS-style users file: `name Cleartext-Password := "pw"` then indented
-    /// reply items; `%{User-Name}` in a reply value is replaced.
+    /// A FreeRADIUS-style users file: `name Cleartext-Password := "pw"` (or
+    /// `Auth-Type := Accept|Reject`; `DEFAULT` for anyone else) then indented reply
+    /// items, sent with the accept or reject as radiusd does; `%{User-Name}` in a reply
+    /// value is replaced. An entry without a password is rejected, other check items
+    /// are refused.
     #[arg(short = 'u', long, value_name = "FILE")]
     users: Option<PathBuf>,
     /// A user as `NAME:PASSWORD` (repeatable), accepted with PAP or CHAP.
@@ -63,7 +66,7 @@ pub(crate) struct ServeArgs {
     #[arg(short = 'q', long)]
     quiet: bool,
     /// Exit after answering this many requests.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = crate::common::whole::<u64>(1, u64::MAX))]
     exit_after: Option<u64>,
 }
 
@@ -77,6 +80,8 @@ enum RequireArg {
 #[derive(Debug, Clone, Default)]
 struct User {
     password: Option<String>,
+    /// `Auth-Type := Accept` (true) or `Auth-Type := Reject` (false).
+    auth_type: Option<bool>,
     reply: Vec<Item>,
 }
 
@@ -123,6 +128,20 @@ fn load_users(text: &str, origin: &str) -> CliResult<HashMap<String, User>> {
                 || item.name.eq_ignore_ascii_case("User-Password")
             {
                 user.password = Some(unquote(&item.value));
+            } else if item.name.eq_ignore_ascii_case("Auth-Type") {
+                match unquote(&item.value).to_ascii_lowercase().as_str() {
+                    "accept" => user.auth_type = Some(true),
+                    "reject" => user.auth_type = Some(false),
+                    // PAP, CHAP ...: the password decides, as without it.
+                    _ => {}
+                }
+            } else {
+                // A check item ignored would accept what FreeRADIUS rejects.
+                return Err(bad(&format!(
+                    "check item `{}` is not supported by nacwire serve (Cleartext-Password, \
+                     Auth-Type := Accept or Reject)",
+                    item.name
+                )));
             }
         }
         users.insert(name.to_string(), user);
@@ -162,7 +181,10 @@ impl Responder<'_> {
                         Code::AccessReject
                     },
                 );
-                if let (true, Some((name, u))) = (ok, user) {
+                // The matched entry's reply items go with the reply, accept or reject,
+                // as radiusd sends them (`DEFAULT Auth-Type := Reject` then
+                // `Reply-Message = "denied"`; a wrong password gets them too).
+                if let Some((name, u)) = user {
                     // Only users with reply items pay for the name.
                     let name = if u.reply.is_empty() {
                         String::new()
@@ -252,9 +274,11 @@ impl Responder<'_> {
         let Some(user) = user else {
             return (false, None);
         };
-        let ok = match &user.password {
-            None => true,
-            Some(pw) => {
+        let ok = match (&user.password, user.auth_type) {
+            (_, Some(decided)) => decided,
+            // FreeRADIUS: no known good password, no Auth-Type: reject.
+            (None, None) => false,
+            (Some(pw), None) => {
                 if let Some(hidden) = p.first(AttrType::USER_PASSWORD) {
                     radius_codec::crypto::unhide_user_password(hidden.value(), secret, &p.authenticator())
                         .is_ok_and(|clear| radius_codec::crypto::ct_eq(&clear, pw.as_bytes()))
@@ -290,6 +314,7 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
             n.to_string(),
             User {
                 password: Some(p.to_string()),
+                auth_type: None,
                 reply: Vec::new(),
             },
         );

@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use nacwire_io::radius_stream::tls::{client_config, Alpn, TlsVersions};
-use nacwire_io::radius_stream::Settings;
+use nacwire_io::radius_stream::{CloseReason, LostReason, Settings};
 use nacwire_io::stream::{Completion, Connector, StreamClient};
+use nacwire_io::Error;
 use radius_codec::{Code, Packet, PacketBuilder, SharedSecret};
 use radius_dict::Dictionary;
 use serde_json::json;
@@ -35,7 +36,54 @@ pub(crate) struct StreamArgs {
     pub(crate) summary: bool,
 }
 
+/// Why a request over a stream got no reply, in words.
+fn describe(reason: &LostReason, timeout: Duration) -> String {
+    match reason {
+        LostReason::TimedOut => format!("no reply within {:.3} s", timeout.as_secs_f64()),
+        LostReason::Closed(c) => match c {
+            CloseReason::Local => "the connection was closed".to_string(),
+            CloseReason::PeerClosed => "the server closed the connection".to_string(),
+            CloseReason::PeerClosedMidPacket { buffered } => {
+                format!("the server closed the connection {buffered} octets into a packet")
+            }
+            CloseReason::Frame(e) => format!("the stream could not be read ({e}): connection closed"),
+            CloseReason::Tls(e) => format!("TLS: {e}"),
+            CloseReason::WatchdogTimeout => {
+                "the Status-Server watchdog got no answer: connection closed".to_string()
+            }
+            CloseReason::BadPacket(e) => format!("the reply did not verify ({e}): connection closed"),
+            CloseReason::UnmatchedReply { code, key } => {
+                format!("a {code} matched no request (id {key}): connection closed")
+            }
+            CloseReason::Alpn => "RADIUS/1.1 was not agreed by ALPN (see --radius11)".to_string(),
+            other => format!("connection closed: {other:?}"),
+        },
+        other => format!("{other:?}"),
+    }
+}
+
+/// A TLS failure in words, with the flag that usually fixes it.
+fn tls_hint(e: &rustls::Error) -> String {
+    let hint = match e {
+        rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired)
+        | rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure) => {
+            " (the server wants a client certificate: --cert and --key)"
+        }
+        rustls::Error::AlertReceived(
+            rustls::AlertDescription::UnknownCA
+            | rustls::AlertDescription::BadCertificate
+            | rustls::AlertDescription::CertificateUnknown,
+        ) => " (the server does not accept the client certificate: --cert, --key)",
+        rustls::Error::InvalidCertificate(_) => " (check --ca and --server-name)",
+        _ => "",
+    };
+    format!("TLS: {e}{hint}")
+}
+
 type BuildFn<'a> = dyn Fn(usize, u8, &SharedSecret) -> radius_codec::Result<PacketBuilder> + 'a;
+
+/// Why the reply to packet `usize` fails its `-f FILE:FILTER` filter, if it does.
+pub(crate) type FilterFn<'a> = dyn Fn(usize, &Packet<&[u8]>) -> Option<String> + 'a;
 
 pub(crate) fn run(
     a: &StreamArgs,
@@ -44,6 +92,7 @@ pub(crate) fn run(
     dict: &Dictionary,
     templates: &[(Code, Option<Code>)],
     build: &BuildFn<'_>,
+    filter: &FilterFn<'_>,
 ) -> CliResult<u8> {
     let connector = if a.tls {
         let ca =
@@ -73,15 +122,45 @@ pub(crate) fn run(
     let (mut sent, mut accepted, mut rejected, mut lost) = (0u64, 0u64, 0u64, 0u64);
     let mut inflight: HashMap<_, (usize, Instant)> = HashMap::new();
     let mut lat = Vec::new();
+    let mut down = false;
+    let mut bad_replies = 0u64;
+    let mut tls_failure: Option<String> = None;
+    let mut peer_closed = false;
     let start = Instant::now();
     while sent < total || !inflight.is_empty() {
-        while sent < total && inflight.len() < a.concurrency {
+        while sent < total && inflight.len() < a.concurrency && !down {
             let idx = (sent % templates.len() as u64) as usize;
-            let h = client
-                .send(|id, _version, s| build(idx, id, s))
-                .map_err(|e| Failure::usage(format!("{server} ({transport}): {e}")))?;
-            inflight.insert(h, (idx, Instant::now()));
-            sent += 1;
+            match client.send(|id, _version, s| build(idx, id, s)) {
+                Ok(h) => {
+                    inflight.insert(h, (idx, Instant::now()));
+                    sent += 1;
+                }
+                // TLS refused (certificate, ALPN): a configuration error.
+                Err(Error::Closed(CloseReason::Tls(e))) => {
+                    return Err(Failure::usage(format!(
+                        "{server} ({transport}): {}",
+                        tls_hint(&e)
+                    )));
+                }
+                Err(Error::Closed(CloseReason::Alpn)) => {
+                    return Err(Failure::usage(format!(
+                        "{server} ({transport}): RADIUS/1.1 was not agreed by ALPN (see --radius11)"
+                    )));
+                }
+                Err(e @ (Error::Io(_) | Error::Timeout | Error::Backoff(_) | Error::Closed(_))) => {
+                    // The server is not there (refused, unreachable, closed): what was
+                    // not answered is lost, as over UDP.
+                    eprintln!("nacwire: {server} ({transport}): cannot connect: {e}");
+                    down = true;
+                }
+                Err(e) => return Err(Failure::usage(format!("{server} ({transport}): {e}"))),
+            }
+        }
+        if down {
+            // Not sent at all, or in flight on the connection that failed.
+            lost += total - sent + inflight.len() as u64;
+            inflight.clear();
+            break;
         }
         let c = match client.next_completion(a.timeout + Duration::from_secs(1)) {
             Ok(c) => c,
@@ -105,7 +184,17 @@ pub(crate) fn run(
                 lat.push(elapsed);
                 let rep = Packet::new_unchecked(&reply[..]);
                 let (req_code, expect) = templates.get(idx).copied().unwrap_or((Code::AccessRequest, None));
-                let ok = crate::send::is_success(req_code, rep.code(), expect);
+                let mut ok = crate::send::is_success(req_code, rep.code(), expect);
+                if ok {
+                    if let Some(why) = filter(idx, &rep) {
+                        ok = false;
+                        eprintln!(
+                            "nacwire: {} Id {} failed the filter: {why}",
+                            rep.code(),
+                            rep.identifier()
+                        );
+                    }
+                }
                 if ok {
                     accepted += 1;
                 } else {
@@ -134,11 +223,43 @@ pub(crate) fn run(
                     }
                 }
             }
-            Completion::Lost { handle, reason, .. } => {
+            Completion::Lost {
+                handle,
+                reason,
+                request,
+            } => {
                 inflight.remove(&handle);
                 lost += 1;
-                if !a.quiet {
-                    let _ = writeln!(out, "No reply from {server} ({transport}): {reason:?}");
+                match &reason {
+                    LostReason::Closed(CloseReason::BadPacket(e)) => {
+                        if bad_replies == 0 {
+                            eprintln!("nacwire: reply from {server} ({transport}) dropped: {e}");
+                        }
+                        bad_replies += 1;
+                    }
+                    LostReason::Closed(CloseReason::Tls(e)) if tls_failure.is_none() => {
+                        tls_failure = Some(tls_hint(e));
+                    }
+                    LostReason::Closed(CloseReason::PeerClosed | CloseReason::PeerClosedMidPacket { .. }) => {
+                        peer_closed = true;
+                    }
+                    _ => {}
+                }
+                let why = describe(&reason, a.timeout);
+                let req = Packet::new_unchecked(&request[..]);
+                if !a.quiet && a.json {
+                    emit_json(
+                        &mut out,
+                        &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
+                                "to": server.to_string(), "transport": transport, "reason": why}),
+                    );
+                } else if !a.quiet {
+                    let _ = writeln!(
+                        out,
+                        "No reply to {} Id {} from {server} ({transport}): {why}",
+                        req.code(),
+                        req.identifier()
+                    );
                 }
             }
             _ => {}
@@ -169,6 +290,29 @@ pub(crate) fn run(
         );
     }
     let _ = out.flush();
+    if let Some(why) = tls_failure {
+        // The connection opened but TLS failed after (TLS 1.3 reports a refused client
+        // certificate with the first data): a configuration error, as a bad CA is.
+        return Err(Failure::usage(format!("{server} ({transport}): {why}")));
+    }
+    if bad_replies > 0 {
+        eprintln!(
+            "nacwire: {lost} request(s) lost, {bad_replies} reply(ies) failed verification: check the secret"
+        );
+        return Ok(exit::BAD_SECRET);
+    }
+    if lost > 0 && !a.json && peer_closed && a.tls && a.cert.is_none() {
+        // OpenSSL servers (radiusd) close without an alert when a client certificate
+        // they require is missing.
+        eprintln!(
+            "nacwire: {lost} request(s) got no reply: {server} ({transport}) closed the connection; \
+             does it require a client certificate (--cert, --key)?"
+        );
+    } else if lost > 0 && !a.json {
+        eprintln!(
+            "nacwire: {lost} request(s) got no reply from {server} ({transport}) (is it up, is the port right, is the secret right?)"
+        );
+    }
     Ok(if lost > 0 {
         exit::LOST
     } else if rejected > 0 {

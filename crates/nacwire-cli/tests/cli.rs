@@ -1071,4 +1071,1053 @@ fn send_over_tls_to_radiusd() {
     // No CA: a one-line usage error.
     let o = run(&["send", "auth", &addr, "--transport", "tls", "User-Name=bob"]);
     assert_eq!(code(&o), 3);
+    // A wrong secret and no Message-Authenticator: radiusd answers, the reply does not
+    // verify: exit 4 and the secret named, as over UDP.
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        "wrong",
+        "--transport",
+        "tls",
+        "--ca",
+        ca.to_str().unwrap(),
+        "--cert",
+        cert.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "User-Name=bob",
+        "User-Password=hello",
+        "--no-message-authenticator",
+        "-t",
+        "5",
+    ]);
+    assert_eq!(code(&o), 4, "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("check the secret"), "{}", stderr(&o));
+    // No client certificate where radiusd requires one: radiusd closes the connection
+    // without a TLS alert; the request is lost (2) and the hint names the flags.
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        "--transport",
+        "tls",
+        "--ca",
+        ca.to_str().unwrap(),
+        "User-Name=bob",
+        "User-Password=hello",
+        "-t",
+        "3",
+    ]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("client certificate (--cert, --key)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).contains("Closed("), "{}", stdout(&o));
+}
+
+/// A TCP server that accepts and never answers: the request is lost after the
+/// timeout, said in words, and `--json` output stays JSON (a lost event per request).
+#[test]
+fn stream_lost_is_json_in_json_mode() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        SECRET,
+        "-P",
+        "tcp",
+        "User-Name=bob",
+        "-t",
+        "0.5",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[0]["event"], "lost");
+    assert_eq!(l[0]["code"], "Access-Request");
+    assert_eq!(l[0]["reason"], "no reply within 0.500 s");
+    assert_eq!(l[1]["event"], "summary");
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        SECRET,
+        "-P",
+        "tcp",
+        "User-Name=bob",
+        "-t",
+        "0.5",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("No reply to Access-Request Id"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("no reply within 0.500 s"), "{}", stdout(&o));
+}
+
+/// Nobody listening over TCP is "lost" (2) as over UDP, not a usage error, with the
+/// requests never sent counted lost and one line naming the server.
+#[test]
+fn stream_server_down_is_lost() {
+    let dead = format!("127.0.0.1:{}", nacwire_tests::free_tcp_port());
+    let o = run(&[
+        "send",
+        "auth",
+        &dead,
+        SECRET,
+        "-P",
+        "tcp",
+        "User-Name=bob",
+        "-t",
+        "1",
+        "-c",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let summary = json_lines(&o).pop().unwrap();
+    assert_eq!(summary["lost"], 3, "{summary}");
+    assert_eq!(summary["sent"], 0, "{summary}");
+    assert!(
+        stderr(&o).contains(&format!("{dead} (tcp): cannot connect")),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "send",
+        "auth",
+        &dead,
+        SECRET,
+        "--transport",
+        "tcp",
+        "User-Name=bob",
+        "-t",
+        "1",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("got no reply"), "{}", stderr(&o));
+}
+
+// --- radclient / radtest habits --------------------------------------------------------
+
+/// `nacwire` with `input` on stdin.
+fn run_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = nacwire()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run nacwire");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// What radclient users type works as they type it: its argument order and `-x`, its
+/// input syntax (comments after values, `==`, `CHAP-Password = cleartext`,
+/// `Message-Authenticator !* ANY`), the `auto` packet type, and a lost request says
+/// why on stderr even when packets are printed.
+#[test]
+fn radclient_habits_against_serve() {
+    let users = users_file();
+    let srv = Serve::start(&["--users", users.s(), "--session", "S1"]);
+    let a = srv.addr();
+
+    // `radclient -x SERVER auth SECRET` order, `-x`, comma-separated pairs on stdin.
+    let o = run_stdin(
+        &["send", "-x", &a, "auth", SECRET],
+        "User-Name = bob, User-Password = hello\n",
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("Received Access-Accept"), "{}", stdout(&o));
+    // The local address printed is the one the packets used, not the bound 0.0.0.0.
+    let received = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("Received"))
+        .unwrap()
+        .to_string();
+    assert!(
+        received.contains(&format!("from {a} to 127.0.0.1:")),
+        "{received}"
+    );
+
+    // A comment after a quoted value, `==`, a comma inside quotes, a comment line.
+    let o = run_stdin(
+        &["send", "auth", &a, SECRET, "--json"],
+        "# radclient file\nUser-Name == \"bob\"  # the user, really\nUser-Password = \"hello\", Reply-Message = \"a, b\"\n",
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[0]["attributes"]["User-Name"], "bob");
+    assert_eq!(l[0]["attributes"]["Reply-Message"], "a, b");
+
+    // radclient computes CHAP from `CHAP-Password = cleartext`.
+    let o = run_stdin(
+        &["send", "auth", &a, SECRET, "--json"],
+        "User-Name = bob, CHAP-Password = hello\n",
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    let chap = l[0]["attributes"]["CHAP-Password"].as_str().unwrap();
+    assert_eq!(chap.len(), 2 + 17 * 2, "{chap}");
+    assert_eq!(l[1]["code"], "Access-Accept");
+    // A CHAP response given in hex (17 octets) is sent as it is.
+    let o = run_stdin(
+        &["send", "auth", &a, SECRET, "--json"],
+        "User-Name = bob, CHAP-Password = 0x0011223344556677889900112233445566\n",
+    );
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        json_lines(&o)[0]["attributes"]["CHAP-Password"],
+        "0x0011223344556677889900112233445566"
+    );
+
+    // `Message-Authenticator !* ANY` (radclient 3.2.5+): this packet goes without one
+    // (to a responder that does not require it), the next one of the file with one.
+    let lax = Serve::start(&["--users", users.s(), "--require-message-authenticator", "no"]);
+    let o = run_stdin(
+        &["send", "auth", &lax.addr(), SECRET, "--json"],
+        "User-Name = bob, User-Password = hello\nMessage-Authenticator !* ANY\n\n\
+         User-Name = bob, User-Password = hello\n",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(
+        (l[0]["event"].as_str(), l[1]["code"].as_str()),
+        (Some("sent"), Some("Access-Accept"))
+    );
+    assert!(l[0]["attributes"].get("User-Name").is_some(), "{}", l[0]);
+    assert!(
+        l[0]["attributes"].get("Message-Authenticator").is_none(),
+        "{}",
+        l[0]
+    );
+    assert!(
+        l[2]["attributes"].get("Message-Authenticator").is_some(),
+        "{}",
+        l[2]
+    );
+    drop(lax);
+
+    // `auto`: each packet's Packet-Type; both go to the one server given.
+    let o = run_stdin(
+        &["send", "auto", &a, SECRET, "--json"],
+        "Packet-Type = Access-Request\nUser-Name = bob\nUser-Password = hello\n\n\
+         Packet-Type = Accounting-Request\nUser-Name = bob\nAcct-Status-Type = Start\n",
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[1]["code"], "Access-Accept");
+    assert_eq!(l[3]["code"], "Accounting-Response");
+    // ... and a packet without one is named.
+    let o = run_stdin(&["send", "auto", &a, SECRET], "User-Name = bob\n");
+    assert_eq!(code(&o), 3);
+    assert!(stderr(&o).contains("Packet-Type"), "{}", stderr(&o));
+    // Each packet goes to its own Packet-Dst-Port (radclient), in order, not all to the
+    // last one named: two responders each see theirs.
+    let other = Serve::start(&["--users", users.s()]);
+    let o = run_stdin(
+        &["send", "auto", &a, SECRET, "--json"],
+        &format!(
+            "Packet-Type = Accounting-Request\nUser-Name = first\n\n\
+             Packet-Type = Accounting-Request\nUser-Name = second\nPacket-Dst-Port = {}\n\n\
+             Packet-Type = Access-Request\nUser-Name = bob\nUser-Password = hello\n",
+            other.port
+        ),
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    let to: Vec<&str> = l
+        .iter()
+        .filter(|e| e["event"] == "sent")
+        .map(|e| e["to"].as_str().unwrap())
+        .collect();
+    let other_addr = other.addr();
+    assert_eq!(to, [a.as_str(), other_addr.as_str(), a.as_str()]);
+    assert_eq!(l.last().unwrap()["accepted"], 3);
+    let printed = other.output();
+    assert!(printed.contains("User-Name = \"second\""), "{printed}");
+    assert!(!printed.contains("User-Name = \"first\""), "{printed}");
+    // Over a stream one run is one connection: two destinations are refused.
+    let o = run_stdin(
+        &["send", "acct", &a, SECRET, "-P", "tcp"],
+        &format!(
+            "User-Name = a\n\nUser-Name = b\nPacket-Dst-Port = {}\n",
+            srv.port + 1
+        ),
+    );
+    assert_eq!(code(&o), 3, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("one run sends to one server"),
+        "{}",
+        stderr(&o)
+    );
+
+    // radclient's `-f FILE:FILTER`: one filter packet per request packet, the reply's
+    // code (Response-Packet-Type) and attributes checked; a mismatch is exit 1 and
+    // names what differs.
+    let requests = tempfile_path::write(
+        "requests",
+        "User-Name = bob, User-Password = hello\n\nUser-Name = bob, User-Password = bad\n",
+    );
+    let filters = tempfile_path::write(
+        "filters",
+        "Response-Packet-Type == Access-Accept\nReply-Message == \"Hello, bob\", Session-Timeout = 3600\n\n\
+         Response-Packet-Type = Access-Reject\n",
+    );
+    let pair = format!("{}:{}", requests.s(), filters.s());
+    let o = run(&["send", "auth", &a, SECRET, "-f", &pair, "--json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let summary = json_lines(&o).pop().unwrap();
+    assert_eq!(
+        (summary["accepted"].as_u64(), summary["failed_filter"].as_u64()),
+        (Some(2), Some(0))
+    );
+    let wrong = tempfile_path::write(
+        "filters-wrong",
+        "Reply-Message = \"Hello, alice\"\n\nResponse-Packet-Type = Access-Reject\n",
+    );
+    let o = run(&[
+        "send",
+        "auth",
+        &a,
+        SECRET,
+        "-f",
+        &format!("{}:{}", requests.s(), wrong.s()),
+        "--json",
+    ]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "failed the filter: Reply-Message is \"Hello, bob\", the filter wants \"Hello, alice\""
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let l = json_lines(&o);
+    assert_eq!(l[1]["expected"], false);
+    assert_eq!(l.last().unwrap()["failed_filter"], 1);
+    let o = run(&[
+        "send",
+        "auth",
+        &a,
+        SECRET,
+        "-f",
+        &format!("{}:{}", requests.s(), users.s()),
+    ]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+
+    // Lost with packets printed: the hint is on stderr too.
+    let silent = format!("127.0.0.1:{}", free_udp_port());
+    let o = run(&[
+        "send",
+        "auth",
+        &silent,
+        SECRET,
+        "User-Name=bob",
+        "-t",
+        "0.2",
+        "-r",
+        "0",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stdout(&o).contains("No reply"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("secret right?"), "{}", stderr(&o));
+    let printed = srv.output();
+    assert!(printed.contains("Received Accounting-Request"), "{printed}");
+}
+
+/// radclient input that FreeRADIUS itself refuses is refused with one line naming the
+/// line and the item, before anything is sent; what cannot be encoded is an input
+/// error, not a network one.
+#[test]
+fn radclient_input_errors_are_named() {
+    let silent = format!("127.0.0.1:{}", free_udp_port());
+    let big = format!(
+        "{}\n",
+        vec![format!("Reply-Message = \"{}\"", "x".repeat(200)); 25].join(", ")
+    );
+    let cases: &[(&str, &str)] = &[
+        ("", "nothing to send"),
+        ("# a comment only\n\n", "nothing to send"),
+        ("User-Name = \n", "stdin:1: User-Name: no value"),
+        (
+            "User-Name = bob User-Password = hello\n",
+            "stdin:1: expected a comma or the end of the line after `User-Name = bob`",
+        ),
+        (
+            "User-Name = bob\nUser-Name != bob\n",
+            "stdin:2: User-Name: `!=` compares",
+        ),
+        ("User-Name = \"bob\n", "stdin:1: User-Name: no closing \""),
+        ("= bob\n", "expected an attribute name"),
+        ("User-Name !* ANY\n", "Message-Authenticator only"),
+        (
+            "Vendor-Specific = 0x000000090101\n",
+            "cannot build the Access-Request: Vendor-Specific",
+        ),
+        (&big, "cannot build the Access-Request: packet would be"),
+        (
+            "User-Name = a\n\nVendor-Specific = 0x000000090101\n",
+            "packet 2: cannot build",
+        ),
+    ];
+    for (input, want) in cases {
+        let o = run_stdin(&["send", "auth", &silent, SECRET, "-t", "0.2", "-r", "0"], input);
+        let err = stderr(&o);
+        assert_eq!(code(&o), 3, "{input:?}: {err}");
+        assert!(err.contains(want), "{input:?}: {err}");
+        assert!(!err.contains(&silent), "{input:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{input:?}: {err}");
+        assert!(
+            stdout(&o).is_empty(),
+            "{input:?}: nothing is sent: {}",
+            stdout(&o)
+        );
+    }
+}
+
+/// Negative numbers (`-c -5`, `-t -1`, `--rate -3`) and zero counts get a one-line
+/// message saying what the option takes and exit 3, not clap's "unexpected argument".
+#[test]
+fn negative_and_zero_numbers_are_usage_errors() {
+    let send = ["send", "auth", "127.0.0.1:9", SECRET, "User-Name=bob"];
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["-c", "-5"],
+            "'--count <COUNT>': negative numbers are not accepted",
+        ),
+        (
+            &["-c", "0"],
+            "'--count <COUNT>': give a whole number of 1 or more",
+        ),
+        (
+            &["-t", "-1"],
+            "'--timeout <TIMEOUT>': give a number of seconds above 0",
+        ),
+        (&["--rate", "-3"], "'--rate <RATE>': give a positive number"),
+        (&["-n", "0"], "'--rate <RATE>': give a positive number"),
+        (
+            &["-r", "-1"],
+            "'--retries <RETRIES>': negative numbers are not accepted",
+        ),
+        (&["-p", "-2"], "'--concurrency <CONCURRENCY>': negative numbers"),
+        (
+            &["-p", "0"],
+            "'--concurrency <CONCURRENCY>': give a whole number of 1 or more",
+        ),
+        (
+            &["--id", "-1"],
+            "'--id <0-255>': negative numbers are not accepted",
+        ),
+        (&["-c", "1.5"], "'--count <COUNT>': give a whole number"),
+    ];
+    for (extra, want) in cases {
+        let o = run(&[&send[..], extra].concat());
+        let err = stderr(&o);
+        assert_eq!(code(&o), 3, "{extra:?}: {err}");
+        assert!(err.contains(want), "{extra:?}: {err}");
+        assert!(!err.contains("unexpected argument"), "{extra:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{extra:?}: {err}");
+    }
+    let key = tempfile_path::write("ecpkey-neg", "s3cret\n");
+    let others: &[&[&str]] = &[
+        &["serve", SECRET, "--exit-after", "-1"],
+        &["decode", "00", "--port", "-1"],
+        &[
+            "coa",
+            "plan",
+            "--profile",
+            "generic",
+            "--intent",
+            "disconnect",
+            "-t",
+            "-1",
+        ],
+        &[
+            "ecp",
+            "approve",
+            "--identity",
+            "I",
+            "--secret-file",
+            key.s(),
+            "--token",
+            "T",
+            "--wlan",
+            "1",
+            "--hwc-ip",
+            "10.0.0.1",
+            "--username",
+            "g",
+            "--now",
+            "-1",
+        ],
+        &[
+            "ecp",
+            "approve",
+            "--identity",
+            "I",
+            "--secret-file",
+            key.s(),
+            "--token",
+            "T",
+            "--wlan",
+            "1",
+            "--hwc-ip",
+            "10.0.0.1",
+            "--username",
+            "g",
+            "--expires",
+            "0",
+        ],
+    ];
+    for args in others {
+        let o = run(args);
+        let err = stderr(&o);
+        assert_eq!(code(&o), 3, "{args:?}: {err}");
+        assert!(err.contains("invalid value"), "{args:?}: {err}");
+        assert!(!err.contains("unexpected argument"), "{args:?}: {err}");
+    }
+}
+
+/// `nacwire ecp` errors speak of its own flags, never of library options, and a URL
+/// that cannot be read is an input error (3) while one that does not verify is 4.
+#[test]
+fn ecp_messages_name_cli_flags() {
+    let key = tempfile_path::write("ecpkey2", "s3cret\n");
+    let wrong = tempfile_path::write("ecpwrong2", "other\n");
+    let now = "1764000000";
+    let approve = |extra: &[&str]| {
+        run(&[
+            &[
+                "ecp",
+                "approve",
+                "--identity",
+                "BigAuthInc",
+                "--secret-file",
+                key.s(),
+                "--now",
+                now,
+                "--wlan",
+                "1",
+                "--username",
+                "guest",
+            ][..],
+            extra,
+        ]
+        .concat())
+    };
+    let o = approve(&["--token", "T 7!", "--hwc-ip", "10.10.21.6"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let url = stdout(&o).trim().to_string();
+    assert!(url.contains("token=T%207%21"), "{url}");
+    let verify =
+        |url: &str, extra: &[&str]| run(&[&["ecp", "verify", url, "--now", now][..], extra].concat());
+    let library_words = ["Verifier", "reserialized", "parse_unsigned", "::"];
+    let check = |o: &Output, want_code: i32, want: &str| {
+        let err = stderr(o);
+        assert_eq!(code(o), want_code, "{err}");
+        assert!(err.contains(want), "{err}");
+        for w in library_words {
+            assert!(!err.contains(w), "{w}: {err}");
+        }
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    };
+    check(
+        &verify(&url, &["--identity", "BigAuthInc", "--secret-file", wrong.s()]),
+        4,
+        "--allow-reencoded-query",
+    );
+    check(
+        &verify(&url, &["--identity", "Other", "--secret-file", key.s()]),
+        4,
+        "signed by identity \"BigAuthInc\", not by --identity \"Other\"",
+    );
+    check(
+        &verify(
+            "https://portal.example/p?token=T&wlan=1&dest=http://a",
+            &["--identity", "BigAuthInc", "--secret-file", key.s()],
+        ),
+        4,
+        "not signed",
+    );
+    check(
+        &run(&[
+            "ecp",
+            "verify",
+            &url,
+            "--identity",
+            "BigAuthInc",
+            "--now",
+            "1764003600",
+            "--secret-file",
+            key.s(),
+        ]),
+        4,
+        "checked at --now 1764003600",
+    );
+    check(
+        &verify(&url, &["--identity", "BigAuthInc"]),
+        3,
+        "--secret-file FILE or --secret-env VAR",
+    );
+    assert!(!stderr(&verify(&url, &["--identity", "BigAuthInc"])).contains("SECRET,"));
+    check(
+        &verify("notaurl", &["--identity", "BigAuthInc", "--secret-file", key.s()]),
+        3,
+        "malformed URL",
+    );
+    check(
+        &approve(&["--hwc-ip", "10.0.0.1"]),
+        3,
+        "--token (or --redirect) is required",
+    );
+    check(
+        &approve(&["--token", "T", "--hwc-ip", "bad host"]),
+        3,
+        "--hwc-ip \"bad host\"",
+    );
+    check(
+        &run(&[
+            "ecp",
+            "approve",
+            "--identity",
+            "a/b",
+            "--secret-file",
+            key.s(),
+            "--token",
+            "T",
+            "--wlan",
+            "1",
+            "--hwc-ip",
+            "10.0.0.1",
+            "--username",
+            "g",
+        ]),
+        3,
+        "--identity must not be empty",
+    );
+    check(
+        &run(&[
+            "ecp",
+            "approve",
+            "--redirect",
+            &url,
+            "--identity",
+            "BigAuthInc",
+            "--secret-file",
+            key.s(),
+            "--now",
+            now,
+            "--username",
+            "g",
+        ]),
+        3,
+        "--redirect: not a controller redirect",
+    );
+    // A validity longer than the verifier's limit (900 s) names --max-expires; an
+    // expired URL checked at the real time names --now.
+    let o = approve(&["--token", "T", "--hwc-ip", "10.0.0.1", "--expires", "3600"]);
+    let long = stdout(&o).trim().to_string();
+    let args = ["--identity", "BigAuthInc", "--secret-file", key.s()];
+    check(&verify(&long, &args), 4, "(raise the limit with --max-expires)");
+    let o = verify(&long, &[&args[..], &["--max-expires", "3600"]].concat());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    check(
+        &run(&[&["ecp", "verify", &url][..], &args].concat()),
+        4,
+        "--now UNIX_SECONDS checks it at another time",
+    );
+    // A query re-encoded on the way (`+` for a space) verifies only when asked to.
+    let reencoded = url.replace("T%207", "T+7");
+    let args = ["--identity", "BigAuthInc", "--secret-file", key.s()];
+    check(&verify(&reencoded, &args), 4, "signature does not match");
+    let o = verify(&reencoded, &[&args[..], &["--allow-reencoded-query"]].concat());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("token = T 7!"), "{}", stdout(&o));
+}
+
+/// A capture with no packet on the ports decoded is not a success: exit 3 with the
+/// ports looked at and `--port`; with `--port` the packet is decoded.
+#[test]
+fn decode_empty_capture_says_which_ports() {
+    // RFC 2865 §7.1's Access-Request, sent to port 21812.
+    let req = hex_to_bytes(concat!(
+        "010000380f403f9473978057bd83d5cb98f4227a",
+        "01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003"
+    ));
+    let frames = vec![(
+        100.0,
+        udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 21812), &req),
+    )];
+    let cap = tempfile_path::write("other-port.pcap", pcap(&frames));
+    let o = run(&["decode", cap.s()]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no RADIUS packet found on ports 1645"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("--port"), "{}", stderr(&o));
+    let o = run(&["decode", cap.s(), "--port", "21812"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Access-Request Id 0 from 127.0.0.1:40000"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("User-Name = \"nemo\""), "{}", stdout(&o));
+}
+
+/// The same input through radclient and `nacwire send` (in radclient's argument order,
+/// with `-x`) against radiusd: the same replies and the same exit codes, for PAP, CHAP
+/// from a cleartext CHAP-Password, a reject, accounting Start/Interim/Stop and CoA and
+/// Disconnect to radiusd's CoA listener.
+#[test]
+fn radclient_and_nacwire_side_by_side_against_radiusd() {
+    let Some(bin) = require_program("freeradius") else {
+        return;
+    };
+    let Some(rc) = require_program("radclient") else {
+        return;
+    };
+    let server = FreeRadius::start(&bin).expect("start freeradius");
+    let auth = format!("127.0.0.1:{}", server.auth_port);
+    let acct = format!("127.0.0.1:{}", server.acct_port);
+    let coa = format!("127.0.0.1:{}", server.coa_port);
+    let acct_line =
+        |t: &str| format!("User-Name = bob, Acct-Status-Type = {t}, Acct-Session-Id = \"S1\"  # {t}\n");
+    let cases = [
+        (
+            "User-Name = bob, User-Password = hello\n".to_string(),
+            &auth,
+            "auth",
+            "Access-Accept",
+        ),
+        (
+            "User-Name = bob, CHAP-Password = hello\n".to_string(),
+            &auth,
+            "auth",
+            "Access-Accept",
+        ),
+        (
+            "User-Name = bob\nUser-Password = \"nope\"\n".to_string(),
+            &auth,
+            "auth",
+            "Access-Reject",
+        ),
+        (acct_line("Start"), &acct, "acct", "Accounting-Response"),
+        (acct_line("Interim-Update"), &acct, "acct", "Accounting-Response"),
+        (acct_line("Stop"), &acct, "acct", "Accounting-Response"),
+        (
+            "Acct-Session-Id = \"S1\", User-Name = bob\n".to_string(),
+            &coa,
+            "coa",
+            "CoA-ACK",
+        ),
+        (
+            "Acct-Session-Id = \"S1\", User-Name = bob\n".to_string(),
+            &coa,
+            "disconnect",
+            "Disconnect-ACK",
+        ),
+    ];
+    for (input, addr, kind, reply) in &cases {
+        let theirs = radclient(&rc, input, &["-x", "-r", "1", "-t", "3", addr, kind, SECRET]);
+        let ours = run_stdin(&["send", "-x", "-r", "1", "-t", "3", addr, kind, SECRET], input);
+        let want = format!("Received {reply} Id");
+        assert!(
+            stdout(&theirs).contains(&want),
+            "radclient {input:?}: {}{}",
+            stdout(&theirs),
+            stderr(&theirs)
+        );
+        assert!(
+            stdout(&ours).contains(&want),
+            "nacwire {input:?}: {}{}",
+            stdout(&ours),
+            stderr(&ours)
+        );
+        assert_eq!(code(&ours), code(&theirs), "{input:?}: {}", stderr(&ours));
+    }
+    // A wrong secret: radiusd drops the request (its Message-Authenticator does not
+    // verify); both tools fail, nacwire says lost (2) and names the secret.
+    let input = "User-Name = bob, User-Password = hello\n";
+    let theirs = radclient(&rc, input, &["-r", "1", "-t", "1", &auth, "auth", "wrong"]);
+    let ours = run_stdin(&["send", "-r", "1", "-t", "0.5", &auth, "auth", "wrong"], input);
+    assert!(!theirs.status.success());
+    assert_eq!(code(&ours), 2, "{}", stderr(&ours));
+    assert!(stderr(&ours).contains("secret"), "{}", stderr(&ours));
+}
+
+/// radclient retransmits with the same Identifier and Request Authenticator; radiusd
+/// may answer both sends. A retransmission is named, replies link to the first send
+/// (latency from it), the second reply is a duplicate that still verifies; times are
+/// printed in UTC as radsniff prints them.
+#[test]
+fn decode_links_retransmissions_to_the_first_send() {
+    let srv = Serve::start(&["--user", "bob:hello", "-q"]);
+    let o = run(&[
+        "send",
+        "acct",
+        &srv.addr(),
+        SECRET,
+        "User-Name=bob",
+        "Acct-Status-Type=Start",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    let (req, rep) = (
+        hex_to_bytes(l[0]["hex"].as_str().unwrap()),
+        hex_to_bytes(l[1]["hex"].as_str().unwrap()),
+    );
+    let (client, server) = (([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 1813));
+    let t0 = 1_796_192_496.0;
+    let frames = vec![
+        (t0, udp_frame(client, server, &req)),
+        (t0 + 1.0, udp_frame(client, server, &req)),
+        (t0 + 1.5, udp_frame(server, client, &rep)),
+        (t0 + 1.502, udp_frame(server, client, &rep)),
+    ];
+    let cap = tempfile_path::write("rtx.pcap", pcap(&frames));
+    let o = run(&["decode", cap.s(), "-s", SECRET]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    let headers: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).collect();
+    assert!(headers[0].contains("at 2026-12-02 06:21:36.000000"), "{out}");
+    assert!(headers[1].contains("retransmission of #1"), "{out}");
+    assert!(
+        headers[2].contains("reply to #1 after 1500.000 ms [verified"),
+        "{out}"
+    );
+    assert!(
+        headers[3].contains("duplicate reply to #1 after 1502.000 ms [verified"),
+        "{out}"
+    );
+    let o = run(&["decode", cap.s(), "-s", SECRET, "--json"]);
+    let l = json_lines(&o);
+    assert_eq!(l[1]["retransmission_of"], 1);
+    assert_eq!(l[3]["duplicate_reply"], true);
+    assert_eq!(l[3]["verified"]["ok"], true);
+}
+
+/// `nacwire send --transport tls` through radsecproxy (TLS in, UDP out to radiusd): an
+/// Accept and a Reject relayed, Status-Server answered by the proxy, and no client
+/// certificate where radsecproxy requires one is a configuration error naming
+/// --cert/--key (radsecproxy's TLS 1.3 sends certificate_required after the handshake).
+#[test]
+fn send_through_radsecproxy() {
+    let (Some(proxy), Some(fr)) = (require_program("radsecproxy"), require_program("freeradius")) else {
+        return;
+    };
+    let pki = nacwire_tests::radsec::Pki::new("cli-rsp").expect("pki");
+    let radiusd = FreeRadius::start(&fr).expect("start freeradius");
+    let tls = nacwire_tests::free_tcp_port();
+    let conf = format!(
+        "ListenTLS 127.0.0.1:{tls}\n\
+         tls default {{\n CACertificateFile {ca}\n CertificateFile {cert}\n CertificateKeyFile {key}\n}}\n\
+         client nacwire {{\n host 127.0.0.1\n type tls\n secret radsec\n certificateNameCheck off\n}}\n\
+         server fr-auth {{\n host 127.0.0.1\n port {auth}\n type udp\n secret {SECRET}\n}}\n\
+         realm * {{\n server fr-auth\n}}\n",
+        ca = pki.path("ca.pem").display(),
+        cert = pki.path("server.pem").display(),
+        key = pki.path("server.key").display(),
+        auth = radiusd.auth_port,
+    );
+    let p = nacwire_tests::radsec::radsecproxy(&proxy, "cli", &conf).expect("start radsecproxy");
+    assert!(
+        nacwire_tests::radsec::wait_tcp(tls, Duration::from_secs(5)),
+        "{}",
+        p.log()
+    );
+    let addr = format!("127.0.0.1:{tls}");
+    let (ca, cert, key) = (pki.path("ca.pem"), pki.path("client.pem"), pki.path("client.key"));
+    let (ca, cert, key) = (
+        ca.to_str().unwrap(),
+        cert.to_str().unwrap(),
+        key.to_str().unwrap(),
+    );
+    let tls_args = [
+        "--transport",
+        "tls",
+        "--ca",
+        ca,
+        "--cert",
+        cert,
+        "--key",
+        key,
+        "-t",
+        "5",
+    ];
+    let o = run(&[
+        &[
+            "send",
+            "auth",
+            &addr,
+            "User-Name=bob",
+            "User-Password=hello",
+            "--json",
+        ][..],
+        &tls_args,
+    ]
+    .concat());
+    assert_eq!(code(&o), 0, "{}{}\n{}", stdout(&o), stderr(&o), p.log());
+    assert_eq!(json_lines(&o)[0]["attributes"]["Reply-Message"], "Hello, bob");
+    let o = run(&[
+        &["send", "auth", &addr, "User-Name=bob", "User-Password=bad"][..],
+        &tls_args,
+    ]
+    .concat());
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("Access-Reject"), "{}", stdout(&o));
+    let o = run(&[&["send", "status", &addr][..], &tls_args].concat());
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        "--transport",
+        "tls",
+        "--ca",
+        ca,
+        "User-Name=bob",
+        "User-Password=hello",
+        "-t",
+        "5",
+    ]);
+    assert!(matches!(code(&o), 2 | 3), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("--cert"), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("Closed("), "{}", stdout(&o));
+}
+
+/// `nacwire serve --users` answers a FreeRADIUS users file as radiusd 3.2.1 does (each
+/// case checked against it): `Auth-Type := Accept/Reject`, `DEFAULT` for anyone else,
+/// an entry without a password rejected, the matched entry's reply items sent with a
+/// reject too; a check item it cannot honour is refused at start (ignoring it would
+/// accept what radiusd rejects).
+#[test]
+fn serve_users_file_as_radiusd_answers() {
+    let users = tempfile_path::write(
+        "users-radiusd",
+        "bob\tCleartext-Password := \"hello\"\n\tReply-Message := \"Hello, %{User-Name}\"\n\n\
+         carol\tAuth-Type := Accept\n\tReply-Message = \"welcome\"\n\n\
+         dave\n\tReply-Message = \"no password\"\n\n\
+         DEFAULT\tAuth-Type := Reject\n\tReply-Message = \"denied\"\n",
+    );
+    let srv = Serve::start(&["--users", users.s()]);
+    let a = srv.addr();
+    for (user, password, exit, reply) in [
+        ("bob", "hello", 0, "Hello, bob"),
+        ("bob", "wrong", 1, "Hello, bob"),
+        ("carol", "x", 0, "welcome"),
+        ("dave", "x", 1, "no password"),
+        ("alice", "x", 1, "denied"),
+    ] {
+        let o = run(&[
+            "send",
+            "auth",
+            &a,
+            SECRET,
+            &format!("User-Name={user}"),
+            &format!("User-Password={password}"),
+            "--json",
+        ]);
+        assert_eq!(code(&o), exit, "{user}: {}{}", stdout(&o), stderr(&o));
+        let l = json_lines(&o);
+        let want = if exit == 0 {
+            "Access-Accept"
+        } else {
+            "Access-Reject"
+        };
+        assert_eq!(l[1]["code"], want, "{user}");
+        assert_eq!(l[1]["attributes"]["Reply-Message"], reply, "{user}");
+    }
+    let checks = tempfile_path::write(
+        "users-checks",
+        "bob\tCleartext-Password := \"hello\", Simultaneous-Use := 1\n",
+    );
+    let o = run(&["serve", SECRET, "--users", checks.s()]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(":1: check item `Simultaneous-Use` is not supported"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `nacwire decode -` reads a capture, hex or a raw packet from stdin
+/// (`tcpdump -w - | nacwire decode -`); empty stdin is an input error.
+#[test]
+fn decode_reads_stdin() {
+    let req = hex_to_bytes(concat!(
+        "010000380f403f9473978057bd83d5cb98f4227a",
+        "01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003"
+    ));
+    let frames = vec![(
+        100.0,
+        udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 1812), &req),
+    )];
+    let capture = pcap(&frames);
+    let o = {
+        let mut child = nacwire()
+            .args(["decode", "-", "--json"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&capture).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[0]["transport"], "udp");
+    assert_eq!(l[0]["attributes"]["User-Name"], "nemo");
+    let hex: String = req.iter().map(|b| format!("{b:02x}")).collect();
+    let o = run_stdin(&["decode", "-"], &format!("{hex}\n"));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("#1 Access-Request Id 0 length 56"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run_stdin(&["decode", "-"], "");
+    assert_eq!(code(&o), 3);
+    assert!(stderr(&o).contains("stdin: empty"), "{}", stderr(&o));
+}
+
+/// A mistyped option or value keeps clap's suggestion in the one line on stderr.
+#[test]
+fn usage_errors_keep_the_suggestion() {
+    for (args, want) in [
+        (
+            &["send", "auth", "h", "s", "--tiemout", "1"][..],
+            "a similar argument exists: '--timeout'",
+        ),
+        (&["sned", "auth"][..], "a similar subcommand exists: 'send'"),
+        (
+            &["send", "auth", "h", "s", "--transport", "udpp"][..],
+            "possible values: udp, tcp, tls",
+        ),
+    ] {
+        let o = run(args);
+        let err = stderr(&o);
+        assert_eq!(code(&o), 3, "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    }
 }
