@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use nacwire_io::radius_stream::tls::{client_config, Alpn, TlsVersions};
-use nacwire_io::radius_stream::{CloseReason, LostReason, Settings};
+use nacwire_io::radius_stream::{CloseReason, LostReason, Settings, Version};
 use nacwire_io::stream::{Completion, Connector, StreamClient};
 use nacwire_io::Error;
 use radius_codec::{Code, Packet, PacketBuilder, SharedSecret};
@@ -16,7 +16,8 @@ use radius_dict::Dictionary;
 use serde_json::json;
 
 use crate::common::{
-    attributes, attributes_plain, emit_json, exit, ms, packet_json, print_text, CliResult, Failure,
+    attributes, attributes_plain, emit_json, exit, hiding_vector, ms, packet_json, print_text, CliResult,
+    Failure,
 };
 
 /// The options of `send` that the stream transports use.
@@ -114,13 +115,15 @@ pub(crate) fn run(
     } else {
         Connector::Tcp
     };
+    // A copy of the secret to show hidden values of what is printed.
+    let shown = SharedSecret::new(secret.expose().to_vec());
     let settings = Settings::new(secret).request_timeout(a.timeout);
     let mut client = StreamClient::new(server, connector, settings).with_connect_timeout(a.timeout);
     let transport = if a.tls { "tls" } else { "tcp" };
     let total = (templates.len() as u64).saturating_mul(a.count);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let (mut sent, mut accepted, mut rejected, mut lost) = (0u64, 0u64, 0u64, 0u64);
-    let mut inflight: HashMap<_, (usize, Instant)> = HashMap::new();
+    let mut inflight: HashMap<_, (usize, Instant, Option<[u8; 16]>)> = HashMap::new();
     let mut lat = Vec::new();
     let mut down = false;
     let mut bad_replies = 0u64;
@@ -130,9 +133,42 @@ pub(crate) fn run(
     while sent < total || !inflight.is_empty() {
         while sent < total && inflight.len() < a.concurrency && !down {
             let idx = (sent % templates.len() as u64) as usize;
-            match client.send(|id, _version, s| build(idx, id, s)) {
+            // The request as the connection finishes it (RADIUS/1.0: the same bytes from
+            // a copy of the builder), to print it as UDP does; RADIUS/1.1 requests are
+            // finished with a token only the connection knows and are not printed.
+            let mut copy: Option<Vec<u8>> = None;
+            let sent_at = client.send(|id, version, s| {
+                let b = build(idx, id, s)?;
+                if !a.quiet && version == Version::V1_0 {
+                    copy = b.clone().for_tcp().finish(s).ok();
+                }
+                Ok(b)
+            });
+            match sent_at {
                 Ok(h) => {
-                    inflight.insert(h, (idx, Instant::now()));
+                    let ra = copy.as_deref().map(|c| Packet::new_unchecked(c).authenticator());
+                    if let Some(c) = &copy {
+                        let req = Packet::new_unchecked(&c[..]);
+                        let hiding = Some((&shown, hiding_vector(&req, None)));
+                        if a.json {
+                            let mut m = packet_json("sent", &req, &attributes_plain(dict, &req, hiding));
+                            m.insert("to".into(), json!(server.to_string()));
+                            m.insert("transport".into(), json!(transport));
+                            emit_json(&mut out, &serde_json::Value::Object(m));
+                        } else {
+                            print_text(
+                                &mut out,
+                                &format!(
+                                    "Sent {} Id {} to {server} ({transport}) length {}",
+                                    req.code(),
+                                    req.identifier(),
+                                    req.length()
+                                ),
+                                &attributes(dict, &req, hiding),
+                            );
+                        }
+                    }
+                    inflight.insert(h, (idx, Instant::now(), ra));
                     sent += 1;
                 }
                 // TLS refused (certificate, ALPN): a configuration error.
@@ -177,9 +213,10 @@ pub(crate) fn run(
         };
         match c {
             Completion::Reply { handle, reply } => {
-                let Some((idx, t0)) = inflight.remove(&handle) else {
+                let Some((idx, t0, ra)) = inflight.remove(&handle) else {
                     continue;
                 };
+                let reveal = ra.map(|ra| (&shown, ra));
                 let elapsed = t0.elapsed();
                 lat.push(elapsed);
                 let rep = Packet::new_unchecked(&reply[..]);
@@ -202,7 +239,7 @@ pub(crate) fn run(
                 }
                 if !a.quiet {
                     if a.json {
-                        let mut m = packet_json("received", &rep, &attributes_plain(dict, &rep, None));
+                        let mut m = packet_json("received", &rep, &attributes_plain(dict, &rep, reveal));
                         m.insert("from".into(), json!(server.to_string()));
                         m.insert("transport".into(), json!(transport));
                         m.insert("elapsed_ms".into(), json!(ms(elapsed)));
@@ -218,7 +255,7 @@ pub(crate) fn run(
                                 rep.length(),
                                 ms(elapsed)
                             ),
-                            &attributes(dict, &rep, None),
+                            &attributes(dict, &rep, reveal),
                         );
                     }
                 }

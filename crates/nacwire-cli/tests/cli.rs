@@ -1040,9 +1040,41 @@ fn send_over_tls_to_radiusd() {
     ]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let l = json_lines(&o);
-    assert_eq!(l[0]["code"], "Access-Accept");
-    assert_eq!(l[0]["transport"], "tls");
-    assert_eq!(l[0]["attributes"]["Reply-Message"], "Hello, bob");
+    // The request is printed as over UDP (hidden values shown), then the reply.
+    assert_eq!(
+        (l[0]["event"].as_str(), l[0]["code"].as_str()),
+        (Some("sent"), Some("Access-Request"))
+    );
+    assert_eq!(l[0]["attributes"]["User-Password"], "hello");
+    assert_eq!(l[1]["code"], "Access-Accept");
+    assert_eq!(l[1]["transport"], "tls");
+    assert_eq!(l[1]["attributes"]["Reply-Message"], "Hello, bob");
+    // The printed request is the one sent: radiusd's reply verifies against it.
+    let frames = vec![
+        (
+            1.0,
+            udp_frame(
+                ([127, 0, 0, 1], 40000),
+                ([127, 0, 0, 1], 1812),
+                &hex_to_bytes(l[0]["hex"].as_str().unwrap()),
+            ),
+        ),
+        (
+            1.1,
+            udp_frame(
+                ([127, 0, 0, 1], 1812),
+                ([127, 0, 0, 1], 40000),
+                &hex_to_bytes(l[1]["hex"].as_str().unwrap()),
+            ),
+        ),
+    ];
+    let cap = tempfile_path::write("tls-pair.pcap", pcap(&frames));
+    let d = run(&["decode", cap.s(), "-s", "radsec", "--json"]);
+    assert_eq!(code(&d), 0, "{}{}", stdout(&d), stderr(&d));
+    let d = json_lines(&d);
+    assert_eq!(d[0]["verified"]["ok"], true, "{}", d[0]);
+    assert_eq!(d[1]["reply_to"], 1);
+    assert_eq!(d[1]["verified"]["checked"], "Response Authenticator", "{}", d[1]);
     // Several in flight on the one connection.
     let o = run(&[
         "send",
@@ -1144,10 +1176,12 @@ fn stream_lost_is_json_in_json_mode() {
     ]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     let l = json_lines(&o);
-    assert_eq!(l[0]["event"], "lost");
-    assert_eq!(l[0]["code"], "Access-Request");
-    assert_eq!(l[0]["reason"], "no reply within 0.500 s");
-    assert_eq!(l[1]["event"], "summary");
+    assert_eq!(l[0]["event"], "sent");
+    assert_eq!(l[1]["event"], "lost");
+    assert_eq!(l[1]["code"], "Access-Request");
+    assert_eq!(l[1]["id"], l[0]["id"]);
+    assert_eq!(l[1]["reason"], "no reply within 0.500 s");
+    assert_eq!(l[2]["event"], "summary");
     let o = run(&[
         "send",
         "auth",
@@ -1976,7 +2010,9 @@ fn send_through_radsecproxy() {
     ]
     .concat());
     assert_eq!(code(&o), 0, "{}{}\n{}", stdout(&o), stderr(&o), p.log());
-    assert_eq!(json_lines(&o)[0]["attributes"]["Reply-Message"], "Hello, bob");
+    let l = json_lines(&o);
+    assert_eq!(l[0]["event"], "sent");
+    assert_eq!(l[1]["attributes"]["Reply-Message"], "Hello, bob");
     let o = run(&[
         &["send", "auth", &addr, "User-Name=bob", "User-Password=bad"][..],
         &tls_args,
