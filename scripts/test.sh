@@ -135,11 +135,15 @@ step "the wheel on the other CPython versions it supports (abi3, 3.10+): 3.10, 3
 # above) and pyrad 2.6's own suite against the drop-in, on each version. Interpreters:
 # python3.1x on the PATH, else pyenv's. Under CI=true a missing one is a failure.
 for minor in 10 12 13; do
-  pyx="$(command -v "python3.$minor" || true)"
+  # (a pyenv shim on the PATH fails when that version is not selected: try each)
+  pyx=""
+  for cand in "$(command -v "python3.$minor" || true)" \
+      "$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3."$minor".*/bin/python3 2>/dev/null | sort -V | tail -n1)"; do
+    if [ -n "$cand" ] && "$cand" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+      pyx="$cand"; break
+    fi
+  done
   if [ -z "$pyx" ]; then
-    pyx="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3."$minor".*/bin/python3 2>/dev/null | sort -V | tail -n1)"
-  fi
-  if [ -z "$pyx" ] || ! "$pyx" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     if [ "${CI:-}" = true ]; then
       echo "no Python 3.$minor with venv: the wheel is not tested there" >&2
       exit 1
