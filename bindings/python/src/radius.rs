@@ -993,6 +993,17 @@ impl Packet {
         self.decoded().len()
     }
 
+    /// The attribute names in wire order; a name appears once per attribute, so
+    /// `len(p.keys()) == len(p)` (as `email.message.Message` does with headers).
+    fn keys(&self) -> Vec<String> {
+        self.decoded().iter().map(|d| d.name.to_string()).collect()
+    }
+
+    /// Iterates over `keys()`: `for name in packet`, `list(packet)`.
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyIterator>> {
+        PyList::new(py, self.keys())?.try_iter()
+    }
+
     /// Every attribute in wire order as `(name, value)` pairs.
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
@@ -1246,12 +1257,29 @@ impl ClientEvent {
 
 /// The client side of RADIUS exchanges, sans I/O: it allocates identifiers, builds
 /// requests, schedules retransmissions (RFC 5080) and verifies replies (BlastRADIUS
-/// reply policy per destination). The caller moves the bytes.
-#[pyclass(module = "nacwire.radius")]
+/// reply policy per destination). The caller moves the bytes. Safe to share between
+/// threads (calls take turns).
+#[pyclass(frozen, module = "nacwire.radius")]
 pub(crate) struct Client {
+    /// Locked only while no Python code runs (no conversion, no callback), so a
+    /// call from another thread or from Python code a conversion runs never finds
+    /// it taken.
+    state: std::sync::Mutex<ClientState>,
+    clock: Clock,
+}
+
+struct ClientState {
     inner: exchange::Client<String>,
     dicts: std::collections::HashMap<String, DictHandle>,
-    clock: Clock,
+}
+
+impl ClientState {
+    fn dict(&self, dest: &str) -> DictHandle {
+        self.dicts
+            .get(dest)
+            .cloned()
+            .unwrap_or_else(Dictionary::builtin_handle)
+    }
 }
 
 #[pymethods]
@@ -1287,8 +1315,10 @@ impl Client {
             max_duration: dur(max_duration, "max_duration")?,
         });
         Ok(Self {
-            inner,
-            dicts: std::collections::HashMap::new(),
+            state: std::sync::Mutex::new(ClientState {
+                inner,
+                dicts: std::collections::HashMap::new(),
+            }),
             clock: Clock::new(py)?,
         })
     }
@@ -1299,7 +1329,7 @@ impl Client {
     /// (learn it from the server; for servers before FreeRADIUS 3.2.5) or `False`.
     #[pyo3(signature = (destination, secret, *, dictionary = None, require_message_authenticator = None))]
     fn add_destination(
-        &mut self,
+        &self,
         destination: String,
         secret: &Bound<'_, PyAny>,
         dictionary: Option<&Bound<'_, Dictionary>>,
@@ -1311,8 +1341,10 @@ impl Client {
             Some(r) => requirement(Some(r))?,
         };
         let dict = dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().inner.clone());
-        self.dicts.insert(destination.clone(), dict);
-        self.inner
+        let mut state = self.lock();
+        state.dicts.insert(destination.clone(), dict);
+        state
+            .inner
             .add_destination_with(destination, secret.clone_secret(), ReplyPolicy::new(require));
         Ok(())
     }
@@ -1321,7 +1353,7 @@ impl Client {
     /// pending. Returns the packet to send.
     #[pyo3(signature = (destination, code, attributes = None, *, now = None, message_authenticator = None))]
     fn send(
-        &mut self,
+        &self,
         py: Python<'_>,
         destination: String,
         code: &Bound<'_, PyAny>,
@@ -1335,25 +1367,28 @@ impl Client {
         }
         let now = self.clock.at(py, now)?;
         let dict = self
+            .lock()
             .dicts
             .get(&destination)
             .cloned()
             .ok_or_else(|| errors::codec(radius_codec::Error::UnknownDestination))?;
+        // every conversion from Python first, then the exchange with the lock held
+        let prepared = prepare_attributes(&dict, attributes)?;
         let auth = random16(py)?;
         let salt = salt_of(py, None)?;
-        let mut failure: Option<PyErr> = None;
-        let sent = self.inner.send(&destination, now, |id, secret| {
+        let mut failure: Option<AddError> = None;
+        let sent = self.lock().inner.send(&destination, now, |id, secret| {
             let mut b = PacketBuilder::new(code, id, auth);
             choose_message_authenticator(&mut b, message_authenticator);
             let hiding = Hiding { secret, salt };
-            if let Err(e) = add_attributes(&dict, &mut b, attributes, Some(&hiding)) {
+            if let Err(e) = apply_attributes(&dict, &mut b, &prepared, Some(&hiding), false) {
                 failure = Some(e);
                 return Err(radius_codec::Error::MissingAttribute { attr: AttrType(0) });
             }
             b.finish(secret)
         });
         if let Some(e) = failure {
-            return Err(e);
+            return Err(e.into_py());
         }
         let t = sent.map_err(errors::codec)?;
         Packet::from_vec(t.bytes, dict, None)
@@ -1365,80 +1400,107 @@ impl Client {
     /// pending).
     #[pyo3(signature = (destination, data, *, now = None))]
     fn receive(
-        &mut self,
+        &self,
         py: Python<'_>,
         destination: String,
         data: &[u8],
         now: Option<f64>,
     ) -> PyResult<ClientEvent> {
         let now = self.clock.at(py, now)?;
-        let ev = self
-            .inner
-            .receive(&destination, data, now)
-            .map_err(errors::codec)?;
-        self.event(py, ev)
+        let (ev, dict) = {
+            let mut state = self.lock();
+            let ev = state.inner.receive(&destination, data, now);
+            (ev, state.dict(&destination))
+        };
+        Self::event(py, ev.map_err(errors::codec)?, &dict)
     }
 
     /// Advances timers: returns retransmissions due and requests that gave up.
     #[pyo3(signature = (*, now = None))]
-    fn handle_timeout(&mut self, py: Python<'_>, now: Option<f64>) -> PyResult<Vec<ClientEvent>> {
+    fn handle_timeout(&self, py: Python<'_>, now: Option<f64>) -> PyResult<Vec<ClientEvent>> {
         let now = self.clock.at(py, now)?;
-        let events = self.inner.handle_timeout(now);
-        events.into_iter().map(|e| self.event(py, e)).collect()
+        let events: Vec<(Ev<String>, DictHandle)> = {
+            let mut state = self.lock();
+            let events = state.inner.handle_timeout(now);
+            events
+                .into_iter()
+                .map(|e| {
+                    let dict = state.dict(event_destination(&e));
+                    (e, dict)
+                })
+                .collect()
+        };
+        events
+            .into_iter()
+            .map(|(e, dict)| Self::event(py, e, &dict))
+            .collect()
     }
 
     /// When `handle_timeout` next has work (seconds on the `time.monotonic()` clock),
     /// or `None` with nothing pending.
     fn poll_timeout(&self) -> Option<f64> {
-        self.inner.poll_timeout().map(|t| self.clock.secs(t))
+        let next = self.lock().inner.poll_timeout();
+        next.map(|t| self.clock.secs(t))
     }
 
     /// What the client has learned of a destination's replies under
     /// `require_message_authenticator="auto"` (2 bytes), to persist across restarts;
     /// `None` for an unknown destination.
     fn reply_state<'py>(&self, py: Python<'py>, destination: String) -> Option<Bound<'py, PyBytes>> {
-        self.inner
-            .reply_state(&destination)
-            .map(|l| PyBytes::new(py, &l.to_bytes()))
+        let learned = self.lock().inner.reply_state(&destination);
+        learned.map(|l| PyBytes::new(py, &l.to_bytes()))
     }
 
     /// Restores what `reply_state` returned (after `add_destination`).
-    fn set_reply_state(&mut self, destination: String, state: &[u8]) -> PyResult<()> {
+    fn set_reply_state(&self, destination: String, state: &[u8]) -> PyResult<()> {
         let learned = <[u8; 2]>::try_from(state)
             .ok()
             .and_then(radius_codec::LearnedReplies::from_bytes)
             .ok_or_else(|| PyValueError::new_err("not a reply state from Client.reply_state"))?;
-        self.inner
-            .set_reply_state(&destination, learned)
-            .map_err(errors::codec)
+        let result = self.lock().inner.set_reply_state(&destination, learned);
+        result.map_err(errors::codec)
     }
 
     /// Requests in flight to `destination`.
     fn in_flight(&self, destination: String) -> usize {
-        self.inner.in_flight(&destination)
+        self.lock().inner.in_flight(&destination)
     }
 
     /// Forgets a pending request; returns whether there was one.
-    fn cancel(&mut self, destination: String, identifier: u8) -> bool {
-        self.inner.cancel(&destination, identifier).is_some()
+    fn cancel(&self, destination: String, identifier: u8) -> bool {
+        self.lock().inner.cancel(&destination, identifier).is_some()
     }
 
     fn __repr__(&self) -> String {
-        format!("<Client {} destinations>", self.dicts.len())
+        let state = self.lock();
+        let mut names: Vec<&String> = state.dicts.keys().collect();
+        names.sort_unstable();
+        let pending: usize = names.iter().map(|d| state.inner.in_flight(d)).sum();
+        format!("<Client destinations={names:?} in_flight={pending}>")
+    }
+}
+
+/// The destination an exchange event is about.
+fn event_destination(ev: &Ev<String>) -> &str {
+    match ev {
+        Ev::Reply { dest, .. } | Ev::Unmatched { dest, .. } | Ev::TimedOut { dest, .. } => dest,
+        Ev::Retransmit(t) => &t.dest,
+        _ => "",
     }
 }
 
 impl Client {
-    fn packet(&self, py: Python<'_>, dest: &str, bytes: Vec<u8>) -> PyResult<Py<Packet>> {
-        let dict = self
-            .dicts
-            .get(dest)
-            .cloned()
-            .unwrap_or_else(Dictionary::builtin_handle);
-        Py::new(py, Packet::from_vec(bytes, dict, None)?)
+    fn lock(&self) -> std::sync::MutexGuard<'_, ClientState> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn event(&self, py: Python<'_>, ev: Ev<String>) -> PyResult<ClientEvent> {
+    fn packet(py: Python<'_>, dict: &DictHandle, bytes: Vec<u8>) -> PyResult<Py<Packet>> {
+        Py::new(py, Packet::from_vec(bytes, dict.clone(), None)?)
+    }
+
+    fn event(py: Python<'_>, ev: Ev<String>, dict: &DictHandle) -> PyResult<ClientEvent> {
         let id_of = |b: &[u8]| b.get(1).copied().unwrap_or(0);
         Ok(match ev {
             Ev::Reply {
@@ -1455,8 +1517,8 @@ impl Client {
                     _ => "accepted-unsigned",
                 }),
                 identifier: id_of(&reply),
-                request: Some(self.packet(py, &dest, request)?),
-                reply: Some(self.packet(py, &dest, reply)?),
+                request: Some(Self::packet(py, dict, request)?),
+                reply: Some(Self::packet(py, dict, reply)?),
                 destination: dest,
                 data: None,
                 attempt: 0,
@@ -1478,7 +1540,7 @@ impl Client {
                 signature: None,
                 identifier: id_of(&t.bytes),
                 data: Some(PyBytes::new(py, &t.bytes).unbind()),
-                request: Some(self.packet(py, &t.dest, t.bytes)?),
+                request: Some(Self::packet(py, dict, t.bytes)?),
                 destination: t.dest,
                 reply: None,
                 attempt: t.attempt,
@@ -1488,7 +1550,7 @@ impl Client {
                 kind: "timeout",
                 signature: None,
                 identifier: id_of(&request),
-                request: Some(self.packet(py, &dest, request)?),
+                request: Some(Self::packet(py, dict, request)?),
                 destination: dest,
                 reply: None,
                 data: None,
@@ -1504,11 +1566,34 @@ impl Client {
 // Duplicate detection (server side)
 
 /// The server's duplicate-request cache (RFC 5080 §2.2.2): a retransmitted request
-/// gets the cached reply instead of being processed twice.
-#[pyclass(module = "nacwire.radius")]
+/// gets the cached reply instead of being processed twice. Safe to share between the
+/// threads of a threaded server.
+#[pyclass(frozen, module = "nacwire.radius")]
 pub(crate) struct DuplicateCache {
-    inner: exchange::DuplicateCache<String>,
+    /// Locked only while no Python code runs.
+    inner: std::sync::Mutex<exchange::DuplicateCache<String>>,
     clock: Clock,
+    lifetime: f64,
+    max_entries: usize,
+    per_source: usize,
+}
+
+/// The `(host, port)` of a source address as `socket` and asyncio give it: IPv6
+/// addresses come as `(host, port, flowinfo, scope_id)`.
+fn source_of(source: &Bound<'_, PyAny>) -> PyResult<(String, u16)> {
+    let bad = || {
+        PyTypeError::new_err("source is a (host, port) address as socket.recvfrom gives it (IPv6: 4-tuple)")
+    };
+    let t = source.cast::<PyTuple>().map_err(|_| bad())?;
+    if !(2..=4).contains(&t.len()) {
+        return Err(bad());
+    }
+    let host: String = t.get_item(0)?.extract().map_err(|_| bad())?;
+    let port: u16 = t
+        .get_item(1)?
+        .extract()
+        .map_err(|_| PyValueError::new_err("the source port is 0..=65535"))?;
+    Ok((host, port))
 }
 
 #[pymethods]
@@ -1519,54 +1604,86 @@ impl DuplicateCache {
     #[new]
     #[pyo3(signature = (*, lifetime = 5.0, max_entries = 65536, per_source = 1024))]
     fn new(py: Python<'_>, lifetime: f64, max_entries: usize, per_source: usize) -> PyResult<Self> {
-        let lifetime = Duration::try_from_secs_f64(lifetime)
+        let life = Duration::try_from_secs_f64(lifetime)
             .map_err(|_| PyValueError::new_err("lifetime must be >= 0"))?;
         Ok(Self {
-            inner: exchange::DuplicateCache::new(lifetime, max_entries).with_per_source_limit(per_source),
+            inner: std::sync::Mutex::new(
+                exchange::DuplicateCache::new(life, max_entries).with_per_source_limit(per_source),
+            ),
             clock: Clock::new(py)?,
+            lifetime,
+            max_entries,
+            per_source,
         })
     }
 
-    /// Checks a request from `source`, a `(host, port)` pair as asyncio and `socket`
-    /// give it, that arrived on `local_port` (the key is RFC 5080's: source, local
-    /// port, code, Identifier, Request Authenticator). Returns `None` when new (process
-    /// it, then `store_reply`), `True` while the first copy is being processed (drop
-    /// it), or the cached reply's bytes (send them again).
+    /// Checks a request from `source`, the address `socket.recvfrom` or asyncio gives
+    /// (`(host, port)`, or `(host, port, flowinfo, scope_id)` for IPv6), that arrived
+    /// on `local_port` (the key is RFC 5080's: source, local port, code, Identifier,
+    /// Request Authenticator). Returns `None` when new (process it, then
+    /// `store_reply`), `True` while the first copy is being processed (drop it), or the
+    /// cached reply's bytes (send them again).
     #[pyo3(signature = (source, request, *, local_port = 0, now = None))]
     fn check<'py>(
-        &mut self,
+        &self,
         py: Python<'py>,
-        source: (String, u16),
+        source: &Bound<'py, PyAny>,
         request: &Bound<'py, Packet>,
         local_port: u16,
         now: Option<f64>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let (host, port) = source_of(source)?;
         let now = self.clock.at(py, now)?;
         let req = request.get().view();
-        let origin = exchange::Origin::new(source.0, source.1, local_port);
-        Ok(match self.inner.check(&origin, &req, now) {
+        let origin = exchange::Origin::new(host, port, local_port);
+        let seen = match self.lock().check(&origin, &req, now) {
             Seen::New => None,
-            Seen::InProgress => Some(pyo3::types::PyBool::new(py, true).to_owned().into_any()),
-            Seen::Replay(b) => Some(PyBytes::new(py, b).into_any()),
+            Seen::InProgress => Some(None),
+            Seen::Replay(b) => Some(Some(b.to_vec())),
+        };
+        Ok(match seen {
+            None => None,
+            Some(None) => Some(pyo3::types::PyBool::new(py, true).to_owned().into_any()),
+            Some(Some(b)) => Some(PyBytes::new(py, &b).into_any()),
         })
     }
 
     /// Records the reply sent for a request (same `source` and `local_port` as `check`).
     #[pyo3(signature = (source, request, reply, *, local_port = 0))]
     fn store_reply(
-        &mut self,
-        source: (String, u16),
+        &self,
+        source: &Bound<'_, PyAny>,
         request: &Bound<'_, Packet>,
         reply: &[u8],
         local_port: u16,
-    ) {
+    ) -> PyResult<()> {
+        let (host, port) = source_of(source)?;
         let req = request.get().view();
-        let origin = exchange::Origin::new(source.0, source.1, local_port);
-        self.inner.store_reply(&origin, &req, reply);
+        let origin = exchange::Origin::new(host, port, local_port);
+        self.lock().store_reply(&origin, &req, reply);
+        Ok(())
     }
 
     fn __len__(&self) -> usize {
-        self.inner.len()
+        self.lock().len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<DuplicateCache {} entries, lifetime={}s, max_entries={}, per_source={}>",
+            self.lock().len(),
+            self.lifetime,
+            self.max_entries,
+            self.per_source
+        )
+    }
+}
+
+impl DuplicateCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, exchange::DuplicateCache<String>> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use nacwire_io::stream::{Acceptor, Connector, RequestInfo, StreamClient, StreamServer};
 use nacwire_io::Error as IoError;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use radius_codec::{Packet as CodecPacket, PacketBuilder};
@@ -68,7 +68,16 @@ const fn version_name(v: Version) -> &'static str {
 fn io_err(e: IoError) -> PyErr {
     match e {
         IoError::Timeout | IoError::Lost(_) => Python::attach(|py| {
-            match import(py, &TIMEOUT, "nacwire", "Timeout").and_then(|t| t.call1((e.to_string(),))) {
+            let message = match &e {
+                IoError::Lost(radius_stream::LostReason::TimedOut) => {
+                    "request lost: no reply within the timeout".to_string()
+                }
+                IoError::Lost(radius_stream::LostReason::Closed(why)) => {
+                    format!("request lost: the connection closed with it in flight ({why:?})")
+                }
+                _ => e.to_string(),
+            };
+            match import(py, &TIMEOUT, "nacwire", "Timeout").and_then(|t| t.call1((message,))) {
                 Ok(exc) => PyErr::from_value(exc),
                 Err(err) => err,
             }
@@ -96,6 +105,10 @@ fn address_of(host: &str, port: u16) -> PyResult<SocketAddr> {
 pub(crate) struct RadSecClient {
     inner: Mutex<StreamClient>,
     dict: DictHandle,
+    /// `"tls"` or `"tcp"`, for `repr`.
+    transport: &'static str,
+    /// The server's address, for `repr`.
+    peer: SocketAddr,
 }
 
 #[pymethods]
@@ -156,6 +169,8 @@ impl RadSecClient {
         let client = StreamClient::new(addr, connector, settings).with_connect_timeout(timeout);
         Ok(Self {
             inner: Mutex::new(client),
+            transport: if transport == Transport::Tls { "tls" } else { "tcp" },
+            peer: addr,
             dict: dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().handle()),
         })
     }
@@ -180,12 +195,12 @@ impl RadSecClient {
         let salt = crate::radius::salt_of(py, None)?;
         let dict = self.dict.clone();
         let mut failure = None;
-        let result = py.detach(|| {
-            let mut client = self
-                .inner
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            client.request(|id, version, secret| {
+        // The lock is only ever taken without the GIL: a thread holding it waits for a
+        // reply that the server (perhaps a handler in this process) needs the GIL to
+        // send, so taking it with the GIL held would deadlock until the timeout.
+        let (result, v11) = py.detach(|| {
+            let mut client = self.lock();
+            let result = client.request(|id, version, secret| {
                 let mut b = PacketBuilder::new(code, id, auth);
                 let hiding = Hiding { secret, salt };
                 let clear = version == Version::V1_1;
@@ -194,53 +209,34 @@ impl RadSecClient {
                     return Err(radius_codec::Error::NotARequest { code });
                 }
                 Ok(b)
-            })
+            });
+            (result, client.version() == Some(Version::V1_1))
         });
         if let Some(e) = failure {
             return Err(e.into_py());
         }
         let reply = result.map_err(io_err)?;
-        let v11 = self
-            .inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .version()
-            == Some(Version::V1_1);
         let packet = Packet::from_vec(reply.to_vec(), self.dict.clone(), None)?;
         Ok(if v11 { packet.with_clear_hidden() } else { packet })
     }
 
     /// The RADIUS version of the open connection (`"1.0"`, `"1.1"`), or `None`.
     #[getter]
-    fn version(&self) -> Option<&'static str> {
-        let client = self
-            .inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        client.version().map(version_name)
+    fn version(&self, py: Python<'_>) -> Option<&'static str> {
+        py.detach(|| self.lock().version().map(version_name))
     }
 
     /// Opens the connection now (it is opened on first use otherwise); returns the
     /// RADIUS version negotiated.
     fn connect(&self, py: Python<'_>) -> PyResult<&'static str> {
-        py.detach(|| {
-            let mut client = self
-                .inner
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            client.connect()
-        })
-        .map(version_name)
-        .map_err(io_err)
+        py.detach(|| self.lock().connect())
+            .map(version_name)
+            .map_err(io_err)
     }
 
     /// Closes the connection (it is re-opened by the next request).
-    fn close(&self) {
-        let mut client = self
-            .inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        client.close();
+    fn close(&self, py: Python<'_>) {
+        py.detach(|| self.lock().close());
     }
 
     fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
@@ -248,12 +244,25 @@ impl RadSecClient {
     }
 
     #[pyo3(signature = (*_exc))]
-    fn __exit__(&self, _exc: &Bound<'_, PyTuple>) {
-        self.close();
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) {
+        self.close(py);
     }
 
-    fn __repr__(&self) -> String {
-        format!("<RadSecClient version={:?}>", self.version())
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let version = self.version(py).unwrap_or("not connected");
+        format!(
+            "<RadSecClient {} {} version={version}>",
+            self.transport, self.peer
+        )
+    }
+}
+
+impl RadSecClient {
+    /// The connection, locked: call only without the GIL (see `request`).
+    fn lock(&self) -> std::sync::MutexGuard<'_, StreamClient> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -277,6 +286,7 @@ impl RadSecServer {
                         alpn = "allow", tls_versions = "1.2+", secrets = None, dictionary = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
+        py: Python<'_>,
         address: (String, u16),
         handler: Py<PyAny>,
         transport: &str,
@@ -288,6 +298,11 @@ impl RadSecServer {
         secrets: Option<&Bound<'_, PyDict>>,
         dictionary: Option<&Bound<'_, Dictionary>>,
     ) -> PyResult<Self> {
+        if !handler.bind(py).is_callable() {
+            return Err(PyTypeError::new_err(
+                "handler is a callable: handler(request, info) -> (code, attributes) | code | None",
+            ));
+        }
         let transport = transport_of(transport)?;
         let addr = address_of(&address.0, address.1)?;
         let mut table = Secrets::new();

@@ -1,7 +1,7 @@
 """Type stubs for the native module (import from ``nacwire`` and ``nacwire.radius``)."""
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final, Literal, final
 
 from typing_extensions import disjoint_base
@@ -253,6 +253,8 @@ class Packet:
     def raw(self) -> bytes: ...
     def __bytes__(self) -> bytes: ...
     def __len__(self) -> int: ...
+    def keys(self) -> list[str]: ...
+    def __iter__(self) -> Iterator[str]: ...
     def items(self) -> list[tuple[str, Any]]: ...
     def attributes(self) -> list[tuple[str, tuple[int, ...], int | None, Any]]: ...
     def to_dict(self) -> dict[str, list[Any]]: ...
@@ -528,14 +530,19 @@ class DuplicateCache:
     ) -> DuplicateCache: ...
     def check(
         self,
-        source: tuple[str, int],
+        source: tuple[str, int] | tuple[str, int, int, int],
         request: Packet,
         *,
         local_port: int = 0,
         now: float | None = None,
     ) -> bytes | Literal[True] | None: ...
     def store_reply(
-        self, source: tuple[str, int], request: Packet, reply: bytes, *, local_port: int = 0
+        self,
+        source: tuple[str, int] | tuple[str, int, int, int],
+        request: Packet,
+        reply: bytes,
+        *,
+        local_port: int = 0,
     ) -> None: ...
     def __len__(self) -> int: ...
 

@@ -1,0 +1,192 @@
+"""Problems found by a new user's trial of the native API (``import nacwire``): objects
+shared between threads, re-entrant conversions, iteration, IPv6 source addresses,
+handlers that cannot be called, and what ``repr`` shows."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+
+import nacwire
+from nacwire import radius, radsec
+
+SECRET = b"s3cret-review"
+
+
+def _run_threads(target: Any, count: int, timeout: float) -> None:
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    assert not any(t.is_alive() for t in threads), "threads hung"
+
+
+# --- nacwire.radsec ---------------------------------------------------------------
+
+
+def test_radsec_client_shared_by_threads_with_an_in_process_server() -> None:
+    """Was: the client took its lock with the GIL held while another thread, holding
+    the lock, waited for a reply that the in-process handler needed the GIL to send:
+    2 s timeouts, then "UnmatchedReply" closes that lost other requests, or a hang."""
+
+    def handler(request: radius.Packet, info: dict[str, Any]) -> Any:
+        return ("Access-Accept", {"Reply-Message": request["User-Name"]})
+
+    results: list[str] = []
+
+    with (
+        radsec.RadSecServer(
+            ("127.0.0.1", 0), handler, transport="tcp", secrets={"127.0.0.1": SECRET}
+        ) as server,
+        radsec.RadSecClient(*server.address, transport="tcp", secret=SECRET, timeout=3.0) as c,
+    ):
+
+        def worker() -> None:
+            for i in range(25):
+                name = f"{threading.get_ident()}-{i}"
+                try:
+                    reply = c.request("Access-Request", {"User-Name": name})
+                    results.append("ok" if reply["Reply-Message"] == name else "mismatch")
+                except nacwire.Error as e:
+                    results.append(f"{type(e).__name__}: {e}")
+
+        _run_threads(worker, 4, timeout=60)
+        assert c.version == "1.0"
+        assert repr(c) == f"<RadSecClient tcp 127.0.0.1:{server.address[1]} version=1.0>"
+    assert Counter(results) == Counter({"ok": 100})
+
+
+def test_radsec_lost_request_says_why_in_words() -> None:
+    def slow(request: radius.Packet, info: dict[str, Any]) -> Any:
+        time.sleep(0.6)
+        return "Access-Accept"
+
+    with (
+        radsec.RadSecServer(
+            ("127.0.0.1", 0), slow, transport="tcp", secrets={"127.0.0.1": SECRET}
+        ) as server,
+        radsec.RadSecClient(*server.address, transport="tcp", secret=SECRET, timeout=0.2) as c,
+    ):
+        with pytest.raises(nacwire.Timeout, match="no reply within the timeout") as info:
+            c.request("Access-Request", {"User-Name": "bob"})
+        assert "TimedOut" not in str(info.value)
+
+
+def test_radsec_server_handler_must_be_callable() -> None:
+    for handler in (None, "Access-Accept", 5):
+        with pytest.raises(TypeError, match="handler is a callable"):
+            radsec.RadSecServer(("127.0.0.1", 0), handler, transport="tcp")  # type: ignore[arg-type]
+
+
+# --- nacwire.radius.Client ----------------------------------------------------------
+
+
+def test_client_shared_by_threads_never_raises_already_borrowed() -> None:
+    """Was: ``RuntimeError: Already borrowed`` whenever a conversion inside one call
+    let another thread run (3/4 of the calls failed with 4 threads)."""
+    client = radius.Client(seed=7)
+    client.add_destination("nas", SECRET)
+    failures: list[str] = []
+    identifiers: list[int] = []
+
+    def worker() -> None:
+        for _ in range(500):
+            try:
+                attributes = {"Acct-Status-Type": "Start"}
+                sent = client.send("nas", "Accounting-Request", attributes, now=0)
+                identifiers.append(sent.identifier)
+                assert client.cancel("nas", sent.identifier)
+            except Exception as e:  # the assertion is on the list below
+                failures.append(f"{type(e).__name__}: {e}")
+
+    _run_threads(worker, 4, timeout=60)
+    assert failures == []
+    assert len(identifiers) == 2000
+    assert client.in_flight("nas") == 0
+
+
+def test_client_conversion_may_call_the_client_again() -> None:
+    client = radius.Client(seed=7)
+    client.add_destination("nas", SECRET)
+
+    class Address:
+        def __str__(self) -> str:
+            client.send("nas", "Status-Server", now=0)  # re-entrant call
+            return "192.0.2.1"
+
+    sent = client.send("nas", "Access-Request", [("NAS-IP-Address", Address())], now=0)
+    assert str(sent["NAS-IP-Address"]) == "192.0.2.1"
+    assert client.in_flight("nas") == 2
+    assert repr(client) == '<Client destinations=["nas"] in_flight=2>'
+
+
+# --- nacwire.radius.DuplicateCache ---------------------------------------------------
+
+
+def test_duplicate_cache_takes_ipv6_source_addresses_as_socket_gives_them() -> None:
+    request = radius.build("Access-Request", SECRET, {"User-Name": "bob"}, identifier=5)
+    reply = radius.reply(request, "Access-Reject", SECRET)
+    cache = radius.DuplicateCache()
+    source = ("::1", 40000, 0, 0)  # socket.recvfrom on an AF_INET6 socket
+    assert cache.check(source, request, now=0) is None
+    assert cache.check(source, request, now=0.1) is True
+    cache.store_reply(source, request, bytes(reply))
+    assert cache.check(source, request, now=0.2) == bytes(reply)
+    # the same host and port as a pair is the same source
+    assert cache.check(("::1", 40000), request, now=0.3) == bytes(reply)
+    assert len(cache) == 1
+    assert repr(cache) == (
+        "<DuplicateCache 1 entries, lifetime=5s, max_entries=65536, per_source=1024>"
+    )
+    for bad in ("::1", ("::1",), ("::1", 1, 2, 3, 4), (1, 2)):
+        with pytest.raises(TypeError, match="source is a"):
+            cache.check(bad, request)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"0\.\.=65535"):
+        cache.check(("::1", 70000), request)
+
+
+def test_duplicate_cache_shared_by_threads() -> None:
+    cache = radius.DuplicateCache()
+    requests = [
+        radius.build("Access-Request", SECRET, {"User-Name": "u"}, identifier=i) for i in range(200)
+    ]
+    failures: list[str] = []
+
+    def worker() -> None:
+        for i, r in enumerate(requests):
+            try:
+                if cache.check(("192.0.2.9", 1000 + i % 7), r) is None:
+                    cache.store_reply(("192.0.2.9", 1000 + i % 7), r, b"reply")
+            except Exception as e:
+                failures.append(f"{type(e).__name__}: {e}")
+
+    _run_threads(worker, 4, timeout=60)
+    assert failures == []
+    assert len(cache) == 200
+
+
+# --- nacwire.radius.Packet -----------------------------------------------------------
+
+
+def test_packet_iterates_over_attribute_names_in_wire_order() -> None:
+    """Was: ``list(packet)`` raised ``KeyError: 0`` (the old sequence protocol asked
+    for attribute type 0)."""
+    p = radius.build(
+        "Access-Accept",
+        SECRET,
+        [("Reply-Message", "a"), ("Session-Timeout", 60), ("Reply-Message", "b")],
+        message_authenticator=False,
+    )
+    assert list(p) == ["Reply-Message", "Session-Timeout", "Reply-Message"]
+    assert p.keys() == list(p)
+    assert len(p) == len(p.keys()) == len(p.items())
+    assert {name: p.get_all(name) for name in p} == {
+        "Reply-Message": ["a", "b"],
+        "Session-Timeout": [60],
+    }
+    assert list(radius.Packet.decode(bytes.fromhex("0200001400" + "00" * 15))) == []
