@@ -4,6 +4,7 @@ handlers that cannot be called, and what ``repr`` shows."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections import Counter
@@ -190,3 +191,46 @@ def test_packet_iterates_over_attribute_names_in_wire_order() -> None:
         "Session-Timeout": [60],
     }
     assert list(radius.Packet.decode(bytes.fromhex("0200001400" + "00" * 15))) == []
+
+
+def test_udp_client_shared_by_threads() -> None:
+    """Was: a hang. Each thread's loop handled the other threads' timers, so a
+    "timeout" event went to a thread that ignored it and the owner spun forever."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    port = server.getsockname()[1]
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                data, address = server.recvfrom(4096)
+            except TimeoutError:
+                continue
+            request = radius.Packet.decode(data)
+            echo = {"Reply-Message": request["User-Name"]}
+            server.sendto(bytes(radius.reply(request, "Access-Accept", SECRET, echo)), address)
+
+    responder = threading.Thread(target=serve, daemon=True)
+    responder.start()
+    results: list[str] = []
+    try:
+        with radius.UdpClient("127.0.0.1", port, SECRET, timeout=0.5, retries=2) as client:
+            assert repr(client) == f"<UdpClient 127.0.0.1:{port}>"
+
+            def worker() -> None:
+                for i in range(30):
+                    name = f"{threading.get_ident()}-{i}"
+                    try:
+                        reply = client.request("Access-Request", {"User-Name": name})
+                        results.append("ok" if reply["Reply-Message"] == name else "mismatch")
+                    except nacwire.Error as e:
+                        results.append(f"{type(e).__name__}: {e}")
+
+            _run_threads(worker, 4, timeout=60)
+    finally:
+        stop.set()
+        responder.join()
+        server.close()
+    assert Counter(results) == Counter({"ok": 120})

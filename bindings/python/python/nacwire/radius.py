@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 import time
 import warnings
 from collections.abc import Iterable, Mapping
@@ -116,6 +117,8 @@ class UdpClient:
     ``retries + 1`` times, doubling the wait (RFC 5080), before :class:`nacwire.Timeout`.
     Replies are verified against the request; ``require_message_authenticator=True``
     (default, recommended) rejects unsigned Access-* and Status-Server replies.
+    Threads may share one client: their requests take turns (use
+    :class:`AsyncClient` for many requests in flight at once).
 
     >>> with UdpClient("127.0.0.1", 1812, b"testing123") as c:   # doctest: +SKIP
     ...     r = c.request("Access-Request", {"User-Name": "bob", "User-Password": "pw"})
@@ -143,6 +146,11 @@ class UdpClient:
         self._client = _one_destination_client(
             self._destination, secret, dictionary, timeout, retries, require_message_authenticator
         )
+        # one request at a time: the socket, the timers and the replies are shared
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<UdpClient {self._destination}>"
 
     def request(
         self,
@@ -151,7 +159,19 @@ class UdpClient:
         *,
         message_authenticator: bool | None = None,
     ) -> Packet:
-        """Sends a request and returns its verified reply (retransmitting as needed)."""
+        """Sends a request and returns its verified reply (retransmitting as needed).
+
+        ``attributes`` are ``(name, value)`` pairs or a mapping (a list value adds the
+        attribute once per item), as for :func:`build`. Raises :class:`nacwire.Timeout`
+        when no verified reply came, or the error of the last rejected reply (a
+        :class:`nacwire.VerifyError` for a wrong secret); ``BuildError`` for attributes
+        that cannot be encoded."""
+        with self._lock:
+            return self._request(code, attributes, message_authenticator)
+
+    def _request(
+        self, code: int | str, attributes: Attributes, message_authenticator: bool | None
+    ) -> Packet:
         client = self._client
         sent = client.send(
             self._destination, code, attributes, message_authenticator=message_authenticator
