@@ -216,6 +216,18 @@ fn load_with(
     })
 }
 
+/// The dictionary a load starts from: `on`, the built-in one, or none.
+fn base_of(on_builtin: bool, on: Option<&Bound<'_, Dictionary>>) -> PyResult<Option<Dict>> {
+    match (on_builtin, on) {
+        (true, Some(_)) => Err(PyValueError::new_err(
+            "on_builtin=True and on= both name the dictionary to load on top of: give one",
+        )),
+        (true, None) => Ok(Some(Dict::builtin().clone())),
+        (false, Some(d)) => Ok(Some((*d.get().inner).clone())),
+        (false, None) => Ok(None),
+    }
+}
+
 #[pymethods]
 impl Dictionary {
     /// The built-in dictionary (embedded; no files read).
@@ -227,25 +239,49 @@ impl Dictionary {
         }
     }
 
-    /// Loads a FreeRADIUS dictionary file and everything it `$INCLUDE`s.
+    /// Loads a FreeRADIUS dictionary file and everything it `$INCLUDE`s; a directory
+    /// (`"/usr/share/freeradius"`, as `radiusd -d` and `nacwire --dict-dir` take it)
+    /// loads its `dictionary` file.
     ///
-    /// `strict=False` skips bad lines and reports them in `warnings`.
-    /// `on_builtin=True` loads the files on top of the built-in dictionary.
-    /// The GIL is released while loading.
+    /// `on=` loads the files on top of a dictionary already loaded (a site dictionary
+    /// over the FreeRADIUS tree); `on_builtin=True` on top of the built-in one. A name
+    /// defined again differently is an error (the FreeRADIUS tree already defines
+    /// vendors such as `Acme`). `strict=False` skips recoverable problems (a VALUE for an unknown
+    /// attribute, an unknown flag, a duplicate definition) and reports them in
+    /// `warnings`; a line that does not parse still raises `DictionaryError` (with
+    /// `file`, `line`, `column`, `token`). The GIL is released while loading.
     #[staticmethod]
-    #[pyo3(signature = (path, *, strict = true, on_builtin = false))]
-    fn load(py: Python<'_>, path: std::path::PathBuf, strict: bool, on_builtin: bool) -> PyResult<Self> {
-        let base = on_builtin.then(|| Dict::builtin().clone());
+    #[pyo3(signature = (path, *, strict = true, on_builtin = false, on = None))]
+    fn load(
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        strict: bool,
+        on_builtin: bool,
+        on: Option<&Bound<'_, Self>>,
+    ) -> PyResult<Self> {
+        let base = base_of(on_builtin, on)?;
+        let path = if path.is_dir() {
+            path.join("dictionary")
+        } else {
+            path
+        };
         load_with(py, &FsResolver, &path.to_string_lossy(), strict, base)
     }
 
-    /// Parses dictionary text given as a string (`$INCLUDE` is not available).
+    /// Parses dictionary text given as a string (`$INCLUDE` is not available);
+    /// `strict`, `on_builtin` and `on` as for `load`.
     #[staticmethod]
-    #[pyo3(signature = (text, *, strict = true, on_builtin = false))]
-    fn parse(py: Python<'_>, text: &str, strict: bool, on_builtin: bool) -> PyResult<Self> {
+    #[pyo3(signature = (text, *, strict = true, on_builtin = false, on = None))]
+    fn parse(
+        py: Python<'_>,
+        text: &str,
+        strict: bool,
+        on_builtin: bool,
+        on: Option<&Bound<'_, Self>>,
+    ) -> PyResult<Self> {
         let mut r = radius_dict::MemoryResolver::new();
         r.insert("dictionary", text);
-        let base = on_builtin.then(|| Dict::builtin().clone());
+        let base = base_of(on_builtin, on)?;
         load_with(py, &r, "dictionary", strict, base)
     }
 
@@ -761,7 +797,28 @@ fn finish_built(
     b.finish(secret).map_err(errors::codec)
 }
 
-/// Builds a request of any code: see the Python docstring in `nacwire/radius.pyi`.
+/// Builds a packet of any code by attribute names and typed values.
+///
+/// `code` is a number or a name (`"Access-Request"`, `"coa-request"`: any case).
+/// `attributes` are `(key, value)` pairs or a mapping; a list value adds the attribute
+/// once per item, in order. A key is a name (`"Tunnel-Type:1"` for tag 1), a standard
+/// type number, or a `(vendor, type, ...)` tuple. A value is `str` (sent as given for
+/// string and octets attributes; the FreeRADIUS text form for the other types, VALUE
+/// names included), `bytes`, `int`, an `ipaddress` address or network, a `datetime`
+/// for dates, or `(tag, value)` for a tagged attribute. CHAP-Password given as `str`
+/// is the cleartext password: the CHAP response is computed. Hidden attributes
+/// (User-Password, Tunnel-Password, ...) are hidden with `secret` (and `salt`, random
+/// by default).
+///
+/// The Request Authenticator is random for Access-Request and Status-Server (or
+/// `authenticator`, 16 bytes) and computed for the other requests.
+/// Message-Authenticator goes first in Access-* and Status-Server packets;
+/// `message_authenticator=True` adds it to any code, `False` leaves it out.
+///
+/// Raises `BuildError` (unknown name, a value of the wrong type or out of range, a
+/// packet over 4096 octets), `TypeError` for arguments of the wrong type and
+/// `ValueError` (`OverflowError` for an int out of range) for bad `code`,
+/// `identifier`, `authenticator` or `salt`.
 #[pyfunction]
 #[pyo3(signature = (code, secret, attributes = None, *, identifier = 0, authenticator = None,
                     dictionary = None, message_authenticator = None, salt = None))]
@@ -797,8 +854,11 @@ fn build(
     Packet::from_vec(bytes, dict, Some((secret, None)))
 }
 
-/// Builds a reply to `request` (same Identifier, Proxy-State copied, the Response
-/// Authenticator and Message-Authenticator computed).
+/// Builds a reply to `request`: same Identifier, every Proxy-State copied, the
+/// Response Authenticator computed with `secret`, Message-Authenticator first for
+/// Access-* replies or when the request carried one (`message_authenticator` as for
+/// `build`). `attributes` and the errors are those of `build`; the request's
+/// dictionary is used unless `dictionary` is given.
 #[pyfunction]
 #[pyo3(signature = (request, code, secret, attributes = None, *, dictionary = None,
                     message_authenticator = None, salt = None))]
@@ -1080,9 +1140,20 @@ impl Packet {
         Ok(false)
     }
 
-    /// Verifies a request (Request Authenticator where computed, Message-Authenticator
-    /// where present) and applies the BlastRADIUS server policy. Returns whether a
-    /// valid Message-Authenticator was present; raises `VerifyError` otherwise.
+    /// Verifies a request (the Request Authenticator of Accounting, CoA and Disconnect
+    /// requests; Message-Authenticator where present) and applies the BlastRADIUS
+    /// server policy. Returns whether a valid Message-Authenticator was present;
+    /// raises `VerifyError` when anything fails.
+    ///
+    /// An Access-Request's authenticator is random, so one without
+    /// Message-Authenticator carries nothing to check: `False` is returned whatever
+    /// `secret` is (a wrong secret shows only as a garbled User-Password). Pass
+    /// `require_message_authenticator=True` to refuse such requests, and
+    /// `limit_proxy_state=True` to refuse unsigned ones carrying Proxy-State
+    /// (BlastRADIUS). Each call stands alone, so `"auto"` (the default, `None`) has no
+    /// earlier request to learn from and accepts both; keep per-client state yourself
+    /// (FreeRADIUS 3.2.5's `auto`: once a client signs, require it). Status-Server and
+    /// requests with EAP-Message must always be signed (RFC 5997, RFC 3579).
     #[pyo3(signature = (secret, *, require_message_authenticator = None, limit_proxy_state = None))]
     fn verify_request(
         &self,

@@ -4,6 +4,7 @@ handlers that cannot be called, and what ``repr`` shows."""
 
 from __future__ import annotations
 
+import pathlib
 import socket
 import threading
 import time
@@ -234,3 +235,80 @@ def test_udp_client_shared_by_threads() -> None:
         responder.join()
         server.close()
     assert Counter(results) == Counter({"ok": 120})
+
+
+# --- nacwire.radius.Dictionary ------------------------------------------------------
+
+FREERADIUS = pathlib.Path("/usr/share/freeradius")
+SITE = """VENDOR Example-Corp 99999
+BEGIN-VENDOR Example-Corp
+ATTRIBUTE Example-Level 1 integer
+VALUE Example-Level Gold 1
+END-VENDOR Example-Corp
+"""
+
+
+def test_dictionary_loads_a_site_dictionary_on_top_of_another(tmp_path: pathlib.Path) -> None:
+    base = radius.Dictionary.parse("ATTRIBUTE Base-Attr 3000 string\n", on_builtin=True)
+    site = tmp_path / "dictionary.site"
+    site.write_text(SITE)
+    both = radius.Dictionary.load(site, on=base)
+    assert "Base-Attr" in both and "User-Name" in both and "Example-Level" in both
+    assert len(both) == len(base) + 1
+    assert "Example-Level" not in base  # the base is not changed
+    p = radius.build("Access-Accept", SECRET, {"Example-Level": "Gold"}, dictionary=both)
+    assert p["Example-Level"] == 1 and str(p["Example-Level"]) == "Gold"
+    # the same again on text; the same definition twice is allowed, a conflicting one
+    # names its line
+    assert "Example-Level" in radius.Dictionary.parse(SITE, on=base)
+    assert len(radius.Dictionary.parse(SITE, on=both)) == len(both)
+    with pytest.raises(nacwire.DictionaryError, match="duplicate") as e:
+        radius.Dictionary.parse("\nVENDOR Example-Corp 12345\n", on=both)
+    assert (e.value.line, e.value.token) == (2, "Example-Corp")
+    with pytest.raises(ValueError, match="give one"):
+        radius.Dictionary.load(site, on=base, on_builtin=True)
+    with pytest.raises(TypeError):
+        radius.Dictionary.load(site, on="dictionary")  # type: ignore[arg-type]
+
+
+def test_dictionary_load_takes_a_directory(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "dictionary").write_text(SITE)
+    assert "Example-Level" in radius.Dictionary.load(tmp_path)
+    with pytest.raises(nacwire.DictionaryError, match="cannot be read"):
+        radius.Dictionary.load(tmp_path / "sub")
+
+
+@pytest.mark.skipif(not (FREERADIUS / "dictionary").exists(), reason="FreeRADIUS not installed")
+def test_dictionary_site_over_the_freeradius_tree(tmp_path: pathlib.Path) -> None:
+    tree = radius.Dictionary.load(FREERADIUS)
+    assert len(tree) == len(radius.Dictionary.load(FREERADIUS / "dictionary"))
+    site = tmp_path / "dictionary.site"
+    site.write_text(SITE)
+    both = radius.Dictionary.load(site, on=tree)
+    assert len(both) == len(tree) + 1 and "Cisco-AVPair" in both
+
+
+def test_lenient_dictionary_skips_only_recoverable_problems() -> None:
+    d = radius.Dictionary.parse("ATTRIBUTE y 3000 string\nVALUE nope A 1\n", strict=False)
+    assert "y" in d and len(d.warnings) == 1 and "unknown attribute" in d.warnings[0]
+    with pytest.raises(nacwire.DictionaryError, match="unknown data type"):
+        radius.Dictionary.parse("ATTRIBUTE x 3000 badtype\n", strict=False)
+
+
+def test_verify_request_without_message_authenticator_checks_nothing() -> None:
+    """The documented trap: an unsigned Access-Request verifies whatever the secret."""
+    p = radius.build(
+        "Access-Request",
+        SECRET,
+        {"User-Name": "a", "Proxy-State": b"x"},
+        message_authenticator=False,
+    )
+    assert p.verify_request(b"any other secret") is False
+    with pytest.raises(nacwire.VerifyError, match="no Message-Authenticator"):
+        p.verify_request(SECRET, require_message_authenticator=True)
+    with pytest.raises(nacwire.VerifyError, match="Proxy-State"):
+        p.verify_request(SECRET, limit_proxy_state=True)
+    signed = radius.build("Access-Request", SECRET, {"User-Name": "a"})
+    assert signed.verify_request(SECRET) is True
+    with pytest.raises(nacwire.VerifyError):
+        signed.verify_request(b"any other secret")

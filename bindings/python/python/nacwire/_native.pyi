@@ -198,10 +198,25 @@ class Dictionary:
     def builtin() -> Dictionary: ...
     @staticmethod
     def load(
-        path: str | os.PathLike[str], *, strict: bool = True, on_builtin: bool = False
-    ) -> Dictionary: ...
+        path: str | os.PathLike[str],
+        *,
+        strict: bool = True,
+        on_builtin: bool = False,
+        on: Dictionary | None = None,
+    ) -> Dictionary:
+        """Loads a FreeRADIUS dictionary file and its ``$INCLUDE``s (a directory: its
+        ``dictionary`` file). ``on=`` loads it on top of a loaded dictionary (a site
+        dictionary over the FreeRADIUS tree), ``on_builtin=True`` on top of the
+        built-in one. ``strict=False`` skips recoverable problems (VALUE for an unknown
+        attribute, unknown flag, duplicate) into ``warnings``; a line that does not
+        parse raises ``DictionaryError``."""
+
     @staticmethod
-    def parse(text: str, *, strict: bool = True, on_builtin: bool = False) -> Dictionary: ...
+    def parse(
+        text: str, *, strict: bool = True, on_builtin: bool = False, on: Dictionary | None = None
+    ) -> Dictionary:
+        """``load`` from text (no ``$INCLUDE``)."""
+
     @property
     def warnings(self) -> list[str]: ...
     def __len__(self) -> int: ...
@@ -268,7 +283,14 @@ class Packet:
         *,
         require_message_authenticator: _Requirement = None,
         limit_proxy_state: _Requirement = None,
-    ) -> bool: ...
+    ) -> bool:
+        """Verifies a request; returns whether it carried a valid Message-Authenticator,
+        raises ``VerifyError`` when anything fails. An Access-Request without
+        Message-Authenticator has nothing to check (its authenticator is random):
+        ``False`` whatever the secret. Each call stands alone, so ``"auto"`` (default)
+        accepts unsigned requests; pass ``require_message_authenticator=True`` and
+        ``limit_proxy_state=True`` to refuse them (BlastRADIUS)."""
+
     def verify_reply(
         self,
         request: Packet,
@@ -291,7 +313,17 @@ def build(
     message_authenticator: bool | None = None,
     salt: int | None = None,
 ) -> Packet:
-    """Builds a request (or any packet) by attribute names."""
+    """Builds a packet of any code by attribute names and typed values.
+
+    ``attributes``: ``(key, value)`` pairs or a mapping (a list value adds the
+    attribute once per item). A key is a name (``"Tunnel-Type:1"`` for tag 1), a type
+    number or a ``(vendor, type, ...)`` tuple. Values: ``str`` (as given for string and
+    octets, else the FreeRADIUS text form, VALUE names included), ``bytes``, ``int``,
+    ``ipaddress`` objects, ``datetime``, ``(tag, value)``. CHAP-Password as ``str`` is
+    the cleartext password. Message-Authenticator goes first in Access-* and
+    Status-Server packets (``message_authenticator`` forces it on or off). Raises
+    ``BuildError`` for names and values, ``TypeError``/``ValueError`` for arguments
+    (``OverflowError`` for an int out of range)."""
 
 def reply(
     request: Packet,
@@ -303,7 +335,9 @@ def reply(
     message_authenticator: bool | None = None,
     salt: int | None = None,
 ) -> Packet:
-    """Builds a reply to a request."""
+    """Builds a reply to ``request``: same Identifier, Proxy-State copied, the Response
+    Authenticator computed, Message-Authenticator first for Access-* replies or when
+    the request had one. ``attributes`` and errors as for ``build``."""
 
 def pyrad_read(pkt: dict[Any, Any], key: Any, slow: Any) -> Any:
     """nacwire.pyrad: ``pkt[key]`` for wire keys and plain attributes, else ``slow``."""
