@@ -30,20 +30,29 @@ pub(crate) fn import<'py>(
         .map(|o| o.bind(py).clone())
 }
 
-/// A shared secret given from Python as `Secret`, `bytes` or `str` (UTF-8).
+/// A shared secret given from Python as `Secret`, `bytes` or `str` (UTF-8), not empty:
+/// "The secret MUST NOT be empty (length 0) since this would allow packets to be
+/// trivially forged" (RFC 2865 §3). An unset environment variable or config field
+/// would otherwise sign and verify everything with no key at all.
 pub(crate) fn secret_of(obj: &Bound<'_, PyAny>) -> PyResult<Arc<SharedSecret>> {
     if let Ok(s) = obj.cast::<Secret>() {
         return Ok(Arc::clone(s.get().shared()));
     }
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(Arc::new(SharedSecret::new(b.as_bytes().to_vec())));
+    let octets = if let Ok(b) = obj.cast::<PyBytes>() {
+        b.as_bytes().to_vec()
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        s.to_str()?.as_bytes().to_vec()
+    } else {
+        return Err(PyTypeError::new_err(
+            "a shared secret is a nacwire.radius.Secret, bytes or str",
+        ));
+    };
+    if octets.is_empty() {
+        return Err(PyValueError::new_err(
+            "the shared secret is empty (RFC 2865 §3: it must not be, anyone could forge packets)",
+        ));
     }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Arc::new(SharedSecret::new(s.to_str()?.as_bytes().to_vec())));
-    }
-    Err(PyTypeError::new_err(
-        "a shared secret is a nacwire.radius.Secret, bytes or str",
-    ))
+    Ok(Arc::new(SharedSecret::new(octets)))
 }
 
 /// An `ipaddress.IPv4Address`.

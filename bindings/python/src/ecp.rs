@@ -64,15 +64,22 @@ fn url_text(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     Err(PyTypeError::new_err(format!("{what} is a str or bytes")))
 }
 
-/// An ECP shared secret given as `bytes` or `str` (UTF-8).
+/// An ECP shared secret given as `bytes` or `str` (UTF-8), not empty: an HMAC key of
+/// no octets is known to everyone (an unset environment variable, a blank field).
 fn secret_of(obj: &Bound<'_, PyAny>) -> PyResult<Secret> {
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(Secret::new(b.as_bytes().to_vec()));
+    let octets = if let Ok(b) = obj.cast::<PyBytes>() {
+        b.as_bytes().to_vec()
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        s.to_str()?.as_bytes().to_vec()
+    } else {
+        return Err(PyTypeError::new_err("an ECP shared secret is bytes or str"));
+    };
+    if octets.is_empty() {
+        return Err(PyValueError::new_err(
+            "the ECP shared secret is empty: anyone could sign redirects and approvals",
+        ));
     }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Secret::new(s.to_str()?.as_bytes().to_vec()));
-    }
-    Err(PyTypeError::new_err("an ECP shared secret is bytes or str"))
+    Ok(Secret::new(octets))
 }
 
 /// One secret (`bytes`, `str`) or an iterable of them.
@@ -1011,7 +1018,12 @@ impl Approval {
 #[pyfunction]
 fn parse_amz_date<'py>(py: Python<'py>, value: &str) -> PyResult<Bound<'py, PyAny>> {
     let d = AmzDate::parse(value).map_err(errors::ecp)?;
-    py_datetime(py, d.unix())
+    // year 0000 parses but is before Python's datetime.MINYEAR
+    py_datetime(py, d.unix()).map_err(|_| {
+        errors::ecp(ecp_sigv4::Error::BadDate {
+            value: value.to_owned(),
+        })
+    })
 }
 
 /// Registers the classes on the native module.

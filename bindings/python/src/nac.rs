@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::sync::PyOnceLock;
@@ -185,7 +185,11 @@ impl MacAddress {
 #[pymethods]
 impl MacAddress {
     /// Parses any common spelling (`aa:bb:cc:dd:ee:ff`, `AA-BB-CC-DD-EE-FF`,
-    /// `aabb.ccdd.eeff`, `aabbcc-ddeeff`, `aabbccddeeff`, ...), or takes 6 octets.
+    /// `aabb.ccdd.eeff`, `aabbcc-ddeeff`, `aabbccddeeff`, `aa bb cc dd ee ff`, any
+    /// case), or takes 6 octets. Raises `ModelError` (`kind`: `empty`, `too_long`,
+    /// `invalid_character`, `bad_grouping`; `invalid_value` for bytes that are not 6
+    /// octets). No surrounding whitespace, and each group has all its hex digits:
+    /// strip input first; `0:1:2:3:4:5` is refused.
     #[new]
     fn new(value: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Self {
@@ -1244,10 +1248,22 @@ impl Profile {
         event_timestamp: Option<bool>,
         calling_station_mac: Option<&str>,
         user_name_mac: Option<&str>,
-        identity: Option<Vec<String>>,
-        mac_auth_identity: Option<Vec<String>>,
-        required: Option<Vec<String>>,
+        identity: Option<&Bound<'_, PyAny>>,
+        mac_auth_identity: Option<&Bound<'_, PyAny>>,
+        required: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let names = |what: &str, v: Option<&Bound<'_, PyAny>>| -> PyResult<Option<Vec<String>>> {
+            let Some(v) = v else { return Ok(None) };
+            let wrong = || PyTypeError::new_err(format!("{what} is a list of attribute names (str)"));
+            // a str is a sequence of one-letter names: refuse it rather than split it
+            if v.is_instance_of::<PyString>() {
+                return Err(wrong());
+            }
+            v.extract::<Vec<String>>().map(Some).map_err(|_| wrong())
+        };
+        let identity = names("identity", identity)?;
+        let mac_auth_identity = names("mac_auth_identity", mac_auth_identity)?;
+        let required = names("required", required)?;
         let mut p = self.inner.clone();
         if let Some(v) = coa_port {
             p.coa_port = v;
@@ -1598,10 +1614,14 @@ pub(crate) struct ErrorCause {
 
 #[pymethods]
 impl ErrorCause {
-    /// From the number or FreeRADIUS' name (`"Session-Context-Not-Found"`).
+    /// From the number (`ValueError` outside 0..=2**32-1) or FreeRADIUS' name
+    /// (`"Session-Context-Not-Found"`; `ModelError` for an unknown one).
     #[new]
     fn new(value: &Bound<'_, PyAny>) -> PyResult<Self> {
-        if let Ok(n) = value.extract::<u32>() {
+        if value.is_instance_of::<PyInt>() {
+            let n: u32 = value.extract().map_err(|_| {
+                PyValueError::new_err(format!("Error-Cause {value} is outside 0..=4294967295"))
+            })?;
             return Ok(Self {
                 inner: nac_model::ErrorCause(n),
             });

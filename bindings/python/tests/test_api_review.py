@@ -5,6 +5,7 @@ handlers that cannot be called, and what ``repr`` shows."""
 from __future__ import annotations
 
 import pathlib
+import re
 import socket
 import threading
 import time
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 import nacwire
-from nacwire import radius, radsec
+from nacwire import ecp, nac, radius, radsec
 
 SECRET = b"s3cret-review"
 
@@ -312,3 +313,127 @@ def test_verify_request_without_message_authenticator_checks_nothing() -> None:
     assert signed.verify_request(SECRET) is True
     with pytest.raises(nacwire.VerifyError):
         signed.verify_request(b"any other secret")
+
+
+# --- secrets, ranges and messages ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: radius.Secret(b""),
+        lambda: radius.build("Access-Request", "", {"User-Name": "a"}),
+        lambda: radius.Packet.decode(bytes(radius.build("Status-Server", SECRET)), secret=b""),
+        lambda: radius.Client().add_destination("nas", b""),
+        lambda: radius.UdpClient("127.0.0.1", 9, b""),
+        lambda: (
+            nac.Profile.get("generic")
+            .plan(nac.Session(acct_session_id="a"), nac.Intent.disconnect(), now=0)
+            .encode(1, b"")
+        ),
+        lambda: radsec.RadSecClient("127.0.0.1", 9, transport="tcp", secret=b""),
+    ],
+)
+def test_an_empty_radius_secret_is_refused(make: Any) -> None:
+    """RFC 2865 §3: "The secret MUST NOT be empty (length 0) since this would allow
+    packets to be trivially forged." Was: accepted (an unset variable signs nothing)."""
+    with pytest.raises(ValueError, match="shared secret is empty"):
+        make()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ecp.Signer("portal", b""),
+        lambda: ecp.Signer("portal", ""),
+        lambda: ecp.Keyring({"portal": b""}),
+        lambda: ecp.Keyring({"portal": [b"new", b""]}),
+        lambda: ecp.Keyring({"portal": b"k"}).replace({"portal": ""}),
+    ],
+)
+def test_an_empty_ecp_secret_is_refused(make: Any) -> None:
+    with pytest.raises(ValueError, match="ECP shared secret is empty"):
+        make()
+
+
+def test_an_empty_secret_from_a_lookup_fails_the_verification() -> None:
+    url = ecp.Signer("portal", b"k").presign(
+        "portal.example", "/", {"token": "t", "wlan": "1", "dest": "d"}, now=1000
+    )
+    with pytest.raises(ValueError, match="ECP shared secret is empty"):
+        ecp.Verifier(lambda identity: b"").verify(url, now=1001)
+    assert ecp.Verifier(lambda identity: b"k").verify(url, now=1001).token == "t"
+
+
+def test_error_cause_out_of_range_is_a_value_error() -> None:
+    for n in (-1, 2**32, 2**70):
+        with pytest.raises(ValueError, match=r"outside 0\.\.=4294967295"):
+            nac.ErrorCause(n)
+    assert int(nac.ErrorCause(2**32 - 1)) == 2**32 - 1
+    with pytest.raises(TypeError, match="an Error-Cause is an int or a name"):
+        nac.ErrorCause(None)  # type: ignore[arg-type]
+
+
+def test_profile_replace_refuses_a_string_for_a_list_of_names() -> None:
+    generic = nac.Profile.get("generic")
+    for field in ("identity", "mac_auth_identity", "required"):
+        with pytest.raises(TypeError, match=f"^{field} is a list of attribute names"):
+            generic.replace(**{field: "NAS-Port"})
+    assert generic.replace(required=("NAS-Port",)).required == ["NAS-Port"]
+
+
+def test_parse_amz_date_year_zero_is_a_signature_error() -> None:
+    with pytest.raises(nacwire.SignatureError) as e:
+        ecp.parse_amz_date("00000101T000000Z")
+    assert e.value.kind == "bad_date" and e.value.value == "00000101T000000Z"
+    assert ecp.parse_amz_date("00010101T000000Z").year == 1
+
+
+# --- bindings/python/README.md ---------------------------------------------------------
+
+
+def _package_readme_blocks() -> list[str]:
+    text = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text()
+    return re.findall(r"```python\n(.*?)```", text, re.S)
+
+
+@pytest.mark.skipif(not (FREERADIUS / "dictionary").exists(), reason="FreeRADIUS not installed")
+def test_package_readme_recipes_run(capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = _package_readme_blocks()
+    assert len(blocks) == 5
+    scope: dict[str, Any] = {"__name__": "readme"}
+    for block in blocks:
+        exec(compile(block, "bindings/python/README.md", "exec"), scope)
+    out = capsys.readouterr().out
+    assert "Access-Request 0\n" in out
+    assert "User-Password = 'arctangent'" in out and "NAS-Port = 3" in out
+    assert "User-Password = <secret>" in out
+    assert "forged: Response Authenticator does not verify" in out
+    assert "Gold 1\n" in out
+    assert "B0-EE-7B-97-7F-33 b0ee.7b97.7f33 B0EE7B977F33" in out
+    assert "<PacketPlan CoA-Request port=1700 [NAS-IP-Address=192.0.2.10," in out
+
+    # the CoA recipe against a NAS on loopback: a NAK with Error-Cause, then an ACK
+    nas = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    nas.bind(("127.0.0.1", 0))
+    answers = [("CoA-NAK", {"Error-Cause": "Session-Context-Not-Found"}), ("CoA-ACK", None)]
+
+    def serve() -> None:
+        for code, attributes in answers:
+            data, address = nas.recvfrom(4096)
+            request = radius.Packet.decode(data)
+            request.verify_request(b"testing123")
+            nas.sendto(bytes(radius.reply(request, code, b"testing123", attributes)), address)
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    try:
+        port = nas.getsockname()[1]
+        first = scope["send_plan"]("127.0.0.1", scope["plan"], b"testing123", port=port)
+        assert first.kind == "session_not_found" and not first.is_success
+        assert [c.name for c in first.causes] == ["Session-Context-Not-Found"]
+        second = scope["send_plan"]("127.0.0.1", scope["plan"], b"testing123", port=port)
+        assert second.kind == "applied" and second.is_success
+    finally:
+        t.join(5)
+        nas.close()

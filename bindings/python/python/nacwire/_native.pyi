@@ -183,7 +183,8 @@ _Attributes = Iterable[tuple[_Key, Any]] | Mapping[_Key, Any] | None
 
 @final
 class Secret:
-    """A shared secret, prepared once; its repr never shows it."""
+    """A shared secret, prepared once; its repr never shows it. An empty secret is a
+    ``ValueError`` here and wherever a secret is taken (RFC 2865 §3)."""
 
     def __new__(cls, secret: bytes | str | Secret) -> Secret: ...
 

@@ -3,8 +3,8 @@
 Every class is immutable and safe to share between threads; a ``Keyring`` is replaced
 as a whole while verifiers use it. Malformed, forged, stale or unsigned input raises
 :class:`nacwire.SignatureError` (``kind`` and structured fields); wrong Python types
-raise ``TypeError``, unknown option names ``ValueError``. Secrets never appear in a
-``repr``.
+raise ``TypeError``, unknown option names and empty secrets ``ValueError``. Secrets
+never appear in a ``repr``.
 """
 
 import datetime

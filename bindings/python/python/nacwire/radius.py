@@ -136,16 +136,21 @@ class UdpClient:
         require_message_authenticator: bool | Literal["auto"] = True,
         bind: tuple[str, int] | None = None,
     ) -> None:
-        infos = socket.getaddrinfo(server, port, type=socket.SOCK_DGRAM)
-        family, _, _, _, address = infos[0]
-        self._address = address
         self._destination = f"{server}:{port}"
-        self._sock = socket.socket(family, socket.SOCK_DGRAM)
-        if bind is not None:
-            self._sock.bind(bind)
+        # arguments checked before a socket exists to leak
         self._client = _one_destination_client(
             self._destination, secret, dictionary, timeout, retries, require_message_authenticator
         )
+        infos = socket.getaddrinfo(server, port, type=socket.SOCK_DGRAM)
+        family, _, _, _, address = infos[0]
+        self._address = address
+        self._sock = socket.socket(family, socket.SOCK_DGRAM)
+        if bind is not None:
+            try:
+                self._sock.bind(bind)
+            except BaseException:
+                self._sock.close()
+                raise
         # one request at a time: the socket, the timers and the replies are shared
         self._lock = threading.Lock()
 
