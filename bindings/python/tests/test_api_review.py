@@ -4,6 +4,7 @@ handlers that cannot be called, and what ``repr`` shows."""
 
 from __future__ import annotations
 
+import asyncio
 import pathlib
 import re
 import socket
@@ -437,3 +438,53 @@ def test_package_readme_recipes_run(capsys: pytest.CaptureFixture[str]) -> None:
     finally:
         t.join(5)
         nas.close()
+
+
+# --- radius.AsyncClient / UdpClient lifecycle ------------------------------------------
+
+
+def test_async_request_cancelled_by_wait_for_stops_retransmitting() -> None:
+    """Was: a request abandoned by ``asyncio.wait_for`` kept being retransmitted and
+    held its Identifier until the whole schedule ran out."""
+
+    async def main() -> tuple[int, int, str, str]:
+        sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # a NAS that never answers
+        sink.bind(("127.0.0.1", 0))
+        sink.setblocking(False)
+        port = sink.getsockname()[1]
+        client = await radius.AsyncClient.connect("127.0.0.1", port, SECRET, timeout=0.1)
+        shown = repr(client)
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(client.request("Access-Request", {"User-Name": "a"}), 0.05)
+        in_flight = client._client.in_flight(f"127.0.0.1:{port}")
+        await asyncio.sleep(0.5)  # retransmissions would be due at 0.1 and 0.3
+        sent = 0
+        while True:
+            try:
+                sink.recvfrom(4096)
+                sent += 1
+            except BlockingIOError:
+                break
+        client.close()
+        sink.close()
+        return in_flight, sent, shown, repr(client)
+
+    in_flight, sent, shown, closed = asyncio.run(main())
+    assert (in_flight, sent) == (0, 1)
+    assert shown.startswith("<AsyncClient 127.0.0.1:") and shown.endswith(" 0 pending>")
+    assert closed.endswith(" closed>")
+
+
+def test_closed_clients_raise_transport_error() -> None:
+    client = radius.UdpClient("127.0.0.1", 9, SECRET)
+    client.close()
+    with pytest.raises(nacwire.TransportError, match="is closed"):
+        client.request("Status-Server")
+
+    async def main() -> None:
+        c = await radius.AsyncClient.connect("127.0.0.1", 9, SECRET)
+        c.close()
+        with pytest.raises(nacwire.TransportError, match="is closed"):
+            await c.request("Status-Server")
+
+    asyncio.run(main())

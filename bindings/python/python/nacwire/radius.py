@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from nacwire import Error, Timeout, UnsignedReplyWarning
+from nacwire import Error, Timeout, TransportError, UnsignedReplyWarning
 from nacwire._native import (
     AttributeDef,
     Client,
@@ -172,6 +172,8 @@ class UdpClient:
         :class:`nacwire.VerifyError` for a wrong secret); ``BuildError`` for attributes
         that cannot be encoded."""
         with self._lock:
+            if self._sock.fileno() < 0:
+                raise TransportError(f"the client for {self._destination} is closed")
             return self._request(code, attributes, message_authenticator)
 
     def _request(
@@ -286,9 +288,12 @@ class AsyncClient:
         *,
         message_authenticator: bool | None = None,
     ) -> Packet:
-        """Sends a request and waits for its verified reply."""
+        """Sends a request and waits for its verified reply (``attributes`` and errors
+        as for :meth:`UdpClient.request`). A request cancelled while it waits (as
+        ``asyncio.wait_for`` does on timeout) is forgotten: no more retransmissions,
+        its Identifier free again."""
         if self._transport is None:
-            raise RuntimeError("the client is closed")
+            raise TransportError(f"the client for {self._destination or 'nothing'} is closed")
         sent = self._client.send(
             self._destination, code, attributes, message_authenticator=message_authenticator
         )
@@ -301,6 +306,9 @@ class AsyncClient:
         finally:
             self._futures.pop(sent.identifier, None)
             self._rejected.pop(sent.identifier, None)
+            if not future.done() or future.cancelled():
+                # cancelled by the caller: stop retransmitting it
+                self._client.cancel(self._destination, sent.identifier)
 
     def _arm(self) -> None:
         if self._timer is not None:
@@ -354,6 +362,10 @@ class AsyncClient:
         if self._transport is not None:
             self._transport.close()
             self._transport = None
+
+    def __repr__(self) -> str:
+        state = "closed" if self._transport is None else f"{len(self._futures)} pending"
+        return f"<AsyncClient {self._destination or '(not connected)'} {state}>"
 
     async def __aenter__(self) -> AsyncClient:
         return self
