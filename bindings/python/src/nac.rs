@@ -88,10 +88,19 @@ fn json_text<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
     Err(PyTypeError::new_err("JSON is given as str or bytes"))
 }
 
-/// Parses JSON text (`str` or `bytes`) into a nac-model type.
+/// Parses JSON text (`str` or `bytes`) into a nac-model type. Every such type is a
+/// JSON object: serde would also fill a struct from an array, field by field in
+/// declaration order (`[5, "mac"]` as an Endpoint with id 5), so an array is refused
+/// first, with serde's own error for an object expected.
 macro_rules! parse_json {
     ($t:ty, $obj:expr) => {{
         let bytes = json_text($obj)?;
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            let e = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
+                .err()
+                .ok_or_else(|| errors::model(Model::Invalid("json", "a JSON object is expected".into())))?;
+            return Err(errors::model(Model::Json(e)));
+        }
         serde_json::from_slice::<$t>(&bytes).map_err(|e| errors::model(Model::Json(e)))
     }};
 }

@@ -488,3 +488,27 @@ def test_closed_clients_raise_transport_error() -> None:
             await c.request("Status-Server")
 
     asyncio.run(main())
+
+
+# --- JSON shapes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "parse",
+    [
+        nac.Endpoint.from_json,
+        nac.Endpoint.list_from_json,
+        nac.Device.from_json,
+        nac.ActiveSession.list_from_json,
+        nac.AuthenticatedUser.from_json,
+        nac.UserauthResponse.from_json,
+    ],
+)
+def test_json_arrays_are_not_objects(parse: Any) -> None:
+    """Was: ``Endpoint.from_json('[5, "00:11:22:33:44:55"]')`` gave an endpoint with id 5
+    (serde fills a struct from an array, field by field)."""
+    for text in ("[]", ' [5, "00:11:22:33:44:55"]', b"[{}]"):
+        with pytest.raises(nacwire.ModelError, match="expected a map") as e:
+            parse(text)
+        assert e.value.kind == "json" and e.value.line == 1
+    assert nac.Endpoint.from_json('{"id": 5}').id == 5
