@@ -808,8 +808,9 @@ pub(crate) struct Signer {
 
 #[pymethods]
 impl Signer {
-    /// `Signer(identity, secret)`: `X-Amz-Expires` (seconds), the port rule and the
-    /// empty-path rule must match the verifier's.
+    /// `Signer(identity, secret)`: `X-Amz-Expires` (seconds, 1 to 604800 as SigV4
+    /// allows; a verifier takes at most its `max_expires`, 900 by default), the port
+    /// rule and the empty-path rule must match the verifier's.
     #[new]
     #[pyo3(signature = (identity, secret, *, expires = 60, port_rule = "include_non_default", empty_path = "slash"))]
     fn new(
@@ -821,6 +822,13 @@ impl Signer {
     ) -> PyResult<Self> {
         if identity.is_empty() || identity.contains('/') {
             return Err(PyValueError::new_err("an identity is not empty and has no '/'"));
+        }
+        // what SigV4 allows for a presigned URL; 2**63 was signed, then refused by
+        // every verifier as a malformed X-Amz-Expires
+        if !(1..=604_800).contains(&expires) {
+            return Err(PyValueError::new_err(format!(
+                "expires is 1..=604800 seconds (SigV4's limits), not {expires}"
+            )));
         }
         let rule = port_rule_of(port_rule)?;
         Ok(Self {

@@ -512,3 +512,15 @@ def test_json_arrays_are_not_objects(parse: Any) -> None:
             parse(text)
         assert e.value.kind == "json" and e.value.line == 1
     assert nac.Endpoint.from_json('{"id": 5}').id == 5
+
+
+def test_signer_expires_within_sigv4_limits() -> None:
+    """Was: ``Signer(expires=2**63)`` signed URLs that every verifier refused as a
+    malformed X-Amz-Expires; 0 signed URLs dead on arrival."""
+    for expires in (0, 604_801, 2**63):
+        with pytest.raises(ValueError, match=r"expires is 1\.\.=604800 seconds"):
+            ecp.Signer("portal", b"k", expires=expires)
+    params = {"token": "t", "wlan": "1", "dest": "d"}
+    url = ecp.Signer("portal", b"k", expires=604_800).presign("h", "/", params, now=1000)
+    verifier = ecp.Verifier(ecp.Keyring({"portal": b"k"}), max_expires=604_800)
+    assert verifier.verify(url, now=1000 + 604_800).signature.expires == 604_800  # type: ignore[union-attr]

@@ -205,7 +205,10 @@ class Signer:
         expires: int = 60,
         port_rule: _PortRule = "include_non_default",
         empty_path: _EmptyPath = "slash",
-    ) -> Self: ...
+    ) -> Self:
+        """``expires``: ``X-Amz-Expires`` in seconds, 1..=604800 (SigV4's limits;
+        ``ValueError`` otherwise); a verifier accepts at most its ``max_expires``."""
+
     @property
     def identity(self) -> str: ...
     @property
