@@ -463,11 +463,10 @@ fn value_to_py<'py>(
 fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult<Value<'static>> {
     let t = def.data_type();
     let wrong = |what: &str| {
-        errors::build(format!(
-            "{}: a {what} is not a valid {} value",
+        errors::build_for(
             def.name(),
-            t.name()
-        ))
+            format!("{}: a {what} is not a valid {} value", def.name(), t.name()),
+        )
     };
     if let Ok(b) = obj.cast::<PyBytes>() {
         let v = b.as_bytes().to_vec();
@@ -500,8 +499,18 @@ fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult
             _ => dict.parse_value(def, s).map_err(errors::text_err),
         };
     }
+    if obj.is_instance_of::<pyo3::types::PyBool>() {
+        // an int to Python, but no RADIUS type is a truth value: a flag passed where a
+        // number was meant (`{"Session-Timeout": enabled}`) would send 0 or 1
+        return Err(wrong("bool"));
+    }
     if obj.is_instance_of::<pyo3::types::PyInt>() {
-        let too_big = || errors::build(format!("{}: {obj} is out of range for {}", def.name(), t.name()));
+        let too_big = || {
+            errors::build_for(
+                def.name(),
+                format!("{}: {obj} is out of range for {}", def.name(), t.name()),
+            )
+        };
         return Ok(match t {
             DataType::Integer => Value::Integer(obj.extract().map_err(|_| too_big())?),
             DataType::Date => Value::Date(obj.extract().map_err(|_| too_big())?),
@@ -518,10 +527,10 @@ fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult
         }
         let ts: f64 = obj.call_method0("timestamp")?.extract()?;
         if !(0.0..=f64::from(u32::MAX)).contains(&ts) {
-            return Err(errors::build(format!(
-                "{}: date out of the 32-bit range",
-                def.name()
-            )));
+            return Err(errors::build_for(
+                def.name(),
+                format!("{}: date out of the 32-bit range", def.name()),
+            ));
         }
         return Ok(Value::Date(ts as u32));
     }
@@ -741,7 +750,15 @@ fn add_attributes(
 }
 
 pub(crate) fn code_of(obj: &Bound<'_, PyAny>) -> PyResult<Code> {
-    if let Ok(n) = obj.extract::<u8>() {
+    if obj.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(PyTypeError::new_err(
+            "a packet code is an int or a name, not a bool",
+        ));
+    }
+    if obj.is_instance_of::<pyo3::types::PyInt>() {
+        let n: u8 = obj
+            .extract()
+            .map_err(|_| PyValueError::new_err(format!("packet code {obj} is outside 0..=255")))?;
         return Ok(Code::new(n));
     }
     let name: String = obj

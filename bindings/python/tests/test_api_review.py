@@ -524,3 +524,38 @@ def test_signer_expires_within_sigv4_limits() -> None:
     url = ecp.Signer("portal", b"k", expires=604_800).presign("h", "/", params, now=1000)
     verifier = ecp.Verifier(ecp.Keyring({"portal": b"k"}), max_expires=604_800)
     assert verifier.verify(url, now=1000 + 604_800).signature.expires == 604_800  # type: ignore[union-attr]
+
+
+def test_bools_are_not_codes_or_attribute_values() -> None:
+    """Was: ``build(True, ...)`` built an Access-Request and ``{"Session-Timeout": True}``
+    sent 1 (bool is an int to Python, but nothing in RADIUS is a truth value)."""
+    with pytest.raises(TypeError, match="not a bool"):
+        radius.build(True, SECRET)  # type: ignore[arg-type]
+    for name in ("Session-Timeout", "Service-Type", "User-Name", "Framed-IP-Address"):
+        with pytest.raises(nacwire.BuildError, match="a bool is not a valid") as e:
+            radius.build("Access-Accept", SECRET, {name: False})
+        assert e.value.attribute == name
+    for code in (256, -1, 2**70):
+        with pytest.raises(ValueError, match=r"is outside 0\.\.=255"):
+            radius.build(code, SECRET)
+    assert radius.build(255, SECRET).code == 255
+    assert radius.build("Access-Accept", SECRET, {"Session-Timeout": 1})["Session-Timeout"] == 1
+
+
+def test_every_build_and_packet_error_has_its_documented_fields() -> None:
+    """Was: ``AttributeError: 'BuildError' object has no attribute 'attribute'`` for
+    the errors made from a message alone (a wrong value type, "not a request")."""
+    client = radius.Client()
+    client.add_destination("nas", SECRET)
+    for make in (
+        lambda: radius.build("Access-Request", SECRET, {"User-Name": 5}),
+        lambda: radius.build("Access-Request", SECRET, {"Session-Timeout": 2**40}),
+        lambda: radius.build("Access-Request", SECRET, [(300, "x")]),
+        lambda: client.send("nas", "Access-Accept"),
+    ):
+        with pytest.raises(nacwire.BuildError) as e:
+            make()
+        assert e.value.attribute in (None, "User-Name", "Session-Timeout")
+    with pytest.raises(nacwire.BuildError) as e:
+        radius.build("Access-Request", SECRET, {"User-Name": 5})
+    assert e.value.attribute == "User-Name"
