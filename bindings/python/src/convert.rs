@@ -55,6 +55,43 @@ pub(crate) fn secret_of(obj: &Bound<'_, PyAny>) -> PyResult<Arc<SharedSecret>> {
     Ok(Arc::new(SharedSecret::new(octets)))
 }
 
+/// An int argument in `T`'s range: `TypeError` for another type (a bool included),
+/// `ValueError` naming the argument and the range otherwise (pyo3's own conversion
+/// raises `OverflowError: out of range integral type conversion attempted`, which
+/// names neither).
+fn int_arg<T>(obj: &Bound<'_, PyAny>, what: &str, range: &str) -> PyResult<T>
+where
+    T: for<'a, 'py> FromPyObject<'a, 'py>,
+{
+    if !obj.is_instance_of::<pyo3::types::PyInt>() || obj.is_instance_of::<pyo3::types::PyBool>() {
+        let kind = obj
+            .get_type()
+            .name()
+            .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+        return Err(PyTypeError::new_err(format!("{what} is an int, not {kind}")));
+    }
+    obj.extract::<T>()
+        .map_err(|_| PyValueError::new_err(format!("{what} is {range}, not {obj}")))
+}
+
+/// A RADIUS Identifier argument (0..=255).
+pub(crate) fn identifier_arg(obj: &Bound<'_, PyAny>) -> PyResult<u8> {
+    int_arg(obj, "identifier", "0..=255")
+}
+
+/// A UDP/TCP port argument (0..=65535).
+pub(crate) fn port_arg(obj: &Bound<'_, PyAny>) -> PyResult<u16> {
+    int_arg(obj, "port", "0..=65535")
+}
+
+/// A UDP/TCP port argument that may be `None`.
+pub(crate) fn opt_port_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<u16>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    port_arg(obj).map(Some)
+}
+
 /// An `ipaddress.IPv4Address`.
 pub(crate) fn py_ipv4(py: Python<'_>, a: Ipv4Addr) -> PyResult<Bound<'_, PyAny>> {
     import(py, &IPV4, "ipaddress", "IPv4Address")?.call1((u32::from(a),))

@@ -461,7 +461,7 @@ impl Verifier {
         path: &str,
         query: &Bound<'_, PyAny>,
         scheme: &str,
-        port: Option<u16>,
+        #[pyo3(from_py_with = crate::convert::opt_port_arg)] port: Option<u16>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<ControllerRedirect> {
         let query = url_text(query, "query")?;
@@ -865,7 +865,7 @@ impl Signer {
         path: &str,
         params: &Bound<'_, PyAny>,
         scheme: &str,
-        port: Option<u16>,
+        #[pyo3(from_py_with = crate::convert::opt_port_arg)] port: Option<u16>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let pairs = if params.hasattr("items")? {
@@ -990,7 +990,7 @@ impl Approval {
         &self,
         py: Python<'_>,
         hwc_ip: &Bound<'_, PyAny>,
-        hwc_port: u16,
+        #[pyo3(from_py_with = crate::convert::port_arg)] hwc_port: u16,
         signer: &Signer,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {

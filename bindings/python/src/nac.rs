@@ -1251,8 +1251,8 @@ impl Profile {
     #[allow(clippy::too_many_arguments)]
     fn replace(
         &self,
-        coa_port: Option<u16>,
-        disconnect_port: Option<u16>,
+        #[pyo3(from_py_with = crate::convert::opt_port_arg)] coa_port: Option<u16>,
+        #[pyo3(from_py_with = crate::convert::opt_port_arg)] disconnect_port: Option<u16>,
         message_authenticator: Option<bool>,
         event_timestamp: Option<bool>,
         calling_station_mac: Option<&str>,
@@ -1532,7 +1532,7 @@ impl PacketPlan {
     fn encode<'py>(
         &self,
         py: Python<'py>,
-        identifier: u8,
+        #[pyo3(from_py_with = crate::convert::identifier_arg)] identifier: u8,
         secret: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let secret = secret_of(secret)?;
@@ -1545,7 +1545,7 @@ impl PacketPlan {
     fn packet<'py>(
         &self,
         py: Python<'py>,
-        identifier: u8,
+        #[pyo3(from_py_with = crate::convert::identifier_arg)] identifier: u8,
         secret: &Bound<'py, PyAny>,
         dictionary: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {

@@ -834,8 +834,8 @@ fn finish_built(
 ///
 /// Raises `BuildError` (unknown name, a value of the wrong type or out of range, a
 /// packet over 4096 octets), `TypeError` for arguments of the wrong type and
-/// `ValueError` (`OverflowError` for an int out of range) for bad `code`,
-/// `identifier`, `authenticator` or `salt`.
+/// `ValueError` for a bad `code`, `identifier` (0..=255) or `authenticator`
+/// (`OverflowError` for a `salt` outside 0..=65535).
 #[pyfunction]
 #[pyo3(signature = (code, secret, attributes = None, *, identifier = 0, authenticator = None,
                     dictionary = None, message_authenticator = None, salt = None))]
@@ -845,7 +845,7 @@ fn build(
     code: &Bound<'_, PyAny>,
     secret: &Bound<'_, PyAny>,
     attributes: Option<&Bound<'_, PyAny>>,
-    identifier: u8,
+    #[pyo3(from_py_with = crate::convert::identifier_arg)] identifier: u8,
     authenticator: Option<&[u8]>,
     dictionary: Option<&Bound<'_, Dictionary>>,
     message_authenticator: Option<bool>,
@@ -1555,7 +1555,11 @@ impl Client {
     }
 
     /// Forgets a pending request; returns whether there was one.
-    fn cancel(&self, destination: String, identifier: u8) -> bool {
+    fn cancel(
+        &self,
+        destination: String,
+        #[pyo3(from_py_with = crate::convert::identifier_arg)] identifier: u8,
+    ) -> bool {
         self.lock().inner.cancel(&destination, identifier).is_some()
     }
 
@@ -1717,7 +1721,7 @@ impl DuplicateCache {
         py: Python<'py>,
         source: &Bound<'py, PyAny>,
         request: &Bound<'py, Packet>,
-        local_port: u16,
+        #[pyo3(from_py_with = crate::convert::port_arg)] local_port: u16,
         now: Option<f64>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let (host, port) = source_of(source)?;
@@ -1743,7 +1747,7 @@ impl DuplicateCache {
         source: &Bound<'_, PyAny>,
         request: &Bound<'_, Packet>,
         reply: &[u8],
-        local_port: u16,
+        #[pyo3(from_py_with = crate::convert::port_arg)] local_port: u16,
     ) -> PyResult<()> {
         let (host, port) = source_of(source)?;
         let req = request.get().view();

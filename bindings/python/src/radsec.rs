@@ -125,7 +125,7 @@ impl RadSecClient {
     #[allow(clippy::too_many_arguments)]
     fn new(
         host: &str,
-        port: u16,
+        #[pyo3(from_py_with = crate::convert::port_arg)] port: u16,
         transport: &str,
         secret: Option<&Bound<'_, PyAny>>,
         ca: Option<PathBuf>,

@@ -559,3 +559,39 @@ def test_every_build_and_packet_error_has_its_documented_fields() -> None:
     with pytest.raises(nacwire.BuildError) as e:
         radius.build("Access-Request", SECRET, {"User-Name": 5})
     assert e.value.attribute == "User-Name"
+
+
+def test_identifiers_and_ports_out_of_range_name_themselves() -> None:
+    """Was: ``OverflowError: out of range integral type conversion attempted``, naming
+    neither the argument nor its range."""
+    plan = nac.Profile.get("generic").plan(
+        nac.Session(acct_session_id="a"), nac.Intent.disconnect(), now=0
+    )
+    client = radius.Client()
+    client.add_destination("nas", SECRET)
+    signer = ecp.Signer("portal", b"k")
+    for make in (
+        lambda: radius.build("Access-Request", SECRET, identifier=256),
+        lambda: radius.build("Access-Request", SECRET, identifier=-1),
+        lambda: client.cancel("nas", 256),
+        lambda: plan.encode(300, SECRET),
+        lambda: plan.packet(-5, SECRET),
+    ):
+        with pytest.raises(ValueError, match=r"^identifier is 0\.\.=255, not -?\d+"):
+            make()
+    for make in (
+        lambda: nac.Profile.get("generic").replace(coa_port=70000),
+        lambda: signer.presign("portal.example", "/", {}, port=70000),
+        lambda: ecp.Approval("t", "1", "u").signed_url("192.0.2.1", 65536, signer),
+        lambda: radsec.RadSecClient("127.0.0.1", -1, transport="tcp", secret=SECRET),
+        lambda: radius.DuplicateCache().check(
+            ("192.0.2.1", 1), radius.build("Status-Server", SECRET), local_port=70000
+        ),
+    ):
+        with pytest.raises(ValueError, match=r"^port is 0\.\.=65535, not -?\d+"):
+            make()
+    with pytest.raises(TypeError, match="identifier is an int, not str"):
+        radius.build("Access-Request", SECRET, identifier="7")  # type: ignore[arg-type]
+    assert radius.build("Access-Request", SECRET, identifier=255).identifier == 255
+    assert nac.Profile.get("generic").replace(coa_port=None).coa_port == 3799
+    assert len(plan.encode(0, SECRET)) > 20

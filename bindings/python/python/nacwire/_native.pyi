@@ -324,7 +324,7 @@ def build(
     the cleartext password. Message-Authenticator goes first in Access-* and
     Status-Server packets (``message_authenticator`` forces it on or off). Raises
     ``BuildError`` for names and values, ``TypeError``/``ValueError`` for arguments
-    (``OverflowError`` for an int out of range)."""
+    (an ``identifier`` outside 0..=255 included)."""
 
 def reply(
     request: Packet,
