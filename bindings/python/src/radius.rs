@@ -908,6 +908,14 @@ fn reply(
 /// Create one with `Packet.decode(data)` (validates every attribute once), `build()`
 /// or `reply()`. With a secret (and, for replies, the request), hidden values such as
 /// User-Password and Tunnel-Password are revealed when read.
+///
+/// Read it like a mapping with repeated keys: `packet["User-Name"]` (the first
+/// value, `KeyError` when absent), `get`, `get_all`, `in`, `keys()`/iteration (names
+/// in wire order, once per attribute), `items()`, `to_dict()`, `attributes()` (with
+/// numbers and tags). Values: `str` (`bytes` when a text attribute is not UTF-8),
+/// `bytes`, `int` (an `EnumValue` when the dictionary names it), `ipaddress` objects,
+/// `datetime` (UTC), `(tag, value)` for tagged attributes. Equal and hashed by its
+/// bytes; not picklable (pickle `bytes(packet)`).
 #[pyclass(frozen, module = "nacwire.radius")]
 pub(crate) struct Packet {
     pub(crate) data: Vec<u8>,

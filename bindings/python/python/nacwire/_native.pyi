@@ -247,7 +247,10 @@ class AttributeDef:
 
 @final
 class Packet:
-    """A validated RADIUS packet."""
+    """A validated RADIUS packet, read like a mapping with repeated keys: ``p[name]``
+    (first value), ``get``, ``get_all``, ``keys()``/iteration (names in wire order, once
+    per attribute), ``items()``. Values: ``str`` (``bytes`` when not UTF-8), ``bytes``,
+    ``int``/``EnumValue``, ``ipaddress`` objects, ``datetime``, ``(tag, value)``."""
 
     @staticmethod
     def decode(
