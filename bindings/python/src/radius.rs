@@ -332,8 +332,10 @@ impl Dictionary {
     }
 }
 
-/// What a dictionary says about one attribute.
+/// What a dictionary says about one attribute. Equal (and hashed alike) when every
+/// field is.
 #[pyclass(frozen, get_all, module = "nacwire.radius")]
+#[derive(PartialEq, Eq, Hash)]
 pub(crate) struct AttributeDef {
     /// The name.
     name: String,
@@ -382,6 +384,14 @@ impl AttributeDef {
             .map(|k| k.to_string())
             .unwrap_or_default();
         format!("<AttributeDef {} {} {}>", self.name, key, self.data_type)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Self>().is_ok_and(|o| o.get() == self)
+    }
+
+    fn __hash__(&self) -> u64 {
+        hash_of(self)
     }
 }
 

@@ -595,3 +595,13 @@ def test_identifiers_and_ports_out_of_range_name_themselves() -> None:
     assert radius.build("Access-Request", SECRET, identifier=255).identifier == 255
     assert nac.Profile.get("generic").replace(coa_port=None).coa_port == 3799
     assert len(plan.encode(0, SECRET)) > 20
+
+
+def test_attribute_definitions_compare_by_value() -> None:
+    """Was: two lookups of the same attribute compared unequal (identity)."""
+    builtin = radius.Dictionary.builtin()
+    first, again = builtin.attribute("Tunnel-Type"), builtin.attribute("Tunnel-Type")
+    assert first is not again and first == again and hash(first) == hash(again)
+    assert first != builtin.attribute("Tunnel-Medium-Type")
+    assert first != "Tunnel-Type"
+    assert len({builtin.attribute(n) for n in ("User-Name", "User-Name", "NAS-Port")}) == 2
