@@ -267,8 +267,12 @@ impl RadSecClient {
 }
 
 /// A RadSec (or RADIUS/TCP) server on background threads, answering with a Python
-/// handler: `handler(request: Packet, info: dict) -> (code, attributes) | None`. `info`
-/// holds `peer` ((host, port)), `version` ("1.0"/"1.1") and `transport`.
+/// handler: `handler(request: Packet, info: dict) -> (code, attributes) | code | None`
+/// (`None`: no reply). `info` holds `peer` ((host, port)), `version` ("1.0"/"1.1")
+/// and `transport`. The handler runs on the connection's thread, one request at a
+/// time per connection. A handler that raises, or returns a code or attributes that
+/// cannot be built, is reported through `sys.unraisablehook` and the request gets no
+/// reply (the client's request times out).
 #[pyclass(frozen, module = "nacwire.radsec")]
 pub(crate) struct RadSecServer {
     handle: Mutex<Option<nacwire_io::stream::ServerHandle>>,

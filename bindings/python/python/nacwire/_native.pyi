@@ -590,7 +590,9 @@ _Path = str | os.PathLike[str]
 
 @final
 class RadSecClient:
-    """A RadSec (or RADIUS/TCP) client: one reused connection."""
+    """A RadSec (or RADIUS/TCP) client: one reused connection, shared by threads (their
+    requests take turns). ``request`` raises ``nacwire.Timeout`` for a lost request and
+    ``nacwire.TransportError`` when the connection cannot be made."""
 
     def __new__(
         cls,
@@ -620,7 +622,10 @@ _Handler = Callable[[Packet, dict[str, Any]], tuple[int | str, _Attributes] | in
 
 @final
 class RadSecServer:
-    """A RadSec (or RADIUS/TCP) server answering with a Python handler."""
+    """A RadSec (or RADIUS/TCP) server answering with a Python handler
+    ``handler(request, info) -> (code, attributes) | code | None`` on its connection
+    threads. A handler that raises (or returns what cannot be built) is reported
+    through ``sys.unraisablehook`` and the request gets no reply."""
 
     def __new__(
         cls,
