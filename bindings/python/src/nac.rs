@@ -112,10 +112,14 @@ macro_rules! to_json {
     };
 }
 
-/// A Python value (dict, list, str, numbers, None) as JSON text, through `json.dumps`.
+/// A Python value (dict, list, str, numbers, None) as JSON text, through `json.dumps`
+/// with `allow_nan=False`: NaN and infinities are not JSON (json.dumps would write
+/// `NaN`, which the JSON parser then refused with only a column number).
 fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let kwargs = PyDict::new(obj.py());
+    kwargs.set_item("allow_nan", false)?;
     import(obj.py(), &JSON_DUMPS, "json", "dumps")?
-        .call1((obj,))
+        .call((obj,), Some(&kwargs))
         .map_err(|e| invalid("invalid_value", format!("not JSON-serializable: {e}")))?
         .extract()
 }

@@ -605,3 +605,13 @@ def test_attribute_definitions_compare_by_value() -> None:
     assert first != builtin.attribute("Tunnel-Medium-Type")
     assert first != "Tunnel-Type"
     assert len({builtin.attribute(n) for n in ("User-Name", "User-Name", "NAS-Port")}) == 2
+
+
+def test_nan_in_json_fields_is_named() -> None:
+    """Was: ``ModelError: expected value at line 1 column 22`` (json.dumps wrote NaN,
+    which is not JSON, and the parser refused it by column)."""
+    for value in (float("nan"), float("inf"), [1, float("-inf")]):
+        with pytest.raises(nacwire.ModelError, match="Out of range float") as e:
+            nac.Endpoint(attributes={"a": value})
+        assert e.value.kind == "invalid_value"
+    assert nac.Endpoint(attributes={"a": 1.5}).to_json() == '{"attributes":{"a":1.5}}'
