@@ -90,6 +90,23 @@ fn pem_err(e: impl std::fmt::Display) -> PyErr {
     errors::transport(format!("certificates: {e}"))
 }
 
+/// The CA certificates of a PEM file, at least one: a file with none (a key, a
+/// typo'd path to another PEM) made an empty trust store that refused every peer
+/// later, at connection time, with a certificate error.
+macro_rules! ca_roots {
+    ($path:expr) => {{
+        let path: &std::path::Path = $path;
+        let roots = nacwire_io::pem::roots(path).map_err(pem_err)?;
+        if roots.is_empty() {
+            return Err(pem_err(format!(
+                "{}: no CA certificate in it (PEM, -----BEGIN CERTIFICATE-----)",
+                path.display()
+            )));
+        }
+        roots
+    }};
+}
+
 fn address_of(host: &str, port: u16) -> PyResult<SocketAddr> {
     (host, port)
         .to_socket_addrs()
@@ -154,7 +171,7 @@ impl RadSecClient {
         let connector = match transport {
             Transport::Tls => {
                 let ca = ca.ok_or_else(|| PyValueError::new_err("TLS needs ca= (the server's CA, PEM)"))?;
-                let roots = nacwire_io::pem::roots(&ca).map_err(pem_err)?;
+                let roots = ca_roots!(&ca);
                 let identity = match (cert, key) {
                     (Some(c), Some(k)) => Some(nacwire_io::pem::identity(&c, &k).map_err(pem_err)?),
                     (None, None) => None,
@@ -325,9 +342,10 @@ impl RadSecServer {
                     return Err(PyValueError::new_err("TLS needs cert= and key= (PEM)"));
                 };
                 let identity = nacwire_io::pem::identity(&cert, &key).map_err(pem_err)?;
-                let roots = ca
-                    .map(|c| nacwire_io::pem::roots(c).map_err(pem_err))
-                    .transpose()?;
+                let roots = match ca {
+                    Some(c) => Some(ca_roots!(&c)),
+                    None => None,
+                };
                 Acceptor::Tls(
                     server_config(identity, roots, alpn_of(alpn)?, versions_of(tls_versions)?)
                         .map_err(pem_err)?,

@@ -8,6 +8,7 @@ import asyncio
 import pathlib
 import re
 import socket
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 
 import nacwire
+from conftest import require
 from nacwire import ecp, nac, radius, radsec
 
 SECRET = b"s3cret-review"
@@ -615,3 +617,24 @@ def test_nan_in_json_fields_is_named() -> None:
             nac.Endpoint(attributes={"a": value})
         assert e.value.kind == "invalid_value"
     assert nac.Endpoint(attributes={"a": 1.5}).to_json() == '{"attributes":{"a":1.5}}'
+
+
+def test_a_ca_file_without_certificates_is_refused_at_once(tmp_path: pathlib.Path) -> None:
+    """Was: accepted (an empty trust store), then every TLS connection failed later
+    with a certificate error."""
+    empty = tmp_path / "ca.pem"
+    for text in ("", "not a certificate\n"):
+        empty.write_text(text)
+        with pytest.raises(nacwire.TransportError, match="no CA certificate in it"):
+            radsec.RadSecClient("127.0.0.1", 2083, ca=empty)
+    # the server's client-certificate CA, next to a valid server certificate
+    subprocess.run(
+        [require("openssl"), "req", "-x509", "-newkey", "ec", "-pkeyopt",
+         "ec_paramgen_curve:P-256", "-nodes", "-keyout", "server.key", "-out", "server.pem",
+         "-days", "1", "-subj", "/CN=localhost"],
+        cwd=tmp_path, check=True, capture_output=True,
+    )  # fmt: skip
+    cert, key = tmp_path / "server.pem", tmp_path / "server.key"
+    with pytest.raises(nacwire.TransportError, match="no CA certificate in it"):
+        radsec.RadSecServer(("127.0.0.1", 0), lambda r, i: None, cert=cert, key=key, ca=empty)
+    radsec.RadSecServer(("127.0.0.1", 0), lambda r, i: None, cert=cert, key=key, ca=cert).close()
