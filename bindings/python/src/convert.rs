@@ -74,6 +74,28 @@ where
         .map_err(|_| PyValueError::new_err(format!("{what} is {range}, not {obj}")))
 }
 
+/// Octets given as `bytes`, `bytearray` or `memoryview` (copied). Anything else,
+/// `str` included, is a `TypeError`.
+pub(crate) fn octets_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    if let Ok(b) = obj.cast::<pyo3::types::PyByteArray>() {
+        return Ok(b.to_vec());
+    }
+    if obj.is_instance_of::<pyo3::types::PyMemoryView>() {
+        let copy = obj.call_method0("tobytes")?;
+        return Ok(copy.cast::<PyBytes>()?.as_bytes().to_vec());
+    }
+    let kind = obj
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+    Err(PyTypeError::new_err(format!(
+        "data is bytes, bytearray or memoryview, not {kind}"
+    )))
+}
+
 /// A RADIUS Identifier argument (0..=255).
 pub(crate) fn identifier_arg(obj: &Bound<'_, PyAny>) -> PyResult<u8> {
     int_arg(obj, "identifier", "0..=255")

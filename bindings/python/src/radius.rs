@@ -1032,14 +1032,15 @@ fn decode_options(dict: &Dict) -> radius_codec::DecodeOptions<'_> {
 
 #[pymethods]
 impl Packet {
-    /// Validates `data` as a RADIUS packet (every attribute, once).
+    /// Validates `data` (`bytes`, `bytearray` or `memoryview`, as `socket.recv_into`
+    /// fills them; copied) as a RADIUS packet (every attribute, once).
     ///
     /// `secret` (with `request` for a reply) lets hidden values be revealed when read;
     /// it does not verify anything: call `verify_request` / `verify_reply` for that.
     #[staticmethod]
     #[pyo3(signature = (data, *, dictionary = None, secret = None, request = None))]
     fn decode(
-        data: &[u8],
+        #[pyo3(from_py_with = crate::convert::octets_arg)] data: Vec<u8>,
         dictionary: Option<&Bound<'_, Dictionary>>,
         secret: Option<&Bound<'_, PyAny>>,
         request: Option<&Bound<'_, Self>>,
@@ -1047,7 +1048,7 @@ impl Packet {
         let dict = dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().inner.clone());
         let secret = secret.map(secret_of).transpose()?;
         let req_auth = request.map(|r| r.get().view().authenticator());
-        Self::from_vec(data.to_vec(), dict, secret.map(|s| (s, req_auth)))
+        Self::from_vec(data, dict, secret.map(|s| (s, req_auth)))
     }
 
     /// The packet code as a number.

@@ -638,3 +638,20 @@ def test_a_ca_file_without_certificates_is_refused_at_once(tmp_path: pathlib.Pat
     with pytest.raises(nacwire.TransportError, match="no CA certificate in it"):
         radsec.RadSecServer(("127.0.0.1", 0), lambda r, i: None, cert=cert, key=key, ca=empty)
     radsec.RadSecServer(("127.0.0.1", 0), lambda r, i: None, cert=cert, key=key, ca=cert).close()
+
+
+def test_decode_takes_what_recv_into_fills() -> None:
+    """Was: ``TypeError: 'bytearray' object is not an instance of 'bytes'``."""
+    wire = bytes(radius.build("Access-Request", SECRET, {"User-Name": "bob"}))
+    buffer = bytearray(4096)
+    buffer[: len(wire)] = wire
+    view = memoryview(buffer)[: len(wire)]
+    for data in (bytearray(wire), view, memoryview(wire)):
+        assert radius.Packet.decode(data) == radius.Packet.decode(wire)
+    packet = radius.Packet.decode(view)
+    buffer[0] = 2  # the packet is a copy: later writes to the buffer do not change it
+    assert packet.code_name == "Access-Request" and bytes(packet) == wire
+    assert radius.Packet.decode(view).code_name == "Access-Accept"
+    for wrong in (wire.hex(), None, list(wire)):
+        with pytest.raises(TypeError, match="data is bytes, bytearray or memoryview"):
+            radius.Packet.decode(wrong)  # type: ignore[arg-type]

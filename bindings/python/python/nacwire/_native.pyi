@@ -256,7 +256,7 @@ class Packet:
 
     @staticmethod
     def decode(
-        data: bytes,
+        data: bytes | bytearray | memoryview,
         *,
         dictionary: Dictionary | None = None,
         secret: _Secret | None = None,
