@@ -96,6 +96,47 @@ pub(crate) fn octets_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     )))
 }
 
+/// An unsigned int argument up to `max`: `ValueError` with the range instead of
+/// pyo3's `OverflowError: out of range integral type conversion attempted` (pyo3
+/// adds a note naming the argument).
+fn unsigned<T>(obj: &Bound<'_, PyAny>, max: &str) -> PyResult<T>
+where
+    T: for<'a, 'py> FromPyObject<'a, 'py>,
+{
+    int_arg(obj, "the value", "?").map_err(|e| {
+        if e.is_instance_of::<PyValueError>(obj.py()) {
+            PyValueError::new_err(format!("{obj} is outside 0..={max}"))
+        } else {
+            e
+        }
+    })
+}
+
+/// A 16-bit unsigned argument, or `None`.
+pub(crate) fn opt_u16_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<u16>> {
+    (!obj.is_none()).then(|| unsigned(obj, "65535")).transpose()
+}
+
+/// A 32-bit unsigned argument (seconds, counts, Error-Cause values).
+pub(crate) fn u32_arg(obj: &Bound<'_, PyAny>) -> PyResult<u32> {
+    unsigned(obj, "4294967295")
+}
+
+/// A 32-bit unsigned argument, or `None`.
+pub(crate) fn opt_u32_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<u32>> {
+    (!obj.is_none()).then(|| u32_arg(obj)).transpose()
+}
+
+/// A 64-bit unsigned argument.
+pub(crate) fn u64_arg(obj: &Bound<'_, PyAny>) -> PyResult<u64> {
+    unsigned(obj, "18446744073709551615")
+}
+
+/// A 64-bit unsigned argument, or `None`.
+pub(crate) fn opt_u64_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
+    (!obj.is_none()).then(|| u64_arg(obj)).transpose()
+}
+
 /// A RADIUS Identifier argument (0..=255).
 pub(crate) fn identifier_arg(obj: &Bound<'_, PyAny>) -> PyResult<u8> {
     int_arg(obj, "identifier", "0..=255")

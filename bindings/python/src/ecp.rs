@@ -385,7 +385,7 @@ impl Verifier {
         keys: &Bound<'_, PyAny>,
         max_future_skew: Option<&Bound<'_, PyAny>>,
         expiry_grace: Option<&Bound<'_, PyAny>>,
-        max_expires: u64,
+        #[pyo3(from_py_with = crate::convert::u64_arg)] max_expires: u64,
         max_url_len: usize,
         port_rule: &str,
         empty_path: &str,
@@ -816,7 +816,7 @@ impl Signer {
     fn new(
         identity: &str,
         secret: &Bound<'_, PyAny>,
-        expires: u64,
+        #[pyo3(from_py_with = crate::convert::u64_arg)] expires: u64,
         port_rule: &str,
         empty_path: &str,
     ) -> PyResult<Self> {
@@ -923,7 +923,7 @@ impl Approval {
         username: String,
         dest: Option<String>,
         role: Option<String>,
-        session_timeout: Option<u32>,
+        #[pyo3(from_py_with = crate::convert::opt_u32_arg)] session_timeout: Option<u32>,
     ) -> Self {
         Self {
             inner: RApproval {
@@ -944,7 +944,7 @@ impl Approval {
         redirect: &ControllerRedirect,
         username: String,
         role: Option<String>,
-        session_timeout: Option<u32>,
+        #[pyo3(from_py_with = crate::convert::opt_u32_arg)] session_timeout: Option<u32>,
     ) -> Self {
         let mut inner = RApproval::for_redirect(&redirect.inner, username);
         inner.role = role;

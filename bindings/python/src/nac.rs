@@ -365,7 +365,7 @@ fn apply_session(s: &mut nac_model::Session, changes: Option<&Bound<'_, PyDict>>
                 };
             }
             "called_station" => s.id.called_station = opt_text(&v)?.map(|t| CalledStationId::parse(&t)),
-            "nas_port" => s.id.nas_port = if none { None } else { Some(v.extract()?) },
+            "nas_port" => s.id.nas_port = crate::convert::opt_u32_arg(&v)?,
             "nas_port_id" => s.id.nas_port_id = opt_text(&v)?,
             "framed_ip" => {
                 s.id.framed_ip = if none {
@@ -931,7 +931,7 @@ impl Intent {
     /// (e.g. 6, Admin-Reset).
     #[staticmethod]
     #[pyo3(signature = (terminate_cause = None))]
-    fn disconnect(terminate_cause: Option<u32>) -> Self {
+    fn disconnect(#[pyo3(from_py_with = crate::convert::opt_u32_arg)] terminate_cause: Option<u32>) -> Self {
         Self {
             inner: RIntent::Disconnect { terminate_cause },
         }
@@ -975,7 +975,7 @@ impl Intent {
 
     /// Replace Session-Timeout (seconds).
     #[staticmethod]
-    fn session_timeout(seconds: u32) -> Self {
+    fn session_timeout(#[pyo3(from_py_with = crate::convert::u32_arg)] seconds: u32) -> Self {
         Self {
             inner: RIntent::SessionTimeout(seconds),
         }
@@ -983,7 +983,7 @@ impl Intent {
 
     /// Replace Idle-Timeout (seconds).
     #[staticmethod]
-    fn idle_timeout(seconds: u32) -> Self {
+    fn idle_timeout(#[pyo3(from_py_with = crate::convert::u32_arg)] seconds: u32) -> Self {
         Self {
             inner: RIntent::IdleTimeout(seconds),
         }
@@ -992,7 +992,7 @@ impl Intent {
     /// Take the port down and up, for `seconds` where the vendor takes a time.
     #[staticmethod]
     #[pyo3(signature = (seconds = None))]
-    fn bounce_port(seconds: Option<u32>) -> Self {
+    fn bounce_port(#[pyo3(from_py_with = crate::convert::opt_u32_arg)] seconds: Option<u32>) -> Self {
         Self {
             inner: RIntent::BouncePort { seconds },
         }
@@ -1008,7 +1008,10 @@ impl Intent {
 
     /// Change the bandwidth (bits per second, from the subscriber's side).
     #[staticmethod]
-    fn rate_limit(upload_bps: u64, download_bps: u64) -> Self {
+    fn rate_limit(
+        #[pyo3(from_py_with = crate::convert::u64_arg)] upload_bps: u64,
+        #[pyo3(from_py_with = crate::convert::u64_arg)] download_bps: u64,
+    ) -> Self {
         Self {
             inner: RIntent::RateLimit(RateLimit {
                 upload_bps,
@@ -2804,7 +2807,11 @@ impl EndpointState {
     /// changes whenever other policy attributes change.
     #[new]
     #[pyo3(signature = (status, role = None, attributes_digest = 0))]
-    fn new(status: &str, role: Option<String>, attributes_digest: u64) -> PyResult<Self> {
+    fn new(
+        status: &str,
+        role: Option<String>,
+        #[pyo3(from_py_with = crate::convert::u64_arg)] attributes_digest: u64,
+    ) -> PyResult<Self> {
         Ok(Self {
             inner: pl::EndpointState {
                 status: status_of(status)?,

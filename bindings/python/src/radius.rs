@@ -655,7 +655,17 @@ pub(crate) fn prepare_attributes(
         let mut val = val;
         if let Ok(t) = val.cast::<PyTuple>() {
             if t.len() == 2 && def.flags().has_tag {
-                tag = Some(t.get_item(0)?.extract()?);
+                let given = t.get_item(0)?;
+                if !given.is_instance_of::<pyo3::types::PyInt>() {
+                    return Err(PyTypeError::new_err(format!("{}: a tag is an int", def.name())));
+                }
+                let n = given.extract::<u8>().ok().filter(|n| *n <= 31).ok_or_else(|| {
+                    errors::build_for(
+                        def.name(),
+                        format!("{}: tag {given} is outside 0..=31", def.name()),
+                    )
+                })?;
+                tag = Some(n);
                 val = t.get_item(1)?;
             }
         }
@@ -844,8 +854,8 @@ fn finish_built(
 ///
 /// Raises `BuildError` (unknown name, a value of the wrong type or out of range, a
 /// packet over 4096 octets), `TypeError` for arguments of the wrong type and
-/// `ValueError` for a bad `code`, `identifier` (0..=255) or `authenticator`
-/// (`OverflowError` for a `salt` outside 0..=65535).
+/// `ValueError` for a bad `code`, `identifier` (0..=255), `authenticator` or
+/// `salt` (0..=65535).
 #[pyfunction]
 #[pyo3(signature = (code, secret, attributes = None, *, identifier = 0, authenticator = None,
                     dictionary = None, message_authenticator = None, salt = None))]
@@ -859,7 +869,7 @@ fn build(
     authenticator: Option<&[u8]>,
     dictionary: Option<&Bound<'_, Dictionary>>,
     message_authenticator: Option<bool>,
-    salt: Option<u16>,
+    #[pyo3(from_py_with = crate::convert::opt_u16_arg)] salt: Option<u16>,
 ) -> PyResult<Packet> {
     let code = code_of(code)?;
     let secret = secret_of(secret)?;
@@ -898,7 +908,7 @@ fn reply(
     attributes: Option<&Bound<'_, PyAny>>,
     dictionary: Option<&Bound<'_, Dictionary>>,
     message_authenticator: Option<bool>,
-    salt: Option<u16>,
+    #[pyo3(from_py_with = crate::convert::opt_u16_arg)] salt: Option<u16>,
 ) -> PyResult<Packet> {
     let code = code_of(code)?;
     let secret = secret_of(secret)?;
@@ -1399,10 +1409,10 @@ impl Client {
     fn new(
         py: Python<'_>,
         timeout: f64,
-        retries: u32,
+        #[pyo3(from_py_with = crate::convert::u32_arg)] retries: u32,
         max_timeout: f64,
         max_duration: f64,
-        seed: Option<u64>,
+        #[pyo3(from_py_with = crate::convert::opt_u64_arg)] seed: Option<u64>,
     ) -> PyResult<Self> {
         let dur = |s: f64, what: &str| {
             Duration::try_from_secs_f64(s)

@@ -107,6 +107,14 @@ macro_rules! ca_roots {
     }};
 }
 
+/// A `(host, port)` address argument; a port out of range is a `ValueError`.
+fn address_arg(obj: &Bound<'_, PyAny>) -> PyResult<(String, u16)> {
+    let (host, port): (String, Bound<'_, PyAny>) = obj
+        .extract()
+        .map_err(|_| PyTypeError::new_err("address is a (host, port) pair"))?;
+    Ok((host, crate::convert::port_arg(&port)?))
+}
+
 fn address_of(host: &str, port: u16) -> PyResult<SocketAddr> {
     (host, port)
         .to_socket_addrs()
@@ -308,7 +316,7 @@ impl RadSecServer {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        address: (String, u16),
+        #[pyo3(from_py_with = address_arg)] address: (String, u16),
         handler: Py<PyAny>,
         transport: &str,
         cert: Option<PathBuf>,

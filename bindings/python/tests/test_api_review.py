@@ -655,3 +655,40 @@ def test_decode_takes_what_recv_into_fills() -> None:
     for wrong in (wire.hex(), None, list(wire)):
         with pytest.raises(TypeError, match="data is bytes, bytearray or memoryview"):
             radius.Packet.decode(wrong)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("make", "bound"),
+    [
+        (lambda: radius.build("Access-Request", SECRET, salt=70000), "65535"),
+        (lambda: radius.Client(retries=-1), "4294967295"),
+        (lambda: radius.Client(seed=-1), "18446744073709551615"),
+        (lambda: nac.Session(nas_port=2**32), "4294967295"),
+        (lambda: nac.Intent.session_timeout(-1), "4294967295"),
+        (lambda: nac.Intent.bounce_port(2**40), "4294967295"),
+        (lambda: nac.Intent.disconnect(2**40), "4294967295"),
+        (lambda: nac.Intent.rate_limit(-1, 5), "18446744073709551615"),
+        (lambda: nac.EndpointState("Known", None, -1), "18446744073709551615"),
+        (lambda: ecp.Verifier(ecp.Keyring(), max_expires=-1), "18446744073709551615"),
+        (lambda: ecp.Approval("t", "1", "u", session_timeout=-1), "4294967295"),
+    ],
+)
+def test_ints_out_of_range_are_value_errors_with_the_range(make: Any, bound: str) -> None:
+    """Was: ``OverflowError: out of range integral type conversion attempted``."""
+    with pytest.raises(ValueError, match=rf"is outside 0\.\.={bound}"):
+        make()
+
+
+def test_tags_out_of_range_and_server_ports() -> None:
+    for tag in (-1, 32, 200):
+        with pytest.raises(nacwire.BuildError, match=r"tag -?\d+ is outside 0\.\.=31") as e:
+            radius.build("Access-Accept", SECRET, {"Tunnel-Type": (tag, "VLAN")})
+        assert e.value.attribute == "Tunnel-Type"
+    with pytest.raises(TypeError, match="a tag is an int"):
+        radius.build("Access-Accept", SECRET, {"Tunnel-Type": ("1", "VLAN")})
+    accept = radius.build("Access-Accept", SECRET, {"Tunnel-Type": (31, "VLAN")})
+    assert accept["Tunnel-Type"] == (31, 13)
+    with pytest.raises(ValueError, match=r"port is 0\.\.=65535, not -1"):
+        radsec.RadSecServer(("127.0.0.1", -1), lambda r, i: None, transport="tcp")
+    with pytest.raises(TypeError, match=r"address is a \(host, port\) pair"):
+        radsec.RadSecServer("127.0.0.1", lambda r, i: None, transport="tcp")  # type: ignore[arg-type]
