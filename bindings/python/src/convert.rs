@@ -42,20 +42,129 @@ pub(crate) fn utc(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     .map(|o| o.bind(py).clone())
 }
 
-/// A shared secret given from Python as `Secret`, `bytes` or `str` (UTF-8).
+/// A shared secret given from Python as `Secret`, `bytes` or `str` (UTF-8), not empty:
+/// "The secret MUST NOT be empty (length 0) since this would allow packets to be
+/// trivially forged" (RFC 2865 §3). An unset environment variable or config field
+/// would otherwise sign and verify everything with no key at all.
 pub(crate) fn secret_of(obj: &Bound<'_, PyAny>) -> PyResult<Arc<SharedSecret>> {
     if let Ok(s) = obj.cast::<Secret>() {
         return Ok(Arc::clone(s.get().shared()));
     }
+    let octets = if let Ok(b) = obj.cast::<PyBytes>() {
+        b.as_bytes().to_vec()
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        s.to_str()?.as_bytes().to_vec()
+    } else {
+        return Err(PyTypeError::new_err(
+            "a shared secret is a nacwire.radius.Secret, bytes or str",
+        ));
+    };
+    if octets.is_empty() {
+        return Err(PyValueError::new_err(
+            "the shared secret is empty (RFC 2865 §3: it must not be, anyone could forge packets)",
+        ));
+    }
+    Ok(Arc::new(SharedSecret::new(octets)))
+}
+
+/// An int argument in `T`'s range: `TypeError` for another type (a bool included),
+/// `ValueError` naming the argument and the range otherwise (pyo3's own conversion
+/// raises `OverflowError: out of range integral type conversion attempted`, which
+/// names neither).
+fn int_arg<T>(obj: &Bound<'_, PyAny>, what: &str, range: &str) -> PyResult<T>
+where
+    T: for<'a, 'py> FromPyObject<'a, 'py>,
+{
+    if !obj.is_instance_of::<pyo3::types::PyInt>() || obj.is_instance_of::<pyo3::types::PyBool>() {
+        let kind = obj
+            .get_type()
+            .name()
+            .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+        return Err(PyTypeError::new_err(format!("{what} is an int, not {kind}")));
+    }
+    obj.extract::<T>()
+        .map_err(|_| PyValueError::new_err(format!("{what} is {range}, not {obj}")))
+}
+
+/// Octets given as `bytes`, `bytearray` or `memoryview` (copied). Anything else,
+/// `str` included, is a `TypeError`.
+pub(crate) fn octets_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(Arc::new(SharedSecret::new(b.as_bytes().to_vec())));
+        return Ok(b.as_bytes().to_vec());
     }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Arc::new(SharedSecret::new(s.to_str()?.as_bytes().to_vec())));
+    if let Ok(b) = obj.cast::<pyo3::types::PyByteArray>() {
+        return Ok(b.to_vec());
     }
-    Err(PyTypeError::new_err(
-        "a shared secret is a nacwire.radius.Secret, bytes or str",
-    ))
+    if obj.is_instance_of::<pyo3::types::PyMemoryView>() {
+        let copy = obj.call_method0("tobytes")?;
+        return Ok(copy.cast::<PyBytes>()?.as_bytes().to_vec());
+    }
+    let kind = obj
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+    Err(PyTypeError::new_err(format!(
+        "data is bytes, bytearray or memoryview, not {kind}"
+    )))
+}
+
+/// An unsigned int argument up to `max`: `ValueError` with the range instead of
+/// pyo3's `OverflowError: out of range integral type conversion attempted` (pyo3
+/// adds a note naming the argument).
+fn unsigned<T>(obj: &Bound<'_, PyAny>, max: &str) -> PyResult<T>
+where
+    T: for<'a, 'py> FromPyObject<'a, 'py>,
+{
+    int_arg(obj, "the value", "?").map_err(|e| {
+        if e.is_instance_of::<PyValueError>(obj.py()) {
+            PyValueError::new_err(format!("{obj} is outside 0..={max}"))
+        } else {
+            e
+        }
+    })
+}
+
+/// A 16-bit unsigned argument, or `None`.
+pub(crate) fn opt_u16_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<u16>> {
+    (!obj.is_none()).then(|| unsigned(obj, "65535")).transpose()
+}
+
+/// A 32-bit unsigned argument (seconds, counts, Error-Cause values).
+pub(crate) fn u32_arg(obj: &Bound<'_, PyAny>) -> PyResult<u32> {
+    unsigned(obj, "4294967295")
+}
+
+/// A 32-bit unsigned argument, or `None`.
+pub(crate) fn opt_u32_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<u32>> {
+    (!obj.is_none()).then(|| u32_arg(obj)).transpose()
+}
+
+/// A 64-bit unsigned argument.
+pub(crate) fn u64_arg(obj: &Bound<'_, PyAny>) -> PyResult<u64> {
+    unsigned(obj, "18446744073709551615")
+}
+
+/// A 64-bit unsigned argument, or `None`.
+pub(crate) fn opt_u64_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
+    (!obj.is_none()).then(|| u64_arg(obj)).transpose()
+}
+
+/// A RADIUS Identifier argument (0..=255).
+pub(crate) fn identifier_arg(obj: &Bound<'_, PyAny>) -> PyResult<u8> {
+    int_arg(obj, "identifier", "0..=255")
+}
+
+/// A UDP/TCP port argument (0..=65535).
+pub(crate) fn port_arg(obj: &Bound<'_, PyAny>) -> PyResult<u16> {
+    int_arg(obj, "port", "0..=65535")
+}
+
+/// A UDP/TCP port argument that may be `None`.
+pub(crate) fn opt_port_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<u16>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    port_arg(obj).map(Some)
 }
 
 /// An `ipaddress.IPv4Address`.

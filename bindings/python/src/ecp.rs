@@ -63,15 +63,22 @@ fn url_text(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     Err(PyTypeError::new_err(format!("{what} is a str or bytes")))
 }
 
-/// An ECP shared secret given as `bytes` or `str` (UTF-8).
+/// An ECP shared secret given as `bytes` or `str` (UTF-8), not empty: an HMAC key of
+/// no octets is known to everyone (an unset environment variable, a blank field).
 fn secret_of(obj: &Bound<'_, PyAny>) -> PyResult<Secret> {
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(Secret::new(b.as_bytes().to_vec()));
+    let octets = if let Ok(b) = obj.cast::<PyBytes>() {
+        b.as_bytes().to_vec()
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        s.to_str()?.as_bytes().to_vec()
+    } else {
+        return Err(PyTypeError::new_err("an ECP shared secret is bytes or str"));
+    };
+    if octets.is_empty() {
+        return Err(PyValueError::new_err(
+            "the ECP shared secret is empty: anyone could sign redirects and approvals",
+        ));
     }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Secret::new(s.to_str()?.as_bytes().to_vec()));
-    }
-    Err(PyTypeError::new_err("an ECP shared secret is bytes or str"))
+    Ok(Secret::new(octets))
 }
 
 /// One secret (`bytes`, `str`) or an iterable of them.
@@ -377,7 +384,7 @@ impl Verifier {
         keys: &Bound<'_, PyAny>,
         max_future_skew: Option<&Bound<'_, PyAny>>,
         expiry_grace: Option<&Bound<'_, PyAny>>,
-        max_expires: u64,
+        #[pyo3(from_py_with = crate::convert::u64_arg)] max_expires: u64,
         max_url_len: usize,
         port_rule: &str,
         empty_path: &str,
@@ -453,7 +460,7 @@ impl Verifier {
         path: &str,
         query: &Bound<'_, PyAny>,
         scheme: &str,
-        port: Option<u16>,
+        #[pyo3(from_py_with = crate::convert::opt_port_arg)] port: Option<u16>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<ControllerRedirect> {
         let query = url_text(query, "query")?;
@@ -800,19 +807,27 @@ pub(crate) struct Signer {
 
 #[pymethods]
 impl Signer {
-    /// `Signer(identity, secret)`: `X-Amz-Expires` (seconds), the port rule and the
-    /// empty-path rule must match the verifier's.
+    /// `Signer(identity, secret)`: `X-Amz-Expires` (seconds, 1 to 604800 as SigV4
+    /// allows; a verifier takes at most its `max_expires`, 900 by default), the port
+    /// rule and the empty-path rule must match the verifier's.
     #[new]
     #[pyo3(signature = (identity, secret, *, expires = 60, port_rule = "include_non_default", empty_path = "slash"))]
     fn new(
         identity: &str,
         secret: &Bound<'_, PyAny>,
-        expires: u64,
+        #[pyo3(from_py_with = crate::convert::u64_arg)] expires: u64,
         port_rule: &str,
         empty_path: &str,
     ) -> PyResult<Self> {
         if identity.is_empty() || identity.contains('/') {
             return Err(PyValueError::new_err("an identity is not empty and has no '/'"));
+        }
+        // what SigV4 allows for a presigned URL; 2**63 was signed, then refused by
+        // every verifier as a malformed X-Amz-Expires
+        if !(1..=604_800).contains(&expires) {
+            return Err(PyValueError::new_err(format!(
+                "expires is 1..=604800 seconds (SigV4's limits), not {expires}"
+            )));
         }
         let rule = port_rule_of(port_rule)?;
         Ok(Self {
@@ -849,7 +864,7 @@ impl Signer {
         path: &str,
         params: &Bound<'_, PyAny>,
         scheme: &str,
-        port: Option<u16>,
+        #[pyo3(from_py_with = crate::convert::opt_port_arg)] port: Option<u16>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let pairs = if params.hasattr("items")? {
@@ -907,7 +922,7 @@ impl Approval {
         username: String,
         dest: Option<String>,
         role: Option<String>,
-        session_timeout: Option<u32>,
+        #[pyo3(from_py_with = crate::convert::opt_u32_arg)] session_timeout: Option<u32>,
     ) -> Self {
         Self {
             inner: RApproval {
@@ -928,7 +943,7 @@ impl Approval {
         redirect: &ControllerRedirect,
         username: String,
         role: Option<String>,
-        session_timeout: Option<u32>,
+        #[pyo3(from_py_with = crate::convert::opt_u32_arg)] session_timeout: Option<u32>,
     ) -> Self {
         let mut inner = RApproval::for_redirect(&redirect.inner, username);
         inner.role = role;
@@ -974,7 +989,7 @@ impl Approval {
         &self,
         py: Python<'_>,
         hwc_ip: &Bound<'_, PyAny>,
-        hwc_port: u16,
+        #[pyo3(from_py_with = crate::convert::port_arg)] hwc_port: u16,
         signer: &Signer,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
@@ -1010,7 +1025,12 @@ impl Approval {
 #[pyfunction]
 fn parse_amz_date<'py>(py: Python<'py>, value: &str) -> PyResult<Bound<'py, PyAny>> {
     let d = AmzDate::parse(value).map_err(errors::ecp)?;
-    py_datetime(py, d.unix())
+    // year 0000 parses but is before Python's datetime.MINYEAR
+    py_datetime(py, d.unix()).map_err(|_| {
+        errors::ecp(ecp_sigv4::Error::BadDate {
+            value: value.to_owned(),
+        })
+    })
 }
 
 /// Registers the classes on the native module.

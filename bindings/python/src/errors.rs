@@ -123,9 +123,9 @@ pub(crate) fn codec(e: radius_codec::Error) -> PyErr {
             E::MissingAttribute { attr: a } | E::WrongAttributeKind { attr: a } => {
                 with_fields::<BuildError>(msg, &[("attribute", attr(a))])
             }
-            _ => PyErr::new::<BuildError, _>(msg),
+            _ => with_fields::<BuildError>(msg, &[("attribute", None)]),
         },
-        _ => PyErr::new::<PacketError, _>(msg),
+        _ => with_fields::<PacketError>(msg, &[("offset", None), ("attribute", None)]),
     }
 }
 
@@ -165,9 +165,14 @@ pub(crate) fn dict(e: &radius_dict::Error) -> PyErr {
     )
 }
 
-/// A plain `BuildError` with a message.
+/// A `BuildError` with a message (`attribute` None: every `BuildError` has it).
 pub(crate) fn build(msg: impl Into<String>) -> PyErr {
-    PyErr::new::<BuildError, _>(msg.into())
+    with_fields::<BuildError>(msg.into(), &[("attribute", None)])
+}
+
+/// A `BuildError` about the value given for attribute `name`.
+pub(crate) fn build_for(name: &str, msg: impl Into<String>) -> PyErr {
+    with_fields::<BuildError>(msg.into(), &[("attribute", text(name))])
 }
 
 /// A nac-model failure, for [`model`].

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::sync::PyOnceLock;
@@ -88,10 +88,19 @@ fn json_text<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
     Err(PyTypeError::new_err("JSON is given as str or bytes"))
 }
 
-/// Parses JSON text (`str` or `bytes`) into a nac-model type.
+/// Parses JSON text (`str` or `bytes`) into a nac-model type. Every such type is a
+/// JSON object: serde would also fill a struct from an array, field by field in
+/// declaration order (`[5, "mac"]` as an Endpoint with id 5), so an array is refused
+/// first, with serde's own error for an object expected.
 macro_rules! parse_json {
     ($t:ty, $obj:expr) => {{
         let bytes = json_text($obj)?;
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            let e = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
+                .err()
+                .ok_or_else(|| errors::model(Model::Invalid("json", "a JSON object is expected".into())))?;
+            return Err(errors::model(Model::Json(e)));
+        }
         serde_json::from_slice::<$t>(&bytes).map_err(|e| errors::model(Model::Json(e)))
     }};
 }
@@ -103,10 +112,14 @@ macro_rules! to_json {
     };
 }
 
-/// A Python value (dict, list, str, numbers, None) as JSON text, through `json.dumps`.
+/// A Python value (dict, list, str, numbers, None) as JSON text, through `json.dumps`
+/// with `allow_nan=False`: NaN and infinities are not JSON (json.dumps would write
+/// `NaN`, which the JSON parser then refused with only a column number).
 fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let kwargs = PyDict::new(obj.py());
+    kwargs.set_item("allow_nan", false)?;
     import(obj.py(), &JSON_DUMPS, "json", "dumps")?
-        .call1((obj,))
+        .call((obj,), Some(&kwargs))
         .map_err(|e| invalid("invalid_value", format!("not JSON-serializable: {e}")))?
         .extract()
 }
@@ -185,7 +198,11 @@ impl MacAddress {
 #[pymethods]
 impl MacAddress {
     /// Parses any common spelling (`aa:bb:cc:dd:ee:ff`, `AA-BB-CC-DD-EE-FF`,
-    /// `aabb.ccdd.eeff`, `aabbcc-ddeeff`, `aabbccddeeff`, ...), or takes 6 octets.
+    /// `aabb.ccdd.eeff`, `aabbcc-ddeeff`, `aabbccddeeff`, `aa bb cc dd ee ff`, any
+    /// case), or takes 6 octets. Raises `ModelError` (`kind`: `empty`, `too_long`,
+    /// `invalid_character`, `bad_grouping`; `invalid_value` for bytes that are not 6
+    /// octets). No surrounding whitespace, and each group has all its hex digits:
+    /// strip input first; `0:1:2:3:4:5` is refused.
     #[new]
     fn new(value: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Self {
@@ -348,7 +365,7 @@ fn apply_session(s: &mut nac_model::Session, changes: Option<&Bound<'_, PyDict>>
                 };
             }
             "called_station" => s.id.called_station = opt_text(&v)?.map(|t| CalledStationId::parse(&t)),
-            "nas_port" => s.id.nas_port = if none { None } else { Some(v.extract()?) },
+            "nas_port" => s.id.nas_port = crate::convert::opt_u32_arg(&v)?,
             "nas_port_id" => s.id.nas_port_id = opt_text(&v)?,
             "framed_ip" => {
                 s.id.framed_ip = if none {
@@ -914,7 +931,7 @@ impl Intent {
     /// (e.g. 6, Admin-Reset).
     #[staticmethod]
     #[pyo3(signature = (terminate_cause = None))]
-    fn disconnect(terminate_cause: Option<u32>) -> Self {
+    fn disconnect(#[pyo3(from_py_with = crate::convert::opt_u32_arg)] terminate_cause: Option<u32>) -> Self {
         Self {
             inner: RIntent::Disconnect { terminate_cause },
         }
@@ -958,7 +975,7 @@ impl Intent {
 
     /// Replace Session-Timeout (seconds).
     #[staticmethod]
-    fn session_timeout(seconds: u32) -> Self {
+    fn session_timeout(#[pyo3(from_py_with = crate::convert::u32_arg)] seconds: u32) -> Self {
         Self {
             inner: RIntent::SessionTimeout(seconds),
         }
@@ -966,7 +983,7 @@ impl Intent {
 
     /// Replace Idle-Timeout (seconds).
     #[staticmethod]
-    fn idle_timeout(seconds: u32) -> Self {
+    fn idle_timeout(#[pyo3(from_py_with = crate::convert::u32_arg)] seconds: u32) -> Self {
         Self {
             inner: RIntent::IdleTimeout(seconds),
         }
@@ -975,7 +992,7 @@ impl Intent {
     /// Take the port down and up, for `seconds` where the vendor takes a time.
     #[staticmethod]
     #[pyo3(signature = (seconds = None))]
-    fn bounce_port(seconds: Option<u32>) -> Self {
+    fn bounce_port(#[pyo3(from_py_with = crate::convert::opt_u32_arg)] seconds: Option<u32>) -> Self {
         Self {
             inner: RIntent::BouncePort { seconds },
         }
@@ -991,7 +1008,10 @@ impl Intent {
 
     /// Change the bandwidth (bits per second, from the subscriber's side).
     #[staticmethod]
-    fn rate_limit(upload_bps: u64, download_bps: u64) -> Self {
+    fn rate_limit(
+        #[pyo3(from_py_with = crate::convert::u64_arg)] upload_bps: u64,
+        #[pyo3(from_py_with = crate::convert::u64_arg)] download_bps: u64,
+    ) -> Self {
         Self {
             inner: RIntent::RateLimit(RateLimit {
                 upload_bps,
@@ -1238,16 +1258,28 @@ impl Profile {
     #[allow(clippy::too_many_arguments)]
     fn replace(
         &self,
-        coa_port: Option<u16>,
-        disconnect_port: Option<u16>,
+        #[pyo3(from_py_with = crate::convert::opt_port_arg)] coa_port: Option<u16>,
+        #[pyo3(from_py_with = crate::convert::opt_port_arg)] disconnect_port: Option<u16>,
         message_authenticator: Option<bool>,
         event_timestamp: Option<bool>,
         calling_station_mac: Option<&str>,
         user_name_mac: Option<&str>,
-        identity: Option<Vec<String>>,
-        mac_auth_identity: Option<Vec<String>>,
-        required: Option<Vec<String>>,
+        identity: Option<&Bound<'_, PyAny>>,
+        mac_auth_identity: Option<&Bound<'_, PyAny>>,
+        required: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let names = |what: &str, v: Option<&Bound<'_, PyAny>>| -> PyResult<Option<Vec<String>>> {
+            let Some(v) = v else { return Ok(None) };
+            let wrong = || PyTypeError::new_err(format!("{what} is a list of attribute names (str)"));
+            // a str is a sequence of one-letter names: refuse it rather than split it
+            if v.is_instance_of::<PyString>() {
+                return Err(wrong());
+            }
+            v.extract::<Vec<String>>().map(Some).map_err(|_| wrong())
+        };
+        let identity = names("identity", identity)?;
+        let mac_auth_identity = names("mac_auth_identity", mac_auth_identity)?;
+        let required = names("required", required)?;
         let mut p = self.inner.clone();
         if let Some(v) = coa_port {
             p.coa_port = v;
@@ -1507,7 +1539,7 @@ impl PacketPlan {
     fn encode<'py>(
         &self,
         py: Python<'py>,
-        identifier: u8,
+        #[pyo3(from_py_with = crate::convert::identifier_arg)] identifier: u8,
         secret: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let secret = secret_of(secret)?;
@@ -1520,7 +1552,7 @@ impl PacketPlan {
     fn packet<'py>(
         &self,
         py: Python<'py>,
-        identifier: u8,
+        #[pyo3(from_py_with = crate::convert::identifier_arg)] identifier: u8,
         secret: &Bound<'py, PyAny>,
         dictionary: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
@@ -1598,10 +1630,14 @@ pub(crate) struct ErrorCause {
 
 #[pymethods]
 impl ErrorCause {
-    /// From the number or FreeRADIUS' name (`"Session-Context-Not-Found"`).
+    /// From the number (`ValueError` outside 0..=2**32-1) or FreeRADIUS' name
+    /// (`"Session-Context-Not-Found"`; `ModelError` for an unknown one).
     #[new]
     fn new(value: &Bound<'_, PyAny>) -> PyResult<Self> {
-        if let Ok(n) = value.extract::<u32>() {
+        if value.is_instance_of::<PyInt>() {
+            let n: u32 = value.extract().map_err(|_| {
+                PyValueError::new_err(format!("Error-Cause {value} is outside 0..=4294967295"))
+            })?;
             return Ok(Self {
                 inner: nac_model::ErrorCause(n),
             });
@@ -2771,7 +2807,11 @@ impl EndpointState {
     /// changes whenever other policy attributes change.
     #[new]
     #[pyo3(signature = (status, role = None, attributes_digest = 0))]
-    fn new(status: &str, role: Option<String>, attributes_digest: u64) -> PyResult<Self> {
+    fn new(
+        status: &str,
+        role: Option<String>,
+        #[pyo3(from_py_with = crate::convert::u64_arg)] attributes_digest: u64,
+    ) -> PyResult<Self> {
         Ok(Self {
             inner: pl::EndpointState {
                 status: status_of(status)?,

@@ -215,6 +215,18 @@ fn load_with(
     })
 }
 
+/// The dictionary a load starts from: `on`, the built-in one, or none.
+fn base_of(on_builtin: bool, on: Option<&Bound<'_, Dictionary>>) -> PyResult<Option<Dict>> {
+    match (on_builtin, on) {
+        (true, Some(_)) => Err(PyValueError::new_err(
+            "on_builtin=True and on= both name the dictionary to load on top of: give one",
+        )),
+        (true, None) => Ok(Some(Dict::builtin().clone())),
+        (false, Some(d)) => Ok(Some((*d.get().inner).clone())),
+        (false, None) => Ok(None),
+    }
+}
+
 #[pymethods]
 impl Dictionary {
     /// The built-in dictionary (embedded; no files read).
@@ -226,25 +238,49 @@ impl Dictionary {
         }
     }
 
-    /// Loads a FreeRADIUS dictionary file and everything it `$INCLUDE`s.
+    /// Loads a FreeRADIUS dictionary file and everything it `$INCLUDE`s; a directory
+    /// (`"/usr/share/freeradius"`, as `radiusd -d` and `nacwire --dict-dir` take it)
+    /// loads its `dictionary` file.
     ///
-    /// `strict=False` skips bad lines and reports them in `warnings`.
-    /// `on_builtin=True` loads the files on top of the built-in dictionary.
-    /// The GIL is released while loading.
+    /// `on=` loads the files on top of a dictionary already loaded (a site dictionary
+    /// over the FreeRADIUS tree); `on_builtin=True` on top of the built-in one. A name
+    /// defined again differently is an error (the FreeRADIUS tree already defines
+    /// vendors such as `Acme`). `strict=False` skips recoverable problems (a VALUE for an unknown
+    /// attribute, an unknown flag, a duplicate definition) and reports them in
+    /// `warnings`; a line that does not parse still raises `DictionaryError` (with
+    /// `file`, `line`, `column`, `token`). The GIL is released while loading.
     #[staticmethod]
-    #[pyo3(signature = (path, *, strict = true, on_builtin = false))]
-    fn load(py: Python<'_>, path: std::path::PathBuf, strict: bool, on_builtin: bool) -> PyResult<Self> {
-        let base = on_builtin.then(|| Dict::builtin().clone());
+    #[pyo3(signature = (path, *, strict = true, on_builtin = false, on = None))]
+    fn load(
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        strict: bool,
+        on_builtin: bool,
+        on: Option<&Bound<'_, Self>>,
+    ) -> PyResult<Self> {
+        let base = base_of(on_builtin, on)?;
+        let path = if path.is_dir() {
+            path.join("dictionary")
+        } else {
+            path
+        };
         load_with(py, &FsResolver, &path.to_string_lossy(), strict, base)
     }
 
-    /// Parses dictionary text given as a string (`$INCLUDE` is not available).
+    /// Parses dictionary text given as a string (`$INCLUDE` is not available);
+    /// `strict`, `on_builtin` and `on` as for `load`.
     #[staticmethod]
-    #[pyo3(signature = (text, *, strict = true, on_builtin = false))]
-    fn parse(py: Python<'_>, text: &str, strict: bool, on_builtin: bool) -> PyResult<Self> {
+    #[pyo3(signature = (text, *, strict = true, on_builtin = false, on = None))]
+    fn parse(
+        py: Python<'_>,
+        text: &str,
+        strict: bool,
+        on_builtin: bool,
+        on: Option<&Bound<'_, Self>>,
+    ) -> PyResult<Self> {
         let mut r = radius_dict::MemoryResolver::new();
         r.insert("dictionary", text);
-        let base = on_builtin.then(|| Dict::builtin().clone());
+        let base = base_of(on_builtin, on)?;
         load_with(py, &r, "dictionary", strict, base)
     }
 
@@ -295,8 +331,10 @@ impl Dictionary {
     }
 }
 
-/// What a dictionary says about one attribute.
+/// What a dictionary says about one attribute. Equal (and hashed alike) when every
+/// field is.
 #[pyclass(frozen, get_all, module = "nacwire.radius")]
+#[derive(PartialEq, Eq, Hash)]
 pub(crate) struct AttributeDef {
     /// The name.
     name: String,
@@ -345,6 +383,14 @@ impl AttributeDef {
             .map(|k| k.to_string())
             .unwrap_or_default();
         format!("<AttributeDef {} {} {}>", self.name, key, self.data_type)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Self>().is_ok_and(|o| o.get() == self)
+    }
+
+    fn __hash__(&self) -> u64 {
+        hash_of(self)
     }
 }
 
@@ -426,11 +472,10 @@ fn value_to_py<'py>(
 fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult<Value<'static>> {
     let t = def.data_type();
     let wrong = |what: &str| {
-        errors::build(format!(
-            "{}: a {what} is not a valid {} value",
+        errors::build_for(
             def.name(),
-            t.name()
-        ))
+            format!("{}: a {what} is not a valid {} value", def.name(), t.name()),
+        )
     };
     if let Ok(b) = obj.cast::<PyBytes>() {
         let v = b.as_bytes().to_vec();
@@ -463,8 +508,18 @@ fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult
             _ => dict.parse_value(def, s).map_err(errors::text_err),
         };
     }
+    if obj.is_instance_of::<pyo3::types::PyBool>() {
+        // an int to Python, but no RADIUS type is a truth value: a flag passed where a
+        // number was meant (`{"Session-Timeout": enabled}`) would send 0 or 1
+        return Err(wrong("bool"));
+    }
     if obj.is_instance_of::<pyo3::types::PyInt>() {
-        let too_big = || errors::build(format!("{}: {obj} is out of range for {}", def.name(), t.name()));
+        let too_big = || {
+            errors::build_for(
+                def.name(),
+                format!("{}: {obj} is out of range for {}", def.name(), t.name()),
+            )
+        };
         return Ok(match t {
             DataType::Integer => Value::Integer(obj.extract().map_err(|_| too_big())?),
             DataType::Date => Value::Date(obj.extract().map_err(|_| too_big())?),
@@ -481,10 +536,10 @@ fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult
         }
         let ts: f64 = obj.call_method0("timestamp")?.extract()?;
         if !(0.0..=f64::from(u32::MAX)).contains(&ts) {
-            return Err(errors::build(format!(
-                "{}: date out of the 32-bit range",
-                def.name()
-            )));
+            return Err(errors::build_for(
+                def.name(),
+                format!("{}: date out of the 32-bit range", def.name()),
+            ));
         }
         return Ok(Value::Date(ts as u32));
     }
@@ -599,7 +654,17 @@ pub(crate) fn prepare_attributes(
         let mut val = val;
         if let Ok(t) = val.cast::<PyTuple>() {
             if t.len() == 2 && def.flags().has_tag {
-                tag = Some(t.get_item(0)?.extract()?);
+                let given = t.get_item(0)?;
+                if !given.is_instance_of::<pyo3::types::PyInt>() {
+                    return Err(PyTypeError::new_err(format!("{}: a tag is an int", def.name())));
+                }
+                let n = given.extract::<u8>().ok().filter(|n| *n <= 31).ok_or_else(|| {
+                    errors::build_for(
+                        def.name(),
+                        format!("{}: tag {given} is outside 0..=31", def.name()),
+                    )
+                })?;
+                tag = Some(n);
                 val = t.get_item(1)?;
             }
         }
@@ -704,7 +769,15 @@ fn add_attributes(
 }
 
 pub(crate) fn code_of(obj: &Bound<'_, PyAny>) -> PyResult<Code> {
-    if let Ok(n) = obj.extract::<u8>() {
+    if obj.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(PyTypeError::new_err(
+            "a packet code is an int or a name, not a bool",
+        ));
+    }
+    if obj.is_instance_of::<pyo3::types::PyInt>() {
+        let n: u8 = obj
+            .extract()
+            .map_err(|_| PyValueError::new_err(format!("packet code {obj} is outside 0..=255")))?;
         return Ok(Code::new(n));
     }
     let name: String = obj
@@ -760,7 +833,28 @@ fn finish_built(
     b.finish(secret).map_err(errors::codec)
 }
 
-/// Builds a request of any code: see the Python docstring in `nacwire/radius.pyi`.
+/// Builds a packet of any code by attribute names and typed values.
+///
+/// `code` is a number or a name (`"Access-Request"`, `"coa-request"`: any case).
+/// `attributes` are `(key, value)` pairs or a mapping; a list value adds the attribute
+/// once per item, in order. A key is a name (`"Tunnel-Type:1"` for tag 1), a standard
+/// type number, or a `(vendor, type, ...)` tuple. A value is `str` (sent as given for
+/// string and octets attributes; the FreeRADIUS text form for the other types, VALUE
+/// names included), `bytes`, `int`, an `ipaddress` address or network, a `datetime`
+/// for dates, or `(tag, value)` for a tagged attribute. CHAP-Password given as `str`
+/// is the cleartext password: the CHAP response is computed. Hidden attributes
+/// (User-Password, Tunnel-Password, ...) are hidden with `secret` (and `salt`, random
+/// by default).
+///
+/// The Request Authenticator is random for Access-Request and Status-Server (or
+/// `authenticator`, 16 bytes) and computed for the other requests.
+/// Message-Authenticator goes first in Access-* and Status-Server packets;
+/// `message_authenticator=True` adds it to any code, `False` leaves it out.
+///
+/// Raises `BuildError` (unknown name, a value of the wrong type or out of range, a
+/// packet over 4096 octets), `TypeError` for arguments of the wrong type and
+/// `ValueError` for a bad `code`, `identifier` (0..=255), `authenticator` or
+/// `salt` (0..=65535).
 #[pyfunction]
 #[pyo3(signature = (code, secret, attributes = None, *, identifier = 0, authenticator = None,
                     dictionary = None, message_authenticator = None, salt = None))]
@@ -770,11 +864,11 @@ fn build(
     code: &Bound<'_, PyAny>,
     secret: &Bound<'_, PyAny>,
     attributes: Option<&Bound<'_, PyAny>>,
-    identifier: u8,
+    #[pyo3(from_py_with = crate::convert::identifier_arg)] identifier: u8,
     authenticator: Option<&[u8]>,
     dictionary: Option<&Bound<'_, Dictionary>>,
     message_authenticator: Option<bool>,
-    salt: Option<u16>,
+    #[pyo3(from_py_with = crate::convert::opt_u16_arg)] salt: Option<u16>,
 ) -> PyResult<Packet> {
     let code = code_of(code)?;
     let secret = secret_of(secret)?;
@@ -796,8 +890,11 @@ fn build(
     Packet::from_vec(bytes, dict, Some((secret, None)))
 }
 
-/// Builds a reply to `request` (same Identifier, Proxy-State copied, the Response
-/// Authenticator and Message-Authenticator computed).
+/// Builds a reply to `request`: same Identifier, every Proxy-State copied, the
+/// Response Authenticator computed with `secret`, Message-Authenticator first for
+/// Access-* replies or when the request carried one (`message_authenticator` as for
+/// `build`). `attributes` and the errors are those of `build`; the request's
+/// dictionary is used unless `dictionary` is given.
 #[pyfunction]
 #[pyo3(signature = (request, code, secret, attributes = None, *, dictionary = None,
                     message_authenticator = None, salt = None))]
@@ -810,7 +907,7 @@ fn reply(
     attributes: Option<&Bound<'_, PyAny>>,
     dictionary: Option<&Bound<'_, Dictionary>>,
     message_authenticator: Option<bool>,
-    salt: Option<u16>,
+    #[pyo3(from_py_with = crate::convert::opt_u16_arg)] salt: Option<u16>,
 ) -> PyResult<Packet> {
     let code = code_of(code)?;
     let secret = secret_of(secret)?;
@@ -830,6 +927,14 @@ fn reply(
 /// Create one with `Packet.decode(data)` (validates every attribute once), `build()`
 /// or `reply()`. With a secret (and, for replies, the request), hidden values such as
 /// User-Password and Tunnel-Password are revealed when read.
+///
+/// Read it like a mapping with repeated keys: `packet["User-Name"]` (the first
+/// value, `KeyError` when absent), `get`, `get_all`, `in`, `keys()`/iteration (names
+/// in wire order, once per attribute), `items()`, `to_dict()`, `attributes()` (with
+/// numbers and tags). Values: `str` (`bytes` when a text attribute is not UTF-8),
+/// `bytes`, `int` (an `EnumValue` when the dictionary names it), `ipaddress` objects,
+/// `datetime` (UTC), `(tag, value)` for tagged attributes. Equal and hashed by its
+/// bytes; not picklable (pickle `bytes(packet)`).
 #[pyclass(frozen, module = "nacwire.radius")]
 pub(crate) struct Packet {
     pub(crate) data: Vec<u8>,
@@ -936,14 +1041,15 @@ fn decode_options(dict: &Dict) -> radius_codec::DecodeOptions<'_> {
 
 #[pymethods]
 impl Packet {
-    /// Validates `data` as a RADIUS packet (every attribute, once).
+    /// Validates `data` (`bytes`, `bytearray` or `memoryview`, as `socket.recv_into`
+    /// fills them; copied) as a RADIUS packet (every attribute, once).
     ///
     /// `secret` (with `request` for a reply) lets hidden values be revealed when read;
     /// it does not verify anything: call `verify_request` / `verify_reply` for that.
     #[staticmethod]
     #[pyo3(signature = (data, *, dictionary = None, secret = None, request = None))]
     fn decode(
-        data: &[u8],
+        #[pyo3(from_py_with = crate::convert::octets_arg)] data: Vec<u8>,
         dictionary: Option<&Bound<'_, Dictionary>>,
         secret: Option<&Bound<'_, PyAny>>,
         request: Option<&Bound<'_, Self>>,
@@ -951,7 +1057,7 @@ impl Packet {
         let dict = dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().inner.clone());
         let secret = secret.map(secret_of).transpose()?;
         let req_auth = request.map(|r| r.get().view().authenticator());
-        Self::from_vec(data.to_vec(), dict, secret.map(|s| (s, req_auth)))
+        Self::from_vec(data, dict, secret.map(|s| (s, req_auth)))
     }
 
     /// The packet code as a number.
@@ -990,6 +1096,17 @@ impl Packet {
 
     fn __len__(&self) -> usize {
         self.decoded().len()
+    }
+
+    /// The attribute names in wire order; a name appears once per attribute, so
+    /// `len(p.keys()) == len(p)` (as `email.message.Message` does with headers).
+    fn keys(&self) -> Vec<String> {
+        self.decoded().iter().map(|d| d.name.to_string()).collect()
+    }
+
+    /// Iterates over `keys()`: `for name in packet`, `list(packet)`.
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyIterator>> {
+        PyList::new(py, self.keys())?.try_iter()
     }
 
     /// Every attribute in wire order as `(name, value)` pairs.
@@ -1068,9 +1185,20 @@ impl Packet {
         Ok(false)
     }
 
-    /// Verifies a request (Request Authenticator where computed, Message-Authenticator
-    /// where present) and applies the BlastRADIUS server policy. Returns whether a
-    /// valid Message-Authenticator was present; raises `VerifyError` otherwise.
+    /// Verifies a request (the Request Authenticator of Accounting, CoA and Disconnect
+    /// requests; Message-Authenticator where present) and applies the BlastRADIUS
+    /// server policy. Returns whether a valid Message-Authenticator was present;
+    /// raises `VerifyError` when anything fails.
+    ///
+    /// An Access-Request's authenticator is random, so one without
+    /// Message-Authenticator carries nothing to check: `False` is returned whatever
+    /// `secret` is (a wrong secret shows only as a garbled User-Password). Pass
+    /// `require_message_authenticator=True` to refuse such requests, and
+    /// `limit_proxy_state=True` to refuse unsigned ones carrying Proxy-State
+    /// (BlastRADIUS). Each call stands alone, so `"auto"` (the default, `None`) has no
+    /// earlier request to learn from and accepts both; keep per-client state yourself
+    /// (FreeRADIUS 3.2.5's `auto`: once a client signs, require it). Status-Server and
+    /// requests with EAP-Message must always be signed (RFC 5997, RFC 3579).
     #[pyo3(signature = (secret, *, require_message_authenticator = None, limit_proxy_state = None))]
     fn verify_request(
         &self,
@@ -1245,12 +1373,29 @@ impl ClientEvent {
 
 /// The client side of RADIUS exchanges, sans I/O: it allocates identifiers, builds
 /// requests, schedules retransmissions (RFC 5080) and verifies replies (BlastRADIUS
-/// reply policy per destination). The caller moves the bytes.
-#[pyclass(module = "nacwire.radius")]
+/// reply policy per destination). The caller moves the bytes. Safe to share between
+/// threads (calls take turns).
+#[pyclass(frozen, module = "nacwire.radius")]
 pub(crate) struct Client {
+    /// Locked only while no Python code runs (no conversion, no callback), so a
+    /// call from another thread or from Python code a conversion runs never finds
+    /// it taken.
+    state: std::sync::Mutex<ClientState>,
+    clock: Clock,
+}
+
+struct ClientState {
     inner: exchange::Client<String>,
     dicts: std::collections::HashMap<String, DictHandle>,
-    clock: Clock,
+}
+
+impl ClientState {
+    fn dict(&self, dest: &str) -> DictHandle {
+        self.dicts
+            .get(dest)
+            .cloned()
+            .unwrap_or_else(Dictionary::builtin_handle)
+    }
 }
 
 #[pymethods]
@@ -1263,10 +1408,10 @@ impl Client {
     fn new(
         py: Python<'_>,
         timeout: f64,
-        retries: u32,
+        #[pyo3(from_py_with = crate::convert::u32_arg)] retries: u32,
         max_timeout: f64,
         max_duration: f64,
-        seed: Option<u64>,
+        #[pyo3(from_py_with = crate::convert::opt_u64_arg)] seed: Option<u64>,
     ) -> PyResult<Self> {
         let dur = |s: f64, what: &str| {
             Duration::try_from_secs_f64(s)
@@ -1286,8 +1431,10 @@ impl Client {
             max_duration: dur(max_duration, "max_duration")?,
         });
         Ok(Self {
-            inner,
-            dicts: std::collections::HashMap::new(),
+            state: std::sync::Mutex::new(ClientState {
+                inner,
+                dicts: std::collections::HashMap::new(),
+            }),
             clock: Clock::new(py)?,
         })
     }
@@ -1298,7 +1445,7 @@ impl Client {
     /// (learn it from the server; for servers before FreeRADIUS 3.2.5) or `False`.
     #[pyo3(signature = (destination, secret, *, dictionary = None, require_message_authenticator = None))]
     fn add_destination(
-        &mut self,
+        &self,
         destination: String,
         secret: &Bound<'_, PyAny>,
         dictionary: Option<&Bound<'_, Dictionary>>,
@@ -1310,8 +1457,10 @@ impl Client {
             Some(r) => requirement(Some(r))?,
         };
         let dict = dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().inner.clone());
-        self.dicts.insert(destination.clone(), dict);
-        self.inner
+        let mut state = self.lock();
+        state.dicts.insert(destination.clone(), dict);
+        state
+            .inner
             .add_destination_with(destination, secret.clone_secret(), ReplyPolicy::new(require));
         Ok(())
     }
@@ -1320,7 +1469,7 @@ impl Client {
     /// pending. Returns the packet to send.
     #[pyo3(signature = (destination, code, attributes = None, *, now = None, message_authenticator = None))]
     fn send(
-        &mut self,
+        &self,
         py: Python<'_>,
         destination: String,
         code: &Bound<'_, PyAny>,
@@ -1334,25 +1483,28 @@ impl Client {
         }
         let now = self.clock.at(py, now)?;
         let dict = self
+            .lock()
             .dicts
             .get(&destination)
             .cloned()
             .ok_or_else(|| errors::codec(radius_codec::Error::UnknownDestination))?;
+        // every conversion from Python first, then the exchange with the lock held
+        let prepared = prepare_attributes(&dict, attributes)?;
         let auth = random16(py)?;
         let salt = salt_of(py, None)?;
-        let mut failure: Option<PyErr> = None;
-        let sent = self.inner.send(&destination, now, |id, secret| {
+        let mut failure: Option<AddError> = None;
+        let sent = self.lock().inner.send(&destination, now, |id, secret| {
             let mut b = PacketBuilder::new(code, id, auth);
             choose_message_authenticator(&mut b, message_authenticator);
             let hiding = Hiding { secret, salt };
-            if let Err(e) = add_attributes(&dict, &mut b, attributes, Some(&hiding)) {
+            if let Err(e) = apply_attributes(&dict, &mut b, &prepared, Some(&hiding), false) {
                 failure = Some(e);
                 return Err(radius_codec::Error::MissingAttribute { attr: AttrType(0) });
             }
             b.finish(secret)
         });
         if let Some(e) = failure {
-            return Err(e);
+            return Err(e.into_py());
         }
         let t = sent.map_err(errors::codec)?;
         Packet::from_vec(t.bytes, dict, None)
@@ -1364,80 +1516,111 @@ impl Client {
     /// pending).
     #[pyo3(signature = (destination, data, *, now = None))]
     fn receive(
-        &mut self,
+        &self,
         py: Python<'_>,
         destination: String,
         data: &[u8],
         now: Option<f64>,
     ) -> PyResult<ClientEvent> {
         let now = self.clock.at(py, now)?;
-        let ev = self
-            .inner
-            .receive(&destination, data, now)
-            .map_err(errors::codec)?;
-        self.event(py, ev)
+        let (ev, dict) = {
+            let mut state = self.lock();
+            let ev = state.inner.receive(&destination, data, now);
+            (ev, state.dict(&destination))
+        };
+        Self::event(py, ev.map_err(errors::codec)?, &dict)
     }
 
     /// Advances timers: returns retransmissions due and requests that gave up.
     #[pyo3(signature = (*, now = None))]
-    fn handle_timeout(&mut self, py: Python<'_>, now: Option<f64>) -> PyResult<Vec<ClientEvent>> {
+    fn handle_timeout(&self, py: Python<'_>, now: Option<f64>) -> PyResult<Vec<ClientEvent>> {
         let now = self.clock.at(py, now)?;
-        let events = self.inner.handle_timeout(now);
-        events.into_iter().map(|e| self.event(py, e)).collect()
+        let events: Vec<(Ev<String>, DictHandle)> = {
+            let mut state = self.lock();
+            let events = state.inner.handle_timeout(now);
+            events
+                .into_iter()
+                .map(|e| {
+                    let dict = state.dict(event_destination(&e));
+                    (e, dict)
+                })
+                .collect()
+        };
+        events
+            .into_iter()
+            .map(|(e, dict)| Self::event(py, e, &dict))
+            .collect()
     }
 
     /// When `handle_timeout` next has work (seconds on the `time.monotonic()` clock),
     /// or `None` with nothing pending.
     fn poll_timeout(&self) -> Option<f64> {
-        self.inner.poll_timeout().map(|t| self.clock.secs(t))
+        let next = self.lock().inner.poll_timeout();
+        next.map(|t| self.clock.secs(t))
     }
 
     /// What the client has learned of a destination's replies under
     /// `require_message_authenticator="auto"` (2 bytes), to persist across restarts;
     /// `None` for an unknown destination.
     fn reply_state<'py>(&self, py: Python<'py>, destination: String) -> Option<Bound<'py, PyBytes>> {
-        self.inner
-            .reply_state(&destination)
-            .map(|l| PyBytes::new(py, &l.to_bytes()))
+        let learned = self.lock().inner.reply_state(&destination);
+        learned.map(|l| PyBytes::new(py, &l.to_bytes()))
     }
 
     /// Restores what `reply_state` returned (after `add_destination`).
-    fn set_reply_state(&mut self, destination: String, state: &[u8]) -> PyResult<()> {
+    fn set_reply_state(&self, destination: String, state: &[u8]) -> PyResult<()> {
         let learned = <[u8; 2]>::try_from(state)
             .ok()
             .and_then(radius_codec::LearnedReplies::from_bytes)
             .ok_or_else(|| PyValueError::new_err("not a reply state from Client.reply_state"))?;
-        self.inner
-            .set_reply_state(&destination, learned)
-            .map_err(errors::codec)
+        let result = self.lock().inner.set_reply_state(&destination, learned);
+        result.map_err(errors::codec)
     }
 
     /// Requests in flight to `destination`.
     fn in_flight(&self, destination: String) -> usize {
-        self.inner.in_flight(&destination)
+        self.lock().inner.in_flight(&destination)
     }
 
     /// Forgets a pending request; returns whether there was one.
-    fn cancel(&mut self, destination: String, identifier: u8) -> bool {
-        self.inner.cancel(&destination, identifier).is_some()
+    fn cancel(
+        &self,
+        destination: String,
+        #[pyo3(from_py_with = crate::convert::identifier_arg)] identifier: u8,
+    ) -> bool {
+        self.lock().inner.cancel(&destination, identifier).is_some()
     }
 
     fn __repr__(&self) -> String {
-        format!("<Client {} destinations>", self.dicts.len())
+        let state = self.lock();
+        let mut names: Vec<&String> = state.dicts.keys().collect();
+        names.sort_unstable();
+        let pending: usize = names.iter().map(|d| state.inner.in_flight(d)).sum();
+        format!("<Client destinations={names:?} in_flight={pending}>")
+    }
+}
+
+/// The destination an exchange event is about.
+fn event_destination(ev: &Ev<String>) -> &str {
+    match ev {
+        Ev::Reply { dest, .. } | Ev::Unmatched { dest, .. } | Ev::TimedOut { dest, .. } => dest,
+        Ev::Retransmit(t) => &t.dest,
+        _ => "",
     }
 }
 
 impl Client {
-    fn packet(&self, py: Python<'_>, dest: &str, bytes: Vec<u8>) -> PyResult<Py<Packet>> {
-        let dict = self
-            .dicts
-            .get(dest)
-            .cloned()
-            .unwrap_or_else(Dictionary::builtin_handle);
-        Py::new(py, Packet::from_vec(bytes, dict, None)?)
+    fn lock(&self) -> std::sync::MutexGuard<'_, ClientState> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn event(&self, py: Python<'_>, ev: Ev<String>) -> PyResult<ClientEvent> {
+    fn packet(py: Python<'_>, dict: &DictHandle, bytes: Vec<u8>) -> PyResult<Py<Packet>> {
+        Py::new(py, Packet::from_vec(bytes, dict.clone(), None)?)
+    }
+
+    fn event(py: Python<'_>, ev: Ev<String>, dict: &DictHandle) -> PyResult<ClientEvent> {
         let id_of = |b: &[u8]| b.get(1).copied().unwrap_or(0);
         Ok(match ev {
             Ev::Reply {
@@ -1454,8 +1637,8 @@ impl Client {
                     _ => "accepted-unsigned",
                 }),
                 identifier: id_of(&reply),
-                request: Some(self.packet(py, &dest, request)?),
-                reply: Some(self.packet(py, &dest, reply)?),
+                request: Some(Self::packet(py, dict, request)?),
+                reply: Some(Self::packet(py, dict, reply)?),
                 destination: dest,
                 data: None,
                 attempt: 0,
@@ -1477,7 +1660,7 @@ impl Client {
                 signature: None,
                 identifier: id_of(&t.bytes),
                 data: Some(PyBytes::new(py, &t.bytes).unbind()),
-                request: Some(self.packet(py, &t.dest, t.bytes)?),
+                request: Some(Self::packet(py, dict, t.bytes)?),
                 destination: t.dest,
                 reply: None,
                 attempt: t.attempt,
@@ -1487,7 +1670,7 @@ impl Client {
                 kind: "timeout",
                 signature: None,
                 identifier: id_of(&request),
-                request: Some(self.packet(py, &dest, request)?),
+                request: Some(Self::packet(py, dict, request)?),
                 destination: dest,
                 reply: None,
                 data: None,
@@ -1503,11 +1686,34 @@ impl Client {
 // Duplicate detection (server side)
 
 /// The server's duplicate-request cache (RFC 5080 §2.2.2): a retransmitted request
-/// gets the cached reply instead of being processed twice.
-#[pyclass(module = "nacwire.radius")]
+/// gets the cached reply instead of being processed twice. Safe to share between the
+/// threads of a threaded server.
+#[pyclass(frozen, module = "nacwire.radius")]
 pub(crate) struct DuplicateCache {
-    inner: exchange::DuplicateCache<String>,
+    /// Locked only while no Python code runs.
+    inner: std::sync::Mutex<exchange::DuplicateCache<String>>,
     clock: Clock,
+    lifetime: f64,
+    max_entries: usize,
+    per_source: usize,
+}
+
+/// The `(host, port)` of a source address as `socket` and asyncio give it: IPv6
+/// addresses come as `(host, port, flowinfo, scope_id)`.
+fn source_of(source: &Bound<'_, PyAny>) -> PyResult<(String, u16)> {
+    let bad = || {
+        PyTypeError::new_err("source is a (host, port) address as socket.recvfrom gives it (IPv6: 4-tuple)")
+    };
+    let t = source.cast::<PyTuple>().map_err(|_| bad())?;
+    if !(2..=4).contains(&t.len()) {
+        return Err(bad());
+    }
+    let host: String = t.get_item(0)?.extract().map_err(|_| bad())?;
+    let port: u16 = t
+        .get_item(1)?
+        .extract()
+        .map_err(|_| PyValueError::new_err("the source port is 0..=65535"))?;
+    Ok((host, port))
 }
 
 #[pymethods]
@@ -1518,54 +1724,86 @@ impl DuplicateCache {
     #[new]
     #[pyo3(signature = (*, lifetime = 5.0, max_entries = 65536, per_source = 1024))]
     fn new(py: Python<'_>, lifetime: f64, max_entries: usize, per_source: usize) -> PyResult<Self> {
-        let lifetime = Duration::try_from_secs_f64(lifetime)
+        let life = Duration::try_from_secs_f64(lifetime)
             .map_err(|_| PyValueError::new_err("lifetime must be >= 0"))?;
         Ok(Self {
-            inner: exchange::DuplicateCache::new(lifetime, max_entries).with_per_source_limit(per_source),
+            inner: std::sync::Mutex::new(
+                exchange::DuplicateCache::new(life, max_entries).with_per_source_limit(per_source),
+            ),
             clock: Clock::new(py)?,
+            lifetime,
+            max_entries,
+            per_source,
         })
     }
 
-    /// Checks a request from `source`, a `(host, port)` pair as asyncio and `socket`
-    /// give it, that arrived on `local_port` (the key is RFC 5080's: source, local
-    /// port, code, Identifier, Request Authenticator). Returns `None` when new (process
-    /// it, then `store_reply`), `True` while the first copy is being processed (drop
-    /// it), or the cached reply's bytes (send them again).
+    /// Checks a request from `source`, the address `socket.recvfrom` or asyncio gives
+    /// (`(host, port)`, or `(host, port, flowinfo, scope_id)` for IPv6), that arrived
+    /// on `local_port` (the key is RFC 5080's: source, local port, code, Identifier,
+    /// Request Authenticator). Returns `None` when new (process it, then
+    /// `store_reply`), `True` while the first copy is being processed (drop it), or the
+    /// cached reply's bytes (send them again).
     #[pyo3(signature = (source, request, *, local_port = 0, now = None))]
     fn check<'py>(
-        &mut self,
+        &self,
         py: Python<'py>,
-        source: (String, u16),
+        source: &Bound<'py, PyAny>,
         request: &Bound<'py, Packet>,
-        local_port: u16,
+        #[pyo3(from_py_with = crate::convert::port_arg)] local_port: u16,
         now: Option<f64>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let (host, port) = source_of(source)?;
         let now = self.clock.at(py, now)?;
         let req = request.get().view();
-        let origin = exchange::Origin::new(source.0, source.1, local_port);
-        Ok(match self.inner.check(&origin, &req, now) {
+        let origin = exchange::Origin::new(host, port, local_port);
+        let seen = match self.lock().check(&origin, &req, now) {
             Seen::New => None,
-            Seen::InProgress => Some(pyo3::types::PyBool::new(py, true).to_owned().into_any()),
-            Seen::Replay(b) => Some(PyBytes::new(py, b).into_any()),
+            Seen::InProgress => Some(None),
+            Seen::Replay(b) => Some(Some(b.to_vec())),
+        };
+        Ok(match seen {
+            None => None,
+            Some(None) => Some(pyo3::types::PyBool::new(py, true).to_owned().into_any()),
+            Some(Some(b)) => Some(PyBytes::new(py, &b).into_any()),
         })
     }
 
     /// Records the reply sent for a request (same `source` and `local_port` as `check`).
     #[pyo3(signature = (source, request, reply, *, local_port = 0))]
     fn store_reply(
-        &mut self,
-        source: (String, u16),
+        &self,
+        source: &Bound<'_, PyAny>,
         request: &Bound<'_, Packet>,
         reply: &[u8],
-        local_port: u16,
-    ) {
+        #[pyo3(from_py_with = crate::convert::port_arg)] local_port: u16,
+    ) -> PyResult<()> {
+        let (host, port) = source_of(source)?;
         let req = request.get().view();
-        let origin = exchange::Origin::new(source.0, source.1, local_port);
-        self.inner.store_reply(&origin, &req, reply);
+        let origin = exchange::Origin::new(host, port, local_port);
+        self.lock().store_reply(&origin, &req, reply);
+        Ok(())
     }
 
     fn __len__(&self) -> usize {
-        self.inner.len()
+        self.lock().len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<DuplicateCache {} entries, lifetime={}s, max_entries={}, per_source={}>",
+            self.lock().len(),
+            self.lifetime,
+            self.max_entries,
+            self.per_source
+        )
+    }
+}
+
+impl DuplicateCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, exchange::DuplicateCache<String>> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use nacwire_io::stream::{Acceptor, Connector, RequestInfo, StreamClient, StreamServer};
 use nacwire_io::Error as IoError;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use radius_codec::{Packet as CodecPacket, PacketBuilder};
@@ -68,7 +68,16 @@ const fn version_name(v: Version) -> &'static str {
 fn io_err(e: IoError) -> PyErr {
     match e {
         IoError::Timeout | IoError::Lost(_) => Python::attach(|py| {
-            match import(py, &TIMEOUT, "nacwire", "Timeout").and_then(|t| t.call1((e.to_string(),))) {
+            let message = match &e {
+                IoError::Lost(radius_stream::LostReason::TimedOut) => {
+                    "request lost: no reply within the timeout".to_string()
+                }
+                IoError::Lost(radius_stream::LostReason::Closed(why)) => {
+                    format!("request lost: the connection closed with it in flight ({why:?})")
+                }
+                _ => e.to_string(),
+            };
+            match import(py, &TIMEOUT, "nacwire", "Timeout").and_then(|t| t.call1((message,))) {
                 Ok(exc) => PyErr::from_value(exc),
                 Err(err) => err,
             }
@@ -79,6 +88,31 @@ fn io_err(e: IoError) -> PyErr {
 
 fn pem_err(e: impl std::fmt::Display) -> PyErr {
     errors::transport(format!("certificates: {e}"))
+}
+
+/// The CA certificates of a PEM file, at least one: a file with none (a key, a
+/// typo'd path to another PEM) made an empty trust store that refused every peer
+/// later, at connection time, with a certificate error.
+macro_rules! ca_roots {
+    ($path:expr) => {{
+        let path: &std::path::Path = $path;
+        let roots = nacwire_io::pem::roots(path).map_err(pem_err)?;
+        if roots.is_empty() {
+            return Err(pem_err(format!(
+                "{}: no CA certificate in it (PEM, -----BEGIN CERTIFICATE-----)",
+                path.display()
+            )));
+        }
+        roots
+    }};
+}
+
+/// A `(host, port)` address argument; a port out of range is a `ValueError`.
+fn address_arg(obj: &Bound<'_, PyAny>) -> PyResult<(String, u16)> {
+    let (host, port): (String, Bound<'_, PyAny>) = obj
+        .extract()
+        .map_err(|_| PyTypeError::new_err("address is a (host, port) pair"))?;
+    Ok((host, crate::convert::port_arg(&port)?))
 }
 
 fn address_of(host: &str, port: u16) -> PyResult<SocketAddr> {
@@ -96,6 +130,10 @@ fn address_of(host: &str, port: u16) -> PyResult<SocketAddr> {
 pub(crate) struct RadSecClient {
     inner: Mutex<StreamClient>,
     dict: DictHandle,
+    /// `"tls"` or `"tcp"`, for `repr`.
+    transport: &'static str,
+    /// The server's address, for `repr`.
+    peer: SocketAddr,
 }
 
 #[pymethods]
@@ -112,7 +150,7 @@ impl RadSecClient {
     #[allow(clippy::too_many_arguments)]
     fn new(
         host: &str,
-        port: u16,
+        #[pyo3(from_py_with = crate::convert::port_arg)] port: u16,
         transport: &str,
         secret: Option<&Bound<'_, PyAny>>,
         ca: Option<PathBuf>,
@@ -141,7 +179,7 @@ impl RadSecClient {
         let connector = match transport {
             Transport::Tls => {
                 let ca = ca.ok_or_else(|| PyValueError::new_err("TLS needs ca= (the server's CA, PEM)"))?;
-                let roots = nacwire_io::pem::roots(&ca).map_err(pem_err)?;
+                let roots = ca_roots!(&ca);
                 let identity = match (cert, key) {
                     (Some(c), Some(k)) => Some(nacwire_io::pem::identity(&c, &k).map_err(pem_err)?),
                     (None, None) => None,
@@ -156,6 +194,8 @@ impl RadSecClient {
         let client = StreamClient::new(addr, connector, settings).with_connect_timeout(timeout);
         Ok(Self {
             inner: Mutex::new(client),
+            transport: if transport == Transport::Tls { "tls" } else { "tcp" },
+            peer: addr,
             dict: dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().handle()),
         })
     }
@@ -180,12 +220,12 @@ impl RadSecClient {
         let salt = crate::radius::salt_of(py, None)?;
         let dict = self.dict.clone();
         let mut failure = None;
-        let result = py.detach(|| {
-            let mut client = self
-                .inner
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            client.request(|id, version, secret| {
+        // The lock is only ever taken without the GIL: a thread holding it waits for a
+        // reply that the server (perhaps a handler in this process) needs the GIL to
+        // send, so taking it with the GIL held would deadlock until the timeout.
+        let (result, v11) = py.detach(|| {
+            let mut client = self.lock();
+            let result = client.request(|id, version, secret| {
                 let mut b = PacketBuilder::new(code, id, auth);
                 let hiding = Hiding { secret, salt };
                 let clear = version == Version::V1_1;
@@ -194,53 +234,34 @@ impl RadSecClient {
                     return Err(radius_codec::Error::NotARequest { code });
                 }
                 Ok(b)
-            })
+            });
+            (result, client.version() == Some(Version::V1_1))
         });
         if let Some(e) = failure {
             return Err(e.into_py());
         }
         let reply = result.map_err(io_err)?;
-        let v11 = self
-            .inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .version()
-            == Some(Version::V1_1);
         let packet = Packet::from_vec(reply.to_vec(), self.dict.clone(), None)?;
         Ok(if v11 { packet.with_clear_hidden() } else { packet })
     }
 
     /// The RADIUS version of the open connection (`"1.0"`, `"1.1"`), or `None`.
     #[getter]
-    fn version(&self) -> Option<&'static str> {
-        let client = self
-            .inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        client.version().map(version_name)
+    fn version(&self, py: Python<'_>) -> Option<&'static str> {
+        py.detach(|| self.lock().version().map(version_name))
     }
 
     /// Opens the connection now (it is opened on first use otherwise); returns the
     /// RADIUS version negotiated.
     fn connect(&self, py: Python<'_>) -> PyResult<&'static str> {
-        py.detach(|| {
-            let mut client = self
-                .inner
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            client.connect()
-        })
-        .map(version_name)
-        .map_err(io_err)
+        py.detach(|| self.lock().connect())
+            .map(version_name)
+            .map_err(io_err)
     }
 
     /// Closes the connection (it is re-opened by the next request).
-    fn close(&self) {
-        let mut client = self
-            .inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        client.close();
+    fn close(&self, py: Python<'_>) {
+        py.detach(|| self.lock().close());
     }
 
     fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
@@ -248,18 +269,35 @@ impl RadSecClient {
     }
 
     #[pyo3(signature = (*_exc))]
-    fn __exit__(&self, _exc: &Bound<'_, PyTuple>) {
-        self.close();
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) {
+        self.close(py);
     }
 
-    fn __repr__(&self) -> String {
-        format!("<RadSecClient version={:?}>", self.version())
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let version = self.version(py).unwrap_or("not connected");
+        format!(
+            "<RadSecClient {} {} version={version}>",
+            self.transport, self.peer
+        )
+    }
+}
+
+impl RadSecClient {
+    /// The connection, locked: call only without the GIL (see `request`).
+    fn lock(&self) -> std::sync::MutexGuard<'_, StreamClient> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
 /// A RadSec (or RADIUS/TCP) server on background threads, answering with a Python
-/// handler: `handler(request: Packet, info: dict) -> (code, attributes) | None`. `info`
-/// holds `peer` ((host, port)), `version` ("1.0"/"1.1") and `transport`.
+/// handler: `handler(request: Packet, info: dict) -> (code, attributes) | code | None`
+/// (`None`: no reply). `info` holds `peer` ((host, port)), `version` ("1.0"/"1.1")
+/// and `transport`. The handler runs on the connection's thread, one request at a
+/// time per connection. A handler that raises, or returns a code or attributes that
+/// cannot be built, is reported through `sys.unraisablehook` and the request gets no
+/// reply (the client's request times out).
 #[pyclass(frozen, module = "nacwire.radsec")]
 pub(crate) struct RadSecServer {
     handle: Mutex<Option<nacwire_io::stream::ServerHandle>>,
@@ -277,7 +315,8 @@ impl RadSecServer {
                         alpn = "allow", tls_versions = "1.2+", secrets = None, dictionary = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        address: (String, u16),
+        py: Python<'_>,
+        #[pyo3(from_py_with = address_arg)] address: (String, u16),
         handler: Py<PyAny>,
         transport: &str,
         cert: Option<PathBuf>,
@@ -288,6 +327,11 @@ impl RadSecServer {
         secrets: Option<&Bound<'_, PyDict>>,
         dictionary: Option<&Bound<'_, Dictionary>>,
     ) -> PyResult<Self> {
+        if !handler.bind(py).is_callable() {
+            return Err(PyTypeError::new_err(
+                "handler is a callable: handler(request, info) -> (code, attributes) | code | None",
+            ));
+        }
         let transport = transport_of(transport)?;
         let addr = address_of(&address.0, address.1)?;
         let mut table = Secrets::new();
@@ -306,9 +350,10 @@ impl RadSecServer {
                     return Err(PyValueError::new_err("TLS needs cert= and key= (PEM)"));
                 };
                 let identity = nacwire_io::pem::identity(&cert, &key).map_err(pem_err)?;
-                let roots = ca
-                    .map(|c| nacwire_io::pem::roots(c).map_err(pem_err))
-                    .transpose()?;
+                let roots = match ca {
+                    Some(c) => Some(ca_roots!(&c)),
+                    None => None,
+                };
                 Acceptor::Tls(
                     server_config(identity, roots, alpn_of(alpn)?, versions_of(tls_versions)?)
                         .map_err(pem_err)?,

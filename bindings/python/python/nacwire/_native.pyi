@@ -1,7 +1,7 @@
 """Type stubs for the native module (import from ``nacwire`` and ``nacwire.radius``)."""
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final, Literal, final
 
 from typing_extensions import disjoint_base
@@ -183,7 +183,8 @@ _Attributes = Iterable[tuple[_Key, Any]] | Mapping[_Key, Any] | None
 
 @final
 class Secret:
-    """A shared secret, prepared once; its repr never shows it."""
+    """A shared secret, prepared once; its repr never shows it. An empty secret is a
+    ``ValueError`` here and wherever a secret is taken (RFC 2865 §3)."""
 
     def __new__(cls, secret: bytes | str | Secret) -> Secret: ...
 
@@ -198,10 +199,25 @@ class Dictionary:
     def builtin() -> Dictionary: ...
     @staticmethod
     def load(
-        path: str | os.PathLike[str], *, strict: bool = True, on_builtin: bool = False
-    ) -> Dictionary: ...
+        path: str | os.PathLike[str],
+        *,
+        strict: bool = True,
+        on_builtin: bool = False,
+        on: Dictionary | None = None,
+    ) -> Dictionary:
+        """Loads a FreeRADIUS dictionary file and its ``$INCLUDE``s (a directory: its
+        ``dictionary`` file). ``on=`` loads it on top of a loaded dictionary (a site
+        dictionary over the FreeRADIUS tree), ``on_builtin=True`` on top of the
+        built-in one. ``strict=False`` skips recoverable problems (VALUE for an unknown
+        attribute, unknown flag, duplicate) into ``warnings``; a line that does not
+        parse raises ``DictionaryError``."""
+
     @staticmethod
-    def parse(text: str, *, strict: bool = True, on_builtin: bool = False) -> Dictionary: ...
+    def parse(
+        text: str, *, strict: bool = True, on_builtin: bool = False, on: Dictionary | None = None
+    ) -> Dictionary:
+        """``load`` from text (no ``$INCLUDE``)."""
+
     @property
     def warnings(self) -> list[str]: ...
     def __len__(self) -> int: ...
@@ -228,14 +244,19 @@ class AttributeDef:
     def encrypt(self) -> str | None: ...
     @property
     def values(self) -> list[tuple[str, int]]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class Packet:
-    """A validated RADIUS packet."""
+    """A validated RADIUS packet, read like a mapping with repeated keys: ``p[name]``
+    (first value), ``get``, ``get_all``, ``keys()``/iteration (names in wire order, once
+    per attribute), ``items()``. Values: ``str`` (``bytes`` when not UTF-8), ``bytes``,
+    ``int``/``EnumValue``, ``ipaddress`` objects, ``datetime``, ``(tag, value)``."""
 
     @staticmethod
     def decode(
-        data: bytes,
+        data: bytes | bytearray | memoryview,
         *,
         dictionary: Dictionary | None = None,
         secret: _Secret | None = None,
@@ -253,6 +274,8 @@ class Packet:
     def raw(self) -> bytes: ...
     def __bytes__(self) -> bytes: ...
     def __len__(self) -> int: ...
+    def keys(self) -> list[str]: ...
+    def __iter__(self) -> Iterator[str]: ...
     def items(self) -> list[tuple[str, Any]]: ...
     def attributes(self) -> list[tuple[str, tuple[int, ...], int | None, Any]]: ...
     def to_dict(self) -> dict[str, list[Any]]: ...
@@ -266,7 +289,14 @@ class Packet:
         *,
         require_message_authenticator: _Requirement = None,
         limit_proxy_state: _Requirement = None,
-    ) -> bool: ...
+    ) -> bool:
+        """Verifies a request; returns whether it carried a valid Message-Authenticator,
+        raises ``VerifyError`` when anything fails. An Access-Request without
+        Message-Authenticator has nothing to check (its authenticator is random):
+        ``False`` whatever the secret. Each call stands alone, so ``"auto"`` (default)
+        accepts unsigned requests; pass ``require_message_authenticator=True`` and
+        ``limit_proxy_state=True`` to refuse them (BlastRADIUS)."""
+
     def verify_reply(
         self,
         request: Packet,
@@ -289,7 +319,17 @@ def build(
     message_authenticator: bool | None = None,
     salt: int | None = None,
 ) -> Packet:
-    """Builds a request (or any packet) by attribute names."""
+    """Builds a packet of any code by attribute names and typed values.
+
+    ``attributes``: ``(key, value)`` pairs or a mapping (a list value adds the
+    attribute once per item). A key is a name (``"Tunnel-Type:1"`` for tag 1), a type
+    number or a ``(vendor, type, ...)`` tuple. Values: ``str`` (as given for string and
+    octets, else the FreeRADIUS text form, VALUE names included), ``bytes``, ``int``,
+    ``ipaddress`` objects, ``datetime``, ``(tag, value)``. CHAP-Password as ``str`` is
+    the cleartext password. Message-Authenticator goes first in Access-* and
+    Status-Server packets (``message_authenticator`` forces it on or off). Raises
+    ``BuildError`` for names and values, ``TypeError``/``ValueError`` for arguments
+    (an ``identifier`` outside 0..=255 included)."""
 
 def reply(
     request: Packet,
@@ -301,7 +341,9 @@ def reply(
     message_authenticator: bool | None = None,
     salt: int | None = None,
 ) -> Packet:
-    """Builds a reply to a request."""
+    """Builds a reply to ``request``: same Identifier, Proxy-State copied, the Response
+    Authenticator computed, Message-Authenticator first for Access-* replies or when
+    the request had one. ``attributes`` and errors as for ``build``."""
 
 def pyrad_read(pkt: dict[Any, Any], key: Any, slow: Any) -> Any:
     """nacwire.pyrad: ``pkt[key]`` for wire keys and plain attributes, else ``slow``."""
@@ -529,14 +571,19 @@ class DuplicateCache:
     ) -> DuplicateCache: ...
     def check(
         self,
-        source: tuple[str, int],
+        source: tuple[str, int] | tuple[str, int, int, int],
         request: Packet,
         *,
         local_port: int = 0,
         now: float | None = None,
     ) -> bytes | Literal[True] | None: ...
     def store_reply(
-        self, source: tuple[str, int], request: Packet, reply: bytes, *, local_port: int = 0
+        self,
+        source: tuple[str, int] | tuple[str, int, int, int],
+        request: Packet,
+        reply: bytes,
+        *,
+        local_port: int = 0,
     ) -> None: ...
     def __len__(self) -> int: ...
 
@@ -544,7 +591,9 @@ _Path = str | os.PathLike[str]
 
 @final
 class RadSecClient:
-    """A RadSec (or RADIUS/TCP) client: one reused connection."""
+    """A RadSec (or RADIUS/TCP) client: one reused connection, shared by threads (their
+    requests take turns). ``request`` raises ``nacwire.Timeout`` for a lost request and
+    ``nacwire.TransportError`` when the connection cannot be made."""
 
     def __new__(
         cls,
@@ -574,7 +623,10 @@ _Handler = Callable[[Packet, dict[str, Any]], tuple[int | str, _Attributes] | in
 
 @final
 class RadSecServer:
-    """A RadSec (or RADIUS/TCP) server answering with a Python handler."""
+    """A RadSec (or RADIUS/TCP) server answering with a Python handler
+    ``handler(request, info) -> (code, attributes) | code | None`` on its connection
+    threads. A handler that raises (or returns what cannot be built) is reported
+    through ``sys.unraisablehook`` and the request gets no reply."""
 
     def __new__(
         cls,

@@ -3,8 +3,8 @@
 Every class is immutable and safe to share between threads; a ``Keyring`` is replaced
 as a whole while verifiers use it. Malformed, forged, stale or unsigned input raises
 :class:`nacwire.SignatureError` (``kind`` and structured fields); wrong Python types
-raise ``TypeError``, unknown option names ``ValueError``. Secrets never appear in a
-``repr``.
+raise ``TypeError``, unknown option names and empty secrets ``ValueError``. Secrets
+never appear in a ``repr``.
 """
 
 import datetime
@@ -205,7 +205,10 @@ class Signer:
         expires: int = 60,
         port_rule: _PortRule = "include_non_default",
         empty_path: _EmptyPath = "slash",
-    ) -> Self: ...
+    ) -> Self:
+        """``expires``: ``X-Amz-Expires`` in seconds, 1..=604800 (SigV4's limits;
+        ``ValueError`` otherwise); a verifier accepts at most its ``max_expires``."""
+
     @property
     def identity(self) -> str: ...
     @property

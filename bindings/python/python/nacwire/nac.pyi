@@ -92,7 +92,9 @@ class MacAddress:
         """Parses ``aa:bb:cc:dd:ee:ff``, ``AA-BB-CC-DD-EE-FF``, ``aabb.ccdd.eeff``,
         ``aabbcc-ddeeff``, ``aabbccddeeff``, ``aa bb cc dd ee ff`` (any case), or takes
         6 octets. Raises ``ModelError`` (``kind``: ``empty``, ``too_long``,
-        ``invalid_character``, ``bad_grouping``)."""
+        ``invalid_character``, ``bad_grouping``; ``invalid_value`` for bytes that are not
+        6 octets). No surrounding whitespace, and each group has its two (or four) hex
+        digits: strip input first; ``0:1:2:3:4:5`` is refused."""
 
     def format(self, style: _MacStyle = "colon_lower") -> str:
         """The address in a named style (``rfc3580``: ``AA-BB-CC-DD-EE-FF``, ``cisco``:
@@ -541,7 +543,8 @@ class ErrorCause:
     """An Error-Cause value (RFC 5176 §3.5); compares and hashes as its number."""
 
     def __new__(cls, value: int | str) -> Self:
-        """From the number or FreeRADIUS' name (``"Session-Context-Not-Found"``)."""
+        """From the number (``ValueError`` outside 0..=2**32-1) or FreeRADIUS' name
+        (``"Session-Context-Not-Found"``; ``ModelError`` for an unknown one)."""
 
     @staticmethod
     def all() -> list[ErrorCause]:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 import time
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from nacwire import Error, Timeout, UnsignedReplyWarning
+from nacwire import Error, Timeout, TransportError, UnsignedReplyWarning
 from nacwire._native import (
     AttributeDef,
     Client,
@@ -116,6 +117,8 @@ class UdpClient:
     ``retries + 1`` times, doubling the wait (RFC 5080), before :class:`nacwire.Timeout`.
     Replies are verified against the request; ``require_message_authenticator=True``
     (default, recommended) rejects unsigned Access-* and Status-Server replies.
+    Threads may share one client: their requests take turns (use
+    :class:`AsyncClient` for many requests in flight at once).
 
     >>> with UdpClient("127.0.0.1", 1812, b"testing123") as c:   # doctest: +SKIP
     ...     r = c.request("Access-Request", {"User-Name": "bob", "User-Password": "pw"})
@@ -133,16 +136,26 @@ class UdpClient:
         require_message_authenticator: bool | Literal["auto"] = True,
         bind: tuple[str, int] | None = None,
     ) -> None:
-        infos = socket.getaddrinfo(server, port, type=socket.SOCK_DGRAM)
-        family, _, _, _, address = infos[0]
-        self._address = address
         self._destination = f"{server}:{port}"
-        self._sock = socket.socket(family, socket.SOCK_DGRAM)
-        if bind is not None:
-            self._sock.bind(bind)
+        # arguments checked before a socket exists to leak
         self._client = _one_destination_client(
             self._destination, secret, dictionary, timeout, retries, require_message_authenticator
         )
+        infos = socket.getaddrinfo(server, port, type=socket.SOCK_DGRAM)
+        family, _, _, _, address = infos[0]
+        self._address = address
+        self._sock = socket.socket(family, socket.SOCK_DGRAM)
+        if bind is not None:
+            try:
+                self._sock.bind(bind)
+            except BaseException:
+                self._sock.close()
+                raise
+        # one request at a time: the socket, the timers and the replies are shared
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<UdpClient {self._destination}>"
 
     def request(
         self,
@@ -151,7 +164,21 @@ class UdpClient:
         *,
         message_authenticator: bool | None = None,
     ) -> Packet:
-        """Sends a request and returns its verified reply (retransmitting as needed)."""
+        """Sends a request and returns its verified reply (retransmitting as needed).
+
+        ``attributes`` are ``(name, value)`` pairs or a mapping (a list value adds the
+        attribute once per item), as for :func:`build`. Raises :class:`nacwire.Timeout`
+        when no verified reply came, or the error of the last rejected reply (a
+        :class:`nacwire.VerifyError` for a wrong secret); ``BuildError`` for attributes
+        that cannot be encoded."""
+        with self._lock:
+            if self._sock.fileno() < 0:
+                raise TransportError(f"the client for {self._destination} is closed")
+            return self._request(code, attributes, message_authenticator)
+
+    def _request(
+        self, code: int | str, attributes: Attributes, message_authenticator: bool | None
+    ) -> Packet:
         client = self._client
         sent = client.send(
             self._destination, code, attributes, message_authenticator=message_authenticator
@@ -261,9 +288,12 @@ class AsyncClient:
         *,
         message_authenticator: bool | None = None,
     ) -> Packet:
-        """Sends a request and waits for its verified reply."""
+        """Sends a request and waits for its verified reply (``attributes`` and errors
+        as for :meth:`UdpClient.request`). A request cancelled while it waits (as
+        ``asyncio.wait_for`` does on timeout) is forgotten: no more retransmissions,
+        its Identifier free again."""
         if self._transport is None:
-            raise RuntimeError("the client is closed")
+            raise TransportError(f"the client for {self._destination or 'nothing'} is closed")
         sent = self._client.send(
             self._destination, code, attributes, message_authenticator=message_authenticator
         )
@@ -276,6 +306,9 @@ class AsyncClient:
         finally:
             self._futures.pop(sent.identifier, None)
             self._rejected.pop(sent.identifier, None)
+            if not future.done() or future.cancelled():
+                # cancelled by the caller: stop retransmitting it
+                self._client.cancel(self._destination, sent.identifier)
 
     def _arm(self) -> None:
         if self._timer is not None:
@@ -329,6 +362,10 @@ class AsyncClient:
         if self._transport is not None:
             self._transport.close()
             self._transport = None
+
+    def __repr__(self) -> str:
+        state = "closed" if self._transport is None else f"{len(self._futures)} pending"
+        return f"<AsyncClient {self._destination or '(not connected)'} {state}>"
 
     async def __aenter__(self) -> AsyncClient:
         return self

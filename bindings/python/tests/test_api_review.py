@@ -1,0 +1,694 @@
+"""Problems found by a new user's trial of the native API (``import nacwire``): objects
+shared between threads, re-entrant conversions, iteration, IPv6 source addresses,
+handlers that cannot be called, and what ``repr`` shows."""
+
+from __future__ import annotations
+
+import asyncio
+import pathlib
+import re
+import socket
+import subprocess
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+
+import nacwire
+from conftest import require
+from nacwire import ecp, nac, radius, radsec
+
+SECRET = b"s3cret-review"
+
+
+def _run_threads(target: Any, count: int, timeout: float) -> None:
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    assert not any(t.is_alive() for t in threads), "threads hung"
+
+
+# --- nacwire.radsec ---------------------------------------------------------------
+
+
+def test_radsec_client_shared_by_threads_with_an_in_process_server() -> None:
+    """Was: the client took its lock with the GIL held while another thread, holding
+    the lock, waited for a reply that the in-process handler needed the GIL to send:
+    2 s timeouts, then "UnmatchedReply" closes that lost other requests, or a hang."""
+
+    def handler(request: radius.Packet, info: dict[str, Any]) -> Any:
+        return ("Access-Accept", {"Reply-Message": request["User-Name"]})
+
+    results: list[str] = []
+
+    with (
+        radsec.RadSecServer(
+            ("127.0.0.1", 0), handler, transport="tcp", secrets={"127.0.0.1": SECRET}
+        ) as server,
+        radsec.RadSecClient(*server.address, transport="tcp", secret=SECRET, timeout=3.0) as c,
+    ):
+
+        def worker() -> None:
+            for i in range(25):
+                name = f"{threading.get_ident()}-{i}"
+                try:
+                    reply = c.request("Access-Request", {"User-Name": name})
+                    results.append("ok" if reply["Reply-Message"] == name else "mismatch")
+                except nacwire.Error as e:
+                    results.append(f"{type(e).__name__}: {e}")
+
+        _run_threads(worker, 4, timeout=60)
+        assert c.version == "1.0"
+        assert repr(c) == f"<RadSecClient tcp 127.0.0.1:{server.address[1]} version=1.0>"
+    assert Counter(results) == Counter({"ok": 100})
+
+
+def test_radsec_lost_request_says_why_in_words() -> None:
+    def slow(request: radius.Packet, info: dict[str, Any]) -> Any:
+        time.sleep(0.6)
+        return "Access-Accept"
+
+    with (
+        radsec.RadSecServer(
+            ("127.0.0.1", 0), slow, transport="tcp", secrets={"127.0.0.1": SECRET}
+        ) as server,
+        radsec.RadSecClient(*server.address, transport="tcp", secret=SECRET, timeout=0.2) as c,
+    ):
+        with pytest.raises(nacwire.Timeout, match="no reply within the timeout") as info:
+            c.request("Access-Request", {"User-Name": "bob"})
+        assert "TimedOut" not in str(info.value)
+
+
+def test_radsec_server_handler_must_be_callable() -> None:
+    for handler in (None, "Access-Accept", 5):
+        with pytest.raises(TypeError, match="handler is a callable"):
+            radsec.RadSecServer(("127.0.0.1", 0), handler, transport="tcp")  # type: ignore[arg-type]
+
+
+# --- nacwire.radius.Client ----------------------------------------------------------
+
+
+def test_client_shared_by_threads_never_raises_already_borrowed() -> None:
+    """Was: ``RuntimeError: Already borrowed`` whenever a conversion inside one call
+    let another thread run (3/4 of the calls failed with 4 threads)."""
+    client = radius.Client(seed=7)
+    client.add_destination("nas", SECRET)
+    failures: list[str] = []
+    identifiers: list[int] = []
+
+    def worker() -> None:
+        for _ in range(500):
+            try:
+                attributes = {"Acct-Status-Type": "Start"}
+                sent = client.send("nas", "Accounting-Request", attributes, now=0)
+                identifiers.append(sent.identifier)
+                assert client.cancel("nas", sent.identifier)
+            except Exception as e:  # the assertion is on the list below
+                failures.append(f"{type(e).__name__}: {e}")
+
+    _run_threads(worker, 4, timeout=60)
+    assert failures == []
+    assert len(identifiers) == 2000
+    assert client.in_flight("nas") == 0
+
+
+def test_client_conversion_may_call_the_client_again() -> None:
+    client = radius.Client(seed=7)
+    client.add_destination("nas", SECRET)
+
+    class Address:
+        def __str__(self) -> str:
+            client.send("nas", "Status-Server", now=0)  # re-entrant call
+            return "192.0.2.1"
+
+    sent = client.send("nas", "Access-Request", [("NAS-IP-Address", Address())], now=0)
+    assert str(sent["NAS-IP-Address"]) == "192.0.2.1"
+    assert client.in_flight("nas") == 2
+    assert repr(client) == '<Client destinations=["nas"] in_flight=2>'
+
+
+# --- nacwire.radius.DuplicateCache ---------------------------------------------------
+
+
+def test_duplicate_cache_takes_ipv6_source_addresses_as_socket_gives_them() -> None:
+    request = radius.build("Access-Request", SECRET, {"User-Name": "bob"}, identifier=5)
+    reply = radius.reply(request, "Access-Reject", SECRET)
+    cache = radius.DuplicateCache()
+    source = ("::1", 40000, 0, 0)  # socket.recvfrom on an AF_INET6 socket
+    assert cache.check(source, request, now=0) is None
+    assert cache.check(source, request, now=0.1) is True
+    cache.store_reply(source, request, bytes(reply))
+    assert cache.check(source, request, now=0.2) == bytes(reply)
+    # the same host and port as a pair is the same source
+    assert cache.check(("::1", 40000), request, now=0.3) == bytes(reply)
+    assert len(cache) == 1
+    assert repr(cache) == (
+        "<DuplicateCache 1 entries, lifetime=5s, max_entries=65536, per_source=1024>"
+    )
+    for bad in ("::1", ("::1",), ("::1", 1, 2, 3, 4), (1, 2)):
+        with pytest.raises(TypeError, match="source is a"):
+            cache.check(bad, request)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"0\.\.=65535"):
+        cache.check(("::1", 70000), request)
+
+
+def test_duplicate_cache_shared_by_threads() -> None:
+    cache = radius.DuplicateCache()
+    requests = [
+        radius.build("Access-Request", SECRET, {"User-Name": "u"}, identifier=i) for i in range(200)
+    ]
+    failures: list[str] = []
+
+    def worker() -> None:
+        for i, r in enumerate(requests):
+            try:
+                if cache.check(("192.0.2.9", 1000 + i % 7), r) is None:
+                    cache.store_reply(("192.0.2.9", 1000 + i % 7), r, b"reply")
+            except Exception as e:
+                failures.append(f"{type(e).__name__}: {e}")
+
+    _run_threads(worker, 4, timeout=60)
+    assert failures == []
+    assert len(cache) == 200
+
+
+# --- nacwire.radius.Packet -----------------------------------------------------------
+
+
+def test_packet_iterates_over_attribute_names_in_wire_order() -> None:
+    """Was: ``list(packet)`` raised ``KeyError: 0`` (the old sequence protocol asked
+    for attribute type 0)."""
+    p = radius.build(
+        "Access-Accept",
+        SECRET,
+        [("Reply-Message", "a"), ("Session-Timeout", 60), ("Reply-Message", "b")],
+        message_authenticator=False,
+    )
+    assert list(p) == ["Reply-Message", "Session-Timeout", "Reply-Message"]
+    assert p.keys() == list(p)
+    assert len(p) == len(p.keys()) == len(p.items())
+    assert {name: p.get_all(name) for name in p} == {
+        "Reply-Message": ["a", "b"],
+        "Session-Timeout": [60],
+    }
+    assert list(radius.Packet.decode(bytes.fromhex("0200001400" + "00" * 15))) == []
+
+
+def test_udp_client_shared_by_threads() -> None:
+    """Was: a hang. Each thread's loop handled the other threads' timers, so a
+    "timeout" event went to a thread that ignored it and the owner spun forever."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    port = server.getsockname()[1]
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                data, address = server.recvfrom(4096)
+            except TimeoutError:
+                continue
+            request = radius.Packet.decode(data)
+            echo = {"Reply-Message": request["User-Name"]}
+            server.sendto(bytes(radius.reply(request, "Access-Accept", SECRET, echo)), address)
+
+    responder = threading.Thread(target=serve, daemon=True)
+    responder.start()
+    results: list[str] = []
+    try:
+        with radius.UdpClient("127.0.0.1", port, SECRET, timeout=0.5, retries=2) as client:
+            assert repr(client) == f"<UdpClient 127.0.0.1:{port}>"
+
+            def worker() -> None:
+                for i in range(30):
+                    name = f"{threading.get_ident()}-{i}"
+                    try:
+                        reply = client.request("Access-Request", {"User-Name": name})
+                        results.append("ok" if reply["Reply-Message"] == name else "mismatch")
+                    except nacwire.Error as e:
+                        results.append(f"{type(e).__name__}: {e}")
+
+            _run_threads(worker, 4, timeout=60)
+    finally:
+        stop.set()
+        responder.join()
+        server.close()
+    assert Counter(results) == Counter({"ok": 120})
+
+
+# --- nacwire.radius.Dictionary ------------------------------------------------------
+
+FREERADIUS = pathlib.Path("/usr/share/freeradius")
+SITE = """VENDOR Example-Corp 99999
+BEGIN-VENDOR Example-Corp
+ATTRIBUTE Example-Level 1 integer
+VALUE Example-Level Gold 1
+END-VENDOR Example-Corp
+"""
+
+
+def test_dictionary_loads_a_site_dictionary_on_top_of_another(tmp_path: pathlib.Path) -> None:
+    base = radius.Dictionary.parse("ATTRIBUTE Base-Attr 3000 string\n", on_builtin=True)
+    site = tmp_path / "dictionary.site"
+    site.write_text(SITE)
+    both = radius.Dictionary.load(site, on=base)
+    assert "Base-Attr" in both and "User-Name" in both and "Example-Level" in both
+    assert len(both) == len(base) + 1
+    assert "Example-Level" not in base  # the base is not changed
+    p = radius.build("Access-Accept", SECRET, {"Example-Level": "Gold"}, dictionary=both)
+    assert p["Example-Level"] == 1 and str(p["Example-Level"]) == "Gold"
+    # the same again on text; the same definition twice is allowed, a conflicting one
+    # names its line
+    assert "Example-Level" in radius.Dictionary.parse(SITE, on=base)
+    assert len(radius.Dictionary.parse(SITE, on=both)) == len(both)
+    with pytest.raises(nacwire.DictionaryError, match="duplicate") as e:
+        radius.Dictionary.parse("\nVENDOR Example-Corp 12345\n", on=both)
+    assert (e.value.line, e.value.token) == (2, "Example-Corp")
+    with pytest.raises(ValueError, match="give one"):
+        radius.Dictionary.load(site, on=base, on_builtin=True)
+    with pytest.raises(TypeError):
+        radius.Dictionary.load(site, on="dictionary")  # type: ignore[arg-type]
+
+
+def test_dictionary_load_takes_a_directory(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "dictionary").write_text(SITE)
+    assert "Example-Level" in radius.Dictionary.load(tmp_path)
+    with pytest.raises(nacwire.DictionaryError, match="cannot be read"):
+        radius.Dictionary.load(tmp_path / "sub")
+
+
+@pytest.mark.skipif(not (FREERADIUS / "dictionary").exists(), reason="FreeRADIUS not installed")
+def test_dictionary_site_over_the_freeradius_tree(tmp_path: pathlib.Path) -> None:
+    tree = radius.Dictionary.load(FREERADIUS)
+    assert len(tree) == len(radius.Dictionary.load(FREERADIUS / "dictionary"))
+    site = tmp_path / "dictionary.site"
+    site.write_text(SITE)
+    both = radius.Dictionary.load(site, on=tree)
+    assert len(both) == len(tree) + 1 and "Cisco-AVPair" in both
+
+
+def test_lenient_dictionary_skips_only_recoverable_problems() -> None:
+    d = radius.Dictionary.parse("ATTRIBUTE y 3000 string\nVALUE nope A 1\n", strict=False)
+    assert "y" in d and len(d.warnings) == 1 and "unknown attribute" in d.warnings[0]
+    with pytest.raises(nacwire.DictionaryError, match="unknown data type"):
+        radius.Dictionary.parse("ATTRIBUTE x 3000 badtype\n", strict=False)
+
+
+def test_verify_request_without_message_authenticator_checks_nothing() -> None:
+    """The documented trap: an unsigned Access-Request verifies whatever the secret."""
+    p = radius.build(
+        "Access-Request",
+        SECRET,
+        {"User-Name": "a", "Proxy-State": b"x"},
+        message_authenticator=False,
+    )
+    assert p.verify_request(b"any other secret") is False
+    with pytest.raises(nacwire.VerifyError, match="no Message-Authenticator"):
+        p.verify_request(SECRET, require_message_authenticator=True)
+    with pytest.raises(nacwire.VerifyError, match="Proxy-State"):
+        p.verify_request(SECRET, limit_proxy_state=True)
+    signed = radius.build("Access-Request", SECRET, {"User-Name": "a"})
+    assert signed.verify_request(SECRET) is True
+    with pytest.raises(nacwire.VerifyError):
+        signed.verify_request(b"any other secret")
+
+
+# --- secrets, ranges and messages ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: radius.Secret(b""),
+        lambda: radius.build("Access-Request", "", {"User-Name": "a"}),
+        lambda: radius.Packet.decode(bytes(radius.build("Status-Server", SECRET)), secret=b""),
+        lambda: radius.Client().add_destination("nas", b""),
+        lambda: radius.UdpClient("127.0.0.1", 9, b""),
+        lambda: (
+            nac.Profile.get("generic")
+            .plan(nac.Session(acct_session_id="a"), nac.Intent.disconnect(), now=0)
+            .encode(1, b"")
+        ),
+        lambda: radsec.RadSecClient("127.0.0.1", 9, transport="tcp", secret=b""),
+    ],
+)
+def test_an_empty_radius_secret_is_refused(make: Any) -> None:
+    """RFC 2865 §3: "The secret MUST NOT be empty (length 0) since this would allow
+    packets to be trivially forged." Was: accepted (an unset variable signs nothing)."""
+    with pytest.raises(ValueError, match="shared secret is empty"):
+        make()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ecp.Signer("portal", b""),
+        lambda: ecp.Signer("portal", ""),
+        lambda: ecp.Keyring({"portal": b""}),
+        lambda: ecp.Keyring({"portal": [b"new", b""]}),
+        lambda: ecp.Keyring({"portal": b"k"}).replace({"portal": ""}),
+    ],
+)
+def test_an_empty_ecp_secret_is_refused(make: Any) -> None:
+    with pytest.raises(ValueError, match="ECP shared secret is empty"):
+        make()
+
+
+def test_an_empty_secret_from_a_lookup_fails_the_verification() -> None:
+    url = ecp.Signer("portal", b"k").presign(
+        "portal.example", "/", {"token": "t", "wlan": "1", "dest": "d"}, now=1000
+    )
+    with pytest.raises(ValueError, match="ECP shared secret is empty"):
+        ecp.Verifier(lambda identity: b"").verify(url, now=1001)
+    assert ecp.Verifier(lambda identity: b"k").verify(url, now=1001).token == "t"
+
+
+def test_error_cause_out_of_range_is_a_value_error() -> None:
+    for n in (-1, 2**32, 2**70):
+        with pytest.raises(ValueError, match=r"outside 0\.\.=4294967295"):
+            nac.ErrorCause(n)
+    assert int(nac.ErrorCause(2**32 - 1)) == 2**32 - 1
+    with pytest.raises(TypeError, match="an Error-Cause is an int or a name"):
+        nac.ErrorCause(None)  # type: ignore[arg-type]
+
+
+def test_profile_replace_refuses_a_string_for_a_list_of_names() -> None:
+    generic = nac.Profile.get("generic")
+    for field in ("identity", "mac_auth_identity", "required"):
+        with pytest.raises(TypeError, match=f"^{field} is a list of attribute names"):
+            generic.replace(**{field: "NAS-Port"})
+    assert generic.replace(required=("NAS-Port",)).required == ["NAS-Port"]
+
+
+def test_parse_amz_date_year_zero_is_a_signature_error() -> None:
+    with pytest.raises(nacwire.SignatureError) as e:
+        ecp.parse_amz_date("00000101T000000Z")
+    assert e.value.kind == "bad_date" and e.value.value == "00000101T000000Z"
+    assert ecp.parse_amz_date("00010101T000000Z").year == 1
+
+
+# --- bindings/python/README.md ---------------------------------------------------------
+
+
+def _package_readme_blocks() -> list[str]:
+    text = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text()
+    return re.findall(r"```python\n(.*?)```", text, re.S)
+
+
+@pytest.mark.skipif(not (FREERADIUS / "dictionary").exists(), reason="FreeRADIUS not installed")
+def test_package_readme_recipes_run(capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = _package_readme_blocks()
+    assert len(blocks) == 5
+    scope: dict[str, Any] = {"__name__": "readme"}
+    for block in blocks:
+        exec(compile(block, "bindings/python/README.md", "exec"), scope)
+    out = capsys.readouterr().out
+    assert "Access-Request 0\n" in out
+    assert "User-Password = 'arctangent'" in out and "NAS-Port = 3" in out
+    assert "User-Password = <secret>" in out
+    assert "forged: Response Authenticator does not verify" in out
+    assert "Gold 1\n" in out
+    assert "B0-EE-7B-97-7F-33 b0ee.7b97.7f33 B0EE7B977F33" in out
+    assert "<PacketPlan CoA-Request port=1700 [NAS-IP-Address=192.0.2.10," in out
+
+    # the CoA recipe against a NAS on loopback: a NAK with Error-Cause, then an ACK
+    nas = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    nas.bind(("127.0.0.1", 0))
+    answers = [("CoA-NAK", {"Error-Cause": "Session-Context-Not-Found"}), ("CoA-ACK", None)]
+
+    def serve() -> None:
+        for code, attributes in answers:
+            data, address = nas.recvfrom(4096)
+            request = radius.Packet.decode(data)
+            request.verify_request(b"testing123")
+            nas.sendto(bytes(radius.reply(request, code, b"testing123", attributes)), address)
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    try:
+        port = nas.getsockname()[1]
+        first = scope["send_plan"]("127.0.0.1", scope["plan"], b"testing123", port=port)
+        assert first.kind == "session_not_found" and not first.is_success
+        assert [c.name for c in first.causes] == ["Session-Context-Not-Found"]
+        second = scope["send_plan"]("127.0.0.1", scope["plan"], b"testing123", port=port)
+        assert second.kind == "applied" and second.is_success
+    finally:
+        t.join(5)
+        nas.close()
+
+
+# --- radius.AsyncClient / UdpClient lifecycle ------------------------------------------
+
+
+def test_async_request_cancelled_by_wait_for_stops_retransmitting() -> None:
+    """Was: a request abandoned by ``asyncio.wait_for`` kept being retransmitted and
+    held its Identifier until the whole schedule ran out."""
+
+    async def main() -> tuple[int, int, str, str]:
+        sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # a NAS that never answers
+        sink.bind(("127.0.0.1", 0))
+        sink.setblocking(False)
+        port = sink.getsockname()[1]
+        client = await radius.AsyncClient.connect("127.0.0.1", port, SECRET, timeout=0.1)
+        shown = repr(client)
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(client.request("Access-Request", {"User-Name": "a"}), 0.05)
+        in_flight = client._client.in_flight(f"127.0.0.1:{port}")
+        await asyncio.sleep(0.5)  # retransmissions would be due at 0.1 and 0.3
+        sent = 0
+        while True:
+            try:
+                sink.recvfrom(4096)
+                sent += 1
+            except BlockingIOError:
+                break
+        client.close()
+        sink.close()
+        return in_flight, sent, shown, repr(client)
+
+    in_flight, sent, shown, closed = asyncio.run(main())
+    assert (in_flight, sent) == (0, 1)
+    assert shown.startswith("<AsyncClient 127.0.0.1:") and shown.endswith(" 0 pending>")
+    assert closed.endswith(" closed>")
+
+
+def test_closed_clients_raise_transport_error() -> None:
+    client = radius.UdpClient("127.0.0.1", 9, SECRET)
+    client.close()
+    with pytest.raises(nacwire.TransportError, match="is closed"):
+        client.request("Status-Server")
+
+    async def main() -> None:
+        c = await radius.AsyncClient.connect("127.0.0.1", 9, SECRET)
+        c.close()
+        with pytest.raises(nacwire.TransportError, match="is closed"):
+            await c.request("Status-Server")
+
+    asyncio.run(main())
+
+
+# --- JSON shapes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "parse",
+    [
+        nac.Endpoint.from_json,
+        nac.Endpoint.list_from_json,
+        nac.Device.from_json,
+        nac.ActiveSession.list_from_json,
+        nac.AuthenticatedUser.from_json,
+        nac.UserauthResponse.from_json,
+    ],
+)
+def test_json_arrays_are_not_objects(parse: Any) -> None:
+    """Was: ``Endpoint.from_json('[5, "00:11:22:33:44:55"]')`` gave an endpoint with id 5
+    (serde fills a struct from an array, field by field)."""
+    for text in ("[]", ' [5, "00:11:22:33:44:55"]', b"[{}]"):
+        with pytest.raises(nacwire.ModelError, match="expected a map") as e:
+            parse(text)
+        assert e.value.kind == "json" and e.value.line == 1
+    assert nac.Endpoint.from_json('{"id": 5}').id == 5
+
+
+def test_signer_expires_within_sigv4_limits() -> None:
+    """Was: ``Signer(expires=2**63)`` signed URLs that every verifier refused as a
+    malformed X-Amz-Expires; 0 signed URLs dead on arrival."""
+    for expires in (0, 604_801, 2**63):
+        with pytest.raises(ValueError, match=r"expires is 1\.\.=604800 seconds"):
+            ecp.Signer("portal", b"k", expires=expires)
+    params = {"token": "t", "wlan": "1", "dest": "d"}
+    url = ecp.Signer("portal", b"k", expires=604_800).presign("h", "/", params, now=1000)
+    verifier = ecp.Verifier(ecp.Keyring({"portal": b"k"}), max_expires=604_800)
+    assert verifier.verify(url, now=1000 + 604_800).signature.expires == 604_800  # type: ignore[union-attr]
+
+
+def test_bools_are_not_codes_or_attribute_values() -> None:
+    """Was: ``build(True, ...)`` built an Access-Request and ``{"Session-Timeout": True}``
+    sent 1 (bool is an int to Python, but nothing in RADIUS is a truth value)."""
+    with pytest.raises(TypeError, match="not a bool"):
+        radius.build(True, SECRET)  # type: ignore[arg-type]
+    for name in ("Session-Timeout", "Service-Type", "User-Name", "Framed-IP-Address"):
+        with pytest.raises(nacwire.BuildError, match="a bool is not a valid") as e:
+            radius.build("Access-Accept", SECRET, {name: False})
+        assert e.value.attribute == name
+    for code in (256, -1, 2**70):
+        with pytest.raises(ValueError, match=r"is outside 0\.\.=255"):
+            radius.build(code, SECRET)
+    assert radius.build(255, SECRET).code == 255
+    assert radius.build("Access-Accept", SECRET, {"Session-Timeout": 1})["Session-Timeout"] == 1
+
+
+def test_every_build_and_packet_error_has_its_documented_fields() -> None:
+    """Was: ``AttributeError: 'BuildError' object has no attribute 'attribute'`` for
+    the errors made from a message alone (a wrong value type, "not a request")."""
+    client = radius.Client()
+    client.add_destination("nas", SECRET)
+    for make in (
+        lambda: radius.build("Access-Request", SECRET, {"User-Name": 5}),
+        lambda: radius.build("Access-Request", SECRET, {"Session-Timeout": 2**40}),
+        lambda: radius.build("Access-Request", SECRET, [(300, "x")]),
+        lambda: client.send("nas", "Access-Accept"),
+    ):
+        with pytest.raises(nacwire.BuildError) as e:
+            make()
+        assert e.value.attribute in (None, "User-Name", "Session-Timeout")
+    with pytest.raises(nacwire.BuildError) as e:
+        radius.build("Access-Request", SECRET, {"User-Name": 5})
+    assert e.value.attribute == "User-Name"
+
+
+def test_identifiers_and_ports_out_of_range_name_themselves() -> None:
+    """Was: ``OverflowError: out of range integral type conversion attempted``, naming
+    neither the argument nor its range."""
+    plan = nac.Profile.get("generic").plan(
+        nac.Session(acct_session_id="a"), nac.Intent.disconnect(), now=0
+    )
+    client = radius.Client()
+    client.add_destination("nas", SECRET)
+    signer = ecp.Signer("portal", b"k")
+    for make in (
+        lambda: radius.build("Access-Request", SECRET, identifier=256),
+        lambda: radius.build("Access-Request", SECRET, identifier=-1),
+        lambda: client.cancel("nas", 256),
+        lambda: plan.encode(300, SECRET),
+        lambda: plan.packet(-5, SECRET),
+    ):
+        with pytest.raises(ValueError, match=r"^identifier is 0\.\.=255, not -?\d+"):
+            make()
+    for make in (
+        lambda: nac.Profile.get("generic").replace(coa_port=70000),
+        lambda: signer.presign("portal.example", "/", {}, port=70000),
+        lambda: ecp.Approval("t", "1", "u").signed_url("192.0.2.1", 65536, signer),
+        lambda: radsec.RadSecClient("127.0.0.1", -1, transport="tcp", secret=SECRET),
+        lambda: radius.DuplicateCache().check(
+            ("192.0.2.1", 1), radius.build("Status-Server", SECRET), local_port=70000
+        ),
+    ):
+        with pytest.raises(ValueError, match=r"^port is 0\.\.=65535, not -?\d+"):
+            make()
+    with pytest.raises(TypeError, match="identifier is an int, not str"):
+        radius.build("Access-Request", SECRET, identifier="7")  # type: ignore[arg-type]
+    assert radius.build("Access-Request", SECRET, identifier=255).identifier == 255
+    assert nac.Profile.get("generic").replace(coa_port=None).coa_port == 3799
+    assert len(plan.encode(0, SECRET)) > 20
+
+
+def test_attribute_definitions_compare_by_value() -> None:
+    """Was: two lookups of the same attribute compared unequal (identity)."""
+    builtin = radius.Dictionary.builtin()
+    first, again = builtin.attribute("Tunnel-Type"), builtin.attribute("Tunnel-Type")
+    assert first is not again and first == again and hash(first) == hash(again)
+    assert first != builtin.attribute("Tunnel-Medium-Type")
+    assert first != "Tunnel-Type"
+    assert len({builtin.attribute(n) for n in ("User-Name", "User-Name", "NAS-Port")}) == 2
+
+
+def test_nan_in_json_fields_is_named() -> None:
+    """Was: ``ModelError: expected value at line 1 column 22`` (json.dumps wrote NaN,
+    which is not JSON, and the parser refused it by column)."""
+    for value in (float("nan"), float("inf"), [1, float("-inf")]):
+        with pytest.raises(nacwire.ModelError, match="Out of range float") as e:
+            nac.Endpoint(attributes={"a": value})
+        assert e.value.kind == "invalid_value"
+    assert nac.Endpoint(attributes={"a": 1.5}).to_json() == '{"attributes":{"a":1.5}}'
+
+
+def test_a_ca_file_without_certificates_is_refused_at_once(tmp_path: pathlib.Path) -> None:
+    """Was: accepted (an empty trust store), then every TLS connection failed later
+    with a certificate error."""
+    empty = tmp_path / "ca.pem"
+    for text in ("", "not a certificate\n"):
+        empty.write_text(text)
+        with pytest.raises(nacwire.TransportError, match="no CA certificate in it"):
+            radsec.RadSecClient("127.0.0.1", 2083, ca=empty)
+    # the server's client-certificate CA, next to a valid server certificate
+    subprocess.run(
+        [require("openssl"), "req", "-x509", "-newkey", "ec", "-pkeyopt",
+         "ec_paramgen_curve:P-256", "-nodes", "-keyout", "server.key", "-out", "server.pem",
+         "-days", "1", "-subj", "/CN=localhost"],
+        cwd=tmp_path, check=True, capture_output=True,
+    )  # fmt: skip
+    cert, key = tmp_path / "server.pem", tmp_path / "server.key"
+    with pytest.raises(nacwire.TransportError, match="no CA certificate in it"):
+        radsec.RadSecServer(("127.0.0.1", 0), lambda r, i: None, cert=cert, key=key, ca=empty)
+    radsec.RadSecServer(("127.0.0.1", 0), lambda r, i: None, cert=cert, key=key, ca=cert).close()
+
+
+def test_decode_takes_what_recv_into_fills() -> None:
+    """Was: ``TypeError: 'bytearray' object is not an instance of 'bytes'``."""
+    wire = bytes(radius.build("Access-Request", SECRET, {"User-Name": "bob"}))
+    buffer = bytearray(4096)
+    buffer[: len(wire)] = wire
+    view = memoryview(buffer)[: len(wire)]
+    for data in (bytearray(wire), view, memoryview(wire)):
+        assert radius.Packet.decode(data) == radius.Packet.decode(wire)
+    packet = radius.Packet.decode(view)
+    buffer[0] = 2  # the packet is a copy: later writes to the buffer do not change it
+    assert packet.code_name == "Access-Request" and bytes(packet) == wire
+    assert radius.Packet.decode(view).code_name == "Access-Accept"
+    for wrong in (wire.hex(), None, list(wire)):
+        with pytest.raises(TypeError, match="data is bytes, bytearray or memoryview"):
+            radius.Packet.decode(wrong)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("make", "bound"),
+    [
+        (lambda: radius.build("Access-Request", SECRET, salt=70000), "65535"),
+        (lambda: radius.Client(retries=-1), "4294967295"),
+        (lambda: radius.Client(seed=-1), "18446744073709551615"),
+        (lambda: nac.Session(nas_port=2**32), "4294967295"),
+        (lambda: nac.Intent.session_timeout(-1), "4294967295"),
+        (lambda: nac.Intent.bounce_port(2**40), "4294967295"),
+        (lambda: nac.Intent.disconnect(2**40), "4294967295"),
+        (lambda: nac.Intent.rate_limit(-1, 5), "18446744073709551615"),
+        (lambda: nac.EndpointState("Known", None, -1), "18446744073709551615"),
+        (lambda: ecp.Verifier(ecp.Keyring(), max_expires=-1), "18446744073709551615"),
+        (lambda: ecp.Approval("t", "1", "u", session_timeout=-1), "4294967295"),
+    ],
+)
+def test_ints_out_of_range_are_value_errors_with_the_range(make: Any, bound: str) -> None:
+    """Was: ``OverflowError: out of range integral type conversion attempted``."""
+    with pytest.raises(ValueError, match=rf"is outside 0\.\.={bound}"):
+        make()
+
+
+def test_tags_out_of_range_and_server_ports() -> None:
+    for tag in (-1, 32, 200):
+        with pytest.raises(nacwire.BuildError, match=r"tag -?\d+ is outside 0\.\.=31") as e:
+            radius.build("Access-Accept", SECRET, {"Tunnel-Type": (tag, "VLAN")})
+        assert e.value.attribute == "Tunnel-Type"
+    with pytest.raises(TypeError, match="a tag is an int"):
+        radius.build("Access-Accept", SECRET, {"Tunnel-Type": ("1", "VLAN")})
+    accept = radius.build("Access-Accept", SECRET, {"Tunnel-Type": (31, "VLAN")})
+    assert accept["Tunnel-Type"] == (31, 13)
+    with pytest.raises(ValueError, match=r"port is 0\.\.=65535, not -1"):
+        radsec.RadSecServer(("127.0.0.1", -1), lambda r, i: None, transport="tcp")
+    with pytest.raises(TypeError, match=r"address is a \(host, port\) pair"):
+        radsec.RadSecServer("127.0.0.1", lambda r, i: None, transport="tcp")  # type: ignore[arg-type]
