@@ -199,10 +199,10 @@ impl MacAddress {
 impl MacAddress {
     /// Parses any common spelling (`aa:bb:cc:dd:ee:ff`, `AA-BB-CC-DD-EE-FF`,
     /// `aabb.ccdd.eeff`, `aabbcc-ddeeff`, `aabbccddeeff`, `aa bb cc dd ee ff`, any
-    /// case), or takes 6 octets. Raises `ModelError` (`kind`: `empty`, `too_long`,
+    /// case, and `0:1b:63:84:45:e6` with one-digit groups, as macOS `arp` prints it),
+    /// or takes 6 octets. Raises `ModelError` (`kind`: `empty`, `too_long`,
     /// `invalid_character`, `bad_grouping`; `invalid_value` for bytes that are not 6
-    /// octets). No surrounding whitespace, and each group has all its hex digits:
-    /// strip input first; `0:1:2:3:4:5` is refused.
+    /// octets). No surrounding whitespace: strip input first.
     #[new]
     fn new(value: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Self {

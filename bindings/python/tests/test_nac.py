@@ -76,6 +76,14 @@ def test_mac_parses_every_spelling(text: str) -> None:
     assert repr(mac) == "MacAddress('b0:ee:7b:97:7f:33')"
 
 
+def test_mac_parses_one_digit_groups_as_macos_arp_prints_them() -> None:
+    assert str(nac.MacAddress("0:1b:63:84:45:e6")) == "00:1b:63:84:45:e6"
+    assert bytes(nac.MacAddress("0-1-2-3-4-5")) == bytes(range(6))
+    with pytest.raises(nacwire.ModelError) as err:
+        nac.MacAddress("0:1b:63:84:45")
+    assert err.value.kind == "bad_grouping"
+
+
 def test_mac_formats_every_style() -> None:
     m = nac.MacAddress("00:11:22:33:ca:fe")
     table: dict[Any, str] = {

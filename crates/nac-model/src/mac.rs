@@ -190,13 +190,13 @@ impl FromStr for MacAddress {
     type Err = Error;
 
     /// Accepts, in any case: `aa:bb:cc:dd:ee:ff`, `aa-bb-cc-dd-ee-ff`,
-    /// `aa bb cc dd ee ff`, `aabb.ccdd.eeff`, `aabbcc-ddeeff`, `aabbcc:ddeeff` and
-    /// `aabbccddeeff`. One separator per spelling; no surrounding blanks.
+    /// `aa bb cc dd ee ff`, `aabb.ccdd.eeff`, `aabbcc-ddeeff`, `aabbcc:ddeeff`,
+    /// `aabbccddeeff`, and six groups of one or two digits (`0:1b:63:84:45:e6`, as
+    /// macOS `arp` and FreeRADIUS's `ether` write them). One separator per spelling;
+    /// no surrounding blanks.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        use nacwire_mac::{Error as E, Spelling};
+        use nacwire_mac::Error as E;
         match nacwire_mac::parse(s) {
-            // FreeRADIUS' one-digit groups are not a spelling NASes send.
-            Ok((_, Spelling::ShortGroups(_))) => Err(Error::MacBadGrouping),
             Ok((octets, _)) => Ok(Self(octets)),
             Err(E::Empty) => Err(Error::MacEmpty),
             Err(E::TooLong { len }) => Err(Error::MacTooLong { len }),
@@ -412,6 +412,20 @@ mod tests {
         ] {
             assert_eq!(s.parse::<MacAddress>(), Ok(want), "{s}");
         }
+        // one-digit groups, as macOS `arp` prints them
+        assert_eq!(
+            "0:1b:63:84:45:e6".parse::<MacAddress>(),
+            Ok(MacAddress::new([0x00, 0x1b, 0x63, 0x84, 0x45, 0xe6]))
+        );
+        assert_eq!(
+            "0-1-2-3-4-5".parse::<MacAddress>(),
+            Ok(MacAddress::new([0, 1, 2, 3, 4, 5]))
+        );
+        assert_eq!("0:1b:63:84:45".parse::<MacAddress>(), Err(Error::MacBadGrouping));
+        assert_eq!(
+            "0:1b:63:84:45:e6f".parse::<MacAddress>(),
+            Err(Error::MacBadGrouping)
+        );
         for (s, e) in [
             ("", Error::MacEmpty),
             ("b0:ee:7b:97:7f:33:00", Error::MacTooLong { len: 20 }),

@@ -90,11 +90,11 @@ class MacAddress:
 
     def __new__(cls, value: str | bytes | MacAddress) -> Self:
         """Parses ``aa:bb:cc:dd:ee:ff``, ``AA-BB-CC-DD-EE-FF``, ``aabb.ccdd.eeff``,
-        ``aabbcc-ddeeff``, ``aabbccddeeff``, ``aa bb cc dd ee ff`` (any case), or takes
+        ``aabbcc-ddeeff``, ``aabbccddeeff``, ``aa bb cc dd ee ff`` (any case), and
+        ``0:1b:63:84:45:e6`` (one-digit groups, as macOS ``arp`` prints it), or takes
         6 octets. Raises ``ModelError`` (``kind``: ``empty``, ``too_long``,
         ``invalid_character``, ``bad_grouping``; ``invalid_value`` for bytes that are not
-        6 octets). No surrounding whitespace, and each group has its two (or four) hex
-        digits: strip input first; ``0:1:2:3:4:5`` is refused."""
+        6 octets). No surrounding whitespace: strip input first."""
 
     def format(self, style: _MacStyle = "colon_lower") -> str:
         """The address in a named style (``rfc3580``: ``AA-BB-CC-DD-EE-FF``, ``cisco``:
