@@ -106,7 +106,13 @@ target/py-test/bin/pip install -q target/wheels/nacwire-*.whl pytest hypothesis 
   ../../target/py-test/bin/ruff format --check python tests ../../benches/python
   ../../target/py-test/bin/python -m mypy.stubtest nacwire --allowlist stubtest-allowlist.txt
   ../../target/py-test/bin/python -c "import nacwire, sys; assert 'site-packages' in nacwire.__file__, nacwire.__file__"
-  ../../target/py-test/bin/python -m pytest tests -q -p no:cacheprovider
+  # (the files that compare with the real pyrad run whole in the py-pyrad venv below,
+  # where its absence is a failure: not here, where they would only skip)
+  ../../target/py-test/bin/python -m pytest tests -q -p no:cacheprovider \
+    --ignore=tests/test_pyrad_differential.py --ignore=tests/test_pyrad_gateway.py \
+    --ignore=tests/test_pyrad_examples.py --ignore=tests/test_pyrad_native_methods.py \
+    --ignore=tests/test_pyrad_init_review.py --ignore=tests/test_pyrad_dict_differential.py \
+    --ignore=tests/test_pyrad_realworld.py
 )
 
 step "nacwire.pyrad: pyrad 2.6.0's own test-suite (sdist from PyPI) against the drop-in"
