@@ -334,27 +334,27 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
 /// A capture time (Unix seconds) as radsniff prints it, in UTC:
 /// `2026-12-02 05:55:08.262106`.
 fn utc(t: f64) -> String {
-    if !(t.is_finite() && t >= 0.0) {
+    // (up to the end of year 9999, the years ecp-sigv4's calendar writes)
+    if !(t.is_finite() && (0.0..253_402_300_800.0).contains(&t)) {
         return format!("{t:.6}");
     }
     let micros = (t * 1e6).round() as u64;
     let (secs, frac) = (micros / 1_000_000, micros % 1_000_000);
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Days to a civil date (Howard Hinnant's days_from_civil, inverted).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    // `YYYYMMDDThhmmssZ`, from the one civil calendar of the workspace
+    let amz = ecp_sigv4::AmzDate::from_unix(secs as i64).amz_bytes();
+    let part = |a: usize, b: usize| {
+        amz.get(a..b)
+            .and_then(|d| std::str::from_utf8(d).ok())
+            .unwrap_or("")
+    };
     format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{frac:06}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
+        "{}-{}-{} {}:{}:{}.{frac:06}",
+        part(0, 4),
+        part(4, 6),
+        part(6, 8),
+        part(9, 11),
+        part(11, 13),
+        part(13, 15)
     )
 }
 
