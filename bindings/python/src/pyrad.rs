@@ -1724,18 +1724,48 @@ fn pyrad_sign<'py>(
     let request_code = any
         .getattr_opt(pyo3::intern!(py, "_request_code"))?
         .and_then(|c| int_field(&c));
-    let zero_vector = matches!(code, 4 | 40 | 43) || (code == 5 && request_code != Some(12));
-    let vector: &[u8] = if zero_vector {
-        &[0; 16]
-    } else if auth_obj.is_none() {
+    let vector = ma_vector(code, request_code, &auth_obj)?;
+    let mut out = signed_header(code, ident);
+    let ma = encode_packet(pkt, encode_tlv, &mut out)?;
+    let mac = sign_ma(&mut out, secret, vector, ma)?;
+    setitem.call1((
+        pkt,
+        MESSAGE_AUTHENTICATOR,
+        PyList::new(py, [PyBytes::new(py, &mac)])?,
+    ))?;
+    signed_packet(py, out, &auth_obj, whole)
+}
+
+/// The vector a packet's Message-Authenticator is computed with (RFC 3579 3.2, RFC 5176
+/// 3.5): sixteen zero octets in Accounting-Request, CoA-Request, Disconnect-Request and
+/// an Accounting-Response that does not answer Status-Server, else the authenticator
+/// field (pyrad's "No authenticator found" when it is None).
+fn ma_vector<'a>(
+    code: u8,
+    request_code: Option<i64>,
+    authenticator: &'a Bound<'_, PyAny>,
+) -> PyResult<&'a [u8]> {
+    if matches!(code, 4 | 40 | 43) || (code == 5 && request_code != Some(12)) {
+        return Ok(&[0; 16]);
+    }
+    if authenticator.is_none() {
         return Err(pyo3::exceptions::PyException::new_err("No authenticator found"));
-    } else {
-        auth_obj.extract()?
-    };
+    }
+    Ok(authenticator.extract()?)
+}
+
+/// A packet's header (code, id, length and authenticator to fill in), for the
+/// attributes to be appended to.
+fn signed_header(code: u8, ident: u8) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(&[code, ident, 0, 0]);
     out.extend_from_slice(&[0; 16]);
-    let ma = encode_packet(pkt, encode_tlv, &mut out)?;
+    out
+}
+
+/// Sets the Length field of `out` (a header and the attributes) and the
+/// Message-Authenticator value whose octets start at `ma`; returns the value.
+fn sign_ma(out: &mut [u8], secret: &[u8], vector: &[u8], ma: Option<usize>) -> PyResult<[u8; 16]> {
     let total = u16::try_from(out.len())
         .map_err(|_| PyValueError::new_err(format!("Packet is too long ({} octets)", out.len())))?;
     if let Some(len) = out.get_mut(2..4) {
@@ -1752,25 +1782,29 @@ fn pyrad_sign<'py>(
     if let Some(slot) = ma.and_then(|at| out.get_mut(at..at + 16)) {
         slot.copy_from_slice(&mac);
     }
-    setitem.call1((
-        pkt,
-        MESSAGE_AUTHENTICATOR,
-        PyList::new(py, [PyBytes::new(py, &mac)])?,
-    ))?;
+    Ok(mac)
+}
+
+/// The signed packet's bytes: the attributes alone, or (`whole`) the packet with the
+/// authenticator in its header field as struct's "16s" packs it (cut or padded with
+/// zeros to 16 octets).
+fn signed_packet<'py>(
+    py: Python<'py>,
+    mut out: Vec<u8>,
+    authenticator: &Bound<'py, PyAny>,
+    whole: bool,
+) -> PyResult<Bound<'py, PyBytes>> {
     if !whole {
         return Ok(PyBytes::new(py, out.get(20..).unwrap_or_default()));
     }
-    // The header's authenticator field as struct's "16s" packs it.
-    let a = auth_obj
+    let a = authenticator
         .cast::<PyBytes>()
         .map_err(|_| PyTypeError::new_err("authenticator must be a binary string"))?
         .as_bytes();
-    let mut field = [0u8; 16];
-    for (f, b) in field.iter_mut().zip(a) {
-        *f = *b;
-    }
     if let Some(slot) = out.get_mut(4..20) {
-        slot.copy_from_slice(&field);
+        for (f, b) in slot.iter_mut().zip(a.iter().chain(std::iter::repeat(&0))) {
+            *f = *b;
+        }
     }
     Ok(PyBytes::new(py, &out))
 }
@@ -2237,50 +2271,15 @@ fn pyrad_nsign<'py>(
         return Ok(None);
     }
     st.set(WireKey::Code(MESSAGE_AUTHENTICATOR), &[&[0u8; 16]], true)?;
-    let zero_vector = matches!(code, 4 | 40 | 43) || (code == 5 && request_code != Some(12));
-    let vector: &[u8] = if zero_vector {
-        &[0; 16]
-    } else if authenticator.is_none() {
-        return Err(pyo3::exceptions::PyException::new_err("No authenticator found"));
-    } else {
-        authenticator.extract()?
-    };
-    let mut out = Vec::with_capacity(256);
-    out.extend_from_slice(&[code, ident, 0, 0]);
-    out.extend_from_slice(&[0; 16]);
+    let vector = ma_vector(code, request_code, &authenticator)?;
+    let mut out = signed_header(code, ident);
     let Some(ma) = st.encode(py, &mut out)? else {
         return Ok(None);
     };
-    let total = u16::try_from(out.len())
-        .map_err(|_| PyValueError::new_err(format!("Packet is too long ({} octets)", out.len())))?;
-    if let Some(len) = out.get_mut(2..4) {
-        len.copy_from_slice(&total.to_be_bytes());
-    }
-    let mac = hmac_md5(
-        secret,
-        &[
-            out.get(..4).unwrap_or_default(),
-            vector,
-            out.get(20..).unwrap_or_default(),
-        ],
-    );
-    if let Some(slot) = ma.and_then(|at| out.get_mut(at..at + 16)) {
-        slot.copy_from_slice(&mac);
-    }
+    let mac = sign_ma(&mut out, secret, vector, ma)?;
     st.set(WireKey::Code(MESSAGE_AUTHENTICATOR), &[&mac], true)?;
-    if !whole {
-        return Ok(Some(PyBytes::new(py, out.get(20..).unwrap_or_default())));
-    }
-    let a = authenticator
-        .cast::<PyBytes>()
-        .map_err(|_| PyTypeError::new_err("authenticator must be a binary string"))?
-        .as_bytes();
-    if let Some(slot) = out.get_mut(4..20) {
-        for (f, b) in slot.iter_mut().zip(a.iter().chain(std::iter::repeat(&0))) {
-            *f = *b;
-        }
-    }
-    Ok(Some(PyBytes::new(py, &out)))
+    drop(st);
+    signed_packet(py, out, &authenticator, whole).map(Some)
 }
 
 /// A request's Proxy-State values copied to its reply (both in native mode; the reply
