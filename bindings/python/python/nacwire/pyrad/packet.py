@@ -415,16 +415,8 @@ class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
                 f"Attribute key must be an attribute name, not {type(key).__name__}; "
                 "use pkt[code] = [value] for raw values"
             )
-        nw = self._nw
-        if nw is not None:
-            done = pyrad_nwrite(self, nw, key, value, self.dict, True, _SLOW, _NOPLAN)
-            if done is _NOPLAN:
-                done = _SLOW
-                if _read_plan(self.dict, key) is not None:
-                    done = pyrad_nwrite(self, nw, key, value, self.dict, True, _SLOW, _SLOW)
-            if done is not _SLOW:
-                return
-            self._fill()
+        if self._native_write(key, value, True):
+            return
         attr = self.dict.attributes[key.partition(":")[0]]
         wire_key, encoded = self._EncodeKeyValues(key, value)
         if attr.is_sub_attribute:
@@ -540,17 +532,25 @@ class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
 
     __setitem__ = PyradPacketMethods.__setitem__
 
-    def _setitem(self, key: Any, item: Any) -> None:
+    def _native_write(self, key: Any, item: Any, append: bool) -> bool:
+        """Write (or with ``append``, add) ``item`` in native mode; False when the packet
+        is in dict mode or has just left native mode (the caller writes then)."""
         nw = self._nw
-        if nw is not None:
-            done = pyrad_nwrite(self, nw, key, item, self.dict, False, _SLOW, _NOPLAN)
-            if done is _NOPLAN:
-                done = _SLOW
-                if _read_plan(self.dict, key) is not None:
-                    done = pyrad_nwrite(self, nw, key, item, self.dict, False, _SLOW, _SLOW)
-            if done is not _SLOW:
-                return
-            self._fill()
+        if nw is None:
+            return False
+        done = pyrad_nwrite(self, nw, key, item, self.dict, append, _SLOW, _NOPLAN)
+        if done is _NOPLAN:
+            done = _SLOW
+            if _read_plan(self.dict, key) is not None:
+                done = pyrad_nwrite(self, nw, key, item, self.dict, append, _SLOW, _SLOW)
+        if done is not _SLOW:
+            return True
+        self._fill()
+        return False
+
+    def _setitem(self, key: Any, item: Any) -> None:
+        if self._native_write(key, item, False):
+            return
         if not isinstance(key, str):
             OrderedDict.__setitem__(self, key, item)
             return
