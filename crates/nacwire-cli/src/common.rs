@@ -215,6 +215,30 @@ pub(crate) fn dictionary(dir: Option<&std::path::Path>) -> CliResult<&'static Di
     Ok(Box::leak(Box::new(d)))
 }
 
+/// [`dictionary`], then a site's `RADDB/dictionary` loaded on top of it (radclient's
+/// `-d RADDB`, strict); a missing or unreadable file is a usage error naming it.
+pub(crate) fn dictionary_with_site(
+    dir: Option<&std::path::Path>,
+    raddb: Option<&std::path::Path>,
+) -> CliResult<&'static Dictionary> {
+    let base = dictionary(dir)?;
+    let Some(raddb) = raddb else {
+        return Ok(base);
+    };
+    let site = raddb.join("dictionary");
+    if !site.is_file() {
+        return Err(Failure::usage(format!(
+            "{}: no site dictionary there (-d RADDB reads RADDB/dictionary)",
+            site.display()
+        )));
+    }
+    let (d, _) = base
+        .clone()
+        .load_more(&FsResolver, &site.to_string_lossy(), Mode::Strict)
+        .map_err(|e| Failure::usage(format!("site dictionary: {e}")))?;
+    Ok(Box::leak(Box::new(d)))
+}
+
 /// One `Name = value` item, as written on the command line or in a radclient file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Item {
