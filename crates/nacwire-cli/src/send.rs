@@ -12,10 +12,10 @@ use radius_dict::{Dictionary, Hiding};
 use serde_json::json;
 
 use crate::common::{
-    add_resolved, attributes, attributes_plain, dictionary_with_site, emit_json, exit, hiding_vector, ms, packet_json,
-    parse_hex, parse_item, parse_packets, print_text, rate_arg, read_text, read_text_file, resolve_item,
-    resolve_secret, seconds_arg, unquote, whole, CliResult, Failure, Item, ResolvedItem, ABSENT,
-    MAX_TEXT_INPUT,
+    add_resolved, attributes, attributes_plain, dictionary_with_site, emit_json, exit, hiding_vector, ms,
+    packet_json, parse_hex, parse_item, parse_packets, print_text, rate_arg, read_text, read_text_file,
+    resolve_item, resolve_secret, seconds_arg, unquote, whole, CliResult, Failure, Item, ResolvedItem,
+    ABSENT, MAX_TEXT_INPUT,
 };
 
 /// Arguments of `nacwire send`.

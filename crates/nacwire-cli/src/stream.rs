@@ -169,8 +169,8 @@ pub(crate) fn run(
                     }
                     None => Connector::Tcp,
                 };
-                let settings = Settings::new(SharedSecret::new(secret.expose().to_vec()))
-                    .request_timeout(a.timeout);
+                let settings =
+                    Settings::new(SharedSecret::new(secret.expose().to_vec())).request_timeout(a.timeout);
                 let client = StreamClient::new(server, connector, settings).with_connect_timeout(a.timeout);
                 clients.push((server, client));
                 clients.last_mut()
