@@ -12,10 +12,10 @@ use radius_dict::{Dictionary, Hiding};
 use serde_json::json;
 
 use crate::common::{
-    add_resolved, attributes, attributes_plain, dictionary_with_site, emit_json, exit, hiding_vector, ms,
-    packet_json, parse_hex, parse_item, parse_packets, print_text, rate_arg, read_text, read_text_file,
-    resolve_item, resolve_secret, seconds_arg, unquote, whole, CliResult, Failure, Item, ResolvedItem,
-    ABSENT, MAX_TEXT_INPUT,
+    add_resolved, add_resolved_radius11, attributes, attributes_plain, dictionary_with_site, emit_json, exit,
+    hiding_vector, ms, packet_json, parse_hex, parse_item, parse_packets, print_text, rate_arg, read_text,
+    read_text_file, resolve_item, resolve_secret, seconds_arg, unquote, whole, CliResult, Failure, Item,
+    ResolvedItem, ABSENT, MAX_TEXT_INPUT,
 };
 
 /// Arguments of `nacwire send`.
@@ -560,7 +560,7 @@ struct Build<'a> {
 
 impl Build<'_> {
     fn build(&self, t: &Template, id: u8, secret: &SharedSecret) -> radius_codec::Result<Vec<u8>> {
-        let b = self.builder(t, id, secret)?;
+        let b = self.builder(t, id, secret, false)?;
         if self.bad_message_authenticator {
             let mut wrong = secret.expose().to_vec();
             wrong.extend_from_slice(b"-wrong");
@@ -569,7 +569,15 @@ impl Build<'_> {
         b.finish(secret)
     }
 
-    fn builder(&self, t: &Template, id: u8, secret: &SharedSecret) -> radius_codec::Result<PacketBuilder> {
+    /// The request's builder; `radius11`: for a RADIUS/1.1 connection (nothing hidden,
+    /// RFC 9765 §5.1).
+    fn builder(
+        &self,
+        t: &Template,
+        id: u8,
+        secret: &SharedSecret,
+        radius11: bool,
+    ) -> radius_codec::Result<PacketBuilder> {
         let auth = self.authenticator.unwrap_or_else(random16);
         let mut b = PacketBuilder::new(t.code, id, auth);
         let ma = (self.message_authenticator && t.message_authenticator) || self.bad_message_authenticator;
@@ -584,12 +592,19 @@ impl Build<'_> {
             salt: 0x8000 | u16::from_le_bytes([auth[0], auth[1]]),
         };
         for item in &t.resolved {
-            // Items were checked once before sending (check_templates).
-            let _ = add_resolved(self.dict, &mut b, item, &hiding);
+            // Items were checked once before sending (check_templates; for RADIUS/1.1,
+            // radius11_refusal in run).
+            let _ = if radius11 {
+                add_resolved_radius11(self.dict, &mut b, item, &hiding)
+            } else {
+                add_resolved(self.dict, &mut b, item, &hiding)
+            };
         }
         if let Some(pw) = &t.password {
             if t.chap {
                 b.add_chap_password(id, pw.as_bytes())?;
+            } else if radius11 {
+                b.add(radius_codec::AttrType::USER_PASSWORD, pw.as_bytes())?;
             } else {
                 b.add_user_password(secret, pw.as_bytes())?;
             }
@@ -667,6 +682,12 @@ fn args_stream(args: &SendArgs, templates: &[Template]) -> crate::stream::Stream
             Vec::new()
         },
         quiet_filenames: args.quiet,
+        // RADIUS/1.1 hides nothing: what would go hidden is refused (before anything
+        // is sent with --radius11 require, once 1.1 is agreed with allow).
+        radius11_refusal: templates
+            .iter()
+            .flat_map(|t| &t.resolved)
+            .find_map(ResolvedItem::radius11_refusal),
     }
 }
 
@@ -831,6 +852,15 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     if runs.is_empty() {
         return Err(Failure::usage("nothing to send"));
     }
+    if args.transport == Transport::Tls && matches!(args.radius11, Radius11::Require) {
+        if let Some(why) = templates
+            .iter()
+            .flat_map(|t| &t.resolved)
+            .find_map(ResolvedItem::radius11_refusal)
+        {
+            return Err(Failure::usage(why));
+        }
+    }
     let builder = Build {
         dict,
         authenticator,
@@ -868,11 +898,11 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
             secret,
             dict,
             &templates_view(&templates),
-            &|i, id, s| {
+            &|i, id, version, s| {
                 templates
                     .get(i)
                     .map_or(Err(radius_codec::Error::IdentifiersExhausted), |t| {
-                        builder.builder(t, id, s)
+                        builder.builder(t, id, s, version == nacwire_io::radius_stream::Version::V1_1)
                     })
             },
             &|i, rep| {

@@ -40,6 +40,9 @@ pub(crate) struct StreamArgs {
     pub(crate) origins: Vec<(String, usize)>,
     /// `-F` lines are not printed (`-q`).
     pub(crate) quiet_filenames: bool,
+    /// Why the packets cannot go over RADIUS/1.1 (a hidden attribute other than
+    /// User-Password), if they cannot: an error once a connection agrees on 1.1.
+    pub(crate) radius11_refusal: Option<String>,
 }
 
 /// The TLS server name of a `HOST[:PORT]` as given: the host without port or brackets.
@@ -97,7 +100,8 @@ fn tls_hint(e: &rustls::Error) -> String {
     format!("TLS: {e}{hint}")
 }
 
-type BuildFn<'a> = dyn Fn(usize, u8, &SharedSecret) -> radius_codec::Result<PacketBuilder> + 'a;
+/// Builds packet `usize` with an Identifier, for a connection of this variant.
+type BuildFn<'a> = dyn Fn(usize, u8, Version, &SharedSecret) -> radius_codec::Result<PacketBuilder> + 'a;
 
 /// Why the reply to packet `usize` fails its `-f FILE:FILTER` filter, if it does.
 pub(crate) type FilterFn<'a> = dyn Fn(usize, &Packet<&[u8]>) -> Option<String> + 'a;
@@ -188,15 +192,22 @@ pub(crate) fn run(
                 let idx = run.packets.start + (sent_here % templates_here) as usize;
                 // The request as the connection finishes it (RADIUS/1.0: the same bytes from
                 // a copy of the builder), to print it as UDP does; RADIUS/1.1 requests are
-                // finished with a token only the connection knows and are not printed.
+                // finished with a Token only the connection knows: printed with their reply.
                 let mut copy: Option<Vec<u8>> = None;
-                let sent_at = client.send(|id, version, s| {
-                    let b = build(idx, id, s)?;
-                    if !a.quiet && version == Version::V1_0 {
-                        copy = b.clone().for_tcp().finish(s).ok();
+                let sent_at = match client.connect() {
+                    Ok(Version::V1_1) if a.radius11_refusal.is_some() => {
+                        let why = a.radius11_refusal.as_deref().unwrap_or_default();
+                        return Err(Failure::usage(format!("{server} ({transport}): {why}")));
                     }
-                    Ok(b)
-                });
+                    Ok(_) => client.send(|id, version, s| {
+                        let b = build(idx, id, version, s)?;
+                        if !a.quiet && version == Version::V1_0 {
+                            copy = b.clone().for_tcp().finish(s).ok();
+                        }
+                        Ok(b)
+                    }),
+                    Err(e) => Err(e),
+                };
                 match sent_at {
                     Ok(h) => {
                         let ra = copy.as_deref().map(|c| Packet::new_unchecked(c).authenticator());
@@ -266,10 +277,36 @@ pub(crate) fn run(
                 }
             };
             match c {
-                Completion::Reply { handle, reply } => {
+                Completion::Reply {
+                    handle,
+                    request,
+                    reply,
+                } => {
                     let Some((idx, t0, ra)) = inflight.remove(&handle) else {
                         continue;
                     };
+                    if ra.is_none() && !a.quiet {
+                        // RADIUS/1.1: no hidden values (RFC 9765 §5.1), nothing to reveal.
+                        let req = Packet::new_unchecked(&request[..]);
+                        if a.json {
+                            let mut m = packet_json("sent", &req, &attributes_plain(dict, &req, None));
+                            m.insert("to".into(), json!(server.to_string()));
+                            m.insert("transport".into(), json!(transport));
+                            m.insert("radius11".into(), json!(true));
+                            emit_json(&mut out, &serde_json::Value::Object(m));
+                        } else {
+                            print_text(
+                                &mut out,
+                                &format!(
+                                    "Sent {} Token {} to {server} ({transport}, RADIUS/1.1) length {}",
+                                    req.code(),
+                                    crate::common::hex(req.authenticator().get(..4).unwrap_or_default()),
+                                    req.length()
+                                ),
+                                &attributes(dict, &req, None),
+                            );
+                        }
+                    }
                     let reveal = ra.map(|ra| (&shown, ra));
                     let elapsed = t0.elapsed();
                     lat.push(elapsed);

@@ -2489,8 +2489,9 @@ fn radclient_blast_radius_flag_against_radiusd() {
     assert_eq!(code(&o), 3, "{}", stderr(&o));
 }
 
-/// A TCP or TLS responder (nacwire-io's StreamServer) answering Access-Request and
-/// Accounting-Request; records the peer of each request.
+/// A TCP or TLS responder (nacwire-io's StreamServer) answering Access-Request
+/// (Accept when a User-Password is `hello`, in clear under RADIUS/1.1, hidden under
+/// 1.0; Reject otherwise) and Accounting-Request; records the peer of each request.
 fn stream_responder(
     acceptor: nacwire_io::stream::Acceptor,
 ) -> (
@@ -2506,7 +2507,28 @@ fn stream_responder(
     let handler: nacwire_io::stream::Handler = std::sync::Arc::new(move |p, info| {
         log.lock().unwrap().push(info.peer);
         match p.code() {
-            Code::AccessRequest => Some(PacketBuilder::reply_to(p, Code::AccessAccept)),
+            Code::AccessRequest => {
+                let password = p
+                    .first(radius_codec::AttrType::USER_PASSWORD)
+                    .map(|a| match info.version {
+                        nacwire_io::radius_stream::Version::V1_1 => a.value().to_vec(),
+                        _ => radius_codec::crypto::unhide_user_password(
+                            a.value(),
+                            &info.secret,
+                            &p.authenticator(),
+                        )
+                        .unwrap_or_default(),
+                    });
+                let ok = password.is_none_or(|pw| pw == b"hello");
+                Some(PacketBuilder::reply_to(
+                    p,
+                    if ok {
+                        Code::AccessAccept
+                    } else {
+                        Code::AccessReject
+                    },
+                ))
+            }
             Code::AccountingRequest => Some(PacketBuilder::reply_to(p, Code::AccountingResponse)),
             _ => None,
         }
@@ -2648,4 +2670,102 @@ fn send_help_lists_radclient_flags() {
     ] {
         assert!(help.contains(flag), "{flag} not in\n{help}");
     }
+}
+
+/// RADIUS/1.1 requests (finished with the connection's Token) are printed with their
+/// reply, as other requests are, and carry User-Password in clear (RFC 9765 §5.1: no
+/// obfuscation in 1.1) so that the server can check it.
+#[test]
+fn radius11_requests_are_printed() {
+    let pki = nacwire_tests::radsec::Pki::new("cli-r11").unwrap();
+    let config = pki.server_config(
+        nacwire_io::radius_stream::tls::Alpn::Allow,
+        nacwire_io::radius_stream::tls::TlsVersions::Tls12And13,
+    );
+    let (server, seen) = stream_responder(nacwire_io::stream::Acceptor::Tls(config));
+    let addr = server.local_addr().to_string();
+    let (ca, cert, key) = (pki.path("ca.pem"), pki.path("client.pem"), pki.path("client.key"));
+    let base = [
+        "send",
+        "auth",
+        &addr,
+        "-P",
+        "tls",
+        "--ca",
+        ca.to_str().unwrap(),
+        "--cert",
+        cert.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--radius11",
+        "require",
+        "User-Name=bob",
+        "User-Password=hello",
+    ];
+    let o = run(&base);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("Sent Access-Request Token "), "{out}");
+    assert!(lines[0].contains("(tls, RADIUS/1.1)"), "{out}");
+    assert!(out.contains("\tUser-Name = \"bob\"\n"), "{out}");
+    // In clear on the wire ("hello"), shown as the octets the packet holds.
+    assert!(out.contains("\tUser-Password = 0x68656c6c6f\n"), "{out}");
+    let received = lines
+        .iter()
+        .position(|l| l.starts_with("Received Access-Accept"))
+        .expect(&out);
+    assert!(received > 0, "{out}");
+    let mut json = base.to_vec();
+    json.push("--json");
+    let o = run(&json);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(
+        (l[0]["event"].as_str(), l[0]["radius11"].as_bool()),
+        (Some("sent"), Some(true))
+    );
+    assert_eq!(l[0]["attributes"]["User-Name"], "bob");
+    assert_eq!(l[1]["event"], "received");
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    // -q prints neither.
+    let mut quiet = base.to_vec();
+    quiet.push("-q");
+    let o = run(&quiet);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    // The responder checks the password: a wrong one is rejected over 1.1 too, and
+    // over 1.0 (forbid) the hidden one still works.
+    let mut wrong = base.to_vec();
+    wrong[14] = "User-Password=bad";
+    assert_eq!(code(&run(&wrong)), 1);
+    let mut forbid = base.to_vec();
+    forbid[12] = "forbid";
+    let o = run(&forbid);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).starts_with("Sent Access-Request Id "),
+        "{}",
+        stdout(&o)
+    );
+    // A hidden attribute other than User-Password is refused under 1.1 (one line,
+    // exit 3): before anything is sent with `require`, once 1.1 is agreed with `allow`;
+    // with `forbid` it goes hidden over 1.0.
+    let before = seen.lock().unwrap().len();
+    let mut tunnel = base.to_vec();
+    tunnel.push("Tunnel-Password:1=secret");
+    for mode in ["require", "allow"] {
+        tunnel[12] = mode;
+        let o = run(&tunnel);
+        assert_eq!(code(&o), 3, "{mode}: {}{}", stdout(&o), stderr(&o));
+        assert!(
+            stderr(&o).contains("Tunnel-Password:1: a hidden attribute other than User-Password"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    }
+    assert_eq!(seen.lock().unwrap().len(), before);
+    tunnel[12] = "forbid";
+    assert_eq!(code(&run(&tunnel)), 0);
 }
