@@ -2519,7 +2519,7 @@ fn stream_responder(
                         )
                         .unwrap_or_default(),
                     });
-                let ok = password.is_none_or(|pw| pw == b"hello");
+                let ok = password.map_or(true, |pw| pw == b"hello");
                 Some(PacketBuilder::reply_to(
                     p,
                     if ok {
