@@ -2769,3 +2769,89 @@ fn radius11_requests_are_printed() {
     tunnel[12] = "forbid";
     assert_eq!(code(&run(&tunnel)), 0);
 }
+
+/// `nacwire decode -` prints each packet of a capture as it arrives, not when stdin
+/// ends (`tcpdump -U -w - | nacwire decode -`); what is cut at the end is still said.
+#[test]
+fn decode_stdin_streams_captures() {
+    let req = hex_to_bytes(concat!(
+        "010000380f403f9473978057bd83d5cb98f4227a",
+        "01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003"
+    ));
+    let frames = vec![
+        (
+            100.0,
+            udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 1812), &req),
+        ),
+        (
+            101.0,
+            udp_frame(([127, 0, 0, 1], 40001), ([127, 0, 0, 1], 1812), &req),
+        ),
+    ];
+    let capture = pcap(&frames);
+    let one = pcap(&frames[..1]);
+    let mut child = nacwire()
+        .args(["decode", "-", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&one).unwrap();
+    stdin.flush().unwrap();
+    // The first packet is printed while stdin is still open.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let child_out = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(child_out).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    let first = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("first packet printed before stdin ends");
+    let first: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(
+        (first["index"].as_u64(), first["from"].as_str()),
+        (Some(1), Some("127.0.0.1:40000"))
+    );
+    // The rest of the capture, then half a frame: the second packet, then the cut.
+    let rest = &capture[one.len()..];
+    stdin.write_all(rest).unwrap();
+    stdin.write_all(&rest[..20]).unwrap();
+    drop(stdin);
+    let second: Value = serde_json::from_str(&rx.recv_timeout(Duration::from_secs(10)).unwrap()).unwrap();
+    assert_eq!(
+        (second["index"].as_u64(), second["from"].as_str()),
+        (Some(2), Some("127.0.0.1:40001"))
+    );
+    let summary: Value = serde_json::from_str(&rx.recv_timeout(Duration::from_secs(10)).unwrap()).unwrap();
+    assert_eq!(
+        (summary["packets"].as_u64(), summary["truncated"].as_bool()),
+        (Some(2), Some(true)),
+        "{summary}"
+    );
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("stdin: capture truncated after frame 2"),
+        "{}",
+        stderr(&o)
+    );
+
+    // pcapng on stdin too (its Section Header Block read whole before decoding).
+    let mut child = nacwire()
+        .args(["decode", "-", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&pcapng(&frames)).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l.len(), 3, "{}", stdout(&o));
+    assert_eq!(l[1]["from"], "127.0.0.1:40001");
+}
