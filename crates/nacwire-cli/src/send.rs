@@ -63,8 +63,9 @@ pub(crate) struct SendArgs {
     ipv6: bool,
     /// Print `(N) FILE response code C` for each reply (radclient's `-F`): N is the
     /// packet's number in its file from 0, FILE the `-f` file (`-` for stdin,
-    /// `arguments` for attributes given as arguments), C the reply's code. With
-    /// --json, `file` and `packet` are added to each printed reply instead.
+    /// `arguments` for attributes given as arguments), C the reply's code. Printed
+    /// unless -q (radclient 3.2 needs -x too), in load mode as well; with --json,
+    /// `file` and `packet` are added to each printed reply instead.
     #[arg(short = 'F', long = "print-filename")]
     print_filename: bool,
     /// Read the secret from the first line of this file (radclient's `-S`).
@@ -98,7 +99,8 @@ pub(crate) struct SendArgs {
     #[arg(long, value_enum, default_value_t = Require::Auto)]
     require_message_authenticator: Require,
     /// Require Message-Authenticator in replies (radclient 3.2.5+'s `-b`, BlastRADIUS):
-    /// the same as `--require-message-authenticator yes`.
+    /// the same as `--require-message-authenticator yes`. A reply without one is
+    /// dropped: the request is lost (exit 2), and said so on stderr.
     #[arg(short = 'b', conflicts_with = "require_message_authenticator")]
     blast_radius: bool,
     /// The Identifier of the first request (then the next ones in order).

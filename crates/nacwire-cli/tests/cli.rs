@@ -2578,6 +2578,26 @@ fn stream_several_destinations_one_connection_each() {
     let (s1, s2) = (seen_one.lock().unwrap().clone(), seen_two.lock().unwrap().clone());
     assert_eq!((s1.len(), s2.len()), (2, 1), "{s1:?} {s2:?}");
     assert_eq!(s1[0], s1[1], "one connection to {a}: {s1:?}");
+    // In text, with -F: each reply says where its packet came from.
+    let o = run_stdin(&["send", "-F", "acct", &a, SECRET, "-P", "tcp"], &input);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let tags: Vec<&str> = out.lines().filter(|l| l.ends_with("response code 5")).collect();
+    assert_eq!(
+        tags,
+        [
+            "(0) - response code 5",
+            "(1) - response code 5",
+            "(2) - response code 5"
+        ],
+        "{out}"
+    );
+    let from_b = format!("from {b} (tcp)");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("Received Accounting-Response") && l.contains(&from_b)),
+        "{out}"
+    );
 
     // Several -f files (radclient), -c 2, over TLS; the second file's packets go to
     // the second server.
