@@ -95,7 +95,8 @@ pub(crate) struct SendArgs {
     bad_message_authenticator: bool,
     /// Whether replies to Access-Request/Status-Server must carry
     /// Message-Authenticator: auto (once the server has shown it signs), yes, no.
-    /// Over UDP (a stream connection checks its replies otherwise).
+    /// Over TCP and TLS (RADIUS/1.0) `yes` is checked, `auto` is `no`; RADIUS/1.1 has
+    /// no Message-Authenticator.
     #[arg(long, value_enum, default_value_t = Require::Auto)]
     require_message_authenticator: Require,
     /// Require Message-Authenticator in replies (radclient 3.2.5+'s `-b`, BlastRADIUS):
@@ -686,6 +687,8 @@ fn args_stream(args: &SendArgs, templates: &[Template]) -> crate::stream::Stream
         quiet_filenames: args.quiet,
         // RADIUS/1.1 hides nothing: what would go hidden is refused (before anything
         // is sent with --radius11 require, once 1.1 is agreed with allow).
+        require_message_authenticator: args.blast_radius
+            || matches!(args.require_message_authenticator, Require::Yes),
         radius11_refusal: templates
             .iter()
             .flat_map(|t| &t.resolved)

@@ -11,7 +11,7 @@ use nacwire_io::radius_stream::tls::{client_config, Alpn, TlsVersions};
 use nacwire_io::radius_stream::{CloseReason, LostReason, Settings, Version};
 use nacwire_io::stream::{Completion, Connector, StreamClient};
 use nacwire_io::Error;
-use radius_codec::{Code, Packet, PacketBuilder, SharedSecret};
+use radius_codec::{AttrType, Code, Packet, PacketBuilder, SharedSecret};
 use radius_dict::Dictionary;
 use serde_json::json;
 
@@ -43,6 +43,10 @@ pub(crate) struct StreamArgs {
     /// Why the packets cannot go over RADIUS/1.1 (a hidden attribute other than
     /// User-Password), if they cannot: an error once a connection agrees on 1.1.
     pub(crate) radius11_refusal: Option<String>,
+    /// Replies to Access-Request and Status-Server over RADIUS/1.0 must carry
+    /// Message-Authenticator (`-b`, `--require-message-authenticator yes`); one
+    /// without is dropped and its request lost.
+    pub(crate) require_message_authenticator: bool,
 }
 
 /// The TLS server name of a `HOST[:PORT]` as given: the host without port or brackets.
@@ -155,6 +159,7 @@ pub(crate) fn run(
     let (mut sent, mut accepted, mut rejected, mut lost) = (0u64, 0u64, 0u64, 0u64);
     let mut lat = Vec::new();
     let mut bad_replies = 0u64;
+    let mut unsigned_dropped = 0u64;
     let mut tls_failure: Option<(SocketAddr, String)> = None;
     let mut peer_closed = false;
     // The servers that left requests unanswered, for the closing hint.
@@ -309,10 +314,34 @@ pub(crate) fn run(
                     }
                     let reveal = ra.map(|ra| (&shown, ra));
                     let elapsed = t0.elapsed();
-                    lat.push(elapsed);
                     let rep = Packet::new_unchecked(&reply[..]);
                     let (req_code, expect) =
                         templates.get(idx).copied().unwrap_or((Code::AccessRequest, None));
+                    if a.require_message_authenticator
+                        && client.version() == Some(Version::V1_0)
+                        && matches!(req_code, Code::AccessRequest | Code::StatusServer)
+                        && rep.first(AttrType::MESSAGE_AUTHENTICATOR).is_none()
+                    {
+                        // As over UDP with the requirement: dropped, the request lost.
+                        lost += 1;
+                        unsigned_dropped += 1;
+                        let why = format!("{} without Message-Authenticator dropped (-b)", rep.code());
+                        if !a.quiet && a.json {
+                            emit_json(
+                                &mut out,
+                                &json!({"event": "lost", "code": req_code.to_string(), "id": rep.identifier(),
+                                        "to": server.to_string(), "transport": transport, "reason": why}),
+                            );
+                        } else if !a.quiet {
+                            let _ = writeln!(
+                                out,
+                                "No reply to {req_code} Id {} from {server} ({transport}): {why}",
+                                rep.identifier()
+                            );
+                        }
+                        continue;
+                    }
+                    lat.push(elapsed);
                     let mut ok = crate::send::is_success(req_code, rep.code(), expect);
                     if ok {
                         if let Some(why) = filter(idx, &rep) {
@@ -443,6 +472,13 @@ pub(crate) fn run(
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ");
+    if unsigned_dropped > 0 && unsigned_dropped == lost {
+        eprintln!(
+            "nacwire: {lost} request(s) lost: {unsigned_dropped} reply(ies) without Message-Authenticator dropped \
+             (required by -b / --require-message-authenticator yes)"
+        );
+        return Ok(exit::LOST);
+    }
     if bad_replies > 0 {
         eprintln!(
             "nacwire: {lost} request(s) lost, {bad_replies} reply(ies) failed verification: check the secret"

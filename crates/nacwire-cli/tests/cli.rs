@@ -2494,6 +2494,7 @@ fn radclient_blast_radius_flag_against_radiusd() {
 /// 1.0; Reject otherwise) and Accounting-Request; records the peer of each request.
 fn stream_responder(
     acceptor: nacwire_io::stream::Acceptor,
+    sign: bool,
 ) -> (
     nacwire_io::stream::ServerHandle,
     std::sync::Arc<std::sync::Mutex<Vec<std::net::SocketAddr>>>,
@@ -2520,14 +2521,18 @@ fn stream_responder(
                         .unwrap_or_default(),
                     });
                 let ok = password.map_or(true, |pw| pw == b"hello");
-                Some(PacketBuilder::reply_to(
+                let mut r = PacketBuilder::reply_to(
                     p,
                     if ok {
                         Code::AccessAccept
                     } else {
                         Code::AccessReject
                     },
-                ))
+                );
+                if !sign {
+                    r.without_message_authenticator();
+                }
+                Some(r)
             }
             Code::AccountingRequest => Some(PacketBuilder::reply_to(p, Code::AccountingResponse)),
             _ => None,
@@ -2551,8 +2556,8 @@ fn stream_responder(
 /// on is lost (exit 2) and named, the others still answered.
 #[test]
 fn stream_several_destinations_one_connection_each() {
-    let (one, seen_one) = stream_responder(nacwire_io::stream::Acceptor::Tcp);
-    let (two, seen_two) = stream_responder(nacwire_io::stream::Acceptor::Tcp);
+    let (one, seen_one) = stream_responder(nacwire_io::stream::Acceptor::Tcp, true);
+    let (two, seen_two) = stream_responder(nacwire_io::stream::Acceptor::Tcp, true);
     let a = one.local_addr().to_string();
     let b = two.local_addr().to_string();
     let input = format!(
@@ -2606,8 +2611,8 @@ fn stream_several_destinations_one_connection_each() {
         nacwire_io::radius_stream::tls::Alpn::Allow,
         nacwire_io::radius_stream::tls::TlsVersions::Tls12And13,
     );
-    let (t1, seen_t1) = stream_responder(nacwire_io::stream::Acceptor::Tls(config.clone()));
-    let (t2, seen_t2) = stream_responder(nacwire_io::stream::Acceptor::Tls(config));
+    let (t1, seen_t1) = stream_responder(nacwire_io::stream::Acceptor::Tls(config.clone()), true);
+    let (t2, seen_t2) = stream_responder(nacwire_io::stream::Acceptor::Tls(config), true);
     let f1 = tempfile_path::write("multi-1", "User-Name = bob\n");
     let f2 = tempfile_path::write(
         "multi-2",
@@ -2702,7 +2707,7 @@ fn radius11_requests_are_printed() {
         nacwire_io::radius_stream::tls::Alpn::Allow,
         nacwire_io::radius_stream::tls::TlsVersions::Tls12And13,
     );
-    let (server, seen) = stream_responder(nacwire_io::stream::Acceptor::Tls(config));
+    let (server, seen) = stream_responder(nacwire_io::stream::Acceptor::Tls(config), true);
     let addr = server.local_addr().to_string();
     let (ca, cert, key) = (pki.path("ca.pem"), pki.path("client.pem"), pki.path("client.key"));
     let base = [
@@ -2874,4 +2879,55 @@ fn decode_stdin_streams_captures() {
     let l = json_lines(&o);
     assert_eq!(l.len(), 3, "{}", stdout(&o));
     assert_eq!(l[1]["from"], "127.0.0.1:40001");
+}
+
+/// `-b` over TCP (RADIUS/1.0) as over UDP: an Access-Accept without
+/// Message-Authenticator is dropped, the request lost (exit 2, said why); a signed
+/// one is accepted.
+#[test]
+fn stream_blast_radius_flag() {
+    let (server, _) = stream_responder(nacwire_io::stream::Acceptor::Tcp, true);
+    let (lax, _) = stream_responder(nacwire_io::stream::Acceptor::Tcp, false);
+    let a = server.local_addr().to_string();
+    let unsigned_addr = lax.local_addr().to_string();
+    let base = [
+        "send",
+        "-P",
+        "tcp",
+        "auth",
+        &a,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+    ];
+    // The responder signs its reply when the request is signed (the default).
+    let mut signed = base.to_vec();
+    signed.extend(["-b", "--json"]);
+    let o = run(&signed);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(json_lines(&o)[1]["attributes"]["Message-Authenticator"].is_string());
+    // A responder that does not sign: accepted without -b, lost with it.
+    let mut unsigned = base.to_vec();
+    unsigned[4] = &unsigned_addr;
+    assert_eq!(code(&run(&unsigned)), 0);
+    unsigned.push("-b");
+    let o = run(&unsigned);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("Access-Accept without Message-Authenticator dropped (-b)"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("1 reply(ies) without Message-Authenticator dropped"),
+        "{}",
+        stderr(&o)
+    );
+    unsigned.pop();
+    unsigned.extend(["--require-message-authenticator", "yes", "--json"]);
+    let o = run(&unsigned);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[1]["event"], "lost");
+    assert_eq!(l.last().unwrap()["lost"], 1);
 }
