@@ -215,6 +215,30 @@ pub(crate) fn dictionary(dir: Option<&std::path::Path>) -> CliResult<&'static Di
     Ok(Box::leak(Box::new(d)))
 }
 
+/// [`dictionary`], then a site's `RADDB/dictionary` loaded on top of it (radclient's
+/// `-d RADDB`, strict); a missing or unreadable file is a usage error naming it.
+pub(crate) fn dictionary_with_site(
+    dir: Option<&std::path::Path>,
+    raddb: Option<&std::path::Path>,
+) -> CliResult<&'static Dictionary> {
+    let base = dictionary(dir)?;
+    let Some(raddb) = raddb else {
+        return Ok(base);
+    };
+    let site = raddb.join("dictionary");
+    if !site.is_file() {
+        return Err(Failure::usage(format!(
+            "{}: no site dictionary there (-d RADDB reads RADDB/dictionary)",
+            site.display()
+        )));
+    }
+    let (d, _) = base
+        .clone()
+        .load_more(&FsResolver, &site.to_string_lossy(), Mode::Strict)
+        .map_err(|e| Failure::usage(format!("site dictionary: {e}")))?;
+    Ok(Box::leak(Box::new(d)))
+}
+
 /// One `Name = value` item, as written on the command line or in a radclient file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Item {
@@ -499,6 +523,51 @@ pub(crate) fn add_resolved(
 ) -> Result<(), String> {
     dict.add_typed(b, item.attr, item.tag, &item.value, Some(hiding))
         .map_err(|e| named(&item.name, e))
+}
+
+/// [`add_resolved`] for a RADIUS/1.1 request (RFC 9765 §5.1: no attribute is hidden):
+/// User-Password goes in clear; another hidden attribute (Tunnel-Password, vendor
+/// keys) is refused with an error naming it, rather than sent hidden.
+pub(crate) fn add_resolved_radius11(
+    dict: &Dictionary,
+    b: &mut radius_codec::PacketBuilder,
+    item: &ResolvedItem<'_>,
+    hiding: &Hiding<'_>,
+) -> Result<(), String> {
+    if item.attr.flags().encrypt == radius_dict::Encrypt::None {
+        return add_resolved(dict, b, item, hiding);
+    }
+    match &item.value {
+        radius_codec::Value::String(v) | radius_codec::Value::Octets(v)
+            if item.attr.addr() == radius_dict::AttrAddr::standard(2) =>
+        {
+            b.add(radius_codec::AttrType::USER_PASSWORD, v)
+                .map(|_| ())
+                .map_err(|e| named(&item.name, e))
+        }
+        _ => Err(item
+            .radius11_refusal()
+            .unwrap_or_else(|| format!("{}: cannot be sent over RADIUS/1.1", item.name))),
+    }
+}
+
+impl ResolvedItem<'_> {
+    /// Why this item cannot go in a RADIUS/1.1 request ([`add_resolved_radius11`]).
+    pub(crate) fn radius11_refusal(&self) -> Option<String> {
+        let hidden = self.attr.flags().encrypt != radius_dict::Encrypt::None;
+        let password = self.attr.addr() == radius_dict::AttrAddr::standard(2)
+            && matches!(
+                self.value,
+                radius_codec::Value::String(_) | radius_codec::Value::Octets(_)
+            );
+        (hidden && !password).then(|| {
+            format!(
+                "{}: a hidden attribute other than User-Password cannot be sent over RADIUS/1.1 yet \
+                 (use --radius11 forbid)",
+                self.name
+            )
+        })
+    }
 }
 
 /// The value text of an item as `Dictionary::add` takes it: a quoted FreeRADIUS value

@@ -27,8 +27,9 @@ const RADIUS_PORTS: [u16; 7] = [1812, 1813, 1645, 1646, 3799, 1700, 2083];
 #[derive(Debug, Args)]
 pub(crate) struct DecodeArgs {
     /// Hex of one packet, or a file: a raw packet, or a pcap/pcapng capture (detected
-    /// by its magic number); `-` reads the same from stdin, to its end (`tcpdump -c
-    /// 200 -w - | nacwire decode -`; nothing is printed before the input ends).
+    /// by its magic number); `-` reads the same from stdin: a capture is decoded as
+    /// it arrives (`tcpdump -U -w - | nacwire decode -`), hex or a raw packet when
+    /// stdin ends.
     input: String,
     /// The shared secret: verify authenticators and Message-Authenticator, reveal
     /// hidden values.
@@ -50,6 +51,12 @@ pub(crate) struct DecodeArgs {
     /// One JSON object per line per packet, then a summary.
     #[arg(long)]
     json: bool,
+}
+
+/// What `decode` reads: packets in hand, or a capture to read as it arrives.
+enum Input {
+    Packets(Vec<Found>),
+    Capture(Box<dyn std::io::Read + Send>),
 }
 
 /// A RADIUS packet found in the input.
@@ -85,36 +92,45 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
     let path = Path::new(&args.input);
     let mut ports = RADIUS_PORTS.to_vec();
     ports.extend(&args.ports);
-    let (found, truncated) = if args.input == "-" {
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(std::io::stdin().lock(), MAX_STDIN + 1),
-            &mut data,
-        )
-        .map_err(|e| Failure::usage(format!("stdin: {e}")))?;
-        if data.len() as u64 > MAX_STDIN {
-            return Err(Failure::usage(format!("stdin: larger than {MAX_STDIN} octets")));
-        }
-        if data.iter().all(u8::is_ascii_whitespace) {
-            return Err(Failure::usage(
-                "stdin: empty (give a capture, a raw packet or hex)",
-            ));
-        } else if is_capture(&data) {
-            read_capture(&data, &ports, "stdin")?
-        } else if let Some(bytes) = std::str::from_utf8(&data).ok().and_then(parse_hex) {
-            (vec![raw(bytes)], None)
+    // A capture is read as it arrives (from stdin: decoded while tcpdump writes);
+    // hex or a raw packet is read whole.
+    let origin = if args.input == "-" {
+        "stdin".to_string()
+    } else {
+        args.input.clone()
+    };
+    let input = if args.input == "-" {
+        // `Stdin`, not its lock: the capture reader wants a `Send` source.
+        let mut stdin = std::io::stdin();
+        let magic = capture_head(&mut stdin).map_err(|e| Failure::usage(format!("stdin: {e}")))?;
+        if is_capture(&magic) {
+            Input::Capture(Box::new(std::io::Read::chain(std::io::Cursor::new(magic), stdin)))
         } else {
-            (vec![raw(data)], None)
+            let mut data = magic;
+            std::io::Read::read_to_end(&mut std::io::Read::take(stdin, MAX_STDIN + 1), &mut data)
+                .map_err(|e| Failure::usage(format!("stdin: {e}")))?;
+            if data.len() as u64 > MAX_STDIN {
+                return Err(Failure::usage(format!("stdin: larger than {MAX_STDIN} octets")));
+            }
+            if data.iter().all(u8::is_ascii_whitespace) {
+                return Err(Failure::usage(
+                    "stdin: empty (give a capture, a raw packet or hex)",
+                ));
+            } else if let Some(bytes) = std::str::from_utf8(&data).ok().and_then(parse_hex) {
+                Input::Packets(vec![raw(bytes)])
+            } else {
+                Input::Packets(vec![raw(data)])
+            }
         }
     } else if path.is_file() {
         let data = std::fs::read(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
         if is_capture(&data) {
-            read_capture(&data, &ports, &args.input)?
+            Input::Capture(Box::new(std::io::Cursor::new(data)))
         } else {
-            (vec![raw(data)], None)
+            Input::Packets(vec![raw(data)])
         }
     } else if let Some(bytes) = parse_hex(&args.input) {
-        (vec![raw(bytes)], None)
+        Input::Packets(vec![raw(bytes)])
     } else if path.exists() {
         return Err(Failure::usage(format!(
             "{}: not a regular file (give a capture, a raw packet file or hex)",
@@ -129,29 +145,110 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         )));
     };
 
-    let out = std::io::stdout();
-    let mut out = std::io::BufWriter::new(out.lock());
-    let mut pending: HashMap<(Option<SocketAddr>, Option<SocketAddr>, u8), Sent> = HashMap::new();
-    let (mut good, mut bad, mut malformed, mut linked) = (0u64, 0u64, 0u64, 0u64);
-    for (i, f) in found.iter().enumerate() {
-        let n = i + 1;
+    let mut d = Decoder {
+        dict,
+        secret: secret.as_ref(),
+        json: args.json,
+        flush: args.input == "-",
+        out: std::io::BufWriter::new(std::io::stdout().lock()),
+        pending: HashMap::new(),
+        packets: 0,
+        good: 0,
+        bad: 0,
+        malformed: 0,
+        linked: 0,
+    };
+    let truncated = match input {
+        Input::Packets(found) => {
+            for f in &found {
+                d.packet(f);
+            }
+            None
+        }
+        Input::Capture(reader) => read_capture(reader, &ports, &origin, &mut |f| d.packet(&f))?,
+    };
+    let Decoder {
+        mut out,
+        packets,
+        good,
+        bad,
+        malformed,
+        linked,
+        ..
+    } = d;
+    if args.json {
+        emit_json(
+            &mut out,
+            &json!({"event": "summary", "packets": packets, "malformed": malformed,
+                    "verified": good, "failed_verification": bad, "linked_replies": linked,
+                    "truncated": truncated.is_some()}),
+        );
+    }
+    let _ = out.flush();
+    if let Some(t) = truncated {
+        return Err(Failure::usage(t));
+    }
+    if bad > 0 {
+        eprintln!("nacwire: {bad} packet(s) did not verify with the secret given: wrong secret?");
+        return Ok(exit::BAD_SECRET);
+    }
+    if malformed > 0 {
+        eprintln!("nacwire: {}: {malformed} malformed packet(s)", args.input);
+        return Ok(exit::USAGE);
+    }
+    if packets == 0 {
+        // Nothing decoded is not a success: say where it looked and how to look further.
+        let mut list: Vec<u16> = ports.clone();
+        list.sort_unstable();
+        list.dedup();
+        let list: Vec<String> = list.iter().map(ToString::to_string).collect();
+        return Err(Failure::usage(format!(
+            "{}: no RADIUS packet found on ports {} (another port: --port N)",
+            args.input,
+            list.join(", ")
+        )));
+    }
+    Ok(exit::OK)
+}
+
+/// Decodes packets one at a time as they are found (a capture on stdin is printed as
+/// it arrives), linking replies to requests.
+struct Decoder<'a> {
+    dict: &'a radius_dict::Dictionary,
+    secret: Option<&'a SharedSecret>,
+    json: bool,
+    /// Flush after each packet (stdin: print as the capture arrives).
+    flush: bool,
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    pending: HashMap<(Option<SocketAddr>, Option<SocketAddr>, u8), Sent>,
+    packets: usize,
+    good: u64,
+    bad: u64,
+    malformed: u64,
+    linked: u64,
+}
+
+impl Decoder<'_> {
+    fn packet(&mut self, f: &Found) {
+        self.packets += 1;
+        let n = self.packets;
         let packet = match Packet::new_checked(&f.bytes[..]) {
             Ok(p) => p,
             Err(e) => {
-                malformed += 1;
-                if args.json {
+                self.malformed += 1;
+                if self.json {
                     emit_json(
-                        &mut out,
+                        &mut self.out,
                         &json!({"event": "malformed", "index": n, "error": e.to_string()}),
                     );
                 } else {
                     let _ = writeln!(
-                        out,
+                        self.out,
                         "#{n} malformed RADIUS packet ({} octets): {e}",
                         f.bytes.len()
                     );
                 }
-                continue;
+                return;
             }
         };
         let code = packet.code();
@@ -163,10 +260,10 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         let mut duplicate_reply = false;
         let link = if request {
             let key = (f.src, f.dst, packet.identifier());
-            match pending.get(&key) {
+            match self.pending.get(&key) {
                 Some(s) if s.authenticator == packet.authenticator() => retransmission_of = Some(s.index),
                 _ => {
-                    pending.insert(
+                    self.pending.insert(
                         key,
                         Sent {
                             authenticator: packet.authenticator(),
@@ -179,19 +276,22 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
             }
             None
         } else {
-            pending.get_mut(&(f.dst, f.src, packet.identifier())).map(|s| {
-                duplicate_reply = s.answered;
-                s.answered = true;
-                *s
-            })
+            self.pending
+                .get_mut(&(f.dst, f.src, packet.identifier()))
+                .map(|s| {
+                    duplicate_reply = s.answered;
+                    s.answered = true;
+                    *s
+                })
         };
         if link.is_some() {
-            linked += 1;
+            self.linked += 1;
         }
-        let verdict = secret
+        let verdict = self
+            .secret
             .as_ref()
             .map(|s| verify(&packet, s, link.map(|l| l.authenticator)));
-        let reveal = match (&verdict, &secret) {
+        let reveal = match (&verdict, self.secret) {
             (Some(Verdict::Bad(_)), _) | (_, None) => None,
             (_, Some(s)) => {
                 let vector = hiding_vector(&packet, link.map(|l| l.authenticator));
@@ -222,16 +322,16 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
             reveal
         };
         match &verdict {
-            Some(Verdict::Bad(_)) => bad += 1,
-            Some(_) => good += 1,
+            Some(Verdict::Bad(_)) => self.bad += 1,
+            Some(_) => self.good += 1,
             None => {}
         }
         let latency = match (link, f.time) {
             (Some(Sent { time: Some(t0), .. }), Some(t1)) => Some(t1 - t0),
             _ => None,
         };
-        if args.json {
-            let attrs = attributes_plain(dict, &packet, reveal);
+        if self.json {
+            let attrs = attributes_plain(self.dict, &packet, reveal);
             let mut m = packet_json("packet", &packet, &attrs);
             m.insert("index".into(), json!(n));
             m.insert("transport".into(), json!(f.transport));
@@ -265,7 +365,7 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
                     Some(Verdict::Bad(why)) => json!({"ok": false, "why": why}),
                 },
             );
-            emit_json(&mut out, &serde_json::Value::Object(m));
+            emit_json(&mut self.out, &serde_json::Value::Object(m));
         } else {
             let mut header = format!("#{n} {} Id {}", code, packet.identifier());
             if let (Some(s), Some(d)) = (f.src, f.dst) {
@@ -293,42 +393,12 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
                 }
                 None => {}
             }
-            print_text(&mut out, &header, &attributes(dict, &packet, reveal));
+            print_text(&mut self.out, &header, &attributes(self.dict, &packet, reveal));
+        }
+        if self.flush {
+            let _ = self.out.flush();
         }
     }
-    if args.json {
-        emit_json(
-            &mut out,
-            &json!({"event": "summary", "packets": found.len(), "malformed": malformed,
-                    "verified": good, "failed_verification": bad, "linked_replies": linked,
-                    "truncated": truncated.is_some()}),
-        );
-    }
-    let _ = out.flush();
-    if let Some(t) = truncated {
-        return Err(Failure::usage(t));
-    }
-    if bad > 0 {
-        eprintln!("nacwire: {bad} packet(s) did not verify with the secret given: wrong secret?");
-        return Ok(exit::BAD_SECRET);
-    }
-    if malformed > 0 {
-        eprintln!("nacwire: {}: {malformed} malformed packet(s)", args.input);
-        return Ok(exit::USAGE);
-    }
-    if found.is_empty() {
-        // Nothing decoded is not a success: say where it looked and how to look further.
-        let mut list: Vec<u16> = ports.clone();
-        list.sort_unstable();
-        list.dedup();
-        let list: Vec<String> = list.iter().map(ToString::to_string).collect();
-        return Err(Failure::usage(format!(
-            "{}: no RADIUS packet found on ports {} (another port: --port N)",
-            args.input,
-            list.join(", ")
-        )));
-    }
-    Ok(exit::OK)
 }
 
 /// A capture time (Unix seconds) as radsniff prints it, in UTC:
@@ -429,6 +499,36 @@ fn raw(bytes: Vec<u8>) -> Found {
     }
 }
 
+/// The start of stdin: its first 4 octets, and when they are a capture's magic number
+/// the whole file header (pcap: 24 octets; pcapng: the Section Header Block, at most
+/// 64 KiB), which the capture reader wants in its first read.
+fn capture_head(input: &mut impl std::io::Read) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(64);
+    input.by_ref().take(4).read_to_end(&mut head)?;
+    if !is_capture(&head) {
+        return Ok(head);
+    }
+    let want = if head == [0x0a, 0x0d, 0x0d, 0x0a] {
+        // Block length, then the byte-order magic 0x1A2B3C4D.
+        input.by_ref().take(8).read_to_end(&mut head)?;
+        match (
+            head.get(4..8).and_then(|l| <[u8; 4]>::try_from(l).ok()),
+            head.get(8..12),
+        ) {
+            (Some(len), Some([0x4d, 0x3c, 0x2b, 0x1a])) => u32::from_le_bytes(len),
+            (Some(len), Some(_)) => u32::from_be_bytes(len),
+            _ => return Ok(head),
+        }
+        .min(65536) as usize
+    } else {
+        24
+    };
+    let more = want.saturating_sub(head.len()) as u64;
+    input.by_ref().take(more).read_to_end(&mut head)?;
+    Ok(head)
+}
+
 fn is_capture(data: &[u8]) -> bool {
     matches!(
         data.get(..4),
@@ -452,8 +552,14 @@ fn capture_error<I>(e: &PcapError<I>) -> &'static str {
     }
 }
 
-/// Reads every RADIUS packet of a capture; the second value says where it was cut.
-fn read_capture(data: &[u8], ports: &[u16], name: &str) -> CliResult<(Vec<Found>, Option<String>)> {
+/// Reads every RADIUS packet of a capture as it arrives, handing each to `each`;
+/// returns where the capture was cut, if it was.
+fn read_capture(
+    data: impl std::io::Read + Send,
+    ports: &[u16],
+    name: &str,
+    each: &mut dyn FnMut(Found),
+) -> CliResult<Option<String>> {
     let mut reader = pcap_parser::create_reader(65536, data).map_err(|e| {
         Failure::usage(format!(
             "{name}: not a pcap or pcapng capture ({})",
@@ -508,38 +614,32 @@ fn read_capture(data: &[u8], ports: &[u16], name: &str) -> CliResult<(Vec<Found>
                 if let Some((lt, t, bytes)) = frame {
                     frames += 1;
                     extract(lt, t, &bytes, ports, &mut streams, &mut found);
+                    for f in found.drain(..) {
+                        each(f);
+                    }
                 }
             }
             Err(PcapError::Eof) => break,
             Err(PcapError::Incomplete(_)) => {
                 if reader.reader_exhausted() {
-                    return Ok((
-                        found,
-                        Some(format!("{name}: capture truncated after frame {frames}")),
-                    ));
+                    return Ok(Some(format!("{name}: capture truncated after frame {frames}")));
                 }
                 reader
                     .refill()
                     .map_err(|e| Failure::usage(format!("{name}: {e:?}")))?;
             }
             Err(PcapError::UnexpectedEof) => {
-                return Ok((
-                    found,
-                    Some(format!("{name}: capture truncated after frame {frames}")),
-                ));
+                return Ok(Some(format!("{name}: capture truncated after frame {frames}")));
             }
             Err(e) => {
-                return Ok((
-                    found,
-                    Some(format!(
-                        "{name}: bad capture after frame {frames} ({})",
-                        capture_error(&e)
-                    )),
-                ));
+                return Ok(Some(format!(
+                    "{name}: bad capture after frame {frames} ({})",
+                    capture_error(&e)
+                )));
             }
         }
     }
-    Ok((found, None))
+    Ok(None)
 }
 
 /// Link layer -> IP -> UDP/TCP -> RADIUS.

@@ -12,10 +12,10 @@ use radius_dict::{Dictionary, Hiding};
 use serde_json::json;
 
 use crate::common::{
-    add_resolved, attributes, attributes_plain, dictionary, emit_json, exit, hiding_vector, ms, packet_json,
-    parse_hex, parse_item, parse_packets, print_text, rate_arg, read_text, read_text_file, resolve_item,
-    resolve_secret, seconds_arg, unquote, whole, CliResult, Failure, Item, ResolvedItem, ABSENT,
-    MAX_TEXT_INPUT,
+    add_resolved, add_resolved_radius11, attributes, attributes_plain, dictionary_with_site, emit_json, exit,
+    hiding_vector, ms, packet_json, parse_hex, parse_item, parse_packets, print_text, rate_arg, read_text,
+    read_text_file, resolve_item, resolve_secret, seconds_arg, unquote, whole, CliResult, Failure, Item,
+    ResolvedItem, ABSENT, MAX_TEXT_INPUT,
 };
 
 /// Arguments of `nacwire send`.
@@ -40,7 +40,7 @@ pub(crate) struct SendArgs {
     /// With no attributes and no file, packets are read from stdin when it is not a
     /// terminal (as radclient does); only `status` is sent without attributes. Each
     /// packet goes to its `Packet-Dst-*` (or its type's port when SERVER has none), in
-    /// order; over tcp/tls all must go to one server. `FILE:FILTER` (radclient) checks each reply
+    /// order (over tcp/tls one connection per destination). `FILE:FILTER` (radclient) checks each reply
     /// against the filter packet at the same place (`Response-Packet-Type` and
     /// attributes the reply must carry; a mismatch is exit 1).
     #[arg(short = 'f', long = "file", value_name = "FILE")]
@@ -48,6 +48,26 @@ pub(crate) struct SendArgs {
     /// A FreeRADIUS dictionary directory (or file) instead of the built-in dictionary.
     #[arg(short = 'D', long = "dict-dir", value_name = "DIR")]
     dict_dir: Option<PathBuf>,
+    /// A site dictionary directory (radclient's `-d`, e.g. /etc/freeradius/3.0): its
+    /// `dictionary` file is loaded on top of the built-in dictionary (or of -D's tree);
+    /// a missing file is an error. Without -d no site dictionary is read.
+    #[arg(short = 'd', long = "raddb", value_name = "RADDB")]
+    raddb: Option<PathBuf>,
+    /// Resolve the server (and each Packet-Dst-IP-Address) to an IPv4 address only;
+    /// a host without one is a usage error (exit 3).
+    #[arg(short = '4', long = "ipv4", conflicts_with = "ipv6")]
+    ipv4: bool,
+    /// Resolve the server (and each Packet-Dst-IP-Address) to an IPv6 address only;
+    /// a host without one is a usage error (exit 3).
+    #[arg(short = '6', long = "ipv6")]
+    ipv6: bool,
+    /// Print `(N) FILE response code C` for each reply (radclient's `-F`): N is the
+    /// packet's number in its file from 0, FILE the `-f` file (`-` for stdin,
+    /// `arguments` for attributes given as arguments), C the reply's code. Printed
+    /// unless -q (radclient 3.2 needs -x too), in load mode as well; with --json,
+    /// `file` and `packet` are added to each printed reply instead.
+    #[arg(short = 'F', long = "print-filename")]
+    print_filename: bool,
     /// Read the secret from the first line of this file (radclient's `-S`).
     #[arg(short = 'S', long, value_name = "FILE")]
     secret_file: Option<PathBuf>,
@@ -75,8 +95,15 @@ pub(crate) struct SendArgs {
     bad_message_authenticator: bool,
     /// Whether replies to Access-Request/Status-Server must carry
     /// Message-Authenticator: auto (once the server has shown it signs), yes, no.
+    /// Over TCP and TLS (RADIUS/1.0) `yes` is checked, `auto` is `no`; RADIUS/1.1 has
+    /// no Message-Authenticator.
     #[arg(long, value_enum, default_value_t = Require::Auto)]
     require_message_authenticator: Require,
+    /// Require Message-Authenticator in replies (radclient 3.2.5+'s `-b`, BlastRADIUS):
+    /// the same as `--require-message-authenticator yes`. A reply without one is
+    /// dropped: the request is lost (exit 2), and said so on stderr.
+    #[arg(short = 'b', conflicts_with = "require_message_authenticator")]
+    blast_radius: bool,
     /// The Identifier of the first request (then the next ones in order).
     #[arg(long, value_name = "0-255", allow_negative_numbers = true, value_parser = whole::<u8>(0, 255))]
     id: Option<u8>,
@@ -171,6 +198,8 @@ struct Template {
     /// ... and as (dictionary name, value in canonical text), set by
     /// [`check_templates`].
     filter: Vec<(String, String)>,
+    /// Where the packet was read, for `-F`.
+    origin: Origin,
 }
 
 /// The packet type on the command line; `None` for radclient's `auto` (each packet's
@@ -204,6 +233,7 @@ fn code_by_name(name: &str) -> Option<Code> {
 fn destination(
     server: &str,
     transport: Transport,
+    family: Family,
     code: Code,
     dest: &Dest,
 ) -> CliResult<(String, SocketAddr)> {
@@ -215,10 +245,10 @@ fn destination(
             } else {
                 host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h)
             };
-            resolve_addr(bare, p)?
+            resolve(bare, p, false, family)?
         }
-        None if transport == Transport::Tls => resolve_addr(&host, 2083)?,
-        None => resolve_addr(&host, default_port(code))?,
+        None if transport == Transport::Tls => resolve(&host, 2083, false, family)?,
+        None => resolve(&host, default_port(code), false, family)?,
     };
     Ok((host, addr))
 }
@@ -245,15 +275,26 @@ fn default_port(code: Code) -> u16 {
 }
 
 pub(crate) fn resolve_addr(server: &str, port: u16) -> CliResult<SocketAddr> {
-    resolve(server, port, false)
+    resolve(server, port, false, Family::Any)
 }
 
 /// A local address to listen on: as [`resolve_addr`], and port 0 picks a free port.
 pub(crate) fn resolve_listen(local: &str, port: u16) -> CliResult<SocketAddr> {
-    resolve(local, port, true)
+    resolve(local, port, true, Family::Any)
 }
 
-fn resolve(server: &str, port: u16, listen: bool) -> CliResult<SocketAddr> {
+/// The addresses a server name may resolve to (radclient's `-4`, `-6`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Family {
+    /// The first address the resolver gives.
+    Any,
+    /// IPv4 only (`-4`).
+    V4,
+    /// IPv6 only (`-6`).
+    V6,
+}
+
+fn resolve(server: &str, port: u16, listen: bool, family: Family) -> CliResult<SocketAddr> {
     if server.is_empty() {
         return Err(Failure::usage("the server address is empty"));
     }
@@ -284,11 +325,20 @@ fn resolve(server: &str, port: u16, listen: bool) -> CliResult<SocketAddr> {
     } else {
         format!("{server}:{port}")
     };
-    with_port
+    let mut addrs = with_port
         .to_socket_addrs()
-        .map_err(|e| Failure::usage(format!("{server}: {e}")))?
-        .next()
-        .ok_or_else(|| Failure::usage(format!("{server}: no address")))
+        .map_err(|e| Failure::usage(format!("{server}: {e}")))?;
+    match family {
+        Family::Any => addrs
+            .next()
+            .ok_or_else(|| Failure::usage(format!("{server}: no address"))),
+        Family::V4 => addrs
+            .find(SocketAddr::is_ipv4)
+            .ok_or_else(|| Failure::usage(format!("{server}: no IPv4 address (-4)"))),
+        Family::V6 => addrs
+            .find(SocketAddr::is_ipv6)
+            .ok_or_else(|| Failure::usage(format!("{server}: no IPv6 address (-6)"))),
+    }
 }
 
 /// Where a packet goes when its items say so (`Packet-Dst-IP-Address`,
@@ -297,7 +347,7 @@ type Dest = (Option<String>, Option<u16>);
 
 /// Splits the special radclient attributes off a packet's items. `code` is the type
 /// from the command line (`None` for `auto`: the packet's `Packet-Type` is required).
-fn template(code: Option<Code>, (items, filter): Group, chap: bool) -> CliResult<(Template, Dest)> {
+fn template(code: Option<Code>, (items, filter, origin): Group, chap: bool) -> CliResult<(Template, Dest)> {
     let mut code = code;
     let mut t = Template {
         code: Code::AccessRequest,
@@ -309,6 +359,7 @@ fn template(code: Option<Code>, (items, filter): Group, chap: bool) -> CliResult
         message_authenticator: true,
         filter_items: Vec::new(),
         filter: Vec::new(),
+        origin,
     };
     for item in filter.unwrap_or_default() {
         if item.name.eq_ignore_ascii_case("Response-Packet-Type") {
@@ -372,8 +423,18 @@ fn template(code: Option<Code>, (items, filter): Group, chap: bool) -> CliResult
     Ok((t, dest))
 }
 
-/// A packet's items, and its `-f FILE:FILTER` filter when there is one.
-type Group = (Vec<Item>, Option<Vec<Item>>);
+/// A packet's items, its `-f FILE:FILTER` filter when there is one, and where it was
+/// read.
+type Group = (Vec<Item>, Option<Vec<Item>>, Origin);
+
+/// Where a packet was read (for `-F`): the file as given (`-` for stdin, `arguments`
+/// for the command line) and the packet's number in it, from 0 (radclient's).
+type Origin = (String, usize);
+
+/// radclient's `-F` line for a reply: `(N) FILE response code C`.
+pub(crate) fn origin_line((file, n): &Origin, reply: Code) -> String {
+    format!("({n}) {file} response code {}", reply.get())
+}
 
 /// Why a reply fails its packet's filter (radclient's "failed filter"): the first
 /// filter attribute the reply does not carry with that value.
@@ -423,8 +484,17 @@ fn read_files(files: &[PathBuf]) -> CliResult<Vec<Group>> {
             .flatten()
             .filter(|(r, _)| *r == "-" || std::path::Path::new(r).is_file());
         match split {
-            None => groups.extend(read(f)?.into_iter().map(|p| (p, None))),
+            None => {
+                let name = f.display().to_string();
+                groups.extend(
+                    read(f)?
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, p)| (p, None, (name.clone(), n))),
+                );
+            }
             Some((requests, filters)) => {
+                let requests_name = requests;
                 let requests = read(std::path::Path::new(requests))?;
                 let filters = read(std::path::Path::new(filters))?;
                 if requests.len() != filters.len() {
@@ -434,7 +504,13 @@ fn read_files(files: &[PathBuf]) -> CliResult<Vec<Group>> {
                         filters.len()
                     )));
                 }
-                groups.extend(requests.into_iter().zip(filters.into_iter().map(Some)));
+                groups.extend(
+                    requests
+                        .into_iter()
+                        .zip(filters)
+                        .enumerate()
+                        .map(|(n, (p, f))| (p, Some(f), (requests_name.to_string(), n))),
+                );
             }
         }
     }
@@ -487,7 +563,7 @@ struct Build<'a> {
 
 impl Build<'_> {
     fn build(&self, t: &Template, id: u8, secret: &SharedSecret) -> radius_codec::Result<Vec<u8>> {
-        let b = self.builder(t, id, secret)?;
+        let b = self.builder(t, id, secret, false)?;
         if self.bad_message_authenticator {
             let mut wrong = secret.expose().to_vec();
             wrong.extend_from_slice(b"-wrong");
@@ -496,7 +572,15 @@ impl Build<'_> {
         b.finish(secret)
     }
 
-    fn builder(&self, t: &Template, id: u8, secret: &SharedSecret) -> radius_codec::Result<PacketBuilder> {
+    /// The request's builder; `radius11`: for a RADIUS/1.1 connection (nothing hidden,
+    /// RFC 9765 §5.1).
+    fn builder(
+        &self,
+        t: &Template,
+        id: u8,
+        secret: &SharedSecret,
+        radius11: bool,
+    ) -> radius_codec::Result<PacketBuilder> {
         let auth = self.authenticator.unwrap_or_else(random16);
         let mut b = PacketBuilder::new(t.code, id, auth);
         let ma = (self.message_authenticator && t.message_authenticator) || self.bad_message_authenticator;
@@ -511,12 +595,19 @@ impl Build<'_> {
             salt: 0x8000 | u16::from_le_bytes([auth[0], auth[1]]),
         };
         for item in &t.resolved {
-            // Items were checked once before sending (check_templates).
-            let _ = add_resolved(self.dict, &mut b, item, &hiding);
+            // Items were checked once before sending (check_templates; for RADIUS/1.1,
+            // radius11_refusal in run).
+            let _ = if radius11 {
+                add_resolved_radius11(self.dict, &mut b, item, &hiding)
+            } else {
+                add_resolved(self.dict, &mut b, item, &hiding)
+            };
         }
         if let Some(pw) = &t.password {
             if t.chap {
                 b.add_chap_password(id, pw.as_bytes())?;
+            } else if radius11 {
+                b.add(radius_codec::AttrType::USER_PASSWORD, pw.as_bytes())?;
             } else {
                 b.add_user_password(secret, pw.as_bytes())?;
             }
@@ -569,18 +660,13 @@ fn check_templates(
 }
 
 /// What the stream driver needs of the arguments.
-fn args_stream(args: &SendArgs, host: &str) -> crate::stream::StreamArgs {
+fn args_stream(args: &SendArgs, templates: &[Template]) -> crate::stream::StreamArgs {
     crate::stream::StreamArgs {
         tls: args.transport == Transport::Tls,
         ca: args.ca.clone(),
         cert: args.cert.clone(),
         key: args.key.clone(),
-        server_name: args.server_name.clone().unwrap_or_else(|| {
-            host.rsplit_once(':')
-                .map_or(host, |(h, _)| h)
-                .trim_matches(['[', ']'])
-                .to_string()
-        }),
+        server_name: args.server_name.clone(),
         radius11: match args.radius11 {
             Radius11::Off => nacwire_io::radius_stream::tls::Alpn::Off,
             Radius11::Forbid => nacwire_io::radius_stream::tls::Alpn::Forbid,
@@ -593,6 +679,20 @@ fn args_stream(args: &SendArgs, host: &str) -> crate::stream::StreamArgs {
         json: args.json,
         quiet: args.quiet || ((args.count > 1 || args.rate.is_some()) && !args.verbose),
         summary: args.summary || args.count > 1,
+        origins: if args.print_filename {
+            templates.iter().map(|t| t.origin.clone()).collect()
+        } else {
+            Vec::new()
+        },
+        quiet_filenames: args.quiet,
+        // RADIUS/1.1 hides nothing: what would go hidden is refused (before anything
+        // is sent with --radius11 require, once 1.1 is agreed with allow).
+        require_message_authenticator: args.blast_radius
+            || matches!(args.require_message_authenticator, Require::Yes),
+        radius11_refusal: templates
+            .iter()
+            .flat_map(|t| &t.resolved)
+            .find_map(ResolvedItem::radius11_refusal),
     }
 }
 
@@ -623,6 +723,8 @@ struct Stats {
     invalid: u64,
     unsigned: u64,
     failed_filter: u64,
+    /// Replies dropped for want of a Message-Authenticator that was required.
+    unsigned_dropped: u64,
     latencies: Vec<Duration>,
 }
 
@@ -643,7 +745,12 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         std::mem::swap(&mut args.kind, &mut args.server);
     }
     let code = kind_code(&args.kind)?;
-    let dict = dictionary(args.dict_dir.as_deref())?;
+    let dict = dictionary_with_site(args.dict_dir.as_deref(), args.raddb.as_deref())?;
+    let family = match (args.ipv4, args.ipv6) {
+        (true, _) => Family::V4,
+        (_, true) => Family::V6,
+        _ => Family::Any,
+    };
     // The first positional is the secret, unless the secret comes from elsewhere or it
     // is `Name=value` for a known attribute (over TLS the secret defaults to `radsec`).
     let looks_like_attr = args.rest.first().and_then(|s| parse_item(s)).is_some_and(|i| {
@@ -686,14 +793,19 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                 parse_item(a).ok_or_else(|| Failure::usage(format!("expected `Name=value`, got `{a}`")))?,
             );
         }
-        groups.push((items, None));
+        groups.push((items, None, ("arguments".to_string(), 0)));
     }
     groups.extend(read_files(&args.files)?);
     if groups.is_empty() && args.files.is_empty() && !std::io::stdin().is_terminal() {
         // Attributes piped in; nothing (`< /dev/null`) is a packet without any for
         // `status`, and nothing to send otherwise.
         let s = read_text(std::io::stdin().lock(), "stdin", MAX_TEXT_INPUT)?;
-        groups.extend(parse_packets(&s, "stdin")?.into_iter().map(|p| (p, None)));
+        groups.extend(
+            parse_packets(&s, "stdin")?
+                .into_iter()
+                .enumerate()
+                .map(|(n, p)| (p, None, ("-".to_string(), n))),
+        );
     }
     if groups.is_empty() {
         // Only Status-Server means something without attributes; anything else would
@@ -704,7 +816,7 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                  (only `status` goes without any)",
             ));
         }
-        groups.push((Vec::new(), None));
+        groups.push((Vec::new(), None, ("arguments".to_string(), 0)));
     }
     let (mut templates, dests): (Vec<Template>, Vec<Dest>) = groups
         .into_iter()
@@ -722,7 +834,7 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         let (h, addr) = match resolved.get(&(d, default_port(t.code))) {
             Some(r) => r.clone(),
             None => {
-                let r = destination(&args.server, args.transport, t.code, d)?;
+                let r = destination(&args.server, args.transport, family, t.code, d)?;
                 resolved.insert((d, default_port(t.code)), r.clone());
                 r
             }
@@ -736,27 +848,23 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         let (h, addr) = destination(
             &args.server,
             args.transport,
+            family,
             code.unwrap_or(Code::AccessRequest),
             &(None, None),
         )?;
         runs.push((addr, h, 0..templates.len()));
     }
-    let (server, host) = match runs.first() {
-        Some((a, h, _)) => (*a, h.clone()),
-        None => return Err(Failure::usage("nothing to send")),
-    };
-    if args.transport != Transport::Udp && runs.len() > 1 {
-        let transport = if args.transport == Transport::Tls {
-            "tls"
-        } else {
-            "tcp"
-        };
-        return Err(Failure::usage(format!(
-            "packets go to {server} and {} (Packet-Dst-*, or the default port of their \
-             Packet-Type): over --transport {transport} one run sends to one server, run each \
-             destination separately",
-            runs.get(1).map_or(server, |r| r.0),
-        )));
+    if runs.is_empty() {
+        return Err(Failure::usage("nothing to send"));
+    }
+    if args.transport == Transport::Tls && matches!(args.radius11, Radius11::Require) {
+        if let Some(why) = templates
+            .iter()
+            .flat_map(|t| &t.resolved)
+            .find_map(ResolvedItem::radius11_refusal)
+        {
+            return Err(Failure::usage(why));
+        }
     }
     let builder = Build {
         dict,
@@ -785,17 +893,21 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
             message_authenticator: !args.no_message_authenticator,
             bad_message_authenticator: false,
         };
+        let runs: Vec<crate::stream::Run> = runs
+            .into_iter()
+            .map(|(addr, host, packets)| crate::stream::Run { addr, host, packets })
+            .collect();
         return crate::stream::run(
-            &args_stream(&args, &host),
-            server,
+            &args_stream(&args, &templates),
+            &runs,
             secret,
             dict,
             &templates_view(&templates),
-            &|i, id, s| {
+            &|i, id, version, s| {
                 templates
                     .get(i)
                     .map_or(Err(radius_codec::Error::IdentifiersExhausted), |t| {
-                        builder.builder(t, id, s)
+                        builder.builder(t, id, s, version == nacwire_io::radius_stream::Version::V1_1)
                     })
             },
             &|i, rep| {
@@ -808,6 +920,7 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     let opts = UdpClientOptions {
         retransmit: crate::common::retransmit(timeout, args.retries),
         require_message_authenticator: match args.require_message_authenticator {
+            _ if args.blast_radius => Requirement::Yes,
             Require::Auto => Requirement::Auto,
             Require::Yes => Requirement::Yes,
             Require::No => Requirement::No,
@@ -946,6 +1059,14 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                         if let Some(pb) = &progress {
                             pb.inc(1);
                         }
+                        // `-F`: between the request and the reply when they are printed
+                        // (as radclient -x -F), alone otherwise.
+                        let origin = t
+                            .filter(|_| args.print_filename && !args.quiet && !args.json)
+                            .map(|t| origin_line(&t.origin, rep.code()));
+                        if let Some(line) = origin.as_ref().filter(|_| !print_packets) {
+                            let _ = writeln!(out, "{line}");
+                        }
                         if print_packets {
                             let ra = req.authenticator();
                             let decode = if args.json { attributes_plain } else { attributes };
@@ -965,6 +1086,10 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                                 if let Some(why) = &failed_filter {
                                     r.insert("failed_filter".into(), json!(why));
                                 }
+                                if let Some(t) = t.filter(|_| args.print_filename) {
+                                    r.insert("file".into(), json!(t.origin.0));
+                                    r.insert("packet".into(), json!(t.origin.1));
+                                }
                                 emit_json(&mut out, &serde_json::Value::Object(r));
                             } else {
                                 print_text(
@@ -977,6 +1102,9 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                                     ),
                                     &sent_attrs,
                                 );
+                                if let Some(line) = &origin {
+                                    let _ = writeln!(out, "{line}");
+                                }
                                 print_text(
                                     &mut out,
                                     &format!(
@@ -1033,6 +1161,9 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                         reason: DropReason::Invalid(e),
                     } => {
                         stats.invalid += 1;
+                        if matches!(e, radius_codec::Error::MissingMessageAuthenticator { .. }) {
+                            stats.unsigned_dropped += 1;
+                        }
                         if !warned_invalid {
                             warned_invalid = true;
                             eprintln!("nacwire: reply from {from} dropped: {e}");
@@ -1086,6 +1217,16 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         );
     }
     let _ = out.flush();
+    if stats.lost > 0 && stats.invalid > 0 && stats.unsigned_dropped == stats.invalid {
+        // The secret is right (the replies verified but for their missing
+        // Message-Authenticator): lost, as radclient -b counts them.
+        eprintln!(
+            "nacwire: {} request(s) lost: {} reply(ies) without Message-Authenticator dropped \
+             (required by -b / --require-message-authenticator yes)",
+            stats.lost, stats.unsigned_dropped
+        );
+        return Ok(exit::LOST);
+    }
     if stats.lost > 0 && stats.invalid > 0 {
         eprintln!(
             "nacwire: {} request(s) lost, {} reply(ies) failed verification: check the secret",

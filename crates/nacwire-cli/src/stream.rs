@@ -11,7 +11,7 @@ use nacwire_io::radius_stream::tls::{client_config, Alpn, TlsVersions};
 use nacwire_io::radius_stream::{CloseReason, LostReason, Settings, Version};
 use nacwire_io::stream::{Completion, Connector, StreamClient};
 use nacwire_io::Error;
-use radius_codec::{Code, Packet, PacketBuilder, SharedSecret};
+use radius_codec::{AttrType, Code, Packet, PacketBuilder, SharedSecret};
 use radius_dict::Dictionary;
 use serde_json::json;
 
@@ -27,7 +27,8 @@ pub(crate) struct StreamArgs {
     pub(crate) ca: Option<PathBuf>,
     pub(crate) cert: Option<PathBuf>,
     pub(crate) key: Option<PathBuf>,
-    pub(crate) server_name: String,
+    /// --server-name; otherwise each destination's host.
+    pub(crate) server_name: Option<String>,
     pub(crate) radius11: Alpn,
     pub(crate) timeout: Duration,
     pub(crate) count: u64,
@@ -35,6 +36,28 @@ pub(crate) struct StreamArgs {
     pub(crate) json: bool,
     pub(crate) quiet: bool,
     pub(crate) summary: bool,
+    /// Where each packet was read (`-F`), by packet index; empty without `-F`.
+    pub(crate) origins: Vec<(String, usize)>,
+    /// `-F` lines are not printed (`-q`).
+    pub(crate) quiet_filenames: bool,
+    /// Why the packets cannot go over RADIUS/1.1 (a hidden attribute other than
+    /// User-Password), if they cannot: an error once a connection agrees on 1.1.
+    pub(crate) radius11_refusal: Option<String>,
+    /// Replies to Access-Request and Status-Server over RADIUS/1.0 must carry
+    /// Message-Authenticator (`-b`, `--require-message-authenticator yes`); one
+    /// without is dropped and its request lost.
+    pub(crate) require_message_authenticator: bool,
+}
+
+/// The TLS server name of a `HOST[:PORT]` as given: the host without port or brackets.
+fn host_name(host: &str) -> String {
+    if host.parse::<std::net::Ipv6Addr>().is_ok() {
+        return host.to_string();
+    }
+    host.rsplit_once(':')
+        .map_or(host, |(h, _)| h)
+        .trim_matches(['[', ']'])
+        .to_string()
 }
 
 /// Why a request over a stream got no reply, in words.
@@ -81,21 +104,33 @@ fn tls_hint(e: &rustls::Error) -> String {
     format!("TLS: {e}{hint}")
 }
 
-type BuildFn<'a> = dyn Fn(usize, u8, &SharedSecret) -> radius_codec::Result<PacketBuilder> + 'a;
+/// Builds packet `usize` with an Identifier, for a connection of this variant.
+type BuildFn<'a> = dyn Fn(usize, u8, Version, &SharedSecret) -> radius_codec::Result<PacketBuilder> + 'a;
 
 /// Why the reply to packet `usize` fails its `-f FILE:FILTER` filter, if it does.
 pub(crate) type FilterFn<'a> = dyn Fn(usize, &Packet<&[u8]>) -> Option<String> + 'a;
 
+/// Consecutive packets for one server: its address, the host name as given (the TLS
+/// server name unless --server-name) and the packets' indices.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) addr: SocketAddr,
+    pub(crate) host: String,
+    pub(crate) packets: std::ops::Range<usize>,
+}
+
+/// Sends each run's packets (`count` times each) over one connection per destination,
+/// run after run in order; a destination named by several runs keeps its connection.
 pub(crate) fn run(
     a: &StreamArgs,
-    server: SocketAddr,
+    runs: &[Run],
     secret: SharedSecret,
     dict: &Dictionary,
     templates: &[(Code, Option<Code>)],
     build: &BuildFn<'_>,
     filter: &FilterFn<'_>,
 ) -> CliResult<u8> {
-    let connector = if a.tls {
+    let config = if a.tls {
         let ca =
             a.ca.as_ref()
                 .ok_or_else(|| Failure::usage("--transport tls needs --ca (the server's CA, PEM)"))?;
@@ -108,198 +143,298 @@ pub(crate) fn run(
             ),
             _ => None,
         };
-        let config = client_config(roots, identity, a.radius11, TlsVersions::Tls12And13)
-            .map_err(|e| Failure::usage(format!("TLS configuration: {e}")))?;
-        Connector::tls(config, &a.server_name)
-            .map_err(|e| Failure::usage(format!("{}: {e}", a.server_name)))?
+        Some(
+            client_config(roots, identity, a.radius11, TlsVersions::Tls12And13)
+                .map_err(|e| Failure::usage(format!("TLS configuration: {e}")))?,
+        )
     } else {
-        Connector::Tcp
+        None
     };
+    // One client per destination, opened when its first run starts.
+    let mut clients: Vec<(SocketAddr, StreamClient)> = Vec::new();
     // A copy of the secret to show hidden values of what is printed.
     let shown = SharedSecret::new(secret.expose().to_vec());
-    let settings = Settings::new(secret).request_timeout(a.timeout);
-    let mut client = StreamClient::new(server, connector, settings).with_connect_timeout(a.timeout);
     let transport = if a.tls { "tls" } else { "tcp" };
-    let total = (templates.len() as u64).saturating_mul(a.count);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let (mut sent, mut accepted, mut rejected, mut lost) = (0u64, 0u64, 0u64, 0u64);
-    let mut inflight: HashMap<_, (usize, Instant, Option<[u8; 16]>)> = HashMap::new();
     let mut lat = Vec::new();
-    let mut down = false;
     let mut bad_replies = 0u64;
-    let mut tls_failure: Option<String> = None;
+    let mut unsigned_dropped = 0u64;
+    let mut tls_failure: Option<(SocketAddr, String)> = None;
     let mut peer_closed = false;
+    // The servers that left requests unanswered, for the closing hint.
+    let mut silent: Vec<SocketAddr> = Vec::new();
     let start = Instant::now();
-    while sent < total || !inflight.is_empty() {
-        while sent < total && inflight.len() < a.concurrency && !down {
-            let idx = (sent % templates.len() as u64) as usize;
-            // The request as the connection finishes it (RADIUS/1.0: the same bytes from
-            // a copy of the builder), to print it as UDP does; RADIUS/1.1 requests are
-            // finished with a token only the connection knows and are not printed.
-            let mut copy: Option<Vec<u8>> = None;
-            let sent_at = client.send(|id, version, s| {
-                let b = build(idx, id, s)?;
-                if !a.quiet && version == Version::V1_0 {
-                    copy = b.clone().for_tcp().finish(s).ok();
+    for run in runs {
+        let server = run.addr;
+        let client = match clients.iter().position(|(addr, _)| *addr == server) {
+            Some(i) => clients.get_mut(i),
+            None => {
+                let connector = match &config {
+                    Some(config) => {
+                        let name = a.server_name.clone().unwrap_or_else(|| host_name(&run.host));
+                        Connector::tls(config.clone(), &name)
+                            .map_err(|e| Failure::usage(format!("{name}: {e}")))?
+                    }
+                    None => Connector::Tcp,
+                };
+                let settings =
+                    Settings::new(SharedSecret::new(secret.expose().to_vec())).request_timeout(a.timeout);
+                let client = StreamClient::new(server, connector, settings).with_connect_timeout(a.timeout);
+                clients.push((server, client));
+                clients.last_mut()
+            }
+        };
+        let Some((_, client)) = client else { continue };
+        let templates_here = run.packets.len() as u64;
+        let total = templates_here.saturating_mul(a.count);
+        let lost_before = lost;
+        let mut sent_here = 0u64;
+        let mut inflight: HashMap<_, (usize, Instant, Option<[u8; 16]>)> = HashMap::new();
+        let mut down = false;
+        while sent_here < total || !inflight.is_empty() {
+            while sent_here < total && inflight.len() < a.concurrency && !down {
+                let idx = run.packets.start + (sent_here % templates_here) as usize;
+                // The request as the connection finishes it (RADIUS/1.0: the same bytes from
+                // a copy of the builder), to print it as UDP does; RADIUS/1.1 requests are
+                // finished with a Token only the connection knows: printed with their reply.
+                let mut copy: Option<Vec<u8>> = None;
+                let sent_at = match client.connect() {
+                    Ok(Version::V1_1) if a.radius11_refusal.is_some() => {
+                        let why = a.radius11_refusal.as_deref().unwrap_or_default();
+                        return Err(Failure::usage(format!("{server} ({transport}): {why}")));
+                    }
+                    Ok(_) => client.send(|id, version, s| {
+                        let b = build(idx, id, version, s)?;
+                        if !a.quiet && version == Version::V1_0 {
+                            copy = b.clone().for_tcp().finish(s).ok();
+                        }
+                        Ok(b)
+                    }),
+                    Err(e) => Err(e),
+                };
+                match sent_at {
+                    Ok(h) => {
+                        let ra = copy.as_deref().map(|c| Packet::new_unchecked(c).authenticator());
+                        if let Some(c) = &copy {
+                            let req = Packet::new_unchecked(&c[..]);
+                            let hiding = Some((&shown, hiding_vector(&req, None)));
+                            if a.json {
+                                let mut m = packet_json("sent", &req, &attributes_plain(dict, &req, hiding));
+                                m.insert("to".into(), json!(server.to_string()));
+                                m.insert("transport".into(), json!(transport));
+                                emit_json(&mut out, &serde_json::Value::Object(m));
+                            } else {
+                                print_text(
+                                    &mut out,
+                                    &format!(
+                                        "Sent {} Id {} to {server} ({transport}) length {}",
+                                        req.code(),
+                                        req.identifier(),
+                                        req.length()
+                                    ),
+                                    &attributes(dict, &req, hiding),
+                                );
+                            }
+                        }
+                        inflight.insert(h, (idx, Instant::now(), ra));
+                        sent_here += 1;
+                        sent += 1;
+                    }
+                    // TLS refused (certificate, ALPN): a configuration error.
+                    Err(Error::Closed(CloseReason::Tls(e))) => {
+                        return Err(Failure::usage(format!(
+                            "{server} ({transport}): {}",
+                            tls_hint(&e)
+                        )));
+                    }
+                    Err(Error::Closed(CloseReason::Alpn)) => {
+                        return Err(Failure::usage(format!(
+                            "{server} ({transport}): RADIUS/1.1 was not agreed by ALPN (see --radius11)"
+                        )));
+                    }
+                    Err(e @ (Error::Io(_) | Error::Timeout | Error::Backoff(_) | Error::Closed(_))) => {
+                        // The server is not there (refused, unreachable, closed): what was
+                        // not answered is lost, as over UDP.
+                        eprintln!("nacwire: {server} ({transport}): cannot connect: {e}");
+                        down = true;
+                    }
+                    Err(e) => return Err(Failure::usage(format!("{server} ({transport}): {e}"))),
                 }
-                Ok(b)
-            });
-            match sent_at {
-                Ok(h) => {
-                    let ra = copy.as_deref().map(|c| Packet::new_unchecked(c).authenticator());
-                    if let Some(c) = &copy {
-                        let req = Packet::new_unchecked(&c[..]);
-                        let hiding = Some((&shown, hiding_vector(&req, None)));
+            }
+            if down {
+                // Not sent at all, or in flight on the connection that failed.
+                lost += total - sent_here + inflight.len() as u64;
+                inflight.clear();
+                break;
+            }
+            let c = match client.next_completion(a.timeout + Duration::from_secs(1)) {
+                Ok(c) => c,
+                Err(e) => {
+                    // The connection failed: everything in flight is lost.
+                    lost += inflight.len() as u64;
+                    inflight.clear();
+                    eprintln!("nacwire: {server} ({transport}): {e}");
+                    if sent_here >= total {
+                        break;
+                    }
+                    continue;
+                }
+            };
+            match c {
+                Completion::Reply {
+                    handle,
+                    request,
+                    reply,
+                } => {
+                    let Some((idx, t0, ra)) = inflight.remove(&handle) else {
+                        continue;
+                    };
+                    if ra.is_none() && !a.quiet {
+                        // RADIUS/1.1: no hidden values (RFC 9765 §5.1), nothing to reveal.
+                        let req = Packet::new_unchecked(&request[..]);
                         if a.json {
-                            let mut m = packet_json("sent", &req, &attributes_plain(dict, &req, hiding));
+                            let mut m = packet_json("sent", &req, &attributes_plain(dict, &req, None));
                             m.insert("to".into(), json!(server.to_string()));
                             m.insert("transport".into(), json!(transport));
+                            m.insert("radius11".into(), json!(true));
                             emit_json(&mut out, &serde_json::Value::Object(m));
                         } else {
                             print_text(
                                 &mut out,
                                 &format!(
-                                    "Sent {} Id {} to {server} ({transport}) length {}",
+                                    "Sent {} Token {} to {server} ({transport}, RADIUS/1.1) length {}",
                                     req.code(),
-                                    req.identifier(),
+                                    crate::common::hex(req.authenticator().get(..4).unwrap_or_default()),
                                     req.length()
                                 ),
-                                &attributes(dict, &req, hiding),
+                                &attributes(dict, &req, None),
                             );
                         }
                     }
-                    inflight.insert(h, (idx, Instant::now(), ra));
-                    sent += 1;
-                }
-                // TLS refused (certificate, ALPN): a configuration error.
-                Err(Error::Closed(CloseReason::Tls(e))) => {
-                    return Err(Failure::usage(format!(
-                        "{server} ({transport}): {}",
-                        tls_hint(&e)
-                    )));
-                }
-                Err(Error::Closed(CloseReason::Alpn)) => {
-                    return Err(Failure::usage(format!(
-                        "{server} ({transport}): RADIUS/1.1 was not agreed by ALPN (see --radius11)"
-                    )));
-                }
-                Err(e @ (Error::Io(_) | Error::Timeout | Error::Backoff(_) | Error::Closed(_))) => {
-                    // The server is not there (refused, unreachable, closed): what was
-                    // not answered is lost, as over UDP.
-                    eprintln!("nacwire: {server} ({transport}): cannot connect: {e}");
-                    down = true;
-                }
-                Err(e) => return Err(Failure::usage(format!("{server} ({transport}): {e}"))),
-            }
-        }
-        if down {
-            // Not sent at all, or in flight on the connection that failed.
-            lost += total - sent + inflight.len() as u64;
-            inflight.clear();
-            break;
-        }
-        let c = match client.next_completion(a.timeout + Duration::from_secs(1)) {
-            Ok(c) => c,
-            Err(e) => {
-                // The connection failed: everything in flight is lost.
-                lost += inflight.len() as u64;
-                inflight.clear();
-                eprintln!("nacwire: {server} ({transport}): {e}");
-                if sent >= total {
-                    break;
-                }
-                continue;
-            }
-        };
-        match c {
-            Completion::Reply { handle, reply } => {
-                let Some((idx, t0, ra)) = inflight.remove(&handle) else {
-                    continue;
-                };
-                let reveal = ra.map(|ra| (&shown, ra));
-                let elapsed = t0.elapsed();
-                lat.push(elapsed);
-                let rep = Packet::new_unchecked(&reply[..]);
-                let (req_code, expect) = templates.get(idx).copied().unwrap_or((Code::AccessRequest, None));
-                let mut ok = crate::send::is_success(req_code, rep.code(), expect);
-                if ok {
-                    if let Some(why) = filter(idx, &rep) {
-                        ok = false;
-                        eprintln!(
-                            "nacwire: {} Id {} failed the filter: {why}",
-                            rep.code(),
-                            rep.identifier()
-                        );
-                    }
-                }
-                if ok {
-                    accepted += 1;
-                } else {
-                    rejected += 1;
-                }
-                if !a.quiet {
-                    if a.json {
-                        let mut m = packet_json("received", &rep, &attributes_plain(dict, &rep, reveal));
-                        m.insert("from".into(), json!(server.to_string()));
-                        m.insert("transport".into(), json!(transport));
-                        m.insert("elapsed_ms".into(), json!(ms(elapsed)));
-                        m.insert("expected".into(), json!(ok));
-                        emit_json(&mut out, &serde_json::Value::Object(m));
-                    } else {
-                        print_text(
-                            &mut out,
-                            &format!(
-                                "Received {} Id {} from {server} ({transport}) length {} ({:.3} ms)",
-                                rep.code(),
-                                rep.identifier(),
-                                rep.length(),
-                                ms(elapsed)
-                            ),
-                            &attributes(dict, &rep, reveal),
-                        );
-                    }
-                }
-            }
-            Completion::Lost {
-                handle,
-                reason,
-                request,
-            } => {
-                inflight.remove(&handle);
-                lost += 1;
-                match &reason {
-                    LostReason::Closed(CloseReason::BadPacket(e)) => {
-                        if bad_replies == 0 {
-                            eprintln!("nacwire: reply from {server} ({transport}) dropped: {e}");
+                    let reveal = ra.map(|ra| (&shown, ra));
+                    let elapsed = t0.elapsed();
+                    let rep = Packet::new_unchecked(&reply[..]);
+                    let (req_code, expect) =
+                        templates.get(idx).copied().unwrap_or((Code::AccessRequest, None));
+                    if a.require_message_authenticator
+                        && client.version() == Some(Version::V1_0)
+                        && matches!(req_code, Code::AccessRequest | Code::StatusServer)
+                        && rep.first(AttrType::MESSAGE_AUTHENTICATOR).is_none()
+                    {
+                        // As over UDP with the requirement: dropped, the request lost.
+                        lost += 1;
+                        unsigned_dropped += 1;
+                        let why = format!("{} without Message-Authenticator dropped (-b)", rep.code());
+                        if !a.quiet && a.json {
+                            emit_json(
+                                &mut out,
+                                &json!({"event": "lost", "code": req_code.to_string(), "id": rep.identifier(),
+                                        "to": server.to_string(), "transport": transport, "reason": why}),
+                            );
+                        } else if !a.quiet {
+                            let _ = writeln!(
+                                out,
+                                "No reply to {req_code} Id {} from {server} ({transport}): {why}",
+                                rep.identifier()
+                            );
                         }
-                        bad_replies += 1;
+                        continue;
                     }
-                    LostReason::Closed(CloseReason::Tls(e)) if tls_failure.is_none() => {
-                        tls_failure = Some(tls_hint(e));
+                    lat.push(elapsed);
+                    let mut ok = crate::send::is_success(req_code, rep.code(), expect);
+                    if ok {
+                        if let Some(why) = filter(idx, &rep) {
+                            ok = false;
+                            eprintln!(
+                                "nacwire: {} Id {} failed the filter: {why}",
+                                rep.code(),
+                                rep.identifier()
+                            );
+                        }
                     }
-                    LostReason::Closed(CloseReason::PeerClosed | CloseReason::PeerClosedMidPacket { .. }) => {
-                        peer_closed = true;
+                    if ok {
+                        accepted += 1;
+                    } else {
+                        rejected += 1;
                     }
-                    _ => {}
+                    let origin = a.origins.get(idx);
+                    if let Some(o) = origin.filter(|_| !a.json && !a.quiet_filenames) {
+                        let _ = writeln!(out, "{}", crate::send::origin_line(o, rep.code()));
+                    }
+                    if !a.quiet {
+                        if a.json {
+                            let mut m = packet_json("received", &rep, &attributes_plain(dict, &rep, reveal));
+                            m.insert("from".into(), json!(server.to_string()));
+                            m.insert("transport".into(), json!(transport));
+                            m.insert("elapsed_ms".into(), json!(ms(elapsed)));
+                            m.insert("expected".into(), json!(ok));
+                            if let Some((file, n)) = origin {
+                                m.insert("file".into(), json!(file));
+                                m.insert("packet".into(), json!(n));
+                            }
+                            emit_json(&mut out, &serde_json::Value::Object(m));
+                        } else {
+                            print_text(
+                                &mut out,
+                                &format!(
+                                    "Received {} Id {} from {server} ({transport}) length {} ({:.3} ms)",
+                                    rep.code(),
+                                    rep.identifier(),
+                                    rep.length(),
+                                    ms(elapsed)
+                                ),
+                                &attributes(dict, &rep, reveal),
+                            );
+                        }
+                    }
                 }
-                let why = describe(&reason, a.timeout);
-                let req = Packet::new_unchecked(&request[..]);
-                if !a.quiet && a.json {
-                    emit_json(
-                        &mut out,
-                        &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
-                                "to": server.to_string(), "transport": transport, "reason": why}),
-                    );
-                } else if !a.quiet {
-                    let _ = writeln!(
-                        out,
-                        "No reply to {} Id {} from {server} ({transport}): {why}",
-                        req.code(),
-                        req.identifier()
-                    );
+                Completion::Lost {
+                    handle,
+                    reason,
+                    request,
+                } => {
+                    inflight.remove(&handle);
+                    lost += 1;
+                    match &reason {
+                        LostReason::Closed(CloseReason::BadPacket(e)) => {
+                            if bad_replies == 0 {
+                                eprintln!("nacwire: reply from {server} ({transport}) dropped: {e}");
+                            }
+                            bad_replies += 1;
+                        }
+                        LostReason::Closed(CloseReason::Tls(e)) if tls_failure.is_none() => {
+                            tls_failure = Some((server, tls_hint(e)));
+                        }
+                        LostReason::Closed(
+                            CloseReason::PeerClosed | CloseReason::PeerClosedMidPacket { .. },
+                        ) => {
+                            peer_closed = true;
+                        }
+                        _ => {}
+                    }
+                    let why = describe(&reason, a.timeout);
+                    let req = Packet::new_unchecked(&request[..]);
+                    if !a.quiet && a.json {
+                        emit_json(
+                            &mut out,
+                            &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
+                                    "to": server.to_string(), "transport": transport, "reason": why}),
+                        );
+                    } else if !a.quiet {
+                        let _ = writeln!(
+                            out,
+                            "No reply to {} Id {} from {server} ({transport}): {why}",
+                            req.code(),
+                            req.identifier()
+                        );
+                    }
                 }
+                _ => {}
             }
-            _ => {}
+        }
+        if lost > lost_before && !silent.contains(&server) {
+            silent.push(server);
         }
     }
     lat.sort_unstable();
@@ -327,10 +462,22 @@ pub(crate) fn run(
         );
     }
     let _ = out.flush();
-    if let Some(why) = tls_failure {
+    if let Some((server, why)) = tls_failure {
         // The connection opened but TLS failed after (TLS 1.3 reports a refused client
         // certificate with the first data): a configuration error, as a bad CA is.
         return Err(Failure::usage(format!("{server} ({transport}): {why}")));
+    }
+    let server = silent
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if unsigned_dropped > 0 && unsigned_dropped == lost {
+        eprintln!(
+            "nacwire: {lost} request(s) lost: {unsigned_dropped} reply(ies) without Message-Authenticator dropped \
+             (required by -b / --require-message-authenticator yes)"
+        );
+        return Ok(exit::LOST);
     }
     if bad_replies > 0 {
         eprintln!(

@@ -1385,20 +1385,8 @@ fn radclient_habits_against_serve() {
     let printed = other.output();
     assert!(printed.contains("User-Name = \"second\""), "{printed}");
     assert!(!printed.contains("User-Name = \"first\""), "{printed}");
-    // Over a stream one run is one connection: two destinations are refused.
-    let o = run_stdin(
-        &["send", "acct", &a, SECRET, "-P", "tcp"],
-        &format!(
-            "User-Name = a\n\nUser-Name = b\nPacket-Dst-Port = {}\n",
-            srv.port + 1
-        ),
-    );
-    assert_eq!(code(&o), 3, "{}{}", stdout(&o), stderr(&o));
-    assert!(
-        stderr(&o).contains("one run sends to one server"),
-        "{}",
-        stderr(&o)
-    );
+    // Over a stream, several destinations are sent too (one connection each): see
+    // `stream_several_destinations_one_connection_each`.
 
     // radclient's `-f FILE:FILTER`: one filter packet per request packet, the reply's
     // code (Response-Packet-Type) and attributes checked; a mismatch is exit 1 and
@@ -2156,4 +2144,790 @@ fn usage_errors_keep_the_suggestion() {
         assert!(err.contains(want), "{args:?}: {err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
     }
+}
+
+// --- radclient flags: -4/-6, -b, -d, -F; several stream destinations -------------------
+
+/// `nacwire serve` listening on `listen` (an address with port 0 picks a free port);
+/// returns the server and the address it printed.
+fn serve_on(listen: &str, extra: &[&str]) -> (Child, String) {
+    let mut child = nacwire()
+        .args(["serve", SECRET, "-l", listen])
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start nacwire serve");
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert!(line.contains("listening on"), "{line}");
+    std::thread::spawn(move || for _ in err.lines() {});
+    let addr = line
+        .split_whitespace()
+        .find(|w| w.contains(':') && w.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '['))
+        .unwrap_or_else(|| panic!("no address in {line}"))
+        .trim_end_matches([',', ')', '('])
+        .to_string();
+    (child, addr)
+}
+
+/// radclient's `-4` and `-6`: the server name is resolved to that family only; a
+/// host without such an address is one line and exit 3, before anything is sent.
+#[test]
+fn radclient_ipv4_ipv6_flags() {
+    let srv = Serve::start(&["--user", "bob:hello"]);
+    // /etc/hosts maps localhost to 127.0.0.1 only on the machines this runs on; a
+    // name that resolves to IPv6 only is checked below with ::1 itself.
+    let by_name = format!("localhost:{}", srv.port);
+    let o = run(&[
+        "send",
+        "-4",
+        &by_name,
+        "auth",
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(json_lines(&o)[0]["to"], srv.addr());
+    let o = run(&[
+        "send",
+        "--ipv4",
+        &srv.addr(),
+        "auth",
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+
+    for (args, want) in [
+        (
+            vec!["-6", srv.addr().as_str()],
+            format!("{}: no IPv6 address (-6)", srv.addr()),
+        ),
+        (vec!["-4", "::1"], "::1: no IPv4 address (-4)".to_string()),
+        (
+            vec!["-4", "[::1]:1812"],
+            "[::1]:1812: no IPv4 address (-4)".to_string(),
+        ),
+    ] {
+        let mut a = vec!["send"];
+        a.extend(&args);
+        a.extend(["auth", SECRET, "User-Name=bob"]);
+        let o = run(&a);
+        assert_eq!(code(&o), 3, "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+        assert!(stderr(&o).contains(&want), "{args:?}: {}", stderr(&o));
+    }
+    // A Packet-Dst-IP-Address of the other family is refused the same way.
+    let o = run_stdin(
+        &["send", "-6", "::1", "auth", SECRET],
+        "User-Name = bob\nPacket-Dst-IP-Address = 127.0.0.1\n",
+    );
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(stderr(&o).contains("no IPv6 address (-6)"), "{}", stderr(&o));
+    let o = run(&["send", "-4", "-6", "::1", "auth", SECRET, "User-Name=bob"]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+
+    // -6 to a responder on ::1 (the loopback has IPv6 wherever these tests run).
+    let (mut v6, addr) = serve_on("[::1]:0", &["--user", "bob:hello"]);
+    assert!(addr.starts_with("[::1]:"), "{addr}");
+    let o = run(&[
+        "send",
+        "-6",
+        &addr,
+        "auth",
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "--json",
+    ]);
+    let _ = v6.kill();
+    let _ = v6.wait();
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(json_lines(&o)[1]["from"], addr);
+}
+
+/// radclient's `-F`: `(N) FILE response code C` for each reply, between the request
+/// and the reply when they are printed, alone in load mode, none with -q; in JSON the
+/// reply says `file` and `packet`.
+#[test]
+fn radclient_print_filename_flag() {
+    let srv = Serve::start(&["--user", "bob:hello"]);
+    let a = srv.addr();
+    let f = tempfile_path::write(
+        "dash-F",
+        "User-Name = bob, User-Password = hello\n\nUser-Name = bob, User-Password = bad\n",
+    );
+    let o = run(&["send", "-F", "-f", f.s(), &a, "auth", SECRET]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    let first = format!("(0) {} response code 2", f.s());
+    let second = format!("(1) {} response code 3", f.s());
+    let at = |l: &str| {
+        lines
+            .iter()
+            .position(|x| *x == l)
+            .unwrap_or_else(|| panic!("{l} in {out}"))
+    };
+    let (i0, i1) = (at(&first), at(&second));
+    assert!(lines[i0 + 1].starts_with("Received Access-Accept"), "{out}");
+    assert!(lines[i1 + 1].starts_with("Received Access-Reject"), "{out}");
+    assert!(
+        lines[..i0].iter().any(|l| l.starts_with("Sent Access-Request")),
+        "{out}"
+    );
+
+    // Load mode: only the -F lines and the summary; -q: nothing but the summary.
+    let o = run(&["send", "-F", "-f", f.s(), &a, "auth", SECRET, "-c", "2"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.matches(&first).count(), 2, "{out}");
+    assert_eq!(out.matches(&second).count(), 2, "{out}");
+    assert!(!out.contains("Received"), "{out}");
+    let o = run(&["send", "-F", "-q", "-f", f.s(), &a, "auth", SECRET]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(!stdout(&o).contains("response code"), "{}", stdout(&o));
+
+    // JSON, stdin (`-`) and arguments.
+    let o = run(&["send", "-F", "-f", f.s(), &a, "auth", SECRET, "--json"]);
+    let l = json_lines(&o);
+    assert_eq!(
+        (l[1]["file"].as_str(), l[1]["packet"].as_u64()),
+        (Some(f.s()), Some(0))
+    );
+    assert_eq!(
+        (l[3]["file"].as_str(), l[3]["packet"].as_u64()),
+        (Some(f.s()), Some(1))
+    );
+    let o = run_stdin(
+        &["send", "-F", &a, "auth", SECRET],
+        "User-Name = bob, User-Password = bad\n\nUser-Name = bob, User-Password = hello\n",
+    );
+    assert!(stdout(&o).contains("(0) - response code 3\n"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("(1) - response code 2\n"), "{}", stdout(&o));
+    let o = run(&[
+        "send",
+        "--print-filename",
+        &a,
+        "auth",
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("(0) arguments response code 2\n"),
+        "{}",
+        stdout(&o)
+    );
+    // Without -F, no such line.
+    let o = run(&["send", "-f", f.s(), &a, "auth", SECRET]);
+    assert!(!stdout(&o).contains("response code"), "{}", stdout(&o));
+}
+
+/// radclient's `-d RADDB`: RADDB/dictionary is loaded on top of the built-in
+/// dictionary (or of -D's tree); its attributes are sent by name; a missing file is
+/// one line and exit 3.
+#[test]
+fn radclient_site_dictionary_flag() {
+    let srv = Serve::start(&["--user", "bob:hello"]);
+    let a = srv.addr();
+    let raddb = std::env::temp_dir().join(format!("nacwire-cli-raddb-{}", std::process::id()));
+    std::fs::create_dir_all(&raddb).unwrap();
+    std::fs::write(
+        raddb.join("dictionary"),
+        "VENDOR\tNacwire-Site\t32473\nBEGIN-VENDOR\tNacwire-Site\n\
+         ATTRIBUTE\tNacwire-Site-Role\t1\tstring\nEND-VENDOR\tNacwire-Site\n",
+    )
+    .unwrap();
+    let dir = raddb.to_str().unwrap();
+    let args = [
+        "send",
+        "auth",
+        &a,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "Nacwire-Site-Role=admin",
+        "--json",
+    ];
+    // Unknown without -d ...
+    let o = run(&args);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(stderr(&o).contains("Nacwire-Site-Role"), "{}", stderr(&o));
+    // ... known with it, over the built-in dictionary (User-Name still known).
+    let mut with = vec!["send", "-d", dir];
+    with.extend(&args[1..]);
+    let o = run(&with);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[0]["attributes"]["Nacwire-Site-Role"], "admin");
+    assert_eq!(l[0]["attributes"]["User-Name"], "bob");
+    let hex = l[0]["hex"].as_str().unwrap();
+    // Vendor-Specific, vendor 32473 (0x00007ed9), attribute 1, "admin".
+    assert!(hex.contains("00007ed9010761646d696e"), "{hex}");
+    // On top of a FreeRADIUS tree given with -D.
+    if std::path::Path::new("/usr/share/freeradius/dictionary").is_file() {
+        let mut with = vec!["send", "-D", "/usr/share/freeradius", "--raddb", dir];
+        with.extend(&args[1..]);
+        let o = run(&with);
+        assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+        assert_eq!(json_lines(&o)[0]["attributes"]["Nacwire-Site-Role"], "admin");
+    }
+    // A directory without a dictionary file is an error, as radclient makes it.
+    let empty = raddb.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = run(&[
+        "send",
+        "-d",
+        empty.to_str().unwrap(),
+        "auth",
+        &a,
+        SECRET,
+        "User-Name=bob",
+    ]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("empty/dictionary: no site dictionary"),
+        "{}",
+        stderr(&o)
+    );
+    // A site dictionary that does not parse is named.
+    std::fs::write(empty.join("dictionary"), "ATTRIBUTE\tBroken\n").unwrap();
+    let o = run(&[
+        "send",
+        "-d",
+        empty.to_str().unwrap(),
+        "auth",
+        &a,
+        SECRET,
+        "User-Name=bob",
+    ]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("nacwire: site dictionary:"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&raddb);
+}
+
+/// radclient 3.2.5's `-b` (BlastRADIUS): replies to Access-Request must carry
+/// Message-Authenticator. radiusd 3.2.1 signs only `signed`'s replies here: bob's
+/// unsigned Accept is dropped (lost, exit 2, said why), signed's is accepted.
+#[test]
+fn radclient_blast_radius_flag_against_radiusd() {
+    let Some(bin) = require_program("freeradius") else {
+        return;
+    };
+    let server = FreeRadius::start(&bin).expect("start freeradius");
+    let auth = format!("127.0.0.1:{}", server.auth_port);
+    let o = run(&[
+        "send",
+        "auth",
+        &auth,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "-t",
+        "0.5",
+        "-r",
+        "0",
+    ]);
+    assert_eq!(code(&o), 0, "without -b: {}{}", stdout(&o), stderr(&o));
+    let o = run(&[
+        "send",
+        "-b",
+        "auth",
+        &auth,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "-t",
+        "0.5",
+        "-r",
+        "0",
+    ]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("without Message-Authenticator dropped (required by -b"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("check the secret"), "{}", stderr(&o));
+    let o = run(&[
+        "send",
+        "-b",
+        "auth",
+        &auth,
+        SECRET,
+        "User-Name=signed",
+        "User-Password=hello",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(json_lines(&o)[1]["signature"], "Signed");
+    let o = run(&[
+        "send",
+        "-b",
+        "--require-message-authenticator",
+        "no",
+        "auth",
+        &auth,
+        SECRET,
+        "User-Name=bob",
+    ]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+}
+
+/// A TCP or TLS responder (nacwire-io's StreamServer) answering Access-Request
+/// (Accept when a User-Password is `hello`, in clear under RADIUS/1.1, hidden under
+/// 1.0; Reject otherwise) and Accounting-Request; records the peer of each request.
+fn stream_responder(
+    acceptor: nacwire_io::stream::Acceptor,
+    sign: bool,
+) -> (
+    nacwire_io::stream::ServerHandle,
+    std::sync::Arc<std::sync::Mutex<Vec<std::net::SocketAddr>>>,
+) {
+    use nacwire_io::radius_stream::{Secrets, Settings, Transport};
+    use radius_codec::{Code, PacketBuilder};
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let mut secrets = Secrets::new();
+    secrets.insert([127, 0, 0, 1].into(), Transport::Tcp, SECRET.into());
+    let handler: nacwire_io::stream::Handler = std::sync::Arc::new(move |p, info| {
+        log.lock().unwrap().push(info.peer);
+        match p.code() {
+            Code::AccessRequest => {
+                let password = p
+                    .first(radius_codec::AttrType::USER_PASSWORD)
+                    .map(|a| match info.version {
+                        nacwire_io::radius_stream::Version::V1_1 => a.value().to_vec(),
+                        _ => radius_codec::crypto::unhide_user_password(
+                            a.value(),
+                            &info.secret,
+                            &p.authenticator(),
+                        )
+                        .unwrap_or_default(),
+                    });
+                let ok = password.map_or(true, |pw| pw == b"hello");
+                let mut r = PacketBuilder::reply_to(
+                    p,
+                    if ok {
+                        Code::AccessAccept
+                    } else {
+                        Code::AccessReject
+                    },
+                );
+                if !sign {
+                    r.without_message_authenticator();
+                }
+                Some(r)
+            }
+            Code::AccountingRequest => Some(PacketBuilder::reply_to(p, Code::AccountingResponse)),
+            _ => None,
+        }
+    });
+    let settings = match acceptor {
+        nacwire_io::stream::Acceptor::Tcp => Settings::new(SECRET.into()),
+        _ => Settings::tls(),
+    };
+    let server =
+        nacwire_io::stream::StreamServer::bind("127.0.0.1:0".parse().unwrap(), acceptor, settings, secrets)
+            .unwrap()
+            .spawn(handler)
+            .unwrap();
+    (server, seen)
+}
+
+/// Packets for several destinations over TCP and TLS (Packet-Dst-Port, several -f
+/// files): each goes to its server, in order, over one connection per destination
+/// (a destination named again reuses its connection); a destination nobody listens
+/// on is lost (exit 2) and named, the others still answered.
+#[test]
+fn stream_several_destinations_one_connection_each() {
+    let (one, seen_one) = stream_responder(nacwire_io::stream::Acceptor::Tcp, true);
+    let (two, seen_two) = stream_responder(nacwire_io::stream::Acceptor::Tcp, true);
+    let a = one.local_addr().to_string();
+    let b = two.local_addr().to_string();
+    let input = format!(
+        "User-Name = first\n\nUser-Name = second\nPacket-Dst-Port = {}\n\nUser-Name = third\n",
+        two.local_addr().port()
+    );
+    let o = run_stdin(&["send", "acct", &a, SECRET, "-P", "tcp", "--json"], &input);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    let to: Vec<&str> = l
+        .iter()
+        .filter(|e| e["event"] == "sent")
+        .map(|e| e["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(to, [a.as_str(), b.as_str(), a.as_str()]);
+    let from: Vec<&str> = l
+        .iter()
+        .filter(|e| e["event"] == "received")
+        .map(|e| e["from"].as_str().unwrap())
+        .collect();
+    assert_eq!(from, [a.as_str(), b.as_str(), a.as_str()]);
+    assert_eq!(l.last().unwrap()["accepted"], 3);
+    let (s1, s2) = (seen_one.lock().unwrap().clone(), seen_two.lock().unwrap().clone());
+    assert_eq!((s1.len(), s2.len()), (2, 1), "{s1:?} {s2:?}");
+    assert_eq!(s1[0], s1[1], "one connection to {a}: {s1:?}");
+    // In text, with -F: each reply says where its packet came from.
+    let o = run_stdin(&["send", "-F", "acct", &a, SECRET, "-P", "tcp"], &input);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let tags: Vec<&str> = out.lines().filter(|l| l.ends_with("response code 5")).collect();
+    assert_eq!(
+        tags,
+        [
+            "(0) - response code 5",
+            "(1) - response code 5",
+            "(2) - response code 5"
+        ],
+        "{out}"
+    );
+    let from_b = format!("from {b} (tcp)");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("Received Accounting-Response") && l.contains(&from_b)),
+        "{out}"
+    );
+
+    // Several -f files (radclient), -c 2, over TLS; the second file's packets go to
+    // the second server.
+    let pki = nacwire_tests::radsec::Pki::new("cli-multi").unwrap();
+    let config = pki.server_config(
+        nacwire_io::radius_stream::tls::Alpn::Allow,
+        nacwire_io::radius_stream::tls::TlsVersions::Tls12And13,
+    );
+    let (t1, seen_t1) = stream_responder(nacwire_io::stream::Acceptor::Tls(config.clone()), true);
+    let (t2, seen_t2) = stream_responder(nacwire_io::stream::Acceptor::Tls(config), true);
+    let f1 = tempfile_path::write("multi-1", "User-Name = bob\n");
+    let f2 = tempfile_path::write(
+        "multi-2",
+        format!(
+            "User-Name = alice\nPacket-Dst-Port = {}\n",
+            t2.local_addr().port()
+        ),
+    );
+    let (ca, cert, key) = (pki.path("ca.pem"), pki.path("client.pem"), pki.path("client.key"));
+    let t1a = t1.local_addr().to_string();
+    let o = run(&[
+        "send",
+        "auth",
+        &t1a,
+        "-P",
+        "tls",
+        "--ca",
+        ca.to_str().unwrap(),
+        "--cert",
+        cert.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "-f",
+        f1.s(),
+        "-f",
+        f2.s(),
+        "-c",
+        "2",
+        "--json",
+        "-v",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let summary = json_lines(&o).pop().unwrap();
+    assert_eq!(
+        (summary["sent"].as_u64(), summary["accepted"].as_u64()),
+        (Some(4), Some(4)),
+        "{summary}"
+    );
+    assert_eq!(
+        (seen_t1.lock().unwrap().len(), seen_t2.lock().unwrap().len()),
+        (2, 2)
+    );
+
+    // A destination nobody listens on: its packet is lost and it is named; the
+    // others are answered.
+    let dead = nacwire_tests::free_tcp_port();
+    let input =
+        format!("User-Name = first\n\nUser-Name = lost\nPacket-Dst-Port = {dead}\n\nUser-Name = third\n");
+    let o = run_stdin(
+        &["send", "acct", &a, SECRET, "-P", "tcp", "-t", "1", "--json"],
+        &input,
+    );
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    let summary = json_lines(&o).pop().unwrap();
+    assert_eq!(
+        (summary["accepted"].as_u64(), summary["lost"].as_u64()),
+        (Some(2), Some(1)),
+        "{summary}"
+    );
+    assert!(
+        stderr(&o).contains(&format!("127.0.0.1:{dead} (tcp): cannot connect")),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The radclient flags are in `nacwire send --help`.
+#[test]
+fn send_help_lists_radclient_flags() {
+    let o = run(&["send", "--help"]);
+    assert_eq!(code(&o), 0);
+    let help = stdout(&o);
+    for flag in [
+        "-4, --ipv4",
+        "-6, --ipv6",
+        "-b",
+        "-d, --raddb <RADDB>",
+        "-F, --print-filename",
+        "response code",
+    ] {
+        assert!(help.contains(flag), "{flag} not in\n{help}");
+    }
+}
+
+/// RADIUS/1.1 requests (finished with the connection's Token) are printed with their
+/// reply, as other requests are, and carry User-Password in clear (RFC 9765 §5.1: no
+/// obfuscation in 1.1) so that the server can check it.
+#[test]
+fn radius11_requests_are_printed() {
+    let pki = nacwire_tests::radsec::Pki::new("cli-r11").unwrap();
+    let config = pki.server_config(
+        nacwire_io::radius_stream::tls::Alpn::Allow,
+        nacwire_io::radius_stream::tls::TlsVersions::Tls12And13,
+    );
+    let (server, seen) = stream_responder(nacwire_io::stream::Acceptor::Tls(config), true);
+    let addr = server.local_addr().to_string();
+    let (ca, cert, key) = (pki.path("ca.pem"), pki.path("client.pem"), pki.path("client.key"));
+    let base = [
+        "send",
+        "auth",
+        &addr,
+        "-P",
+        "tls",
+        "--ca",
+        ca.to_str().unwrap(),
+        "--cert",
+        cert.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--radius11",
+        "require",
+        "User-Name=bob",
+        "User-Password=hello",
+    ];
+    let o = run(&base);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("Sent Access-Request Token "), "{out}");
+    assert!(lines[0].contains("(tls, RADIUS/1.1)"), "{out}");
+    assert!(out.contains("\tUser-Name = \"bob\"\n"), "{out}");
+    // In clear on the wire ("hello"), shown as the octets the packet holds.
+    assert!(out.contains("\tUser-Password = 0x68656c6c6f\n"), "{out}");
+    let received = lines
+        .iter()
+        .position(|l| l.starts_with("Received Access-Accept"))
+        .expect(&out);
+    assert!(received > 0, "{out}");
+    let mut json = base.to_vec();
+    json.push("--json");
+    let o = run(&json);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(
+        (l[0]["event"].as_str(), l[0]["radius11"].as_bool()),
+        (Some("sent"), Some(true))
+    );
+    assert_eq!(l[0]["attributes"]["User-Name"], "bob");
+    assert_eq!(l[1]["event"], "received");
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    // -q prints neither.
+    let mut quiet = base.to_vec();
+    quiet.push("-q");
+    let o = run(&quiet);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    // The responder checks the password: a wrong one is rejected over 1.1 too, and
+    // over 1.0 (forbid) the hidden one still works.
+    let mut wrong = base.to_vec();
+    wrong[14] = "User-Password=bad";
+    assert_eq!(code(&run(&wrong)), 1);
+    let mut forbid = base.to_vec();
+    forbid[12] = "forbid";
+    let o = run(&forbid);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).starts_with("Sent Access-Request Id "),
+        "{}",
+        stdout(&o)
+    );
+    // A hidden attribute other than User-Password is refused under 1.1 (one line,
+    // exit 3): before anything is sent with `require`, once 1.1 is agreed with `allow`;
+    // with `forbid` it goes hidden over 1.0.
+    let before = seen.lock().unwrap().len();
+    let mut tunnel = base.to_vec();
+    tunnel.push("Tunnel-Password:1=secret");
+    for mode in ["require", "allow"] {
+        tunnel[12] = mode;
+        let o = run(&tunnel);
+        assert_eq!(code(&o), 3, "{mode}: {}{}", stdout(&o), stderr(&o));
+        assert!(
+            stderr(&o).contains("Tunnel-Password:1: a hidden attribute other than User-Password"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    }
+    assert_eq!(seen.lock().unwrap().len(), before);
+    tunnel[12] = "forbid";
+    assert_eq!(code(&run(&tunnel)), 0);
+}
+
+/// `nacwire decode -` prints each packet of a capture as it arrives, not when stdin
+/// ends (`tcpdump -U -w - | nacwire decode -`); what is cut at the end is still said.
+#[test]
+fn decode_stdin_streams_captures() {
+    let req = hex_to_bytes(concat!(
+        "010000380f403f9473978057bd83d5cb98f4227a",
+        "01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003"
+    ));
+    let frames = vec![
+        (
+            100.0,
+            udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 1812), &req),
+        ),
+        (
+            101.0,
+            udp_frame(([127, 0, 0, 1], 40001), ([127, 0, 0, 1], 1812), &req),
+        ),
+    ];
+    let capture = pcap(&frames);
+    let one = pcap(&frames[..1]);
+    let mut child = nacwire()
+        .args(["decode", "-", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&one).unwrap();
+    stdin.flush().unwrap();
+    // The first packet is printed while stdin is still open.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let child_out = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(child_out).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    let first = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("first packet printed before stdin ends");
+    let first: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(
+        (first["index"].as_u64(), first["from"].as_str()),
+        (Some(1), Some("127.0.0.1:40000"))
+    );
+    // The rest of the capture, then half a frame: the second packet, then the cut.
+    let rest = &capture[one.len()..];
+    stdin.write_all(rest).unwrap();
+    stdin.write_all(&rest[..20]).unwrap();
+    drop(stdin);
+    let second: Value = serde_json::from_str(&rx.recv_timeout(Duration::from_secs(10)).unwrap()).unwrap();
+    assert_eq!(
+        (second["index"].as_u64(), second["from"].as_str()),
+        (Some(2), Some("127.0.0.1:40001"))
+    );
+    let summary: Value = serde_json::from_str(&rx.recv_timeout(Duration::from_secs(10)).unwrap()).unwrap();
+    assert_eq!(
+        (summary["packets"].as_u64(), summary["truncated"].as_bool()),
+        (Some(2), Some(true)),
+        "{summary}"
+    );
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("stdin: capture truncated after frame 2"),
+        "{}",
+        stderr(&o)
+    );
+
+    // pcapng on stdin too (its Section Header Block read whole before decoding).
+    let mut child = nacwire()
+        .args(["decode", "-", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&pcapng(&frames)).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l.len(), 3, "{}", stdout(&o));
+    assert_eq!(l[1]["from"], "127.0.0.1:40001");
+}
+
+/// `-b` over TCP (RADIUS/1.0) as over UDP: an Access-Accept without
+/// Message-Authenticator is dropped, the request lost (exit 2, said why); a signed
+/// one is accepted.
+#[test]
+fn stream_blast_radius_flag() {
+    let (server, _) = stream_responder(nacwire_io::stream::Acceptor::Tcp, true);
+    let (lax, _) = stream_responder(nacwire_io::stream::Acceptor::Tcp, false);
+    let a = server.local_addr().to_string();
+    let unsigned_addr = lax.local_addr().to_string();
+    let base = [
+        "send",
+        "-P",
+        "tcp",
+        "auth",
+        &a,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+    ];
+    // The responder signs its reply when the request is signed (the default).
+    let mut signed = base.to_vec();
+    signed.extend(["-b", "--json"]);
+    let o = run(&signed);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(json_lines(&o)[1]["attributes"]["Message-Authenticator"].is_string());
+    // A responder that does not sign: accepted without -b, lost with it.
+    let mut unsigned = base.to_vec();
+    unsigned[4] = &unsigned_addr;
+    assert_eq!(code(&run(&unsigned)), 0);
+    unsigned.push("-b");
+    let o = run(&unsigned);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("Access-Accept without Message-Authenticator dropped (-b)"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("1 reply(ies) without Message-Authenticator dropped"),
+        "{}",
+        stderr(&o)
+    );
+    unsigned.pop();
+    unsigned.extend(["--require-message-authenticator", "yes", "--json"]);
+    let o = run(&unsigned);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[1]["event"], "lost");
+    assert_eq!(l.last().unwrap()["lost"], 1);
 }

@@ -69,6 +69,9 @@ pub enum Completion {
     Reply {
         /// The request's handle.
         handle: RequestHandle,
+        /// The request as sent (under RADIUS/1.1 with the Token the connection gave
+        /// it), to show or log beside its reply.
+        request: Vec<u8>,
         /// The reply.
         reply: Bytes,
     },
@@ -87,7 +90,15 @@ impl Completion {
     /// The completion an event reports (a reply or a loss); any other event back.
     pub(crate) fn from_event(ev: Event) -> Result<Self, Event> {
         match ev {
-            Event::Reply { handle, reply, .. } => Ok(Self::Reply { handle, reply }),
+            Event::Reply {
+                handle,
+                request,
+                reply,
+            } => Ok(Self::Reply {
+                handle,
+                request,
+                reply,
+            }),
             Event::Lost {
                 handle,
                 request,
@@ -105,7 +116,7 @@ impl Completion {
     /// this completion is another request's.
     pub(crate) fn outcome_for(self, handle: RequestHandle) -> Option<Result<Bytes, Error>> {
         match self {
-            Self::Reply { handle: h, reply } if h == handle => Some(Ok(reply)),
+            Self::Reply { handle: h, reply, .. } if h == handle => Some(Ok(reply)),
             Self::Lost {
                 handle: h, reason, ..
             } if h == handle => Some(Err(Error::Lost(reason))),
@@ -683,9 +694,17 @@ fn serve_connection(
         feed(&mut sock, &mut conn, &mut buf);
         while let Some(ev) = conn.poll_event() {
             match ev {
-                Event::Reply { handle, reply, .. } => {
+                Event::Reply {
+                    handle,
+                    request,
+                    reply,
+                } => {
                     if let Some(done) = waiting.remove(&handle) {
-                        let _ = done.send(Ok(Completion::Reply { handle, reply }));
+                        let _ = done.send(Ok(Completion::Reply {
+                            handle,
+                            request,
+                            reply,
+                        }));
                     }
                     continue;
                 }
