@@ -77,6 +77,11 @@ pub use parse::Mode;
 pub use radius_codec::AttrAddr;
 pub use resolver::{FsResolver, MemoryResolver, Resolver};
 
+/// The crate README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// The embedded files of [`Dictionary::builtin`].
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("dictionary", include_str!("../builtin/dictionary")),

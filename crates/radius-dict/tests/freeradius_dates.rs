@@ -2,6 +2,7 @@
 //! `radiusd` (TZ=UTC, the `detail` module) and `radclient -x` run under other time
 //! zones. Each is read back to the value FreeRADIUS sent, and printed back to the
 //! same text.
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use radius_codec::{DataType, Value};
 use radius_dict::{Dictionary, ErrorKind};
