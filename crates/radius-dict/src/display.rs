@@ -10,7 +10,8 @@ use crate::Dictionary;
 /// A packet as FreeRADIUS's debug output (`radiusd -X`, `radclient -x`) shows it: a
 /// header line with code, Identifier and length, then one `Name = value` line per
 /// attribute, tab-indented, in wire order. Strings are quoted with FreeRADIUS escapes,
-/// enumerated values by name, tags as `Name:N`, unknown attributes as `Attr-...`;
+/// enumerated values by name, dates as `"Dec  2 2026 05:00:00 UTC"` (FreeRADIUS on a
+/// server in UTC), tags as `Name:N`, unknown attributes as `Attr-...`;
 /// values of attributes flagged `secret` or hidden (`encrypt=`) are never shown.
 ///
 /// Made by [`Dictionary::display`], so examples, command line tools and bindings share

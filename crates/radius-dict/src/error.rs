@@ -63,6 +63,14 @@ pub enum ErrorKind {
         /// The attribute's data type.
         data_type: DataType,
     },
+    /// A `date` text that is a date, but not one a 32-bit `date` holds: before
+    /// `Jan  1 1970 00:00:00 UTC` or after `Feb  7 2106 06:28:15 UTC` (also a
+    /// number over 4294967295 or below 0); the token is the text.
+    DateOutOfRange,
+    /// A `date` text with a time zone other than `UTC`, `GMT` or a numeric offset
+    /// (`+04`, `-0330`): zone names such as `CET` are ambiguous, and FreeRADIUS
+    /// reads them as its own local time; the token is the zone.
+    UnknownTimeZone,
     /// A tag outside 1..=31 (0 is allowed for `integer` and salt-encrypted
     /// attributes), or a tag on an attribute without `has_tag`; the token is the tag.
     InvalidTag,
@@ -99,6 +107,12 @@ impl fmt::Display for ErrorKind {
             Self::TooLarge => f.write_str("dictionary too large"),
             Self::TooManyWarnings => f.write_str("too many warnings; the rest were dropped"),
             Self::InvalidValue { data_type } => write!(f, "not a valid {data_type} value"),
+            Self::DateOutOfRange => {
+                f.write_str("date out of range (Jan  1 1970 00:00:00 UTC to Feb  7 2106 06:28:15 UTC)")
+            }
+            Self::UnknownTimeZone => {
+                f.write_str("unknown time zone (UTC, GMT or a numeric offset such as +0100)")
+            }
             Self::InvalidTag => f.write_str("invalid tag"),
             Self::NotEncodable => f.write_str("cannot be sent in a packet"),
             Self::Codec(e) => write!(f, "cannot be encoded: {e}"),
@@ -123,15 +137,50 @@ pub struct Error {
 /// The most characters of a token an error quotes.
 const MAX_TOKEN: usize = 40;
 
-/// A token as an error may quote it: at most [`MAX_TOKEN`] characters, anything but
-/// printable ASCII replaced by `?` (dictionary names and numbers are ASCII; what is
-/// not is not worth printing to a terminal or a log).
+/// Characters that print nothing visible or reorder what follows them (Unicode
+/// format characters and line separators): escaped in tokens, as control characters
+/// are, so a token cannot hide or rearrange text in a terminal or a log.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+    )
+}
+
+/// A token as an error quotes it: its first [`MAX_TOKEN`] characters, then `...`
+/// when there were more; blanks and printable text as they are, `\` and `"`
+/// escaped (`\\`, `\"`), tab, newline and carriage return as `\t`, `\n`, `\r`,
+/// other control and invisible characters as `\u{1b}`. So it shows the text
+/// faithfully on one line and cannot break out of its quotes.
 fn short_token(token: &str) -> String {
-    token
-        .chars()
-        .take(MAX_TOKEN)
-        .map(|c| if c.is_ascii_graphic() { c } else { '?' })
-        .collect()
+    use fmt::Write as _;
+    let mut out = String::with_capacity(token.len().min(MAX_TOKEN) + 3);
+    let mut chars = token.chars();
+    for c in chars.by_ref().take(MAX_TOKEN) {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || is_invisible(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    if chars.next().is_some() {
+        out.push_str("...");
+    }
+    out
 }
 
 impl Error {
@@ -178,9 +227,12 @@ impl Error {
         self.column
     }
 
-    /// The offending token: at most 40 characters of printable ASCII (others shown
-    /// as `?`), and empty when the file's first line is not a dictionary line (an
-    /// `$INCLUDE` of a file that is not a dictionary never quotes its content).
+    /// The offending token as the message quotes it: its first 40 characters (then
+    /// `...` when it is longer), with `\`, `"`, control characters and invisible
+    /// Unicode format characters escaped as in a Rust string literal (`\\`, `\"`,
+    /// `\t`, `\u{1b}`, `\u{202e}`); blanks and other text as they are. Empty when
+    /// the file's first line is not a dictionary line (an `$INCLUDE` of a file that
+    /// is not a dictionary never quotes its content).
     #[must_use]
     pub fn token(&self) -> &str {
         &self.token
@@ -201,7 +253,8 @@ impl fmt::Display for Error {
             write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.kind)?;
         }
         if !self.token.is_empty() {
-            write!(f, " ({:?})", self.token)?;
+            // already escaped: see `short_token`
+            write!(f, " (\"{}\")", self.token)?;
         }
         Ok(())
     }
@@ -213,5 +266,37 @@ impl std::error::Error for Error {
             ErrorKind::Codec(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue: tokens turned blanks (and everything not ASCII) into `?`, so
+    /// `Dec  2 1969` was quoted as `Dec??2?1969`. They show the text, escaping only
+    /// what could hide or break the message, and stay bounded.
+    #[test]
+    fn tokens_are_faithful_and_safe() {
+        for (raw, shown) in [
+            ("Dec  2 1969 05:00:00 UTC", "Dec  2 1969 05:00:00 UTC"),
+            ("caf\u{e9} \u{3000}x", "caf\u{e9} \u{3000}x"),
+            ("a\tb\nc\rd", "a\\tb\\nc\\rd"),
+            ("\u{1b}[31mred", "\\u{1b}[31mred"),
+            ("say \"hi\" \\ bye", "say \\\"hi\\\" \\\\ bye"),
+            ("evil\u{202e}txt.exe", "evil\\u{202e}txt.exe"),
+            ("nul\0", "nul\\u{0}"),
+            ("", ""),
+        ] {
+            assert_eq!(short_token(raw), shown, "{raw:?}");
+        }
+        let long = "z".repeat(41);
+        assert_eq!(short_token(&long), format!("{}...", "z".repeat(40)));
+        assert_eq!(short_token(&long[..40]), "z".repeat(40));
+        // Bounded: 40 characters of the worst kind.
+        let worst = "\u{202e}".repeat(1000);
+        assert!(short_token(&worst).len() <= 40 * "\\u{202e}".len() + 3);
+        let e = Error::value("A\nB", "x\"y", ErrorKind::InvalidTag);
+        assert_eq!(e.to_string(), "A\\nB: invalid tag (\"x\\\"y\")");
     }
 }

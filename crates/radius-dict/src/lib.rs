@@ -15,6 +15,13 @@
 //! ([`Dictionary::add`]) places values with the codec's
 //! [`radius_codec::PacketBuilder::add_at_with`].
 //!
+//! Values as text: [`Dictionary::parse_value`] and [`Dictionary::format_value`] are
+//! the plain pair (data taken exactly, dates as seconds since 1970),
+//! [`Dictionary::parse_value_freeradius`] and [`Dictionary::format_value_freeradius`]
+//! the FreeRADIUS pair (quoted strings with escapes, dates as
+//! `"Dec  2 2026 05:00:00 UTC"`); both parsers read every date spelling FreeRADIUS
+//! 3.2 prints.
+//!
 //! ```
 //! use radius_dict::{Dictionary, MemoryResolver, Mode};
 //! use radius_codec::DataType;
@@ -48,6 +55,7 @@
     )
 )]
 
+mod date;
 mod display;
 mod error;
 mod hash;
@@ -68,6 +76,11 @@ pub use parse::Mode;
 /// Where an attribute lives: the codec's one attribute address type, re-exported.
 pub use radius_codec::AttrAddr;
 pub use resolver::{FsResolver, MemoryResolver, Resolver};
+
+/// The crate README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 /// The embedded files of [`Dictionary::builtin`].
 pub const BUILTIN_FILES: &[(&str, &str)] = &[

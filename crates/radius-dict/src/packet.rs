@@ -68,8 +68,11 @@ impl core::fmt::Debug for Decoded<'_, '_> {
 }
 
 impl Decoded<'_, '_> {
-    /// The value as text: VALUE names where defined, FreeRADIUS notation otherwise
-    /// (`<secret>` for attributes flagged `secret`).
+    /// The value as text, as [`Dictionary::format_value`] prints it: VALUE names
+    /// where defined, dates as seconds since 1970, FreeRADIUS notation otherwise
+    /// (`<secret>` for attributes flagged `secret`). For FreeRADIUS's own syntax
+    /// (quoted strings, `"Dec  2 2026 05:00:00 UTC"`), use
+    /// [`Dictionary::format_value_freeradius`].
     #[must_use]
     pub fn text(&self) -> String {
         match self.def {

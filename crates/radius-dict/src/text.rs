@@ -5,6 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use radius_codec::{DataType, Value};
 
+use crate::date::{self, DateError};
 use crate::error::{Error, ErrorKind};
 use crate::model::{AttrDef, Encrypt};
 use crate::{parse::parse_u64, Dictionary};
@@ -132,9 +133,54 @@ impl Dictionary {
     /// names; addresses are dotted or colon notation, prefixes `addr/len`; octets are
     /// `0x` hex or, without `0x`, the text's own bytes.
     ///
+    /// A `date` is seconds since 1970 (a number as for integers, or a VALUE name), or
+    /// a calendar date as FreeRADIUS 3.2 prints and reads one (`Dec  2 2026 05:00:00
+    /// UTC`, as in `radiusd -X` output and detail files):
+    ///
+    /// - month, day and year, in any order, separated by spaces or tabs: the month by
+    ///   its English abbreviation or full name in any case (`Dec`, `december`), the
+    ///   year in full (1900 or later: FreeRADIUS takes no two-digit years), the day
+    ///   from 1 to the month's length;
+    /// - then, optionally, the time `H:M` or `H:M:S` (FreeRADIUS also takes it before
+    ///   or between the date fields, and so does this), midnight without it;
+    /// - then, after the time only, optionally the time zone: `UTC` or `GMT` (any
+    ///   case), or a numeric offset `+HH`, `-HH`, `+HHMM`, `-HHMM` (how `%Z` prints
+    ///   zones without an abbreviation, e.g. `+04`, `+0530`). Without one the time is
+    ///   UTC.
+    ///
+    /// So `Dec  2 2026 05:00:00 UTC`, `Dec 2 2026`, `2 December 2026 05:00`,
+    /// `05:00:00 Dec 2 2026` and `Dec  2 2026 09:00:00 +04` are all read. Not read (an
+    /// [`ErrorKind::InvalidValue`]): ISO 8601 and `YYYY-MM-DD` forms (FreeRADIUS 3.2
+    /// refuses them too), blanks before or after the text, dates and times that do
+    /// not exist (`Feb 30`, `25:00`, which FreeRADIUS rolls over into the next month
+    /// or day), and anything after the time zone (which FreeRADIUS ignores). Zone
+    /// names other than UTC and GMT (`CET`, `EST`) are [`ErrorKind::UnknownTimeZone`]:
+    /// FreeRADIUS ignores the zone and reads the time in its own local zone, so the
+    /// instant depends on the server that wrote it. A date before 1970 or after
+    /// `Feb  7 2106 06:28:15 UTC` (or a number beyond 32 bits, or below 0) is
+    /// [`ErrorKind::DateOutOfRange`], where FreeRADIUS silently wraps around.
+    ///
     /// [`Dictionary::format_value`] is the inverse for every value whose text is
     /// UTF-8. For FreeRADIUS syntax (quoted strings with escapes), use
     /// [`Dictionary::parse_value_freeradius`].
+    ///
+    /// ```
+    /// use radius_codec::Value;
+    /// use radius_dict::{Dictionary, ErrorKind};
+    ///
+    /// let dict = Dictionary::builtin();
+    /// let ts = dict.attr("Event-Timestamp").unwrap();
+    /// assert_eq!(dict.parse_value(ts, "1796187600")?, Value::Date(1_796_187_600));
+    /// assert_eq!(dict.parse_value(ts, "Dec  2 2026 05:00:00 UTC")?, Value::Date(1_796_187_600));
+    /// assert_eq!(dict.parse_value(ts, "Dec 2 2026 06:00 +0100")?, Value::Date(1_796_187_600));
+    /// let e = dict.parse_value(ts, "Dec 31 1969 23:59:59 UTC").unwrap_err();
+    /// assert_eq!(*e.kind(), ErrorKind::DateOutOfRange);
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "Event-Timestamp: date out of range (Jan  1 1970 00:00:00 UTC to Feb  7 2106 06:28:15 UTC) (\"Dec 31 1969 23:59:59 UTC\")",
+    /// );
+    /// # Ok::<(), radius_dict::Error>(())
+    /// ```
     pub fn parse_value(&self, attr: &AttrDef, text: &str) -> Result<Value<'static>, Error> {
         let bad = || {
             Error::value(
@@ -176,7 +222,7 @@ impl Dictionary {
             DataType::Integer => {
                 Value::Integer(number().and_then(|n| u32::try_from(n).ok()).ok_or_else(bad)?)
             }
-            DataType::Date => Value::Date(number().and_then(|n| u32::try_from(n).ok()).ok_or_else(bad)?),
+            DataType::Date => Value::Date(self.parse_date(attr, text)?),
             DataType::Integer64 => Value::Integer64(number().ok_or_else(bad)?),
             DataType::Short => Value::Short(number().and_then(|n| u16::try_from(n).ok()).ok_or_else(bad)?),
             DataType::Byte => Value::Byte(number().and_then(|n| u8::try_from(n).ok()).ok_or_else(bad)?),
@@ -211,7 +257,10 @@ impl Dictionary {
     /// they are (blanks, quotes and control characters included; a string that is
     /// not UTF-8 as `0x` hex, which `parse_value` reads back as text, so use
     /// [`Dictionary::format_value_freeradius`] for a form that keeps every octet),
-    /// everything else in FreeRADIUS notation (IPv6 interface ids as `211:22ff:fe33:4455`).
+    /// dates as the number of seconds since 1970 (the form JSON output and the
+    /// bindings carry; [`Dictionary::format_value_freeradius`] prints FreeRADIUS's
+    /// `Dec  2 2026 05:00:00 UTC`), everything else in FreeRADIUS notation (IPv6
+    /// interface ids as `211:22ff:fe33:4455`).
     #[must_use]
     pub fn format_value(&self, attr: &AttrDef, value: &Value<'_>) -> String {
         let named = |n: u64| self.values(attr).and_then(|v| v.name(n)).map(str::to_string);
@@ -255,12 +304,43 @@ impl Dictionary {
         }
     }
 
+    /// A `date` text: a number of seconds (decimal or `0x` hex), a VALUE name, or a
+    /// calendar date (see [`Dictionary::parse_value`]).
+    fn parse_date(&self, attr: &AttrDef, text: &str) -> Result<u32, Error> {
+        let err = |token: &str, kind| Error::value(attr.name(), shown_value(attr, token), kind);
+        let out_of_range = || err(text, ErrorKind::DateOutOfRange);
+        let number = parse_u64(text).or_else(|| self.values(attr).and_then(|v| v.number(text)));
+        if let Some(n) = number {
+            return u32::try_from(n).map_err(|_| out_of_range());
+        }
+        // A decimal number beyond 64 bits, or a negative one: a time outside the
+        // range, not a misspelling.
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        if !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && digits.bytes().any(|b| b != b'0')
+        {
+            return Err(out_of_range());
+        }
+        date::parse(text).map_err(|e| match e {
+            DateError::Invalid => err(
+                text,
+                ErrorKind::InvalidValue {
+                    data_type: attr.data_type(),
+                },
+            ),
+            DateError::OutOfRange => out_of_range(),
+            DateError::TimeZone(zone) => err(zone, ErrorKind::UnknownTimeZone),
+        })
+    }
+
     /// Parses a value in FreeRADIUS syntax, as written after `=` in radclient input
     /// or a users file: blanks around it are skipped; `"..."` or `'...'` is a quoted
     /// string with the escapes `\\`, `\"`, `\'`, `\n`, `\r`, `\t` and octal `\NNN`
     /// (its octets are the value of a `string` or `octets` attribute, or the text of
-    /// any other type); a bare word is read as by [`Dictionary::parse_value`] and may
-    /// not contain blanks.
+    /// any other type, so `"Dec  2 2026 05:00:00 UTC"` for a `date`); a bare word is
+    /// read as by [`Dictionary::parse_value`] and may not contain blanks (as in
+    /// radclient, a date with blanks must be quoted).
     ///
     /// [`Dictionary::format_value_freeradius`] is its inverse for every value.
     pub fn parse_value_freeradius(&self, attr: &AttrDef, text: &str) -> Result<Value<'static>, Error> {
@@ -298,12 +378,28 @@ impl Dictionary {
 
     /// The text of a value in FreeRADIUS syntax: strings in double quotes with
     /// escapes (every octet kept, control characters and non-UTF-8 octets as `\NNN`),
-    /// everything else as [`Dictionary::format_value`] prints it.
+    /// dates in double quotes as FreeRADIUS 3.2 prints them on a server in UTC
+    /// (`"Dec  2 2026 05:00:00 UTC"`, `strftime`'s `%b %e %Y %H:%M:%S %Z`, never a
+    /// VALUE name), everything else as [`Dictionary::format_value`] prints it.
     /// [`Dictionary::parse_value_freeradius`] reads it back to the same value.
+    ///
+    /// ```
+    /// use radius_codec::Value;
+    /// use radius_dict::Dictionary;
+    ///
+    /// let dict = Dictionary::builtin();
+    /// let ts = dict.attr("Event-Timestamp").unwrap();
+    /// let text = dict.format_value_freeradius(ts, &Value::Date(1_796_187_600));
+    /// assert_eq!(text, "\"Dec  2 2026 05:00:00 UTC\"");
+    /// assert_eq!(dict.parse_value_freeradius(ts, &text)?, Value::Date(1_796_187_600));
+    /// assert_eq!(dict.format_value(ts, &Value::Date(1_796_187_600)), "1796187600");
+    /// # Ok::<(), radius_dict::Error>(())
+    /// ```
     #[must_use]
     pub fn format_value_freeradius(&self, attr: &AttrDef, value: &Value<'_>) -> String {
         match value {
             Value::String(b) => quote(b),
+            Value::Date(secs) => format!("\"{}\"", date::format(*secs)),
             other => self.format_value(attr, other),
         }
     }
@@ -312,6 +408,7 @@ impl Dictionary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Decoded;
     use proptest::prelude::*;
 
     fn attr(name: &str) -> &'static AttrDef {
@@ -459,6 +556,116 @@ mod tests {
         assert_eq!(pw.value, string(b" pass word\t"));
     }
 
+    /// `date` text as FreeRADIUS 3.2.1 prints it (`radclient -x`, TZ=UTC:
+    /// `Event-Timestamp = "Dec  2 2026 05:00:00 UTC"`) and the other spellings its
+    /// radclient read, through both parsers; numbers stay as they were.
+    #[test]
+    fn dates_read_and_print_as_freeradius() {
+        let d = Dictionary::builtin();
+        let ts = attr("Event-Timestamp");
+        let v = Value::Date(1_796_187_600);
+        for text in [
+            "1796187600",
+            "0x6b0fa5d0",
+            "Dec  2 2026 05:00:00 UTC",
+            "2 Dec 2026 05:00",
+            "December 2 2026 05:00:00 UTC",
+            "05:00:00 Dec 2 2026",
+            "Dec  2 2026 09:00:00 +04",
+        ] {
+            assert_eq!(d.parse_value(ts, text).unwrap(), v, "{text}");
+            let quoted = format!(" \"{text}\"\t");
+            assert_eq!(d.parse_value_freeradius(ts, &quoted).unwrap(), v, "{quoted}");
+        }
+        assert_eq!(d.format_value_freeradius(ts, &v), "\"Dec  2 2026 05:00:00 UTC\"");
+        assert_eq!(d.format_value(ts, &v), "1796187600");
+        // As in radclient ("Expected end of line or comma"), a bare date with blanks
+        // is not one value.
+        assert!(d.parse_value_freeradius(ts, "Dec  2 2026 05:00:00 UTC").is_err());
+        assert_eq!(
+            d.parse_value_freeradius(ts, "1796187600").unwrap(),
+            v,
+            "a bare number"
+        );
+    }
+
+    /// Bad dates are typed errors that quote the text as it is, blanks included.
+    #[test]
+    fn date_errors_are_typed() {
+        let d = Dictionary::builtin();
+        let ts = attr("Event-Timestamp");
+        let kind = |text: &str| d.parse_value(ts, text).unwrap_err().kind().clone();
+        for text in [
+            "Dec 31 1969 23:59:59 UTC",
+            "Feb  7 2106 06:28:16 UTC",
+            "Jan  1 1970 00:00:00 +0100",
+            "4294967296",
+            "0x100000000",
+            "99999999999999999999999999",
+            "-1",
+        ] {
+            assert_eq!(kind(text), ErrorKind::DateOutOfRange, "{text}");
+        }
+        let invalid = ErrorKind::InvalidValue {
+            data_type: DataType::Date,
+        };
+        for text in [
+            "2026-12-02T05:00:00Z",
+            "2026-12-02",
+            "Feb 30 2026",
+            "Dec 2 2026 25:00:00",
+            " 1796187600",
+            "Dec 2 26",
+            "-0",
+            "",
+        ] {
+            assert_eq!(kind(text), invalid, "{text:?}");
+        }
+        let e = d.parse_value(ts, "Dec  2 2026 06:00:00 CET").unwrap_err();
+        assert_eq!(
+            (e.kind(), e.attribute(), e.token()),
+            (&ErrorKind::UnknownTimeZone, Some("Event-Timestamp"), "CET")
+        );
+        let e = d.parse_value(ts, "Dec  2 2026 05:00:00 UTC junk").unwrap_err();
+        assert_eq!(e.token(), "Dec  2 2026 05:00:00 UTC junk");
+        assert_eq!(
+            e.to_string(),
+            "Event-Timestamp: not a valid date value (\"Dec  2 2026 05:00:00 UTC junk\")"
+        );
+        let e = d.parse_value(ts, "Dec 31 1969 23:59:59 UTC").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Event-Timestamp: date out of range (Jan  1 1970 00:00:00 UTC to Feb  7 2106 \
+             06:28:15 UTC) (\"Dec 31 1969 23:59:59 UTC\")"
+        );
+        // Through the builder too, with nothing added.
+        let mut b = radius_codec::PacketBuilder::accounting_request(1);
+        let empty = b.len();
+        let e = d.add(&mut b, "Event-Timestamp", "Dec 2 1969", None).unwrap_err();
+        assert_eq!((e.kind(), b.len()), (&ErrorKind::DateOutOfRange, empty));
+    }
+
+    /// The packet printer shows dates as FreeRADIUS's debug output does; the plain
+    /// text (JSON output, bindings) keeps the number.
+    #[test]
+    fn packets_print_dates_as_freeradius() {
+        use radius_codec::{Packet, PacketBuilder, SharedSecret};
+        let d = Dictionary::builtin();
+        let mut b = PacketBuilder::accounting_request(9);
+        d.add(&mut b, "Acct-Status-Type", "Start", None).unwrap();
+        d.add(&mut b, "Event-Timestamp", "Dec  2 2026 05:00:00 UTC", None)
+            .unwrap();
+        let bytes = b.finish(&SharedSecret::from("s")).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        assert_eq!(
+            d.display(&p).to_string(),
+            "Accounting-Request Id 9 length 32\n\tAcct-Status-Type = Start\n\t\
+             Event-Timestamp = \"Dec  2 2026 05:00:00 UTC\"\n"
+        );
+        let texts: Vec<_> = d.decode(&p, None).iter().map(Decoded::text).collect();
+        assert_eq!(texts, ["Start", "1796187600"]);
+    }
+
     proptest! {
         #[test]
         fn every_string_round_trips(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
@@ -471,6 +678,20 @@ mod tests {
                 prop_assert_eq!(d.format_value(un, &v), s);
                 prop_assert_eq!(d.parse_value(un, s).unwrap(), v);
             }
+        }
+
+        /// Print, then parse: the same date, through both pairs.
+        #[test]
+        fn every_date_round_trips(secs in any::<u32>()) {
+            let d = Dictionary::builtin();
+            let ts = attr("Event-Timestamp");
+            let v = Value::Date(secs);
+            let fr = d.format_value_freeradius(ts, &v);
+            prop_assert_eq!(d.parse_value_freeradius(ts, &fr).unwrap(), v.clone());
+            let inner = fr.trim_matches('"');
+            prop_assert_eq!(d.parse_value(ts, inner).unwrap(), v.clone());
+            let plain = d.format_value(ts, &v);
+            prop_assert_eq!(d.parse_value(ts, &plain).unwrap(), v);
         }
 
         #[test]

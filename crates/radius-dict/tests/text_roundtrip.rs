@@ -68,7 +68,27 @@ fn text_for(dt: DataType) -> BoxedStrategy<String> {
                 format!("{}/{l}", Ipv4Addr::from(v & mask))
             })
             .boxed(),
-        DataType::Integer | DataType::Date => any::<u32>().prop_map(|v| v.to_string()).boxed(),
+        DataType::Integer => any::<u32>().prop_map(|v| v.to_string()).boxed(),
+        // seconds, or a calendar date as FreeRADIUS prints one (years 1970..=2105 are
+        // all in the 32-bit range)
+        DataType::Date => prop_oneof![
+            any::<u32>().prop_map(|v| v.to_string()),
+            (
+                1970u32..=2105,
+                0usize..12,
+                1u32..=28,
+                0u32..24,
+                0u32..60,
+                0u32..60
+            )
+                .prop_map(|(y, m, d, h, mi, s)| {
+                    const MONTHS: [&str; 12] = [
+                        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+                    ];
+                    format!("{} {d:>2} {y} {h:02}:{mi:02}:{s:02} UTC", MONTHS[m])
+                }),
+        ]
+        .boxed(),
         DataType::Integer64 => any::<u64>().prop_map(|v| v.to_string()).boxed(),
         DataType::Signed => any::<i32>().prop_map(|v| v.to_string()).boxed(),
         DataType::Short => any::<u16>().prop_map(|v| v.to_string()).boxed(),
