@@ -308,7 +308,11 @@ impl Dictionary {
         self.index_key(new_key, i);
     }
 
-    pub(crate) fn add_value(&mut self, attr: usize, name: &str, number: u64) {
+    /// Adds VALUE `name` = `number` to attribute `attr`. The name is the one `number`
+    /// prints as unless `keep_printed` and it has one already (a VALUE read before
+    /// its attribute: FreeRADIUS prints the attribute's own names, not those of
+    /// `dictionary.compat`).
+    pub(crate) fn add_value(&mut self, attr: usize, name: &str, number: u64, keep_printed: bool) {
         let Some(def) = self.attrs.get_mut(attr) else {
             return;
         };
@@ -322,7 +326,9 @@ impl Dictionary {
         self.value_pairs.insert((attr, name_hash), ());
         let v = self.values.entry(def.addr).or_default();
         v.by_name.insert(lower, number);
-        v.by_number.insert(number, name.to_string());
+        if !(keep_printed && v.by_number.contains_key(&number)) {
+            v.by_number.insert(number, name.to_string());
+        }
     }
 
     pub(crate) fn values_of_index(&self, attr: usize) -> Option<&Values> {

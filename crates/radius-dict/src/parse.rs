@@ -217,11 +217,14 @@ impl<'r> Loader<'r> {
         Ok(())
     }
 
-    /// Resolves forward VALUE references once everything is loaded.
+    /// Resolves forward VALUE references once everything is loaded, as FreeRADIUS
+    /// does (`dict_init`'s fixups): the last one read first, and a number keeps the
+    /// name it prints as when it has one (so `dictionary.compat`'s `Framed`, read
+    /// before `Service-Type` is defined, is read but `Framed-User` is printed).
     fn finish(&mut self) -> Result<(), Error> {
-        for p in std::mem::take(&mut self.pending) {
+        for p in std::mem::take(&mut self.pending).into_iter().rev() {
             match self.dict.attr_index(&p.attr) {
-                Some(i) => self.add_value(i, &p.name, p.number),
+                Some(i) => self.dict.add_value(i, &p.name, p.number, true),
                 None => self.soft(Error::new(
                     self.names.get(p.file).map_or("", String::as_str),
                     p.line,
@@ -613,7 +616,7 @@ impl<'r> Loader<'r> {
         let number = parse_u64(num.text)
             .ok_or_else(|| Error::new(file, line, num.col, num.text, ErrorKind::BadNumber))?;
         match self.dict.attr_index(attr.text) {
-            Some(i) => self.add_value(i, name.text, number),
+            Some(i) => self.dict.add_value(i, name.text, number, false),
             None => self.pending.push(PendingValue {
                 file: file_index,
                 line,
@@ -649,13 +652,9 @@ impl<'r> Loader<'r> {
             .map(|v| v.iter().map(|(n, s)| (n, s.to_string())).collect())
             .unwrap_or_default();
         for (n, s) in values {
-            self.add_value(t, &s, n);
+            self.dict.add_value(t, &s, n, false);
         }
         Ok(())
-    }
-
-    fn add_value(&mut self, attr: usize, name: &str, number: u64) {
-        self.dict.add_value(attr, name, number);
     }
 }
 

@@ -100,6 +100,16 @@ fn builtin_agrees_with_freeradius() {
                                 fv.number(name)
                             ));
                         }
+                        // A number with several names prints as FreeRADIUS prints it
+                        // (Acct-Status-Type 3 is Interim-Update, not Alive).
+                        if let (Some(printed), Some(theirs)) = (ov.name(n), fv.name(n)) {
+                            if printed != theirs {
+                                problems.push(format!(
+                                    "{} {n}: printed {printed}, FreeRADIUS prints {theirs}",
+                                    a.name()
+                                ));
+                            }
+                        }
                     }
                 }
             }
@@ -174,4 +184,50 @@ fn standard_numbers_over_255_are_found_by_key() {
         "User-Name"
     );
     assert!(d.attr_by_addr(radius_dict::AttrAddr::standard(2)).is_none());
+}
+
+/// A number with several VALUE names prints as FreeRADIUS prints it: the last name
+/// read for it, except that a VALUE read before its ATTRIBUTE (FreeRADIUS's
+/// `dictionary.compat`, included first) never takes a name from one read after it;
+/// among such forward VALUEs the last read wins. Every name still reads.
+#[test]
+fn several_names_print_as_freeradius_prints_them() {
+    let mut r = MemoryResolver::new();
+    r.insert("dictionary", "$INCLUDE compat\n$INCLUDE rfc\n");
+    r.insert(
+        "compat",
+        "VALUE Service-Type Framed 2\nVALUE Service-Type Dialback-Login-User 3\n\
+         VALUE Service-Type Callback-Login 3\nVALUE Service-Type Old-Nine 9\n\
+         VALUE Service-Type Older-Nine 9\n",
+    );
+    r.insert(
+        "rfc",
+        "ATTRIBUTE Service-Type 6 integer\nVALUE Service-Type Framed-User 2\n\
+         VALUE Service-Type Callback-Login-User 3\n\
+         ATTRIBUTE Acct-Status-Type 40 integer\nVALUE Acct-Status-Type Alive 3\n\
+         VALUE Acct-Status-Type Interim-Update 3\n",
+    );
+    let (d, _) = Dictionary::load(&r, "dictionary", Mode::Strict).unwrap();
+    let printed = |attr: &str, n: u64| {
+        let a = d.attr(attr).unwrap();
+        d.values(a).unwrap().name(n).map(str::to_string)
+    };
+    assert_eq!(printed("Service-Type", 2).as_deref(), Some("Framed-User"));
+    assert_eq!(printed("Service-Type", 3).as_deref(), Some("Callback-Login-User"));
+    assert_eq!(printed("Service-Type", 9).as_deref(), Some("Older-Nine"));
+    assert_eq!(printed("Acct-Status-Type", 3).as_deref(), Some("Interim-Update"));
+    let number = |attr: &str, name: &str| d.values(d.attr(attr).unwrap()).unwrap().number(name);
+    for (name, n) in [
+        ("Framed", 2),
+        ("Dialback-Login-User", 3),
+        ("Old-Nine", 9),
+        ("Alive", 3),
+    ] {
+        let attr = if name == "Alive" {
+            "Acct-Status-Type"
+        } else {
+            "Service-Type"
+        };
+        assert_eq!(number(attr, name), Some(n), "{name}");
+    }
 }
