@@ -121,7 +121,10 @@ pub(crate) struct SendArgs {
     /// same).
     #[arg(short = 'v', long, short_alias = 'x')]
     verbose: bool,
-    /// Print a summary (always printed with --count > 1 or --rate).
+    /// Print a summary (always printed with --count > 1 or --rate). Ctrl-C stops the
+    /// run and prints the summary so far, marked `interrupted:` (`"interrupted": true`
+    /// with --json), requests still in flight counted apart from lost ones; exit 130.
+    /// A second Ctrl-C ends it at once.
     #[arg(short = 's', long)]
     summary: bool,
     /// Send each packet this many times.
@@ -660,8 +663,13 @@ fn check_templates(
 }
 
 /// What the stream driver needs of the arguments.
-fn args_stream(args: &SendArgs, templates: &[Template]) -> crate::stream::StreamArgs {
+fn args_stream(
+    args: &SendArgs,
+    templates: &[Template],
+    interrupt: crate::interrupt::Interrupt,
+) -> crate::stream::StreamArgs {
     crate::stream::StreamArgs {
+        interrupt,
         tls: args.transport == Transport::Tls,
         ca: args.ca.clone(),
         cert: args.cert.clone(),
@@ -725,6 +733,8 @@ struct Stats {
     failed_filter: u64,
     /// Replies dropped for want of a Message-Authenticator that was required.
     unsigned_dropped: u64,
+    /// Requests in flight when Ctrl-C stopped the run (abandoned, not lost).
+    in_flight: u64,
     latencies: Vec<Duration>,
 }
 
@@ -886,6 +896,8 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                 })
             })?;
     }
+    // From here on Ctrl-C stops the run with its partial summary (exit 130).
+    let interrupt = crate::interrupt::Interrupt::install(None);
     if args.transport != Transport::Udp {
         let builder = Build {
             dict,
@@ -898,7 +910,7 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
             .map(|(addr, host, packets)| crate::stream::Run { addr, host, packets })
             .collect();
         return crate::stream::run(
-            &args_stream(&args, &templates),
+            &args_stream(&args, &templates, interrupt),
             &runs,
             secret,
             dict,
@@ -959,7 +971,7 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     let all_templates = &templates;
     // The servers that left requests unanswered, for the closing hint.
     let mut silent: Vec<SocketAddr> = Vec::new();
-    for (server, _, range) in runs {
+    'runs: for (server, _, range) in runs {
         let templates = all_templates.get(range).unwrap_or_default();
         let total = (templates.len() as u64).saturating_mul(args.count);
         let mut sent = 0u64;
@@ -984,8 +996,14 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         let mut next_at = Instant::now();
 
         loop {
+            if interrupt.is_set() {
+                // Ctrl-C: what is in flight is abandoned (not lost: its time was not up),
+                // the runs after this one are not started.
+                stats.in_flight += client.in_flight() as u64;
+                break 'runs;
+            }
             // Start what is due.
-            while sent < total && client.in_flight() < concurrency {
+            while sent < total && client.in_flight() < concurrency && !interrupt.is_set() {
                 if interval.is_some() && Instant::now() < next_at {
                     break;
                 }
@@ -994,6 +1012,8 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                 let token = match client.send(|id, s| builder.build(t, id, s)) {
                     Ok(tok) => tok,
                     Err(nacwire_io::Error::Codec(radius_codec::Error::IdentifiersExhausted)) => break,
+                    // A signal interrupted the send (not sent): the loop checks the flag.
+                    Err(nacwire_io::Error::Io(e)) if e.kind() == std::io::ErrorKind::Interrupted => break,
                     Err(e) => return Err(Failure::usage(format!("{server}: {e}"))),
                 };
                 templates_of.insert(token, idx);
@@ -1006,13 +1026,18 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
             if sent >= total && client.in_flight() == 0 {
                 break;
             }
+            // At most a second, so that Ctrl-C is seen within one (a slow --rate too).
+            let tick = Instant::now() + Duration::from_secs(1);
             let until = match interval {
-                Some(_) if sent < total && client.in_flight() < concurrency => next_at,
-                _ => Instant::now() + Duration::from_secs(1),
+                Some(_) if sent < total && client.in_flight() < concurrency => next_at.min(tick),
+                _ => tick,
             };
-            let events = client
-                .poll(until)
-                .map_err(|e| Failure::usage(format!("{server}: {e}")))?;
+            let events = match client.poll(until) {
+                Ok(events) => events,
+                // A signal (Ctrl-C) interrupted the wait: back to the flag, not an error.
+                Err(nacwire_io::Error::Io(e)) if e.kind() == std::io::ErrorKind::Interrupted => Vec::new(),
+                Err(e) => return Err(Failure::usage(format!("{server}: {e}"))),
+            };
             for ev in events {
                 match ev {
                     Event::Reply {
@@ -1186,12 +1211,14 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     let mut lat = std::mem::take(&mut stats.latencies);
     lat.sort_unstable();
     let rate = stats.sent as f64 / wall.as_secs_f64().max(1e-9);
+    let interrupted = interrupt.is_set();
     if args.json {
         emit_json(
             &mut out,
             &json!({
                 "event": "summary", "sent": stats.sent, "accepted": stats.accepted,
                 "rejected": stats.rejected, "lost": stats.lost,
+                "interrupted": interrupted, "in_flight": stats.in_flight,
                 "retransmissions": stats.retransmissions, "invalid_replies": stats.invalid,
                 "unsigned_replies": stats.unsigned, "failed_filter": stats.failed_filter,
                 "latency_ms": {"p50": ms(percentile(&lat, 50.0)), "p90": ms(percentile(&lat, 90.0)),
@@ -1199,10 +1226,15 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                 "seconds": wall.as_secs_f64(), "rate": rate,
             }),
         );
-    } else if load || args.summary {
+    } else if load || args.summary || interrupted {
+        let (mark, in_flight) = if interrupted {
+            ("interrupted: ", format!(" in flight {}", stats.in_flight))
+        } else {
+            ("", String::new())
+        };
         let _ = writeln!(
             out,
-            "sent {} accepted {} rejected {} lost {} retransmissions {} | latency p50 {:.3} ms p90 {:.3} ms p99 {:.3} ms max {:.3} ms | {:.0} requests/s over {:.3} s",
+            "{mark}sent {} accepted {} rejected {} lost {}{in_flight} retransmissions {} | latency p50 {:.3} ms p90 {:.3} ms p99 {:.3} ms max {:.3} ms | {:.0} requests/s over {:.3} s",
             stats.sent,
             stats.accepted,
             stats.rejected,
@@ -1217,6 +1249,9 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         );
     }
     let _ = out.flush();
+    if interrupted {
+        return Ok(exit::INTERRUPTED);
+    }
     if stats.lost > 0 && stats.invalid > 0 && stats.unsigned_dropped == stats.invalid {
         // The secret is right (the replies verified but for their missing
         // Message-Authenticator): lost, as radclient -b counts them.

@@ -65,7 +65,8 @@ pub(crate) struct ServeArgs {
     /// Print nothing per request (for benchmarks).
     #[arg(short = 'q', long)]
     quiet: bool,
-    /// Exit after answering this many requests.
+    /// Exit after answering this many requests. (Ctrl-C stops the server too, with a
+    /// one-line tally of requests, replies, drops and duplicates; exit 0.)
     #[arg(long, allow_negative_numbers = true, value_parser = crate::common::whole::<u64>(1, u64::MAX))]
     exit_after: Option<u64>,
 }
@@ -376,6 +377,10 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
     let local = server.local_addr().map_err(|e| Failure::usage(e.to_string()))?;
     eprintln!("nacwire serve: listening on {local} (udp)");
     let stop = server.stop_flag();
+    // Ctrl-C stops the server (its stop flag) and is told apart from --exit-after.
+    let interrupt = crate::interrupt::Interrupt::install(Some(server.stop_flag()));
+    let started = std::time::Instant::now();
+    let (mut replied, mut dropped, mut duplicates) = (0u64, 0u64, 0u64);
     let answered = Arc::new(AtomicU64::new(0));
     let exit_after = args.exit_after;
     let (json_out, quiet) = (args.json, args.quiet);
@@ -389,6 +394,7 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
                 match ev {
                     ServerEvent::Handled { request, reply } => {
                         let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
+                        replied += u64::from(reply.is_some());
                         if !quiet {
                             let p = request.packet.view();
                             let decode = if json_out { attributes_plain } else { attributes };
@@ -443,6 +449,7 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
                         }
                     }
                     ServerEvent::Dropped { peer, reason } => {
+                        dropped += 1;
                         let why = match reason {
                             ServerDrop::UnknownClient => "unknown client".to_string(),
                             ServerDrop::Invalid(e) => e.to_string(),
@@ -457,10 +464,31 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
                             eprintln!("nacwire serve: dropped a packet from {peer}: {why}");
                         }
                     }
+                    ServerEvent::Duplicate { .. } => duplicates += 1,
                     _ => {}
                 }
             },
         )
         .map_err(|e| Failure::usage(format!("{local}: {e}")))?;
+    if interrupt.is_set() {
+        // Ctrl-C: one line with what was counted, then exit 0 (stopping is the way to
+        // end a test responder).
+        let requests = answered.load(Ordering::Relaxed);
+        let seconds = started.elapsed().as_secs_f64();
+        let mut out = std::io::stdout().lock();
+        if json_out {
+            emit_json(
+                &mut out,
+                &json!({"event": "summary", "interrupted": true, "requests": requests, "replied": replied,
+                        "dropped": dropped, "duplicates": duplicates, "seconds": seconds}),
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "interrupted: requests {requests} replied {replied} dropped {dropped} duplicates {duplicates} over {seconds:.3} s"
+            );
+        }
+        let _ = out.flush();
+    }
     Ok(0)
 }

@@ -23,6 +23,8 @@ use crate::common::{
 /// The options of `send` that the stream transports use.
 #[derive(Debug)]
 pub(crate) struct StreamArgs {
+    /// Set by Ctrl-C: stop, print the partial summary, exit 130.
+    pub(crate) interrupt: crate::interrupt::Interrupt,
     pub(crate) tls: bool,
     pub(crate) ca: Option<PathBuf>,
     pub(crate) cert: Option<PathBuf>,
@@ -48,6 +50,9 @@ pub(crate) struct StreamArgs {
     /// without is dropped and its request lost.
     pub(crate) require_message_authenticator: bool,
 }
+
+/// The longest wait for a completion before the Ctrl-C flag is checked again.
+const TICK: Duration = Duration::from_millis(250);
 
 /// The TLS server name of a `HOST[:PORT]` as given: the host without port or brackets.
 fn host_name(host: &str) -> String {
@@ -157,6 +162,8 @@ pub(crate) fn run(
     let transport = if a.tls { "tls" } else { "tcp" };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let (mut sent, mut accepted, mut rejected, mut lost) = (0u64, 0u64, 0u64, 0u64);
+    // Requests in flight when Ctrl-C stopped the run (abandoned, not lost).
+    let mut in_flight = 0u64;
     let mut lat = Vec::new();
     let mut bad_replies = 0u64;
     let mut unsigned_dropped = 0u64;
@@ -165,7 +172,7 @@ pub(crate) fn run(
     // The servers that left requests unanswered, for the closing hint.
     let mut silent: Vec<SocketAddr> = Vec::new();
     let start = Instant::now();
-    for run in runs {
+    'runs: for run in runs {
         let server = run.addr;
         let client = match clients.iter().position(|(addr, _)| *addr == server) {
             Some(i) => clients.get_mut(i),
@@ -193,7 +200,11 @@ pub(crate) fn run(
         let mut inflight: HashMap<_, (usize, Instant, Option<[u8; 16]>)> = HashMap::new();
         let mut down = false;
         while sent_here < total || !inflight.is_empty() {
-            while sent_here < total && inflight.len() < a.concurrency && !down {
+            if a.interrupt.is_set() {
+                in_flight += inflight.len() as u64;
+                break 'runs;
+            }
+            while sent_here < total && inflight.len() < a.concurrency && !down && !a.interrupt.is_set() {
                 let idx = run.packets.start + (sent_here % templates_here) as usize;
                 // The request as the connection finishes it (RADIUS/1.0: the same bytes from
                 // a copy of the builder), to print it as UDP does; RADIUS/1.1 requests are
@@ -268,7 +279,27 @@ pub(crate) fn run(
                 inflight.clear();
                 break;
             }
-            let c = match client.next_completion(a.timeout + Duration::from_secs(1)) {
+            // Wait for the next completion in ticks of at most TICK, so that Ctrl-C is
+            // seen; the connection reports each request lost after --timeout, so a wait
+            // past --timeout + 1 s with nothing is a failure, as before.
+            let give_up = Instant::now() + a.timeout + Duration::from_secs(1);
+            let next = loop {
+                if a.interrupt.is_set() {
+                    break None;
+                }
+                let now = Instant::now();
+                match client.next_completion(give_up.saturating_duration_since(now).min(TICK)) {
+                    Err(Error::Timeout) if Instant::now() < give_up => {}
+                    // A signal interrupted a read: back to the flag, not an error.
+                    Err(Error::Io(e))
+                        if e.kind() == std::io::ErrorKind::Interrupted && Instant::now() < give_up => {}
+                    other => break Some(other),
+                }
+            };
+            let Some(next) = next else {
+                continue;
+            };
+            let c = match next {
                 Ok(c) => c,
                 Err(e) => {
                     // The connection failed: everything in flight is lost.
@@ -444,24 +475,33 @@ pub(crate) fn run(
             .copied()
             .map_or(0.0, ms)
     };
+    let interrupted = a.interrupt.is_set();
     if a.json {
         emit_json(
             &mut out,
             &json!({"event": "summary", "transport": transport, "sent": sent, "accepted": accepted,
-                    "rejected": rejected, "lost": lost,
+                    "rejected": rejected, "lost": lost, "interrupted": interrupted, "in_flight": in_flight,
                     "latency_ms": {"p50": p(50.0), "p90": p(90.0), "p99": p(99.0), "max": lat.last().copied().map_or(0.0, ms)},
                     "seconds": wall, "rate": sent as f64 / wall}),
         );
-    } else if a.summary {
+    } else if a.summary || interrupted {
+        let (mark, abandoned) = if interrupted {
+            ("interrupted: ", format!(" in flight {in_flight}"))
+        } else {
+            ("", String::new())
+        };
         let _ = writeln!(
             out,
-            "sent {sent} accepted {accepted} rejected {rejected} lost {lost} | latency p50 {:.3} ms p99 {:.3} ms | {:.0} requests/s ({transport})",
+            "{mark}sent {sent} accepted {accepted} rejected {rejected} lost {lost}{abandoned} | latency p50 {:.3} ms p99 {:.3} ms | {:.0} requests/s ({transport})",
             p(50.0),
             p(99.0),
             sent as f64 / wall
         );
     }
     let _ = out.flush();
+    if interrupted {
+        return Ok(exit::INTERRUPTED);
+    }
     if let Some((server, why)) = tls_failure {
         // The connection opened but TLS failed after (TLS 1.3 reports a refused client
         // certificate with the first data): a configuration error, as a bad CA is.

@@ -397,6 +397,11 @@ fn lost_wrong_secret_and_load() {
     assert_eq!(s["event"], "summary");
     assert_eq!(s["sent"], 600);
     assert_eq!(s["accepted"], 600);
+    assert_eq!(
+        (s["interrupted"].as_bool(), s["in_flight"].as_u64()),
+        (Some(false), Some(0)),
+        "{s}"
+    );
     assert!(s["latency_ms"]["p99"].as_f64().unwrap() > 0.0);
     // Open-loop rate: 200 requests at 400/s cannot take less than half a second (an
     // unpaced run takes milliseconds); the upper bound only catches a stall, it is
@@ -2930,4 +2935,482 @@ fn stream_blast_radius_flag() {
     let l = json_lines(&o);
     assert_eq!(l[1]["event"], "lost");
     assert_eq!(l.last().unwrap()["lost"], 1);
+}
+
+// --- Ctrl-C (SIGINT) --------------------------------------------------------------------
+
+/// Sends SIGINT to a child with `kill -INT` (no libc in the tests).
+fn sigint(child: &Child) {
+    let st = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(st.success(), "kill -INT {}", child.id());
+}
+
+/// Waits until `cond` holds (at most 20 s).
+fn wait_until(what: &str, cond: impl Fn() -> bool) {
+    let end = std::time::Instant::now() + Duration::from_secs(20);
+    while !cond() {
+        assert!(std::time::Instant::now() < end, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits for a child to end (at most `within`; killed and a failure past that), then
+/// returns its status and output.
+fn finish(mut child: Child, within: Duration) -> Output {
+    let end = std::time::Instant::now() + within;
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if std::time::Instant::now() >= end {
+            let _ = child.kill();
+            let o = child.wait_with_output().unwrap();
+            panic!(
+                "still running {within:?} after SIGINT: {}{}",
+                stdout(&o),
+                stderr(&o)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// `nacwire ARGS` in the background, output piped.
+fn spawn(args: &[&str]) -> Child {
+    nacwire()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start nacwire")
+}
+
+/// Reads a child's stdout in a thread, counting the lines `counts` accepts; returns
+/// every line once the child closes it.
+fn watch_lines(
+    out: std::process::ChildStdout,
+    counts: fn(&str) -> bool,
+) -> (
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    std::thread::JoinHandle<Vec<String>>,
+) {
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = n.clone();
+    let lines = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        for l in BufReader::new(out).lines() {
+            let l = l.unwrap();
+            if counts(&l) {
+                seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            all.push(l);
+        }
+        all
+    });
+    (n, lines)
+}
+
+/// The number after `word ` in a summary line (`sent 12 accepted 11 ...`).
+fn field(line: &str, word: &str) -> u64 {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words
+        .windows(2)
+        .position(|w| w[0] == word)
+        .unwrap_or_else(|| panic!("no `{word}` in {line}"));
+    words[at + 1]
+        .parse()
+        .unwrap_or_else(|e| panic!("`{word}` in {line}: {e}"))
+}
+
+/// Ctrl-C during a UDP load run (`--rate`, text): the partial summary, marked
+/// interrupted (every request sent is accepted or in flight: none lost), exit 130,
+/// within a second or so of the signal; then Ctrl-C on `nacwire serve`: its one-line
+/// tally (as many requests as it printed) and exit 0.
+#[test]
+fn sigint_udp_load_prints_partial_summary() {
+    let srv = Serve::start(&[]);
+    let a = srv.addr();
+    let mut serve = srv;
+    let (received, serve_lines) =
+        watch_lines(serve.child.stdout.take().unwrap(), |l| l.starts_with("Received "));
+    let child = spawn(&["send", "status", &a, SECRET, "-c", "100000", "--rate", "50"]);
+    wait_until("5 requests answered", || {
+        received.load(std::sync::atomic::Ordering::Relaxed) >= 5
+    });
+    let signalled = std::time::Instant::now();
+    sigint(&child);
+    let o = finish(child, Duration::from_secs(10));
+    assert!(
+        signalled.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        signalled.elapsed()
+    );
+    assert_eq!(code(&o), 130, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let line = out.lines().last().unwrap_or_default();
+    assert!(line.starts_with("interrupted: sent "), "{out}");
+    let (sent, accepted, in_flight) = (
+        field(line, "sent"),
+        field(line, "accepted"),
+        field(line, "flight"),
+    );
+    // The server answered 5: sent at least 5; a reply may still be on its way.
+    assert!(sent >= 5 && accepted >= 1, "{line}");
+    assert_eq!((field(line, "rejected"), field(line, "lost")), (0, 0), "{line}");
+    assert_eq!(sent, accepted + in_flight, "{line}");
+    assert!(sent < 100_000, "{line}");
+    assert!(
+        line.contains("latency p50 ") && line.contains(" requests/s over "),
+        "{line}"
+    );
+    assert!(!line.contains("latency p50 0.000 ms"), "{line}");
+
+    sigint(&serve.child);
+    let end = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = serve.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < end,
+            "serve still running after SIGINT"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status.code(), Some(0));
+    let lines = serve_lines.join().unwrap();
+    let tally = lines.last().cloned().unwrap_or_default();
+    assert!(tally.starts_with("interrupted: requests "), "{tally}");
+    let handled = received.load(std::sync::atomic::Ordering::Relaxed) as u64;
+    assert_eq!(field(&tally, "requests"), handled, "{tally}");
+    assert_eq!(field(&tally, "replied"), handled, "{tally}");
+    assert!(handled >= accepted, "{tally} / {line}");
+    assert_eq!(field(&tally, "dropped"), 0, "{tally}");
+}
+
+/// Ctrl-C during a closed-loop UDP load run in JSON (`-p 64 -c 1000000` on one source
+/// port, `-p 300` on two with their reader threads): the summary event with
+/// `"interrupted": true` and the requests in flight counted apart from the lost ones;
+/// `nacwire serve --json` ends with its summary event.
+#[test]
+fn sigint_udp_load_json_summary() {
+    let mut serve = Serve::start(&["--json"]);
+    let a = serve.addr();
+    let (received, serve_lines) = watch_lines(serve.child.stdout.take().unwrap(), |l| {
+        l.contains("\"event\":\"received\"")
+    });
+    let mut accepted_total = 0;
+    for p in [64u64, 300] {
+        let before = received.load(std::sync::atomic::Ordering::Relaxed);
+        let child = spawn(&[
+            "send",
+            "status",
+            &a,
+            SECRET,
+            "-p",
+            &p.to_string(),
+            "-c",
+            "1000000",
+            "--json",
+        ]);
+        wait_until("100 requests answered", || {
+            received.load(std::sync::atomic::Ordering::Relaxed) >= before + 100
+        });
+        let signalled = std::time::Instant::now();
+        sigint(&child);
+        let o = finish(child, Duration::from_secs(10));
+        assert!(
+            signalled.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            signalled.elapsed()
+        );
+        assert_eq!(code(&o), 130, "{}{}", stdout(&o), stderr(&o));
+        let l = json_lines(&o);
+        assert_eq!(l.len(), 1, "{}", stdout(&o));
+        let s = &l[0];
+        assert_eq!(
+            (s["event"].as_str(), s["interrupted"].as_bool()),
+            (Some("summary"), Some(true)),
+            "{s}"
+        );
+        let n = |k: &str| s[k].as_u64().unwrap_or_else(|| panic!("{k} in {s}"));
+        // The server answered 100: sent at least 100, and the replies of all but those
+        // in flight (at most p) taken.
+        assert!(n("sent") >= 100 && n("accepted") >= 1, "{s}");
+        assert_eq!((n("rejected"), n("lost")), (0, 0), "{s}");
+        assert!(n("in_flight") <= p, "{s}");
+        assert_eq!(n("sent"), n("accepted") + n("in_flight"), "{s}");
+        assert!(n("sent") < 1_000_000, "{s}");
+        assert!(s["latency_ms"]["p50"].as_f64().unwrap() > 0.0, "{s}");
+        assert!(
+            s["latency_ms"]["p99"].as_f64().unwrap() >= s["latency_ms"]["p50"].as_f64().unwrap(),
+            "{s}"
+        );
+        accepted_total += n("accepted");
+    }
+
+    sigint(&serve.child);
+    let lines = serve_lines.join().unwrap();
+    let tally: Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    assert_eq!(
+        (tally["event"].as_str(), tally["interrupted"].as_bool()),
+        (Some("summary"), Some(true)),
+        "{tally}"
+    );
+    let handled = received.load(std::sync::atomic::Ordering::Relaxed) as u64;
+    assert_eq!(tally["requests"].as_u64(), Some(handled), "{tally}");
+    assert!(handled >= accepted_total, "{tally}");
+}
+
+/// Ctrl-C while every request waits on a server that never answers (UDP and TCP,
+/// `-t 30`): the requests are in flight (abandoned), not lost, and the run ends at once
+/// with exit 130, not after the timeout.
+#[test]
+fn sigint_abandons_requests_in_flight_not_lost() {
+    // UDP: a silent socket that counts what arrives.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    silent.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let a = silent.local_addr().unwrap().to_string();
+    let child = spawn(&[
+        "send",
+        "auth",
+        &a,
+        SECRET,
+        "User-Name=bob",
+        "-t",
+        "30",
+        "-c",
+        "10",
+        "-p",
+        "10",
+        "--json",
+    ]);
+    let mut buf = [0u8; 4096];
+    for _ in 0..10 {
+        silent.recv_from(&mut buf).expect("10 requests");
+    }
+    let signalled = std::time::Instant::now();
+    sigint(&child);
+    let o = finish(child, Duration::from_secs(10));
+    assert!(
+        signalled.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        signalled.elapsed()
+    );
+    assert_eq!(code(&o), 130, "{}{}", stdout(&o), stderr(&o));
+    let s = json_lines(&o).pop().unwrap();
+    assert_eq!(
+        (
+            s["sent"].as_u64(),
+            s["accepted"].as_u64(),
+            s["lost"].as_u64(),
+            s["in_flight"].as_u64()
+        ),
+        (Some(10), Some(0), Some(0), Some(10)),
+        "{s}"
+    );
+    assert_eq!(s["interrupted"], true, "{s}");
+    // No "got no reply" hint: nothing was lost.
+    assert!(!stderr(&o).contains("no reply"), "{}", stderr(&o));
+
+    // TCP: a listener that accepts and never answers; text summary.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            let mut r = s.try_clone().unwrap();
+            let tx = tx.clone();
+            // Each request (its header says its length) read whole, then reported.
+            std::thread::spawn(move || loop {
+                let mut head = [0u8; 4];
+                if std::io::Read::read_exact(&mut r, &mut head).is_err() {
+                    return;
+                }
+                let mut rest = vec![0u8; usize::from(u16::from_be_bytes([head[2], head[3]])) - 4];
+                if std::io::Read::read_exact(&mut r, &mut rest).is_err() || tx.send(()).is_err() {
+                    return;
+                }
+            });
+            held.push(s);
+        }
+    });
+    let child = spawn(&[
+        "send",
+        "auth",
+        &addr,
+        SECRET,
+        "-P",
+        "tcp",
+        "User-Name=bob",
+        "-t",
+        "30",
+        "-c",
+        "3",
+        "-p",
+        "3",
+    ]);
+    for _ in 0..3 {
+        rx.recv_timeout(Duration::from_secs(10)).expect("3 requests");
+    }
+    let signalled = std::time::Instant::now();
+    sigint(&child);
+    let o = finish(child, Duration::from_secs(10));
+    assert!(
+        signalled.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        signalled.elapsed()
+    );
+    assert_eq!(code(&o), 130, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let line = out.lines().last().unwrap_or_default();
+    assert!(
+        line.starts_with("interrupted: sent 3 accepted 0 rejected 0 lost 0 in flight 3 | latency "),
+        "{out}"
+    );
+    assert!(line.ends_with("(tcp)"), "{line}");
+}
+
+/// Ctrl-C during a TCP load run (text) and a TLS one (JSON) against nacwire-io's
+/// StreamServer: the partial summary, exit 130, nothing lost.
+#[test]
+fn sigint_stream_load_prints_partial_summary() {
+    let (server, seen) = stream_responder(nacwire_io::stream::Acceptor::Tcp, true);
+    let a = server.local_addr().to_string();
+    let child = spawn(&[
+        "send",
+        "auth",
+        &a,
+        SECRET,
+        "-P",
+        "tcp",
+        "User-Name=bob",
+        "User-Password=hello",
+        "-c",
+        "1000000",
+        "-p",
+        "8",
+    ]);
+    wait_until("50 requests over TCP", || seen.lock().unwrap().len() >= 50);
+    sigint(&child);
+    let o = finish(child, Duration::from_secs(10));
+    assert_eq!(code(&o), 130, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let line = out.lines().last().unwrap_or_default();
+    assert!(line.starts_with("interrupted: sent "), "{out}");
+    let (sent, accepted, in_flight) = (
+        field(line, "sent"),
+        field(line, "accepted"),
+        field(line, "flight"),
+    );
+    // The server answered 50: sent at least 50, at most 8 of them not yet taken.
+    assert!(sent >= 50 && accepted >= 42, "{line}");
+    assert!(in_flight <= 8, "{line}");
+    assert_eq!((field(line, "rejected"), field(line, "lost")), (0, 0), "{line}");
+    assert_eq!(sent, accepted + in_flight, "{line}");
+    assert!(line.ends_with("(tcp)"), "{line}");
+
+    let pki = nacwire_tests::radsec::Pki::new("cli-sigint").unwrap();
+    let config = pki.server_config(
+        nacwire_io::radius_stream::tls::Alpn::Allow,
+        nacwire_io::radius_stream::tls::TlsVersions::Tls12And13,
+    );
+    let (tls, seen) = stream_responder(nacwire_io::stream::Acceptor::Tls(config), true);
+    let t = tls.local_addr().to_string();
+    let (ca, cert, key) = (pki.path("ca.pem"), pki.path("client.pem"), pki.path("client.key"));
+    let child = spawn(&[
+        "send",
+        "auth",
+        &t,
+        "-P",
+        "tls",
+        "--ca",
+        ca.to_str().unwrap(),
+        "--cert",
+        cert.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "User-Name=bob",
+        "-c",
+        "1000000",
+        "-p",
+        "8",
+        "--json",
+    ]);
+    wait_until("50 requests over TLS", || seen.lock().unwrap().len() >= 50);
+    sigint(&child);
+    let o = finish(child, Duration::from_secs(10));
+    assert_eq!(code(&o), 130, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l.len(), 1, "{}", stdout(&o));
+    let s = &l[0];
+    assert_eq!(
+        (
+            s["event"].as_str(),
+            s["transport"].as_str(),
+            s["interrupted"].as_bool()
+        ),
+        (Some("summary"), Some("tls"), Some(true)),
+        "{s}"
+    );
+    let n = |k: &str| s[k].as_u64().unwrap_or_else(|| panic!("{k} in {s}"));
+    assert!(n("sent") >= 50 && n("accepted") >= 42, "{s}");
+    assert!(n("in_flight") <= 8, "{s}");
+    assert_eq!((n("rejected"), n("lost")), (0, 0), "{s}");
+    assert_eq!(n("sent"), n("accepted") + n("in_flight"), "{s}");
+    assert!(s["latency_ms"]["p50"].as_f64().unwrap() > 0.0, "{s}");
+}
+
+/// A second Ctrl-C ends the process at once (the default action, restored after the
+/// first). Checked where the first cannot stop it promptly: a TLS handshake with a
+/// server that never answers, inside nacwire-io's connect (bounded by `-t` only).
+#[test]
+fn second_sigint_kills_at_once() {
+    use std::os::unix::process::ExitStatusExt;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            let _ = tx.send(());
+            held.push(s);
+        }
+    });
+    let pki = nacwire_tests::radsec::Pki::new("cli-sigint2").unwrap();
+    let ca = pki.path("ca.pem");
+    let mut child = spawn(&[
+        "send",
+        "auth",
+        &addr,
+        "-P",
+        "tls",
+        "--ca",
+        ca.to_str().unwrap(),
+        "User-Name=bob",
+        "-t",
+        "30",
+    ]);
+    rx.recv_timeout(Duration::from_secs(10)).expect("a connection");
+    std::thread::sleep(Duration::from_millis(200));
+    sigint(&child);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the first Ctrl-C ended the handshake: use another way to test the second"
+    );
+    let signalled = std::time::Instant::now();
+    sigint(&child);
+    let o = finish(child, Duration::from_secs(5));
+    assert!(
+        signalled.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        signalled.elapsed()
+    );
+    assert_eq!(o.status.signal(), Some(2), "{:?} {}", o.status, stderr(&o));
 }
