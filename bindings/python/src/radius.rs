@@ -1479,7 +1479,8 @@ impl ClientState {
 #[pymethods]
 impl Client {
     /// `retries`/`timeout` set the RFC 5080 parameters: the first retransmission after
-    /// `timeout` seconds, at most `retries` retransmissions, doubling up to
+    /// `timeout` seconds, at most `retries` retransmissions (0: no limit, RFC 5080's
+    /// MRC; `max_duration` then ends the request), doubling up to
     /// `max_timeout` (0: no cap), giving up after `max_duration` seconds in all (0: no
     /// limit). A `timeout` above a non-zero `max_timeout` is a `ValueError`, as is a
     /// negative or non-finite number of seconds.

@@ -5,6 +5,7 @@ handlers that cannot be called, and what ``repr`` shows."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import pathlib
 import re
@@ -954,3 +955,45 @@ def test_nul_in_names_is_a_value_error() -> None:
         with pytest.raises(nacwire.DictionaryError, match="contains a NUL character") as e:
             radius.Dictionary.parse(text, strict=False)
         assert e.value.token == name
+
+
+@pytest.mark.parametrize("retries", [0, 1, 2])
+def test_udp_clients_send_retries_plus_one_times(retries: int) -> None:
+    """Was: ``retries=0`` retransmitted forever (the exchange reads a count of 0 as no
+    limit, and the one-destination clients set no overall limit): a hang."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sink:
+        sink.bind(("127.0.0.1", 0))
+        sink.settimeout(0.5)
+        address = sink.getsockname()
+        outcome: list[BaseException] = []
+
+        def blocking() -> None:
+            with radius.UdpClient(*address, SECRET, timeout=0.05, retries=retries) as client:
+                try:
+                    client.request("Status-Server")
+                except BaseException as e:  # the assertion is on the list below
+                    outcome.append(e)
+
+        started = time.monotonic()
+        thread = threading.Thread(target=blocking, daemon=True)
+        thread.start()
+        thread.join(5)
+        assert not thread.is_alive(), "UdpClient.request did not give up"
+        assert time.monotonic() - started < 0.05 * 2 ** (retries + 2)
+        assert [type(e) for e in outcome] == [nacwire.Timeout]
+
+        async def main() -> None:
+            c = await radius.AsyncClient.connect(*address, SECRET, timeout=0.05, retries=retries)
+            try:
+                with pytest.raises(nacwire.Timeout):
+                    await asyncio.wait_for(c.request("Status-Server"), 5)
+            finally:
+                c.close()
+
+        asyncio.run(main())
+        received = []
+        with contextlib.suppress(TimeoutError):
+            while True:
+                received.append(sink.recv(4096))
+        assert len(received) == 2 * (retries + 1)
+        assert len(set(received[: retries + 1])) == 1  # the same bytes each time

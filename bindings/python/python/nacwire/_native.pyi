@@ -544,7 +544,9 @@ class ClientEvent:
 class Client:
     """The sans-I/O client exchange. The first retransmission comes after ``timeout``
     seconds, then waits double up to ``max_timeout`` (0: no cap); ``timeout`` above a
-    non-zero ``max_timeout`` is a ``ValueError``."""
+    non-zero ``max_timeout`` is a ``ValueError``. At most ``retries`` retransmissions
+    (0: no limit, RFC 5080's MRC), for at most ``max_duration`` seconds (0: no limit).
+    ``UdpClient`` and ``AsyncClient`` send ``retries + 1`` times, once for 0."""
 
     def __new__(
         cls,

@@ -108,12 +108,17 @@ def _one_destination_client(
     require_message_authenticator: bool | Literal["auto"],
 ) -> Client:
     """The exchange state of `UdpClient` and `AsyncClient`: one destination, retries
-    backing off up to eight times `timeout`, no overall limit."""
+    backing off up to eight times `timeout`, no overall limit.
+
+    ``retries=0`` is one send: the exchange reads a retransmission count of 0 as "no
+    limit" (RFC 5080's MRC), which with no overall limit retransmitted forever. An
+    overall limit below the first wait (``timeout`` less 10% jitter at most) ends the
+    request at its first timer instead."""
     client = Client(
         timeout=timeout,
         retries=retries,
         max_timeout=max(timeout * 8, timeout),
-        max_duration=0.0,
+        max_duration=0.0 if retries else timeout * 0.85,
     )
     client.add_destination(
         destination,
