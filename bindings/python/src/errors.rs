@@ -165,6 +165,20 @@ pub(crate) fn dict(e: &radius_dict::Error) -> PyErr {
     )
 }
 
+/// A `DictionaryError` about a name defined somewhere under `file` (line and column
+/// 0: not known), with the name as `token`.
+pub(crate) fn dict_name(file: &str, name: &str, msg: String) -> PyErr {
+    with_fields::<DictionaryError>(
+        msg,
+        &[
+            ("file", text(file)),
+            ("line", int(0)),
+            ("column", int(0)),
+            ("token", text(name)),
+        ],
+    )
+}
+
 /// A `BuildError` with a message (`attribute` None: every `BuildError` has it).
 pub(crate) fn build(msg: impl Into<String>) -> PyErr {
     with_fields::<BuildError>(msg.into(), &[("attribute", None)])
@@ -184,6 +198,9 @@ pub(crate) enum Model {
     Json(serde_json::Error),
     /// A value from Python that names nothing the model knows (`kind`, message).
     Invalid(&'static str, String),
+    /// JSON that parses but is refused at a place in it (`kind` "json", message,
+    /// line and column, 1-based).
+    JsonAt(String, usize, usize),
 }
 
 impl From<nac_model::Error> for Model {
@@ -293,6 +310,11 @@ pub(crate) fn model(e: Model) -> PyErr {
             ("json", j.to_string())
         }
         Model::Invalid(kind, msg) => (kind, msg.clone()),
+        Model::JsonAt(msg, line, column) => {
+            fields.push(("line", int(*line)));
+            fields.push(("column", int(*column)));
+            ("json", msg.clone())
+        }
     };
     let mut all: Vec<(&str, Option<Py<PyAny>>)> = vec![("kind", text(kind))];
     for name in MODEL_FIELDS {

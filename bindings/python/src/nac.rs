@@ -88,6 +88,67 @@ fn json_text<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
     Err(PyTypeError::new_err("JSON is given as str or bytes"))
 }
 
+/// Refuses JSON text holding an integer outside -2^63..=2^64-1 (`ModelError`, kind
+/// `"json"`, with its line and column). serde_json (without arbitrary precision) reads
+/// such an integer as a float: `10**30` in an endpoint's `attributes` came back as
+/// `1e+30`, another number than the one sent, and in a typed field (`id`, `count`,
+/// `session_timeout`) it was refused as "floating point". No field of these shapes
+/// holds such a number: typed integer fields are 32 or 64 bits, and free-form fields
+/// (`attributes`, `custom`, `profile`, `_links`, a session's other fields, a filter)
+/// cannot keep it exact, so it is refused rather than rounded; send it as a string.
+/// Numbers written with a fraction or an exponent are floats, and stay floats.
+fn check_json_integers(text: &[u8]) -> PyResult<()> {
+    let (mut i, mut in_string) = (0, false);
+    while let Some(&c) = text.get(i) {
+        if in_string {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if c == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if c != b'-' && !c.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while text
+            .get(i)
+            .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+        {
+            i += 1;
+        }
+        let token = text.get(start..i).unwrap_or_default();
+        let integer = !token.iter().any(|b| matches!(b, b'.' | b'e' | b'E'));
+        let fits =
+            || std::str::from_utf8(token).is_ok_and(|t| t.parse::<i64>().is_ok() || t.parse::<u64>().is_ok());
+        if integer && token.iter().any(u8::is_ascii_digit) && !fits() {
+            let before = text.get(..start).unwrap_or_default();
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = start - before.iter().rposition(|b| *b == b'\n').map_or(0, |n| n + 1) + 1;
+            let digits = token.iter().filter(|b| b.is_ascii_digit()).count();
+            let shown: String = token.iter().take(24).map(|b| char::from(*b)).collect();
+            let more = if token.len() > 24 { "..." } else { "" };
+            return Err(errors::model(Model::JsonAt(
+                format!(
+                    "integer {shown}{more} ({digits} digits) at line {line} column {column} is \
+                     outside -2**63..2**64-1: it would become an inexact float; send it as a string"
+                ),
+                line,
+                column,
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Parses JSON text (`str` or `bytes`) into a nac-model type. Every such type is a
 /// JSON object: serde would also fill a struct from an array, field by field in
 /// declaration order (`[5, "mac"]` as an Endpoint with id 5), so an array is refused
@@ -95,6 +156,7 @@ fn json_text<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
 macro_rules! parse_json {
     ($t:ty, $obj:expr) => {{
         let bytes = json_text($obj)?;
+        check_json_integers(&bytes)?;
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
             let e = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
                 .err()
@@ -1934,7 +1996,9 @@ fn kwargs_json(
             }
         }
     }
-    dumps(d.as_any())
+    let text = dumps(d.as_any())?;
+    check_json_integers(text.as_bytes())?;
+    Ok(text)
 }
 
 const ENDPOINT_FIELDS: [&str; 9] = [
@@ -2494,6 +2558,7 @@ impl ClearPass {
         }
         if let Some(f) = filter {
             let text = dumps(f)?;
+            check_json_integers(text.as_bytes())?;
             let map: serde_json::Map<String, serde_json::Value> =
                 serde_json::from_str(&text).map_err(|e| errors::model(Model::Json(e)))?;
             selectors.push(cp::Selector::Filter(map));

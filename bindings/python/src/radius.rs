@@ -209,10 +209,36 @@ fn load_with(
     let mode = if strict { Mode::Strict } else { Mode::Lenient };
     let result = py.detach(|| base.unwrap_or_default().load_more(resolver, root, mode));
     let (dict, warnings) = result.map_err(|e| errors::dict(&e))?;
+    if let Some(name) = name_with_nul(&dict) {
+        return Err(errors::dict_name(
+            root,
+            &name,
+            format!("{root}: the name {name:?} contains a NUL character"),
+        ));
+    }
     Ok(Dictionary {
         inner: DictHandle::owned(dict),
         warnings: warnings.iter().map(ToString::to_string).collect(),
     })
+}
+
+/// The first vendor, attribute or VALUE name of `dict` holding a NUL: such a name
+/// could not be given back to `build` or a lookup (a `ValueError` there), so a
+/// dictionary defining one does not load.
+fn name_with_nul(dict: &Dict) -> Option<String> {
+    let nul = |n: &str| n.contains('\0');
+    if let Some(v) = dict.vendors().find(|v| nul(v.name())) {
+        return Some(v.name().to_owned());
+    }
+    for a in dict.attributes() {
+        if nul(a.name()) {
+            return Some(a.name().to_owned());
+        }
+        if let Some((_, n)) = dict.values(a).and_then(|v| v.iter().find(|(_, n)| nul(n))) {
+            return Some(n.to_owned());
+        }
+    }
+    None
 }
 
 /// The dictionary a load starts from: `on`, the built-in one, or none.
@@ -294,13 +320,15 @@ impl Dictionary {
         self.inner.attr_count()
     }
 
-    fn __contains__(&self, name: &str) -> bool {
-        self.inner.attr(name).is_some()
+    fn __contains__(&self, name: &str) -> PyResult<bool> {
+        Ok(self.inner.attr(no_nul("attribute name", name)?).is_some())
     }
 
-    /// The definition of an attribute by name, or `None`.
-    fn attribute(&self, name: &str) -> Option<AttributeDef> {
-        self.inner.attr(name).map(|d| AttributeDef::of(&self.inner, d))
+    /// The definition of an attribute by name, or `None` (`ValueError` for a name
+    /// with a NUL character).
+    fn attribute(&self, name: &str) -> PyResult<Option<AttributeDef>> {
+        let name = no_nul("attribute name", name)?;
+        Ok(self.inner.attr(name).map(|d| AttributeDef::of(&self.inner, d)))
     }
 
     /// Every attribute name, in definition order.
@@ -505,7 +533,9 @@ fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult
             // data, not dictionary syntax: sent exactly as given
             DataType::String => Ok(Value::String(Cow::Owned(s.as_bytes().to_vec()))),
             DataType::Octets => Ok(Value::Octets(Cow::Owned(s.as_bytes().to_vec()))),
-            _ => dict.parse_value(def, s).map_err(errors::text_err),
+            _ => dict
+                .parse_value(def, no_nul(&format!("{} value", def.name()), s)?)
+                .map_err(errors::text_err),
         };
     }
     if obj.is_instance_of::<pyo3::types::PyBool>() {
@@ -547,18 +577,32 @@ fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult
     let text = obj.str()?.to_str()?.to_owned();
     match t {
         DataType::String | DataType::Octets => Err(wrong(&obj.get_type().name()?.to_string())),
-        _ => dict.parse_value(def, &text).map_err(errors::text_err),
+        _ => dict
+            .parse_value(def, no_nul(&format!("{} value", def.name()), &text)?)
+            .map_err(errors::text_err),
     }
 }
 
 // ---------------------------------------------------------------------------------
 // Attribute keys from Python
 
+/// `name` (an attribute or VALUE name, or a value's text form) unless it holds a NUL:
+/// no dictionary can define such a name, and a message printing it raw would show a
+/// truncated name, so it is a `ValueError` with the name escaped.
+pub(crate) fn no_nul<'s>(what: &str, name: &'s str) -> PyResult<&'s str> {
+    if name.contains('\0') {
+        return Err(PyValueError::new_err(format!(
+            "{what} {name:?} contains a NUL character"
+        )));
+    }
+    Ok(name)
+}
+
 /// A key as given from Python: a name (with an optional `:tag`), a standard type
 /// number, or a `(vendor, type, ...)` tuple.
 fn resolve<'d>(dict: &'d Dict, key: &Bound<'_, PyAny>) -> PyResult<(&'d AttrDef, Option<u8>)> {
     if let Ok(s) = key.cast::<PyString>() {
-        let s = s.to_str()?;
+        let s = no_nul("attribute name", s.to_str()?)?;
         let (base, tag) = split_name_tag(s).map_err(errors::build)?;
         let def = dict.attr(base).ok_or_else(|| errors::unknown_attribute(base))?;
         return Ok((def, tag));
@@ -854,7 +898,8 @@ fn finish_built(
 /// Raises `BuildError` (unknown name, a value of the wrong type or out of range, a
 /// packet over 4096 octets), `TypeError` for arguments of the wrong type and
 /// `ValueError` for a bad `code`, `identifier` (0..=255), `authenticator` or
-/// `salt` (0..=65535).
+/// `salt` (0..=65535), and for an attribute name (or a value given as text for a
+/// type other than string and octets) holding a NUL character.
 #[pyfunction]
 #[pyo3(signature = (code, secret, attributes = None, *, identifier = 0, authenticator = None,
                     dictionary = None, message_authenticator = None, salt = None))]
@@ -895,6 +940,14 @@ fn build(
 /// Access-* replies or when the request carried one (`message_authenticator` as for
 /// `build`). `attributes` and the errors are those of `build`; the request's
 /// dictionary is used unless `dictionary` is given.
+///
+/// `code` must answer the request's code (`ValueError` naming both otherwise):
+/// Access-Accept/Reject/Challenge answer Access-Request, Accounting-Response answers
+/// Accounting-Request, Access-Accept or Accounting-Response answer Status-Server,
+/// Disconnect-ACK/NAK answer Disconnect-Request, CoA-ACK/NAK answer CoA-Request, and
+/// Protocol-Error answers any request. (To test a client with a mismatched reply, use
+/// `build(code, secret, identifier=request.identifier,
+/// authenticator=request.authenticator)`.)
 #[pyfunction]
 #[pyo3(signature = (request, code, secret, attributes = None, *, dictionary = None,
                     message_authenticator = None, salt = None))]
@@ -914,9 +967,33 @@ fn reply(
     let req = request.get();
     let dict = dictionary.map_or_else(|| req.dict.clone(), |d| d.get().inner.clone());
     let view = CodecPacket::new_unchecked(&req.data[..]);
+    check_reply_code(view.code(), code)?;
     let b = PacketBuilder::reply_to(&view, code);
     let bytes = finish_built(py, b, &dict, attributes, message_authenticator, &secret, salt)?;
     Packet::from_vec(bytes, dict, Some((secret, Some(view.authenticator()))))
+}
+
+/// `reply` answers a request of code `request` (RFC 2865 §4, RFC 2866 §4, RFC 5176
+/// §3, RFC 5997 §3, RFC 7930 §4), or a `ValueError` naming both codes and the ones
+/// that answer it. A request of a code no RFC defines may be answered by any code.
+fn check_reply_code(request: Code, reply: Code) -> PyResult<()> {
+    if matches!(request, Code::Unknown(_)) || request.accepts_reply(reply) {
+        return Ok(());
+    }
+    if !request.is_request() {
+        return Err(PyValueError::new_err(format!(
+            "{reply} cannot answer {request}: {request} is not a request"
+        )));
+    }
+    let answers: Vec<String> = (0..=255u8)
+        .map(Code::new)
+        .filter(|c| !matches!(c, Code::Unknown(_)) && request.accepts_reply(*c))
+        .map(|c| c.to_string())
+        .collect();
+    Err(PyValueError::new_err(format!(
+        "{reply} does not answer {request} (it is answered by {})",
+        answers.join(", ")
+    )))
 }
 
 // ---------------------------------------------------------------------------------
@@ -929,7 +1006,8 @@ fn reply(
 /// User-Password and Tunnel-Password are revealed when read.
 ///
 /// Read it like a mapping with repeated keys: `packet["User-Name"]` (the first
-/// value, `KeyError` when absent), `get`, `get_all`, `in`, `keys()`/iteration (names
+/// value, `KeyError` when absent; `ValueError` for a name with a NUL character),
+/// `get`, `get_all`, `in`, `keys()`/iteration (names
 /// in wire order, once per attribute), `items()`, `to_dict()`, `attributes()` (with
 /// numbers and tags). Values: `str` (`bytes` when a text attribute is not UTF-8),
 /// `bytes`, `int` (an `EnumValue` when the dictionary names it), `ipaddress` objects,
@@ -1029,7 +1107,7 @@ impl Packet {
 
     fn matches(&self, d: &Decoded<'_, '_>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
         if let Ok(s) = key.cast::<PyString>() {
-            return Ok(d.name == s.to_str()?);
+            return Ok(d.name == no_nul("attribute name", s.to_str()?)?);
         }
         Ok(d.addr == key_of(key)?)
     }
@@ -1401,8 +1479,11 @@ impl ClientState {
 #[pymethods]
 impl Client {
     /// `retries`/`timeout` set the RFC 5080 parameters: the first retransmission after
-    /// `timeout` seconds, at most `retries` retransmissions, doubling up to
-    /// `max_timeout`, giving up after `max_duration` seconds in all (0: no limit).
+    /// `timeout` seconds, at most `retries` retransmissions (0: no limit, RFC 5080's
+    /// MRC; `max_duration` then ends the request), doubling up to
+    /// `max_timeout` (0: no cap), giving up after `max_duration` seconds in all (0: no
+    /// limit). A `timeout` above a non-zero `max_timeout` is a `ValueError`, as is a
+    /// negative or non-finite number of seconds.
     #[new]
     #[pyo3(signature = (*, timeout = 2.0, retries = 5, max_timeout = 16.0, max_duration = 30.0, seed = None))]
     fn new(
@@ -1424,10 +1505,17 @@ impl Client {
                 u64::from_le_bytes([r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]])
             }
         };
+        let (initial, max_time) = (dur(timeout, "timeout")?, dur(max_timeout, "max_timeout")?);
+        if !max_time.is_zero() && initial > max_time {
+            return Err(PyValueError::new_err(format!(
+                "timeout ({timeout} s) is more than max_timeout ({max_timeout} s): the first \
+                 wait cannot be longer than the longest"
+            )));
+        }
         let inner = exchange::Client::new(seed).with_retransmit(Retransmit {
-            initial: dur(timeout, "timeout")?,
+            initial,
             max_count: retries,
-            max_time: dur(max_timeout, "max_timeout")?,
+            max_time,
             max_duration: dur(max_duration, "max_duration")?,
         });
         Ok(Self {

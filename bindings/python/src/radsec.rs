@@ -82,7 +82,26 @@ fn io_err(e: IoError) -> PyErr {
                 Err(err) => err,
             }
         }),
+        IoError::Io(io) => {
+            let err = errors::transport(format!("socket: {io}"));
+            Python::attach(|py| err.set_cause(py, Some(PyErr::from(io))));
+            err
+        }
         other => errors::transport(other.to_string()),
+    }
+}
+
+/// [`io_err`] for an exchange with `peer`: a `TransportError` names it (a `Timeout`
+/// stays as it is), a socket error is its `__cause__`.
+fn io_err_at(peer: SocketAddr) -> impl Fn(IoError) -> PyErr {
+    move |e| match e {
+        IoError::Timeout | IoError::Lost(_) => io_err(e),
+        IoError::Io(io) => {
+            let err = errors::transport(format!("{peer}: socket: {io}"));
+            Python::attach(|py| err.set_cause(py, Some(PyErr::from(io))));
+            err
+        }
+        other => errors::transport(format!("{peer}: {other}")),
     }
 }
 
@@ -115,10 +134,16 @@ fn address_arg(obj: &Bound<'_, PyAny>) -> PyResult<(String, u16)> {
     Ok((host, crate::convert::port_arg(&port)?))
 }
 
+/// `host` resolved; a name that does not resolve is a `TransportError` naming it, the
+/// `OSError` as its `__cause__`.
 fn address_of(host: &str, port: u16) -> PyResult<SocketAddr> {
     (host, port)
         .to_socket_addrs()
-        .map_err(|e| errors::transport(format!("{host}:{port}: {e}")))?
+        .map_err(|e| {
+            let err = errors::transport(format!("{host}:{port}: cannot resolve the host: {e}"));
+            Python::attach(|py| err.set_cause(py, Some(PyErr::from(e))));
+            err
+        })?
         .next()
         .ok_or_else(|| errors::transport(format!("{host}:{port}: no address")))
 }
@@ -240,7 +265,7 @@ impl RadSecClient {
         if let Some(e) = failure {
             return Err(e.into_py());
         }
-        let reply = result.map_err(io_err)?;
+        let reply = result.map_err(io_err_at(self.peer))?;
         let packet = Packet::from_vec(reply.to_vec(), self.dict.clone(), None)?;
         Ok(if v11 { packet.with_clear_hidden() } else { packet })
     }
@@ -256,7 +281,7 @@ impl RadSecClient {
     fn connect(&self, py: Python<'_>) -> PyResult<&'static str> {
         py.detach(|| self.lock().connect())
             .map(version_name)
-            .map_err(io_err)
+            .map_err(io_err_at(self.peer))
     }
 
     /// Closes the connection (it is re-opened by the next request).

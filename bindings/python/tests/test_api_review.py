@@ -5,6 +5,8 @@ handlers that cannot be called, and what ``repr`` shows."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import pathlib
 import re
 import socket
@@ -692,3 +694,306 @@ def test_tags_out_of_range_and_server_ports() -> None:
         radsec.RadSecServer(("127.0.0.1", -1), lambda r, i: None, transport="tcp")
     with pytest.raises(TypeError, match=r"address is a \(host, port\) pair"):
         radsec.RadSecServer("127.0.0.1", lambda r, i: None, transport="tcp")  # type: ignore[arg-type]
+
+
+# --- session 11: a new user's trial, second round ---------------------------------------
+
+UNKNOWN_HOST = "no-such-host.invalid"  # RFC 6761: .invalid never resolves
+
+
+def _transport_error_names(error: BaseException, destination: str) -> BaseException:
+    """The checks every socket failure of a native client passes; returns the cause."""
+    assert isinstance(error, nacwire.TransportError)
+    assert not isinstance(error, OSError)
+    assert str(error).startswith(f"{destination}: "), str(error)
+    assert isinstance(error.__cause__, OSError), repr(error.__cause__)
+    return error.__cause__
+
+
+def test_an_unknown_host_is_a_transport_error_from_every_native_client() -> None:
+    """Was: ``socket.gaierror: [Errno -2] Name or service not known`` from the UDP
+    clients (not a nacwire error, no host named), and a TransportError without its
+    cause from RadSecClient."""
+    with pytest.raises(nacwire.TransportError, match="cannot resolve the host") as e:
+        radius.UdpClient(UNKNOWN_HOST, 1812, SECRET)
+    cause = _transport_error_names(e.value, f"{UNKNOWN_HOST}:1812")
+    assert isinstance(cause, socket.gaierror)
+
+    async def main() -> None:
+        with pytest.raises(nacwire.TransportError, match="cannot resolve the host") as e:
+            await radius.AsyncClient.connect(UNKNOWN_HOST, 1813, SECRET)
+        assert isinstance(_transport_error_names(e.value, f"{UNKNOWN_HOST}:1813"), socket.gaierror)
+
+    asyncio.run(main())
+    with pytest.raises(nacwire.TransportError, match="cannot resolve the host") as e:
+        radsec.RadSecClient(UNKNOWN_HOST, 2083, transport="tcp", secret=SECRET)
+    _transport_error_names(e.value, f"{UNKNOWN_HOST}:2083")
+
+
+def test_other_socket_errors_of_native_clients_are_transport_errors() -> None:
+    # a bind address that is not local
+    with pytest.raises(nacwire.TransportError, match=r"cannot bind to \('192\.0\.2\.1', 0\)") as e:
+        radius.UdpClient("127.0.0.1", 1812, SECRET, bind=("192.0.2.1", 0))
+    cause = _transport_error_names(e.value, "127.0.0.1:1812")
+    assert cause.errno == errno.EADDRNOTAVAIL  # type: ignore[attr-defined]
+    # sendto refused: the broadcast address without SO_BROADCAST
+    with radius.UdpClient("255.255.255.255", 1812, SECRET) as client:
+        with pytest.raises(nacwire.TransportError, match="socket error") as e:
+            client.request("Status-Server")
+    cause = _transport_error_names(e.value, "255.255.255.255:1812")
+    assert isinstance(cause, PermissionError)
+    # RadSec: a refused connection names the server
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # bound, not listening: connections are refused
+        with radsec.RadSecClient("127.0.0.1", port, transport="tcp", secret=SECRET) as c:
+            with pytest.raises(nacwire.TransportError) as e:
+                c.request("Status-Server")
+    cause = _transport_error_names(e.value, f"127.0.0.1:{port}")
+    assert isinstance(cause, ConnectionRefusedError)
+    # a Timeout is still a Timeout (and a TimeoutError), not a TransportError
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sink:
+        sink.bind(("127.0.0.1", 0))
+        with radius.UdpClient(*sink.getsockname(), SECRET, timeout=0.05, retries=1) as client:
+            with pytest.raises(nacwire.Timeout):
+                client.request("Status-Server")
+
+
+# RFC 2865 §4 (Access-*), RFC 2866 §4 (Accounting-*), RFC 5997 §3 (Status-Server),
+# RFC 5176 §3 (Disconnect, CoA); RFC 7930 §4: Protocol-Error answers any request.
+ANSWERS = {
+    "Access-Request": {"Access-Accept", "Access-Reject", "Access-Challenge"},
+    "Accounting-Request": {"Accounting-Response"},
+    "Status-Server": {"Access-Accept", "Accounting-Response"},
+    "Status-Client": set(),
+    "Disconnect-Request": {"Disconnect-ACK", "Disconnect-NAK"},
+    "CoA-Request": {"CoA-ACK", "CoA-NAK"},
+}
+NAMED_CODES = [
+    radius.build(n, SECRET).code_name
+    for n in sorted(v for k, v in vars(radius.Code).items() if k.isupper())
+]
+
+
+@pytest.mark.parametrize("request_code", sorted(ANSWERS))
+def test_reply_refuses_a_code_that_does_not_answer_the_request(request_code: str) -> None:
+    """Was: ``reply(access_request, "Accounting-Response", ...)`` (or a CoA-ACK to a
+    Disconnect-Request) built a packet no client would accept."""
+    request = radius.build(request_code, SECRET, identifier=9)
+    for code in NAMED_CODES:
+        if code in ANSWERS[request_code] or code == "Protocol-Error":
+            answer = radius.reply(request, code, SECRET)
+            assert (answer.code_name, answer.identifier) == (code, 9)
+            answer.verify_reply(request, SECRET, require_message_authenticator=False)
+        else:
+            with pytest.raises(ValueError, match=f"^{code} ") as e:
+                radius.reply(request, code, SECRET)
+            assert request_code in str(e.value)
+
+
+def test_reply_names_the_codes_that_answer_and_refuses_replies_to_replies() -> None:
+    request = radius.build("Access-Request", SECRET)
+    with pytest.raises(
+        ValueError,
+        match=r"^Accounting-Response does not answer Access-Request \(it is answered by "
+        r"Access-Accept, Access-Reject, Access-Challenge, Protocol-Error\)$",
+    ):
+        radius.reply(request, "Accounting-Response", SECRET)
+    disconnect = radius.build("Disconnect-Request", SECRET, {"Acct-Session-Id": "1"})
+    with pytest.raises(ValueError, match=r"^CoA-ACK does not answer Disconnect-Request"):
+        radius.reply(disconnect, radius.Code.COA_ACK, SECRET)
+    accept = radius.reply(request, "Access-Accept", SECRET)
+    with pytest.raises(
+        ValueError, match=r"^Access-Accept cannot answer Access-Accept: .* not a request"
+    ):
+        radius.reply(accept, "Access-Accept", SECRET)
+    # a code no RFC defines may be answered by any code (experiments)
+    assert radius.reply(radius.build(250, SECRET), 251, SECRET).code == 251
+    # a deliberately mismatched reply, to test a client, is built with build()
+    wrong = radius.build(
+        "CoA-ACK", SECRET, identifier=disconnect.identifier, authenticator=disconnect.authenticator
+    )
+    with pytest.raises(nacwire.VerifyError, match="not a valid reply"):
+        wrong.verify_reply(disconnect, SECRET)
+
+
+BIG = 10**30
+D = str(BIG)
+
+
+@pytest.mark.parametrize(
+    ("make", "line", "column"),
+    [
+        # typed fields: were refused as "invalid type: floating point `1e+30`"
+        (lambda: nac.Endpoint.from_json('{"id": ' + D + "}"), 1, 8),
+        (lambda: nac.Endpoint(id=BIG), 1, 8),
+        (
+            lambda: nac.Endpoint.list_from_json(
+                '{"_embedded": {"items": []},\n "count": ' + D + "}"
+            ),
+            2,
+            11,
+        ),
+        (lambda: nac.Device.from_json(b'{"role_id": ' + D.encode() + b"}"), 1, 13),
+        (lambda: nac.AuthenticatedUser.from_json('{"session_timeout": ' + D + "}"), 1, 21),
+        # free-form fields: were kept as the float 1e+30, another number
+        (lambda: nac.Endpoint.from_json('{"attributes": {"n": ' + D + "}}"), 1, 22),
+        (lambda: nac.Endpoint(attributes={"n": -BIG}), 1, 22),
+        (lambda: nac.Endpoint(profile=[1, 2, BIG]), 1, 20),
+        (lambda: nac.Device(custom={"n": BIG}), 1, 18),
+        (
+            lambda: nac.ActiveSession.list_from_json(
+                '{"_embedded": {"items": [{"id": "s", "n": ' + D + "}]}}"
+            ),
+            1,
+            43,
+        ),
+    ],
+)
+def test_json_integers_beyond_64_bits_are_refused(make: Any, line: int, column: int) -> None:
+    with pytest.raises(nacwire.ModelError, match=r"integer -?1000+\.\.\. \(31 digits\)") as e:
+        make()
+    assert e.value.kind == "json"
+    assert (e.value.line, e.value.column) == (line, column)
+    assert "send it as a string" in str(e.value)
+
+
+def test_json_numbers_within_64_bits_floats_and_strings_are_kept() -> None:
+    text = (
+        '{"attributes": {"max": 18446744073709551615, "min": -9223372036854775808,'
+        f' "float": 1e30, "fraction": 0.5, "text": "{D}", "key {D}": 1}}}}'
+    )
+    attributes = nac.Endpoint.from_json(text).attributes
+    assert attributes == {
+        "max": 2**64 - 1,
+        "min": -(2**63),
+        "float": 1e30,
+        "fraction": 0.5,
+        "text": str(BIG),
+        f"key {BIG}": 1,
+    }
+    assert nac.Endpoint(id=2**64 - 1).id == 2**64 - 1
+    with pytest.raises(nacwire.ModelError, match=r"integer 18446744073709551616 \(20 digits\)"):
+        nac.Endpoint(attributes={"n": 2**64})
+    with pytest.raises(nacwire.ModelError, match=r"integer -9223372036854775809 \(19 digits\)"):
+        nac.Endpoint(attributes={"n": -(2**63) - 1})
+
+
+def test_ecp_port_zero_is_refused() -> None:
+    """Was: port 0 accepted in a verified URL, in ``hwc_port`` (then ``controller()``
+    returned port 0) and written into signed approvals."""
+    signer = ecp.Signer("portal", b"k")
+    with pytest.raises(nacwire.SignatureError, match="port 0 is not a usable port") as e:
+        signer.presign("portal.example", "/", {"token": "t"}, port=0)
+    assert e.value.kind == "invalid_url"
+    with pytest.raises(nacwire.SignatureError, match="port 0 is not a usable port") as e:
+        ecp.Approval("t", "1", "u").signed_url("192.0.2.1", 0, signer)
+    assert (e.value.kind, e.value.parameter) == ("invalid_value", "hwc_port")
+    with pytest.raises(nacwire.SignatureError, match="port 0 is not a usable port") as e:
+        ecp.parse_unsigned("https://portal.example/x?token=t&wlan=1&dest=d&hwc_port=0")
+    assert (e.value.kind, e.value.parameter) == ("invalid_value", "hwc_port")
+    verifier = ecp.Verifier(ecp.Keyring({"portal": b"k"}))
+    url = signer.presign("portal.example", "/x", {"token": "t", "wlan": "1", "dest": "d"})
+    with pytest.raises(nacwire.SignatureError, match="port 0 is not a usable port") as e:
+        verifier.verify(url.replace("portal.example/", "portal.example:0/"))
+    assert e.value.kind == "invalid_url"
+    with pytest.raises(nacwire.SignatureError, match="port 0 is not a usable port"):
+        verifier.verify_request("portal.example", "/x", url.split("?", 1)[1], port=0)
+    # what controllers send (443, 8443, nothing) and the ends of the range still work
+    assert verifier.verify(url).token == "t"
+    for port in (1, 8443, 65535):
+        redirect = ecp.parse_unsigned(
+            f"https://p/x?token=t&wlan=1&dest=d&hwc_ip=10.0.0.1&hwc_port={port}"
+        )
+        assert redirect.controller() == ("10.0.0.1", port)
+        approval = ecp.Approval("t", "1", "u").signed_url("10.0.0.1", port, signer)
+        assert approval.startswith(f"https://10.0.0.1:{port}/")
+
+
+def test_client_timeout_above_max_timeout_is_refused() -> None:
+    """Was: ``Client(timeout=20, max_timeout=16)`` accepted; the exchange then waited
+    20 s first and 16-32 s after, not the schedule asked for."""
+    with pytest.raises(ValueError, match=r"^timeout \(20 s\) is more than max_timeout \(16 s\)"):
+        radius.Client(timeout=20)
+    with pytest.raises(ValueError, match=r"timeout \(3\.5 s\) is more than max_timeout \(3 s\)"):
+        radius.Client(timeout=3.5, max_timeout=3)
+    radius.Client(timeout=16, max_timeout=16)  # equal: fine
+    radius.Client(timeout=60, max_timeout=0)  # 0: no cap
+    # the one-destination clients derive max_timeout from timeout: any timeout works
+    with radius.UdpClient("127.0.0.1", 1812, SECRET, timeout=30.0) as client:
+        assert repr(client) == "<UdpClient 127.0.0.1:1812>"
+
+
+def test_nul_in_names_is_a_value_error() -> None:
+    """Was: ``BuildError: User- Name: unknown attribute`` (the NUL printed raw, the
+    name looking truncated or mangled), ``KeyError`` on lookups."""
+    nul = r'"User-\\0Name" contains a NUL character$'
+    with pytest.raises(ValueError, match="^attribute name " + nul):
+        radius.build("Access-Request", SECRET, {"User-\0Name": "bob"})
+    with pytest.raises(ValueError, match=r'^Service-Type value "Login-User\\0" contains a NUL'):
+        radius.build("Access-Request", SECRET, {"Service-Type": "Login-User\0"})
+    packet = radius.build("Access-Request", SECRET, {"User-Name": "b\0b"})  # data: as given
+    client = radius.Client()
+    client.add_destination("nas", SECRET)
+    assert packet["User-Name"] == "b\0b"
+    for lookup in (
+        lambda: packet["User-\0Name"],
+        lambda: packet.get("User-\0Name"),
+        lambda: packet.get_all("User-\0Name"),
+        lambda: "User-\0Name" in packet,
+        lambda: radius.Dictionary.builtin().attribute("User-\0Name"),
+        lambda: "User-\0Name" in radius.Dictionary.builtin(),
+        lambda: client.send("nas", "Access-Request", {"User-\0Name": "b"}),
+    ):
+        with pytest.raises(ValueError, match=nul):
+            lookup()
+    for text, name in (
+        ("ATTRIBUTE Foo\0Bar 250 string\n", "Foo\0Bar"),
+        ("ATTRIBUTE Foo 250 integer\nVALUE Foo A\0B 1\n", "A\0B"),
+        ("VENDOR Ex\0mple 99999\n", "Ex\0mple"),
+    ):
+        with pytest.raises(nacwire.DictionaryError, match="contains a NUL character") as e:
+            radius.Dictionary.parse(text, strict=False)
+        assert e.value.token == name
+
+
+@pytest.mark.parametrize("retries", [0, 1, 2])
+def test_udp_clients_send_retries_plus_one_times(retries: int) -> None:
+    """Was: ``retries=0`` retransmitted forever (the exchange reads a count of 0 as no
+    limit, and the one-destination clients set no overall limit): a hang."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sink:
+        sink.bind(("127.0.0.1", 0))
+        sink.settimeout(0.5)
+        address = sink.getsockname()
+        outcome: list[BaseException] = []
+
+        def blocking() -> None:
+            with radius.UdpClient(*address, SECRET, timeout=0.05, retries=retries) as client:
+                try:
+                    client.request("Status-Server")
+                except BaseException as e:  # the assertion is on the list below
+                    outcome.append(e)
+
+        started = time.monotonic()
+        thread = threading.Thread(target=blocking, daemon=True)
+        thread.start()
+        thread.join(5)
+        assert not thread.is_alive(), "UdpClient.request did not give up"
+        assert time.monotonic() - started < 0.05 * 2 ** (retries + 2)
+        assert [type(e) for e in outcome] == [nacwire.Timeout]
+
+        async def main() -> None:
+            c = await radius.AsyncClient.connect(*address, SECRET, timeout=0.05, retries=retries)
+            try:
+                with pytest.raises(nacwire.Timeout):
+                    await asyncio.wait_for(c.request("Status-Server"), 5)
+            finally:
+                c.close()
+
+        asyncio.run(main())
+        received = []
+        with contextlib.suppress(TimeoutError):
+            while True:
+                received.append(sink.recv(4096))
+        assert len(received) == 2 * (retries + 1)
+        assert len(set(received[: retries + 1])) == 1  # the same bytes each time

@@ -763,7 +763,17 @@ def test_outcome_verifies_the_reply() -> None:
     # Already verified (e.g. a Client "reply" event): no secret.
     assert nac.Outcome.from_reply(request, reply, None).kind == "applied"
     # The wrong family is refused by verification; interpreted, it is a violation.
-    wrong = reply_to(request, "CoA-ACK", [])
+    # (`reply` refuses to build it: a CoA-ACK does not answer a Disconnect-Request.)
+    with pytest.raises(ValueError, match="CoA-ACK does not answer Disconnect-Request"):
+        reply_to(request, "CoA-ACK", [])
+    wrong = radius.build(
+        "CoA-ACK",
+        SECRET,
+        [("Reply-Message", "done")],
+        identifier=request.identifier,
+        authenticator=request.authenticator,
+        message_authenticator=True,
+    )
     with pytest.raises(nacwire.VerifyError):
         nac.Outcome.from_reply(request, wrong, SECRET)
     o = nac.Outcome.from_reply(request, wrong, None)

@@ -100,7 +100,13 @@ def test_mutated_packets_only_raise_nacwire_errors(name: str, edits: list[tuple[
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40), st.one_of(st.text(max_size=40), st.binary(max_size=40), st.integers()))
 def test_any_name_and_value_gives_a_packet_or_build_error(name: str, value: object) -> None:
+    """A packet or a BuildError; a NUL in the name (or in a value given as text for a
+    non-text type) is the one ValueError, naming it escaped."""
     try:
         radius.build("CoA-Request", SECRET, [(name, value)])
     except nacwire.BuildError:
         pass
+    except ValueError as e:
+        assert "\0" in name or (isinstance(value, str) and "\0" in value), e
+        assert str(e).endswith("contains a NUL character")
+        assert "\\0" in str(e)

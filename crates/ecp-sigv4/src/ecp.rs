@@ -981,8 +981,9 @@ impl Signer {
 
     /// Presigns `GET scheme://host[:port]path?params` at time `now`.
     ///
-    /// `host` must be a hostname, an IPv4 address or a bracketed IPv6 address; `path`
-    /// empty or starting with `/`, in its wire form. Keys and values are
+    /// `host` must be a hostname, an IPv4 address or a bracketed IPv6 address; `port`
+    /// 1..=65535 when given (port 0 is [`Error::InvalidUrl`]); `path` empty or starting
+    /// with `/`, in its wire form. Keys and values are
     /// percent-encoded strictly (RFC 3986), sorted by encoded key, and the URL's query
     /// is emitted exactly as canonicalized, with `X-Amz-Signature` last: a verifier
     /// that uses the raw query and one that re-encodes agree. Parameter names starting
@@ -1002,6 +1003,11 @@ impl Signer {
             });
         }
         check_host(host)?;
+        if port == Some(0) {
+            return Err(Error::InvalidUrl {
+                reason: crate::url::PORT_ZERO,
+            });
+        }
         if !(path.is_empty() || path.starts_with('/'))
             || path
                 .bytes()

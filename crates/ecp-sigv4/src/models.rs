@@ -158,7 +158,8 @@ pub struct ControllerRedirect<'a> {
     /// The controller's address for `/ext_approval.php`. Unchecked text: when the
     /// redirect is not signed, use [`ControllerRedirect::controller_allowed`].
     pub hwc_ip: Option<Cow<'a, str>>,
-    /// The controller's port for `/ext_approval.php`.
+    /// The controller's port for `/ext_approval.php` (1..=65535: `hwc_port=0` is
+    /// [`Error::InvalidValue`]; empty is `None`).
     pub hwc_port: Option<u16>,
     /// The guest's MAC address.
     pub mac: Option<MacParam<'a>>,
@@ -223,10 +224,13 @@ impl<'a> ControllerRedirect<'a> {
                 "role" => r.role = Some(text()?),
                 "hwc_port" => {
                     let v = text()?;
-                    r.hwc_port = if v.is_empty() {
-                        None
-                    } else {
-                        Some(parse_number(k, &v)?)
+                    r.hwc_port = match parse_number::<u16>(k, &v) {
+                        _ if v.is_empty() => None,
+                        // not "absent": an approval sent to 443 instead would reach
+                        // another service than the one the controller named
+                        Ok(0) => return Err(invalid(k, crate::url::PORT_ZERO)),
+                        Ok(port) => Some(port),
+                        Err(e) => return Err(e),
                     };
                 }
                 "mac" | "bssid" => {
@@ -368,8 +372,8 @@ impl Approval {
 
     /// The signed URL `http(s)://hwc_ip[:hwc_port]/ext_approval.php?...`: http when the
     /// port is 80, https otherwise. `hwc_ip` must be a hostname or an IP address (an
-    /// IPv6 address with or without brackets); anything else, or an empty token, WLAN
-    /// or user name, is an error.
+    /// IPv6 address with or without brackets); anything else, port 0
+    /// ([`Error::InvalidValue`]), or an empty token, WLAN or user name, is an error.
     pub fn signed_url(
         &self,
         hwc_ip: &str,
@@ -384,6 +388,12 @@ impl Approval {
         ];
         if let Some((name, _)) = required.iter().find(|(_, v)| v.is_empty()) {
             return Err(Error::MissingParameter(name));
+        }
+        if hwc_port == 0 {
+            return Err(Error::InvalidValue {
+                param: "hwc_port".into(),
+                reason: crate::url::PORT_ZERO,
+            });
         }
         let scheme = if hwc_port == 80 { "http" } else { "https" };
         let host = if hwc_ip.parse::<std::net::Ipv6Addr>().is_ok() {

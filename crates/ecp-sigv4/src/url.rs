@@ -101,12 +101,21 @@ impl<'a> Url<'a> {
     }
 }
 
+/// A port as written: decimal digits for a value in 1..=65535 (port 0 reaches no
+/// server: a URL naming it is refused, not sent to the default port).
 fn parse_port(p: &str) -> Result<u16, Error> {
     if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad("invalid port"));
     }
-    p.parse().map_err(|_| bad("invalid port"))
+    match p.parse() {
+        Ok(0) => Err(bad(PORT_ZERO)),
+        Ok(port) => Ok(port),
+        Err(_) => Err(bad("invalid port")),
+    }
 }
+
+/// Why a URL or approval naming port 0 is refused.
+pub(crate) const PORT_ZERO: &str = "port 0 is not a usable port";
 
 #[cfg(test)]
 mod tests {
@@ -136,6 +145,9 @@ mod tests {
             "https://u@x/",
             "https://x:/",
             "https://x:99999/",
+            "https://x:0/",
+            "https://x:00/",
+            "https://[::1]:0/",
             "https://x:8a/",
             "https://[::1/",
             "https://[zz]/",
@@ -145,5 +157,18 @@ mod tests {
         ] {
             assert!(Url::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn port_zero_is_refused_by_name() {
+        for url in ["https://x:0/", "http://x:00000/p", "https://[::1]:0"] {
+            assert_eq!(
+                Url::parse(url),
+                Err(Error::InvalidUrl { reason: PORT_ZERO }),
+                "{url}"
+            );
+        }
+        assert_eq!(Url::parse("https://x:1/").map(|u| u.port), Ok(Some(1)));
+        assert_eq!(Url::parse("https://x:65535/").map(|u| u.port), Ok(Some(65535)));
     }
 }

@@ -528,6 +528,67 @@ fn raw_query_rule_accepts_literal_reserved_characters() {
     );
 }
 
+/// Port 0 reaches no server: refused wherever a port is read or written (a URL, the
+/// controller's `hwc_port`, an approval, a presign), never taken as the default port.
+/// Ports 1 and 65535 stay usable.
+#[test]
+fn port_zero_is_refused_everywhere() {
+    const ZERO: &str = "port 0 is not a usable port";
+    let signer = Signer::new("portal-1", Secret::from("s3cret")).expires(60);
+    let verifier = Verifier::new(keys());
+    for url in [
+        "https://portal.example.net:0/ecp/login?token=t",
+        "http://[2001:db8::1]:000/x",
+    ] {
+        assert_eq!(
+            verifier.verify_url(url, t0()).unwrap_err(),
+            Error::InvalidUrl { reason: ZERO },
+            "{url}"
+        );
+        assert_eq!(
+            parse_unsigned(url, 4096).unwrap_err(),
+            Error::InvalidUrl { reason: ZERO },
+            "{url}"
+        );
+    }
+    assert_eq!(
+        signer
+            .presign("https", "portal.example.net", Some(0), "/", &[], t0())
+            .unwrap_err(),
+        Error::InvalidUrl { reason: ZERO }
+    );
+    let redirect = parse_unsigned("https://p/x?token=t&wlan=1&dest=d&hwc_port=0", 4096).unwrap();
+    assert_eq!(
+        ControllerRedirect::from_query(&redirect).unwrap_err(),
+        Error::InvalidValue {
+            param: "hwc_port".into(),
+            reason: ZERO
+        }
+    );
+    let approval = Approval {
+        token: "t".into(),
+        wlan: "1".into(),
+        username: "u".into(),
+        dest: None,
+        role: None,
+        opt27: None,
+    };
+    assert_eq!(
+        approval.signed_url("10.0.0.1", 0, &signer, t0()).unwrap_err(),
+        Error::InvalidValue {
+            param: "hwc_port".into(),
+            reason: ZERO
+        }
+    );
+    for port in [1u16, 65535] {
+        let url = approval.signed_url("10.0.0.1", port, &signer, t0()).unwrap();
+        assert!(url.starts_with(&format!("https://10.0.0.1:{port}/")), "{url}");
+        let url = format!("https://p/x?token=t&wlan=1&dest=d&hwc_port={port}");
+        let q = parse_unsigned(&url, 4096).unwrap();
+        assert_eq!(ControllerRedirect::from_query(&q).unwrap().hwc_port, Some(port));
+    }
+}
+
 #[test]
 fn ipv6_controller_and_port_in_approval() {
     let signer = Signer::new("portal-1", Secret::from("s3cret")).expires(60);

@@ -159,7 +159,10 @@ class SignatureError(Error):
     identity: str | None
 
 class TransportError(Error):
-    """A connection could not be made or used (sockets, TLS, a peer that closed)."""
+    """A connection could not be made or used (sockets, TLS, a peer that closed). The
+    native clients raise it for every socket error (an unknown host name included),
+    naming the destination, with the ``OSError`` as ``__cause__``; it is not itself an
+    ``OSError``."""
 
 class ModelError(Error):
     """Input the NAC model rejects (MAC strings, JSON shapes, plans); see nacwire.nac."""
@@ -210,7 +213,8 @@ class Dictionary:
         dictionary over the FreeRADIUS tree), ``on_builtin=True`` on top of the
         built-in one. ``strict=False`` skips recoverable problems (VALUE for an unknown
         attribute, unknown flag, duplicate) into ``warnings``; a line that does not
-        parse raises ``DictionaryError``."""
+        parse raises ``DictionaryError``, as does a vendor, attribute or VALUE name
+        holding a NUL character (in either mode)."""
 
     @staticmethod
     def parse(
@@ -221,8 +225,13 @@ class Dictionary:
     @property
     def warnings(self) -> list[str]: ...
     def __len__(self) -> int: ...
-    def __contains__(self, name: str, /) -> bool: ...
-    def attribute(self, name: str) -> AttributeDef | None: ...
+    def __contains__(self, name: str, /) -> bool:
+        """Whether the name is defined (``ValueError`` for a name with a NUL)."""
+
+    def attribute(self, name: str) -> AttributeDef | None:
+        """The definition of an attribute by name, or ``None`` (``ValueError`` for a
+        name with a NUL character)."""
+
     def attribute_names(self) -> list[str]: ...
     def vendors(self) -> dict[str, int]: ...
 
@@ -329,7 +338,8 @@ def build(
     the cleartext password. Message-Authenticator goes first in Access-* and
     Status-Server packets (``message_authenticator`` forces it on or off). Raises
     ``BuildError`` for names and values, ``TypeError``/``ValueError`` for arguments
-    (an ``identifier`` outside 0..=255 included)."""
+    (an ``identifier`` outside 0..=255 included; an attribute name, or a value given as
+    text for a non-text type, holding a NUL character)."""
 
 def reply(
     request: Packet,
@@ -343,7 +353,15 @@ def reply(
 ) -> Packet:
     """Builds a reply to ``request``: same Identifier, Proxy-State copied, the Response
     Authenticator computed, Message-Authenticator first for Access-* replies or when
-    the request had one. ``attributes`` and errors as for ``build``."""
+    the request had one. ``attributes`` and errors as for ``build``.
+
+    ``code`` must answer the request's code, else ``ValueError`` naming both:
+    Access-Accept/Reject/Challenge answer Access-Request, Accounting-Response answers
+    Accounting-Request, Access-Accept or Accounting-Response answer Status-Server,
+    Disconnect-ACK/NAK answer Disconnect-Request, CoA-ACK/NAK answer CoA-Request, and
+    Protocol-Error answers any request (RFC 2865, 2866, 5176, 5997, 7930). A mismatched
+    reply, to test a client, is ``build(code, secret, identifier=request.identifier,
+    authenticator=request.authenticator)``."""
 
 def pyrad_read(pkt: dict[Any, Any], key: Any, slow: Any) -> Any:
     """nacwire.pyrad: ``pkt[key]`` for wire keys and plain attributes, else ``slow``."""
@@ -524,7 +542,11 @@ class ClientEvent:
 
 @final
 class Client:
-    """The sans-I/O client exchange."""
+    """The sans-I/O client exchange. The first retransmission comes after ``timeout``
+    seconds, then waits double up to ``max_timeout`` (0: no cap); ``timeout`` above a
+    non-zero ``max_timeout`` is a ``ValueError``. At most ``retries`` retransmissions
+    (0: no limit, RFC 5080's MRC), for at most ``max_duration`` seconds (0: no limit).
+    ``UdpClient`` and ``AsyncClient`` send ``retries + 1`` times, once for 0."""
 
     def __new__(
         cls,
@@ -593,7 +615,9 @@ _Path = str | os.PathLike[str]
 class RadSecClient:
     """A RadSec (or RADIUS/TCP) client: one reused connection, shared by threads (their
     requests take turns). ``request`` raises ``nacwire.Timeout`` for a lost request and
-    ``nacwire.TransportError`` when the connection cannot be made."""
+    ``nacwire.TransportError`` when the connection cannot be made (naming the server,
+    the ``OSError`` as ``__cause__``); a host name that does not resolve is a
+    ``TransportError`` here, at construction."""
 
     def __new__(
         cls,

@@ -4,6 +4,16 @@ Everything runs in Rust (the ``nac-model`` crate); nothing here does I/O. Object
 immutable and safe to share between threads. Malformed input raises
 :class:`nacwire.ModelError` (with ``kind`` and structured fields).
 
+JSON numbers (ClearPass and cOS Core shapes: ``from_json``, ``list_from_json``, the
+keyword constructors, ``ClearPass`` filters): an integer outside -2**63..2**64-1 is
+refused with ``ModelError`` (``kind="json"``, ``line``, ``column``) wherever it is.
+The typed fields (``id``, ``role_id``, ``count``, ``session_timeout``,
+``idle_timeout``) hold 32 or 64 bits, and the free-form ones (``attributes``,
+``custom``, ``profile``, ``links``, ``device_insight_tags``, a session's other
+fields) keep JSON numbers as 64-bit integers or floats: ``10**30`` would come back as
+``1e+30``, another number. Send such a value as a string. Numbers written with a
+fraction or an exponent are floats and stay floats.
+
 >>> from nacwire import nac
 >>> mac = nac.MacAddress("b0ee.7b97.7f33")
 >>> mac.format("rfc3580"), str(mac)

@@ -85,6 +85,20 @@ def _warn_if_unsigned(event: ClientEvent) -> None:
         )
 
 
+def _transport_error(destination: str, what: str, e: OSError) -> TransportError:
+    """A socket error as :class:`nacwire.TransportError` naming the destination; the
+    caller raises it ``from e`` so the original stays as ``__cause__``."""
+    return TransportError(f"{destination}: {what}: {e}")
+
+
+def _resolve(server: str, port: int, destination: str) -> list[Any]:
+    """``getaddrinfo`` for a UDP destination; an unknown host is a TransportError."""
+    try:
+        return socket.getaddrinfo(server, port, type=socket.SOCK_DGRAM)
+    except OSError as e:
+        raise _transport_error(destination, "cannot resolve the host", e) from e
+
+
 def _one_destination_client(
     destination: str,
     secret: Secret | bytes | str,
@@ -94,12 +108,17 @@ def _one_destination_client(
     require_message_authenticator: bool | Literal["auto"],
 ) -> Client:
     """The exchange state of `UdpClient` and `AsyncClient`: one destination, retries
-    backing off up to eight times `timeout`, no overall limit."""
+    backing off up to eight times `timeout`, no overall limit.
+
+    ``retries=0`` is one send: the exchange reads a retransmission count of 0 as "no
+    limit" (RFC 5080's MRC), which with no overall limit retransmitted forever. An
+    overall limit below the first wait (``timeout`` less 10% jitter at most) ends the
+    request at its first timer instead."""
     client = Client(
         timeout=timeout,
         retries=retries,
         max_timeout=max(timeout * 8, timeout),
-        max_duration=0.0,
+        max_duration=0.0 if retries else timeout * 0.85,
     )
     client.add_destination(
         destination,
@@ -118,7 +137,10 @@ class UdpClient:
     Replies are verified against the request; ``require_message_authenticator=True``
     (default, recommended) rejects unsigned Access-* and Status-Server replies.
     Threads may share one client: their requests take turns (use
-    :class:`AsyncClient` for many requests in flight at once).
+    :class:`AsyncClient` for many requests in flight at once). A socket error (a host
+    name that does not resolve, a ``bind`` address that is not local, a ``sendto``
+    refused) is a :class:`nacwire.TransportError` naming ``server:port``, with the
+    ``OSError`` as ``__cause__``.
 
     >>> with UdpClient("127.0.0.1", 1812, b"testing123") as c:   # doctest: +SKIP
     ...     r = c.request("Access-Request", {"User-Name": "bob", "User-Password": "pw"})
@@ -141,13 +163,18 @@ class UdpClient:
         self._client = _one_destination_client(
             self._destination, secret, dictionary, timeout, retries, require_message_authenticator
         )
-        infos = socket.getaddrinfo(server, port, type=socket.SOCK_DGRAM)
-        family, _, _, _, address = infos[0]
+        family, _, _, _, address = _resolve(server, port, self._destination)[0]
         self._address = address
-        self._sock = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            self._sock = socket.socket(family, socket.SOCK_DGRAM)
+        except OSError as e:
+            raise _transport_error(self._destination, "cannot open a socket", e) from e
         if bind is not None:
             try:
                 self._sock.bind(bind)
+            except OSError as e:
+                self._sock.close()
+                raise _transport_error(self._destination, f"cannot bind to {bind!r}", e) from e
             except BaseException:
                 self._sock.close()
                 raise
@@ -174,7 +201,12 @@ class UdpClient:
         with self._lock:
             if self._sock.fileno() < 0:
                 raise TransportError(f"the client for {self._destination} is closed")
-            return self._request(code, attributes, message_authenticator)
+            try:
+                return self._request(code, attributes, message_authenticator)
+            except TimeoutError:
+                raise  # nacwire.Timeout (a TimeoutError, an OSError) as it is
+            except OSError as e:
+                raise _transport_error(self._destination, "socket error", e) from e
 
     def _request(
         self, code: int | str, attributes: Attributes, message_authenticator: bool | None
@@ -241,7 +273,8 @@ class AsyncClient:
     flight at once (up to 256), retransmission and verification in Rust.
 
     Create it with ``await AsyncClient.connect(...)``; the arguments are those of
-    :class:`UdpClient`.
+    :class:`UdpClient`, and so are the errors (:class:`nacwire.TransportError` for a
+    host that does not resolve or a socket that cannot be opened).
     """
 
     def __init__(self) -> None:
@@ -268,16 +301,25 @@ class AsyncClient:
         """Opens the socket and returns a ready client."""
         self = cls()
         loop = asyncio.get_running_loop()
-        infos = await loop.getaddrinfo(server, port, type=socket.SOCK_DGRAM)
-        family, _, _, _, address = infos[0]
-        self._address = address
         self._destination = f"{server}:{port}"
+        # arguments checked before anything is resolved or opened
         self._client = _one_destination_client(
             self._destination, secret, dictionary, timeout, retries, require_message_authenticator
         )
-        transport, _ = await loop.create_datagram_endpoint(
-            lambda: _Protocol(self), remote_addr=(str(address[0]), int(address[1])), family=family
-        )
+        try:
+            infos = await loop.getaddrinfo(server, port, type=socket.SOCK_DGRAM)
+        except OSError as e:
+            raise _transport_error(self._destination, "cannot resolve the host", e) from e
+        family, _, _, _, address = infos[0]
+        self._address = address
+        try:
+            transport, _ = await loop.create_datagram_endpoint(
+                lambda: _Protocol(self),
+                remote_addr=(str(address[0]), int(address[1])),
+                family=family,
+            )
+        except OSError as e:
+            raise _transport_error(self._destination, "cannot open a socket", e) from e
         self._transport = transport
         return self
 
