@@ -53,12 +53,32 @@ create_exception!(
     "A captive-portal (ECP) URL that does not parse or verify, or an approval that cannot be signed (attributes: kind, parameter, value, expected, reason, length, maximum, seconds, identity; None where they do not apply)."
 );
 
-create_exception!(
-    nacwire,
-    TransportError,
-    Error,
-    "A connection could not be made or used: sockets, TLS (certificates, ALPN), a peer that closed."
-);
+/// The docstring of `nacwire.TransportError`.
+const TRANSPORT_DOC: &str = "A connection could not be made or used: sockets, TLS (certificates, ALPN), a peer that closed. \
+Also an OSError (as nacwire.Timeout is a TimeoutError), so that `except OSError` around network code still catches it.";
+
+/// `nacwire.TransportError`: a subclass of `nacwire.Error` and of `OSError` (two bases,
+/// which `create_exception!` cannot make), made once by calling `type`.
+static TRANSPORT_ERROR: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> = pyo3::sync::PyOnceLock::new();
+
+fn transport_error_type(py: Python<'_>) -> PyResult<&Bound<'_, pyo3::types::PyType>> {
+    TRANSPORT_ERROR
+        .get_or_try_init(py, || {
+            let namespace = pyo3::types::PyDict::new(py);
+            namespace.set_item("__module__", "nacwire")?;
+            namespace.set_item("__doc__", TRANSPORT_DOC)?;
+            let bases = (
+                py.get_type::<Error>(),
+                py.get_type::<pyo3::exceptions::PyOSError>(),
+            );
+            Ok(py
+                .get_type::<pyo3::types::PyType>()
+                .call1(("TransportError", bases, namespace))?
+                .cast_into::<pyo3::types::PyType>()?
+                .unbind())
+        })
+        .map(|t| t.bind(py))
+}
 
 /// Registers the exception classes on the native module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -69,7 +89,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BuildError", py.get_type::<BuildError>())?;
     m.add("DictionaryError", py.get_type::<DictionaryError>())?;
     m.add("ExchangeError", py.get_type::<ExchangeError>())?;
-    m.add("TransportError", py.get_type::<TransportError>())?;
+    m.add("TransportError", transport_error_type(py)?)?;
     m.add("ModelError", py.get_type::<ModelError>())?;
     m.add("SignatureError", py.get_type::<SignatureError>())?;
     Ok(())
@@ -493,5 +513,9 @@ pub(crate) fn ecp(e: ecp_sigv4::Error) -> PyErr {
 
 /// A transport failure (socket, TLS, closed connection) as `TransportError`.
 pub(crate) fn transport(msg: impl Into<String>) -> PyErr {
-    PyErr::new::<TransportError, _>(msg.into())
+    let msg = msg.into();
+    Python::attach(|py| match transport_error_type(py) {
+        Ok(ty) => PyErr::from_type(ty.clone(), (msg,)),
+        Err(e) => e,
+    })
 }

@@ -704,7 +704,9 @@ UNKNOWN_HOST = "no-such-host.invalid"  # RFC 6761: .invalid never resolves
 def _transport_error_names(error: BaseException, destination: str) -> BaseException:
     """The checks every socket failure of a native client passes; returns the cause."""
     assert isinstance(error, nacwire.TransportError)
-    assert not isinstance(error, OSError)
+    # an OSError too, as socket errors were before: `except OSError` still catches it
+    assert isinstance(error, OSError) and isinstance(error, nacwire.Error)
+    assert error.errno is None and error.__cause__ is not error
     assert str(error).startswith(f"{destination}: "), str(error)
     assert isinstance(error.__cause__, OSError), repr(error.__cause__)
     return error.__cause__

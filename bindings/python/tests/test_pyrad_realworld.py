@@ -271,7 +271,8 @@ srv = LabServer(
     hosts={"127.0.0.1": RemoteHost("127.0.0.1", b"testing123", "localhost")},
     dict=Dictionary("dictionary"),
 )
-say("ready")
+# (ports given as 0: the kernel's, bound here, so no other process can take them first)
+say("ready", *(fds[0].getsockname()[1] for fds in (srv.authfds, srv.acctfds, srv.coafds)))
 srv.Run()
 """
 
@@ -952,11 +953,9 @@ class Lab:
     """The lab server on three free ports, and a bound socket that never answers."""
 
     def __init__(self, lab: pathlib.Path, impl: str, silent: int, *extra: str) -> None:
-        self.auth, self.acct, self.coa = (free_udp_port() for _ in range(3))
         self.silent = silent
-        ports = map(str, (self.auth, self.acct, self.coa))
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", PRELUDE, "lab_server.py", *ports, *extra],
+            [sys.executable, "-c", PRELUDE, "lab_server.py", "0", "0", "0", *extra],
             cwd=lab,
             env=_env(impl),
             stdout=subprocess.PIPE,
@@ -965,9 +964,11 @@ class Lab:
         )
         assert self.proc.stdout is not None
         first = self.proc.stdout.readline()
-        if first.strip() != "ready":
+        ready, *ports = first.split() or [""]
+        if ready != "ready" or len(ports) != 3:
             self.proc.kill()
             pytest.fail(f"lab_server.py ({impl}) did not start:\n{first}{self.proc.stdout.read()}")
+        self.auth, self.acct, self.coa = map(int, ports)
 
     def stop(self) -> str:
         """Stops the server; what it printed after 'ready'."""

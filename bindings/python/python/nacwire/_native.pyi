@@ -158,11 +158,11 @@ class SignatureError(Error):
     seconds: int | None
     identity: str | None
 
-class TransportError(Error):
+class TransportError(Error, OSError):
     """A connection could not be made or used (sockets, TLS, a peer that closed). The
     native clients raise it for every socket error (an unknown host name included),
-    naming the destination, with the ``OSError`` as ``__cause__``; it is not itself an
-    ``OSError``."""
+    naming the destination, with the ``OSError`` as ``__cause__``. It is an ``OSError``
+    too (as ``Timeout`` is a ``TimeoutError``): ``except OSError`` still catches it."""
 
 class ModelError(Error):
     """Input the NAC model rejects (MAC strings, JSON shapes, plans); see nacwire.nac."""

@@ -203,8 +203,8 @@ class UdpClient:
                 raise TransportError(f"the client for {self._destination} is closed")
             try:
                 return self._request(code, attributes, message_authenticator)
-            except TimeoutError:
-                raise  # nacwire.Timeout (a TimeoutError, an OSError) as it is
+            except (TimeoutError, TransportError):
+                raise  # nacwire.Timeout and TransportError are OSErrors: as they are
             except OSError as e:
                 raise _transport_error(self._destination, "socket error", e) from e
 
