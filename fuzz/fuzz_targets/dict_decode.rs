@@ -1,7 +1,7 @@
 //! Packets built from fuzz input through the dictionary (named attributes with tags
 //! and hidden values under a fixed secret, TLVs, WiMAX VSAs with several
 //! sub-attributes and continuations, raw attributes), then decoded with the
-//! dictionary: no panic, and nothing is dropped.
+//! dictionary and printed as FreeRADIUS does: no panic, and nothing is dropped.
 #![no_main]
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
@@ -79,7 +79,16 @@ fuzz_target!(|input: Input| {
     for d in &decoded {
         let _ = d.text();
         let _ = format!("{d:?}");
+        // FreeRADIUS's form: a malformed value is printed raw, by number, in hex.
+        let (name, value) = (d.freeradius_name(), d.freeradius_value());
+        if d.is_malformed() {
+            assert!(
+                name.starts_with("Attr-") && value.starts_with("0x"),
+                "{name} = {value}"
+            );
+        }
     }
+    let _ = dict.display(&p).to_string();
 
     // Nothing is dropped: every standard attribute gives at least one entry ...
     let top = |t: u8| !matches!(t, 26 | 241..=246);

@@ -662,8 +662,10 @@ fn tagged_name(a: &radius_dict::Decoded<'_, '_>) -> String {
     }
 }
 
-/// The attributes of a packet by name, as text (FreeRADIUS syntax), revealing hidden
-/// values when `hiding` (secret, Request Authenticator) is given.
+/// The attributes of a packet as FreeRADIUS 3.2 prints them (names with `:tag` on
+/// tagged attributes, `:0` when untagged; unknown and malformed ones as `Attr-N =
+/// 0x...`; quoted strings and dates), revealing hidden values when `hiding` (secret,
+/// Request Authenticator) is given.
 pub(crate) fn attributes(
     dict: &Dictionary,
     packet: &Packet<&[u8]>,
@@ -671,13 +673,7 @@ pub(crate) fn attributes(
 ) -> Vec<(String, String)> {
     decoded(dict, packet, hiding)
         .into_iter()
-        .map(|a| {
-            let text = match a.def {
-                Some(d) if !d.flags().secret => dict.format_value_freeradius(d, &a.value),
-                _ => a.text(),
-            };
-            (tagged_name(&a), text)
-        })
+        .map(|a| (a.freeradius_name().into_owned(), a.freeradius_value()))
         .collect()
 }
 

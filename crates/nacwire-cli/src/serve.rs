@@ -242,7 +242,7 @@ impl Responder<'_> {
     }
 
     fn nak_cause(&self, p: &Packet<&[u8]>) -> Option<String> {
-        let attrs = attributes(self.dict, p, None);
+        let attrs = attributes_plain(self.dict, p, None);
         for (name, cause) in &self.nak_if {
             if attrs.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
                 return Some(cause.clone());

@@ -45,6 +45,9 @@ pub struct Decoded<'d, 'a> {
     pub tag: Option<u8>,
     /// The typed value (octets when unknown, malformed or hidden).
     pub value: Value<'a>,
+    /// The value did not decode as the definition's type: `value` holds the
+    /// attribute's octets as they were on the wire (tag octet included).
+    malformed: bool,
     dict: &'d Dictionary,
 }
 
@@ -89,18 +92,96 @@ impl Decoded<'_, '_> {
             }
         }
     }
+    /// True when the dictionary defines the attribute but its value did not decode as
+    /// the defined type (an `integer` of 3 octets, an `ipaddr` of 5, an
+    /// `ipv6prefix` longer than 128 bits): [`Decoded::value`] then holds the
+    /// attribute's octets as they were on the wire, tag octet included. A hidden
+    /// value that was not revealed is not malformed.
+    #[must_use]
+    pub fn is_malformed(&self) -> bool {
+        self.malformed
+    }
+
+    /// The name as FreeRADIUS 3.2 prints the attribute (`radiusd -X`, `radclient
+    /// -x`, `radsniff`, detail files), to go with [`Decoded::freeradius_value`]:
+    ///
+    /// - an attribute flagged `has_tag` always with its tag, `:0` when it has none
+    ///   (`Tunnel-Type:1`, `Tunnel-Private-Group-Id:0`): FreeRADIUS prints a
+    ///   received tagged attribute so and reads `:0` as "no tag";
+    /// - an attribute the dictionary does not know, or whose value is malformed, by
+    ///   number (`Attr-27`, `Attr-26.9999.1`, `Attr-241.26.9999.1`), as FreeRADIUS
+    ///   names such a "raw" attribute; an unknown RFC 6929 short extended type
+    ///   (241..=244, not Extended-Vendor-Specific) as its parent (`Attr-241`), as
+    ///   FreeRADIUS 3.2 does, the type then being the first octet of the value;
+    /// - any other attribute by its name.
+    #[must_use]
+    pub fn freeradius_name(&self) -> Cow<'_, str> {
+        match self.def {
+            Some(def) if !self.malformed => {
+                if def.flags().has_tag {
+                    Cow::Owned(format!("{}:{}", self.name, self.tag.unwrap_or(0)))
+                } else {
+                    Cow::Borrowed(&*self.name)
+                }
+            }
+            _ => match self.short_extended_unknown() {
+                Some((e, _)) => Cow::Owned(format!("Attr-{e}")),
+                None => Cow::Owned(self.addr.to_string()),
+            },
+        }
+    }
+
+    /// The value as FreeRADIUS 3.2 prints it, to go with [`Decoded::freeradius_name`]:
+    /// [`Dictionary::format_value_freeradius`] for a known attribute (quoted strings,
+    /// VALUE names, dates), the octets as `0x` hex for an unknown or malformed one
+    /// (so the pair, fed back to radclient, sends the same octets), `<secret>` for
+    /// an attribute flagged `secret`. A hidden value that was not revealed prints
+    /// as the `0x` hex of its hidden octets.
+    #[must_use]
+    pub fn freeradius_value(&self) -> String {
+        match self.def {
+            Some(d) if d.flags().secret => "<secret>".to_string(),
+            Some(d) if !self.malformed => self.dict.format_value_freeradius(d, &self.value),
+            _ => {
+                let mut s = String::from("0x");
+                if let Some((_, t)) = self.short_extended_unknown() {
+                    s.push_str(&format!("{t:02x}"));
+                }
+                if let Value::Octets(b) = &self.value {
+                    for x in b.iter() {
+                        s.push_str(&format!("{x:02x}"));
+                    }
+                }
+                s
+            }
+        }
+    }
+
+    /// `(241..=244, type)` for an RFC 6929 short extended attribute the dictionary
+    /// does not know that is not Extended-Vendor-Specific (FreeRADIUS 3.2 prints it
+    /// as its parent, `Attr-241 = 0x<type><value>`; a known one with a malformed
+    /// value by its own number, `Attr-241.1`).
+    fn short_extended_unknown(&self) -> Option<(u32, u8)> {
+        if self.def.is_some() {
+            return None;
+        }
+        match (self.addr.vendor(), self.addr.path()) {
+            (VendorId(0), [e @ 241..=244, t]) if *t != 26 => Some((*e, u8::try_from(*t).ok()?)),
+            _ => None,
+        }
+    }
 }
 
 fn codec(attr: &AttrDef) -> impl Fn(radius_codec::Error) -> Error + '_ {
     move |source| Error::value(attr.name(), "", ErrorKind::Codec(source))
 }
 
-/// RFC 2868: tags 1..=31 on attributes flagged `has_tag`; 0 ("no tag") only where the
-/// tag octet is always sent (integers, and salt-encrypted values such as
-/// Tunnel-Password).
+/// RFC 2868: tags 1..=31 on attributes flagged `has_tag`, or 0: "no tag", as
+/// FreeRADIUS reads it (a tag octet of 0 where one is always sent, integers and
+/// salt-encrypted values such as Tunnel-Password; none on other values), and as it
+/// prints an untagged one it received (`Tunnel-Private-Group-Id:0 = "10"`).
 fn tag_allowed(attr: &AttrDef, tag: u8) -> bool {
-    let zero_ok = attr.data_type() == DataType::Integer || attr.flags().encrypt == Encrypt::Salted;
-    attr.flags().has_tag && (matches!(tag, 1..=31) || (tag == 0 && zero_ok))
+    attr.flags().has_tag && tag <= 31
 }
 
 impl Dictionary {
@@ -116,9 +197,10 @@ impl Dictionary {
     /// hidden values (`encrypt=1/2/3`) with `hiding`. `text` is data, taken exactly
     /// (see [`Dictionary::parse_value`]).
     ///
-    /// A tag (`Name:N`) must be in 1..=31, or 0 for `integer` and salt-encrypted
-    /// attributes, on an attribute flagged `has_tag`; anything else is
-    /// [`ErrorKind::InvalidTag`] and nothing is added.
+    /// A tag (`Name:N`) must be in 1..=31, or 0 for "no tag" (as FreeRADIUS reads
+    /// it, and prints an untagged attribute it received: `Tunnel-Private-Group-Id:0`),
+    /// on an attribute flagged `has_tag`; anything else is [`ErrorKind::InvalidTag`]
+    /// and nothing is added.
     pub fn add(
         &self,
         b: &mut PacketBuilder,
@@ -313,6 +395,7 @@ impl Dictionary {
                 def: None,
                 tag: None,
                 value: Value::Octets(bytes.into()),
+                malformed: false,
                 dict: self,
             });
             return;
@@ -356,9 +439,10 @@ impl Dictionary {
             (None, Cow::Owned(b)) => Value::decode(def.data_type(), b).map(Value::into_owned),
         };
         let hidden_but_unrevealed = flags.encrypt != Encrypt::None && revealed.is_none();
-        let value = match decoded {
-            Ok(v) if !hidden_but_unrevealed => v,
-            _ => Value::Octets(bytes.into()),
+        let (value, malformed) = match decoded {
+            Ok(v) if !hidden_but_unrevealed => (v, false),
+            Ok(_) => (Value::Octets(bytes.into()), false),
+            Err(_) => (Value::Octets(bytes.into()), !hidden_but_unrevealed),
         };
         out.push(Decoded {
             name: Cow::Borrowed(def.name()),
@@ -366,6 +450,7 @@ impl Dictionary {
             def: Some(def),
             tag,
             value,
+            malformed,
             dict: self,
         });
     }
@@ -383,6 +468,30 @@ impl radius_codec::VendorFormats for Dictionary {
 mod tests {
     use super::*;
 
+    /// What the packet printer writes for a tagged attribute reads back to the same
+    /// octets: FreeRADIUS prints an untagged one as `Name:0` (radsniff 3.2.1:
+    /// `Tunnel-Private-Group-Id:0 = "10"` for the octets `10`) and radclient reads
+    /// `:0` as no tag.
+    #[test]
+    fn tag_zero_is_no_tag() {
+        let d = Dictionary::builtin();
+        let secret = SharedSecret::from("s");
+        let mut b = PacketBuilder::accounting_request(1);
+        d.add(&mut b, "Tunnel-Private-Group-Id:0", "10", None).unwrap();
+        d.add(&mut b, "Tunnel-Private-Group-Id:0", "\x01x", None).unwrap();
+        d.add(&mut b, "Tunnel-Type:0", "VLAN", None).unwrap();
+        let bytes = b.finish(&secret).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let values: Vec<&[u8]> = p.attributes().map(|a| a.value()).collect();
+        // No tag octet; a 0 one in front of a first octet that could be read as a tag.
+        assert_eq!(values, [&b"10"[..], b"\x00\x01x", &[0, 0, 0, 13]]);
+        assert_eq!(
+            d.display(&p).to_string(),
+            "Accounting-Request Id 1 length 35\n\tTunnel-Private-Group-Id:0 = \"10\"\n\t\
+             Tunnel-Private-Group-Id:0 = \"\\001x\"\n\tTunnel-Type:0 = VLAN\n"
+        );
+    }
+
     /// Issue: `Tunnel-Private-Group-Id:256` was added untagged, without an error.
     #[test]
     fn tags_out_of_range_are_errors() {
@@ -397,7 +506,6 @@ mod tests {
         for (name, text) in [
             ("Tunnel-Private-Group-Id:256", "10"),
             ("Tunnel-Private-Group-Id:32", "10"),
-            ("Tunnel-Private-Group-Id:0", "10"),
             ("Tunnel-Private-Group-Id:99999999999999999999999", "10"),
             ("Tunnel-Type:32", "VLAN"),
             ("Tunnel-Password:300", "pw"),
