@@ -1318,8 +1318,11 @@ impl Packet {
         Ok(view.message_authenticator().is_some())
     }
 
-    /// FreeRADIUS-style text: a header line, then `Name = value` lines (hidden and
-    /// secret values shown as `<secret>` unless `reveal=True`).
+    /// FreeRADIUS-style text: a header line, then `Name = value` lines as FreeRADIUS
+    /// 3.2 prints a received packet (quoted strings, VALUE names, dates as
+    /// `"Dec  2 2026 05:00:00 UTC"`, `:0` on untagged tagged attributes, unknown or
+    /// malformed attributes as `Attr-N = 0x...`), which radclient reads back; hidden
+    /// and secret values shown as `<secret>` unless `reveal=True`.
     #[pyo3(signature = (*, reveal = false))]
     fn text(&self, reveal: bool) -> String {
         let v = self.view();
@@ -1331,12 +1334,9 @@ impl Packet {
             let text = if hidden && !reveal {
                 "<secret>".to_string()
             } else {
-                d.text()
+                d.freeradius_value()
             };
-            match d.tag {
-                Some(t) => out.push_str(&format!("\t{}:{} = {}\n", d.name, t, text)),
-                None => out.push_str(&format!("\t{} = {}\n", d.name, text)),
-            }
+            out.push_str(&format!("\t{} = {}\n", d.freeradius_name(), text));
         }
         out
     }

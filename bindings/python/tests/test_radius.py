@@ -53,6 +53,34 @@ def test_rfc2865_7_1_decode_reveal_and_verify() -> None:
         accept.verify_reply(req, b"wrong", require_message_authenticator=False)
 
 
+def test_text_prints_as_freeradius() -> None:
+    """Packet.text() prints attributes as FreeRADIUS 3.2 prints a received packet (the
+    lines radclient reads back): quoted strings, dates, ``:0`` on an untagged tagged
+    attribute, an unknown or malformed attribute by number with its octets."""
+    attrs = (
+        bytes.fromhex("0105626f62")  # User-Name "bob"
+        + bytes.fromhex("3706")
+        + (1796187600).to_bytes(4, "big")  # Event-Timestamp
+        + bytes.fromhex("5104")
+        + b"10"  # Tunnel-Private-Group-Id, no tag
+        + bytes.fromhex("1b05000001")  # Session-Timeout of 3 octets: malformed
+        + bytes.fromhex("ea03ff")  # type 234, unknown
+        + bytes.fromhex("0212")
+        + bytes(16)  # User-Password, hidden
+    )
+    data = bytes([1, 7]) + (20 + len(attrs)).to_bytes(2, "big") + bytes(16) + attrs
+    pkt = radius.Packet.decode(data)
+    assert pkt.text().splitlines() == [
+        "Access-Request Id 7 Length 61",
+        '\tUser-Name = "bob"',
+        '\tEvent-Timestamp = "Dec  2 2026 05:00:00 UTC"',
+        '\tTunnel-Private-Group-Id:0 = "10"',
+        "\tAttr-27 = 0x000001",
+        "\tAttr-234 = 0xff",
+        "\tUser-Password = <secret>",
+    ]
+
+
 def test_rfc2865_7_1_request_rebuilt_byte_for_byte() -> None:
     req = radius.Packet.decode(RFC_7_1_REQUEST)
     rebuilt = radius.build(
