@@ -101,7 +101,8 @@ impl Dictionary {
     /// over 32 bits or of 0), or for more numbers than an address holds
     /// ([`MAX_DEPTH`](crate::MAX_DEPTH)); [`ErrorKind::NotTlv`] for children under a
     /// standard attribute the dictionary does not define as `tlv`, or under a vendor
-    /// whose format has types wider than one octet. Vendor ids from 2^24 up, which
+    /// whose format has types wider than one octet (unless the dictionary defines
+    /// that parent as `tlv`). Vendor ids from 2^24 up, which
     /// FreeRADIUS refuses, are read: the wire holds 32 bits and this crate prints
     /// them.
     ///
@@ -223,7 +224,11 @@ impl Dictionary {
         if width < 4 && u64::from(*t) >= 1u64 << (8 * u32::from(width)) {
             return Err(out_of_range(t));
         }
-        if width != 1 && !children.is_empty() {
+        let tlv = || {
+            self.attr_by_addr(AttrAddr::vendor_specific(v, *t))
+                .is_some_and(|d| d.data_type() == DataType::Tlv)
+        };
+        if width != 1 && !children.is_empty() && !tlv() {
             return Err(Error::value(name, &t.to_string(), ErrorKind::NotTlv));
         }
         let mut a = AttrAddr::vendor_specific(v, *t);
@@ -410,6 +415,38 @@ mod tests {
         );
         assert_eq!(d.parse_value_freeradius(&raw, "'0x0a'").unwrap(), octets(&[10]));
         assert_eq!(d.format_value(&raw, &octets(&[10, 11])), "0x0a0b");
+    }
+
+    /// Children under a vendor with 2-octet types only where the dictionary has a
+    /// `tlv` there (FreeRADIUS refuses them all; this crate prints them), read back
+    /// to the same octets.
+    #[test]
+    fn children_of_a_wide_vendor_type() {
+        let mut files = crate::MemoryResolver::new();
+        files.insert(
+            "dictionary",
+            "VENDOR Wide 7777 format=2,1\nBEGIN-VENDOR Wide\nATTRIBUTE Wide-Tlv 300 tlv\n\
+             ATTRIBUTE Wide-Tlv-Child 300.1 integer\nEND-VENDOR Wide\n",
+        );
+        let (d, _) = Dictionary::load(&files, "dictionary", crate::Mode::Strict).unwrap();
+        let e = d.raw_attr("Attr-26.7777.301.2").unwrap_err();
+        assert_eq!((e.kind(), e.token()), (&ErrorKind::NotTlv, "301"));
+        // Vendor 7777, type 300, length 6 (type, length, TLV 2 of 3 octets: `x`).
+        let vsa = [26, 12, 0, 0, 0x1e, 0x61, 1, 44, 6, 2, 3, b'x'];
+        let mut bytes = vec![4, 0, 0, 32];
+        bytes.extend([0; 16]);
+        bytes.extend(vsa);
+        let opts = radius_codec::DecodeOptions::UDP.vendor_formats(&d);
+        let p = Packet::new_checked_with(&bytes[..], &opts).unwrap();
+        let pairs: Vec<_> = d
+            .decode(&p, None)
+            .iter()
+            .map(|a| (a.freeradius_name().into_owned(), a.freeradius_value()))
+            .collect();
+        assert_eq!(pairs, [("Attr-26.7777.300.2".to_string(), "0x78".to_string())]);
+        let mut b = PacketBuilder::accounting_request(0);
+        d.add(&mut b, &pairs[0].0, &pairs[0].1, None).unwrap();
+        assert_eq!(b.finish(&SharedSecret::from("s")).unwrap()[20..], vsa);
     }
 
     /// A raw name for a number the dictionary knows sends the octets as they are,
