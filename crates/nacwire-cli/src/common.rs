@@ -474,7 +474,8 @@ pub(crate) fn named(subject: &str, e: impl fmt::Display) -> String {
 #[derive(Clone, Debug)]
 pub(crate) struct ResolvedItem<'d> {
     name: String,
-    attr: &'d radius_dict::AttrDef,
+    /// A dictionary attribute, or a raw one (`Attr-27 = 0x000001`).
+    attr: std::borrow::Cow<'d, radius_dict::AttrDef>,
     tag: Option<u8>,
     value: radius_codec::Value<'static>,
 }
@@ -496,9 +497,10 @@ pub(crate) fn resolve_item<'d>(
         _ => (item.name.as_str(), None),
     };
     let bad = |what: &dyn fmt::Display| format!("{}: {what}", item.name);
-    let attr = dict
-        .attr(base)
-        .ok_or_else(|| bad(&format_args!("unknown attribute `{base}`")))?;
+    let attr = dict.attr_or_raw(base).map_err(|e| match e.kind() {
+        radius_dict::ErrorKind::UnknownAttribute => bad(&format_args!("unknown attribute `{base}`")),
+        _ => named(&item.name, e),
+    })?;
     let tag = tag
         .map(|t| t.parse::<u8>().map_err(|_| bad(&"invalid tag")))
         .transpose()?;
@@ -506,7 +508,7 @@ pub(crate) fn resolve_item<'d>(
         // Message-Authenticator: computed when the packet is finished.
         radius_codec::Value::Octets(std::borrow::Cow::Borrowed(&[]))
     } else {
-        dict.parse_value(attr, &text).map_err(|e| bad(&e))?
+        dict.parse_value(&attr, &text).map_err(|e| bad(&e))?
     };
     Ok(ResolvedItem {
         name: item.name.clone(),
@@ -524,7 +526,7 @@ pub(crate) fn add_resolved(
     item: &ResolvedItem<'_>,
     hiding: &Hiding<'_>,
 ) -> Result<(), String> {
-    dict.add_typed(b, item.attr, item.tag, &item.value, Some(hiding))
+    dict.add_typed(b, &item.attr, item.tag, &item.value, Some(hiding))
         .map_err(|e| named(&item.name, e))
 }
 
@@ -583,20 +585,24 @@ fn item_text(dict: &Dictionary, item: &Item) -> Result<String, String> {
             item.name.as_str()
         }
     });
-    let attr = dict
-        .attr(base)
-        .ok_or_else(|| format!("unknown attribute `{base}`"))?;
+    let attr = dict.attr_or_raw(base).map_err(|e| match e.kind() {
+        radius_dict::ErrorKind::UnknownAttribute => format!("unknown attribute `{base}`"),
+        _ => named(&item.name, e),
+    })?;
     let v = item.value.trim();
     let text = if v.starts_with(['"', '\'']) {
         let value = dict
-            .parse_value_freeradius(attr, v)
+            .parse_value_freeradius(&attr, v)
             .map_err(|e| named(&item.name, e))?;
         match &value {
-            radius_codec::Value::String(b) | radius_codec::Value::Octets(b) => match std::str::from_utf8(b) {
-                Ok(s) => s.to_string(),
-                Err(_) => dict.format_value(attr, &value),
-            },
-            other => dict.format_value(attr, other),
+            // A raw attribute's value is hex, quoted or not.
+            radius_codec::Value::String(b) | radius_codec::Value::Octets(b) if !attr.is_raw() => {
+                match std::str::from_utf8(b) {
+                    Ok(s) => s.to_string(),
+                    Err(_) => dict.format_value(&attr, &value),
+                }
+            }
+            other => dict.format_value(&attr, other),
         }
     } else {
         v.to_string()

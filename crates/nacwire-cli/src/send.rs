@@ -29,14 +29,16 @@ pub(crate) struct SendArgs {
     /// status), 1813 (acct) or 3799 (coa, disconnect).
     server: String,
     /// The shared secret (unless --secret-file or --secret-env), then attributes as
-    /// `Name=value` (values in FreeRADIUS syntax: `User-Name="bob"`, `Tunnel-Type:1=VLAN`).
+    /// `Name=value` (values in FreeRADIUS syntax: `User-Name="bob"`, `Tunnel-Type:1=VLAN`;
+    /// raw attributes as `decode` prints them, sent as the octets given: `Attr-27=0x000001`).
     #[arg(value_name = "SECRET] [Name=value")]
     rest: Vec<String>,
     /// Read packets from a radclient-format file (`-` for stdin): `Name = value` items
     /// separated by commas or newlines (`:=`, `+=`, `==` too; quoted values; `#`
     /// comments), a blank line between packets; `Packet-Type`, `Packet-Dst-IP-Address`,
     /// `Packet-Dst-Port`, `Response-Packet-Type`, `Cleartext-Password`,
-    /// `CHAP-Password = cleartext` and `Message-Authenticator !* ANY` are understood.
+    /// `CHAP-Password = cleartext` and `Message-Authenticator !* ANY` are understood, and
+    /// raw attributes (`Attr-26.9999.1 = 0x61`), so `decode`'s text can be sent back.
     /// With no attributes and no file, packets are read from stdin when it is not a
     /// terminal (as radclient does); only `status` is sent without attributes. Each
     /// packet goes to its `Packet-Dst-*` (or its type's port when SERVER has none), in
@@ -764,8 +766,8 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     // The first positional is the secret, unless the secret comes from elsewhere or it
     // is `Name=value` for a known attribute (over TLS the secret defaults to `radsec`).
     let looks_like_attr = args.rest.first().and_then(|s| parse_item(s)).is_some_and(|i| {
-        dict.attr(i.name.rsplit_once(':').map_or(i.name.as_str(), |(n, _)| n))
-            .is_some()
+        dict.attr_or_raw(i.name.rsplit_once(':').map_or(i.name.as_str(), |(n, _)| n))
+            .is_ok()
     });
     let takes_secret = args.secret_file.is_none() && args.secret_env.is_none() && !looks_like_attr;
     let (secret_arg, attr_args) = match (takes_secret, args.rest.split_first()) {

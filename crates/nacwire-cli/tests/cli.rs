@@ -3651,3 +3651,87 @@ fn decode_prints_attributes_as_radsniff() {
         );
     }
 }
+
+/// `decode`'s text is `send -f` input: unknown attributes and values malformed for
+/// their type print raw (`Attr-27 = 0x000001`, `Attr-26.9999.1 = 0x010203`, ...), and
+/// sending that text makes `nacwire serve` receive the same attribute octets.
+#[test]
+fn decode_text_sends_back_the_same_attributes() {
+    let attr = |t: u8, v: &[u8]| {
+        let mut a = vec![t, u8::try_from(v.len() + 2).unwrap()];
+        a.extend_from_slice(v);
+        a
+    };
+    let vsa = |vendor: u32, t: u8, v: &[u8]| {
+        let mut d = vendor.to_be_bytes().to_vec();
+        d.extend(attr(t, v));
+        attr(26, &d)
+    };
+    let attrs: Vec<u8> = [
+        attr(1, b"bob"),
+        attr(40, &[0, 0, 0, 1]),
+        // Unknown: standard, vendor, short extended type, EVS, long extended.
+        attr(192, &[0xab, 0xcd]),
+        vsa(9999, 1, &[1, 2, 3]),
+        attr(241, &[200, 1, 2]),
+        attr(241, &[26, 0, 0, 0x27, 0x0f, 1, 1, 2]),
+        attr(245, &[1, 0, 1, 2]),
+        // Malformed for their type: 3-octet integer, 5-octet address, a vendor's
+        // integer, an extended integer, a tagged integer.
+        attr(27, &[0, 0, 1]),
+        attr(8, &[10, 0, 0, 1, 2]),
+        vsa(14122, 7, &[0, 1]),
+        attr(241, &[1, 0, 1]),
+        attr(64, &[1, 0, 13]),
+    ]
+    .concat();
+    let mut request = vec![4, 7, 0, 0];
+    request.extend([0u8; 16]);
+    request.extend_from_slice(&attrs);
+    let len = u16::try_from(request.len()).unwrap().to_be_bytes();
+    request[2..4].copy_from_slice(&len);
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+
+    let o = run(&["decode", &hex(&request)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = stdout(&o);
+    for line in [
+        "\tAttr-192 = 0xabcd\n",
+        "\tAttr-26.9999.1 = 0x010203\n",
+        "\tAttr-241 = 0xc80102\n",
+        "\tAttr-241.26.9999.1 = 0x0102\n",
+        "\tAttr-245.1 = 0x0102\n",
+        "\tAttr-27 = 0x000001\n",
+        "\tAttr-8 = 0x0a00000102\n",
+        "\tAttr-26.14122.7 = 0x0001\n",
+        "\tAttr-241.1 = 0x0001\n",
+        "\tAttr-64 = 0x01000d\n",
+    ] {
+        assert!(text.contains(line), "{line:?} in {text}");
+    }
+
+    let srv = Serve::start(&["--json"]);
+    let o = run_stdin(&["send", "acct", &srv.addr(), SECRET, "-f", "-"], &text);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let printed = srv.output();
+    let received: Value = printed
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["event"] == "received")
+        .unwrap_or_else(|| panic!("no request received: {printed}"));
+    let got = received["hex"].as_str().unwrap();
+    assert_eq!(&got[40..], hex(&attrs), "{printed}");
+
+    // A bad raw name or value is a one-line usage error naming it (exit 3).
+    for (input, want) in [
+        ("Attr-256 = 0x00\n", "Attr-256: number out of range (\"256\")"),
+        ("Attr-27 = 0x0\n", "Attr-27: not a valid octets value (\"0x0\")"),
+        ("Attr-27 = bob\n", "Attr-27: not a valid octets value (\"bob\")"),
+        ("Attr-26.0.1 = 0x00\n", "Attr-26.0.1: number out of range (\"0\")"),
+    ] {
+        let o = run_stdin(&["send", "acct", "127.0.0.1:9", SECRET, "-f", "-"], input);
+        assert_eq!(code(&o), 3, "{input}: {}{}", stdout(&o), stderr(&o));
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{input}: {}", stderr(&o));
+    }
+}

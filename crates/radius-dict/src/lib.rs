@@ -62,6 +62,7 @@ mod hash;
 mod model;
 mod packet;
 mod parse;
+mod raw;
 mod resolver;
 mod text;
 

@@ -105,6 +105,8 @@ pub struct AttrDef {
     pub(crate) data_type: DataType,
     pub(crate) fixed_len: Option<u16>,
     pub(crate) flags: Flags,
+    /// Made by [`crate::Dictionary::raw_attr`], not defined by the dictionary.
+    pub(crate) raw: bool,
 }
 
 impl AttrDef {
@@ -136,6 +138,14 @@ impl AttrDef {
     #[must_use]
     pub fn flags(&self) -> Flags {
         self.flags
+    }
+
+    /// True for a raw attribute ([`crate::Dictionary::raw_attr`]: a FreeRADIUS
+    /// `Attr-27` style name, an `octets` value written in hex and placed as it is),
+    /// false for one the dictionary defines.
+    #[must_use]
+    pub fn is_raw(&self) -> bool {
+        self.raw
     }
 }
 

@@ -201,6 +201,30 @@ impl Dictionary {
     /// it, and prints an untagged attribute it received: `Tunnel-Private-Group-Id:0`),
     /// on an attribute flagged `has_tag`; anything else is [`ErrorKind::InvalidTag`]
     /// and nothing is added.
+    ///
+    /// `name` is a dictionary name or, for a name the dictionary does not define, a
+    /// raw FreeRADIUS name with a `0x` value (`Attr-27 = 0x000001`,
+    /// `Attr-26.9999.1 = 0x61`; see [`Dictionary::raw_attr`]): what
+    /// [`Decoded::freeradius_name`] and [`Decoded::freeradius_value`] print for an
+    /// unknown attribute or a malformed value is added back with the same octets.
+    ///
+    /// ```
+    /// use radius_codec::{Packet, PacketBuilder, SharedSecret};
+    /// use radius_dict::Dictionary;
+    ///
+    /// let dict = Dictionary::builtin();
+    /// let mut b = PacketBuilder::accounting_request(1);
+    /// dict.add(&mut b, "Attr-27", "0x000001", None)?;
+    /// dict.add(&mut b, "Attr-26.9999.1", "0x61", None)?;
+    /// let bytes = b.finish(&SharedSecret::from("s"))?;
+    /// assert_eq!(bytes[20..], [27, 5, 0, 0, 1, 26, 9, 0, 0, 0x27, 0x0f, 1, 3, 0x61]);
+    /// let p = Packet::new_checked(&bytes[..])?;
+    /// assert_eq!(
+    ///     dict.display(&p).to_string(),
+    ///     "Accounting-Request Id 1 length 34\n\tAttr-27 = 0x000001\n\tAttr-26.9999.1 = 0x61\n",
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add(
         &self,
         b: &mut PacketBuilder,
@@ -212,9 +236,8 @@ impl Dictionary {
             Some((n, t)) if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) => (n, Some(t)),
             _ => (name, None),
         };
-        let attr = self
-            .attr(base)
-            .ok_or_else(|| Error::value(base, base, ErrorKind::UnknownAttribute))?;
+        let attr = self.attr_or_raw(base)?;
+        let attr = &*attr;
         if attr.addr() == AttrAddr::standard(80) {
             // Message-Authenticator is computed when the packet is finished (radclient
             // accepts `Message-Authenticator = 0x00` the same way).
@@ -238,6 +261,8 @@ impl Dictionary {
     /// hiding as [`Dictionary::add`], for callers that already hold a [`Value`] (the
     /// Python bindings, programs that compute values). Message-Authenticator is
     /// requested rather than added (it is computed when the packet is finished).
+    /// `attr` may be a raw attribute ([`Dictionary::attr_or_raw`]): its value's
+    /// octets are placed as they are.
     pub fn add_typed(
         &self,
         b: &mut PacketBuilder,

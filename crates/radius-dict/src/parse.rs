@@ -581,6 +581,7 @@ impl<'r> Loader<'r> {
             data_type,
             fixed_len,
             flags,
+            raw: false,
         };
         if let Some(i) = self.dict.attr_index(name.text) {
             let same = self

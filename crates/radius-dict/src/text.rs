@@ -131,7 +131,10 @@ impl Dictionary {
     /// `" bob "` is the five-character string with its blanks and `"\"x\""` keeps its
     /// quotes. Integers accept numbers (decimal or `0x` hex) and the attribute's VALUE
     /// names; addresses are dotted or colon notation, prefixes `addr/len`; octets are
-    /// `0x` hex or, without `0x`, the text's own bytes.
+    /// `0x` hex or, without `0x`, the text's own bytes. The value of a raw attribute
+    /// ([`Dictionary::raw_attr`], `Attr-27`) is `0x` (or `0X`) and an even number of
+    /// hex digits, as FreeRADIUS takes only hex for one, at most 65515 octets (what
+    /// the largest packet holds); anything else is an [`ErrorKind::InvalidValue`].
     ///
     /// A `date` is seconds since 1970 (a number as for integers, or a VALUE name), or
     /// a calendar date as FreeRADIUS 3.2 prints and reads one (`Dec  2 2026 05:00:00
@@ -191,6 +194,9 @@ impl Dictionary {
                 },
             )
         };
+        if attr.is_raw() {
+            return crate::raw::raw_octets(attr, text).map(|b| Value::Octets(Cow::Owned(b)));
+        }
         let number =
             || -> Option<u64> { parse_u64(text).or_else(|| self.values(attr).and_then(|v| v.number(text))) };
         Ok(match attr.data_type() {
@@ -340,7 +346,8 @@ impl Dictionary {
     /// (its octets are the value of a `string` or `octets` attribute, or the text of
     /// any other type, so `"Dec  2 2026 05:00:00 UTC"` for a `date`); a bare word is
     /// read as by [`Dictionary::parse_value`] and may not contain blanks (as in
-    /// radclient, a date with blanks must be quoted).
+    /// radclient, a date with blanks must be quoted). A raw attribute's value is hex,
+    /// quoted or not (`"0x0102"` as FreeRADIUS reads it).
     ///
     /// [`Dictionary::format_value_freeradius`] is its inverse for every value.
     pub fn parse_value_freeradius(&self, attr: &AttrDef, text: &str) -> Result<Value<'static>, Error> {
@@ -365,8 +372,8 @@ impl Dictionary {
             _ => None,
         };
         match (quoted, attr.data_type()) {
-            (Some(bytes), DataType::String) => Ok(Value::String(Cow::Owned(bytes))),
-            (Some(bytes), DataType::Octets) => Ok(Value::Octets(Cow::Owned(bytes))),
+            (Some(bytes), DataType::String) if !attr.is_raw() => Ok(Value::String(Cow::Owned(bytes))),
+            (Some(bytes), DataType::Octets) if !attr.is_raw() => Ok(Value::Octets(Cow::Owned(bytes))),
             (Some(bytes), _) => {
                 let s = String::from_utf8(bytes).map_err(|_| bad())?;
                 self.parse_value(attr, &s)
