@@ -95,7 +95,11 @@ fuzz_target!(|input: Input| {
                 .parse_value(&raw, &value)
                 .unwrap_or_else(|e| panic!("{name} = {value}: {e}"));
             if raw.addr() == d.addr {
-                assert_eq!(octets.to_bytes().ok(), d.value.to_bytes().ok(), "{name} = {value}");
+                assert_eq!(
+                    octets.to_bytes().ok(),
+                    d.value.to_bytes().ok(),
+                    "{name} = {value}"
+                );
             } else {
                 // An unknown short extended type, printed as its parent, type first.
                 assert_eq!(raw.addr().path(), d.addr.path().get(..1).unwrap_or_default());
