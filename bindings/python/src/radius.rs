@@ -599,19 +599,30 @@ pub(crate) fn no_nul<'s>(what: &str, name: &'s str) -> PyResult<&'s str> {
 }
 
 /// A key as given from Python: a name (with an optional `:tag`), a standard type
-/// number, or a `(vendor, type, ...)` tuple.
-fn resolve<'d>(dict: &'d Dict, key: &Bound<'_, PyAny>) -> PyResult<(&'d AttrDef, Option<u8>)> {
+/// number, or a `(vendor, type, ...)` tuple. A name the dictionary does not define
+/// may be FreeRADIUS's raw name of an attribute (`Attr-26.9999.1`, as
+/// `Packet.text()` and radclient print unknown attributes), and a number or tuple the
+/// dictionary does not define is that raw attribute: its value is then octets.
+fn resolve<'d>(dict: &'d Dict, key: &Bound<'_, PyAny>) -> PyResult<(Cow<'d, AttrDef>, Option<u8>)> {
     if let Ok(s) = key.cast::<PyString>() {
         let s = no_nul("attribute name", s.to_str()?)?;
         let (base, tag) = split_name_tag(s).map_err(errors::build)?;
-        let def = dict.attr(base).ok_or_else(|| errors::unknown_attribute(base))?;
+        let def = dict.attr_or_raw(base).map_err(|e| match e.kind() {
+            radius_dict::ErrorKind::UnknownAttribute => errors::unknown_attribute(base),
+            _ => errors::text_err(e),
+        })?;
         return Ok((def, tag));
     }
     let k = key_of(key)?;
-    let def = dict
-        .attr_by_addr(k)
-        .ok_or_else(|| errors::build(format!("the dictionary has no attribute {k}")))?;
-    Ok((def, None))
+    match dict.attr_by_addr(k) {
+        Some(def) => Ok((Cow::Borrowed(def), None)),
+        None => {
+            let def = dict
+                .raw_attr(&k.to_string())
+                .map_err(|e| errors::build(format!("the dictionary has no attribute {k}, and {e}")))?;
+            Ok((Cow::Owned(def), None))
+        }
+    }
 }
 
 fn split_name_tag(name: &str) -> Result<(&str, Option<u8>), String> {
@@ -655,6 +666,9 @@ pub(crate) enum Prepared {
         key: AttrAddr,
         tag: Option<u8>,
         value: Value<'static>,
+        /// The definition of a raw attribute (one the dictionary does not define, or
+        /// named by FreeRADIUS's raw name), which the dictionary cannot look up again.
+        raw: Option<AttrDef>,
     },
     /// CHAP-Password given as the cleartext password: the CHAP response is computed
     /// over the Request Authenticator (RFC 1994, RFC 2865 5.3).
@@ -718,10 +732,19 @@ pub(crate) fn prepare_attributes(
                 continue;
             }
         }
+        let value = match (&def, val.cast::<PyString>()) {
+            // a raw attribute's text is FreeRADIUS's: `0x` and hex digits
+            (Cow::Owned(raw), Ok(text)) => dict.parse_value(raw, text.to_str()?).map_err(errors::text_err)?,
+            _ => value_from_py(dict, &def, &val)?,
+        };
         out.push(Prepared::Typed {
             key: def.addr(),
             tag,
-            value: value_from_py(dict, def, &val)?,
+            value,
+            raw: match def {
+                Cow::Owned(raw) => Some(raw),
+                Cow::Borrowed(_) => None,
+            },
         });
     }
     Ok(out)
@@ -759,10 +782,13 @@ pub(crate) fn apply_attributes(
                 let ident = b.hidden_vector()[15];
                 b.add_chap_password(ident, password).map_err(AddError::Codec)?;
             }
-            Prepared::Typed { key, tag, value } => {
-                let def = dict
-                    .attr_by_addr(*key)
-                    .ok_or_else(|| AddError::Unsupported(format!("the dictionary has no attribute {key}")))?;
+            Prepared::Typed { key, tag, value, raw } => {
+                let def = match raw {
+                    Some(raw) => raw,
+                    None => dict.attr_by_addr(*key).ok_or_else(|| {
+                        AddError::Unsupported(format!("the dictionary has no attribute {key}"))
+                    })?,
+                };
                 if clear && def.flags().encrypt != radius_dict::Encrypt::None {
                     add_clear(b, def, *tag, value)?;
                 } else {

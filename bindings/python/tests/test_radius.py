@@ -81,6 +81,32 @@ def test_text_prints_as_freeradius() -> None:
     ]
 
 
+def test_raw_attribute_names_and_keys_build_the_octets_text_shows() -> None:
+    """What Packet.text() prints for unknown and malformed attributes (FreeRADIUS's raw
+    names, `0x` octets) builds those octets again, as radclient reads them; a number
+    or tuple key the dictionary does not define is that raw attribute too."""
+    vsa = bytes.fromhex("1a0b0000270f0105616263")  # vendor 9999, type 1, "abc"
+    attrs = bytes.fromhex("1b05000001") + bytes.fromhex("ea03ff") + vsa
+    data = bytes([4, 1]) + (20 + len(attrs)).to_bytes(2, "big") + bytes(16) + attrs
+    pairs = [
+        tuple(line.strip().split(" = ", 1))
+        for line in radius.Packet.decode(data).text().splitlines()[1:]
+    ]
+    assert pairs == [("Attr-27", "0x000001"), ("Attr-234", "0xff"), ("Attr-26.9999.1", "0x616263")]
+    assert radius.build("Accounting-Request", SECRET, pairs).raw[20:] == attrs
+    by_key = [(234, b"\xff"), ((9999, 1), b"abc")]
+    assert radius.build("Accounting-Request", SECRET, by_key).raw[20:] == attrs[5:]
+    for bad, message in [
+        ({"Attr-27": "zz"}, "not a valid octets value"),
+        ({"Attr-27": "0x1"}, "not a valid octets value"),
+        ({"Attr-256": b"x"}, "number out of range"),
+        ({(0, 300): b"x"}, "no attribute Attr-300"),
+        ({"Attr-26.9999.1": 5}, "not a valid octets value"),
+    ]:
+        with pytest.raises(nacwire.BuildError, match=message):
+            radius.build("Accounting-Request", SECRET, bad)
+
+
 def test_rfc2865_7_1_request_rebuilt_byte_for_byte() -> None:
     req = radius.Packet.decode(RFC_7_1_REQUEST)
     rebuilt = radius.build(

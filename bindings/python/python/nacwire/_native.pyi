@@ -332,7 +332,10 @@ def build(
 
     ``attributes``: ``(key, value)`` pairs or a mapping (a list value adds the
     attribute once per item). A key is a name (``"Tunnel-Type:1"`` for tag 1), a type
-    number or a ``(vendor, type, ...)`` tuple. Values: ``str`` (as given for string and
+    number or a ``(vendor, type, ...)`` tuple. An attribute the dictionary does not
+    define is sent raw by FreeRADIUS's name for it (``"Attr-26.9999.1"``, as
+    ``Packet.text()`` prints it) or by its number or tuple, its value ``bytes`` or
+    ``"0x..."`` hex. Values: ``str`` (as given for string and
     octets, else the FreeRADIUS text form, VALUE names included), ``bytes``, ``int``,
     ``ipaddress`` objects, ``datetime``, ``(tag, value)``. CHAP-Password as ``str`` is
     the cleartext password. Message-Authenticator goes first in Access-* and
