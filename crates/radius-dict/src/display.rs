@@ -70,7 +70,7 @@ impl fmt::Display for PacketDisplay<'_, '_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use radius_codec::Packet;
 
     use crate::Dictionary;
@@ -86,16 +86,49 @@ mod tests {
         p
     }
 
-    fn attr(t: u8, value: &[u8]) -> Vec<u8> {
+    /// An attribute's octets: type, length, value.
+    pub(crate) fn attr(t: u8, value: &[u8]) -> Vec<u8> {
         let mut a = vec![t, u8::try_from(value.len() + 2).unwrap()];
         a.extend_from_slice(value);
         a
     }
 
-    fn vsa(vendor: u32, t: u8, value: &[u8]) -> Vec<u8> {
+    /// A Vendor-Specific attribute holding one vendor attribute.
+    pub(crate) fn vsa(vendor: u32, t: u8, value: &[u8]) -> Vec<u8> {
         let mut v = vendor.to_be_bytes().to_vec();
         v.extend(attr(t, value));
         attr(26, &v)
+    }
+
+    /// The attributes FreeRADIUS 3.2.1 prints raw (`radsniff -x`'s text): unknown
+    /// vendors and standard attributes, unknown short extended types (as their
+    /// parent, type first), EVS, and values malformed for their type. The raw-name
+    /// reader (`raw.rs`) reads each line back to the same octets.
+    pub(crate) fn raw_cases() -> Vec<(Vec<u8>, &'static str)> {
+        vec![
+            (vsa(9999, 1, &[1, 2, 3]), "Attr-26.9999.1 = 0x010203"),
+            (vsa(9999, 2, b"abc"), "Attr-26.9999.2 = 0x616263"),
+            (attr(192, &[0xab, 0xcd]), "Attr-192 = 0xabcd"),
+            (attr(241, &[200, 1, 2]), "Attr-241 = 0xc80102"),
+            (attr(242, &[7, b'z']), "Attr-242 = 0x077a"),
+            (attr(245, &[1, 0, 1, 2]), "Attr-245.1 = 0x0102"),
+            (
+                attr(241, &[26, 0, 0, 0x27, 0x0f, 1, 1, 2]),
+                "Attr-241.26.9999.1 = 0x0102",
+            ),
+            (attr(241, &[5, 99, 4, b'a', b'b']), "Attr-241.5.99 = 0x6162"),
+            // Values malformed for their type.
+            (attr(27, &[0, 0, 1]), "Attr-27 = 0x000001"),
+            (attr(8, &[10, 0, 0, 1, 2]), "Attr-8 = 0x0a00000102"),
+            (attr(55, &[0, 1]), "Attr-55 = 0x0001"),
+            (attr(96, &[0, 1, 2, 3]), "Attr-96 = 0x00010203"),
+            (
+                attr(97, &[0, 200, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+                "Attr-97 = 0x00c800000000000000000000000000000000",
+            ),
+            (vsa(14122, 7, &[0, 1]), "Attr-26.14122.7 = 0x0001"),
+            (attr(241, &[1, 0, 1]), "Attr-241.1 = 0x0001"),
+        ]
     }
 
     /// The attribute line as the packet printer writes it.
@@ -180,36 +213,13 @@ mod tests {
                 "WISPr-Bandwidth-Max-Up = 1000",
             ),
             (vsa(311, 11, &[0; 4]), "MS-CHAP-Challenge = 0x00000000"),
-            (vsa(9999, 1, &[1, 2, 3]), "Attr-26.9999.1 = 0x010203"),
-            (vsa(9999, 2, b"abc"), "Attr-26.9999.2 = 0x616263"),
-            // Unknown standard attributes, extended ones (an unknown short extended
-            // type is printed as its parent, type first), EVS.
-            (attr(192, &[0xab, 0xcd]), "Attr-192 = 0xabcd"),
+            // A known extended attribute (the raw ones are in `raw_cases`).
             (
                 attr(241, &[1, 0, 0, 0, 1]),
                 "Frag-Status = Fragmentation-Supported",
             ),
-            (attr(241, &[200, 1, 2]), "Attr-241 = 0xc80102"),
-            (attr(242, &[7, b'z']), "Attr-242 = 0x077a"),
-            (attr(245, &[1, 0, 1, 2]), "Attr-245.1 = 0x0102"),
-            (
-                attr(241, &[26, 0, 0, 0x27, 0x0f, 1, 1, 2]),
-                "Attr-241.26.9999.1 = 0x0102",
-            ),
-            (attr(241, &[5, 99, 4, b'a', b'b']), "Attr-241.5.99 = 0x6162"),
-            // Values malformed for their type: raw, by number.
-            (attr(27, &[0, 0, 1]), "Attr-27 = 0x000001"),
-            (attr(8, &[10, 0, 0, 1, 2]), "Attr-8 = 0x0a00000102"),
-            (attr(55, &[0, 1]), "Attr-55 = 0x0001"),
-            (attr(96, &[0, 1, 2, 3]), "Attr-96 = 0x00010203"),
-            (
-                attr(97, &[0, 200, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-                "Attr-97 = 0x00c800000000000000000000000000000000",
-            ),
-            (vsa(14122, 7, &[0, 1]), "Attr-26.14122.7 = 0x0001"),
-            (attr(241, &[1, 0, 1]), "Attr-241.1 = 0x0001"),
         ];
-        for (a, want) in cases {
+        for (a, want) in cases.iter().chain(&raw_cases()) {
             assert_eq!(line(a), *want);
         }
     }
