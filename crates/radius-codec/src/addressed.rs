@@ -17,6 +17,7 @@ pub struct AddrValue<'a> {
     value: Cow<'a, [u8]>,
     offset: usize,
     fragments: usize,
+    malformed: bool,
 }
 
 impl<'a> AddrValue<'a> {
@@ -52,6 +53,41 @@ impl<'a> AddrValue<'a> {
     #[must_use]
     pub const fn fragments(&self) -> usize {
         self.fragments
+    }
+
+    /// True for a Vendor-Specific attribute whose content could not be taken apart:
+    /// too short for a vendor id, no vendor data, or sub-attributes that do not fill
+    /// it exactly in the vendor's format. It is then the attribute whole, address
+    /// `0, [26]` and the value every octet after type and length (vendor id
+    /// included): what FreeRADIUS 3.2 keeps as a raw attribute and prints as
+    /// `Attr-26 = 0x...`. [`crate::Attribute::vsa_with`] on it says what is wrong.
+    ///
+    /// ```
+    /// use radius_codec::{AttrAddr, BuiltinFormats, Packet};
+    /// // User-Name "bob", a Cisco VSA whose sub-attribute claims 7 octets of 4,
+    /// // NAS-Port 7.
+    /// let mut bytes = vec![4, 1, 0, 41];
+    /// bytes.extend([0; 16]);
+    /// bytes.extend([1, 5, b'b', b'o', b'b', 26, 10, 0, 0, 0, 9, 1, 7, b'x', b'y']);
+    /// bytes.extend([5, 6, 0, 0, 0, 7]);
+    /// let p = Packet::new_checked(&bytes[..])?;
+    /// let got: Vec<_> = p
+    ///     .addressed(&BuiltinFormats)
+    ///     .map(|a| (a.addr().to_string(), a.value().to_vec(), a.is_malformed()))
+    ///     .collect();
+    /// assert_eq!(
+    ///     got,
+    ///     [
+    ///         ("Attr-1".into(), b"bob".to_vec(), false),
+    ///         ("Attr-26".into(), vec![0, 0, 0, 9, 1, 7, b'x', b'y'], true),
+    ///         ("Attr-5".into(), vec![0, 0, 0, 7], false),
+    ///     ]
+    /// );
+    /// # Ok::<(), radius_codec::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn is_malformed(&self) -> bool {
+        self.malformed
     }
 
     /// Decodes the value as `data_type`: the typed reader for callers that know the
@@ -130,6 +166,7 @@ impl<'a> Iterator for Addressed<'a, '_> {
                         value: Cow::Borrowed(sub.value()),
                         offset: cur.offset,
                         fragments: 1,
+                        malformed: false,
                     };
                     // WiMAX continuation (`1,1,c`): a value flagged "more" goes on in the
                     // first sub-attribute of the next VSA of the same vendor and type;
@@ -165,22 +202,28 @@ impl<'a> Iterator for Addressed<'a, '_> {
                 return self.continued.take();
             };
             // Vendor id 0 is the standard space, not a vendor: its sub-attribute `t`
-            // would read as the standard attribute `t` (a User-Name inside a VSA).
-            let vendor = vendor_of(a.value());
-            if a.typ() == AttrType::VENDOR_SPECIFIC && vendor != VendorId(0) {
-                let format = self.formats.vendor_format(vendor);
-                if let Ok(vsa) = a.vsa_with(format) {
-                    self.vsa = Some(VsaCursor {
-                        offset: a.offset(),
-                        vendor: vsa.vendor(),
-                        subs: vsa.attrs(),
-                        first: true,
-                    });
-                    continue;
+            // would read as the standard attribute `t` (a User-Name inside a VSA), so
+            // it stays whole. A VSA that does not parse stays whole too, flagged.
+            let mut malformed = false;
+            if a.typ() == AttrType::VENDOR_SPECIFIC {
+                let vendor = vendor_of(a.value());
+                match a.vsa_with(self.formats.vendor_format(vendor)) {
+                    Ok(vsa) if vendor != VendorId(0) => {
+                        self.vsa = Some(VsaCursor {
+                            offset: a.offset(),
+                            vendor: vsa.vendor(),
+                            subs: vsa.attrs(),
+                            first: true,
+                        });
+                        continue;
+                    }
+                    Ok(_) => {}
+                    Err(_) => malformed = true,
                 }
             }
             // Anything but a Vendor-Specific ends a continuation: what was joined stands.
-            let item = read_plain(a, &mut self.attrs);
+            let mut item = read_plain(a, &mut self.attrs);
+            item.malformed = malformed;
             if let Some(ended) = self.continued.take() {
                 self.held = Some(item);
                 return Some(ended);
@@ -203,6 +246,7 @@ fn read_plain<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> AddrValue<'a> 
         value: Cow::Borrowed(a.value()),
         offset: a.offset(),
         fragments: 1,
+        malformed: false,
     };
     let Some(e) = read_extended(a, rest) else {
         return plain;
@@ -228,6 +272,7 @@ fn read_plain<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> AddrValue<'a> 
         value,
         offset,
         fragments,
+        malformed: false,
     }
 }
 
@@ -242,7 +287,8 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     /// | a WiMAX (`1,1,c`) value continued over VSAs      | `V, [vt]`        | joined                      |
     /// | extended (241-244), long-extended (245-246)      | `0, [t, ext]`    | fragments joined            |
     /// | Extended-Vendor-Specific (Extended-Type 26)      | `V, [t, 26, vt]` | after the vendor header     |
-    /// | a VSA or extended attribute that does not parse  | `0, [t]`         | the whole value             |
+    /// | a VSA that does not parse (flagged [`AddrValue::is_malformed`]) | `0, [26]` | the whole value |
+    /// | an extended attribute too short for its header   | `0, [t]`         | the whole value             |
     /// | a VSA of vendor id 0                             | `0, [26]`        | the whole value             |
     /// | an EVS of vendor id 0                            | `0, [t, 26]`     | after the Extended-Type     |
     ///
@@ -252,8 +298,12 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     /// of the same vendor and type; the other sub-attributes of that VSA are attributes
     /// of their own, and anything else (another attribute, the end of the packet) ends
     /// the value with what was joined. An EVS too short for its vendor header (only in
-    /// an unchecked packet) is the extended attribute `0, [t, 26]`. Items come in wire
-    /// order of their first octet. Nothing is dropped.
+    /// an unchecked packet) is the extended attribute `0, [t, 26]`. A Vendor-Specific
+    /// whose content does not parse in the format `formats` gives its vendor (which
+    /// [`Packet::new_checked`] lets through, as FreeRADIUS 3.2 does) is yielded whole,
+    /// flagged [`AddrValue::is_malformed`], between the attributes around it; it ends
+    /// a WiMAX continuation like any other attribute. Items come in wire order of
+    /// their first octet. Nothing is dropped.
     ///
     /// TLVs are not descended: whether a value is TLVs is a property of its data type,
     /// which the caller knows; it descends with [`crate::Tlvs`] and [`AttrAddr::child`].
@@ -533,11 +583,100 @@ mod tests {
                 item("Attr-242.26", &[0, 0, 9], at(4), 1),
             ]
         );
-        // The same VSA in a packet validated with opaque VSAs.
+        // Only the Vendor-Specific attributes are flagged malformed.
+        let flags: Vec<_> = Packet::new_unchecked(&bytes[..])
+            .addressed(&BuiltinFormats)
+            .map(|a| a.is_malformed())
+            .collect();
+        assert_eq!(flags, [true, true, false, false, false]);
+        // The same VSA in a packet validated with the default options (as FreeRADIUS
+        // does, Vendor-Specific content is not part of the packet's validity).
         let bytes = raw(&[(26, &bad_vsa), (1, b"a")]);
-        let p = Packet::new_checked_with(&bytes[..], &opts).unwrap();
-        let got: Vec<_> = p.addressed(&BuiltinFormats).map(|a| a.addr()).collect();
-        assert_eq!(got, [AttrAddr::standard(26), AttrAddr::standard(1)]);
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let got: Vec<_> = p
+            .addressed(&BuiltinFormats)
+            .map(|a| (a.addr(), a.is_malformed()))
+            .collect();
+        assert_eq!(
+            got,
+            [(AttrAddr::standard(26), true), (AttrAddr::standard(1), false)]
+        );
+    }
+
+    /// A Vendor-Specific whose content does not parse, between good attributes (a
+    /// WiMAX value continued over two VSAs before it, Cisco and standard ones after):
+    /// every other attribute is read as usual, in wire order, and the bad one whole.
+    /// Each way of not parsing: a sub-attribute overrunning the VSA, one below its
+    /// header length, no vendor data, too short for a vendor id, not the vendor's
+    /// format (4-octet USR types, 2-octet Lucent types, a WiMAX length below 3), an
+    /// empty value, and a vendor id 0 whose content does not parse.
+    #[test]
+    fn a_malformed_vsa_between_good_attributes() {
+        let bads: [&[u8]; 9] = [
+            &[0, 0, 0, 9, 1, 7, b'x', b'y'],
+            &[0, 0, 0, 9, 1, 1],
+            &[0, 0, 0, 9],
+            &[0, 0, 9],
+            &[0, 0, 0x01, 0xad, 0, 0, 1],
+            &[0, 0, 0x12, 0xee, 0, 1, 2, b'a'],
+            &[0, 0, 0x60, 0xb5, 1, 2, 0],
+            &[],
+            &[0, 0, 0, 0, 1, 9],
+        ];
+        let first = wimax(1, true, b"ab");
+        let second = wimax(1, false, b"cd");
+        let cisco = vsa(9, &[&[1, 5, b'a', b'=', b'b']]);
+        for bad in bads {
+            let bytes = raw(&[
+                (1, b"bob"),
+                (26, &vsa(24757, &[&first])),
+                (26, &vsa(24757, &[&second])),
+                (26, bad),
+                (26, &cisco),
+                (5, &[0, 0, 0, 7]),
+            ]);
+            let p = Packet::new_checked(&bytes[..]).unwrap();
+            assert!(
+                Packet::new_checked_with(&bytes[..], &DecodeOptions::UDP.strict_vsa()).is_err(),
+                "{bad:?}"
+            );
+            assert_eq!(p.attributes().count(), 6);
+            assert_eq!(p.vsas().count(), 3, "the bad one is skipped");
+            let at = |i: usize| HEADER_LEN + [0, 5, 16, 27, 29 + bad.len(), 40 + bad.len()][i];
+            assert_eq!(
+                read(&bytes, &BuiltinFormats),
+                [
+                    item("Attr-1", b"bob", at(0), 1),
+                    item("Attr-26.24757.1", b"abcd", at(1), 2),
+                    item("Attr-26", bad, at(3), 1),
+                    item("Attr-26.9.1", b"a=b", at(4), 1),
+                    item("Attr-5", &[0, 0, 0, 7], at(5), 1),
+                ],
+                "{bad:?}"
+            );
+            let flags: Vec<_> = p.addressed(&BuiltinFormats).map(|a| a.is_malformed()).collect();
+            assert_eq!(flags, [false, false, true, false, false], "{bad:?}");
+        }
+        // Between the two halves of a WiMAX value, it ends the value with what was
+        // joined; the second half then stands alone.
+        let bytes = raw(&[
+            (26, &vsa(24757, &[&first])),
+            (26, bads[0]),
+            (26, &vsa(24757, &[&second])),
+        ]);
+        let got: Vec<_> = Packet::new_checked(&bytes[..])
+            .unwrap()
+            .addressed(&BuiltinFormats)
+            .map(|a| (a.addr().to_string(), a.value().to_vec(), a.is_malformed()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Attr-26.24757.1".into(), b"ab".to_vec(), false),
+                ("Attr-26".into(), bads[0].to_vec(), true),
+                ("Attr-26.24757.1".into(), b"cd".to_vec(), false),
+            ]
+        );
     }
 
     /// Vendor id 0 is the standard space: a Vendor-Specific or an

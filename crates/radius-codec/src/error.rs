@@ -57,6 +57,12 @@ pub enum Error {
         remaining: usize,
     },
     /// A Vendor-Specific attribute's content does not parse in the vendor's format.
+    ///
+    /// Returned for the one attribute ([`crate::Vsa::new_checked`],
+    /// [`crate::Attribute::vsa`]), and for the whole packet only when validation was
+    /// asked to check VSA content ([`crate::DecodeOptions::strict_vsa`],
+    /// [`crate::DecodeOptions::vendor_formats`]): by default such a VSA is kept as a
+    /// raw attribute, as FreeRADIUS 3.2 keeps it.
     #[error("Vendor-Specific at offset {offset} (vendor {vendor}) is malformed at sub-attribute offset {sub_offset}")]
     VsaMalformed {
         /// Offset of the Vendor-Specific attribute.

@@ -10,7 +10,10 @@
 //! - **Sans-I/O**: no sockets, clocks or random numbers inside. Random authenticators,
 //!   salts and `now` are arguments; [`exchange`] is a state machine you drive.
 //! - **Validate once, then never panic**: [`Packet::new_checked`] checks everything;
-//!   afterwards accessors and iterators are infallible. Fuzzed.
+//!   afterwards accessors and iterators are infallible. Fuzzed. As in FreeRADIUS 3.2,
+//!   a Vendor-Specific whose content does not parse does not make the packet invalid:
+//!   it is kept as a raw attribute ([`AddrValue::is_malformed`]); opt in to refusing
+//!   it with [`DecodeOptions::strict_vsa`].
 //! - **Secure by default**: Message-Authenticator first in Access-Request,
 //!   Status-Server and Access-* replies; replies always verified; Proxy-State echoed and
 //!   checked; [`ServerPolicy`] and [`ReplyPolicy`] follow FreeRADIUS 3.2.5+.

@@ -199,8 +199,22 @@ fn malformed_table() {
             Error::MalformedMessageAuthenticator { offset: 38, len: 16 },
         ),
     ];
+    let strict = DecodeOptions::UDP.strict_vsa();
     for (name, bytes, expected) in cases {
-        assert_eq!(Packet::new_checked(&bytes[..]).unwrap_err(), expected, "{name}");
+        assert_eq!(
+            Packet::new_checked_with(&bytes[..], &strict).unwrap_err(),
+            expected,
+            "{name}"
+        );
+        if name.starts_with("VSA") {
+            // Vendor-Specific content is checked only on request: by default such a
+            // VSA is an attribute of its own (FreeRADIUS 3.2: a raw `Attr-26`).
+            let p = Packet::new_checked(&bytes[..]).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(p.attributes().count(), 1, "{name}");
+            assert_eq!(p.vsas().count(), 0, "{name}");
+        } else {
+            assert_eq!(Packet::new_checked(&bytes[..]).unwrap_err(), expected, "{name}");
+        }
         // an unchecked view of the same bytes never panics either
         let p = Packet::new_unchecked(&bytes[..]);
         let _ = (
@@ -241,17 +255,113 @@ fn padding_after_length_is_ignored_and_tcp_limit_is_opt_in() {
 }
 
 #[test]
-fn opaque_vsa_mode_keeps_odd_vendor_data() {
+fn odd_vendor_data_is_kept_unless_strict() {
     let v = pkt(4, &[26, 10, 0, 0, 0, 9, 1, 7, b'x', b'y']);
-    assert!(Packet::new_checked(&v[..]).is_err());
-    let opts = DecodeOptions::UDP.opaque_vsa();
-    let p = Packet::new_checked_with(&v[..], &opts).unwrap();
-    assert_eq!(p.attributes().count(), 1);
-    assert_eq!(p.vsas().count(), 0);
+    let strict = DecodeOptions::UDP.strict_vsa();
+    assert_eq!(
+        Packet::new_checked_with(&v[..], &strict).unwrap_err(),
+        Error::VsaMalformed {
+            offset: 20,
+            vendor: VendorId(9),
+            sub_offset: 0
+        }
+    );
+    for opts in [DecodeOptions::UDP, DecodeOptions::TCP, strict.opaque_vsa()] {
+        let p = Packet::new_checked_with(&v[..], &opts).unwrap();
+        assert_eq!(p.attributes().count(), 1);
+        assert_eq!(p.vsas().count(), 0);
+        // the attribute itself says what is wrong with it
+        let a = p.first(AttrType::VENDOR_SPECIFIC).unwrap();
+        assert!(matches!(a.vsa(), Err(Error::VsaMalformed { offset: 20, .. })));
+    }
     // a dictionary-supplied format makes it valid: vendor 9 as format 4,0
     let usr = |_: VendorId| VendorFormat::USR;
     let opts = DecodeOptions::UDP.vendor_formats(&usr);
     Packet::new_checked_with(&v[..], &opts).unwrap();
+    // too short for a vendor id: refused only when strict
+    let short = pkt(4, &[26, 5, 0, 0, 9]);
+    Packet::new_checked(&short[..]).unwrap();
+    assert!(matches!(
+        Packet::new_checked_with(&short[..], &opts),
+        Err(Error::AttributeTooShort { min: 6, .. })
+    ));
+}
+
+/// Tolerating a malformed Vendor-Specific changes nothing for the checks that guard
+/// a packet's integrity: the top-level type/length walk must still end exactly at the
+/// packet's Length (with or without such a VSA), Message-Authenticator is still found
+/// and verified over the whole packet, the BlastRADIUS policies still see it, and a
+/// tampered packet still fails.
+#[test]
+fn a_malformed_vsa_leaves_the_strict_checks_strict() {
+    let s = SharedSecret::from("testing123");
+    let bad_vsa = [0, 0, 0, 9, 1, 7, b'x', b'y'];
+    // A malformed VSA before a truncated or overrunning top-level attribute.
+    for tail in [&[1u8][..], &[1, 9, b'a'], &[1, 1]] {
+        let mut attrs = vec![26, 10];
+        attrs.extend_from_slice(&bad_vsa);
+        attrs.extend_from_slice(tail);
+        let bytes = pkt(1, &attrs);
+        assert!(
+            matches!(
+                Packet::new_checked(&bytes[..]),
+                Err(Error::AttributeTooShort { offset: 30, .. } | Error::AttributeOverrun { offset: 30, .. })
+            ),
+            "{tail:?}"
+        );
+        // the verifiers walk the same list and refuse it too
+        let p = Packet::new_unchecked(&bytes[..]);
+        assert!(p.verify_message_authenticator(&s, None).is_err(), "{tail:?}");
+        assert!(ServerPolicy::default().verify(&p, &s).is_err(), "{tail:?}");
+    }
+    // A VSA length that hides the rest of the packet is a top-level overrun, whatever
+    // is inside it.
+    let bytes = pkt(1, &[26, 30, 0, 0, 0, 9, 1, 3, b'x']);
+    assert!(matches!(
+        Packet::new_checked(&bytes[..]),
+        Err(Error::AttributeOverrun { offset: 20, .. })
+    ));
+
+    // Signed, with the malformed VSA between good attributes: verifies, and the
+    // policies see the Message-Authenticator.
+    let mut b = PacketBuilder::access_request(7, [5; 16]);
+    b.add(AttrType::USER_NAME, b"bob")
+        .unwrap()
+        .add(AttrType::VENDOR_SPECIFIC, &bad_vsa)
+        .unwrap()
+        .add(AttrType::VENDOR_SPECIFIC, &[0, 0, 9])
+        .unwrap()
+        .add(AttrType::NAS_PORT, &[0, 0, 0, 7])
+        .unwrap();
+    let packet = b.finish_packet(&s).unwrap();
+    let bytes = packet.as_bytes().to_vec();
+    let p = Packet::new_checked(&bytes[..]).unwrap();
+    let types: Vec<_> = p.attributes().map(|a| a.typ().0).collect();
+    assert_eq!(types, [80, 1, 26, 26, 5]);
+    assert!(p.message_authenticator().is_some());
+    p.verify_request(&s).unwrap();
+    ServerPolicy::new(Requirement::Yes, Requirement::Yes)
+        .verify(&p, &s)
+        .unwrap();
+    // One octet changed inside the malformed VSA: the signature catches it.
+    let mut forged = bytes.clone();
+    forged[20 + 18 + 5 + 2 + 5] ^= 1;
+    let q = Packet::new_checked(&forged[..]).unwrap();
+    assert_eq!(q.verify_request(&s), Err(Error::BadMessageAuthenticator));
+    assert!(ServerPolicy::default().verify(&q, &s).is_err());
+    // Without a Message-Authenticator, the policy that requires one still refuses it.
+    let mut b = PacketBuilder::access_request(8, [5; 16]);
+    b.without_message_authenticator()
+        .add(AttrType::VENDOR_SPECIFIC, &bad_vsa)
+        .unwrap();
+    let bare = b.finish(&s).unwrap();
+    let bare = Packet::new_checked(&bare[..]).unwrap();
+    assert_eq!(
+        ServerPolicy::new(Requirement::Yes, Requirement::No).verify(&bare, &s),
+        Err(Error::MissingMessageAuthenticator {
+            code: Code::AccessRequest
+        })
+    );
 }
 
 #[test]

@@ -3,13 +3,27 @@
 //! # No panics after validation
 //!
 //! [`Packet::new_checked`] does all validation once: the header length rules of
-//! RFC 2865 §3, every attribute's length, the structure of Vendor-Specific attributes in
-//! their vendor's format, the RFC 6929 extended headers and long-extended fragment
-//! chains, and the shape of Message-Authenticator. If it returns `Ok`, no accessor and
-//! no iterator of that packet can fail or panic, and the attribute iterator never stops
+//! RFC 2865 §3, every attribute's length (the type/length walk must end exactly at the
+//! packet's Length), the RFC 6929 extended headers and long-extended fragment chains,
+//! and the shape of Message-Authenticator. If it returns `Ok`, no accessor and no
+//! iterator of that packet can fail or panic, and the attribute iterator never stops
 //! early: there is no "malformed tail" to lose a Message-Authenticator in.
 //! [`Packet::new_unchecked`] skips validation; the accessors still do not panic on such
 //! a packet, but attribute iteration stops at the first malformed attribute.
+//!
+//! # Malformed Vendor-Specific content is an attribute, not a bad packet
+//!
+//! The content of a Vendor-Specific attribute (vendor id, then sub-attributes in the
+//! vendor's format) is not part of that validation by default, as in FreeRADIUS 3.2,
+//! whose `rad_packet_ok` walks only the top-level attributes and whose decoder keeps a
+//! VSA that does not parse as a raw `Attr-26 = 0x...` attribute. A VSA whose
+//! sub-attribute lengths do not add up, that does not follow its vendor's format, or
+//! that is too short for a vendor id is therefore one attribute like any other: the
+//! attribute iterator yields it, [`Attribute::vsa`] says why it does not parse
+//! ([`Error::VsaMalformed`]), [`Packet::vsas`] skips it, and [`Packet::addressed`]
+//! yields it whole as `Attr-26`, flagged [`crate::AddrValue::is_malformed`]. The
+//! other attributes, before and after it, are read as usual. Opt in to refusing such
+//! packets with [`DecodeOptions::strict_vsa`] or [`DecodeOptions::vendor_formats`].
 
 use std::borrow::Cow;
 
@@ -60,9 +74,16 @@ impl<F: Fn(VendorId) -> VendorFormat> VendorFormats for F {
 }
 
 /// How strictly [`Packet::new_checked_with`] validates.
+///
+/// The top-level attribute list (each type/length, the walk ending exactly at Length),
+/// the extended headers and Message-Authenticator are always checked. The content of
+/// Vendor-Specific attributes is checked only on request ([`DecodeOptions::strict_vsa`],
+/// [`DecodeOptions::vendor_formats`]): by default a VSA that does not parse is kept as
+/// a raw attribute, as FreeRADIUS 3.2 keeps it (see the [module docs](self)).
 #[derive(Clone, Copy)]
 pub struct DecodeOptions<'a> {
     max_len: usize,
+    /// `Some`: every Vendor-Specific must parse in these formats.
     vsa: Option<&'a dyn VendorFormats>,
 }
 
@@ -82,26 +103,40 @@ impl Default for DecodeOptions<'_> {
 }
 
 impl<'a> DecodeOptions<'a> {
-    /// UDP rules: Length at most 4096, VSAs checked in [`BuiltinFormats`].
+    /// UDP rules: Length at most 4096; the content of Vendor-Specific attributes is
+    /// not checked (a VSA that does not parse is a raw attribute, as in FreeRADIUS).
     pub const UDP: Self = Self {
         max_len: MAX_PACKET_LEN,
-        vsa: Some(&BuiltinFormats),
+        vsa: None,
     };
     /// RADIUS over TCP/TLS (RFC 7930): Length up to 65535, otherwise as [`Self::UDP`].
     pub const TCP: Self = Self {
         max_len: MAX_PACKET_LEN_TCP,
-        vsa: Some(&BuiltinFormats),
+        vsa: None,
     };
 
-    /// Checks Vendor-Specific content with the given formats (e.g. a dictionary's).
+    /// Refuses a packet whose Vendor-Specific content does not parse in the given
+    /// formats (e.g. a dictionary's): a VSA without vendor data, or whose
+    /// sub-attributes do not fill it exactly, is then [`Error::VsaMalformed`], one too
+    /// short for a vendor id [`Error::AttributeTooShort`]. Stricter than FreeRADIUS,
+    /// which keeps such a VSA as a raw attribute (the default here).
     #[must_use]
     pub fn vendor_formats(mut self, formats: &'a dyn VendorFormats) -> Self {
         self.vsa = Some(formats);
         self
     }
 
-    /// Only checks that each Vendor-Specific attribute has a vendor id; its content is
-    /// left opaque (for vendors whose format is unknown or broken).
+    /// [`DecodeOptions::vendor_formats`] with the built-in formats
+    /// ([`BuiltinFormats`]): what [`DecodeOptions::UDP`] did before malformed VSAs
+    /// were kept as raw attributes.
+    #[must_use]
+    pub const fn strict_vsa(mut self) -> Self {
+        self.vsa = Some(&BuiltinFormats);
+        self
+    }
+
+    /// Leaves the content of Vendor-Specific attributes unchecked (the default):
+    /// undoes [`DecodeOptions::vendor_formats`] and [`DecodeOptions::strict_vsa`].
     #[must_use]
     pub const fn opaque_vsa(mut self) -> Self {
         self.vsa = None;
@@ -271,8 +306,9 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     }
 
     /// Every Vendor-Specific attribute, parsed in the vendor's built-in format.
-    /// A VSA whose content does not parse in that format is skipped (it can only
-    /// occur in a packet validated with [`DecodeOptions::opaque_vsa`]).
+    /// A VSA whose content does not parse in that format is skipped here (it is still
+    /// one of [`Packet::attributes`], and [`Packet::addressed`] yields it raw); it
+    /// cannot occur in a packet validated with [`DecodeOptions::strict_vsa`].
     pub fn vsas(&self) -> impl Iterator<Item = Vsa<'a>> + 'a {
         self.all(AttrType::VENDOR_SPECIFIC).filter_map(|a| a.vsa().ok())
     }
@@ -417,14 +453,15 @@ fn check_attributes(attrs: &[u8], opts: &DecodeOptions<'_>) -> Result<()> {
             min,
         };
         match a.typ.0 {
-            26 => match opts.vsa {
-                Some(formats) => {
+            // Vendor-Specific content only when asked: otherwise a VSA that does not
+            // parse is a raw attribute (FreeRADIUS 3.2's `rad_packet_ok` does not look
+            // inside either).
+            26 => {
+                if let Some(formats) = opts.vsa {
                     let format = formats.vendor_format(vendor_of(a.value));
                     Vsa::new_checked(a.value, format, a.offset)?;
                 }
-                None if a.value.len() < 4 => return Err(min(6)),
-                None => {}
-            },
+            }
             80 => {
                 if a.value.len() != 16 || seen_ma {
                     return Err(Error::MalformedMessageAuthenticator {

@@ -255,4 +255,66 @@ proptest! {
             let _ = p.verify_request(&SharedSecret::from("x"));
         }
     }
+
+    /// Any Vendor-Specific content among standard attributes: the packet validates
+    /// (only the top-level walk is checked, as in FreeRADIUS), every attribute is
+    /// read in order, the VSAs that do not parse in their vendor's format come out of
+    /// `addressed` whole and flagged, the others as their sub-attributes, and the
+    /// standard attributes around them unchanged; with `strict_vsa` the packet is
+    /// refused exactly when one VSA does not parse.
+    #[test]
+    fn any_vsa_content_is_kept_between_the_others(
+        attrs in proptest::collection::vec(
+            prop_oneof![
+                ((1u8..=25), bytes(20)).prop_map(|(t, v)| (t, v)),
+                (
+                    prop_oneof![Just(9u32), Just(429), Just(4846), Just(8164), Just(24757), any::<u32>()],
+                    bytes(24),
+                ).prop_map(|(vendor, data)| {
+                    let mut v = vendor.to_be_bytes().to_vec();
+                    v.extend(data);
+                    (26, v)
+                }),
+                bytes(6).prop_map(|v| (26, v)),
+            ],
+            0..12,
+        )
+    ) {
+        let mut b = PacketBuilder::accounting_request(1);
+        for (t, v) in &attrs {
+            b.add(AttrType(*t), v).unwrap();
+        }
+        let bytes = b.finish(&SharedSecret::from("s")).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let read: Vec<(u8, Vec<u8>)> = p.attributes().map(|a| (a.typ().0, a.value().to_vec())).collect();
+        prop_assert_eq!(&read, &attrs);
+        p.verify_request(&SharedSecret::from("s")).unwrap();
+
+        let parses = |v: &[u8]| {
+            let vendor = VendorId(v.first_chunk::<4>().map_or(0, |x| u32::from_be_bytes(*x)));
+            Vsa::new_checked(v, VendorFormat::for_vendor(vendor), 0).is_ok()
+        };
+        // What `addressed` must give for the attributes that are not split: the
+        // standard ones and the malformed VSAs, in order (a VSA that parses gives
+        // sub-attributes, or itself when its vendor id is 0; WiMAX joins values).
+        let whole: Vec<(AttrAddr, Vec<u8>, bool)> = attrs
+            .iter()
+            .filter(|(t, v)| *t != 26 || !parses(v))
+            .map(|(t, v)| (AttrAddr::standard(u32::from(*t)), v.clone(), *t == 26))
+            .collect();
+        let got: Vec<(AttrAddr, Vec<u8>, bool)> = p
+            .addressed(&BuiltinFormats)
+            .filter(|a| a.addr().vendor() == VendorId(0))
+            .filter(|a| a.addr() != AttrAddr::standard(26) || a.is_malformed())
+            .map(|a| (a.addr(), a.value().to_vec(), a.is_malformed()))
+            .collect();
+        prop_assert_eq!(got, whole);
+        let strict = Packet::new_checked_with(&bytes[..], &DecodeOptions::UDP.strict_vsa());
+        let all_parse = attrs.iter().all(|(t, v)| *t != 26 || parses(v));
+        prop_assert_eq!(strict.is_ok(), all_parse);
+        prop_assert_eq!(
+            p.vsas().count(),
+            attrs.iter().filter(|(t, v)| *t == 26 && parses(v)).count()
+        );
+    }
 }
