@@ -128,6 +128,40 @@ pub(crate) mod tests {
             ),
             (vsa(14122, 7, &[0, 1]), "Attr-26.14122.7 = 0x0001"),
             (attr(241, &[1, 0, 1]), "Attr-241.1 = 0x0001"),
+            // Vendor-Specific attributes whose content does not parse: the attribute
+            // whole, vendor id included (FreeRADIUS's raw fallback of data2vp_vsas):
+            // a sub-attribute overrunning the VSA, no vendor data, too short for a
+            // vendor id, not the vendor's format (USR `4,0`, Lucent `2,1`, WiMAX
+            // `1,1,c`), an unknown vendor's in the RFC format, a sub-attribute
+            // shorter than its header, octets left over, vendor id 0.
+            (
+                attr(26, &[0, 0, 0, 9, 1, 7, b'x', b'y']),
+                "Attr-26 = 0x0000000901077879",
+            ),
+            (attr(26, &[0, 0, 0, 9]), "Attr-26 = 0x00000009"),
+            (attr(26, &[0, 0, 9]), "Attr-26 = 0x000009"),
+            (
+                attr(26, &[0, 0, 0x01, 0xad, 0, 0, 1]),
+                "Attr-26 = 0x000001ad000001",
+            ),
+            (
+                attr(26, &[0, 0, 0x12, 0xee, 0, 1, 2, b'a']),
+                "Attr-26 = 0x000012ee00010261",
+            ),
+            (
+                attr(26, &[0, 0, 0x27, 0x0f, 1, 9, 1]),
+                "Attr-26 = 0x0000270f010901",
+            ),
+            (
+                attr(26, &[0, 0, 0x60, 0xb5, 1, 2, 0]),
+                "Attr-26 = 0x000060b5010200",
+            ),
+            (attr(26, &[0, 0, 0, 9, 1, 1]), "Attr-26 = 0x000000090101"),
+            (
+                attr(26, &[0, 0, 0, 9, 1, 5, b'a', b'=', b'b', 1]),
+                "Attr-26 = 0x000000090105613d6201",
+            ),
+            (attr(26, &[0, 0, 0, 0, 1, 9]), "Attr-26 = 0x000000000109"),
         ]
     }
 

@@ -97,6 +97,14 @@ impl Decoded<'_, '_> {
     /// `ipv6prefix` longer than 128 bits): [`Decoded::value`] then holds the
     /// attribute's octets as they were on the wire, tag octet included. A hidden
     /// value that was not revealed is not malformed.
+    ///
+    /// Also true for a Vendor-Specific attribute whose content does not parse in its
+    /// vendor's format (sub-attribute lengths that do not add up, too short for a
+    /// vendor id; the codec's [`radius_codec::AddrValue::is_malformed`]): it is then
+    /// the attribute whole, address `0, [26]` (named `Vendor-Specific` when the
+    /// dictionary defines it), its value every octet after type and length, printed
+    /// by [`Decoded::freeradius_name`] and [`Decoded::freeradius_value`] as
+    /// FreeRADIUS 3.2 prints it: `Attr-26 = 0x<vendor id and data>`.
     #[must_use]
     pub fn is_malformed(&self) -> bool {
         self.malformed
@@ -335,7 +343,8 @@ impl Dictionary {
     }
 
     /// Decodes every attribute of a request in wire order; nothing is dropped (unknown
-    /// attributes are named by number). The structure (Vendor-Specific in this
+    /// attributes are named by number; a Vendor-Specific whose content does not parse
+    /// in its vendor's format is kept whole, [`Decoded::is_malformed`]). The structure (Vendor-Specific in this
     /// dictionary's vendor formats, WiMAX continuation, long-extended fragments, EVS)
     /// is the codec's [`Packet::addressed`]; TLVs are descended where the type is
     /// `tlv`. With `hiding` (the same [`Hiding`] that [`Dictionary::add`] takes; its
@@ -381,6 +390,21 @@ impl Dictionary {
         let mut out = Vec::with_capacity(packet.attributes().count() + 4);
         for item in packet.addressed(self) {
             let addr = item.addr();
+            if item.is_malformed() {
+                // A Vendor-Specific whose content does not parse in its vendor's
+                // format: kept whole, as FreeRADIUS 3.2 keeps it (`Attr-26 = 0x...`).
+                let def = self.attr_by_addr(addr);
+                out.push(Decoded {
+                    name: def.map_or_else(|| Cow::Owned(addr.to_string()), |d| Cow::Borrowed(d.name())),
+                    addr,
+                    def,
+                    tag: None,
+                    value: Value::Octets(item.into_value()),
+                    malformed: true,
+                    dict: self,
+                });
+                continue;
+            }
             match item.into_value() {
                 Cow::Borrowed(value) => self.decode_one(addr, value, hiding, &mut out),
                 Cow::Owned(value) => self.decode_owned(addr, &value, hiding, &mut out),
@@ -481,8 +505,11 @@ impl Dictionary {
     }
 }
 
-/// A dictionary tells the codec each vendor's Vendor-Specific format:
-/// `DecodeOptions::UDP.vendor_formats(&dict)`.
+/// A dictionary tells the codec each vendor's Vendor-Specific format: for
+/// [`Packet::addressed`] (what [`Dictionary::decode`] does), and for
+/// `DecodeOptions::UDP.vendor_formats(&dict)`, which refuses a packet whose
+/// Vendor-Specific content does not parse in them (by default such a VSA is kept as a
+/// malformed attribute, as FreeRADIUS keeps it).
 impl radius_codec::VendorFormats for Dictionary {
     fn vendor_format(&self, vendor: VendorId) -> VendorFormat {
         Self::vendor_format(self, vendor)
@@ -649,6 +676,95 @@ mod tests {
         let p = Packet::new_checked(&bytes[..]).unwrap();
         let names: Vec<_> = d.decode(&p, None).iter().map(|a| a.name.to_string()).collect();
         assert_eq!(names, ["User-Name", "Vendor-Specific"]);
+    }
+
+    /// A Vendor-Specific whose content does not parse (here a sub-attribute that
+    /// claims 9 octets of 3, and one in a dictionary vendor's `2,1` format that the
+    /// octets do not follow), between good attributes: the packet decodes, every
+    /// other attribute as usual and in wire order, the bad one whole and malformed,
+    /// printed as FreeRADIUS 3.2 prints it (radsniff: `Attr-26 = 0x...`), named
+    /// `Vendor-Specific` (when the dictionary has it) with its octets as hex in the
+    /// plain text; the printed pair reads back to the same octets.
+    #[test]
+    fn a_malformed_vsa_is_kept_between_good_attributes() {
+        let mut files = crate::MemoryResolver::new();
+        files.insert(
+            "d",
+            "VENDOR Wide 7777 format=2,1\nBEGIN-VENDOR Wide\n\
+             ATTRIBUTE Wide-Thing 300 string\nEND-VENDOR Wide\n",
+        );
+        let (wide, _) = Dictionary::load(&files, "d", crate::Mode::Strict).unwrap();
+        let row = |n: &str, t: &str, m: bool| (n.to_string(), t.to_string(), m);
+        let overrun = [0, 0, 0, 9, 1, 3, b'a', 2, 9, b'x'];
+        let not_wide = [0, 0, 0x1e, 0x61, 1, 5, b'a', b'b', b'c'];
+        let cases = [
+            (
+                Dictionary::builtin(),
+                &overrun[..],
+                [
+                    row("User-Name", "bob", false),
+                    row("Vendor-Specific", "0x00000009010361020978", true),
+                    row("Cisco-AVPair", "a=b", false),
+                    row("NAS-Port", "7", false),
+                ],
+            ),
+            (
+                &wide,
+                &not_wide[..],
+                [
+                    // This dictionary defines neither the standard attributes nor
+                    // Vendor-Specific: all by number.
+                    row("Attr-1", "0x626f62", false),
+                    row("Attr-26", "0x00001e610105616263", true),
+                    row("Attr-26.9.1", "0x613d62", false),
+                    row("Attr-5", "0x00000007", false),
+                ],
+            ),
+        ];
+        let secret = SharedSecret::from("s");
+        for (d, bad, want) in cases {
+            let mut b = PacketBuilder::accounting_request(3);
+            b.add(AttrType::USER_NAME, b"bob")
+                .unwrap()
+                .add(AttrType::VENDOR_SPECIFIC, bad)
+                .unwrap()
+                .add_vsa(VendorId::CISCO, 1, b"a=b")
+                .unwrap()
+                .add(AttrType::NAS_PORT, &[0, 0, 0, 7])
+                .unwrap();
+            let bytes = b.finish(&secret).unwrap();
+            let p = Packet::new_checked(&bytes[..]).unwrap();
+            // Refused only when asked to check VSA content in the dictionary's formats.
+            let strict = radius_codec::DecodeOptions::UDP.vendor_formats(d);
+            assert!(Packet::new_checked_with(&bytes[..], &strict).is_err());
+            let decoded = d.decode(&p, None);
+            let got: Vec<_> = decoded
+                .iter()
+                .map(|a| (a.name.to_string(), a.text(), a.is_malformed()))
+                .collect();
+            assert_eq!(got, want);
+            let hex: String = bad.iter().map(|b| format!("{b:02x}")).collect();
+            let bad_one = &decoded[1];
+            assert_eq!(bad_one.addr, AttrAddr::standard(26));
+            assert_eq!(bad_one.tag, None);
+            assert_eq!(bad_one.value, Value::Octets(bad.into()));
+            assert_eq!(
+                (bad_one.freeradius_name(), bad_one.freeradius_value()),
+                (Cow::Borrowed("Attr-26"), format!("0x{hex}"))
+            );
+            assert!(d
+                .display(&p)
+                .to_string()
+                .contains(&format!("\tAttr-26 = 0x{hex}\n")));
+            // The printed pair reads back to the same octets.
+            let mut again = PacketBuilder::accounting_request(0);
+            d.add(&mut again, "Attr-26", &format!("0x{hex}"), None).unwrap();
+            let again = again.finish(&secret).unwrap();
+            assert_eq!(
+                again[20..],
+                [&[26, u8::try_from(bad.len() + 2).unwrap()][..], bad].concat()
+            );
+        }
     }
 
     /// Issue: `Debug` of a decoded attribute printed the whole dictionary (150 KB)

@@ -9,7 +9,7 @@
 )]
 
 use proptest::prelude::*;
-use radius_codec::{AttrAddr, Packet, SharedSecret};
+use radius_codec::{AttrAddr, Packet, PacketBuilder, SharedSecret, VendorId, Vsa};
 use radius_dict::{Dictionary, Hiding};
 
 /// An Access-Request (code 1) with the given raw attributes, unvalidated.
@@ -82,6 +82,75 @@ proptest! {
             let standard = got.iter().filter(|a| a.addr == AttrAddr::standard(1)).count();
             prop_assert_eq!(standard, attrs.iter().filter(|(t, _)| *t == 1).count());
             let _ = d.display(&p).to_string();
+        }
+    }
+
+    /// Any Vendor-Specific content between standard attributes, in a packet that
+    /// validates (only the top-level walk is checked, as FreeRADIUS checks it): the
+    /// standard attributes come out by name, in wire order, with their values; each
+    /// VSA that does not parse in its vendor's format comes out between them, whole,
+    /// malformed, printed `Attr-26 = 0x<value>`; and the printed text reads back to
+    /// the same packet.
+    #[test]
+    fn malformed_vsas_are_kept_in_place(
+        attrs in proptest::collection::vec(
+            prop_oneof![
+                (prop_oneof![Just(1u8), Just(25), Just(18)], proptest::collection::vec(0x20u8..0x7f, 1..12)),
+                (
+                    prop_oneof![Just(0u32), Just(9), Just(429), Just(4846), Just(24757), Just(9999)],
+                    proptest::collection::vec(any::<u8>(), 0..10),
+                ).prop_map(|(v, rest)| {
+                    let mut value = v.to_be_bytes().to_vec();
+                    value.extend(rest);
+                    (26u8, value)
+                }),
+                proptest::collection::vec(any::<u8>(), 0..4).prop_map(|v| (26u8, v)),
+            ],
+            0..10,
+        )
+    ) {
+        let d = Dictionary::builtin();
+        let bytes = raw(&attrs);
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let parses = |v: &[u8]| {
+            let vendor = VendorId(v.first_chunk::<4>().map_or(0, |x| u32::from_be_bytes(*x)));
+            Vsa::new_checked(v, d.vendor_format(vendor), 0).is_ok()
+        };
+        let hex = |v: &[u8]| v.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let want: Vec<(String, String, bool)> = attrs
+            .iter()
+            .filter(|(t, v)| *t != 26 || !parses(v))
+            .map(|(t, v)| match t {
+                26 => ("Attr-26".to_string(), format!("0x{}", hex(v)), true),
+                _ => {
+                    let def = d.attr_by_addr(AttrAddr::standard(u32::from(*t))).unwrap();
+                    let value = radius_codec::Value::decode(def.data_type(), v).unwrap();
+                    (def.name().to_string(), d.format_value_freeradius(def, &value), false)
+                }
+            })
+            .collect();
+        let decoded = d.decode(&p, None);
+        let got: Vec<(String, String, bool)> = decoded
+            .iter()
+            .filter(|a| a.addr.vendor() == VendorId(0))
+            .filter(|a| a.addr != AttrAddr::standard(26) || a.is_malformed())
+            .map(|a| (a.freeradius_name().into_owned(), a.freeradius_value(), a.is_malformed()))
+            .collect();
+        prop_assert_eq!(got, want);
+        // Where nothing was split (no VSA parsed): the malformed ones as printed
+        // (`Attr-26 = 0x...`), the others by name and text, read back with the
+        // dictionary, give the same attribute octets.
+        if decoded.len() == attrs.len() && decoded.iter().all(|a| a.addr.vendor() == VendorId(0)) {
+            let mut b = PacketBuilder::accounting_request(0);
+            for a in &decoded {
+                if a.is_malformed() {
+                    d.add(&mut b, &a.freeradius_name(), &a.freeradius_value(), None).unwrap();
+                } else {
+                    d.add(&mut b, &a.name, &a.text(), None).unwrap();
+                }
+            }
+            let again = b.finish(&SharedSecret::from("s")).unwrap();
+            prop_assert_eq!(&again[20..], &bytes[20..]);
         }
     }
 }
