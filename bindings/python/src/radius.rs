@@ -1055,7 +1055,10 @@ impl Packet {
         dict: DictHandle,
         secret: Option<(Arc<SharedSecret>, Option<[u8; 16]>)>,
     ) -> PyResult<Self> {
-        CodecPacket::new_checked_with(&data[..], &decode_options(&dict)).map_err(errors::codec)?;
+        // The top-level attribute list is checked; a Vendor-Specific whose content does
+        // not parse in its vendor's format is read as a malformed attribute (FreeRADIUS
+        // 3.2's raw `Attr-26`), not a reason to refuse the packet.
+        CodecPacket::new_checked(&data[..]).map_err(errors::codec)?;
         // The request's header is all a reply's hidden values need (its Request
         // Authenticator): kept as a 20-octet packet for `Dictionary::decode_reply`.
         let hiding = secret.map(|(s, request_auth)| {
@@ -1137,10 +1140,6 @@ impl Packet {
         }
         Ok(d.addr == key_of(key)?)
     }
-}
-
-fn decode_options(dict: &Dict) -> radius_codec::DecodeOptions<'_> {
-    radius_codec::DecodeOptions::default().vendor_formats(dict)
 }
 
 #[pymethods]

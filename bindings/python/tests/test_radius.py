@@ -289,6 +289,78 @@ def test_malformed_packets_raise_packet_error(data: bytes, offset: int) -> None:
     assert isinstance(info.value, nacwire.Error)
 
 
+def test_malformed_vendor_specific_is_kept_readable() -> None:
+    """A Vendor-Specific whose inner structure does not parse (a sub-attribute longer
+    than the VSA, too short for a vendor id) does not make Packet.decode refuse the
+    packet: as FreeRADIUS 3.2 keeps it (radsniff prints ``Attr-26 = 0x...``), it is
+    read whole, as ``Vendor-Specific`` with its octets, between the other attributes,
+    which read as usual; a signed packet carrying it still verifies, and a tampered
+    one still does not. A malformed top-level attribute list is still refused."""
+    overrun = bytes.fromhex("00000009010361020978")  # Cisco: 2nd sub-attribute claims 9
+    short = bytes.fromhex("000009")  # not even a vendor id
+    attrs = (
+        bytes.fromhex("0105626f62")  # User-Name "bob"
+        + bytes([26, 2 + len(overrun)])
+        + overrun
+        + bytes.fromhex("050600000007")  # NAS-Port 7
+        + bytes([26, 2 + len(short)])
+        + short
+        + bytes.fromhex("1a0b000000090105613d62")  # Cisco-AVPair "a=b"
+    )
+    data = bytes([4, 9]) + (20 + len(attrs)).to_bytes(2, "big") + bytes(16) + attrs
+    pkt = radius.Packet.decode(data)
+    assert pkt.keys() == [
+        "User-Name",
+        "Vendor-Specific",
+        "NAS-Port",
+        "Vendor-Specific",
+        "Cisco-AVPair",
+    ]
+    assert len(pkt) == 5
+    assert pkt["User-Name"] == "bob"
+    assert pkt["NAS-Port"] == 7
+    assert pkt["Cisco-AVPair"] == "a=b"
+    assert pkt["Vendor-Specific"] == overrun
+    assert pkt.get_all("Vendor-Specific") == [overrun, short]
+    assert pkt.get_all(26) == [overrun, short]
+    assert "Vendor-Specific" in pkt
+    assert pkt.to_dict()["Vendor-Specific"] == [overrun, short]
+    assert pkt.attributes()[1] == ("Vendor-Specific", (0, 26), None, overrun)
+    assert pkt.text().splitlines() == [
+        "Accounting-Request Id 9 Length 59",
+        '\tUser-Name = "bob"',
+        "\tAttr-26 = 0x00000009010361020978",
+        "\tNAS-Port = 7",
+        "\tAttr-26 = 0x000009",
+        '\tCisco-AVPair = "a=b"',
+    ]
+    # The raw pairs text() prints build the same octets again.
+    pairs = [tuple(line.strip().split(" = ", 1)) for line in pkt.text().splitlines()[1:]]
+    rebuilt = [("User-Name", "bob"), pairs[1], ("NAS-Port", 7), pairs[3], ("Cisco-AVPair", "a=b")]
+    assert radius.build("Accounting-Request", SECRET, rebuilt).raw[20:] == attrs
+
+    # Signed (Accounting-Request: the Request Authenticator covers it): verifies;
+    # one octet changed inside the malformed VSA: does not.
+    signed = radius.build(
+        "Accounting-Request",
+        SECRET,
+        [("User-Name", "bob"), ("Attr-26", "0x" + overrun.hex()), ("NAS-Port", 7)],
+    )
+    got = radius.Packet.decode(bytes(signed))
+    assert got.get_all("Vendor-Specific") == [overrun]
+    got.verify_request(SECRET)
+    raw = bytearray(bytes(signed))
+    raw[20 + 5 + 2 + 5] ^= 0x01
+    with pytest.raises(nacwire.VerifyError):
+        radius.Packet.decode(bytes(raw)).verify_request(SECRET)
+
+    # The top-level walk stays strict: a VSA Length past the packet end.
+    bad = bytes([4, 9, 0, 29]) + bytes(16) + bytes([26, 30]) + overrun[:7]
+    with pytest.raises(nacwire.PacketError) as info:
+        radius.Packet.decode(bad)
+    assert info.value.offset == 20
+
+
 def test_repr_redacts_hidden_values() -> None:
     pkt = radius.build("Access-Request", SECRET, {"User-Name": "bob", "User-Password": "hunter2"})
     shown = radius.Packet.decode(bytes(pkt), secret=SECRET)

@@ -3652,6 +3652,138 @@ fn decode_prints_attributes_as_radsniff() {
     }
 }
 
+/// A Vendor-Specific whose inner structure does not parse (sub-attribute lengths that
+/// do not add up, not the vendor's format, no vendor data, too short for a vendor id)
+/// does not make `decode` refuse the packet: as radsniff (FreeRADIUS 3.2's decoder,
+/// its raw fallback) prints it, `Attr-26 = 0x<the whole value>`, exit 0, and the
+/// attributes around it print as usual. A malformed top-level attribute list is
+/// still a malformed packet (exit 3).
+#[test]
+fn decode_keeps_a_malformed_vsa_as_radsniff_does() {
+    let Some(radsniff) = require_program("radsniff") else {
+        return;
+    };
+    let attr = |t: u8, v: &[u8]| {
+        let mut a = vec![t, u8::try_from(v.len() + 2).unwrap()];
+        a.extend_from_slice(v);
+        a
+    };
+    let packets: Vec<Vec<u8>> = vec![
+        // Cisco (1,1): a sub-attribute claims 7 octets of 4.
+        attr(26, &[0, 0, 0, 9, 1, 7, b'x', b'y']),
+        // No vendor data; too short for a vendor id.
+        attr(26, &[0, 0, 0, 9]),
+        attr(26, &[0, 0, 9]),
+        // Not the vendor's format: USR (4,0), Lucent (2,1), WiMAX (1,1,c).
+        attr(26, &[0, 0, 0x01, 0xad, 0, 0, 1]),
+        attr(26, &[0, 0, 0x12, 0xee, 0, 1, 2, b'a']),
+        attr(26, &[0, 0, 0x60, 0xb5, 1, 2, 0]),
+        // An unknown vendor in the RFC format: overrun; a sub-attribute of length 1;
+        // an octet left over after a good sub-attribute; vendor id 0.
+        attr(26, &[0, 0, 0x27, 0x0f, 1, 9, 1]),
+        attr(26, &[0, 0, 0, 9, 1, 1]),
+        attr(26, &[0, 0, 0, 9, 1, 5, b'a', b'=', b'b', 1]),
+        attr(26, &[0, 0, 0, 0, 1, 9]),
+        // Between good attributes, a good VSA after it.
+        [
+            attr(1, b"bob"),
+            attr(26, &[0, 0, 0, 9, 1, 3, b'a', 2, 9, b'x']),
+            attr(5, &[0, 0, 0, 7]),
+            attr(26, &[0, 0, 0, 9, 1, 5, b'a', b'=', b'b']),
+        ]
+        .concat(),
+    ];
+    let frames: Vec<(f64, Vec<u8>)> = packets
+        .iter()
+        .enumerate()
+        .map(|(i, attrs)| {
+            let mut p = vec![1, u8::try_from(i).unwrap(), 0, 0];
+            p.extend(0u8..16);
+            p.extend_from_slice(attrs);
+            let len = u16::try_from(p.len()).unwrap().to_be_bytes();
+            p[2..4].copy_from_slice(&len);
+            let port = 41000 + u16::try_from(i).unwrap();
+            (
+                1_796_187_600.0 + f64::from(u8::try_from(i).unwrap()),
+                udp_frame(([127, 0, 0, 1], port), ([127, 0, 0, 1], 1812), &p),
+            )
+        })
+        .collect();
+    let f = tempfile_path::write("fr-bad-vsa.pcap", pcap(&frames));
+    let fr = Command::new(radsniff)
+        .args(["-I", f.s(), "-s", SECRET, "-x"])
+        .env("TZ", "UTC")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let fr = attribute_blocks(&stdout(&fr), |l| {
+        l.contains(") Access-Request Id ") && !l.contains("**")
+    });
+    let o = run(&["decode", f.s(), "-D", "/usr/share/freeradius"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(!stdout(&o).contains("malformed"), "{}", stdout(&o));
+    let ours = attribute_blocks(&stdout(&o), |l| l.starts_with('#'));
+    assert_eq!(fr.len(), packets.len(), "radsniff printed every packet");
+    assert_eq!(ours.len(), packets.len(), "{}", stdout(&o));
+    // radsniff sorts a packet's attributes; decode keeps wire order.
+    let sorted = |b: &Vec<String>| {
+        let mut b = b.clone();
+        b.sort();
+        b
+    };
+    for (i, (theirs, ours)) in fr.iter().zip(&ours).enumerate() {
+        assert_eq!(sorted(ours), sorted(theirs), "packet {i}");
+    }
+    // Spot checks (a radsniff that printed nothing could not pass), and wire order.
+    assert_eq!(ours[0], ["Attr-26 = 0x0000000901077879"]);
+    assert_eq!(ours[2], ["Attr-26 = 0x000009"]);
+    assert_eq!(
+        ours[10],
+        [
+            "User-Name = \"bob\"",
+            "Attr-26 = 0x00000009010361020978",
+            "NAS-Port = 7",
+            "Cisco-AVPair = \"a=b\"",
+        ]
+    );
+    // The built-in dictionary prints the same; JSON keeps the name and the octets
+    // as hex, as it does for other malformed values; every packet is counted as
+    // decoded, none as malformed.
+    let o = run(&["decode", f.s()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(attribute_blocks(&stdout(&o), |l| l.starts_with('#')), ours);
+    let o = run(&["decode", f.s(), "--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[10]["attributes"]["User-Name"], "bob");
+    assert_eq!(l[10]["attributes"]["Vendor-Specific"], "0x00000009010361020978");
+    assert_eq!(l[10]["attributes"]["Cisco-AVPair"], "a=b");
+    assert_eq!(l[2]["attributes"]["Vendor-Specific"], "0x000009");
+    let summary = l.last().unwrap();
+    assert_eq!(summary["event"], "summary");
+    assert_eq!(summary["packets"], packets.len());
+    assert_eq!(summary["malformed"], 0);
+
+    // The top-level walk stays strict: a VSA whose length runs past the packet, or
+    // an attribute cut off after a malformed VSA, is a malformed packet.
+    let hex = |attrs: &[u8]| {
+        let mut p = vec![1, 0, 0, 0];
+        p.extend([0u8; 16]);
+        p.extend_from_slice(attrs);
+        let len = u16::try_from(p.len()).unwrap().to_be_bytes();
+        p[2..4].copy_from_slice(&len);
+        p.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    for attrs in [
+        &[26, 30, 0, 0, 0, 9, 1, 3, b'x'][..],
+        &[26, 8, 0, 0, 0, 9, 1, 7, 1][..],
+    ] {
+        let o = run(&["decode", &hex(attrs)]);
+        assert_eq!(code(&o), 3, "{attrs:?}: {}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("malformed RADIUS packet"), "{}", stdout(&o));
+    }
+}
+
 /// `decode`'s text is `send -f` input: unknown attributes and values malformed for
 /// their type print raw (`Attr-27 = 0x000001`, `Attr-26.9999.1 = 0x010203`, ...), and
 /// sending that text makes `nacwire serve` receive the same attribute octets.
@@ -3683,6 +3815,9 @@ fn decode_text_sends_back_the_same_attributes() {
         vsa(14122, 7, &[0, 1]),
         attr(241, &[1, 0, 1]),
         attr(64, &[1, 0, 13]),
+        // Vendor-Specific whose inner structure does not parse: kept whole.
+        attr(26, &[0, 0, 0, 9, 1, 7, b'x', b'y']),
+        attr(26, &[0, 0, 9]),
     ]
     .concat();
     let mut request = vec![4, 7, 0, 0];
@@ -3706,6 +3841,8 @@ fn decode_text_sends_back_the_same_attributes() {
         "\tAttr-26.14122.7 = 0x0001\n",
         "\tAttr-241.1 = 0x0001\n",
         "\tAttr-64 = 0x01000d\n",
+        "\tAttr-26 = 0x0000000901077879\n",
+        "\tAttr-26 = 0x000009\n",
     ] {
         assert!(text.contains(line), "{line:?} in {text}");
     }
