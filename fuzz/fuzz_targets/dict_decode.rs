@@ -1,8 +1,9 @@
 //! Packets built from fuzz input through the dictionary (named attributes with tags
 //! and hidden values under a fixed secret, TLVs, WiMAX VSAs with several
 //! sub-attributes and continuations, raw attributes), then decoded with the
-//! dictionary and printed as FreeRADIUS does: no panic, nothing is dropped, and
-//! every attribute printed raw (`Attr-27 = 0x000001`) reads back.
+//! dictionary and printed as FreeRADIUS does: no panic, nothing is dropped (a
+//! Vendor-Specific whose content does not parse is kept whole, malformed), and
+//! every attribute printed raw (`Attr-27 = 0x000001`, `Attr-26 = 0x...`) reads back.
 #![no_main]
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
@@ -72,10 +73,22 @@ fuzz_target!(|input: Input| {
         }
     }
     let Ok(bytes) = b.finish(&secret) else { return };
-    let opts = DecodeOptions::UDP.vendor_formats(dict);
-    let Ok(p) = Packet::new_checked_with(&bytes[..], &opts) else {
+    // The default options: a Vendor-Specific whose content does not parse in the
+    // dictionary's formats is decoded too (whole, malformed, `Attr-26 = 0x...`).
+    let Ok(p) = Packet::new_checked_with(&bytes[..], &DecodeOptions::UDP) else {
         return;
     };
+    // With the dictionary's formats, strict validation refuses exactly the packets
+    // with such a VSA.
+    let strict = DecodeOptions::UDP.vendor_formats(dict);
+    let bad_vsa = p.attributes().any(|a| {
+        a.typ() == AttrType::VENDOR_SPECIFIC
+            && a.vsa_with(dict.vendor_format(VendorId(
+                a.value().first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v)),
+            )))
+            .is_err()
+    });
+    assert_eq!(Packet::new_checked_with(&bytes[..], &strict).is_err(), bad_vsa);
     let decoded = dict.decode(&p, Some(&hiding));
     for d in &decoded {
         let _ = d.text();

@@ -24,7 +24,8 @@ fuzz_target!(|data: &[u8]| {
     }
     for (tcp, opts) in [
         (false, DecodeOptions::UDP),
-        (true, DecodeOptions::TCP.opaque_vsa()),
+        // strict VSA validation on one side, so that both modes are reached
+        (true, DecodeOptions::TCP.strict_vsa()),
     ] {
         let Ok(p) = Packet::new_checked_with(data, &opts) else {
             continue;
