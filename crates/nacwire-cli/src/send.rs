@@ -884,8 +884,9 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         message_authenticator: !args.no_message_authenticator,
         bad_message_authenticator: args.bad_message_authenticator,
     };
-    // Build each packet once before sending: what cannot be encoded (a malformed
-    // Vendor-Specific, a packet over 4096 octets) is an input error, named by packet.
+    // Build each packet once before sending: what cannot be encoded (a packet over
+    // 4096 octets) is an input error, named by packet. (A raw `Attr-26 = 0x...` whose
+    // inner structure does not parse is sent as it is, as radclient sends it.)
     for (i, t) in templates.iter().enumerate() {
         builder
             .build(t, 0, &secret)

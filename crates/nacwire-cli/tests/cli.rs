@@ -1477,6 +1477,7 @@ fn radclient_input_errors_are_named() {
         "{}\n",
         vec![format!("Reply-Message = \"{}\"", "x".repeat(200)); 25].join(", ")
     );
+    let big_second = format!("User-Name = a\n\n{big}");
     let cases: &[(&str, &str)] = &[
         ("", "nothing to send"),
         ("# a comment only\n\n", "nothing to send"),
@@ -1492,15 +1493,19 @@ fn radclient_input_errors_are_named() {
         ("User-Name = \"bob\n", "stdin:1: User-Name: no closing \""),
         ("= bob\n", "expected an attribute name"),
         ("User-Name !* ANY\n", "Message-Authenticator only"),
+        // A Vendor-Specific by name must parse in its vendor's format (radclient
+        // takes none by name); raw, `Attr-26 = 0x...`, it is sent as it is
+        // (`decode_text_sends_back_the_same_attributes`).
         (
             "Vendor-Specific = 0x000000090101\n",
-            "cannot build the Access-Request: Vendor-Specific",
+            "Vendor-Specific: not a valid vsa value (\"0x000000090101\")",
         ),
-        (&big, "cannot build the Access-Request: packet would be"),
         (
             "User-Name = a\n\nVendor-Specific = 0x000000090101\n",
-            "packet 2: cannot build",
+            "Vendor-Specific: not a valid vsa value",
         ),
+        (&big, "cannot build the Access-Request: packet would be"),
+        (&big_second, "packet 2: cannot build"),
     ];
     for (input, want) in cases {
         let o = run_stdin(&["send", "auth", &silent, SECRET, "-t", "0.2", "-r", "0"], input);

@@ -756,6 +756,19 @@ mod tests {
                 .display(&p)
                 .to_string()
                 .contains(&format!("\tAttr-26 = 0x{hex}\n")));
+            // By name, such octets are not a valid `vsa` value (written raw, they are
+            // sent as they are; FreeRADIUS takes only `Attr-26 = 0x...`).
+            if let Some(def) = d.attr("Vendor-Specific") {
+                let e = d.parse_value(def, &format!("0x{hex}")).unwrap_err();
+                assert_eq!(
+                    *e.kind(),
+                    ErrorKind::InvalidValue {
+                        data_type: DataType::Vsa
+                    }
+                );
+                let good = d.parse_value(def, "0x000000090105613d62").unwrap();
+                assert_eq!(good.to_bytes().unwrap(), [0, 0, 0, 9, 1, 5, b'a', b'=', b'b']);
+            }
             // The printed pair reads back to the same octets.
             let mut again = PacketBuilder::accounting_request(0);
             d.add(&mut again, "Attr-26", &format!("0x{hex}"), None).unwrap();

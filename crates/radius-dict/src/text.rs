@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use radius_codec::{DataType, Value};
+use radius_codec::{DataType, Value, VendorId, Vsa};
 
 use crate::date::{self, DateError};
 use crate::error::{Error, ErrorKind};
@@ -136,6 +136,13 @@ impl Dictionary {
     /// hex digits, as FreeRADIUS takes only hex for one, at most 65515 octets (what
     /// the largest packet holds); anything else is an [`ErrorKind::InvalidValue`].
     ///
+    /// A `vsa` value (`Vendor-Specific = 0x...`) must be a Vendor-Specific that
+    /// parses in its vendor's format in this dictionary (vendor id, then
+    /// sub-attributes that fill it exactly); octets that do not are an
+    /// [`ErrorKind::InvalidValue`]: send them raw, `Attr-26 = 0x...`, as a packet
+    /// decoded with such a VSA prints it (FreeRADIUS's radclient takes no
+    /// `Vendor-Specific` by name at all, only `Attr-26`).
+    ///
     /// A `date` is seconds since 1970 (a number as for integers, or a VALUE name), or
     /// a calendar date as FreeRADIUS 3.2 prints and reads one (`Dec  2 2026 05:00:00
     /// UTC`, as in `radiusd -X` output and detail files):
@@ -219,7 +226,11 @@ impl Dictionary {
                     DataType::Octets => Value::Octets(Cow::Owned(bytes)),
                     DataType::Abinary => Value::Abinary(Cow::Owned(bytes)),
                     DataType::Tlv => Value::Tlv(Cow::Owned(bytes)),
-                    DataType::Vsa => Value::Vsa(Cow::Owned(bytes)),
+                    DataType::Vsa => {
+                        let vendor = VendorId(bytes.first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v)));
+                        Vsa::new_checked(&bytes, self.vendor_format(vendor), 0).map_err(|_| bad())?;
+                        Value::Vsa(Cow::Owned(bytes))
+                    }
                     DataType::Extended => Value::Extended(Cow::Owned(bytes)),
                     DataType::LongExtended => Value::LongExtended(Cow::Owned(bytes)),
                     _ => Value::Evs(Cow::Owned(bytes)),
