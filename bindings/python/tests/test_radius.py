@@ -335,8 +335,15 @@ def test_malformed_vendor_specific_is_kept_readable() -> None:
         '\tCisco-AVPair = "a=b"',
     ]
     # The raw pairs text() prints build the same octets again.
-    pairs = [tuple(line.strip().split(" = ", 1)) for line in pkt.text().splitlines()[1:]]
-    rebuilt = [("User-Name", "bob"), pairs[1], ("NAS-Port", 7), pairs[3], ("Cisco-AVPair", "a=b")]
+    raw = [line.strip().split(" = ", 1) for line in pkt.text().splitlines()[1:]]
+    assert (raw[1], raw[3]) == (["Attr-26", "0x" + overrun.hex()], ["Attr-26", "0x" + short.hex()])
+    rebuilt: list[tuple[str, object]] = [
+        ("User-Name", "bob"),
+        (raw[1][0], raw[1][1]),
+        ("NAS-Port", 7),
+        (raw[3][0], raw[3][1]),
+        ("Cisco-AVPair", "a=b"),
+    ]
     assert radius.build("Accounting-Request", SECRET, rebuilt).raw[20:] == attrs
 
     # Signed (Accounting-Request: the Request Authenticator covers it): verifies;
@@ -349,10 +356,10 @@ def test_malformed_vendor_specific_is_kept_readable() -> None:
     got = radius.Packet.decode(bytes(signed))
     assert got.get_all("Vendor-Specific") == [overrun]
     got.verify_request(SECRET)
-    raw = bytearray(bytes(signed))
-    raw[20 + 5 + 2 + 5] ^= 0x01
+    tampered = bytearray(bytes(signed))
+    tampered[20 + 5 + 2 + 5] ^= 0x01
     with pytest.raises(nacwire.VerifyError):
-        radius.Packet.decode(bytes(raw)).verify_request(SECRET)
+        radius.Packet.decode(bytes(tampered)).verify_request(SECRET)
 
     # The top-level walk stays strict: a VSA Length past the packet end.
     bad = bytes([4, 9, 0, 29]) + bytes(16) + bytes([26, 30]) + overrun[:7]
