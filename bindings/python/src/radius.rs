@@ -1145,7 +1145,11 @@ impl Packet {
 #[pymethods]
 impl Packet {
     /// Validates `data` (`bytes`, `bytearray` or `memoryview`, as `socket.recv_into`
-    /// fills them; copied) as a RADIUS packet (every attribute, once).
+    /// fills them; copied) as a RADIUS packet (every attribute, once): `PacketError`
+    /// when the header or the top-level attribute list is malformed. A Vendor-Specific
+    /// whose inner structure does not parse is not: as FreeRADIUS 3.2 does, it is
+    /// kept whole (`Vendor-Specific`, its octets as `bytes`; `Attr-26 = 0x...` in
+    /// `text()`).
     ///
     /// `secret` (with `request` for a reply) lets hidden values be revealed when read;
     /// it does not verify anything: call `verify_request` / `verify_reply` for that.
