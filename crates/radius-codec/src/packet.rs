@@ -127,8 +127,9 @@ impl<'a> DecodeOptions<'a> {
     }
 
     /// [`DecodeOptions::vendor_formats`] with the built-in formats
-    /// ([`BuiltinFormats`]): what [`DecodeOptions::UDP`] did before malformed VSAs
-    /// were kept as raw attributes.
+    /// ([`BuiltinFormats`]): a packet with a Vendor-Specific that does not parse in
+    /// its vendor's built-in format is refused (for a peer that must send only
+    /// well-formed VSAs).
     #[must_use]
     pub const fn strict_vsa(mut self) -> Self {
         self.vsa = Some(&BuiltinFormats);
