@@ -79,7 +79,7 @@ impl<F: Fn(VendorId) -> VendorFormat> VendorFormats for F {
 /// the extended headers and Message-Authenticator are always checked. The content of
 /// Vendor-Specific attributes is checked only on request ([`DecodeOptions::strict_vsa`],
 /// [`DecodeOptions::vendor_formats`]): by default a VSA that does not parse is kept as
-/// a raw attribute, as FreeRADIUS 3.2 keeps it (see the [module docs](self)).
+/// a raw attribute, as FreeRADIUS 3.2 keeps it (see [`crate::AddrValue::is_malformed`]).
 #[derive(Clone, Copy)]
 pub struct DecodeOptions<'a> {
     max_len: usize,
