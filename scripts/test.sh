@@ -99,7 +99,7 @@ target/py-build/bin/pip install -q --upgrade pip "maturin>=1.7,<2"
 target/py-build/bin/maturin build --manifest-path bindings/python/Cargo.toml -o target/wheels --quiet
 "$PY" -m venv target/py-test
 target/py-test/bin/pip install -q --upgrade pip
-target/py-test/bin/pip install -q target/wheels/nacwire-*.whl pytest hypothesis mypy ruff
+target/py-test/bin/pip install -q target/wheels/nacwire-*.whl pytest hypothesis "mypy==2.4.1" "ruff==0.17.6"
 (
   cd bindings/python
   ../../target/py-test/bin/ruff check python tests ../../benches/python
