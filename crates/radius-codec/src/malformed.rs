@@ -122,17 +122,44 @@ fn malformed_table() {
                 offset: 20,
                 attr: a(241),
                 len: 2,
-                min: 3,
+                min: 4,
+            },
+        ),
+        (
+            "extended without data",
+            pkt(4, &[242, 3, 1]),
+            Error::AttributeTooShort {
+                offset: 20,
+                attr: a(242),
+                len: 3,
+                min: 4,
             },
         ),
         (
             "EVS without vendor type",
             pkt(4, &[241, 7, 26, 0, 0, 0, 1]),
-            Error::AttributeTooShort {
+            Error::EvsMalformed {
                 offset: 20,
                 attr: a(241),
-                len: 7,
-                min: 8,
+                len: 4,
+            },
+        ),
+        (
+            "EVS without data",
+            pkt(4, &[241, 8, 26, 0, 0, 0, 1, 1]),
+            Error::EvsMalformed {
+                offset: 20,
+                attr: a(241),
+                len: 5,
+            },
+        ),
+        (
+            "EVS vendor id over 24 bits",
+            pkt(4, &[242, 9, 26, 1, 0, 0, 9, 1, b'x']),
+            Error::EvsMalformed {
+                offset: 20,
+                attr: a(242),
+                len: 6,
             },
         ),
         (
@@ -142,17 +169,53 @@ fn malformed_table() {
                 offset: 20,
                 attr: a(245),
                 len: 3,
-                min: 4,
+                min: 5,
+            },
+        ),
+        (
+            "long-extended without data",
+            pkt(4, &[246, 4, 1, 0]),
+            Error::AttributeTooShort {
+                offset: 20,
+                attr: a(246),
+                len: 4,
+                min: 5,
             },
         ),
         (
             "long EVS without vendor type",
             pkt(4, &[245, 8, 26, 0, 0, 0, 0, 1]),
-            Error::AttributeTooShort {
+            Error::EvsMalformed {
                 offset: 20,
                 attr: a(245),
-                len: 8,
-                min: 9,
+                len: 4,
+            },
+        ),
+        (
+            "long EVS too short over its fragments",
+            pkt(4, &[245, 6, 26, 0x80, 0, 0, 245, 6, 26, 0, 0, 9]),
+            Error::EvsMalformed {
+                offset: 20,
+                attr: a(245),
+                len: 4,
+            },
+        ),
+        (
+            "More flag followed by a fragment without flags",
+            pkt(4, &[245, 5, 1, 0x80, b'x', 245, 3, 1]),
+            Error::MissingContinuation {
+                offset: 20,
+                attr: a(245),
+                ext_type: 1,
+            },
+        ),
+        (
+            "More flag on every fragment",
+            pkt(4, &[245, 5, 1, 0x80, b'x', 245, 5, 1, 0x80, b'y']),
+            Error::MissingContinuation {
+                offset: 20,
+                attr: a(245),
+                ext_type: 1,
             },
         ),
         (
@@ -199,19 +262,33 @@ fn malformed_table() {
             Error::MalformedMessageAuthenticator { offset: 38, len: 16 },
         ),
     ];
-    let strict = DecodeOptions::UDP.strict_vsa();
+    let strict = DecodeOptions::UDP.strict_vsa().strict_extended();
     for (name, bytes, expected) in cases {
         assert_eq!(
             Packet::new_checked_with(&bytes[..], &strict).unwrap_err(),
             expected,
             "{name}"
         );
-        if name.starts_with("VSA") {
-            // Vendor-Specific content is checked only on request: by default such a
-            // VSA is an attribute of its own (FreeRADIUS 3.2: a raw `Attr-26`).
+        let structured = match expected {
+            Error::VsaMalformed { .. } | Error::EvsMalformed { .. } | Error::MissingContinuation { .. } => true,
+            Error::AttributeTooShort { attr, .. } => matches!(attr.0, 26 | 241..=246),
+            _ => false,
+        };
+        if structured {
+            // Vendor-Specific and extended structure is checked only on request: by
+            // default such an attribute is one of its own (FreeRADIUS 3.2: a raw
+            // `Attr-26`, `Attr-241`, `Attr-241.26`), flagged malformed.
             let p = Packet::new_checked(&bytes[..]).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(p.attributes().count(), 1, "{name}");
             assert_eq!(p.vsas().count(), 0, "{name}");
+            let flags: Vec<_> = p.addressed(&BuiltinFormats).map(|a| a.is_malformed()).collect();
+            assert_eq!(flags.first(), Some(&true), "{name}: {flags:?}");
+            // Only one of the strict options refuses it.
+            let one = if name.contains("VSA") {
+                DecodeOptions::UDP.strict_extended()
+            } else {
+                DecodeOptions::UDP.strict_vsa()
+            };
+            Packet::new_checked_with(&bytes[..], &one).unwrap_or_else(|e| panic!("{name}: {e}"));
         } else {
             assert_eq!(Packet::new_checked(&bytes[..]).unwrap_err(), expected, "{name}");
         }
@@ -274,8 +351,8 @@ fn odd_vendor_data_is_kept_unless_strict() {
         let a = p.first(AttrType::VENDOR_SPECIFIC).unwrap();
         assert!(matches!(a.vsa(), Err(Error::VsaMalformed { offset: 20, .. })));
     }
-    // a dictionary-supplied format makes it valid: vendor 9 as format 4,0
-    let usr = |_: VendorId| VendorFormat::USR;
+    // a dictionary-supplied format makes it valid: vendor 9 as format 1,0
+    let usr = |_: VendorId| VendorFormat::new(1, 0, false).unwrap();
     let opts = DecodeOptions::UDP.vendor_formats(&usr);
     Packet::new_checked_with(&v[..], &opts).unwrap();
     // too short for a vendor id: refused only when strict

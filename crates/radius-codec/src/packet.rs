@@ -55,6 +55,16 @@ pub const MAX_PACKET_LEN_TCP: usize = 65535;
 pub trait VendorFormats {
     /// The format of `vendor`'s Vendor-Specific attributes.
     fn vendor_format(&self, vendor: VendorId) -> VendorFormat;
+
+    /// Whether `vendor`'s attribute `vendor_type` is known (defined in a
+    /// dictionary). Asked by [`Packet::addressed`] only for vendors whose format has
+    /// the continuation flag (WiMAX, `1,1,c`): FreeRADIUS 3.2 keeps such a VSA whose
+    /// type it does not know as a raw attribute (`Attr-26 = 0x...`). Every type by
+    /// default.
+    fn knows(&self, vendor: VendorId, vendor_type: u32) -> bool {
+        let _ = (vendor, vendor_type);
+        true
+    }
 }
 
 /// The formats FreeRADIUS' dictionaries assign ([`VendorFormat::for_vendor`]).
@@ -85,6 +95,8 @@ pub struct DecodeOptions<'a> {
     max_len: usize,
     /// `Some`: every Vendor-Specific must parse in these formats.
     vsa: Option<&'a dyn VendorFormats>,
+    /// Every RFC 6929 extended attribute must parse (header, fragment chain, EVS).
+    extended: bool,
 }
 
 impl core::fmt::Debug for DecodeOptions<'_> {
@@ -92,6 +104,7 @@ impl core::fmt::Debug for DecodeOptions<'_> {
         f.debug_struct("DecodeOptions")
             .field("max_len", &self.max_len)
             .field("check_vsa_structure", &self.vsa.is_some())
+            .field("check_extended_structure", &self.extended)
             .finish()
     }
 }
@@ -103,16 +116,19 @@ impl Default for DecodeOptions<'_> {
 }
 
 impl<'a> DecodeOptions<'a> {
-    /// UDP rules: Length at most 4096; the content of Vendor-Specific attributes is
-    /// not checked (a VSA that does not parse is a raw attribute, as in FreeRADIUS).
+    /// UDP rules: Length at most 4096; the content of Vendor-Specific and RFC 6929
+    /// extended attributes is not checked (one that does not parse is a raw
+    /// attribute, as in FreeRADIUS).
     pub const UDP: Self = Self {
         max_len: MAX_PACKET_LEN,
         vsa: None,
+        extended: false,
     };
     /// RADIUS over TCP/TLS (RFC 7930): Length up to 65535, otherwise as [`Self::UDP`].
     pub const TCP: Self = Self {
         max_len: MAX_PACKET_LEN_TCP,
         vsa: None,
+        extended: false,
     };
 
     /// Refuses a packet whose Vendor-Specific content does not parse in the given
@@ -133,6 +149,22 @@ impl<'a> DecodeOptions<'a> {
     #[must_use]
     pub const fn strict_vsa(mut self) -> Self {
         self.vsa = Some(&BuiltinFormats);
+        self
+    }
+
+    /// Refuses a packet with an RFC 6929 extended attribute (241-246) that
+    /// FreeRADIUS 3.2 would keep as a raw attribute (what [`Packet::addressed`]
+    /// flags [`crate::AddrValue::is_malformed`]): an extended attribute without
+    /// Extended-Type and data, or a long-extended one without flags and data
+    /// ([`Error::AttributeTooShort`]); the More flag without the continuations that
+    /// end the value, each the same type and Extended-Type
+    /// ([`Error::MissingContinuation`]); an Extended-Vendor-Specific too short for its
+    /// vendor id, vendor type and one octet of data, or with a vendor id of more
+    /// than 24 bits ([`Error::EvsMalformed`]). For a peer that must send only
+    /// well-formed extended attributes; by default such an attribute is kept raw.
+    #[must_use]
+    pub const fn strict_extended(mut self) -> Self {
+        self.extended = true;
         self
     }
 
@@ -428,6 +460,20 @@ struct Pending {
     offset: usize,
     attr: AttrType,
     ext_type: u8,
+    /// For an Extended-Vendor-Specific: the first octets of the joined value (the
+    /// vendor header is checked once the chain ends) and how many there are.
+    evs_head: Option<([u8; EVS_MIN], usize)>,
+}
+
+/// Octets an Extended-Vendor-Specific value needs: vendor id, vendor type and one
+/// octet of data (FreeRADIUS 3.2 keeps a shorter one raw).
+pub(crate) const EVS_MIN: usize = 6;
+
+/// Whether an Extended-Vendor-Specific value (after the Extended-Type and flags,
+/// joined) is one FreeRADIUS 3.2 decodes: long enough for its vendor header and one
+/// octet of data, and a vendor id of at most 24 bits.
+pub(crate) fn evs_ok(data: &[u8]) -> bool {
+    data.len() >= EVS_MIN && data.first() == Some(&0)
 }
 
 fn check_attributes(attrs: &[u8], opts: &DecodeOptions<'_>) -> Result<()> {
@@ -436,23 +482,48 @@ fn check_attributes(attrs: &[u8], opts: &DecodeOptions<'_>) -> Result<()> {
     let mut seen_ma = false;
     while !r.is_empty() {
         let a = read_attr(&mut r)?;
-        let is_continuation = pending.is_some();
-        if let Some(p) = pending.take() {
-            let continues = a.typ == p.attr && a.value.first() == Some(&p.ext_type);
-            if !continues {
-                return Err(Error::MissingContinuation {
-                    offset: p.offset,
-                    attr: p.attr,
-                    ext_type: p.ext_type,
-                });
-            }
-        }
         let min = |min: usize| Error::AttributeTooShort {
             offset: a.offset,
             attr: a.typ,
             len: a.value.len() + 2,
             min,
         };
+        let evs = |offset: usize, attr: AttrType, len: usize| Error::EvsMalformed { offset, attr, len };
+        // RFC 6929 structure only when asked: otherwise an extended attribute that
+        // does not parse is a raw attribute (FreeRADIUS 3.2's `rad_packet_ok` does
+        // not look inside either).
+        if let Some(p) = pending.take() {
+            // A continuation: the same type and Extended-Type, and the flags octet.
+            let [ext, flags, data @ ..] = a.value else {
+                return Err(Error::MissingContinuation {
+                    offset: p.offset,
+                    attr: p.attr,
+                    ext_type: p.ext_type,
+                });
+            };
+            if a.typ != p.attr || *ext != p.ext_type {
+                return Err(Error::MissingContinuation {
+                    offset: p.offset,
+                    attr: p.attr,
+                    ext_type: p.ext_type,
+                });
+            }
+            let evs_head = p.evs_head.map(|(mut head, n)| {
+                let take = data.len().min(EVS_MIN - n);
+                if let (Some(to), Some(from)) = (head.get_mut(n..n + take), data.get(..take)) {
+                    to.copy_from_slice(from);
+                }
+                (head, n + take)
+            });
+            if flags & MORE_FLAG != 0 {
+                pending = Some(Pending { evs_head, ..p });
+            } else if let Some((head, n)) = evs_head {
+                if !evs_ok(head.get(..n).unwrap_or_default()) {
+                    return Err(evs(p.offset, p.attr, n));
+                }
+            }
+            continue;
+        }
         match a.typ.0 {
             // Vendor-Specific content only when asked: otherwise a VSA that does not
             // parse is a raw attribute (FreeRADIUS 3.2's `rad_packet_ok` does not look
@@ -472,23 +543,31 @@ fn check_attributes(attrs: &[u8], opts: &DecodeOptions<'_>) -> Result<()> {
                 }
                 seen_ma = true;
             }
-            241..=244 => match a.value {
-                [] => return Err(min(3)),
-                [EVS_TYPE, rest @ ..] if rest.len() < 5 => return Err(min(8)),
+            241..=244 if opts.extended => match a.value {
+                [] | [_] => return Err(min(4)),
+                [EVS_TYPE, rest @ ..] if !evs_ok(rest) => return Err(evs(a.offset, a.typ, rest.len())),
                 _ => {}
             },
-            245..=246 => match a.value {
-                [] | [_] => return Err(min(4)),
+            245..=246 if opts.extended => match a.value {
+                [] | [_] | [_, _] => return Err(min(5)),
                 [ext, flags, rest @ ..] => {
-                    if *ext == EVS_TYPE && !is_continuation && rest.len() < 5 {
-                        return Err(min(9));
-                    }
+                    let evs_head = (*ext == EVS_TYPE).then(|| {
+                        let mut head = [0; EVS_MIN];
+                        let n = rest.len().min(EVS_MIN);
+                        if let (Some(to), Some(from)) = (head.get_mut(..n), rest.get(..n)) {
+                            to.copy_from_slice(from);
+                        }
+                        (head, n)
+                    });
                     if flags & MORE_FLAG != 0 {
                         pending = Some(Pending {
                             offset: a.offset,
                             attr: a.typ,
                             ext_type: *ext,
+                            evs_head,
                         });
+                    } else if evs_head.is_some() && !evs_ok(rest) {
+                        return Err(evs(a.offset, a.typ, rest.len()));
                     }
                 }
             },
@@ -656,6 +735,13 @@ impl<'a> Iterator for ExtendedAttrs<'a> {
 /// Extended-Type; in an unchecked one anything else ends the chain (keeping what was
 /// joined) and is left in `rest` to be read on its own.
 pub(crate) fn read_extended<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> Option<ExtendedAttr<'a>> {
+    join_extended(a, rest).map(|(e, _)| e)
+}
+
+/// [`read_extended`], and whether the value is complete: false when a fragment with
+/// the More flag is followed by anything but its next fragment (the same type and
+/// Extended-Type, with a flags octet), or ends the packet.
+pub(crate) fn join_extended<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> Option<(ExtendedAttr<'a>, bool)> {
     let (ext_type, mut more, data) = match a.value {
         [ext, data @ ..] if a.typ.is_extended() => (*ext, false, data),
         [ext, flags, data @ ..] if a.typ.is_long_extended() => (*ext, flags & MORE_FLAG != 0, data),
@@ -682,5 +768,5 @@ pub(crate) fn read_extended<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> 
         more = flags & MORE_FLAG != 0;
         *rest = ahead;
     }
-    Some(out)
+    Some((out, !more))
 }
