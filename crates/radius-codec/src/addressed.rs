@@ -5,9 +5,9 @@
 
 use std::borrow::Cow;
 
+use crate::extended::EVS_TYPE;
 use crate::packet::{evs_ok, join_extended, vendor_of, Attribute, Attributes, VendorFormats};
 use crate::vsa::{VendorAttr, VendorAttrs};
-use crate::extended::EVS_TYPE;
 use crate::Vsa;
 use crate::{AttrAddr, AttrType, DataType, Packet, Result, Value, VendorId};
 
@@ -57,12 +57,23 @@ impl<'a> AddrValue<'a> {
         self.fragments
     }
 
-    /// True for a Vendor-Specific attribute whose content could not be taken apart:
-    /// too short for a vendor id, no vendor data, or sub-attributes that do not fill
-    /// it exactly in the vendor's format. It is then the attribute whole, address
-    /// `0, [26]` and the value every octet after type and length (vendor id
-    /// included): what FreeRADIUS 3.2 keeps as a raw attribute and prints as
-    /// `Attr-26 = 0x...`. [`crate::Attribute::vsa_with`] on it says what is wrong.
+    /// True for an attribute whose structure could not be taken apart, which
+    /// FreeRADIUS 3.2 keeps as a raw attribute:
+    ///
+    /// - a Vendor-Specific too short for a vendor id, without vendor data, whose
+    ///   sub-attributes do not fill it exactly in the vendor's format, or (WiMAX,
+    ///   `1,1,c`) that does not hold exactly one sub-attribute with data, of a type
+    ///   [`VendorFormats::knows`], whose continuation does not end: the attribute
+    ///   whole, address `0, [26]`, the value every octet after type and length
+    ///   (vendor id included), printed `Attr-26 = 0x...`;
+    ///   [`crate::Attribute::vsa_with`] on it says what is wrong (except for WiMAX);
+    /// - an extended attribute (241-244) without Extended-Type and data, a
+    ///   long-extended one (245-246) without flags and data or whose More flag is not
+    ///   followed by the fragments that end the value: the attribute (the first
+    ///   fragment) whole, address `0, [t]`, printed `Attr-245 = 0x...`;
+    /// - an Extended-Vendor-Specific too short for vendor id, vendor type and one
+    ///   octet of data, or with a vendor id over 24 bits: address `0, [t, 26]`, the
+    ///   value after the Extended-Type (and flags), printed `Attr-241.26 = 0x...`.
     ///
     /// ```
     /// use radius_codec::{AttrAddr, BuiltinFormats, Packet};
@@ -333,22 +344,22 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     /// | extended (241-244), long-extended (245-246)      | `0, [t, ext]`    | fragments joined            |
     /// | Extended-Vendor-Specific (Extended-Type 26)      | `V, [t, 26, vt]` | after the vendor header     |
     /// | a VSA that does not parse (flagged [`AddrValue::is_malformed`]) | `0, [26]` | the whole value |
-    /// | an extended attribute too short for its header   | `0, [t]`         | the whole value             |
+    /// | an extended attribute too short for its header or data, a broken fragment chain (flagged) | `0, [t]` | the whole value (first fragment) |
+    /// | an EVS too short, or a vendor id over 24 bits (flagged) | `0, [t, 26]` | after the Extended-Type |
     /// | a VSA of vendor id 0                             | `0, [26]`        | the whole value             |
     /// | an EVS of vendor id 0                            | `0, [t, 26]`     | after the Extended-Type     |
     ///
     /// Vendor-Specific attributes are split in the format `formats` gives each vendor
-    /// (a dictionary, or [`crate::BuiltinFormats`]). WiMAX continuation: a
-    /// sub-attribute flagged "more" goes on in the first sub-attribute of the next VSA
-    /// of the same vendor and type; the other sub-attributes of that VSA are attributes
-    /// of their own, and anything else (another attribute, the end of the packet) ends
-    /// the value with what was joined. An EVS too short for its vendor header (only in
-    /// an unchecked packet) is the extended attribute `0, [t, 26]`. A Vendor-Specific
-    /// whose content does not parse in the format `formats` gives its vendor (which
-    /// [`Packet::new_checked`] lets through, as FreeRADIUS 3.2 does) is yielded whole,
-    /// flagged [`AddrValue::is_malformed`], between the attributes around it; it ends
-    /// a WiMAX continuation like any other attribute. Items come in wire order of
-    /// their first octet. Nothing is dropped.
+    /// (a dictionary, or [`crate::BuiltinFormats`]). WiMAX (`1,1,c`), as FreeRADIUS
+    /// 3.2's `data2vp_wimax` reads it: each VSA holds one sub-attribute with data; one
+    /// flagged "more" goes on in the next attribute, a VSA of the same vendor holding
+    /// one sub-attribute of the same type, until one without the flag; a VSA that
+    /// breaks this (or whose type `formats` does not [`VendorFormats::knows`]) is
+    /// yielded whole and flagged, the first fragment only, and what follows it is read
+    /// afresh. A long-extended fragment chain likewise. Whatever does not parse (which
+    /// [`Packet::new_checked`] lets through, as FreeRADIUS 3.2 does) is yielded flagged
+    /// [`AddrValue::is_malformed`], between the attributes around it. Items come in
+    /// wire order of their first octet. Nothing is dropped.
     ///
     /// TLVs are not descended: whether a value is TLVs is a property of its data type,
     /// which the caller knows; it descends with [`crate::Tlvs`] and [`AttrAddr::child`].
@@ -497,7 +508,9 @@ mod tests {
     #[test]
     fn wimax_values_are_read_as_freeradius_reads_them() {
         let w = |subs: &[&[u8]]| vsa(24757, subs);
-        let cases: Vec<(Vec<Vec<u8>>, Vec<(&str, Vec<u8>, usize, usize, bool)>)> = vec![
+        /// Address, value, index of the VSA it starts at, fragments, malformed.
+        type Want = (&'static str, Vec<u8>, usize, usize, bool);
+        let cases: Vec<(Vec<Vec<u8>>, Vec<Want>)> = vec![
             // Joined over three VSAs.
             (
                 vec![
@@ -510,7 +523,13 @@ mod tests {
             // Two sub-attributes in one VSA: raw, flag or not.
             (
                 vec![w(&[&wimax(1, false, b"a"), &wimax(2, false, b"b")])],
-                vec![("Attr-26", w(&[&wimax(1, false, b"a"), &wimax(2, false, b"b")]), 0, 1, true)],
+                vec![(
+                    "Attr-26",
+                    w(&[&wimax(1, false, b"a"), &wimax(2, false, b"b")]),
+                    0,
+                    1,
+                    true,
+                )],
             ),
             // No data.
             (
@@ -563,7 +582,15 @@ mod tests {
             let p = Packet::new_checked(&bytes[..]).unwrap();
             let got: Vec<_> = p
                 .addressed(&BuiltinFormats)
-                .map(|a| (a.addr().to_string(), a.value().to_vec(), a.offset(), a.fragments(), a.is_malformed()))
+                .map(|a| {
+                    (
+                        a.addr().to_string(),
+                        a.value().to_vec(),
+                        a.offset(),
+                        a.fragments(),
+                        a.is_malformed(),
+                    )
+                })
                 .collect();
             let want: Vec<_> = want
                 .into_iter()
@@ -840,7 +867,14 @@ mod tests {
         let got: Vec<_> = Packet::new_checked(&bytes[..])
             .unwrap()
             .addressed(&BuiltinFormats)
-            .map(|a| (a.addr().to_string(), a.value().to_vec(), a.fragments(), a.is_malformed()))
+            .map(|a| {
+                (
+                    a.addr().to_string(),
+                    a.value().to_vec(),
+                    a.fragments(),
+                    a.is_malformed(),
+                )
+            })
             .collect();
         let e = |a: &str, v: &[u8], n, bad| (a.to_string(), v.to_vec(), n, bad);
         assert_eq!(
@@ -907,7 +941,8 @@ mod tests {
                 .prop_map(|(t, v)| (AttrAddr::vendor_specific(VendorId::CISCO, t.into()), v)),
             (any::<u8>(), data(500))
                 .prop_map(|(t, v)| (AttrAddr::vendor_specific(VendorId::WIMAX, t.into()), v)),
-            (1u32..=0xff_ffff, bytes(245)).prop_map(|(t, v)| (AttrAddr::vendor_specific(VendorId::USR, t), v)),
+            (1u32..=0xff_ffff, bytes(245))
+                .prop_map(|(t, v)| (AttrAddr::vendor_specific(VendorId::USR, t), v)),
             (241u8..=244, ext.clone(), data(252)).prop_map(|(a, x, v)| (AttrAddr::extended(a, x), v)),
             (245u8..=246, ext, data(500)).prop_map(|(a, x, v)| (AttrAddr::extended(a, x), v)),
             (241u8..=244, 1u32..=0xff_ffff, any::<u8>(), data(247))

@@ -89,7 +89,9 @@ pub enum Error {
     /// data, or with a vendor id of more than 24 bits. Returned for the whole packet
     /// only with [`crate::DecodeOptions::strict_extended`]: by default it is kept as
     /// a raw attribute, as FreeRADIUS 3.2 keeps it.
-    #[error("Extended-Vendor-Specific {attr}.26 at offset {offset} is malformed ({len} octets of vendor data)")]
+    #[error(
+        "Extended-Vendor-Specific {attr}.26 at offset {offset} is malformed ({len} octets of vendor data)"
+    )]
     EvsMalformed {
         /// Offset of the (first) attribute.
         offset: usize,

@@ -116,6 +116,24 @@ fn malformed_table() {
             },
         ),
         (
+            "VSA USR type over 24 bits",
+            pkt(4, &[26, 11, 0, 0, 0x01, 0xad, 1, 0, 0, 0, b'x']),
+            Error::VsaMalformed {
+                offset: 20,
+                vendor: VendorId(429),
+                sub_offset: 0,
+            },
+        ),
+        (
+            "VSA Lucent type 0",
+            pkt(4, &[26, 10, 0, 0, 0x12, 0xee, 0, 0, 4, b'x']),
+            Error::VsaMalformed {
+                offset: 20,
+                vendor: VendorId(4846),
+                sub_offset: 0,
+            },
+        ),
+        (
             "extended without type",
             pkt(4, &[241, 2]),
             Error::AttributeTooShort {
@@ -270,7 +288,9 @@ fn malformed_table() {
             "{name}"
         );
         let structured = match expected {
-            Error::VsaMalformed { .. } | Error::EvsMalformed { .. } | Error::MissingContinuation { .. } => true,
+            Error::VsaMalformed { .. } | Error::EvsMalformed { .. } | Error::MissingContinuation { .. } => {
+                true
+            }
             Error::AttributeTooShort { attr, .. } => matches!(attr.0, 26 | 241..=246),
             _ => false,
         };

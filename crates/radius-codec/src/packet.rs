@@ -4,8 +4,7 @@
 //!
 //! [`Packet::new_checked`] does all validation once: the header length rules of
 //! RFC 2865 §3, every attribute's length (the type/length walk must end exactly at the
-//! packet's Length), the RFC 6929 extended headers and long-extended fragment chains,
-//! and the shape of Message-Authenticator. If it returns `Ok`, no accessor and no
+//! packet's Length) and the shape of Message-Authenticator. If it returns `Ok`, no accessor and no
 //! iterator of that packet can fail or panic, and the attribute iterator never stops
 //! early: there is no "malformed tail" to lose a Message-Authenticator in.
 //! [`Packet::new_unchecked`] skips validation; the accessors still do not panic on such
@@ -24,6 +23,15 @@
 //! yields it whole as `Attr-26`, flagged [`crate::AddrValue::is_malformed`]. The
 //! other attributes, before and after it, are read as usual. Opt in to refusing such
 //! packets with [`DecodeOptions::strict_vsa`] or [`DecodeOptions::vendor_formats`].
+//!
+//! The same holds for RFC 6929 extended attributes (241-246), which FreeRADIUS 3.2
+//! also decodes raw when their structure does not parse: an extended attribute
+//! without Extended-Type and data (`Attr-241 = 0x01`), a long-extended one without
+//! flags and data, or whose More flag is not followed by the fragments that end the
+//! value (`Attr-245 = 0x<first fragment>`, the fragments after it read on their own),
+//! an Extended-Vendor-Specific too short for its vendor header and data or with a
+//! vendor id over 24 bits (`Attr-241.26 = 0x...`). [`Packet::addressed`] yields each
+//! flagged; opt in to refusing them with [`DecodeOptions::strict_extended`].
 
 use std::borrow::Cow;
 
@@ -85,11 +93,13 @@ impl<F: Fn(VendorId) -> VendorFormat> VendorFormats for F {
 
 /// How strictly [`Packet::new_checked_with`] validates.
 ///
-/// The top-level attribute list (each type/length, the walk ending exactly at Length),
-/// the extended headers and Message-Authenticator are always checked. The content of
-/// Vendor-Specific attributes is checked only on request ([`DecodeOptions::strict_vsa`],
-/// [`DecodeOptions::vendor_formats`]): by default a VSA that does not parse is kept as
-/// a raw attribute, as FreeRADIUS 3.2 keeps it (see [`crate::AddrValue::is_malformed`]).
+/// The top-level attribute list (each type/length, the walk ending exactly at Length)
+/// and Message-Authenticator are always checked. The content of Vendor-Specific
+/// attributes is checked only on request ([`DecodeOptions::strict_vsa`],
+/// [`DecodeOptions::vendor_formats`]), the structure of RFC 6929 extended attributes
+/// likewise ([`DecodeOptions::strict_extended`]): by default one that does not parse
+/// is kept as a raw attribute, as FreeRADIUS 3.2 keeps it (see
+/// [`crate::AddrValue::is_malformed`]).
 #[derive(Clone, Copy)]
 pub struct DecodeOptions<'a> {
     max_len: usize,
@@ -741,7 +751,10 @@ pub(crate) fn read_extended<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> 
 /// [`read_extended`], and whether the value is complete: false when a fragment with
 /// the More flag is followed by anything but its next fragment (the same type and
 /// Extended-Type, with a flags octet), or ends the packet.
-pub(crate) fn join_extended<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> Option<(ExtendedAttr<'a>, bool)> {
+pub(crate) fn join_extended<'a>(
+    a: Attribute<'a>,
+    rest: &mut Attributes<'a>,
+) -> Option<(ExtendedAttr<'a>, bool)> {
     let (ext_type, mut more, data) = match a.value {
         [ext, data @ ..] if a.typ.is_extended() => (*ext, false, data),
         [ext, flags, data @ ..] if a.typ.is_long_extended() => (*ext, flags & MORE_FLAG != 0, data),

@@ -367,6 +367,36 @@ mod tests {
         assert_eq!(attrs[0].value(), b"abcdef");
     }
 
+    /// FreeRADIUS 3.2's `rad_tlv_ok`: no type 0 in a 2- or 4-octet type field, no
+    /// 4-octet type of 2^24 or more (such a VSA is raw there); the encoder does not
+    /// write one either.
+    #[test]
+    fn wide_types_as_freeradius_takes_them() {
+        let usr = |t: [u8; 4]| {
+            let mut v = vec![0, 0, 0x01, 0xad];
+            v.extend(t);
+            v.push(b'x');
+            v
+        };
+        assert!(Vsa::new_checked(&usr([0, 0xff, 0xff, 0xff]), VendorFormat::USR, 0).is_ok());
+        for t in [[1, 0, 0, 0], [0xff, 0, 0, 1], [0, 0, 0, 0]] {
+            assert!(Vsa::new_checked(&usr(t), VendorFormat::USR, 0).is_err(), "{t:?}");
+        }
+        assert!(Vsa::new_checked(&[0, 0, 0x12, 0xee, 0, 0, 4, 1], VendorFormat::TYPE2, 0).is_err());
+        assert!(Vsa::new_checked(&[0, 0, 0, 9, 0, 3, 1], VendorFormat::RFC, 0).is_ok());
+        let mut out = Vec::new();
+        assert!(encode_vsa(
+            &mut out,
+            VendorId(429),
+            VendorFormat::USR,
+            0x0100_0000,
+            b"x",
+            false
+        )
+        .is_err());
+        assert!(out.is_empty());
+    }
+
     #[test]
     fn every_format_round_trips() {
         for (format, vt) in [
