@@ -391,8 +391,9 @@ impl Dictionary {
         for item in packet.addressed(self) {
             let addr = item.addr();
             if item.is_malformed() {
-                // A Vendor-Specific whose content does not parse in its vendor's
-                // format: kept whole, as FreeRADIUS 3.2 keeps it (`Attr-26 = 0x...`).
+                // A Vendor-Specific or extended attribute whose structure does not
+                // parse: kept raw, as FreeRADIUS 3.2 keeps it (`Attr-26 = 0x...`,
+                // `Attr-245 = 0x...`, `Attr-241.26 = 0x...`).
                 let def = self.attr_by_addr(addr);
                 out.push(Decoded {
                     name: def.map_or_else(|| Cow::Owned(addr.to_string()), |d| Cow::Borrowed(d.name())),
@@ -513,6 +514,13 @@ impl Dictionary {
 impl radius_codec::VendorFormats for Dictionary {
     fn vendor_format(&self, vendor: VendorId) -> VendorFormat {
         Self::vendor_format(self, vendor)
+    }
+
+    /// Whether this dictionary defines the vendor attribute: FreeRADIUS 3.2 keeps a
+    /// WiMAX VSA of a type its dictionary does not define raw (`Attr-26 = 0x...`).
+    fn knows(&self, vendor: VendorId, vendor_type: u32) -> bool {
+        self.attr_by_addr(AttrAddr::vendor_specific(vendor, vendor_type))
+            .is_some()
     }
 }
 
