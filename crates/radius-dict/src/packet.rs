@@ -104,7 +104,12 @@ impl Decoded<'_, '_> {
     /// the attribute whole, address `0, [26]` (named `Vendor-Specific` when the
     /// dictionary defines it), its value every octet after type and length, printed
     /// by [`Decoded::freeradius_name`] and [`Decoded::freeradius_value`] as
-    /// FreeRADIUS 3.2 prints it: `Attr-26 = 0x<vendor id and data>`.
+    /// FreeRADIUS 3.2 prints it: `Attr-26 = 0x<vendor id and data>`. Likewise for an
+    /// RFC 6929 attribute whose structure does not parse: `0, [t]` for an extended
+    /// attribute without data or a long-extended one whose More flag has no
+    /// continuation (`Attr-245 = 0x<first fragment>`), `0, [t, 26]` for an EVS too
+    /// short for its vendor header or with a vendor id over 24 bits
+    /// (`Attr-241.26 = 0x...`).
     #[must_use]
     pub fn is_malformed(&self) -> bool {
         self.malformed
@@ -343,8 +348,8 @@ impl Dictionary {
     }
 
     /// Decodes every attribute of a request in wire order; nothing is dropped (unknown
-    /// attributes are named by number; a Vendor-Specific whose content does not parse
-    /// in its vendor's format is kept whole, [`Decoded::is_malformed`]). The structure (Vendor-Specific in this
+    /// attributes are named by number; a Vendor-Specific or extended attribute whose
+    /// structure does not parse is kept raw, [`Decoded::is_malformed`]). The structure (Vendor-Specific in this
     /// dictionary's vendor formats, WiMAX continuation, long-extended fragments, EVS)
     /// is the codec's [`Packet::addressed`]; TLVs are descended where the type is
     /// `tlv`. With `hiding` (the same [`Hiding`] that [`Dictionary::add`] takes; its
