@@ -419,7 +419,12 @@ def test_malformed_extended_attributes_are_kept_readable() -> None:
         "\tNAS-Port = 7",
     ]
     # The raw pairs text() prints build the same octets again.
-    pairs = [tuple(line.strip().split(" = ", 1)) for line in pkt.text().splitlines()[1:]]
+    pairs: list[tuple[str, object]] = [
+        (name, value)
+        for name, value in (line.strip().split(" = ", 1) for line in pkt.text().splitlines()[1:])
+    ]
+    pairs[2] = ("User-Name", "bob")
+    pairs[6] = ("NAS-Port", 7)
     assert radius.build("Accounting-Request", SECRET, pairs).raw[20:] == attrs
 
     # Signed: verifies; one octet changed inside the broken fragment: does not.

@@ -351,6 +351,77 @@ fn padding_after_length_is_ignored_and_tcp_limit_is_opt_in() {
     assert_eq!(p.attributes().count(), 300);
 }
 
+/// The same for RFC 6929 attributes kept raw (the More flag without continuation, an
+/// EVS too short for its vendor header, an extended attribute without data): the
+/// top-level walk still ends exactly at Length, Message-Authenticator is still found
+/// and verified over the whole packet, the policies still see it, and a tampered
+/// packet still fails.
+#[test]
+fn a_malformed_extended_attribute_leaves_the_strict_checks_strict() {
+    let s = SharedSecret::from("testing123");
+    // Before a truncated or overrunning top-level attribute: refused.
+    for tail in [&[1u8][..], &[1, 9, b'a'], &[1, 1]] {
+        let mut attrs = vec![245, 5, 4, 0x80, b'x'];
+        attrs.extend_from_slice(tail);
+        let bytes = pkt(1, &attrs);
+        assert!(
+            matches!(
+                Packet::new_checked(&bytes[..]),
+                Err(Error::AttributeTooShort { offset: 25, .. } | Error::AttributeOverrun { offset: 25, .. })
+            ),
+            "{tail:?}"
+        );
+        let p = Packet::new_unchecked(&bytes[..]);
+        assert!(p.verify_message_authenticator(&s, None).is_err(), "{tail:?}");
+        assert!(ServerPolicy::default().verify(&p, &s).is_err(), "{tail:?}");
+    }
+    // Signed, between good attributes: verifies, and the policies see the
+    // Message-Authenticator.
+    let mut b = PacketBuilder::access_request(7, [5; 16]);
+    b.add(AttrType::USER_NAME, b"bob")
+        .unwrap()
+        .add(AttrType(245), &[4, 0x80, b'x'])
+        .unwrap()
+        .add(AttrType(241), &[26, 0, 0, 9])
+        .unwrap()
+        .add(AttrType(242), &[1])
+        .unwrap()
+        .add(AttrType::NAS_PORT, &[0, 0, 0, 7])
+        .unwrap();
+    let packet = b.finish_packet(&s).unwrap();
+    let bytes = packet.as_bytes().to_vec();
+    let p = Packet::new_checked(&bytes[..]).unwrap();
+    assert!(Packet::new_checked_with(&bytes[..], &DecodeOptions::UDP.strict_extended()).is_err());
+    let types: Vec<_> = p.attributes().map(|a| a.typ().0).collect();
+    assert_eq!(types, [80, 1, 245, 241, 242, 5]);
+    let flags: Vec<_> = p.addressed(&BuiltinFormats).map(|a| a.is_malformed()).collect();
+    assert_eq!(flags, [false, false, true, true, true, false]);
+    assert!(p.message_authenticator().is_some());
+    p.verify_request(&s).unwrap();
+    ServerPolicy::new(Requirement::Yes, Requirement::Yes)
+        .verify(&p, &s)
+        .unwrap();
+    // One octet changed inside the raw fragment: the signature catches it.
+    let mut forged = bytes.clone();
+    forged[20 + 18 + 5 + 4] ^= 1;
+    let q = Packet::new_checked(&forged[..]).unwrap();
+    assert_eq!(q.verify_request(&s), Err(Error::BadMessageAuthenticator));
+    assert!(ServerPolicy::default().verify(&q, &s).is_err());
+    // Without a Message-Authenticator, the policy that requires one still refuses it.
+    let mut b = PacketBuilder::access_request(8, [5; 16]);
+    b.without_message_authenticator()
+        .add(AttrType(245), &[4, 0x80, b'x'])
+        .unwrap();
+    let bare = b.finish(&s).unwrap();
+    let bare = Packet::new_checked(&bare[..]).unwrap();
+    assert_eq!(
+        ServerPolicy::new(Requirement::Yes, Requirement::No).verify(&bare, &s),
+        Err(Error::MissingMessageAuthenticator {
+            code: Code::AccessRequest
+        })
+    );
+}
+
 #[test]
 fn odd_vendor_data_is_kept_unless_strict() {
     let v = pkt(4, &[26, 10, 0, 0, 0, 9, 1, 7, b'x', b'y']);

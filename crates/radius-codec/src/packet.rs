@@ -145,7 +145,11 @@ impl<'a> DecodeOptions<'a> {
     /// formats (e.g. a dictionary's): a VSA without vendor data, or whose
     /// sub-attributes do not fill it exactly, is then [`Error::VsaMalformed`], one too
     /// short for a vendor id [`Error::AttributeTooShort`]. Stricter than FreeRADIUS,
-    /// which keeps such a VSA as a raw attribute (the default here).
+    /// which keeps such a VSA as a raw attribute (the default here). Only the
+    /// structure of each VSA is checked: a WiMAX VSA that parses but that
+    /// [`Packet::addressed`] keeps raw as FreeRADIUS does (several sub-attributes, a
+    /// continuation that does not end, a type the dictionary does not define) is not
+    /// refused.
     #[must_use]
     pub fn vendor_formats(mut self, formats: &'a dyn VendorFormats) -> Self {
         self.vsa = Some(formats);
