@@ -315,9 +315,14 @@ pub(crate) mod tests {
     /// Deliberate differences: a malformed tagged integer keeps every octet (radsniff
     /// printed `Attr-64 = 0x00000d`, zeroing the tag, which radclient would send back
     /// as other octets); hidden values are not shown; C1 control characters are
-    /// escaped (FreeRADIUS writes them to the terminal as they are).
+    /// escaped (FreeRADIUS writes them to the terminal as they are); an empty
+    /// extended attribute is kept raw, as an empty standard one is kept (FreeRADIUS's
+    /// data2vp drops every empty attribute but Chargeable-User-Identity: radsniff
+    /// prints nothing for `f2 02`).
     #[test]
     fn deliberate_differences() {
+        assert_eq!(line(&attr(242, &[])), "Attr-242 = 0x");
+        assert_eq!(line(&attr(246, &[])), "Attr-246 = 0x");
         assert_eq!(line(&attr(64, &[1, 0, 13])), "Attr-64 = 0x01000d");
         assert_eq!(
             line(&attr(69, &[1, 0x80, 1, 2, 3])),
