@@ -744,6 +744,38 @@ fn send_against_radiusd() {
     );
 }
 
+/// FreeRADIUS 3.2 takes a request carrying the raw attributes `decode` prints for
+/// structures that do not parse (a long-extended fragment whose More flag has no
+/// continuation, a short EVS, an extended attribute without data, VSAs it does not
+/// split) as it takes any other: it answers (`rad_packet_ok` walks only the top-level
+/// list, the decoder keeps them raw); `--json` shows them sent as they were written.
+#[test]
+fn radiusd_answers_a_request_with_raw_structures() {
+    let Some(bin) = require_program("freeradius") else {
+        return;
+    };
+    let server = FreeRadius::start(&bin).expect("start freeradius");
+    let auth = format!("127.0.0.1:{}", server.auth_port);
+    let raw = [
+        "Attr-245=0x0480aabb",
+        "Attr-241.26=0x000009",
+        "Attr-241=0x01",
+        "Attr-26=0x000001ad0100000061",
+        "Attr-26=0x000060b50104006102040062",
+    ];
+    let mut args = vec!["send", "auth", &auth, SECRET, "User-Name=bob", "User-Password=hello"];
+    args.extend(raw);
+    args.push("--json");
+    let o = run(&args);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[1]["code"], "Access-Accept", "{}", stdout(&o));
+    let sent = l[0]["hex"].as_str().unwrap();
+    for octets in ["f5060480aabb", "f1061a000009", "f10301", "1a0b000001ad0100000061"] {
+        assert!(sent.contains(octets), "{octets} in {sent}");
+    }
+}
+
 fn radclient(radclient: &std::path::Path, input: &str, args: &[&str]) -> Output {
     let mut child = Command::new(radclient)
         .args(args)
