@@ -763,7 +763,14 @@ fn radiusd_answers_a_request_with_raw_structures() {
         "Attr-26=0x000001ad0100000061",
         "Attr-26=0x000060b50104006102040062",
     ];
-    let mut args = vec!["send", "auth", &auth, SECRET, "User-Name=bob", "User-Password=hello"];
+    let mut args = vec![
+        "send",
+        "auth",
+        &auth,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+    ];
     args.extend(raw);
     args.push("--json");
     let o = run(&args);
