@@ -3830,7 +3830,19 @@ fn decode_keeps_a_malformed_vsa_as_radsniff_does() {
     // decoded, none as malformed.
     let o = run(&["decode", f.s()]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert_eq!(attribute_blocks(&stdout(&o), |l| l.starts_with('#')), ours);
+    let builtin = attribute_blocks(&stdout(&o), |l| l.starts_with('#'));
+    // ... but for the WiMAX type no dictionary defines: the built-in dictionary does
+    // not define the WiMAX vendor, so it has no list of types to keep it raw by.
+    assert_eq!(builtin[23], ["Attr-26.24757.200 = 0x61"]);
+    assert_eq!(ours[23], ["Attr-26 = 0x000060b5c8040061"]);
+    let skip = |b: &[Vec<String>]| -> Vec<Vec<String>> {
+        b.iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 23)
+            .map(|(_, x)| x.clone())
+            .collect()
+    };
+    assert_eq!(skip(&builtin), skip(&ours));
     let o = run(&["decode", f.s(), "--json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let l = json_lines(&o);

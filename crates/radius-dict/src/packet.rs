@@ -523,9 +523,14 @@ impl radius_codec::VendorFormats for Dictionary {
 
     /// Whether this dictionary defines the vendor attribute: FreeRADIUS 3.2 keeps a
     /// WiMAX VSA of a type its dictionary does not define raw (`Attr-26 = 0x...`).
+    /// A vendor the dictionary does not define at all (its format then the built-in
+    /// one, [`VendorFormat::for_vendor`]) has no list of types to judge by: every
+    /// type is taken.
     fn knows(&self, vendor: VendorId, vendor_type: u32) -> bool {
-        self.attr_by_addr(AttrAddr::vendor_specific(vendor, vendor_type))
-            .is_some()
+        self.vendor_by_id(vendor).is_none()
+            || self
+                .attr_by_addr(AttrAddr::vendor_specific(vendor, vendor_type))
+                .is_some()
     }
 }
 
