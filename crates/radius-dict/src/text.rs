@@ -5,6 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use radius_codec::{DataType, Value};
 
+use crate::abinary;
 use crate::date::{self, DateError};
 use crate::error::{Error, ErrorKind};
 use crate::model::{AttrDef, Encrypt};
@@ -210,6 +211,10 @@ impl Dictionary {
             | DataType::Evs => {
                 let bytes = if text.starts_with("0x") || text.starts_with("0X") {
                     hex_bytes(text).ok_or_else(bad)?
+                } else if attr.data_type() == DataType::Abinary {
+                    abinary::parse(text).map_err(|(e, token)| {
+                        Error::value(attr.name(), shown_value(attr, token), ErrorKind::InvalidFilter(e))
+                    })?
                 } else if attr.data_type() == DataType::Octets {
                     text.as_bytes().to_vec()
                 } else {
@@ -282,8 +287,8 @@ impl Dictionary {
                 Ok(s) => s.to_string(),
                 Err(_) => hex(b),
             },
+            Value::Abinary(b) => abinary::format(b).unwrap_or_else(|| hex(b)),
             Value::Octets(b)
-            | Value::Abinary(b)
             | Value::Tlv(b)
             | Value::Vsa(b)
             | Value::Extended(b)
@@ -407,6 +412,10 @@ impl Dictionary {
         match value {
             Value::String(b) => quote(b),
             Value::Date(secs) => format!("\"{}\"", date::format(*secs)),
+            Value::Abinary(b) => match abinary::format(b) {
+                Some(text) => quote(text.as_bytes()),
+                None => self.format_value(attr, value),
+            },
             other => self.format_value(attr, other),
         }
     }
