@@ -3866,17 +3866,33 @@ fn ascend_filters_as_freeradius() {
             assert!(o.status.success(), "{text}: {}{}", stdout(&o), stderr(&o));
             let sent = stdout(&o)
                 .lines()
-                .find_map(|l| l.strip_prefix('\t').filter(|l| l.starts_with("Ascend-Data-Filter = ")))
+                .find_map(|l| {
+                    l.strip_prefix('\t')
+                        .filter(|l| l.starts_with("Ascend-Data-Filter = "))
+                })
                 .map(str::to_string);
             assert_eq!(sent.as_deref(), Some(*fr), "radclient -x, {text}");
             from_radclient.push(*text);
         } else {
             assert!(!o.status.success(), "{text}: {}", stdout(&o));
-            assert!(stderr(&o).contains("Error parsing \"stdin\""), "{text}: {}", stderr(&o));
+            assert!(
+                stderr(&o).contains("Error parsing \"stdin\""),
+                "{text}: {}",
+                stderr(&o)
+            );
         }
         let item = format!("Ascend-Data-Filter={text}");
         let o = run(&[
-            "send", "auth", &addr, SECRET, "-D", DICT, "User-Name=bob", "User-Password=hello", &item, "--json",
+            "send",
+            "auth",
+            &addr,
+            SECRET,
+            "-D",
+            DICT,
+            "User-Name=bob",
+            "User-Password=hello",
+            &item,
+            "--json",
         ]);
         if ours.is_empty() {
             // A bare prefix is no keyword: refused by both, with the word at fault.
@@ -3929,7 +3945,10 @@ fn ascend_filters_as_freeradius() {
         .enumerate()
         .map(|(i, p)| {
             let client = ([127, 0, 0, 1], 41000 + i as u16);
-            (1_796_187_600.0 + i as f64, udp_frame(client, ([127, 0, 0, 1], 1812), p))
+            (
+                1_796_187_600.0 + i as f64,
+                udp_frame(client, ([127, 0, 0, 1], 1812), p),
+            )
         })
         .collect();
     let f = tempfile_path::write("ascend.pcap", pcap(&frames));

@@ -400,7 +400,11 @@ fn parse_ip<'t, const N: usize>(
             let p = address(a).ok_or((FilterError::BadAddress, a))?;
             once(if is("srcip") { &mut rule.src } else { &mut rule.dst }, w, p)?;
         } else if is("srcport") || is("dstport") {
-            let slot = if is("srcport") { &mut rule.src_port } else { &mut rule.dst_port };
+            let slot = if is("srcport") {
+                &mut rule.src_port
+            } else {
+                &mut rule.dst_port
+            };
             if slot.is_some() {
                 return Err((FilterError::Repeated, w));
             }
@@ -559,7 +563,11 @@ impl Filter {
             }
             Body::Generic(None) => {}
         }
-        let len = if matches!(self.body, Body::Ipv6(_)) { LEN_V6 } else { LEN };
+        let len = if matches!(self.body, Body::Ipv6(_)) {
+            LEN_V6
+        } else {
+            LEN
+        };
         out.resize(len, 0);
         out
     }
@@ -783,7 +791,11 @@ mod tests {
                 "01010100 0a000001 ac100001 08 10 00 00 0000 0000 00 00 00000000 000000000000",
                 "ip in forward srcip 10.0.0.1/8 dstip 172.16.0.1/16 0",
             ),
-            ("ip in forward", &format!("01010100{}", "00".repeat(28)), "ip in forward 0"),
+            (
+                "ip in forward",
+                &format!("01010100{}", "00".repeat(28)),
+                "ip in forward 0",
+            ),
             (
                 "ip out drop 47",
                 &format!("01000000{}2f{}", "00".repeat(10), "00".repeat(17)),
@@ -799,7 +811,11 @@ mod tests {
                 "00010100 000a 0006 0001 ffffffffffff 0a0b0c0d0e0f 01 000000 000000000000",
                 "generic in forward 10 ffffffffffff 0a0b0c0d0e0f != more",
             ),
-            ("generic out drop", &format!("00000000{}", "00".repeat(28)), "generic out drop"),
+            (
+                "generic out drop",
+                &format!("00000000{}", "00".repeat(28)),
+                "generic out drop",
+            ),
             (
                 "ipv6 in forward srcip 2001:db8::1/64 dstip ::1 tcp dstport != 443",
                 "03010100 20010db8000000000000000000000000 00000000000000000000000000000001 \
@@ -830,16 +846,16 @@ mod tests {
         for bad in [
             good[..31].to_vec(),
             [good.clone(), vec![0]].concat(),
-            with(0, 4),    // unknown type
-            with(0, 3),    // ipv6 type in 32 octets
-            with(1, 2),    // action neither 0 nor 1
-            with(2, 2),    // direction
-            with(3, 1),    // header padding
-            with(15, 2),   // est
-            with(21, 5),   // comparison
-            with(27, 1),   // padding
-            with(12, 0),   // a /0 with an address: FreeRADIUS reads it as /8
-            with(12, 33),  // prefix too long
+            with(0, 4),   // unknown type
+            with(0, 3),   // ipv6 type in 32 octets
+            with(1, 2),   // action neither 0 nor 1
+            with(2, 2),   // direction
+            with(3, 1),   // header padding
+            with(15, 2),  // est
+            with(21, 5),  // comparison
+            with(27, 1),  // padding
+            with(12, 0),  // a /0 with an address: FreeRADIUS reads it as /8
+            with(12, 33), // prefix too long
         ] {
             assert_eq!(format(&bad), None, "{}", hex(&bad));
         }
@@ -885,17 +901,53 @@ mod tests {
             ("ipv6 in forward srcip 10.0.0.1", BadAddress, "10.0.0.1"),
             ("ipv6 in forward dstip ::1/129", BadAddress, "::1/129"),
             ("ipx in forward srcipxnet 1", MissingWord, "1"),
-            ("ipx in forward srcipxnet 1 dstipxnode 0a0b0c0d0e0f", UnexpectedWord, "dstipxnode"),
-            ("ipx in forward srcipxnet 123456789 srcipxnode 0a0b0c0d0e0f", BadNumber, "123456789"),
-            ("ipx in forward srcipxnet 1 srcipxnode 0a0b0c0d0e", BadNumber, "0a0b0c0d0e"),
-            ("ipx in forward dstipxnet 1 dstipxnode 0a0b0c0d0e0f dstipxsock = 10000", BadNumber, "10000"),
+            (
+                "ipx in forward srcipxnet 1 dstipxnode 0a0b0c0d0e0f",
+                UnexpectedWord,
+                "dstipxnode",
+            ),
+            (
+                "ipx in forward srcipxnet 123456789 srcipxnode 0a0b0c0d0e0f",
+                BadNumber,
+                "123456789",
+            ),
+            (
+                "ipx in forward srcipxnet 1 srcipxnode 0a0b0c0d0e",
+                BadNumber,
+                "0a0b0c0d0e",
+            ),
+            (
+                "ipx in forward dstipxnet 1 dstipxnode 0a0b0c0d0e0f dstipxsock = 10000",
+                BadNumber,
+                "10000",
+            ),
             ("ipx in forward srcip 10.0.0.1", UnexpectedWord, "srcip"),
             ("generic in forward 10", MissingWord, "10"),
-            ("generic in forward 65536 ffffffffffff 000000000000", BadNumber, "65536"),
-            ("generic in forward 0 0xffffffffff 000000000000", BadNumber, "0xffffffffff"),
-            ("generic in forward 0 ffffffffffff 00000000000000", BadNumber, "00000000000000"),
-            ("generic in forward 0 ffffffffffff 000000000000 == !=", Repeated, "!="),
-            ("generic in forward 0 ffffffffffff 000000000000 less", UnexpectedWord, "less"),
+            (
+                "generic in forward 65536 ffffffffffff 000000000000",
+                BadNumber,
+                "65536",
+            ),
+            (
+                "generic in forward 0 0xffffffffff 000000000000",
+                BadNumber,
+                "0xffffffffff",
+            ),
+            (
+                "generic in forward 0 ffffffffffff 00000000000000",
+                BadNumber,
+                "00000000000000",
+            ),
+            (
+                "generic in forward 0 ffffffffffff 000000000000 == !=",
+                Repeated,
+                "!=",
+            ),
+            (
+                "generic in forward 0 ffffffffffff 000000000000 less",
+                UnexpectedWord,
+                "less",
+            ),
         ] {
             assert_eq!(parse(text), Err((kind, token)), "{text:?}");
         }
@@ -904,7 +956,11 @@ mod tests {
     /// Any filter FreeRADIUS prints as text (addresses not zero, ...).
     fn text_strategy() -> impl Strategy<Value = String> {
         let head = (any::<bool>(), any::<bool>()).prop_map(|(i, f)| {
-            format!("{} {}", if i { "in" } else { "out" }, if f { "forward" } else { "drop" })
+            format!(
+                "{} {}",
+                if i { "in" } else { "out" },
+                if f { "forward" } else { "drop" }
+            )
         });
         let cmp = prop::sample::select(vec!["<", "=", ">", "!="]);
         let port = (cmp.clone(), any::<u16>()).prop_map(|(c, p)| format!("{c} {p}"));
