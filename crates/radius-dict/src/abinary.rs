@@ -225,25 +225,38 @@ struct Filter {
 // ---------------------------------------------------------------------------------
 // Text -> filter
 
-/// The words of a filter text, split at blanks as FreeRADIUS's `str2argv` does.
+/// The blanks that separate the words of a filter text (FreeRADIUS's `str2argv`).
+const BLANKS: [char; 4] = [' ', '\t', '\r', '\n'];
+
+/// The words of a filter text, in order.
 struct Words<'t> {
     text: &'t str,
-    rest: core::iter::Peekable<core::iter::Filter<core::str::Split<'t, [char; 4]>, fn(&&'t str) -> bool>>,
+    rest: &'t str,
     last: Option<&'t str>,
 }
 
 impl<'t> Words<'t> {
     fn new(text: &'t str) -> Self {
-        let not_empty: fn(&&'t str) -> bool = |w| !w.is_empty();
         Self {
             text,
-            rest: text.split([' ', '\t', '\r', '\n']).filter(not_empty).peekable(),
+            rest: text,
             last: None,
         }
     }
 
+    fn peek(&self) -> Option<&'t str> {
+        let r = self.rest.trim_start_matches(BLANKS);
+        (!r.is_empty()).then(|| r.split_once(BLANKS).map_or(r, |(w, _)| w))
+    }
+
     fn next(&mut self) -> Option<&'t str> {
-        let w = self.rest.next()?;
+        let r = self.rest.trim_start_matches(BLANKS);
+        if r.is_empty() {
+            self.rest = r;
+            return None;
+        }
+        let (w, rest) = r.split_once(BLANKS).unwrap_or((r, ""));
+        self.rest = rest;
         self.last = Some(w);
         Some(w)
     }
@@ -256,12 +269,11 @@ impl<'t> Words<'t> {
 
     /// The next word when it is `keyword`, consumed.
     fn take_if(&mut self, keyword: &str) -> bool {
-        if self.rest.peek().is_some_and(|w| w.eq_ignore_ascii_case(keyword)) {
-            self.last = self.rest.next();
-            true
-        } else {
-            false
+        let found = self.peek().is_some_and(|w| w.eq_ignore_ascii_case(keyword));
+        if found {
+            self.next();
         }
+        found
     }
 }
 
@@ -868,7 +880,7 @@ mod tests {
         // A generic filter with a mask shorter than 6 (FreeRADIUS reads only 6).
         let g = parse("generic in drop 0 ffffffffffff 000000000000").unwrap();
         assert!(format(&g).is_some());
-        let mut short = g.clone();
+        let mut short = g;
         short[7] = 4;
         assert_eq!(format(&short), None);
         assert_eq!(format(&[]), None);
