@@ -41,7 +41,7 @@
 //! cannot read `ipv6`; earlier versions do not know IPv6 filters). Octets that no
 //! text reads back exactly (another length, an unknown type, comparison or flag
 //! value, non-zero padding, an address of zero with a prefix length, ...) are not a
-//! filter text: [`format`] gives `None` and the caller prints `0x` hex, as
+//! filter text: [`format()`] gives `None` and the caller prints `0x` hex, as
 //! FreeRADIUS does for values of the wrong length.
 
 use core::fmt;
@@ -646,7 +646,7 @@ impl Filter {
     /// The filter the octets would print as, when they have a filter's length and
     /// type and each field a value the text can say. Fields the text does not show
     /// (padding, an address of zero's prefix length) are not checked here: see
-    /// [`format`].
+    /// [`format()`].
     fn decode(bytes: &[u8]) -> Option<Self> {
         let mut r = Reader(bytes);
         let [t, forward, inbound, _] = r.array()?;
@@ -764,7 +764,7 @@ impl fmt::Display for Filter {
     }
 }
 
-/// The text of a filter's octets, when there is one that [`parse`] reads back to
+/// The text of a filter's octets, when there is one that [`parse()`] reads back to
 /// exactly these octets (so every field, padding included, is one the text can
 /// say); `None` otherwise (the caller prints `0x` hex).
 pub(crate) fn format(bytes: &[u8]) -> Option<String> {
