@@ -782,8 +782,11 @@ mod tests {
     }
 
     /// Texts and their octets as FreeRADIUS 3.2.1's radclient encodes them (the
-    /// octets `radclient -x` sent, as radsniff captured them), and the text
-    /// FreeRADIUS prints back.
+    /// octets radclient sent, as a responder received them; the `ipv6` case, which
+    /// no FreeRADIUS 3.2 reads, has the layout of 3.2.7's `ascend_ipv6_filter_t`),
+    /// and the text printed back (FreeRADIUS's, but for the protocol number, where
+    /// FreeRADIUS prints `??`, and the generic filter, which it cuts after the
+    /// action).
     #[test]
     fn known_filters() {
         let cases: &[(&str, &str, &str)] = &[
