@@ -3441,7 +3441,8 @@ fn attribute_blocks(text: &str, header: impl Fn(&str) -> bool) -> Vec<Vec<String
 /// capture through `radsniff -x` (FreeRADIUS's own decoder and printer, TZ=UTC) and
 /// through `nacwire decode -D /usr/share/freeradius` gives the same lines. The
 /// differences that are deliberate (hidden values, empty attributes, C1 control
-/// characters, Ascend filters, malformed tagged integers) are checked on their own.
+/// characters, malformed tagged integers) are checked on their own; Ascend filters
+/// in `ascend_filters_as_freeradius`.
 #[test]
 fn decode_prints_attributes_as_radsniff() {
     let Some(radsniff) = require_program("radsniff") else {
@@ -3633,7 +3634,8 @@ fn decode_prints_attributes_as_radsniff() {
     // Deliberate differences (radsniff first): a zero-length attribute is shown
     // (radsniff drops it); a malformed tagged integer keeps its tag octet (radsniff:
     // `Attr-64 = 0x00000d`); a C1 control character is escaped (radsniff writes it
-    // to the terminal); an Ascend filter stays hex (radsniff: "ip in forward ...").
+    // to the terminal). An Ascend filter of the wrong length prints as hex, as
+    // radsniff prints it (filters: `ascend_filters_as_freeradius`).
     let p = |attrs: &[u8]| {
         let mut p = vec![1, 0, 0, 0];
         p.extend([0u8; 16]);
@@ -3875,5 +3877,246 @@ fn decode_text_sends_back_the_same_attributes() {
         assert_eq!(code(&o), 3, "{input}: {}{}", stdout(&o), stderr(&o));
         assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
         assert!(stderr(&o).contains(want), "{input}: {}", stderr(&o));
+    }
+}
+
+// --- Ascend filters (abinary) ----------------------------------------------------------
+
+/// The value octets of the first Ascend-Data-Filter (Vendor-Specific, Ascend 529,
+/// type 242) of a packet.
+fn ascend_data_filter(packet: &[u8]) -> Option<Vec<u8>> {
+    let mut rest = packet.get(20..)?;
+    while let [t, len, ..] = *rest {
+        let (attr, tail) = rest.split_at(usize::from(len).max(2).min(rest.len()));
+        if t == 26 && attr.get(2..6) == Some(&529u32.to_be_bytes()[..]) && attr.get(6) == Some(&242) {
+            return attr.get(8..).map(<[u8]>::to_vec);
+        }
+        rest = tail;
+    }
+    None
+}
+
+/// Ascend filters both ways against FreeRADIUS 3.2.1. radclient reads each filter
+/// text and prints what it sends (`radclient -x`, FreeRADIUS's `print_abinary`);
+/// `nacwire send` sends the same text: the two filters' octets are the same, and
+/// `nacwire serve` prints radclient's as FreeRADIUS does. The other way, radsniff
+/// reads the packets nacwire built and prints each filter as `nacwire decode`
+/// does. The differences are FreeRADIUS's bugs, each checked: a protocol without a
+/// name prints as `??`, a generic filter stops after its action (an empty one as
+/// `generic out drop 0   ==`), two IPX sides are printed but not read, and 3.2.1
+/// knows no IPv6 filters (48 octets: a raw `Attr-26.529.242`).
+#[test]
+fn ascend_filters_as_freeradius() {
+    let Some(rc) = require_program("radclient") else {
+        return;
+    };
+    let Some(radsniff) = require_program("radsniff") else {
+        return;
+    };
+    const DICT: &str = "/usr/share/freeradius";
+    // (text, radclient reads it, FreeRADIUS's line for its octets, nacwire's line)
+    let cases: &[(&str, bool, &str, &str)] = &[
+        (
+            "ip in forward srcip 10.1.1.0/24 dstip 192.168.0.1/32 tcp dstport = 80",
+            true,
+            "Ascend-Data-Filter = \"ip in forward srcip 10.1.1.0/24 dstip 192.168.0.1/32 tcp dstport = 80\"",
+            "Ascend-Data-Filter = \"ip in forward srcip 10.1.1.0/24 dstip 192.168.0.1/32 tcp dstport = 80\"",
+        ),
+        (
+            "IP OUT DROP dstip 10.0.0.0/8 UDP srcport > www est",
+            true,
+            "Ascend-Data-Filter = \"ip out drop dstip 10.0.0.0/8 udp srcport > 80 est\"",
+            "Ascend-Data-Filter = \"ip out drop dstip 10.0.0.0/8 udp srcport > 80 est\"",
+        ),
+        (
+            "ip in drop srcip 10.0.0.1/0 dstip 172.16.0.1 icmp srcport < 1024 dstport != ntp",
+            true,
+            "Ascend-Data-Filter = \"ip in drop srcip 10.0.0.1/8 dstip 172.16.0.1/16 icmp srcport < 1024 dstport != 123\"",
+            "Ascend-Data-Filter = \"ip in drop srcip 10.0.0.1/8 dstip 172.16.0.1/16 icmp srcport < 1024 dstport != 123\"",
+        ),
+        (
+            "ip out forward 192.0.2.0/24 ospf",
+            false,
+            "",
+            "",
+        ),
+        (
+            "ip in forward",
+            true,
+            "Ascend-Data-Filter = \"ip in forward 0\"",
+            "Ascend-Data-Filter = \"ip in forward 0\"",
+        ),
+        (
+            "ip out drop 47 est",
+            true,
+            "Ascend-Data-Filter = \"ip out drop ?? est\"",
+            "Ascend-Data-Filter = \"ip out drop 47 est\"",
+        ),
+        (
+            "ipx in forward srcipxnet 0x12 srcipxnode 0x0a0b0c0d0e0f srcipxsock = 0x451",
+            true,
+            "Ascend-Data-Filter = \"ipx in forward srcipxnet 0x0012 srcipxnode 0x0a0b0c0d0e0f srcipxsock = 0x0451\"",
+            "Ascend-Data-Filter = \"ipx in forward srcipxnet 0x0012 srcipxnode 0x0a0b0c0d0e0f srcipxsock = 0x0451\"",
+        ),
+        (
+            "ipx out drop dstipxnet 12345678 dstipxnode 0A0B0C0D0E0F",
+            true,
+            "Ascend-Data-Filter = \"ipx out drop dstipxnet 0x12345678 dstipxnode 0x0a0b0c0d0e0f\"",
+            "Ascend-Data-Filter = \"ipx out drop dstipxnet 0x12345678 dstipxnode 0x0a0b0c0d0e0f\"",
+        ),
+        (
+            "ipx in drop srcipxnet 1 srcipxnode 0a0b0c0d0e0f dstipxnet 2 dstipxnode 010203040506 dstipxsock > 4",
+            false,
+            "Ascend-Data-Filter = \"ipx in drop srcipxnet 0x0001 srcipxnode 0x0a0b0c0d0e0f dstipxnet 0x0002 dstipxnode 0x010203040506 dstipxsock > 0x0004\"",
+            "Ascend-Data-Filter = \"ipx in drop srcipxnet 0x0001 srcipxnode 0x0a0b0c0d0e0f dstipxnet 0x0002 dstipxnode 0x010203040506 dstipxsock > 0x0004\"",
+        ),
+        (
+            "generic in forward 10 ffffffffffff 0a0b0c0d0e0f != more",
+            true,
+            "Ascend-Data-Filter = \"generic in forward",
+            "Ascend-Data-Filter = \"generic in forward 10 ffffffffffff 0a0b0c0d0e0f != more\"",
+        ),
+        (
+            "generic out drop",
+            true,
+            "Ascend-Data-Filter = \"generic out drop 0   ==\"",
+            "Ascend-Data-Filter = \"generic out drop\"",
+        ),
+        (
+            "ipv6 in forward srcip 2001:db8::1/32 dstip ::1 tcp dstport = 443 est",
+            false,
+            // type, action, direction, 0; source, destination; prefix lengths,
+            // protocol, est; ports; comparisons; padding
+            "Attr-26.529.242 = 0x03010100\
+             20010db8000000000000000000000000\
+             00000000000000000000000000000001\
+             20800601\
+             000001bb\
+             0002\
+             0000",
+            "Ascend-Data-Filter = \"ipv6 in forward srcip 2001:db8::/32 dstip ::1/128 tcp dstport = 443 est\"",
+        ),
+    ];
+    let srv = Serve::start(&["--json", "-D", DICT, "--user", "bob:hello"]);
+    let addr = srv.addr();
+    let mut built = Vec::new();
+    let mut from_radclient = Vec::new();
+    for (text, radclient_reads, fr, ours) in cases {
+        let input = format!("User-Name = bob, User-Password = hello, Ascend-Data-Filter = \"{text}\"\n");
+        let o = radclient(&rc, &input, &["-x", "-r", "1", "-t", "2", &addr, "auth", SECRET]);
+        if *radclient_reads {
+            assert!(o.status.success(), "{text}: {}{}", stdout(&o), stderr(&o));
+            let sent = stdout(&o)
+                .lines()
+                .find_map(|l| {
+                    l.strip_prefix('\t')
+                        .filter(|l| l.starts_with("Ascend-Data-Filter = "))
+                })
+                .map(str::to_string);
+            assert_eq!(sent.as_deref(), Some(*fr), "radclient -x, {text}");
+            from_radclient.push(*text);
+        } else {
+            assert!(!o.status.success(), "{text}: {}", stdout(&o));
+            assert!(
+                stderr(&o).contains("Error parsing \"stdin\""),
+                "{text}: {}",
+                stderr(&o)
+            );
+        }
+        let item = format!("Ascend-Data-Filter={text}");
+        let o = run(&[
+            "send",
+            "auth",
+            &addr,
+            SECRET,
+            "-D",
+            DICT,
+            "User-Name=bob",
+            "User-Password=hello",
+            &item,
+            "--json",
+        ]);
+        if ours.is_empty() {
+            // A bare prefix is no keyword: refused by both, with the word at fault.
+            assert_eq!(code(&o), 3, "{text}: {}", stdout(&o));
+            assert!(
+                stderr(&o).contains("not a valid Ascend filter: invalid protocol (\"192.0.2.0/24\")"),
+                "{}",
+                stderr(&o)
+            );
+            continue;
+        }
+        assert_eq!(code(&o), 0, "{text}: {}", stderr(&o));
+        let sent = &json_lines(&o)[0];
+        let plain = ours.trim_start_matches("Ascend-Data-Filter = ").trim_matches('"');
+        assert_eq!(sent["attributes"]["Ascend-Data-Filter"], plain, "{text}");
+        built.push(hex_to_bytes(sent["hex"].as_str().unwrap()));
+    }
+
+    // What nacwire serve received: radclient's and nacwire's packet for each text
+    // radclient reads carry the same filter octets, printed by nacwire as expected.
+    let received: Vec<Value> = srv
+        .output()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["event"] == "received")
+        .collect();
+    let packets: Vec<Vec<u8>> = received
+        .iter()
+        .map(|v| hex_to_bytes(v["hex"].as_str().unwrap()))
+        .collect();
+    assert_eq!(packets.len(), from_radclient.len() + built.len());
+    let mut i = 0;
+    for (text, radclient_reads, _, ours) in cases.iter().filter(|c| !c.3.is_empty()) {
+        if *radclient_reads {
+            let theirs = ascend_data_filter(&packets[i]).unwrap();
+            let mine = ascend_data_filter(&packets[i + 1]).unwrap();
+            assert_eq!(theirs, mine, "radclient's and nacwire's octets for {text}");
+            assert_eq!(theirs.len(), 32, "{text}");
+            let plain = ours.trim_start_matches("Ascend-Data-Filter = ").trim_matches('"');
+            assert_eq!(received[i]["attributes"]["Ascend-Data-Filter"], plain, "{text}");
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+
+    // The other way: radsniff prints nacwire's packets.
+    let frames: Vec<(f64, Vec<u8>)> = built
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let client = ([127, 0, 0, 1], 41000 + i as u16);
+            (
+                1_796_187_600.0 + i as f64,
+                udp_frame(client, ([127, 0, 0, 1], 1812), p),
+            )
+        })
+        .collect();
+    let f = tempfile_path::write("ascend.pcap", pcap(&frames));
+    let fr = Command::new(radsniff)
+        .args(["-I", f.s(), "-s", SECRET, "-x"])
+        .env("TZ", "UTC")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let filter_line = |block: &Vec<String>| {
+        block
+            .iter()
+            .find(|l| l.starts_with("Ascend-Data-Filter = ") || l.starts_with("Attr-26.529.242 = "))
+            .cloned()
+    };
+    let theirs = attribute_blocks(&stdout(&fr), |l| {
+        l.contains(") Access-Request Id ") && !l.contains("**")
+    });
+    let o = run(&["decode", f.s(), "-D", DICT]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mine = attribute_blocks(&stdout(&o), |l| l.starts_with('#'));
+    let expected: Vec<_> = cases.iter().filter(|c| !c.3.is_empty()).collect();
+    assert_eq!(theirs.len(), expected.len(), "{}", stdout(&fr));
+    assert_eq!(mine.len(), expected.len());
+    for ((t, m), (text, _, fr, ours)) in theirs.iter().zip(&mine).zip(expected) {
+        assert_eq!(filter_line(t).as_deref(), Some(*fr), "radsniff, {text}");
+        assert_eq!(filter_line(m).as_deref(), Some(*ours), "nacwire decode, {text}");
     }
 }
