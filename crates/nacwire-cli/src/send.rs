@@ -643,23 +643,14 @@ fn check_templates(
             .filter_items
             .iter()
             .map(|item| {
-                let (base, tag) = match item.name.rsplit_once(':') {
-                    Some((n, t)) if t.bytes().all(|c| c.is_ascii_digit()) && !t.is_empty() => (n, t),
-                    _ => (item.name.as_str(), "0"),
-                };
-                let attr = dict
-                    .attr(base)
-                    .ok_or_else(|| Failure::usage(format!("filter: unknown attribute `{base}`")))?;
-                let value = dict.parse_value(attr, &unquote(&item.value)).map_err(|e| {
-                    Failure::usage(format!("filter: {}", crate::common::named(&item.name, e)))
-                })?;
-                let name = match tag.trim_start_matches('0') {
-                    "" => attr.name().to_string(),
-                    t => format!("{}:{t}", attr.name()),
-                };
-                Ok((name, dict.format_value(attr, &value)))
+                resolve_item(dict, t.code, item, &hiding)
+                    .and_then(|r| r.printed(dict))
+                    .map_err(|e| Failure::usage(format!("filter: {e}")))
             })
-            .collect::<CliResult<_>>()?;
+            .collect::<CliResult<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
     }
     Ok(())
 }
@@ -765,10 +756,11 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     };
     // The first positional is the secret, unless the secret comes from elsewhere or it
     // is `Name=value` for a known attribute (over TLS the secret defaults to `radsec`).
-    let looks_like_attr = args.rest.first().and_then(|s| parse_item(s)).is_some_and(|i| {
-        dict.attr_or_raw(i.name.rsplit_once(':').map_or(i.name.as_str(), |(n, _)| n))
-            .is_ok()
-    });
+    let looks_like_attr = args
+        .rest
+        .first()
+        .and_then(|s| parse_item(s))
+        .is_some_and(|i| crate::common::attr_named(dict, &i.name).is_ok());
     let takes_secret = args.secret_file.is_none() && args.secret_env.is_none() && !looks_like_attr;
     let (secret_arg, attr_args) = match (takes_secret, args.rest.split_first()) {
         (true, Some((s, rest))) => (Some(s.as_str()), rest),

@@ -3877,3 +3877,100 @@ fn decode_text_sends_back_the_same_attributes() {
         assert!(stderr(&o).contains(want), "{input}: {}", stderr(&o));
     }
 }
+
+/// Every option that names an attribute by text reads FreeRADIUS's raw names as
+/// `send -f` items do (`Attr-26.9.1`, `Vendor-9-Attr-1`, `Attr-241.26.9.1`,
+/// `Attr-N = 0x..`): the reply filter of `-f FILE:FILTER`, `serve --nak-if` and
+/// `dict show`.
+#[test]
+fn raw_attribute_names_everywhere_a_name_is_read() {
+    // The filter: a reply carrying Cisco-AVPair "hi" and an attribute of a vendor the
+    // dictionary does not know, matched by raw names (known: by the octets of the value).
+    let users = tempfile_path::write(
+        "raw-users",
+        "bob Cleartext-Password := \"hello\"\n\tCisco-AVPair := \"hi\",\n\tAttr-26.9999.1 := 0x61,\n\tSession-Timeout := 60\n",
+    );
+    let srv = Serve::start(&["--users", users.s()]);
+    let a = srv.addr();
+    let requests = tempfile_path::write("raw-requests", "User-Name = bob, User-Password = hello\n");
+    for (filter, ok) in [
+        ("Attr-26.9.1 = 0x6869", true),
+        ("Vendor-9-Attr-1 = 0x6869", true),
+        ("Cisco-Attr-1 = 0x6869, Vendor-9999-Attr-1 = 0x61", true),
+        ("Attr-26.9999.1 = 0x61, Attr-27 = 0x0000003c", true),
+        ("Attr-26.9.1 = 0x6868", false),
+        ("Vendor-9999-Attr-1 = 0x62", false),
+    ] {
+        let f = tempfile_path::write("raw-filter", format!("{filter}\n"));
+        let o = run(&[
+            "send",
+            "auth",
+            &a,
+            SECRET,
+            "-f",
+            &format!("{}:{}", requests.s(), f.s()),
+        ]);
+        assert_eq!(
+            code(&o),
+            if ok { 0 } else { 1 },
+            "{filter}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        if !ok {
+            assert!(
+                stderr(&o).contains("failed the filter"),
+                "{filter}: {}",
+                stderr(&o)
+            );
+        }
+    }
+    let f = tempfile_path::write("raw-filter-bad", "Attr-26.9.256 = 0x00\n");
+    let o = run(&[
+        "send",
+        "auth",
+        &a,
+        SECRET,
+        "-f",
+        &format!("{}:{}", requests.s(), f.s()),
+    ]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(stderr(&o).contains("filter: Attr-26.9.256"), "{}", stderr(&o));
+    drop(srv);
+
+    // --nak-if by raw name: a CoA carrying the attribute (however the request names
+    // it) gets a NAK, one without it an ACK.
+    for nak_if in [
+        "Attr-26.9.1",
+        "Vendor-9-Attr-1",
+        "Cisco-Attr-1",
+        "Attr-11",
+        "Attr-241.26.9.1",
+    ] {
+        let srv = Serve::start(&["--nak-if", nak_if]);
+        let a = srv.addr();
+        let carrying = match nak_if {
+            "Attr-11" => "Filter-Id=x",
+            "Attr-241.26.9.1" => "Attr-241.26.9.1=0x01",
+            _ => "Cisco-AVPair=x",
+        };
+        let o = run(&["send", "coa", &a, SECRET, "Acct-Session-Id=S1", carrying]);
+        assert_eq!(code(&o), 1, "{nak_if}: {}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("CoA-NAK"), "{nak_if}: {}", stdout(&o));
+        let o = run(&["send", "coa", &a, SECRET, "Acct-Session-Id=S1", "Reply-Message=x"]);
+        assert_eq!(code(&o), 0, "{nak_if}: {}{}", stdout(&o), stderr(&o));
+    }
+    for bad in ["Attr-26.9.256", "Nobody-Attr-1", "Attr-"] {
+        let o = run(&["serve", SECRET, "--nak-if", bad]);
+        assert_eq!(code(&o), 3, "{bad}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--nak-if"), "{bad}: {}", stderr(&o));
+    }
+
+    // dict show reads the same names.
+    for name in ["Vendor-9-Attr-1", "Cisco-Attr-1", "attr-26.9.1", "26.9.1"] {
+        let o = run(&["dict", "show", name]);
+        assert_eq!(code(&o), 0, "{name}: {}", stderr(&o));
+        assert!(stdout(&o).starts_with("Cisco-AVPair"), "{name}: {}", stdout(&o));
+    }
+    assert_eq!(code(&run(&["dict", "show", "Vendor-9999-Attr-1"])), 3);
+}
