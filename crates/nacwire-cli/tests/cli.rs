@@ -3974,3 +3974,74 @@ fn raw_attribute_names_everywhere_a_name_is_read() {
     }
     assert_eq!(code(&run(&["dict", "show", "Vendor-9999-Attr-1"])), 3);
 }
+
+/// A hidden value decoded without the secret (or with a wrong one) prints as
+/// FreeRADIUS 3.2 prints it: the salt and ciphertext of a Tunnel-Password, the tag
+/// octet left out of the hex (radsniff: `Attr-69 = 0x8001...` for `01 80 01 ...`).
+/// radsniff names it `Attr-69`, having dropped the tag; decode keeps it in the name
+/// (`Tunnel-Password:1`), so nothing of the attribute is lost.
+#[test]
+fn decode_prints_hidden_values_as_radsniff() {
+    let Some(radsniff) = require_program("radsniff") else {
+        return;
+    };
+    let cipher: Vec<u8> = (0u8..16).map(|i| i.wrapping_mul(29) ^ 0x5a).collect();
+    let values: Vec<Vec<u8>> = vec![
+        [&[1u8, 0x80, 0x01][..], &cipher].concat(),
+        [&[0u8, 0x80, 0x02][..], &cipher].concat(),
+        [&[5u8, 0x81, 0x7f][..], &cipher[..5]].concat(),
+    ];
+    let mut p = vec![1, 9, 0, 0];
+    p.extend(0u8..16);
+    p.extend([1, 5, b'b', b'o', b'b']);
+    for v in &values {
+        p.extend([69, (v.len() + 2) as u8]);
+        p.extend_from_slice(v);
+    }
+    let len = (p.len() as u16).to_be_bytes();
+    p[2..4].copy_from_slice(&len);
+    let frames = vec![(
+        1_796_187_600.0,
+        udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 1812), &p),
+    )];
+    let f = tempfile_path::write("hidden.pcap", pcap(&frames));
+    let fr = Command::new(radsniff)
+        .args(["-I", f.s(), "-x"])
+        .env("TZ", "UTC")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let fr = attribute_blocks(&stdout(&fr), |l| {
+        l.contains(") Access-Request Id ") && !l.contains("**")
+    });
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let theirs: Vec<String> = values
+        .iter()
+        .map(|v| format!("Attr-69 = 0x{}", hex(&v[1..])))
+        .collect();
+    assert_eq!(fr.len(), 1, "{fr:?}");
+    for line in &theirs {
+        assert!(fr[0].contains(line), "radsniff printed {line}: {:?}", fr[0]);
+    }
+    let ours: Vec<String> = values
+        .iter()
+        .map(|v| format!("Tunnel-Password:{} = 0x{}", v[0], hex(&v[1..])))
+        .collect();
+    for secret in [None, Some("not-the-secret")] {
+        let mut args = vec!["decode", f.s(), "-D", "/usr/share/freeradius"];
+        args.extend(secret.iter().flat_map(|s| ["-s", *s]));
+        let o = run(&args);
+        let blocks = attribute_blocks(&stdout(&o), |l| l.starts_with('#'));
+        assert_eq!(blocks.len(), 1, "{secret:?}: {}", stdout(&o));
+        assert_eq!(blocks[0][1..], ours[..], "{secret:?}");
+        // JSON: the same hex under the tagged name.
+        args.push("--json");
+        let l = json_lines(&run(&args));
+        assert_eq!(
+            l[0]["attributes"]["Tunnel-Password:1"],
+            format!("0x{}", hex(&values[0][1..])),
+            "{secret:?}: {}",
+            l[0]
+        );
+    }
+}
