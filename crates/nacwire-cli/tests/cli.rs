@@ -4045,3 +4045,191 @@ fn decode_prints_hidden_values_as_radsniff() {
         );
     }
 }
+
+/// Several `-f` files are sent side by side, as radclient 3.2 sends them ("Packets
+/// from multiple '-f' are sent in parallel"): each file has its own `-p` requests in
+/// flight (1 by default), its packets in order. A server that answers only once two
+/// requests are waiting (or after 1.5 s) sees the first packet of each file before it
+/// answers either; sent one file after the other, it would see one at a time.
+#[test]
+fn several_files_are_in_flight_together() {
+    use radius_codec::{Code, Packet, PacketBuilder, SharedSecret};
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = sock.local_addr().unwrap().to_string();
+    sock.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let server_log = log.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let server_stop = stop.clone();
+    let server = std::thread::spawn(move || {
+        let secret = SharedSecret::from(SECRET);
+        let mut waiting: Vec<(Vec<u8>, std::net::SocketAddr, String)> = Vec::new();
+        let mut since = std::time::Instant::now();
+        let mut buf = [0u8; 4096];
+        while !server_stop.load(std::sync::atomic::Ordering::Relaxed) {
+            if let Ok((n, from)) = sock.recv_from(&mut buf) {
+                let p = Packet::new_checked(&buf[..n]).unwrap();
+                let name =
+                    String::from_utf8_lossy(p.first(radius_codec::AttrType::USER_NAME).unwrap().value())
+                        .into_owned();
+                if !waiting.iter().any(|(_, _, w)| *w == name) {
+                    if waiting.is_empty() {
+                        since = std::time::Instant::now();
+                    }
+                    server_log.lock().unwrap().push(format!("recv {name}"));
+                    waiting.push((buf[..n].to_vec(), from, name));
+                }
+            }
+            if waiting.len() >= 2 || (!waiting.is_empty() && since.elapsed() > Duration::from_millis(1500)) {
+                for (req, from, name) in waiting.drain(..) {
+                    let p = Packet::new_checked(&req[..]).unwrap();
+                    let reply = PacketBuilder::reply_to(&p, Code::AccountingResponse)
+                        .finish(&secret)
+                        .unwrap();
+                    server_log.lock().unwrap().push(format!("reply {name}"));
+                    sock.send_to(&reply, from).unwrap();
+                }
+            }
+        }
+    });
+    let a = tempfile_path::write(
+        "lanes-a",
+        "User-Name = a0, Acct-Status-Type = Start\n\nUser-Name = a1, Acct-Status-Type = Start\n",
+    );
+    let b = tempfile_path::write(
+        "lanes-b",
+        "User-Name = b0, Acct-Status-Type = Start\n\nUser-Name = b1, Acct-Status-Type = Start\n",
+    );
+    let o = run(&[
+        "send",
+        "acct",
+        &addr,
+        SECRET,
+        "-f",
+        a.s(),
+        "-f",
+        b.s(),
+        "-t",
+        "5",
+        "-r",
+        "0",
+        "--json",
+    ]);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    server.join().unwrap();
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let log = log.lock().unwrap().clone();
+    let firsts: std::collections::BTreeSet<&str> = log[..2].iter().map(String::as_str).collect();
+    assert_eq!(
+        firsts,
+        ["recv a0", "recv b0"].into_iter().collect(),
+        "both files' first packets in flight together: {log:?}"
+    );
+    let seconds: std::collections::BTreeSet<&str> = log[4..6].iter().map(String::as_str).collect();
+    assert_eq!(seconds, ["recv a1", "recv b1"].into_iter().collect(), "{log:?}");
+    // Each file's packets in order, one in flight per file (-p 1): a file's second
+    // packet is sent after its first was answered.
+    let at = |e: &str| log.iter().position(|l| l == e).unwrap();
+    assert!(
+        at("reply a0") < at("recv a1") && at("reply b0") < at("recv b1"),
+        "{log:?}"
+    );
+    let l = json_lines(&o);
+    assert_eq!(l.last().unwrap()["accepted"], 4);
+    let sent: Vec<&str> = l
+        .iter()
+        .filter(|e| e["event"] == "sent")
+        .map(|e| e["attributes"]["User-Name"].as_str().unwrap())
+        .collect();
+    assert_eq!(sent.len(), 4);
+    let pos = |n: &str| sent.iter().position(|s| *s == n).unwrap();
+    assert!(pos("a0") < pos("a1") && pos("b0") < pos("b1"), "{sent:?}");
+}
+
+/// `several_files_are_in_flight_together` over TCP: the files share the one
+/// connection, each file with its one request in flight.
+#[test]
+fn several_files_are_in_flight_together_over_tcp() {
+    use radius_codec::{Code, Packet, PacketBuilder, SharedSecret};
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let server_log = log.clone();
+    let server = std::thread::spawn(move || {
+        let secret = SharedSecret::from(SECRET);
+        let (mut conn, _) = listener.accept().unwrap();
+        conn.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+        let mut pending: Vec<u8> = Vec::new();
+        let mut waiting: Vec<(Vec<u8>, String)> = Vec::new();
+        let mut since = std::time::Instant::now();
+        let mut buf = [0u8; 4096];
+        loop {
+            match conn.read(&mut buf) {
+                Ok(0) => return,
+                Ok(n) => pending.extend_from_slice(&buf[..n]),
+                Err(_) => {}
+            }
+            while pending.len() >= 4 {
+                let len = usize::from(u16::from_be_bytes([pending[2], pending[3]]));
+                if pending.len() < len {
+                    break;
+                }
+                let req: Vec<u8> = pending.drain(..len).collect();
+                let p = Packet::new_checked(&req[..]).unwrap();
+                let name =
+                    String::from_utf8_lossy(p.first(radius_codec::AttrType::USER_NAME).unwrap().value())
+                        .into_owned();
+                if waiting.is_empty() {
+                    since = std::time::Instant::now();
+                }
+                server_log.lock().unwrap().push(format!("recv {name}"));
+                waiting.push((req, name));
+            }
+            if waiting.len() >= 2 || (!waiting.is_empty() && since.elapsed() > Duration::from_millis(1500)) {
+                for (req, name) in waiting.drain(..) {
+                    let p = Packet::new_checked(&req[..]).unwrap();
+                    let reply = PacketBuilder::reply_to(&p, Code::AccountingResponse)
+                        .finish(&secret)
+                        .unwrap();
+                    server_log.lock().unwrap().push(format!("reply {name}"));
+                    conn.write_all(&reply).unwrap();
+                }
+            }
+        }
+    });
+    let a = tempfile_path::write(
+        "tcp-lanes-a",
+        "User-Name = a0, Acct-Status-Type = Start\n\nUser-Name = a1, Acct-Status-Type = Start\n",
+    );
+    let b = tempfile_path::write(
+        "tcp-lanes-b",
+        "User-Name = b0, Acct-Status-Type = Start\n\nUser-Name = b1, Acct-Status-Type = Start\n",
+    );
+    let o = run(&[
+        "send",
+        "acct",
+        &addr,
+        SECRET,
+        "-P",
+        "tcp",
+        "-f",
+        a.s(),
+        "-f",
+        b.s(),
+        "-t",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    server.join().unwrap();
+    let log = log.lock().unwrap().clone();
+    let set = |r: std::ops::Range<usize>| -> std::collections::BTreeSet<String> {
+        log[r].iter().cloned().collect()
+    };
+    let want =
+        |v: [&str; 2]| -> std::collections::BTreeSet<String> { v.iter().map(|s| s.to_string()).collect() };
+    assert_eq!(set(0..2), want(["recv a0", "recv b0"]), "{log:?}");
+    assert_eq!(set(4..6), want(["recv a1", "recv b1"]), "{log:?}");
+    assert_eq!(json_lines(&o).last().unwrap()["accepted"], 4);
+}
