@@ -190,7 +190,9 @@ pub(crate) fn run(
                 };
                 let settings =
                     Settings::new(SharedSecret::new(secret.expose().to_vec())).request_timeout(a.timeout);
-                let client = StreamClient::new(server, connector, settings).with_connect_timeout(a.timeout);
+                let client = StreamClient::new(server, connector, settings)
+                    .with_connect_timeout(a.timeout)
+                    .with_cancel(a.interrupt.flag());
                 clients.push((server, client));
                 clients.last_mut()
             }
@@ -279,6 +281,13 @@ pub(crate) fn run(
                         return Err(Failure::usage(format!(
                             "{server} ({transport}): RADIUS/1.1 was not agreed by ALPN (see --radius11)"
                         )));
+                    }
+                    // Ctrl-C during the connect, the handshake or a blocked write: the
+                    // loop stops and the summary says interrupted.
+                    Err(Error::Io(e))
+                        if e.kind() == std::io::ErrorKind::Interrupted && a.interrupt.is_set() =>
+                    {
+                        break;
                     }
                     Err(e @ (Error::Io(_) | Error::Timeout | Error::Backoff(_) | Error::Closed(_))) => {
                         // The server is not there (refused, unreachable, closed): what was

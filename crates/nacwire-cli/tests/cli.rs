@@ -3372,52 +3372,157 @@ fn sigint_stream_load_prints_partial_summary() {
 }
 
 /// A second Ctrl-C ends the process at once (the default action, restored after the
-/// first). Checked where the first cannot stop it promptly: a TLS handshake with a
-/// server that never answers, inside nacwire-io's connect (bounded by `-t` only).
+/// first). Checked where the first cannot stop it promptly: writing packets to a
+/// stdout nobody reads (the pipe full, the write blocked; a write to stdout is
+/// restarted after the signal).
 #[test]
 fn second_sigint_kills_at_once() {
     use std::os::unix::process::ExitStatusExt;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for s in listener.incoming().flatten() {
-            let _ = tx.send(());
-            held.push(s);
-        }
-    });
-    let pki = nacwire_tests::radsec::Pki::new("cli-sigint2").unwrap();
-    let ca = pki.path("ca.pem");
+    let srv = Serve::start(&["-q"]);
     let mut child = spawn(&[
         "send",
-        "auth",
-        &addr,
-        "-P",
-        "tls",
-        "--ca",
-        ca.to_str().unwrap(),
+        "acct",
+        &srv.addr(),
+        SECRET,
         "User-Name=bob",
-        "-t",
-        "30",
+        "Acct-Status-Type=Start",
+        "-c",
+        "1000000",
+        "-p",
+        "8",
+        "-v",
     ]);
-    rx.recv_timeout(Duration::from_secs(10)).expect("a connection");
-    std::thread::sleep(Duration::from_millis(200));
+    // Every packet is printed (-v): the 64 KiB pipe is full after a few hundred,
+    // then the send loop blocks in its write.
+    std::thread::sleep(Duration::from_millis(1500));
     sigint(&child);
     std::thread::sleep(Duration::from_millis(500));
     assert!(
         child.try_wait().unwrap().is_none(),
-        "the first Ctrl-C ended the handshake: use another way to test the second"
+        "the first Ctrl-C ended the blocked write to stdout: use another way to test the second"
     );
     let signalled = std::time::Instant::now();
     sigint(&child);
-    let o = finish(child, Duration::from_secs(5));
+    let end = std::time::Instant::now() + Duration::from_secs(5);
+    // Not `finish`: its output is not read while waiting, and the pipe is full.
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if std::time::Instant::now() >= end {
+            let _ = child.kill();
+            panic!("still running 5 s after the second SIGINT");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
     assert!(
         signalled.elapsed() < Duration::from_secs(2),
         "{:?}",
         signalled.elapsed()
     );
-    assert_eq!(o.status.signal(), Some(2), "{:?} {}", o.status, stderr(&o));
+    assert_eq!(status.signal(), Some(2), "{status:?}");
+}
+
+/// Ctrl-C while `send` waits in a TCP connect (the server's accept queue full: its
+/// SYNs are dropped) or a TLS handshake (a server that accepts and never answers):
+/// each is given up at once (was: seen only when it ended, after `-t`), the summary
+/// says interrupted, exit 130. (A write the server does not take is given up the
+/// same way, but `send` cannot fill a loopback connection's buffers: at most 255
+/// requests of 4 KB are in flight, the send buffer grows to 4 MB; nacwire-io's
+/// `write_all_gives_up_when_cancelled` blocks a write with 64 MB.)
+#[test]
+fn sigint_during_connect_and_handshake() {
+    // A listener whose queue is full: another connect hangs (SYNs dropped).
+    let full = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let full_addr = full.local_addr().unwrap();
+    let mut queued = Vec::new();
+    let hangs = (0..2000).any(|_| {
+        match std::net::TcpStream::connect_timeout(&full_addr, Duration::from_millis(300)) {
+            Ok(s) => {
+                queued.push(s);
+                false
+            }
+            Err(_) => true,
+        }
+    });
+    assert!(
+        hangs,
+        "the accept queue never filled ({} connections)",
+        queued.len()
+    );
+
+    // A listener that accepts and holds each connection, reading nothing.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_addr = silent.local_addr().unwrap().to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in silent.incoming().flatten() {
+            let _ = tx.send(());
+            held.push(s);
+        }
+    });
+
+    let pki = nacwire_tests::radsec::Pki::new("cli-sigint-blocked").unwrap();
+    let ca = pki.path("ca.pem");
+    let full_addr = full_addr.to_string();
+    let cases: Vec<(&str, Vec<&str>, bool)> = vec![
+        (
+            "connect",
+            vec![
+                "send",
+                "auth",
+                &full_addr,
+                SECRET,
+                "-P",
+                "tcp",
+                "User-Name=bob",
+                "-t",
+                "30",
+            ],
+            false,
+        ),
+        (
+            "handshake",
+            vec![
+                "send",
+                "auth",
+                &silent_addr,
+                "-P",
+                "tls",
+                "--ca",
+                ca.to_str().unwrap(),
+                "User-Name=bob",
+                "-t",
+                "30",
+            ],
+            true,
+        ),
+    ];
+    for (what, args, accepted) in cases {
+        let child = spawn(&args);
+        if accepted {
+            rx.recv_timeout(Duration::from_secs(10)).expect("a connection");
+        }
+        // Well into the connect or the handshake.
+        std::thread::sleep(Duration::from_millis(1000));
+        let signalled = std::time::Instant::now();
+        sigint(&child);
+        let o = finish(child, Duration::from_secs(10));
+        assert!(
+            signalled.elapsed() < Duration::from_secs(2),
+            "{what}: {:?}",
+            signalled.elapsed()
+        );
+        assert_eq!(code(&o), 130, "{what}: {}{}", stdout(&o), stderr(&o));
+        let out = stdout(&o);
+        let line = out.lines().last().unwrap_or_default();
+        assert!(line.starts_with("interrupted: sent "), "{what}: {out}");
+        assert_eq!(field(line, "lost"), 0, "{what}: {line}");
+        assert!(!stderr(&o).contains("cannot connect"), "{what}: {}", stderr(&o));
+        assert_eq!(field(line, "sent"), 0, "{what}: {line}");
+    }
+    drop(queued);
 }
 
 /// The attribute lines of each packet in a text listing: `decode`'s `#N ...`
