@@ -139,7 +139,8 @@ pub(crate) struct SendArgs {
     #[arg(short = 'n', long, allow_negative_numbers = true, value_parser = rate_arg)]
     rate: Option<f64>,
     /// Requests in flight at most, per file (a new one starts as soon as one ends; past
-    /// 256 the requests are spread over several source ports). Default 1, or unlimited
+    /// 256 the requests are spread over several source ports; over TCP or TLS past 256
+    /// a request waits for a free identifier of its connection). Default 1, or unlimited
     /// with --rate. Several -f files are sent side by side, each with up to this many
     /// in flight (radclient's `-p`: "N packets from each file in parallel").
     #[arg(short = 'p', long, allow_negative_numbers = true, value_parser = whole::<usize>(1, u64::MAX))]

@@ -295,6 +295,13 @@ pub(crate) fn run(
                         eprintln!("nacwire: {server} ({transport}): cannot connect: {e}");
                         down = true;
                     }
+                    // Every identifier of the connection is in flight (-p past 256):
+                    // the request waits for a reply to free one, as radclient's do.
+                    Err(Error::Stream(nacwire_io::radius_stream::Error::IdentifiersExhausted))
+                        if !inflight.is_empty() =>
+                    {
+                        break
+                    }
                     Err(e) => return Err(Failure::usage(format!("{server} ({transport}): {e}"))),
                 }
             }

@@ -4496,6 +4496,62 @@ fn several_files_are_in_flight_together() {
 
 /// `several_files_are_in_flight_together` over TCP: the files share the one
 /// connection, each file with its one request in flight.
+/// Over TCP, `-p` past the 256 identifiers of a connection: a request waits for a
+/// reply to free an identifier (it was an error, exit 3, once 256 were in flight).
+#[test]
+fn tcp_in_flight_past_the_identifiers_waits_for_replies() {
+    use radius_codec::{Code, Packet, PacketBuilder, SharedSecret};
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let server = std::thread::spawn(move || {
+        let secret = SharedSecret::from(SECRET);
+        let (mut conn, _) = listener.accept().unwrap();
+        conn.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+        let (mut pending, mut buf, mut most) = (Vec::<u8>::new(), [0u8; 65536], 0usize);
+        loop {
+            // Everything that has come, then the replies to all of it at once: the
+            // client fills its identifiers between two batches.
+            match conn.read(&mut buf) {
+                Ok(0) => return most,
+                Ok(n) => pending.extend_from_slice(&buf[..n]),
+                Err(_) => {}
+            }
+            let mut batch = 0;
+            while pending.len() >= 4 {
+                let len = usize::from(u16::from_be_bytes([pending[2], pending[3]]));
+                if pending.len() < len {
+                    break;
+                }
+                let req: Vec<u8> = pending.drain(..len).collect();
+                let p = Packet::new_checked(&req[..]).unwrap();
+                let reply = PacketBuilder::reply_to(&p, Code::AccountingResponse)
+                    .finish(&secret)
+                    .unwrap();
+                conn.write_all(&reply).unwrap();
+                batch += 1;
+            }
+            most = most.max(batch);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    let o = run_stdin(
+        &[
+            "send", "acct", &addr, SECRET, "-P", "tcp", "-p", "300", "-c", "700", "-q", "--json", "-f", "-",
+        ],
+        "User-Name = bob, Acct-Status-Type = Start\n",
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let summary = json_lines(&o).last().cloned().unwrap();
+    assert_eq!(summary["accepted"], 700, "{summary}");
+    assert_eq!(summary["lost"], 0, "{summary}");
+    let most = server.join().unwrap();
+    assert!(
+        most > 200,
+        "the identifiers were never nearly all in flight: {most}"
+    );
+}
+
 #[test]
 fn several_files_are_in_flight_together_over_tcp() {
     use radius_codec::{Code, Packet, PacketBuilder, SharedSecret};
