@@ -63,7 +63,9 @@ pub enum FilterError {
     /// gap (the whole text when the type, direction or action is missing).
     MissingWord,
     /// A word with no place where it stands: not a keyword of the filter's type, a
-    /// second protocol, or words after a complete generic filter.
+    /// second protocol, or words after a complete generic filter. (In an `ip` filter
+    /// an unknown word before any protocol is read as the protocol, and is then
+    /// [`FilterError::BadProtocol`], as radclient reads it.)
     UnexpectedWord,
     /// A keyword given twice (`srcip`, `est`, `==`, ...).
     Repeated,

@@ -13,7 +13,8 @@ use crate::{parse::parse_u64, Dictionary};
 
 fn hex_bytes(s: &str) -> Option<Vec<u8>> {
     let h = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X"))?;
-    if h.len() % 2 != 0 {
+    // (from_str_radix alone would take a sign: "0x+a+b")
+    if h.len() % 2 != 0 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     h.as_bytes()
@@ -552,6 +553,23 @@ mod tests {
             Value::Integer(2)
         );
         assert_eq!(d.format_value_freeradius(st, &Value::Integer(2)), "Framed-User");
+    }
+
+    /// `0x` text is hex digits only: a sign inside (which `u8::from_str_radix` takes
+    /// on its own) is refused, for octets and every type that reads `0x` text.
+    #[test]
+    fn hex_text_takes_hex_digits_only() {
+        let d = Dictionary::builtin();
+        let class = attr("Class");
+        assert_eq!(
+            d.parse_value(class, "0x0A0b").unwrap(),
+            Value::Octets(Cow::Owned(vec![0x0a, 0x0b]))
+        );
+        for bad in ["0x+a+b", "0x-1", "0x 1", "0x1", "0xg0", "0x+0"] {
+            assert!(d.parse_value(class, bad).is_err(), "{bad}");
+        }
+        assert_eq!(hex_bytes("0x"), Some(Vec::new()));
+        assert_eq!(hex_bytes("0x+a+b"), None);
     }
 
     /// Value errors are the crate's one error type, with the attribute and token.
