@@ -1,10 +1,14 @@
 //! Text values round-trip for every data type: a value decoded from fuzz octets is
 //! printed and parsed back to the same value (`format_value` / `parse_value` for
 //! every value whose text is UTF-8, the FreeRADIUS-syntax pair for every value), and
-//! any text that parses prints to text that parses to the same value.
+//! any text that parses prints to text that parses to the same value. Every input
+//! also goes to the Ascend filter (`abinary`) attribute, as octets and as the words
+//! after a filter's head, so that the fuzzer reaches the filter parser and printer
+//! whichever attribute it picked.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use radius_codec::Value;
+use radius_dict::AttrDef;
 
 #[path = "common/dict.rs"]
 mod common;
@@ -12,9 +16,37 @@ mod common;
 fuzz_target!(|input: (u16, &[u8])| {
     let (which, data) = input;
     let (dict, attrs) = common::dict();
-    let Some(def) = attrs.get(usize::from(which) % attrs.len()) else {
+    if let Some(def) = attrs.get(usize::from(which) % attrs.len()) {
+        round_trips(def, data);
+    }
+    let Some(filter) = dict.attr("Fuzz-Filter") else {
         return;
     };
+    round_trips(filter, data);
+    if let Some((first, rest)) = data.split_first() {
+        let heads = [
+            "ip in forward ",
+            "ipv6 out drop ",
+            "ipx in drop ",
+            "generic out forward ",
+        ];
+        let head = heads
+            .get(usize::from(*first) % heads.len())
+            .copied()
+            .unwrap_or("");
+        let text = format!("{head}{}", String::from_utf8_lossy(rest));
+        if let Ok(v) = dict.parse_value(filter, &text) {
+            let again = dict.format_value_freeradius(filter, &v);
+            let back = dict
+                .parse_value_freeradius(filter, &again)
+                .expect("printed filter parses");
+            assert_eq!(back, v, "{text:?} {again:?}");
+        }
+    }
+});
+
+fn round_trips(def: &AttrDef, data: &[u8]) {
+    let (dict, _) = common::dict();
     let canonical = |v: &Value<'_>| v.to_bytes().ok();
 
     if let Ok(v) = Value::decode(def.data_type(), data) {
@@ -35,16 +67,15 @@ fuzz_target!(|input: (u16, &[u8])| {
 
     // Arbitrary text: text -> value -> text -> value is stable.
     let text = String::from_utf8_lossy(data);
-    for parsed in [
+    let parsed = [
         dict.parse_value(def, &text),
         dict.parse_value_freeradius(def, &text),
-    ] {
-        if let Ok(v) = parsed {
-            let again = dict.format_value_freeradius(def, &v);
-            let back = dict
-                .parse_value_freeradius(def, &again)
-                .expect("printed text parses");
-            assert_eq!(canonical(&back), canonical(&v), "{} {again:?}", def.name());
-        }
+    ];
+    for v in parsed.into_iter().flatten() {
+        let again = dict.format_value_freeradius(def, &v);
+        let back = dict
+            .parse_value_freeradius(def, &again)
+            .expect("printed text parses");
+        assert_eq!(canonical(&back), canonical(&v), "{} {again:?}", def.name());
     }
-});
+}

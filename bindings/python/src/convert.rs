@@ -167,6 +167,28 @@ pub(crate) fn opt_port_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<u16>> {
     port_arg(obj).map(Some)
 }
 
+/// A file path argument (`str` or `os.PathLike`); a NUL character, which no file name
+/// holds, is a `ValueError` (as Python's `open` says, and as for attribute names),
+/// not an error of the file system later.
+pub(crate) fn path_arg(obj: &Bound<'_, PyAny>) -> PyResult<std::path::PathBuf> {
+    let path: std::path::PathBuf = obj.extract()?;
+    if path.as_os_str().as_encoded_bytes().contains(&0) {
+        return Err(PyValueError::new_err(format!(
+            "path {:?} contains a NUL character",
+            path.to_string_lossy()
+        )));
+    }
+    Ok(path)
+}
+
+/// A file path argument that may be `None` ([`path_arg`]).
+pub(crate) fn opt_path_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<std::path::PathBuf>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    path_arg(obj).map(Some)
+}
+
 /// An `ipaddress.IPv4Address`.
 pub(crate) fn py_ipv4(py: Python<'_>, a: Ipv4Addr) -> PyResult<Bound<'_, PyAny>> {
     import(py, &IPV4, "ipaddress", "IPv4Address")?.call1((u32::from(a),))

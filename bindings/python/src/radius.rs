@@ -274,12 +274,13 @@ impl Dictionary {
     /// vendors such as `Acme`). `strict=False` skips recoverable problems (a VALUE for an unknown
     /// attribute, an unknown flag, a duplicate definition) and reports them in
     /// `warnings`; a line that does not parse still raises `DictionaryError` (with
-    /// `file`, `line`, `column`, `token`). The GIL is released while loading.
+    /// `file`, `line`, `column`, `token`). A path with a NUL character is a
+    /// `ValueError`. The GIL is released while loading.
     #[staticmethod]
     #[pyo3(signature = (path, *, strict = true, on_builtin = false, on = None))]
     fn load(
         py: Python<'_>,
-        path: std::path::PathBuf,
+        #[pyo3(from_py_with = crate::convert::path_arg)] path: std::path::PathBuf,
         strict: bool,
         on_builtin: bool,
         on: Option<&Bound<'_, Self>>,

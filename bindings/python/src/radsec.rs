@@ -4,7 +4,7 @@
 //! Requests are converted from Python first, then sent and awaited with the GIL
 //! released; the server calls the Python handler on its connection threads.
 
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -134,18 +134,44 @@ fn address_arg(obj: &Bound<'_, PyAny>) -> PyResult<(String, u16)> {
     Ok((host, crate::convert::port_arg(&port)?))
 }
 
-/// `host` resolved; a name that does not resolve is a `TransportError` naming it, the
-/// `OSError` as its `__cause__`.
+/// `host` resolved by Python's `socket.getaddrinfo`, as the UDP clients resolve
+/// theirs: a name that does not resolve is a `TransportError` naming it, the
+/// `socket.gaierror` as its `__cause__`; a host with a NUL character is the
+/// `ValueError` `getaddrinfo` raises.
 fn address_of(host: &str, port: u16) -> PyResult<SocketAddr> {
-    (host, port)
-        .to_socket_addrs()
-        .map_err(|e| {
-            let err = errors::transport(format!("{host}:{port}: cannot resolve the host: {e}"));
-            Python::attach(|py| err.set_cause(py, Some(PyErr::from(e))));
-            err
-        })?
-        .next()
-        .ok_or_else(|| errors::transport(format!("{host}:{port}: no address")))
+    Python::attach(|py| {
+        let socket = py.import("socket")?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("type", socket.getattr("SOCK_STREAM")?)?;
+        let infos = match socket.call_method("getaddrinfo", (host, port), Some(&kwargs)) {
+            Ok(infos) => infos,
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyOSError>(py) => {
+                let err =
+                    errors::transport(format!("{host}:{port}: cannot resolve the host: {}", e.value(py)));
+                err.set_cause(py, Some(e));
+                return Err(err);
+            }
+            Err(e) => return Err(e),
+        };
+        for info in infos.try_iter()? {
+            // (family, type, proto, canonname, sockaddr): sockaddr is (ip, port) or
+            // (ip, port, flowinfo, scope_id); an IPv6 ip may carry `%scope`.
+            let sockaddr = info?.get_item(4)?;
+            let ip: String = sockaddr.get_item(0)?.extract()?;
+            let ip = ip.split_once('%').map_or(ip.as_str(), |(ip, _)| ip);
+            match ip.parse::<IpAddr>() {
+                Ok(IpAddr::V6(v6)) => {
+                    let flow: u32 = sockaddr.get_item(2)?.extract()?;
+                    let scope: u32 = sockaddr.get_item(3)?.extract()?;
+                    return Ok(SocketAddr::V6(std::net::SocketAddrV6::new(v6, port, flow, scope)));
+                }
+                Ok(v4) => return Ok(SocketAddr::new(v4, port)),
+                // An address family this client does not speak (none today).
+                Err(_) => {}
+            }
+        }
+        Err(errors::transport(format!("{host}:{port}: no address")))
+    })
 }
 
 /// A RadSec (or RADIUS/TCP) client: one connection, opened on first use, reused for
@@ -167,7 +193,10 @@ impl RadSecClient {
     /// RadSec servers require. `secret` is `radsec` over TLS unless the server says
     /// otherwise; over TCP it is the shared secret. `alpn="allow"` (the RFC 9765 §3.3
     /// default) offers RADIUS/1.1 and 1.0, `"require"` insists on 1.1 (TLS 1.3),
-    /// `"forbid"` offers only 1.0 and `"off"` sends no ALPN at all.
+    /// `"forbid"` offers only 1.0 and `"off"` sends no ALPN at all. A host name that
+    /// does not resolve is a `TransportError` (its `__cause__` the `socket.gaierror`,
+    /// as for the UDP clients); a `ca`, `cert` or `key` path with a NUL character is a
+    /// `ValueError`.
     #[new]
     #[pyo3(signature = (host, port = 2083, *, transport = "tls", secret = None, ca = None, cert = None,
                         key = None, server_name = None, alpn = "allow", tls_versions = "1.2+",
@@ -178,9 +207,9 @@ impl RadSecClient {
         #[pyo3(from_py_with = crate::convert::port_arg)] port: u16,
         transport: &str,
         secret: Option<&Bound<'_, PyAny>>,
-        ca: Option<PathBuf>,
-        cert: Option<PathBuf>,
-        key: Option<PathBuf>,
+        #[pyo3(from_py_with = crate::convert::opt_path_arg)] ca: Option<PathBuf>,
+        #[pyo3(from_py_with = crate::convert::opt_path_arg)] cert: Option<PathBuf>,
+        #[pyo3(from_py_with = crate::convert::opt_path_arg)] key: Option<PathBuf>,
         server_name: Option<&str>,
         alpn: &str,
         tls_versions: &str,
@@ -334,7 +363,9 @@ impl RadSecServer {
     /// `cert`/`key` (PEM) are the server's identity over TLS; with `ca` every client
     /// must present a certificate issued under it (RFC 6614 2.3). `secrets` maps
     /// client IP addresses to shared secrets (required over TCP; over TLS an unknown
-    /// client uses `radsec`).
+    /// client uses `radsec`). A host name that does not resolve is a
+    /// `TransportError` (its `__cause__` the `socket.gaierror`); a `cert`, `key` or
+    /// `ca` path with a NUL character is a `ValueError`.
     #[new]
     #[pyo3(signature = (address, handler, *, transport = "tls", cert = None, key = None, ca = None,
                         alpn = "allow", tls_versions = "1.2+", secrets = None, dictionary = None))]
@@ -344,9 +375,9 @@ impl RadSecServer {
         #[pyo3(from_py_with = address_arg)] address: (String, u16),
         handler: Py<PyAny>,
         transport: &str,
-        cert: Option<PathBuf>,
-        key: Option<PathBuf>,
-        ca: Option<PathBuf>,
+        #[pyo3(from_py_with = crate::convert::opt_path_arg)] cert: Option<PathBuf>,
+        #[pyo3(from_py_with = crate::convert::opt_path_arg)] key: Option<PathBuf>,
+        #[pyo3(from_py_with = crate::convert::opt_path_arg)] ca: Option<PathBuf>,
         alpn: &str,
         tls_versions: &str,
         secrets: Option<&Bound<'_, PyDict>>,

@@ -736,7 +736,12 @@ def test_an_unknown_host_is_a_transport_error_from_every_native_client() -> None
     asyncio.run(main())
     with pytest.raises(nacwire.TransportError, match="cannot resolve the host") as e:
         radsec.RadSecClient(UNKNOWN_HOST, 2083, transport="tcp", secret=SECRET)
-    _transport_error_names(e.value, f"{UNKNOWN_HOST}:2083")
+    # session 12: was a plain OSError (Rust's resolver) where the UDP clients give the
+    # socket.gaierror; RadSec now resolves as they do
+    assert isinstance(_transport_error_names(e.value, f"{UNKNOWN_HOST}:2083"), socket.gaierror)
+    with pytest.raises(nacwire.TransportError, match="cannot resolve the host") as e:
+        radsec.RadSecServer((UNKNOWN_HOST, 0), lambda r, i: None, transport="tcp", secrets={})
+    assert isinstance(_transport_error_names(e.value, f"{UNKNOWN_HOST}:0"), socket.gaierror)
 
 
 def test_other_socket_errors_of_native_clients_are_transport_errors() -> None:
@@ -1006,3 +1011,31 @@ def test_udp_clients_send_retries_plus_one_times(retries: int) -> None:
                 received.append(sink.recv(4096))
         assert len(received) == 2 * (retries + 1)
         assert len(set(received[: retries + 1])) == 1  # the same bytes each time
+
+
+# --- session 12 ----------------------------------------------------------------------
+
+
+def test_a_path_with_a_nul_is_a_value_error() -> None:
+    """Was: ``DictionaryError`` from ``Dictionary.load`` (and ``TransportError`` from the
+    RadSec certificate paths), the file system's "unexpected NUL byte", where a name or
+    value with a NUL is a ``ValueError`` everywhere else (and ``open`` says the same)."""
+    # (pyo3 adds the argument's name as a note: "while processing 'path'")
+    nul = r'^path "[^"]*\\0[^"]*" contains a NUL character'
+    for path in ("/usr/share/freeradius\0/dictionary", pathlib.Path("dict\0ionary")):
+        with pytest.raises(ValueError, match=nul):
+            radius.Dictionary.load(path)
+        with pytest.raises(ValueError, match=nul):
+            radius.Dictionary.load(path, strict=False, on_builtin=True)
+    for kwargs in (
+        {"ca": "ca\0.pem"},
+        {"cert": "c\0.pem", "key": "k.pem"},
+        {"cert": "c.pem", "key": "k\0.pem"},
+    ):
+        with pytest.raises(ValueError, match=nul):
+            radsec.RadSecClient("127.0.0.1", 2083, **kwargs)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match=nul):
+            radsec.RadSecServer(("127.0.0.1", 0), lambda r, i: None, **kwargs)  # type: ignore[arg-type]
+    # a path without one still reads, and a missing file is still a DictionaryError
+    with pytest.raises(nacwire.DictionaryError):
+        radius.Dictionary.load("/nonexistent/dictionary")

@@ -81,6 +81,45 @@ def test_text_prints_as_freeradius() -> None:
     ]
 
 
+def test_ascend_filters_as_text() -> None:
+    """An ``abinary`` value (Ascend-Data-Filter): a ``str`` is the filter text
+    FreeRADIUS reads, ``Packet.text()`` prints the filter as FreeRADIUS does, and the
+    decoded value is the filter's octets (``bytes``, as for ``octets``)."""
+    ascend = radius.Dictionary.parse(
+        "VENDOR Ascend 529\nBEGIN-VENDOR Ascend\n"
+        "ATTRIBUTE Ascend-Data-Filter 242 abinary\nEND-VENDOR Ascend\n",
+        on_builtin=True,
+    )
+    text = "ip in forward srcip 10.1.1.0/24 dstip 192.168.0.1/32 tcp dstport = 80"
+    octets = bytes.fromhex("010101000a010100c0a80001182006000000005000020000") + bytes(8)
+    pkt = radius.build(
+        "CoA-Request",
+        SECRET,
+        [
+            (
+                "Ascend-Data-Filter",
+                "IP IN FORWARD dstip 192.168.0.1/32 srcip 10.1.1.0/24 TCP dstport = www",
+            ),
+            ("Ascend-Data-Filter", octets),
+            ("Ascend-Data-Filter", "0x0101"),
+        ],
+        dictionary=ascend,
+    )
+    got = radius.Packet.decode(bytes(pkt), dictionary=ascend)
+    assert got.to_dict()["Ascend-Data-Filter"] == [octets, octets, b"\x01\x01"]
+    assert got.text().splitlines()[1:] == [
+        f'\tAscend-Data-Filter = "{text}"',
+        f'\tAscend-Data-Filter = "{text}"',
+        "\tAscend-Data-Filter = 0x0101",
+    ]
+    with pytest.raises(
+        nacwire.BuildError, match=r'not a valid Ascend filter: invalid protocol \("gre"\)'
+    ):
+        radius.build(
+            "CoA-Request", SECRET, {"Ascend-Data-Filter": "ip in forward gre"}, dictionary=ascend
+        )
+
+
 def test_raw_attribute_names_and_keys_build_the_octets_text_shows() -> None:
     """What Packet.text() prints for unknown and malformed attributes (FreeRADIUS's raw
     names, `0x` octets) builds those octets again, as radclient reads them; a number

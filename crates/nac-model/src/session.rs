@@ -3,7 +3,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use radius_codec::{AttrType, BuiltinFormats, Code, DataType, Packet, Value, VendorId};
+use radius_codec::{AttrType, BuiltinFormats, Code, DataType, DecodeOptions, Packet, Value, VendorId};
 
 use crate::error::Error;
 
@@ -147,6 +147,11 @@ impl Session {
     /// Reads the NAS and session identification from a validated Access-Request or
     /// Accounting-Request (for example one a RADIUS server just answered).
     ///
+    /// An identification attribute that cannot be read is an error, never left out:
+    /// text that is not UTF-8 ([`Error::NotText`]), a value of the wrong length, or a
+    /// Vendor-Specific whose content does not parse in its vendor's format
+    /// ([`Error::BadValue`]; such a packet is valid, the codec keeps the VSA whole).
+    ///
     /// The kind is inferred: EAP-Message means 802.1X; Service-Type Call-Check, or a
     /// User-Name that is the Calling-Station-Id MAC, means MAC authentication;
     /// Framed-Protocol PPP means PPP. Otherwise it is [`SessionKind::Unknown`]; set it
@@ -160,6 +165,20 @@ impl Session {
         // One structural walk, the codec's: Vendor-Specific split (a VSA of vendor
         // id 0 stays the plain attribute 26), extended attributes read.
         for a in packet.view().addressed(&BuiltinFormats) {
+            if a.is_malformed() {
+                // Kept whole by the codec (a Vendor-Specific whose content does not
+                // parse): identifiers in it (Cisco's audit-session-id) cannot be read,
+                // and a session read without them would target the NAS's session by
+                // weaker ones, so it is an error, as a User-Name that is not text is.
+                if let Err(source) = packet.check(&DecodeOptions::UDP.strict_vsa()) {
+                    let attr = a.addr().path().first().and_then(|t| u8::try_from(*t).ok());
+                    return Err(Error::BadValue {
+                        attr: attr.map_or(AttrType::VENDOR_SPECIFIC, AttrType),
+                        source,
+                    });
+                }
+                continue;
+            }
             let v = a.value();
             let t = match (a.addr().vendor(), a.addr().path()) {
                 (VendorId(0), [t]) => match u8::try_from(*t) {

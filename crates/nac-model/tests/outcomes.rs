@@ -351,6 +351,24 @@ fn session_from_requests() {
         Session::from_packet(&Packet::new_checked(&bytes[..]).unwrap()),
         Err(Error::NotText(AttrType::USER_NAME))
     );
+    // A Cisco VSA whose second sub-attribute runs past its end: the packet is valid
+    // (the codec keeps the VSA whole, as FreeRADIUS does), but the audit-session-id in
+    // it cannot be read: an error, never a session silently without it.
+    let audit = b"audit-session-id=0A0B0C0D0000001A2B3C4D5E";
+    let mut vsa = vec![0, 0, 0, 9, 1, u8::try_from(audit.len() + 2).unwrap()];
+    vsa.extend_from_slice(audit);
+    vsa.extend_from_slice(&[1, 9, b'x']);
+    let mut b = PacketBuilder::accounting_request(5);
+    b.add(AttrType::USER_NAME, b"bob").unwrap();
+    b.add(AttrType::VENDOR_SPECIFIC, &vsa).unwrap();
+    let bytes = b.finish(&secret).unwrap();
+    assert!(matches!(
+        Session::from_packet(&Packet::new_checked(&bytes[..]).unwrap()),
+        Err(Error::BadValue {
+            attr: AttrType::VENDOR_SPECIFIC,
+            source: radius_codec::Error::VsaMalformed { .. },
+        })
+    ));
     let mut b = PacketBuilder::accounting_request(4);
     b.add(AttrType::NAS_PORT, &[1, 2]).unwrap();
     let bytes = b.finish(&secret).unwrap();

@@ -469,6 +469,28 @@ pub(crate) fn named(subject: &str, e: impl fmt::Display) -> String {
     }
 }
 
+/// The attribute a name gives, and its tag's digits: `Name` or `Name:N` (an RFC 2868
+/// tag), `Name` a dictionary name (case ignored) or a FreeRADIUS raw name
+/// (`Attr-26.9.1`, `Attr-241.26.9.1`, `Vendor-9-Attr-1`, `Cisco-Attr-1`; see
+/// [`Dictionary::raw_attr`]), as [`Dictionary::add`] reads it. The one reader of
+/// attribute names in the CLI: request items, radclient filters, `serve --nak-if`
+/// and `dict show` all say an attribute the same ways.
+pub(crate) fn attr_named<'d, 'n>(
+    dict: &'d Dictionary,
+    name: &'n str,
+) -> Result<(std::borrow::Cow<'d, radius_dict::AttrDef>, Option<&'n str>), String> {
+    // The split of `Dictionary::add`: `Name:N` is a tag.
+    let (base, tag) = match name.rsplit_once(':') {
+        Some((n, t)) if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) => (n, Some(t)),
+        _ => (name, None),
+    };
+    let attr = dict.attr_or_raw(base).map_err(|e| match e.kind() {
+        radius_dict::ErrorKind::UnknownAttribute => format!("unknown attribute `{base}`"),
+        _ => named(name, e),
+    })?;
+    Ok((attr, tag))
+}
+
 /// An item looked up and parsed once (attribute, tag, value), to add to many packets:
 /// what [`add_item`] does per packet, without the name lookup and the value parsing.
 #[derive(Clone, Debug)]
@@ -491,16 +513,8 @@ pub(crate) fn resolve_item<'d>(
     let mut scratch = radius_codec::PacketBuilder::new(code, 0, [0; 16]);
     add_item(dict, &mut scratch, item, hiding)?;
     let text = item_text(dict, item)?;
-    // The split of `Dictionary::add`: `Name:N` is a tag.
-    let (base, tag) = match item.name.rsplit_once(':') {
-        Some((n, t)) if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) => (n, Some(t)),
-        _ => (item.name.as_str(), None),
-    };
+    let (attr, tag) = attr_named(dict, &item.name)?;
     let bad = |what: &dyn fmt::Display| format!("{}: {what}", item.name);
-    let attr = dict.attr_or_raw(base).map_err(|e| match e.kind() {
-        radius_dict::ErrorKind::UnknownAttribute => bad(&format_args!("unknown attribute `{base}`")),
-        _ => named(&item.name, e),
-    })?;
     let tag = tag
         .map(|t| t.parse::<u8>().map_err(|_| bad(&"invalid tag")))
         .transpose()?;
@@ -557,6 +571,31 @@ pub(crate) fn add_resolved_radius11(
 }
 
 impl ResolvedItem<'_> {
+    /// The item as a packet carrying it prints ([`attributes_plain`]): name (with
+    /// `:tag` when tagged) and value text, to compare with what a reply prints. A raw
+    /// attribute prints as its octets read with the dictionary, as FreeRADIUS reads a
+    /// raw name it knows (`Attr-26.9.1 = 0x6869` is `Cisco-AVPair = "hi"`); that may
+    /// be several attributes (a raw `Attr-26` holding two).
+    pub(crate) fn printed(&self, dict: &Dictionary) -> Result<Vec<(String, String)>, String> {
+        if !self.attr.is_raw() {
+            let name = match self.tag {
+                Some(t) if t != 0 => format!("{}:{t}", self.attr.name()),
+                _ => self.attr.name().to_string(),
+            };
+            return Ok(vec![(name, dict.format_value(&self.attr, &self.value))]);
+        }
+        // A raw value is placed as it is, never hidden: no secret is involved. (An
+        // Accounting-Request: an Access-* packet would carry a Message-Authenticator.)
+        let mut b = radius_codec::PacketBuilder::accounting_request(0);
+        dict.add_typed(&mut b, &self.attr, self.tag, &self.value, None)
+            .map_err(|e| named(&self.name, e))?;
+        let bytes = b
+            .finish(&SharedSecret::from("printed"))
+            .map_err(|e| named(&self.name, e))?;
+        let p = Packet::new_checked(&bytes[..]).map_err(|e| named(&self.name, e))?;
+        Ok(attributes_plain(dict, &p, None))
+    }
+
     /// Why this item cannot go in a RADIUS/1.1 request ([`add_resolved_radius11`]).
     pub(crate) fn radius11_refusal(&self) -> Option<String> {
         let hidden = self.attr.flags().encrypt != radius_dict::Encrypt::None;
@@ -578,17 +617,7 @@ impl ResolvedItem<'_> {
 /// The value text of an item as `Dictionary::add` takes it: a quoted FreeRADIUS value
 /// unquoted and unescaped (then formatted back when it is not text).
 fn item_text(dict: &Dictionary, item: &Item) -> Result<String, String> {
-    let base = item.name.rsplit_once(':').map_or(item.name.as_str(), |(n, t)| {
-        if t.bytes().all(|c| c.is_ascii_digit()) {
-            n
-        } else {
-            item.name.as_str()
-        }
-    });
-    let attr = dict.attr_or_raw(base).map_err(|e| match e.kind() {
-        radius_dict::ErrorKind::UnknownAttribute => format!("unknown attribute `{base}`"),
-        _ => named(&item.name, e),
-    })?;
+    let (attr, _) = attr_named(dict, &item.name)?;
     let v = item.value.trim();
     let text = if v.starts_with(['"', '\'']) {
         let value = dict

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use radius_dict::{AttrAddr, Dictionary, FsResolver, Mode};
+use radius_dict::{Dictionary, FsResolver, Mode};
 use serde_json::json;
 
 use crate::common::{dictionary, emit_json, CliResult, Failure};
@@ -79,10 +79,7 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
         }
         DictCommand::Show { attr, dict_dir, json } => {
             let d = dictionary(dict_dir.as_deref())?;
-            let def = d
-                .attr(&attr)
-                .or_else(|| by_number(d, &attr))
-                .ok_or_else(|| Failure::usage(format!("unknown attribute `{attr}`")))?;
+            let def = by_text(d, &attr)?;
             let key = def.addr();
             let number: Vec<String> = key.path().iter().map(u32::to_string).collect();
             let vendor = (key.vendor().0 != 0).then(|| {
@@ -122,8 +119,27 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
     }
 }
 
-/// `1`, `26.9.1` (vendor 9, type 1), `241.1`, `245.26.9.7` (EVS), with or without
-/// `Attr-`: FreeRADIUS numbering, read by [`AttrAddr::parse`].
-fn by_number<'d>(d: &'d Dictionary, text: &str) -> Option<&'d radius_dict::AttrDef> {
-    d.attr_by_addr(AttrAddr::parse(text)?)
+/// The dictionary's attribute `text` names: a name as everywhere else in the CLI
+/// ([`attr_named`](crate::common::attr_named): a dictionary name or a FreeRADIUS raw
+/// name, `Attr-26.9.1`, `Vendor-9-Attr-1`), or FreeRADIUS numbering without `Attr-`
+/// (`1`, `26.9.1`, `241.1`, `245.26.9.7`), read as the raw name with it. A raw name
+/// for a number the dictionary does not define is an unknown attribute here.
+fn by_text<'d>(d: &'d Dictionary, text: &str) -> CliResult<&'d radius_dict::AttrDef> {
+    let unknown = || Failure::usage(format!("unknown attribute `{text}`"));
+    let numbered;
+    let name = if text.starts_with(|c: char| c.is_ascii_digit()) {
+        numbered = format!("Attr-{text}");
+        &numbered
+    } else {
+        text
+    };
+    let (def, _) =
+        crate::common::attr_named(d, name).map_err(|e| match e.strip_prefix("unknown attribute") {
+            Some(_) => unknown(),
+            None => Failure::usage(e),
+        })?;
+    match def {
+        std::borrow::Cow::Borrowed(def) => Ok(def),
+        std::borrow::Cow::Owned(raw) => d.attr_by_addr(raw.addr()).ok_or_else(unknown),
+    }
 }

@@ -6,7 +6,8 @@
 //! signal-hook's `flag` module sets an `AtomicBool` from the handler (no thread, no
 //! `unsafe` here). Blocking reads that the signal interrupts (`EINTR`) are already
 //! "nothing received" to nacwire-io, so the loops come back to the flag within their
-//! deadline.
+//! deadline; the TCP/TLS client is given the flag ([`Interrupt::flag`]) so that a
+//! connect, a TLS handshake or a write the server does not take gives up too.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -40,6 +41,12 @@ impl Interrupt {
             eprintln!("nacwire: Ctrl-C cannot be caught ({e}): it stops without a summary");
         }
         Self { flag: set }
+    }
+
+    /// The flag itself, for a driver that gives up its blocking calls once it is set
+    /// (`StreamClient::with_cancel`: a connect, a TLS handshake, a blocked write).
+    pub(crate) fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.flag)
     }
 
     /// True once Ctrl-C was pressed.

@@ -42,7 +42,8 @@ pub(crate) struct SendArgs {
     /// With no attributes and no file, packets are read from stdin when it is not a
     /// terminal (as radclient does); only `status` is sent without attributes. Each
     /// packet goes to its `Packet-Dst-*` (or its type's port when SERVER has none), in
-    /// order (over tcp/tls one connection per destination). `FILE:FILTER` (radclient) checks each reply
+    /// order (over tcp/tls one connection per destination); several files for one
+    /// destination are sent side by side, as radclient does (see -p). `FILE:FILTER` (radclient) checks each reply
     /// against the filter packet at the same place (`Response-Packet-Type` and
     /// attributes the reply must carry; a mismatch is exit 1).
     #[arg(short = 'f', long = "file", value_name = "FILE")]
@@ -137,8 +138,11 @@ pub(crate) struct SendArgs {
     /// not earlier ones were answered.
     #[arg(short = 'n', long, allow_negative_numbers = true, value_parser = rate_arg)]
     rate: Option<f64>,
-    /// Requests in flight at most (a new one starts as soon as one ends; past 256 the
-    /// requests are spread over several source ports). Default 1, or unlimited with --rate.
+    /// Requests in flight at most, per file (a new one starts as soon as one ends; past
+    /// 256 the requests are spread over several source ports; over TCP or TLS past 256
+    /// a request waits for a free identifier of its connection). Default 1, or unlimited
+    /// with --rate. Several -f files are sent side by side, each with up to this many
+    /// in flight (radclient's `-p`: "N packets from each file in parallel").
     #[arg(short = 'p', long, allow_negative_numbers = true, value_parser = whole::<usize>(1, u64::MAX))]
     concurrency: Option<usize>,
     /// Transport: udp (default), tcp or tls (RadSec; port 2083 by default, and the
@@ -461,6 +465,94 @@ fn filter_mismatch(t: &Template, reply: &[(String, String)]) -> Option<String> {
     })
 }
 
+/// Which packet of a run starts next. The run's packets are grouped by the file they
+/// came from (each `-f` file, the command-line attributes, stdin), and the files are
+/// sent side by side, as radclient 3.2 does ("Packets from multiple '-f' are sent in
+/// parallel. Packets from one file are sent in series, unless '-p' is specified, in
+/// which case N packets from each file are sent in parallel"): each file has up to
+/// `limit` requests in flight, its packets in order (each file's packets cycled
+/// `count` times), the files taken in turn.
+#[derive(Debug)]
+pub(crate) struct Lanes {
+    lanes: Vec<Lane>,
+    /// The lane to look at first (the one after the last that started a request).
+    turn: usize,
+}
+
+#[derive(Debug)]
+struct Lane {
+    /// Indices of the run's templates, in file order.
+    packets: Vec<usize>,
+    total: u64,
+    started: u64,
+    in_flight: usize,
+}
+
+impl Lanes {
+    /// One lane per file, in the order the files' first packets come: `files` names
+    /// the file of each of the run's packets, in order.
+    pub(crate) fn new<'f>(files: impl IntoIterator<Item = &'f str>, count: u64) -> Self {
+        let mut lanes: Vec<(&str, Lane)> = Vec::new();
+        for (i, file) in files.into_iter().enumerate() {
+            match lanes.iter_mut().find(|(f, _)| *f == file) {
+                Some((_, lane)) => lane.packets.push(i),
+                None => lanes.push((
+                    file,
+                    Lane {
+                        packets: vec![i],
+                        total: 0,
+                        started: 0,
+                        in_flight: 0,
+                    },
+                )),
+            }
+        }
+        let lanes = lanes
+            .into_iter()
+            .map(|(_, mut lane)| {
+                lane.total = (lane.packets.len() as u64).saturating_mul(count);
+                lane
+            })
+            .collect();
+        Self { lanes, turn: 0 }
+    }
+
+    /// The next request to start, `(lane, template)`, when a file has one left and
+    /// fewer than `limit` in flight; nothing is recorded until [`Lanes::started`].
+    pub(crate) fn next(&self, limit: usize) -> Option<(usize, usize)> {
+        let n = self.lanes.len();
+        (0..n).map(|k| (self.turn + k) % n).find_map(|l| {
+            let lane = self.lanes.get(l)?;
+            if lane.started >= lane.total || lane.in_flight >= limit {
+                return None;
+            }
+            let at = (lane.started % lane.packets.len() as u64) as usize;
+            lane.packets.get(at).map(|&i| (l, i))
+        })
+    }
+
+    /// A request of `lane` was sent.
+    pub(crate) fn started(&mut self, lane: usize) {
+        if let Some(l) = self.lanes.get_mut(lane) {
+            l.started += 1;
+            l.in_flight += 1;
+            self.turn = (lane + 1) % self.lanes.len();
+        }
+    }
+
+    /// A request of `lane` got its reply or was lost.
+    pub(crate) fn ended(&mut self, lane: usize) {
+        if let Some(l) = self.lanes.get_mut(lane) {
+            l.in_flight = l.in_flight.saturating_sub(1);
+        }
+    }
+
+    /// Every request of every file was started.
+    pub(crate) fn all_started(&self) -> bool {
+        self.lanes.iter().all(|l| l.started >= l.total)
+    }
+}
+
 /// Reads `-f` files; `FILE:FILTER` (radclient) pairs each packet of FILE with the
 /// packet of FILTER at the same place (`Response-Packet-Type` and attributes the reply
 /// must carry).
@@ -643,23 +735,14 @@ fn check_templates(
             .filter_items
             .iter()
             .map(|item| {
-                let (base, tag) = match item.name.rsplit_once(':') {
-                    Some((n, t)) if t.bytes().all(|c| c.is_ascii_digit()) && !t.is_empty() => (n, t),
-                    _ => (item.name.as_str(), "0"),
-                };
-                let attr = dict
-                    .attr(base)
-                    .ok_or_else(|| Failure::usage(format!("filter: unknown attribute `{base}`")))?;
-                let value = dict.parse_value(attr, &unquote(&item.value)).map_err(|e| {
-                    Failure::usage(format!("filter: {}", crate::common::named(&item.name, e)))
-                })?;
-                let name = match tag.trim_start_matches('0') {
-                    "" => attr.name().to_string(),
-                    t => format!("{}:{t}", attr.name()),
-                };
-                Ok((name, dict.format_value(attr, &value)))
+                resolve_item(dict, t.code, item, &hiding)
+                    .and_then(|r| r.printed(dict))
+                    .map_err(|e| Failure::usage(format!("filter: {e}")))
             })
-            .collect::<CliResult<_>>()?;
+            .collect::<CliResult<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
     }
     Ok(())
 }
@@ -689,6 +772,7 @@ fn args_stream(
         json: args.json,
         quiet: args.quiet || ((args.count > 1 || args.rate.is_some()) && !args.verbose),
         summary: args.summary || args.count > 1,
+        files: templates.iter().map(|t| t.origin.0.clone()).collect(),
         origins: if args.print_filename {
             templates.iter().map(|t| t.origin.clone()).collect()
         } else {
@@ -765,10 +849,11 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     };
     // The first positional is the secret, unless the secret comes from elsewhere or it
     // is `Name=value` for a known attribute (over TLS the secret defaults to `radsec`).
-    let looks_like_attr = args.rest.first().and_then(|s| parse_item(s)).is_some_and(|i| {
-        dict.attr_or_raw(i.name.rsplit_once(':').map_or(i.name.as_str(), |(n, _)| n))
-            .is_ok()
-    });
+    let looks_like_attr = args
+        .rest
+        .first()
+        .and_then(|s| parse_item(s))
+        .is_some_and(|i| crate::common::attr_named(dict, &i.name).is_ok());
     let takes_secret = args.secret_file.is_none() && args.secret_env.is_none() && !looks_like_attr;
     let (secret_arg, attr_args) = match (takes_secret, args.rest.split_first()) {
         (true, Some((s, rest))) => (Some(s.as_str()), rest),
@@ -976,9 +1061,10 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     let mut silent: Vec<SocketAddr> = Vec::new();
     'runs: for (server, _, range) in runs {
         let templates = all_templates.get(range).unwrap_or_default();
-        let total = (templates.len() as u64).saturating_mul(args.count);
-        let mut sent = 0u64;
-        let mut templates_of: std::collections::HashMap<Token, usize> = std::collections::HashMap::new();
+        let mut lanes = Lanes::new(templates.iter().map(|t| t.origin.0.as_str()), args.count);
+        // Each request's template and lane.
+        let mut templates_of: std::collections::HashMap<Token, (usize, usize)> =
+            std::collections::HashMap::new();
         let mut client = UdpClient::new(server, SharedSecret::new(secret.expose().to_vec()), opts.clone())
             .map_err(|e| Failure::usage(format!("{server}: {e}")))?;
         // The socket is bound to the unspecified address; print the source address the
@@ -1006,11 +1092,10 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                 break 'runs;
             }
             // Start what is due.
-            while sent < total && client.in_flight() < concurrency && !interrupt.is_set() {
+            while let Some((lane, idx)) = lanes.next(concurrency).filter(|_| !interrupt.is_set()) {
                 if interval.is_some() && Instant::now() < next_at {
                     break;
                 }
-                let idx = (sent % templates.len() as u64) as usize;
                 let Some(t) = templates.get(idx) else { break };
                 let token = match client.send(|id, s| builder.build(t, id, s)) {
                     Ok(tok) => tok,
@@ -1019,20 +1104,20 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                     Err(nacwire_io::Error::Io(e)) if e.kind() == std::io::ErrorKind::Interrupted => break,
                     Err(e) => return Err(Failure::usage(format!("{server}: {e}"))),
                 };
-                templates_of.insert(token, idx);
-                sent += 1;
+                templates_of.insert(token, (idx, lane));
+                lanes.started(lane);
                 stats.sent += 1;
                 if let Some(iv) = interval {
                     next_at += iv;
                 }
             }
-            if sent >= total && client.in_flight() == 0 {
+            if lanes.all_started() && client.in_flight() == 0 {
                 break;
             }
             // At most a second, so that Ctrl-C is seen within one (a slow --rate too).
             let tick = Instant::now() + Duration::from_secs(1);
             let until = match interval {
-                Some(_) if sent < total && client.in_flight() < concurrency => next_at.min(tick),
+                Some(_) if lanes.next(concurrency).is_some() => next_at.min(tick),
                 _ => tick,
             };
             let events = match client.poll(until) {
@@ -1051,7 +1136,10 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                         elapsed,
                         signature,
                     } => {
-                        let t = templates_of.remove(&token).and_then(|i| templates.get(i));
+                        let t = templates_of.remove(&token).and_then(|(i, lane)| {
+                            lanes.ended(lane);
+                            templates.get(i)
+                        });
                         let req = Packet::new_unchecked(&request[..]);
                         let rep = Packet::new_unchecked(&reply[..]);
                         let mut ok = is_success(req.code(), rep.code(), t.and_then(|t| t.expect));
@@ -1158,7 +1246,9 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                         request,
                         elapsed,
                     } => {
-                        templates_of.remove(&token);
+                        if let Some((_, lane)) = templates_of.remove(&token) {
+                            lanes.ended(lane);
+                        }
                         stats.lost += 1;
                         if !silent.contains(&server) {
                             silent.push(server);
@@ -1298,6 +1388,55 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
 mod tests {
     use super::*;
     use crate::common::add_item;
+
+    /// Files side by side (radclient): each file up to `limit` in flight, its packets
+    /// in order and cycled `count` times, the files taken in turn; one file alone is
+    /// the packets in order.
+    #[test]
+    fn lanes_send_files_side_by_side() {
+        // Packets 0, 1, 2 from file a, 3, 4 from b, 5 from the arguments.
+        let files = ["a", "a", "a", "b", "b", "arguments"];
+        let mut l = Lanes::new(files, 1);
+        let start = |l: &mut Lanes, limit| {
+            let (lane, i) = l.next(limit)?;
+            l.started(lane);
+            Some((lane, i))
+        };
+        assert_eq!(start(&mut l, 1), Some((0, 0)));
+        assert_eq!(start(&mut l, 1), Some((1, 3)));
+        assert_eq!(start(&mut l, 1), Some((2, 5)));
+        // Every file has its one request in flight.
+        assert_eq!(start(&mut l, 1), None);
+        l.ended(1);
+        assert_eq!(start(&mut l, 1), Some((1, 4)));
+        assert_eq!(start(&mut l, 1), None);
+        l.ended(2);
+        l.ended(1);
+        // b and the arguments are done; a still has 1 and 2.
+        assert_eq!(start(&mut l, 1), None);
+        l.ended(0);
+        assert_eq!(start(&mut l, 1), Some((0, 1)));
+        assert!(!l.all_started());
+        l.ended(0);
+        assert_eq!(start(&mut l, 1), Some((0, 2)));
+        assert!(l.all_started());
+        assert_eq!(start(&mut l, 1), None);
+
+        // -p 2 -c 2: two of each file at once, each file's packets cycled.
+        let mut l = Lanes::new(["a", "a", "b"], 2);
+        let order: Vec<_> = std::iter::from_fn(|| start(&mut l, 2)).collect();
+        assert_eq!(order, [(0, 0), (1, 2), (0, 1), (1, 2)]);
+        l.ended(0);
+        l.ended(0);
+        let order: Vec<_> = std::iter::from_fn(|| start(&mut l, 2)).collect();
+        assert_eq!(order, [(0, 0), (0, 1)]);
+        assert!(l.all_started());
+
+        // One file: in order, `limit` at a time, as before.
+        let mut l = Lanes::new(["f"; 3], 1);
+        let order: Vec<_> = std::iter::from_fn(|| start(&mut l, usize::MAX)).collect();
+        assert_eq!(order, [(0, 0), (0, 1), (0, 2)]);
+    }
 
     /// Items resolved once give the bytes of items added by name, packet after packet
     /// (hidden values redone with each Request Authenticator, tags, VSAs, quoted text,

@@ -45,7 +45,8 @@ pub(crate) struct ServeArgs {
     #[arg(long = "user", value_name = "NAME:PASSWORD")]
     user: Vec<String>,
     /// NAK CoA/Disconnect requests carrying this attribute, with Error-Cause
-    /// (`NAME` or `NAME=CAUSE`; cause 401 Unsupported-Attribute by default).
+    /// (`NAME` or `NAME=CAUSE`; cause 401 Unsupported-Attribute by default). NAME is
+    /// a dictionary name or a FreeRADIUS raw one (`Attr-26.9.1`, `Vendor-9-Attr-1`).
     #[arg(long = "nak-if", value_name = "ATTR[=CAUSE]")]
     nak_if: Vec<String>,
     /// A known session (Acct-Session-Id, repeatable): when any is given, CoA and
@@ -162,7 +163,9 @@ fn unquote(v: &str) -> String {
 struct Responder<'a> {
     dict: &'a Dictionary,
     users: HashMap<String, User>,
-    nak_if: Vec<(String, String)>,
+    /// The attributes that get a NAK (by address: however the option named them),
+    /// and the Error-Cause.
+    nak_if: Vec<(radius_dict::AttrAddr, String)>,
     sessions: Vec<String>,
 }
 
@@ -242,9 +245,9 @@ impl Responder<'_> {
     }
 
     fn nak_cause(&self, p: &Packet<&[u8]>) -> Option<String> {
-        let attrs = attributes_plain(self.dict, p, None);
-        for (name, cause) in &self.nak_if {
-            if attrs.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        let attrs = self.dict.decode(p, None);
+        for (addr, cause) in &self.nak_if {
+            if attrs.iter().any(|a| a.addr == *addr) {
                 return Some(cause.clone());
             }
         }
@@ -341,16 +344,17 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
     let mut nak_if = Vec::new();
     for n in &args.nak_if {
         let (name, cause) = n.split_once('=').unwrap_or((n.as_str(), "Unsupported-Attribute"));
-        if dict.attr(name).is_none() {
-            return Err(Failure::usage(format!("--nak-if: unknown attribute `{name}`")));
-        }
+        let addr = crate::common::attr_named(dict, name)
+            .map_err(|e| Failure::usage(format!("--nak-if: {e}")))?
+            .0
+            .addr();
         let item = Item {
             name: "Error-Cause".into(),
             value: cause.to_string(),
         };
         add_item(dict, &mut scratch, &item, &scratch_hiding)
             .map_err(|e| Failure::usage(format!("--nak-if {n}: {e}")))?;
-        nak_if.push((name.to_string(), cause.to_string()));
+        nak_if.push((addr, cause.to_string()));
     }
     if args.exit_after == Some(0) {
         return Err(Failure::usage("--exit-after must be at least 1"));

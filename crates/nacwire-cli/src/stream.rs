@@ -38,6 +38,9 @@ pub(crate) struct StreamArgs {
     pub(crate) json: bool,
     pub(crate) quiet: bool,
     pub(crate) summary: bool,
+    /// The file each packet was read from, by packet index: the files are sent side
+    /// by side ([`Lanes`](crate::send::Lanes)).
+    pub(crate) files: Vec<String>,
     /// Where each packet was read (`-F`), by packet index; empty without `-F`.
     pub(crate) origins: Vec<(String, usize)>,
     /// `-F` lines are not printed (`-q`).
@@ -187,25 +190,39 @@ pub(crate) fn run(
                 };
                 let settings =
                     Settings::new(SharedSecret::new(secret.expose().to_vec())).request_timeout(a.timeout);
-                let client = StreamClient::new(server, connector, settings).with_connect_timeout(a.timeout);
+                let client = StreamClient::new(server, connector, settings)
+                    .with_connect_timeout(a.timeout)
+                    .with_cancel(a.interrupt.flag());
                 clients.push((server, client));
                 clients.last_mut()
             }
         };
         let Some((_, client)) = client else { continue };
-        let templates_here = run.packets.len() as u64;
-        let total = templates_here.saturating_mul(a.count);
+        let total = (run.packets.len() as u64).saturating_mul(a.count);
+        let mut lanes = crate::send::Lanes::new(
+            a.files
+                .get(run.packets.clone())
+                .unwrap_or_default()
+                .iter()
+                .map(String::as_str),
+            a.count,
+        );
         let lost_before = lost;
         let mut sent_here = 0u64;
-        let mut inflight: HashMap<_, (usize, Instant, Option<[u8; 16]>)> = HashMap::new();
+        // Each request's packet, when it was sent, its Request Authenticator (to show
+        // hidden values) and its lane.
+        let mut inflight: HashMap<_, (usize, Instant, Option<[u8; 16]>, usize)> = HashMap::new();
         let mut down = false;
         while sent_here < total || !inflight.is_empty() {
             if a.interrupt.is_set() {
                 in_flight += inflight.len() as u64;
                 break 'runs;
             }
-            while sent_here < total && inflight.len() < a.concurrency && !down && !a.interrupt.is_set() {
-                let idx = run.packets.start + (sent_here % templates_here) as usize;
+            while let Some((lane, i)) = lanes
+                .next(a.concurrency)
+                .filter(|_| !down && !a.interrupt.is_set())
+            {
+                let idx = run.packets.start + i;
                 // The request as the connection finishes it (RADIUS/1.0: the same bytes from
                 // a copy of the builder), to print it as UDP does; RADIUS/1.1 requests are
                 // finished with a Token only the connection knows: printed with their reply.
@@ -248,7 +265,8 @@ pub(crate) fn run(
                                 );
                             }
                         }
-                        inflight.insert(h, (idx, Instant::now(), ra));
+                        inflight.insert(h, (idx, Instant::now(), ra, lane));
+                        lanes.started(lane);
                         sent_here += 1;
                         sent += 1;
                     }
@@ -264,11 +282,25 @@ pub(crate) fn run(
                             "{server} ({transport}): RADIUS/1.1 was not agreed by ALPN (see --radius11)"
                         )));
                     }
+                    // Ctrl-C during the connect, the handshake or a blocked write: the
+                    // loop stops and the summary says interrupted.
+                    Err(Error::Io(e))
+                        if e.kind() == std::io::ErrorKind::Interrupted && a.interrupt.is_set() =>
+                    {
+                        break;
+                    }
                     Err(e @ (Error::Io(_) | Error::Timeout | Error::Backoff(_) | Error::Closed(_))) => {
                         // The server is not there (refused, unreachable, closed): what was
                         // not answered is lost, as over UDP.
                         eprintln!("nacwire: {server} ({transport}): cannot connect: {e}");
                         down = true;
+                    }
+                    // Every identifier of the connection is in flight (-p past 256):
+                    // the request waits for a reply to free one, as radclient's do.
+                    Err(Error::Stream(nacwire_io::radius_stream::Error::IdentifiersExhausted))
+                        if !inflight.is_empty() =>
+                    {
+                        break
                     }
                     Err(e) => return Err(Failure::usage(format!("{server} ({transport}): {e}"))),
                 }
@@ -304,7 +336,9 @@ pub(crate) fn run(
                 Err(e) => {
                     // The connection failed: everything in flight is lost.
                     lost += inflight.len() as u64;
-                    inflight.clear();
+                    for (_, (_, _, _, lane)) in inflight.drain() {
+                        lanes.ended(lane);
+                    }
                     eprintln!("nacwire: {server} ({transport}): {e}");
                     if sent_here >= total {
                         break;
@@ -318,9 +352,10 @@ pub(crate) fn run(
                     request,
                     reply,
                 } => {
-                    let Some((idx, t0, ra)) = inflight.remove(&handle) else {
+                    let Some((idx, t0, ra, lane)) = inflight.remove(&handle) else {
                         continue;
                     };
+                    lanes.ended(lane);
                     if ra.is_none() && !a.quiet {
                         // RADIUS/1.1: no hidden values (RFC 9765 §5.1), nothing to reveal.
                         let req = Packet::new_unchecked(&request[..]);
@@ -425,7 +460,9 @@ pub(crate) fn run(
                     reason,
                     request,
                 } => {
-                    inflight.remove(&handle);
+                    if let Some((_, _, _, lane)) = inflight.remove(&handle) {
+                        lanes.ended(lane);
+                    }
                     lost += 1;
                     match &reason {
                         LostReason::Closed(CloseReason::BadPacket(e)) => {

@@ -176,6 +176,18 @@ pub struct StreamClient {
     out: Vec<u8>,
     dynauth: Option<DynAuthHandler>,
     opened: u64,
+    /// Set from elsewhere (a Ctrl-C handler): the blocking calls give up
+    /// ([`StreamClient::with_cancel`]).
+    cancel: Option<Arc<AtomicBool>>,
+}
+
+/// The longest a blocking call of a client with [`StreamClient::with_cancel`] waits
+/// before it looks at the flag again.
+const CANCEL_SLICE: Duration = Duration::from_millis(100);
+
+/// The error of a call given up because the cancel flag was set.
+fn cancelled() -> Error {
+    Error::Io(std::io::Error::new(ErrorKind::Interrupted, "cancelled"))
 }
 
 impl std::fmt::Debug for StreamClient {
@@ -215,6 +227,7 @@ impl StreamClient {
             out: Vec::new(),
             dynauth: None,
             opened: 0,
+            cancel: None,
         }
     }
 
@@ -236,6 +249,53 @@ impl StreamClient {
     pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
+    }
+
+    /// Gives up the blocking calls once `cancel` is set (a Ctrl-C handler's flag): the
+    /// TCP connect, the TLS handshake and a write the server does not take (its
+    /// window full) look at it at least every 100 ms and fail with
+    /// [`Error::Io`] of kind [`ErrorKind::Interrupted`] ("cancelled"); a write given
+    /// up midway closes the connection (its requests are reported lost). Without it a
+    /// connect or handshake waits its whole timeout and a blocked write for as long as
+    /// it blocks. The connect runs on a helper thread that the client waits for in
+    /// slices (std has no non-blocking connect); given up, it ends by itself within the
+    /// connect timeout.
+    #[must_use]
+    pub fn with_cancel(mut self, cancel: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(cancel);
+        self
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+
+    /// The TCP connection, within the connect timeout; in slices when cancellable.
+    fn connect_tcp(&self) -> Result<TcpStream, Error> {
+        let Some(cancel) = self.cancel.clone() else {
+            return Ok(TcpStream::connect_timeout(&self.addr, self.connect_timeout)?);
+        };
+        let (addr, timeout) = (self.addr, self.connect_timeout);
+        let (tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("nacwire-connect".into())
+            .spawn(move || {
+                // The receiver is gone when the connect was given up: nothing to do.
+                let _ = tx.send(TcpStream::connect_timeout(&addr, timeout));
+            })?;
+        loop {
+            match rx.recv_timeout(CANCEL_SLICE) {
+                Ok(r) => return Ok(r?),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(cancelled());
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(Error::Io(std::io::Error::other("the connect thread ended")))
+                }
+            }
+        }
     }
 
     /// Answers CoA/Disconnect requests the server sends over the connection
@@ -299,8 +359,12 @@ impl StreamClient {
     }
 
     fn open(&mut self) -> Result<Version, Error> {
-        let sock = TcpStream::connect_timeout(&self.addr, self.connect_timeout)?;
+        let sock = self.connect_tcp()?;
         sock.set_nodelay(true)?;
+        if self.cancel.is_some() {
+            // Writes wait in slices too (see `flush`).
+            sock.set_write_timeout(Some(CANCEL_SLICE))?;
+        }
         self.seed = self.seed.wrapping_add(1);
         let settings = self.settings.duplicate();
         let conn = match &self.connector {
@@ -316,7 +380,15 @@ impl StreamClient {
             if let Some(v) = self.version() {
                 return Ok(v);
             }
-            if let Some(reason) = self.pump(Some(deadline))? {
+            if self.is_cancelled() {
+                self.live = None;
+                return Err(cancelled());
+            }
+            let until = match self.cancel {
+                Some(_) => deadline.min(Instant::now() + CANCEL_SLICE),
+                None => deadline,
+            };
+            if let Some(reason) = self.pump(Some(until))? {
                 return Err(Error::Closed(reason));
             }
             if Instant::now() >= deadline {
@@ -398,7 +470,7 @@ impl StreamClient {
         self.out.clear();
         live.conn.poll_transmit(&mut self.out);
         if !self.out.is_empty() {
-            if let Err(e) = live.sock.write_all(&self.out) {
+            if let Err(e) = write_all(&mut live.sock, &self.out, self.cancel.as_deref()) {
                 live.conn.peer_closed();
                 self.collect();
                 return Err(e.into());
@@ -456,6 +528,29 @@ impl StreamClient {
 
 /// One blocking read (up to the socket's read timeout) fed to the connection, then
 /// its timers: end of stream or a read error closes it from the peer's side.
+/// `write_all`, giving up once `cancel` is set: the socket's write timeout (set when
+/// there is a flag) makes a blocked write come back to look at it.
+fn write_all(sock: &mut impl Write, mut bytes: &[u8], cancel: Option<&AtomicBool>) -> std::io::Result<()> {
+    while !bytes.is_empty() {
+        match sock.write(bytes) {
+            Ok(0) => return Err(ErrorKind::WriteZero.into()),
+            Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) =>
+            {
+                if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    return Err(std::io::Error::new(ErrorKind::Interrupted, "cancelled"));
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 fn feed(sock: &mut impl Read, conn: &mut Connection, buf: &mut [u8]) {
     match sock.read(buf) {
         Ok(0) => conn.peer_closed(),
@@ -739,5 +834,77 @@ fn serve_connection(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    /// A write the peer does not take (it never reads: 64 MB cannot fit in the socket
+    /// buffers) gives up once the cancel flag is set, within a slice of the write
+    /// timeout; without a flag set it keeps writing.
+    #[test]
+    fn write_all_gives_up_when_cancelled() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut sock = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (_held, _) = listener.accept().unwrap();
+        sock.set_write_timeout(Some(CANCEL_SLICE)).unwrap();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let setter = Arc::clone(&cancel);
+        let started = Instant::now();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            setter.store(true, Ordering::Relaxed);
+        });
+        let e = write_all(&mut sock, &vec![0u8; 64 << 20], Some(&cancel)).unwrap_err();
+        t.join().unwrap();
+        assert_eq!(e.kind(), ErrorKind::Interrupted);
+        // Not before the flag was set, and within a slice or so after it.
+        let took = started.elapsed();
+        assert!(took >= Duration::from_millis(500), "{took:?}");
+        assert!(took < Duration::from_millis(500) + 5 * CANCEL_SLICE, "{took:?}");
+    }
+
+    /// A connect that hangs (the listener's accept queue full, SYNs dropped) gives up
+    /// once the flag is set, not after its timeout.
+    #[test]
+    fn connect_gives_up_when_cancelled() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut queued = Vec::new();
+        let full = (0..2000).any(
+            |_| match TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
+                Ok(s) => {
+                    queued.push(s);
+                    false
+                }
+                Err(_) => true,
+            },
+        );
+        assert!(full, "the accept queue never filled");
+        let cancel = Arc::new(AtomicBool::new(false));
+        let mut client = StreamClient::new(addr, Connector::Tcp, Settings::new(SharedSecret::from("s")))
+            .with_connect_timeout(Duration::from_secs(30))
+            .with_cancel(Arc::clone(&cancel));
+        let setter = Arc::clone(&cancel);
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            setter.store(true, Ordering::Relaxed);
+        });
+        let started = Instant::now();
+        let e = client.connect().unwrap_err();
+        t.join().unwrap();
+        assert!(
+            matches!(&e, Error::Io(io) if io.kind() == ErrorKind::Interrupted),
+            "{e:?}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        drop(queued);
     }
 }

@@ -63,6 +63,9 @@ pub enum ErrorKind {
         /// The attribute's data type.
         data_type: DataType,
     },
+    /// An `abinary` text that is not an Ascend filter FreeRADIUS reads (and not `0x`
+    /// hex); the token is the word at fault.
+    InvalidFilter(crate::FilterError),
     /// A `date` text that is a date, but not one a 32-bit `date` holds: before
     /// `Jan  1 1970 00:00:00 UTC` or after `Feb  7 2106 06:28:15 UTC` (also a
     /// number over 4294967295 or below 0); the token is the text.
@@ -107,6 +110,7 @@ impl fmt::Display for ErrorKind {
             Self::TooLarge => f.write_str("dictionary too large"),
             Self::TooManyWarnings => f.write_str("too many warnings; the rest were dropped"),
             Self::InvalidValue { data_type } => write!(f, "not a valid {data_type} value"),
+            Self::InvalidFilter(e) => write!(f, "not a valid Ascend filter: {e}"),
             Self::DateOutOfRange => {
                 f.write_str("date out of range (Jan  1 1970 00:00:00 UTC to Feb  7 2106 06:28:15 UTC)")
             }

@@ -55,6 +55,7 @@
     )
 )]
 
+mod abinary;
 mod date;
 mod display;
 mod error;
@@ -69,6 +70,7 @@ mod text;
 use hash::{with_lowercase, FxMap};
 use radius_codec::VendorId;
 
+pub use abinary::FilterError;
 pub use display::PacketDisplay;
 pub use error::{Error, ErrorKind};
 pub use model::{AttrDef, Encrypt, Flags, Values, Vendor, MAX_DEPTH};

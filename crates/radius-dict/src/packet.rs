@@ -48,6 +48,9 @@ pub struct Decoded<'d, 'a> {
     /// The value did not decode as the definition's type: `value` holds the
     /// attribute's octets as they were on the wire (tag octet included).
     malformed: bool,
+    /// The value is hidden (`encrypt=`) and was not revealed (no secret, or one that
+    /// did not reveal it): `value` holds the attribute's octets, tag octet included.
+    hidden: bool,
     dict: &'d Dictionary,
 }
 
@@ -78,18 +81,14 @@ impl Decoded<'_, '_> {
     /// [`Dictionary::format_value_freeradius`].
     #[must_use]
     pub fn text(&self) -> String {
-        match self.def {
-            Some(d) if d.flags().secret => "<secret>".to_string(),
-            Some(d) => self.dict.format_value(d, &self.value),
-            None => {
-                let mut s = String::from("0x");
-                if let Value::Octets(b) = &self.value {
-                    for x in b.iter() {
-                        s.push_str(&format!("{x:02x}"));
-                    }
-                }
-                s
-            }
+        match (self.def, self.hidden_octets()) {
+            (Some(d), _) if d.flags().secret => "<secret>".to_string(),
+            (Some(_), Some(hidden)) => hex(hidden),
+            (Some(d), None) => self.dict.format_value(d, &self.value),
+            (None, _) => match &self.value {
+                Value::Octets(b) => hex(b),
+                _ => String::from("0x"),
+            },
         }
     }
     /// True when the dictionary defines the attribute but its value did not decode as
@@ -149,12 +148,14 @@ impl Decoded<'_, '_> {
     /// VALUE names, dates), the octets as `0x` hex for an unknown or malformed one
     /// (so the pair, fed back to radclient, sends the same octets), `<secret>` for
     /// an attribute flagged `secret`. A hidden value that was not revealed prints
-    /// as the `0x` hex of its hidden octets.
+    /// as the `0x` hex of its hidden octets after the tag octet, as FreeRADIUS 3.2
+    /// prints them ([`Decoded::hidden_octets`]; the name carries the tag).
     #[must_use]
     pub fn freeradius_value(&self) -> String {
-        match self.def {
-            Some(d) if d.flags().secret => "<secret>".to_string(),
-            Some(d) if !self.malformed => self.dict.format_value_freeradius(d, &self.value),
+        match (self.def, self.hidden_octets()) {
+            (Some(d), _) if d.flags().secret => "<secret>".to_string(),
+            (Some(_), Some(hidden)) => hex(hidden),
+            (Some(d), None) if !self.malformed => self.dict.format_value_freeradius(d, &self.value),
             _ => {
                 let mut s = String::from("0x");
                 if let Some((_, t)) = self.short_extended_unknown() {
@@ -167,6 +168,23 @@ impl Decoded<'_, '_> {
                 }
                 s
             }
+        }
+    }
+
+    /// The octets of a hidden value that was not revealed, after the tag octet when
+    /// the attribute has one ([`Decoded::tag`] holds it): the salt and ciphertext of a
+    /// Tunnel-Password, as FreeRADIUS 3.2 prints them (radsniff: `Attr-69 =
+    /// 0x8001...` for `01 80 01 ...`, the tag left out of the hex). `None` for a value
+    /// that is not hidden or was revealed.
+    #[must_use]
+    pub fn hidden_octets(&self) -> Option<&[u8]> {
+        let (true, Some(def), Value::Octets(b)) = (self.hidden, self.def, &self.value) else {
+            return None;
+        };
+        // The split of `decode_one`: a first octet up to 0x1f is the tag.
+        match b.split_first() {
+            Some((t, rest)) if def.flags().has_tag && *t <= 0x1f => Some(rest),
+            _ => Some(b),
         }
     }
 
@@ -183,6 +201,16 @@ impl Decoded<'_, '_> {
             _ => None,
         }
     }
+}
+
+/// `0x` and the octets in lowercase hex.
+fn hex(octets: &[u8]) -> String {
+    let mut s = String::with_capacity(2 + 2 * octets.len());
+    s.push_str("0x");
+    for x in octets {
+        s.push_str(&format!("{x:02x}"));
+    }
+    s
 }
 
 fn codec(attr: &AttrDef) -> impl Fn(radius_codec::Error) -> Error + '_ {
@@ -407,6 +435,7 @@ impl Dictionary {
                     tag: None,
                     value: Value::Octets(item.into_value()),
                     malformed: true,
+                    hidden: false,
                     dict: self,
                 });
                 continue;
@@ -451,6 +480,7 @@ impl Dictionary {
                 tag: None,
                 value: Value::Octets(bytes.into()),
                 malformed: false,
+                hidden: false,
                 dict: self,
             });
             return;
@@ -506,6 +536,7 @@ impl Dictionary {
             tag,
             value,
             malformed,
+            hidden: hidden_but_unrevealed,
             dict: self,
         });
     }
@@ -677,6 +708,83 @@ mod tests {
             .map(|a| a.value.to_bytes().unwrap().len())
             .collect();
         assert_eq!(hidden, [258, 18]);
+    }
+
+    /// A hidden value printed without the secret (or with one that does not reveal
+    /// it) shows its salt and ciphertext, the tag only in the name, as FreeRADIUS 3.2
+    /// prints it (radsniff: `Attr-69 = 0x8001...` for the octets `01 80 01 ...`);
+    /// the secret reveals it.
+    #[test]
+    fn a_hidden_value_prints_without_its_tag_octet() {
+        let d = Dictionary::builtin();
+        let secret = SharedSecret::from("s3cret");
+        let mut b = PacketBuilder::access_request(1, [9; 16]);
+        let hiding = Hiding {
+            secret: &secret,
+            salt: 0x8001,
+        };
+        d.add(&mut b, "Tunnel-Password:1", "tunnel-pw", Some(&hiding))
+            .unwrap();
+        d.add(&mut b, "Tunnel-Password:0", "untagged", Some(&hiding))
+            .unwrap();
+        let bytes = b.finish(&secret).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let wire: Vec<Vec<u8>> = p.all(AttrType(69)).map(|a| a.value().to_vec()).collect();
+        assert_eq!((wire[0][0], wire[1][0]), (1, 0), "tag octets");
+        let hexed = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        for (wrong, what) in [
+            (None, "no secret"),
+            (Some(SharedSecret::from("other")), "wrong secret"),
+        ] {
+            let h = wrong.as_ref().map(|s| Hiding { secret: s, salt: 0 });
+            let printed: Vec<_> = d
+                .decode(&p, h.as_ref())
+                .iter()
+                .filter(|a| a.addr == AttrAddr::standard(69))
+                .map(|a| (a.freeradius_name().into_owned(), a.freeradius_value(), a.text()))
+                .collect();
+            let want: Vec<_> = [("Tunnel-Password:1", &wire[0]), ("Tunnel-Password:0", &wire[1])]
+                .iter()
+                .map(|(n, w)| {
+                    let v = format!("0x{}", hexed(&w[1..]));
+                    (n.to_string(), v.clone(), v)
+                })
+                .collect();
+            assert_eq!(printed, want, "{what}");
+            // The value itself keeps the octets as they were, tag octet included.
+            let values: Vec<_> = d
+                .decode(&p, h.as_ref())
+                .iter()
+                .filter(|a| a.addr == AttrAddr::standard(69))
+                .map(|a| a.value.to_bytes().unwrap().to_vec())
+                .collect();
+            assert_eq!(values, wire, "{what}");
+        }
+        let revealed: Vec<_> = d
+            .decode(
+                &p,
+                Some(&Hiding {
+                    secret: &secret,
+                    salt: 0,
+                }),
+            )
+            .iter()
+            .filter(|a| a.addr == AttrAddr::standard(69))
+            .map(|a| {
+                (
+                    a.freeradius_name().into_owned(),
+                    a.freeradius_value(),
+                    a.hidden_octets().is_none(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            revealed,
+            [
+                ("Tunnel-Password:1".to_string(), "\"tunnel-pw\"".to_string(), true),
+                ("Tunnel-Password:0".to_string(), "\"untagged\"".to_string(), true)
+            ]
+        );
     }
 
     /// A Vendor-Specific of vendor id 0 carrying sub-attribute 1 decoded as a second

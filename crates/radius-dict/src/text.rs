@@ -5,6 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use radius_codec::{DataType, Value, VendorId, Vsa};
 
+use crate::abinary;
 use crate::date::{self, DateError};
 use crate::error::{Error, ErrorKind};
 use crate::model::{AttrDef, Encrypt};
@@ -12,7 +13,8 @@ use crate::{parse::parse_u64, Dictionary};
 
 fn hex_bytes(s: &str) -> Option<Vec<u8>> {
     let h = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X"))?;
-    if h.len() % 2 != 0 {
+    // (from_str_radix alone would take a sign: "0x+a+b")
+    if h.len() % 2 != 0 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     h.as_bytes()
@@ -170,6 +172,36 @@ impl Dictionary {
     /// `Feb  7 2106 06:28:15 UTC` (or a number beyond 32 bits, or below 0) is
     /// [`ErrorKind::DateOutOfRange`], where FreeRADIUS silently wraps around.
     ///
+    /// An `abinary` value (Ascend-Data-Filter, Ascend-Call-Filter) is `0x` hex (the
+    /// octets as given; FreeRADIUS 3.2.1 pads hex to 32 octets, 3.2.7 and later take
+    /// it as it is) or an Ascend filter as FreeRADIUS 3.2 reads it (its
+    /// `ascend_parse_filter`): words separated by blanks, keywords in any case,
+    ///
+    /// ```text
+    /// ip      in|out forward|drop [srcip A[/N]] [dstip A[/N]] [PROTO]
+    ///                             [srcport CMP PORT] [dstport CMP PORT] [est]
+    /// ipv6    in|out forward|drop (as ip, with IPv6 addresses)
+    /// ipx     in|out forward|drop [srcipxnet NET srcipxnode NODE [srcipxsock CMP SOCKET]]
+    ///                             [dstipxnet NET dstipxnode NODE [dstipxsock CMP SOCKET]]
+    /// generic in|out forward|drop [OFFSET MASK VALUE [==|!=] [more]]
+    /// ```
+    ///
+    /// where the `ip` words after the action come in any order; an IPv4 `A` is
+    /// `a.b.c.d` (or `a`, `a.b`, `a.b.c` before a `/N`) and a missing or zero `/N`
+    /// is the address's class's (`10.0.0.1` is `10.0.0.1/8`), as in FreeRADIUS; an
+    /// IPv6 `A` is masked to its `/N` (128 without); `PROTO` is a number up to 255
+    /// or `tcp`, `udp`, `icmp`, `ospf` (0 without); `CMP` is `<`, `=`, `>` or `!=`;
+    /// `PORT` a number or one of FreeRADIUS's names (`www`, `domain`, `ntp`, ...);
+    /// `NET` (8), `NODE` (12) and `SOCKET` (4) are hex digits, `0x` optional; the
+    /// generic `OFFSET` is decimal, `MASK` and `VALUE` twelve hex digits. The value
+    /// is the 32-octet filter (48 for `ipv6`). Stricter than FreeRADIUS, which
+    /// reads them into other octets than they say: partial IPv4 addresses without
+    /// `/N`, numbers out of range, hex with trailing junk, socket and node keywords
+    /// of the other side. Beyond it: `ipv6` (FreeRADIUS 3.2 cannot read the type's
+    /// name, though 3.2.7 and later print such filters), both IPX sides in one
+    /// filter (FreeRADIUS prints them but reads only one). A text that is not a
+    /// filter is [`ErrorKind::InvalidFilter`], its token the word at fault.
+    ///
     /// [`Dictionary::format_value`] is the inverse for every value whose text is
     /// UTF-8. For FreeRADIUS syntax (quoted strings with escapes), use
     /// [`Dictionary::parse_value_freeradius`].
@@ -217,6 +249,10 @@ impl Dictionary {
             | DataType::Evs => {
                 let bytes = if text.starts_with("0x") || text.starts_with("0X") {
                     hex_bytes(text).ok_or_else(bad)?
+                } else if attr.data_type() == DataType::Abinary {
+                    abinary::parse(text).map_err(|(e, token)| {
+                        Error::value(attr.name(), shown_value(attr, token), ErrorKind::InvalidFilter(e))
+                    })?
                 } else if attr.data_type() == DataType::Octets {
                     text.as_bytes().to_vec()
                 } else {
@@ -277,7 +313,9 @@ impl Dictionary {
     /// dates as the number of seconds since 1970 (the form JSON output and the
     /// bindings carry; [`Dictionary::format_value_freeradius`] prints FreeRADIUS's
     /// `Dec  2 2026 05:00:00 UTC`), everything else in FreeRADIUS notation (IPv6
-    /// interface ids as `211:22ff:fe33:4455`).
+    /// interface ids as `211:22ff:fe33:4455`, Ascend filters as their text where one
+    /// reads back to the same octets, see [`Dictionary::format_value_freeradius`],
+    /// `0x` hex otherwise).
     #[must_use]
     pub fn format_value(&self, attr: &AttrDef, value: &Value<'_>) -> String {
         let named = |n: u64| self.values(attr).and_then(|v| v.name(n)).map(str::to_string);
@@ -293,8 +331,8 @@ impl Dictionary {
                 Ok(s) => s.to_string(),
                 Err(_) => hex(b),
             },
+            Value::Abinary(b) => abinary::format(b).unwrap_or_else(|| hex(b)),
             Value::Octets(b)
-            | Value::Abinary(b)
             | Value::Tlv(b)
             | Value::Vsa(b)
             | Value::Extended(b)
@@ -398,8 +436,25 @@ impl Dictionary {
     /// escapes (every octet kept, control characters and non-UTF-8 octets as `\NNN`),
     /// dates in double quotes as FreeRADIUS 3.2 prints them on a server in UTC
     /// (`"Dec  2 2026 05:00:00 UTC"`, `strftime`'s `%b %e %Y %H:%M:%S %Z`, never a
-    /// VALUE name), everything else as [`Dictionary::format_value`] prints it.
+    /// VALUE name), Ascend filters (`abinary`) in double quotes, everything else as
+    /// [`Dictionary::format_value`] prints it.
     /// [`Dictionary::parse_value_freeradius`] reads it back to the same value.
+    ///
+    /// An Ascend filter prints as FreeRADIUS 3.2's `print_abinary` prints it
+    /// (`"ip in forward srcip 10.1.1.0/24 dstip 192.168.0.1/32 tcp dstport = 80"`:
+    /// fields in the order of the grammar in [`Dictionary::parse_value`], protocol
+    /// and port names as FreeRADIUS prints them, ports in decimal, IPX numbers as
+    /// `0x` hex, an address of zero left out), except where FreeRADIUS's text does
+    /// not read back: a protocol without a name prints as its number (FreeRADIUS:
+    /// `??`), a generic filter in full (FreeRADIUS stops after the action, and prints
+    /// one without offset, mask and value as `"generic in forward 0   =="`), an IPv6
+    /// filter as `ipv6 ...` (FreeRADIUS 3.2.7 and later: `?? ...`; 3.2.1 to 3.2.6 do
+    /// not know IPv6 filters and print the 48 octets raw, `Attr-242 = 0x03...`).
+    /// Octets that no filter text reads back to exactly (another length than 32, or
+    /// 48 for IPv6, as FreeRADIUS also prints in hex; or a field the text cannot
+    /// say, such as a flag other than 0 or 1, non-zero padding, an unknown
+    /// comparison, a prefix length with an address of zero or a `/0` with an IPv4
+    /// address) print as `0x` hex, unquoted.
     ///
     /// ```
     /// use radius_codec::Value;
@@ -418,6 +473,10 @@ impl Dictionary {
         match value {
             Value::String(b) => quote(b),
             Value::Date(secs) => format!("\"{}\"", date::format(*secs)),
+            Value::Abinary(b) => match abinary::format(b) {
+                Some(text) => quote(text.as_bytes()),
+                None => self.format_value(attr, value),
+            },
             other => self.format_value(attr, other),
         }
     }
@@ -494,6 +553,23 @@ mod tests {
             Value::Integer(2)
         );
         assert_eq!(d.format_value_freeradius(st, &Value::Integer(2)), "Framed-User");
+    }
+
+    /// `0x` text is hex digits only: a sign inside (which `u8::from_str_radix` takes
+    /// on its own) is refused, for octets and every type that reads `0x` text.
+    #[test]
+    fn hex_text_takes_hex_digits_only() {
+        let d = Dictionary::builtin();
+        let class = attr("Class");
+        assert_eq!(
+            d.parse_value(class, "0x0A0b").unwrap(),
+            Value::Octets(Cow::Owned(vec![0x0a, 0x0b]))
+        );
+        for bad in ["0x+a+b", "0x-1", "0x 1", "0x1", "0xg0", "0x+0"] {
+            assert!(d.parse_value(class, bad).is_err(), "{bad}");
+        }
+        assert_eq!(hex_bytes("0x"), Some(Vec::new()));
+        assert_eq!(hex_bytes("0x+a+b"), None);
     }
 
     /// Value errors are the crate's one error type, with the attribute and token.
@@ -684,7 +760,173 @@ mod tests {
         assert_eq!(texts, ["Start", "1796187600"]);
     }
 
+    fn ascend() -> Dictionary {
+        let mut files = crate::MemoryResolver::new();
+        files.insert(
+            "d",
+            "VENDOR Ascend 529\nBEGIN-VENDOR Ascend\nATTRIBUTE Ascend-Data-Filter 242 abinary\n\
+             ATTRIBUTE Ascend-Call-Filter 243 abinary\nEND-VENDOR Ascend\n",
+        );
+        Dictionary::load(&files, "d", crate::Mode::Strict).unwrap().0
+    }
+
+    /// Ascend filters through the dictionary's four text functions: filter text
+    /// (quoted in FreeRADIUS syntax), `0x` hex for octets no text reads back.
+    #[test]
+    fn ascend_filters_read_and_print_as_freeradius() {
+        let d = ascend();
+        let f = d.attr("Ascend-Data-Filter").unwrap();
+        let text = "ip in forward srcip 10.1.1.0/24 dstip 192.168.0.1/32 tcp dstport = 80";
+        let v = d.parse_value(f, text).unwrap();
+        let Value::Abinary(octets) = &v else {
+            panic!("{v:?}")
+        };
+        assert_eq!(
+            octets[..],
+            [
+                1, 1, 1, 0, 10, 1, 1, 0, 192, 168, 0, 1, 24, 32, 6, 0, 0, 0, 0, 80, 0, 2, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0
+            ]
+        );
+        assert_eq!(d.format_value(f, &v), text);
+        let quoted = d.format_value_freeradius(f, &v);
+        assert_eq!(quoted, format!("\"{text}\""));
+        assert_eq!(d.parse_value_freeradius(f, &quoted).unwrap(), v);
+        assert_eq!(d.parse_value_freeradius(f, &format!(" '{text}'\t")).unwrap(), v);
+        // Keywords in any case.
+        let c = d.attr("Ascend-Call-Filter").unwrap();
+        let v = d
+            .parse_value(c, "GENERIC OUT DROP 0 FFFF00000000 0a0b00000000 MORE")
+            .unwrap();
+        assert_eq!(
+            d.format_value_freeradius(c, &v),
+            "\"generic out drop 0 ffff00000000 0a0b00000000 == more\""
+        );
+        // Hex is the octets as given, and octets no text says print as hex.
+        // (Too short, empty, a non-zero padding octet.)
+        for hex in ["0x01010100", "0x", &format!("0x01010101{}", "00".repeat(28))] {
+            let v = d.parse_value(f, hex).unwrap();
+            assert_eq!(d.format_value(f, &v), hex.to_ascii_lowercase());
+            assert_eq!(d.format_value_freeradius(f, &v), hex.to_ascii_lowercase());
+            assert_eq!(d.parse_value_freeradius(f, hex).unwrap(), v);
+        }
+        let v = d
+            .parse_value(f, &format!("0x01010100{}", "00".repeat(28)))
+            .unwrap();
+        assert_eq!(d.format_value_freeradius(f, &v), "\"ip in forward 0\"");
+        // A bare filter in FreeRADIUS syntax is several words, as in radclient.
+        assert!(d.parse_value_freeradius(f, text).is_err());
+    }
+
+    #[test]
+    fn ascend_filter_errors_are_typed() {
+        let d = ascend();
+        let f = d.attr("Ascend-Data-Filter").unwrap();
+        let e = d
+            .parse_value(f, "ip in forward srcip 10.0.0.1/33 tcp")
+            .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.attribute(), e.token()),
+            (
+                &ErrorKind::InvalidFilter(crate::FilterError::BadAddress),
+                Some("Ascend-Data-Filter"),
+                "10.0.0.1/33"
+            )
+        );
+        assert_eq!(
+            e.to_string(),
+            "Ascend-Data-Filter: not a valid Ascend filter: invalid address (\"10.0.0.1/33\")"
+        );
+        let e = d.parse_value(f, "ip in").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Ascend-Data-Filter: not a valid Ascend filter: a word is missing after (\"ip in\")"
+        );
+        // Bad hex stays an invalid abinary value.
+        let e = d.parse_value(f, "0x123").unwrap_err();
+        assert_eq!(
+            *e.kind(),
+            ErrorKind::InvalidValue {
+                data_type: DataType::Abinary
+            }
+        );
+        // Through the builder, nothing is added.
+        let mut b = radius_codec::PacketBuilder::accounting_request(1);
+        let empty = b.len();
+        let e = d
+            .add(
+                &mut b,
+                "Ascend-Data-Filter",
+                "ipv6 in forward srcip 10.0.0.1",
+                None,
+            )
+            .unwrap_err();
+        assert_eq!(
+            (e.kind(), b.len()),
+            (&ErrorKind::InvalidFilter(crate::FilterError::BadAddress), empty)
+        );
+    }
+
+    /// The packet printer shows filters as FreeRADIUS's debug output does.
+    #[test]
+    fn packets_print_ascend_filters() {
+        use radius_codec::{Packet, PacketBuilder, SharedSecret};
+        let d = ascend();
+        let mut b = PacketBuilder::accounting_request(3);
+        d.add(
+            &mut b,
+            "Ascend-Data-Filter",
+            "ipx in forward srcipxnet 12 srcipxnode 0a0b0c0d0e0f",
+            None,
+        )
+        .unwrap();
+        d.add(
+            &mut b,
+            "Ascend-Call-Filter",
+            "ipv6 out drop dstip 2001:db8::/32 udp",
+            None,
+        )
+        .unwrap();
+        d.add(&mut b, "Ascend-Data-Filter", "0x0101", None).unwrap();
+        let bytes = b.finish(&SharedSecret::from("s")).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        assert_eq!(
+            d.display(&p).to_string(),
+            "Accounting-Request Id 3 length 126\n\
+             \tAscend-Data-Filter = \"ipx in forward srcipxnet 0x0012 srcipxnode 0x0a0b0c0d0e0f\"\n\
+             \tAscend-Call-Filter = \"ipv6 out drop dstip 2001:db8::/32 udp\"\n\
+             \tAscend-Data-Filter = 0x0101\n"
+        );
+        let texts: Vec<_> = d.decode(&p, None).iter().map(Decoded::text).collect();
+        assert_eq!(
+            texts,
+            [
+                "ipx in forward srcipxnet 0x0012 srcipxnode 0x0a0b0c0d0e0f",
+                "ipv6 out drop dstip 2001:db8::/32 udp",
+                "0x0101"
+            ]
+        );
+    }
+
     proptest! {
+        /// Any `abinary` octets print (as text or hex) and read back to the same
+        /// octets, through both pairs.
+        #[test]
+        fn every_abinary_round_trips(
+            head in (0u8..5, 0u8..2, 0u8..2),
+            body in proptest::collection::vec(prop_oneof![4 => Just(0u8), 1 => any::<u8>()], 0..=60),
+        ) {
+            let d = ascend();
+            let f = d.attr("Ascend-Data-Filter").unwrap();
+            let mut octets = vec![head.0, head.1, head.2, 0];
+            octets.extend(body);
+            let v = Value::Abinary(Cow::Owned(octets));
+            let plain = d.format_value(f, &v);
+            prop_assert_eq!(d.parse_value(f, &plain).unwrap(), v.clone());
+            let fr = d.format_value_freeradius(f, &v);
+            prop_assert_eq!(d.parse_value_freeradius(f, &fr).unwrap(), v);
+        }
+
         #[test]
         fn every_string_round_trips(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
             let d = Dictionary::builtin();

@@ -113,12 +113,7 @@ fn every_attribute_of_the_tree_round_trips_through_text() {
         let internal = key.vendor().0 == 0 && key.path().first().is_some_and(|t| *t > 255 || *t == 80);
         let container = matches!(
             def.data_type(),
-            DataType::Tlv
-                | DataType::Vsa
-                | DataType::Extended
-                | DataType::LongExtended
-                | DataType::Evs
-                | DataType::Abinary
+            DataType::Tlv | DataType::Vsa | DataType::Extended | DataType::LongExtended | DataType::Evs
         );
         if def.flags().virtual_ || internal || container {
             skipped += 1;
@@ -150,6 +145,7 @@ fn every_attribute_of_the_tree_round_trips_through_text() {
             DataType::Ifid => "0011:2233:4455:6677".to_string(),
             DataType::Ether => "00:11:22:33:44:55".to_string(),
             DataType::ComboIp => "192.0.2.1".to_string(),
+            DataType::Abinary => "ip in forward srcip 10.1.1.0/24 tcp dstport = 80".to_string(),
             other => panic!("{other:?}"),
         };
         let name = if def.flags().has_tag {
@@ -175,13 +171,17 @@ fn every_attribute_of_the_tree_round_trips_through_text() {
             .parse_value(def, &d.text())
             .unwrap_or_else(|e| panic!("{}: {e} ({})", def.name(), d.text()));
         assert_eq!(got, want, "{}: {} -> {}", def.name(), text, d.text());
+        if def.data_type() == DataType::Abinary {
+            // Ascend filters print as the filter text, not hex.
+            assert_eq!(d.text(), text, "{}", def.name());
+        }
         if def.flags().has_tag {
             assert_eq!(d.tag, Some(3), "{}", def.name());
         }
         checked += 1;
     }
     eprintln!(
-        "round-tripped {checked} attributes; {skipped} not sendable (virtual, internal, containers, abinary, Message-Authenticator); \
+        "round-tripped {checked} attributes; {skipped} not sendable (virtual, internal, containers, Message-Authenticator); \
          {shadowed} shadowed by a later definition of the same number with another type"
     );
     assert!(checked > 6500, "{checked}");

@@ -1,5 +1,6 @@
 //! The dictionary the dictionary fuzz targets use: the built-in one plus a WiMAX
-//! vendor (continuation format), hidden and tagged attributes and a TLV tree.
+//! vendor (continuation format), hidden and tagged attributes, a TLV tree and an
+//! Ascend filter (`abinary`).
 
 // Each target uses the parts it needs.
 #![allow(dead_code)]
@@ -32,6 +33,7 @@ ATTRIBUTE Fuzz-Leaf 7.1 integer
 ATTRIBUTE Fuzz-Branch 7.2 tlv
 ATTRIBUTE Fuzz-Branch-Addr 7.2.1 ipaddr
 ATTRIBUTE Fuzz-Branch-Text 7.2.2 string
+ATTRIBUTE Fuzz-Filter 8 abinary
 END-VENDOR Fuzz
 ";
 

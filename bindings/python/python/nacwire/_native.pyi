@@ -214,7 +214,8 @@ class Dictionary:
         built-in one. ``strict=False`` skips recoverable problems (VALUE for an unknown
         attribute, unknown flag, duplicate) into ``warnings``; a line that does not
         parse raises ``DictionaryError``, as does a vendor, attribute or VALUE name
-        holding a NUL character (in either mode)."""
+        holding a NUL character (in either mode); a ``path`` holding one is a
+        ``ValueError``."""
 
     @staticmethod
     def parse(
@@ -620,7 +621,9 @@ class RadSecClient:
     requests take turns). ``request`` raises ``nacwire.Timeout`` for a lost request and
     ``nacwire.TransportError`` when the connection cannot be made (naming the server,
     the ``OSError`` as ``__cause__``); a host name that does not resolve is a
-    ``TransportError`` here, at construction."""
+    ``TransportError`` here, at construction, its ``__cause__`` the
+    ``socket.gaierror`` (as for the UDP clients). A ``ca``, ``cert`` or ``key`` path
+    holding a NUL character is a ``ValueError``."""
 
     def __new__(
         cls,
@@ -653,7 +656,9 @@ class RadSecServer:
     """A RadSec (or RADIUS/TCP) server answering with a Python handler
     ``handler(request, info) -> (code, attributes) | code | None`` on its connection
     threads. A handler that raises (or returns what cannot be built) is reported
-    through ``sys.unraisablehook`` and the request gets no reply."""
+    through ``sys.unraisablehook`` and the request gets no reply. A host that does not
+    resolve is a ``TransportError`` (its ``__cause__`` the ``socket.gaierror``); a
+    ``cert``, ``key`` or ``ca`` path holding a NUL character is a ``ValueError``."""
 
     def __new__(
         cls,
