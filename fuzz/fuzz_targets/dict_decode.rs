@@ -83,10 +83,8 @@ fuzz_target!(|input: Input| {
     let strict = DecodeOptions::UDP.vendor_formats(dict);
     let bad_vsa = p.attributes().any(|a| {
         a.typ() == AttrType::VENDOR_SPECIFIC
-            && a.vsa_with(dict.vendor_format(VendorId(
-                a.value().first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v)),
-            )))
-            .is_err()
+            && a.vsa_with(dict.vendor_format(VendorId::of_vsa_value(a.value()).unwrap_or(VendorId(0))))
+                .is_err()
     });
     assert_eq!(Packet::new_checked_with(&bytes[..], &strict).is_err(), bad_vsa);
     let decoded = dict.decode(&p, Some(&hiding));

@@ -180,7 +180,7 @@ impl Session {
                     .err()
                     .unwrap_or_else(|| radius_codec::Error::VsaMalformed {
                         offset: a.offset(),
-                        vendor: VendorId(a.value().first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v))),
+                        vendor: VendorId::of_vsa_value(a.value()).unwrap_or(VendorId(0)),
                         sub_offset: 0,
                     });
                 return Err(Error::BadValue {

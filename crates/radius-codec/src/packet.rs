@@ -448,7 +448,7 @@ fn be_u16(b: Option<&[u8]>) -> u16 {
 
 /// The vendor id at the start of a Vendor-Specific value (0 if it is too short).
 pub(crate) fn vendor_of(value: &[u8]) -> VendorId {
-    VendorId(value.first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v)))
+    VendorId::of_vsa_value(value).unwrap_or(VendorId(0))
 }
 
 fn check_header(bytes: &[u8], max_len: usize) -> Result<usize> {

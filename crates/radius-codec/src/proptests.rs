@@ -293,7 +293,7 @@ proptest! {
         p.verify_request(&SharedSecret::from("s")).unwrap();
 
         let parses = |v: &[u8]| {
-            let vendor = VendorId(v.first_chunk::<4>().map_or(0, |x| u32::from_be_bytes(*x)));
+            let vendor = VendorId::of_vsa_value(v).unwrap_or(VendorId(0));
             Vsa::new_checked(v, VendorFormat::for_vendor(vendor), 0).is_ok()
         };
         // What `addressed` must give for the attributes that are not split: the

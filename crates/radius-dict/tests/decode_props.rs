@@ -115,7 +115,7 @@ proptest! {
         let bytes = raw(&attrs);
         let p = Packet::new_checked(&bytes[..]).unwrap();
         let parses = |v: &[u8]| {
-            let vendor = VendorId(v.first_chunk::<4>().map_or(0, |x| u32::from_be_bytes(*x)));
+            let vendor = VendorId::of_vsa_value(v).unwrap_or(VendorId(0));
             Vsa::new_checked(v, d.vendor_format(vendor), 0).is_ok()
         };
         let hex = |v: &[u8]| v.iter().map(|b| format!("{b:02x}")).collect::<String>();
