@@ -351,75 +351,102 @@ fn padding_after_length_is_ignored_and_tcp_limit_is_opt_in() {
     assert_eq!(p.attributes().count(), 300);
 }
 
-/// The same for RFC 6929 attributes kept raw (the More flag without continuation, an
-/// EVS too short for its vendor header, an extended attribute without data): the
-/// top-level walk still ends exactly at Length, Message-Authenticator is still found
-/// and verified over the whole packet, the policies still see it, and a tampered
-/// packet still fails.
+/// Keeping an attribute whose structure does not parse (a malformed Vendor-Specific;
+/// for RFC 6929, the More flag without its continuation, an EVS too short for its
+/// vendor header, an extended attribute without data) changes nothing for the checks
+/// that guard a packet's integrity: the top-level type/length walk must still end
+/// exactly at the packet's Length, Message-Authenticator is still found and verified
+/// over the whole packet, the BlastRADIUS policies still see it, and a tampered packet
+/// still fails.
 #[test]
-fn a_malformed_extended_attribute_leaves_the_strict_checks_strict() {
+fn attributes_kept_whole_leave_the_strict_checks_strict() {
     let s = SharedSecret::from("testing123");
-    // Before a truncated or overrunning top-level attribute: refused.
-    for tail in [&[1u8][..], &[1, 9, b'a'], &[1, 1]] {
-        let mut attrs = vec![245, 5, 4, 0x80, b'x'];
-        attrs.extend_from_slice(tail);
-        let bytes = pkt(1, &attrs);
-        assert!(
-            matches!(
-                Packet::new_checked(&bytes[..]),
-                Err(Error::AttributeTooShort { offset: 25, .. } | Error::AttributeOverrun { offset: 25, .. })
-            ),
-            "{tail:?}"
+    let kept: [(u8, &[u8]); 5] = [
+        (26, &[0, 0, 0, 9, 1, 7, b'x', b'y']), // sub-attribute overrunning the VSA
+        (26, &[0, 0, 9]),                      // too short for a Vendor-Id
+        (245, &[4, 0x80, b'x']),               // More flag, no continuation
+        (241, &[26, 0, 0, 9]),                 // EVS too short for its header
+        (242, &[1]),                           // Extended-Type without data
+    ];
+    for (t, v) in kept {
+        // Before a truncated or overrunning top-level attribute: refused, by the
+        // walk and by the verifiers, which walk the same list.
+        for tail in [&[1u8][..], &[1, 9, b'a'], &[1, 1]] {
+            let mut attrs = vec![t, u8::try_from(v.len() + 2).unwrap()];
+            attrs.extend_from_slice(v);
+            let offset = 20 + attrs.len();
+            attrs.extend_from_slice(tail);
+            let bytes = pkt(1, &attrs);
+            assert!(
+                matches!(
+                    Packet::new_checked(&bytes[..]),
+                    Err(Error::AttributeTooShort { offset: o, .. } | Error::AttributeOverrun { offset: o, .. })
+                        if o == offset
+                ),
+                "{t} {v:?} {tail:?}"
+            );
+            let p = Packet::new_unchecked(&bytes[..]);
+            assert!(
+                p.verify_message_authenticator(&s, None).is_err(),
+                "{t} {v:?} {tail:?}"
+            );
+            assert!(
+                ServerPolicy::default().verify(&p, &s).is_err(),
+                "{t} {v:?} {tail:?}"
+            );
+        }
+        // Without a Message-Authenticator, the policy that requires one refuses it.
+        let mut b = PacketBuilder::access_request(8, [5; 16]);
+        b.without_message_authenticator().add(AttrType(t), v).unwrap();
+        let bare = b.finish(&s).unwrap();
+        let bare = Packet::new_checked(&bare[..]).unwrap();
+        assert_eq!(
+            ServerPolicy::new(Requirement::Yes, Requirement::No).verify(&bare, &s),
+            Err(Error::MissingMessageAuthenticator {
+                code: Code::AccessRequest
+            }),
+            "{t} {v:?}"
         );
-        let p = Packet::new_unchecked(&bytes[..]);
-        assert!(p.verify_message_authenticator(&s, None).is_err(), "{tail:?}");
-        assert!(ServerPolicy::default().verify(&p, &s).is_err(), "{tail:?}");
     }
-    // Signed, between good attributes: verifies, and the policies see the
-    // Message-Authenticator.
+    // A VSA length that hides the rest of the packet is a top-level overrun, whatever
+    // is inside it.
+    let bytes = pkt(1, &[26, 30, 0, 0, 0, 9, 1, 3, b'x']);
+    assert!(matches!(
+        Packet::new_checked(&bytes[..]),
+        Err(Error::AttributeOverrun { offset: 20, .. })
+    ));
+
+    // Signed, all of them between good attributes: valid, verified, and the policies
+    // see the Message-Authenticator; the strict options refuse the packet.
     let mut b = PacketBuilder::access_request(7, [5; 16]);
-    b.add(AttrType::USER_NAME, b"bob")
-        .unwrap()
-        .add(AttrType(245), &[4, 0x80, b'x'])
-        .unwrap()
-        .add(AttrType(241), &[26, 0, 0, 9])
-        .unwrap()
-        .add(AttrType(242), &[1])
-        .unwrap()
-        .add(AttrType::NAS_PORT, &[0, 0, 0, 7])
-        .unwrap();
-    let packet = b.finish_packet(&s).unwrap();
-    let bytes = packet.as_bytes().to_vec();
+    b.add(AttrType::USER_NAME, b"bob").unwrap();
+    for (t, v) in kept {
+        b.add(AttrType(t), v).unwrap();
+    }
+    b.add(AttrType::NAS_PORT, &[0, 0, 0, 7]).unwrap();
+    let bytes = b.finish_packet(&s).unwrap().as_bytes().to_vec();
     let p = Packet::new_checked(&bytes[..]).unwrap();
+    assert!(Packet::new_checked_with(&bytes[..], &DecodeOptions::UDP.strict_vsa()).is_err());
     assert!(Packet::new_checked_with(&bytes[..], &DecodeOptions::UDP.strict_extended()).is_err());
     let types: Vec<_> = p.attributes().map(|a| a.typ().0).collect();
-    assert_eq!(types, [80, 1, 245, 241, 242, 5]);
+    assert_eq!(types, [80, 1, 26, 26, 245, 241, 242, 5]);
     let flags: Vec<_> = p.addressed(&BuiltinFormats).map(|a| a.is_malformed()).collect();
-    assert_eq!(flags, [false, false, true, true, true, false]);
+    assert_eq!(flags, [false, false, true, true, true, true, true, false]);
     assert!(p.message_authenticator().is_some());
     p.verify_request(&s).unwrap();
     ServerPolicy::new(Requirement::Yes, Requirement::Yes)
         .verify(&p, &s)
         .unwrap();
-    // One octet changed inside the raw fragment: the signature catches it.
-    let mut forged = bytes.clone();
-    forged[20 + 18 + 5 + 4] ^= 1;
-    let q = Packet::new_checked(&forged[..]).unwrap();
-    assert_eq!(q.verify_request(&s), Err(Error::BadMessageAuthenticator));
-    assert!(ServerPolicy::default().verify(&q, &s).is_err());
-    // Without a Message-Authenticator, the policy that requires one still refuses it.
-    let mut b = PacketBuilder::access_request(8, [5; 16]);
-    b.without_message_authenticator()
-        .add(AttrType(245), &[4, 0x80, b'x'])
-        .unwrap();
-    let bare = b.finish(&s).unwrap();
-    let bare = Packet::new_checked(&bare[..]).unwrap();
-    assert_eq!(
-        ServerPolicy::new(Requirement::Yes, Requirement::No).verify(&bare, &s),
-        Err(Error::MissingMessageAuthenticator {
-            code: Code::AccessRequest
-        })
-    );
+    // One octet changed inside each kept attribute's value: the signature catches it.
+    let mut at = 20 + 18 + 5;
+    for (_, v) in kept {
+        let mut forged = bytes.clone();
+        forged[at + 2 + v.len() - 1] ^= 1;
+        let q = Packet::new_checked(&forged[..]).unwrap();
+        assert_eq!(q.verify_request(&s), Err(Error::BadMessageAuthenticator), "{v:?}");
+        assert!(ServerPolicy::default().verify(&q, &s).is_err(), "{v:?}");
+        at += 2 + v.len();
+    }
 }
 
 #[test]
@@ -453,83 +480,6 @@ fn odd_vendor_data_is_kept_unless_strict() {
         Packet::new_checked_with(&short[..], &opts),
         Err(Error::AttributeTooShort { min: 6, .. })
     ));
-}
-
-/// Tolerating a malformed Vendor-Specific changes nothing for the checks that guard
-/// a packet's integrity: the top-level type/length walk must still end exactly at the
-/// packet's Length (with or without such a VSA), Message-Authenticator is still found
-/// and verified over the whole packet, the BlastRADIUS policies still see it, and a
-/// tampered packet still fails.
-#[test]
-fn a_malformed_vsa_leaves_the_strict_checks_strict() {
-    let s = SharedSecret::from("testing123");
-    let bad_vsa = [0, 0, 0, 9, 1, 7, b'x', b'y'];
-    // A malformed VSA before a truncated or overrunning top-level attribute.
-    for tail in [&[1u8][..], &[1, 9, b'a'], &[1, 1]] {
-        let mut attrs = vec![26, 10];
-        attrs.extend_from_slice(&bad_vsa);
-        attrs.extend_from_slice(tail);
-        let bytes = pkt(1, &attrs);
-        assert!(
-            matches!(
-                Packet::new_checked(&bytes[..]),
-                Err(Error::AttributeTooShort { offset: 30, .. } | Error::AttributeOverrun { offset: 30, .. })
-            ),
-            "{tail:?}"
-        );
-        // the verifiers walk the same list and refuse it too
-        let p = Packet::new_unchecked(&bytes[..]);
-        assert!(p.verify_message_authenticator(&s, None).is_err(), "{tail:?}");
-        assert!(ServerPolicy::default().verify(&p, &s).is_err(), "{tail:?}");
-    }
-    // A VSA length that hides the rest of the packet is a top-level overrun, whatever
-    // is inside it.
-    let bytes = pkt(1, &[26, 30, 0, 0, 0, 9, 1, 3, b'x']);
-    assert!(matches!(
-        Packet::new_checked(&bytes[..]),
-        Err(Error::AttributeOverrun { offset: 20, .. })
-    ));
-
-    // Signed, with the malformed VSA between good attributes: verifies, and the
-    // policies see the Message-Authenticator.
-    let mut b = PacketBuilder::access_request(7, [5; 16]);
-    b.add(AttrType::USER_NAME, b"bob")
-        .unwrap()
-        .add(AttrType::VENDOR_SPECIFIC, &bad_vsa)
-        .unwrap()
-        .add(AttrType::VENDOR_SPECIFIC, &[0, 0, 9])
-        .unwrap()
-        .add(AttrType::NAS_PORT, &[0, 0, 0, 7])
-        .unwrap();
-    let packet = b.finish_packet(&s).unwrap();
-    let bytes = packet.as_bytes().to_vec();
-    let p = Packet::new_checked(&bytes[..]).unwrap();
-    let types: Vec<_> = p.attributes().map(|a| a.typ().0).collect();
-    assert_eq!(types, [80, 1, 26, 26, 5]);
-    assert!(p.message_authenticator().is_some());
-    p.verify_request(&s).unwrap();
-    ServerPolicy::new(Requirement::Yes, Requirement::Yes)
-        .verify(&p, &s)
-        .unwrap();
-    // One octet changed inside the malformed VSA: the signature catches it.
-    let mut forged = bytes.clone();
-    forged[20 + 18 + 5 + 2 + 5] ^= 1;
-    let q = Packet::new_checked(&forged[..]).unwrap();
-    assert_eq!(q.verify_request(&s), Err(Error::BadMessageAuthenticator));
-    assert!(ServerPolicy::default().verify(&q, &s).is_err());
-    // Without a Message-Authenticator, the policy that requires one still refuses it.
-    let mut b = PacketBuilder::access_request(8, [5; 16]);
-    b.without_message_authenticator()
-        .add(AttrType::VENDOR_SPECIFIC, &bad_vsa)
-        .unwrap();
-    let bare = b.finish(&s).unwrap();
-    let bare = Packet::new_checked(&bare[..]).unwrap();
-    assert_eq!(
-        ServerPolicy::new(Requirement::Yes, Requirement::No).verify(&bare, &s),
-        Err(Error::MissingMessageAuthenticator {
-            code: Code::AccessRequest
-        })
-    );
 }
 
 #[test]
