@@ -1,0 +1,113 @@
+"""Findings of the s12 user trial of the Python package, each pinned by a test: the
+BlastRADIUS refusal names its way out, AsyncClient cannot be half-built, and
+UnsignedReplyWarning points at the caller's line."""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from collections.abc import Iterator
+
+import pytest
+
+import nacwire
+from conftest import SECRET, accepting_server
+from nacwire import radius
+
+
+@pytest.fixture
+def unsigned_server() -> Iterator[int]:
+    """Answers Access-Requests unsigned, as FreeRADIUS 3.2.1 does."""
+    with accepting_server(signed=False) as port:
+        yield port
+
+
+LOGIN = {"User-Name": "bob", "User-Password": "hello"}
+WAY_OUT = 'require_message_authenticator="auto"'
+
+
+def test_unsigned_accept_refusal_names_the_way_out(unsigned_server: int) -> None:
+    with radius.UdpClient("127.0.0.1", unsigned_server, SECRET, timeout=0.2, retries=1) as c:
+        with pytest.raises(nacwire.VerifyError) as refused:
+            c.request("Access-Request", LOGIN)
+    text = str(refused.value)
+    assert "Access-Accept has no Message-Authenticator" in text
+    assert "FreeRADIUS before 3.2.5" in text
+    assert WAY_OUT in text
+    # and the way out works
+    with radius.UdpClient(
+        "127.0.0.1",
+        unsigned_server,
+        SECRET,
+        timeout=0.2,
+        retries=1,
+        require_message_authenticator="auto",
+    ) as c:
+        with pytest.warns(nacwire.UnsignedReplyWarning):
+            assert c.request("Access-Request", LOGIN).code_name == "Access-Accept"
+
+
+def test_verify_reply_refusal_names_the_way_out() -> None:
+    request = radius.build("Access-Request", SECRET, LOGIN)
+    answer = radius.reply(request, "Access-Accept", SECRET, message_authenticator=False)
+    with pytest.raises(nacwire.VerifyError, match=WAY_OUT):
+        radius.Packet.decode(bytes(answer)).verify_reply(request, SECRET)
+
+
+def test_request_refusal_gives_no_client_hint() -> None:
+    # the server-side policy refusing an unsigned request is not about a server
+    request = radius.build("Access-Request", SECRET, LOGIN, message_authenticator=False)
+    with pytest.raises(nacwire.VerifyError) as refused:
+        request.verify_request(SECRET, require_message_authenticator=True)
+    assert "FreeRADIUS before 3.2.5" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        (("127.0.0.1", 1812, b"x"), {"timeout": 1.0}),
+        (("127.0.0.1", 1812, b"x"), {}),
+        ((), {}),
+    ],
+)
+def test_async_client_direct_construction_says_to_connect(
+    args: tuple[object, ...], kwargs: dict[str, object]
+) -> None:
+    with pytest.raises(TypeError, match=r"await AsyncClient\.connect\(host, port, secret"):
+        radius.AsyncClient(*args, **kwargs)
+
+
+def test_async_client_connect_still_works(unsigned_server: int) -> None:
+    async def main() -> str:
+        async with await radius.AsyncClient.connect(
+            "127.0.0.1", unsigned_server, SECRET, timeout=0.2, require_message_authenticator="auto"
+        ) as c:
+            return (await c.request("Access-Request", LOGIN)).code_name
+
+    with pytest.warns(nacwire.UnsignedReplyWarning):
+        assert asyncio.run(main()) == "Access-Accept"
+
+
+def test_unsigned_reply_warning_points_at_the_caller(unsigned_server: int) -> None:
+    with radius.UdpClient(
+        "127.0.0.1", unsigned_server, SECRET, timeout=0.2, require_message_authenticator="auto"
+    ) as c:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            c.request("Access-Request", LOGIN)
+    [warning] = [w for w in caught if issubclass(w.category, nacwire.UnsignedReplyWarning)]
+    assert warning.filename == __file__
+
+
+def test_async_unsigned_reply_warning_points_at_the_caller(unsigned_server: int) -> None:
+    async def main() -> None:
+        async with await radius.AsyncClient.connect(
+            "127.0.0.1", unsigned_server, SECRET, timeout=0.2, require_message_authenticator="auto"
+        ) as c:
+            await c.request("Access-Request", LOGIN)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        asyncio.run(main())
+    [warning] = [w for w in caught if issubclass(w.category, nacwire.UnsignedReplyWarning)]
+    assert warning.filename == __file__
