@@ -5,14 +5,17 @@ UnsignedReplyWarning points at the caller's line."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import warnings
 from collections.abc import Iterator
 
 import pytest
 
 import nacwire
-from conftest import SECRET, accepting_server
+from conftest import ROOT, SECRET, accepting_server
 from nacwire import radius
+from nacwire.pyrad import dictionary as pyrad_dictionary
 
 
 @pytest.fixture
@@ -111,3 +114,31 @@ def test_async_unsigned_reply_warning_points_at_the_caller(unsigned_server: int)
         asyncio.run(main())
     [warning] = [w for w in caught if issubclass(w.category, nacwire.UnsignedReplyWarning)]
     assert warning.filename == __file__
+
+
+def test_pyrad_full_tree_skips_what_pyrad_cannot_hold_and_says_so(caplog) -> None:  # type: ignore[no-untyped-def]
+    root = "/usr/share/freeradius/dictionary"
+    if not os.path.exists(root):
+        if os.environ.get("CI") == "true":
+            pytest.fail("FreeRADIUS dictionaries are not installed")
+        pytest.skip("FreeRADIUS dictionaries are not installed")
+    with caplog.at_level(logging.DEBUG, logger="pyrad"):
+        d = pyrad_dictionary.Dictionary(root)
+    # ipv4prefix (and the other types pyrad's API has no place for) are left out, as
+    # pyrad 2.6 leaves them out of a file it can read
+    assert "PMIP6-Home-IPv4-HoA" in d.skipped_attributes
+    with pytest.raises(KeyError):
+        d["PMIP6-Home-IPv4-HoA"]
+    assert "Framed-IPv6-Prefix" in d
+    # one WARNING with the count, pyrad's own message; each attribute at DEBUG
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert [r.getMessage().split(" (")[0] for r in warned] == [
+        f"Skipped {len(d.skipped_attributes)} unsupported dictionary attributes"
+    ]
+    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert any("skipping attribute PMIP6-Home-IPv4-HoA: data type ipv4prefix" in m for m in debug)
+    # and the README says so instead of "loads the whole FreeRADIUS tree"
+    readme = (ROOT / "README.md").read_text()
+    pyrad_part = readme.split("### Existing pyrad code", 1)[1].split("\n## ", 1)[0]
+    assert "loads the whole FreeRADIUS tree" not in pyrad_part
+    assert "skipped_attributes" in pyrad_part and "ipv4prefix" in pyrad_part
