@@ -14,7 +14,7 @@ import pytest
 
 import nacwire
 from conftest import ROOT, SECRET, accepting_server
-from nacwire import radius
+from nacwire import nac, radius
 from nacwire.pyrad import dictionary as pyrad_dictionary
 
 
@@ -142,3 +142,21 @@ def test_pyrad_full_tree_skips_what_pyrad_cannot_hold_and_says_so(caplog) -> Non
     pyrad_part = readme.split("### Existing pyrad code", 1)[1].split("\n## ", 1)[0]
     assert "loads the whole FreeRADIUS tree" not in pyrad_part
     assert "skipped_attributes" in pyrad_part and "ipv4prefix" in pyrad_part
+
+
+def test_plan_and_intent_reprs_name_attributes_the_builtin_dictionary_knows() -> None:
+    session = nac.Session(
+        nas_ip="192.0.2.10",
+        acct_session_id="0A1B2C3D-00000042",
+        calling_station=nac.MacAddress("b0:ee:7b:97:7f:33"),
+    )
+    plan = nac.Profile.get("cisco-ios").plan(session, nac.Intent.reauthenticate("last"))
+    shown = repr(plan)
+    assert 'Cisco-AVPair="subscriber:command=reauthenticate"' in shown
+    assert "26.9.1" not in shown
+    assert "NAS-IP-Address=192.0.2.10" in shown
+    # a vendor attribute the built-in dictionary does not define keeps its numbers
+    raw = nac.Intent.raw("coa", [((9, 1), "a=b"), ((99999, 7), b"x"), (6, 1)])
+    assert repr(raw).count("Cisco-AVPair") == 1
+    assert "26.99999.7" in repr(raw)
+    assert "Service-Type" in repr(raw)
