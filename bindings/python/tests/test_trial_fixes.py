@@ -160,3 +160,24 @@ def test_plan_and_intent_reprs_name_attributes_the_builtin_dictionary_knows() ->
     assert repr(raw).count("Cisco-AVPair") == 1
     assert "26.99999.7" in repr(raw)
     assert "Service-Type" in repr(raw)
+
+
+def test_wrong_secret_reveals_noise_and_verify_tells() -> None:
+    request = radius.build("Access-Request", SECRET, LOGIN)  # signed
+    right = radius.Packet.decode(bytes(request), secret=SECRET)
+    wrong = radius.Packet.decode(bytes(request), secret=b"wrong")
+    assert right["User-Password"] == "hello"
+    assert wrong["User-Password"] != "hello"  # noise, no exception
+    assert right.verify_request(SECRET) is True
+    with pytest.raises(nacwire.VerifyError):
+        wrong.verify_request(b"wrong")
+    # unsigned: nothing to check the secret against, unless required
+    unsigned = radius.Packet.decode(
+        bytes(radius.build("Access-Request", SECRET, LOGIN, message_authenticator=False)),
+        secret=b"wrong",
+    )
+    assert unsigned.verify_request(b"wrong") is False
+    with pytest.raises(nacwire.VerifyError):
+        unsigned.verify_request(b"wrong", require_message_authenticator=True)
+    doc = radius.Packet.decode.__doc__ or ""
+    assert "wrong secret" in doc.lower() and "verify_request" in doc
