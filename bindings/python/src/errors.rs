@@ -136,7 +136,17 @@ pub(crate) fn codec(e: radius_codec::Error) -> PyErr {
             };
             with_fields::<PacketError>(msg, &[("offset", offset), ("attribute", attribute)])
         }
-        K::Verification => PyErr::new::<VerifyError, _>(msg),
+        // A reply refused only for want of Message-Authenticator: name the way out, as
+        // the secure default stops every server that does not sign (FreeRADIUS < 3.2.5).
+        K::Verification => match e {
+            E::MissingMessageAuthenticator { code } if !code.is_request() => {
+                PyErr::new::<VerifyError, _>(format!(
+                    "{msg}; a server that does not sign its replies (FreeRADIUS before 3.2.5) \
+                 needs require_message_authenticator=\"auto\""
+                ))
+            }
+            _ => PyErr::new::<VerifyError, _>(msg),
+        },
         K::Exchange => PyErr::new::<ExchangeError, _>(msg),
         // A value that does not fit its type reaches Python only from a build.
         K::Build | K::Value => match e {

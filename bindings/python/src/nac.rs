@@ -843,9 +843,13 @@ fn attr_id_to_py<'py>(py: Python<'py>, addr: AttrAddr) -> PyResult<Bound<'py, Py
     })
 }
 
-/// The attribute as `Intent` and `PacketPlan` reprs show it: the standard name,
-/// `26.V.T (Vendor)`, `241.N`, or FreeRADIUS numbering for anything else.
+/// The attribute as `Intent` and `PacketPlan` reprs show it: its name in the built-in
+/// dictionary (`Cisco-AVPair`), else the standard name, `26.V.T (Vendor)`, `241.N`,
+/// or FreeRADIUS numbering for anything else.
 fn attr_label(addr: AttrAddr) -> String {
+    if let Some(def) = radius_dict::Dictionary::builtin().attr_by_addr(addr) {
+        return def.name().to_owned();
+    }
     match (addr.vendor().0, addr.path()) {
         (0, [t]) => u8::try_from(*t).map_or_else(|_| addr.to_string(), |t| AttrType(t).to_string()),
         (0, [e @ 241..=246, x]) => format!("{e}.{x}"),

@@ -1156,6 +1156,14 @@ impl Packet {
     ///
     /// `secret` (with `request` for a reply) lets hidden values be revealed when read;
     /// it does not verify anything: call `verify_request` / `verify_reply` for that.
+    /// A wrong secret is not an error here: hidden values (User-Password,
+    /// Tunnel-Password, ...) then decrypt to noise, usually `bytes` (noise is rarely
+    /// UTF-8) but sometimes a `str`, never an exception. To tell, verify first:
+    /// `verify_reply` always checks the secret (Response Authenticator), and
+    /// `verify_request` does for every request but an Access-Request without
+    /// Message-Authenticator, whose random authenticator carries nothing to check it
+    /// against (for those, `verify_request(secret, require_message_authenticator=True)`
+    /// refuses the request rather than guess).
     #[staticmethod]
     #[pyo3(signature = (data, *, dictionary = None, secret = None, request = None))]
     fn decode(

@@ -6,6 +6,7 @@ skipping it: the test command installs them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
 import shutil
@@ -47,6 +48,38 @@ def free_udp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def accepting_server(*, signed: bool) -> Iterator[int]:
+    """A UDP server on loopback (secret ``SECRET``) that answers every Access-Request
+    with an Access-Accept, signed with Message-Authenticator or not (as FreeRADIUS
+    before 3.2.5 answers); yields its port."""
+    from nacwire import radius
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(0.05)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                data, peer = sock.recvfrom(4096)
+            except TimeoutError:
+                continue
+            request = radius.Packet.decode(data)
+            answer = radius.reply(request, "Access-Accept", SECRET, message_authenticator=signed)
+            sock.sendto(bytes(answer), peer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield int(sock.getsockname()[1])
+    finally:
+        stop.set()
+        thread.join()
+        sock.close()
 
 
 SITE = """server default {

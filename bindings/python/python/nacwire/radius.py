@@ -73,9 +73,12 @@ class Code:
     PROTOCOL_ERROR = 52
 
 
-def _warn_if_unsigned(event: ClientEvent) -> None:
-    reply_ = event.reply
-    if reply_ is not None and event.signature == "accepted-unsigned":
+def _warn_if_unsigned(reply_: Packet, event: ClientEvent) -> Packet:
+    """Returns ``reply_``, first warning if its ``event`` says it was accepted
+    unsigned. Called directly from the public ``request`` methods, so that the warning
+    names their caller's line (``stacklevel=3``: this function, ``request``, the
+    caller; for a coroutine the awaiting frame is the caller)."""
+    if event.signature == "accepted-unsigned":
         warnings.warn(
             f"accepted {reply_.code_name} from {event.destination} without "
             "Message-Authenticator (BlastRADIUS, CVE-2024-3596): use "
@@ -83,6 +86,7 @@ def _warn_if_unsigned(event: ClientEvent) -> None:
             UnsignedReplyWarning,
             stacklevel=3,
         )
+    return reply_
 
 
 def _transport_error(destination: str, what: str, e: OSError) -> TransportError:
@@ -202,15 +206,16 @@ class UdpClient:
             if self._sock.fileno() < 0:
                 raise TransportError(f"the client for {self._destination} is closed")
             try:
-                return self._request(code, attributes, message_authenticator)
+                reply_, event = self._request(code, attributes, message_authenticator)
             except (TimeoutError, TransportError):
                 raise  # nacwire.Timeout and TransportError are OSErrors: as they are
             except OSError as e:
                 raise _transport_error(self._destination, "socket error", e) from e
+        return _warn_if_unsigned(reply_, event)
 
     def _request(
         self, code: int | str, attributes: Attributes, message_authenticator: bool | None
-    ) -> Packet:
+    ) -> tuple[Packet, ClientEvent]:
         client = self._client
         sent = client.send(
             self._destination, code, attributes, message_authenticator=message_authenticator
@@ -246,8 +251,7 @@ class UdpClient:
                 rejected = e
                 continue
             if event.kind == "reply" and event.identifier == identifier and event.reply is not None:
-                _warn_if_unsigned(event)
-                return event.reply
+                return event.reply, event
 
     def close(self) -> None:
         """Closes the socket."""
@@ -272,14 +276,27 @@ class AsyncClient:
     """An asyncio RADIUS client over UDP for one server (or NAS): many requests in
     flight at once (up to 256), retransmission and verification in Rust.
 
-    Create it with ``await AsyncClient.connect(...)``; the arguments are those of
-    :class:`UdpClient`, and so are the errors (:class:`nacwire.TransportError` for a
-    host that does not resolve or a socket that cannot be opened).
+    Create it with ``await AsyncClient.connect(server, port, secret, ...)`` (calling
+    ``AsyncClient(...)`` raises ``TypeError``: the socket needs the running event
+    loop); the arguments are those of :class:`UdpClient`, and so are the errors
+    (:class:`nacwire.TransportError` for a host that does not resolve or a socket that
+    cannot be opened).
+
+    >>> async def main() -> None:   # doctest: +SKIP
+    ...     async with await AsyncClient.connect("127.0.0.1", 1812, b"testing123") as c:
+    ...         r = await c.request("Access-Request", {"User-Name": "bob"})
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise TypeError(
+            "AsyncClient is not constructed directly: use "
+            "`await AsyncClient.connect(host, port, secret, ...)` (same arguments as "
+            "UdpClient), which opens the socket on the running event loop"
+        )
+
+    def _init_state(self) -> None:
         self._transport: asyncio.DatagramTransport | None = None
-        self._futures: dict[int, asyncio.Future[Packet]] = {}
+        self._futures: dict[int, asyncio.Future[tuple[Packet, ClientEvent]]] = {}
         self._rejected: dict[int, Error] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._client: Client
@@ -299,7 +316,8 @@ class AsyncClient:
         require_message_authenticator: bool | Literal["auto"] = True,
     ) -> AsyncClient:
         """Opens the socket and returns a ready client."""
-        self = cls()
+        self = cls.__new__(cls)
+        self._init_state()
         loop = asyncio.get_running_loop()
         self._destination = f"{server}:{port}"
         # arguments checked before anything is resolved or opened
@@ -339,18 +357,21 @@ class AsyncClient:
         sent = self._client.send(
             self._destination, code, attributes, message_authenticator=message_authenticator
         )
-        future: asyncio.Future[Packet] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[tuple[Packet, ClientEvent]] = (
+            asyncio.get_running_loop().create_future()
+        )
         self._futures[sent.identifier] = future
         self._transport.sendto(bytes(sent))
         self._arm()
         try:
-            return await future
+            reply_, event = await future
         finally:
             self._futures.pop(sent.identifier, None)
             self._rejected.pop(sent.identifier, None)
             if not future.done() or future.cancelled():
                 # cancelled by the caller: stop retransmitting it
                 self._client.cancel(self._destination, sent.identifier)
+        return _warn_if_unsigned(reply_, event)
 
     def _arm(self) -> None:
         if self._timer is not None:
@@ -390,8 +411,7 @@ class AsyncClient:
             return
         future = self._futures.get(event.identifier)
         if future is not None and not future.done():
-            _warn_if_unsigned(event)
-            future.set_result(event.reply)
+            future.set_result((event.reply, event))
         self._arm()
 
     def close(self) -> None:

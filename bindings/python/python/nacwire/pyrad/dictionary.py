@@ -4,7 +4,10 @@
 ``VALUE``, ``VENDOR``, ``BEGIN-VENDOR``/``END-VENDOR``. What pyrad's packet model
 cannot carry (RFC 6929 extended attributes, ``array``, vendors whose format is not
 ``1,1``, TLVs inside TLVs, ``combo-ip`` and friends) is skipped and listed in
-``skipped_attributes``, so the FreeRADIUS tree loads as shipped. The result keeps
+``skipped_attributes`` (each logged at DEBUG, their count in one WARNING per ``ReadDictionary``,
+as pyrad 2.6 logs them), so every file of the FreeRADIUS tree is read as shipped;
+those attributes are not in the result (``PMIP6-Home-IPv4-HoA``, an ``ipv4prefix``, is a
+``KeyError``, as in pyrad). The result keeps
 pyrad's view: ``attributes`` (name -> :class:`Attribute`), ``attrindex`` (name <->
 code, ``(vendor, code)``, ``(tlv, code)`` or ``(vendor, tlv, code)``) and ``vendors``.
 """
