@@ -102,6 +102,31 @@ def test_unsigned_reply_warning_points_at_the_caller(unsigned_server: int) -> No
     assert warning.filename == __file__
 
 
+def test_unsigned_replies_accepted_on_purpose_are_not_warned_about(unsigned_server: int) -> None:
+    # require_message_authenticator=False: the caller chose to accept unsigned
+    # replies; "auto" warns on each (above), False does not.
+    with radius.UdpClient(
+        "127.0.0.1", unsigned_server, SECRET, timeout=0.2, require_message_authenticator=False
+    ) as c:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert c.request("Access-Request", LOGIN).code_name == "Access-Accept"
+    assert not [w for w in caught if issubclass(w.category, nacwire.UnsignedReplyWarning)]
+
+    async def main() -> list[warnings.WarningMessage]:
+        async with await radius.AsyncClient.connect(
+            "127.0.0.1", unsigned_server, SECRET, timeout=0.2, require_message_authenticator=False
+        ) as c:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                await c.request("Access-Request", LOGIN)
+            return caught
+
+    assert not [
+        w for w in asyncio.run(main()) if issubclass(w.category, nacwire.UnsignedReplyWarning)
+    ]
+
+
 def test_async_unsigned_reply_warning_points_at_the_caller(unsigned_server: int) -> None:
     async def main() -> None:
         async with await radius.AsyncClient.connect(

@@ -73,12 +73,14 @@ class Code:
     PROTOCOL_ERROR = 52
 
 
-def _warn_if_unsigned(reply_: Packet, event: ClientEvent) -> Packet:
+def _warn_if_unsigned(reply_: Packet, event: ClientEvent, warn: bool) -> Packet:
     """Returns ``reply_``, first warning if its ``event`` says it was accepted
-    unsigned. Called directly from the public ``request`` methods, so that the warning
-    names their caller's line (``stacklevel=3``: this function, ``request``, the
-    caller; for a coroutine the awaiting frame is the caller)."""
-    if event.signature == "accepted-unsigned":
+    unsigned and ``warn`` (the client's policy is ``"auto"``: with ``False`` the caller
+    chose to accept unsigned replies, and is not told so on every reply). Called
+    directly from the public ``request`` methods, so that the warning names their
+    caller's line (``stacklevel=3``: this function, ``request``, the caller; for a
+    coroutine the awaiting frame is the caller)."""
+    if warn and event.signature == "accepted-unsigned":
         warnings.warn(
             f"accepted {reply_.code_name} from {event.destination} without "
             "Message-Authenticator (BlastRADIUS, CVE-2024-3596): use "
@@ -163,6 +165,7 @@ class UdpClient:
         bind: tuple[str, int] | None = None,
     ) -> None:
         self._destination = f"{server}:{port}"
+        self._warn_unsigned = require_message_authenticator is not False
         # arguments checked before a socket exists to leak
         self._client = _one_destination_client(
             self._destination, secret, dictionary, timeout, retries, require_message_authenticator
@@ -211,7 +214,7 @@ class UdpClient:
                 raise  # nacwire.Timeout and TransportError are OSErrors: as they are
             except OSError as e:
                 raise _transport_error(self._destination, "socket error", e) from e
-        return _warn_if_unsigned(reply_, event)
+        return _warn_if_unsigned(reply_, event, self._warn_unsigned)
 
     def _request(
         self, code: int | str, attributes: Attributes, message_authenticator: bool | None
@@ -320,6 +323,7 @@ class AsyncClient:
         self._init_state()
         loop = asyncio.get_running_loop()
         self._destination = f"{server}:{port}"
+        self._warn_unsigned = require_message_authenticator is not False
         # arguments checked before anything is resolved or opened
         self._client = _one_destination_client(
             self._destination, secret, dictionary, timeout, retries, require_message_authenticator
@@ -371,7 +375,7 @@ class AsyncClient:
             if not future.done() or future.cancelled():
                 # cancelled by the caller: stop retransmitting it
                 self._client.cancel(self._destination, sent.identifier)
-        return _warn_if_unsigned(reply_, event)
+        return _warn_if_unsigned(reply_, event, self._warn_unsigned)
 
     def _arm(self) -> None:
         if self._timer is not None:
