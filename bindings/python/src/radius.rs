@@ -970,9 +970,9 @@ fn build(
 ///
 /// `code` must answer the request's code (`ValueError` naming both otherwise):
 /// Access-Accept/Reject/Challenge answer Access-Request, Accounting-Response answers
-/// Accounting-Request, Access-Accept or Accounting-Response answer Status-Server,
-/// Disconnect-ACK/NAK answer Disconnect-Request, CoA-ACK/NAK answer CoA-Request, and
-/// Protocol-Error answers any request. (To test a client with a mismatched reply, use
+/// Accounting-Request, Access-Accept, Access-Reject or Accounting-Response answer
+/// Status-Server, Disconnect-ACK/NAK answer Disconnect-Request, CoA-ACK/NAK answer
+/// CoA-Request, and Protocol-Error answers any request. (To test a client with a mismatched reply, use
 /// `build(code, secret, identifier=request.identifier,
 /// authenticator=request.authenticator)`.)
 #[pyfunction]
