@@ -271,8 +271,9 @@ pub(crate) fn parse_item(text: &str) -> Option<Item> {
 pub(crate) const ABSENT: &str = "!* ANY";
 
 /// Items separated by commas or newlines (radclient input): packets are separated by
-/// blank lines, `#` starts a comment (outside quotes).
-pub(crate) fn parse_packets(text: &str, origin: &str) -> CliResult<Vec<Vec<Item>>> {
+/// blank lines, `#` starts a comment (outside quotes). Each item comes with where it
+/// was read, `ORIGIN:LINE`, for the errors found later (unknown names, bad values).
+pub(crate) fn parse_packets(text: &str, origin: &str) -> CliResult<Vec<Vec<(Item, String)>>> {
     let mut packets = Vec::new();
     let mut current = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -284,7 +285,7 @@ pub(crate) fn parse_packets(text: &str, origin: &str) -> CliResult<Vec<Vec<Item>
             continue;
         }
         let items = parse_line(line).map_err(|e| Failure::usage(format!("{origin}:{}: {e}", n + 1)))?;
-        current.extend(items);
+        current.extend(items.into_iter().map(|i| (i, format!("{origin}:{}", n + 1))));
     }
     if !current.is_empty() {
         packets.push(current);

@@ -200,6 +200,8 @@ enum Transport {
 struct Template {
     code: Code,
     items: Vec<Item>,
+    /// Where each of `items` was read (`FILE:LINE`; empty on the command line).
+    items_at: Vec<String>,
     /// `items` looked up and parsed once ([`check_templates`]), added to each request.
     resolved: Vec<ResolvedItem<'static>>,
     expect: Option<Code>,
@@ -213,6 +215,8 @@ struct Template {
     /// The `-f FILE:FILTER` packet for this one (radclient): the attributes the reply
     /// must carry, no more and no fewer, as given ...
     filter_items: Vec<Item>,
+    /// ... where each was read (`FILE:LINE`) ...
+    filter_at: Vec<String>,
     /// ... and as (dictionary name, value in canonical text), set by
     /// [`check_templates`].
     filter: Vec<(String, String)>,
@@ -370,6 +374,7 @@ fn template(code: Option<Code>, (items, filter, origin): Group, chap: bool) -> C
     let mut t = Template {
         code: Code::AccessRequest,
         items: Vec::new(),
+        items_at: Vec::new(),
         resolved: Vec::new(),
         expect: None,
         password: None,
@@ -377,43 +382,43 @@ fn template(code: Option<Code>, (items, filter, origin): Group, chap: bool) -> C
         message_authenticator: true,
         has_filter: filter.is_some(),
         filter_items: Vec::new(),
+        filter_at: Vec::new(),
         filter: Vec::new(),
         origin,
     };
-    for item in filter.unwrap_or_default() {
+    for (item, at) in filter.unwrap_or_default() {
         if item.name.eq_ignore_ascii_case("Response-Packet-Type") {
             let unq = unquote(&item.value);
-            t.expect = Some(
-                code_by_name(&unq)
-                    .ok_or_else(|| Failure::usage(format!("unknown Response-Packet-Type `{unq}`")))?,
-            );
+            t.expect = Some(code_by_name(&unq).ok_or_else(|| {
+                Failure::usage(format!("{}unknown Response-Packet-Type `{unq}`", located(&at)))
+            })?);
         } else {
             t.filter_items.push(item);
+            t.filter_at.push(at);
         }
     }
     let mut dest: Dest = (None, None);
-    for item in items {
+    for (item, at) in items {
         let unq = unquote(&item.value);
+        let here = located(&at);
         match item.name.to_ascii_lowercase().as_str() {
             "packet-type" => {
                 code = Some(
                     code_by_name(&unq)
-                        .ok_or_else(|| Failure::usage(format!("unknown Packet-Type `{unq}`")))?,
+                        .ok_or_else(|| Failure::usage(format!("{here}unknown Packet-Type `{unq}`")))?,
                 )
             }
             "response-packet-type" => {
-                t.expect = Some(
-                    code_by_name(&unq)
-                        .ok_or_else(|| Failure::usage(format!("unknown Response-Packet-Type `{unq}`")))?,
-                );
+                t.expect =
+                    Some(code_by_name(&unq).ok_or_else(|| {
+                        Failure::usage(format!("{here}unknown Response-Packet-Type `{unq}`"))
+                    })?);
             }
             "packet-dst-ip-address" | "packet-dst-ipv6-address" => dest.0 = Some(unq),
             "packet-dst-port" => {
-                let p = unq
-                    .parse::<u16>()
-                    .ok()
-                    .filter(|&p| p > 0)
-                    .ok_or_else(|| Failure::usage(format!("bad Packet-Dst-Port `{unq}` (1..=65535)")))?;
+                let p = unq.parse::<u16>().ok().filter(|&p| p > 0).ok_or_else(|| {
+                    Failure::usage(format!("{here}bad Packet-Dst-Port `{unq}` (1..=65535)"))
+                })?;
                 dest.1 = Some(p);
             }
             "message-authenticator" if item.value == ABSENT => t.message_authenticator = false,
@@ -429,11 +434,14 @@ fn template(code: Option<Code>, (items, filter, origin): Group, chap: bool) -> C
             "user-password" if chap => t.password = Some(unq),
             _ if item.value == ABSENT => {
                 return Err(Failure::usage(format!(
-                    "`{} !* ANY` is understood for Message-Authenticator only",
+                    "{here}`{} !* ANY` is understood for Message-Authenticator only",
                     item.name
                 )))
             }
-            _ => t.items.push(item),
+            _ => {
+                t.items.push(item);
+                t.items_at.push(at);
+            }
         }
     }
     t.code = code.ok_or_else(|| {
@@ -443,8 +451,18 @@ fn template(code: Option<Code>, (items, filter, origin): Group, chap: bool) -> C
 }
 
 /// A packet's items, its `-f FILE:FILTER` filter when there is one, and where it was
-/// read.
-type Group = (Vec<Item>, Option<Vec<Item>>, Origin);
+/// read; each item with its `FILE:LINE` (empty on the command line).
+type Group = (Vec<(Item, String)>, Option<Vec<(Item, String)>>, Origin);
+
+/// The prefix of a message about an item read at `at` (`FILE:LINE: `, as syntax
+/// errors have), nothing for one from the command line.
+fn located(at: &str) -> String {
+    if at.is_empty() {
+        String::new()
+    } else {
+        format!("{at}: ")
+    }
+}
 
 /// Where a packet was read (for `-F`): the file as given (`-` for stdin, `arguments`
 /// for the command line) and the packet's number in it, from 0 (radclient's).
@@ -636,7 +654,7 @@ impl Lanes {
 /// packet of FILTER at the same place (`Response-Packet-Type` and attributes the reply
 /// must carry).
 fn read_files(files: &[PathBuf]) -> CliResult<Vec<Group>> {
-    let read = |f: &std::path::Path| -> CliResult<Vec<Vec<Item>>> {
+    let read = |f: &std::path::Path| -> CliResult<Vec<Vec<(Item, String)>>> {
         let (text, origin) = if f.as_os_str() == "-" {
             let origin = "stdin".to_string();
             (
@@ -804,19 +822,23 @@ fn check_templates(
         t.resolved = t
             .items
             .iter()
-            .map(|item| resolve_item(dict, t.code, item, &hiding))
-            .collect::<Result<_, _>>()
-            .map_err(Failure::usage)?;
+            .zip(&t.items_at)
+            .map(|(item, at)| {
+                resolve_item(dict, t.code, item, &hiding)
+                    .map_err(|e| Failure::usage(format!("{}{e}", located(at))))
+            })
+            .collect::<CliResult<_>>()?;
         if !t.code.is_request() {
             return Err(Failure::usage(format!("{} is not a request", t.code)));
         }
         t.filter = t
             .filter_items
             .iter()
-            .map(|item| {
+            .zip(&t.filter_at)
+            .map(|(item, at)| {
                 resolve_item(dict, t.code, item, &hiding)
                     .and_then(|r| r.printed(dict))
-                    .map_err(|e| Failure::usage(format!("filter: {e}")))
+                    .map_err(|e| Failure::usage(format!("{}filter: {e}", located(at))))
             })
             .collect::<CliResult<Vec<_>>>()?
             .into_iter()
@@ -982,9 +1004,10 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     if !attr_args.is_empty() {
         let mut items = Vec::new();
         for a in attr_args {
-            items.push(
+            items.push((
                 parse_item(a).ok_or_else(|| Failure::usage(format!("expected `Name=value`, got `{a}`")))?,
-            );
+                String::new(),
+            ));
         }
         groups.push((items, None, ("arguments".to_string(), 0)));
     }

@@ -5029,3 +5029,77 @@ fn s12_first_identifier_is_random() {
     assert_eq!(id_of(&["--id", "7"]), 7);
     assert_eq!(id_of(&["--id", "0"]), 0);
 }
+
+/// Errors found in a `-f` file after parsing (an unknown attribute name, a bad value,
+/// in a request or a filter file, on stdin too) say where, `FILE:LINE:`, as syntax
+/// errors do; so do the reply items of `serve --users`. Was: `nacwire: unknown
+/// attribute 'Sesion-Timeout'`, `user 'bob': reply unknown attribute ...`.
+#[test]
+fn s12_input_errors_say_file_and_line() {
+    let silent = format!("127.0.0.1:{}", free_udp_port());
+    let bad = tempfile_path::write(
+        "s12-bad",
+        "User-Name = \"bob\"\n\nUser-Name = \"bob\"\nSesion-Timeout = 10\n",
+    );
+    let o = run(&["send", "auth", &silent, SECRET, "-f", bad.s(), "-q"]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "nacwire: {}:4: unknown attribute `Sesion-Timeout`",
+            bad.s()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_stdin(
+        &["send", "auth", &silent, SECRET, "-f", "-"],
+        "User-Name = bob\n# a comment\nUser-Name = bob, NAS-Port = abc\n",
+    );
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("nacwire: stdin:3: NAS-Port: not a valid integer value (\"abc\")"),
+        "{}",
+        stderr(&o)
+    );
+    let requests = tempfile_path::write("s12-req1", "User-Name = bob\n");
+    let filter = tempfile_path::write("s12-filt", "# the reply\nReply-Mesage == x\n");
+    let o = run(&[
+        "send",
+        "auth",
+        &silent,
+        SECRET,
+        "-f",
+        &format!("{}:{}", requests.s(), filter.s()),
+    ]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "nacwire: {}:2: filter: unknown attribute `Reply-Mesage`",
+            filter.s()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    // Attributes on the command line have no file: no location, as before.
+    let o = run(&["send", "auth", &silent, SECRET, "User-Name=bob", "NAS-Port=abc"]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("nacwire: NAS-Port: not a valid integer value"),
+        "{}",
+        stderr(&o)
+    );
+    let users = tempfile_path::write(
+        "s12-users",
+        "bob Cleartext-Password := \"x\"\n\tReply-Message := \"hi\",\n\tReply-Mesage := \"hi\"\n",
+    );
+    let o = run(&["serve", SECRET, "-l", "127.0.0.1:0", "--users", users.s()]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "nacwire: {}:3: user `bob`: reply unknown attribute `Reply-Mesage`",
+            users.s()
+        )),
+        "{}",
+        stderr(&o)
+    );
+}
