@@ -48,8 +48,8 @@ pub(crate) struct SendArgs {
     /// code (`Response-Packet-Type`, else the usual answer), and the attributes when
     /// the filter has any: exactly those, no more (Message-Authenticator aside). A
     /// failure is one line on stderr in radclient's words (`(0) FILE: Expected
-    /// Access-Accept got Access-Reject`, `Attribute "X" not found in filter`), counted
-    /// as `failed_filter`, exit 1.
+    /// Access-Accept got Access-Reject`, `(0) FILE: Response for failed filter:
+    /// Attribute "X" not found in filter`), counted as `failed_filter`, exit 1.
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     files: Vec<PathBuf>,
     /// A FreeRADIUS dictionary directory (or file) instead of the built-in dictionary.
@@ -531,8 +531,8 @@ fn filter_mismatch(t: &Template, reply: &[(String, String)]) -> Option<String> {
 /// Whether a reply passes its packet's filter (radclient's `-f FILE:FILTER`): `None`
 /// without a filter packet or when it passes, else radclient's kind of reason:
 /// `Expected Access-Accept got Access-Reject` for another code than the filter's
-/// `Response-Packet-Type` (or the request's usual answer), else the first attribute
-/// that differs ([`filter_mismatch`]).
+/// `Response-Packet-Type` (or the request's usual answer), else `Response for failed
+/// filter: ` and the first attribute that differs ([`filter_mismatch`]).
 fn filter_failure(
     t: &Template,
     request: Code,
@@ -554,7 +554,7 @@ fn filter_failure(
         );
         return Some(format!("Expected {want} got {reply}"));
     }
-    filter_mismatch(t, &attrs())
+    filter_mismatch(t, &attrs()).map(|why| format!("Response for failed filter: {why}"))
 }
 
 /// radclient's prefix for a message about a packet of a file: `(N) FILE`.
@@ -1278,7 +1278,7 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                         if let Some((at, why)) = &failed_filter {
                             ok = false;
                             stats.failed_filter += 1;
-                            eprintln!("nacwire: {at}: {why} (response failed filter)");
+                            eprintln!("nacwire: {at}: {why}");
                         } else if ok {
                             stats.accepted += 1;
                         } else {

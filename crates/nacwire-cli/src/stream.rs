@@ -418,7 +418,7 @@ pub(crate) fn run(
                     if let Some(why) = filter(idx, &rep) {
                         ok = false;
                         failed_filter += 1;
-                        eprintln!("nacwire: {why} (response failed filter)");
+                        eprintln!("nacwire: {why}");
                     } else if ok {
                         accepted += 1;
                     } else {

@@ -1429,8 +1429,8 @@ fn radclient_habits_against_serve() {
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     assert!(
         stderr(&o).contains(
-            ": Attribute value \"Hello, bob\" didn't match filter: Reply-Message == \"Hello, alice\" \
-             (response failed filter)"
+            ": Response for failed filter: Attribute value \"Hello, bob\" didn't match filter: \
+             Reply-Message == \"Hello, alice\""
         ),
         "{}",
         stderr(&o)
@@ -4290,7 +4290,7 @@ fn raw_attribute_names_everywhere_a_name_is_read() {
         );
         if !ok {
             assert!(
-                stderr(&o).contains("(response failed filter)"),
+                stderr(&o).contains(": Response for failed filter: "),
                 "{filter}: {}",
                 stderr(&o)
             );
@@ -4815,7 +4815,7 @@ fn s12_filter_is_as_strict_as_radclient() {
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     assert!(
         stderr(&o).contains(&format!(
-            "nacwire: (0) {}: Attribute \"Session-Timeout\" not found in filter (response failed filter)",
+            "nacwire: (0) {}: Response for failed filter: Attribute \"Session-Timeout\" not found in filter",
             requests.s()
         )),
         "{}",
