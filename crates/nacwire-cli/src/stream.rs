@@ -392,22 +392,26 @@ pub(crate) fn run(
                         && matches!(req_code, Code::AccessRequest | Code::StatusServer)
                         && rep.first(AttrType::MESSAGE_AUTHENTICATOR).is_none()
                     {
-                        // As over UDP with the requirement: dropped, the request lost.
-                        lost += 1;
+                        // As over UDP with the requirement: the server answered (the
+                        // connection verified the reply), unsigned; refused, said so.
                         unsigned_dropped += 1;
-                        let why = format!("{} without Message-Authenticator dropped (-b)", rep.code());
+                        let why = format!(
+                            "{} Id {} from {server} ({transport}) refused: no Message-Authenticator \
+                             (required by -b / --require-message-authenticator yes)",
+                            rep.code(),
+                            rep.identifier()
+                        );
                         if !a.quiet && a.json {
                             emit_json(
                                 &mut out,
-                                &json!({"event": "lost", "code": req_code.to_string(), "id": rep.identifier(),
-                                        "to": server.to_string(), "transport": transport, "reason": why}),
+                                &json!({"event": "refused", "code": rep.code().to_string(), "id": rep.identifier(),
+                                        "request": req_code.to_string(), "from": server.to_string(),
+                                        "transport": transport, "elapsed_ms": ms(elapsed),
+                                        "reason": "no Message-Authenticator"}),
                             );
-                        } else if !a.quiet {
-                            let _ = writeln!(
-                                out,
-                                "No reply to {req_code} Id {} from {server} ({transport}): {why}",
-                                rep.identifier()
-                            );
+                        }
+                        if !a.quiet {
+                            eprintln!("nacwire: {why}");
                         }
                         continue;
                     }
@@ -527,7 +531,7 @@ pub(crate) fn run(
             &mut out,
             &json!({"event": "summary", "transport": transport, "sent": sent, "accepted": accepted,
                     "rejected": rejected, "lost": lost, "interrupted": interrupted, "in_flight": in_flight,
-                    "failed_filter": failed_filter,
+                    "failed_filter": failed_filter, "invalid_replies": bad_replies + unsigned_dropped,
                     "latency_ms": {"p50": p(50.0), "p90": p(90.0), "p99": p(99.0), "max": lat.last().copied().map(ms)},
                     "seconds": wall, "rate": sent as f64 / wall}),
         );
@@ -563,10 +567,10 @@ pub(crate) fn run(
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    if unsigned_dropped > 0 && unsigned_dropped == lost {
+    if unsigned_dropped > 0 && lost == 0 && bad_replies == 0 {
         eprintln!(
-            "nacwire: {lost} request(s) lost: {unsigned_dropped} reply(ies) without Message-Authenticator dropped \
-             (required by -b / --require-message-authenticator yes)"
+            "nacwire: {unsigned_dropped} reply(ies) refused: no Message-Authenticator \
+             (required by -b / --require-message-authenticator yes); the server does not sign its replies"
         );
         return Ok(exit::LOST);
     }

@@ -2918,20 +2918,24 @@ fn stream_blast_radius_flag() {
     let o = run(&signed);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert!(json_lines(&o)[1]["attributes"]["Message-Authenticator"].is_string());
-    // A responder that does not sign: accepted without -b, lost with it.
+    // A responder that does not sign: accepted without -b, refused with it (the
+    // server answered: said so, not "No reply"), exit 2.
     let mut unsigned = base.to_vec();
     unsigned[4] = &unsigned_addr;
     assert_eq!(code(&run(&unsigned)), 0);
     unsigned.push("-b");
     let o = run(&unsigned);
     assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(!stdout(&o).contains("No reply"), "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("Access-Accept without Message-Authenticator dropped (-b)"),
+        stderr(&o).contains(&format!(
+            "from {unsigned_addr} (tcp) refused: no Message-Authenticator (required by -b"
+        )),
         "{}",
-        stdout(&o)
+        stderr(&o)
     );
     assert!(
-        stderr(&o).contains("1 reply(ies) without Message-Authenticator dropped"),
+        stderr(&o).contains("1 reply(ies) refused: no Message-Authenticator"),
         "{}",
         stderr(&o)
     );
@@ -2940,8 +2944,14 @@ fn stream_blast_radius_flag() {
     let o = run(&unsigned);
     assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
     let l = json_lines(&o);
-    assert_eq!(l[1]["event"], "lost");
-    assert_eq!(l.last().unwrap()["lost"], 1);
+    assert_eq!(l[1]["event"], "refused");
+    assert_eq!(l[1]["code"], "Access-Accept");
+    let s = l.last().unwrap();
+    assert_eq!(
+        (s["lost"].as_u64(), s["invalid_replies"].as_u64()),
+        (Some(0), Some(1)),
+        "{s}"
+    );
 }
 
 // --- Ctrl-C (SIGINT) --------------------------------------------------------------------
