@@ -989,7 +989,8 @@ mod tests {
 
     /// An authentic reply without the Message-Authenticator the client requires ends
     /// its request as [`Event::Refused`] at once: no retransmission, no wait for
-    /// [`Event::Lost`]. A forged one (wrong secret) still leaves the request pending.
+    /// [`Event::Lost`]. (A reply that fails verification, a wrong secret, still
+    /// leaves the request pending: `one_secret_with_a_policy`.)
     #[test]
     fn unsigned_reply_is_refused_not_lost() {
         let mut srv =
