@@ -15,7 +15,7 @@ use crate::common::{
     add_resolved, add_resolved_radius11, attributes, attributes_plain, dictionary_with_site, emit_json, exit,
     hiding_vector, ms, packet_json, parse_hex, parse_item, parse_packets, print_text, rate_arg, read_text,
     read_text_file, resolve_item, resolve_secret, seconds_arg, unquote, whole, CliResult, Failure, Item,
-    ResolvedItem, ABSENT, MAX_TEXT_INPUT,
+    ResolvedItem, ABSENT, MAX_TEXT_INPUT, PRESENT,
 };
 
 /// Arguments of `nacwire send`.
@@ -46,7 +46,8 @@ pub(crate) struct SendArgs {
     /// destination are sent side by side, as radclient does (see -p). `FILE:FILTER`
     /// (radclient) checks each reply against the filter packet at the same place: the
     /// code (`Response-Packet-Type`, else the usual answer), and the attributes when
-    /// the filter has any: exactly those, no more (Message-Authenticator aside). A
+    /// the filter has any: exactly those, no more (Message-Authenticator aside, and
+    /// `Message-Authenticator =* ANY` read as radclient filters write it). A
     /// failure is one line on stderr in radclient's words (`(0) FILE: Expected
     /// Access-Accept got Access-Reject`, `(0) FILE: Response for failed filter:
     /// Attribute "X" not found in filter`), counted as `failed_filter`, exit 1.
@@ -387,7 +388,19 @@ fn template(code: Option<Code>, (items, filter, origin): Group, chap: bool) -> C
         origin,
     };
     for (item, at) in filter.unwrap_or_default() {
-        if item.name.eq_ignore_ascii_case("Response-Packet-Type") {
+        let is_ma = item.name.eq_ignore_ascii_case("Message-Authenticator");
+        if item.value == ABSENT || (item.value == PRESENT && !is_ma) {
+            return Err(Failure::usage(format!(
+                "{}filter: `{} {}` is not understood in a filter (only `Message-Authenticator =* ANY`)",
+                located(&at),
+                item.name,
+                item.value
+            )));
+        } else if is_ma {
+            // radclient filters say `Message-Authenticator =* ANY` for a signed reply;
+            // nacwire verifies it, and leaves it out of the comparison (its value
+            // differs in every reply), whatever the filter says of it.
+        } else if item.name.eq_ignore_ascii_case("Response-Packet-Type") {
             let unq = unquote(&item.value);
             t.expect = Some(code_by_name(&unq).ok_or_else(|| {
                 Failure::usage(format!("{}unknown Response-Packet-Type `{unq}`", located(&at)))
@@ -435,6 +448,12 @@ fn template(code: Option<Code>, (items, filter, origin): Group, chap: bool) -> C
             _ if item.value == ABSENT => {
                 return Err(Failure::usage(format!(
                     "{here}`{} !* ANY` is understood for Message-Authenticator only",
+                    item.name
+                )))
+            }
+            _ if item.value == PRESENT => {
+                return Err(Failure::usage(format!(
+                    "{here}`{} =* ANY` is a filter test: it belongs in the FILTER of -f FILE:FILTER",
                     item.name
                 )))
             }

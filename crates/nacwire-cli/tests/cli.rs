@@ -4887,6 +4887,42 @@ fn s12_filter_is_as_strict_as_radclient() {
     let (o, s) = check("Response-Packet-Type == Access-Accept\n\nResponse-Packet-Type == Access-Reject\n");
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert_eq!(s["failed_filter"], 0);
+    // radclient's way of allowing the (signed) reply's Message-Authenticator is read;
+    // `=*` for another attribute, or in a request, is refused.
+    let (o, s) = check(
+        "Message-Authenticator =* ANY, Reply-Message == \"Hello, bob\", Session-Timeout == 3600\n\n\
+         Response-Packet-Type == Access-Reject\n",
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(s["accepted"], 2);
+    let f = tempfile_path::write(
+        "s12-present",
+        "Filter-Id =* ANY\n\nResponse-Packet-Type == Access-Reject\n",
+    );
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        SECRET,
+        "-f",
+        &format!("{}:{}", requests.s(), f.s()),
+    ]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{}:1: filter: `Filter-Id =* ANY`", f.s())),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_stdin(
+        &["send", "auth", &addr, SECRET],
+        "User-Name = bob, Filter-Id =* ANY\n",
+    );
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("stdin:1: `Filter-Id =* ANY` is a filter test"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// `-b` against a server that answers unsigned: the reply came and was refused for
