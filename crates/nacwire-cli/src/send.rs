@@ -400,11 +400,15 @@ fn template(code: Option<Code>, (items, filter, origin): Group, chap: bool) -> C
             // radclient filters say `Message-Authenticator =* ANY` for a signed reply;
             // nacwire verifies it, and leaves it out of the comparison (its value
             // differs in every reply), whatever the filter says of it.
-        } else if item.name.eq_ignore_ascii_case("Response-Packet-Type") {
+        } else if item.name.eq_ignore_ascii_case("Response-Packet-Type")
+            || item.name.eq_ignore_ascii_case("Packet-Type")
+        {
+            // radclient reads either as the expected code in a filter.
             let unq = unquote(&item.value);
-            t.expect = Some(code_by_name(&unq).ok_or_else(|| {
-                Failure::usage(format!("{}unknown Response-Packet-Type `{unq}`", located(&at)))
-            })?);
+            t.expect =
+                Some(code_by_name(&unq).ok_or_else(|| {
+                    Failure::usage(format!("{}unknown {} `{unq}`", located(&at), item.name))
+                })?);
         } else {
             t.filter_items.push(item);
             t.filter_at.push(at);
