@@ -970,10 +970,10 @@ fn build(
 ///
 /// `code` must answer the request's code (`ValueError` naming both otherwise):
 /// Access-Accept/Reject/Challenge answer Access-Request, Accounting-Response answers
-/// Accounting-Request, Access-Accept or Accounting-Response answer Status-Server,
-/// Disconnect-ACK/NAK answer Disconnect-Request, CoA-ACK/NAK answer CoA-Request, and
-/// Protocol-Error answers any request. (To test a client with a mismatched reply, use
-/// `build(code, secret, identifier=request.identifier,
+/// Accounting-Request, Access-Accept, Access-Reject or Accounting-Response answer
+/// Status-Server, Disconnect-ACK/NAK answer Disconnect-Request, CoA-ACK/NAK answer
+/// CoA-Request, and Protocol-Error answers any request. (To test a client with a
+/// mismatched reply, use `build(code, secret, identifier=request.identifier,
 /// authenticator=request.authenticator)`.)
 #[pyfunction]
 #[pyo3(signature = (request, code, secret, attributes = None, *, dictionary = None,

@@ -775,10 +775,12 @@ def test_other_socket_errors_of_native_clients_are_transport_errors() -> None:
 
 # RFC 2865 §4 (Access-*), RFC 2866 §4 (Accounting-*), RFC 5997 §3 (Status-Server),
 # RFC 5176 §3 (Disconnect, CoA); RFC 7930 §4: Protocol-Error answers any request.
+# Access-Reject answers Status-Server too: FreeRADIUS sends one (signed) on an auth port
+# with no Status-Server section, and radclient accepts it.
 ANSWERS = {
     "Access-Request": {"Access-Accept", "Access-Reject", "Access-Challenge"},
     "Accounting-Request": {"Accounting-Response"},
-    "Status-Server": {"Access-Accept", "Accounting-Response"},
+    "Status-Server": {"Access-Accept", "Access-Reject", "Accounting-Response"},
     "Status-Client": set(),
     "Disconnect-Request": {"Disconnect-ACK", "Disconnect-NAK"},
     "CoA-Request": {"CoA-ACK", "CoA-NAK"},

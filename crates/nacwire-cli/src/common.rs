@@ -270,9 +270,14 @@ pub(crate) fn parse_item(text: &str) -> Option<Item> {
 /// attribute"; understood for Message-Authenticator).
 pub(crate) const ABSENT: &str = "!* ANY";
 
+/// The value of an item written `Name =* ANY` (a radclient filter: "present, any
+/// value"; understood for Message-Authenticator in a `-f FILE:FILTER` filter).
+pub(crate) const PRESENT: &str = "=* ANY";
+
 /// Items separated by commas or newlines (radclient input): packets are separated by
-/// blank lines, `#` starts a comment (outside quotes).
-pub(crate) fn parse_packets(text: &str, origin: &str) -> CliResult<Vec<Vec<Item>>> {
+/// blank lines, `#` starts a comment (outside quotes). Each item comes with where it
+/// was read, `ORIGIN:LINE`, for the errors found later (unknown names, bad values).
+pub(crate) fn parse_packets(text: &str, origin: &str) -> CliResult<Vec<Vec<(Item, String)>>> {
     let mut packets = Vec::new();
     let mut current = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -284,7 +289,7 @@ pub(crate) fn parse_packets(text: &str, origin: &str) -> CliResult<Vec<Vec<Item>
             continue;
         }
         let items = parse_line(line).map_err(|e| Failure::usage(format!("{origin}:{}: {e}", n + 1)))?;
-        current.extend(items);
+        current.extend(items.into_iter().map(|i| (i, format!("{origin}:{}", n + 1))));
     }
     if !current.is_empty() {
         packets.push(current);
@@ -330,9 +335,11 @@ pub(crate) fn parse_line(line: &str) -> Result<Vec<Item>, String> {
         let (value, after) = value_token(after).map_err(|e| format!("{name}: {e}"))?;
         match *op {
             "=" | ":=" | "+=" | "==" => {}
-            "!*" => {
+            "!*" | "=*" => {
                 if !value.eq_ignore_ascii_case("ANY") {
-                    return Err(format!("{name}: `!*` takes ANY (`{name} !* ANY`), got `{value}`"));
+                    return Err(format!(
+                        "{name}: `{op}` takes ANY (`{name} {op} ANY`), got `{value}`"
+                    ));
                 }
             }
             other => {
@@ -346,10 +353,10 @@ pub(crate) fn parse_line(line: &str) -> Result<Vec<Item>, String> {
         }
         items.push(Item {
             name: name.to_string(),
-            value: if *op == "!*" {
-                ABSENT.to_string()
-            } else {
-                value.to_string()
+            value: match *op {
+                "!*" => ABSENT.to_string(),
+                "=*" => PRESENT.to_string(),
+                _ => value.to_string(),
             },
         });
         let after = after.trim_start();

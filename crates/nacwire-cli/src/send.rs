@@ -15,7 +15,7 @@ use crate::common::{
     add_resolved, add_resolved_radius11, attributes, attributes_plain, dictionary_with_site, emit_json, exit,
     hiding_vector, ms, packet_json, parse_hex, parse_item, parse_packets, print_text, rate_arg, read_text,
     read_text_file, resolve_item, resolve_secret, seconds_arg, unquote, whole, CliResult, Failure, Item,
-    ResolvedItem, ABSENT, MAX_TEXT_INPUT,
+    ResolvedItem, ABSENT, MAX_TEXT_INPUT, PRESENT,
 };
 
 /// Arguments of `nacwire send`.
@@ -43,9 +43,14 @@ pub(crate) struct SendArgs {
     /// terminal (as radclient does); only `status` is sent without attributes. Each
     /// packet goes to its `Packet-Dst-*` (or its type's port when SERVER has none), in
     /// order (over tcp/tls one connection per destination); several files for one
-    /// destination are sent side by side, as radclient does (see -p). `FILE:FILTER` (radclient) checks each reply
-    /// against the filter packet at the same place (`Response-Packet-Type` and
-    /// attributes the reply must carry; a mismatch is exit 1).
+    /// destination are sent side by side, as radclient does (see -p). `FILE:FILTER`
+    /// (radclient) checks each reply against the filter packet at the same place: the
+    /// code (`Response-Packet-Type`, else the usual answer), and the attributes when
+    /// the filter has any: exactly those, no more (Message-Authenticator aside, and
+    /// `Message-Authenticator =* ANY` read as radclient filters write it). A
+    /// failure is one line on stderr in radclient's words (`(0) FILE: Expected
+    /// Access-Accept got Access-Reject`, `(0) FILE: Response for failed filter:
+    /// Attribute "X" not found in filter`), counted as `failed_filter`, exit 1.
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     files: Vec<PathBuf>,
     /// A FreeRADIUS dictionary directory (or file) instead of the built-in dictionary.
@@ -104,10 +109,12 @@ pub(crate) struct SendArgs {
     require_message_authenticator: Require,
     /// Require Message-Authenticator in replies (radclient 3.2.5+'s `-b`, BlastRADIUS):
     /// the same as `--require-message-authenticator yes`. A reply without one is
-    /// dropped: the request is lost (exit 2), and said so on stderr.
+    /// refused: the request ends there (the server answered; no more retries), it is
+    /// said so on stderr and counted as an invalid reply, exit 2.
     #[arg(short = 'b', conflicts_with = "require_message_authenticator")]
     blast_radius: bool,
-    /// The Identifier of the first request (then the next ones in order).
+    /// The Identifier of the first request (then the next ones in order); random by
+    /// default, as radclient's.
     #[arg(long, value_name = "0-255", allow_negative_numbers = true, value_parser = whole::<u8>(0, 255))]
     id: Option<u8>,
     /// The Request Authenticator of Access-Request/Status-Server, 32 hex digits
@@ -194,6 +201,8 @@ enum Transport {
 struct Template {
     code: Code,
     items: Vec<Item>,
+    /// Where each of `items` was read (`FILE:LINE`; empty on the command line).
+    items_at: Vec<String>,
     /// `items` looked up and parsed once ([`check_templates`]), added to each request.
     resolved: Vec<ResolvedItem<'static>>,
     expect: Option<Code>,
@@ -201,9 +210,14 @@ struct Template {
     chap: bool,
     /// False when the packet says `Message-Authenticator !* ANY`.
     message_authenticator: bool,
-    /// The `-f FILE:FILTER` packet for this one (radclient): attributes the reply must
-    /// carry, as given ...
+    /// Whether the packet came with a `-f FILE:FILTER` filter packet (radclient): then
+    /// a reply of another code than expected is a filter failure, not a rejection.
+    has_filter: bool,
+    /// The `-f FILE:FILTER` packet for this one (radclient): the attributes the reply
+    /// must carry, no more and no fewer, as given ...
     filter_items: Vec<Item>,
+    /// ... where each was read (`FILE:LINE`) ...
+    filter_at: Vec<String>,
     /// ... and as (dictionary name, value in canonical text), set by
     /// [`check_templates`].
     filter: Vec<(String, String)>,
@@ -361,49 +375,67 @@ fn template(code: Option<Code>, (items, filter, origin): Group, chap: bool) -> C
     let mut t = Template {
         code: Code::AccessRequest,
         items: Vec::new(),
+        items_at: Vec::new(),
         resolved: Vec::new(),
         expect: None,
         password: None,
         chap,
         message_authenticator: true,
+        has_filter: filter.is_some(),
         filter_items: Vec::new(),
+        filter_at: Vec::new(),
         filter: Vec::new(),
         origin,
     };
-    for item in filter.unwrap_or_default() {
-        if item.name.eq_ignore_ascii_case("Response-Packet-Type") {
+    for (item, at) in filter.unwrap_or_default() {
+        let is_ma = item.name.eq_ignore_ascii_case("Message-Authenticator");
+        if item.value == ABSENT || (item.value == PRESENT && !is_ma) {
+            return Err(Failure::usage(format!(
+                "{}filter: `{} {}` is not understood in a filter (only `Message-Authenticator =* ANY`)",
+                located(&at),
+                item.name,
+                item.value
+            )));
+        } else if is_ma {
+            // radclient filters say `Message-Authenticator =* ANY` for a signed reply;
+            // nacwire verifies it, and leaves it out of the comparison (its value
+            // differs in every reply), whatever the filter says of it.
+        } else if item.name.eq_ignore_ascii_case("Response-Packet-Type")
+            || item.name.eq_ignore_ascii_case("Packet-Type")
+        {
+            // radclient reads either as the expected code in a filter.
             let unq = unquote(&item.value);
-            t.expect = Some(
-                code_by_name(&unq)
-                    .ok_or_else(|| Failure::usage(format!("unknown Response-Packet-Type `{unq}`")))?,
-            );
+            t.expect =
+                Some(code_by_name(&unq).ok_or_else(|| {
+                    Failure::usage(format!("{}unknown {} `{unq}`", located(&at), item.name))
+                })?);
         } else {
             t.filter_items.push(item);
+            t.filter_at.push(at);
         }
     }
     let mut dest: Dest = (None, None);
-    for item in items {
+    for (item, at) in items {
         let unq = unquote(&item.value);
+        let here = located(&at);
         match item.name.to_ascii_lowercase().as_str() {
             "packet-type" => {
                 code = Some(
                     code_by_name(&unq)
-                        .ok_or_else(|| Failure::usage(format!("unknown Packet-Type `{unq}`")))?,
+                        .ok_or_else(|| Failure::usage(format!("{here}unknown Packet-Type `{unq}`")))?,
                 )
             }
             "response-packet-type" => {
-                t.expect = Some(
-                    code_by_name(&unq)
-                        .ok_or_else(|| Failure::usage(format!("unknown Response-Packet-Type `{unq}`")))?,
-                );
+                t.expect =
+                    Some(code_by_name(&unq).ok_or_else(|| {
+                        Failure::usage(format!("{here}unknown Response-Packet-Type `{unq}`"))
+                    })?);
             }
             "packet-dst-ip-address" | "packet-dst-ipv6-address" => dest.0 = Some(unq),
             "packet-dst-port" => {
-                let p = unq
-                    .parse::<u16>()
-                    .ok()
-                    .filter(|&p| p > 0)
-                    .ok_or_else(|| Failure::usage(format!("bad Packet-Dst-Port `{unq}` (1..=65535)")))?;
+                let p = unq.parse::<u16>().ok().filter(|&p| p > 0).ok_or_else(|| {
+                    Failure::usage(format!("{here}bad Packet-Dst-Port `{unq}` (1..=65535)"))
+                })?;
                 dest.1 = Some(p);
             }
             "message-authenticator" if item.value == ABSENT => t.message_authenticator = false,
@@ -419,11 +451,20 @@ fn template(code: Option<Code>, (items, filter, origin): Group, chap: bool) -> C
             "user-password" if chap => t.password = Some(unq),
             _ if item.value == ABSENT => {
                 return Err(Failure::usage(format!(
-                    "`{} !* ANY` is understood for Message-Authenticator only",
+                    "{here}`{} !* ANY` is understood for Message-Authenticator only",
                     item.name
                 )))
             }
-            _ => t.items.push(item),
+            _ if item.value == PRESENT => {
+                return Err(Failure::usage(format!(
+                    "{here}`{} =* ANY` is a filter test: it belongs in the FILTER of -f FILE:FILTER",
+                    item.name
+                )))
+            }
+            _ => {
+                t.items.push(item);
+                t.items_at.push(at);
+            }
         }
     }
     t.code = code.ok_or_else(|| {
@@ -433,8 +474,18 @@ fn template(code: Option<Code>, (items, filter, origin): Group, chap: bool) -> C
 }
 
 /// A packet's items, its `-f FILE:FILTER` filter when there is one, and where it was
-/// read.
-type Group = (Vec<Item>, Option<Vec<Item>>, Origin);
+/// read; each item with its `FILE:LINE` (empty on the command line).
+type Group = (Vec<(Item, String)>, Option<Vec<(Item, String)>>, Origin);
+
+/// The prefix of a message about an item read at `at` (`FILE:LINE: `, as syntax
+/// errors have), nothing for one from the command line.
+fn located(at: &str) -> String {
+    if at.is_empty() {
+        String::new()
+    } else {
+        format!("{at}: ")
+    }
+}
 
 /// Where a packet was read (for `-F`): the file as given (`-` for stdin, `arguments`
 /// for the command line) and the packet's number in it, from 0 (radclient's).
@@ -445,24 +496,93 @@ pub(crate) fn origin_line((file, n): &Origin, reply: Code) -> String {
     format!("({n}) {file} response code {}", reply.get())
 }
 
-/// Why a reply fails its packet's filter (radclient's "failed filter"): the first
-/// filter attribute the reply does not carry with that value.
+/// Why a reply's attributes fail its packet's filter, in radclient's words, or `None`
+/// when they match. As radclient 3.2 (`fr_pair_validate`): the reply must carry
+/// exactly the filter's attributes, each attribute's values equal and in the same
+/// order, nothing more (a reply attribute the filter lacks is `Attribute "X" not found
+/// in filter`). A filter without attributes (only `Response-Packet-Type`) checks the
+/// code alone. Message-Authenticator is left out: its value differs in every reply and
+/// nacwire has verified it already (radclient would compare it too, so a radclient
+/// filter for a signing server must name it); Proxy-State is compared, as radclient
+/// does.
 fn filter_mismatch(t: &Template, reply: &[(String, String)]) -> Option<String> {
-    t.filter.iter().find_map(|(name, want)| {
-        if reply.iter().any(|(n, v)| n == name && v == want) {
-            return None;
+    if t.filter.is_empty() {
+        return None;
+    }
+    let reply: Vec<&(String, String)> = reply
+        .iter()
+        .filter(|(n, _)| n != "Message-Authenticator")
+        .collect();
+    let mut names: Vec<&str> = Vec::new();
+    for n in reply
+        .iter()
+        .map(|(n, _)| n)
+        .chain(t.filter.iter().map(|(n, _)| n))
+    {
+        if !names.contains(&n.as_str()) {
+            names.push(n);
         }
+    }
+    for name in names {
+        let want: Vec<&str> = t
+            .filter
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
         let got: Vec<&str> = reply
             .iter()
             .filter(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
             .collect();
-        Some(if got.is_empty() {
-            format!("the reply has no {name} (the filter wants {want:?})")
-        } else {
-            format!("{name} is {:?}, the filter wants {want:?}", got.join(", "))
-        })
-    })
+        for k in 0..want.len().max(got.len()) {
+            match (want.get(k), got.get(k)) {
+                (Some(w), Some(g)) if w == g => {}
+                (Some(w), Some(g)) => {
+                    return Some(format!(
+                        "Attribute value {g:?} didn't match filter: {name} == {w:?}"
+                    ))
+                }
+                (None, _) => return Some(format!("Attribute \"{name}\" not found in filter")),
+                (Some(_), None) => return Some(format!("Attribute \"{name}\" not found in reply")),
+            }
+        }
+    }
+    None
+}
+
+/// Whether a reply passes its packet's filter (radclient's `-f FILE:FILTER`): `None`
+/// without a filter packet or when it passes, else radclient's kind of reason:
+/// `Expected Access-Accept got Access-Reject` for another code than the filter's
+/// `Response-Packet-Type` (or the request's usual answer), else `Response for failed
+/// filter: ` and the first attribute that differs ([`filter_mismatch`]).
+fn filter_failure(
+    t: &Template,
+    request: Code,
+    reply: Code,
+    attrs: impl FnOnce() -> Vec<(String, String)>,
+) -> Option<String> {
+    if !t.has_filter {
+        return None;
+    }
+    if !is_success(request, reply, t.expect) {
+        let want = t.expect.map_or_else(
+            || match request {
+                Code::AccountingRequest => "Accounting-Response".to_string(),
+                Code::CoaRequest => "CoA-ACK".to_string(),
+                Code::DisconnectRequest => "Disconnect-ACK".to_string(),
+                _ => "Access-Accept".to_string(),
+            },
+            |c| c.to_string(),
+        );
+        return Some(format!("Expected {want} got {reply}"));
+    }
+    filter_mismatch(t, &attrs()).map(|why| format!("Response for failed filter: {why}"))
+}
+
+/// radclient's prefix for a message about a packet of a file: `(N) FILE`.
+fn origin_prefix((file, n): &Origin) -> String {
+    format!("({n}) {file}")
 }
 
 /// Which packet of a run starts next. The run's packets are grouped by the file they
@@ -557,7 +677,7 @@ impl Lanes {
 /// packet of FILTER at the same place (`Response-Packet-Type` and attributes the reply
 /// must carry).
 fn read_files(files: &[PathBuf]) -> CliResult<Vec<Group>> {
-    let read = |f: &std::path::Path| -> CliResult<Vec<Vec<Item>>> {
+    let read = |f: &std::path::Path| -> CliResult<Vec<Vec<(Item, String)>>> {
         let (text, origin) = if f.as_os_str() == "-" {
             let origin = "stdin".to_string();
             (
@@ -725,19 +845,23 @@ fn check_templates(
         t.resolved = t
             .items
             .iter()
-            .map(|item| resolve_item(dict, t.code, item, &hiding))
-            .collect::<Result<_, _>>()
-            .map_err(Failure::usage)?;
+            .zip(&t.items_at)
+            .map(|(item, at)| {
+                resolve_item(dict, t.code, item, &hiding)
+                    .map_err(|e| Failure::usage(format!("{}{e}", located(at))))
+            })
+            .collect::<CliResult<_>>()?;
         if !t.code.is_request() {
             return Err(Failure::usage(format!("{} is not a request", t.code)));
         }
         t.filter = t
             .filter_items
             .iter()
-            .map(|item| {
+            .zip(&t.filter_at)
+            .map(|(item, at)| {
                 resolve_item(dict, t.code, item, &hiding)
                     .and_then(|r| r.printed(dict))
-                    .map_err(|e| Failure::usage(format!("filter: {e}")))
+                    .map_err(|e| Failure::usage(format!("{}filter: {e}", located(at))))
             })
             .collect::<CliResult<Vec<_>>>()?
             .into_iter()
@@ -817,22 +941,39 @@ struct Stats {
     invalid: u64,
     unsigned: u64,
     failed_filter: u64,
-    /// Replies dropped for want of a Message-Authenticator that was required.
+    /// Replies refused (or dropped) for want of a Message-Authenticator that was
+    /// required.
     unsigned_dropped: u64,
+    /// Replies dropped for a wrong Response Authenticator or Message-Authenticator:
+    /// what a wrong secret gives.
+    bad_secret: u64,
+    /// Why the first dropped reply was dropped.
+    first_refusal: Option<String>,
     /// Requests in flight when Ctrl-C stopped the run (abandoned, not lost).
     in_flight: u64,
     latencies: Vec<Duration>,
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
+/// The `p`th percentile of sorted latencies; `None` without any (no reply).
+fn percentile(sorted: &[Duration], p: f64) -> Option<Duration> {
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted
-        .get(rank.saturating_sub(1).min(sorted.len() - 1))
+        .get(rank.saturating_sub(1).min(sorted.len().saturating_sub(1)))
         .copied()
-        .unwrap_or_default()
+}
+
+/// A latency for the text summary: milliseconds, or `-` when there was no reply.
+fn latency_text(d: Option<Duration>) -> String {
+    d.map_or_else(|| "-".to_string(), |d| format!("{:.3} ms", ms(d)))
+}
+
+/// What requires Message-Authenticator in replies, for messages.
+fn required_by(args: &SendArgs) -> &'static str {
+    if args.blast_radius {
+        "required by -b"
+    } else {
+        "required by --require-message-authenticator"
+    }
 }
 
 pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
@@ -886,9 +1027,10 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     if !attr_args.is_empty() {
         let mut items = Vec::new();
         for a in attr_args {
-            items.push(
+            items.push((
                 parse_item(a).ok_or_else(|| Failure::usage(format!("expected `Name=value`, got `{a}`")))?,
-            );
+                String::new(),
+            ));
         }
         groups.push((items, None, ("arguments".to_string(), 0)));
     }
@@ -1011,8 +1153,9 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                     })
             },
             &|i, rep| {
-                let t = templates.get(i).filter(|t| !t.filter.is_empty())?;
-                filter_mismatch(t, &attributes_plain(dict, rep, None))
+                let t = templates.get(i)?;
+                filter_failure(t, t.code, rep.code(), || attributes_plain(dict, rep, None))
+                    .map(|why| format!("{}: {why}", origin_prefix(&t.origin)))
             },
         );
     }
@@ -1025,7 +1168,9 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
             Require::Yes => Requirement::Yes,
             Require::No => Requirement::No,
         },
-        first_identifier: args.id.unwrap_or(0),
+        // radclient starts at a random Identifier, so that two runs do not send the
+        // same bytes; --id fixes it.
+        first_identifier: args.id.unwrap_or_else(|| random16()[0]),
         seed: u64::from_le_bytes(
             random16()
                 .get(..8)
@@ -1055,6 +1200,8 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     let mut out = std::io::BufWriter::new(out.lock());
     let mut stats = Stats::default();
     let mut warned_invalid = false;
+    // The servers already warned about for an unsigned reply (once each, unless -x).
+    let mut warned_unsigned: Vec<SocketAddr> = Vec::new();
     let start = Instant::now();
     let all_templates = &templates;
     // The servers that left requests unanswered, for the closing hint.
@@ -1143,33 +1290,38 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                         let req = Packet::new_unchecked(&request[..]);
                         let rep = Packet::new_unchecked(&reply[..]);
                         let mut ok = is_success(req.code(), rep.code(), t.and_then(|t| t.expect));
-                        let failed_filter = match t {
-                            Some(t) if ok && !t.filter.is_empty() => {
-                                let plain = attributes_plain(
-                                    dict,
-                                    &rep,
-                                    Some((client.secret(), req.authenticator())),
-                                );
-                                filter_mismatch(t, &plain)
-                            }
-                            _ => None,
-                        };
-                        if let Some(why) = &failed_filter {
+                        // radclient's `-f FILE:FILTER`: a wrong code or attributes
+                        // are a filter failure (counted apart from rejections).
+                        let failed_filter = t.and_then(|t| {
+                            filter_failure(t, req.code(), rep.code(), || {
+                                attributes_plain(dict, &rep, Some((client.secret(), req.authenticator())))
+                            })
+                            .map(|why| (origin_prefix(&t.origin), why))
+                        });
+                        if let Some((at, why)) = &failed_filter {
                             ok = false;
                             stats.failed_filter += 1;
-                            eprintln!(
-                                "nacwire: {} Id {} failed the filter: {why}",
-                                rep.code(),
-                                rep.identifier()
-                            );
-                        }
-                        if ok {
+                            eprintln!("nacwire: {at}: {why}");
+                        } else if ok {
                             stats.accepted += 1;
                         } else {
                             stats.rejected += 1;
                         }
                         if signature == radius_codec::Signature::AcceptedUnsigned {
                             stats.unsigned += 1;
+                            // radclient-style: a warning on stderr, once per server
+                            // (every reply with -x).
+                            if !args.quiet
+                                && !args.json
+                                && (args.verbose || !warned_unsigned.contains(&server))
+                            {
+                                warned_unsigned.push(server);
+                                eprintln!(
+                                    "nacwire: warning: {} from {server} without Message-Authenticator accepted: \
+                                     open to BlastRADIUS (-b requires one)",
+                                    rep.code()
+                                );
+                            }
                         }
                         stats.latencies.push(elapsed);
                         if let Some(pb) = &progress {
@@ -1199,7 +1351,7 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                                 r.insert("elapsed_ms".into(), json!(ms(elapsed)));
                                 r.insert("signature".into(), json!(format!("{signature:?}")));
                                 r.insert("expected".into(), json!(ok));
-                                if let Some(why) = &failed_filter {
+                                if let Some((_, why)) = &failed_filter {
                                     r.insert("failed_filter".into(), json!(why));
                                 }
                                 if let Some(t) = t.filter(|_| args.print_filename) {
@@ -1232,12 +1384,6 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                                     ),
                                     &recv_attrs,
                                 );
-                                if signature == radius_codec::Signature::AcceptedUnsigned {
-                                    let _ = writeln!(
-                                    out,
-                                    "(warning: reply without Message-Authenticator accepted: open to BlastRADIUS)"
-                                );
-                                }
                             }
                         }
                     }
@@ -1273,6 +1419,43 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                             );
                         }
                     }
+                    Event::Refused {
+                        token,
+                        request,
+                        reply,
+                        elapsed,
+                        error,
+                    } => {
+                        // The server answered (the reply is authentic), without the
+                        // Message-Authenticator required: the request is over.
+                        if let Some((_, lane)) = templates_of.remove(&token) {
+                            lanes.ended(lane);
+                        }
+                        stats.invalid += 1;
+                        stats.unsigned_dropped += 1;
+                        if let Some(pb) = &progress {
+                            pb.inc(1);
+                        }
+                        let req = Packet::new_unchecked(&request[..]);
+                        let rep = Packet::new_unchecked(&reply[..]);
+                        let why = format!(
+                            "{} Id {} from {server} refused: no Message-Authenticator ({})",
+                            rep.code(),
+                            rep.identifier(),
+                            required_by(&args)
+                        );
+                        if print_packets && args.json {
+                            emit_json(
+                                &mut out,
+                                &json!({"event": "refused", "code": rep.code().to_string(), "id": rep.identifier(),
+                                    "request": req.code().to_string(), "from": server.to_string(),
+                                    "elapsed_ms": ms(elapsed), "reason": error.to_string()}),
+                            );
+                        }
+                        if !args.quiet && (!load || args.verbose || stats.unsigned_dropped == 1) {
+                            eprintln!("nacwire: {why}");
+                        }
+                    }
                     Event::Retransmitted { .. } => stats.retransmissions += 1,
                     Event::Dropped {
                         from,
@@ -1281,6 +1464,15 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                         stats.invalid += 1;
                         if matches!(e, radius_codec::Error::MissingMessageAuthenticator { .. }) {
                             stats.unsigned_dropped += 1;
+                        } else if matches!(
+                            e,
+                            radius_codec::Error::BadResponseAuthenticator
+                                | radius_codec::Error::BadMessageAuthenticator
+                        ) {
+                            stats.bad_secret += 1;
+                        }
+                        if stats.first_refusal.is_none() {
+                            stats.first_refusal = Some(e.to_string());
                         }
                         if !warned_invalid {
                             warned_invalid = true;
@@ -1314,8 +1506,8 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                 "interrupted": interrupted, "in_flight": stats.in_flight,
                 "retransmissions": stats.retransmissions, "invalid_replies": stats.invalid,
                 "unsigned_replies": stats.unsigned, "failed_filter": stats.failed_filter,
-                "latency_ms": {"p50": ms(percentile(&lat, 50.0)), "p90": ms(percentile(&lat, 90.0)),
-                               "p99": ms(percentile(&lat, 99.0)), "max": ms(lat.last().copied().unwrap_or_default())},
+                "latency_ms": {"p50": percentile(&lat, 50.0).map(ms), "p90": percentile(&lat, 90.0).map(ms),
+                               "p99": percentile(&lat, 99.0).map(ms), "max": lat.last().copied().map(ms)},
                 "seconds": wall.as_secs_f64(), "rate": rate,
             }),
         );
@@ -1325,18 +1517,33 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         } else {
             ("", String::new())
         };
+        // Counters that only mean something when they happen.
+        let mut extra = String::new();
+        if all_templates.iter().any(|t| t.has_filter) {
+            extra.push_str(&format!(" failed_filter {}", stats.failed_filter));
+        }
+        if stats.invalid > 0 {
+            extra.push_str(&format!(" invalid {}", stats.invalid));
+        }
+        let latency = if lat.is_empty() {
+            "latency -".to_string()
+        } else {
+            format!(
+                "latency p50 {} p90 {} p99 {} max {}",
+                latency_text(percentile(&lat, 50.0)),
+                latency_text(percentile(&lat, 90.0)),
+                latency_text(percentile(&lat, 99.0)),
+                latency_text(lat.last().copied())
+            )
+        };
         let _ = writeln!(
             out,
-            "{mark}sent {} accepted {} rejected {} lost {}{in_flight} retransmissions {} | latency p50 {:.3} ms p90 {:.3} ms p99 {:.3} ms max {:.3} ms | {:.0} requests/s over {:.3} s",
+            "{mark}sent {} accepted {} rejected {} lost {}{in_flight}{extra} retransmissions {} | {latency} | {:.0} requests/s over {:.3} s",
             stats.sent,
             stats.accepted,
             stats.rejected,
             stats.lost,
             stats.retransmissions,
-            ms(percentile(&lat, 50.0)),
-            ms(percentile(&lat, 90.0)),
-            ms(percentile(&lat, 99.0)),
-            ms(lat.last().copied().unwrap_or_default()),
             rate,
             wall.as_secs_f64()
         );
@@ -1345,22 +1552,34 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
     if interrupted {
         return Ok(exit::INTERRUPTED);
     }
-    if stats.lost > 0 && stats.invalid > 0 && stats.unsigned_dropped == stats.invalid {
+    let dropped = stats.invalid - stats.unsigned_dropped;
+    if stats.lost > 0 && dropped > 0 {
+        // Say why the replies were refused; the secret only when they failed their
+        // Response Authenticator or Message-Authenticator check.
+        if stats.bad_secret > 0 {
+            eprintln!(
+                "nacwire: {} request(s) lost, {} reply(ies) failed the authenticator or \
+                 Message-Authenticator check: check the secret",
+                stats.lost, stats.bad_secret
+            );
+        } else {
+            eprintln!(
+                "nacwire: {} request(s) lost, {dropped} reply(ies) refused: {}",
+                stats.lost,
+                stats.first_refusal.as_deref().unwrap_or("invalid")
+            );
+        }
+        return Ok(exit::BAD_SECRET);
+    }
+    if stats.unsigned_dropped > 0 {
         // The secret is right (the replies verified but for their missing
-        // Message-Authenticator): lost, as radclient -b counts them.
+        // Message-Authenticator): the server answered, unsigned.
         eprintln!(
-            "nacwire: {} request(s) lost: {} reply(ies) without Message-Authenticator dropped \
-             (required by -b / --require-message-authenticator yes)",
-            stats.lost, stats.unsigned_dropped
+            "nacwire: {} reply(ies) refused: no Message-Authenticator ({}); the server does not sign its replies",
+            stats.unsigned_dropped,
+            required_by(&args)
         );
         return Ok(exit::LOST);
-    }
-    if stats.lost > 0 && stats.invalid > 0 {
-        eprintln!(
-            "nacwire: {} request(s) lost, {} reply(ies) failed verification: check the secret",
-            stats.lost, stats.invalid
-        );
-        return Ok(exit::BAD_SECRET);
     }
     if stats.lost > 0 {
         if !args.json {
@@ -1372,7 +1591,7 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         }
         return Ok(exit::LOST);
     }
-    if stats.rejected > 0 {
+    if stats.rejected > 0 || stats.failed_filter > 0 {
         return Ok(exit::REJECTED);
     }
     Ok(exit::OK)

@@ -85,6 +85,8 @@ struct User {
     /// `Auth-Type := Accept` (true) or `Auth-Type := Reject` (false).
     auth_type: Option<bool>,
     reply: Vec<Item>,
+    /// Where each of `reply` was read: `FILE:LINE`, for errors found when checking it.
+    reply_at: Vec<String>,
 }
 
 fn load_users(text: &str, origin: &str) -> CliResult<HashMap<String, User>> {
@@ -106,11 +108,9 @@ fn load_users(text: &str, origin: &str) -> CliResult<HashMap<String, User>> {
                     continue;
                 }
                 let item = parse_item(part).ok_or_else(|| bad("expected `Name := value`"))?;
-                users
-                    .entry(name.clone())
-                    .or_insert_with(User::default)
-                    .reply
-                    .push(item);
+                let user = users.entry(name.clone()).or_insert_with(User::default);
+                user.reply.push(item);
+                user.reply_at.push(format!("{origin}:{}", n + 1));
             }
             continue;
         }
@@ -320,6 +320,7 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
                 password: Some(p.to_string()),
                 auth_type: None,
                 reply: Vec::new(),
+                reply_at: Vec::new(),
             },
         );
     }
@@ -332,13 +333,13 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
     };
     let mut scratch = PacketBuilder::new(Code::AccessAccept, 0, [0; 16]);
     for (name, user) in &users {
-        for item in &user.reply {
+        for (item, at) in user.reply.iter().zip(&user.reply_at) {
             let item = Item {
                 name: item.name.clone(),
                 value: item.value.replace("%{User-Name}", name),
             };
             add_item(dict, &mut scratch, &item, &scratch_hiding)
-                .map_err(|e| Failure::usage(format!("user `{name}`: reply {e}")))?;
+                .map_err(|e| Failure::usage(format!("{at}: user `{name}`: reply {e}")))?;
         }
     }
     let mut nak_if = Vec::new();

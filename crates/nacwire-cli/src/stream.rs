@@ -115,7 +115,8 @@ fn tls_hint(e: &rustls::Error) -> String {
 /// Builds packet `usize` with an Identifier, for a connection of this variant.
 type BuildFn<'a> = dyn Fn(usize, u8, Version, &SharedSecret) -> radius_codec::Result<PacketBuilder> + 'a;
 
-/// Why the reply to packet `usize` fails its `-f FILE:FILTER` filter, if it does.
+/// Why the reply to packet `usize` fails its `-f FILE:FILTER` filter (its code or its
+/// attributes), if it does: the whole message after `nacwire: `.
 pub(crate) type FilterFn<'a> = dyn Fn(usize, &Packet<&[u8]>) -> Option<String> + 'a;
 
 /// Consecutive packets for one server: its address, the host name as given (the TLS
@@ -165,10 +166,13 @@ pub(crate) fn run(
     let transport = if a.tls { "tls" } else { "tcp" };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let (mut sent, mut accepted, mut rejected, mut lost) = (0u64, 0u64, 0u64, 0u64);
+    let mut failed_filter = 0u64;
     // Requests in flight when Ctrl-C stopped the run (abandoned, not lost).
     let mut in_flight = 0u64;
     let mut lat = Vec::new();
     let mut bad_replies = 0u64;
+    // Of those, the ones that failed the authenticator or Message-Authenticator check.
+    let mut bad_secret = 0u64;
     let mut unsigned_dropped = 0u64;
     let mut tls_failure: Option<(SocketAddr, String)> = None;
     let mut peer_closed = false;
@@ -388,38 +392,38 @@ pub(crate) fn run(
                         && matches!(req_code, Code::AccessRequest | Code::StatusServer)
                         && rep.first(AttrType::MESSAGE_AUTHENTICATOR).is_none()
                     {
-                        // As over UDP with the requirement: dropped, the request lost.
-                        lost += 1;
+                        // As over UDP with the requirement: the server answered (the
+                        // connection verified the reply), unsigned; refused, said so.
                         unsigned_dropped += 1;
-                        let why = format!("{} without Message-Authenticator dropped (-b)", rep.code());
+                        let why = format!(
+                            "{} Id {} from {server} ({transport}) refused: no Message-Authenticator \
+                             (required by -b / --require-message-authenticator yes)",
+                            rep.code(),
+                            rep.identifier()
+                        );
                         if !a.quiet && a.json {
                             emit_json(
                                 &mut out,
-                                &json!({"event": "lost", "code": req_code.to_string(), "id": rep.identifier(),
-                                        "to": server.to_string(), "transport": transport, "reason": why}),
+                                &json!({"event": "refused", "code": rep.code().to_string(), "id": rep.identifier(),
+                                        "request": req_code.to_string(), "from": server.to_string(),
+                                        "transport": transport, "elapsed_ms": ms(elapsed),
+                                        "reason": "no Message-Authenticator"}),
                             );
-                        } else if !a.quiet {
-                            let _ = writeln!(
-                                out,
-                                "No reply to {req_code} Id {} from {server} ({transport}): {why}",
-                                rep.identifier()
-                            );
+                        }
+                        if !a.quiet {
+                            eprintln!("nacwire: {why}");
                         }
                         continue;
                     }
                     lat.push(elapsed);
                     let mut ok = crate::send::is_success(req_code, rep.code(), expect);
-                    if ok {
-                        if let Some(why) = filter(idx, &rep) {
-                            ok = false;
-                            eprintln!(
-                                "nacwire: {} Id {} failed the filter: {why}",
-                                rep.code(),
-                                rep.identifier()
-                            );
-                        }
-                    }
-                    if ok {
+                    // radclient's `-f FILE:FILTER`: a wrong code or attributes are a
+                    // filter failure, counted apart from rejections.
+                    if let Some(why) = filter(idx, &rep) {
+                        ok = false;
+                        failed_filter += 1;
+                        eprintln!("nacwire: {why}");
+                    } else if ok {
                         accepted += 1;
                     } else {
                         rejected += 1;
@@ -470,6 +474,13 @@ pub(crate) fn run(
                                 eprintln!("nacwire: reply from {server} ({transport}) dropped: {e}");
                             }
                             bad_replies += 1;
+                            if matches!(
+                                e,
+                                radius_codec::Error::BadResponseAuthenticator
+                                    | radius_codec::Error::BadMessageAuthenticator
+                            ) {
+                                bad_secret += 1;
+                            }
                         }
                         LostReason::Closed(CloseReason::Tls(e)) if tls_failure.is_none() => {
                             tls_failure = Some((server, tls_hint(e)));
@@ -507,18 +518,21 @@ pub(crate) fn run(
     }
     lat.sort_unstable();
     let wall = start.elapsed().as_secs_f64().max(1e-9);
+    // `None` (JSON null, text `-`) without any reply.
     let p = |q: f64| {
         lat.get(((q / 100.0) * lat.len() as f64).ceil().max(1.0) as usize - 1)
             .copied()
-            .map_or(0.0, ms)
+            .map(ms)
     };
+    let text = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3} ms"));
     let interrupted = a.interrupt.is_set();
     if a.json {
         emit_json(
             &mut out,
             &json!({"event": "summary", "transport": transport, "sent": sent, "accepted": accepted,
                     "rejected": rejected, "lost": lost, "interrupted": interrupted, "in_flight": in_flight,
-                    "latency_ms": {"p50": p(50.0), "p90": p(90.0), "p99": p(99.0), "max": lat.last().copied().map_or(0.0, ms)},
+                    "failed_filter": failed_filter, "invalid_replies": bad_replies + unsigned_dropped,
+                    "latency_ms": {"p50": p(50.0), "p90": p(90.0), "p99": p(99.0), "max": lat.last().copied().map(ms)},
                     "seconds": wall, "rate": sent as f64 / wall}),
         );
     } else if a.summary || interrupted {
@@ -529,9 +543,13 @@ pub(crate) fn run(
         };
         let _ = writeln!(
             out,
-            "{mark}sent {sent} accepted {accepted} rejected {rejected} lost {lost}{abandoned} | latency p50 {:.3} ms p99 {:.3} ms | {:.0} requests/s ({transport})",
-            p(50.0),
-            p(99.0),
+            "{mark}sent {sent} accepted {accepted} rejected {rejected} lost {lost}{abandoned}{} | {} | {:.0} requests/s ({transport})",
+            if failed_filter > 0 { format!(" failed_filter {failed_filter}") } else { String::new() },
+            if lat.is_empty() {
+                "latency -".to_string()
+            } else {
+                format!("latency p50 {} p99 {}", text(p(50.0)), text(p(99.0)))
+            },
             sent as f64 / wall
         );
     }
@@ -549,17 +567,22 @@ pub(crate) fn run(
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    if unsigned_dropped > 0 && unsigned_dropped == lost {
+    if unsigned_dropped > 0 && lost == 0 && bad_replies == 0 {
         eprintln!(
-            "nacwire: {lost} request(s) lost: {unsigned_dropped} reply(ies) without Message-Authenticator dropped \
-             (required by -b / --require-message-authenticator yes)"
+            "nacwire: {unsigned_dropped} reply(ies) refused: no Message-Authenticator \
+             (required by -b / --require-message-authenticator yes); the server does not sign its replies"
         );
         return Ok(exit::LOST);
     }
-    if bad_replies > 0 {
+    if bad_replies > 0 && bad_secret > 0 {
         eprintln!(
-            "nacwire: {lost} request(s) lost, {bad_replies} reply(ies) failed verification: check the secret"
+            "nacwire: {lost} request(s) lost, {bad_secret} reply(ies) failed the authenticator or \
+             Message-Authenticator check: check the secret"
         );
+        return Ok(exit::BAD_SECRET);
+    }
+    if bad_replies > 0 {
+        eprintln!("nacwire: {lost} request(s) lost, {bad_replies} reply(ies) refused (the reason above)");
         return Ok(exit::BAD_SECRET);
     }
     if lost > 0 && !a.json && peer_closed && a.tls && a.cert.is_none() {
@@ -576,7 +599,7 @@ pub(crate) fn run(
     }
     Ok(if lost > 0 {
         exit::LOST
-    } else if rejected > 0 {
+    } else if rejected > 0 || failed_filter > 0 {
         exit::REJECTED
     } else {
         exit::OK

@@ -1468,7 +1468,8 @@ fn radclient_habits_against_serve() {
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     assert!(
         stderr(&o).contains(
-            "failed the filter: Reply-Message is \"Hello, bob\", the filter wants \"Hello, alice\""
+            ": Response for failed filter: Attribute value \"Hello, bob\" didn't match filter: \
+             Reply-Message == \"Hello, alice\""
         ),
         "{}",
         stderr(&o)
@@ -2507,8 +2508,9 @@ fn radclient_blast_radius_flag_against_radiusd() {
         "0",
     ]);
     assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    // radiusd 3.2.1 does not sign a PAP Accept: refused at once, said so.
     assert!(
-        stderr(&o).contains("without Message-Authenticator dropped (required by -b"),
+        stderr(&o).contains("refused: no Message-Authenticator (required by -b)"),
         "{}",
         stderr(&o)
     );
@@ -2955,20 +2957,24 @@ fn stream_blast_radius_flag() {
     let o = run(&signed);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert!(json_lines(&o)[1]["attributes"]["Message-Authenticator"].is_string());
-    // A responder that does not sign: accepted without -b, lost with it.
+    // A responder that does not sign: accepted without -b, refused with it (the
+    // server answered: said so, not "No reply"), exit 2.
     let mut unsigned = base.to_vec();
     unsigned[4] = &unsigned_addr;
     assert_eq!(code(&run(&unsigned)), 0);
     unsigned.push("-b");
     let o = run(&unsigned);
     assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(!stdout(&o).contains("No reply"), "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("Access-Accept without Message-Authenticator dropped (-b)"),
+        stderr(&o).contains(&format!(
+            "from {unsigned_addr} (tcp) refused: no Message-Authenticator (required by -b"
+        )),
         "{}",
-        stdout(&o)
+        stderr(&o)
     );
     assert!(
-        stderr(&o).contains("1 reply(ies) without Message-Authenticator dropped"),
+        stderr(&o).contains("1 reply(ies) refused: no Message-Authenticator"),
         "{}",
         stderr(&o)
     );
@@ -2977,8 +2983,14 @@ fn stream_blast_radius_flag() {
     let o = run(&unsigned);
     assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
     let l = json_lines(&o);
-    assert_eq!(l[1]["event"], "lost");
-    assert_eq!(l.last().unwrap()["lost"], 1);
+    assert_eq!(l[1]["event"], "refused");
+    assert_eq!(l[1]["code"], "Access-Accept");
+    let s = l.last().unwrap();
+    assert_eq!(
+        (s["lost"].as_u64(), s["invalid_replies"].as_u64()),
+        (Some(0), Some(1)),
+        "{s}"
+    );
 }
 
 // --- Ctrl-C (SIGINT) --------------------------------------------------------------------
@@ -4347,13 +4359,34 @@ fn raw_attribute_names_everywhere_a_name_is_read() {
     let srv = Serve::start(&["--users", users.s()]);
     let a = srv.addr();
     let requests = tempfile_path::write("raw-requests", "User-Name = bob, User-Password = hello\n");
+    // As radclient's, the filter names every reply attribute (Message-Authenticator
+    // aside): a subset fails.
     for (filter, ok) in [
-        ("Attr-26.9.1 = 0x6869", true),
-        ("Vendor-9-Attr-1 = 0x6869", true),
-        ("Cisco-Attr-1 = 0x6869, Vendor-9999-Attr-1 = 0x61", true),
-        ("Attr-26.9999.1 = 0x61, Attr-27 = 0x0000003c", true),
-        ("Attr-26.9.1 = 0x6868", false),
-        ("Vendor-9999-Attr-1 = 0x62", false),
+        (
+            "Attr-26.9.1 = 0x6869, Attr-26.9999.1 = 0x61, Session-Timeout = 60",
+            true,
+        ),
+        (
+            "Vendor-9-Attr-1 = 0x6869, Vendor-9999-Attr-1 = 0x61, Attr-27 = 0x0000003c",
+            true,
+        ),
+        (
+            "Cisco-Attr-1 = 0x6869, Vendor-9999-Attr-1 = 0x61, Session-Timeout = 60",
+            true,
+        ),
+        (
+            "Attr-26.9999.1 = 0x61, Attr-27 = 0x0000003c, Cisco-AVPair = hi",
+            true,
+        ),
+        ("Attr-26.9.1 = 0x6869", false),
+        (
+            "Attr-26.9.1 = 0x6868, Attr-26.9999.1 = 0x61, Session-Timeout = 60",
+            false,
+        ),
+        (
+            "Vendor-9999-Attr-1 = 0x62, Cisco-AVPair = hi, Session-Timeout = 60",
+            false,
+        ),
     ] {
         let f = tempfile_path::write("raw-filter", format!("{filter}\n"));
         let o = run(&[
@@ -4373,7 +4406,7 @@ fn raw_attribute_names_everywhere_a_name_is_read() {
         );
         if !ok {
             assert!(
-                stderr(&o).contains("failed the filter"),
+                stderr(&o).contains(": Response for failed filter: "),
                 "{filter}: {}",
                 stderr(&o)
             );
@@ -4742,4 +4775,484 @@ fn several_files_are_in_flight_together_over_tcp() {
     assert_eq!(set(0..2), want(["recv a0", "recv b0"]), "{log:?}");
     assert_eq!(set(4..6), want(["recv a1", "recv b1"]), "{log:?}");
     assert_eq!(json_lines(&o).last().unwrap()["accepted"], 4);
+}
+
+// ---- s12-send: user-trial findings on `send` (Status-Server answered by Access-Reject,
+// radclient's strict filter, -b refusals, locations in -f and --users errors, the
+// summary without replies, the unsigned-reply warning, random first Identifier) ----
+
+/// A UDP responder on loopback that answers each request with `answer(request)`,
+/// finished with SECRET (nothing when it gives `None`); it stops after 30 s idle.
+fn udp_answering(
+    answer: impl Fn(&radius_codec::Packet<&[u8]>) -> Option<radius_codec::PacketBuilder> + Send + 'static,
+) -> String {
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let addr = sock.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let secret = radius_codec::SharedSecret::from(SECRET);
+        let mut buf = [0u8; 4096];
+        while let Ok((n, from)) = sock.recv_from(&mut buf) {
+            let Ok(p) = radius_codec::Packet::new_checked(&buf[..n]) else {
+                continue;
+            };
+            if let Some(b) = answer(&p) {
+                let bytes = b.finish(&secret).unwrap();
+                sock.send_to(&bytes, from).unwrap();
+            }
+        }
+    });
+    addr
+}
+
+/// A reply of `code` to `p`, signed (Message-Authenticator) or not.
+fn answer_with(
+    p: &radius_codec::Packet<&[u8]>,
+    code: radius_codec::Code,
+    sign: bool,
+) -> radius_codec::PacketBuilder {
+    let mut b = radius_codec::PacketBuilder::reply_to(p, code);
+    if sign {
+        b.add_message_authenticator();
+    } else {
+        b.without_message_authenticator();
+    }
+    b
+}
+
+/// FreeRADIUS answers Status-Server with a signed Access-Reject on an auth port whose
+/// virtual server has no Status-Server section; radclient prints `Received
+/// Access-Reject`. Was: "No reply", "Access-Reject is not a valid reply to
+/// Status-Server", "check the secret", exit 4. Now a reject (exit 1), and a reply
+/// refused for another reason than its authenticator names that reason, not the
+/// secret.
+#[test]
+fn s12_status_server_answered_by_access_reject() {
+    use radius_codec::Code;
+    let reject =
+        udp_answering(|p| (p.code() == Code::StatusServer).then(|| answer_with(p, Code::AccessReject, true)));
+    let o = run(&["send", "status", &reject, SECRET, "-r", "0", "-t", "1"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("Received Access-Reject Id "),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("No reply"), "{}", stdout(&o));
+    assert!(!stderr(&o).contains("not a valid reply"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("check the secret"), "{}", stderr(&o));
+    let o = run(&["send", "status", &reject, SECRET, "-r", "0", "-t", "1", "--json"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[1]["code"], "Access-Reject", "{l:?}");
+    assert_eq!(l[1]["expected"], false);
+    assert_eq!(
+        (l[2]["rejected"].as_u64(), l[2]["lost"].as_u64()),
+        (Some(1), Some(0))
+    );
+
+    // A reply whose code answers nothing: dropped, and said why (not the secret).
+    let challenge = udp_answering(|p| {
+        (p.code() == Code::StatusServer).then(|| answer_with(p, Code::AccessChallenge, true))
+    });
+    let o = run(&["send", "status", &challenge, SECRET, "-r", "0", "-t", "0.5"]);
+    assert_eq!(code(&o), 4, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("refused: Access-Challenge is not a valid reply to Status-Server"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("check the secret"), "{}", stderr(&o));
+    // A wrong secret: the authenticator check fails, and the secret is named.
+    let o = run(&[
+        "send",
+        "status",
+        &reject,
+        "not-the-secret",
+        "-r",
+        "0",
+        "-t",
+        "0.5",
+    ]);
+    assert_eq!(code(&o), 4, "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("check the secret"), "{}", stderr(&o));
+}
+
+/// radclient's `-f FILE:FILTER` (fr_pair_validate): the reply's attributes must be
+/// exactly the filter's (a reply attribute the filter lacks fails: `Attribute "X" not
+/// found in filter`), and a wrong code is `Expected Access-Accept got Access-Reject`;
+/// both are counted as failed_filter, not rejected. Message-Authenticator is left out.
+/// Was: the filter's attributes only had to be present.
+#[test]
+fn s12_filter_is_as_strict_as_radclient() {
+    use radius_codec::{AttrType, Code};
+    let addr = udp_answering(|p| {
+        let name = p
+            .first(AttrType::USER_NAME)
+            .map(|a| a.value().to_vec())
+            .unwrap_or_default();
+        let mut b = answer_with(
+            p,
+            if name == b"bob" {
+                Code::AccessAccept
+            } else {
+                Code::AccessReject
+            },
+            true,
+        );
+        if name == b"bob" {
+            b.add(AttrType::REPLY_MESSAGE, b"Hello, bob").unwrap();
+            b.add(AttrType(27), &3600u32.to_be_bytes()).unwrap();
+        }
+        Some(b)
+    });
+    let requests = tempfile_path::write("s12-req", "User-Name = bob\n\nUser-Name = alice\n");
+    let check = |filter: &str| {
+        let f = tempfile_path::write("s12-filter", filter);
+        let pair = format!("{}:{}", requests.s(), f.s());
+        let o = run(&[
+            "send", "auth", &addr, SECRET, "-f", &pair, "-t", "1", "-r", "0", "--json",
+        ]);
+        let summary = json_lines(&o).pop().unwrap();
+        (o, summary)
+    };
+    // Exactly the reply's attributes (Message-Authenticator aside), then the reject.
+    let (o, s) = check(
+        "Reply-Message == \"Hello, bob\", Session-Timeout == 3600\n\nResponse-Packet-Type == Access-Reject\n",
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        (s["accepted"].as_u64(), s["failed_filter"].as_u64()),
+        (Some(2), Some(0)),
+        "{s}"
+    );
+    // The reply carries Session-Timeout, which the filter lacks: radclient fails it.
+    let (o, s) = check("Reply-Message == \"Hello, bob\"\n\nResponse-Packet-Type == Access-Reject\n");
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "nacwire: (0) {}: Response for failed filter: Attribute \"Session-Timeout\" not found in filter",
+            requests.s()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        (
+            s["accepted"].as_u64(),
+            s["rejected"].as_u64(),
+            s["failed_filter"].as_u64()
+        ),
+        (Some(1), Some(0), Some(1)),
+        "{s}"
+    );
+    // A filter attribute the reply lacks, a value that differs.
+    let (o, _) = check(
+        "Reply-Message == \"Hello, bob\", Session-Timeout == 3600, Filter-Id == x\n\n\
+         Response-Packet-Type == Access-Reject\n",
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("Attribute \"Filter-Id\" not found in reply"),
+        "{}",
+        stderr(&o)
+    );
+    let (o, _) = check(
+        "Reply-Message == \"Hello, al\", Session-Timeout == 3600\n\nResponse-Packet-Type == Access-Reject\n",
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o)
+            .contains("Attribute value \"Hello, bob\" didn't match filter: Reply-Message == \"Hello, al\""),
+        "{}",
+        stderr(&o)
+    );
+    // The second packet gets a reject where the filter wants the usual Accept.
+    let (o, s) = check(
+        "Reply-Message == \"Hello, bob\", Session-Timeout == 3600\n\nResponse-Packet-Type == Access-Accept\n",
+    );
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "(1) {}: Expected Access-Accept got Access-Reject",
+            requests.s()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        (
+            s["accepted"].as_u64(),
+            s["rejected"].as_u64(),
+            s["failed_filter"].as_u64()
+        ),
+        (Some(1), Some(0), Some(1)),
+        "{s}"
+    );
+    // A filter of the code only checks no attribute (Packet-Type in a filter is the
+    // expected code too, as radclient reads it).
+    let (o, s) = check("Response-Packet-Type == Access-Accept\n\nPacket-Type == Access-Reject\n");
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(s["failed_filter"], 0);
+    // radclient's way of allowing the (signed) reply's Message-Authenticator is read;
+    // `=*` for another attribute, or in a request, is refused.
+    let (o, s) = check(
+        "Message-Authenticator =* ANY, Reply-Message == \"Hello, bob\", Session-Timeout == 3600\n\n\
+         Response-Packet-Type == Access-Reject\n",
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(s["accepted"], 2);
+    let f = tempfile_path::write(
+        "s12-present",
+        "Filter-Id =* ANY\n\nResponse-Packet-Type == Access-Reject\n",
+    );
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        SECRET,
+        "-f",
+        &format!("{}:{}", requests.s(), f.s()),
+    ]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{}:1: filter: `Filter-Id =* ANY`", f.s())),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_stdin(
+        &["send", "auth", &addr, SECRET],
+        "User-Name = bob, Filter-Id =* ANY\n",
+    );
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("stdin:1: `Filter-Id =* ANY` is a filter test"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `-b` against a server that answers unsigned: the reply came and was refused for
+/// lacking Message-Authenticator, said so at once; the request is over (no waiting
+/// out the retries), counted as an invalid reply, exit 2. Was: "No reply to
+/// Access-Request Id 0 ... after 12 s".
+#[test]
+fn s12_blast_radius_refusal_is_said_at_once() {
+    use radius_codec::Code;
+    let addr = udp_answering(|p| Some(answer_with(p, Code::AccessAccept, false)));
+    let args = [
+        "send",
+        "-b",
+        "auth",
+        &addr,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "-t",
+        "1",
+        "-r",
+        "2",
+    ];
+    let t0 = std::time::Instant::now();
+    let o = run(&args);
+    let took = t0.elapsed();
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(took < Duration::from_millis(900), "waited {took:?}");
+    assert!(!stdout(&o).contains("No reply"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "Access-Accept Id {} from {addr} refused: no Message-Authenticator (required by -b)",
+            // the Identifier is random: take it from the message
+            stderr(&o)
+                .split("Access-Accept Id ")
+                .nth(1)
+                .and_then(|r| r.split(' ').next())
+                .unwrap_or("?")
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("check the secret"), "{}", stderr(&o));
+    let mut json = args.to_vec();
+    json.push("--json");
+    let o = run(&json);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert!(
+        l.iter()
+            .any(|e| e["event"] == "refused" && e["code"] == "Access-Accept"),
+        "{l:?}"
+    );
+    assert!(!l.iter().any(|e| e["event"] == "lost"), "{l:?}");
+    let s = l.last().unwrap();
+    assert_eq!(
+        (
+            s["lost"].as_u64(),
+            s["invalid_replies"].as_u64(),
+            s["retransmissions"].as_u64()
+        ),
+        (Some(0), Some(1), Some(0)),
+        "{s}"
+    );
+}
+
+/// The summary when nothing answered shows no latency (`-`, JSON null), not 0.000 ms.
+#[test]
+fn s12_summary_without_replies_has_no_latency() {
+    let silent = udp_answering(|_| None);
+    let o = run(&["send", "status", &silent, SECRET, "-r", "0", "-t", "0.2", "-s"]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    let line = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("sent "))
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.contains("| latency - |"), "{line}");
+    assert!(!line.contains("0.000 ms"), "{line}");
+    let o = run(&[
+        "send", "status", &silent, SECRET, "-r", "0", "-t", "0.2", "--json",
+    ]);
+    let s = json_lines(&o).pop().unwrap();
+    for k in ["p50", "p90", "p99", "max"] {
+        assert!(s["latency_ms"][k].is_null(), "{k}: {s}");
+    }
+}
+
+/// The unsigned-reply warning goes to stderr once per server (every reply with -x);
+/// stdout keeps the packets only.
+#[test]
+fn s12_unsigned_warning_once_on_stderr() {
+    use radius_codec::Code;
+    let addr = udp_answering(|p| Some(answer_with(p, Code::AccessAccept, false)));
+    let f = tempfile_path::write("s12-two", "User-Name = bob\n\nUser-Name = carol\n");
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        SECRET,
+        "-f",
+        f.s(),
+        "--require-message-authenticator",
+        "auto",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        stdout(&o).matches("Received Access-Accept").count(),
+        2,
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("warning"), "{}", stdout(&o));
+    assert_eq!(
+        stderr(&o)
+            .matches("without Message-Authenticator accepted")
+            .count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["send", "-x", "auth", &addr, SECRET, "-f", f.s()]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        stderr(&o)
+            .matches("without Message-Authenticator accepted")
+            .count(),
+        2,
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The first Identifier is random (radclient's), unless --id gives it: identical
+/// requests are not byte-identical across runs.
+#[test]
+fn s12_first_identifier_is_random() {
+    use radius_codec::Code;
+    let addr = udp_answering(|p| Some(answer_with(p, Code::AccessAccept, true)));
+    let id_of = |extra: &[&str]| {
+        let mut args = vec!["send", "auth", &addr, SECRET, "User-Name=bob", "--json"];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+        json_lines(&o)[0]["id"].as_u64().unwrap()
+    };
+    let ids: Vec<u64> = (0..5).map(|_| id_of(&[])).collect();
+    // Five equal random octets: one chance in 256^4.
+    assert!(ids.iter().any(|&i| i != ids[0]), "{ids:?}");
+    assert_eq!(id_of(&["--id", "7"]), 7);
+    assert_eq!(id_of(&["--id", "0"]), 0);
+}
+
+/// Errors found in a `-f` file after parsing (an unknown attribute name, a bad value,
+/// in a request or a filter file, on stdin too) say where, `FILE:LINE:`, as syntax
+/// errors do; so do the reply items of `serve --users`. Was: `nacwire: unknown
+/// attribute 'Sesion-Timeout'`, `user 'bob': reply unknown attribute ...`.
+#[test]
+fn s12_input_errors_say_file_and_line() {
+    let silent = format!("127.0.0.1:{}", free_udp_port());
+    let bad = tempfile_path::write(
+        "s12-bad",
+        "User-Name = \"bob\"\n\nUser-Name = \"bob\"\nSesion-Timeout = 10\n",
+    );
+    let o = run(&["send", "auth", &silent, SECRET, "-f", bad.s(), "-q"]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "nacwire: {}:4: unknown attribute `Sesion-Timeout`",
+            bad.s()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_stdin(
+        &["send", "auth", &silent, SECRET, "-f", "-"],
+        "User-Name = bob\n# a comment\nUser-Name = bob, NAS-Port = abc\n",
+    );
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("nacwire: stdin:3: NAS-Port: not a valid integer value (\"abc\")"),
+        "{}",
+        stderr(&o)
+    );
+    let requests = tempfile_path::write("s12-req1", "User-Name = bob\n");
+    let filter = tempfile_path::write("s12-filt", "# the reply\nReply-Mesage == x\n");
+    let o = run(&[
+        "send",
+        "auth",
+        &silent,
+        SECRET,
+        "-f",
+        &format!("{}:{}", requests.s(), filter.s()),
+    ]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "nacwire: {}:2: filter: unknown attribute `Reply-Mesage`",
+            filter.s()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    // Attributes on the command line have no file: no location, as before.
+    let o = run(&["send", "auth", &silent, SECRET, "User-Name=bob", "NAS-Port=abc"]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("nacwire: NAS-Port: not a valid integer value"),
+        "{}",
+        stderr(&o)
+    );
+    let users = tempfile_path::write(
+        "s12-users",
+        "bob Cleartext-Password := \"x\"\n\tReply-Message := \"hi\",\n\tReply-Mesage := \"hi\"\n",
+    );
+    let o = run(&["serve", SECRET, "-l", "127.0.0.1:0", "--users", users.s()]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "nacwire: {}:3: user `bob`: reply unknown attribute `Reply-Mesage`",
+            users.s()
+        )),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -120,6 +120,23 @@ pub enum Event {
         /// Time since the first transmission.
         elapsed: Duration,
     },
+    /// An authentic reply (its Response Authenticator verified with the secret) was
+    /// refused by policy because it carries no Message-Authenticator where one is
+    /// required ([`Requirement::Yes`](radius_codec::Requirement), or `Auto` once the
+    /// server has shown it signs). The server did answer, so the request is complete:
+    /// it is neither retransmitted nor reported [`Event::Lost`].
+    Refused {
+        /// The request.
+        token: Token,
+        /// The request as last sent.
+        request: Vec<u8>,
+        /// The refused reply.
+        reply: Vec<u8>,
+        /// Time since the first transmission.
+        elapsed: Duration,
+        /// Why it was refused ([`radius_codec::Error::MissingMessageAuthenticator`]).
+        error: radius_codec::Error,
+    },
     /// A request was sent again.
     Retransmitted {
         /// The request.
@@ -148,8 +165,9 @@ pub enum DropReason {
         /// Its Identifier.
         identifier: u8,
     },
-    /// It did not parse or did not verify against the request (wrong secret, missing
-    /// Message-Authenticator where required, ...). The request stays pending.
+    /// It did not parse or did not verify against the request (wrong secret, wrong
+    /// code or Identifier, ...). The request stays pending. (An authentic reply that
+    /// only lacks a required Message-Authenticator is [`Event::Refused`] instead.)
     Invalid(radius_codec::Error),
 }
 
@@ -451,8 +469,8 @@ impl UdpClient {
         Ok(())
     }
 
-    /// Sends one request and waits for its completion ([`Event::Reply`] or
-    /// [`Event::Lost`]); other events are discarded.
+    /// Sends one request and waits for its completion ([`Event::Reply`],
+    /// [`Event::Refused`] or [`Event::Lost`]); other events are discarded.
     pub fn request(
         &mut self,
         build: impl FnOnce(u8, &SharedSecret) -> radius_codec::Result<Vec<u8>>,
@@ -462,7 +480,11 @@ impl UdpClient {
             let until = self.next_deadline().ok_or(Error::NoCompletion)?;
             for e in self.poll(until)? {
                 match &e {
-                    Event::Reply { token: t, .. } | Event::Lost { token: t, .. } if *t == token => {
+                    Event::Reply { token: t, .. }
+                    | Event::Lost { token: t, .. }
+                    | Event::Refused { token: t, .. }
+                        if *t == token =>
+                    {
                         return Ok(e)
                     }
                     _ => {}
@@ -508,6 +530,24 @@ impl UdpClient {
                 reason: DropReason::Unmatched { identifier },
             }),
             Ok(_) => {}
+            // Only an authentic reply gets this far (the codec checks the Response
+            // Authenticator first): the server answered, so the request ends here.
+            Err(e @ radius_codec::Error::MissingMessageAuthenticator { .. }) => {
+                let id = data.get(1).copied().unwrap_or_default();
+                match (self.pending.remove(&(dest, id)), self.exchange.cancel(&dest, id)) {
+                    (Some(p), Some(request)) => out.push(Event::Refused {
+                        token: p.token,
+                        request,
+                        reply: data,
+                        elapsed: at.saturating_duration_since(p.first_sent),
+                        error: e,
+                    }),
+                    _ => out.push(Event::Dropped {
+                        from,
+                        reason: DropReason::Invalid(e),
+                    }),
+                }
+            }
             Err(e) => out.push(Event::Dropped {
                 from,
                 reason: DropReason::Invalid(e),
@@ -945,6 +985,62 @@ mod tests {
         let rest: Vec<String> = rx.try_iter().collect();
         assert!(rest.iter().all(|r| r != "handled"), "{rest:?}");
         assert!(rest.iter().any(|r| r.starts_with("Invalid")), "{rest:?}");
+    }
+
+    /// An authentic reply without the Message-Authenticator the client requires ends
+    /// its request as [`Event::Refused`] at once: no retransmission, no wait for
+    /// [`Event::Lost`]. (A reply that fails verification, a wrong secret, still
+    /// leaves the request pending: `one_secret_with_a_policy`.)
+    #[test]
+    fn unsigned_reply_is_refused_not_lost() {
+        let mut srv =
+            UdpServer::bind_with_secret("127.0.0.1:0".parse().unwrap(), SharedSecret::from("s4")).unwrap();
+        let addr = srv.local_addr().unwrap();
+        let stop = srv.stop_flag();
+        let t = std::thread::spawn(move || {
+            srv.run(
+                |r| {
+                    let mut b = PacketBuilder::reply_to(&r.packet, Code::AccessAccept);
+                    b.without_message_authenticator();
+                    b.finish(r.secret).ok()
+                },
+                |_| {},
+            )
+            .unwrap();
+        });
+        let opts = UdpClientOptions {
+            retransmit: Retransmit {
+                initial: Duration::from_secs(5),
+                max_count: 3,
+                max_time: Duration::from_secs(5),
+                max_duration: Duration::from_secs(20),
+            },
+            require_message_authenticator: Requirement::Yes,
+            ..UdpClientOptions::default()
+        };
+        let mut c = UdpClient::new(addr, SharedSecret::from("s4"), opts).unwrap();
+        let t0 = Instant::now();
+        let ev = c
+            .request(|id, s| {
+                let mut b = PacketBuilder::access_request(id, [id ^ 0x33; 16]);
+                b.add(AttrType::USER_NAME, b"bob")?;
+                b.finish(s)
+            })
+            .unwrap();
+        match ev {
+            Event::Refused { reply, error, .. } => {
+                assert_eq!(reply.first(), Some(&2));
+                assert!(matches!(
+                    error,
+                    radius_codec::Error::MissingMessageAuthenticator { .. }
+                ));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(t0.elapsed() < Duration::from_secs(4), "{:?}", t0.elapsed());
+        assert_eq!(c.in_flight(), 0);
+        stop.store(true, Ordering::Relaxed);
+        t.join().unwrap();
     }
 
     #[test]

@@ -155,7 +155,7 @@ impl AsyncUdpClient {
         Ok(token)
     }
 
-    /// Waits for the next reply or loss (retransmitting meanwhile); `None` when nothing
+    /// Waits for the next reply, refusal or loss (retransmitting meanwhile); `None` when nothing
     /// is in flight.
     pub async fn next_event(&mut self) -> Result<Option<Event>, Error> {
         let mut buf = vec![0u8; MAX_UDP + 1];
@@ -167,24 +167,43 @@ impl AsyncUdpClient {
             match tokio::time::timeout(wait, self.socket.recv_from(&mut buf)).await {
                 Ok(Ok((n, from))) if from == self.server => {
                     let at = Instant::now();
-                    if let Ok(ClientEvent::Reply {
-                        request,
-                        reply,
-                        rtt,
-                        signature,
-                        ..
-                    }) = self.exchange.receive(&(), buf.get(..n).unwrap_or_default(), at)
-                    {
-                        let id = request.get(1).copied().unwrap_or_default();
-                        let (token, t0) = self.first_sent.remove(&id).unwrap_or((Token(u64::MAX), at));
-                        return Ok(Some(Event::Reply {
-                            token,
+                    let data = buf.get(..n).unwrap_or_default();
+                    match self.exchange.receive(&(), data, at) {
+                        Ok(ClientEvent::Reply {
                             request,
                             reply,
                             rtt,
-                            elapsed: at.saturating_duration_since(t0),
                             signature,
-                        }));
+                            ..
+                        }) => {
+                            let id = request.get(1).copied().unwrap_or_default();
+                            let (token, t0) = self.first_sent.remove(&id).unwrap_or((Token(u64::MAX), at));
+                            return Ok(Some(Event::Reply {
+                                token,
+                                request,
+                                reply,
+                                rtt,
+                                elapsed: at.saturating_duration_since(t0),
+                                signature,
+                            }));
+                        }
+                        // Authentic but unsigned where a signature is required: the
+                        // server answered, the request ends (as the blocking client).
+                        Err(error @ radius_codec::Error::MissingMessageAuthenticator { .. }) => {
+                            let id = data.get(1).copied().unwrap_or_default();
+                            if let Some(request) = self.exchange.cancel(&(), id) {
+                                let (token, t0) =
+                                    self.first_sent.remove(&id).unwrap_or((Token(u64::MAX), at));
+                                return Ok(Some(Event::Refused {
+                                    token,
+                                    request,
+                                    reply: data.to_vec(),
+                                    elapsed: at.saturating_duration_since(t0),
+                                    error,
+                                }));
+                            }
+                        }
+                        _ => {}
                     }
                 }
                 Ok(Ok(_)) => {}
@@ -213,7 +232,7 @@ impl AsyncUdpClient {
         }
     }
 
-    /// Sends one request and waits for its reply or loss.
+    /// Sends one request and waits for its reply, refusal or loss.
     pub async fn request(
         &mut self,
         build: impl FnOnce(u8, &SharedSecret) -> radius_codec::Result<Vec<u8>>,
@@ -221,7 +240,13 @@ impl AsyncUdpClient {
         let token = self.send(build).await?;
         while let Some(e) = self.next_event().await? {
             match &e {
-                Event::Reply { token: t, .. } | Event::Lost { token: t, .. } if *t == token => return Ok(e),
+                Event::Reply { token: t, .. }
+                | Event::Lost { token: t, .. }
+                | Event::Refused { token: t, .. }
+                    if *t == token =>
+                {
+                    return Ok(e)
+                }
                 _ => {}
             }
         }
@@ -283,6 +308,50 @@ mod tests {
             }
             e => panic!("{e:?}"),
         }
+        task.abort();
+    }
+
+    /// An authentic reply without the required Message-Authenticator ends its
+    /// request as `Event::Refused`, at once (no retransmission, no `Lost`).
+    #[tokio::test]
+    async fn unsigned_reply_is_refused() {
+        let mut srv =
+            AsyncUdpServer::bind("127.0.0.1:0".parse().unwrap(), |_| Some(SharedSecret::from("s5")))
+                .await
+                .unwrap();
+        let addr = srv.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            srv.run(|r| {
+                let mut b = PacketBuilder::reply_to(&r.packet, Code::AccessAccept);
+                b.without_message_authenticator();
+                b.finish(r.secret).ok()
+            })
+            .await
+        });
+        let slow = Retransmit {
+            initial: Duration::from_secs(5),
+            max_count: 3,
+            max_time: Duration::from_secs(5),
+            max_duration: Duration::from_secs(20),
+        };
+        let mut c = AsyncUdpClient::new(addr, SharedSecret::from("s5"), slow, Requirement::Yes, 3)
+            .await
+            .unwrap();
+        let t0 = Instant::now();
+        let e = c
+            .request(|id, s| {
+                let mut b = PacketBuilder::access_request(id, [9; 16]);
+                b.add(AttrType::USER_NAME, b"bob")?;
+                b.finish(s)
+            })
+            .await
+            .unwrap();
+        assert!(
+            matches!(e, Event::Refused { ref reply, .. } if reply.first() == Some(&2)),
+            "{e:?}"
+        );
+        assert!(t0.elapsed() < Duration::from_secs(4));
+        assert!(c.next_event().await.unwrap().is_none());
         task.abort();
     }
 }

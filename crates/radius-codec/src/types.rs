@@ -435,8 +435,11 @@ impl Code {
     /// True when `reply` is a valid answer to a request with this code.
     ///
     /// Status-Server may be answered by Access-Accept (auth port) or
-    /// Accounting-Response (accounting port), RFC 5997 §3. Protocol-Error may answer
-    /// any request (RFC 7930 §4).
+    /// Accounting-Response (accounting port), RFC 5997 §3, and by Access-Reject: the
+    /// RFC does not list it, but FreeRADIUS answers Status-Server with a signed
+    /// Access-Reject on an auth port whose virtual server has no Status-Server section,
+    /// and radclient takes that as the server's answer. Protocol-Error may answer any
+    /// request (RFC 7930 §4).
     #[must_use]
     pub const fn accepts_reply(self, reply: Self) -> bool {
         matches!(
@@ -445,7 +448,10 @@ impl Code {
                 Self::AccessRequest,
                 Self::AccessAccept | Self::AccessReject | Self::AccessChallenge
             ) | (Self::AccountingRequest, Self::AccountingResponse)
-                | (Self::StatusServer, Self::AccessAccept | Self::AccountingResponse)
+                | (
+                    Self::StatusServer,
+                    Self::AccessAccept | Self::AccessReject | Self::AccountingResponse
+                )
                 | (Self::DisconnectRequest, Self::DisconnectAck | Self::DisconnectNak)
                 | (Self::CoaRequest, Self::CoaAck | Self::CoaNak)
                 | (_, Self::ProtocolError)
@@ -517,6 +523,11 @@ mod tests {
         assert!(Code::AccessRequest.accepts_reply(Code::AccessChallenge));
         assert!(!Code::AccessRequest.accepts_reply(Code::AccountingResponse));
         assert!(Code::StatusServer.accepts_reply(Code::AccountingResponse));
+        // FreeRADIUS answers Status-Server with Access-Reject where it has no
+        // Status-Server section; radclient accepts that reply.
+        assert!(Code::StatusServer.accepts_reply(Code::AccessReject));
+        assert!(!Code::StatusServer.accepts_reply(Code::AccessChallenge));
+        assert!(!Code::StatusServer.accepts_reply(Code::CoaAck));
         assert!(Code::CoaRequest.accepts_reply(Code::ProtocolError));
         assert!(!Code::CoaRequest.accepts_reply(Code::DisconnectAck));
     }

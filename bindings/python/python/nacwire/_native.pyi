@@ -361,10 +361,11 @@ def reply(
 
     ``code`` must answer the request's code, else ``ValueError`` naming both:
     Access-Accept/Reject/Challenge answer Access-Request, Accounting-Response answers
-    Accounting-Request, Access-Accept or Accounting-Response answer Status-Server,
-    Disconnect-ACK/NAK answer Disconnect-Request, CoA-ACK/NAK answer CoA-Request, and
-    Protocol-Error answers any request (RFC 2865, 2866, 5176, 5997, 7930). A mismatched
-    reply, to test a client, is ``build(code, secret, identifier=request.identifier,
+    Accounting-Request, Access-Accept, Access-Reject or Accounting-Response answer
+    Status-Server, Disconnect-ACK/NAK answer Disconnect-Request, CoA-ACK/NAK answer
+    CoA-Request, and Protocol-Error answers any request (RFC 2865, 2866, 5176, 5997,
+    7930; Access-Reject to Status-Server as FreeRADIUS sends it). A mismatched reply,
+    to test a client, is ``build(code, secret, identifier=request.identifier,
     authenticator=request.authenticator)``."""
 
 def pyrad_read(pkt: dict[Any, Any], key: Any, slow: Any) -> Any:
