@@ -76,7 +76,9 @@ for r in $(seq "$REPEAT"); do
     nw_rate=$(python3 -c "print('%.0f' % ($N/$w))")
     own=$(python3 -c 'import json,sys
 s=[json.loads(l) for l in open(sys.argv[1]) if "\"summary\"" in l][-1]
-print("(own %6.0f req/s, p50 %6.3f ms, p99 %7.3f ms, accepted %d, lost %d)" % (s["rate"], s["latency_ms"]["p50"], s["latency_ms"]["p99"], s["accepted"], s["lost"]))' "$out")
+lat=s["latency_ms"] or {}
+ms=lambda k: "%.3f ms" % lat[k] if lat.get(k) is not None else "-"
+print("(own %6.0f req/s, p50 %s, p99 %s, accepted %d, lost %d)" % (s["rate"] or 0, ms("p50"), ms("p99"), s["accepted"], s["lost"]))' "$out")
     ratio=$(python3 -c "print('%.1fx' % ($nw_rate/$rc_rate))")
     printf 'parallel %4s  nacwire   %7s req/s  cpu %s / %s  %s  %s radclient\n' "$p" "$nw_rate" "$(us "$c")" "$(us "$s")" "$own" "$ratio"
   done
