@@ -182,6 +182,8 @@ pub(crate) fn run(args: CoaArgs) -> CliResult<u8> {
     let timeout = crate::common::seconds("--timeout", a.timeout)?;
     let opts = UdpClientOptions {
         retransmit: crate::common::retransmit(timeout, a.retries),
+        // a random first Identifier, as `send` (and radclient) take
+        first_identifier: crate::send::random16()[0],
         ..UdpClientOptions::default()
     };
     let mut client =

@@ -741,7 +741,7 @@ fn is_chap_response(value: &str) -> bool {
 
 /// 16 random octets for a Request Authenticator, from a 4 KiB pool refilled from the
 /// OS (one getrandom call per 256 requests instead of one per request).
-fn random16() -> [u8; 16] {
+pub(crate) fn random16() -> [u8; 16] {
     thread_local! {
         static POOL: std::cell::RefCell<(Vec<u8>, usize)> = const { std::cell::RefCell::new((Vec::new(), 0)) };
     }
