@@ -303,16 +303,29 @@ impl Decoder<'_> {
             }
         };
         let mut verdict = verdict;
-        // A password that does not decode to text is the one sign left of a wrong
-        // secret on an Access-Request without Message-Authenticator.
+        // An Access-Request without Message-Authenticator: the padding of its
+        // User-Password is the one sign left of a wrong secret (RFC 2865 §5.2 pads
+        // with NULs; a wrong secret gives other octets after the first NUL).
         if let (Some(Verdict::Unverifiable(_)), Some(h)) = (&verdict, reveal) {
             if let Some(pw) = packet.first(radius_codec::AttrType::USER_PASSWORD) {
-                let clear =
-                    radius_codec::crypto::unhide_user_password(pw.value(), h.0, &h.1).unwrap_or_default();
-                if std::str::from_utf8(&clear).map_or(true, |s| s.chars().any(char::is_control)) {
-                    verdict = Some(Verdict::Bad(
-                        "User-Password does not decode to text: wrong secret?".into(),
-                    ));
+                use radius_codec::crypto::{reveal_user_password, PasswordPadding};
+                match reveal_user_password(pw.value(), h.0, &h.1) {
+                    Ok((_, PasswordPadding::NotNuls)) => {
+                        verdict = Some(Verdict::Bad(
+                            "User-Password is not padded with NULs: wrong secret?".into(),
+                        ));
+                    }
+                    Ok((clear, PasswordPadding::Absent))
+                        if std::str::from_utf8(&clear).map_or(true, |s| s.chars().any(char::is_control)) =>
+                    {
+                        verdict = Some(Verdict::Unverifiable(
+                            "no Message-Authenticator, and User-Password fills its blocks (no padding) \
+                             and is not text: the secret cannot be checked"
+                                .into(),
+                        ));
+                    }
+                    // Padded with NULs, or text: what the right secret gives.
+                    _ => {}
                 }
             }
         }

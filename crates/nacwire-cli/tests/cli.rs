@@ -4637,3 +4637,97 @@ fn several_files_are_in_flight_together_over_tcp() {
     assert_eq!(set(4..6), want(["recv a1", "recv b1"]), "{log:?}");
     assert_eq!(json_lines(&o).last().unwrap()["accepted"], 4);
 }
+
+// --- s12-msgs: messages a user trial found wanting --------------------------------
+
+mod msgs {
+    use super::*;
+    use radius_codec::{PacketBuilder, SharedSecret};
+
+    /// An Access-Request without Message-Authenticator carrying `password` hidden
+    /// with `secret`, as hex.
+    fn access_request_hex(secret: &str, password: &[u8]) -> String {
+        let s = SharedSecret::from(secret);
+        let mut b = PacketBuilder::access_request(7, [0x42; 16]);
+        b.without_message_authenticator();
+        b.add(radius_codec::AttrType::USER_NAME, b"bob").unwrap();
+        b.add_user_password(&s, password).unwrap();
+        let bytes = b.finish(&s).unwrap();
+        bytes.iter().map(|x| format!("{x:02x}")).collect()
+    }
+
+    /// Trial: a Latin-1 User-Password (`p\xe4ss`) with the right secret said
+    /// `DOES NOT VERIFY: User-Password does not decode to text`, exit 4. RFC 2865
+    /// §5.2 pads with NULs: the padding, not the text, tells a wrong secret; a
+    /// password that fills its blocks and is not text cannot be checked.
+    #[test]
+    fn decode_password_padding_not_text_tells_the_secret() {
+        let h = access_request_hex(SECRET, b"p\xe4ss");
+        let o = run(&["decode", &h, "--secret", SECRET]);
+        assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+        assert!(!stdout(&o).contains("DOES NOT VERIFY"), "{}", stdout(&o));
+        assert!(
+            stdout(&o).contains("User-Password = \"p\\344ss\""),
+            "{}",
+            stdout(&o)
+        );
+        let l = json_lines(&run(&["decode", &h, "--secret", SECRET, "--json"]));
+        assert_eq!(l[0]["attributes"]["User-Password"], "0x70e47373", "{}", l[0]);
+        assert_eq!(l[0]["verified"]["ok"], Value::Null, "{}", l[0]);
+        // A wrong secret that breaks the padding: exit 4, nothing revealed. (With
+        // this packet, "x1" leaves a non-NUL octet after a NUL.)
+        let mut broke = 0;
+        let mut unknown = 0;
+        for n in 0..40 {
+            let wrong = format!("x{n}");
+            let o = run(&["decode", &h, "--secret", &wrong, "--json"]);
+            let l = json_lines(&o);
+            match code(&o) {
+                4 => {
+                    broke += 1;
+                    assert_eq!(l[0]["verified"]["ok"], false, "{}", l[0]);
+                    assert!(l[0]["verified"]["why"]
+                        .as_str()
+                        .unwrap()
+                        .contains("not padded with NULs"));
+                }
+                0 => {
+                    // No NUL at all: nothing can be told, and it is said so.
+                    unknown += 1;
+                    assert_eq!(l[0]["verified"]["ok"], Value::Null, "{}", l[0]);
+                    assert!(
+                        l[0]["verified"]["why"]
+                            .as_str()
+                            .unwrap()
+                            .contains("cannot be checked"),
+                        "{}",
+                        l[0]
+                    );
+                }
+                c => panic!("{wrong}: exit {c}: {}", stderr(&o)),
+            }
+        }
+        assert!(broke > 0 && unknown > 0, "{broke} {unknown}");
+        // 16 octets of text fill the block: the right secret shows them.
+        let h = access_request_hex(SECRET, b"0123456789abcdef");
+        let o = run(&["decode", &h, "--secret", SECRET]);
+        assert_eq!(code(&o), 0, "{}", stdout(&o));
+        assert!(
+            stdout(&o).contains("[not verifiable: no Message-Authenticator]"),
+            "{}",
+            stdout(&o)
+        );
+        // 16 octets, not text: cannot be checked, not a failure.
+        let h = access_request_hex(
+            SECRET,
+            b"\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4",
+        );
+        let o = run(&["decode", &h, "--secret", SECRET]);
+        assert_eq!(code(&o), 0, "{}", stdout(&o));
+        assert!(
+            stdout(&o).contains("the secret cannot be checked"),
+            "{}",
+            stdout(&o)
+        );
+    }
+}
