@@ -485,10 +485,59 @@ pub(crate) fn attr_named<'d, 'n>(
         _ => (name, None),
     };
     let attr = dict.attr_or_raw(base).map_err(|e| match e.kind() {
-        radius_dict::ErrorKind::UnknownAttribute => format!("unknown attribute `{base}`"),
+        radius_dict::ErrorKind::UnknownAttribute => unknown_attribute(dict, base, e.suggestions()),
         _ => named(name, e),
     })?;
     Ok((attr, tag))
+}
+
+/// Where FreeRADIUS installs its dictionary tree (Debian, Ubuntu, Fedora).
+pub(crate) const FREERADIUS_DIR: &str = "/usr/share/freeradius";
+
+/// The FreeRADIUS tree at [`FREERADIUS_DIR`], loaded once and only when asked (on
+/// the error paths that hint at `-D`); `None` where it is not installed or does not
+/// load.
+pub(crate) fn freeradius_tree() -> Option<&'static Dictionary> {
+    static TREE: std::sync::OnceLock<Option<Dictionary>> = std::sync::OnceLock::new();
+    TREE.get_or_init(|| {
+        let root = std::path::Path::new(FREERADIUS_DIR).join("dictionary");
+        if !root.is_file() {
+            return None;
+        }
+        Dictionary::load(&FsResolver, &root.to_string_lossy(), Mode::Lenient)
+            .ok()
+            .map(|(d, _)| d)
+    })
+    .as_ref()
+}
+
+/// Why `name` is not an attribute of `dict`, in one line: the closest names
+/// (`did you mean 'User-Name'?`); or, when `dict` is the built-in dictionary (no `-D`
+/// or `-d` given) and the FreeRADIUS tree defines the name, that `-D` would find it.
+pub(crate) fn unknown_attribute(dict: &Dictionary, name: &str, suggestions: &[String]) -> String {
+    let mut text = format!("unknown attribute `{name}`");
+    if std::ptr::eq(dict, Dictionary::builtin()) && freeradius_tree().is_some_and(|t| t.attr(name).is_some())
+    {
+        text.push_str(&format!(
+            " (not in the built-in dictionary; {FREERADIUS_DIR} defines it: add -D {FREERADIUS_DIR})"
+        ));
+        return text;
+    }
+    if let Some(hint) = did_you_mean(suggestions) {
+        text.push_str(&format!(" ({hint})"));
+    }
+    text
+}
+
+/// `did you mean 'A'?` (or `'A' or 'B'`, `'A', 'B' or 'C'`); `None` for no names.
+pub(crate) fn did_you_mean(names: &[String]) -> Option<String> {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    let (last, rest) = quoted.split_last()?;
+    Some(if rest.is_empty() {
+        format!("did you mean {last}?")
+    } else {
+        format!("did you mean {} or {last}?", rest.join(", "))
+    })
 }
 
 /// An item looked up and parsed once (attribute, tag, value), to add to many packets:

@@ -157,6 +157,7 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         bad: 0,
         malformed: 0,
         linked: 0,
+        hinted: false,
     };
     let truncated = match input {
         Input::Packets(found) => {
@@ -226,6 +227,8 @@ struct Decoder<'a> {
     bad: u64,
     malformed: u64,
     linked: u64,
+    /// The `-D` hint was printed ([`Decoder::hint_freeradius`]).
+    hinted: bool,
 }
 
 impl Decoder<'_> {
@@ -410,6 +413,42 @@ impl Decoder<'_> {
         }
         if self.flush {
             let _ = self.out.flush();
+        }
+        if !self.hinted {
+            self.hint_freeradius(&packet);
+        }
+    }
+
+    /// Once per run, with the built-in dictionary only: when a vendor attribute was
+    /// printed raw (`Attr-26.2011.1`) and the FreeRADIUS tree knows its vendor, one
+    /// line on stderr saying `-D` would print it by name.
+    fn hint_freeradius(&mut self, packet: &Packet<&[u8]>) {
+        if !std::ptr::eq(self.dict, radius_dict::Dictionary::builtin()) {
+            return;
+        }
+        let raw_vendors: Vec<radius_codec::VendorId> = self
+            .dict
+            .decode(packet, None)
+            .iter()
+            .filter(|a| a.def.is_none() && a.addr.vendor().0 != 0)
+            .map(|a| a.addr.vendor())
+            .collect();
+        if raw_vendors.is_empty() {
+            return;
+        }
+        let Some(tree) = crate::common::freeradius_tree() else {
+            return;
+        };
+        if let Some(v) = raw_vendors.iter().find_map(|id| tree.vendor_by_id(*id)) {
+            self.hinted = true;
+            let dir = crate::common::FREERADIUS_DIR;
+            eprintln!(
+                "nacwire: attributes of vendor {} ({}) printed raw (Attr-26.{}.N): not in the built-in \
+                 dictionary; {dir} defines them: add -D {dir}",
+                v.name(),
+                v.id().0,
+                v.id().0
+            );
         }
     }
 }

@@ -135,6 +135,8 @@ fn by_text<'d>(d: &'d Dictionary, text: &str) -> CliResult<&'d radius_dict::Attr
     };
     let (def, _) =
         crate::common::attr_named(d, name).map_err(|e| match e.strip_prefix("unknown attribute") {
+            // said of `text` itself: with its hints (did you mean, -D)
+            Some(_) if name == text => Failure::usage(e),
             Some(_) => unknown(),
             None => Failure::usage(e),
         })?;

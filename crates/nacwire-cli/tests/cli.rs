@@ -4730,4 +4730,119 @@ mod msgs {
             stdout(&o)
         );
     }
+
+    /// Trial: `NAS-Port-Type=Ethrnet` said `not a valid integer value`, and
+    /// `User-Nmae=bob` only `unknown attribute`: the closest names are suggested.
+    #[test]
+    fn misspelt_names_get_suggestions() {
+        let port = free_udp_port();
+        let dst = format!("127.0.0.1:{port}");
+        let o = run(&[
+            "send",
+            "acct",
+            &dst,
+            SECRET,
+            "User-Name=x",
+            "NAS-Port-Type=Ethrnet",
+        ]);
+        assert_eq!(code(&o), 3);
+        assert_eq!(
+            stderr(&o).trim(),
+            "nacwire: NAS-Port-Type: not a number nor a value name of NAS-Port-Type (\"Ethrnet\") \
+             (did you mean 'Ethernet'?)"
+        );
+        let o = run(&["send", "acct", &dst, SECRET, "User-Nmae=x"]);
+        assert_eq!(code(&o), 3);
+        assert_eq!(
+            stderr(&o).trim(),
+            "nacwire: unknown attribute `User-Nmae` (did you mean 'User-Name'?)"
+        );
+        // The same in radclient input and `dict show`.
+        let o = run_stdin(
+            &["send", "acct", &dst, SECRET, "-f", "-"],
+            "User-Name = x, Sesion-Timeout = 10\n",
+        );
+        assert_eq!(code(&o), 3);
+        assert!(
+            stderr(&o).contains("(did you mean 'Session-Timeout'?)"),
+            "{}",
+            stderr(&o)
+        );
+        let o = run(&["dict", "show", "User-Nmae"]);
+        assert_eq!(code(&o), 3);
+        assert!(stderr(&o).contains("did you mean 'User-Name'?"), "{}", stderr(&o));
+        // Nothing close: no suggestion.
+        let o = run(&["send", "acct", &dst, SECRET, "Frobnicate-Thing=x"]);
+        assert_eq!(stderr(&o).trim(), "nacwire: unknown attribute `Frobnicate-Thing`");
+    }
+
+    /// Trial: vendors the FreeRADIUS tree defines and the built-in dictionary does not
+    /// (Huawei) were only `unknown attribute`, and printed raw by `decode` without a
+    /// word: both say `-D /usr/share/freeradius` would find them.
+    #[test]
+    fn freeradius_tree_is_hinted_when_it_knows_a_name() {
+        if require_program("freeradius").is_none() {
+            return;
+        }
+        let port = free_udp_port();
+        let dst = format!("127.0.0.1:{port}");
+        let o = run(&[
+            "send",
+            "acct",
+            &dst,
+            SECRET,
+            "User-Name=x",
+            "Huawei-Input-Average-Rate=1",
+        ]);
+        assert_eq!(code(&o), 3);
+        assert_eq!(
+            stderr(&o).trim(),
+            "nacwire: unknown attribute `Huawei-Input-Average-Rate` (not in the built-in dictionary; \
+             /usr/share/freeradius defines it: add -D /usr/share/freeradius)"
+        );
+        // With the tree given, the name is known (the request is sent, and lost).
+        let o = run(&[
+            "send",
+            "acct",
+            &dst,
+            SECRET,
+            "User-Name=x",
+            "Huawei-Input-Average-Rate=1",
+            "-D",
+            "/usr/share/freeradius",
+            "-t",
+            "0.2",
+            "-r",
+            "0",
+        ]);
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        // decode: one hint on stderr, however many packets carry the vendor.
+        let mut p = vec![4u8, 1, 0, 0];
+        p.extend([0; 16]);
+        p.extend([26, 12, 0, 0, 0x07, 0xdb, 2, 6, 0, 0, 0, 1]);
+        p.extend([1, 5, b'b', b'o', b'b']);
+        let len = (p.len() as u16).to_be_bytes();
+        p[2..4].copy_from_slice(&len);
+        let frame = udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 1813), &p);
+        let cap = tempfile_path::write("huawei.pcap", pcap(&[(1.0, frame.clone()), (2.0, frame)]));
+        let o = run(&["decode", cap.s()]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert!(
+            stdout(&o).contains("Attr-26.2011.2 = 0x00000001"),
+            "{}",
+            stdout(&o)
+        );
+        assert_eq!(
+            stderr(&o),
+            "nacwire: attributes of vendor Huawei (2011) printed raw (Attr-26.2011.N): not in the \
+             built-in dictionary; /usr/share/freeradius defines them: add -D /usr/share/freeradius\n"
+        );
+        let o = run(&["decode", cap.s(), "-D", "/usr/share/freeradius"]);
+        assert!(
+            stdout(&o).contains("Huawei-Input-Average-Rate = 1"),
+            "{}",
+            stdout(&o)
+        );
+        assert_eq!(stderr(&o), "");
+    }
 }
