@@ -213,9 +213,31 @@ pub(crate) fn dictionary(dir: Option<&std::path::Path>) -> CliResult<&'static Di
     } else {
         dir.to_path_buf()
     };
+    readable(&root)?;
     let (d, _) = Dictionary::load(&FsResolver, &root.to_string_lossy(), Mode::Strict)
         .map_err(|e| Failure::usage(format!("dictionary: {e}")))?;
     Ok(Box::leak(Box::new(d)))
+}
+
+/// A dictionary's root file can be opened, or a usage error saying why, as the
+/// system says it: `/nonexistent: cannot be read (No such file or directory)`.
+pub(crate) fn readable(root: &std::path::Path) -> CliResult<()> {
+    let why = match std::fs::File::open(root) {
+        Ok(f) if f.metadata().is_ok_and(|m| m.is_dir()) => "a directory".to_string(),
+        Ok(_) => return Ok(()),
+        Err(e) => {
+            // `No such file or directory (os error 2)`: the words, without the number.
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(at) => text.get(..at).unwrap_or(&text).to_string(),
+                None => text,
+            }
+        }
+    };
+    Err(Failure::usage(format!(
+        "{}: cannot be read ({why})",
+        root.display()
+    )))
 }
 
 /// [`dictionary`], then a site's `RADDB/dictionary` loaded on top of it (radclient's

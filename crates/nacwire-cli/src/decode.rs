@@ -41,10 +41,16 @@ pub(crate) struct DecodeArgs {
     /// Read the secret from this environment variable.
     #[arg(long, value_name = "VAR")]
     secret_env: Option<String>,
-    /// More UDP/TCP ports to decode in captures (repeatable; radsniff's `-f` filter).
-    #[arg(long = "port", value_name = "PORT", allow_negative_numbers = true,
-          value_parser = crate::common::whole::<u16>(1, 65535))]
+    /// More UDP/TCP ports to decode in captures, besides the RADIUS ports
+    /// (repeatable or a comma list: `--port 21812,21813`; radsniff's `-f` filter).
+    #[arg(long = "port", value_name = "PORT[,PORT]", allow_negative_numbers = true,
+          value_delimiter = ',', value_parser = crate::common::whole::<u16>(1, 65535))]
     ports: Vec<u16>,
+    /// radsniff's `-p PORT`: decode PORT and PORT+1 too (authentication and
+    /// accounting; repeatable or a comma list).
+    #[arg(short = 'p', value_name = "PORT[,PORT]", allow_negative_numbers = true,
+          value_delimiter = ',', value_parser = crate::common::whole::<u16>(1, 65535))]
+    radsniff_ports: Vec<u16>,
     /// A FreeRADIUS dictionary directory instead of the built-in dictionary.
     #[arg(short = 'D', long = "dict-dir", value_name = "DIR")]
     dict_dir: Option<PathBuf>,
@@ -92,6 +98,11 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
     let path = Path::new(&args.input);
     let mut ports = RADIUS_PORTS.to_vec();
     ports.extend(&args.ports);
+    // radsniff's filter for `-p P`: `udp port P or P+1 or 3799`.
+    for p in &args.radsniff_ports {
+        ports.push(*p);
+        ports.extend(p.checked_add(1));
+    }
     // A capture is read as it arrives (from stdin: decoded while tcpdump writes);
     // hex or a raw packet is read whole.
     let origin = if args.input == "-" {
@@ -159,6 +170,8 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         linked: 0,
         hinted: false,
     };
+    // Frames read from a capture (`None`: not a capture).
+    let mut frames = None;
     let truncated = match input {
         Input::Packets(found) => {
             for f in &found {
@@ -166,7 +179,11 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
             }
             None
         }
-        Input::Capture(reader) => read_capture(reader, &ports, &origin, &mut |f| d.packet(&f))?,
+        Input::Capture(reader) => {
+            let (truncated, n) = read_capture(reader, &ports, &origin, &mut |f| d.packet(&f))?;
+            frames = Some(n);
+            truncated
+        }
     };
     let Decoder {
         mut out,
@@ -203,8 +220,13 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         list.sort_unstable();
         list.dedup();
         let list: Vec<String> = list.iter().map(ToString::to_string).collect();
+        let read = match frames {
+            Some(1) => " (1 frame read)".to_string(),
+            Some(n) => format!(" ({n} frames read)"),
+            None => String::new(),
+        };
         return Err(Failure::usage(format!(
-            "{}: no RADIUS packet found on ports {} (another port: --port N)",
+            "{}: 0 RADIUS packets{read}: no RADIUS packet found on ports {} (another port: -p PORT or --port N)",
             args.input,
             list.join(", ")
         )));
@@ -239,17 +261,37 @@ impl Decoder<'_> {
             Ok(p) => p,
             Err(e) => {
                 self.malformed += 1;
+                // Where and when, as a packet's line says it.
                 if self.json {
-                    emit_json(
-                        &mut self.out,
-                        &json!({"event": "malformed", "index": n, "error": e.to_string()}),
-                    );
+                    let mut m = serde_json::Map::new();
+                    m.insert("event".into(), json!("malformed"));
+                    m.insert("index".into(), json!(n));
+                    m.insert("transport".into(), json!(f.transport));
+                    if let Some(t) = f.time {
+                        m.insert("time".into(), json!(t));
+                    }
+                    if let Some(s) = f.src {
+                        m.insert("from".into(), json!(s.to_string()));
+                    }
+                    if let Some(d) = f.dst {
+                        m.insert("to".into(), json!(d.to_string()));
+                    }
+                    m.insert("length".into(), json!(f.bytes.len()));
+                    m.insert("error".into(), json!(e.to_string()));
+                    emit_json(&mut self.out, &serde_json::Value::Object(m));
                 } else {
-                    let _ = writeln!(
-                        self.out,
-                        "#{n} malformed RADIUS packet ({} octets): {e}",
-                        f.bytes.len()
-                    );
+                    let mut line = format!("#{n} malformed RADIUS packet");
+                    if let (Some(s), Some(d)) = (f.src, f.dst) {
+                        line.push_str(&format!(" from {s} to {d} ({})", f.transport));
+                    }
+                    line.push_str(&format!(" ({} octets)", f.bytes.len()));
+                    if let Some(t) = f.time {
+                        line.push_str(&format!(" at {}", utc(t)));
+                    }
+                    let _ = writeln!(self.out, "{line}: {e}");
+                }
+                if self.flush {
+                    let _ = self.out.flush();
                 }
                 return;
             }
@@ -605,13 +647,13 @@ fn capture_error<I>(e: &PcapError<I>) -> &'static str {
 }
 
 /// Reads every RADIUS packet of a capture as it arrives, handing each to `each`;
-/// returns where the capture was cut, if it was.
+/// returns where the capture was cut, if it was, and the number of frames read.
 fn read_capture(
     data: impl std::io::Read + Send,
     ports: &[u16],
     name: &str,
     each: &mut dyn FnMut(Found),
-) -> CliResult<Option<String>> {
+) -> CliResult<(Option<String>, usize)> {
     let mut reader = pcap_parser::create_reader(65536, data).map_err(|e| {
         Failure::usage(format!(
             "{name}: not a pcap or pcapng capture ({})",
@@ -674,24 +716,33 @@ fn read_capture(
             Err(PcapError::Eof) => break,
             Err(PcapError::Incomplete(_)) => {
                 if reader.reader_exhausted() {
-                    return Ok(Some(format!("{name}: capture truncated after frame {frames}")));
+                    return Ok((
+                        Some(format!("{name}: capture truncated after frame {frames}")),
+                        frames,
+                    ));
                 }
                 reader
                     .refill()
                     .map_err(|e| Failure::usage(format!("{name}: {e:?}")))?;
             }
             Err(PcapError::UnexpectedEof) => {
-                return Ok(Some(format!("{name}: capture truncated after frame {frames}")));
+                return Ok((
+                    Some(format!("{name}: capture truncated after frame {frames}")),
+                    frames,
+                ));
             }
             Err(e) => {
-                return Ok(Some(format!(
-                    "{name}: bad capture after frame {frames} ({})",
-                    capture_error(&e)
-                )));
+                return Ok((
+                    Some(format!(
+                        "{name}: bad capture after frame {frames} ({})",
+                        capture_error(&e)
+                    )),
+                    frames,
+                ));
             }
         }
     }
-    Ok(None)
+    Ok((None, frames))
 }
 
 /// Link layer -> IP -> UDP/TCP -> RADIUS.

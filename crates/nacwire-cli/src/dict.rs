@@ -46,6 +46,7 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
     match args.command {
         DictCommand::Check { dir, lenient, json } => {
             let root = if dir.is_dir() { dir.join("dictionary") } else { dir };
+            crate::common::readable(&root)?;
             let mode = if lenient { Mode::Lenient } else { Mode::Strict };
             let (d, warnings) = Dictionary::load(&FsResolver, &root.to_string_lossy(), mode)
                 .map_err(|e| Failure::usage(format!("dictionary: {e}")))?;

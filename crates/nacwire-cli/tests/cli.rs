@@ -4845,4 +4845,115 @@ mod msgs {
         );
         assert_eq!(stderr(&o), "");
     }
+
+    /// Trial: a malformed packet in a capture said `#1 malformed RADIUS packet (1472
+    /// octets): ...` with no time or addresses (JSON: only index and error).
+    #[test]
+    fn malformed_capture_packets_say_when_and_where() {
+        // A RADIUS header claiming 3055 octets in a 40-octet datagram.
+        let mut p = vec![4u8, 9, 0x0b, 0xef];
+        p.extend([0; 36]);
+        let frame = udp_frame(([10, 0, 0, 1], 40001), ([10, 0, 0, 2], 1813), &p);
+        let cap = tempfile_path::write("malformed.pcap", pcap(&[(1_764_680_000.5, frame)]));
+        let o = run(&["decode", cap.s()]);
+        assert_eq!(code(&o), 3);
+        assert_eq!(
+            stdout(&o),
+            "#1 malformed RADIUS packet from 10.0.0.1:40001 to 10.0.0.2:1813 (udp) (40 octets) at \
+             2025-12-02 12:53:20.500000: packet Length field is 3055 but only 40 octets were received\n"
+        );
+        let l = json_lines(&run(&["decode", cap.s(), "--json"]));
+        assert_eq!(l[0]["event"], "malformed");
+        assert_eq!(l[0]["from"], "10.0.0.1:40001");
+        assert_eq!(l[0]["to"], "10.0.0.2:1813");
+        assert_eq!(l[0]["time"], 1_764_680_000.5);
+        assert_eq!(l[0]["transport"], "udp");
+        assert_eq!(l[0]["length"], 40);
+    }
+
+    /// Trial: radsniff's `-p 21812` was refused, and `--port 21812,21813` wanted a
+    /// whole number. `-p P` decodes P and P+1 (radsniff's `udp port P or P+1`), and
+    /// both take comma lists.
+    #[test]
+    fn radsniff_port_option_and_port_lists() {
+        let req = hex_to_bytes(concat!(
+            "010000380f403f9473978057bd83d5cb98f4227a",
+            "01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003"
+        ));
+        let acct = {
+            let mut b = PacketBuilder::accounting_request(3);
+            b.add(radius_codec::AttrType::USER_NAME, b"nemo").unwrap();
+            b.finish(&SharedSecret::from(SECRET)).unwrap()
+        };
+        let c = ([127, 0, 0, 1], 40000);
+        let frames = vec![
+            (100.0, udp_frame(c, ([127, 0, 0, 1], 21812), &req)),
+            (101.0, udp_frame(c, ([127, 0, 0, 1], 21813), &acct)),
+            (102.0, udp_frame(c, ([127, 0, 0, 1], 21900), &acct)),
+        ];
+        let cap = tempfile_path::write("ports.pcap", pcap(&frames));
+        let count = |args: &[&str]| {
+            let o = run(&[&["decode", cap.s(), "--json"][..], args].concat());
+            assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+            json_lines(&o).last().unwrap()["packets"].as_u64().unwrap()
+        };
+        assert_eq!(count(&["-p", "21812"]), 2);
+        assert_eq!(count(&["-p", "21812,21900"]), 3);
+        assert_eq!(count(&["-p", "21812", "-p", "21900"]), 3);
+        assert_eq!(count(&["--port", "21812,21813"]), 2);
+        assert_eq!(count(&["--port", "21812"]), 1);
+        let o = run(&["decode", cap.s(), "-p", "21812,x"]);
+        assert_eq!(code(&o), 3);
+        assert!(
+            stderr(&o).contains("give a whole number from 1 to 65535"),
+            "{}",
+            stderr(&o)
+        );
+        // Nothing on the ports: how many frames were read, and how to look further.
+        let o = run(&["decode", cap.s()]);
+        assert_eq!(code(&o), 3);
+        assert!(
+            stderr(&o).contains("0 RADIUS packets (3 frames read): no RADIUS packet found on ports 1645"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("-p PORT"), "{}", stderr(&o));
+        let empty = tempfile_path::write("empty.pcap", pcap(&[]));
+        let o = run(&["decode", empty.s()]);
+        assert!(
+            stderr(&o).contains("0 RADIUS packets (0 frames read)"),
+            "{}",
+            stderr(&o)
+        );
+    }
+
+    /// Trial: `dict check /nonexistent` said `/nonexistent:0:0: included file cannot
+    /// be read`: the root file is not an include, and the system says why.
+    #[test]
+    fn unreadable_dictionary_root_says_why() {
+        let o = run(&["dict", "check", "/nonexistent"]);
+        assert_eq!(code(&o), 3);
+        assert_eq!(
+            stderr(&o),
+            "nacwire: /nonexistent: cannot be read (No such file or directory)\n"
+        );
+        let o = run(&["dict", "show", "User-Name", "-D", "/nonexistent/dir"]);
+        assert_eq!(code(&o), 3);
+        assert_eq!(
+            stderr(&o),
+            "nacwire: /nonexistent/dir: cannot be read (No such file or directory)\n"
+        );
+        // A directory without a `dictionary` file.
+        let dir = std::env::temp_dir().join(format!("nacwire-msgs-empty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let o = run(&["dict", "check", dir.to_str().unwrap()]);
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "nacwire: {}: cannot be read (No such file or directory)\n",
+                dir.join("dictionary").display()
+            )
+        );
+        let _ = std::fs::remove_dir(&dir);
+    }
 }

@@ -44,7 +44,9 @@ pub enum ErrorKind {
     NoParent,
     /// A TLV block or dotted child under an attribute that is not a `tlv`.
     NotTlv,
-    /// An `$INCLUDE` that cannot be read.
+    /// An `$INCLUDE` that cannot be read; also the root file given to
+    /// [`Dictionary::load`](crate::Dictionary::load), at line 0 (the message is then
+    /// `path: cannot be read`).
     MissingInclude,
     /// An `$INCLUDE` that includes itself, directly or not.
     IncludeCycle,
@@ -282,6 +284,10 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind == ErrorKind::MissingInclude && self.line == 0 {
+            // The root file itself (no `$INCLUDE` line to point at): `path: cannot be read`.
+            return write!(f, "{}: cannot be read", self.file);
+        }
         if self.file.is_empty() && !self.attr.is_empty() && self.kind == ErrorKind::UnknownValueName {
             write!(f, "{}: not a number nor a value name of {}", self.attr, self.attr)?;
         } else if self.file.is_empty() && !self.attr.is_empty() {
@@ -346,6 +352,14 @@ mod tests {
         // Bounded: 40 characters of the worst kind.
         let worst = "\u{202e}".repeat(1000);
         assert!(short_token(&worst).len() <= 40 * "\\u{202e}".len() + 3);
+        // The root file: no line, no column, no token repeating the path.
+        let e = Error::new("/nonexistent", 0, 0, "/nonexistent", ErrorKind::MissingInclude);
+        assert_eq!(e.to_string(), "/nonexistent: cannot be read");
+        let e = Error::new("dictionary", 3, 10, "dictionary.nope", ErrorKind::MissingInclude);
+        assert_eq!(
+            e.to_string(),
+            "dictionary:3:10: included file cannot be read (\"dictionary.nope\")"
+        );
         let e = Error::value("A\nB", "x\"y", ErrorKind::InvalidTag);
         assert_eq!(e.to_string(), "A\\nB: invalid tag (\"x\\\"y\")");
     }
