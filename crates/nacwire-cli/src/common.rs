@@ -22,8 +22,8 @@ pub(crate) mod exit {
     pub(crate) const USAGE: u8 = 3;
     /// A packet did not verify with the secret (wrong secret?).
     pub(crate) const BAD_SECRET: u8 = 4;
-    /// `send` stopped by Ctrl-C (SIGINT) after printing its partial summary: 128 + 2,
-    /// the code a shell gives a command that SIGINT ended.
+    /// `send` or `decode` stopped by Ctrl-C (SIGINT) after printing its partial
+    /// summary: 128 + 2, the code a shell gives a command that SIGINT ended.
     pub(crate) const INTERRUPTED: u8 = 130;
 }
 

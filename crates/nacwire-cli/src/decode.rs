@@ -156,6 +156,10 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         )));
     };
 
+    // Ctrl-C: stop after the packet in hand, print the summary so far, exit 130 (a
+    // capture on stdin is checked when its next frame or its end arrives:
+    // `tcpdump | nacwire decode -` ends both); a second Ctrl-C ends it at once.
+    let interrupt = crate::interrupt::Interrupt::install(None);
     let mut d = Decoder {
         dict,
         secret: secret.as_ref(),
@@ -175,12 +179,16 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
     let truncated = match input {
         Input::Packets(found) => {
             for f in &found {
+                if interrupt.is_set() {
+                    break;
+                }
                 d.packet(f);
             }
             None
         }
         Input::Capture(reader) => {
-            let (truncated, n) = read_capture(reader, &ports, &origin, &mut |f| d.packet(&f))?;
+            let stop = || interrupt.is_set();
+            let (truncated, n) = read_capture(reader, &ports, &origin, &stop, &mut |f| d.packet(&f))?;
             frames = Some(n);
             truncated
         }
@@ -199,10 +207,16 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
             &mut out,
             &json!({"event": "summary", "packets": packets, "malformed": malformed,
                     "verified": good, "failed_verification": bad, "linked_replies": linked,
-                    "truncated": truncated.is_some()}),
+                    "truncated": truncated.is_some(), "interrupted": interrupt.is_set()}),
         );
     }
     let _ = out.flush();
+    if interrupt.is_set() {
+        eprintln!(
+            "nacwire: interrupted: {packets} packet(s) decoded, {malformed} malformed, {bad} did not verify"
+        );
+        return Ok(exit::INTERRUPTED);
+    }
     if let Some(t) = truncated {
         return Err(Failure::usage(t));
     }
@@ -647,11 +661,13 @@ fn capture_error<I>(e: &PcapError<I>) -> &'static str {
 }
 
 /// Reads every RADIUS packet of a capture as it arrives, handing each to `each`;
-/// returns where the capture was cut, if it was, and the number of frames read.
+/// returns where the capture was cut, if it was, and the number of frames read. Stops
+/// early once `stop` says so (Ctrl-C).
 fn read_capture(
     data: impl std::io::Read + Send,
     ports: &[u16],
     name: &str,
+    stop: &dyn Fn() -> bool,
     each: &mut dyn FnMut(Found),
 ) -> CliResult<(Option<String>, usize)> {
     let mut reader = pcap_parser::create_reader(65536, data).map_err(|e| {
@@ -666,6 +682,9 @@ fn read_capture(
     let mut streams: HashMap<(SocketAddr, SocketAddr), Vec<u8>> = HashMap::new();
     let mut frames = 0usize;
     loop {
+        if stop() {
+            break;
+        }
         match reader.next() {
             Ok((offset, block)) => {
                 let frame = match block {

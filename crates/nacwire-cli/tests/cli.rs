@@ -4956,4 +4956,117 @@ mod msgs {
         );
         let _ = std::fs::remove_dir(&dir);
     }
+
+    /// Ctrl-C ends `decode` of a capture on stdin (`tcpdump -U -w - | nacwire decode
+    /// -`) with the summary so far and exit 130, the code the README gives (it was
+    /// killed by the signal: no JSON summary).
+    #[test]
+    fn sigint_decode_prints_summary_and_exits_130() {
+        let req = hex_to_bytes(concat!(
+            "010000380f403f9473978057bd83d5cb98f4227a",
+            "01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003"
+        ));
+        let frame = udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 1812), &req);
+        let cap = pcap(&[(1.0, frame.clone()), (2.0, frame)]);
+        // The file header and the first frame; the second frame after Ctrl-C.
+        let first_end = 24 + (cap.len() - 24) / 2;
+        let mut child = nacwire()
+            .args(["decode", "-", "--json"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start nacwire");
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(&cap[..first_end]).unwrap();
+        stdin.flush().unwrap();
+        let (n, lines) = watch_lines(child.stdout.take().unwrap(), |l| l.contains("\"packet\""));
+        wait_until("the first packet", || {
+            n.load(std::sync::atomic::Ordering::Relaxed) == 1
+        });
+        sigint(&child);
+        std::thread::sleep(Duration::from_millis(200));
+        // The next frame (or the end of the capture) wakes the reader, which stops.
+        let _ = stdin.write_all(&cap[first_end..]);
+        drop(stdin);
+        let o = finish(child, Duration::from_secs(10));
+        let lines = lines.join().unwrap();
+        assert_eq!(o.status.code(), Some(130), "{lines:?} {}", stderr(&o));
+        let summary: Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+        assert_eq!(summary["event"], "summary", "{lines:?}");
+        assert_eq!(summary["interrupted"], true);
+        assert_eq!(summary["packets"], 1);
+        assert!(
+            stderr(&o).contains("interrupted: 1 packet(s) decoded"),
+            "{}",
+            stderr(&o)
+        );
+    }
+
+    /// Trial: `scripts/demo.sh` ran `target/release/nacwire` and failed with exit 127
+    /// when CARGO_TARGET_DIR was set. Here cargo is a stub that builds nothing and the
+    /// binary under test sits in CARGO_TARGET_DIR: the demo must run it.
+    #[test]
+    fn demo_script_uses_cargo_target_dir() {
+        use std::os::unix::fs::PermissionsExt;
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let dir = std::env::temp_dir().join(format!("nacwire-msgs-demo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("bin")).unwrap();
+        std::fs::create_dir_all(dir.join("target/release")).unwrap();
+        let cargo = dir.join("bin/cargo");
+        std::fs::write(&cargo, "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_nacwire"), dir.join("target/release/nacwire"))
+            .unwrap();
+        let path = format!(
+            "{}:{}",
+            dir.join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let o = Command::new("bash")
+            .arg(repo.join("scripts/demo.sh"))
+            .env("PATH", path)
+            .env("CARGO_TARGET_DIR", dir.join("target"))
+            .env("NACWIRE_DEMO_PORT", free_udp_port().to_string())
+            .env_remove("NACWIRE_DEMO_PROFILE")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("Received CoA-ACK"), "{}", stdout(&o));
+        assert!(stdout(&o).contains("Received Access-Accept"), "{}", stdout(&o));
+    }
+
+    /// Trial: the README's Status-Server example sent `testing123` to port 18121, where
+    /// FreeRADIUS's stock status virtual server takes its own client secret.
+    #[test]
+    fn readme_status_example_uses_the_status_site_secret() {
+        if require_program("freeradius").is_none() {
+            return;
+        }
+        let readme =
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+                .unwrap();
+        let line = readme
+            .lines()
+            .find(|l| l.starts_with("nacwire send status") && l.contains(":18121"))
+            .expect("a status example on port 18121");
+        let readme_secret = line.split_whitespace().nth(4).unwrap();
+        let site = [
+            "/etc/freeradius/3.0/sites-available/status",
+            "/etc/raddb/sites-available/status",
+        ]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok())
+        .expect("FreeRADIUS's status site");
+        let secret = site
+            .lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix("secret"))
+            .map(|r| r.trim_start_matches([' ', '\t', '=']).trim())
+            .expect("a client secret in the status site");
+        assert_eq!(readme_secret, secret, "{line}");
+    }
 }
