@@ -482,12 +482,13 @@ impl Decoder<'_> {
         if !std::ptr::eq(self.dict, radius_dict::Dictionary::builtin()) {
             return;
         }
-        let raw_vendors: Vec<radius_codec::VendorId> = self
-            .dict
-            .decode(packet, None)
-            .iter()
-            .filter(|a| a.def.is_none() && a.addr.vendor().0 != 0)
-            .map(|a| a.addr.vendor())
+        // The structural walk only (no values decoded): vendor attributes that the
+        // built-in dictionary does not define print raw.
+        let raw_vendors: Vec<radius_codec::VendorId> = packet
+            .addressed(self.dict)
+            .map(|a| a.addr())
+            .filter(|addr| addr.vendor().0 != 0 && self.dict.attr_by_addr(*addr).is_none())
+            .map(|addr| addr.vendor())
             .collect();
         if raw_vendors.is_empty() {
             return;
