@@ -1,6 +1,7 @@
 //! No panic on any input: validate, walk, decode every attribute as every type,
 //! reassemble extended attributes, parse VSAs, read the structure with
-//! `Packet::addressed` (on the unchecked view too). Then, so that the verifiers and the
+//! `Packet::addressed` (on the unchecked view too); `strict_extended` refuses exactly
+//! what `addressed` keeps raw. Then, so that the verifiers and the
 //! policies run on packets that pass their integrity checks (nothing is skipped under
 //! `cfg(fuzzing)`), the same attributes are re-signed with a fixed secret and verified,
 //! and the unsigned original is verified as it came (it must not pass where it
@@ -24,8 +25,9 @@ fuzz_target!(|data: &[u8]| {
     }
     for (tcp, opts) in [
         (false, DecodeOptions::UDP),
-        // strict VSA validation on one side, so that both modes are reached
-        (true, DecodeOptions::TCP.strict_vsa()),
+        // strict VSA and extended validation on one side, so that both modes are
+        // reached
+        (true, DecodeOptions::TCP.strict_vsa().strict_extended()),
     ] {
         let Ok(p) = Packet::new_checked_with(data, &opts) else {
             continue;
@@ -51,6 +53,13 @@ fuzz_target!(|data: &[u8]| {
         }
         if !tcp {
             addressed_round_trip(&p);
+            // strict_extended refuses exactly the packets in which `addressed` keeps
+            // an RFC 6929 attribute raw (as FreeRADIUS 3.2 does).
+            let raw_extended = p.addressed(&BuiltinFormats).any(|a| {
+                a.is_malformed() && a.addr().path().first().is_some_and(|t| (241..=246).contains(t))
+            });
+            let strict = Packet::new_checked_with(data, &DecodeOptions::UDP.strict_extended());
+            assert_eq!(strict.is_err(), raw_extended, "{strict:?}");
         }
         let _ = p.verify_request(&secret);
         let _ = p.verify_reply(&p, &secret);

@@ -1069,9 +1069,10 @@ impl Packet {
         dict: DictHandle,
         secret: Option<(Arc<SharedSecret>, Option<[u8; 16]>)>,
     ) -> PyResult<Self> {
-        // The top-level attribute list is checked; a Vendor-Specific whose content does
-        // not parse in its vendor's format is read as a malformed attribute (FreeRADIUS
-        // 3.2's raw `Attr-26`), not a reason to refuse the packet.
+        // The top-level attribute list is checked; a Vendor-Specific or extended
+        // attribute whose structure does not parse is read as a malformed attribute
+        // (FreeRADIUS 3.2's raw `Attr-26`, `Attr-245`, `Attr-241.26`), not a reason to
+        // refuse the packet.
         CodecPacket::new_checked(&data[..]).map_err(errors::codec)?;
         // The request's header is all a reply's hidden values need (its Request
         // Authenticator): kept as a 20-octet packet for `Dictionary::decode_reply`.
@@ -1161,8 +1162,9 @@ impl Packet {
     /// Validates `data` (`bytes`, `bytearray` or `memoryview`, as `socket.recv_into`
     /// fills them; copied) as a RADIUS packet (every attribute, once): `PacketError`
     /// when the header or the top-level attribute list is malformed. A Vendor-Specific
-    /// whose inner structure does not parse is not: as FreeRADIUS 3.2 does, it is
-    /// kept whole (`Vendor-Specific`, its octets as `bytes`; `Attr-26 = 0x...` in
+    /// or RFC 6929 extended attribute whose inner structure does not parse is not: as
+    /// FreeRADIUS 3.2 does, it is kept whole (`Vendor-Specific`, its octets as
+    /// `bytes`; `Attr-26 = 0x...`, `Attr-245 = 0x...`, `Attr-241.26 = 0x...` in
     /// `text()`).
     ///
     /// `secret` (with `request` for a reply) lets hidden values be revealed when read;

@@ -407,6 +407,80 @@ def test_malformed_vendor_specific_is_kept_readable() -> None:
     assert info.value.offset == 20
 
 
+def test_malformed_extended_attributes_are_kept_readable() -> None:
+    """RFC 6929 attributes whose structure does not parse (an extended attribute
+    without data, the More flag with no continuation, an EVS too short for its vendor
+    header) and VSAs FreeRADIUS does not split (a USR type of 2^24, WiMAX holding two
+    sub-attributes) do not make Packet.decode refuse the packet: as FreeRADIUS 3.2
+    keeps them (radsniff prints ``Attr-241 = 0x01``, ``Attr-245 = 0x...``,
+    ``Attr-241.26 = 0x...``, ``Attr-26 = 0x...``), each is read whole between the
+    other attributes; a signed packet carrying them verifies, a tampered one does
+    not. A long-extended attribute whose Length runs past the packet is refused."""
+    broken = bytes.fromhex("0480aabb")  # 245.4, More flag, then User-Name
+    short_evs = bytes.fromhex("1a000009")  # 241.26: three octets of vendor id
+    usr = bytes.fromhex("000001ad0100000061")  # USR type 0x01000000
+    wimax = bytes.fromhex("000060b50104006102040062")  # two WiMAX sub-attributes
+    attrs = (
+        bytes.fromhex("f10301")  # 241, Extended-Type 1, no data
+        + bytes([245, 2 + len(broken)])
+        + broken
+        + bytes.fromhex("0105626f62")  # User-Name "bob"
+        + bytes([241, 2 + len(short_evs)])
+        + short_evs
+        + bytes([26, 2 + len(usr)])
+        + usr
+        + bytes([26, 2 + len(wimax)])
+        + wimax
+        + bytes.fromhex("050600000007")  # NAS-Port 7
+    )
+    data = bytes([4, 9]) + (20 + len(attrs)).to_bytes(2, "big") + bytes(16) + attrs
+    pkt = radius.Packet.decode(data)
+    assert len(pkt) == 7
+    assert pkt["User-Name"] == "bob"
+    assert pkt["NAS-Port"] == 7
+    assert pkt.get_all("Vendor-Specific") == [usr, wimax]
+    assert [a[1] for a in pkt.attributes()] == [
+        (0, 241),
+        (0, 245),
+        (0, 1),
+        (0, 241, 26),
+        (0, 26),
+        (0, 26),
+        (0, 5),
+    ]
+    assert pkt.text().splitlines()[1:] == [
+        "\tAttr-241 = 0x01",
+        "\tAttr-245 = 0x0480aabb",
+        '\tUser-Name = "bob"',
+        "\tAttr-241.26 = 0x000009",
+        "\tAttr-26 = 0x000001ad0100000061",
+        "\tAttr-26 = 0x000060b50104006102040062",
+        "\tNAS-Port = 7",
+    ]
+    # The raw pairs text() prints build the same octets again.
+    pairs: list[tuple[str, object]] = [
+        (name, value)
+        for name, value in (line.strip().split(" = ", 1) for line in pkt.text().splitlines()[1:])
+    ]
+    pairs[2] = ("User-Name", "bob")
+    pairs[6] = ("NAS-Port", 7)
+    assert radius.build("Accounting-Request", SECRET, pairs).raw[20:] == attrs
+
+    # Signed: verifies; one octet changed inside the broken fragment: does not.
+    signed = radius.build("Accounting-Request", SECRET, pairs)
+    radius.Packet.decode(bytes(signed)).verify_request(SECRET)
+    raw = bytearray(bytes(signed))
+    raw[20 + 3 + 4] ^= 0x01
+    with pytest.raises(nacwire.VerifyError):
+        radius.Packet.decode(bytes(raw)).verify_request(SECRET)
+
+    # The top-level walk stays strict.
+    bad = bytes([4, 9, 0, 25]) + bytes(16) + bytes([245, 9, 4, 0x80, 1])
+    with pytest.raises(nacwire.PacketError) as info:
+        radius.Packet.decode(bad)
+    assert info.value.offset == 20
+
+
 def test_repr_redacts_hidden_values() -> None:
     pkt = radius.build("Access-Request", SECRET, {"User-Name": "bob", "User-Password": "hunter2"})
     shown = radius.Packet.decode(bytes(pkt), secret=SECRET)

@@ -149,8 +149,9 @@ impl Session {
     ///
     /// An identification attribute that cannot be read is an error, never left out:
     /// text that is not UTF-8 ([`Error::NotText`]), a value of the wrong length, or a
-    /// Vendor-Specific whose content does not parse in its vendor's format
-    /// ([`Error::BadValue`]; such a packet is valid, the codec keeps the VSA whole).
+    /// Vendor-Specific or RFC 6929 extended attribute whose structure does not parse
+    /// ([`Error::BadValue`]; such a packet is valid, the codec keeps the attribute
+    /// whole, as FreeRADIUS 3.2 does).
     ///
     /// The kind is inferred: EAP-Message means 802.1X; Service-Type Call-Check, or a
     /// User-Name that is the Calling-Station-Id MAC, means MAC authentication;
@@ -166,18 +167,26 @@ impl Session {
         // id 0 stays the plain attribute 26), extended attributes read.
         for a in packet.view().addressed(&BuiltinFormats) {
             if a.is_malformed() {
-                // Kept whole by the codec (a Vendor-Specific whose content does not
-                // parse): identifiers in it (Cisco's audit-session-id) cannot be read,
+                // Kept whole by the codec (a Vendor-Specific or extended attribute
+                // whose structure does not parse): identifiers in it (Cisco's
+                // audit-session-id, WiMAX's, Operator-NAS-Identifier) cannot be read,
                 // and a session read without them would target the NAS's session by
                 // weaker ones, so it is an error, as a User-Name that is not text is.
-                if let Err(source) = packet.check(&DecodeOptions::UDP.strict_vsa()) {
-                    let attr = a.addr().path().first().and_then(|t| u8::try_from(*t).ok());
-                    return Err(Error::BadValue {
-                        attr: attr.map_or(AttrType::VENDOR_SPECIFIC, AttrType),
-                        source,
+                // The cause is what strict validation says; a WiMAX VSA that parses
+                // but that the codec keeps whole (as FreeRADIUS does) is VsaMalformed.
+                let attr = a.addr().path().first().and_then(|t| u8::try_from(*t).ok());
+                let source = packet
+                    .check(&DecodeOptions::UDP.strict_vsa().strict_extended())
+                    .err()
+                    .unwrap_or_else(|| radius_codec::Error::VsaMalformed {
+                        offset: a.offset(),
+                        vendor: VendorId::of_vsa_value(a.value()).unwrap_or(VendorId(0)),
+                        sub_offset: 0,
                     });
-                }
-                continue;
+                return Err(Error::BadValue {
+                    attr: attr.map_or(AttrType::VENDOR_SPECIFIC, AttrType),
+                    source,
+                });
             }
             let v = a.value();
             let t = match (a.addr().vendor(), a.addr().path()) {

@@ -369,6 +369,31 @@ fn session_from_requests() {
             source: radius_codec::Error::VsaMalformed { .. },
         })
     ));
+    // The same for the other structures the codec keeps whole: a WiMAX VSA holding
+    // two sub-attributes (FreeRADIUS 3.2 keeps it raw), an Operator-NAS-Identifier
+    // (241.8) without data, a long-extended fragment whose More flag has no
+    // continuation.
+    for (t, value, source) in [
+        (
+            26u8,
+            &[0, 0, 0x60, 0xb5, 1, 4, 0, b'a', 2, 4, 0, b'b'][..],
+            "VsaMalformed",
+        ),
+        (241, &[8], "AttributeTooShort"),
+        (245, &[4, 0x80, b'x'], "MissingContinuation"),
+    ] {
+        let mut b = PacketBuilder::accounting_request(6);
+        b.add(AttrType::USER_NAME, b"bob").unwrap();
+        b.add(AttrType(t), value).unwrap();
+        let bytes = b.finish(&secret).unwrap();
+        match Session::from_packet(&Packet::new_checked(&bytes[..]).unwrap()) {
+            Err(Error::BadValue { attr, source: e }) => {
+                assert_eq!(attr, AttrType(t));
+                assert!(format!("{e:?}").starts_with(source), "{e:?}");
+            }
+            other => panic!("{t}: {other:?}"),
+        }
+    }
     let mut b = PacketBuilder::accounting_request(4);
     b.add(AttrType::NAS_PORT, &[1, 2]).unwrap();
     let bytes = b.finish(&secret).unwrap();

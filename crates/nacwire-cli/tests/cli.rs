@@ -744,6 +744,45 @@ fn send_against_radiusd() {
     );
 }
 
+/// FreeRADIUS 3.2 takes a request carrying the raw attributes `decode` prints for
+/// structures that do not parse (a long-extended fragment whose More flag has no
+/// continuation, a short EVS, an extended attribute without data, VSAs it does not
+/// split) as it takes any other: it answers (`rad_packet_ok` walks only the top-level
+/// list, the decoder keeps them raw); `--json` shows them sent as they were written.
+#[test]
+fn radiusd_answers_a_request_with_raw_structures() {
+    let Some(bin) = require_program("freeradius") else {
+        return;
+    };
+    let server = FreeRadius::start(&bin).expect("start freeradius");
+    let auth = format!("127.0.0.1:{}", server.auth_port);
+    let raw = [
+        "Attr-245=0x0480aabb",
+        "Attr-241.26=0x000009",
+        "Attr-241=0x01",
+        "Attr-26=0x000001ad0100000061",
+        "Attr-26=0x000060b50104006102040062",
+    ];
+    let mut args = vec![
+        "send",
+        "auth",
+        &auth,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+    ];
+    args.extend(raw);
+    args.push("--json");
+    let o = run(&args);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[1]["code"], "Access-Accept", "{}", stdout(&o));
+    let sent = l[0]["hex"].as_str().unwrap();
+    for octets in ["f5060480aabb", "f1061a000009", "f10301", "1a0b000001ad0100000061"] {
+        assert!(sent.contains(octets), "{octets} in {sent}");
+    }
+}
+
 fn radclient(radclient: &std::path::Path, input: &str, args: &[&str]) -> Output {
     let mut child = Command::new(radclient)
         .args(args)
@@ -3768,7 +3807,11 @@ fn decode_prints_attributes_as_radsniff() {
 /// do not add up, not the vendor's format, no vendor data, too short for a vendor id)
 /// does not make `decode` refuse the packet: as radsniff (FreeRADIUS 3.2's decoder,
 /// its raw fallback) prints it, `Attr-26 = 0x<the whole value>`, exit 0, and the
-/// attributes around it print as usual. A malformed top-level attribute list is
+/// attributes around it print as usual. The same for RFC 6929 extended attributes
+/// whose structure does not parse (`Attr-241 = 0x01`, `Attr-245 = 0x<first
+/// fragment>`, `Attr-241.26 = 0x...`, a TLV whole) and for the VSAs FreeRADIUS does
+/// not split (a USR type of 2^24 or more, WiMAX with two sub-attributes, of an
+/// unknown type, or a broken continuation). A malformed top-level attribute list is
 /// still a malformed packet (exit 3).
 #[test]
 fn decode_keeps_a_malformed_vsa_as_radsniff_does() {
@@ -3801,6 +3844,37 @@ fn decode_keeps_a_malformed_vsa_as_radsniff_does() {
             attr(1, b"bob"),
             attr(26, &[0, 0, 0, 9, 1, 3, b'a', 2, 9, b'x']),
             attr(5, &[0, 0, 0, 7]),
+            attr(26, &[0, 0, 0, 9, 1, 5, b'a', b'=', b'b']),
+        ]
+        .concat(),
+        // RFC 6929 structure that does not parse: an extended attribute without
+        // data, a long-extended one without data; the More flag followed by another
+        // attribute, by another Extended-Type (which is read on its own), and a good
+        // chain for contrast; an EVS too short for vendor id, vendor type and data,
+        // or with a vendor id over 24 bits; TLVs that do not parse.
+        attr(241, &[1]),
+        attr(245, &[4, 0]),
+        [attr(245, &[4, 0x80, 1, 2]), attr(1, b"bob")].concat(),
+        [attr(245, &[4, 0x80, 1, 2]), attr(245, &[5, 0, 3])].concat(),
+        [attr(245, &[4, 0x80, 1, 2]), attr(245, &[4, 0, 3])].concat(),
+        attr(241, &[26, 0, 0, 9]),
+        attr(241, &[26, 0, 0, 0, 9, 1]),
+        attr(241, &[26, 1, 0, 0, 9, 1, b'a']),
+        attr(246, &[26, 0, 0, 0, 0, 9, 1]),
+        attr(241, &[5, 1, 9, 0]),
+        // VSAs FreeRADIUS does not split: a USR type of 2^24; WiMAX holding two
+        // sub-attributes, of a type no dictionary defines, flagged More with
+        // another attribute after it.
+        attr(26, &[0, 0, 0x01, 0xad, 1, 0, 0, 0, b'a']),
+        attr(26, &[0, 0, 0x60, 0xb5, 1, 4, 0, b'a', 2, 4, 0, b'b']),
+        attr(26, &[0, 0, 0x60, 0xb5, 200, 4, 0, b'a']),
+        [attr(26, &[0, 0, 0x60, 0xb5, 1, 4, 0x80, b'a']), attr(1, b"x")].concat(),
+        // Between good attributes.
+        [
+            attr(1, b"bob"),
+            attr(245, &[4, 0x80, 1, 2]),
+            attr(5, &[0, 0, 0, 7]),
+            attr(242, &[26, 0, 0, 9]),
             attr(26, &[0, 0, 0, 9, 1, 5, b'a', b'=', b'b']),
         ]
         .concat(),
@@ -3863,7 +3937,19 @@ fn decode_keeps_a_malformed_vsa_as_radsniff_does() {
     // decoded, none as malformed.
     let o = run(&["decode", f.s()]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert_eq!(attribute_blocks(&stdout(&o), |l| l.starts_with('#')), ours);
+    let builtin = attribute_blocks(&stdout(&o), |l| l.starts_with('#'));
+    // ... but for the WiMAX type no dictionary defines: the built-in dictionary does
+    // not define the WiMAX vendor, so it has no list of types to keep it raw by.
+    assert_eq!(builtin[23], ["Attr-26.24757.200 = 0x61"]);
+    assert_eq!(ours[23], ["Attr-26 = 0x000060b5c8040061"]);
+    let skip = |b: &[Vec<String>]| -> Vec<Vec<String>> {
+        b.iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 23)
+            .map(|(_, x)| x.clone())
+            .collect()
+    };
+    assert_eq!(skip(&builtin), skip(&ours));
     let o = run(&["decode", f.s(), "--json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let l = json_lines(&o);
@@ -3875,9 +3961,27 @@ fn decode_keeps_a_malformed_vsa_as_radsniff_does() {
     assert_eq!(summary["event"], "summary");
     assert_eq!(summary["packets"], packets.len());
     assert_eq!(summary["malformed"], 0);
+    assert_eq!(ours[14], ["Attr-245 = 0x04800102", "Attr-245.5 = 0x03"]);
+    assert_eq!(ours[15], ["Attr-245.4 = 0x010203"]);
+    assert_eq!(ours[18], ["Attr-241.26 = 0x010000090161"]);
+    assert_eq!(ours[22], ["Attr-26 = 0x000060b50104006102040062"]);
+    assert_eq!(
+        ours[25],
+        [
+            "User-Name = \"bob\"",
+            "Attr-245 = 0x04800102",
+            "NAS-Port = 7",
+            "Attr-242.26 = 0x000009",
+            "Cisco-AVPair = \"a=b\"",
+        ]
+    );
+    // JSON names them as the dictionary does, as it names a malformed VSA.
+    assert_eq!(l[25]["attributes"]["Extended-Attribute-5"], "0x04800102");
+    assert_eq!(l[25]["attributes"]["Extended-Vendor-Specific-2"], "0x000009");
 
     // The top-level walk stays strict: a VSA whose length runs past the packet, or
-    // an attribute cut off after a malformed VSA, is a malformed packet.
+    // an attribute cut off after a malformed VSA, is a malformed packet; so is a
+    // long-extended attribute whose length runs past the packet.
     let hex = |attrs: &[u8]| {
         let mut p = vec![1, 0, 0, 0];
         p.extend([0u8; 16]);
@@ -3889,6 +3993,8 @@ fn decode_keeps_a_malformed_vsa_as_radsniff_does() {
     for attrs in [
         &[26, 30, 0, 0, 0, 9, 1, 3, b'x'][..],
         &[26, 8, 0, 0, 0, 9, 1, 7, 1][..],
+        &[245, 9, 4, 0x80, 1][..],
+        &[245, 5, 4, 0x80, 1, 245][..],
     ] {
         let o = run(&["decode", &hex(attrs)]);
         assert_eq!(code(&o), 3, "{attrs:?}: {}{}", stdout(&o), stderr(&o));

@@ -5,8 +5,10 @@
 
 use std::borrow::Cow;
 
-use crate::packet::{read_extended, vendor_of, Attribute, Attributes, VendorFormats};
-use crate::vsa::VendorAttrs;
+use crate::extended::EVS_TYPE;
+use crate::packet::{evs_ok, join_extended, vendor_of, Attribute, Attributes, VendorFormats};
+use crate::vsa::{VendorAttr, VendorAttrs};
+use crate::Vsa;
 use crate::{AttrAddr, AttrType, DataType, Packet, Result, Value, VendorId};
 
 /// One attribute as [`Packet::addressed`] reads it: where it lives, its value octets
@@ -55,12 +57,23 @@ impl<'a> AddrValue<'a> {
         self.fragments
     }
 
-    /// True for a Vendor-Specific attribute whose content could not be taken apart:
-    /// too short for a vendor id, no vendor data, or sub-attributes that do not fill
-    /// it exactly in the vendor's format. It is then the attribute whole, address
-    /// `0, [26]` and the value every octet after type and length (vendor id
-    /// included): what FreeRADIUS 3.2 keeps as a raw attribute and prints as
-    /// `Attr-26 = 0x...`. [`crate::Attribute::vsa_with`] on it says what is wrong.
+    /// True for an attribute whose structure could not be taken apart, which
+    /// FreeRADIUS 3.2 keeps as a raw attribute:
+    ///
+    /// - a Vendor-Specific too short for a vendor id, without vendor data, whose
+    ///   sub-attributes do not fill it exactly in the vendor's format, or (WiMAX,
+    ///   `1,1,c`) that does not hold exactly one sub-attribute with data, of a type
+    ///   [`VendorFormats::knows`], whose continuation does not end: the attribute
+    ///   whole, address `0, [26]`, the value every octet after type and length
+    ///   (vendor id included), printed `Attr-26 = 0x...`;
+    ///   [`crate::Attribute::vsa_with`] on it says what is wrong (except for WiMAX);
+    /// - an extended attribute (241-244) without Extended-Type and data, a
+    ///   long-extended one (245-246) without flags and data or whose More flag is not
+    ///   followed by the fragments that end the value: the attribute (the first
+    ///   fragment) whole, address `0, [t]`, printed `Attr-245 = 0x...`;
+    /// - an Extended-Vendor-Specific too short for vendor id, vendor type and one
+    ///   octet of data, or with a vendor id over 24 bits: address `0, [t, 26]`, the
+    ///   value after the Extended-Type (and flags), printed `Attr-241.26 = 0x...`.
     ///
     /// ```
     /// use radius_codec::{AttrAddr, BuiltinFormats, Packet};
@@ -121,9 +134,6 @@ struct VsaCursor<'a> {
     offset: usize,
     vendor: VendorId,
     subs: VendorAttrs<'a>,
-    /// The next sub-attribute is the first of its VSA (the only one that can continue
-    /// a WiMAX value).
-    first: bool,
 }
 
 /// Iterator over the attributes of a packet as addresses and values; see
@@ -134,10 +144,6 @@ pub struct Addressed<'a, 'f> {
     attrs: Attributes<'a>,
     formats: &'f dyn VendorFormats,
     vsa: Option<VsaCursor<'a>>,
-    /// A WiMAX-continued value being joined.
-    continued: Option<AddrValue<'a>>,
-    /// An attribute read while ending a continuation: it comes next.
-    held: Option<AddrValue<'a>>,
 }
 
 impl core::fmt::Debug for Addressed<'_, '_> {
@@ -145,7 +151,6 @@ impl core::fmt::Debug for Addressed<'_, '_> {
         f.debug_struct("Addressed")
             .field("attrs", &self.attrs)
             .field("vsa", &self.vsa)
-            .field("continued", &self.continued)
             .finish_non_exhaustive()
     }
 }
@@ -155,107 +160,157 @@ impl<'a> Iterator for Addressed<'a, '_> {
 
     fn next(&mut self) -> Option<AddrValue<'a>> {
         loop {
-            if let Some(held) = self.held.take() {
-                return Some(held);
-            }
             if let Some(cur) = &mut self.vsa {
                 if let Some(sub) = cur.subs.next() {
-                    let first = core::mem::replace(&mut cur.first, false);
-                    let item = AddrValue {
+                    return Some(AddrValue {
                         addr: AttrAddr::vendor_specific(cur.vendor, sub.vendor_type()),
                         value: Cow::Borrowed(sub.value()),
                         offset: cur.offset,
                         fragments: 1,
                         malformed: false,
-                    };
-                    // WiMAX continuation (`1,1,c`): a value flagged "more" goes on in the
-                    // first sub-attribute of the next VSA of the same vendor and type;
-                    // the other sub-attributes of that VSA are attributes of their own.
-                    if let Some(c) = self.continued.as_mut().filter(|c| first && c.addr == item.addr) {
-                        c.value.to_mut().extend_from_slice(sub.value());
-                        c.fragments += 1;
-                        if sub.more() {
-                            continue;
-                        }
-                        return self.continued.take();
-                    }
-                    let ended = self.continued.take();
-                    let item = if sub.more() {
-                        self.continued = Some(item);
-                        None
-                    } else {
-                        Some(item)
-                    };
-                    match (ended, item) {
-                        (Some(ended), item) => {
-                            self.held = item;
-                            return Some(ended);
-                        }
-                        (None, Some(item)) => return Some(item),
-                        (None, None) => continue,
-                    }
+                    });
                 }
                 self.vsa = None;
             }
-            let Some(a) = self.attrs.next() else {
-                // The packet ends a continuation: what was joined stands.
-                return self.continued.take();
-            };
+            let a = self.attrs.next()?;
             // Vendor id 0 is the standard space, not a vendor: its sub-attribute `t`
             // would read as the standard attribute `t` (a User-Name inside a VSA), so
             // it stays whole. A VSA that does not parse stays whole too, flagged.
-            let mut malformed = false;
             if a.typ() == AttrType::VENDOR_SPECIFIC {
                 let vendor = vendor_of(a.value());
-                match a.vsa_with(self.formats.vendor_format(vendor)) {
+                let format = self.formats.vendor_format(vendor);
+                match a.vsa_with(format) {
+                    Ok(vsa) if vendor != VendorId(0) && format.has_continuation() => {
+                        return Some(
+                            read_wimax(&a, &vsa, &mut self.attrs, self.formats)
+                                .unwrap_or_else(|| whole(&a, true)),
+                        );
+                    }
                     Ok(vsa) if vendor != VendorId(0) => {
                         self.vsa = Some(VsaCursor {
                             offset: a.offset(),
                             vendor: vsa.vendor(),
                             subs: vsa.attrs(),
-                            first: true,
                         });
                         continue;
                     }
-                    Ok(_) => {}
-                    Err(_) => malformed = true,
+                    Ok(_) => return Some(whole(&a, false)),
+                    Err(_) => return Some(whole(&a, true)),
                 }
             }
-            // Anything but a Vendor-Specific ends a continuation: what was joined stands.
-            let mut item = read_plain(a, &mut self.attrs);
-            item.malformed = malformed;
-            if let Some(ended) = self.continued.take() {
-                self.held = Some(item);
-                return Some(ended);
-            }
-            return Some(item);
+            return Some(read_plain(a, &mut self.attrs));
         }
     }
+}
+
+/// The attribute whole: address `0, [t]`, its value as it is.
+fn whole<'a>(a: &Attribute<'a>, malformed: bool) -> AddrValue<'a> {
+    AddrValue {
+        addr: AttrAddr::standard(u32::from(a.typ().0)),
+        value: Cow::Borrowed(a.value()),
+        offset: a.offset(),
+        fragments: 1,
+        malformed,
+    }
+}
+
+/// The one sub-attribute of a WiMAX (`1,1,c`) Vendor-Specific, as FreeRADIUS 3.2's
+/// `data2vp_wimax` takes it: exactly one, filling the VSA, with at least one octet of
+/// data.
+fn wimax_single<'a>(vsa: &Vsa<'a>) -> Option<VendorAttr<'a>> {
+    let mut subs = vsa.attrs();
+    let sub = subs.next()?;
+    (subs.next().is_none() && !sub.value().is_empty()).then_some(sub)
+}
+
+/// A WiMAX (`1,1,c`) value, joined over the VSAs that continue it (each the next
+/// attribute, a VSA of the same vendor holding one sub-attribute of the same type),
+/// as FreeRADIUS 3.2 reads it; `None` (the first VSA is then kept whole, as
+/// FreeRADIUS keeps it raw) when the VSA does not hold exactly one sub-attribute with
+/// data, the type is unknown to `formats`, or the continuation does not end. On
+/// success `rest` is past the last fragment.
+fn read_wimax<'a>(
+    a: &Attribute<'a>,
+    vsa: &Vsa<'a>,
+    rest: &mut Attributes<'a>,
+    formats: &dyn VendorFormats,
+) -> Option<AddrValue<'a>> {
+    let first = wimax_single(vsa)?;
+    let (vendor, vendor_type) = (vsa.vendor(), first.vendor_type());
+    if !formats.knows(vendor, vendor_type) {
+        return None;
+    }
+    let mut item = AddrValue {
+        addr: AttrAddr::vendor_specific(vendor, vendor_type),
+        value: Cow::Borrowed(first.value()),
+        offset: a.offset(),
+        fragments: 1,
+        malformed: false,
+    };
+    let mut more = first.more();
+    let mut ahead = rest.clone();
+    while more {
+        let next = ahead.next()?;
+        if next.typ() != AttrType::VENDOR_SPECIFIC || vendor_of(next.value()) != vendor {
+            return None;
+        }
+        let next = next.vsa_with(vsa.format()).ok()?;
+        let sub = wimax_single(&next).filter(|s| s.vendor_type() == vendor_type)?;
+        item.value.to_mut().extend_from_slice(sub.value());
+        item.fragments += 1;
+        more = sub.more();
+    }
+    *rest = ahead;
+    Some(item)
 }
 
 /// Octets of an EVS vendor header: vendor id (4) and vendor type (1).
 const EVS_HEADER: usize = 5;
 
 /// A standard, extended, long-extended (joining the fragments that follow in `rest`)
-/// or EVS attribute; a Vendor-Specific that did not parse, or an extended attribute too
-/// short for its header, as the plain attribute; an EVS of vendor id 0 as the extended
-/// attribute `t.26` (vendor 0 is no vendor address: `0, [t, 26, vt]` is a TLV child).
+/// or EVS attribute. What FreeRADIUS 3.2 keeps raw comes out flagged malformed: an
+/// extended attribute without Extended-Type and data, a long-extended one without
+/// flags and data, or whose More flag is not followed by the fragments that end the
+/// value (each as the plain attribute, `0, [t]`, the first fragment only); an EVS too
+/// short for its vendor header and one octet of data, or whose vendor id has more
+/// than 24 bits (`0, [t, 26]`, the joined value after the Extended-Type). An EVS of
+/// vendor id 0 is the extended attribute `t.26`, not flagged (vendor 0 is no vendor
+/// address: `0, [t, 26, vt]` is a TLV child).
 fn read_plain<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> AddrValue<'a> {
-    let plain = AddrValue {
-        addr: AttrAddr::standard(u32::from(a.typ().0)),
-        value: Cow::Borrowed(a.value()),
-        offset: a.offset(),
-        fragments: 1,
-        malformed: false,
+    let t = a.typ();
+    let short = match a.value().len() {
+        0..=1 => t.is_extended() || t.is_long_extended(),
+        2 => t.is_long_extended(),
+        _ => false,
     };
-    let Some(e) = read_extended(a, rest) else {
-        return plain;
+    if short {
+        return whole(&a, true);
+    }
+    let mut ahead = rest.clone();
+    let Some((e, complete)) = join_extended(a, &mut ahead) else {
+        return whole(&a, false);
     };
+    if !complete {
+        return whole(&a, true);
+    }
+    *rest = ahead;
     let (attr, offset, fragments) = (e.attr().0, e.offset(), e.fragments());
-    let evs = e.evs().map(|evs| (evs.vendor(), evs.vendor_type()));
-    let (addr, value) = match evs.filter(|(vendor, _)| *vendor != VendorId(0)) {
+    if e.ext_type() != EVS_TYPE {
+        return AddrValue {
+            addr: AttrAddr::extended(attr, e.ext_type()),
+            value: e.into_data(),
+            offset,
+            fragments,
+            malformed: false,
+        };
+    }
+    let evs = e
+        .evs()
+        .filter(|_| evs_ok(e.data()))
+        .map(|evs| (evs.vendor(), evs.vendor_type()));
+    let (addr, value, malformed) = match evs {
         // The vendor header (vendor id, vendor type) is in the first fragment only.
-        Some((vendor, vendor_type)) => {
+        Some((vendor, vendor_type)) if vendor != VendorId(0) => {
             let value = match e.into_data() {
                 Cow::Borrowed(d) => Cow::Borrowed(d.get(EVS_HEADER..).unwrap_or_default()),
                 Cow::Owned(mut d) => {
@@ -263,16 +318,17 @@ fn read_plain<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> AddrValue<'a> 
                     Cow::Owned(d)
                 }
             };
-            (AttrAddr::evs(attr, vendor, vendor_type), value)
+            (AttrAddr::evs(attr, vendor, vendor_type), value, false)
         }
-        None => (AttrAddr::extended(attr, e.ext_type()), e.into_data()),
+        Some(_) => (AttrAddr::extended(attr, EVS_TYPE), e.into_data(), false),
+        None => (AttrAddr::extended(attr, EVS_TYPE), e.into_data(), true),
     };
     AddrValue {
         addr,
         value,
         offset,
         fragments,
-        malformed: false,
+        malformed,
     }
 }
 
@@ -288,22 +344,22 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     /// | extended (241-244), long-extended (245-246)      | `0, [t, ext]`    | fragments joined            |
     /// | Extended-Vendor-Specific (Extended-Type 26)      | `V, [t, 26, vt]` | after the vendor header     |
     /// | a VSA that does not parse (flagged [`AddrValue::is_malformed`]) | `0, [26]` | the whole value |
-    /// | an extended attribute too short for its header   | `0, [t]`         | the whole value             |
+    /// | an extended attribute too short for its header or data, a broken fragment chain (flagged) | `0, [t]` | the whole value (first fragment) |
+    /// | an EVS too short, or a vendor id over 24 bits (flagged) | `0, [t, 26]` | after the Extended-Type |
     /// | a VSA of vendor id 0                             | `0, [26]`        | the whole value             |
     /// | an EVS of vendor id 0                            | `0, [t, 26]`     | after the Extended-Type     |
     ///
     /// Vendor-Specific attributes are split in the format `formats` gives each vendor
-    /// (a dictionary, or [`crate::BuiltinFormats`]). WiMAX continuation: a
-    /// sub-attribute flagged "more" goes on in the first sub-attribute of the next VSA
-    /// of the same vendor and type; the other sub-attributes of that VSA are attributes
-    /// of their own, and anything else (another attribute, the end of the packet) ends
-    /// the value with what was joined. An EVS too short for its vendor header (only in
-    /// an unchecked packet) is the extended attribute `0, [t, 26]`. A Vendor-Specific
-    /// whose content does not parse in the format `formats` gives its vendor (which
-    /// [`Packet::new_checked`] lets through, as FreeRADIUS 3.2 does) is yielded whole,
-    /// flagged [`AddrValue::is_malformed`], between the attributes around it; it ends
-    /// a WiMAX continuation like any other attribute. Items come in wire order of
-    /// their first octet. Nothing is dropped.
+    /// (a dictionary, or [`crate::BuiltinFormats`]). WiMAX (`1,1,c`), as FreeRADIUS
+    /// 3.2's `data2vp_wimax` reads it: each VSA holds one sub-attribute with data; one
+    /// flagged "more" goes on in the next attribute, a VSA of the same vendor holding
+    /// one sub-attribute of the same type, until one without the flag; a VSA that
+    /// breaks this (or whose type `formats` does not [`VendorFormats::knows`]) is
+    /// yielded whole and flagged, the first fragment only, and what follows it is read
+    /// afresh. A long-extended fragment chain likewise. Whatever does not parse (which
+    /// [`Packet::new_checked`] lets through, as FreeRADIUS 3.2 does) is yielded flagged
+    /// [`AddrValue::is_malformed`], between the attributes around it. Items come in
+    /// wire order of their first octet. Nothing is dropped.
     ///
     /// TLVs are not descended: whether a value is TLVs is a property of its data type,
     /// which the caller knows; it descends with [`crate::Tlvs`] and [`AttrAddr::child`].
@@ -332,8 +388,6 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
             attrs: self.attributes(),
             formats,
             vsa: None,
-            continued: None,
-            held: None,
         }
     }
 }
@@ -445,40 +499,124 @@ mod tests {
         assert_eq!(read(&bytes, &rfc)[3], item("Attr-26", &usr, usr_at, 1));
     }
 
-    /// The WiMAX cases of radius-dict's `every_sub_attribute_is_decoded`, at the codec.
+    /// WiMAX (`1,1,c`) as FreeRADIUS 3.2's `data2vp_wimax` reads it: a VSA holds
+    /// one sub-attribute with data; one flagged "more" goes on in the next attribute,
+    /// a VSA of the same vendor holding one sub-attribute of the same type, until one
+    /// without the flag. A VSA that breaks these rules (two sub-attributes, no data, a
+    /// continuation that does not follow or does not end) is kept whole and flagged
+    /// (`Attr-26 = 0x...`), the first fragment only; what follows it is read afresh.
     #[test]
-    fn wimax_continuation_joins_the_first_sub_attribute_of_the_next_vsa() {
-        let vsas = [
-            vsa(24757, &[&wimax(99, true, &[1])]),
-            vsa(24757, &[&wimax(99, true, &[2]), &wimax(98, false, b"mid")]),
-            vsa(24757, &[&wimax(99, false, &[3])]),
-            vsa(24757, &[&wimax(98, true, b"ab"), &wimax(97, false, &[1])]),
-            vsa(24757, &[&wimax(98, false, b"cd"), &wimax(98, false, b"tail")]),
+    fn wimax_values_are_read_as_freeradius_reads_them() {
+        let w = |subs: &[&[u8]]| vsa(24757, subs);
+        /// Address, value, index of the VSA it starts at, fragments, malformed.
+        type Want = (&'static str, Vec<u8>, usize, usize, bool);
+        let cases: Vec<(Vec<Vec<u8>>, Vec<Want>)> = vec![
+            // Joined over three VSAs.
+            (
+                vec![
+                    w(&[&wimax(99, true, &[1])]),
+                    w(&[&wimax(99, true, &[2])]),
+                    w(&[&wimax(99, false, &[3])]),
+                ],
+                vec![("Attr-26.24757.99", vec![1, 2, 3], 0, 3, false)],
+            ),
+            // Two sub-attributes in one VSA: raw, flag or not.
+            (
+                vec![w(&[&wimax(1, false, b"a"), &wimax(2, false, b"b")])],
+                vec![(
+                    "Attr-26",
+                    w(&[&wimax(1, false, b"a"), &wimax(2, false, b"b")]),
+                    0,
+                    1,
+                    true,
+                )],
+            ),
+            // No data.
+            (
+                vec![w(&[&wimax(1, false, b"")])],
+                vec![("Attr-26", w(&[&wimax(1, false, b"")]), 0, 1, true)],
+            ),
+            // A continuation holding a second sub-attribute: both raw.
+            (
+                vec![
+                    w(&[&wimax(1, true, b"a")]),
+                    w(&[&wimax(1, false, b"b"), &wimax(2, false, b"c")]),
+                ],
+                vec![
+                    ("Attr-26", w(&[&wimax(1, true, b"a")]), 0, 1, true),
+                    (
+                        "Attr-26",
+                        w(&[&wimax(1, false, b"b"), &wimax(2, false, b"c")]),
+                        1,
+                        1,
+                        true,
+                    ),
+                ],
+            ),
+            // The flag on the last VSA of the packet: raw.
+            (
+                vec![w(&[&wimax(1, true, b"a")])],
+                vec![("Attr-26", w(&[&wimax(1, true, b"a")]), 0, 1, true)],
+            ),
+            // The flag on every fragment: the first raw; the second, read afresh,
+            // raw too.
+            (
+                vec![w(&[&wimax(1, true, b"a")]), w(&[&wimax(1, true, b"b")])],
+                vec![
+                    ("Attr-26", w(&[&wimax(1, true, b"a")]), 0, 1, true),
+                    ("Attr-26", w(&[&wimax(1, true, b"b")]), 1, 1, true),
+                ],
+            ),
         ];
-        let attrs: Vec<(u8, &[u8])> = vsas.iter().map(|v| (26, &v[..])).collect();
-        let bytes = raw(&attrs);
-        let at: Vec<usize> = vsas
-            .iter()
-            .scan(HEADER_LEN, |o, v| {
-                let here = *o;
-                *o += v.len() + 2;
-                Some(here)
-            })
+        for (vsas, want) in cases {
+            let attrs: Vec<(u8, &[u8])> = vsas.iter().map(|v| (26, &v[..])).collect();
+            let bytes = raw(&attrs);
+            let at: Vec<usize> = vsas
+                .iter()
+                .scan(HEADER_LEN, |o, v| {
+                    let here = *o;
+                    *o += v.len() + 2;
+                    Some(here)
+                })
+                .collect();
+            let p = Packet::new_checked(&bytes[..]).unwrap();
+            let got: Vec<_> = p
+                .addressed(&BuiltinFormats)
+                .map(|a| {
+                    (
+                        a.addr().to_string(),
+                        a.value().to_vec(),
+                        a.offset(),
+                        a.fragments(),
+                        a.is_malformed(),
+                    )
+                })
+                .collect();
+            let want: Vec<_> = want
+                .into_iter()
+                .map(|(addr, v, i, n, bad)| (addr.to_string(), v, at[i], n, bad))
+                .collect();
+            assert_eq!(got, want);
+        }
+        // A type the caller does not know: raw, as FreeRADIUS keeps a WiMAX VSA whose
+        // type its dictionary does not define.
+        struct Only1;
+        impl VendorFormats for Only1 {
+            fn vendor_format(&self, vendor: VendorId) -> VendorFormat {
+                VendorFormat::for_vendor(vendor)
+            }
+            fn knows(&self, _: VendorId, vendor_type: u32) -> bool {
+                vendor_type == 1
+            }
+        }
+        let (one, two) = (w(&[&wimax(1, false, b"a")]), w(&[&wimax(2, false, b"b")]));
+        let bytes = raw(&[(26, &one), (26, &two)]);
+        let got: Vec<_> = Packet::new_checked(&bytes[..])
+            .unwrap()
+            .addressed(&Only1)
+            .map(|a| (a.addr().to_string(), a.is_malformed()))
             .collect();
-        // The flag on a sub-attribute that is not the last of its VSA cannot continue:
-        // the value so far stands alone, and so does the next fragment.
-        assert_eq!(
-            read(&bytes, &BuiltinFormats),
-            [
-                item("Attr-26.24757.99", &[1, 2], at[0], 2),
-                item("Attr-26.24757.98", b"mid", at[1], 1),
-                item("Attr-26.24757.99", &[3], at[2], 1),
-                item("Attr-26.24757.98", b"ab", at[3], 1),
-                item("Attr-26.24757.97", &[1], at[3], 1),
-                item("Attr-26.24757.98", b"cd", at[4], 1),
-                item("Attr-26.24757.98", b"tail", at[4], 1),
-            ]
-        );
+        assert_eq!(got, [("Attr-26.24757.1".into(), false), ("Attr-26".into(), true)]);
     }
 
     #[test]
@@ -486,8 +624,8 @@ mod tests {
         let first = vsa(24757, &[&wimax(1, true, b"ab")]);
         let other_vendor = vsa(5323, &[&wimax(1, false, b"x")]);
         let other_type = vsa(24757, &[&wimax(2, false, b"y")]);
-        // Another attribute, another vendor, another type, the end of the packet: each
-        // ends the value (what was joined stands) and then comes out itself.
+        // Another attribute, another vendor, another type, the end of the packet: the
+        // first fragment is raw, and what follows comes out itself.
         for (next, addr) in [
             (&(1u8, &b"bob"[..]), "Attr-1"),
             (&(26, &other_vendor[..]), "Attr-26.5323.1"),
@@ -498,12 +636,9 @@ mod tests {
             let names: Vec<_> = got.iter().map(|i| (i.0.as_str(), i.2)).collect();
             assert_eq!(
                 names,
-                [
-                    ("Attr-26.24757.1", HEADER_LEN),
-                    (addr, HEADER_LEN + 2 + first.len())
-                ]
+                [("Attr-26", HEADER_LEN), (addr, HEADER_LEN + 2 + first.len())]
             );
-            assert_eq!(got[0].1, b"ab");
+            assert_eq!(got[0].1, first);
         }
         let bytes = raw(&[(26, &first)]);
         assert_eq!(read(&bytes, &BuiltinFormats).len(), 1);
@@ -567,9 +702,11 @@ mod tests {
             (245, &[4]),
             (242, &[26, 0, 0, 9]),
         ]);
-        let opts = DecodeOptions::UDP.opaque_vsa();
+        // As FreeRADIUS 3.2 keeps each raw, the packet is valid by default; refused
+        // only when asked.
+        Packet::new_checked(&bytes[..]).unwrap();
         assert!(
-            Packet::new_checked_with(&bytes[..], &opts).is_err(),
+            Packet::new_checked_with(&bytes[..], &DecodeOptions::UDP.strict_extended()).is_err(),
             "short extended"
         );
         let at = |i: usize| HEADER_LEN + [0, 9, 15, 17, 20][i];
@@ -583,12 +720,12 @@ mod tests {
                 item("Attr-242.26", &[0, 0, 9], at(4), 1),
             ]
         );
-        // Only the Vendor-Specific attributes are flagged malformed.
+        // Each is flagged malformed.
         let flags: Vec<_> = Packet::new_unchecked(&bytes[..])
             .addressed(&BuiltinFormats)
             .map(|a| a.is_malformed())
             .collect();
-        assert_eq!(flags, [true, true, false, false, false]);
+        assert_eq!(flags, [true, true, true, true, true]);
         // The same VSA in a packet validated with the default options (as FreeRADIUS
         // does, Vendor-Specific content is not part of the packet's validity).
         let bytes = raw(&[(26, &bad_vsa), (1, b"a")]);
@@ -657,8 +794,9 @@ mod tests {
             let flags: Vec<_> = p.addressed(&BuiltinFormats).map(|a| a.is_malformed()).collect();
             assert_eq!(flags, [false, false, true, false, false], "{bad:?}");
         }
-        // Between the two halves of a WiMAX value, it ends the value with what was
-        // joined; the second half then stands alone.
+        // Between the two halves of a WiMAX value, it breaks the continuation: the
+        // first half is raw (FreeRADIUS 3.2 keeps it so); the second then stands
+        // alone.
         let bytes = raw(&[
             (26, &vsa(24757, &[&first])),
             (26, bads[0]),
@@ -672,7 +810,7 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("Attr-26.24757.1".into(), b"ab".to_vec(), false),
+                ("Attr-26".into(), vsa(24757, &[&first]), true),
                 ("Attr-26".into(), bads[0].to_vec(), true),
                 ("Attr-26.24757.1".into(), b"cd".to_vec(), false),
             ]
@@ -711,39 +849,52 @@ mod tests {
         assert_eq!(again[HEADER_LEN..], bytes[HEADER_LEN..]);
     }
 
-    /// In an unchecked packet a fragment chain ends at anything that is not its next
-    /// fragment; that attribute is read on its own.
+    /// A fragment chain that does not end (the More flag followed by anything but its
+    /// next fragment, or by the end of the packet) is kept raw, as FreeRADIUS 3.2
+    /// keeps it: the first fragment whole (`Attr-245 = 0x...`); what follows is read
+    /// afresh.
     #[test]
-    fn a_broken_fragment_chain_keeps_what_it_joined() {
+    fn a_broken_fragment_chain_is_raw() {
         let bytes = raw(&[
             (245, &[4, 0x80, 1, 2]),
             (246, &[4, 0, 3]),
             (245, &[4, 0x80, 5]),
             (245, &[5, 0, 6]),
             (245, &[4, 0x80, 7]),
+            (245, &[4, 0, 8]),
+            (245, &[4, 0x80, 9]),
         ]);
-        let got: Vec<_> = read(&bytes, &BuiltinFormats)
-            .into_iter()
-            .map(|i| (i.0, i.1, i.3))
+        let got: Vec<_> = Packet::new_checked(&bytes[..])
+            .unwrap()
+            .addressed(&BuiltinFormats)
+            .map(|a| {
+                (
+                    a.addr().to_string(),
+                    a.value().to_vec(),
+                    a.fragments(),
+                    a.is_malformed(),
+                )
+            })
             .collect();
-        let e = |a: &str, v: &[u8], n| (a.to_string(), v.to_vec(), n);
+        let e = |a: &str, v: &[u8], n, bad| (a.to_string(), v.to_vec(), n, bad);
         assert_eq!(
             got,
             [
-                e("Attr-245.4", &[1, 2], 1),
-                e("Attr-246.4", &[3], 1),
-                e("Attr-245.4", &[5], 1),
-                e("Attr-245.5", &[6], 1),
-                e("Attr-245.4", &[7], 1),
+                e("Attr-245", &[4, 0x80, 1, 2], 1, true),
+                e("Attr-246.4", &[3], 1, false),
+                e("Attr-245", &[4, 0x80, 5], 1, true),
+                e("Attr-245.5", &[6], 1, false),
+                e("Attr-245.4", &[7, 8], 2, false),
+                e("Attr-245", &[4, 0x80, 9], 1, true),
             ]
         );
-        // Packet::extended reads the same chains.
+        // Packet::extended keeps what it joined.
         let p = Packet::new_unchecked(&bytes[..]);
         let ext: Vec<_> = p
             .extended()
             .map(|e| (e.attr().0, e.ext_type(), e.data().to_vec()))
             .collect();
-        assert_eq!(ext.len(), 5);
+        assert_eq!(ext.len(), 6);
         assert_eq!(ext[3], (245, 5, vec![6]));
     }
 
@@ -779,20 +930,24 @@ mod tests {
     /// One address and value, as [`PacketBuilder::add_at`] takes them.
     fn addressed_value() -> impl Strategy<Value = (AttrAddr, Vec<u8>)> {
         let bytes = |max: usize| proptest::collection::vec(any::<u8>(), 0..=max);
+        // An extended value needs one octet of data (FreeRADIUS 3.2 keeps an empty
+        // one raw), so does a WiMAX one.
+        let data = |max: usize| proptest::collection::vec(any::<u8>(), 1..=max);
         let standard = (1u32..=255).prop_filter("structured", |t| !matches!(t, 26 | 80 | 241..=246));
         let ext = (0u8..=255).prop_filter("EVS", |x| *x != 26);
         prop_oneof![
             (standard, bytes(253)).prop_map(|(t, v)| (AttrAddr::standard(t), v)),
             (any::<u8>(), bytes(247))
                 .prop_map(|(t, v)| (AttrAddr::vendor_specific(VendorId::CISCO, t.into()), v)),
-            (any::<u8>(), bytes(500))
+            (any::<u8>(), data(500))
                 .prop_map(|(t, v)| (AttrAddr::vendor_specific(VendorId::WIMAX, t.into()), v)),
-            (any::<u32>(), bytes(245)).prop_map(|(t, v)| (AttrAddr::vendor_specific(VendorId::USR, t), v)),
-            (241u8..=244, ext.clone(), bytes(252)).prop_map(|(a, x, v)| (AttrAddr::extended(a, x), v)),
-            (245u8..=246, ext, bytes(500)).prop_map(|(a, x, v)| (AttrAddr::extended(a, x), v)),
-            (241u8..=244, 1u32.., any::<u8>(), bytes(247))
+            (1u32..=0xff_ffff, bytes(245))
+                .prop_map(|(t, v)| (AttrAddr::vendor_specific(VendorId::USR, t), v)),
+            (241u8..=244, ext.clone(), data(252)).prop_map(|(a, x, v)| (AttrAddr::extended(a, x), v)),
+            (245u8..=246, ext, data(500)).prop_map(|(a, x, v)| (AttrAddr::extended(a, x), v)),
+            (241u8..=244, 1u32..=0xff_ffff, any::<u8>(), data(247))
                 .prop_map(|(a, vendor, t, v)| (AttrAddr::evs(a, VendorId(vendor), t), v)),
-            (245u8..=246, 1u32.., any::<u8>(), bytes(500))
+            (245u8..=246, 1u32..=0xff_ffff, any::<u8>(), data(500))
                 .prop_map(|(a, vendor, t, v)| (AttrAddr::evs(a, VendorId(vendor), t), v)),
         ]
     }

@@ -84,6 +84,22 @@ pub enum Error {
         /// Extended type.
         ext_type: u8,
     },
+    /// An Extended-Vendor-Specific value (Extended-Type 26; joined over its fragments
+    /// when long-extended) too short for its vendor id, vendor type and one octet of
+    /// data, or with a vendor id of more than 24 bits. Returned for the whole packet
+    /// only with [`crate::DecodeOptions::strict_extended`]: by default it is kept as
+    /// a raw attribute, as FreeRADIUS 3.2 keeps it.
+    #[error(
+        "Extended-Vendor-Specific {attr}.26 at offset {offset} is malformed ({len} octets of vendor data)"
+    )]
+    EvsMalformed {
+        /// Offset of the (first) attribute.
+        offset: usize,
+        /// Attribute type (241-246).
+        attr: AttrType,
+        /// Octets after the Extended-Type (and flags), joined.
+        len: usize,
+    },
     /// A TLV inside a value is cut off or overruns its container.
     #[error("TLV at value offset {offset} (type {tlv_type}) has length {len}, invalid for the {remaining} octets left")]
     TlvMalformed {
@@ -325,6 +341,7 @@ impl Error {
             | Self::AttributeOverrun { .. }
             | Self::VsaMalformed { .. }
             | Self::MissingContinuation { .. }
+            | Self::EvsMalformed { .. }
             | Self::TlvMalformed { .. }
             | Self::TlvTooDeep { .. }
             | Self::MalformedMessageAuthenticator { .. }

@@ -11,9 +11,10 @@
 //!   salts and `now` are arguments; [`exchange`] is a state machine you drive.
 //! - **Validate once, then never panic**: [`Packet::new_checked`] checks everything;
 //!   afterwards accessors and iterators are infallible. Fuzzed. As in FreeRADIUS 3.2,
-//!   a Vendor-Specific whose content does not parse does not make the packet invalid:
-//!   it is kept as a raw attribute ([`AddrValue::is_malformed`]); opt in to refusing
-//!   it with [`DecodeOptions::strict_vsa`].
+//!   a Vendor-Specific or RFC 6929 extended attribute whose structure does not parse
+//!   does not make the packet invalid: it is kept as a raw attribute
+//!   ([`AddrValue::is_malformed`]); opt in to refusing it with
+//!   [`DecodeOptions::strict_vsa`] and [`DecodeOptions::strict_extended`].
 //! - **Secure by default**: Message-Authenticator first in Access-Request,
 //!   Status-Server and Access-* replies; replies always verified; Proxy-State echoed and
 //!   checked; [`ServerPolicy`] and [`ReplyPolicy`] follow FreeRADIUS 3.2.5+.

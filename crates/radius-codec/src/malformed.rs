@@ -116,23 +116,68 @@ fn malformed_table() {
             },
         ),
         (
+            "VSA USR type over 24 bits",
+            pkt(4, &[26, 11, 0, 0, 0x01, 0xad, 1, 0, 0, 0, b'x']),
+            Error::VsaMalformed {
+                offset: 20,
+                vendor: VendorId(429),
+                sub_offset: 0,
+            },
+        ),
+        (
+            "VSA Lucent type 0",
+            pkt(4, &[26, 10, 0, 0, 0x12, 0xee, 0, 0, 4, b'x']),
+            Error::VsaMalformed {
+                offset: 20,
+                vendor: VendorId(4846),
+                sub_offset: 0,
+            },
+        ),
+        (
             "extended without type",
             pkt(4, &[241, 2]),
             Error::AttributeTooShort {
                 offset: 20,
                 attr: a(241),
                 len: 2,
-                min: 3,
+                min: 4,
+            },
+        ),
+        (
+            "extended without data",
+            pkt(4, &[242, 3, 1]),
+            Error::AttributeTooShort {
+                offset: 20,
+                attr: a(242),
+                len: 3,
+                min: 4,
             },
         ),
         (
             "EVS without vendor type",
             pkt(4, &[241, 7, 26, 0, 0, 0, 1]),
-            Error::AttributeTooShort {
+            Error::EvsMalformed {
                 offset: 20,
                 attr: a(241),
-                len: 7,
-                min: 8,
+                len: 4,
+            },
+        ),
+        (
+            "EVS without data",
+            pkt(4, &[241, 8, 26, 0, 0, 0, 1, 1]),
+            Error::EvsMalformed {
+                offset: 20,
+                attr: a(241),
+                len: 5,
+            },
+        ),
+        (
+            "EVS vendor id over 24 bits",
+            pkt(4, &[242, 9, 26, 1, 0, 0, 9, 1, b'x']),
+            Error::EvsMalformed {
+                offset: 20,
+                attr: a(242),
+                len: 6,
             },
         ),
         (
@@ -142,17 +187,53 @@ fn malformed_table() {
                 offset: 20,
                 attr: a(245),
                 len: 3,
-                min: 4,
+                min: 5,
+            },
+        ),
+        (
+            "long-extended without data",
+            pkt(4, &[246, 4, 1, 0]),
+            Error::AttributeTooShort {
+                offset: 20,
+                attr: a(246),
+                len: 4,
+                min: 5,
             },
         ),
         (
             "long EVS without vendor type",
             pkt(4, &[245, 8, 26, 0, 0, 0, 0, 1]),
-            Error::AttributeTooShort {
+            Error::EvsMalformed {
                 offset: 20,
                 attr: a(245),
-                len: 8,
-                min: 9,
+                len: 4,
+            },
+        ),
+        (
+            "long EVS too short over its fragments",
+            pkt(4, &[245, 6, 26, 0x80, 0, 0, 245, 6, 26, 0, 0, 9]),
+            Error::EvsMalformed {
+                offset: 20,
+                attr: a(245),
+                len: 4,
+            },
+        ),
+        (
+            "More flag followed by a fragment without flags",
+            pkt(4, &[245, 5, 1, 0x80, b'x', 245, 3, 1]),
+            Error::MissingContinuation {
+                offset: 20,
+                attr: a(245),
+                ext_type: 1,
+            },
+        ),
+        (
+            "More flag on every fragment",
+            pkt(4, &[245, 5, 1, 0x80, b'x', 245, 5, 1, 0x80, b'y']),
+            Error::MissingContinuation {
+                offset: 20,
+                attr: a(245),
+                ext_type: 1,
             },
         ),
         (
@@ -199,19 +280,35 @@ fn malformed_table() {
             Error::MalformedMessageAuthenticator { offset: 38, len: 16 },
         ),
     ];
-    let strict = DecodeOptions::UDP.strict_vsa();
+    let strict = DecodeOptions::UDP.strict_vsa().strict_extended();
     for (name, bytes, expected) in cases {
         assert_eq!(
             Packet::new_checked_with(&bytes[..], &strict).unwrap_err(),
             expected,
             "{name}"
         );
-        if name.starts_with("VSA") {
-            // Vendor-Specific content is checked only on request: by default such a
-            // VSA is an attribute of its own (FreeRADIUS 3.2: a raw `Attr-26`).
+        let structured = match expected {
+            Error::VsaMalformed { .. } | Error::EvsMalformed { .. } | Error::MissingContinuation { .. } => {
+                true
+            }
+            Error::AttributeTooShort { attr, .. } => matches!(attr.0, 26 | 241..=246),
+            _ => false,
+        };
+        if structured {
+            // Vendor-Specific and extended structure is checked only on request: by
+            // default such an attribute is one of its own (FreeRADIUS 3.2: a raw
+            // `Attr-26`, `Attr-241`, `Attr-241.26`), flagged malformed.
             let p = Packet::new_checked(&bytes[..]).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(p.attributes().count(), 1, "{name}");
             assert_eq!(p.vsas().count(), 0, "{name}");
+            let flags: Vec<_> = p.addressed(&BuiltinFormats).map(|a| a.is_malformed()).collect();
+            assert_eq!(flags.first(), Some(&true), "{name}: {flags:?}");
+            // Only one of the strict options refuses it.
+            let one = if name.contains("VSA") {
+                DecodeOptions::UDP.strict_extended()
+            } else {
+                DecodeOptions::UDP.strict_vsa()
+            };
+            Packet::new_checked_with(&bytes[..], &one).unwrap_or_else(|e| panic!("{name}: {e}"));
         } else {
             assert_eq!(Packet::new_checked(&bytes[..]).unwrap_err(), expected, "{name}");
         }
@@ -254,6 +351,104 @@ fn padding_after_length_is_ignored_and_tcp_limit_is_opt_in() {
     assert_eq!(p.attributes().count(), 300);
 }
 
+/// Keeping an attribute whose structure does not parse (a malformed Vendor-Specific;
+/// for RFC 6929, the More flag without its continuation, an EVS too short for its
+/// vendor header, an extended attribute without data) changes nothing for the checks
+/// that guard a packet's integrity: the top-level type/length walk must still end
+/// exactly at the packet's Length, Message-Authenticator is still found and verified
+/// over the whole packet, the BlastRADIUS policies still see it, and a tampered packet
+/// still fails.
+#[test]
+fn attributes_kept_whole_leave_the_strict_checks_strict() {
+    let s = SharedSecret::from("testing123");
+    let kept: [(u8, &[u8]); 5] = [
+        (26, &[0, 0, 0, 9, 1, 7, b'x', b'y']), // sub-attribute overrunning the VSA
+        (26, &[0, 0, 9]),                      // too short for a Vendor-Id
+        (245, &[4, 0x80, b'x']),               // More flag, no continuation
+        (241, &[26, 0, 0, 9]),                 // EVS too short for its header
+        (242, &[1]),                           // Extended-Type without data
+    ];
+    for (t, v) in kept {
+        // Before a truncated or overrunning top-level attribute: refused, by the
+        // walk and by the verifiers, which walk the same list.
+        for tail in [&[1u8][..], &[1, 9, b'a'], &[1, 1]] {
+            let mut attrs = vec![t, u8::try_from(v.len() + 2).unwrap()];
+            attrs.extend_from_slice(v);
+            let offset = 20 + attrs.len();
+            attrs.extend_from_slice(tail);
+            let bytes = pkt(1, &attrs);
+            assert!(
+                matches!(
+                    Packet::new_checked(&bytes[..]),
+                    Err(Error::AttributeTooShort { offset: o, .. } | Error::AttributeOverrun { offset: o, .. })
+                        if o == offset
+                ),
+                "{t} {v:?} {tail:?}"
+            );
+            let p = Packet::new_unchecked(&bytes[..]);
+            assert!(
+                p.verify_message_authenticator(&s, None).is_err(),
+                "{t} {v:?} {tail:?}"
+            );
+            assert!(
+                ServerPolicy::default().verify(&p, &s).is_err(),
+                "{t} {v:?} {tail:?}"
+            );
+        }
+        // Without a Message-Authenticator, the policy that requires one refuses it.
+        let mut b = PacketBuilder::access_request(8, [5; 16]);
+        b.without_message_authenticator().add(AttrType(t), v).unwrap();
+        let bare = b.finish(&s).unwrap();
+        let bare = Packet::new_checked(&bare[..]).unwrap();
+        assert_eq!(
+            ServerPolicy::new(Requirement::Yes, Requirement::No).verify(&bare, &s),
+            Err(Error::MissingMessageAuthenticator {
+                code: Code::AccessRequest
+            }),
+            "{t} {v:?}"
+        );
+    }
+    // A VSA length that hides the rest of the packet is a top-level overrun, whatever
+    // is inside it.
+    let bytes = pkt(1, &[26, 30, 0, 0, 0, 9, 1, 3, b'x']);
+    assert!(matches!(
+        Packet::new_checked(&bytes[..]),
+        Err(Error::AttributeOverrun { offset: 20, .. })
+    ));
+
+    // Signed, all of them between good attributes: valid, verified, and the policies
+    // see the Message-Authenticator; the strict options refuse the packet.
+    let mut b = PacketBuilder::access_request(7, [5; 16]);
+    b.add(AttrType::USER_NAME, b"bob").unwrap();
+    for (t, v) in kept {
+        b.add(AttrType(t), v).unwrap();
+    }
+    b.add(AttrType::NAS_PORT, &[0, 0, 0, 7]).unwrap();
+    let bytes = b.finish_packet(&s).unwrap().as_bytes().to_vec();
+    let p = Packet::new_checked(&bytes[..]).unwrap();
+    assert!(Packet::new_checked_with(&bytes[..], &DecodeOptions::UDP.strict_vsa()).is_err());
+    assert!(Packet::new_checked_with(&bytes[..], &DecodeOptions::UDP.strict_extended()).is_err());
+    let types: Vec<_> = p.attributes().map(|a| a.typ().0).collect();
+    assert_eq!(types, [80, 1, 26, 26, 245, 241, 242, 5]);
+    let flags: Vec<_> = p.addressed(&BuiltinFormats).map(|a| a.is_malformed()).collect();
+    assert_eq!(flags, [false, false, true, true, true, true, true, false]);
+    assert!(p.message_authenticator().is_some());
+    p.verify_request(&s).unwrap();
+    ServerPolicy::new(Requirement::Yes, Requirement::Yes)
+        .verify(&p, &s)
+        .unwrap();
+    // One octet changed inside each kept attribute's value: the signature catches it.
+    let mut at = 20 + 18 + 5;
+    for (_, v) in kept {
+        let mut forged = bytes.clone();
+        forged[at + 2 + v.len() - 1] ^= 1;
+        let q = Packet::new_checked(&forged[..]).unwrap();
+        assert_eq!(q.verify_request(&s), Err(Error::BadMessageAuthenticator), "{v:?}");
+        assert!(ServerPolicy::default().verify(&q, &s).is_err(), "{v:?}");
+        at += 2 + v.len();
+    }
+}
+
 #[test]
 fn odd_vendor_data_is_kept_unless_strict() {
     let v = pkt(4, &[26, 10, 0, 0, 0, 9, 1, 7, b'x', b'y']);
@@ -274,8 +469,8 @@ fn odd_vendor_data_is_kept_unless_strict() {
         let a = p.first(AttrType::VENDOR_SPECIFIC).unwrap();
         assert!(matches!(a.vsa(), Err(Error::VsaMalformed { offset: 20, .. })));
     }
-    // a dictionary-supplied format makes it valid: vendor 9 as format 4,0
-    let usr = |_: VendorId| VendorFormat::USR;
+    // a dictionary-supplied format makes it valid: vendor 9 as format 1,0
+    let usr = |_: VendorId| VendorFormat::new(1, 0, false).unwrap();
     let opts = DecodeOptions::UDP.vendor_formats(&usr);
     Packet::new_checked_with(&v[..], &opts).unwrap();
     // too short for a vendor id: refused only when strict
@@ -285,83 +480,6 @@ fn odd_vendor_data_is_kept_unless_strict() {
         Packet::new_checked_with(&short[..], &opts),
         Err(Error::AttributeTooShort { min: 6, .. })
     ));
-}
-
-/// Tolerating a malformed Vendor-Specific changes nothing for the checks that guard
-/// a packet's integrity: the top-level type/length walk must still end exactly at the
-/// packet's Length (with or without such a VSA), Message-Authenticator is still found
-/// and verified over the whole packet, the BlastRADIUS policies still see it, and a
-/// tampered packet still fails.
-#[test]
-fn a_malformed_vsa_leaves_the_strict_checks_strict() {
-    let s = SharedSecret::from("testing123");
-    let bad_vsa = [0, 0, 0, 9, 1, 7, b'x', b'y'];
-    // A malformed VSA before a truncated or overrunning top-level attribute.
-    for tail in [&[1u8][..], &[1, 9, b'a'], &[1, 1]] {
-        let mut attrs = vec![26, 10];
-        attrs.extend_from_slice(&bad_vsa);
-        attrs.extend_from_slice(tail);
-        let bytes = pkt(1, &attrs);
-        assert!(
-            matches!(
-                Packet::new_checked(&bytes[..]),
-                Err(Error::AttributeTooShort { offset: 30, .. } | Error::AttributeOverrun { offset: 30, .. })
-            ),
-            "{tail:?}"
-        );
-        // the verifiers walk the same list and refuse it too
-        let p = Packet::new_unchecked(&bytes[..]);
-        assert!(p.verify_message_authenticator(&s, None).is_err(), "{tail:?}");
-        assert!(ServerPolicy::default().verify(&p, &s).is_err(), "{tail:?}");
-    }
-    // A VSA length that hides the rest of the packet is a top-level overrun, whatever
-    // is inside it.
-    let bytes = pkt(1, &[26, 30, 0, 0, 0, 9, 1, 3, b'x']);
-    assert!(matches!(
-        Packet::new_checked(&bytes[..]),
-        Err(Error::AttributeOverrun { offset: 20, .. })
-    ));
-
-    // Signed, with the malformed VSA between good attributes: verifies, and the
-    // policies see the Message-Authenticator.
-    let mut b = PacketBuilder::access_request(7, [5; 16]);
-    b.add(AttrType::USER_NAME, b"bob")
-        .unwrap()
-        .add(AttrType::VENDOR_SPECIFIC, &bad_vsa)
-        .unwrap()
-        .add(AttrType::VENDOR_SPECIFIC, &[0, 0, 9])
-        .unwrap()
-        .add(AttrType::NAS_PORT, &[0, 0, 0, 7])
-        .unwrap();
-    let packet = b.finish_packet(&s).unwrap();
-    let bytes = packet.as_bytes().to_vec();
-    let p = Packet::new_checked(&bytes[..]).unwrap();
-    let types: Vec<_> = p.attributes().map(|a| a.typ().0).collect();
-    assert_eq!(types, [80, 1, 26, 26, 5]);
-    assert!(p.message_authenticator().is_some());
-    p.verify_request(&s).unwrap();
-    ServerPolicy::new(Requirement::Yes, Requirement::Yes)
-        .verify(&p, &s)
-        .unwrap();
-    // One octet changed inside the malformed VSA: the signature catches it.
-    let mut forged = bytes.clone();
-    forged[20 + 18 + 5 + 2 + 5] ^= 1;
-    let q = Packet::new_checked(&forged[..]).unwrap();
-    assert_eq!(q.verify_request(&s), Err(Error::BadMessageAuthenticator));
-    assert!(ServerPolicy::default().verify(&q, &s).is_err());
-    // Without a Message-Authenticator, the policy that requires one still refuses it.
-    let mut b = PacketBuilder::access_request(8, [5; 16]);
-    b.without_message_authenticator()
-        .add(AttrType::VENDOR_SPECIFIC, &bad_vsa)
-        .unwrap();
-    let bare = b.finish(&s).unwrap();
-    let bare = Packet::new_checked(&bare[..]).unwrap();
-    assert_eq!(
-        ServerPolicy::new(Requirement::Yes, Requirement::No).verify(&bare, &s),
-        Err(Error::MissingMessageAuthenticator {
-            code: Code::AccessRequest
-        })
-    );
 }
 
 #[test]

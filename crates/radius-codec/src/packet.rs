@@ -4,8 +4,7 @@
 //!
 //! [`Packet::new_checked`] does all validation once: the header length rules of
 //! RFC 2865 §3, every attribute's length (the type/length walk must end exactly at the
-//! packet's Length), the RFC 6929 extended headers and long-extended fragment chains,
-//! and the shape of Message-Authenticator. If it returns `Ok`, no accessor and no
+//! packet's Length) and the shape of Message-Authenticator. If it returns `Ok`, no accessor and no
 //! iterator of that packet can fail or panic, and the attribute iterator never stops
 //! early: there is no "malformed tail" to lose a Message-Authenticator in.
 //! [`Packet::new_unchecked`] skips validation; the accessors still do not panic on such
@@ -24,6 +23,15 @@
 //! yields it whole as `Attr-26`, flagged [`crate::AddrValue::is_malformed`]. The
 //! other attributes, before and after it, are read as usual. Opt in to refusing such
 //! packets with [`DecodeOptions::strict_vsa`] or [`DecodeOptions::vendor_formats`].
+//!
+//! The same holds for RFC 6929 extended attributes (241-246), which FreeRADIUS 3.2
+//! also decodes raw when their structure does not parse: an extended attribute
+//! without Extended-Type and data (`Attr-241 = 0x01`), a long-extended one without
+//! flags and data, or whose More flag is not followed by the fragments that end the
+//! value (`Attr-245 = 0x<first fragment>`, the fragments after it read on their own),
+//! an Extended-Vendor-Specific too short for its vendor header and data or with a
+//! vendor id over 24 bits (`Attr-241.26 = 0x...`). [`Packet::addressed`] yields each
+//! flagged; opt in to refusing them with [`DecodeOptions::strict_extended`].
 
 use std::borrow::Cow;
 
@@ -55,6 +63,16 @@ pub const MAX_PACKET_LEN_TCP: usize = 65535;
 pub trait VendorFormats {
     /// The format of `vendor`'s Vendor-Specific attributes.
     fn vendor_format(&self, vendor: VendorId) -> VendorFormat;
+
+    /// Whether `vendor`'s attribute `vendor_type` is known (defined in a
+    /// dictionary). Asked by [`Packet::addressed`] only for vendors whose format has
+    /// the continuation flag (WiMAX, `1,1,c`): FreeRADIUS 3.2 keeps such a VSA whose
+    /// type it does not know as a raw attribute (`Attr-26 = 0x...`). Every type by
+    /// default.
+    fn knows(&self, vendor: VendorId, vendor_type: u32) -> bool {
+        let _ = (vendor, vendor_type);
+        true
+    }
 }
 
 /// The formats FreeRADIUS' dictionaries assign ([`VendorFormat::for_vendor`]).
@@ -75,16 +93,20 @@ impl<F: Fn(VendorId) -> VendorFormat> VendorFormats for F {
 
 /// How strictly [`Packet::new_checked_with`] validates.
 ///
-/// The top-level attribute list (each type/length, the walk ending exactly at Length),
-/// the extended headers and Message-Authenticator are always checked. The content of
-/// Vendor-Specific attributes is checked only on request ([`DecodeOptions::strict_vsa`],
-/// [`DecodeOptions::vendor_formats`]): by default a VSA that does not parse is kept as
-/// a raw attribute, as FreeRADIUS 3.2 keeps it (see [`crate::AddrValue::is_malformed`]).
+/// The top-level attribute list (each type/length, the walk ending exactly at Length)
+/// and Message-Authenticator are always checked. The content of Vendor-Specific
+/// attributes is checked only on request ([`DecodeOptions::strict_vsa`],
+/// [`DecodeOptions::vendor_formats`]), the structure of RFC 6929 extended attributes
+/// likewise ([`DecodeOptions::strict_extended`]): by default one that does not parse
+/// is kept as a raw attribute, as FreeRADIUS 3.2 keeps it (see
+/// [`crate::AddrValue::is_malformed`]).
 #[derive(Clone, Copy)]
 pub struct DecodeOptions<'a> {
     max_len: usize,
     /// `Some`: every Vendor-Specific must parse in these formats.
     vsa: Option<&'a dyn VendorFormats>,
+    /// Every RFC 6929 extended attribute must parse (header, fragment chain, EVS).
+    extended: bool,
 }
 
 impl core::fmt::Debug for DecodeOptions<'_> {
@@ -92,6 +114,7 @@ impl core::fmt::Debug for DecodeOptions<'_> {
         f.debug_struct("DecodeOptions")
             .field("max_len", &self.max_len)
             .field("check_vsa_structure", &self.vsa.is_some())
+            .field("check_extended_structure", &self.extended)
             .finish()
     }
 }
@@ -103,23 +126,30 @@ impl Default for DecodeOptions<'_> {
 }
 
 impl<'a> DecodeOptions<'a> {
-    /// UDP rules: Length at most 4096; the content of Vendor-Specific attributes is
-    /// not checked (a VSA that does not parse is a raw attribute, as in FreeRADIUS).
+    /// UDP rules: Length at most 4096; the content of Vendor-Specific and RFC 6929
+    /// extended attributes is not checked (one that does not parse is a raw
+    /// attribute, as in FreeRADIUS).
     pub const UDP: Self = Self {
         max_len: MAX_PACKET_LEN,
         vsa: None,
+        extended: false,
     };
     /// RADIUS over TCP/TLS (RFC 7930): Length up to 65535, otherwise as [`Self::UDP`].
     pub const TCP: Self = Self {
         max_len: MAX_PACKET_LEN_TCP,
         vsa: None,
+        extended: false,
     };
 
     /// Refuses a packet whose Vendor-Specific content does not parse in the given
     /// formats (e.g. a dictionary's): a VSA without vendor data, or whose
     /// sub-attributes do not fill it exactly, is then [`Error::VsaMalformed`], one too
     /// short for a vendor id [`Error::AttributeTooShort`]. Stricter than FreeRADIUS,
-    /// which keeps such a VSA as a raw attribute (the default here).
+    /// which keeps such a VSA as a raw attribute (the default here). Only the
+    /// structure of each VSA is checked: a WiMAX VSA that parses but that
+    /// [`Packet::addressed`] keeps raw as FreeRADIUS does (several sub-attributes, a
+    /// continuation that does not end, a type the dictionary does not define) is not
+    /// refused.
     #[must_use]
     pub fn vendor_formats(mut self, formats: &'a dyn VendorFormats) -> Self {
         self.vsa = Some(formats);
@@ -133,6 +163,22 @@ impl<'a> DecodeOptions<'a> {
     #[must_use]
     pub const fn strict_vsa(mut self) -> Self {
         self.vsa = Some(&BuiltinFormats);
+        self
+    }
+
+    /// Refuses a packet with an RFC 6929 extended attribute (241-246) that
+    /// FreeRADIUS 3.2 would keep as a raw attribute (what [`Packet::addressed`]
+    /// flags [`crate::AddrValue::is_malformed`]): an extended attribute without
+    /// Extended-Type and data, or a long-extended one without flags and data
+    /// ([`Error::AttributeTooShort`]); the More flag without the continuations that
+    /// end the value, each the same type and Extended-Type
+    /// ([`Error::MissingContinuation`]); an Extended-Vendor-Specific too short for its
+    /// vendor id, vendor type and one octet of data, or with a vendor id of more
+    /// than 24 bits ([`Error::EvsMalformed`]). For a peer that must send only
+    /// well-formed extended attributes; by default such an attribute is kept raw.
+    #[must_use]
+    pub const fn strict_extended(mut self) -> Self {
+        self.extended = true;
         self
     }
 
@@ -402,7 +448,7 @@ fn be_u16(b: Option<&[u8]>) -> u16 {
 
 /// The vendor id at the start of a Vendor-Specific value (0 if it is too short).
 pub(crate) fn vendor_of(value: &[u8]) -> VendorId {
-    VendorId(value.first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v)))
+    VendorId::of_vsa_value(value).unwrap_or(VendorId(0))
 }
 
 fn check_header(bytes: &[u8], max_len: usize) -> Result<usize> {
@@ -428,6 +474,20 @@ struct Pending {
     offset: usize,
     attr: AttrType,
     ext_type: u8,
+    /// For an Extended-Vendor-Specific: the first octets of the joined value (the
+    /// vendor header is checked once the chain ends) and how many there are.
+    evs_head: Option<([u8; EVS_MIN], usize)>,
+}
+
+/// Octets an Extended-Vendor-Specific value needs: vendor id, vendor type and one
+/// octet of data (FreeRADIUS 3.2 keeps a shorter one raw).
+pub(crate) const EVS_MIN: usize = 6;
+
+/// Whether an Extended-Vendor-Specific value (after the Extended-Type and flags,
+/// joined) is one FreeRADIUS 3.2 decodes: long enough for its vendor header and one
+/// octet of data, and a vendor id of at most 24 bits.
+pub(crate) fn evs_ok(data: &[u8]) -> bool {
+    data.len() >= EVS_MIN && data.first() == Some(&0)
 }
 
 fn check_attributes(attrs: &[u8], opts: &DecodeOptions<'_>) -> Result<()> {
@@ -436,23 +496,48 @@ fn check_attributes(attrs: &[u8], opts: &DecodeOptions<'_>) -> Result<()> {
     let mut seen_ma = false;
     while !r.is_empty() {
         let a = read_attr(&mut r)?;
-        let is_continuation = pending.is_some();
-        if let Some(p) = pending.take() {
-            let continues = a.typ == p.attr && a.value.first() == Some(&p.ext_type);
-            if !continues {
-                return Err(Error::MissingContinuation {
-                    offset: p.offset,
-                    attr: p.attr,
-                    ext_type: p.ext_type,
-                });
-            }
-        }
         let min = |min: usize| Error::AttributeTooShort {
             offset: a.offset,
             attr: a.typ,
             len: a.value.len() + 2,
             min,
         };
+        let evs = |offset: usize, attr: AttrType, len: usize| Error::EvsMalformed { offset, attr, len };
+        // RFC 6929 structure only when asked: otherwise an extended attribute that
+        // does not parse is a raw attribute (FreeRADIUS 3.2's `rad_packet_ok` does
+        // not look inside either).
+        if let Some(p) = pending.take() {
+            // A continuation: the same type and Extended-Type, and the flags octet.
+            let [ext, flags, data @ ..] = a.value else {
+                return Err(Error::MissingContinuation {
+                    offset: p.offset,
+                    attr: p.attr,
+                    ext_type: p.ext_type,
+                });
+            };
+            if a.typ != p.attr || *ext != p.ext_type {
+                return Err(Error::MissingContinuation {
+                    offset: p.offset,
+                    attr: p.attr,
+                    ext_type: p.ext_type,
+                });
+            }
+            let evs_head = p.evs_head.map(|(mut head, n)| {
+                let take = data.len().min(EVS_MIN - n);
+                if let (Some(to), Some(from)) = (head.get_mut(n..n + take), data.get(..take)) {
+                    to.copy_from_slice(from);
+                }
+                (head, n + take)
+            });
+            if flags & MORE_FLAG != 0 {
+                pending = Some(Pending { evs_head, ..p });
+            } else if let Some((head, n)) = evs_head {
+                if !evs_ok(head.get(..n).unwrap_or_default()) {
+                    return Err(evs(p.offset, p.attr, n));
+                }
+            }
+            continue;
+        }
         match a.typ.0 {
             // Vendor-Specific content only when asked: otherwise a VSA that does not
             // parse is a raw attribute (FreeRADIUS 3.2's `rad_packet_ok` does not look
@@ -472,23 +557,31 @@ fn check_attributes(attrs: &[u8], opts: &DecodeOptions<'_>) -> Result<()> {
                 }
                 seen_ma = true;
             }
-            241..=244 => match a.value {
-                [] => return Err(min(3)),
-                [EVS_TYPE, rest @ ..] if rest.len() < 5 => return Err(min(8)),
+            241..=244 if opts.extended => match a.value {
+                [] | [_] => return Err(min(4)),
+                [EVS_TYPE, rest @ ..] if !evs_ok(rest) => return Err(evs(a.offset, a.typ, rest.len())),
                 _ => {}
             },
-            245..=246 => match a.value {
-                [] | [_] => return Err(min(4)),
+            245..=246 if opts.extended => match a.value {
+                [] | [_] | [_, _] => return Err(min(5)),
                 [ext, flags, rest @ ..] => {
-                    if *ext == EVS_TYPE && !is_continuation && rest.len() < 5 {
-                        return Err(min(9));
-                    }
+                    let evs_head = (*ext == EVS_TYPE).then(|| {
+                        let mut head = [0; EVS_MIN];
+                        let n = rest.len().min(EVS_MIN);
+                        if let (Some(to), Some(from)) = (head.get_mut(..n), rest.get(..n)) {
+                            to.copy_from_slice(from);
+                        }
+                        (head, n)
+                    });
                     if flags & MORE_FLAG != 0 {
                         pending = Some(Pending {
                             offset: a.offset,
                             attr: a.typ,
                             ext_type: *ext,
+                            evs_head,
                         });
+                    } else if evs_head.is_some() && !evs_ok(rest) {
+                        return Err(evs(a.offset, a.typ, rest.len()));
                     }
                 }
             },
@@ -656,6 +749,16 @@ impl<'a> Iterator for ExtendedAttrs<'a> {
 /// Extended-Type; in an unchecked one anything else ends the chain (keeping what was
 /// joined) and is left in `rest` to be read on its own.
 pub(crate) fn read_extended<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> Option<ExtendedAttr<'a>> {
+    join_extended(a, rest).map(|(e, _)| e)
+}
+
+/// [`read_extended`], and whether the value is complete: false when a fragment with
+/// the More flag is followed by anything but its next fragment (the same type and
+/// Extended-Type, with a flags octet), or ends the packet.
+pub(crate) fn join_extended<'a>(
+    a: Attribute<'a>,
+    rest: &mut Attributes<'a>,
+) -> Option<(ExtendedAttr<'a>, bool)> {
     let (ext_type, mut more, data) = match a.value {
         [ext, data @ ..] if a.typ.is_extended() => (*ext, false, data),
         [ext, flags, data @ ..] if a.typ.is_long_extended() => (*ext, flags & MORE_FLAG != 0, data),
@@ -682,5 +785,5 @@ pub(crate) fn read_extended<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> 
         more = flags & MORE_FLAG != 0;
         *rest = ahead;
     }
-    Some(out)
+    Some((out, !more))
 }

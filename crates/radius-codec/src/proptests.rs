@@ -268,7 +268,9 @@ proptest! {
             prop_oneof![
                 ((1u8..=25), bytes(20)).prop_map(|(t, v)| (t, v)),
                 (
-                    prop_oneof![Just(9u32), Just(429), Just(4846), Just(8164), Just(24757), any::<u32>()],
+                    // WiMAX (24757), whose VSAs are read across attributes, has tests
+                    // of its own (addressed.rs).
+                    prop_oneof![Just(9u32), Just(429), Just(4846), Just(8164), any::<u32>()],
                     bytes(24),
                 ).prop_map(|(vendor, data)| {
                     let mut v = vendor.to_be_bytes().to_vec();
@@ -291,7 +293,7 @@ proptest! {
         p.verify_request(&SharedSecret::from("s")).unwrap();
 
         let parses = |v: &[u8]| {
-            let vendor = VendorId(v.first_chunk::<4>().map_or(0, |x| u32::from_be_bytes(*x)));
+            let vendor = VendorId::of_vsa_value(v).unwrap_or(VendorId(0));
             Vsa::new_checked(v, VendorFormat::for_vendor(vendor), 0).is_ok()
         };
         // What `addressed` must give for the attributes that are not split: the
@@ -316,5 +318,84 @@ proptest! {
             p.vsas().count(),
             attrs.iter().filter(|(t, v)| *t == 26 && parses(v)).count()
         );
+    }
+
+    /// Any RFC 6929 extended content among standard attributes (random values, a
+    /// More flag or not): the packet validates by default (only the top-level walk is
+    /// checked, as in FreeRADIUS); the standard attributes come out of `addressed`
+    /// unchanged and in order; a short extended attribute (241-244) is flagged
+    /// exactly when FreeRADIUS 3.2 keeps it raw (no Extended-Type and data; an EVS
+    /// too short for vendor id, vendor type and data, or with a vendor id over 24
+    /// bits); a long-extended one (245-246) without the More flag likewise; and
+    /// `strict_extended` refuses the packet exactly when `addressed` flags something.
+    #[test]
+    fn any_extended_content_is_kept_between_the_others(
+        attrs in proptest::collection::vec(
+            prop_oneof![
+                ((1u8..=25), bytes(8)).prop_map(|(t, v)| (t, v)),
+                ((241u8..=246), bytes(10)).prop_map(|(t, v)| (t, v)),
+                ((241u8..=246), bytes(9)).prop_map(|(t, v)| {
+                    let mut e = vec![26, 0];
+                    e.extend(v);
+                    (t, e)
+                }),
+                ((245u8..=246), bytes(6)).prop_map(|(t, v)| {
+                    let mut e = vec![4, 0x80];
+                    e.extend(v);
+                    (t, e)
+                }),
+            ],
+            0..10,
+        )
+    ) {
+        let mut b = PacketBuilder::accounting_request(1);
+        for (t, v) in &attrs {
+            b.add(AttrType(*t), v).unwrap();
+        }
+        let bytes = b.finish(&SharedSecret::from("s")).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let starts: Vec<usize> = p.attributes().map(|a| a.offset()).collect();
+        prop_assert_eq!(starts.len(), attrs.len());
+        let got: Vec<_> = p.addressed(&BuiltinFormats).collect();
+        // Standard attributes, unchanged and in order.
+        let standard: Vec<(usize, Vec<u8>)> = attrs
+            .iter()
+            .zip(&starts)
+            .filter(|((t, _), _)| *t <= 25)
+            .map(|((_, v), o)| (*o, v.clone()))
+            .collect();
+        let got_standard: Vec<(usize, Vec<u8>)> = got
+            .iter()
+            .filter(|a| a.addr().vendor() == VendorId(0) && a.addr().path().first().is_some_and(|t| *t <= 25))
+            .map(|a| (a.offset(), a.value().to_vec()))
+            .collect();
+        prop_assert_eq!(got_standard, standard);
+        // Single attributes whose fate FreeRADIUS decides alone.
+        let evs_ok = |d: &[u8]| d.len() >= 6 && d[0] == 0;
+        for ((t, v), o) in attrs.iter().zip(&starts) {
+            let raw = match (t, &v[..]) {
+                (241..=244, [_]) | (241..=244, []) => Some(true),
+                (241..=244, [26, d @ ..]) => Some(!evs_ok(d)),
+                (241..=244, _) => Some(false),
+                (245..=246, [] | [_] | [_, _]) => Some(true),
+                (245..=246, [26, f, d @ ..]) if f & 0x80 == 0 => Some(!evs_ok(d)),
+                (245..=246, [_, f, ..]) if f & 0x80 == 0 => Some(false),
+                _ => None,
+            };
+            // A lone fragment without the More flag may still end a chain before it.
+            let in_chain = got.iter().any(|a| a.fragments() > 1 && a.offset() < *o
+                && starts.iter().position(|s| s == o).is_some_and(|i| {
+                    let first = starts.iter().position(|s| *s == a.offset()).unwrap_or(0);
+                    i < first + a.fragments()
+                }));
+            if let (Some(raw), false) = (raw, in_chain) {
+                let item = got.iter().find(|a| a.offset() == *o);
+                prop_assert!(item.is_some(), "{} {:?}", t, v);
+                prop_assert_eq!(item.map(|a| a.is_malformed()), Some(raw), "{} {:?}", t, v);
+            }
+        }
+        let flagged = got.iter().any(|a| a.is_malformed());
+        let strict = Packet::new_checked_with(&bytes[..], &DecodeOptions::UDP.strict_extended());
+        prop_assert_eq!(strict.is_err(), flagged, "{:?}", strict);
     }
 }

@@ -264,6 +264,22 @@ open_number! {
     }
 }
 
+impl VendorId {
+    /// The Vendor-Id a Vendor-Specific value starts with (its first four octets, in
+    /// network order), or `None` for a value too short to hold one. The rest of the
+    /// value is not looked at: [`crate::Vsa::new_checked`] reads it in a format.
+    ///
+    /// ```
+    /// use radius_codec::VendorId;
+    /// assert_eq!(VendorId::of_vsa_value(&[0, 0, 0, 9, 1, 3, b'x']), Some(VendorId::CISCO));
+    /// assert_eq!(VendorId::of_vsa_value(&[0, 0, 9]), None);
+    /// ```
+    #[must_use]
+    pub fn of_vsa_value(value: &[u8]) -> Option<Self> {
+        value.first_chunk::<4>().map(|v| Self(u32::from_be_bytes(*v)))
+    }
+}
+
 /// The RADIUS packet Code (RFC 2865 §3, RFC 5176 §2, RFC 5997, RFC 7930).
 ///
 /// The set of codes is closed per packet, but new codes do appear, so every wire

@@ -234,11 +234,19 @@ impl<'a> Iterator for VendorAttrs<'a> {
     }
 }
 
+/// The largest vendor type a 4-octet type field carries (its first octet is 0).
+const MAX_WIDE_TYPE: u32 = 0x00ff_ffff;
+
 /// Reads one sub-attribute; on error returns the offset of the bad sub-attribute.
 fn read_one<'a>(r: &mut Reader<'a>, f: VendorFormat) -> core::result::Result<VendorAttr<'a>, usize> {
     let start = r.offset();
     let bad = |_| start;
     let vendor_type = r.take_be(f.type_len as usize).ok_or(start)?;
+    // FreeRADIUS 3.2 (`rad_tlv_ok`) takes no type 0 in a 2- or 4-octet type field,
+    // and no 4-octet type of 2^24 or more: such a VSA is raw.
+    if (f.type_len >= 2 && vendor_type == 0) || vendor_type > MAX_WIDE_TYPE {
+        return Err(start);
+    }
     let value = if f.len_len == 0 {
         r.take(r.remaining()).ok_or(start)?
     } else {
@@ -291,7 +299,7 @@ pub(crate) fn encode_vsa(
     value: &[u8],
     more: bool,
 ) -> Result<()> {
-    if vendor_type > format.max_type() {
+    if vendor_type > format.max_type().min(MAX_WIDE_TYPE) {
         return Err(Error::VendorTypeTooLarge {
             vendor_type,
             type_len: format.type_len,
@@ -359,11 +367,41 @@ mod tests {
         assert_eq!(attrs[0].value(), b"abcdef");
     }
 
+    /// FreeRADIUS 3.2's `rad_tlv_ok`: no type 0 in a 2- or 4-octet type field, no
+    /// 4-octet type of 2^24 or more (such a VSA is raw there); the encoder does not
+    /// write one either.
+    #[test]
+    fn wide_types_as_freeradius_takes_them() {
+        let usr = |t: [u8; 4]| {
+            let mut v = vec![0, 0, 0x01, 0xad];
+            v.extend(t);
+            v.push(b'x');
+            v
+        };
+        assert!(Vsa::new_checked(&usr([0, 0xff, 0xff, 0xff]), VendorFormat::USR, 0).is_ok());
+        for t in [[1, 0, 0, 0], [0xff, 0, 0, 1], [0, 0, 0, 0]] {
+            assert!(Vsa::new_checked(&usr(t), VendorFormat::USR, 0).is_err(), "{t:?}");
+        }
+        assert!(Vsa::new_checked(&[0, 0, 0x12, 0xee, 0, 0, 4, 1], VendorFormat::TYPE2, 0).is_err());
+        assert!(Vsa::new_checked(&[0, 0, 0, 9, 0, 3, 1], VendorFormat::RFC, 0).is_ok());
+        let mut out = Vec::new();
+        assert!(encode_vsa(
+            &mut out,
+            VendorId(429),
+            VendorFormat::USR,
+            0x0100_0000,
+            b"x",
+            false
+        )
+        .is_err());
+        assert!(out.is_empty());
+    }
+
     #[test]
     fn every_format_round_trips() {
         for (format, vt) in [
             (VendorFormat::RFC, 7u32),
-            (VendorFormat::USR, 0x0102_0304),
+            (VendorFormat::USR, 0x02_0304),
             (VendorFormat::WIDE, 0x1234),
             (VendorFormat::new(2, 1, false).unwrap(), 300),
             (VendorFormat::new(4, 2, false).unwrap(), 70000),

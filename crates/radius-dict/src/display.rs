@@ -162,6 +162,58 @@ pub(crate) mod tests {
                 "Attr-26 = 0x000000090105613d6201",
             ),
             (attr(26, &[0, 0, 0, 0, 1, 9]), "Attr-26 = 0x000000000109"),
+            // Vendor-Specific attributes FreeRADIUS does not split: a USR (`4,0`)
+            // type of 2^24 or more, or 0; a Lucent (`2,1`) type 0; WiMAX (`1,1,c`)
+            // holding two sub-attributes, a sub-attribute without data, the More
+            // flag with no continuation. (A WiMAX type the dictionary does not
+            // define is raw too, where the dictionary defines the vendor: not the
+            // built-in one; tests/wimax.rs.)
+            (
+                attr(26, &[0, 0, 0x01, 0xad, 1, 0, 0, 0, b'a']),
+                "Attr-26 = 0x000001ad0100000061",
+            ),
+            (
+                attr(26, &[0, 0, 0x01, 0xad, 0, 0, 0, 0, b'a']),
+                "Attr-26 = 0x000001ad0000000061",
+            ),
+            (
+                attr(26, &[0, 0, 0x12, 0xee, 0, 0, 4, b'a']),
+                "Attr-26 = 0x000012ee00000461",
+            ),
+            (
+                attr(26, &[0, 0, 0x60, 0xb5, 1, 4, 0, b'a', 2, 4, 0, b'b']),
+                "Attr-26 = 0x000060b50104006102040062",
+            ),
+            (
+                attr(26, &[0, 0, 0x60, 0xb5, 1, 3, 0]),
+                "Attr-26 = 0x000060b5010300",
+            ),
+            (
+                attr(26, &[0, 0, 0x60, 0xb5, 1, 4, 0x80, b'a']),
+                "Attr-26 = 0x000060b501048061",
+            ),
+            // RFC 6929 attributes whose structure does not parse (FreeRADIUS's raw
+            // fallback of data2vp_extended and the EVS/TLV decoders): an extended
+            // attribute without data; a long-extended one without data, or with the
+            // More flag and no continuation (the first fragment whole); an EVS too
+            // short for vendor id, vendor type and data, or with a vendor id over 24
+            // bits (after the Extended-Type and flags); TLVs that do not parse.
+            (attr(241, &[1]), "Attr-241 = 0x01"),
+            (attr(245, &[4, 0]), "Attr-245 = 0x0400"),
+            (attr(246, &[4]), "Attr-246 = 0x04"),
+            (attr(245, &[4, 0x80, 1, 2]), "Attr-245 = 0x04800102"),
+            (attr(241, &[26, 0, 0, 9]), "Attr-241.26 = 0x000009"),
+            (attr(242, &[26, 0, 0, 0, 9, 1]), "Attr-242.26 = 0x0000000901"),
+            (
+                attr(241, &[26, 1, 0, 0, 9, 1, b'a']),
+                "Attr-241.26 = 0x010000090161",
+            ),
+            (attr(245, &[26, 0, 0, 0, 0, 9, 1]), "Attr-245.26 = 0x0000000901"),
+            (attr(241, &[5, 1, 9, 0]), "Attr-241.5 = 0x010900"),
+            (
+                attr(241, &[5, 2, 6, 0, 0, 0, 1, 9]),
+                "Attr-241.5 = 0x02060000000109",
+            ),
         ]
     }
 
@@ -261,9 +313,14 @@ pub(crate) mod tests {
     /// Deliberate differences: a malformed tagged integer keeps every octet (radsniff
     /// printed `Attr-64 = 0x00000d`, zeroing the tag, which radclient would send back
     /// as other octets); hidden values are not shown; C1 control characters are
-    /// escaped (FreeRADIUS writes them to the terminal as they are).
+    /// escaped (FreeRADIUS writes them to the terminal as they are); an empty
+    /// extended attribute is kept raw, as an empty standard one is kept (FreeRADIUS's
+    /// data2vp drops every empty attribute but Chargeable-User-Identity: radsniff
+    /// prints nothing for `f2 02`).
     #[test]
     fn deliberate_differences() {
+        assert_eq!(line(&attr(242, &[])), "Attr-242 = 0x");
+        assert_eq!(line(&attr(246, &[])), "Attr-246 = 0x");
         assert_eq!(line(&attr(64, &[1, 0, 13])), "Attr-64 = 0x01000d");
         assert_eq!(
             line(&attr(69, &[1, 0x80, 1, 2, 3])),

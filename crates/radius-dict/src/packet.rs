@@ -103,7 +103,12 @@ impl Decoded<'_, '_> {
     /// the attribute whole, address `0, [26]` (named `Vendor-Specific` when the
     /// dictionary defines it), its value every octet after type and length, printed
     /// by [`Decoded::freeradius_name`] and [`Decoded::freeradius_value`] as
-    /// FreeRADIUS 3.2 prints it: `Attr-26 = 0x<vendor id and data>`.
+    /// FreeRADIUS 3.2 prints it: `Attr-26 = 0x<vendor id and data>`. Likewise for an
+    /// RFC 6929 attribute whose structure does not parse: `0, [t]` for an extended
+    /// attribute without data or a long-extended one whose More flag has no
+    /// continuation (`Attr-245 = 0x<first fragment>`), `0, [t, 26]` for an EVS too
+    /// short for its vendor header or with a vendor id over 24 bits
+    /// (`Attr-241.26 = 0x...`).
     #[must_use]
     pub fn is_malformed(&self) -> bool {
         self.malformed
@@ -371,8 +376,8 @@ impl Dictionary {
     }
 
     /// Decodes every attribute of a request in wire order; nothing is dropped (unknown
-    /// attributes are named by number; a Vendor-Specific whose content does not parse
-    /// in its vendor's format is kept whole, [`Decoded::is_malformed`]). The structure (Vendor-Specific in this
+    /// attributes are named by number; a Vendor-Specific or extended attribute whose
+    /// structure does not parse is kept raw, [`Decoded::is_malformed`]). The structure (Vendor-Specific in this
     /// dictionary's vendor formats, WiMAX continuation, long-extended fragments, EVS)
     /// is the codec's [`Packet::addressed`]; TLVs are descended where the type is
     /// `tlv`. With `hiding` (the same [`Hiding`] that [`Dictionary::add`] takes; its
@@ -419,8 +424,9 @@ impl Dictionary {
         for item in packet.addressed(self) {
             let addr = item.addr();
             if item.is_malformed() {
-                // A Vendor-Specific whose content does not parse in its vendor's
-                // format: kept whole, as FreeRADIUS 3.2 keeps it (`Attr-26 = 0x...`).
+                // A Vendor-Specific or extended attribute whose structure does not
+                // parse: kept raw, as FreeRADIUS 3.2 keeps it (`Attr-26 = 0x...`,
+                // `Attr-245 = 0x...`, `Attr-241.26 = 0x...`).
                 let def = self.attr_by_addr(addr);
                 out.push(Decoded {
                     name: def.map_or_else(|| Cow::Owned(addr.to_string()), |d| Cow::Borrowed(d.name())),
@@ -544,6 +550,18 @@ impl Dictionary {
 impl radius_codec::VendorFormats for Dictionary {
     fn vendor_format(&self, vendor: VendorId) -> VendorFormat {
         Self::vendor_format(self, vendor)
+    }
+
+    /// Whether this dictionary defines the vendor attribute: FreeRADIUS 3.2 keeps a
+    /// WiMAX VSA of a type its dictionary does not define raw (`Attr-26 = 0x...`).
+    /// A vendor the dictionary does not define at all (its format then the built-in
+    /// one, [`VendorFormat::for_vendor`]) has no list of types to judge by: every
+    /// type is taken.
+    fn knows(&self, vendor: VendorId, vendor_type: u32) -> bool {
+        self.vendor_by_id(vendor).is_none()
+            || self
+                .attr_by_addr(AttrAddr::vendor_specific(vendor, vendor_type))
+                .is_some()
     }
 }
 

@@ -280,7 +280,7 @@ impl Dictionary {
                     DataType::Abinary => Value::Abinary(Cow::Owned(bytes)),
                     DataType::Tlv => Value::Tlv(Cow::Owned(bytes)),
                     DataType::Vsa => {
-                        let vendor = VendorId(bytes.first_chunk::<4>().map_or(0, |v| u32::from_be_bytes(*v)));
+                        let vendor = VendorId::of_vsa_value(&bytes).unwrap_or(VendorId(0));
                         Vsa::new_checked(&bytes, self.vendor_format(vendor), 0).map_err(|_| bad())?;
                         Value::Vsa(Cow::Owned(bytes))
                     }
