@@ -7,12 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${NACWIRE_DEMO_PORT:-31812}"
 # scripts/test.sh sets NACWIRE_DEMO_PROFILE=debug to reuse the test build.
+# The binary is where cargo puts it: CARGO_TARGET_DIR when set (relative to here, as
+# cargo reads it), target/ otherwise.
+target="${CARGO_TARGET_DIR:-target}"
 if [ "${NACWIRE_DEMO_PROFILE:-release}" = debug ]; then
   cargo build --quiet -p nacwire-cli
-  nw=target/debug/nacwire
+  nw="$target/debug/nacwire"
 else
   cargo build --release --quiet -p nacwire-cli
-  nw=target/release/nacwire
+  nw="$target/release/nacwire"
 fi
 
 "$nw" serve testing123 --listen "127.0.0.1:$PORT" --user bob:hello \

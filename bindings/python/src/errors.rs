@@ -177,9 +177,19 @@ pub(crate) fn text_err(e: radius_dict::Error) -> PyErr {
     )
 }
 
-/// An unknown attribute name, as `BuildError`.
-pub(crate) fn unknown_attribute(name: &str) -> PyErr {
-    with_fields::<BuildError>(format!("{name}: unknown attribute"), &[("attribute", text(name))])
+/// An unknown attribute name, as `BuildError`; the message ends with the closest
+/// names the dictionary has (`(did you mean 'User-Name'?)`), when it has some.
+pub(crate) fn unknown_attribute(name: &str, suggestions: &[String]) -> PyErr {
+    let mut message = format!("{name}: unknown attribute");
+    if let Some((last, rest)) = suggestions.split_last() {
+        let quoted: Vec<String> = rest.iter().map(|n| format!("'{n}'")).collect();
+        if quoted.is_empty() {
+            message.push_str(&format!(" (did you mean '{last}'?)"));
+        } else {
+            message.push_str(&format!(" (did you mean {} or '{last}'?)", quoted.join(", ")));
+        }
+    }
+    with_fields::<BuildError>(message, &[("attribute", text(name))])
 }
 
 /// A dictionary load error as `DictionaryError` with file, line, column and token.

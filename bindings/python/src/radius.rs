@@ -337,6 +337,19 @@ impl Dictionary {
         self.inner.attributes().map(|a| a.name().to_string()).collect()
     }
 
+    /// The attribute names closest to `name`, a misspelt one (`User-Nmae` gives
+    /// `["User-Name"]`); empty when none is close or `name` is defined (radius-dict's
+    /// `Dictionary::suggest_attributes`, as the command line's "did you mean").
+    fn suggest(&self, name: &str) -> PyResult<Vec<String>> {
+        let name = no_nul("attribute name", name)?;
+        Ok(self
+            .inner
+            .suggest_attributes(name)
+            .into_iter()
+            .map(str::to_string)
+            .collect())
+    }
+
     /// Vendor names and their numbers.
     fn vendors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
@@ -609,7 +622,7 @@ fn resolve<'d>(dict: &'d Dict, key: &Bound<'_, PyAny>) -> PyResult<(Cow<'d, Attr
         let s = no_nul("attribute name", s.to_str()?)?;
         let (base, tag) = split_name_tag(s).map_err(errors::build)?;
         let def = dict.attr_or_raw(base).map_err(|e| match e.kind() {
-            radius_dict::ErrorKind::UnknownAttribute => errors::unknown_attribute(base),
+            radius_dict::ErrorKind::UnknownAttribute => errors::unknown_attribute(base, e.suggestions()),
             _ => errors::text_err(e),
         })?;
         return Ok((def, tag));

@@ -661,3 +661,21 @@ def test_auto_policy_learns_per_server_and_the_state_persists() -> None:
     with pytest.raises(nacwire.VerifyError, match="Message-Authenticator"):
         exchange(strict, signed=False)
     assert exchange(strict, signed=True).signature == "signed"
+
+
+# --- s12-msgs: "did you mean" from radius-dict -----------------------------------
+
+
+def test_misspelt_names_are_suggested() -> None:
+    """Trial: ``User-Nmae`` said only "unknown attribute". The dictionary suggests the
+    closest names (radius-dict's edit distance, as the command line does), and a
+    BuildError for an unknown name or VALUE name says them."""
+    d = radius.Dictionary.builtin()
+    assert d.suggest("User-Nmae") == ["User-Name"]
+    assert d.suggest("User-Name") == []
+    assert d.suggest("Frobnicate-Thing") == []
+    with pytest.raises(nacwire.BuildError, match=r"did you mean 'User-Name'\?") as e:
+        radius.build("Accounting-Request", b"s", {"User-Nmae": "bob"})
+    assert e.value.attribute == "User-Nmae"
+    with pytest.raises(nacwire.BuildError, match=r"did you mean 'Ethernet'\?"):
+        radius.build("Accounting-Request", b"s", {"NAS-Port-Type": "Ethrnet"})

@@ -22,8 +22,8 @@ pub(crate) mod exit {
     pub(crate) const USAGE: u8 = 3;
     /// A packet did not verify with the secret (wrong secret?).
     pub(crate) const BAD_SECRET: u8 = 4;
-    /// `send` stopped by Ctrl-C (SIGINT) after printing its partial summary: 128 + 2,
-    /// the code a shell gives a command that SIGINT ended.
+    /// `send` or `decode` stopped by Ctrl-C (SIGINT) after printing its partial
+    /// summary: 128 + 2, the code a shell gives a command that SIGINT ended.
     pub(crate) const INTERRUPTED: u8 = 130;
 }
 
@@ -213,9 +213,31 @@ pub(crate) fn dictionary(dir: Option<&std::path::Path>) -> CliResult<&'static Di
     } else {
         dir.to_path_buf()
     };
+    readable(&root)?;
     let (d, _) = Dictionary::load(&FsResolver, &root.to_string_lossy(), Mode::Strict)
         .map_err(|e| Failure::usage(format!("dictionary: {e}")))?;
     Ok(Box::leak(Box::new(d)))
+}
+
+/// A dictionary's root file can be opened, or a usage error saying why, as the
+/// system says it: `/nonexistent: cannot be read (No such file or directory)`.
+pub(crate) fn readable(root: &std::path::Path) -> CliResult<()> {
+    let why = match std::fs::File::open(root) {
+        Ok(f) if f.metadata().is_ok_and(|m| m.is_dir()) => "a directory".to_string(),
+        Ok(_) => return Ok(()),
+        Err(e) => {
+            // `No such file or directory (os error 2)`: the words, without the number.
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(at) => text.get(..at).unwrap_or(&text).to_string(),
+                None => text,
+            }
+        }
+    };
+    Err(Failure::usage(format!(
+        "{}: cannot be read ({why})",
+        root.display()
+    )))
 }
 
 /// [`dictionary`], then a site's `RADDB/dictionary` loaded on top of it (radclient's
@@ -492,10 +514,59 @@ pub(crate) fn attr_named<'d, 'n>(
         _ => (name, None),
     };
     let attr = dict.attr_or_raw(base).map_err(|e| match e.kind() {
-        radius_dict::ErrorKind::UnknownAttribute => format!("unknown attribute `{base}`"),
+        radius_dict::ErrorKind::UnknownAttribute => unknown_attribute(dict, base, e.suggestions()),
         _ => named(name, e),
     })?;
     Ok((attr, tag))
+}
+
+/// Where FreeRADIUS installs its dictionary tree (Debian, Ubuntu, Fedora).
+pub(crate) const FREERADIUS_DIR: &str = "/usr/share/freeradius";
+
+/// The FreeRADIUS tree at [`FREERADIUS_DIR`], loaded once and only when asked (on
+/// the error paths that hint at `-D`); `None` where it is not installed or does not
+/// load.
+pub(crate) fn freeradius_tree() -> Option<&'static Dictionary> {
+    static TREE: std::sync::OnceLock<Option<Dictionary>> = std::sync::OnceLock::new();
+    TREE.get_or_init(|| {
+        let root = std::path::Path::new(FREERADIUS_DIR).join("dictionary");
+        if !root.is_file() {
+            return None;
+        }
+        Dictionary::load(&FsResolver, &root.to_string_lossy(), Mode::Lenient)
+            .ok()
+            .map(|(d, _)| d)
+    })
+    .as_ref()
+}
+
+/// Why `name` is not an attribute of `dict`, in one line: the closest names
+/// (`did you mean 'User-Name'?`); or, when `dict` is the built-in dictionary (no `-D`
+/// or `-d` given) and the FreeRADIUS tree defines the name, that `-D` would find it.
+pub(crate) fn unknown_attribute(dict: &Dictionary, name: &str, suggestions: &[String]) -> String {
+    let mut text = format!("unknown attribute `{name}`");
+    if std::ptr::eq(dict, Dictionary::builtin()) && freeradius_tree().is_some_and(|t| t.attr(name).is_some())
+    {
+        text.push_str(&format!(
+            " (not in the built-in dictionary; {FREERADIUS_DIR} defines it: add -D {FREERADIUS_DIR})"
+        ));
+        return text;
+    }
+    if let Some(hint) = did_you_mean(suggestions) {
+        text.push_str(&format!(" ({hint})"));
+    }
+    text
+}
+
+/// `did you mean 'A'?` (or `'A' or 'B'`, `'A', 'B' or 'C'`); `None` for no names.
+pub(crate) fn did_you_mean(names: &[String]) -> Option<String> {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    let (last, rest) = quoted.split_last()?;
+    Some(if rest.is_empty() {
+        format!("did you mean {last}?")
+    } else {
+        format!("did you mean {} or {last}?", rest.join(", "))
+    })
 }
 
 /// An item looked up and parsed once (attribute, tag, value), to add to many packets:

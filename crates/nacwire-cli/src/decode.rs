@@ -41,10 +41,16 @@ pub(crate) struct DecodeArgs {
     /// Read the secret from this environment variable.
     #[arg(long, value_name = "VAR")]
     secret_env: Option<String>,
-    /// More UDP/TCP ports to decode in captures (repeatable; radsniff's `-f` filter).
-    #[arg(long = "port", value_name = "PORT", allow_negative_numbers = true,
-          value_parser = crate::common::whole::<u16>(1, 65535))]
+    /// More UDP/TCP ports to decode in captures, besides the RADIUS ports
+    /// (repeatable or a comma list: `--port 21812,21813`; radsniff's `-f` filter).
+    #[arg(long = "port", value_name = "PORT[,PORT]", allow_negative_numbers = true,
+          value_delimiter = ',', value_parser = crate::common::whole::<u16>(1, 65535))]
     ports: Vec<u16>,
+    /// radsniff's `-p PORT`: decode PORT and PORT+1 too (authentication and
+    /// accounting; repeatable or a comma list).
+    #[arg(short = 'p', value_name = "PORT[,PORT]", allow_negative_numbers = true,
+          value_delimiter = ',', value_parser = crate::common::whole::<u16>(1, 65535))]
+    radsniff_ports: Vec<u16>,
     /// A FreeRADIUS dictionary directory instead of the built-in dictionary.
     #[arg(short = 'D', long = "dict-dir", value_name = "DIR")]
     dict_dir: Option<PathBuf>,
@@ -92,6 +98,11 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
     let path = Path::new(&args.input);
     let mut ports = RADIUS_PORTS.to_vec();
     ports.extend(&args.ports);
+    // radsniff's filter for `-p P`: `udp port P or P+1 or 3799`.
+    for p in &args.radsniff_ports {
+        ports.push(*p);
+        ports.extend(p.checked_add(1));
+    }
     // A capture is read as it arrives (from stdin: decoded while tcpdump writes);
     // hex or a raw packet is read whole.
     let origin = if args.input == "-" {
@@ -145,6 +156,10 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         )));
     };
 
+    // Ctrl-C: stop after the packet in hand, print the summary so far, exit 130 (a
+    // capture on stdin is checked when its next frame or its end arrives:
+    // `tcpdump | nacwire decode -` ends both); a second Ctrl-C ends it at once.
+    let interrupt = crate::interrupt::Interrupt::install(None);
     let mut d = Decoder {
         dict,
         secret: secret.as_ref(),
@@ -157,15 +172,26 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         bad: 0,
         malformed: 0,
         linked: 0,
+        hinted: false,
     };
+    // Frames read from a capture (`None`: not a capture).
+    let mut frames = None;
     let truncated = match input {
         Input::Packets(found) => {
             for f in &found {
+                if interrupt.is_set() {
+                    break;
+                }
                 d.packet(f);
             }
             None
         }
-        Input::Capture(reader) => read_capture(reader, &ports, &origin, &mut |f| d.packet(&f))?,
+        Input::Capture(reader) => {
+            let stop = || interrupt.is_set();
+            let (truncated, n) = read_capture(reader, &ports, &origin, &stop, &mut |f| d.packet(&f))?;
+            frames = Some(n);
+            truncated
+        }
     };
     let Decoder {
         mut out,
@@ -181,10 +207,16 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
             &mut out,
             &json!({"event": "summary", "packets": packets, "malformed": malformed,
                     "verified": good, "failed_verification": bad, "linked_replies": linked,
-                    "truncated": truncated.is_some()}),
+                    "truncated": truncated.is_some(), "interrupted": interrupt.is_set()}),
         );
     }
     let _ = out.flush();
+    if interrupt.is_set() {
+        eprintln!(
+            "nacwire: interrupted: {packets} packet(s) decoded, {malformed} malformed, {bad} did not verify"
+        );
+        return Ok(exit::INTERRUPTED);
+    }
     if let Some(t) = truncated {
         return Err(Failure::usage(t));
     }
@@ -202,8 +234,13 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         list.sort_unstable();
         list.dedup();
         let list: Vec<String> = list.iter().map(ToString::to_string).collect();
+        let read = match frames {
+            Some(1) => " (1 frame read)".to_string(),
+            Some(n) => format!(" ({n} frames read)"),
+            None => String::new(),
+        };
         return Err(Failure::usage(format!(
-            "{}: no RADIUS packet found on ports {} (another port: --port N)",
+            "{}: 0 RADIUS packets{read}: no RADIUS packet found on ports {} (another port: -p PORT or --port N)",
             args.input,
             list.join(", ")
         )));
@@ -226,6 +263,8 @@ struct Decoder<'a> {
     bad: u64,
     malformed: u64,
     linked: u64,
+    /// The `-D` hint was printed ([`Decoder::hint_freeradius`]).
+    hinted: bool,
 }
 
 impl Decoder<'_> {
@@ -236,17 +275,37 @@ impl Decoder<'_> {
             Ok(p) => p,
             Err(e) => {
                 self.malformed += 1;
+                // Where and when, as a packet's line says it.
                 if self.json {
-                    emit_json(
-                        &mut self.out,
-                        &json!({"event": "malformed", "index": n, "error": e.to_string()}),
-                    );
+                    let mut m = serde_json::Map::new();
+                    m.insert("event".into(), json!("malformed"));
+                    m.insert("index".into(), json!(n));
+                    m.insert("transport".into(), json!(f.transport));
+                    if let Some(t) = f.time {
+                        m.insert("time".into(), json!(t));
+                    }
+                    if let Some(s) = f.src {
+                        m.insert("from".into(), json!(s.to_string()));
+                    }
+                    if let Some(d) = f.dst {
+                        m.insert("to".into(), json!(d.to_string()));
+                    }
+                    m.insert("length".into(), json!(f.bytes.len()));
+                    m.insert("error".into(), json!(e.to_string()));
+                    emit_json(&mut self.out, &serde_json::Value::Object(m));
                 } else {
-                    let _ = writeln!(
-                        self.out,
-                        "#{n} malformed RADIUS packet ({} octets): {e}",
-                        f.bytes.len()
-                    );
+                    let mut line = format!("#{n} malformed RADIUS packet");
+                    if let (Some(s), Some(d)) = (f.src, f.dst) {
+                        line.push_str(&format!(" from {s} to {d} ({})", f.transport));
+                    }
+                    line.push_str(&format!(" ({} octets)", f.bytes.len()));
+                    if let Some(t) = f.time {
+                        line.push_str(&format!(" at {}", utc(t)));
+                    }
+                    let _ = writeln!(self.out, "{line}: {e}");
+                }
+                if self.flush {
+                    let _ = self.out.flush();
                 }
                 return;
             }
@@ -303,16 +362,29 @@ impl Decoder<'_> {
             }
         };
         let mut verdict = verdict;
-        // A password that does not decode to text is the one sign left of a wrong
-        // secret on an Access-Request without Message-Authenticator.
+        // An Access-Request without Message-Authenticator: the padding of its
+        // User-Password is the one sign left of a wrong secret (RFC 2865 §5.2 pads
+        // with NULs; a wrong secret gives other octets after the first NUL).
         if let (Some(Verdict::Unverifiable(_)), Some(h)) = (&verdict, reveal) {
             if let Some(pw) = packet.first(radius_codec::AttrType::USER_PASSWORD) {
-                let clear =
-                    radius_codec::crypto::unhide_user_password(pw.value(), h.0, &h.1).unwrap_or_default();
-                if std::str::from_utf8(&clear).map_or(true, |s| s.chars().any(char::is_control)) {
-                    verdict = Some(Verdict::Bad(
-                        "User-Password does not decode to text: wrong secret?".into(),
-                    ));
+                use radius_codec::crypto::{reveal_user_password, PasswordPadding};
+                match reveal_user_password(pw.value(), h.0, &h.1) {
+                    Ok((_, PasswordPadding::NotNuls)) => {
+                        verdict = Some(Verdict::Bad(
+                            "User-Password is not padded with NULs: wrong secret?".into(),
+                        ));
+                    }
+                    Ok((clear, PasswordPadding::Absent))
+                        if std::str::from_utf8(&clear).map_or(true, |s| s.chars().any(char::is_control)) =>
+                    {
+                        verdict = Some(Verdict::Unverifiable(
+                            "no Message-Authenticator, and User-Password fills its blocks (no padding) \
+                             and is not text: the secret cannot be checked"
+                                .into(),
+                        ));
+                    }
+                    // Padded with NULs, or text: what the right secret gives.
+                    _ => {}
                 }
             }
         }
@@ -397,6 +469,43 @@ impl Decoder<'_> {
         }
         if self.flush {
             let _ = self.out.flush();
+        }
+        if !self.hinted {
+            self.hint_freeradius(&packet);
+        }
+    }
+
+    /// Once per run, with the built-in dictionary only: when a vendor attribute was
+    /// printed raw (`Attr-26.2011.1`) and the FreeRADIUS tree knows its vendor, one
+    /// line on stderr saying `-D` would print it by name.
+    fn hint_freeradius(&mut self, packet: &Packet<&[u8]>) {
+        if !std::ptr::eq(self.dict, radius_dict::Dictionary::builtin()) {
+            return;
+        }
+        // The structural walk only (no values decoded): vendor attributes that the
+        // built-in dictionary does not define print raw.
+        let raw_vendors: Vec<radius_codec::VendorId> = packet
+            .addressed(self.dict)
+            .map(|a| a.addr())
+            .filter(|addr| addr.vendor().0 != 0 && self.dict.attr_by_addr(*addr).is_none())
+            .map(|addr| addr.vendor())
+            .collect();
+        if raw_vendors.is_empty() {
+            return;
+        }
+        let Some(tree) = crate::common::freeradius_tree() else {
+            return;
+        };
+        if let Some(v) = raw_vendors.iter().find_map(|id| tree.vendor_by_id(*id)) {
+            self.hinted = true;
+            let dir = crate::common::FREERADIUS_DIR;
+            eprintln!(
+                "nacwire: attributes of vendor {} ({}) printed raw (Attr-26.{}.N): not in the built-in \
+                 dictionary; {dir} defines them: add -D {dir}",
+                v.name(),
+                v.id().0,
+                v.id().0
+            );
         }
     }
 }
@@ -553,13 +662,15 @@ fn capture_error<I>(e: &PcapError<I>) -> &'static str {
 }
 
 /// Reads every RADIUS packet of a capture as it arrives, handing each to `each`;
-/// returns where the capture was cut, if it was.
+/// returns where the capture was cut, if it was, and the number of frames read. Stops
+/// early once `stop` says so (Ctrl-C).
 fn read_capture(
     data: impl std::io::Read + Send,
     ports: &[u16],
     name: &str,
+    stop: &dyn Fn() -> bool,
     each: &mut dyn FnMut(Found),
-) -> CliResult<Option<String>> {
+) -> CliResult<(Option<String>, usize)> {
     let mut reader = pcap_parser::create_reader(65536, data).map_err(|e| {
         Failure::usage(format!(
             "{name}: not a pcap or pcapng capture ({})",
@@ -572,6 +683,9 @@ fn read_capture(
     let mut streams: HashMap<(SocketAddr, SocketAddr), Vec<u8>> = HashMap::new();
     let mut frames = 0usize;
     loop {
+        if stop() {
+            break;
+        }
         match reader.next() {
             Ok((offset, block)) => {
                 let frame = match block {
@@ -622,24 +736,33 @@ fn read_capture(
             Err(PcapError::Eof) => break,
             Err(PcapError::Incomplete(_)) => {
                 if reader.reader_exhausted() {
-                    return Ok(Some(format!("{name}: capture truncated after frame {frames}")));
+                    return Ok((
+                        Some(format!("{name}: capture truncated after frame {frames}")),
+                        frames,
+                    ));
                 }
                 reader
                     .refill()
                     .map_err(|e| Failure::usage(format!("{name}: {e:?}")))?;
             }
             Err(PcapError::UnexpectedEof) => {
-                return Ok(Some(format!("{name}: capture truncated after frame {frames}")));
+                return Ok((
+                    Some(format!("{name}: capture truncated after frame {frames}")),
+                    frames,
+                ));
             }
             Err(e) => {
-                return Ok(Some(format!(
-                    "{name}: bad capture after frame {frames} ({})",
-                    capture_error(&e)
-                )));
+                return Ok((
+                    Some(format!(
+                        "{name}: bad capture after frame {frames} ({})",
+                        capture_error(&e)
+                    )),
+                    frames,
+                ));
             }
         }
     }
-    Ok(None)
+    Ok((None, frames))
 }
 
 /// Link layer -> IP -> UDP/TCP -> RADIUS.

@@ -46,6 +46,7 @@ pub(crate) fn run(args: DictArgs) -> CliResult<u8> {
     match args.command {
         DictCommand::Check { dir, lenient, json } => {
             let root = if dir.is_dir() { dir.join("dictionary") } else { dir };
+            crate::common::readable(&root)?;
             let mode = if lenient { Mode::Lenient } else { Mode::Strict };
             let (d, warnings) = Dictionary::load(&FsResolver, &root.to_string_lossy(), mode)
                 .map_err(|e| Failure::usage(format!("dictionary: {e}")))?;
@@ -135,6 +136,8 @@ fn by_text<'d>(d: &'d Dictionary, text: &str) -> CliResult<&'d radius_dict::Attr
     };
     let (def, _) =
         crate::common::attr_named(d, name).map_err(|e| match e.strip_prefix("unknown attribute") {
+            // said of `text` itself: with its hints (did you mean, -D)
+            Some(_) if name == text => Failure::usage(e),
             Some(_) => unknown(),
             None => Failure::usage(e),
         })?;

@@ -1,7 +1,9 @@
-//! Ctrl-C (SIGINT) during `send` and `serve`: the first one only sets a flag that the
-//! send and serve loops check at least once a second, so that they stop, print what
-//! they measured and exit ([`crate::common::exit::INTERRUPTED`] for `send`); a second
-//! one kills the process at once, as if nothing had been registered.
+//! Ctrl-C (SIGINT) during `send`, `serve` and `decode`: the first one only sets a flag
+//! that the send and serve loops check at least once a second, and `decode` between
+//! two packets (on stdin, once its next frame or its end arrives), so that they stop,
+//! print what they measured and exit ([`crate::common::exit::INTERRUPTED`] for `send`
+//! and `decode`); a second one kills the process at once, as if nothing had been
+//! registered.
 //!
 //! signal-hook's `flag` module sets an `AtomicBool` from the handler (no thread, no
 //! `unsafe` here). Blocking reads that the signal interrupts (`EINTR`) are already

@@ -6,8 +6,8 @@
 //! Exit codes: 0 expected reply (or a decode that verified), 1 reject/NAK or another
 //! reply than expected, 2 lost (no valid reply), 3 usage, input or configuration
 //! error (a capture with nothing to decode included), 4 a packet or an ECP URL failed
-//! verification with the secret, 130 `send` stopped by Ctrl-C (SIGINT) after its partial
-//! summary (a second Ctrl-C ends it at once).
+//! verification with the secret, 130 `send` or `decode` stopped by Ctrl-C (SIGINT) after
+//! its partial summary (a second Ctrl-C ends it at once).
 
 use std::process::ExitCode;
 
@@ -38,8 +38,8 @@ mod stream;
     version,
     after_help = "Exit codes: 0 expected reply / verified, 1 reject or NAK, 2 lost (no reply), \
                   3 usage or input error (nothing to decode included), 4 a packet or URL failed \
-                  verification (wrong secret?), 130 send interrupted by Ctrl-C (its partial summary \
-                  printed; a second Ctrl-C ends it at once)."
+                  verification (wrong secret?), 130 send or decode interrupted by Ctrl-C (its partial \
+                  summary printed; a second Ctrl-C ends it at once)."
 )]
 struct Cli {
     #[command(subcommand)]

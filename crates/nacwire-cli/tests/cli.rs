@@ -5256,3 +5256,436 @@ fn s12_input_errors_say_file_and_line() {
         stderr(&o)
     );
 }
+
+// --- s12-msgs: messages a user trial found wanting --------------------------------
+
+mod msgs {
+    use super::*;
+    use radius_codec::{PacketBuilder, SharedSecret};
+
+    /// An Access-Request without Message-Authenticator carrying `password` hidden
+    /// with `secret`, as hex.
+    fn access_request_hex(secret: &str, password: &[u8]) -> String {
+        let s = SharedSecret::from(secret);
+        let mut b = PacketBuilder::access_request(7, [0x42; 16]);
+        b.without_message_authenticator();
+        b.add(radius_codec::AttrType::USER_NAME, b"bob").unwrap();
+        b.add_user_password(&s, password).unwrap();
+        let bytes = b.finish(&s).unwrap();
+        bytes.iter().map(|x| format!("{x:02x}")).collect()
+    }
+
+    /// Trial: a Latin-1 User-Password (`p\xe4ss`) with the right secret said
+    /// `DOES NOT VERIFY: User-Password does not decode to text`, exit 4. RFC 2865
+    /// §5.2 pads with NULs: the padding, not the text, tells a wrong secret; a
+    /// password that fills its blocks and is not text cannot be checked.
+    #[test]
+    fn decode_password_padding_not_text_tells_the_secret() {
+        let h = access_request_hex(SECRET, b"p\xe4ss");
+        let o = run(&["decode", &h, "--secret", SECRET]);
+        assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+        assert!(!stdout(&o).contains("DOES NOT VERIFY"), "{}", stdout(&o));
+        assert!(
+            stdout(&o).contains("User-Password = \"p\\344ss\""),
+            "{}",
+            stdout(&o)
+        );
+        let l = json_lines(&run(&["decode", &h, "--secret", SECRET, "--json"]));
+        assert_eq!(l[0]["attributes"]["User-Password"], "0x70e47373", "{}", l[0]);
+        assert_eq!(l[0]["verified"]["ok"], Value::Null, "{}", l[0]);
+        // A wrong secret that breaks the padding: exit 4, nothing revealed. (With
+        // this packet, "x1" leaves a non-NUL octet after a NUL.)
+        let mut broke = 0;
+        let mut unknown = 0;
+        for n in 0..40 {
+            let wrong = format!("x{n}");
+            let o = run(&["decode", &h, "--secret", &wrong, "--json"]);
+            let l = json_lines(&o);
+            match code(&o) {
+                4 => {
+                    broke += 1;
+                    assert_eq!(l[0]["verified"]["ok"], false, "{}", l[0]);
+                    assert!(l[0]["verified"]["why"]
+                        .as_str()
+                        .unwrap()
+                        .contains("not padded with NULs"));
+                }
+                0 => {
+                    // No NUL at all: nothing can be told, and it is said so.
+                    unknown += 1;
+                    assert_eq!(l[0]["verified"]["ok"], Value::Null, "{}", l[0]);
+                    assert!(
+                        l[0]["verified"]["why"]
+                            .as_str()
+                            .unwrap()
+                            .contains("cannot be checked"),
+                        "{}",
+                        l[0]
+                    );
+                }
+                c => panic!("{wrong}: exit {c}: {}", stderr(&o)),
+            }
+        }
+        assert!(broke > 0 && unknown > 0, "{broke} {unknown}");
+        // 16 octets of text fill the block: the right secret shows them.
+        let h = access_request_hex(SECRET, b"0123456789abcdef");
+        let o = run(&["decode", &h, "--secret", SECRET]);
+        assert_eq!(code(&o), 0, "{}", stdout(&o));
+        assert!(
+            stdout(&o).contains("[not verifiable: no Message-Authenticator]"),
+            "{}",
+            stdout(&o)
+        );
+        // 16 octets, not text: cannot be checked, not a failure.
+        let h = access_request_hex(
+            SECRET,
+            b"\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4\xe4",
+        );
+        let o = run(&["decode", &h, "--secret", SECRET]);
+        assert_eq!(code(&o), 0, "{}", stdout(&o));
+        assert!(
+            stdout(&o).contains("the secret cannot be checked"),
+            "{}",
+            stdout(&o)
+        );
+    }
+
+    /// Trial: `NAS-Port-Type=Ethrnet` said `not a valid integer value`, and
+    /// `User-Nmae=bob` only `unknown attribute`: the closest names are suggested.
+    #[test]
+    fn misspelt_names_get_suggestions() {
+        let port = free_udp_port();
+        let dst = format!("127.0.0.1:{port}");
+        let o = run(&[
+            "send",
+            "acct",
+            &dst,
+            SECRET,
+            "User-Name=x",
+            "NAS-Port-Type=Ethrnet",
+        ]);
+        assert_eq!(code(&o), 3);
+        assert_eq!(
+            stderr(&o).trim(),
+            "nacwire: NAS-Port-Type: not a number nor a value name of NAS-Port-Type (\"Ethrnet\") \
+             (did you mean 'Ethernet'?)"
+        );
+        let o = run(&["send", "acct", &dst, SECRET, "User-Nmae=x"]);
+        assert_eq!(code(&o), 3);
+        assert_eq!(
+            stderr(&o).trim(),
+            "nacwire: unknown attribute `User-Nmae` (did you mean 'User-Name'?)"
+        );
+        // The same in radclient input and `dict show`.
+        let o = run_stdin(
+            &["send", "acct", &dst, SECRET, "-f", "-"],
+            "User-Name = x, Sesion-Timeout = 10\n",
+        );
+        assert_eq!(code(&o), 3);
+        assert!(
+            stderr(&o).contains("(did you mean 'Session-Timeout'?)"),
+            "{}",
+            stderr(&o)
+        );
+        let o = run(&["dict", "show", "User-Nmae"]);
+        assert_eq!(code(&o), 3);
+        assert!(stderr(&o).contains("did you mean 'User-Name'?"), "{}", stderr(&o));
+        // Nothing close: no suggestion.
+        let o = run(&["send", "acct", &dst, SECRET, "Frobnicate-Thing=x"]);
+        assert_eq!(stderr(&o).trim(), "nacwire: unknown attribute `Frobnicate-Thing`");
+    }
+
+    /// Trial: vendors the FreeRADIUS tree defines and the built-in dictionary does not
+    /// (Huawei) were only `unknown attribute`, and printed raw by `decode` without a
+    /// word: both say `-D /usr/share/freeradius` would find them.
+    #[test]
+    fn freeradius_tree_is_hinted_when_it_knows_a_name() {
+        if require_program("freeradius").is_none() {
+            return;
+        }
+        let port = free_udp_port();
+        let dst = format!("127.0.0.1:{port}");
+        let o = run(&[
+            "send",
+            "acct",
+            &dst,
+            SECRET,
+            "User-Name=x",
+            "Huawei-Input-Average-Rate=1",
+        ]);
+        assert_eq!(code(&o), 3);
+        assert_eq!(
+            stderr(&o).trim(),
+            "nacwire: unknown attribute `Huawei-Input-Average-Rate` (not in the built-in dictionary; \
+             /usr/share/freeradius defines it: add -D /usr/share/freeradius)"
+        );
+        // With the tree given, the name is known (the request is sent, and lost).
+        let o = run(&[
+            "send",
+            "acct",
+            &dst,
+            SECRET,
+            "User-Name=x",
+            "Huawei-Input-Average-Rate=1",
+            "-D",
+            "/usr/share/freeradius",
+            "-t",
+            "0.2",
+            "-r",
+            "0",
+        ]);
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        // decode: one hint on stderr, however many packets carry the vendor.
+        let mut p = vec![4u8, 1, 0, 0];
+        p.extend([0; 16]);
+        p.extend([26, 12, 0, 0, 0x07, 0xdb, 2, 6, 0, 0, 0, 1]);
+        p.extend([1, 5, b'b', b'o', b'b']);
+        let len = (p.len() as u16).to_be_bytes();
+        p[2..4].copy_from_slice(&len);
+        let frame = udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 1813), &p);
+        let cap = tempfile_path::write("huawei.pcap", pcap(&[(1.0, frame.clone()), (2.0, frame)]));
+        let o = run(&["decode", cap.s()]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert!(
+            stdout(&o).contains("Attr-26.2011.2 = 0x00000001"),
+            "{}",
+            stdout(&o)
+        );
+        assert_eq!(
+            stderr(&o),
+            "nacwire: attributes of vendor Huawei (2011) printed raw (Attr-26.2011.N): not in the \
+             built-in dictionary; /usr/share/freeradius defines them: add -D /usr/share/freeradius\n"
+        );
+        let o = run(&["decode", cap.s(), "-D", "/usr/share/freeradius"]);
+        assert!(
+            stdout(&o).contains("Huawei-Input-Average-Rate = 1"),
+            "{}",
+            stdout(&o)
+        );
+        assert_eq!(stderr(&o), "");
+    }
+
+    /// Trial: a malformed packet in a capture said `#1 malformed RADIUS packet (1472
+    /// octets): ...` with no time or addresses (JSON: only index and error).
+    #[test]
+    fn malformed_capture_packets_say_when_and_where() {
+        // A RADIUS header claiming 3055 octets in a 40-octet datagram.
+        let mut p = vec![4u8, 9, 0x0b, 0xef];
+        p.extend([0; 36]);
+        let frame = udp_frame(([10, 0, 0, 1], 40001), ([10, 0, 0, 2], 1813), &p);
+        let cap = tempfile_path::write("malformed.pcap", pcap(&[(1_764_680_000.5, frame)]));
+        let o = run(&["decode", cap.s()]);
+        assert_eq!(code(&o), 3);
+        assert_eq!(
+            stdout(&o),
+            "#1 malformed RADIUS packet from 10.0.0.1:40001 to 10.0.0.2:1813 (udp) (40 octets) at \
+             2025-12-02 12:53:20.500000: packet Length field is 3055 but only 40 octets were received\n"
+        );
+        let l = json_lines(&run(&["decode", cap.s(), "--json"]));
+        assert_eq!(l[0]["event"], "malformed");
+        assert_eq!(l[0]["from"], "10.0.0.1:40001");
+        assert_eq!(l[0]["to"], "10.0.0.2:1813");
+        assert_eq!(l[0]["time"], 1_764_680_000.5);
+        assert_eq!(l[0]["transport"], "udp");
+        assert_eq!(l[0]["length"], 40);
+    }
+
+    /// Trial: radsniff's `-p 21812` was refused, and `--port 21812,21813` wanted a
+    /// whole number. `-p P` decodes P and P+1 (radsniff's `udp port P or P+1`), and
+    /// both take comma lists.
+    #[test]
+    fn radsniff_port_option_and_port_lists() {
+        let req = hex_to_bytes(concat!(
+            "010000380f403f9473978057bd83d5cb98f4227a",
+            "01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003"
+        ));
+        let acct = {
+            let mut b = PacketBuilder::accounting_request(3);
+            b.add(radius_codec::AttrType::USER_NAME, b"nemo").unwrap();
+            b.finish(&SharedSecret::from(SECRET)).unwrap()
+        };
+        let c = ([127, 0, 0, 1], 40000);
+        let frames = vec![
+            (100.0, udp_frame(c, ([127, 0, 0, 1], 21812), &req)),
+            (101.0, udp_frame(c, ([127, 0, 0, 1], 21813), &acct)),
+            (102.0, udp_frame(c, ([127, 0, 0, 1], 21900), &acct)),
+        ];
+        let cap = tempfile_path::write("ports.pcap", pcap(&frames));
+        let count = |args: &[&str]| {
+            let o = run(&[&["decode", cap.s(), "--json"][..], args].concat());
+            assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+            json_lines(&o).last().unwrap()["packets"].as_u64().unwrap()
+        };
+        assert_eq!(count(&["-p", "21812"]), 2);
+        assert_eq!(count(&["-p", "21812,21900"]), 3);
+        assert_eq!(count(&["-p", "21812", "-p", "21900"]), 3);
+        assert_eq!(count(&["--port", "21812,21813"]), 2);
+        assert_eq!(count(&["--port", "21812"]), 1);
+        let o = run(&["decode", cap.s(), "-p", "21812,x"]);
+        assert_eq!(code(&o), 3);
+        assert!(
+            stderr(&o).contains("give a whole number from 1 to 65535"),
+            "{}",
+            stderr(&o)
+        );
+        // Nothing on the ports: how many frames were read, and how to look further.
+        let o = run(&["decode", cap.s()]);
+        assert_eq!(code(&o), 3);
+        assert!(
+            stderr(&o).contains("0 RADIUS packets (3 frames read): no RADIUS packet found on ports 1645"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("-p PORT"), "{}", stderr(&o));
+        let empty = tempfile_path::write("empty.pcap", pcap(&[]));
+        let o = run(&["decode", empty.s()]);
+        assert!(
+            stderr(&o).contains("0 RADIUS packets (0 frames read)"),
+            "{}",
+            stderr(&o)
+        );
+    }
+
+    /// Trial: `dict check /nonexistent` said `/nonexistent:0:0: included file cannot
+    /// be read`: the root file is not an include, and the system says why.
+    #[test]
+    fn unreadable_dictionary_root_says_why() {
+        let o = run(&["dict", "check", "/nonexistent"]);
+        assert_eq!(code(&o), 3);
+        assert_eq!(
+            stderr(&o),
+            "nacwire: /nonexistent: cannot be read (No such file or directory)\n"
+        );
+        let o = run(&["dict", "show", "User-Name", "-D", "/nonexistent/dir"]);
+        assert_eq!(code(&o), 3);
+        assert_eq!(
+            stderr(&o),
+            "nacwire: /nonexistent/dir: cannot be read (No such file or directory)\n"
+        );
+        // A directory without a `dictionary` file.
+        let dir = std::env::temp_dir().join(format!("nacwire-msgs-empty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let o = run(&["dict", "check", dir.to_str().unwrap()]);
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "nacwire: {}: cannot be read (No such file or directory)\n",
+                dir.join("dictionary").display()
+            )
+        );
+        let _ = std::fs::remove_dir(&dir);
+    }
+
+    /// Ctrl-C ends `decode` of a capture on stdin (`tcpdump -U -w - | nacwire decode
+    /// -`) with the summary so far and exit 130, the code the README gives (it was
+    /// killed by the signal: no JSON summary).
+    #[test]
+    fn sigint_decode_prints_summary_and_exits_130() {
+        let req = hex_to_bytes(concat!(
+            "010000380f403f9473978057bd83d5cb98f4227a",
+            "01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003"
+        ));
+        let frame = udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 1812), &req);
+        let cap = pcap(&[(1.0, frame.clone()), (2.0, frame)]);
+        // The file header and the first frame; the second frame after Ctrl-C.
+        let first_end = 24 + (cap.len() - 24) / 2;
+        let mut child = nacwire()
+            .args(["decode", "-", "--json"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start nacwire");
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(&cap[..first_end]).unwrap();
+        stdin.flush().unwrap();
+        let (n, lines) = watch_lines(child.stdout.take().unwrap(), |l| l.contains("\"packet\""));
+        wait_until("the first packet", || {
+            n.load(std::sync::atomic::Ordering::Relaxed) == 1
+        });
+        sigint(&child);
+        std::thread::sleep(Duration::from_millis(200));
+        // The next frame (or the end of the capture) wakes the reader, which stops.
+        let _ = stdin.write_all(&cap[first_end..]);
+        drop(stdin);
+        let o = finish(child, Duration::from_secs(10));
+        let lines = lines.join().unwrap();
+        assert_eq!(o.status.code(), Some(130), "{lines:?} {}", stderr(&o));
+        let summary: Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+        assert_eq!(summary["event"], "summary", "{lines:?}");
+        assert_eq!(summary["interrupted"], true);
+        assert_eq!(summary["packets"], 1);
+        assert!(
+            stderr(&o).contains("interrupted: 1 packet(s) decoded"),
+            "{}",
+            stderr(&o)
+        );
+    }
+
+    /// Trial: `scripts/demo.sh` ran `target/release/nacwire` and failed with exit 127
+    /// when CARGO_TARGET_DIR was set. Here cargo is a stub that builds nothing and the
+    /// binary under test sits in CARGO_TARGET_DIR: the demo must run it.
+    #[test]
+    fn demo_script_uses_cargo_target_dir() {
+        use std::os::unix::fs::PermissionsExt;
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let dir = std::env::temp_dir().join(format!("nacwire-msgs-demo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("bin")).unwrap();
+        std::fs::create_dir_all(dir.join("target/release")).unwrap();
+        let cargo = dir.join("bin/cargo");
+        std::fs::write(&cargo, "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_nacwire"), dir.join("target/release/nacwire"))
+            .unwrap();
+        let path = format!(
+            "{}:{}",
+            dir.join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let o = Command::new("bash")
+            .arg(repo.join("scripts/demo.sh"))
+            .env("PATH", path)
+            .env("CARGO_TARGET_DIR", dir.join("target"))
+            .env("NACWIRE_DEMO_PORT", free_udp_port().to_string())
+            .env_remove("NACWIRE_DEMO_PROFILE")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("Received CoA-ACK"), "{}", stdout(&o));
+        assert!(stdout(&o).contains("Received Access-Accept"), "{}", stdout(&o));
+    }
+
+    /// Trial: the README's Status-Server example sent `testing123` to port 18121, where
+    /// FreeRADIUS's stock status virtual server takes its own client secret.
+    #[test]
+    fn readme_status_example_uses_the_status_site_secret() {
+        if require_program("freeradius").is_none() {
+            return;
+        }
+        let readme =
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+                .unwrap();
+        let line = readme
+            .lines()
+            .find(|l| l.starts_with("nacwire send status") && l.contains(":18121"))
+            .expect("a status example on port 18121");
+        let readme_secret = line.split_whitespace().nth(4).unwrap();
+        let site = [
+            "/etc/freeradius/3.0/sites-available/status",
+            "/etc/raddb/sites-available/status",
+        ]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok())
+        .expect("FreeRADIUS's status site");
+        let secret = site
+            .lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix("secret"))
+            .map(|r| r.trim_start_matches([' ', '\t', '=']).trim())
+            .expect("a client secret in the status site");
+        assert_eq!(readme_secret, secret, "{line}");
+    }
+}

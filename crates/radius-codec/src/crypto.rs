@@ -188,6 +188,36 @@ pub fn unhide_user_password(
     secret: &SharedSecret,
     authenticator: &[u8; 16],
 ) -> Result<Vec<u8>> {
+    reveal_user_password(hidden, secret, authenticator).map(|(password, _)| password)
+}
+
+/// What the NUL padding of a revealed User-Password says about the secret (and
+/// authenticator) it was revealed with. RFC 2865 §5.2: "The password is first padded
+/// at the end with nulls to a multiple of 16 octets"; revealed with a wrong secret,
+/// the octets are random, and after a NUL more NULs are unlikely.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PasswordPadding {
+    /// NULs from the first NUL to the end, as RFC 2865 pads: what the right secret
+    /// gives (and a wrong one only by chance: at most 1 in 256).
+    Nuls,
+    /// No NUL at all: the password fills its 16-octet blocks exactly, so the padding
+    /// tells nothing about the secret.
+    Absent,
+    /// An octet other than NUL after a NUL: not padding as RFC 2865 writes it, so
+    /// the secret (or the authenticator it was hidden with) is wrong.
+    NotNuls,
+}
+
+/// Reveals a User-Password (RFC 2865 §5.2) and says what its padding tells about the
+/// secret: the password without its trailing NULs (as [`unhide_user_password`]
+/// gives it), and [`PasswordPadding`]. A password with a NUL inside it cannot be told
+/// from a wrong secret and is [`PasswordPadding::NotNuls`].
+pub fn reveal_user_password(
+    hidden: &[u8],
+    secret: &SharedSecret,
+    authenticator: &[u8; 16],
+) -> Result<(Vec<u8>, PasswordPadding)> {
     if hidden.is_empty() || hidden.len() % 16 != 0 || hidden.len() > MAX_USER_PASSWORD {
         return Err(Error::HiddenLength { len: hidden.len() });
     }
@@ -198,10 +228,15 @@ pub fn unhide_user_password(
         xor_into(block, &key);
         prev.copy_from_slice(cipher);
     }
+    let padding = match out.iter().position(|b| *b == 0) {
+        None => PasswordPadding::Absent,
+        Some(first) if out.get(first..).unwrap_or_default().iter().all(|b| *b == 0) => PasswordPadding::Nuls,
+        Some(_) => PasswordPadding::NotNuls,
+    };
     while out.last() == Some(&0) {
         out.pop();
     }
-    Ok(out)
+    Ok((out, padding))
 }
 
 /// The largest value salt encryption can carry in one attribute with a tag octet
@@ -349,6 +384,39 @@ mod tests {
             ]
         );
         assert_eq!(unhide_user_password(&hidden, &s, &RA).unwrap(), b"arctangent");
+    }
+
+    /// RFC 2865 §5.2: "The password is first padded at the end with nulls to a
+    /// multiple of 16 octets." The right secret gives NULs from the first NUL on,
+    /// whatever the password's octets (Latin-1 included); a password that fills its
+    /// blocks has no padding to tell by; a wrong secret breaks the padding.
+    #[test]
+    fn padding_tells_a_wrong_secret() {
+        let s = SharedSecret::from("testing123");
+        for (pw, padding) in [
+            (&b"p\xe4ss"[..], PasswordPadding::Nuls),
+            (b"hello", PasswordPadding::Nuls),
+            (b"", PasswordPadding::Nuls),
+            (b"0123456789abcdef", PasswordPadding::Absent),
+            (b"\xff\xfe0123456789abcdef\x80", PasswordPadding::Nuls),
+            (b"a\0b", PasswordPadding::NotNuls),
+        ] {
+            let hidden = hide_user_password(pw, &s, &RA).unwrap();
+            assert_eq!(
+                reveal_user_password(&hidden, &s, &RA).unwrap(),
+                (pw.to_vec(), padding),
+                "{pw:?}"
+            );
+        }
+        // This wrong secret turns "hello"'s NUL padding into other octets.
+        let hidden = hide_user_password(b"hello", &s, &RA).unwrap();
+        let (clear, padding) = reveal_user_password(&hidden, &SharedSecret::from("testing12"), &RA).unwrap();
+        assert_ne!(clear, b"hello");
+        assert_ne!(padding, PasswordPadding::Nuls, "{clear:?}");
+        assert_eq!(
+            reveal_user_password(&hidden[..15], &s, &RA),
+            Err(Error::HiddenLength { len: 15 })
+        );
     }
 
     #[test]

@@ -44,7 +44,9 @@ pub enum ErrorKind {
     NoParent,
     /// A TLV block or dotted child under an attribute that is not a `tlv`.
     NotTlv,
-    /// An `$INCLUDE` that cannot be read.
+    /// An `$INCLUDE` that cannot be read; also the root file given to
+    /// [`Dictionary::load`](crate::Dictionary::load), at line 0 (the message is then
+    /// `path: cannot be read`).
     MissingInclude,
     /// An `$INCLUDE` that includes itself, directly or not.
     IncludeCycle,
@@ -63,6 +65,10 @@ pub enum ErrorKind {
         /// The attribute's data type.
         data_type: DataType,
     },
+    /// A text that is neither a number nor one of the VALUE names of an attribute
+    /// that has some (`NAS-Port-Type = Ethrnet`); the token is the text, and
+    /// [`Error::suggestions`] the closest names.
+    UnknownValueName,
     /// An `abinary` text that is not an Ascend filter FreeRADIUS reads (and not `0x`
     /// hex); the token is the word at fault.
     InvalidFilter(crate::FilterError),
@@ -110,6 +116,7 @@ impl fmt::Display for ErrorKind {
             Self::TooLarge => f.write_str("dictionary too large"),
             Self::TooManyWarnings => f.write_str("too many warnings; the rest were dropped"),
             Self::InvalidValue { data_type } => write!(f, "not a valid {data_type} value"),
+            Self::UnknownValueName => f.write_str("not a number nor a value name of the attribute"),
             Self::InvalidFilter(e) => write!(f, "not a valid Ascend filter: {e}"),
             Self::DateOutOfRange => {
                 f.write_str("date out of range (Jan  1 1970 00:00:00 UTC to Feb  7 2106 06:28:15 UTC)")
@@ -132,11 +139,18 @@ pub struct Error {
     /// The attribute a text-value error is about (empty for dictionary errors).
     pub(crate) attr: String,
     pub(crate) file: String,
-    pub(crate) line: usize,
-    pub(crate) column: usize,
+    pub(crate) line: u32,
+    pub(crate) column: u32,
     pub(crate) token: String,
     pub(crate) kind: ErrorKind,
+    /// Names close to a misspelt one ([`Error::suggestions`]); boxed, as the error
+    /// is returned everywhere (clippy's `result_large_err`) and most have none.
+    pub(crate) suggestions: Option<Box<Suggestions>>,
 }
+
+/// The names of [`Error::suggestions`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Suggestions(Vec<String>);
 
 /// The most characters of a token an error quotes.
 const MAX_TOKEN: usize = 40;
@@ -192,10 +206,11 @@ impl Error {
         Self {
             attr: String::new(),
             file: file.to_string(),
-            line,
-            column,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
             token: short_token(token),
             kind,
+            suggestions: None,
         }
     }
 
@@ -204,6 +219,24 @@ impl Error {
         let mut e = Self::new("", 0, 0, token, kind);
         e.attr = short_token(attr);
         e
+    }
+
+    /// This error with `names` as its [`Error::suggestions`].
+    pub(crate) fn suggesting(mut self, names: Vec<&str>) -> Self {
+        let names: Vec<String> = names.into_iter().map(short_token).collect();
+        self.suggestions = (!names.is_empty()).then(|| Box::new(Suggestions(names)));
+        self
+    }
+
+    /// For an [`ErrorKind::UnknownAttribute`] or [`ErrorKind::UnknownValueName`]
+    /// error about a name or value given to the dictionary, the defined names closest
+    /// to it, as [`Dictionary::suggest_attributes`](crate::Dictionary::suggest_attributes)
+    /// and [`Dictionary::suggest_values`](crate::Dictionary::suggest_values) pick them
+    /// (escaped as [`Error::token`] is); the message ends with `(did you mean 'X'?)`
+    /// when there is one. Empty otherwise.
+    #[must_use]
+    pub fn suggestions(&self) -> &[String] {
+        self.suggestions.as_deref().map_or(&[], |s| s.0.as_slice())
     }
 
     /// The attribute a text-value error is about (`None` for dictionary errors).
@@ -222,13 +255,13 @@ impl Error {
     /// 1-based line (0 for text-value errors and whole-file problems).
     #[must_use]
     pub fn line(&self) -> usize {
-        self.line
+        self.line as usize
     }
 
     /// 1-based column of the offending token.
     #[must_use]
     pub fn column(&self) -> usize {
-        self.column
+        self.column as usize
     }
 
     /// The offending token as the message quotes it: its first 40 characters (then
@@ -251,7 +284,13 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.file.is_empty() && !self.attr.is_empty() {
+        if self.kind == ErrorKind::MissingInclude && self.line == 0 {
+            // The root file itself (no `$INCLUDE` line to point at): `path: cannot be read`.
+            return write!(f, "{}: cannot be read", self.file);
+        }
+        if self.file.is_empty() && !self.attr.is_empty() && self.kind == ErrorKind::UnknownValueName {
+            write!(f, "{}: not a number nor a value name of {}", self.attr, self.attr)?;
+        } else if self.file.is_empty() && !self.attr.is_empty() {
             write!(f, "{}: {}", self.attr, self.kind)?;
         } else {
             write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.kind)?;
@@ -259,6 +298,19 @@ impl fmt::Display for Error {
         if !self.token.is_empty() {
             // already escaped: see `short_token`
             write!(f, " (\"{}\")", self.token)?;
+        }
+        let suggestions = self.suggestions();
+        if !suggestions.is_empty() {
+            f.write_str(" (did you mean ")?;
+            for (i, s) in suggestions.iter().enumerate() {
+                match i {
+                    0 => {}
+                    i if i + 1 == suggestions.len() => f.write_str(" or ")?,
+                    _ => f.write_str(", ")?,
+                }
+                write!(f, "'{s}'")?;
+            }
+            f.write_str("?)")?;
         }
         Ok(())
     }
@@ -300,6 +352,14 @@ mod tests {
         // Bounded: 40 characters of the worst kind.
         let worst = "\u{202e}".repeat(1000);
         assert!(short_token(&worst).len() <= 40 * "\\u{202e}".len() + 3);
+        // The root file: no line, no column, no token repeating the path.
+        let e = Error::new("/nonexistent", 0, 0, "/nonexistent", ErrorKind::MissingInclude);
+        assert_eq!(e.to_string(), "/nonexistent: cannot be read");
+        let e = Error::new("dictionary", 3, 10, "dictionary.nope", ErrorKind::MissingInclude);
+        assert_eq!(
+            e.to_string(),
+            "dictionary:3:10: included file cannot be read (\"dictionary.nope\")"
+        );
         let e = Error::value("A\nB", "x\"y", ErrorKind::InvalidTag);
         assert_eq!(e.to_string(), "A\\nB: invalid tag (\"x\\\"y\")");
     }

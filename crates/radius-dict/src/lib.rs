@@ -65,6 +65,7 @@ mod packet;
 mod parse;
 mod raw;
 mod resolver;
+mod suggest;
 mod text;
 
 use hash::{with_lowercase, FxMap};

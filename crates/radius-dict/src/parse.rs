@@ -300,7 +300,7 @@ impl<'r> Loader<'r> {
             match self.parse_line((file, file_index), line, &toks, &mut blocks) {
                 Ok(()) => {}
                 Err(mut e) => {
-                    if !self.quote && e.file == file && e.line == line {
+                    if !self.quote && e.file == file && e.line() == line {
                         e.token.clear();
                     }
                     return Err(e);

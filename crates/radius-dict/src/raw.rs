@@ -45,7 +45,8 @@ impl Dictionary {
     /// The attribute `name` names: the dictionary's attribute of that name
     /// (case-insensitive), or else, for a raw FreeRADIUS name (`Attr-27`,
     /// `Attr-26.9999.1`), the raw attribute [`Dictionary::raw_attr`] makes. A name
-    /// that is neither is [`ErrorKind::UnknownAttribute`].
+    /// that is neither is [`ErrorKind::UnknownAttribute`], with the closest names as
+    /// its [`Error::suggestions`] (`User-Nmae`: `did you mean 'User-Name'?`).
     ///
     /// ```
     /// use radius_dict::Dictionary;
@@ -60,7 +61,13 @@ impl Dictionary {
     pub fn attr_or_raw(&self, name: &str) -> Result<Cow<'_, AttrDef>, Error> {
         match self.attr(name) {
             Some(def) => Ok(Cow::Borrowed(def)),
-            None => self.raw_attr(name).map(Cow::Owned),
+            None => self.raw_attr(name).map(Cow::Owned).map_err(|e| {
+                if e.kind == ErrorKind::UnknownAttribute {
+                    e.suggesting(self.suggest_attributes(name))
+                } else {
+                    e
+                }
+            }),
         }
     }
 

@@ -238,6 +238,23 @@ impl Dictionary {
         }
         let number =
             || -> Option<u64> { parse_u64(text).or_else(|| self.values(attr).and_then(|v| v.number(text))) };
+        // A word where a number or one of the attribute's VALUE names goes: a
+        // misspelt name, with the closest ones suggested.
+        let bad_number = || {
+            let word = !text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+');
+            match self.values(attr) {
+                Some(v) if word && !v.is_empty() => {
+                    Error::value(attr.name(), shown_value(attr, text), ErrorKind::UnknownValueName)
+                        // (a hidden attribute's value is not hinted at)
+                        .suggesting(if shown_value(attr, text) == text {
+                            self.suggest_values(attr, text)
+                        } else {
+                            Vec::new()
+                        })
+                }
+                _ => bad(),
+            }
+        };
         Ok(match attr.data_type() {
             DataType::String => Value::String(Cow::Owned(text.as_bytes().to_vec())),
             DataType::Octets
@@ -272,19 +289,29 @@ impl Dictionary {
                     _ => Value::Evs(Cow::Owned(bytes)),
                 }
             }
-            DataType::Integer => {
-                Value::Integer(number().and_then(|n| u32::try_from(n).ok()).ok_or_else(bad)?)
-            }
+            DataType::Integer => Value::Integer(
+                number()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or_else(bad_number)?,
+            ),
             DataType::Date => Value::Date(self.parse_date(attr, text)?),
-            DataType::Integer64 => Value::Integer64(number().ok_or_else(bad)?),
-            DataType::Short => Value::Short(number().and_then(|n| u16::try_from(n).ok()).ok_or_else(bad)?),
-            DataType::Byte => Value::Byte(number().and_then(|n| u8::try_from(n).ok()).ok_or_else(bad)?),
+            DataType::Integer64 => Value::Integer64(number().ok_or_else(bad_number)?),
+            DataType::Short => Value::Short(
+                number()
+                    .and_then(|n| u16::try_from(n).ok())
+                    .ok_or_else(bad_number)?,
+            ),
+            DataType::Byte => Value::Byte(
+                number()
+                    .and_then(|n| u8::try_from(n).ok())
+                    .ok_or_else(bad_number)?,
+            ),
             DataType::Signed => {
                 let v = match text.strip_prefix('-') {
                     Some(n) => parse_u64(n).and_then(|n| i64::try_from(n).ok()).map(|n| -n),
                     None => number().and_then(|n| i64::try_from(n).ok()),
                 };
-                Value::Signed(v.and_then(|n| i32::try_from(n).ok()).ok_or_else(bad)?)
+                Value::Signed(v.and_then(|n| i32::try_from(n).ok()).ok_or_else(bad_number)?)
             }
             DataType::IpAddr => Value::IpAddr(text.parse::<Ipv4Addr>().map_err(|_| bad())?),
             DataType::Ipv6Addr => Value::Ipv6Addr(text.parse::<Ipv6Addr>().map_err(|_| bad())?),

@@ -234,6 +234,11 @@ class Dictionary:
         name with a NUL character)."""
 
     def attribute_names(self) -> list[str]: ...
+    def suggest(self, name: str) -> list[str]:
+        """The attribute names closest to a misspelt ``name`` (``"User-Nmae"`` gives
+        ``["User-Name"]``), at most three; empty when none is close or ``name`` is
+        defined (``ValueError`` for a name with a NUL character)."""
+
     def vendors(self) -> dict[str, int]: ...
 
 @final
