@@ -374,13 +374,14 @@ impl Decoder<'_> {
                             "User-Password is not padded with NULs: wrong secret?".into(),
                         ));
                     }
+                    // No padding (the password fills its blocks, or a wrong secret left
+                    // no NUL: 15 times in 16 for one block): text is what the right
+                    // secret gives; random octets are not text.
                     Ok((clear, PasswordPadding::Absent))
                         if std::str::from_utf8(&clear).map_or(true, |s| s.chars().any(char::is_control)) =>
                     {
-                        verdict = Some(Verdict::Unverifiable(
-                            "no Message-Authenticator, and User-Password fills its blocks (no padding) \
-                             and is not text: the secret cannot be checked"
-                                .into(),
+                        verdict = Some(Verdict::Bad(
+                            "User-Password has no NUL padding and is not text: wrong secret?".into(),
                         ));
                     }
                     // Padded with NULs, or text: what the right secret gives.
