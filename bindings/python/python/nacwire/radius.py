@@ -305,6 +305,7 @@ class AsyncClient:
         self._client: Client
         self._destination = ""
         self._address: tuple[Any, ...] = ()
+        self._warn_unsigned = True
 
     @classmethod
     async def connect(
