@@ -9,7 +9,7 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use radius_codec::extended::EVS_TYPE;
-use radius_codec::{AttrType, Packet, PacketBuilder, SharedSecret, Value, VendorId};
+use radius_codec::{AttrType, BuiltinFormats, Packet, PacketBuilder, SharedSecret, Value, VendorId};
 use radius_dict::{AttrAddr, Dictionary};
 
 #[derive(Arbitrary, Debug)]
@@ -59,6 +59,14 @@ fuzz_target!(|ops: Vec<Op>| {
     let Ok(p) = Packet::new_checked(&bytes[..]) else {
         return;
     };
+    // An extended attribute `addressed` keeps whole (no Extended-Type or data, a More
+    // flag without the fragments that end it, an EVS too short for its header) is one
+    // raw attribute for the dictionary, while `extended()` still yields its pieces:
+    // such packets are compared in `packet_decode` (strict_extended refuses exactly
+    // what `addressed` flags) and `dict_decode`; here only the well-formed ones.
+    let kept_whole = p
+        .addressed(&BuiltinFormats)
+        .any(|a| a.is_malformed() && matches!(a.addr().path(), [241..=246, ..]));
 
     // The codec's view: (key, octets) as the dictionary names them.
     let codec: Vec<(AttrAddr, Vec<u8>)> = p
@@ -98,7 +106,9 @@ fuzz_target!(|ops: Vec<Op>| {
             (d.addr, octets)
         })
         .collect();
-    assert_eq!(codec, dict);
+    if !kept_whole {
+        assert_eq!(codec, dict);
+    }
 
     // The built-in dictionary decodes the same packet without panicking.
     for d in Dictionary::builtin().decode(&p, None) {
