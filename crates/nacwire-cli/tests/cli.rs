@@ -230,7 +230,7 @@ fn json_attributes_are_always_arrays() {
         let o = run(&args);
         assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
         let l = json_lines(&o);
-        assert_eq!((&l[0]["event"], &l[1]["event"]), (&json!("sent"), &json!("received")));
+        assert_eq!([&l[0]["event"], &l[1]["event"]], ["sent", "received"]);
         assert_eq!(l[0]["attributes"]["Cisco-AVPair"], json!(avpairs), "{}", l[0]);
         assert_eq!(l[1]["attributes"]["Cisco-AVPair"], json!(replies), "{}", l[1]);
         // A single-valued attribute is a one-element array too.
@@ -260,7 +260,11 @@ fn json_attributes_are_always_arrays() {
             .map(|e| e["attributes"]["Cisco-AVPair"].clone())
             .collect()
     };
-    assert_eq!(avpairs("received"), [json!(["a=b"]), json!(["a=b", "c=d"])], "{out}");
+    assert_eq!(
+        avpairs("received"),
+        [json!(["a=b"]), json!(["a=b", "c=d"])],
+        "{out}"
+    );
     assert_eq!(avpairs("sent"), [json!(["r=1"]), json!(["r=1", "r=2"])], "{out}");
 
     // decode, with and without the secret.
@@ -1096,10 +1100,7 @@ fn coa_plan_prints_and_sends() {
     let l = json_lines(&o);
     assert_eq!(l[0]["code"], "CoA-Request");
     assert_eq!(l[0]["port"], 1700);
-    assert_eq!(
-        one(&l[0], "Cisco-AVPair"),
-        "subscriber:command=reauthenticate"
-    );
+    assert_eq!(one(&l[0], "Cisco-AVPair"), "subscriber:command=reauthenticate");
     let srv = Serve::start(&["--session", "0A1B", "-q"]);
     let o = run(&[
         "coa",
@@ -4610,7 +4611,7 @@ fn decode_prints_hidden_values_as_radsniff() {
         args.push("--json");
         let l = json_lines(&run(&args));
         assert_eq!(
-            one(&l[0], "Tunnel-Password:1"),
+            *one(&l[0], "Tunnel-Password:1"),
             format!("0x{}", hex(&values[0][1..])),
             "{secret:?}: {}",
             l[0]
