@@ -4358,7 +4358,7 @@ fn ascend_filters_as_freeradius() {
         assert_eq!(code(&o), 0, "{text}: {}", stderr(&o));
         let sent = &json_lines(&o)[0];
         let plain = ours.trim_start_matches("Ascend-Data-Filter = ").trim_matches('"');
-        assert_eq!(one(&sent, "Ascend-Data-Filter"), plain, "{text}");
+        assert_eq!(one(sent, "Ascend-Data-Filter"), plain, "{text}");
         built.push(hex_to_bytes(sent["hex"].as_str().unwrap()));
     }
 
