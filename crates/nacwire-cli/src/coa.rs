@@ -62,7 +62,9 @@ struct PlanArgs {
     #[arg(short = 'r', long, default_value_t = 2, allow_negative_numbers = true,
           value_parser = crate::common::whole::<u32>(0, u64::MAX))]
     retries: u32,
-    /// JSON output.
+    /// One JSON object per line: the planned packet, or with --send the packet sent
+    /// and the reply; `attributes` maps each name to an array of its values, one string
+    /// per occurrence.
     #[arg(long)]
     json: bool,
 }

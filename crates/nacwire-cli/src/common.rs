@@ -810,20 +810,16 @@ pub(crate) fn print_text(out: &mut impl Write, header: &str, attrs: &[(String, S
     }
 }
 
-/// The attributes as a JSON object by name; a repeated name holds an array.
+/// The attributes as a JSON object by name, each value an array of FreeRADIUS text
+/// strings, one per occurrence in packet order (`{"Cisco-AVPair": ["a=b"]}` for one,
+/// `["a=b", "c=d"]` for two): the shape does not depend on how many times a NAS sends
+/// an attribute. Every `--json` event that carries attributes goes through here.
 pub(crate) fn attrs_json(attrs: &[(String, String)]) -> Json {
     let mut m = Map::new();
     for (n, v) in attrs {
-        let v = Json::String(v.clone());
-        match m.get_mut(n) {
-            Some(Json::Array(a)) => a.push(v),
-            Some(old) => {
-                let first = old.take();
-                *old = Json::Array(vec![first, v]);
-            }
-            None => {
-                m.insert(n.clone(), v);
-            }
+        // Every value inserted here is an array, so the `if let` always matches.
+        if let Json::Array(a) = m.entry(n.clone()).or_insert_with(|| Json::Array(Vec::new())) {
+            a.push(Json::String(v.clone()));
         }
     }
     Json::Object(m)

@@ -54,7 +54,8 @@ pub(crate) struct DecodeArgs {
     /// A FreeRADIUS dictionary directory instead of the built-in dictionary.
     #[arg(short = 'D', long = "dict-dir", value_name = "DIR")]
     dict_dir: Option<PathBuf>,
-    /// One JSON object per line per packet, then a summary.
+    /// One JSON object per line per packet, then a summary;
+    /// `attributes` maps each name to an array of its values, one string per occurrence.
     #[arg(long)]
     json: bool,
 }

@@ -121,7 +121,8 @@ pub(crate) struct SendArgs {
     /// (random by default).
     #[arg(long, value_name = "HEX")]
     authenticator: Option<String>,
-    /// One JSON object per line for each packet sent and received, then a summary.
+    /// One JSON object per line for each packet sent and received, then a summary;
+    /// `attributes` maps each name to an array of its values, one string per occurrence.
     #[arg(long)]
     json: bool,
     /// Print no packets, only errors and the summary.

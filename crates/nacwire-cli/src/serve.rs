@@ -60,7 +60,8 @@ pub(crate) struct ServeArgs {
     /// A FreeRADIUS dictionary directory instead of the built-in dictionary.
     #[arg(short = 'D', long = "dict-dir", value_name = "DIR")]
     dict_dir: Option<PathBuf>,
-    /// One JSON object per line for each request and reply.
+    /// One JSON object per line for each request and reply; `attributes` maps each
+    /// name to an array of its values, one string per occurrence.
     #[arg(long)]
     json: bool,
     /// Print nothing per request (for benchmarks).

@@ -46,6 +46,15 @@ fn json_lines(o: &Output) -> Vec<Value> {
         .collect()
 }
 
+/// The one value of attribute `name` in a `--json` packet event. Every attribute is an
+/// array of strings, one per occurrence; this fails unless there is exactly one.
+fn one<'a>(event: &'a Value, name: &str) -> &'a Value {
+    match event["attributes"][name].as_array().map(Vec::as_slice) {
+        Some([v]) if v.is_string() => v,
+        _ => panic!("{name}: not a one-string array in {event}"),
+    }
+}
+
 /// `nacwire serve` on a free loopback port; killed on drop.
 struct Serve {
     child: Child,
@@ -153,11 +162,11 @@ fn send_against_serve_pap_chap_reject_json() {
     let lines = json_lines(&o);
     assert_eq!(lines[0]["event"], "sent");
     assert_eq!(lines[0]["code"], "Access-Request");
-    assert!(lines[0]["attributes"]["CHAP-Password"].is_string());
+    assert!(one(&lines[0], "CHAP-Password").is_string());
     assert_eq!(lines[1]["event"], "received");
     assert_eq!(lines[1]["code"], "Access-Accept");
     assert_eq!(lines[1]["signature"], "Signed");
-    assert_eq!(lines[1]["attributes"]["Reply-Message"], "Hello, bob");
+    assert_eq!(one(&lines[1], "Reply-Message"), "Hello, bob");
     assert_eq!(lines[2]["event"], "summary");
     assert_eq!(lines[2]["accepted"], 1);
 
@@ -189,8 +198,88 @@ fn send_against_serve_pap_chap_reject_json() {
     let printed = srv.output();
     let first: Value = serde_json::from_str(printed.lines().next().unwrap()).unwrap();
     assert_eq!(first["event"], "received");
-    assert_eq!(first["attributes"]["User-Name"], "bob");
-    assert_eq!(first["attributes"]["User-Password"], "hello");
+    assert_eq!(one(&first, "User-Name"), "bob");
+    assert_eq!(one(&first, "User-Password"), "hello");
+}
+
+/// `--json` attributes have one shape whatever a NAS sends: every value is an array of
+/// strings, one per occurrence in packet order. Was: a string for one occurrence and an
+/// array for two, so a script reading `"Cisco-AVPair"` broke on the second AVPair.
+/// Checked on each event that carries attributes: send's `sent` and `received`,
+/// serve's `received` and `sent`, decode's `packet`.
+#[test]
+fn json_attributes_are_always_arrays() {
+    use serde_json::json;
+    let users = tempfile_path::write(
+        "users",
+        "one\tCleartext-Password := \"hello\"\n\tCisco-AVPair := \"r=1\"\n\
+         two\tCleartext-Password := \"hello\"\n\tCisco-AVPair := \"r=1\",\n\tCisco-AVPair += \"r=2\",\n\tSession-Timeout := 60\n",
+    );
+    let srv = Serve::start(&["--users", users.s(), "--json"]);
+    let a = srv.addr();
+    let mut sent_hex = Vec::new();
+    for (user, avpairs, replies) in [
+        ("one", &["a=b"][..], &["r=1"][..]),
+        ("two", &["a=b", "c=d"][..], &["r=1", "r=2"][..]),
+    ] {
+        let mut args = vec!["send", "auth", &a, SECRET, "--json"];
+        let name = format!("User-Name={user}");
+        args.extend([name.as_str(), "User-Password=hello"]);
+        let items: Vec<String> = avpairs.iter().map(|v| format!("Cisco-AVPair={v}")).collect();
+        args.extend(items.iter().map(String::as_str));
+        let o = run(&args);
+        assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+        let l = json_lines(&o);
+        assert_eq!([&l[0]["event"], &l[1]["event"]], ["sent", "received"]);
+        assert_eq!(l[0]["attributes"]["Cisco-AVPair"], json!(avpairs), "{}", l[0]);
+        assert_eq!(l[1]["attributes"]["Cisco-AVPair"], json!(replies), "{}", l[1]);
+        // A single-valued attribute is a one-element array too.
+        assert_eq!(l[0]["attributes"]["User-Name"], json!([user]), "{}", l[0]);
+        assert_eq!(l[0]["attributes"]["User-Password"], json!(["hello"]), "{}", l[0]);
+        sent_hex.push(l[0]["hex"].as_str().unwrap().to_string());
+        if user == "two" {
+            assert_eq!(l[1]["attributes"]["Session-Timeout"], json!(["60"]), "{}", l[1]);
+        }
+        // Every attribute of every event: an array of one or more strings.
+        for e in &l[..2] {
+            for (n, v) in e["attributes"].as_object().unwrap() {
+                let v = v.as_array().unwrap_or_else(|| panic!("{n}: {e}"));
+                assert!(!v.is_empty() && v.iter().all(Value::is_string), "{n}: {e}");
+            }
+        }
+    }
+
+    // The server's events: the same shapes for the requests it received and the
+    // replies it sent.
+    let out = srv.output();
+    let events: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let avpairs = |event: &str| -> Vec<Value> {
+        events
+            .iter()
+            .filter(|e| e["event"] == event)
+            .map(|e| e["attributes"]["Cisco-AVPair"].clone())
+            .collect()
+    };
+    assert_eq!(
+        avpairs("received"),
+        [json!(["a=b"]), json!(["a=b", "c=d"])],
+        "{out}"
+    );
+    assert_eq!(avpairs("sent"), [json!(["r=1"]), json!(["r=1", "r=2"])], "{out}");
+
+    // decode, with and without the secret.
+    for (h, want) in sent_hex.iter().zip([json!(["a=b"]), json!(["a=b", "c=d"])]) {
+        for extra in [&[][..], &["--secret", SECRET][..]] {
+            let mut args = vec!["decode", h.as_str(), "--json"];
+            args.extend(extra);
+            let o = run(&args);
+            assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+            let l = json_lines(&o);
+            assert_eq!(l[0]["event"], "packet");
+            assert_eq!(l[0]["attributes"]["Cisco-AVPair"], want, "{}", l[0]);
+            assert_eq!(l[0]["attributes"]["User-Name"].as_array().map(Vec::len), Some(1));
+        }
+    }
 }
 
 #[test]
@@ -204,7 +293,7 @@ fn coa_disconnect_rules_acct_status_and_secret_sources() {
     assert_eq!(code(&o), 1);
     let l = json_lines(&o);
     assert_eq!(l[1]["code"], "CoA-NAK");
-    assert_eq!(l[1]["attributes"]["Error-Cause"], "Session-Context-Not-Found");
+    assert_eq!(one(&l[1], "Error-Cause"), "Session-Context-Not-Found");
     let o = run(&[
         "send",
         "disconnect",
@@ -217,7 +306,7 @@ fn coa_disconnect_rules_acct_status_and_secret_sources() {
     assert_eq!(code(&o), 1);
     let l = json_lines(&o);
     assert_eq!(l[1]["code"], "Disconnect-NAK");
-    assert_eq!(l[1]["attributes"]["Error-Cause"], "Unsupported-Attribute");
+    assert_eq!(one(&l[1], "Error-Cause"), "Unsupported-Attribute");
     let o = run(&["send", "disconnect", &a, SECRET, "Acct-Session-Id=S1"]);
     assert_eq!(code(&o), 0);
 
@@ -240,7 +329,7 @@ fn coa_disconnect_rules_acct_status_and_secret_sources() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let l = json_lines(&o);
     assert_eq!(l[0]["code"], "Accounting-Request");
-    assert_eq!(l[0]["attributes"]["Acct-Status-Type"], "Start");
+    assert_eq!(one(&l[0], "Acct-Status-Type"), "Start");
     assert_eq!(l[1]["code"], "Accounting-Response");
     assert_eq!(l[2]["code"], "Status-Server");
     let o = nacwire()
@@ -266,7 +355,7 @@ fn coa_disconnect_rules_acct_status_and_secret_sources() {
         .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(code(&o), 0);
-    assert_eq!(json_lines(&o)[0]["attributes"]["Acct-Status-Type"], "Stop");
+    assert_eq!(one(&json_lines(&o)[0], "Acct-Status-Type"), "Stop");
 }
 
 #[test]
@@ -623,7 +712,7 @@ fn decode_captures_links_verifies_and_warns() {
         let l = json_lines(&o);
         assert_eq!(l.len(), 5, "{name}: {}", stdout(&o));
         assert_eq!(l[0]["code"], "Access-Request");
-        assert_eq!(l[0]["attributes"]["User-Password"], "hello");
+        assert_eq!(one(&l[0], "User-Password"), "hello");
         assert_eq!(l[0]["verified"]["ok"], true);
         assert_eq!(l[1]["code"], "Access-Accept");
         assert_eq!(l[1]["reply_to"], 1);
@@ -695,7 +784,7 @@ fn send_against_radiusd() {
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let l = json_lines(&o);
     assert_eq!(l[1]["code"], "Access-Accept");
-    assert_eq!(l[1]["attributes"]["Reply-Message"], "Hello, bob");
+    assert_eq!(one(&l[1], "Reply-Message"), "Hello, bob");
     let o = run(&[
         "send",
         "auth",
@@ -738,7 +827,7 @@ fn send_against_radiusd() {
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let l = json_lines(&o);
     assert!(
-        l[1]["attributes"]["FreeRADIUS-Total-Access-Requests"].is_string(),
+        one(&l[1], "FreeRADIUS-Total-Access-Requests").is_string(),
         "{}",
         l[1]
     );
@@ -1011,10 +1100,7 @@ fn coa_plan_prints_and_sends() {
     let l = json_lines(&o);
     assert_eq!(l[0]["code"], "CoA-Request");
     assert_eq!(l[0]["port"], 1700);
-    assert_eq!(
-        l[0]["attributes"]["Cisco-AVPair"],
-        "subscriber:command=reauthenticate"
-    );
+    assert_eq!(one(&l[0], "Cisco-AVPair"), "subscriber:command=reauthenticate");
     let srv = Serve::start(&["--session", "0A1B", "-q"]);
     let o = run(&[
         "coa",
@@ -1089,10 +1175,10 @@ fn send_over_tls_to_radiusd() {
         (l[0]["event"].as_str(), l[0]["code"].as_str()),
         (Some("sent"), Some("Access-Request"))
     );
-    assert_eq!(l[0]["attributes"]["User-Password"], "hello");
+    assert_eq!(one(&l[0], "User-Password"), "hello");
     assert_eq!(l[1]["code"], "Access-Accept");
     assert_eq!(l[1]["transport"], "tls");
-    assert_eq!(l[1]["attributes"]["Reply-Message"], "Hello, bob");
+    assert_eq!(one(&l[1], "Reply-Message"), "Hello, bob");
     // The printed request is the one sent: radiusd's reply verifies against it.
     let frames = vec![
         (
@@ -1339,8 +1425,8 @@ fn radclient_habits_against_serve() {
     );
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let l = json_lines(&o);
-    assert_eq!(l[0]["attributes"]["User-Name"], "bob");
-    assert_eq!(l[0]["attributes"]["Reply-Message"], "a, b");
+    assert_eq!(one(&l[0], "User-Name"), "bob");
+    assert_eq!(one(&l[0], "Reply-Message"), "a, b");
 
     // radclient computes CHAP from `CHAP-Password = cleartext`.
     let o = run_stdin(
@@ -1349,7 +1435,7 @@ fn radclient_habits_against_serve() {
     );
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let l = json_lines(&o);
-    let chap = l[0]["attributes"]["CHAP-Password"].as_str().unwrap();
+    let chap = one(&l[0], "CHAP-Password").as_str().unwrap();
     assert_eq!(chap.len(), 2 + 17 * 2, "{chap}");
     assert_eq!(l[1]["code"], "Access-Accept");
     // A CHAP response given in hex (17 octets) is sent as it is.
@@ -1359,7 +1445,7 @@ fn radclient_habits_against_serve() {
     );
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     assert_eq!(
-        json_lines(&o)[0]["attributes"]["CHAP-Password"],
+        one(&json_lines(&o)[0], "CHAP-Password"),
         "0x0011223344556677889900112233445566"
     );
 
@@ -2050,7 +2136,7 @@ fn send_through_radsecproxy() {
     assert_eq!(code(&o), 0, "{}{}\n{}", stdout(&o), stderr(&o), p.log());
     let l = json_lines(&o);
     assert_eq!(l[0]["event"], "sent");
-    assert_eq!(l[1]["attributes"]["Reply-Message"], "Hello, bob");
+    assert_eq!(one(&l[1], "Reply-Message"), "Hello, bob");
     let o = run(&[
         &["send", "auth", &addr, "User-Name=bob", "User-Password=bad"][..],
         &tls_args,
@@ -2118,7 +2204,7 @@ fn serve_users_file_as_radiusd_answers() {
             "Access-Reject"
         };
         assert_eq!(l[1]["code"], want, "{user}");
-        assert_eq!(l[1]["attributes"]["Reply-Message"], reply, "{user}");
+        assert_eq!(one(&l[1], "Reply-Message"), reply, "{user}");
     }
     let checks = tempfile_path::write(
         "users-checks",
@@ -2160,7 +2246,7 @@ fn decode_reads_stdin() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let l = json_lines(&o);
     assert_eq!(l[0]["transport"], "udp");
-    assert_eq!(l[0]["attributes"]["User-Name"], "nemo");
+    assert_eq!(one(&l[0], "User-Name"), "nemo");
     let hex: String = req.iter().map(|b| format!("{b:02x}")).collect();
     let o = run_stdin(&["decode", "-"], &format!("{hex}\n"));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -2419,8 +2505,8 @@ fn radclient_site_dictionary_flag() {
     let o = run(&with);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let l = json_lines(&o);
-    assert_eq!(l[0]["attributes"]["Nacwire-Site-Role"], "admin");
-    assert_eq!(l[0]["attributes"]["User-Name"], "bob");
+    assert_eq!(one(&l[0], "Nacwire-Site-Role"), "admin");
+    assert_eq!(one(&l[0], "User-Name"), "bob");
     let hex = l[0]["hex"].as_str().unwrap();
     // Vendor-Specific, vendor 32473 (0x00007ed9), attribute 1, "admin".
     assert!(hex.contains("00007ed9010761646d696e"), "{hex}");
@@ -2430,7 +2516,7 @@ fn radclient_site_dictionary_flag() {
         with.extend(&args[1..]);
         let o = run(&with);
         assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
-        assert_eq!(json_lines(&o)[0]["attributes"]["Nacwire-Site-Role"], "admin");
+        assert_eq!(one(&json_lines(&o)[0], "Nacwire-Site-Role"), "admin");
     }
     // A directory without a dictionary file is an error, as radclient makes it.
     let empty = raddb.join("empty");
@@ -2801,7 +2887,7 @@ fn radius11_requests_are_printed() {
         (l[0]["event"].as_str(), l[0]["radius11"].as_bool()),
         (Some("sent"), Some(true))
     );
-    assert_eq!(l[0]["attributes"]["User-Name"], "bob");
+    assert_eq!(one(&l[0], "User-Name"), "bob");
     assert_eq!(l[1]["event"], "received");
     assert_eq!(seen.lock().unwrap().len(), 2);
     // -q prints neither.
@@ -2956,7 +3042,7 @@ fn stream_blast_radius_flag() {
     signed.extend(["-b", "--json"]);
     let o = run(&signed);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
-    assert!(json_lines(&o)[1]["attributes"]["Message-Authenticator"].is_string());
+    assert!(one(&json_lines(&o)[1], "Message-Authenticator").is_string());
     // A responder that does not sign: accepted without -b, refused with it (the
     // server answered: said so, not "No reply"), exit 2.
     let mut unsigned = base.to_vec();
@@ -3783,9 +3869,9 @@ fn decode_prints_attributes_as_radsniff() {
         l[7]["attributes"]["Tunnel-Private-Group-Id"],
         serde_json::json!(["10", "10", " 10"])
     );
-    assert_eq!(l[7]["attributes"]["Tunnel-Medium-Type"], "IEEE-802");
-    assert_eq!(l[12]["attributes"]["Session-Timeout"], "0x000001");
-    assert_eq!(l[11]["attributes"]["Attr-241.200"], "0x0102");
+    assert_eq!(one(&l[7], "Tunnel-Medium-Type"), "IEEE-802");
+    assert_eq!(one(&l[12], "Session-Timeout"), "0x000001");
+    assert_eq!(one(&l[11], "Attr-241.200"), "0x0102");
 
     // Deliberate differences (radsniff first): a zero-length attribute is shown
     // (radsniff drops it); a malformed tagged integer keeps its tag octet (radsniff:
@@ -3965,10 +4051,10 @@ fn decode_keeps_a_malformed_vsa_as_radsniff_does() {
     let o = run(&["decode", f.s(), "--json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let l = json_lines(&o);
-    assert_eq!(l[10]["attributes"]["User-Name"], "bob");
-    assert_eq!(l[10]["attributes"]["Vendor-Specific"], "0x00000009010361020978");
-    assert_eq!(l[10]["attributes"]["Cisco-AVPair"], "a=b");
-    assert_eq!(l[2]["attributes"]["Vendor-Specific"], "0x000009");
+    assert_eq!(one(&l[10], "User-Name"), "bob");
+    assert_eq!(one(&l[10], "Vendor-Specific"), "0x00000009010361020978");
+    assert_eq!(one(&l[10], "Cisco-AVPair"), "a=b");
+    assert_eq!(one(&l[2], "Vendor-Specific"), "0x000009");
     let summary = l.last().unwrap();
     assert_eq!(summary["event"], "summary");
     assert_eq!(summary["packets"], packets.len());
@@ -3988,8 +4074,8 @@ fn decode_keeps_a_malformed_vsa_as_radsniff_does() {
         ]
     );
     // JSON names them as the dictionary does, as it names a malformed VSA.
-    assert_eq!(l[25]["attributes"]["Extended-Attribute-5"], "0x04800102");
-    assert_eq!(l[25]["attributes"]["Extended-Vendor-Specific-2"], "0x000009");
+    assert_eq!(one(&l[25], "Extended-Attribute-5"), "0x04800102");
+    assert_eq!(one(&l[25], "Extended-Vendor-Specific-2"), "0x000009");
 
     // The top-level walk stays strict: a VSA whose length runs past the packet, or
     // an attribute cut off after a malformed VSA, is a malformed packet; so is a
@@ -4272,7 +4358,7 @@ fn ascend_filters_as_freeradius() {
         assert_eq!(code(&o), 0, "{text}: {}", stderr(&o));
         let sent = &json_lines(&o)[0];
         let plain = ours.trim_start_matches("Ascend-Data-Filter = ").trim_matches('"');
-        assert_eq!(sent["attributes"]["Ascend-Data-Filter"], plain, "{text}");
+        assert_eq!(one(sent, "Ascend-Data-Filter"), plain, "{text}");
         built.push(hex_to_bytes(sent["hex"].as_str().unwrap()));
     }
 
@@ -4297,7 +4383,7 @@ fn ascend_filters_as_freeradius() {
             assert_eq!(theirs, mine, "radclient's and nacwire's octets for {text}");
             assert_eq!(theirs.len(), 32, "{text}");
             let plain = ours.trim_start_matches("Ascend-Data-Filter = ").trim_matches('"');
-            assert_eq!(received[i]["attributes"]["Ascend-Data-Filter"], plain, "{text}");
+            assert_eq!(one(&received[i], "Ascend-Data-Filter"), plain, "{text}");
             i += 2;
         } else {
             i += 1;
@@ -4525,7 +4611,7 @@ fn decode_prints_hidden_values_as_radsniff() {
         args.push("--json");
         let l = json_lines(&run(&args));
         assert_eq!(
-            l[0]["attributes"]["Tunnel-Password:1"],
+            *one(&l[0], "Tunnel-Password:1"),
             format!("0x{}", hex(&values[0][1..])),
             "{secret:?}: {}",
             l[0]
@@ -4626,7 +4712,7 @@ fn several_files_are_in_flight_together() {
     let sent: Vec<&str> = l
         .iter()
         .filter(|e| e["event"] == "sent")
-        .map(|e| e["attributes"]["User-Name"].as_str().unwrap())
+        .map(|e| one(e, "User-Name").as_str().unwrap())
         .collect();
     assert_eq!(sent.len(), 4);
     let pos = |n: &str| sent.iter().position(|s| *s == n).unwrap();
@@ -5291,7 +5377,7 @@ mod msgs {
             stdout(&o)
         );
         let l = json_lines(&run(&["decode", &h, "--secret", SECRET, "--json"]));
-        assert_eq!(l[0]["attributes"]["User-Password"], "0x70e47373", "{}", l[0]);
+        assert_eq!(one(&l[0], "User-Password"), "0x70e47373", "{}", l[0]);
         assert_eq!(l[0]["verified"]["ok"], Value::Null, "{}", l[0]);
         // A wrong secret: the padding is broken (a non-NUL octet after a NUL), or
         // there is no NUL and the octets are not text: exit 4, nothing revealed.
@@ -5303,7 +5389,7 @@ mod msgs {
             assert_eq!(code(&o), 4, "{wrong}: {}", stderr(&o));
             assert_eq!(l[0]["verified"]["ok"], false, "{}", l[0]);
             assert!(
-                l[0]["attributes"]["User-Password"].as_str().unwrap().len() > 2,
+                one(&l[0], "User-Password").as_str().unwrap().len() > 2,
                 "{}",
                 l[0]
             );
