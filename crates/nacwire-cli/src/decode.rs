@@ -75,6 +75,22 @@ struct Found {
     transport: &'static str,
 }
 
+/// Where and when a packet (or a malformed one) was found, as its JSON event says:
+/// its index, transport, time, source and destination (those the input has).
+fn frame_json(m: &mut serde_json::Map<String, serde_json::Value>, index: usize, f: &Found) {
+    m.insert("index".into(), json!(index));
+    m.insert("transport".into(), json!(f.transport));
+    if let Some(t) = f.time {
+        m.insert("time".into(), json!(t));
+    }
+    if let Some(s) = f.src {
+        m.insert("from".into(), json!(s.to_string()));
+    }
+    if let Some(d) = f.dst {
+        m.insert("to".into(), json!(d.to_string()));
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Sent {
     authenticator: [u8; 16],
@@ -280,17 +296,7 @@ impl Decoder<'_> {
                 if self.json {
                     let mut m = serde_json::Map::new();
                     m.insert("event".into(), json!("malformed"));
-                    m.insert("index".into(), json!(n));
-                    m.insert("transport".into(), json!(f.transport));
-                    if let Some(t) = f.time {
-                        m.insert("time".into(), json!(t));
-                    }
-                    if let Some(s) = f.src {
-                        m.insert("from".into(), json!(s.to_string()));
-                    }
-                    if let Some(d) = f.dst {
-                        m.insert("to".into(), json!(d.to_string()));
-                    }
+                    frame_json(&mut m, n, f);
                     m.insert("length".into(), json!(f.bytes.len()));
                     m.insert("error".into(), json!(e.to_string()));
                     emit_json(&mut self.out, &serde_json::Value::Object(m));
@@ -407,17 +413,7 @@ impl Decoder<'_> {
         if self.json {
             let attrs = attributes_plain(self.dict, &packet, reveal);
             let mut m = packet_json("packet", &packet, &attrs);
-            m.insert("index".into(), json!(n));
-            m.insert("transport".into(), json!(f.transport));
-            if let Some(t) = f.time {
-                m.insert("time".into(), json!(t));
-            }
-            if let Some(s) = f.src {
-                m.insert("from".into(), json!(s.to_string()));
-            }
-            if let Some(d) = f.dst {
-                m.insert("to".into(), json!(d.to_string()));
-            }
+            frame_json(&mut m, n, f);
             if let Some(l) = link {
                 m.insert("reply_to".into(), json!(l.index));
             }
