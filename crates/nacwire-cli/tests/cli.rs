@@ -5002,92 +5002,85 @@ fn s12_filter_is_as_strict_as_radclient() {
         let summary = json_lines(&o).pop().unwrap();
         (o, summary)
     };
-    // Exactly the reply's attributes (Message-Authenticator aside), then the reject.
-    let (o, s) = check(
-        "Reply-Message == \"Hello, bob\", Session-Timeout == 3600\n\nResponse-Packet-Type == Access-Reject\n",
-    );
-    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
-    assert_eq!(
-        (s["accepted"].as_u64(), s["failed_filter"].as_u64()),
-        (Some(2), Some(0)),
-        "{s}"
-    );
-    // The reply carries Session-Timeout, which the filter lacks: radclient fails it.
-    let (o, s) = check("Reply-Message == \"Hello, bob\"\n\nResponse-Packet-Type == Access-Reject\n");
-    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
-    assert!(
-        stderr(&o).contains(&format!(
-            "nacwire: (0) {}: Response for failed filter: Attribute \"Session-Timeout\" not found in filter",
-            requests.s()
-        )),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(
+    // (filter, exit code, what stderr must say, (accepted, rejected, failed_filter))
+    type Case<'a> = (&'a str, i32, String, Option<(u64, u64, u64)>);
+    let req = requests.s();
+    let cases: [Case<'_>; 7] = [
+        // Exactly the reply's attributes (Message-Authenticator aside), then the reject.
         (
-            s["accepted"].as_u64(),
-            s["rejected"].as_u64(),
-            s["failed_filter"].as_u64()
+            "Reply-Message == \"Hello, bob\", Session-Timeout == 3600\n\nResponse-Packet-Type == Access-Reject\n",
+            0,
+            String::new(),
+            Some((2, 0, 0)),
         ),
-        (Some(1), Some(0), Some(1)),
-        "{s}"
-    );
-    // A filter attribute the reply lacks, a value that differs.
-    let (o, _) = check(
-        "Reply-Message == \"Hello, bob\", Session-Timeout == 3600, Filter-Id == x\n\n\
-         Response-Packet-Type == Access-Reject\n",
-    );
-    assert_eq!(code(&o), 1);
-    assert!(
-        stderr(&o).contains("Attribute \"Filter-Id\" not found in reply"),
-        "{}",
-        stderr(&o)
-    );
-    let (o, _) = check(
-        "Reply-Message == \"Hello, al\", Session-Timeout == 3600\n\nResponse-Packet-Type == Access-Reject\n",
-    );
-    assert_eq!(code(&o), 1);
-    assert!(
-        stderr(&o)
-            .contains("Attribute value \"Hello, bob\" didn't match filter: Reply-Message == \"Hello, al\""),
-        "{}",
-        stderr(&o)
-    );
-    // The second packet gets a reject where the filter wants the usual Accept.
-    let (o, s) = check(
-        "Reply-Message == \"Hello, bob\", Session-Timeout == 3600\n\nResponse-Packet-Type == Access-Accept\n",
-    );
-    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
-    assert!(
-        stderr(&o).contains(&format!(
-            "(1) {}: Expected Access-Accept got Access-Reject",
-            requests.s()
-        )),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(
+        // The reply carries Session-Timeout, which the filter lacks: radclient fails it.
         (
-            s["accepted"].as_u64(),
-            s["rejected"].as_u64(),
-            s["failed_filter"].as_u64()
+            "Reply-Message == \"Hello, bob\"\n\nResponse-Packet-Type == Access-Reject\n",
+            1,
+            format!(
+                "nacwire: (0) {req}: Response for failed filter: Attribute \"Session-Timeout\" not found in filter"
+            ),
+            Some((1, 0, 1)),
         ),
-        (Some(1), Some(0), Some(1)),
-        "{s}"
-    );
-    // A filter of the code only checks no attribute (Packet-Type in a filter is the
-    // expected code too, as radclient reads it).
-    let (o, s) = check("Response-Packet-Type == Access-Accept\n\nPacket-Type == Access-Reject\n");
-    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
-    assert_eq!(s["failed_filter"], 0);
-    // radclient's way of allowing the (signed) reply's Message-Authenticator is read;
+        // A filter attribute the reply lacks, a value that differs.
+        (
+            "Reply-Message == \"Hello, bob\", Session-Timeout == 3600, Filter-Id == x\n\n\
+             Response-Packet-Type == Access-Reject\n",
+            1,
+            "Attribute \"Filter-Id\" not found in reply".into(),
+            None,
+        ),
+        (
+            "Reply-Message == \"Hello, al\", Session-Timeout == 3600\n\nResponse-Packet-Type == Access-Reject\n",
+            1,
+            "Attribute value \"Hello, bob\" didn't match filter: Reply-Message == \"Hello, al\"".into(),
+            None,
+        ),
+        // The second packet gets a reject where the filter wants the usual Accept.
+        (
+            "Reply-Message == \"Hello, bob\", Session-Timeout == 3600\n\nResponse-Packet-Type == Access-Accept\n",
+            1,
+            format!("(1) {req}: Expected Access-Accept got Access-Reject"),
+            Some((1, 0, 1)),
+        ),
+        // A filter of the code only checks no attribute (Packet-Type in a filter is the
+        // expected code too, as radclient reads it).
+        (
+            "Response-Packet-Type == Access-Accept\n\nPacket-Type == Access-Reject\n",
+            0,
+            String::new(),
+            None,
+        ),
+        // radclient's way of allowing the (signed) reply's Message-Authenticator.
+        (
+            "Message-Authenticator =* ANY, Reply-Message == \"Hello, bob\", Session-Timeout == 3600\n\n\
+             Response-Packet-Type == Access-Reject\n",
+            0,
+            String::new(),
+            Some((2, 0, 0)),
+        ),
+    ];
+    for (filter, exit, says, counts) in &cases {
+        let (o, s) = check(filter);
+        assert_eq!(code(&o), *exit, "{filter}: {}{}", stdout(&o), stderr(&o));
+        assert!(stderr(&o).contains(says.as_str()), "{filter}: {}", stderr(&o));
+        if *exit == 0 {
+            assert_eq!(s["failed_filter"], 0, "{filter}: {s}");
+        }
+        if let Some((accepted, rejected, failed)) = counts {
+            let got = (
+                s["accepted"].as_u64(),
+                s["rejected"].as_u64(),
+                s["failed_filter"].as_u64(),
+            );
+            assert_eq!(
+                got,
+                (Some(*accepted), Some(*rejected), Some(*failed)),
+                "{filter}: {s}"
+            );
+        }
+    }
     // `=*` for another attribute, or in a request, is refused.
-    let (o, s) = check(
-        "Message-Authenticator =* ANY, Reply-Message == \"Hello, bob\", Session-Timeout == 3600\n\n\
-         Response-Packet-Type == Access-Reject\n",
-    );
-    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
-    assert_eq!(s["accepted"], 2);
     let f = tempfile_path::write(
         "s12-present",
         "Filter-Id =* ANY\n\nResponse-Packet-Type == Access-Reject\n",
