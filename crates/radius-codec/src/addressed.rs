@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use crate::extended::EVS_TYPE;
-use crate::packet::{evs_ok, join_extended, vendor_of, Attribute, Attributes, VendorFormats};
+use crate::packet::{evs_ok, read_extended, vendor_of, Attribute, Attributes, VendorFormats};
 use crate::vsa::{VendorAttr, VendorAttrs};
 use crate::Vsa;
 use crate::{AttrAddr, AttrType, DataType, Packet, Result, Value, VendorId};
@@ -287,10 +287,10 @@ fn read_plain<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> AddrValue<'a> 
         return whole(&a, true);
     }
     let mut ahead = rest.clone();
-    let Some((e, complete)) = join_extended(a, &mut ahead) else {
+    let Some(e) = read_extended(a, &mut ahead) else {
         return whole(&a, false);
     };
-    if !complete {
+    if !e.is_complete() {
         return whole(&a, true);
     }
     *rest = ahead;

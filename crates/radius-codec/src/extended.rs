@@ -33,6 +33,7 @@ pub struct ExtendedAttr<'a> {
     pub(crate) ext_type: u8,
     pub(crate) data: Cow<'a, [u8]>,
     pub(crate) fragments: usize,
+    pub(crate) complete: bool,
 }
 
 impl<'a> ExtendedAttr<'a> {
@@ -64,6 +65,17 @@ impl<'a> ExtendedAttr<'a> {
     #[must_use]
     pub const fn fragments(&self) -> usize {
         self.fragments
+    }
+
+    /// Whether the value is whole: false for a long-extended chain whose last fragment
+    /// still has the More flag set, because the packet ends there or goes on with
+    /// another attribute (RFC 6929 §2.2 calls such a chain malformed). The pieces are
+    /// still joined and returned, so that a program can log them; a reader that acts
+    /// on the value should skip it, as [`crate::Packet::addressed`] does (it keeps
+    /// the first fragment whole and flags it malformed).
+    #[must_use]
+    pub const fn is_complete(&self) -> bool {
+        self.complete
     }
 
     /// Takes the value, borrowed when it came in one fragment.

@@ -432,6 +432,20 @@ fn attributes_kept_whole_leave_the_strict_checks_strict() {
     assert_eq!(types, [80, 1, 26, 26, 245, 241, 242, 5]);
     let flags: Vec<_> = p.addressed(&BuiltinFormats).map(|a| a.is_malformed()).collect();
     assert_eq!(flags, [false, false, true, true, true, true, true, false]);
+    // extended() joins what it can and says which values are whole: the chain whose
+    // More flag is followed by another attribute is not.
+    let ext: Vec<_> = p
+        .extended()
+        .map(|e| (e.attr().0, e.data().to_vec(), e.is_complete()))
+        .collect();
+    assert_eq!(
+        ext,
+        [
+            (245, b"x".to_vec(), false),
+            (241, vec![0, 0, 9], true),
+            (242, vec![], true)
+        ]
+    );
     assert!(p.message_authenticator().is_some());
     p.verify_request(&s).unwrap();
     ServerPolicy::new(Requirement::Yes, Requirement::Yes)

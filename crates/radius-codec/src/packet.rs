@@ -361,7 +361,10 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     }
 
     /// The extended (241-244) and long-extended (245-246) attributes, with long-extended
-    /// fragments reassembled.
+    /// fragments reassembled. A chain that stops with the More flag still set (possible
+    /// in a packet validated with the default options, not with
+    /// [`DecodeOptions::strict_extended`]) comes out with
+    /// [`ExtendedAttr::is_complete`] false.
     pub fn extended(&self) -> ExtendedAttrs<'a> {
         ExtendedAttrs {
             inner: self.attributes(),
@@ -748,17 +751,11 @@ impl<'a> Iterator for ExtendedAttrs<'a> {
 /// packet). In a validated packet every fragment is the same attribute and
 /// Extended-Type; in an unchecked one anything else ends the chain (keeping what was
 /// joined) and is left in `rest` to be read on its own.
-pub(crate) fn read_extended<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> Option<ExtendedAttr<'a>> {
-    join_extended(a, rest).map(|(e, _)| e)
-}
-
-/// [`read_extended`], and whether the value is complete: false when a fragment with
+///
+/// The value is incomplete ([`ExtendedAttr::is_complete`] false) when a fragment with
 /// the More flag is followed by anything but its next fragment (the same type and
 /// Extended-Type, with a flags octet), or ends the packet.
-pub(crate) fn join_extended<'a>(
-    a: Attribute<'a>,
-    rest: &mut Attributes<'a>,
-) -> Option<(ExtendedAttr<'a>, bool)> {
+pub(crate) fn read_extended<'a>(a: Attribute<'a>, rest: &mut Attributes<'a>) -> Option<ExtendedAttr<'a>> {
     let (ext_type, mut more, data) = match a.value {
         [ext, data @ ..] if a.typ.is_extended() => (*ext, false, data),
         [ext, flags, data @ ..] if a.typ.is_long_extended() => (*ext, flags & MORE_FLAG != 0, data),
@@ -770,6 +767,7 @@ pub(crate) fn join_extended<'a>(
         ext_type,
         data: Cow::Borrowed(data),
         fragments: 1,
+        complete: true,
     };
     while more {
         let mut ahead = rest.clone();
@@ -785,5 +783,6 @@ pub(crate) fn join_extended<'a>(
         more = flags & MORE_FLAG != 0;
         *rest = ahead;
     }
-    Some((out, !more))
+    out.complete = !more;
+    Some(out)
 }

@@ -318,6 +318,7 @@ fn rfc6929_long_evs_fragmentation() {
     let e: Vec<_> = p.extended().collect();
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].fragments(), 2);
+    assert!(e[0].is_complete());
     let evs = e[0].evs().unwrap();
     assert_eq!((evs.vendor(), evs.vendor_type()), (VendorId(1), 6));
     assert_eq!(evs.value(), &value[..]);
