@@ -478,7 +478,7 @@ impl Connection {
             }
             None => {
                 self.shut(CloseReason::Alpn, true);
-                Err(Error::NotOpen)
+                Err(Error::Closed(CloseReason::Alpn))
             }
         }
     }
@@ -519,7 +519,7 @@ impl Connection {
                 self.shut(reason.clone(), true);
                 return match reason {
                     CloseReason::BadPacket(e) => Err(Error::Codec(e)),
-                    _ => Err(Error::NotOpen),
+                    other => Err(Error::Closed(other)),
                 };
             }
         }

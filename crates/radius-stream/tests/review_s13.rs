@@ -419,3 +419,51 @@ fn deframer_edges() {
         })
     );
 }
+
+/// Finding R3. `receive` reported an ALPN refusal and an unmatched reply as
+/// `Error::NotOpen` ("handshake in progress or closed"), which names neither; the
+/// reason was only in the `Closed` event. It now returns `Error::Closed(reason)`.
+#[test]
+fn receive_errors_name_why_the_connection_closed() {
+    use radius_stream::Error;
+    // RADIUS/1.1 required, the server speaks plain RadSec (no ALPN)
+    let (cc, sc) = configs(Alpn::Require, Alpn::Off, TlsVersions::Tls13);
+    let now = Instant::now();
+    let mut client = Connection::tls_client(cc, name(), Settings::tls(), 1).unwrap();
+    let mut server = Connection::tls_server(sc, Settings::tls()).unwrap();
+    let mut results = Vec::new();
+    for _ in 0..6 {
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        client.poll_transmit(&mut x);
+        server.poll_transmit(&mut y);
+        let _ = server.receive(&x, now);
+        results.push(client.receive(&y, now));
+    }
+    assert!(
+        results
+            .iter()
+            .any(|r| matches!(r, Err(Error::Closed(CloseReason::Alpn)))),
+        "{results:?}"
+    );
+
+    // a reply that matches no request
+    let mut p = RawServer::new(Alpn::Off, Alpn::Off);
+    events(&mut p.client);
+    let reply = [5u8, 77, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    p.peer.writer().write_all(&reply).unwrap();
+    let mut wire = Vec::new();
+    while p.peer.wants_write() {
+        p.peer.write_tls(&mut wire).unwrap();
+    }
+    let r = p.client.receive(&wire, p.now);
+    assert!(
+        matches!(
+            r,
+            Err(Error::Closed(CloseReason::UnmatchedReply {
+                code: Code::AccountingResponse,
+                key: 77
+            }))
+        ),
+        "{r:?}"
+    );
+}
