@@ -271,3 +271,42 @@ fn browser_escaped_apostrophe_still_verifies() {
     let forged = via_browser.replacen("Joe%27s-AP", "Joe%2527s-AP", 1);
     assert_eq!(v.verify_url(&forged, at(0)), Err(Error::BadSignature));
 }
+
+/// Secrets stay out of `Debug` and error text everywhere a portal might log them:
+/// the secret, the keyring (fixed and shared), the verifier and signer (with derived
+/// keys cached), a signing key, and the errors of a wrong-secret verification.
+#[test]
+fn secrets_never_reach_debug_or_errors() {
+    use ecp_sigv4::sigv4::SigningKey;
+    use ecp_sigv4::{SharedKeyring, Signer};
+    let secret = "hunter2-very-secret";
+    let mut k = Keyring::new();
+    k.insert(IDENTITY, Secret::from(secret));
+    let shared = SharedKeyring::new(k.clone());
+    let v = Verifier::new(k.clone());
+    let signer = Signer::new(IDENTITY, Secret::from(secret));
+    let url = signer
+        .presign("https", "portal.example.net", None, "/p", &[("token", "t")], t0())
+        .unwrap();
+    v.verify_url(&url, t0()).unwrap(); // a derived key is now cached
+    let mut wrong = Keyring::new();
+    wrong.insert(IDENTITY, Secret::from("other"));
+    let err = Verifier::new(wrong).verify_url(&url, t0()).unwrap_err();
+    let key = SigningKey::derive(secret.as_bytes(), "20261122", "world", "ecp");
+    let texts = [
+        format!("{:?}", Secret::from(secret)),
+        format!("{k:?}"),
+        format!("{shared:?}"),
+        format!("{v:?}"),
+        format!("{signer:?}"),
+        format!("{key:?}"),
+        format!("{err:?} {err}"),
+    ];
+    for t in &texts {
+        assert!(!t.contains(secret), "{t}");
+        assert!(!t.contains("hunter2"), "{t}");
+    }
+    assert_eq!(texts[0], "Secret(..)");
+    assert_eq!(texts[5], "SigningKey(..)");
+    assert_eq!(err, Error::BadSignature);
+}
