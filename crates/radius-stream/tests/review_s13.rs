@@ -467,3 +467,36 @@ fn receive_errors_name_why_the_connection_closed() {
         "{r:?}"
     );
 }
+
+/// Finding R4. `Alpn::Allow` with `TlsVersions::Tls12` offered (client) or picked
+/// (server) `radius/1.1` although RADIUS/1.1 needs TLS 1.3 (RFC 9765 §3.4), so a side
+/// limited to TLS 1.2 with the default ALPN setting failed every handshake with a peer
+/// that allows RADIUS/1.1: the peer agreed on `radius/1.1` over TLS 1.2 and both
+/// closed. Limited to TLS 1.2, "allow" can only ever mean historic RadSec: only
+/// `radius/1.0` is offered.
+#[test]
+fn allow_limited_to_tls_1_2_speaks_radius_1_0() {
+    let pki = Pki::new();
+    let client = |v| client_config(pki.roots(), Some(pki.identity("client")), Alpn::Allow, v).unwrap();
+    let server = |v| server_config(pki.identity("localhost"), Some(pki.roots()), Alpn::Allow, v).unwrap();
+    for (cv, sv) in [
+        (TlsVersions::Tls12, TlsVersions::Tls12And13),
+        (TlsVersions::Tls12And13, TlsVersions::Tls12),
+        (TlsVersions::Tls12, TlsVersions::Tls12),
+    ] {
+        let now = Instant::now();
+        let mut c = Connection::tls_client(client(cv), name(), Settings::tls(), 1).unwrap();
+        let mut s = Connection::tls_server(server(sv), Settings::tls()).unwrap();
+        drive(&mut c, &mut s, now);
+        let (ec, es) = (events(&mut c), events(&mut s));
+        assert_eq!(version_of(&ec), Some(Version::V1_0), "{cv:?}/{sv:?}: {ec:?}");
+        assert_eq!(version_of(&es), Some(Version::V1_0), "{cv:?}/{sv:?}: {es:?}");
+        assert!(c.is_open() && s.is_open(), "{cv:?}/{sv:?}: {ec:?} / {es:?}");
+    }
+    // with TLS 1.3 available, "allow" still gets RADIUS/1.1
+    let now = Instant::now();
+    let mut c = Connection::tls_client(client(TlsVersions::Tls12And13), name(), Settings::tls(), 1).unwrap();
+    let mut s = Connection::tls_server(server(TlsVersions::Tls12And13), Settings::tls()).unwrap();
+    drive(&mut c, &mut s, now);
+    assert_eq!(version_of(&events(&mut c)), Some(Version::V1_1));
+}
