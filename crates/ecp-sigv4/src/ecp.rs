@@ -197,6 +197,21 @@ pub enum QueryForm {
     ReencodedUriComponent,
     /// It matched once decoded and re-encoded strictly (RFC 3986, as [`Signer`] does).
     ReencodedStrict,
+    /// The raw query with `%27` read as `'`: a controller that encodes like
+    /// `encodeURIComponent` leaves `'` literal, and a browser following the redirect
+    /// escapes it in the query of an http(s) URL (WHATWG URL standard, special-query
+    /// percent-encode set). Tried without any switch, only when the query holds `%27`:
+    /// the values read are those received (`+` stays a plus), only the apostrophe's
+    /// spelling differs from what was signed.
+    RawBrowserQuote,
+}
+
+impl QueryForm {
+    /// Whether values of a query that matched in this form read `+` as a space (the
+    /// re-serialized forms only).
+    pub(crate) fn plus_is_space(self) -> bool {
+        matches!(self, Self::ReencodedUriComponent | Self::ReencodedStrict)
+    }
 }
 
 /// The value of the signed `host:` line.
@@ -376,8 +391,8 @@ pub struct SignatureInfo {
     pub expires: u64,
     /// Which of the identity's secrets matched (0 = first; >0 during rotation).
     pub secret_index: usize,
-    /// Which spelling of the query matched ([`QueryForm::Raw`] unless the
-    /// re-serialized-query fallback was needed).
+    /// Which spelling of the query matched ([`QueryForm::Raw`] unless a browser
+    /// escaped `'` or the re-serialized-query fallback was needed).
     pub query_form: QueryForm,
 }
 
@@ -407,7 +422,7 @@ impl<'u> SignedQuery<'u> {
 
     /// Percent-decodes a raw value of parameter `name` by the rule of this query.
     pub(crate) fn decode<'v>(&self, name: &str, raw: &'v str) -> Result<std::borrow::Cow<'v, str>, Error> {
-        sigv4::decode_text(name, raw, self.form != QueryForm::Raw)
+        sigv4::decode_text(name, raw, self.form.plus_is_space())
     }
 
     /// Every non-`X-Amz` parameter, raw, in the order received.
@@ -531,6 +546,15 @@ fn canonical_query(sorted: &[(&str, &str)], form: QueryForm) -> Result<String, E
     };
     match form {
         QueryForm::Raw => Ok(sigv4::join_pairs(sorted.iter().copied())),
+        QueryForm::RawBrowserQuote => {
+            let quoted: Vec<(String, String)> = sorted
+                .iter()
+                .map(|(k, v)| (k.replace("%27", "'"), v.replace("%27", "'")))
+                .collect();
+            Ok(sigv4::join_pairs(
+                quoted.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ))
+        }
         QueryForm::ReencodedStrict => {
             let spaced = spaced();
             sigv4::canonical_query_strict(spaced.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -771,18 +795,19 @@ impl Verifier {
             return Err(Error::UnknownIdentity(clip(identity)));
         }
 
-        let forms: &[QueryForm] = if self.reserialized_fallback {
-            &[
-                QueryForm::Raw,
-                QueryForm::ReencodedUriComponent,
-                QueryForm::ReencodedStrict,
-            ]
-        } else {
-            &[QueryForm::Raw]
-        };
+        // The raw query; with `%27` in it, also as sent before a browser escaped `'`
+        // (one more hash only for such queries); then the re-serialized forms when
+        // switched on.
+        let mut forms = vec![QueryForm::Raw];
+        if url.query.contains("%27") {
+            forms.push(QueryForm::RawBrowserQuote);
+        }
+        if self.reserialized_fallback {
+            forms.extend([QueryForm::ReencodedUriComponent, QueryForm::ReencodedStrict]);
+        }
         let mut matched = None;
         let mut tried: Vec<String> = Vec::new();
-        'forms: for &form in forms {
+        'forms: for &form in &forms {
             let query = canonical_query(&sorted, form)?;
             if tried.contains(&query) {
                 continue;

@@ -240,7 +240,7 @@ impl<'a> ControllerRedirect<'a> {
                     *(if k == "mac" { &mut r.mac } else { &mut r.bssid }) = Some(MacParam { sent, addr });
                 }
                 "ssid" => {
-                    let sent = if q.form() != crate::QueryForm::Raw && raw.contains('+') {
+                    let sent = if q.form().plus_is_space() && raw.contains('+') {
                         Cow::Owned(sigv4::decode(&raw.replace('+', " "))?.into_owned())
                     } else {
                         sigv4::decode(raw)?

@@ -285,7 +285,11 @@ impl Connection {
 
     /// A client over plain TCP (RFC 6613; only inside IPsec or a trusted network).
     /// `seed` (from the caller's RNG) randomises Status-Server authenticators and the
-    /// first identifier.
+    /// first identifier. It is open at once, without a time: call
+    /// [`Connection::handle_timeout`] once when the socket connects, so that the
+    /// watchdog's quiet time starts then ([`Connection::poll_timeout`] is `None` until
+    /// then, or until the first request or received packet). A TLS connection starts
+    /// it when its handshake ends.
     #[must_use]
     pub fn tcp_client(settings: Settings, seed: u64) -> Self {
         Self::new(None, false, true, settings, seed)
@@ -403,10 +407,17 @@ impl Connection {
         if let Some(tls) = self.tls.as_mut() {
             let mut rest = bytes;
             while !rest.is_empty() {
-                if let Err(e) = tls.read_tls(&mut rest) {
-                    let err = rustls::Error::General(e.to_string());
-                    self.shut(CloseReason::Tls(err.clone()), false);
-                    return Err(Error::Tls(err));
+                match tls.read_tls(&mut rest) {
+                    // Once close_notify is in, rustls reads nothing more ("data
+                    // received after a closure alert MUST be ignored", RFC 8446 §6.1)
+                    // and answers 0 for ever: the rest is dropped, not read again.
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e) => {
+                        let err = rustls::Error::General(e.to_string());
+                        self.shut(CloseReason::Tls(err.clone()), false);
+                        return Err(Error::Tls(err));
+                    }
                 }
                 let state = match tls.process_new_packets() {
                     Ok(s) => s,
@@ -430,6 +441,9 @@ impl Connection {
             }
             if self.version.is_none() && !tls.is_handshaking() {
                 self.after_handshake()?;
+                // The watchdog's quiet time starts with the connection: an idle
+                // client still probes its peer, and `poll_timeout` has a time to give.
+                self.last_rx.get_or_insert(now);
             }
         } else {
             self.deframer.extend(bytes);
@@ -464,7 +478,7 @@ impl Connection {
             }
             None => {
                 self.shut(CloseReason::Alpn, true);
-                Err(Error::NotOpen)
+                Err(Error::Closed(CloseReason::Alpn))
             }
         }
     }
@@ -505,7 +519,7 @@ impl Connection {
                 self.shut(reason.clone(), true);
                 return match reason {
                     CloseReason::BadPacket(e) => Err(Error::Codec(e)),
-                    _ => Err(Error::NotOpen),
+                    other => Err(Error::Closed(other)),
                 };
             }
         }

@@ -35,6 +35,11 @@ pub enum Error {
     /// The connection is not (yet, or any more) open for requests.
     #[error("the connection is not open (handshake in progress or closed)")]
     NotOpen,
+    /// What was received closed the connection for this reason (ALPN gave no usable
+    /// version, a reply matched no request); the same reason is in the
+    /// [`crate::Event::Closed`] queued.
+    #[error("the connection closed: {0:?}")]
+    Closed(crate::CloseReason),
     /// Every identifier (or Token) of the connection is in flight.
     #[error("all identifiers of the connection are in flight")]
     IdentifiersExhausted,

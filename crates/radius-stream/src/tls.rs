@@ -31,7 +31,8 @@ pub enum Alpn {
     Forbid,
     /// Offer `radius/1.1` and `radius/1.0` (RFC 9765 "1.0, 1.1", preferring 1.1): the
     /// default RFC 9765 §3.3 requires of implementations supporting both. TLS session
-    /// resumption is off in this mode (see [`client_config`]).
+    /// resumption is off in this mode (see [`client_config`]). Limited to TLS 1.2
+    /// ([`TlsVersions::Tls12`]), only `radius/1.0` is offered: RADIUS/1.1 needs TLS 1.3.
     #[default]
     Allow,
     /// Offer only `radius/1.1` (RFC 9765 "1.1", TLS 1.3 only); anything else closes the
@@ -48,6 +49,17 @@ impl Alpn {
             Self::Forbid => vec![ALPN_RADIUS_1_0.to_vec()],
             Self::Allow => vec![ALPN_RADIUS_1_1.to_vec(), ALPN_RADIUS_1_0.to_vec()],
             Self::Require => vec![ALPN_RADIUS_1_1.to_vec()],
+        }
+    }
+
+    /// The ALPN list of a side limited to `versions`: without TLS 1.3, RADIUS/1.1
+    /// cannot be used (RFC 9765 §3.4), so [`Alpn::Allow`] offers (or accepts) only
+    /// `radius/1.0`; offering `radius/1.1` there made every handshake with a peer that
+    /// allows it agree on `radius/1.1` over TLS 1.2, which both sides then close.
+    fn protocols_for(self, versions: TlsVersions) -> Vec<Vec<u8>> {
+        match (self, versions) {
+            (Self::Allow, TlsVersions::Tls12) => Self::Forbid.protocols(),
+            _ => self.protocols(),
         }
     }
 
@@ -118,7 +130,7 @@ pub fn client_config(
         Some(id) => builder.with_client_auth_cert(id.chain, id.key)?,
         None => builder.with_no_client_auth(),
     };
-    config.alpn_protocols = alpn.protocols();
+    config.alpn_protocols = alpn.protocols_for(versions);
     if !alpn.resumption_allowed() {
         config.resumption = rustls::client::Resumption::disabled();
     }
@@ -147,7 +159,7 @@ pub fn server_config(
         None => builder.with_no_client_auth(),
     };
     let mut config = builder.with_single_cert(identity.chain, identity.key)?;
-    config.alpn_protocols = alpn.protocols();
+    config.alpn_protocols = alpn.protocols_for(versions);
     if !alpn.resumption_allowed() {
         config.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
         config.send_tls13_tickets = 0;
