@@ -135,6 +135,7 @@ fn query_form_name(form: QueryForm) -> &'static str {
     match form {
         QueryForm::ReencodedUriComponent => "reencoded_uri_component",
         QueryForm::ReencodedStrict => "reencoded_strict",
+        QueryForm::RawBrowserQuote => "raw_browser_quote",
         _ => "raw",
     }
 }
@@ -548,7 +549,8 @@ impl SignatureInfo {
         self.inner.secret_index
     }
 
-    /// Which spelling of the query matched: "raw", or with
+    /// Which spelling of the query matched: "raw"; "raw_browser_quote" (the raw query
+    /// with a browser's `%27` read back as the `'` the controller signed); or with
     /// `reserialized_query_fallback`, "reencoded_uri_component" / "reencoded_strict".
     #[getter]
     fn query_form(&self) -> &'static str {

@@ -373,6 +373,23 @@ def test_reserialized_query_fallback() -> None:
     assert r.signature is not None and r.signature.query_form == "reencoded_uri_component"
 
 
+def test_apostrophe_a_browser_escaped_still_verifies() -> None:
+    # The controller leaves ' literal (encodeURIComponent); a browser following the
+    # redirect sends it as %27 (WHATWG special-query set): the default verifier takes
+    # it, says so, and reads the values as the controller sent them.
+    url = controller_sign([*BASE, ("ssid", "Joe's Cafe"), ("vns", "a+b")])
+    assert "Joe's%20Cafe" in url
+    r = verifier().verify(url, now=NOW)
+    assert r.signature is not None and r.signature.query_form == "raw"
+    r = verifier().verify(url.replace("'", "%27"), now=NOW)
+    assert (r.ssid, r.vns) == ("Joe's Cafe", "a+b")
+    assert r.signature is not None and r.signature.query_form == "raw_browser_quote"
+    assert "query_form='raw_browser_quote'" in repr(r.signature)
+    with pytest.raises(nacwire.SignatureError) as e:
+        verifier().verify(url.replace("'", "%2527"), now=NOW)
+    assert e.value.kind == "bad_signature"
+
+
 def test_time_window_and_now_types() -> None:
     url = controller_sign(BASE, expires=20)
     t = NOW.timestamp()

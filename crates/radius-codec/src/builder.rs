@@ -43,6 +43,8 @@ pub struct PacketBuilder {
     vector: [u8; 16],
     ma_offset: Option<usize>,
     max_len: usize,
+    /// The salts of the salt-encrypted attributes added so far ([`Self::claim_salt`]).
+    salts: Vec<u16>,
 }
 
 impl PacketBuilder {
@@ -68,6 +70,7 @@ impl PacketBuilder {
             vector,
             ma_offset: None,
             max_len: MAX_PACKET_LEN,
+            salts: Vec::new(),
         };
         if code.message_authenticator_first() {
             b.add_message_authenticator();
@@ -134,6 +137,27 @@ impl PacketBuilder {
     #[must_use]
     pub const fn hidden_vector(&self) -> &[u8; 16] {
         &self.vector
+    }
+
+    /// The salt for the next salt-encrypted attribute of this packet, asked for as
+    /// `salt`: `salt` itself unless an attribute of the packet has it already, else the
+    /// next salt after it (most significant bit kept set) that none has. RFC 2868 §3.5
+    /// requires each salt of a packet to be unique: two attributes with the same salt
+    /// and vector share a keystream, so one value XOR the other leaks. Every
+    /// salt-encrypting adder of this builder takes its salt from here, and so should a
+    /// caller that hides values itself with [`crate::crypto::hide_salted`]. A `salt`
+    /// without the most significant bit is returned as it is (hiding then refuses it).
+    pub fn claim_salt(&mut self, salt: u16) -> u16 {
+        if salt & 0x8000 == 0 {
+            return salt;
+        }
+        let mut s = salt;
+        // (a packet holds at most ~200 salted attributes: far fewer than 32,768 salts)
+        while self.salts.contains(&s) {
+            s = 0x8000 | (s.wrapping_add(1) & 0x7fff);
+        }
+        self.salts.push(s);
+        s
     }
 
     /// Octets written so far (header included).
@@ -395,7 +419,8 @@ impl PacketBuilder {
         self.add(AttrType::CHAP_PASSWORD, &v)
     }
 
-    /// Appends Tunnel-Password (RFC 2868 §3.5): tag, salt, salt-encrypted value.
+    /// Appends Tunnel-Password (RFC 2868 §3.5): tag, salt, salt-encrypted value. The
+    /// salt is `salt` unless the packet has it already ([`Self::claim_salt`]).
     pub fn add_tunnel_password(
         &mut self,
         secret: &SharedSecret,
@@ -406,7 +431,8 @@ impl PacketBuilder {
         self.add_salted(AttrType::TUNNEL_PASSWORD, Some(tag), secret, salt, password)
     }
 
-    /// Appends any salt-encrypted (`encrypt=2`) attribute, with an optional tag.
+    /// Appends any salt-encrypted (`encrypt=2`) attribute, with an optional tag; the
+    /// salt as [`Self::add_tunnel_password`] takes it.
     pub fn add_salted(
         &mut self,
         typ: AttrType,
@@ -415,6 +441,7 @@ impl PacketBuilder {
         salt: u16,
         value: &[u8],
     ) -> Result<&mut Self> {
+        let salt = self.claim_salt(salt);
         let hidden = hide_salted(value, secret, &self.vector, salt)?;
         let mut v = Vec::with_capacity(hidden.len() + 1);
         if let Some(tag) = tag {
@@ -437,6 +464,7 @@ impl PacketBuilder {
         salt: u16,
         value: &[u8],
     ) -> Result<&mut Self> {
+        let salt = self.claim_salt(salt);
         let hidden = hide_salted(value, secret, &self.vector, salt)?;
         self.add_vsa(vendor, vendor_type, &hidden)
     }
@@ -537,6 +565,33 @@ mod tests {
         let mut b = PacketBuilder::coa_request(1);
         f(&mut b).unwrap();
         b.buf
+    }
+
+    /// Salts are unique in a packet (RFC 2868 §3.5): a repeat gets the next free
+    /// one, wrapping within the salts whose high bit is set; a salt without that bit
+    /// is passed through for hiding to refuse.
+    #[test]
+    fn claimed_salts_are_unique() {
+        let mut b = PacketBuilder::access_request(1, [0; 16]);
+        let got: Vec<u16> = [0x8001, 0x8001, 0xffff, 0xffff, 0x8000, 0x8002]
+            .into_iter()
+            .map(|s| b.claim_salt(s))
+            .collect();
+        assert_eq!(got, [0x8001, 0x8002, 0xffff, 0x8000, 0x8003, 0x8004]);
+        assert_eq!(b.claim_salt(0x1234), 0x1234);
+        let s = SharedSecret::from("s");
+        assert_eq!(
+            b.add_tunnel_password(&s, 1, 0x0001, b"x").unwrap_err(),
+            Error::InvalidSalt { salt: 1 }
+        );
+        b.add_tunnel_password(&s, 1, 0x8001, b"x").unwrap();
+        b.add_salted_vsa(&s, VendorId(311), 16, 0x8001, b"k").unwrap();
+        let bytes = b.finish(&s).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let tp = p.first(AttrType::TUNNEL_PASSWORD).unwrap();
+        assert_eq!(tp.value()[1..3], [0x80, 0x05]);
+        let vsa = p.vsas().next().unwrap().attrs().next().unwrap();
+        assert_eq!(vsa.value()[..2], [0x80, 0x06]);
     }
 
     /// `add_at` puts each address kind where the explicit methods do.

@@ -23,7 +23,10 @@ use radius_codec::AttrAddr;
 pub struct Hiding<'s> {
     /// The shared secret.
     pub secret: &'s SharedSecret,
-    /// The salt for salt-encrypted attributes.
+    /// The salt for salt-encrypted attributes: the first one of a packet gets it, the
+    /// next ones the next free salts after it (RFC 2868 §3.5 wants each unique; see
+    /// `PacketBuilder::claim_salt`). Its most significant bit must be set; pick it at
+    /// random per packet.
     pub salt: u16,
 }
 
@@ -339,7 +342,9 @@ impl Dictionary {
                 .to_vec(),
             Encrypt::Salted => {
                 let h = hiding.ok_or_else(need)?;
-                let salted = hide_salted(&bytes, h.secret, &vector, h.salt).map_err(codec(attr))?;
+                // (unique in the packet: the first salted attribute gets h.salt)
+                let salt = b.claim_salt(h.salt);
+                let salted = hide_salted(&bytes, h.secret, &vector, salt).map_err(codec(attr))?;
                 if attr.flags().has_tag {
                     let mut v = vec![tag.unwrap_or(0)];
                     v.extend_from_slice(&salted);
@@ -656,6 +661,60 @@ mod tests {
                 (six_rd, "0x".to_string()),
                 (six_rd, "0x0109".to_string()),
                 (six_rd.child(1).unwrap(), "7".to_string()),
+            ]
+        );
+    }
+
+    /// RFC 2868 §3.5: each salt of a packet is unique. One `Hiding` for several
+    /// salt-encrypted attributes (Tunnel-Password per tag, MS-MPPE keys) gave them all
+    /// its salt, so the same keystream: the XOR of two ciphertexts was the XOR of the
+    /// passwords. Now the first gets the salt given, the next ones the next free ones.
+    #[test]
+    fn salts_are_unique_in_a_packet() {
+        let d = Dictionary::builtin();
+        let secret = SharedSecret::from("s3cret");
+        let hiding = Hiding {
+            secret: &secret,
+            salt: 0xfffe,
+        };
+        let mut b = PacketBuilder::access_request(1, [7; 16]);
+        b.add_tunnel_password(&secret, 3, 0x8000, b"first").unwrap();
+        for (name, value) in [
+            ("Tunnel-Password:1", "pw-one"),
+            ("Tunnel-Password:2", "pw-two"),
+            ("MS-MPPE-Send-Key", "0x0011223344556677"),
+            ("MS-MPPE-Recv-Key", "0x8899aabbccddeeff"),
+        ] {
+            d.add(&mut b, name, value, Some(&hiding)).unwrap();
+        }
+        b.add_tunnel_password(&secret, 4, 0xfffe, b"last").unwrap();
+        let bytes = b.finish(&secret).unwrap();
+        let p = Packet::new_checked(&bytes[..]).unwrap();
+        let salts: Vec<u16> = d
+            .decode(&p, None)
+            .iter()
+            .filter_map(|a| {
+                let o = a.hidden_octets()?;
+                Some(u16::from_be_bytes([*o.first()?, *o.get(1)?]))
+            })
+            .collect();
+        // wraps within the salts that have the high bit set, skipping 0x8000 (taken)
+        assert_eq!(salts, [0x8000, 0xfffe, 0xffff, 0x8001, 0x8002, 0x8003]);
+        let texts: Vec<_> = d
+            .decode(&p, Some(&hiding))
+            .iter()
+            .filter(|a| a.def.is_some_and(|def| def.flags().encrypt == Encrypt::Salted))
+            .map(Decoded::text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "first",
+                "pw-one",
+                "pw-two",
+                "0x0011223344556677",
+                "0x8899aabbccddeeff",
+                "last"
             ]
         );
     }

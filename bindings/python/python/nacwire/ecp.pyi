@@ -130,7 +130,9 @@ class SignatureInfo:
         """Which of the identity's secrets matched (0 = first)."""
 
     @property
-    def query_form(self) -> Literal["raw", "reencoded_uri_component", "reencoded_strict"]: ...
+    def query_form(
+        self,
+    ) -> Literal["raw", "raw_browser_quote", "reencoded_uri_component", "reencoded_strict"]: ...
 
 @final
 class ControllerRedirect:
