@@ -28,6 +28,7 @@ static DATETIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static ENUMVALUE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static MONOTONIC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static URANDOM: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static MAPPING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 fn monotonic(py: Python<'_>) -> PyResult<f64> {
     import(py, &MONOTONIC, "time", "monotonic")?.call0()?.extract()
@@ -269,9 +270,12 @@ impl Dictionary {
     /// loads its `dictionary` file.
     ///
     /// `on=` loads the files on top of a dictionary already loaded (a site dictionary
-    /// over the FreeRADIUS tree); `on_builtin=True` on top of the built-in one. A name
-    /// defined again differently is an error (the FreeRADIUS tree already defines
-    /// vendors such as `Acme`). `strict=False` skips recoverable problems (a VALUE for an unknown
+    /// over the FreeRADIUS tree); `on_builtin=True` on top of the built-in one. The
+    /// files on top are authoritative for the attributes they define: an `ATTRIBUTE`
+    /// of the base, by name, is replaced by the new definition. A `VENDOR` of the base
+    /// under another number is an error (the FreeRADIUS tree already defines vendors
+    /// such as `Acme`), as is a name defined twice within the files loaded.
+    /// `strict=False` skips recoverable problems (a VALUE for an unknown
     /// attribute, an unknown flag, a duplicate definition) and reports them in
     /// `warnings`; a line that does not parse still raises `DictionaryError` (with
     /// `file`, `line`, `column`, `token`). A path with a NUL character is a
@@ -514,9 +518,18 @@ fn value_to_py<'py>(
 fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult<Value<'static>> {
     let t = def.data_type();
     let wrong = |what: &str| {
+        let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
         errors::build_for(
             def.name(),
-            format!("{}: a {what} is not a valid {} value", def.name(), t.name()),
+            format!(
+                "{}: {article} {what} is not a valid {} value",
+                def.name(),
+                t.name()
+            ),
         )
     };
     if let Ok(b) = obj.cast::<PyBytes>() {
@@ -650,6 +663,12 @@ fn split_name_tag(name: &str) -> Result<(&str, Option<u8>), String> {
 }
 
 fn key_of(key: &Bound<'_, PyAny>) -> PyResult<AttrAddr> {
+    if key.is_instance_of::<pyo3::types::PyBool>() {
+        // an int to Python, but `packet[True]` reading User-Name (type 1) is a mistake
+        return Err(PyTypeError::new_err(
+            "an attribute key is a name, a type number or a (vendor, type, ...) tuple, not a bool",
+        ));
+    }
     if let Ok(n) = key.extract::<u32>() {
         return AttrAddr::new(radius_codec::VendorId(0), &[n])
             .ok_or_else(|| PyValueError::new_err("bad attribute number"));
@@ -697,7 +716,21 @@ pub(crate) fn prepare_attributes(
     let Some(attributes) = attributes else {
         return Ok(Vec::new());
     };
-    let pairs: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = if let Ok(d) = attributes.cast::<PyDict>() {
+    // a `dict`, or any other mapping (`types.MappingProxyType`, a
+    // `collections.abc.Mapping`): iterating one gives its keys, not pairs
+    let mapping = if let Ok(d) = attributes.cast::<PyDict>() {
+        Some(d.clone())
+    } else if attributes.is_instance(&import(attributes.py(), &MAPPING, "collections.abc", "Mapping")?)? {
+        let d = PyDict::new(attributes.py());
+        for item in attributes.call_method0("items")?.try_iter()? {
+            let (k, val): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+            d.set_item(k, val)?;
+        }
+        Some(d)
+    } else {
+        None
+    };
+    let pairs: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = if let Some(d) = mapping {
         let mut v = Vec::new();
         for (k, val) in d.iter() {
             if val.is_instance_of::<PyList>() {
@@ -790,6 +823,10 @@ pub(crate) fn apply_attributes(
     hiding: Option<&Hiding<'_>>,
     clear: bool,
 ) -> Result<(), AddError> {
+    // RFC 2868 §3.5 (and RFC 2548 for the MS-MPPE keys): the salt of each
+    // salt-encrypted attribute in a packet is unique. The first takes `hiding.salt`,
+    // each further one the next value, its top bit kept.
+    let mut salted = 0u16;
     for p in prepared {
         match p {
             Prepared::Chap(password) => {
@@ -805,6 +842,14 @@ pub(crate) fn apply_attributes(
                 };
                 if clear && def.flags().encrypt != radius_dict::Encrypt::None {
                     add_clear(b, def, *tag, value)?;
+                } else if def.flags().encrypt == radius_dict::Encrypt::Salted {
+                    let own = hiding.map(|h| Hiding {
+                        secret: h.secret,
+                        salt: (h.salt & 0x8000) | (h.salt.wrapping_add(salted) & 0x7fff),
+                    });
+                    salted = salted.wrapping_add(1);
+                    dict.add_typed(b, def, *tag, value, own.as_ref())
+                        .map_err(AddError::Dict)?;
                 } else {
                     dict.add_typed(b, def, *tag, value, hiding)
                         .map_err(AddError::Dict)?;
@@ -1046,7 +1091,8 @@ fn check_reply_code(request: Code, reply: Code) -> PyResult<()> {
 /// User-Password and Tunnel-Password are revealed when read.
 ///
 /// Read it like a mapping with repeated keys: `packet["User-Name"]` (the first
-/// value, `KeyError` when absent; `ValueError` for a name with a NUL character),
+/// value, `KeyError` when absent; `ValueError` for a name with a NUL character; names
+/// case-insensitive, `"Tunnel-Type:1"` for tag 1's values without the tag),
 /// `get`, `get_all`, `in`, `keys()`/iteration (names
 /// in wire order, once per attribute), `items()`, `to_dict()`, `attributes()` (with
 /// numbers and tags). Values: `str` (`bytes` when a text attribute is not UTF-8),
@@ -1141,20 +1187,61 @@ impl Packet {
         all
     }
 
-    fn entry<'py>(&self, py: Python<'py>, d: &Decoded<'_, '_>) -> PyResult<Bound<'py, PyAny>> {
-        let v = value_to_py(py, &self.dict, d.def, &d.value)?;
-        match d.tag {
-            Some(t) => Ok(PyTuple::new(py, [t.into_pyobject(py)?.into_any(), v])?.into_any()),
-            None => Ok(v),
+    /// An attribute's value: a hidden value that was not revealed is its octets after
+    /// the tag octet (the tag is given apart, as for every tagged attribute: the salt
+    /// and ciphertext of a Tunnel-Password, as `text()` prints them).
+    fn value<'py>(&self, py: Python<'py>, d: &Decoded<'_, '_>) -> PyResult<Bound<'py, PyAny>> {
+        match d.hidden_octets().filter(|_| !self.clear_hidden) {
+            Some(octets) => Ok(PyBytes::new(py, octets).into_any()),
+            None => value_to_py(py, &self.dict, d.def, &d.value),
         }
     }
 
-    fn matches(&self, d: &Decoded<'_, '_>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
-        if let Ok(s) = key.cast::<PyString>() {
-            return Ok(d.name == no_nul("attribute name", s.to_str()?)?);
+    /// The value as read by name: `(tag, value)` for a tagged attribute, unless the key
+    /// named the tag (`"Tunnel-Type:1"`).
+    fn entry<'py>(&self, py: Python<'py>, d: &Decoded<'_, '_>, key: &Key) -> PyResult<Bound<'py, PyAny>> {
+        let v = self.value(py, d)?;
+        match (d.tag, key) {
+            (_, Key::Name(_, Some(_))) => Ok(v),
+            (Some(t), _) => Ok(PyTuple::new(py, [t.into_pyobject(py)?.into_any(), v])?.into_any()),
+            (None, _) => Ok(v),
         }
-        Ok(d.addr == key_of(key)?)
     }
+
+    /// A key as given to `get`, `get_all`, `[]` and `in`: a name (case-insensitive,
+    /// as the dictionary's and `build`'s; `"Tunnel-Type:1"` for one tag, `:0` for
+    /// none), a type number or a `(vendor, type, ...)` tuple.
+    fn key(key: &Bound<'_, PyAny>) -> PyResult<Key> {
+        if let Ok(s) = key.cast::<PyString>() {
+            let name = no_nul("attribute name", s.to_str()?)?;
+            return Ok(match split_name_tag(name) {
+                Ok((base, tag)) => Key::Name(base.to_owned(), tag),
+                // a tag out of range names no attribute of any packet
+                Err(_) => Key::Name(name.to_owned(), None),
+            });
+        }
+        key_of(key).map(Key::Addr)
+    }
+
+    fn matches(d: &Decoded<'_, '_>, key: &Key) -> bool {
+        match key {
+            Key::Name(name, tag) => {
+                d.name.eq_ignore_ascii_case(name)
+                    && tag.is_none_or(|t| {
+                        d.def.is_some_and(|def| def.flags().has_tag) && d.tag.unwrap_or(0) == t
+                    })
+            }
+            Key::Addr(addr) => d.addr == *addr,
+        }
+    }
+}
+
+/// A key read from Python by `Packet.get` and the like.
+enum Key {
+    /// A name and the tag it names (`"Tunnel-Type:1"`).
+    Name(String, Option<u8>),
+    /// A type number or `(vendor, type, ...)`.
+    Addr(AttrAddr),
 }
 
 #[pymethods]
@@ -1244,7 +1331,10 @@ impl Packet {
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for d in self.decoded() {
-            list.append((PyString::new(py, &d.name), self.entry(py, &d)?))?;
+            list.append((
+                PyString::new(py, &d.name),
+                self.entry(py, &d, &Key::Name(String::new(), None))?,
+            ))?;
         }
         Ok(list)
     }
@@ -1255,7 +1345,7 @@ impl Packet {
         for d in self.decoded() {
             let mut key: Vec<u32> = vec![d.addr.vendor().0];
             key.extend_from_slice(d.addr.path());
-            let v = value_to_py(py, &self.dict, d.def, &d.value)?;
+            let v = self.value(py, &d)?;
             list.append((PyString::new(py, &d.name), PyTuple::new(py, key)?, d.tag, v))?;
         }
         Ok(list)
@@ -1265,7 +1355,7 @@ impl Packet {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let out = PyDict::new(py);
         for d in self.decoded() {
-            let v = self.entry(py, &d)?;
+            let v = self.entry(py, &d, &Key::Name(String::new(), None))?;
             match out.get_item(&*d.name)? {
                 Some(l) => l.cast::<PyList>()?.append(v)?,
                 None => out.set_item(&*d.name, PyList::new(py, [v])?)?,
@@ -1275,7 +1365,9 @@ impl Packet {
     }
 
     /// The first value of an attribute (by name, type number or `(vendor, type, ...)`),
-    /// or `default`.
+    /// or `default`. Names are case-insensitive, as for `build`; a tagged attribute's
+    /// value is `(tag, value)`, and a name with a tag (`"Tunnel-Type:1"`, as `build`
+    /// takes it; `:0` for an untagged one) reads that tag's values alone, without it.
     #[pyo3(signature = (key, default = None))]
     fn get<'py>(
         &self,
@@ -1283,9 +1375,10 @@ impl Packet {
         key: &Bound<'py, PyAny>,
         default: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let key = Self::key(key)?;
         for d in self.decoded() {
-            if self.matches(&d, key)? {
-                return self.entry(py, &d).map(Some);
+            if Self::matches(&d, &key) {
+                return self.entry(py, &d, &key).map(Some);
             }
         }
         Ok(default)
@@ -1293,10 +1386,11 @@ impl Packet {
 
     /// Every value of an attribute, in wire order (empty when absent).
     fn get_all<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+        let key = Self::key(key)?;
         let list = PyList::empty(py);
         for d in self.decoded() {
-            if self.matches(&d, key)? {
-                list.append(self.entry(py, &d)?)?;
+            if Self::matches(&d, &key) {
+                list.append(self.entry(py, &d, &key)?)?;
             }
         }
         Ok(list)
@@ -1308,12 +1402,8 @@ impl Packet {
     }
 
     fn __contains__(&self, key: &Bound<'_, PyAny>) -> PyResult<bool> {
-        for d in self.decoded() {
-            if self.matches(&d, key)? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        let key = Self::key(key)?;
+        Ok(self.decoded().iter().any(|d| Self::matches(d, &key)))
     }
 
     /// Verifies a request (the Request Authenticator of Accounting, CoA and Disconnect

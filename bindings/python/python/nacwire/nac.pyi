@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Literal, final
 
 from typing_extensions import Self
 
-from nacwire.radius import Dictionary, Packet
+from nacwire.radius import Dictionary, Packet, Secret
 
 __all__ = [
     "ActiveSession",
@@ -85,7 +85,7 @@ _AttrId = int | tuple[int, int] | str
 _AttrValue = (
     str | bytes | int | ipaddress.IPv4Address | ipaddress.IPv6Address | ipaddress.IPv6Network
 )
-_Secret = bytes | str
+_Secret = Secret | bytes | str
 _PacketLike = Packet | bytes
 _Json = str | bytes
 

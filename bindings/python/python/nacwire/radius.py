@@ -18,7 +18,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from nacwire import Error, Timeout, TransportError, UnsignedReplyWarning
 from nacwire._native import (
@@ -33,6 +33,9 @@ from nacwire._native import (
     reply,
 )
 from nacwire._values import EnumValue
+
+if TYPE_CHECKING:
+    from nacwire.nac import Outcome, PacketPlan
 
 __all__ = [
     "AsyncClient",
@@ -89,6 +92,27 @@ def _warn_if_unsigned(reply_: Packet, event: ClientEvent, warn: bool) -> Packet:
             stacklevel=3,
         )
     return reply_
+
+
+def _plan_attributes(plan: PacketPlan) -> list[tuple[Any, Any]]:
+    """A plan's ``(attribute, tag, value)`` triples as ``(key, value)`` pairs for
+    :func:`build`: a ``"241.N"`` extended number as its ``(0, 241, N)`` key, a tag as
+    ``(tag, value)``."""
+    pairs: list[tuple[Any, Any]] = []
+    for attribute, tag, value in plan.attributes:
+        key: Any = attribute
+        if isinstance(attribute, str):
+            key = (0, *(int(part) for part in attribute.split(".")))
+        pairs.append((key, value if tag is None else (tag, value)))
+    return pairs
+
+
+def _outcome(plan: PacketPlan, sent: Packet, reply_: Packet) -> Outcome:
+    """What a verified reply to a plan's request means."""
+    from nacwire.nac import Outcome
+
+    # verified already by the exchange (authenticators, Identifier, code pairing)
+    return Outcome.from_reply(sent, reply_, None, authorize_only=plan.authorize_only)
 
 
 def _transport_error(destination: str, what: str, e: OSError) -> TransportError:
@@ -205,20 +229,40 @@ class UdpClient:
         when no verified reply came, or the error of the last rejected reply (a
         :class:`nacwire.VerifyError` for a wrong secret); ``BuildError`` for attributes
         that cannot be encoded."""
+        _, reply_, event = self._locked_request(code, attributes, message_authenticator)
+        return _warn_if_unsigned(reply_, event, self._warn_unsigned)
+
+    def send_plan(self, plan: PacketPlan) -> Outcome:
+        """Sends a planned CoA or Disconnect request (:class:`nacwire.nac.PacketPlan`)
+        to this client's NAS, retransmitting the same bytes as needed, and returns
+        what the verified reply means (:class:`nacwire.nac.Outcome`: ``is_success``,
+        ``causes``, ...). The client's port is used, not ``plan.port``: make the
+        client with ``port=plan.port`` (the vendor's CoA port, 3799 or 1700).
+
+        >>> with UdpClient(nas_ip, plan.port, secret) as nas:   # doctest: +SKIP
+        ...     outcome = nas.send_plan(plan)
+        """
+        sent, reply_, _ = self._locked_request(
+            plan.code, _plan_attributes(plan), plan.message_authenticator
+        )
+        return _outcome(plan, sent, reply_)
+
+    def _locked_request(
+        self, code: int | str, attributes: Attributes, message_authenticator: bool | None
+    ) -> tuple[Packet, Packet, ClientEvent]:
         with self._lock:
             if self._sock.fileno() < 0:
                 raise TransportError(f"the client for {self._destination} is closed")
             try:
-                reply_, event = self._request(code, attributes, message_authenticator)
+                return self._request(code, attributes, message_authenticator)
             except (TimeoutError, TransportError):
                 raise  # nacwire.Timeout and TransportError are OSErrors: as they are
             except OSError as e:
                 raise _transport_error(self._destination, "socket error", e) from e
-        return _warn_if_unsigned(reply_, event, self._warn_unsigned)
 
     def _request(
         self, code: int | str, attributes: Attributes, message_authenticator: bool | None
-    ) -> tuple[Packet, ClientEvent]:
+    ) -> tuple[Packet, Packet, ClientEvent]:
         client = self._client
         sent = client.send(
             self._destination, code, attributes, message_authenticator=message_authenticator
@@ -254,7 +298,7 @@ class UdpClient:
                 rejected = e
                 continue
             if event.kind == "reply" and event.identifier == identifier and event.reply is not None:
-                return event.reply, event
+                return sent, event.reply, event
 
     def close(self) -> None:
         """Closes the socket."""
@@ -300,6 +344,7 @@ class AsyncClient:
     def _init_state(self) -> None:
         self._transport: asyncio.DatagramTransport | None = None
         self._futures: dict[int, asyncio.Future[tuple[Packet, ClientEvent]]] = {}
+        self._sent: dict[int, str] = {}
         self._rejected: dict[int, Error] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._client: Client
@@ -318,8 +363,10 @@ class AsyncClient:
         timeout: float = 2.0,
         retries: int = 3,
         require_message_authenticator: bool | Literal["auto"] = True,
+        bind: tuple[str, int] | None = None,
     ) -> AsyncClient:
-        """Opens the socket and returns a ready client."""
+        """Opens the socket and returns a ready client (``bind``: the local address
+        and port to send from, as for :class:`UdpClient`)."""
         self = cls.__new__(cls)
         self._init_state()
         loop = asyncio.get_running_loop()
@@ -340,9 +387,11 @@ class AsyncClient:
                 lambda: _Protocol(self),
                 remote_addr=(str(address[0]), int(address[1])),
                 family=family,
+                local_addr=bind,
             )
         except OSError as e:
-            raise _transport_error(self._destination, "cannot open a socket", e) from e
+            what = "cannot open a socket" if bind is None else f"cannot bind to {bind!r}"
+            raise _transport_error(self._destination, what, e) from e
         self._transport = transport
         return self
 
@@ -357,6 +406,20 @@ class AsyncClient:
         as for :meth:`UdpClient.request`). A request cancelled while it waits (as
         ``asyncio.wait_for`` does on timeout) is forgotten: no more retransmissions,
         its Identifier free again."""
+        _, reply_, event = await self._exchange(code, attributes, message_authenticator)
+        return _warn_if_unsigned(reply_, event, self._warn_unsigned)
+
+    async def send_plan(self, plan: PacketPlan) -> Outcome:
+        """Sends a planned CoA or Disconnect request (:class:`nacwire.nac.PacketPlan`)
+        and returns what the verified reply means, as :meth:`UdpClient.send_plan`."""
+        sent, reply_, _ = await self._exchange(
+            plan.code, _plan_attributes(plan), plan.message_authenticator
+        )
+        return _outcome(plan, sent, reply_)
+
+    async def _exchange(
+        self, code: int | str, attributes: Attributes, message_authenticator: bool | None
+    ) -> tuple[Packet, Packet, ClientEvent]:
         if self._transport is None:
             raise TransportError(f"the client for {self._destination or 'nothing'} is closed")
         sent = self._client.send(
@@ -366,17 +429,19 @@ class AsyncClient:
             asyncio.get_running_loop().create_future()
         )
         self._futures[sent.identifier] = future
+        self._sent[sent.identifier] = sent.code_name
         self._transport.sendto(bytes(sent))
         self._arm()
         try:
             reply_, event = await future
         finally:
             self._futures.pop(sent.identifier, None)
+            self._sent.pop(sent.identifier, None)
             self._rejected.pop(sent.identifier, None)
             if not future.done() or future.cancelled():
                 # cancelled by the caller: stop retransmitting it
                 self._client.cancel(self._destination, sent.identifier)
-        return _warn_if_unsigned(reply_, event, self._warn_unsigned)
+        return sent, reply_, event
 
     def _arm(self) -> None:
         if self._timer is not None:
@@ -398,9 +463,12 @@ class AsyncClient:
                 future = self._futures.get(event.identifier)
                 if future is not None and not future.done():
                     rejected = self._rejected.pop(event.identifier, None)
+                    code = self._sent.get(event.identifier, "request")
                     future.set_exception(
                         rejected
-                        or Timeout(f"no reply from {self._destination} id {event.identifier}")
+                        or Timeout(
+                            f"no reply from {self._destination} to {code} id {event.identifier}"
+                        )
                     )
         self._arm()
 

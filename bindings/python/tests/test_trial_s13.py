@@ -1,0 +1,423 @@
+"""Findings of the s13 user trial of the native Python API (an ISP's glue between a
+RADIUS server, BNGs and a captive portal), each pinned by a test: salts unique per
+attribute, hidden values read without a doubled tag octet, tagged and lower-case names
+read as `build` takes them, any mapping of attributes, RadSec replies whose hidden
+values reveal and whose TLS refusals say so in words, CoA plans sent through the UDP
+clients, `AsyncClient.connect(bind=)`, and stubs that take what the runtime takes."""
+
+from __future__ import annotations
+
+import asyncio
+import collections.abc
+import pathlib
+import socket
+import textwrap
+import threading
+import types
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from test_radsec import _make_ca, _make_leaf
+
+import nacwire
+from conftest import SECRET
+from nacwire import nac, radius, radsec
+
+REQUEST = radius.build("Access-Request", SECRET, {"User-Name": "bob", "User-Password": "hello"})
+
+
+def _raw_attributes(data: bytes) -> list[tuple[int, bytes]]:
+    """The top-level attributes of a packet's bytes, as (type, value)."""
+    out, i = [], 20
+    while i < len(data):
+        t, n = data[i], data[i + 1]
+        out.append((t, data[i + 2 : i + n]))
+        i += n
+    return out
+
+
+# --- salts ---------------------------------------------------------------------------
+
+
+def test_each_salt_encrypted_attribute_gets_its_own_salt() -> None:
+    # RFC 2868 §3.5: each Tunnel-Password of a packet has a unique salt; the same salt
+    # twice is the same keystream twice (XOR of the two ciphertexts = XOR of the
+    # passwords). One random salt per packet was used for all of them.
+    answer = radius.reply(
+        REQUEST,
+        "Access-Accept",
+        SECRET,
+        [
+            ("Tunnel-Password:1", "first"),
+            ("Tunnel-Password:2", "second"),
+            ("Tunnel-Password", "third"),
+        ],
+    )
+    salts = [value[1:3] for t, value in _raw_attributes(bytes(answer)) if t == 69]
+    assert len(salts) == 3
+    assert len(set(salts)) == 3, salts
+    assert all(s[0] & 0x80 for s in salts), "the salt's top bit is set"
+    # and each still reveals
+    got = radius.Packet.decode(bytes(answer), secret=SECRET, request=REQUEST)
+    assert got.get_all("Tunnel-Password") == [(1, "first"), (2, "second"), "third"]
+
+
+def test_an_explicit_salt_is_the_first_and_the_next_ones_follow() -> None:
+    answer = radius.reply(
+        REQUEST,
+        "Access-Accept",
+        SECRET,
+        [("Tunnel-Password:1", "a"), ("Tunnel-Password:2", "b")],
+        salt=0x8001,
+    )
+    salts = [value[1:3] for t, value in _raw_attributes(bytes(answer)) if t == 69]
+    assert salts == [b"\x80\x01", b"\x80\x02"]
+    # a salt at the top of the range wraps within the top-bit-set values
+    answer = radius.reply(
+        REQUEST,
+        "Access-Accept",
+        SECRET,
+        [("Tunnel-Password:1", "a"), ("Tunnel-Password:2", "b")],
+        salt=0xFFFF,
+    )
+    salts = [value[1:3] for t, value in _raw_attributes(bytes(answer)) if t == 69]
+    assert salts == [b"\xff\xff", b"\x80\x00"]
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def test_an_unrevealed_hidden_value_does_not_repeat_its_tag_octet() -> None:
+    answer = radius.reply(
+        REQUEST, "Access-Accept", SECRET, [("Tunnel-Password:2", "pw"), ("Tunnel-Password", "x")]
+    )
+    wire = [value for t, value in _raw_attributes(bytes(answer)) if t == 69]
+    # without the request, the reply's hidden values cannot be revealed
+    for packet in (
+        radius.Packet.decode(bytes(answer)),
+        radius.Packet.decode(bytes(answer), secret=SECRET),
+    ):
+        # the tag is given apart, as for a revealed one: the octets are salt + ciphertext
+        assert packet.get_all("Tunnel-Password") == [(2, wire[0][1:]), wire[1][1:]]
+        assert [a[2:] for a in packet.attributes() if a[0] == "Tunnel-Password"] == [
+            (2, wire[0][1:]),
+            (None, wire[1][1:]),
+        ]
+        # as text() prints them
+        assert f"Tunnel-Password:2 = 0x{wire[0][1:].hex()}" in packet.text(reveal=True)
+
+
+def test_names_read_as_build_takes_them_tags_and_any_case() -> None:
+    p = radius.build(
+        "Access-Accept",
+        SECRET,
+        [
+            ("Tunnel-Type:1", "VLAN"),
+            ("Tunnel-Private-Group-Id:1", "100"),
+            ("Tunnel-Type:3", "GRE"),
+            ("Tunnel-Private-Group-Id", "untagged"),
+            ("user-name", "bob"),
+        ],
+    )
+    # build took "Tunnel-Type:1" and "user-name": reading takes them too
+    assert p["Tunnel-Type:1"] == 13 and str(p["Tunnel-Type:1"]) == "VLAN"
+    assert p.get_all("Tunnel-Type:3") == [10]
+    assert p.get("Tunnel-Type:2") is None and "Tunnel-Type:2" not in p
+    assert p["Tunnel-Private-Group-Id:1"] == "100"
+    assert p["Tunnel-Private-Group-Id:0"] == "untagged"  # :0 is no tag, as in text()
+    assert p["tunnel-private-group-id:1"] == "100"
+    assert p["user-name"] == p["USER-NAME"] == "bob" and "User-NAME" in p
+    # without a tag in the key, values stay (tag, value)
+    assert p.get_all("Tunnel-Type") == [(1, 13), (3, 10)]
+    with pytest.raises(KeyError):
+        p["User-Name:1"]  # not a tagged attribute: no such value
+
+
+def test_a_bool_is_not_an_attribute_key() -> None:
+    p = radius.build("Access-Request", SECRET, {"User-Name": "bob"})
+    for read in (p.get, p.get_all, p.__getitem__, p.__contains__):
+        with pytest.raises(TypeError, match="not a bool"):
+            read(True)  # type: ignore[operator]
+
+
+def test_attributes_from_any_mapping() -> None:
+    class Attributes(collections.abc.Mapping[str, Any]):
+        def __init__(self, d: dict[str, Any]) -> None:
+            self.d = d
+
+        def __getitem__(self, k: str) -> Any:
+            return self.d[k]
+
+        def __iter__(self) -> Iterator[str]:
+            return iter(self.d)
+
+        def __len__(self) -> int:
+            return len(self.d)
+
+    for attributes in (
+        types.MappingProxyType({"User-Name": "bob", "Class": [b"a", b"b"]}),
+        Attributes({"User-Name": "bob", "Class": [b"a", b"b"]}),
+    ):
+        p = radius.build("Access-Request", SECRET, attributes)
+        assert p["User-Name"] == "bob" and p.get_all("Class") == [b"a", b"b"]
+
+
+def test_a_wrong_value_type_reads_in_english() -> None:
+    with pytest.raises(nacwire.BuildError, match="User-Name: an int is not a valid string value"):
+        radius.build("Access-Request", SECRET, {"User-Name": 5})
+
+
+# --- CoA plans through the UDP clients ------------------------------------------------
+
+
+@pytest.fixture
+def nas() -> Iterator[tuple[int, list[radius.Packet]]]:
+    """A CoA responder written with the API: verifies each request, answers a
+    Disconnect with an ACK, a CoA naming a Cisco service with a NAK
+    (Session-Context-Not-Found), any other CoA with an ACK."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(0.05)
+    seen: list[radius.Packet] = []
+    stop = threading.Event()
+    cache = radius.DuplicateCache()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                data, peer = sock.recvfrom(4096)
+            except TimeoutError:
+                continue
+            request = radius.Packet.decode(data, secret=SECRET)
+            request.verify_request(SECRET)
+            cached = cache.check(peer, request)
+            if isinstance(cached, bytes):
+                sock.sendto(cached, peer)
+                continue
+            seen.append(request)
+            if request.code_name == "Disconnect-Request":
+                answer = radius.reply(request, "Disconnect-ACK", SECRET)
+            elif "Cisco-AVPair" in request:
+                answer = radius.reply(
+                    request, "CoA-NAK", SECRET, {"Error-Cause": "Session-Context-Not-Found"}
+                )
+            else:
+                answer = radius.reply(request, "CoA-ACK", SECRET)
+            cache.store_reply(peer, request, bytes(answer))
+            sock.sendto(bytes(answer), peer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield int(sock.getsockname()[1]), seen
+    finally:
+        stop.set()
+        thread.join()
+        sock.close()
+
+
+SESSION = nac.Session(
+    nas_ip="127.0.0.1",
+    acct_session_id="0A1B2C3D-00000042",
+    calling_station=nac.MacAddress("b0:ee:7b:97:7f:33"),
+    user_name="bob",
+)
+
+
+def test_udp_client_sends_a_plan_and_says_what_the_reply_means(
+    nas: tuple[int, list[radius.Packet]],
+) -> None:
+    port, seen = nas
+    cisco = nac.Profile.get("cisco-ios")
+    with radius.UdpClient("127.0.0.1", port, SECRET, timeout=0.5) as client:
+        plan = cisco.plan(SESSION, nac.Intent.reauthenticate("last"), now=1_800_000_000)
+        outcome = client.send_plan(plan)
+        assert not outcome.is_success and outcome.kind == "session_not_found"
+        assert [c.name for c in outcome.causes] == ["Session-Context-Not-Found"]
+        # the NAS got exactly the planned attributes (Message-Authenticator as planned)
+        sent = seen[-1]
+        expected = plan.packet(0, SECRET)
+        assert sent.code_name == "CoA-Request"
+        assert sent.items()[1:] == expected.items()[1:]
+        assert ("Message-Authenticator" in sent) == plan.message_authenticator
+        outcome = client.send_plan(cisco.plan(SESSION, nac.Intent.disconnect()))
+        assert outcome.is_success and outcome.kind == "applied"
+
+
+def test_async_client_sends_a_plan(nas: tuple[int, list[radius.Packet]]) -> None:
+    port, seen = nas
+
+    async def main() -> list[nac.Outcome]:
+        async with await radius.AsyncClient.connect("127.0.0.1", port, SECRET, timeout=0.5) as c:
+            aruba = nac.Profile.get("aruba-cx")
+            return list(
+                await asyncio.gather(
+                    c.send_plan(aruba.plan(SESSION, nac.Intent.change_role("guest"))),
+                    c.send_plan(aruba.plan(SESSION, nac.Intent.disconnect())),
+                )
+            )
+
+    role, gone = asyncio.run(main())
+    assert role.is_success and gone.is_success
+    assert sorted(p.code_name for p in seen) == ["CoA-Request", "Disconnect-Request"]
+    assert any(p.get("Aruba-User-Role") == "guest" for p in seen)
+
+
+def test_async_client_connect_takes_bind_as_udp_client_does() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+        peer.bind(("127.0.0.1", 0))
+        peer.settimeout(2)
+        port = peer.getsockname()[1]
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            local = probe.getsockname()[1]
+
+        async def main() -> tuple[str, int]:
+            async with await radius.AsyncClient.connect(
+                "127.0.0.1", port, SECRET, timeout=0.2, retries=0, bind=("127.0.0.1", local)
+            ) as c:
+                with pytest.raises(nacwire.Timeout, match=r"to Access-Request id \d+"):
+                    await c.request("Access-Request", {"User-Name": "bob"})
+            _, source = peer.recvfrom(4096)
+            return source  # type: ignore[no-any-return]
+
+        assert asyncio.run(main()) == ("127.0.0.1", local)
+
+    async def unbindable() -> None:
+        await radius.AsyncClient.connect("127.0.0.1", 1812, SECRET, bind=("192.0.2.1", 0))
+
+    with pytest.raises(nacwire.TransportError, match="cannot bind to"):
+        asyncio.run(unbindable())
+
+
+# --- RadSec ---------------------------------------------------------------------------
+
+
+def _tunnel(request: radius.Packet, info: dict[str, Any]) -> Any:
+    return ("Access-Accept", [("Tunnel-Password:1", "tunnel-pw"), ("Reply-Message", "hi")])
+
+
+@pytest.mark.parametrize("transport", ["tcp", "tls"])
+def test_radsec_radius_1_0_reply_reveals_its_hidden_values(
+    transport: str, pki: pathlib.Path
+) -> None:
+    tls = {
+        "tcp": ({}, {}),
+        "tls": (
+            {"cert": pki / "server.pem", "key": pki / "server.key", "ca": pki / "ca.pem"},
+            {
+                "ca": pki / "ca.pem",
+                "cert": pki / "client.pem",
+                "key": pki / "client.key",
+                "alpn": "forbid",
+            },
+        ),
+    }[transport]
+    secret = {"secrets": {"127.0.0.1": SECRET}} if transport == "tcp" else {}
+    with (
+        radsec.RadSecServer(
+            ("127.0.0.1", 0),
+            _tunnel,
+            transport=transport,  # type: ignore[arg-type]
+            **secret,  # type: ignore[arg-type]
+            **tls[0],  # type: ignore[arg-type]
+        ) as server,
+        radsec.RadSecClient(
+            *server.address,
+            transport=transport,  # type: ignore[arg-type]
+            secret=SECRET if transport == "tcp" else None,
+            timeout=2.0,
+            **tls[1],  # type: ignore[arg-type]
+        ) as client,
+    ):
+        reply = client.request("Access-Request", {"User-Name": "bob", "User-Password": "x"})
+        assert client.version == "1.0"
+        assert reply["Tunnel-Password"] == (1, "tunnel-pw")
+        assert "tunnel-pw" in reply.text(reveal=True)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    d = tmp_path_factory.mktemp("pki-s13")
+    _make_ca(d, "ca")
+    _make_leaf(d, "ca", "server", "IP:127.0.0.1,DNS:localhost", "serverAuth")
+    _make_leaf(d, "ca", "client", "DNS:nas.example", "clientAuth")
+    return d
+
+
+def test_radsec_tls_refusals_are_transport_errors_in_words(pki: pathlib.Path) -> None:
+    with radsec.RadSecServer(
+        ("127.0.0.1", 0),
+        _tunnel,
+        cert=pki / "server.pem",
+        key=pki / "server.key",
+        ca=pki / "ca.pem",
+    ) as server:
+        host, port = server.address
+        # no client certificate: under TLS 1.3 the server's refusal arrives after the
+        # request was sent; it is still a TLS failure, not a lost request
+        with radsec.RadSecClient(host, port, ca=pki / "ca.pem", timeout=2.0) as c:
+            with pytest.raises(nacwire.TransportError) as refused:
+                c.request("Access-Request", {"User-Name": "bob"})
+        text = str(refused.value)
+        assert "TLS" in text and f"{host}:{port}" in text
+        assert "AlertReceived(" not in text and "Tls(" not in text, text
+        # a server certificate for another name
+        with radsec.RadSecClient(
+            host,
+            port,
+            ca=pki / "ca.pem",
+            cert=pki / "client.pem",
+            key=pki / "client.key",
+            server_name="radius.example.net",
+            timeout=2.0,
+        ) as c:
+            with pytest.raises(nacwire.TransportError) as refused:
+                c.request("Access-Request", {"User-Name": "bob"})
+        text = str(refused.value)
+        assert "TLS" in text and "radius.example.net" in text
+        assert "InvalidCertificate(" not in text and "Tls(" not in text, text
+
+
+# --- stubs ---------------------------------------------------------------------------
+
+
+def test_stubs_take_what_the_runtime_takes(tmp_path: pathlib.Path) -> None:
+    # mypy is pinned in the test venv (scripts/test.sh); the other interpreters' venvs
+    # run the runtime half of each case above
+    api = pytest.importorskip("mypy.api")
+    script = tmp_path / "user.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            from nacwire import nac, radius
+
+            secret = radius.Secret(b"testing123")
+            attributes = {"User-Name": "bob", "User-Password": "hello"}
+            request = radius.build("Access-Request", secret, attributes)
+            numbered = {1: "bob"}
+            radius.build("Access-Request", secret, numbered)
+            answer = radius.reply(request, "Access-Accept", secret, {"Reply-Message": "hi"})
+            session = nac.Session(nas_ip="192.0.2.10", acct_session_id="42")
+            plan = nac.Profile.get("cisco-ios").plan(session, nac.Intent.disconnect())
+            wire: bytes = plan.encode(1, secret)
+            outcome: nac.Outcome = plan.outcome(wire, answer, secret)
+
+            def send(client: radius.UdpClient) -> nac.Outcome:
+                return client.send_plan(plan)
+
+            async def send_async(client: radius.AsyncClient) -> nac.Outcome:
+                return await client.send_plan(plan)
+
+            async def bound() -> radius.AsyncClient:
+                return await radius.AsyncClient.connect(
+                    "192.0.2.10", 3799, secret, bind=("0.0.0.0", 0)
+                )
+            """
+        )
+    )
+    out, err, status = api.run(
+        ["--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"), str(script)]
+    )
+    assert status == 0, out + err
