@@ -223,6 +223,31 @@ fn load_with(
     })
 }
 
+/// A root dictionary file that could not be read (`path: cannot be read`, line 0):
+/// the message gains the operating system's reason (`No such file or directory`,
+/// `Permission denied`), and the `OSError` becomes its `__cause__`; any other error
+/// is kept as it is.
+fn unreadable_root(py: Python<'_>, path: &std::path::Path, e: PyErr) -> PyErr {
+    let is_root = e.is_instance_of::<errors::DictionaryError>(py)
+        && e.value(py)
+            .getattr("line")
+            .and_then(|l| l.extract::<usize>())
+            .is_ok_and(|l| l == 0);
+    if !is_root {
+        return e;
+    }
+    let Err(io) = std::fs::File::open(path) else {
+        return e;
+    };
+    let value = e.value(py);
+    let message = format!("{}: cannot be read: {io}", path.display());
+    if value.setattr("args", (message,)).is_err() {
+        return e;
+    }
+    e.set_cause(py, Some(PyErr::from(io)));
+    e
+}
+
 /// The first vendor, attribute or VALUE name of `dict` holding a NUL: such a name
 /// could not be given back to `build` or a lookup (a `ValueError` there), so a
 /// dictionary defining one does not load.
@@ -296,6 +321,7 @@ impl Dictionary {
             path
         };
         load_with(py, &FsResolver, &path.to_string_lossy(), strict, base)
+            .map_err(|e| unreadable_root(py, &path, e))
     }
 
     /// Parses dictionary text given as a string (`$INCLUDE` is not available);
@@ -1607,15 +1633,21 @@ pub(crate) struct Client {
 
 struct ClientState {
     inner: exchange::Client<String>,
-    dicts: std::collections::HashMap<String, DictHandle>,
+    /// Each destination's dictionary, and its secret: the packets of its events reveal
+    /// hidden values with it (a reply's Tunnel-Password, MS-MPPE keys), as `build`'s
+    /// and `Packet.decode(..., secret=, request=)`'s do.
+    dicts: std::collections::HashMap<String, (DictHandle, Arc<SharedSecret>)>,
 }
 
+/// A destination's dictionary and, when it is known, its secret.
+type DestOf = (DictHandle, Option<Arc<SharedSecret>>);
+
 impl ClientState {
-    fn dict(&self, dest: &str) -> DictHandle {
-        self.dicts
-            .get(dest)
-            .cloned()
-            .unwrap_or_else(Dictionary::builtin_handle)
+    fn dict(&self, dest: &str) -> DestOf {
+        self.dicts.get(dest).map_or_else(
+            || (Dictionary::builtin_handle(), None),
+            |(d, s)| (d.clone(), Some(Arc::clone(s))),
+        )
     }
 }
 
@@ -1689,7 +1721,9 @@ impl Client {
         };
         let dict = dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().inner.clone());
         let mut state = self.lock();
-        state.dicts.insert(destination.clone(), dict);
+        state
+            .dicts
+            .insert(destination.clone(), (dict, Arc::clone(&secret)));
         state
             .inner
             .add_destination_with(destination, secret.clone_secret(), ReplyPolicy::new(require));
@@ -1713,12 +1747,12 @@ impl Client {
             return Err(errors::build(format!("{code} is not a request")));
         }
         let now = self.clock.at(py, now)?;
-        let dict = self
+        let (dict, secret) = self
             .lock()
             .dicts
             .get(&destination)
             .cloned()
-            .ok_or_else(|| errors::codec(radius_codec::Error::UnknownDestination))?;
+            .ok_or_else(|| exchange_err(&destination)(radius_codec::Error::UnknownDestination))?;
         // every conversion from Python first, then the exchange with the lock held
         let prepared = prepare_attributes(&dict, attributes)?;
         let auth = random16(py)?;
@@ -1737,8 +1771,8 @@ impl Client {
         if let Some(e) = failure {
             return Err(e.into_py());
         }
-        let t = sent.map_err(errors::codec)?;
-        Packet::from_vec(t.bytes, dict, None)
+        let t = sent.map_err(exchange_err(&destination))?;
+        Packet::from_vec(t.bytes, dict, Some((secret, None)))
     }
 
     /// Feeds a datagram received from `destination`. Returns a `"reply"` event (the
@@ -1759,14 +1793,14 @@ impl Client {
             let ev = state.inner.receive(&destination, data, now);
             (ev, state.dict(&destination))
         };
-        Self::event(py, ev.map_err(errors::codec)?, &dict)
+        Self::event(py, ev.map_err(exchange_err(&destination))?, dict)
     }
 
     /// Advances timers: returns retransmissions due and requests that gave up.
     #[pyo3(signature = (*, now = None))]
     fn handle_timeout(&self, py: Python<'_>, now: Option<f64>) -> PyResult<Vec<ClientEvent>> {
         let now = self.clock.at(py, now)?;
-        let events: Vec<(Ev<String>, DictHandle)> = {
+        let events: Vec<(Ev<String>, DestOf)> = {
             let mut state = self.lock();
             let events = state.inner.handle_timeout(now);
             events
@@ -1779,7 +1813,7 @@ impl Client {
         };
         events
             .into_iter()
-            .map(|(e, dict)| Self::event(py, e, &dict))
+            .map(|(e, dest)| Self::event(py, e, dest))
             .collect()
     }
 
@@ -1832,6 +1866,17 @@ impl Client {
 }
 
 /// The destination an exchange event is about.
+/// [`errors::codec`] for an exchange with `destination`: an unknown one is named, with
+/// the way to add it (the codec's message is only "unknown destination").
+fn exchange_err(destination: &str) -> impl Fn(radius_codec::Error) -> PyErr + '_ {
+    move |e| match e {
+        radius_codec::Error::UnknownDestination => PyErr::new::<errors::ExchangeError, _>(format!(
+            "unknown destination '{destination}': add it first with add_destination()"
+        )),
+        other => errors::codec(other),
+    }
+}
+
 fn event_destination(ev: &Ev<String>) -> &str {
     match ev {
         Ev::Reply { dest, .. } | Ev::Unmatched { dest, .. } | Ev::TimedOut { dest, .. } => dest,
@@ -1847,11 +1892,27 @@ impl Client {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn packet(py: Python<'_>, dict: &DictHandle, bytes: Vec<u8>) -> PyResult<Py<Packet>> {
-        Py::new(py, Packet::from_vec(bytes, dict.clone(), None)?)
+    /// A request of an event: hidden values readable with the destination's secret.
+    fn packet(py: Python<'_>, (dict, secret): &DestOf, bytes: Vec<u8>) -> PyResult<Py<Packet>> {
+        let hiding = secret.as_ref().map(|s| (Arc::clone(s), None));
+        Py::new(py, Packet::from_vec(bytes, dict.clone(), hiding)?)
     }
 
-    fn event(py: Python<'_>, ev: Ev<String>, dict: &DictHandle) -> PyResult<ClientEvent> {
+    /// A reply of an event: hidden values revealed with the secret and the request's
+    /// authenticator.
+    fn reply_packet(
+        py: Python<'_>,
+        (dict, secret): &DestOf,
+        request: &[u8],
+        bytes: Vec<u8>,
+    ) -> PyResult<Py<Packet>> {
+        let auth = request.get(4..20).and_then(|a| <[u8; 16]>::try_from(a).ok());
+        let hiding = secret.as_ref().map(|s| (Arc::clone(s), auth));
+        Py::new(py, Packet::from_vec(bytes, dict.clone(), hiding)?)
+    }
+
+    fn event(py: Python<'_>, ev: Ev<String>, dest: DestOf) -> PyResult<ClientEvent> {
+        let dict = &dest;
         let id_of = |b: &[u8]| b.get(1).copied().unwrap_or(0);
         Ok(match ev {
             Ev::Reply {
@@ -1868,8 +1929,8 @@ impl Client {
                     _ => "accepted-unsigned",
                 }),
                 identifier: id_of(&reply),
+                reply: Some(Self::reply_packet(py, dict, &request, reply)?),
                 request: Some(Self::packet(py, dict, request)?),
-                reply: Some(Self::packet(py, dict, reply)?),
                 destination: dest,
                 data: None,
                 attempt: 0,

@@ -421,3 +421,120 @@ def test_stubs_take_what_the_runtime_takes(tmp_path: pathlib.Path) -> None:
         ["--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"), str(script)]
     )
     assert status == 0, out + err
+
+
+# --- ports ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("port", "error", "message"),
+    [
+        (70000, ValueError, "port is 0..=65535, not 70000"),  # was sent to port 4464
+        (-1, ValueError, "port is 0..=65535, not -1"),  # was "cannot resolve the host"
+        (True, TypeError, "port is an int, not bool"),
+        ("1812", TypeError, "port is an int, not str"),
+    ],
+)
+def test_udp_clients_check_the_port_as_the_native_classes_do(
+    port: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        radius.UdpClient("127.0.0.1", port, SECRET)
+
+    async def connect() -> None:
+        await radius.AsyncClient.connect("127.0.0.1", port, SECRET)
+
+    with pytest.raises(error, match=message):
+        asyncio.run(connect())
+
+
+# --- dictionaries --------------------------------------------------------------------
+
+
+def test_an_unreadable_dictionary_says_why(tmp_path: pathlib.Path) -> None:
+    missing = tmp_path / "dictionary.site"
+    with pytest.raises(nacwire.DictionaryError) as e:
+        radius.Dictionary.load(missing)
+    assert str(e.value) == f"{missing}: cannot be read: No such file or directory (os error 2)"
+    assert isinstance(e.value.__cause__, FileNotFoundError)
+    assert (e.value.file, e.value.line) == (str(missing), 0)
+    # a directory without a dictionary file names the file it looked for
+    with pytest.raises(nacwire.DictionaryError, match="dictionary: cannot be read: No such"):
+        radius.Dictionary.load(tmp_path)
+    # an error inside a file that reads is kept as it is
+    (tmp_path / "dictionary").write_text("ATTRIBUTE Foo 1 integr\n")
+    with pytest.raises(nacwire.DictionaryError, match="unknown data type") as e:
+        radius.Dictionary.load(tmp_path)
+    assert e.value.__cause__ is None
+
+
+def test_a_site_dictionary_on_top_replaces_attributes_and_refuses_vendors() -> None:
+    # as the README says (it said a name defined differently raised DictionaryError)
+    tree = radius.Dictionary.builtin()
+    site = radius.Dictionary.parse("ATTRIBUTE Filter-Id 11 integer\n", on=tree)
+    attribute = site.attribute("Filter-Id")
+    assert attribute is not None and attribute.data_type == "integer"
+    with pytest.raises(nacwire.DictionaryError, match="duplicate"):
+        radius.Dictionary.parse("VENDOR Cisco 99999\n", on=tree)
+
+
+def test_a_value_too_long_to_hide_names_its_attribute_and_the_limit() -> None:
+    with pytest.raises(nacwire.BuildError) as e:
+        radius.build("Access-Request", SECRET, {"User-Password": "x" * 200})
+    assert str(e.value).startswith("User-Password: 200 octets are too many to hide")
+    assert "at most 128" in str(e.value) and e.value.attribute == "User-Password"
+    assert "x" * 20 not in str(e.value)  # never the secret value itself
+
+
+def test_an_unknown_destination_is_named() -> None:
+    client = radius.Client()
+    client.add_destination("nas-1", SECRET)
+    with pytest.raises(nacwire.ExchangeError, match=r"destination 'nas-2'.*add_destination"):
+        client.send("nas-2", "Access-Request", {"User-Name": "bob"})
+    with pytest.raises(nacwire.ExchangeError, match=r"unknown destination 'nas-2'"):
+        client.receive("nas-2", bytes(radius.reply(REQUEST, "Access-Accept", SECRET)))
+
+
+# --- hidden values in the clients' replies ---------------------------------------------
+
+
+def test_the_client_exchange_reveals_hidden_values_of_replies() -> None:
+    # an ISP's VLAN/VPN replies carry Tunnel-Password and the MS-MPPE keys: the
+    # client's reply packets came without the secret, so they read as ciphertext
+    client = radius.Client()
+    client.add_destination("radius", SECRET)
+    sent = client.send("radius", "Access-Request", {"User-Name": "bob", "User-Password": "hello"})
+    assert sent["User-Password"] == "hello"  # as build()'s packet reads it
+    answer = radius.reply(
+        sent,
+        "Access-Accept",
+        SECRET,
+        [("Tunnel-Password:1", "vlan-key"), ("MS-MPPE-Recv-Key", b"k" * 32)],
+    )
+    event = client.receive("radius", bytes(answer))
+    assert event.kind == "reply" and event.reply is not None and event.request is not None
+    assert event.reply["Tunnel-Password"] == (1, "vlan-key")
+    assert event.reply["MS-MPPE-Recv-Key"] == b"k" * 32
+    assert event.request["User-Password"] == "hello"
+    assert "<secret>" in repr(event.reply) and "vlan-key" not in repr(event.reply)
+
+
+def test_udp_client_replies_reveal_hidden_values() -> None:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+
+    def serve() -> None:
+        data, peer = sock.recvfrom(4096)
+        request = radius.Packet.decode(data)
+        answer = radius.reply(request, "Access-Accept", SECRET, {"Tunnel-Password": "vlan-key"})
+        sock.sendto(bytes(answer), peer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        with radius.UdpClient("127.0.0.1", sock.getsockname()[1], SECRET, timeout=1) as c:
+            reply = c.request("Access-Request", {"User-Name": "bob"})
+        assert reply["Tunnel-Password"] == "vlan-key"
+    finally:
+        thread.join(5)
+        sock.close()

@@ -121,6 +121,17 @@ def _transport_error(destination: str, what: str, e: OSError) -> TransportError:
     return TransportError(f"{destination}: {what}: {e}")
 
 
+def _check_port(port: object) -> int:
+    """``port`` as given to a client: an int in 0..=65535, as the native classes take
+    it (``getaddrinfo`` would take 70000 as 4464, the port modulo 65536, a numeric
+    string as a service name, and -1 as "cannot resolve the host")."""
+    if not isinstance(port, int) or isinstance(port, bool):
+        raise TypeError(f"port is an int, not {type(port).__name__}")
+    if not 0 <= port <= 65535:
+        raise ValueError(f"port is 0..=65535, not {port}")
+    return port
+
+
 def _resolve(server: str, port: int, destination: str) -> list[Any]:
     """``getaddrinfo`` for a UDP destination; an unknown host is a TransportError."""
     try:
@@ -188,6 +199,7 @@ class UdpClient:
         require_message_authenticator: bool | Literal["auto"] = True,
         bind: tuple[str, int] | None = None,
     ) -> None:
+        _check_port(port)
         self._destination = f"{server}:{port}"
         self._warn_unsigned = require_message_authenticator is not False
         # arguments checked before a socket exists to leak
@@ -367,6 +379,7 @@ class AsyncClient:
     ) -> AsyncClient:
         """Opens the socket and returns a ready client (``bind``: the local address
         and port to send from, as for :class:`UdpClient`)."""
+        _check_port(port)
         self = cls.__new__(cls)
         self._init_state()
         loop = asyncio.get_running_loop()
