@@ -538,3 +538,39 @@ def test_udp_client_replies_reveal_hidden_values() -> None:
     finally:
         thread.join(5)
         sock.close()
+
+
+def test_async_client_queues_requests_past_256_in_flight() -> None:
+    # asyncio.gather over 300 users failed 44 of them at once with ExchangeError
+    # ("all 256 Identifiers ... are in use"): the rest now wait for a free Identifier
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(0.05)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                data, peer = sock.recvfrom(4096)
+            except TimeoutError:
+                continue
+            request = radius.Packet.decode(data)
+            sock.sendto(bytes(radius.reply(request, "Access-Accept", SECRET)), peer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+
+    async def main() -> list[str]:
+        port = sock.getsockname()[1]
+        async with await radius.AsyncClient.connect("127.0.0.1", port, SECRET, timeout=2) as c:
+            replies = await asyncio.gather(
+                *(c.request("Access-Request", {"User-Name": f"user{i}"}) for i in range(300))
+            )
+        return [r.code_name for r in replies]
+
+    try:
+        assert asyncio.run(main()) == ["Access-Accept"] * 300
+    finally:
+        stop.set()
+        thread.join()
+        sock.close()

@@ -333,7 +333,8 @@ class _Protocol(asyncio.DatagramProtocol):
 
 class AsyncClient:
     """An asyncio RADIUS client over UDP for one server (or NAS): many requests in
-    flight at once (up to 256), retransmission and verification in Rust.
+    flight at once (up to 256, one per Identifier; more wait for a free one),
+    retransmission and verification in Rust.
 
     Create it with ``await AsyncClient.connect(server, port, secret, ...)`` (calling
     ``AsyncClient(...)`` raises ``TypeError``: the socket needs the running event
@@ -357,6 +358,8 @@ class AsyncClient:
         self._transport: asyncio.DatagramTransport | None = None
         self._futures: dict[int, asyncio.Future[tuple[Packet, ClientEvent]]] = {}
         self._sent: dict[int, str] = {}
+        # one request per Identifier: the 257th waits for one to be free
+        self._slots = asyncio.Semaphore(256)
         self._rejected: dict[int, Error] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._client: Client
@@ -431,6 +434,12 @@ class AsyncClient:
         return _outcome(plan, sent, reply_)
 
     async def _exchange(
+        self, code: int | str, attributes: Attributes, message_authenticator: bool | None
+    ) -> tuple[Packet, Packet, ClientEvent]:
+        async with self._slots:
+            return await self._exchange_now(code, attributes, message_authenticator)
+
+    async def _exchange_now(
         self, code: int | str, attributes: Attributes, message_authenticator: bool | None
     ) -> tuple[Packet, Packet, ClientEvent]:
         if self._transport is None:
