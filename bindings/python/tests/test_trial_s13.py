@@ -574,3 +574,18 @@ def test_async_client_queues_requests_past_256_in_flight() -> None:
         stop.set()
         thread.join()
         sock.close()
+
+
+def test_send_plan_sends_the_plans_own_bytes(nas: tuple[int, list[radius.Packet]]) -> None:
+    # tags, vendor attributes and "241.N" extended numbers convert as plan.encode has them
+    port, seen = nas
+    intent = nac.Intent.raw(
+        "coa",
+        [(64, 13, 1), ((9, 1), "a=b"), (81, "100", 1), ("241.8", b"xyz"), ((14122, 1), b"x")],
+    )
+    plan = nac.Profile.get("generic").plan(SESSION, intent, now=1_800_000_000)
+    with radius.UdpClient("127.0.0.1", port, SECRET, timeout=0.5) as client:
+        outcome = client.send_plan(plan)
+    assert outcome.kind == "session_not_found"  # the responder NAKs a Cisco-AVPair
+    sent = seen[-1]
+    assert bytes(sent) == plan.encode(sent.identifier, SECRET)
