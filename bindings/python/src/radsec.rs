@@ -106,6 +106,14 @@ fn io_err(e: IoError) -> PyErr {
                 IoError::Lost(radius_stream::LostReason::TimedOut) => {
                     "request lost: no reply within the timeout".to_string()
                 }
+                IoError::Lost(radius_stream::LostReason::Closed(CloseReason::PeerClosed)) => {
+                    // what a RADIUS/TCP or RadSec server does with a request it cannot
+                    // verify (RFC 6613 §2.6.4), or from a client it does not know
+                    "request lost: the server closed the connection with it in flight (a \
+                     server closes the connection on a request that does not verify, e.g. \
+                     a wrong shared secret, or from a client it has no secret for)"
+                        .to_string()
+                }
                 IoError::Lost(radius_stream::LostReason::Closed(why)) => {
                     format!(
                         "request lost: the connection closed with it in flight ({})",
@@ -452,12 +460,30 @@ impl RadSecServer {
         let mut table = Secrets::new();
         if let Some(secrets) = secrets {
             for (ip, secret) in secrets.iter() {
-                let ip: IpAddr = ip
-                    .extract::<String>()?
-                    .parse()
-                    .map_err(|_| PyValueError::new_err("secrets maps IP addresses (str) to secrets"))?;
+                let Ok(text) = ip.extract::<String>() else {
+                    let kind = ip
+                        .get_type()
+                        .name()
+                        .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+                    return Err(PyTypeError::new_err(format!(
+                        "secrets maps client IP addresses (str) to secrets, not {kind} keys"
+                    )));
+                };
+                let ip: IpAddr = text.parse().map_err(|_| {
+                    PyValueError::new_err(format!(
+                        "secrets maps client IP addresses to secrets: {text:?} is not an IP address"
+                    ))
+                })?;
                 table.insert(ip, transport, secret_of(&secret)?.clone_secret());
             }
+        }
+        if transport == Transport::Tcp && secrets.is_none_or(|s| s.is_empty()) {
+            // every connection would be closed at its first request, the client told
+            // only that the server closed it
+            return Err(PyValueError::new_err(
+                "RADIUS over TCP needs secrets= (client IP address -> shared secret): without \
+                 one for a client, its connections are closed",
+            ));
         }
         let acceptor = match transport {
             Transport::Tls => {

@@ -589,3 +589,42 @@ def test_send_plan_sends_the_plans_own_bytes(nas: tuple[int, list[radius.Packet]
     assert outcome.kind == "session_not_found"  # the responder NAKs a Cisco-AVPair
     sent = seen[-1]
     assert bytes(sent) == plan.encode(sent.identifier, SECRET)
+
+
+def test_radsec_tcp_server_needs_secrets_and_says_which_key_is_wrong() -> None:
+    def handler(request: radius.Packet, info: dict[str, Any]) -> Any:
+        return "Access-Accept"
+
+    # without secrets every TCP connection was closed at its first request, the
+    # client told only "the server closed the connection"
+    with pytest.raises(ValueError, match=r"RADIUS over TCP needs secrets="):
+        radsec.RadSecServer(("127.0.0.1", 0), handler, transport="tcp")
+    with pytest.raises(ValueError, match=r"RADIUS over TCP needs secrets="):
+        radsec.RadSecServer(("127.0.0.1", 0), handler, transport="tcp", secrets={})
+    with pytest.raises(ValueError, match=r"'localhost' is not an IP address|\"localhost\""):
+        radsec.RadSecServer(
+            ("127.0.0.1", 0), handler, transport="tcp", secrets={"localhost": SECRET}
+        )
+    with pytest.raises(TypeError, match="not int keys"):
+        radsec.RadSecServer(
+            ("127.0.0.1", 0),
+            handler,
+            transport="tcp",
+            secrets={1: SECRET},  # type: ignore[dict-item]
+        )
+
+
+def test_radsec_a_connection_closed_for_a_wrong_secret_says_what_it_may_mean() -> None:
+    def handler(request: radius.Packet, info: dict[str, Any]) -> Any:
+        return "Access-Accept"
+
+    with (
+        radsec.RadSecServer(
+            ("127.0.0.1", 0), handler, transport="tcp", secrets={"127.0.0.1": SECRET}
+        ) as server,
+        radsec.RadSecClient(
+            *server.address, transport="tcp", secret=b"not the secret", timeout=2.0
+        ) as client,
+    ):
+        with pytest.raises(nacwire.Timeout, match="wrong shared secret"):
+            client.request("Access-Request", {"User-Name": "bob", "User-Password": "x"})

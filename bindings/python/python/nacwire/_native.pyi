@@ -674,9 +674,12 @@ class RadSecServer:
     """A RadSec (or RADIUS/TCP) server answering with a Python handler
     ``handler(request, info) -> (code, attributes) | code | None`` on its connection
     threads. A handler that raises (or returns what cannot be built) is reported
-    through ``sys.unraisablehook`` and the request gets no reply. A host that does not
-    resolve is a ``TransportError`` (its ``__cause__`` the ``socket.gaierror``); a
-    ``cert``, ``key`` or ``ca`` path holding a NUL character is a ``ValueError``."""
+    through ``sys.unraisablehook`` and the request gets no reply. Over TCP,
+    ``secrets`` (client IP address -> shared secret) is required (``ValueError``
+    without it: no client could be answered); over TLS a client not in it uses
+    ``radsec``. A host that does not resolve is a ``TransportError`` (its
+    ``__cause__`` the ``socket.gaierror``); a ``cert``, ``key`` or ``ca`` path holding
+    a NUL character is a ``ValueError``."""
 
     def __new__(
         cls,
