@@ -617,7 +617,7 @@ fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult
         if t != DataType::Date {
             return Err(wrong("datetime"));
         }
-        let ts: f64 = obj.call_method0("timestamp")?.extract()?;
+        let ts: f64 = crate::convert::aware_timestamp(obj)?;
         if !(0.0..=f64::from(u32::MAX)).contains(&ts) {
             return Err(errors::build_for(
                 def.name(),
@@ -995,8 +995,9 @@ fn finish_built(
 /// once per item, in order. A key is a name (`"Tunnel-Type:1"` for tag 1), a standard
 /// type number, or a `(vendor, type, ...)` tuple. A value is `str` (sent as given for
 /// string and octets attributes; the FreeRADIUS text form for the other types, VALUE
-/// names included), `bytes`, `int`, an `ipaddress` address or network, a `datetime`
-/// for dates, or `(tag, value)` for a tagged attribute. CHAP-Password given as `str`
+/// names included), `bytes`, `int`, an `ipaddress` address or network, an aware
+/// `datetime` for dates (a naive one, read by Python in the local time zone, is a
+/// `ValueError`), or `(tag, value)` for a tagged attribute. CHAP-Password given as `str`
 /// is the cleartext password: the CHAP response is computed. Hidden attributes
 /// (User-Password, Tunnel-Password, ...) are hidden with `secret` (and `salt`, random
 /// by default).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import collections.abc
+import datetime
 import pathlib
 import socket
 import textwrap
@@ -628,3 +629,22 @@ def test_radsec_a_connection_closed_for_a_wrong_secret_says_what_it_may_mean() -
     ):
         with pytest.raises(nacwire.Timeout, match="wrong shared secret"):
             client.request("Access-Request", {"User-Name": "bob", "User-Password": "x"})
+
+
+# --- times ---------------------------------------------------------------------------
+
+
+def test_a_naive_datetime_is_refused_not_read_in_the_local_zone() -> None:
+    # datetime(2026, 1, 1) was sent as 05:00 UTC on a machine in New York (Python's
+    # timestamp() of a naive datetime is local time), and read back as UTC
+    naive = datetime.datetime(2026, 1, 1)
+    with pytest.raises(ValueError, match="naive datetime"):
+        radius.build("Accounting-Request", SECRET, {"Event-Timestamp": naive})
+    session = nac.Session(nas_ip="192.0.2.10", acct_session_id="42")
+    with pytest.raises(ValueError, match="naive datetime"):
+        nac.Profile.get("generic").plan(session, nac.Intent.disconnect(), now=naive)
+    aware = naive.replace(tzinfo=datetime.timezone.utc)
+    p = radius.build("Accounting-Request", SECRET, {"Event-Timestamp": aware})
+    assert p["Event-Timestamp"] == aware
+    plan = nac.Profile.get("generic").plan(session, nac.Intent.disconnect(), now=aware)
+    assert (55, None, int(aware.timestamp())) in plan.attributes

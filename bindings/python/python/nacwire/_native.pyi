@@ -354,7 +354,8 @@ def build(
     ``Packet.text()`` prints it) or by its number or tuple, its value ``bytes`` or
     ``"0x..."`` hex. Values: ``str`` (as given for string and
     octets, else the FreeRADIUS text form, VALUE names included), ``bytes``, ``int``,
-    ``ipaddress`` objects, ``datetime``, ``(tag, value)``. CHAP-Password as ``str`` is
+    ``ipaddress`` objects, an aware ``datetime`` (a naive one is a ``ValueError``),
+    ``(tag, value)``. CHAP-Password as ``str`` is
     the cleartext password. Message-Authenticator goes first in Access-* and
     Status-Server packets (``message_authenticator`` forces it on or off). Raises
     ``BuildError`` for names and values, ``TypeError``/``ValueError`` for arguments

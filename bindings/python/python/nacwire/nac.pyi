@@ -493,7 +493,8 @@ class Profile:
         now: float | datetime.datetime | None = None,
     ) -> PacketPlan:
         """Plans the request that carries out ``intent`` on ``session``; ``now``
-        (default: the current time) becomes the Event-Timestamp. Raises ``ModelError``
+        (default: the current time; seconds since 1970 or an aware ``datetime``, a
+        naive one being a ``ValueError``) becomes the Event-Timestamp. Raises ``ModelError``
         (``unsupported``, ``missing_identity``, ``no_session_identification``,
         ``missing_state``, ``not_allowed``)."""
 
