@@ -209,12 +209,28 @@ pub(crate) fn py_ipv6net(py: Python<'_>, a: Ipv6Addr, l: u8) -> PyResult<Bound<'
     import(py, &IPV6NET, "ipaddress", "IPv6Network")?.call1(((u128::from(a), l), false))
 }
 
-/// `now` as seconds since 1970 (`float`/`int`) or an aware `datetime`; `None` is
-/// `time.time()`. A time before 1970 or not finite is a `ValueError`.
+/// The seconds since 1970 of a `datetime`, which must be aware: Python reads a naive
+/// one (`datetime(2026, 1, 1)`, `datetime.now()`) in the machine's local time zone,
+/// so the same code would send another time on a machine in another zone, and the
+/// value read back (UTC) would not be the one written. A `ValueError` says so.
+pub(crate) fn aware_timestamp(o: &Bound<'_, PyAny>) -> PyResult<f64> {
+    if o.hasattr("utcoffset")? && o.call_method0("utcoffset")?.is_none() {
+        return Err(PyValueError::new_err(format!(
+            "{} is a naive datetime (no tzinfo), which Python reads in the local time zone: \
+             give an aware one, e.g. datetime.now(timezone.utc) or .replace(tzinfo=timezone.utc)",
+            o.repr()?
+        )));
+    }
+    o.call_method0("timestamp")?.extract()
+}
+
+/// `now` as seconds since 1970 (`float`/`int`) or an aware `datetime` (a naive one is
+/// a `ValueError`, [`aware_timestamp`]); `None` is `time.time()`. A time before 1970
+/// or not finite is a `ValueError`.
 pub(crate) fn time_of(py: Python<'_>, now: Option<&Bound<'_, PyAny>>) -> PyResult<SystemTime> {
     let secs: f64 = match now {
         None => import(py, &TIME, "time", "time")?.call0()?.extract()?,
-        Some(o) if o.hasattr("timestamp")? => o.call_method0("timestamp")?.extract()?,
+        Some(o) if o.hasattr("timestamp")? => aware_timestamp(o)?,
         Some(o) => o.extract()?,
     };
     if !secs.is_finite() || secs < 0.0 {

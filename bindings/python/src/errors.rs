@@ -165,6 +165,18 @@ pub(crate) fn codec(e: radius_codec::Error) -> PyErr {
 pub(crate) fn text_err(e: radius_dict::Error) -> PyErr {
     let attribute = e.attribute().map(str::to_owned);
     if let radius_dict::ErrorKind::Codec(inner) = e.kind() {
+        // the codec's messages name no attribute ("hidden value of 200 octets is
+        // invalid for this scheme"): say which, and what fits
+        if let (Some(name), radius_codec::Error::HiddenLength { len }) = (attribute.as_deref(), inner) {
+            return with_fields::<BuildError>(
+                format!(
+                    "{name}: {len} octets are too many to hide (User-Password takes at most 128, \
+                     RFC 2865 §5.2; salt-encrypted values such as Tunnel-Password at most 250; \
+                     encrypt=3 values 16)"
+                ),
+                &[("attribute", text(name))],
+            );
+        }
         let err = codec(*inner);
         Python::attach(|py| {
             let _ = err.value(py).setattr("attribute", attribute.as_deref());

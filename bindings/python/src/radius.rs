@@ -28,6 +28,7 @@ static DATETIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static ENUMVALUE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static MONOTONIC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static URANDOM: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static MAPPING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 fn monotonic(py: Python<'_>) -> PyResult<f64> {
     import(py, &MONOTONIC, "time", "monotonic")?.call0()?.extract()
@@ -222,6 +223,31 @@ fn load_with(
     })
 }
 
+/// A root dictionary file that could not be read (`path: cannot be read`, line 0):
+/// the message gains the operating system's reason (`No such file or directory`,
+/// `Permission denied`), and the `OSError` becomes its `__cause__`; any other error
+/// is kept as it is.
+fn unreadable_root(py: Python<'_>, path: &std::path::Path, e: PyErr) -> PyErr {
+    let is_root = e.is_instance_of::<errors::DictionaryError>(py)
+        && e.value(py)
+            .getattr("line")
+            .and_then(|l| l.extract::<usize>())
+            .is_ok_and(|l| l == 0);
+    if !is_root {
+        return e;
+    }
+    let Err(io) = std::fs::File::open(path) else {
+        return e;
+    };
+    let value = e.value(py);
+    let message = format!("{}: cannot be read: {io}", path.display());
+    if value.setattr("args", (message,)).is_err() {
+        return e;
+    }
+    e.set_cause(py, Some(PyErr::from(io)));
+    e
+}
+
 /// The first vendor, attribute or VALUE name of `dict` holding a NUL: such a name
 /// could not be given back to `build` or a lookup (a `ValueError` there), so a
 /// dictionary defining one does not load.
@@ -269,9 +295,12 @@ impl Dictionary {
     /// loads its `dictionary` file.
     ///
     /// `on=` loads the files on top of a dictionary already loaded (a site dictionary
-    /// over the FreeRADIUS tree); `on_builtin=True` on top of the built-in one. A name
-    /// defined again differently is an error (the FreeRADIUS tree already defines
-    /// vendors such as `Acme`). `strict=False` skips recoverable problems (a VALUE for an unknown
+    /// over the FreeRADIUS tree); `on_builtin=True` on top of the built-in one. The
+    /// files on top are authoritative for the attributes they define: an `ATTRIBUTE`
+    /// of the base, by name, is replaced by the new definition. A `VENDOR` of the base
+    /// under another number is an error (the FreeRADIUS tree already defines vendors
+    /// such as `Acme`), as is a name defined twice within the files loaded.
+    /// `strict=False` skips recoverable problems (a VALUE for an unknown
     /// attribute, an unknown flag, a duplicate definition) and reports them in
     /// `warnings`; a line that does not parse still raises `DictionaryError` (with
     /// `file`, `line`, `column`, `token`). A path with a NUL character is a
@@ -292,6 +321,7 @@ impl Dictionary {
             path
         };
         load_with(py, &FsResolver, &path.to_string_lossy(), strict, base)
+            .map_err(|e| unreadable_root(py, &path, e))
     }
 
     /// Parses dictionary text given as a string (`$INCLUDE` is not available);
@@ -514,9 +544,18 @@ fn value_to_py<'py>(
 fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult<Value<'static>> {
     let t = def.data_type();
     let wrong = |what: &str| {
+        let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
         errors::build_for(
             def.name(),
-            format!("{}: a {what} is not a valid {} value", def.name(), t.name()),
+            format!(
+                "{}: {article} {what} is not a valid {} value",
+                def.name(),
+                t.name()
+            ),
         )
     };
     if let Ok(b) = obj.cast::<PyBytes>() {
@@ -578,7 +617,7 @@ fn value_from_py(dict: &Dict, def: &AttrDef, obj: &Bound<'_, PyAny>) -> PyResult
         if t != DataType::Date {
             return Err(wrong("datetime"));
         }
-        let ts: f64 = obj.call_method0("timestamp")?.extract()?;
+        let ts: f64 = crate::convert::aware_timestamp(obj)?;
         if !(0.0..=f64::from(u32::MAX)).contains(&ts) {
             return Err(errors::build_for(
                 def.name(),
@@ -650,6 +689,12 @@ fn split_name_tag(name: &str) -> Result<(&str, Option<u8>), String> {
 }
 
 fn key_of(key: &Bound<'_, PyAny>) -> PyResult<AttrAddr> {
+    if key.is_instance_of::<pyo3::types::PyBool>() {
+        // an int to Python, but `packet[True]` reading User-Name (type 1) is a mistake
+        return Err(PyTypeError::new_err(
+            "an attribute key is a name, a type number or a (vendor, type, ...) tuple, not a bool",
+        ));
+    }
     if let Ok(n) = key.extract::<u32>() {
         return AttrAddr::new(radius_codec::VendorId(0), &[n])
             .ok_or_else(|| PyValueError::new_err("bad attribute number"));
@@ -697,7 +742,21 @@ pub(crate) fn prepare_attributes(
     let Some(attributes) = attributes else {
         return Ok(Vec::new());
     };
-    let pairs: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = if let Ok(d) = attributes.cast::<PyDict>() {
+    // a `dict`, or any other mapping (`types.MappingProxyType`, a
+    // `collections.abc.Mapping`): iterating one gives its keys, not pairs
+    let mapping = if let Ok(d) = attributes.cast::<PyDict>() {
+        Some(d.clone())
+    } else if attributes.is_instance(&import(attributes.py(), &MAPPING, "collections.abc", "Mapping")?)? {
+        let d = PyDict::new(attributes.py());
+        for item in attributes.call_method0("items")?.try_iter()? {
+            let (k, val): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+            d.set_item(k, val)?;
+        }
+        Some(d)
+    } else {
+        None
+    };
+    let pairs: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = if let Some(d) = mapping {
         let mut v = Vec::new();
         for (k, val) in d.iter() {
             if val.is_instance_of::<PyList>() {
@@ -790,6 +849,10 @@ pub(crate) fn apply_attributes(
     hiding: Option<&Hiding<'_>>,
     clear: bool,
 ) -> Result<(), AddError> {
+    // RFC 2868 §3.5 (and RFC 2548 for the MS-MPPE keys): the salt of each
+    // salt-encrypted attribute in a packet is unique. The first takes `hiding.salt`,
+    // each further one the next value, its top bit kept.
+    let mut salted = 0u16;
     for p in prepared {
         match p {
             Prepared::Chap(password) => {
@@ -805,6 +868,14 @@ pub(crate) fn apply_attributes(
                 };
                 if clear && def.flags().encrypt != radius_dict::Encrypt::None {
                     add_clear(b, def, *tag, value)?;
+                } else if def.flags().encrypt == radius_dict::Encrypt::Salted {
+                    let own = hiding.map(|h| Hiding {
+                        secret: h.secret,
+                        salt: (h.salt & 0x8000) | (h.salt.wrapping_add(salted) & 0x7fff),
+                    });
+                    salted = salted.wrapping_add(1);
+                    dict.add_typed(b, def, *tag, value, own.as_ref())
+                        .map_err(AddError::Dict)?;
                 } else {
                     dict.add_typed(b, def, *tag, value, hiding)
                         .map_err(AddError::Dict)?;
@@ -924,8 +995,9 @@ fn finish_built(
 /// once per item, in order. A key is a name (`"Tunnel-Type:1"` for tag 1), a standard
 /// type number, or a `(vendor, type, ...)` tuple. A value is `str` (sent as given for
 /// string and octets attributes; the FreeRADIUS text form for the other types, VALUE
-/// names included), `bytes`, `int`, an `ipaddress` address or network, a `datetime`
-/// for dates, or `(tag, value)` for a tagged attribute. CHAP-Password given as `str`
+/// names included), `bytes`, `int`, an `ipaddress` address or network, an aware
+/// `datetime` for dates (a naive one, read by Python in the local time zone, is a
+/// `ValueError`), or `(tag, value)` for a tagged attribute. CHAP-Password given as `str`
 /// is the cleartext password: the CHAP response is computed. Hidden attributes
 /// (User-Password, Tunnel-Password, ...) are hidden with `secret` (and `salt`, random
 /// by default).
@@ -1046,7 +1118,8 @@ fn check_reply_code(request: Code, reply: Code) -> PyResult<()> {
 /// User-Password and Tunnel-Password are revealed when read.
 ///
 /// Read it like a mapping with repeated keys: `packet["User-Name"]` (the first
-/// value, `KeyError` when absent; `ValueError` for a name with a NUL character),
+/// value, `KeyError` when absent; `ValueError` for a name with a NUL character; names
+/// case-insensitive, `"Tunnel-Type:1"` for tag 1's values without the tag),
 /// `get`, `get_all`, `in`, `keys()`/iteration (names
 /// in wire order, once per attribute), `items()`, `to_dict()`, `attributes()` (with
 /// numbers and tags). Values: `str` (`bytes` when a text attribute is not UTF-8),
@@ -1141,20 +1214,61 @@ impl Packet {
         all
     }
 
-    fn entry<'py>(&self, py: Python<'py>, d: &Decoded<'_, '_>) -> PyResult<Bound<'py, PyAny>> {
-        let v = value_to_py(py, &self.dict, d.def, &d.value)?;
-        match d.tag {
-            Some(t) => Ok(PyTuple::new(py, [t.into_pyobject(py)?.into_any(), v])?.into_any()),
-            None => Ok(v),
+    /// An attribute's value: a hidden value that was not revealed is its octets after
+    /// the tag octet (the tag is given apart, as for every tagged attribute: the salt
+    /// and ciphertext of a Tunnel-Password, as `text()` prints them).
+    fn value<'py>(&self, py: Python<'py>, d: &Decoded<'_, '_>) -> PyResult<Bound<'py, PyAny>> {
+        match d.hidden_octets().filter(|_| !self.clear_hidden) {
+            Some(octets) => Ok(PyBytes::new(py, octets).into_any()),
+            None => value_to_py(py, &self.dict, d.def, &d.value),
         }
     }
 
-    fn matches(&self, d: &Decoded<'_, '_>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
-        if let Ok(s) = key.cast::<PyString>() {
-            return Ok(d.name == no_nul("attribute name", s.to_str()?)?);
+    /// The value as read by name: `(tag, value)` for a tagged attribute, unless the key
+    /// named the tag (`"Tunnel-Type:1"`).
+    fn entry<'py>(&self, py: Python<'py>, d: &Decoded<'_, '_>, key: &Key) -> PyResult<Bound<'py, PyAny>> {
+        let v = self.value(py, d)?;
+        match (d.tag, key) {
+            (_, Key::Name(_, Some(_))) => Ok(v),
+            (Some(t), _) => Ok(PyTuple::new(py, [t.into_pyobject(py)?.into_any(), v])?.into_any()),
+            (None, _) => Ok(v),
         }
-        Ok(d.addr == key_of(key)?)
     }
+
+    /// A key as given to `get`, `get_all`, `[]` and `in`: a name (case-insensitive,
+    /// as the dictionary's and `build`'s; `"Tunnel-Type:1"` for one tag, `:0` for
+    /// none), a type number or a `(vendor, type, ...)` tuple.
+    fn key(key: &Bound<'_, PyAny>) -> PyResult<Key> {
+        if let Ok(s) = key.cast::<PyString>() {
+            let name = no_nul("attribute name", s.to_str()?)?;
+            return Ok(match split_name_tag(name) {
+                Ok((base, tag)) => Key::Name(base.to_owned(), tag),
+                // a tag out of range names no attribute of any packet
+                Err(_) => Key::Name(name.to_owned(), None),
+            });
+        }
+        key_of(key).map(Key::Addr)
+    }
+
+    fn matches(d: &Decoded<'_, '_>, key: &Key) -> bool {
+        match key {
+            Key::Name(name, tag) => {
+                d.name.eq_ignore_ascii_case(name)
+                    && tag.is_none_or(|t| {
+                        d.def.is_some_and(|def| def.flags().has_tag) && d.tag.unwrap_or(0) == t
+                    })
+            }
+            Key::Addr(addr) => d.addr == *addr,
+        }
+    }
+}
+
+/// A key read from Python by `Packet.get` and the like.
+enum Key {
+    /// A name and the tag it names (`"Tunnel-Type:1"`).
+    Name(String, Option<u8>),
+    /// A type number or `(vendor, type, ...)`.
+    Addr(AttrAddr),
 }
 
 #[pymethods]
@@ -1244,7 +1358,10 @@ impl Packet {
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for d in self.decoded() {
-            list.append((PyString::new(py, &d.name), self.entry(py, &d)?))?;
+            list.append((
+                PyString::new(py, &d.name),
+                self.entry(py, &d, &Key::Name(String::new(), None))?,
+            ))?;
         }
         Ok(list)
     }
@@ -1255,7 +1372,7 @@ impl Packet {
         for d in self.decoded() {
             let mut key: Vec<u32> = vec![d.addr.vendor().0];
             key.extend_from_slice(d.addr.path());
-            let v = value_to_py(py, &self.dict, d.def, &d.value)?;
+            let v = self.value(py, &d)?;
             list.append((PyString::new(py, &d.name), PyTuple::new(py, key)?, d.tag, v))?;
         }
         Ok(list)
@@ -1265,7 +1382,7 @@ impl Packet {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let out = PyDict::new(py);
         for d in self.decoded() {
-            let v = self.entry(py, &d)?;
+            let v = self.entry(py, &d, &Key::Name(String::new(), None))?;
             match out.get_item(&*d.name)? {
                 Some(l) => l.cast::<PyList>()?.append(v)?,
                 None => out.set_item(&*d.name, PyList::new(py, [v])?)?,
@@ -1275,7 +1392,9 @@ impl Packet {
     }
 
     /// The first value of an attribute (by name, type number or `(vendor, type, ...)`),
-    /// or `default`.
+    /// or `default`. Names are case-insensitive, as for `build`; a tagged attribute's
+    /// value is `(tag, value)`, and a name with a tag (`"Tunnel-Type:1"`, as `build`
+    /// takes it; `:0` for an untagged one) reads that tag's values alone, without it.
     #[pyo3(signature = (key, default = None))]
     fn get<'py>(
         &self,
@@ -1283,9 +1402,10 @@ impl Packet {
         key: &Bound<'py, PyAny>,
         default: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let key = Self::key(key)?;
         for d in self.decoded() {
-            if self.matches(&d, key)? {
-                return self.entry(py, &d).map(Some);
+            if Self::matches(&d, &key) {
+                return self.entry(py, &d, &key).map(Some);
             }
         }
         Ok(default)
@@ -1293,10 +1413,11 @@ impl Packet {
 
     /// Every value of an attribute, in wire order (empty when absent).
     fn get_all<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+        let key = Self::key(key)?;
         let list = PyList::empty(py);
         for d in self.decoded() {
-            if self.matches(&d, key)? {
-                list.append(self.entry(py, &d)?)?;
+            if Self::matches(&d, &key) {
+                list.append(self.entry(py, &d, &key)?)?;
             }
         }
         Ok(list)
@@ -1308,12 +1429,8 @@ impl Packet {
     }
 
     fn __contains__(&self, key: &Bound<'_, PyAny>) -> PyResult<bool> {
-        for d in self.decoded() {
-            if self.matches(&d, key)? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        let key = Self::key(key)?;
+        Ok(self.decoded().iter().any(|d| Self::matches(d, &key)))
     }
 
     /// Verifies a request (the Request Authenticator of Accounting, CoA and Disconnect
@@ -1517,15 +1634,21 @@ pub(crate) struct Client {
 
 struct ClientState {
     inner: exchange::Client<String>,
-    dicts: std::collections::HashMap<String, DictHandle>,
+    /// Each destination's dictionary, and its secret: the packets of its events reveal
+    /// hidden values with it (a reply's Tunnel-Password, MS-MPPE keys), as `build`'s
+    /// and `Packet.decode(..., secret=, request=)`'s do.
+    dicts: std::collections::HashMap<String, (DictHandle, Arc<SharedSecret>)>,
 }
 
+/// A destination's dictionary and, when it is known, its secret.
+type DestOf = (DictHandle, Option<Arc<SharedSecret>>);
+
 impl ClientState {
-    fn dict(&self, dest: &str) -> DictHandle {
-        self.dicts
-            .get(dest)
-            .cloned()
-            .unwrap_or_else(Dictionary::builtin_handle)
+    fn dict(&self, dest: &str) -> DestOf {
+        self.dicts.get(dest).map_or_else(
+            || (Dictionary::builtin_handle(), None),
+            |(d, s)| (d.clone(), Some(Arc::clone(s))),
+        )
     }
 }
 
@@ -1599,7 +1722,9 @@ impl Client {
         };
         let dict = dictionary.map_or_else(Dictionary::builtin_handle, |d| d.get().inner.clone());
         let mut state = self.lock();
-        state.dicts.insert(destination.clone(), dict);
+        state
+            .dicts
+            .insert(destination.clone(), (dict, Arc::clone(&secret)));
         state
             .inner
             .add_destination_with(destination, secret.clone_secret(), ReplyPolicy::new(require));
@@ -1623,12 +1748,12 @@ impl Client {
             return Err(errors::build(format!("{code} is not a request")));
         }
         let now = self.clock.at(py, now)?;
-        let dict = self
+        let (dict, secret) = self
             .lock()
             .dicts
             .get(&destination)
             .cloned()
-            .ok_or_else(|| errors::codec(radius_codec::Error::UnknownDestination))?;
+            .ok_or_else(|| exchange_err(&destination)(radius_codec::Error::UnknownDestination))?;
         // every conversion from Python first, then the exchange with the lock held
         let prepared = prepare_attributes(&dict, attributes)?;
         let auth = random16(py)?;
@@ -1647,8 +1772,8 @@ impl Client {
         if let Some(e) = failure {
             return Err(e.into_py());
         }
-        let t = sent.map_err(errors::codec)?;
-        Packet::from_vec(t.bytes, dict, None)
+        let t = sent.map_err(exchange_err(&destination))?;
+        Packet::from_vec(t.bytes, dict, Some((secret, None)))
     }
 
     /// Feeds a datagram received from `destination`. Returns a `"reply"` event (the
@@ -1669,14 +1794,14 @@ impl Client {
             let ev = state.inner.receive(&destination, data, now);
             (ev, state.dict(&destination))
         };
-        Self::event(py, ev.map_err(errors::codec)?, &dict)
+        Self::event(py, ev.map_err(exchange_err(&destination))?, dict)
     }
 
     /// Advances timers: returns retransmissions due and requests that gave up.
     #[pyo3(signature = (*, now = None))]
     fn handle_timeout(&self, py: Python<'_>, now: Option<f64>) -> PyResult<Vec<ClientEvent>> {
         let now = self.clock.at(py, now)?;
-        let events: Vec<(Ev<String>, DictHandle)> = {
+        let events: Vec<(Ev<String>, DestOf)> = {
             let mut state = self.lock();
             let events = state.inner.handle_timeout(now);
             events
@@ -1689,7 +1814,7 @@ impl Client {
         };
         events
             .into_iter()
-            .map(|(e, dict)| Self::event(py, e, &dict))
+            .map(|(e, dest)| Self::event(py, e, dest))
             .collect()
     }
 
@@ -1742,6 +1867,17 @@ impl Client {
 }
 
 /// The destination an exchange event is about.
+/// [`errors::codec`] for an exchange with `destination`: an unknown one is named, with
+/// the way to add it (the codec's message is only "unknown destination").
+fn exchange_err(destination: &str) -> impl Fn(radius_codec::Error) -> PyErr + '_ {
+    move |e| match e {
+        radius_codec::Error::UnknownDestination => PyErr::new::<errors::ExchangeError, _>(format!(
+            "unknown destination '{destination}': add it first with add_destination()"
+        )),
+        other => errors::codec(other),
+    }
+}
+
 fn event_destination(ev: &Ev<String>) -> &str {
     match ev {
         Ev::Reply { dest, .. } | Ev::Unmatched { dest, .. } | Ev::TimedOut { dest, .. } => dest,
@@ -1757,11 +1893,27 @@ impl Client {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn packet(py: Python<'_>, dict: &DictHandle, bytes: Vec<u8>) -> PyResult<Py<Packet>> {
-        Py::new(py, Packet::from_vec(bytes, dict.clone(), None)?)
+    /// A request of an event: hidden values readable with the destination's secret.
+    fn packet(py: Python<'_>, (dict, secret): &DestOf, bytes: Vec<u8>) -> PyResult<Py<Packet>> {
+        let hiding = secret.as_ref().map(|s| (Arc::clone(s), None));
+        Py::new(py, Packet::from_vec(bytes, dict.clone(), hiding)?)
     }
 
-    fn event(py: Python<'_>, ev: Ev<String>, dict: &DictHandle) -> PyResult<ClientEvent> {
+    /// A reply of an event: hidden values revealed with the secret and the request's
+    /// authenticator.
+    fn reply_packet(
+        py: Python<'_>,
+        (dict, secret): &DestOf,
+        request: &[u8],
+        bytes: Vec<u8>,
+    ) -> PyResult<Py<Packet>> {
+        let auth = request.get(4..20).and_then(|a| <[u8; 16]>::try_from(a).ok());
+        let hiding = secret.as_ref().map(|s| (Arc::clone(s), auth));
+        Py::new(py, Packet::from_vec(bytes, dict.clone(), hiding)?)
+    }
+
+    fn event(py: Python<'_>, ev: Ev<String>, dest: DestOf) -> PyResult<ClientEvent> {
+        let dict = &dest;
         let id_of = |b: &[u8]| b.get(1).copied().unwrap_or(0);
         Ok(match ev {
             Ev::Reply {
@@ -1778,8 +1930,8 @@ impl Client {
                     _ => "accepted-unsigned",
                 }),
                 identifier: id_of(&reply),
+                reply: Some(Self::reply_packet(py, dict, &request, reply)?),
                 request: Some(Self::packet(py, dict, request)?),
-                reply: Some(Self::packet(py, dict, reply)?),
                 destination: dest,
                 data: None,
                 attempt: 0,

@@ -17,7 +17,7 @@ use pyo3::types::{PyDict, PyTuple};
 use radius_codec::{Packet as CodecPacket, PacketBuilder};
 use radius_dict::Hiding;
 use radius_stream::tls::{client_config, server_config, Alpn, TlsVersions};
-use radius_stream::{Secrets, Settings, Transport, Version};
+use radius_stream::{CloseReason, Secrets, Settings, Transport, Version};
 
 use crate::convert::{import, secret_of};
 use crate::errors;
@@ -63,17 +63,62 @@ const fn version_name(v: Version) -> &'static str {
     }
 }
 
+/// Why a connection closed, in words (the drivers' own messages print the Rust
+/// value: `Tls(AlertReceived(CertificateRequired))`).
+fn close_text(reason: &CloseReason) -> String {
+    match reason {
+        CloseReason::Local => "closed by this side".to_string(),
+        CloseReason::PeerClosed => "the server closed the connection".to_string(),
+        CloseReason::PeerClosedMidPacket { buffered } => {
+            format!("the server closed the connection {buffered} octets into a packet")
+        }
+        CloseReason::Frame(e) => format!("the stream could not be framed: {e}"),
+        CloseReason::Tls(e) => format!("TLS: {e}"),
+        CloseReason::WatchdogTimeout => "the Status-Server watchdog went unanswered".to_string(),
+        CloseReason::BadPacket(e) => format!("a packet failed verification: {e}"),
+        CloseReason::UnmatchedReply { code, key } => {
+            format!("a {code} (key {key}) matched no request in flight")
+        }
+        CloseReason::Alpn => {
+            "ALPN gave no usable RADIUS version (RADIUS/1.1 required, or over TLS 1.2)".to_string()
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// A connection that failed for TLS or ALPN: a `TransportError` (a certificate the
+/// server refused is not a lost request that a retry may get through).
+const fn is_tls_failure(reason: &CloseReason) -> bool {
+    matches!(reason, CloseReason::Tls(_) | CloseReason::Alpn)
+}
+
 /// A driver error as a Python exception: `nacwire.Timeout` when no reply came in time
-/// or the request was lost, `nacwire.TransportError` for sockets, TLS and the rest.
+/// or the request was lost with the connection, `nacwire.TransportError` for sockets,
+/// TLS (a handshake or certificate refused, also when it ends a request in flight, as
+/// a server refusing the client's certificate does under TLS 1.3) and the rest.
 fn io_err(e: IoError) -> PyErr {
     match e {
+        IoError::Lost(radius_stream::LostReason::Closed(why)) if is_tls_failure(&why) => {
+            errors::transport(format!("connection failed: {}", close_text(&why)))
+        }
         IoError::Timeout | IoError::Lost(_) => Python::attach(|py| {
             let message = match &e {
                 IoError::Lost(radius_stream::LostReason::TimedOut) => {
                     "request lost: no reply within the timeout".to_string()
                 }
+                IoError::Lost(radius_stream::LostReason::Closed(CloseReason::PeerClosed)) => {
+                    // what a RADIUS/TCP or RadSec server does with a request it cannot
+                    // verify (RFC 6613 §2.6.4), or from a client it does not know
+                    "request lost: the server closed the connection with it in flight (a \
+                     server closes the connection on a request that does not verify, e.g. \
+                     a wrong shared secret, or from a client it has no secret for)"
+                        .to_string()
+                }
                 IoError::Lost(radius_stream::LostReason::Closed(why)) => {
-                    format!("request lost: the connection closed with it in flight ({why:?})")
+                    format!(
+                        "request lost: the connection closed with it in flight ({})",
+                        close_text(why)
+                    )
                 }
                 _ => e.to_string(),
             };
@@ -87,6 +132,7 @@ fn io_err(e: IoError) -> PyErr {
             Python::attach(|py| err.set_cause(py, Some(PyErr::from(io))));
             err
         }
+        IoError::Closed(why) => errors::transport(format!("connection closed: {}", close_text(&why))),
         other => errors::transport(other.to_string()),
     }
 }
@@ -95,12 +141,16 @@ fn io_err(e: IoError) -> PyErr {
 /// stays as it is), a socket error is its `__cause__`.
 fn io_err_at(peer: SocketAddr) -> impl Fn(IoError) -> PyErr {
     move |e| match e {
+        IoError::Lost(radius_stream::LostReason::Closed(why)) if is_tls_failure(&why) => {
+            errors::transport(format!("{peer}: connection failed: {}", close_text(&why)))
+        }
         IoError::Timeout | IoError::Lost(_) => io_err(e),
         IoError::Io(io) => {
             let err = errors::transport(format!("{peer}: socket: {io}"));
             Python::attach(|py| err.set_cause(py, Some(PyErr::from(io))));
             err
         }
+        IoError::Closed(why) => errors::transport(format!("{peer}: connection closed: {}", close_text(&why))),
         other => errors::transport(format!("{peer}: {other}")),
     }
 }
@@ -257,7 +307,10 @@ impl RadSecClient {
     /// Sends a request and returns its verified reply (the GIL is released while
     /// waiting). Raises `nacwire.Timeout` when it is lost (no reply, connection closed:
     /// requests are never resent on an open connection) and `nacwire.TransportError`
-    /// when the connection cannot be made.
+    /// when the connection cannot be made or TLS fails (a certificate refused, also
+    /// when the refusal ends the request in flight, as under TLS 1.3). Over
+    /// RADIUS/1.0 the reply's hidden values (Tunnel-Password, MS-MPPE keys) are
+    /// revealed with the secret and this request.
     #[pyo3(signature = (code, attributes = None))]
     fn request(
         &self,
@@ -274,6 +327,9 @@ impl RadSecClient {
         let salt = crate::radius::salt_of(py, None)?;
         let dict = self.dict.clone();
         let mut failure = None;
+        // RADIUS/1.0: the secret and the Request Authenticator the reply's hidden
+        // values (Tunnel-Password, MS-MPPE keys) are revealed with
+        let mut hiding_of_reply: Option<(Arc<radius_codec::SharedSecret>, [u8; 16])> = None;
         // The lock is only ever taken without the GIL: a thread holding it waits for a
         // reply that the server (perhaps a handler in this process) needs the GIL to
         // send, so taking it with the GIL held would deadlock until the timeout.
@@ -287,6 +343,14 @@ impl RadSecClient {
                     failure = Some(e);
                     return Err(radius_codec::Error::NotARequest { code });
                 }
+                if !clear {
+                    // the authenticator as the connection will compute it (a copy
+                    // finished the same way; random for Access-Request)
+                    let sent = b.clone().finish(secret)?;
+                    if let Some(a) = sent.get(4..20).and_then(|a| <[u8; 16]>::try_from(a).ok()) {
+                        hiding_of_reply = Some((Arc::new(secret.clone_secret()), a));
+                    }
+                }
                 Ok(b)
             });
             (result, client.version() == Some(Version::V1_1))
@@ -295,8 +359,11 @@ impl RadSecClient {
             return Err(e.into_py());
         }
         let reply = result.map_err(io_err_at(self.peer))?;
-        let packet = Packet::from_vec(reply.to_vec(), self.dict.clone(), None)?;
-        Ok(if v11 { packet.with_clear_hidden() } else { packet })
+        if v11 {
+            return Ok(Packet::from_vec(reply.to_vec(), self.dict.clone(), None)?.with_clear_hidden());
+        }
+        let hiding = hiding_of_reply.map(|(s, a)| (s, Some(a)));
+        Packet::from_vec(reply.to_vec(), self.dict.clone(), hiding)
     }
 
     /// The RADIUS version of the open connection (`"1.0"`, `"1.1"`), or `None`.
@@ -393,12 +460,30 @@ impl RadSecServer {
         let mut table = Secrets::new();
         if let Some(secrets) = secrets {
             for (ip, secret) in secrets.iter() {
-                let ip: IpAddr = ip
-                    .extract::<String>()?
-                    .parse()
-                    .map_err(|_| PyValueError::new_err("secrets maps IP addresses (str) to secrets"))?;
+                let Ok(text) = ip.extract::<String>() else {
+                    let kind = ip
+                        .get_type()
+                        .name()
+                        .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+                    return Err(PyTypeError::new_err(format!(
+                        "secrets maps client IP addresses (str) to secrets, not {kind} keys"
+                    )));
+                };
+                let ip: IpAddr = text.parse().map_err(|_| {
+                    PyValueError::new_err(format!(
+                        "secrets maps client IP addresses to secrets: {text:?} is not an IP address"
+                    ))
+                })?;
                 table.insert(ip, transport, secret_of(&secret)?.clone_secret());
             }
+        }
+        if transport == Transport::Tcp && secrets.is_none_or(|s| s.is_empty()) {
+            // every connection would be closed at its first request, the client told
+            // only that the server closed it
+            return Err(PyValueError::new_err(
+                "RADIUS over TCP needs secrets= (client IP address -> shared secret): without \
+                 one for a client, its connections are closed",
+            ));
         }
         let acceptor = match transport {
             Transport::Tls => {

@@ -182,7 +182,16 @@ class ModelError(Error):
     group: str | None
 
 _Key = str | int | tuple[int, ...]
-_Attributes = Iterable[tuple[_Key, Any]] | Mapping[_Key, Any] | None
+# Mapping is invariant in its key: a `dict[str, str]` is not a `Mapping[_Key, Any]`,
+# so each key type has its own member (a dict mixing them is a `Mapping[_Key, Any]`).
+_Attributes = (
+    Iterable[tuple[_Key, Any]]
+    | Mapping[str, Any]
+    | Mapping[int, Any]
+    | Mapping[tuple[int, ...], Any]
+    | Mapping[_Key, Any]
+    | None
+)
 
 @final
 class Secret:
@@ -211,7 +220,9 @@ class Dictionary:
         """Loads a FreeRADIUS dictionary file and its ``$INCLUDE``s (a directory: its
         ``dictionary`` file). ``on=`` loads it on top of a loaded dictionary (a site
         dictionary over the FreeRADIUS tree), ``on_builtin=True`` on top of the
-        built-in one. ``strict=False`` skips recoverable problems (VALUE for an unknown
+        built-in one: an ``ATTRIBUTE`` of that base is replaced by the new definition
+        of its name, a ``VENDOR`` of it under another number raises
+        ``DictionaryError``. ``strict=False`` skips recoverable problems (VALUE for an unknown
         attribute, unknown flag, duplicate) into ``warnings``; a line that does not
         parse raises ``DictionaryError``, as does a vendor, attribute or VALUE name
         holding a NUL character (in either mode); a ``path`` holding one is a
@@ -343,7 +354,8 @@ def build(
     ``Packet.text()`` prints it) or by its number or tuple, its value ``bytes`` or
     ``"0x..."`` hex. Values: ``str`` (as given for string and
     octets, else the FreeRADIUS text form, VALUE names included), ``bytes``, ``int``,
-    ``ipaddress`` objects, ``datetime``, ``(tag, value)``. CHAP-Password as ``str`` is
+    ``ipaddress`` objects, an aware ``datetime`` (a naive one is a ``ValueError``),
+    ``(tag, value)``. CHAP-Password as ``str`` is
     the cleartext password. Message-Authenticator goes first in Access-* and
     Status-Server packets (``message_authenticator`` forces it on or off). Raises
     ``BuildError`` for names and values, ``TypeError``/``ValueError`` for arguments
@@ -626,10 +638,11 @@ class RadSecClient:
     """A RadSec (or RADIUS/TCP) client: one reused connection, shared by threads (their
     requests take turns). ``request`` raises ``nacwire.Timeout`` for a lost request and
     ``nacwire.TransportError`` when the connection cannot be made (naming the server,
-    the ``OSError`` as ``__cause__``); a host name that does not resolve is a
-    ``TransportError`` here, at construction, its ``__cause__`` the
-    ``socket.gaierror`` (as for the UDP clients). A ``ca``, ``cert`` or ``key`` path
-    holding a NUL character is a ``ValueError``."""
+    the ``OSError`` as ``__cause__``) or TLS fails (a certificate refused by either
+    side, also when the refusal ends a request in flight, as under TLS 1.3); a host
+    name that does not resolve is a ``TransportError`` here, at construction, its
+    ``__cause__`` the ``socket.gaierror`` (as for the UDP clients). A ``ca``, ``cert``
+    or ``key`` path holding a NUL character is a ``ValueError``."""
 
     def __new__(
         cls,
@@ -662,9 +675,12 @@ class RadSecServer:
     """A RadSec (or RADIUS/TCP) server answering with a Python handler
     ``handler(request, info) -> (code, attributes) | code | None`` on its connection
     threads. A handler that raises (or returns what cannot be built) is reported
-    through ``sys.unraisablehook`` and the request gets no reply. A host that does not
-    resolve is a ``TransportError`` (its ``__cause__`` the ``socket.gaierror``); a
-    ``cert``, ``key`` or ``ca`` path holding a NUL character is a ``ValueError``."""
+    through ``sys.unraisablehook`` and the request gets no reply. Over TCP,
+    ``secrets`` (client IP address -> shared secret) is required (``ValueError``
+    without it: no client could be answered); over TLS a client not in it uses
+    ``radsec``. A host that does not resolve is a ``TransportError`` (its
+    ``__cause__`` the ``socket.gaierror``); a ``cert``, ``key`` or ``ca`` path holding
+    a NUL character is a ``ValueError``."""
 
     def __new__(
         cls,

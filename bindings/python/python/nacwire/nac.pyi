@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Literal, final
 
 from typing_extensions import Self
 
-from nacwire.radius import Dictionary, Packet
+from nacwire.radius import Dictionary, Packet, Secret
 
 __all__ = [
     "ActiveSession",
@@ -85,7 +85,7 @@ _AttrId = int | tuple[int, int] | str
 _AttrValue = (
     str | bytes | int | ipaddress.IPv4Address | ipaddress.IPv6Address | ipaddress.IPv6Network
 )
-_Secret = bytes | str
+_Secret = Secret | bytes | str
 _PacketLike = Packet | bytes
 _Json = str | bytes
 
@@ -493,7 +493,8 @@ class Profile:
         now: float | datetime.datetime | None = None,
     ) -> PacketPlan:
         """Plans the request that carries out ``intent`` on ``session``; ``now``
-        (default: the current time) becomes the Event-Timestamp. Raises ``ModelError``
+        (default: the current time; seconds since 1970 or an aware ``datetime``, a
+        naive one being a ``ValueError``) becomes the Event-Timestamp. Raises ``ModelError``
         (``unsupported``, ``missing_identity``, ``no_session_identification``,
         ``missing_state``, ``not_allowed``)."""
 

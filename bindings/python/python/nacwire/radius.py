@@ -18,7 +18,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from nacwire import Error, Timeout, TransportError, UnsignedReplyWarning
 from nacwire._native import (
@@ -33,6 +33,9 @@ from nacwire._native import (
     reply,
 )
 from nacwire._values import EnumValue
+
+if TYPE_CHECKING:
+    from nacwire.nac import Outcome, PacketPlan
 
 __all__ = [
     "AsyncClient",
@@ -91,10 +94,42 @@ def _warn_if_unsigned(reply_: Packet, event: ClientEvent, warn: bool) -> Packet:
     return reply_
 
 
+def _plan_attributes(plan: PacketPlan) -> list[tuple[Any, Any]]:
+    """A plan's ``(attribute, tag, value)`` triples as ``(key, value)`` pairs for
+    :func:`build`: a ``"241.N"`` extended number as its ``(0, 241, N)`` key, a tag as
+    ``(tag, value)``."""
+    pairs: list[tuple[Any, Any]] = []
+    for attribute, tag, value in plan.attributes:
+        key: Any = attribute
+        if isinstance(attribute, str):
+            key = (0, *(int(part) for part in attribute.split(".")))
+        pairs.append((key, value if tag is None else (tag, value)))
+    return pairs
+
+
+def _outcome(plan: PacketPlan, sent: Packet, reply_: Packet) -> Outcome:
+    """What a verified reply to a plan's request means."""
+    from nacwire.nac import Outcome
+
+    # verified already by the exchange (authenticators, Identifier, code pairing)
+    return Outcome.from_reply(sent, reply_, None, authorize_only=plan.authorize_only)
+
+
 def _transport_error(destination: str, what: str, e: OSError) -> TransportError:
     """A socket error as :class:`nacwire.TransportError` naming the destination; the
     caller raises it ``from e`` so the original stays as ``__cause__``."""
     return TransportError(f"{destination}: {what}: {e}")
+
+
+def _check_port(port: object) -> int:
+    """``port`` as given to a client: an int in 0..=65535, as the native classes take
+    it (``getaddrinfo`` would take 70000 as 4464, the port modulo 65536, a numeric
+    string as a service name, and -1 as "cannot resolve the host")."""
+    if not isinstance(port, int) or isinstance(port, bool):
+        raise TypeError(f"port is an int, not {type(port).__name__}")
+    if not 0 <= port <= 65535:
+        raise ValueError(f"port is 0..=65535, not {port}")
+    return port
 
 
 def _resolve(server: str, port: int, destination: str) -> list[Any]:
@@ -164,6 +199,7 @@ class UdpClient:
         require_message_authenticator: bool | Literal["auto"] = True,
         bind: tuple[str, int] | None = None,
     ) -> None:
+        _check_port(port)
         self._destination = f"{server}:{port}"
         self._warn_unsigned = require_message_authenticator is not False
         # arguments checked before a socket exists to leak
@@ -205,20 +241,40 @@ class UdpClient:
         when no verified reply came, or the error of the last rejected reply (a
         :class:`nacwire.VerifyError` for a wrong secret); ``BuildError`` for attributes
         that cannot be encoded."""
+        _, reply_, event = self._locked_request(code, attributes, message_authenticator)
+        return _warn_if_unsigned(reply_, event, self._warn_unsigned)
+
+    def send_plan(self, plan: PacketPlan) -> Outcome:
+        """Sends a planned CoA or Disconnect request (:class:`nacwire.nac.PacketPlan`)
+        to this client's NAS, retransmitting the same bytes as needed, and returns
+        what the verified reply means (:class:`nacwire.nac.Outcome`: ``is_success``,
+        ``causes``, ...). The client's port is used, not ``plan.port``: make the
+        client with ``port=plan.port`` (the vendor's CoA port, 3799 or 1700).
+
+        >>> with UdpClient(nas_ip, plan.port, secret) as nas:   # doctest: +SKIP
+        ...     outcome = nas.send_plan(plan)
+        """
+        sent, reply_, _ = self._locked_request(
+            plan.code, _plan_attributes(plan), plan.message_authenticator
+        )
+        return _outcome(plan, sent, reply_)
+
+    def _locked_request(
+        self, code: int | str, attributes: Attributes, message_authenticator: bool | None
+    ) -> tuple[Packet, Packet, ClientEvent]:
         with self._lock:
             if self._sock.fileno() < 0:
                 raise TransportError(f"the client for {self._destination} is closed")
             try:
-                reply_, event = self._request(code, attributes, message_authenticator)
+                return self._request(code, attributes, message_authenticator)
             except (TimeoutError, TransportError):
                 raise  # nacwire.Timeout and TransportError are OSErrors: as they are
             except OSError as e:
                 raise _transport_error(self._destination, "socket error", e) from e
-        return _warn_if_unsigned(reply_, event, self._warn_unsigned)
 
     def _request(
         self, code: int | str, attributes: Attributes, message_authenticator: bool | None
-    ) -> tuple[Packet, ClientEvent]:
+    ) -> tuple[Packet, Packet, ClientEvent]:
         client = self._client
         sent = client.send(
             self._destination, code, attributes, message_authenticator=message_authenticator
@@ -254,7 +310,7 @@ class UdpClient:
                 rejected = e
                 continue
             if event.kind == "reply" and event.identifier == identifier and event.reply is not None:
-                return event.reply, event
+                return sent, event.reply, event
 
     def close(self) -> None:
         """Closes the socket."""
@@ -277,7 +333,8 @@ class _Protocol(asyncio.DatagramProtocol):
 
 class AsyncClient:
     """An asyncio RADIUS client over UDP for one server (or NAS): many requests in
-    flight at once (up to 256), retransmission and verification in Rust.
+    flight at once (up to 256, one per Identifier; more wait for a free one),
+    retransmission and verification in Rust.
 
     Create it with ``await AsyncClient.connect(server, port, secret, ...)`` (calling
     ``AsyncClient(...)`` raises ``TypeError``: the socket needs the running event
@@ -300,6 +357,9 @@ class AsyncClient:
     def _init_state(self) -> None:
         self._transport: asyncio.DatagramTransport | None = None
         self._futures: dict[int, asyncio.Future[tuple[Packet, ClientEvent]]] = {}
+        self._sent: dict[int, str] = {}
+        # one request per Identifier: the 257th waits for one to be free
+        self._slots = asyncio.Semaphore(256)
         self._rejected: dict[int, Error] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._client: Client
@@ -318,8 +378,11 @@ class AsyncClient:
         timeout: float = 2.0,
         retries: int = 3,
         require_message_authenticator: bool | Literal["auto"] = True,
+        bind: tuple[str, int] | None = None,
     ) -> AsyncClient:
-        """Opens the socket and returns a ready client."""
+        """Opens the socket and returns a ready client (``bind``: the local address
+        and port to send from, as for :class:`UdpClient`)."""
+        _check_port(port)
         self = cls.__new__(cls)
         self._init_state()
         loop = asyncio.get_running_loop()
@@ -340,9 +403,11 @@ class AsyncClient:
                 lambda: _Protocol(self),
                 remote_addr=(str(address[0]), int(address[1])),
                 family=family,
+                local_addr=bind,
             )
         except OSError as e:
-            raise _transport_error(self._destination, "cannot open a socket", e) from e
+            what = "cannot open a socket" if bind is None else f"cannot bind to {bind!r}"
+            raise _transport_error(self._destination, what, e) from e
         self._transport = transport
         return self
 
@@ -357,6 +422,26 @@ class AsyncClient:
         as for :meth:`UdpClient.request`). A request cancelled while it waits (as
         ``asyncio.wait_for`` does on timeout) is forgotten: no more retransmissions,
         its Identifier free again."""
+        _, reply_, event = await self._exchange(code, attributes, message_authenticator)
+        return _warn_if_unsigned(reply_, event, self._warn_unsigned)
+
+    async def send_plan(self, plan: PacketPlan) -> Outcome:
+        """Sends a planned CoA or Disconnect request (:class:`nacwire.nac.PacketPlan`)
+        and returns what the verified reply means, as :meth:`UdpClient.send_plan`."""
+        sent, reply_, _ = await self._exchange(
+            plan.code, _plan_attributes(plan), plan.message_authenticator
+        )
+        return _outcome(plan, sent, reply_)
+
+    async def _exchange(
+        self, code: int | str, attributes: Attributes, message_authenticator: bool | None
+    ) -> tuple[Packet, Packet, ClientEvent]:
+        async with self._slots:
+            return await self._exchange_now(code, attributes, message_authenticator)
+
+    async def _exchange_now(
+        self, code: int | str, attributes: Attributes, message_authenticator: bool | None
+    ) -> tuple[Packet, Packet, ClientEvent]:
         if self._transport is None:
             raise TransportError(f"the client for {self._destination or 'nothing'} is closed")
         sent = self._client.send(
@@ -366,17 +451,19 @@ class AsyncClient:
             asyncio.get_running_loop().create_future()
         )
         self._futures[sent.identifier] = future
+        self._sent[sent.identifier] = sent.code_name
         self._transport.sendto(bytes(sent))
         self._arm()
         try:
             reply_, event = await future
         finally:
             self._futures.pop(sent.identifier, None)
+            self._sent.pop(sent.identifier, None)
             self._rejected.pop(sent.identifier, None)
             if not future.done() or future.cancelled():
                 # cancelled by the caller: stop retransmitting it
                 self._client.cancel(self._destination, sent.identifier)
-        return _warn_if_unsigned(reply_, event, self._warn_unsigned)
+        return sent, reply_, event
 
     def _arm(self) -> None:
         if self._timer is not None:
@@ -398,9 +485,12 @@ class AsyncClient:
                 future = self._futures.get(event.identifier)
                 if future is not None and not future.done():
                     rejected = self._rejected.pop(event.identifier, None)
+                    code = self._sent.get(event.identifier, "request")
                     future.set_exception(
                         rejected
-                        or Timeout(f"no reply from {self._destination} id {event.identifier}")
+                        or Timeout(
+                            f"no reply from {self._destination} to {code} id {event.identifier}"
+                        )
                     )
         self._arm()
 
