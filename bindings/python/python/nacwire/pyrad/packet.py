@@ -352,7 +352,7 @@ class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
     def _EncodeValue(self, attr: Any, value: Any) -> bytes:
         try:
             result = attr.values.forward[value]
-        except (KeyError, TypeError):
+        except KeyError:  # an unhashable value raises TypeError, as pyrad's HasForward
             result = tools.EncodeAttr(attr.type, value)
         if attr.encrypt == 2:
             result = self.SaltCrypt(result)
