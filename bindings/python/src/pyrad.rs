@@ -1719,7 +1719,19 @@ fn pyrad_sign<'py>(
     let code: u8 = any.getattr(pyo3::intern!(py, "code"))?.extract()?;
     let ident: u8 = any.getattr(pyo3::intern!(py, "id"))?.extract()?;
     let secret_obj = any.getattr(pyo3::intern!(py, "secret"))?;
-    let secret: &[u8] = secret_obj.extract()?;
+    let secret_copy;
+    let secret: &[u8] = if let Ok(bytes) = secret_obj.cast::<PyBytes>() {
+        bytes.as_bytes()
+    } else if let Ok(array) = secret_obj.cast::<pyo3::types::PyByteArray>() {
+        secret_copy = array.to_vec();
+        &secret_copy
+    } else {
+        // pyrad signs with `hmac.new(secret, ...)`: its error for a str (or None) secret
+        return Err(PyTypeError::new_err(format!(
+            "key: expected bytes or bytearray, but got '{}'",
+            secret_obj.get_type().name()?
+        )));
+    };
     let auth_obj = any.getattr(pyo3::intern!(py, "authenticator"))?;
     let request_code = any
         .getattr_opt(pyo3::intern!(py, "_request_code"))?

@@ -41,6 +41,11 @@ project, named with its file:
   (``dict.vendors.forward``/``backward``, ``dict.vendors.Add``, ``dict.attributes[name] =
   Attribute(short_name, code, type, vendor=vendor_name)``), property mappings writing the
   packet, ``RequestPacket()`` base64-encoded for the outpost.
+- An LDAP-backed RADIUS server found with the code search (``LdapRadiusServer``): a
+  ``server.RemoteHost`` subclass carrying the NAS's user groups, a ``'0.0.0.0'`` catch-all
+  client looked up through ``pkt.source``, ``acct_enabled=False``/``coa_enabled=False``,
+  ``BindToAddress`` (with the private ``_GetAddrInfo``) and ``Run`` overridden,
+  ``"User-Name" in pkt.keys()``.
 
 As in ``test_pyrad_realworld.py``, every program runs in a subprocess of its own with
 ``pyrad`` resolving to nacwire.pyrad through ``nacwire.pyrad.install()``; ``[pyrad]`` runs
@@ -1208,6 +1213,38 @@ for name in ("Class", "Reply-Message", "Session-Timeout", "Service-Type", "NAS-I
         print(name, repr(value), results[0] if len(set(results)) == 1 else results)
 """
 
+# ---------------------------------------------------------------------------------------
+# authentik assigns a str secret to its packet; what pyrad does with secrets that are
+# not bytes once a Message-Authenticator is to be computed (pyrad's hmac.new raises).
+
+SECRET_PROBE = r"""
+from pyrad.dictionary import Dictionary
+from pyrad.packet import AcctPacket, AuthPacket, CoAPacket
+
+d = Dictionary("dictionary")
+for secret in ("a-shared-secret", bytearray(b"a-shared-secret"), None, b"a-shared-secret"):
+    for cls in (AuthPacket, AcctPacket, CoAPacket):
+        results = []
+        pkt = cls(dict=d, id=9, authenticator=bytes(16))
+        pkt.secret = secret
+        pkt["User-Name"] = "alice"
+        for step in ("RequestPacket", "add_message_authenticator", "RequestPacket",
+                     "CreateReply", "verify"):
+            try:
+                if step == "add_message_authenticator":
+                    out = pkt.add_message_authenticator()
+                elif step == "RequestPacket":
+                    out = pkt.RequestPacket()
+                elif step == "CreateReply":
+                    out = pkt.CreateReply(Reply_Message="hi").ReplyPacket()
+                else:
+                    out = pkt.verify_message_authenticator()
+                results.append(out.hex() if isinstance(out, bytes) else repr(out))
+            except Exception as e:
+                results.append("%s: %s" % (type(e).__name__, e))
+        print(type(secret).__name__, cls.__name__, results)
+"""
+
 PROGRAMS = {
     "raok_server.py": RAOK_SERVER,
     "nas_probe.py": NAS_PROBE,
@@ -1218,6 +1255,7 @@ PROGRAMS = {
     "authentik_attributes.py": AUTHENTIK,
     "value_probe.py": VALUE_PROBE,
     "ldap_server.py": LDAP_SERVER,
+    "secret_probe.py": SECRET_PROBE,
 }
 
 # ---------------------------------------------------------------------------------------
@@ -1764,3 +1802,22 @@ def test_ldap_server_with_a_catch_all_client(lab: pathlib.Path, which: str) -> N
         "Authenticate user 'bob'",
         "invalid credentials for 'bob'",
     ]
+
+
+def test_secrets_that_are_not_bytes(lab: pathlib.Path, which: str) -> None:
+    """authentik gives its packet a str secret: encoding works until a
+    Message-Authenticator is computed, where pyrad's ``hmac.new`` raises its TypeError (a
+    bytearray secret works). nacwire.pyrad used to raise another message and to refuse a
+    bytearray secret there."""
+    outs = {impl: run(lab, impl, "secret_probe.py") for impl in _impls(which)}
+    lines = outs["nacwire"].splitlines()
+    refused = "TypeError: key: expected bytes or bytearray, but got 'str'"
+    for line in lines:
+        if line.startswith("str "):
+            assert refused in line, line
+        if line.startswith("bytearray "):  # signed (a reply still needs a bytes secret)
+            assert "key: expected" not in line and "'True']" in line, line
+    assert any(
+        line.startswith("NoneType AuthPacket") and "got 'NoneType'" in line for line in lines
+    )
+    assert outs.get("real", outs["nacwire"]) == outs["nacwire"]
