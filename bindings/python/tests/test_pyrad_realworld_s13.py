@@ -1245,6 +1245,55 @@ for secret in ("a-shared-secret", bytearray(b"a-shared-secret"), None, b"a-share
         print(type(secret).__name__, cls.__name__, results)
 """
 
+# ---------------------------------------------------------------------------------------
+# The raw view written by wire key (as the CoA helpers read it) with values and keys
+# pyrad's encoder refuses, and a named value added at run time as an int (authentik's
+# define_attribute style): pyrad's errors come from its _PktEncodeAttribute.
+
+RAW_PROBE = r"""
+from pyrad.dictionary import Attribute, Dictionary
+from pyrad.packet import AcctPacket, AuthPacket
+
+d = Dictionary("dictionary")
+
+
+class Mine(AuthPacket):
+    pass
+
+
+CASES = [(1, ["str"]), (1, "x"), (1, b"xy"), (27, [3600]), (1, [None]), (1, [[1, 2]]),
+         (1, [memoryview(b"mv")]), (1, [bytearray(b"ba")]), ((311,), [b"x"]),
+         ((311, 11), [b"x"]), ((311, 300), [b"x"]), ((2**32, 1), [b"x"]), (1.0, [b"x"]),
+         (300, [b"x"]), ("1", [b"x"]), (1, [b"x" * 254])]
+for key, value in CASES:
+    results = []
+    for cls in (AuthPacket, Mine, AcctPacket):
+        for signed in (False, True):
+            pkt = cls(dict=d, secret=b"s", id=1, authenticator=bytes(16))
+            if signed:
+                pkt.add_message_authenticator()
+            try:
+                pkt[key] = value
+                results.append(pkt.RequestPacket()[20:].hex())
+            except Exception as e:
+                results.append("%s: %s" % (type(e).__name__, e))
+    shown = "[memoryview(b'mv')]" if "memory" in repr(value) else repr(value)
+    plain, signed = results[0::2], [r[36:] if r.startswith("5012") else r for r in results[1::2]]
+    print(repr(key), shown, plain[0] if len(set(plain)) == 1 else plain,
+          "| signed:", signed[0] if len(set(signed)) == 1 else signed)
+
+d.vendors.Add("Acme", 9999)
+role = Attribute("Role", 2, "integer", vendor="Acme")
+role.values.Add("admin", 1)
+d.attributes["Acme-Role"] = role
+pkt = AuthPacket(dict=d, secret=b"s", id=1, authenticator=bytes(16))
+pkt["Acme-Role"] = "admin"
+try:
+    pkt.RequestPacket()
+except Exception as e:
+    print("named value added as an int:", type(e).__name__, e)
+"""
+
 PROGRAMS = {
     "raok_server.py": RAOK_SERVER,
     "nas_probe.py": NAS_PROBE,
@@ -1256,6 +1305,7 @@ PROGRAMS = {
     "value_probe.py": VALUE_PROBE,
     "ldap_server.py": LDAP_SERVER,
     "secret_probe.py": SECRET_PROBE,
+    "raw_probe.py": RAW_PROBE,
 }
 
 # ---------------------------------------------------------------------------------------
@@ -1820,4 +1870,27 @@ def test_secrets_that_are_not_bytes(lab: pathlib.Path, which: str) -> None:
     assert any(
         line.startswith("NoneType AuthPacket") and "got 'NoneType'" in line for line in lines
     )
+    assert outs.get("real", outs["nacwire"]) == outs["nacwire"]
+
+
+def test_raw_values_and_keys_pyrad_refuses(lab: pathlib.Path, which: str) -> None:
+    """Wire-key writes of values that are not octets (a str, an int, a list of ints,
+    None) or of keys that are not attribute codes: pyrad's own errors (its
+    ``_PktEncodeAttribute``: ``struct.error``, ``IndexError``, the ``TypeError`` of
+    ``bytes + value``); a memoryview or a bytearray is encoded. nacwire.pyrad used to
+    encode a list of ints and to raise other exception types."""
+    outs = {impl: run(lab, impl, "raw_probe.py") for impl in _impls(which)}
+    lines = outs["nacwire"].splitlines()
+    for expected in (
+        "1 ['str'] TypeError: can't concat str to bytes",
+        "27 [3600] TypeError: object of type 'int' has no len()",
+        "1 [[1, 2]] TypeError: can't concat list to bytes",
+        "1 [memoryview(b'mv')] 01046d76 | signed: 01046d76",
+        "1 [bytearray(b'ba')] 01046261 | signed: 01046261",
+        "(311,) [b'x'] IndexError: tuple index out of range",
+        "300 [b'x'] error: ubyte format requires 0 <= number <= 255",
+        "1.0 [b'x'] error: required argument is not an integer",
+    ):
+        assert any(line.startswith(expected) for line in lines), expected
+    assert lines[-1] == "named value added as an int: TypeError object of type 'int' has no len()"
     assert outs.get("real", outs["nacwire"]) == outs["nacwire"]
