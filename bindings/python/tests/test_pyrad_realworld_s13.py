@@ -47,6 +47,12 @@ project, named with its file:
   ``BindToAddress`` (with the private ``_GetAddrInfo``) and ``Run`` overridden,
   ``"User-Name" in pkt.keys()``.
 
+Probes drawn from the same programs pin what pyrad 2.6 does with the values they pass:
+unhashable values (``HasForward``), secrets that are not bytes once a
+Message-Authenticator is computed (authentik's str secret), raw values and keys written
+by wire key, and a dictionary as old pyrad-era servers ship it (toughradius's
+``dictionarys/``: codes above 255, a vendor in the fifth column, duplicate VALUEs).
+
 As in ``test_pyrad_realworld.py``, every program runs in a subprocess of its own with
 ``pyrad`` resolving to nacwire.pyrad through ``nacwire.pyrad.install()``; ``[pyrad]`` runs
 every pairing of nacwire.pyrad and the real pyrad 2.6 and requires the same transcripts, and
@@ -1294,6 +1300,63 @@ except Exception as e:
     print("named value added as an int:", type(e).__name__, e)
 """
 
+# ---------------------------------------------------------------------------------------
+# A dictionary as old pyrad-era servers ship it (toughradius's ``dictionarys/``, and
+# FreeRADIUS 1.x's): server-internal attributes numbered above 255, a vendor named in
+# a fifth column instead of BEGIN-VENDOR, the same VALUE number under two names and the
+# same name with two numbers, comments after the type. Setting an internal attribute on
+# a packet fails when the packet is encoded (pyrad's struct.error).
+
+OLD_DICTIONARY = """\
+$INCLUDE dictionary.old-vendor
+ATTRIBUTE	User-Name		1	string
+ATTRIBUTE	Acct-Status-Type	40	integer
+ATTRIBUTE	EAP-Message		79	string
+ATTRIBUTE	NAS-IPv6-Address	95	octets	# an IPv6 address, really
+ATTRIBUTE	Framed-IPv6-Prefix	97	octets	# the old format
+ATTRIBUTE	Fall-Through		500	integer
+ATTRIBUTE	Auth-Type		1000	integer
+ATTRIBUTE	Group-Name		1030	string
+VALUE		Acct-Status-Type	Interim-Update		3
+VALUE		Acct-Status-Type	Alive			3
+VALUE		Acct-Status-Type	Start			1
+VALUE		Auth-Type		Local			0
+VALUE		Auth-Type		CRAM			1030
+VALUE		Auth-Type		CRAM			1032
+VALUE		Fall-Through		Yes			1
+"""
+
+OLD_VENDOR = """\
+VENDOR          DogCo                      18721
+ATTRIBUTE       DogCo-Version              1       string  DogCo
+ATTRIBUTE       DogCo-Config               2       integer  DogCo
+VALUE		DogCo-Config		On		1
+"""
+
+OLD_DICTIONARY_USE = r"""
+from pyrad.dictionary import Dictionary
+from pyrad.packet import AcctPacket
+
+d = Dictionary("dictionary.old")
+for name in sorted(d.attributes.keys()):
+    a = d.attributes[name]
+    print(name, a.code, a.type, repr(a.vendor), sorted(a.values.forward.items()))
+print(sorted(d.vendors.forward.items()))
+for name, value in [("Acct-Status-Type", "Alive"), ("Acct-Status-Type", "Interim-Update"),
+                    ("Auth-Type", "CRAM"), ("Fall-Through", "Yes"), ("Group-Name", "staff"),
+                    ("DogCo-Version", "1.0"), ("DogCo-Config", "On"),
+                    ("Framed-IPv6-Prefix", "2001:db8::/64"), ("EAP-Message", b"\x02\x01\0\x05\x01"),
+                    ("EAP-Message", b"\xff\xfe")]:
+    pkt = AcctPacket(dict=d, secret=b"s", id=1, authenticator=bytes(16))
+    try:
+        pkt[name] = value
+        raw = pkt.RequestPacket()
+        back = AcctPacket(packet=raw, dict=d, secret=b"s")
+        print(name, repr(value), raw[20:].hex(), back.keys(), back[name])
+    except Exception as e:
+        print(name, repr(value), "%s.%s: %s" % (type(e).__module__, type(e).__name__, e))
+"""
+
 PROGRAMS = {
     "raok_server.py": RAOK_SERVER,
     "nas_probe.py": NAS_PROBE,
@@ -1306,6 +1369,7 @@ PROGRAMS = {
     "ldap_server.py": LDAP_SERVER,
     "secret_probe.py": SECRET_PROBE,
     "raw_probe.py": RAW_PROBE,
+    "old_dictionary.py": OLD_DICTIONARY_USE,
 }
 
 # ---------------------------------------------------------------------------------------
@@ -1316,7 +1380,13 @@ PROGRAMS = {
 def lab(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     """A directory with the programs and the dictionary files."""
     work = tmp_path_factory.mktemp("pyrad-realworld-s13")
-    files = {"dictionary": DICT_ROOT, "dictionary.microsoft": DICT_MICROSOFT, **PROGRAMS}
+    files = {
+        "dictionary": DICT_ROOT,
+        "dictionary.microsoft": DICT_MICROSOFT,
+        "dictionary.old": OLD_DICTIONARY,
+        "dictionary.old-vendor": OLD_VENDOR,
+        **PROGRAMS,
+    }
     for name, text in files.items():
         (work / name).write_text(text)
     return work
@@ -1893,4 +1963,24 @@ def test_raw_values_and_keys_pyrad_refuses(lab: pathlib.Path, which: str) -> Non
     ):
         assert any(line.startswith(expected) for line in lines), expected
     assert lines[-1] == "named value added as an int: TypeError object of type 'int' has no len()"
+    assert outs.get("real", outs["nacwire"]) == outs["nacwire"]
+
+
+def test_an_old_server_dictionary(lab: pathlib.Path, which: str) -> None:
+    """Codes above 255, a vendor in the fifth column, duplicate VALUE numbers (the last
+    name wins when decoding) and names (the last number wins when encoding); an internal
+    attribute set on a packet is pyrad's struct.error when the packet is encoded
+    (nacwire.pyrad used to raise TypeError there)."""
+    outs = {impl: run(lab, impl, "old_dictionary.py") for impl in _impls(which)}
+    lines = outs["nacwire"].splitlines()
+    assert "DogCo-Config 2 integer 'DogCo' [('On', b'\\x00\\x00\\x00\\x01')]" in lines
+    assert (
+        "Auth-Type 1000 integer '' [('CRAM', b'\\x00\\x00\\x04\\x08'),"
+        " ('Local', b'\\x00\\x00\\x00\\x00')]" in lines
+    )
+    assert "Acct-Status-Type 'Interim-Update' 280600000003 ['Acct-Status-Type'] ['Alive']" in lines
+    for name in ("Auth-Type 'CRAM'", "Fall-Through 'Yes'", "Group-Name 'staff'"):
+        assert f"{name} struct.error: ubyte format requires 0 <= number <= 255" in lines
+    assert "DogCo-Version '1.0' 1a0b000049210105312e30 ['DogCo-Version'] ['1.0']" in lines
+    assert "EAP-Message b'\\xff\\xfe' 4f04fffe ['EAP-Message'] [b'\\xff\\xfe']" in lines
     assert outs.get("real", outs["nacwire"]) == outs["nacwire"]
