@@ -21,8 +21,9 @@ fn too_long(key: &Bound<'_, PyAny>, len: usize) -> PyErr {
     ))
 }
 
-/// Appends one attribute: `key` an int code or a `(vendor, code)` tuple.
-fn encode_one(out: &mut Vec<u8>, key: &Bound<'_, PyAny>, value: &[u8]) -> PyResult<()> {
+/// Appends one attribute: `key` an int code or a `(vendor, code)` tuple. Returns false,
+/// having written nothing, for any other key (the caller hands it to `encode_slow`).
+fn encode_one(out: &mut Vec<u8>, key: &Bound<'_, PyAny>, value: &[u8]) -> PyResult<bool> {
     if let Some(code) = key
         .is_instance_of::<pyo3::types::PyInt>()
         .then(|| key.extract::<u8>().ok())
@@ -34,12 +35,18 @@ fn encode_one(out: &mut Vec<u8>, key: &Bound<'_, PyAny>, value: &[u8]) -> PyResu
         out.push(code);
         out.extend_from_slice(&[value.len() as u8 + 2]);
         out.extend_from_slice(value);
-        return Ok(());
+        return Ok(true);
     }
     let Ok((vendor, sub)) = key.extract::<(u32, Bound<'_, PyAny>)>() else {
-        return Err(PyTypeError::new_err(format!("invalid attribute key {key}")));
+        return Ok(false);
     };
-    let sub_code: u8 = sub.extract()?;
+    let Some(sub_code) = sub
+        .is_instance_of::<pyo3::types::PyInt>()
+        .then(|| sub.extract::<u8>().ok())
+        .flatten()
+    else {
+        return Ok(false);
+    };
     if value.len() > 253 {
         return Err(too_long(&sub, value.len()));
     }
@@ -50,6 +57,33 @@ fn encode_one(out: &mut Vec<u8>, key: &Bound<'_, PyAny>, value: &[u8]) -> PyResu
     out.extend_from_slice(&vendor.to_be_bytes());
     out.extend_from_slice(&[sub_code, value.len() as u8 + 2]);
     out.extend_from_slice(value);
+    Ok(true)
+}
+
+/// One value of the raw view: bytes natively, anything else (a value that is not
+/// bytes, a key that is no attribute code) through the packet's `_PktEncodeAttribute`,
+/// as pyrad encodes every attribute: its octets, or pyrad's errors (`struct.error` for
+/// a code out of range, `TypeError` for a str or an int value, ...). `encode_tlv` is the
+/// packet's bound `_PktEncodeTlv`.
+fn encode_value(
+    out: &mut Vec<u8>,
+    encode_tlv: &Bound<'_, PyAny>,
+    key: &Bound<'_, PyAny>,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        if encode_one(out, key, bytes.as_bytes())? {
+            return Ok(());
+        }
+    }
+    let py = value.py();
+    let encoded = encode_tlv
+        .getattr(pyo3::intern!(py, "__self__"))?
+        .call_method1(pyo3::intern!(py, "_PktEncodeAttribute"), (key, value))?;
+    match encoded.cast::<PyBytes>() {
+        Ok(bytes) => out.extend_from_slice(bytes.as_bytes()),
+        Err(_) => out.extend(encoded.extract::<Vec<u8>>()?),
+    }
     Ok(())
 }
 
@@ -70,14 +104,7 @@ fn pyrad_encode<'py>(
             continue;
         }
         for value in values.try_iter()? {
-            let value = value?;
-            match value.cast::<PyBytes>() {
-                Ok(b) => encode_one(&mut out, &key, b.as_bytes())?,
-                Err(_) => {
-                    let v: Vec<u8> = value.extract()?;
-                    encode_one(&mut out, &key, &v)?;
-                }
-            }
+            encode_value(&mut out, encode_tlv, &key, &value?)?;
         }
     }
     Ok(PyBytes::new(py, &out))
@@ -778,7 +805,9 @@ impl PyradAttrs {
                         out.extend_from_slice(value);
                     }
                     // Too long: pyrad's error, naming the key as it does.
-                    _ => encode_one(&mut Vec::new(), &key_object(py, g.key)?, value)?,
+                    _ => {
+                        encode_one(&mut Vec::new(), &key_object(py, g.key)?, value)?;
+                    }
                 }
             }
         }
@@ -1636,13 +1665,7 @@ fn encode_packet<'py>(
         for value in values.try_iter()? {
             let value = value?;
             let at = out.len() + 2;
-            match value.cast::<PyBytes>() {
-                Ok(b) => encode_one(out, &key, b.as_bytes())?,
-                Err(_) => {
-                    let v: Vec<u8> = value.extract()?;
-                    encode_one(out, &key, &v)?;
-                }
-            }
+            encode_value(out, encode_tlv, &key, &value)?;
             if is_ma && ma.is_none() {
                 ma = Some(at);
             }
@@ -1719,7 +1742,19 @@ fn pyrad_sign<'py>(
     let code: u8 = any.getattr(pyo3::intern!(py, "code"))?.extract()?;
     let ident: u8 = any.getattr(pyo3::intern!(py, "id"))?.extract()?;
     let secret_obj = any.getattr(pyo3::intern!(py, "secret"))?;
-    let secret: &[u8] = secret_obj.extract()?;
+    let secret_copy;
+    let secret: &[u8] = if let Ok(bytes) = secret_obj.cast::<PyBytes>() {
+        bytes.as_bytes()
+    } else if let Ok(array) = secret_obj.cast::<pyo3::types::PyByteArray>() {
+        secret_copy = array.to_vec();
+        &secret_copy
+    } else {
+        // pyrad signs with `hmac.new(secret, ...)`: its error for a str (or None) secret
+        return Err(PyTypeError::new_err(format!(
+            "key: expected bytes or bytearray, but got '{}'",
+            secret_obj.get_type().name()?
+        )));
+    };
     let auth_obj = any.getattr(pyo3::intern!(py, "authenticator"))?;
     let request_code = any
         .getattr_opt(pyo3::intern!(py, "_request_code"))?

@@ -352,7 +352,7 @@ class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
     def _EncodeValue(self, attr: Any, value: Any) -> bytes:
         try:
             result = attr.values.forward[value]
-        except (KeyError, TypeError):
+        except KeyError:  # an unhashable value raises TypeError, as pyrad's HasForward
             result = tools.EncodeAttr(attr.type, value)
         if attr.encrypt == 2:
             result = self.SaltCrypt(result)
@@ -658,7 +658,8 @@ class Packet(OrderedDict, PyradPacketMethods):  # type: ignore[type-arg]
             key = 26
         else:
             self._CheckAttributeLength(key, len(value))
-        return bytes((key, len(value) + 2)) + value
+        # struct.pack, as pyrad: a code out of range is its struct.error
+        return struct.pack("!BB", key, len(value) + 2) + value
 
     def _PktEncodeTlv(self, tlv_key: Any, tlv_value: dict[Any, list[bytes]]) -> bytes:
         """A TLV: the n-th values of all sub-attributes together, split over as many

@@ -405,12 +405,13 @@ def _codec(datatype: str, values: Any) -> tuple[Any, Any, int, dict[Any, Any], d
         plain_enc = enc
 
     def encode(v: Any) -> bytes:
-        if fwd:
-            try:
-                return fwd[v]
-            except (KeyError, TypeError):
-                pass
-        return bytes(plain_enc(v))
+        # pyrad looks every value up in the named values first (``HasForward``), even
+        # when there are none: an unhashable value (a bytearray, a dict) raises
+        # ``TypeError: unhashable type`` there, for every attribute type.
+        try:
+            return fwd[v]
+        except KeyError:
+            return bytes(plain_enc(v))
 
     # the native reader (pyrad_read) decodes these kinds itself, named values first
     return decode, encode, _KINDS.get(datatype, 0), back, fwd
