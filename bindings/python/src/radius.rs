@@ -849,10 +849,8 @@ pub(crate) fn apply_attributes(
     hiding: Option<&Hiding<'_>>,
     clear: bool,
 ) -> Result<(), AddError> {
-    // RFC 2868 §3.5 (and RFC 2548 for the MS-MPPE keys): the salt of each
-    // salt-encrypted attribute in a packet is unique. The first takes `hiding.salt`,
-    // each further one the next value, its top bit kept.
-    let mut salted = 0u16;
+    // (each salt-encrypted attribute gets a salt of its own: radius-dict's add_typed
+    // takes the first from `hiding`, the next ones from PacketBuilder::claim_salt)
     for p in prepared {
         match p {
             Prepared::Chap(password) => {
@@ -868,14 +866,6 @@ pub(crate) fn apply_attributes(
                 };
                 if clear && def.flags().encrypt != radius_dict::Encrypt::None {
                     add_clear(b, def, *tag, value)?;
-                } else if def.flags().encrypt == radius_dict::Encrypt::Salted {
-                    let own = hiding.map(|h| Hiding {
-                        secret: h.secret,
-                        salt: (h.salt & 0x8000) | (h.salt.wrapping_add(salted) & 0x7fff),
-                    });
-                    salted = salted.wrapping_add(1);
-                    dict.add_typed(b, def, *tag, value, own.as_ref())
-                        .map_err(AddError::Dict)?;
                 } else {
                     dict.add_typed(b, def, *tag, value, hiding)
                         .map_err(AddError::Dict)?;
