@@ -649,6 +649,18 @@ pub(crate) fn add_resolved_radius11(
 }
 
 impl ResolvedItem<'_> {
+    /// For a named (not raw) string or octets attribute with no octets, its raw name
+    /// (`Attr-1`), to say how to send it anyway; `None` otherwise, and for
+    /// Message-Authenticator (its value is computed when the packet is finished).
+    pub(crate) fn empty_named(&self) -> Option<String> {
+        let empty = matches!(
+            &self.value,
+            radius_codec::Value::String(v) | radius_codec::Value::Octets(v) if v.is_empty()
+        );
+        (empty && !self.attr.is_raw() && self.attr.addr() != radius_dict::AttrAddr::standard(80))
+            .then(|| self.attr.addr().to_string())
+    }
+
     /// The item as a packet carrying it prints ([`attributes_plain`]): name (with
     /// `:tag` when tagged) and value text, to compare with what a reply prints. A raw
     /// attribute prints as its octets read with the dictionary, as FreeRADIUS reads a

@@ -90,6 +90,9 @@ pub(crate) struct SendArgs {
           value_parser = whole::<u32>(0, u64::MAX))]
     retries: u32,
     /// Seconds to wait for a reply before each retransmission (fractions allowed).
+    /// Each wait is this give or take 10% (RFC 5080's jitter; radclient waits exactly
+    /// this), and a request is lost at most TIMEOUT x (RETRIES + 1) after its first
+    /// send: `-t 1 -r 0` gives up after 0.9 to 1 s.
     #[arg(short = 't', long, default_value_t = 3.0, allow_negative_numbers = true,
           value_parser = seconds_arg)]
     timeout: f64,
@@ -836,22 +839,38 @@ impl Build<'_> {
 
 /// Checks every item of every packet once and keeps them resolved (one dictionary
 /// lookup and value parse per distinct input packet, not per request).
+///
+/// A named attribute whose value is empty (`User-Name = ""`, `Class = 0x`) is left
+/// out, as radclient leaves it out (RFC 8044 §3.4-3.5: "Strings of length zero (0)
+/// MUST NOT be sent; omit the entire attribute instead"), with one warning on stderr
+/// unless `quiet`; a raw attribute (`Attr-25 = 0x`) is sent as given, for testing
+/// servers.
 fn check_templates(
     dict: &'static Dictionary,
     templates: &mut [Template],
     secret: &SharedSecret,
+    quiet: bool,
 ) -> CliResult<()> {
     for t in templates {
         let hiding = Hiding { secret, salt: 0x8001 };
-        t.resolved = t
-            .items
-            .iter()
-            .zip(&t.items_at)
-            .map(|(item, at)| {
-                resolve_item(dict, t.code, item, &hiding)
-                    .map_err(|e| Failure::usage(format!("{}{e}", located(at))))
-            })
-            .collect::<CliResult<_>>()?;
+        let mut resolved = Vec::with_capacity(t.items.len());
+        for (item, at) in t.items.iter().zip(&t.items_at) {
+            let r = resolve_item(dict, t.code, item, &hiding)
+                .map_err(|e| Failure::usage(format!("{}{e}", located(at))))?;
+            if let Some(raw) = r.empty_named() {
+                if !quiet {
+                    eprintln!(
+                        "nacwire: warning: {}{}: empty value not sent (a zero-length attribute is \
+                         never sent, RFC 8044; radclient leaves it out too; `{raw} = 0x` sends one)",
+                        located(at),
+                        item.name,
+                    );
+                }
+                continue;
+            }
+            resolved.push(r);
+        }
+        t.resolved = resolved;
         if !t.code.is_request() {
             return Err(Failure::usage(format!("{} is not a request", t.code)));
         }
@@ -1064,7 +1083,7 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         .collect::<CliResult<Vec<_>>>()?
         .into_iter()
         .unzip();
-    check_templates(dict, &mut templates, &secret)?;
+    check_templates(dict, &mut templates, &secret, args.quiet)?;
     // Where each packet goes: consecutive packets for one destination form a run,
     // sent in order (radclient sends a packet to its Packet-Dst-* or its type's port).
     let mut runs: Vec<(SocketAddr, String, std::ops::Range<usize>)> = Vec::new();
@@ -1404,13 +1423,32 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                             pb.inc(1);
                         }
                         let req = Packet::new_unchecked(&request[..]);
-                        if print_packets && args.json {
+                        // What was sent, as when a reply comes (radclient -x prints each
+                        // request it sends, answered or not), then that it went unanswered.
+                        let sent_attrs = print_packets.then(|| {
+                            let decode = if args.json { attributes_plain } else { attributes };
+                            decode(dict, &req, Some((client.secret(), hiding_vector(&req, None))))
+                        });
+                        if let Some(sent_attrs) = sent_attrs.as_ref().filter(|_| args.json) {
+                            let mut s = packet_json("sent", &req, sent_attrs);
+                            s.insert("to".into(), json!(server.to_string()));
+                            emit_json(&mut out, &serde_json::Value::Object(s));
                             emit_json(
                                 &mut out,
                                 &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
                                     "to": server.to_string(), "elapsed_ms": ms(elapsed)}),
                             );
-                        } else if print_packets {
+                        } else if let Some(sent_attrs) = &sent_attrs {
+                            print_text(
+                                &mut out,
+                                &format!(
+                                    "Sent {} Id {} from {local} to {server} length {}",
+                                    req.code(),
+                                    req.identifier(),
+                                    req.length()
+                                ),
+                                sent_attrs,
+                            );
                             let _ = writeln!(
                                 out,
                                 "No reply to {} Id {} from {server} after {:.3} s",

@@ -1,0 +1,336 @@
+//! Trial s13: a radclient/radtest/radsniff user's daily workflows, each rough edge
+//! found pinned by a test (UDP requests lost under -x, empty values, clap's missing
+//! arguments and commands, ...). Against `nacwire serve`, radclient and silent ports
+//! on loopback.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    unreachable_pub
+)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
+
+use nacwire_tests::{free_udp_port, require_program, SECRET};
+use serde_json::Value;
+
+fn nacwire() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_nacwire"))
+}
+
+fn run(args: &[&str]) -> Output {
+    nacwire()
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run nacwire")
+}
+
+/// `nacwire ARGS` with `input` on stdin.
+fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = nacwire()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run nacwire");
+    // The program may stop reading early (an error on the first line): ignore EPIPE.
+    let _ = child.stdin.take().unwrap().write_all(input);
+    child.wait_with_output().expect("wait nacwire")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json_lines(o: &Output) -> Vec<Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+/// `nacwire serve` on a free loopback port; killed on drop.
+struct Serve {
+    child: Child,
+    port: u16,
+}
+
+impl Serve {
+    fn start(extra: &[&str]) -> Self {
+        let port = free_udp_port();
+        let listen = format!("127.0.0.1:{port}");
+        let mut child = nacwire()
+            .args(["serve", SECRET, "-l", &listen])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start nacwire serve");
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        err.read_line(&mut line).unwrap();
+        assert!(line.contains("listening on"), "{line}");
+        std::thread::spawn(move || for _ in err.lines() {});
+        Self { child, port }
+    }
+
+    fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// Stops the server and returns what it printed.
+    fn output(mut self) -> String {
+        let _ = self.child.kill();
+        let mut s = String::new();
+        std::io::Read::read_to_string(self.child.stdout.as_mut().unwrap(), &mut s).unwrap();
+        let _ = self.child.wait();
+        s
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A silent UDP port: bound (so no ICMP), never answered, for as long as it lives.
+fn silent_port() -> (std::net::UdpSocket, String) {
+    let s = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let a = s.local_addr().unwrap().to_string();
+    (s, a)
+}
+
+/// radclient -x prints every request it sends, answered or not; `nacwire send` printed
+/// a UDP request only with its reply, so a request to a silent server showed nothing of
+/// what was sent (over TCP it did). Now the request is printed, then "No reply"; with
+/// --json a `sent` event comes before the `lost` one, as over TCP.
+#[test]
+fn udp_lost_request_is_printed_as_sent() {
+    let (_keep, silent) = silent_port();
+    let args = [
+        "send",
+        "auth",
+        &silent,
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "-r",
+        "0",
+        "-t",
+        "0.2",
+    ];
+    let o = run(&args);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let out = stdout(&o);
+    let sent = out.find("Sent Access-Request Id ").expect(&out);
+    let user = out.find("\tUser-Name = \"bob\"").expect(&out);
+    let password = out.find("\tUser-Password = \"hello\"").expect(&out);
+    let lost = out.find("No reply to Access-Request Id ").expect(&out);
+    assert!(sent < user && user < password && password < lost, "{out}");
+    assert!(out.contains(&format!("to {silent} length 61")), "{out}");
+
+    let mut json = args.to_vec();
+    json.push("--json");
+    let o = run(&json);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l.len(), 3, "{l:?}");
+    assert_eq!(l[0]["event"], "sent");
+    assert_eq!(l[0]["to"], silent.as_str());
+    assert_eq!(l[0]["attributes"]["User-Name"], serde_json::json!(["bob"]));
+    assert_eq!(l[1]["event"], "lost");
+    assert_eq!(l[1]["id"], l[0]["id"]);
+    assert_eq!(l[2]["event"], "summary");
+    assert_eq!(l[2]["lost"], 1);
+
+    // -q prints no packet, lost or not.
+    let mut quiet = args.to_vec();
+    quiet.push("-q");
+    let o = run(&quiet);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+}
+
+/// radclient leaves an attribute with an empty value out of the packet (RFC 8044
+/// §3.5: "Strings of length zero (0) MUST NOT be sent; omit the entire attribute
+/// instead"); `nacwire send` sent `User-Name = ""` and `Class = 0x` as 2-octet
+/// attributes. Now they are left out with a warning naming each; a raw `Attr-25 = 0x`
+/// still sends one (for testing servers).
+#[test]
+fn empty_values_are_left_out_as_radclient_does() {
+    let srv = Serve::start(&["--user", "bob:hello", "--json"]);
+    let input = "User-Name = \"bob\", User-Password = \"hello\", Reply-Message = \"\"\n\
+                 Class = 0x, Tunnel-Private-Group-Id:1 = \"\", Cisco-AVPair = \"\"\n";
+    let o = run_stdin(&["send", "auth", &srv.addr(), SECRET, "--json"], input.as_bytes());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    let attrs = l[0]["attributes"].as_object().unwrap();
+    let mut names: Vec<&str> = attrs.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["Message-Authenticator", "User-Name", "User-Password"],
+        "{}",
+        l[0]
+    );
+    // 20 header + 18 Message-Authenticator + 5 User-Name + 18 User-Password.
+    assert_eq!(l[0]["length"], 61, "{}", l[0]);
+    let err = stderr(&o);
+    for (at, name, raw) in [
+        ("stdin:1", "Reply-Message", "Attr-18"),
+        ("stdin:2", "Class", "Attr-25"),
+        ("stdin:2", "Tunnel-Private-Group-Id:1", "Attr-81"),
+        ("stdin:2", "Cisco-AVPair", "Attr-26.9.1"),
+    ] {
+        assert!(
+            err.contains(&format!("nacwire: warning: {at}: {name}: empty value not sent"))
+                && err.contains(&format!("`{raw} = 0x` sends one")),
+            "{name}: {err}"
+        );
+    }
+    // One warning each, nothing else (nacwire serve signs its replies).
+    assert_eq!(err.lines().count(), 4, "{err}");
+}
+
+/// The raw form still sends a zero-length attribute, and -q silences the warning.
+#[test]
+fn empty_raw_value_is_sent_and_quiet_warns_nothing() {
+    let srv = Serve::start(&["--user", "bob:hello"]);
+    let o = run(&[
+        "send",
+        "auth",
+        &srv.addr(),
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "Attr-25=0x",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l[0]["attributes"]["Class"], serde_json::json!(["0x"]), "{}", l[0]);
+    assert_eq!(l[0]["length"], 63, "{}", l[0]);
+    let o = run(&[
+        "send",
+        "auth",
+        &srv.addr(),
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "Class=0x",
+        "-q",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+}
+
+/// What radclient does with the same input, the reason for the change above: its
+/// packet reaches `nacwire serve` without the empty attributes.
+#[test]
+fn radclient_leaves_empty_values_out() {
+    let Some(rc) = require_program("radclient") else {
+        return;
+    };
+    let srv = Serve::start(&["--json", "--require-message-authenticator", "no"]);
+    let mut child = Command::new(rc)
+        .args(["-r", "1", "-t", "1", &srv.addr(), "auth", SECRET])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"User-Name = \"bob\", Class = 0x, Reply-Message = \"\"\n")
+        .unwrap();
+    let _ = child.wait().unwrap();
+    let out = srv.output();
+    let received: Value = out
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["event"] == "received")
+        .expect(&out);
+    assert_eq!(received["length"], 25, "{received}");
+    let attrs = received["attributes"].as_object().unwrap();
+    assert_eq!(attrs.keys().collect::<Vec<_>>(), ["User-Name"], "{received}");
+}
+
+/// clap's "required arguments were not provided" lists them on the lines after; the
+/// one-line message kept only the first line, naming nothing. Now the missing
+/// arguments and the usage are on the line.
+#[test]
+fn missing_arguments_are_named() {
+    for (args, want) in [
+        (
+            &["send", "auth"][..],
+            "nacwire: the following required arguments were not provided: <SERVER> \
+             (usage: nacwire send <KIND> <SERVER> [SECRET] [Name=value]...) (see --help)\n",
+        ),
+        (
+            &["decode"][..],
+            "nacwire: the following required arguments were not provided: <INPUT> \
+             (usage: nacwire decode <INPUT>) (see --help)\n",
+        ),
+        (
+            &["send"][..],
+            "nacwire: the following required arguments were not provided: <KIND> <SERVER> \
+             (usage: nacwire send <KIND> <SERVER> [SECRET] [Name=value]...) (see --help)\n",
+        ),
+    ] {
+        let o = run(args);
+        assert_eq!(code(&o), 3, "{args:?}");
+        assert_eq!(stderr(&o), want, "{args:?}");
+        assert_eq!(stdout(&o), "", "{args:?}");
+    }
+}
+
+/// `nacwire` or `nacwire dict` alone printed the command's description as if it were
+/// the error (`nacwire: Check a FreeRADIUS dictionary tree, or show an attribute (see
+/// --help)`). Now one line names the commands it wants.
+#[test]
+fn missing_command_names_the_commands() {
+    for (args, want) in [
+        (
+            &[][..],
+            "nacwire: a command is needed: send, serve, decode, dict, ecp, coa \
+             (usage: nacwire <COMMAND>) (see --help)\n",
+        ),
+        (
+            &["dict"][..],
+            "nacwire: a command is needed: check, show (usage: nacwire dict <COMMAND>) (see --help)\n",
+        ),
+        (
+            &["ecp"][..],
+            "nacwire: a command is needed: verify, approve (usage: nacwire ecp <COMMAND>) (see --help)\n",
+        ),
+        (
+            &["coa"][..],
+            "nacwire: a command is needed: plan (usage: nacwire coa <COMMAND>) (see --help)\n",
+        ),
+    ] {
+        let o = run(args);
+        assert_eq!(code(&o), 3, "{args:?}");
+        assert_eq!(stderr(&o), want, "{args:?}");
+    }
+    // --help is still the full help, on stdout, exit 0.
+    let o = run(&["dict", "--help"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("Commands:"), "{}", stdout(&o));
+}
