@@ -17,7 +17,8 @@ use crate::common::{
     print_text, resolve_secret, CliResult, Failure,
 };
 
-/// The most octets `decode -` reads from stdin (a capture held in memory).
+/// The most octets `decode` reads of an input that is not a capture (hex text or a
+/// raw packet, from stdin or a file, read whole; a capture is read as it arrives).
 const MAX_STDIN: u64 = 1 << 30;
 
 /// UDP ports decoded in captures (and TCP 1812/1813/2083 ... on either side).
@@ -129,34 +130,17 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
     };
     let input = if args.input == "-" {
         // `Stdin`, not its lock: the capture reader wants a `Send` source.
-        let mut stdin = std::io::stdin();
-        let magic = capture_head(&mut stdin).map_err(|e| Failure::usage(format!("stdin: {e}")))?;
-        if is_capture(&magic) {
-            Input::Capture(Box::new(std::io::Read::chain(std::io::Cursor::new(magic), stdin)))
-        } else {
-            let mut data = magic;
-            std::io::Read::read_to_end(&mut std::io::Read::take(stdin, MAX_STDIN + 1), &mut data)
-                .map_err(|e| Failure::usage(format!("stdin: {e}")))?;
-            if data.len() as u64 > MAX_STDIN {
-                return Err(Failure::usage(format!("stdin: larger than {MAX_STDIN} octets")));
-            }
-            if data.iter().all(u8::is_ascii_whitespace) {
-                return Err(Failure::usage(
-                    "stdin: empty (give a capture, a raw packet or hex)",
-                ));
-            } else if let Some(bytes) = std::str::from_utf8(&data).ok().and_then(parse_hex) {
-                Input::Packets(vec![raw(bytes)])
-            } else {
-                Input::Packets(vec![raw(data)])
-            }
-        }
+        read_input(std::io::stdin(), "stdin")?
+    } else if args.input.trim().is_empty() {
+        return Err(Failure::usage(
+            "the input is empty: give hex, a capture or raw packet file, or - for stdin",
+        ));
     } else if path.is_file() {
-        let data = std::fs::read(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
-        if is_capture(&data) {
-            Input::Capture(Box::new(std::io::Cursor::new(data)))
-        } else {
-            Input::Packets(vec![raw(data)])
-        }
+        // A capture is streamed (not read whole into memory); a raw packet or hex text
+        // (`--json`'s `hex` saved to a file) as from stdin.
+        let file =
+            std::fs::File::open(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+        read_input(file, &path.display().to_string())?
     } else if let Some(bytes) = parse_hex(&args.input) {
         Input::Packets(vec![raw(bytes)])
     } else if path.exists() {
@@ -609,6 +593,35 @@ fn raw(bytes: Vec<u8>) -> Found {
 /// The start of stdin: its first 4 octets, and when they are a capture's magic number
 /// the whole file header (pcap: 24 octets; pcapng: the Section Header Block, at most
 /// 64 KiB), which the capture reader wants in its first read.
+/// What `src` holds: a capture (read as it arrives), else, read whole (at most
+/// [`MAX_STDIN`] octets), hex text or a raw packet; nothing but blanks is an error.
+fn read_input(mut src: impl std::io::Read + Send + 'static, origin: &str) -> CliResult<Input> {
+    let magic = capture_head(&mut src).map_err(|e| Failure::usage(format!("{origin}: {e}")))?;
+    if is_capture(&magic) {
+        return Ok(Input::Capture(Box::new(std::io::Read::chain(
+            std::io::Cursor::new(magic),
+            src,
+        ))));
+    }
+    let mut data = magic;
+    std::io::Read::read_to_end(&mut std::io::Read::take(src, MAX_STDIN + 1), &mut data)
+        .map_err(|e| Failure::usage(format!("{origin}: {e}")))?;
+    if data.len() as u64 > MAX_STDIN {
+        return Err(Failure::usage(format!(
+            "{origin}: larger than {MAX_STDIN} octets"
+        )));
+    }
+    if data.iter().all(u8::is_ascii_whitespace) {
+        return Err(Failure::usage(format!(
+            "{origin}: empty (give a capture, a raw packet or hex)"
+        )));
+    }
+    Ok(match std::str::from_utf8(&data).ok().and_then(parse_hex) {
+        Some(bytes) => Input::Packets(vec![raw(bytes)]),
+        None => Input::Packets(vec![raw(data)]),
+    })
+}
+
 fn capture_head(input: &mut impl std::io::Read) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut head = Vec::with_capacity(64);

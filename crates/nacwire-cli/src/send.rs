@@ -91,8 +91,8 @@ pub(crate) struct SendArgs {
     retries: u32,
     /// Seconds to wait for a reply before each retransmission (fractions allowed).
     /// Each wait is this give or take 10% (RFC 5080's jitter; radclient waits exactly
-    /// this), and a request is lost at most TIMEOUT x (RETRIES + 1) after its first
-    /// send: `-t 1 -r 0` gives up after 0.9 to 1 s.
+    /// this): `-t 1 -r 0` gives up after 0.9 to 1.1 s; with retransmissions the whole
+    /// exchange is capped at TIMEOUT x (RETRIES + 1).
     #[arg(short = 't', long, default_value_t = 3.0, allow_negative_numbers = true,
           value_parser = seconds_arg)]
     timeout: f64,

@@ -334,3 +334,115 @@ fn missing_command_names_the_commands() {
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).contains("Commands:"), "{}", stdout(&o));
 }
+
+/// A file in the temporary directory, removed on drop.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str, contents: &[u8]) -> Self {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("nacwire-s13-{}-{n}-{name}", std::process::id()));
+        std::fs::write(&path, contents).unwrap();
+        Self(path)
+    }
+
+    fn s(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// `decode ""` decoded an empty packet (`#1 malformed RADIUS packet (0 octets)` then
+/// `nacwire: : 1 malformed packet(s)`), and so did an empty file; `decode -` with
+/// nothing on stdin already said "empty". Now all three say so in one line, exit 3.
+#[test]
+fn decode_empty_input_says_empty() {
+    let empty = TempFile::new("empty.bin", b"");
+    let blank = TempFile::new("blank.txt", b"\n  \n");
+    for (args, want) in [
+        (
+            vec!["decode", ""],
+            "nacwire: the input is empty: give hex, a capture or raw packet file, or - for stdin\n"
+                .to_string(),
+        ),
+        (
+            vec!["decode", " "],
+            "nacwire: the input is empty: give hex, a capture or raw packet file, or - for stdin\n"
+                .to_string(),
+        ),
+        (
+            vec!["decode", empty.s()],
+            format!(
+                "nacwire: {}: empty (give a capture, a raw packet or hex)\n",
+                empty.s()
+            ),
+        ),
+        (
+            vec!["decode", blank.s()],
+            format!(
+                "nacwire: {}: empty (give a capture, a raw packet or hex)\n",
+                blank.s()
+            ),
+        ),
+    ] {
+        let o = run(&args);
+        assert_eq!(code(&o), 3, "{args:?}");
+        assert_eq!(stderr(&o), want, "{args:?}");
+        assert_eq!(stdout(&o), "", "{args:?}");
+    }
+}
+
+/// Hex text piped to `decode -` was decoded, the same text in a file (a `--json`
+/// `hex` field saved, a hex dump from `xxd -p`) was read as raw octets and reported
+/// malformed. Now a file is read as stdin is: a capture, else hex text, else raw.
+#[test]
+fn decode_reads_hex_text_from_a_file() {
+    let srv = Serve::start(&["--user", "bob:hello"]);
+    let o = run(&[
+        "send",
+        "auth",
+        &srv.addr(),
+        SECRET,
+        "User-Name=bob",
+        "User-Password=hello",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let sent = &json_lines(&o)[0];
+    let hex = sent["hex"].as_str().unwrap();
+    // One line, and xxd -p's shape: 60 digits a line.
+    let wrapped: String = hex
+        .as_bytes()
+        .chunks(60)
+        .map(|c| format!("{}\n", std::str::from_utf8(c).unwrap()))
+        .collect();
+    for text in [format!("{hex}\n"), wrapped] {
+        let file = TempFile::new("packet.hex", text.as_bytes());
+        let o = run(&["decode", file.s(), "--secret", SECRET]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            out.starts_with(&format!(
+                "#1 Access-Request Id {} length 61 [verified: Message-Authenticator]\n",
+                sent["id"]
+            )),
+            "{out}"
+        );
+        assert!(out.contains("\tUser-Password = \"hello\"\n"), "{out}");
+        // The same bytes raw decode the same.
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        let raw = TempFile::new("packet.bin", &bytes);
+        let r = run(&["decode", raw.s(), "--secret", SECRET]);
+        assert_eq!(code(&r), 0, "{}", stderr(&r));
+        assert_eq!(stdout(&r), out);
+    }
+}
