@@ -91,8 +91,14 @@ impl Serve {
         format!("127.0.0.1:{}", self.port)
     }
 
-    /// Stops the server and returns what it printed.
+    /// Waits (at most 10 s) for the server to end by itself (`--exit-after`) and
+    /// returns what it printed: killing it at once could lose what it had still to
+    /// print about the last exchange.
     fn output(mut self) -> String {
+        let start = std::time::Instant::now();
+        while self.child.try_wait().unwrap().is_none() && start.elapsed().as_secs() < 10 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let mut s = String::new();
         std::io::Read::read_to_string(self.child.stdout.as_mut().unwrap(), &mut s).unwrap();
@@ -246,7 +252,13 @@ fn radclient_leaves_empty_values_out() {
     let Some(rc) = require_program("radclient") else {
         return;
     };
-    let srv = Serve::start(&["--json", "--require-message-authenticator", "no"]);
+    let srv = Serve::start(&[
+        "--json",
+        "--require-message-authenticator",
+        "no",
+        "--exit-after",
+        "1",
+    ]);
     let mut child = Command::new(rc)
         .args(["-r", "1", "-t", "1", &srv.addr(), "auth", SECRET])
         .stdin(Stdio::piped())
@@ -444,5 +456,102 @@ fn decode_reads_hex_text_from_a_file() {
         let r = run(&["decode", raw.s(), "--secret", SECRET]);
         assert_eq!(code(&r), 0, "{}", stderr(&r));
         assert_eq!(stdout(&r), out);
+    }
+}
+
+/// An Ethernet/IPv4/UDP frame carrying `payload`.
+fn udp_frame(src: ([u8; 4], u16), dst: ([u8; 4], u16), payload: &[u8]) -> Vec<u8> {
+    let mut f = vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00];
+    let total = (20 + 8 + payload.len()) as u16;
+    f.extend_from_slice(&[0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0, 0, 64, 17, 0, 0]);
+    f.extend_from_slice(&src.0);
+    f.extend_from_slice(&dst.0);
+    f.extend_from_slice(&src.1.to_be_bytes());
+    f.extend_from_slice(&dst.1.to_be_bytes());
+    f.extend_from_slice(&((8 + payload.len()) as u16).to_be_bytes());
+    f.extend_from_slice(&[0, 0]);
+    f.extend_from_slice(payload);
+    f
+}
+
+/// A classic pcap file (Ethernet, microseconds) of `frames`, one second apart.
+fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&4u16.to_le_bytes());
+    out.extend_from_slice(&[0; 8]);
+    out.extend_from_slice(&65535u32.to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    for (t, f) in frames.iter().enumerate() {
+        out.extend_from_slice(&(1_700_000_000 + t as u32).to_le_bytes());
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
+        out.extend_from_slice(f);
+    }
+    out
+}
+
+/// radsniff's `-f` is a BPF filter, where `udp portrange 18120-18130` is the habit;
+/// `--port` took single ports only (`'18121-18123': give a whole number from 1 to
+/// 65535`). Now it takes `LOW-HIGH` too, alone or in a comma list, and the "nothing
+/// found" line shows the ranges it looked at.
+#[test]
+fn decode_port_takes_ranges() {
+    // An Access-Request with no attributes, Identifier = the port's last digit.
+    let frames: Vec<Vec<u8>> = [18121u16, 18122, 18123]
+        .iter()
+        .map(|&port| {
+            let mut p = vec![1, (port % 10) as u8, 0, 20];
+            p.extend_from_slice(&[0x11; 16]);
+            udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], port), &p)
+        })
+        .collect();
+    let cap = TempFile::new("ports.pcap", &pcap(&frames));
+    for (ports, ids) in [
+        ("18121-18123", &[1, 2, 3][..]),
+        ("18120-18122", &[1, 2][..]),
+        ("18123,18121-18121", &[1, 3][..]),
+        ("18122-18122", &[2][..]),
+    ] {
+        let o = run(&["decode", cap.s(), "--port", ports]);
+        assert_eq!(code(&o), 0, "{ports}: {}", stderr(&o));
+        let found: Vec<String> = stdout(&o)
+            .lines()
+            .filter(|l| l.starts_with('#'))
+            .map(|l| l.split_whitespace().nth(3).unwrap().to_string())
+            .collect();
+        let want: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        assert_eq!(found, want, "{ports}: {}", stdout(&o));
+    }
+    let o = run(&["decode", cap.s(), "--port", "18130-18139"]);
+    assert_eq!(code(&o), 3);
+    assert!(
+        stderr(&o).contains(
+            "no RADIUS packet found on ports 1645, 1646, 1700, 1812, 1813, 2083, 3799, 18130-18139 \
+             (another port: -p PORT, --port N or --port LOW-HIGH)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    for (bad, why) in [
+        ("18123-18121", "the range 18123-18121 is backwards: give LOW-HIGH"),
+        (
+            "0-5",
+            "give a whole number from 1 to 65535, or a range LOW-HIGH (18120-18130)",
+        ),
+        (
+            "1-70000",
+            "give a whole number from 1 to 65535, or a range LOW-HIGH (18120-18130)",
+        ),
+    ] {
+        let o = run(&["decode", cap.s(), "--port", bad]);
+        assert_eq!(code(&o), 3, "{bad}");
+        assert_eq!(
+            stderr(&o),
+            format!("nacwire: invalid value '{bad}' for '--port <PORT[,PORT]>': {why} (see --help)\n"),
+            "{bad}"
+        );
     }
 }
