@@ -121,7 +121,8 @@ pub(crate) struct SendArgs {
     #[arg(long, value_name = "0-255", allow_negative_numbers = true, value_parser = whole::<u8>(0, 255))]
     id: Option<u8>,
     /// The Request Authenticator of Access-Request/Status-Server, 32 hex digits
-    /// (random by default).
+    /// (random by default). Other requests' is computed from the packet and the
+    /// secret: for them it is not used, and a warning says so.
     #[arg(long, value_name = "HEX")]
     authenticator: Option<String>,
     /// One JSON object per line for each packet sent and received, then a summary;
@@ -1084,6 +1085,24 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         .into_iter()
         .unzip();
     check_templates(dict, &mut templates, &secret, args.quiet)?;
+    // --authenticator is the Request Authenticator of the packets that carry a random
+    // one; the others' is computed from the packet and the secret (RFC 2866 §3,
+    // RFC 5176 §3): say so rather than drop it silently.
+    if let (Some(_), Some(t)) = (
+        authenticator,
+        templates
+            .iter()
+            .find(|t| !matches!(t.code, Code::AccessRequest | Code::StatusServer)),
+    ) {
+        if !args.quiet {
+            eprintln!(
+                "nacwire: warning: --authenticator is not used for {}: its Request Authenticator \
+                 is computed from the packet and the secret (only Access-Request and Status-Server \
+                 take a chosen one)",
+                t.code
+            );
+        }
+    }
     // Where each packet goes: consecutive packets for one destination form a run,
     // sent in order (radclient sends a packet to its Packet-Dst-* or its type's port).
     let mut runs: Vec<(SocketAddr, String, std::ops::Range<usize>)> = Vec::new();

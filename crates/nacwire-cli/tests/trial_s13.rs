@@ -555,3 +555,58 @@ fn decode_port_takes_ranges() {
         );
     }
 }
+
+/// `--authenticator` was dropped without a word for Accounting, CoA and Disconnect
+/// requests (their Request Authenticator is computed: RFC 2866 §3, RFC 5176 §3). Now a
+/// warning says so (not with -q); an Access-Request still carries the one given.
+#[test]
+fn authenticator_for_computed_requests_warns() {
+    let srv = Serve::start(&[]);
+    let given = "00112233445566778899aabbccddeeff";
+    let o = run(&[
+        "send",
+        "acct",
+        &srv.addr(),
+        SECRET,
+        "User-Name=bob",
+        "Acct-Status-Type=Start",
+        "--authenticator",
+        given,
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_ne!(json_lines(&o)[0]["authenticator"], given);
+    assert_eq!(
+        stderr(&o),
+        "nacwire: warning: --authenticator is not used for Accounting-Request: its Request \
+         Authenticator is computed from the packet and the secret (only Access-Request and \
+         Status-Server take a chosen one)\n"
+    );
+    let o = run(&[
+        "send",
+        "acct",
+        &srv.addr(),
+        SECRET,
+        "User-Name=bob",
+        "Acct-Status-Type=Start",
+        "--authenticator",
+        given,
+        "-q",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    let o = run(&[
+        "send",
+        "auth",
+        &srv.addr(),
+        SECRET,
+        "User-Name=bob",
+        "--authenticator",
+        given,
+        "--json",
+    ]);
+    // Rejected (no such user), but sent with the authenticator given, and no warning.
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(json_lines(&o)[0]["authenticator"], given);
+    assert_eq!(stderr(&o), "");
+}
