@@ -588,6 +588,34 @@ pub(crate) fn resolve_item<'d>(
     item: &Item,
     hiding: &Hiding<'_>,
 ) -> Result<ResolvedItem<'d>, String> {
+    resolve_item_checked(dict, code, item, hiding).map_err(|e| {
+        // A structured attribute by name (`Vendor-Specific = 0x...`) must hold what
+        // parses as its structure; say how to send any octets (radclient: "Must use
+        // 'Attr-26 = ...'").
+        use radius_codec::DataType as T;
+        match attr_named(dict, &item.name) {
+            Ok((a, _))
+                if !a.is_raw()
+                    && matches!(a.data_type(), T::Vsa | T::Tlv | T::Extended | T::LongExtended)
+                    && e.contains("not a valid") =>
+            {
+                format!(
+                    "{e}: the octets must parse as {}'s structure; `{} = 0x...` sends any octets",
+                    a.name(),
+                    a.addr()
+                )
+            }
+            _ => e,
+        }
+    })
+}
+
+fn resolve_item_checked<'d>(
+    dict: &'d Dictionary,
+    code: radius_codec::Code,
+    item: &Item,
+    hiding: &Hiding<'_>,
+) -> Result<ResolvedItem<'d>, String> {
     let mut scratch = radius_codec::PacketBuilder::new(code, 0, [0; 16]);
     add_item(dict, &mut scratch, item, hiding)?;
     let text = item_text(dict, item)?;

@@ -610,3 +610,34 @@ fn authenticator_for_computed_requests_warns() {
     assert_eq!(json_lines(&o)[0]["authenticator"], given);
     assert_eq!(stderr(&o), "");
 }
+
+/// `Vendor-Specific = 0x...` whose octets are not a well-formed VSA said only "not a
+/// valid vsa value"; radclient refuses `Vendor-Specific = ...` outright and names
+/// `Attr-26`. Now the message says what the octets must be and how to send any.
+#[test]
+fn malformed_vendor_specific_names_the_raw_form() {
+    let input = "User-Name = bob\nVendor-Specific = 0x0000000901056162\n";
+    let o = run_stdin(&["send", "auth", "127.0.0.1:9", SECRET], input.as_bytes());
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "nacwire: stdin:2: Vendor-Specific: not a valid vsa value (\"0x0000000901056162\"): the \
+         octets must parse as Vendor-Specific's structure; `Attr-26 = 0x...` sends any octets\n"
+    );
+    // A well-formed one goes by name, as Cisco-AVPair = "abc".
+    let srv = Serve::start(&[]);
+    let o = run(&[
+        "send",
+        "auth",
+        &srv.addr(),
+        SECRET,
+        "User-Name=bob",
+        "Vendor-Specific=0x000000090105616263",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        json_lines(&o)[0]["attributes"]["Cisco-AVPair"],
+        serde_json::json!(["abc"])
+    );
+}
