@@ -641,3 +641,55 @@ fn malformed_vendor_specific_names_the_raw_form() {
         serde_json::json!(["abc"])
     );
 }
+
+/// `coa plan --send` to a NAS that does not answer printed only `nacwire: no reply from
+/// ADDR`: not the request it sent (with a reply it prints both). Now the request, then
+/// "No reply" with the time waited, as `send` prints it; with --json a `sent` then a
+/// `lost` event; exit 2.
+#[test]
+fn coa_plan_send_lost_prints_the_request() {
+    let (_keep, silent) = silent_port();
+    let base = [
+        "coa",
+        "plan",
+        "--profile",
+        "cisco-ios",
+        "--intent",
+        "reauthenticate",
+        "Acct-Session-Id=S1",
+        "--send",
+        &silent,
+        "--secret",
+        SECRET,
+        "-t",
+        "0.2",
+        "-r",
+        "0",
+    ];
+    let o = run(&base);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("Sent CoA-Request Id "), "{out}");
+    assert!(out.contains("\tAcct-Session-Id = \"S1\"\n"), "{out}");
+    assert!(
+        out.contains("\tCisco-AVPair = \"subscriber:command=reauthenticate\"\n"),
+        "{out}"
+    );
+    assert!(out.contains("No reply to CoA-Request Id "), "{out}");
+    assert!(out.contains(&format!(" from {silent} after ")), "{out}");
+    assert_eq!(
+        stderr(&o),
+        format!("nacwire: no reply from {silent} (is it up, is the port right, is the secret right?)\n")
+    );
+    let mut json = base.to_vec();
+    json.push("--json");
+    let o = run(&json);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let l = json_lines(&o);
+    assert_eq!(l.len(), 2, "{l:?}");
+    assert_eq!(l[0]["event"], "sent");
+    assert_eq!(l[0]["code"], "CoA-Request");
+    assert_eq!(l[1]["event"], "lost");
+    assert_eq!(l[1]["id"], l[0]["id"]);
+    assert_eq!(l[1]["to"], silent.as_str());
+}
