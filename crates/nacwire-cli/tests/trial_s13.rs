@@ -693,3 +693,50 @@ fn coa_plan_send_lost_prints_the_request() {
     assert_eq!(l[1]["id"], l[0]["id"]);
     assert_eq!(l[1]["to"], silent.as_str());
 }
+
+/// `nacwire serve` said "(wrong shared secret?)" for an Accounting-Request whose
+/// Request Authenticator failed, not for an Access-Request whose Message-Authenticator
+/// failed (`send` adds one to every Access-Request): the same cause, said both ways.
+#[test]
+fn serve_names_the_secret_for_a_bad_message_authenticator() {
+    let port = free_udp_port();
+    let listen = format!("127.0.0.1:{port}");
+    let child = nacwire()
+        .args(["serve", SECRET, "-l", &listen, "--json", "--exit-after", "1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    for kind in ["auth", "acct"] {
+        let attrs: &[&str] = if kind == "auth" {
+            &["User-Name=bob"]
+        } else {
+            &["User-Name=bob", "Acct-Status-Type=Start"]
+        };
+        let mut args = vec!["send", kind, &listen, "not-the-secret", "-r", "0", "-t", "0.3"];
+        args.extend_from_slice(attrs);
+        let o = run(&args);
+        assert_eq!(code(&o), 2, "{kind}: {}", stderr(&o));
+    }
+    // End it with a request it answers.
+    let o = run(&["send", "status", &listen, SECRET]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = child.wait_with_output().unwrap();
+    let reasons: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["event"] == "dropped")
+        .map(|v| v["reason"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "Message-Authenticator does not verify (wrong shared secret?)",
+            "Request Authenticator does not verify (wrong shared secret?)",
+        ],
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
