@@ -73,7 +73,7 @@ pub(crate) struct SendArgs {
     /// packet's number in its file from 0, FILE the `-f` file (`-` for stdin,
     /// `arguments` for attributes given as arguments), C the reply's code. Printed
     /// unless -q (radclient 3.2 needs -x too), in load mode as well; with --json,
-    /// `file` and `packet` are added to each printed reply instead.
+    /// `file` and `packet` are added to each printed reply (and `lost` event) instead.
     #[arg(short = 'F', long = "print-filename")]
     print_filename: bool,
     /// Read the secret from the first line of this file (radclient's `-S`).
@@ -1431,9 +1431,10 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                         request,
                         elapsed,
                     } => {
-                        if let Some((_, lane)) = templates_of.remove(&token) {
+                        let t = templates_of.remove(&token).and_then(|(i, lane)| {
                             lanes.ended(lane);
-                        }
+                            templates.get(i)
+                        });
                         stats.lost += 1;
                         if !silent.contains(&server) {
                             silent.push(server);
@@ -1452,11 +1453,16 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                             let mut s = packet_json("sent", &req, sent_attrs);
                             s.insert("to".into(), json!(server.to_string()));
                             emit_json(&mut out, &serde_json::Value::Object(s));
-                            emit_json(
-                                &mut out,
-                                &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
-                                    "to": server.to_string(), "elapsed_ms": ms(elapsed)}),
-                            );
+                            let mut lost = json!({"event": "lost", "code": req.code().to_string(),
+                                "id": req.identifier(), "to": server.to_string(), "elapsed_ms": ms(elapsed)});
+                            // -F: which packet of which file, as on a received event.
+                            if let (Some(t), Some(m)) =
+                                (t.filter(|_| args.print_filename), lost.as_object_mut())
+                            {
+                                m.insert("file".into(), json!(t.origin.0));
+                                m.insert("packet".into(), json!(t.origin.1));
+                            }
+                            emit_json(&mut out, &lost);
                         } else if let Some(sent_attrs) = &sent_attrs {
                             print_text(
                                 &mut out,

@@ -740,3 +740,61 @@ fn serve_names_the_secret_for_a_bad_message_authenticator() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// With -F --json each `received` event names its file and packet; a `lost` one did
+/// not, so a script could not tell which packet of a file went unanswered. Now it does.
+#[test]
+fn print_filename_json_names_lost_packets() {
+    let (_keep, silent) = silent_port();
+    let file = TempFile::new("two.txt", b"User-Name = a\n\nUser-Name = b\n");
+    let o = run(&[
+        "send",
+        "auth",
+        &silent,
+        SECRET,
+        "-f",
+        file.s(),
+        "-F",
+        "--json",
+        "-r",
+        "0",
+        "-t",
+        "0.1",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let lost: Vec<(String, u64)> = json_lines(&o)
+        .iter()
+        .filter(|v| v["event"] == "lost")
+        .map(|v| {
+            (
+                v["file"].as_str().unwrap().to_string(),
+                v["packet"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lost,
+        [(file.s().to_string(), 0), (file.s().to_string(), 1)],
+        "{}",
+        stdout(&o)
+    );
+    // Without -F, no file or packet.
+    let o = run(&[
+        "send",
+        "auth",
+        &silent,
+        SECRET,
+        "-f",
+        file.s(),
+        "--json",
+        "-r",
+        "0",
+        "-t",
+        "0.1",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(json_lines(&o)
+        .iter()
+        .filter(|v| v["event"] == "lost")
+        .all(|v| v.get("file").is_none() && v.get("packet").is_none()));
+}
