@@ -798,3 +798,48 @@ fn print_filename_json_names_lost_packets() {
         .filter(|v| v["event"] == "lost")
         .all(|v| v.get("file").is_none() && v.get("packet").is_none()));
 }
+
+/// The same over TCP: a server that accepts and never answers.
+#[test]
+fn print_filename_json_names_lost_packets_over_tcp() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let file = TempFile::new("two-tcp.txt", b"User-Name = a\n\nUser-Name = b\n");
+    let o = run(&[
+        "send",
+        "auth",
+        &addr,
+        SECRET,
+        "-P",
+        "tcp",
+        "-f",
+        file.s(),
+        "-F",
+        "--json",
+        "-t",
+        "0.2",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let lost: Vec<(String, u64)> = json_lines(&o)
+        .iter()
+        .filter(|v| v["event"] == "lost")
+        .map(|v| {
+            (
+                v["file"].as_str().unwrap().to_string(),
+                v["packet"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lost,
+        [(file.s().to_string(), 0), (file.s().to_string(), 1)],
+        "{}",
+        stdout(&o)
+    );
+}
