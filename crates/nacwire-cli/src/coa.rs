@@ -1,6 +1,7 @@
 //! `nacwire coa plan`: the request a vendor profile makes for a session and an intent,
 //! printed, or sent with `--send`.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
@@ -239,6 +240,45 @@ pub(crate) fn run(args: CoaArgs) -> CliResult<u8> {
                 radius_codec::Code::CoaAck | radius_codec::Code::DisconnectAck
             ) || (plan.authorize_only && rep.code() == radius_codec::Code::CoaNak);
             Ok(if ok { exit::OK } else { exit::REJECTED })
+        }
+        Event::Lost { request, elapsed, .. } => {
+            // What was sent, then that it went unanswered (as `send` prints it).
+            let req = Packet::new_unchecked(&request[..]);
+            if a.json {
+                emit_json(
+                    &mut out,
+                    &serde_json::Value::Object(packet_json(
+                        "sent",
+                        &req,
+                        &attributes_plain(dict, &req, None),
+                    )),
+                );
+                emit_json(
+                    &mut out,
+                    &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
+                            "to": addr.to_string(), "elapsed_ms": crate::common::ms(elapsed)}),
+                );
+            } else {
+                print_text(
+                    &mut out,
+                    &format!("Sent {} Id {} to {addr}", req.code(), req.identifier()),
+                    &attributes(dict, &req, None),
+                );
+                let _ = writeln!(
+                    out,
+                    "No reply to {} Id {} from {addr} after {:.3} s",
+                    req.code(),
+                    req.identifier(),
+                    elapsed.as_secs_f64()
+                );
+            }
+            let _ = out.flush();
+            eprintln!("nacwire: no reply from {addr} (is it up, is the port right, is the secret right?)");
+            Ok(exit::LOST)
+        }
+        Event::Refused { error, .. } => {
+            eprintln!("nacwire: the reply from {addr} was refused: {error}");
+            Ok(exit::LOST)
         }
         _ => {
             eprintln!("nacwire: no reply from {addr}");

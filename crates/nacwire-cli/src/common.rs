@@ -588,6 +588,34 @@ pub(crate) fn resolve_item<'d>(
     item: &Item,
     hiding: &Hiding<'_>,
 ) -> Result<ResolvedItem<'d>, String> {
+    resolve_item_checked(dict, code, item, hiding).map_err(|e| {
+        // A structured attribute by name (`Vendor-Specific = 0x...`) must hold what
+        // parses as its structure; say how to send any octets (radclient: "Must use
+        // 'Attr-26 = ...'").
+        use radius_codec::DataType as T;
+        match attr_named(dict, &item.name) {
+            Ok((a, _))
+                if !a.is_raw()
+                    && matches!(a.data_type(), T::Vsa | T::Tlv | T::Extended | T::LongExtended)
+                    && e.contains("not a valid") =>
+            {
+                format!(
+                    "{e}: the octets must parse as {}'s structure; `{} = 0x...` sends any octets",
+                    a.name(),
+                    a.addr()
+                )
+            }
+            _ => e,
+        }
+    })
+}
+
+fn resolve_item_checked<'d>(
+    dict: &'d Dictionary,
+    code: radius_codec::Code,
+    item: &Item,
+    hiding: &Hiding<'_>,
+) -> Result<ResolvedItem<'d>, String> {
     let mut scratch = radius_codec::PacketBuilder::new(code, 0, [0; 16]);
     add_item(dict, &mut scratch, item, hiding)?;
     let text = item_text(dict, item)?;
@@ -649,6 +677,18 @@ pub(crate) fn add_resolved_radius11(
 }
 
 impl ResolvedItem<'_> {
+    /// For a named (not raw) string or octets attribute with no octets, its raw name
+    /// (`Attr-1`), to say how to send it anyway; `None` otherwise, and for
+    /// Message-Authenticator (its value is computed when the packet is finished).
+    pub(crate) fn empty_named(&self) -> Option<String> {
+        let empty = matches!(
+            &self.value,
+            radius_codec::Value::String(v) | radius_codec::Value::Octets(v) if v.is_empty()
+        );
+        (empty && !self.attr.is_raw() && self.attr.addr() != radius_dict::AttrAddr::standard(80))
+            .then(|| self.attr.addr().to_string())
+    }
+
     /// The item as a packet carrying it prints ([`attributes_plain`]): name (with
     /// `:tag` when tagged) and value text, to compare with what a reply prints. A raw
     /// attribute prints as its octets read with the dictionary, as FreeRADIUS reads a

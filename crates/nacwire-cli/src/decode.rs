@@ -17,7 +17,8 @@ use crate::common::{
     print_text, resolve_secret, CliResult, Failure,
 };
 
-/// The most octets `decode -` reads from stdin (a capture held in memory).
+/// The most octets `decode` reads of an input that is not a capture (hex text or a
+/// raw packet, from stdin or a file, read whole; a capture is read as it arrives).
 const MAX_STDIN: u64 = 1 << 30;
 
 /// UDP ports decoded in captures (and TCP 1812/1813/2083 ... on either side).
@@ -42,10 +43,11 @@ pub(crate) struct DecodeArgs {
     #[arg(long, value_name = "VAR")]
     secret_env: Option<String>,
     /// More UDP/TCP ports to decode in captures, besides the RADIUS ports
-    /// (repeatable or a comma list: `--port 21812,21813`; radsniff's `-f` filter).
+    /// (repeatable or a comma list, ranges as tcpdump's `portrange`: `--port
+    /// 21812,21813`, `--port 18120-18130`; radsniff's `-f` filter).
     #[arg(long = "port", value_name = "PORT[,PORT]", allow_negative_numbers = true,
-          value_delimiter = ',', value_parser = crate::common::whole::<u16>(1, 65535))]
-    ports: Vec<u16>,
+          value_delimiter = ',', value_parser = port_range)]
+    ports: Vec<(u16, u16)>,
     /// radsniff's `-p PORT`: decode PORT and PORT+1 too (authentication and
     /// accounting; repeatable or a comma list).
     #[arg(short = 'p', value_name = "PORT[,PORT]", allow_negative_numbers = true,
@@ -113,13 +115,16 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
         None
     };
     let path = Path::new(&args.input);
-    let mut ports = RADIUS_PORTS.to_vec();
+    // Port ranges, single ports as (P, P).
+    let mut ports: Vec<(u16, u16)> = RADIUS_PORTS.iter().map(|&p| (p, p)).collect();
     ports.extend(&args.ports);
     // radsniff's filter for `-p P`: `udp port P or P+1 or 3799`.
     for p in &args.radsniff_ports {
-        ports.push(*p);
-        ports.extend(p.checked_add(1));
+        ports.push((*p, *p));
+        ports.extend(p.checked_add(1).map(|q| (q, q)));
     }
+    ports.sort_unstable();
+    ports.dedup();
     // A capture is read as it arrives (from stdin: decoded while tcpdump writes);
     // hex or a raw packet is read whole.
     let origin = if args.input == "-" {
@@ -129,34 +134,17 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
     };
     let input = if args.input == "-" {
         // `Stdin`, not its lock: the capture reader wants a `Send` source.
-        let mut stdin = std::io::stdin();
-        let magic = capture_head(&mut stdin).map_err(|e| Failure::usage(format!("stdin: {e}")))?;
-        if is_capture(&magic) {
-            Input::Capture(Box::new(std::io::Read::chain(std::io::Cursor::new(magic), stdin)))
-        } else {
-            let mut data = magic;
-            std::io::Read::read_to_end(&mut std::io::Read::take(stdin, MAX_STDIN + 1), &mut data)
-                .map_err(|e| Failure::usage(format!("stdin: {e}")))?;
-            if data.len() as u64 > MAX_STDIN {
-                return Err(Failure::usage(format!("stdin: larger than {MAX_STDIN} octets")));
-            }
-            if data.iter().all(u8::is_ascii_whitespace) {
-                return Err(Failure::usage(
-                    "stdin: empty (give a capture, a raw packet or hex)",
-                ));
-            } else if let Some(bytes) = std::str::from_utf8(&data).ok().and_then(parse_hex) {
-                Input::Packets(vec![raw(bytes)])
-            } else {
-                Input::Packets(vec![raw(data)])
-            }
-        }
+        read_input(std::io::stdin(), "stdin")?
+    } else if args.input.trim().is_empty() {
+        return Err(Failure::usage(
+            "the input is empty: give hex, a capture or raw packet file, or - for stdin",
+        ));
     } else if path.is_file() {
-        let data = std::fs::read(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
-        if is_capture(&data) {
-            Input::Capture(Box::new(std::io::Cursor::new(data)))
-        } else {
-            Input::Packets(vec![raw(data)])
-        }
+        // A capture is streamed (not read whole into memory); a raw packet or hex text
+        // (`--json`'s `hex` saved to a file) as from stdin.
+        let file =
+            std::fs::File::open(path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+        read_input(file, &path.display().to_string())?
     } else if let Some(bytes) = parse_hex(&args.input) {
         Input::Packets(vec![raw(bytes)])
     } else if path.exists() {
@@ -247,17 +235,23 @@ pub(crate) fn run(args: DecodeArgs) -> CliResult<u8> {
     }
     if packets == 0 {
         // Nothing decoded is not a success: say where it looked and how to look further.
-        let mut list: Vec<u16> = ports.clone();
-        list.sort_unstable();
-        list.dedup();
-        let list: Vec<String> = list.iter().map(ToString::to_string).collect();
+        let list: Vec<String> = ports
+            .iter()
+            .map(|&(lo, hi)| {
+                if lo == hi {
+                    lo.to_string()
+                } else {
+                    format!("{lo}-{hi}")
+                }
+            })
+            .collect();
         let read = match frames {
             Some(1) => " (1 frame read)".to_string(),
             Some(n) => format!(" ({n} frames read)"),
             None => String::new(),
         };
         return Err(Failure::usage(format!(
-            "{}: 0 RADIUS packets{read}: no RADIUS packet found on ports {} (another port: -p PORT or --port N)",
+            "{}: 0 RADIUS packets{read}: no RADIUS packet found on ports {} (another port: -p PORT, --port N or --port LOW-HIGH)",
             args.input,
             list.join(", ")
         )));
@@ -609,6 +603,53 @@ fn raw(bytes: Vec<u8>) -> Found {
 /// The start of stdin: its first 4 octets, and when they are a capture's magic number
 /// the whole file header (pcap: 24 octets; pcapng: the Section Header Block, at most
 /// 64 KiB), which the capture reader wants in its first read.
+/// A clap value parser for `--port`: `PORT` or `LOW-HIGH` (tcpdump's `portrange`),
+/// each 1..=65535, LOW at most HIGH.
+fn port_range(text: &str) -> Result<(u16, u16), String> {
+    let port = crate::common::whole::<u16>(1, 65535);
+    let bad = |e: String| format!("{e}, or a range LOW-HIGH (18120-18130)");
+    match text.trim().split_once('-') {
+        // `-5`: a negative number, not a range.
+        Some((lo, hi)) if !lo.trim().is_empty() => {
+            let (lo, hi) = (port(lo).map_err(bad)?, port(hi).map_err(bad)?);
+            if lo > hi {
+                return Err(format!("the range {lo}-{hi} is backwards: give LOW-HIGH"));
+            }
+            Ok((lo, hi))
+        }
+        _ => port(text).map(|p| (p, p)).map_err(bad),
+    }
+}
+
+/// What `src` holds: a capture (read as it arrives), else, read whole (at most
+/// [`MAX_STDIN`] octets), hex text or a raw packet; nothing but blanks is an error.
+fn read_input(mut src: impl std::io::Read + Send + 'static, origin: &str) -> CliResult<Input> {
+    let magic = capture_head(&mut src).map_err(|e| Failure::usage(format!("{origin}: {e}")))?;
+    if is_capture(&magic) {
+        return Ok(Input::Capture(Box::new(std::io::Read::chain(
+            std::io::Cursor::new(magic),
+            src,
+        ))));
+    }
+    let mut data = magic;
+    std::io::Read::read_to_end(&mut std::io::Read::take(src, MAX_STDIN + 1), &mut data)
+        .map_err(|e| Failure::usage(format!("{origin}: {e}")))?;
+    if data.len() as u64 > MAX_STDIN {
+        return Err(Failure::usage(format!(
+            "{origin}: larger than {MAX_STDIN} octets"
+        )));
+    }
+    if data.iter().all(u8::is_ascii_whitespace) {
+        return Err(Failure::usage(format!(
+            "{origin}: empty (give a capture, a raw packet or hex)"
+        )));
+    }
+    Ok(match std::str::from_utf8(&data).ok().and_then(parse_hex) {
+        Some(bytes) => Input::Packets(vec![raw(bytes)]),
+        None => Input::Packets(vec![raw(data)]),
+    })
+}
+
 fn capture_head(input: &mut impl std::io::Read) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut head = Vec::with_capacity(64);
@@ -664,7 +705,7 @@ fn capture_error<I>(e: &PcapError<I>) -> &'static str {
 /// early once `stop` says so (Ctrl-C).
 fn read_capture(
     data: impl std::io::Read + Send,
-    ports: &[u16],
+    ports: &[(u16, u16)],
     name: &str,
     stop: &dyn Fn() -> bool,
     each: &mut dyn FnMut(Found),
@@ -768,7 +809,7 @@ fn extract(
     lt: Linktype,
     time: f64,
     frame: &[u8],
-    ports: &[u16],
+    ports: &[(u16, u16)],
     streams: &mut HashMap<(SocketAddr, SocketAddr), Vec<u8>>,
     out: &mut Vec<Found>,
 ) {
@@ -814,7 +855,8 @@ fn extract(
     let (Some(sp), Some(dp)) = (be16(l4, 0), be16(l4, 2)) else {
         return;
     };
-    if !ports.contains(&sp) && !ports.contains(&dp) {
+    let watched = |p: u16| ports.iter().any(|&(lo, hi)| (lo..=hi).contains(&p));
+    if !watched(sp) && !watched(dp) {
         return;
     }
     let (s, d) = (SocketAddr::new(src, sp), SocketAddr::new(dst, dp));

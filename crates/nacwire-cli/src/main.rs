@@ -62,6 +62,28 @@ enum Command {
     Coa(coa::CoaArgs),
 }
 
+/// The one line for a command line that stops before a subcommand (`nacwire`,
+/// `nacwire dict`), from clap's rendered help: the commands it could have named.
+fn missing_command(help: &str) -> String {
+    let usage = help
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .unwrap_or("nacwire <COMMAND>");
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| l.trim() != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    if commands.is_empty() {
+        format!("a command is needed (usage: {usage})")
+    } else {
+        format!("a command is needed: {} (usage: {usage})", commands.join(", "))
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -71,12 +93,30 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            // One line: clap's first line, without its "error: " prefix, and its
-            // suggestion ("a similar argument exists: '--timeout'", the possible
-            // values) when it has one.
             let text = e.to_string();
+            if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                // `nacwire`, `nacwire dict`: clap renders the whole help (its first
+                // line is the command's description, not an error); one line that
+                // names the commands instead.
+                eprintln!("nacwire: {} (see --help)", missing_command(&text));
+                return ExitCode::from(common::exit::USAGE);
+            }
+            // One line: clap's first line, without its "error: " prefix, what it lists
+            // under it ("the following required arguments were not provided:" then
+            // `<SERVER>`), and its suggestion ("a similar argument exists:
+            // '--timeout'", the possible values) when it has one.
             let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
             let first = lines.next().unwrap_or("bad arguments");
+            let listed: Vec<&str> = if first.ends_with(':') {
+                text.lines()
+                    .skip_while(|l| l.trim() != first)
+                    .skip(1)
+                    .take_while(|l| l.starts_with(char::is_whitespace) && !l.trim().is_empty())
+                    .map(str::trim)
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let tips: Vec<&str> = lines
                 .filter_map(|l| {
                     l.strip_prefix("tip: ")
@@ -85,6 +125,13 @@ fn main() -> ExitCode {
                 .filter(|t| !t.starts_with("to pass"))
                 .collect();
             let mut line = first.trim_start_matches("error: ").to_string();
+            if !listed.is_empty() {
+                line.push(' ');
+                line.push_str(&listed.join(" "));
+                if let Some(usage) = text.lines().find_map(|l| l.trim().strip_prefix("Usage: ")) {
+                    line.push_str(&format!(" (usage: {usage})"));
+                }
+            }
             if !tips.is_empty() {
                 line.push_str(&format!(" ({})", tips.join("; ")));
             }

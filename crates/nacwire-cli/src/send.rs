@@ -73,7 +73,7 @@ pub(crate) struct SendArgs {
     /// packet's number in its file from 0, FILE the `-f` file (`-` for stdin,
     /// `arguments` for attributes given as arguments), C the reply's code. Printed
     /// unless -q (radclient 3.2 needs -x too), in load mode as well; with --json,
-    /// `file` and `packet` are added to each printed reply instead.
+    /// `file` and `packet` are added to each printed reply (and `lost` event) instead.
     #[arg(short = 'F', long = "print-filename")]
     print_filename: bool,
     /// Read the secret from the first line of this file (radclient's `-S`).
@@ -90,6 +90,9 @@ pub(crate) struct SendArgs {
           value_parser = whole::<u32>(0, u64::MAX))]
     retries: u32,
     /// Seconds to wait for a reply before each retransmission (fractions allowed).
+    /// Each wait is this give or take 10% (RFC 5080's jitter; radclient waits exactly
+    /// this): `-t 1 -r 0` gives up after 0.9 to 1.1 s; with retransmissions the whole
+    /// exchange is capped at TIMEOUT x (RETRIES + 1).
     #[arg(short = 't', long, default_value_t = 3.0, allow_negative_numbers = true,
           value_parser = seconds_arg)]
     timeout: f64,
@@ -118,7 +121,8 @@ pub(crate) struct SendArgs {
     #[arg(long, value_name = "0-255", allow_negative_numbers = true, value_parser = whole::<u8>(0, 255))]
     id: Option<u8>,
     /// The Request Authenticator of Access-Request/Status-Server, 32 hex digits
-    /// (random by default).
+    /// (random by default). Other requests' is computed from the packet and the
+    /// secret: for them it is not used, and a warning says so.
     #[arg(long, value_name = "HEX")]
     authenticator: Option<String>,
     /// One JSON object per line for each packet sent and received, then a summary;
@@ -836,22 +840,38 @@ impl Build<'_> {
 
 /// Checks every item of every packet once and keeps them resolved (one dictionary
 /// lookup and value parse per distinct input packet, not per request).
+///
+/// A named attribute whose value is empty (`User-Name = ""`, `Class = 0x`) is left
+/// out, as radclient leaves it out (RFC 8044 §3.4-3.5: "Strings of length zero (0)
+/// MUST NOT be sent; omit the entire attribute instead"), with one warning on stderr
+/// unless `quiet`; a raw attribute (`Attr-25 = 0x`) is sent as given, for testing
+/// servers.
 fn check_templates(
     dict: &'static Dictionary,
     templates: &mut [Template],
     secret: &SharedSecret,
+    quiet: bool,
 ) -> CliResult<()> {
     for t in templates {
         let hiding = Hiding { secret, salt: 0x8001 };
-        t.resolved = t
-            .items
-            .iter()
-            .zip(&t.items_at)
-            .map(|(item, at)| {
-                resolve_item(dict, t.code, item, &hiding)
-                    .map_err(|e| Failure::usage(format!("{}{e}", located(at))))
-            })
-            .collect::<CliResult<_>>()?;
+        let mut resolved = Vec::with_capacity(t.items.len());
+        for (item, at) in t.items.iter().zip(&t.items_at) {
+            let r = resolve_item(dict, t.code, item, &hiding)
+                .map_err(|e| Failure::usage(format!("{}{e}", located(at))))?;
+            if let Some(raw) = r.empty_named() {
+                if !quiet {
+                    eprintln!(
+                        "nacwire: warning: {}{}: empty value not sent (a zero-length attribute is \
+                         never sent, RFC 8044; radclient leaves it out too; `{raw} = 0x` sends one)",
+                        located(at),
+                        item.name,
+                    );
+                }
+                continue;
+            }
+            resolved.push(r);
+        }
+        t.resolved = resolved;
         if !t.code.is_request() {
             return Err(Failure::usage(format!("{} is not a request", t.code)));
         }
@@ -1064,7 +1084,25 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         .collect::<CliResult<Vec<_>>>()?
         .into_iter()
         .unzip();
-    check_templates(dict, &mut templates, &secret)?;
+    check_templates(dict, &mut templates, &secret, args.quiet)?;
+    // --authenticator is the Request Authenticator of the packets that carry a random
+    // one; the others' is computed from the packet and the secret (RFC 2866 §3,
+    // RFC 5176 §3): say so rather than drop it silently.
+    if let (Some(_), Some(t)) = (
+        authenticator,
+        templates
+            .iter()
+            .find(|t| !matches!(t.code, Code::AccessRequest | Code::StatusServer)),
+    ) {
+        if !args.quiet {
+            eprintln!(
+                "nacwire: warning: --authenticator is not used for {}: its Request Authenticator \
+                 is computed from the packet and the secret (only Access-Request and Status-Server \
+                 take a chosen one)",
+                t.code
+            );
+        }
+    }
     // Where each packet goes: consecutive packets for one destination form a run,
     // sent in order (radclient sends a packet to its Packet-Dst-* or its type's port).
     let mut runs: Vec<(SocketAddr, String, std::ops::Range<usize>)> = Vec::new();
@@ -1393,9 +1431,10 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                         request,
                         elapsed,
                     } => {
-                        if let Some((_, lane)) = templates_of.remove(&token) {
+                        let t = templates_of.remove(&token).and_then(|(i, lane)| {
                             lanes.ended(lane);
-                        }
+                            templates.get(i)
+                        });
                         stats.lost += 1;
                         if !silent.contains(&server) {
                             silent.push(server);
@@ -1404,13 +1443,37 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
                             pb.inc(1);
                         }
                         let req = Packet::new_unchecked(&request[..]);
-                        if print_packets && args.json {
-                            emit_json(
+                        // What was sent, as when a reply comes (radclient -x prints each
+                        // request it sends, answered or not), then that it went unanswered.
+                        let sent_attrs = print_packets.then(|| {
+                            let decode = if args.json { attributes_plain } else { attributes };
+                            decode(dict, &req, Some((client.secret(), hiding_vector(&req, None))))
+                        });
+                        if let Some(sent_attrs) = sent_attrs.as_ref().filter(|_| args.json) {
+                            let mut s = packet_json("sent", &req, sent_attrs);
+                            s.insert("to".into(), json!(server.to_string()));
+                            emit_json(&mut out, &serde_json::Value::Object(s));
+                            let mut lost = json!({"event": "lost", "code": req.code().to_string(),
+                                "id": req.identifier(), "to": server.to_string(), "elapsed_ms": ms(elapsed)});
+                            // -F: which packet of which file, as on a received event.
+                            if let (Some(t), Some(m)) =
+                                (t.filter(|_| args.print_filename), lost.as_object_mut())
+                            {
+                                m.insert("file".into(), json!(t.origin.0));
+                                m.insert("packet".into(), json!(t.origin.1));
+                            }
+                            emit_json(&mut out, &lost);
+                        } else if let Some(sent_attrs) = &sent_attrs {
+                            print_text(
                                 &mut out,
-                                &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
-                                    "to": server.to_string(), "elapsed_ms": ms(elapsed)}),
+                                &format!(
+                                    "Sent {} Id {} from {local} to {server} length {}",
+                                    req.code(),
+                                    req.identifier(),
+                                    req.length()
+                                ),
+                                sent_attrs,
                             );
-                        } else if print_packets {
                             let _ = writeln!(
                                 out,
                                 "No reply to {} Id {} from {server} after {:.3} s",

@@ -458,6 +458,12 @@ pub(crate) fn run(args: ServeArgs) -> CliResult<u8> {
                         dropped += 1;
                         let why = match reason {
                             ServerDrop::UnknownClient => "unknown client".to_string(),
+                            // The codec says "(wrong shared secret?)" for a Request
+                            // Authenticator; a Message-Authenticator that does not
+                            // verify has the same usual cause.
+                            ServerDrop::Invalid(e @ radius_codec::Error::BadMessageAuthenticator) => {
+                                format!("{e} (wrong shared secret?)")
+                            }
                             ServerDrop::Invalid(e) => e.to_string(),
                             _ => "dropped".to_string(),
                         };

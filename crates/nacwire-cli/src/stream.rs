@@ -464,9 +464,10 @@ pub(crate) fn run(
                     reason,
                     request,
                 } => {
-                    if let Some((_, _, _, lane)) = inflight.remove(&handle) {
+                    let idx = inflight.remove(&handle).map(|(idx, _, _, lane)| {
                         lanes.ended(lane);
-                    }
+                        idx
+                    });
                     lost += 1;
                     match &reason {
                         LostReason::Closed(CloseReason::BadPacket(e)) => {
@@ -495,11 +496,16 @@ pub(crate) fn run(
                     let why = describe(&reason, a.timeout);
                     let req = Packet::new_unchecked(&request[..]);
                     if !a.quiet && a.json {
-                        emit_json(
-                            &mut out,
-                            &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
-                                    "to": server.to_string(), "transport": transport, "reason": why}),
-                        );
+                        let mut lost = json!({"event": "lost", "code": req.code().to_string(),
+                            "id": req.identifier(), "to": server.to_string(), "transport": transport,
+                            "reason": why});
+                        // -F: which packet of which file, as on a received event.
+                        if let (Some(o), Some(m)) = (idx.and_then(|i| a.origins.get(i)), lost.as_object_mut())
+                        {
+                            m.insert("file".into(), json!(o.0));
+                            m.insert("packet".into(), json!(o.1));
+                        }
+                        emit_json(&mut out, &lost);
                     } else if !a.quiet {
                         let _ = writeln!(
                             out,

@@ -380,8 +380,10 @@ fn lost_wrong_secret_and_load() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(t0.elapsed() < Duration::from_secs(2));
     let l = json_lines(&o);
-    assert_eq!(l[0]["event"], "lost");
-    assert_eq!(l[1]["lost"], 1);
+    // The request as sent, then that it was lost (as over TCP), then the summary.
+    assert_eq!(l[0]["event"], "sent");
+    assert_eq!(l[1]["event"], "lost");
+    assert_eq!(l[2]["lost"], 1);
     // -r 0 is no retransmission at all, also under load (RFC 5080's MRC 0 would be
     // "no limit"): a silent server sees each request once.
     let o = run(&[
