@@ -187,6 +187,7 @@ pub(crate) fn run(args: CoaArgs) -> CliResult<u8> {
         retransmit: crate::common::retransmit(timeout, a.retries),
         // a random first Identifier, as `send` (and radclient) take
         first_identifier: crate::send::random16()[0],
+        jitter: false,
         ..UdpClientOptions::default()
     };
     let mut client =

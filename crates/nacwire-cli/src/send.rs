@@ -90,9 +90,8 @@ pub(crate) struct SendArgs {
           value_parser = whole::<u32>(0, u64::MAX))]
     retries: u32,
     /// Seconds to wait for a reply before each retransmission (fractions allowed).
-    /// Each wait is this give or take 10% (RFC 5080's jitter; radclient waits exactly
-    /// this): `-t 1 -r 0` gives up after 0.9 to 1.1 s; with retransmissions the whole
-    /// exchange is capped at TIMEOUT x (RETRIES + 1).
+    /// Each wait is exactly this, as radclient's (no RFC 5080 jitter): `-t 1 -r 0`
+    /// gives up after 1 s, `-t 1 -r 3` resends at 1, 2 and 3 s and gives up at 4 s.
     #[arg(short = 't', long, default_value_t = 3.0, allow_negative_numbers = true,
           value_parser = seconds_arg)]
     timeout: f64,
@@ -1210,6 +1209,8 @@ pub(crate) fn run(mut args: SendArgs) -> CliResult<u8> {
         // radclient starts at a random Identifier, so that two runs do not send the
         // same bytes; --id fixes it.
         first_identifier: args.id.unwrap_or_else(|| random16()[0]),
+        // each -t wait is exactly -t, as radclient's (no RFC 5080 jitter)
+        jitter: false,
         seed: u64::from_le_bytes(
             random16()
                 .get(..8)

@@ -70,6 +70,9 @@ pub struct UdpClientOptions {
     pub max_sockets: usize,
     /// Seed of the retransmission jitter.
     pub seed: u64,
+    /// Whether retransmission timers get RFC 5080's jitter (±10%; on by default).
+    /// Off, each wait is exactly the [`Retransmit`] schedule (a test tool's `-t`).
+    pub jitter: bool,
     /// The Identifier of the first request on each source port (then the next ones in
     /// order): for tests that need a given Identifier.
     pub first_identifier: u8,
@@ -83,6 +86,7 @@ impl Default for UdpClientOptions {
             bind: None,
             max_sockets: 64,
             seed: 0x9e37_79b9_7f4a_7c15,
+            jitter: true,
             first_identifier: 0,
         }
     }
@@ -212,13 +216,13 @@ impl UdpClient {
     pub fn new(server: SocketAddr, secret: SharedSecret, opts: UdpClientOptions) -> Result<Self, Error> {
         let (tx, rx) = mpsc::channel();
         let seed = opts.seed;
-        let retransmit = opts.retransmit;
+        let (retransmit, jitter) = (opts.retransmit, opts.jitter);
         let mut c = Self {
             server,
             secret,
             opts,
             sockets: Vec::new(),
-            exchange: Client::new(seed).with_retransmit(retransmit),
+            exchange: Client::new(seed).with_retransmit(retransmit).with_jitter(jitter),
             pending: HashMap::new(),
             next_token: 0,
             tx,

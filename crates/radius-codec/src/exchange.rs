@@ -154,6 +154,7 @@ pub struct Client<D> {
     timer_seq: u64,
     retransmit: Retransmit,
     rng: u64,
+    jitter: bool,
 }
 
 impl<D: Clone + Eq + Hash> Client<D> {
@@ -167,7 +168,18 @@ impl<D: Clone + Eq + Hash> Client<D> {
             timer_seq: 0,
             retransmit: Retransmit::default(),
             rng: seed | 1,
+            jitter: true,
         }
+    }
+
+    /// Whether timers get RFC 5080's random factor (RAND, uniform in [-0.1, 0.1]; on
+    /// by default). Off, every wait is exactly what [`Retransmit`] computes: what a
+    /// test tool wants, whose user asked for "1 s per try" (radclient's `-t`), not
+    /// what a fleet of clients wants, whose retransmissions the jitter spreads out.
+    #[must_use]
+    pub fn with_jitter(mut self, jitter: bool) -> Self {
+        self.jitter = jitter;
+        self
     }
 
     /// Sets the retransmission parameters.
@@ -221,8 +233,11 @@ impl<D: Clone + Eq + Hash> Client<D> {
         self.dests.get(dest).map_or(0, |d| d.pending.len())
     }
 
-    /// Uniform jitter factor in [-0.1, 0.1] (RFC 5080 "RAND").
+    /// Uniform jitter factor in [-0.1, 0.1] (RFC 5080 "RAND"); 0 without jitter.
     fn rand(&mut self) -> f64 {
+        if !self.jitter {
+            return 0.0;
+        }
         self.rng ^= self.rng << 13;
         self.rng ^= self.rng >> 7;
         self.rng ^= self.rng << 17;
@@ -847,6 +862,39 @@ mod tests {
                 b.finish(s)
             })
             .unwrap()
+    }
+
+    /// Without jitter every wait is the schedule's own: radclient's `-t 1 -r 3` resends
+    /// at 1, 2 and 3 s and gives up at 4 s, to the nanosecond.
+    #[test]
+    fn without_jitter_waits_are_exact() {
+        let t0 = Instant::now();
+        let s = Duration::from_secs;
+        let fixed = Retransmit {
+            initial: s(1),
+            max_count: 3,
+            max_time: s(1),
+            max_duration: s(4),
+        };
+        let mut c = Client::new(5).with_retransmit(fixed).with_jitter(false);
+        c.add_destination("nas", secret());
+        coa(&mut c, t0);
+        let mut events = Vec::new();
+        while let Some(at) = c.poll_timeout() {
+            for e in c.handle_timeout(at) {
+                events.push((at - t0, matches!(e, ClientEvent::TimedOut { .. })));
+            }
+        }
+        assert_eq!(
+            events,
+            [(s(1), false), (s(2), false), (s(3), false), (s(4), true)]
+        );
+        // with jitter (the default) the first wait is 1 s +-10%, not exactly 1 s
+        let mut c = Client::new(5).with_retransmit(fixed);
+        c.add_destination("nas", secret());
+        coa(&mut c, t0);
+        let first = c.poll_timeout().unwrap() - t0;
+        assert!(first != s(1) && first >= Duration::from_millis(900) && first <= Duration::from_millis(1100));
     }
 
     #[test]
