@@ -22,10 +22,10 @@ pub enum Error {
     #[error(transparent)]
     Stream(#[from] radius_stream::Error),
     /// The connection closed before it opened (TLS failure, ALPN, peer closed).
-    #[error("connection closed: {0:?}")]
+    #[error("connection closed: {0}")]
     Closed(CloseReason),
     /// The request got no reply.
-    #[error("request lost: {0:?}")]
+    #[error("request lost: {0}")]
     Lost(LostReason),
     /// Nothing happened before the deadline.
     #[error("timed out")]

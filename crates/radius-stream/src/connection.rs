@@ -71,6 +71,41 @@ pub enum LostReason {
     Closed(CloseReason),
 }
 
+/// In words, from this side of the connection ("the peer" is the server for a
+/// client, the client for a server): what logs, the drivers' errors, the command line
+/// and the Python bindings print.
+impl std::fmt::Display for CloseReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Local => f.write_str("closed by this side"),
+            Self::PeerClosed => f.write_str("the peer closed the connection"),
+            Self::PeerClosedMidPacket { buffered } => {
+                write!(f, "the peer closed the connection {buffered} octets into a packet")
+            }
+            Self::Frame(e) => write!(f, "the stream could not be framed ({e})"),
+            Self::Tls(e) => write!(f, "TLS: {e}"),
+            Self::WatchdogTimeout => f.write_str("the Status-Server watchdog went unanswered"),
+            Self::BadPacket(e) => write!(f, "a packet failed verification ({e})"),
+            Self::UnmatchedReply { code, key } => {
+                write!(f, "a {code} (id or Token {key}) matched no request in flight")
+            }
+            Self::Alpn => f.write_str(
+                "ALPN gave no usable RADIUS version (RADIUS/1.1 required but not agreed, or agreed over TLS 1.2)",
+            ),
+        }
+    }
+}
+
+/// In words (see [`CloseReason`]'s).
+impl std::fmt::Display for LostReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::TimedOut => f.write_str("no reply in time"),
+            Self::Closed(c) => write!(f, "the connection closed: {c}"),
+        }
+    }
+}
+
 /// What a [`Connection`] reports; drain with [`Connection::poll_event`].
 #[derive(Debug)]
 #[non_exhaustive]

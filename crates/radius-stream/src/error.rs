@@ -38,7 +38,7 @@ pub enum Error {
     /// What was received closed the connection for this reason (ALPN gave no usable
     /// version, a reply matched no request); the same reason is in the
     /// [`crate::Event::Closed`] queued.
-    #[error("the connection closed: {0:?}")]
+    #[error("the connection closed: {0}")]
     Closed(crate::CloseReason),
     /// Every identifier (or Token) of the connection is in flight.
     #[error("all identifiers of the connection are in flight")]

@@ -750,3 +750,45 @@ fn radius_1_1_over_tls_1_2_closes() {
         assert!(!c.is_open());
     }
 }
+
+/// Close and loss reasons print as words, never as Rust values: the drivers, the
+/// command line and the Python bindings show them to users as they are.
+#[test]
+fn close_reasons_read_as_words() {
+    let reasons = [
+        CloseReason::Local,
+        CloseReason::PeerClosed,
+        CloseReason::PeerClosedMidPacket { buffered: 7 },
+        CloseReason::Frame(FrameError::BadLength {
+            length: 3,
+            max: 65535,
+        }),
+        CloseReason::Tls(rustls::Error::AlertReceived(
+            rustls::AlertDescription::CertificateRequired,
+        )),
+        CloseReason::WatchdogTimeout,
+        CloseReason::BadPacket(radius_codec::Error::BadMessageAuthenticator),
+        CloseReason::UnmatchedReply {
+            code: Code::AccessAccept,
+            key: 9,
+        },
+        CloseReason::Alpn,
+    ];
+    for r in reasons {
+        let lost = LostReason::Closed(r.clone()).to_string();
+        for text in [r.to_string(), lost, Error::Closed(r.clone()).to_string()] {
+            assert!(
+                !text.contains("Closed(")
+                    && !text.contains("AlertReceived(")
+                    && !text.contains("{ ")
+                    && !text.contains("Mid"),
+                "{r:?}: {text}"
+            );
+        }
+    }
+    assert_eq!(
+        Error::Closed(CloseReason::PeerClosedMidPacket { buffered: 7 }).to_string(),
+        "the connection closed: the peer closed the connection 7 octets into a packet"
+    );
+    assert_eq!(LostReason::TimedOut.to_string(), "no reply in time");
+}
