@@ -171,8 +171,8 @@ pub(crate) fn text_err(e: radius_dict::Error) -> PyErr {
             return with_fields::<BuildError>(
                 format!(
                     "{name}: {len} octets are too many to hide (User-Password takes at most 128, \
-                     RFC 2865 §5.2; salt-encrypted values such as Tunnel-Password at most 250; \
-                     encrypt=3 values 16)"
+                     RFC 2865 §5.2; salt-encrypted values such as Tunnel-Password at most 239 \
+                     in one attribute; encrypt=3 values 16)"
                 ),
                 &[("attribute", text(name))],
             );

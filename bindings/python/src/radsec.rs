@@ -333,8 +333,9 @@ impl RadSecClient {
                 }
                 if !clear {
                     // the authenticator as the connection will compute it (a copy
-                    // finished the same way; random for Access-Request)
-                    let sent = b.clone().finish(secret)?;
+                    // finished the same way, with the stream's 65535-octet limit;
+                    // random for Access-Request)
+                    let sent = b.clone().for_tcp().finish(secret)?;
                     if let Some(a) = sent.get(4..20).and_then(|a| <[u8; 16]>::try_from(a).ok()) {
                         hiding_of_reply = Some((Arc::new(secret.clone_secret()), a));
                     }

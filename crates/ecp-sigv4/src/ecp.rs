@@ -547,10 +547,13 @@ fn canonical_query(sorted: &[(&str, &str)], form: QueryForm) -> Result<String, E
     match form {
         QueryForm::Raw => Ok(sigv4::join_pairs(sorted.iter().copied())),
         QueryForm::RawBrowserQuote => {
-            let quoted: Vec<(String, String)> = sorted
+            let mut quoted: Vec<(String, String)> = sorted
                 .iter()
                 .map(|(k, v)| (k.replace("%27", "'"), v.replace("%27", "'")))
                 .collect();
+            // in the order the controller sorted its own spelling in (`'` sorts after
+            // `%`, `%27` before `%2F`): by raw key again, stable as the first sort
+            quoted.sort_by(|a, b| a.0.cmp(&b.0));
             Ok(sigv4::join_pairs(
                 quoted.iter().map(|(k, v)| (k.as_str(), v.as_str())),
             ))

@@ -272,6 +272,21 @@ fn browser_escaped_apostrophe_still_verifies() {
     assert_eq!(v.verify_url(&forged, at(0)), Err(Error::BadSignature));
 }
 
+/// The apostrophe in a key changes the keys' order: the controller sorted `a%2F`
+/// before `a'` (`%` < `'`), the browser's `a%27` sorts before `a%2F`. The verifier
+/// sorts again after reading `%27` back.
+#[test]
+fn browser_escaped_apostrophe_in_a_key_keeps_the_signed_order() {
+    let v = verifier();
+    let params = "token=t&a'=1&a%2F=2&wlan=1";
+    let q = controller_query("portal.example.net", "/p", params, 20);
+    let via_browser = format!("https://portal.example.net/p?{q}").replace('\'', "%27");
+    let q = v
+        .verify_url(&via_browser, at(0))
+        .unwrap_or_else(|e| panic!("{via_browser}: {e}"));
+    assert_eq!(q.form(), QueryForm::RawBrowserQuote);
+}
+
 /// Secrets stay out of `Debug` and error text everywhere a portal might log them:
 /// the secret, the keyring (fixed and shared), the verifier and signer (with derived
 /// keys cached), a signing key, and the errors of a wrong-secret verification.

@@ -678,14 +678,17 @@ pub(crate) fn add_resolved_radius11(
 
 impl ResolvedItem<'_> {
     /// For a named (not raw) string or octets attribute with no octets, its raw name
-    /// (`Attr-1`), to say how to send it anyway; `None` otherwise, and for
-    /// Message-Authenticator (its value is computed when the packet is finished).
+    /// (`Attr-1`), to say how to send it anyway; `None` otherwise, for
+    /// Message-Authenticator (its value is computed when the packet is finished) and
+    /// for Chargeable-User-Identity, which FreeRADIUS sends empty too (RFC 4372 §2: a
+    /// NAS asks for the CUI with an empty one).
     pub(crate) fn empty_named(&self) -> Option<String> {
         let empty = matches!(
             &self.value,
             radius_codec::Value::String(v) | radius_codec::Value::Octets(v) if v.is_empty()
         );
-        (empty && !self.attr.is_raw() && self.attr.addr() != radius_dict::AttrAddr::standard(80))
+        let sent_empty = [80, 89].map(radius_dict::AttrAddr::standard);
+        (empty && !self.attr.is_raw() && !sent_empty.contains(&self.attr.addr()))
             .then(|| self.attr.addr().to_string())
     }
 

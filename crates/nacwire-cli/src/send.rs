@@ -811,9 +811,13 @@ impl Build<'_> {
         if !ma {
             b.without_message_authenticator();
         }
+        // A random first salt per packet, also with --authenticator: an Accounting,
+        // CoA or Disconnect request hides with a vector of zeros, so a salt repeated
+        // across packets would repeat the keystream (the next ones: claim_salt).
+        let [s0, s1, ..] = random16();
         let hiding = Hiding {
             secret,
-            salt: 0x8000 | u16::from_le_bytes([auth[0], auth[1]]),
+            salt: 0x8000 | u16::from_le_bytes([s0, s1]),
         };
         for item in &t.resolved {
             // Items were checked once before sending (check_templates; for RADIUS/1.1,

@@ -18,9 +18,10 @@ pub enum Error {
     /// A UDP client waited past every deadline without a completion.
     #[error("no completion")]
     NoCompletion,
-    /// The connection state machine refused the call.
+    /// The connection state machine refused the call (a connection it closed is
+    /// [`Error::Closed`], never this).
     #[error(transparent)]
-    Stream(#[from] radius_stream::Error),
+    Stream(radius_stream::Error),
     /// The connection closed before it opened (TLS failure, ALPN, peer closed).
     #[error("connection closed: {0}")]
     Closed(CloseReason),
@@ -52,4 +53,28 @@ pub enum Error {
         /// What was wrong.
         source: rustls::Error,
     },
+}
+
+/// One way to say a closed connection: the state machine's `Closed(reason)` becomes
+/// [`Error::Closed`], the rest [`Error::Stream`].
+impl From<radius_stream::Error> for Error {
+    fn from(e: radius_stream::Error) -> Self {
+        match e {
+            radius_stream::Error::Closed(reason) => Self::Closed(reason),
+            other => Self::Stream(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_connection_is_said_one_way() {
+        let e = Error::from(radius_stream::Error::Closed(CloseReason::Alpn));
+        assert!(matches!(e, Error::Closed(CloseReason::Alpn)), "{e:?}");
+        let e = Error::from(radius_stream::Error::IdentifiersExhausted);
+        assert!(matches!(e, Error::Stream(radius_stream::Error::IdentifiersExhausted)), "{e:?}");
+    }
 }

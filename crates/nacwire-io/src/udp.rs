@@ -72,6 +72,7 @@ pub struct UdpClientOptions {
     pub seed: u64,
     /// Whether retransmission timers get RFC 5080's jitter (±10%; on by default).
     /// Off, each wait is exactly the [`Retransmit`] schedule (a test tool's `-t`).
+    /// (The tokio client always jitters: it serves applications, not test tools.)
     pub jitter: bool,
     /// The Identifier of the first request on each source port (then the next ones in
     /// order): for tests that need a given Identifier.

@@ -43,8 +43,9 @@ pub struct PacketBuilder {
     vector: [u8; 16],
     ma_offset: Option<usize>,
     max_len: usize,
-    /// The salts of the salt-encrypted attributes added so far ([`Self::claim_salt`]).
-    salts: Vec<u16>,
+    /// One bit per salt (low 15 bits) claimed by this packet's salt-encrypted
+    /// attributes ([`Self::claim_salt`]); empty until the first.
+    salts: Vec<u64>,
 }
 
 impl PacketBuilder {
@@ -140,24 +141,40 @@ impl PacketBuilder {
     }
 
     /// The salt for the next salt-encrypted attribute of this packet, asked for as
-    /// `salt`: `salt` itself unless an attribute of the packet has it already, else the
-    /// next salt after it (most significant bit kept set) that none has. RFC 2868 §3.5
+    /// `salt`: `salt` itself unless this packet has used it already, else the next
+    /// salt after it (most significant bit kept set) that it has not. RFC 2868 §3.5
     /// requires each salt of a packet to be unique: two attributes with the same salt
     /// and vector share a keystream, so one value XOR the other leaks. Every
     /// salt-encrypting adder of this builder takes its salt from here, and so should a
-    /// caller that hides values itself with [`crate::crypto::hide_salted`]. A `salt`
-    /// without the most significant bit is returned as it is (hiding then refuses it).
-    pub fn claim_salt(&mut self, salt: u16) -> u16 {
+    /// caller that hides values itself with [`crate::crypto::hide_salted`]. A salt
+    /// claimed by an add that then fails stays used. A `salt` without the most
+    /// significant bit is returned as it is (hiding then refuses it);
+    /// [`Error::SaltsExhausted`] once all 32,768 salts are used (a packet cannot hold
+    /// that many attributes).
+    ///
+    /// Salts are unique within a packet only. For Accounting, CoA and Disconnect
+    /// requests the hiding vector is zeros, so the same salt in two packets with the
+    /// same secret gives the same keystream: pick the first salt of each packet at
+    /// random.
+    pub fn claim_salt(&mut self, salt: u16) -> Result<u16> {
         if salt & 0x8000 == 0 {
-            return salt;
+            return Ok(salt);
         }
-        let mut s = salt;
-        // (a packet holds at most ~200 salted attributes: far fewer than 32,768 salts)
-        while self.salts.contains(&s) {
-            s = 0x8000 | (s.wrapping_add(1) & 0x7fff);
+        if self.salts.is_empty() {
+            self.salts = vec![0; 0x8000 / 64]; // one bit per salt: 4 KiB
         }
-        self.salts.push(s);
-        s
+        for step in 0..0x8000u16 {
+            let s = 0x8000 | (salt.wrapping_add(step) & 0x7fff);
+            let i = usize::from(s & 0x7fff);
+            let (word, bit) = (i / 64, 1u64 << (i % 64));
+            if let Some(w) = self.salts.get_mut(word) {
+                if *w & bit == 0 {
+                    *w |= bit;
+                    return Ok(s);
+                }
+            }
+        }
+        Err(Error::SaltsExhausted)
     }
 
     /// Octets written so far (header included).
@@ -441,7 +458,7 @@ impl PacketBuilder {
         salt: u16,
         value: &[u8],
     ) -> Result<&mut Self> {
-        let salt = self.claim_salt(salt);
+        let salt = self.claim_salt(salt)?;
         let hidden = hide_salted(value, secret, &self.vector, salt)?;
         let mut v = Vec::with_capacity(hidden.len() + 1);
         if let Some(tag) = tag {
@@ -464,7 +481,7 @@ impl PacketBuilder {
         salt: u16,
         value: &[u8],
     ) -> Result<&mut Self> {
-        let salt = self.claim_salt(salt);
+        let salt = self.claim_salt(salt)?;
         let hidden = hide_salted(value, secret, &self.vector, salt)?;
         self.add_vsa(vendor, vendor_type, &hidden)
     }
@@ -575,10 +592,17 @@ mod tests {
         let mut b = PacketBuilder::access_request(1, [0; 16]);
         let got: Vec<u16> = [0x8001, 0x8001, 0xffff, 0xffff, 0x8000, 0x8002]
             .into_iter()
-            .map(|s| b.claim_salt(s))
+            .map(|s| b.claim_salt(s).unwrap())
             .collect();
         assert_eq!(got, [0x8001, 0x8002, 0xffff, 0x8000, 0x8003, 0x8004]);
-        assert_eq!(b.claim_salt(0x1234), 0x1234);
+        assert_eq!(b.claim_salt(0x1234), Ok(0x1234));
+        // bounded: once every salt is taken, an error (never a loop without end)
+        let mut full = PacketBuilder::access_request(1, [0; 16]);
+        for _ in 0..0x8000 {
+            full.claim_salt(0x8000).unwrap();
+        }
+        assert_eq!(full.claim_salt(0x8000), Err(Error::SaltsExhausted));
+        assert_eq!(full.claim_salt(0xabcd), Err(Error::SaltsExhausted));
         let s = SharedSecret::from("s");
         assert_eq!(
             b.add_tunnel_password(&s, 1, 0x0001, b"x").unwrap_err(),

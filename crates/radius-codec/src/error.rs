@@ -162,6 +162,10 @@ pub enum Error {
         /// The salt.
         salt: u16,
     },
+    /// Every salt (32,768 with the high bit set) is already taken by an attribute of
+    /// the packet ([`crate::PacketBuilder::claim_salt`]).
+    #[error("every salt of the packet is taken (RFC 2868 §3.5: one per attribute)")]
+    SaltsExhausted,
 
     // ---- building ---------------------------------------------------------------
     /// A value is too long for the attribute that must carry it.
@@ -351,7 +355,8 @@ impl Error {
             | Self::InvalidTag { .. }
             | Self::HiddenLength { .. }
             | Self::HiddenInnerLength { .. }
-            | Self::InvalidSalt { .. } => ErrorKind::Value,
+            | Self::InvalidSalt { .. }
+            | Self::SaltsExhausted => ErrorKind::Value,
             Self::BadRequestAuthenticator
             | Self::BadResponseAuthenticator
             | Self::BadMessageAuthenticator

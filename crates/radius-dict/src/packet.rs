@@ -343,7 +343,7 @@ impl Dictionary {
             Encrypt::Salted => {
                 let h = hiding.ok_or_else(need)?;
                 // (unique in the packet: the first salted attribute gets h.salt)
-                let salt = b.claim_salt(h.salt);
+                let salt = b.claim_salt(h.salt).map_err(codec(attr))?;
                 let salted = hide_salted(&bytes, h.secret, &vector, salt).map_err(codec(attr))?;
                 if attr.flags().has_tag {
                     let mut v = vec![tag.unwrap_or(0)];
