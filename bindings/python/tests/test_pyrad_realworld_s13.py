@@ -1958,8 +1958,8 @@ def test_raw_values_and_keys_pyrad_refuses(lab: pathlib.Path, which: str) -> Non
         "1 [memoryview(b'mv')] 01046d76 | signed: 01046d76",
         "1 [bytearray(b'ba')] 01046261 | signed: 01046261",
         "(311,) [b'x'] IndexError: tuple index out of range",
-        "300 [b'x'] error: ubyte format requires 0 <= number <= 255",
-        "1.0 [b'x'] error: required argument is not an integer",
+        f"300 [b'x'] error: {_struct_error(300)}",
+        f"1.0 [b'x'] error: {_struct_error(1.0)}",
     ):
         assert any(line.startswith(expected) for line in lines), expected
     assert lines[-1] == "named value added as an int: TypeError object of type 'int' has no len()"
@@ -1980,7 +1980,7 @@ def test_an_old_server_dictionary(lab: pathlib.Path, which: str) -> None:
     )
     assert "Acct-Status-Type 'Interim-Update' 280600000003 ['Acct-Status-Type'] ['Alive']" in lines
     for name in ("Auth-Type 'CRAM'", "Fall-Through 'Yes'", "Group-Name 'staff'"):
-        assert f"{name} struct.error: ubyte format requires 0 <= number <= 255" in lines
+        assert f"{name} struct.error: {_struct_error(1000)}" in lines
     assert "DogCo-Version '1.0' 1a0b000049210105312e30 ['DogCo-Version'] ['1.0']" in lines
     assert "EAP-Message b'\\xff\\xfe' 4f04fffe ['EAP-Message'] [b'\\xff\\xfe']" in lines
     assert outs.get("real", outs["nacwire"]) == outs["nacwire"]
