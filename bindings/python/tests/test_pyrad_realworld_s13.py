@@ -1943,6 +1943,16 @@ def test_secrets_that_are_not_bytes(lab: pathlib.Path, which: str) -> None:
     assert outs.get("real", outs["nacwire"]) == outs["nacwire"]
 
 
+def _struct_error(code: object) -> str:
+    """pyrad's header packing error for an attribute code, in this interpreter's words
+    (3.11 says "ubyte format requires ...", 3.12 "'B' format requires ...")."""
+    try:
+        struct.pack("!BB", code, 3)
+    except struct.error as e:
+        return str(e)
+    raise AssertionError(f"{code!r} packs")
+
+
 def test_raw_values_and_keys_pyrad_refuses(lab: pathlib.Path, which: str) -> None:
     """Wire-key writes of values that are not octets (a str, an int, a list of ints,
     None) or of keys that are not attribute codes: pyrad's own errors (its

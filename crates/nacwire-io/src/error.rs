@@ -75,6 +75,9 @@ mod tests {
         let e = Error::from(radius_stream::Error::Closed(CloseReason::Alpn));
         assert!(matches!(e, Error::Closed(CloseReason::Alpn)), "{e:?}");
         let e = Error::from(radius_stream::Error::IdentifiersExhausted);
-        assert!(matches!(e, Error::Stream(radius_stream::Error::IdentifiersExhausted)), "{e:?}");
+        assert!(
+            matches!(e, Error::Stream(radius_stream::Error::IdentifiersExhausted)),
+            "{e:?}"
+        );
     }
 }
