@@ -195,6 +195,19 @@ pub(crate) fn run(args: CoaArgs) -> CliResult<u8> {
     let ev = client
         .request(|id, s| plan.encode(id, s).map(Packet::into_inner))
         .map_err(|e| Failure::usage(format!("{addr}: {e}")))?;
+    // The request as sent, printed first whatever came back (as `send` prints it).
+    let print_sent = |out: &mut std::io::Stdout, req: &Packet<&[u8]>| {
+        if a.json {
+            let sent = packet_json("sent", req, &attributes_plain(dict, req, None));
+            emit_json(out, &serde_json::Value::Object(sent));
+        } else {
+            print_text(
+                out,
+                &format!("Sent {} Id {} to {addr}", req.code(), req.identifier()),
+                &attributes(dict, req, None),
+            );
+        }
+    };
     match ev {
         Event::Reply {
             request,
@@ -207,25 +220,13 @@ pub(crate) fn run(args: CoaArgs) -> CliResult<u8> {
             let outcome = nac_model::Reply::from_packet(&rep)
                 .map(|r| plan.outcome(&r).to_string())
                 .unwrap_or_default();
+            print_sent(&mut out, &req);
             if a.json {
-                emit_json(
-                    &mut out,
-                    &serde_json::Value::Object(packet_json(
-                        "sent",
-                        &req,
-                        &attributes_plain(dict, &req, None),
-                    )),
-                );
                 let mut m = packet_json("received", &rep, &attributes_plain(dict, &rep, None));
                 m.insert("outcome".into(), json!(outcome));
                 m.insert("elapsed_ms".into(), json!(crate::common::ms(elapsed)));
                 emit_json(&mut out, &serde_json::Value::Object(m));
             } else {
-                print_text(
-                    &mut out,
-                    &format!("Sent {} Id {} to {addr}", req.code(), req.identifier()),
-                    &attributes(dict, &req, None),
-                );
                 print_text(
                     &mut out,
                     &format!(
@@ -245,26 +246,14 @@ pub(crate) fn run(args: CoaArgs) -> CliResult<u8> {
         Event::Lost { request, elapsed, .. } => {
             // What was sent, then that it went unanswered (as `send` prints it).
             let req = Packet::new_unchecked(&request[..]);
+            print_sent(&mut out, &req);
             if a.json {
-                emit_json(
-                    &mut out,
-                    &serde_json::Value::Object(packet_json(
-                        "sent",
-                        &req,
-                        &attributes_plain(dict, &req, None),
-                    )),
-                );
                 emit_json(
                     &mut out,
                     &json!({"event": "lost", "code": req.code().to_string(), "id": req.identifier(),
                             "to": addr.to_string(), "elapsed_ms": crate::common::ms(elapsed)}),
                 );
             } else {
-                print_text(
-                    &mut out,
-                    &format!("Sent {} Id {} to {addr}", req.code(), req.identifier()),
-                    &attributes(dict, &req, None),
-                );
                 let _ = writeln!(
                     out,
                     "No reply to {} Id {} from {addr} after {:.3} s",

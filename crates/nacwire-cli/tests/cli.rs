@@ -8,43 +8,14 @@
     unreachable_pub
 )]
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Output, Stdio};
+mod common;
+
+use std::io::Write;
 use std::time::Duration;
 
+use common::*;
 use nacwire_tests::{free_udp_port, require_program, FreeRadius, SECRET};
 use serde_json::Value;
-
-fn nacwire() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_nacwire"))
-}
-
-fn run(args: &[&str]) -> Output {
-    nacwire()
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run nacwire")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exit code")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json_lines(o: &Output) -> Vec<Value> {
-    stdout(o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
-}
 
 /// The one value of attribute `name` in a `--json` packet event. Every attribute is an
 /// array of strings, one per occurrence; this fails unless there is exactly one.
@@ -55,84 +26,10 @@ fn one<'a>(event: &'a Value, name: &str) -> &'a Value {
     }
 }
 
-/// `nacwire serve` on a free loopback port; killed on drop.
-struct Serve {
-    child: Child,
-    port: u16,
-}
-
-impl Serve {
-    fn start(extra: &[&str]) -> Self {
-        let port = free_udp_port();
-        let listen = format!("127.0.0.1:{port}");
-        let mut child = nacwire()
-            .args(["serve", SECRET, "-l", &listen])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start nacwire serve");
-        let mut err = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        err.read_line(&mut line).unwrap();
-        assert!(line.contains("listening on"), "{line}");
-        std::thread::spawn(move || for _ in err.lines() {});
-        Self { child, port }
-    }
-
-    fn addr(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
-    }
-
-    /// Stops the server and returns what it printed.
-    fn output(mut self) -> String {
-        let _ = self.child.kill();
-        let mut s = String::new();
-        std::io::Read::read_to_string(self.child.stdout.as_mut().unwrap(), &mut s).unwrap();
-        let _ = self.child.wait();
-        s
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 const USERS: &str = "bob\tCleartext-Password := \"hello\"\n\tReply-Message := \"Hello, %{User-Name}\",\n\tSession-Timeout := 3600\n";
 
-fn users_file() -> tempfile_path::TempPath {
-    tempfile_path::write("users", USERS)
-}
-
-/// A minimal temporary-file helper (no extra dependency).
-mod tempfile_path {
-    use std::path::PathBuf;
-
-    pub struct TempPath(pub PathBuf);
-
-    impl Drop for TempPath {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0);
-        }
-    }
-
-    impl TempPath {
-        pub fn s(&self) -> &str {
-            self.0.to_str().unwrap()
-        }
-    }
-
-    pub fn write(name: &str, contents: impl AsRef<[u8]>) -> TempPath {
-        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let p = std::env::temp_dir().join(format!("nacwire-cli-{}-{n}-{name}", std::process::id()));
-        std::fs::write(&p, contents).unwrap();
-        TempPath(p)
-    }
+fn users_file() -> TempFile {
+    TempFile::new("users", USERS)
 }
 
 #[test]
@@ -210,7 +107,7 @@ fn send_against_serve_pap_chap_reject_json() {
 #[test]
 fn json_attributes_are_always_arrays() {
     use serde_json::json;
-    let users = tempfile_path::write(
+    let users = TempFile::new(
         "users",
         "one\tCleartext-Password := \"hello\"\n\tCisco-AVPair := \"r=1\"\n\
          two\tCleartext-Password := \"hello\"\n\tCisco-AVPair := \"r=1\",\n\tCisco-AVPair += \"r=2\",\n\tSession-Timeout := 60\n",
@@ -311,8 +208,8 @@ fn coa_disconnect_rules_acct_status_and_secret_sources() {
     assert_eq!(code(&o), 0);
 
     // Secret from a file and from the environment; attributes from a radclient file.
-    let secret = tempfile_path::write("secret", format!("{SECRET}\n"));
-    let packets = tempfile_path::write(
+    let secret = TempFile::new("secret", format!("{SECRET}\n"));
+    let packets = TempFile::new(
         "packets",
         "User-Name = \"bob\", Acct-Status-Type = Start\nAcct-Session-Id = \"S1\"\n\nPacket-Type = Status-Server\n",
     );
@@ -417,7 +314,7 @@ fn lost_wrong_secret_and_load() {
     let o = run(&["send", "auth", &silent, SECRET, "-f", "/dev/zero"]);
     assert_eq!(code(&o), 3, "{}", stderr(&o));
     assert!(stderr(&o).contains("/dev/zero"), "{}", stderr(&o));
-    let empty = tempfile_path::write("empty-packets", "");
+    let empty = TempFile::new("empty-packets", "");
     let o = run(&["send", "auth", &silent, SECRET, "-f", empty.s()]);
     assert_eq!(code(&o), 3, "{}", stderr(&o));
     assert!(stderr(&o).contains("no packets"), "{}", stderr(&o));
@@ -542,7 +439,7 @@ fn bad_input_is_one_line_and_exit_3() {
         &["send", "999", "127.0.0.1:9", SECRET, "User-Name=bob"],
         &["decode", "/tmp"],
     ];
-    let bad_users = tempfile_path::write(
+    let bad_users = TempFile::new(
         "bad-users",
         "alice Cleartext-Password := \"pw\"\n\tBogus-Attr = 1\n",
     );
@@ -562,21 +459,6 @@ fn bad_input_is_one_line_and_exit_3() {
 
 // --- captures written by the test --------------------------------------------------
 
-fn udp_frame(src: ([u8; 4], u16), dst: ([u8; 4], u16), payload: &[u8]) -> Vec<u8> {
-    let mut f = vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00];
-    let total = (20 + 8 + payload.len()) as u16;
-    f.extend_from_slice(&[0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0, 0, 64, 17, 0, 0]);
-    f.extend_from_slice(&src.0);
-    f.extend_from_slice(&dst.0);
-    let ulen = (8 + payload.len()) as u16;
-    f.extend_from_slice(&src.1.to_be_bytes());
-    f.extend_from_slice(&dst.1.to_be_bytes());
-    f.extend_from_slice(&ulen.to_be_bytes());
-    f.extend_from_slice(&[0, 0]);
-    f.extend_from_slice(payload);
-    f
-}
-
 fn tcp_frame(src: ([u8; 4], u16), dst: ([u8; 4], u16), payload: &[u8]) -> Vec<u8> {
     let mut f = vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00];
     let total = (20 + 20 + payload.len()) as u16;
@@ -588,24 +470,6 @@ fn tcp_frame(src: ([u8; 4], u16), dst: ([u8; 4], u16), payload: &[u8]) -> Vec<u8
     f.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
     f.extend_from_slice(payload);
     f
-}
-
-fn pcap(frames: &[(f64, Vec<u8>)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    out.extend_from_slice(&65535u32.to_le_bytes());
-    out.extend_from_slice(&1u32.to_le_bytes());
-    for (t, f) in frames {
-        out.extend_from_slice(&(*t as u32).to_le_bytes());
-        out.extend_from_slice(&(((t.fract()) * 1e6).round() as u32).to_le_bytes());
-        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-        out.extend_from_slice(f);
-    }
-    out
 }
 
 fn pcapng(frames: &[(f64, Vec<u8>)]) -> Vec<u8> {
@@ -708,7 +572,7 @@ fn decode_captures_links_verifies_and_warns() {
         (102.0, udp_frame(client, ([127, 0, 0, 1], 53), b"\x00\x01dns")),
     ];
     for (name, bytes) in [("cap.pcap", pcap(&frames)), ("cap.pcapng", pcapng(&frames))] {
-        let f = tempfile_path::write(name, &bytes);
+        let f = TempFile::new(name, &bytes);
         let o = run(&["decode", f.s(), "--secret", SECRET, "--json"]);
         assert_eq!(code(&o), 0, "{name}: {}", stderr(&o));
         let l = json_lines(&o);
@@ -735,7 +599,7 @@ fn decode_captures_links_verifies_and_warns() {
         assert!(stderr(&o).contains("wrong secret"));
 
         // Truncated: what was read is printed, then one line and exit 3.
-        let cut = tempfile_path::write("cut.pcap", &bytes[..bytes.len() - 7]);
+        let cut = TempFile::new("cut.pcap", &bytes[..bytes.len() - 7]);
         let o = run(&["decode", cut.s(), "--secret", SECRET]);
         assert_eq!(code(&o), 3, "{name}: {}", stderr(&o));
         assert!(stderr(&o).contains("truncated"), "{}", stderr(&o));
@@ -749,7 +613,7 @@ fn decode_captures_links_verifies_and_warns() {
         (5.001, tcp_frame(c, s, &req[10..])),
         (5.004, tcp_frame(s, c, &rep)),
     ];
-    let f = tempfile_path::write("tcp.pcap", pcap(&frames));
+    let f = TempFile::new("tcp.pcap", pcap(&frames));
     let o = run(&["decode", f.s(), "--secret", SECRET, "--json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let l = json_lines(&o);
@@ -963,7 +827,7 @@ fn dict_check_and_show() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let l = json_lines(&o);
     assert!(l[0]["attributes"].as_u64().unwrap() > 5000);
-    let bad = tempfile_path::write(
+    let bad = TempFile::new(
         "dictionary",
         "ATTRIBUTE\tGood\t3000\tstring\nATTRIBUTE\tGood\t3001\tinteger\n",
     );
@@ -1013,8 +877,8 @@ fn dict_check_and_show() {
 
 #[test]
 fn ecp_approve_then_verify() {
-    let key = tempfile_path::write("ecpkey", "s3cret\n");
-    let wrong = tempfile_path::write("ecpwrong", "other\n");
+    let key = TempFile::new("ecpkey", "s3cret\n");
+    let wrong = TempFile::new("ecpwrong", "other\n");
     let now = "1764000000";
     let o = run(&[
         "ecp",
@@ -1200,7 +1064,7 @@ fn send_over_tls_to_radiusd() {
             ),
         ),
     ];
-    let cap = tempfile_path::write("tls-pair.pcap", pcap(&frames));
+    let cap = TempFile::new("tls-pair.pcap", pcap(&frames));
     let d = run(&["decode", cap.s(), "-s", "radsec", "--json"]);
     assert_eq!(code(&d), 0, "{}{}", stdout(&d), stderr(&d));
     let d = json_lines(&d);
@@ -1379,19 +1243,6 @@ fn stream_server_down_is_lost() {
 
 // --- radclient / radtest habits --------------------------------------------------------
 
-/// `nacwire` with `input` on stdin.
-fn run_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = nacwire()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run nacwire");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
-}
-
 /// What radclient users type works as they type it: its argument order and `-x`, its
 /// input syntax (comments after values, `==`, `CHAP-Password = cleartext`,
 /// `Message-Authenticator !* ANY`), the `auto` packet type, and a lost request says
@@ -1523,11 +1374,11 @@ fn radclient_habits_against_serve() {
     // radclient's `-f FILE:FILTER`: one filter packet per request packet, the reply's
     // code (Response-Packet-Type) and attributes checked; a mismatch is exit 1 and
     // names what differs.
-    let requests = tempfile_path::write(
+    let requests = TempFile::new(
         "requests",
         "User-Name = bob, User-Password = hello\n\nUser-Name = bob, User-Password = bad\n",
     );
-    let filters = tempfile_path::write(
+    let filters = TempFile::new(
         "filters",
         "Response-Packet-Type == Access-Accept\nReply-Message == \"Hello, bob\", Session-Timeout = 3600\n\n\
          Response-Packet-Type = Access-Reject\n",
@@ -1540,7 +1391,7 @@ fn radclient_habits_against_serve() {
         (summary["accepted"].as_u64(), summary["failed_filter"].as_u64()),
         (Some(2), Some(0))
     );
-    let wrong = tempfile_path::write(
+    let wrong = TempFile::new(
         "filters-wrong",
         "Reply-Message = \"Hello, alice\"\n\nResponse-Packet-Type = Access-Reject\n",
     );
@@ -1693,7 +1544,7 @@ fn negative_and_zero_numbers_are_usage_errors() {
         assert!(!err.contains("unexpected argument"), "{extra:?}: {err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{extra:?}: {err}");
     }
-    let key = tempfile_path::write("ecpkey-neg", "s3cret\n");
+    let key = TempFile::new("ecpkey-neg", "s3cret\n");
     let others: &[&[&str]] = &[
         &["serve", SECRET, "--exit-after", "-1"],
         &["decode", "00", "--port", "-1"],
@@ -1757,8 +1608,8 @@ fn negative_and_zero_numbers_are_usage_errors() {
 /// that cannot be read is an input error (3) while one that does not verify is 4.
 #[test]
 fn ecp_messages_name_cli_flags() {
-    let key = tempfile_path::write("ecpkey2", "s3cret\n");
-    let wrong = tempfile_path::write("ecpwrong2", "other\n");
+    let key = TempFile::new("ecpkey2", "s3cret\n");
+    let wrong = TempFile::new("ecpwrong2", "other\n");
     let now = "1764000000";
     let approve = |extra: &[&str]| {
         run(&[
@@ -1923,7 +1774,7 @@ fn decode_empty_capture_says_which_ports() {
         100.0,
         udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 21812), &req),
     )];
-    let cap = tempfile_path::write("other-port.pcap", pcap(&frames));
+    let cap = TempFile::new("other-port.pcap", pcap(&frames));
     let o = run(&["decode", cap.s()]);
     assert_eq!(code(&o), 3, "{}", stderr(&o));
     assert!(
@@ -2053,7 +1904,7 @@ fn decode_links_retransmissions_to_the_first_send() {
         (t0 + 1.5, udp_frame(server, client, &rep)),
         (t0 + 1.502, udp_frame(server, client, &rep)),
     ];
-    let cap = tempfile_path::write("rtx.pcap", pcap(&frames));
+    let cap = TempFile::new("rtx.pcap", pcap(&frames));
     let o = run(&["decode", cap.s(), "-s", SECRET]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let out = stdout(&o);
@@ -2173,7 +2024,7 @@ fn send_through_radsecproxy() {
 /// accept what radiusd rejects).
 #[test]
 fn serve_users_file_as_radiusd_answers() {
-    let users = tempfile_path::write(
+    let users = TempFile::new(
         "users-radiusd",
         "bob\tCleartext-Password := \"hello\"\n\tReply-Message := \"Hello, %{User-Name}\"\n\n\
          carol\tAuth-Type := Accept\n\tReply-Message = \"welcome\"\n\n\
@@ -2208,7 +2059,7 @@ fn serve_users_file_as_radiusd_answers() {
         assert_eq!(l[1]["code"], want, "{user}");
         assert_eq!(one(&l[1], "Reply-Message"), reply, "{user}");
     }
-    let checks = tempfile_path::write(
+    let checks = TempFile::new(
         "users-checks",
         "bob\tCleartext-Password := \"hello\", Simultaneous-Use := 1\n",
     );
@@ -2399,7 +2250,7 @@ fn radclient_ipv4_ipv6_flags() {
 fn radclient_print_filename_flag() {
     let srv = Serve::start(&["--user", "bob:hello"]);
     let a = srv.addr();
-    let f = tempfile_path::write(
+    let f = TempFile::new(
         "dash-F",
         "User-Name = bob, User-Password = hello\n\nUser-Name = bob, User-Password = bad\n",
     );
@@ -2752,8 +2603,8 @@ fn stream_several_destinations_one_connection_each() {
     );
     let (t1, seen_t1) = stream_responder(nacwire_io::stream::Acceptor::Tls(config.clone()), true);
     let (t2, seen_t2) = stream_responder(nacwire_io::stream::Acceptor::Tls(config), true);
-    let f1 = tempfile_path::write("multi-1", "User-Name = bob\n");
-    let f2 = tempfile_path::write(
+    let f1 = TempFile::new("multi-1", "User-Name = bob\n");
+    let f2 = TempFile::new(
         "multi-2",
         format!(
             "User-Name = alice\nPacket-Dst-Port = {}\n",
@@ -3826,7 +3677,7 @@ fn decode_prints_attributes_as_radsniff() {
             )
         })
         .collect();
-    let f = tempfile_path::write("fr-text.pcap", pcap(&frames));
+    let f = TempFile::new("fr-text.pcap", pcap(&frames));
     let fr = Command::new(radsniff)
         .args(["-I", f.s(), "-s", SECRET, "-x"])
         .env("TZ", "UTC")
@@ -3995,7 +3846,7 @@ fn decode_keeps_a_malformed_vsa_as_radsniff_does() {
             )
         })
         .collect();
-    let f = tempfile_path::write("fr-bad-vsa.pcap", pcap(&frames));
+    let f = TempFile::new("fr-bad-vsa.pcap", pcap(&frames));
     let fr = Command::new(radsniff)
         .args(["-I", f.s(), "-s", SECRET, "-x"])
         .env("TZ", "UTC")
@@ -4404,7 +4255,7 @@ fn ascend_filters_as_freeradius() {
             )
         })
         .collect();
-    let f = tempfile_path::write("ascend.pcap", pcap(&frames));
+    let f = TempFile::new("ascend.pcap", pcap(&frames));
     let fr = Command::new(radsniff)
         .args(["-I", f.s(), "-s", SECRET, "-x"])
         .env("TZ", "UTC")
@@ -4440,13 +4291,13 @@ fn ascend_filters_as_freeradius() {
 fn raw_attribute_names_everywhere_a_name_is_read() {
     // The filter: a reply carrying Cisco-AVPair "hi" and an attribute of a vendor the
     // dictionary does not know, matched by raw names (known: by the octets of the value).
-    let users = tempfile_path::write(
+    let users = TempFile::new(
         "raw-users",
         "bob Cleartext-Password := \"hello\"\n\tCisco-AVPair := \"hi\",\n\tAttr-26.9999.1 := 0x61,\n\tSession-Timeout := 60\n",
     );
     let srv = Serve::start(&["--users", users.s()]);
     let a = srv.addr();
-    let requests = tempfile_path::write("raw-requests", "User-Name = bob, User-Password = hello\n");
+    let requests = TempFile::new("raw-requests", "User-Name = bob, User-Password = hello\n");
     // As radclient's, the filter names every reply attribute (Message-Authenticator
     // aside): a subset fails.
     for (filter, ok) in [
@@ -4476,7 +4327,7 @@ fn raw_attribute_names_everywhere_a_name_is_read() {
             false,
         ),
     ] {
-        let f = tempfile_path::write("raw-filter", format!("{filter}\n"));
+        let f = TempFile::new("raw-filter", format!("{filter}\n"));
         let o = run(&[
             "send",
             "auth",
@@ -4500,7 +4351,7 @@ fn raw_attribute_names_everywhere_a_name_is_read() {
             );
         }
     }
-    let f = tempfile_path::write("raw-filter-bad", "Attr-26.9.256 = 0x00\n");
+    let f = TempFile::new("raw-filter-bad", "Attr-26.9.256 = 0x00\n");
     let o = run(&[
         "send",
         "auth",
@@ -4579,7 +4430,7 @@ fn decode_prints_hidden_values_as_radsniff() {
         1_796_187_600.0,
         udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 1812), &p),
     )];
-    let f = tempfile_path::write("hidden.pcap", pcap(&frames));
+    let f = TempFile::new("hidden.pcap", pcap(&frames));
     let fr = Command::new(radsniff)
         .args(["-I", f.s(), "-x"])
         .env("TZ", "UTC")
@@ -4667,11 +4518,11 @@ fn several_files_are_in_flight_together() {
             }
         }
     });
-    let a = tempfile_path::write(
+    let a = TempFile::new(
         "lanes-a",
         "User-Name = a0, Acct-Status-Type = Start\n\nUser-Name = a1, Acct-Status-Type = Start\n",
     );
-    let b = tempfile_path::write(
+    let b = TempFile::new(
         "lanes-b",
         "User-Name = b0, Acct-Status-Type = Start\n\nUser-Name = b1, Acct-Status-Type = Start\n",
     );
@@ -4829,11 +4680,11 @@ fn several_files_are_in_flight_together_over_tcp() {
             }
         }
     });
-    let a = tempfile_path::write(
+    let a = TempFile::new(
         "tcp-lanes-a",
         "User-Name = a0, Acct-Status-Type = Start\n\nUser-Name = a1, Acct-Status-Type = Start\n",
     );
-    let b = tempfile_path::write(
+    let b = TempFile::new(
         "tcp-lanes-b",
         "User-Name = b0, Acct-Status-Type = Start\n\nUser-Name = b1, Acct-Status-Type = Start\n",
     );
@@ -4994,9 +4845,9 @@ fn s12_filter_is_as_strict_as_radclient() {
         }
         Some(b)
     });
-    let requests = tempfile_path::write("s12-req", "User-Name = bob\n\nUser-Name = alice\n");
+    let requests = TempFile::new("s12-req", "User-Name = bob\n\nUser-Name = alice\n");
     let check = |filter: &str| {
-        let f = tempfile_path::write("s12-filter", filter);
+        let f = TempFile::new("s12-filter", filter);
         let pair = format!("{}:{}", requests.s(), f.s());
         let o = run(&[
             "send", "auth", &addr, SECRET, "-f", &pair, "-t", "1", "-r", "0", "--json",
@@ -5083,7 +4934,7 @@ fn s12_filter_is_as_strict_as_radclient() {
         }
     }
     // `=*` for another attribute, or in a request, is refused.
-    let f = tempfile_path::write(
+    let f = TempFile::new(
         "s12-present",
         "Filter-Id =* ANY\n\nResponse-Packet-Type == Access-Reject\n",
     );
@@ -5205,7 +5056,7 @@ fn s12_summary_without_replies_has_no_latency() {
 fn s12_unsigned_warning_once_on_stderr() {
     use radius_codec::Code;
     let addr = udp_answering(|p| Some(answer_with(p, Code::AccessAccept, false)));
-    let f = tempfile_path::write("s12-two", "User-Name = bob\n\nUser-Name = carol\n");
+    let f = TempFile::new("s12-two", "User-Name = bob\n\nUser-Name = carol\n");
     let o = run(&[
         "send",
         "auth",
@@ -5271,7 +5122,7 @@ fn s12_first_identifier_is_random() {
 #[test]
 fn s12_input_errors_say_file_and_line() {
     let silent = format!("127.0.0.1:{}", free_udp_port());
-    let bad = tempfile_path::write(
+    let bad = TempFile::new(
         "s12-bad",
         "User-Name = \"bob\"\n\nUser-Name = \"bob\"\nSesion-Timeout = 10\n",
     );
@@ -5295,8 +5146,8 @@ fn s12_input_errors_say_file_and_line() {
         "{}",
         stderr(&o)
     );
-    let requests = tempfile_path::write("s12-req1", "User-Name = bob\n");
-    let filter = tempfile_path::write("s12-filt", "# the reply\nReply-Mesage == x\n");
+    let requests = TempFile::new("s12-req1", "User-Name = bob\n");
+    let filter = TempFile::new("s12-filt", "# the reply\nReply-Mesage == x\n");
     let o = run(&[
         "send",
         "auth",
@@ -5322,7 +5173,7 @@ fn s12_input_errors_say_file_and_line() {
         "{}",
         stderr(&o)
     );
-    let users = tempfile_path::write(
+    let users = TempFile::new(
         "s12-users",
         "bob Cleartext-Password := \"x\"\n\tReply-Message := \"hi\",\n\tReply-Mesage := \"hi\"\n",
     );
@@ -5514,7 +5365,7 @@ mod msgs {
         let len = (p.len() as u16).to_be_bytes();
         p[2..4].copy_from_slice(&len);
         let frame = udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], 1813), &p);
-        let cap = tempfile_path::write("huawei.pcap", pcap(&[(1.0, frame.clone()), (2.0, frame)]));
+        let cap = TempFile::new("huawei.pcap", pcap(&[(1.0, frame.clone()), (2.0, frame)]));
         let o = run(&["decode", cap.s()]);
         assert_eq!(code(&o), 0, "{}", stderr(&o));
         assert!(
@@ -5544,7 +5395,7 @@ mod msgs {
         let mut p = vec![4u8, 9, 0x0b, 0xef];
         p.extend([0; 36]);
         let frame = udp_frame(([10, 0, 0, 1], 40001), ([10, 0, 0, 2], 1813), &p);
-        let cap = tempfile_path::write("malformed.pcap", pcap(&[(1_764_680_000.5, frame)]));
+        let cap = TempFile::new("malformed.pcap", pcap(&[(1_764_680_000.5, frame)]));
         let o = run(&["decode", cap.s()]);
         assert_eq!(code(&o), 3);
         assert_eq!(
@@ -5581,7 +5432,7 @@ mod msgs {
             (101.0, udp_frame(c, ([127, 0, 0, 1], 21813), &acct)),
             (102.0, udp_frame(c, ([127, 0, 0, 1], 21900), &acct)),
         ];
-        let cap = tempfile_path::write("ports.pcap", pcap(&frames));
+        let cap = TempFile::new("ports.pcap", pcap(&frames));
         let count = |args: &[&str]| {
             let o = run(&[&["decode", cap.s(), "--json"][..], args].concat());
             assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
@@ -5608,7 +5459,7 @@ mod msgs {
             stderr(&o)
         );
         assert!(stderr(&o).contains("-p PORT"), "{}", stderr(&o));
-        let empty = tempfile_path::write("empty.pcap", pcap(&[]));
+        let empty = TempFile::new("empty.pcap", pcap(&[]));
         let o = run(&["decode", empty.s()]);
         assert!(
             stderr(&o).contains("0 RADIUS packets (0 frames read)"),

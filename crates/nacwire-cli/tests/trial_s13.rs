@@ -10,109 +10,11 @@
     unreachable_pub
 )]
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Output, Stdio};
+mod common;
 
+use common::*;
 use nacwire_tests::{free_udp_port, require_program, SECRET};
 use serde_json::Value;
-
-fn nacwire() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_nacwire"))
-}
-
-fn run(args: &[&str]) -> Output {
-    nacwire()
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run nacwire")
-}
-
-/// `nacwire ARGS` with `input` on stdin.
-fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = nacwire()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run nacwire");
-    // The program may stop reading early (an error on the first line): ignore EPIPE.
-    let _ = child.stdin.take().unwrap().write_all(input);
-    child.wait_with_output().expect("wait nacwire")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exit code")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json_lines(o: &Output) -> Vec<Value> {
-    stdout(o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
-}
-
-/// `nacwire serve` on a free loopback port; killed on drop.
-struct Serve {
-    child: Child,
-    port: u16,
-}
-
-impl Serve {
-    fn start(extra: &[&str]) -> Self {
-        let port = free_udp_port();
-        let listen = format!("127.0.0.1:{port}");
-        let mut child = nacwire()
-            .args(["serve", SECRET, "-l", &listen])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start nacwire serve");
-        let mut err = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        err.read_line(&mut line).unwrap();
-        assert!(line.contains("listening on"), "{line}");
-        std::thread::spawn(move || for _ in err.lines() {});
-        Self { child, port }
-    }
-
-    fn addr(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
-    }
-
-    /// Waits (at most 10 s) for the server to end by itself (`--exit-after`) and
-    /// returns what it printed: killing it at once could lose what it had still to
-    /// print about the last exchange.
-    fn output(mut self) -> String {
-        let start = std::time::Instant::now();
-        while self.child.try_wait().unwrap().is_none() && start.elapsed().as_secs() < 10 {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let mut s = String::new();
-        std::io::Read::read_to_string(self.child.stdout.as_mut().unwrap(), &mut s).unwrap();
-        let _ = self.child.wait();
-        s
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A silent UDP port: bound (so no ICMP), never answered, for as long as it lives.
 fn silent_port() -> (std::net::UdpSocket, String) {
@@ -281,7 +183,7 @@ fn radclient_leaves_empty_values_out() {
         .write_all(b"User-Name = \"bob\", Class = 0x, Reply-Message = \"\"\n")
         .unwrap();
     let _ = child.wait().unwrap();
-    let out = srv.output();
+    let out = srv.output_after_exit();
     let received: Value = out
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).unwrap())
@@ -353,29 +255,6 @@ fn missing_command_names_the_commands() {
     let o = run(&["dict", "--help"]);
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).contains("Commands:"), "{}", stdout(&o));
-}
-
-/// A file in the temporary directory, removed on drop.
-struct TempFile(std::path::PathBuf);
-
-impl TempFile {
-    fn new(name: &str, contents: &[u8]) -> Self {
-        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("nacwire-s13-{}-{n}-{name}", std::process::id()));
-        std::fs::write(&path, contents).unwrap();
-        Self(path)
-    }
-
-    fn s(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// `decode ""` decoded an empty packet (`#1 malformed RADIUS packet (0 octets)` then
@@ -467,40 +346,6 @@ fn decode_reads_hex_text_from_a_file() {
     }
 }
 
-/// An Ethernet/IPv4/UDP frame carrying `payload`.
-fn udp_frame(src: ([u8; 4], u16), dst: ([u8; 4], u16), payload: &[u8]) -> Vec<u8> {
-    let mut f = vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00];
-    let total = (20 + 8 + payload.len()) as u16;
-    f.extend_from_slice(&[0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0, 0, 64, 17, 0, 0]);
-    f.extend_from_slice(&src.0);
-    f.extend_from_slice(&dst.0);
-    f.extend_from_slice(&src.1.to_be_bytes());
-    f.extend_from_slice(&dst.1.to_be_bytes());
-    f.extend_from_slice(&((8 + payload.len()) as u16).to_be_bytes());
-    f.extend_from_slice(&[0, 0]);
-    f.extend_from_slice(payload);
-    f
-}
-
-/// A classic pcap file (Ethernet, microseconds) of `frames`, one second apart.
-fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    out.extend_from_slice(&65535u32.to_le_bytes());
-    out.extend_from_slice(&1u32.to_le_bytes());
-    for (t, f) in frames.iter().enumerate() {
-        out.extend_from_slice(&(1_700_000_000 + t as u32).to_le_bytes());
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-        out.extend_from_slice(f);
-    }
-    out
-}
-
 /// radsniff's `-f` is a BPF filter, where `udp portrange 18120-18130` is the habit;
 /// `--port` took single ports only (`'18121-18123': give a whole number from 1 to
 /// 65535`). Now it takes `LOW-HIGH` too, alone or in a comma list, and the "nothing
@@ -508,15 +353,17 @@ fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
 #[test]
 fn decode_port_takes_ranges() {
     // An Access-Request with no attributes, Identifier = the port's last digit.
-    let frames: Vec<Vec<u8>> = [18121u16, 18122, 18123]
+    // (one second apart)
+    let frames: Vec<(f64, Vec<u8>)> = [18121u16, 18122, 18123]
         .iter()
         .map(|&port| {
             let mut p = vec![1, (port % 10) as u8, 0, 20];
             p.extend_from_slice(&[0x11; 16]);
-            udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], port), &p)
+            let t = 1_700_000_000.0 + f64::from(port - 18121);
+            (t, udp_frame(([127, 0, 0, 1], 40000), ([127, 0, 0, 1], port), &p))
         })
         .collect();
-    let cap = TempFile::new("ports.pcap", &pcap(&frames));
+    let cap = TempFile::new("ports.pcap", pcap(&frames));
     for (ports, ids) in [
         ("18121-18123", &[1, 2, 3][..]),
         ("18120-18122", &[1, 2][..]),
@@ -724,7 +571,7 @@ fn serve_names_the_secret_for_a_bad_message_authenticator() {
     // End it with a request it answers.
     let o = run(&["send", "status", &listen, SECRET]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let out = srv.output();
+    let out = srv.output_after_exit();
     let reasons: Vec<String> = out
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).unwrap())
@@ -738,6 +585,27 @@ fn serve_names_the_secret_for_a_bad_message_authenticator() {
             "Request Authenticator does not verify (wrong shared secret?)",
         ],
         "{out}"
+    );
+}
+
+/// The `lost` events of a two-packet `-f` file under `-F --json`: one per packet,
+/// each naming the file and its packet.
+fn assert_lost_names_both_packets(o: &std::process::Output, file: &TempFile) {
+    let lost: Vec<(String, u64)> = json_lines(o)
+        .iter()
+        .filter(|v| v["event"] == "lost")
+        .map(|v| {
+            (
+                v["file"].as_str().unwrap().to_string(),
+                v["packet"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lost,
+        [(file.s().to_string(), 0), (file.s().to_string(), 1)],
+        "{}",
+        stdout(o)
     );
 }
 
@@ -762,22 +630,7 @@ fn print_filename_json_names_lost_packets() {
         "0.1",
     ]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
-    let lost: Vec<(String, u64)> = json_lines(&o)
-        .iter()
-        .filter(|v| v["event"] == "lost")
-        .map(|v| {
-            (
-                v["file"].as_str().unwrap().to_string(),
-                v["packet"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        lost,
-        [(file.s().to_string(), 0), (file.s().to_string(), 1)],
-        "{}",
-        stdout(&o)
-    );
+    assert_lost_names_both_packets(&o, &file);
     // Without -F, no file or packet.
     let o = run(&[
         "send",
@@ -826,20 +679,5 @@ fn print_filename_json_names_lost_packets_over_tcp() {
         "0.2",
     ]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
-    let lost: Vec<(String, u64)> = json_lines(&o)
-        .iter()
-        .filter(|v| v["event"] == "lost")
-        .map(|v| {
-            (
-                v["file"].as_str().unwrap().to_string(),
-                v["packet"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        lost,
-        [(file.s().to_string(), 0), (file.s().to_string(), 1)],
-        "{}",
-        stdout(&o)
-    );
+    assert_lost_names_both_packets(&o, &file);
 }
