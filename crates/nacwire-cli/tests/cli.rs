@@ -10,7 +10,8 @@
 
 mod common;
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
 use common::*;
@@ -1348,7 +1349,7 @@ fn radclient_habits_against_serve() {
     let other = Serve::start(&["--users", users.s()]);
     let o = run_stdin(
         &["send", "auto", &a, SECRET, "--json"],
-        &format!(
+        format!(
             "Packet-Type = Accounting-Request\nUser-Name = first\n\n\
              Packet-Type = Accounting-Request\nUser-Name = second\nPacket-Dst-Port = {}\n\n\
              Packet-Type = Access-Request\nUser-Name = bob\nUser-Password = hello\n",
@@ -2101,7 +2102,7 @@ fn decode_reads_stdin() {
     assert_eq!(l[0]["transport"], "udp");
     assert_eq!(one(&l[0], "User-Name"), "nemo");
     let hex: String = req.iter().map(|b| format!("{b:02x}")).collect();
-    let o = run_stdin(&["decode", "-"], &format!("{hex}\n"));
+    let o = run_stdin(&["decode", "-"], format!("{hex}\n"));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
         stdout(&o).contains("#1 Access-Request Id 0 length 56"),

@@ -12,8 +12,11 @@
 
 mod common;
 
+use std::io::Write;
+use std::process::{Command, Stdio};
+
 use common::*;
-use nacwire_tests::{free_udp_port, require_program, SECRET};
+use nacwire_tests::{require_program, SECRET};
 use serde_json::Value;
 
 /// A silent UDP port: bound (so no ICMP), never answered, for as long as it lives.

@@ -56,7 +56,7 @@ pub fn json_lines(o: &Output) -> Vec<Value> {
 /// `nacwire serve` on a free loopback port, started once it says "listening on";
 /// killed on drop.
 pub struct Serve {
-    child: Child,
+    pub child: Child,
     pub port: u16,
 }
 
