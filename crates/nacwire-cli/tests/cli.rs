@@ -2138,31 +2138,6 @@ fn usage_errors_keep_the_suggestion() {
 
 // --- radclient flags: -4/-6, -b, -d, -F; several stream destinations -------------------
 
-/// `nacwire serve` listening on `listen` (an address with port 0 picks a free port);
-/// returns the server and the address it printed.
-fn serve_on(listen: &str, extra: &[&str]) -> (Child, String) {
-    let mut child = nacwire()
-        .args(["serve", SECRET, "-l", listen])
-        .args(extra)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start nacwire serve");
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    err.read_line(&mut line).unwrap();
-    assert!(line.contains("listening on"), "{line}");
-    std::thread::spawn(move || for _ in err.lines() {});
-    let addr = line
-        .split_whitespace()
-        .find(|w| w.contains(':') && w.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '['))
-        .unwrap_or_else(|| panic!("no address in {line}"))
-        .trim_end_matches([',', ')', '('])
-        .to_string();
-    (child, addr)
-}
-
 /// radclient's `-4` and `-6`: the server name is resolved to that family only; a
 /// host without such an address is one line and exit 3, before anything is sent.
 #[test]
@@ -2226,7 +2201,8 @@ fn radclient_ipv4_ipv6_flags() {
     assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
 
     // -6 to a responder on ::1 (the loopback has IPv6 wherever these tests run).
-    let (mut v6, addr) = serve_on("[::1]:0", &["--user", "bob:hello"]);
+    let v6 = Serve::start_on("[::1]:0", &["--user", "bob:hello"]);
+    let addr = v6.addr();
     assert!(addr.starts_with("[::1]:"), "{addr}");
     let o = run(&[
         "send",
@@ -2238,8 +2214,7 @@ fn radclient_ipv4_ipv6_flags() {
         "User-Password=hello",
         "--json",
     ]);
-    let _ = v6.kill();
-    let _ = v6.wait();
+    drop(v6);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert_eq!(json_lines(&o)[1]["from"], addr);
 }

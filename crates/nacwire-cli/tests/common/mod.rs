@@ -58,14 +58,19 @@ pub fn json_lines(o: &Output) -> Vec<Value> {
 pub struct Serve {
     pub child: Child,
     pub port: u16,
+    /// The address it said it listens on (`127.0.0.1:P`, `[::1]:P`).
+    listening: String,
 }
 
 impl Serve {
     pub fn start(extra: &[&str]) -> Self {
-        let port = free_udp_port();
-        let listen = format!("127.0.0.1:{port}");
+        Self::start_on(&format!("127.0.0.1:{}", free_udp_port()), extra)
+    }
+
+    /// Listening on `listen` (port 0: a free one, read from what it prints).
+    pub fn start_on(listen: &str, extra: &[&str]) -> Self {
         let mut child = nacwire()
-            .args(["serve", SECRET, "-l", &listen])
+            .args(["serve", SECRET, "-l", listen])
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -77,11 +82,25 @@ impl Serve {
         err.read_line(&mut line).unwrap();
         assert!(line.contains("listening on"), "{line}");
         std::thread::spawn(move || for _ in err.lines() {});
-        Self { child, port }
+        let listening = line
+            .split_whitespace()
+            .find(|w| w.contains(':') && w.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '['))
+            .unwrap_or_else(|| panic!("no address in {line}"))
+            .trim_end_matches([',', ')', '('])
+            .to_string();
+        let port = listening
+            .rsplit_once(':')
+            .and_then(|(_, p)| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {line}"));
+        Self {
+            child,
+            port,
+            listening,
+        }
     }
 
     pub fn addr(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
+        self.listening.clone()
     }
 
     /// Stops the server and returns what it printed.
