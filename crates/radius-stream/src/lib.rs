@@ -74,4 +74,6 @@ pub use error::{Error, FrameError};
 pub use secrets::{Secrets, Transport, DEFAULT_TLS_SECRET};
 
 #[cfg(test)]
+mod review_s13;
+#[cfg(test)]
 mod tests;

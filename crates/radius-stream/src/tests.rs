@@ -95,7 +95,7 @@ impl Pair {
     }
 }
 
-fn configs(
+pub(crate) fn configs(
     client_alpn: Alpn,
     server_alpn: Alpn,
     versions: TlsVersions,

@@ -1,4 +1,4 @@
-//! Adversarial review (s13): deframing at the edges, ALPN outcomes for every pair of
+//! Adversarial review (s13), beside the unit tests (sharing their PKI): deframing at the edges, ALPN outcomes for every pair of
 //! version settings, RADIUS/1.1 Tokens from a hand-driven peer, the watchdog on an
 //! idle connection, and peers that close at awkward moments. The "raw peer" is a
 //! plain rustls connection driven here, so it can send any plaintext octets.
@@ -10,66 +10,15 @@
 )]
 
 use std::io::{Read, Write};
-use std::sync::{mpsc, Arc};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use radius_codec::{AttrType, Code, DecodeOptions, Packet, PacketBuilder, SharedSecret};
-use radius_stream::tls::{client_config, server_config, Alpn, Identity, TlsVersions};
-use radius_stream::{CloseReason, Connection, Deframer, Event, FrameError, Settings, Version};
-use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
-use rustls::RootCertStore;
+use rustls::pki_types::ServerName;
 
-struct Pki {
-    ca: CertificateDer<'static>,
-    issuer: Issuer<'static, KeyPair>,
-}
-
-impl Pki {
-    fn new() -> Self {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        let key = KeyPair::generate().unwrap();
-        let ca = params.self_signed(&key).unwrap().der().clone();
-        Self {
-            ca,
-            issuer: Issuer::new(params, key),
-        }
-    }
-
-    fn identity(&self, name: &str) -> Identity {
-        let params = CertificateParams::new(vec![name.to_string()]).unwrap();
-        let key = KeyPair::generate().unwrap();
-        let cert = params.signed_by(&key, &self.issuer).unwrap();
-        Identity {
-            chain: vec![cert.der().clone()],
-            key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-        }
-    }
-
-    fn roots(&self) -> RootCertStore {
-        let mut r = RootCertStore::empty();
-        r.add(self.ca.clone()).unwrap();
-        r
-    }
-}
-
-fn configs(
-    client_alpn: Alpn,
-    server_alpn: Alpn,
-    versions: TlsVersions,
-) -> (Arc<rustls::ClientConfig>, Arc<rustls::ServerConfig>) {
-    let pki = Pki::new();
-    let cc = client_config(pki.roots(), Some(pki.identity("client")), client_alpn, versions).unwrap();
-    let sc = server_config(
-        pki.identity("localhost"),
-        Some(pki.roots()),
-        server_alpn,
-        versions,
-    )
-    .unwrap();
-    (cc, sc)
-}
+use crate::tests::{configs, Pki};
+use crate::tls::{client_config, server_config, Alpn, TlsVersions};
+use crate::{CloseReason, Connection, Deframer, Event, FrameError, Settings, Version};
 
 fn name() -> ServerName<'static> {
     ServerName::try_from("localhost").unwrap()
@@ -425,7 +374,7 @@ fn deframer_edges() {
 /// reason was only in the `Closed` event. It now returns `Error::Closed(reason)`.
 #[test]
 fn receive_errors_name_why_the_connection_closed() {
-    use radius_stream::Error;
+    use crate::Error;
     // RADIUS/1.1 required, the server speaks plain RadSec (no ALPN)
     let (cc, sc) = configs(Alpn::Require, Alpn::Off, TlsVersions::Tls13);
     let now = Instant::now();
